@@ -1,0 +1,51 @@
+# Shared shell helpers for ./livesync, ./test and .ci/run. Source it; it defines functions only.
+
+# Prints the path of a `java` from a JDK >= 25: $JAVA_HOME first, then /usr/lib/jvm/*, then PATH.
+livesync_find_java() {
+  local candidate ver
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+    ver=$(livesync_jdk_major "$candidate")
+    if [ -n "$ver" ] && [ "$ver" -ge 25 ] && [ -x "$candidate/bin/javac" ]; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Major version of the JDK at $1, read from its release file (no JVM start).
+livesync_jdk_major() {
+  local v
+  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null)
+  if [ -z "$v" ]; then
+    v=$("$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
+  fi
+  printf '%s' "$v"
+}
+
+# Installs the Debian packages livesync drives, when they are missing and we are root.
+livesync_ensure_packages() {
+  local missing="" cmd pkg
+  for pair in rsync:rsync inotifywait:inotify-tools lsyncd:lsyncd sshd:openssh-server ssh:openssh-client; do
+    cmd=${pair%%:*}; pkg=${pair#*:}
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing="$missing $pkg"
+  done
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "livesync: missing packages:$missing (run as root, or: apt-get install$missing)" >&2
+    return 1
+  fi
+  echo "livesync: installing$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq $missing >&2
+}
+
+livesync_require_jdk() {
+  LIVESYNC_JDK=$(livesync_find_java) || {
+    echo "livesync: no JDK >= 25 found (looked at \$JAVA_HOME and /usr/lib/jvm/*)." >&2
+    echo "livesync: install Temurin 25 (e.g. the temurin-25-jdk package) or set JAVA_HOME." >&2
+    return 1
+  }
+  export JAVA_HOME="$LIVESYNC_JDK"
+}

@@ -1,0 +1,60 @@
+package dev.livesync.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point. {@code events} and {@code stats} are drop-in replacements for inotifywait and
+ * inotifywatch, so they parse their own arguments the way those tools do (getopt rules, their
+ * messages and exit codes); every other command goes through picocli.
+ */
+@Command(
+    name = "livesync",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Real-time replication of a directory tree to backup hosts over rsync.",
+    subcommands = {
+      EventsCommand.class,
+      StatsCommand.class,
+      RunCommand.class,
+      ServeCommand.class,
+      DemoCommand.class,
+      StartCommand.class,
+      StopCommand.class,
+      StatusCommand.class,
+      InstallServiceCommand.class,
+      DoctorCommand.class,
+      VerifyCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs livesync with {@code args} and returns the exit code (no System.exit), for tests. */
+  public static int run(String... args) {
+    if (args.length > 0 && args[0].equals("events")) {
+      return dev.livesync.events.InotifyWait.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
+    if (args.length > 0 && args[0].equals("stats")) {
+      return dev.livesync.events.InotifyWatch.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
+    return commandLine().execute(args);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExpandAtFiles(false);
+    cl.setExecutionExceptionHandler(new CliErrors());
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

@@ -1,0 +1,11 @@
+package dev.livesync.events;
+
+/** Placeholder until the drop-in is written. */
+public final class InotifyWatch {
+  private InotifyWatch() {}
+
+  public static int main(String[] args) {
+    System.err.println("not implemented yet");
+    return 1;
+  }
+}
