@@ -1,0 +1,26 @@
+package dev.livesync.transport;
+
+import java.util.List;
+
+/**
+ * What one rsync run achieved. {@code failedPaths} lists exactly the paths rsync reported as not
+ * transferred (exit 23/24), to be requeued; {@code message} is rsync's own error text, for logs.
+ */
+public record TransferResult(
+    Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message) {
+
+  public enum Outcome {
+    /** Everything in the batch reached the target. */
+    OK,
+    /** Some paths failed (rsync 23/24): requeue {@code failedPaths}, the rest arrived. */
+    PARTIAL,
+    /** Target unreachable or transient failure (network, timeout, daemon busy): retry with backoff. */
+    RETRY,
+    /** Authentication, usage or protocol error: retrying will not help; an operator must act. */
+    FATAL
+  }
+
+  public static TransferResult ok(long files, long bytes, long millis) {
+    return new TransferResult(Outcome.OK, 0, List.of(), files, bytes, millis, "");
+  }
+}

@@ -1,0 +1,29 @@
+package dev.livesync.transport;
+
+import java.util.List;
+
+/**
+ * One target, reached through the real rsync binary (daemon, ssh or local directory). All paths are
+ * raw bytes relative to the source root, without a leading slash. Implementations must be safe for
+ * concurrent calls from several workers (each call runs its own rsync process).
+ */
+public interface Transport {
+  /** For logs and status: e.g. {@code rsync://rsync_backup@host:873/module}; never a password. */
+  String describe();
+
+  /**
+   * Ships {@code paths}: those that exist at the source are copied (with their parent directories,
+   * {@code -R}), those that no longer exist are deleted at the target ({@code --delete-missing-args}).
+   * A directory path is sent as the directory itself, not its contents, unless {@code recursive}.
+   */
+  TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException;
+
+  /** Whole-tree transfer (start, overflow rescan, schedule); {@code delete} removes target extras. */
+  TransferResult fullSync(boolean delete) throws InterruptedException;
+
+  /**
+   * Renames at the target without re-sending data, where the transport can (local, ssh). Returns
+   * false when it cannot; the caller then sends a delete of {@code from} and the new {@code to}.
+   */
+  boolean rename(byte[] from, byte[] to) throws InterruptedException;
+}
