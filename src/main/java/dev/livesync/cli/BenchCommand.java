@@ -1,13 +1,74 @@
 package dev.livesync.cli;
 
-import dev.livesync.LivesyncException;
+import dev.livesync.bench.Bench;
+import dev.livesync.bench.Contenders;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Load test: files/s into a watched source, lag measured at the target.")
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Load test, the seed's \"N files/s of 10-100 KB\" built in: writes files at a steady rate into a",
+      "watched source, measures per-file lag at the target (a loopback rsync daemon with password auth),",
+      "then renames and deletes and checks the target converged, byte for byte.",
+      "Each tool runs as its own process; CPU is that process tree's (rsync children included)."
+    })
 final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--rate", split = ",", defaultValue = "1000", description = "Files per second; a list runs each rate (default: ${DEFAULT-VALUE}).")
+  List<Double> rates;
+
+  @Option(names = "--seconds", defaultValue = "20", description = "Length of the load (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--min-size", defaultValue = "10240", description = "Smallest file, bytes (default: ${DEFAULT-VALUE}).")
+  int minSize;
+
+  @Option(names = "--max-size", defaultValue = "102400", description = "Largest file, bytes (default: ${DEFAULT-VALUE}).")
+  int maxSize;
+
+  @Option(names = "--per-dir", defaultValue = "500", description = "Files per directory; new directories appear during the load (default: ${DEFAULT-VALUE}).")
+  int perDir;
+
+  @Option(names = "--compare", split = ",", description = "Also run these under the same load: lsyncd, script (the classic inotifywait|rsync loop).")
+  List<String> compare = new ArrayList<>();
+
+  @Option(names = "--no-livesync", description = "Run only the --compare tools.")
+  boolean noLivesync;
+
+  @Option(names = "--livesync-arg", description = "Extra argument for `livesync run` (repeatable), e.g. --livesync-arg=--workers=8.")
+  List<String> livesyncArgs = new ArrayList<>();
+
+  @Option(names = "--lsyncd-delay", defaultValue = "1", description = "lsyncd's delay in seconds (default: ${DEFAULT-VALUE}; lsyncd's own default is 15).")
+  double lsyncdDelay;
+
+  @Option(names = "--lsyncd-max-processes", defaultValue = "1", description = "lsyncd's maxProcesses (default: ${DEFAULT-VALUE}, as shipped).")
+  int lsyncdMaxProcesses;
+
+  @Option(names = "--bulk", description = "Also time one bulk `rsync -a` of 10,000 such files: the ceiling for any rsync-based tool.")
+  boolean bulk;
+
+  @Option(names = "--workdir", description = "Where source and target live (default: /dev/shm/livesync-bench if /dev/shm exists, so disk speed does not blur the figures).")
+  Path workdir;
+
   @Override
-  public Integer call() {
-    throw new LivesyncException("'bench' is not implemented yet", 1);
+  public Integer call() throws Exception {
+    if (workdir == null) {
+      workdir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm/livesync-bench") : Path.of(System.getProperty("java.io.tmpdir"), "livesync-bench");
+    }
+    List<dev.livesync.bench.Contender> contenders = Contenders.parse(noLivesync, livesyncArgs, compare, lsyncdDelay, lsyncdMaxProcesses);
+    var bench = new Bench(new Bench.Options(seconds, minSize, maxSize, perDir, workdir), System.out);
+    System.out.println(Bench.header());
+    List<Bench.Result> results = bench.run(contenders, rates, bulk);
+    System.out.println();
+    System.out.println(Bench.header());
+    results.forEach(r -> System.out.println(Bench.row(r)));
+    boolean livesyncOk = results.stream().filter(r -> r.tool().equals("livesync")).allMatch(Bench.Result::ok);
+    return livesyncOk ? 0 : 1;
   }
 }

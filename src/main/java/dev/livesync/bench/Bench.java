@@ -1,0 +1,191 @@
+package dev.livesync.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The seed's load test, built in: for each contender and rate, a fresh empty source and target, the
+ * contender started and proven live (a probe file must arrive), then {@code rate} files/s of
+ * [minSize, maxSize] bytes for {@code seconds}; per-file lag is the time from the writer's close to the
+ * file's arrival under its final name at the target. Then renames and deletes, and a convergence
+ * check of the whole tree (type, size, mtime; content of every file at the end).
+ */
+public final class Bench {
+  /** What one contender achieved at one rate. */
+  public record Result(String tool, double rate, int files, long bytes, int arrived, LagStats lag,
+      double drainSeconds, boolean converged, double convergeSeconds, String contentMismatch,
+      double cpuSecondsPer1000, String failure) {
+    public boolean ok() {
+      return failure == null && arrived == files && converged && contentMismatch == null;
+    }
+  }
+
+  public record Options(double seconds, int minSize, int maxSize, int perDir, Path workdir) {}
+
+  private final Options options;
+  private final PrintStream out;
+
+  public Bench(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  public List<Result> run(List<Contender> contenders, List<Double> rates, boolean bulk) throws Exception {
+    Files.createDirectories(options.workdir());
+    List<Result> results = new ArrayList<>();
+    try (BenchDaemon daemon = new BenchDaemon(options.workdir(), "target", "bulk")) {
+      out.printf("rsync daemon on 127.0.0.1:%d, work dir %s%n", daemon.port, options.workdir());
+      for (double rate : rates) {
+        for (Contender c : contenders) {
+          Result r = runOne(daemon, c, rate);
+          results.add(r);
+          out.println(row(r));
+        }
+      }
+      if (bulk) bulkBaseline(daemon);
+    }
+    return results;
+  }
+
+  private Result runOne(BenchDaemon daemon, Contender c, double rate) throws Exception {
+    Path runDir = options.workdir().resolve(c.name().replaceAll("[^a-z]", "") + "-" + (long) rate);
+    deleteTree(runDir);
+    Path src = Files.createDirectories(runDir.resolve("src"));
+    Path dst = daemon.module("target");
+    deleteTree(dst);
+    Files.createDirectories(dst);
+    out.printf("%s at %.0f files/s for %.0f s ...%n", c.name(), rate, options.seconds());
+    try (ArrivalRecorder arrivals = new ArrivalRecorder(dst)) {
+      Process p = c.start(src, daemon.url("target"), daemon.passwordFile, runDir);
+      try {
+        if (!awaitLive(src, arrivals)) {
+          return failed(c, rate, "did not deliver a probe file within 60 s (log in " + runDir + ")");
+        }
+        double cpu0 = ProcessCpu.seconds(p.toHandle());
+        LoadGenerator gen = new LoadGenerator(src, options.minSize(), options.maxSize(), options.perDir());
+        long loadEnd = gen.run(rate, options.seconds());
+        double drainLimit = Math.max(30, options.seconds() * 3);
+        int[] next = {0}; // the arrived prefix of gen.written, so each check costs only what is new
+        await(() -> {
+          while (next[0] < gen.written.size() && arrivals.arrivedAt.containsKey(gen.written.get(next[0]))) next[0]++;
+          return next[0] == gen.written.size();
+        }, drainLimit);
+        double cpu = ProcessCpu.seconds(p.toHandle()) - cpu0;
+
+        List<Double> lags = new ArrayList<>();
+        long last = loadEnd;
+        for (String rel : gen.written) {
+          Long at = arrivals.arrivedAt.get(rel);
+          if (at == null) continue;
+          lags.add((at - gen.closedAt.get(rel)) / 1e6);
+          last = Math.max(last, at);
+        }
+        double drain = (last - loadEnd) / 1e9;
+
+        long churnStart = System.nanoTime();
+        churn(src, gen.written);
+        Map<String, TreeSnapshot.Entry> want = TreeSnapshot.of(src);
+        boolean converged = await(() -> TreeSnapshot.of(dst).equals(want), 60);
+        double convergeSeconds = (System.nanoTime() - churnStart) / 1e9;
+        List<String> files = want.entrySet().stream().filter(e -> !e.getValue().dir()).map(Map.Entry::getKey).toList();
+        String mismatch = converged ? TreeSnapshot.firstContentDifference(src, dst, files) : null;
+        return new Result(c.name(), rate, gen.written.size(), gen.bytes, lags.size(),
+            LagStats.of(lags.stream().mapToDouble(Double::doubleValue).toArray()), drain, converged,
+            convergeSeconds, mismatch, cpu / Math.max(1, gen.written.size()) * 1000, null);
+      } finally {
+        Contender.stop(p);
+      }
+    } finally {
+      deleteTree(runDir.resolve("src"));
+    }
+  }
+
+  /**
+   * Writes a new probe file each second until one arrives: a tool is live once it delivers a change
+   * made after it started (the classic script has no other readiness signal).
+   */
+  private static boolean awaitLive(Path src, ArrivalRecorder arrivals) throws Exception {
+    Files.createDirectories(src.resolve("ready"));
+    for (int i = 0; i < 60; i++) {
+      Files.writeString(src.resolve("ready/probe-" + i), "probe");
+      if (await(() -> arrivals.arrivedAt.keySet().stream().anyMatch(k -> k.startsWith("ready/")), 1)) return true;
+    }
+    return false;
+  }
+
+  /** Renames every 10th file, deletes every 10th (offset 5), renames the first directory. */
+  private static void churn(Path src, List<String> written) throws IOException {
+    for (int i = 0; i < written.size(); i++) {
+      Path f = src.resolve(written.get(i));
+      if (i % 10 == 0) Files.move(f, f.resolveSibling(f.getFileName() + ".renamed"));
+      else if (i % 10 == 5) Files.delete(f);
+    }
+    if (!written.isEmpty()) {
+      Path firstDir = src.resolve(written.get(0)).getParent();
+      Files.move(firstDir, firstDir.resolveSibling(firstDir.getFileName() + "-renamed"));
+    }
+  }
+
+  private void bulkBaseline(BenchDaemon daemon) throws Exception {
+    int n = 10_000;
+    Path src = Files.createDirectories(options.workdir().resolve("bulk-src"));
+    deleteTree(src);
+    Files.createDirectories(src);
+    LoadGenerator gen = new LoadGenerator(src, options.minSize(), options.maxSize(), options.perDir());
+    gen.run(1_000_000, n / 1_000_000.0);
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder("rsync", "-a", src + "/", daemon.url("bulk"), "--password-file", daemon.passwordFile.toString())
+        .redirectErrorStream(true).start();
+    p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    int rc = p.waitFor();
+    double secs = (System.nanoTime() - t0) / 1e9;
+    out.printf("bulk baseline: one `rsync -a` of %d files (%d MB) to the daemon: %.2f s = %.0f files/s (exit %d)%n",
+        gen.written.size(), gen.bytes >> 20, secs, gen.written.size() / secs, rc);
+    deleteTree(src);
+  }
+
+  private static Result failed(Contender c, double rate, String why) {
+    return new Result(c.name(), rate, 0, 0, 0, LagStats.of(new double[0]), 0, false, 0, null, 0, why);
+  }
+
+  public static String header() {
+    return String.format("| %-18s | %6s | %6s | %7s | %7s | %7s | %7s | %7s | %7s | %-9s | %8s |%n|%s|",
+        "tool", "rate/s", "files", "arrived", "p50 s", "p95 s", "p99 s", "max s", "drain s", "converged",
+        "cpu s/1k", "-".repeat(20) + "|--------|--------|---------|---------|---------|---------|---------|---------|-----------|----------");
+  }
+
+  public static String row(Result r) {
+    if (r.failure() != null) return String.format("| %-18s | %6.0f | FAILED: %s", r.tool(), r.rate(), r.failure());
+    String conv = r.converged() ? (r.contentMismatch() == null ? String.format("yes %.1fs", r.convergeSeconds()) : "BYTES!") : "NO";
+    return String.format("| %-18s | %6.0f | %6d | %7d | %7.3f | %7.3f | %7.3f | %7.3f | %7.2f | %-9s | %8.2f |",
+        r.tool(), r.rate(), r.files(), r.arrived(), r.lag().p50() / 1000, r.lag().p95() / 1000,
+        r.lag().p99() / 1000, r.lag().max() / 1000, r.drainSeconds(), conv, r.cpuSecondsPer1000());
+  }
+
+  interface Condition {
+    boolean met() throws Exception;
+  }
+
+  private static boolean await(Condition c, double seconds) throws Exception {
+    long deadline = System.nanoTime() + (long) (seconds * 1e9);
+    while (System.nanoTime() < deadline) {
+      if (c.met()) return true;
+      Thread.sleep(20);
+    }
+    return c.met();
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) return;
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
+}
