@@ -20,6 +20,15 @@ class KernelLimitsTest {
   }
 
   @Test
+  void readsTheWholeValueAsSysctlDoes() throws Exception {
+    for (String name : new String[] {KernelLimits.MAX_USER_WATCHES, KernelLimits.MAX_QUEUED_EVENTS, KernelLimits.MAX_USER_INSTANCES}) {
+      Process p = new ProcessBuilder("cat", "/proc/sys/fs/inotify/" + name).start();
+      long expected = Long.parseLong(new String(p.getInputStream().readAllBytes()).trim());
+      assertThat(KernelLimits.read(name)).as(name).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void watchLimitGivesAnErrorNamingTheLimitAndHowToRaiseIt() throws Exception {
     assumeTrue(root(), "needs root to lower fs.inotify.max_user_watches");
     for (int i = 0; i < 20; i++) Files.createDirectories(tmp.resolve("d" + i));
