@@ -165,7 +165,7 @@ public final class Trees {
   /**
    * File names that break naive scripts: whitespace, newlines, leading dashes, glob and quote
    * characters, UTF-8, invalid UTF-8 (GBK, Latin-1 bytes), control bytes, rsync's own escape
-   * syntax, and 255-byte names (the ext4 limit). All distinct, none contains '/' or NUL.
+   * syntax, names rsync's --files-from would take for comments ('#', ';'), and 255-byte names (the ext4 limit). All distinct, none contains '/' or NUL.
    */
   public static List<byte[]> hostileNames() {
     List<byte[]> n = new ArrayList<>();
@@ -173,7 +173,7 @@ public final class Trees {
         "with space", " leading space", "trailing space ", "tab\there", "new\nline", "ends with newline\n",
         "carriage\rreturn", "-leading-dash", "--delete", "-", "*?[]\\", "back\\slash", "lit\\#012eral",
         "quote'single", "quote\"double", "`backtick` $(echo no) ${HOME}", "semi;colon|pipe&amp",
-        "colon:name", "host::module", "~tilde", "#hash", "%percent", "UTF-8 名字 ñ ü 😀", ".hidden", "..dots")) {
+        "colon:name", "host::module", "~tilde", "#hash", ";semicolon", "%percent", "UTF-8 名字 ñ ü 😀", ".hidden", "..dots")) {
       n.add(Bytes.of(s));
     }
     n.add(new byte[] {'g', 'b', 'k', '-', (byte) 0xb9, (byte) 0xfa, '.', 't', 'x', 't'});
