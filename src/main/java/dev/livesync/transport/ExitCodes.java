@@ -33,7 +33,10 @@ final class ExitCodes {
         }
         yield new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " refused the transfer: " + text);
       }
-      case 1, 2, 4 -> new Verdict(Outcome.FATAL, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
+      case 2 -> lower.contains("no basis file")
+          ? new Verdict(Outcome.RETRY, "rsync to " + where + " lost its delta basis mid-transfer (a file deleted while in use), will retry: " + text)
+          : new Verdict(Outcome.FATAL, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
+      case 1, 4 -> new Verdict(Outcome.FATAL, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
       case 3 -> new Verdict(Outcome.FATAL, "rsync to " + where + " cannot use the source or target directory: " + text);
       case 6 -> new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " cannot write its log file: " + text);
       case 255, 12 -> sshOrStream(exit, text, lower, where);

@@ -80,12 +80,33 @@ public final class RsyncTransport implements Transport {
     return target.describe();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>For daemon targets a batch with both present and missing paths runs as two rsyncs: first the
+   * present paths with {@code --fuzzy} (a file renamed at the source finds its old copy, still at
+   * the target, as the delta basis), then the deletions. In one run rsync may delete the basis it
+   * has just chosen and fail with a protocol error (seen with 3.5.0: "got a block match with no
+   * basis file").
+   */
   @Override
   public TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
     if (paths.isEmpty()) return TransferResult.ok(0, 0, 0);
+    for (byte[] p : paths) checkRelative(p);
+    if (!(target instanceof Target.Daemon)) return sendRun(paths, recursive, false);
+    List<byte[]> present = new ArrayList<>();
+    List<byte[]> missing = new ArrayList<>();
+    for (byte[] p : paths) (Libc.lstatOrNull(Bytes.child(source, p)) != null ? present : missing).add(p);
+    if (present.isEmpty()) return sendRun(missing, recursive, false);
+    if (missing.isEmpty()) return sendRun(present, recursive, true);
+    TransferResult first = sendRun(present, recursive, true);
+    if (first.outcome() == Outcome.RETRY || first.outcome() == Outcome.FATAL) return first;
+    return merge(first, sendRun(missing, recursive, false));
+  }
+
+  private TransferResult sendRun(List<byte[]> paths, boolean recursive, boolean fuzzy) throws InterruptedException {
     var stdin = new ByteArrayOutputStream();
     for (byte[] p : paths) {
-      checkRelative(p);
       // --files-from skips names starting with '#' or ';' as comments, even with --from0; "./" keeps them (and -R keeps the whole path)
       stdin.writeBytes(DOT_SLASH);
       stdin.writeBytes(p);
@@ -94,9 +115,21 @@ public final class RsyncTransport implements Transport {
     List<String> argv = common();
     argv.addAll(List.of("--files-from=-", "--from0", "-R", "--delete-missing-args", "--mkpath", "--stats", "--no-human-readable"));
     if (recursive) argv.add("-r");
+    if (fuzzy) argv.add("--fuzzy");
     argv.add(sourceArg);
     argv.add(target.rsyncDestination());
     return transfer(argv, stdin.toByteArray(), paths);
+  }
+
+  /** Two runs of one batch: RETRY/FATAL of the second wins; otherwise failed paths add up. */
+  private static TransferResult merge(TransferResult a, TransferResult b) {
+    if (b.outcome() == Outcome.RETRY || b.outcome() == Outcome.FATAL) return b;
+    List<byte[]> failed = new ArrayList<>(a.failedPaths());
+    failed.addAll(b.failedPaths());
+    Outcome o = failed.isEmpty() && a.outcome() == Outcome.OK && b.outcome() == Outcome.OK ? Outcome.OK : Outcome.PARTIAL;
+    int exit = b.exitCode() != 0 ? b.exitCode() : a.exitCode();
+    String msg = a.message().isEmpty() ? b.message() : b.message().isEmpty() ? a.message() : a.message() + " | " + b.message();
+    return new TransferResult(o, exit, failed, a.files() + b.files(), a.bytes() + b.bytes(), a.millis() + b.millis(), msg);
   }
 
   @Override
@@ -181,7 +214,6 @@ public final class RsyncTransport implements Transport {
     if (options.timeoutSeconds() > 0) a.add("--timeout=" + options.timeoutSeconds());
     switch (target) {
       case Target.Daemon d -> {
-        a.add("--fuzzy"); // a renamed file (delete + send) finds its old copy as the delta basis
         if (options.timeoutSeconds() > 0) a.add("--contimeout=" + Math.min(options.timeoutSeconds(), 60));
         if (options.passwordFile() != null) a.add("--password-file=" + options.passwordFile());
       }
