@@ -120,13 +120,19 @@ public final class TargetRunner {
 
   private void submit(WorkItem item, boolean startup) {
     long seq = journal != null ? journal.append(item) : ++localSeq;
-    add(new Task(item, seq, List.of(), startup));
+    Task last = tasks.isEmpty() ? null : tasks.getLast();
+    if (last != null && !last.startup && last.state == State.QUEUED && last.item instanceof WorkItem.FullSync f
+        && (f.delete() || !deleteWhileRunning)) {
+      last.alsoDone.add(seq); // a full sync that has not started yet covers this change too
+      return;
+    }
+    add(new Task(item, seq, new ArrayList<>(), startup));
     collapseIfTooLong();
   }
 
   /** Queues what a previous run's journal left undone (already journaled under {@code seq}). */
   public void submitRecovered(Journal.Entry e) {
-    add(new Task(e.item(), e.seq(), List.of(), false));
+    add(new Task(e.item(), e.seq(), new ArrayList<>(), false));
   }
 
   private void add(Task t) {
@@ -240,7 +246,7 @@ public final class TargetRunner {
             : new WorkItem.Send(List.copyOf(again), t.item instanceof WorkItem.Send s ? s.recursive() : true, 0, t.item.oldestNanos());
         long wait = settings.retry().delayNanos(t.attempts);
         Task nt = new Task(retry, journal != null && !(retry instanceof WorkItem.FullSync) ? journal.append(retry) : ++localSeq,
-            List.of(), false);
+            new ArrayList<>(), false);
         nt.attempts = t.attempts;
         nt.notBefore = now + wait;
         add(nt);
