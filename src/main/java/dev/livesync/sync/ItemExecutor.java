@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Runs one work item against one transport, on a worker thread: filters out deletions the delete
- * policy forbids, falls back from a rename the transport cannot do to delete + recursive send, and
- * runs the exec hook after a successful batch. Stateless apart from its configuration.
+ * policy forbids, does a rename at the target and then reconciles both names (recursively for a
+ * directory; where the transport cannot rename this is a delete + send), and runs the exec hook after a successful batch. Stateless apart from its configuration.
  */
 final class ItemExecutor {
   private final Transport transport;
@@ -36,14 +36,12 @@ final class ItemExecutor {
         r = transport.send(shipped, s.recursive());
       }
       case WorkItem.Rename m -> {
-        long t0 = System.nanoTime();
-        if (transport.rename(m.from(), m.to())) {
-          shipped = List.of(m.from(), m.to());
-          r = TransferResult.ok(1, 0, (System.nanoTime() - t0) / 1_000_000);
-        } else {
-          shipped = allowed(List.of(m.from(), m.to()));
-          r = shipped.isEmpty() ? TransferResult.ok(0, 0, 0) : transport.send(shipped, true);
-        }
+        // The rename at the target only pre-positions the data (so rsync finds it and sends
+        // nothing); the send that follows is what makes it right: a batch cut before the rename
+        // may have read the source after it and missed files now under the new name.
+        transport.rename(m.from(), m.to());
+        shipped = allowed(List.of(m.from(), m.to()));
+        r = shipped.isEmpty() ? TransferResult.ok(0, 0, 0) : transport.send(shipped, m.dir());
       }
     }
     if (r.outcome() == TransferResult.Outcome.OK && hook != null) hook.run(transport.describe(), shipped);

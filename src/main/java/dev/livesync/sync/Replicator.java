@@ -240,6 +240,7 @@ public final class Replicator implements AutoCloseable {
   }
 
   private void onEvent(WatchEvent e) {
+    if (log.isTraceEnabled()) log.trace("event {}", e);
     if (e.isOverflow()) {
       overflow = true;
       return;

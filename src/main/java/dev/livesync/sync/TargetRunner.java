@@ -194,6 +194,7 @@ public final class TargetRunner {
   }
 
   private void start(Task t) {
+    if (log.isDebugEnabled()) log.debug("{}: start {} {}", name, t.item, t.item.footprint().stream().map(Bytes::display).toList());
     t.state = State.RUNNING;
     t.attempts++;
     running++;

@@ -102,4 +102,22 @@ class ReplicatorTest {
     assertThat(Trees.exists(at(dst, "cache"))).isFalse();
     assertThat(Trees.exists(at(dst, "sub/also.tmp"))).isFalse();
   }
+
+  /** Found by ReplicatorPropertyTest: a dir moved onto the name of a just created-and-removed dir. */
+  @Test
+  void dirMovedOntoTheNameOfACreatedAndRemovedDir() throws Exception {
+    r = Replicator.start(settings(new LocalRsyncTransport(src, dst, List.of())), null);
+    Thread.sleep(91);
+    Trees.write(at(src, "b/d/f"), "f");
+    dev.livesync.fs.Libc.mkdir(at(src, "a"), 0755);
+    Trees.write(at(src, "a/h"), "h");
+    Thread.sleep(28);
+    Trees.chmod(at(src, "b/d"), 0755);
+    dev.livesync.fs.Libc.mkdir(at(src, "a/c"), 0755);
+    Trees.delete(at(src, "a/c"));
+    dev.livesync.fs.Libc.rename(at(src, "b/d"), at(src, "a/c"));
+    Trees.write(at(src, "b/d/h"), "h2");
+    Trees.write(at(src, "a/h"), "h3");
+    Trees.awaitSameTree(src, dst, Duration.ofSeconds(10), Trees.Ignore.DIR_MTIMES);
+  }
 }

@@ -131,6 +131,16 @@ class TargetRunnerTest {
   }
 
   @Test
+  void renameIsFollowedByAReconcileOfBothNames() {
+    var r = runner(2, 1_000_000);
+    r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), true, 0));
+    r.submit(new WorkItem.Rename(Bytes.of("f"), Bytes.of("g"), false, 0));
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("rename a b", "tree a,b", "rename f g", "send f,g");
+  }
+
+  @Test
   void renameFallsBackToDeleteAndRecursiveSend() {
     var r = runner(2, 1_000_000);
     transport.renames = false;
