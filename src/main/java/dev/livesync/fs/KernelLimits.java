@@ -1,0 +1,47 @@
+package dev.livesync.fs;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The inotify limits in /proc/sys/fs/inotify. */
+public final class KernelLimits {
+  public static final String MAX_USER_WATCHES = "max_user_watches";
+  public static final String MAX_QUEUED_EVENTS = "max_queued_events";
+  public static final String MAX_USER_INSTANCES = "max_user_instances";
+  private static final Path DIR = Path.of("/proc/sys/fs/inotify");
+
+  private KernelLimits() {}
+
+  public static long maxUserWatches() {
+    return read(MAX_USER_WATCHES);
+  }
+
+  public static long maxQueuedEvents() {
+    return read(MAX_QUEUED_EVENTS);
+  }
+
+  public static long maxUserInstances() {
+    return read(MAX_USER_INSTANCES);
+  }
+
+  /** The value of /proc/sys/fs/inotify/{name}, or -1 when it cannot be read. */
+  public static long read(String name) {
+    try {
+      return Long.parseLong(Files.readString(DIR.resolve(name), StandardCharsets.US_ASCII).trim());
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Writes /proc/sys/fs/inotify/{name} (root only); effective immediately, lost at reboot. */
+  public static void write(String name, long value) throws IOException {
+    Files.writeString(DIR.resolve(name), Long.toString(value), StandardCharsets.US_ASCII);
+  }
+
+  static String describe(String name) {
+    long v = read(name);
+    return v < 0 ? "unknown" : Long.toString(v);
+  }
+}

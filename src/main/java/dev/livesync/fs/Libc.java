@@ -1,0 +1,481 @@
+package dev.livesync.fs;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The libc calls livesync makes, through the FFM API. Paths are byte strings; each call copies its
+ * path into a per-thread native buffer (no allocation per call) and turns a failure into a
+ * {@link NativeException} carrying errno. x86_64/aarch64 Linux layouts (glibc >= 2.33).
+ */
+public final class Libc {
+  public static final int DT_UNKNOWN = 0;
+  public static final int DT_DIR = 4;
+  public static final int DT_REG = 8;
+  public static final int DT_LNK = 10;
+
+  public static final int O_RDONLY = 0;
+  public static final int O_WRONLY = 1;
+  public static final int O_CREAT = 0x40;
+  public static final int O_TRUNC = 0x200;
+  public static final int O_DIRECTORY = 0x10000;
+  public static final int O_NOFOLLOW = 0x20000;
+  public static final int O_CLOEXEC = 0x80000;
+
+  public static final short POLLIN = 1;
+
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+  private static final VarHandle ERRNO =
+      CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+  private static final MethodHandle INOTIFY_INIT1 = fn("inotify_init1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle INOTIFY_ADD_WATCH =
+      fn("inotify_add_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle INOTIFY_RM_WATCH =
+      fn("inotify_rm_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle READ = fn("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle WRITE = fn("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle POLL = fn("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle EVENTFD = fn("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle OPEN =
+      fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle GETDENTS64 =
+      fn("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle LSTAT = fn("lstat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  private static final MethodHandle STAT = fn("stat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  private static final MethodHandle RENAME = fn("rename", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  private static final MethodHandle UNLINK = fn("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  private static final MethodHandle RMDIR = fn("rmdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  private static final MethodHandle MKDIR = fn("mkdir", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle SYMLINK = fn("symlink", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  private static final MethodHandle STRERROR =
+      LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+  /** struct stat on x86_64 / aarch64 glibc: 144 / 128 bytes; 256 covers both. */
+  private static final long STAT_SIZE = 256;
+  private static final boolean AARCH64 = System.getProperty("os.arch").equals("aarch64");
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private Libc() {}
+
+  /** The per-thread native buffers a call needs: errno capture, two path buffers, a stat buffer. */
+  private static final class Scratch {
+    final Arena arena = Arena.ofAuto();
+    final MemorySegment errno = arena.allocate(CAPTURE);
+    final MemorySegment stat = arena.allocate(STAT_SIZE, 8);
+    MemorySegment path1 = arena.allocate(4096);
+    MemorySegment path2 = arena.allocate(4096);
+
+    MemorySegment cstr1(byte[] p) {
+      if (path1.byteSize() <= p.length) path1 = arena.allocate(p.length + 1L);
+      return fill(path1, p);
+    }
+
+    MemorySegment cstr2(byte[] p) {
+      if (path2.byteSize() <= p.length) path2 = arena.allocate(p.length + 1L);
+      return fill(path2, p);
+    }
+
+    private static MemorySegment fill(MemorySegment buf, byte[] p) {
+      for (byte b : p) {
+        if (b == 0) throw new NativeException("path", Errno.EINVAL, p);
+      }
+      MemorySegment.copy(p, 0, buf, JAVA_BYTE, 0, p.length);
+      buf.set(JAVA_BYTE, p.length, (byte) 0);
+      return buf;
+    }
+
+    int errno() {
+      return (int) ERRNO.get(errno, 0L);
+    }
+  }
+
+  private static MethodHandle fn(String name, FunctionDescriptor fd, Linker.Option... extra) {
+    Linker.Option[] opts = new Linker.Option[extra.length + 1];
+    opts[0] = Linker.Option.captureCallState("errno");
+    System.arraycopy(extra, 0, opts, 1, extra.length);
+    MemorySegment addr = LINKER.defaultLookup().find(name)
+        .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+    return LINKER.downcallHandle(addr, fd, opts);
+  }
+
+  private static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RuntimeException r) return r;
+    if (t instanceof Error e) throw e;
+    return new IllegalStateException(t);
+  }
+
+  // ---- inotify ----
+
+  public static int inotifyInit(int flags) {
+    Scratch s = SCRATCH.get();
+    int fd;
+    try {
+      fd = (int) INOTIFY_INIT1.invokeExact(s.errno, flags);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (fd < 0) throw new NativeException("inotify_init1", s.errno(), null);
+    return fd;
+  }
+
+  /** Returns the watch descriptor, or throws (ENOSPC names the watch limit). */
+  public static int inotifyAddWatch(int fd, byte[] path, int mask) {
+    int wd = inotifyAddWatchRaw(fd, path, mask);
+    if (wd < 0) throw new NativeException("inotify_add_watch", -wd, path);
+    return wd;
+  }
+
+  /** Returns the watch descriptor, or minus errno: for hot loops that handle failures themselves. */
+  public static int inotifyAddWatchRaw(int fd, byte[] path, int mask) {
+    Scratch s = SCRATCH.get();
+    int wd;
+    try {
+      wd = (int) INOTIFY_ADD_WATCH.invokeExact(s.errno, fd, s.cstr1(path), mask);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    return wd < 0 ? -s.errno() : wd;
+  }
+
+  /** Removes a watch; a watch the kernel already dropped (EINVAL) is not an error. */
+  public static void inotifyRmWatch(int fd, int wd) {
+    Scratch s = SCRATCH.get();
+    int r;
+    try {
+      r = (int) INOTIFY_RM_WATCH.invokeExact(s.errno, fd, wd);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (r < 0 && s.errno() != Errno.EINVAL) throw new NativeException("inotify_rm_watch", s.errno(), null);
+  }
+
+  // ---- descriptors ----
+
+  /** read(2); returns bytes read, or minus errno (EAGAIN on an empty non-blocking fd, EINTR). */
+  public static long read(int fd, MemorySegment buf, long n) {
+    Scratch s = SCRATCH.get();
+    long r;
+    try {
+      r = (long) READ.invokeExact(s.errno, fd, buf, n);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    return r < 0 ? -s.errno() : r;
+  }
+
+  public static long write(int fd, MemorySegment buf, long n) {
+    Scratch s = SCRATCH.get();
+    long r;
+    try {
+      r = (long) WRITE.invokeExact(s.errno, fd, buf, n);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    return r < 0 ? -s.errno() : r;
+  }
+
+  public static void close(int fd) {
+    Scratch s = SCRATCH.get();
+    try {
+      int ignored = (int) CLOSE.invokeExact(s.errno, fd);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * poll(2) on {@code fds} (an array of struct pollfd, see {@link #pollfds}); returns the count of
+   * ready descriptors, 0 on timeout, or minus errno.
+   */
+  public static int poll(MemorySegment fds, int nfds, int timeoutMillis) {
+    Scratch s = SCRATCH.get();
+    int r;
+    try {
+      r = (int) POLL.invokeExact(s.errno, fds, (long) nfds, timeoutMillis);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    return r < 0 ? -s.errno() : r;
+  }
+
+  /** Allocates struct pollfd[fds.length] watching each for POLLIN. */
+  public static MemorySegment pollfds(Arena arena, int... fds) {
+    MemorySegment seg = arena.allocate(8L * fds.length, 8);
+    for (int i = 0; i < fds.length; i++) {
+      seg.set(JAVA_INT, 8L * i, fds[i]);
+      seg.set(JAVA_SHORT, 8L * i + 4, POLLIN);
+      seg.set(JAVA_SHORT, 8L * i + 6, (short) 0);
+    }
+    return seg;
+  }
+
+  public static short revents(MemorySegment pollfds, int index) {
+    return pollfds.get(JAVA_SHORT, 8L * index + 6);
+  }
+
+  public static int eventfd(int initval, int flags) {
+    Scratch s = SCRATCH.get();
+    int fd;
+    try {
+      fd = (int) EVENTFD.invokeExact(s.errno, initval, flags);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (fd < 0) throw new NativeException("eventfd", s.errno(), null);
+    return fd;
+  }
+
+  public static int open(byte[] path, int flags, int mode) {
+    int fd = openRaw(path, flags, mode);
+    if (fd < 0) throw new NativeException("open", -fd, path);
+    return fd;
+  }
+
+  private static int openRaw(byte[] path, int flags, int mode) {
+    Scratch s = SCRATCH.get();
+    int fd;
+    try {
+      fd = (int) OPEN.invokeExact(s.errno, s.cstr1(path), flags, mode);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    return fd < 0 ? -s.errno() : fd;
+  }
+
+  // ---- directories ----
+
+  /** Receives one directory entry: its name (a fresh array) and d_type ({@link #DT_DIR}, ...). */
+  @FunctionalInterface
+  public interface DirEntryConsumer {
+    void entry(byte[] name, int dType);
+  }
+
+  /**
+   * Lists {@code dir} with getdents64 (no stat per entry), skipping "." and "..". Does not follow a
+   * symlink at {@code dir} itself.
+   */
+  public static void listDir(byte[] dir, DirEntryConsumer consumer) {
+    listDir(dir, false, consumer);
+  }
+
+  /**
+   * Like {@link #listDir(byte[], DirEntryConsumer)}; with {@code dirsOnly} only entries whose d_type is
+   * DT_DIR or DT_UNKNOWN (the caller must lstat those) are passed on, and no name is copied for the rest.
+   */
+  public static void listDir(byte[] dir, boolean dirsOnly, DirEntryConsumer consumer) {
+    int fd = openRaw(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+    if (fd < 0) throw new NativeException("opendir", -fd, dir);
+    try {
+      DirBuffer buf = DIR_BUFFER.get();
+      Scratch s = SCRATCH.get();
+      while (true) {
+        long n;
+        try {
+          n = (long) GETDENTS64.invokeExact(s.errno, fd, buf.seg, buf.seg.byteSize());
+        } catch (Throwable t) {
+          throw rethrow(t);
+        }
+        if (n < 0) throw new NativeException("getdents64", s.errno(), dir);
+        if (n == 0) return;
+        buf.parse(n, dirsOnly, consumer);
+      }
+    } finally {
+      close(fd);
+    }
+  }
+
+  private static final ThreadLocal<DirBuffer> DIR_BUFFER = ThreadLocal.withInitial(DirBuffer::new);
+
+  /** A reusable getdents64 buffer; struct linux_dirent64 {u64 ino; s64 off; u16 reclen; u8 type; char name[];} */
+  private static final class DirBuffer {
+    final MemorySegment seg = Arena.ofAuto().allocate(64 * 1024, 8);
+    final byte[] raw = new byte[64 * 1024];
+
+    void parse(long n, boolean dirsOnly, DirEntryConsumer consumer) {
+      MemorySegment.copy(seg, JAVA_BYTE, 0, raw, 0, (int) n);
+      int at = 0;
+      while (at < n) {
+        int reclen = (raw[at + 16] & 0xff) | (raw[at + 17] & 0xff) << 8;
+        int type = raw[at + 18] & 0xff;
+        int nameStart = at + 19;
+        if (dirsOnly && type != DT_DIR && type != DT_UNKNOWN) {
+          at += reclen;
+          continue;
+        }
+        int end = nameStart;
+        while (raw[end] != 0) end++;
+        int len = end - nameStart;
+        boolean dot = (len == 1 && raw[nameStart] == '.')
+            || (len == 2 && raw[nameStart] == '.' && raw[nameStart + 1] == '.');
+        if (!dot) {
+          byte[] name = new byte[len];
+          System.arraycopy(raw, nameStart, name, 0, len);
+          consumer.entry(name, type);
+        }
+        at += reclen;
+      }
+    }
+  }
+
+  // ---- metadata and namespace ----
+
+  /** File metadata from lstat(2). */
+  public record Stat(int mode, long size, long mtimeSec, long mtimeNsec, long ino, long dev, int uid, int gid) {
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFDIR = 0040000;
+    public static final int S_IFREG = 0100000;
+    public static final int S_IFLNK = 0120000;
+
+    public boolean isDir() {
+      return (mode & S_IFMT) == S_IFDIR;
+    }
+
+    public boolean isRegular() {
+      return (mode & S_IFMT) == S_IFREG;
+    }
+
+    public boolean isSymlink() {
+      return (mode & S_IFMT) == S_IFLNK;
+    }
+
+    public int permissions() {
+      return mode & 07777;
+    }
+  }
+
+  public static Stat lstat(byte[] path) {
+    Stat st = lstatOrNull(path);
+    if (st == null) throw new NativeException("lstat", Errno.ENOENT, path);
+    return st;
+  }
+
+  /** lstat(2), or null when the path does not exist (ENOENT, ENOTDIR). */
+  public static Stat lstatOrNull(byte[] path) {
+    return statCall(LSTAT, "lstat", path);
+  }
+
+  /** stat(2) (follows a symlink), or null when the path does not exist (ENOENT, ENOTDIR). */
+  public static Stat statOrNull(byte[] path) {
+    return statCall(STAT, "stat", path);
+  }
+
+  private static Stat statCall(MethodHandle h, String op, byte[] path) {
+    Scratch s = SCRATCH.get();
+    int r;
+    try {
+      r = (int) h.invokeExact(s.errno, s.cstr1(path), s.stat);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (r < 0) {
+      int e = s.errno();
+      if (e == Errno.ENOENT || e == Errno.ENOTDIR) return null;
+      throw new NativeException(op, e, path);
+    }
+    MemorySegment b = s.stat;
+    if (AARCH64) {
+      // asm-generic struct stat: dev(8) ino(8) mode(4) nlink(4) uid(4) gid(4) rdev(8) pad(8) size(8) blksize(4) pad(4) blocks(8) atim(16) mtim(16)
+      return new Stat(b.get(JAVA_INT, 16), b.get(JAVA_LONG, 48), b.get(JAVA_LONG, 88), b.get(JAVA_LONG, 96),
+          b.get(JAVA_LONG, 8), b.get(JAVA_LONG, 0), b.get(JAVA_INT, 24), b.get(JAVA_INT, 28));
+    }
+    // x86_64: dev(8) ino(8) nlink(8) mode(4) uid(4) gid(4) pad(4) rdev(8) size(8) blksize(8) blocks(8) atim(16) mtim(16)
+    return new Stat(b.get(JAVA_INT, 24), b.get(JAVA_LONG, 48), b.get(JAVA_LONG, 88), b.get(JAVA_LONG, 96),
+        b.get(JAVA_LONG, 8), b.get(JAVA_LONG, 0), b.get(JAVA_INT, 28), b.get(JAVA_INT, 32));
+  }
+
+  public static void rename(byte[] from, byte[] to) {
+    Scratch s = SCRATCH.get();
+    int r;
+    try {
+      r = (int) RENAME.invokeExact(s.errno, s.cstr1(from), s.cstr2(to));
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (r < 0) throw new NativeException("rename", s.errno(), from);
+  }
+
+  public static void symlink(byte[] target, byte[] link) {
+    Scratch s = SCRATCH.get();
+    int r;
+    try {
+      r = (int) SYMLINK.invokeExact(s.errno, s.cstr1(target), s.cstr2(link));
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (r < 0) throw new NativeException("symlink", s.errno(), link);
+  }
+
+  public static void unlink(byte[] path) {
+    pathCall(UNLINK, "unlink", path);
+  }
+
+  public static void rmdir(byte[] path) {
+    pathCall(RMDIR, "rmdir", path);
+  }
+
+  public static void mkdir(byte[] path, int mode) {
+    Scratch s = SCRATCH.get();
+    int r;
+    try {
+      r = (int) MKDIR.invokeExact(s.errno, s.cstr1(path), mode);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (r < 0) throw new NativeException("mkdir", s.errno(), path);
+  }
+
+  /** Creates (or truncates) a regular file holding {@code content}: a raw-name counterpart of Files.write. */
+  public static void writeFile(byte[] path, byte[] content, int mode) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocate(Math.max(1, content.length));
+      MemorySegment.copy(content, 0, buf, JAVA_BYTE, 0, content.length);
+      long done = 0;
+      while (done < content.length) {
+        long w = write(fd, buf.asSlice(done), content.length - done);
+        if (w == -Errno.EINTR) continue;
+        if (w < 0) throw new NativeException("write", (int) -w, path);
+        done += w;
+      }
+    } finally {
+      close(fd);
+    }
+  }
+
+  private static void pathCall(MethodHandle h, String op, byte[] path) {
+    Scratch s = SCRATCH.get();
+    int r;
+    try {
+      r = (int) h.invokeExact(s.errno, s.cstr1(path));
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (r < 0) throw new NativeException(op, s.errno(), path);
+  }
+
+  public static String strerror(int errno) {
+    try {
+      MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);
+      return p.reinterpret(1024).getString(0, StandardCharsets.UTF_8);
+    } catch (Throwable t) {
+      return "errno " + errno;
+    }
+  }
+}

@@ -1,0 +1,367 @@
+package dev.livesync.fs;
+
+import static dev.livesync.fs.InotifyMask.IN_CREATE;
+import static dev.livesync.fs.InotifyMask.IN_DELETE_SELF;
+import static dev.livesync.fs.InotifyMask.IN_DONT_FOLLOW;
+import static dev.livesync.fs.InotifyMask.IN_IGNORED;
+import static dev.livesync.fs.InotifyMask.IN_ISDIR;
+import static dev.livesync.fs.InotifyMask.IN_MOVED_FROM;
+import static dev.livesync.fs.InotifyMask.IN_MOVED_TO;
+import static dev.livesync.fs.InotifyMask.IN_MOVE_SELF;
+import static dev.livesync.fs.InotifyMask.IN_ONLYDIR;
+import static dev.livesync.fs.InotifyMask.IN_Q_OVERFLOW;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Watches files and directory trees with one inotify instance and keeps the wd → path table right
+ * as directories appear, are renamed inside the tree, moved in or out, and deleted.
+ *
+ * <p>Events are delivered in kernel order. After delivering an event the watcher does its own
+ * bookkeeping for it: a new directory is watched at once (watch first, then list, so nothing created
+ * inside it is missed) and, with {@code reportNewDirContents}, what the listing finds is delivered as
+ * synthetic CREATE events; a directory renamed inside the tree has its subtree's paths rewritten; a
+ * directory moved out of the tree (a MOVED_FROM left unpaired at the end of a read) is unwatched.
+ * Single-threaded: call everything but {@link #wakeup()} from one thread.
+ */
+public final class TreeWatcher implements AutoCloseable {
+  /** Events the watcher needs for its bookkeeping when recursive. */
+  static final int TRACKING = IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
+
+  /** Decides what happens when a directory below a watched root cannot be watched. */
+  @FunctionalInterface
+  public interface WatchErrorHandler {
+    /** Called for a directory that could not be watched; throw to abort, return to skip it. */
+    void onWatchError(byte[] dir, NativeException error);
+  }
+
+  private final Inotify inotify;
+  private final int kernelMask;
+  private final boolean recursive;
+  private final boolean reportNewDirContents;
+  private final Predicate<byte[]> excludeDir;
+  private final WatchErrorHandler onError;
+
+  private Node[] byWd = new Node[1024];
+  private int watchCount;
+  private final Map<Integer, Node> movedFrom = new HashMap<>();
+  private Consumer<WatchEvent> sink;
+
+  /** A watched file or directory. {@code path} is the %w form: a directory's ends in '/'. */
+  private static final class Node {
+    final int wd;
+    final boolean dir;
+    byte[] path;
+    byte[] name;
+    Node parent;
+    List<Node> children;
+
+    Node(int wd, boolean dir, byte[] path, byte[] name, Node parent) {
+      this.wd = wd;
+      this.dir = dir;
+      this.path = path;
+      this.name = name;
+      this.parent = parent;
+    }
+
+    Node child(byte[] childName) {
+      if (children == null) return null;
+      for (Node c : children) {
+        if (Arrays.equals(c.name, childName)) return c;
+      }
+      return null;
+    }
+
+    void attach(Node c) {
+      if (children == null) children = new ArrayList<>(4);
+      children.add(c);
+      c.parent = this;
+    }
+
+    void detach() {
+      if (parent != null && parent.children != null) parent.children.remove(this);
+      parent = null;
+    }
+  }
+
+  private TreeWatcher(Builder b) {
+    this.recursive = b.recursive;
+    this.reportNewDirContents = b.reportNewDirContents;
+    this.excludeDir = b.excludeDir;
+    this.onError = b.onError;
+    this.kernelMask = b.mask | (b.recursive ? TRACKING : 0);
+    this.inotify = Inotify.open();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options of a {@link TreeWatcher}. */
+  public static final class Builder {
+    private int mask = InotifyMask.IN_ALL_EVENTS;
+    private boolean recursive;
+    private boolean reportNewDirContents;
+    private Predicate<byte[]> excludeDir = p -> false;
+    private WatchErrorHandler onError = (dir, e) -> {
+      throw e;
+    };
+
+    /** The events wanted (IN_* bits); when recursive, tracking events are added to the kernel mask. */
+    public Builder mask(int mask) {
+      this.mask = mask;
+      return this;
+    }
+
+    public Builder recursive(boolean recursive) {
+      this.recursive = recursive;
+      return this;
+    }
+
+    /** Deliver synthetic CREATE events for what a newly appeared directory already holds. */
+    public Builder reportNewDirContents(boolean report) {
+      this.reportNewDirContents = report;
+      return this;
+    }
+
+    /** Directories (path without trailing slash) for which this is true are not watched, nor below. */
+    public Builder excludeDir(Predicate<byte[]> exclude) {
+      this.excludeDir = exclude;
+      return this;
+    }
+
+    public Builder onWatchError(WatchErrorHandler handler) {
+      this.onError = handler;
+      return this;
+    }
+
+    public TreeWatcher build() {
+      return new TreeWatcher(this);
+    }
+  }
+
+  /**
+   * Watches {@code path}: a file, or a directory (with everything below it when recursive). A failure
+   * on {@code path} itself throws; failures below it go to the {@link WatchErrorHandler}.
+   */
+  public void watch(byte[] path) {
+    Libc.Stat st = Libc.statOrNull(path);
+    if (st == null) throw new NativeException("watch", Errno.ENOENT, path);
+    int wd = inotify.addWatch(path, kernelMask);
+    boolean dir = st.isDir();
+    byte[] watchPath = dir && (path.length == 0 || path[path.length - 1] != '/') ? Bytes.concat(path, SLASH) : path;
+    Node existing = get(wd);
+    if (existing != null) return;
+    Node root = new Node(wd, dir, watchPath, path, null);
+    put(root);
+    if (dir && recursive) watchBelow(root, false);
+  }
+
+  private static final byte[] SLASH = {'/'};
+
+  /** Watches every directory below {@code top}, depth first without recursion (trees can be deep). */
+  private void watchBelow(Node top, boolean synthetic) {
+    ArrayDeque<Node> todo = new ArrayDeque<>();
+    todo.push(top);
+    while (!todo.isEmpty()) {
+      Node dir = todo.pop();
+      List<byte[]> subdirs = new ArrayList<>();
+      try {
+        Libc.listDir(dir.path, !synthetic, (name, type) -> {
+          boolean isDir = type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && isDirectory(Bytes.concat(dir.path, name)));
+          if (isDir) subdirs.add(name);
+          if (synthetic) emit(new WatchEvent(dir.wd, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, dir.path, name, true));
+        });
+      } catch (NativeException e) {
+        if (gone(e)) continue;
+        onError.onWatchError(trimSlash(dir.path), e);
+        continue;
+      }
+      for (byte[] name : subdirs) {
+        Node child = addDir(dir, name);
+        if (child != null) todo.push(child);
+      }
+    }
+  }
+
+  /** Watches directory {@code name} in {@code parent}; null when excluded, vanished or refused. */
+  private Node addDir(Node parent, byte[] name) {
+    byte[] path = Bytes.concat(parent.path, name, SLASH);
+    byte[] bare = trimSlash(path);
+    if (excludeDir.test(bare)) return null;
+    int wd = inotify.addWatchRaw(path, kernelMask | IN_DONT_FOLLOW | IN_ONLYDIR);
+    if (wd < 0) {
+      int errno = -wd;
+      if (errno == Errno.ENOENT || errno == Errno.ENOTDIR) return null;
+      onError.onWatchError(bare, new NativeException("inotify_add_watch", errno, bare));
+      return null;
+    }
+    Node existing = get(wd);
+    if (existing != null) {
+      // Already watched under another name (e.g. re-created with a reused inode): move the entry here.
+      existing.detach();
+      existing.name = name;
+      parent.attach(existing);
+      rewritePaths(existing);
+      return null;
+    }
+    Node node = new Node(wd, true, path, name, null);
+    parent.attach(node);
+    put(node);
+    return node;
+  }
+
+  private static boolean isDirectory(byte[] path) {
+    Libc.Stat st = Libc.lstatOrNull(path);
+    return st != null && st.isDir();
+  }
+
+  private static boolean gone(NativeException e) {
+    return e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR;
+  }
+
+  private static byte[] trimSlash(byte[] path) {
+    return path.length > 1 && path[path.length - 1] == '/' ? Arrays.copyOf(path, path.length - 1) : path;
+  }
+
+  /**
+   * Waits up to {@code timeoutMillis} (negative: forever) and delivers what one read returns, in kernel
+   * order, plus synthetic events for new directories. Returns false when nothing arrived (timeout or
+   * {@link #wakeup()}).
+   */
+  public boolean poll(long timeoutMillis, Consumer<WatchEvent> sink) {
+    this.sink = sink;
+    try {
+      int n = inotify.read(timeoutMillis, this::onRaw);
+      unwatchMovedOut();
+      return n > 0;
+    } finally {
+      this.sink = null;
+    }
+  }
+
+  private void emit(WatchEvent e) {
+    if (sink != null) sink.accept(e);
+  }
+
+  private void onRaw(int wd, int mask, int cookie, byte[] name) {
+    if ((mask & IN_Q_OVERFLOW) != 0) {
+      emit(new WatchEvent(-1, mask, cookie, Bytes.EMPTY, Bytes.EMPTY, false));
+      return;
+    }
+    Node node = get(wd);
+    if (node == null) return; // a watch already dropped: stale events
+    emit(new WatchEvent(wd, mask, cookie, node.path, name, false));
+    if ((mask & IN_IGNORED) != 0) {
+      remove(node);
+      return;
+    }
+    if (!recursive || (mask & IN_ISDIR) == 0 || !node.dir) return;
+    if ((mask & IN_CREATE) != 0) {
+      Node child = addDir(node, name);
+      if (child != null) watchBelowNew(child);
+    } else if ((mask & IN_MOVED_FROM) != 0) {
+      Node child = node.child(name);
+      if (child != null) movedFrom.put(cookie, child);
+    } else if ((mask & IN_MOVED_TO) != 0) {
+      Node moved = movedFrom.remove(cookie);
+      if (moved != null) {
+        renamed(moved, node, name);
+      } else {
+        Node child = addDir(node, name);
+        if (child != null) watchBelowNew(child);
+      }
+    }
+  }
+
+  private void watchBelowNew(Node dir) {
+    watchBelow(dir, reportNewDirContents);
+  }
+
+  private void renamed(Node moved, Node newParent, byte[] newName) {
+    moved.detach();
+    moved.name = newName;
+    newParent.attach(moved);
+    rewritePaths(moved);
+    if (excludeDir.test(trimSlash(moved.path))) unwatchTree(moved);
+  }
+
+  private void rewritePaths(Node top) {
+    ArrayDeque<Node> todo = new ArrayDeque<>();
+    todo.push(top);
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      n.path = Bytes.concat(n.parent.path, n.name, SLASH);
+      if (n.children != null) n.children.forEach(todo::push);
+    }
+  }
+
+  /** MOVED_FROM with no MOVED_TO in the same read: the directory left the tree. */
+  private void unwatchMovedOut() {
+    if (movedFrom.isEmpty()) return;
+    for (Node n : movedFrom.values()) unwatchTree(n);
+    movedFrom.clear();
+  }
+
+  private void unwatchTree(Node top) {
+    ArrayDeque<Node> todo = new ArrayDeque<>();
+    todo.push(top);
+    top.detach();
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      if (n.children != null) n.children.forEach(todo::push);
+      inotify.rmWatch(n.wd);
+      forget(n);
+    }
+  }
+
+  private void remove(Node node) {
+    node.detach();
+    forget(node);
+  }
+
+  private Node get(int wd) {
+    return wd >= 0 && wd < byWd.length ? byWd[wd] : null;
+  }
+
+  private void put(Node n) {
+    if (n.wd >= byWd.length) byWd = Arrays.copyOf(byWd, Math.max(n.wd + 1, byWd.length * 2));
+    byWd[n.wd] = n;
+    watchCount++;
+  }
+
+  private void forget(Node n) {
+    if (get(n.wd) == n) {
+      byWd[n.wd] = null;
+      watchCount--;
+    }
+  }
+
+  /** The number of watches held. */
+  public int watchCount() {
+    return watchCount;
+  }
+
+  /** The %w path of watch {@code wd}, or null. */
+  public byte[] pathOf(int wd) {
+    Node n = get(wd);
+    return n == null ? null : n.path;
+  }
+
+  /** Makes a blocked {@link #poll} return; safe from any thread. */
+  public void wakeup() {
+    inotify.wakeup();
+  }
+
+  @Override
+  public void close() {
+    inotify.close();
+  }
+}

@@ -1,0 +1,87 @@
+package dev.livesync.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LibcTest {
+  @TempDir Path tmp;
+
+  private byte[] p(String rel) {
+    return Bytes.child(Bytes.of(tmp.toString()), Bytes.of(rel));
+  }
+
+  @Test
+  void namesThatAreNotUtf8SurviveWriteListStatRenameUnlink() {
+    byte[] gbk = {'g', (byte) 0xb9, (byte) 0xfa, '.', 't', 'x', 't'};
+    byte[] file = Bytes.child(Bytes.of(tmp.toString()), gbk);
+    Libc.writeFile(file, Bytes.of("hello"), 0640);
+
+    List<byte[]> names = new ArrayList<>();
+    Libc.listDir(Bytes.of(tmp.toString()), (name, type) -> names.add(name));
+    assertThat(names).hasSize(1);
+    assertThat(names.get(0)).isEqualTo(gbk);
+
+    Libc.Stat st = Libc.lstat(file);
+    assertThat(st.isRegular()).isTrue();
+    assertThat(st.size()).isEqualTo(5);
+    assertThat(st.permissions()).isEqualTo(0640);
+
+    byte[] moved = p("moved");
+    Libc.rename(file, moved);
+    assertThat(Libc.lstatOrNull(file)).isNull();
+    Libc.unlink(moved);
+    assertThat(Libc.lstatOrNull(moved)).isNull();
+  }
+
+  @Test
+  void listDirReportsTypesAndSkipsDots() throws Exception {
+    Files.createDirectory(tmp.resolve("d"));
+    Files.writeString(tmp.resolve("f"), "x");
+    Files.createSymbolicLink(tmp.resolve("l"), tmp.resolve("d"));
+    List<String> seen = new ArrayList<>();
+    Libc.listDir(Bytes.of(tmp.toString()), (name, type) -> seen.add(new String(name) + ":" + type));
+    assertThat(seen).containsExactlyInAnyOrder("d:" + Libc.DT_DIR, "f:" + Libc.DT_REG, "l:" + Libc.DT_LNK);
+
+    List<String> dirsOnly = new ArrayList<>();
+    Libc.listDir(Bytes.of(tmp.toString()), true, (name, type) -> dirsOnly.add(new String(name)));
+    assertThat(dirsOnly).containsExactly("d");
+  }
+
+  @Test
+  void listDirOfManyEntriesReadsAllBuffers() throws Exception {
+    for (int i = 0; i < 5000; i++) Files.createFile(tmp.resolve("file-with-a-longish-name-" + i));
+    int[] count = {0};
+    Libc.listDir(Bytes.of(tmp.toString()), (name, type) -> count[0]++);
+    assertThat(count[0]).isEqualTo(5000);
+  }
+
+  @Test
+  void errorsNameThePathAndTheErrno() {
+    byte[] missing = p("no/such/dir");
+    assertThatThrownBy(() -> Libc.listDir(missing, (n, t) -> {}))
+        .isInstanceOf(NativeException.class)
+        .hasMessageContaining(tmp + "/no/such/dir")
+        .hasMessageContaining("no such file or directory (ENOENT)");
+    assertThatThrownBy(() -> Libc.mkdir(Bytes.of(tmp.toString()), 0755))
+        .isInstanceOfSatisfying(NativeException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EEXIST));
+  }
+
+  @Test
+  void nulInAPathIsRefused() {
+    assertThatThrownBy(() -> Libc.lstat(new byte[] {'a', 0, 'b'}))
+        .isInstanceOfSatisfying(NativeException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
+  }
+
+  @Test
+  void displayEscapesWhatIsNotPrintableUtf8() {
+    assertThat(Bytes.display(new byte[] {'a', (byte) 0xb9, '\n', 'z'})).isEqualTo("a\\xb9\\x0az");
+    assertThat(Bytes.display(Bytes.of("备份 file"))).isEqualTo("备份 file");
+  }
+}

@@ -1,0 +1,182 @@
+package dev.livesync.fs;
+
+import static dev.livesync.fs.InotifyMask.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TreeWatcherTest {
+  @TempDir Path tmp;
+  private TreeWatcher watcher;
+  private final List<WatchEvent> events = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    if (watcher != null) watcher.close();
+  }
+
+  private TreeWatcher start(boolean reportContents) {
+    watcher = TreeWatcher.builder().mask(IN_ALL_EVENTS).recursive(true).reportNewDirContents(reportContents).build();
+    watcher.watch(Bytes.of(tmp.toString()));
+    return watcher;
+  }
+
+  private String rel(WatchEvent e) {
+    String full = new String(e.fullPath(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    return full.substring(tmp.toString().length() + 1);
+  }
+
+  /** Polls until an event matches (events are real, so they arrive quickly; the bound only stops a hang). */
+  private WatchEvent await(Predicate<WatchEvent> p) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      for (WatchEvent e : events) if (p.test(e)) return e;
+      watcher.poll(100, events::add);
+    }
+    throw new AssertionError("no matching event; saw " + events);
+  }
+
+  private void drain() {
+    while (watcher.poll(50, events::add)) {}
+  }
+
+  @Test
+  void watchesEveryDirectoryOfATree() throws Exception {
+    Files.createDirectories(tmp.resolve("a/b/c"));
+    Files.createDirectories(tmp.resolve("x"));
+    start(false);
+    assertThat(watcher.watchCount()).isEqualTo(5);
+    Files.writeString(tmp.resolve("a/b/c/f"), "data");
+    WatchEvent e = await(ev -> ev.has(IN_CLOSE_WRITE));
+    assertThat(rel(e)).isEqualTo("a/b/c/f");
+    assertThat(new String(e.watchPath())).isEqualTo(tmp + "/a/b/c/");
+    assertThat(new String(e.name())).isEqualTo("f");
+  }
+
+  @Test
+  void filesMadeInANewDirBeforeItsWatchAreReportedAsSynthetic() throws Exception {
+    start(true);
+    Files.createDirectories(tmp.resolve("new/deep/er"));
+    Files.writeString(tmp.resolve("new/deep/er/file"), "x");
+    WatchEvent e = await(ev -> rel(ev).equals("new/deep/er/file") && ev.has(IN_CREATE));
+    assertThat(e.isDir()).isFalse();
+    drain();
+    assertThat(watcher.watchCount()).isEqualTo(4);
+    // Whatever was seen, each directory of the new tree was reported as created.
+    assertThat(events.stream().filter(ev -> ev.has(IN_CREATE) && ev.isDir()).map(this::rel))
+        .contains("new", "new/deep", "new/deep/er");
+  }
+
+  @Test
+  void renamedDirectoryKeepsReportingUnderItsNewName() throws Exception {
+    Files.createDirectories(tmp.resolve("old/sub"));
+    start(false);
+    Files.move(tmp.resolve("old"), tmp.resolve("renamed"));
+    await(ev -> ev.has(IN_MOVED_TO) && rel(ev).equals("renamed"));
+    drain();
+    events.clear();
+    Files.writeString(tmp.resolve("renamed/sub/f"), "x");
+    WatchEvent e = await(ev -> ev.has(IN_CLOSE_WRITE));
+    assertThat(rel(e)).isEqualTo("renamed/sub/f");
+    assertThat(watcher.watchCount()).isEqualTo(3);
+  }
+
+  @Test
+  void movePairsShareACookie() throws Exception {
+    Files.writeString(tmp.resolve("a"), "x");
+    start(false);
+    Files.move(tmp.resolve("a"), tmp.resolve("b"));
+    WatchEvent from = await(ev -> ev.has(IN_MOVED_FROM));
+    WatchEvent to = await(ev -> ev.has(IN_MOVED_TO));
+    assertThat(from.cookie()).isNotZero().isEqualTo(to.cookie());
+  }
+
+  @Test
+  void directoryMovedOutIsUnwatchedAndMovedInIsWatched(@TempDir Path outside) throws Exception {
+    Files.createDirectories(tmp.resolve("leaving/sub"));
+    Files.createDirectories(outside.resolve("arriving/sub"));
+    start(false);
+    assertThat(watcher.watchCount()).isEqualTo(3);
+    Files.move(tmp.resolve("leaving"), outside.resolve("gone"));
+    await(ev -> ev.has(IN_MOVED_FROM));
+    drain();
+    assertThat(watcher.watchCount()).isEqualTo(1);
+
+    Files.move(outside.resolve("arriving"), tmp.resolve("arrived"));
+    await(ev -> ev.has(IN_MOVED_TO));
+    drain();
+    assertThat(watcher.watchCount()).isEqualTo(3);
+    events.clear();
+    Files.writeString(outside.resolve("gone/sub/f"), "not ours");
+    Files.writeString(tmp.resolve("arrived/sub/f"), "ours");
+    WatchEvent e = await(ev -> ev.has(IN_CLOSE_WRITE));
+    assertThat(rel(e)).isEqualTo("arrived/sub/f");
+    drain();
+    assertThat(events).noneMatch(ev -> new String(ev.fullPath()).contains("gone"));
+  }
+
+  @Test
+  void deletedDirectoriesAreDropped() throws Exception {
+    Files.createDirectories(tmp.resolve("d/e"));
+    start(false);
+    Files.delete(tmp.resolve("d/e"));
+    Files.delete(tmp.resolve("d"));
+    await(ev -> ev.has(IN_DELETE) && rel(ev).equals("d"));
+    drain();
+    assertThat(watcher.watchCount()).isEqualTo(1);
+  }
+
+  @Test
+  void excludedSubtreesAreNotWatched() throws Exception {
+    Files.createDirectories(tmp.resolve("keep/x"));
+    Files.createDirectories(tmp.resolve("cache/x"));
+    byte[] cache = Bytes.of(tmp + "/cache");
+    watcher = TreeWatcher.builder().recursive(true).excludeDir(p -> Bytes.isUnder(p, cache)).build();
+    watcher.watch(Bytes.of(tmp.toString()));
+    assertThat(watcher.watchCount()).isEqualTo(3);
+  }
+
+  @Test
+  void watchedFileReportsEventsOnItself() throws Exception {
+    Path f = Files.writeString(tmp.resolve("single"), "x");
+    watcher = TreeWatcher.builder().build();
+    watcher.watch(Bytes.of(f.toString()));
+    Files.writeString(f, "y");
+    WatchEvent e = await(ev -> ev.has(IN_CLOSE_WRITE));
+    assertThat(new String(e.watchPath())).isEqualTo(f.toString());
+    assertThat(e.name()).isEmpty();
+  }
+
+  @Test
+  void wakeupReturnsABlockedPoll() throws Exception {
+    start(false);
+    drain(); // listing the root during setup queued OPEN/CLOSE_NOWRITE on it
+    Thread t = new Thread(() -> {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException ignored) {
+      }
+      watcher.wakeup();
+    });
+    t.start();
+    assertThat(watcher.poll(-1, events::add)).isFalse();
+    t.join();
+  }
+
+  @Test
+  void missingRootIsAClearError() {
+    watcher = TreeWatcher.builder().build();
+    assertThatThrownBy(() -> watcher.watch(Bytes.of(tmp + "/absent")))
+        .isInstanceOf(NativeException.class)
+        .hasMessageContaining(tmp + "/absent")
+        .hasMessageContaining("no such file or directory");
+  }
+}
