@@ -26,10 +26,14 @@ public final class KernelLimits {
     return read(MAX_USER_INSTANCES);
   }
 
-  /** The value of /proc/sys/fs/inotify/{name}, or -1 when it cannot be read. */
+  /**
+   * The value of /proc/sys/fs/inotify/{name}, or -1 when it cannot be read. Not Files.readString:
+   * for a file whose size is 0 it reads 1 byte, then continues at offset 1, where a sysctl file
+   * returns nothing; "65536" would come back as "6" (and a test restoring it would set 6).
+   */
   public static long read(String name) {
-    try {
-      return Long.parseLong(Files.readString(DIR.resolve(name), StandardCharsets.US_ASCII).trim());
+    try (java.io.InputStream in = Files.newInputStream(DIR.resolve(name))) {
+      return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
     } catch (IOException | NumberFormatException e) {
       return -1;
     }
