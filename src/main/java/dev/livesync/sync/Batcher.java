@@ -1,0 +1,99 @@
+package dev.livesync.sync;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cuts the coalescer's ready paths into {@link WorkItem.Send} batches. A batch closes {@code delay}
+ * after its first path became ready, or at once when {@code maxPaths} are ready; it holds at most
+ * {@code maxPaths} paths and {@code maxBytes} bytes. A file larger than {@code largeFile} goes in a
+ * batch of its own, so small files never wait behind it. Renames come first, in event order.
+ */
+public final class Batcher {
+  /** Size of a path at the source: -1 when missing, 0 for a directory. Called once per path. */
+  public interface SizeProbe {
+    long size(byte[] relPath);
+  }
+
+  public record Limits(long delayNanos, int maxPaths, long maxBytes, long largeFile) {}
+
+  private final Coalescer coalescer;
+  private final Clock clock;
+  private final Limits limits;
+  private final SizeProbe sizes;
+
+  public Batcher(Coalescer coalescer, Clock clock, Limits limits, SizeProbe sizes) {
+    this.coalescer = coalescer;
+    this.clock = clock;
+    this.limits = limits;
+    this.sizes = sizes;
+  }
+
+  /** Items due now (possibly none); {@code flush} closes the open batch regardless of its age. */
+  public List<WorkItem> poll(boolean flush) {
+    List<WorkItem> out = new ArrayList<>(coalescer.takeRenames());
+    coalescer.releaseExpiredHolds();
+    long oldest = coalescer.oldestReadyNanos();
+    if (oldest < 0) return out;
+    long now = clock.nanos();
+    if (!flush && now - oldest < limits.delayNanos() && coalescer.readySize() < limits.maxPaths()) return out;
+    var plain = new Open(false, out);
+    var trees = new Open(true, out);
+    coalescer.drainReady(
+        Integer.MAX_VALUE,
+        e -> {
+          if (e.recursive()) {
+            trees.add(e.path(), 0, e.firstNanos());
+            return;
+          }
+          long size = Math.max(0, sizes.size(e.path()));
+          if (size > limits.largeFile()) {
+            out.add(new WorkItem.Send(List.of(e.path()), false, size, e.firstNanos()));
+          } else {
+            plain.add(e.path(), size, e.firstNanos());
+          }
+        });
+    plain.close();
+    trees.close();
+    return out;
+  }
+
+  /** When {@link #poll} next has something to do (nanos), or -1 when nothing is queued. */
+  public long nextDeadlineNanos() {
+    long d = -1;
+    long oldest = coalescer.oldestReadyNanos();
+    if (oldest >= 0) d = oldest + limits.delayNanos();
+    long hold = coalescer.nextHoldExpiryNanos();
+    if (hold >= 0 && (d < 0 || hold < d)) d = hold;
+    if (coalescer.hasRenames()) d = clock.nanos();
+    return d;
+  }
+
+  private final class Open {
+    final boolean recursive;
+    final List<WorkItem> out;
+    List<byte[]> paths = new ArrayList<>();
+    long bytes;
+    long oldest = Long.MAX_VALUE;
+
+    Open(boolean recursive, List<WorkItem> out) {
+      this.recursive = recursive;
+      this.out = out;
+    }
+
+    void add(byte[] path, long size, long first) {
+      if (!paths.isEmpty() && (paths.size() >= limits.maxPaths() || bytes + size > limits.maxBytes())) close();
+      paths.add(path);
+      bytes += size;
+      oldest = Math.min(oldest, first);
+    }
+
+    void close() {
+      if (paths.isEmpty()) return;
+      out.add(new WorkItem.Send(List.copyOf(paths), recursive, bytes, oldest));
+      paths = new ArrayList<>();
+      bytes = 0;
+      oldest = Long.MAX_VALUE;
+    }
+  }
+}

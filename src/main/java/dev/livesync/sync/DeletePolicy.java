@@ -1,0 +1,47 @@
+package dev.livesync.sync;
+
+import dev.livesync.LivesyncException;
+import java.util.Locale;
+
+/**
+ * When deletions at the source remove files at the target, as lsyncd users know it: {@code always}
+ * (startup sync and live events), {@code startup} (only the initial full sync deletes extras),
+ * {@code running} (only live events delete; the initial sync does not), {@code never}.
+ */
+public enum DeletePolicy {
+  ALWAYS(true, true),
+  STARTUP(true, false),
+  RUNNING(false, true),
+  NEVER(false, false);
+
+  private final boolean atStartup;
+  private final boolean whileRunning;
+
+  DeletePolicy(boolean atStartup, boolean whileRunning) {
+    this.atStartup = atStartup;
+    this.whileRunning = whileRunning;
+  }
+
+  /** The initial full sync deletes target files that the source does not have. */
+  public boolean atStartup() {
+    return atStartup;
+  }
+
+  /** Live deletes (events, overflow rescans, scheduled syncs) are carried to the target. */
+  public boolean whileRunning() {
+    return whileRunning;
+  }
+
+  public static DeletePolicy parse(String s) {
+    try {
+      return valueOf(s.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new LivesyncException("delete policy '" + s + "' is not one of always, startup, running, never", 2);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,55 @@
+package dev.livesync.sync;
+
+import java.util.List;
+
+/**
+ * A read-only snapshot of one running sync (one source and its targets), for {@code livesync
+ * status}. Published by the engine loop a few times a second; times are epoch milliseconds (0 =
+ * never), durations milliseconds.
+ *
+ * @param name the sync's name (state dir, logs)
+ * @param source the watched directory, for display
+ * @param state {@code starting}, {@code running}, {@code stopping} or {@code stopped}
+ * @param watches inotify watches held by this sync
+ * @param watchLimit the kernel's max_user_watches (shared by every process of the user)
+ * @param pendingPaths changed paths not yet cut into a batch (held open files included)
+ * @param overflows kernel queue overflows seen (each triggered a rescan)
+ */
+public record EngineStatus(
+    String name,
+    String source,
+    String state,
+    int watches,
+    long watchLimit,
+    long pendingPaths,
+    long overflows,
+    List<Target> targets,
+    long snapshotMillis) {
+
+  /**
+   * @param target the target, as {@code Transport.describe()} (never a password)
+   * @param state {@code ok}, {@code syncing} (initial/full sync running), {@code retrying} (target
+   *     failing, backing off) or {@code failed} (authentication/usage error: an operator must act)
+   * @param queuedItems work items waiting or running
+   * @param queuedPaths paths in those items
+   * @param inFlight items running now (one rsync each)
+   * @param lastSuccessMillis when an item last arrived
+   * @param lagMillis age of the oldest change not yet at this target (0 when caught up)
+   * @param failures failed attempts since start
+   * @param lastError the last failure's message, or empty
+   * @param nextAttemptMillis when a retry is due while backing off, else 0
+   */
+  public record Target(
+      String target,
+      String state,
+      int queuedItems,
+      long queuedPaths,
+      int inFlight,
+      long lastSuccessMillis,
+      long lagMillis,
+      long deliveredFiles,
+      long deliveredBytes,
+      long failures,
+      String lastError,
+      long nextAttemptMillis) {}
+}

@@ -1,0 +1,363 @@
+package dev.livesync.sync;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.transport.TransferResult;
+import dev.livesync.transport.TransferResult.Outcome;
+import dev.livesync.transport.Transport;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue and scheduler of one target. Items run in parallel on up to {@code workers} threads,
+ * except that an item never starts while an earlier unfinished item touches the same path, a
+ * directory above or a path below one of its paths (a full sync touches everything). Results:
+ * OK → done; PARTIAL → exactly the failed paths are queued again, after a backoff; RETRY → the
+ * target backs off (exponential, jitter, capped) and then sends a single probe item; FATAL → during
+ * startup reported to the engine (which exits), later logged and retried slowly.
+ *
+ * <p>Only the engine loop thread calls it; workers hand results back through {@code loop}.
+ */
+public final class TargetRunner {
+  private static final Logger log = LoggerFactory.getLogger(TargetRunner.class);
+
+  /** How results get back to the engine loop thread. */
+  public interface Loop extends Executor {}
+
+  public record Settings(int workers, Backoff retry, Backoff fatalRetry, long maxQueuedPaths) {}
+
+  private enum State { QUEUED, RUNNING }
+
+  private static final class Task {
+    final WorkItem item;
+    final long seq;
+    final List<Long> alsoDone;
+    final boolean startup;
+    State state = State.QUEUED;
+    int attempts;
+    long notBefore;
+
+    Task(WorkItem item, long seq, List<Long> alsoDone, boolean startup) {
+      this.item = item;
+      this.seq = seq;
+      this.alsoDone = alsoDone;
+      this.startup = startup;
+    }
+
+    int paths() {
+      return item instanceof WorkItem.Send s ? s.paths().size() : item instanceof WorkItem.Rename ? 2 : 0;
+    }
+  }
+
+  private final Transport transport;
+  private final String name;
+  private final Clock clock;
+  private final Settings settings;
+  private final ItemExecutor executor;
+  private final Executor workers;
+  private final Loop loop;
+  private final Journal journal;
+  private final DeliveryListener listener;
+  private final Consumer<String> startupFatal;
+  private final boolean deleteWhileRunning;
+  private final List<Task> tasks = new ArrayList<>();
+  private long queuedPaths;
+  private int running;
+  private boolean backingOff;
+  private long nextAttemptNanos;
+  private int retryAttempts;
+  private boolean failedFatally;
+  private long lastSuccessMillis;
+  private long deliveredFiles, deliveredBytes, failures;
+  private String lastError = "";
+  private long localSeq;
+
+  public TargetRunner(
+      Transport transport,
+      Clock clock,
+      Settings settings,
+      ItemExecutorConfig exec,
+      Executor workers,
+      Loop loop,
+      Journal journal,
+      DeliveryListener listener,
+      Consumer<String> startupFatal) {
+    this.transport = transport;
+    this.name = transport.describe();
+    this.clock = clock;
+    this.settings = settings;
+    this.executor = new ItemExecutor(transport, exec.delete(), exec.source(), exec.hook());
+    this.deleteWhileRunning = exec.delete().whileRunning();
+    this.workers = workers;
+    this.loop = loop;
+    this.journal = journal;
+    this.listener = listener;
+    this.startupFatal = startupFatal;
+  }
+
+  /** What the worker side needs: delete policy, a source probe, an optional hook. */
+  public record ItemExecutorConfig(DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook) {}
+
+  public String name() {
+    return name;
+  }
+
+  /** Queues an item (recorded in the journal, forced to disk by {@link #syncJournal()}). */
+  public void submit(WorkItem item) {
+    submit(item, false);
+  }
+
+  /** Queues the initial full sync: a FATAL result on it is reported as a startup failure. */
+  public void submitStartup(WorkItem item) {
+    submit(item, true);
+  }
+
+  private void submit(WorkItem item, boolean startup) {
+    long seq = journal != null ? journal.append(item) : ++localSeq;
+    Task last = tasks.isEmpty() ? null : tasks.getLast();
+    if (last != null && !last.startup && last.state == State.QUEUED && last.item instanceof WorkItem.FullSync f
+        && (f.delete() || !deleteWhileRunning)) {
+      last.alsoDone.add(seq); // a full sync that has not started yet covers this change too
+      return;
+    }
+    add(new Task(item, seq, new ArrayList<>(), startup));
+    collapseIfTooLong();
+  }
+
+  /** Queues what a previous run's journal left undone (already journaled under {@code seq}). */
+  public void submitRecovered(Journal.Entry e) {
+    add(new Task(e.item(), e.seq(), new ArrayList<>(), false));
+  }
+
+  private void add(Task t) {
+    tasks.add(t);
+    queuedPaths += t.paths();
+  }
+
+  public void syncJournal() {
+    if (journal != null) journal.sync();
+  }
+
+  /** True while a whole-tree or recursive transfer is queued or running on this target. */
+  public boolean treeTransferOutstanding() {
+    for (Task t : tasks)
+      if (t.item instanceof WorkItem.FullSync || t.item instanceof WorkItem.Rename
+          || t.item instanceof WorkItem.Send s && s.recursive()) return true;
+    return false;
+  }
+
+  public boolean idle() {
+    return tasks.isEmpty();
+  }
+
+  /** When this target next needs the loop (a backoff or a delayed retry ending), or -1. */
+  public long nextWakeNanos() {
+    if (backingOff) return running == 0 ? nextAttemptNanos : -1;
+    long w = -1;
+    long now = clock.nanos();
+    for (Task t : tasks)
+      if (t.state == State.QUEUED && t.notBefore > now && (w < 0 || t.notBefore < w)) w = t.notBefore;
+    return w;
+  }
+
+  /** Starts every item that may start now. */
+  public void dispatch() {
+    long now = clock.nanos();
+    int slots;
+    if (backingOff) {
+      if (now < nextAttemptNanos || running > 0) return;
+      slots = 1; // a single probe
+    } else {
+      slots = settings.workers() - running;
+    }
+    if (slots <= 0 || tasks.isEmpty()) return;
+    var claims = new Claims();
+    for (Task t : tasks) {
+      if (slots == 0) break;
+      if (t.state == State.QUEUED && t.notBefore <= now && !claims.conflicts(t.item)) {
+        start(t);
+        slots--;
+      }
+      claims.add(t.item);
+      if (claims.all) break;
+    }
+  }
+
+  private void start(Task t) {
+    t.state = State.RUNNING;
+    t.attempts++;
+    running++;
+    workers.execute(
+        () -> {
+          TransferResult r;
+          try {
+            r = executor.run(t.item, t.startup);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            r = new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, "interrupted (shutting down)");
+          } catch (RuntimeException e) {
+            log.debug("transfer to {} threw", name, e);
+            r = new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, String.valueOf(e.getMessage()));
+          }
+          TransferResult result = r;
+          loop.execute(() -> finished(t, result));
+        });
+  }
+
+  private void finished(Task t, TransferResult r) {
+    running--;
+    long now = clock.nanos();
+    switch (r.outcome()) {
+      case OK -> {
+        remove(t);
+        if (journal != null) {
+          journal.done(t.seq);
+          for (long s : t.alsoDone) journal.done(s);
+        }
+        if (backingOff) log.info("{}: reachable again after {} failed attempts; resuming", name, retryAttempts);
+        backingOff = false;
+        retryAttempts = 0;
+        failedFatally = false;
+        lastSuccessMillis = clock.epochMillis();
+        deliveredFiles += r.files();
+        deliveredBytes += r.bytes();
+        long lagMs = Math.max(0, (now - t.item.oldestNanos()) / 1_000_000);
+        switch (t.item) {
+          case WorkItem.FullSync f -> log.info("{}: {} done: {} files, {} bytes, {} ms", name, f, r.files(), r.bytes(), r.millis());
+          case WorkItem.Send s ->
+              log.info("{}: {} {}, {} files, {} bytes, {} ms, lag {} ms", name, s.paths().size(), s.recursive() ? "trees" : "paths",
+                  r.files(), r.bytes(), r.millis(), lagMs);
+          case WorkItem.Rename m -> log.info("{}: {}, {} ms", name, m, r.millis());
+        }
+        listener.delivered(name, t.item, r, now);
+      }
+      case PARTIAL -> {
+        failures++;
+        lastError = r.message();
+        remove(t);
+        List<byte[]> again = r.failedPaths().isEmpty() ? t.item.footprint() : r.failedPaths();
+        WorkItem retry = t.item instanceof WorkItem.FullSync ? t.item
+            : new WorkItem.Send(List.copyOf(again), t.item instanceof WorkItem.Send s ? s.recursive() : true, 0, t.item.oldestNanos());
+        long wait = settings.retry().delayNanos(t.attempts);
+        Task nt = new Task(retry, journal != null && !(retry instanceof WorkItem.FullSync) ? journal.append(retry) : ++localSeq,
+            new ArrayList<>(), false);
+        nt.attempts = t.attempts;
+        nt.notBefore = now + wait;
+        add(nt);
+        if (journal != null) journal.done(t.seq);
+        log.warn("{}: {} of {} paths not transferred (rsync exit {}: {}); queued again, next attempt in {} ms",
+            name, again.size(), t.paths(), r.exitCode(), oneLine(r.message()), wait / 1_000_000);
+      }
+      case RETRY, FATAL -> {
+        failures++;
+        lastError = r.message();
+        t.state = State.QUEUED;
+        retryAttempts++;
+        boolean fatal = r.outcome() == Outcome.FATAL;
+        if (fatal && t.startup) {
+          failedFatally = true;
+          startupFatal.accept(name + ": " + oneLine(r.message()));
+        }
+        failedFatally |= fatal;
+        long wait = (fatal ? settings.fatalRetry() : settings.retry()).delayNanos(retryAttempts);
+        backingOff = true;
+        nextAttemptNanos = now + wait;
+        if (fatal) {
+          log.error("{}: {} failed (rsync exit {}): {}; this needs an operator; the work stays queued and journaled, next attempt in {} s",
+              name, t.item, r.exitCode(), oneLine(r.message()), wait / 1_000_000_000);
+        } else {
+          log.warn("{}: {} failed (rsync exit {}): {}; {} items queued, next attempt in {} ms",
+              name, t.item, r.exitCode(), oneLine(r.message()), tasks.size(), wait / 1_000_000);
+        }
+      }
+    }
+    collapseIfTooLong();
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.strip().replace('\n', ' ');
+  }
+
+  private void remove(Task t) {
+    tasks.remove(t);
+    queuedPaths -= t.paths();
+  }
+
+  /**
+   * A target far behind (down for long under load) gets one full sync instead of an unbounded
+   * queue; the replaced items stay in the journal until that full sync has arrived.
+   */
+  private void collapseIfTooLong() {
+    if (queuedPaths <= settings.maxQueuedPaths()) return;
+    List<Long> seqs = new ArrayList<>();
+    long oldest = clock.nanos();
+    int n = 0;
+    for (Iterator<Task> it = tasks.iterator(); it.hasNext(); ) {
+      Task t = it.next();
+      if (t.state != State.QUEUED) continue;
+      seqs.add(t.seq);
+      seqs.addAll(t.alsoDone);
+      oldest = Math.min(oldest, t.item.oldestNanos());
+      queuedPaths -= t.paths();
+      it.remove();
+      n++;
+    }
+    log.warn("{}: {} queued items exceed {} paths; replacing them with one full sync", name, n, settings.maxQueuedPaths());
+    add(new Task(new WorkItem.FullSync(deleteWhileRunning, "queue too long", oldest), ++localSeq, seqs, false));
+  }
+
+  public EngineStatus.Target snapshot(long coalescerOldestNanos) {
+    long now = clock.nanos();
+    long oldest = coalescerOldestNanos >= 0 ? coalescerOldestNanos : Long.MAX_VALUE;
+    for (Task t : tasks) oldest = Math.min(oldest, t.item.oldestNanos());
+    long lag = oldest == Long.MAX_VALUE ? 0 : Math.max(0, (now - oldest) / 1_000_000);
+    String state = failedFatally ? "failed" : backingOff ? "retrying"
+        : tasks.stream().anyMatch(t -> t.item instanceof WorkItem.FullSync && t.state == State.RUNNING) ? "syncing" : "ok";
+    long nextAttempt = backingOff ? clock.epochMillis() + Math.max(0, (nextAttemptNanos - now) / 1_000_000) : 0;
+    return new EngineStatus.Target(name, state, tasks.size(), queuedPaths, running, lastSuccessMillis, lag,
+        deliveredFiles, deliveredBytes, failures, lastError, nextAttempt);
+  }
+
+  public boolean failedFatally() {
+    return failedFatally;
+  }
+
+  public int running() {
+    return running;
+  }
+
+  /** Paths claimed by earlier unfinished items: exact paths and all their ancestors. */
+  static final class Claims {
+    private final Set<Bytes.Key> exact = new HashSet<>();
+    private final Set<Bytes.Key> above = new HashSet<>();
+    boolean all;
+
+    void add(WorkItem item) {
+      if (item instanceof WorkItem.FullSync) {
+        all = true;
+        return;
+      }
+      for (byte[] p : item.footprint()) {
+        exact.add(new Bytes.Key(p));
+        for (int i = p.length - 1; i > 0; i--) if (p[i] == '/') above.add(new Bytes.Key(java.util.Arrays.copyOf(p, i)));
+      }
+    }
+
+    boolean conflicts(WorkItem item) {
+      if (all) return true;
+      if (item instanceof WorkItem.FullSync) return !exact.isEmpty();
+      for (byte[] p : item.footprint()) {
+        if (exact.contains(new Bytes.Key(p)) || above.contains(new Bytes.Key(p))) return true;
+        for (int i = p.length - 1; i > 0; i--)
+          if (p[i] == '/' && exact.contains(new Bytes.Key(java.util.Arrays.copyOf(p, i)))) return true;
+      }
+      return false;
+    }
+  }
+}

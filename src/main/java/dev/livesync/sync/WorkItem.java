@@ -1,0 +1,56 @@
+package dev.livesync.sync;
+
+import dev.livesync.fs.Bytes;
+import java.util.List;
+
+/**
+ * One unit of work for a target, produced by the coalescer/batcher and executed by a worker. Items
+ * are immutable and shared by all targets of a source. {@link #oldestNanos()} is when the oldest
+ * change in the item was seen (for lag).
+ */
+public sealed interface WorkItem {
+  long oldestNanos();
+
+  /** Paths this item touches; each covers its whole subtree for ordering purposes. */
+  List<byte[]> footprint();
+
+  /** Paths the target must reconcile with the source: present → copied, missing → deleted. */
+  record Send(List<byte[]> paths, boolean recursive, long bytes, long oldestNanos) implements WorkItem {
+    @Override
+    public List<byte[]> footprint() {
+      return paths;
+    }
+
+    @Override
+    public String toString() {
+      return "send " + paths.size() + (recursive ? " trees" : " paths");
+    }
+  }
+
+  /** A rename within the tree (paired MOVED_FROM/MOVED_TO). */
+  record Rename(byte[] from, byte[] to, boolean dir, long oldestNanos) implements WorkItem {
+    @Override
+    public List<byte[]> footprint() {
+      return List.of(from, to);
+    }
+
+    @Override
+    public String toString() {
+      return "rename " + Bytes.display(from) + " -> " + Bytes.display(to);
+    }
+  }
+
+  /** Whole-tree transfer: start, queue overflow, schedule, or a target too far behind. */
+  record FullSync(boolean delete, String reason, long oldestNanos) implements WorkItem {
+    /** The empty path: covers the whole tree, so a full sync is a barrier. */
+    @Override
+    public List<byte[]> footprint() {
+      return List.of(Bytes.EMPTY);
+    }
+
+    @Override
+    public String toString() {
+      return "full sync (" + reason + ")";
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.livesync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CoalescerTest {
+  final FakeClock clock = new FakeClock();
+  final Coalescer c = new Coalescer(clock, 5_000_000_000L);
+
+  static byte[] b(String s) {
+    return Bytes.of(s);
+  }
+
+  List<String> drain() {
+    List<String> out = new ArrayList<>();
+    c.releaseExpiredHolds();
+    c.drainReady(Integer.MAX_VALUE, e -> out.add(Bytes.display(e.path()) + (e.recursive() ? "/**" : "")));
+    return out;
+  }
+
+  @Test
+  void createModifyCloseIsOneSend() {
+    c.created(b("a"), false);
+    c.modified(b("a"));
+    c.modified(b("a"));
+    assertThat(drain()).isEmpty(); // still open for writing
+    c.closedWrite(b("a"));
+    assertThat(drain()).containsExactly("a");
+    assertThat(c.size()).isZero();
+  }
+
+  @Test
+  void createThenDeleteIsNothing() {
+    c.created(b("t.tmp"), false);
+    c.modified(b("t.tmp"));
+    c.closedWrite(b("t.tmp"));
+    c.deleted(b("t.tmp"), false);
+    assertThat(drain()).isEmpty();
+  }
+
+  @Test
+  void createThenDeleteStillSendsWhileATreeTransferMayHaveCopiedIt() {
+    c.treeTransferActive(true);
+    c.created(b("t"), false);
+    c.deleted(b("t"), false);
+    assertThat(drain()).containsExactly("t");
+  }
+
+  @Test
+  void deleteOfExistingFileIsSent() {
+    c.changed(b("x"));
+    c.deleted(b("x"), false);
+    assertThat(drain()).containsExactly("x");
+  }
+
+  @Test
+  void dirDeleteSubsumesWorkBelow() {
+    c.changed(b("d/a"));
+    c.changed(b("d/e/f"));
+    c.changed(b("dd"));
+    c.deleted(b("d/a"), false);
+    c.deleted(b("d"), true);
+    assertThat(drain()).containsExactlyInAnyOrder("d", "dd");
+  }
+
+  @Test
+  void newDirCreatedAndRemovedLeavesNothing() {
+    c.created(b("n"), true);
+    c.created(b("n/f"), false);
+    c.created(b("n/s"), true);
+    c.created(b("n/s/g"), false);
+    c.deleted(b("n/s/g"), false);
+    c.deleted(b("n/s"), true);
+    c.deleted(b("n/f"), false);
+    c.deleted(b("n"), true);
+    assertThat(drain()).isEmpty();
+  }
+
+  @Test
+  void everOpenFileShipsAfterMaxHold() {
+    c.modified(b("log"));
+    clock.advanceMillis(4_000);
+    c.modified(b("log"));
+    assertThat(drain()).isEmpty();
+    clock.advanceMillis(1_001);
+    c.releaseExpiredHolds();
+    c.modified(b("log")); // keeps writing: must not be held again before it shipped
+    assertThat(drain()).containsExactly("log");
+  }
+
+  @Test
+  void pairedMoveIsARenameAndCarriesQueuedWork() {
+    c.changed(b("a/x"));
+    c.movedFrom(7, b("a"), true);
+    c.movedTo(7, b("b"), true);
+    assertThat(c.takeRenames()).singleElement().satisfies(w -> {
+      var r = (WorkItem.Rename) w;
+      assertThat(Bytes.display(r.from())).isEqualTo("a");
+      assertThat(Bytes.display(r.to())).isEqualTo("b");
+    });
+    assertThat(drain()).containsExactly("b/x");
+  }
+
+  @Test
+  void renameOfAFileNotYetSentIsJustASendOfTheNewName() {
+    c.created(b(".x.swp"), false);
+    c.closedWrite(b(".x.swp"));
+    c.movedFrom(9, b(".x.swp"), false);
+    c.movedTo(9, b("x"), false);
+    assertThat(c.takeRenames()).isEmpty();
+    assertThat(drain()).containsExactly("x");
+  }
+
+  @Test
+  void renameIntoNewDirThenRemovalStillDeletesAtTarget() {
+    c.created(b("n"), true);
+    c.movedFrom(3, b("a"), false);
+    c.movedTo(3, b("n/a"), false);
+    assertThat(c.takeRenames()).hasSize(1);
+    c.deleted(b("n/a"), false);
+    c.deleted(b("n"), true);
+    assertThat(drain()).containsExactly("n");
+  }
+
+  @Test
+  void unpairedMovesAreDeleteAndRecursiveCreate() {
+    c.movedFrom(1, b("gone"), true);
+    c.movedTo(2, b("came"), true);
+    c.endOfRead();
+    c.endOfRead();
+    assertThat(c.takeRenames()).isEmpty();
+    assertThat(drain()).containsExactlyInAnyOrder("came/**", "gone");
+  }
+
+  @Test
+  void moveSplitAcrossTwoReadsStillPairs() {
+    c.movedFrom(5, b("a"), false);
+    c.endOfRead();
+    c.movedTo(5, b("b"), false);
+    c.endOfRead();
+    assertThat(c.takeRenames()).hasSize(1);
+  }
+
+  @Test
+  void deletedAndRecreatedDirIsSentRecursively() {
+    c.changed(b("d/old"));
+    c.deleted(b("d"), true);
+    c.created(b("d"), true);
+    c.created(b("d/new"), false);
+    assertThat(drain()).containsExactly("d/**", "d/new");
+  }
+
+  @Test
+  void manyEventsOnFewPathsStaySmall() {
+    for (int i = 0; i < 100_000; i++) c.changed(b("p" + (i % 10)));
+    assertThat(c.size()).isEqualTo(10);
+  }
+}

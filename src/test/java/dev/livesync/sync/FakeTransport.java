@@ -1,0 +1,45 @@
+package dev.livesync.sync;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.transport.TransferResult;
+import dev.livesync.transport.Transport;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+
+/** Failure injection: records calls and answers with scripted results (OK when none is scripted). */
+final class FakeTransport implements Transport {
+  final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  final Deque<TransferResult> script = new ArrayDeque<>();
+  boolean renames = true;
+
+  @Override
+  public String describe() {
+    return "fake";
+  }
+
+  private synchronized TransferResult next(long files) {
+    TransferResult r = script.poll();
+    return r != null ? r : TransferResult.ok(files, 0, 1);
+  }
+
+  @Override
+  public TransferResult send(List<byte[]> paths, boolean recursive) {
+    calls.add((recursive ? "tree " : "send ") + String.join(",", paths.stream().map(Bytes::display).toList()));
+    return next(paths.size());
+  }
+
+  @Override
+  public TransferResult fullSync(boolean delete) {
+    calls.add("full delete=" + delete);
+    return next(0);
+  }
+
+  @Override
+  public boolean rename(byte[] from, byte[] to) {
+    calls.add("rename " + Bytes.display(from) + " " + Bytes.display(to));
+    return renames;
+  }
+}

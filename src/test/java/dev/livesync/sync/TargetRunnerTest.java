@@ -1,0 +1,156 @@
+package dev.livesync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.transport.TransferResult;
+import dev.livesync.transport.TransferResult.Outcome;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class TargetRunnerTest {
+  final FakeClock clock = new FakeClock();
+  final FakeTransport transport = new FakeTransport();
+  final ArrayDeque<Runnable> loop = new ArrayDeque<>();
+  final ArrayDeque<Runnable> workers = new ArrayDeque<>();
+  final List<String> fatal = new ArrayList<>();
+  final List<WorkItem> delivered = new ArrayList<>();
+  final Backoff retry = new Backoff(1_000_000_000L, 60_000_000_000L, new SplittableRandom(1));
+
+  TargetRunner runner(int nWorkers, long maxQueued) {
+    return new TargetRunner(
+        transport, clock, new TargetRunner.Settings(nWorkers, retry, retry, maxQueued),
+        new TargetRunner.ItemExecutorConfig(DeletePolicy.ALWAYS, p -> 0, null),
+        workers::add, loop::add, null, (t, i, r, n) -> delivered.add(i), fatal::add);
+  }
+
+  static WorkItem send(String... paths) {
+    return new WorkItem.Send(List.of(paths).stream().map(Bytes::of).toList(), false, 0, 0);
+  }
+
+  /** Runs started transfers (worker side) and then their completions (loop side). */
+  void runWorkers() {
+    while (!workers.isEmpty()) workers.poll().run();
+    while (!loop.isEmpty()) loop.poll().run();
+  }
+
+  static TransferResult result(Outcome o, int code, String... failed) {
+    return new TransferResult(o, code, List.of(failed).stream().map(Bytes::of).toList(), 0, 0, 0, "boom");
+  }
+
+  @Test
+  void independentBatchesRunInParallelButOverlappingOnesWait() {
+    var r = runner(4, 1_000_000);
+    r.submit(send("a/x", "b"));
+    r.submit(send("c"));
+    r.submit(send("a")); // a dir above a/x: must wait
+    r.submit(send("b/y")); // below b: must wait
+    r.submit(send("d"));
+    r.dispatch();
+    assertThat(workers).hasSize(3); // a/x+b, c, d
+    assertThat(r.running()).isEqualTo(3);
+    runWorkers();
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("send a/x,b", "send c", "send d", "send a", "send b/y");
+    assertThat(r.idle()).isTrue();
+  }
+
+  @Test
+  void fullSyncIsABarrier() {
+    var r = runner(4, 1_000_000);
+    r.submitStartup(new WorkItem.FullSync(true, "start", 0));
+    r.submit(send("x"));
+    r.dispatch();
+    assertThat(workers).hasSize(1);
+    runWorkers();
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("full delete=true", "send x");
+  }
+
+  @Test
+  void partialRequeuesExactlyTheFailedPathsAfterABackoff() {
+    var r = runner(2, 1_000_000);
+    transport.script.add(result(Outcome.PARTIAL, 23, "b"));
+    r.submit(send("a", "b", "c"));
+    r.dispatch();
+    runWorkers();
+    r.dispatch();
+    assertThat(workers).isEmpty(); // not before the backoff
+    assertThat(r.nextWakeNanos()).isGreaterThan(clock.nanos());
+    clock.advanceMillis(1_000);
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("send a,b,c", "send b");
+    assertThat(r.idle()).isTrue();
+  }
+
+  @Test
+  void unreachableTargetBacksOffExponentiallyAndProbesWithOneItem() {
+    var r = runner(4, 1_000_000);
+    for (int i = 0; i < 3; i++) transport.script.add(result(Outcome.RETRY, 10));
+    r.submit(send("a"));
+    r.submit(send("b"));
+    r.dispatch();
+    runWorkers(); // both fail
+    long prev = 0;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      long wait = r.nextWakeNanos() - clock.nanos();
+      assertThat(wait).isGreaterThan(prev / 2).isPositive();
+      r.dispatch();
+      assertThat(workers).isEmpty(); // near idle while down: nothing starts before the wake time
+      clock.advanceMillis(wait / 1_000_000 + 1);
+      r.dispatch();
+      assertThat(workers).hasSize(1); // a single probe
+      runWorkers();
+      prev = wait;
+    }
+    // the second probe succeeded (the script ran out): the rest goes at once
+    r.dispatch();
+    runWorkers();
+    assertThat(r.idle()).isTrue();
+    assertThat(r.snapshot(-1).state()).isEqualTo("ok");
+    assertThat(r.snapshot(-1).failures()).isEqualTo(3);
+  }
+
+  @Test
+  void fatalAtStartupIsReportedAndLaterFatalKeepsWork() {
+    var r = runner(2, 1_000_000);
+    transport.script.add(result(Outcome.FATAL, 5));
+    r.submitStartup(new WorkItem.FullSync(true, "start", 0));
+    r.dispatch();
+    runWorkers();
+    assertThat(fatal).singleElement().asString().contains("fake").contains("boom");
+    assertThat(r.snapshot(-1).state()).isEqualTo("failed");
+    assertThat(r.idle()).isFalse();
+  }
+
+  @Test
+  void renameFallsBackToDeleteAndRecursiveSend() {
+    var r = runner(2, 1_000_000);
+    transport.renames = false;
+    r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), true, 0));
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("rename a b", "tree a,b");
+  }
+
+  @Test
+  void aQueueTooLongCollapsesIntoOneFullSync() {
+    var r = runner(1, 5);
+    transport.script.add(result(Outcome.RETRY, 10));
+    r.submit(send("a"));
+    r.dispatch();
+    runWorkers();
+    for (int i = 0; i < 10; i++) r.submit(send("f" + i));
+    assertThat(r.snapshot(-1).queuedItems()).isEqualTo(1);
+    clock.advanceMillis(120_000);
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("send a", "full delete=true");
+  }
+}
