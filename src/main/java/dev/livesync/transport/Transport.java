@@ -26,4 +26,13 @@ public interface Transport {
    * false when it cannot; the caller then sends a delete of {@code from} and the new {@code to}.
    */
   boolean rename(byte[] from, byte[] to) throws InterruptedException;
+
+  /**
+   * Compares the target with the source without changing anything (an itemized dry run;
+   * {@code checksum} compares file contents instead of size and mtime). Throws a
+   * {@link TransportException} when the comparison itself fails (unreachable, auth).
+   */
+  default Drift compare(boolean checksum) throws InterruptedException {
+    throw new UnsupportedOperationException(describe() + " cannot compare");
+  }
 }

@@ -1,0 +1,26 @@
+package dev.livesync.transport;
+
+import java.util.List;
+
+/**
+ * How a target differs from its source, from an itemized dry run: paths (relative, raw bytes)
+ * missing at the target, extra at the target, and present on both sides but different (content,
+ * size, mtime of a file, type, permissions, owner, symlink target). Directories whose only
+ * difference is their modification time are not counted: that time changes whenever an entry inside
+ * changes and is not part of the data.
+ */
+public record Drift(List<byte[]> missing, List<byte[]> extra, List<byte[]> differing) {
+  public Drift {
+    missing = List.copyOf(missing);
+    extra = List.copyOf(extra);
+    differing = List.copyOf(differing);
+  }
+
+  public boolean isEmpty() {
+    return missing.isEmpty() && extra.isEmpty() && differing.isEmpty();
+  }
+
+  public int total() {
+    return missing.size() + extra.size() + differing.size();
+  }
+}

@@ -1,0 +1,100 @@
+package dev.livesync.transport;
+
+import dev.livesync.transport.TransferResult.Outcome;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Maps an rsync exit code (and, where the code is ambiguous, its message) to what the engine does
+ * next. The message is rsync's own error text, condensed, plus a hint for the operator.
+ */
+final class ExitCodes {
+  private ExitCodes() {}
+
+  record Verdict(Outcome outcome, String message) {}
+
+  static Verdict classify(int exit, List<byte[]> stderr, Target target, String user) {
+    String text = summary(stderr);
+    String lower = text.toLowerCase(Locale.ROOT);
+    String where = target.describe();
+    return switch (exit) {
+      case 0 -> new Verdict(Outcome.OK, "");
+      case 23, 24 -> new Verdict(Outcome.PARTIAL, text);
+      case 5 -> {
+        if (lower.contains("max connections")) {
+          yield new Verdict(Outcome.RETRY, "rsync daemon at " + where + " is busy (max connections reached): " + text);
+        }
+        if (lower.contains("auth failed")) {
+          yield new Verdict(Outcome.FATAL, "authentication failed for user " + (user == null ? "(none given)" : user) + " at " + where
+              + ": check --password-file (or RSYNC_PASSWORD) and the daemon's secrets file (" + text + ")");
+        }
+        if (lower.contains("unknown module")) {
+          yield new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " has no such module (" + text + ")");
+        }
+        yield new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " refused the transfer: " + text);
+      }
+      case 1, 2, 4 -> new Verdict(Outcome.FATAL, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
+      case 3 -> new Verdict(Outcome.FATAL, "rsync to " + where + " cannot use the source or target directory: " + text);
+      case 6 -> new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " cannot write its log file: " + text);
+      case 255, 12 -> sshOrStream(exit, text, lower, where);
+      default -> new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "), will retry: " + text);
+    };
+  }
+
+  /** ssh and a dropped stream share exit codes with fatal causes that only the message tells apart. */
+  private static Verdict sshOrStream(int exit, String text, String lower, String where) {
+    if (lower.contains("permission denied") || lower.contains("host key verification failed")
+        || lower.contains("remote host identification has changed")) {
+      return new Verdict(Outcome.FATAL, "ssh login to " + where + " refused: " + text
+          + " (check ssh_key, the user and known_hosts)");
+    }
+    if (lower.contains("command not found") || lower.contains("rsync: not found")) {
+      return new Verdict(Outcome.FATAL, "rsync is not installed on " + where + ": " + text);
+    }
+    return new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "), will retry: " + text);
+  }
+
+  static String meaning(int exit) {
+    return switch (exit) {
+      case 1 -> "syntax or usage error";
+      case 2 -> "protocol incompatibility";
+      case 3 -> "errors selecting input/output files or dirs";
+      case 4 -> "requested action not supported";
+      case 5 -> "error starting client-server protocol";
+      case 6 -> "daemon unable to append to log file";
+      case 10 -> "error in socket I/O";
+      case 11 -> "error in file I/O";
+      case 12 -> "error in rsync protocol data stream";
+      case 13 -> "errors with program diagnostics";
+      case 14 -> "error in IPC code";
+      case 20 -> "received SIGUSR1 or SIGINT";
+      case 21 -> "some error returned by waitpid()";
+      case 22 -> "error allocating core memory buffers";
+      case 23 -> "partial transfer due to error";
+      case 24 -> "partial transfer due to vanished source files";
+      case 25 -> "--max-delete limit stopped deletions";
+      case 30 -> "timeout in data send/receive";
+      case 35 -> "timeout waiting for daemon connection";
+      case 255 -> "ssh failed or connection closed";
+      default -> "exit code " + exit;
+    };
+  }
+
+  /** rsync's error lines, escapes kept, joined; bounded so a log line stays a line. */
+  static String summary(List<byte[]> stderr) {
+    var sb = new StringBuilder();
+    int shown = 0;
+    for (byte[] raw : stderr) {
+      String line = dev.livesync.fs.Bytes.display(raw).strip();
+      if (line.isEmpty()) continue;
+      if (shown == 6) {
+        sb.append(" ... (").append(stderr.size() - 6).append(" more lines)");
+        break;
+      }
+      if (sb.length() > 0) sb.append(" | ");
+      sb.append(line.length() > 300 ? line.substring(0, 300) + "..." : line);
+      shown++;
+    }
+    return sb.length() == 0 ? "(no message)" : sb.toString();
+  }
+}

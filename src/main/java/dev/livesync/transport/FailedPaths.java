@@ -1,0 +1,153 @@
+package dev.livesync.transport;
+
+import dev.livesync.fs.Bytes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds which paths of a batch rsync failed on, from its stderr (exit 23/24). Each message names a
+ * path: the sender prints it absolute under the source root, the receiver relative to the target
+ * directory (or a temp file {@code .name.XXXXXX} beside it). A line that names no path of the batch,
+ * or that is not understood, makes the whole batch fail: a path is never dropped on a guess.
+ */
+final class FailedPaths {
+  /** Lines that carry no path and change nothing about which paths arrived. */
+  private static final List<String> NO_PATH = List.of(
+      "rsync error: some files/attrs were not transferred",
+      "rsync error: some files vanished",
+      "rsync warning: some files vanished",
+      "*** Skipping any contents from this failed directory ***",
+      "IO error encountered -- skipping file deletion",
+      "rsync error: max-delete");
+  private static final Pattern UNQUOTED = Pattern.compile(
+      "^(?:WARNING: parent dir is absent in the file list: |cannot delete non-empty directory: "
+          + "|could not make way for (?:new )?[a-z ]+?: |deleting (?:file|directory|symlink) failed: |"
+          + "delete_file: (?:unlink|rmdir)\\()(.*?)(?:\\) failed: .*)?$",
+      Pattern.DOTALL);
+  private static final Pattern TEMP = Pattern.compile("^\\.(.+)\\.[A-Za-z0-9]{6}$", Pattern.DOTALL);
+
+  private final List<byte[]> roots;
+
+  /**
+   * @param roots absolute directories that prefix sender/receiver paths in messages (the source
+   *     root, its real path, a local target directory), without trailing slash
+   */
+  FailedPaths(List<byte[]> roots) {
+    this.roots = roots;
+  }
+
+  /** The paths to send again, or null when some failure cannot be pinned to a path. */
+  List<byte[]> inBatch(List<byte[]> batch, List<byte[]> stderr) {
+    Map<Bytes.Key, byte[]> failed = new LinkedHashMap<>();
+    for (byte[] line : stderr) {
+      List<byte[]> candidates = candidates(line);
+      if (candidates == null) continue;
+      if (!addMatching(batch, candidates, failed)) return null;
+    }
+    return new ArrayList<>(failed.values());
+  }
+
+  /** Paths named by the messages for a whole-tree run; "." when some message names none. */
+  List<byte[]> inTree(List<byte[]> stderr) {
+    Map<Bytes.Key, byte[]> failed = new LinkedHashMap<>();
+    for (byte[] line : stderr) {
+      List<byte[]> candidates = candidates(line);
+      if (candidates == null) continue;
+      byte[] rel = candidates.stream().filter(c -> c.length > 0 && c[0] != '/').findFirst().orElse(null);
+      if (rel == null) return List.of(Bytes.of("."));
+      failed.put(new Bytes.Key(rel), rel);
+    }
+    return new ArrayList<>(failed.values());
+  }
+
+  private static boolean addMatching(List<byte[]> batch, List<byte[]> candidates, Map<Bytes.Key, byte[]> failed) {
+    for (byte[] c : candidates) {
+      boolean matched = false;
+      for (byte[] p : batch) {
+        if (isUnder(c, p)) {
+          matched = true; // the path itself, or something inside a recursively sent directory
+        } else if (isUnder(p, c)) {
+          matched = true; // an ancestor failed (mkdir, vanished parent): everything below it must go again
+          failed.put(new Bytes.Key(p), p);
+        }
+      }
+      if (matched) {
+        failed.put(new Bytes.Key(c), c);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isUnder(byte[] path, byte[] dir) {
+    return (dir.length == 1 && dir[0] == '.') || Bytes.isUnder(path, dir);
+  }
+
+  /**
+   * Relative paths the line may name, most likely first; an empty list for a line not understood;
+   * null for a line that names no path and is harmless.
+   */
+  List<byte[]> candidates(byte[] rawLine) {
+    String line = Bytes.latin1(rawLine).strip();
+    if (line.isEmpty()) return null;
+    for (String s : NO_PATH) {
+      if (line.startsWith(s)) return null;
+    }
+    List<String> texts = new ArrayList<>();
+    Matcher m = UNQUOTED.matcher(line);
+    if (m.matches()) {
+      texts.add(m.group(1));
+    } else {
+      int first = line.indexOf('"');
+      if (first >= 0) {
+        for (int q = line.lastIndexOf('"'); q > first; q = line.lastIndexOf('"', q - 1)) texts.add(line.substring(first + 1, q));
+      }
+    }
+    List<byte[]> out = new ArrayList<>();
+    for (String t : texts) {
+      byte[] rel = relative(RsyncEscapes.decode(Bytes.fromLatin1(t)));
+      if (rel.length == 0) continue;
+      out.add(rel);
+      byte[] untemp = untemp(rel);
+      if (untemp != null) out.add(untemp);
+    }
+    return out;
+  }
+
+  private byte[] relative(byte[] p) {
+    for (byte[] root : roots) {
+      if (Bytes.isUnder(p, root)) {
+        return p.length == root.length ? Bytes.of(".") : strip(Arrays.copyOfRange(p, root.length + 1, p.length));
+      }
+    }
+    return strip(p);
+  }
+
+  private static byte[] strip(byte[] p) {
+    int from = 0;
+    while (p.length - from >= 2 && p[from] == '.' && p[from + 1] == '/') from += 2;
+    int to = p.length;
+    while (to - from > 1 && p[to - 1] == '/') to--;
+    return Arrays.copyOfRange(p, from, to);
+  }
+
+  /** {@code dir/.name.XXXXXX} (rsync's temp file) → {@code dir/name}; null if not that shape. */
+  private static byte[] untemp(byte[] rel) {
+    int slash = lastSlash(rel);
+    byte[] base = Arrays.copyOfRange(rel, slash + 1, rel.length);
+    Matcher m = TEMP.matcher(Bytes.latin1(base));
+    if (!m.matches()) return null;
+    byte[] name = Bytes.fromLatin1(m.group(1));
+    return slash < 0 ? name : Bytes.concat(Arrays.copyOfRange(rel, 0, slash + 1), name);
+  }
+
+  private static int lastSlash(byte[] b) {
+    for (int i = b.length - 1; i >= 0; i--) if (b[i] == '/') return i;
+    return -1;
+  }
+}

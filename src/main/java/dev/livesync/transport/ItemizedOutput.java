@@ -1,0 +1,47 @@
+package dev.livesync.transport;
+
+import dev.livesync.fs.Bytes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Collects a {@link Drift} from {@code --out-format='%i %n'} lines of an rsync dry run. */
+final class ItemizedOutput {
+  private final List<byte[]> missing = new ArrayList<>();
+  private final List<byte[]> extra = new ArrayList<>();
+  private final List<byte[]> differing = new ArrayList<>();
+
+  /** One stdout line; lines that are not itemized changes (stats, notices) are ignored. */
+  void line(byte[] raw) {
+    if (raw.length < 13 || raw[11] != ' ') return;
+    String item = Bytes.latin1(Arrays.copyOfRange(raw, 0, 11));
+    byte[] name = path(Arrays.copyOfRange(raw, 12, raw.length));
+    if (name.length == 0) return;
+    if (item.startsWith("*deleting")) {
+      extra.add(name);
+      return;
+    }
+    char update = item.charAt(0);
+    char type = item.charAt(1);
+    if ("<>ch.".indexOf(update) < 0 || "fdLDS".indexOf(type) < 0) return;
+    String attrs = item.substring(2);
+    if (attrs.equals("+++++++++")) {
+      missing.add(name);
+    } else if (type == 'd' && attrs.replace('.', ' ').replace('t', ' ').replace('T', ' ').isBlank()) {
+      // a directory differing only in mtime: not counted (see Drift)
+    } else if (!attrs.replace('.', ' ').isBlank() || update != '.') {
+      differing.add(name);
+    }
+  }
+
+  private static byte[] path(byte[] escaped) {
+    byte[] p = RsyncEscapes.decode(escaped);
+    int to = p.length;
+    while (to > 1 && p[to - 1] == '/') to--;
+    return Arrays.copyOf(p, to);
+  }
+
+  Drift drift() {
+    return new Drift(missing, extra, differing);
+  }
+}

@@ -1,0 +1,326 @@
+package dev.livesync.transport;
+
+import dev.livesync.LivesyncException;
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.fs.NativeException;
+import dev.livesync.transport.TransferResult.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Transport} that drives the real rsync binary to an rsync daemon, an ssh host or a local
+ * directory. Stateless between calls; every call runs its own process, so workers may call it
+ * concurrently.
+ *
+ * <p>Every run uses {@code -a} (recursion only where asked), {@code -s} (protected arguments),
+ * {@code --force} (a directory replaced by a file), {@code --mkpath} (the target directory is made on
+ * the first run), {@code --timeout} and the target's pass-through options, with {@code LC_ALL=C} so
+ * rsync escapes every non-ASCII byte in its messages as {@code \#ooo}, which is decoded back exactly.
+ * Hard links are not preserved (-H is not implied; it can be added in extra_args for full syncs, but
+ * across event batches rsync cannot see links between files of different batches).
+ */
+public final class RsyncTransport implements Transport {
+  private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
+
+  private static final byte[] DOT_SLASH = {'.', '/'};
+  private final byte[] source;
+  private final String sourceArg;
+  private final Target target;
+  private final TargetOptions options;
+  private final FailedPaths failedPaths;
+
+  /**
+   * @param sourceRoot absolute source directory (raw bytes; must be valid UTF-8 because it travels
+   *     on rsync's command line — names below it may be any bytes)
+   */
+  public RsyncTransport(byte[] sourceRoot, Target target, TargetOptions options) {
+    this.source = trimSlash(sourceRoot);
+    if (source.length == 0 || source[0] != '/') throw new IllegalArgumentException("source root must be absolute: " + Bytes.display(sourceRoot));
+    this.sourceArg = utf8(source, "source directory") + "/";
+    this.target = target;
+    this.options = options;
+    checkPasswordFile();
+    checkSshKey();
+    List<byte[]> roots = new ArrayList<>(List.of(source));
+    realPath(source).ifPresent(roots::add);
+    if (target instanceof Target.Local local) {
+      byte[] dir = Bytes.of(local.dir().toString());
+      if (Bytes.isUnder(dir, source) || Bytes.isUnder(source, dir)) {
+        throw new LivesyncException("target " + local.dir() + " and source " + Bytes.display(source)
+            + " overlap: a target inside its source (or around it) would copy itself forever", 2);
+      }
+      roots.add(dir);
+      realPath(dir).ifPresent(roots::add);
+    }
+    this.failedPaths = new FailedPaths(roots);
+  }
+
+  /** Parses {@code url} with {@link Target#parse}. */
+  public static RsyncTransport open(byte[] sourceRoot, String url, TargetOptions options) {
+    return new RsyncTransport(sourceRoot, Target.parse(url), options);
+  }
+
+  public Target target() {
+    return target;
+  }
+
+  @Override
+  public String describe() {
+    return target.describe();
+  }
+
+  @Override
+  public TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    if (paths.isEmpty()) return TransferResult.ok(0, 0, 0);
+    var stdin = new ByteArrayOutputStream();
+    for (byte[] p : paths) {
+      checkRelative(p);
+      // --files-from skips names starting with '#' or ';' as comments, even with --from0; "./" keeps them (and -R keeps the whole path)
+      stdin.writeBytes(DOT_SLASH);
+      stdin.writeBytes(p);
+      stdin.write(0);
+    }
+    List<String> argv = common();
+    argv.addAll(List.of("--files-from=-", "--from0", "-R", "--delete-missing-args", "--mkpath", "--stats", "--no-human-readable"));
+    if (recursive) argv.add("-r");
+    argv.add(sourceArg);
+    argv.add(target.rsyncDestination());
+    return transfer(argv, stdin.toByteArray(), paths);
+  }
+
+  @Override
+  public TransferResult fullSync(boolean delete) throws InterruptedException {
+    List<String> argv = common();
+    argv.addAll(List.of("--mkpath", "--stats", "--no-human-readable"));
+    if (delete) argv.add("--delete");
+    argv.add(sourceArg);
+    argv.add(target.rsyncDestination());
+    return transfer(argv, null, null);
+  }
+
+  @Override
+  public Drift compare(boolean checksum) throws InterruptedException {
+    List<String> argv = common();
+    argv.addAll(List.of("-n", "--delete", "--out-format=%i %n"));
+    if (checksum && !options.checksum()) argv.add("--checksum");
+    argv.add(sourceArg);
+    argv.add(target.rsyncDestination());
+    var items = new ItemizedOutput();
+    RsyncProcess.Result r = RsyncProcess.run(argv, env(), null, items::line);
+    if (r.exit() != 0) {
+      var v = ExitCodes.classify(r.exit(), r.stderr(), target, user());
+      throw new TransportException(result(v.outcome() == Outcome.PARTIAL ? Outcome.RETRY : v.outcome(), r,
+          List.of(), 0, 0, "compare with " + describe() + " incomplete: " + v.message()));
+    }
+    return items.drift();
+  }
+
+  @Override
+  public boolean rename(byte[] from, byte[] to) throws InterruptedException {
+    checkRelative(from);
+    checkRelative(to);
+    return switch (target) {
+      case Target.Daemon d -> false;
+      case Target.Local l -> renameLocal(Bytes.of(l.dir().toString()), from, to);
+      case Target.Ssh s -> renameSsh(s, from, to);
+    };
+  }
+
+  // ---- runs
+
+  private TransferResult transfer(List<String> argv, byte[] stdin, List<byte[]> batch) throws InterruptedException {
+    var stats = new long[2];
+    Consumer<byte[]> statsLine = line -> parseStats(Bytes.latin1(line), stats);
+    log.debug("{}: {}", describe(), argv);
+    RsyncProcess.Result r = RsyncProcess.run(argv, env(), stdin, statsLine);
+    var v = ExitCodes.classify(r.exit(), r.stderr(), target, user());
+    if (v.outcome() != Outcome.PARTIAL) return result(v.outcome(), r, List.of(), stats[0], stats[1], v.message());
+    List<byte[]> failed;
+    if (batch == null) {
+      failed = r.stderrTruncated() ? List.of(Bytes.of(".")) : failedPaths.inTree(r.stderr());
+    } else {
+      failed = r.stderrTruncated() ? null : failedPaths.inBatch(batch, r.stderr());
+      if (failed == null || failed.isEmpty()) failed = List.copyOf(batch); // unidentified: the whole batch again, never a drop
+    }
+    return result(Outcome.PARTIAL, r, failed, stats[0], stats[1], v.message());
+  }
+
+  private static TransferResult result(Outcome o, RsyncProcess.Result r, List<byte[]> failed, long files, long bytes, String message) {
+    return new TransferResult(o, r.exit(), failed, files, bytes, r.millis(), message);
+  }
+
+  /** --stats lines: files = regular files transferred + deleted, bytes = transferred file size. */
+  private static void parseStats(String line, long[] stats) {
+    if (line.startsWith("Number of regular files transferred: ") || line.startsWith("Number of deleted files: ")) {
+      stats[0] += leadingNumber(line.substring(line.indexOf(':') + 2));
+    } else if (line.startsWith("Total transferred file size: ")) {
+      stats[1] = leadingNumber(line.substring(line.indexOf(':') + 2));
+    }
+  }
+
+  private static long leadingNumber(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length() && Character.isDigit(s.charAt(i)); i++) n = n * 10 + (s.charAt(i) - '0');
+    return n;
+  }
+
+  private List<String> common() {
+    var a = new ArrayList<String>(options.rsyncCommand());
+    a.addAll(List.of("-a", "-s", "--force"));
+    if (options.timeoutSeconds() > 0) a.add("--timeout=" + options.timeoutSeconds());
+    switch (target) {
+      case Target.Daemon d -> {
+        a.add("--fuzzy"); // a renamed file (delete + send) finds its old copy as the delta basis
+        if (options.timeoutSeconds() > 0) a.add("--contimeout=" + Math.min(options.timeoutSeconds(), 60));
+        if (options.passwordFile() != null) a.add("--password-file=" + options.passwordFile());
+      }
+      case Target.Ssh s -> a.addAll(List.of("-e", SshCommand.forRsync(options)));
+      case Target.Local l -> {}
+    }
+    if (options.bwlimit() != null) a.add("--bwlimit=" + options.bwlimit());
+    if (options.compress()) a.add("-z");
+    if (options.checksum()) a.add("--checksum");
+    a.addAll(options.extraArgs());
+    for (String ex : options.excludes()) a.add("--exclude=" + ex);
+    return a;
+  }
+
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("LC_ALL", "C");
+    // Without a password file, rsync would prompt on the terminal; an empty password fails cleanly instead.
+    if (target instanceof Target.Daemon && options.passwordFile() == null && System.getenv("RSYNC_PASSWORD") == null) {
+      env.put("RSYNC_PASSWORD", "");
+    }
+    return env;
+  }
+
+  private String user() {
+    return switch (target) {
+      case Target.Daemon d -> d.user();
+      case Target.Ssh s -> s.user();
+      case Target.Local l -> null;
+    };
+  }
+
+  // ---- renames
+
+  private static boolean renameLocal(byte[] root, byte[] from, byte[] to) {
+    byte[] src = Bytes.child(root, from);
+    if (Libc.lstatOrNull(src) == null) return false;
+    try {
+      Libc.rename(src, Bytes.child(root, to));
+      return true;
+    } catch (NativeException e) {
+      log.debug("local rename {} -> {} failed: {}", Bytes.display(from), Bytes.display(to), e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * {@code mv} on the remote host through {@code sh -s}; the script (with the raw names single-quoted)
+   * travels on stdin, so no byte of a name passes through a command line. False when anything fails
+   * (the caller then deletes and sends).
+   */
+  private boolean renameSsh(Target.Ssh s, byte[] from, byte[] to) throws InterruptedException {
+    byte[] root = Bytes.of(s.path());
+    var script = new ByteArrayOutputStream();
+    script.writeBytes(Bytes.of("cd -- "));
+    script.writeBytes(SshCommand.shellQuote(root));
+    script.writeBytes(Bytes.of(" || exit 90\nf="));
+    script.writeBytes(SshCommand.shellQuote(from));
+    script.writeBytes(Bytes.of("\nt="));
+    script.writeBytes(SshCommand.shellQuote(to));
+    script.writeBytes(Bytes.of("\n{ [ -e \"$f\" ] || [ -L \"$f\" ]; } || exit 91\nexec mv -f -T -- \"$f\" \"$t\"\n"));
+    List<String> argv = new ArrayList<>(SshCommand.argv(options));
+    argv.addAll(List.of(s.login(), "sh -s"));
+    RsyncProcess.Result r = RsyncProcess.run(argv, Map.of("LC_ALL", "C"), script.toByteArray(), line -> {});
+    if (r.exit() != 0) log.debug("ssh rename {} -> {} on {} failed ({}): {}", Bytes.display(from), Bytes.display(to), describe(), r.exit(), ExitCodes.summary(r.stderr()));
+    return r.exit() == 0;
+  }
+
+  // ---- checks
+
+  private void checkPasswordFile() {
+    Path f = options.passwordFile();
+    if (f == null) return;
+    if (!(target instanceof Target.Daemon)) {
+      throw new LivesyncException("password_file " + f + " is only for rsync daemon targets, not " + describe(), 2);
+    }
+    try {
+      if (!Files.isRegularFile(f)) throw new LivesyncException("password file " + f + " does not exist (or is not a file)", 2);
+      int mode = (Integer) Files.getAttribute(f, "unix:mode");
+      if ((mode & 077) != 0) {
+        throw new LivesyncException(String.format(
+            "password file %s is accessible by group or others (mode %o); rsync refuses it: run chmod 600 %s", f, mode & 0777, f), 2);
+      }
+      int owner = (Integer) Files.getAttribute(f, "unix:uid");
+      int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      if (me == 0 && owner != 0) {
+        throw new LivesyncException("password file " + f + " must be owned by root when running as root (rsync refuses it): chown root " + f, 2);
+      }
+      if (!Files.isReadable(f)) throw new LivesyncException("password file " + f + " is not readable", 2);
+    } catch (java.io.IOException e) {
+      throw new LivesyncException("cannot read password file " + f + ": " + e.getMessage(), 2, e);
+    }
+  }
+
+  private void checkSshKey() {
+    Path k = options.sshKey();
+    if (k == null) return;
+    if (!(target instanceof Target.Ssh)) throw new LivesyncException("ssh_key " + k + " is only for ssh targets, not " + describe(), 2);
+    if (!Files.isReadable(k)) throw new LivesyncException("ssh key " + k + " does not exist or is not readable", 2);
+  }
+
+  private static void checkRelative(byte[] p) {
+    if (p.length == 0 || p[0] == '/' || p[p.length - 1] == '/') {
+      throw new IllegalArgumentException("not a relative path without trailing slash: '" + Bytes.display(p) + "'");
+    }
+    int start = 0;
+    for (int i = 0; i <= p.length; i++) {
+      if (i == p.length || p[i] == '/') {
+        if (i - start == 2 && p[start] == '.' && p[start + 1] == '.') {
+          throw new IllegalArgumentException("'..' in path: " + Bytes.display(p));
+        }
+        start = i + 1;
+      } else if (p[i] == 0) {
+        throw new IllegalArgumentException("NUL in path: " + Bytes.display(p));
+      }
+    }
+  }
+
+  private static byte[] trimSlash(byte[] p) {
+    int to = p.length;
+    while (to > 1 && p[to - 1] == '/') to--;
+    return java.util.Arrays.copyOf(p, to);
+  }
+
+  private static String utf8(byte[] b, String what) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+    } catch (CharacterCodingException e) {
+      throw new LivesyncException(what + " " + Bytes.display(b) + " is not valid UTF-8; rename it or use a parent/symlink with a UTF-8 name"
+          + " (names below it may be any bytes)", 2);
+    }
+  }
+
+  private static java.util.Optional<byte[]> realPath(byte[] p) {
+    try {
+      byte[] real = Bytes.of(Path.of(new String(p, StandardCharsets.UTF_8)).toRealPath().toString());
+      return java.util.Arrays.equals(real, p) ? java.util.Optional.empty() : java.util.Optional.of(real);
+    } catch (java.io.IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+}

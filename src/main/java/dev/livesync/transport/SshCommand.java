@@ -1,0 +1,44 @@
+package dev.livesync.transport;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ssh command line for a target: no prompts (BatchMode), new host keys accepted once and changed
+ * ones refused (StrictHostKeyChecking=accept-new), bounded connect time, dead peers detected.
+ */
+final class SshCommand {
+  private SshCommand() {}
+
+  static List<String> argv(TargetOptions o) {
+    var a = new ArrayList<String>(List.of("ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new",
+        "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4"));
+    if (o.timeoutSeconds() > 0) a.addAll(List.of("-o", "ConnectTimeout=" + Math.min(o.timeoutSeconds(), 60)));
+    if (o.sshPort() > 0) a.addAll(List.of("-p", Integer.toString(o.sshPort())));
+    if (o.sshKey() != null) a.addAll(List.of("-i", o.sshKey().toString(), "-o", "IdentitiesOnly=yes"));
+    if (o.knownHostsFile() != null) a.addAll(List.of("-o", "UserKnownHostsFile=" + o.knownHostsFile()));
+    return a;
+  }
+
+  /** The same command as one string for rsync's {@code -e}, each word single-quoted where needed. */
+  static String forRsync(TargetOptions o) {
+    var sb = new StringBuilder();
+    for (String w : argv(o)) {
+      if (sb.length() > 0) sb.append(' ');
+      sb.append(w.matches("[A-Za-z0-9_./=:@,+-]+") ? w : "'" + w.replace("'", "'\\''") + "'");
+    }
+    return sb.toString();
+  }
+
+  /** {@code 'bytes'} for a POSIX shell: every byte but NUL is literal inside single quotes. */
+  static byte[] shellQuote(byte[] raw) {
+    var out = new java.io.ByteArrayOutputStream(raw.length + 8);
+    out.write('\'');
+    for (byte b : raw) {
+      if (b == '\'') out.writeBytes(new byte[] {'\'', '\\', '\'', '\''});
+      else out.write(b);
+    }
+    out.write('\'');
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,149 @@
+package dev.livesync.transport;
+
+import dev.livesync.LivesyncException;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a source is replicated to, parsed from the forms rsync users know:
+ * <ul>
+ *   <li>{@code rsync://[user@]host[:port]/module[/path]} and {@code [user@]host::module[/path]}: an rsync daemon;
+ *   <li>{@code [user@]host:path}: rsync over ssh (a relative path is relative to the login's home);
+ *   <li>anything else without a colon before its first slash: a local directory.
+ * </ul>
+ */
+public sealed interface Target {
+  /** The target as shown to operators (no password, ever). */
+  String describe();
+
+  /** The destination argument for rsync, ending in '/'. */
+  String rsyncDestination();
+
+  record Daemon(String user, String host, int port, String module, String path) implements Target {
+    public static final int DEFAULT_PORT = 873;
+
+    @Override
+    public String describe() {
+      return "rsync://" + (user == null ? "" : user + "@") + hostForUrl(host) + (port == DEFAULT_PORT ? "" : ":" + port)
+          + "/" + module + (path.isEmpty() ? "" : "/" + path);
+    }
+
+    @Override
+    public String rsyncDestination() {
+      return "rsync://" + (user == null ? "" : user + "@") + hostForUrl(host) + ":" + port + "/" + module + "/"
+          + (path.isEmpty() ? "" : path + "/");
+    }
+  }
+
+  record Ssh(String user, String host, String path) implements Target {
+    @Override
+    public String describe() {
+      return (user == null ? "" : user + "@") + host + ":" + path;
+    }
+
+    @Override
+    public String rsyncDestination() {
+      return (user == null ? "" : user + "@") + hostForUrl(host) + ":" + (path.endsWith("/") ? path : path + "/");
+    }
+
+    /** {@code user@host} or {@code host}, as ssh takes it. */
+    public String login() {
+      return (user == null ? "" : user + "@") + host;
+    }
+  }
+
+  record Local(Path dir) implements Target {
+    @Override
+    public String describe() {
+      return dir.toString();
+    }
+
+    @Override
+    public String rsyncDestination() {
+      String s = dir.toString();
+      return s.endsWith("/") ? s : s + "/";
+    }
+  }
+
+  private static String hostForUrl(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  String FORMS = "expected rsync://[user@]host[:port]/module[/path], [user@]host::module[/path], "
+      + "[user@]host:/path (ssh) or a local directory";
+
+  Pattern URL = Pattern.compile("rsync://(?:([^@/]*)@)?(\\[[^\\]/]*\\]|[^:/\\[\\]]*)(?::([^/]*))?(?:/(.*))?", Pattern.DOTALL);
+  Pattern DOUBLE_COLON = Pattern.compile("(?:([^@/:]*)@)?(\\[[^\\]/]*\\]|[^:/\\[\\]]*)::(.*)", Pattern.DOTALL);
+  Pattern SSH = Pattern.compile("(?:([^@/:]*)@)?(\\[[^\\]/]*\\]|[^:/\\[\\]]*):(.*)", Pattern.DOTALL);
+
+  /** Parses a target; malformed ones raise a {@link LivesyncException} naming what was expected. */
+  static Target parse(String spec) {
+    if (spec == null || spec.isBlank()) throw bad(spec, "empty target");
+    if (spec.indexOf('\0') >= 0) throw bad(spec, "target contains a NUL byte");
+    if (spec.startsWith("rsync://")) {
+      Matcher m = URL.matcher(spec);
+      if (!m.matches()) throw bad(spec, "malformed rsync:// URL");
+      String host = host(spec, m.group(2));
+      int port = m.group(3) == null ? Daemon.DEFAULT_PORT : port(spec, m.group(3));
+      String rest = m.group(4);
+      if (rest == null || rest.isEmpty() || rest.startsWith("/")) throw bad(spec, "missing module name after the host");
+      return daemon(spec, user(spec, m.group(1)), host, port, rest);
+    }
+    int colon = spec.indexOf(':');
+    int slash = spec.indexOf('/');
+    if (colon < 0 || (slash >= 0 && slash < colon && !spec.startsWith("["))) {
+      return new Local(Path.of(spec).toAbsolutePath().normalize());
+    }
+    Matcher dc = DOUBLE_COLON.matcher(spec);
+    if (dc.matches()) {
+      String rest = dc.group(3);
+      if (rest.isEmpty() || rest.startsWith("/")) throw bad(spec, "missing module name after '::'");
+      return daemon(spec, user(spec, dc.group(1)), host(spec, dc.group(2)), Daemon.DEFAULT_PORT, rest);
+    }
+    Matcher ssh = SSH.matcher(spec);
+    if (!ssh.matches()) throw bad(spec, "cannot tell host from path");
+    String path = ssh.group(3);
+    if (path.isEmpty()) throw bad(spec, "missing directory after 'host:' (write host:/path or host:dir)");
+    return new Ssh(user(spec, ssh.group(1)), host(spec, ssh.group(2)), path);
+  }
+
+  private static Daemon daemon(String spec, String user, String host, int port, String rest) {
+    int slash = rest.indexOf('/');
+    String module = slash < 0 ? rest : rest.substring(0, slash);
+    String path = slash < 0 ? "" : rest.substring(slash + 1);
+    while (path.endsWith("/")) path = path.substring(0, path.length() - 1);
+    if (module.isBlank() || module.contains("]") || module.contains("[")) throw bad(spec, "invalid module name '" + module + "'");
+    for (String part : path.split("/")) {
+      if (part.equals("..")) throw bad(spec, "'..' is not allowed in a module path");
+    }
+    return new Daemon(user, host, port, module, path);
+  }
+
+  private static String user(String spec, String user) {
+    if (user == null) return null;
+    if (user.isEmpty()) throw bad(spec, "empty user name before '@'");
+    return user;
+  }
+
+  private static String host(String spec, String host) {
+    if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
+    if (host.isEmpty()) throw bad(spec, "missing host");
+    if (host.chars().anyMatch(c -> c <= ' ' || c == '@')) throw bad(spec, "invalid host name '" + host + "'");
+    return host;
+  }
+
+  private static int port(String spec, String port) {
+    try {
+      int p = Integer.parseInt(port);
+      if (p >= 1 && p <= 65535) return p;
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw bad(spec, "invalid port '" + port + "' (1-65535)");
+  }
+
+  private static LivesyncException bad(String spec, String why) {
+    return new LivesyncException("invalid target '" + spec + "': " + why + "; " + FORMS, 2);
+  }
+}

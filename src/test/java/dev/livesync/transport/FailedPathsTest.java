@@ -1,0 +1,60 @@
+package dev.livesync.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FailedPathsTest {
+  private final FailedPaths parser = new FailedPaths(List.of(Bytes.of("/data/src"), Bytes.of("/mnt/dst")));
+
+  private static List<byte[]> lines(String... s) {
+    return Arrays.stream(s).map(Bytes::fromLatin1).toList();
+  }
+
+  private static List<String> shown(List<byte[]> paths) {
+    return paths == null ? null : paths.stream().map(Bytes::display).toList();
+  }
+
+  @Test
+  void senderAndReceiverMessagesNameTheBatchPaths() {
+    List<byte[]> batch = List.of(Bytes.of("a/ok"), new byte[] {'b', (byte) 0xb9, (byte) 0xfa}, Bytes.of("nl\nx"),
+        Bytes.of("we\"ird"), Bytes.of("back\\#012sl"), Bytes.of("ro/f"), Bytes.of("new"));
+    var failed = parser.inBatch(batch, lines(
+        "rsync: [sender] send_files failed to open \"/data/src/b\\#271\\#372\": Permission denied (13)",
+        "rsync: [sender] send_files failed to open \"/data/src/nl\\#012x\": Permission denied (13)",
+        "rsync: [sender] send_files failed to open \"/data/src/we\"ird\": Permission denied (13)",
+        "rsync: [sender] send_files failed to open \"/data/src/back\\#134#012sl\": Permission denied (13)",
+        "rsync: [receiver] mkstemp \"ro/.f.LlH7zb\" (in m) failed: Permission denied (13)",
+        "rsync: [receiver] mkstemp \"/mnt/dst/.new.NyQDEv\" failed: Permission denied (13)",
+        "rsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1394) [sender=3.5.0]"));
+    assertThat(shown(failed)).containsExactlyInAnyOrder("b\\xb9\\xfa", "nl\\x0ax", "we\"ird", "back\\\\#012sl", "ro/f", "new");
+  }
+
+  @Test
+  void aFailedOrVanishedParentFailsEverythingBelowIt() {
+    List<byte[]> batch = List.of(Bytes.of("gone/x"), Bytes.of("ro/sub/g"), Bytes.of("other"));
+    var failed = parser.inBatch(batch, lines(
+        "file has vanished: \"/data/src/gone\"",
+        "WARNING: parent dir is absent in the file list: gone",
+        "rsync: [generator] recv_generator: mkdir \"ro/sub\" (in m) failed: Permission denied (13)",
+        "*** Skipping any contents from this failed directory ***",
+        "rsync warning: some files vanished before they could be transferred (code 24) at main.c(1394) [sender=3.5.0]"));
+    assertThat(shown(failed)).containsExactlyInAnyOrder("gone/x", "gone", "ro/sub/g", "ro/sub");
+  }
+
+  @Test
+  void somethingInsideARecursivelySentDirectory() {
+    var failed = parser.inBatch(List.of(Bytes.of("dir")), lines("rsync: [sender] send_files failed to open \"/data/src/dir/deep/f\": Permission denied (13)"));
+    assertThat(shown(failed)).containsExactly("dir/deep/f");
+  }
+
+  @Test
+  void anUnderstoodLineNamingNoBatchPathOrAnUnknownLineMeansUnidentified() {
+    assertThat(parser.inBatch(List.of(Bytes.of("a")), lines("rsync: [sender] send_files failed to open \"/data/src/b\": x"))).isNull();
+    assertThat(parser.inBatch(List.of(Bytes.of("a")), lines("something rsync never said before"))).isNull();
+    assertThat(parser.inTree(lines("something rsync never said before"))).extracting(Bytes::display).containsExactly(".");
+  }
+}

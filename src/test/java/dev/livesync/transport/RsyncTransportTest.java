@@ -1,0 +1,180 @@
+package dev.livesync.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.testing.Sshd;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.TargetFixture.Kind;
+import dev.livesync.transport.TransferResult.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Every target kind against real rsync: a local dir, a daemon with auth, sshd on loopback. */
+class RsyncTransportTest {
+  private static Sshd sshd;
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private byte[] src;
+
+  @BeforeAll
+  static void startSshd() throws Exception {
+    sshd = Sshd.start();
+  }
+
+  @AfterAll
+  static void stopSshd() {
+    if (sshd != null) sshd.close();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : cleanup.reversed()) c.close();
+    if (src != null) Trees.delete(src);
+  }
+
+  private TargetFixture target(Kind kind) throws InterruptedException {
+    var t = TargetFixture.start(kind, sshd);
+    cleanup.add(t);
+    return t;
+  }
+
+  private static byte[] at(byte[] root, byte[] rel) {
+    return Bytes.child(root, rel);
+  }
+
+  /** Hostile names as files at the top, as directories holding a file, and a deep path. Returns the file paths. */
+  private List<byte[]> hostileSource() {
+    src = Trees.tempDir("ls-src");
+    Trees.chmod(src, 0755);
+    List<byte[]> files = new ArrayList<>();
+    int i = 0;
+    for (byte[] name : Trees.hostileNames()) {
+      files.add(name);
+      Trees.write(at(src, name), Bytes.concat(Bytes.of("data " + i++ + " "), name));
+      byte[] inDir = Bytes.concat(Bytes.of("dirs/"), name, Bytes.of("/f"));
+      files.add(inDir);
+      Trees.write(at(src, inDir), name);
+    }
+    byte[] deep = Bytes.concat(Trees.deepPath(150), Bytes.of("/leaf"));
+    Trees.write(at(src, deep), "deep");
+    files.add(deep);
+    Trees.chmod(at(src, files.get(0)), 0640);
+    Trees.symlink(at(src, Bytes.of("link")), Trees.hostileNames().get(4));
+    files.add(Bytes.of("link"));
+    return files;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void hostileNamesAreSentAndDeletedOneBatchEach(Kind kind) throws Exception {
+    List<byte[]> files = hostileSource();
+    var t = target(kind);
+    RsyncTransport transport = t.transport(src);
+
+    TransferResult sent = transport.send(files, false);
+    assertThat(sent.outcome()).as(sent.message()).isEqualTo(Outcome.OK);
+    Trees.assertSameTree(src, t.dir, Trees.Ignore.DIR_MTIMES);
+    assertThat(sent.files()).isEqualTo(files.size() - 1); // every regular file; the symlink is not a regular file
+    Trees.assertSameTree(src, t.dir, Trees.Ignore.DIR_MTIMES);
+
+    List<byte[]> deleted = new ArrayList<>();
+    for (int i = 0; i < files.size(); i += 2) {
+      Trees.delete(at(src, files.get(i)));
+      deleted.add(files.get(i));
+    }
+    deleted.add(Bytes.of("dirs")); // not deleted: sent with the rest, must stay
+    TransferResult del = transport.send(deleted, false);
+    assertThat(del.outcome()).as(del.message()).isEqualTo(Outcome.OK);
+    Trees.assertSameTree(src, t.dir, Trees.Ignore.DIR_MTIMES);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void recursiveSendShipsAWholeDirectoryAndDeletesAWholeOne(Kind kind) throws Exception {
+    hostileSource();
+    var t = target(kind);
+    RsyncTransport transport = t.transport(src);
+    TransferResult r = transport.send(List.of(Bytes.of("dirs"), Bytes.of("deep-directory-000")), true);
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.OK);
+    Trees.assertSameTree(at(src, Bytes.of("dirs")), at(t.dir, Bytes.of("dirs")));
+
+    Trees.delete(at(src, Bytes.of("dirs")));
+    r = transport.send(List.of(Bytes.of("dirs")), false);
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.OK);
+    assertThat(Trees.exists(at(t.dir, Bytes.of("dirs")))).isFalse();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void fullSyncMirrorsAndDeletesExtrasOnlyWhenAsked(Kind kind) throws Exception {
+    hostileSource();
+    var t = target(kind);
+    RsyncTransport transport = t.transport(src);
+    Trees.write(at(t.dir, Bytes.of("extra\nfile")), "x");
+    TransferResult r = transport.fullSync(false);
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.OK);
+    assertThat(Trees.exists(at(t.dir, Bytes.of("extra\nfile")))).isTrue();
+    r = transport.fullSync(true);
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.OK);
+    Trees.assertSameTree(src, t.dir);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void compareFindsMissingExtraAndDifferingWithRawNames(Kind kind) throws Exception {
+    hostileSource();
+    var t = target(kind);
+    RsyncTransport transport = t.transport(src);
+    assertThat(transport.fullSync(true).outcome()).isEqualTo(Outcome.OK);
+    assertThat(transport.compare(false).isEmpty()).isTrue();
+
+    byte[] gbk = Trees.hostileNames().get(Trees.hostileNames().size() - 6);
+    byte[] nl = Bytes.of("new\nline");
+    Trees.delete(at(t.dir, gbk));                          // missing at the target
+    Trees.write(at(t.dir, Bytes.of("-extra \\#012")), "x"); // extra at the target
+    byte[] changed = at(t.dir, nl);                        // same size and mtime, other bytes: only --checksum sees it
+    long mtime = java.nio.file.Files.getLastModifiedTime(Trees.path(changed)).toMillis() / 1000;
+    byte[] old = Trees.read(changed);
+    byte[] flipped = old.clone();
+    flipped[0] ^= 1;
+    Trees.write(changed, flipped);
+    Trees.setMtime(changed, mtime);
+
+    Drift quick = transport.compare(false);
+    assertThat(quick.missing()).extracting(Bytes::display).containsExactly(Bytes.display(gbk));
+    assertThat(quick.extra()).extracting(Bytes::display).containsExactly("-extra \\\\#012");
+    assertThat(quick.differing()).isEmpty();
+    Drift full = transport.compare(true);
+    assertThat(full.differing()).extracting(Bytes::display).containsExactly(Bytes.display(nl));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void renameMovesAtTheTargetWhereTheTransportCan(Kind kind) throws Exception {
+    hostileSource();
+    var t = target(kind);
+    RsyncTransport transport = t.transport(src);
+    assertThat(transport.fullSync(true).outcome()).isEqualTo(Outcome.OK);
+    byte[] from = Bytes.of("quote'single");
+    byte[] to = new byte[] {'-', 'r', 'e', 'n', 'a', 'm', 'e', 'd', '\n', '\'', (byte) 0xb9};
+    Trees.write(at(t.dir, Bytes.of("marker")), "the target copy, not re-sent");
+    byte[] targetCopy = Trees.read(at(t.dir, from));
+
+    boolean renamed = transport.rename(from, to);
+    assertThat(renamed).isEqualTo(kind != Kind.DAEMON);
+    if (renamed) {
+      assertThat(Trees.exists(at(t.dir, from))).isFalse();
+      assertThat(Trees.read(at(t.dir, to))).isEqualTo(targetCopy);
+      byte[] dirFrom = Bytes.of("dirs");
+      assertThat(transport.rename(dirFrom, Bytes.of("dirs renamed"))).isTrue();
+      assertThat(Trees.exists(at(t.dir, Bytes.of("dirs renamed/with space/f")))).isTrue();
+    }
+    assertThat(transport.rename(Bytes.of("no such file"), Bytes.of("x"))).isFalse();
+    assertThat(transport.rename(Bytes.of("link"), Bytes.of("no/such/parent"))).isFalse();
+  }
+}

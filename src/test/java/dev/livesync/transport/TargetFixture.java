@@ -1,0 +1,57 @@
+package dev.livesync.transport;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.Sshd;
+import dev.livesync.testing.Trees;
+
+/** A real target of each kind around a temp directory: local dir, rsync daemon with auth, sshd. */
+final class TargetFixture implements AutoCloseable {
+  enum Kind { LOCAL, DAEMON, SSH }
+
+  final Kind kind;
+  final byte[] dir;
+  final RsyncDaemon daemon;
+  final Sshd sshd;
+
+  private TargetFixture(Kind kind, byte[] dir, RsyncDaemon daemon, Sshd sshd) {
+    this.kind = kind;
+    this.dir = dir;
+    this.daemon = daemon;
+    this.sshd = sshd;
+  }
+
+  /** For SSH, {@code sshd} is shared by the test class. */
+  static TargetFixture start(Kind kind, Sshd sshd) throws InterruptedException {
+    byte[] dir = Trees.tempDir("ls-target");
+    Trees.chmod(dir, 0755);
+    RsyncDaemon daemon = kind == Kind.DAEMON ? RsyncDaemon.builder(Trees.path(dir)).auth("backup", "pw with spaces").start() : null;
+    return new TargetFixture(kind, dir, daemon, kind == Kind.SSH ? sshd : null);
+  }
+
+  String url() {
+    return switch (kind) {
+      case LOCAL -> Bytes.latin1(dir);
+      case DAEMON -> daemon.url();
+      case SSH -> "root@127.0.0.1:" + Bytes.latin1(dir);
+    };
+  }
+
+  TargetOptions options() {
+    return switch (kind) {
+      case LOCAL -> TargetOptions.defaults();
+      case DAEMON -> TargetOptions.defaults().withPasswordFile(daemon.passwordFile());
+      case SSH -> TargetOptions.defaults().withSsh(sshd.clientKey(), sshd.port(), sshd.knownHostsFile());
+    };
+  }
+
+  RsyncTransport transport(byte[] source) {
+    return RsyncTransport.open(source, url(), options());
+  }
+
+  @Override
+  public void close() {
+    if (daemon != null) daemon.close();
+    Trees.delete(dir);
+  }
+}
