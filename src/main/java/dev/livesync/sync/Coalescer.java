@@ -85,6 +85,15 @@ public final class Coalescer {
     treeTransferActive = active;
   }
 
+  /**
+   * A whole-tree or recursive transfer was just queued: it may copy any path that exists now, so
+   * no path queued so far may be dropped as created-then-deleted any more.
+   */
+  public void forgetCreates() {
+    for (Node n = ready.head; n != null; n = n.next) n.flags &= ~BORN_CREATE;
+    for (Node n = held.head; n != null; n = n.next) n.flags &= ~BORN_CREATE;
+  }
+
   /** CREATE (from the kernel, or synthetic from scanning a new directory). */
   public void created(byte[] path, boolean dir) {
     Node n = node(path);

@@ -23,12 +23,12 @@ final class ItemExecutor {
     this.hook = hook;
   }
 
-  TransferResult run(WorkItem item, boolean startup) throws InterruptedException {
+  TransferResult run(WorkItem item) throws InterruptedException {
     TransferResult r;
     List<byte[]> shipped;
     switch (item) {
       case WorkItem.FullSync f -> {
-        return transport.fullSync(startup ? delete.atStartup() : delete.whileRunning() && f.delete());
+        return transport.fullSync(f.delete());
       }
       case WorkItem.Send s -> {
         shipped = allowed(s.paths());

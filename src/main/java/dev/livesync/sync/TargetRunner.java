@@ -10,7 +10,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ public final class TargetRunner {
     final WorkItem item;
     final long seq;
     final List<Long> alsoDone;
-    final boolean startup;
+    boolean startup;
     State state = State.QUEUED;
     int attempts;
     long notBefore;
@@ -64,7 +63,7 @@ public final class TargetRunner {
   private final Loop loop;
   private final Journal journal;
   private final DeliveryListener listener;
-  private final Consumer<String> startupFatal;
+  private final StartupListener startupListener;
   private final boolean deleteWhileRunning;
   private final List<Task> tasks = new ArrayList<>();
   private long queuedPaths;
@@ -87,7 +86,7 @@ public final class TargetRunner {
       Loop loop,
       Journal journal,
       DeliveryListener listener,
-      Consumer<String> startupFatal) {
+      StartupListener startupListener) {
     this.transport = transport;
     this.name = transport.describe();
     this.clock = clock;
@@ -98,7 +97,12 @@ public final class TargetRunner {
     this.loop = loop;
     this.journal = journal;
     this.listener = listener;
-    this.startupFatal = startupFatal;
+    this.startupListener = startupListener;
+  }
+
+  /** Told the outcome of the first attempt of the initial full sync (the engine waits for it). */
+  public interface StartupListener {
+    void startupResult(String target, Outcome outcome, String message);
   }
 
   /** What the worker side needs: delete policy, a source probe, an optional hook. */
@@ -197,7 +201,7 @@ public final class TargetRunner {
         () -> {
           TransferResult r;
           try {
-            r = executor.run(t.item, t.startup);
+            r = executor.run(t.item);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             r = new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, "interrupted (shutting down)");
@@ -212,6 +216,10 @@ public final class TargetRunner {
 
   private void finished(Task t, TransferResult r) {
     running--;
+    if (t.startup) {
+      t.startup = false;
+      startupListener.startupResult(name, r.outcome(), oneLine(r.message()));
+    }
     long now = clock.nanos();
     switch (r.outcome()) {
       case OK -> {
@@ -260,10 +268,6 @@ public final class TargetRunner {
         t.state = State.QUEUED;
         retryAttempts++;
         boolean fatal = r.outcome() == Outcome.FATAL;
-        if (fatal && t.startup) {
-          failedFatally = true;
-          startupFatal.accept(name + ": " + oneLine(r.message()));
-        }
         failedFatally |= fatal;
         long wait = (fatal ? settings.fatalRetry() : settings.retry()).delayNanos(retryAttempts);
         backingOff = true;

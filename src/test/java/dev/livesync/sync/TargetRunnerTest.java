@@ -24,7 +24,8 @@ class TargetRunnerTest {
     return new TargetRunner(
         transport, clock, new TargetRunner.Settings(nWorkers, retry, retry, maxQueued),
         new TargetRunner.ItemExecutorConfig(DeletePolicy.ALWAYS, p -> 0, null),
-        workers::add, loop::add, null, (t, i, r, n) -> delivered.add(i), fatal::add);
+        workers::add, loop::add, null, (t, i, r, n) -> delivered.add(i),
+        (t, o, m) -> { if (o == Outcome.FATAL) fatal.add(t + ": " + m); });
   }
 
   static WorkItem send(String... paths) {

@@ -1,0 +1,86 @@
+package dev.livesync.sync;
+
+import dev.livesync.transport.Transport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything one sync (a source and its targets) needs, independent of how it was configured
+ * (command line or TOML). {@code schedule} null = no periodic full sync; {@code exec} null = no hook.
+ */
+public record EngineSettings(
+    String name,
+    byte[] source,
+    List<Transport> targets,
+    Excludes excludes,
+    Duration delay,
+    Duration maxHold,
+    int workers,
+    DeletePolicy delete,
+    Path stateDir,
+    String exec,
+    Duration schedule,
+    int maxPaths,
+    long maxBytes,
+    long largeFile,
+    long maxQueuedPaths,
+    Duration retryBase,
+    Duration retryCap) {
+
+  public static final Duration DEFAULT_DELAY = Duration.ofMillis(200);
+  public static final Duration DEFAULT_MAX_HOLD = Duration.ofSeconds(10);
+  public static final Path DEFAULT_STATE_ROOT = Path.of("/var/lib/livesync");
+
+  /** Defaults for everything but the source, targets and name. */
+  public static EngineSettings of(String name, byte[] source, List<Transport> targets) {
+    return new EngineSettings(name, source, List.copyOf(targets), Excludes.NONE, DEFAULT_DELAY, DEFAULT_MAX_HOLD, 4,
+        DeletePolicy.ALWAYS, DEFAULT_STATE_ROOT.resolve(name), null, null, 2000, 64L << 20, 8L << 20, 200_000,
+        Duration.ofSeconds(1), Duration.ofSeconds(60));
+  }
+
+  public EngineSettings withExcludes(Excludes e) {
+    return new EngineSettings(name, source, targets, e, delay, maxHold, workers, delete, stateDir, exec, schedule,
+        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  }
+
+  public EngineSettings withDelay(Duration d) {
+    return new EngineSettings(name, source, targets, excludes, d, maxHold, workers, delete, stateDir, exec, schedule,
+        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  }
+
+  public EngineSettings withMaxHold(Duration d) {
+    return new EngineSettings(name, source, targets, excludes, delay, d, workers, delete, stateDir, exec, schedule,
+        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  }
+
+  public EngineSettings withWorkers(int n) {
+    return new EngineSettings(name, source, targets, excludes, delay, maxHold, n, delete, stateDir, exec, schedule,
+        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  }
+
+  public EngineSettings withDelete(DeletePolicy p) {
+    return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, p, stateDir, exec, schedule,
+        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  }
+
+  public EngineSettings withStateDir(Path dir) {
+    return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, delete, dir, exec, schedule,
+        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  }
+
+  public EngineSettings withExec(String cmd) {
+    return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, delete, stateDir, cmd, schedule,
+        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  }
+
+  public EngineSettings withSchedule(Duration every) {
+    return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, delete, stateDir, exec, every,
+        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  }
+
+  public EngineSettings withRetry(Duration base, Duration cap) {
+    return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, delete, stateDir, exec, schedule,
+        maxPaths, maxBytes, largeFile, maxQueuedPaths, base, cap);
+  }
+}

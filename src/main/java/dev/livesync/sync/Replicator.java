@@ -1,0 +1,380 @@
+package dev.livesync.sync;
+
+import static dev.livesync.fs.InotifyMask.*;
+
+import dev.livesync.LivesyncException;
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.KernelLimits;
+import dev.livesync.fs.Libc;
+import dev.livesync.fs.NativeException;
+import dev.livesync.fs.TreeWatcher;
+import dev.livesync.fs.WatchEvent;
+import dev.livesync.transport.TransferResult.Outcome;
+import dev.livesync.transport.Transport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running sync: the engine that {@code run}, {@code start}, {@code demo} and {@code bench} start
+ * in-process. Pipeline: kernel → {@link TreeWatcher} → {@link Coalescer} → {@link Batcher} → one
+ * {@link TargetRunner} per target (parallel rsync workers) → target, with full syncs (start, queue
+ * overflow, schedule) fed into the same per-target queues. Everything but the transfers runs on one
+ * loop thread; workers hand results back to it. See docs/engine.md.
+ *
+ * <pre>
+ * var r = Replicator.start(settings, listener);   // watches, then initial sync; throws on auth errors
+ * r.status();                                     // snapshot for `livesync status`
+ * r.stop(Duration.ofSeconds(10));                 // SIGTERM: flush, finish or journal, return
+ * </pre>
+ */
+public final class Replicator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+  static final int MASK = IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO;
+  private static final long STATUS_EVERY_NANOS = 200_000_000L;
+
+  private final EngineSettings settings;
+  private final Clock clock;
+  private final byte[] root; // absolute, with a trailing slash
+  private final Coalescer coalescer;
+  private final Batcher batcher;
+  private final List<TargetRunner> targets = new ArrayList<>();
+  private final List<Journal> journals = new ArrayList<>();
+  private final List<ExecutorService> pools = new ArrayList<>();
+  private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
+  private final DeliveryListener listener;
+  private final CountDownLatch started;
+  private final List<String> startupFatal = new ArrayList<>();
+  private final AtomicInteger unwatched = new AtomicInteger();
+  private TreeWatcher watcher;
+  private Thread loopThread;
+  private volatile boolean stopping;
+  private volatile long stopDeadline;
+  private volatile EngineStatus status;
+  private volatile Throwable crashed;
+  private boolean overflow;
+  private long overflows;
+  private long nextScheduleNanos = -1;
+  private long lastStatusNanos;
+
+  private Replicator(EngineSettings s, Clock clock, DeliveryListener listener) {
+    this.settings = s;
+    this.clock = clock;
+    this.listener = listener;
+    this.root = s.source().length > 0 && s.source()[s.source().length - 1] == '/' ? s.source() : Bytes.concat(s.source(), new byte[] {'/'});
+    this.coalescer = new Coalescer(clock, s.maxHold().toNanos());
+    this.batcher = new Batcher(coalescer, clock,
+        new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), this::sourceSize);
+    this.started = new CountDownLatch(s.targets().size());
+  }
+
+  /**
+   * Watches the source, queues the initial full sync (and what the journal left undone) for every
+   * target and waits for the first attempt of each initial sync. Throws a {@link LivesyncException}
+   * when the source cannot be watched or a target refuses us (authentication, usage): retrying
+   * would not help. An unreachable target is not an error here: it is retried in the background.
+   */
+  public static Replicator start(EngineSettings s, DeliveryListener listener) throws InterruptedException {
+    return start(s, listener, Clock.SYSTEM);
+  }
+
+  static Replicator start(EngineSettings s, DeliveryListener listener, Clock clock) throws InterruptedException {
+    if (s.targets().isEmpty()) throw new LivesyncException("sync '" + s.name() + "' has no target", 2);
+    var r = new Replicator(s, clock, listener == null ? DeliveryListener.NONE : listener);
+    try {
+      r.open();
+    } catch (RuntimeException e) {
+      r.shutdownNow();
+      throw e;
+    }
+    r.started.await();
+    synchronized (r.startupFatal) {
+      if (!r.startupFatal.isEmpty()) {
+        r.stop(java.time.Duration.ZERO);
+        throw new LivesyncException(String.join("; ", r.startupFatal), 5);
+      }
+    }
+    return r;
+  }
+
+  private void open() {
+    Libc.Stat st = Libc.lstatOrNull(settings.source());
+    if (st == null || !st.isDir())
+      throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
+    watcher = newWatcher(); // watches first: nothing changed from here on is missed
+    var retry = new Backoff(settings.retryBase().toNanos(), settings.retryCap().toNanos(), new SplittableRandom());
+    var slowRetry = new Backoff(Math.max(settings.retryCap().toNanos() / 2, settings.retryBase().toNanos()),
+        Math.max(settings.retryCap().toNanos(), 300_000_000_000L), new SplittableRandom());
+    ExecHook hook = settings.exec() == null ? null : new ExecHook(settings.exec(), Path.of(Bytes.latin1(root).isEmpty() ? "/" : new String(root, java.nio.charset.StandardCharsets.UTF_8)));
+    int i = 0;
+    for (Transport t : settings.targets()) {
+      Journal j = Journal.open(settings.stateDir().resolve(journalName(i++, t)));
+      journals.add(j);
+      ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).factory());
+      pools.add(pool);
+      var runner = new TargetRunner(t, clock,
+          new TargetRunner.Settings(settings.workers(), retry, slowRetry, settings.maxQueuedPaths()),
+          new TargetRunner.ItemExecutorConfig(settings.delete(), this::sourceSize, hook),
+          pool, this::post, j, listener, this::onStartupResult);
+      runner.submitStartup(new WorkItem.FullSync(settings.delete().atStartup(), "start", clock.nanos()));
+      if (!j.recovered().isEmpty())
+        log.info("{}: replaying {} undelivered items from the journal of the previous run", t.describe(), j.recovered().size());
+      for (Journal.Entry e : j.recovered()) runner.submitRecovered(e);
+      targets.add(runner);
+    }
+    if (settings.schedule() != null) nextScheduleNanos = clock.nanos() + settings.schedule().toNanos();
+    publishStatus("starting");
+    loopThread = Thread.ofPlatform().name("livesync-" + settings.name()).daemon().start(this::loop);
+  }
+
+  private static String journalName(int i, Transport t) {
+    return "target-" + i + "-" + t.describe().replaceAll("[^A-Za-z0-9._-]+", "_") + ".journal";
+  }
+
+  private void onStartupResult(String target, Outcome o, String message) {
+    if (o == Outcome.FATAL) synchronized (startupFatal) { startupFatal.add(target + ": " + message); }
+    else if (o != Outcome.OK) log.warn("{}: initial sync failed ({}); will retry in the background, events are queued", target, message);
+    started.countDown();
+  }
+
+  private TreeWatcher newWatcher() {
+    var w = TreeWatcher.builder().mask(MASK).recursive(true).reportNewDirContents(true)
+        .excludeDir(p -> !settings.excludes().isEmpty() && isUnderRoot(p) && settings.excludes().excluded(rel(p), true))
+        .onWatchError(this::onWatchError).build();
+    try {
+      w.watch(settings.source());
+    } catch (RuntimeException e) {
+      w.close();
+      throw e;
+    }
+    return w;
+  }
+
+  private void onWatchError(byte[] dir, NativeException e) {
+    unwatched.incrementAndGet();
+    log.error("{}; changes below {} are not seen live and reach the targets only with a full sync{}",
+        e.getMessage(), Bytes.display(dir), settings.schedule() == null ? " (set a schedule, or raise the limit: see `livesync doctor`)" : " (schedule)");
+  }
+
+  private boolean isUnderRoot(byte[] p) {
+    return p.length >= root.length && Bytes.startsWith(p, root);
+  }
+
+  private byte[] rel(byte[] p) {
+    return java.util.Arrays.copyOfRange(p, root.length, p.length);
+  }
+
+  private long sourceSize(byte[] relPath) {
+    Libc.Stat st = Libc.lstatOrNull(Bytes.concat(root, relPath));
+    return st == null ? -1 : st.isRegular() ? st.size() : 0;
+  }
+
+  private void post(Runnable r) {
+    completions.add(r);
+    TreeWatcher w = watcher;
+    if (w != null) w.wakeup();
+  }
+
+  // --- the loop
+
+  private void loop() {
+    try {
+      while (!stopping) turn(false);
+      shutdownTurns();
+      publishStatus("stopped");
+    } catch (Throwable t) {
+      crashed = t;
+      log.error("sync '{}' stopped by an internal error", settings.name(), t);
+      publishStatus("stopped");
+      while (started.getCount() > 0) started.countDown();
+    }
+  }
+
+  private void turn(boolean flush) {
+    long now = clock.nanos();
+    long wake = batcher.nextDeadlineNanos();
+    for (TargetRunner t : targets) wake = earliest(wake, t.nextWakeNanos());
+    wake = earliest(wake, nextScheduleNanos);
+    if (coalescer.hasUnpairedMoves()) wake = earliest(wake, now + 60_000_000L);
+    long timeoutMs = wake < 0 ? 1000 : Math.min(1000, Math.max(0, (wake - now + 999_999) / 1_000_000));
+    if (!completions.isEmpty() || flush) timeoutMs = 0;
+    if (watcher.poll(timeoutMs, this::onEvent)) coalescer.endOfRead();
+    else if (coalescer.hasUnpairedMoves()) coalescer.expireMoves(false);
+    for (Runnable r; (r = completions.poll()) != null; ) r.run();
+    if (overflow) rescanAfterOverflow();
+    now = clock.nanos();
+    if (nextScheduleNanos >= 0 && now >= nextScheduleNanos) {
+      nextScheduleNanos = now + settings.schedule().toNanos();
+      queue(new WorkItem.FullSync(settings.delete().whileRunning(), "schedule", now));
+    }
+    if (flush) coalescer.drainAll(e -> {}); // never: see shutdownTurns (kept for symmetry)
+    for (WorkItem item : batcher.poll(false)) queue(item);
+    boolean tree = false;
+    for (TargetRunner t : targets) {
+      t.dispatch();
+      t.syncJournal();
+      tree |= t.treeTransferOutstanding();
+    }
+    coalescer.treeTransferActive(tree);
+    if (now - lastStatusNanos >= STATUS_EVERY_NANOS) publishStatus("running");
+  }
+
+  private static long earliest(long a, long b) {
+    if (a < 0) return b;
+    if (b < 0) return a;
+    return Math.min(a, b);
+  }
+
+  private void queue(WorkItem item) {
+    if (!(item instanceof WorkItem.Send s && !s.recursive())) coalescer.forgetCreates();
+    for (TargetRunner t : targets) t.submit(item);
+  }
+
+  private void onEvent(WatchEvent e) {
+    if (e.isOverflow()) {
+      overflow = true;
+      return;
+    }
+    if (e.name().length == 0) {
+      if (e.has(IN_DELETE_SELF | IN_MOVE_SELF) && Bytes.startsWith(root, e.watchPath()) && e.watchPath().length >= root.length - 1)
+        log.error("the source {} was deleted or moved away; nothing more can be replicated until it is back and livesync restarted",
+            Bytes.display(settings.source()));
+      return;
+    }
+    byte[] full = e.fullPath();
+    if (!isUnderRoot(full)) return;
+    byte[] rel = rel(full);
+    boolean dir = e.isDir();
+    if (settings.excludes().excluded(rel, dir)) return;
+    int m = e.mask();
+    if ((m & IN_CREATE) != 0) coalescer.created(rel, dir);
+    if ((m & IN_MODIFY) != 0 && !dir) coalescer.modified(rel);
+    if ((m & IN_ATTRIB) != 0) coalescer.changed(rel);
+    if ((m & IN_CLOSE_WRITE) != 0) coalescer.closedWrite(rel);
+    if ((m & IN_DELETE) != 0) coalescer.deleted(rel, dir);
+    if ((m & IN_MOVED_FROM) != 0) coalescer.movedFrom(e.cookie(), rel, dir);
+    if ((m & IN_MOVED_TO) != 0) coalescer.movedTo(e.cookie(), rel, dir);
+  }
+
+  /**
+   * The kernel dropped events: some changes (and maybe new directories to watch) were not seen. A new
+   * watcher is set up first (so nothing from now on is missed), then a full sync goes to every target.
+   */
+  private void rescanAfterOverflow() {
+    overflow = false;
+    overflows++;
+    log.warn("inotify event queue overflowed (fs.inotify.max_queued_events = {}): rewatching {} and queueing a full sync to every target; watching continues",
+        KernelLimits.maxQueuedEvents(), Bytes.display(settings.source()));
+    TreeWatcher old = watcher;
+    watcher = newWatcher();
+    old.close();
+    queue(new WorkItem.FullSync(settings.delete().whileRunning(), "overflow", clock.nanos()));
+  }
+
+  /** After stop(): everything pending goes into the queues (and journals), then work finishes or the bound passes. */
+  private void shutdownTurns() {
+    List<WorkItem> items = new ArrayList<>(coalescer.takeRenames());
+    List<Coalescer.Entry> rest = new ArrayList<>();
+    coalescer.drainAll(rest::add);
+    items.addAll(coalescer.takeRenames());
+    for (WorkItem i : items) queue(i);
+    List<byte[]> plain = new ArrayList<>(), trees = new ArrayList<>();
+    long oldest = clock.nanos();
+    for (Coalescer.Entry e : rest) {
+      (e.recursive() ? trees : plain).add(e.path());
+      oldest = Math.min(oldest, e.firstNanos());
+    }
+    if (!plain.isEmpty()) queue(new WorkItem.Send(plain, false, 0, oldest));
+    if (!trees.isEmpty()) queue(new WorkItem.Send(trees, true, 0, oldest));
+    publishStatus("stopping");
+    while (true) {
+      boolean busy = false;
+      for (TargetRunner t : targets) {
+        t.syncJournal();
+        if (clock.nanos() < stopDeadline) t.dispatch();
+        busy |= t.running() > 0 || (!t.idle() && !t.failedFatally() && clock.nanos() < stopDeadline);
+      }
+      if (!busy) break;
+      long left = (stopDeadline - clock.nanos()) / 1_000_000;
+      if (left <= 0 && targets.stream().allMatch(t -> t.running() == 0)) break;
+      if (left <= 0) {
+        for (ExecutorService p : pools) p.shutdownNow(); // interrupts rsync; its work stays journaled
+      }
+      watcher.poll(Math.max(10, Math.min(left, 200)), e -> {});
+      for (Runnable r; (r = completions.poll()) != null; ) r.run();
+    }
+    for (TargetRunner t : targets) t.syncJournal();
+  }
+
+  // --- control and observation
+
+  /**
+   * Stops accepting events, queues what is pending, lets work finish for at most {@code bound},
+   * leaves the rest in the journal for the next start, and releases everything.
+   */
+  public void stop(java.time.Duration bound) throws InterruptedException {
+    stopDeadline = clock.nanos() + bound.toNanos();
+    stopping = true;
+    if (watcher != null) watcher.wakeup();
+    if (loopThread != null) loopThread.join(bound.toMillis() + 10_000);
+    shutdownNow();
+  }
+
+  private void shutdownNow() {
+    for (ExecutorService p : pools) p.shutdownNow();
+    for (ExecutorService p : pools) {
+      try {
+        p.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (Journal j : journals) j.close();
+    if (watcher != null) watcher.close();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop(java.time.Duration.ofSeconds(10));
+  }
+
+  /** The latest snapshot (a few times a second); safe from any thread. */
+  public EngineStatus status() {
+    return status;
+  }
+
+  /** The internal error that stopped the loop, if any. */
+  public Throwable crashed() {
+    return crashed;
+  }
+
+  public String name() {
+    return settings.name();
+  }
+
+  /** True when every target has nothing queued or running and no change is pending. */
+  public boolean caughtUp() {
+    EngineStatus s = status;
+    return s != null && s.pendingPaths() == 0 && s.targets().stream().allMatch(t -> t.queuedItems() == 0 && t.inFlight() == 0);
+  }
+
+  private void publishStatus(String state) {
+    lastStatusNanos = clock.nanos();
+    long oldest = coalescer.oldestChangeNanos();
+    List<EngineStatus.Target> ts = new ArrayList<>(targets.size());
+    for (TargetRunner t : targets) ts.add(t.snapshot(oldest));
+    TreeWatcher w = watcher;
+    status = new EngineStatus(settings.name(), Bytes.display(settings.source()), state,
+        w == null ? 0 : w.watchCount(), KernelLimits.maxUserWatches(), coalescer.size() + (coalescer.hasUnpairedMoves() ? 1 : 0),
+        overflows, List.copyOf(ts), clock.epochMillis());
+  }
+}
