@@ -125,6 +125,14 @@ public final class Trees {
     io(() -> Files.setAttribute(path(p), "unix:mode", mode));
   }
 
+  /** Owner and group by number (tests run as root). */
+  public static void chown(byte[] p, int uid, int gid) {
+    io(() -> {
+      Files.setAttribute(path(p), "unix:uid", uid, NOFOLLOW);
+      return Files.setAttribute(path(p), "unix:gid", gid, NOFOLLOW);
+    });
+  }
+
   public static void setMtime(byte[] p, long epochSeconds) {
     io(() -> {
       Files.getFileAttributeView(path(p), java.nio.file.attribute.BasicFileAttributeView.class, NOFOLLOW)

@@ -23,9 +23,16 @@ final class TargetFixture implements AutoCloseable {
 
   /** For SSH, {@code sshd} is shared by the test class. */
   static TargetFixture start(Kind kind, Sshd sshd) throws InterruptedException {
+    return start(kind, sshd, true);
+  }
+
+  /** {@code auth}: whether the daemon requires a user and password. */
+  static TargetFixture start(Kind kind, Sshd sshd, boolean auth) throws InterruptedException {
     byte[] dir = Trees.tempDir("ls-target");
     Trees.chmod(dir, 0755);
-    RsyncDaemon daemon = kind == Kind.DAEMON ? RsyncDaemon.builder(Trees.path(dir)).auth("backup", "pw with spaces").start() : null;
+    var builder = RsyncDaemon.builder(Trees.path(dir));
+    if (auth) builder.auth("backup", "pw with spaces");
+    RsyncDaemon daemon = kind == Kind.DAEMON ? builder.start() : null;
     return new TargetFixture(kind, dir, daemon, kind == Kind.SSH ? sshd : null);
   }
 
@@ -40,7 +47,7 @@ final class TargetFixture implements AutoCloseable {
   TargetOptions options() {
     return switch (kind) {
       case LOCAL -> TargetOptions.defaults();
-      case DAEMON -> TargetOptions.defaults().withPasswordFile(daemon.passwordFile());
+      case DAEMON -> daemon.passwordFile() == null ? TargetOptions.defaults() : TargetOptions.defaults().withPasswordFile(daemon.passwordFile());
       case SSH -> TargetOptions.defaults().withSsh(sshd.clientKey(), sshd.port(), sshd.knownHostsFile());
     };
   }
