@@ -82,7 +82,12 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private ServeSpec spec() {
-    if (config != null) return ServeConfigs.load(config, runtimeDir);
+    if (config != null) {
+      if (module != null || path != null || user != null || passwordFile != null) {
+        throw new LivesyncException("give either --config FILE or --module/--path/--user/--password-file, not both", 2);
+      }
+      return ServeConfigs.load(config, runtimeDir);
+    }
     if (module == null) {
       throw new LivesyncException("serve needs --module NAME --path DIR --user USER --password-file FILE (or --config FILE with a [serve] section)", 2);
     }

@@ -95,6 +95,7 @@ public final class RsyncServer implements AutoCloseable {
       Files.createDirectories(dir);
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
       for (ServeModule m : spec.modules()) {
+        if (m.user() == null) continue;
         String password = PasswordFile.read(m.passwordFile());
         writePrivate(spec.secretsFile(m), m.user() + ":" + password + "\n");
       }

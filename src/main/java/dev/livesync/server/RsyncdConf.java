@@ -32,9 +32,11 @@ public final class RsyncdConf {
         line(b, "uid", m.uid() != null ? m.uid() : owner(m, "unix:uid"));
         line(b, "gid", m.gid() != null ? m.gid() : owner(m, "unix:gid"));
       }
-      line(b, "auth users", m.user());
-      line(b, "secrets file", spec.secretsFile(m).toString());
-      line(b, "strict modes", "true");
+      if (m.user() != null) {
+        line(b, "auth users", m.user());
+        line(b, "secrets file", spec.secretsFile(m).toString());
+        line(b, "strict modes", "true");
+      }
       if (!m.hostsAllow().isEmpty()) {
         line(b, "hosts allow", String.join(" ", m.hostsAllow()));
         line(b, "hosts deny", "*");

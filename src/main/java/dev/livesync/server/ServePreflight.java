@@ -39,12 +39,18 @@ public final class ServePreflight {
       } else if (!m.readOnly() && !Files.isWritable(m.path())) {
         problems.add(where + "path " + m.path() + " is not writable by " + System.getProperty("user.name") + ": fix its owner or mode");
       }
-      if (m.user() == null || m.user().isBlank()) {
-        problems.add(where + "no user: give --user NAME (the name clients put before @)");
+      boolean anonymous = m.readOnly() && m.user() == null && m.passwordFile() == null;
+      if (anonymous) {
+        // a read-only module may be public; a writable one never is
+      } else if (m.user() == null || m.user().isBlank()) {
+        problems.add(where + "no user: give --user NAME (the name clients put before @)"
+            + (m.readOnly() ? "" : "; a writable module always needs a user and password"));
       } else if (m.user().contains(":") || m.user().contains(",") || m.user().contains(" ")) {
         problems.add(where + "user '" + m.user() + "' must not contain ':', ',' or spaces");
       }
-      if (m.passwordFile() == null) {
+      if (anonymous) {
+        // no secrets file
+      } else if (m.passwordFile() == null) {
         problems.add(where + "no password file: give --password-file FILE (mode 0600, the password on its first line)");
       } else {
         String p = PasswordFile.problem(m.passwordFile());

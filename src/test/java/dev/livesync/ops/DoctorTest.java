@@ -103,13 +103,13 @@ class DoctorTest {
     Files.writeString(fakeRsync, "#!/bin/sh\necho 'rsync  version 3.0.9  protocol version 30'\n");
     Files.setPosixFilePermissions(fakeRsync, PosixFilePermissions.fromString("rwx------"));
     Result r = doctor("--rsync", fakeRsync.toString(), "--password-file", pw.toString(), "--state-dir", tmp.toString(),
-        tmp.resolve("missing").toString(), tmp.resolve("missing-target").toString());
+        tmp.resolve("missing").toString(), "rsync://u@127.0.0.1:1/m");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out())
         .contains("FAIL  rsync: 3.0.9 is too old: livesync needs >= 3.1 for --delete-missing-args")
         .contains("FAIL  source " + tmp.resolve("missing") + ": does not exist")
         .contains("FAIL  password file " + pw + ": password file " + pw + " is readable by everyone (mode 0644)")
-        .contains("FAIL  target " + tmp.resolve("missing-target") + ": local directory does not exist");
+        .contains("FAIL  target rsync://u@127.0.0.1:1/m: ");
   }
 
   @Test
