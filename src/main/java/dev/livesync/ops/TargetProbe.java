@@ -3,6 +3,7 @@ package dev.livesync.ops;
 import dev.livesync.LivesyncException;
 import dev.livesync.transport.RsyncTransport;
 import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.TransportException;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -29,6 +30,8 @@ public final class TargetProbe implements Supplier<Check> {
       RsyncTransport t = RsyncTransport.open(source, url, options);
       t.compare(false);
       return Check.ok(what, "reachable, authenticated (dry run, nothing changed)");
+    } catch (TransportException e) {
+      return Check.fail(what, e.getMessage() + advice(e.result().exitCode()));
     } catch (LivesyncException e) {
       return Check.fail(what, e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -37,5 +40,15 @@ public final class TargetProbe implements Supplier<Check> {
       Thread.currentThread().interrupt();
       return Check.fail(what, "interrupted");
     }
+  }
+
+  /** What to do, by rsync exit code. */
+  static String advice(int rsyncExit) {
+    return switch (rsyncExit) {
+      case 5 -> " -> check the user, the password file and the daemon's hosts allow";
+      case 10, 35 -> " -> is the daemon running (livesync serve on the backup host) and the port open?";
+      case 255 -> " -> check the host, and that key login works without a password (ssh -o BatchMode=yes)";
+      default -> "";
+    };
   }
 }
