@@ -1,13 +1,51 @@
 package dev.livesync.cli;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.ops.SystemdUnit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "install-service", mixinStandardHelpOptions = true, description = "Write a systemd unit for livesync.")
+@Command(
+    name = "install-service",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write a systemd unit for livesync.",
+      "Default: /etc/systemd/system/livesync.service running 'livesync run --config " + "/etc/livesync/livesync.toml'",
+      "(restart on failure, after network-online.target). --serve writes livesync-serve.service for the",
+      "backup host instead. Prints how to enable it."
+    })
 final class InstallServiceCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+
+  @Option(names = "--output", paramLabel = "PATH", description = "Where to write the unit (default: /etc/systemd/system/livesync[-serve].service).")
+  Path output;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Config the service reads (default: ${DEFAULT-VALUE}).")
+  Path config = SystemdUnit.DEFAULT_CONFIG;
+
+  @Option(names = "--serve", description = "A unit for 'livesync serve' (the backup host) instead of 'run'.")
+  boolean serve;
+
   @Override
   public Integer call() {
-    throw new LivesyncException("'install-service' is not implemented yet", 1);
+    String command = serve ? "serve" : "run";
+    Path unit = output != null ? output : Path.of("/etc/systemd/system", serve ? "livesync-serve.service" : "livesync.service");
+    try {
+      if (unit.getParent() != null) Files.createDirectories(unit.getParent());
+      Files.writeString(unit, SystemdUnit.render(SystemdUnit.launcher(), command, config));
+    } catch (IOException e) {
+      throw new LivesyncException("cannot write " + unit + ": " + e.getMessage() + " (run as root, or pass --output)", 1, e);
+    }
+    cmd.commandLine().getOut().print(SystemdUnit.howToEnable(unit, command));
+    if (!Files.exists(config)) {
+      cmd.commandLine().getOut().println("Note: " + config + " does not exist yet; the service needs it (see docs/configuration.md).");
+    }
+    cmd.commandLine().getOut().flush();
+    return 0;
   }
 }

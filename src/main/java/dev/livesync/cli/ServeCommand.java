@@ -1,13 +1,98 @@
 package dev.livesync.cli;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.ops.Dirs;
+import dev.livesync.server.RsyncServer;
+import dev.livesync.server.ServeModule;
+import dev.livesync.server.ServeSpec;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the backup side: a configured rsync daemon, supervised.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the backup side: a configured rsync daemon, supervised.",
+      "Writes rsyncd.conf and a 0600 secrets file into the runtime directory, then runs",
+      "'rsync --daemon --no-detach' in the foreground: SIGTERM/SIGINT stop it, a crash restarts it",
+      "with backoff, its log goes to stderr (or --log-file)."
+    })
 final class ServeCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+
+  @Option(names = "--module", paramLabel = "NAME", description = "Module name clients use (rsync://host/NAME).")
+  String module;
+
+  @Option(names = "--path", paramLabel = "DIR", description = "Directory the module writes to; must exist.")
+  Path path;
+
+  @Option(names = "--user", paramLabel = "USER", description = "The user clients authenticate as.")
+  String user;
+
+  @Option(names = "--password-file", paramLabel = "FILE", description = "File whose first line is the password (mode 0600).")
+  Path passwordFile;
+
+  @Option(names = "--address", paramLabel = "ADDR", description = "Listen on this address only (default: all).")
+  String address;
+
+  @Option(names = "--port", paramLabel = "PORT", description = "TCP port (default: ${DEFAULT-VALUE}).", defaultValue = "873")
+  int port;
+
+  @Option(names = "--hosts-allow", paramLabel = "CIDR", split = ",", description = "Only these clients (addresses or CIDRs, comma-separated).")
+  List<String> hostsAllow = List.of();
+
+  @Option(names = "--max-connections", paramLabel = "N", description = "Concurrent clients per module (0 = unlimited).")
+  int maxConnections;
+
+  @Option(names = "--uid", description = "User the daemon writes files as (root only; default: owner of --path).")
+  String uid;
+
+  @Option(names = "--gid", description = "Group the daemon writes files as (root only; default: group of --path).")
+  String gid;
+
+  @Option(names = "--log-file", paramLabel = "FILE", description = "Daemon log file (default: our stderr).")
+  Path logFile;
+
+  @Option(names = "--runtime-dir", paramLabel = "DIR", description = "Where rsyncd.conf and secrets go (default: <runtime>/serve-PORT).")
+  Path runtimeDir;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Read the [serve] section (several modules) from this TOML file.")
+  Path config;
+
+  @Option(names = "--print-config", description = "Print the rsyncd.conf that would be written, and exit.")
+  boolean printConfig;
+
   @Override
-  public Integer call() {
-    throw new LivesyncException("'serve' is not implemented yet", 1);
+  public Integer call() throws InterruptedException {
+    ServeSpec spec = spec();
+    if (printConfig) {
+      cmd.commandLine().getOut().print(RsyncServer.printConfig(spec));
+      cmd.commandLine().getOut().flush();
+      return 0;
+    }
+    RsyncServer server = RsyncServer.start(spec);
+    Thread hook = new Thread(server::close, "serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    server.awaitStopped();
+    return 0;
+  }
+
+  private ServeSpec spec() {
+    if (config != null) {
+      if (module != null || path != null || user != null || passwordFile != null) {
+        throw new LivesyncException("give either --config FILE or --module/--path/--user/--password-file, not both", 2);
+      }
+      return ServeConfigs.load(config, runtimeDir);
+    }
+    if (module == null) {
+      throw new LivesyncException("serve needs --module NAME --path DIR --user USER --password-file FILE (or --config FILE with a [serve] section)", 2);
+    }
+    ServeModule m = new ServeModule(module, path, user, passwordFile, null, false, hostsAllow, maxConnections, uid, gid);
+    Path dir = runtimeDir != null ? runtimeDir : Dirs.runtime().resolve("serve-" + port);
+    return new ServeSpec(address, port, logFile, dir, List.of(m));
   }
 }

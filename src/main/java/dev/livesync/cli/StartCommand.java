@@ -1,13 +1,60 @@
 package dev.livesync.cli;
 
-import dev.livesync.LivesyncException;
+import dev.livesync.ops.BackgroundLauncher;
+import dev.livesync.ops.ServiceFiles;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-@Command(name = "start", mixinStandardHelpOptions = true, description = "Start the replicator in the background (pidfile, log file).")
+@Command(
+    name = "start",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start the replicator in the background (pidfile, log file).",
+      "Runs 'livesync run' in its own session with output appended to the log file, and returns 0",
+      "only once it reports (over its status socket) that watches are established and the initial",
+      "sync has started; otherwise stops it and prints the reason and the log's last lines."
+    })
 final class StartCommand implements Callable<Integer> {
+  static final String DEFAULT_CONFIG = "/etc/livesync/livesync.toml";
+
+  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Config file (default: " + DEFAULT_CONFIG + " when no SOURCE TARGET is given).")
+  Path config;
+
+  @Option(names = "--log-file", paramLabel = "FILE", description = "Where its output goes (default: <state dir>/livesync.log).")
+  Path logFile;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "How long to wait for it to be running (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Parameters(paramLabel = "ARGS", description = "SOURCE TARGET... and options, passed to 'livesync run' unchanged.")
+  List<String> runArgs = new ArrayList<>();
+
   @Override
   public Integer call() {
-    throw new LivesyncException("'start' is not implemented yet", 1);
+    List<String> args = new ArrayList<>();
+    args.add("run");
+    if (config != null) {
+      args.add("--config");
+      args.add(config.toString());
+    } else if (runArgs.isEmpty()) {
+      args.add("--config");
+      args.add(DEFAULT_CONFIG);
+    }
+    args.addAll(runArgs);
+    ServiceFiles defaults = ServiceFiles.defaults();
+    ServiceFiles files = logFile == null ? defaults : new ServiceFiles(defaults.pidFile(), logFile, defaults.socket());
+    long pid = BackgroundLauncher.start(BackgroundLauncher.selfCommand(args), files, Duration.ofSeconds(timeoutSeconds));
+    cmd.commandLine().getOut().printf("livesync started (pid %d); log: %s; 'livesync status' shows progress%n", pid, files.logFile());
+    cmd.commandLine().getOut().flush();
+    return 0;
   }
 }

@@ -1,13 +1,58 @@
 package dev.livesync.cli;
 
-import dev.livesync.LivesyncException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livesync.ops.Dirs;
+import dev.livesync.ops.Json;
+import dev.livesync.ops.ServiceFiles;
+import dev.livesync.ops.StatusClient;
+import dev.livesync.ops.StatusView;
+import dev.livesync.ops.VerifyRecord;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the running replicator's state per target.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show the running replicator's state per target.",
+      "Asks the running process over its Unix socket: queue depth, in flight, last success, lag,",
+      "failures and retry state, watches vs the kernel limit; and the last verify result.",
+      "Exit 0 when running, 3 when not running."
+    })
 final class StatusCommand implements Callable<Integer> {
+  static final int NOT_RUNNING = 3;
+
+  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+
+  @Option(names = "--json", description = "Print the status document as JSON (for scripts).")
+  boolean json;
+
   @Override
   public Integer call() {
-    throw new LivesyncException("'status' is not implemented yet", 1);
+    ServiceFiles files = ServiceFiles.defaults();
+    JsonNode lastVerify = VerifyRecord.load(Dirs.state());
+    JsonNode doc;
+    try {
+      doc = Json.read(StatusClient.fetch(files.socket()), "the status answer");
+    } catch (IOException e) {
+      doc = null;
+    }
+    var out = cmd.commandLine().getOut();
+    if (json) {
+      ObjectNode o = doc == null ? Json.MAPPER.createObjectNode().put("state", "not running") : (ObjectNode) doc;
+      o.set("lastVerify", lastVerify);
+      out.println(Json.pretty(o));
+    } else if (doc == null) {
+      out.println("livesync is not running (nothing answers on " + files.socket() + ")");
+      out.print(VerifyRecord.summaryLine(lastVerify));
+    } else {
+      out.print(StatusView.render(doc, lastVerify));
+    }
+    out.flush();
+    return doc == null ? NOT_RUNNING : 0;
   }
 }

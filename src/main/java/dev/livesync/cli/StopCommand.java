@@ -1,13 +1,49 @@
 package dev.livesync.cli;
 
-import dev.livesync.LivesyncException;
+import dev.livesync.ops.ServiceFiles;
+import dev.livesync.ops.Stopper;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the background replicator, letting it drain.")
+@Command(
+    name = "stop",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Stop the background replicator, letting it drain.",
+      "Sends SIGTERM and waits (up to --timeout) for queued changes to reach the targets.",
+      "Exit 1 if it had to be killed with SIGKILL; 0 if it stopped, or was not running."
+    })
 final class StopCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30", description = "How long the drain may take before SIGKILL (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
   @Override
   public Integer call() {
-    throw new LivesyncException("'stop' is not implemented yet", 1);
+    Stopper.Result r = Stopper.stop(ServiceFiles.defaults(), Duration.ofSeconds(timeoutSeconds));
+    var out = cmd.commandLine().getOut();
+    int code =
+        switch (r.outcome()) {
+          case NOT_RUNNING -> {
+            out.println("livesync is not running");
+            yield 0;
+          }
+          case STOPPED -> {
+            out.printf("livesync stopped (pid %d, drained in %.1f s)%n", r.pid(), r.took().toMillis() / 1000.0);
+            yield 0;
+          }
+          case KILLED -> {
+            cmd.commandLine().getErr().printf(
+                "livesync: pid %d did not finish draining within %d s and was killed (SIGKILL); changes still queued are replayed from the journal at the next start%n",
+                r.pid(), timeoutSeconds);
+            yield 1;
+          }
+        };
+    out.flush();
+    return code;
   }
 }

@@ -1,0 +1,124 @@
+package dev.livesync.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livesync.LivesyncException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code livesync start}: runs a command (normally this same jar's {@code run}) in its own session
+ * with output appended to a log file, records its pid, and waits until it says over its status
+ * socket that it is running. Fails with the log's tail if it exits or is not ready in time.
+ */
+public final class BackgroundLauncher {
+  private static final int TAIL_LINES = 20;
+
+  private BackgroundLauncher() {}
+
+  /** The java command that runs this livesync's CLI with {@code args} (same JVM binary and classpath). */
+  public static List<String> selfCommand(List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-Xss512k");
+    String home = System.getProperty("livesync.home");
+    if (home != null) cmd.add("-Dlivesync.home=" + home);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("dev.livesync.cli.Main");
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  /** Starts {@code command} and returns its pid once its status socket reports "running". */
+  public static long start(List<String> command, ServiceFiles files, Duration timeout) {
+    if (Files.exists(files.socket()) && StatusClient.answers(files.socket())) {
+      throw new LivesyncException("livesync is already running (it answers on " + files.socket() + "); 'livesync stop' first", 1);
+    }
+    Process p = launch(command, files);
+    long pid = p.pid();
+    try {
+      Files.writeString(files.pidFile(), pid + "\n");
+    } catch (IOException e) {
+      p.destroy();
+      throw new LivesyncException("cannot write the pidfile " + files.pidFile() + ": " + e.getMessage(), 1, e);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String lastState = "no answer yet";
+    while (true) {
+      if (!p.isAlive()) {
+        deleteQuietly(files.pidFile());
+        throw new LivesyncException("livesync exited with code " + p.exitValue() + " before it was running; last lines of "
+            + files.logFile() + ":\n" + tail(files.logFile()), 1);
+      }
+      try {
+        JsonNode doc = Json.read(StatusClient.fetch(files.socket()), "the status answer");
+        lastState = doc.path("state").asText("?");
+        if (StatusDocument.RUNNING.equals(lastState)) return pid;
+      } catch (IOException e) {
+        // not listening yet
+      }
+      if (System.nanoTime() > deadline) {
+        p.destroy();
+        deleteQuietly(files.pidFile());
+        throw new LivesyncException("livesync was not running after " + timeout.toSeconds() + " s (state: " + lastState
+            + "); stopped it. Last lines of " + files.logFile() + ":\n" + tail(files.logFile()), 1);
+      }
+      sleep(100);
+    }
+  }
+
+  private static Process launch(List<String> command, ServiceFiles files) {
+    List<String> cmd = new ArrayList<>();
+    // its own session: the terminal's ^C and hangup do not reach it
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.add("/usr/bin/setsid");
+    cmd.addAll(command);
+    try {
+      Files.createDirectories(files.logFile().toAbsolutePath().getParent());
+      Files.createDirectories(files.pidFile().toAbsolutePath().getParent());
+      ProcessBuilder pb = new ProcessBuilder(cmd)
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(files.logFile().toFile()))
+          .redirectErrorStream(true);
+      // the child must find the same runtime and state dirs (socket, pidfile) as this process
+      pb.environment().put("LIVESYNC_RUNTIME_DIR", Dirs.runtime().toString());
+      pb.environment().put("LIVESYNC_STATE_DIR", Dirs.state().toString());
+      return pb.start();
+    } catch (IOException e) {
+      throw new LivesyncException("cannot start " + command.getFirst() + ": " + e.getMessage(), 1, e);
+    }
+  }
+
+  /** The last lines of a log file, for error messages. */
+  public static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e.getMessage() + ")";
+    }
+  }
+
+  static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LivesyncException("interrupted", 130, e);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.livesync.ops;
+
+import java.nio.file.Path;
+
+/**
+ * Where livesync keeps its files. Root: state in /var/lib/livesync, runtime (sockets, pidfile,
+ * generated daemon config) in /run/livesync. Other users: ~/.local/state/livesync and
+ * $XDG_RUNTIME_DIR/livesync (or /tmp/livesync-USER). LIVESYNC_STATE_DIR and LIVESYNC_RUNTIME_DIR
+ * (environment or system property of the same name in lower case with dots) override both.
+ */
+public final class Dirs {
+  private Dirs() {}
+
+  public static Path state() {
+    String o = override("LIVESYNC_STATE_DIR", "livesync.state.dir");
+    if (o != null) return Path.of(o);
+    if (isRoot()) return Path.of("/var/lib/livesync");
+    return Path.of(System.getProperty("user.home"), ".local", "state", "livesync");
+  }
+
+  public static Path runtime() {
+    String o = override("LIVESYNC_RUNTIME_DIR", "livesync.runtime.dir");
+    if (o != null) return Path.of(o);
+    if (isRoot()) return Path.of("/run/livesync");
+    String xdg = System.getenv("XDG_RUNTIME_DIR");
+    if (xdg != null && !xdg.isEmpty()) return Path.of(xdg, "livesync");
+    return Path.of("/tmp", "livesync-" + System.getProperty("user.name"));
+  }
+
+  public static boolean isRoot() {
+    return uid() == 0;
+  }
+
+  /** The effective uid of this process (owner of /proc/self). */
+  public static int uid() {
+    try {
+      return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String override(String env, String prop) {
+    String p = System.getProperty(prop);
+    if (p != null && !p.isEmpty()) return p;
+    String e = System.getenv(env);
+    return e == null || e.isEmpty() ? null : e;
+  }
+}

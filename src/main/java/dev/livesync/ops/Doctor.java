@@ -1,0 +1,94 @@
+package dev.livesync.ops;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** {@code livesync doctor}: every check that can tell an operator why replication will not work. */
+public final class Doctor {
+  /** The default file {@code --fix} writes. */
+  public static final Path SYSCTL_FILE = Path.of("/etc/sysctl.d/90-livesync.conf");
+
+  /** What to check. {@code targets} each probe one target's reachability and authentication. */
+  public record Input(
+      List<Path> sources, List<Path> passwordFiles, List<Supplier<Check>> targets, Path stateDir, String rsync) {}
+
+  public record Report(List<Check> checks, String notes) {
+    public int exitCode() {
+      return checks.stream().anyMatch(c -> c.status() == Check.Status.FAIL) ? 1 : 0;
+    }
+
+    public String text() {
+      StringBuilder b = new StringBuilder();
+      for (Check c : checks) b.append(c.line()).append('\n');
+      if (!notes.isEmpty()) b.append('\n').append(notes).append('\n');
+      return b.toString();
+    }
+  }
+
+  private final Input in;
+
+  public Doctor(Input in) {
+    this.in = in;
+  }
+
+  /** Runs every check; with {@code sysctlFile} non-null, first raises the limits and persists them there. */
+  public Report run(Path sysctlFile) {
+    List<Check> checks = new ArrayList<>();
+    checks.add(rsync());
+    Map<String, Long> dirs = new LinkedHashMap<>();
+    for (Path src : in.sources()) checks.add(source(src, dirs));
+    checks.add(stateDir());
+    for (Path pw : in.passwordFiles()) checks.add(passwordFile(pw));
+    long inUse = WatchUsage.ofUid(Dirs.uid());
+    LimitsAdvisor advisor = new LimitsAdvisor(InotifyLimits.current(), dirs, inUse);
+    if (sysctlFile != null) {
+      checks.add(SysctlFix.apply(advisor.recommendation(), sysctlFile));
+      advisor = new LimitsAdvisor(InotifyLimits.current(), dirs, inUse);
+    }
+    checks.addAll(advisor.checks());
+    for (Supplier<Check> t : in.targets()) checks.add(t.get());
+    return new Report(checks, LimitsAdvisor.explanation());
+  }
+
+  private Check rsync() {
+    String out = RsyncVersion.run(in.rsync());
+    if (out == null) return Check.fail("rsync", "'" + in.rsync() + "' not found: install it (apt-get install rsync)");
+    RsyncVersion v = RsyncVersion.parse(out);
+    if (v == null) return Check.warn("rsync", "cannot tell the version of '" + in.rsync() + "' from: " + out.lines().findFirst().orElse(""));
+    return v.check();
+  }
+
+  private static Check source(Path src, Map<String, Long> dirs) {
+    String what = "source " + src;
+    if (!Files.isDirectory(src)) return Check.fail(what, "does not exist or is not a directory");
+    if (!Files.isReadable(src) || !Files.isExecutable(src)) return Check.fail(what, "is not readable: livesync must list and read it");
+    DirCounter.Count c = DirCounter.count(dev.livesync.fs.Bytes.of(src.toString()));
+    dirs.put(src.toString(), c.dirs());
+    if (c.unreadable() > 0) {
+      return Check.warn(what, c.dirs() + " directories, " + c.unreadable() + " unreadable (their contents will not be replicated): check their modes");
+    }
+    return Check.ok(what, "readable, " + c.dirs() + " directories");
+  }
+
+  private Check stateDir() {
+    Path d = in.stateDir();
+    String what = "state dir " + d;
+    Path existing = d;
+    while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+    if (existing == null || !Files.isDirectory(existing)) return Check.fail(what, "cannot be created: no existing parent directory");
+    if (!Files.isWritable(existing)) {
+      return Check.fail(what, (existing.equals(d) ? "is not writable" : existing + " is not writable, so it cannot be created") + ": fix the mode or choose another state dir");
+    }
+    return Check.ok(what, existing.equals(d) ? "writable" : "will be created");
+  }
+
+  private static Check passwordFile(Path pw) {
+    String p = dev.livesync.server.PasswordFile.problem(pw);
+    return p == null ? Check.ok("password file " + pw, "mode 0600, owned by this user") : Check.fail("password file " + pw, p);
+  }
+}

@@ -1,0 +1,11 @@
+package dev.livesync.ops;
+
+import java.nio.file.Path;
+
+/** Where a background livesync keeps its pidfile, log and status socket. */
+public record ServiceFiles(Path pidFile, Path logFile, Path socket) {
+  /** pidfile and socket in the runtime dir, the log in the state dir. */
+  public static ServiceFiles defaults() {
+    return new ServiceFiles(Dirs.runtime().resolve("livesync.pid"), Dirs.state().resolve("livesync.log"), StatusServer.defaultSocket());
+  }
+}

@@ -1,0 +1,36 @@
+package dev.livesync.ops;
+
+import dev.livesync.sync.EngineStatus;
+import java.util.List;
+
+/**
+ * What the status socket answers: the process, an overall state, and one {@link EngineStatus} per
+ * sync. {@code state} is {@code running} once every sync is running (watches established, initial
+ * sync started) — {@code livesync start} waits for exactly that.
+ */
+public record StatusDocument(long pid, String state, long startedMillis, long nowMillis, List<EngineStatus> syncs) {
+  public static final String STARTING = "starting";
+  public static final String RUNNING = "running";
+  public static final String STOPPING = "stopping";
+
+  public static StatusDocument of(long startedMillis, List<EngineStatus> syncs) {
+    String state;
+    if (syncs.isEmpty() || syncs.stream().anyMatch(s -> s.state().equals(STARTING))) {
+      state = STARTING;
+    } else if (syncs.stream().anyMatch(s -> s.state().equals(STOPPING) || s.state().equals("stopped"))) {
+      state = STOPPING;
+    } else {
+      state = RUNNING;
+    }
+    return new StatusDocument(ProcessHandle.current().pid(), state, startedMillis, System.currentTimeMillis(), syncs);
+  }
+
+  /**
+   * The status server for a replicator: call from {@code run} once the engine exists, close on
+   * shutdown. {@code engine} returns the current snapshot of each sync.
+   */
+  public static StatusServer serve(java.nio.file.Path socket, java.util.function.Supplier<List<EngineStatus>> engine) {
+    long started = System.currentTimeMillis();
+    return StatusServer.start(socket, () -> Json.write(of(started, engine.get())));
+  }
+}

@@ -1,0 +1,66 @@
+package dev.livesync.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/** Renders a status document (and the last verify result) for people. */
+public final class StatusView {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z").withZone(ZoneId.systemDefault());
+
+  private StatusView() {}
+
+  public static String render(JsonNode doc, JsonNode lastVerify) {
+    StringBuilder b = new StringBuilder();
+    long now = doc.path("nowMillis").asLong(System.currentTimeMillis());
+    b.append("livesync is ").append(doc.path("state").asText("?"))
+        .append(" (pid ").append(doc.path("pid").asLong())
+        .append(", up ").append(ago(now - doc.path("startedMillis").asLong(now))).append(")\n");
+    for (JsonNode s : doc.path("syncs")) {
+      b.append("sync ").append(s.path("name").asText()).append(": ").append(s.path("source").asText())
+          .append(" — ").append(s.path("state").asText())
+          .append("; watches ").append(s.path("watches").asLong()).append(" of ").append(s.path("watchLimit").asLong())
+          .append(" (max_user_watches, shared by the user)")
+          .append("; pending ").append(s.path("pendingPaths").asLong()).append(" paths")
+          .append("; overflows ").append(s.path("overflows").asLong()).append('\n');
+      for (JsonNode t : s.path("targets")) {
+        b.append("  -> ").append(t.path("target").asText()).append(": ").append(t.path("state").asText())
+            .append("; queue ").append(t.path("queuedItems").asLong()).append(" items (")
+            .append(t.path("queuedPaths").asLong()).append(" paths), in flight ").append(t.path("inFlight").asLong())
+            .append("; last success ").append(when(t.path("lastSuccessMillis").asLong(), now))
+            .append("; lag ").append(ms(t.path("lagMillis").asLong()))
+            .append("; failures ").append(t.path("failures").asLong());
+        long next = t.path("nextAttemptMillis").asLong();
+        if (next > 0) b.append("; next retry in ").append(ms(Math.max(0, next - now)));
+        String err = t.path("lastError").asText("");
+        if (!err.isEmpty()) b.append("; last error: ").append(err);
+        b.append('\n');
+      }
+    }
+    b.append(VerifyRecord.summaryLine(lastVerify));
+    return b.toString();
+  }
+
+  static String when(long millis, long now) {
+    if (millis <= 0) return "never";
+    return ago(now - millis) + " ago";
+  }
+
+  static String ago(long millis) {
+    Duration d = Duration.ofMillis(Math.max(0, millis));
+    if (d.toSeconds() < 60) return d.toSeconds() + " s";
+    if (d.toMinutes() < 60) return d.toMinutes() + " min";
+    if (d.toHours() < 48) return d.toHours() + " h " + d.toMinutesPart() + " min";
+    return d.toDays() + " days";
+  }
+
+  static String ms(long millis) {
+    return millis < 1000 ? millis + " ms" : String.format("%.1f s", millis / 1000.0);
+  }
+
+  public static String time(long millis) {
+    return TIME.format(Instant.ofEpochMilli(millis));
+  }
+}

@@ -1,0 +1,54 @@
+package dev.livesync.ops;
+
+import dev.livesync.LivesyncException;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.TransportException;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Checks that a target answers and accepts our credentials without changing anything: the
+ * transport's own itemized dry run ({@code compare}) with every file excluded, so it only connects,
+ * authenticates and looks at the top directory — through exactly the rsync/ssh options a sync uses.
+ */
+public final class TargetProbe implements Supplier<Check> {
+  private final byte[] source;
+  private final String url;
+  private final TargetOptions options;
+
+  public TargetProbe(byte[] source, String url, TargetOptions options) {
+    this.source = source;
+    this.url = url;
+    this.options = options.withExcludes(List.of("*"));
+  }
+
+  @Override
+  public Check get() {
+    String what = "target " + url;
+    try {
+      RsyncTransport t = RsyncTransport.open(source, url, options);
+      t.compare(false);
+      return Check.ok(what, "reachable, authenticated (dry run, nothing changed)");
+    } catch (TransportException e) {
+      return Check.fail(what, e.getMessage() + advice(e.result().exitCode()));
+    } catch (LivesyncException e) {
+      return Check.fail(what, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      return Check.fail(what, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Check.fail(what, "interrupted");
+    }
+  }
+
+  /** What to do, by rsync exit code. */
+  static String advice(int rsyncExit) {
+    return switch (rsyncExit) {
+      case 5 -> " -> check the user, the password file and the daemon's hosts allow";
+      case 10, 35 -> " -> is the daemon running (livesync serve on the backup host) and the port open?";
+      case 255 -> " -> check the host, and that key login works without a password (ssh -o BatchMode=yes)";
+      default -> "";
+    };
+  }
+}

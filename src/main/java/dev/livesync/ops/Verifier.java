@@ -1,0 +1,73 @@
+package dev.livesync.ops;
+
+import dev.livesync.LivesyncException;
+import dev.livesync.fs.Bytes;
+import dev.livesync.transport.Drift;
+import dev.livesync.transport.Transport;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code livesync verify}: an itemized dry-run compare of each source with each of its targets
+ * ({@link Transport#compare}), summarized with the first paths of each kind.
+ */
+public final class Verifier {
+  /** Paths listed per kind (missing, extra, differing). */
+  public static final int FIRST = 10;
+
+  /** One source (for display) and one target's transport. */
+  public record Pair(String source, Transport transport) {}
+
+  private Verifier() {}
+
+  public static VerifyRecord run(List<Pair> pairs, boolean checksum) throws InterruptedException {
+    List<VerifyRecord.TargetResult> results = new ArrayList<>();
+    for (Pair p : pairs) {
+      String target = p.transport().describe();
+      try {
+        Drift d = p.transport().compare(checksum);
+        results.add(new VerifyRecord.TargetResult(p.source(), target, "", d.missing().size(), d.extra().size(), d.differing().size(),
+            first(d.missing()), first(d.extra()), first(d.differing())));
+      } catch (LivesyncException e) {
+        results.add(new VerifyRecord.TargetResult(p.source(), target, e.getMessage(), 0, 0, 0, List.of(), List.of(), List.of()));
+      }
+    }
+    return new VerifyRecord(System.currentTimeMillis(), checksum, results);
+  }
+
+  /** 0 when every target equals its source, 2 if a compare could not run, else 1. */
+  public static int exitCode(VerifyRecord r) {
+    if (r.targets().stream().anyMatch(t -> !t.error().isEmpty())) return 2;
+    return r.equal() ? 0 : 1;
+  }
+
+  public static String render(VerifyRecord r) {
+    StringBuilder b = new StringBuilder();
+    for (VerifyRecord.TargetResult t : r.targets()) {
+      b.append(t.source()).append(" -> ").append(t.target()).append(": ");
+      if (!t.error().isEmpty()) {
+        b.append("COMPARE FAILED: ").append(t.error()).append('\n');
+        continue;
+      }
+      if (t.equal()) {
+        b.append("target == source").append(r.checksum() ? " (contents compared by checksum)" : "").append('\n');
+        continue;
+      }
+      b.append("DRIFT: ").append(t.missing()).append(" missing, ").append(t.extra()).append(" extra, ")
+          .append(t.differing()).append(" differing\n");
+      list(b, "missing:  ", t.firstMissing(), t.missing());
+      list(b, "extra:    ", t.firstExtra(), t.extra());
+      list(b, "differing:", t.firstDiffering(), t.differing());
+    }
+    return b.toString();
+  }
+
+  private static void list(StringBuilder b, String label, List<String> first, int total) {
+    for (String p : first) b.append("  ").append(label).append(' ').append(p).append('\n');
+    if (total > first.size()) b.append("  ").append(label).append(" ... and ").append(total - first.size()).append(" more\n");
+  }
+
+  private static List<String> first(List<byte[]> paths) {
+    return paths.stream().limit(FIRST).map(Bytes::display).toList();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.livesync.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The last {@code verify} result, kept in the state dir so {@code status} can show it. */
+public record VerifyRecord(long timeMillis, boolean checksum, List<TargetResult> targets) {
+  public static final String FILE = "last-verify.json";
+
+  /**
+   * One source/target pair. {@code error} is non-empty when the comparison itself failed. The
+   * first paths are for display ({@code Bytes.display}), at most {@link Verifier#FIRST} each.
+   */
+  public record TargetResult(
+      String source, String target, String error, int missing, int extra, int differing,
+      List<String> firstMissing, List<String> firstExtra, List<String> firstDiffering) {
+    public boolean equal() {
+      return error.isEmpty() && missing == 0 && extra == 0 && differing == 0;
+    }
+  }
+
+  public boolean equal() {
+    return targets.stream().allMatch(TargetResult::equal);
+  }
+
+  public void save(Path stateDir) throws IOException {
+    Files.createDirectories(stateDir);
+    Path tmp = stateDir.resolve(FILE + ".tmp");
+    Files.writeString(tmp, Json.write(this) + "\n");
+    Files.move(tmp, stateDir.resolve(FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The saved result as JSON, or null when verify never ran (or its file is unreadable). */
+  public static JsonNode load(Path stateDir) {
+    try {
+      return Json.MAPPER.readTree(Files.readString(stateDir.resolve(FILE)));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** One line for {@code status}. */
+  public static String summaryLine(JsonNode rec) {
+    if (rec == null) return "last verify: never (run 'livesync verify', e.g. from cron)\n";
+    String at = StatusView.time(rec.path("timeMillis").asLong());
+    long missing = 0, extra = 0, differing = 0, errors = 0;
+    for (JsonNode t : rec.path("targets")) {
+      missing += t.path("missing").asLong();
+      extra += t.path("extra").asLong();
+      differing += t.path("differing").asLong();
+      if (!t.path("error").asText("").isEmpty()) errors++;
+    }
+    int n = rec.path("targets").size();
+    if (errors > 0) return "last verify: " + at + ": FAILED for " + errors + " of " + n + " targets (see 'livesync verify')\n";
+    if (missing + extra + differing == 0) return "last verify: " + at + ": target == source (" + n + (n == 1 ? " target" : " targets") + ")\n";
+    return "last verify: " + at + ": DRIFT: " + missing + " missing, " + extra + " extra, " + differing + " differing\n";
+  }
+}

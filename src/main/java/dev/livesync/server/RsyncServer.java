@@ -1,0 +1,119 @@
+package dev.livesync.server;
+
+import dev.livesync.LivesyncException;
+import dev.livesync.ops.Dirs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backup side: writes an rsyncd.conf and secrets files for a {@link ServeSpec} and runs
+ * {@code rsync --daemon --no-detach} under a {@link DaemonSupervisor}. Used by {@code serve} (in the
+ * foreground until a signal) and by {@code demo} (in-process, stopped by {@link #close}).
+ */
+public final class RsyncServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RsyncServer.class);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+  private final ServeSpec spec;
+  private final DaemonSupervisor supervisor;
+
+  private RsyncServer(ServeSpec spec, DaemonSupervisor supervisor) {
+    this.spec = spec;
+    this.supervisor = supervisor;
+  }
+
+  /** The rsyncd.conf {@code start} would write, after the same checks (except the port's). */
+  public static String printConfig(ServeSpec spec) {
+    ServePreflight.checkModules(spec);
+    return RsyncdConf.render(spec, Dirs.isRoot());
+  }
+
+  /** Checks, writes the files, starts the daemon and returns once it listens. */
+  public static RsyncServer start(ServeSpec spec) {
+    return start(spec, "rsync");
+  }
+
+  public static RsyncServer start(ServeSpec spec, String rsyncBinary) {
+    ServePreflight.checkModules(spec);
+    ServePreflight.checkPortFree(spec.address(), spec.port());
+    writeFiles(spec);
+    DaemonSupervisor sup =
+        new DaemonSupervisor(
+            List.of(rsyncBinary, "--daemon", "--no-detach", "--config=" + spec.configFile()),
+            () -> Listeners.listening(spec.port()),
+            READY_TIMEOUT);
+    sup.start();
+    LOG.info(
+        "rsync daemon (pid {}) listening on {}:{}, modules {}",
+        sup.pid(), spec.address() == null ? "*" : spec.address(), spec.port(),
+        spec.modules().stream().map(ServeModule::name).toList());
+    return new RsyncServer(spec, sup);
+  }
+
+  public ServeSpec spec() {
+    return spec;
+  }
+
+  /** The current daemon process (changes when it is restarted). */
+  public long pid() {
+    return supervisor.pid();
+  }
+
+  public int restarts() {
+    return supervisor.restarts();
+  }
+
+  /** Blocks until {@link #close} (e.g. from a shutdown hook on SIGTERM/SIGINT). */
+  public void awaitStopped() throws InterruptedException {
+    supervisor.awaitStopped();
+  }
+
+  /** Stops the daemon (SIGTERM, then SIGKILL after 10 s); true if it stopped on SIGTERM. */
+  public boolean stop() {
+    boolean clean = supervisor.stop(STOP_GRACE);
+    LOG.info("rsync daemon stopped{}", clean ? "" : " (had to SIGKILL)");
+    return clean;
+  }
+
+  @Override
+  public void close() {
+    if (!supervisor.stopped()) stop();
+  }
+
+  static void writeFiles(ServeSpec spec) {
+    try {
+      Path dir = spec.runtimeDir();
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      for (ServeModule m : spec.modules()) {
+        if (m.user() == null) continue;
+        String password = PasswordFile.read(m.passwordFile());
+        writePrivate(spec.secretsFile(m), m.user() + ":" + password + "\n");
+      }
+      writePrivate(spec.configFile(), RsyncdConf.render(spec, Dirs.isRoot()));
+    } catch (IOException e) {
+      throw new LivesyncException("cannot write the daemon files in " + spec.runtimeDir() + ": " + e.getMessage(), 1, e);
+    }
+  }
+
+  /** Writes {@code text} to {@code file} with mode 0600 from the first byte, atomically. */
+  static void writePrivate(Path file, String text) throws IOException {
+    Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

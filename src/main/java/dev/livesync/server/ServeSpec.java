@@ -1,0 +1,27 @@
+package dev.livesync.server;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code livesync serve} runs: one rsync daemon listening on {@code address:port} (address null
+ * = every local address) with {@code modules}. {@code logFile} null means the daemon logs to our
+ * stderr. {@code runtimeDir} receives the generated rsyncd.conf and secrets files.
+ */
+public record ServeSpec(String address, int port, Path logFile, Path runtimeDir, List<ServeModule> modules) {
+  public static final int DEFAULT_PORT = 873;
+
+  public ServeSpec {
+    modules = List.copyOf(modules);
+  }
+
+  /** The generated daemon config. */
+  public Path configFile() {
+    return runtimeDir.resolve("rsyncd.conf");
+  }
+
+  /** The daemon-side secrets file (user:password lines) for {@code module}. */
+  public Path secretsFile(ServeModule module) {
+    return runtimeDir.resolve("secrets." + module.name());
+  }
+}

@@ -1,0 +1,122 @@
+package dev.livesync.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.livesync.fs.KernelLimits;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class DoctorTest {
+  @TempDir Path tmp;
+
+  record Result(int code, String out) {}
+
+  static Result doctor(String... args) {
+    CommandLine cl = dev.livesync.cli.Main.commandLine();
+    StringWriter out = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(out, true));
+    String[] all = new String[args.length + 1];
+    all[0] = "doctor";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return new Result(cl.execute(all), out.toString());
+  }
+
+  private Path treeWithDirs(int n) throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    for (int i = 1; i < n; i++) Files.createDirectories(src.resolve("d" + (i % 10)).resolve("sub" + i));
+    // d0..d9 plus sub1..sub(n-1) plus the root
+    return src;
+  }
+
+  @Test
+  void failsWhenTheTreeHasMoreDirectoriesThanTheLoweredWatchLimit() throws Exception {
+    assumeTrue(Dirs.isRoot(), "needs root to lower max_user_watches");
+    Path src = treeWithDirs(40);
+    long dirs = DirCounter.count(dev.livesync.fs.Bytes.of(src.toString())).dirs();
+    assertThat(dirs).isEqualTo(50);
+    long original = KernelLimits.read(InotifyLimits.WATCHES);
+    Result r = null;
+    try {
+      // The limit is machine-wide and other suites may lower/restore it meanwhile: retry until
+      // doctor saw the value we set.
+      for (int attempt = 0; attempt < 20 && (r == null || !r.out().contains("max_user_watches: 49 ")); attempt++) {
+        KernelLimits.write(InotifyLimits.WATCHES, dirs - 1);
+        r = doctor("--state-dir", tmp.resolve("state").toString(), src.toString());
+      }
+    } finally {
+      KernelLimits.write(InotifyLimits.WATCHES, original);
+    }
+    assertThat(r.code()).as(r.out()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("OK    rsync: ")
+        .contains("OK    source " + src + ": readable, 50 directories")
+        .contains("FAIL  max_user_watches: 49 is too low: 50 directories (50 under " + src + ") need 50 watches")
+        .contains("run 'livesync doctor --fix'")
+        .contains("Each costs ~1 KB of kernel memory");
+  }
+
+  @Test
+  void fixWritesTheSysctlFileAndRaisesTheLimit() throws Exception {
+    assumeTrue(Dirs.isRoot(), "needs root to change max_user_watches");
+    Path src = treeWithDirs(5);
+    Path conf = tmp.resolve("sysctl.d/90-livesync.conf");
+    long original = KernelLimits.read(InotifyLimits.WATCHES);
+    long originalQueued = KernelLimits.read(InotifyLimits.QUEUED);
+    long originalInstances = KernelLimits.read(InotifyLimits.INSTANCES);
+    Result r = null;
+    long raised = 0;
+    try {
+      // machine-wide value, possibly written by other suites meanwhile: retry until undisturbed
+      for (int attempt = 0; attempt < 20 && (r == null || !r.out().contains("max_user_watches 3 -> " + raised)); attempt++) {
+        KernelLimits.write(InotifyLimits.WATCHES, 3);
+        r = doctor("--fix", "--sysctl-file", conf.toString(), "--state-dir", tmp.toString(), src.toString());
+        raised = KernelLimits.read(InotifyLimits.WATCHES);
+      }
+    } finally {
+      KernelLimits.write(InotifyLimits.WATCHES, original);
+      KernelLimits.write(InotifyLimits.QUEUED, originalQueued);
+      KernelLimits.write(InotifyLimits.INSTANCES, originalInstances);
+    }
+    assertThat(raised).isGreaterThanOrEqualTo(65536);
+    assertThat(r.out()).contains("OK    fix: wrote " + conf + " and applied max_user_watches 3 -> " + raised);
+    assertThat(r.out()).doesNotContain("FAIL  max_user_watches");
+    assertThat(Files.readString(conf))
+        .contains("fs.inotify.max_user_watches = " + raised + "\n")
+        .contains("fs.inotify.max_queued_events = ")
+        .contains("fs.inotify.max_user_instances = ");
+  }
+
+  @Test
+  void reportsMissingSourceLoosePasswordFileAndTooOldRsync() throws Exception {
+    Path pw = tmp.resolve("pw");
+    Files.writeString(pw, "x\n");
+    Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-r--r--"));
+    Path fakeRsync = tmp.resolve("rsync");
+    Files.writeString(fakeRsync, "#!/bin/sh\necho 'rsync  version 3.0.9  protocol version 30'\n");
+    Files.setPosixFilePermissions(fakeRsync, PosixFilePermissions.fromString("rwx------"));
+    Result r = doctor("--rsync", fakeRsync.toString(), "--password-file", pw.toString(), "--state-dir", tmp.toString(),
+        tmp.resolve("missing").toString(), "rsync://u@127.0.0.1:1/m");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("FAIL  rsync: 3.0.9 is too old: livesync needs >= 3.1 for --delete-missing-args")
+        .contains("FAIL  source " + tmp.resolve("missing") + ": does not exist")
+        .contains("FAIL  password file " + pw + ": password file " + pw + " is readable by everyone (mode 0644)")
+        .contains("FAIL  target rsync://u@127.0.0.1:1/m: ");
+  }
+
+  @Test
+  void knownBrokenRsyncReleasesWarn() {
+    assertThat(RsyncVersion.parse("rsync  version 3.2.5  protocol version 31").check().status()).isEqualTo(Check.Status.WARN);
+    assertThat(RsyncVersion.parse("rsync  version 3.1.3  protocol version 31").check().status()).isEqualTo(Check.Status.WARN);
+    assertThat(RsyncVersion.parse("rsync  version v3.2.7  protocol version 31").check().status()).isEqualTo(Check.Status.OK);
+    assertThat(RsyncVersion.parse("rsync  version 2.6.9  protocol version 29").check().status()).isEqualTo(Check.Status.FAIL);
+  }
+}

@@ -1,0 +1,128 @@
+package dev.livesync.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.livesync.LivesyncException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** start/status/stop with a real background process (a stand-in replicator) and a real socket. */
+class ServiceRoundTripTest {
+  @TempDir Path tmp;
+  private final List<ProcessHandle> started = new ArrayList<>();
+
+  record Result(int code, String out, String err) {}
+
+  static Result cli(String... args) {
+    CommandLine cl = dev.livesync.cli.Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return new Result(cl.execute(args), out.toString(), err.toString());
+  }
+
+  @BeforeEach
+  void dirs() {
+    System.setProperty("livesync.runtime.dir", tmp.resolve("run").toString());
+    System.setProperty("livesync.state.dir", tmp.resolve("state").toString());
+  }
+
+  @AfterEach
+  void cleanup() {
+    for (ProcessHandle h : started) {
+      h.destroyForcibly();
+    }
+    System.clearProperty("livesync.runtime.dir");
+    System.clearProperty("livesync.state.dir");
+  }
+
+  private static List<String> fake(long startingMillis, long drainMillis) {
+    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+        FakeReplicator.class.getName(), Long.toString(startingMillis), Long.toString(drainMillis));
+  }
+
+  private long start(List<String> command) {
+    long pid = BackgroundLauncher.start(command, ServiceFiles.defaults(), Duration.ofSeconds(60));
+    ProcessHandle.of(pid).ifPresent(started::add);
+    return pid;
+  }
+
+  @Test
+  void startWaitsForRunningStatusReportsAndStopDrains() throws Exception {
+    ServiceFiles files = ServiceFiles.defaults();
+    long pid = start(fake(1500, 500));
+    assertThat(Files.readString(files.pidFile()).trim()).isEqualTo(Long.toString(pid));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.socket()))).isEqualTo("rw-------");
+    // start returned only once the process said "running"
+    assertThat(Json.read(StatusClient.fetch(files.socket()), "status").path("state").asText()).isEqualTo("running");
+
+    Result status = cli("status");
+    assertThat(status.code()).isZero();
+    assertThat(status.out())
+        .contains("livesync is running (pid " + pid)
+        .contains("sync data: /data — running; watches 42 of 8192")
+        .contains("-> rsync://u@127.0.0.1:1/m: ok; queue 2 items (5 paths), in flight 1; last success 3 s ago; lag 120 ms; failures 1")
+        .contains("last verify: never");
+    Result json = cli("status", "--json");
+    assertThat(Json.read(json.out(), "status --json").path("syncs").get(0).path("targets").get(0).path("queuedItems").asInt()).isEqualTo(2);
+
+    assertThatThrownBy(() -> start(fake(0, 0))).isInstanceOf(LivesyncException.class).hasMessageContaining("already running");
+
+    Result stop = cli("stop");
+    assertThat(stop.code()).as(stop.err()).isZero();
+    assertThat(stop.out()).contains("livesync stopped (pid " + pid);
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(Files.readString(files.logFile())).contains("fake replicator starting", "draining", "drained");
+    assertThat(files.pidFile()).doesNotExist();
+    assertThat(files.socket()).doesNotExist();
+
+    Result after = cli("status");
+    assertThat(after.code()).isEqualTo(3);
+    assertThat(after.out()).contains("livesync is not running");
+    assertThat(cli("stop").out()).contains("livesync is not running");
+  }
+
+  @Test
+  void stopReportsWhenItHadToKill() throws Exception {
+    long pid = start(fake(0, 120_000));
+    Result stop = cli("stop", "--timeout", "1");
+    assertThat(stop.code()).isEqualTo(1);
+    assertThat(stop.err()).contains("pid " + pid + " did not finish draining within 1 s and was killed (SIGKILL)");
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+  }
+
+  @Test
+  void aFailedStartIsReportedWithTheLogTail() {
+    assertThatThrownBy(() -> start(fake(-1, 0)))
+        .isInstanceOf(LivesyncException.class)
+        .hasMessageContaining("livesync exited with code 4 before it was running")
+        .hasMessageContaining("cannot watch /nonexistent: no such directory");
+    assertThat(ServiceFiles.defaults().pidFile()).doesNotExist();
+  }
+
+  @Test
+  void aStaleSocketFileIsReplaced() throws Exception {
+    Path sock = tmp.resolve("run/livesync.sock");
+    try (StatusServer first = StatusServer.start(sock, () -> "{\"state\":\"running\"}")) {
+      assertThat(StatusClient.fetch(sock)).isEqualTo("{\"state\":\"running\"}");
+      assertThatThrownBy(() -> StatusServer.start(sock, () -> "{}")).hasMessageContaining("already running");
+    }
+    Files.createFile(sock); // left behind by a crash
+    try (StatusServer second = StatusServer.start(sock, () -> "{\"n\":2}")) {
+      assertThat(StatusClient.fetch(sock)).isEqualTo("{\"n\":2}");
+    }
+  }
+}

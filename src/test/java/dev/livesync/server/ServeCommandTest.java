@@ -1,0 +1,48 @@
+package dev.livesync.server;
+
+import static dev.livesync.server.ServeTestSupport.cli;
+import static dev.livesync.server.ServeTestSupport.passwordFile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServeCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void printConfigShowsTheDaemonConfigAndWritesNothing() throws Exception {
+    Path backup = Files.createDirectories(tmp.resolve("backup"));
+    Path pw = passwordFile(tmp, "s3cret", "rw-------");
+    var r = cli("serve", "--module", "nfsbackup", "--path", backup.toString(), "--user", "rsync_backup",
+        "--password-file", pw.toString(), "--address", "127.0.0.1", "--port", "8873",
+        "--hosts-allow", "172.16.1.0/24,127.0.0.1", "--max-connections", "8",
+        "--runtime-dir", tmp.resolve("run").toString(), "--print-config");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("port = 8873\n", "address = 127.0.0.1\n", "pid file = \n", "log file = /dev/stderr\n")
+        .contains("[nfsbackup]\n", "path = " + backup + "\n", "read only = false\n", "auth users = rsync_backup\n")
+        .contains("secrets file = " + tmp.resolve("run/secrets.nfsbackup") + "\n")
+        .contains("hosts allow = 172.16.1.0/24 127.0.0.1\n", "hosts deny = *\n", "max connections = 8\n")
+        .doesNotContain("s3cret");
+    if (dev.livesync.ops.Dirs.isRoot()) {
+      assertThat(r.out()).contains("use chroot = yes\n", "uid = 0\n", "gid = 0\n");
+    }
+    assertThat(tmp.resolve("run")).doesNotExist();
+  }
+
+  @Test
+  void missingOptionsAndBadInputGiveOneClearLineEach() throws Exception {
+    var none = cli("serve");
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).startsWith("livesync: serve needs --module NAME");
+    Path pw = passwordFile(tmp, "s3cret", "rw-rw-rw-");
+    var bad = cli("serve", "--module", "bad name", "--path", tmp.toString(), "--user", "u", "--password-file", pw.toString(), "--print-config");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("module name 'bad name' is not valid");
+    var loose = cli("serve", "--module", "m", "--path", tmp.toString(), "--user", "u", "--password-file", pw.toString(), "--print-config");
+    assertThat(loose.err()).contains("livesync: module 'm': password file " + pw + " is readable by everyone (mode 0666)");
+  }
+}
