@@ -74,18 +74,10 @@ public final class InotifyWatch {
   }
 
   private void installSignals() {
-    for (String name : List.of("INT", "TERM", "HUP")) {
-      try {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), s -> onSignal(s.getName()));
-      } catch (IllegalArgumentException e) {
-        // not available in this JVM: the default action stays
-      }
-    }
-    try {
-      sun.misc.Signal.handle(new sun.misc.Signal("USR1"), s -> printNow());
-    } catch (IllegalArgumentException e) {
-      // the JVM uses SIGUSR1 here
-    }
+    Signals.handle(name -> {
+      if (name.equals("USR1")) printNow();
+      else onSignal(name);
+    });
   }
 
   private void onSignal(String name) {
