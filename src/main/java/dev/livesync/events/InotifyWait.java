@@ -1,11 +1,315 @@
 package dev.livesync.events;
 
-/** Placeholder until the drop-in is written. */
+import static dev.livesync.fs.InotifyMask.IN_ALL_EVENTS;
+import static dev.livesync.fs.InotifyMask.IN_CREATE;
+import static dev.livesync.fs.InotifyMask.IN_DONT_FOLLOW;
+import static dev.livesync.fs.InotifyMask.IN_IGNORED;
+import static dev.livesync.fs.InotifyMask.IN_MOVED_FROM;
+import static dev.livesync.fs.InotifyMask.IN_MOVED_TO;
+import static dev.livesync.fs.InotifyMask.IN_Q_OVERFLOW;
+import static dev.livesync.fs.InotifyMask.IN_UNMOUNT;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Errno;
+import dev.livesync.fs.Libc;
+import dev.livesync.fs.NativeException;
+import dev.livesync.fs.TreeWatcher;
+import dev.livesync.fs.WatchEvent;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * {@code livesync events}: a drop-in for inotifywait (inotify-tools 4.25.9): same options, output
+ * bytes, stderr messages and exit codes (0 an event, 1 error or unwanted event, 2 timeout). See
+ * docs/events.md for the few differences.
+ */
 public final class InotifyWait {
-  private InotifyWait() {}
+  static final int EXIT_TIMEOUT = 2;
+  /** Set in the environment of the background copy that -d/--daemon starts. */
+  static final String DAEMON_ENV = "LIVESYNC_EVENTS_DAEMON_CHILD";
+
+  private final WaitOptions o;
+  private final PrintStream err;
+  private OutputStream out;
+  private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+  private EventFormat format;
+  private Pattern regex;
+  private boolean invertRegex;
+  private int events;
+  private int origEvents;
+  private boolean movedFrom;
+
+  private InotifyWait(WaitOptions o, OutputStream out, PrintStream err) {
+    this.o = o;
+    this.out = out;
+    this.err = err;
+  }
 
   public static int main(String[] args) {
-    System.err.println("not implemented yet");
-    return 1;
+    OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+    OutputStream stderr = new FileOutputStream(FileDescriptor.err);
+    return run(latin1(RawArgs.of(args)), System.in, stdout, stderr);
+  }
+
+  static String[] latin1(byte[][] raw) {
+    String[] s = new String[raw.length];
+    for (int i = 0; i < raw.length; i++) s[i] = RawArgs.latin1(raw[i]);
+    return s;
+  }
+
+  /** Runs with {@code args} (bytes as latin1 chars) and the given streams; returns the exit code. */
+  static int run(String[] args, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+    var err = new PrintStream(stderr, true, StandardCharsets.ISO_8859_1);
+    var buffered = new BufferedOutputStream(stdout, 1 << 16);
+    var outText = new PrintStream(buffered, false, StandardCharsets.ISO_8859_1);
+    try {
+      WaitOptions o = WaitOptions.parse(args, outText, err);
+      if (o == null) return 1;
+      return new InotifyWait(o, buffered, err).run(stdin);
+    } finally {
+      outText.flush();
+      err.flush();
+    }
+  }
+
+  private int run(InputStream stdin) {
+    if (o.fanotify) {
+      err.print("fanotify not supported yet: livesync events watches with inotify (drop -F/-S).\n");
+      return 1;
+    }
+    TreeWatcher watcher;
+    try {
+      watcher = TreeWatcher.builder()
+          .mask(kernelMask())
+          .recursive(o.recursive > 0)
+          .reportNewDirContents(false)
+          .onWatchError(this::onWatchError)
+          .excludeDir(this::excluded)
+          .build();
+    } catch (NativeException e) {
+      err.print("Couldn't initialize inotify: " + Libc.strerror(e.errno()) + "\n");
+      if (e.errno() == Errno.EMFILE) err.print("Try increasing the value of /proc/sys/fs/inotify/max_user_instances\n");
+      return 1;
+    }
+    try (watcher) {
+      return runWith(watcher, stdin);
+    }
+  }
+
+  /** The kernel mask inotifywait asks for; TreeWatcher adds its tracking bits on top. */
+  private int kernelMask() {
+    events = o.events == 0 ? IN_ALL_EVENTS : o.events;
+    origEvents = events;
+    if (o.monitor && o.recursive > 0) events |= IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM;
+    if (o.noDereference) events |= IN_DONT_FOLLOW;
+    return events;
+  }
+
+  private List<String> excludes = List.of();
+
+  /**
+   * inotify-tools compares the path it built (given path + names) with each @exclude minus one
+   * trailing '/'; only below the given paths, and only while setting up.
+   */
+  private boolean excluded(byte[] path) {
+    if (!settingUp) return false;
+    String p = RawArgs.latin1(path);
+    for (String e : excludes) {
+      String x = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
+      if (p.equals(x)) return true;
+    }
+    return false;
+  }
+
+  private boolean settingUp = true;
+
+  private void onWatchError(byte[] dir, NativeException e) {
+    int errno = e.errno();
+    if (errno == Errno.EACCES || errno == Errno.ENOENT || errno == Errno.ELOOP) return;
+    if (settingUp) throw e;
+    message("Couldn't watch new directory " + RawArgs.latin1(dir) + "/: " + Libc.strerror(errno) + "\n");
+  }
+
+  private void message(String s) {
+    if (o.syslog) Syslog.info(s);
+    else err.print(s);
+  }
+
+  private int runWith(TreeWatcher watcher, InputStream stdin) {
+    if (!compileRegex()) return 1;
+    if (o.format != null && !EventFormat.valid(Messages.bytes(o.format))) {
+      err.print("Something is wrong with your format string.\n");
+      return 1;
+    }
+    format = o.csv ? null : o.format == null ? EventFormat.defaultLine()
+        : new EventFormat(Messages.bytes(o.format), o.timefmt, ZonedDateTime::now);
+    PathList list;
+    try {
+      list = PathList.build(o.operands, o.fromfile, stdin);
+    } catch (PathList.FromFileException e) {
+      err.print(e.getMessage() + "\n");
+      return 1;
+    }
+    if (list.watch().isEmpty()) {
+      err.print("No files specified to watch!\n");
+      return 1;
+    }
+    excludes = list.exclude();
+    if (o.daemon && System.getenv(DAEMON_ENV) == null) return Daemon.start(o.outfile, err);
+    if (o.outfile != null && !o.daemon) {
+      try {
+        out = new BufferedOutputStream(OutFile.openAppend(o.outfile), 1 << 16);
+      } catch (IOException e) {
+        err.print("Failed to open output file " + o.outfile + "\n");
+        return 1;
+      }
+    }
+    if (o.syslog) Syslog.open("inotifywait");
+    if (o.quiet == 0) {
+      message(o.recursive > 0 ? "Setting up watches.  Beware: since -r was given, this may take a while!\n"
+          : "Setting up watches.\n");
+    }
+    for (String file : list.watch()) {
+      try {
+        watcher.watch(Messages.bytes(file));
+      } catch (NativeException e) {
+        if (e.errno() == Errno.ENOSPC) {
+          message("Failed to watch " + file + "; upper limit on inotify watches reached!\n");
+          message("Please increase the amount of inotify watches allowed per user via "
+              + "`/proc/sys/fs/inotify/max_user_watches'.\n");
+        } else {
+          message("Couldn't watch " + file + ": " + Libc.strerror(e.errno()) + "\n");
+        }
+        return 1;
+      }
+    }
+    settingUp = false;
+    if (o.quiet == 0) message("Watches established.\n");
+    if (o.timeout < 0) {
+      err.print("Negative timeout specified - abort!\n");
+      return 1;
+    }
+    try {
+      return loop(watcher);
+    } catch (UncheckedIOException e) {
+      return 1;
+    }
+  }
+
+  private boolean compileRegex() {
+    String exc = o.excRegex != null ? o.excRegex : o.excIregex;
+    String inc = o.incRegex != null ? o.incRegex : o.incIregex;
+    try {
+      if (exc != null) regex = PosixRegex.compile(exc, o.excIregex != null);
+    } catch (IllegalArgumentException e) {
+      err.print("Error in `exclude' regular expression.\n");
+      return false;
+    }
+    try {
+      if (inc != null) {
+        regex = PosixRegex.compile(inc, o.incIregex != null);
+        invertRegex = true;
+      }
+    } catch (IllegalArgumentException e) {
+      err.print("Error in `include' regular expression.\n");
+      return false;
+    }
+    return true;
+  }
+
+  /** Events the kernel would have delivered to inotifywait (the watcher asks for more when recursive). */
+  private boolean delivered(WatchEvent e) {
+    return (e.mask() & ((events & IN_ALL_EVENTS) | IN_IGNORED | IN_Q_OVERFLOW | IN_UNMOUNT)) != 0;
+  }
+
+  /** The regex filter inotifytools applies before handing an event out. */
+  private boolean filteredOut(WatchEvent e) {
+    if (regex == null) return false;
+    if (o.recursive > 0 && e.isDir() && e.has(IN_CREATE | IN_MOVED_TO)) return false;
+    byte[] subject = Bytes.concat(e.watchPath(), e.name());
+    if (subject.length > 4095) subject = java.util.Arrays.copyOf(subject, 4095);
+    boolean match = PosixRegex.find(regex, subject);
+    return match != invertRegex;
+  }
+
+  private int loop(TreeWatcher watcher) {
+    long timeoutMs = o.timeout * 1000L;
+    long deadline = o.timeout > 0 ? System.nanoTime() / 1_000_000 + timeoutMs : -1;
+    List<WatchEvent> batch = new ArrayList<>();
+    while (true) {
+      long wait = -1;
+      if (deadline >= 0) {
+        wait = deadline - System.nanoTime() / 1_000_000;
+        if (wait <= 0) return flushAnd(EXIT_TIMEOUT);
+      }
+      batch.clear();
+      watcher.poll(wait, batch::add);
+      for (WatchEvent e : batch) {
+        if (!delivered(e)) continue;
+        if (deadline >= 0) deadline = System.nanoTime() / 1_000_000 + timeoutMs;
+        if (filteredOut(e)) continue;
+        handle(e);
+        if (!o.monitor) return flushAnd((events & e.mask()) == 0 ? 1 : 0);
+      }
+      flush();
+    }
+  }
+
+  private void handle(WatchEvent e) {
+    if (o.quiet < 2 && (e.mask() & origEvents) != 0 && !(invertRegex && e.isDir())) print(e);
+    trackNewDirs(e);
+  }
+
+  private void print(WatchEvent e) {
+    line.reset();
+    if (format == null) EventFormat.renderCsv(e.watchPath(), e.name(), e.mask(), line);
+    else format.render(e.watchPath(), e.name(), e.mask(), e.cookie(), line);
+    try {
+      line.writeTo(out);
+    } catch (IOException x) {
+      throw new UncheckedIOException(x);
+    }
+  }
+
+  /** inotifywait 4.25.9 says on stderr which new directories it starts watching (-m -r, not -q). */
+  private void trackNewDirs(WatchEvent e) {
+    if (movedFrom && !e.has(IN_MOVED_TO)) movedFrom = false;
+    if (!o.monitor || o.recursive == 0) return;
+    if (e.has(IN_CREATE) || (!movedFrom && e.has(IN_MOVED_TO))) {
+      if (o.quiet == 0 && e.isDir() && e.watchPath().length > 0) {
+        byte[] dir = Bytes.concat(e.watchPath(), e.name(), new byte[] {'/'});
+        Libc.Stat st = Libc.lstatOrNull(dir);
+        if (st != null && st.isDir()) message("Watching new directory " + RawArgs.latin1(dir) + "\n");
+      }
+    } else if (e.has(IN_MOVED_FROM)) {
+      movedFrom = e.isDir() && e.watchPath().length > 0;
+    } else if (e.has(IN_MOVED_TO)) {
+      movedFrom = false;
+    }
+  }
+
+  private void flush() {
+    try {
+      out.flush();
+    } catch (IOException x) {
+      throw new UncheckedIOException(x);
+    }
+  }
+
+  private int flushAnd(int code) {
+    flush();
+    return code;
   }
 }

@@ -1,11 +1,279 @@
 package dev.livesync.events;
 
-/** Placeholder until the drop-in is written. */
+import static dev.livesync.fs.InotifyMask.IN_ALL_EVENTS;
+import static dev.livesync.fs.InotifyMask.IN_CREATE;
+import static dev.livesync.fs.InotifyMask.IN_DONT_FOLLOW;
+import static dev.livesync.fs.InotifyMask.IN_IGNORED;
+import static dev.livesync.fs.InotifyMask.IN_MOVED_TO;
+import static dev.livesync.fs.InotifyMask.IN_Q_OVERFLOW;
+import static dev.livesync.fs.InotifyMask.IN_UNMOUNT;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Errno;
+import dev.livesync.fs.Libc;
+import dev.livesync.fs.NativeException;
+import dev.livesync.fs.TreeWatcher;
+import dev.livesync.fs.WatchEvent;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * {@code livesync stats}: a drop-in for inotifywatch (inotify-tools 4.25.9): counts events per
+ * watched file/directory until SIGINT, SIGTERM, SIGHUP or -t, then prints inotifywatch's table.
+ */
 public final class InotifyWatch {
-  private InotifyWatch() {}
+  private final WatchOptions o;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final StatsTable table = new StatsTable();
+  private final AtomicBoolean done = new AtomicBoolean();
+  private final AtomicBoolean settingUp = new AtomicBoolean(true);
+  private final AtomicInteger interrupts = new AtomicInteger();
+  private volatile TreeWatcher watcher;
+  private Pattern regex;
+  private boolean invertRegex;
+  private int events;
+  private int nextWd = 1;
+  private List<String> excludes = List.of();
+
+  private InotifyWatch(WatchOptions o, PrintStream out, PrintStream err) {
+    this.o = o;
+    this.out = out;
+    this.err = err;
+  }
 
   public static int main(String[] args) {
-    System.err.println("not implemented yet");
-    return 1;
+    OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+    OutputStream stderr = new FileOutputStream(FileDescriptor.err);
+    return run(InotifyWait.latin1(RawArgs.of(args)), System.in, stdout, stderr, true);
+  }
+
+  static int run(String[] args, InputStream stdin, OutputStream stdout, OutputStream stderr, boolean signals) {
+    var err = new PrintStream(stderr, true, StandardCharsets.ISO_8859_1);
+    var out = new PrintStream(new java.io.BufferedOutputStream(stdout, 1 << 16), false, StandardCharsets.ISO_8859_1);
+    try {
+      WatchOptions o = WatchOptions.parse(args, out, err);
+      if (o == null) return 1;
+      var tool = new InotifyWatch(o, out, err);
+      if (signals) tool.installSignals();
+      return tool.run(stdin);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private void installSignals() {
+    Signals.handle(name -> {
+      if (name.equals("USR1")) printNow();
+      else onSignal(name);
+    });
+  }
+
+  private void onSignal(String name) {
+    if (settingUp.get()) {
+      if (!name.equals("INT")) Runtime.getRuntime().halt(128 + (name.equals("TERM") ? 15 : 1));
+      if (interrupts.getAndIncrement() > 0) {
+        err.print("No statistics collected, asked to abort before all watches could be established.\n");
+        Runtime.getRuntime().halt(1);
+      }
+      err.print("No statistics have been collected because I haven't finished establishing\n"
+          + "inotify watches yet.  If you are sure you want me to exit, interrupt me again.\n");
+      return;
+    }
+    done.set(true);
+    TreeWatcher w = watcher;
+    if (w != null) w.wakeup();
+  }
+
+  private void printNow() {
+    synchronized (table) {
+      printInfo();
+      out.print("\n");
+      out.flush();
+    }
+  }
+
+  private int run(InputStream stdin) {
+    if (!compileRegex()) return 1;
+    if (o.fanotify) {
+      err.print("fanotify not supported yet: livesync stats watches with inotify (drop -F/-S).\n");
+      return 1;
+    }
+    events = o.events == 0 ? IN_ALL_EVENTS : o.events;
+    if (o.noDereference > 0) events |= IN_DONT_FOLLOW;
+    TreeWatcher w;
+    try {
+      w = TreeWatcher.builder()
+          .mask(events)
+          .recursive(o.recursive > 0)
+          .reportNewDirContents(false)
+          .excludeDir(this::excluded)
+          .onWatchError(this::onWatchError)
+          .build();
+    } catch (NativeException e) {
+      err.print("Couldn't initialize inotify: " + Libc.strerror(e.errno()) + "\n");
+      if (e.errno() == Errno.EMFILE) err.print("Try increasing the value of /proc/sys/fs/inotify/max_user_instances\n");
+      return 1;
+    }
+    try (w) {
+      watcher = w;
+      return runWith(w, stdin);
+    }
+  }
+
+  private boolean compileRegex() {
+    String exc = o.excRegex != null ? o.excRegex : o.excIregex;
+    String inc = o.incRegex != null ? o.incRegex : o.incIregex;
+    try {
+      if (exc != null) regex = PosixRegex.compile(exc, o.excIregex != null);
+    } catch (IllegalArgumentException e) {
+      err.print("Error in `exclude' regular expression.\n");
+      return false;
+    }
+    try {
+      if (inc != null) {
+        regex = PosixRegex.compile(inc, o.incIregex != null);
+        invertRegex = true;
+      }
+    } catch (IllegalArgumentException e) {
+      err.print("Error in `include' regular expression.\n");
+      return false;
+    }
+    return true;
+  }
+
+  private boolean excluded(byte[] path) {
+    if (!settingUp.get()) return false;
+    String p = RawArgs.latin1(path);
+    for (String e : excludes) {
+      String x = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
+      if (p.equals(x)) return true;
+    }
+    return false;
+  }
+
+  private void onWatchError(byte[] dir, NativeException e) {
+    int errno = e.errno();
+    if (errno == Errno.EACCES || errno == Errno.ENOENT || errno == Errno.ELOOP) return;
+    if (settingUp.get()) throw e;
+    err.print("Couldn't watch new directory " + RawArgs.latin1(dir) + "/: " + Libc.strerror(errno) + "\n");
+  }
+
+  private int runWith(TreeWatcher w, InputStream stdin) {
+    PathList list;
+    try {
+      list = PathList.build(o.operands, o.fromfile, stdin);
+    } catch (PathList.FromFileException e) {
+      err.print(e.getMessage() + "\n");
+      return 1;
+    }
+    if (list.watch().isEmpty()) {
+      err.print("No files specified to watch!\n");
+      return 1;
+    }
+    excludes = list.exclude();
+    err.print("Establishing watches...\n");
+    for (int i = 0; i < list.watch().size(); i++) {
+      String file = list.watch().get(i);
+      if (o.recursive > 0 && o.verbose > 0) err.print("Setting up watch(es) on " + file + "\n");
+      try {
+        w.watch(Messages.bytes(file));
+      } catch (NativeException e) {
+        if (e.errno() == Errno.ENOSPC) {
+          err.print("Failed to watch " + file + "; upper limit on inotify watches reached!\n");
+          err.print("Please increase the amount of inotify watches allowed per user via "
+              + "`/proc/sys/fs/inotify/max_user_watches'.\n");
+        } else {
+          err.print("Failed to watch " + file + ": " + Libc.strerror(e.errno()) + "\n");
+        }
+        return 1;
+      }
+      learnNewWatches(i, true);
+      if (o.recursive > 0 && o.verbose > 0) err.print("OK, " + file + " is now being watched.\n");
+    }
+    if (o.verbose > 0) err.print("Total of " + w.watchCount() + " watches.\n");
+    err.print("Finished establishing watches, now collecting statistics.\n");
+    if (o.timeout < 0) {
+      err.print("Negative timeout specified - abort!\n");
+      return 1;
+    }
+    if (o.timeout > 0 && o.verbose > 0) err.print("Will listen for events for " + o.timeout + " seconds.\n");
+    settingUp.set(false);
+    loop(w);
+    synchronized (table) {
+      return printInfo();
+    }
+  }
+
+  /** Records the watches the watcher made since the last call (wds are handed out in increasing order). */
+  private void learnNewWatches(int root, boolean setup) {
+    int misses = 0;
+    for (int wd = nextWd; misses < 64; wd++) {
+      byte[] p = watcher.pathOf(wd);
+      if (p == null) {
+        misses++;
+        continue;
+      }
+      misses = 0;
+      if (!table.knows(wd)) table.addWatch(wd, RawArgs.latin1(p), root, setup);
+      nextWd = wd + 1;
+    }
+  }
+
+  private void loop(TreeWatcher w) {
+    long deadline = o.timeout > 0 ? System.nanoTime() / 1_000_000 + o.timeout * 1000 : -1;
+    // inotifywatch only follows new directories when it asked for the events that announce them
+    boolean followsNewDirs = o.recursive > 0 && (events & (IN_CREATE | IN_MOVED_TO)) != 0;
+    List<WatchEvent> batch = new ArrayList<>();
+    int kernelMask = (events & IN_ALL_EVENTS) | IN_IGNORED | IN_Q_OVERFLOW | IN_UNMOUNT;
+    while (!done.get()) {
+      long wait = -1;
+      if (deadline >= 0) {
+        wait = deadline - System.nanoTime() / 1_000_000;
+        if (wait <= 0) return;
+      }
+      batch.clear();
+      w.poll(wait, batch::add);
+      synchronized (table) {
+        if (followsNewDirs) learnNewWatches(-1, false);
+        for (WatchEvent e : batch) {
+          if ((e.mask() & kernelMask) == 0 || filteredOut(e)) continue;
+          table.record(e.wd(), e.mask(), RawArgs.latin1(e.watchPath()));
+        }
+      }
+    }
+  }
+
+  private boolean filteredOut(WatchEvent e) {
+    if (regex == null) return false;
+    if (o.recursive > 0 && e.isDir() && e.has(IN_CREATE | IN_MOVED_TO)) return false;
+    byte[] subject = Bytes.concat(e.watchPath(), e.name());
+    if (subject.length > 4095) subject = java.util.Arrays.copyOf(subject, 4095);
+    return PosixRegex.find(regex, subject) != invertRegex;
+  }
+
+  private int printInfo() {
+    if (table.total() == 0) {
+      err.print("No events occurred.\n");
+      return 0;
+    }
+    try {
+      out.write(table.render(events, o.zero > 0, o.sort));
+    } catch (IOException e) {
+      return 1;
+    }
+    out.flush();
+    return 0;
   }
 }

@@ -1,0 +1,237 @@
+package dev.livesync.events;
+
+import static dev.livesync.events.Getopt.LongOpt;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * inotifywait's command line, parsed and checked in inotifywait 4.25.9's order with its messages.
+ * Strings hold bytes as latin1 chars.
+ */
+final class WaitOptions {
+  int events;
+  boolean monitor;
+  int quiet;
+  long timeout;
+  int recursive;
+  boolean csv;
+  boolean daemon;
+  boolean syslog;
+  boolean noDereference;
+  String format;
+  String timefmt;
+  String fromfile;
+  String outfile;
+  String excRegex;
+  String excIregex;
+  String incRegex;
+  String incIregex;
+  boolean noNewline;
+  boolean fanotify;
+  List<String> operands = List.of();
+
+  private static final List<LongOpt> LONG = List.of(
+      new LongOpt("help", false, 'h'),
+      new LongOpt("event", true, 'e'),
+      new LongOpt("monitor", false, 'm'),
+      new LongOpt("quiet", false, 'q'),
+      new LongOpt("timeout", true, 't'),
+      new LongOpt("filename", false, 'f'),
+      new LongOpt("recursive", false, 'r'),
+      new LongOpt("inotify", false, 'I'),
+      new LongOpt("fanotify", false, 'F'),
+      new LongOpt("filesystem", false, 'S'),
+      new LongOpt("csv", false, 'c'),
+      new LongOpt("daemon", false, 'd'),
+      new LongOpt("syslog", false, 's'),
+      new LongOpt("no-dereference", false, 'P'),
+      new LongOpt("format", true, 'n'),
+      new LongOpt("no-newline", false, '0'),
+      new LongOpt("timefmt", true, 'i'),
+      new LongOpt("fromfile", true, 'z'),
+      new LongOpt("outfile", true, 'o'),
+      new LongOpt("exclude", true, 'a'),
+      new LongOpt("excludei", true, 'b'),
+      new LongOpt("include", true, 'j'),
+      new LongOpt("includei", true, 'k'));
+
+  /** Parses {@code args}; null when inotifywait would exit 1 here (the reason, or the help, is printed). */
+  static WaitOptions parse(String[] args, PrintStream out, PrintStream err) {
+    var o = new WaitOptions();
+    var g = new Getopt("inotifywait", "mrhcdsPqt:fo:e:IFS", LONG, args, err);
+    int excludeCount = 0;
+    int excludeiCount = 0;
+    int c;
+    while ((c = g.next()) != Getopt.END) {
+      switch (c) {
+        case Getopt.ERROR -> {
+          return null;
+        }
+        case 'h' -> {
+          out.print(help("inotifywait"));
+          return null;
+        }
+        case 'm' -> o.monitor = true;
+        case 'q' -> o.quiet++;
+        case 'r' -> o.recursive++;
+        case 'I' -> o.fanotify = false;
+        case 'F', 'S' -> o.fanotify = true;
+        case 'c' -> o.csv = true;
+        case 'd' -> {
+          o.daemon = true;
+          o.monitor = true;
+          o.syslog = true;
+        }
+        case 's' -> o.syslog = true;
+        case 'P' -> o.noDereference = true;
+        case 'f' -> {
+          err.print("The '--filename' option no longer exists.  The option it enabled in earlier\n"
+              + "versions of inotifywait is now turned on by default.\n");
+          return null;
+        }
+        case 'n' -> o.format = g.optarg();
+        case '0' -> o.noNewline = true;
+        case 'i' -> o.timefmt = g.optarg();
+        case 'a' -> {
+          o.excRegex = g.optarg();
+          excludeCount++;
+        }
+        case 'b' -> {
+          o.excIregex = g.optarg();
+          excludeiCount++;
+        }
+        case 'j' -> o.incRegex = g.optarg();
+        case 'k' -> o.incIregex = g.optarg();
+        case 'z' -> {
+          if (o.fromfile != null) {
+            err.print("Multiple --fromfile options given.\n");
+            return null;
+          }
+          o.fromfile = g.optarg();
+        }
+        case 'o' -> {
+          if (o.outfile != null) {
+            err.print("Multiple --outfile options given.\n");
+            return null;
+          }
+          o.outfile = g.optarg();
+        }
+        case 't' -> {
+          Long t = Timeout.parse(g.optarg(), err);
+          if (t == null) return null;
+          o.timeout = t;
+        }
+        case 'e' -> {
+          int ev = EventNames.parse(g.optarg());
+          if (ev == -1) {
+            err.printf("'%s' is not a valid event!  Run with the '--help' option to see a list of events.\n",
+                g.optarg());
+            return null;
+          }
+          o.events |= ev;
+        }
+        default -> throw new IllegalStateException("option " + (char) c);
+      }
+    }
+    o.operands = g.operands();
+    if (o.format != null && !o.noNewline) o.format = o.format + "\n";
+    if (o.excRegex != null && o.excIregex != null) {
+      err.print("--exclude and --excludei cannot both be specified.\n");
+      return null;
+    }
+    if (o.incRegex != null && o.incIregex != null) {
+      err.print("--include and --includei cannot both be specified.\n");
+      return null;
+    }
+    if ((o.incRegex != null || o.incIregex != null) && (o.excRegex != null || o.excIregex != null)) {
+      err.print("include and exclude regexp cannot both be specified.\n");
+      return null;
+    }
+    if (o.format != null && o.csv) {
+      err.print("-c and --format cannot both be specified.\n");
+      return null;
+    }
+    if (o.format == null && o.noNewline) {
+      err.print("--no-newline cannot be specified without --format.\n");
+      return null;
+    }
+    if (o.format == null && o.timefmt != null) {
+      err.print("--timefmt cannot be specified without --format.\n");
+      return null;
+    }
+    if (o.format != null && o.format.contains("%T") && o.timefmt == null) {
+      err.print("%T is in --format string, but --timefmt was not specified.\n");
+      return null;
+    }
+    if (o.daemon && o.outfile == null) {
+      err.print("-o must be specified with -d.\n");
+      return null;
+    }
+    if (excludeCount > 1) err.print("--exclude: only the last option will be taken into consideration.\n");
+    if (excludeiCount > 1) err.print("--excludei: only the last option will be taken into consideration.\n");
+    return o;
+  }
+
+  static String help(String tool) {
+    return tool + " " + Messages.VERSION + " (livesync)\n"
+        + "Wait for a particular event on a file or set of files.\n"
+        + "Usage: " + tool + " [ options ] file1 [ file2 ] [ file3 ] [ ... ]\n"
+        + "Options:\n"
+        + "\t-h|--help     \tShow this help text.\n"
+        + "\t@<file>       \tExclude the specified file from being watched.\n"
+        + "\t--exclude <pattern>\n"
+        + "\t              \tExclude all events on files matching the\n"
+        + "\t              \textended regular expression <pattern>.\n"
+        + "\t              \tOnly the last --exclude option will be\n"
+        + "\t              \ttaken into consideration.\n"
+        + "\t--excludei <pattern>\n"
+        + "\t              \tLike --exclude but case insensitive.\n"
+        + "\t--include <pattern>\n"
+        + "\t              \tExclude all events on files except the ones\n"
+        + "\t              \tmatching the extended regular expression\n"
+        + "\t              \t<pattern>.\n"
+        + "\t--includei <pattern>\n"
+        + "\t              \tLike --include but case insensitive.\n"
+        + "\t-m|--monitor  \tKeep listening for events forever or until --timeout expires.\n"
+        + "\t              \tWithout this option, " + tool + " will exit after one event is received.\n"
+        + "\t-d|--daemon   \tSame as --monitor, except run in the background\n"
+        + "\t              \tlogging events to a file specified by --outfile.\n"
+        + "\t              \tImplies --syslog.\n"
+        + "\t-P|--no-dereference\n"
+        + "\t              \tDo not follow symlinks.\n"
+        + "\t-r|--recursive\tWatch directories recursively.\n"
+        + "\t-I|--inotify\tWatch with inotify.\n"
+        + "\t-F|--fanotify\tWatch with fanotify (not supported by livesync yet).\n"
+        + "\t-S|--filesystem\tWatch entire filesystem with fanotify (not supported by livesync yet).\n"
+        + "\t--fromfile <file>\n"
+        + "\t              \tRead files to watch from <file> or `-' for stdin.\n"
+        + "\t-o|--outfile <file>\n"
+        + "\t              \tPrint events to <file> rather than stdout.\n"
+        + "\t-s|--syslog   \tSend errors to syslog rather than stderr.\n"
+        + "\t-q|--quiet    \tPrint less (only print events).\n"
+        + "\t-qq           \tPrint nothing (not even events).\n"
+        + "\t--format <fmt>\tPrint using a specified printf-like format\n"
+        + "\t              \tstring; read the man page for more details.\n"
+        + "\t--no-newline  \tDon't print newline symbol after\n"
+        + "\t              \t--format string.\n"
+        + "\t--timefmt <fmt>\tstrftime-compatible format string for use with\n"
+        + "\t              \t%T in --format string.\n"
+        + "\t-c|--csv      \tPrint events in CSV format.\n"
+        + "\t-t|--timeout <seconds>\n"
+        + "\t              \tWhen listening for a single event, time out after\n"
+        + "\t              \twaiting for an event for <seconds> seconds.\n"
+        + "\t              \tIf <seconds> is zero, " + tool + " will never time out.\n"
+        + "\t-e|--event <event1> [ -e|--event <event2> ... ]\n"
+        + "\t\tListen for specific event(s).  If omitted, all events are \n"
+        + "\t\tlistened for.\n\n"
+        + "Exit status:\n"
+        + "\t0  -  An event you asked to watch for was received.\n"
+        + "\t1  -  An event you did not ask to watch for was received\n"
+        + "\t      (usually delete_self or unmount), or some error occurred.\n"
+        + "\t2  -  The --timeout option was given and no events occurred\n"
+        + "\t      in the specified interval of time.\n\n"
+        + "Events:\n"
+        + EventNames.descriptions();
+  }
+}

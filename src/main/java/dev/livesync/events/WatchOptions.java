@@ -1,0 +1,204 @@
+package dev.livesync.events;
+
+import static dev.livesync.events.Getopt.LongOpt;
+import static dev.livesync.fs.InotifyMask.IN_ALL_EVENTS;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/** inotifywatch's command line, parsed and checked in inotifywatch 4.25.9's order with its messages. */
+final class WatchOptions {
+  int events;
+  long timeout;
+  int verbose;
+  int zero;
+  /** 0: total ascending, -1: total descending, +bit: ascending by event, -bit: descending by event. */
+  int sort = -1;
+  int recursive;
+  int noDereference;
+  boolean fanotify;
+  String fromfile;
+  String excRegex;
+  String excIregex;
+  String incRegex;
+  String incIregex;
+  List<String> operands = List.of();
+
+  private static final List<LongOpt> LONG = List.of(
+      new LongOpt("help", false, 'h'),
+      new LongOpt("event", true, 'e'),
+      new LongOpt("timeout", true, 't'),
+      new LongOpt("verbose", false, 'v'),
+      new LongOpt("zero", false, 'z'),
+      new LongOpt("ascending", true, 'a'),
+      new LongOpt("descending", true, 'd'),
+      new LongOpt("recursive", false, 'r'),
+      new LongOpt("inotify", false, 'I'),
+      new LongOpt("fanotify", false, 'F'),
+      new LongOpt("filesystem", false, 'S'),
+      new LongOpt("no-dereference", false, 'P'),
+      new LongOpt("fromfile", true, 'o'),
+      new LongOpt("exclude", true, 'c'),
+      new LongOpt("excludei", true, 'b'),
+      new LongOpt("include", true, 'j'),
+      new LongOpt("includei", true, 'k'));
+
+  static WatchOptions parse(String[] args, PrintStream out, PrintStream err) {
+    var o = new WatchOptions();
+    var g = new Getopt("inotifywatch", "hrPa:d:zve:t:IFS", LONG, args, err);
+    boolean sortSet = false;
+    int c;
+    while ((c = g.next()) != Getopt.END) {
+      switch (c) {
+        case Getopt.ERROR -> {
+          return null;
+        }
+        case 'h' -> {
+          out.print(help("inotifywatch"));
+          return null;
+        }
+        case 'v' -> o.verbose++;
+        case 'r' -> o.recursive++;
+        case 'I' -> o.fanotify = false;
+        case 'F', 'S' -> o.fanotify = true;
+        case 'P' -> o.noDereference++;
+        case 'z' -> o.zero++;
+        case 'c' -> o.excRegex = g.optarg();
+        case 'b' -> o.excIregex = g.optarg();
+        case 'j' -> o.incRegex = g.optarg();
+        case 'k' -> o.incIregex = g.optarg();
+        case 'o' -> {
+          if (o.fromfile != null) {
+            err.print("Multiple --fromfile options given.\n");
+            return null;
+          }
+          o.fromfile = g.optarg();
+        }
+        case 't' -> {
+          Long t = Timeout.parse(g.optarg(), err);
+          if (t == null) return null;
+          o.timeout = t;
+        }
+        case 'e' -> {
+          int ev = EventNames.parse(g.optarg());
+          if (ev == -1) {
+            err.printf("'%s' is not a valid event!  Run with the '--help' option to see a list of events.\n",
+                g.optarg());
+            return null;
+          }
+          o.events |= ev;
+        }
+        case 'a' -> {
+          if (sortSet) {
+            err.print("Please specify -a or -d once only!\n");
+            return null;
+          }
+          String key = g.optarg().toLowerCase(Locale.ROOT);
+          if (key.equals("total")) {
+            o.sort = 0;
+          } else if (key.equals("move")) {
+            err.print("Cannot sort by `move' event; please use `moved_from' or `moved_to'.\n");
+            return null;
+          } else if (key.equals("close")) {
+            err.print("Cannot sort by `close' event; please use `close_write' or `close_nowrite'.\n");
+            return null;
+          } else {
+            int ev = EventNames.parse(g.optarg());
+            if (ev == -1) {
+              err.printf("'%s' is not a valid key for sorting!\n", g.optarg());
+              return null;
+            }
+            o.sort = ev;
+          }
+          sortSet = true;
+        }
+        case 'd' -> {
+          // as in inotifywatch, -d does not count as "sort given" for a later -a/-d
+          if (sortSet) {
+            err.print("Please specify -a or -d once only!\n");
+            return null;
+          }
+          if (g.optarg().equalsIgnoreCase("total")) {
+            o.sort = -1;
+          } else {
+            int ev = EventNames.parse(g.optarg());
+            if (ev == -1) {
+              err.printf("'%s' is not a valid key for sorting!\n", g.optarg());
+              return null;
+            }
+            o.sort = -ev;
+          }
+        }
+        default -> throw new IllegalStateException("option " + (char) c);
+      }
+    }
+    o.operands = g.operands();
+    if (o.sort != 0 && o.sort != -1 && (Math.abs(o.sort) & (o.events != 0 ? o.events : IN_ALL_EVENTS)) == 0) {
+      err.print("Can't sort by an event which isn't being watched for!\n");
+      return null;
+    }
+    if (o.excRegex != null && o.excIregex != null) {
+      err.print("--exclude and --excludei cannot both be specified.\n");
+      return null;
+    }
+    if (o.incRegex != null && o.incIregex != null) {
+      err.print("--include and --includei cannot both be specified.\n");
+      return null;
+    }
+    if ((o.incRegex != null || o.incIregex != null) && (o.excRegex != null || o.excIregex != null)) {
+      err.print("include and exclude regexp cannot both be specified.\n");
+      return null;
+    }
+    return o;
+  }
+
+  static String help(String tool) {
+    return tool + " " + Messages.VERSION + " (livesync)\n"
+        + "Gather filesystem usage statistics using " + tool + ".\n"
+        + "Usage: " + tool + " [ options ] file1 [ file2 ] [ ... ]\n"
+        + "Options:\n"
+        + "\t-h|--help    \tShow this help text.\n"
+        + "\t-v|--verbose \tBe verbose.\n"
+        + "\t@<file>       \tExclude the specified file from being watched.\n"
+        + "\t--fromfile <file>\n"
+        + "\t\tRead files to watch from <file> or `-' for stdin.\n"
+        + "\t--exclude <pattern>\n"
+        + "\t\tExclude all events on files matching the extended regular\n"
+        + "\t\texpression <pattern>.\n"
+        + "\t--excludei <pattern>\n"
+        + "\t\tLike --exclude but case insensitive.\n"
+        + "\t--include <pattern>\n"
+        + "\t\tExclude all events on files except the ones\n"
+        + "\t\tmatching the extended regular expression\n"
+        + "\t\t<pattern>.\n"
+        + "\t--includei <pattern>\n"
+        + "\t\tLike --include but case insensitive.\n"
+        + "\t-z|--zero\n"
+        + "\t\tIn the final table of results, output rows and columns even\n"
+        + "\t\tif they consist only of zeros (the default is to not output\n"
+        + "\t\tthese rows and columns).\n"
+        + "\t-r|--recursive\tWatch directories recursively.\n"
+        + "\t-I|--inotify\tWatch with inotify.\n"
+        + "\t-F|--fanotify\tWatch with fanotify (not supported by livesync yet).\n"
+        + "\t-S|--filesystem\tWatch entire filesystem with fanotify (not supported by livesync yet).\n"
+        + "\t-P|--no-dereference\n"
+        + "\t\tDo not follow symlinks.\n"
+        + "\t-t|--timeout <seconds>\n"
+        + "\t\tListen only for specified amount of time in seconds; if\n"
+        + "\t\tomitted or zero, " + tool + " will execute until receiving an\n"
+        + "\t\tinterrupt signal.\n"
+        + "\t-e|--event <event1> [ -e|--event <event2> ... ]\n"
+        + "\t\tListen for specific event(s).  If omitted, all events are \n"
+        + "\t\tlistened for.\n"
+        + "\t-a|--ascending <event>\n"
+        + "\t\tSort ascending by a particular event, or `total'.\n"
+        + "\t-d|--descending <event>\n"
+        + "\t\tSort descending by a particular event, or `total'.\n\n"
+        + "Exit status:\n"
+        + "\t0  -  Exited normally.\n"
+        + "\t1  -  Some error occurred.\n\n"
+        + "Events:\n"
+        + EventNames.descriptions();
+  }
+}
