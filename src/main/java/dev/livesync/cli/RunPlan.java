@@ -33,7 +33,7 @@ final class RunPlan {
       List<Transport> ts = new ArrayList<>();
       for (TargetConfig t : s.targets()) ts.add(new RsyncTransport(source, t.target(), t.options(s.exclude())));
       out.add(new EngineSettings(s.name(), source, ts, new Excludes(s.exclude()), s.delay(), s.maxHold(), s.workers(),
-          DeletePolicy.valueOf(s.delete().name()), s.stateDir(), s.exec(), s.schedule(), s.batchMaxFiles(), s.batchMaxBytes(),
+          s.delete(), s.stateDir(), s.exec(), s.schedule(), s.batchMaxFiles(), s.batchMaxBytes(),
           s.largeFileThreshold(), EngineSettings.DEFAULT_MAX_QUEUED_PATHS, s.retry().initial(), s.retry().max()));
     }
     return out;
