@@ -14,16 +14,54 @@ public final class ProcStat {
 
   private ProcStat() {}
 
-  /** utime + stime of {@code pid} (all its threads, waited-for children excluded), in ms; -1 when gone. */
+  /**
+   * CPU time of {@code pid} in ms: utime + stime of all its threads, plus cutime + cstime of the
+   * children it has waited for (its rsync runs); -1 when gone.
+   */
   public static long cpuMillis(long pid) {
     try {
       String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-      // after "pid (comm) ": state=0 ppid=1 ... utime=11 stime=12 (fields 14 and 15 of proc(5))
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
+      // after "pid (comm) ": state=0 ppid=1 ... utime=11 stime=12 cutime=13 cstime=14 (fields 14-17 of proc(5))
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      return ticks * 1000 / CLOCK_TICKS;
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /** Inodes of the TCP sockets (v4 and v6) in LISTEN state, with their local address as hex "ADDR:PORT". */
+  public static java.util.Map<String, String> listeningTcpInodes() {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+      try {
+        for (String line : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
+          String[] c = line.trim().split("\\s+");
+          if (c.length > 9 && c[3].equals("0A")) out.put(c[9], c[1]);
+        }
+      } catch (IOException e) {
+        // no IPv6
+      }
+    }
+    return out;
+  }
+
+  /** Socket inodes held open by {@code pid} (from its fd links "socket:[N]"). */
+  public static List<String> socketInodes(long pid) {
+    List<String> out = new ArrayList<>();
+    try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          String t = Files.readSymbolicLink(fd).toString();
+          if (t.startsWith("socket:[")) out.add(t.substring(8, t.length() - 1));
+        } catch (IOException e) {
+          // closed meanwhile
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out;
   }
 
   /** The argv of every process we can read, each as its NUL-separated bytes turned into one line (NUL → space). */
