@@ -121,6 +121,6 @@ final class RunningSyncs {
   }
 
   private static EngineStatus placeholder(EngineSettings s) {
-    return new EngineStatus(s.name(), Bytes.display(s.source()), "starting", 0, 0, 0, 0, List.of(), System.currentTimeMillis());
+    return new EngineStatus(s.name(), Bytes.display(s.source()), "starting", 0, 0, 0, 0, 0, List.of(), System.currentTimeMillis());
   }
 }

@@ -2,7 +2,11 @@ package dev.livesync.sync;
 
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
+import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.Trees;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.Transport;
 import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -16,8 +20,8 @@ import net.jqwik.api.lifecycle.BeforeTry;
 
 /**
  * Random sequences of file-system operations applied while the engine runs (real inotify, real
- * rsync to a local directory): after quiescence the target equals the source — tree, bytes, modes
- * and mtimes.
+ * rsync to a local directory, or through the real transport to a real rsync daemon on 127.0.0.1):
+ * after quiescence the target equals the source — tree, bytes, modes and mtimes.
  */
 class ReplicatorPropertyTest {
   static final List<String> DIRS = List.of("a", "b", "a/c", "b/d", "a/c/e");
@@ -102,12 +106,25 @@ class ReplicatorPropertyTest {
 
   byte[] src, dst;
   Replicator r;
+  RsyncDaemon daemon;
 
   @BeforeTry
-  void start() throws Exception {
+  void dirs() {
     src = Trees.tempDir("prop-src");
     dst = Trees.tempDir("prop-dst");
-    var t = new LocalRsyncTransport(src, dst, List.of());
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+  }
+
+  /** Starts the engine from {@link #src} to {@link #dst}: through a local rsync, or a real daemon serving dst. */
+  void start(boolean viaDaemon) throws Exception {
+    Transport t;
+    if (viaDaemon) {
+      daemon = RsyncDaemon.start(Trees.path(dst));
+      t = RsyncTransport.open(src, daemon.url(), TargetOptions.defaults());
+    } else {
+      t = new LocalRsyncTransport(src, dst, List.of());
+    }
     var s = EngineSettings.of("prop", src, List.of(t)).withStateDir(Trees.path(Trees.tempDir("prop-state")))
         .withDelay(Duration.ofMillis(30)).withMaxHold(Duration.ofMillis(500));
     r = Replicator.start(s, null);
@@ -115,23 +132,45 @@ class ReplicatorPropertyTest {
 
   @AfterTry
   void stop() throws Exception {
-    r.stop(Duration.ofSeconds(5));
+    if (r != null) r.stop(Duration.ofSeconds(5));
+    r = null;
+    if (daemon != null) daemon.close();
+    daemon = null;
+    Trees.delete(src);
+    Trees.delete(dst);
   }
 
   @Property(tries = 12, seed = "")
   void targetEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
+    start(false);
     run(ops);
   }
 
   @Property(tries = 200)
   @Tag("slow")
   void targetEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
+    start(false);
+    run(ops);
+  }
+
+  /** The same through the real transport to a real rsync daemon (renames there are delete + send with --fuzzy). */
+  @Property(tries = 4, seed = "")
+  void daemonTargetEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
+    start(true);
+    run(ops);
+  }
+
+  @Property(tries = 100)
+  @Tag("slow")
+  void daemonTargetEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
+    start(true);
     run(ops);
   }
 
   /** A sample the property once failed on. */
   @net.jqwik.api.Example
   void dirMovedOntoANameJustCreatedAndRemoved() throws Exception {
+    start(false);
     run(List.of(new Pause(91), new Write("b/d", "f", 11, false), new Chmod("a/c/e/f", 0644), new Mkdir("a"),
         new Write("a", "h", 1, false), new Rmdir("b/d"), new Pause(28), new Chmod("b/d", 0755), new Rename("a", "a/c/e/h"),
         new Delete("a/c/h"), new Rename("a/c/e/f", "b/d/g"), new Mkdir("a/c"), new Delete("a/c"), new Rename("b/d", "a/c"),
