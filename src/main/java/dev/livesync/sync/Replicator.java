@@ -131,6 +131,7 @@ public final class Replicator implements AutoCloseable {
       for (Journal.Entry e : j.recovered()) runner.submitRecovered(e);
       targets.add(runner);
     }
+    coalescer.emitRenames(settings.targets().stream().anyMatch(Transport::canRename));
     if (settings.schedule() != null) nextScheduleNanos = clock.nanos() + settings.schedule().toNanos();
     publishStatus("starting");
     loopThread = Thread.ofPlatform().name("livesync-" + settings.name()).daemon().start(this::loop);

@@ -123,6 +123,8 @@ public final class TargetRunner {
   }
 
   private void submit(WorkItem item, boolean startup) {
+    // Where renaming in place is impossible, the batch that follows the rename does all of it.
+    if (item instanceof WorkItem.Rename && !transport.canRename()) return;
     long seq = journal != null ? journal.append(item) : ++localSeq;
     Task last = tasks.isEmpty() ? null : tasks.getLast();
     if (last != null && !last.startup && last.state == State.QUEUED && last.item instanceof WorkItem.FullSync f
@@ -136,6 +138,12 @@ public final class TargetRunner {
 
   /** Queues what a previous run's journal left undone (already journaled under {@code seq}). */
   public void submitRecovered(Journal.Entry e) {
+    if (e.item() instanceof WorkItem.Rename m) {
+      // The batch that reconciled both names after the rename may not have been journaled yet.
+      submit(new WorkItem.Send(List.of(m.from(), m.to()), m.dir(), 0, clock.nanos()), false);
+      journal.done(e.seq());
+      return;
+    }
     add(new Task(e.item(), e.seq(), new ArrayList<>(), false));
   }
 

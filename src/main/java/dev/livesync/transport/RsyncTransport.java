@@ -159,6 +159,12 @@ public final class RsyncTransport implements Transport {
     return items.drift();
   }
 
+  /** Daemons have no rename: the module is reachable only through rsync's protocol. */
+  @Override
+  public boolean canRename() {
+    return !(target instanceof Target.Daemon);
+  }
+
   @Override
   public boolean rename(byte[] from, byte[] to) throws InterruptedException {
     checkRelative(from);

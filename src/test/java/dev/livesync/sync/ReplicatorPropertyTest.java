@@ -107,7 +107,12 @@ class ReplicatorPropertyTest {
   void start() throws Exception {
     src = Trees.tempDir("prop-src");
     dst = Trees.tempDir("prop-dst");
+  }
+
+  /** Starts the engine; {@code canRename} false makes the target behave like a daemon (renames as delete + send). */
+  void startEngine(boolean canRename) throws Exception {
     var t = new LocalRsyncTransport(src, dst, List.of());
+    t.canRename = canRename;
     var s = EngineSettings.of("prop", src, List.of(t)).withStateDir(Trees.path(Trees.tempDir("prop-state")))
         .withDelay(Duration.ofMillis(30)).withMaxHold(Duration.ofMillis(500));
     r = Replicator.start(s, null);
@@ -115,23 +120,40 @@ class ReplicatorPropertyTest {
 
   @AfterTry
   void stop() throws Exception {
-    r.stop(Duration.ofSeconds(5));
+    if (r != null) r.stop(Duration.ofSeconds(5));
+    r = null;
   }
 
   @Property(tries = 12, seed = "")
   void targetEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
+    startEngine(true);
+    run(ops);
+  }
+
+  @Property(tries = 12, seed = "")
+  void targetThatCannotRenameEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
+    startEngine(false);
     run(ops);
   }
 
   @Property(tries = 200)
   @Tag("slow")
   void targetEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
+    startEngine(true);
+    run(ops);
+  }
+
+  @Property(tries = 200)
+  @Tag("slow")
+  void targetThatCannotRenameEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
+    startEngine(false);
     run(ops);
   }
 
   /** A sample the property once failed on. */
   @net.jqwik.api.Example
   void dirMovedOntoANameJustCreatedAndRemoved() throws Exception {
+    startEngine(true);
     run(List.of(new Pause(91), new Write("b/d", "f", 11, false), new Chmod("a/c/e/f", 0644), new Mkdir("a"),
         new Write("a", "h", 1, false), new Rmdir("b/d"), new Pause(28), new Chmod("b/d", 0755), new Rename("a", "a/c/e/h"),
         new Delete("a/c/h"), new Rename("a/c/e/f", "b/d/g"), new Mkdir("a/c"), new Delete("a/c"), new Rename("b/d", "a/c"),
