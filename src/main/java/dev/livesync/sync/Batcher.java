@@ -31,12 +31,23 @@ public final class Batcher {
 
   /** Items due now (possibly none); {@code flush} closes the open batch regardless of its age. */
   public List<WorkItem> poll(boolean flush) {
+    return poll(flush, false);
+  }
+
+  /**
+   * As {@link #poll(boolean)}; {@code backlog}: every target still has a batch waiting to start, so a
+   * batch cut now would only wait too. The open batch then keeps growing (up to {@code maxPaths})
+   * until a target can take it: under load batches grow with the lag instead of queueing up, and
+   * each rsync carries more files for its fixed start-up cost.
+   */
+  public List<WorkItem> poll(boolean flush, boolean backlog) {
     List<WorkItem> out = new ArrayList<>(coalescer.takeRenames());
     coalescer.releaseExpiredHolds();
     long oldest = coalescer.oldestReadyNanos();
     if (oldest < 0) return out;
     long now = clock.nanos();
-    if (!flush && now - oldest < limits.delayNanos() && coalescer.readySize() < limits.maxPaths()) return out;
+    boolean full = coalescer.readySize() >= limits.maxPaths();
+    if (!flush && !full && (backlog || now - oldest < limits.delayNanos())) return out;
     var plain = new Open(false, out);
     var trees = new Open(true, out);
     coalescer.drainReady(
@@ -60,9 +71,14 @@ public final class Batcher {
 
   /** When {@link #poll} next has something to do (nanos), or -1 when nothing is queued. */
   public long nextDeadlineNanos() {
+    return nextDeadlineNanos(false);
+  }
+
+  /** As {@link #nextDeadlineNanos()}; under {@code backlog} the open batch waits for a target, not a time. */
+  public long nextDeadlineNanos(boolean backlog) {
     long d = -1;
     long oldest = coalescer.oldestReadyNanos();
-    if (oldest >= 0) d = oldest + limits.delayNanos();
+    if (oldest >= 0 && !backlog) d = oldest + limits.delayNanos();
     long hold = coalescer.nextHoldExpiryNanos();
     if (hold >= 0 && (d < 0 || hold < d)) d = hold;
     if (coalescer.hasRenames()) d = clock.nanos();

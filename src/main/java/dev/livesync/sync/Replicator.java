@@ -62,6 +62,8 @@ public final class Replicator implements AutoCloseable {
   private volatile EngineStatus status;
   private volatile Throwable crashed;
   private boolean overflow;
+  /** Every target had a batch waiting to start at the end of the last turn (see Batcher#poll). */
+  private boolean backlog;
   private long overflows;
   private long nextScheduleNanos = -1;
   private long lastStatusNanos;
@@ -202,7 +204,7 @@ public final class Replicator implements AutoCloseable {
 
   private void turn(boolean flush) {
     long now = clock.nanos();
-    long wake = batcher.nextDeadlineNanos();
+    long wake = batcher.nextDeadlineNanos(backlog);
     for (TargetRunner t : targets) wake = earliest(wake, t.nextWakeNanos());
     wake = earliest(wake, nextScheduleNanos);
     if (coalescer.hasUnpairedMoves()) wake = earliest(wake, now + 60_000_000L);
@@ -218,13 +220,16 @@ public final class Replicator implements AutoCloseable {
       queue(new WorkItem.FullSync(settings.delete().whileRunning(), "schedule", now));
     }
     if (flush) coalescer.drainAll(e -> {}); // never: see shutdownTurns (kept for symmetry)
-    for (WorkItem item : batcher.poll(false)) queue(item);
+    for (WorkItem item : batcher.poll(false, backlog)) queue(item);
     boolean tree = false;
+    boolean allBacklogged = true;
     for (TargetRunner t : targets) {
       t.dispatch();
       t.syncJournal();
       tree |= t.treeTransferOutstanding();
+      allBacklogged &= t.backlogged();
     }
+    backlog = allBacklogged;
     coalescer.treeTransferActive(tree);
     if (now - lastStatusNanos >= STATUS_EVERY_NANOS) publishStatus("running");
   }

@@ -76,6 +76,10 @@ public final class TargetRunner {
   private long deliveredFiles, deliveredBytes, failures;
   private String lastError = "";
   private long localSeq;
+  /** Something happened since the last dispatch that may let an item start. */
+  private boolean changed = true;
+  /** When a retry delay or backoff ends (dispatch must look again), or -1. */
+  private long recheckAt = -1;
 
   public TargetRunner(
       Transport transport,
@@ -148,6 +152,7 @@ public final class TargetRunner {
   }
 
   private void add(Task t) {
+    changed = true;
     tasks.add(t);
     queuedPaths += t.paths();
   }
@@ -161,6 +166,16 @@ public final class TargetRunner {
     for (Task t : tasks)
       if (t.item instanceof WorkItem.FullSync || t.item instanceof WorkItem.Rename
           || t.item instanceof WorkItem.Send s && s.recursive()) return true;
+    return false;
+  }
+
+  /**
+   * True while an item that may start (no backoff delay) is still waiting for a worker or for an
+   * earlier item on the same paths: a new batch would only queue behind it.
+   */
+  public boolean backlogged() {
+    long now = clock.nanos();
+    for (Task t : tasks) if (t.state == State.QUEUED && t.notBefore <= now) return true;
     return false;
   }
 
@@ -182,8 +197,18 @@ public final class TargetRunner {
   public void dispatch() {
     long now = clock.nanos();
     int slots;
+    // Building the claims costs O(queued paths); the loop calls this every turn (every read from
+    // the kernel), so it only does so after something that can let an item start: a new item, a
+    // finished one, or a retry delay or backoff running out.
+    if (!changed && (recheckAt < 0 || now < recheckAt)) return;
+    changed = false;
+    recheckAt = -1;
     if (backingOff) {
-      if (now < nextAttemptNanos || running > 0) return;
+      if (running > 0) return; // its end is a change
+      if (now < nextAttemptNanos) {
+        recheckAt = nextAttemptNanos;
+        return;
+      }
       slots = 1; // a single probe
     } else {
       slots = settings.workers() - running;
@@ -192,6 +217,7 @@ public final class TargetRunner {
     var claims = new Claims();
     for (Task t : tasks) {
       if (slots == 0) break;
+      if (t.state == State.QUEUED && t.notBefore > now && (recheckAt < 0 || t.notBefore < recheckAt)) recheckAt = t.notBefore;
       if (t.state == State.QUEUED && t.notBefore <= now && !claims.conflicts(t.item)) {
         start(t);
         slots--;
@@ -225,6 +251,7 @@ public final class TargetRunner {
 
   private void finished(Task t, TransferResult r) {
     running--;
+    changed = true;
     if (t.startup) {
       t.startup = false;
       startupListener.startupResult(name, r.outcome(), oneLine(r.message()));
@@ -298,6 +325,7 @@ public final class TargetRunner {
   }
 
   private void remove(Task t) {
+    changed = true;
     tasks.remove(t);
     queuedPaths -= t.paths();
   }
