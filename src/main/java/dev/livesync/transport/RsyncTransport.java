@@ -101,6 +101,10 @@ public final class RsyncTransport implements Transport {
     var split = FuzzySplit.of(paths, p -> Libc.lstatOrNull(Bytes.child(source, p)) != null);
     if (split.fuzzy().isEmpty()) return sendRun(split.rest(), recursive, false);
     TransferResult first = sendRun(split.fuzzy(), recursive, true);
+    // --fuzzy may pick any similar name in the directory as basis, and a batch running beside this
+    // one may delete it (exit 2, "no basis file"): the same paths again without --fuzzy cannot hit
+    // that, and cost less than backing off the whole target.
+    if (first.exitCode() == 2 && first.outcome() == Outcome.RETRY) first = sendRun(split.fuzzy(), recursive, false);
     if (split.rest().isEmpty() || first.outcome() == Outcome.RETRY || first.outcome() == Outcome.FATAL) return first;
     return merge(first, sendRun(split.rest(), recursive, false));
   }
