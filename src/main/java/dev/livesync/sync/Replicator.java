@@ -75,7 +75,8 @@ public final class Replicator implements AutoCloseable {
     this.root = s.source().length > 0 && s.source()[s.source().length - 1] == '/' ? s.source() : Bytes.concat(s.source(), new byte[] {'/'});
     this.coalescer = new Coalescer(clock, s.maxHold().toNanos());
     this.batcher = new Batcher(coalescer, clock,
-        new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), this::sourceSize);
+        new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), this::sourceSize,
+        this::sourceIsDir);
     this.started = new CountDownLatch(s.targets().size());
   }
 
@@ -179,6 +180,11 @@ public final class Replicator implements AutoCloseable {
   private long sourceSize(byte[] relPath) {
     Libc.Stat st = Libc.lstatOrNull(Bytes.concat(root, relPath));
     return st == null ? -1 : st.isRegular() ? st.size() : 0;
+  }
+
+  private boolean sourceIsDir(byte[] relPath) {
+    Libc.Stat st = Libc.lstatOrNull(Bytes.concat(root, relPath));
+    return st != null && st.isDir();
   }
 
   private void post(Runnable r) {
