@@ -17,26 +17,56 @@ public final class Batcher {
 
   public record Limits(long delayNanos, int maxPaths, long maxBytes, long largeFile) {}
 
+  /** Whether a path is a directory at the source now. */
+  public interface DirProbe {
+    boolean isDir(byte[] relPath);
+  }
+
   private final Coalescer coalescer;
   private final Clock clock;
   private final Limits limits;
   private final SizeProbe sizes;
+  private final DirProbe dirs;
 
   public Batcher(Coalescer coalescer, Clock clock, Limits limits, SizeProbe sizes) {
+    this(coalescer, clock, limits, sizes, p -> false);
+  }
+
+  /**
+   * With {@code dirs}: a directory sent as itself in a batch that also holds a path below it is left
+   * out of that batch ({@code -R} sends it along, mode and mtime included, as the parent of that
+   * path). Its own entry would claim it for ordering, and the next batch, with more files of the same
+   * new directory, would have to wait for this one: with a new directory every few dozen files,
+   * every batch waited for the one before. Should it stop being a directory before rsync reads it,
+   * its events queue it again, and that batch waits for this one (its path is above this one's).
+   */
+  public Batcher(Coalescer coalescer, Clock clock, Limits limits, SizeProbe sizes, DirProbe dirs) {
     this.coalescer = coalescer;
     this.clock = clock;
     this.limits = limits;
     this.sizes = sizes;
+    this.dirs = dirs;
   }
 
   /** Items due now (possibly none); {@code flush} closes the open batch regardless of its age. */
   public List<WorkItem> poll(boolean flush) {
+    return poll(flush, false);
+  }
+
+  /**
+   * As {@link #poll(boolean)}; {@code backlog}: every target still has a batch waiting to start, so a
+   * batch cut now would only wait too. The open batch then keeps growing (up to {@code maxPaths})
+   * until a target can take it: under load batches grow with the lag instead of queueing up, and
+   * each rsync carries more files for its fixed start-up cost.
+   */
+  public List<WorkItem> poll(boolean flush, boolean backlog) {
     List<WorkItem> out = new ArrayList<>(coalescer.takeRenames());
     coalescer.releaseExpiredHolds();
     long oldest = coalescer.oldestReadyNanos();
     if (oldest < 0) return out;
     long now = clock.nanos();
-    if (!flush && now - oldest < limits.delayNanos() && coalescer.readySize() < limits.maxPaths()) return out;
+    boolean full = coalescer.readySize() >= limits.maxPaths();
+    if (!flush && !full && (backlog || now - oldest < limits.delayNanos())) return out;
     var plain = new Open(false, out);
     var trees = new Open(true, out);
     coalescer.drainReady(
@@ -58,11 +88,39 @@ public final class Batcher {
     return out;
   }
 
+  /** See {@link #Batcher(Coalescer, Clock, Limits, SizeProbe, DirProbe)}. */
+  private static List<byte[]> withoutDirsAbove(List<byte[]> paths, List<Long> sizes, DirProbe dirs) {
+    java.util.Set<dev.livesync.fs.Bytes.Key> parents = null;
+    List<byte[]> out = null;
+    for (int i = 0; i < paths.size(); i++) {
+      byte[] p = paths.get(i);
+      if (sizes.get(i) == 0 && dirs.isDir(p)) {
+        if (parents == null) {
+          parents = new java.util.HashSet<>();
+          for (byte[] q : paths)
+            for (int j = q.length - 1; j > 0; j--)
+              if (q[j] == '/' && !parents.add(new dev.livesync.fs.Bytes.Key(java.util.Arrays.copyOf(q, j)))) break;
+        }
+        if (parents.contains(new dev.livesync.fs.Bytes.Key(p))) {
+          if (out == null) out = new ArrayList<>(paths.subList(0, i));
+          continue;
+        }
+      }
+      if (out != null) out.add(p);
+    }
+    return out == null ? paths : out;
+  }
+
   /** When {@link #poll} next has something to do (nanos), or -1 when nothing is queued. */
   public long nextDeadlineNanos() {
+    return nextDeadlineNanos(false);
+  }
+
+  /** As {@link #nextDeadlineNanos()}; under {@code backlog} the open batch waits for a target, not a time. */
+  public long nextDeadlineNanos(boolean backlog) {
     long d = -1;
     long oldest = coalescer.oldestReadyNanos();
-    if (oldest >= 0) d = oldest + limits.delayNanos();
+    if (oldest >= 0 && !backlog) d = oldest + limits.delayNanos();
     long hold = coalescer.nextHoldExpiryNanos();
     if (hold >= 0 && (d < 0 || hold < d)) d = hold;
     if (coalescer.hasRenames()) d = clock.nanos();
@@ -70,6 +128,9 @@ public final class Batcher {
   }
 
   private final class Open {
+    /** Sizes as probed (0 for directories), parallel to {@code paths}. */
+    List<Long> sizesOf = new ArrayList<>();
+
     final boolean recursive;
     final List<WorkItem> out;
     List<byte[]> paths = new ArrayList<>();
@@ -84,14 +145,17 @@ public final class Batcher {
     void add(byte[] path, long size, long first) {
       if (!paths.isEmpty() && (paths.size() >= limits.maxPaths() || bytes + size > limits.maxBytes())) close();
       paths.add(path);
+      sizesOf.add(size);
       bytes += size;
       oldest = Math.min(oldest, first);
     }
 
     void close() {
       if (paths.isEmpty()) return;
+      if (!recursive) paths = withoutDirsAbove(paths, sizesOf, dirs);
       out.add(new WorkItem.Send(List.copyOf(paths), recursive, bytes, oldest));
       paths = new ArrayList<>();
+      sizesOf = new ArrayList<>();
       bytes = 0;
       oldest = Long.MAX_VALUE;
     }

@@ -20,8 +20,10 @@ import java.util.function.Consumer;
  *   <li>create + delete → nothing (only while no whole-tree transfer is outstanding, since one
  *       might already have copied the file);
  *   <li>delete of a directory drops all queued work below it;
- *   <li>a paired rename becomes a {@link WorkItem.Rename}, emitted at once, and queued work below
- *       the old name moves to the new name; unpaired MOVED_FROM is a delete, unpaired MOVED_TO a
+ *   <li>a paired rename queues the old name (to be deleted) and the new one (to be sent, a whole
+ *       subtree for a directory) in the normal batches, and queued work below the old name moves to
+ *       the new name; where a target can rename in place it also becomes a {@link WorkItem.Rename},
+ *       emitted at once, ahead of that batch; unpaired MOVED_FROM is a delete, unpaired MOVED_TO a
  *       create (a whole subtree, sent recursively, for a directory).
  * </ul>
  *
@@ -70,11 +72,21 @@ public final class Coalescer {
   private final Map<Integer, MovedFrom> movedFrom = new HashMap<>();
   private final ArrayDeque<WorkItem> renames = new ArrayDeque<>();
   private boolean treeTransferActive;
+  private boolean emitRenames = true;
   private int readNo;
 
   public Coalescer(Clock clock, long maxHoldNanos) {
     this.clock = clock;
     this.maxHoldNanos = maxHoldNanos;
+  }
+
+  /**
+   * Whether any target can rename in place: only then does a paired rename also become a
+   * {@link WorkItem.Rename} (ahead of the batch that reconciles both names). Without, a rename is
+   * just the old name (deleted) and the new one (sent) in the normal batches.
+   */
+  public void emitRenames(boolean any) {
+    emitRenames = any;
   }
 
   /**
@@ -212,7 +224,13 @@ public final class Coalescer {
       clear(f);
       prune(f);
     }
-    if (!fromIsNew) renames.add(new WorkItem.Rename(from, to, dir, oldest));
+    if (!fromIsNew) {
+      if (emitRenames) renames.add(new WorkItem.Rename(from, to, dir, oldest));
+      // The old name is reconciled like a delete: gone at the source, unless something took its place.
+      Node o = node(from);
+      mark(o, 0);
+      if (dir) o.flags |= DIR_GONE;
+    }
     for (int i = 0; i < carried.size(); i++) {
       Entry e = carried.get(i);
       Node n = node(e.path());
@@ -224,10 +242,12 @@ public final class Coalescer {
         move(n, HELD, now);
       }
     }
-    if (fromIsNew) {
-      Node t = node(to);
-      mark(t, dir ? RECURSIVE : 0);
-    }
+    // The new name is reconciled after the rename (a whole subtree for a directory): where the
+    // target renamed in place this finds nothing to send, elsewhere it is the send itself; either way
+    // it repairs what a batch in flight during the rename may have read from the source.
+    Node t = node(to);
+    mark(t, dir ? RECURSIVE : 0);
+    t.firstNanos = Math.min(t.firstNanos, oldest);
     // Whatever now exists at the target under `to` must not be dropped by a later create+delete.
     for (Node a = nodes.get(new Bytes.Key(to)); a != null; a = a.parent) a.flags &= ~BORN_CREATE;
     for (Node a = parentOf(to); a != null; a = a.parent) a.flags &= ~BORN_CREATE;

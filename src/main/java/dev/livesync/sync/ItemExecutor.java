@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Runs one work item against one transport, on a worker thread: filters out deletions the delete
- * policy forbids, does a rename at the target and then reconciles both names (recursively for a
- * directory; where the transport cannot rename this is a delete + send), and runs the exec hook after a successful batch. Stateless apart from its configuration.
+ * policy forbids, does a rename in place at the target (both names are reconciled by the batch
+ * after it), and runs the exec hook after a successful batch. Stateless apart from its
+ * configuration.
  */
 final class ItemExecutor {
   private final Transport transport;
@@ -36,12 +37,12 @@ final class ItemExecutor {
         r = transport.send(shipped, s.recursive());
       }
       case WorkItem.Rename m -> {
-        // The rename at the target only pre-positions the data (so rsync finds it and sends
-        // nothing); the send that follows is what makes it right: a batch cut before the rename
-        // may have read the source after it and missed files now under the new name.
-        transport.rename(m.from(), m.to());
-        shipped = allowed(List.of(m.from(), m.to()));
-        r = shipped.isEmpty() ? TransferResult.ok(0, 0, 0) : transport.send(shipped, m.dir());
+        // Only pre-positions the data, so that the batch after it (which reconciles both names:
+        // the coalescer queued them) finds nothing to send. That batch is what makes it right: one
+        // cut before the rename may have read the source after it. A failed rename just costs the
+        // data being sent again. Under a delete policy that keeps deleted files, the old name stays.
+        if (delete.whileRunning()) transport.rename(m.from(), m.to());
+        return TransferResult.ok(0, 0, 0);
       }
     }
     if (r.outcome() == TransferResult.Outcome.OK && hook != null) hook.run(transport.describe(), shipped);

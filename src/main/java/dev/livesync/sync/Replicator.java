@@ -62,6 +62,8 @@ public final class Replicator implements AutoCloseable {
   private volatile EngineStatus status;
   private volatile Throwable crashed;
   private boolean overflow;
+  /** Every target had a batch waiting to start at the end of the last turn (see Batcher#poll). */
+  private boolean backlog;
   private long overflows;
   private long nextScheduleNanos = -1;
   private long lastStatusNanos;
@@ -73,7 +75,8 @@ public final class Replicator implements AutoCloseable {
     this.root = s.source().length > 0 && s.source()[s.source().length - 1] == '/' ? s.source() : Bytes.concat(s.source(), new byte[] {'/'});
     this.coalescer = new Coalescer(clock, s.maxHold().toNanos());
     this.batcher = new Batcher(coalescer, clock,
-        new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), this::sourceSize);
+        new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), this::sourceSize,
+        this::sourceIsDir);
     this.started = new CountDownLatch(s.targets().size());
   }
 
@@ -131,6 +134,7 @@ public final class Replicator implements AutoCloseable {
       for (Journal.Entry e : j.recovered()) runner.submitRecovered(e);
       targets.add(runner);
     }
+    coalescer.emitRenames(settings.targets().stream().anyMatch(Transport::canRename));
     if (settings.schedule() != null) nextScheduleNanos = clock.nanos() + settings.schedule().toNanos();
     publishStatus("starting");
     loopThread = Thread.ofPlatform().name("livesync-" + settings.name()).daemon().start(this::loop);
@@ -182,6 +186,11 @@ public final class Replicator implements AutoCloseable {
     return st == null ? -1 : st.isRegular() ? st.size() : 0;
   }
 
+  private boolean sourceIsDir(byte[] relPath) {
+    Libc.Stat st = Libc.lstatOrNull(Bytes.concat(root, relPath));
+    return st != null && st.isDir();
+  }
+
   private void post(Runnable r) {
     completions.add(r);
     TreeWatcher w = watcher;
@@ -205,7 +214,7 @@ public final class Replicator implements AutoCloseable {
 
   private void turn(boolean flush) {
     long now = clock.nanos();
-    long wake = batcher.nextDeadlineNanos();
+    long wake = batcher.nextDeadlineNanos(backlog);
     for (TargetRunner t : targets) wake = earliest(wake, t.nextWakeNanos());
     wake = earliest(wake, nextScheduleNanos);
     if (coalescer.hasUnpairedMoves()) wake = earliest(wake, now + 60_000_000L);
@@ -221,13 +230,16 @@ public final class Replicator implements AutoCloseable {
       queue(new WorkItem.FullSync(settings.delete().whileRunning(), "schedule", now));
     }
     if (flush) coalescer.drainAll(e -> {}); // never: see shutdownTurns (kept for symmetry)
-    for (WorkItem item : batcher.poll(false)) queue(item);
+    for (WorkItem item : batcher.poll(false, backlog)) queue(item);
     boolean tree = false;
+    boolean allBacklogged = true;
     for (TargetRunner t : targets) {
       t.dispatch();
       t.syncJournal();
       tree |= t.treeTransferOutstanding();
+      allBacklogged &= t.backlogged();
     }
+    backlog = allBacklogged;
     coalescer.treeTransferActive(tree);
     if (now - lastStatusNanos >= STATUS_EVERY_NANOS) publishStatus("running");
   }

@@ -77,6 +77,10 @@ public final class TargetRunner {
   private long deliveredFiles, deliveredBytes, failures;
   private String lastError = "";
   private long localSeq;
+  /** Something happened since the last dispatch that may let an item start. */
+  private boolean changed = true;
+  /** When a retry delay or backoff ends (dispatch must look again), or -1. */
+  private long recheckAt = -1;
 
   public TargetRunner(
       Transport transport,
@@ -125,6 +129,8 @@ public final class TargetRunner {
   }
 
   private void submit(WorkItem item, boolean startup) {
+    // Where renaming in place is impossible, the batch that follows the rename does all of it.
+    if (item instanceof WorkItem.Rename && !transport.canRename()) return;
     long seq = journal != null ? journal.append(item) : ++localSeq;
     Task last = tasks.isEmpty() ? null : tasks.getLast();
     if (last != null && !last.startup && last.state == State.QUEUED && last.item instanceof WorkItem.FullSync f
@@ -138,10 +144,17 @@ public final class TargetRunner {
 
   /** Queues what a previous run's journal left undone (already journaled under {@code seq}). */
   public void submitRecovered(Journal.Entry e) {
+    if (e.item() instanceof WorkItem.Rename m) {
+      // The batch that reconciled both names after the rename may not have been journaled yet.
+      submit(new WorkItem.Send(List.of(m.from(), m.to()), m.dir(), 0, clock.nanos()), false);
+      journal.done(e.seq());
+      return;
+    }
     add(new Task(e.item(), e.seq(), new ArrayList<>(), false));
   }
 
   private void add(Task t) {
+    changed = true;
     tasks.add(t);
     queuedPaths += t.paths();
   }
@@ -155,6 +168,16 @@ public final class TargetRunner {
     for (Task t : tasks)
       if (t.item instanceof WorkItem.FullSync || t.item instanceof WorkItem.Rename
           || t.item instanceof WorkItem.Send s && s.recursive()) return true;
+    return false;
+  }
+
+  /**
+   * True while an item that may start (no backoff delay) is still waiting for a worker or for an
+   * earlier item on the same paths: a new batch would only queue behind it.
+   */
+  public boolean backlogged() {
+    long now = clock.nanos();
+    for (Task t : tasks) if (t.state == State.QUEUED && t.notBefore <= now) return true;
     return false;
   }
 
@@ -176,8 +199,18 @@ public final class TargetRunner {
   public void dispatch() {
     long now = clock.nanos();
     int slots;
+    // Building the claims costs O(queued paths); the loop calls this every turn (every read from
+    // the kernel), so it only does so after something that can let an item start: a new item, a
+    // finished one, or a retry delay or backoff running out.
+    if (!changed && (recheckAt < 0 || now < recheckAt)) return;
+    changed = false;
+    recheckAt = -1;
     if (backingOff) {
-      if (now < nextAttemptNanos || running > 0) return;
+      if (running > 0) return; // its end is a change
+      if (now < nextAttemptNanos) {
+        recheckAt = nextAttemptNanos;
+        return;
+      }
       slots = 1; // a single probe
     } else {
       slots = settings.workers() - running;
@@ -186,6 +219,7 @@ public final class TargetRunner {
     var claims = new Claims();
     for (Task t : tasks) {
       if (slots == 0) break;
+      if (t.state == State.QUEUED && t.notBefore > now && (recheckAt < 0 || t.notBefore < recheckAt)) recheckAt = t.notBefore;
       if (t.state == State.QUEUED && t.notBefore <= now && !claims.conflicts(t.item)) {
         start(t);
         slots--;
@@ -219,6 +253,7 @@ public final class TargetRunner {
 
   private void finished(Task t, TransferResult r) {
     running--;
+    changed = true;
     if (t.startup) {
       t.startup = false;
       startupListener.startupResult(name, r.outcome(), oneLine(r.message()));
@@ -293,6 +328,7 @@ public final class TargetRunner {
   }
 
   private void remove(Task t) {
+    changed = true;
     tasks.remove(t);
     queuedPaths -= t.paths();
   }

@@ -83,25 +83,30 @@ public final class RsyncTransport implements Transport {
   /**
    * {@inheritDoc}
    *
-   * <p>For daemon targets a batch with both present and missing paths runs as two rsyncs: first the
-   * present paths with {@code --fuzzy} (a file renamed at the source finds its old copy, still at
-   * the target, as the delta basis), then the deletions. In one run rsync may delete the basis it
-   * has just chosen and fail with a protocol error (seen with 3.5.0: "got a block match with no
-   * basis file").
+   * <p>For daemon targets a rename arrives as a delete of the old name and a send of the new one in
+   * the same batch. The new name is sent with {@code --fuzzy}, so rsync finds the old copy, still at
+   * the target in the same directory, as the delta basis. {@code --fuzzy} costs a scan of the target
+   * directory for every new file, so it is used only for the present paths that share a directory
+   * with a deleted path of the batch (where a basis can exist), and those run first, in their own
+   * rsync: in one run rsync may delete the basis it has just chosen and fail with a protocol error
+   * (seen with 3.5.0: "got a block match with no basis file"). Everything else — the other present
+   * paths and the deletions — goes in one run without {@code --fuzzy}. So a batch is one rsync, or
+   * two when it holds a rename-like pair.
    */
   @Override
   public TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
     if (paths.isEmpty()) return TransferResult.ok(0, 0, 0);
     for (byte[] p : paths) checkRelative(p);
     if (!(target instanceof Target.Daemon)) return sendRun(paths, recursive, false);
-    List<byte[]> present = new ArrayList<>();
-    List<byte[]> missing = new ArrayList<>();
-    for (byte[] p : paths) (Libc.lstatOrNull(Bytes.child(source, p)) != null ? present : missing).add(p);
-    if (present.isEmpty()) return sendRun(missing, recursive, false);
-    if (missing.isEmpty()) return sendRun(present, recursive, true);
-    TransferResult first = sendRun(present, recursive, true);
-    if (first.outcome() == Outcome.RETRY || first.outcome() == Outcome.FATAL) return first;
-    return merge(first, sendRun(missing, recursive, false));
+    var split = FuzzySplit.of(paths, p -> Libc.lstatOrNull(Bytes.child(source, p)) != null);
+    if (split.fuzzy().isEmpty()) return sendRun(split.rest(), recursive, false);
+    TransferResult first = sendRun(split.fuzzy(), recursive, true);
+    // --fuzzy may pick any similar name in the directory as basis, and a batch running beside this
+    // one may delete it (exit 2, "no basis file"): the same paths again without --fuzzy cannot hit
+    // that, and cost less than backing off the whole target.
+    if (first.exitCode() == 2 && first.outcome() == Outcome.RETRY) first = sendRun(split.fuzzy(), recursive, false);
+    if (split.rest().isEmpty() || first.outcome() == Outcome.RETRY || first.outcome() == Outcome.FATAL) return first;
+    return merge(first, sendRun(split.rest(), recursive, false));
   }
 
   private TransferResult sendRun(List<byte[]> paths, boolean recursive, boolean fuzzy) throws InterruptedException {
@@ -157,6 +162,12 @@ public final class RsyncTransport implements Transport {
           List.of(), 0, 0, "compare with " + describe() + " incomplete: " + v.message()));
     }
     return items.drift();
+  }
+
+  /** Daemons have no rename: the module is reachable only through rsync's protocol. */
+  @Override
+  public boolean canRename() {
+    return !(target instanceof Target.Daemon);
   }
 
   @Override

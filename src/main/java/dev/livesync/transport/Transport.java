@@ -23,9 +23,20 @@ public interface Transport {
 
   /**
    * Renames at the target without re-sending data, where the transport can (local, ssh). Returns
-   * false when it cannot; the caller then sends a delete of {@code from} and the new {@code to}.
+   * false when it cannot or the rename failed; the engine reconciles both names with {@link #send}
+   * after every rename anyway (a delete of {@code from}, a send of {@code to}), so a false only costs
+   * the data being sent again.
    */
   boolean rename(byte[] from, byte[] to) throws InterruptedException;
+
+  /**
+   * Whether {@link #rename} can ever succeed (and is cheaper than sending the data again). When it
+   * cannot (rsync daemon targets), the engine never asks: a rename goes into the normal batches as
+   * a delete of the old name and a send of the new one, so one rsync carries many renames.
+   */
+  default boolean canRename() {
+    return true;
+  }
 
   /**
    * Compares the target with the source without changing anything (an itemized dry run;

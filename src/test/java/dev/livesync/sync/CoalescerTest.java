@@ -102,7 +102,38 @@ class CoalescerTest {
       assertThat(Bytes.display(r.from())).isEqualTo("a");
       assertThat(Bytes.display(r.to())).isEqualTo("b");
     });
-    assertThat(drain()).containsExactly("b/x");
+    // the old name (deleted), the queued work carried over, the new name as a whole subtree
+    assertThat(drain()).containsExactly("a", "b/x", "b/**");
+  }
+
+  @Test
+  void withoutATargetThatRenamesARenameIsADeleteAndASendInTheSameBatch() {
+    c.emitRenames(false);
+    for (int i = 0; i < 100; i++) {
+      c.movedFrom(i, b("d/f" + i), false);
+      c.movedTo(i, b("d/g" + i), false);
+    }
+    c.movedFrom(500, b("dir"), true);
+    c.movedTo(500, b("dir2"), true);
+    assertThat(c.hasRenames()).isFalse();
+    assertThat(c.takeRenames()).isEmpty();
+    List<String> out = drain();
+    assertThat(out).hasSize(202).contains("d/f0", "d/g0", "d/f99", "d/g99", "dir", "dir2/**");
+    assertThat(out.indexOf("d/f7")).isLessThan(out.indexOf("d/g7"));
+  }
+
+  @Test
+  void aRenameOfAFileBeingWrittenKeepsItHeldUnderItsNewName() {
+    c.created(b("log"), false);
+    c.modified(b("log"));
+    c.closedWrite(b("log"));
+    drain(); // shipped
+    c.modified(b("log"));
+    c.movedFrom(4, b("log"), false);
+    c.movedTo(4, b("log.1"), false);
+    assertThat(drain()).containsExactly("log"); // the old name goes; the new one waits for close_write
+    c.closedWrite(b("log.1"));
+    assertThat(drain()).containsExactly("log.1");
   }
 
   @Test
@@ -123,7 +154,7 @@ class CoalescerTest {
     assertThat(c.takeRenames()).hasSize(1);
     c.deleted(b("n/a"), false);
     c.deleted(b("n"), true);
-    assertThat(drain()).containsExactly("n");
+    assertThat(drain()).containsExactly("n", "a");
   }
 
   @Test

@@ -14,6 +14,7 @@ final class FakeTransport implements Transport {
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   final Deque<TransferResult> script = new ArrayDeque<>();
   boolean renames = true;
+  boolean canRename = true;
 
   @Override
   public String describe() {
@@ -35,6 +36,11 @@ final class FakeTransport implements Transport {
   public TransferResult fullSync(boolean delete) {
     calls.add("full delete=" + delete);
     return next(0);
+  }
+
+  @Override
+  public boolean canRename() {
+    return canRename;
   }
 
   @Override

@@ -20,6 +20,8 @@ final class LocalRsyncTransport implements Transport {
   private final String src, dst;
   private final List<String> excludes;
   volatile boolean down;
+  /** False: behaves like a daemon target (renames go into the batches as delete + send). */
+  boolean canRename = true;
 
   LocalRsyncTransport(byte[] src, byte[] dst, List<String> excludes) {
     this.src = new String(src, java.nio.charset.StandardCharsets.UTF_8) + "/";
@@ -53,6 +55,11 @@ final class LocalRsyncTransport implements Transport {
     if (delete) a.add("--delete");
     a.addAll(List.of(src, dst));
     return run(a, null);
+  }
+
+  @Override
+  public boolean canRename() {
+    return canRename;
   }
 
   @Override

@@ -116,14 +116,21 @@ class ReplicatorPropertyTest {
     Trees.chmod(dst, 0755);
   }
 
-  /** Starts the engine from {@link #src} to {@link #dst}: through a local rsync, or a real daemon serving dst. */
-  void start(boolean viaDaemon) throws Exception {
+  enum Via { LOCAL, LOCAL_WITHOUT_RENAME, DAEMON }
+
+  /**
+   * Starts the engine from {@link #src} to {@link #dst}: through a local rsync (with renames at the
+   * target, or without, as a daemon target behaves: delete + send), or a real daemon serving dst.
+   */
+  void start(Via via) throws Exception {
     Transport t;
-    if (viaDaemon) {
+    if (via == Via.DAEMON) {
       daemon = RsyncDaemon.start(Trees.path(dst));
       t = RsyncTransport.open(src, daemon.url(), TargetOptions.defaults());
     } else {
-      t = new LocalRsyncTransport(src, dst, List.of());
+      var local = new LocalRsyncTransport(src, dst, List.of());
+      local.canRename = via == Via.LOCAL;
+      t = local;
     }
     var s = EngineSettings.of("prop", src, List.of(t)).withStateDir(Trees.path(Trees.tempDir("prop-state")))
         .withDelay(Duration.ofMillis(30)).withMaxHold(Duration.ofMillis(500));
@@ -142,35 +149,48 @@ class ReplicatorPropertyTest {
 
   @Property(tries = 12, seed = "")
   void targetEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
-    start(false);
+    start(Via.LOCAL);
+    run(ops);
+  }
+
+  @Property(tries = 12, seed = "")
+  void targetThatCannotRenameEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
+    start(Via.LOCAL_WITHOUT_RENAME);
+    run(ops);
+  }
+
+  @Property(tries = 200)
+  @Tag("slow")
+  void targetThatCannotRenameEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
+    start(Via.LOCAL_WITHOUT_RENAME);
     run(ops);
   }
 
   @Property(tries = 200)
   @Tag("slow")
   void targetEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
-    start(false);
+    start(Via.LOCAL);
     run(ops);
   }
 
   /** The same through the real transport to a real rsync daemon (renames there are delete + send with --fuzzy). */
   @Property(tries = 4, seed = "")
   void daemonTargetEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
-    start(true);
+    start(Via.DAEMON);
     run(ops);
   }
 
   @Property(tries = 100)
   @Tag("slow")
   void daemonTargetEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
-    start(true);
+    start(Via.DAEMON);
     run(ops);
   }
 
   /** A sample the property once failed on. */
   @net.jqwik.api.Example
   void dirMovedOntoANameJustCreatedAndRemoved() throws Exception {
-    start(false);
+    start(Via.LOCAL);
     run(List.of(new Pause(91), new Write("b/d", "f", 11, false), new Chmod("a/c/e/f", 0644), new Mkdir("a"),
         new Write("a", "h", 1, false), new Rmdir("b/d"), new Pause(28), new Chmod("b/d", 0755), new Rename("a", "a/c/e/h"),
         new Delete("a/c/h"), new Rename("a/c/e/f", "b/d/g"), new Mkdir("a/c"), new Delete("a/c"), new Rename("b/d", "a/c"),

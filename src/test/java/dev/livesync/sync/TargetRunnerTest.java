@@ -131,23 +131,53 @@ class TargetRunnerTest {
   }
 
   @Test
-  void renameIsFollowedByAReconcileOfBothNames() {
+  void aRenameOnlyRenamesInPlaceAndOrdersTheBatchThatReconcilesBothNames() {
     var r = runner(2, 1_000_000);
     r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), true, 0));
-    r.submit(new WorkItem.Rename(Bytes.of("f"), Bytes.of("g"), false, 0));
+    r.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("b")), false, 0, 0)); // what the coalescer queues after it
+    r.submit(send("c"));
+    r.dispatch();
+    assertThat(workers).hasSize(2); // the rename and c; the reconcile waits for the rename
+    runWorkers();
     r.dispatch();
     runWorkers();
-    assertThat(transport.calls).containsExactly("rename a b", "tree a,b", "rename f g", "send f,g");
+    assertThat(transport.calls).containsExactly("rename a b", "send c", "send a,b");
   }
 
   @Test
-  void renameFallsBackToDeleteAndRecursiveSend() {
+  void aFailedRenameCostsNothingMoreThanTheReconcile() {
     var r = runner(2, 1_000_000);
     transport.renames = false;
     r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), true, 0));
     r.dispatch();
     runWorkers();
-    assertThat(transport.calls).containsExactly("rename a b", "tree a,b");
+    assertThat(transport.calls).containsExactly("rename a b");
+    assertThat(r.idle()).isTrue();
+  }
+
+  @Test
+  void aTargetThatCannotRenameNeverSeesRenameItems() {
+    var r = runner(2, 1_000_000);
+    transport.canRename = false;
+    r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), false, 0));
+    assertThat(r.idle()).isTrue();
+    r.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("b")), false, 0, 0));
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("send a,b");
+  }
+
+  @Test
+  void underAPolicyThatKeepsDeletedFilesTheOldNameIsNotRenamedAway() {
+    var r = new TargetRunner(
+        transport, clock, new TargetRunner.Settings(2, retry, retry, 1_000_000),
+        new TargetRunner.ItemExecutorConfig(DeletePolicy.NEVER, p -> 0, null),
+        workers::add, loop::add, null, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
+    r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), false, 0));
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).isEmpty();
+    assertThat(r.idle()).isTrue();
   }
 
   @Test

@@ -1,0 +1,38 @@
+package dev.livesync.transport;
+
+import dev.livesync.fs.Bytes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Splits a daemon batch into the present paths worth a {@code --fuzzy} run (they share a directory
+ * with a path the batch deletes, so the deleted file may be their old copy) and the rest (other
+ * present paths and all deletions), keeping the batch's order within each part.
+ */
+record FuzzySplit(List<byte[]> fuzzy, List<byte[]> rest) {
+  static FuzzySplit of(List<byte[]> paths, Predicate<byte[]> presentAtSource) {
+    boolean[] present = new boolean[paths.size()];
+    Set<Bytes.Key> deletedIn = new HashSet<>();
+    for (int i = 0; i < paths.size(); i++) {
+      present[i] = presentAtSource.test(paths.get(i));
+      if (!present[i]) deletedIn.add(parent(paths.get(i)));
+    }
+    if (deletedIn.isEmpty()) return new FuzzySplit(List.of(), paths);
+    List<byte[]> fuzzy = new ArrayList<>();
+    List<byte[]> rest = new ArrayList<>();
+    for (int i = 0; i < paths.size(); i++) {
+      byte[] p = paths.get(i);
+      (present[i] && deletedIn.contains(parent(p)) ? fuzzy : rest).add(p);
+    }
+    return new FuzzySplit(fuzzy, rest);
+  }
+
+  private static Bytes.Key parent(byte[] p) {
+    int i = p.length - 1;
+    while (i >= 0 && p[i] != '/') i--;
+    return new Bytes.Key(i < 0 ? Bytes.EMPTY : java.util.Arrays.copyOf(p, i));
+  }
+}

@@ -1,0 +1,99 @@
+package dev.livesync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.TargetOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Renames under load, through the whole engine (real inotify, real rsync): to a daemon target they
+ * ride in the normal batches (a delete of the old name, a send of the new one), so one rsync carries
+ * many of them; to a local target they are real renames (the target keeps its inodes: no data sent
+ * again). Either way the target ends equal to the source, bytes included.
+ */
+class RenameBatchingTest {
+  static final Duration CONVERGE = Duration.ofSeconds(60);
+  static final int FILES = 120;
+  final byte[] src = Trees.tempDir("ls-rn-src");
+  final byte[] dst = Trees.tempDir("ls-rn-dst");
+  final Path state = Trees.path(Trees.tempDir("ls-rn-state"));
+  Replicator r;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (r != null) r.stop(Duration.ofSeconds(5));
+    Trees.delete(src);
+    Trees.delete(dst);
+    Trees.delete(Trees.bytes(state));
+  }
+
+  static byte[] at(byte[] dir, String rel) {
+    return Bytes.child(dir, Bytes.of(rel));
+  }
+
+  private void writeFiles() {
+    for (int i = 0; i < FILES; i++) Trees.write(at(src, "d" + (i % 3) + "/f" + i), "content of file " + i + " ".repeat(i * 37));
+    Trees.write(at(src, "tree/sub/deep/x"), "x");
+    Trees.write(at(src, "tree/y"), "y");
+  }
+
+  /** Renames every file (some across directories), a directory, and one file onto another's name. */
+  private int renameAll() {
+    int n = 0;
+    for (int i = 0; i < FILES; i++) {
+      String to = i % 10 == 0 ? "d" + ((i + 1) % 3) + "/moved" + i : "d" + (i % 3) + "/g" + i;
+      Libc.rename(at(src, "d" + (i % 3) + "/f" + i), at(src, to));
+      n++;
+    }
+    Libc.rename(at(src, "tree"), at(src, "tree2"));
+    Libc.rename(at(src, "d0/g3"), at(src, "d0/g6")); // replaces an existing file
+    return n + 2;
+  }
+
+  @Test
+  void renamesToADaemonAreBatchedAndConverge() throws Exception {
+    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
+      var t = new CountingTransport(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
+      assertThat(t.canRename()).isFalse();
+      writeFiles();
+      r = Replicator.start(EngineSettings.of("rn", src, List.of(t)).withStateDir(state).withDelay(Duration.ofMillis(300)), null);
+      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+      t.reset();
+
+      int renames = renameAll();
+      Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+
+      assertThat(t.renames.get()).isZero();
+      // one send per rename before; now a few batches (each send is one rsync, two with --fuzzy)
+      assertThat(t.sends.get()).as("sends for %d renames", renames).isLessThan(renames / 4);
+      assertThat(t.sentPaths.get()).isGreaterThanOrEqualTo(2 * FILES);
+    }
+  }
+
+  @Test
+  void renamesToALocalTargetAreRenamesInPlace() throws Exception {
+    var t = new CountingTransport(RsyncTransport.open(src, Trees.path(dst).toString(), TargetOptions.defaults()));
+    assertThat(t.canRename()).isTrue();
+    writeFiles();
+    r = Replicator.start(EngineSettings.of("rn", src, List.of(t)).withStateDir(state).withDelay(Duration.ofMillis(300)), null);
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    long inode = Libc.lstatOrNull(at(dst, "d1/f1")).ino();
+    t.reset();
+
+    int renames = renameAll();
+    Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+
+    assertThat(t.renames.get()).isEqualTo(renames);
+    assertThat(Libc.lstatOrNull(at(dst, "d1/g1")).ino()).as("renamed in place, not sent again").isEqualTo(inode);
+    assertThat(t.sends.get()).as("reconciling sends for %d renames", renames).isLessThan(renames / 4);
+  }
+}

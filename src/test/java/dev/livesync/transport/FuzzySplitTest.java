@@ -1,0 +1,40 @@
+package dev.livesync.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FuzzySplitTest {
+  static List<byte[]> paths(String... p) {
+    return List.of(p).stream().map(Bytes::of).toList();
+  }
+
+  static List<String> names(List<byte[]> p) {
+    return p.stream().map(Bytes::display).toList();
+  }
+
+  @Test
+  void withoutDeletionsNothingIsFuzzy() {
+    var s = FuzzySplit.of(paths("a/1", "a/2", "b"), p -> true);
+    assertThat(s.fuzzy()).isEmpty();
+    assertThat(names(s.rest())).containsExactly("a/1", "a/2", "b");
+  }
+
+  @Test
+  void onlyPresentPathsBesideADeletedOneAreFuzzy() {
+    Set<String> missing = Set.of("a/old", "top-old");
+    var s = FuzzySplit.of(paths("a/new", "b/other", "a/old", "top-new", "top-old", "a/sub/x"), p -> !missing.contains(Bytes.display(p)));
+    assertThat(names(s.fuzzy())).containsExactly("a/new", "top-new");
+    assertThat(names(s.rest())).containsExactly("b/other", "a/old", "top-old", "a/sub/x");
+  }
+
+  @Test
+  void onlyDeletionsNeedNoFuzzyRun() {
+    var s = FuzzySplit.of(paths("a/x", "b/y"), p -> false);
+    assertThat(s.fuzzy()).isEmpty();
+    assertThat(names(s.rest())).containsExactly("a/x", "b/y");
+  }
+}
