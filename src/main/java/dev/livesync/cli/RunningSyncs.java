@@ -30,6 +30,7 @@ final class RunningSyncs {
   private record Running(Plan plan, Replicator replicator) {}
 
   private final Map<String, Running> running = new LinkedHashMap<>();
+  private final TerminalProgress progress = TerminalProgress.forStderr();
   private volatile List<Replicator> published = List.of(); // what statuses() reads from other threads
   private volatile List<EngineStatus> starting = List.of();
 
@@ -59,7 +60,11 @@ final class RunningSyncs {
     String name = p.settings().name();
     if (running.containsKey(name)) throw new LivesyncException("two syncs are named '" + name + "'; names must be unique", 2);
     log.info("sync '{}': watching {} for {} target(s)", name, Bytes.display(p.settings().source()), p.settings().targets().size());
-    running.put(name, new Running(p, Replicator.start(p.settings(), DeliveryListener.NONE)));
+    try {
+      running.put(name, new Running(p, Replicator.start(p.settings(), progress == null ? DeliveryListener.NONE : progress)));
+    } finally {
+      if (progress != null) progress.clear();
+    }
     publish();
   }
 

@@ -9,5 +9,16 @@ import dev.livesync.transport.TransferResult;
 public interface DeliveryListener {
   void delivered(String target, WorkItem item, TransferResult result, long nowNanos);
 
+  /** Whether {@link #fullSyncProgress} is wanted (it makes full syncs report rsync's overall progress). */
+  default boolean wantsProgress() {
+    return false;
+  }
+
+  /**
+   * A progress line of a running full sync (rsync's {@code --info=progress2}: bytes, percent, rate,
+   * elapsed, transfers, files left to check), called on a worker thread a few times a second.
+   */
+  default void fullSyncProgress(String target, String line) {}
+
   DeliveryListener NONE = (t, i, r, n) -> {};
 }

@@ -17,7 +17,12 @@ final class ItemExecutor {
   private final Batcher.SizeProbe source;
   private final ExecHook hook;
 
-  ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook) {
+  private final java.util.function.Consumer<String> progress;
+
+  /** {@code progress}: where full syncs report how far they are, or null. */
+  ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook,
+      java.util.function.Consumer<String> progress) {
+    this.progress = progress;
     this.transport = transport;
     this.delete = delete;
     this.source = source;
@@ -29,7 +34,7 @@ final class ItemExecutor {
     List<byte[]> shipped;
     switch (item) {
       case WorkItem.FullSync f -> {
-        return transport.fullSync(f.delete());
+        return progress == null ? transport.fullSync(f.delete()) : transport.fullSync(f.delete(), progress);
       }
       case WorkItem.Send s -> {
         shipped = allowed(s.paths());

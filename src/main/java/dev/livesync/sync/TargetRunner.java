@@ -96,7 +96,8 @@ public final class TargetRunner {
     this.name = transport.describe();
     this.clock = clock;
     this.settings = settings;
-    this.executor = new ItemExecutor(transport, exec.delete(), exec.source(), exec.hook());
+    this.executor = new ItemExecutor(transport, exec.delete(), exec.source(), exec.hook(),
+        listener.wantsProgress() ? line -> listener.fullSyncProgress(name, line) : null);
     this.source = exec.source();
     this.deleteWhileRunning = exec.delete().whileRunning();
     this.workers = workers;

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * Runs one rsync (or ssh) process: feeds {@code stdin}, hands each stdout line to a consumer, keeps
  * stderr lines (up to a bound) and waits. Interrupting the caller kills the process and its children.
- * Lines are raw bytes without the newline (rsync escapes newlines inside names).
+ * Lines are raw bytes without the newline; a carriage return ends a line too (progress updates end
+ * in one; rsync escapes both inside names).
  */
 final class RsyncProcess {
   static final int MAX_STDERR_LINES = 20_000;
@@ -67,7 +68,8 @@ final class RsyncProcess {
     try (in) {
       for (int n; (n = in.read(buf)) > 0; ) {
         for (int i = 0; i < n; i++) {
-          if (buf[i] == '\n') {
+          if (buf[i] == '\n' || buf[i] == '\r') {
+            if (buf[i] == '\r' && line.size() == 0) continue;
             sink.accept(line.toByteArray());
             line.reset();
           } else {

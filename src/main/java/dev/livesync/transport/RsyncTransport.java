@@ -139,12 +139,45 @@ public final class RsyncTransport implements Transport {
 
   @Override
   public TransferResult fullSync(boolean delete) throws InterruptedException {
+    return fullSync(delete, null);
+  }
+
+  /** With {@code progress}: rsync's {@code --info=progress2} lines (they end in CR, not LF), a few per second at most. */
+  @Override
+  public TransferResult fullSync(boolean delete, Consumer<String> progress) throws InterruptedException {
     List<String> argv = common();
     argv.addAll(List.of("--mkpath", "--stats", "--no-human-readable"));
     if (delete) argv.add("--delete");
+    if (progress != null) argv.add("--info=progress2");
     argv.add(sourceArg);
     argv.add(target.rsyncDestination());
-    return transfer(argv, null, null);
+    return transfer(argv, null, null, progress == null ? null : new ProgressLines(progress));
+  }
+
+  /** Passes on rsync's progress2 updates, one per 500 ms at most; other lines go to {@code rest}. */
+  private static final class ProgressLines {
+    private static final java.util.regex.Pattern UPDATE = java.util.regex.Pattern.compile("^\\s*\\d+\\s+\\d+%.*");
+    private final Consumer<String> sink;
+    private long lastNanos;
+
+    ProgressLines(Consumer<String> sink) {
+      this.sink = sink;
+    }
+
+    Consumer<byte[]> around(Consumer<byte[]> rest) {
+      return line -> {
+        String s = Bytes.latin1(line);
+        if (!UPDATE.matcher(s).matches()) {
+          rest.accept(line);
+          return;
+        }
+        long now = System.nanoTime();
+        if (now - lastNanos > 500_000_000L) {
+          lastNanos = now;
+          sink.accept(s.strip());
+        }
+      };
+    }
   }
 
   @Override
@@ -184,8 +217,13 @@ public final class RsyncTransport implements Transport {
   // ---- runs
 
   private TransferResult transfer(List<String> argv, byte[] stdin, List<byte[]> batch) throws InterruptedException {
+    return transfer(argv, stdin, batch, null);
+  }
+
+  private TransferResult transfer(List<String> argv, byte[] stdin, List<byte[]> batch, ProgressLines progress) throws InterruptedException {
     var stats = new long[2];
     Consumer<byte[]> statsLine = line -> parseStats(Bytes.latin1(line), stats);
+    if (progress != null) statsLine = progress.around(statsLine);
     log.debug("{}: {}", describe(), argv);
     RsyncProcess.Result r = RsyncProcess.run(argv, env(), stdin, statsLine);
     var v = ExitCodes.classify(r.exit(), r.stderr(), target, user());

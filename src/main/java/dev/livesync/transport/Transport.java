@@ -21,6 +21,11 @@ public interface Transport {
   /** Whole-tree transfer (start, overflow rescan, schedule); {@code delete} removes target extras. */
   TransferResult fullSync(boolean delete) throws InterruptedException;
 
+  /** {@link #fullSync(boolean)}, telling {@code progress} how far it is where the transport can. */
+  default TransferResult fullSync(boolean delete, java.util.function.Consumer<String> progress) throws InterruptedException {
+    return fullSync(delete);
+  }
+
   /**
    * Renames at the target without re-sending data, where the transport can (local, ssh). Returns
    * false when it cannot or the rename failed; the engine reconciles both names with {@link #send}
