@@ -19,9 +19,13 @@ import java.util.stream.Stream;
  */
 public final class Bench {
   /** What one contender achieved at one rate. */
+  /**
+   * @param offered files/s the writer achieved (below {@code rate} when the writer itself cannot keep up)
+   * @param throughput files/s delivered: files over the time from the first write to the last arrival
+   */
   public record Result(String tool, double rate, int files, long bytes, int arrived, LagStats lag,
       double drainSeconds, boolean converged, double convergeSeconds, String contentMismatch,
-      double cpuSecondsPer1000, String failure) {
+      double cpuSecondsPer1000, String failure, double offered, double throughput) {
     public boolean ok() {
       return failure == null && arrived == files && converged && contentMismatch == null;
     }
@@ -37,6 +41,9 @@ public final class Bench {
     this.out = out;
   }
 
+  /** Files/s of the bulk baseline, once {@link #run} measured it with {@code bulk}; else 0. */
+  public double bulkFilesPerSecond;
+
   public List<Result> run(List<Contender> contenders, List<Double> rates, boolean bulk) throws Exception {
     Files.createDirectories(options.workdir());
     List<Result> results = new ArrayList<>();
@@ -49,7 +56,7 @@ public final class Bench {
           out.println(row(r));
         }
       }
-      if (bulk) bulkBaseline(daemon);
+      if (bulk) bulkFilesPerSecond = bulkBaseline(daemon);
     }
     return results;
   }
@@ -70,6 +77,7 @@ public final class Bench {
         }
         double cpu0 = ProcessCpu.seconds(p.toHandle());
         LoadGenerator gen = new LoadGenerator(src, options.minSize(), options.maxSize(), options.perDir());
+        long loadStart = System.nanoTime();
         long loadEnd = gen.run(rate, options.seconds());
         double drainLimit = Math.max(30, options.seconds() * 3);
         int[] next = {0}; // the arrived prefix of gen.written, so each check costs only what is new
@@ -88,6 +96,8 @@ public final class Bench {
           last = Math.max(last, at);
         }
         double drain = (last - loadEnd) / 1e9;
+        double offered = gen.written.size() / ((loadEnd - loadStart) / 1e9);
+        double throughput = lags.size() / ((last - loadStart) / 1e9);
 
         long churnStart = System.nanoTime();
         churn(src, gen.written);
@@ -98,7 +108,7 @@ public final class Bench {
         String mismatch = converged ? TreeSnapshot.firstContentDifference(src, dst, files) : null;
         return new Result(c.name(), rate, gen.written.size(), gen.bytes, lags.size(),
             LagStats.of(lags.stream().mapToDouble(Double::doubleValue).toArray()), drain, converged,
-            convergeSeconds, mismatch, cpu / Math.max(1, gen.written.size()) * 1000, null);
+            convergeSeconds, mismatch, cpu / Math.max(1, gen.written.size()) * 1000, null, offered, throughput);
       } finally {
         Contender.stop(p);
       }
@@ -133,7 +143,7 @@ public final class Bench {
     }
   }
 
-  private void bulkBaseline(BenchDaemon daemon) throws Exception {
+  private double bulkBaseline(BenchDaemon daemon) throws Exception {
     int n = 10_000;
     Path src = Files.createDirectories(options.workdir().resolve("bulk-src"));
     deleteTree(src);
@@ -149,23 +159,24 @@ public final class Bench {
     out.printf("bulk baseline: one `rsync -a` of %d files (%d MB) to the daemon: %.2f s = %.0f files/s (exit %d)%n",
         gen.written.size(), gen.bytes >> 20, secs, gen.written.size() / secs, rc);
     deleteTree(src);
+    return rc == 0 ? gen.written.size() / secs : 0;
   }
 
   private static Result failed(Contender c, double rate, String why) {
-    return new Result(c.name(), rate, 0, 0, 0, LagStats.of(new double[0]), 0, false, 0, null, 0, why);
+    return new Result(c.name(), rate, 0, 0, 0, LagStats.of(new double[0]), 0, false, 0, null, 0, why, 0, 0);
   }
 
   public static String header() {
-    return String.format("| %-18s | %6s | %6s | %7s | %7s | %7s | %7s | %7s | %7s | %-9s | %8s |%n|%s|",
-        "tool", "rate/s", "files", "arrived", "p50 s", "p95 s", "p99 s", "max s", "drain s", "converged",
-        "cpu s/1k", "-".repeat(20) + "|--------|--------|---------|---------|---------|---------|---------|---------|-----------|----------");
+    return String.format("| %-18s | %6s | %7s | %6s | %7s | %7s | %7s | %7s | %7s | %7s | %7s | %-9s | %8s |%n|%s|",
+        "tool", "rate/s", "wrote/s", "files", "arrived", "thru/s", "p50 s", "p95 s", "p99 s", "max s", "drain s", "converged",
+        "cpu s/1k", "-".repeat(20) + "|--------|---------|--------|---------|---------|---------|---------|---------|---------|---------|-----------|----------");
   }
 
   public static String row(Result r) {
     if (r.failure() != null) return String.format("| %-18s | %6.0f | FAILED: %s", r.tool(), r.rate(), r.failure());
     String conv = r.converged() ? (r.contentMismatch() == null ? String.format("yes %.1fs", r.convergeSeconds()) : "BYTES!") : "NO";
-    return String.format("| %-18s | %6.0f | %6d | %7d | %7.3f | %7.3f | %7.3f | %7.3f | %7.2f | %-9s | %8.2f |",
-        r.tool(), r.rate(), r.files(), r.arrived(), r.lag().p50() / 1000, r.lag().p95() / 1000,
+    return String.format("| %-18s | %6.0f | %7.0f | %6d | %7d | %7.0f | %7.3f | %7.3f | %7.3f | %7.3f | %7.2f | %-9s | %8.2f |",
+        r.tool(), r.rate(), r.offered(), r.files(), r.arrived(), r.throughput(), r.lag().p50() / 1000, r.lag().p95() / 1000,
         r.lag().p99() / 1000, r.lag().max() / 1000, r.drainSeconds(), conv, r.cpuSecondsPer1000());
   }
 

@@ -35,7 +35,8 @@ public interface Contender {
     @Override
     public Process start(Path source, String url, Path passwordFile, Path workdir) throws IOException {
       List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "run", source.toString(), url,
-          "--password-file", passwordFile.toString(), "--state-dir", workdir.resolve("state").toString()));
+          "--password-file", passwordFile.toString(), "--state-dir", workdir.resolve("state").toString(),
+          "--status-socket", workdir.resolve("status.sock").toString()));
       cmd.addAll(extraArgs);
       return new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(workdir.resolve("livesync.log").toFile()).start();

@@ -68,6 +68,11 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println();
     System.out.println(Bench.header());
     results.forEach(r -> System.out.println(Bench.row(r)));
+    if (bench.bulkFilesPerSecond > 0) {
+      System.out.printf("%nlive throughput as a share of one bulk rsync -a (%.0f files/s):%n", bench.bulkFilesPerSecond);
+      results.stream().filter(r -> r.failure() == null).forEach(r -> System.out.printf("  %-10s at %5.0f files/s offered: %5.0f files/s delivered = %3.0f %%%n",
+          r.tool(), r.offered(), r.throughput(), 100 * r.throughput() / bench.bulkFilesPerSecond));
+    }
     boolean livesyncOk = results.stream().filter(r -> r.tool().equals("livesync")).allMatch(Bench.Result::ok);
     return livesyncOk ? 0 : 1;
   }

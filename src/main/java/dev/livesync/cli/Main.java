@@ -50,6 +50,8 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setExpandAtFiles(false);
     cl.setExecutionExceptionHandler(new CliErrors());
+    // start passes run's options through unchanged: `livesync start /data rsync://... --password-file F`
+    cl.getSubcommands().get("start").setUnmatchedOptionsArePositionalParams(true);
     return cl;
   }
 

@@ -1,5 +1,6 @@
 package dev.livesync.config;
 
+import dev.livesync.sync.DeletePolicy;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -121,8 +122,8 @@ public final class ConfigLoader {
   }
 
   private static DeletePolicy deletePolicy(Section s) {
-    String d = s.string("delete", SyncConfig.DEFAULT_DELETE.configName());
-    for (DeletePolicy p : DeletePolicy.values()) if (p.configName().equals(d)) return p;
+    String d = s.string("delete", SyncConfig.DEFAULT_DELETE.toString());
+    for (DeletePolicy p : DeletePolicy.values()) if (p.toString().equals(d)) return p;
     throw s.error("delete", "delete: expected \"always\", \"startup\", \"running\" or \"never\", got \"" + d + "\"");
   }
 

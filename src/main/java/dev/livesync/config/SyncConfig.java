@@ -1,5 +1,6 @@
 package dev.livesync.config;
 
+import dev.livesync.sync.DeletePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -218,17 +218,10 @@ public final class InotifyWatch {
 
   /** Records the watches the watcher made since the last call (wds are handed out in increasing order). */
   private void learnNewWatches(int root, boolean setup) {
-    int misses = 0;
-    for (int wd = nextWd; misses < 64; wd++) {
-      byte[] p = watcher.pathOf(wd);
-      if (p == null) {
-        misses++;
-        continue;
-      }
-      misses = 0;
-      if (!table.knows(wd)) table.addWatch(wd, RawArgs.latin1(p), root, setup);
+    watcher.forEachWatch(nextWd, (wd, path) -> {
+      if (!table.knows(wd)) table.addWatch(wd, RawArgs.latin1(path), root, setup);
       nextWd = wd + 1;
-    }
+    });
   }
 
   private void loop(TreeWatcher w) {

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * ignored, and the JVM will not handle a signal that was ignored at start, while inotifywatch sets
  * its handlers regardless; so the disposition is first reset to the default through libc.
  */
-final class Signals {
+public final class Signals {
   private static final int SIGHUP = 1;
   private static final int SIGINT = 2;
   private static final int SIGTERM = 15;
@@ -22,7 +22,7 @@ final class Signals {
   private Signals() {}
 
   /** Calls {@code handler} with the signal name (INT, TERM, HUP, USR1) on each of those signals. */
-  static void handle(Consumer<String> handler) {
+  public static void handle(Consumer<String> handler) {
     resetToDefault(SIGINT);
     resetToDefault(SIGTERM);
     resetToDefault(SIGHUP);

@@ -30,7 +30,9 @@ public final class Inotify implements AutoCloseable {
   private final MemorySegment pollfds;
   private final MemorySegment one = arena.allocate(JAVA_LONG);
   private final MemorySegment drain = arena.allocate(JAVA_LONG);
-  private volatile boolean closed;
+  /** Guards {@link #closed}, the eventfd and the arena against a {@link #wakeup()} racing {@link #close()}. */
+  private final Object lifecycle = new Object();
+  private boolean closed;
 
   private Inotify() {
     fd = Libc.inotifyInit(InotifyMask.IN_NONBLOCK | InotifyMask.IN_CLOEXEC);
@@ -113,17 +115,26 @@ public final class Inotify implements AutoCloseable {
     return (raw[i] & 0xff) | (raw[i + 1] & 0xff) << 8 | (raw[i + 2] & 0xff) << 16 | (raw[i + 3] & 0xff) << 24;
   }
 
-  /** Makes a blocked or the next {@link #read} return at once. Safe from any thread. */
+  /**
+   * Makes a blocked or the next {@link #read} return at once. Safe from any thread, also during or
+   * after {@link #close()} (then it does nothing): a signal handler may wake a watcher that is being
+   * closed. Without the lock the write could hit a closed arena (IllegalStateException) or, worse, an
+   * eventfd number the kernel already gave to another file.
+   */
   public void wakeup() {
-    if (!closed) Libc.write(wakeFd, one, 8);
+    synchronized (lifecycle) {
+      if (!closed) Libc.write(wakeFd, one, 8); // non-blocking eventfd: never waits while holding the lock
+    }
   }
 
   @Override
   public void close() {
-    if (closed) return;
-    closed = true;
-    Libc.close(fd);
-    Libc.close(wakeFd);
-    arena.close();
+    synchronized (lifecycle) {
+      if (closed) return;
+      closed = true;
+      Libc.close(fd);
+      Libc.close(wakeFd);
+      arena.close();
+    }
   }
 }

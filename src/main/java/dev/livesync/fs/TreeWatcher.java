@@ -1,5 +1,7 @@
 package dev.livesync.fs;
 
+import static dev.livesync.fs.InotifyMask.IN_ACCESS;
+import static dev.livesync.fs.InotifyMask.IN_CLOSE_NOWRITE;
 import static dev.livesync.fs.InotifyMask.IN_CREATE;
 import static dev.livesync.fs.InotifyMask.IN_DELETE_SELF;
 import static dev.livesync.fs.InotifyMask.IN_DONT_FOLLOW;
@@ -9,6 +11,7 @@ import static dev.livesync.fs.InotifyMask.IN_MOVED_FROM;
 import static dev.livesync.fs.InotifyMask.IN_MOVED_TO;
 import static dev.livesync.fs.InotifyMask.IN_MOVE_SELF;
 import static dev.livesync.fs.InotifyMask.IN_ONLYDIR;
+import static dev.livesync.fs.InotifyMask.IN_OPEN;
 import static dev.livesync.fs.InotifyMask.IN_Q_OVERFLOW;
 
 import java.util.ArrayDeque;
@@ -29,11 +32,28 @@ import java.util.function.Predicate;
  * inside it is missed) and, with {@code reportNewDirContents}, what the listing finds is delivered as
  * synthetic CREATE events; a directory renamed inside the tree has its subtree's paths rewritten; a
  * directory moved out of the tree (a MOVED_FROM left unpaired at the end of a read) is unwatched.
+ *
+ * <p>Listing a directory queues OPEN, ACCESS and CLOSE_NOWRITE on it and on its parent. When the mask
+ * asks for those ({@code inotifywait -r -e all}), the watcher keeps its own listings out of the queue,
+ * as inotifywait 4.25.9's output has none of them and 100,000 directories × 6 events would overflow
+ * it: the initial scan lists each directory before watching it, children before parents (the order
+ * inotify-tools uses, so a directory made during the initial scan in a directory not yet watched is
+ * missed, as with inotifywait); a new directory is still watched first and listed after, but with
+ * those three bits left out of its watch until its subtree is listed. Without those bits in the mask
+ * (the sync engine) the initial scan watches first and lists after, so nothing made during it is missed.
  * Single-threaded: call everything but {@link #wakeup()} from one thread.
  */
 public final class TreeWatcher implements AutoCloseable {
   /** Events the watcher needs for its bookkeeping when recursive. */
   static final int TRACKING = IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
+  /** Events a directory listing (open, getdents, close) queues on the directory and its parent. */
+  static final int LISTING = IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE;
+
+  /** Receives one watch: its descriptor and its %w path (a directory's ends in '/'). */
+  @FunctionalInterface
+  public interface WatchVisitor {
+    void watch(int wd, byte[] path);
+  }
 
   /** Decides what happens when a directory below a watched root cannot be watched. */
   @FunctionalInterface
@@ -48,9 +68,12 @@ public final class TreeWatcher implements AutoCloseable {
   private final boolean reportNewDirContents;
   private final Predicate<byte[]> excludeDir;
   private final WatchErrorHandler onError;
+  /** True when listings must stay out of the event queue (see the class comment). */
+  private final boolean quietListing;
 
   private Node[] byWd = new Node[1024];
   private int watchCount;
+  private int highestWd = -1;
   private final Map<Integer, Node> movedFrom = new HashMap<>();
   private Consumer<WatchEvent> sink;
 
@@ -97,6 +120,7 @@ public final class TreeWatcher implements AutoCloseable {
     this.excludeDir = b.excludeDir;
     this.onError = b.onError;
     this.kernelMask = b.mask | (b.recursive ? TRACKING : 0);
+    this.quietListing = b.recursive && (b.mask & LISTING) != 0;
     this.inotify = Inotify.open();
   }
 
@@ -154,6 +178,10 @@ public final class TreeWatcher implements AutoCloseable {
   public void watch(byte[] path) {
     Libc.Stat st = Libc.statOrNull(path);
     if (st == null) throw new NativeException("watch", Errno.ENOENT, path);
+    if (st.isDir() && recursive && quietListing) {
+      watchTreeListingFirst(path);
+      return;
+    }
     int wd = inotify.addWatch(path, kernelMask);
     boolean dir = st.isDir();
     byte[] watchPath = dir && (path.length == 0 || path[path.length - 1] != '/') ? Bytes.concat(path, SLASH) : path;
@@ -166,8 +194,116 @@ public final class TreeWatcher implements AutoCloseable {
 
   private static final byte[] SLASH = {'/'};
 
+  /** A directory of the initial scan, listed but not yet watched. */
+  private static final class Pending {
+    final byte[] path;
+    final byte[] name;
+    final List<byte[]> subdirs;
+    int next;
+    List<Node> watched;
+
+    Pending(byte[] path, byte[] name, List<byte[]> subdirs) {
+      this.path = path;
+      this.name = name;
+      this.subdirs = subdirs;
+    }
+  }
+
+  /**
+   * The initial scan of a tree when listings must stay out of the queue: each directory is listed
+   * before it is watched and watched after its subdirectories (post-order, siblings in directory order,
+   * as inotify-tools does), so no watch exists on a directory or its parent while it is listed.
+   */
+  private void watchTreeListingFirst(byte[] given) {
+    byte[] rootPath = given.length > 0 && given[given.length - 1] == '/' ? given : Bytes.concat(given, SLASH);
+    Pending root;
+    try {
+      root = new Pending(rootPath, given, subdirsOf(rootPath));
+    } catch (NativeException e) {
+      throw new NativeException(e.op(), e.errno(), given);
+    }
+    boolean moved = false;
+    ArrayDeque<Pending> stack = new ArrayDeque<>();
+    stack.push(root);
+    while (!stack.isEmpty()) {
+      Pending f = stack.peek();
+      if (f.next < f.subdirs.size()) {
+        byte[] name = f.subdirs.get(f.next++);
+        byte[] path = Bytes.concat(f.path, name, SLASH);
+        byte[] bare = trimSlash(path);
+        if (excludeDir.test(bare)) continue;
+        try {
+          stack.push(new Pending(path, name, subdirsOf(path)));
+        } catch (NativeException e) {
+          if (!gone(e)) onError.onWatchError(bare, e);
+        }
+        continue;
+      }
+      stack.pop();
+      Node node;
+      if (f == root) {
+        int wd;
+        try {
+          wd = inotify.addWatch(given, kernelMask);
+        } catch (NativeException e) {
+          unwatchAll(f.watched);
+          throw e;
+        }
+        node = get(wd);
+        if (node == null) put(node = new Node(wd, true, rootPath, given, null));
+      } else {
+        int wd = inotify.addWatchRaw(f.path, kernelMask | IN_DONT_FOLLOW | IN_ONLYDIR);
+        if (wd < 0) {
+          unwatchAll(f.watched);
+          byte[] bare = trimSlash(f.path);
+          if (-wd != Errno.ENOENT && -wd != Errno.ENOTDIR) {
+            onError.onWatchError(bare, new NativeException("inotify_add_watch", -wd, bare));
+          }
+          continue;
+        }
+        node = get(wd);
+        if (node != null) { // already watched under another name: move the entry here
+          node.detach();
+          node.path = f.path;
+          node.name = f.name;
+          moved = true;
+        } else {
+          put(node = new Node(wd, true, f.path, f.name, null));
+        }
+        Pending parent = stack.peek();
+        if (parent.watched == null) parent.watched = new ArrayList<>();
+        parent.watched.add(node);
+      }
+      if (f.watched != null) {
+        for (Node child : f.watched) {
+          child.detach();
+          node.attach(child);
+        }
+      }
+      if (f == root && moved && node.children != null) node.children.forEach(this::rewritePaths);
+    }
+  }
+
+  private void unwatchAll(List<Node> nodes) {
+    if (nodes != null) nodes.forEach(this::unwatchTree);
+  }
+
+  /** Names of the directories in {@code dir} (lstat where getdents does not say). */
+  private static List<byte[]> subdirsOf(byte[] dir) {
+    List<byte[]> subdirs = new ArrayList<>();
+    Libc.listDir(dir, true, (name, type) -> {
+      if (type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && isDirectory(Bytes.concat(dir, name)))) subdirs.add(name);
+    });
+    return subdirs;
+  }
+
   /** Watches every directory below {@code top}, depth first without recursion (trees can be deep). */
   private void watchBelow(Node top, boolean synthetic) {
+    watchBelow(top, synthetic, kernelMask, null);
+  }
+
+  /** Like {@link #watchBelow(Node, boolean)}, watching with {@code mask} and collecting the new nodes. */
+  private void watchBelow(Node top, boolean synthetic, int mask, List<Node> added) {
     ArrayDeque<Node> todo = new ArrayDeque<>();
     todo.push(top);
     while (!todo.isEmpty()) {
@@ -185,18 +321,25 @@ public final class TreeWatcher implements AutoCloseable {
         continue;
       }
       for (byte[] name : subdirs) {
-        Node child = addDir(dir, name);
-        if (child != null) todo.push(child);
+        Node child = addDir(dir, name, mask);
+        if (child != null) {
+          todo.push(child);
+          if (added != null) added.add(child);
+        }
       }
     }
   }
 
   /** Watches directory {@code name} in {@code parent}; null when excluded, vanished or refused. */
   private Node addDir(Node parent, byte[] name) {
+    return addDir(parent, name, kernelMask);
+  }
+
+  private Node addDir(Node parent, byte[] name, int mask) {
     byte[] path = Bytes.concat(parent.path, name, SLASH);
     byte[] bare = trimSlash(path);
     if (excludeDir.test(bare)) return null;
-    int wd = inotify.addWatchRaw(path, kernelMask | IN_DONT_FOLLOW | IN_ONLYDIR);
+    int wd = inotify.addWatchRaw(path, mask | IN_DONT_FOLLOW | IN_ONLYDIR);
     if (wd < 0) {
       int errno = -wd;
       if (errno == Errno.ENOENT || errno == Errno.ENOTDIR) return null;
@@ -265,8 +408,7 @@ public final class TreeWatcher implements AutoCloseable {
     }
     if (!recursive || (mask & IN_ISDIR) == 0 || !node.dir) return;
     if ((mask & IN_CREATE) != 0) {
-      Node child = addDir(node, name);
-      if (child != null) watchBelowNew(child);
+      newDir(node, name);
     } else if ((mask & IN_MOVED_FROM) != 0) {
       Node child = node.child(name);
       if (child != null) movedFrom.put(cookie, child);
@@ -275,14 +417,33 @@ public final class TreeWatcher implements AutoCloseable {
       if (moved != null) {
         renamed(moved, node, name);
       } else {
-        Node child = addDir(node, name);
-        if (child != null) watchBelowNew(child);
+        newDir(node, name);
       }
     }
   }
 
-  private void watchBelowNew(Node dir) {
-    watchBelow(dir, reportNewDirContents);
+  /**
+   * A directory appeared: watch it, then list it and watch what it holds. With quiet listings the new
+   * watches leave out the listing events until the subtree is listed, then get the full mask.
+   */
+  private void newDir(Node parent, byte[] name) {
+    if (!quietListing) {
+      Node child = addDir(parent, name);
+      if (child != null) watchBelow(child, reportNewDirContents);
+      return;
+    }
+    int quiet = kernelMask & ~LISTING;
+    Node child = addDir(parent, name, quiet);
+    if (child == null) return;
+    List<Node> added = new ArrayList<>();
+    added.add(child);
+    watchBelow(child, reportNewDirContents, quiet, added);
+    for (Node n : added) {
+      if (get(n.wd) != n) continue;
+      int wd = inotify.addWatchRaw(n.path, kernelMask | IN_DONT_FOLLOW | IN_ONLYDIR);
+      // Renamed meanwhile and something else made under the old name: its own event will watch it.
+      if (wd >= 0 && wd != n.wd && get(wd) == null) inotify.rmWatch(wd);
+    }
   }
 
   private void renamed(Node moved, Node newParent, byte[] newName) {
@@ -335,6 +496,7 @@ public final class TreeWatcher implements AutoCloseable {
     if (n.wd >= byWd.length) byWd = Arrays.copyOf(byWd, Math.max(n.wd + 1, byWd.length * 2));
     byWd[n.wd] = n;
     watchCount++;
+    highestWd = Math.max(highestWd, n.wd);
   }
 
   private void forget(Node n) {
@@ -347,6 +509,14 @@ public final class TreeWatcher implements AutoCloseable {
   /** The number of watches held. */
   public int watchCount() {
     return watchCount;
+  }
+
+  /** Visits the watches whose descriptor is {@code >= fromWd}, in descriptor order (the order made). */
+  public void forEachWatch(int fromWd, WatchVisitor visitor) {
+    for (int wd = Math.max(fromWd, 0); wd <= highestWd; wd++) {
+      Node n = byWd[wd];
+      if (n != null) visitor.watch(wd, n.path);
+    }
   }
 
   /** The %w path of watch {@code wd}, or null. */

@@ -24,11 +24,10 @@ public final class BackgroundLauncher {
   public static List<String> selfCommand(List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-Xss512k");
-    String home = System.getProperty("livesync.home");
-    if (home != null) cmd.add("-Dlivesync.home=" + home);
+    // the same JVM flags as this process (the launcher's: small heap, serial GC, CDS, native access)
+    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
+    if (!cmd.contains("--enable-native-access=ALL-UNNAMED")) cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.livesync.cli.Main");

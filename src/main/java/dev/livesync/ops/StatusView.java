@@ -24,7 +24,13 @@ public final class StatusView {
           .append("; watches ").append(s.path("watches").asLong()).append(" of ").append(s.path("watchLimit").asLong())
           .append(" (max_user_watches, shared by the user)")
           .append("; pending ").append(s.path("pendingPaths").asLong()).append(" paths")
-          .append("; overflows ").append(s.path("overflows").asLong()).append('\n');
+          .append("; overflows ").append(s.path("overflows").asLong());
+      long unwatched = s.path("unwatchedDirs").asLong();
+      if (unwatched > 0) {
+        b.append("\n  DEGRADED: ").append(unwatched).append(" director").append(unwatched == 1 ? "y" : "ies")
+            .append(" not watched (watch limit?); changes there reach the targets only with a full sync (schedule). See `livesync doctor`.");
+      }
+      b.append('\n');
       for (JsonNode t : s.path("targets")) {
         b.append("  -> ").append(t.path("target").asText()).append(": ").append(t.path("state").asText())
             .append("; queue ").append(t.path("queuedItems").asLong()).append(" items (")

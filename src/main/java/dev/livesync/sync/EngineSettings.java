@@ -31,11 +31,13 @@ public record EngineSettings(
   public static final Duration DEFAULT_DELAY = Duration.ofMillis(200);
   public static final Duration DEFAULT_MAX_HOLD = Duration.ofSeconds(10);
   public static final Path DEFAULT_STATE_ROOT = Path.of("/var/lib/livesync");
+  /** A target with more queued paths than this gets one full sync instead (it was down for long). */
+  public static final long DEFAULT_MAX_QUEUED_PATHS = 200_000;
 
   /** Defaults for everything but the source, targets and name. */
   public static EngineSettings of(String name, byte[] source, List<Transport> targets) {
     return new EngineSettings(name, source, List.copyOf(targets), Excludes.NONE, DEFAULT_DELAY, DEFAULT_MAX_HOLD, 4,
-        DeletePolicy.ALWAYS, DEFAULT_STATE_ROOT.resolve(name), null, null, 2000, 64L << 20, 8L << 20, 200_000,
+        DeletePolicy.ALWAYS, DEFAULT_STATE_ROOT.resolve(name), null, null, 2000, 64L << 20, 8L << 20, DEFAULT_MAX_QUEUED_PATHS,
         Duration.ofSeconds(1), Duration.ofSeconds(60));
   }
 

@@ -14,6 +14,8 @@ import java.util.List;
  * @param watchLimit the kernel's max_user_watches (shared by every process of the user)
  * @param pendingPaths changed paths not yet cut into a batch (held open files included)
  * @param overflows kernel queue overflows seen (each triggered a rescan)
+ * @param unwatchedDirs directories (each with its subtree) that could not be watched, e.g. at the
+ *     watch limit: changes there reach the targets only with a full sync (degraded mode; 0 = all watched)
  */
 public record EngineStatus(
     String name,
@@ -23,6 +25,7 @@ public record EngineStatus(
     long watchLimit,
     long pendingPaths,
     long overflows,
+    long unwatchedDirs,
     List<Target> targets,
     long snapshotMillis) {
 

@@ -164,7 +164,11 @@ public final class Replicator implements AutoCloseable {
   }
 
   private void onWatchError(byte[] dir, NativeException e) {
-    unwatched.incrementAndGet();
+    int n = unwatched.incrementAndGet();
+    if (n > 20) {
+      if (Integer.bitCount(n) == 1) log.error("{} directories cannot be watched so far (the last: {}); see `livesync status` and `livesync doctor`", n, Bytes.display(dir));
+      return;
+    }
     log.error("{}; changes below {} are not seen live and reach the targets only with a full sync{}",
         e.getMessage(), Bytes.display(dir), settings.schedule() == null ? " (set a schedule, or raise the limit: see `livesync doctor`)" : " (schedule)");
   }
@@ -288,6 +292,7 @@ public final class Replicator implements AutoCloseable {
     log.warn("inotify event queue overflowed (fs.inotify.max_queued_events = {}): rewatching {} and queueing a full sync to every target; watching continues",
         KernelLimits.maxQueuedEvents(), Bytes.display(settings.source()));
     TreeWatcher old = watcher;
+    unwatched.set(0); // the new watcher reports again what it cannot watch
     watcher = newWatcher();
     old.close();
     queue(new WorkItem.FullSync(settings.delete().whileRunning(), "overflow", clock.nanos()));
@@ -388,6 +393,6 @@ public final class Replicator implements AutoCloseable {
     TreeWatcher w = watcher;
     status = new EngineStatus(settings.name(), Bytes.display(settings.source()), state,
         w == null ? 0 : w.watchCount(), KernelLimits.maxUserWatches(), coalescer.size() + (coalescer.hasUnpairedMoves() ? 1 : 0),
-        overflows, List.copyOf(ts), clock.epochMillis());
+        overflows, unwatched.get(), List.copyOf(ts), clock.epochMillis());
   }
 }

@@ -59,6 +59,7 @@ public final class TargetRunner {
   private final Clock clock;
   private final Settings settings;
   private final ItemExecutor executor;
+  private final Batcher.SizeProbe source;
   private final Executor workers;
   private final Loop loop;
   private final Journal journal;
@@ -96,6 +97,7 @@ public final class TargetRunner {
     this.clock = clock;
     this.settings = settings;
     this.executor = new ItemExecutor(transport, exec.delete(), exec.source(), exec.hook());
+    this.source = exec.source();
     this.deleteWhileRunning = exec.delete().whileRunning();
     this.workers = workers;
     this.loop = loop;
@@ -286,6 +288,7 @@ public final class TargetRunner {
         lastError = r.message();
         remove(t);
         List<byte[]> again = r.failedPaths().isEmpty() ? t.item.footprint() : r.failedPaths();
+        if (source != null) again = VanishedPaths.collapse(again, source); // else a vanished parent fails forever
         WorkItem retry = t.item instanceof WorkItem.FullSync ? t.item
             : new WorkItem.Send(List.copyOf(again), t.item instanceof WorkItem.Send s ? s.recursive() : true, 0, t.item.oldestNanos());
         long wait = settings.retry().delayNanos(t.attempts);

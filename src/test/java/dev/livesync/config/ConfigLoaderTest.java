@@ -1,5 +1,6 @@
 package dev.livesync.config;
 
+import dev.livesync.sync.DeletePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

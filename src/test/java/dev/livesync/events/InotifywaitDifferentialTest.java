@@ -287,6 +287,41 @@ class InotifywaitDifferentialTest {
         + "w/gone/ DELETE_SELF \nw/ DELETE,ISDIR gone\n");
   }
 
+  /**
+   * With every event asked for, neither tool shows its own setup listing of the tree, and a new
+   * directory shows only the listing inotifywait makes of it (OPEN, one ACCESS, CLOSE_NOWRITE on the
+   * parent), none on the new directory's own watch. The tools run one after the other here: run at
+   * once, each would see the other's listing.
+   */
+  @Test
+  void recursiveAllEventsShowNoListingOfTheToolsOwn() throws Exception {
+    Files.createDirectories(dir.resolve("a/b"));
+    Files.createDirectories(dir.resolve("c"));
+    String expected = "w/ CREATE,ISDIR new\nw/ OPEN,ISDIR new\nw/ ACCESS,ISDIR new\n"
+        + "w/ CLOSE_NOWRITE,CLOSE,ISDIR new\n"
+        + "w/a/b/ CREATE f\nw/a/b/ OPEN f\nw/a/b/ MODIFY f\nw/a/b/ CLOSE_WRITE,CLOSE f\n";
+    String[] stderr = new String[2];
+    int i = 0;
+    for (List<String> cmd : List.of(ToolRun.reference("inotifywait", args("-m", "-r", "w")),
+        ToolRun.ours("events", args("-m", "-r", "w")))) {
+      Path runLogs = Files.createDirectories(logs.resolve("run" + i));
+      try (ToolRun run = ToolRun.start(i == 0 ? "ref" : "ours", cmd, tmp, runLogs, null, Map.of())) {
+        Differential.awaitStderr(run, "Watches established.");
+        Files.createDirectory(dir.resolve("new"));
+        Differential.awaitSame(UnaryOperator.identity(), () -> expected.substring(0, expected.indexOf("w/a/b/")),
+            run::stdoutText);
+        write(dir.resolve("a/b/f"), "x");
+        Differential.awaitSame(UnaryOperator.identity(), () -> expected, run::stdoutText);
+        stderr[i] = run.stderr();
+      }
+      Files.delete(dir.resolve("new"));
+      Files.delete(dir.resolve("a/b/f"));
+      i++;
+    }
+    // 4.25.9 names each new directory it starts watching on stderr; 3.22 does not.
+    assertThat(stderr[1]).isEqualTo(stderr[0] + "Watching new directory w/new/\n");
+  }
+
   @Test
   void atPathExcludesASubtree() throws Exception {
     Files.createDirectories(dir.resolve("skip/below"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.livesync.testing.ProcSysLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Limits hit for real: each test lowers a /proc/sys value as root and restores it in finally. */
+/**
+ * Limits hit for real: each test lowers a /proc/sys value as root, holding {@link ProcSysLock} (other
+ * tests that lower or depend on those values take it too), and restores it in finally.
+ */
 class KernelLimitsTest {
   @TempDir Path tmp;
 
@@ -32,7 +36,14 @@ class KernelLimitsTest {
   void watchLimitGivesAnErrorNamingTheLimitAndHowToRaiseIt() throws Exception {
     assumeTrue(root(), "needs root to lower fs.inotify.max_user_watches");
     for (int i = 0; i < 20; i++) Files.createDirectories(tmp.resolve("d" + i));
-    long saved = KernelLimits.maxUserWatches();
+    try (ProcSysLock lock = ProcSysLock.acquire()) {
+      long saved = KernelLimits.maxUserWatches();
+      lowerWatchesAndExpectTheLimitMessage(saved);
+      assertThat(KernelLimits.maxUserWatches()).isEqualTo(saved);
+    }
+  }
+
+  private void lowerWatchesAndExpectTheLimitMessage(long saved) throws Exception {
     try (TreeWatcher w = TreeWatcher.builder().recursive(true).build()) {
       // Whether the root or one of the 20 subdirectories is the one refused depends on the watches other
       // processes of this user hold; either way the error must name the limit.
@@ -45,13 +56,18 @@ class KernelLimitsTest {
     } finally {
       KernelLimits.write(KernelLimits.MAX_USER_WATCHES, saved);
     }
-    assertThat(KernelLimits.maxUserWatches()).isEqualTo(saved);
   }
 
   @Test
   void watchErrorsBelowTheRootCanBeSkippedByTheHandler() throws Exception {
     assumeTrue(root(), "needs root to lower fs.inotify.max_user_watches");
     for (int i = 0; i < 5; i++) Files.createDirectories(tmp.resolve("d" + i));
+    try (ProcSysLock lock = ProcSysLock.acquire()) {
+      lateDirectoryOverTheLimitGoesToTheHandler();
+    }
+  }
+
+  private void lateDirectoryOverTheLimitGoesToTheHandler() throws Exception {
     long saved = KernelLimits.maxUserWatches();
     List<NativeException> errors = new ArrayList<>();
     try (TreeWatcher w = TreeWatcher.builder().recursive(true).onWatchError((dir, e) -> errors.add(e)).build()) {
@@ -77,6 +93,12 @@ class KernelLimitsTest {
   @Test
   void queueOverflowArrivesAsAnEventOfItsOwn() throws Exception {
     assumeTrue(root(), "needs root to lower fs.inotify.max_queued_events");
+    try (ProcSysLock lock = ProcSysLock.acquire()) {
+      smallQueueOverflows();
+    }
+  }
+
+  private void smallQueueOverflows() throws Exception {
     long saved = KernelLimits.maxQueuedEvents();
     TreeWatcher w;
     try {

@@ -158,7 +158,7 @@ class TreeWatcherTest {
   @Test
   void wakeupReturnsABlockedPoll() throws Exception {
     start(false);
-    drain(); // listing the root during setup queued OPEN/CLOSE_NOWRITE on it
+    drain();
     Thread t = new Thread(() -> {
       try {
         Thread.sleep(100);
@@ -169,6 +169,60 @@ class TreeWatcherTest {
     t.start();
     assertThat(watcher.poll(-1, events::add)).isFalse();
     t.join();
+  }
+
+  /** inotifywait -r shows nothing of its own setup; 6 events per directory would overflow big trees. */
+  @Test
+  void theInitialScanQueuesNoEventsOfItsOwn() throws Exception {
+    for (int i = 0; i < 30; i++) Files.createDirectories(tmp.resolve("d" + i + "/e/f"));
+    Files.writeString(tmp.resolve("d0/file"), "x");
+    start(false);
+    assertThat(watcher.watchCount()).isEqualTo(91);
+    drain();
+    assertThat(events).isEmpty();
+    // and the watches made children first still report under the right paths
+    Files.writeString(tmp.resolve("d29/e/f/g"), "x");
+    assertThat(rel(await(ev -> ev.has(IN_CLOSE_WRITE)))).isEqualTo("d29/e/f/g");
+  }
+
+  /**
+   * A new directory is listed by the watcher after it is watched; as with inotifywait, the parent sees
+   * that listing (OPEN, ACCESS, CLOSE_NOWRITE on the name) but the new directory's own watch does not,
+   * and afterwards its watch has the full mask again.
+   */
+  @Test
+  void aNewDirectoryShowsNoListingEventsOnItsOwnWatch() throws Exception {
+    start(false);
+    drain();
+    Files.createDirectories(tmp.resolve("n/sub"));
+    await(ev -> ev.has(IN_CREATE) && rel(ev).equals("n"));
+    drain();
+    assertThat(watcher.watchCount()).isEqualTo(3);
+    assertThat(events).noneMatch(ev -> ev.name().length == 0 && ev.has(IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE));
+    events.clear();
+    try (var list = Files.list(tmp.resolve("n/sub"))) {
+      assertThat(list).isEmpty();
+    }
+    WatchEvent own = await(ev -> ev.has(IN_OPEN) && ev.name().length == 0);
+    assertThat(new String(own.watchPath())).isEqualTo(tmp + "/n/sub/");
+  }
+
+  @Test
+  void forEachWatchVisitsEveryWatchInDescriptorOrder() throws Exception {
+    Files.createDirectories(tmp.resolve("a/b"));
+    Files.createDirectories(tmp.resolve("c"));
+    start(false);
+    List<Integer> wds = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
+    watcher.forEachWatch(0, (wd, path) -> {
+      wds.add(wd);
+      paths.add(new String(path));
+    });
+    assertThat(wds).isSorted().hasSize(4);
+    assertThat(paths).containsExactlyInAnyOrder(tmp + "/", tmp + "/a/", tmp + "/a/b/", tmp + "/c/");
+    List<Integer> later = new ArrayList<>();
+    watcher.forEachWatch(wds.get(2), (wd, path) -> later.add(wd));
+    assertThat(later).containsExactly(wds.get(2), wds.get(3));
   }
 
   @Test

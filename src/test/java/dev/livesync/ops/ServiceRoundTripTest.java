@@ -96,6 +96,33 @@ class ServiceRoundTripTest {
   }
 
   @Test
+  void theRealReplicatorStartsReplicatesReportsAndStops() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Path dst = Files.createDirectories(tmp.resolve("dst"));
+    Files.writeString(src.resolve("before"), "before start");
+    Result start = cli("start", src.toString(), dst.toString(), "--state-dir", tmp.resolve("journal").toString(), "--name", "web");
+    ServiceFiles files = ServiceFiles.defaults();
+    long pid = Long.parseLong(Files.readString(files.pidFile()).trim());
+    ProcessHandle.of(pid).ifPresent(started::add);
+    assertThat(start.code()).as(start.err()).isZero();
+    assertThat(dst.resolve("before")).hasContent("before start"); // the initial sync had started (and here, finished)
+
+    Files.writeString(src.resolve("after"), "written while running");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!Files.exists(dst.resolve("after")) && System.nanoTime() < deadline) Thread.sleep(50);
+    assertThat(dst.resolve("after")).hasContent("written while running");
+
+    Result status = cli("status");
+    assertThat(status.code()).isZero();
+    assertThat(status.out()).contains("livesync is running (pid " + pid).contains("sync web: " + src + " — running")
+        .contains("-> " + dst + ": ok");
+    Result stop = cli("stop");
+    assertThat(stop.code()).as(stop.err()).isZero();
+    assertThat(stop.out()).contains("livesync stopped (pid " + pid);
+    assertThat(Files.readString(files.logFile())).contains("SIGTERM: stopping", "stopped");
+  }
+
+  @Test
   void stopReportsWhenItHadToKill() throws Exception {
     long pid = start(fake(0, 120_000));
     Result stop = cli("stop", "--timeout", "1");

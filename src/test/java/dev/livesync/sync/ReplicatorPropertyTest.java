@@ -2,7 +2,11 @@ package dev.livesync.sync;
 
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
+import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.Trees;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.Transport;
 import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -16,8 +20,8 @@ import net.jqwik.api.lifecycle.BeforeTry;
 
 /**
  * Random sequences of file-system operations applied while the engine runs (real inotify, real
- * rsync to a local directory): after quiescence the target equals the source — tree, bytes, modes
- * and mtimes.
+ * rsync to a local directory, or through the real transport to a real rsync daemon on 127.0.0.1):
+ * after quiescence the target equals the source — tree, bytes, modes and mtimes.
  */
 class ReplicatorPropertyTest {
   static final List<String> DIRS = List.of("a", "b", "a/c", "b/d", "a/c/e");
@@ -102,17 +106,32 @@ class ReplicatorPropertyTest {
 
   byte[] src, dst;
   Replicator r;
+  RsyncDaemon daemon;
 
   @BeforeTry
-  void start() throws Exception {
+  void dirs() {
     src = Trees.tempDir("prop-src");
     dst = Trees.tempDir("prop-dst");
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
   }
 
-  /** Starts the engine; {@code canRename} false makes the target behave like a daemon (renames as delete + send). */
-  void startEngine(boolean canRename) throws Exception {
-    var t = new LocalRsyncTransport(src, dst, List.of());
-    t.canRename = canRename;
+  enum Via { LOCAL, LOCAL_WITHOUT_RENAME, DAEMON }
+
+  /**
+   * Starts the engine from {@link #src} to {@link #dst}: through a local rsync (with renames at the
+   * target, or without, as a daemon target behaves: delete + send), or a real daemon serving dst.
+   */
+  void start(Via via) throws Exception {
+    Transport t;
+    if (via == Via.DAEMON) {
+      daemon = RsyncDaemon.start(Trees.path(dst));
+      t = RsyncTransport.open(src, daemon.url(), TargetOptions.defaults());
+    } else {
+      var local = new LocalRsyncTransport(src, dst, List.of());
+      local.canRename = via == Via.LOCAL;
+      t = local;
+    }
     var s = EngineSettings.of("prop", src, List.of(t)).withStateDir(Trees.path(Trees.tempDir("prop-state")))
         .withDelay(Duration.ofMillis(30)).withMaxHold(Duration.ofMillis(500));
     r = Replicator.start(s, null);
@@ -122,38 +141,56 @@ class ReplicatorPropertyTest {
   void stop() throws Exception {
     if (r != null) r.stop(Duration.ofSeconds(5));
     r = null;
+    if (daemon != null) daemon.close();
+    daemon = null;
+    Trees.delete(src);
+    Trees.delete(dst);
   }
 
   @Property(tries = 12, seed = "")
   void targetEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
-    startEngine(true);
+    start(Via.LOCAL);
     run(ops);
   }
 
   @Property(tries = 12, seed = "")
   void targetThatCannotRenameEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
-    startEngine(false);
-    run(ops);
-  }
-
-  @Property(tries = 200)
-  @Tag("slow")
-  void targetEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
-    startEngine(true);
+    start(Via.LOCAL_WITHOUT_RENAME);
     run(ops);
   }
 
   @Property(tries = 200)
   @Tag("slow")
   void targetThatCannotRenameEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
-    startEngine(false);
+    start(Via.LOCAL_WITHOUT_RENAME);
+    run(ops);
+  }
+
+  @Property(tries = 200)
+  @Tag("slow")
+  void targetEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
+    start(Via.LOCAL);
+    run(ops);
+  }
+
+  /** The same through the real transport to a real rsync daemon (renames there are delete + send with --fuzzy). */
+  @Property(tries = 4, seed = "")
+  void daemonTargetEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
+    start(Via.DAEMON);
+    run(ops);
+  }
+
+  @Property(tries = 100)
+  @Tag("slow")
+  void daemonTargetEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
+    start(Via.DAEMON);
     run(ops);
   }
 
   /** A sample the property once failed on. */
   @net.jqwik.api.Example
   void dirMovedOntoANameJustCreatedAndRemoved() throws Exception {
-    startEngine(true);
+    start(Via.LOCAL);
     run(List.of(new Pause(91), new Write("b/d", "f", 11, false), new Chmod("a/c/e/f", 0644), new Mkdir("a"),
         new Write("a", "h", 1, false), new Rmdir("b/d"), new Pause(28), new Chmod("b/d", 0755), new Rename("a", "a/c/e/h"),
         new Delete("a/c/h"), new Rename("a/c/e/f", "b/d/g"), new Mkdir("a/c"), new Delete("a/c"), new Rename("b/d", "a/c"),

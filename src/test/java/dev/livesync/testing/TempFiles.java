@@ -10,10 +10,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Temp dirs and private files for the fixtures. */
-final class TempFiles {
+public final class TempFiles {
   private TempFiles() {}
 
-  static Path dir(String prefix) {
+  public static Path dir(String prefix) {
     try {
       return Files.createTempDirectory(prefix);
     } catch (IOException e) {
@@ -22,7 +22,7 @@ final class TempFiles {
   }
 
   /** Writes {@code text} to a file that only its owner may read (mode 0600 from creation on). */
-  static Path privateFile(Path file, String text) {
+  public static Path privateFile(Path file, String text) {
     try {
       Files.deleteIfExists(file);
       Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -33,7 +33,7 @@ final class TempFiles {
     }
   }
 
-  static void write(Path file, String text) {
+  public static void write(Path file, String text) {
     try {
       Files.writeString(file, text);
     } catch (IOException e) {
@@ -41,7 +41,7 @@ final class TempFiles {
     }
   }
 
-  static String readOrEmpty(Path file) {
+  public static String readOrEmpty(Path file) {
     try {
       return Files.exists(file) ? Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
     } catch (IOException e) {
@@ -49,7 +49,7 @@ final class TempFiles {
     }
   }
 
-  static void deleteTree(Path root) {
+  public static void deleteTree(Path root) {
     if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
     try {
       Files.walkFileTree(root, new SimpleFileVisitor<>() {

@@ -1,0 +1,126 @@
+package dev.livesync.cli;
+
+import dev.livesync.LivesyncException;
+import dev.livesync.fs.Bytes;
+import dev.livesync.sync.DeliveryListener;
+import dev.livesync.sync.EngineSettings;
+import dev.livesync.sync.EngineStatus;
+import dev.livesync.sync.Replicator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicators of one {@code livesync run} process, by sync name. Each entry remembers the
+ * definition it was started from ({@code key}, e.g. the sync's config record) so that a reload
+ * restarts only the syncs whose definition changed. Only the command's main thread mutates it;
+ * {@link #statuses()} is safe from the status server's thread.
+ */
+final class RunningSyncs {
+  private static final Logger log = LoggerFactory.getLogger(RunningSyncs.class);
+
+  /** What to run: the settings, and the definition they came from (compared on reload). */
+  record Plan(EngineSettings settings, Object key) {}
+
+  private record Running(Plan plan, Replicator replicator) {}
+
+  private final Map<String, Running> running = new LinkedHashMap<>();
+  private volatile List<Replicator> published = List.of(); // what statuses() reads from other threads
+  private volatile List<EngineStatus> starting = List.of();
+
+  /**
+   * Starts every sync of {@code plans} in order; if one cannot start (its source cannot be watched,
+   * a target refuses us), the ones already started are stopped and the error is thrown.
+   */
+  void startAll(List<Plan> plans, Duration stopBound) throws InterruptedException {
+    List<EngineStatus> waiting = new ArrayList<>();
+    for (Plan p : plans) waiting.add(placeholder(p.settings()));
+    starting = List.copyOf(waiting);
+    try {
+      for (Plan p : plans) {
+        start(p);
+        waiting.removeFirst();
+        starting = List.copyOf(waiting);
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      stopAll(stopBound);
+      throw e;
+    } finally {
+      starting = List.of();
+    }
+  }
+
+  private void start(Plan p) throws InterruptedException {
+    String name = p.settings().name();
+    if (running.containsKey(name)) throw new LivesyncException("two syncs are named '" + name + "'; names must be unique", 2);
+    log.info("sync '{}': watching {} for {} target(s)", name, Bytes.display(p.settings().source()), p.settings().targets().size());
+    running.put(name, new Running(p, Replicator.start(p.settings(), DeliveryListener.NONE)));
+    publish();
+  }
+
+  /**
+   * SIGHUP: stops the syncs that are gone or changed, starts the new and changed ones; unchanged
+   * syncs keep running untouched. A sync that fails to start is logged and left out (the others run).
+   */
+  void reload(List<Plan> plans, Duration stopBound) throws InterruptedException {
+    Map<String, Plan> wanted = new LinkedHashMap<>();
+    for (Plan p : plans) wanted.put(p.settings().name(), p);
+    for (var it = running.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      Plan w = wanted.get(e.getKey());
+      if (w == null || !Objects.equals(w.key(), e.getValue().plan().key())) {
+        log.info("sync '{}': {}; stopping it", e.getKey(), w == null ? "removed from the config" : "changed in the config");
+        e.getValue().replicator().stop(stopBound);
+        it.remove();
+        publish();
+      }
+    }
+    for (Plan p : wanted.values()) {
+      if (running.containsKey(p.settings().name())) continue;
+      try {
+        start(p);
+      } catch (LivesyncException e) {
+        log.error("sync '{}' not started: {}", p.settings().name(), e.getMessage());
+      }
+    }
+  }
+
+  void stopAll(Duration bound) throws InterruptedException {
+    for (Running r : running.values()) r.replicator().stop(bound);
+    running.clear();
+    publish();
+  }
+
+  private void publish() {
+    published = running.values().stream().map(Running::replicator).toList();
+  }
+
+  /** The first internal error that stopped a sync's engine, or null. */
+  Throwable crashed() {
+    for (Running r : running.values()) if (r.replicator().crashed() != null) return r.replicator().crashed();
+    return null;
+  }
+
+  int size() {
+    return running.size();
+  }
+
+  List<EngineStatus> statuses() {
+    List<EngineStatus> out = new ArrayList<>();
+    for (Replicator r : published) {
+      EngineStatus s = r.status();
+      if (s != null) out.add(s);
+    }
+    out.addAll(starting);
+    return out;
+  }
+
+  private static EngineStatus placeholder(EngineSettings s) {
+    return new EngineStatus(s.name(), Bytes.display(s.source()), "starting", 0, 0, 0, 0, 0, List.of(), System.currentTimeMillis());
+  }
+}

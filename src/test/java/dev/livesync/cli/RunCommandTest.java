@@ -1,0 +1,157 @@
+package dev.livesync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.testing.LivesyncProcess;
+import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Trees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code livesync run} end to end, in a child JVM: real inotify, real rsync, a real rsync daemon,
+ * real signals. Convergence is checked by comparing trees, never by timing.
+ */
+class RunCommandTest {
+  static final Duration CONVERGE = Duration.ofSeconds(60);
+  static final Duration EXIT = Duration.ofSeconds(60);
+  final Path work = TempFiles.dir("run-test");
+  final List<AutoCloseable> closing = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (AutoCloseable c : closing.reversed()) c.close();
+    TempFiles.deleteTree(work);
+  }
+
+  byte[] dir(String name) throws Exception {
+    return Bytes.of(Files.createDirectories(work.resolve(name)).toString());
+  }
+
+  static byte[] at(byte[] dir, String rel) {
+    return Bytes.child(dir, Bytes.of(rel));
+  }
+
+  static String s(byte[] b) {
+    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  LivesyncProcess run(List<String> args) {
+    var p = LivesyncProcess.start(args);
+    closing.add(p);
+    return p;
+  }
+
+  /** The flags every run in this class gets: a private state dir and status socket, short delay. */
+  List<String> common() {
+    return List.of("--state-dir", work.resolve("state").toString(), "--status-socket", work.resolve("status.sock").toString(),
+        "--delay", "50ms", "--stop-timeout", "20s");
+  }
+
+  @Test
+  void replicatesToALocalDirectoryAndExitsZeroOnSigterm() throws Exception {
+    byte[] src = dir("src"), dst = dir("dst");
+    Trees.write(at(src, "before/a.txt"), "present at start");
+    Trees.write(at(dst, "stale.txt"), "only at the target: deleted by the initial sync");
+    List<String> args = new ArrayList<>(List.of("run", s(src), s(dst)));
+    args.addAll(common());
+    var p = run(args);
+    Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+
+    Trees.write(at(src, "live/new.txt"), "created while running");
+    Trees.append(at(src, "before/a.txt"), Bytes.of(" + appended"));
+    Trees.chmod(at(src, "before/a.txt"), 0600);
+    dev.livesync.fs.Libc.rename(at(src, "live"), at(src, "moved"));
+    Trees.write(at(src, "gone"), "short-lived");
+    Trees.delete(at(src, "gone"));
+    Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+
+    p.signal("TERM");
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isZero();
+    assertThat(p.output()).contains("stopped");
+  }
+
+  @Test
+  void wrongPasswordExitsFiveNamingAuthentication() throws Exception {
+    byte[] src = dir("src"), module = dir("module");
+    Trees.write(at(src, "f"), "f");
+    var daemon = RsyncDaemon.builder(Trees.path(module)).auth("backup", "right-password").start();
+    closing.add(daemon);
+    Path wrong = TempFiles.privateFile(work.resolve("wrong.password"), "not-the-password\n");
+    List<String> args = new ArrayList<>(List.of("run", s(src), daemon.url(), "--password-file", wrong.toString()));
+    args.addAll(common());
+    var p = run(args);
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(5);
+    assertThat(p.output()).containsIgnoringCase("authentication").contains("backup").doesNotContain("not-the-password");
+    assertThat(Trees.list(module)).isEmpty();
+  }
+
+  @Test
+  void missingSourceExitsTwoNamingIt() throws Exception {
+    byte[] dst = dir("dst");
+    String missing = work.resolve("no-such-source").toString();
+    List<String> args = new ArrayList<>(List.of("run", missing, s(dst)));
+    args.addAll(common());
+    var p = run(args);
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(2);
+    assertThat(p.output()).contains(missing).contains("does not exist");
+  }
+
+  @Test
+  void badConfigExits78WithFileLineAndColumn() throws Exception {
+    byte[] src = dir("src"), dst = dir("dst");
+    Path cfg = work.resolve("livesync.toml");
+    Files.writeString(cfg, String.join("\n",
+        "[[sync]]",
+        "name = \"one\"",
+        "source = \"" + s(src) + "\"",
+        "dleay = \"50ms\"",
+        "  [[sync.target]]",
+        "  url = \"" + s(dst) + "\"",
+        ""));
+    var p = run(List.of("run", "--config", cfg.toString(), "--status-socket", work.resolve("status.sock").toString()));
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(78);
+    assertThat(p.output()).containsPattern(java.util.regex.Pattern.quote(cfg.toString()) + ":4:\\d+").contains("dleay");
+  }
+
+  @Test
+  void sighupWithAChangedConfigStartsTheNewSyncAndKeepsTheOldOne() throws Exception {
+    byte[] src1 = dir("src1"), dst1 = dir("dst1"), src2 = dir("src2"), dst2 = dir("dst2");
+    Trees.write(at(src1, "one.txt"), "first sync");
+    Trees.write(at(src2, "two.txt"), "second sync, added by the reload");
+    Path cfg = work.resolve("livesync.toml");
+    Files.writeString(cfg, config(List.<String[]>of(new String[] {"one", s(src1), s(dst1)})));
+    var p = run(List.of("run", "--config", cfg.toString(), "--status-socket", work.resolve("status.sock").toString()));
+    Trees.awaitSameTree(src1, dst1, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    p.awaitOutput("running:", CONVERGE);
+    assertThat(Trees.list(dst2)).isEmpty();
+
+    Files.writeString(cfg, config(List.<String[]>of(new String[] {"one", s(src1), s(dst1)}, new String[] {"two", s(src2), s(dst2)})));
+    p.signal("HUP");
+    Trees.awaitSameTree(src2, dst2, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    Trees.write(at(src1, "after-reload.txt"), "the unchanged sync still runs");
+    Trees.write(at(src2, "live.txt"), "the new sync watches too");
+    Trees.awaitSameTree(src1, dst1, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    Trees.awaitSameTree(src2, dst2, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    assertThat(p.output()).doesNotContain("sync 'one': changed").contains("SIGHUP");
+
+    p.signal("TERM");
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isZero();
+  }
+
+  private String config(List<String[]> syncs) {
+    var b = new StringBuilder("state_dir = \"" + work.resolve("state") + "\"\n");
+    for (String[] s : syncs) {
+      b.append("[[sync]]\nname = \"").append(s[0]).append("\"\nsource = \"").append(s[1]).append("\"\ndelay = \"50ms\"\n")
+          .append("  [[sync.target]]\n  url = \"").append(s[2]).append("\"\n");
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.livesync.reliability;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/** Collects what the engine logs (root logger) during a test, as "LEVEL message" lines. */
+final class LogCapture implements AutoCloseable {
+  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+  LogCapture() {
+    appender.start();
+    root.addAppender(appender);
+  }
+
+  List<String> lines() {
+    synchronized (appender.list) {
+      return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    }
+  }
+
+  String text() {
+    return String.join("\n", lines());
+  }
+
+  @Override
+  public void close() {
+    root.detachAppender(appender);
+    appender.stop();
+  }
+}

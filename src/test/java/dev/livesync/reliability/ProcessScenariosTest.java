@@ -1,0 +1,199 @@
+package dev.livesync.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.testing.LivesyncProcess;
+import dev.livesync.testing.ProcStat;
+import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Trees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 6's scenarios that need the real {@code livesync run} process (child JVM): target down under
+ * load (2), kill -9 mid-load (3), secrets and sockets (10). Sizes are small in CI; scripts/reliability
+ * runs them long through -Dlivesync.reliability.* knobs. CPU and times are reported
+ * ({@link Figures}), never asserted; convergence and exit codes are.
+ */
+class ProcessScenariosTest {
+  static final Duration CONVERGE = Duration.ofSeconds(Figures.knob("convergeSeconds", 120));
+  final Path work = TempFiles.dir("rel-proc");
+  final byte[] src = dir("src");
+  final byte[] module = dir("module");
+  final List<AutoCloseable> cleanup = new ArrayList<>();
+  final String password = "pw-" + Long.toHexString(System.nanoTime()) + "-SECRET";
+  RsyncDaemon daemon;
+
+  final List<LivesyncProcess> started = new ArrayList<>();
+
+  @AfterEach
+  void tearDown(org.junit.jupiter.api.TestInfo info) throws Exception {
+    // keep what livesync logged, for the figures and for post-mortems
+    Path logs = Files.createDirectories(Path.of("target", "reliability-logs"));
+    for (int i = 0; i < started.size(); i++) {
+      Files.writeString(logs.resolve(info.getTestMethod().orElseThrow().getName() + "-" + i + ".log"), started.get(i).output());
+    }
+    for (AutoCloseable c : cleanup.reversed()) c.close();
+    TempFiles.deleteTree(work);
+  }
+
+  private byte[] dir(String name) {
+    try {
+      Path p = Files.createDirectories(work.resolve(name));
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return Bytes.of(p.toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  RsyncDaemon daemon() throws InterruptedException {
+    daemon = RsyncDaemon.builder(Trees.path(module)).auth("backup", password).start();
+    cleanup.add(daemon);
+    return daemon;
+  }
+
+  LivesyncProcess livesync(String... extra) {
+    List<String> args = new ArrayList<>(List.of("run", Bytes.latin1(src), daemon.url(), "--password-file", daemon.passwordFile().toString(),
+        "--state-dir", work.resolve("state").toString(), "--status-socket", work.resolve("status.sock").toString(),
+        "--delay", "100ms", "--retry-initial", "500ms", "--retry-max", "5s", "--stop-timeout", "20s"));
+    args.addAll(List.of(extra));
+    var p = LivesyncProcess.start(args);
+    cleanup.add(p);
+    started.add(p);
+    return p;
+  }
+
+  static long since(long t0) {
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  // --- 2. target down under load
+
+  @Test
+  void targetDownUnderLoadThenBackConvergesWithNothingLost() throws Exception {
+    int downSeconds = Figures.knob("downSeconds", 5);
+    int rate = Figures.knob("opsPerSecond", 200);
+    daemon();
+    Trees.write(Bytes.child(src, Bytes.of("seed.txt")), "before");
+    var p = livesync();
+    Trees.awaitSameTree(src, module, CONVERGE, Trees.Ignore.DIR_MTIMES);
+
+    daemon.stop();
+    var load = MixedLoad.start(src, rate, 2);
+    long cpu0 = p.cpuMillis(), t0 = System.nanoTime();
+    Thread.sleep(downSeconds * 1000L);
+    long ops = load.stop();
+    long cpuLoad = p.cpuMillis() - cpu0, msLoad = since(t0);
+    // down and quiet: what the retry loop alone costs
+    long cpu1 = p.cpuMillis(), t1 = System.nanoTime();
+    Thread.sleep(downSeconds * 1000L);
+    long cpuIdle = p.cpuMillis() - cpu1, msIdle = since(t1);
+
+    long t2 = System.nanoTime();
+    daemon.start();
+    Trees.awaitSameTree(src, module, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    long convergeMs = since(t2);
+    p.signal("TERM");
+    assertThat(p.awaitExit(Duration.ofSeconds(60))).as(p.output()).isZero();
+    Figures.report("2", String.format(
+        "target down %d s under %d ops/s (%d ops): livesync CPU %.1f %% of a core with load, %.1f %% down and quiet; converged %d ms after the target returned, 0 differences",
+        downSeconds, rate, ops, 100.0 * cpuLoad / msLoad, 100.0 * cpuIdle / msIdle, convergeMs));
+  }
+
+  // --- 3. kill -9 mid-load
+
+  @Test
+  void killDashNineMidLoadThenRestartConverges() throws Exception {
+    int seconds = Figures.knob("killLoadSeconds", 3);
+    int rate = Figures.knob("opsPerSecond", 200);
+    daemon();
+    var p = livesync();
+    p.awaitOutput("running:", CONVERGE);
+    var load = MixedLoad.start(src, rate, 3);
+    Thread.sleep(seconds * 500L);
+    p.signal("KILL");
+    p.awaitExit(Duration.ofSeconds(30));
+    Thread.sleep(seconds * 500L); // changes while nothing runs: only the journal and the initial sync can bring them
+    long ops = load.stop();
+    long journaled = journalBytes();
+
+    long t0 = System.nanoTime();
+    var again = livesync();
+    Trees.awaitSameTree(src, module, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    long convergeMs = since(t0);
+    again.signal("TERM");
+    assertThat(again.awaitExit(Duration.ofSeconds(60))).as(again.output()).isZero();
+    Figures.report("3", String.format("kill -9 after %d ms of %d ops/s (%d ops in all, journal %d bytes at restart): restart converged in %d ms (JVM start included), 0 differences",
+        seconds * 500, rate, ops, journaled, convergeMs));
+  }
+
+  private long journalBytes() throws java.io.IOException {
+    try (var s = Files.walk(work.resolve("state"))) {
+      return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
+
+  // --- 10. secrets, password file modes, sockets
+
+  @Test
+  void noPasswordInAnyArgvOrLogAndTheStatusSocketIsPrivate() throws Exception {
+    daemon();
+    Path logFile = work.resolve("livesync.log");
+    var p = livesync("--log-file", logFile.toString(), "--log-level", "debug", "--workers", "2");
+    Trees.awaitSameTree(src, module, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    var load = MixedLoad.start(src, 200, 10);
+    int samples = 0, rsyncSeen = 0;
+    List<String> leaks = new ArrayList<>();
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (System.nanoTime() < deadline || rsyncSeen == 0 && samples < 2000) {
+      var children = p.handle().descendants().map(h -> h.pid()).toList();
+      for (String line : ProcStat.allCommandLines()) {
+        if (line.contains(password)) leaks.add(line);
+        long pid = Long.parseLong(line.substring(0, line.indexOf(':')));
+        if (children.contains(pid) && line.contains("rsync")) rsyncSeen++;
+      }
+      samples++;
+    }
+    load.stop();
+    Trees.awaitSameTree(src, module, CONVERGE, Trees.Ignore.DIR_MTIMES);
+
+    List<String> listening = new ArrayList<>();
+    var listen = ProcStat.listeningTcpInodes();
+    for (String inode : ProcStat.socketInodes(p.pid())) if (listen.containsKey(inode)) listening.add(listen.get(inode));
+    var socketMode = PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("status.sock")));
+    p.signal("TERM");
+    assertThat(p.awaitExit(Duration.ofSeconds(60))).as(p.output()).isZero();
+
+    assertThat(rsyncSeen).as("samples that caught an rsync child of livesync (else this test proves nothing)").isPositive();
+    assertThat(leaks).as("processes showing the password in argv").isEmpty();
+    assertThat(p.output()).doesNotContain(password).contains("DEBUG");
+    assertThat(Files.readString(logFile)).doesNotContain(password).isNotEmpty();
+    assertThat(socketMode).isEqualTo("rw-------");
+    assertThat(listening).as("TCP sockets livesync run listens on").isEmpty();
+    Figures.report("10", samples + " scans of every /proc/*/cmdline (" + rsyncSeen + " rsync children seen): password in none, nor in the log;"
+        + " status socket " + socketMode + "; no listening TCP socket");
+  }
+
+  @Test
+  void aPasswordFileReadableByOthersIsRefused() throws Exception {
+    daemon();
+    Path loose = work.resolve("loose.password");
+    Files.writeString(loose, password + "\n");
+    Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
+    var p = LivesyncProcess.start(List.of("run", Bytes.latin1(src), daemon.url(), "--password-file", loose.toString(),
+        "--state-dir", work.resolve("state").toString(), "--status-socket", work.resolve("status.sock").toString()));
+    cleanup.add(p);
+    assertThat(p.awaitExit(Duration.ofSeconds(60))).as(p.output()).isEqualTo(2);
+    assertThat(p.output()).contains(loose.toString()).contains("chmod 600").doesNotContain(password);
+    assertThat(Trees.list(module)).isEmpty();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.livesync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.TransferResult.Outcome;
+import dev.livesync.transport.Transport;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Found by the reliability suite (target down under load, issue 6 scenario 2): a batch names
+ * {@code gone/m150}, and by the time it runs the directory {@code gone} has been renamed away. rsync
+ * ({@code -R --delete-missing-args}) then reports the missing parent as vanished (exit 24) on every
+ * attempt: the item was requeued forever, the target never became idle, and SIGTERM always waited
+ * for its whole bound. Now the retry names the topmost missing ancestor, which rsync deletes.
+ */
+class VanishedParentTest {
+  final FakeClock clock = new FakeClock();
+  final ArrayDeque<Runnable> loop = new ArrayDeque<>();
+  final ArrayDeque<Runnable> workers = new ArrayDeque<>();
+  final List<Outcome> outcomes = new ArrayList<>();
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void anItemWhoseParentVanishedIsDeliveredAsADeletionOfThatParent(boolean daemon) throws Exception {
+    byte[] src = Trees.tempDir("vp-src"), dst = Trees.tempDir("vp-dst");
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+    RsyncDaemon d = daemon ? RsyncDaemon.start(Trees.path(dst)) : null;
+    try {
+      Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
+      Trees.write(Bytes.child(dst, Bytes.of("gone/m150/f")), "deleted at the source with its parent");
+      Transport t = RsyncTransport.open(src, d != null ? d.url() : Bytes.latin1(dst), TargetOptions.defaults());
+      Batcher.SizeProbe probe = p -> {
+        Libc.Stat st = Libc.lstatOrNull(Bytes.child(src, p));
+        return st == null ? -1 : st.isRegular() ? st.size() : 0;
+      };
+      var runner = new TargetRunner(t, clock,
+          new TargetRunner.Settings(2, new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(1)), new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(2)), 1_000_000),
+          new TargetRunner.ItemExecutorConfig(DeletePolicy.ALWAYS, probe, null),
+          workers::add, loop::add, null, (tg, i, r, n) -> outcomes.add(r.outcome()), (tg, o, m) -> {});
+      runner.submit(new WorkItem.Send(List.of(Bytes.of("gone/m150"), Bytes.of("kept.txt")), false, 0, 0));
+      for (int attempt = 0; attempt < 6 && !runner.idle(); attempt++) {
+        clock.advanceMillis(1000);
+        runner.dispatch();
+        while (!workers.isEmpty()) workers.poll().run();
+        while (!loop.isEmpty()) loop.poll().run();
+      }
+      assertThat(runner.idle()).as("delivered within a few attempts, not retried forever").isTrue();
+      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    } finally {
+      if (d != null) d.close();
+      Trees.delete(src);
+      Trees.delete(dst);
+    }
+  }
+}
