@@ -73,6 +73,7 @@ public final class Coalescer {
   private final ArrayDeque<WorkItem> renames = new ArrayDeque<>();
   private boolean treeTransferActive;
   private boolean emitRenames = true;
+  private boolean bornSinceForget;
   private int readNo;
 
   public Coalescer(Clock clock, long maxHoldNanos) {
@@ -102,18 +103,24 @@ public final class Coalescer {
    * no path queued so far may be dropped as created-then-deleted any more.
    */
   public void forgetCreates() {
+    if (!bornSinceForget) return; // O(queued paths): not again for every rename item of a burst
+    bornSinceForget = false;
     for (Node n = ready.head; n != null; n = n.next) n.flags &= ~BORN_CREATE;
     for (Node n = held.head; n != null; n = n.next) n.flags &= ~BORN_CREATE;
   }
 
   /** CREATE (from the kernel, or synthetic from scanning a new directory). */
   public void created(byte[] path, boolean dir) {
+    if (!movedFrom.isEmpty()) expireMoveOf(path);
     Node n = node(path);
     boolean fresh = !n.pending();
     // A directory deleted and made again: the target's old one may hold files the new one lacks,
     // so it is sent recursively (a recursive send makes the target's subtree equal the source's).
     mark(n, dir && (n.flags & DIR_GONE) != 0 ? RECURSIVE : 0);
-    if (fresh && !treeTransferActive) n.flags |= BORN_CREATE;
+    if (fresh && !treeTransferActive) {
+      n.flags |= BORN_CREATE;
+      bornSinceForget = true;
+    }
   }
 
   /** MODIFY: the file is being written; hold it until close_write (or maxHold). */
@@ -198,6 +205,21 @@ public final class Coalescer {
       }
     }
     for (MovedFrom m : gone) deleted(m.path, m.dir);
+  }
+
+  /**
+   * A name moved away and made again before its MOVED_FROM was given up as unpaired: the move is a
+   * delete that happened first; handled later, it would drop the new file or tree.
+   */
+  private void expireMoveOf(byte[] path) {
+    for (var it = movedFrom.values().iterator(); it.hasNext(); ) {
+      MovedFrom m = it.next();
+      if (java.util.Arrays.equals(m.path, path)) {
+        it.remove();
+        deleted(m.path, m.dir);
+        return;
+      }
+    }
   }
 
   public boolean hasUnpairedMoves() {

@@ -157,6 +157,20 @@ class CoalescerTest {
     assertThat(drain()).containsExactly("n", "a");
   }
 
+  /** Found by ReplicatorPropertyTest: a dir moved out of sight (its MOVED_TO unseen) and made again at once. */
+  @Test
+  void aNameMovedAwayAndMadeAgainBeforeTheMoveExpiredKeepsItsNewTree() {
+    c.created(b("a"), true);
+    c.movedFrom(5, b("a"), true);
+    c.created(b("a"), true);
+    c.created(b("a/c"), true);
+    c.created(b("a/c/g"), false);
+    c.endOfRead();
+    c.endOfRead();
+    assertThat(c.hasUnpairedMoves()).isFalse();
+    assertThat(drain()).containsExactly("a", "a/c", "a/c/g"); // (the first a never reached the target)
+  }
+
   @Test
   void unpairedMovesAreDeleteAndRecursiveCreate() {
     c.movedFrom(1, b("gone"), true);
