@@ -39,7 +39,7 @@ final class ItemExecutor {
       case WorkItem.Send s -> {
         shipped = allowed(s.paths());
         if (shipped.isEmpty()) return TransferResult.ok(0, 0, 0);
-        r = transport.send(shipped, s.recursive());
+        r = delete.whileRunning() ? transport.send(shipped, s.recursive()) : transport.sendKeepingExtras(shipped, s.recursive());
       }
       case WorkItem.Rename m -> {
         // Only pre-positions the data, so that the batch after it (which reconciles both names:

@@ -95,21 +95,32 @@ public final class RsyncTransport implements Transport {
    */
   @Override
   public TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    return send(paths, recursive, true);
+  }
+
+  @Override
+  public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    return send(paths, recursive, false);
+  }
+
+  private TransferResult send(List<byte[]> paths, boolean recursive, boolean deleteExtras) throws InterruptedException {
     if (paths.isEmpty()) return TransferResult.ok(0, 0, 0);
+    boolean mirror = recursive && deleteExtras;
     for (byte[] p : paths) checkRelative(p);
-    if (!(target instanceof Target.Daemon)) return sendRun(paths, recursive, false);
+    if (!(target instanceof Target.Daemon)) return sendRun(paths, recursive, mirror, false);
     var split = FuzzySplit.of(paths, p -> Libc.lstatOrNull(Bytes.child(source, p)) != null);
-    if (split.fuzzy().isEmpty()) return sendRun(split.rest(), recursive, false);
-    TransferResult first = sendRun(split.fuzzy(), recursive, true);
+    if (split.fuzzy().isEmpty()) return sendRun(split.rest(), recursive, mirror, false);
+    TransferResult first = sendRun(split.fuzzy(), recursive, mirror, true);
     // --fuzzy may pick any similar name in the directory as basis, and a batch running beside this
     // one may delete it (exit 2, "no basis file"): the same paths again without --fuzzy cannot hit
     // that, and cost less than backing off the whole target.
-    if (first.exitCode() == 2 && first.outcome() == Outcome.RETRY) first = sendRun(split.fuzzy(), recursive, false);
+    if (first.exitCode() == 2 && first.outcome() == Outcome.RETRY) first = sendRun(split.fuzzy(), recursive, mirror, false);
     if (split.rest().isEmpty() || first.outcome() == Outcome.RETRY || first.outcome() == Outcome.FATAL) return first;
-    return merge(first, sendRun(split.rest(), recursive, false));
+    return merge(first, sendRun(split.rest(), recursive, mirror, false));
   }
 
-  private TransferResult sendRun(List<byte[]> paths, boolean recursive, boolean fuzzy) throws InterruptedException {
+  /** {@code mirror}: with {@code recursive}, delete target files inside the sent dirs that the source lacks. */
+  private TransferResult sendRun(List<byte[]> paths, boolean recursive, boolean mirror, boolean fuzzy) throws InterruptedException {
     var stdin = new ByteArrayOutputStream();
     for (byte[] p : paths) {
       // --files-from skips names starting with '#' or ';' as comments, even with --from0; "./" keeps them (and -R keeps the whole path)
@@ -120,6 +131,7 @@ public final class RsyncTransport implements Transport {
     List<String> argv = common();
     argv.addAll(List.of("--files-from=-", "--from0", "-R", "--delete-missing-args", "--mkpath", "--stats", "--no-human-readable"));
     if (recursive) argv.add("-r");
+    if (mirror) argv.add("--delete"); // only inside the listed dirs: -R's implied parents are not touched
     if (fuzzy) argv.add("--fuzzy");
     argv.add(sourceArg);
     argv.add(target.rsyncDestination());

@@ -14,9 +14,19 @@ public interface Transport {
   /**
    * Ships {@code paths}: those that exist at the source are copied (with their parent directories,
    * {@code -R}), those that no longer exist are deleted at the target ({@code --delete-missing-args}).
-   * A directory path is sent as the directory itself, not its contents, unless {@code recursive}.
+   * A directory path is sent as the directory itself, not its contents, unless {@code recursive}:
+   * then its subtree is mirrored, target files inside it that the source lacks deleted (a directory
+   * deleted and made again, or another renamed onto its name, must not keep the old files).
    */
   TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException;
+
+  /**
+   * {@link #send} for delete policies that keep what the source deleted ({@code never},
+   * {@code startup}): a recursive send leaves target files the source lacks.
+   */
+  default TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    return send(paths, recursive);
+  }
 
   /** Whole-tree transfer (start, overflow rescan, schedule); {@code delete} removes target extras. */
   TransferResult fullSync(boolean delete) throws InterruptedException;

@@ -42,9 +42,19 @@ final class LocalRsyncTransport implements Transport {
 
   @Override
   public TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    return send(paths, recursive, true);
+  }
+
+  @Override
+  public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    return send(paths, recursive, false);
+  }
+
+  private TransferResult send(List<byte[]> paths, boolean recursive, boolean mirror) throws InterruptedException {
     List<String> a = base();
     a.addAll(List.of("--files-from=-", "--from0", "-R", "--delete-missing-args"));
-    if (recursive) a.addAll(List.of("-r", "--delete"));
+    if (recursive) a.add("-r");
+    if (recursive && mirror) a.add("--delete");
     a.addAll(List.of(src, dst));
     return run(a, paths);
   }
