@@ -31,7 +31,7 @@ final class ItemExecutor {
         return transport.fullSync(f.delete());
       }
       case WorkItem.Send s -> {
-        shipped = allowed(s.paths());
+        shipped = VanishedPaths.collapse(allowed(s.paths()), source);
         if (shipped.isEmpty()) return TransferResult.ok(0, 0, 0);
         r = transport.send(shipped, s.recursive());
       }
@@ -40,7 +40,7 @@ final class ItemExecutor {
         // nothing); the send that follows is what makes it right: a batch cut before the rename
         // may have read the source after it and missed files now under the new name.
         transport.rename(m.from(), m.to());
-        shipped = allowed(List.of(m.from(), m.to()));
+        shipped = VanishedPaths.collapse(allowed(List.of(m.from(), m.to())), source);
         r = shipped.isEmpty() ? TransferResult.ok(0, 0, 0) : transport.send(shipped, m.dir());
       }
     }
