@@ -37,7 +37,7 @@ final class ItemExecutor {
         return progress == null ? transport.fullSync(f.delete()) : transport.fullSync(f.delete(), progress);
       }
       case WorkItem.Send s -> {
-        shipped = allowed(s.paths());
+        shipped = VanishedPaths.collapse(allowed(s.paths()), source);
         if (shipped.isEmpty()) return TransferResult.ok(0, 0, 0);
         r = delete.whileRunning() ? transport.send(shipped, s.recursive()) : transport.sendKeepingExtras(shipped, s.recursive());
       }

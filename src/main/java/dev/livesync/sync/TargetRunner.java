@@ -25,6 +25,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class TargetRunner {
   private static final Logger log = LoggerFactory.getLogger(TargetRunner.class);
+  /**
+   * A target that comes back with more queued items than this gets one full sync instead of the
+   * replay (measured: 18,000 changes queued during a 60 s outage took 151 s to replay item by item,
+   * renames one after another).
+   */
+  static final int BACKLOG_FULL_SYNC_ITEMS = 1000;
 
   /** How results get back to the engine loop thread. */
   public interface Loop extends Executor {}
@@ -267,7 +273,10 @@ public final class TargetRunner {
           journal.done(t.seq);
           for (long s : t.alsoDone) journal.done(s);
         }
-        if (backingOff) log.info("{}: reachable again after {} failed attempts; resuming", name, retryAttempts);
+        if (backingOff) {
+          log.info("{}: reachable again after {} failed attempts; resuming", name, retryAttempts);
+          if (tasks.size() > BACKLOG_FULL_SYNC_ITEMS) collapseQueued("backlog", "a backlog of " + tasks.size() + " items after the outage");
+        }
         backingOff = false;
         retryAttempts = 0;
         failedFatally = false;
@@ -340,6 +349,11 @@ public final class TargetRunner {
    */
   private void collapseIfTooLong() {
     if (queuedPaths <= settings.maxQueuedPaths()) return;
+    collapseQueued("queue too long", "queued items exceed " + settings.maxQueuedPaths() + " paths");
+  }
+
+  /** Replaces every queued (not running) item by one full sync, which marks their journal records done. */
+  private void collapseQueued(String reason, String why) {
     List<Long> seqs = new ArrayList<>();
     long oldest = clock.nanos();
     int n = 0;
@@ -353,8 +367,8 @@ public final class TargetRunner {
       it.remove();
       n++;
     }
-    log.warn("{}: {} queued items exceed {} paths; replacing them with one full sync", name, n, settings.maxQueuedPaths());
-    add(new Task(new WorkItem.FullSync(deleteWhileRunning, "queue too long", oldest), ++localSeq, seqs, false));
+    log.warn("{}: {}; replacing {} queued items with one full sync", name, why, n);
+    add(new Task(new WorkItem.FullSync(deleteWhileRunning, reason, oldest), ++localSeq, seqs, false));
   }
 
   public EngineStatus.Target snapshot(long coalescerOldestNanos) {

@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Paths to send again after rsync said some "vanished". A path gone from the source together with
- * its parent (a directory renamed or removed after the batch was cut) cannot be sent as a deletion:
- * with {@code -R --delete-missing-args} rsync reports the missing parent as vanished (exit 24) on
- * every attempt, so the item would be retried forever and the target never be idle. Such a path is
- * replaced by its topmost missing ancestor, whose parent exists: that one rsync does delete (with
- * everything under it, which is gone from the source too).
+ * The paths a batch really sends. A path gone from the source together with its parent (a directory
+ * renamed or removed after the batch was cut) cannot be sent as a deletion: with {@code -R
+ * --delete-missing-args} rsync reports the missing parent as vanished (exit 24) on every attempt, so
+ * the item would be retried forever, or, checked only on retry, cost a failed run and a backoff each
+ * (under load, thousands of them, serialized behind one another). Such a path is replaced by its
+ * topmost missing ancestor, whose parent exists: that one rsync does delete, with everything under it,
+ * which is gone from the source too. Safe against the ancestor's re-creation: rsync deletes only what
+ * its own sender finds missing, and events of a re-creation are queued after this item, which the
+ * target runner orders after it (they touch the same directory).
  */
 final class VanishedPaths {
   private VanishedPaths() {}

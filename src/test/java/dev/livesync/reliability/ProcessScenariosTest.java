@@ -61,6 +61,7 @@ class ProcessScenariosTest {
     return daemon;
   }
 
+  /** {@code livesync run SRC DAEMON [more targets and flags]}: arguments before the first flag are extra targets. */
   LivesyncProcess livesync(String... extra) {
     List<String> args = new ArrayList<>(List.of("run", Bytes.latin1(src), daemon.url(), "--password-file", daemon.passwordFile().toString(),
         "--state-dir", work.resolve("state").toString(), "--status-socket", work.resolve("status.sock").toString(),
@@ -74,6 +75,71 @@ class ProcessScenariosTest {
 
   static long since(long t0) {
     return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  // --- 1. mixed load, every target kind, several runs
+
+  @Test
+  void mixedLoadConvergesOnEveryTargetInEveryRun() throws Exception {
+    int runs = Figures.knob("runs", 1);
+    int rate = Figures.knob("mixedOpsPerSecond", 500);
+    int seconds = Figures.knob("mixedSeconds", 3);
+    // ssh targets cost one ssh login per rsync run (0.4-1 s here): in CI a short load to the daemon and a
+    // local dir; scripts/reliability adds the ssh target (-Dlivesync.reliability.ssh=1)
+    boolean ssh = Figures.knob("ssh", 0) == 1;
+    daemon();
+    byte[] local = dir("local"), viaSsh = dir("ssh");
+    var sshd = ssh ? dev.livesync.testing.Sshd.start() : null;
+    if (sshd != null) cleanup.add(sshd);
+    List<byte[]> targets = ssh ? List.of(module, local, viaSsh) : List.of(module, local);
+    for (int run = 1; run <= runs; run++) {
+      // one [[sync]] with every target, each with its own options (on the command line they would be shared)
+      Path cfg = work.resolve("livesync.toml");
+      List<String> toml = new ArrayList<>(List.of(
+          "state_dir = \"" + work.resolve("state") + "\"",
+          "[[sync]]", "name = \"mixed\"", "source = \"" + Bytes.latin1(src) + "\"", "delay = \"100ms\"",
+          "retry = { initial = \"500ms\", max = \"5s\" }",
+          "  [[sync.target]]", "  url = \"" + daemon.url() + "\"", "  password_file = \"" + daemon.passwordFile() + "\"",
+          "  [[sync.target]]", "  url = \"" + Bytes.latin1(local) + "\""));
+      if (ssh) {
+        toml.addAll(List.of("  [[sync.target]]", "  url = \"root@127.0.0.1:" + Bytes.latin1(viaSsh) + "\"", "  ssh_key = \"" + sshd.clientKey() + "\"",
+            "  ssh_port = " + sshd.port(), "  known_hosts = \"" + sshd.knownHostsFile() + "\""));
+      }
+      toml.add("");
+      Files.writeString(cfg, String.join("\n", toml));
+      var p = LivesyncProcess.start(List.of("run", "--config", cfg.toString(), "--status-socket", work.resolve("status.sock").toString(),
+          "--stop-timeout", "20s"));
+      cleanup.add(p);
+      started.add(p);
+      p.awaitOutput("running:", CONVERGE);
+      var load = MixedLoad.start(src, rate, run);
+      Thread.sleep(seconds * 1000L);
+      long ops = load.stop();
+      long t0 = System.nanoTime();
+      List<String> wrong = new ArrayList<>();
+      for (byte[] target : targets) {
+        try {
+          Trees.awaitSameTree(src, target, CONVERGE, Trees.Ignore.DIR_MTIMES);
+        } catch (AssertionError e) {
+          wrong.add(Bytes.latin1(target) + ": " + Trees.differences(src, target, Trees.Ignore.DIR_MTIMES).size() + " lost/wrong");
+        }
+      }
+      long drainMs = since(t0);
+      long files = countFiles(src);
+      p.signal("TERM");
+      int exit = p.awaitExit(Duration.ofSeconds(60));
+      Figures.report("1", String.format("run %d/%d: %d ops in %d s (%d ops/s asked) to %s, %d files at the end: %s; all converged %d ms after the load; exit %d",
+          run, runs, ops, seconds, rate, ssh ? "daemon + local + ssh" : "daemon + local", files,
+          wrong.isEmpty() ? "0 lost/wrong on every target" : wrong, drainMs, exit));
+      assertThat(wrong).isEmpty();
+      assertThat(exit).as(p.output()).isZero();
+    }
+  }
+
+  private static long countFiles(byte[] root) throws java.io.IOException {
+    try (var s = Files.walk(Trees.path(root))) {
+      return s.filter(Files::isRegularFile).count();
+    }
   }
 
   // --- 2. target down under load

@@ -90,6 +90,41 @@ class TargetRunnerTest {
     assertThat(r.idle()).isTrue();
   }
 
+  /** Found by reliability scenario 2: replaying a long backlog item by item after an outage took minutes. */
+  @Test
+  void aTargetBackWithALongBacklogGetsOneFullSyncInsteadOfTheReplay() {
+    var r = runner(1, 1_000_000); // one worker: one attempt at a time
+    transport.script.add(result(Outcome.RETRY, 10));
+    int n = TargetRunner.BACKLOG_FULL_SYNC_ITEMS + 10;
+    for (int i = 0; i < n; i++) r.submit(send("d" + i + "/f"));
+    r.dispatch();
+    runWorkers(); // the first attempt finds the target down
+    for (int i = 0; i < 20 && !r.idle(); i++) {
+      clock.advanceMillis(60_000);
+      r.dispatch();
+      runWorkers();
+    }
+    assertThat(r.idle()).isTrue();
+    // the failed attempt, the probe that found the target back, then one full sync for the rest
+    assertThat(transport.calls).hasSize(3).endsWith("full delete=true");
+  }
+
+  @Test
+  void aShortBacklogIsReplayedAfterAnOutage() {
+    var r = runner(1, 1_000_000); // one worker: one attempt at a time
+    transport.script.add(result(Outcome.RETRY, 10));
+    for (int i = 0; i < 10; i++) r.submit(send("d" + i + "/f"));
+    r.dispatch();
+    runWorkers();
+    for (int i = 0; i < 20 && !r.idle(); i++) {
+      clock.advanceMillis(60_000);
+      r.dispatch();
+      runWorkers();
+    }
+    assertThat(r.idle()).isTrue();
+    assertThat(transport.calls).doesNotContain("full delete=true").hasSizeGreaterThanOrEqualTo(10);
+  }
+
   @Test
   void unreachableTargetBacksOffExponentiallyAndProbesWithOneItem() {
     var r = runner(4, 1_000_000);
