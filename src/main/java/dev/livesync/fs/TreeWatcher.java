@@ -348,12 +348,18 @@ public final class TreeWatcher implements AutoCloseable {
     }
     Node existing = get(wd);
     if (existing != null) {
-      // Already watched under another name (e.g. re-created with a reused inode): move the entry here.
-      existing.detach();
-      existing.name = name;
-      parent.attach(existing);
-      rewritePaths(existing);
-      return null;
+      // Already watched under another name: a directory of the tree moved here (e.g. into a new
+      // directory before its watch existed, so no MOVED_TO pairs it). Move the entry here and hand
+      // it back, so the caller lists it like any new directory: its contents are reported under the
+      // new name, and its subdirectories found (and relocated) in turn.
+      for (Node up = parent; up != null; up = up.parent) if (up == existing) return null; // a bind mount of an ancestor: no loop
+      if (existing.parent != parent || !java.util.Arrays.equals(existing.name, name)) {
+        existing.detach();
+        existing.name = name;
+        parent.attach(existing);
+        rewritePaths(existing);
+      }
+      return existing;
     }
     Node node = new Node(wd, true, path, name, null);
     parent.attach(node);

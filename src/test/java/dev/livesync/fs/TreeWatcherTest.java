@@ -100,6 +100,24 @@ class TreeWatcherTest {
   }
 
   @Test
+  void directoryMovedIntoANewDirectoryBeforeItsWatchIsReportedAndStaysWatched() throws Exception {
+    Files.createDirectories(tmp.resolve("old/d/sub"));
+    Files.writeString(tmp.resolve("old/d/sub/f"), "moved along");
+    start(true);
+    // both before the watcher reads anything: "fresh" is listed with "d" already inside, and no
+    // MOVED_TO pairs d's MOVED_FROM (fresh had no watch when it moved)
+    Files.createDirectories(tmp.resolve("fresh"));
+    Files.move(tmp.resolve("old/d"), tmp.resolve("fresh/d"));
+    drain();
+    assertThat(events).filteredOn(WatchEvent::synthetic).extracting(this::rel).contains("fresh/d", "fresh/d/sub", "fresh/d/sub/f");
+    assertThat(watcher.watchCount()).isEqualTo(5); // root, old, fresh, fresh/d, fresh/d/sub
+    events.clear();
+    Files.writeString(tmp.resolve("fresh/d/sub/later"), "made after the move");
+    WatchEvent e = await(ev -> ev.has(IN_CLOSE_WRITE));
+    assertThat(rel(e)).isEqualTo("fresh/d/sub/later");
+  }
+
+  @Test
   void directoryMovedOutIsUnwatchedAndMovedInIsWatched(@TempDir Path outside) throws Exception {
     Files.createDirectories(tmp.resolve("leaving/sub"));
     Files.createDirectories(outside.resolve("arriving/sub"));
