@@ -116,7 +116,16 @@ class ReplicatorPropertyTest {
     Trees.chmod(dst, 0755);
   }
 
-  enum Via { LOCAL, LOCAL_WITHOUT_RENAME, DAEMON }
+  enum Via { LOCAL, LOCAL_WITHOUT_RENAME, DAEMON, SSH }
+
+  /** One sshd on loopback for the class's ssh tries (started by the first), stopped by its pid after them. */
+  static dev.livesync.testing.Sshd sshd;
+
+  @net.jqwik.api.lifecycle.AfterContainer
+  static void stopSshd() {
+    if (sshd != null) sshd.close();
+    sshd = null;
+  }
 
   /**
    * Starts the engine from {@link #src} to {@link #dst}: through a local rsync (with renames at the
@@ -127,6 +136,10 @@ class ReplicatorPropertyTest {
     if (via == Via.DAEMON) {
       daemon = RsyncDaemon.start(Trees.path(dst));
       t = RsyncTransport.open(src, daemon.url(), TargetOptions.defaults());
+    } else if (via == Via.SSH) {
+      if (sshd == null) sshd = dev.livesync.testing.Sshd.start();
+      t = RsyncTransport.open(src, "root@127.0.0.1:" + Bytes.latin1(dst),
+          TargetOptions.defaults().withSsh(sshd.clientKey(), sshd.port(), sshd.knownHostsFile()));
     } else {
       var local = new LocalRsyncTransport(src, dst, List.of());
       local.canRename = via == Via.LOCAL;
@@ -184,6 +197,20 @@ class ReplicatorPropertyTest {
   @Tag("slow")
   void daemonTargetEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
     start(Via.DAEMON);
+    run(ops);
+  }
+
+  /** The same over ssh to a real sshd on loopback (renames in place with mv, then reconciled). */
+  @Property(tries = 4, seed = "")
+  void sshTargetEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
+    start(Via.SSH);
+    run(ops);
+  }
+
+  @Property(tries = 30)
+  @Tag("slow")
+  void sshTargetEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
+    start(Via.SSH);
     run(ops);
   }
 
