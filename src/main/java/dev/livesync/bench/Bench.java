@@ -31,7 +31,8 @@ public final class Bench {
     }
   }
 
-  public record Options(double seconds, int minSize, int maxSize, int perDir, Path workdir) {}
+  /** {@code stage}: write the files beforehand outside the source and rename them in during the load. */
+  public record Options(double seconds, int minSize, int maxSize, int perDir, Path workdir, boolean stage) {}
 
   private final Options options;
   private final PrintStream out;
@@ -77,6 +78,7 @@ public final class Bench {
         }
         double cpu0 = ProcessCpu.seconds(p.toHandle());
         LoadGenerator gen = new LoadGenerator(src, options.minSize(), options.maxSize(), options.perDir());
+        if (options.stage()) gen.stage(runDir.resolve("staging"), rate, options.seconds());
         long loadStart = System.nanoTime();
         long loadEnd = gen.run(rate, options.seconds());
         double drainLimit = Math.max(30, options.seconds() * 3);
@@ -114,6 +116,7 @@ public final class Bench {
       }
     } finally {
       deleteTree(runDir.resolve("src"));
+      deleteTree(runDir.resolve("staging"));
     }
   }
 

@@ -24,6 +24,8 @@ final class LoadGenerator {
   private final SplittableRandom random = new SplittableRandom(42);
   private final byte[] noise = new byte[1 << 20];
   final Map<String, Long> closedAt = new ConcurrentHashMap<>();
+  /** When set, files were written here beforehand and the load renames them into the tree. */
+  private Path staging;
   final List<String> written = new ArrayList<>();
   long bytes;
 
@@ -33,6 +35,21 @@ final class LoadGenerator {
     this.maxSize = maxSize;
     this.perDir = perDir;
     random.nextBytes(noise);
+  }
+
+  /**
+   * Writes the files of a coming {@link #run} into {@code dir} now (same file system, outside the
+   * watched tree), so that the run only renames them in: the offered rate is then limited by the
+   * tool under test, not by the writer's CPU (uploads often land this way: temp file, then rename).
+   */
+  void stage(Path dir, double rate, double seconds) throws IOException {
+    staging = Files.createDirectories(dir);
+    long total = Math.round(rate * seconds);
+    for (long n = 0; n < total; n++) {
+      try (OutputStream out = Files.newOutputStream(staging.resolve("f" + n + ".dat"))) {
+        writeContent(out, n);
+      }
+    }
   }
 
   /** Writes {@code rate} files per second for {@code seconds}; returns the nanoTime it finished. */
@@ -54,12 +71,29 @@ final class LoadGenerator {
     String dir = String.format("d%05d", n / perDir);
     if (n % perDir == 0) Files.createDirectories(root.resolve(dir));
     String rel = dir + "/f" + n + ".dat";
-    int size = minSize + random.nextInt(maxSize - minSize + 1);
-    try (OutputStream out = Files.newOutputStream(root.resolve(rel))) {
-      out.write(Long.toString(n).getBytes()); // no two files share content
-      int off = random.nextInt(noise.length - size);
-      out.write(noise, off, size - Long.toString(n).length());
+    if (staging != null) {
+      Path from = staging.resolve("f" + n + ".dat");
+      long size = Files.size(from);
+      Files.move(from, root.resolve(rel), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      done(rel, size);
+      return;
     }
+    int size;
+    try (OutputStream out = Files.newOutputStream(root.resolve(rel))) {
+      size = writeContent(out, n);
+    }
+    done(rel, size);
+  }
+
+  private int writeContent(OutputStream out, long n) throws IOException {
+    int size = minSize + random.nextInt(maxSize - minSize + 1);
+    out.write(Long.toString(n).getBytes()); // no two files share content
+    int off = random.nextInt(noise.length - size);
+    out.write(noise, off, size - Long.toString(n).length());
+    return size;
+  }
+
+  private void done(String rel, long size) {
     closedAt.put(rel, System.nanoTime());
     written.add(rel);
     bytes += size;

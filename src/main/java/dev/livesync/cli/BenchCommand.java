@@ -53,6 +53,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--bulk", description = "Also time one bulk `rsync -a` of 10,000 such files: the ceiling for any rsync-based tool.")
   boolean bulk;
 
+  @Option(names = "--stage", description = "Write the files beforehand outside the source and rename them in at the rate (uploads that land by rename): the offered rate is then limited by the tool under test, not by the writer's CPU. Lag counts from the rename.")
+  boolean stage;
+
   @Option(names = "--workdir", description = "Where source and target live (default: /dev/shm/livesync-bench if /dev/shm exists, so disk speed does not blur the figures).")
   Path workdir;
 
@@ -62,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
       workdir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm/livesync-bench") : Path.of(System.getProperty("java.io.tmpdir"), "livesync-bench");
     }
     List<dev.livesync.bench.Contender> contenders = Contenders.parse(noLivesync, livesyncArgs, compare, lsyncdDelay, lsyncdMaxProcesses);
-    var bench = new Bench(new Bench.Options(seconds, minSize, maxSize, perDir, workdir), System.out);
+    var bench = new Bench(new Bench.Options(seconds, minSize, maxSize, perDir, workdir, stage), System.out);
     System.out.println(Bench.header());
     List<Bench.Result> results = bench.run(contenders, rates, bulk);
     System.out.println();
