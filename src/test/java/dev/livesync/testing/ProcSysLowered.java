@@ -3,10 +3,6 @@ package dev.livesync.testing;
 import dev.livesync.fs.KernelLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A /proc/sys/fs/inotify value lowered for a test, under the machine-wide lock file that every test
@@ -18,26 +14,28 @@ import java.nio.file.StandardOpenOption;
  * }</pre>
  */
 public final class ProcSysLowered implements AutoCloseable {
-  public static final Path LOCK = Path.of("/tmp/livesync-proc-sys.lock");
   private final String name;
   private final long saved;
-  private final FileChannel channel;
-  private final FileLock lock;
+  private final ProcSysLock lock;
   private boolean restored;
 
-  private ProcSysLowered(String name, long saved, FileChannel channel, FileLock lock) {
+  private ProcSysLowered(String name, long saved, ProcSysLock lock) {
     this.name = name;
     this.saved = saved;
-    this.channel = channel;
     this.lock = lock;
   }
 
-  /** Takes the lock (waits for it), saves the value and writes {@code value}. */
+  /** Takes the lock ({@link ProcSysLock}, waits for it), saves the value and writes {@code value}. */
   public static ProcSysLowered to(String name, long value) throws IOException {
-    FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock = ch.lock();
-    long saved = KernelLimits.read(name);
-    var l = new ProcSysLowered(name, saved, ch, lock);
+    ProcSysLock lock = ProcSysLock.acquire();
+    long saved;
+    try {
+      saved = KernelLimits.read(name);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    var l = new ProcSysLowered(name, saved, lock);
     try {
       KernelLimits.write(name, value);
     } catch (IOException | RuntimeException e) {
@@ -67,12 +65,7 @@ public final class ProcSysLowered implements AutoCloseable {
     try {
       restore();
     } finally {
-      try {
-        lock.release();
-        channel.close();
-      } catch (IOException ignored) {
-        // the lock goes with the channel
-      }
+      lock.close();
     }
   }
 }
