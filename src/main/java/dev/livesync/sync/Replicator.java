@@ -113,6 +113,8 @@ public final class Replicator implements AutoCloseable {
     Libc.Stat st = Libc.lstatOrNull(settings.source());
     if (st == null || !st.isDir())
       throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
+    Libc.Stat rootAtStart = Libc.statOrNull(settings.source());
+    if (rootAtStart == null) throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
     watcher = newWatcher(); // watches first: nothing changed from here on is missed
     var retry = new Backoff(settings.retryBase().toNanos(), settings.retryCap().toNanos(), new SplittableRandom());
     var slowRetry = new Backoff(Math.max(settings.retryCap().toNanos() / 2, settings.retryBase().toNanos()),
@@ -124,7 +126,7 @@ public final class Replicator implements AutoCloseable {
       journals.add(j);
       ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).factory());
       pools.add(pool);
-      var runner = new TargetRunner(t, clock,
+      var runner = new TargetRunner(new SourceGuard(t, settings.source(), rootAtStart), clock,
           new TargetRunner.Settings(settings.workers(), retry, slowRetry, settings.maxQueuedPaths()),
           new TargetRunner.ItemExecutorConfig(settings.delete(), this::sourceSize, hook),
           pool, this::post, j, listener, this::onStartupResult);
@@ -262,9 +264,10 @@ public final class Replicator implements AutoCloseable {
       return;
     }
     if (e.name().length == 0) {
-      if (e.has(IN_DELETE_SELF | IN_MOVE_SELF) && Bytes.startsWith(root, e.watchPath()) && e.watchPath().length >= root.length - 1)
-        log.error("the source {} was deleted or moved away; nothing more can be replicated until it is back and livesync restarted",
-            Bytes.display(settings.source()));
+      if (e.has(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) && Bytes.startsWith(root, e.watchPath()) && e.watchPath().length >= root.length - 1)
+        log.error("the source {} was {}; nothing is sent to the targets while it is gone (the backups are not emptied); "
+            + "other syncs continue; restart livesync once it is back", Bytes.display(settings.source()),
+            e.has(IN_UNMOUNT) ? "unmounted" : "deleted or moved away");
       return;
     }
     byte[] full = e.fullPath();

@@ -228,6 +228,30 @@ class FaultScenariosTest {
   // --- 8. permission denied
 
   @Test
+  void anUnmountedSourceIsNotMirroredAsEmptyAndTheErrorIsClear() throws Exception {
+    assumeTrue(root(), "needs root to mount a tmpfs");
+    Processes.run(List.of("mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", Bytes.latin1(src)));
+    boolean[] mounted = {true};
+    cleanup.add(() -> { if (mounted[0]) Processes.run(List.of("umount", "-l", Bytes.latin1(src))); });
+    Trees.write(at(src, "data/kept.txt"), "on the mounted file system");
+    try (var logs = new LogCapture()) {
+      start(local(TargetOptions.defaults()), s -> s.withSchedule(Duration.ofMillis(300)));
+      await("the file arrives", () -> Trees.exists(at(dst, "data/kept.txt")));
+
+      Processes.run(List.of("umount", "-l", Bytes.latin1(src))); // what remains is the empty mount point
+      mounted[0] = false;
+      await("the refusal is visible", () -> target().lastError().contains("no longer the directory livesync started on"));
+      long failures = target().failures();
+      await("several scheduled full syncs were refused", () -> target().failures() >= failures + 2);
+
+      assertThat(Trees.read(at(dst, "data/kept.txt"))).isEqualTo(Bytes.of("on the mounted file system"));
+      assertThat(logs.text()).contains("was unmounted");
+      Figures.report("8", "source unmounted under a 300 ms schedule: " + target().failures() + " full syncs refused (\""
+          + firstLine(target().lastError()) + "\"), the backup kept its files");
+    }
+  }
+
+  @Test
   void unreadableFilesAndDirsGiveAClearErrorAndTheRestKeepsSyncing() throws Exception {
     assumeTrue(root(), "needs root to run rsync as nobody");
     Trees.chmod(src, 0755);

@@ -1,0 +1,89 @@
+package dev.livesync.sync;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.transport.Drift;
+import dev.livesync.transport.TransferResult;
+import dev.livesync.transport.Transport;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Wraps a target's transport so that nothing is sent once the source root is gone or is no longer the
+ * directory the sync started on (same device and inode): an unmounted file system leaves an empty
+ * mount point, and a full sync with {@code --delete} from it would wipe the backup. Such a transfer
+ * fails as FATAL (logged, retried slowly, the work stays queued and journaled) until the source is
+ * back, e.g. remounted.
+ */
+final class SourceGuard implements Transport {
+  private final Transport target;
+  private final byte[] source;
+  private final long dev;
+  private final long ino;
+
+  SourceGuard(Transport target, byte[] source, Libc.Stat atStart) {
+    this.target = target;
+    this.source = source;
+    this.dev = atStart.dev();
+    this.ino = atStart.ino();
+  }
+
+  /** Null when the source is the one the sync started on, else why not. */
+  String problem() {
+    Libc.Stat st = Libc.statOrNull(source);
+    if (st == null || !st.isDir()) return "source " + Bytes.display(source) + " is gone";
+    if (st.dev() != dev || st.ino() != ino) {
+      return "source " + Bytes.display(source) + " is no longer the directory livesync started on (unmounted, or replaced)";
+    }
+    return null;
+  }
+
+  private TransferResult refused(String why) {
+    return new TransferResult(TransferResult.Outcome.FATAL, -1, List.of(), 0, 0, 0,
+        why + ": nothing is sent, so the backup is not emptied; mount or restore it (work stays queued), or restart livesync");
+  }
+
+  @Override
+  public String describe() {
+    return target.describe();
+  }
+
+  @Override
+  public TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    String p = problem();
+    return p != null ? refused(p) : target.send(paths, recursive);
+  }
+
+  @Override
+  public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    String p = problem();
+    return p != null ? refused(p) : target.sendKeepingExtras(paths, recursive);
+  }
+
+  @Override
+  public TransferResult fullSync(boolean delete) throws InterruptedException {
+    String p = problem();
+    return p != null ? refused(p) : target.fullSync(delete);
+  }
+
+  @Override
+  public TransferResult fullSync(boolean delete, Consumer<String> progress) throws InterruptedException {
+    String p = problem();
+    return p != null ? refused(p) : target.fullSync(delete, progress);
+  }
+
+  @Override
+  public boolean rename(byte[] from, byte[] to) throws InterruptedException {
+    return problem() == null && target.rename(from, to);
+  }
+
+  @Override
+  public boolean canRename() {
+    return target.canRename();
+  }
+
+  @Override
+  public Drift compare(boolean checksum) throws InterruptedException {
+    return target.compare(checksum);
+  }
+}
