@@ -50,6 +50,7 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setExpandAtFiles(false);
     cl.setExecutionExceptionHandler(new CliErrors());
+    cl.setUsageHelpWidth(110); // the descriptions are written as lines of up to ~105 characters
     // start passes run's options through unchanged: `livesync start /data rsync://... --password-file F`
     cl.getSubcommands().get("start").setUnmatchedOptionsArePositionalParams(true);
     return cl;

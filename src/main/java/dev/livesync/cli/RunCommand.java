@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
       "Replicate a source tree to its targets, live (in the foreground; 'livesync start' runs it in the background).",
       "",
       "  livesync run /data rsync://rsync_backup@172.16.1.41/nfsbackup --password-file /etc/rsync.password",
-      "  livesync run /data rsync_backup@172.16.1.41::nfsbackup/web backup@host:/srv/copy --ssh-key ~/.ssh/id_ed25519",
+      "  livesync run /data backup@host:/srv/copy --ssh-key ~/.ssh/id_ed25519 --exclude '*.tmp'",
       "  livesync run --config /etc/livesync/livesync.toml",
       "",
       "Watches first, then runs an initial full sync per target (events meanwhile are queued), then ships",
