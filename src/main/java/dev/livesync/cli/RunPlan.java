@@ -10,6 +10,7 @@ import dev.livesync.sync.DeletePolicy;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.Excludes;
 import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.Target;
 import dev.livesync.transport.TargetOptions;
 import dev.livesync.transport.Transport;
 import java.nio.file.Files;
@@ -50,7 +51,20 @@ final class RunPlan {
         .withExcludes(o.excludes)
         .withTimeoutSeconds(o.timeoutSeconds);
     List<Transport> ts = new ArrayList<>();
-    for (String url : o.args.subList(1, o.args.size())) ts.add(RsyncTransport.open(source, url, options));
+    boolean daemon = false, ssh = false;
+    for (String url : o.args.subList(1, o.args.size())) {
+      // the daemon flags go to the daemon targets, the ssh flags to the ssh targets
+      Target t = Target.parse(url);
+      daemon |= t instanceof Target.Daemon;
+      ssh |= t instanceof Target.Ssh;
+      TargetOptions to = options;
+      if (!(t instanceof Target.Daemon)) to = to.withPasswordFile(null);
+      if (!(t instanceof Target.Ssh)) to = to.withSsh(null, 0, null);
+      ts.add(new RsyncTransport(source, t, to));
+    }
+    if (o.passwordFile != null && !daemon) throw new LivesyncException("--password-file is for rsync daemon targets (rsync://… or host::module); none was given", 2);
+    if ((o.sshKey != null || o.sshPort != 0 || o.knownHosts != null) && !ssh)
+      throw new LivesyncException("--ssh-key, --ssh-port and --known-hosts are for ssh targets (host:/path); none was given", 2);
     String name = o.name != null ? o.name : defaultName(source);
     Path state = (o.stateDir != null ? o.stateDir : EngineSettings.DEFAULT_STATE_ROOT.resolve(name)).toAbsolutePath();
     EngineSettings s = EngineSettings.of(name, source, ts)

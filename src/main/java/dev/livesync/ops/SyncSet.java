@@ -33,13 +33,16 @@ public record SyncSet(Path source, List<TargetRef> targets) {
 
   /**
    * {@code args}: a source, then its targets ({@code needTarget}: at least one); {@code passwordFile}
-   * applies to every target.
+   * applies to every rsync daemon target.
    */
   public static List<SyncSet> fromArgs(List<String> args, Path passwordFile, boolean needTarget) {
     if (args.isEmpty()) return List.of();
     if (needTarget && args.size() < 2) throw new LivesyncException("give SOURCE and at least one TARGET (or --config FILE)", 2);
     TargetOptions o = TargetOptions.defaults().withPasswordFile(passwordFile);
-    List<TargetRef> ts = args.subList(1, args.size()).stream().map(u -> new TargetRef(u, o)).toList();
+    // the password file is for the daemon targets; other kinds given beside them get none
+    List<TargetRef> ts = args.subList(1, args.size()).stream()
+        .map(u -> new TargetRef(u, dev.livesync.transport.Target.parse(u) instanceof dev.livesync.transport.Target.Daemon ? o : TargetOptions.defaults()))
+        .toList();
     return List.of(new SyncSet(Path.of(args.getFirst()), ts));
   }
 
