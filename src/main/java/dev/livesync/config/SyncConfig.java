@@ -1,6 +1,7 @@
 package dev.livesync.config;
 
 import dev.livesync.sync.DeletePolicy;
+import dev.livesync.sync.EngineSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,12 +30,13 @@ public record SyncConfig(
     List<TargetConfig> targets,
     Path stateDir) {
 
-  public static final Duration DEFAULT_DELAY = Duration.ofMillis(200);
-  public static final int DEFAULT_WORKERS = 4;
-  public static final int DEFAULT_BATCH_MAX_FILES = 1000;
-  public static final long DEFAULT_BATCH_MAX_BYTES = 64L << 20;
-  public static final long DEFAULT_LARGE_FILE_THRESHOLD = 16L << 20;
-  public static final Duration DEFAULT_MAX_HOLD = Duration.ofSeconds(10);
+  // the engine's defaults, so that a config and the equivalent command line behave the same
+  public static final Duration DEFAULT_DELAY = EngineSettings.DEFAULT_DELAY;
+  public static final int DEFAULT_WORKERS = EngineSettings.DEFAULT_WORKERS;
+  public static final int DEFAULT_BATCH_MAX_FILES = EngineSettings.DEFAULT_BATCH_MAX_FILES;
+  public static final long DEFAULT_BATCH_MAX_BYTES = EngineSettings.DEFAULT_BATCH_MAX_BYTES;
+  public static final long DEFAULT_LARGE_FILE_THRESHOLD = EngineSettings.DEFAULT_LARGE_FILE;
+  public static final Duration DEFAULT_MAX_HOLD = EngineSettings.DEFAULT_MAX_HOLD;
   public static final DeletePolicy DEFAULT_DELETE = DeletePolicy.ALWAYS;
 
   public SyncConfig {

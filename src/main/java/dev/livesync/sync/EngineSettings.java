@@ -30,14 +30,20 @@ public record EngineSettings(
 
   public static final Duration DEFAULT_DELAY = Duration.ofMillis(200);
   public static final Duration DEFAULT_MAX_HOLD = Duration.ofSeconds(10);
+  public static final int DEFAULT_WORKERS = 4;
+  /** Batches grow up to this under load (the benchmarks in docs/benchmarks.md ran with it). */
+  public static final int DEFAULT_BATCH_MAX_FILES = 2000;
+  public static final long DEFAULT_BATCH_MAX_BYTES = 64L << 20;
+  public static final long DEFAULT_LARGE_FILE = 16L << 20;
   public static final Path DEFAULT_STATE_ROOT = Path.of("/var/lib/livesync");
   /** A target with more queued paths than this gets one full sync instead (it was down for long). */
   public static final long DEFAULT_MAX_QUEUED_PATHS = 200_000;
 
   /** Defaults for everything but the source, targets and name. */
   public static EngineSettings of(String name, byte[] source, List<Transport> targets) {
-    return new EngineSettings(name, source, List.copyOf(targets), Excludes.NONE, DEFAULT_DELAY, DEFAULT_MAX_HOLD, 4,
-        DeletePolicy.ALWAYS, DEFAULT_STATE_ROOT.resolve(name), null, null, 2000, 64L << 20, 8L << 20, DEFAULT_MAX_QUEUED_PATHS,
+    return new EngineSettings(name, source, List.copyOf(targets), Excludes.NONE, DEFAULT_DELAY, DEFAULT_MAX_HOLD, DEFAULT_WORKERS,
+        DeletePolicy.ALWAYS, DEFAULT_STATE_ROOT.resolve(name), null, null, DEFAULT_BATCH_MAX_FILES, DEFAULT_BATCH_MAX_BYTES,
+        DEFAULT_LARGE_FILE, DEFAULT_MAX_QUEUED_PATHS,
         Duration.ofSeconds(1), Duration.ofSeconds(60));
   }
 
