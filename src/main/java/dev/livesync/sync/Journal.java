@@ -55,7 +55,9 @@ public final class Journal implements AutoCloseable {
       Files.createDirectories(file.toAbsolutePath().getParent());
       List<WorkItem> old = Files.exists(file) ? read(file) : List.of();
       var j = new Journal(file, new ArrayList<>());
-      j.rewrite(old);
+      Map<Long, WorkItem> renumbered = new LinkedHashMap<>();
+      for (WorkItem item : old) renumbered.put(++j.seq, item);
+      j.rewrite(renumbered);
       for (var e : j.live.entrySet()) j.recovered.add(new Entry(e.getKey(), e.getValue()));
       return j;
     } catch (IOException e) {
@@ -97,7 +99,7 @@ public final class Journal implements AutoCloseable {
     write(withCrc(b.toByteArray()));
     if (fileBytes > COMPACT_MIN && fileBytes > 4 * liveBytes) {
       try {
-        rewrite(List.copyOf(live.values()));
+        rewrite(new LinkedHashMap<>(live)); // same numbers: the runner still holds them
       } catch (IOException e) {
         throw new LivesyncException("cannot compact the journal " + file + ": " + e.getMessage(), 1, e);
       }
@@ -139,14 +141,18 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  /** Writes the live items to a new file, fsyncs it and renames it over the old one. */
-  private void rewrite(List<WorkItem> items) throws IOException {
+  /**
+   * Writes {@code items} (by number) to a new file, fsyncs it and renames it over the old one. The
+   * numbers are kept: callers hold them for {@link #done}.
+   */
+  private void rewrite(Map<Long, WorkItem> items) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     live.clear();
     liveBytes = 0;
     try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      for (WorkItem item : items) {
-        long s = ++seq;
+      for (var e : items.entrySet()) {
+        long s = e.getKey();
+        WorkItem item = e.getValue();
         byte[] rec = itemRecord(s, item);
         ch.write(ByteBuffer.wrap(rec));
         live.put(s, item);

@@ -132,7 +132,9 @@ public final class Replicator implements AutoCloseable {
           pool, this::post, j, listener, this::onStartupResult);
       runner.submitStartup(new WorkItem.FullSync(settings.delete().atStartup(), "start", clock.nanos()));
       if (!j.recovered().isEmpty())
-        log.info("{}: replaying {} undelivered items from the journal of the previous run", t.describe(), j.recovered().size());
+        log.info(settings.delete().atStartup()
+            ? "{}: {} undelivered items from the journal of the previous run; the initial full sync (with delete) covers them"
+            : "{}: replaying {} undelivered items from the journal of the previous run", t.describe(), j.recovered().size());
       for (Journal.Entry e : j.recovered()) runner.submitRecovered(e);
       targets.add(runner);
     }

@@ -151,6 +151,11 @@ public final class TargetRunner {
 
   /** Queues what a previous run's journal left undone (already journaled under {@code seq}). */
   public void submitRecovered(Journal.Entry e) {
+    Task first = tasks.isEmpty() ? null : tasks.getFirst();
+    if (first != null && first.startup && first.state == State.QUEUED && first.item instanceof WorkItem.FullSync f && f.delete()) {
+      first.alsoDone.add(e.seq()); // the initial full sync mirrors the whole tree: it does this item too
+      return;
+    }
     if (e.item() instanceof WorkItem.Rename m) {
       // The batch that reconciled both names after the rename may not have been journaled yet.
       submit(new WorkItem.Send(List.of(m.from(), m.to()), m.dir(), 0, clock.nanos()), false);
