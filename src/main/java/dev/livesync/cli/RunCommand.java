@@ -133,8 +133,7 @@ final class RunCommand implements Callable<Integer> {
     Config cfg = configFile == null ? null : ConfigLoader.load(configFile);
     configureLogging(logFile != null ? logFile : cfg == null ? null : cfg.logFile(),
         logLevel != null ? logLevel : cfg == null ? null : cfg.logLevel());
-    Duration bound = dev.livesync.config.Durations.parse(stopTimeout);
-    if (bound == null) throw new LivesyncException("--stop-timeout " + stopTimeout + ": expected a duration such as 30s", 2);
+    Duration bound = RunPlan.duration(stopTimeout, "--stop-timeout");
     List<RunningSyncs.Plan> plans = plans(cfg);
     if (plans.isEmpty()) throw new LivesyncException("nothing to run: " + configFile + " has no [[sync]]", 78);
 

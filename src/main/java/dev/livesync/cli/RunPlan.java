@@ -96,7 +96,8 @@ final class RunPlan {
     return Bytes.of(abs.toString());
   }
 
-  private static Duration duration(String v, String flag) {
+  /** A flag's duration value, or a clear error naming the flag. */
+  static Duration duration(String v, String flag) {
     Duration d = Durations.parse(v);
     if (d == null) throw new LivesyncException(flag + " " + v + ": expected a duration such as 200ms, 2s, 5m", 2);
     return d;

@@ -16,17 +16,16 @@ final class ItemExecutor {
   private final DeletePolicy delete;
   private final Batcher.SizeProbe source;
   private final ExecHook hook;
-
   private final java.util.function.Consumer<String> progress;
 
   /** {@code progress}: where full syncs report how far they are, or null. */
   ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook,
       java.util.function.Consumer<String> progress) {
-    this.progress = progress;
     this.transport = transport;
     this.delete = delete;
     this.source = source;
     this.hook = hook;
+    this.progress = progress;
   }
 
   TransferResult run(WorkItem item) throws InterruptedException {
