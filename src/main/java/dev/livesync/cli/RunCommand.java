@@ -79,6 +79,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--workers", paramLabel = "N", defaultValue = "4", description = "Parallel rsync processes per target (default: ${DEFAULT-VALUE}).")
   int workers;
 
+  @Option(names = "--batch-max-files", paramLabel = "N", defaultValue = "2000", description = "A batch closes early at this many paths (default: ${DEFAULT-VALUE}).")
+  int batchMaxFiles;
+
+  @Option(names = "--batch-max-bytes", paramLabel = "SIZE", defaultValue = "64MiB", description = "...or at this much file data (default: ${DEFAULT-VALUE}).")
+  String batchMaxBytes;
+
   @Option(names = "--delete", paramLabel = "POLICY", defaultValue = "always", description = "always | startup | running | never: when target files missing at the source are deleted (default: ${DEFAULT-VALUE}).")
   String delete;
 

@@ -72,12 +72,14 @@ final class RunPlan {
         .withDelay(duration(o.delay, "--delay"))
         .withMaxHold(duration(o.maxHold, "--max-hold"))
         .withWorkers(o.workers)
+        .withBatchLimits(o.batchMaxFiles, size(o.batchMaxBytes, "--batch-max-bytes"))
         .withDelete(DeletePolicy.parse(o.delete))
         .withStateDir(state)
         .withExec(o.exec)
         .withRetry(duration(o.retryInitial, "--retry-initial"), duration(o.retryMax, "--retry-max"));
     if (o.schedule != null) s = s.withSchedule(duration(o.schedule, "--schedule"));
     if (o.workers < 1) throw new LivesyncException("--workers must be at least 1", 2);
+    if (o.batchMaxFiles < 1) throw new LivesyncException("--batch-max-files must be at least 1", 2);
     return s;
   }
 
@@ -94,6 +96,13 @@ final class RunPlan {
       throw new LivesyncException("source " + abs + (Files.exists(abs) ? " is not a directory" : " does not exist"), 2);
     }
     return Bytes.of(abs.toString());
+  }
+
+  /** A flag's size value (at least one byte), or a clear error naming the flag. */
+  static long size(String v, String flag) {
+    Long n = dev.livesync.config.Sizes.parse(v);
+    if (n == null || n < 1) throw new LivesyncException(flag + " " + v + ": expected a size such as 64MiB, 500M, 1GiB", 2);
+    return n;
   }
 
   /** A flag's duration value, or a clear error naming the flag. */

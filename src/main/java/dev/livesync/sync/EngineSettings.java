@@ -91,4 +91,9 @@ public record EngineSettings(
     return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, delete, stateDir, exec, schedule,
         maxPaths, maxBytes, largeFile, maxQueuedPaths, base, cap);
   }
+
+  public EngineSettings withBatchLimits(int files, long bytes) {
+    return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, delete, stateDir, exec, schedule,
+        files, bytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  }
 }

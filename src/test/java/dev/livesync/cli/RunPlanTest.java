@@ -50,4 +50,20 @@ class RunPlanTest {
     assertThatThrownBy(() -> plan(src.toString(), tmp.resolve("local").toString(), "--ssh-key", key().toString()))
         .isInstanceOf(LivesyncException.class).hasMessageContaining("are for ssh targets");
   }
+
+  @Test
+  void batchLimitsComeFromTheirFlagsAndBadValuesNameTheFlag() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    String dst = tmp.resolve("local").toString();
+    EngineSettings s = plan(src.toString(), dst, "--batch-max-files", "5000", "--batch-max-bytes", "256MiB");
+    assertThat(s.maxPaths()).isEqualTo(5000);
+    assertThat(s.maxBytes()).isEqualTo(256L << 20);
+    EngineSettings d = plan(src.toString(), dst);
+    assertThat(d.maxPaths()).isEqualTo(EngineSettings.DEFAULT_BATCH_MAX_FILES);
+    assertThat(d.maxBytes()).isEqualTo(EngineSettings.DEFAULT_BATCH_MAX_BYTES);
+    assertThatThrownBy(() -> plan(src.toString(), dst, "--batch-max-bytes", "lots"))
+        .isInstanceOf(LivesyncException.class).hasMessageContaining("--batch-max-bytes lots: expected a size");
+    assertThatThrownBy(() -> plan(src.toString(), dst, "--batch-max-files", "0"))
+        .isInstanceOf(LivesyncException.class).hasMessageContaining("--batch-max-files must be at least 1");
+  }
 }
