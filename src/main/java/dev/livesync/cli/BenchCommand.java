@@ -50,7 +50,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--lsyncd-max-processes", defaultValue = "1", description = "lsyncd's maxProcesses (default: ${DEFAULT-VALUE}, as shipped).")
   int lsyncdMaxProcesses;
 
-  @Option(names = "--bulk", description = "Also time one bulk `rsync -a` of 10,000 such files: the ceiling for any rsync-based tool.")
+  @Option(names = "--bulk", description = "Also time one bulk `rsync -a` of 10,000 such files into the daemon (3 runs, the median counts; the target watched as in the live runs): the ceiling for any rsync-based tool.")
   boolean bulk;
 
   @Option(names = "--stage", description = "Write the files beforehand outside the source and rename them in at the rate (uploads that land by rename): the offered rate is then limited by the tool under test, not by the writer's CPU. Lag counts from the rename.")
@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println(Bench.header());
     results.forEach(r -> System.out.println(Bench.row(r)));
     if (bench.bulkFilesPerSecond > 0) {
-      System.out.printf("%nlive throughput as a share of one bulk rsync -a (%.0f files/s):%n", bench.bulkFilesPerSecond);
+      System.out.printf("%nlive throughput as a share of one bulk rsync -a (median of %d runs: %.0f files/s):%n", dev.livesync.bench.Bench.BULK_RUNS, bench.bulkFilesPerSecond);
       results.stream().filter(r -> r.failure() == null).forEach(r -> System.out.printf("  %-10s at %5.0f files/s offered: %5.0f files/s delivered = %3.0f %%%n",
           r.tool(), r.offered(), r.throughput(), 100 * r.throughput() / bench.bulkFilesPerSecond));
     }
