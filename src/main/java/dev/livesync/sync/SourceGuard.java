@@ -83,6 +83,11 @@ final class SourceGuard implements Transport {
   }
 
   @Override
+  public Reachability probe() {
+    return target.probe();
+  }
+
+  @Override
   public Drift compare(boolean checksum) throws InterruptedException {
     return target.compare(checksum);
   }

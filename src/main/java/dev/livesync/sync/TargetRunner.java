@@ -31,6 +31,12 @@ public final class TargetRunner {
    * renames one after another).
    */
   static final int BACKLOG_FULL_SYNC_ITEMS = 1000;
+  /**
+   * While backing off from an unreachable target, how often {@link Transport#probe} looks whether it
+   * answers again (a TCP connect): a target back from an outage is tried within about this long,
+   * not after the rest of a backoff that may have grown to a minute.
+   */
+  static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
 
   /** How results get back to the engine loop thread. */
   public interface Loop extends Executor {}
@@ -87,6 +93,14 @@ public final class TargetRunner {
   private boolean changed = true;
   /** When a retry delay or backoff ends (dispatch must look again), or -1. */
   private long recheckAt = -1;
+  /** Probing while backing off: only after RETRY (unreachable), not FATAL (auth, config: an operator's job). */
+  private boolean probing;
+  private boolean probeInFlight;
+  /** A probe saw the target DOWN during this backoff: an UP after it means it came back. */
+  private boolean probeSawDown;
+  private long nextProbeNanos;
+  /** The transport cannot tell (a local directory): never probed again. */
+  private boolean probeUseless;
 
   public TargetRunner(
       Transport transport,
@@ -199,7 +213,10 @@ public final class TargetRunner {
 
   /** When this target next needs the loop (a backoff or a delayed retry ending), or -1. */
   public long nextWakeNanos() {
-    if (backingOff) return running == 0 ? nextAttemptNanos : -1;
+    if (backingOff) {
+      if (running > 0) return -1;
+      return probing && !probeInFlight ? Math.min(nextAttemptNanos, nextProbeNanos) : nextAttemptNanos;
+    }
     long w = -1;
     long now = clock.nanos();
     for (Task t : tasks)
@@ -221,6 +238,10 @@ public final class TargetRunner {
       if (running > 0) return; // its end is a change
       if (now < nextAttemptNanos) {
         recheckAt = nextAttemptNanos;
+        if (probing && !probeInFlight) {
+          if (now >= nextProbeNanos) startProbe();
+          else recheckAt = Math.min(recheckAt, nextProbeNanos);
+        }
         return;
       }
       slots = 1; // a single probe
@@ -263,6 +284,43 @@ public final class TargetRunner {
         });
   }
 
+  private void startProbe() {
+    probeInFlight = true;
+    workers.execute(() -> {
+      Transport.Reachability seen;
+      try {
+        seen = transport.probe();
+      } catch (RuntimeException e) {
+        seen = Transport.Reachability.UNKNOWN;
+      }
+      Transport.Reachability result = seen;
+      loop.execute(() -> probed(result));
+    });
+  }
+
+  /** On the loop thread: a DOWN followed by an UP ends the backoff now. */
+  private void probed(Transport.Reachability seen) {
+    probeInFlight = false;
+    changed = true;
+    long now = clock.nanos();
+    nextProbeNanos = now + PROBE_INTERVAL_NANOS;
+    if (!backingOff) return;
+    switch (seen) {
+      case DOWN -> probeSawDown = true;
+      case UNKNOWN -> {
+        probing = false;
+        probeUseless = true;
+      }
+      case UP -> {
+        if (probeSawDown && now < nextAttemptNanos) {
+          log.info("{}: answers again; trying now instead of in {} ms", name, (nextAttemptNanos - now) / 1_000_000);
+          nextAttemptNanos = now;
+        }
+        probeSawDown = false;
+      }
+    }
+  }
+
   private void finished(Task t, TransferResult r) {
     running--;
     changed = true;
@@ -283,6 +341,8 @@ public final class TargetRunner {
           if (tasks.size() > BACKLOG_FULL_SYNC_ITEMS) collapseQueued("backlog", "a backlog of " + tasks.size() + " items after the outage");
         }
         backingOff = false;
+        probing = false;
+        probeSawDown = false;
         retryAttempts = 0;
         failedFatally = false;
         lastSuccessMillis = clock.epochMillis();
@@ -326,6 +386,9 @@ public final class TargetRunner {
         long wait = (fatal ? settings.fatalRetry() : settings.retry()).delayNanos(retryAttempts);
         backingOff = true;
         nextAttemptNanos = now + wait;
+        if (!probing && !fatal) probeSawDown = false;
+        probing = !fatal && !probeUseless;
+        nextProbeNanos = now + PROBE_INTERVAL_NANOS;
         if (fatal) {
           log.error("{}: {} failed (rsync exit {}): {}; this needs an operator; the work stays queued and journaled, next attempt in {} s",
               name, t.item, r.exitCode(), oneLine(r.message()), wait / 1_000_000_000);

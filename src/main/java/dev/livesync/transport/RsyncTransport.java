@@ -209,6 +209,11 @@ public final class RsyncTransport implements Transport {
     return items.drift();
   }
 
+  @Override
+  public Reachability probe() {
+    return PortProbe.probe(target, options);
+  }
+
   /** Daemons have no rename: the module is reachable only through rsync's protocol. */
   @Override
   public boolean canRename() {

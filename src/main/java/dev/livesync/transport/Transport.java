@@ -61,4 +61,17 @@ public interface Transport {
   default Drift compare(boolean checksum) throws InterruptedException {
     throw new UnsupportedOperationException(describe() + " cannot compare");
   }
+
+  /** What {@link #probe} found. */
+  enum Reachability { UP, DOWN, UNKNOWN }
+
+  /**
+   * A cheap look at whether the target's host answers at all (a TCP connect to the port rsync
+   * uses; nothing is sent, so it costs the target nothing): the engine calls it about once a second
+   * while a target it could not reach backs off, and tries again at once when a DOWN turns UP.
+   * {@code UNKNOWN} where that cannot be told (local targets): those wait for their backoff.
+   */
+  default Reachability probe() {
+    return Reachability.UNKNOWN;
+  }
 }

@@ -15,6 +15,8 @@ final class FakeTransport implements Transport {
   final Deque<TransferResult> script = new ArrayDeque<>();
   boolean renames = true;
   boolean canRename = true;
+  volatile Reachability reachability = Reachability.UNKNOWN;
+  final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
 
   @Override
   public String describe() {
@@ -47,5 +49,11 @@ final class FakeTransport implements Transport {
   public boolean rename(byte[] from, byte[] to) {
     calls.add("rename " + Bytes.display(from) + " " + Bytes.display(to));
     return renames;
+  }
+
+  @Override
+  public Reachability probe() {
+    probes.incrementAndGet();
+    return reachability;
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.livesync.fs.Bytes;
 import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.TransferResult.Outcome;
+import dev.livesync.transport.Transport;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,18 +155,23 @@ class TargetRunnerTest {
     r.submit(send("b"));
     r.dispatch();
     runWorkers(); // both fail
-    long prev = 0;
-    for (int attempt = 0; attempt < 2; attempt++) {
+    // between attempts the runner may also look whether the target answers (Transport.probe: the
+    // fake says UNKNOWN, which ends the probing); either way one thing at a time, never before its time
+    List<Long> attemptsAt = new ArrayList<>(List.of(clock.nanos()));
+    while (transport.calls.size() < 4) {
       long wait = r.nextWakeNanos() - clock.nanos();
-      assertThat(wait).isGreaterThan(prev / 2).isPositive();
+      assertThat(wait).isPositive();
       r.dispatch();
       assertThat(workers).isEmpty(); // near idle while down: nothing starts before the wake time
       clock.advanceMillis(wait / 1_000_000 + 1);
+      int calls = transport.calls.size();
       r.dispatch();
-      assertThat(workers).hasSize(1); // a single probe
+      assertThat(workers).hasSize(1); // a single probe item, or a reachability probe
       runWorkers();
-      prev = wait;
+      if (transport.calls.size() > calls) attemptsAt.add(clock.nanos());
     }
+    assertThat(transport.probes.get()).isLessThanOrEqualTo(1);
+    assertThat(attemptsAt.get(2) - attemptsAt.get(1)).as("the backoff grows").isGreaterThan((attemptsAt.get(1) - attemptsAt.get(0)) / 2);
     // the second probe succeeded (the script ran out): the rest goes at once
     r.dispatch();
     runWorkers();
@@ -249,5 +255,74 @@ class TargetRunnerTest {
     r.dispatch();
     runWorkers();
     assertThat(transport.calls).containsExactly("send a", "full delete=true");
+  }
+
+  /** Fails the first {@code n} attempts (RETRY), stepping the clock to each wake; returns the runner. */
+  TargetRunner failingAttempts(int n, Outcome how) {
+    var r = runner(1, 1_000_000);
+    for (int i = 0; i < n; i++) transport.script.add(result(how, how == Outcome.FATAL ? 5 : 10));
+    r.submit(send("a"));
+    r.dispatch();
+    runWorkers();
+    while (transport.calls.size() < n) step(r);
+    return r;
+  }
+
+  /** The loop's turn: the clock to the runner's next wake, dispatch, workers, then their results. */
+  void step(TargetRunner r) {
+    long wake = r.nextWakeNanos();
+    if (wake > clock.nanos()) clock.advanceMillis((wake - clock.nanos() + 999_999) / 1_000_000);
+    r.dispatch();
+    runWorkers();
+  }
+
+  /** Reliability scenario 2: a target back from a long outage waited out the rest of a backoff grown to a minute. */
+  @Test
+  void aTargetThatAnswersAgainAfterAnOutageIsTriedAtOnceNotAtTheEndOfItsBackoff() {
+    transport.reachability = Transport.Reachability.DOWN;
+    var r = failingAttempts(5, Outcome.RETRY); // the 5th failure backs off >= 8 s
+    long failedAt = clock.nanos();
+    for (int i = 0; i < 3; i++) step(r); // three probes, all DOWN
+    assertThat(transport.calls).hasSize(5);
+    assertThat(transport.probes.get()).isGreaterThanOrEqualTo(3);
+    transport.reachability = Transport.Reachability.UP;
+    step(r); // the probe sees it answer
+    step(r); // the attempt, at once
+    assertThat(transport.calls).hasSize(6);
+    assertThat(r.idle()).isTrue();
+    assertThat(clock.nanos() - failedAt).as("well before the >= 8 s backoff ended").isLessThan(5_000_000_000L);
+  }
+
+  /** A target that answers but whose transfers fail (e.g. a daemon refusing the module) keeps its backoff: no tight loop. */
+  @Test
+  void aProbeThatNeverSawTheTargetDownDoesNotShortenTheBackoff() {
+    transport.reachability = Transport.Reachability.UP;
+    var r = failingAttempts(5, Outcome.RETRY);
+    long failedAt = clock.nanos();
+    transport.script.add(result(Outcome.RETRY, 10));
+    while (transport.calls.size() < 6) step(r);
+    assertThat(clock.nanos() - failedAt).as("the 5th backoff, >= 8 s, was waited out").isGreaterThanOrEqualTo(8_000_000_000L);
+    assertThat(transport.probes.get()).isGreaterThanOrEqualTo(7);
+  }
+
+  /** FATAL (wrong password, missing module) needs an operator: no probing, the slow retry only. */
+  @Test
+  void aFatalFailureIsNotProbed() {
+    transport.reachability = Transport.Reachability.DOWN;
+    var r = failingAttempts(2, Outcome.FATAL);
+    step(r);
+    assertThat(transport.probes.get()).isZero();
+    assertThat(r.idle()).isTrue();
+  }
+
+  /** Targets that cannot tell (local directories) stop being probed after the first UNKNOWN. */
+  @Test
+  void anUnknownReachabilityStopsTheProbing() {
+    var r = failingAttempts(5, Outcome.RETRY);
+    int probes = transport.probes.get();
+    step(r);
+    assertThat(transport.calls).hasSize(6);
+    assertThat(transport.probes.get() - probes).isLessThanOrEqualTo(1);
+    assertThat(r.idle()).isTrue();
   }
 }
