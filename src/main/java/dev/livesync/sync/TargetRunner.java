@@ -154,7 +154,7 @@ public final class TargetRunner {
     if (item instanceof WorkItem.Rename && !transport.canRename()) return;
     long seq = journal != null ? journal.append(item) : ++localSeq;
     Task last = tasks.isEmpty() ? null : tasks.getLast();
-    if (last != null && !last.startup && last.state == State.QUEUED && last.item instanceof WorkItem.FullSync f
+    if (last != null && last.state == State.QUEUED && last.item instanceof WorkItem.FullSync f
         && (f.delete() || !deleteWhileRunning)) {
       last.alsoDone.add(seq); // a full sync that has not started yet covers this change too
       return;

@@ -86,6 +86,7 @@ class TargetRunnerTest {
   void fullSyncIsABarrier() {
     var r = runner(4, 1_000_000);
     r.submitStartup(new WorkItem.FullSync(true, "start", 0));
+    r.dispatch(); // running
     r.submit(send("x"));
     r.dispatch();
     assertThat(workers).hasSize(1);
@@ -93,6 +94,23 @@ class TargetRunnerTest {
     r.dispatch();
     runWorkers();
     assertThat(transport.calls).containsExactly("full delete=true", "send x");
+  }
+
+  /** A target down at start: what changes while its initial full sync waits is covered by that full sync. */
+  @Test
+  void aQueuedInitialFullSyncCoversChangesMadeBeforeItStarts() {
+    var r = runner(4, 1_000_000);
+    transport.script.add(result(Outcome.RETRY, 10));
+    r.submitStartup(new WorkItem.FullSync(true, "start", 0));
+    r.dispatch();
+    runWorkers(); // down
+    for (int i = 0; i < 100; i++) r.submit(send("x" + i));
+    for (int i = 0; i < 20 && !r.idle(); i++) {
+      clock.advanceMillis(60_000);
+      r.dispatch();
+      runWorkers();
+    }
+    assertThat(transport.calls).containsExactly("full delete=true", "full delete=true");
   }
 
   @Test
