@@ -151,6 +151,7 @@ class ProcessScenariosTest {
     daemon();
     Trees.write(Bytes.child(src, Bytes.of("seed.txt")), "before");
     var p = livesync();
+    p.awaitOutput("running:", CONVERGE); // the initial full sync is done (the tree can look equal before its rsync exits)
     Trees.awaitSameTree(src, module, CONVERGE, Trees.Ignore.DIR_MTIMES);
 
     daemon.stop();
