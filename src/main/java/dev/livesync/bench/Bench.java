@@ -98,6 +98,8 @@ public final class Bench {
           last = Math.max(last, at);
         }
         double drain = (last - loadEnd) / 1e9;
+        // System.nanoTime is CLOCK_MONOTONIC: scripts/bench-profile cuts `perf record -k mono` to this window
+        out.printf("load window (CLOCK_MONOTONIC): %.6f,%.6f%n", loadStart / 1e9, last / 1e9);
         double offered = gen.written.size() / ((loadEnd - loadStart) / 1e9);
         double throughput = lags.size() / ((last - loadStart) / 1e9);
 
