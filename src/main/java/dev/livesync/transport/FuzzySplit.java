@@ -10,10 +10,14 @@ import java.util.function.Predicate;
 /**
  * Splits a daemon batch into the present paths worth a {@code --fuzzy} run (they share a directory
  * with a path the batch deletes, so the deleted file may be their old copy) and the rest (other
- * present paths and all deletions), keeping the batch's order within each part.
+ * present paths and all deletions), keeping the batch's order within each part. A recursive send
+ * (a tree: a directory made or renamed) is never fuzzy: rsync looks for a basis only in each file's
+ * own target directory, which for a new directory is empty, so {@code --fuzzy} would only cost a
+ * scan per file.
  */
 record FuzzySplit(List<byte[]> fuzzy, List<byte[]> rest) {
-  static FuzzySplit of(List<byte[]> paths, Predicate<byte[]> presentAtSource) {
+  static FuzzySplit of(List<byte[]> paths, boolean recursive, Predicate<byte[]> presentAtSource) {
+    if (recursive) return new FuzzySplit(List.of(), paths);
     boolean[] present = new boolean[paths.size()];
     Set<Bytes.Key> deletedIn = new HashSet<>();
     for (int i = 0; i < paths.size(); i++) {

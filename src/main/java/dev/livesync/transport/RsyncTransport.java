@@ -87,7 +87,7 @@ public final class RsyncTransport implements Transport {
    * the same batch. The new name is sent with {@code --fuzzy}, so rsync finds the old copy, still at
    * the target in the same directory, as the delta basis. {@code --fuzzy} costs a scan of the target
    * directory for every new file, so it is used only for the present paths that share a directory
-   * with a deleted path of the batch (where a basis can exist), and those run first, in their own
+   * with a deleted path of a non-recursive batch (where a basis can exist), and those run first, in their own
    * rsync: in one run rsync may delete the basis it has just chosen and fail with a protocol error
    * (seen with 3.5.0: "got a block match with no basis file"). Everything else — the other present
    * paths and the deletions — goes in one run without {@code --fuzzy}. So a batch is one rsync, or
@@ -108,7 +108,7 @@ public final class RsyncTransport implements Transport {
     boolean mirror = recursive && deleteExtras;
     for (byte[] p : paths) checkRelative(p);
     if (!(target instanceof Target.Daemon)) return sendRun(paths, recursive, mirror, false);
-    var split = FuzzySplit.of(paths, p -> Libc.lstatOrNull(Bytes.child(source, p)) != null);
+    var split = FuzzySplit.of(paths, recursive, p -> Libc.lstatOrNull(Bytes.child(source, p)) != null);
     if (split.fuzzy().isEmpty()) return sendRun(split.rest(), recursive, mirror, false);
     TransferResult first = sendRun(split.fuzzy(), recursive, mirror, true);
     // --fuzzy may pick any similar name in the directory as basis, and a batch running beside this

@@ -18,7 +18,7 @@ class FuzzySplitTest {
 
   @Test
   void withoutDeletionsNothingIsFuzzy() {
-    var s = FuzzySplit.of(paths("a/1", "a/2", "b"), p -> true);
+    var s = FuzzySplit.of(paths("a/1", "a/2", "b"), false, p -> true);
     assertThat(s.fuzzy()).isEmpty();
     assertThat(names(s.rest())).containsExactly("a/1", "a/2", "b");
   }
@@ -26,15 +26,22 @@ class FuzzySplitTest {
   @Test
   void onlyPresentPathsBesideADeletedOneAreFuzzy() {
     Set<String> missing = Set.of("a/old", "top-old");
-    var s = FuzzySplit.of(paths("a/new", "b/other", "a/old", "top-new", "top-old", "a/sub/x"), p -> !missing.contains(Bytes.display(p)));
+    var s = FuzzySplit.of(paths("a/new", "b/other", "a/old", "top-new", "top-old", "a/sub/x"), false, p -> !missing.contains(Bytes.display(p)));
     assertThat(names(s.fuzzy())).containsExactly("a/new", "top-new");
     assertThat(names(s.rest())).containsExactly("b/other", "a/old", "top-old", "a/sub/x");
   }
 
   @Test
   void onlyDeletionsNeedNoFuzzyRun() {
-    var s = FuzzySplit.of(paths("a/x", "b/y"), p -> false);
+    var s = FuzzySplit.of(paths("a/x", "b/y"), false, p -> false);
     assertThat(s.fuzzy()).isEmpty();
     assertThat(names(s.rest())).containsExactly("a/x", "b/y");
+  }
+
+  @Test
+  void aTreeSendIsNeverFuzzy() {
+    var s = FuzzySplit.of(paths("a/new-dir", "a/old-dir"), true, p -> Bytes.display(p).endsWith("new-dir"));
+    assertThat(s.fuzzy()).isEmpty();
+    assertThat(names(s.rest())).containsExactly("a/new-dir", "a/old-dir");
   }
 }
