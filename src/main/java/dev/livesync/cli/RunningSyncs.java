@@ -58,7 +58,10 @@ final class RunningSyncs {
 
   private void start(Plan p) throws InterruptedException {
     String name = p.settings().name();
-    if (running.containsKey(name)) throw new LivesyncException("two syncs are named '" + name + "'; names must be unique", 2);
+    if (running.containsKey(name)) {
+      discard(p);
+      throw new LivesyncException("two syncs are named '" + name + "'; names must be unique", 2);
+    }
     log.info("sync '{}': watching {} for {} target(s)", name, Bytes.display(p.settings().source()), p.settings().targets().size());
     try {
       running.put(name, new Running(p, Replicator.start(p.settings(), progress == null ? DeliveryListener.NONE : progress)));
@@ -86,7 +89,10 @@ final class RunningSyncs {
       }
     }
     for (Plan p : wanted.values()) {
-      if (running.containsKey(p.settings().name())) continue;
+      if (running.containsKey(p.settings().name())) {
+        discard(p); // unchanged: the running sync keeps its own transports
+        continue;
+      }
       try {
         start(p);
       } catch (LivesyncException e) {
@@ -99,6 +105,14 @@ final class RunningSyncs {
     for (Running r : running.values()) r.replicator().stop(bound);
     running.clear();
     publish();
+  }
+
+  /**
+   * A plan that will not run: its transports are closed. They have not been used, so this stops
+   * nothing today (ssh helpers start on first use), but every transport gets closed by someone.
+   */
+  private static void discard(Plan p) {
+    for (var t : p.settings().targets()) t.close();
   }
 
   private void publish() {

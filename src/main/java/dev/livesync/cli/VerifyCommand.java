@@ -51,7 +51,12 @@ final class VerifyCommand implements Callable<Integer> {
         pairs.add(new Verifier.Pair(Bytes.display(s.sourceBytes()), RsyncTransport.open(s.sourceBytes(), t.url(), t.options())));
       }
     }
-    VerifyRecord r = Verifier.run(pairs, checksum);
+    VerifyRecord r;
+    try {
+      r = Verifier.run(pairs, checksum);
+    } finally {
+      for (Verifier.Pair p : pairs) p.transport().close();
+    }
     cmd.commandLine().getOut().print(Verifier.render(r));
     cmd.commandLine().getOut().flush();
     Path state = stateDir != null ? stateDir : config != null ? config.stateDir() : Dirs.state();

@@ -97,7 +97,7 @@ public final class Demo {
         }
         say("target == source: %d files, %d bytes verified (checksums compared)", tree[0], tree[1]);
       } finally {
-        r.stop(Duration.ofSeconds(5));
+        r.stop(Duration.ofSeconds(5)); // closes the transport too
       }
     }
     say("cleaned up: daemon stopped, replicator stopped (%.1f s in all)", (System.nanoTime() - t0) / 1e9);

@@ -26,8 +26,7 @@ public final class TargetProbe implements Supplier<Check> {
   @Override
   public Check get() {
     String what = "target " + url;
-    try {
-      RsyncTransport t = RsyncTransport.open(source, url, options);
+    try (RsyncTransport t = RsyncTransport.open(source, url, options)) {
       t.compare(false);
       return Check.ok(what, "reachable, authenticated (dry run, nothing changed)");
     } catch (TransportException e) {

@@ -363,6 +363,8 @@ public final class Replicator implements AutoCloseable {
     }
     for (Journal j : journals) j.close();
     if (watcher != null) watcher.close();
+    // the engine owns its targets from start on: their helper processes (ssh master, rename shell) end with it
+    for (Transport t : settings.targets()) t.close();
   }
 
   @Override

@@ -91,4 +91,9 @@ final class SourceGuard implements Transport {
   public Drift compare(boolean checksum) throws InterruptedException {
     return target.compare(checksum);
   }
+
+  @Override
+  public void close() {
+    target.close();
+  }
 }

@@ -83,6 +83,25 @@ final class RsyncProcess {
     if (line.size() > 0) sink.accept(line.toByteArray());
   }
 
+  /**
+   * Ends a long-lived helper (an ssh master or shell): SIGTERM so ssh can say goodbye to the server,
+   * then SIGKILL for it and whatever it started if it has not exited within two seconds.
+   */
+  static void stop(Process p) {
+    List<ProcessHandle> children = p.descendants().toList();
+    p.destroy();
+    try {
+      if (p.waitFor(2, TimeUnit.SECONDS)) {
+        children.forEach(ProcessHandle::destroyForcibly);
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    kill(p);
+    children.forEach(ProcessHandle::destroyForcibly);
+  }
+
   /** Kills rsync and its helpers (local rsync forks a receiver; ssh transport runs ssh). */
   static void kill(Process p) {
     List<ProcessHandle> children = p.descendants().toList();

@@ -20,8 +20,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Transport} that drives the real rsync binary to an rsync daemon, an ssh host or a local
- * directory. Stateless between calls; every call runs its own process, so workers may call it
+ * directory. Every send, full sync and compare runs its own rsync process, so workers may call it
  * concurrently.
+ *
+ * <p>For ssh targets it also keeps two helper processes, both started on first use and both stopped
+ * by {@link #close()}: an ssh connection master ({@link SshMaster}) that every rsync's ssh and the
+ * rename shell ride on, so a run costs a session on an open connection instead of a full login; and
+ * one remote shell ({@link RemoteShell}) that does every {@link #rename} in place, instead of one ssh
+ * login per rename. Both only save work: when either is down, runs log in by themselves and a failed
+ * rename is answered false (the engine then sends the data again).
  *
  * <p>Every run uses {@code -a} (recursion only where asked), {@code -s} (protected arguments),
  * {@code --force} (a directory replaced by a file), {@code --mkpath} (the target directory is made on
@@ -39,6 +46,8 @@ public final class RsyncTransport implements Transport {
   private final Target target;
   private final TargetOptions options;
   private final FailedPaths failedPaths;
+  private final SshMaster master; // ssh targets only
+  private final RemoteShell shell; // ssh targets only
 
   /**
    * @param sourceRoot absolute source directory (raw bytes; must be valid UTF-8 because it travels
@@ -64,6 +73,19 @@ public final class RsyncTransport implements Transport {
       realPath(dir).ifPresent(roots::add);
     }
     this.failedPaths = new FailedPaths(roots);
+    if (target instanceof Target.Ssh s) {
+      this.master = new SshMaster(SshCommand.argv(options), s.login(), describe());
+      long timeout = (options.timeoutSeconds() > 0 ? options.timeoutSeconds() : TargetOptions.DEFAULT_TIMEOUT_SECONDS) * 1_000_000_000L;
+      this.shell = new RemoteShell(() -> {
+        List<String> argv = new ArrayList<>(SshCommand.argv(options));
+        argv.addAll(master.clientOptions());
+        argv.addAll(List.of("-T", s.login(), "sh"));
+        return argv;
+      }, timeout, describe());
+    } else {
+      this.master = null;
+      this.shell = null;
+    }
   }
 
   /** Parses {@code url} with {@link Target#parse}. */
@@ -283,7 +305,7 @@ public final class RsyncTransport implements Transport {
         if (options.timeoutSeconds() > 0) a.add("--contimeout=" + Math.min(options.timeoutSeconds(), 60));
         if (options.passwordFile() != null) a.add("--password-file=" + options.passwordFile());
       }
-      case Target.Ssh s -> a.addAll(List.of("-e", SshCommand.forRsync(options)));
+      case Target.Ssh s -> a.addAll(List.of("-e", SshCommand.forRsync(options, master.clientOptions())));
       case Target.Local l -> {}
     }
     if (options.bwlimit() != null) a.add("--bwlimit=" + options.bwlimit());
@@ -327,25 +349,41 @@ public final class RsyncTransport implements Transport {
   }
 
   /**
-   * {@code mv} on the remote host through {@code sh -s}; the script (with the raw names single-quoted)
-   * travels on stdin, so no byte of a name passes through a command line. False when anything fails
-   * (the caller then deletes and sends).
+   * {@code mv -f -T} on the remote host, in the persistent rename shell. The names travel
+   * single-quoted in the script on the shell's stdin, so no byte of a name passes through a command
+   * line. Only an existing old name (a symlink counts, even a dangling one) is moved. False when
+   * anything fails (the caller then deletes and sends).
    */
   private boolean renameSsh(Target.Ssh s, byte[] from, byte[] to) throws InterruptedException {
-    byte[] root = Bytes.of(s.path());
     var script = new ByteArrayOutputStream();
     script.writeBytes(Bytes.of("cd -- "));
-    script.writeBytes(SshCommand.shellQuote(root));
+    script.writeBytes(SshCommand.shellQuote(Bytes.of(s.path())));
     script.writeBytes(Bytes.of(" || exit 90\nf="));
     script.writeBytes(SshCommand.shellQuote(from));
     script.writeBytes(Bytes.of("\nt="));
     script.writeBytes(SshCommand.shellQuote(to));
-    script.writeBytes(Bytes.of("\n{ [ -e \"$f\" ] || [ -L \"$f\" ]; } || exit 91\nexec mv -f -T -- \"$f\" \"$t\"\n"));
-    List<String> argv = new ArrayList<>(SshCommand.argv(options));
-    argv.addAll(List.of(s.login(), "sh -s"));
-    RsyncProcess.Result r = RsyncProcess.run(argv, Map.of("LC_ALL", "C"), script.toByteArray(), line -> {});
-    if (r.exit() != 0) log.debug("ssh rename {} -> {} on {} failed ({}): {}", Bytes.display(from), Bytes.display(to), describe(), r.exit(), ExitCodes.summary(r.stderr()));
-    return r.exit() == 0;
+    script.writeBytes(Bytes.of("\n{ [ -e \"$f\" ] || [ -L \"$f\" ]; } || exit 91\nexec mv -f -T -- \"$f\" \"$t\""));
+    int status = shell.run(script.toByteArray());
+    if (status != 0) log.debug("ssh rename {} -> {} on {} failed ({})", Bytes.display(from), Bytes.display(to), describe(),
+        status == 90 ? "no target directory" : status == 91 ? "old name gone" : status < 0 ? "no remote shell" : "mv exit " + status);
+    return status == 0;
+  }
+
+  /** Stops the ssh connection master and the rename shell (ssh targets), by pid; idempotent. */
+  @Override
+  public void close() {
+    if (shell != null) shell.close();
+    if (master != null) master.close();
+  }
+
+  /** For tests: the ssh connection master, null unless an ssh target. */
+  SshMaster sshMaster() {
+    return master;
+  }
+
+  /** For tests: the rename shell, null unless an ssh target. */
+  RemoteShell renameShell() {
+    return shell;
   }
 
   // ---- checks

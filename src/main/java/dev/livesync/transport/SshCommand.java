@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * The ssh command line for a target: no prompts (BatchMode), new host keys accepted once and changed
- * ones refused (StrictHostKeyChecking=accept-new), bounded connect time, dead peers detected.
+ * ones refused (StrictHostKeyChecking=accept-new), bounded connect time, dead peers detected. The
+ * connection master ({@link SshMaster}), rsync's {@code -e} and the rename shell ({@link RemoteShell})
+ * all start from these words, so all three authenticate and verify the host the same way.
  */
 final class SshCommand {
   private SshCommand() {}
@@ -20,10 +22,15 @@ final class SshCommand {
     return a;
   }
 
-  /** The same command as one string for rsync's {@code -e}, each word single-quoted where needed. */
-  static String forRsync(TargetOptions o) {
+  /**
+   * The same command as one string for rsync's {@code -e}, followed by {@code more} (the connection
+   * master's client options, see {@link SshMaster#clientOptions}), each word single-quoted where needed.
+   */
+  static String forRsync(TargetOptions o, List<String> more) {
+    var words = new ArrayList<>(argv(o));
+    words.addAll(more);
     var sb = new StringBuilder();
-    for (String w : argv(o)) {
+    for (String w : words) {
       if (sb.length() > 0) sb.append(' ');
       sb.append(w.matches("[A-Za-z0-9_./=:@,+-]+") ? w : "'" + w.replace("'", "'\\''") + "'");
     }

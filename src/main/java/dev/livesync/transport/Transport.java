@@ -7,7 +7,7 @@ import java.util.List;
  * raw bytes relative to the source root, without a leading slash. Implementations must be safe for
  * concurrent calls from several workers (each call runs its own rsync process).
  */
-public interface Transport {
+public interface Transport extends AutoCloseable {
   /** For logs and status: e.g. {@code rsync://rsync_backup@host:873/module}; never a password. */
   String describe();
 
@@ -74,4 +74,13 @@ public interface Transport {
   default Reachability probe() {
     return Reachability.UNKNOWN;
   }
+
+  /**
+   * Stops the helper processes the transport keeps between calls (for ssh: the connection master
+   * and the rename shell) by pid. Idempotent. Calls after it still work, each paying for itself
+   * (an ssh login per run; no rename in place). Whoever stops using a transport closes it: the
+   * {@code Replicator} closes its targets when it stops.
+   */
+  @Override
+  default void close() {}
 }

@@ -154,6 +154,14 @@ public final class Sshd implements AutoCloseable {
     return cmd;
   }
 
+  /**
+   * How many logins sshd has accepted so far (its VERBOSE log has one "Accepted publickey" line per
+   * authenticated connection; sessions multiplexed over a connection add none).
+   */
+  public int logins() {
+    return (int) TempFiles.readOrEmpty(output).lines().filter(l -> l.contains("Accepted publickey")).count();
+  }
+
   public String log() {
     return "--- sshd_config\n" + TempFiles.readOrEmpty(config) + "--- log\n" + TempFiles.readOrEmpty(output);
   }

@@ -60,6 +60,28 @@ class EngineOverTransportsTest {
     return t;
   }
 
+  /**
+   * The engine's renames and sends to an ssh target after the start ride on the connection master:
+   * hundreds of them cost no further login (sshd's log counts logins).
+   */
+  @org.junit.jupiter.api.Test
+  void anSshTargetUnderRenamesAndWritesNeedsNoNewLogins() throws Exception {
+    for (int i = 0; i < 200; i++) Trees.write(at(src, "d" + i % 10 + "/f" + i), "file " + i);
+    int before = sshd.logins();
+    var t = start(Kind.SSH);
+    Trees.awaitSameTree(src, t.dir, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    int started = sshd.logins();
+
+    for (int i = 0; i < 200; i++) {
+      Libc.rename(at(src, "d" + i % 10 + "/f" + i), at(src, "d" + i % 10 + "/renamed-" + i));
+      if (i % 4 == 0) Trees.write(at(src, "new/n" + i), "new " + i);
+    }
+    Trees.awaitSameTree(src, t.dir, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    int after = sshd.logins();
+    System.out.printf("engine over ssh: %d logins to start (initial sync), %d for 200 renames + 50 new files%n", started - before, after - started);
+    org.assertj.core.api.Assertions.assertThat(after - started).as("renames and sends after the start log in no more").isZero();
+  }
+
   static byte[] at(byte[] root, String rel) {
     return Bytes.child(root, Bytes.of(rel));
   }

@@ -13,6 +13,7 @@ final class TargetFixture implements AutoCloseable {
   final byte[] dir;
   final RsyncDaemon daemon;
   final Sshd sshd;
+  private final java.util.List<RsyncTransport> transports = new java.util.ArrayList<>();
 
   private TargetFixture(Kind kind, byte[] dir, RsyncDaemon daemon, Sshd sshd) {
     this.kind = kind;
@@ -52,12 +53,16 @@ final class TargetFixture implements AutoCloseable {
     };
   }
 
+  /** A transport to this target; closed (its ssh helpers stopped) with the fixture. */
   RsyncTransport transport(byte[] source) {
-    return RsyncTransport.open(source, url(), options());
+    RsyncTransport t = RsyncTransport.open(source, url(), options());
+    transports.add(t);
+    return t;
   }
 
   @Override
   public void close() {
+    for (RsyncTransport t : transports) t.close();
     if (daemon != null) daemon.close();
     Trees.delete(dir);
   }

@@ -174,14 +174,18 @@ class TransportFailureTest {
     Trees.write(at(src, Bytes.of("f")), "x");
     String url = "root@127.0.0.1:" + Bytes.latin1(dir);
 
-    TransferResult denied = RsyncTransport.open(src, url, TargetOptions.defaults().withSsh(stranger, sshd.port(), sshd.knownHostsFile()))
-        .send(List.of(Bytes.of("f")), false);
+    TransferResult denied;
+    try (var t = RsyncTransport.open(src, url, TargetOptions.defaults().withSsh(stranger, sshd.port(), sshd.knownHostsFile()))) {
+      denied = t.send(List.of(Bytes.of("f")), false);
+    }
     assertThat(denied.outcome()).as(denied.message()).isEqualTo(Outcome.FATAL);
     assertThat(denied.message()).contains("Permission denied").contains("check ssh_key");
 
     int closed = FreePort.find();
-    TransferResult unreachable = RsyncTransport.open(src, url, TargetOptions.defaults().withSsh(sshd.clientKey(), closed, sshd.knownHostsFile()))
-        .send(List.of(Bytes.of("f")), false);
+    TransferResult unreachable;
+    try (var t = RsyncTransport.open(src, url, TargetOptions.defaults().withSsh(sshd.clientKey(), closed, sshd.knownHostsFile()))) {
+      unreachable = t.send(List.of(Bytes.of("f")), false);
+    }
     assertThat(unreachable.outcome()).as(unreachable.message()).isEqualTo(Outcome.RETRY);
     assertThat(unreachable.message()).contains("Connection refused");
   }
