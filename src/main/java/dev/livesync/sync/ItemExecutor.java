@@ -53,6 +53,18 @@ final class ItemExecutor {
     return r;
   }
 
+  /**
+   * Consecutive renames as one call (ssh: one script): pre-positioning only, like a single rename —
+   * the batches after them reconcile every name.
+   */
+  TransferResult runRenames(List<WorkItem.Rename> renames) throws InterruptedException {
+    if (!delete.whileRunning()) return TransferResult.ok(0, 0, 0);
+    List<Transport.Move> moves = new ArrayList<>(renames.size());
+    for (WorkItem.Rename m : renames) moves.add(new Transport.Move(m.from(), m.to()));
+    transport.renameAll(moves);
+    return TransferResult.ok(0, 0, 0);
+  }
+
   /** All paths when live deletes are allowed; otherwise only those that exist at the source. */
   private List<byte[]> allowed(List<byte[]> paths) {
     if (delete.whileRunning()) return paths;

@@ -78,6 +78,11 @@ final class SourceGuard implements Transport {
   }
 
   @Override
+  public boolean renameAll(List<Move> moves) throws InterruptedException {
+    return problem() == null && target.renameAll(moves);
+  }
+
+  @Override
   public boolean canRename() {
     return target.canRename();
   }

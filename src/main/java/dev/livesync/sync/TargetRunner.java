@@ -37,6 +37,11 @@ public final class TargetRunner {
    * not after the rest of a backoff that may have grown to a minute.
    */
   static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
+  /**
+   * Most consecutive renames that go to the transport in one call (ssh: one script, one round trip;
+   * measured: one rename per round trip capped an ssh target near 330 renames/s under load).
+   */
+  static final int RENAME_GROUP_MAX = 500;
 
   /** How results get back to the engine loop thread. */
   public interface Loop extends Executor {}
@@ -250,16 +255,71 @@ public final class TargetRunner {
     }
     if (slots <= 0 || tasks.isEmpty()) return;
     var claims = new Claims();
-    for (Task t : tasks) {
+    for (int i = 0; i < tasks.size(); i++) {
       if (slots == 0) break;
+      Task t = tasks.get(i);
       if (t.state == State.QUEUED && t.notBefore > now && (recheckAt < 0 || t.notBefore < recheckAt)) recheckAt = t.notBefore;
       if (t.state == State.QUEUED && t.notBefore <= now && !claims.conflicts(t.item)) {
+        if (t.item instanceof WorkItem.Rename) {
+          List<Task> group = renameGroup(i, claims, now);
+          startRenames(group);
+          for (Task g : group) claims.add(g.item);
+          i += group.size() - 1;
+          slots--;
+          continue;
+        }
         start(t);
         slots--;
       }
       claims.add(t.item);
       if (claims.all) break;
     }
+  }
+
+  /**
+   * The rename at {@code first} and the queued renames right after it that may start too (nothing
+   * earlier claims their paths). They run in one call, in order, so one may depend on another.
+   */
+  private List<Task> renameGroup(int first, Claims claims, long now) {
+    List<Task> group = new ArrayList<>(List.of(tasks.get(first)));
+    for (int j = first + 1; j < tasks.size() && group.size() < RENAME_GROUP_MAX; j++) {
+      Task n = tasks.get(j);
+      if (n.state != State.QUEUED || n.notBefore > now || !(n.item instanceof WorkItem.Rename) || claims.conflicts(n.item)) break;
+      group.add(n);
+    }
+    return group;
+  }
+
+  private void startRenames(List<Task> group) {
+    if (group.size() == 1) {
+      start(group.getFirst());
+      return;
+    }
+    if (log.isDebugEnabled()) log.debug("{}: start {} renames in one go", name, group.size());
+    for (Task g : group) {
+      g.state = State.RUNNING;
+      g.attempts++;
+    }
+    running++;
+    List<WorkItem.Rename> renames = group.stream().map(g -> (WorkItem.Rename) g.item).toList();
+    workers.execute(
+        () -> {
+          TransferResult r;
+          try {
+            r = executor.runRenames(renames);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            r = new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, "interrupted (shutting down)");
+          } catch (RuntimeException e) {
+            log.debug("renames at {} threw", name, e);
+            r = new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, String.valueOf(e.getMessage()));
+          }
+          TransferResult result = r;
+          loop.execute(() -> {
+            running += group.size() - 1; // one worker ran them; finished() counts each
+            for (Task g : group) finished(g, result);
+          });
+        });
   }
 
   private void start(Task t) {

@@ -253,6 +253,32 @@ public final class RsyncTransport implements Transport {
     };
   }
 
+  /** For ssh targets all of them in one script: one round trip through the remote shell. */
+  @Override
+  public boolean renameAll(List<Move> moves) throws InterruptedException {
+    for (Move m : moves) {
+      checkRelative(m.from());
+      checkRelative(m.to());
+    }
+    if (!(target instanceof Target.Ssh s) || moves.size() == 1) return Transport.super.renameAll(moves);
+    var script = new ByteArrayOutputStream();
+    script.writeBytes(Bytes.of("cd -- "));
+    script.writeBytes(SshCommand.shellQuote(Bytes.of(s.path())));
+    script.writeBytes(Bytes.of(" || exit 90\nbad=0\n"));
+    for (Move m : moves) {
+      script.writeBytes(Bytes.of("f="));
+      script.writeBytes(SshCommand.shellQuote(m.from()));
+      script.writeBytes(Bytes.of("\nt="));
+      script.writeBytes(SshCommand.shellQuote(m.to()));
+      script.writeBytes(Bytes.of("\nif [ -e \"$f\" ] || [ -L \"$f\" ]; then mv -f -T -- \"$f\" \"$t\" || bad=$((bad+1)); else bad=$((bad+1)); fi\n"));
+    }
+    script.writeBytes(Bytes.of("[ \"$bad\" -eq 0 ] || exit 91\n"));
+    int status = shell.run(script.toByteArray());
+    if (status != 0) log.debug("ssh renames ({}) on {}: {}", moves.size(), describe(),
+        status == 90 ? "no target directory" : status == 91 ? "some old names gone or mv failed" : status < 0 ? "no remote shell" : "exit " + status);
+    return status == 0;
+  }
+
   // ---- runs
 
   private TransferResult transfer(List<String> argv, byte[] stdin, List<byte[]> batch) throws InterruptedException {

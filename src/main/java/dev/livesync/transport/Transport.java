@@ -44,6 +44,21 @@ public interface Transport extends AutoCloseable {
    */
   boolean rename(byte[] from, byte[] to) throws InterruptedException;
 
+  /** One rename of {@link #renameAll}. */
+  record Move(byte[] from, byte[] to) {}
+
+  /**
+   * {@link #rename} for several, one after another in this order, in one go where the transport
+   * can (ssh: one script through its remote shell, one round trip instead of one per rename).
+   * Returns true when all succeeded; as with {@link #rename}, a failed one only costs its data being
+   * sent again by the batch after it.
+   */
+  default boolean renameAll(java.util.List<Move> moves) throws InterruptedException {
+    boolean all = true;
+    for (Move m : moves) all &= rename(m.from(), m.to());
+    return all;
+  }
+
   /**
    * Whether {@link #rename} can ever succeed (and is cheaper than sending the data again). When it
    * cannot (rsync daemon targets), the engine never asks: a rename goes into the normal batches as

@@ -56,4 +56,10 @@ final class FakeTransport implements Transport {
     probes.incrementAndGet();
     return reachability;
   }
+
+  @Override
+  public boolean renameAll(List<Move> moves) throws InterruptedException {
+    if (moves.size() > 1) calls.add("renameAll " + moves.size());
+    return Transport.super.renameAll(moves);
+  }
 }

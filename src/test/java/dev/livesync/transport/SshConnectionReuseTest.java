@@ -137,6 +137,35 @@ class SshConnectionReuseTest {
   }
 
   @Test
+  void manyRenamesGoInOneScriptInOrderWithHostileNames() throws Exception {
+    RsyncTransport t = target.transport(src);
+    Trees.mkdirs(at(target.dir, "a"));
+    Trees.mkdirs(at(target.dir, "b"));
+    Trees.mkdirs(at(target.dir, "c"));
+    List<byte[]> names = Trees.hostileNames();
+    List<Transport.Move> moves = new java.util.ArrayList<>();
+    for (byte[] n : names) {
+      Trees.write(Bytes.concat(at(target.dir, "a/"), n), n);
+      moves.add(new Transport.Move(Bytes.concat(Bytes.of("a/"), n), Bytes.concat(Bytes.of("b/"), n))); // a -> b ...
+      moves.add(new Transport.Move(Bytes.concat(Bytes.of("b/"), n), Bytes.concat(Bytes.of("c/"), n))); // ... -> c: needs the one before
+    }
+    Trees.write(at(target.dir, "warm"), "w");
+    assertThat(t.rename(Bytes.of("warm"), Bytes.of("warmed"))).isTrue(); // the master and the shell are up
+    int logins = sshd.logins();
+    assertThat(t.renameAll(moves)).isTrue();
+    for (byte[] n : names) {
+      assertThat(Trees.exists(Bytes.concat(at(target.dir, "a/"), n))).as(Bytes.display(n)).isFalse();
+      assertThat(Trees.exists(Bytes.concat(at(target.dir, "b/"), n))).as(Bytes.display(n)).isFalse();
+      assertThat(Trees.read(Bytes.concat(at(target.dir, "c/"), n))).as(Bytes.display(n)).isEqualTo(n);
+    }
+    // a missing old name fails that one only; the others still move, and the answer is false
+    Trees.write(at(target.dir, "p"), "p");
+    assertThat(t.renameAll(List.of(new Transport.Move(Bytes.of("gone"), Bytes.of("x")), new Transport.Move(Bytes.of("p"), Bytes.of("q"))))).isFalse();
+    assertThat(Trees.read(at(target.dir, "q"))).isEqualTo(Bytes.of("p"));
+    assertThat(sshd.logins() - logins).as("no login: the same shell").isZero();
+  }
+
+  @Test
   void concurrentRenamesFromSeveralThreadsAllLand() throws Exception {
     RsyncTransport t = target.transport(src);
     int threads = 6, each = 20;
