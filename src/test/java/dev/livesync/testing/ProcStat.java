@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads /proc for the tests: a process's CPU time, and the argv of every process. */
+/** Reads /proc for the tests: a process's CPU time, the argv of every process, listening sockets and who holds them. */
 public final class ProcStat {
   /** USER_HZ: the unit of utime/stime in /proc/PID/stat; 100 on every Linux we run on. */
   private static final long CLOCK_TICKS = 100;
@@ -28,22 +28,6 @@ public final class ProcStat {
     } catch (IOException | RuntimeException e) {
       return -1;
     }
-  }
-
-  /** Inodes of the TCP sockets (v4 and v6) in LISTEN state, with their local address as hex "ADDR:PORT". */
-  public static java.util.Map<String, String> listeningTcpInodes() {
-    java.util.Map<String, String> out = new java.util.HashMap<>();
-    for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-      try {
-        for (String line : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
-          String[] c = line.trim().split("\\s+");
-          if (c.length > 9 && c[3].equals("0A")) out.put(c[9], c[1]);
-        }
-      } catch (IOException e) {
-        // no IPv6
-      }
-    }
-    return out;
   }
 
   /** A socket from the kernel's tables: {@code /proc/net/tcp} etc., its local address decoded. */
