@@ -185,9 +185,12 @@ public final class TargetRunner {
 
   /**
    * True while an item that may start (no backoff delay) is still waiting for a worker or for an
-   * earlier item on the same paths: a new batch would only queue behind it.
+   * earlier item on the same paths: a new batch would only queue behind it. Never while the target
+   * is down (backing off): then batches are cut as usual, so that what changes during an outage is in
+   * the journal; held back it would wait in memory for the whole outage, and a kill -9 would lose it.
    */
   public boolean backlogged() {
+    if (backingOff) return false;
     long now = clock.nanos();
     for (Task t : tasks) if (t.state == State.QUEUED && t.notBefore <= now) return true;
     return false;

@@ -235,6 +235,7 @@ class ProcessScenariosTest {
     Trees.awaitSameTree(src, module, CONVERGE, Trees.Ignore.DIR_MTIMES);
 
     daemon.stop();
+    Trees.write(at("new/after-stop"), "a send: under delete = startup the deletions alone would not try the target");
     for (String f : deleted) Trees.delete(at(f));
     // the renames come once the target is known to be down (backing off): changes made then must be
     // journaled too, not only the batch that found the target gone

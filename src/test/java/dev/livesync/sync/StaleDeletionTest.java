@@ -104,6 +104,37 @@ class StaleDeletionTest {
     assertNewBytesAndSameTree();
   }
 
+  /**
+   * While a target is down, what changes must reach the journal, not wait in memory: a kill -9 during
+   * a long outage would lose it (under delete = running a lost deletion is never made). Batches were
+   * held back while an earlier one waited for the target, which during an outage is forever (until
+   * batch_max_files paths piled up).
+   */
+  @org.junit.jupiter.api.Test
+  void changesMadeWhileTheTargetIsDownAreJournaledNotHeldBack() throws Exception {
+    seed();
+    var t = new LocalRsyncTransport(src, dst, List.of());
+    r = Replicator.start(settings(t, DeletePolicy.RUNNING), null);
+    t.down = true;
+    for (int i = 0; i < 3; i++) {
+      Trees.write(at("wave" + i), "made while the target is down");
+      int items = i + 1;
+      await(() -> queuedWhileDown(r) && r.status().targets().getFirst().queuedItems() >= items, "wave " + i + " queued at the down target", r);
+    }
+    Trees.delete(at("keep"));
+    await(() -> r.status().pendingPaths() == 0, "the deletion cut into a batch", r);
+    r.stop(Duration.ZERO);
+    r = null;
+    Path journal;
+    try (var files = java.nio.file.Files.list(state)) {
+      journal = files.filter(f -> f.toString().endsWith(".journal")).findFirst().orElseThrow();
+    }
+    try (var j = Journal.open(journal)) {
+      assertThat(j.recovered().stream().flatMap(e -> e.item().footprint().stream()).map(Bytes::display))
+          .contains("wave0", "wave1", "wave2", "keep");
+    }
+  }
+
   @ParameterizedTest(name = "delete = {0}")
   @EnumSource(value = DeletePolicy.class, names = {"ALWAYS", "RUNNING", "STARTUP"})
   void journaledDeletionsReplayedAfterTheNamesWereMadeAgain(DeletePolicy policy) throws Exception {
