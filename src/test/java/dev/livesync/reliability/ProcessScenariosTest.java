@@ -307,7 +307,9 @@ class ProcessScenariosTest {
     long deadline = System.nanoTime() + CONVERGE.toNanos();
     while (true) {
       Set<String> j = Files.isDirectory(work.resolve("state")) ? journaledPaths() : Set.of();
-      List<String> missing = expected.stream().filter(e -> !j.contains(e)).toList();
+      // an inotify overflow (other tests may lower max_queued_events meanwhile) hands the events to a
+      // full sync with delete, which the journal then holds instead: its footprint is the empty path
+      List<String> missing = j.contains("") ? List.of() : expected.stream().filter(e -> !j.contains(e)).toList();
       if (missing.isEmpty()) return j;
       if (System.nanoTime() > deadline) {
         throw new AssertionError(missing.size() + " of " + expected.size() + " changes made while the target was down are not in the journal after "
