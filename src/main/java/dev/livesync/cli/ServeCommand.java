@@ -36,7 +36,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--password-file", paramLabel = "FILE", description = "File whose first line is the password (mode 0600).")
   Path passwordFile;
 
-  @Option(names = "--address", paramLabel = "ADDR", description = "Listen on this address only (default: all).")
+  @Option(names = "--address", paramLabel = "ADDR", description = "Listen on this address only (default: every address of this host, 0.0.0.0 and ::; the log names them).")
   String address;
 
   @Option(names = "--port", paramLabel = "PORT", description = "TCP port (default: ${DEFAULT-VALUE}).", defaultValue = "873")

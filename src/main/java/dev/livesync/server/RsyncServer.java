@@ -52,9 +52,13 @@ public final class RsyncServer implements AutoCloseable {
             () -> Listeners.listening(spec.port()),
             READY_TIMEOUT);
     sup.start();
+    // What the kernel shows, not what was asked: without --address rsync listens on every address
+    // of the host (0.0.0.0 and ::), which a backup server's operator must see in its log.
+    List<String> at = Listeners.addresses(spec.port());
     LOG.info(
-        "rsync daemon (pid {}) listening on {}:{}, modules {}",
-        sup.pid(), spec.address() == null ? "*" : spec.address(), spec.port(),
+        "rsync daemon (pid {}) listening on {}{}, modules {}",
+        sup.pid(), at.isEmpty() ? (spec.address() == null ? "*" : spec.address()) + ":" + spec.port() : String.join(", ", at),
+        spec.address() == null ? " (every address of this host: --address or [serve] address restricts it)" : "",
         spec.modules().stream().map(ServeModule::name).toList());
     return new RsyncServer(spec, sup);
   }

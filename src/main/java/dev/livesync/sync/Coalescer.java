@@ -329,12 +329,18 @@ public final class Coalescer {
     }
   }
 
-  /** Hands up to {@code max} ready paths, oldest first, to {@code sink} and forgets them. */
+  /**
+   * Hands up to {@code max} ready paths, oldest first, to {@code sink} and forgets them. A directory
+   * deleted or renamed away goes out recursive too: its deletion may run only after a new directory
+   * was made under the name (the target was down, or a restart replays it from the journal, and this
+   * coalescer never saw the new one). Sent recursively it then mirrors the new directory; sent as
+   * itself it would leave the old directory's files there.
+   */
   public int drainReady(int max, Consumer<Entry> sink) {
     int k = 0;
     while (ready.head != null && k < max) {
       Node n = ready.head;
-      sink.accept(new Entry(n.path, (n.flags & RECURSIVE) != 0, n.firstNanos));
+      sink.accept(new Entry(n.path, (n.flags & (RECURSIVE | DIR_GONE)) != 0, n.firstNanos));
       clear(n);
       prune(n);
       k++;

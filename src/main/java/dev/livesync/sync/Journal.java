@@ -26,13 +26,15 @@ import java.util.zip.CRC32;
  * work is queued, a done record when it arrived; {@link #sync()} (once per engine loop turn, i.e.
  * per batch boundary, not per event) forces it to disk. Records carry a CRC; a torn tail after a
  * crash is ignored. The file is rewritten with only the live items at open and whenever it grows
- * well beyond them. Full syncs are not journaled (every start does one). Single-threaded.
+ * well beyond them. Full syncs are journaled only when they delete: every start does one, but under
+ * {@code delete = running} not with delete, so a restart would forget the deletions an overflow
+ * rescan (or a schedule) had taken over from the events. Single-threaded.
  */
 public final class Journal implements AutoCloseable {
   public record Entry(long seq, WorkItem item) {}
 
   private static final byte ITEM = 'I', DONE = 'D';
-  private static final byte SEND = 0, SEND_TREE = 1, RENAME = 2, RENAME_DIR = 3;
+  private static final byte SEND = 0, SEND_TREE = 1, RENAME = 2, RENAME_DIR = 3, FULL_DELETE = 4;
   private static final long COMPACT_MIN = 8L << 20;
 
   private final Path file;
@@ -76,7 +78,7 @@ public final class Journal implements AutoCloseable {
   /** Records {@code item} (not yet forced to disk) and returns its number. */
   public long append(WorkItem item) {
     long s = ++seq;
-    if (item instanceof WorkItem.FullSync) return s;
+    if (item instanceof WorkItem.FullSync f && !f.delete()) return s; // every start does one anyway
     byte[] rec = itemRecord(s, item);
     live.put(s, item);
     liveBytes += rec.length;
@@ -206,6 +208,7 @@ public final class Journal implements AutoCloseable {
               case SEND -> new WorkItem.Send(paths, false, 0, 0);
               case SEND_TREE -> new WorkItem.Send(paths, true, 0, 0);
               case RENAME, RENAME_DIR -> new WorkItem.Rename(paths.get(0), paths.get(1), kind == RENAME_DIR, 0);
+              case FULL_DELETE -> new WorkItem.FullSync(true, "from the journal", 0);
               default -> null;
             };
           } else if (type != DONE) {
@@ -240,7 +243,11 @@ public final class Journal implements AutoCloseable {
           out.writeByte(r.dir() ? RENAME_DIR : RENAME);
           paths = List.of(r.from(), r.to());
         }
-        case WorkItem.FullSync f -> throw new IllegalArgumentException("full syncs are not journaled");
+        case WorkItem.FullSync f -> {
+          if (!f.delete()) throw new IllegalArgumentException("full syncs without delete are not journaled");
+          out.writeByte(FULL_DELETE);
+          paths = List.of();
+        }
       }
       out.writeInt(paths.size());
       for (byte[] p : paths) {

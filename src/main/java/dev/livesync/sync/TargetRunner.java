@@ -175,6 +175,10 @@ public final class TargetRunner {
       first.alsoDone.add(e.seq()); // the initial full sync mirrors the whole tree: it does this item too
       return;
     }
+    if (e.item() instanceof WorkItem.FullSync && !deleteWhileRunning) {
+      journal.done(e.seq()); // recorded under a policy that deleted; this one does not
+      return;
+    }
     if (e.item() instanceof WorkItem.Rename m) {
       // The batch that reconciled both names after the rename may not have been journaled yet.
       submit(new WorkItem.Send(List.of(m.from(), m.to()), m.dir(), 0, clock.nanos()), false);
@@ -204,9 +208,12 @@ public final class TargetRunner {
 
   /**
    * True while an item that may start (no backoff delay) is still waiting for a worker or for an
-   * earlier item on the same paths: a new batch would only queue behind it.
+   * earlier item on the same paths: a new batch would only queue behind it. Never while the target
+   * is down (backing off): then batches are cut as usual, so that what changes during an outage is in
+   * the journal; held back it would wait in memory for the whole outage, and a kill -9 would lose it.
    */
   public boolean backlogged() {
+    if (backingOff) return false;
     long now = clock.nanos();
     for (Task t : tasks) if (t.state == State.QUEUED && t.notBefore <= now) return true;
     return false;
@@ -428,7 +435,7 @@ public final class TargetRunner {
         WorkItem retry = t.item instanceof WorkItem.FullSync ? t.item
             : new WorkItem.Send(List.copyOf(again), t.item instanceof WorkItem.Send s ? s.recursive() : true, 0, t.item.oldestNanos());
         long wait = settings.retry().delayNanos(t.attempts);
-        Task nt = new Task(retry, journal != null && !(retry instanceof WorkItem.FullSync) ? journal.append(retry) : ++localSeq,
+        Task nt = new Task(retry, journal != null ? journal.append(retry) : ++localSeq,
             new ArrayList<>(), false);
         nt.attempts = t.attempts;
         nt.notBefore = now + wait;

@@ -64,6 +64,33 @@ class TargetRunnerTest {
     j.close();
   }
 
+  /**
+   * Under delete = running an overflow rescan (or a schedule) replaces the events by a full sync with
+   * delete; a kill -9 before it ran must not forget it, since the next start's own full sync does not
+   * delete. Found by the long stale-deletion run (an inotify overflow during the outage).
+   */
+  @Test
+  void aFullSyncWithDeleteLeftInTheJournalIsReplayedWhereTheStartDoesNotDelete(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    var journal = Journal.open(dir.resolve("t.journal"));
+    journal.append(new WorkItem.FullSync(true, "overflow", 0));
+    journal.append(new WorkItem.FullSync(false, "schedule", 0)); // not recorded: every start does one
+    journal.close();
+    var j = Journal.open(dir.resolve("t.journal"));
+    assertThat(j.recovered()).hasSize(1);
+    var r = new TargetRunner(transport, clock, new TargetRunner.Settings(4, retry, retry, 1_000_000),
+        new TargetRunner.ItemExecutorConfig(DeletePolicy.RUNNING, p -> 0, null),
+        workers::add, loop::add, j, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
+    r.submitStartup(new WorkItem.FullSync(false, "start", 0));
+    for (Journal.Entry e : j.recovered()) r.submitRecovered(e);
+    for (int i = 0; i < 3; i++) {
+      r.dispatch();
+      runWorkers();
+    }
+    assertThat(transport.calls).containsExactly("full delete=false", "full delete=true");
+    assertThat(j.liveCount()).isZero();
+    j.close();
+  }
+
   @Test
   void independentBatchesRunInParallelButOverlappingOnesWait() {
     var r = runner(4, 1_000_000);

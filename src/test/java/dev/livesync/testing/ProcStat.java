@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads /proc for the tests: a process's CPU time, and the argv of every process. */
+/** Reads /proc for the tests: a process's CPU time, the argv of every process, listening sockets and who holds them. */
 public final class ProcStat {
   /** USER_HZ: the unit of utime/stime in /proc/PID/stat; 100 on every Linux we run on. */
   private static final long CLOCK_TICKS = 100;
@@ -30,20 +30,70 @@ public final class ProcStat {
     }
   }
 
-  /** Inodes of the TCP sockets (v4 and v6) in LISTEN state, with their local address as hex "ADDR:PORT". */
-  public static java.util.Map<String, String> listeningTcpInodes() {
-    java.util.Map<String, String> out = new java.util.HashMap<>();
-    for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+  /** A socket from the kernel's tables: {@code /proc/net/tcp} etc., its local address decoded. */
+  public record Socket(String table, String inode, String address, int port) {
+    /** {@code 127.0.0.1:873}, {@code [::]:873}. */
+    @Override
+    public String toString() {
+      return table + " " + (address.contains(":") ? "[" + address + "]" : address) + ":" + port + " (inode " + inode + ")";
+    }
+
+    public boolean wildcard() {
+      return address.equals("0.0.0.0") || address.equals("::");
+    }
+  }
+
+  /**
+   * Sockets that accept from others: TCP (v4, v6) in LISTEN state and UDP (v4, v6) not connected to
+   * a peer (state 07, "close": bound, receiving from anyone).
+   */
+  public static List<Socket> listeningSockets() {
+    List<Socket> out = new ArrayList<>();
+    for (String table : new String[] {"tcp", "tcp6", "udp", "udp6"}) {
+      List<String> lines;
       try {
-        for (String line : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
-          String[] c = line.trim().split("\\s+");
-          if (c.length > 9 && c[3].equals("0A")) out.put(c[9], c[1]);
-        }
+        lines = Files.readAllLines(Path.of("/proc/net", table));
       } catch (IOException e) {
-        // no IPv6
+        continue; // no IPv6
+      }
+      String state = table.startsWith("tcp") ? "0A" : "07";
+      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+        String[] c = line.trim().split("\\s+");
+        if (c.length <= 9 || !c[3].equals(state)) continue;
+        if (table.startsWith("udp") && !c[2].endsWith(":0000")) continue; // connected to a peer
+        int colon = c[1].lastIndexOf(':');
+        out.add(new Socket(table, c[9], decode(c[1].substring(0, colon)), Integer.parseInt(c[1].substring(colon + 1), 16)));
       }
     }
     return out;
+  }
+
+  /** The kernel prints addresses as 32-bit words in host (little-endian) order, in hex. */
+  static String decode(String hex) {
+    byte[] b = new byte[hex.length() / 2];
+    for (int w = 0; w < b.length / 4; w++)
+      for (int i = 0; i < 4; i++) b[w * 4 + i] = (byte) Integer.parseInt(hex.substring(w * 8 + (3 - i) * 2, w * 8 + (3 - i) * 2 + 2), 16);
+    try {
+      String a = java.net.InetAddress.getByAddress(b).getHostAddress();
+      return a.equals("0:0:0:0:0:0:0:0") ? "::" : a;
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(hex, e);
+    }
+  }
+
+  /** The listening sockets ({@link #listeningSockets}) held by {@code pid} or any of its descendants. */
+  public static List<Socket> listeningSocketsOf(ProcessHandle process) {
+    java.util.Set<String> inodes = new java.util.HashSet<>();
+    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+    all.add(process);
+    for (ProcessHandle h : all) {
+      try {
+        inodes.addAll(socketInodes(h.pid()));
+      } catch (java.io.UncheckedIOException e) {
+        // exited meanwhile
+      }
+    }
+    return listeningSockets().stream().filter(s -> inodes.contains(s.inode())).toList();
   }
 
   /** Socket inodes held open by {@code pid} (from its fd links "socket:[N]"). */

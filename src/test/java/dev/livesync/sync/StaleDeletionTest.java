@@ -1,0 +1,156 @@
+package dev.livesync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.testing.Trees;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A deletion queued for a target that is down (or journaled, then replayed after a restart) runs
+ * after the source has made something new under the same name. It must leave the target equal to
+ * the source: the new files with their new bytes, and none of the old copy's files — in particular a
+ * directory deleted and made again must not keep the old directory's files (issue 6, scenario 3:
+ * "no duplicate deletes of newer files"; the process-level test is
+ * {@code reliability.ProcessScenariosTest.killDashNineWithStaleDeletionsJournaledNeverDeletesNewerFiles}).
+ * Real inotify, real rsync into a local directory; only the target's reachability is simulated.
+ */
+class StaleDeletionTest {
+  static final Duration CONVERGE = Duration.ofSeconds(60);
+  final byte[] src = Trees.tempDir("stale-src");
+  final byte[] dst = Trees.tempDir("stale-dst");
+  final Path state = Trees.path(Trees.tempDir("stale-state"));
+  Replicator r;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (r != null) r.stop(Duration.ofSeconds(5));
+  }
+
+  byte[] at(String rel) {
+    return Bytes.child(src, Bytes.of(rel));
+  }
+
+  EngineSettings settings(LocalRsyncTransport t, DeletePolicy p) {
+    return EngineSettings.of("stale", src, List.of(t)).withStateDir(state).withDelay(Duration.ofMillis(50)).withDelete(p)
+        .withRetry(Duration.ofMillis(100), Duration.ofMillis(300));
+  }
+
+  void seed() {
+    for (int k = 0; k < 5; k++) Trees.write(at("d/x" + k), "old d/x" + k);
+    Trees.write(at("f"), "old f");
+    Trees.write(at("a"), "old a");
+    Trees.write(at("keep"), "keep");
+    for (String p : List.of("d/x0", "d/x1", "d/x2", "d/x3", "d/x4", "f", "a", "keep")) Trees.setMtime(at(p), System.currentTimeMillis() / 1000 - 3600);
+  }
+
+  /** Deletes d (with its files) and f, renames a to b: all of it while the target is down. */
+  void deleteAndRename() {
+    for (int k = 0; k < 5; k++) Trees.delete(at("d/x" + k));
+    Libc.rmdir(at("d"));
+    Trees.delete(at("f"));
+    Libc.rename(at("a"), at("b"));
+  }
+
+  /** New files under the stale names: a new directory d, a new f, a new a (the renamed-away name). */
+  void makeAgain() {
+    Trees.write(at("d/new"), "NEW d/new, longer than before");
+    Trees.write(at("f"), "NEW f, longer than before");
+    Trees.write(at("a"), "NEW a, longer than before");
+  }
+
+  void assertNewBytesAndSameTree() {
+    for (String p : List.of("d/new", "f", "a"))
+      assertThat(new String(Trees.read(Bytes.child(dst, Bytes.of(p))), StandardCharsets.UTF_8)).as(p).startsWith("NEW");
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+  }
+
+  static void await(BooleanSupplier c, String what, Replicator r) throws InterruptedException {
+    long deadline = System.nanoTime() + CONVERGE.toNanos();
+    while (!c.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError(what + " not reached after " + CONVERGE + ": " + r.status());
+      Thread.sleep(20);
+    }
+  }
+
+  /** The deletions were cut into a batch that failed: queued at the target, nothing pending in the coalescer. */
+  static boolean queuedWhileDown(Replicator r) {
+    var s = r.status();
+    return s != null && s.pendingPaths() == 0 && s.targets().getFirst().state().equals("retrying") && s.targets().getFirst().queuedItems() > 0;
+  }
+
+  @ParameterizedTest(name = "delete = {0}")
+  @EnumSource(value = DeletePolicy.class, names = {"ALWAYS", "RUNNING"})
+  void queuedDeletionsRunAfterTheNamesWereMadeAgainLive(DeletePolicy policy) throws Exception {
+    seed();
+    var t = new LocalRsyncTransport(src, dst, List.of());
+    t.canRename = false; // like a daemon: the rename rides in the batches as delete + send
+    r = Replicator.start(settings(t, policy), null);
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    t.down = true;
+    deleteAndRename();
+    await(() -> queuedWhileDown(r), "deletions queued at the down target", r);
+    makeAgain();
+    t.down = false;
+    await(r::caughtUp, "caught up", r);
+    assertNewBytesAndSameTree();
+  }
+
+  /**
+   * While a target is down, what changes must reach the journal, not wait in memory: a kill -9 during
+   * a long outage would lose it (under delete = running a lost deletion is never made). Batches were
+   * held back while an earlier one waited for the target, which during an outage is forever (until
+   * batch_max_files paths piled up).
+   */
+  @org.junit.jupiter.api.Test
+  void changesMadeWhileTheTargetIsDownAreJournaledNotHeldBack() throws Exception {
+    seed();
+    var t = new LocalRsyncTransport(src, dst, List.of());
+    r = Replicator.start(settings(t, DeletePolicy.RUNNING), null);
+    t.down = true;
+    for (int i = 0; i < 3; i++) {
+      Trees.write(at("wave" + i), "made while the target is down");
+      int items = i + 1;
+      await(() -> queuedWhileDown(r) && r.status().targets().getFirst().queuedItems() >= items, "wave " + i + " queued at the down target", r);
+    }
+    Trees.delete(at("keep"));
+    await(() -> r.status().pendingPaths() == 0, "the deletion cut into a batch", r);
+    r.stop(Duration.ZERO);
+    r = null;
+    Path journal;
+    try (var files = java.nio.file.Files.list(state)) {
+      journal = files.filter(f -> f.toString().endsWith(".journal")).findFirst().orElseThrow();
+    }
+    try (var j = Journal.open(journal)) {
+      assertThat(j.recovered().stream().flatMap(e -> e.item().footprint().stream()).map(Bytes::display))
+          .contains("wave0", "wave1", "wave2", "keep");
+    }
+  }
+
+  @ParameterizedTest(name = "delete = {0}")
+  @EnumSource(value = DeletePolicy.class, names = {"ALWAYS", "RUNNING", "STARTUP"})
+  void journaledDeletionsReplayedAfterTheNamesWereMadeAgain(DeletePolicy policy) throws Exception {
+    seed();
+    var t = new LocalRsyncTransport(src, dst, List.of()); // renames in place: the journal holds a Rename item
+    r = Replicator.start(settings(t, policy), null);
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    t.down = true;
+    deleteAndRename();
+    await(() -> queuedWhileDown(r), "deletions queued at the down target", r);
+    r.stop(Duration.ZERO); // the target is down: the work stays in the journal
+    r = null;
+    makeAgain(); // while nothing watches: only the journal and the initial sync know
+    t.down = false;
+    r = Replicator.start(settings(t, policy), null);
+    await(r::caughtUp, "caught up after the restart", r);
+    assertNewBytesAndSameTree();
+  }
+}
