@@ -75,8 +75,13 @@ final class ServeCommand implements Callable<Integer> {
       return 0;
     }
     RsyncServer server = RsyncServer.start(spec);
+    // SIGTERM/SIGINT stop the daemon and exit 0, as `run` does (systemd counts a 143 as a failed
+    // stop); the hook covers every other way out of the JVM. HUP and USR1 are ignored, not fatal.
     Thread hook = new Thread(server::close, "serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    dev.livesync.events.Signals.handle(sig -> {
+      if (sig.equals("TERM") || sig.equals("INT")) server.close();
+    });
     server.awaitStopped();
     return 0;
   }
