@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Reads the kernel's TCP tables to tell whether some socket listens on a port (no connection made). */
-final class Listeners {
+public final class Listeners {
   private static final String LISTEN = "0A";
 
   private Listeners() {}
@@ -41,7 +41,7 @@ final class Listeners {
   }
 
   /** The kernel prints an address as 32-bit words in host (little-endian) order, in hex. */
-  static String decode(String hex) {
+  public static String decode(String hex) {
     byte[] b = new byte[hex.length() / 2];
     for (int w = 0; w < b.length / 4; w++)
       for (int i = 0; i < 4; i++) b[w * 4 + i] = (byte) Integer.parseInt(hex.substring(w * 8 + (3 - i) * 2, w * 8 + (3 - i) * 2 + 2), 16);

@@ -62,23 +62,10 @@ public final class ProcStat {
         if (c.length <= 9 || !c[3].equals(state)) continue;
         if (table.startsWith("udp") && !c[2].endsWith(":0000")) continue; // connected to a peer
         int colon = c[1].lastIndexOf(':');
-        out.add(new Socket(table, c[9], decode(c[1].substring(0, colon)), Integer.parseInt(c[1].substring(colon + 1), 16)));
+        out.add(new Socket(table, c[9], dev.livesync.server.Listeners.decode(c[1].substring(0, colon)), Integer.parseInt(c[1].substring(colon + 1), 16)));
       }
     }
     return out;
-  }
-
-  /** The kernel prints addresses as 32-bit words in host (little-endian) order, in hex. */
-  static String decode(String hex) {
-    byte[] b = new byte[hex.length() / 2];
-    for (int w = 0; w < b.length / 4; w++)
-      for (int i = 0; i < 4; i++) b[w * 4 + i] = (byte) Integer.parseInt(hex.substring(w * 8 + (3 - i) * 2, w * 8 + (3 - i) * 2 + 2), 16);
-    try {
-      String a = java.net.InetAddress.getByAddress(b).getHostAddress();
-      return a.equals("0:0:0:0:0:0:0:0") ? "::" : a;
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException(hex, e);
-    }
   }
 
   /** The listening sockets ({@link #listeningSockets}) held by {@code pid} or any of its descendants. */
