@@ -33,6 +33,8 @@ public final class Inotify implements AutoCloseable {
   /** Guards {@link #closed}, the eventfd and the arena against a {@link #wakeup()} racing {@link #close()}. */
   private final Object lifecycle = new Object();
   private boolean closed;
+  /** Threads inside {@link #read}: a {@link #close()} meanwhile leaves the release to the last of them. */
+  private int readers;
 
   private Inotify() {
     fd = Libc.inotifyInit(InotifyMask.IN_NONBLOCK | InotifyMask.IN_CLOEXEC);
@@ -68,6 +70,20 @@ public final class Inotify implements AutoCloseable {
    * read returns. Returns the number of events, 0 on timeout or {@link #wakeup()}.
    */
   public int read(long timeoutMillis, RawEventHandler handler) {
+    synchronized (lifecycle) {
+      if (closed) throw new IllegalStateException("inotify instance closed");
+      readers++;
+    }
+    try {
+      return readOpen(timeoutMillis, handler);
+    } finally {
+      synchronized (lifecycle) {
+        if (--readers == 0 && closed) release();
+      }
+    }
+  }
+
+  private int readOpen(long timeoutMillis, RawEventHandler handler) {
     int timeout = timeoutMillis < 0 ? -1 : (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
     long deadline = timeout < 0 ? 0 : System.nanoTime() + timeout * 1_000_000L;
     while (true) {
@@ -127,14 +143,24 @@ public final class Inotify implements AutoCloseable {
     }
   }
 
+  /**
+   * Releases the instance. A thread blocked in {@link #read} meanwhile is woken and releases it on
+   * its way out (closing the arena under a running native call would throw, and closing the fds could
+   * let the kernel hand their numbers to another file while {@code poll} still waits on them).
+   */
   @Override
   public void close() {
     synchronized (lifecycle) {
       if (closed) return;
       closed = true;
-      Libc.close(fd);
-      Libc.close(wakeFd);
-      arena.close();
+      if (readers > 0) Libc.write(wakeFd, one, 8);
+      else release();
     }
+  }
+
+  private void release() {
+    Libc.close(fd);
+    Libc.close(wakeFd);
+    arena.close();
   }
 }

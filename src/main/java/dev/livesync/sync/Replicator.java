@@ -331,6 +331,12 @@ public final class Replicator implements AutoCloseable {
       if (left <= 0 && targets.stream().allMatch(t -> t.running() == 0)) break;
       if (left <= 0) {
         for (ExecutorService p : pools) p.shutdownNow(); // interrupts rsync; its work stays journaled
+        // a task dropped from a pool's queue never reports back, so its runner's count stays up:
+        // once every pool thread has ended, nothing can still be running
+        if (pools.stream().allMatch(ExecutorService::isTerminated)) {
+          for (Runnable r; (r = completions.poll()) != null; ) r.run();
+          break;
+        }
       }
       watcher.poll(Math.max(10, Math.min(left, 200)), e -> {});
       for (Runnable r; (r = completions.poll()) != null; ) r.run();

@@ -49,4 +49,41 @@ class InotifyTest {
     in.wakeup();
     in.close();
   }
+
+  /**
+   * Found by CI (FaultScenariosTest teardown): a Replicator stopped while its loop thread still sat
+   * in read() closed the arena under the native poll ("Session is acquired by 1 clients"). Now the
+   * reader is woken and releases the instance on its way out; its fds are closed then, not before.
+   */
+  @Test
+  void closeWhileAnotherThreadIsBlockedInReadWakesItAndReleasesAfterIt() throws Exception {
+    long fdsBefore = openFds();
+    for (int round = 0; round < 50; round++) {
+      Inotify in = Inotify.open();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      CountDownLatch reading = new CountDownLatch(1);
+      Thread reader = new Thread(() -> {
+        try {
+          reading.countDown();
+          in.read(-1, (wd, mask, cookie, name) -> {});
+        } catch (Throwable t) {
+          failure.set(t);
+        }
+      });
+      reader.start();
+      reading.await();
+      Thread.sleep(round % 5); // sometimes before, mostly inside poll
+      in.close();
+      reader.join(10_000);
+      assertThat(reader.isAlive()).as("the reader was woken").isFalse();
+      if (failure.get() != null) assertThat(failure.get()).as("only a read that started after close may fail").isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+    assertThat(openFds()).as("every instance released its fds").isEqualTo(fdsBefore);
+  }
+
+  private static long openFds() throws java.io.IOException {
+    try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+      return s.count();
+    }
+  }
 }
