@@ -303,42 +303,31 @@ public final class TargetRunner {
       return;
     }
     if (log.isDebugEnabled()) log.debug("{}: start {} renames in one go", name, group.size());
+    List<WorkItem.Rename> renames = group.stream().map(g -> (WorkItem.Rename) g.item).toList();
+    run(group, () -> executor.runRenames(renames));
+  }
+
+  private void start(Task t) {
+    if (log.isDebugEnabled()) log.debug("{}: start {} {}", name, t.item, t.item.footprint().stream().map(Bytes::display).toList());
+    run(List.of(t), () -> executor.run(t.item));
+  }
+
+  private interface Work {
+    TransferResult run() throws InterruptedException;
+  }
+
+  /** Runs {@code work} on one worker for the tasks of {@code group}; its result finishes each of them. */
+  private void run(List<Task> group, Work work) {
     for (Task g : group) {
       g.state = State.RUNNING;
       g.attempts++;
     }
     running++;
-    List<WorkItem.Rename> renames = group.stream().map(g -> (WorkItem.Rename) g.item).toList();
     workers.execute(
         () -> {
           TransferResult r;
           try {
-            r = executor.runRenames(renames);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            r = new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, "interrupted (shutting down)");
-          } catch (RuntimeException e) {
-            log.debug("renames at {} threw", name, e);
-            r = new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, String.valueOf(e.getMessage()));
-          }
-          TransferResult result = r;
-          loop.execute(() -> {
-            running += group.size() - 1; // one worker ran them; finished() counts each
-            for (Task g : group) finished(g, result);
-          });
-        });
-  }
-
-  private void start(Task t) {
-    if (log.isDebugEnabled()) log.debug("{}: start {} {}", name, t.item, t.item.footprint().stream().map(Bytes::display).toList());
-    t.state = State.RUNNING;
-    t.attempts++;
-    running++;
-    workers.execute(
-        () -> {
-          TransferResult r;
-          try {
-            r = executor.run(t.item);
+            r = work.run();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             r = new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, "interrupted (shutting down)");
@@ -347,7 +336,10 @@ public final class TargetRunner {
             r = new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, String.valueOf(e.getMessage()));
           }
           TransferResult result = r;
-          loop.execute(() -> finished(t, result));
+          loop.execute(() -> {
+            running += group.size() - 1; // one worker ran them all; finished() counts each
+            for (Task g : group) finished(g, result);
+          });
         });
   }
 

@@ -249,7 +249,7 @@ public final class RsyncTransport implements Transport {
     return switch (target) {
       case Target.Daemon d -> false;
       case Target.Local l -> renameLocal(Bytes.of(l.dir().toString()), from, to);
-      case Target.Ssh s -> renameSsh(s, from, to);
+      case Target.Ssh s -> renameSsh(s, List.of(new Move(from, to)));
     };
   }
 
@@ -260,23 +260,8 @@ public final class RsyncTransport implements Transport {
       checkRelative(m.from());
       checkRelative(m.to());
     }
-    if (!(target instanceof Target.Ssh s) || moves.size() == 1) return Transport.super.renameAll(moves);
-    var script = new ByteArrayOutputStream();
-    script.writeBytes(Bytes.of("cd -- "));
-    script.writeBytes(SshCommand.shellQuote(Bytes.of(s.path())));
-    script.writeBytes(Bytes.of(" || exit 90\nbad=0\n"));
-    for (Move m : moves) {
-      script.writeBytes(Bytes.of("f="));
-      script.writeBytes(SshCommand.shellQuote(m.from()));
-      script.writeBytes(Bytes.of("\nt="));
-      script.writeBytes(SshCommand.shellQuote(m.to()));
-      script.writeBytes(Bytes.of("\nif [ -e \"$f\" ] || [ -L \"$f\" ]; then mv -f -T -- \"$f\" \"$t\" || bad=$((bad+1)); else bad=$((bad+1)); fi\n"));
-    }
-    script.writeBytes(Bytes.of("[ \"$bad\" -eq 0 ] || exit 91\n"));
-    int status = shell.run(script.toByteArray());
-    if (status != 0) log.debug("ssh renames ({}) on {}: {}", moves.size(), describe(),
-        status == 90 ? "no target directory" : status == 91 ? "some old names gone or mv failed" : status < 0 ? "no remote shell" : "exit " + status);
-    return status == 0;
+    if (target instanceof Target.Ssh s) return renameSsh(s, moves);
+    return Transport.super.renameAll(moves);
   }
 
   // ---- runs
@@ -375,23 +360,30 @@ public final class RsyncTransport implements Transport {
   }
 
   /**
-   * {@code mv -f -T} on the remote host, in the persistent rename shell. The names travel
-   * single-quoted in the script on the shell's stdin, so no byte of a name passes through a command
-   * line. Only an existing old name (a symlink counts, even a dangling one) is moved. False when
-   * anything fails (the caller then deletes and sends).
+   * {@code mv -f -T} on the remote host for each move, in order, in the persistent rename shell: one
+   * script, one round trip. The names travel single-quoted in the script on the shell's stdin, so no
+   * byte of a name passes through a command line. Only an existing old name (a symlink counts, even a
+   * dangling one) is moved. False when anything fails (the batches after it then send the data).
    */
-  private boolean renameSsh(Target.Ssh s, byte[] from, byte[] to) throws InterruptedException {
+  private boolean renameSsh(Target.Ssh s, List<Move> moves) throws InterruptedException {
     var script = new ByteArrayOutputStream();
     script.writeBytes(Bytes.of("cd -- "));
     script.writeBytes(SshCommand.shellQuote(Bytes.of(s.path())));
-    script.writeBytes(Bytes.of(" || exit 90\nf="));
-    script.writeBytes(SshCommand.shellQuote(from));
-    script.writeBytes(Bytes.of("\nt="));
-    script.writeBytes(SshCommand.shellQuote(to));
-    script.writeBytes(Bytes.of("\n{ [ -e \"$f\" ] || [ -L \"$f\" ]; } || exit 91\nexec mv -f -T -- \"$f\" \"$t\""));
+    script.writeBytes(Bytes.of(" || exit 90\nbad=0\n"));
+    for (Move m : moves) {
+      script.writeBytes(Bytes.of("f="));
+      script.writeBytes(SshCommand.shellQuote(m.from()));
+      script.writeBytes(Bytes.of("\nt="));
+      script.writeBytes(SshCommand.shellQuote(m.to()));
+      script.writeBytes(Bytes.of("\nif [ -e \"$f\" ] || [ -L \"$f\" ]; then mv -f -T -- \"$f\" \"$t\" || bad=$((bad+1)); else bad=$((bad+1)); fi\n"));
+    }
+    script.writeBytes(Bytes.of("[ \"$bad\" -eq 0 ] || exit 91\n"));
     int status = shell.run(script.toByteArray());
-    if (status != 0) log.debug("ssh rename {} -> {} on {} failed ({})", Bytes.display(from), Bytes.display(to), describe(),
-        status == 90 ? "no target directory" : status == 91 ? "old name gone" : status < 0 ? "no remote shell" : "mv exit " + status);
+    if (status != 0) {
+      String what = moves.size() == 1 ? Bytes.display(moves.getFirst().from()) + " -> " + Bytes.display(moves.getFirst().to()) : moves.size() + " renames";
+      log.debug("ssh rename {} on {} failed ({})", what, describe(),
+          status == 90 ? "no target directory" : status == 91 ? "an old name was gone or mv failed" : status < 0 ? "no remote shell" : "exit " + status);
+    }
     return status == 0;
   }
 
