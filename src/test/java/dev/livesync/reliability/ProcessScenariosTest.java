@@ -99,7 +99,7 @@ class ProcessScenariosTest {
       // one [[sync]] with every target, each with its own options (on the command line they would be shared)
       Path cfg = work.resolve("livesync.toml");
       List<String> toml = new ArrayList<>(List.of(
-          "state_dir = \"" + work.resolve("state") + "\"",
+          "state_dir = \"" + work.resolve("state") + "\"", "log_level = \"" + System.getProperty("livesync.reliability.logLevel", "info") + "\"",
           "[[sync]]", "name = \"mixed\"", "source = \"" + Bytes.latin1(src) + "\"", "delay = \"100ms\"",
           "retry = { initial = \"500ms\", max = \"5s\" }",
           "  [[sync.target]]", "  url = \"" + daemon.url() + "\"", "  password_file = \"" + daemon.passwordFile() + "\"",
@@ -125,6 +125,7 @@ class ProcessScenariosTest {
           Trees.awaitSameTree(src, target, CONVERGE, Trees.Ignore.DIR_MTIMES);
         } catch (AssertionError e) {
           wrong.add(Bytes.latin1(target) + ": " + Trees.differences(src, target, Trees.Ignore.DIR_MTIMES).size() + " lost/wrong");
+          System.out.println("scenario 1, run " + run + ": " + e.getMessage()); // which paths: for the log of a failed run
         }
       }
       long drainMs = since(t0);
