@@ -12,7 +12,7 @@ public final class Listeners {
   private Listeners() {}
 
   static boolean listening(int port) {
-    return listening(port, Path.of("/proc/net/tcp")) || listening(port, Path.of("/proc/net/tcp6"));
+    return !addresses(port).isEmpty();
   }
 
   /**
@@ -51,21 +51,5 @@ public final class Listeners {
     } catch (java.net.UnknownHostException e) {
       return hex;
     }
-  }
-
-  static boolean listening(int port, Path table) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(table);
-    } catch (IOException e) {
-      return false;
-    }
-    for (int i = 1; i < lines.size(); i++) {
-      String[] f = lines.get(i).trim().split("\\s+");
-      if (f.length < 4 || !f[3].equals(LISTEN)) continue;
-      int colon = f[1].lastIndexOf(':');
-      if (colon > 0 && Integer.parseInt(f[1].substring(colon + 1), 16) == port) return true;
-    }
-    return false;
   }
 }
