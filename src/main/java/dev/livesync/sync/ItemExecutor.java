@@ -28,16 +28,29 @@ final class ItemExecutor {
     this.progress = progress;
   }
 
-  TransferResult run(WorkItem item) throws InterruptedException {
+  /**
+   * What running an item did. {@code goneAncestors}: directories gone from the source above some of
+   * a send's paths, which it left out (see {@link VanishedPaths}); their deletion is the runner's to queue.
+   */
+  record Ran(TransferResult result, List<byte[]> goneAncestors) {
+    Ran(TransferResult result) {
+      this(result, List.of());
+    }
+  }
+
+  Ran run(WorkItem item) throws InterruptedException {
     TransferResult r;
     List<byte[]> shipped;
+    List<byte[]> gone;
     switch (item) {
       case WorkItem.FullSync f -> {
-        return progress == null ? transport.fullSync(f.delete()) : transport.fullSync(f.delete(), progress);
+        return new Ran(progress == null ? transport.fullSync(f.delete()) : transport.fullSync(f.delete(), progress));
       }
       case WorkItem.Send s -> {
-        shipped = VanishedPaths.collapse(allowed(s.paths()), source);
-        if (shipped.isEmpty()) return TransferResult.ok(0, 0, 0);
+        var split = VanishedPaths.split(allowed(s.paths()), source);
+        shipped = split.kept();
+        gone = split.goneAncestors();
+        if (shipped.isEmpty()) return new Ran(TransferResult.ok(0, 0, 0), gone);
         r = delete.whileRunning() ? transport.send(shipped, s.recursive()) : transport.sendKeepingExtras(shipped, s.recursive());
       }
       case WorkItem.Rename m -> {
@@ -46,23 +59,23 @@ final class ItemExecutor {
         // cut before the rename may have read the source after it. A failed rename just costs the
         // data being sent again. Under a delete policy that keeps deleted files, the old name stays.
         if (delete.whileRunning()) transport.rename(m.from(), m.to());
-        return TransferResult.ok(0, 0, 0);
+        return new Ran(TransferResult.ok(0, 0, 0));
       }
     }
     if (r.outcome() == TransferResult.Outcome.OK && hook != null) hook.run(transport.describe(), shipped);
-    return r;
+    return new Ran(r, gone);
   }
 
   /**
    * Consecutive renames as one call (ssh: one script): pre-positioning only, like a single rename —
    * the batches after them reconcile every name.
    */
-  TransferResult runRenames(List<WorkItem.Rename> renames) throws InterruptedException {
-    if (!delete.whileRunning()) return TransferResult.ok(0, 0, 0);
+  Ran runRenames(List<WorkItem.Rename> renames) throws InterruptedException {
+    if (!delete.whileRunning()) return new Ran(TransferResult.ok(0, 0, 0));
     List<Transport.Move> moves = new ArrayList<>(renames.size());
     for (WorkItem.Rename m : renames) moves.add(new Transport.Move(m.from(), m.to()));
     transport.renameAll(moves);
-    return TransferResult.ok(0, 0, 0);
+    return new Ran(TransferResult.ok(0, 0, 0));
   }
 
   /** All paths when live deletes are allowed; otherwise only those that exist at the source. */

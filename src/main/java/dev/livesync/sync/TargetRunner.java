@@ -313,7 +313,7 @@ public final class TargetRunner {
   }
 
   private interface Work {
-    TransferResult run() throws InterruptedException;
+    ItemExecutor.Ran run() throws InterruptedException;
   }
 
   /** Runs {@code work} on one worker for the tasks of {@code group}; its result finishes each of them. */
@@ -325,20 +325,23 @@ public final class TargetRunner {
     running++;
     workers.execute(
         () -> {
-          TransferResult r;
+          ItemExecutor.Ran r;
           try {
             r = work.run();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            r = new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, "interrupted (shutting down)");
+            r = new ItemExecutor.Ran(new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, "interrupted (shutting down)"));
           } catch (RuntimeException e) {
             log.debug("transfer to {} threw", name, e);
-            r = new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, String.valueOf(e.getMessage()));
+            r = new ItemExecutor.Ran(new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, String.valueOf(e.getMessage())));
           }
-          TransferResult result = r;
+          ItemExecutor.Ran ran = r;
           loop.execute(() -> {
             running += group.size() - 1; // one worker ran them all; finished() counts each
-            for (Task g : group) finished(g, result);
+            for (Task g : group) {
+              if (ran.result().outcome() == Outcome.OK || ran.result().outcome() == Outcome.PARTIAL) queueGoneAncestors(g, ran.goneAncestors());
+              finished(g, ran.result());
+            }
           });
         });
   }
@@ -378,6 +381,19 @@ public final class TargetRunner {
         probeSawDown = false;
       }
     }
+  }
+
+  /**
+   * A send left out paths whose parent is gone from the source (see {@link VanishedPaths}): the
+   * deletion of their topmost missing ancestors goes behind it as an item of its own, so that it is
+   * ordered against every other item under those directories (run inside the send it was not, and
+   * could remove what a send beside it had just copied under a directory made again). Journaled
+   * before the send's record is closed.
+   */
+  private void queueGoneAncestors(Task t, List<byte[]> ancestors) {
+    if (ancestors.isEmpty()) return;
+    if (log.isDebugEnabled()) log.debug("{}: parents gone from the source, deleted as an item of their own: {}", name, ancestors.stream().map(Bytes::display).toList());
+    add(newTask(new WorkItem.Send(List.copyOf(ancestors), false, 0, t.item.oldestNanos())));
   }
 
   private void finished(Task t, TransferResult r) {

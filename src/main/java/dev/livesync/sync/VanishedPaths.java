@@ -8,30 +8,60 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The paths a batch really sends. A path gone from the source together with its parent (a directory
- * renamed or removed after the batch was cut) cannot be sent as a deletion: with {@code -R
- * --delete-missing-args} rsync reports the missing parent as vanished (exit 24) on every attempt, so
- * the item would be retried forever, or, checked only on retry, cost a failed run and a backoff each
- * (under load, thousands of them, serialized behind one another). Such a path is replaced by its
- * topmost missing ancestor, whose parent exists: that one rsync does delete, with everything under it,
- * which is gone from the source too. Safe against the ancestor's re-creation: rsync deletes only what
- * its own sender finds missing, and events of a re-creation are queued after this item, which the
- * target runner orders after it (they touch the same directory).
+ * Paths gone from the source together with their parent (a directory renamed or removed after the
+ * batch was cut). rsync ({@code -R --delete-missing-args}) cannot send such a path as a deletion: it
+ * reports the missing parent as vanished (exit 24) on every attempt, so the item would be retried
+ * forever, or cost a failed run and a backoff each (under load, thousands, one behind the other).
+ * The deletion they stand for is that of their topmost missing ancestor (whose parent exists), which
+ * rsync does carry out, with everything under it.
+ *
+ * <p>That deletion reaches further than the item's paths, so it must not run inside the item once
+ * the item has started: the target runner let other items run beside it that touch none of its paths
+ * but may lie under the ancestor (a directory made again under the old name, its new files sent by
+ * the next batch), and the ancestor's deletion at the target would remove what they had just copied.
+ * So a running item only {@link #split splits} them off, and the runner queues the ancestors as an
+ * item of their own, ordered like any other; before an item starts (a retry, built on the loop
+ * thread) they may be {@link #collapse collapsed} into it, as its paths are what it claims.
  */
 final class VanishedPaths {
   private VanishedPaths() {}
 
+  /** {@code kept}: the paths rsync can reconcile; {@code goneAncestors}: topmost missing ancestors of the others. */
+  record Split(List<byte[]> kept, List<byte[]> goneAncestors) {}
+
+  static Split split(List<byte[]> paths, Batcher.SizeProbe source) {
+    List<byte[]> kept = new ArrayList<>(paths.size());
+    Set<Bytes.Key> gone = new LinkedHashSet<>();
+    for (byte[] p : paths) {
+      byte[] top = topmostMissingAncestor(p, source);
+      if (top == null) kept.add(p);
+      else gone.add(new Bytes.Key(top));
+    }
+    if (gone.isEmpty()) return new Split(paths, List.of());
+    return new Split(kept, keys(gone));
+  }
+
+  /** Each path whose parent is gone replaced by its topmost missing ancestor (duplicates dropped). */
   static List<byte[]> collapse(List<byte[]> paths, Batcher.SizeProbe source) {
     Set<Bytes.Key> out = new LinkedHashSet<>();
     for (byte[] p : paths) {
-      byte[] q = p;
-      if (source.size(q) < 0) {
-        for (byte[] parent = parent(q); parent.length > 0 && source.size(parent) < 0; parent = parent(parent)) q = parent;
-      }
-      out.add(new Bytes.Key(q));
+      byte[] top = topmostMissingAncestor(p, source);
+      out.add(new Bytes.Key(top == null ? p : top));
     }
-    List<byte[]> list = new ArrayList<>(out.size());
-    for (Bytes.Key k : out) list.add(k.bytes());
+    return keys(out);
+  }
+
+  /** Null when {@code p} exists or its parent does; else the highest missing ancestor below one that exists. */
+  private static byte[] topmostMissingAncestor(byte[] p, Batcher.SizeProbe source) {
+    if (source.size(p) >= 0) return null;
+    byte[] top = null;
+    for (byte[] parent = parent(p); parent.length > 0 && source.size(parent) < 0; parent = parent(parent)) top = parent;
+    return top;
+  }
+
+  private static List<byte[]> keys(Set<Bytes.Key> set) {
+    List<byte[]> list = new ArrayList<>(set.size());
+    for (Bytes.Key k : set) list.add(k.bytes());
     return list;
   }
 

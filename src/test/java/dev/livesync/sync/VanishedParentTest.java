@@ -22,14 +22,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code gone/m150}, and by the time it runs the directory {@code gone} has been renamed away. rsync
  * ({@code -R --delete-missing-args}) then reports the missing parent as vanished (exit 24) on every
  * attempt: the item was requeued forever, the target never became idle, and SIGTERM always waited
- * for its whole bound. Now the send names the topmost missing ancestor, which rsync deletes: the
- * first attempt succeeds (a failed first attempt cost a backoff each, thousands of them under load).
+ * for its whole bound. Now the send leaves such a path out and the topmost missing ancestor, which
+ * rsync deletes, goes as an item of its own right behind it: every rsync run succeeds at its first
+ * attempt (a failed first attempt cost a backoff each, thousands of them under load). Not inside the
+ * send itself: that deletion reaches beyond the send's paths, which are all that orders it against
+ * the other items (see {@link #eachRsyncRunGetsOnlyItsOwnItemsPaths}).
  */
 class VanishedParentTest {
   final FakeClock clock = new FakeClock();
   final ArrayDeque<Runnable> loop = new ArrayDeque<>();
   final ArrayDeque<Runnable> workers = new ArrayDeque<>();
   final List<Outcome> outcomes = new ArrayList<>();
+  /** The paths of each rsync run, in the order they ran. */
+  final List<List<String>> runs = new ArrayList<>();
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
@@ -45,6 +50,7 @@ class VanishedParentTest {
       Transport t = new Transport() { // records every send's outcome, failed attempts included
         public String describe() { return real.describe(); }
         public dev.livesync.transport.TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
+          synchronized (runs) { runs.add(paths.stream().map(Bytes::display).toList()); }
           var r = real.send(paths, recursive);
           synchronized (outcomes) { outcomes.add(r.outcome()); }
           return r;
@@ -78,6 +84,60 @@ class VanishedParentTest {
       Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
     } finally {
       if (d != null) d.close();
+      Trees.delete(src);
+      Trees.delete(dst);
+    }
+  }
+
+  /**
+   * Found by the property test (a target without renames lost {@code a/c} and {@code a/f}): a send
+   * naming {@code a/h}, run while {@code a} was gone, deleted all of {@code a} at the target, after
+   * a send beside it (of {@code a/c}, {@code a/f}: not its paths, so nothing ordered the two) had
+   * copied the new {@code a}'s files there. Each rsync run must get only paths at or below its own
+   * item's paths; the gone parent goes as an item of its own, ordered behind the others under it.
+   */
+  @org.junit.jupiter.api.Test
+  void eachRsyncRunGetsOnlyItsOwnItemsPaths() throws Exception {
+    byte[] src = Trees.tempDir("vp-src"), dst = Trees.tempDir("vp-dst");
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+    try {
+      Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
+      Trees.write(Bytes.child(src, Bytes.of("b/f")), "beside");
+      Trees.write(Bytes.child(dst, Bytes.of("a/h")), "deleted at the source with its parent");
+      Trees.write(Bytes.child(dst, Bytes.of("a/old")), "also below the gone parent");
+      Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
+      Transport t = new Transport() {
+        public String describe() { return real.describe(); }
+        public dev.livesync.transport.TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
+          synchronized (runs) { runs.add(paths.stream().map(Bytes::display).toList()); }
+          return real.send(paths, recursive);
+        }
+        public dev.livesync.transport.TransferResult fullSync(boolean delete) throws InterruptedException { return real.fullSync(delete); }
+        public boolean rename(byte[] from, byte[] to) throws InterruptedException { return real.rename(from, to); }
+        public boolean canRename() { return false; }
+      };
+      Batcher.SizeProbe probe = p -> {
+        Libc.Stat st = Libc.lstatOrNull(Bytes.child(src, p));
+        return st == null ? -1 : st.isRegular() ? st.size() : 0;
+      };
+      var runner = new TargetRunner(t, clock,
+          new TargetRunner.Settings(2, new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(1)), new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(2)), 1_000_000),
+          new TargetRunner.ItemExecutorConfig(DeletePolicy.ALWAYS, probe, null),
+          workers::add, loop::add, null, (tg, i, r, n) -> {}, (tg, o, m) -> {});
+      runner.submit(new WorkItem.Send(List.of(Bytes.of("a/h"), Bytes.of("kept.txt")), false, 0, 0));
+      runner.submit(new WorkItem.Send(List.of(Bytes.of("b/f")), false, 0, 0));
+      for (int turn = 0; turn < 6 && !runner.idle(); turn++) {
+        clock.advanceMillis(1000);
+        runner.dispatch();
+        while (!workers.isEmpty()) workers.poll().run();
+        while (!loop.isEmpty()) loop.poll().run();
+      }
+      assertThat(runner.idle()).isTrue();
+      assertThat(runs).as("rsync runs, in order: the gone parent `a` is not in the run of the item that named a/h")
+          .containsExactly(List.of("kept.txt"), List.of("b/f"), List.of("a"));
+      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    } finally {
       Trees.delete(src);
       Trees.delete(dst);
     }
