@@ -3,6 +3,7 @@ package dev.livesync.fs;
 import static dev.livesync.fs.InotifyMask.IN_ACCESS;
 import static dev.livesync.fs.InotifyMask.IN_CLOSE_NOWRITE;
 import static dev.livesync.fs.InotifyMask.IN_CREATE;
+import static dev.livesync.fs.InotifyMask.IN_DELETE;
 import static dev.livesync.fs.InotifyMask.IN_DELETE_SELF;
 import static dev.livesync.fs.InotifyMask.IN_DONT_FOLLOW;
 import static dev.livesync.fs.InotifyMask.IN_IGNORED;
@@ -32,6 +33,13 @@ import java.util.function.Predicate;
  * inside it is missed) and, with {@code reportNewDirContents}, what the listing finds is delivered as
  * synthetic CREATE events; a directory renamed inside the tree has its subtree's paths rewritten; a
  * directory moved out of the tree (a MOVED_FROM left unpaired at the end of a read) is unwatched.
+ *
+ * <p>The watcher works by path, and its paths trail the tree by the events not yet read: a directory
+ * made just before one of its ancestors was renamed cannot be watched under the name its CREATE
+ * gives (ENOENT), nor listed. Such a directory is {@linkplain #unresolved remembered} and watched and
+ * listed again once the rename is read and the paths rewritten (else nothing made in it would ever
+ * be seen); it is forgotten when its parent's watch goes, when its name is deleted or moved away, or
+ * when too many wait.
  *
  * <p>Listing a directory queues OPEN, ACCESS and CLOSE_NOWRITE on it and on its parent. When the mask
  * asks for those ({@code inotifywait -r -e all}), the watcher keeps its own listings out of the queue,
@@ -75,7 +83,17 @@ public final class TreeWatcher implements AutoCloseable {
   private int watchCount;
   private int highestWd = -1;
   private final Map<Integer, Node> movedFrom = new HashMap<>();
+  /**
+   * Directories that could not be watched or listed because a path was stale (ENOENT, ENOTDIR): a
+   * rename of an ancestor not yet read. {@code name == null}: {@code parent} itself is watched but
+   * was not listed.
+   */
+  private final ArrayDeque<Unresolved> unresolved = new ArrayDeque<>();
+  /** Bound on {@link #unresolved} (each deleted-before-watched directory stays until its parent goes when DELETE is not in the mask). */
+  static final int MAX_UNRESOLVED = 4096;
   private Consumer<WatchEvent> sink;
+
+  private record Unresolved(Node parent, byte[] name) {}
 
   /** A watched file or directory. {@code path} is the %w form: a directory's ends in '/'. */
   private static final class Node {
@@ -316,8 +334,8 @@ public final class TreeWatcher implements AutoCloseable {
           if (synthetic) emit(new WatchEvent(dir.wd, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, dir.path, name, true));
         });
       } catch (NativeException e) {
-        if (gone(e)) continue;
-        onError.onWatchError(trimSlash(dir.path), e);
+        if (gone(e)) remember(new Unresolved(dir, null)); // its path may be stale: listed again after the rename
+        else onError.onWatchError(trimSlash(dir.path), e);
         continue;
       }
       for (byte[] name : subdirs) {
@@ -331,10 +349,6 @@ public final class TreeWatcher implements AutoCloseable {
   }
 
   /** Watches directory {@code name} in {@code parent}; null when excluded, vanished or refused. */
-  private Node addDir(Node parent, byte[] name) {
-    return addDir(parent, name, kernelMask);
-  }
-
   private Node addDir(Node parent, byte[] name, int mask) {
     byte[] path = Bytes.concat(parent.path, name, SLASH);
     byte[] bare = trimSlash(path);
@@ -342,7 +356,10 @@ public final class TreeWatcher implements AutoCloseable {
     int wd = inotify.addWatchRaw(path, mask | IN_DONT_FOLLOW | IN_ONLYDIR);
     if (wd < 0) {
       int errno = -wd;
-      if (errno == Errno.ENOENT || errno == Errno.ENOTDIR) return null;
+      if (errno == Errno.ENOENT || errno == Errno.ENOTDIR) {
+        remember(new Unresolved(parent, name)); // gone, or its path is stale: see the class comment
+        return null;
+      }
       onError.onWatchError(bare, new NativeException("inotify_add_watch", errno, bare));
       return null;
     }
@@ -358,6 +375,7 @@ public final class TreeWatcher implements AutoCloseable {
         existing.name = name;
         parent.attach(existing);
         rewritePaths(existing);
+        retryUnresolvedBelow(existing);
       }
       return existing;
     }
@@ -412,6 +430,7 @@ public final class TreeWatcher implements AutoCloseable {
       remove(node);
       return;
     }
+    if (!unresolved.isEmpty() && (mask & (IN_DELETE | IN_MOVED_FROM)) != 0 && (mask & IN_ISDIR) != 0) forgetUnresolved(node, name);
     if (!recursive || (mask & IN_ISDIR) == 0 || !node.dir) return;
     if ((mask & IN_CREATE) != 0) {
       newDir(node, name);
@@ -433,14 +452,17 @@ public final class TreeWatcher implements AutoCloseable {
    * watches leave out the listing events until the subtree is listed, then get the full mask.
    */
   private void newDir(Node parent, byte[] name) {
+    Node child = addDir(parent, name, quietListing ? kernelMask & ~LISTING : kernelMask);
+    if (child != null) listNew(child);
+  }
+
+  /** Lists a directory just watched (see {@link #newDir}) and watches what it holds. */
+  private void listNew(Node child) {
     if (!quietListing) {
-      Node child = addDir(parent, name);
-      if (child != null) watchBelow(child, reportNewDirContents);
+      watchBelow(child, reportNewDirContents);
       return;
     }
     int quiet = kernelMask & ~LISTING;
-    Node child = addDir(parent, name, quiet);
-    if (child == null) return;
     List<Node> added = new ArrayList<>();
     added.add(child);
     watchBelow(child, reportNewDirContents, quiet, added);
@@ -452,12 +474,50 @@ public final class TreeWatcher implements AutoCloseable {
     }
   }
 
+  private void remember(Unresolved u) {
+    if (unresolved.size() >= MAX_UNRESOLVED) unresolved.pollFirst();
+    unresolved.addLast(u);
+  }
+
+  /** {@code name} in {@code parent} was deleted or moved away: no longer waited for. */
+  private void forgetUnresolved(Node parent, byte[] name) {
+    unresolved.removeIf(u -> u.parent == parent && u.name != null && Arrays.equals(u.name, name));
+  }
+
+  /**
+   * The paths below {@code top} were just rewritten (a rename read): what could not be watched or
+   * listed there under the old paths is tried again under the new ones, and what it holds reported.
+   */
+  private void retryUnresolvedBelow(Node top) {
+    if (unresolved.isEmpty()) return;
+    List<Unresolved> again = new ArrayList<>();
+    for (var it = unresolved.iterator(); it.hasNext(); ) {
+      Unresolved u = it.next();
+      if (get(u.parent.wd) != u.parent) {
+        it.remove(); // its parent is no longer watched: whatever rewatches that covers it
+      } else if (isAtOrBelow(u.parent, top)) {
+        it.remove();
+        again.add(u);
+      }
+    }
+    for (Unresolved u : again) {
+      if (u.name == null) listNew(u.parent);
+      else newDir(u.parent, u.name);
+    }
+  }
+
+  private static boolean isAtOrBelow(Node n, Node top) {
+    for (Node up = n; up != null; up = up.parent) if (up == top) return true;
+    return false;
+  }
+
   private void renamed(Node moved, Node newParent, byte[] newName) {
     moved.detach();
     moved.name = newName;
     newParent.attach(moved);
     rewritePaths(moved);
     if (excludeDir.test(trimSlash(moved.path))) unwatchTree(moved);
+    else retryUnresolvedBelow(moved);
   }
 
   private void rewritePaths(Node top) {

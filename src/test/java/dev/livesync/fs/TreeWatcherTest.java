@@ -251,4 +251,40 @@ class TreeWatcherTest {
         .hasMessageContaining(tmp + "/absent")
         .hasMessageContaining("no such file or directory");
   }
+
+  /**
+   * Found by the reliability suite (scenario 1: files made in {@code m336/d91/d325} never reached
+   * any target): a directory made just before an ancestor is renamed cannot be watched under the
+   * path its CREATE names; it must be watched (and listed) under the new path once the rename is read.
+   * Both happen before the watcher reads anything, so the order is fixed: no timing involved.
+   */
+  @Test
+  void aDirectoryMadeJustBeforeAnAncestorIsRenamedIsWatchedUnderItsNewPath() throws Exception {
+    Files.createDirectories(tmp.resolve("m1/d"));
+    start(true);
+    Files.createDirectories(tmp.resolve("m1/d/new/sub"));
+    Files.write(tmp.resolve("m1/d/new/sub/early"), new byte[] {1});
+    Files.move(tmp.resolve("m1"), tmp.resolve("m2"));
+    drain();
+    assertThat(events).as("what the new directory held, reported under the new path")
+        .anyMatch(e -> rel(e).equals("m2/d/new/sub/early") && e.has(IN_CREATE));
+    Files.write(tmp.resolve("m2/d/new/late"), new byte[] {2});
+    Files.write(tmp.resolve("m2/d/new/sub/late"), new byte[] {3});
+    await(e -> rel(e).equals("m2/d/new/late") && e.has(IN_CLOSE_WRITE));
+    await(e -> rel(e).equals("m2/d/new/sub/late") && e.has(IN_CLOSE_WRITE));
+    assertThat(watcher.watchCount()).as("root, m2, d, new, sub").isEqualTo(5);
+  }
+
+  /** A directory made and removed before its CREATE is read is not waited for (nor watched) after. */
+  @Test
+  void aDirectoryGoneBeforeItsCreateIsReadIsForgotten() throws Exception {
+    Files.createDirectories(tmp.resolve("m1/d"));
+    start(true);
+    Files.createDirectories(tmp.resolve("m1/d/brief"));
+    Files.delete(tmp.resolve("m1/d/brief"));
+    Files.move(tmp.resolve("m1"), tmp.resolve("m2"));
+    Files.createDirectories(tmp.resolve("m2/d/brief2"));
+    drain();
+    assertThat(watcher.watchCount()).as("root, m2, d, brief2").isEqualTo(4);
+  }
 }

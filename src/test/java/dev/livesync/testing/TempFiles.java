@@ -9,13 +9,35 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Temp dirs and private files for the fixtures. */
+/**
+ * Temp dirs and private files for the fixtures. Every temp dir still there when the test JVM exits
+ * is deleted then (tests that forgot theirs left thousands in /tmp); {@code -Dlivesync.test.keepTemp=true}
+ * keeps them for a post-mortem.
+ */
 public final class TempFiles {
   private TempFiles() {}
 
+  private static final java.util.Set<Path> made = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    if (!Boolean.getBoolean("livesync.test.keepTemp")) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        for (Path p : made) {
+          try {
+            deleteTree(p);
+          } catch (RuntimeException e) {
+            // still mounted, or not ours any more: best effort only
+          }
+        }
+      }, "temp-dir-cleanup"));
+    }
+  }
+
   public static Path dir(String prefix) {
     try {
-      return Files.createTempDirectory(prefix);
+      Path p = Files.createTempDirectory(prefix);
+      made.add(p);
+      return p;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
