@@ -47,38 +47,14 @@ class VanishedParentTest {
       Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
       Trees.write(Bytes.child(dst, Bytes.of("gone/m150/f")), "deleted at the source with its parent");
       Transport real = RsyncTransport.open(src, d != null ? d.url() : Bytes.latin1(dst), TargetOptions.defaults());
-      Transport t = new Transport() { // records every send's outcome, failed attempts included
-        public String describe() { return real.describe(); }
-        public dev.livesync.transport.TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
-          synchronized (runs) { runs.add(paths.stream().map(Bytes::display).toList()); }
-          var r = real.send(paths, recursive);
-          synchronized (outcomes) { outcomes.add(r.outcome()); }
-          return r;
-        }
-        public dev.livesync.transport.TransferResult fullSync(boolean delete) throws InterruptedException { return real.fullSync(delete); }
-        public boolean rename(byte[] from, byte[] to) throws InterruptedException { return real.rename(from, to); }
-        public boolean canRename() { return real.canRename(); }
-      };
-      Batcher.SizeProbe probe = p -> {
-        Libc.Stat st = Libc.lstatOrNull(Bytes.child(src, p));
-        return st == null ? -1 : st.isRegular() ? st.size() : 0;
-      };
-      var runner = new TargetRunner(t, clock,
-          new TargetRunner.Settings(2, new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(1)), new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(2)), 1_000_000),
-          new TargetRunner.ItemExecutorConfig(DeletePolicy.ALWAYS, probe, null),
-          workers::add, loop::add, null, (tg, i, r, n) -> {}, (tg, o, m) -> {});
+      var runner = runner(recording(real, real.canRename()), src);
       Trees.write(Bytes.child(dst, Bytes.of("moved/old/f")), "renamed in a dir that then went away");
       runner.submit(new WorkItem.Send(List.of(Bytes.of("gone/m150"), Bytes.of("kept.txt")), false, 0, 0));
       // a directory renamed, then its new parent deleted: as the coalescer queues it, a rename item
       // where the target can rename in place, and the reconcile of both names in a batch
       if (real.canRename()) runner.submit(new WorkItem.Rename(Bytes.of("moved/old"), Bytes.of("moved/new"), true, 0));
       runner.submit(new WorkItem.Send(List.of(Bytes.of("moved/old"), Bytes.of("moved/new")), true, 0, 0));
-      for (int attempt = 0; attempt < 6 && !runner.idle(); attempt++) {
-        clock.advanceMillis(1000);
-        runner.dispatch();
-        while (!workers.isEmpty()) workers.poll().run();
-        while (!loop.isEmpty()) loop.poll().run();
-      }
+      runUntilIdle(runner);
       assertThat(runner.idle()).as("delivered, not retried forever").isTrue();
       assertThat(outcomes).as("every rsync run succeeded: each item at its first attempt").containsOnly(Outcome.OK);
       Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
@@ -107,32 +83,10 @@ class VanishedParentTest {
       Trees.write(Bytes.child(dst, Bytes.of("a/h")), "deleted at the source with its parent");
       Trees.write(Bytes.child(dst, Bytes.of("a/old")), "also below the gone parent");
       Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
-      Transport t = new Transport() {
-        public String describe() { return real.describe(); }
-        public dev.livesync.transport.TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
-          synchronized (runs) { runs.add(paths.stream().map(Bytes::display).toList()); }
-          return real.send(paths, recursive);
-        }
-        public dev.livesync.transport.TransferResult fullSync(boolean delete) throws InterruptedException { return real.fullSync(delete); }
-        public boolean rename(byte[] from, byte[] to) throws InterruptedException { return real.rename(from, to); }
-        public boolean canRename() { return false; }
-      };
-      Batcher.SizeProbe probe = p -> {
-        Libc.Stat st = Libc.lstatOrNull(Bytes.child(src, p));
-        return st == null ? -1 : st.isRegular() ? st.size() : 0;
-      };
-      var runner = new TargetRunner(t, clock,
-          new TargetRunner.Settings(2, new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(1)), new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(2)), 1_000_000),
-          new TargetRunner.ItemExecutorConfig(DeletePolicy.ALWAYS, probe, null),
-          workers::add, loop::add, null, (tg, i, r, n) -> {}, (tg, o, m) -> {});
+      var runner = runner(recording(real, false), src);
       runner.submit(new WorkItem.Send(List.of(Bytes.of("a/h"), Bytes.of("kept.txt")), false, 0, 0));
       runner.submit(new WorkItem.Send(List.of(Bytes.of("b/f")), false, 0, 0));
-      for (int turn = 0; turn < 6 && !runner.idle(); turn++) {
-        clock.advanceMillis(1000);
-        runner.dispatch();
-        while (!workers.isEmpty()) workers.poll().run();
-        while (!loop.isEmpty()) loop.poll().run();
-      }
+      runUntilIdle(runner);
       assertThat(runner.idle()).isTrue();
       assertThat(runs).as("rsync runs, in order: the gone parent `a` is not in the run of the item that named a/h")
           .containsExactly(List.of("kept.txt"), List.of("b/f"), List.of("a"));
@@ -140,6 +94,44 @@ class VanishedParentTest {
     } finally {
       Trees.delete(src);
       Trees.delete(dst);
+    }
+  }
+
+  /** {@code real}, recording each send's paths and outcome (failed attempts included). */
+  private Transport recording(Transport real, boolean canRename) {
+    return new Transport() {
+      public String describe() { return real.describe(); }
+      public dev.livesync.transport.TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
+        synchronized (runs) { runs.add(paths.stream().map(Bytes::display).toList()); }
+        var r = real.send(paths, recursive);
+        synchronized (outcomes) { outcomes.add(r.outcome()); }
+        return r;
+      }
+      public dev.livesync.transport.TransferResult fullSync(boolean delete) throws InterruptedException { return real.fullSync(delete); }
+      public boolean rename(byte[] from, byte[] to) throws InterruptedException { return real.rename(from, to); }
+      public boolean canRename() { return canRename; }
+    };
+  }
+
+  /** A runner of two workers on {@code t}, its work run by this test's hand (see {@link #runUntilIdle}). */
+  private TargetRunner runner(Transport t, byte[] src) {
+    Batcher.SizeProbe probe = p -> {
+      Libc.Stat st = Libc.lstatOrNull(Bytes.child(src, p));
+      return st == null ? -1 : st.isRegular() ? st.size() : 0;
+    };
+    return new TargetRunner(t, clock,
+        new TargetRunner.Settings(2, new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(1)), new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(2)), 1_000_000),
+        new TargetRunner.ItemExecutorConfig(DeletePolicy.ALWAYS, probe, null),
+        workers::add, loop::add, null, (tg, i, r, n) -> {}, (tg, o, m) -> {});
+  }
+
+  /** Turns (a second apart on the fake clock: retry delays pass) until the runner is idle, at most 6. */
+  private void runUntilIdle(TargetRunner runner) {
+    for (int turn = 0; turn < 6 && !runner.idle(); turn++) {
+      clock.advanceMillis(1000);
+      runner.dispatch();
+      while (!workers.isEmpty()) workers.poll().run();
+      while (!loop.isEmpty()) loop.poll().run();
     }
   }
 }
