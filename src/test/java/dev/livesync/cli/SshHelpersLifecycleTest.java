@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
 import dev.livesync.testing.LivesyncProcess;
-import dev.livesync.testing.Sshd;
+import dev.livesync.testing.SshdPerClass;
 import dev.livesync.testing.TempFiles;
 import dev.livesync.testing.Trees;
 import java.io.IOException;
@@ -14,10 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ssh helpers of {@code livesync run} (connection master, rename shell) never outlive what they
@@ -26,20 +25,11 @@ import org.junit.jupiter.api.Test;
  */
 class SshHelpersLifecycleTest {
   static final Duration CONVERGE = Duration.ofSeconds(60);
-  private static Sshd sshd;
+  @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
   final Path work = TempFiles.dir("ssh-life");
   final List<LivesyncProcess> procs = new ArrayList<>();
   final List<Long> survivors = new ArrayList<>();
 
-  @BeforeAll
-  static void startSshd() throws Exception {
-    sshd = Sshd.start();
-  }
-
-  @AfterAll
-  static void stopSshd() {
-    if (sshd != null) sshd.close();
-  }
 
   @AfterEach
   void cleanUp() {
@@ -67,8 +57,8 @@ class SshHelpersLifecycleTest {
   }
 
   private List<String> runArgs(byte[] src, byte[] dst) {
-    return List.of("run", s(src), "root@127.0.0.1:" + s(dst), "--ssh-key", sshd.clientKey().toString(),
-        "--ssh-port", Integer.toString(sshd.port()), "--known-hosts", sshd.knownHostsFile().toString(),
+    return List.of("run", s(src), "root@127.0.0.1:" + s(dst), "--ssh-key", SSHD.get().clientKey().toString(),
+        "--ssh-port", Integer.toString(SSHD.get().port()), "--known-hosts", SSHD.get().knownHostsFile().toString(),
         "--state-dir", work.resolve("state").toString(), "--status-socket", work.resolve("status.sock").toString(),
         "--delay", "50ms", "--stop-timeout", "20s");
   }
@@ -199,9 +189,9 @@ class SshHelpersLifecycleTest {
         "delay = \"" + delay + "\"",
         "  [[sync.target]]",
         "  url = \"root@127.0.0.1:" + s(dst) + "\"",
-        "  ssh_key = \"" + sshd.clientKey() + "\"",
-        "  ssh_port = " + sshd.port(),
-        "  known_hosts = \"" + sshd.knownHostsFile() + "\"",
+        "  ssh_key = \"" + SSHD.get().clientKey() + "\"",
+        "  ssh_port = " + SSHD.get().port(),
+        "  known_hosts = \"" + SSHD.get().knownHostsFile() + "\"",
         "");
   }
 }

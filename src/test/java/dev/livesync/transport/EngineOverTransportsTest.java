@@ -4,7 +4,7 @@ import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.Replicator;
-import dev.livesync.testing.Sshd;
+import dev.livesync.testing.SshdPerClass;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.TargetFixture.Kind;
 import java.nio.channels.FileChannel;
@@ -12,9 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,20 +24,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class EngineOverTransportsTest {
   static final Duration CONVERGE = Duration.ofSeconds(60);
-  private static Sshd sshd;
+  @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private final byte[] src = Trees.tempDir("eot-src");
   private Replicator replicator;
 
-  @BeforeAll
-  static void startSshd() throws Exception {
-    sshd = Sshd.start();
-  }
-
-  @AfterAll
-  static void stopSshd() {
-    if (sshd != null) sshd.close();
-  }
 
   @AfterEach
   void tearDown() throws Exception {
@@ -49,7 +39,7 @@ class EngineOverTransportsTest {
 
   private TargetFixture start(Kind kind) throws InterruptedException {
     Trees.chmod(src, 0755);
-    var t = TargetFixture.start(kind, sshd);
+    var t = TargetFixture.start(kind, SSHD.get());
     cleanup.add(t);
     var s = EngineSettings.of("eot", src, List.of(t.transport(src)))
         .withStateDir(Trees.path(Trees.tempDir("eot-state")))
@@ -67,17 +57,17 @@ class EngineOverTransportsTest {
   @org.junit.jupiter.api.Test
   void anSshTargetUnderRenamesAndWritesNeedsNoNewLogins() throws Exception {
     for (int i = 0; i < 200; i++) Trees.write(at(src, "d" + i % 10 + "/f" + i), "file " + i);
-    int before = sshd.logins();
+    int before = SSHD.get().logins();
     var t = start(Kind.SSH);
     Trees.awaitSameTree(src, t.dir, CONVERGE, Trees.Ignore.DIR_MTIMES);
-    int started = sshd.logins();
+    int started = SSHD.get().logins();
 
     for (int i = 0; i < 200; i++) {
       Libc.rename(at(src, "d" + i % 10 + "/f" + i), at(src, "d" + i % 10 + "/renamed-" + i));
       if (i % 4 == 0) Trees.write(at(src, "new/n" + i), "new " + i);
     }
     Trees.awaitSameTree(src, t.dir, CONVERGE, Trees.Ignore.DIR_MTIMES);
-    int after = sshd.logins();
+    int after = SSHD.get().logins();
     System.out.printf("engine over ssh: %d logins to start (initial sync), %d for 200 renames + 50 new files%n", started - before, after - started);
     org.assertj.core.api.Assertions.assertThat(after - started).as("renames and sends after the start log in no more").isZero();
   }

@@ -3,33 +3,23 @@ package dev.livesync.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
-import dev.livesync.testing.Sshd;
+import dev.livesync.testing.SshdPerClass;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.TargetFixture.Kind;
 import dev.livesync.transport.TransferResult.Outcome;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every target kind against real rsync: a local dir, a daemon with auth, sshd on loopback. */
 class RsyncTransportTest {
-  private static Sshd sshd;
+  @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private byte[] src;
 
-  @BeforeAll
-  static void startSshd() throws Exception {
-    sshd = Sshd.start();
-  }
-
-  @AfterAll
-  static void stopSshd() {
-    if (sshd != null) sshd.close();
-  }
 
   @AfterEach
   void tearDown() throws Exception {
@@ -38,7 +28,7 @@ class RsyncTransportTest {
   }
 
   private TargetFixture target(Kind kind) throws InterruptedException {
-    var t = TargetFixture.start(kind, sshd);
+    var t = TargetFixture.start(kind, SSHD.get());
     cleanup.add(t);
     return t;
   }

@@ -3,7 +3,7 @@ package dev.livesync.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
-import dev.livesync.testing.Sshd;
+import dev.livesync.testing.SshdPerClass;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.TargetFixture.Kind;
 import dev.livesync.transport.TransferResult.Outcome;
@@ -17,11 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ssh targets against a real sshd on loopback: every rsync run and every rename rides on one
@@ -29,23 +28,14 @@ import org.junit.jupiter.api.Test;
  * being killed and are gone after close. Login counts come from sshd's own log.
  */
 class SshConnectionReuseTest {
-  private static Sshd sshd;
+  @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
   private TargetFixture target;
   private byte[] src;
 
-  @BeforeAll
-  static void startSshd() throws Exception {
-    sshd = Sshd.start();
-  }
-
-  @AfterAll
-  static void stopSshd() {
-    if (sshd != null) sshd.close();
-  }
 
   @BeforeEach
   void setUp() throws Exception {
-    target = TargetFixture.start(Kind.SSH, sshd);
+    target = TargetFixture.start(Kind.SSH, SSHD.get());
     src = Trees.tempDir("ls-src");
     Trees.chmod(src, 0755);
   }
@@ -151,7 +141,7 @@ class SshConnectionReuseTest {
     }
     Trees.write(at(target.dir, "warm"), "w");
     assertThat(t.rename(Bytes.of("warm"), Bytes.of("warmed"))).isTrue(); // the master and the shell are up
-    int logins = sshd.logins();
+    int logins = SSHD.get().logins();
     assertThat(t.renameAll(moves)).isTrue();
     for (byte[] n : names) {
       assertThat(Trees.exists(Bytes.concat(at(target.dir, "a/"), n))).as(Bytes.display(n)).isFalse();
@@ -162,7 +152,7 @@ class SshConnectionReuseTest {
     Trees.write(at(target.dir, "p"), "p");
     assertThat(t.renameAll(List.of(new Transport.Move(Bytes.of("gone"), Bytes.of("x")), new Transport.Move(Bytes.of("p"), Bytes.of("q"))))).isFalse();
     assertThat(Trees.read(at(target.dir, "q"))).isEqualTo(Bytes.of("p"));
-    assertThat(sshd.logins() - logins).as("no login: the same shell").isZero();
+    assertThat(SSHD.get().logins() - logins).as("no login: the same shell").isZero();
   }
 
   @Test
@@ -268,22 +258,22 @@ class SshConnectionReuseTest {
     }
     assertThat(second).as("a new master").isPositive();
     awaitMasterUp(t.sshMaster());
-    int logins = sshd.logins();
+    int logins = SSHD.get().logins();
     Trees.write(at(src, "h"), "h");
     assertThat(t.send(List.of(Bytes.of("h")), false).outcome()).isEqualTo(Outcome.OK);
-    assertThat(sshd.logins()).as("the send rode on the new master").isEqualTo(logins);
+    assertThat(SSHD.get().logins()).as("the send rode on the new master").isEqualTo(logins);
   }
 
   @Test
   void renamesAndSendsCostAConstantNumberOfLogins() throws Exception {
-    int before = sshd.logins();
+    int before = SSHD.get().logins();
     RsyncTransport t = target.transport(src);
     int renames = 60, sends = 25;
     for (int i = 0; i < renames; i++) Trees.write(at(target.dir, "r" + i), "r");
     Trees.write(at(src, "warm"), "w");
     assertThat(t.send(List.of(Bytes.of("warm")), false).outcome()).isEqualTo(Outcome.OK);
     awaitMasterUp(t.sshMaster());
-    int warm = sshd.logins();
+    int warm = SSHD.get().logins();
 
     for (int i = 0; i < renames; i++) assertThat(t.rename(Bytes.of("r" + i), Bytes.of("s" + i))).isTrue();
     for (int i = 0; i < sends; i++) {
@@ -292,7 +282,7 @@ class SshConnectionReuseTest {
     }
     assertThat(t.fullSync(false).outcome()).isEqualTo(Outcome.OK);
     assertThat(t.compare(false).isEmpty()).isFalse(); // the renamed files exist only at the target
-    int after = sshd.logins();
+    int after = SSHD.get().logins();
     System.out.printf("ssh logins: %d for the first send (master + the send while it authenticated), then %d for %d renames + %d sends + 1 full sync + 1 compare%n",
         warm - before, after - warm, renames, sends);
     assertThat(warm - before).as("the master, and at most the first send's own login").isBetween(1, 2);
