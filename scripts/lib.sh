@@ -24,12 +24,30 @@ livesync_jdk_major() {
   printf '%s' "$v"
 }
 
-# Installs the Debian packages livesync drives, when they are missing and we are root.
+# The Debian packages livesync drives, one "command:package" a line (the command tells whether the
+# package is there). ./livesync demo|bench installs the first list, ./test both.
+LIVESYNC_RUNTIME_PACKAGES="
+rsync:rsync
+inotifywait:inotify-tools
+lsyncd:lsyncd
+sshd:openssh-server
+ssh:openssh-client
+"
+LIVESYNC_TEST_PACKAGES="
+"
+
+# Installs the packages of the lists named (runtime, test), when they are missing and we are root.
 livesync_ensure_packages() {
-  local missing="" cmd pkg
-  for pair in rsync:rsync inotifywait:inotify-tools lsyncd:lsyncd sshd:openssh-server ssh:openssh-client; do
+  local missing="" cmd pkg pair list pairs=""
+  for list in "${@:-runtime}"; do
+    case "$list" in
+      runtime) pairs="$pairs $LIVESYNC_RUNTIME_PACKAGES" ;;
+      test) pairs="$pairs $LIVESYNC_TEST_PACKAGES" ;;
+    esac
+  done
+  for pair in $pairs; do
     cmd=${pair%%:*}; pkg=${pair#*:}
-    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing="$missing $pkg"
+    command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || [ -x "/sbin/$cmd" ] || missing="$missing $pkg"
   done
   [ -z "$missing" ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
