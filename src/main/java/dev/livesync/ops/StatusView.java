@@ -41,7 +41,18 @@ public final class StatusView {
         long next = t.path("nextAttemptMillis").asLong();
         if (next > 0) b.append("; next retry in ").append(ms(Math.max(0, next - now)));
         String err = t.path("lastError").asText("");
-        if (!err.isEmpty()) b.append("; last error: ").append(err);
+        if (!err.isEmpty()) {
+          b.append("; last error");
+          int code = t.path("lastExitCode").asInt(-1);
+          long at = t.path("lastErrorMillis").asLong();
+          if (code >= 0 || at > 0) {
+            b.append(" (");
+            if (code >= 0) b.append("rsync exit ").append(code).append(": ").append(t.path("lastExitMeaning").asText()).append(at > 0 ? ", " : "");
+            if (at > 0) b.append(when(at, now));
+            b.append(")");
+          }
+          b.append(": ").append(err);
+        }
         b.append('\n');
       }
     }

@@ -9,6 +9,13 @@ import dev.livesync.transport.TransferResult;
 public interface DeliveryListener {
   void delivered(String target, WorkItem item, TransferResult result, long nowNanos);
 
+  /**
+   * Told, on the engine loop thread, the result of every finished work item whatever its outcome
+   * (OK before {@link #delivered}, and PARTIAL, RETRY, FATAL): metrics count transfers by rsync exit
+   * code and failures with it. Must return quickly.
+   */
+  default void finished(String target, WorkItem item, TransferResult result, long nowNanos) {}
+
   /** Whether {@link #fullSyncProgress} is wanted (it makes full syncs report rsync's overall progress). */
   default boolean wantsProgress() {
     return false;

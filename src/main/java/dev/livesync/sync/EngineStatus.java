@@ -40,7 +40,12 @@ public record EngineStatus(
    * @param lagMillis age of the oldest change not yet at this target (0 when caught up)
    * @param failures failed attempts since start
    * @param lastError the last failure's message, or empty
+   * @param lastErrorMillis when that failure happened (0 = never)
    * @param nextAttemptMillis when a retry is due while backing off, else 0
+   * @param queuedBytes file data in the queued sends (as stat saw it when the batch was cut)
+   * @param journalItems work items recorded in the journal and not yet done (replayed after a crash)
+   * @param lastExitCode rsync's exit code of the last failure, or -1 (none, or no rsync exit: interrupted)
+   * @param lastExitMeaning that code in words, as rsync's manual gives it, or empty
    */
   public record Target(
       String target,
@@ -54,5 +59,10 @@ public record EngineStatus(
       long deliveredBytes,
       long failures,
       String lastError,
-      long nextAttemptMillis) {}
+      long lastErrorMillis,
+      long nextAttemptMillis,
+      long queuedBytes,
+      int journalItems,
+      int lastExitCode,
+      String lastExitMeaning) {}
 }

@@ -93,6 +93,8 @@ public final class TargetRunner {
   private long lastSuccessMillis;
   private long deliveredFiles, deliveredBytes, failures;
   private String lastError = "";
+  private int lastExitCode = -1;
+  private long lastErrorMillis;
   private long localSeq;
   /** Something happened since the last dispatch that may let an item start. */
   private boolean changed = true;
@@ -399,6 +401,7 @@ public final class TargetRunner {
   private void finished(Task t, TransferResult r) {
     running--;
     changed = true;
+    listener.finished(name, t.item, r, clock.nanos());
     if (t.startup) {
       t.startup = false;
       startupListener.startupResult(name, r.outcome(), oneLine(r.message()));
@@ -437,6 +440,8 @@ public final class TargetRunner {
       case PARTIAL -> {
         failures++;
         lastError = r.message();
+        lastExitCode = r.exitCode();
+        lastErrorMillis = clock.epochMillis();
         remove(t);
         List<byte[]> again = r.failedPaths().isEmpty() ? t.item.footprint() : r.failedPaths();
         if (source != null) again = VanishedPaths.collapse(again, source); // else a vanished parent fails forever
@@ -455,6 +460,8 @@ public final class TargetRunner {
       case RETRY, FATAL -> {
         failures++;
         lastError = r.message();
+        lastExitCode = r.exitCode();
+        lastErrorMillis = clock.epochMillis();
         t.state = State.QUEUED;
         retryAttempts++;
         boolean fatal = r.outcome() == Outcome.FATAL;
@@ -580,13 +587,18 @@ public final class TargetRunner {
   public EngineStatus.Target snapshot(long coalescerOldestNanos) {
     long now = clock.nanos();
     long oldest = coalescerOldestNanos >= 0 ? coalescerOldestNanos : Long.MAX_VALUE;
-    for (Task t : tasks) oldest = Math.min(oldest, t.item.oldestNanos());
+    long bytes = 0;
+    for (Task t : tasks) {
+      oldest = Math.min(oldest, t.item.oldestNanos());
+      if (t.item instanceof WorkItem.Send s) bytes += s.bytes();
+    }
     long lag = oldest == Long.MAX_VALUE ? 0 : Math.max(0, (now - oldest) / 1_000_000);
     String state = failedFatally ? "failed" : backingOff ? "retrying"
         : tasks.stream().anyMatch(t -> t.item instanceof WorkItem.FullSync && t.state == State.RUNNING) ? "syncing" : "ok";
     long nextAttempt = backingOff ? clock.epochMillis() + Math.max(0, (nextAttemptNanos - now) / 1_000_000) : 0;
     return new EngineStatus.Target(name, state, tasks.size(), queuedPaths, running, lastSuccessMillis, lag,
-        deliveredFiles, deliveredBytes, failures, lastError, nextAttempt);
+        deliveredFiles, deliveredBytes, failures, lastError, lastErrorMillis, nextAttempt, bytes, journal == null ? 0 : journal.liveCount(),
+        lastExitCode, lastExitCode < 0 ? "" : dev.livesync.transport.ExitCodes.meaning(lastExitCode));
   }
 
   public boolean failedFatally() {

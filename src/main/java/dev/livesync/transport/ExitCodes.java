@@ -8,7 +8,7 @@ import java.util.Locale;
  * Maps an rsync exit code (and, where the code is ambiguous, its message) to what the engine does
  * next. The message is rsync's own error text, condensed, plus a hint for the operator.
  */
-final class ExitCodes {
+public final class ExitCodes {
   private ExitCodes() {}
 
   record Verdict(Outcome outcome, String message) {}
@@ -57,7 +57,8 @@ final class ExitCodes {
     return new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "), will retry: " + text);
   }
 
-  static String meaning(int exit) {
+  /** An rsync exit code in words, as rsync's manual gives it ("exit code N" for codes it does not list). */
+  public static String meaning(int exit) {
     return switch (exit) {
       case 1 -> "syntax or usage error";
       case 2 -> "protocol incompatibility";

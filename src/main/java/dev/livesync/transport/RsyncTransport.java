@@ -168,7 +168,8 @@ public final class RsyncTransport implements Transport {
     Outcome o = failed.isEmpty() && a.outcome() == Outcome.OK && b.outcome() == Outcome.OK ? Outcome.OK : Outcome.PARTIAL;
     int exit = b.exitCode() != 0 ? b.exitCode() : a.exitCode();
     String msg = a.message().isEmpty() ? b.message() : b.message().isEmpty() ? a.message() : a.message() + " | " + b.message();
-    return new TransferResult(o, exit, failed, a.files() + b.files(), a.bytes() + b.bytes(), a.millis() + b.millis(), msg);
+    return new TransferResult(o, exit, failed, a.files() + b.files(), a.bytes() + b.bytes(), a.millis() + b.millis(), msg,
+        a.deleted() + b.deleted());
   }
 
   @Override
@@ -226,7 +227,7 @@ public final class RsyncTransport implements Transport {
     if (r.exit() != 0) {
       var v = ExitCodes.classify(r.exit(), r.stderr(), target, user());
       throw new TransportException(result(v.outcome() == Outcome.PARTIAL ? Outcome.RETRY : v.outcome(), r,
-          List.of(), 0, 0, "compare with " + describe() + " incomplete: " + v.message()));
+          List.of(), new long[3], "compare with " + describe() + " incomplete: " + v.message()));
     }
     return items.drift();
   }
@@ -271,13 +272,13 @@ public final class RsyncTransport implements Transport {
   }
 
   private TransferResult transfer(List<String> argv, byte[] stdin, List<byte[]> batch, ProgressLines progress) throws InterruptedException {
-    var stats = new long[2];
+    var stats = new long[3];
     Consumer<byte[]> statsLine = line -> parseStats(Bytes.latin1(line), stats);
     if (progress != null) statsLine = progress.around(statsLine);
     log.debug("{}: {}", describe(), argv);
     RsyncProcess.Result r = RsyncProcess.run(argv, env(), stdin, statsLine);
     var v = ExitCodes.classify(r.exit(), r.stderr(), target, user());
-    if (v.outcome() != Outcome.PARTIAL) return result(v.outcome(), r, List.of(), stats[0], stats[1], v.message());
+    if (v.outcome() != Outcome.PARTIAL) return result(v.outcome(), r, List.of(), stats, v.message());
     List<byte[]> failed;
     if (batch == null) {
       failed = r.stderrTruncated() ? List.of(Bytes.of(".")) : failedPaths.inTree(r.stderr());
@@ -285,17 +286,22 @@ public final class RsyncTransport implements Transport {
       failed = r.stderrTruncated() ? null : failedPaths.inBatch(batch, r.stderr());
       if (failed == null || failed.isEmpty()) failed = List.copyOf(batch); // unidentified: the whole batch again, never a drop
     }
-    return result(Outcome.PARTIAL, r, failed, stats[0], stats[1], v.message());
+    return result(Outcome.PARTIAL, r, failed, stats, v.message());
   }
 
-  private static TransferResult result(Outcome o, RsyncProcess.Result r, List<byte[]> failed, long files, long bytes, String message) {
-    return new TransferResult(o, r.exit(), failed, files, bytes, r.millis(), message);
+  /** {@code stats}: files (transferred + deleted), bytes, deleted, as {@link #parseStats} filled it. */
+  private static TransferResult result(Outcome o, RsyncProcess.Result r, List<byte[]> failed, long[] stats, String message) {
+    return new TransferResult(o, r.exit(), failed, stats[0], stats[1], r.millis(), message, stats[2]);
   }
 
-  /** --stats lines: files = regular files transferred + deleted, bytes = transferred file size. */
+  /** --stats lines: files = regular files transferred + deleted, bytes = transferred file size, deleted. */
   private static void parseStats(String line, long[] stats) {
-    if (line.startsWith("Number of regular files transferred: ") || line.startsWith("Number of deleted files: ")) {
+    if (line.startsWith("Number of regular files transferred: ")) {
       stats[0] += leadingNumber(line.substring(line.indexOf(':') + 2));
+    } else if (line.startsWith("Number of deleted files: ")) {
+      long n = leadingNumber(line.substring(line.indexOf(':') + 2));
+      stats[0] += n;
+      stats[2] += n;
     } else if (line.startsWith("Total transferred file size: ")) {
       stats[1] = leadingNumber(line.substring(line.indexOf(':') + 2));
     }

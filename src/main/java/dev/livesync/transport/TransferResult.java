@@ -5,9 +5,15 @@ import java.util.List;
 /**
  * What one rsync run achieved. {@code failedPaths} lists exactly the paths rsync reported as not
  * transferred (exit 23/24), to be requeued; {@code message} is rsync's own error text, for logs.
+ * {@code files} counts regular files transferred plus files deleted; {@code deleted} the deleted ones
+ * among them (rsync's {@code --stats}).
  */
 public record TransferResult(
-    Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message) {
+    Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message, long deleted) {
+
+  public TransferResult(Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message) {
+    this(outcome, exitCode, failedPaths, files, bytes, millis, message, 0);
+  }
 
   public enum Outcome {
     /** Everything in the batch reached the target. */

@@ -20,7 +20,7 @@ public final class FakeReplicator {
     long t0 = System.currentTimeMillis();
     StatusServer server = StatusDocument.serve(StatusServer.defaultSocket(), () -> {
       String state = System.currentTimeMillis() - t0 < startingMillis ? "starting" : "running";
-      var target = new EngineStatus.Target("rsync://u@127.0.0.1:1/m", "ok", 2, 5, 1, System.currentTimeMillis() - 3000, 120, 10, 1000, 1, "", 0);
+      var target = new EngineStatus.Target("rsync://u@127.0.0.1:1/m", "ok", 2, 5, 1, System.currentTimeMillis() - 3000, 120, 10, 1000, 1, "", 0, 0, 0, 0, -1, "");
       return List.of(new EngineStatus("data", "/data", state, 42, 8192, 7, 0, 0, List.of(target), System.currentTimeMillis()));
     });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
