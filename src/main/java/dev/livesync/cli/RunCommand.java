@@ -10,6 +10,10 @@ import dev.livesync.config.Config;
 import dev.livesync.config.ConfigLoader;
 import dev.livesync.config.SyncConfig;
 import dev.livesync.events.Signals;
+import dev.livesync.monitor.AlertSettings;
+import dev.livesync.monitor.HttpSettings;
+import dev.livesync.monitor.Monitor;
+import dev.livesync.monitor.WebServer;
 import dev.livesync.ops.StatusDocument;
 import dev.livesync.ops.StatusServer;
 import java.nio.file.Files;
@@ -127,6 +131,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--stop-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "On SIGTERM, how long in-flight work may finish; the rest stays journaled (default: ${DEFAULT-VALUE}).")
   String stopTimeout;
 
+  @picocli.CommandLine.Mixin MonitorOptions monitorOptions = new MonitorOptions();
+
   @Option(names = "--log-file", paramLabel = "FILE", description = "Also log to this file (default: stderr only, as journald wants).")
   Path logFile;
 
@@ -143,10 +149,23 @@ final class RunCommand implements Callable<Integer> {
     List<RunningSyncs.Plan> plans = plans(cfg);
     if (plans.isEmpty()) throw new LivesyncException("nothing to run: " + configFile + " has no [[sync]]", 78);
 
+    HttpSettings http = monitorOptions.httpSettings(cfg);
+    AlertSettings alerts = monitorOptions.alertSettings(cfg);
+
     BlockingQueue<String> signals = new LinkedBlockingQueue<>();
     Signals.handle(signals::add);
-    var syncs = new RunningSyncs();
-    try (StatusServer status = StatusDocument.serve(statusSocket != null ? statusSocket : StatusServer.defaultSocket(), syncs::statuses)) {
+    var monitorRef = new java.util.concurrent.atomic.AtomicReference<Monitor>();
+    var syncs = new RunningSyncs(name -> monitorRef.get() == null ? null : monitorRef.get().forSync(name));
+    var doc = StatusDocument.live(syncs::statuses);
+    try (StatusServer status = StatusDocument.serveDocument(statusSocket != null ? statusSocket : StatusServer.defaultSocket(), doc);
+        Monitor monitor = http == null && alerts == null ? null : new Monitor(doc, dev.livesync.sync.Clock.SYSTEM, alerts);
+        WebServer web = http == null ? null : WebServer.start(http, monitor.registry(), monitor.routes())) {
+      if (monitor != null) {
+        monitorRef.set(monitor);
+        monitor.start();
+      }
+      if (web != null) log.info("status page and /metrics on {}{}", http.url(), http.token() == null ? "" : " (bearer token required)");
+      if (alerts != null) log.info("alerts go to: {} (after {} s failing, lag above {} s for a minute)", alerts.command(), alerts.after().toSeconds(), alerts.lag().toSeconds());
       syncs.startAll(plans, bound);
       log.info("running: {} sync(s); status: livesync status (socket {})", syncs.size(), status.socket());
       while (true) {

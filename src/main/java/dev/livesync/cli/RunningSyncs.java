@@ -31,8 +31,19 @@ final class RunningSyncs {
 
   private final Map<String, Running> running = new LinkedHashMap<>();
   private final TerminalProgress progress = TerminalProgress.forStderr();
+  /** Per sync name, a listener of its own beside the terminal's progress (the monitor's), or null. */
+  private final java.util.function.Function<String, DeliveryListener> listeners;
   private volatile List<Replicator> published = List.of(); // what statuses() reads from other threads
   private volatile List<EngineStatus> starting = List.of();
+
+  RunningSyncs() {
+    this(null);
+  }
+
+  /** {@code listeners}: the listener each sync's engine also tells (by sync name), or null. */
+  RunningSyncs(java.util.function.Function<String, DeliveryListener> listeners) {
+    this.listeners = listeners;
+  }
 
   /**
    * Starts every sync of {@code plans} in order; if one cannot start (its source cannot be watched,
@@ -64,7 +75,8 @@ final class RunningSyncs {
     }
     log.info("sync '{}': watching {} for {} target(s)", name, Bytes.display(p.settings().source()), p.settings().targets().size());
     try {
-      running.put(name, new Running(p, Replicator.start(p.settings(), progress == null ? DeliveryListener.NONE : progress)));
+      running.put(name, new Running(p, Replicator.start(p.settings(),
+          DeliveryListener.all(progress, listeners == null ? null : listeners.apply(name)))));
     } finally {
       if (progress != null) progress.clear();
     }

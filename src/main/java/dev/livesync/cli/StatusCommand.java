@@ -6,6 +6,7 @@ import dev.livesync.ops.Dirs;
 import dev.livesync.ops.Json;
 import dev.livesync.ops.ServiceFiles;
 import dev.livesync.ops.StatusClient;
+import dev.livesync.ops.StatusDocument;
 import dev.livesync.ops.StatusView;
 import dev.livesync.ops.VerifyRecord;
 import java.io.IOException;
@@ -43,9 +44,7 @@ final class StatusCommand implements Callable<Integer> {
     }
     var out = cmd.commandLine().getOut();
     if (json) {
-      ObjectNode o = doc == null ? Json.MAPPER.createObjectNode().put("state", "not running") : (ObjectNode) doc;
-      o.set("lastVerify", lastVerify);
-      out.println(Json.pretty(o));
+      out.println(Json.pretty(StatusDocument.withLastVerify(doc == null ? Json.MAPPER.createObjectNode().put("state", "not running") : (ObjectNode) doc)));
     } else if (doc == null) {
       out.println("livesync is not running (nothing answers on " + files.socket() + ")");
       out.print(VerifyRecord.summaryLine(lastVerify));

@@ -83,11 +83,38 @@ public final class ConfigLoader {
     }
     Section serveSection = top.table("serve", "[serve]");
     ServeConfig serve = serveSection == null ? null : serve(serveSection);
+    MonitorConfig monitor = monitor(top);
     top.finish();
     if (syncs.isEmpty() && serve == null) {
       throw new ConfigException(file + ":1:1: nothing to do: expected at least one [[sync]] section (for run) or a [serve] section (for serve)");
     }
-    return new Config(file, stateDir, logFile, logLevel, syncs, serve);
+    return new Config(file, stateDir, logFile, logLevel, syncs, serve, monitor);
+  }
+
+  /** {@code [http]} (listen, token_file) and {@code [alert]} (exec, after, lag); their rules are the monitor's. */
+  private static MonitorConfig monitor(Section top) {
+    Section h = top.table("http", "[http]");
+    Section a = top.table("alert", "[alert]");
+    if (h == null && a == null) return MonitorConfig.NONE;
+    var at = new java.util.HashMap<String, String>();
+    String listen = null, exec = null;
+    Path token = null;
+    Duration after = null, lag = null;
+    if (h != null) {
+      listen = h.requiredString("listen", "the address for the status page and /metrics, e.g. \"127.0.0.1:9123\"");
+      token = h.absolutePath("token_file", null);
+      at.put("listen", h.position("listen"));
+      at.put("token_file", h.position("token_file"));
+      h.finish();
+    }
+    if (a != null) {
+      exec = a.requiredString("exec", "the command to run for each alert (sh -c; the alert as JSON on stdin)");
+      after = a.duration("after", null, Duration.ZERO);
+      lag = a.duration("lag", null, Duration.ofMillis(1));
+      for (String k : List.of("exec", "after", "lag")) at.put(k, a.position(k));
+      a.finish();
+    }
+    return new MonitorConfig(listen, token, exec, after, lag, java.util.Map.copyOf(at));
   }
 
   private SyncConfig sync(Section s, Path stateDir) {

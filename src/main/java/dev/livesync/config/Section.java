@@ -160,6 +160,12 @@ final class Section {
         + key + "' (" + meaning + ")");
   }
 
+  /** {@code file:line:col} of {@code key} (or of this table when the key is not in the text). */
+  String position(String key) {
+    var pos = src.positions().find(child(key));
+    return src.file() + ":" + pos.line() + ":" + pos.column();
+  }
+
   /** An error located at {@code key} (or at this table when the key is not in the text). */
   ConfigException error(String key, String message) {
     var pos = src.positions().find(child(key));

@@ -25,6 +25,23 @@ public record StatusDocument(long pid, String state, long startedMillis, long no
     return new StatusDocument(ProcessHandle.current().pid(), state, startedMillis, System.currentTimeMillis(), syncs);
   }
 
+  /** Documents of one process: each with the same start time and the engine's current snapshots. */
+  public static java.util.function.Supplier<StatusDocument> live(java.util.function.Supplier<List<EngineStatus>> engine) {
+    long started = System.currentTimeMillis();
+    return () -> of(started, engine.get());
+  }
+
+  /** What {@code livesync status --json} prints: {@code doc} (the running process's answer) with the last verify result. */
+  public static com.fasterxml.jackson.databind.node.ObjectNode withLastVerify(com.fasterxml.jackson.databind.node.ObjectNode doc) {
+    doc.set("lastVerify", VerifyRecord.load(Dirs.state()));
+    return doc;
+  }
+
+  /** The status server for {@code doc} (see {@link #live}); close on shutdown. */
+  public static StatusServer serveDocument(java.nio.file.Path socket, java.util.function.Supplier<StatusDocument> doc) {
+    return StatusServer.start(socket, () -> Json.write(doc.get()));
+  }
+
   /**
    * The status server for a replicator: call from {@code run} once the engine exists, close on
    * shutdown. {@code engine} returns the current snapshot of each sync.

@@ -28,4 +28,32 @@ public interface DeliveryListener {
   default void fullSyncProgress(String target, String line) {}
 
   DeliveryListener NONE = (t, i, r, n) -> {};
+
+  /** Tells each of {@code listeners} (nulls left out) everything, in order. */
+  static DeliveryListener all(DeliveryListener... listeners) {
+    var ls = java.util.Arrays.stream(listeners).filter(java.util.Objects::nonNull).toList();
+    if (ls.isEmpty()) return NONE;
+    if (ls.size() == 1) return ls.getFirst();
+    return new DeliveryListener() {
+      @Override
+      public void delivered(String target, WorkItem item, TransferResult result, long nowNanos) {
+        for (DeliveryListener l : ls) l.delivered(target, item, result, nowNanos);
+      }
+
+      @Override
+      public void finished(String target, WorkItem item, TransferResult result, long nowNanos) {
+        for (DeliveryListener l : ls) l.finished(target, item, result, nowNanos);
+      }
+
+      @Override
+      public boolean wantsProgress() {
+        return ls.stream().anyMatch(DeliveryListener::wantsProgress);
+      }
+
+      @Override
+      public void fullSyncProgress(String target, String line) {
+        for (DeliveryListener l : ls) if (l.wantsProgress()) l.fullSyncProgress(target, line);
+      }
+    };
+  }
 }

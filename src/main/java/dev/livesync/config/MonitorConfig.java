@@ -1,0 +1,26 @@
+package dev.livesync.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The {@code [http]} and {@code [alert]} sections as written (the rules live in the monitor's own
+ * settings types, which {@code run} builds from these and from the flags alike).
+ *
+ * @param listen {@code [http] listen}, or null (no HTTP)
+ * @param tokenFile {@code [http] token_file}, or null
+ * @param alertExec {@code [alert] exec}, or null (no alerts)
+ * @param alertAfter {@code [alert] after}, or null (the default)
+ * @param alertLag {@code [alert] lag}, or null (the default)
+ * @param position where each key is, for messages: "file:line:col" by key name ("listen", "exec", ...)
+ */
+public record MonitorConfig(String listen, Path tokenFile, String alertExec, Duration alertAfter, Duration alertLag,
+    java.util.Map<String, String> position) {
+  public static final MonitorConfig NONE = new MonitorConfig(null, null, null, null, null, java.util.Map.of());
+
+  /** {@code file:line:col: } of {@code key}, or the empty string. */
+  public String at(String key) {
+    String p = position.get(key);
+    return p == null ? "" : p + ": ";
+  }
+}

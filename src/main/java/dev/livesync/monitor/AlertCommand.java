@@ -1,0 +1,74 @@
+package dev.livesync.monitor;
+
+import dev.livesync.ops.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers alerts to the operator's command: {@code sh -c COMMAND} with the alert as one JSON
+ * object on stdin and its main fields in {@code LIVESYNC_ALERT_*} variables, one at a time and in
+ * order on a thread of its own (a slow mailer never holds up the engine). A command that fails or
+ * runs longer than a minute is logged; the alert is not retried.
+ */
+final class AlertCommand implements Alerts.Sink, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AlertCommand.class);
+  private static final long TIMEOUT_SECONDS = 60;
+
+  private final String command;
+  private final ExecutorService runner = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("livesync-alert").daemon().factory());
+
+  AlertCommand(String command) {
+    this.command = command;
+  }
+
+  @Override
+  public void send(Alerts.Alert a) {
+    log.warn("alert {}: {}", a.status(), a.summary());
+    runner.execute(() -> run(a));
+  }
+
+  private void run(Alerts.Alert a) {
+    var pb = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true);
+    pb.environment().put("LIVESYNC_ALERT_STATUS", a.status());
+    pb.environment().put("LIVESYNC_ALERT_CONDITION", a.condition());
+    pb.environment().put("LIVESYNC_ALERT_SYNC", a.sync());
+    pb.environment().put("LIVESYNC_ALERT_TARGET", a.target() == null ? "" : a.target());
+    pb.environment().put("LIVESYNC_ALERT_SUMMARY", a.summary());
+    pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+    try {
+      Process p = pb.start();
+      try (OutputStream in = p.getOutputStream()) {
+        in.write((Json.write(a) + "\n").getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // the command need not read its stdin
+      }
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        log.warn("alert command '{}' ran longer than {} s and was killed", command, TIMEOUT_SECONDS);
+      } else if (p.exitValue() != 0) {
+        log.warn("alert command '{}' exited {} for the {} alert {}", command, p.exitValue(), a.status(), a.condition());
+      }
+    } catch (IOException e) {
+      log.warn("alert command '{}' could not start: {}", command, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits (bounded) for the alerts already sent to have run. */
+  @Override
+  public void close() {
+    runner.shutdown();
+    try {
+      runner.awaitTermination(TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.livesync.monitor;
+
+import dev.livesync.sync.EngineStatus;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the engine's status into alerts, evaluated once a second by the {@link Monitor}:
+ * {@code target_down} (a target failing longer than {@code after}), {@code lag} (lag above
+ * {@code lag} for a minute), {@code deletions_held} (the mass-deletion guard holds deletions),
+ * {@code watches} (directories left unwatched: the watch limit ran out). Each condition is told
+ * once when it fires and once more when it is resolved, and at most once per condition per minute:
+ * a change that comes sooner waits, and is dropped if the condition went back meanwhile.
+ */
+final class Alerts {
+  static final long MINUTE_NANOS = 60_000_000_000L;
+
+  /** One notice, as the alert command receives it (JSON on stdin). */
+  record Alert(String status, String condition, String sync, String target, String summary, String since, String time,
+      double value, String host) {}
+
+  interface Sink {
+    void send(Alert a);
+  }
+
+  private static final class State {
+    long activeSince = -1; // nanos, while the raw condition holds
+    boolean firing; // what was last told
+    boolean told;
+    long lastTold;
+    long sinceMillis;
+  }
+
+  private final AlertSettings settings;
+  private final Sink sink;
+  private final String host;
+  private final Map<String, State> states = new HashMap<>();
+
+  Alerts(AlertSettings settings, Sink sink) {
+    this.settings = settings;
+    this.sink = sink;
+    this.host = hostName();
+  }
+
+  /** Evaluates every condition against {@code syncs} at {@code nowNanos} (engine clock) / {@code nowMillis} (wall). */
+  synchronized void evaluate(List<EngineStatus> syncs, long nowNanos, long nowMillis) {
+    Set<String> seen = new HashSet<>();
+    for (EngineStatus s : syncs) {
+      if (s.state().equals("starting")) continue;
+      long unwatched = s.unwatchedDirs();
+      update(seen, "watches", s.name(), "", unwatched > 0, 0, nowNanos, nowMillis, unwatched,
+          "sync " + s.name() + ": " + unwatched + " directories are not watched (" + s.watches() + " watches of the limit " + s.watchLimit()
+              + "); changes there reach the targets only with a full sync: see `livesync doctor`");
+      for (EngineStatus.Target t : s.targets()) {
+        boolean down = t.state().equals("retrying") || t.state().equals("failed");
+        update(seen, "target_down", s.name(), t.target(), down, settings.after().toNanos(), nowNanos, nowMillis, t.failures(),
+            "target " + t.target() + " of sync " + s.name() + " is " + t.state() + " (" + t.failures() + " failed attempts"
+                + (t.lastExitCode() >= 0 ? "; rsync exit " + t.lastExitCode() + ": " + t.lastExitMeaning() : "") + ")"
+                + (t.lastError().isEmpty() ? "" : ": " + t.lastError()));
+        update(seen, "lag", s.name(), t.target(), t.lagMillis() > settings.lag().toMillis(), MINUTE_NANOS, nowNanos, nowMillis,
+            t.lagMillis() / 1000.0, "target " + t.target() + " of sync " + s.name() + " lags " + t.lagMillis() / 1000 + " s (alert above "
+                + settings.lag().toSeconds() + " s for a minute); " + t.queuedPaths() + " paths queued");
+      }
+    }
+    for (var e : states.entrySet()) {
+      if (!seen.contains(e.getKey())) {
+        String[] k = e.getKey().split("\u0000", -1);
+        update(null, k[0], k[1], k[2], false, 0, nowNanos, nowMillis, 0, "");
+      }
+    }
+  }
+
+  private void update(Set<String> seen, String condition, String sync, String target, boolean active, long holdNanos, long now,
+      long nowMillis, double value, String summary) {
+    String key = condition + "\u0000" + sync + "\u0000" + target;
+    if (seen != null) seen.add(key);
+    State st = states.get(key);
+    if (st == null) {
+      if (!active) return;
+      states.put(key, st = new State());
+    }
+    if (active && st.activeSince < 0) {
+      st.activeSince = now;
+      st.sinceMillis = nowMillis;
+    } else if (!active) {
+      st.activeSince = -1;
+    }
+    boolean want = active && (st.firing || now - st.activeSince >= holdNanos);
+    if (want == st.firing) {
+      if (!active && !st.firing && (!st.told || now - st.lastTold >= MINUTE_NANOS)) states.remove(key);
+      return;
+    }
+    if (st.told && now - st.lastTold < MINUTE_NANOS) return; // at most one notice per condition per minute
+    st.firing = want;
+    st.told = true;
+    st.lastTold = now;
+    sink.send(new Alert(want ? "firing" : "resolved", condition, sync, target.isEmpty() ? null : target,
+        want ? summary : resolved(condition, sync, target, nowMillis - st.sinceMillis), Instant.ofEpochMilli(st.sinceMillis).toString(), Instant.ofEpochMilli(nowMillis).toString(),
+        value, host));
+  }
+
+  private static String resolved(String condition, String sync, String target, long afterMillis) {
+    String what = switch (condition) {
+      case "target_down" -> "target " + target + " of sync " + sync + " works again";
+      case "lag" -> "target " + target + " of sync " + sync + " has caught up";
+      case "deletions_held" -> "deletions on target " + target + " of sync " + sync + " are no longer held";
+      case "watches" -> "sync " + sync + " watches every directory again";
+      default -> condition + " of sync " + sync + " is over";
+    };
+    return "resolved: " + what + " (" + afterMillis / 1000 + " s after it began)";
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
+  }
+}
