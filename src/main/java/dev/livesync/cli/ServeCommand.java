@@ -1,6 +1,9 @@
 package dev.livesync.cli;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.monitor.HttpSettings;
+import dev.livesync.monitor.ServeMetrics;
+import dev.livesync.monitor.WebServer;
 import dev.livesync.ops.Dirs;
 import dev.livesync.server.RsyncServer;
 import dev.livesync.server.ServeModule;
@@ -66,6 +69,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--print-config", description = "Print the rsyncd.conf that would be written, and exit.")
   boolean printConfig;
 
+  @Option(names = "--http", paramLabel = "ADDR:PORT", description = "Serve /metrics (Prometheus: bytes received per module, connections, daemon restarts), /api/status and a small page here (a bare PORT is 127.0.0.1:PORT). Another address than loopback needs --http-token.")
+  String http;
+
+  @Option(names = "--http-token", paramLabel = "FILE", description = "Bearer token every HTTP request must carry (first line of FILE, mode 0600, at least 16 characters).")
+  Path httpToken;
+
   @Override
   public Integer call() throws InterruptedException {
     ServeSpec spec = spec();
@@ -74,7 +83,20 @@ final class ServeCommand implements Callable<Integer> {
       cmd.commandLine().getOut().flush();
       return 0;
     }
+    HttpSettings httpSettings = http == null ? null : HttpSettings.of(http, httpToken, "--http", "--http-token");
+    if (http == null && httpToken != null) throw new LivesyncException("--http-token is for --http; give --http ADDR:PORT too", 2);
     RsyncServer server = RsyncServer.start(spec);
+    WebServer web;
+    try {
+      ServeMetrics metrics = httpSettings == null ? null : new ServeMetrics(server);
+      web = metrics == null ? null : WebServer.start(httpSettings, metrics.registry(), metrics.routes());
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    if (web != null) {
+      org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info("metrics and status on {}", httpSettings.url());
+    }
     // SIGTERM/SIGINT stop the daemon and exit 0, as `run` does (systemd counts a 143 as a failed
     // stop); the hook covers every other way out of the JVM. HUP and USR1 are ignored, not fatal.
     Thread hook = new Thread(server::close, "serve-shutdown");
@@ -83,6 +105,7 @@ final class ServeCommand implements Callable<Integer> {
       if (sig.equals("TERM") || sig.equals("INT")) server.close();
     });
     server.awaitStopped();
+    if (web != null) web.close();
     return 0;
   }
 

@@ -30,12 +30,19 @@ final class DaemonSupervisor {
   private final BooleanSupplier ready;
   private final Duration readyTimeout;
   private final ArrayDeque<String> tail = new ArrayDeque<>();
+  private final java.util.function.Consumer<String> lines;
   private volatile Process process;
   private volatile boolean stopping;
   private Thread monitor;
-  private int restarts;
+  private volatile int restarts;
 
   DaemonSupervisor(List<String> command, BooleanSupplier ready, Duration readyTimeout) {
+    this(command, ready, readyTimeout, line -> {});
+  }
+
+  /** {@code lines}: told each line of the child's output (date stripped), on the copying thread. */
+  DaemonSupervisor(List<String> command, BooleanSupplier ready, Duration readyTimeout, java.util.function.Consumer<String> lines) {
+    this.lines = lines;
     this.command = List.copyOf(command);
     this.ready = ready;
     this.readyTimeout = readyTimeout;
@@ -156,6 +163,7 @@ final class DaemonSupervisor {
       for (String line; (line = r.readLine()) != null; ) {
         line = RSYNC_DATE.matcher(line).replaceFirst("");
         LOG.info("{}", line);
+        lines.accept(line);
         synchronized (tail) {
           tail.addLast(line);
           if (tail.size() > 20) tail.removeFirst();

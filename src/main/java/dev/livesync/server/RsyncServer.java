@@ -25,10 +25,12 @@ public final class RsyncServer implements AutoCloseable {
 
   private final ServeSpec spec;
   private final DaemonSupervisor supervisor;
+  private final DaemonStats stats;
 
-  private RsyncServer(ServeSpec spec, DaemonSupervisor supervisor) {
+  private RsyncServer(ServeSpec spec, DaemonSupervisor supervisor, DaemonStats stats) {
     this.spec = spec;
     this.supervisor = supervisor;
+    this.stats = stats;
   }
 
   /** The rsyncd.conf {@code start} would write, after the same checks (except the port's). */
@@ -46,11 +48,12 @@ public final class RsyncServer implements AutoCloseable {
     ServePreflight.checkModules(spec);
     ServePreflight.checkPortFree(spec.address(), spec.port());
     writeFiles(spec);
+    var stats = new DaemonStats(spec.modules().stream().map(ServeModule::name).toList());
     DaemonSupervisor sup =
         new DaemonSupervisor(
             List.of(rsyncBinary, "--daemon", "--no-detach", "--config=" + spec.configFile()),
             () -> Listeners.listening(spec.port()),
-            READY_TIMEOUT);
+            READY_TIMEOUT, stats::line);
     sup.start();
     // What the kernel shows, not what was asked: without --address rsync listens on every address
     // of the host (0.0.0.0 and ::), which a backup server's operator must see in its log.
@@ -60,7 +63,7 @@ public final class RsyncServer implements AutoCloseable {
         sup.pid(), at.isEmpty() ? (spec.address() == null ? "*" : spec.address()) + ":" + spec.port() : String.join(", ", at),
         spec.address() == null ? " (every address of this host: --address or [serve] address restricts it)" : "",
         spec.modules().stream().map(ServeModule::name).toList());
-    return new RsyncServer(spec, sup);
+    return new RsyncServer(spec, sup, stats);
   }
 
   public ServeSpec spec() {
@@ -74,6 +77,11 @@ public final class RsyncServer implements AutoCloseable {
 
   public int restarts() {
     return supervisor.restarts();
+  }
+
+  /** Sessions and bytes per module, from the daemon's log (see {@link DaemonStats}). */
+  public DaemonStats stats() {
+    return stats;
   }
 
   /** Blocks until {@link #close} (e.g. from a shutdown hook on SIGTERM/SIGINT). */
