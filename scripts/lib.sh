@@ -34,6 +34,10 @@ sshd:openssh-server
 ssh:openssh-client
 "
 LIVESYNC_TEST_PACKAGES="
+prometheus:prometheus
+promtool:prometheus
+chromium:chromium
+chromedriver:chromium-driver
 "
 
 # Installs the packages of the lists named (runtime, test), when they are missing and we are root.

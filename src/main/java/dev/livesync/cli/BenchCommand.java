@@ -56,6 +56,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--stage", description = "Write the files beforehand outside the source and rename them in at the rate (uploads that land by rename): the offered rate is then limited by the tool under test, not by the writer's CPU. Lag counts from the rename.")
   boolean stage;
 
+  @Option(names = "--scrape", description = "Run livesync with --http on a free loopback port and fetch /metrics and /api/page once a second during the runs (what Prometheus and an open status page cost).")
+  boolean scrape;
+
   @Option(names = "--workdir", description = "Where source and target live (default: /dev/shm/livesync-bench if /dev/shm exists, so disk speed does not blur the figures).")
   Path workdir;
 
@@ -64,10 +67,27 @@ final class BenchCommand implements Callable<Integer> {
     if (workdir == null) {
       workdir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm/livesync-bench") : Path.of(System.getProperty("java.io.tmpdir"), "livesync-bench");
     }
+    dev.livesync.bench.Scraper scraper = null;
+    if (scrape) {
+      int port;
+      try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      livesyncArgs.add("--http=127.0.0.1:" + port);
+      scraper = new dev.livesync.bench.Scraper(port);
+    }
     List<dev.livesync.bench.Contender> contenders = Contenders.parse(noLivesync, livesyncArgs, compare, lsyncdDelay, lsyncdMaxProcesses);
     var bench = new Bench(new Bench.Options(seconds, minSize, maxSize, perDir, workdir, stage), System.out);
     System.out.println(Bench.header());
-    List<Bench.Result> results = bench.run(contenders, rates, bulk);
+    List<Bench.Result> results;
+    try {
+      results = bench.run(contenders, rates, bulk);
+    } finally {
+      if (scraper != null) {
+        scraper.close();
+        System.out.println(scraper.summary());
+      }
+    }
     System.out.println();
     System.out.println(Bench.header());
     results.forEach(r -> System.out.println(Bench.row(r)));

@@ -22,7 +22,7 @@ final class MonitorOptions {
   @Option(names = "--http-token", paramLabel = "FILE", description = "Bearer token every HTTP request must carry (first line of FILE, mode 0600, at least 16 characters); a browser may give it as the password of HTTP Basic.")
   Path httpToken;
 
-  @Option(names = "--alert-exec", paramLabel = "COMMAND", description = "Run this (sh -c) for each alert and once more when it is resolved, the alert as JSON on stdin: a target failing longer than --alert-after, lag above --alert-lag for a minute, deletions held, watches run out. At most once per condition per minute.")
+  @Option(names = "--alert-exec", paramLabel = "COMMAND", description = "Run this (sh -c) for each alert and once more when it is resolved, the alert as JSON on stdin: a target failing longer than --alert-after, lag above --alert-lag for a minute, watches run out. At most once per condition per minute.")
   String alertExec;
 
   @Option(names = "--alert-after", paramLabel = "DURATION", description = "How long a target may fail before the target_down alert (default: 60s).")
@@ -46,12 +46,12 @@ final class MonitorOptions {
     MonitorConfig m = cfg == null ? MonitorConfig.NONE : cfg.monitor();
     var after = alertAfter == null ? null : RunPlan.duration(alertAfter, "--alert-after");
     var lag = alertLag == null ? null : RunPlan.duration(alertLag, "--alert-lag");
-    if (alertExec != null) return new AlertSettings(alertExec, after != null ? after : m.alertAfter(), lag != null ? lag : m.alertLag());
+    if (alertExec != null) return AlertSettings.of(alertExec, after != null ? after : m.alertAfter(), lag != null ? lag : m.alertLag(), false);
     if (m.alertExec() == null) {
       if (after != null || lag != null) throw new LivesyncException("--alert-after and --alert-lag are for --alert-exec; give --alert-exec COMMAND too", 2);
       return null;
     }
-    return inConfig(m, "exec", () -> new AlertSettings(m.alertExec(), after != null ? after : m.alertAfter(), lag != null ? lag : m.alertLag()));
+    return inConfig(m, "exec", () -> AlertSettings.of(m.alertExec(), after != null ? after : m.alertAfter(), lag != null ? lag : m.alertLag(), true));
   }
 
   /** Runs {@code make}; a refusal becomes a config error at {@code key}'s place (exit 78). */

@@ -101,16 +101,18 @@ public final class ConfigLoader {
     Path token = null;
     Duration after = null, lag = null;
     if (h != null) {
-      listen = h.requiredString("listen", "the address for the status page and /metrics, e.g. \"127.0.0.1:9123\"");
+      listen = h.string("listen", null);
+      if (listen == null) throw h.missing("listen", "the address for the status page and /metrics, e.g. \"127.0.0.1:9123\"");
       token = h.absolutePath("token_file", null);
       at.put("listen", h.position("listen"));
       at.put("token_file", h.position("token_file"));
       h.finish();
     }
     if (a != null) {
-      exec = a.requiredString("exec", "the command to run for each alert (sh -c; the alert as JSON on stdin)");
+      exec = a.string("exec", null);
+      if (exec == null) throw a.missing("exec", "the command to run for each alert (sh -c; the alert as JSON on stdin)");
       after = a.duration("after", null, Duration.ZERO);
-      lag = a.duration("lag", null, Duration.ofMillis(1));
+      lag = a.duration("lag", null, Duration.ZERO);
       for (String k : List.of("exec", "after", "lag")) at.put(k, a.position(k));
       a.finish();
     }

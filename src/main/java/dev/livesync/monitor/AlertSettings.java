@@ -17,10 +17,22 @@ public record AlertSettings(String command, Duration after, Duration lag) {
   public static final Duration DEFAULT_LAG = Duration.ofSeconds(30);
 
   public AlertSettings {
-    if (command == null || command.isBlank()) throw new LivesyncException("alert exec: expected a command, got an empty string", 2);
+    if (command == null || command.isBlank()) throw new IllegalArgumentException("command must not be empty");
     if (after == null) after = DEFAULT_AFTER;
     if (lag == null) lag = DEFAULT_LAG;
-    if (after.isNegative()) throw new LivesyncException("alert after: expected a duration of 0s or more, got " + after, 2);
-    if (lag.compareTo(Duration.ofMillis(1)) < 0) throw new LivesyncException("alert lag: expected a duration of at least 1ms, got " + lag, 2);
+  }
+
+  /**
+   * Checks the values as given on the command line ({@code config} false: messages name the flags)
+   * or in the config file ({@code [alert]} keys); every refusal is a {@link LivesyncException}, exit 2.
+   * Null durations take the defaults.
+   */
+  public static AlertSettings of(String command, Duration after, Duration lag, boolean config) {
+    String exec = config ? "[alert] exec" : "--alert-exec", afterName = config ? "[alert] after" : "--alert-after",
+        lagName = config ? "[alert] lag" : "--alert-lag";
+    if (command == null || command.isBlank()) throw new LivesyncException(exec + ": expected a command, got an empty string", 2);
+    if (after != null && after.isNegative()) throw new LivesyncException(afterName + ": expected a duration of 0s or more", 2);
+    if (lag != null && lag.compareTo(Duration.ofMillis(1)) < 0) throw new LivesyncException(lagName + ": expected a duration of at least 1ms", 2);
+    return new AlertSettings(command, after, lag);
   }
 }

@@ -11,8 +11,7 @@ import java.util.Set;
 /**
  * Turns the engine's status into alerts, evaluated once a second by the {@link Monitor}:
  * {@code target_down} (a target failing longer than {@code after}), {@code lag} (lag above
- * {@code lag} for a minute), {@code deletions_held} (the mass-deletion guard holds deletions),
- * {@code watches} (directories left unwatched: the watch limit ran out). Each condition is told
+ * {@code lag} for a minute), {@code watches} (directories left unwatched: the watch limit ran out). Each condition is told
  * once when it fires and once more when it is resolved, and at most once per condition per minute:
  * a change that comes sooner waits, and is dropped if the condition went back meanwhile.
  */
@@ -107,16 +106,16 @@ final class Alerts {
     String what = switch (condition) {
       case "target_down" -> "target " + target + " of sync " + sync + " works again";
       case "lag" -> "target " + target + " of sync " + sync + " has caught up";
-      case "deletions_held" -> "deletions on target " + target + " of sync " + sync + " are no longer held";
       case "watches" -> "sync " + sync + " watches every directory again";
       default -> condition + " of sync " + sync + " is over";
     };
     return "resolved: " + what + " (" + afterMillis / 1000 + " s after it began)";
   }
 
+  /** The kernel's host name (no DNS lookup: the network may be what is failing). */
   private static String hostName() {
     try {
-      return java.net.InetAddress.getLocalHost().getHostName();
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
     } catch (java.io.IOException e) {
       return "localhost";
     }

@@ -45,6 +45,9 @@ class ConfigLoaderTest {
     assertThat(c.sync("home").delete()).isEqualTo(DeletePolicy.STARTUP);
     assertThat(c.serve().modules()).hasSize(1);
     assertThat(c.serve().modules().getFirst().hostsAllow()).containsExactly("172.16.1.0/24");
+    assertThat(c.monitor().listen()).isEqualTo("127.0.0.1:9123");
+    assertThat(c.monitor().alertExec()).isEqualTo("/usr/local/bin/livesync-alert-mail");
+    assertThat(c.monitor().alertLag()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test

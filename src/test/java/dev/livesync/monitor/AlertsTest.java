@@ -49,7 +49,7 @@ class AlertsTest {
 
   @Test
   void aTargetDownLongerThanAfterFiresOnceAndIsResolvedOnceAMinuteAfter() {
-    try (Monitor m = monitor(new AlertSettings("true", Duration.ofSeconds(60), Duration.ofSeconds(30)))) {
+    try (Monitor m = monitor(AlertSettings.of("true", Duration.ofSeconds(60), Duration.ofSeconds(30), false))) {
       run(m, 5);
       syncs.set(List.of(sync(0, target("retrying", 0))));
       run(m, 60); // first seen failing at 6 s
@@ -67,7 +67,7 @@ class AlertsTest {
 
   @Test
   void aFlappingTargetIsToldAtMostOncePerMinute() {
-    try (Monitor m = monitor(new AlertSettings("true", Duration.ZERO, Duration.ofSeconds(30)))) {
+    try (Monitor m = monitor(AlertSettings.of("true", Duration.ZERO, Duration.ofSeconds(30), false))) {
       for (int i = 0; i < 40; i++) { // down 2 s, up 2 s, for 160 s
         syncs.set(List.of(sync(0, target("retrying", 0))));
         run(m, 2);
@@ -87,7 +87,7 @@ class AlertsTest {
 
   @Test
   void lagAboveTheLimitForAMinuteFiresAndShortSpikesDoNot() {
-    try (Monitor m = monitor(new AlertSettings("true", null, Duration.ofSeconds(30)))) {
+    try (Monitor m = monitor(AlertSettings.of("true", null, Duration.ofSeconds(30), false))) {
       syncs.set(List.of(sync(0, target("ok", 45_000))));
       run(m, 30);
       syncs.set(List.of(sync(0, target("ok", 100))));
@@ -104,7 +104,7 @@ class AlertsTest {
 
   @Test
   void unwatchedDirectoriesFireAtOnce() {
-    try (Monitor m = monitor(new AlertSettings("true", null, null))) {
+    try (Monitor m = monitor(AlertSettings.of("true", null, null, false))) {
       syncs.set(List.of(sync(3, target("ok", 0))));
       run(m, 1);
       assertThat(told).containsExactly("1 firing watches");
@@ -116,8 +116,8 @@ class AlertsTest {
     Path dir = TempFiles.dir("alerts");
     try {
       Path out = dir.resolve("alerts.jsonl");
-      var settings = new AlertSettings("cat >> " + out + "; echo \"$LIVESYNC_ALERT_STATUS $LIVESYNC_ALERT_CONDITION\" >> " + dir.resolve("env"),
-          Duration.ofSeconds(10), null);
+      var settings = AlertSettings.of("cat >> " + out + "; echo \"$LIVESYNC_ALERT_STATUS $LIVESYNC_ALERT_CONDITION\" >> " + dir.resolve("env"),
+          Duration.ofSeconds(10), null, false);
       try (Monitor m = new Monitor(() -> StatusDocument.of(0, syncs.get()), clock, settings)) {
         syncs.set(List.of(sync(0, target("retrying", 0))));
         run(m, 11);

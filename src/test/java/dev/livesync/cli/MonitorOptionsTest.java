@@ -1,0 +1,115 @@
+package dev.livesync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.livesync.LivesyncException;
+import dev.livesync.config.Config;
+import dev.livesync.config.ConfigException;
+import dev.livesync.config.ConfigLoader;
+import dev.livesync.testing.TempFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every --http/--alert rule through the flag and through its config key: the same refusal, exit 2 and 78. */
+class MonitorOptionsTest {
+  private static final String SYNC = "[[sync]]\nsource = \"/data\"\n  [[sync.target]]\n  url = \"/mnt/b\"\n";
+  private final Path dir = TempFiles.dir("monitor-options");
+
+  @AfterEach
+  void cleanUp() {
+    TempFiles.deleteTree(dir);
+  }
+
+  private static Config config(String toml) {
+    return ConfigLoader.parse(SYNC + toml, Path.of("/etc/livesync/test.toml"));
+  }
+
+  private Path token(String text, String mode) throws Exception {
+    Path f = dir.resolve("token-" + mode);
+    Files.writeString(f, text + "\n");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
+    return f;
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "0.0.0.0:9123 | listens beyond this host: give ",
+      "abc | : expected ADDR:PORT (e.g. 127.0.0.1:9123",
+      "127.0.0.1:70000 | : the port must be from 1 to 65535",
+      "::1:9123 | : write an IPv6 address in brackets"})
+  void listenRulesAreTheSameForTheFlagAndTheKey(String listen, String message) {
+    var flag = new MonitorOptions();
+    flag.http = listen;
+    assertThatThrownBy(() -> flag.httpSettings(null)).isInstanceOf(LivesyncException.class)
+        .hasMessageStartingWith("--http " + listen).hasMessageContaining(message)
+        .satisfies(e -> assertThat(((LivesyncException) e).exitCode()).isEqualTo(2));
+    assertThatThrownBy(() -> new MonitorOptions().httpSettings(config("[http]\nlisten = \"" + listen + "\"\n")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("/etc/livesync/test.toml:6:1: [http] listen " + listen)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void tokenRulesAreTheSameForTheFlagAndTheKey() throws Exception {
+    for (Path t : new Path[] {token("0123456789abcdefXYZ", "rw-r--r--"), token("short", "rw-------")}) {
+      var flag = new MonitorOptions();
+      flag.http = "0.0.0.0:9123";
+      flag.httpToken = t;
+      String fromFlag = catchMessage(() -> flag.httpSettings(null));
+      String fromKey = catchMessage(() -> new MonitorOptions().httpSettings(config("[http]\nlisten = \"0.0.0.0:9123\"\ntoken_file = \"" + t + "\"\n")));
+      assertThat(fromKey).endsWith(fromFlag.replace("--http-token", "[http] token_file"));
+    }
+    var ok = new MonitorOptions();
+    ok.http = "0.0.0.0:9123";
+    ok.httpToken = token("0123456789abcdefXYZ", "rw-------");
+    assertThat(ok.httpSettings(null).token()).isEqualTo("0123456789abcdefXYZ");
+  }
+
+  @Test
+  void alertRulesAreTheSameForTheFlagsAndTheKeys() {
+    for (String[] row : new String[][] {{"exec", "\"\"", "alertExec", "", "expected a command, got an empty string"},
+        {"lag", "\"0s\"", "alertLag", "0s", "expected a duration of at least 1ms"}}) {
+      var flag = new MonitorOptions();
+      flag.alertExec = row[2].equals("alertExec") ? row[3] : "true";
+      if (row[2].equals("alertLag")) flag.alertLag = row[3];
+      assertThatThrownBy(() -> flag.alertSettings(null)).hasMessage("--alert-" + row[0] + ": " + row[4])
+          .satisfies(e -> assertThat(((LivesyncException) e).exitCode()).isEqualTo(2));
+      String toml = "[alert]\n" + (row[0].equals("exec") ? "" : "exec = \"true\"\n") + row[0] + " = " + row[1] + "\n";
+      assertThatThrownBy(() -> new MonitorOptions().alertSettings(config(toml))).isInstanceOf(ConfigException.class)
+          .hasMessageEndingWith("[alert] " + row[0] + ": " + row[4]);
+    }
+  }
+
+  @Test
+  void flagsWinOverKeysAndDefaultsApply() {
+    Config c = config("[http]\nlisten = \"9123\"\n[alert]\nexec = \"mail root\"\nlag = \"10s\"\n");
+    var none = new MonitorOptions();
+    assertThat(none.httpSettings(c).listen().getPort()).isEqualTo(9123);
+    var a = none.alertSettings(c);
+    assertThat(a.command()).isEqualTo("mail root");
+    assertThat(a.lag()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(a.after()).isEqualTo(Duration.ofSeconds(60));
+    var flags = new MonitorOptions();
+    flags.http = "9200";
+    flags.alertLag = "5s";
+    assertThat(flags.httpSettings(c).listen().getPort()).isEqualTo(9200);
+    assertThat(flags.alertSettings(c).lag()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(new MonitorOptions().httpSettings(config(""))).isNull();
+    assertThat(new MonitorOptions().alertSettings(null)).isNull();
+  }
+
+  private static String catchMessage(Runnable r) {
+    try {
+      r.run();
+    } catch (LivesyncException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("not refused");
+  }
+}
