@@ -45,9 +45,17 @@ class StatusPageBrowserTest {
     return new ChromeDriver(service, options);
   }
 
+  /** Waits for {@code condition}; a timeout says what the page showed (its text, and the red bar if livesync did not answer). */
   private static <T> T await(WebDriver driver, Duration timeout, String what, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, timeout, Duration.ofMillis(200)).withMessage(what).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+    return new WebDriverWait(driver, timeout, Duration.ofMillis(200))
+        .withMessage(() -> what + "; the page showed:\n" + driver.findElement(By.tagName("body")).getText())
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(condition);
+  }
+
+  /** Reads the page; the page rebuilds itself every second, so a read that meets a replaced element is done again. */
+  private static <T> T read(WebDriver d, Function<WebDriver, T> f) {
+    return await(d, Duration.ofSeconds(10), "reading the page", f);
   }
 
   private static WebElement target(WebDriver d, String url) {
@@ -86,16 +94,17 @@ class StatusPageBrowserTest {
       ChromeDriver d = driver;
 
       // both targets rendered, up, caught up
-      await(d, Duration.ofSeconds(30), "both targets up", w -> state(w, daemonUrl).equals("up") && state(w, local.toString()).equals("up"));
-      assertThat(ms(d, daemonUrl, "lag-now")).isZero();
-      assertThat(d.findElement(By.cssSelector(".sync[data-sync] .watches")).getText()).startsWith("watches 1 of ");
+      await(d, Duration.ofSeconds(60), "both targets up", w -> state(w, daemonUrl).equals("up") && state(w, local.toString()).equals("up"));
+      assertThat(read(d, w -> (Long) ms(w, daemonUrl, "lag-now")).longValue()).isZero();
+      String watches = read(d, w -> w.findElement(By.cssSelector(".sync[data-sync] .watches")).getText());
+      assertThat(watches).startsWith("watches 1 of ");
 
       // a write: it arrives, and the last minute's lag percentiles show it
-      long p99Before = ms(d, daemonUrl, "lag-p99");
+      long p99Before = read(d, w -> (Long) ms(w, daemonUrl, "lag-p99"));
       Files.writeString(src.resolve("report.txt"), "quarterly figures\n");
       await(d, Duration.ofSeconds(30), "the write's lag shown",
           w -> ms(w, daemonUrl, "lag-p50") >= 0 && target(w, daemonUrl).getText().contains("1 file, "));
-      long p99 = ms(d, daemonUrl, "lag-p99");
+      long p99 = read(d, w -> (Long) ms(w, daemonUrl, "lag-p99"));
       assertThat(p99).isGreaterThanOrEqualTo(0).isLessThan(30_000);
       assertThat(p99Before).isNotEqualTo(-2); // read before the write (may be -1: nothing delivered yet in the last minute)
       screenshot(d, "up");
@@ -107,7 +116,8 @@ class StatusPageBrowserTest {
       long lag1 = await(d, Duration.ofSeconds(30), "a lag above 1 s", w -> ms(w, daemonUrl, "lag-now") > 1000 ? ms(w, daemonUrl, "lag-now") : null);
       long lag2 = await(d, Duration.ofSeconds(30), "the lag growing", w -> ms(w, daemonUrl, "lag-now") > lag1 + 1000 ? ms(w, daemonUrl, "lag-now") : null);
       assertThat(lag2).isGreaterThan(lag1);
-      assertThat(state(d, local.toString())).isEqualTo("up"); // the other target is not held up
+      String other = read(d, w -> state(w, local.toString()));
+      assertThat(other).isEqualTo("up"); // the other target is not held up
       String error = await(d, Duration.ofSeconds(30), "the last error shown",
           w -> target(w, daemonUrl).findElements(By.cssSelector(".last-error")).stream().map(WebElement::getText).findFirst().orElse(null));
       assertThat(error).containsPattern("rsync exit (10: error in socket I/O|35: timeout waiting for daemon connection)");
