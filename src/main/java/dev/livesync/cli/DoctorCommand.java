@@ -2,10 +2,10 @@ package dev.livesync.cli;
 
 import dev.livesync.config.Config;
 import dev.livesync.ops.Check;
-import dev.livesync.ops.Dirs;
 import dev.livesync.ops.Doctor;
-import dev.livesync.ops.SyncSet;
 import dev.livesync.ops.TargetProbe;
+import dev.livesync.sync.EngineSettings;
+import dev.livesync.transport.TargetSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +19,17 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "doctor",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = KeyDefaults.class,
     description = {
       "Check kernel inotify limits, rsync, targets, permissions.",
       "One line per check: OK, WARN or FAIL and what to do. Exit 1 if any check FAILs.",
+      "Takes what 'livesync run' takes (--config FILE, or SOURCE TARGET... with run's flags) and checks that.",
       "--fix raises the inotify limits now and persists them in /etc/sysctl.d/90-livesync.conf."
     })
 final class DoctorCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec cmd;
 
-  @Mixin SyncArgs syncArgs;
+  @Mixin SyncFlags syncFlags;
 
   @Option(names = "--fix", description = "Write /etc/sysctl.d/90-livesync.conf with the recommended limits and apply it (root).")
   boolean fix;
@@ -35,25 +37,24 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--sysctl-file", hidden = true, description = "Where --fix writes (tests).")
   Path sysctlFile = Doctor.SYSCTL_FILE;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory to check (default: the config's, else ${DEFAULT-VALUE}).")
-  Path stateDir;
-
   @Option(names = "--rsync", paramLabel = "PATH", description = "The rsync binary (default: ${DEFAULT-VALUE}).")
   String rsync = "rsync";
 
   @Override
   public Integer call() {
-    Config config = syncArgs.loadConfig();
-    List<SyncSet> syncs = syncArgs.syncs(config, false);
+    Config config = syncFlags.loadConfig();
+    List<EngineSettings> syncs = syncFlags.syncs(config, false);
     List<Path> sources = new ArrayList<>();
     List<Supplier<Check>> targets = new ArrayList<>();
-    for (SyncSet s : syncs) {
-      sources.add(s.source());
-      for (SyncSet.TargetRef t : s.targets()) targets.add(new TargetProbe(s.sourceBytes(), t.url(), t.options()));
+    List<Path> pws = new ArrayList<>();
+    for (EngineSettings s : syncs) {
+      sources.add(Path.of(new String(s.source(), java.nio.charset.StandardCharsets.UTF_8)));
+      for (TargetSpec t : s.targets()) {
+        targets.add(new TargetProbe(s.source(), t));
+        if (t.options().passwordFile() != null && !pws.contains(t.options().passwordFile())) pws.add(t.options().passwordFile());
+      }
     }
-    List<Path> pws = new ArrayList<>(SyncSet.passwordFiles(syncs));
-    if (syncArgs.passwordFile != null && !pws.contains(syncArgs.passwordFile)) pws.add(syncArgs.passwordFile);
-    Path state = stateDir != null ? stateDir : config != null ? config.stateDir() : Dirs.state();
+    Path state = syncFlags.stateRoot(config);
     Doctor.Report report = new Doctor(new Doctor.Input(sources, pws, targets, state, rsync)).run(fix ? sysctlFile : null);
     cmd.commandLine().getOut().print(report.text());
     cmd.commandLine().getOut().flush();

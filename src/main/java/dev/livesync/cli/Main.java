@@ -49,8 +49,13 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExpandAtFiles(false);
-    cl.setExecutionExceptionHandler(new CliErrors());
+    var errors = new CliErrors();
+    cl.setExecutionExceptionHandler(errors);
+    cl.setParameterExceptionHandler(errors);
+    cl.registerConverter(java.time.Duration.class, new Converters.DurationConverter());
     cl.setUsageHelpWidth(110); // the descriptions are written as lines of up to ~105 characters
+    // --rsync-arg --numeric-ids, --exclude -tmp: values may start with '-' (a flag's own rule then judges them)
+    for (String c : java.util.List.of("run", "doctor", "verify")) cl.getSubcommands().get(c).setAllowOptionsAsOptionParameters(true);
     // start passes run's options through unchanged: `livesync start /data rsync://... --password-file F`
     cl.getSubcommands().get("start").setUnmatchedOptionsArePositionalParams(true);
     return cl;

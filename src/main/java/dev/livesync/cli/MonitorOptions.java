@@ -26,10 +26,10 @@ final class MonitorOptions {
   String alertExec;
 
   @Option(names = "--alert-after", paramLabel = "DURATION", description = "How long a target may fail before the target_down alert (default: 60s).")
-  String alertAfter;
+  java.time.Duration alertAfter;
 
   @Option(names = "--alert-lag", paramLabel = "DURATION", description = "Lag that, held for a minute, raises the lag alert (default: 30s).")
-  String alertLag;
+  java.time.Duration alertLag;
 
   /** The HTTP settings from the flags, else from {@code cfg}'s {@code [http]}; null when neither asks for HTTP. */
   HttpSettings httpSettings(Config cfg) {
@@ -44,8 +44,8 @@ final class MonitorOptions {
   /** The alert settings from the flags, else from {@code cfg}'s {@code [alert]}; null when no command is given. */
   AlertSettings alertSettings(Config cfg) {
     MonitorConfig m = cfg == null ? MonitorConfig.NONE : cfg.monitor();
-    var after = alertAfter == null ? null : RunPlan.duration(alertAfter, "--alert-after");
-    var lag = alertLag == null ? null : RunPlan.duration(alertLag, "--alert-lag");
+    var after = alertAfter;
+    var lag = alertLag;
     if (alertExec != null) return AlertSettings.of(alertExec, after != null ? after : m.alertAfter(), lag != null ? lag : m.alertLag(), false);
     if (m.alertExec() == null) {
       if (after != null || lag != null) throw new LivesyncException("--alert-after and --alert-lag are for --alert-exec; give --alert-exec COMMAND too", 2);

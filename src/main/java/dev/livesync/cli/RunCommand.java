@@ -8,7 +8,6 @@ import ch.qos.logback.core.FileAppender;
 import dev.livesync.LivesyncException;
 import dev.livesync.config.Config;
 import dev.livesync.config.ConfigLoader;
-import dev.livesync.config.SyncConfig;
 import dev.livesync.events.Signals;
 import dev.livesync.monitor.AlertSettings;
 import dev.livesync.monitor.HttpSettings;
@@ -16,7 +15,8 @@ import dev.livesync.monitor.Monitor;
 import dev.livesync.monitor.WebServer;
 import dev.livesync.ops.StatusDocument;
 import dev.livesync.ops.StatusServer;
-import java.nio.file.Files;
+import dev.livesync.settings.Key;
+import dev.livesync.sync.Preflight;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +28,15 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = KeyDefaults.class,
     sortOptions = false,
     description = {
       "Replicate a source tree to its targets, live (in the foreground; 'livesync start' runs it in the background).",
@@ -53,111 +56,55 @@ import picocli.CommandLine.Parameters;
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-  @Parameters(paramLabel = "SOURCE TARGET", description = "The source directory, then one or more targets: rsync://[user@]host[:port]/module[/path], [user@]host::module[/path], [user@]host:/path (ssh), or a local directory.")
-  List<String> args = new ArrayList<>();
+  @Mixin SyncFlags sync;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A livesync.toml with one or more [[sync]] blocks (default: " + "/etc/livesync/livesync.toml when no SOURCE TARGET is given). See docs/config.md.")
-  Path config;
-
-  @Option(names = "--password-file", paramLabel = "FILE", description = "rsync daemon password file (mode 0600; else RSYNC_PASSWORD from the environment).")
-  Path passwordFile;
-
-  @Option(names = "--ssh-key", paramLabel = "FILE", description = "ssh identity for host:/path targets.")
-  Path sshKey;
-
-  @Option(names = "--ssh-port", paramLabel = "PORT", description = "ssh port (default: ssh's).")
-  int sshPort;
-
-  @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts for ssh targets (new hosts are accepted once, changed keys refused).")
-  Path knownHosts;
-
-  @Option(names = "--exclude", paramLabel = "PATTERN", description = "rsync-style exclude pattern (repeatable); applied to events and full syncs alike, excluded dirs are not watched.")
-  List<String> excludes = new ArrayList<>();
-
-  @Option(names = "--delay", paramLabel = "DURATION", defaultValue = "200ms", description = "How long a batch collects changes before it is shipped (default: ${DEFAULT-VALUE}).")
-  String delay;
-
-  @Option(names = "--max-hold", paramLabel = "DURATION", defaultValue = "10s", description = "Longest a file still open for writing is held back before it ships anyway (default: ${DEFAULT-VALUE}).")
-  String maxHold;
-
-  @Option(names = "--workers", paramLabel = "N", defaultValue = "4", description = "Parallel rsync processes per target (default: ${DEFAULT-VALUE}).")
-  int workers;
-
-  @Option(names = "--batch-max-files", paramLabel = "N", defaultValue = "2000", description = "A batch closes early at this many paths (default: ${DEFAULT-VALUE}).")
-  int batchMaxFiles;
-
-  @Option(names = "--batch-max-bytes", paramLabel = "SIZE", defaultValue = "64MiB", description = "...or at this much file data (default: ${DEFAULT-VALUE}).")
-  String batchMaxBytes;
-
-  @Option(names = "--delete", paramLabel = "POLICY", defaultValue = "always", description = "always | startup | running | never: when target files missing at the source are deleted (default: ${DEFAULT-VALUE}).")
-  String delete;
-
-  @Option(names = "--schedule", paramLabel = "DURATION", description = "Also run a full resync this often (e.g. 1h).")
-  String schedule;
-
-  @Option(names = "--exec", paramLabel = "COMMAND", description = "Run after each delivered batch (sh -c; the batch's paths NUL-separated on stdin, LIVESYNC_TARGET in the environment).")
-  String exec;
-
-  @Option(names = "--bwlimit", paramLabel = "RATE", description = "rsync --bwlimit per transfer (e.g. 10m).")
-  String bwlimit;
-
-  @Option(names = "--compress", description = "rsync -z.")
-  boolean compress;
-
-  @Option(names = "--checksum", description = "rsync -c: compare contents, not size and mtime.")
-  boolean checksum;
-
-  @Option(names = "--rsync-arg", paramLabel = "ARG", description = "Extra rsync argument (repeatable); options that would break the engine (--delete, --files-from, ...) are refused.")
-  List<String> rsyncArgs = new ArrayList<>();
-
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "rsync --timeout and connect timeout (default: ${DEFAULT-VALUE}).")
-  int timeoutSeconds;
-
-  @Option(names = "--retry-initial", paramLabel = "DURATION", defaultValue = "1s", description = "First retry delay after a failure (default: ${DEFAULT-VALUE}); doubles with jitter up to --retry-max.")
-  String retryInitial;
-
-  @Option(names = "--retry-max", paramLabel = "DURATION", defaultValue = "60s", description = "Longest retry delay (default: ${DEFAULT-VALUE}).")
-  String retryMax;
-
-  @Option(names = "--name", paramLabel = "NAME", description = "The sync's name (logs, state dir; default: from the source path).")
-  String name;
-
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "Journal directory (default: /var/lib/livesync/NAME).")
-  Path stateDir;
-
-  @Option(names = "--status-socket", paramLabel = "PATH", description = "Unix socket for 'livesync status' (default: the runtime dir's livesync.sock).")
+  @Option(names = "--status-socket", paramLabel = "PATH", description = "Unix socket for 'livesync status' (default: the config's status_socket, else the runtime dir's livesync.sock).")
   Path statusSocket;
 
-  @Option(names = "--stop-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "On SIGTERM, how long in-flight work may finish; the rest stays journaled (default: ${DEFAULT-VALUE}).")
-  String stopTimeout;
+  @Option(names = "--stop-timeout", paramLabel = "DURATION", description = "On SIGTERM, how long in-flight work may finish; the rest stays journaled (default: the config's stop_timeout, else ${DEFAULT-VALUE}).")
+  Duration stopTimeout;
 
   @picocli.CommandLine.Mixin MonitorOptions monitorOptions = new MonitorOptions();
 
-  @Option(names = "--log-file", paramLabel = "FILE", description = "Also log to this file (default: stderr only, as journald wants).")
+  @Option(names = "--log-file", paramLabel = "FILE", description = "Also log to this file (default: the config's log_file, else stderr only, as journald wants).")
   Path logFile;
 
-  @Option(names = "--log-level", paramLabel = "LEVEL", description = "error | warn | info | debug | trace (default: info, or the config's log_level).")
+  @Option(names = "--log-level", paramLabel = "LEVEL", description = "error | warn | info | debug | trace (default: the config's log_level, else info).")
   String logLevel;
+
+  @Option(names = "--check", description = "Check the settings (every value, the sources, password files and keys) and exit: 0 when run would start with them.")
+  boolean check;
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
-    Path configFile = configFile();
-    Config cfg = configFile == null ? null : ConfigLoader.load(configFile);
-    configureLogging(logFile != null ? logFile : cfg == null ? null : cfg.logFile(),
-        logLevel != null ? logLevel : cfg == null ? null : cfg.logLevel());
-    Duration bound = RunPlan.duration(stopTimeout, "--stop-timeout");
+    Config cfg = sync.loadConfig();
+    if (cfg == null && sync.args.isEmpty()) {
+      throw new LivesyncException("give SOURCE TARGET... or --config FILE (" + Config.DEFAULT_PATH + " does not exist)", 2);
+    }
+    Path configFile = cfg == null ? null : cfg.file();
+    ProcessSettings process = processSettings(cfg);
+    configureLogging(process.logFile(), process.logLevel());
+    Duration bound = process.stopTimeout();
+    Path statusSocket = process.statusSocket();
     List<RunningSyncs.Plan> plans = plans(cfg);
     if (plans.isEmpty()) throw new LivesyncException("nothing to run: " + configFile + " has no [[sync]]", 78);
-
+    preflight(cfg, plans);
     HttpSettings http = monitorOptions.httpSettings(cfg);
     AlertSettings alerts = monitorOptions.alertSettings(cfg);
+    if (check) {
+      spec.commandLine().getOut().printf("settings OK: %d sync(s)%s%n", plans.size(), configFile == null ? "" : " in " + configFile);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
 
     BlockingQueue<String> signals = new LinkedBlockingQueue<>();
     Signals.handle(signals::add);
     var monitorRef = new java.util.concurrent.atomic.AtomicReference<Monitor>();
     var syncs = new RunningSyncs(name -> monitorRef.get() == null ? null : monitorRef.get().forSync(name));
     var doc = StatusDocument.live(syncs::statuses);
-    try (StatusServer status = StatusDocument.serveDocument(statusSocket != null ? statusSocket : StatusServer.defaultSocket(), doc);
+    try (StatusServer status = StatusDocument.serveDocument(statusSocket, doc);
         Monitor monitor = http == null && alerts == null ? null : new Monitor(doc, dev.livesync.sync.Clock.SYSTEM, alerts);
         WebServer web = http == null ? null : WebServer.start(http, monitor.registry(), monitor.routes())) {
       if (monitor != null) {
@@ -188,27 +135,34 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private Path configFile() {
-    if (config != null) {
-      if (!args.isEmpty()) throw new LivesyncException("give either --config FILE or SOURCE TARGET..., not both", 2);
-      return config;
-    }
-    if (args.isEmpty() && Files.exists(Config.DEFAULT_PATH)) return Config.DEFAULT_PATH;
-    if (args.isEmpty()) {
-      throw new LivesyncException("give SOURCE TARGET... or --config FILE (" + Config.DEFAULT_PATH + " does not exist); see livesync run --help", 2);
-    }
-    return null;
+  /** The process's own settings: a flag, else the config's key, else the key's default — each by its key's rule. */
+  record ProcessSettings(Path logFile, String logLevel, Path statusSocket, Duration stopTimeout) {}
+
+  private ProcessSettings processSettings(Config cfg) {
+    Path log = logFile != null ? Key.LOG_FILE.absolutePath(logFile.toAbsolutePath()) : cfg == null ? null : cfg.logFile();
+    String level = logLevel != null ? Key.LOG_LEVEL.choice(logLevel) : cfg == null ? Key.LOG_LEVEL.defaultText() : cfg.logLevel();
+    Path socket = statusSocket != null ? Key.STATUS_SOCKET.absolutePath(statusSocket.toAbsolutePath())
+        : cfg != null && cfg.statusSocket() != null ? cfg.statusSocket() : StatusServer.defaultSocket();
+    boolean stopGiven = spec.commandLine().getParseResult().hasMatchedOption("--stop-timeout");
+    Duration stop = Key.STOP_TIMEOUT.duration(stopGiven || cfg == null ? stopTimeout : cfg.stopTimeout());
+    return new ProcessSettings(log, level, socket, stop);
   }
 
   private List<RunningSyncs.Plan> plans(Config cfg) {
-    if (cfg == null) return List.of(new RunningSyncs.Plan(RunPlan.fromArgs(this), null));
-    var settings = RunPlan.fromConfig(cfg);
-    List<RunningSyncs.Plan> out = new ArrayList<>();
-    for (int i = 0; i < settings.size(); i++) {
-      SyncConfig sc = cfg.syncs().get(i);
-      out.add(new RunningSyncs.Plan(settings.get(i), sc));
-    }
-    return out;
+    return sync.syncs(cfg, true).stream().map(RunningSyncs.Plan::new).toList();
+  }
+
+  /**
+   * Refuses to start what the file system would not let run (a missing source, ...): every problem,
+   * one per line, located in the config file (exit 78) or named by its argument (exit 2).
+   */
+  private void preflight(Config cfg, List<RunningSyncs.Plan> plans) {
+    var problems = Preflight.problems(plans.stream().map(RunningSyncs.Plan::settings).toList());
+    if (problems.isEmpty()) return;
+    List<String> lines = problems.stream()
+        .map(e -> cfg != null ? cfg.locate(e).getMessage() : CliErrors.describe(e, spec.commandLine(), spec.commandLine().getParseResult()))
+        .toList();
+    throw new LivesyncException(String.join("\n", lines), cfg != null ? 78 : 2);
   }
 
   private void reload(Path configFile, RunningSyncs syncs, Duration bound) throws InterruptedException {
@@ -216,11 +170,11 @@ final class RunCommand implements Callable<Integer> {
       log.info("SIGHUP: nothing to reload (started without a config file)");
       return;
     }
-    Config cfg;
     List<RunningSyncs.Plan> plans;
     try {
-      cfg = ConfigLoader.load(configFile);
+      Config cfg = ConfigLoader.load(configFile);
       plans = plans(cfg);
+      preflight(cfg, plans);
     } catch (LivesyncException e) {
       log.error("SIGHUP: {} not reloaded, the running syncs continue unchanged: {}", configFile, e.getMessage());
       return;
@@ -234,9 +188,7 @@ final class RunCommand implements Callable<Integer> {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;
     ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     if (level != null) {
-      Level l = Level.toLevel(level, null);
-      if (l == null) throw new LivesyncException("log level '" + level + "' is not one of error, warn, info, debug, trace", 2);
-      root.setLevel(l);
+      root.setLevel(Level.toLevel(Key.LOG_LEVEL.choice(level)));
     }
     if (file == null) return;
     var enc = new PatternLayoutEncoder();

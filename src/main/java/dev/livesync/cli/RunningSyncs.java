@@ -17,15 +17,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The replicators of one {@code livesync run} process, by sync name. Each entry remembers the
- * definition it was started from ({@code key}, e.g. the sync's config record) so that a reload
- * restarts only the syncs whose definition changed. Only the command's main thread mutates it;
+ * settings it was started from so that a reload restarts only the syncs whose settings changed. Only the command's main thread mutates it;
  * {@link #statuses()} is safe from the status server's thread.
  */
 final class RunningSyncs {
   private static final Logger log = LoggerFactory.getLogger(RunningSyncs.class);
 
-  /** What to run: the settings, and the definition they came from (compared on reload). */
-  record Plan(EngineSettings settings, Object key) {}
+  /** What to run (compared on reload: equal settings keep running). */
+  record Plan(EngineSettings settings) {}
 
   private record Running(Plan plan, Replicator replicator) {}
 
@@ -70,7 +69,6 @@ final class RunningSyncs {
   private void start(Plan p) throws InterruptedException {
     String name = p.settings().name();
     if (running.containsKey(name)) {
-      discard(p);
       throw new LivesyncException("two syncs are named '" + name + "'; names must be unique", 2);
     }
     log.info("sync '{}': watching {} for {} target(s)", name, Bytes.display(p.settings().source()), p.settings().targets().size());
@@ -93,7 +91,7 @@ final class RunningSyncs {
     for (var it = running.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
       Plan w = wanted.get(e.getKey());
-      if (w == null || !Objects.equals(w.key(), e.getValue().plan().key())) {
+      if (w == null || !Objects.equals(w.settings(), e.getValue().plan().settings())) {
         log.info("sync '{}': {}; stopping it", e.getKey(), w == null ? "removed from the config" : "changed in the config");
         e.getValue().replicator().stop(stopBound);
         it.remove();
@@ -101,10 +99,7 @@ final class RunningSyncs {
       }
     }
     for (Plan p : wanted.values()) {
-      if (running.containsKey(p.settings().name())) {
-        discard(p); // unchanged: the running sync keeps its own transports
-        continue;
-      }
+      if (running.containsKey(p.settings().name())) continue; // unchanged: it keeps running untouched
       try {
         start(p);
       } catch (LivesyncException e) {
@@ -117,14 +112,6 @@ final class RunningSyncs {
     for (Running r : running.values()) r.replicator().stop(bound);
     running.clear();
     publish();
-  }
-
-  /**
-   * A plan that will not run: its transports are closed. They have not been used, so this stops
-   * nothing today (ssh helpers start on first use), but every transport gets closed by someone.
-   */
-  private static void discard(Plan p) {
-    for (var t : p.settings().targets()) t.close();
   }
 
   private void publish() {

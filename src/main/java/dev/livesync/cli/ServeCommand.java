@@ -4,10 +4,10 @@ import dev.livesync.LivesyncException;
 import dev.livesync.monitor.HttpSettings;
 import dev.livesync.monitor.ServeMetrics;
 import dev.livesync.monitor.WebServer;
-import dev.livesync.ops.Dirs;
 import dev.livesync.server.RsyncServer;
 import dev.livesync.server.ServeModule;
 import dev.livesync.server.ServeSpec;
+import dev.livesync.settings.Dirs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -117,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
       return ServeConfigs.load(config, runtimeDir);
     }
     if (module == null) {
-      throw new LivesyncException("serve needs --module NAME --path DIR --user USER --password-file FILE (or --config FILE with a [serve] section)", 2);
+      throw new LivesyncException("give --module NAME --path DIR --user USER --password-file FILE (or --config FILE with a [serve] section)", 2);
     }
     ServeModule m = new ServeModule(module, path, user, passwordFile, null, false, hostsAllow, maxConnections, uid, gid);
     Path dir = runtimeDir != null ? runtimeDir : Dirs.runtime().resolve("serve-" + port);

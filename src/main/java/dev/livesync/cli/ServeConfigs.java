@@ -4,7 +4,7 @@ import dev.livesync.config.Config;
 import dev.livesync.config.ConfigException;
 import dev.livesync.config.ConfigLoader;
 import dev.livesync.config.ServeConfig;
-import dev.livesync.ops.Dirs;
+import dev.livesync.settings.Dirs;
 import dev.livesync.server.ServeModule;
 import dev.livesync.server.ServeSpec;
 import java.nio.file.Path;

@@ -17,9 +17,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Start the replicator in the background (pidfile, log file).",
-      "Runs 'livesync run' in its own session with output appended to the log file, and returns 0",
-      "only once it reports (over its status socket) that watches are established and the initial",
-      "sync has started; otherwise stops it and prints the reason and the log's last lines."
+      "Checks the arguments as 'livesync run --check' does (same words, same exit codes), then runs",
+      "'livesync run' in its own session with output appended to the log file, and returns 0 only once",
+      "it reports (over its status socket) that watches are established and the initial sync has",
+      "started; otherwise stops it and prints the reason and the log's last lines."
     })
 final class StartCommand implements Callable<Integer> {
   static final String DEFAULT_CONFIG = "/etc/livesync/livesync.toml";
@@ -32,8 +33,8 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = "--log-file", paramLabel = "FILE", description = "Where its output goes (default: <state dir>/livesync.log).")
   Path logFile;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "How long to wait for it to be running (default: ${DEFAULT-VALUE}).")
-  long timeoutSeconds;
+  @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "2m", description = "How long to wait for it to be running (default: ${DEFAULT-VALUE}).")
+  Duration wait;
 
   @Parameters(paramLabel = "ARGS", description = "SOURCE TARGET... and options, passed to 'livesync run' unchanged.")
   List<String> runArgs = new ArrayList<>();
@@ -50,9 +51,17 @@ final class StartCommand implements Callable<Integer> {
       args.add(DEFAULT_CONFIG);
     }
     args.addAll(runArgs);
+    // the same checks, words and exit codes as run: nothing is started with settings run would refuse
+    List<String> check = new ArrayList<>(args);
+    check.add(1, "--check");
+    var cl = Main.commandLine();
+    cl.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()));
+    cl.setErr(cmd.commandLine().getErr());
+    int checked = cl.execute(check.toArray(String[]::new));
+    if (checked != 0) return checked;
     ServiceFiles defaults = ServiceFiles.defaults();
     ServiceFiles files = logFile == null ? defaults : new ServiceFiles(defaults.pidFile(), logFile, defaults.socket());
-    long pid = BackgroundLauncher.start(BackgroundLauncher.selfCommand(args), files, Duration.ofSeconds(timeoutSeconds));
+    long pid = BackgroundLauncher.start(BackgroundLauncher.selfCommand(args), files, wait);
     cmd.commandLine().getOut().printf("livesync started (pid %d); log: %s; 'livesync status' shows progress%n", pid, files.logFile());
     cmd.commandLine().getOut().flush();
     return 0;

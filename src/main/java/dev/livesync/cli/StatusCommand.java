@@ -2,7 +2,7 @@ package dev.livesync.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livesync.ops.Dirs;
+import dev.livesync.settings.Dirs;
 import dev.livesync.ops.Json;
 import dev.livesync.ops.ServiceFiles;
 import dev.livesync.ops.StatusClient;

@@ -19,12 +19,12 @@ import picocli.CommandLine.Spec;
 final class StopCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec cmd;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30", description = "How long the drain may take before SIGKILL (default: ${DEFAULT-VALUE}).")
-  long timeoutSeconds;
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", description = "How long the drain may take before SIGKILL (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
 
   @Override
   public Integer call() {
-    Stopper.Result r = Stopper.stop(ServiceFiles.defaults(), Duration.ofSeconds(timeoutSeconds));
+    Stopper.Result r = Stopper.stop(ServiceFiles.defaults(), timeout);
     var out = cmd.commandLine().getOut();
     int code =
         switch (r.outcome()) {
@@ -38,8 +38,8 @@ final class StopCommand implements Callable<Integer> {
           }
           case KILLED -> {
             cmd.commandLine().getErr().printf(
-                "livesync: pid %d did not finish draining within %d s and was killed (SIGKILL); changes still queued are replayed from the journal at the next start%n",
-                r.pid(), timeoutSeconds);
+                "livesync stop: pid %d did not finish draining within %s and was killed (SIGKILL); changes still queued are replayed from the journal at the next start%n",
+                r.pid(), dev.livesync.settings.Durations.format(timeout));
             yield 1;
           }
         };

@@ -3,11 +3,10 @@ package dev.livesync.cli;
 import dev.livesync.config.Config;
 import dev.livesync.LivesyncException;
 import dev.livesync.fs.Bytes;
-import dev.livesync.ops.Dirs;
-import dev.livesync.ops.SyncSet;
 import dev.livesync.ops.Verifier;
 import dev.livesync.ops.VerifyRecord;
-import dev.livesync.transport.RsyncTransport;
+import dev.livesync.sync.EngineSettings;
+import dev.livesync.transport.Transport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,45 +20,46 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = KeyDefaults.class,
     description = {
       "Check that each target holds exactly the source.",
       "An itemized dry run (rsync -n -i) of each source against each of its targets: changes nothing.",
       "Prints missing, extra and differing paths (the first " + Verifier.FIRST + " of each) and saves the",
-      "result for 'livesync status'. Exit 0 when equal, 1 on drift, 2 if a compare could not run."
+      "result for 'livesync status'. Takes what 'livesync run' takes (--config FILE, or SOURCE TARGET...",
+      "with run's flags). Exit 0 when equal, 1 on drift, 2 if a compare could not run."
     })
 final class VerifyCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec cmd;
 
-  @Mixin SyncArgs syncArgs;
+  @Mixin SyncFlags syncFlags;
 
-  @Option(names = "--checksum", description = "Compare file contents (reads every file on both sides), not size and mtime.")
-  boolean checksum;
-
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the result is saved (default: the config's, else ${DEFAULT-VALUE}).")
-  Path stateDir;
 
   @Override
   public Integer call() throws InterruptedException {
-    Config config = syncArgs.loadConfig();
-    List<SyncSet> syncs = syncArgs.syncs(config, true);
-    if (syncs.isEmpty()) {
+    Config config = syncFlags.loadConfig();
+    if (config == null && syncFlags.args.isEmpty()) {
       throw new LivesyncException("verify needs --config FILE or SOURCE TARGET... (e.g. livesync verify /data rsync://user@host/module --password-file F)", 2);
     }
+    // --checksum: compare contents (reads every file on both sides), with a config too
+    List<EngineSettings> syncs = syncFlags.syncs(config, true, "--checksum");
     List<Verifier.Pair> pairs = new ArrayList<>();
-    for (SyncSet s : syncs) {
-      for (SyncSet.TargetRef t : s.targets()) {
-        pairs.add(new Verifier.Pair(Bytes.display(s.sourceBytes()), RsyncTransport.open(s.sourceBytes(), t.url(), t.options())));
+    try {
+      for (EngineSettings s : syncs) {
+        for (Transport t : s.openTransports()) pairs.add(new Verifier.Pair(Bytes.display(s.source()), t));
       }
+    } catch (RuntimeException e) {
+      for (Verifier.Pair p : pairs) p.transport().close();
+      throw e;
     }
     VerifyRecord r;
     try {
-      r = Verifier.run(pairs, checksum);
+      r = Verifier.run(pairs, syncFlags.checksum);
     } finally {
       for (Verifier.Pair p : pairs) p.transport().close();
     }
     cmd.commandLine().getOut().print(Verifier.render(r));
     cmd.commandLine().getOut().flush();
-    Path state = stateDir != null ? stateDir : config != null ? config.stateDir() : Dirs.state();
+    Path state = syncFlags.stateRoot(config);
     try {
       r.save(state);
     } catch (IOException e) {

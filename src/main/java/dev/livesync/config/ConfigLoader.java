@@ -1,14 +1,18 @@
 package dev.livesync.config;
 
-import dev.livesync.sync.DeletePolicy;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.livesync.LivesyncException;
 import dev.livesync.fs.Bytes;
-import dev.livesync.transport.PassThroughArgs;
+import dev.livesync.settings.Dirs;
+import dev.livesync.settings.Key;
+import dev.livesync.settings.SettingException;
+import dev.livesync.sync.DeletePolicy;
+import dev.livesync.sync.EngineSettings;
 import dev.livesync.transport.Target;
+import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.TargetSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,22 +22,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Reads livesync.toml into {@link Config}. Every problem is a {@link ConfigException} whose message
  * starts with {@code file:line:column:} and says what was expected: TOML syntax, unknown keys (with
- * a did-you-mean), wrong types, values out of range, missing required keys, malformed targets and
- * rsync options that would break the engine.
+ * a did-you-mean), wrong types and missing required keys are found here; every value is then
+ * checked by the engine's own settings types ({@link EngineSettings}, {@link TargetOptions},
+ * {@link TargetSpec}) through its {@link Key} — the same rules, in the same words, as run's flags.
  */
 public final class ConfigLoader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-  private static final Pattern BWLIMIT = Pattern.compile("\\d+(\\.\\d+)?([KMGTP](i?B)?)?", Pattern.CASE_INSENSITIVE);
-  private static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug", "trace");
 
-  private ConfigLoader() {}
+  private final Section.Source src;
+  private final ObjectNode root;
+
+  private ConfigLoader(Section.Source src, ObjectNode root) {
+    this.src = src;
+    this.root = root;
+  }
 
   /** Loads {@code file}; a missing file is an error that names the path. */
   public static Config load(Path file) {
@@ -63,21 +71,32 @@ public final class ConfigLoader {
       throw new ConfigException(at + ": invalid TOML: " + e.getOriginalMessage(), e);
     }
     if (!(tree instanceof ObjectNode root)) throw new ConfigException(name + ":1:1: expected a TOML document");
-    var src = new Section.Source(name, new TomlPositions(text));
-    return new ConfigLoader().config(new Section(root, "", "the top level", src), file);
+    var loader = new ConfigLoader(new Section.Source(name, new TomlPositions(text)), root);
+    return loader.config(new Section(root, "", "the top level", loader.src), file);
   }
 
   private Config config(Section top, Path file) {
-    Path stateDir = top.absolutePath("state_dir", Config.DEFAULT_STATE_DIR);
-    Path logFile = top.absolutePath("log_file", null);
-    String logLevel = top.string("log_level", Config.DEFAULT_LOG_LEVEL).toLowerCase(Locale.ROOT);
-    if (!LOG_LEVELS.contains(logLevel)) {
-      throw top.error("log_level", "log_level: expected one of error, warn, info, debug, trace, got \"" + logLevel + "\"");
+    Path stateDir;
+    Path logFile;
+    Path statusSocket;
+    String logLevel;
+    Duration stopTimeout;
+    try {
+      stateDir = path(top, Key.STATE_DIR, Dirs.state().toAbsolutePath());
+      logFile = path(top, Key.LOG_FILE, null);
+      logLevel = Key.LOG_LEVEL.choice(top.string(Key.LOG_LEVEL.configName(), Key.LOG_LEVEL.defaultText()));
+      statusSocket = path(top, Key.STATUS_SOCKET, null);
+      String stop = top.durationText(Key.STOP_TIMEOUT.configName());
+      stopTimeout = Key.STOP_TIMEOUT.duration(stop != null ? stop : Key.STOP_TIMEOUT.defaultText());
+    } catch (SettingException e) {
+      throw locate(e);
     }
-    List<SyncConfig> syncs = new ArrayList<>();
+    List<EngineSettings> syncs = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    for (Section s : top.tables("sync", "[[sync]]")) {
-      SyncConfig sync = sync(s, stateDir);
+    List<Section> sections = top.tables("sync", "[[sync]]");
+    for (int i = 0; i < sections.size(); i++) {
+      Section s = sections.get(i);
+      EngineSettings sync = sync(s, i, stateDir);
       if (!names.add(sync.name())) throw s.error("name", "name: another [[sync]] is already named \"" + sync.name() + "\" (names must be unique)");
       syncs.add(sync);
     }
@@ -88,7 +107,7 @@ public final class ConfigLoader {
     if (syncs.isEmpty() && serve == null) {
       throw new ConfigException(file + ":1:1: nothing to do: expected at least one [[sync]] section (for run) or a [serve] section (for serve)");
     }
-    return new Config(file, stateDir, logFile, logLevel, syncs, serve, monitor);
+    return new Config(file, stateDir, logFile, logLevel, statusSocket, stopTimeout, syncs, serve, monitor, this::locate);
   }
 
   /** {@code [http]} (listen, token_file) and {@code [alert]} (exec, after, lag); their rules are the monitor's. */
@@ -111,111 +130,142 @@ public final class ConfigLoader {
     if (a != null) {
       exec = a.string("exec", null);
       if (exec == null) throw a.missing("exec", "the command to run for each alert (sh -c; the alert as JSON on stdin)");
-      after = a.duration("after", null, Duration.ZERO);
-      lag = a.duration("lag", null, Duration.ZERO);
+      after = duration(a, "after");
+      lag = duration(a, "lag");
       for (String k : List.of("exec", "after", "lag")) at.put(k, a.position(k));
       a.finish();
     }
     return new MonitorConfig(listen, token, exec, after, lag, java.util.Map.copyOf(at));
   }
 
-  private SyncConfig sync(Section s, Path stateDir) {
-    Path source = s.absolutePath("source", null);
-    if (source == null) throw s.missing("source", "the absolute path of the directory to replicate");
-    String name = s.string("name", null);
-    if (name == null) {
-      name = source.getFileName() == null ? "root" : source.getFileName().toString();
-      if (!NAME.matcher(name).matches()) name = "sync" + s.path().replaceAll("\\D", "");
-    } else if (!NAME.matcher(name).matches()) {
-      throw s.error("name", "name: expected letters, digits, '.', '_' or '-' (it names the state directory), got \"" + name + "\"");
+  /** A duration key of a table whose rules are not the engine's (they check the value themselves); null when absent. */
+  private static Duration duration(Section s, String key) {
+    String text = s.durationText(key);
+    if (text == null) return null;
+    Duration d = dev.livesync.settings.Durations.parse(text);
+    if (d == null) throw s.error(key, key + ": expected a duration such as " + dev.livesync.settings.Rule.EXAMPLES);
+    return d;
+  }
+
+  private EngineSettings sync(Section s, int index, Path stateRoot) {
+    String sourceText = s.string("source", null);
+    if (sourceText == null) throw s.missing("source", "the absolute path of the directory to replicate");
+    try {
+      Path source = Key.SOURCE.absolutePath(Path.of(sourceText));
+      String name = s.string("name", null);
+      if (name == null) name = EngineSettings.defaultName(Bytes.of(source.toString()));
+      var b = EngineSettings.builder(name, Bytes.of(source.toString())).stateDir(EngineSettings.stateDirOf(stateRoot, name));
+      b.excludes(s.strings(Key.EXCLUDE.configName()));
+      String delay = s.durationText(Key.DELAY.configName());
+      if (delay != null) b.delay(Key.DELAY.duration(delay));
+      String maxHold = s.durationText(Key.MAX_HOLD.configName());
+      if (maxHold != null) b.maxHold(Key.MAX_HOLD.duration(maxHold));
+      Long workers = s.integer(Key.WORKERS.configName());
+      if (workers != null) b.workers((int) Key.WORKERS.whole(workers));
+      Long files = s.integer(Key.BATCH_MAX_FILES.configName());
+      if (files != null) b.batchMaxFiles((int) Key.BATCH_MAX_FILES.whole(files));
+      Long bytes = size(s, Key.BATCH_MAX_BYTES);
+      if (bytes != null) b.batchMaxBytes(bytes);
+      Long large = size(s, Key.LARGE_FILE_THRESHOLD);
+      if (large != null) b.largeFileThreshold(large);
+      String delete = s.string(Key.DELETE.configName(), null);
+      if (delete != null) b.delete(DeletePolicy.parse(delete));
+      String schedule = s.durationText(Key.SCHEDULE.configName());
+      if (schedule != null) b.schedule(Key.SCHEDULE.duration(schedule));
+      retry(s, b);
+      String exec = s.string(Key.EXEC.configName(), null);
+      if (exec != null) b.exec(Key.EXEC.text(exec));
+      List<Section> targets = s.tables("target", "[[sync.target]]");
+      for (int j = 0; j < targets.size(); j++) b.target(target(targets.get(j), index, j));
+      if (targets.isEmpty()) throw s.missing("target", "at least one [[sync.target]] with a url");
+      s.finish();
+      return b.build();
+    } catch (SettingException e) {
+      throw locate(e.sync() >= 0 ? e : e.at(index, -1));
     }
-    List<String> exclude = s.strings("exclude");
-    for (String e : exclude) if (e.isEmpty()) throw s.error("exclude", "exclude: expected non-empty patterns");
-    Duration delay = s.duration("delay", SyncConfig.DEFAULT_DELAY, Duration.ZERO);
-    int workers = (int) s.integer("workers", SyncConfig.DEFAULT_WORKERS, 1, 64);
-    int batchMaxFiles = (int) s.integer("batch_max_files", SyncConfig.DEFAULT_BATCH_MAX_FILES, 1, 1_000_000);
-    long batchMaxBytes = s.size("batch_max_bytes", SyncConfig.DEFAULT_BATCH_MAX_BYTES);
-    long largeFile = s.size("large_file_threshold", SyncConfig.DEFAULT_LARGE_FILE_THRESHOLD);
-    Duration maxHold = s.duration("max_hold", SyncConfig.DEFAULT_MAX_HOLD, Duration.ZERO);
-    DeletePolicy delete = deletePolicy(s);
-    Duration schedule = s.duration("schedule", null, Duration.ofSeconds(1));
-    RetryConfig retry = retry(s);
-    String exec = s.string("exec", null);
-    if (exec != null && exec.isBlank()) throw s.error("exec", "exec: expected a command, got an empty string");
-    List<TargetConfig> targets = new ArrayList<>();
-    for (Section t : s.tables("target", "[[sync.target]]")) targets.add(target(t, source));
-    if (targets.isEmpty()) throw s.missing("target", "at least one [[sync.target]] with a url");
-    s.finish();
-    return new SyncConfig(name, source, exclude, delay, workers, batchMaxFiles, batchMaxBytes, largeFile, maxHold, delete, schedule,
-        retry, exec, targets, stateDir.resolve(name));
   }
 
-  private static DeletePolicy deletePolicy(Section s) {
-    String d = s.string("delete", SyncConfig.DEFAULT_DELETE.toString());
-    for (DeletePolicy p : DeletePolicy.values()) if (p.toString().equals(d)) return p;
-    throw s.error("delete", "delete: expected \"always\", \"startup\", \"running\" or \"never\", got \"" + d + "\"");
-  }
-
-  private static RetryConfig retry(Section s) {
+  /** {@code retry = { initial = "1s", max = "60s" }} or {@code [sync.retry]}: the two retry keys. */
+  private static void retry(Section s, EngineSettings.Builder b) {
     Section r = s.table("retry", "[sync.retry]");
-    if (r == null) return RetryConfig.DEFAULT;
-    Duration initial = r.duration("initial", RetryConfig.DEFAULT.initial(), Duration.ofMillis(1));
-    Duration max = r.duration("max", RetryConfig.DEFAULT.max().compareTo(initial) < 0 ? initial : RetryConfig.DEFAULT.max(), Duration.ofMillis(1));
-    if (max.compareTo(initial) < 0) throw r.error("max", "max: expected at least initial (" + Durations.format(initial) + "), got " + Durations.format(max));
+    if (r == null) return;
+    String initial = r.durationText("initial");
+    String max = r.durationText("max");
     r.finish();
-    return new RetryConfig(initial, max);
+    if (initial != null) b.retryInitial(Key.RETRY_INITIAL.duration(initial));
+    if (max != null) b.retryMax(Key.RETRY_MAX.duration(max));
   }
 
-  private static TargetConfig target(Section t, Path source) {
-    String url = t.requiredString("url", "where to replicate: rsync://[user@]host[:port]/module[/path], [user@]host::module, [user@]host:/path or a local directory");
-    Target target;
+  private TargetSpec target(Section t, int sync, int index) {
+    String url = t.requiredString("url", "where to replicate: " + Key.URL.expected());
     try {
-      target = Target.parse(url);
-    } catch (LivesyncException e) {
-      throw t.error("url", "url: " + e.getMessage());
+      Target target = Target.parse(url);
+      var o = TargetOptions.builder();
+      o.passwordFile(path(t, Key.PASSWORD_FILE, null));
+      Long port = t.integer(Key.SSH_PORT.configName());
+      o.ssh(path(t, Key.SSH_KEY, null), port == null ? 0 : (int) Key.SSH_PORT.whole(port), path(t, Key.KNOWN_HOSTS, null));
+      o.bwlimit(bwlimit(t));
+      o.compress(t.bool(Key.COMPRESS.configName(), false));
+      o.checksum(t.bool(Key.CHECKSUM.configName(), false));
+      o.extraArgs(t.strings(Key.EXTRA_ARGS.configName()));
+      String timeout = t.durationText(Key.TIMEOUT.configName());
+      if (timeout != null) o.timeout(Key.TIMEOUT.duration(timeout));
+      t.finish();
+      return new TargetSpec(target, o.build());
+    } catch (SettingException e) {
+      throw locate(e.at(sync, index));
     }
-    if (target instanceof Target.Local local) {
-      byte[] dir = Bytes.of(local.dir().toString());
-      byte[] src = Bytes.of(source.toString());
-      if (Bytes.isUnder(dir, src) || Bytes.isUnder(src, dir)) {
-        throw t.error("url", "url: the local directory " + local.dir() + " overlaps the source " + source + " (it would copy itself forever)");
-      }
-    }
-    Path passwordFile = t.absolutePath("password_file", null);
-    if (passwordFile != null && !(target instanceof Target.Daemon)) {
-      throw t.error("password_file", "password_file: only rsync daemon targets (rsync://... or host::module) use a password");
-    }
-    Path sshKey = t.absolutePath("ssh_key", null);
-    int sshPort = (int) t.integer("ssh_port", 0, 1, 65535);
-    Path knownHosts = t.absolutePath("known_hosts", null);
-    if (!(target instanceof Target.Ssh)) {
-      for (String k : List.of("ssh_key", "ssh_port", "known_hosts")) {
-        if (t.has(k)) throw t.error(k, k + ": only ssh targets ([user@]host:/path) use it");
-      }
-    }
-    String bwlimit = bwlimit(t);
-    boolean compress = t.bool("compress", false);
-    boolean checksum = t.bool("checksum", false);
-    List<String> extraArgs = t.strings("extra_args");
-    try {
-      PassThroughArgs.check(extraArgs);
-    } catch (LivesyncException e) {
-      throw t.error("extra_args", "extra_args: " + e.getMessage());
-    }
-    Duration timeout = t.duration("timeout", Duration.ofSeconds(dev.livesync.transport.TargetOptions.DEFAULT_TIMEOUT_SECONDS), Duration.ZERO);
-    if (!timeout.isZero() && timeout.toSeconds() < 1) throw t.error("timeout", "timeout: expected \"0s\" (none) or at least 1s");
-    t.finish();
-    return new TargetConfig(url, target, passwordFile, sshKey, sshPort, knownHosts, bwlimit, compress, checksum, extraArgs,
-        (int) Math.min(timeout.toSeconds(), Integer.MAX_VALUE));
+  }
+
+  private static Path path(Section s, Key key, Path def) {
+    String v = s.string(key.configName(), null);
+    return v == null ? def : key.absolutePath(Path.of(v));
+  }
+
+  private static Long size(Section s, Key key) {
+    JsonNode v = s.raw(key.configName());
+    if (v == null) return null;
+    if (v.isIntegralNumber()) return key.size(v.longValue());
+    if (v.isTextual()) return key.size(v.textValue());
+    throw s.wrong(key.configName(), key.expected(), v);
   }
 
   private static String bwlimit(Section t) {
-    JsonNode v = t.raw("bwlimit");
+    JsonNode v = t.raw(Key.BWLIMIT.configName());
     if (v == null) return null;
-    if (v.isIntegralNumber() && v.longValue() > 0) return Long.toString(v.longValue());
-    if (v.isTextual() && BWLIMIT.matcher(v.textValue()).matches()) return v.textValue();
-    throw t.error("bwlimit", "bwlimit: expected a rate as rsync takes it: KiB/s as a positive integer, or a string such as \"500K\", \"10M\", got "
-        + Section.describe(v));
+    if (v.isIntegralNumber()) return Key.BWLIMIT.text(Long.toString(v.longValue()));
+    if (v.isTextual()) return Key.BWLIMIT.text(v.textValue());
+    throw t.wrong(Key.BWLIMIT.configName(), Key.BWLIMIT.expected(), v);
+  }
+
+  /**
+   * {@code e} located in the file: the table of its sync and target (or the top level), the key
+   * within it, and for a list the element that was refused ({@code exclude[2]}).
+   */
+  private ConfigException locate(SettingException e) {
+    Key k = e.key();
+    String table = switch (k.scope()) {
+      case RUN -> "";
+      case SYNC -> e.sync() < 0 ? "" : "sync[" + e.sync() + "]";
+      case TARGET -> e.sync() < 0 ? "" : e.target() < 0 ? "sync[" + e.sync() + "]" : "sync[" + e.sync() + "].target[" + e.target() + "]";
+    };
+    String key = k.configName() + element(table, k.configName(), e.value());
+    String path = table.isEmpty() ? key : table + "." + key;
+    var pos = src.positions().find(path);
+    return new ConfigException(src.file() + ":" + pos.line() + ":" + pos.column() + ": " + path + ": " + e.words(Key::configName), e);
+  }
+
+  /** {@code [i]} when the key holds a list and {@code value} is its i-th element, else empty. */
+  private String element(String table, String key, String value) {
+    JsonNode n = root;
+    for (String part : (table.isEmpty() ? key : table + "." + key).split("\\.")) {
+      if (n == null) return "";
+      int br = part.indexOf('[');
+      n = br < 0 ? n.get(part) : n.path(part.substring(0, br)).get(Integer.parseInt(part.substring(br + 1, part.length() - 1)));
+    }
+    if (n == null || !n.isArray() || value == null) return "";
+    for (int i = 0; i < n.size(); i++) if (value.equals(n.get(i).asText())) return "[" + i + "]";
+    return "";
   }
 
   private static ServeConfig serve(Section s) {

@@ -3,7 +3,6 @@ package dev.livesync.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,12 +65,18 @@ final class Section {
   }
 
   long integer(String key, long def, long min, long max) {
-    JsonNode v = get(key);
-    if (v == null) return def;
-    if (!v.isIntegralNumber()) throw wrong(key, "an integer", v);
-    long n = v.longValue();
-    if (n < min || n > max) throw error(key, key + ": expected an integer from " + min + " to " + max + ", got " + n);
+    Long n = integer(key);
+    if (n == null) return def;
+    if (n < min || n > max) throw error(key, key + ": expected a whole number from " + min + " to " + max + ", got " + n);
     return n;
+  }
+
+  /** An integer, range unchecked (the setting's rule does that); null when absent. */
+  Long integer(String key) {
+    JsonNode v = get(key);
+    if (v == null) return null;
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) throw wrong(key, "a whole number", v);
+    return v.longValue();
   }
 
   boolean bool(String key, boolean def) {
@@ -81,22 +86,12 @@ final class Section {
     return v.booleanValue();
   }
 
-  Duration duration(String key, Duration def, Duration min) {
+  /** A duration as written (a string such as "200ms"), for the setting's rule to parse; null when absent. */
+  String durationText(String key) {
     JsonNode v = get(key);
-    if (v == null) return def;
-    if (!v.isTextual()) throw wrong(key, "a duration string such as \"200ms\", \"1s\", \"5m\", \"1h\"", v);
-    Duration d = Durations.parse(v.textValue());
-    if (d == null) throw wrong(key, "a duration such as \"200ms\", \"1s\", \"5m\", \"1h\" (units ms, s, m, h, d)", v);
-    if (d.compareTo(min) < 0) throw error(key, key + ": expected at least " + Durations.format(min) + ", got \"" + v.textValue() + "\"");
-    return d;
-  }
-
-  long size(String key, long def) {
-    JsonNode v = get(key);
-    if (v == null) return def;
-    Long n = v.isIntegralNumber() ? Long.valueOf(v.longValue()) : v.isTextual() ? Sizes.parse(v.textValue()) : null;
-    if (n == null || n < 1) throw wrong(key, "a positive size: bytes as an integer, or a string such as \"64MiB\", \"512K\", \"1G\"", v);
-    return n;
+    if (v == null) return null;
+    if (!v.isTextual()) throw wrong(key, "a duration string such as \"200ms\", \"30s\", \"5m\", \"1h\"", v);
+    return v.textValue();
   }
 
   List<String> strings(String key) {
@@ -173,7 +168,7 @@ final class Section {
     return new ConfigException(src.file() + ":" + pos.line() + ":" + pos.column() + ": " + where + message);
   }
 
-  private ConfigException wrong(String key, String expected, JsonNode got) {
+  ConfigException wrong(String key, String expected, JsonNode got) {
     return error(key, key + ": expected " + expected + ", got " + describe(got));
   }
 

@@ -1,7 +1,7 @@
 package dev.livesync.monitor;
 
 import dev.livesync.LivesyncException;
-import dev.livesync.server.PasswordFile;
+import dev.livesync.settings.PasswordFile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -28,7 +28,7 @@ public record HttpSettings(InetSocketAddress listen, String spec, String token, 
     InetSocketAddress listen = parse(spec, flag);
     String token = null;
     if (tokenFile != null) {
-      token = PasswordFile.read(tokenFile, "token file").strip();
+      token = PasswordFile.read(tokenFile, "token").strip();
       if (token.length() < MIN_TOKEN) {
         throw new LivesyncException(tokenFlag + " " + tokenFile + ": the token is " + token.length() + " characters; use at least " + MIN_TOKEN
             + " (e.g. `head -c 32 /dev/urandom | base64 > " + tokenFile + "`)", 2);

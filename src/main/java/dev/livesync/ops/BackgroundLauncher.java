@@ -2,6 +2,7 @@ package dev.livesync.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesync.LivesyncException;
+import dev.livesync.settings.Dirs;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

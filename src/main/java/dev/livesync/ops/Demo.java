@@ -75,9 +75,9 @@ public final class Demo {
       String url = "rsync://demo@127.0.0.1:" + port + "/demo";
       say("  serve   %s -> %s (rsync daemon pid %d, generated password)", url, backup, server.pid());
       byte[] src = Bytes.of(source.toString());
-      RsyncTransport transport = RsyncTransport.open(src, url, TargetOptions.defaults().withPasswordFile(password));
+      RsyncTransport transport = RsyncTransport.open(src, url, TargetOptions.builder().passwordFile(password).build());
       LagRecorder lags = new LagRecorder();
-      Replicator r = Replicator.start(EngineSettings.of("demo", src, List.of(transport)).withStateDir(dir.resolve("state")), lags);
+      Replicator r = Replicator.start(EngineSettings.builder("demo", src).stateDir(dir.resolve("state")).build(), List.of(transport), lags);
       try {
         say("  run     watching %s (%d watches), initial sync started", source, r.status() == null ? 0 : r.status().watches());
         Burst burst = burst(source, lags);

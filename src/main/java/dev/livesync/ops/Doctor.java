@@ -1,5 +1,6 @@
 package dev.livesync.ops;
 
+import dev.livesync.settings.Dirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,8 +66,8 @@ public final class Doctor {
 
   private static Check source(Path src, Map<String, Long> dirs) {
     String what = "source " + src;
-    if (!Files.isDirectory(src)) return Check.fail(what, "does not exist or is not a directory");
-    if (!Files.isReadable(src) || !Files.isExecutable(src)) return Check.fail(what, "is not readable: livesync must list and read it");
+    String problem = dev.livesync.sync.Preflight.source(dev.livesync.fs.Bytes.of(src.toString()));
+    if (problem != null) return Check.fail(what, problem);
     DirCounter.Count c = DirCounter.count(dev.livesync.fs.Bytes.of(src.toString()));
     dirs.put(src.toString(), c.dirs());
     if (c.unreadable() > 0) {
@@ -88,7 +89,7 @@ public final class Doctor {
   }
 
   private static Check passwordFile(Path pw) {
-    String p = dev.livesync.server.PasswordFile.problem(pw);
+    String p = dev.livesync.settings.PasswordFile.problem(pw);
     return p == null ? Check.ok("password file " + pw, "mode 0600, owned by this user") : Check.fail("password file " + pw, p);
   }
 }

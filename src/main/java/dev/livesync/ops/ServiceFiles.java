@@ -1,5 +1,6 @@
 package dev.livesync.ops;
 
+import dev.livesync.settings.Dirs;
 import java.nio.file.Path;
 
 /** Where a background livesync keeps its pidfile, log and status socket. */

@@ -1,5 +1,6 @@
 package dev.livesync.ops;
 
+import dev.livesync.settings.Dirs;
 import dev.livesync.sync.EngineStatus;
 import java.util.List;
 

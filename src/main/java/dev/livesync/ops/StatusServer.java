@@ -1,6 +1,7 @@
 package dev.livesync.ops;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.settings.Dirs;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

@@ -2,7 +2,7 @@ package dev.livesync.ops;
 
 import dev.livesync.LivesyncException;
 import dev.livesync.transport.RsyncTransport;
-import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.TargetSpec;
 import dev.livesync.transport.TransportException;
 import java.util.List;
 import java.util.function.Supplier;
@@ -14,19 +14,17 @@ import java.util.function.Supplier;
  */
 public final class TargetProbe implements Supplier<Check> {
   private final byte[] source;
-  private final String url;
-  private final TargetOptions options;
+  private final TargetSpec target;
 
-  public TargetProbe(byte[] source, String url, TargetOptions options) {
+  public TargetProbe(byte[] source, TargetSpec target) {
     this.source = source;
-    this.url = url;
-    this.options = options.withExcludes(List.of("*"));
+    this.target = new TargetSpec(target.target(), target.options().toBuilder().excludes(List.of("*")).build());
   }
 
   @Override
   public Check get() {
-    String what = "target " + url;
-    try (RsyncTransport t = RsyncTransport.open(source, url, options)) {
+    String what = "target " + target.describe();
+    try (RsyncTransport t = new RsyncTransport(source, target)) {
       t.compare(false);
       return Check.ok(what, "reachable, authenticated (dry run, nothing changed)");
     } catch (TransportException e) {

@@ -1,7 +1,8 @@
 package dev.livesync.server;
 
 import dev.livesync.LivesyncException;
-import dev.livesync.ops.Dirs;
+import dev.livesync.settings.Dirs;
+import dev.livesync.settings.PasswordFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

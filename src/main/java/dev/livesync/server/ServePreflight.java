@@ -1,6 +1,8 @@
 package dev.livesync.server;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.settings.Dirs;
+import dev.livesync.settings.PasswordFile;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -54,7 +56,7 @@ public final class ServePreflight {
         problems.add(where + "no password file: give --password-file FILE (mode 0600, the password on its first line)");
       } else {
         String p = PasswordFile.problem(m.passwordFile());
-        if (p != null) problems.add(where + p);
+        if (p != null) problems.add(where + "password file " + m.passwordFile() + " " + p);
       }
       for (String v : new String[] {m.comment(), m.path() == null ? null : m.path().toString(), m.uid(), m.gid()}) {
         if (v != null && (v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0)) problems.add(where + "values must not contain line breaks");
@@ -63,7 +65,7 @@ public final class ServePreflight {
         if (h.isBlank() || h.contains(" ")) problems.add(where + "hosts allow entry '" + h + "' is not an address or CIDR");
       }
     }
-    if (!problems.isEmpty()) throw new LivesyncException(String.join("\nlivesync: ", problems), 2);
+    if (!problems.isEmpty()) throw new LivesyncException(String.join("\n", problems), 2);
   }
 
   /**
@@ -78,7 +80,7 @@ public final class ServePreflight {
       s.bind(at);
     } catch (BindException e) {
       String where = (address == null ? "*" : address) + ":" + port;
-      if (port < 1024 && !dev.livesync.ops.Dirs.isRoot()) {
+      if (port < 1024 && !Dirs.isRoot()) {
         throw new LivesyncException("cannot listen on " + where + ": ports below 1024 need root; run as root or choose --port 1024 or above", 2);
       }
       throw new LivesyncException(

@@ -1,6 +1,6 @@
 package dev.livesync.sync;
 
-import dev.livesync.LivesyncException;
+import dev.livesync.settings.Key;
 import java.util.Locale;
 
 /**
@@ -32,12 +32,9 @@ public enum DeletePolicy {
     return whileRunning;
   }
 
+  /** The policy named {@code s} ({@link Key#DELETE}'s rule). */
   public static DeletePolicy parse(String s) {
-    try {
-      return valueOf(s.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new LivesyncException("delete policy '" + s + "' is not one of always, startup, running, never", 2);
-    }
+    return valueOf(Key.DELETE.choice(s).toUpperCase(Locale.ROOT));
   }
 
   @Override

@@ -1,18 +1,30 @@
 package dev.livesync.sync;
 
+import dev.livesync.fs.Bytes;
+import dev.livesync.settings.Dirs;
+import dev.livesync.settings.Key;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.TargetSpec;
 import dev.livesync.transport.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Everything one sync (a source and its targets) needs, independent of how it was configured
- * (command line or TOML). {@code schedule} null = no periodic full sync; {@code exec} null = no hook.
+ * Everything one sync (a source and its targets) needs, however it was given — run's flags, a
+ * [[sync]] of the config file — and checked when made: each value by its {@link Key}, so an
+ * instance holds only what the rules accept, and the command line and the config refuse the same
+ * values with the same words. Build with {@link #builder}; {@code schedule} null = no periodic full
+ * sync; {@code exec} null = no hook. The targets are descriptions; {@link #openTransports()} makes
+ * the rsync transports that {@link Replicator#start} runs.
  */
 public record EngineSettings(
     String name,
     byte[] source,
-    List<Transport> targets,
+    List<TargetSpec> targets,
     Excludes excludes,
     Duration delay,
     Duration maxHold,
@@ -28,72 +40,221 @@ public record EngineSettings(
     Duration retryBase,
     Duration retryCap) {
 
-  public static final Duration DEFAULT_DELAY = Duration.ofMillis(200);
-  public static final Duration DEFAULT_MAX_HOLD = Duration.ofSeconds(10);
-  public static final int DEFAULT_WORKERS = 4;
+  public static final Duration DEFAULT_DELAY = Key.DELAY.duration(Key.DELAY.defaultText());
+  public static final Duration DEFAULT_MAX_HOLD = Key.MAX_HOLD.duration(Key.MAX_HOLD.defaultText());
+  public static final int DEFAULT_WORKERS = (int) Key.WORKERS.whole(Long.parseLong(Key.WORKERS.defaultText()));
   /** Batches grow up to this under load (the benchmarks in docs/benchmarks.md ran with it). */
-  public static final int DEFAULT_BATCH_MAX_FILES = 2000;
-  public static final long DEFAULT_BATCH_MAX_BYTES = 64L << 20;
-  public static final long DEFAULT_LARGE_FILE = 16L << 20;
-  public static final Path DEFAULT_STATE_ROOT = Path.of("/var/lib/livesync");
+  public static final int DEFAULT_BATCH_MAX_FILES = (int) Key.BATCH_MAX_FILES.whole(Long.parseLong(Key.BATCH_MAX_FILES.defaultText()));
+  public static final long DEFAULT_BATCH_MAX_BYTES = Key.BATCH_MAX_BYTES.size(Key.BATCH_MAX_BYTES.defaultText());
+  public static final long DEFAULT_LARGE_FILE = Key.LARGE_FILE_THRESHOLD.size(Key.LARGE_FILE_THRESHOLD.defaultText());
   /** A target with more queued paths than this gets one full sync instead (it was down for long). */
-  public static final long DEFAULT_MAX_QUEUED_PATHS = 200_000;
+  public static final long DEFAULT_MAX_QUEUED_PATHS = Key.MAX_QUEUED_PATHS.whole(Long.parseLong(Key.MAX_QUEUED_PATHS.defaultText()));
+  public static final Duration DEFAULT_RETRY_INITIAL = Key.RETRY_INITIAL.duration(Key.RETRY_INITIAL.defaultText());
+  public static final Duration DEFAULT_RETRY_MAX = Key.RETRY_MAX.duration(Key.RETRY_MAX.defaultText());
 
-  /** Defaults for everything but the source, targets and name. */
-  public static EngineSettings of(String name, byte[] source, List<Transport> targets) {
-    return new EngineSettings(name, source, List.copyOf(targets), Excludes.NONE, DEFAULT_DELAY, DEFAULT_MAX_HOLD, DEFAULT_WORKERS,
-        DeletePolicy.ALWAYS, DEFAULT_STATE_ROOT.resolve(name), null, null, DEFAULT_BATCH_MAX_FILES, DEFAULT_BATCH_MAX_BYTES,
-        DEFAULT_LARGE_FILE, DEFAULT_MAX_QUEUED_PATHS,
-        Duration.ofSeconds(1), Duration.ofSeconds(60));
+  public EngineSettings {
+    name = Key.NAME.text(name);
+    if (source == null || source.length == 0 || source[0] != '/') throw Key.SOURCE.refuse(source == null ? "" : Bytes.display(source));
+    source = source.clone();
+    targets = List.copyOf(targets);
+    Objects.requireNonNull(excludes, "excludes");
+    for (String p : excludes.patterns()) Key.EXCLUDE.text(p);
+    Key.DELAY.duration(delay);
+    Key.MAX_HOLD.duration(maxHold);
+    Key.WORKERS.whole(workers);
+    Objects.requireNonNull(delete, "delete");
+    stateDir = Key.STATE_DIR.absolutePath(stateDir);
+    if (exec != null) Key.EXEC.text(exec);
+    if (schedule != null) Key.SCHEDULE.duration(schedule);
+    Key.BATCH_MAX_FILES.whole(maxPaths);
+    Key.BATCH_MAX_BYTES.size(maxBytes);
+    Key.LARGE_FILE_THRESHOLD.size(largeFile);
+    Key.MAX_QUEUED_PATHS.whole(maxQueuedPaths);
+    Key.RETRY_INITIAL.duration(retryBase);
+    Key.RETRY_MAX.duration(retryCap);
+    if (retryCap.compareTo(retryBase) < 0) {
+      throw Key.RETRY_MAX.refuse(dev.livesync.settings.Durations.format(retryCap),
+          "expected at least %s (" + dev.livesync.settings.Durations.format(retryBase) + ")", Key.RETRY_INITIAL);
+    }
   }
 
-  public EngineSettings withExcludes(Excludes e) {
-    return new EngineSettings(name, source, targets, e, delay, maxHold, workers, delete, stateDir, exec, schedule,
-        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  /**
+   * The name of a sync of {@code source} that was given none: its path, slashes and other characters
+   * a name cannot hold made '_' ({@code /srv/www} → {@code srv_www}; at most its last 64 characters).
+   */
+  public static String defaultName(byte[] source) {
+    String s = new String(source, java.nio.charset.StandardCharsets.UTF_8).replaceAll("[^A-Za-z0-9._-]+", "_");
+    if (s.length() > 64) s = s.substring(s.length() - 64);
+    s = s.replaceAll("^[._-]+|_+$", "");
+    return s.isEmpty() ? "root" : s;
   }
 
-  public EngineSettings withDelay(Duration d) {
-    return new EngineSettings(name, source, targets, excludes, d, maxHold, workers, delete, stateDir, exec, schedule,
-        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  /** Where a sync named {@code name} keeps its journal under the state root {@code root}. */
+  public static Path stateDirOf(Path root, String name) {
+    return root.resolve(Key.NAME.text(name));
   }
 
-  public EngineSettings withMaxHold(Duration d) {
-    return new EngineSettings(name, source, targets, excludes, delay, d, workers, delete, stateDir, exec, schedule,
-        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  /** A sync named {@code name} of {@code source}, every other setting at its default (state under {@link Dirs#state()}). */
+  public static Builder builder(String name, byte[] source) {
+    return new Builder(name, source);
   }
 
-  public EngineSettings withWorkers(int n) {
-    return new EngineSettings(name, source, targets, excludes, delay, maxHold, n, delete, stateDir, exec, schedule,
-        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  public Builder toBuilder() {
+    return new Builder(name, source).targets(targets).excludes(excludes.patterns()).delay(delay).maxHold(maxHold).workers(workers)
+        .delete(delete).stateDir(stateDir).exec(exec).schedule(schedule).batchMaxFiles(maxPaths).batchMaxBytes(maxBytes)
+        .largeFileThreshold(largeFile).maxQueuedPaths(maxQueuedPaths).retry(retryBase, retryCap);
   }
 
-  public EngineSettings withDelete(DeletePolicy p) {
-    return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, p, stateDir, exec, schedule,
-        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  /** One rsync transport per target, with the sync's excludes; the caller closes them (the engine does once started). */
+  public List<Transport> openTransports() {
+    List<Transport> out = new ArrayList<>();
+    try {
+      for (TargetSpec t : targets) out.add(new RsyncTransport(source, new TargetSpec(t.target(),
+          t.options().toBuilder().excludes(excludes.patterns()).build())));
+    } catch (RuntimeException e) {
+      out.forEach(Transport::close);
+      throw e;
+    }
+    return out;
   }
 
-  public EngineSettings withStateDir(Path dir) {
-    return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, delete, dir, exec, schedule,
-        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  // a record compares arrays by identity: the source by content, so that an unchanged sync is equal on reload
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EngineSettings s && name.equals(s.name) && Arrays.equals(source, s.source) && targets.equals(s.targets)
+        && excludes.equals(s.excludes) && delay.equals(s.delay) && maxHold.equals(s.maxHold) && workers == s.workers
+        && delete == s.delete && stateDir.equals(s.stateDir) && Objects.equals(exec, s.exec) && Objects.equals(schedule, s.schedule)
+        && maxPaths == s.maxPaths && maxBytes == s.maxBytes && largeFile == s.largeFile && maxQueuedPaths == s.maxQueuedPaths
+        && retryBase.equals(s.retryBase) && retryCap.equals(s.retryCap);
   }
 
-  public EngineSettings withExec(String cmd) {
-    return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, delete, stateDir, cmd, schedule,
-        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, Arrays.hashCode(source), targets, delay, workers, stateDir);
   }
 
-  public EngineSettings withSchedule(Duration every) {
-    return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, delete, stateDir, exec, every,
-        maxPaths, maxBytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+  @Override
+  public String toString() {
+    return "EngineSettings[" + name + ": " + Bytes.display(source) + " -> " + targets.stream().map(TargetSpec::describe).toList() + "]";
   }
 
-  public EngineSettings withRetry(Duration base, Duration cap) {
-    return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, delete, stateDir, exec, schedule,
-        maxPaths, maxBytes, largeFile, maxQueuedPaths, base, cap);
-  }
+  /** Unset values are the defaults; {@link #build()} checks every value (see {@link Key}). */
+  public static final class Builder {
+    private final String name;
+    private final byte[] source;
+    private List<TargetSpec> targets = new ArrayList<>();
+    private List<String> excludes = List.of();
+    private Duration delay = DEFAULT_DELAY;
+    private Duration maxHold = DEFAULT_MAX_HOLD;
+    private int workers = DEFAULT_WORKERS;
+    private DeletePolicy delete = DeletePolicy.ALWAYS;
+    private Path stateDir;
+    private String exec;
+    private Duration schedule;
+    private int batchMaxFiles = DEFAULT_BATCH_MAX_FILES;
+    private long batchMaxBytes = DEFAULT_BATCH_MAX_BYTES;
+    private long largeFile = DEFAULT_LARGE_FILE;
+    private long maxQueuedPaths = DEFAULT_MAX_QUEUED_PATHS;
+    private Duration retryInitial = DEFAULT_RETRY_INITIAL;
+    private Duration retryMax;
 
-  public EngineSettings withBatchLimits(int files, long bytes) {
-    return new EngineSettings(name, source, targets, excludes, delay, maxHold, workers, delete, stateDir, exec, schedule,
-        files, bytes, largeFile, maxQueuedPaths, retryBase, retryCap);
+    private Builder(String name, byte[] source) {
+      this.name = name;
+      this.source = source;
+    }
+
+    public Builder target(TargetSpec t) {
+      targets.add(t);
+      return this;
+    }
+
+    public Builder targets(List<TargetSpec> ts) {
+      targets = new ArrayList<>(ts);
+      return this;
+    }
+
+    public Builder excludes(List<String> patterns) {
+      excludes = patterns;
+      return this;
+    }
+
+    public Builder delay(Duration d) {
+      delay = d;
+      return this;
+    }
+
+    public Builder maxHold(Duration d) {
+      maxHold = d;
+      return this;
+    }
+
+    public Builder workers(int n) {
+      workers = n;
+      return this;
+    }
+
+    public Builder delete(DeletePolicy p) {
+      delete = p;
+      return this;
+    }
+
+    /** The sync's own journal directory (default: its name under {@link Dirs#state()}). */
+    public Builder stateDir(Path dir) {
+      stateDir = dir;
+      return this;
+    }
+
+    public Builder exec(String command) {
+      exec = command;
+      return this;
+    }
+
+    public Builder schedule(Duration every) {
+      schedule = every;
+      return this;
+    }
+
+    public Builder batchMaxFiles(int n) {
+      batchMaxFiles = n;
+      return this;
+    }
+
+    public Builder batchMaxBytes(long n) {
+      batchMaxBytes = n;
+      return this;
+    }
+
+    public Builder largeFileThreshold(long n) {
+      largeFile = n;
+      return this;
+    }
+
+    public Builder maxQueuedPaths(long n) {
+      maxQueuedPaths = n;
+      return this;
+    }
+
+    public Builder retry(Duration initial, Duration max) {
+      return retryInitial(initial).retryMax(max);
+    }
+
+    public Builder retryInitial(Duration d) {
+      retryInitial = d;
+      return this;
+    }
+
+    /** Unset: the default, or the initial delay if that is longer. */
+    public Builder retryMax(Duration d) {
+      retryMax = d;
+      return this;
+    }
+
+    public EngineSettings build() {
+      Path dir = stateDir != null ? stateDir : stateDirOf(Dirs.state().toAbsolutePath(), name);
+      Duration cap = retryMax != null ? retryMax
+          : retryInitial != null && retryInitial.compareTo(DEFAULT_RETRY_MAX) > 0 ? retryInitial : DEFAULT_RETRY_MAX;
+      return new EngineSettings(name, source, targets, new Excludes(excludes), delay, maxHold, workers, delete, dir, exec, schedule,
+          batchMaxFiles, batchMaxBytes, largeFile, maxQueuedPaths, retryInitial, cap);
+    }
   }
 }

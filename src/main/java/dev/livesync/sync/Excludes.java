@@ -38,6 +38,16 @@ public final class Excludes {
     return patterns;
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Excludes e && patterns.equals(e.patterns);
+  }
+
+  @Override
+  public int hashCode() {
+    return patterns.hashCode();
+  }
+
   public boolean isEmpty() {
     return rules.isEmpty();
   }

@@ -43,6 +43,7 @@ public final class Replicator implements AutoCloseable {
   private static final long STATUS_EVERY_NANOS = 200_000_000L;
 
   private final EngineSettings settings;
+  private final List<Transport> transports; // one per target, in the settings' order
   private final Clock clock;
   private final byte[] root; // absolute, with a trailing slash
   private final Coalescer coalescer;
@@ -68,8 +69,9 @@ public final class Replicator implements AutoCloseable {
   private long nextScheduleNanos = -1;
   private long lastStatusNanos;
 
-  private Replicator(EngineSettings s, Clock clock, DeliveryListener listener) {
+  private Replicator(EngineSettings s, List<Transport> transports, Clock clock, DeliveryListener listener) {
     this.settings = s;
+    this.transports = List.copyOf(transports);
     this.clock = clock;
     this.listener = listener;
     this.root = s.source().length > 0 && s.source()[s.source().length - 1] == '/' ? s.source() : Bytes.concat(s.source(), new byte[] {'/'});
@@ -77,7 +79,7 @@ public final class Replicator implements AutoCloseable {
     this.batcher = new Batcher(coalescer, clock,
         new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), this::sourceSize,
         this::sourceIsDir);
-    this.started = new CountDownLatch(s.targets().size());
+    this.started = new CountDownLatch(transports.size());
   }
 
   /**
@@ -87,12 +89,21 @@ public final class Replicator implements AutoCloseable {
    * would not help. An unreachable target is not an error here: it is retried in the background.
    */
   public static Replicator start(EngineSettings s, DeliveryListener listener) throws InterruptedException {
-    return start(s, listener, Clock.SYSTEM);
+    return start(s, s.openTransports(), listener);
   }
 
-  static Replicator start(EngineSettings s, DeliveryListener listener, Clock clock) throws InterruptedException {
-    if (s.targets().isEmpty()) throw new LivesyncException("sync '" + s.name() + "' has no target", 2);
-    var r = new Replicator(s, clock, listener == null ? DeliveryListener.NONE : listener);
+  /**
+   * {@link #start(EngineSettings, DeliveryListener)} through {@code transports} instead of the
+   * settings' targets (tests, demo and bench wrap or fake them). The engine owns them from here on
+   * and closes them when it stops.
+   */
+  public static Replicator start(EngineSettings s, List<Transport> transports, DeliveryListener listener) throws InterruptedException {
+    return start(s, transports, listener, Clock.SYSTEM);
+  }
+
+  static Replicator start(EngineSettings s, List<Transport> transports, DeliveryListener listener, Clock clock) throws InterruptedException {
+    if (transports.isEmpty()) throw new LivesyncException("sync '" + s.name() + "' has no target", 2);
+    var r = new Replicator(s, transports, clock, listener == null ? DeliveryListener.NONE : listener);
     try {
       r.open();
     } catch (RuntimeException e) {
@@ -121,7 +132,7 @@ public final class Replicator implements AutoCloseable {
         Math.max(settings.retryCap().toNanos(), 300_000_000_000L), new SplittableRandom());
     ExecHook hook = settings.exec() == null ? null : new ExecHook(settings.exec(), Path.of(Bytes.latin1(root).isEmpty() ? "/" : new String(root, java.nio.charset.StandardCharsets.UTF_8)));
     int i = 0;
-    for (Transport t : settings.targets()) {
+    for (Transport t : transports) {
       Journal j = Journal.open(settings.stateDir().resolve(journalName(i++, t)));
       journals.add(j);
       ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).factory());
@@ -138,7 +149,7 @@ public final class Replicator implements AutoCloseable {
       for (Journal.Entry e : j.recovered()) runner.submitRecovered(e);
       targets.add(runner);
     }
-    coalescer.emitRenames(settings.targets().stream().anyMatch(Transport::canRename));
+    coalescer.emitRenames(transports.stream().anyMatch(Transport::canRename));
     if (settings.schedule() != null) nextScheduleNanos = clock.nanos() + settings.schedule().toNanos();
     publishStatus("starting");
     loopThread = Thread.ofPlatform().name("livesync-" + settings.name()).daemon().start(this::loop);
@@ -370,7 +381,7 @@ public final class Replicator implements AutoCloseable {
     for (Journal j : journals) j.close();
     if (watcher != null) watcher.close();
     // the engine owns its targets from start on: their helper processes (ssh master, rename shell) end with it
-    for (Transport t : settings.targets()) t.close();
+    for (Transport t : transports) t.close();
   }
 
   @Override

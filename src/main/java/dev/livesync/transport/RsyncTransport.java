@@ -54,13 +54,19 @@ public final class RsyncTransport implements Transport {
    *     on rsync's command line — names below it may be any bytes)
    */
   public RsyncTransport(byte[] sourceRoot, Target target, TargetOptions options) {
+    this(sourceRoot, new TargetSpec(target, options));
+  }
+
+  /** A transport for {@code spec}; its password file and ssh key are checked now. */
+  public RsyncTransport(byte[] sourceRoot, TargetSpec spec) {
+    Target target = spec.target();
+    TargetOptions options = spec.options();
     this.source = trimSlash(sourceRoot);
     if (source.length == 0 || source[0] != '/') throw new IllegalArgumentException("source root must be absolute: " + Bytes.display(sourceRoot));
     this.sourceArg = utf8(source, "source directory") + "/";
     this.target = target;
     this.options = options;
-    checkPasswordFile();
-    checkSshKey();
+    if (!options.fileProblems().isEmpty()) throw options.fileProblems().getFirst();
     List<byte[]> roots = new ArrayList<>(List.of(source));
     realPath(source).ifPresent(roots::add);
     if (target instanceof Target.Local local) {
@@ -75,7 +81,7 @@ public final class RsyncTransport implements Transport {
     this.failedPaths = new FailedPaths(roots);
     if (target instanceof Target.Ssh s) {
       this.master = new SshMaster(SshCommand.argv(options), s.login(), describe());
-      long timeout = (options.timeoutSeconds() > 0 ? options.timeoutSeconds() : TargetOptions.DEFAULT_TIMEOUT_SECONDS) * 1_000_000_000L;
+      long timeout = (options.timeout().isZero() ? TargetOptions.DEFAULT_TIMEOUT : options.timeout()).toNanos();
       this.shell = new RemoteShell(() -> {
         List<String> argv = new ArrayList<>(SshCommand.argv(options));
         argv.addAll(master.clientOptions());
@@ -412,36 +418,6 @@ public final class RsyncTransport implements Transport {
 
   // ---- checks
 
-  private void checkPasswordFile() {
-    Path f = options.passwordFile();
-    if (f == null) return;
-    if (!(target instanceof Target.Daemon)) {
-      throw new LivesyncException("password_file " + f + " is only for rsync daemon targets, not " + describe(), 2);
-    }
-    try {
-      if (!Files.isRegularFile(f)) throw new LivesyncException("password file " + f + " does not exist (or is not a file)", 2);
-      int mode = (Integer) Files.getAttribute(f, "unix:mode");
-      if ((mode & 077) != 0) {
-        throw new LivesyncException(String.format(
-            "password file %s is accessible by group or others (mode %o); rsync refuses it: run chmod 600 %s", f, mode & 0777, f), 2);
-      }
-      int owner = (Integer) Files.getAttribute(f, "unix:uid");
-      int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-      if (me == 0 && owner != 0) {
-        throw new LivesyncException("password file " + f + " must be owned by root when running as root (rsync refuses it): chown root " + f, 2);
-      }
-      if (!Files.isReadable(f)) throw new LivesyncException("password file " + f + " is not readable", 2);
-    } catch (java.io.IOException e) {
-      throw new LivesyncException("cannot read password file " + f + ": " + e.getMessage(), 2, e);
-    }
-  }
-
-  private void checkSshKey() {
-    Path k = options.sshKey();
-    if (k == null) return;
-    if (!(target instanceof Target.Ssh)) throw new LivesyncException("ssh_key " + k + " is only for ssh targets, not " + describe(), 2);
-    if (!Files.isReadable(k)) throw new LivesyncException("ssh key " + k + " does not exist or is not readable", 2);
-  }
 
   private static void checkRelative(byte[] p) {
     if (p.length == 0 || p[0] == '/' || p[p.length - 1] == '/') {

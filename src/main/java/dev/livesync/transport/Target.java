@@ -1,6 +1,7 @@
 package dev.livesync.transport;
 
-import dev.livesync.LivesyncException;
+import dev.livesync.settings.Key;
+import dev.livesync.settings.SettingException;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,17 +71,14 @@ public sealed interface Target {
     return host.contains(":") ? "[" + host + "]" : host;
   }
 
-  String FORMS = "expected rsync://[user@]host[:port]/module[/path], [user@]host::module[/path], "
-      + "[user@]host:/path (ssh) or a local directory";
-
   Pattern URL = Pattern.compile("rsync://(?:([^@/]*)@)?(\\[[^\\]/]*\\]|[^:/\\[\\]]*)(?::([^/]*))?(?:/(.*))?", Pattern.DOTALL);
   Pattern DOUBLE_COLON = Pattern.compile("(?:([^@/:]*)@)?(\\[[^\\]/]*\\]|[^:/\\[\\]]*)::(.*)", Pattern.DOTALL);
   Pattern SSH = Pattern.compile("(?:([^@/:]*)@)?(\\[[^\\]/]*\\]|[^:/\\[\\]]*):(.*)", Pattern.DOTALL);
 
-  /** Parses a target; malformed ones raise a {@link LivesyncException} naming what was expected. */
+  /** Parses a target; a malformed one is refused ({@link Key#URL}) with what is wrong and what was expected. */
   static Target parse(String spec) {
-    if (spec == null || spec.isBlank()) throw bad(spec, "empty target");
-    if (spec.indexOf('\0') >= 0) throw bad(spec, "target contains a NUL byte");
+    if (spec == null || spec.isBlank()) throw bad(spec, "an empty target");
+    if (spec.indexOf('\0') >= 0) throw bad(spec, "contains a NUL byte");
     if (spec.startsWith("rsync://")) {
       Matcher m = URL.matcher(spec);
       if (!m.matches()) throw bad(spec, "malformed rsync:// URL");
@@ -143,7 +141,7 @@ public sealed interface Target {
     throw bad(spec, "invalid port '" + port + "' (1-65535)");
   }
 
-  private static LivesyncException bad(String spec, String why) {
-    return new LivesyncException("invalid target '" + spec + "': " + why + "; " + FORMS, 2);
+  private static SettingException bad(String spec, String why) {
+    return Key.URL.refuse(spec == null ? "" : spec, why + "; expected " + Key.URL.expected());
   }
 }

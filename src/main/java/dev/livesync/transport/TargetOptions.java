@@ -1,11 +1,19 @@
 package dev.livesync.transport;
 
+import dev.livesync.settings.Key;
+import dev.livesync.settings.PasswordFile;
+import dev.livesync.settings.SettingException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per-target settings. {@code extraArgs} are passed to every rsync run after {@link
- * PassThroughArgs#check} has refused the ones that would break the engine.
+ * One target's settings — {@code [[sync.target]]} in the config, run's per-target flags — checked
+ * by their {@link Key}s when made: an instance holds only values the rules accept. {@code extraArgs}
+ * are passed to every rsync run, {@link PassThroughArgs} having refused those that would break the
+ * engine. Build with {@link #builder()}.
  *
  * @param passwordFile rsync daemon password file (mode 0600); null: RSYNC_PASSWORD from the environment
  * @param sshKey ssh identity file; null: ssh's defaults
@@ -16,7 +24,7 @@ import java.util.List;
  * @param compress rsync -z
  * @param checksum rsync -c (compare by checksum, not size+mtime)
  * @param excludes rsync exclude patterns, used by every run (sends, full syncs, compares)
- * @param timeoutSeconds rsync --timeout (I/O stall, exit 30 → retry) and connect timeout; 0: none
+ * @param timeout rsync --timeout (I/O stall, exit 30 → retry) and connect timeout; zero: none
  * @param rsyncCommand the rsync program and any prefix (default {@code ["rsync"]})
  */
 public record TargetOptions(
@@ -29,44 +37,122 @@ public record TargetOptions(
     boolean checksum,
     List<String> extraArgs,
     List<String> excludes,
-    int timeoutSeconds,
+    Duration timeout,
     List<String> rsyncCommand) {
 
-  public static final int DEFAULT_TIMEOUT_SECONDS = 120;
+  public static final Duration DEFAULT_TIMEOUT = Key.TIMEOUT.duration(Key.TIMEOUT.defaultText());
 
   public TargetOptions {
+    if (passwordFile != null) passwordFile = Key.PASSWORD_FILE.absolutePath(passwordFile);
+    if (sshKey != null) sshKey = Key.SSH_KEY.absolutePath(sshKey);
+    if (sshPort != 0) Key.SSH_PORT.whole(sshPort);
+    if (knownHostsFile != null) knownHostsFile = Key.KNOWN_HOSTS.absolutePath(knownHostsFile);
+    if (bwlimit != null) Key.BWLIMIT.text(bwlimit);
     extraArgs = List.copyOf(extraArgs == null ? List.of() : extraArgs);
-    excludes = List.copyOf(excludes == null ? List.of() : excludes);
-    rsyncCommand = List.copyOf(rsyncCommand == null || rsyncCommand.isEmpty() ? List.of("rsync") : rsyncCommand);
-    if (sshPort < 0 || sshPort > 65535) throw new IllegalArgumentException("ssh port " + sshPort);
     PassThroughArgs.check(extraArgs);
+    excludes = List.copyOf(excludes == null ? List.of() : excludes);
+    for (String e : excludes) Key.EXCLUDE.text(e);
+    timeout = Key.TIMEOUT.duration(timeout == null ? DEFAULT_TIMEOUT : timeout);
+    rsyncCommand = List.copyOf(rsyncCommand == null || rsyncCommand.isEmpty() ? List.of("rsync") : rsyncCommand);
   }
 
   public static TargetOptions defaults() {
-    return new TargetOptions(null, null, 0, null, null, false, false, List.of(), List.of(), DEFAULT_TIMEOUT_SECONDS, null);
+    return builder().build();
   }
 
-  public TargetOptions withPasswordFile(Path f) {
-    return new TargetOptions(f, sshKey, sshPort, knownHostsFile, bwlimit, compress, checksum, extraArgs, excludes, timeoutSeconds, rsyncCommand);
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public TargetOptions withSsh(Path key, int port, Path knownHosts) {
-    return new TargetOptions(passwordFile, key, port, knownHosts, bwlimit, compress, checksum, extraArgs, excludes, timeoutSeconds, rsyncCommand);
+  public Builder toBuilder() {
+    return new Builder().passwordFile(passwordFile).ssh(sshKey, sshPort, knownHostsFile).bwlimit(bwlimit).compress(compress)
+        .checksum(checksum).extraArgs(extraArgs).excludes(excludes).timeout(timeout).rsyncCommand(rsyncCommand);
   }
 
-  public TargetOptions withTuning(String bwlimit, boolean compress, boolean checksum, List<String> extraArgs) {
-    return new TargetOptions(passwordFile, sshKey, sshPort, knownHostsFile, bwlimit, compress, checksum, extraArgs, excludes, timeoutSeconds, rsyncCommand);
+  /**
+   * What the files these options name do not allow: a password file against the one policy
+   * ({@link PasswordFile}), an ssh key that cannot be read. Empty when they are fine.
+   */
+  public List<SettingException> fileProblems() {
+    List<SettingException> out = new ArrayList<>();
+    String pw = passwordFile == null ? null : PasswordFile.problem(passwordFile);
+    if (pw != null) out.add(Key.PASSWORD_FILE.refuse(passwordFile.toString(), pw));
+    if (sshKey != null && !Files.isReadable(sshKey)) out.add(Key.SSH_KEY.refuse(sshKey.toString(), "does not exist or is not readable"));
+    return out;
   }
 
-  public TargetOptions withExcludes(List<String> excludes) {
-    return new TargetOptions(passwordFile, sshKey, sshPort, knownHostsFile, bwlimit, compress, checksum, extraArgs, excludes, timeoutSeconds, rsyncCommand);
+  /** rsync's --timeout in seconds; 0: none. */
+  public int timeoutSeconds() {
+    return (int) timeout.toSeconds();
   }
 
-  public TargetOptions withTimeoutSeconds(int seconds) {
-    return new TargetOptions(passwordFile, sshKey, sshPort, knownHostsFile, bwlimit, compress, checksum, extraArgs, excludes, seconds, rsyncCommand);
-  }
+  /** Unset values are the defaults; {@link #build()} checks every value. */
+  public static final class Builder {
+    private Path passwordFile;
+    private Path sshKey;
+    private int sshPort;
+    private Path knownHostsFile;
+    private String bwlimit;
+    private boolean compress;
+    private boolean checksum;
+    private List<String> extraArgs = List.of();
+    private List<String> excludes = List.of();
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private List<String> rsyncCommand;
 
-  public TargetOptions withRsyncCommand(List<String> command) {
-    return new TargetOptions(passwordFile, sshKey, sshPort, knownHostsFile, bwlimit, compress, checksum, extraArgs, excludes, timeoutSeconds, command);
+    private Builder() {}
+
+    public Builder passwordFile(Path f) {
+      passwordFile = f;
+      return this;
+    }
+
+    /** Identity file, port (0: ssh's default) and known_hosts file, each null for ssh's own. */
+    public Builder ssh(Path key, int port, Path knownHosts) {
+      sshKey = key;
+      sshPort = port;
+      knownHostsFile = knownHosts;
+      return this;
+    }
+
+    public Builder bwlimit(String rate) {
+      bwlimit = rate;
+      return this;
+    }
+
+    public Builder compress(boolean on) {
+      compress = on;
+      return this;
+    }
+
+    public Builder checksum(boolean on) {
+      checksum = on;
+      return this;
+    }
+
+    public Builder extraArgs(List<String> args) {
+      extraArgs = args;
+      return this;
+    }
+
+    public Builder excludes(List<String> patterns) {
+      excludes = patterns;
+      return this;
+    }
+
+    public Builder timeout(Duration d) {
+      timeout = d;
+      return this;
+    }
+
+    public Builder rsyncCommand(List<String> command) {
+      rsyncCommand = command;
+      return this;
+    }
+
+    public TargetOptions build() {
+      return new TargetOptions(passwordFile, sshKey, sshPort, knownHostsFile, bwlimit, compress, checksum, extraArgs, excludes,
+          timeout, rsyncCommand);
+    }
   }
 }

@@ -30,12 +30,12 @@ public final class InProcessBench {
     try (var daemon = new BenchDaemon(work, "target")) {
       Path src = Files.createDirectories(work.resolve("src"));
       Path dst = daemon.module("target");
-      var opts = TargetOptions.defaults().withPasswordFile(daemon.passwordFile);
+      var opts = TargetOptions.builder().passwordFile(daemon.passwordFile).build();
       var t = RsyncTransport.open(Bytes.of(src.toString()), daemon.url("target"), opts);
-      var s = EngineSettings.of("bench", Bytes.of(src.toString()), List.of(t)).withStateDir(work.resolve("state"));
-      if (System.getProperty("delay") != null) s = s.withDelay(Duration.ofMillis(Long.getLong("delay")));
-      if (System.getProperty("workers") != null) s = s.withWorkers(Integer.getInteger("workers"));
-      try (var arrivals = new ArrivalRecorder(dst); var r = Replicator.start(s, null)) {
+      var s = EngineSettings.builder("bench", Bytes.of(src.toString())).stateDir(work.resolve("state"));
+      if (System.getProperty("delay") != null) s.delay(Duration.ofMillis(Long.getLong("delay")));
+      if (System.getProperty("workers") != null) s.workers(Integer.getInteger("workers"));
+      try (var arrivals = new ArrivalRecorder(dst); var r = Replicator.start(s.build(), List.of(t), null)) {
         var gen = new LoadGenerator(src, 10_000, 100_000, 100);
         Map<String, Long> savedAt = new ConcurrentHashMap<>();
         Thread saver = Thread.ofPlatform().start(() -> save(src, renameRate, seconds, savedAt));

@@ -77,7 +77,7 @@ class MonitorOptionsTest {
         {"lag", "\"0s\"", "alertLag", "0s", "expected a duration of at least 1ms"}}) {
       var flag = new MonitorOptions();
       flag.alertExec = row[2].equals("alertExec") ? row[3] : "true";
-      if (row[2].equals("alertLag")) flag.alertLag = row[3];
+      if (row[2].equals("alertLag")) flag.alertLag = dev.livesync.settings.Durations.parse(row[3]);
       assertThatThrownBy(() -> flag.alertSettings(null)).hasMessage("--alert-" + row[0] + ": " + row[4])
           .satisfies(e -> assertThat(((LivesyncException) e).exitCode()).isEqualTo(2));
       String toml = "[alert]\n" + (row[0].equals("exec") ? "" : "exec = \"true\"\n") + row[0] + " = " + row[1] + "\n";
@@ -97,7 +97,7 @@ class MonitorOptionsTest {
     assertThat(a.after()).isEqualTo(Duration.ofSeconds(60));
     var flags = new MonitorOptions();
     flags.http = "9200";
-    flags.alertLag = "5s";
+    flags.alertLag = Duration.ofSeconds(5);
     assertThat(flags.httpSettings(c).listen().getPort()).isEqualTo(9200);
     assertThat(flags.alertSettings(c).lag()).isEqualTo(Duration.ofSeconds(5));
     assertThat(new MonitorOptions().httpSettings(config(""))).isNull();

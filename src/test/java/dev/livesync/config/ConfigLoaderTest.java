@@ -1,10 +1,14 @@
 package dev.livesync.config;
 
-import dev.livesync.sync.DeletePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.livesync.settings.Durations;
+import dev.livesync.settings.Sizes;
+import dev.livesync.sync.DeletePolicy;
+import dev.livesync.sync.EngineSettings;
 import dev.livesync.transport.Target;
+import dev.livesync.transport.TargetSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,18 +34,19 @@ class ConfigLoaderTest {
   void theAnnotatedExampleParses() {
     Config c = ConfigLoader.load(Path.of(System.getProperty("livesync.home", "."), "docs/livesync.example.toml"));
     assertThat(c.syncs()).hasSize(2);
-    SyncConfig www = c.sync("www");
-    assertThat(www.source()).isEqualTo(Path.of("/data/www"));
+    EngineSettings www = c.sync("www");
+    assertThat(new String(www.source())).isEqualTo("/data/www");
     assertThat(www.delay()).isEqualTo(Duration.ofMillis(200));
-    assertThat(www.batchMaxBytes()).isEqualTo(64L << 20);
+    assertThat(www.maxBytes()).isEqualTo(64L << 20);
     assertThat(www.schedule()).isEqualTo(Duration.ofHours(6));
-    assertThat(www.retry()).isEqualTo(new RetryConfig(Duration.ofSeconds(1), Duration.ofSeconds(60)));
+    assertThat(www.retryBase()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(www.retryCap()).isEqualTo(Duration.ofSeconds(60));
     assertThat(www.stateDir()).isEqualTo(Path.of("/var/lib/livesync/www"));
     assertThat(www.targets()).hasSize(2);
     assertThat(www.targets().get(0).target()).isEqualTo(new Target.Daemon("rsync_backup", "172.16.1.41", 873, "nfsbackup", "www"));
-    assertThat(www.targets().get(0).bwlimit()).isEqualTo("10M");
+    assertThat(www.targets().get(0).options().bwlimit()).isEqualTo("10M");
     assertThat(www.targets().get(1).target()).isInstanceOf(Target.Ssh.class);
-    assertThat(www.targets().get(1).extraArgs()).containsExactly("--numeric-ids", "-H");
+    assertThat(www.targets().get(1).options().extraArgs()).containsExactly("--numeric-ids", "-H");
     assertThat(c.sync("home").delete()).isEqualTo(DeletePolicy.STARTUP);
     assertThat(c.serve().modules()).hasSize(1);
     assertThat(c.serve().modules().getFirst().hostsAllow()).containsExactly("172.16.1.0/24");
@@ -53,10 +58,12 @@ class ConfigLoaderTest {
   @Test
   void defaultsForEverythingOptional() {
     Config c = parse(MINIMAL);
-    SyncConfig s = c.syncs().getFirst();
-    assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/livesync"));
+    EngineSettings s = c.syncs().getFirst();
+    assertThat(c.stateDir()).isEqualTo(dev.livesync.settings.Dirs.state());
     assertThat(c.logFile()).isNull();
     assertThat(c.logLevel()).isEqualTo("info");
+    assertThat(c.statusSocket()).isNull();
+    assertThat(c.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.serve()).isNull();
     assertThat(s.name()).isEqualTo("data");
     assertThat(s.delay()).isEqualTo(Duration.ofMillis(200));
@@ -64,11 +71,11 @@ class ConfigLoaderTest {
     assertThat(s.delete()).isEqualTo(DeletePolicy.ALWAYS);
     assertThat(s.schedule()).isNull();
     assertThat(s.exec()).isNull();
-    assertThat(s.exclude()).isEmpty();
-    TargetConfig t = s.targets().getFirst();
-    assertThat(t.passwordFile()).isNull();
-    assertThat(t.timeoutSeconds()).isEqualTo(120);
-    assertThat(t.options(List.of("*.tmp")).excludes()).containsExactly("*.tmp");
+    assertThat(s.excludes().patterns()).isEmpty();
+    assertThat(s.retryCap()).isEqualTo(Duration.ofSeconds(60));
+    TargetSpec t = s.targets().getFirst();
+    assertThat(t.options().passwordFile()).isNull();
+    assertThat(t.options().timeoutSeconds()).isEqualTo(120);
   }
 
   @Test
@@ -106,16 +113,17 @@ class ConfigLoaderTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-      "workers = \"4\"|2:1: sync[0].workers: expected an integer, got the string \"4\"",
-      "workers = 0|2:1: sync[0].workers: expected an integer from 1 to 64, got 0",
+      "workers = \"4\"|2:1: sync[0].workers: expected a whole number, got the string \"4\"",
+      "workers = 0|2:1: sync[0].workers: expected a whole number from 1 to 64",
       "delay = 200|2:1: sync[0].delay: expected a duration string such as \"200ms\"",
-      "delay = \"200 msec\"|2:1: sync[0].delay: expected a duration such as",
-      "delete = \"sometimes\"|2:1: sync[0].delete: expected \"always\", \"startup\", \"running\" or \"never\", got \"sometimes\"",
+      "delay = \"200 msec\"|2:1: sync[0].delay: expected a duration from 0ms to 1h, such as",
+      "delete = \"sometimes\"|2:1: sync[0].delete: expected one of always, startup, running, never",
       "exclude = \"*.tmp\"|2:1: sync[0].exclude: expected an array of strings",
       "exclude = [\"a\", 3]|2:1: sync[0].exclude[1]: expected a string, got the integer 3",
-      "batch_max_bytes = \"lots\"|2:1: sync[0].batch_max_bytes: expected a positive size",
-      "schedule = \"0s\"|2:1: sync[0].schedule: expected at least 1s",
-      "retry = { initial = \"10s\", max = \"1s\" }|2:28: sync[0].retry.max: expected at least initial (10s), got 1s",
+      "exclude = [\"a\", \"\"]|2:1: sync[0].exclude[1]: expected a non-empty rsync exclude pattern",
+      "batch_max_bytes = \"lots\"|2:1: sync[0].batch_max_bytes: expected a size from 1 to 1TiB",
+      "schedule = \"0s\"|2:1: sync[0].schedule: expected a duration from 1s to 365d",
+      "retry = { initial = \"10s\", max = \"1s\" }|2:28: sync[0].retry.max: expected at least retry.initial (10s)",
       "name = \"my sync\"|2:1: sync[0].name: expected letters, digits"})
   void wrongTypesAndValuesNameTheKeyAndWhatWasExpected(String line, String expected) {
     String text = "[[sync]]\n" + line + "\nsource = \"/data\"\n  [[sync.target]]\n  url = \"/mnt/b\"\n";
@@ -124,12 +132,11 @@ class ConfigLoaderTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-      "url = \"rsync://host\"|5:3: sync[0].target[0].url: invalid target 'rsync://host': missing module name",
-      "url = \"/data/backup\"|5:3: sync[0].target[0].url: the local directory /data/backup overlaps the source /data",
+      "url = \"rsync://host\"|5:3: sync[0].target[0].url: missing module name after the host; expected rsync://",
       "url = \"/mnt/x\"\\n  password_file = \"/etc/pw\"|6:3: sync[0].target[0].password_file: only rsync daemon targets",
       "url = \"h::m\"\\n  ssh_port = 22|6:3: sync[0].target[0].ssh_port: only ssh targets",
-      "url = \"h::m\"\\n  extra_args = [\"-avz\", \"--delete\"]|6:3: sync[0].target[0].extra_args: rsync option '--delete' is not allowed in extra_args",
-      "url = \"h::m\"\\n  bwlimit = true|6:3: sync[0].target[0].bwlimit: expected a rate as rsync takes it",
+      "url = \"h::m\"\\n  extra_args = [\"-avz\", \"--delete\"]|6:3: sync[0].target[0].extra_args[1]: rsync option '--delete' is not allowed: deletion is the engine's job (the delete policy)",
+      "url = \"h::m\"\\n  bwlimit = true|6:3: sync[0].target[0].bwlimit: expected a rate as rsync --bwlimit takes it",
       "url = \"h::m\"\\n  password_file = \"etc/pw\"|6:3: sync[0].target[0].password_file: expected an absolute path",
       "compress = true|4:3: [[sync.target]] is missing required key 'url'"})
   void targetErrors(String lines, String expected) {
@@ -174,7 +181,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> parse("[serve]\n  [[serve.module]]\n  name = \"m\"\n  path = \"/b\"\n  user = \"u\"\n"))
         .hasMessageStartingWith("/etc/livesync/test.toml:2:3: [[serve.module]] is missing required key 'password_file'");
     assertThatThrownBy(() -> parse("[serve]\nport = 70000\n  [[serve.module]]\n  name = \"m\"\n  path = \"/b\"\n"))
-        .hasMessageStartingWith("/etc/livesync/test.toml:2:1: serve.port: expected an integer from 1 to 65535, got 70000");
+        .hasMessageStartingWith("/etc/livesync/test.toml:2:1: serve.port: expected a whole number from 1 to 65535, got 70000");
     assertThatThrownBy(() -> parse("[serve]\nport = 873\n"))
         .hasMessageStartingWith("/etc/livesync/test.toml:1:1: [serve] is missing required key 'module'");
   }

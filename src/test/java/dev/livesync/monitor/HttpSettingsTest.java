@@ -44,7 +44,7 @@ class HttpSettingsTest {
       Files.writeString(token, "0123456789abcdefXYZ\n");
       Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
       assertThatThrownBy(() -> HttpSettings.of("0.0.0.0:9123", token, "--http", "--http-token"))
-          .hasMessageContaining("token file " + token + " is readable by everyone (mode 0644): run 'chmod 600");
+          .hasMessageContaining("token file " + token + " is accessible by its group or others (mode 0644): run 'chmod 600");
       Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
       assertThat(HttpSettings.of("0.0.0.0:9123", token, "--http", "--http-token").token()).isEqualTo("0123456789abcdefXYZ");
       Files.writeString(token, "short\n");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.livesync.fs.KernelLimits;
+import dev.livesync.settings.Dirs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -108,7 +109,7 @@ class DoctorTest {
     assertThat(r.out())
         .contains("FAIL  rsync: 3.0.9 is too old: livesync needs >= 3.1 for --delete-missing-args")
         .contains("FAIL  source " + tmp.resolve("missing") + ": does not exist")
-        .contains("FAIL  password file " + pw + ": password file " + pw + " is readable by everyone (mode 0644)")
+        .contains("FAIL  password file " + pw + ": is accessible by its group or others (mode 0644)")
         .contains("FAIL  target rsync://u@127.0.0.1:1/m: ");
   }
 

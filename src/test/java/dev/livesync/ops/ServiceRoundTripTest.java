@@ -125,9 +125,9 @@ class ServiceRoundTripTest {
   @Test
   void stopReportsWhenItHadToKill() throws Exception {
     long pid = start(fake(0, 120_000));
-    Result stop = cli("stop", "--timeout", "1");
+    Result stop = cli("stop", "--timeout", "1s");
     assertThat(stop.code()).isEqualTo(1);
-    assertThat(stop.err()).contains("pid " + pid + " did not finish draining within 1 s and was killed (SIGKILL)");
+    assertThat(stop.err()).contains("pid " + pid + " did not finish draining within 1s and was killed (SIGKILL)");
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
   }
 

@@ -57,10 +57,10 @@ class FaultScenariosTest {
     return Bytes.child(root, Bytes.of(rel));
   }
 
-  Replicator start(Transport t, UnaryOperator<EngineSettings> tune) throws InterruptedException {
-    var s = EngineSettings.of("rel", src, List.of(t)).withStateDir(Trees.path(Trees.tempDir("rel-state")))
-        .withDelay(Duration.ofMillis(50)).withRetry(Duration.ofMillis(200), Duration.ofSeconds(1));
-    r = Replicator.start(tune.apply(s), null);
+  Replicator start(Transport t, UnaryOperator<EngineSettings.Builder> tune) throws InterruptedException {
+    var s = EngineSettings.builder("rel", src).stateDir(Trees.path(Trees.tempDir("rel-state")))
+        .delay(Duration.ofMillis(50)).retry(Duration.ofMillis(200), Duration.ofSeconds(1));
+    r = Replicator.start(tune.apply(s).build(), List.of(t), null);
     return r;
   }
 
@@ -113,7 +113,7 @@ class FaultScenariosTest {
     assumeTrue(root(), "needs root to lower fs.inotify.max_user_watches");
     Trees.write(at(src, "watched/a.txt"), "a");
     try (var logs = new LogCapture()) {
-      start(local(TargetOptions.defaults()), s -> s.withSchedule(Duration.ofSeconds(2)));
+      start(local(TargetOptions.defaults()), s -> s.schedule(Duration.ofSeconds(2)));
       Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
       try (var low = ProcSysLowered.to(KernelLimits.MAX_USER_WATCHES, 1)) { // below what is in use: no new watch fits
         Trees.write(at(src, "late/x/y/first.txt"), "in a directory made at the limit");
@@ -173,7 +173,7 @@ class FaultScenariosTest {
   void aFileWrittenSlowlyIsNotShippedTornAndArrivesWholeAfterClose() throws Exception {
     int mib = Figures.knob("slowWriteMiB", 2);        // scripts/reliability: 1024 MiB
     int seconds = Figures.knob("slowWriteSeconds", 2); // ... over 30 s
-    start(local(TargetOptions.defaults()), s -> s.withMaxHold(Duration.ofSeconds(seconds + 120)));
+    start(local(TargetOptions.defaults()), s -> s.maxHold(Duration.ofSeconds(seconds + 120)));
     byte[] file = at(src, "slow.bin");
     byte[] chunk = new byte[64 * 1024];
     int chunks = mib * 16;
@@ -203,7 +203,7 @@ class FaultScenariosTest {
 
   @Test
   void anEverOpenLogShipsAfterTheMaxHoldWhileStillOpen() throws Exception {
-    start(local(TargetOptions.defaults()), s -> s.withMaxHold(Duration.ofSeconds(1)));
+    start(local(TargetOptions.defaults()), s -> s.maxHold(Duration.ofSeconds(1)));
     byte[] log = at(src, "app.log");
     try (var out = new FileOutputStream(Trees.path(log).toFile(), true)) {
       long t0 = System.nanoTime();
@@ -236,9 +236,9 @@ class FaultScenariosTest {
     Trees.write(at(src, "data/kept.txt"), "on the mounted file system");
     var fullSyncs = new java.util.concurrent.atomic.AtomicInteger();
     try (var logs = new LogCapture()) {
-      var s = EngineSettings.of("rel", src, List.of(local(TargetOptions.defaults()))).withStateDir(Trees.path(Trees.tempDir("rel-state")))
-          .withDelay(Duration.ofMillis(50)).withRetry(Duration.ofMillis(200), Duration.ofSeconds(1)).withSchedule(Duration.ofSeconds(1));
-      r = Replicator.start(s, (target, item, result, now) -> {
+      var s = EngineSettings.builder("rel", src).stateDir(Trees.path(Trees.tempDir("rel-state")))
+          .delay(Duration.ofMillis(50)).retry(Duration.ofMillis(200), Duration.ofSeconds(1)).schedule(Duration.ofSeconds(1)).build();
+      r = Replicator.start(s, List.of(local(TargetOptions.defaults())), (target, item, result, now) -> {
         if (item instanceof dev.livesync.sync.WorkItem.FullSync) fullSyncs.incrementAndGet();
       });
       await("the file arrives", () -> Trees.exists(at(dst, "data/kept.txt")));
@@ -273,7 +273,7 @@ class FaultScenariosTest {
     Trees.chmod(at(src, "closed"), 0700);
     var asNobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "rsync");
     try (var logs = new LogCapture()) {
-      start(local(TargetOptions.defaults().withRsyncCommand(asNobody)), s -> s);
+      start(local(TargetOptions.builder().rsyncCommand(asNobody).build()), s -> s);
       await("ok-before.txt arrives", () -> Trees.exists(at(dst, "ok-before.txt")));
       await("the failure is visible", () -> target().lastError().contains("secret.txt") || logs.text().contains("secret.txt"));
 

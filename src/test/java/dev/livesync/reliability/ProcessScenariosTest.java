@@ -287,11 +287,11 @@ class ProcessScenariosTest {
     Trees.setMtime(at(rel), mtime);
   }
 
-  /** Paths in the undone items of every journal in the state dir, read from a copy (the file is live). */
+  /** Paths in the undone items of every journal under the state root, read from a copy (the file is live). */
   private Set<String> journaledPaths() throws java.io.IOException {
     Set<String> out = new java.util.TreeSet<>();
     Path copies = Files.createDirectories(work.resolve("journal-copies"));
-    try (var s = Files.list(work.resolve("state"))) {
+    try (var s = Files.walk(work.resolve("state"))) {
       for (Path f : s.filter(f -> f.toString().endsWith(".journal")).toList()) {
         Path copy = copies.resolve(f.getFileName());
         Files.copy(f, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -114,11 +114,11 @@ class RsyncServerTest {
         .isInstanceOf(LivesyncException.class)
         .hasMessageContaining("path " + tmp.resolve("nope") + " does not exist")
         .hasMessageContaining("no user")
-        .hasMessageContaining("readable by everyone (mode 0644): run 'chmod 600 " + loose + "'");
+        .hasMessageContaining("accessible by its group or others (mode 0644): run 'chmod 600 " + loose + "'");
     Path groupReadable = passwordFile(tmp, "s3cret", "rw-r-----");
     Path backup = Files.createDirectories(tmp.resolve("backup"));
     assertThatThrownBy(() -> RsyncServer.start(spec(freePort(), backup, groupReadable)))
-        .hasMessageContaining("readable by its group");
+        .hasMessageContaining("accessible by its group or others (mode 0640)");
     Path empty = tmp.resolve("empty");
     Files.createFile(empty, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     assertThatThrownBy(() -> RsyncServer.start(spec(freePort(), backup, empty))).hasMessageContaining("is empty");

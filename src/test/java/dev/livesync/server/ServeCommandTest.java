@@ -27,7 +27,7 @@ class ServeCommandTest {
         .contains("secrets file = " + tmp.resolve("run/secrets.nfsbackup") + "\n")
         .contains("hosts allow = 172.16.1.0/24 127.0.0.1\n", "hosts deny = *\n", "max connections = 8\n")
         .doesNotContain("s3cret");
-    if (dev.livesync.ops.Dirs.isRoot()) {
+    if (dev.livesync.settings.Dirs.isRoot()) {
       assertThat(r.out()).contains("use chroot = yes\n", "uid = 0\n", "gid = 0\n");
     }
     assertThat(tmp.resolve("run")).doesNotExist();
@@ -37,12 +37,12 @@ class ServeCommandTest {
   void missingOptionsAndBadInputGiveOneClearLineEach() throws Exception {
     var none = cli("serve");
     assertThat(none.code()).isEqualTo(2);
-    assertThat(none.err()).startsWith("livesync: serve needs --module NAME");
+    assertThat(none.err()).startsWith("livesync serve: give --module NAME");
     Path pw = passwordFile(tmp, "s3cret", "rw-rw-rw-");
     var bad = cli("serve", "--module", "bad name", "--path", tmp.toString(), "--user", "u", "--password-file", pw.toString(), "--print-config");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("module name 'bad name' is not valid");
     var loose = cli("serve", "--module", "m", "--path", tmp.toString(), "--user", "u", "--password-file", pw.toString(), "--print-config");
-    assertThat(loose.err()).contains("livesync: module 'm': password file " + pw + " is readable by everyone (mode 0666)");
+    assertThat(loose.err()).contains("livesync serve: module 'm': password file " + pw + " is accessible by its group or others (mode 0666)");
   }
 }

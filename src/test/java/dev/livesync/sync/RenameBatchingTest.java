@@ -65,7 +65,7 @@ class RenameBatchingTest {
       var t = new CountingTransport(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
       assertThat(t.canRename()).isFalse();
       writeFiles();
-      r = Replicator.start(EngineSettings.of("rn", src, List.of(t)).withStateDir(state).withDelay(Duration.ofMillis(300)), null);
+      r = Replicator.start(EngineSettings.builder("rn", src).stateDir(state).delay(Duration.ofMillis(300)).build(), List.of(t), null);
       Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
       t.reset();
 
@@ -84,7 +84,7 @@ class RenameBatchingTest {
     var t = new CountingTransport(RsyncTransport.open(src, Trees.path(dst).toString(), TargetOptions.defaults()));
     assertThat(t.canRename()).isTrue();
     writeFiles();
-    r = Replicator.start(EngineSettings.of("rn", src, List.of(t)).withStateDir(state).withDelay(Duration.ofMillis(300)), null);
+    r = Replicator.start(EngineSettings.builder("rn", src).stateDir(state).delay(Duration.ofMillis(300)).build(), List.of(t), null);
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
     long inode = Libc.lstatOrNull(at(dst, "d1/f1")).ino();
     t.reset();

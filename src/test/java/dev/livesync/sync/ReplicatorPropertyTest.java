@@ -139,15 +139,15 @@ class ReplicatorPropertyTest {
     } else if (via == Via.SSH) {
       if (sshd == null) sshd = dev.livesync.testing.Sshd.start();
       t = RsyncTransport.open(src, "root@127.0.0.1:" + Bytes.latin1(dst),
-          TargetOptions.defaults().withSsh(sshd.clientKey(), sshd.port(), sshd.knownHostsFile()));
+          TargetOptions.builder().ssh(sshd.clientKey(), sshd.port(), sshd.knownHostsFile()).build());
     } else {
       var local = new LocalRsyncTransport(src, dst, List.of());
       local.canRename = via == Via.LOCAL;
       t = local;
     }
-    var s = EngineSettings.of("prop", src, List.of(t)).withStateDir(Trees.path(Trees.tempDir("prop-state")))
-        .withDelay(Duration.ofMillis(30)).withMaxHold(Duration.ofMillis(500));
-    r = Replicator.start(s, null);
+    var s = EngineSettings.builder("prop", src).stateDir(Trees.path(Trees.tempDir("prop-state")))
+        .delay(Duration.ofMillis(30)).maxHold(Duration.ofMillis(500)).build();
+    r = Replicator.start(s, List.of(t), null);
   }
 
   @AfterTry

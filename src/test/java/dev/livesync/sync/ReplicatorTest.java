@@ -28,8 +28,8 @@ class ReplicatorTest {
     return Bytes.child(dir, Bytes.of(rel));
   }
 
-  EngineSettings settings(LocalRsyncTransport t) {
-    return EngineSettings.of("test", src, List.of(t)).withStateDir(state).withDelay(Duration.ofMillis(50));
+  EngineSettings.Builder settings() {
+    return EngineSettings.builder("test", src).stateDir(state).delay(Duration.ofMillis(50));
   }
 
   @Test
@@ -37,7 +37,7 @@ class ReplicatorTest {
     Trees.write(at(src, "before/a.txt"), "before");
     Trees.write(at(dst, "stale"), "extra at target");
     var delivered = new AtomicLong();
-    r = Replicator.start(settings(new LocalRsyncTransport(src, dst, List.of())), (t, i, res, n) -> delivered.incrementAndGet());
+    r = Replicator.start(settings().build(), List.of(new LocalRsyncTransport(src, dst, List.of())), (t, i, res, n) -> delivered.incrementAndGet());
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
 
     Trees.write(at(src, "new/deep/f.txt"), "hello");
@@ -60,7 +60,7 @@ class ReplicatorTest {
 
   @Test
   void hostileNamesAreReplicated() throws Exception {
-    r = Replicator.start(settings(new LocalRsyncTransport(src, dst, List.of())), null);
+    r = Replicator.start(settings().build(), List.of(new LocalRsyncTransport(src, dst, List.of())), null);
     byte[] dir = at(src, "hostile");
     Trees.mkdirs(dir);
     for (byte[] name : Trees.hostileNames()) Trees.write(Bytes.child(dir, name), name);
@@ -74,7 +74,7 @@ class ReplicatorTest {
   @Test
   void targetDownThenBackConvergesWithoutBusyLooping() throws Exception {
     var t = new LocalRsyncTransport(src, dst, List.of());
-    r = Replicator.start(settings(t).withRetry(Duration.ofMillis(100), Duration.ofMillis(400)), null);
+    r = Replicator.start(settings().retry(Duration.ofMillis(100), Duration.ofMillis(400)).build(), List.of(t), null);
     t.down = true;
     for (int i = 0; i < 50; i++) Trees.write(at(src, "d/f" + i), "v" + i);
     Thread.sleep(1500);
@@ -88,7 +88,7 @@ class ReplicatorTest {
   @Test
   void excludedPathsStayAtTheSource() throws Exception {
     var ex = List.of("*.tmp", "cache/");
-    r = Replicator.start(settings(new LocalRsyncTransport(src, dst, ex)).withExcludes(new Excludes(ex)), null);
+    r = Replicator.start(settings().excludes(ex).build(), List.of(new LocalRsyncTransport(src, dst, ex)), null);
     Trees.write(at(src, "keep.txt"), "k");
     Trees.write(at(src, "skip.tmp"), "s");
     Trees.write(at(src, "cache/big"), "c");
@@ -106,7 +106,7 @@ class ReplicatorTest {
   /** Found by ReplicatorPropertyTest: a dir moved onto the name of a just created-and-removed dir. */
   @Test
   void dirMovedOntoTheNameOfACreatedAndRemovedDir() throws Exception {
-    r = Replicator.start(settings(new LocalRsyncTransport(src, dst, List.of())), null);
+    r = Replicator.start(settings().build(), List.of(new LocalRsyncTransport(src, dst, List.of())), null);
     Thread.sleep(91);
     Trees.write(at(src, "b/d/f"), "f");
     dev.livesync.fs.Libc.mkdir(at(src, "a"), 0755);

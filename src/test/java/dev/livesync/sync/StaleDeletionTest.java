@@ -39,9 +39,9 @@ class StaleDeletionTest {
     return Bytes.child(src, Bytes.of(rel));
   }
 
-  EngineSettings settings(LocalRsyncTransport t, DeletePolicy p) {
-    return EngineSettings.of("stale", src, List.of(t)).withStateDir(state).withDelay(Duration.ofMillis(50)).withDelete(p)
-        .withRetry(Duration.ofMillis(100), Duration.ofMillis(300));
+  EngineSettings settings(DeletePolicy p) {
+    return EngineSettings.builder("stale", src).stateDir(state).delay(Duration.ofMillis(50)).delete(p)
+        .retry(Duration.ofMillis(100), Duration.ofMillis(300)).build();
   }
 
   void seed() {
@@ -93,7 +93,7 @@ class StaleDeletionTest {
     seed();
     var t = new LocalRsyncTransport(src, dst, List.of());
     t.canRename = false; // like a daemon: the rename rides in the batches as delete + send
-    r = Replicator.start(settings(t, policy), null);
+    r = Replicator.start(settings(policy), List.of(t), null);
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
     t.down = true;
     deleteAndRename();
@@ -114,7 +114,7 @@ class StaleDeletionTest {
   void changesMadeWhileTheTargetIsDownAreJournaledNotHeldBack() throws Exception {
     seed();
     var t = new LocalRsyncTransport(src, dst, List.of());
-    r = Replicator.start(settings(t, DeletePolicy.RUNNING), null);
+    r = Replicator.start(settings(DeletePolicy.RUNNING), List.of(t), null);
     t.down = true;
     for (int i = 0; i < 3; i++) {
       Trees.write(at("wave" + i), "made while the target is down");
@@ -140,7 +140,7 @@ class StaleDeletionTest {
   void journaledDeletionsReplayedAfterTheNamesWereMadeAgain(DeletePolicy policy) throws Exception {
     seed();
     var t = new LocalRsyncTransport(src, dst, List.of()); // renames in place: the journal holds a Rename item
-    r = Replicator.start(settings(t, policy), null);
+    r = Replicator.start(settings(policy), List.of(t), null);
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
     t.down = true;
     deleteAndRename();
@@ -149,7 +149,7 @@ class StaleDeletionTest {
     r = null;
     makeAgain(); // while nothing watches: only the journal and the initial sync know
     t.down = false;
-    r = Replicator.start(settings(t, policy), null);
+    r = Replicator.start(settings(policy), List.of(t), null);
     await(r::caughtUp, "caught up after the restart", r);
     assertNewBytesAndSameTree();
   }

@@ -41,12 +41,13 @@ class EngineOverTransportsTest {
     Trees.chmod(src, 0755);
     var t = TargetFixture.start(kind, SSHD.get());
     cleanup.add(t);
-    var s = EngineSettings.of("eot", src, List.of(t.transport(src)))
-        .withStateDir(Trees.path(Trees.tempDir("eot-state")))
-        .withDelay(Duration.ofMillis(50))
-        .withMaxHold(Duration.ofMillis(500))
-        .withRetry(Duration.ofMillis(200), Duration.ofSeconds(2));
-    replicator = Replicator.start(s, null);
+    var s = EngineSettings.builder("eot", src)
+        .stateDir(Trees.path(Trees.tempDir("eot-state")))
+        .delay(Duration.ofMillis(50))
+        .maxHold(Duration.ofMillis(500))
+        .retry(Duration.ofMillis(200), Duration.ofSeconds(2))
+        .build();
+    replicator = Replicator.start(s, List.of(t.transport(src)), null);
     return t;
   }
 

@@ -19,7 +19,7 @@ class FullSyncProgressTest {
       Path dir = Files.createDirectories(Trees.path(src).resolve("d"));
       byte[] block = new byte[100_000];
       for (int i = 0; i < 200; i++) Files.write(dir.resolve("f" + i), block);
-      var transport = new RsyncTransport(src, Target.parse(target.url()), target.options().withTuning("20m", false, false, List.of()));
+      var transport = new RsyncTransport(src, Target.parse(target.url()), target.options().toBuilder().bwlimit("20m").build());
       List<String> lines = new CopyOnWriteArrayList<>();
 
       TransferResult r = transport.fullSync(true, lines::add);

@@ -18,7 +18,7 @@ class PortProbeTest {
   void aDaemonTargetIsUpWhileItsDaemonListensAndDownWhenItIsStopped() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     try (var daemon = RsyncDaemon.start(Files.createDirectories(tmp.resolve("data")))) {
-      var t = RsyncTransport.open(Bytes.of(src.toString()), daemon.url(), TargetOptions.defaults().withPasswordFile(daemon.passwordFile()));
+      var t = RsyncTransport.open(Bytes.of(src.toString()), daemon.url(), TargetOptions.builder().passwordFile(daemon.passwordFile()).build());
       assertThat(t.probe()).isEqualTo(Reachability.UP);
       daemon.stop();
       assertThat(t.probe()).isEqualTo(Reachability.DOWN);

@@ -208,7 +208,7 @@ class SshConnectionReuseTest {
 
   @Test
   void aShellThatDoesNotAnswerInTimeIsKilledAndReplaced() throws Exception {
-    var options = target.options().withTimeoutSeconds(2);
+    var options = target.options().toBuilder().timeout(java.time.Duration.ofSeconds(2)).build();
     try (var master = new SshMaster(SshCommand.argv(options), "root@127.0.0.1", "test");
         var shell = new RemoteShell(() -> {
           List<String> argv = new ArrayList<>(SshCommand.argv(options));

@@ -48,8 +48,8 @@ final class TargetFixture implements AutoCloseable {
   TargetOptions options() {
     return switch (kind) {
       case LOCAL -> TargetOptions.defaults();
-      case DAEMON -> daemon.passwordFile() == null ? TargetOptions.defaults() : TargetOptions.defaults().withPasswordFile(daemon.passwordFile());
-      case SSH -> TargetOptions.defaults().withSsh(sshd.clientKey(), sshd.port(), sshd.knownHostsFile());
+      case DAEMON -> daemon.passwordFile() == null ? TargetOptions.defaults() : TargetOptions.builder().passwordFile(daemon.passwordFile()).build();
+      case SSH -> TargetOptions.builder().ssh(sshd.clientKey(), sshd.port(), sshd.knownHostsFile()).build();
     };
   }
 

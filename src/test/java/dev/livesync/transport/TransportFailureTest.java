@@ -62,7 +62,7 @@ class TransportFailureTest {
     for (byte[] p : all) Trees.chmod(at(src, p), 0644);
     for (byte[] p : unreadable) Trees.chmod(at(src, p), 0);
     List<String> asNobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "rsync");
-    var options = t.options().withRsyncCommand(asNobody);
+    var options = t.options().toBuilder().rsyncCommand(asNobody).build();
     var transport = RsyncTransport.open(src, t.url(), options);
 
     TransferResult r = transport.send(all, false);
@@ -97,7 +97,7 @@ class TransportFailureTest {
     Files.setPosixFilePermissions(wrong, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Trees.write(at(src, Bytes.of("f")), "x");
 
-    var transport = RsyncTransport.open(src, t.url(), TargetOptions.defaults().withPasswordFile(wrong));
+    var transport = RsyncTransport.open(src, t.url(), TargetOptions.builder().passwordFile(wrong).build());
     TransferResult r = transport.send(List.of(Bytes.of("f")), false);
     assertThat(r.outcome()).isEqualTo(Outcome.FATAL);
     assertThat(r.exitCode()).isEqualTo(5);
@@ -116,9 +116,9 @@ class TransportFailureTest {
     Path f = Files.createTempFile("ls-pw", ".txt");
     track(() -> Files.deleteIfExists(f));
     Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-    assertThatThrownBy(() -> RsyncTransport.open(src, "rsync://u@127.0.0.1/m", TargetOptions.defaults().withPasswordFile(f)))
+    assertThatThrownBy(() -> RsyncTransport.open(src, "rsync://u@127.0.0.1/m", TargetOptions.builder().passwordFile(f).build()))
         .isInstanceOf(LivesyncException.class)
-        .hasMessageContaining("accessible by group or others (mode 644)")
+        .hasMessageContaining("accessible by its group or others (mode 0644)")
         .hasMessageContaining("chmod 600 " + f);
   }
 
@@ -175,7 +175,7 @@ class TransportFailureTest {
     String url = "root@127.0.0.1:" + Bytes.latin1(dir);
 
     TransferResult denied;
-    try (var t = RsyncTransport.open(src, url, TargetOptions.defaults().withSsh(stranger, sshd.port(), sshd.knownHostsFile()))) {
+    try (var t = RsyncTransport.open(src, url, TargetOptions.builder().ssh(stranger, sshd.port(), sshd.knownHostsFile()).build())) {
       denied = t.send(List.of(Bytes.of("f")), false);
     }
     assertThat(denied.outcome()).as(denied.message()).isEqualTo(Outcome.FATAL);
@@ -183,7 +183,7 @@ class TransportFailureTest {
 
     int closed = FreePort.find();
     TransferResult unreachable;
-    try (var t = RsyncTransport.open(src, url, TargetOptions.defaults().withSsh(sshd.clientKey(), closed, sshd.knownHostsFile()))) {
+    try (var t = RsyncTransport.open(src, url, TargetOptions.builder().ssh(sshd.clientKey(), closed, sshd.knownHostsFile()).build())) {
       unreachable = t.send(List.of(Bytes.of("f")), false);
     }
     assertThat(unreachable.outcome()).as(unreachable.message()).isEqualTo(Outcome.RETRY);

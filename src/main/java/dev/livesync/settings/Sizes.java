@@ -1,4 +1,4 @@
-package dev.livesync.config;
+package dev.livesync.settings;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,5 +23,18 @@ public final class Sizes {
     int power = unit.isEmpty() ? 0 : "KMGT".indexOf(unit) + 1;
     double base = decimal ? 1000 : 1024;
     return Math.round(Double.parseDouble(m.group(1)) * Math.pow(base, power));
+  }
+
+  /** The shortest exact form with a binary unit, e.g. {@code 64MiB}, {@code 1TiB}, {@code 1000}. */
+  public static String format(long n) {
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    String out = Long.toString(n);
+    long v = n;
+    for (String u : units) {
+      if (v == 0 || v % 1024 != 0) break;
+      v /= 1024;
+      out = v + u;
+    }
+    return out;
   }
 }

@@ -1,4 +1,4 @@
-package dev.livesync.ops;
+package dev.livesync.settings;
 
 import java.nio.file.Path;
 

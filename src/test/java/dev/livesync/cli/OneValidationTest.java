@@ -1,0 +1,211 @@
+package dev.livesync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.livesync.config.ConfigException;
+import dev.livesync.config.ConfigLoader;
+import dev.livesync.settings.Key;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every rule of a sync's settings through both front-ends: {@code run}'s flags and the config file
+ * refuse the same value with the same words after their prefix ({@code --workers 1000:} and
+ * {@code FILE:LINE:COL: sync[0].workers:}). Words naming another setting name it as that front-end
+ * does ({@code %s}: {@code --retry-initial} or {@code retry.initial}).
+ */
+class OneValidationTest {
+  @TempDir static Path tmp;
+  static Path looseFile;
+
+  /**
+   * One rule: the flags as typed, the config line (in a [[sync]], or its [[sync.target]] when it
+   * starts with "  ", or the top level when it starts with "^"), the value as the command line
+   * shows it, the words, and the keys the words name.
+   */
+  record Row(Key key, List<String> flags, String config, String shown, String words, Key... refs) {
+    @Override
+    public String toString() {
+      return key + " " + flags;
+    }
+  }
+
+  @BeforeAll
+  static void files() throws Exception {
+    looseFile = tmp.resolve("loose.password");
+    Files.writeString(looseFile, "secret\n");
+    Files.setPosixFilePermissions(looseFile, PosixFilePermissions.fromString("rw-r--r--"));
+  }
+
+  static String durations(String range) {
+    return "expected a duration from " + range + ", such as 200ms, 30s, 5m, 1h (units ms, s, m, h, d)";
+  }
+
+  static Stream<Row> rows() {
+    String name = "expected letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters (it names the state directory)";
+    String size = "expected a size from 1 to 1TiB, such as 64MiB, 512K, 1G (K, M, G, T are powers of 1024; KB, MB, GB, TB powers of 1000)";
+    String timeout = "expected 0s (none) or whole seconds from 1s to 1d, such as 30s, 2m";
+    return Stream.of(
+        new Row(Key.WORKERS, List.of("--workers", "1000"), "workers = 1000", "1000", "expected a whole number from 1 to 64"),
+        new Row(Key.WORKERS, List.of("--workers", "100000"), "workers = 100000", "100000", "expected a whole number from 1 to 64"),
+        new Row(Key.WORKERS, List.of("--workers", "0"), "workers = 0", "0", "expected a whole number from 1 to 64"),
+        new Row(Key.BATCH_MAX_FILES, List.of("--batch-max-files", "0"), "batch_max_files = 0", "0", "expected a whole number from 1 to 1000000"),
+        new Row(Key.BATCH_MAX_BYTES, List.of("--batch-max-bytes", "2TiB"), "batch_max_bytes = \"2TiB\"", "2TiB", size),
+        new Row(Key.BATCH_MAX_BYTES, List.of("--batch-max-bytes", "lots"), "batch_max_bytes = \"lots\"", "lots", size),
+        new Row(Key.LARGE_FILE_THRESHOLD, List.of("--large-file-threshold", "0"), "large_file_threshold = \"0\"", "0", size),
+        new Row(Key.DELAY, List.of("--delay", "99999999999999d"), "delay = \"99999999999999d\"", "99999999999999d", durations("0ms to 1h")),
+        new Row(Key.DELAY, List.of("--delay", "5x"), "delay = \"5x\"", "5x", durations("0ms to 1h")),
+        new Row(Key.MAX_HOLD, List.of("--max-hold", "2h"), "max_hold = \"2h\"", "2h", durations("0ms to 1h")),
+        new Row(Key.SCHEDULE, List.of("--schedule", "0s"), "schedule = \"0s\"", "0s", durations("1s to 365d")),
+        new Row(Key.RETRY_INITIAL, List.of("--retry-initial", "0s"), "retry = { initial = \"0s\" }", "0s", durations("1ms to 1h")),
+        new Row(Key.RETRY_MAX, List.of("--retry-initial", "10s", "--retry-max", "1s"), "retry = { initial = \"10s\", max = \"1s\" }", "1s",
+            "expected at least %s (10s)", Key.RETRY_INITIAL),
+        new Row(Key.DELETE, List.of("--delete", "sometimes"), "delete = \"sometimes\"", "sometimes", "expected one of always, startup, running, never"),
+        new Row(Key.NAME, List.of("--name", "../../x"), "name = \"../../x\"", "../../x", name),
+        new Row(Key.NAME, List.of("--name", ""), "name = \"\"", "''", name),
+        new Row(Key.NAME, List.of("--name", "a b"), "name = \"a b\"", "'a b'", name),
+        new Row(Key.EXCLUDE, List.of("--exclude", ""), "exclude = [\"*.tmp\", \"\"]", "''",
+            "expected a non-empty rsync exclude pattern such as *.tmp, cache/, /top-level-only"),
+        new Row(Key.EXEC, List.of("--exec", " "), "exec = \" \"", "' '", "expected a command (run with sh -c)"),
+        new Row(Key.TIMEOUT, List.of("--timeout", "-5"), "  timeout = \"-5\"", "-5", timeout),
+        new Row(Key.TIMEOUT, List.of("--timeout", "1500ms"), "  timeout = \"1500ms\"", "1500ms", timeout),
+        new Row(Key.TIMEOUT, List.of("--timeout", "30"), "  timeout = \"30\"", "30", timeout),
+        new Row(Key.BWLIMIT, List.of("--bwlimit", "fast"), "  bwlimit = \"fast\"", "fast",
+            "expected a rate as rsync --bwlimit takes it: KiB/s as a whole number, or with a unit such as 500K, 10M"),
+        new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "--delete-after"), "  extra_args = [\"--delete-after\"]", "--delete-after",
+            "rsync option '--delete-after' is not allowed: deletion is the engine's job (the %s policy)", Key.DELETE),
+        new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "-avn"), "  extra_args = [\"-avn\"]", "-avn",
+            "rsync option '-avn' is not allowed: -n (--dry-run: nothing would be replicated)"),
+        new Row(Key.PASSWORD_FILE, List.of("--password-file", "LOOSE"), "  password_file = \"LOOSE\"", "LOOSE",
+            "is accessible by its group or others (mode 0644): run 'chmod 600 LOOSE'"),
+        new Row(Key.SSH_PORT, List.of("--ssh-port", "70000"), "  ssh_port = 70000", "70000", "expected a whole number from 1 to 65535"),
+        new Row(Key.SSH_KEY, List.of("--ssh-key", "/nonexistent/id"), "  ssh_key = \"/nonexistent/id\"", "/nonexistent/id",
+            "does not exist or is not readable"),
+        new Row(Key.URL, List.of(), "URL rsync://backup-host", "rsync://backup-host",
+            "missing module name after the host; expected " + Key.URL.expected()),
+        new Row(Key.SOURCE, List.of(), "SOURCE", "/nonexistent/source", "does not exist"),
+        new Row(Key.LOG_LEVEL, List.of("--log-level", "loud"), "^log_level = \"loud\"", "loud", "expected one of error, warn, info, debug, trace"),
+        new Row(Key.STOP_TIMEOUT, List.of("--stop-timeout", "2h"), "^stop_timeout = \"2h\"", "2h", durations("0ms to 1h")));
+  }
+
+  /** Keys no row needs: paths (relative ones are from the current directory on the command line), switches, internals. */
+  static final Set<Key> NOT_IN_BOTH = EnumSet.of(Key.STATE_DIR, Key.LOG_FILE, Key.STATUS_SOCKET, Key.KNOWN_HOSTS, Key.COMPRESS,
+      Key.CHECKSUM, Key.MAX_QUEUED_PATHS);
+
+  @Test
+  void everySettingOfBothFrontEndsHasARow() {
+    Set<Key> covered = EnumSet.noneOf(Key.class);
+    rows().forEach(r -> covered.add(r.key()));
+    assertThat(EnumSet.complementOf(EnumSet.copyOf(NOT_IN_BOTH))).isSubsetOf(covered);
+  }
+
+  private static String fill(String s) {
+    return s.replace("LOOSE", looseFile.toString());
+  }
+
+  @ParameterizedTest
+  @MethodSource("rows")
+  void theCommandLineAndTheConfigFileRefuseAValueWithTheSameWords(Row row) throws Exception {
+    String cliWords = String.format(fill(row.words()), Stream.of(row.refs()).map(Key::cliName).toArray());
+    String configWords = String.format(fill(row.words()), Stream.of(row.refs()).map(Key::configName).toArray());
+    // the command line: a source that exists unless the row is about it, so that no other problem comes first
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    String source = row.key() == Key.SOURCE ? row.shown() : src.toString();
+    boolean ssh = row.key().scope() == Key.Scope.TARGET && row.key().name().startsWith("SSH");
+    boolean daemon = row.key() == Key.PASSWORD_FILE;
+    String target = row.key() == Key.URL ? row.shown() : ssh ? "backup@127.0.0.1:/srv/copy" : daemon ? "rsync://backup@127.0.0.1/mod"
+        : tmp.resolve("dst").toString();
+    List<String> args = new ArrayList<>(List.of("run", "--check", source, target, "--state-dir", tmp.resolve("state").toString(),
+        "--status-socket", tmp.resolve("status.sock").toString()));
+    row.flags().forEach(f -> args.add(fill(f)));
+    StringWriter err = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err));
+    cl.setOut(new PrintWriter(new StringWriter()));
+    int code = cl.execute(args.toArray(String[]::new));
+    String flag = row.key().cliName();
+    assertThat(err.toString().lines().findFirst().orElse(""))
+        .isEqualTo("livesync run: " + flag + " " + fill(row.shown()) + ": " + cliWords);
+    assertThat(code).isEqualTo(2);
+
+    // the config file
+    String config = fill(row.config());
+    String top = config.startsWith("^") ? config.substring(1) + "\n" : "";
+    String syncLine = config.startsWith("^") || config.startsWith("  ") || config.startsWith("URL") || config.equals("SOURCE") ? "" : config + "\n";
+    String targetLine = config.startsWith("  ") ? config + "\n" : "";
+    String url = row.key() == Key.URL ? row.shown() : target;
+    String text = top + "[[sync]]\nsource = \"" + (row.key() == Key.SOURCE ? row.shown() : src.toString()) + "\"\n" + syncLine
+        + "  [[sync.target]]\n  url = \"" + url + "\"\n" + targetLine;
+    Path file = Files.writeString(tmp.resolve("livesync.toml"), text);
+    String path = switch (row.key().scope()) {
+      case RUN -> "";
+      case SYNC -> "sync[0].";
+      case TARGET -> "sync[0].target[0].";
+    };
+    String key = row.key().configName() + (row.key() == Key.EXCLUDE ? "[1]" : row.key() == Key.EXTRA_ARGS ? "[0]" : "");
+    // values the loader accepts but the file system refuses are found when run starts: run reports them located the same way
+    StringWriter cfgErr = new StringWriter();
+    var cl2 = Main.commandLine();
+    cl2.setErr(new PrintWriter(cfgErr));
+    cl2.setOut(new PrintWriter(new StringWriter()));
+    int cfgCode = cl2.execute("run", "--check", "--config", file.toString(), "--status-socket", tmp.resolve("status.sock").toString(),
+        "--state-dir", tmp.resolve("state").toString());
+    assertThat(cfgErr.toString().lines().findFirst().orElse(""))
+        .matches("livesync run: " + java.util.regex.Pattern.quote(file.toString()) + ":\\d+:\\d+: "
+            + java.util.regex.Pattern.quote(path + key + ": " + configWords));
+    assertThat(cfgCode).isEqualTo(ConfigException.EXIT_CODE);
+  }
+
+  @Test
+  void startDoctorAndVerifyRefuseWhatRunRefusesInTheSameWords() {
+    String words = ": --workers 1000: expected a whole number from 1 to 64";
+    for (String cmd : List.of("start", "doctor", "verify")) {
+      StringWriter err = new StringWriter();
+      var cl = Main.commandLine();
+      cl.setErr(new PrintWriter(err));
+      cl.setOut(new PrintWriter(new StringWriter()));
+      int code = cl.execute(cmd, tmp.toString(), tmp.resolve("dst").toString(), "--workers", "1000", "--state-dir", tmp.resolve("state").toString());
+      assertThat(code).as(cmd).isEqualTo(2);
+      // start checks its arguments as run does, so it speaks as run
+      assertThat(err.toString()).as(cmd).startsWith("livesync " + (cmd.equals("start") ? "run" : cmd) + words + "\n");
+    }
+  }
+
+  @Test
+  void docsConfigMdListsEveryKeyWithItsFlagAndDefault() throws Exception {
+    String doc = Files.readString(Path.of(System.getProperty("livesync.home", "."), "docs/config.md"));
+    for (Key k : Key.values()) {
+      if (k.configName() == null) continue;
+      String leaf = k.configName().startsWith("retry.") ? "retry" : k.configName();
+      String row = doc.lines().filter(l -> l.startsWith("| `" + leaf + "` (")).findFirst().orElse("");
+      assertThat(row).as("docs/config.md row of %s", k).isNotEmpty();
+      if (k.cliName() != null && k.cliName().startsWith("--")) assertThat(row).as("%s's flag", k).contains("`" + k.cliName() + "`");
+      if (k.defaultText() != null) assertThat(row).as("%s's default", k).contains(k.defaultText());
+    }
+  }
+
+  @Test
+  void aValueThatDoesNotParseIsRefusedInTheSettingsWords() {
+    StringWriter err = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err));
+    assertThat(cl.execute("run", "--check", "/nonexistent/src", "/tmp/dst", "--workers", "abc")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("livesync run: --workers abc: expected a whole number from 1 to 64\nSee 'livesync run --help'.\n");
+    assertThatThrownBy(() -> ConfigLoader.parse("[[sync]]\nsource = \"/data\"\nworkers = \"abc\"\n  [[sync.target]]\n  url = \"/mnt\"\n", Path.of("f.toml")))
+        .hasMessage("f.toml:3:1: sync[0].workers: expected a whole number, got the string \"abc\"");
+  }
+}
