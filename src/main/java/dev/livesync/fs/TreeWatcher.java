@@ -51,7 +51,7 @@ import java.util.function.Predicate;
  * (the sync engine) the initial scan watches first and lists after, so nothing made during it is missed.
  * Single-threaded: call everything but {@link #wakeup()} from one thread.
  */
-public final class TreeWatcher implements AutoCloseable {
+public final class TreeWatcher implements Watcher {
   /** Events the watcher needs for its bookkeeping when recursive. */
   static final int TRACKING = IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
   /** Events a directory listing (open, getdents, close) queues on the directory and its parent. */
@@ -193,6 +193,7 @@ public final class TreeWatcher implements AutoCloseable {
    * Watches {@code path}: a file, or a directory (with everything below it when recursive). A failure
    * on {@code path} itself throws; failures below it go to the {@link WatchErrorHandler}.
    */
+  @Override
   public void watch(byte[] path) {
     Libc.Stat st = Libc.statOrNull(path);
     if (st == null) throw new NativeException("watch", Errno.ENOENT, path);
@@ -403,6 +404,7 @@ public final class TreeWatcher implements AutoCloseable {
    * order, plus synthetic events for new directories. Returns false when nothing arrived (timeout or
    * {@link #wakeup()}).
    */
+  @Override
   public boolean poll(long timeoutMillis, Consumer<WatchEvent> sink) {
     this.sink = sink;
     try {
@@ -573,6 +575,7 @@ public final class TreeWatcher implements AutoCloseable {
   }
 
   /** The number of watches held. */
+  @Override
   public int watchCount() {
     return watchCount;
   }
@@ -592,8 +595,14 @@ public final class TreeWatcher implements AutoCloseable {
   }
 
   /** Makes a blocked {@link #poll} return; safe from any thread. */
+  @Override
   public void wakeup() {
     inotify.wakeup();
+  }
+
+  @Override
+  public String kind() {
+    return "inotify";
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
 import dev.livesync.fs.TreeWatcher;
 import dev.livesync.fs.WatchEvent;
+import dev.livesync.fs.Watcher;
 import dev.livesync.transport.TransferResult.Outcome;
 import dev.livesync.transport.Transport;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running sync: the engine that {@code run}, {@code start}, {@code demo} and {@code bench} start
- * in-process. Pipeline: kernel → {@link TreeWatcher} → {@link Coalescer} → {@link Batcher} → one
+ * in-process. Pipeline: kernel → {@link Watcher} ({@link TreeWatcher}: inotify) → {@link Coalescer} → {@link Batcher} → one
  * {@link TargetRunner} per target (parallel rsync workers) → target, with full syncs (start, queue
  * overflow, schedule) fed into the same per-target queues. Everything but the transfers runs on one
  * loop thread; workers hand results back to it. See docs/engine.md.
@@ -56,7 +57,7 @@ public final class Replicator implements AutoCloseable {
   private final CountDownLatch started;
   private final List<String> startupFatal = new ArrayList<>();
   private final AtomicInteger unwatched = new AtomicInteger();
-  private TreeWatcher watcher;
+  private Watcher watcher;
   private Thread loopThread;
   private volatile boolean stopping;
   private volatile long stopDeadline;
@@ -165,7 +166,7 @@ public final class Replicator implements AutoCloseable {
     started.countDown();
   }
 
-  private TreeWatcher newWatcher() {
+  private Watcher newWatcher() {
     var w = TreeWatcher.builder().mask(MASK).recursive(true).reportNewDirContents(true)
         .excludeDir(p -> !settings.excludes().isEmpty() && isUnderRoot(p) && settings.excludes().excluded(rel(p), true))
         .onWatchError(this::onWatchError).build();
@@ -208,7 +209,7 @@ public final class Replicator implements AutoCloseable {
 
   private void post(Runnable r) {
     completions.add(r);
-    TreeWatcher w = watcher;
+    Watcher w = watcher;
     if (w != null) w.wakeup();
   }
 
@@ -307,7 +308,7 @@ public final class Replicator implements AutoCloseable {
     overflows++;
     log.warn("inotify event queue overflowed (fs.inotify.max_queued_events = {}): rewatching {} and queueing a full sync to every target; watching continues",
         KernelLimits.maxQueuedEvents(), Bytes.display(settings.source()));
-    TreeWatcher old = watcher;
+    Watcher old = watcher;
     unwatched.set(0); // the new watcher reports again what it cannot watch
     watcher = newWatcher();
     old.close();
@@ -414,7 +415,7 @@ public final class Replicator implements AutoCloseable {
     long oldest = coalescer.oldestChangeNanos();
     List<EngineStatus.Target> ts = new ArrayList<>(targets.size());
     for (TargetRunner t : targets) ts.add(t.snapshot(oldest));
-    TreeWatcher w = watcher;
+    Watcher w = watcher;
     status = new EngineStatus(settings.name(), Bytes.display(settings.source()), state,
         w == null ? 0 : w.watchCount(), KernelLimits.maxUserWatches(), coalescer.size() + (coalescer.hasUnpairedMoves() ? 1 : 0),
         overflows, unwatched.get(), List.copyOf(ts), clock.epochMillis());
