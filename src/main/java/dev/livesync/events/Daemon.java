@@ -3,6 +3,8 @@ package dev.livesync.events;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +26,14 @@ final class Daemon {
       err.print(Messages.ioReason(e) + ": " + outfile + "\n");
       return 1;
     }
-    ProcessHandle.Info info = ProcessHandle.current().info();
-    if (info.command().isEmpty() || info.arguments().isEmpty()) {
+    List<String> self = ownCommandLine();
+    if (self.isEmpty()) {
       err.print("Failed to daemonize!\n");
       return 1;
     }
     List<String> cmd = new ArrayList<>();
     cmd.add("setsid");
-    cmd.add(info.command().get());
-    cmd.addAll(List.of(info.arguments().get()));
+    cmd.addAll(self);
     var pb = new ProcessBuilder(cmd)
         .directory(new File("/"))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -46,5 +47,31 @@ final class Daemon {
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * This JVM's command line, from /proc/self/cmdline. Not ProcessHandle.Info#arguments: the JDK gives
+   * up on long command lines (a test classpath of a few dozen jars is enough) and returns nothing.
+   */
+  static List<String> ownCommandLine() {
+    byte[] raw;
+    try {
+      raw = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+    } catch (IOException e) {
+      return List.of();
+    }
+    List<String> args = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < raw.length; i++) {
+      if (raw[i] == 0) {
+        args.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
+        start = i + 1;
+      }
+    }
+    if (start < raw.length) args.add(new String(raw, start, raw.length - start, StandardCharsets.UTF_8));
+    if (args.isEmpty()) return List.of();
+    // the binary itself, not argv[0] as typed (the daemon runs from /, where a relative name resolves nowhere)
+    args.set(0, ProcessHandle.current().info().command().orElse(args.get(0)));
+    return args;
   }
 }

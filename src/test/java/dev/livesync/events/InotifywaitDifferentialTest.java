@@ -450,8 +450,8 @@ class InotifywaitDifferentialTest {
         args("-d", "-t", "30", "-e", "create", "-o", refLog.toString(), watched),
         args("-d", "-t", "30", "-e", "create", "-o", ourLog.toString(), watched))) {
       // the parents return at once, as daemon(3) does
-      assertThat(d.ref.awaitExit(Differential.DEADLINE)).isZero();
-      assertThat(d.ours.awaitExit(Differential.DEADLINE)).isZero();
+      assertThat(d.ref.awaitExit(Differential.DEADLINE)).as("inotifywait -d; stderr: %s", d.ref.stderr()).isZero();
+      assertThat(d.ours.awaitExit(Differential.DEADLINE)).as("events -d; stderr: %s", d.ours.stderr()).isZero();
       assertThat(d.ref.stderr()).isEmpty();
       assertThat(d.ours.stderr()).isEmpty();
       long refPid = Daemons.await(refLog);
