@@ -61,7 +61,7 @@ final class StartCommand implements Callable<Integer> {
     if (checked != 0) return checked;
     ServiceFiles defaults = ServiceFiles.defaults();
     ServiceFiles files = logFile == null ? defaults : new ServiceFiles(defaults.pidFile(), logFile, defaults.socket());
-    long pid = BackgroundLauncher.start(BackgroundLauncher.selfCommand(args), files, wait);
+    long pid = BackgroundLauncher.start(BackgroundLauncher.selfCommand(Main.class.getName(), args), files, wait);
     cmd.commandLine().getOut().printf("livesync started (pid %d); log: %s; 'livesync status' shows progress%n", pid, files.logFile());
     cmd.commandLine().getOut().flush();
     return 0;

@@ -21,8 +21,11 @@ public final class BackgroundLauncher {
 
   private BackgroundLauncher() {}
 
-  /** The java command that runs this livesync's CLI with {@code args} (same JVM binary and classpath). */
-  public static List<String> selfCommand(List<String> args) {
+  /**
+   * The java command that runs {@code mainClass} (livesync's CLI, named by the caller: ops sits below cli)
+   * with {@code args}, on the same JVM binary and classpath.
+   */
+  public static List<String> selfCommand(String mainClass, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // the same JVM flags as this process (the launcher's: small heap, serial GC, CDS, native access)
@@ -31,7 +34,7 @@ public final class BackgroundLauncher {
     if (!cmd.contains("--enable-native-access=ALL-UNNAMED")) cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.livesync.cli.Main");
+    cmd.add(mainClass);
     cmd.addAll(args);
     return cmd;
   }

@@ -80,7 +80,7 @@ class ServeConfigTest {
     Path pw = passwordFile(tmp, "s3cret", "rw-------");
     int port = freePort();
     Path conf = config(port, backup, pub, pw);
-    List<String> cmd = BackgroundLauncher.selfCommand(List.of("serve", "--config", conf.toString(), "--runtime-dir", tmp.resolve("run").toString()));
+    List<String> cmd = BackgroundLauncher.selfCommand(dev.livesync.cli.Main.class.getName(), List.of("serve", "--config", conf.toString(), "--runtime-dir", tmp.resolve("run").toString()));
     Path log = tmp.resolve("serve.log");
     Process serve = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
