@@ -15,6 +15,7 @@ import dev.livesync.monitor.Monitor;
 import dev.livesync.monitor.WebServer;
 import dev.livesync.ops.StatusDocument;
 import dev.livesync.ops.StatusServer;
+import dev.livesync.ops.SystemdNotify;
 import dev.livesync.settings.Key;
 import dev.livesync.sync.Preflight;
 import java.nio.file.Path;
@@ -55,6 +56,8 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+  /** How often systemd's STATUS= line is refreshed under a Type=notify unit. */
+  private static final Duration STATUS_EVERY = Duration.ofSeconds(5);
 
   @Mixin SyncFlags sync;
 
@@ -104,7 +107,8 @@ final class RunCommand implements Callable<Integer> {
     var monitorRef = new java.util.concurrent.atomic.AtomicReference<Monitor>();
     var syncs = new RunningSyncs(name -> monitorRef.get() == null ? null : monitorRef.get().forSync(name));
     var doc = StatusDocument.live(syncs::statuses);
-    try (StatusServer status = StatusDocument.serveDocument(statusSocket, doc);
+    try (SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
+        StatusServer status = StatusDocument.serveDocument(statusSocket, doc);
         Monitor monitor = http == null && alerts == null ? null : new Monitor(doc, dev.livesync.sync.Clock.SYSTEM, alerts);
         WebServer web = http == null ? null : WebServer.start(http, monitor.registry(), monitor.routes())) {
       if (monitor != null) {
@@ -113,12 +117,17 @@ final class RunCommand implements Callable<Integer> {
       }
       if (web != null) log.info("status page and /metrics on {}{}", http.url(), http.token() == null ? "" : " (bearer token required)");
       if (alerts != null) log.info("alerts go to: {} (after {} s failing, lag above {} s for a minute)", alerts.command(), alerts.after().toSeconds(), alerts.lag().toSeconds());
-      syncs.startAll(plans, bound);
+      syncs.startAll(plans, bound, () -> {
+        // watches set, initial syncs queued: systemd may start what comes after us
+        systemd.ready(syncs.size() + " sync(s) watching; initial sync queued");
+        systemd.heartbeat(syncs::loopsTurnedWithin, () -> SystemdNotify.describe(syncs.statuses()), STATUS_EVERY);
+      });
       log.info("running: {} sync(s); status: livesync status (socket {})", syncs.size(), status.socket());
       while (true) {
         String sig = signals.poll(1, TimeUnit.SECONDS);
         Throwable crash = syncs.crashed();
         if (crash != null) {
+          systemd.stopping("internal error, stopping: " + crash);
           syncs.stopAll(bound);
           throw new LivesyncException("internal error, stopped: " + crash, 70, crash);
         }
@@ -128,6 +137,7 @@ final class RunCommand implements Callable<Integer> {
           continue;
         }
         log.info("SIG{}: stopping; in-flight work may take up to {} s, the rest stays journaled for the next start", sig, bound.toSeconds());
+        systemd.stopping("SIG" + sig + ": draining (up to " + bound.toSeconds() + " s)");
         syncs.stopAll(bound);
         log.info("stopped");
         return 0;

@@ -44,20 +44,28 @@ final class RunningSyncs {
     this.listeners = listeners;
   }
 
-  /**
-   * Starts every sync of {@code plans} in order; if one cannot start (its source cannot be watched,
-   * a target refuses us), the ones already started are stopped and the error is thrown.
-   */
   void startAll(List<Plan> plans, Duration stopBound) throws InterruptedException {
+    startAll(plans, stopBound, () -> {});
+  }
+
+  /**
+   * Starts every sync of {@code plans}: watches each source and queues its initial syncs (in order),
+   * tells {@code watching} (systemd's READY=1), then waits for the first attempt of each initial
+   * sync. If one cannot start (its source cannot be watched, a target refuses us), the ones already
+   * started are stopped and the error is thrown.
+   */
+  void startAll(List<Plan> plans, Duration stopBound, Runnable watching) throws InterruptedException {
     List<EngineStatus> waiting = new ArrayList<>();
     for (Plan p : plans) waiting.add(placeholder(p.settings()));
     starting = List.copyOf(waiting);
     try {
       for (Plan p : plans) {
-        start(p);
+        open(p);
         waiting.removeFirst();
         starting = List.copyOf(waiting);
       }
+      watching.run();
+      for (Running r : List.copyOf(running.values())) awaitStartup(r.replicator());
     } catch (RuntimeException | InterruptedException e) {
       stopAll(stopBound);
       throw e;
@@ -67,18 +75,31 @@ final class RunningSyncs {
   }
 
   private void start(Plan p) throws InterruptedException {
+    awaitStartup(open(p));
+  }
+
+  private Replicator open(Plan p) {
     String name = p.settings().name();
     if (running.containsKey(name)) {
       throw new LivesyncException("two syncs are named '" + name + "'; names must be unique", 2);
     }
     log.info("sync '{}': watching {} for {} target(s)", name, Bytes.display(p.settings().source()), p.settings().targets().size());
+    Replicator r = Replicator.open(p.settings(), DeliveryListener.all(progress, listeners == null ? null : listeners.apply(name)));
+    running.put(name, new Running(p, r));
+    publish();
+    return r;
+  }
+
+  private void awaitStartup(Replicator r) throws InterruptedException {
     try {
-      running.put(name, new Running(p, Replicator.start(p.settings(),
-          DeliveryListener.all(progress, listeners == null ? null : listeners.apply(name)))));
+      r.awaitStartup();
+    } catch (LivesyncException e) {
+      running.remove(r.name()); // awaitStartup stopped it
+      publish();
+      throw e;
     } finally {
       if (progress != null) progress.clear();
     }
-    publish();
   }
 
   /**
@@ -116,6 +137,12 @@ final class RunningSyncs {
 
   private void publish() {
     published = running.values().stream().map(Running::replicator).toList();
+  }
+
+  /** True when every engine loop turned within {@code maxNanos} (systemd's watchdog); safe from any thread. */
+  boolean loopsTurnedWithin(long maxNanos) {
+    for (Replicator r : published) if (!r.loopTurnedWithin(maxNanos)) return false;
+    return true;
   }
 
   /** The first internal error that stopped a sync's engine, or null. */

@@ -20,7 +20,7 @@ public final class SystemdUnit {
   /** The unit text; {@code command} is {@code run} or {@code serve}. */
   public static String render(String launcher, String command, Path config) {
     boolean serve = command.equals("serve");
-    return String.join("\n",
+    return joinLines(
         "# Written by 'livesync install-service'.",
         "[Unit]",
         serve ? "Description=livesync backup host (supervised rsync daemon)" : "Description=livesync real-time replication",
@@ -29,11 +29,17 @@ public final class SystemdUnit {
         "After=network-online.target",
         "",
         "[Service]",
-        "Type=simple",
+        // run tells systemd when its watches are set (READY=1), how it is doing (STATUS=), and pings the
+        // watchdog while its engine loops turn; an overflow rescan of a huge tree runs on the loop, hence minutes
+        serve ? "Type=simple" : "Type=notify",
+        serve ? null : "NotifyAccess=main",
+        serve ? null : "WatchdogSec=3min",
         "ExecStart=" + launcher + " " + command + " --config " + config,
         "ExecReload=/bin/kill -HUP $MAINPID",
         "Restart=on-failure",
         "RestartSec=5",
+        // bad arguments or config: restarting cannot help, the admin must fix the file
+        "RestartPreventExitStatus=2 78",
         // stop sends SIGTERM; give the drain its 30 s plus margin before systemd kills
         "KillMode=mixed",
         "TimeoutStopSec=45",
@@ -46,6 +52,10 @@ public final class SystemdUnit {
         "[Install]",
         "WantedBy=multi-user.target",
         "");
+  }
+
+  private static String joinLines(String... lines) {
+    return java.util.Arrays.stream(lines).filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining("\n"));
   }
 
   public static String howToEnable(Path unitFile, String command) {

@@ -69,6 +69,8 @@ public final class Replicator implements AutoCloseable {
   private long overflows;
   private long nextScheduleNanos = -1;
   private long lastStatusNanos;
+  /** When the loop last began a turn (System.nanoTime): the systemd watchdog pings only while it is recent. */
+  private volatile long heartbeatNanos = System.nanoTime();
 
   private Replicator(EngineSettings s, List<Transport> transports, Clock clock, DeliveryListener listener) {
     this.settings = s;
@@ -103,6 +105,21 @@ public final class Replicator implements AutoCloseable {
   }
 
   static Replicator start(EngineSettings s, List<Transport> transports, DeliveryListener listener, Clock clock) throws InterruptedException {
+    var r = open(s, transports, listener, clock);
+    r.awaitStartup();
+    return r;
+  }
+
+  /**
+   * The first half of {@link #start(EngineSettings, DeliveryListener)}: watches the source and queues
+   * the initial full syncs, without waiting for them ({@code run} tells systemd it is ready here);
+   * {@link #awaitStartup()} is the second half.
+   */
+  public static Replicator open(EngineSettings s, DeliveryListener listener) {
+    return open(s, s.openTransports(), listener, Clock.SYSTEM);
+  }
+
+  private static Replicator open(EngineSettings s, List<Transport> transports, DeliveryListener listener, Clock clock) {
     if (transports.isEmpty()) throw new LivesyncException("sync '" + s.name() + "' has no target", 2);
     var r = new Replicator(s, transports, clock, listener == null ? DeliveryListener.NONE : listener);
     try {
@@ -111,14 +128,18 @@ public final class Replicator implements AutoCloseable {
       r.shutdownNow();
       throw e;
     }
-    r.started.await();
-    synchronized (r.startupFatal) {
-      if (!r.startupFatal.isEmpty()) {
-        r.stop(java.time.Duration.ZERO);
-        throw new LivesyncException(String.join("; ", r.startupFatal), 5);
+    return r;
+  }
+
+  /** Waits for the first attempt of each initial sync; a target that refused us stops the engine and throws (exit 5). */
+  public void awaitStartup() throws InterruptedException {
+    started.await();
+    synchronized (startupFatal) {
+      if (!startupFatal.isEmpty()) {
+        stop(java.time.Duration.ZERO);
+        throw new LivesyncException(String.join("; ", startupFatal), 5);
       }
     }
-    return r;
   }
 
   private void open() {
@@ -229,6 +250,7 @@ public final class Replicator implements AutoCloseable {
   }
 
   private void turn(boolean flush) {
+    heartbeatNanos = System.nanoTime();
     long now = clock.nanos();
     long wake = batcher.nextDeadlineNanos(backlog);
     for (TargetRunner t : targets) wake = earliest(wake, t.nextWakeNanos());
@@ -352,6 +374,7 @@ public final class Replicator implements AutoCloseable {
       }
       watcher.poll(Math.max(10, Math.min(left, 200)), e -> {});
       for (Runnable r; (r = completions.poll()) != null; ) r.run();
+      heartbeatNanos = System.nanoTime();
     }
     for (TargetRunner t : targets) t.syncJournal();
   }
@@ -393,6 +416,16 @@ public final class Replicator implements AutoCloseable {
   /** The latest snapshot (a few times a second); safe from any thread. */
   public EngineStatus status() {
     return status;
+  }
+
+  /**
+   * True while the engine loop turns: it began a turn within {@code maxNanos} (a turn waits at most
+   * a second for events) and has not crashed. A stopped engine is not stuck.
+   */
+  public boolean loopTurnedWithin(long maxNanos) {
+    Thread t = loopThread;
+    if (crashed != null) return false;
+    return t == null || !t.isAlive() || System.nanoTime() - heartbeatNanos <= maxNanos;
   }
 
   /** The internal error that stopped the loop, if any. */

@@ -20,6 +20,7 @@ class InstallServiceTest {
         .contains("[Unit]\n", "After=network-online.target\n", "Wants=network-online.target\n")
         .contains("Restart=on-failure\n", "ExecReload=/bin/kill -HUP $MAINPID\n", "TimeoutStopSec=45\n")
         .contains("RuntimeDirectory=livesync\n", "StateDirectory=livesync\n", "WantedBy=multi-user.target\n")
+        .contains("Type=notify\n", "NotifyAccess=main\n", "WatchdogSec=3min\n", "RestartPreventExitStatus=2 78\n")
         .containsPattern("(?m)^ExecStart=\\S*livesync run --config /etc/livesync/livesync.toml$");
     assertThat(r.out()).contains("Wrote " + unit, "systemctl daemon-reload", "systemctl enable --now livesync.service");
   }
@@ -29,7 +30,8 @@ class InstallServiceTest {
     Path unit = tmp.resolve("x/livesync-serve.service");
     var r = ServiceRoundTripTest.cli("install-service", "--serve", "--config", "/etc/livesync/backup.toml", "--output", unit.toString());
     assertThat(r.code()).isZero();
-    assertThat(Files.readString(unit)).containsPattern("(?m)^ExecStart=\\S*livesync serve --config /etc/livesync/backup.toml$");
+    assertThat(Files.readString(unit)).containsPattern("(?m)^ExecStart=\\S*livesync serve --config /etc/livesync/backup.toml$")
+        .contains("Type=simple\n").doesNotContain("WatchdogSec");
     assertThat(r.out()).contains("systemctl enable --now livesync-serve.service");
   }
 }
