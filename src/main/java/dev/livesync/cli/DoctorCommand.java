@@ -3,6 +3,8 @@ package dev.livesync.cli;
 import dev.livesync.config.Config;
 import dev.livesync.ops.Check;
 import dev.livesync.ops.Doctor;
+import dev.livesync.ops.EmptySourceCheck;
+import dev.livesync.sync.Preflight;
 import dev.livesync.ops.TargetProbe;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.transport.TargetSpec;
@@ -47,15 +49,25 @@ final class DoctorCommand implements Callable<Integer> {
     List<Path> sources = new ArrayList<>();
     List<Supplier<Check>> targets = new ArrayList<>();
     List<Path> pws = new ArrayList<>();
+    List<Supplier<Check>> whole = new ArrayList<>();
+    java.util.Set<TargetSpec> overlapping = new java.util.HashSet<>();
+    for (var e : Preflight.overlaps(syncs)) {
+      EngineSettings s = syncs.get(e.sync());
+      overlapping.add(s.targets().get(e.target()));
+      String what = "target " + e.value() + (syncs.size() > 1 ? " of sync " + s.name() : "");
+      whole.add(() -> Check.fail(what, e.words(k -> k.cliName())));
+    }
     for (EngineSettings s : syncs) {
       sources.add(Path.of(new String(s.source(), java.nio.charset.StandardCharsets.UTF_8)));
       for (TargetSpec t : s.targets()) {
+        if (overlapping.contains(t)) continue; // said above; nothing is sent to it
         targets.add(new TargetProbe(s.source(), t));
+        whole.add(new EmptySourceCheck(s.source(), t, s.delete()));
         if (t.options().passwordFile() != null && !pws.contains(t.options().passwordFile())) pws.add(t.options().passwordFile());
       }
     }
     Path state = syncFlags.stateRoot(config);
-    Doctor.Report report = new Doctor(new Doctor.Input(sources, pws, targets, state, rsync)).run(fix ? sysctlFile : null);
+    Doctor.Report report = new Doctor(new Doctor.Input(sources, pws, targets, state, rsync, whole)).run(fix ? sysctlFile : null);
     cmd.commandLine().getOut().print(report.text());
     cmd.commandLine().getOut().flush();
     return report.exitCode();

@@ -14,9 +14,18 @@ public final class Doctor {
   /** The default file {@code --fix} writes. */
   public static final Path SYSCTL_FILE = Path.of("/etc/sysctl.d/90-livesync.conf");
 
-  /** What to check. {@code targets} each probe one target's reachability and authentication. */
+  /**
+   * What to check. {@code targets} each probe one target's reachability and authentication;
+   * {@code syncs} check the syncs as a whole (null: nothing to say) (a target inside its source, overlapping targets, an
+   * empty source whose target is not), after the targets.
+   */
   public record Input(
-      List<Path> sources, List<Path> passwordFiles, List<Supplier<Check>> targets, Path stateDir, String rsync) {}
+      List<Path> sources, List<Path> passwordFiles, List<Supplier<Check>> targets, Path stateDir, String rsync,
+      List<Supplier<Check>> syncs) {
+    public Input(List<Path> sources, List<Path> passwordFiles, List<Supplier<Check>> targets, Path stateDir, String rsync) {
+      this(sources, passwordFiles, targets, stateDir, rsync, List.of());
+    }
+  }
 
   public record Report(List<Check> checks, String notes) {
     public int exitCode() {
@@ -53,6 +62,10 @@ public final class Doctor {
     }
     checks.addAll(advisor.checks());
     for (Supplier<Check> t : in.targets()) checks.add(t.get());
+    for (Supplier<Check> t : in.syncs()) {
+      Check c = t.get();
+      if (c != null) checks.add(c);
+    }
     return new Report(checks, LimitsAdvisor.explanation());
   }
 

@@ -5,6 +5,9 @@ import dev.livesync.fs.Libc;
 import dev.livesync.settings.Dirs;
 import dev.livesync.settings.Key;
 import dev.livesync.settings.SettingException;
+import dev.livesync.transport.Overlap;
+import dev.livesync.transport.TargetSpec;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +30,36 @@ public final class Preflight {
       if (p != null) out.add(Key.SOURCE.refuse(Bytes.display(s.source()), p).at(i, -1));
       for (int j = 0; j < s.targets().size(); j++) {
         for (SettingException e : s.targets().get(j).options().fileProblems()) out.add(e.at(i, j));
+      }
+    }
+    out.addAll(overlaps(syncs));
+    return out;
+  }
+
+  /**
+   * Targets inside their source (or around it), and targets inside one another — within a sync or
+   * across the syncs of a config — compared by real path and device/inode ({@link Overlap}).
+   * Each pair is said once, of its later target.
+   */
+  public static List<SettingException> overlaps(List<EngineSettings> syncs) {
+    List<SettingException> out = new ArrayList<>();
+    List<int[]> seen = new ArrayList<>();
+    for (int i = 0; i < syncs.size(); i++) {
+      EngineSettings s = syncs.get(i);
+      Path source = Path.of(new String(s.source(), StandardCharsets.UTF_8));
+      for (int j = 0; j < s.targets().size(); j++) {
+        TargetSpec t = s.targets().get(j);
+        String words = Overlap.withSource(source, t.target());
+        if (words == null) {
+          for (int[] earlier : seen) {
+            TargetSpec o = syncs.get(earlier[0]).targets().get(earlier[1]);
+            String name = o.describe() + (earlier[0] == i ? "" : " of sync " + syncs.get(earlier[0]).name());
+            words = Overlap.between(t.target(), o.target(), name);
+            if (words != null) break;
+          }
+        }
+        if (words != null) out.add(Key.URL.refuse(t.describe(), words).at(i, j));
+        else seen.add(new int[] {i, j});
       }
     }
     return out;

@@ -429,7 +429,11 @@ public final class TargetRunner {
         deliveredBytes += r.bytes();
         long lagMs = Math.max(0, (now - t.item.oldestNanos()) / 1_000_000);
         switch (t.item) {
-          case WorkItem.FullSync f -> log.info("{}: {} done: {} files, {} bytes, {} ms", name, f, r.files(), r.bytes(), r.millis());
+          case WorkItem.FullSync f -> {
+            log.info("{}: {} done: {} files, {} bytes, {} ms", name, f, r.files(), r.bytes(), r.millis());
+            // said apart, in the words an operator greps for: a full sync from an empty or wrong source empties the target
+            if (r.deleted() > 0) log.warn("deleted {} files on {} ({}: the source does not have them)", r.deleted(), name, f);
+          }
           case WorkItem.Send s ->
               log.info("{}: {} {}, {} files, {} bytes, {} ms, lag {} ms", name, s.paths().size(), s.recursive() ? "trees" : "paths",
                   r.files(), r.bytes(), r.millis(), lagMs);

@@ -69,12 +69,11 @@ public final class RsyncTransport implements Transport {
     if (!options.fileProblems().isEmpty()) throw options.fileProblems().getFirst();
     List<byte[]> roots = new ArrayList<>(List.of(source));
     realPath(source).ifPresent(roots::add);
+    // the engine's own guard; run and doctor say the same earlier (sync.Preflight), located in the config
+    String overlap = Overlap.withSource(Path.of(sourceArg), target);
+    if (overlap != null) throw new LivesyncException("target " + target.describe() + " " + overlap, 2);
     if (target instanceof Target.Local local) {
       byte[] dir = Bytes.of(local.dir().toString());
-      if (Bytes.isUnder(dir, source) || Bytes.isUnder(source, dir)) {
-        throw new LivesyncException("target " + local.dir() + " and source " + Bytes.display(source)
-            + " overlap: a target inside its source (or around it) would copy itself forever", 2);
-      }
       roots.add(dir);
       realPath(dir).ifPresent(roots::add);
     }

@@ -42,9 +42,17 @@ public final class LivesyncProcess implements AutoCloseable {
   }
 
   public static LivesyncProcess start(List<String> args, Map<String, String> env) {
+    return start(List.of(), args, env);
+  }
+
+  /**
+   * {@code wrapper...} runs the JVM: its last word gets the java command line as its arguments
+   * ({@code unshare -m sh -c 'mount --bind A B && exec "$@"' sh}).
+   */
+  public static LivesyncProcess start(List<String> wrapper, List<String> args, Map<String, String> env) {
     Path home = TempFiles.dir("livesync-proc");
     Path out = home.resolve("output.log");
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m", "-cp", classPath(), "dev.livesync.cli.Main"));
     cmd.addAll(args);

@@ -194,6 +194,6 @@ class TransportFailureTest {
   void localTargetInsideItsSourceIsRefused() {
     assertThatThrownBy(() -> RsyncTransport.open(src, Bytes.latin1(src) + "/backup", TargetOptions.defaults()))
         .isInstanceOf(LivesyncException.class)
-        .hasMessageContaining("overlap");
+        .hasMessageContaining("is inside the source");
   }
 }

@@ -1,0 +1,145 @@
+package dev.livesync.transport;
+
+import dev.livesync.fs.RealPath;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Whether a target lies inside its source (or around it), or two targets in one another — compared as
+ * the file system sees them, not as they are written: a target reached through a symlink or a bind
+ * mount into the source is inside it ({@link RealPath}), and an ssh target on this very host
+ * ({@code localhost:/dir}, {@code user@127.0.0.1:dir}) is the local directory it names. A target
+ * inside its source is copied into itself without end; of two nested targets, the outer one's
+ * {@code --delete} removes the inner one's files while both run. Remote targets are compared by
+ * host, module and path as written.
+ */
+public final class Overlap {
+  private Overlap() {}
+
+  /** How {@code target} overlaps {@code source}, as words after the target's name; null when it does not. */
+  public static String withSource(Path source, Target target) {
+    Path local = onThisHost(target);
+    if (local == null) return null;
+    RealPath s = RealPath.of(source);
+    RealPath t = RealPath.of(local);
+    String shown = shown(local, t, target);
+    if (t.same(s)) return "is the source " + source + " itself" + shown + ": choose a target outside the source";
+    if (t.within(s)) {
+      return "is inside the source " + source + shown + ": the source would be copied into itself without end; choose a target outside the source";
+    }
+    if (s.within(t)) {
+      return "contains the source " + source + shown + ": the source would be copied into itself without end; choose a target outside the source";
+    }
+    return null;
+  }
+
+  /**
+   * How {@code a} overlaps {@code b} (another target, described by {@code bName}), as words after
+   * a's name; null when they do not.
+   */
+  public static String between(Target a, Target b, String bName) {
+    Boolean nested = nested(a, b);
+    if (nested == null) return null;
+    String why = ": the outer one's deletions would remove the inner one's files and the two would race; give each target its own directory";
+    if (Boolean.TRUE.equals(nested) && nested(b, a) == Boolean.TRUE) return "is the same directory as target " + bName + why;
+    return (nested ? "is inside target " : "contains target ") + bName + why;
+  }
+
+  /** TRUE: a is in b; FALSE: b is in a; null: neither. */
+  private static Boolean nested(Target a, Target b) {
+    Path la = onThisHost(a), lb = onThisHost(b);
+    if (la != null && lb != null) {
+      RealPath ra = RealPath.of(la), rb = RealPath.of(lb);
+      if (ra.within(rb)) return true;
+      if (rb.within(ra)) return false;
+      return null;
+    }
+    if (la != null || lb != null) return null;
+    if (a instanceof Target.Daemon da && b instanceof Target.Daemon db) {
+      if (!sameHost(da.host(), db.host()) || da.port() != db.port() || !da.module().equals(db.module())) return null;
+      return pathNested(Path.of("/" + da.path()), Path.of("/" + db.path()));
+    }
+    if (a instanceof Target.Ssh sa && b instanceof Target.Ssh sb && sameHost(sa.host(), sb.host())) {
+      boolean absA = sa.path().startsWith("/"), absB = sb.path().startsWith("/");
+      if (absA != absB) return null;
+      if (!absA && !java.util.Objects.equals(sa.user(), sb.user())) return null;
+      return pathNested(Path.of("/" + sa.path()), Path.of("/" + sb.path()));
+    }
+    return null;
+  }
+
+  private static Boolean pathNested(Path a, Path b) {
+    a = a.normalize();
+    b = b.normalize();
+    if (a.startsWith(b)) return true;
+    if (b.startsWith(a)) return false;
+    return null;
+  }
+
+  private static boolean sameHost(String a, String b) {
+    return a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+  }
+
+  private static String shown(Path written, RealPath real, Target target) {
+    boolean viaSsh = target instanceof Target.Ssh;
+    if (!viaSsh && real.path().equals(written)) return "";
+    return " (" + (viaSsh ? "on this host, " : "") + "it is " + real.path() + ")";
+  }
+
+  /**
+   * The directory {@code t} names on this host: a local target's, or an ssh target's whose host is
+   * this one (a relative path is in the login's home); null for anything remote.
+   */
+  public static Path onThisHost(Target t) {
+    return switch (t) {
+      case Target.Local l -> l.dir();
+      case Target.Ssh s -> isThisHost(s.host()) ? sshPath(s) : null;
+      case Target.Daemon d -> null;
+    };
+  }
+
+  private static Path sshPath(Target.Ssh s) {
+    String p = s.path();
+    if (p.startsWith("/")) return Path.of(p).normalize();
+    if (p.equals("~")) p = "";
+    else if (p.startsWith("~/")) p = p.substring(2);
+    else if (p.startsWith("~")) return null; // ~other/...: another user's home, as the remote shell expands it
+    Path home = home(s.user());
+    return home == null ? null : home.resolve(p).normalize();
+  }
+
+  /** The home directory of {@code user} (null: the user running livesync) from /etc/passwd; null when unknown. */
+  static Path home(String user) {
+    if (user == null || user.equals(System.getProperty("user.name"))) return Path.of(System.getProperty("user.home"));
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/passwd"), StandardCharsets.UTF_8)) {
+        String[] f = line.split(":", -1);
+        if (f.length >= 6 && f[0].equals(user)) return Path.of(f[5]);
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /** True when {@code host} is a loopback name or address, or an address of one of this host's interfaces. */
+  static boolean isThisHost(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.equals("localhost") || h.endsWith(".localhost") || h.equals("localhost.localdomain")) return true;
+    try {
+      for (InetAddress a : InetAddress.getAllByName(host)) {
+        if (a.isLoopbackAddress() || a.isAnyLocalAddress() || NetworkInterface.getByInetAddress(a) != null) return true;
+      }
+    } catch (UnknownHostException | SocketException e) {
+      return false;
+    }
+    return false;
+  }
+}

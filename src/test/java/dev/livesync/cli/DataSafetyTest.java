@@ -1,0 +1,189 @@
+package dev.livesync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.livesync.testing.LivesyncProcess;
+import dev.livesync.testing.Processes;
+import dev.livesync.testing.TempFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ways a new user lost data, end to end in a child JVM with real rsync and real directories: a
+ * target reached through a symlink, a bind mount or ssh to this host into its source; targets inside
+ * one another (one sync, or two syncs of a config); and a full sync's deletions, which the log must
+ * count and {@code doctor} must foresee when the source is empty.
+ */
+class DataSafetyTest {
+  static final Duration EXIT = Duration.ofSeconds(30);
+  final Path work = TempFiles.dir("safety-test");
+  final List<AutoCloseable> closing = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (AutoCloseable c : closing.reversed()) c.close();
+    TempFiles.deleteTree(work);
+  }
+
+  Path dir(String name) throws Exception {
+    return Files.createDirectories(work.resolve(name));
+  }
+
+  LivesyncProcess livesync(List<String> args) {
+    return livesync(List.of(), args);
+  }
+
+  LivesyncProcess livesync(List<String> wrapper, List<String> args) {
+    var p = LivesyncProcess.start(wrapper, args, Map.of());
+    closing.add(p);
+    return p;
+  }
+
+  List<String> run(String... args) {
+    List<String> all = new ArrayList<>(List.of("run"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--state-dir", work.resolve("state").toString(), "--status-socket", work.resolve("status.sock").toString(),
+        "--delay", "50ms", "--stop-timeout", "10s"));
+    return all;
+  }
+
+  /** src with a file, and link -> src. */
+  Path sourceWithLink() throws Exception {
+    Path src = dir("src");
+    Files.writeString(src.resolve("a.txt"), "a");
+    Files.createSymbolicLink(work.resolve("link"), src);
+    return src;
+  }
+
+  @Test
+  void aTargetReachedThroughASymlinkIntoTheSourceIsRefusedAndNothingIsCopied() throws Exception {
+    Path src = sourceWithLink();
+    String target = work.resolve("link/inner").toString();
+    var p = livesync(run(src.toString(), target));
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(2);
+    assertThat(p.output()).contains("livesync run: target " + target + ": is inside the source " + src + " (it is " + src.resolve("inner") + ")");
+    assertThat(src.resolve("inner")).doesNotExist();
+  }
+
+  @Test
+  void aTargetThatContainsTheSourceThroughASymlinkIsRefused() throws Exception {
+    Path src = dir("top/src");
+    Files.createSymbolicLink(work.resolve("toplink"), work.resolve("top"));
+    var p = livesync(run("--check", src.toString(), work.resolve("toplink").toString()));
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(2);
+    assertThat(p.output()).contains("contains the source " + src);
+  }
+
+  @Test
+  void anSshTargetOnThisHostIntoTheSourceIsRefused() throws Exception {
+    Path src = sourceWithLink();
+    String target = "root@127.0.0.1:" + work.resolve("link/inner");
+    var p = livesync(run("--check", src.toString(), target));
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(2);
+    assertThat(p.output()).contains("target " + target + ": is inside the source " + src + " (on this host, it is " + src.resolve("inner") + ")");
+  }
+
+  @Test
+  void aTargetThroughABindMountOfTheSourceIsRefused() throws Exception {
+    assumeTrue(canUnshareMounts(), "needs unshare -m (root, mount namespaces)");
+    Path src = sourceWithLink();
+    Path mnt = dir("mnt");
+    String target = mnt.resolve("inner").toString();
+    // the mount lives in the child's own mount namespace: it goes away with it
+    List<String> wrapper = List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+        "mount --bind '" + src + "' '" + mnt + "' && exec \"$@\"", "sh");
+    var p = livesync(wrapper, run("--check", src.toString(), target));
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(2);
+    assertThat(p.output()).contains("target " + target + ": is inside the source " + src);
+  }
+
+  @Test
+  void aConfigTargetThroughASymlinkIsRefusedWhereItIsInTheFile() throws Exception {
+    Path src = sourceWithLink();
+    Path cfg = work.resolve("livesync.toml");
+    Files.writeString(cfg, config(new String[] {"one", src.toString(), work.resolve("link/inner").toString()}));
+    var p = livesync(List.of("run", "--check", "--config", cfg.toString()));
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(78);
+    assertThat(p.output()).containsPattern(Pattern.quote(cfg + ":") + "\\d+:\\d+: sync\\[0]\\.target\\[0]\\.url: is inside the source");
+  }
+
+  @Test
+  void nestedAndRepeatedTargetsAreRefused() throws Exception {
+    Path src = dir("src"), dst = dir("dst");
+    Files.createSymbolicLink(work.resolve("dstlink"), dst);
+    var nested = livesync(run("--check", src.toString(), dst.toString(), dst.resolve("inner").toString()));
+    assertThat(nested.awaitExit(EXIT)).as(nested.output()).isEqualTo(2);
+    assertThat(nested.output()).contains("target " + dst.resolve("inner") + ": is inside target " + dst);
+    var twice = livesync(run("--check", src.toString(), dst.toString(), work.resolve("dstlink").toString()));
+    assertThat(twice.awaitExit(EXIT)).as(twice.output()).isEqualTo(2);
+    assertThat(twice.output()).contains("target " + work.resolve("dstlink") + ": is the same directory as target " + dst);
+  }
+
+  @Test
+  void twoSyncsOfAConfigWhoseTargetsOverlapAreRefused() throws Exception {
+    Path src1 = dir("src1"), src2 = dir("src2"), dst = dir("dst");
+    Path cfg = work.resolve("livesync.toml");
+    Files.writeString(cfg, config(new String[] {"one", src1.toString(), dst.toString()},
+        new String[] {"two", src2.toString(), dst.resolve("two").toString()}));
+    var p = livesync(List.of("run", "--check", "--config", cfg.toString()));
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(78);
+    assertThat(p.output()).containsPattern("sync\\[1]\\.target\\[0]\\.url: is inside target " + Pattern.quote(dst + " of sync one"));
+  }
+
+  @Test
+  void doctorReportsATargetInsideTheSource() throws Exception {
+    Path src = sourceWithLink();
+    String target = work.resolve("link/inner").toString();
+    var p = livesync(List.of("doctor", "--state-dir", work.resolve("state").toString(), src.toString(), target));
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(1);
+    assertThat(p.output()).contains("FAIL  target " + target + ": is inside the source " + src);
+    assertThat(src.resolve("inner")).doesNotExist();
+  }
+
+  @Test
+  void aFullSyncsDeletionsAreLoggedWithTheirCount() throws Exception {
+    Path src = dir("src"), dst = dir("dst");
+    for (int i = 0; i < 5; i++) Files.writeString(dst.resolve("old" + i), "only at the target");
+    var p = livesync(run(src.toString(), dst.toString()));
+    p.awaitOutput("deleted 5 files on " + dst, EXIT);
+    p.signal("TERM");
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isZero();
+  }
+
+  @Test
+  void doctorWarnsWhenTheSourceIsEmptyAndItsTargetIsNot() throws Exception {
+    Path src = dir("src"), dst = dir("dst");
+    for (int i = 0; i < 3; i++) Files.writeString(dst.resolve("kept" + i), "only at the target");
+    var p = livesync(List.of("doctor", "--state-dir", work.resolve("state").toString(), src.toString(), dst.toString()));
+    p.awaitExit(EXIT);
+    assertThat(p.output()).contains("WARN  source " + src + ": is empty and target " + dst
+        + " is not: the first full sync would delete all 3 entries there");
+    assertThat(dst.resolve("kept0")).exists();
+  }
+
+  static boolean canUnshareMounts() {
+    try {
+      Processes.run(List.of("unshare", "-m", "true"));
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private String config(String[]... syncs) {
+    var b = new StringBuilder("state_dir = \"" + work.resolve("state") + "\"\n");
+    for (String[] s : syncs) {
+      b.append("[[sync]]\nname = \"").append(s[0]).append("\"\nsource = \"").append(s[1]).append("\"\n")
+          .append("  [[sync.target]]\n  url = \"").append(s[2]).append("\"\n");
+    }
+    return b.toString();
+  }
+}
