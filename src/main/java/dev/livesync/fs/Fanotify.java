@@ -1,0 +1,332 @@
+package dev.livesync.fs;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * One fanotify group reporting directory file handles and names ({@code FAN_REPORT_DFID_NAME}, Linux
+ * 5.9), plus the moved or deleted object's own handle where the kernel has {@code FAN_REPORT_TARGET_FID}
+ * (5.17), through the FFM API: a non-blocking descriptor plus an eventfd so another thread can wake a
+ * blocked {@link #read}. Each event is parsed from {@code struct fanotify_event_metadata} and its info
+ * records ({@code fanotify_event_info_fid}: header, fsid, {@code struct file_handle}, then the name).
+ * Not thread-safe except {@link #wakeup()}.
+ */
+public final class Fanotify implements AutoCloseable {
+  public static final int FAN_CLOEXEC = 0x1;
+  public static final int FAN_NONBLOCK = 0x2;
+  public static final int FAN_CLASS_NOTIF = 0x0;
+  public static final int FAN_REPORT_FID = 0x200;
+  public static final int FAN_REPORT_DIR_FID = 0x400;
+  public static final int FAN_REPORT_NAME = 0x800;
+  public static final int FAN_REPORT_TARGET_FID = 0x1000;
+  public static final int FAN_REPORT_DFID_NAME = FAN_REPORT_DIR_FID | FAN_REPORT_NAME;
+
+  public static final int FAN_MARK_ADD = 0x1;
+  public static final int FAN_MARK_DONT_FOLLOW = 0x4;
+  public static final int FAN_MARK_ONLYDIR = 0x8;
+  public static final int FAN_MARK_INODE = 0x0;
+  public static final int FAN_MARK_FILESYSTEM = 0x100;
+
+  /** The event bits are inotify's where both have them (IN_CREATE == FAN_CREATE, IN_ISDIR == FAN_ONDIR, ...). */
+  public static final long FAN_RENAME = 0x10000000L;
+  public static final long FAN_EVENT_ON_CHILD = 0x08000000L;
+  public static final long FAN_ONDIR = 0x40000000L;
+  public static final long FAN_Q_OVERFLOW = 0x4000L;
+
+  static final int INFO_FID = 1;
+  static final int INFO_DFID_NAME = 2;
+  static final int INFO_DFID = 3;
+  static final int INFO_OLD_DFID_NAME = 10;
+  static final int INFO_NEW_DFID_NAME = 12;
+
+  private static final int AT_FDCWD = -100;
+  private static final int BUFFER = 256 * 1024;
+
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+  private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+  private static final MethodHandle INIT = fn("fanotify_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle MARK =
+      fn("fanotify_mark", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
+  private static final MethodHandle OPEN_BY_HANDLE_AT =
+      fn("open_by_handle_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle READLINK = fn("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+
+  /** One event: {@code dir} + {@code name} is what it is about; for a rename also {@code oldDir} + {@code oldName}. */
+  public record Event(long mask, Handle dir, byte[] name, Handle oldDir, byte[] oldName, Handle target) {}
+
+  /** A file handle with its filesystem id, as the kernel reports it: a map key, and what open_by_handle_at takes. */
+  public record Handle(byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Handle h && Arrays.equals(bytes, h.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return "Handle" + java.util.HexFormat.of().formatHex(bytes);
+    }
+  }
+
+  /** Receives one parsed event. */
+  @FunctionalInterface
+  public interface Handler {
+    void event(Event e);
+  }
+
+  private final int fd;
+  private final int wakeFd;
+  private final int initFlags;
+  private final Arena arena = Arena.ofShared();
+  private final MemorySegment errno = arena.allocate(CAPTURE);
+  private final MemorySegment buf = arena.allocate(BUFFER, 8);
+  private final byte[] raw = new byte[BUFFER];
+  private final MemorySegment pollfds;
+  private final MemorySegment one = arena.allocate(JAVA_LONG);
+  private final MemorySegment drain = arena.allocate(JAVA_LONG);
+  private final Object lifecycle = new Object();
+  private boolean closed;
+  private int readers;
+
+  private Fanotify(int fd, int initFlags) {
+    this.fd = fd;
+    this.initFlags = initFlags;
+    try {
+      wakeFd = Libc.eventfd(0, 0x800 /* EFD_NONBLOCK */ | 0x80000 /* EFD_CLOEXEC */);
+    } catch (RuntimeException e) {
+      Libc.close(fd);
+      throw e;
+    }
+    pollfds = Libc.pollfds(arena, fd, wakeFd);
+    one.set(JAVA_LONG, 0, 1L);
+  }
+
+  /**
+   * A notification group reporting directory handles and names, with the target's own handle where
+   * the kernel has it (FAN_REPORT_TARGET_FID). Throws EINVAL on kernels before 5.9, EPERM without the
+   * privilege the kernel wants.
+   */
+  public static Fanotify open() {
+    int base = FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME;
+    int withTarget = base | FAN_REPORT_FID | FAN_REPORT_TARGET_FID;
+    int fd = init(withTarget);
+    if (fd == -Errno.EINVAL) return new Fanotify(checked(init(base)), base);
+    return new Fanotify(checked(fd), withTarget);
+  }
+
+  private static int checked(int fd) {
+    if (fd < 0) throw new NativeException("fanotify_init", -fd, null);
+    return fd;
+  }
+
+  private static int init(int flags) {
+    MemorySegment e = SCRATCH.get();
+    int r;
+    try {
+      r = (int) INIT.invokeExact(e, flags, Libc.O_RDONLY | Libc.O_CLOEXEC | 0x8000 /* O_LARGEFILE */);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    return r < 0 ? -(int) ERRNO.get(e, 0L) : r;
+  }
+
+  /** True when events carry the target's own handle (FAN_REPORT_TARGET_FID). */
+  public boolean reportsTarget() {
+    return (initFlags & FAN_REPORT_TARGET_FID) != 0;
+  }
+
+  /** fanotify_mark(FAN_MARK_ADD | flags, mask, AT_FDCWD, path): 0, or minus errno. */
+  public int markRaw(int flags, long mask, byte[] path) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment p = a.allocate(path.length + 1L);
+      MemorySegment.copy(path, 0, p, JAVA_BYTE, 0, path.length);
+      int r = (int) MARK.invokeExact(errno, fd, FAN_MARK_ADD | flags, mask, AT_FDCWD, p);
+      return r < 0 ? -(int) ERRNO.get(errno, 0L) : 0;
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * Waits up to {@code timeoutMillis} (negative: forever), then dispatches everything one read
+   * returns. Returns the number of events, 0 on timeout or {@link #wakeup()}.
+   */
+  public int read(long timeoutMillis, Handler handler) {
+    synchronized (lifecycle) {
+      if (closed) throw new IllegalStateException("fanotify group closed");
+      readers++;
+    }
+    try {
+      int timeout = timeoutMillis < 0 ? -1 : (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
+      long deadline = timeout < 0 ? 0 : System.nanoTime() + timeout * 1_000_000L;
+      while (true) {
+        int r = Libc.poll(pollfds, 2, timeout);
+        if (r == -Errno.EINTR) {
+          if (timeout >= 0) timeout = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+          continue;
+        }
+        if (r < 0) throw new NativeException("poll", -r, null);
+        if (r == 0) return 0;
+        if (Libc.revents(pollfds, 1) != 0) Libc.read(wakeFd, drain, 8);
+        if (Libc.revents(pollfds, 0) == 0) return 0;
+        long n = Libc.read(fd, buf, BUFFER);
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) continue;
+        if (n < 0) throw new NativeException("read", (int) -n, null);
+        return parse((int) n, handler);
+      }
+    } finally {
+      synchronized (lifecycle) {
+        if (--readers == 0 && closed) release();
+      }
+    }
+  }
+
+  /** struct fanotify_event_metadata {u32 event_len; u8 vers; u8 reserved; u16 metadata_len; u64 mask; s32 fd; s32 pid;} */
+  private int parse(int n, Handler handler) {
+    MemorySegment.copy(buf, JAVA_BYTE, 0, raw, 0, n);
+    int at = 0;
+    int count = 0;
+    while (at + 24 <= n) {
+      int len = intAt(at);
+      int metaLen = (raw[at + 6] & 0xff) | (raw[at + 7] & 0xff) << 8;
+      long mask = (intAt(at + 8) & 0xffffffffL) | (long) intAt(at + 12) << 32;
+      int eventFd = intAt(at + 16);
+      if (eventFd >= 0) Libc.close(eventFd); // not asked for; never leak one
+      Handle dir = null, oldDir = null, target = null;
+      byte[] name = Bytes.EMPTY, oldName = Bytes.EMPTY;
+      for (int i = at + metaLen; i + 4 <= at + len; ) {
+        int type = raw[i] & 0xff;
+        int infoLen = (raw[i + 2] & 0xff) | (raw[i + 3] & 0xff) << 8;
+        if (infoLen < 4) break;
+        if (type == INFO_FID || type == INFO_DFID || type == INFO_DFID_NAME || type == INFO_OLD_DFID_NAME || type == INFO_NEW_DFID_NAME) {
+          int handleBytes = intAt(i + 12);
+          int keyEnd = i + 20 + handleBytes; // fsid(8) handle_bytes(4) handle_type(4) f_handle
+          Handle h = new Handle(Arrays.copyOfRange(raw, i + 4, keyEnd));
+          byte[] nm = Bytes.EMPTY;
+          if (type != INFO_FID && type != INFO_DFID) {
+            int end = keyEnd;
+            while (end < i + infoLen && raw[end] != 0) end++;
+            nm = Arrays.copyOfRange(raw, keyEnd, end);
+          }
+          switch (type) {
+            case INFO_FID -> target = h;
+            case INFO_OLD_DFID_NAME -> { oldDir = h; oldName = nm; }
+            default -> { dir = h; name = nm; }
+          }
+        }
+        i += infoLen;
+      }
+      handler.event(new Event(mask, dir, name, oldDir, oldName, target));
+      count++;
+      if (len <= 0) break;
+      at += len;
+    }
+    return count;
+  }
+
+  private int intAt(int i) {
+    return (raw[i] & 0xff) | (raw[i + 1] & 0xff) << 8 | (raw[i + 2] & 0xff) << 16 | (raw[i + 3] & 0xff) << 24;
+  }
+
+  public void wakeup() {
+    synchronized (lifecycle) {
+      if (!closed) Libc.write(wakeFd, one, 8);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) return;
+      closed = true;
+      if (readers > 0) Libc.write(wakeFd, one, 8);
+      else release();
+    }
+  }
+
+  private void release() {
+    Libc.close(fd);
+    Libc.close(wakeFd);
+    arena.close();
+  }
+
+  // ---- handles to paths
+
+  private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
+  private static final ThreadLocal<MemorySegment> LINK = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8192));
+
+  /**
+   * The path the handle's object has now, as seen through the mount of {@code mountFd}: open_by_handle_at
+   * (O_PATH) then readlink of /proc/self/fd/N. Null when it is gone (ESTALE, ENOENT) or deleted.
+   */
+  public static byte[] pathOf(int mountFd, Handle h) {
+    MemorySegment e = SCRATCH.get();
+    int fd;
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment fh = a.allocate(h.bytes.length - 8L, 8);
+      MemorySegment.copy(h.bytes, 8, fh, JAVA_BYTE, 0, h.bytes.length - 8);
+      fd = (int) OPEN_BY_HANDLE_AT.invokeExact(e, mountFd, fh, 0x200000 /* O_PATH */ | Libc.O_CLOEXEC);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (fd < 0) {
+      int err = (int) ERRNO.get(e, 0L);
+      if (err == Errno.EPERM) throw new NativeException("open_by_handle_at", err, null);
+      return null;
+    }
+    try {
+      byte[] p = readlink(Bytes.of("/proc/self/fd/" + fd));
+      if (p == null || p.length == 0 || p[0] != '/') return null; // "anon_inode:..." or unreachable from this mount
+      if (Bytes.latin1(p).endsWith(" (deleted)") && Libc.lstatOrNull(p) == null) return null;
+      return p;
+    } finally {
+      Libc.close(fd);
+    }
+  }
+
+  /** readlink(2), or null on failure. */
+  public static byte[] readlink(byte[] path) {
+    MemorySegment e = SCRATCH.get();
+    MemorySegment out = LINK.get();
+    long n;
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment p = a.allocate(path.length + 1L);
+      MemorySegment.copy(path, 0, p, JAVA_BYTE, 0, path.length);
+      n = (long) READLINK.invokeExact(e, p, out, out.byteSize());
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (n < 0 || n >= out.byteSize()) return null;
+    byte[] r = new byte[(int) n];
+    MemorySegment.copy(out, JAVA_BYTE, 0, r, 0, (int) n);
+    return r;
+  }
+
+  private static MethodHandle fn(String name, FunctionDescriptor fd) {
+    MemorySegment addr = LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+    return LINKER.downcallHandle(addr, fd, Linker.Option.captureCallState("errno"));
+  }
+
+  private static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RuntimeException r) return r;
+    if (t instanceof Error e) throw e;
+    return new IllegalStateException(t);
+  }
+}

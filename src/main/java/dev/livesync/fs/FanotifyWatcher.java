@@ -1,0 +1,379 @@
+package dev.livesync.fs;
+
+import static dev.livesync.fs.InotifyMask.IN_ACCESS;
+import static dev.livesync.fs.InotifyMask.IN_ATTRIB;
+import static dev.livesync.fs.InotifyMask.IN_CLOSE_NOWRITE;
+import static dev.livesync.fs.InotifyMask.IN_CLOSE_WRITE;
+import static dev.livesync.fs.InotifyMask.IN_CREATE;
+import static dev.livesync.fs.InotifyMask.IN_DELETE;
+import static dev.livesync.fs.InotifyMask.IN_DELETE_SELF;
+import static dev.livesync.fs.InotifyMask.IN_ISDIR;
+import static dev.livesync.fs.InotifyMask.IN_MODIFY;
+import static dev.livesync.fs.InotifyMask.IN_MOVED_FROM;
+import static dev.livesync.fs.InotifyMask.IN_MOVED_TO;
+import static dev.livesync.fs.InotifyMask.IN_MOVE_SELF;
+import static dev.livesync.fs.InotifyMask.IN_OPEN;
+import static dev.livesync.fs.InotifyMask.IN_Q_OVERFLOW;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Watches a directory tree with fanotify and delivers the same {@link WatchEvent} stream as
+ * {@link TreeWatcher}: one {@code FAN_MARK_FILESYSTEM} mark for the whole filesystem (no watch per
+ * directory, nothing to set up per new directory, no race with a new directory's watch), or, where
+ * only those are allowed, an inode mark per directory ({@link Marks#INODE}).
+ *
+ * <p>The kernel reports each event as a directory file handle plus a name; the handle is turned into a
+ * path with open_by_handle_at through a descriptor of the watched directory and readlink, and cached
+ * ({@link HandlePaths}); a directory renamed or deleted drops its entries. Paths are given under the
+ * watched path as it was given (a symlinked or relative root stays so). With {@code filterToRoot}
+ * events outside the watched tree (the rest of the filesystem) are dropped here, in user space.
+ *
+ * <p>A rename is one {@code FAN_RENAME} event (Linux 5.17) carrying both names: it is delivered as
+ * MOVED_FROM and MOVED_TO with one cookie, or only the half inside the tree (moved in or out). Before
+ * 5.17 the kernel's separate MOVED_FROM/MOVED_TO are paired when they follow each other. The kernel
+ * merges events on one name (a CREATE then a DELETE of {@code f} may come as one event with both bits);
+ * those are split, in the order the file's presence now says (there: DELETE first). An overflow
+ * ({@code FAN_Q_OVERFLOW}) is delivered as inotify's (wd -1, {@link InotifyMask#IN_Q_OVERFLOW}).
+ */
+public final class FanotifyWatcher implements Watcher {
+  /** How the tree is marked. */
+  public enum Marks {
+    /** One mark for the filesystem holding the tree (CAP_SYS_ADMIN). */
+    FILESYSTEM,
+    /** One inode mark per directory, like inotify's watches (what an unprivileged user may do, Linux 5.13). */
+    INODE
+  }
+
+  private static final int WD = 1;
+  private static final int CHANGE_BITS = IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_OPEN;
+  private static final byte[] SLASH = {'/'};
+  private static final byte[] DOT = {'.'};
+
+  private final int mask;
+  private final boolean recursive;
+  private final boolean reportNewDirContents;
+  private final boolean filterToRoot;
+  private final Marks marks;
+  private final Predicate<byte[]> excludeDir;
+  private final TreeWatcher.WatchErrorHandler onError;
+  private final Fanotify fan;
+  private long kernelMask;
+  private int markCount;
+  private int mountFd = -1;
+  private HandlePaths paths;
+  /** The watched directory as given and as the kernel names it, each with a trailing slash. */
+  private byte[] givenRoot;
+  private byte[] realRoot;
+  private int cookies;
+  /** Before FAN_RENAME: the cookie of a MOVED_FROM just delivered, for the MOVED_TO that follows it. */
+  private int pendingMoveCookie;
+  private Consumer<WatchEvent> sink;
+  private final boolean hasExcludes;
+  /** Directories (given form) known to be at or below an excluded one, or not; cleared when directories move. */
+  private final java.util.HashMap<Fanotify.Handle, Boolean> excludedDirs = new java.util.HashMap<>();
+
+  private FanotifyWatcher(Builder b) {
+    this.mask = b.mask;
+    this.recursive = b.recursive;
+    this.reportNewDirContents = b.reportNewDirContents;
+    this.filterToRoot = b.filterToRoot;
+    this.marks = b.marks;
+    this.excludeDir = b.excludeDir;
+    this.hasExcludes = b.hasExcludes;
+    this.onError = b.onError;
+    this.fan = Fanotify.open();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options of a {@link FanotifyWatcher}; the same meaning as {@link TreeWatcher.Builder}'s. */
+  public static final class Builder {
+    private int mask = InotifyMask.IN_ALL_EVENTS;
+    private boolean recursive;
+    private boolean reportNewDirContents;
+    private boolean filterToRoot = true;
+    private Marks marks = Marks.FILESYSTEM;
+    private Predicate<byte[]> excludeDir = p -> false;
+    private boolean hasExcludes;
+    private TreeWatcher.WatchErrorHandler onError = (dir, e) -> {
+      throw e;
+    };
+
+    /** The events wanted (IN_* bits, which are fanotify's too). */
+    public Builder mask(int mask) {
+      this.mask = mask;
+      return this;
+    }
+
+    public Builder recursive(boolean recursive) {
+      this.recursive = recursive;
+      return this;
+    }
+
+    public Builder reportNewDirContents(boolean report) {
+      this.reportNewDirContents = report;
+      return this;
+    }
+
+    /** False: deliver everything the filesystem mark sees (fsnotifywait --filesystem). */
+    public Builder filterToRoot(boolean filter) {
+      this.filterToRoot = filter;
+      return this;
+    }
+
+    public Builder marks(Marks marks) {
+      this.marks = marks;
+      return this;
+    }
+
+    public Builder excludeDir(Predicate<byte[]> exclude) {
+      this.excludeDir = exclude;
+      this.hasExcludes = true;
+      return this;
+    }
+
+    public Builder onWatchError(TreeWatcher.WatchErrorHandler handler) {
+      this.onError = handler;
+      return this;
+    }
+
+    public FanotifyWatcher build() {
+      return new FanotifyWatcher(this);
+    }
+  }
+
+  /**
+   * Marks the filesystem holding {@code path} (a directory), or {@code path} and, when recursive,
+   * every directory below it. Throws a {@link NativeException} when the kernel refuses the mark
+   * (EXDEV: a btrfs subvolume; ENODEV, EOPNOTSUPP: no file handles; EPERM: not permitted).
+   */
+  @Override
+  public void watch(byte[] path) {
+    if (givenRoot != null) throw new IllegalStateException("a fanotify watcher watches one tree");
+    Libc.Stat st = Libc.statOrNull(path);
+    if (st == null) throw new NativeException("watch", Errno.ENOENT, path);
+    if (!st.isDir()) throw new NativeException("fanotify_mark", Errno.ENOTDIR, path);
+    mountFd = Libc.open(path, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
+    byte[] real = Fanotify.readlink(Bytes.of("/proc/self/fd/" + mountFd));
+    if (real == null) throw new NativeException("readlink", Errno.ENOENT, path);
+    realRoot = withSlash(real);
+    givenRoot = withSlash(path);
+    paths = new HandlePaths(mountFd);
+    long events = (mask & 0xfff) | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO;
+    events &= ~(IN_DELETE_SELF | IN_MOVE_SELF); // the root's own are made from its parent's events
+    long rename = events & ~(IN_MOVED_FROM | IN_MOVED_TO) | Fanotify.FAN_RENAME;
+    int flags = marks == Marks.FILESYSTEM ? Fanotify.FAN_MARK_FILESYSTEM : Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR;
+    long extra = Fanotify.FAN_ONDIR | (marks == Marks.INODE ? Fanotify.FAN_EVENT_ON_CHILD : 0);
+    int r = fan.markRaw(flags, rename | extra, path);
+    if (r == -Errno.EINVAL) r = fan.markRaw(flags, (rename = events) | extra, path); // before 5.17
+    if (r < 0) throw new NativeException("fanotify_mark", -r, path);
+    kernelMask = rename | extra;
+    markCount = 1;
+    if (marks == Marks.INODE && recursive) walk(givenRoot, true, false);
+  }
+
+  private static byte[] withSlash(byte[] p) {
+    return p.length > 0 && p[p.length - 1] == '/' ? p : Bytes.concat(p, SLASH);
+  }
+
+  /**
+   * Below {@code dir} (given form, with a slash): marks each directory (INODE marks) and/or delivers
+   * a synthetic CREATE for each entry, depth first without recursion.
+   */
+  private void walk(byte[] dir, boolean mark, boolean report) {
+    ArrayDeque<byte[]> todo = new ArrayDeque<>();
+    todo.push(dir);
+    while (!todo.isEmpty()) {
+      byte[] d = todo.pop();
+      try {
+        Libc.listDir(d, !report, (name, type) -> {
+          byte[] child = Bytes.concat(d, name);
+          boolean isDir = type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && isDirectory(child));
+          if (report) emit(new WatchEvent(WD, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, d, name, true));
+          if (isDir && !excludeDir.test(child)) {
+            if (mark) {
+              int r = fan.markRaw(Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR | Fanotify.FAN_MARK_DONT_FOLLOW, kernelMask, child);
+              if (r == 0) markCount++;
+              else if (r != -Errno.ENOENT && r != -Errno.ENOTDIR) onError.onWatchError(child, new NativeException("fanotify_mark", -r, child));
+            }
+            todo.push(Bytes.concat(child, SLASH));
+          }
+        });
+      } catch (NativeException e) {
+        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) onError.onWatchError(trimSlash(d), e);
+      }
+    }
+  }
+
+  private static boolean isDirectory(byte[] path) {
+    Libc.Stat st = Libc.lstatOrNull(path);
+    return st != null && st.isDir();
+  }
+
+  private static byte[] trimSlash(byte[] path) {
+    return path.length > 1 && path[path.length - 1] == '/' ? Arrays.copyOf(path, path.length - 1) : path;
+  }
+
+  @Override
+  public boolean poll(long timeoutMillis, Consumer<WatchEvent> sink) {
+    if (givenRoot == null) throw new IllegalStateException("nothing watched");
+    this.sink = sink;
+    try {
+      return fan.read(timeoutMillis, this::onEvent) > 0;
+    } finally {
+      this.sink = null;
+    }
+  }
+
+  private void emit(WatchEvent e) {
+    if (sink != null) sink.accept(e);
+  }
+
+  private void onEvent(Fanotify.Event e) {
+    long m = e.mask();
+    if ((m & Fanotify.FAN_Q_OVERFLOW) != 0) {
+      emit(new WatchEvent(-1, IN_Q_OVERFLOW, 0, Bytes.EMPTY, Bytes.EMPTY, false));
+      return;
+    }
+    int isDir = (m & Fanotify.FAN_ONDIR) != 0 ? IN_ISDIR : 0;
+    if ((m & Fanotify.FAN_RENAME) != 0) {
+      renamed(e, isDir);
+      return;
+    }
+    if (e.dir() == null) return;
+    byte[] dir = paths.path(e.dir());
+    if (dir == null) return; // its directory is gone: the event that says so comes (or came) from further up
+    byte[] name = e.name();
+    if (Arrays.equals(name, DOT)) { // an event on a directory itself: name it in its parent
+      int cut = lastSlash(dir);
+      if (cut < 0) return;
+      name = Arrays.copyOfRange(dir, cut + 1, dir.length);
+      dir = cut == 0 ? SLASH : Arrays.copyOf(dir, cut);
+      if (name.length == 0) return; // the filesystem's root
+    }
+    byte[] full = Bytes.concat(withSlash(dir), name);
+    if (isDir != 0 && (m & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) != 0) {
+      excludedDirs.clear();
+      paths.invalidate(full);
+      if (e.target() != null) paths.invalidate(e.target());
+    }
+    int cookie = 0;
+    if ((m & IN_MOVED_FROM) != 0) cookie = pendingMoveCookie = ++cookies;
+    else if ((m & IN_MOVED_TO) != 0) cookie = pendingMoveCookie != 0 ? pendingMoveCookie : ++cookies;
+    if ((m & IN_MOVED_FROM) == 0) pendingMoveCookie = 0;
+    deliver((int) (m & 0xfff), isDir, withSlash(dir), name, full, cookie);
+  }
+
+  private static int lastSlash(byte[] p) {
+    for (int i = p.length - 1; i >= 0; i--) if (p[i] == '/') return i;
+    return -1;
+  }
+
+  /** One FAN_RENAME: MOVED_FROM and MOVED_TO with one cookie, or only the half inside the tree. */
+  private void renamed(Fanotify.Event e, int isDir) {
+    byte[] from = e.oldDir() == null ? null : paths.path(e.oldDir());
+    byte[] oldFull = from == null ? null : Bytes.concat(withSlash(from), e.oldName());
+    if (isDir != 0) {
+      excludedDirs.clear();
+      if (oldFull != null) paths.invalidate(oldFull);
+      if (e.target() != null) paths.invalidate(e.target());
+    }
+    byte[] to = e.dir() == null ? null : paths.path(e.dir());
+    int cookie = ++cookies;
+    pendingMoveCookie = 0;
+    if (oldFull != null) deliver(IN_MOVED_FROM, isDir, withSlash(from), e.oldName(), oldFull, cookie);
+    if (to != null) deliver(IN_MOVED_TO, isDir, withSlash(to), e.name(), Bytes.concat(withSlash(to), e.name()), cookie);
+  }
+
+  /**
+   * Delivers kernel bits {@code bits} on {@code name} in {@code dir} (real paths, dir with a slash):
+   * dropped when outside the tree, split when merged, the root's own deletion or move said as
+   * inotify says it, and a new directory's contents reported (and marked) when asked.
+   */
+  private void deliver(int bits, int isDir, byte[] dir, byte[] name, byte[] full, int cookie) {
+    byte[] rootBare = trimSlash(realRoot);
+    if (Arrays.equals(full, rootBare)) { // the watched directory itself, seen from its parent
+      int self = ((bits & (IN_DELETE | IN_MOVED_FROM)) != 0 ? ((bits & IN_DELETE) != 0 ? IN_DELETE_SELF : IN_MOVE_SELF) : 0)
+          | (bits & (IN_ATTRIB | IN_MODIFY | IN_OPEN | IN_ACCESS | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE));
+      self &= mask | IN_DELETE_SELF | IN_MOVE_SELF;
+      if (self != 0) emit(new WatchEvent(WD, self | isDir, 0, givenRoot, Bytes.EMPTY, false));
+      return;
+    }
+    boolean inside = Bytes.startsWith(dir, realRoot);
+    if (!inside && filterToRoot) return;
+    byte[] shown = inside ? Bytes.concat(givenRoot, Arrays.copyOfRange(dir, realRoot.length, dir.length)) : dir;
+    if (inside && hasExcludes && belowExcluded(shown)) return; // inotify would not watch there
+    int wanted = bits & mask;
+    if ((wanted & IN_DELETE) != 0 && Integer.bitCount(wanted & (IN_CREATE | IN_DELETE | CHANGE_BITS)) > 1) {
+      // merged by the kernel: the order is lost; the file's presence now tells which came last
+      boolean there = Libc.lstatOrNull(full) != null;
+      if (there && (wanted & IN_DELETE) != 0) emit(new WatchEvent(WD, IN_DELETE | isDir, 0, shown, name, false));
+      for (int bit : new int[] {IN_CREATE, IN_OPEN, IN_ACCESS, IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE, IN_CLOSE_NOWRITE})
+        if ((wanted & bit) != 0) emit(new WatchEvent(WD, bit | isDir, 0, shown, name, false));
+      if (!there && (wanted & IN_DELETE) != 0) emit(new WatchEvent(WD, IN_DELETE | isDir, 0, shown, name, false));
+    } else if (wanted != 0) {
+      emit(new WatchEvent(WD, wanted | isDir, cookie, shown, name, false));
+    }
+    if (recursive && inside && isDir != 0 && (bits & (IN_CREATE | IN_MOVED_TO)) != 0 && Libc.lstatOrNull(full) != null
+        && !excludeDir.test(Bytes.concat(shown, name))) {
+      byte[] newDir = Bytes.concat(shown, name, SLASH);
+      if (marks == Marks.INODE) {
+        int r = fan.markRaw(Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR | Fanotify.FAN_MARK_DONT_FOLLOW, kernelMask, newDir);
+        if (r == 0) markCount++;
+      }
+      if (marks == Marks.INODE || reportNewDirContents) walk(newDir, marks == Marks.INODE, reportNewDirContents);
+    }
+  }
+
+  /** True when {@code dir} (given form, with a slash) is an excluded directory or below one; cached per directory. */
+  private boolean belowExcluded(byte[] dir) {
+    var key = new Fanotify.Handle(dir);
+    Boolean known = excludedDirs.get(key);
+    if (known != null) return known;
+    boolean ex = false;
+    for (int i = givenRoot.length; i < dir.length && !ex; i++) {
+      if (dir[i] == '/') ex = excludeDir.test(Arrays.copyOf(dir, i));
+    }
+    if (excludedDirs.size() >= 4096) excludedDirs.clear();
+    excludedDirs.put(key, ex);
+    return ex;
+  }
+
+  /** Marks held: 1 for a filesystem mark, one per directory with inode marks. */
+  @Override
+  public int watchCount() {
+    return markCount;
+  }
+
+  /** Directory handles resolved through the kernel so far (cache misses): for tests and diagnostics. */
+  public long handleLookups() {
+    return paths == null ? 0 : paths.lookups();
+  }
+
+  public Marks marks() {
+    return marks;
+  }
+
+  @Override
+  public void wakeup() {
+    fan.wakeup();
+  }
+
+  @Override
+  public String kind() {
+    return "fanotify";
+  }
+
+  @Override
+  public void close() {
+    fan.close();
+    if (mountFd >= 0) Libc.close(mountFd);
+    mountFd = -1;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.livesync.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A small filesystem of its own for a test: {@code mkfs} on an image file, {@code mount -o loop} on
+ * a directory, both under the test's temporary directory; {@link #close()} unmounts it and removes
+ * the image. A fanotify filesystem mark on it sees only what the test does, not the machine's other
+ * activity. Needs root (the test is skipped without it).
+ */
+public final class LoopFs implements AutoCloseable {
+  private final Path image;
+  private final Path mountPoint;
+  private boolean mounted;
+
+  private LoopFs(Path image, Path mountPoint) {
+    this.image = image;
+    this.mountPoint = mountPoint;
+  }
+
+  /** An ext4 filesystem of {@code megabytes} MiB mounted at {@code dir}/mnt. */
+  public static LoopFs ext4(Path dir, int megabytes) throws Exception {
+    return make(dir, megabytes, "ext4");
+  }
+
+  /** A filesystem of type {@code type} (ext2, ext4) of {@code megabytes} MiB mounted at {@code dir}/mnt. */
+  public static LoopFs make(Path dir, int megabytes, String type) throws Exception {
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mounting a loop filesystem needs root");
+    Path image = dir.resolve("fs-" + type + ".img");
+    Path mnt = Files.createDirectories(dir.resolve("mnt"));
+    try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+      f.setLength(megabytes * 1024L * 1024L);
+    }
+    LoopFs fs = new LoopFs(image, mnt);
+    try {
+      // -N: enough inodes for tests that make tens of thousands of files
+      Processes.run(List.of("mkfs." + type, "-q", "-F", "-N", Integer.toString(Math.max(16384, megabytes * 512)), image.toString()));
+      Processes.run(List.of("mount", "-o", "loop", image.toString(), mnt.toString()));
+      fs.mounted = true;
+    } catch (RuntimeException e) {
+      fs.close();
+      throw e;
+    }
+    return fs;
+  }
+
+  public Path root() {
+    return mountPoint;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      if (mounted) {
+        try {
+          Processes.run(List.of("umount", mountPoint.toString()));
+        } catch (IllegalStateException busy) {
+          Thread.sleep(500); // a descriptor a closing watcher still held
+          Processes.run(List.of("umount", "-l", mountPoint.toString()));
+        }
+        mounted = false;
+      }
+    } finally {
+      Files.deleteIfExists(image);
+    }
+  }
+}
