@@ -55,7 +55,7 @@ final class SyncFlags {
   @Option(names = "--delay", paramLabel = "DURATION", description = "How long a batch collects changes before it is shipped (default: ${DEFAULT-VALUE}).")
   Duration delay;
 
-  @Option(names = "--max-hold", paramLabel = "DURATION", description = "Longest a file still open for writing is held back before it ships anyway (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-hold", paramLabel = "DURATION", description = "Longest a regular file still open for writing is held back before it ships anyway (default: ${DEFAULT-VALUE}); symlinks, hard links and closed files are never held.")
   Duration maxHold;
 
   @Option(names = "--workers", paramLabel = "N", description = "Parallel rsync processes per target, 1-64 (default: ${DEFAULT-VALUE}).")

@@ -30,12 +30,19 @@ public final class Libc {
   public static final int O_RDONLY = 0;
   public static final int O_WRONLY = 1;
   public static final int O_CREAT = 0x40;
+  public static final int O_NOCTTY = 0x100;
+  public static final int O_NONBLOCK = 0x800;
   public static final int O_TRUNC = 0x200;
   public static final int O_DIRECTORY = 0x10000;
   public static final int O_NOFOLLOW = 0x20000;
   public static final int O_CLOEXEC = 0x80000;
 
   public static final short POLLIN = 1;
+
+  public static final int F_SETSIG = 10;
+  public static final int F_SETLEASE = 1024;
+  public static final int F_RDLCK = 0;
+  public static final int F_UNLCK = 2;
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -54,6 +61,9 @@ public final class Libc {
   private static final MethodHandle EVENTFD = fn("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
   private static final MethodHandle OPEN =
       fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle FCNTL =
+      fn("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle READLINK = fn("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
   private static final MethodHandle GETDENTS64 =
       fn("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
   private static final MethodHandle LSTAT = fn("lstat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
@@ -248,7 +258,8 @@ public final class Libc {
     return fd;
   }
 
-  private static int openRaw(byte[] path, int flags, int mode) {
+  /** open(2); returns the descriptor, or minus errno: for callers that handle failures themselves. */
+  public static int openRaw(byte[] path, int flags, int mode) {
     Scratch s = SCRATCH.get();
     int fd;
     try {
@@ -257,6 +268,34 @@ public final class Libc {
       throw rethrow(t);
     }
     return fd < 0 ? -s.errno() : fd;
+  }
+
+  /** fcntl(2) with an int argument; returns its result, or minus errno. */
+  public static int fcntl(int fd, int cmd, int arg) {
+    Scratch s = SCRATCH.get();
+    int r;
+    try {
+      r = (int) FCNTL.invokeExact(s.errno, fd, cmd, arg);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    return r < 0 ? -s.errno() : r;
+  }
+
+  /** readlink(2): the link's target as bytes, or null when {@code path} is missing or no symlink. */
+  public static byte[] readlinkOrNull(byte[] path) {
+    Scratch s = SCRATCH.get();
+    MemorySegment p = s.cstr1(path);
+    long n;
+    try {
+      n = (long) READLINK.invokeExact(s.errno, p, s.path2, s.path2.byteSize());
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    if (n < 0) return null;
+    byte[] out = new byte[(int) n];
+    MemorySegment.copy(s.path2, JAVA_BYTE, 0, out, 0, (int) n);
+    return out;
   }
 
   // ---- directories ----

@@ -1,11 +1,13 @@
 package dev.livesync.sync;
 
+import static dev.livesync.sync.PathTree.clear;
+import static dev.livesync.sync.PathTree.pending;
+
 import dev.livesync.fs.Bytes;
+import dev.livesync.sync.PathQueue.Node;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -16,7 +18,11 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>create + modify + close_write → one send; a file modified and not yet closed is held until
- *       close_write, or until {@code maxHold} has passed (ever-open logs still ship);
+ *       close_write — as long as it is a regular file open for writing: a hold without close_write
+ *       for {@link #ASK_AFTER_NANOS} asks the {@link Writers} and ends unless it is (symlinks, hard
+ *       links, fifos, a closed file whose mtime alone was set: MODIFY with no close_write ever after;
+ *       the path is judged by what it is then, whatever it was when held). One really open ships
+ *       at close_write, or after {@code maxHold} (ever-open logs still ship);
  *   <li>create + delete → nothing (only while no whole-tree transfer is outstanding, since one
  *       might already have copied the file);
  *   <li>delete of a directory drops all queued work below it;
@@ -30,55 +36,39 @@ import java.util.function.Consumer;
  * Each event costs a hash lookup (plus node creation for new paths): O(1) amortised.
  */
 public final class Coalescer {
-  private static final int PENDING = 1, RECURSIVE = 2, BORN_CREATE = 4, WRITING = 8, RELEASED = 16, DIR_GONE = 32;
-  private static final byte NONE = 0, READY = 1, HELD = 2;
+  private static final int PENDING = PathTree.PENDING, RECURSIVE = 2, BORN_CREATE = 4, WRITING = 8, RELEASED = 16, DIR_GONE = 32;
+  /** A hold lasting this long without close_write asks whether anyone still writes the file. */
+  static final long ASK_AFTER_NANOS = 50_000_000L;
 
   /** A path with queued work, as handed to the batcher. */
   public record Entry(byte[] path, boolean recursive, long firstNanos) {}
 
-  private static final class Node {
-    final byte[] path;
-    final Node parent;
-    java.util.Set<Node> kids;
-    int flags;
-    long firstNanos;
-    long since; // READY: when it became ready; HELD: when the hold started
-    byte list;
-    Node prev, next;
-
-    Node(byte[] path, Node parent) {
-      this.path = path;
-      this.parent = parent;
-    }
-
-    boolean pending() {
-      return (flags & PENDING) != 0;
-    }
+  /** Whether a path (relative to the source root) is a regular file open for writing now: {@link dev.livesync.fs.WriterProbe}. */
+  @FunctionalInterface
+  public interface Writers {
+    boolean beingWritten(byte[] relPath);
   }
-
-  private static final class Fifo {
-    Node head, tail;
-    int size;
-  }
-
-  private record MovedFrom(byte[] path, boolean dir, int readNo, long nanos) {}
 
   private final Clock clock;
   private final long maxHoldNanos;
-  private final Map<Bytes.Key, Node> nodes = new HashMap<>();
-  private final Node root = new Node(Bytes.EMPTY, null);
-  private final Fifo ready = new Fifo();
-  private final Fifo held = new Fifo();
-  private final Map<Integer, MovedFrom> movedFrom = new HashMap<>();
+  private final PathTree tree = new PathTree();
+  private final Writers writers;
+  private final PathQueue ready = new PathQueue();
+  /** Modified, no close_write yet, not asked yet whether it is open for writing. */
+  private final PathQueue held = new PathQueue();
+  /** Asked, and open for writing then: waits for close_write or max_hold. */
+  private final PathQueue writing = new PathQueue();
+  private final MovePairing moves = new MovePairing();
   private final ArrayDeque<WorkItem> renames = new ArrayDeque<>();
   private boolean treeTransferActive;
   private boolean emitRenames = true;
   private boolean bornSinceForget;
-  private int readNo;
 
-  public Coalescer(Clock clock, long maxHoldNanos) {
+  /** {@code writers} tells the engine's loop whether a held path is still open for writing. */
+  public Coalescer(Clock clock, long maxHoldNanos, Writers writers) {
     this.clock = clock;
     this.maxHoldNanos = maxHoldNanos;
+    this.writers = writers;
   }
 
   /**
@@ -107,13 +97,17 @@ public final class Coalescer {
     bornSinceForget = false;
     for (Node n = ready.head; n != null; n = n.next) n.flags &= ~BORN_CREATE;
     for (Node n = held.head; n != null; n = n.next) n.flags &= ~BORN_CREATE;
+    for (Node n = writing.head; n != null; n = n.next) n.flags &= ~BORN_CREATE;
   }
 
   /** CREATE (from the kernel, or synthetic from scanning a new directory). */
   public void created(byte[] path, boolean dir) {
-    if (!movedFrom.isEmpty()) expireMoveOf(path);
-    Node n = node(path);
-    boolean fresh = !n.pending();
+    // A name moved away and made again before its MOVED_FROM was given up as unpaired: the move is
+    // a delete that happened first; handled later, it would drop the new file or tree.
+    var away = moves.isEmpty() ? null : moves.takeFrom(path);
+    if (away != null) deleted(away.path(), away.dir());
+    Node n = tree.node(path);
+    boolean fresh = !pending(n);
     // A directory deleted and made again: the target's old one may hold files the new one lacks,
     // so it is sent recursively (a recursive send makes the target's subtree equal the source's).
     mark(n, dir && (n.flags & DIR_GONE) != 0 ? RECURSIVE : 0);
@@ -123,63 +117,69 @@ public final class Coalescer {
     }
   }
 
-  /** MODIFY: the file is being written; hold it until close_write (or maxHold). */
+  /**
+   * MODIFY: the path may be being written; hold it until close_write. A hold lasting
+   * {@link #ASK_AFTER_NANOS} asks whether the path is a regular file still open for writing, and
+   * ends unless it is (a symlink's or a closed file's mtime set alone is a MODIFY too, with no
+   * close_write ever after); one that is waits for close_write, or {@code maxHold}.
+   */
   public void modified(byte[] path) {
-    Node n = node(path);
+    Node n = tree.node(path);
     mark(n, 0);
     if ((n.flags & (WRITING | RELEASED)) == 0) {
       n.flags |= WRITING;
-      move(n, HELD, clock.nanos());
+      held.append(n, clock.nanos());
     }
   }
 
   /** CLOSE_WRITE: the writer is done; ship it with the next batch. */
   public void closedWrite(byte[] path) {
-    Node n = node(path);
+    Node n = tree.node(path);
     mark(n, 0);
     if ((n.flags & WRITING) != 0) {
       n.flags &= ~WRITING;
-      move(n, READY, clock.nanos());
+      ready.append(n, clock.nanos());
     }
   }
 
   /** ATTRIB and anything else that just needs the path reconciled. */
   public void changed(byte[] path) {
-    mark(node(path), 0);
+    mark(tree.node(path), 0);
   }
 
   /** DELETE (or an unpaired MOVED_FROM). */
   public void deleted(byte[] path, boolean dir) {
-    Node n = nodes.get(new Bytes.Key(path));
+    Node n = tree.get(path);
     if (n != null) {
-      dropBelow(n);
-      if (n.pending() && (n.flags & BORN_CREATE) != 0 && !treeTransferActive) {
+      tree.dropBelow(n);
+      if (pending(n) && (n.flags & BORN_CREATE) != 0 && !treeTransferActive) {
         clear(n);
-        prune(n);
+        tree.prune(n);
         return;
       }
     } else {
-      n = node(path);
+      n = tree.node(path);
     }
     mark(n, 0);
     n.flags &= ~(WRITING | BORN_CREATE | RECURSIVE);
     if (dir) n.flags |= DIR_GONE;
-    if (n.list == HELD) move(n, READY, clock.nanos());
+    if (n.queue != ready) ready.append(n, clock.nanos());
   }
 
   public void movedFrom(int cookie, byte[] path, boolean dir) {
-    movedFrom.put(cookie, new MovedFrom(path, dir, readNo, clock.nanos()));
+    moves.from(cookie, path, dir, clock.nanos());
   }
 
   public void movedTo(int cookie, byte[] path, boolean dir) {
-    MovedFrom from = movedFrom.remove(cookie);
+    MovePairing.MovedFrom from = moves.to(cookie);
     if (from == null) {
-      Node n = node(path);
+      replaced(path, clock.nanos());
+      Node n = tree.node(path);
       mark(n, dir ? RECURSIVE : 0);
       n.flags &= ~BORN_CREATE;
       return;
     }
-    renamed(from.path, path, dir);
+    renamed(from.path(), path, dir);
   }
 
   /**
@@ -187,51 +187,25 @@ public final class Coalescer {
    * the next read went out of the tree, so it is a delete.
    */
   public void endOfRead() {
-    readNo++;
-    if (movedFrom.isEmpty()) return;
+    moves.endOfRead();
     expireMoves(false);
   }
 
   /** A MOVED_FROM still waiting for its pair after a short while is a delete. */
   public void expireMoves(boolean all) {
-    long now = clock.nanos();
-    var it = movedFrom.values().iterator();
-    List<MovedFrom> gone = new ArrayList<>();
-    while (it.hasNext()) {
-      MovedFrom m = it.next();
-      if (all || readNo - m.readNo >= 2 || now - m.nanos > 50_000_000L) {
-        gone.add(m);
-        it.remove();
-      }
-    }
-    for (MovedFrom m : gone) deleted(m.path, m.dir);
-  }
-
-  /**
-   * A name moved away and made again before its MOVED_FROM was given up as unpaired: the move is a
-   * delete that happened first; handled later, it would drop the new file or tree.
-   */
-  private void expireMoveOf(byte[] path) {
-    for (var it = movedFrom.values().iterator(); it.hasNext(); ) {
-      MovedFrom m = it.next();
-      if (java.util.Arrays.equals(m.path, path)) {
-        it.remove();
-        deleted(m.path, m.dir);
-        return;
-      }
-    }
+    for (var m : moves.expire(all, clock.nanos())) deleted(m.path(), m.dir());
   }
 
   public boolean hasUnpairedMoves() {
-    return !movedFrom.isEmpty();
+    return !moves.isEmpty();
   }
 
   private void renamed(byte[] from, byte[] to, boolean dir) {
     long now = clock.nanos();
-    Node f = nodes.get(new Bytes.Key(from));
+    Node f = tree.get(from);
     List<Node> moved = new ArrayList<>();
-    if (f != null) collect(f, moved);
-    boolean fromIsNew = f != null && f.pending() && (f.flags & BORN_CREATE) != 0 && !treeTransferActive;
+    if (f != null) tree.collect(f, moved);
+    boolean fromIsNew = f != null && pending(f) && (f.flags & BORN_CREATE) != 0 && !treeTransferActive;
     long oldest = now;
     for (Node m : moved) oldest = Math.min(oldest, m.firstNanos);
     List<Entry> carried = new ArrayList<>(moved.size());
@@ -242,42 +216,49 @@ public final class Coalescer {
       carriedFlags.add(m.flags);
     }
     if (f != null) {
-      dropBelow(f);
+      tree.dropBelow(f);
       clear(f);
-      prune(f);
+      tree.prune(f);
     }
+    replaced(to, now);
     if (!fromIsNew) {
       if (emitRenames) renames.add(new WorkItem.Rename(from, to, dir, oldest));
       // The old name is reconciled like a delete: gone at the source, unless something took its place.
-      Node o = node(from);
+      Node o = tree.node(from);
       mark(o, 0);
       if (dir) o.flags |= DIR_GONE;
     }
     for (int i = 0; i < carried.size(); i++) {
       Entry e = carried.get(i);
-      Node n = node(e.path());
+      Node n = tree.node(e.path());
       int fl = carriedFlags.get(i);
       mark(n, fl & RECURSIVE);
       n.firstNanos = Math.min(n.firstNanos, e.firstNanos());
       if ((fl & WRITING) != 0 && (n.flags & WRITING) == 0) {
         n.flags |= WRITING;
-        move(n, HELD, now);
+        held.append(n, now);
       }
     }
     // The new name is reconciled after the rename (a whole subtree for a directory): where the
     // target renamed in place this finds nothing to send, elsewhere it is the send itself; either way
     // it repairs what a batch in flight during the rename may have read from the source.
-    Node t = node(to);
+    Node t = tree.node(to);
     mark(t, dir ? RECURSIVE : 0);
     t.firstNanos = Math.min(t.firstNanos, oldest);
     // Whatever now exists at the target under `to` must not be dropped by a later create+delete.
-    for (Node a = nodes.get(new Bytes.Key(to)); a != null; a = a.parent) a.flags &= ~BORN_CREATE;
-    for (Node a = parentOf(to); a != null; a = a.parent) a.flags &= ~BORN_CREATE;
+    for (Node a = tree.get(to); a != null; a = a.parent) a.flags &= ~BORN_CREATE;
+    for (Node a = tree.parentOf(to); a != null; a = a.parent) a.flags &= ~BORN_CREATE;
   }
 
-  private Node parentOf(byte[] path) {
-    int slash = lastSlash(path);
-    return slash < 0 ? root : nodes.get(new Bytes.Key(java.util.Arrays.copyOf(path, slash)));
+  /**
+   * Another file took {@code path}'s name (moved onto it): a hold for the file that had it is over,
+   * and whatever the new one is gets its own (carried from its old name when it was being written).
+   */
+  private void replaced(byte[] path, long now) {
+    Node n = tree.get(path);
+    if (n == null || (n.flags & (WRITING | RELEASED)) == 0) return;
+    n.flags &= ~(WRITING | RELEASED);
+    if (pending(n) && n.queue != ready) ready.append(n, now);
   }
 
   /** Renames emitted since the last call, in event order; they go ahead of the next batch. */
@@ -294,7 +275,7 @@ public final class Coalescer {
 
   /** Number of paths with queued work (ready or held). */
   public int size() {
-    return ready.size + held.size;
+    return ready.size + held.size + writing.size;
   }
 
   public int readySize() {
@@ -306,9 +287,15 @@ public final class Coalescer {
     return ready.head == null ? -1 : ready.head.since;
   }
 
-  /** When the oldest held path must ship anyway, or -1 when none is held. */
+  /**
+   * When {@link #releaseExpiredHolds()} next has work: a hold to ask about, or one that reached
+   * {@code maxHold}; -1 when none is held.
+   */
   public long nextHoldExpiryNanos() {
-    return held.head == null ? -1 : held.head.since + maxHoldNanos;
+    long a = held.head == null ? Long.MAX_VALUE : held.head.since + Math.min(ASK_AFTER_NANOS, maxHoldNanos);
+    long w = writing.head == null ? Long.MAX_VALUE : writing.head.since + maxHoldNanos;
+    long d = Math.min(a, w);
+    return d == Long.MAX_VALUE ? -1 : d;
   }
 
   /** First-seen time of the oldest queued change, or -1. */
@@ -316,16 +303,34 @@ public final class Coalescer {
     long o = Long.MAX_VALUE;
     for (Node n = ready.head; n != null; n = n.next) o = Math.min(o, n.firstNanos);
     for (Node n = held.head; n != null; n = n.next) o = Math.min(o, n.firstNanos);
+    for (Node n = writing.head; n != null; n = n.next) o = Math.min(o, n.firstNanos);
     return o == Long.MAX_VALUE ? -1 : o;
   }
 
-  /** Moves held paths whose hold expired to ready (their writer is taking too long). */
+  /**
+   * Ends the holds that are due: one held {@link #ASK_AFTER_NANOS} ends unless the path is a regular
+   * file open for writing now (judged by what the path is now, not by the events that held it); one
+   * that reached {@code maxHold} ends anyway (ever-open logs still ship).
+   */
   public void releaseExpiredHolds() {
     long now = clock.nanos();
-    while (held.head != null && now - held.head.since >= maxHoldNanos) {
+    long ask = Math.min(ASK_AFTER_NANOS, maxHoldNanos);
+    while (held.head != null && now - held.head.since >= ask) {
       Node n = held.head;
+      if (now - n.since >= maxHoldNanos) {
+        n.flags = (n.flags & ~WRITING) | RELEASED;
+        ready.append(n, now);
+      } else if (writers.beingWritten(n.path)) {
+        writing.append(n, n.since); // keeps its hold start: writing stays ordered by it
+      } else {
+        n.flags &= ~WRITING;
+        ready.append(n, now);
+      }
+    }
+    while (writing.head != null && now - writing.head.since >= maxHoldNanos) {
+      Node n = writing.head;
       n.flags = (n.flags & ~WRITING) | RELEASED;
-      move(n, READY, now);
+      ready.append(n, now);
     }
   }
 
@@ -342,7 +347,7 @@ public final class Coalescer {
       Node n = ready.head;
       sink.accept(new Entry(n.path, (n.flags & (RECURSIVE | DIR_GONE)) != 0, n.firstNanos));
       clear(n);
-      prune(n);
+      tree.prune(n);
       k++;
     }
     return k;
@@ -351,98 +356,19 @@ public final class Coalescer {
   /** Everything, held or not (shutdown). */
   public int drainAll(Consumer<Entry> sink) {
     expireMoves(true);
-    while (held.head != null) move(held.head, READY, clock.nanos());
+    while (held.head != null) ready.append(held.head, clock.nanos());
+    while (writing.head != null) ready.append(writing.head, clock.nanos());
     return drainReady(Integer.MAX_VALUE, sink);
   }
 
   // --- nodes
 
   private void mark(Node n, int extra) {
-    if (!n.pending()) {
+    if (!pending(n)) {
       n.flags = PENDING;
       n.firstNanos = clock.nanos();
-      move(n, READY, n.firstNanos);
+      ready.append(n, n.firstNanos);
     }
     n.flags |= extra;
-  }
-
-  private Node node(byte[] path) {
-    var key = new Bytes.Key(path);
-    Node n = nodes.get(key);
-    if (n != null) return n;
-    int slash = lastSlash(path);
-    Node parent = slash < 0 ? root : node(java.util.Arrays.copyOf(path, slash));
-    n = new Node(path, parent);
-    if (parent.kids == null) parent.kids = new java.util.HashSet<>(4);
-    parent.kids.add(n);
-    nodes.put(key, n);
-    return n;
-  }
-
-  private static int lastSlash(byte[] p) {
-    for (int i = p.length - 1; i >= 0; i--) if (p[i] == '/') return i;
-    return -1;
-  }
-
-  private void collect(Node n, List<Node> out) {
-    if (n.pending()) out.add(n);
-    if (n.kids != null) for (Node k : List.copyOf(n.kids)) collect(k, out);
-  }
-
-  private void dropBelow(Node n) {
-    if (n.kids == null) return;
-    for (Node k : List.copyOf(n.kids)) {
-      dropBelow(k);
-      clear(k);
-      detach(k);
-    }
-    n.kids = null;
-  }
-
-  private void clear(Node n) {
-    unlink(n);
-    n.flags = 0;
-  }
-
-  /** Removes nodes that no longer carry work nor have children, up the parent chain. */
-  private void prune(Node n) {
-    while (n != root && !n.pending() && (n.kids == null || n.kids.isEmpty())) {
-      Node p = n.parent;
-      detach(n);
-      n = p;
-    }
-  }
-
-  private void detach(Node n) {
-    nodes.remove(new Bytes.Key(n.path));
-    if (n.parent.kids != null) {
-      n.parent.kids.remove(n);
-      if (n.parent.kids.isEmpty()) n.parent.kids = null;
-    }
-  }
-
-  private void move(Node n, byte to, long since) {
-    unlink(n);
-    Fifo f = to == READY ? ready : held;
-    n.list = to;
-    n.since = since;
-    n.prev = f.tail;
-    n.next = null;
-    if (f.tail != null) f.tail.next = n;
-    else f.head = n;
-    f.tail = n;
-    f.size++;
-  }
-
-  private void unlink(Node n) {
-    if (n.list == NONE) return;
-    Fifo f = n.list == READY ? ready : held;
-    if (n.prev != null) n.prev.next = n.next;
-    else f.head = n.next;
-    if (n.next != null) n.next.prev = n.prev;
-    else f.tail = n.prev;
-    n.prev = n.next = null;
-    n.list = NONE;
-    f.size--;
   }
 }

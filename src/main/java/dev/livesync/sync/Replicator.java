@@ -78,7 +78,7 @@ public final class Replicator implements AutoCloseable {
     this.clock = clock;
     this.listener = listener;
     this.root = s.source().length > 0 && s.source()[s.source().length - 1] == '/' ? s.source() : Bytes.concat(s.source(), new byte[] {'/'});
-    this.coalescer = new Coalescer(clock, s.maxHold().toNanos());
+    this.coalescer = new Coalescer(clock, s.maxHold().toNanos(), rel -> dev.livesync.fs.WriterProbe.beingWritten(Bytes.concat(root, rel)));
     this.batcher = new Batcher(coalescer, clock,
         new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), this::sourceSize,
         this::sourceIsDir);

@@ -49,7 +49,7 @@ public class CoalescerBenchmark {
 
   @Setup(Level.Invocation)
   public void fresh() {
-    coalescer = new Coalescer(Clock.SYSTEM, TimeUnit.SECONDS.toNanos(10));
+    coalescer = new Coalescer(Clock.SYSTEM, TimeUnit.SECONDS.toNanos(10), p -> true);
   }
 
   @Benchmark

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class BatcherTest {
   final FakeClock clock = new FakeClock();
-  final Coalescer c = new Coalescer(clock, 5_000_000_000L);
+  final Coalescer c = new Coalescer(clock, 5_000_000_000L, p -> false);
   final Set<String> dirs = Set.of("n", "m", "n/sub");
   final Batcher b = new Batcher(c, clock, new Batcher.Limits(200_000_000L, 10, 1L << 30, 1L << 20),
       p -> dirs.contains(Bytes.display(p)) ? 0 : 10, p -> dirs.contains(Bytes.display(p)));

@@ -3,13 +3,41 @@ package dev.livesync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.fs.WriterProbe;
+import dev.livesync.testing.Trees;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The coalescer's rules on a fake clock. Whether a held path is open for writing is asked of the
+ * real {@link WriterProbe} about real files under {@link #root} (paths that do not exist there are
+ * not being written by anyone).
+ */
 class CoalescerTest {
   final FakeClock clock = new FakeClock();
-  final Coalescer c = new Coalescer(clock, 5_000_000_000L);
+  final byte[] root = Trees.tempDir("coalescer");
+  final Coalescer c = new Coalescer(clock, 5_000_000_000L, rel -> WriterProbe.beingWritten(Bytes.child(root, rel)));
+
+  @AfterEach
+  void cleanUp() {
+    Trees.delete(root);
+  }
+
+  byte[] at(String rel) {
+    return Bytes.child(root, b(rel));
+  }
+
+  /** A writer holding {@code rel} open for writing (as an editor, a log or a long copy would). */
+  FileChannel openForWriting(String rel) throws IOException {
+    Trees.write(at(rel), "being written");
+    return FileChannel.open(Trees.path(at(rel)), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+  }
 
   static byte[] b(String s) {
     return Bytes.of(s);
@@ -81,15 +109,106 @@ class CoalescerTest {
   }
 
   @Test
-  void everOpenFileShipsAfterMaxHold() {
-    c.modified(b("log"));
-    clock.advanceMillis(4_000);
-    c.modified(b("log"));
-    assertThat(drain()).isEmpty();
-    clock.advanceMillis(1_001);
-    c.releaseExpiredHolds();
-    c.modified(b("log")); // keeps writing: must not be held again before it shipped
-    assertThat(drain()).containsExactly("log");
+  void everOpenFileShipsAfterMaxHold() throws IOException {
+    try (var log = openForWriting("log")) {
+      c.modified(b("log"));
+      clock.advanceMillis(4_000);
+      c.modified(b("log"));
+      assertThat(drain()).isEmpty(); // asked after 50 ms: open for writing
+      clock.advanceMillis(1_001);
+      c.releaseExpiredHolds();
+      c.modified(b("log")); // keeps writing: must not be held again before it shipped
+      assertThat(drain()).containsExactly("log");
+    }
+  }
+
+  @Test
+  void aFileOpenForWritingIsHeldUntilCloseWrite() throws IOException {
+    try (var f = openForWriting("big.iso")) {
+      c.created(b("big.iso"), false);
+      c.modified(b("big.iso"));
+      assertThat(c.nextHoldExpiryNanos()).isEqualTo(clock.nanos() + Coalescer.ASK_AFTER_NANOS);
+      clock.advanceMillis(1_000);
+      assertThat(drain()).isEmpty();
+      assertThat(c.nextHoldExpiryNanos()).as("asked once; now only max_hold ends it").isEqualTo(clock.nanos() - 1_000_000_000L + 5_000_000_000L);
+    }
+    c.closedWrite(b("big.iso"));
+    assertThat(drain()).containsExactly("big.iso");
+  }
+
+  /** GNU tar's delayed symlink: placeholder file, then unlink + symlink + utimensat (a MODIFY) + lchown. */
+  @Test
+  void tarsSymlinkInPlaceOfItsPlaceholderIsNotHeld() {
+    Trees.write(at("l"), "");
+    c.created(b("l"), false);
+    c.closedWrite(b("l"));
+    assertThat(drain()).containsExactly("l");
+    Libc.unlink(at("l"));
+    c.deleted(b("l"), false);
+    Libc.symlink(b("../data/f"), at("l"));
+    c.created(b("l"), false);
+    c.modified(b("l"));
+    c.changed(b("l"));
+    assertThat(drain()).isEmpty(); // not asked yet
+    clock.advanceMillis(50);
+    assertThat(drain()).containsExactly("l");
+  }
+
+  /** touch -m, or tar's utimensat on a file it has closed: a MODIFY with no close_write after it. */
+  @Test
+  void aClosedFileWhoseMtimeWasSetIsNotHeld() {
+    Trees.write(at("f"), "closed");
+    c.modified(b("f"));
+    clock.advanceMillis(50);
+    assertThat(drain()).containsExactly("f");
+  }
+
+  @Test
+  void fifosDirectoriesAndMissingPathsAreNotHeld() throws Exception {
+    Trees.mkdirs(at("dir"));
+    assertThat(new ProcessBuilder("mkfifo", Trees.path(at("fifo")).toString()).start().waitFor()).isZero();
+    for (String p : List.of("fifo", "dir", "gone")) c.modified(b(p));
+    clock.advanceMillis(50);
+    assertThat(drain()).containsExactlyInAnyOrder("fifo", "dir", "gone");
+  }
+
+  /** The writer's file was replaced by a rename (an editor's safe-save): the hold was for the old file. */
+  @Test
+  void aNameTakenByARenameIsJudgedByTheFileNowThere() throws IOException {
+    try (var old = openForWriting("doc")) {
+      c.modified(b("doc"));
+      clock.advanceMillis(60);
+      assertThat(drain()).isEmpty(); // open for writing
+      Trees.write(at("doc.new"), "saved");
+      Libc.rename(at("doc.new"), at("doc"));
+      c.created(b("doc.new"), false);
+      c.closedWrite(b("doc.new"));
+      c.movedFrom(3, b("doc.new"), false);
+      c.movedTo(3, b("doc"), false);
+      assertThat(drain()).containsExactly("doc"); // not after max_hold
+    }
+  }
+
+  /** One name, one window: a held file, then a symlink, then a directory. The directory is what is there. */
+  @Test
+  void fileThenSymlinkThenDirectoryUnderOneNameIsSentAsTheDirectory() {
+    Trees.write(at("x"), "file");
+    c.changed(b("x"));
+    drain();
+    c.modified(b("x"));
+    Libc.unlink(at("x"));
+    c.deleted(b("x"), false);
+    Libc.symlink(b("target"), at("x"));
+    c.created(b("x"), false);
+    c.modified(b("x"));
+    Libc.unlink(at("x"));
+    c.deleted(b("x"), false);
+    Libc.mkdir(at("x"), 0755);
+    c.created(b("x"), true);
+    c.modified(b("x")); // (the engine drops MODIFY on a directory; a stray one is not held either)
+    clock.advanceMillis(50);
+    assertThat(drain()).containsExactly("x");
+    assertThat(c.size()).isZero();
   }
 
   @Test
