@@ -51,7 +51,8 @@ import picocli.CommandLine.Spec;
       "a journal of unsent work in the state dir. SIGTERM/SIGINT: drain (bounded) and exit 0.",
       "SIGHUP (with --config): reload the config and restart only the syncs that changed.",
       "Exit codes: 0 stopped by a signal; 2 bad arguments or source; 5 a target refused us at start",
-      "(authentication, module); 70 internal error; 78 bad config file.",
+      "(authentication, module); 70 internal error; 73 cannot write the state dir or log file; 75 already",
+      "running (the sync's state dir is locked); 78 bad config file. All codes: docs/operations.md.",
       ""
     })
 final class RunCommand implements Callable<Integer> {
@@ -212,7 +213,10 @@ final class RunCommand implements Callable<Integer> {
     app.setAppend(true);
     app.setEncoder(enc);
     app.start();
-    if (!app.isStarted()) throw new LivesyncException("cannot write the log file " + file, 1);
+    if (!app.isStarted()) {
+      throw new LivesyncException("cannot write the log file " + file + ": check that its directory exists and is writable by this user",
+          dev.livesync.Exit.CANNOT_WRITE);
+    }
     root.addAppender(app);
   }
 }

@@ -103,7 +103,7 @@ final class SyncFlags {
   @Option(names = "--name", paramLabel = "NAME", description = "The sync's name (logs, status, its journal directory; default: from the source path, /srv/www -> srv_www).")
   String name;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "State root: each sync's journal is in DIR/NAME (default: the config's state_dir, else /var/lib/livesync as root, else $LIVESYNC_STATE_DIR or ~/.local/state/livesync).")
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "State root: each sync's journal is in DIR/NAME (default: the config's state_dir, else $LIVESYNC_STATE_DIR, else /var/lib/livesync as root, ~/.local/state/livesync for other users). One run per sync: its DIR/NAME is locked.")
   Path stateDir;
 
   /** The config to use, or null: --config, else the default file when no SOURCE TARGET is given and it exists. */

@@ -42,7 +42,7 @@ public final class BackgroundLauncher {
   /** Starts {@code command} and returns its pid once its status socket reports "running". */
   public static long start(List<String> command, ServiceFiles files, Duration timeout) {
     if (Files.exists(files.socket()) && StatusClient.answers(files.socket())) {
-      throw new LivesyncException("livesync is already running (it answers on " + files.socket() + "); 'livesync stop' first", 1);
+      throw new LivesyncException("livesync is already running (it answers on " + files.socket() + "); 'livesync stop' first", dev.livesync.Exit.ALREADY_RUNNING);
     }
     Process p = launch(command, files);
     long pid = p.pid();

@@ -54,7 +54,7 @@ public final class StatusServer implements AutoCloseable {
       }
       if (Files.exists(socket)) {
         if (StatusClient.answers(socket)) {
-          throw new LivesyncException("another livesync is already running (it answers on " + socket + "): 'livesync stop' it first", 1);
+          throw new LivesyncException("another livesync is already running (it answers on " + socket + "): 'livesync stop' it first", dev.livesync.Exit.ALREADY_RUNNING);
         }
         Files.delete(socket);
       }

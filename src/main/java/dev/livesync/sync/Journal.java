@@ -65,7 +65,7 @@ public final class Journal implements AutoCloseable {
     } catch (IOException e) {
       throw new LivesyncException(
           "cannot use the journal " + file + ": " + e.getMessage() + " (set --state-dir to a writable directory)",
-          1,
+          dev.livesync.Exit.CANNOT_WRITE,
           e);
     }
   }

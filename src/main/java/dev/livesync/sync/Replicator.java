@@ -51,6 +51,7 @@ public final class Replicator implements AutoCloseable {
   private final Batcher batcher;
   private final List<TargetRunner> targets = new ArrayList<>();
   private final List<Journal> journals = new ArrayList<>();
+  private StateLock stateLock;
   private final List<ExecutorService> pools = new ArrayList<>();
   private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
   private final DeliveryListener listener;
@@ -148,6 +149,7 @@ public final class Replicator implements AutoCloseable {
       throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
     Libc.Stat rootAtStart = Libc.statOrNull(settings.source());
     if (rootAtStart == null) throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
+    stateLock = StateLock.acquire(settings.stateDir(), settings.name()); // one run per sync: its journals are ours
     watcher = newWatcher(); // watches first: nothing changed from here on is missed
     var retry = new Backoff(settings.retryBase().toNanos(), settings.retryCap().toNanos(), new SplittableRandom());
     var slowRetry = new Backoff(Math.max(settings.retryCap().toNanos() / 2, settings.retryBase().toNanos()),
@@ -403,6 +405,7 @@ public final class Replicator implements AutoCloseable {
       }
     }
     for (Journal j : journals) j.close();
+    if (stateLock != null) stateLock.close();
     if (watcher != null) watcher.close();
     // the engine owns its targets from start on: their helper processes (ssh master, rename shell) end with it
     for (Transport t : transports) t.close();
