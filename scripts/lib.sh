@@ -32,6 +32,7 @@ inotifywait:inotify-tools
 lsyncd:lsyncd
 sshd:openssh-server
 ssh:openssh-client
+python3:python3
 "
 LIVESYNC_TEST_PACKAGES="
 prometheus:prometheus

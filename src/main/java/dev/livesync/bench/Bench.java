@@ -32,7 +32,20 @@ public final class Bench {
   }
 
   /** {@code stage}: write the files beforehand outside the source and rename them in during the load. */
-  public record Options(double seconds, int minSize, int maxSize, int perDir, Path workdir, boolean stage) {}
+  /**
+   * {@code stage}: write the files beforehand outside the source and rename them in during the load.
+   * {@code outside}: the files are written by a Python process of its own that stalls for 0.5 s every
+   * 2 s and then catches up (bursts), not by this JVM.
+   */
+  public record Options(double seconds, int minSize, int maxSize, int perDir, Path workdir, boolean stage, boolean outside) {
+    public Options {
+      if (stage && outside) throw new IllegalArgumentException("--stage and --outside-writer do not go together");
+    }
+  }
+
+  /** The outside writer's pause: every {@link #STALL_EVERY} seconds it stops for {@link #STALL} seconds. */
+  public static final double STALL_EVERY = 2.0;
+  public static final double STALL = 0.5;
 
   private final Options options;
   private final PrintStream out;
@@ -77,42 +90,48 @@ public final class Bench {
           return failed(c, rate, "did not deliver a probe file within 60 s (log in " + runDir + ")");
         }
         double cpu0 = ProcessCpu.seconds(p.toHandle());
-        LoadGenerator gen = new LoadGenerator(src, options.minSize(), options.maxSize(), options.perDir());
-        if (options.stage()) gen.stage(runDir.resolve("staging"), rate, options.seconds());
-        long loadStart = System.nanoTime();
+        Load gen;
+        if (options.outside()) {
+          gen = new OutsideWriter(src, options.minSize(), options.maxSize(), options.perDir(), STALL_EVERY, STALL);
+        } else {
+          LoadGenerator own = new LoadGenerator(src, options.minSize(), options.maxSize(), options.perDir());
+          if (options.stage()) own.stage(runDir.resolve("staging"), rate, options.seconds());
+          gen = own;
+        }
         long loadEnd = gen.run(rate, options.seconds());
+        long loadStart = gen.startedAt();
         double drainLimit = Math.max(30, options.seconds() * 3);
         int[] next = {0}; // the arrived prefix of gen.written, so each check costs only what is new
         await(() -> {
-          while (next[0] < gen.written.size() && arrivals.arrivedAt.containsKey(gen.written.get(next[0]))) next[0]++;
-          return next[0] == gen.written.size();
+          while (next[0] < gen.written().size() && arrivals.arrivedAt.containsKey(gen.written().get(next[0]))) next[0]++;
+          return next[0] == gen.written().size();
         }, drainLimit);
         double cpu = ProcessCpu.seconds(p.toHandle()) - cpu0;
 
         List<Double> lags = new ArrayList<>();
         long last = loadEnd;
-        for (String rel : gen.written) {
+        for (String rel : gen.written()) {
           Long at = arrivals.arrivedAt.get(rel);
           if (at == null) continue;
-          lags.add((at - gen.closedAt.get(rel)) / 1e6);
+          lags.add((at - gen.closedAt().get(rel)) / 1e6);
           last = Math.max(last, at);
         }
         double drain = (last - loadEnd) / 1e9;
         // System.nanoTime is CLOCK_MONOTONIC: scripts/bench-profile cuts `perf record -k mono` to this window
         out.printf("load window (CLOCK_MONOTONIC): %.6f,%.6f%n", loadStart / 1e9, last / 1e9);
-        double offered = gen.written.size() / ((loadEnd - loadStart) / 1e9);
+        double offered = gen.written().size() / ((loadEnd - loadStart) / 1e9);
         double throughput = lags.size() / ((last - loadStart) / 1e9);
 
         long churnStart = System.nanoTime();
-        churn(src, gen.written);
+        churn(src, gen.written());
         Map<String, TreeSnapshot.Entry> want = TreeSnapshot.of(src);
         boolean converged = await(() -> TreeSnapshot.of(dst).equals(want), 60);
         double convergeSeconds = (System.nanoTime() - churnStart) / 1e9;
         List<String> files = want.entrySet().stream().filter(e -> !e.getValue().dir()).map(Map.Entry::getKey).toList();
         String mismatch = converged ? TreeSnapshot.firstContentDifference(src, dst, files) : null;
-        return new Result(c.name(), rate, gen.written.size(), gen.bytes, lags.size(),
+        return new Result(c.name(), rate, gen.written().size(), gen.bytes(), lags.size(),
             LagStats.of(lags.stream().mapToDouble(Double::doubleValue).toArray()), drain, converged,
-            convergeSeconds, mismatch, cpu / Math.max(1, gen.written.size()) * 1000, null, offered, throughput);
+            convergeSeconds, mismatch, cpu / Math.max(1, gen.written().size()) * 1000, null, offered, throughput);
       } finally {
         Contender.stop(p);
       }

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * subdirectory every {@code perDir} files, and records when each file was closed (System.nanoTime).
  * This is the seed's load test: "10k–100k files, N per second".
  */
-final class LoadGenerator {
+final class LoadGenerator implements Load {
   private final Path root;
   private final int minSize;
   private final int maxSize;
@@ -28,6 +28,7 @@ final class LoadGenerator {
   private Path staging;
   final List<String> written = new ArrayList<>();
   long bytes;
+  private long startedAt;
 
   LoadGenerator(Path root, int minSize, int maxSize, int perDir) {
     this.root = root;
@@ -52,10 +53,31 @@ final class LoadGenerator {
     }
   }
 
-  /** Writes {@code rate} files per second for {@code seconds}; returns the nanoTime it finished. */
-  long run(double rate, double seconds) throws IOException {
+  @Override
+  public List<String> written() {
+    return written;
+  }
+
+  @Override
+  public Map<String, Long> closedAt() {
+    return closedAt;
+  }
+
+  @Override
+  public long startedAt() {
+    return startedAt;
+  }
+
+  @Override
+  public long bytes() {
+    return bytes;
+  }
+
+  @Override
+  public long run(double rate, double seconds) throws IOException {
     long total = Math.round(rate * seconds);
     long start = System.nanoTime();
+    startedAt = start;
     long n = 0;
     while (n < total) {
       long due = Math.min(total, (long) ((System.nanoTime() - start) / 1e9 * rate) + 1);

@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
       "Each tool runs as its own process; CPU is that process tree's (rsync children included)."
     })
 final class BenchCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--rate", split = ",", defaultValue = "1000", description = "Files per second; a list runs each rate (default: ${DEFAULT-VALUE}).")
   List<Double> rates;
 
@@ -56,6 +58,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--stage", description = "Write the files beforehand outside the source and rename them in at the rate (uploads that land by rename): the offered rate is then limited by the tool under test, not by the writer's CPU. Lag counts from the rename.")
   boolean stage;
 
+  @Option(names = "--outside-writer", description = "The files are written by a Python process of its own (not this JVM) that stops for 0.5 s every 2 s and then catches up, so they come in bursts: how an application's writes look. Lag counts from the writer's close.")
+  boolean outsideWriter;
+
   @Option(names = "--scrape", description = "Run livesync with --http on a free loopback port and fetch /metrics and /api/page once a second during the runs (what Prometheus and an open status page cost).")
   boolean scrape;
 
@@ -64,6 +69,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (stage && outsideWriter) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--stage and --outside-writer do not go together: the outside writer writes into the source itself");
+    }
     if (workdir == null) {
       workdir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm/livesync-bench") : Path.of(System.getProperty("java.io.tmpdir"), "livesync-bench");
     }
@@ -77,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
       scraper = new dev.livesync.bench.Scraper(port);
     }
     List<dev.livesync.bench.Contender> contenders = Contenders.parse(noLivesync, livesyncArgs, compare, lsyncdDelay, lsyncdMaxProcesses);
-    var bench = new Bench(new Bench.Options(seconds, minSize, maxSize, perDir, workdir, stage), System.out);
+    var bench = new Bench(new Bench.Options(seconds, minSize, maxSize, perDir, workdir, stage, outsideWriter), System.out);
     System.out.println(Bench.header());
     List<Bench.Result> results;
     try {

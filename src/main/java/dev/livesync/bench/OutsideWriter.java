@@ -1,0 +1,97 @@
+package dev.livesync.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The load written by a process of its own, in Python (outside-writer.py, shipped in the jar): what a
+ * real application's writes look like to livesync, with none of the JVM's help (the in-JVM generator
+ * shares livesync's page cache timing and nothing else, but it also never stalls). Every
+ * {@code stallEvery} seconds the writer stops for {@code stall} seconds and then catches up at once,
+ * so files come in bursts.
+ */
+final class OutsideWriter implements Load {
+  private final Path root;
+  private final int minSize;
+  private final int maxSize;
+  private final int perDir;
+  private final double stallEvery;
+  private final double stall;
+  private final List<String> written = new ArrayList<>();
+  private final Map<String, Long> closedAt = new HashMap<>();
+  private long bytes;
+  private long startedAt;
+
+  OutsideWriter(Path root, int minSize, int maxSize, int perDir, double stallEvery, double stall) {
+    this.root = root;
+    this.minSize = minSize;
+    this.maxSize = maxSize;
+    this.perDir = perDir;
+    this.stallEvery = stallEvery;
+    this.stall = stall;
+  }
+
+  @Override
+  public long run(double rate, double seconds) throws IOException {
+    Path script = Files.createTempFile("livesync-outside-writer", ".py");
+    try {
+      try (InputStream in = OutsideWriter.class.getResourceAsStream("outside-writer.py")) {
+        if (in == null) throw new IOException("outside-writer.py is missing from the jar");
+        Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      Process p = new ProcessBuilder("python3", script.toString(), root.toString(), Double.toString(rate),
+          Double.toString(seconds), Integer.toString(minSize), Integer.toString(maxSize), Integer.toString(perDir),
+          Double.toString(stallEvery), Double.toString(stall))
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          String[] f = line.split("\t");
+          if (f[0].equals("#start")) {
+            startedAt = Long.parseLong(f[1]);
+            continue;
+          }
+          written.add(f[0]);
+          closedAt.put(f[0], Long.parseLong(f[1]));
+          bytes += Long.parseLong(f[2]);
+        }
+      }
+      int rc = p.waitFor();
+      if (rc != 0) throw new IOException("the outside writer (python3) exited with " + rc);
+      return written.isEmpty() ? System.nanoTime() : closedAt.get(written.getLast());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while the outside writer ran", e);
+    } finally {
+      Files.deleteIfExists(script);
+    }
+  }
+
+  @Override
+  public List<String> written() {
+    return written;
+  }
+
+  @Override
+  public Map<String, Long> closedAt() {
+    return closedAt;
+  }
+
+  @Override
+  public long startedAt() {
+    return startedAt;
+  }
+
+  @Override
+  public long bytes() {
+    return bytes;
+  }
+}
