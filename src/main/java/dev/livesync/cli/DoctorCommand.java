@@ -6,6 +6,7 @@ import dev.livesync.ops.Doctor;
 import dev.livesync.ops.EmptySourceCheck;
 import dev.livesync.sync.Preflight;
 import dev.livesync.ops.TargetProbe;
+import dev.livesync.ops.WatcherCheck;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.transport.TargetSpec;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     defaultValueProvider = KeyDefaults.class,
     description = {
-      "Check kernel inotify limits, rsync, targets, permissions.",
+      "Check kernel inotify limits, rsync, targets, permissions, and which watcher (inotify or fanotify) each sync gets and why.",
       "One line per check: OK, WARN or FAIL and what to do. Exit 1 if any check FAILs.",
       "Takes what 'livesync run' takes (--config FILE, or SOURCE TARGET... with run's flags) and checks that.",
       "--fix raises the inotify limits now and persists them in /etc/sysctl.d/90-livesync.conf."
@@ -59,6 +60,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
     for (EngineSettings s : syncs) {
       sources.add(Path.of(new String(s.source(), java.nio.charset.StandardCharsets.UTF_8)));
+      whole.add(new WatcherCheck(s));
       for (TargetSpec t : s.targets()) {
         if (overlapping.contains(t)) continue; // said above; nothing is sent to it
         targets.add(new TargetProbe(s.source(), t));

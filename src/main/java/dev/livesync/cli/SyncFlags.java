@@ -73,6 +73,9 @@ final class SyncFlags {
   @Option(names = "--delete", paramLabel = "POLICY", description = "always | startup | running | never: when target files missing at the source are deleted (default: ${DEFAULT-VALUE}).")
   String delete;
 
+  @Option(names = "--watcher", paramLabel = "KIND", description = "auto | inotify | fanotify: what watches the source (default: ${DEFAULT-VALUE}: fanotify where the source is a whole filesystem and fanotify may mark it, else inotify; see docs/engine.md).")
+  String watcher;
+
   @Option(names = "--schedule", paramLabel = "DURATION", description = "Also run a full resync this often (e.g. 6h; at least 1s).")
   Duration schedule;
 
@@ -156,7 +159,7 @@ final class SyncFlags {
     var b = EngineSettings.builder(syncName, Bytes.of(source.toString()))
         .stateDir(EngineSettings.stateDirOf(stateRoot(null), syncName))
         .excludes(excludes).delay(delay).maxHold(maxHold).workers(workers).batchMaxFiles(batchMaxFiles).batchMaxBytes(batchMaxBytes)
-        .largeFileThreshold(largeFileThreshold).delete(DeletePolicy.parse(delete)).exec(exec).schedule(schedule)
+        .largeFileThreshold(largeFileThreshold).delete(DeletePolicy.parse(delete)).exec(exec).schedule(schedule).watcher(watcher)
         .retryInitial(retryInitial).retryMax(retryMax);
     List<Target> targets = args.subList(1, args.size()).stream().map(Target::parse).toList();
     // the daemon flags go to the daemon targets, the ssh flags to the ssh targets; a flag no target

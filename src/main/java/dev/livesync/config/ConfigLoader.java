@@ -170,6 +170,7 @@ public final class ConfigLoader {
       if (large != null) b.largeFileThreshold(large);
       String delete = s.string(Key.DELETE.configName(), null);
       if (delete != null) b.delete(DeletePolicy.parse(delete));
+      b.watcher(s.string(Key.WATCHER.configName(), null));
       String schedule = s.durationText(Key.SCHEDULE.configName());
       if (schedule != null) b.schedule(Key.SCHEDULE.duration(schedule));
       retry(s, b);

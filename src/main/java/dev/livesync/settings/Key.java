@@ -38,6 +38,7 @@ public enum Key {
   RETRY_INITIAL(Scope.SYNC, "retry.initial", "--retry-initial", "1s", span("1ms", "1h")),
   RETRY_MAX(Scope.SYNC, "retry.max", "--retry-max", "60s", span("1ms", "1d")),
   EXEC(Scope.SYNC, "exec", "--exec", null, new Rule.Text(Pattern.compile("(?s).*\\S.*"), "a command (run with sh -c)")),
+  WATCHER(Scope.SYNC, "watcher", "--watcher", "auto", new Rule.Choice(List.of("auto", "inotify", "fanotify"))),
   /** Inside the engine only: a target with more queued paths than this gets one full sync instead. */
   MAX_QUEUED_PATHS(Scope.SYNC, null, null, "200000", new Rule.Whole(1, Long.MAX_VALUE)),
 

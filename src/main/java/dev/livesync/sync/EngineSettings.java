@@ -1,6 +1,7 @@
 package dev.livesync.sync;
 
 import dev.livesync.fs.Bytes;
+import dev.livesync.fs.WatcherChoice;
 import dev.livesync.settings.Dirs;
 import dev.livesync.settings.Key;
 import dev.livesync.transport.RsyncTransport;
@@ -38,7 +39,8 @@ public record EngineSettings(
     long largeFile,
     long maxQueuedPaths,
     Duration retryBase,
-    Duration retryCap) {
+    Duration retryCap,
+    WatcherChoice.Kind watcher) {
 
   public static final Duration DEFAULT_DELAY = Key.DELAY.duration(Key.DELAY.defaultText());
   public static final Duration DEFAULT_MAX_HOLD = Key.MAX_HOLD.duration(Key.MAX_HOLD.defaultText());
@@ -51,6 +53,7 @@ public record EngineSettings(
   public static final long DEFAULT_MAX_QUEUED_PATHS = Key.MAX_QUEUED_PATHS.whole(Long.parseLong(Key.MAX_QUEUED_PATHS.defaultText()));
   public static final Duration DEFAULT_RETRY_INITIAL = Key.RETRY_INITIAL.duration(Key.RETRY_INITIAL.defaultText());
   public static final Duration DEFAULT_RETRY_MAX = Key.RETRY_MAX.duration(Key.RETRY_MAX.defaultText());
+  public static final WatcherChoice.Kind DEFAULT_WATCHER = WatcherChoice.Kind.parse(Key.WATCHER.choice(Key.WATCHER.defaultText()));
 
   public EngineSettings {
     name = Key.NAME.text(name);
@@ -72,6 +75,7 @@ public record EngineSettings(
     Key.MAX_QUEUED_PATHS.whole(maxQueuedPaths);
     Key.RETRY_INITIAL.duration(retryBase);
     Key.RETRY_MAX.duration(retryCap);
+    Objects.requireNonNull(watcher, "watcher");
     if (retryCap.compareTo(retryBase) < 0) {
       throw Key.RETRY_MAX.refuse(dev.livesync.settings.Durations.format(retryCap),
           "expected at least %s (" + dev.livesync.settings.Durations.format(retryBase) + ")", Key.RETRY_INITIAL);
@@ -102,7 +106,7 @@ public record EngineSettings(
   public Builder toBuilder() {
     return new Builder(name, source).targets(targets).excludes(excludes.patterns()).delay(delay).maxHold(maxHold).workers(workers)
         .delete(delete).stateDir(stateDir).exec(exec).schedule(schedule).batchMaxFiles(maxPaths).batchMaxBytes(maxBytes)
-        .largeFileThreshold(largeFile).maxQueuedPaths(maxQueuedPaths).retry(retryBase, retryCap);
+        .largeFileThreshold(largeFile).maxQueuedPaths(maxQueuedPaths).retry(retryBase, retryCap).watcher(watcher);
   }
 
   /** One rsync transport per target, with the sync's excludes; the caller closes them (the engine does once started). */
@@ -125,7 +129,7 @@ public record EngineSettings(
         && excludes.equals(s.excludes) && delay.equals(s.delay) && maxHold.equals(s.maxHold) && workers == s.workers
         && delete == s.delete && stateDir.equals(s.stateDir) && Objects.equals(exec, s.exec) && Objects.equals(schedule, s.schedule)
         && maxPaths == s.maxPaths && maxBytes == s.maxBytes && largeFile == s.largeFile && maxQueuedPaths == s.maxQueuedPaths
-        && retryBase.equals(s.retryBase) && retryCap.equals(s.retryCap);
+        && retryBase.equals(s.retryBase) && retryCap.equals(s.retryCap) && watcher == s.watcher;
   }
 
   @Override
@@ -157,6 +161,7 @@ public record EngineSettings(
     private long maxQueuedPaths = DEFAULT_MAX_QUEUED_PATHS;
     private Duration retryInitial = DEFAULT_RETRY_INITIAL;
     private Duration retryMax;
+    private WatcherChoice.Kind watcher = DEFAULT_WATCHER;
 
     private Builder(String name, byte[] source) {
       this.name = name;
@@ -249,12 +254,24 @@ public record EngineSettings(
       return this;
     }
 
+    /** What the source is watched with (see {@link WatcherChoice}). */
+    public Builder watcher(WatcherChoice.Kind w) {
+      watcher = w;
+      return this;
+    }
+
+    /** {@code auto}, {@code inotify} or {@code fanotify}, checked by {@link Key#WATCHER}; null: the default. */
+    public Builder watcher(String word) {
+      if (word != null) watcher = WatcherChoice.Kind.parse(Key.WATCHER.choice(word));
+      return this;
+    }
+
     public EngineSettings build() {
       Path dir = stateDir != null ? stateDir : stateDirOf(Dirs.state().toAbsolutePath(), name);
       Duration cap = retryMax != null ? retryMax
           : retryInitial != null && retryInitial.compareTo(DEFAULT_RETRY_MAX) > 0 ? retryInitial : DEFAULT_RETRY_MAX;
       return new EngineSettings(name, source, targets, new Excludes(excludes), delay, maxHold, workers, delete, dir, exec, schedule,
-          batchMaxFiles, batchMaxBytes, largeFile, maxQueuedPaths, retryInitial, cap);
+          batchMaxFiles, batchMaxBytes, largeFile, maxQueuedPaths, retryInitial, cap, watcher);
     }
   }
 }

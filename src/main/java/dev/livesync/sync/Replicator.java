@@ -7,9 +7,9 @@ import dev.livesync.fs.Bytes;
 import dev.livesync.fs.KernelLimits;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
-import dev.livesync.fs.TreeWatcher;
 import dev.livesync.fs.WatchEvent;
 import dev.livesync.fs.Watcher;
+import dev.livesync.fs.WatcherChoice;
 import dev.livesync.transport.TransferResult.Outcome;
 import dev.livesync.transport.Transport;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running sync: the engine that {@code run}, {@code start}, {@code demo} and {@code bench} start
- * in-process. Pipeline: kernel → {@link Watcher} ({@link TreeWatcher}: inotify) → {@link Coalescer} → {@link Batcher} → one
+ * in-process. Pipeline: kernel → {@link Watcher} (inotify or fanotify, see {@link WatcherChoice}) → {@link Coalescer} → {@link Batcher} → one
  * {@link TargetRunner} per target (parallel rsync workers) → target, with full syncs (start, queue
  * overflow, schedule) fed into the same per-target queues. Everything but the transfers runs on one
  * loop thread; workers hand results back to it. See docs/engine.md.
@@ -59,6 +59,7 @@ public final class Replicator implements AutoCloseable {
   private final List<String> startupFatal = new ArrayList<>();
   private final AtomicInteger unwatched = new AtomicInteger();
   private Watcher watcher;
+  private WatcherChoice.Decision watcherChoice;
   private Thread loopThread;
   private volatile boolean stopping;
   private volatile long stopDeadline;
@@ -150,6 +151,8 @@ public final class Replicator implements AutoCloseable {
     Libc.Stat rootAtStart = Libc.statOrNull(settings.source());
     if (rootAtStart == null) throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
     stateLock = StateLock.acquire(settings.stateDir(), settings.name()); // one run per sync: its journals are ours
+    watcherChoice = WatcherChoice.decide(settings.watcher(), settings.source());
+    log.info("sync '{}': watching {} with {}: {}", settings.name(), Bytes.display(settings.source()), watcherChoice.kind().word(), watcherChoice.why());
     watcher = newWatcher(); // watches first: nothing changed from here on is missed
     var retry = new Backoff(settings.retryBase().toNanos(), settings.retryCap().toNanos(), new SplittableRandom());
     var slowRetry = new Backoff(Math.max(settings.retryCap().toNanos() / 2, settings.retryBase().toNanos()),
@@ -190,9 +193,8 @@ public final class Replicator implements AutoCloseable {
   }
 
   private Watcher newWatcher() {
-    var w = TreeWatcher.builder().mask(MASK).recursive(true).reportNewDirContents(true)
-        .excludeDir(p -> !settings.excludes().isEmpty() && isUnderRoot(p) && settings.excludes().excluded(rel(p), true))
-        .onWatchError(this::onWatchError).build();
+    var w = WatcherChoice.build(watcherChoice, new WatcherChoice.Options(MASK, true, true,
+        p -> !settings.excludes().isEmpty() && isUnderRoot(p) && settings.excludes().excluded(rel(p), true), this::onWatchError));
     try {
       w.watch(settings.source());
     } catch (RuntimeException e) {
@@ -330,8 +332,10 @@ public final class Replicator implements AutoCloseable {
   private void rescanAfterOverflow() {
     overflow = false;
     overflows++;
-    log.warn("inotify event queue overflowed (fs.inotify.max_queued_events = {}): rewatching {} and queueing a full sync to every target; watching continues",
-        KernelLimits.maxQueuedEvents(), Bytes.display(settings.source()));
+    boolean fan = watcher.kind().equals("fanotify");
+    log.warn("{} event queue overflowed ({} = {}): rewatching {} and queueing a full sync to every target; watching continues",
+        watcher.kind(), fan ? "fs.fanotify.max_queued_events" : "fs.inotify.max_queued_events",
+        fan ? KernelLimits.fanotifyMaxQueuedEvents() : KernelLimits.maxQueuedEvents(), Bytes.display(settings.source()));
     Watcher old = watcher;
     unwatched.set(0); // the new watcher reports again what it cannot watch
     watcher = newWatcher();

@@ -74,6 +74,7 @@ class OneValidationTest {
         new Row(Key.RETRY_INITIAL, List.of("--retry-initial", "0s"), "retry = { initial = \"0s\" }", "0s", durations("1ms to 1h")),
         new Row(Key.RETRY_MAX, List.of("--retry-initial", "10s", "--retry-max", "1s"), "retry = { initial = \"10s\", max = \"1s\" }", "1s",
             "expected at least %s (10s)", Key.RETRY_INITIAL),
+        new Row(Key.WATCHER, List.of("--watcher", "dnotify"), "watcher = \"dnotify\"", "dnotify", "expected one of auto, inotify, fanotify"),
         new Row(Key.DELETE, List.of("--delete", "sometimes"), "delete = \"sometimes\"", "sometimes", "expected one of always, startup, running, never"),
         new Row(Key.NAME, List.of("--name", "../../x"), "name = \"../../x\"", "../../x", name),
         new Row(Key.NAME, List.of("--name", ""), "name = \"\"", "''", name),

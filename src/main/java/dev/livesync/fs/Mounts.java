@@ -1,0 +1,68 @@
+package dev.livesync.fs;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** /proc/self/mountinfo: which mount a path is on, its filesystem type and what part of the filesystem it shows. */
+public final class Mounts {
+  private Mounts() {}
+
+  /**
+   * One mount: {@code root} is the directory of the filesystem mounted (/ for the whole of it, else a
+   * bind mount or a btrfs subvolume), {@code mountPoint} where it is, {@code type} its filesystem type.
+   */
+  public record Mount(String root, String mountPoint, String type, String device) {}
+
+  /** The mount {@code path} (absolute, symlinks resolved) is on, or null when mountinfo cannot be read. */
+  public static Mount of(Path path) {
+    List<Mount> all = all();
+    Mount best = null;
+    String p = path.toString();
+    for (Mount m : all) {
+      String mp = m.mountPoint();
+      boolean covers = mp.equals("/") || p.equals(mp) || p.startsWith(mp + "/");
+      if (covers && (best == null || mp.length() >= best.mountPoint().length())) best = m; // the last of equals is on top
+    }
+    return best;
+  }
+
+  static List<Mount> all() {
+    List<Mount> out = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.ISO_8859_1)) {
+        String[] f = line.split(" ");
+        int dash = -1;
+        for (int i = 6; i < f.length; i++) if (f[i].equals("-")) { dash = i; break; }
+        if (dash < 0 || dash + 2 >= f.length) continue;
+        out.add(new Mount(unescape(f[3]), unescape(f[4]), f[dash + 1], unescape(f[dash + 2])));
+      }
+    } catch (IOException e) {
+      return List.of();
+    }
+    return out;
+  }
+
+  /** mountinfo writes space, tab, newline and backslash as \ooo. */
+  private static String unescape(String s) {
+    if (s.indexOf('\\') < 0) return s;
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 3 < s.length()) {
+        try {
+          b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+          i += 3;
+          continue;
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+          // not an escape: keep it
+        }
+      }
+      b.append(c);
+    }
+    return b.toString();
+  }
+}

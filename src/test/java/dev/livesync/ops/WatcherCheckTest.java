@@ -1,0 +1,33 @@
+package dev.livesync.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.testing.LoopFs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** doctor says which watcher each sync gets and why, decided as run decides it. */
+class WatcherCheckTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aDirectoryInsideABiggerFilesystemGetsInotifyAndSaysWhy() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    DoctorTest.Result r = DoctorTest.doctor("--state-dir", tmp.resolve("state").toString(), src.toString());
+    assertThat(r.out()).containsPattern("OK    watcher of " + src + ": inotify: the source is a directory inside the \\S+ filesystem mounted at /"
+        + ".*a fanotify filesystem mark would also read every change made elsewhere on it");
+  }
+
+  @Test
+  void aWholeFilesystemGetsFanotify_andAnExplicitChoiceIsReported() throws Exception {
+    try (LoopFs fs = LoopFs.ext4(tmp, 16)) {
+      Path src = fs.root();
+      DoctorTest.Result r = DoctorTest.doctor("--state-dir", tmp.resolve("state").toString(), src.toString());
+      assertThat(r.out()).containsPattern("OK    watcher of " + src + ": fanotify: the source is the whole ext4 filesystem /dev/loop\\d+: one filesystem mark covers it");
+      r = DoctorTest.doctor("--state-dir", tmp.resolve("state").toString(), "--watcher", "inotify", src.toString());
+      assertThat(r.out()).contains("OK    watcher of " + src + ": inotify: watcher = inotify");
+    }
+  }
+}
