@@ -169,7 +169,9 @@ class SshHelpersLifecycleTest {
     p.awaitOutput("changed in the config; stopping it", CONVERGE);
     List<Long> left = awaitGone(List.of(old.master().pid(), old.shell().pid()));
     assertThat(left).as("the old sync's helpers after its restart: " + describe(left)).isEmpty();
-    assertThat(Files.exists(old.socketDir())).isFalse();
+    // the transport removes the directory just after its master is gone: wait for that too (bounded)
+    for (int i = 0; i < 600 && Files.exists(old.socketDir()); i++) Thread.sleep(50);
+    assertThat(Files.exists(old.socketDir())).as("the old sync's ssh socket directory").isFalse();
     assertThat(p.alive()).isTrue();
 
     sendAndRename(src, dst, "d"); // the restarted sync has helpers of its own

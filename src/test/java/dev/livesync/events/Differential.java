@@ -47,6 +47,23 @@ final class Differential implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #inotifywatch}, but ours first and the reference only once ours printed {@code ready}:
+   * with {@code -t N} both windows then open together, though our JVM takes longer to start (on a
+   * loaded machine longer than N seconds, and the reference had timed out before any operation ran).
+   */
+  static Differential inotifywatchOursFirst(Path cwd, Path logs, List<String> args, String ready) throws Exception {
+    ToolRun ours = ToolRun.start("ours", ToolRun.ours("stats", args), cwd, logs, null, Map.of());
+    try {
+      awaitStderr(ours, ready);
+      ToolRun ref = ToolRun.start("ref", ToolRun.reference("inotifywatch", args), cwd, logs, null, Map.of());
+      return new Differential(ref, ours);
+    } catch (Exception e) {
+      ours.close();
+      throw e;
+    }
+  }
+
   static Differential start(String tool, String command, Path cwd, Path logs, List<String> args, Path stdin,
       Map<String, String> env) throws IOException {
     ToolRun ref = ToolRun.start("ref", ToolRun.reference(tool, args), cwd, logs, stdin, env);

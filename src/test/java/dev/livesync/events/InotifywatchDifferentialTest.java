@@ -53,7 +53,7 @@ class InotifywatchDifferentialTest {
 
   /** Both tools watch at once; after both are ready the operations run; both must end alike. */
   private Outcome stats(List<String> args, Ops ops) throws Exception {
-    try (Differential d = Differential.inotifywatch(tmp, logs, args)) {
+    try (Differential d = Differential.inotifywatchOursFirst(tmp, logs, args, READY)) {
       d.awaitStderr(READY);
       ops.run();
       int refCode = d.ref.awaitExit(Differential.DEADLINE);

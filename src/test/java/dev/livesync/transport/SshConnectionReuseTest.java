@@ -208,14 +208,15 @@ class SshConnectionReuseTest {
 
   @Test
   void aShellThatDoesNotAnswerInTimeIsKilledAndReplaced() throws Exception {
-    var options = target.options().toBuilder().timeout(java.time.Duration.ofSeconds(2)).build();
+    // long enough for a first session on a loaded machine; the silent request below still takes it all
+    var options = target.options().toBuilder().timeout(java.time.Duration.ofSeconds(8)).build();
     try (var master = new SshMaster(SshCommand.argv(options), "root@127.0.0.1", "test");
         var shell = new RemoteShell(() -> {
           List<String> argv = new ArrayList<>(SshCommand.argv(options));
           argv.addAll(master.clientOptions());
           argv.addAll(List.of("-T", "root@127.0.0.1", "sh"));
           return argv;
-        }, 2_000_000_000L, "test")) {
+        }, 8_000_000_000L, "test")) {
       assertThat(shell.run(Bytes.of("exit 7"))).isEqualTo(7);
       long first = shell.pid().orElseThrow();
       var sleep = RemoteSleep.create();
