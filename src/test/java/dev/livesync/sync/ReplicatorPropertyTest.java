@@ -21,7 +21,9 @@ import net.jqwik.api.lifecycle.BeforeTry;
 /**
  * Random sequences of file-system operations applied while the engine runs (real inotify, real
  * rsync to a local directory, or through the real transport to a real rsync daemon on 127.0.0.1):
- * after quiescence the target equals the source — tree, bytes, modes and mtimes.
+ * after quiescence the target equals the source — tree, bytes, modes and mtimes. The fanotify
+ * properties run the same with a fanotify filesystem mark, the source a directory of a loop-mounted
+ * ext4 of the class's own (so the mark sees only the test's changes, and those beside the source).
  */
 class ReplicatorPropertyTest {
   static final List<String> DIRS = List.of("a", "b", "a/c", "b/d", "a/c/e");
@@ -107,9 +109,36 @@ class ReplicatorPropertyTest {
   byte[] src, dst;
   Replicator r;
   RsyncDaemon daemon;
+  dev.livesync.fs.WatcherChoice.Kind watcher = dev.livesync.fs.WatcherChoice.Kind.INOTIFY;
+
+  /** The fanotify properties' filesystem: mounted by the first of them, unmounted after the class. */
+  static dev.livesync.testing.LoopFs loop;
+  static java.nio.file.Path loopDir;
+
+  @net.jqwik.api.lifecycle.AfterContainer
+  static void unmount() throws Exception {
+    if (loop != null) loop.close();
+    loop = null;
+    if (loopDir != null) Trees.delete(Bytes.of(loopDir.toString()));
+    loopDir = null;
+  }
+
+  /** From here on the try's source is on the loop-mounted ext4 and watched with fanotify. */
+  void onFanotify() throws Exception {
+    if (loop == null) {
+      loopDir = java.nio.file.Files.createTempDirectory("prop-loop");
+      loop = dev.livesync.testing.LoopFs.ext4(loopDir, 64);
+      java.nio.file.Files.createDirectories(loop.root().resolve("beside"));
+    }
+    Trees.delete(src);
+    src = Bytes.of(java.nio.file.Files.createTempDirectory(loop.root(), "prop-src").toString());
+    Trees.chmod(src, 0755);
+    watcher = dev.livesync.fs.WatcherChoice.Kind.FANOTIFY;
+  }
 
   @BeforeTry
   void dirs() {
+    watcher = dev.livesync.fs.WatcherChoice.Kind.INOTIFY;
     src = Trees.tempDir("prop-src");
     dst = Trees.tempDir("prop-dst");
     Trees.chmod(src, 0755);
@@ -146,7 +175,7 @@ class ReplicatorPropertyTest {
       t = local;
     }
     var s = EngineSettings.builder("prop", src).stateDir(Trees.path(Trees.tempDir("prop-state")))
-        .delay(Duration.ofMillis(30)).maxHold(Duration.ofMillis(500)).build();
+        .delay(Duration.ofMillis(30)).maxHold(Duration.ofMillis(500)).watcher(watcher).build();
     r = Replicator.start(s, List.of(t), null);
   }
 
@@ -212,6 +241,35 @@ class ReplicatorPropertyTest {
   void sshTargetEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
     start(Via.SSH);
     run(ops);
+  }
+
+  @Property(tries = 12, seed = "")
+  void fanotifyTargetEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
+    onFanotify();
+    start(Via.LOCAL);
+    run(ops);
+  }
+
+  @Property(tries = 8, seed = "")
+  void fanotifyTargetThatCannotRenameEqualsSourceAfterQuiescence(@ForAll("ops") List<Op> ops) throws Exception {
+    onFanotify();
+    start(Via.LOCAL_WITHOUT_RENAME);
+    run(ops);
+  }
+
+  @Property(tries = 200)
+  @Tag("slow")
+  void fanotifyTargetEqualsSourceAfterQuiescenceMany(@ForAll("ops") List<Op> ops) throws Exception {
+    onFanotify();
+    start(Via.LOCAL);
+    run(ops);
+  }
+
+  /** The same sample on fanotify. */
+  @net.jqwik.api.Example
+  void dirMovedOntoANameJustCreatedAndRemovedOnFanotify() throws Exception {
+    onFanotify();
+    dirMovedOntoANameJustCreatedAndRemoved();
   }
 
   /** A sample the property once failed on. */

@@ -1,0 +1,134 @@
+package dev.livesync.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.fs.WatcherChoice;
+import dev.livesync.sync.EngineSettings;
+import dev.livesync.sync.Replicator;
+import dev.livesync.testing.LoopFs;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.TargetOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The watcher's hard cases, each run with inotify and with fanotify: the engine in-process, real
+ * rsync to a local directory, the source a directory of a loop-mounted ext4 of the class's own (so a
+ * fanotify filesystem mark sees only the test's changes, including those made beside the source).
+ */
+class WatcherScenariosTest {
+  static final Duration CONVERGE = Duration.ofSeconds(60);
+  static Path loopDir;
+  static LoopFs fs;
+  byte[] src;
+  byte[] dst;
+  byte[] beside;
+  Replicator r;
+
+  @BeforeAll
+  static void mount() throws Exception {
+    loopDir = Files.createTempDirectory("watcher-scenarios");
+    fs = LoopFs.ext4(loopDir, 128);
+  }
+
+  @AfterAll
+  static void unmount() throws Exception {
+    if (fs != null) fs.close();
+    if (loopDir != null) Trees.delete(Bytes.of(loopDir.toString()));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (r != null) r.stop(Duration.ofSeconds(10));
+    for (byte[] d : new byte[][] {src, dst, beside}) if (d != null) Trees.delete(d);
+  }
+
+  void start(WatcherChoice.Kind watcher) throws Exception {
+    src = Bytes.of(Files.createTempDirectory(fs.root(), "src").toString());
+    beside = Bytes.of(Files.createTempDirectory(fs.root(), "beside").toString());
+    dst = Trees.tempDir("scenario-dst");
+    var s = EngineSettings.builder("scenario", src).stateDir(Trees.path(Trees.tempDir("scenario-state")))
+        .delay(Duration.ofMillis(50)).retry(Duration.ofMillis(200), Duration.ofSeconds(1)).watcher(watcher).build();
+    r = Replicator.start(s, List.of(RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults())), null);
+    assertThat(r.status().watches()).as("watches or marks").isPositive();
+  }
+
+  static byte[] at(byte[] root, String rel) {
+    return Bytes.child(root, Bytes.of(rel));
+  }
+
+  void converge() throws InterruptedException {
+    Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+  void directoriesRenamedRightAfterCreation(WatcherChoice.Kind watcher) throws Exception {
+    start(watcher);
+    for (int i = 0; i < 40; i++) {
+      Trees.mkdirs(at(src, "n" + i + "/deep"));
+      Trees.write(at(src, "n" + i + "/deep/f"), "first " + i);
+      Libc.rename(at(src, "n" + i), at(src, "m" + i));
+      Trees.write(at(src, "m" + i + "/deep/g"), "made after the rename " + i);
+    }
+    converge();
+    assertThat(Trees.read(at(dst, "m39/deep/g"))).isEqualTo(Bytes.of("made after the rename 39"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+  void hostileNames(WatcherChoice.Kind watcher) throws Exception {
+    start(watcher);
+    byte[] dir = at(src, "dir with\nnewline");
+    Trees.mkdirs(dir);
+    for (byte[] name : Trees.hostileNames()) {
+      Trees.write(Bytes.child(src, name), name);
+      Trees.write(Bytes.child(dir, name), name);
+    }
+    converge();
+    assertThat(Trees.list(dst)).hasSizeGreaterThan(Trees.hostileNames().size());
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+  void parentsThatVanishWhileTheirEventsAreQueued(WatcherChoice.Kind watcher) throws Exception {
+    start(watcher);
+    for (int round = 0; round < 10; round++) {
+      for (int i = 0; i < 20; i++) Trees.write(at(src, "v" + round + "/a/b/c/f" + i), "x");
+      Trees.delete(at(src, "v" + round + "/a"));
+      Trees.write(at(src, "v" + round + "/kept"), "kept " + round);
+    }
+    converge();
+    assertThat(Trees.exists(at(dst, "v9/a"))).isFalse();
+    assertThat(Trees.read(at(dst, "v9/kept"))).isEqualTo(Bytes.of("kept 9"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+  void aTreeMovedInFromBesideTheSourceAndOutAgain(WatcherChoice.Kind watcher) throws Exception {
+    start(watcher);
+    for (int i = 0; i < 5; i++) Trees.write(at(beside, "tree/d" + i + "/e/f"), "outside " + i);
+    Trees.write(at(beside, "noise"), "never sent");
+    Libc.rename(at(beside, "tree"), at(src, "tree"));
+    converge();
+    assertThat(Trees.read(at(dst, "tree/d4/e/f"))).isEqualTo(Bytes.of("outside 4"));
+    Trees.write(at(src, "tree/d0/e/new"), "made inside the moved-in tree");
+    Trees.write(at(beside, "noise2"), "never sent");
+    converge();
+    Libc.rename(at(src, "tree"), at(beside, "tree-again"));
+    Trees.write(at(beside, "tree-again/d1/later"), "after it left");
+    converge();
+    assertThat(Trees.exists(at(dst, "tree"))).isFalse();
+    assertThat(Trees.exists(at(dst, "noise"))).isFalse();
+  }
+}
