@@ -107,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
     Signals.handle(signals::add);
     var monitorRef = new java.util.concurrent.atomic.AtomicReference<Monitor>();
     var syncs = new RunningSyncs(name -> monitorRef.get() == null ? null : monitorRef.get().forSync(name));
-    var doc = StatusDocument.live(syncs::statuses);
+    var doc = StatusDocument.live(syncs::statuses, bound);
     try (SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
         StatusServer status = StatusDocument.serveDocument(statusSocket, doc);
         Monitor monitor = http == null && alerts == null ? null : new Monitor(doc, dev.livesync.sync.Clock.SYSTEM, alerts);

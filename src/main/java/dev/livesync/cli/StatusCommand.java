@@ -2,7 +2,6 @@ package dev.livesync.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livesync.settings.Dirs;
 import dev.livesync.ops.Json;
 import dev.livesync.ops.ServiceFiles;
 import dev.livesync.ops.StatusClient;
@@ -22,7 +21,10 @@ import picocli.CommandLine.Spec;
       "Show the running replicator's state per target.",
       "Asks the running process over its Unix socket: queue depth, in flight, last success, lag,",
       "failures and retry state, watches vs the kernel limit; and the last verify result.",
-      "Exit 0 when running, 3 when not running."
+      "Choose the replicator as it was started: --status-socket PATH, --config FILE, or the default;",
+      "NAME shows only that sync.",
+      "Exit 0 when running, 1 when a shown sync or target has failed (it needs an operator),",
+      "3 when not running."
     })
 final class StatusCommand implements Callable<Integer> {
   static final int NOT_RUNNING = 3;
@@ -32,19 +34,22 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the status document as JSON (for scripts).")
   boolean json;
 
+  @picocli.CommandLine.Mixin InstanceFlags instance;
+
   @Override
   public Integer call() {
-    ServiceFiles files = ServiceFiles.defaults();
-    JsonNode lastVerify = VerifyRecord.load(Dirs.state());
+    ServiceFiles files = instance.files();
+    JsonNode lastVerify = VerifyRecord.load(instance.stateRoot());
     JsonNode doc;
     try {
       doc = Json.read(StatusClient.fetch(files.socket()), "the status answer");
     } catch (IOException e) {
       doc = null;
     }
+    doc = instance.select(doc);
     var out = cmd.commandLine().getOut();
     if (json) {
-      out.println(Json.pretty(StatusDocument.withLastVerify(doc == null ? Json.MAPPER.createObjectNode().put("state", "not running") : (ObjectNode) doc)));
+      out.println(Json.pretty(StatusDocument.withLastVerify(doc == null ? Json.MAPPER.createObjectNode().put("state", "not running") : (ObjectNode) doc, instance.stateRoot())));
     } else if (doc == null) {
       out.println("livesync is not running (nothing answers on " + files.socket() + ")");
       out.print(VerifyRecord.summaryLine(lastVerify));
@@ -52,6 +57,15 @@ final class StatusCommand implements Callable<Integer> {
       out.print(StatusView.render(doc, lastVerify));
     }
     out.flush();
-    return doc == null ? NOT_RUNNING : 0;
+    return doc == null ? NOT_RUNNING : failed(doc) ? dev.livesync.Exit.FAILED : 0;
+  }
+
+  /** A sync or target in the failed state: retrying will not help, an operator must act. */
+  static boolean failed(JsonNode doc) {
+    for (JsonNode s : doc.path("syncs")) {
+      if (s.path("state").asText().equals("failed")) return true;
+      for (JsonNode t : s.path("targets")) if (t.path("state").asText().equals("failed")) return true;
+    }
+    return false;
   }
 }

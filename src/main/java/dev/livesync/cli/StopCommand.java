@@ -1,10 +1,14 @@
 package dev.livesync.cli;
 
-import dev.livesync.ops.ServiceFiles;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livesync.ops.Json;
+import dev.livesync.ops.StatusClient;
 import dev.livesync.ops.Stopper;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -12,24 +16,42 @@ import picocli.CommandLine.Spec;
     name = "stop",
     mixinStandardHelpOptions = true,
     description = {
-      "Stop the background replicator, letting it drain.",
-      "Sends SIGTERM and waits (up to --timeout) for queued changes to reach the targets.",
+      "Stop a running replicator, letting it drain.",
+      "Sends SIGTERM and waits for queued changes to reach the targets: longer than the replicator's own",
+      "--stop-timeout (it says it over its status socket), so a drain that keeps its bound is never killed.",
+      "Choose the replicator as it was started: --status-socket PATH, --config FILE, or the default;",
+      "NAME checks that it runs that sync (all its syncs stop).",
       "Exit 1 if it had to be killed with SIGKILL; 0 if it stopped, or was not running."
     })
 final class StopCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec cmd;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", description = "How long the drain may take before SIGKILL (default: ${DEFAULT-VALUE}).")
+  @Mixin InstanceFlags instance;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", description = "How long to wait before SIGKILL (default: the replicator's --stop-timeout plus 15s).")
   Duration timeout;
 
   @Override
   public Integer call() {
-    Stopper.Result r = Stopper.stop(ServiceFiles.defaults(), timeout);
+    var files = instance.files();
     var out = cmd.commandLine().getOut();
+    if (instance.name != null) {
+      JsonNode doc;
+      try {
+        doc = Json.read(StatusClient.fetch(files.socket()), "the status answer");
+      } catch (IOException e) {
+        doc = null;
+      }
+      if (doc != null) {
+        instance.select(doc); // refuses a name it does not run
+        if (doc.path("syncs").size() > 1) out.printf("stopping the livesync that runs %s and %d other sync(s)%n", instance.name, doc.path("syncs").size() - 1);
+      }
+    }
+    Stopper.Result r = Stopper.stop(files, timeout);
     int code =
         switch (r.outcome()) {
           case NOT_RUNNING -> {
-            out.println("livesync is not running");
+            out.println("livesync is not running (nothing answers on " + files.socket() + ")");
             yield 0;
           }
           case STOPPED -> {
@@ -39,8 +61,8 @@ final class StopCommand implements Callable<Integer> {
           case KILLED -> {
             cmd.commandLine().getErr().printf(
                 "livesync stop: pid %d did not finish draining within %s and was killed (SIGKILL); changes still queued are replayed from the journal at the next start%n",
-                r.pid(), dev.livesync.settings.Durations.format(timeout));
-            yield 1;
+                r.pid(), dev.livesync.settings.Durations.format(r.waited()));
+            yield dev.livesync.Exit.FAILED;
           }
         };
     out.flush();

@@ -9,12 +9,17 @@ import java.util.List;
  * sync. {@code state} is {@code running} once every sync is running (watches established, initial
  * sync started) — {@code livesync start} waits for exactly that.
  */
-public record StatusDocument(long pid, String state, long startedMillis, long nowMillis, List<EngineStatus> syncs) {
+public record StatusDocument(long pid, String state, long startedMillis, long nowMillis, List<EngineStatus> syncs, long stopTimeoutMillis) {
   public static final String STARTING = "starting";
   public static final String RUNNING = "running";
   public static final String STOPPING = "stopping";
 
   public static StatusDocument of(long startedMillis, List<EngineStatus> syncs) {
+    return of(startedMillis, syncs, 0);
+  }
+
+  /** {@code stopTimeoutMillis}: how long the process drains on SIGTERM (its --stop-timeout; 0 = not said), for {@code stop}'s wait. */
+  public static StatusDocument of(long startedMillis, List<EngineStatus> syncs, long stopTimeoutMillis) {
     String state;
     if (syncs.isEmpty() || syncs.stream().anyMatch(s -> s.state().equals(STARTING))) {
       state = STARTING;
@@ -23,18 +28,28 @@ public record StatusDocument(long pid, String state, long startedMillis, long no
     } else {
       state = RUNNING;
     }
-    return new StatusDocument(ProcessHandle.current().pid(), state, startedMillis, System.currentTimeMillis(), syncs);
+    return new StatusDocument(ProcessHandle.current().pid(), state, startedMillis, System.currentTimeMillis(), syncs, stopTimeoutMillis);
   }
 
   /** Documents of one process: each with the same start time and the engine's current snapshots. */
   public static java.util.function.Supplier<StatusDocument> live(java.util.function.Supplier<List<EngineStatus>> engine) {
+    return live(engine, java.time.Duration.ZERO);
+  }
+
+  /** {@link #live(java.util.function.Supplier)} of a process that drains for up to {@code stopTimeout} on SIGTERM. */
+  public static java.util.function.Supplier<StatusDocument> live(java.util.function.Supplier<List<EngineStatus>> engine, java.time.Duration stopTimeout) {
     long started = System.currentTimeMillis();
-    return () -> of(started, engine.get());
+    return () -> of(started, engine.get(), stopTimeout.toMillis());
   }
 
   /** What {@code livesync status --json} prints: {@code doc} (the running process's answer) with the last verify result. */
   public static com.fasterxml.jackson.databind.node.ObjectNode withLastVerify(com.fasterxml.jackson.databind.node.ObjectNode doc) {
-    doc.set("lastVerify", VerifyRecord.load(Dirs.state()));
+    return withLastVerify(doc, Dirs.state());
+  }
+
+  /** {@link #withLastVerify(com.fasterxml.jackson.databind.node.ObjectNode)} of the state root {@code stateRoot}. */
+  public static com.fasterxml.jackson.databind.node.ObjectNode withLastVerify(com.fasterxml.jackson.databind.node.ObjectNode doc, java.nio.file.Path stateRoot) {
+    doc.set("lastVerify", VerifyRecord.load(stateRoot));
     return doc;
   }
 

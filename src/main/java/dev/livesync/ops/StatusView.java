@@ -25,6 +25,8 @@ public final class StatusView {
           .append(" (max_user_watches, shared by the user)")
           .append("; pending ").append(s.path("pendingPaths").asLong()).append(" paths")
           .append("; overflows ").append(s.path("overflows").asLong());
+      String problem = s.path("problem").asText("");
+      if (!problem.isEmpty()) b.append("\n  FAILED: ").append(problem);
       long unwatched = s.path("unwatchedDirs").asLong();
       if (unwatched > 0) {
         b.append("\n  DEGRADED: ").append(unwatched).append(" director").append(unwatched == 1 ? "y" : "ies")

@@ -15,39 +15,64 @@ public final class Stopper {
     KILLED
   }
 
-  public record Result(Outcome outcome, long pid, Duration took) {}
+  /** {@code waited}: how long stop was ready to wait before SIGKILL. */
+  public record Result(Outcome outcome, long pid, Duration took, Duration waited) {}
 
   private Stopper() {}
 
+  /** A running livesync: its process, and how long it drains on SIGTERM (zero when it did not say). */
+  public record Found(ProcessHandle process, Duration drains) {}
+
   /** The running livesync's pid: from its status socket, else from the pidfile if that process is a livesync. */
   public static Optional<ProcessHandle> find(ServiceFiles files) {
+    return locate(files).map(Found::process);
+  }
+
+  static Optional<Found> locate(ServiceFiles files) {
     try {
       JsonNode doc = Json.read(StatusClient.fetch(files.socket()), "the status answer");
       long pid = doc.path("pid").asLong(-1);
-      if (pid > 0) return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+      Duration drains = Duration.ofMillis(Math.max(0, doc.path("stopTimeoutMillis").asLong(0)));
+      if (pid > 0) return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> new Found(h, drains));
     } catch (IOException e) {
       // not answering: fall back to the pidfile
     }
+    if (files.pidFile() == null) return Optional.empty();
     try {
       long pid = Long.parseLong(Files.readString(files.pidFile()).trim());
-      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(Stopper::isLivesync);
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(Stopper::isLivesync).map(h -> new Found(h, Duration.ZERO));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
   }
+
+  /**
+   * How long {@code stop} waits for a livesync that drains for {@code drains}: longer than that (the
+   * JVM's exit, killed rsync runs, journals closing), so that a drain that keeps its bound is never
+   * killed; a process that did not say is given the default stop timeout.
+   */
+  public static Duration waitFor(Duration drains) {
+    Duration d = drains.isZero() ? DEFAULT_DRAIN : drains;
+    return d.plus(MARGIN);
+  }
+
+  static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+  static final Duration MARGIN = Duration.ofSeconds(15);
 
   /** A recycled pid must not be killed: the command line must name our main class or jar. */
   static boolean isLivesync(ProcessHandle h) {
     return h.info().commandLine().map(c -> c.contains("dev.livesync") || c.contains("livesync.jar")).orElse(false);
   }
 
-  public static Result stop(ServiceFiles files, Duration drain) {
-    Optional<ProcessHandle> found = find(files);
+  /** {@code wait} null: {@link #waitFor} the process's own stop timeout. */
+  public static Result stop(ServiceFiles files, Duration wait) {
+    Optional<Found> found = locate(files);
     if (found.isEmpty()) {
-      BackgroundLauncher.deleteQuietly(files.pidFile());
-      return new Result(Outcome.NOT_RUNNING, -1, Duration.ZERO);
+      if (files.pidFile() != null) BackgroundLauncher.deleteQuietly(files.pidFile());
+      return new Result(Outcome.NOT_RUNNING, -1, Duration.ZERO, Duration.ZERO);
     }
-    ProcessHandle h = found.get();
+    ProcessHandle h = found.get().process();
+    Duration drain = wait != null ? wait : waitFor(found.get().drains());
     long t0 = System.nanoTime();
     h.destroy();
     boolean exited = waitExit(h, drain);
@@ -57,8 +82,8 @@ public final class Stopper {
       waitExit(h, Duration.ofSeconds(10));
       outcome = Outcome.KILLED;
     }
-    BackgroundLauncher.deleteQuietly(files.pidFile());
-    return new Result(outcome, h.pid(), Duration.ofNanos(System.nanoTime() - t0));
+    if (files.pidFile() != null) BackgroundLauncher.deleteQuietly(files.pidFile());
+    return new Result(outcome, h.pid(), Duration.ofNanos(System.nanoTime() - t0), drain);
   }
 
   private static boolean waitExit(ProcessHandle h, Duration max) {

@@ -9,13 +9,15 @@ import java.util.List;
  *
  * @param name the sync's name (state dir, logs)
  * @param source the watched directory, for display
- * @param state {@code starting}, {@code running}, {@code stopping} or {@code stopped}
+ * @param state {@code starting}, {@code running}, {@code failed} (the source is gone or was replaced:
+ *     nothing is sent until it is back or livesync is restarted), {@code stopping} or {@code stopped}
  * @param watches inotify watches held by this sync
  * @param watchLimit the kernel's max_user_watches (shared by every process of the user)
  * @param pendingPaths changed paths not yet cut into a batch (held open files included)
  * @param overflows kernel queue overflows seen (each triggered a rescan)
  * @param unwatchedDirs directories (each with its subtree) that could not be watched, e.g. at the
  *     watch limit: changes there reach the targets only with a full sync (degraded mode; 0 = all watched)
+ * @param problem why the sync is {@code failed} and what to do, or empty
  */
 public record EngineStatus(
     String name,
@@ -27,7 +29,13 @@ public record EngineStatus(
     long overflows,
     long unwatchedDirs,
     List<Target> targets,
-    long snapshotMillis) {
+    long snapshotMillis,
+    String problem) {
+
+  public EngineStatus(String name, String source, String state, int watches, long watchLimit, long pendingPaths, long overflows,
+      long unwatchedDirs, List<Target> targets, long snapshotMillis) {
+    this(name, source, state, watches, watchLimit, pendingPaths, overflows, unwatchedDirs, targets, snapshotMillis, "");
+  }
 
   /**
    * @param target the target, as {@code Transport.describe()} (never a password)

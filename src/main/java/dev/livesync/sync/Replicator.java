@@ -52,6 +52,10 @@ public final class Replicator implements AutoCloseable {
   private final List<TargetRunner> targets = new ArrayList<>();
   private final List<Journal> journals = new ArrayList<>();
   private StateLock stateLock;
+  private SourceRoot sourceRoot;
+  private volatile String sourceProblem = "";
+  private String sourceCause = "";
+  private long nextSourceCheckNanos;
   private final List<ExecutorService> pools = new ArrayList<>();
   private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
   private final DeliveryListener listener;
@@ -150,6 +154,7 @@ public final class Replicator implements AutoCloseable {
       throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
     Libc.Stat rootAtStart = Libc.statOrNull(settings.source());
     if (rootAtStart == null) throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
+    sourceRoot = SourceRoot.of(settings.source(), rootAtStart);
     stateLock = StateLock.acquire(settings.stateDir(), settings.name()); // one run per sync: its journals are ours
     watcherChoice = WatcherChoice.decide(settings.watcher(), settings.source());
     log.info("sync '{}': watching {} with {}: {}", settings.name(), Bytes.display(settings.source()), watcherChoice.kind().word(), watcherChoice.why());
@@ -164,7 +169,7 @@ public final class Replicator implements AutoCloseable {
       journals.add(j);
       ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).factory());
       pools.add(pool);
-      var runner = new TargetRunner(new SourceGuard(t, settings.source(), rootAtStart), clock,
+      var runner = new TargetRunner(new SourceGuard(t, sourceRoot), clock,
           new TargetRunner.Settings(settings.workers(), retry, slowRetry, settings.maxQueuedPaths()),
           new TargetRunner.ItemExecutorConfig(settings.delete(), this::sourceSize, hook),
           pool, this::post, j, listener, this::onStartupResult);
@@ -283,7 +288,31 @@ public final class Replicator implements AutoCloseable {
     }
     backlog = allBacklogged;
     coalescer.treeTransferActive(tree);
+    if (now >= nextSourceCheckNanos) checkSource(now);
     if (now - lastStatusNanos >= STATUS_EVERY_NANOS) publishStatus("running");
+  }
+
+  /**
+   * Once a second: is the source still the directory the sync started on? One moved away and
+   * replaced (or unmounted) gives no event — the watches follow the old directory — so without this
+   * the sync would look healthy while nothing of the new one ships. Nothing is sent meanwhile
+   * ({@link SourceGuard}); the sync is {@code failed} until the old directory is back.
+   */
+  private void checkSource(long now) {
+    nextSourceCheckNanos = now + 1_000_000_000L;
+    String problem = sourceRoot.problem();
+    if (problem.equals(sourceCause)) return;
+    sourceCause = problem;
+    if (problem.isEmpty()) {
+      log.info("sync '{}': source {} is back; replication continues", settings.name(), Bytes.display(settings.source()));
+    } else {
+      problem += ": nothing is sent from it, the targets keep what they have. Put the old directory back (or mount it), "
+          + "or, if the new one is the source now, restart livesync (systemctl restart livesync, or livesync stop and start): "
+          + "its initial full sync then makes the targets equal to the new directory";
+      log.error("sync '{}': {}", settings.name(), problem);
+    }
+    sourceProblem = problem;
+    publishStatus("running");
   }
 
   private static long earliest(long a, long b) {
@@ -359,12 +388,19 @@ public final class Replicator implements AutoCloseable {
     if (!plain.isEmpty()) queue(new WorkItem.Send(plain, false, 0, oldest));
     if (!trees.isEmpty()) queue(new WorkItem.Send(trees, true, 0, oldest));
     publishStatus("stopping");
+    // a target that is down gets no new attempt while stopping: waiting out its backoff would hold
+    // the stop for the whole bound (and then be killed); its queue is journaled for the next start
+    java.util.Set<TargetRunner> saidDown = new java.util.HashSet<>();
     while (true) {
       boolean busy = false;
       for (TargetRunner t : targets) {
         t.syncJournal();
-        if (clock.nanos() < stopDeadline) t.dispatch();
-        busy |= t.running() > 0 || (!t.idle() && !t.failedFatally() && clock.nanos() < stopDeadline);
+        boolean down = t.backingOff() || t.failedFatally();
+        if (down && !t.idle() && saidDown.add(t)) {
+          log.info("{}: not reachable, so not tried again while stopping: {} queued item(s) stay journaled for the next start", t.name(), t.queued());
+        }
+        if (clock.nanos() < stopDeadline && !down) t.dispatch();
+        busy |= t.running() > 0 || (!t.idle() && !down && clock.nanos() < stopDeadline);
       }
       if (!busy) break;
       long left = (stopDeadline - clock.nanos()) / 1_000_000;
@@ -456,8 +492,10 @@ public final class Replicator implements AutoCloseable {
     List<EngineStatus.Target> ts = new ArrayList<>(targets.size());
     for (TargetRunner t : targets) ts.add(t.snapshot(oldest));
     Watcher w = watcher;
-    status = new EngineStatus(settings.name(), Bytes.display(settings.source()), state,
+    String problem = sourceProblem;
+    status = new EngineStatus(settings.name(), Bytes.display(settings.source()),
+        state.equals("running") && !problem.isEmpty() ? "failed" : state,
         w == null ? 0 : w.watchCount(), KernelLimits.maxUserWatches(), coalescer.size() + (coalescer.hasUnpairedMoves() ? 1 : 0),
-        overflows, unwatched.get(), List.copyOf(ts), clock.epochMillis());
+        overflows, unwatched.get(), List.copyOf(ts), clock.epochMillis(), problem);
   }
 }

@@ -1,7 +1,5 @@
 package dev.livesync.sync;
 
-import dev.livesync.fs.Bytes;
-import dev.livesync.fs.Libc;
 import dev.livesync.transport.Drift;
 import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.Transport;
@@ -17,25 +15,17 @@ import java.util.function.Consumer;
  */
 final class SourceGuard implements Transport {
   private final Transport target;
-  private final byte[] source;
-  private final long dev;
-  private final long ino;
+  private final SourceRoot source;
 
-  SourceGuard(Transport target, byte[] source, Libc.Stat atStart) {
+  SourceGuard(Transport target, SourceRoot source) {
     this.target = target;
     this.source = source;
-    this.dev = atStart.dev();
-    this.ino = atStart.ino();
   }
 
   /** Null when the source is the one the sync started on, else why not. */
   String problem() {
-    Libc.Stat st = Libc.statOrNull(source);
-    if (st == null || !st.isDir()) return "source " + Bytes.display(source) + " is gone";
-    if (st.dev() != dev || st.ino() != ino) {
-      return "source " + Bytes.display(source) + " is no longer the directory livesync started on (unmounted, or replaced)";
-    }
-    return null;
+    String p = source.problem();
+    return p.isEmpty() ? null : p;
   }
 
   private TransferResult refused(String why) {

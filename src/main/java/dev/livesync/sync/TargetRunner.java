@@ -609,6 +609,16 @@ public final class TargetRunner {
     return failedFatally;
   }
 
+  /** True while the target is down: its last attempt failed and the next waits for a backoff. */
+  public boolean backingOff() {
+    return backingOff;
+  }
+
+  /** Items queued (not running). */
+  public int queued() {
+    return (int) tasks.stream().filter(t -> t.state == State.QUEUED).count();
+  }
+
   public int running() {
     return running;
   }

@@ -1,0 +1,115 @@
+package dev.livesync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.Exit;
+import dev.livesync.testing.LivesyncProcess;
+import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.TempFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stopping and asking a running livesync, end to end in child JVMs with real rsync: a stop with the
+ * target down does not wait out its bound, status and stop find a livesync by the socket it was
+ * started with (and a sync by name), and a source replaced under a running sync is reported as
+ * failed, with a non-zero status.
+ */
+class StopAndStatusTest {
+  static final Duration WAIT = Duration.ofSeconds(60);
+  final Path work = TempFiles.dir("stop-test");
+  final List<AutoCloseable> closing = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (AutoCloseable c : closing.reversed()) c.close();
+    TempFiles.deleteTree(work);
+  }
+
+  LivesyncProcess livesync(List<String> args) {
+    var p = LivesyncProcess.start(args);
+    closing.add(p);
+    return p;
+  }
+
+  String socket() {
+    return work.resolve("status.sock").toString();
+  }
+
+  List<String> run(String src, String target, String stopTimeout) {
+    return List.of("run", src, target, "--name", "www", "--state-dir", work.resolve("state").toString(), "--status-socket", socket(),
+        "--delay", "50ms", "--stop-timeout", stopTimeout, "--retry-initial", "200ms", "--retry-max", "500ms");
+  }
+
+  @Test
+  void sigintWithTheTargetDownJournalsTheQueueAndExitsWithoutWaitingOutTheBound() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src")), module = Files.createDirectories(work.resolve("module"));
+    Files.writeString(src.resolve("a"), "a");
+    var daemon = RsyncDaemon.start(module);
+    closing.add(daemon);
+    String url = daemon.url();
+    daemon.stop(); // the target is down from the start: every attempt fails, retried every 200-500 ms
+    var p = livesync(run(src.toString(), url, "10m"));
+    p.awaitOutput("running:", WAIT);
+    Files.writeString(src.resolve("b"), "queued while the target is down");
+    p.awaitOutput(o -> o.contains("failed") || o.contains("retry"), WAIT);
+    p.signal("INT");
+    // a bound of 10 minutes: before, the drain retried the down target until it passed
+    assertThat(p.awaitExit(WAIT)).as(p.output()).isZero();
+    String afterSignal = p.output().substring(p.output().indexOf("SIGINT"));
+    assertThat(afterSignal).contains("not reachable, so not tried again while stopping").contains("stay journaled");
+    assertThat(Files.list(work.resolve("state/www")).map(f -> f.getFileName().toString())).anyMatch(n -> n.endsWith(".journal"));
+  }
+
+  @Test
+  void statusAndStopFindALivesyncByItsSocketAndASyncByName() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
+    var p = livesync(run(src.toString(), dst.toString(), "2s"));
+    p.awaitOutput("running:", WAIT);
+
+    var status = livesync(List.of("status", "--status-socket", socket(), "www"));
+    assertThat(status.awaitExit(WAIT)).as(status.output()).isZero();
+    assertThat(status.output()).contains("sync www: " + src);
+    var other = livesync(List.of("status", "--status-socket", socket(), "nosuch"));
+    assertThat(other.awaitExit(WAIT)).as(other.output()).isEqualTo(Exit.USAGE);
+    assertThat(other.output()).contains("livesync status: no sync named nosuch in the livesync answering on " + socket() + " (it runs: www)");
+
+    // stop waits longer than the drain it was told about: a drain that keeps its bound is never killed
+    var json = livesync(List.of("status", "--json", "--status-socket", socket()));
+    assertThat(json.awaitExit(WAIT)).isZero();
+    assertThat(json.output()).containsPattern("\"stopTimeoutMillis\"\\s*:\\s*2000");
+    assertThat(dev.livesync.ops.Stopper.waitFor(Duration.ofSeconds(2))).isGreaterThan(Duration.ofSeconds(2));
+    assertThat(dev.livesync.ops.Stopper.waitFor(Duration.ofMinutes(60))).isGreaterThan(Duration.ofMinutes(60));
+
+    var stop = livesync(List.of("stop", "--status-socket", socket(), "www"));
+    assertThat(stop.awaitExit(WAIT)).as(stop.output()).isZero();
+    assertThat(stop.output()).contains("livesync stopped (pid " + p.pid());
+    assertThat(p.awaitExit(WAIT)).isZero();
+  }
+
+  @Test
+  void aSourceReplacedWhileRunningIsAFailedSyncAndNothingOfTheNewOneShips() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
+    Files.writeString(src.resolve("old"), "in the original source");
+    var p = livesync(run(src.toString(), dst.toString(), "5s"));
+    p.awaitOutput("running:", WAIT);
+    Files.move(src, work.resolve("src.old"));
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("new"), "n");
+
+    p.awaitOutput("is no longer the directory livesync started on", WAIT);
+    assertThat(p.output()).contains("restart livesync");
+    var status = livesync(List.of("status", "--status-socket", socket()));
+    assertThat(status.awaitExit(WAIT)).as(status.output()).isEqualTo(Exit.FAILED);
+    assertThat(status.output()).containsPattern("sync www: " + java.util.regex.Pattern.quote(src.toString()) + " \\S+ failed;").contains("FAILED: source " + src + " is no longer");
+    assertThat(dst.resolve("new")).doesNotExist();
+    assertThat(dst.resolve("old")).exists();
+    p.signal("TERM");
+    assertThat(p.awaitExit(WAIT)).as(p.output()).isZero();
+  }
+}
