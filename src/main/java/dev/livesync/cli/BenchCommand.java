@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Load test, the seed's \"N files/s of 10-100 KB\" built in: writes files at a steady rate into a",
-      "watched source, measures per-file lag at the target (a loopback rsync daemon with password auth),",
-      "then renames and deletes and checks the target converged, byte for byte.",
+      "Load test: N files/s of 10-100 KB into a watched source, per-file lag at the target.",
+      "Writes files at a steady rate, measures each file's lag at the target (a loopback rsync daemon",
+      "with password auth), then renames and deletes and checks the target converged, byte for byte.",
       "Each tool runs as its own process; CPU is that process tree's (rsync children included)."
     })
 final class BenchCommand implements Callable<Integer> {

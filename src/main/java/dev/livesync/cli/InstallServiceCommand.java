@@ -39,7 +39,7 @@ final class InstallServiceCommand implements Callable<Integer> {
       if (unit.getParent() != null) Files.createDirectories(unit.getParent());
       Files.writeString(unit, SystemdUnit.render(SystemdUnit.launcher(), command, config));
     } catch (IOException e) {
-      throw new LivesyncException("cannot write " + unit + ": " + e.getMessage() + " (run as root, or pass --output)", 1, e);
+      throw new LivesyncException("cannot write " + unit + ": " + e.getMessage() + " (run as root, or pass --output)", dev.livesync.Exit.CANNOT_WRITE, e);
     }
     cmd.commandLine().getOut().print(SystemdUnit.howToEnable(unit, command));
     if (!Files.exists(config)) {

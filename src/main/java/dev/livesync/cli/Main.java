@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -61,8 +61,13 @@ public final class Main implements Runnable {
     return cl;
   }
 
+  /** No command: the usage, on stderr, and a usage error's exit code (a script that forgot the command must not pass). */
   @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
+  public Integer call() {
+    var err = spec.commandLine().getErr();
+    err.println("livesync: give a command, e.g. livesync run SOURCE TARGET; the commands:");
+    spec.commandLine().usage(err);
+    err.flush();
+    return dev.livesync.Exit.USAGE;
   }
 }

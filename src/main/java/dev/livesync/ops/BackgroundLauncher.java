@@ -50,7 +50,7 @@ public final class BackgroundLauncher {
       Files.writeString(files.pidFile(), pid + "\n");
     } catch (IOException e) {
       p.destroy();
-      throw new LivesyncException("cannot write the pidfile " + files.pidFile() + ": " + e.getMessage(), 1, e);
+      throw new LivesyncException("cannot write the pidfile " + files.pidFile() + ": " + e.getMessage(), dev.livesync.Exit.CANNOT_WRITE, e);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     String lastState = "no answer yet";
@@ -121,7 +121,7 @@ public final class BackgroundLauncher {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LivesyncException("interrupted", 130, e);
+      throw new LivesyncException("interrupted", dev.livesync.Exit.INTERRUPTED, e);
     }
   }
 }

@@ -65,7 +65,7 @@ public final class StatusServer implements AutoCloseable {
       s.thread.start();
       return s;
     } catch (IOException e) {
-      throw new LivesyncException("cannot open the status socket " + socket + ": " + e.getMessage(), 1, e);
+      throw new LivesyncException("cannot open the status socket " + socket + ": " + e.getMessage(), dev.livesync.Exit.CANNOT_WRITE, e);
     }
   }
 

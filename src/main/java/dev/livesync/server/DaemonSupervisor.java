@@ -154,7 +154,7 @@ final class DaemonSupervisor {
       Thread.ofPlatform().name("rsyncd-log-" + p.pid()).daemon().start(() -> pump(p));
       return p;
     } catch (IOException e) {
-      throw new LivesyncException("cannot run " + command.getFirst() + ": " + e.getMessage() + " (is rsync installed? apt-get install rsync)", 1, e);
+      throw new LivesyncException("cannot run " + command.getFirst() + ": " + e.getMessage() + " (is rsync installed? apt-get install rsync)", dev.livesync.Exit.UNAVAILABLE, e);
     }
   }
 
@@ -199,7 +199,7 @@ final class DaemonSupervisor {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LivesyncException("interrupted", 130, e);
+      throw new LivesyncException("interrupted", dev.livesync.Exit.INTERRUPTED, e);
     }
   }
 }

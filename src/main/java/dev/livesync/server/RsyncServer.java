@@ -114,7 +114,7 @@ public final class RsyncServer implements AutoCloseable {
       }
       writePrivate(spec.configFile(), RsyncdConf.render(spec, Dirs.isRoot()));
     } catch (IOException e) {
-      throw new LivesyncException("cannot write the daemon files in " + spec.runtimeDir() + ": " + e.getMessage(), 1, e);
+      throw new LivesyncException("cannot write the daemon files in " + spec.runtimeDir() + ": " + e.getMessage(), dev.livesync.Exit.CANNOT_WRITE, e);
     }
   }
 

@@ -103,7 +103,7 @@ public final class Journal implements AutoCloseable {
       try {
         rewrite(new LinkedHashMap<>(live)); // same numbers: the runner still holds them
       } catch (IOException e) {
-        throw new LivesyncException("cannot compact the journal " + file + ": " + e.getMessage(), 1, e);
+        throw new LivesyncException("cannot compact the journal " + file + ": " + e.getMessage(), dev.livesync.Exit.CANNOT_WRITE, e);
       }
     }
   }
@@ -115,7 +115,7 @@ public final class Journal implements AutoCloseable {
       channel.force(false);
       dirty = false;
     } catch (IOException e) {
-      throw new LivesyncException("cannot write the journal " + file + ": " + e.getMessage(), 1, e);
+      throw new LivesyncException("cannot write the journal " + file + ": " + e.getMessage(), dev.livesync.Exit.CANNOT_WRITE, e);
     }
   }
 
@@ -139,7 +139,7 @@ public final class Journal implements AutoCloseable {
       fileBytes += rec.length;
       dirty = true;
     } catch (IOException e) {
-      throw new LivesyncException("cannot write the journal " + file + ": " + e.getMessage(), 1, e);
+      throw new LivesyncException("cannot write the journal " + file + ": " + e.getMessage(), dev.livesync.Exit.CANNOT_WRITE, e);
     }
   }
 

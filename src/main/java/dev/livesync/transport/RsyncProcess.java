@@ -33,7 +33,7 @@ final class RsyncProcess {
     try {
       p = pb.start();
     } catch (IOException e) {
-      throw new LivesyncException("cannot run " + argv.getFirst() + ": " + e.getMessage() + " (is rsync installed?)", 69, e);
+      throw new LivesyncException("cannot run " + argv.getFirst() + ": " + e.getMessage() + " (is rsync installed?)", dev.livesync.Exit.UNAVAILABLE, e);
     }
     var stderr = new ArrayList<byte[]>();
     boolean[] truncated = {false};

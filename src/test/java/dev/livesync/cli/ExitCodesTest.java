@@ -1,0 +1,83 @@
+package dev.livesync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.Exit;
+import dev.livesync.testing.LivesyncProcess;
+import dev.livesync.testing.TempFiles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The documented exit codes ({@link Exit}, docs/operations.md) for the failures that exited 1
+ * undocumented: each with one line saying what to do. "Already running" (75) is StateDirTest's.
+ */
+class ExitCodesTest {
+  static final Duration WAIT = Duration.ofSeconds(60);
+  final Path work = TempFiles.dir("exit-test");
+  final List<AutoCloseable> closing = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (AutoCloseable c : closing.reversed()) c.close();
+    TempFiles.deleteTree(work);
+  }
+
+  record Result(int code, String out, String err) {}
+
+  static Result inProcess(String... args) {
+    var cl = Main.commandLine();
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return new Result(cl.execute(args), out.toString(), err.toString());
+  }
+
+  LivesyncProcess livesync(List<String> args) {
+    var p = LivesyncProcess.start(args);
+    closing.add(p);
+    return p;
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    Result r = inProcess();
+    assertThat(r.code()).isEqualTo(Exit.USAGE);
+    assertThat(r.err()).startsWith("livesync: give a command").contains("run ");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void everyCommandsSummaryIsWholeInTheHelp() {
+    Result r = inProcess("--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("bench            Load test: N files/s of 10-100 KB into a watched source, per-file lag at the target.\n");
+  }
+
+  @Test
+  void aLogFileThatCannotBeWrittenIs73() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
+    var p = livesync(List.of("run", src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
+        "--status-socket", work.resolve("s.sock").toString(), "--log-file", "/proc/no-such-dir/livesync.log"));
+    assertThat(p.awaitExit(WAIT)).as(p.output()).isEqualTo(Exit.CANNOT_WRITE);
+    assertThat(p.output()).contains("livesync run: cannot write the log file /proc/no-such-dir/livesync.log");
+  }
+
+  @Test
+  void aStateDirThatCannotBeMadeIs73AndNamesIt() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
+    Path file = Files.writeString(work.resolve("a-file"), "not a directory");
+    var p = livesync(List.of("run", src.toString(), dst.toString(), "--name", "www", "--state-dir", file.resolve("state").toString(),
+        "--status-socket", work.resolve("s.sock").toString()));
+    assertThat(p.awaitExit(WAIT)).as(p.output()).isEqualTo(Exit.CANNOT_WRITE);
+    assertThat(p.output()).contains("livesync run: cannot use the state dir " + file.resolve("state/www") + " of sync www");
+    assertThat(Files.list(dst)).isEmpty();
+  }
+}
