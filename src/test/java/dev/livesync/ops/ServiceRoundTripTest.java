@@ -101,10 +101,10 @@ class ServiceRoundTripTest {
     Path dst = Files.createDirectories(tmp.resolve("dst"));
     Files.writeString(src.resolve("before"), "before start");
     Result start = cli("start", src.toString(), dst.toString(), "--state-dir", tmp.resolve("journal").toString(), "--name", "web");
+    assertThat(start.code()).as(start.err()).isZero();
     ServiceFiles files = ServiceFiles.defaults();
     long pid = Long.parseLong(Files.readString(files.pidFile()).trim());
     ProcessHandle.of(pid).ifPresent(started::add);
-    assertThat(start.code()).as(start.err()).isZero();
     assertThat(dst.resolve("before")).hasContent("before start"); // the initial sync had started (and here, finished)
 
     Files.writeString(src.resolve("after"), "written while running");
