@@ -17,11 +17,13 @@ final class ItemExecutor {
   private final Batcher.SizeProbe source;
   private final ExecHook hook;
   private final java.util.function.Consumer<String> progress;
+  private final SplitFullSync.Planner parts;
 
-  /** {@code progress}: where full syncs report how far they are, or null. */
+  /** {@code progress}: where full syncs report how far they are, or null; {@code parts}: see {@link SplitFullSync}, or null. */
   ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook,
-      java.util.function.Consumer<String> progress) {
+      java.util.function.Consumer<String> progress, SplitFullSync.Planner parts) {
     this.transport = transport;
+    this.parts = parts;
     this.delete = delete;
     this.source = source;
     this.hook = hook;
@@ -44,6 +46,7 @@ final class ItemExecutor {
     List<byte[]> gone;
     switch (item) {
       case WorkItem.FullSync f -> {
+        if (parts != null && transport.canSplitFullSync()) return new Ran(SplitFullSync.run(transport, parts, f.delete(), progress));
         return new Ran(progress == null ? transport.fullSync(f.delete()) : transport.fullSync(f.delete(), progress));
       }
       case WorkItem.Send s -> {

@@ -171,7 +171,7 @@ public final class Replicator implements AutoCloseable {
       pools.add(pool);
       var runner = new TargetRunner(new SourceGuard(t, sourceRoot), clock,
           new TargetRunner.Settings(settings.workers(), retry, slowRetry, settings.maxQueuedPaths()),
-          new TargetRunner.ItemExecutorConfig(settings.delete(), this::sourceSize, hook),
+          new TargetRunner.ItemExecutorConfig(settings.delete(), this::sourceSize, hook, fullSyncParts()),
           pool, this::post, j, listener, this::onStartupResult);
       runner.submitStartup(new WorkItem.FullSync(settings.delete().atStartup(), "start", clock.nanos()));
       if (!j.recovered().isEmpty())
@@ -225,6 +225,21 @@ public final class Replicator implements AutoCloseable {
 
   private byte[] rel(byte[] p) {
     return java.util.Arrays.copyOfRange(p, root.length, p.length);
+  }
+
+  /** A full sync's parts: the source counted now (excludes left out), split for the sync's workers. */
+  private SplitFullSync.Planner fullSyncParts() {
+    return new SplitFullSync.Planner() {
+      @Override
+      public List<dev.livesync.transport.FullSyncShard> plan() {
+        return ShardPlanner.plan(TreeCount.of(settings.source(), settings.excludes()), settings.workers(), SplitFullSync.MIN_ENTRIES);
+      }
+
+      @Override
+      public int parallelism() {
+        return settings.workers();
+      }
+    };
   }
 
   private long sourceSize(byte[] relPath) {

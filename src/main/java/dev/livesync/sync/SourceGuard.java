@@ -63,6 +63,17 @@ final class SourceGuard implements Transport {
   }
 
   @Override
+  public boolean canSplitFullSync() {
+    return target.canSplitFullSync();
+  }
+
+  @Override
+  public TransferResult fullSync(dev.livesync.transport.FullSyncShard part, boolean delete) throws InterruptedException {
+    String p = problem();
+    return p != null ? refused(p) : target.fullSync(part, delete);
+  }
+
+  @Override
   public boolean rename(byte[] from, byte[] to) throws InterruptedException {
     return problem() == null && target.rename(from, to);
   }

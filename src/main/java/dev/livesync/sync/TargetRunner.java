@@ -124,7 +124,7 @@ public final class TargetRunner {
     this.clock = clock;
     this.settings = settings;
     this.executor = new ItemExecutor(transport, exec.delete(), exec.source(), exec.hook(),
-        listener.wantsProgress() ? line -> listener.fullSyncProgress(name, line) : null);
+        listener.wantsProgress() ? line -> listener.fullSyncProgress(name, line) : null, exec.parts());
     this.source = exec.source();
     this.deleteWhileRunning = exec.delete().whileRunning();
     this.workers = workers;
@@ -140,7 +140,12 @@ public final class TargetRunner {
   }
 
   /** What the worker side needs: delete policy, a source probe, an optional hook. */
-  public record ItemExecutorConfig(DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook) {}
+  /** {@code parts}: plans a full sync's parts (see {@link SplitFullSync}); null runs it as one rsync. */
+  public record ItemExecutorConfig(DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook, SplitFullSync.Planner parts) {
+    public ItemExecutorConfig(DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook) {
+      this(delete, source, hook, null);
+    }
+  }
 
   public String name() {
     return name;

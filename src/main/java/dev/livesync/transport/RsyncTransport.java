@@ -194,6 +194,34 @@ public final class RsyncTransport implements Transport {
     return transfer(argv, null, null, progress == null ? null : new ProgressLines(progress));
   }
 
+  @Override
+  public boolean canSplitFullSync() {
+    return true;
+  }
+
+  /**
+   * A part: {@code rsync -a -R SRC/./ROOT/ DEST} (or {@code SRC/ DEST} for the remainder) with an
+   * anchored {@code --exclude=/CARVED/} per carved subtree: excluded, a carved subtree is neither sent
+   * nor deleted by this run (rsync protects excluded files from --delete), and anchored rules still
+   * match from the source's top as the user's excludes do.
+   */
+  @Override
+  public TransferResult fullSync(FullSyncShard part, boolean delete) throws InterruptedException {
+    if (part.isWhole()) return fullSync(delete);
+    List<String> argv = common();
+    argv.addAll(List.of("--mkpath", "--stats", "--no-human-readable"));
+    if (delete) argv.add("--delete");
+    for (byte[] c : part.carved()) argv.add("--exclude=/" + utf8(c, "directory") + "/");
+    if (part.root().length == 0) {
+      argv.add(sourceArg);
+    } else {
+      argv.add("-R");
+      argv.add(utf8(source, "source directory") + "/./" + utf8(part.root(), "directory") + "/");
+    }
+    argv.add(target.rsyncDestination());
+    return transfer(argv, null, null, null);
+  }
+
   /** Passes on rsync's progress2 updates, one per 500 ms at most; other lines go to {@code rest}. */
   private static final class ProgressLines {
     private static final java.util.regex.Pattern UPDATE = java.util.regex.Pattern.compile("^\\s*\\d+\\s+\\d+%.*");

@@ -31,6 +31,20 @@ public interface Transport extends AutoCloseable {
   /** Whole-tree transfer (start, overflow rescan, schedule); {@code delete} removes target extras. */
   TransferResult fullSync(boolean delete) throws InterruptedException;
 
+  /** Whether {@link #fullSync(FullSyncShard, boolean)} takes parts other than the whole. */
+  default boolean canSplitFullSync() {
+    return false;
+  }
+
+  /**
+   * One part of a full sync (see {@link FullSyncShard}): the same as {@link #fullSync(boolean)} for the
+   * subtree at its root, leaving its carved subtrees alone (not even deleting there).
+   */
+  default TransferResult fullSync(FullSyncShard part, boolean delete) throws InterruptedException {
+    if (!part.isWhole()) throw new UnsupportedOperationException(describe() + " cannot run a part of a full sync");
+    return fullSync(delete);
+  }
+
   /** {@link #fullSync(boolean)}, telling {@code progress} how far it is where the transport can. */
   default TransferResult fullSync(boolean delete, java.util.function.Consumer<String> progress) throws InterruptedException {
     return fullSync(delete);

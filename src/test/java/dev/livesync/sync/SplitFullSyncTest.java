@@ -1,0 +1,94 @@
+package dev.livesync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.monitor.FullSyncProgress;
+import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.FullSyncShard;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.Target;
+import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.TransferResult;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A full sync split into parts, with real rsync to a local directory and to a daemon: the target ends
+ * equal to the source, extraneous files go in every part (carved subtrees and the remainder alike),
+ * excluded files at the target are left alone, one rsync per part.
+ */
+class SplitFullSyncTest {
+  private static byte[] at(byte[] root, String rel) {
+    return Bytes.concat(root, Bytes.of("/" + rel));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "daemon"})
+  void partsTogetherMirrorTheTree(String kind) throws Exception {
+    byte[] src = Trees.tempDir("split-src");
+    byte[] dst = Trees.tempDir("split-dst");
+    Trees.chmod(dst, 0755);
+    RsyncDaemon daemon = kind.equals("daemon") ? RsyncDaemon.builder(Trees.path(dst)).auth("backup", "pw").start() : null;
+    try {
+      for (String d : List.of("big/a", "big/b", "big/c", "big/d", "small", "st*ar", "cache")) {
+        Trees.mkdirs(at(src, d));
+        for (int i = 0; i < (d.startsWith("big") ? 40 : 8); i++) Trees.write(at(src, d + "/f" + i), d + i);
+      }
+      for (int i = 0; i < 5; i++) Trees.write(at(src, "top" + i), "t" + i);
+      // what the target has that the source has not, in a carved part, in the remainder, in a dir that cannot be carved
+      for (String d : List.of("big/a", "small", "st*ar", "cache")) Trees.mkdirs(at(dst, d));
+      Trees.write(at(dst, "big/a/stale"), "old");
+      Trees.write(at(dst, "small/stale"), "old");
+      Trees.write(at(dst, "st*ar/stale"), "old");
+      Trees.write(at(dst, "topstale"), "old");
+      Trees.write(at(dst, "cache/kept"), "excluded: not ours to delete");
+      Excludes excludes = new Excludes(List.of("/cache/"));
+      TargetOptions.Builder options = TargetOptions.builder().excludes(excludes.patterns());
+      if (daemon != null) options.passwordFile(daemon.passwordFile());
+      String url = daemon != null ? daemon.url() : Bytes.latin1(dst);
+      List<FullSyncShard> parts;
+      List<String> progress = new ArrayList<>();
+      try (var transport = new RsyncTransport(src, Target.parse(url), options.build())) {
+        parts = ShardPlanner.plan(TreeCount.of(src, excludes), 2, 50);
+        // 188 entries for 2 rsyncs: parts of 24 to 47 entries, so big/a..d (40 each) and the rest
+        assertThat(parts).extracting(p -> Bytes.latin1(p.root())).containsExactlyInAnyOrder("big/a", "big/b", "big/c", "big/d", "");
+        var planner = new SplitFullSync.Planner() {
+          @Override
+          public List<FullSyncShard> plan() {
+            return parts;
+          }
+
+          @Override
+          public int parallelism() {
+            return 2;
+          }
+        };
+
+        TransferResult r = SplitFullSync.run(transport, planner, true, progress::add);
+
+        assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
+        assertThat(r.deleted()).as("stale files deleted, counted over the parts").isEqualTo(4);
+      }
+      assertThat(progress).as("one line per part, one rsync per part").hasSize(parts.size());
+      FullSyncProgress last = FullSyncProgress.parse(progress.getLast(), 0);
+      assertThat(last).as(progress.getLast()).isNotNull();
+      assertThat(last.percent()).isEqualTo(100);
+      assertThat(progress.getLast()).contains("parts " + parts.size() + "/" + parts.size());
+      for (String gone : List.of("big/a/stale", "small/stale", "st*ar/stale", "topstale")) {
+        assertThat(Trees.exists(at(dst, gone))).as(gone).isFalse();
+      }
+      assertThat(Trees.read(at(dst, "cache/kept"))).isEqualTo(Bytes.of("excluded: not ours to delete"));
+      Trees.delete(at(dst, "cache"));
+      Trees.delete(at(src, "cache"));
+      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    } finally {
+      if (daemon != null) daemon.close();
+      Trees.delete(src);
+      Trees.delete(dst);
+    }
+  }
+}
