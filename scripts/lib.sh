@@ -39,6 +39,12 @@ prometheus:prometheus
 promtool:prometheus
 chromium:chromium
 chromedriver:chromium-driver
+cpio:cpio
+unzip:unzip
+zip:zip
+git:git
+vim:vim
+logrotate:logrotate
 "
 
 # Installs the packages of the lists named (runtime, test), when they are missing and we are root.

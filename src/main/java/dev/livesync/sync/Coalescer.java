@@ -155,6 +155,7 @@ public final class Coalescer {
       if (pending(n) && (n.flags & BORN_CREATE) != 0 && !treeTransferActive) {
         clear(n);
         tree.prune(n);
+        parentChanged(path);
         return;
       }
     } else {
@@ -221,6 +222,7 @@ public final class Coalescer {
       tree.prune(f);
     }
     replaced(to, now);
+    if (fromIsNew) parentChanged(from);
     if (!fromIsNew) {
       if (emitRenames) renames.add(new WorkItem.Rename(from, to, dir, oldest));
       // The old name is reconciled like a delete: gone at the source, unless something took its place.
@@ -248,6 +250,18 @@ public final class Coalescer {
     // Whatever now exists at the target under `to` must not be dropped by a later create+delete.
     for (Node a = tree.get(to); a != null; a = a.parent) a.flags &= ~BORN_CREATE;
     for (Node a = tree.parentOf(to); a != null; a = a.parent) a.flags &= ~BORN_CREATE;
+  }
+
+  /**
+   * A name came and went in {@code path}'s directory (a lock or temp file created and deleted, or
+   * renamed away): nothing to send for it, but the directory's mtime changed. Its own send carries
+   * that; so would any other path sent in it, but a batch that ran between the create and the
+   * delete left the target directory with the mtime it had then (git's ref locks did).
+   */
+  private void parentChanged(byte[] path) {
+    int slash = path.length - 1;
+    while (slash >= 0 && path[slash] != '/') slash--;
+    if (slash > 0) mark(tree.node(java.util.Arrays.copyOf(path, slash)), 0);
   }
 
   /**

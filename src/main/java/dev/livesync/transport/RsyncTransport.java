@@ -348,7 +348,9 @@ public final class RsyncTransport implements Transport {
 
   private List<String> common() {
     var a = new ArrayList<String>(options.rsyncCommand());
-    a.addAll(List.of("-a", "-s", "--force"));
+    // --modify-window=-1: mtimes compared to the nanosecond, not the second: a file rewritten with
+    // the same size within the second it was sent in (x = 1 -> x = 2) was skipped as unchanged
+    a.addAll(List.of("-a", "-s", "--force", "--modify-window=-1"));
     if (options.timeoutSeconds() > 0) a.add("--timeout=" + options.timeoutSeconds());
     switch (target) {
       case Target.Daemon d -> {

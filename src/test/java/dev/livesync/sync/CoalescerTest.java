@@ -70,6 +70,23 @@ class CoalescerTest {
     assertThat(drain()).isEmpty();
   }
 
+  /**
+   * git's ref locks: a batch carried the directory's mtime as rsync read it; then a lock file came
+   * and went in it (git gc). Nothing to send for the lock, but the directory's mtime changed again.
+   */
+  @Test
+  void aNameThatCameAndWentStillReconcilesItsDirectory() {
+    c.deleted(b("refs/origin/main"), false);
+    assertThat(drain()).containsExactly("refs/origin/main");
+    c.created(b("refs/origin/main.lock"), false);
+    c.deleted(b("refs/origin/main.lock"), false);
+    assertThat(drain()).containsExactly("refs/origin");
+    c.created(b("d/.tmp1"), false);
+    c.movedFrom(1, b("d/.tmp1"), false);
+    c.movedTo(1, b("e/final"), false);
+    assertThat(drain()).containsExactlyInAnyOrder("d", "e/final");
+  }
+
   @Test
   void createThenDeleteStillSendsWhileATreeTransferMayHaveCopiedIt() {
     c.treeTransferActive(true);

@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One watched source replicated by the whole engine (real inotify, real rsync) to a real target — a
- * local directory or an rsync daemon on loopback — and the real tools that write into it. Settings
+ * local directory or an rsync daemon on loopback (chrooted, as {@code livesync serve} runs as root:
+ * not chrooted, rsyncd strips the leading '/' of absolute symlink targets) — and the real tools that
+ * write into it. Settings
  * are the defaults but for {@code max_hold}, set far above any bound a test waits for, so that a path
  * held as if still open for writing shows as a test failure, not as a slow pass.
  */
@@ -40,7 +42,7 @@ final class Workload implements AutoCloseable {
     this.kind = kind;
     Trees.chmod(src, 0755);
     Trees.chmod(dst, 0755);
-    daemon = kind == Kind.DAEMON ? RsyncDaemon.builder(Trees.path(dst)).moduleOption("uid", "root").moduleOption("gid", "root").start() : null;
+    daemon = kind == Kind.DAEMON ? RsyncDaemon.builder(Trees.path(dst)).moduleOption("use chroot", "yes").start() : null;
   }
 
   /** A source, a target of {@code kind}, nothing running yet: fill the source, then {@link #start()}. */
@@ -68,7 +70,11 @@ final class Workload implements AutoCloseable {
     var pb = new ProcessBuilder(command).directory(Trees.path(dir).toFile()).redirectErrorStream(true);
     pb.environment().put("LC_ALL", "C");
     pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-    pb.environment().put("HOME", Bytes.latin1(dir));
+    pb.environment().put("HOME", "/nonexistent");
+    for (String who : List.of("AUTHOR", "COMMITTER")) {
+      pb.environment().put("GIT_" + who + "_NAME", "livesync test");
+      pb.environment().put("GIT_" + who + "_EMAIL", "test@livesync.invalid");
+    }
     Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
@@ -80,19 +86,103 @@ final class Workload implements AutoCloseable {
     return text;
   }
 
-  /** {@code sh -c script} in the source. */
-  String sh(String script) throws IOException, InterruptedException {
-    return run(src, "sh", "-ec", script);
+  /** {@code sh -ec script args...} in the source ($0 is the first arg). */
+  String sh(String script, String... args) throws IOException, InterruptedException {
+    List<String> cmd = list("sh", "-ec", script);
+    cmd.addAll(List.of(args));
+    return run(src, cmd.toArray(String[]::new));
   }
 
   /**
    * Waits until the target equals the source (bytes, symlinks, modes, mtimes of files and
-   * directories) and returns the seconds it took from the call, i.e. from the tool's end.
+   * directories, owners) and returns the seconds it took from the call, i.e. from the tool's end.
    */
   double awaitEqual(Trees.Ignore... ignore) throws InterruptedException {
     long t0 = System.nanoTime();
-    Trees.awaitSameTree(src, dst, CONVERGE, ignore);
-    return (System.nanoTime() - t0) / 1e9;
+    long deadline = t0 + CONVERGE.toNanos();
+    while (true) {
+      try {
+        Trees.assertSameTree(src, dst, ignore);
+        List<String> owners = ownerDifferences(src, dst, "");
+        if (owners.isEmpty()) return (System.nanoTime() - t0) / 1e9;
+        if (System.nanoTime() > deadline) throw new AssertionError("owners differ after " + CONVERGE + ": " + owners.subList(0, Math.min(20, owners.size())));
+      } catch (AssertionError e) {
+        if (System.nanoTime() > deadline) throw new AssertionError("not converged after " + CONVERGE + ": " + e.getMessage());
+      } catch (java.io.UncheckedIOException | dev.livesync.fs.NativeException e) {
+        if (System.nanoTime() > deadline) throw e; // (the tree changed while it was compared)
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * After {@code tool} ended: waits until the target equals the source and appends the seconds to
+   * target/tools-figures.txt (scripts/bench-tools reads it).
+   */
+  double converged(String tool) throws InterruptedException {
+    double s = awaitEqual();
+    String line = String.format(java.util.Locale.ROOT, "%s %s %.3f%n", tool, kind.name().toLowerCase(java.util.Locale.ROOT), s);
+    System.out.print("converged: " + line);
+    try {
+      java.nio.file.Files.writeString(Path.of("target", "tools-figures.txt"), line, StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return s;
+  }
+
+  private static List<String> ownerDifferences(byte[] a, byte[] b, String rel) {
+    List<String> out = new ArrayList<>();
+    for (byte[] name : Trees.list(a)) {
+      byte[] x = Bytes.child(a, name), y = Bytes.child(b, name);
+      var sx = dev.livesync.fs.Libc.lstatOrNull(x);
+      var sy = dev.livesync.fs.Libc.lstatOrNull(y);
+      String shown = rel + Bytes.display(name);
+      if (sx == null || sy == null) continue; // the tree comparison reports it
+      if (sx.uid() != sy.uid() || sx.gid() != sy.gid())
+        out.add(shown + ": " + sx.uid() + ":" + sx.gid() + " vs " + sy.uid() + ":" + sy.gid());
+      if (sx.isDir() && sy.isDir()) out.addAll(ownerDifferences(x, y, shown + "/"));
+    }
+    return out;
+  }
+
+  /**
+   * A small tree with what tools meet in real ones: nested directories, files of a few bytes to
+   * 200 KB, modes 0600/0755, an old mtime, relative symlinks going up ("../", which GNU tar and
+   * unzip extract late), an absolute one, a dangling one, and hard links.
+   */
+  static void sampleTree(byte[] root) throws IOException, InterruptedException {
+    sampleTree(root, true);
+  }
+
+  /**
+   * {@code hardLinks} false: without them, for tools that change files in place. A change through
+   * one name of a hard-linked file is reported by inotify for that name only: the other names reach
+   * the target with the next full sync (docs/engine.md).
+   */
+  static void sampleTree(byte[] root, boolean hardLinks) throws IOException, InterruptedException {
+    var rnd = new java.util.Random(11);
+    for (int i = 0; i < 60; i++) {
+      byte[] data = new byte[i % 10 == 0 ? 200_000 : 10 + rnd.nextInt(3000)];
+      rnd.nextBytes(data);
+      Trees.write(at(root, "d" + i % 4 + "/sub" + i % 3 + "/f" + i + ".dat"), data);
+    }
+    Trees.write(at(root, "bin/run.sh"), "#!/bin/sh\necho run\n");
+    Trees.chmod(at(root, "bin/run.sh"), 0755);
+    Trees.write(at(root, "etc/secret.conf"), "key = value\n");
+    Trees.chmod(at(root, "etc/secret.conf"), 0600);
+    Trees.mkdirs(at(root, "links"));
+    for (int i = 0; i < 20; i++) dev.livesync.fs.Libc.symlink(Bytes.of("../d" + i % 4 + "/sub" + i % 3 + "/f" + i + ".dat"), at(root, "links/up" + i));
+    dev.livesync.fs.Libc.symlink(Bytes.of("sub0/f0.dat"), at(root, "d0/same-dir"));
+    dev.livesync.fs.Libc.symlink(Bytes.of("/etc/hostname"), at(root, "links/absolute"));
+    dev.livesync.fs.Libc.symlink(Bytes.of("../nowhere"), at(root, "links/dangling"));
+    for (int i = 0; hardLinks && i < 5; i++) run(root, "ln", "d" + i % 4 + "/sub" + i % 3 + "/f" + i + ".dat", "links/hard" + i);
+    Trees.setMtime(at(root, "etc/secret.conf"), 1_000_000_000L);
+  }
+
+  static byte[] at(byte[] root, String rel) {
+    return Bytes.child(root, Bytes.of(rel));
   }
 
   Replicator replicator() {

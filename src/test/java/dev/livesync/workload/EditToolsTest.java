@@ -1,0 +1,135 @@
+package dev.livesync.workload;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.testing.Trees;
+import dev.livesync.workload.Workload.Kind;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Tools that change a tree in place, run for real in a watched source (sed, vim, logrotate, dpkg,
+ * coreutils); after each the target equals the source — bytes, symlinks, modes, mtimes, owners —
+ * within {@link Workload#CONVERGE}. Time to converge: scripts/bench-tools.
+ */
+class EditToolsTest {
+  private static Workload started(Kind kind) throws Exception {
+    var w = Workload.of(kind);
+    Workload.sampleTree(w.src("tree"), false);
+    w.start();
+    w.awaitEqual();
+    return w;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void sedInPlace(Kind kind) throws Exception {
+    try (var w = started(kind)) {
+      w.sh("printf 'alpha\\nbeta\\n' > tree/etc/a.conf; printf 'x = 1\\n' > tree/etc/b.conf");
+      w.awaitEqual();
+      w.sh("sed -i 's/beta/gamma/; s/x = 1/x = 2/' tree/etc/a.conf tree/etc/b.conf tree/etc/secret.conf");
+      w.converged("sed-i");
+    }
+  }
+
+  /** vim with a backup file: the original is renamed to NAME~, the new text written under NAME. */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void editorSafeSaveWithBackup(Kind kind) throws Exception {
+    try (var w = started(kind)) {
+      w.sh("printf 'line one\\nline two\\n' > tree/notes.txt");
+      w.awaitEqual();
+      w.sh("vim -Nes -u NONE -i NONE -c 'set backup writebackup backupcopy=no' -c '%s/two/2/' -c 'wq' tree/notes.txt < /dev/null");
+      w.converged("vim-save");
+      // the same by hand, as GUI editors do: temp file, fsync, rename over, backup beside
+      w.sh("cp -p tree/etc/secret.conf tree/etc/secret.conf~; printf 'key = new\\n' > tree/etc/.secret.conf.tmp;"
+          + " chmod 600 tree/etc/.secret.conf.tmp; sync tree/etc/.secret.conf.tmp; mv tree/etc/.secret.conf.tmp tree/etc/secret.conf");
+      w.converged("safe-save");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void logrotateCopytruncateAndRenameCreate(Kind kind) throws Exception {
+    try (var w = started(kind)) {
+      String logs = Bytes.latin1(w.src("logs"));
+      Trees.write(w.work("logrotate.conf"), logs + "/app.log {\n  rotate 3\n  copytruncate\n  nocompress\n}\n"
+          + logs + "/web.log {\n  rotate 3\n  create 0640 root root\n  nocompress\n}\n");
+      w.sh("mkdir logs; for i in $(seq 1 500); do echo \"app line $i\" >> logs/app.log; echo \"web line $i\" >> logs/web.log; done");
+      w.awaitEqual();
+      for (int round = 0; round < 3; round++) {
+        Workload.run(w.work, "/usr/sbin/logrotate", "-f", "-s", Bytes.latin1(w.work("state")), "logrotate.conf");
+        w.converged("logrotate");
+        w.sh("for i in $(seq 1 50); do echo \"more $i\" >> logs/app.log; echo \"more $i\" >> logs/web.log; done");
+        w.awaitEqual();
+      }
+    }
+  }
+
+  /** Real dpkg into a root below the source: NAME.dpkg-new written, then renamed over NAME. */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void dpkgInstallThenUpgrade(Kind kind) throws Exception {
+    try (var w = started(kind)) {
+      for (int v = 1; v <= 2; v++) {
+        byte[] pkg = w.work("pkg" + v);
+        Workload.sampleTree(Workload.at(pkg, "usr/share/foo"));
+        Trees.write(Workload.at(pkg, "usr/share/foo/version"), "version " + v);
+        Trees.write(Workload.at(pkg, "DEBIAN/control"), "Package: foo\nVersion: " + v + "\nArchitecture: all\nMaintainer: t <t@t.invalid>\nDescription: test\n");
+        Workload.run(w.work, "dpkg-deb", "-b", "--root-owner-group", "pkg" + v, "foo" + v + ".deb");
+      }
+      w.sh("mkdir -p root/var/lib/dpkg/updates root/var/lib/dpkg/info; : > root/var/lib/dpkg/status");
+      w.awaitEqual();
+      for (int v = 1; v <= 2; v++) {
+        Workload.run(w.src, "dpkg", "--root=" + Bytes.latin1(w.src("root")), "--force-not-root", "--force-bad-path", "--log=/dev/null",
+            "-i", Bytes.latin1(w.work("foo" + v + ".deb")));
+        w.converged("dpkg-i");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void mvOfDirectoriesInOutAndWithin(Kind kind) throws Exception {
+    try (var w = started(kind)) {
+      Workload.sampleTree(w.work("incoming"));
+      w.sh("mv \"$0\" incoming", Bytes.latin1(w.work("incoming")));
+      w.converged("mv-in");
+      w.sh("mv tree/d1 \"$0\"", Bytes.latin1(w.work("outgoing")));
+      w.converged("mv-out");
+      w.sh("mv tree/d2 incoming/d2-moved; mv incoming tree/incoming-now");
+      w.converged("mv-within");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void rmRfOfASubtree(Kind kind) throws Exception {
+    try (var w = started(kind)) {
+      w.sh("rm -rf tree/d0 tree/links");
+      w.converged("rm-rf");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void chmodAndChownRecursive(Kind kind) throws Exception {
+    try (var w = started(kind)) {
+      w.sh("chmod -R go-rwx tree/d1");
+      w.converged("chmod-R");
+      w.sh("chown -R 65534:65534 tree/d2; chown -h 65534:65534 tree/links/up1");
+      w.converged("chown-R");
+    }
+  }
+
+  /** touch -d sets both times (ATTRIB); touch -m -d only the mtime, which inotify reports as MODIFY. */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void touchOfMtimesOnly(Kind kind) throws Exception {
+    try (var w = started(kind)) {
+      w.sh("touch -d '2001-02-03 04:05:06' tree/d0/sub*/*.dat");
+      w.converged("touch-d");
+      w.sh("touch -m -d '2002-03-04 05:06:07' tree/d1/sub*/*.dat; touch -h -m -d '2003-01-01' tree/links/up*");
+      w.converged("touch-m-d");
+    }
+  }
+}
