@@ -61,7 +61,7 @@ public final class Coalescer {
   private final MovePairing moves = new MovePairing();
   private final ArrayDeque<WorkItem> renames = new ArrayDeque<>();
   private boolean treeTransferActive;
-  private boolean emitRenames = true;
+  private boolean emitFileRenames = true, emitDirRenames = true;
   private boolean bornSinceForget;
 
   /** {@code writers} tells the engine's loop whether a held path is still open for writing. */
@@ -72,12 +72,14 @@ public final class Coalescer {
   }
 
   /**
-   * Whether any target can rename in place: only then does a paired rename also become a
-   * {@link WorkItem.Rename} (ahead of the batch that reconciles both names). Without, a rename is
-   * just the old name (deleted) and the new one (sent) in the normal batches.
+   * Whether any target can rename files ({@code files}), directories ({@code dirs}) in place: only
+   * then does a paired rename of one also become a {@link WorkItem.Rename} (ahead of the batch that
+   * reconciles both names). Without, a rename is just the old name (deleted) and the new one (sent)
+   * in the normal batches.
    */
-  public void emitRenames(boolean any) {
-    emitRenames = any;
+  public void emitRenames(boolean files, boolean dirs) {
+    emitFileRenames = files;
+    emitDirRenames = dirs;
   }
 
   /**
@@ -224,7 +226,7 @@ public final class Coalescer {
     replaced(to, now);
     if (fromIsNew) parentChanged(from);
     if (!fromIsNew) {
-      if (emitRenames) renames.add(new WorkItem.Rename(from, to, dir, oldest));
+      if (dir ? emitDirRenames : emitFileRenames) renames.add(new WorkItem.Rename(from, to, dir, oldest));
       // The old name is reconciled like a delete: gone at the source, unless something took its place.
       Node o = tree.node(from);
       mark(o, 0);

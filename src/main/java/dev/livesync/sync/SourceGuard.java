@@ -89,6 +89,11 @@ final class SourceGuard implements Transport {
   }
 
   @Override
+  public boolean canRenameDirs() {
+    return target.canRenameDirs();
+  }
+
+  @Override
   public Reachability probe() {
     return target.probe();
   }

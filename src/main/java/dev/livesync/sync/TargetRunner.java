@@ -163,7 +163,7 @@ public final class TargetRunner {
 
   private void submit(WorkItem item, boolean startup) {
     // Where renaming in place is impossible, the batch that follows the rename does all of it.
-    if (item instanceof WorkItem.Rename && !transport.canRename()) return;
+    if (item instanceof WorkItem.Rename m && !(m.dir() ? transport.canRenameDirs() : transport.canRename())) return;
     long seq = journal != null ? journal.append(item) : ++localSeq;
     Task last = tasks.isEmpty() ? null : tasks.getLast();
     if (last != null && last.state == State.QUEUED && last.item instanceof WorkItem.FullSync f

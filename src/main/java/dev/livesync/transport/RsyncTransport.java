@@ -276,12 +276,18 @@ public final class RsyncTransport implements Transport {
     return !(target instanceof Target.Daemon);
   }
 
+  /** Daemons too: see {@link #linkDestCopy}. */
+  @Override
+  public boolean canRenameDirs() {
+    return true;
+  }
+
   @Override
   public boolean rename(byte[] from, byte[] to) throws InterruptedException {
     checkRelative(from);
     checkRelative(to);
     return switch (target) {
-      case Target.Daemon d -> false;
+      case Target.Daemon d -> linkDestCopy(from, to);
       case Target.Local l -> renameLocal(Bytes.of(l.dir().toString()), from, to);
       case Target.Ssh s -> renameSsh(s, List.of(new Move(from, to)));
     };
@@ -387,6 +393,41 @@ public final class RsyncTransport implements Transport {
   }
 
   // ---- renames
+
+  /**
+   * A directory renamed at the source, for a daemon target (which cannot rename): one rsync of the
+   * new name with {@code --link-dest} pointing at the old name, relative to the destination (the old
+   * copy is still there: the batch that deletes it comes after this item). Files rsync finds
+   * unchanged there are hard-linked on the server, not sent; changed ones go as a delta against the
+   * old copy. Only pre-positions, like every rename: the batch after it reconciles both names. False
+   * (the batch then sends the data) when the new name is not a directory at the source now, a name
+   * is not UTF-8 (it would go on rsync's command line), or an exclude pattern holds a '/' other than
+   * a trailing one (it is anchored at the source root, and this run's root is the directory).
+   */
+  private boolean linkDestCopy(byte[] from, byte[] to) throws InterruptedException {
+    Libc.Stat st = Libc.lstatOrNull(Bytes.child(source, to));
+    if (st == null || !st.isDir()) return false;
+    for (String ex : options.excludes()) {
+      int slash = ex.indexOf('/');
+      if (slash >= 0 && slash < ex.length() - 1) return false;
+    }
+    String f, t;
+    try {
+      f = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(from)).toString();
+      t = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(to)).toString();
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+    int depth = 1;
+    for (byte b : to) if (b == '/') depth++;
+    List<String> argv = common();
+    argv.addAll(List.of("--mkpath", "--stats", "--no-human-readable", "--link-dest=" + "../".repeat(depth) + f));
+    argv.add(sourceArg + t + "/");
+    argv.add(target.rsyncDestination() + t + "/");
+    TransferResult r = transfer(argv, null, null);
+    log.debug("{}: {} made from {} with --link-dest: {} ({} bytes of changed files)", describe(), t, f, r.outcome(), r.bytes());
+    return r.outcome() == Outcome.OK;
+  }
 
   private static boolean renameLocal(byte[] root, byte[] from, byte[] to) {
     byte[] src = Bytes.child(root, from);

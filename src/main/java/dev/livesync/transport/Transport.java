@@ -83,6 +83,16 @@ public interface Transport extends AutoCloseable {
   }
 
   /**
+   * Whether {@link #rename} can do a directory (true wherever {@link #canRename} is). A daemon
+   * target cannot rename, but it can make the new name from the old one without the data crossing
+   * the wire again (rsync's {@code --link-dest}): a directory renamed there is worth a rename item,
+   * a file is not (its batch finds the old copy with {@code --fuzzy}).
+   */
+  default boolean canRenameDirs() {
+    return canRename();
+  }
+
+  /**
    * Compares the target with the source without changing anything (an itemized dry run;
    * {@code checksum} compares file contents instead of size and mtime). Throws a
    * {@link TransportException} when the comparison itself fails (unreachable, auth).

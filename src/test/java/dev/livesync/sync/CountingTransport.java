@@ -52,6 +52,11 @@ final class CountingTransport implements Transport {
   }
 
   @Override
+  public boolean canRenameDirs() {
+    return real.canRenameDirs();
+  }
+
+  @Override
   public Drift compare(boolean checksum) throws InterruptedException {
     return real.compare(checksum);
   }
