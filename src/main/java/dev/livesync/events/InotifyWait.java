@@ -13,8 +13,8 @@ import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Errno;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
-import dev.livesync.fs.TreeWatcher;
 import dev.livesync.fs.WatchEvent;
+import dev.livesync.fs.Watcher;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
@@ -85,22 +85,11 @@ public final class InotifyWait {
   }
 
   private int run(InputStream stdin) {
-    if (o.fanotify) {
-      err.print("fanotify not supported yet: livesync events watches with inotify (drop -F/-S).\n");
-      return 1;
-    }
-    TreeWatcher watcher;
+    Watcher watcher;
     try {
-      watcher = TreeWatcher.builder()
-          .mask(kernelMask())
-          .recursive(o.recursive > 0)
-          .reportNewDirContents(false)
-          .onWatchError(this::onWatchError)
-          .excludeDir(this::excluded)
-          .build();
+      watcher = Backend.open(o.fanotify, o.filesystem, kernelMask(), o.recursive > 0, this::excluded, this::onWatchError);
     } catch (NativeException e) {
-      err.print("Couldn't initialize inotify: " + Libc.strerror(e.errno()) + "\n");
-      if (e.errno() == Errno.EMFILE) err.print("Try increasing the value of /proc/sys/fs/inotify/max_user_instances\n");
+      Backend.initError(err, o.fanotify, e);
       return 1;
     }
     try (watcher) {
@@ -147,7 +136,7 @@ public final class InotifyWait {
     else err.print(s);
   }
 
-  private int runWith(TreeWatcher watcher, InputStream stdin) {
+  private int runWith(Watcher watcher, InputStream stdin) {
     if (!compileRegex()) return 1;
     if (o.format != null && !EventFormat.valid(Messages.bytes(o.format))) {
       err.print("Something is wrong with your format string.\n");
@@ -177,18 +166,24 @@ public final class InotifyWait {
       }
     }
     if (o.syslog) Syslog.open("inotifywait");
+    boolean filesystem = o.fanotify && o.filesystem;
     if (o.quiet == 0) {
-      message(o.recursive > 0 ? "Setting up watches.  Beware: since -r was given, this may take a while!\n"
+      message(filesystem ? "Setting up filesystem watches.\n"
+          : o.recursive > 0 ? "Setting up watches.  Beware: since -r was given, this may take a while!\n"
           : "Setting up watches.\n");
     }
     for (String file : list.watch()) {
       try {
         watcher.watch(Messages.bytes(file));
       } catch (NativeException e) {
-        if (e.errno() == Errno.ENOSPC) {
-          message("Failed to watch " + file + "; upper limit on inotify watches reached!\n");
-          message("Please increase the amount of inotify watches allowed per user via "
-              + "`/proc/sys/fs/inotify/max_user_watches'.\n");
+        String backend = o.fanotify ? "fanotify" : "inotify";
+        String resource = o.fanotify ? "marks" : "watches";
+        if (filesystem) {
+          message("Couldn't add filesystem watch " + list.watch().getFirst() + ": " + Libc.strerror(e.errno()) + "\n");
+        } else if (e.errno() == Errno.ENOSPC) {
+          message("Failed to watch " + file + "; upper limit on " + backend + " " + resource + " reached!\n");
+          message("Please increase the amount of " + backend + " " + resource + " allowed per user via "
+              + "`/proc/sys/fs/" + backend + "/max_user_" + resource + "'.\n");
         } else {
           message("Couldn't watch " + file + ": " + Libc.strerror(e.errno()) + "\n");
         }
@@ -244,7 +239,7 @@ public final class InotifyWait {
     return match != invertRegex;
   }
 
-  private int loop(TreeWatcher watcher) {
+  private int loop(Watcher watcher) {
     long timeoutMs = o.timeout * 1000L;
     long deadline = o.timeout > 0 ? System.nanoTime() / 1_000_000 + timeoutMs : -1;
     List<WatchEvent> batch = new ArrayList<>();
@@ -285,6 +280,7 @@ public final class InotifyWait {
 
   /** inotifywait 4.25.9 says on stderr which new directories it starts watching (-m -r, not -q). */
   private void trackNewDirs(WatchEvent e) {
+    if (o.fanotify && o.filesystem) return; // fsnotifywait -S tracks nothing
     if (movedFrom && !e.has(IN_MOVED_TO)) movedFrom = false;
     if (!o.monitor || o.recursive == 0) return;
     if (e.has(IN_CREATE) || (!movedFrom && e.has(IN_MOVED_TO))) {

@@ -13,6 +13,7 @@ import dev.livesync.fs.Errno;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
 import dev.livesync.fs.TreeWatcher;
+import dev.livesync.fs.Watcher;
 import dev.livesync.fs.WatchEvent;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -39,7 +40,9 @@ public final class InotifyWatch {
   private final AtomicBoolean done = new AtomicBoolean();
   private final AtomicBoolean settingUp = new AtomicBoolean(true);
   private final AtomicInteger interrupts = new AtomicInteger();
-  private volatile TreeWatcher watcher;
+  private volatile Watcher watcher;
+  /** fanotify: one row per directory events came from (inotify's rows are its watches), numbered as they appear. */
+  private final java.util.Map<String, Integer> dirRows = new java.util.HashMap<>();
   private Pattern regex;
   private boolean invertRegex;
   private int events;
@@ -92,7 +95,7 @@ public final class InotifyWatch {
       return;
     }
     done.set(true);
-    TreeWatcher w = watcher;
+    Watcher w = watcher;
     if (w != null) w.wakeup();
   }
 
@@ -106,24 +109,13 @@ public final class InotifyWatch {
 
   private int run(InputStream stdin) {
     if (!compileRegex()) return 1;
-    if (o.fanotify) {
-      err.print("fanotify not supported yet: livesync stats watches with inotify (drop -F/-S).\n");
-      return 1;
-    }
     events = o.events == 0 ? IN_ALL_EVENTS : o.events;
     if (o.noDereference > 0) events |= IN_DONT_FOLLOW;
-    TreeWatcher w;
+    Watcher w;
     try {
-      w = TreeWatcher.builder()
-          .mask(events)
-          .recursive(o.recursive > 0)
-          .reportNewDirContents(false)
-          .excludeDir(this::excluded)
-          .onWatchError(this::onWatchError)
-          .build();
+      w = Backend.open(o.fanotify, o.filesystem, events, o.recursive > 0, this::excluded, this::onWatchError);
     } catch (NativeException e) {
-      err.print("Couldn't initialize inotify: " + Libc.strerror(e.errno()) + "\n");
-      if (e.errno() == Errno.EMFILE) err.print("Try increasing the value of /proc/sys/fs/inotify/max_user_instances\n");
+      Backend.initError(err, o.fanotify, e);
       return 1;
     }
     try (w) {
@@ -170,7 +162,7 @@ public final class InotifyWatch {
     err.print("Couldn't watch new directory " + RawArgs.latin1(dir) + "/: " + Libc.strerror(errno) + "\n");
   }
 
-  private int runWith(TreeWatcher w, InputStream stdin) {
+  private int runWith(Watcher w, InputStream stdin) {
     PathList list;
     try {
       list = PathList.build(o.operands, o.fromfile, stdin);
@@ -184,23 +176,29 @@ public final class InotifyWatch {
     }
     excludes = list.exclude();
     err.print("Establishing watches...\n");
+    boolean filesystem = o.fanotify && o.filesystem;
     for (int i = 0; i < list.watch().size(); i++) {
       String file = list.watch().get(i);
-      if (o.recursive > 0 && o.verbose > 0) err.print("Setting up watch(es) on " + file + "\n");
+      if (filesystem && i == 0) err.print("Setting up filesystem watch on " + file + "\n");
+      if (!filesystem && o.recursive > 0 && o.verbose > 0) err.print("Setting up watch(es) on " + file + "\n");
       try {
         w.watch(Messages.bytes(file));
       } catch (NativeException e) {
-        if (e.errno() == Errno.ENOSPC) {
-          err.print("Failed to watch " + file + "; upper limit on inotify watches reached!\n");
-          err.print("Please increase the amount of inotify watches allowed per user via "
-              + "`/proc/sys/fs/inotify/max_user_watches'.\n");
+        String backend = o.fanotify ? "fanotify" : "inotify";
+        String resource = o.fanotify ? "marks" : "watches";
+        if (filesystem) {
+          err.print("Couldn't add filesystem watch " + list.watch().getFirst() + ": " + Libc.strerror(e.errno()) + "\n");
+        } else if (e.errno() == Errno.ENOSPC) {
+          err.print("Failed to watch " + file + "; upper limit on " + backend + " " + resource + " reached!\n");
+          err.print("Please increase the amount of " + backend + " " + resource + " allowed per user via "
+              + "`/proc/sys/fs/" + backend + "/max_user_" + resource + "'.\n");
         } else {
           err.print("Failed to watch " + file + ": " + Libc.strerror(e.errno()) + "\n");
         }
         return 1;
       }
-      learnNewWatches(i, true);
-      if (o.recursive > 0 && o.verbose > 0) err.print("OK, " + file + " is now being watched.\n");
+      if (!o.fanotify) learnNewWatches(i, true);
+      if (!filesystem && o.recursive > 0 && o.verbose > 0) err.print("OK, " + file + " is now being watched.\n");
     }
     if (o.verbose > 0) err.print("Total of " + w.watchCount() + " watches.\n");
     err.print("Finished establishing watches, now collecting statistics.\n");
@@ -218,13 +216,14 @@ public final class InotifyWatch {
 
   /** Records the watches the watcher made since the last call (wds are handed out in increasing order). */
   private void learnNewWatches(int root, boolean setup) {
-    watcher.forEachWatch(nextWd, (wd, path) -> {
+    if (!(watcher instanceof TreeWatcher tw)) return;
+    tw.forEachWatch(nextWd, (wd, path) -> {
       if (!table.knows(wd)) table.addWatch(wd, RawArgs.latin1(path), root, setup);
       nextWd = wd + 1;
     });
   }
 
-  private void loop(TreeWatcher w) {
+  private void loop(Watcher w) {
     long deadline = o.timeout > 0 ? System.nanoTime() / 1_000_000 + o.timeout * 1000 : -1;
     // inotifywatch only follows new directories when it asked for the events that announce them
     boolean followsNewDirs = o.recursive > 0 && (events & (IN_CREATE | IN_MOVED_TO)) != 0;
@@ -242,7 +241,16 @@ public final class InotifyWatch {
         if (followsNewDirs) learnNewWatches(-1, false);
         for (WatchEvent e : batch) {
           if ((e.mask() & kernelMask) == 0 || filteredOut(e)) continue;
-          table.record(e.wd(), e.mask(), RawArgs.latin1(e.watchPath()));
+          String dir = RawArgs.latin1(e.watchPath());
+          int wd = e.wd();
+          if (o.fanotify) {
+            wd = dirRows.computeIfAbsent(dir, d -> {
+              int row = dirRows.size() + 1;
+              table.addWatch(row, d, -1, false);
+              return row;
+            });
+          }
+          table.record(wd, e.mask(), dir);
         }
       }
     }

@@ -29,6 +29,10 @@ final class WaitOptions {
   String incIregex;
   boolean noNewline;
   boolean fanotify;
+  /** -S: one fanotify mark for the whole filesystem of each path. */
+  boolean filesystem;
+  /** The name run as: inotifywait, or fsnotifywait (fanotify by default). */
+  String tool = "inotifywait";
   List<String> operands = List.of();
 
   private static final List<LongOpt> LONG = List.of(
@@ -59,7 +63,9 @@ final class WaitOptions {
   /** Parses {@code args}; null when inotifywait would exit 1 here (the reason, or the help, is printed). */
   static WaitOptions parse(String[] args, PrintStream out, PrintStream err) {
     var o = new WaitOptions();
-    var g = new Getopt("inotifywait", "mrhcdsPqt:fo:e:IFS", LONG, args, err);
+    o.tool = Backend.tool("inotifywait");
+    o.fanotify = Backend.fanotifyByDefault(o.tool);
+    var g = new Getopt(o.tool, "mrhcdsPqt:fo:e:IFS", LONG, args, err);
     int excludeCount = 0;
     int excludeiCount = 0;
     int c;
@@ -69,14 +75,18 @@ final class WaitOptions {
           return null;
         }
         case 'h' -> {
-          out.print(help("inotifywait"));
+          out.print(help(o.tool));
           return null;
         }
         case 'm' -> o.monitor = true;
         case 'q' -> o.quiet++;
         case 'r' -> o.recursive++;
         case 'I' -> o.fanotify = false;
-        case 'F', 'S' -> o.fanotify = true;
+        case 'F' -> o.fanotify = true;
+        case 'S' -> {
+          o.filesystem = true;
+          o.fanotify = true;
+        }
         case 'c' -> o.csv = true;
         case 'd' -> {
           o.daemon = true;
@@ -202,8 +212,8 @@ final class WaitOptions {
         + "\t              \tDo not follow symlinks.\n"
         + "\t-r|--recursive\tWatch directories recursively.\n"
         + "\t-I|--inotify\tWatch with inotify.\n"
-        + "\t-F|--fanotify\tWatch with fanotify (not supported by livesync yet).\n"
-        + "\t-S|--filesystem\tWatch entire filesystem with fanotify (not supported by livesync yet).\n"
+        + "\t-F|--fanotify\tWatch with fanotify.\n"
+        + "\t-S|--filesystem\tWatch entire filesystem with fanotify.\n"
         + "\t--fromfile <file>\n"
         + "\t              \tRead files to watch from <file> or `-' for stdin.\n"
         + "\t-o|--outfile <file>\n"

@@ -18,6 +18,10 @@ final class WatchOptions {
   int recursive;
   int noDereference;
   boolean fanotify;
+  /** -S: one fanotify mark for the whole filesystem of each path. */
+  boolean filesystem;
+  /** The name run as: inotifywait, or fsnotifywait (fanotify by default). */
+  String tool = "inotifywatch";
   String fromfile;
   String excRegex;
   String excIregex;
@@ -46,7 +50,9 @@ final class WatchOptions {
 
   static WatchOptions parse(String[] args, PrintStream out, PrintStream err) {
     var o = new WatchOptions();
-    var g = new Getopt("inotifywatch", "hrPa:d:zve:t:IFS", LONG, args, err);
+    o.tool = Backend.tool("inotifywatch");
+    o.fanotify = Backend.fanotifyByDefault(o.tool);
+    var g = new Getopt(o.tool, "hrPa:d:zve:t:IFS", LONG, args, err);
     boolean sortSet = false;
     int c;
     while ((c = g.next()) != Getopt.END) {
@@ -55,13 +61,17 @@ final class WatchOptions {
           return null;
         }
         case 'h' -> {
-          out.print(help("inotifywatch"));
+          out.print(help(o.tool));
           return null;
         }
         case 'v' -> o.verbose++;
         case 'r' -> o.recursive++;
         case 'I' -> o.fanotify = false;
-        case 'F', 'S' -> o.fanotify = true;
+        case 'F' -> o.fanotify = true;
+        case 'S' -> {
+          o.filesystem = true;
+          o.fanotify = true;
+        }
         case 'P' -> o.noDereference++;
         case 'z' -> o.zero++;
         case 'c' -> o.excRegex = g.optarg();
@@ -180,8 +190,8 @@ final class WatchOptions {
         + "\t\tthese rows and columns).\n"
         + "\t-r|--recursive\tWatch directories recursively.\n"
         + "\t-I|--inotify\tWatch with inotify.\n"
-        + "\t-F|--fanotify\tWatch with fanotify (not supported by livesync yet).\n"
-        + "\t-S|--filesystem\tWatch entire filesystem with fanotify (not supported by livesync yet).\n"
+        + "\t-F|--fanotify\tWatch with fanotify.\n"
+        + "\t-S|--filesystem\tWatch entire filesystem with fanotify.\n"
         + "\t-P|--no-dereference\n"
         + "\t\tDo not follow symlinks.\n"
         + "\t-t|--timeout <seconds>\n"

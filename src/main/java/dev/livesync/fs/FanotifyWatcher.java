@@ -16,6 +16,8 @@ import static dev.livesync.fs.InotifyMask.IN_OPEN;
 import static dev.livesync.fs.InotifyMask.IN_Q_OVERFLOW;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -49,6 +51,7 @@ public final class FanotifyWatcher implements Watcher {
   }
 
   private static final int WD = 1;
+  private static final int LISTING = IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE;
   private static final int CHANGE_BITS = IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_OPEN;
   private static final byte[] SLASH = {'/'};
   private static final byte[] DOT = {'.'};
@@ -57,22 +60,19 @@ public final class FanotifyWatcher implements Watcher {
   private final boolean recursive;
   private final boolean reportNewDirContents;
   private final boolean filterToRoot;
+  private final boolean selfEvents;
   private final Marks marks;
   private final Predicate<byte[]> excludeDir;
+  private final boolean hasExcludes;
   private final TreeWatcher.WatchErrorHandler onError;
   private final Fanotify fan;
-  private long kernelMask;
+  private final FanotifyRoots roots;
+  private long kernelMask = -1;
   private int markCount;
-  private int mountFd = -1;
-  private HandlePaths paths;
-  /** The watched directory as given and as the kernel names it, each with a trailing slash. */
-  private byte[] givenRoot;
-  private byte[] realRoot;
   private int cookies;
   /** Before FAN_RENAME: the cookie of a MOVED_FROM just delivered, for the MOVED_TO that follows it. */
   private int pendingMoveCookie;
   private Consumer<WatchEvent> sink;
-  private final boolean hasExcludes;
   /** Directories (given form) known to be at or below an excluded one, or not; cleared when directories move. */
   private final java.util.HashMap<Fanotify.Handle, Boolean> excludedDirs = new java.util.HashMap<>();
 
@@ -81,11 +81,13 @@ public final class FanotifyWatcher implements Watcher {
     this.recursive = b.recursive;
     this.reportNewDirContents = b.reportNewDirContents;
     this.filterToRoot = b.filterToRoot;
+    this.selfEvents = b.selfEvents;
     this.marks = b.marks;
     this.excludeDir = b.excludeDir;
     this.hasExcludes = b.hasExcludes;
     this.onError = b.onError;
     this.fan = Fanotify.open();
+    this.roots = new FanotifyRoots(b.recursive, b.realPaths);
   }
 
   public static Builder builder() {
@@ -98,6 +100,8 @@ public final class FanotifyWatcher implements Watcher {
     private boolean recursive;
     private boolean reportNewDirContents;
     private boolean filterToRoot = true;
+    private boolean selfEvents;
+    private boolean realPaths;
     private Marks marks = Marks.FILESYSTEM;
     private Predicate<byte[]> excludeDir = p -> false;
     private boolean hasExcludes;
@@ -124,6 +128,23 @@ public final class FanotifyWatcher implements Watcher {
     /** False: deliver everything the filesystem mark sees (fsnotifywait --filesystem). */
     public Builder filterToRoot(boolean filter) {
       this.filterToRoot = filter;
+      return this;
+    }
+
+    /**
+     * True (fsnotifywait): an event on a directory itself (attributes, DELETE_SELF, MOVE_SELF) is
+     * about that directory with no name, as inotify reports it on a watched directory. False (the
+     * engine): it is named in its parent, and the root's own deletion or move is made from its
+     * parent's events.
+     */
+    public Builder selfEvents(boolean self) {
+      this.selfEvents = self;
+      return this;
+    }
+
+    /** True (fsnotifywait): paths as the kernel names them (absolute, symlinks resolved), not under the root as given. */
+    public Builder realPaths(boolean real) {
+      this.realPaths = real;
       return this;
     }
 
@@ -155,38 +176,70 @@ public final class FanotifyWatcher implements Watcher {
    */
   @Override
   public void watch(byte[] path) {
-    if (givenRoot != null) throw new IllegalStateException("a fanotify watcher watches one tree");
     Libc.Stat st = Libc.statOrNull(path);
     if (st == null) throw new NativeException("watch", Errno.ENOENT, path);
     if (!st.isDir()) throw new NativeException("fanotify_mark", Errno.ENOTDIR, path);
-    mountFd = Libc.open(path, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
-    byte[] real = Fanotify.readlink(Bytes.of("/proc/self/fd/" + mountFd));
-    if (real == null) throw new NativeException("readlink", Errno.ENOENT, path);
-    realRoot = withSlash(real);
-    givenRoot = withSlash(path);
-    paths = new HandlePaths(mountFd);
-    long events = (mask & 0xfff) | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO;
-    events &= ~(IN_DELETE_SELF | IN_MOVE_SELF); // the root's own are made from its parent's events
-    long rename = events & ~(IN_MOVED_FROM | IN_MOVED_TO) | Fanotify.FAN_RENAME;
     int flags = marks == Marks.FILESYSTEM ? Fanotify.FAN_MARK_FILESYSTEM : Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR;
     long extra = Fanotify.FAN_ONDIR | (marks == Marks.INODE ? Fanotify.FAN_EVENT_ON_CHILD : 0);
-    int r = fan.markRaw(flags, rename | extra, path);
-    if (r == -Errno.EINVAL) r = fan.markRaw(flags, (rename = events) | extra, path); // before 5.17
-    if (r < 0) throw new NativeException("fanotify_mark", -r, path);
-    kernelMask = rename | extra;
-    markCount = 1;
-    if (marks == Marks.INODE && recursive) walk(givenRoot, true, false);
+    FanotifyRoots.Root root = roots.add(path); // its descriptor is opened before the mark: that OPEN is nobody's event
+    List<byte[]> below = marks == Marks.INODE && recursive ? subdirs(root.given()) : List.of(); // listed before marked: no listing events
+    try {
+      mark(path, flags, extra);
+    } catch (NativeException e) {
+      roots.remove(root);
+      throw e;
+    }
+    markCount++;
+    for (byte[] d : below) markDir(d, kernelMask);
+  }
+
+  private void mark(byte[] path, int flags, long extra) {
+    if (kernelMask < 0) {
+      long events = (mask & 0xfff) | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO;
+      if (!selfEvents) events &= ~(IN_DELETE_SELF | IN_MOVE_SELF); // the root's own are made from its parent's events
+      long rename = events & ~(IN_MOVED_FROM | IN_MOVED_TO) | Fanotify.FAN_RENAME;
+      int r = fan.markRaw(flags, rename | extra, path);
+      if (r == -Errno.EINVAL) r = fan.markRaw(flags, (rename = events) | extra, path); // before 5.17
+      if (r < 0) throw new NativeException("fanotify_mark", -r, path);
+      kernelMask = rename | extra;
+    } else {
+      int r = fan.markRaw(flags, kernelMask, path);
+      if (r < 0) throw new NativeException("fanotify_mark", -r, path);
+    }
+  }
+
+  /** Every directory below {@code dir} (shown form, with a slash; excluded ones and below left out), each with a slash. */
+  private List<byte[]> subdirs(byte[] dir) {
+    List<byte[]> out = new ArrayList<>();
+    ArrayDeque<byte[]> todo = new ArrayDeque<>();
+    todo.push(dir);
+    while (!todo.isEmpty()) {
+      byte[] d = todo.pop();
+      try {
+        Libc.listDir(d, true, (name, type) -> {
+          byte[] child = Bytes.concat(d, name);
+          if ((type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && isDirectory(child))) && !excludeDir.test(child)) {
+            byte[] c = Bytes.concat(child, SLASH);
+            out.add(c);
+            todo.push(c);
+          }
+        });
+      } catch (NativeException e) {
+        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) onError.onWatchError(trimSlash(d), e);
+      }
+    }
+    return out;
   }
 
   private static byte[] withSlash(byte[] p) {
-    return p.length > 0 && p[p.length - 1] == '/' ? p : Bytes.concat(p, SLASH);
+    return FanotifyRoots.withSlash(p);
   }
 
   /**
-   * Below {@code dir} (given form, with a slash): marks each directory (INODE marks) and/or delivers
+   * Below {@code dir} (shown form, with a slash): marks each directory (INODE marks) and/or delivers
    * a synthetic CREATE for each entry, depth first without recursion.
    */
-  private void walk(byte[] dir, boolean mark, boolean report) {
+  private void walk(byte[] dir, boolean mark, boolean report, List<byte[]> marked) {
     ArrayDeque<byte[]> todo = new ArrayDeque<>();
     todo.push(dir);
     while (!todo.isEmpty()) {
@@ -197,18 +250,26 @@ public final class FanotifyWatcher implements Watcher {
           boolean isDir = type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && isDirectory(child));
           if (report) emit(new WatchEvent(WD, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, d, name, true));
           if (isDir && !excludeDir.test(child)) {
-            if (mark) {
-              int r = fan.markRaw(Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR | Fanotify.FAN_MARK_DONT_FOLLOW, kernelMask, child);
-              if (r == 0) markCount++;
-              else if (r != -Errno.ENOENT && r != -Errno.ENOTDIR) onError.onWatchError(child, new NativeException("fanotify_mark", -r, child));
-            }
-            todo.push(Bytes.concat(child, SLASH));
+            byte[] c = Bytes.concat(child, SLASH);
+            if (mark && markDir(c, kernelMask & ~LISTING)) marked.add(c);
+            todo.push(c);
           }
         });
       } catch (NativeException e) {
         if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) onError.onWatchError(trimSlash(d), e);
       }
     }
+  }
+
+  /** An inode mark on {@code dir} with {@code events} (added to what it has); false when it could not be made. */
+  private boolean markDir(byte[] dir, long events) {
+    int r = fan.markRaw(Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR | Fanotify.FAN_MARK_DONT_FOLLOW, events, dir);
+    if (r == 0) {
+      markCount++; // re-marks with more events go straight to markRaw
+      return true;
+    }
+    if (r != -Errno.ENOENT && r != -Errno.ENOTDIR) onError.onWatchError(trimSlash(dir), new NativeException("fanotify_mark", -r, trimSlash(dir)));
+    return false;
   }
 
   private static boolean isDirectory(byte[] path) {
@@ -222,7 +283,7 @@ public final class FanotifyWatcher implements Watcher {
 
   @Override
   public boolean poll(long timeoutMillis, Consumer<WatchEvent> sink) {
-    if (givenRoot == null) throw new IllegalStateException("nothing watched");
+    if (roots.isEmpty()) throw new IllegalStateException("nothing watched");
     this.sink = sink;
     try {
       return fan.read(timeoutMillis, this::onEvent) > 0;
@@ -247,11 +308,15 @@ public final class FanotifyWatcher implements Watcher {
       return;
     }
     if (e.dir() == null) return;
-    byte[] dir = paths.path(e.dir());
+    byte[] dir = roots.path(e.dir());
     if (dir == null) return; // its directory is gone: the event that says so comes (or came) from further up
     byte[] name = e.name();
-    if (Arrays.equals(name, DOT)) { // an event on a directory itself: name it in its parent
-      int cut = lastSlash(dir);
+    if (Arrays.equals(name, DOT)) { // an event on a directory itself
+      if (selfEvents) {
+        selfEvent((int) (m & 0xfff), isDir, dir);
+        return;
+      }
+      int cut = lastSlash(dir); // named in its parent
       if (cut < 0) return;
       name = Arrays.copyOfRange(dir, cut + 1, dir.length);
       dir = cut == 0 ? SLASH : Arrays.copyOf(dir, cut);
@@ -260,14 +325,23 @@ public final class FanotifyWatcher implements Watcher {
     byte[] full = Bytes.concat(withSlash(dir), name);
     if (isDir != 0 && (m & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) != 0) {
       excludedDirs.clear();
-      paths.invalidate(full);
-      if (e.target() != null) paths.invalidate(e.target());
+      roots.invalidate(full);
+      if (e.target() != null) roots.invalidate(e.target());
     }
     int cookie = 0;
     if ((m & IN_MOVED_FROM) != 0) cookie = pendingMoveCookie = ++cookies;
     else if ((m & IN_MOVED_TO) != 0) cookie = pendingMoveCookie != 0 ? pendingMoveCookie : ++cookies;
     if ((m & IN_MOVED_FROM) == 0) pendingMoveCookie = 0;
     deliver((int) (m & 0xfff), isDir, withSlash(dir), name, full, cookie);
+  }
+
+  /** fsnotifywait: an event on directory {@code dir} (real, no slash) itself, shown as inotify shows one on a watched directory. */
+  private void selfEvent(int bits, int isDir, byte[] dir) {
+    byte[] d = withSlash(dir);
+    FanotifyRoots.Root root = roots.rootOf(d);
+    if (root == null && filterToRoot) return;
+    int wanted = bits & mask;
+    if (wanted != 0) emit(new WatchEvent(WD, wanted | isDir, 0, root == null ? d : FanotifyRoots.shown(root, d), Bytes.EMPTY, false));
   }
 
   private static int lastSlash(byte[] p) {
@@ -277,14 +351,14 @@ public final class FanotifyWatcher implements Watcher {
 
   /** One FAN_RENAME: MOVED_FROM and MOVED_TO with one cookie, or only the half inside the tree. */
   private void renamed(Fanotify.Event e, int isDir) {
-    byte[] from = e.oldDir() == null ? null : paths.path(e.oldDir());
+    byte[] from = e.oldDir() == null ? null : roots.path(e.oldDir());
     byte[] oldFull = from == null ? null : Bytes.concat(withSlash(from), e.oldName());
     if (isDir != 0) {
       excludedDirs.clear();
-      if (oldFull != null) paths.invalidate(oldFull);
-      if (e.target() != null) paths.invalidate(e.target());
+      if (oldFull != null) roots.invalidate(oldFull);
+      if (e.target() != null) roots.invalidate(e.target());
     }
-    byte[] to = e.dir() == null ? null : paths.path(e.dir());
+    byte[] to = e.dir() == null ? null : roots.path(e.dir());
     int cookie = ++cookies;
     pendingMoveCookie = 0;
     if (oldFull != null) deliver(IN_MOVED_FROM, isDir, withSlash(from), e.oldName(), oldFull, cookie);
@@ -297,47 +371,51 @@ public final class FanotifyWatcher implements Watcher {
    * inotify says it, and a new directory's contents reported (and marked) when asked.
    */
   private void deliver(int bits, int isDir, byte[] dir, byte[] name, byte[] full, int cookie) {
-    byte[] rootBare = trimSlash(realRoot);
-    if (Arrays.equals(full, rootBare)) { // the watched directory itself, seen from its parent
-      int self = ((bits & (IN_DELETE | IN_MOVED_FROM)) != 0 ? ((bits & IN_DELETE) != 0 ? IN_DELETE_SELF : IN_MOVE_SELF) : 0)
+    FanotifyRoots.Root self = selfEvents ? null : roots.rootAt(full);
+    if (self != null) { // the watched directory itself, seen from its parent
+      int own = ((bits & (IN_DELETE | IN_MOVED_FROM)) != 0 ? ((bits & IN_DELETE) != 0 ? IN_DELETE_SELF : IN_MOVE_SELF) : 0)
           | (bits & (IN_ATTRIB | IN_MODIFY | IN_OPEN | IN_ACCESS | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE));
-      self &= mask | IN_DELETE_SELF | IN_MOVE_SELF;
-      if (self != 0) emit(new WatchEvent(WD, self | isDir, 0, givenRoot, Bytes.EMPTY, false));
+      own &= mask | IN_DELETE_SELF | IN_MOVE_SELF;
+      if (own != 0) emit(new WatchEvent(WD, own | isDir, 0, self.given(), Bytes.EMPTY, false));
       return;
     }
-    boolean inside = Bytes.startsWith(dir, realRoot);
-    if (!inside && filterToRoot) return;
-    byte[] shown = inside ? Bytes.concat(givenRoot, Arrays.copyOfRange(dir, realRoot.length, dir.length)) : dir;
-    if (inside && hasExcludes && belowExcluded(shown)) return; // inotify would not watch there
+    FanotifyRoots.Root root = roots.rootOf(dir);
+    if (root == null && filterToRoot) return;
+    byte[] shown = root != null ? FanotifyRoots.shown(root, dir) : dir;
+    if (root != null && hasExcludes && belowExcluded(root, shown)) return; // inotify would not watch there
     int wanted = bits & mask;
     if ((wanted & IN_DELETE) != 0 && Integer.bitCount(wanted & (IN_CREATE | IN_DELETE | CHANGE_BITS)) > 1) {
       // merged by the kernel: the order is lost; the file's presence now tells which came last
       boolean there = Libc.lstatOrNull(full) != null;
-      if (there && (wanted & IN_DELETE) != 0) emit(new WatchEvent(WD, IN_DELETE | isDir, 0, shown, name, false));
+      if (there) emit(new WatchEvent(WD, IN_DELETE | isDir, 0, shown, name, false));
       for (int bit : new int[] {IN_CREATE, IN_OPEN, IN_ACCESS, IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE, IN_CLOSE_NOWRITE})
         if ((wanted & bit) != 0) emit(new WatchEvent(WD, bit | isDir, 0, shown, name, false));
-      if (!there && (wanted & IN_DELETE) != 0) emit(new WatchEvent(WD, IN_DELETE | isDir, 0, shown, name, false));
+      if (!there) emit(new WatchEvent(WD, IN_DELETE | isDir, 0, shown, name, false));
     } else if (wanted != 0) {
       emit(new WatchEvent(WD, wanted | isDir, cookie, shown, name, false));
     }
-    if (recursive && inside && isDir != 0 && (bits & (IN_CREATE | IN_MOVED_TO)) != 0 && Libc.lstatOrNull(full) != null
+    if (recursive && root != null && isDir != 0 && (bits & (IN_CREATE | IN_MOVED_TO)) != 0 && Libc.lstatOrNull(full) != null
         && !excludeDir.test(Bytes.concat(shown, name))) {
       byte[] newDir = Bytes.concat(shown, name, SLASH);
       if (marks == Marks.INODE) {
-        int r = fan.markRaw(Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR | Fanotify.FAN_MARK_DONT_FOLLOW, kernelMask, newDir);
-        if (r == 0) markCount++;
+        // marked without the listing events until its subtree is listed (as inotifywait's own listing is not reported)
+        List<byte[]> marked = new ArrayList<>();
+        if (markDir(newDir, kernelMask & ~LISTING)) marked.add(newDir);
+        walk(newDir, true, reportNewDirContents, marked);
+        if ((kernelMask & LISTING) != 0) for (byte[] d : marked) fan.markRaw(Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR | Fanotify.FAN_MARK_DONT_FOLLOW, kernelMask, d);
+      } else if (reportNewDirContents) {
+        walk(newDir, false, true, null);
       }
-      if (marks == Marks.INODE || reportNewDirContents) walk(newDir, marks == Marks.INODE, reportNewDirContents);
     }
   }
 
-  /** True when {@code dir} (given form, with a slash) is an excluded directory or below one; cached per directory. */
-  private boolean belowExcluded(byte[] dir) {
+  /** True when {@code dir} (shown form, with a slash) is an excluded directory or below one; cached per directory. */
+  private boolean belowExcluded(FanotifyRoots.Root root, byte[] dir) {
     var key = new Fanotify.Handle(dir);
     Boolean known = excludedDirs.get(key);
     if (known != null) return known;
     boolean ex = false;
-    for (int i = givenRoot.length; i < dir.length && !ex; i++) {
+    for (int i = root.given().length; i < dir.length && !ex; i++) {
       if (dir[i] == '/') ex = excludeDir.test(Arrays.copyOf(dir, i));
     }
     if (excludedDirs.size() >= 4096) excludedDirs.clear();
@@ -353,7 +431,7 @@ public final class FanotifyWatcher implements Watcher {
 
   /** Directory handles resolved through the kernel so far (cache misses): for tests and diagnostics. */
   public long handleLookups() {
-    return paths == null ? 0 : paths.lookups();
+    return roots.lookups();
   }
 
   public Marks marks() {
@@ -373,7 +451,6 @@ public final class FanotifyWatcher implements Watcher {
   @Override
   public void close() {
     fan.close();
-    if (mountFd >= 0) Libc.close(mountFd);
-    mountFd = -1;
+    roots.close();
   }
 }

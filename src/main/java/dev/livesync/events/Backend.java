@@ -1,0 +1,54 @@
+package dev.livesync.events;
+
+import dev.livesync.fs.Errno;
+import dev.livesync.fs.FanotifyWatcher;
+import dev.livesync.fs.Libc;
+import dev.livesync.fs.NativeException;
+import dev.livesync.fs.TreeWatcher;
+import dev.livesync.fs.Watcher;
+import java.io.PrintStream;
+import java.util.function.Predicate;
+
+/**
+ * inotify or fanotify for {@code events}/{@code stats}, as inotify-tools 4.25 chooses and names them:
+ * {@code -I} inotify, {@code -F} fanotify with a mark per directory, {@code -S} one fanotify mark
+ * for the whole filesystem; fanotify by default when run as fsnotifywait or fsnotifywatch.
+ */
+final class Backend {
+  private Backend() {}
+
+  /** The name this was run as (bin/fsnotifywait sets it), else {@code inotifyName}. */
+  static String tool(String inotifyName) {
+    String argv0 = System.getProperty("livesync.argv0", "");
+    String fs = "fs" + inotifyName.substring(1); // inotifywait -> fsnotifywait
+    return argv0.equals(fs) ? fs : inotifyName;
+  }
+
+  static boolean fanotifyByDefault(String tool) {
+    return tool.startsWith("fsnotify");
+  }
+
+  /** A watcher of the chosen kind; a NativeException when the kernel refuses the group or instance. */
+  static Watcher open(boolean fanotify, boolean filesystem, int mask, boolean recursive, Predicate<byte[]> exclude,
+      TreeWatcher.WatchErrorHandler onError) {
+    if (!fanotify) {
+      return TreeWatcher.builder().mask(mask).recursive(recursive).reportNewDirContents(false)
+          .excludeDir(exclude).onWatchError(onError).build();
+    }
+    return FanotifyWatcher.builder().mask(mask).recursive(recursive).reportNewDirContents(false)
+        .marks(filesystem ? FanotifyWatcher.Marks.FILESYSTEM : FanotifyWatcher.Marks.INODE)
+        .filterToRoot(!filesystem).selfEvents(true).realPaths(true)
+        .excludeDir(exclude).onWatchError(onError).build();
+  }
+
+  /** inotify-tools' warn_inotify_init_error. */
+  static void initError(PrintStream err, boolean fanotify, NativeException e) {
+    String backend = fanotify ? "fanotify" : "inotify";
+    err.print("Couldn't initialize " + backend + ": " + Libc.strerror(e.errno()) + "\n");
+    if (e.errno() == Errno.EMFILE) {
+      err.print("Try increasing the value of /proc/sys/fs/" + backend + "/max_user_" + (fanotify ? "groups" : "instances") + "\n");
+    }
+    if (fanotify && e.errno() == Errno.EINVAL) err.print("fanotify support for reporting the events with file names was added in kernel v5.9.\n");
+    if (fanotify && e.errno() == Errno.EPERM) err.print("fanotify watch requires admin privileges\n");
+  }
+}
