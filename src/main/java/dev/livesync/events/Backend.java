@@ -11,8 +11,11 @@ import java.util.function.Predicate;
 
 /**
  * inotify or fanotify for {@code events}/{@code stats}, as inotify-tools 4.25 chooses and names them:
- * {@code -I} inotify, {@code -F} fanotify with a mark per directory, {@code -S} one fanotify mark
- * for the whole filesystem; fanotify by default when run as fsnotifywait or fsnotifywatch.
+ * {@code -I} inotify, {@code -F} fanotify for the trees given, {@code -S} one fanotify mark for the
+ * whole filesystem; fanotify by default when run as fsnotifywait or fsnotifywatch. inotify-tools'
+ * {@code -F} puts an inode mark on each directory; livesync uses one filesystem mark filtered to the
+ * trees where the kernel allows it (the same events; setup and memory flat in the tree's size, no
+ * mark limit), and inode marks where it does not.
  */
 final class Backend {
   private Backend() {}
@@ -36,7 +39,7 @@ final class Backend {
           .excludeDir(exclude).onWatchError(onError).build();
     }
     return FanotifyWatcher.builder().mask(mask).recursive(recursive).reportNewDirContents(false)
-        .marks(filesystem ? FanotifyWatcher.Marks.FILESYSTEM : FanotifyWatcher.Marks.INODE)
+        .marks(filesystem ? FanotifyWatcher.Marks.FILESYSTEM : FanotifyWatcher.Marks.FILESYSTEM_OR_INODE)
         .filterToRoot(!filesystem).selfEvents(true).realPaths(true)
         .excludeDir(exclude).onWatchError(onError).build();
   }

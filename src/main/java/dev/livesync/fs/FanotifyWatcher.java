@@ -47,7 +47,12 @@ public final class FanotifyWatcher implements Watcher {
     /** One mark for the filesystem holding the tree (CAP_SYS_ADMIN). */
     FILESYSTEM,
     /** One inode mark per directory, like inotify's watches (what an unprivileged user may do, Linux 5.13). */
-    INODE
+    INODE,
+    /**
+     * A filesystem mark filtered to the trees where the kernel allows one, else inode marks
+     * (fsnotifywait -F: the same events either way, but flat in the tree's size with the mark).
+     */
+    FILESYSTEM_OR_INODE
   }
 
   private static final int WD = 1;
@@ -61,7 +66,7 @@ public final class FanotifyWatcher implements Watcher {
   private final boolean reportNewDirContents;
   private final boolean filterToRoot;
   private final boolean selfEvents;
-  private final Marks marks;
+  private Marks marks;
   private final Predicate<byte[]> excludeDir;
   private final boolean hasExcludes;
   private final TreeWatcher.WatchErrorHandler onError;
@@ -179,6 +184,10 @@ public final class FanotifyWatcher implements Watcher {
     Libc.Stat st = Libc.statOrNull(path);
     if (st == null) throw new NativeException("watch", Errno.ENOENT, path);
     if (!st.isDir()) throw new NativeException("fanotify_mark", Errno.ENOTDIR, path);
+    if (marks == Marks.FILESYSTEM_OR_INODE) {
+      int r = fan.markRaw(Fanotify.FAN_MARK_FILESYSTEM, IN_CREATE | Fanotify.FAN_ONDIR, path); // a probe; the real mask follows
+      marks = r == 0 ? Marks.FILESYSTEM : Marks.INODE;
+    }
     int flags = marks == Marks.FILESYSTEM ? Fanotify.FAN_MARK_FILESYSTEM : Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR;
     long extra = Fanotify.FAN_ONDIR | (marks == Marks.INODE ? Fanotify.FAN_EVENT_ON_CHILD : 0);
     FanotifyRoots.Root root = roots.add(path); // its descriptor is opened before the mark: that OPEN is nobody's event

@@ -67,6 +67,18 @@ class FanotifyToolsTest {
   }
 
   @Test
+  void fanotifyWithoutFilesystemReportsNothingBesideTheTree() throws Exception {
+    fs = LoopFs.ext4(tmp, 16);
+    Path dir = Files.createDirectories(fs.root().resolve("watched/sub"));
+    Path beside = Files.createDirectories(fs.root().resolve("beside"));
+    Result r = run(false, () -> {
+      write(beside.resolve("not-this")).run();
+      write(dir.resolve("this")).run();
+    }, "-F", "-r", "-e", "create", "-t", "20", fs.root().resolve("watched").toString());
+    assertThat(r.out()).isEqualTo(dir + "/ CREATE this\n");
+  }
+
+  @Test
   void filesystemWatchOnALoopMountedExt2SeesTheWholeFilesystem() throws Exception {
     fs = LoopFs.make(tmp, 16, "ext2");
     Path watched = Files.createDirectories(fs.root().resolve("watched"));
