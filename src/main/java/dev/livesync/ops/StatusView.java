@@ -30,7 +30,7 @@ public final class StatusView {
       long unwatched = s.path("unwatchedDirs").asLong();
       if (unwatched > 0) {
         b.append("\n  DEGRADED: ").append(unwatched).append(" director").append(unwatched == 1 ? "y" : "ies")
-            .append(" not watched (watch limit?); changes there reach the targets only with a full sync (schedule). See `livesync doctor`.");
+            .append(" not watched (permission denied, or the watch limit: the log names each and why); changes there reach the targets only with a full sync (schedule), and not at all where permission is denied. See `livesync doctor`.");
       }
       b.append('\n');
       for (JsonNode t : s.path("targets")) {

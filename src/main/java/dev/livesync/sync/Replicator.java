@@ -215,6 +215,12 @@ public final class Replicator implements AutoCloseable {
       if (Integer.bitCount(n) == 1) log.error("{} directories cannot be watched so far (the last: {}); see `livesync status` and `livesync doctor`", n, Bytes.display(dir));
       return;
     }
+    if (e.errno() == dev.livesync.fs.Errno.EACCES || e.errno() == dev.livesync.fs.Errno.EPERM) {
+      // not a limit: a full sync cannot read it either
+      log.error("cannot watch {}: permission denied (livesync runs as uid {}): nothing below it is replicated; give this user read and "
+          + "search access to it (chmod, chown), or run livesync as its owner", Bytes.display(dir), dev.livesync.settings.Dirs.uid());
+      return;
+    }
     log.error("{}; changes below {} are not seen live and reach the targets only with a full sync{}",
         e.getMessage(), Bytes.display(dir), settings.schedule() == null ? " (set a schedule, or raise the limit: see `livesync doctor`)" : " (schedule)");
   }

@@ -463,8 +463,13 @@ public final class TargetRunner {
         nt.notBefore = now + wait;
         add(nt);
         if (journal != null) journal.done(t.seq);
-        log.warn("{}: {} of {} paths not transferred (rsync exit {}: {}); queued again, next attempt in {} ms",
-            name, again.size(), t.paths(), r.exitCode(), oneLine(r.message()), wait / 1_000_000);
+        if (t.item instanceof WorkItem.FullSync) {
+          log.warn("{}: {}: {} paths not transferred (rsync exit {}: {}); the full sync runs again in {} ms",
+              name, t.item, r.failedPaths().size(), r.exitCode(), oneLine(r.message()), wait / 1_000_000);
+        } else {
+          log.warn("{}: {} of {} paths not transferred (rsync exit {}: {}); queued again, next attempt in {} ms",
+              name, again.size(), t.paths(), r.exitCode(), oneLine(r.message()), wait / 1_000_000);
+        }
       }
       case RETRY, FATAL -> {
         failures++;
