@@ -46,8 +46,7 @@ public final class RsyncServer implements AutoCloseable {
   }
 
   public static RsyncServer start(ServeSpec spec, String rsyncBinary) {
-    ServePreflight.checkModules(spec);
-    ServePreflight.checkPortFree(spec.address(), spec.port());
+    ServePreflight.check(spec); // every problem at once, the port's too
     writeFiles(spec);
     var stats = new DaemonStats(spec.modules().stream().map(ServeModule::name).toList());
     DaemonSupervisor sup =
@@ -93,6 +92,14 @@ public final class RsyncServer implements AutoCloseable {
   /** Stops the daemon (SIGTERM, then SIGKILL after 10 s); true if it stopped on SIGTERM. */
   public boolean stop() {
     boolean clean = supervisor.stop(STOP_GRACE);
+    // the daemon's copies of the passwords live only while it runs
+    for (ServeModule m : spec.modules()) {
+      try {
+        Files.deleteIfExists(spec.secretsFile(m));
+      } catch (IOException e) {
+        LOG.warn("cannot remove {}: {}", spec.secretsFile(m), e.getMessage());
+      }
+    }
     LOG.info("rsync daemon stopped{}", clean ? "" : " (had to SIGKILL)");
     return clean;
   }

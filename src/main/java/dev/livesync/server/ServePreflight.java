@@ -20,6 +20,21 @@ public final class ServePreflight {
 
   /** Everything except the port: modules, paths, users, password files. */
   public static void checkModules(ServeSpec spec) {
+    List<String> problems = moduleProblems(spec);
+    if (!problems.isEmpty()) throw new LivesyncException(String.join("\n", problems), 2);
+  }
+
+  /** Every problem {@code serve} would start with — the modules' and the address's and port's — one per line (exit 2). */
+  public static void check(ServeSpec spec) {
+    List<String> problems = moduleProblems(spec);
+    if (spec.port() >= 1 && spec.port() <= 65535) {
+      String p = portProblem(spec.address(), spec.port());
+      if (p != null) problems.add(p);
+    }
+    if (!problems.isEmpty()) throw new LivesyncException(String.join("\n", problems), 2);
+  }
+
+  static List<String> moduleProblems(ServeSpec spec) {
     List<String> problems = new ArrayList<>();
     if (spec.modules().isEmpty()) {
       problems.add("no module to serve: give --module NAME --path DIR --user USER --password-file FILE, or [[serve.module]] in the config");
@@ -65,7 +80,7 @@ public final class ServePreflight {
         if (h.isBlank() || h.contains(" ")) problems.add(where + "hosts allow entry '" + h + "' is not an address or CIDR");
       }
     }
-    if (!problems.isEmpty()) throw new LivesyncException(String.join("\n", problems), 2);
+    return problems;
   }
 
   /**
@@ -73,22 +88,55 @@ public final class ServePreflight {
    * port in TIME_WAIT is not mistaken for a busy one.
    */
   public static void checkPortFree(String address, int port) {
+    String p = portProblem(address, port);
+    if (p != null) throw new LivesyncException(p, 2);
+  }
+
+  /** Why {@code serve} cannot listen on {@code address:port}, or null. */
+  static String portProblem(String address, int port) {
+    String where = (address == null ? "*" : address) + ":" + port;
+    InetAddress addr = null;
+    if (address != null) {
+      try {
+        addr = InetAddress.getByName(address);
+      } catch (java.net.UnknownHostException e) {
+        return "address " + address + " is not a host name or address this host can resolve: give one of this host's addresses ("
+            + localAddresses() + "), or leave --address out to listen on all";
+      }
+      if (!isLocal(addr)) {
+        return "address " + address + " is not an address of this host (it has " + localAddresses()
+            + "): give one of them, or leave --address out to listen on all";
+      }
+    }
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
-      InetSocketAddress at =
-          address == null ? new InetSocketAddress(port) : new InetSocketAddress(InetAddress.getByName(address), port);
-      s.bind(at);
+      s.bind(addr == null ? new InetSocketAddress(port) : new InetSocketAddress(addr, port));
+      return null;
     } catch (BindException e) {
-      String where = (address == null ? "*" : address) + ":" + port;
       if (port < 1024 && !Dirs.isRoot()) {
-        throw new LivesyncException("cannot listen on " + where + ": ports below 1024 need root; run as root or choose --port 1024 or above", 2);
+        return "cannot listen on " + where + ": ports below 1024 need root; run as root or choose --port 1024 or above";
       }
-      throw new LivesyncException(
-          "port " + port + " is already in use (" + where + "): see who holds it with `ss -ltnp 'sport = :" + port
-              + "'` and stop that service (often an rsync daemon started by systemd: systemctl stop rsync), or choose another --port",
-          2);
+      return "port " + port + " is already in use (" + where + "): see who holds it with `ss -ltnp 'sport = :" + port
+          + "'` and stop that service (often an rsync daemon started by systemd: systemctl stop rsync), or choose another --port";
     } catch (IOException e) {
-      throw new LivesyncException("cannot listen on " + (address == null ? "*" : address) + ":" + port + ": " + e.getMessage(), 2, e);
+      return "cannot listen on " + where + ": " + e.getMessage();
+    }
+  }
+
+  private static boolean isLocal(InetAddress a) {
+    try {
+      return a.isAnyLocalAddress() || a.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a) != null;
+    } catch (java.net.SocketException e) {
+      return true; // cannot tell: let the bind say
+    }
+  }
+
+  private static String localAddresses() {
+    try {
+      return java.net.NetworkInterface.networkInterfaces().flatMap(java.net.NetworkInterface::inetAddresses)
+          .map(a -> a.getHostAddress().replaceAll("%.*", "")).distinct().collect(java.util.stream.Collectors.joining(", "));
+    } catch (java.net.SocketException e) {
+      return "see ip -br addr";
     }
   }
 }

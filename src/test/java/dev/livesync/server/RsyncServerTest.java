@@ -35,9 +35,10 @@ class RsyncServerTest {
     Path pw = passwordFile(tmp, "s3cret", "rw-------");
     Path wrong = passwordFile(tmp, "guess", "rw-------");
     int port = freePort();
+    Path secrets;
     try (RsyncServer server = RsyncServer.start(spec(port, backup, pw))) {
       assertThat(server.pid()).isPositive();
-      Path secrets = server.spec().secretsFile(server.spec().modules().getFirst());
+      secrets = server.spec().secretsFile(server.spec().modules().getFirst());
       assertThat(Files.readString(secrets)).isEqualTo("rsync_backup:s3cret\n");
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets))).isEqualTo("rw-------");
 
@@ -53,6 +54,7 @@ class RsyncServerTest {
       assertThat(Files.readString(backup.resolve("sub/a.txt"))).isEqualTo("hello");
       assertThat(Files.size(backup.resolve("b.bin"))).isEqualTo(100_000);
     }
+    assertThat(secrets).as("the daemon's copy of the password outlives it").doesNotExist();
   }
 
   @Test
