@@ -43,7 +43,7 @@ final class InstallServiceCommand implements Callable<Integer> {
     }
     cmd.commandLine().getOut().print(SystemdUnit.howToEnable(unit, command));
     if (!Files.exists(config)) {
-      cmd.commandLine().getOut().println("Note: " + config + " does not exist yet; the service needs it (see docs/configuration.md).");
+      cmd.commandLine().getOut().println("Note: " + config + " does not exist yet; the service needs it (see docs/config.md and docs/livesync.example.toml).");
     }
     cmd.commandLine().getOut().flush();
     return 0;

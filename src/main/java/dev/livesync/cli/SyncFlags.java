@@ -34,7 +34,7 @@ final class SyncFlags {
   @Parameters(paramLabel = "SOURCE TARGET", description = "The source directory, then one or more targets: rsync://[user@]host[:port]/module[/path], [user@]host::module[/path], [user@]host:/path (ssh), or a local directory.")
   List<String> args = new ArrayList<>();
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A livesync.toml with one or more [[sync]] blocks (default: /etc/livesync/livesync.toml when no SOURCE TARGET is given). See docs/config.md.")
+  @Option(names = "--config", paramLabel = "FILE", description = "A livesync.toml (docs/config.md) with one or more [[sync]] blocks (default: /etc/livesync/livesync.toml when no SOURCE TARGET is given).")
   Path config;
 
   @Option(names = "--password-file", paramLabel = "FILE", description = "rsync daemon password file (mode 0600, owned by the user running livesync; else RSYNC_PASSWORD from the environment).")

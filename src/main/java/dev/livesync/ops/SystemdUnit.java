@@ -58,8 +58,23 @@ public final class SystemdUnit {
     return java.util.Arrays.stream(lines).filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining("\n"));
   }
 
+  /** Where systemd looks for unit files an administrator installs. */
+  static final java.util.List<Path> UNIT_DIRS = java.util.List.of(Path.of("/etc/systemd/system"), Path.of("/run/systemd/system"),
+      Path.of("/usr/lib/systemd/system"), Path.of("/lib/systemd/system"));
+
   public static String howToEnable(Path unitFile, String command) {
     String name = unitFile.getFileName().toString();
+    Path dir = unitFile.toAbsolutePath().normalize().getParent();
+    if (!UNIT_DIRS.contains(dir)) {
+      // systemctl enable does not find a unit elsewhere by its name
+      return String.join("\n",
+          "Wrote " + unitFile + " (systemd does not read " + dir + ").",
+          "Review it, then install, enable and start it:",
+          "  cp " + unitFile + " /etc/systemd/system/" + name,
+          "  systemctl daemon-reload",
+          "  systemctl enable --now " + name,
+          "");
+    }
     return String.join("\n",
         "Wrote " + unitFile + ".",
         "Enable and start it:",

@@ -26,7 +26,11 @@ public final class TargetProbe implements Supplier<Check> {
     String what = "target " + target.describe();
     try (RsyncTransport t = new RsyncTransport(source, target)) {
       t.compare(false);
-      return Check.ok(what, "reachable, authenticated (dry run, nothing changed)");
+      return Check.ok(what, switch (target.target()) {
+        case dev.livesync.transport.Target.Daemon d -> "reachable, authenticated (dry run, nothing changed)";
+        case dev.livesync.transport.Target.Ssh s -> "reachable, ssh login works (dry run, nothing changed)";
+        case dev.livesync.transport.Target.Local l -> "usable by rsync (local directory; dry run, nothing changed)";
+      });
     } catch (TransportException e) {
       return Check.fail(what, e.getMessage() + advice(e.result().exitCode()));
     } catch (LivesyncException e) {

@@ -34,13 +34,13 @@ public final class ExitCodes {
         yield new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " refused the transfer: " + text);
       }
       case 2 -> lower.contains("no basis file")
-          ? new Verdict(Outcome.RETRY, "rsync to " + where + " lost its delta basis mid-transfer (a file deleted while in use), will retry: " + text)
+          ? new Verdict(Outcome.RETRY, "rsync to " + where + " lost its delta basis mid-transfer (a file deleted while in use): " + text)
           : new Verdict(Outcome.FATAL, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
       case 1, 4 -> new Verdict(Outcome.FATAL, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
       case 3 -> new Verdict(Outcome.FATAL, "rsync to " + where + " cannot use the source or target directory: " + text);
       case 6 -> new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " cannot write its log file: " + text);
       case 255, 12 -> sshOrStream(exit, text, lower, where);
-      default -> new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "), will retry: " + text);
+      default -> new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
     };
   }
 
@@ -54,7 +54,7 @@ public final class ExitCodes {
     if (lower.contains("command not found") || lower.contains("rsync: not found")) {
       return new Verdict(Outcome.FATAL, "rsync is not installed on " + where + ": " + text);
     }
-    return new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "), will retry: " + text);
+    return new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
   }
 
   /** An rsync exit code in words, as rsync's manual gives it ("exit code N" for codes it does not list). */

@@ -39,7 +39,7 @@ class AlertsTest {
 
   static EngineStatus.Target target(String state, long lagMillis) {
     return new EngineStatus.Target("rsync://backup@127.0.0.1:873/nfsbackup", state, 0, 0, 0, 0, lagMillis, 0, 0,
-        state.equals("ok") ? 0 : 3, state.equals("ok") ? "" : "rsync to rsync://backup@127.0.0.1:873/nfsbackup failed (error in socket I/O), will retry: connection refused",
+        state.equals("ok") ? 0 : 3, state.equals("ok") ? "" : "rsync to rsync://backup@127.0.0.1:873/nfsbackup failed (error in socket I/O): connection refused",
         0, 0, 0, 0, state.equals("ok") ? -1 : 10, state.equals("ok") ? "" : "error in socket I/O");
   }
 

@@ -1,0 +1,113 @@
+package dev.livesync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.livesync.Exit;
+import dev.livesync.testing.LivesyncProcess;
+import dev.livesync.testing.Processes;
+import dev.livesync.testing.TempFiles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The words a new user met and could not act on, each now naming the problem, the path and what to do. */
+class MessagesTest {
+  static final Duration WAIT = Duration.ofSeconds(60);
+  final Path work = TempFiles.dir("messages-test");
+  final List<AutoCloseable> closing = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (AutoCloseable c : closing.reversed()) c.close();
+    TempFiles.deleteTree(work);
+  }
+
+  record Result(int code, String out, String err) {}
+
+  static Result inProcess(String... args) {
+    var cl = Main.commandLine();
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return new Result(cl.execute(args), out.toString(), err.toString());
+  }
+
+  @Test
+  void aDirectoryLivesyncMayNotReadIsNamedAsAPermissionProblem() throws Exception {
+    // root without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH is refused like any other user
+    List<String> noDac = List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search");
+    assumeTrue(canRun(noDac), "needs setpriv and root");
+    Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
+    Path closed = Files.createDirectories(src.resolve("closed"));
+    Files.writeString(src.resolve("open.txt"), "o");
+    Files.setAttribute(closed, "unix:uid", 65534);
+    Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+    var p = LivesyncProcess.start(noDac, List.of("run", src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
+        "--status-socket", work.resolve("s.sock").toString(), "--delay", "50ms"), Map.of());
+    closing.add(p);
+    p.awaitOutput("paths not transferred", WAIT);
+    String out = p.output();
+    assertThat(out).contains("cannot watch " + closed + ": permission denied (livesync runs as uid 0)")
+        .doesNotContain("raise the limit").doesNotContain(" of 0 paths");
+    assertThat(out).containsPattern("full sync \\(start\\): 1 paths not transferred \\(rsync exit 23: .*closed.*Permission denied");
+    assertThat(dst.resolve("open.txt")).exists();
+  }
+
+  static boolean canRun(List<String> prefix) {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.add("true");
+    try {
+      Processes.run(cmd);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void serveListsEveryProblemAndSaysAnAddressIsNotOnThisHost() {
+    Result r = inProcess("serve", "--address", "10.255.255.1", "--module", "bk", "--path", work.resolve("missing").toString(), "--port", "8873");
+    assertThat(r.code()).isEqualTo(Exit.USAGE);
+    assertThat(r.err()).contains("livesync serve: module 'bk': path " + work.resolve("missing") + " does not exist")
+        .contains("livesync serve: module 'bk': no user")
+        .contains("livesync serve: module 'bk': no password file")
+        .contains("livesync serve: address 10.255.255.1 is not an address of this host")
+        .doesNotContain("already in use");
+  }
+
+  @Test
+  void installServiceOutsideSystemdsDirectoriesSaysToInstallTheUnitFirst() {
+    Path unit = work.resolve("review/livesync.service");
+    Result r = inProcess("install-service", "--output", unit.toString(), "--config", work.resolve("none.toml").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("(systemd does not read " + unit.getParent() + ")")
+        .contains("cp " + unit + " /etc/systemd/system/livesync.service").contains("docs/config.md")
+        .doesNotContain("configuration.md");
+  }
+
+  @Test
+  void aLocalTargetIsNotSaidToBeAuthenticated() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
+    Files.writeString(src.resolve("f"), "f");
+    Result r = inProcess("doctor", "--state-dir", work.resolve("state").toString(), src.toString(), dst.toString());
+    assertThat(r.out()).contains("OK    target " + dst + ": usable by rsync (local directory; dry run, nothing changed)")
+        .doesNotContain("authenticated");
+  }
+
+  @Test
+  void noHelpBreaksADocumentsNameAcrossLines() {
+    for (String c : List.of("run", "doctor", "verify", "serve", "start", "stop", "status", "install-service", "bench", "demo")) {
+      Result r = inProcess(c, "--help");
+      assertThat(r.out()).as(c).doesNotContainPattern("docs/[\\w-]+\\.\\s*\\n\\s+md");
+    }
+  }
+}
