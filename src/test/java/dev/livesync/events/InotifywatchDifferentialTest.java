@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.livesync.fs.KernelLimits;
-import dev.livesync.testing.ProcSysLock;
+import dev.livesync.testing.ProcSysLowered;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -318,19 +318,15 @@ class InotifywatchDifferentialTest {
   void watchLimitReached() throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root to lower max_user_watches");
     for (int i = 0; i < 5; i++) Files.createDirectories(dir.resolve("d" + i));
-    try (ProcSysLock lock = ProcSysLock.acquire()) {
-      long saved = KernelLimits.maxUserWatches();
-      Outcome o;
-      try {
-        KernelLimits.write(KernelLimits.MAX_USER_WATCHES, 1);
-        o = compareExit(List.of("-r", "w"), Map.of());
-      } finally {
-        KernelLimits.write(KernelLimits.MAX_USER_WATCHES, saved);
-      }
-      assertThat(KernelLimits.maxUserWatches()).isEqualTo(saved);
-      assertThat(o.code()).isEqualTo(1);
-      assertThat(o.err()).contains("upper limit on inotify watches reached",
-          "/proc/sys/fs/inotify/max_user_watches");
+    long saved;
+    Outcome o;
+    try (var low = ProcSysLowered.to(KernelLimits.MAX_USER_WATCHES, 1)) {
+      saved = low.saved();
+      o = compareExit(List.of("-r", "w"), Map.of());
     }
+    assertThat(KernelLimits.maxUserWatches()).isEqualTo(saved);
+    assertThat(o.code()).isEqualTo(1);
+    assertThat(o.err()).contains("upper limit on inotify watches reached",
+        "/proc/sys/fs/inotify/max_user_watches");
   }
 }

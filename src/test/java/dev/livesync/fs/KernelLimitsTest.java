@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.livesync.testing.ProcSysLock;
+import dev.livesync.testing.ProcSysLowered;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,76 +37,49 @@ class KernelLimitsTest {
   void watchLimitGivesAnErrorNamingTheLimitAndHowToRaiseIt() throws Exception {
     assumeTrue(root(), "needs root to lower fs.inotify.max_user_watches");
     for (int i = 0; i < 20; i++) Files.createDirectories(tmp.resolve("d" + i));
-    try (ProcSysLock lock = ProcSysLock.acquire()) {
-      long saved = KernelLimits.maxUserWatches();
-      lowerWatchesAndExpectTheLimitMessage(saved);
-      assertThat(KernelLimits.maxUserWatches()).isEqualTo(saved);
-    }
-  }
-
-  private void lowerWatchesAndExpectTheLimitMessage(long saved) throws Exception {
-    try (TreeWatcher w = TreeWatcher.builder().recursive(true).build()) {
+    long saved;
+    try (TreeWatcher w = TreeWatcher.builder().recursive(true).build();
+        var low = ProcSysLowered.to(KernelLimits.MAX_USER_WATCHES, 1)) {
+      saved = low.saved();
       // Whether the root or one of the 20 subdirectories is the one refused depends on the watches other
       // processes of this user hold; either way the error must name the limit.
-      KernelLimits.write(KernelLimits.MAX_USER_WATCHES, 1);
       assertThatThrownBy(() -> w.watch(Bytes.of(tmp.toString())))
           .isInstanceOf(NativeException.class)
           .hasMessageContaining("max_user_watches = 1")
           .hasMessageContaining("/proc/sys/fs/inotify/max_user_watches")
           .hasMessageContaining("livesync doctor --fix");
-    } finally {
-      KernelLimits.write(KernelLimits.MAX_USER_WATCHES, saved);
     }
+    assertThat(KernelLimits.maxUserWatches()).isEqualTo(saved);
   }
 
   @Test
   void watchErrorsBelowTheRootCanBeSkippedByTheHandler() throws Exception {
     assumeTrue(root(), "needs root to lower fs.inotify.max_user_watches");
     for (int i = 0; i < 5; i++) Files.createDirectories(tmp.resolve("d" + i));
-    try (ProcSysLock lock = ProcSysLock.acquire()) {
-      lateDirectoryOverTheLimitGoesToTheHandler();
-    }
-  }
-
-  private void lateDirectoryOverTheLimitGoesToTheHandler() throws Exception {
-    long saved = KernelLimits.maxUserWatches();
     List<NativeException> errors = new ArrayList<>();
     try (TreeWatcher w = TreeWatcher.builder().recursive(true).onWatchError((dir, e) -> errors.add(e)).build()) {
       w.watch(Bytes.of(tmp.toString())); // root and all five fit
       Files.createDirectories(tmp.resolve("late"));
-      KernelLimits.write(KernelLimits.MAX_USER_WATCHES, 1);
-      try {
+      try (var low = ProcSysLowered.to(KernelLimits.MAX_USER_WATCHES, 1)) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (errors.isEmpty() && System.nanoTime() < deadline) w.poll(100, e -> {});
-      } finally {
-        KernelLimits.write(KernelLimits.MAX_USER_WATCHES, saved);
       }
       assertThat(errors).singleElement().satisfies(e -> {
         assertThat(e.errno()).isEqualTo(Errno.ENOSPC);
         assertThat(Bytes.display(e.path())).isEqualTo(tmp + "/late");
       });
       assertThat(w.watchCount()).isEqualTo(6);
-    } finally {
-      KernelLimits.write(KernelLimits.MAX_USER_WATCHES, saved);
     }
   }
 
   @Test
   void queueOverflowArrivesAsAnEventOfItsOwn() throws Exception {
     assumeTrue(root(), "needs root to lower fs.inotify.max_queued_events");
-    try (ProcSysLock lock = ProcSysLock.acquire()) {
-      smallQueueOverflows();
-    }
-  }
-
-  private void smallQueueOverflows() throws Exception {
-    long saved = KernelLimits.maxQueuedEvents();
     TreeWatcher w;
-    try {
-      KernelLimits.write(KernelLimits.MAX_QUEUED_EVENTS, 16); // read once, when the instance is made
-      w = TreeWatcher.builder().recursive(true).build();
-    } finally {
-      KernelLimits.write(KernelLimits.MAX_QUEUED_EVENTS, saved);
+    long saved;
+    try (var low = ProcSysLowered.to(KernelLimits.MAX_QUEUED_EVENTS, 16)) {
+      saved = low.saved();
+      w = TreeWatcher.builder().recursive(true).build(); // the limit is read once, when the instance is made
     }
     try (w) {
       w.watch(Bytes.of(tmp.toString()));
@@ -116,5 +90,23 @@ class KernelLimitsTest {
       assertThat(seen.stream().filter(WatchEvent::isOverflow).findFirst().orElseThrow().wd()).isEqualTo(-1);
     }
     assertThat(KernelLimits.maxQueuedEvents()).isEqualTo(saved);
+  }
+
+  @Test
+  void aValueLeftLoweredByAKilledTestIsRestoredByTheNext() throws Exception {
+    assumeTrue(root(), "needs root to lower fs.inotify.max_queued_events");
+    long machine;
+    try (ProcSysLock lock = ProcSysLock.acquire()) {
+      machine = KernelLimits.maxQueuedEvents();
+      // what a JVM killed between lowering and restoring leaves behind
+      Files.writeString(ProcSysLowered.SAVED, KernelLimits.MAX_QUEUED_EVENTS + " " + machine + "\n");
+      KernelLimits.write(KernelLimits.MAX_QUEUED_EVENTS, 7);
+    }
+    try (var low = ProcSysLowered.to(KernelLimits.MAX_USER_WATCHES, KernelLimits.maxUserWatches())) {
+      assertThat(KernelLimits.maxQueuedEvents()).as("repaired before anything else").isEqualTo(machine);
+    } finally {
+      if (KernelLimits.maxQueuedEvents() == 7) KernelLimits.write(KernelLimits.MAX_QUEUED_EVENTS, machine);
+    }
+    assertThat(Files.exists(ProcSysLowered.SAVED)).isFalse();
   }
 }

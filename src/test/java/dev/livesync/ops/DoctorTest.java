@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.livesync.fs.KernelLimits;
 import dev.livesync.settings.Dirs;
+import dev.livesync.testing.ProcSysLowered;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -43,17 +44,10 @@ class DoctorTest {
     Path src = treeWithDirs(40);
     long dirs = DirCounter.count(dev.livesync.fs.Bytes.of(src.toString())).dirs();
     assertThat(dirs).isEqualTo(50);
-    long original = KernelLimits.read(InotifyLimits.WATCHES);
-    Result r = null;
-    try {
-      // The limit is machine-wide and other suites may lower/restore it meanwhile: retry until
-      // doctor saw the value we set.
-      for (int attempt = 0; attempt < 20 && (r == null || !r.out().contains("max_user_watches: 49 ")); attempt++) {
-        KernelLimits.write(InotifyLimits.WATCHES, dirs - 1);
-        r = doctor("--state-dir", tmp.resolve("state").toString(), src.toString());
-      }
-    } finally {
-      KernelLimits.write(InotifyLimits.WATCHES, original);
+    Result r;
+    // under the lock every test takes to lower a machine-wide value: nobody else changes it meanwhile
+    try (var low = ProcSysLowered.to(InotifyLimits.WATCHES, dirs - 1)) {
+      r = doctor("--state-dir", tmp.resolve("state").toString(), src.toString());
     }
     assertThat(r.code()).as(r.out()).isEqualTo(1);
     assertThat(r.out())
@@ -69,22 +63,20 @@ class DoctorTest {
     assumeTrue(Dirs.isRoot(), "needs root to change max_user_watches");
     Path src = treeWithDirs(5);
     Path conf = tmp.resolve("sysctl.d/90-livesync.conf");
-    long original = KernelLimits.read(InotifyLimits.WATCHES);
-    long originalQueued = KernelLimits.read(InotifyLimits.QUEUED);
-    long originalInstances = KernelLimits.read(InotifyLimits.INSTANCES);
-    Result r = null;
-    long raised = 0;
-    try {
-      // machine-wide value, possibly written by other suites meanwhile: retry until undisturbed
-      for (int attempt = 0; attempt < 20 && (r == null || !r.out().contains("max_user_watches 3 -> " + raised)); attempt++) {
-        KernelLimits.write(InotifyLimits.WATCHES, 3);
+    Result r;
+    long raised;
+    // doctor --fix raises all three limits; the lowered one is put back by ProcSysLowered, the other
+    // two here, still under its lock (so nobody reads a raised or lowered value as the machine's)
+    try (var low = ProcSysLowered.to(InotifyLimits.WATCHES, 3)) {
+      long originalQueued = KernelLimits.read(InotifyLimits.QUEUED);
+      long originalInstances = KernelLimits.read(InotifyLimits.INSTANCES);
+      try {
         r = doctor("--fix", "--sysctl-file", conf.toString(), "--state-dir", tmp.toString(), src.toString());
         raised = KernelLimits.read(InotifyLimits.WATCHES);
+      } finally {
+        KernelLimits.write(InotifyLimits.QUEUED, originalQueued);
+        KernelLimits.write(InotifyLimits.INSTANCES, originalInstances);
       }
-    } finally {
-      KernelLimits.write(InotifyLimits.WATCHES, original);
-      KernelLimits.write(InotifyLimits.QUEUED, originalQueued);
-      KernelLimits.write(InotifyLimits.INSTANCES, originalInstances);
     }
     assertThat(raised).isGreaterThanOrEqualTo(65536);
     assertThat(r.out()).contains("OK    fix: wrote " + conf + " and applied max_user_watches 3 -> " + raised);

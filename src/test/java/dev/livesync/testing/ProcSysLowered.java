@@ -25,13 +25,22 @@ public final class ProcSysLowered implements AutoCloseable {
     this.lock = lock;
   }
 
+  /**
+   * Where the value to restore is written before it is lowered, and removed once it is restored: a
+   * JVM killed in between (a timeout, kill -9) leaves it behind, and the next test to take the lock
+   * restores that value first instead of saving the lowered one as if it were the machine's.
+   */
+  public static final java.nio.file.Path SAVED = java.nio.file.Path.of("/tmp/livesync-proc-sys.saved");
+
   /** Takes the lock ({@link ProcSysLock}, waits for it), saves the value and writes {@code value}. */
   public static ProcSysLowered to(String name, long value) throws IOException {
     ProcSysLock lock = ProcSysLock.acquire();
     long saved;
     try {
+      repairLeftOver();
       saved = KernelLimits.read(name);
-    } catch (RuntimeException e) {
+      java.nio.file.Files.writeString(SAVED, name + " " + saved + "\n");
+    } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
     }
@@ -45,6 +54,17 @@ public final class ProcSysLowered implements AutoCloseable {
     return l;
   }
 
+  /** Under the lock: restores what a killed holder left lowered (see {@link #SAVED}). */
+  private static void repairLeftOver() throws IOException {
+    if (!java.nio.file.Files.exists(SAVED)) return;
+    String[] f = java.nio.file.Files.readString(SAVED).strip().split(" ");
+    if (f.length == 2) {
+      System.err.println("ProcSysLowered: restoring " + f[0] + " = " + f[1] + ", left lowered by a test that was killed");
+      KernelLimits.write(f[0], Long.parseLong(f[1]));
+    }
+    java.nio.file.Files.delete(SAVED);
+  }
+
   public long saved() {
     return saved;
   }
@@ -55,6 +75,7 @@ public final class ProcSysLowered implements AutoCloseable {
     try {
       KernelLimits.write(name, saved);
       restored = true;
+      java.nio.file.Files.deleteIfExists(SAVED);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot restore /proc/sys/fs/inotify/" + name + " to " + saved, e);
     }
