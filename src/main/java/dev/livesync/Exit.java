@@ -18,7 +18,7 @@ public final class Exit {
   public static final int NOT_RUNNING = 3;
   /** A target refused us at start (authentication, unknown module): retrying would not help. */
   public static final int TARGET_REFUSED = 5;
-  /** A program livesync needs is missing (rsync, ssh). */
+  /** A program or a target livesync needs is not available: rsync missing; verify could not compare with a target. */
   public static final int UNAVAILABLE = 69;
   /** A bug: livesync stopped on an internal error (the log has the trace). */
   public static final int INTERNAL = 70;

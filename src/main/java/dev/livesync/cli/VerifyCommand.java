@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
       "An itemized dry run (rsync -n -i) of each source against each of its targets: changes nothing.",
       "Prints missing, extra and differing paths (the first " + Verifier.FIRST + " of each) and saves the",
       "result for 'livesync status'. Takes what 'livesync run' takes (--config FILE, or SOURCE TARGET...",
-      "with run's flags). Exit 0 when equal, 1 on drift, 2 if a compare could not run."
+      "with run's flags). Exit 0 when equal, 1 on drift, 69 if a compare could not run."
     })
 final class VerifyCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec cmd;

@@ -37,7 +37,7 @@ public final class Verifier {
 
   /** 0 when every target equals its source, 2 if a compare could not run, else 1. */
   public static int exitCode(VerifyRecord r) {
-    if (r.targets().stream().anyMatch(t -> !t.error().isEmpty())) return 2;
+    if (r.targets().stream().anyMatch(t -> !t.error().isEmpty())) return dev.livesync.Exit.UNAVAILABLE;
     return r.equal() ? 0 : 1;
   }
 

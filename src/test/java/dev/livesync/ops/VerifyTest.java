@@ -101,7 +101,7 @@ class VerifyTest {
   void aWrongPasswordIsACompareFailureNotEquality() throws Exception {
     Files.writeString(pw, "wrong\n");
     var r = verify();
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(dev.livesync.Exit.UNAVAILABLE);
     assertThat(r.out()).contains("COMPARE FAILED");
   }
 
