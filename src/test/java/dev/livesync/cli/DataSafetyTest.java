@@ -92,6 +92,17 @@ class DataSafetyTest {
   }
 
   @Test
+  void anSshTargetOnThisHostWithAPathRelativeToTheLoginsHomeIsRefused() throws Exception {
+    Path src = sourceWithLink();
+    Path home = Path.of(System.getProperty("user.home")).toAbsolutePath();
+    String relative = home.relativize(work.resolve("link/inner")).toString(); // ../tmp/safety-test…/link/inner
+    String target = "localhost:" + relative;
+    var p = livesync(run("--check", src.toString(), target));
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(2);
+    assertThat(p.output()).contains("target " + target + ": is inside the source " + src);
+  }
+
+  @Test
   void aTargetThroughABindMountOfTheSourceIsRefused() throws Exception {
     assumeTrue(canUnshareMounts(), "needs unshare -m (root, mount namespaces)");
     Path src = sourceWithLink();
