@@ -45,6 +45,9 @@ zip:zip
 git:git
 vim:vim
 logrotate:logrotate
+lintian:lintian
+man:man-db
+strip:binutils
 "
 
 # Installs the packages of the lists named (runtime, test), when they are missing and we are root.

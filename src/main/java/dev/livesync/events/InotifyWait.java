@@ -57,6 +57,11 @@ public final class InotifyWait {
     this.err = err;
   }
 
+  /** The --help text (livesync-events(1) carries it). */
+  public static String helpText() {
+    return WaitOptions.help("inotifywait");
+  }
+
   public static int main(String[] args) {
     OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     OutputStream stderr = new FileOutputStream(FileDescriptor.err);

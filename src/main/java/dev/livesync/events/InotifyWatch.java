@@ -55,6 +55,11 @@ public final class InotifyWatch {
     this.err = err;
   }
 
+  /** The --help text (livesync-stats(1) carries it). */
+  public static String helpText() {
+    return WatchOptions.help("inotifywatch");
+  }
+
   public static int main(String[] args) {
     OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     OutputStream stderr = new FileOutputStream(FileDescriptor.err);

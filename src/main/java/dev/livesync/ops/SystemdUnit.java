@@ -9,22 +9,46 @@ public final class SystemdUnit {
 
   private SystemdUnit() {}
 
-  /** How to start this livesync from a unit: the launcher script when there is one, else java -jar. */
+  /**
+   * How to start this livesync from a unit: the installed launcher ({@code /usr/bin/livesync}, which
+   * names itself in {@code livesync.launcher}), else the checkout's launcher script, else java -jar.
+   */
   public static String launcher() {
+    String installed = System.getProperty("livesync.launcher");
+    if (installed != null && Files.isExecutable(Path.of(installed))) return installed;
     String home = System.getProperty("livesync.home");
     if (home != null && Files.isExecutable(Path.of(home, "livesync"))) return Path.of(home, "livesync").toString();
     String jar = System.getProperty("java.class.path");
     return Path.of(System.getProperty("java.home"), "bin", "java") + " --enable-native-access=ALL-UNNAMED -jar " + jar;
   }
 
-  /** The unit text; {@code command} is {@code run} or {@code serve}. */
+  /** Where the unit points for documentation: the checkout's docs, else the installed man page. */
+  public static String documentation(String command) {
+    String home = System.getProperty("livesync.home");
+    if (home != null && Files.isRegularFile(Path.of(home, "docs", "operations.md"))) return "file:" + Path.of(home, "docs", "operations.md");
+    return "man:livesync-" + command + "(1)";
+  }
+
+  /** The unit text {@code install-service} writes, with this installation's launcher and documentation. */
   public static String render(String launcher, String command, Path config) {
+    return render(launcher, command, config, documentation(command));
+  }
+
+  /**
+   * The one template of livesync's units, for {@code install-service} and the package alike;
+   * {@code command} is {@code run} or {@code serve}. A config path holding {@code %i} makes a template
+   * unit ({@code livesync@NAME.service} runs {@code /etc/livesync/NAME.toml}) whose instances each have
+   * their own runtime directory (status socket).
+   */
+  public static String render(String launcher, String command, Path config, String documentation) {
     boolean serve = command.equals("serve");
+    boolean instance = config.toString().contains("%i");
     return joinLines(
-        "# Written by 'livesync install-service'.",
+        "# livesync's unit: the livesync package installs it and 'livesync install-service' writes the same text.",
         "[Unit]",
-        serve ? "Description=livesync backup host (supervised rsync daemon)" : "Description=livesync real-time replication",
-        "Documentation=file:" + (System.getProperty("livesync.home", "/opt/livesync")) + "/docs/operations.md",
+        (serve ? "Description=livesync backup host (supervised rsync daemon)" : "Description=livesync real-time replication")
+            + (instance ? " (%i)" : ""),
+        "Documentation=" + documentation,
         "Wants=network-online.target",
         "After=network-online.target",
         "",
@@ -44,7 +68,8 @@ public final class SystemdUnit {
         "KillMode=mixed",
         "TimeoutStopSec=45",
         // /run/livesync (status socket) and /var/lib/livesync (journal, last verify), as livesync expects
-        "RuntimeDirectory=livesync",
+        instance ? "Environment=LIVESYNC_RUNTIME_DIR=/run/livesync/%i" : null,
+        instance ? "RuntimeDirectory=livesync/%i" : "RuntimeDirectory=livesync",
         "RuntimeDirectoryPreserve=no",
         "StateDirectory=livesync",
         "LimitNOFILE=65536",

@@ -1,0 +1,348 @@
+package dev.livesync.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.livesync.testing.Processes;
+import dev.livesync.testing.ProcSysLock;
+import dev.livesync.testing.TempFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The .deb as a user gets it: built once for the class by {@code scripts/package}, installed on this
+ * (CI) machine with {@code dpkg -i}, driven through {@code /usr/bin/livesync} with a bare environment,
+ * and purged at the end (in {@link #purge()} whatever happened). The inotify limits the package raises
+ * are put back right after the install, under the lock of the tests that lower them.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PackageInstallTest {
+  private static final Path HOME = Path.of(System.getProperty("livesync.home", ".")).toAbsolutePath();
+  private static final List<String> BARE = List.of("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin");
+  private static final String[] LIMITS = {"max_user_watches", "max_queued_events", "max_user_instances"};
+  private static Path deb;
+  private static String version;
+  private static List<String> installed = List.of();
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void buildAndInstall() throws Exception {
+    assertThat(Processes.run(List.of("id", "-u")).strip()).as("the package test installs on this machine: run it as root").isEqualTo("0");
+    Result q = exec(List.of("dpkg-query", "-W", "-f=${Status}", "livesync"), Duration.ofSeconds(30));
+    if (q.out().contains("installed") && !q.out().contains("not-installed")) {
+      fail("livesync is installed on this machine already; this test would replace and purge it (dpkg -P livesync first)");
+    }
+    Path out = TempFiles.dir("livesync-package");
+    Result built = exec(List.of(HOME.resolve("scripts/package").toString(), out.toString()), Duration.ofMinutes(20));
+    assertThat(built.code()).as("scripts/package:\n%s", built.all()).isZero();
+    try (var files = Files.list(out)) {
+      deb = files.filter(f -> f.getFileName().toString().endsWith("_amd64.deb")).findFirst().orElseThrow();
+    }
+    Matcher m = Pattern.compile("livesync_(.+)_amd64\\.deb").matcher(deb.getFileName().toString());
+    assertThat(m.matches()).isTrue();
+    version = m.group(1);
+    assertThat(out.resolve("livesync-" + version + "-linux-x64.tar.gz")).isRegularFile();
+    try (ProcSysLock lock = ProcSysLock.acquire()) {
+      Map<String, String> before = new LinkedHashMap<>();
+      for (String l : LIMITS) before.put(l, Files.readString(Path.of("/proc/sys/fs/inotify", l)).strip());
+      try {
+        Result r = dpkg("-i", deb.toString());
+        assertThat(r.code()).as("dpkg -i:\n%s", r.all()).isZero();
+      } finally {
+        for (var e : before.entrySet()) Files.writeString(Path.of("/proc/sys/fs/inotify", e.getKey()), e.getValue());
+      }
+    }
+    installed = exec(List.of("dpkg", "-L", "livesync"), Duration.ofSeconds(30)).out().lines().toList();
+  }
+
+  @AfterAll
+  static void deleteBuild() {
+    if (deb != null) TempFiles.deleteTree(deb.getParent());
+  }
+
+  @AfterAll
+  static void purge() throws Exception {
+    if (deb != null) dpkg("-P", "livesync");
+  }
+
+  @Test
+  @Order(1)
+  void lintianReportsNoErrorAndEveryWarningIsExplainedInTheDocs() throws Exception {
+    Result r = exec(List.of("lintian", "--tag-display-limit", "0", deb.toString()), Duration.ofMinutes(5));
+    List<String> tags = r.out().lines().filter(l -> l.matches("^[EW]: .*")).toList();
+    assertThat(tags).as("lintian errors").noneMatch(l -> l.startsWith("E: "));
+    String docs = Files.readString(HOME.resolve("docs/packaging.md"));
+    for (String w : tags) {
+      String tag = w.split(" ")[2];
+      assertThat(docs).as("docs/packaging.md explains lintian's %s", w).contains("`" + tag + "`");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void theInstalledCommandUsesItsOwnJavaWhateverTheEnvironmentSays() throws Exception {
+    Result v = exec(concat(BARE, List.of("livesync", "--version")), Duration.ofSeconds(60));
+    assertThat(v.code()).as(v.all()).isZero();
+    assertThat(v.out().strip()).isEqualTo("livesync " + version);
+    // a JAVA_HOME and a PATH that lead to the system's Java (or nowhere) change nothing
+    Result j = exec(List.of("env", "-i", "PATH=/usr/lib/jvm/default-java/bin:/usr/bin:/bin", "JAVA_HOME=/nonexistent",
+        "livesync", "--version"), Duration.ofSeconds(60));
+    assertThat(j.out().strip()).as(j.all()).isEqualTo("livesync " + version);
+    // the class-data archive made at build time maps (-Xshare:on fails when it cannot)
+    Result cds = exec(List.of("env", "LIVESYNC_JAVA_OPTS=-Xshare:on", "livesync", "--version"), Duration.ofSeconds(60));
+    assertThat(cds.code()).as(cds.all()).isZero();
+  }
+
+  @Test
+  @Order(3)
+  void eventsTimesOutLikeInotifywaitThroughTheCommandAndTheWrapper() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("quiet"));
+    try (ProcSysLock lock = ProcSysLock.acquire()) { // not while another test has lowered the inotify limits
+      awaitUsualInotifyLimits();
+      quietEvents(dir);
+    }
+  }
+
+  private void quietEvents(Path dir) throws Exception {
+    Result e = exec(concat(BARE, List.of("livesync", "events", "-t", "1", dir.toString())), Duration.ofSeconds(60));
+    assertThat(e.code()).as(e.all()).isEqualTo(2); // inotifywait's exit code for a timeout
+    assertThat(e.err()).contains("Watches established.");
+    Result w = exec(concat(BARE, List.of("/usr/lib/livesync/bin/inotifywait", "-t", "1", dir.toString())), Duration.ofSeconds(60));
+    assertThat(w.code()).as(w.all()).isEqualTo(2);
+  }
+
+  @Test
+  @Order(4)
+  void runReplicatesToALocalTargetOnTheBundledJvm() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Path dst = Files.createDirectories(tmp.resolve("dst"));
+    Files.writeString(src.resolve("before.txt"), "before");
+    List<String> cmd = concat(BARE, List.of("livesync", "run", src.toString(), dst.toString(), "--state-dir", tmp.resolve("state").toString(),
+        "--status-socket", tmp.resolve("status.sock").toString()));
+    Path log = tmp.resolve("run.log");
+    ProcSysLock lock = ProcSysLock.acquire(); // not while another test has lowered the inotify limits
+    awaitUsualInotifyLimits();
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try (lock) {
+      awaitFile(dst.resolve("before.txt"), "before", p, log);
+      Files.writeString(src.resolve("after.txt"), "after");
+      awaitFile(dst.resolve("after.txt"), "after", p, log);
+      // env execs the launcher, which execs java: the pid stays, and its exe is the bundled runtime
+      assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "exe")))
+          .isEqualTo(Path.of("/usr/lib/livesync/runtime/bin/java"));
+      Processes.run(List.of("kill", "-TERM", Long.toString(p.pid())));
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(Files.readString(log)).isZero();
+    } finally {
+      Processes.killTree(p);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void theConfigFileParsesOnTheTrimmedRuntime() throws Exception {
+    assertThat(exec(List.of("dpkg-query", "-W", "-f=${Conffiles}", "livesync"), Duration.ofSeconds(30)).out())
+        .contains("/etc/livesync/livesync.toml");
+    // the unedited conffile starts nothing: every line is a comment
+    Result empty = exec(concat(BARE, List.of("livesync", "run", "--config", "/etc/livesync/livesync.toml", "--check")), Duration.ofSeconds(60));
+    assertThat(empty.code()).as(empty.all()).isEqualTo(78);
+    Path src = Files.createDirectories(tmp.resolve("data"));
+    Path cfg = Files.writeString(tmp.resolve("livesync.toml"), "state_dir = \"" + tmp.resolve("state") + "\"\n"
+        + "[[sync]]\nsource = \"" + src + "\"\ndelay = \"300ms\"\nexclude = [\"*.tmp\"]\n"
+        + "  [[sync.target]]\n  url = \"" + tmp.resolve("copy") + "\"\n");
+    Result ok = exec(concat(BARE, List.of("livesync", "run", "--config", cfg.toString(), "--check")), Duration.ofSeconds(60));
+    assertThat(ok.code()).as(ok.all()).isZero();
+  }
+
+  @Test
+  @Order(6)
+  void theUnitsVerifyAndInstallServiceWritesThePackagedText() throws Exception {
+    Path units = Path.of("/lib/systemd/system");
+    for (String u : List.of("livesync.service", "livesync@.service", "livesync-serve.service")) assertThat(units.resolve(u)).isRegularFile();
+    Path mine = tmp.resolve("livesync.service");
+    Result r = exec(List.of("livesync", "install-service", "--output", mine.toString()), Duration.ofSeconds(60));
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(Files.readString(mine)).isEqualTo(Files.readString(units.resolve("livesync.service")));
+    if (exec(List.of("sh", "-c", "command -v systemd-analyze"), Duration.ofSeconds(10)).code() != 0) return;
+    // a template unit verifies as one of its instances
+    Path dir = Files.createDirectories(tmp.resolve("units"));
+    Files.copy(units.resolve("livesync.service"), dir.resolve("livesync.service"));
+    Files.copy(units.resolve("livesync-serve.service"), dir.resolve("livesync-serve.service"));
+    Files.copy(units.resolve("livesync@.service"), dir.resolve("livesync@www.service"));
+    for (String u : List.of("livesync.service", "livesync-serve.service", "livesync@www.service")) {
+      Result v = exec(List.of("systemd-analyze", "verify", "--man=yes", dir.resolve(u).toString()), Duration.ofSeconds(60));
+      List<String> about = v.all().lines().filter(l -> l.contains("livesync")).toList();
+      assertThat(about).as("systemd-analyze verify %s:\n%s", u, v.all()).isEmpty();
+    }
+  }
+
+  @Test
+  @Order(7)
+  void everyManPageRendersAndManFindsThem() throws Exception {
+    List<String> pages = installed.stream().filter(f -> f.startsWith("/usr/share/man/man1/")).toList();
+    assertThat(pages).contains("/usr/share/man/man1/livesync.1.gz", "/usr/share/man/man1/livesync-run.1.gz",
+        "/usr/share/man/man1/livesync-events.1.gz", "/usr/share/man/man1/livesync-install-service.1.gz");
+    for (String page : pages) {
+      Result r = exec(List.of("env", "MANWIDTH=80", "LC_ALL=C.UTF-8", "man", "--warnings", "-E", "UTF-8", "-l", page), Duration.ofSeconds(60));
+      assertThat(r.code()).as(page).isZero();
+      assertThat(r.err()).as("groff's warnings for %s", page).isEmpty();
+      assertThat(r.out()).as(page).contains("NAME", "SYNOPSIS", "livesync");
+    }
+    assertThat(exec(List.of("man", "-w", "livesync-run"), Duration.ofSeconds(30)).out().strip())
+        .isEqualTo("/usr/share/man/man1/livesync-run.1.gz");
+  }
+
+  @Test
+  @Order(8)
+  void bashCompletesTheCommand() throws Exception {
+    Result r = exec(List.of("bash", "-c", "source /usr/share/bash-completion/completions/livesync && complete -p livesync"), Duration.ofSeconds(30));
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).contains("-F _complete_livesync").contains("livesync");
+    // and the completion function offers the subcommands
+    Result words = exec(List.of("bash", "-c", "source /usr/share/bash-completion/completions/livesync && COMP_WORDS=(livesync ru) COMP_CWORD=1 "
+        + "COMP_LINE='livesync ru' COMP_POINT=11 _complete_livesync && printf '%s\\n' \"${COMPREPLY[@]}\""), Duration.ofSeconds(30));
+    assertThat(words.out().lines()).as(words.all()).contains("run");
+    assertThat(installed).contains("/usr/share/zsh/vendor-completions/_livesync");
+  }
+
+  @Test
+  @Order(9)
+  void sizeSysctlAndDependencies() throws Exception {
+    String fields = exec(List.of("dpkg-query", "-W", "-f=${Installed-Size} ${Depends} | ${Recommends}", "livesync"), Duration.ofSeconds(30)).out();
+    long kib = Long.parseLong(fields.split(" ")[0]);
+    assertThat(kib).as("installed size in KiB").isLessThanOrEqualTo(80 * 1024);
+    assertThat(fields).contains("rsync", "openssh-client", "| inotify-tools");
+    assertThat(Files.readString(Path.of("/usr/lib/sysctl.d/90-livesync.conf"))).contains("fs.inotify.max_user_watches = 1048576");
+  }
+
+  /** A second build gives the same bytes (slow: one more jlink; run with LIVESYNC_SLOW=1 ./test). */
+  @Test
+  @Order(10)
+  @org.junit.jupiter.api.Tag("slow")
+  void buildingTwiceGivesTheSameBytes() throws Exception {
+    Path again = TempFiles.dir("livesync-package-again");
+    try {
+      Result built = exec(List.of(HOME.resolve("scripts/package").toString(), again.toString()), Duration.ofMinutes(20));
+      assertThat(built.code()).as(built.all()).isZero();
+      for (String f : List.of(deb.getFileName().toString(), "livesync-" + version + "-linux-x64.tar.gz")) {
+        assertThat(Files.mismatch(deb.resolveSibling(f), again.resolve(f))).as("%s differs between two builds", f).isEqualTo(-1L);
+      }
+    } finally {
+      TempFiles.deleteTree(again);
+    }
+  }
+
+  @Test
+  @Order(11)
+  void purgeRemovesWhatItInstalledButNotTheAdminsFiles() throws Exception {
+    Path mine = Path.of("/etc/livesync/mine.toml");
+    Files.writeString(mine, "# the admin's own\n");
+    try {
+      Result r = dpkg("-P", "livesync");
+      assertThat(r.code()).as(r.all()).isZero();
+      List<String> left = new ArrayList<>();
+      for (String f : installed) {
+        Path p = Path.of(f);
+        var nofollow = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+        // every file, and the directories that are only ours (/usr, /usr/share/man/man1 are shared;
+        // /etc/livesync holds the admin's file)
+        boolean ours = !Files.isDirectory(p) || f.startsWith("/usr/lib/livesync") || f.startsWith("/usr/share/doc/livesync");
+        if (ours && Files.exists(p, nofollow)) left.add(f);
+      }
+      assertThat(left).as("left behind by dpkg -P").isEmpty();
+      assertThat(mine).exists();
+    } finally {
+      Files.deleteIfExists(mine);
+      try (var s = Files.list(Path.of("/etc/livesync"))) {
+        if (s.findAny().isEmpty()) Files.delete(Path.of("/etc/livesync"));
+      } catch (IOException ignored) {
+        // already gone
+      }
+    }
+  }
+
+  // --- helpers
+
+  record Result(int code, String out, String err) {
+    String all() {
+      return "exit " + code + "\n" + out + err;
+    }
+  }
+
+  private static Result dpkg(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("dpkg"));
+    cmd.addAll(List.of(args));
+    Result r = null;
+    for (int i = 0; i < 30; i++) { // another dpkg or apt on the machine holds the lock: wait for it
+      r = exec(cmd, Duration.ofMinutes(5));
+      if (r.code() == 0 || !r.err().contains("lock")) return r;
+      Thread.sleep(2000);
+    }
+    return r;
+  }
+
+  private static Result exec(List<String> cmd, Duration timeout) throws Exception {
+    Path dir = TempFiles.dir("livesync-exec");
+    try {
+      Path out = dir.resolve("out");
+      Path err = dir.resolve("err");
+      Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      p.getOutputStream().close();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        Processes.killTree(p);
+        fail(cmd + " still running after " + timeout + ":\n" + Files.readString(out) + Files.readString(err));
+      }
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      TempFiles.deleteTree(dir);
+    }
+  }
+
+  /**
+   * Waits (a minute at most) while the inotify limits are far below any default: a test elsewhere on
+   * the machine that lowers them without the lock must not make this one fail.
+   */
+  private static void awaitUsualInotifyLimits() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      long instances = Long.parseLong(Files.readString(Path.of("/proc/sys/fs/inotify/max_user_instances")).strip());
+      long watches = Long.parseLong(Files.readString(Path.of("/proc/sys/fs/inotify/max_user_watches")).strip());
+      if (instances >= 8 && watches >= 1024) return;
+      Thread.sleep(500);
+    }
+  }
+
+  private static void awaitFile(Path f, String content, Process p, Path log) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.isRegularFile(f) && Files.readString(f).equals(content)) return;
+      if (!p.isAlive()) fail("livesync run exited (" + p.exitValue() + "):\n" + Files.readString(log));
+      Thread.sleep(100);
+    }
+    fail(f + " did not arrive:\n" + Files.readString(log));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+}
