@@ -56,7 +56,13 @@ import picocli.CommandLine.Spec;
       ""
     })
 final class RunCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+  /**
+   * The logger, made on first use: picocli builds every command for any command line, and setting up
+   * logback (it parses logback.xml) was 40 % of `livesync --version`.
+   */
+  private static final class Log {
+    static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+  }
   /** How often systemd's STATUS= line is refreshed under a Type=notify unit. */
   private static final Duration STATUS_EVERY = Duration.ofSeconds(5);
 
@@ -116,14 +122,14 @@ final class RunCommand implements Callable<Integer> {
         monitorRef.set(monitor);
         monitor.start();
       }
-      if (web != null) log.info("status page and /metrics on {}{}", http.url(), http.token() == null ? "" : " (bearer token required)");
-      if (alerts != null) log.info("alerts go to: {} (after {} s failing, lag above {} s for a minute)", alerts.command(), alerts.after().toSeconds(), alerts.lag().toSeconds());
+      if (web != null) Log.log.info("status page and /metrics on {}{}", http.url(), http.token() == null ? "" : " (bearer token required)");
+      if (alerts != null) Log.log.info("alerts go to: {} (after {} s failing, lag above {} s for a minute)", alerts.command(), alerts.after().toSeconds(), alerts.lag().toSeconds());
       syncs.startAll(plans, bound, () -> {
         // watches set, initial syncs queued: systemd may start what comes after us
         systemd.ready(syncs.size() + " sync(s) watching; initial sync queued");
         systemd.heartbeat(syncs::loopsTurnedWithin, () -> SystemdNotify.describe(syncs.statuses()), STATUS_EVERY);
       });
-      log.info("running: {} sync(s); status: livesync status (socket {})", syncs.size(), status.socket());
+      Log.log.info("running: {} sync(s); status: livesync status (socket {})", syncs.size(), status.socket());
       while (true) {
         String sig = signals.poll(1, TimeUnit.SECONDS);
         Throwable crash = syncs.crashed();
@@ -137,10 +143,10 @@ final class RunCommand implements Callable<Integer> {
           reload(configFile, syncs, bound);
           continue;
         }
-        log.info("SIG{}: stopping; in-flight work may take up to {} s, the rest stays journaled for the next start", sig, bound.toSeconds());
+        Log.log.info("SIG{}: stopping; in-flight work may take up to {} s, the rest stays journaled for the next start", sig, bound.toSeconds());
         systemd.stopping("SIG" + sig + ": draining (up to " + bound.toSeconds() + " s)");
         syncs.stopAll(bound);
-        log.info("stopped");
+        Log.log.info("stopped");
         return 0;
       }
     }
@@ -178,7 +184,7 @@ final class RunCommand implements Callable<Integer> {
 
   private void reload(Path configFile, RunningSyncs syncs, Duration bound) throws InterruptedException {
     if (configFile == null) {
-      log.info("SIGHUP: nothing to reload (started without a config file)");
+      Log.log.info("SIGHUP: nothing to reload (started without a config file)");
       return;
     }
     List<RunningSyncs.Plan> plans;
@@ -187,10 +193,10 @@ final class RunCommand implements Callable<Integer> {
       plans = plans(cfg);
       preflight(cfg, plans);
     } catch (LivesyncException e) {
-      log.error("SIGHUP: {} not reloaded, the running syncs continue unchanged: {}", configFile, e.getMessage());
+      Log.log.error("SIGHUP: {} not reloaded, the running syncs continue unchanged: {}", configFile, e.getMessage());
       return;
     }
-    log.info("SIGHUP: reloading {}", configFile);
+    Log.log.info("SIGHUP: reloading {}", configFile);
     syncs.reload(plans, bound);
   }
 
