@@ -61,8 +61,9 @@ final class ItemExecutor {
         // the coalescer queued them) finds nothing to send. That batch is what makes it right: one
         // cut before the rename may have read the source after it. A failed rename just costs the
         // data being sent again. Under a delete policy that keeps deleted files, the old name stays.
+        long t0 = System.nanoTime();
         if (delete.whileRunning()) transport.rename(m.from(), m.to());
-        return new Ran(TransferResult.ok(0, 0, 0));
+        return new Ran(TransferResult.ok(0, 0, (System.nanoTime() - t0) / 1_000_000)); // the log says how long it took
       }
     }
     if (r.outcome() == TransferResult.Outcome.OK && hook != null) hook.run(transport.describe(), shipped);
@@ -77,8 +78,9 @@ final class ItemExecutor {
     if (!delete.whileRunning()) return new Ran(TransferResult.ok(0, 0, 0));
     List<Transport.Move> moves = new ArrayList<>(renames.size());
     for (WorkItem.Rename m : renames) moves.add(new Transport.Move(m.from(), m.to()));
+    long t0 = System.nanoTime();
     transport.renameAll(moves);
-    return new Ran(TransferResult.ok(0, 0, 0));
+    return new Ran(TransferResult.ok(0, 0, (System.nanoTime() - t0) / 1_000_000));
   }
 
   /** All paths when live deletes are allowed; otherwise only those that exist at the source. */
