@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       StartCommand.class,
       StopCommand.class,
       StatusCommand.class,
+      ReleaseDeletesCommand.class,
       InstallServiceCommand.class,
       DoctorCommand.class,
       VerifyCommand.class,

@@ -115,7 +115,7 @@ final class RunCommand implements Callable<Integer> {
     var syncs = new RunningSyncs(name -> monitorRef.get() == null ? null : monitorRef.get().forSync(name));
     var doc = StatusDocument.live(syncs::statuses, bound);
     try (SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
-        StatusServer status = StatusDocument.serveDocument(statusSocket, doc);
+        StatusServer status = StatusDocument.serveDocument(statusSocket, doc, syncs::command);
         Monitor monitor = http == null && alerts == null ? null : new Monitor(doc, dev.livesync.sync.Clock.SYSTEM, alerts);
         WebServer web = http == null ? null : WebServer.start(http, monitor.registry(), monitor.routes())) {
       if (monitor != null) {

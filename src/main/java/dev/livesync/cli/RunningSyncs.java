@@ -155,6 +155,30 @@ final class RunningSyncs {
     return running.size();
   }
 
+  /**
+   * A request line from the status socket (another thread): {@code release-deletes [SYNC]} lets the
+   * held deletions of that sync (or of every sync) go. The answer is JSON: {@code {"released":{NAME:N}}}
+   * or {@code {"error":"..."}}.
+   */
+  String command(String line) {
+    String[] words = line.strip().split("\\s+");
+    if (!words[0].equals("release-deletes") || words.length > 2) {
+      return "{\"error\":" + dev.livesync.ops.Json.quote("unknown request: " + line) + "}";
+    }
+    List<Replicator> all = published;
+    if (words.length == 2 && all.stream().noneMatch(r -> r.name().equals(words[1]))) {
+      return "{\"error\":" + dev.livesync.ops.Json.quote("no sync is named '" + words[1] + "' (see 'livesync status')") + "}";
+    }
+    var released = dev.livesync.ops.Json.MAPPER.createObjectNode();
+    for (Replicator r : all) {
+      if (words.length == 2 && !r.name().equals(words[1])) continue;
+      long n = r.releaseDeletes();
+      released.put(r.name(), n);
+      if (n > 0) log.warn("sync '{}': {} held deletions released (livesync release-deletes)", r.name(), n);
+    }
+    return "{\"released\":" + released + "}";
+  }
+
   List<EngineStatus> statuses() {
     List<EngineStatus> out = new ArrayList<>();
     for (Replicator r : published) {

@@ -97,6 +97,12 @@ final class SyncFlags {
   @Option(names = "--timeout", paramLabel = "DURATION", description = "rsync --timeout and connect timeout, 0s for none (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  @Option(names = "--max-delete", paramLabel = "PERCENT|N|off", description = "Mass-deletion guard: when a full sync, or the deletions of one minute, would delete more than this share of a target's files (or this many paths), deletions for that target are held until 'livesync release-deletes' (default: ${DEFAULT-VALUE}; off: no guard).")
+  String maxDelete;
+
+  @Option(names = "--versions", paramLabel = "DURATION", description = "Keep every file livesync overwrites or deletes on a target for this long, under .livesync/versions/<UTC time>/ there (e.g. 30d; default: no versions). See docs/versions.md.")
+  Duration versions;
+
   @Option(names = "--retry-initial", paramLabel = "DURATION", description = "First retry delay after a failure (default: ${DEFAULT-VALUE}); doubles with jitter up to --retry-max.")
   Duration retryInitial;
 
@@ -155,12 +161,13 @@ final class SyncFlags {
         .passwordFile(absolute(passwordFile))
         .ssh(absolute(sshKey), sshPort == null ? 0 : (int) Key.SSH_PORT.whole(sshPort), absolute(knownHosts))
         .bwlimit(bwlimit).compress(compress).checksum(checksum).extraArgs(rsyncArgs).timeout(timeout)
+        .versions(versions == null ? null : Key.VERSIONS.duration(versions))
         .build();
     var b = EngineSettings.builder(syncName, Bytes.of(source.toString()))
         .stateDir(EngineSettings.stateDirOf(stateRoot(null), syncName))
         .excludes(excludes).delay(delay).maxHold(maxHold).workers(workers).batchMaxFiles(batchMaxFiles).batchMaxBytes(batchMaxBytes)
         .largeFileThreshold(largeFileThreshold).delete(DeletePolicy.parse(delete)).exec(exec).schedule(schedule).watcher(watcher)
-        .retryInitial(retryInitial).retryMax(retryMax);
+        .retryInitial(retryInitial).retryMax(retryMax).maxDelete(Key.MAX_DELETE.maxDelete(maxDelete));
     List<Target> targets = args.subList(1, args.size()).stream().map(Target::parse).toList();
     // the daemon flags go to the daemon targets, the ssh flags to the ssh targets; a flag no target
     // can use is refused as the config refuses it on a target of the wrong kind

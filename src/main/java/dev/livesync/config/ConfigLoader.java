@@ -174,6 +174,12 @@ public final class ConfigLoader {
       String schedule = s.durationText(Key.SCHEDULE.configName());
       if (schedule != null) b.schedule(Key.SCHEDULE.duration(schedule));
       retry(s, b);
+      JsonNode maxDelete = s.raw(Key.MAX_DELETE.configName());
+      if (maxDelete != null) {
+        if (maxDelete.isIntegralNumber()) b.maxDelete(Key.MAX_DELETE.maxDelete(Long.toString(maxDelete.longValue())));
+        else if (maxDelete.isTextual()) b.maxDelete(Key.MAX_DELETE.maxDelete(maxDelete.textValue()));
+        else throw s.wrong(Key.MAX_DELETE.configName(), Key.MAX_DELETE.expected(), maxDelete);
+      }
       String exec = s.string(Key.EXEC.configName(), null);
       if (exec != null) b.exec(Key.EXEC.text(exec));
       List<Section> targets = s.tables("target", "[[sync.target]]");
@@ -211,6 +217,8 @@ public final class ConfigLoader {
       o.extraArgs(t.strings(Key.EXTRA_ARGS.configName()));
       String timeout = t.durationText(Key.TIMEOUT.configName());
       if (timeout != null) o.timeout(Key.TIMEOUT.duration(timeout));
+      String versions = t.durationText(Key.VERSIONS.configName());
+      if (versions != null) o.versions(Key.VERSIONS.duration(versions));
       t.finish();
       return new TargetSpec(target, o.build());
     } catch (SettingException e) {

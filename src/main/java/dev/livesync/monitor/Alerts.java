@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * Turns the engine's status into alerts, evaluated once a second by the {@link Monitor}:
  * {@code target_down} (a target failing longer than {@code after}), {@code lag} (lag above
- * {@code lag} for a minute), {@code watches} (directories left unwatched: the watch limit ran out). Each condition is told
+ * {@code lag} for a minute), {@code watches} (directories left unwatched: the watch limit ran out),
+ * {@code deletions_held} (the mass-deletion guard holds deletions for a target, at once). Each condition is told
  * once when it fires and once more when it is resolved, and at most once per condition per minute:
  * a change that comes sooner waits, and is dropped if the condition went back meanwhile.
  */
@@ -63,6 +64,9 @@ final class Alerts {
         update(seen, "lag", s.name(), t.target(), t.lagMillis() > settings.lag().toMillis(), MINUTE_NANOS, nowNanos, nowMillis,
             t.lagMillis() / 1000.0, "target " + t.target() + " of sync " + s.name() + " lags " + t.lagMillis() / 1000 + " s (alert above "
                 + settings.lag().toSeconds() + " s for a minute); " + t.queuedPaths() + " paths queued");
+        update(seen, "deletions_held", s.name(), t.target(), t.deletionsHeld() > 0, 0, nowNanos, nowMillis, t.deletionsHeld(),
+            "target " + t.target() + " of sync " + s.name() + ": deletions held: " + t.deletionsHeld() + " paths (more than --max-delete "
+                + "would have been deleted); restore them at the source, or run 'livesync release-deletes " + s.name() + "'");
       }
     }
     for (var e : states.entrySet()) {
@@ -107,6 +111,7 @@ final class Alerts {
       case "target_down" -> "target " + target + " of sync " + sync + " works again";
       case "lag" -> "target " + target + " of sync " + sync + " has caught up";
       case "watches" -> "sync " + sync + " watches every directory again";
+      case "deletions_held" -> "target " + target + " of sync " + sync + " holds no deletions any more";
       default -> condition + " of sync " + sync + " is over";
     };
     return "resolved: " + what + " (" + afterMillis / 1000 + " s after it began)";

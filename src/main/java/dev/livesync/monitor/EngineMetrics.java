@@ -60,6 +60,8 @@ final class EngineMetrics {
     targetGauge(registry, status, "livesync_queued_paths", null, "Paths in the target's queued and running work items", EngineStatus.Target::queuedPaths);
     targetGauge(registry, status, "livesync_queued_items", null, "Work items queued or running for the target", EngineStatus.Target::queuedItems);
     targetGauge(registry, status, "livesync_queued_bytes", Unit.BYTES, "File data in the target's queued sends", EngineStatus.Target::queuedBytes);
+    targetGauge(registry, status, "livesync_deletions_held", null,
+        "Paths whose deletion the mass-deletion guard holds (more than --max-delete; see livesync release-deletes)", EngineStatus.Target::deletionsHeld);
     targetGauge(registry, status, "livesync_transfers_in_flight", null, "rsync transfers running now", EngineStatus.Target::inFlight);
     targetGauge(registry, status, "livesync_target_up", null,
         "1 while the target takes transfers (ok or full sync running), 0 while it fails (retrying, or refused: failed)",

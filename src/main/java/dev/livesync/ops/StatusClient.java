@@ -15,8 +15,18 @@ public final class StatusClient {
 
   /** The JSON the process answered with; IOException when nothing listens there. */
   public static String fetch(Path socket) throws IOException {
+    return request(socket, null);
+  }
+
+  /** The process's JSON answer to {@code line} (null: the status document); IOException when nothing listens there. */
+  public static String request(Path socket, String line) throws IOException {
     try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       c.connect(UnixDomainSocketAddress.of(socket));
+      if (line != null) {
+        ByteBuffer req = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+        while (req.hasRemaining()) c.write(req);
+      }
+      c.shutdownOutput();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteBuffer buf = ByteBuffer.allocate(8192);
       while (c.read(buf) >= 0) {

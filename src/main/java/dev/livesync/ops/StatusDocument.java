@@ -58,6 +58,12 @@ public record StatusDocument(long pid, String state, long startedMillis, long no
     return StatusServer.start(socket, () -> Json.write(doc.get()));
   }
 
+  /** {@link #serveDocument(java.nio.file.Path, java.util.function.Supplier)} answering request lines through {@code commands}. */
+  public static StatusServer serveDocument(java.nio.file.Path socket, java.util.function.Supplier<StatusDocument> doc,
+      java.util.function.Function<String, String> commands) {
+    return StatusServer.start(socket, () -> Json.write(doc.get()), commands);
+  }
+
   /**
    * The status server for a replicator: call from {@code run} once the engine exists, close on
    * shutdown. {@code engine} returns the current snapshot of each sync.

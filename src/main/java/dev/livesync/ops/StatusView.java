@@ -40,6 +40,12 @@ public final class StatusView {
             .append("; last success ").append(when(t.path("lastSuccessMillis").asLong(), now))
             .append("; lag ").append(ms(t.path("lagMillis").asLong()))
             .append("; failures ").append(t.path("failures").asLong());
+        long held = t.path("deletionsHeld").asLong();
+        if (held > 0) {
+          b.append("; deletions held: ").append(held).append(held == 1 ? " path" : " paths")
+              .append(" (more than --max-delete; 'livesync release-deletes ").append(s.path("name").asText())
+              .append("' lets them go, restoring them at the source clears them)");
+        }
         long next = t.path("nextAttemptMillis").asLong();
         if (next > 0) b.append("; next retry in ").append(ms(Math.max(0, next - now)));
         String err = t.path("lastError").asText("");

@@ -39,6 +39,7 @@ public enum Key {
   RETRY_MAX(Scope.SYNC, "retry.max", "--retry-max", "60s", span("1ms", "1d")),
   EXEC(Scope.SYNC, "exec", "--exec", null, new Rule.Text(Pattern.compile("(?s).*\\S.*"), "a command (run with sh -c)")),
   WATCHER(Scope.SYNC, "watcher", "--watcher", "auto", new Rule.Choice(List.of("auto", "inotify", "fanotify"))),
+  MAX_DELETE(Scope.SYNC, "max_delete", "--max-delete", "50%", new Rule.DeleteLimit()),
   /** Inside the engine only: a target with more queued paths than this gets one full sync instead. */
   MAX_QUEUED_PATHS(Scope.SYNC, null, null, "200000", new Rule.Whole(1, Long.MAX_VALUE)),
 
@@ -57,6 +58,7 @@ public enum Key {
   EXTRA_ARGS(Scope.TARGET, "extra_args", "--rsync-arg", null,
       new Rule.Custom("an rsync option, with its value in the same argument, that does not break the engine")),
   TIMEOUT(Scope.TARGET, "timeout", "--timeout", "120s", new Rule.Seconds(Duration.ofDays(1))),
+  VERSIONS(Scope.TARGET, "versions", "--versions", null, span("1m", "3650d")),
 
   // the process: the config's top level, and run's flags
   STATE_DIR(Scope.RUN, "state_dir", "--state-dir", null, new Rule.AbsolutePath()),
@@ -173,6 +175,13 @@ public enum Key {
     String v = text.strip().toLowerCase(Locale.ROOT);
     if (!((Rule.Choice) rule).values().contains(v)) throw refuse(text);
     return v;
+  }
+
+  /** {@code text} as a {@link Rule.DeleteLimit}: 0% to 100%, a number of paths, or off. */
+  public MaxDelete maxDelete(String text) {
+    MaxDelete m = text == null ? null : MaxDelete.parse(text);
+    if (m == null || m.percent() > 100) throw refuse(text);
+    return m;
   }
 
   /** {@code text} matching a {@link Rule.Text}'s pattern. */

@@ -65,6 +65,14 @@ public sealed interface Rule {
     }
   }
 
+  /** The mass-deletion guard's threshold: a share of the target's files, a number of paths, or off ({@link MaxDelete}). */
+  record DeleteLimit() implements Rule {
+    @Override
+    public String expected() {
+      return "a share of the target's files from 0% to 100% such as 50%, a number of paths such as 1000, or off";
+    }
+  }
+
   /** true or false. */
   record Switch() implements Rule {
     @Override

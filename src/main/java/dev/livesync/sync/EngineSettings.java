@@ -4,6 +4,7 @@ import dev.livesync.fs.Bytes;
 import dev.livesync.fs.WatcherChoice;
 import dev.livesync.settings.Dirs;
 import dev.livesync.settings.Key;
+import dev.livesync.settings.MaxDelete;
 import dev.livesync.transport.RsyncTransport;
 import dev.livesync.transport.TargetSpec;
 import dev.livesync.transport.Transport;
@@ -40,7 +41,8 @@ public record EngineSettings(
     long maxQueuedPaths,
     Duration retryBase,
     Duration retryCap,
-    WatcherChoice.Kind watcher) {
+    WatcherChoice.Kind watcher,
+    MaxDelete maxDelete) {
 
   public static final Duration DEFAULT_DELAY = Key.DELAY.duration(Key.DELAY.defaultText());
   public static final Duration DEFAULT_MAX_HOLD = Key.MAX_HOLD.duration(Key.MAX_HOLD.defaultText());
@@ -54,6 +56,7 @@ public record EngineSettings(
   public static final Duration DEFAULT_RETRY_INITIAL = Key.RETRY_INITIAL.duration(Key.RETRY_INITIAL.defaultText());
   public static final Duration DEFAULT_RETRY_MAX = Key.RETRY_MAX.duration(Key.RETRY_MAX.defaultText());
   public static final WatcherChoice.Kind DEFAULT_WATCHER = WatcherChoice.Kind.parse(Key.WATCHER.choice(Key.WATCHER.defaultText()));
+  public static final MaxDelete DEFAULT_MAX_DELETE = Key.MAX_DELETE.maxDelete(Key.MAX_DELETE.defaultText());
 
   public EngineSettings {
     name = Key.NAME.text(name);
@@ -76,6 +79,7 @@ public record EngineSettings(
     Key.RETRY_INITIAL.duration(retryBase);
     Key.RETRY_MAX.duration(retryCap);
     Objects.requireNonNull(watcher, "watcher");
+    Objects.requireNonNull(maxDelete, "maxDelete");
     if (retryCap.compareTo(retryBase) < 0) {
       throw Key.RETRY_MAX.refuse(dev.livesync.settings.Durations.format(retryCap),
           "expected at least %s (" + dev.livesync.settings.Durations.format(retryBase) + ")", Key.RETRY_INITIAL);
@@ -106,7 +110,7 @@ public record EngineSettings(
   public Builder toBuilder() {
     return new Builder(name, source).targets(targets).excludes(excludes.patterns()).delay(delay).maxHold(maxHold).workers(workers)
         .delete(delete).stateDir(stateDir).exec(exec).schedule(schedule).batchMaxFiles(maxPaths).batchMaxBytes(maxBytes)
-        .largeFileThreshold(largeFile).maxQueuedPaths(maxQueuedPaths).retry(retryBase, retryCap).watcher(watcher);
+        .largeFileThreshold(largeFile).maxQueuedPaths(maxQueuedPaths).retry(retryBase, retryCap).watcher(watcher).maxDelete(maxDelete);
   }
 
   /** One rsync transport per target, with the sync's excludes; the caller closes them (the engine does once started). */
@@ -129,7 +133,8 @@ public record EngineSettings(
         && excludes.equals(s.excludes) && delay.equals(s.delay) && maxHold.equals(s.maxHold) && workers == s.workers
         && delete == s.delete && stateDir.equals(s.stateDir) && Objects.equals(exec, s.exec) && Objects.equals(schedule, s.schedule)
         && maxPaths == s.maxPaths && maxBytes == s.maxBytes && largeFile == s.largeFile && maxQueuedPaths == s.maxQueuedPaths
-        && retryBase.equals(s.retryBase) && retryCap.equals(s.retryCap) && watcher == s.watcher;
+        && retryBase.equals(s.retryBase) && retryCap.equals(s.retryCap) && watcher == s.watcher
+        && maxDelete.equals(s.maxDelete);
   }
 
   @Override
@@ -162,6 +167,7 @@ public record EngineSettings(
     private Duration retryInitial = DEFAULT_RETRY_INITIAL;
     private Duration retryMax;
     private WatcherChoice.Kind watcher = DEFAULT_WATCHER;
+    private MaxDelete maxDelete = DEFAULT_MAX_DELETE;
 
     private Builder(String name, byte[] source) {
       this.name = name;
@@ -266,12 +272,18 @@ public record EngineSettings(
       return this;
     }
 
+    /** The mass-deletion guard's threshold (default 50%; {@link MaxDelete#OFF}: no guard). */
+    public Builder maxDelete(MaxDelete m) {
+      maxDelete = m == null ? DEFAULT_MAX_DELETE : m;
+      return this;
+    }
+
     public EngineSettings build() {
       Path dir = stateDir != null ? stateDir : stateDirOf(Dirs.state().toAbsolutePath(), name);
       Duration cap = retryMax != null ? retryMax
           : retryInitial != null && retryInitial.compareTo(DEFAULT_RETRY_MAX) > 0 ? retryInitial : DEFAULT_RETRY_MAX;
       return new EngineSettings(name, source, targets, new Excludes(excludes), delay, maxHold, workers, delete, dir, exec, schedule,
-          batchMaxFiles, batchMaxBytes, largeFile, maxQueuedPaths, retryInitial, cap, watcher);
+          batchMaxFiles, batchMaxBytes, largeFile, maxQueuedPaths, retryInitial, cap, watcher, maxDelete);
     }
   }
 }

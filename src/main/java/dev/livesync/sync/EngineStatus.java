@@ -54,6 +54,8 @@ public record EngineStatus(
    * @param journalItems work items recorded in the journal and not yet done (replayed after a crash)
    * @param lastExitCode rsync's exit code of the last failure, or -1 (none, or no rsync exit: interrupted)
    * @param lastExitMeaning that code in words, as rsync's manual gives it, or empty
+   * @param deletionsHeld paths whose deletion the mass-deletion guard holds (0: none; see
+   *     {@code livesync release-deletes})
    */
   public record Target(
       String target,
@@ -72,5 +74,15 @@ public record EngineStatus(
       long queuedBytes,
       int journalItems,
       int lastExitCode,
-      String lastExitMeaning) {}
+      String lastExitMeaning,
+      long deletionsHeld) {
+
+    /** A target without held deletions. */
+    public Target(String target, String state, int queuedItems, long queuedPaths, int inFlight, long lastSuccessMillis, long lagMillis,
+        long deliveredFiles, long deliveredBytes, long failures, String lastError, long lastErrorMillis, long nextAttemptMillis,
+        long queuedBytes, int journalItems, int lastExitCode, String lastExitMeaning) {
+      this(target, state, queuedItems, queuedPaths, inFlight, lastSuccessMillis, lagMillis, deliveredFiles, deliveredBytes, failures,
+          lastError, lastErrorMillis, nextAttemptMillis, queuedBytes, journalItems, lastExitCode, lastExitMeaning, 0);
+    }
+  }
 }

@@ -56,6 +56,7 @@ public final class Replicator implements AutoCloseable {
   private volatile String sourceProblem = "";
   private String sourceCause = "";
   private long nextSourceCheckNanos;
+  private final List<DeletionGuard> guards = new ArrayList<>();
   private final List<ExecutorService> pools = new ArrayList<>();
   private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
   private final DeliveryListener listener;
@@ -169,7 +170,9 @@ public final class Replicator implements AutoCloseable {
       journals.add(j);
       ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).factory());
       pools.add(pool);
-      var runner = new TargetRunner(new SourceGuard(t, sourceRoot), clock,
+      var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, this::sourceSize, settings.name());
+      guards.add(guard);
+      var runner = new TargetRunner(guard, clock,
           new TargetRunner.Settings(settings.workers(), retry, slowRetry, settings.maxQueuedPaths()),
           new TargetRunner.ItemExecutorConfig(settings.delete(), this::sourceSize, hook, fullSyncParts()),
           pool, this::post, j, listener, this::onStartupResult);
@@ -490,6 +493,27 @@ public final class Replicator implements AutoCloseable {
     Thread t = loopThread;
     if (crashed != null) return false;
     return t == null || !t.isAlive() || System.nanoTime() - heartbeatNanos <= maxNanos;
+  }
+
+  /**
+   * Lets the deletions the mass-deletion guard holds go ({@code livesync release-deletes}): for each
+   * target, exactly the held paths are queued for deletion (under a policy that deletes only at
+   * startup, as a full sync with delete: that is where they were held). Returns how many paths were
+   * held, over all targets.
+   */
+  public long releaseDeletes() {
+    long n = 0;
+    for (DeletionGuard g : guards) n += g.held();
+    post(() -> {
+      for (int i = 0; i < guards.size(); i++) {
+        List<byte[]> paths = guards.get(i).release();
+        if (paths.isEmpty()) continue;
+        long now = clock.nanos();
+        targets.get(i).submit(settings.delete().whileRunning() ? new WorkItem.Send(paths, false, 0, now)
+            : new WorkItem.FullSync(true, "release-deletes", now));
+      }
+    });
+    return n;
   }
 
   /** The internal error that stopped the loop, if any. */

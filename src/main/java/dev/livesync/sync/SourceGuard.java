@@ -51,6 +51,18 @@ final class SourceGuard implements Transport {
   }
 
   @Override
+  public TransferResult send(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+    String p = problem();
+    return p != null ? refused(p) : target.send(paths, recursive, maxDeletions);
+  }
+
+  @Override
+  public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+    String p = problem();
+    return p != null ? refused(p) : target.sendKeepingExtras(paths, recursive, maxDeletions);
+  }
+
+  @Override
   public TransferResult fullSync(boolean delete) throws InterruptedException {
     String p = problem();
     return p != null ? refused(p) : target.fullSync(delete);
@@ -86,6 +98,17 @@ final class SourceGuard implements Transport {
   @Override
   public boolean canRename() {
     return target.canRename();
+  }
+
+  /** Null (nothing to preview) while the source is not the one the sync started on: the transfer is refused anyway. */
+  @Override
+  public dev.livesync.transport.DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    return problem() != null ? null : target.sendDeletions(paths, recursive);
+  }
+
+  @Override
+  public dev.livesync.transport.DeletionPreview fullSyncDeletions() throws InterruptedException {
+    return problem() != null ? null : target.fullSyncDeletions();
   }
 
   @Override

@@ -612,7 +612,8 @@ public final class TargetRunner {
     long nextAttempt = backingOff ? clock.epochMillis() + Math.max(0, (nextAttemptNanos - now) / 1_000_000) : 0;
     return new EngineStatus.Target(name, state, tasks.size(), queuedPaths, running, lastSuccessMillis, lag,
         deliveredFiles, deliveredBytes, failures, lastError, lastErrorMillis, nextAttempt, bytes, journal == null ? 0 : journal.liveCount(),
-        lastExitCode, lastExitCode < 0 ? "" : dev.livesync.transport.ExitCodes.meaning(lastExitCode));
+        lastExitCode, lastExitCode < 0 ? "" : dev.livesync.transport.ExitCodes.meaning(lastExitCode),
+        transport instanceof DeletionGuard g ? g.held() : 0);
   }
 
   public boolean failedFatally() {

@@ -122,32 +122,43 @@ public final class RsyncTransport implements Transport {
    */
   @Override
   public TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
-    return send(paths, recursive, true);
+    return send(paths, recursive, true, -1);
   }
 
   @Override
   public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive) throws InterruptedException {
-    return send(paths, recursive, false);
+    return send(paths, recursive, false, -1);
   }
 
-  private TransferResult send(List<byte[]> paths, boolean recursive, boolean deleteExtras) throws InterruptedException {
+  @Override
+  public TransferResult send(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+    return send(paths, recursive, true, maxDeletions);
+  }
+
+  @Override
+  public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+    return send(paths, recursive, false, maxDeletions);
+  }
+
+  /** {@code maxDeletions}: rsync's --max-delete, -1 for none. */
+  private TransferResult send(List<byte[]> paths, boolean recursive, boolean deleteExtras, long maxDeletions) throws InterruptedException {
     if (paths.isEmpty()) return TransferResult.ok(0, 0, 0);
     boolean mirror = recursive && deleteExtras;
     for (byte[] p : paths) checkRelative(p);
-    if (!(target instanceof Target.Daemon)) return sendRun(paths, recursive, mirror, false);
+    if (!(target instanceof Target.Daemon)) return sendRun(paths, recursive, mirror, false, maxDeletions);
     var split = FuzzySplit.of(paths, recursive, p -> Libc.lstatOrNull(Bytes.child(source, p)) != null);
-    if (split.fuzzy().isEmpty()) return sendRun(split.rest(), recursive, mirror, false);
-    TransferResult first = sendRun(split.fuzzy(), recursive, mirror, true);
+    if (split.fuzzy().isEmpty()) return sendRun(split.rest(), recursive, mirror, false, maxDeletions);
+    TransferResult first = sendRun(split.fuzzy(), recursive, mirror, true, maxDeletions);
     // --fuzzy may pick any similar name in the directory as basis, and a batch running beside this
     // one may delete it (exit 2, "no basis file"): the same paths again without --fuzzy cannot hit
     // that, and cost less than backing off the whole target.
-    if (first.exitCode() == 2 && first.outcome() == Outcome.RETRY) first = sendRun(split.fuzzy(), recursive, mirror, false);
+    if (first.exitCode() == 2 && first.outcome() == Outcome.RETRY) first = sendRun(split.fuzzy(), recursive, mirror, false, maxDeletions);
     if (split.rest().isEmpty() || first.outcome() == Outcome.RETRY || first.outcome() == Outcome.FATAL) return first;
-    return merge(first, sendRun(split.rest(), recursive, mirror, false));
+    return merge(first, sendRun(split.rest(), recursive, mirror, false, maxDeletions < 0 ? -1 : Math.max(0, maxDeletions - first.deleted())));
   }
 
   /** {@code mirror}: with {@code recursive}, delete target files inside the sent dirs that the source lacks. */
-  private TransferResult sendRun(List<byte[]> paths, boolean recursive, boolean mirror, boolean fuzzy) throws InterruptedException {
+  private TransferResult sendRun(List<byte[]> paths, boolean recursive, boolean mirror, boolean fuzzy, long maxDeletions) throws InterruptedException {
     var stdin = new ByteArrayOutputStream();
     for (byte[] p : paths) {
       // --files-from skips names starting with '#' or ';' as comments, even with --from0; "./" keeps them (and -R keeps the whole path)
@@ -160,6 +171,7 @@ public final class RsyncTransport implements Transport {
     if (recursive) argv.add("-r");
     if (mirror) argv.add("--delete"); // only inside the listed dirs: -R's implied parents are not touched
     if (fuzzy) argv.add("--fuzzy");
+    if (maxDeletions >= 0) argv.add("--max-delete=" + maxDeletions);
     argv.add(sourceArg);
     argv.add(target.rsyncDestination());
     return transfer(argv, stdin.toByteArray(), paths);
@@ -174,7 +186,7 @@ public final class RsyncTransport implements Transport {
     int exit = b.exitCode() != 0 ? b.exitCode() : a.exitCode();
     String msg = a.message().isEmpty() ? b.message() : b.message().isEmpty() ? a.message() : a.message() + " | " + b.message();
     return new TransferResult(o, exit, failed, a.files() + b.files(), a.bytes() + b.bytes(), a.millis() + b.millis(), msg,
-        a.deleted() + b.deleted());
+        a.deleted() + b.deleted(), a.created() + b.created());
   }
 
   @Override
@@ -260,9 +272,20 @@ public final class RsyncTransport implements Transport {
     if (r.exit() != 0) {
       var v = ExitCodes.classify(r.exit(), r.stderr(), target, user());
       throw new TransportException(result(v.outcome() == Outcome.PARTIAL ? Outcome.RETRY : v.outcome(), r,
-          List.of(), new long[3], "compare with " + describe() + " incomplete: " + v.message()));
+          List.of(), new long[4], "compare with " + describe() + " incomplete: " + v.message()));
     }
     return items.drift();
+  }
+
+  @Override
+  public DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    for (byte[] p : paths) checkRelative(p);
+    return DryRuns.send(this, paths, recursive);
+  }
+
+  @Override
+  public DeletionPreview fullSyncDeletions() throws InterruptedException {
+    return DryRuns.fullSync(this);
   }
 
   @Override
@@ -311,7 +334,7 @@ public final class RsyncTransport implements Transport {
   }
 
   private TransferResult transfer(List<String> argv, byte[] stdin, List<byte[]> batch, ProgressLines progress) throws InterruptedException {
-    var stats = new long[3];
+    var stats = new long[4];
     Consumer<byte[]> statsLine = line -> parseStats(Bytes.latin1(line), stats);
     if (progress != null) statsLine = progress.around(statsLine);
     log.debug("{}: {}", describe(), argv);
@@ -328,9 +351,9 @@ public final class RsyncTransport implements Transport {
     return result(Outcome.PARTIAL, r, failed, stats, v.message());
   }
 
-  /** {@code stats}: files (transferred + deleted), bytes, deleted, as {@link #parseStats} filled it. */
+  /** {@code stats}: files (transferred + deleted), bytes, deleted, created, as {@link #parseStats} filled it. */
   private static TransferResult result(Outcome o, RsyncProcess.Result r, List<byte[]> failed, long[] stats, String message) {
-    return new TransferResult(o, r.exit(), failed, stats[0], stats[1], r.millis(), message, stats[2]);
+    return new TransferResult(o, r.exit(), failed, stats[0], stats[1], r.millis(), message, stats[2], stats[3]);
   }
 
   /** --stats lines: files = regular files transferred + deleted, bytes = transferred file size, deleted. */
@@ -341,6 +364,8 @@ public final class RsyncTransport implements Transport {
       long n = leadingNumber(line.substring(line.indexOf(':') + 2));
       stats[0] += n;
       stats[2] += n;
+    } else if (line.startsWith("Number of created files: ")) {
+      stats[3] += leadingNumber(line.substring(line.indexOf(':') + 2));
     } else if (line.startsWith("Total transferred file size: ")) {
       stats[1] = leadingNumber(line.substring(line.indexOf(':') + 2));
     }
@@ -352,7 +377,13 @@ public final class RsyncTransport implements Transport {
     return n;
   }
 
-  private List<String> common() {
+  /** The source directory as rsync's argument (with a trailing slash). */
+  String sourceArg() {
+    return sourceArg;
+  }
+
+  /** What every run passes: archive mode, timeouts, credentials, the target's options and excludes. */
+  List<String> common() {
     var a = new ArrayList<String>(options.rsyncCommand());
     // --modify-window=-1: mtimes compared to the nanosecond, not the second: a file rewritten with
     // the same size within the second it was sent in (x = 1 -> x = 2) was skipped as unchanged
@@ -374,7 +405,7 @@ public final class RsyncTransport implements Transport {
     return a;
   }
 
-  private Map<String, String> env() {
+  Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("LC_ALL", "C");
     // Without a password file, rsync would prompt on the terminal; an empty password fails cleanly instead.
@@ -384,7 +415,7 @@ public final class RsyncTransport implements Transport {
     return env;
   }
 
-  private String user() {
+  String user() {
     return switch (target) {
       case Target.Daemon d -> d.user();
       case Target.Ssh s -> s.user();

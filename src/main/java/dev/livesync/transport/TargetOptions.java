@@ -26,6 +26,8 @@ import java.util.List;
  * @param excludes rsync exclude patterns, used by every run (sends, full syncs, compares)
  * @param timeout rsync --timeout (I/O stall, exit 30 → retry) and connect timeout; zero: none
  * @param rsyncCommand the rsync program and any prefix (default {@code ["rsync"]})
+ * @param versions how long a file overwritten or deleted at the target is kept under
+ *     {@code .livesync/versions/} there; null: no versions
  */
 public record TargetOptions(
     Path passwordFile,
@@ -38,7 +40,8 @@ public record TargetOptions(
     List<String> extraArgs,
     List<String> excludes,
     Duration timeout,
-    List<String> rsyncCommand) {
+    List<String> rsyncCommand,
+    Duration versions) {
 
   public static final Duration DEFAULT_TIMEOUT = Key.TIMEOUT.duration(Key.TIMEOUT.defaultText());
 
@@ -54,6 +57,7 @@ public record TargetOptions(
     for (String e : excludes) Key.EXCLUDE.text(e);
     timeout = Key.TIMEOUT.duration(timeout == null ? DEFAULT_TIMEOUT : timeout);
     rsyncCommand = List.copyOf(rsyncCommand == null || rsyncCommand.isEmpty() ? List.of("rsync") : rsyncCommand);
+    if (versions != null) Key.VERSIONS.duration(versions);
   }
 
   public static TargetOptions defaults() {
@@ -66,7 +70,7 @@ public record TargetOptions(
 
   public Builder toBuilder() {
     return new Builder().passwordFile(passwordFile).ssh(sshKey, sshPort, knownHostsFile).bwlimit(bwlimit).compress(compress)
-        .checksum(checksum).extraArgs(extraArgs).excludes(excludes).timeout(timeout).rsyncCommand(rsyncCommand);
+        .checksum(checksum).extraArgs(extraArgs).excludes(excludes).timeout(timeout).rsyncCommand(rsyncCommand).versions(versions);
   }
 
   /**
@@ -99,6 +103,7 @@ public record TargetOptions(
     private List<String> excludes = List.of();
     private Duration timeout = DEFAULT_TIMEOUT;
     private List<String> rsyncCommand;
+    private Duration versions;
 
     private Builder() {}
 
@@ -150,9 +155,15 @@ public record TargetOptions(
       return this;
     }
 
+    /** Keep overwritten and deleted files this long under {@code .livesync/versions/}; null: none. */
+    public Builder versions(Duration keep) {
+      versions = keep;
+      return this;
+    }
+
     public TargetOptions build() {
       return new TargetOptions(passwordFile, sshKey, sshPort, knownHostsFile, bwlimit, compress, checksum, extraArgs, excludes,
-          timeout, rsyncCommand);
+          timeout, rsyncCommand, versions);
     }
   }
 }

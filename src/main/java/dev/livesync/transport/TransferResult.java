@@ -6,13 +6,20 @@ import java.util.List;
  * What one rsync run achieved. {@code failedPaths} lists exactly the paths rsync reported as not
  * transferred (exit 23/24), to be requeued; {@code message} is rsync's own error text, for logs.
  * {@code files} counts regular files transferred plus files deleted; {@code deleted} the deleted ones
- * among them (rsync's {@code --stats}).
+ * among them; {@code created} the entries (files, directories, links) made at the target (rsync's
+ * {@code --stats}).
  */
 public record TransferResult(
-    Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message, long deleted) {
+    Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message, long deleted,
+    long created) {
 
   public TransferResult(Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message) {
-    this(outcome, exitCode, failedPaths, files, bytes, millis, message, 0);
+    this(outcome, exitCode, failedPaths, files, bytes, millis, message, 0, 0);
+  }
+
+  public TransferResult(Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message,
+      long deleted) {
+    this(outcome, exitCode, failedPaths, files, bytes, millis, message, deleted, 0);
   }
 
   public enum Outcome {

@@ -28,6 +28,21 @@ public interface Transport extends AutoCloseable {
     return send(paths, recursive);
   }
 
+  /**
+   * {@link #send} deleting at most {@code maxDeletions} entries at the target (rsync's
+   * {@code --max-delete}: beyond it nothing more is deleted, the rest is transferred, and the result
+   * has exit code 25). The mass-deletion guard bounds a send by what its dry run saw: the source may
+   * lose more between the dry run and the send.
+   */
+  default TransferResult send(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+    return send(paths, recursive);
+  }
+
+  /** {@link #sendKeepingExtras} deleting at most {@code maxDeletions} entries, as {@link #send(List, boolean, long)}. */
+  default TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+    return sendKeepingExtras(paths, recursive);
+  }
+
   /** Whole-tree transfer (start, overflow rescan, schedule); {@code delete} removes target extras. */
   TransferResult fullSync(boolean delete) throws InterruptedException;
 
@@ -99,6 +114,24 @@ public interface Transport extends AutoCloseable {
    */
   default Drift compare(boolean checksum) throws InterruptedException {
     throw new UnsupportedOperationException(describe() + " cannot compare");
+  }
+
+  /**
+   * What {@link #send} of these paths would delete at the target, from a dry run (each entry, so a
+   * missing directory counts with everything under it); {@code targetEntries} is -1. Null when the
+   * transport cannot tell (then the mass-deletion guard lets the send go). Throws a
+   * {@link TransportException} when the dry run fails.
+   */
+  default DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    return null;
+  }
+
+  /**
+   * What {@link #fullSync fullSync(true)} would delete at the target, and how many entries the
+   * target holds, from a dry run. Null when the transport cannot tell.
+   */
+  default DeletionPreview fullSyncDeletions() throws InterruptedException {
+    return null;
   }
 
   /** What {@link #probe} found. */

@@ -65,6 +65,24 @@ class AlertsTest {
     }
   }
 
+  static EngineStatus.Target holding(long held) {
+    var t = target("ok", 0);
+    return new EngineStatus.Target(t.target(), t.state(), 0, 0, 0, 0, 0, 0, 0, 0, "", 0, 0, 0, 0, -1, "", held);
+  }
+
+  @Test
+  void heldDeletionsFireAtOnceAndAreResolvedWhenReleased() {
+    try (Monitor m = monitor(AlertSettings.of("true", Duration.ofSeconds(60), Duration.ofSeconds(30), false))) {
+      run(m, 5);
+      syncs.set(List.of(sync(0, holding(560))));
+      run(m, 1);
+      assertThat(told).containsExactly("6 firing deletions_held");
+      syncs.set(List.of(sync(0, holding(0))));
+      run(m, 70);
+      assertThat(told).containsExactly("6 firing deletions_held", "66 resolved deletions_held");
+    }
+  }
+
   @Test
   void aFlappingTargetIsToldAtMostOncePerMinute() {
     try (Monitor m = monitor(AlertSettings.of("true", Duration.ZERO, Duration.ofSeconds(30), false))) {

@@ -1,0 +1,57 @@
+package dev.livesync.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livesync.LivesyncException;
+import dev.livesync.ops.Json;
+import dev.livesync.ops.ServiceFiles;
+import dev.livesync.ops.StatusClient;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "release-deletes",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Let the deletions that the mass-deletion guard (--max-delete) holds go ahead.",
+      "When a full sync, or the deletions of one minute, would delete more than --max-delete of a target,",
+      "the running livesync holds them ('livesync status' shows 'deletions held: N paths'). This asks it,",
+      "over its status socket, to delete exactly those paths now (of SYNC only, or of every sync).",
+      "Exit 0 when released (or nothing was held), 2 when no sync has that name, 3 when livesync is not running."
+    })
+final class ReleaseDeletesCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SYNC", description = "The sync's name (see 'livesync status'); default: every sync.")
+  String sync;
+
+  @Option(names = "--status-socket", paramLabel = "FILE", description = "The running livesync's status socket (default: the service's).")
+  Path socket;
+
+  @Override
+  public Integer call() {
+    Path at = socket != null ? socket.toAbsolutePath() : ServiceFiles.defaults().socket();
+    JsonNode answer;
+    try {
+      answer = Json.read(StatusClient.request(at, "release-deletes" + (sync == null ? "" : " " + sync)), "the answer");
+    } catch (IOException e) {
+      cmd.commandLine().getErr().println("livesync release-deletes: livesync is not running (nothing answers on " + at + ")");
+      return StatusCommand.NOT_RUNNING;
+    }
+    if (answer.has("error")) throw new LivesyncException(answer.path("error").asText(), 2);
+    var out = cmd.commandLine().getOut();
+    long total = 0;
+    for (var e : answer.path("released").properties()) {
+      long n = e.getValue().asLong();
+      total += n;
+      if (n > 0) out.println("sync " + e.getKey() + ": " + n + " held deletions released; they are deleted now");
+    }
+    if (total == 0) out.println("no deletions were held" + (sync == null ? "" : " for sync " + sync));
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,347 @@
+package dev.livesync.sync;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.settings.MaxDelete;
+import dev.livesync.transport.DeletionPreview;
+import dev.livesync.transport.Drift;
+import dev.livesync.transport.TransferResult;
+import dev.livesync.transport.TransportException;
+import dev.livesync.transport.Transport;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mass-deletion guard around one target's transport ({@code --max-delete}). Before a transfer
+ * that can delete at the target — a full sync with delete, a send with paths gone from the source,
+ * a mirroring send of a tree — a dry run lists what it would delete ({@link Transport#sendDeletions},
+ * {@link Transport#fullSyncDeletions}). When that, with what was deleted in the minute before, is more
+ * than the limit — a share of the entries on the target or a number of paths; the minute's count is
+ * net of the entries made in it (see {@link #recent}) — the deletions are
+ * held: the transfer runs without them (creations and changes keep flowing), the paths are kept
+ * here, {@code livesync status} shows how many, the log says it once at WARN. From then on every
+ * deletion for the target is held, until an operator {@link #release releases} them or the files
+ * come back at the source (they are then no longer deletions: held paths that exist again are
+ * dropped).
+ *
+ * <p>The target's entry count comes from each full sync's dry run and follows the entries each
+ * transfer made and deleted. A percentage never holds fewer than {@link #MIN_PATHS} deletions: on a
+ * small tree a share says little. Workers call the transfer methods concurrently; the loop thread
+ * reads {@link #held()}.
+ */
+final class DeletionGuard implements Transport {
+  private static final Logger log = LoggerFactory.getLogger(DeletionGuard.class);
+  static final long WINDOW_NANOS = 60_000_000_000L;
+  /** Under a percentage, a minute's deletions of at most this many paths always go through. */
+  static final long MIN_PATHS = 20;
+  static final long SETTLE_MILLIS = 2000;
+  private static final long RECHECK_NANOS = 5_000_000_000L;
+  private static final int RECHECK_MAX = 200_000;
+
+  private final Transport inner;
+  private final MaxDelete max;
+  private final Clock clock;
+  private final Batcher.SizeProbe source;
+  private final String sync;
+  private final ArrayDeque<long[]> window = new ArrayDeque<>(); // {nanos, deletions}
+  private final Set<Bytes.Key> held = new LinkedHashSet<>();
+  private final Set<Bytes.Key> released = new LinkedHashSet<>();
+  private long targetEntries = -1;
+  private boolean warned;
+  private long lastRecheck;
+  private volatile int heldCount;
+
+  DeletionGuard(Transport inner, MaxDelete max, Clock clock, Batcher.SizeProbe source, String sync) {
+    this.inner = inner;
+    this.max = max;
+    this.clock = clock;
+    this.source = source;
+    this.sync = sync;
+  }
+
+  /** Paths whose deletion is held now (a few times a second from the loop thread: drops those back at the source). */
+  int held() {
+    long now = clock.nanos();
+    if (heldCount > 0 && heldCount <= RECHECK_MAX && now - lastRecheck >= RECHECK_NANOS) {
+      lastRecheck = now;
+      dropReturned();
+    }
+    return heldCount;
+  }
+
+  /** Held paths that exist at the source again are no longer deletions. */
+  private synchronized void dropReturned() {
+    int before = held.size();
+    held.removeIf(k -> source.size(k.bytes()) >= 0);
+    if (held.size() < before) log.info("{}: {} held deletions dropped: those files are back at the source", describe(), before - held.size());
+    if (held.isEmpty() && before > 0) {
+      warned = false;
+      log.info("{}: no deletions held any more", describe());
+    }
+    heldCount = held.size();
+  }
+
+  /**
+   * Lets the held deletions go: the topmost of them are returned (a directory stands for what is
+   * under it), for the engine to queue as a send; until that has run, deletions at or under them pass
+   * without being counted. Held paths back at the source are dropped first.
+   */
+  synchronized List<byte[]> release() {
+    dropReturned();
+    List<byte[]> top = new ArrayList<>();
+    for (Bytes.Key k : held) if (!underAny(k.bytes(), held, false)) top.add(k.bytes());
+    for (byte[] p : top) released.add(new Bytes.Key(p));
+    if (!held.isEmpty()) log.warn("{}: {} held deletions released by an operator; deleting them", describe(), held.size());
+    held.clear();
+    heldCount = 0;
+    warned = false;
+    window.clear();
+    return top;
+  }
+
+  @Override
+  public String describe() {
+    return inner.describe();
+  }
+
+  /** rsync's exit code when --max-delete stopped deletions. */
+  private static final int MAX_DELETE_EXIT = 25;
+  /** Decisions on one send when its source keeps losing files between the dry run and the send. */
+  private static final int ATTEMPTS = 3;
+
+  @Override
+  public TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    if (max.off()) return inner.send(paths, recursive);
+    TransferResult r = null;
+    for (int i = 0; i < ATTEMPTS; i++) {
+      r = decideAndSend(paths, recursive);
+      if (r.exitCode() != MAX_DELETE_EXIT) return r;
+      // the source lost more between the dry run and the send: rsync deleted no more than was decided on; decide again
+    }
+    return r;
+  }
+
+  private TransferResult decideAndSend(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    boolean mayDelete = recursive;
+    for (int i = 0; i < paths.size() && !mayDelete; i++) mayDelete = source.size(paths.get(i)) < 0;
+    if (!mayDelete) return counted(inner.send(paths, false, 0), false);
+    DeletionPreview preview;
+    try {
+      preview = inner.sendDeletions(paths, recursive);
+    } catch (TransportException e) {
+      return e.result();
+    }
+    if (preview == null) return inner.send(paths, recursive);
+    List<byte[]> deletions = notReleased(preview.deletions());
+    int releasing = preview.deletions().size() - deletions.size();
+    if (deletions.isEmpty()) return counted(inner.send(paths, recursive, releasing), releasing > 0);
+    if (targetEntries < 0 && max.percent() >= 0) {
+      try {
+        DeletionPreview whole = inner.fullSyncDeletions();
+        if (whole != null) learn(whole.targetEntries());
+      } catch (TransportException e) {
+        return e.result();
+      }
+    }
+    if (admit(deletions, "these changes", true)) return counted(inner.send(paths, recursive, preview.deletions().size()), releasing > 0);
+    // held: what exists at the source still goes, without deleting anything
+    List<byte[]> present = new ArrayList<>(paths.size());
+    for (byte[] p : paths) if (source.size(p) >= 0) present.add(p);
+    if (present.isEmpty()) return TransferResult.ok(0, 0, 0);
+    return counted(recursive ? inner.sendKeepingExtras(present, true, 0) : inner.send(present, false, 0), false);
+  }
+
+  @Override
+  public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    return counted(inner.sendKeepingExtras(paths, recursive), false);
+  }
+
+  @Override
+  public TransferResult fullSync(boolean delete) throws InterruptedException {
+    return fullSync(delete, null);
+  }
+
+  @Override
+  public TransferResult fullSync(boolean delete, Consumer<String> progress) throws InterruptedException {
+    if (!delete || max.off()) return run(delete, progress);
+    DeletionPreview preview;
+    try {
+      preview = inner.fullSyncDeletions();
+    } catch (TransportException e) {
+      return e.result();
+    }
+    if (preview == null) return run(true, progress);
+    learn(preview.targetEntries());
+    List<byte[]> deletions = notReleased(preview.deletions());
+    synchronized (this) {
+      // a full sync sees every deletion there is: what it does not list is no longer one (the files came back)
+      held.retainAll(keys(deletions));
+      heldCount = held.size();
+    }
+    boolean releasing = deletions.size() < preview.deletions().size();
+    if (deletions.isEmpty() || admit(deletions, "a full sync", false)) return counted(raw(true, progress), releasing, true);
+    return counted(raw(false, progress), false, true);
+  }
+
+  private TransferResult run(boolean delete, Consumer<String> progress) throws InterruptedException {
+    return counted(raw(delete, progress), false, true);
+  }
+
+  private TransferResult raw(boolean delete, Consumer<String> progress) throws InterruptedException {
+    return progress == null ? inner.fullSync(delete) : inner.fullSync(delete, progress);
+  }
+
+  /**
+   * Whether {@code deletions} may go ahead (then counted in the window); else they are held, and the
+   * first hold of an episode is told at WARN. {@code what}: what would delete them, for the log.
+   * {@code settle}: a send's deletions that come to more than an eighth of the limit may be the first
+   * part of an {@code rm -rf} that the batcher cut into several batches (which run one after the
+   * other): they wait {@link #SETTLE_MILLIS}, then a dry run of a full sync tells how much the source
+   * has lost by then in all, and that is what is judged — so all of it is held, not its first part
+   * let through.
+   */
+  private boolean admit(List<byte[]> deletions, String what, boolean settle) throws InterruptedException {
+    long n = deletions.size();
+    long total = n;
+    synchronized (this) {
+      if (held.isEmpty() && settle && n >= MIN_PATHS && recent() + n <= limit() && recent() + n > limit() / 8) total = -1;
+    }
+    if (total < 0) {
+      Thread.sleep(SETTLE_MILLIS);
+      DeletionPreview whole = null;
+      try {
+        whole = inner.fullSyncDeletions();
+      } catch (TransportException e) {
+        log.debug("{}: dry run after settling failed: {}", describe(), e.getMessage());
+      }
+      if (whole != null) learn(whole.targetEntries());
+      total = whole == null ? n : Math.max(n, notReleased(whole.deletions()).size());
+    }
+    synchronized (this) {
+      long recent = recent();
+      long limit = limit();
+      if (log.isDebugEnabled()) log.debug("{}: {} deletions ({} in all, {} recent) of {} entries, limit {}", describe(), n, total, recent, targetEntries, limit);
+      if (held.isEmpty() && recent + total <= limit) {
+        window.addLast(new long[] {clock.nanos(), n});
+        return true;
+      }
+      held.addAll(keys(deletions));
+      heldCount = held.size();
+      if (!warned) {
+        warned = true;
+        log.warn("{}: {} would delete {} paths ({} deleted in the last minute) of about {} on the target, more than --max-delete {}: "
+                + "deletions for this target are held, creations and changes continue. If the source lost them by mistake "
+                + "(rm -rf, an unmounted volume), restore them there and the held deletions clear; if they are meant, run "
+                + "'livesync release-deletes {}'. See 'livesync status'.",
+            describe(), what, total, recent, Math.max(targetEntries, 0), max, sync);
+      }
+      return false;
+    }
+  }
+
+  private long limit() {
+    long limit = max.limit(targetEntries);
+    return max.percent() >= 0 ? Math.max(limit, MIN_PATHS) : limit;
+  }
+
+  /**
+   * Deletions let through in the last minute, less the entries made on the target in that minute: a
+   * tree that makes and removes as many files (temporary files, a spool, renames on a daemon target)
+   * loses none, an emptied one loses them all. What full syncs make does not count: they fill the
+   * target, that is not churn.
+   */
+  private long recent() {
+    long now = clock.nanos();
+    while (!window.isEmpty() && now - window.peekFirst()[0] > WINDOW_NANOS) window.removeFirst();
+    long sum = 0;
+    for (long[] w : window) sum += w[1];
+    return Math.max(0, sum);
+  }
+
+  /** The entries the transfer made and deleted, on the target's count; {@code releasing}: released deletions went with it. */
+  private TransferResult counted(TransferResult r, boolean releasing) {
+    return counted(r, releasing, false);
+  }
+
+  /** {@code fullSync}: its creations fill the target, they are not churn, so they do not offset the minute's deletions. */
+  private TransferResult counted(TransferResult r, boolean releasing, boolean fullSync) {
+    if (r.outcome() == TransferResult.Outcome.OK || r.outcome() == TransferResult.Outcome.PARTIAL) {
+      synchronized (this) {
+        if (targetEntries >= 0) targetEntries = Math.max(0, targetEntries + r.created() - r.deleted());
+        if (r.created() > 0 && !max.off() && !fullSync) window.addLast(new long[] {clock.nanos(), -r.created()});
+        if (releasing) released.clear();
+      }
+    }
+    return r;
+  }
+
+  private synchronized void learn(long entries) {
+    if (entries >= 0) targetEntries = entries;
+  }
+
+  private synchronized List<byte[]> notReleased(List<byte[]> deletions) {
+    if (released.isEmpty()) return deletions;
+    List<byte[]> out = new ArrayList<>(deletions.size());
+    for (byte[] p : deletions) if (!underAny(p, released, true)) out.add(p);
+    return out;
+  }
+
+  private static Set<Bytes.Key> keys(List<byte[]> paths) {
+    Set<Bytes.Key> out = new LinkedHashSet<>();
+    for (byte[] p : paths) out.add(new Bytes.Key(p));
+    return out;
+  }
+
+  /** Whether {@code p} lies below one of {@code set} (or is one, when {@code orEqual}). */
+  private static boolean underAny(byte[] p, Set<Bytes.Key> set, boolean orEqual) {
+    if (orEqual && set.contains(new Bytes.Key(p))) return true;
+    for (int i = p.length - 1; i > 0; i--)
+      if (p[i] == '/' && set.contains(new Bytes.Key(java.util.Arrays.copyOf(p, i)))) return true;
+    return false;
+  }
+
+  @Override
+  public boolean rename(byte[] from, byte[] to) throws InterruptedException {
+    return inner.rename(from, to);
+  }
+
+  @Override
+  public boolean renameAll(List<Move> moves) throws InterruptedException {
+    return inner.renameAll(moves);
+  }
+
+  @Override
+  public boolean canRename() {
+    return inner.canRename();
+  }
+
+  @Override
+  public DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    return inner.sendDeletions(paths, recursive);
+  }
+
+  @Override
+  public DeletionPreview fullSyncDeletions() throws InterruptedException {
+    return inner.fullSyncDeletions();
+  }
+
+  @Override
+  public Reachability probe() {
+    return inner.probe();
+  }
+
+  @Override
+  public Drift compare(boolean checksum) throws InterruptedException {
+    return inner.compare(checksum);
+  }
+
+  @Override
+  public void close() {
+    inner.close();
+  }
+}

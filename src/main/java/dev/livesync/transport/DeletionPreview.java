@@ -1,0 +1,15 @@
+package dev.livesync.transport;
+
+import java.util.List;
+
+/**
+ * What a transfer would delete at a target, from an itemized dry run ({@code *deleting} lines):
+ * every entry, files and directories, each path relative and without a trailing slash.
+ * {@code targetEntries} is how many entries the target holds now (files, directories, links; the
+ * transfer's root counted), -1 when the dry run cannot tell (a send of a few paths).
+ */
+public record DeletionPreview(List<byte[]> deletions, long targetEntries) {
+  public DeletionPreview {
+    deletions = List.copyOf(deletions);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.livesync.transport;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.transport.TransferResult.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The dry runs behind {@link RsyncTransport#sendDeletions} and {@link RsyncTransport#fullSyncDeletions}:
+ * the same rsync as the real transfer with {@code -n} and {@code --out-format='%i %n'}, read for
+ * what it would delete. The mass-deletion guard decides on them before anything is deleted.
+ */
+final class DryRuns {
+  private DryRuns() {}
+
+  /** A send's deletions: missing paths (with everything below them) and, for a mirroring recursive send, extras inside. */
+  static DeletionPreview send(RsyncTransport t, List<byte[]> paths, boolean recursive) throws InterruptedException {
+    var stdin = new ByteArrayOutputStream();
+    for (byte[] p : paths) {
+      stdin.writeBytes(new byte[] {'.', '/'});
+      stdin.writeBytes(p);
+      stdin.write(0);
+    }
+    List<String> argv = t.common();
+    argv.addAll(List.of("-n", "--files-from=-", "--from0", "-R", "--delete-missing-args", "--out-format=%i %n"));
+    if (recursive) argv.addAll(List.of("-r", "--delete"));
+    argv.add(t.sourceArg());
+    argv.add(t.target().rsyncDestination());
+    return run(t, argv, stdin.toByteArray(), false);
+  }
+
+  /** A full sync with delete: its deletions, and the target's entry count (the source's, less what is missing, plus the extras). */
+  static DeletionPreview fullSync(RsyncTransport t) throws InterruptedException {
+    List<String> argv = t.common();
+    argv.addAll(List.of("-n", "--delete", "--stats", "--no-human-readable", "--out-format=%i %n"));
+    argv.add(t.sourceArg());
+    argv.add(t.target().rsyncDestination());
+    return run(t, argv, null, true);
+  }
+
+  private static DeletionPreview run(RsyncTransport t, List<String> argv, byte[] stdin, boolean count) throws InterruptedException {
+    List<byte[]> deleted = new ArrayList<>();
+    long[] sourceFiles = {-1};
+    long[] created = {0};
+    RsyncProcess.Result r = RsyncProcess.run(argv, t.env(), stdin, raw -> {
+      String s = Bytes.latin1(raw);
+      if (s.startsWith("Number of files: ")) {
+        sourceFiles[0] = leadingNumber(s.substring("Number of files: ".length()));
+      } else if (raw.length > 12 && raw[11] == ' ') {
+        if (s.startsWith("*deleting")) deleted.add(path(java.util.Arrays.copyOfRange(raw, 12, raw.length)));
+        else if (s.startsWith("+++++++++", 2)) created[0]++;
+      }
+    });
+    if (r.exit() != 0) {
+      var v = ExitCodes.classify(r.exit(), r.stderr(), t.target(), t.user());
+      Outcome o = v.outcome() == Outcome.PARTIAL ? Outcome.RETRY : v.outcome();
+      throw new TransportException(new TransferResult(o, r.exit(), List.of(), 0, 0, r.millis(),
+          "looking at what would be deleted on " + t.describe() + ": " + v.message()));
+    }
+    long entries = count && sourceFiles[0] >= 0 ? sourceFiles[0] - created[0] + deleted.size() : -1;
+    return new DeletionPreview(deleted, entries);
+  }
+
+  private static byte[] path(byte[] escaped) {
+    byte[] p = RsyncEscapes.decode(escaped);
+    int to = p.length;
+    while (to > 1 && p[to - 1] == '/') to--;
+    return java.util.Arrays.copyOf(p, to);
+  }
+
+  private static long leadingNumber(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length() && Character.isDigit(s.charAt(i)); i++) n = n * 10 + (s.charAt(i) - '0');
+    return n;
+  }
+}

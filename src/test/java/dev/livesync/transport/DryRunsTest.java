@@ -1,0 +1,45 @@
+package dev.livesync.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.testing.Trees;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The dry runs the mass-deletion guard decides on, against a real local target: every entry a transfer would delete. */
+class DryRunsTest {
+  private final byte[] src = Trees.tempDir("dry-src");
+  private final byte[] dst = Trees.tempDir("dry-dst");
+
+  @AfterEach
+  void tearDown() {
+    Trees.delete(src);
+    Trees.delete(dst);
+  }
+
+  static byte[] at(byte[] root, String rel) {
+    return Bytes.child(root, Bytes.of(rel));
+  }
+
+  static List<String> names(DeletionPreview p) {
+    return p.deletions().stream().map(Bytes::display).sorted().toList();
+  }
+
+  @Test
+  void aSendOfAPathGoneFromTheSourceWouldDeleteItWithEverythingUnderIt() throws Exception {
+    Trees.write(at(dst, "d/s/f1"), "1");
+    Trees.write(at(dst, "d/f2"), "2");
+    Trees.write(at(dst, "kept"), "k");
+    Trees.write(at(src, "kept"), "k");
+    try (var t = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults())) {
+      assertThat(names(t.sendDeletions(List.of(Bytes.of("d")), false))).containsExactly("d", "d/f2", "d/s", "d/s/f1");
+      assertThat(names(t.sendDeletions(List.of(Bytes.of("kept")), false))).isEmpty();
+      DeletionPreview full = t.fullSyncDeletions();
+      assertThat(names(full)).containsExactly("d", "d/f2", "d/s", "d/s/f1");
+      assertThat(full.targetEntries()).as("., kept, d, d/s, d/s/f1, d/f2").isEqualTo(6);
+      assertThat(Trees.exists(at(dst, "d/s/f1"))).as("a dry run changes nothing").isTrue();
+    }
+  }
+}

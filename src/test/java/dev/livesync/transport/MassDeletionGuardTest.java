@@ -1,0 +1,184 @@
+package dev.livesync.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livesync.cli.Main;
+import dev.livesync.fs.Bytes;
+import dev.livesync.ops.Json;
+import dev.livesync.ops.StatusClient;
+import dev.livesync.testing.LivesyncProcess;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.TargetFixture.Kind;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The mass-deletion guard in {@code livesync run} (a child process) against a real local directory
+ * and a real rsync daemon: an emptied source, at the start or while running, deletes nothing on the
+ * target; status shows the held paths; {@code release-deletes} deletes exactly those; creations keep
+ * flowing while deletions are held; below the threshold deletions flow as before.
+ */
+class MassDeletionGuardTest {
+  static final Duration WAIT = Duration.ofSeconds(60);
+  static final int FILES = 500;
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final byte[] src = Trees.tempDir("guard-src");
+  private final byte[] state = Trees.tempDir("guard-state");
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : cleanup.reversed()) c.close();
+    Trees.delete(src);
+    Trees.delete(state);
+  }
+
+  /** 500 files in 10 directories of 5 subdirectories each. */
+  static void fill(byte[] root) {
+    for (int i = 0; i < FILES; i++) Trees.write(at(root, "d" + i % 10 + "/s" + i / 10 % 5 + "/f" + i + ".txt"), "file " + i);
+  }
+
+  static byte[] at(byte[] root, String rel) {
+    return Bytes.child(root, Bytes.of(rel));
+  }
+
+  static int countFiles(byte[] root) throws Exception {
+    try (var s = java.nio.file.Files.walk(Trees.path(root))) {
+      return (int) s.filter(java.nio.file.Files::isRegularFile).filter(p -> !p.toString().contains("/.livesync/")).count();
+    }
+  }
+
+  static void awaitSameFile(byte[] a, byte[] b) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!(Trees.exists(b) && java.util.Arrays.equals(Trees.read(a), Trees.read(b)))) {
+      if (System.nanoTime() > deadline) throw new AssertionError(Bytes.display(b) + " not like " + Bytes.display(a) + " after " + WAIT);
+      Thread.sleep(50);
+    }
+  }
+
+  /** The target equals the source within {@link #WAIT}; else fails with what livesync logged. */
+  static void converge(byte[] src, TargetFixture t, LivesyncProcess p) throws InterruptedException {
+    try {
+      Trees.awaitSameTree(src, t.dir, WAIT, Trees.Ignore.DIR_MTIMES);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nlivesync:\n" + p.output(), e);
+    }
+  }
+
+  private Path socket() {
+    return Trees.path(state).resolve("status.sock");
+  }
+
+  private LivesyncProcess run(TargetFixture t) {
+    List<String> args = new ArrayList<>(List.of("run", Bytes.latin1(src), t.url(), "--state-dir", Bytes.latin1(state),
+        "--status-socket", socket().toString(), "--delay", "50ms"));
+    if (t.kind == Kind.DAEMON) args.addAll(List.of("--password-file", t.daemon.passwordFile().toString()));
+    var p = LivesyncProcess.start(args);
+    cleanup.add(p);
+    return p;
+  }
+
+  private JsonNode target() throws Exception {
+    JsonNode doc = Json.read(StatusClient.fetch(socket()), "status");
+    return doc.path("syncs").path(0).path("targets").path(0);
+  }
+
+  private long awaitHeld(LivesyncProcess p) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        long held = target().path("deletionsHeld").asLong();
+        if (held > 0) return held;
+      } catch (java.io.IOException e) {
+        // not answering yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no deletions held after " + WAIT + ":\n" + p.output());
+  }
+
+  /** Status is published a few times a second: the held count once the release has gone through. */
+  private void awaitNoneHeld() throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (target().path("deletionsHeld").asLong() != 0) {
+      if (System.nanoTime() > deadline) throw new AssertionError("deletions still held after " + WAIT);
+      Thread.sleep(100);
+    }
+  }
+
+  private String releaseDeletes() {
+    StringWriter out = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(out));
+    assertThat(cl.execute("release-deletes", "--status-socket", socket().toString())).as(out.toString()).isZero();
+    return out.toString();
+  }
+
+  /** What `livesync status` prints for the running process. */
+  private String status() throws Exception {
+    return dev.livesync.ops.StatusView.render(Json.read(StatusClient.fetch(socket()), "status"), com.fasterxml.jackson.databind.node.NullNode.getInstance());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = {"LOCAL", "DAEMON"})
+  void aRunStartedWithAnEmptiedSourceDeletesNothingUntilReleased(Kind kind) throws Exception {
+    var t = TargetFixture.start(kind, null);
+    cleanup.add(t);
+    fill(t.dir);
+    var p = run(t);
+    long held = awaitHeld(p);
+    assertThat(held).as("every entry: 500 files, 50 subdirectories, 10 directories").isEqualTo(FILES + 60);
+    assertThat(countFiles(t.dir)).isEqualTo(FILES);
+    assertThat(p.output()).containsOnlyOnce("deletions for this target are held");
+    assertThat(status()).contains("deletions held: " + held + " paths");
+
+    // creations and changes keep flowing while the deletions are held
+    Trees.write(at(src, "new.txt"), "made while deletions are held");
+    awaitSameFile(at(src, "new.txt"), at(t.dir, "new.txt"));
+    assertThat(countFiles(t.dir)).isEqualTo(FILES + 1);
+    assertThat(target().path("deletionsHeld").asLong()).isEqualTo(held);
+
+    assertThat(releaseDeletes()).contains(held + " held deletions released");
+    converge(src, t, p);
+    awaitNoneHeld();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = {"LOCAL", "DAEMON"})
+  void aSourceEmptiedWhileRunningDeletesNothingUntilReleased(Kind kind) throws Exception {
+    var t = TargetFixture.start(kind, null);
+    cleanup.add(t);
+    fill(src);
+    var p = run(t);
+    converge(src, t, p);
+
+    // below the threshold deletions flow as before: 30 files of 500
+    for (int i = 0; i < 30; i++) Trees.delete(at(src, "d" + i % 10 + "/s" + i / 10 % 5 + "/f" + i + ".txt"));
+    converge(src, t, p);
+    assertThat(target().path("deletionsHeld").asLong()).isZero();
+
+    for (int d = 0; d < 10; d++) Trees.delete(at(src, "d" + d)); // rm -rf SRC/*
+    long held = awaitHeld(p);
+    Thread.sleep(1000); // the rest of the deletions, had any been let through, would have arrived by now
+    assertThat(countFiles(t.dir)).as(p.output()).isEqualTo(FILES - 30);
+    assertThat(held).isGreaterThanOrEqualTo(10);
+
+    // a file back at the source is no longer a deletion: it is sent as usual
+    Trees.write(at(src, "d3/s0/f3.txt"), "back");
+    awaitSameFile(at(src, "d3/s0/f3.txt"), at(t.dir, "d3/s0/f3.txt"));
+
+    assertThat(status()).contains("deletions held: ");
+    assertThat(releaseDeletes()).contains("held deletions released");
+    converge(src, t, p);
+    assertThat(countFiles(t.dir)).isEqualTo(1);
+    awaitNoneHeld();
+  }
+}
