@@ -3,14 +3,11 @@ package dev.livesync.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesync.LivesyncException;
 import dev.livesync.ops.Json;
-import dev.livesync.ops.ServiceFiles;
 import dev.livesync.ops.StatusClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -20,29 +17,27 @@ import picocli.CommandLine.Spec;
       "Let the deletions that the mass-deletion guard (--max-delete) holds go ahead.",
       "When a full sync, or the deletions of one minute, would delete more than --max-delete of a target,",
       "the running livesync holds them ('livesync status' shows 'deletions held: N paths'). This asks it,",
-      "over its status socket, to delete exactly those paths now (of SYNC only, or of every sync).",
+      "over its status socket, to delete exactly those paths now (of sync NAME only, or of every sync).",
+      "Choose the livesync as it was started: --status-socket PATH, --config FILE, or the default.",
       "Exit 0 when released (or nothing was held), 2 when no sync has that name, 3 when livesync is not running."
     })
 final class ReleaseDeletesCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec cmd;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "SYNC", description = "The sync's name (see 'livesync status'); default: every sync.")
-  String sync;
-
-  @Option(names = "--status-socket", paramLabel = "FILE", description = "The running livesync's status socket (default: the service's).")
-  Path socket;
+  @picocli.CommandLine.Mixin InstanceFlags instance;
 
   @Override
   public Integer call() {
-    Path at = socket != null ? socket.toAbsolutePath() : ServiceFiles.defaults().socket();
+    String sync = instance.name;
+    Path at = instance.socket();
     JsonNode answer;
     try {
       answer = Json.read(StatusClient.request(at, "release-deletes" + (sync == null ? "" : " " + sync)), "the answer");
     } catch (IOException e) {
       cmd.commandLine().getErr().println("livesync release-deletes: livesync is not running (nothing answers on " + at + ")");
-      return StatusCommand.NOT_RUNNING;
+      return dev.livesync.Exit.NOT_RUNNING;
     }
-    if (answer.has("error")) throw new LivesyncException(answer.path("error").asText(), 2);
+    if (answer.has("error")) throw new LivesyncException(answer.path("error").asText(), dev.livesync.Exit.USAGE);
     var out = cmd.commandLine().getOut();
     long total = 0;
     for (var e : answer.path("released").properties()) {

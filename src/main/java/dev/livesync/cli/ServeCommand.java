@@ -9,8 +9,12 @@ import dev.livesync.server.ServeModule;
 import dev.livesync.server.ServeSpec;
 import dev.livesync.settings.Dirs;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import dev.livesync.server.Housekeeping;
+import dev.livesync.settings.Key;
+import dev.livesync.settings.SnapshotRetention;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,6 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = KeyDefaults.class,
     description = {
       "Run the backup side: a configured rsync daemon, supervised.",
       "Writes rsyncd.conf and a 0600 secrets file into the runtime directory, then runs",
@@ -63,6 +68,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--runtime-dir", paramLabel = "DIR", description = "Where rsyncd.conf and secrets go (default: <runtime>/serve-PORT).")
   Path runtimeDir;
 
+  @Option(names = "--versions", paramLabel = "DURATION", description = "Prune what clients with --versions keep in each module (.livesync/versions/) once older than this (e.g. 30d); checked every hour.")
+  Duration versions;
+
+  @Option(names = "--snapshots", paramLabel = "RETENTION", description = "Hard-link snapshots of each module under .livesync/snapshots/<UTC time>/, e.g. hourly=24,daily=14,weekly=8 (the newest of each of the last 24 hours, 14 days, 8 weeks).")
+  String snapshots;
+
   @Option(names = "--config", paramLabel = "FILE", description = "Read the [serve] section (several modules) from this TOML file.")
   Path config;
 
@@ -86,6 +97,7 @@ final class ServeCommand implements Callable<Integer> {
     HttpSettings httpSettings = http == null ? null : HttpSettings.of(http, httpToken, "--http", "--http-token");
     if (http == null && httpToken != null) throw new LivesyncException("--http-token is for --http; give --http ADDR:PORT too", 2);
     RsyncServer server = RsyncServer.start(spec);
+    var housekeeping = Housekeeping.start(spec, java.time.Clock.systemUTC());
     WebServer web;
     try {
       ServeMetrics metrics = httpSettings == null ? null : new ServeMetrics(server);
@@ -105,22 +117,27 @@ final class ServeCommand implements Callable<Integer> {
       if (sig.equals("TERM") || sig.equals("INT")) server.close();
     });
     server.awaitStopped();
+    if (housekeeping != null) housekeeping.close();
     if (web != null) web.close();
     return 0;
   }
 
   private ServeSpec spec() {
+    java.time.Duration keep = versions == null ? null : Key.VERSIONS.duration(versions);
+    SnapshotRetention snap = snapshots == null ? null : Key.SNAPSHOTS.snapshots(snapshots);
     if (config != null) {
       if (module != null || path != null || user != null || passwordFile != null) {
         throw new LivesyncException("give either --config FILE or --module/--path/--user/--password-file, not both", 2);
       }
-      return ServeConfigs.load(config, runtimeDir);
+      ServeSpec s = ServeConfigs.load(config, runtimeDir);
+      return new ServeSpec(s.address(), s.port(), s.logFile(), s.runtimeDir(), s.modules(), keep != null ? keep : s.versions(),
+          snap != null ? snap : s.snapshots());
     }
     if (module == null) {
       throw new LivesyncException("give --module NAME --path DIR --user USER --password-file FILE (or --config FILE with a [serve] section)", 2);
     }
     ServeModule m = new ServeModule(module, path, user, passwordFile, null, false, hostsAllow, maxConnections, uid, gid);
     Path dir = runtimeDir != null ? runtimeDir : Dirs.runtime().resolve("serve-" + port);
-    return new ServeSpec(address, port, logFile, dir, List.of(m));
+    return new ServeSpec(address, port, logFile, dir, List.of(m), keep, snap);
   }
 }

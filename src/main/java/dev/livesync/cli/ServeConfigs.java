@@ -24,6 +24,6 @@ final class ServeConfigs {
             m.maxConnections(), m.uid(), m.gid()))
         .toList();
     Path dir = runtimeDir != null ? runtimeDir : Dirs.runtime().resolve("serve-" + s.port());
-    return new ServeSpec(s.address(), s.port(), s.logFile(), dir, modules);
+    return new ServeSpec(s.address(), s.port(), s.logFile(), dir, modules, s.versions(), s.snapshots());
   }
 }

@@ -255,6 +255,7 @@ public final class ConfigLoader {
     Key k = e.key();
     String table = switch (k.scope()) {
       case RUN -> "";
+      case SERVE -> "serve";
       case SYNC -> e.sync() < 0 ? "" : "sync[" + e.sync() + "]";
       case TARGET -> e.sync() < 0 ? "" : e.target() < 0 ? "sync[" + e.sync() + "]" : "sync[" + e.sync() + "].target[" + e.target() + "]";
     };
@@ -289,8 +290,22 @@ public final class ConfigLoader {
       modules.add(mod);
     }
     if (modules.isEmpty()) throw s.missing("module", "at least one [[serve.module]] with a name and a path");
+    java.time.Duration versions = null;
+    dev.livesync.settings.SnapshotRetention snapshots = null;
+    String v = s.durationText(Key.VERSIONS.configName());
+    String snap = s.string(Key.SNAPSHOTS.configName(), null);
+    try {
+      if (v != null) versions = Key.VERSIONS.duration(v);
+    } catch (SettingException e) {
+      throw s.error(Key.VERSIONS.configName(), Key.VERSIONS.configName() + ": " + e.words(Key::configName));
+    }
+    try {
+      if (snap != null) snapshots = Key.SNAPSHOTS.snapshots(snap);
+    } catch (SettingException e) {
+      throw s.error(Key.SNAPSHOTS.configName(), Key.SNAPSHOTS.configName() + ": " + e.words(Key::configName));
+    }
     s.finish();
-    return new ServeConfig(address, port, logFile, modules);
+    return new ServeConfig(address, port, logFile, modules, versions, snapshots);
   }
 
   private static ServeConfig.Module module(Section m) {

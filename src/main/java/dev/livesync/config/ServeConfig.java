@@ -8,9 +8,16 @@ import java.util.List;
  *
  * @param address listen address; null: all addresses
  * @param logFile rsync daemon log file; null: the daemon's log goes to livesync's log
+ * @param versions prune clients' versions older than this in every module; null: never
+ * @param snapshots hard-link snapshots of every module with this retention; null: none
  */
-public record ServeConfig(String address, int port, Path logFile, List<Module> modules) {
+public record ServeConfig(String address, int port, Path logFile, List<Module> modules, java.time.Duration versions,
+    dev.livesync.settings.SnapshotRetention snapshots) {
   public static final int DEFAULT_PORT = 873;
+
+  public ServeConfig(String address, int port, Path logFile, List<Module> modules) {
+    this(address, port, logFile, modules, null, null);
+  }
 
   public ServeConfig {
     modules = List.copyOf(modules);

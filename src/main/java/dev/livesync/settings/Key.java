@@ -65,10 +65,15 @@ public enum Key {
   LOG_FILE(Scope.RUN, "log_file", "--log-file", null, new Rule.AbsolutePath()),
   LOG_LEVEL(Scope.RUN, "log_level", "--log-level", "info", new Rule.Choice(List.of("error", "warn", "info", "debug", "trace"))),
   STATUS_SOCKET(Scope.RUN, "status_socket", "--status-socket", null, new Rule.AbsolutePath()),
-  STOP_TIMEOUT(Scope.RUN, "stop_timeout", "--stop-timeout", "30s", span("0ms", "1h"));
+  STOP_TIMEOUT(Scope.RUN, "stop_timeout", "--stop-timeout", "30s", span("0ms", "1h")),
 
-  /** Where a key lives: the config's top level (and run's process flags), a [[sync]], or a [[sync.target]]. */
-  public enum Scope { RUN, SYNC, TARGET }
+  // the backup host: serve's flags and the config's [serve] (serve's --versions is VERSIONS, pruned there)
+  SNAPSHOTS(Scope.SERVE, "snapshots", "--snapshots", null,
+      new Rule.Text(Pattern.compile("(?i)\\s*(hourly|daily|weekly)\\s*=\\s*\\d{1,5}\\s*(,\\s*(hourly|daily|weekly)\\s*=\\s*\\d{1,5}\\s*)*"),
+          "how many snapshots to keep per period, such as hourly=24,daily=14,weekly=8 (each 0 to 10000, at least one above 0)"));
+
+  /** Where a key lives: the config's top level (and run's process flags), a [[sync]], a [[sync.target]], or [serve]. */
+  public enum Scope { RUN, SYNC, TARGET, SERVE }
 
   private final Scope scope;
   private final String configName;
@@ -182,6 +187,13 @@ public enum Key {
     MaxDelete m = text == null ? null : MaxDelete.parse(text);
     if (m == null || m.percent() > 100) throw refuse(text);
     return m;
+  }
+
+  /** {@code text} as a {@link SnapshotRetention}. */
+  public SnapshotRetention snapshots(String text) {
+    SnapshotRetention r = text == null ? null : SnapshotRetention.parse(text);
+    if (r == null) throw refuse(text);
+    return r;
   }
 
   /** {@code text} matching a {@link Rule.Text}'s pattern. */

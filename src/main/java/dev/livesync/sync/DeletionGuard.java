@@ -38,8 +38,10 @@ final class DeletionGuard implements Transport {
   private static final Logger log = LoggerFactory.getLogger(DeletionGuard.class);
   static final long WINDOW_NANOS = 60_000_000_000L;
   /** Under a percentage, a minute's deletions of at most this many paths always go through. */
-  static final long MIN_PATHS = 20;
+  static final long MIN_PATHS = 100;
   static final long SETTLE_MILLIS = 2000;
+  /** A batch deleting fewer than this never waits to be judged with what follows it. */
+  static final long SETTLE_MIN = 20;
   private static final long RECHECK_NANOS = 5_000_000_000L;
   private static final int RECHECK_MAX = 200_000;
 
@@ -148,7 +150,7 @@ final class DeletionGuard implements Transport {
         return e.result();
       }
     }
-    if (admit(deletions, "these changes", true)) return counted(inner.send(paths, recursive, preview.deletions().size()), releasing > 0);
+    if (admit(deletions, preview.created(), "these changes", true)) return counted(inner.send(paths, recursive, preview.deletions().size()), releasing > 0);
     // held: what exists at the source still goes, without deleting anything
     List<byte[]> present = new ArrayList<>(paths.size());
     for (byte[] p : paths) if (source.size(p) >= 0) present.add(p);
@@ -184,8 +186,51 @@ final class DeletionGuard implements Transport {
       heldCount = held.size();
     }
     boolean releasing = deletions.size() < preview.deletions().size();
-    if (deletions.isEmpty() || admit(deletions, "a full sync", false)) return counted(raw(true, progress), releasing, true);
+    if (deletions.isEmpty() || admit(deletions, 0, "a full sync", false)) return counted(raw(true, progress), releasing, true);
     return counted(raw(false, progress), false, true);
+  }
+
+  /** Parts of a full sync go to the inner transport; whether they delete is decided once for the whole ({@link #partsMayDelete}). */
+  @Override
+  public boolean canSplitFullSync() {
+    return inner.canSplitFullSync();
+  }
+
+  @Override
+  public TransferResult fullSync(dev.livesync.transport.FullSyncShard part, boolean delete) throws InterruptedException {
+    if (!delete || max.off()) return counted(inner.fullSync(part, delete), false, true);
+    Boolean mayDelete = partsMayDelete();
+    if (mayDelete == null) return fullSyncPreviewFailed;
+    return counted(inner.fullSync(part, mayDelete), false, true);
+  }
+
+  private TransferResult fullSyncPreviewFailed;
+  private long partsDecidedNanos = Long.MIN_VALUE;
+  private boolean partsDecision;
+
+  /**
+   * For the parts of a full sync run side by side: one dry run of the whole tree decides for all of
+   * them; a part starting more than {@link #WINDOW_NANOS} after the decision (a big tree, few workers)
+   * decides again on the tree as it is then. Null when the dry run failed ({@link #fullSyncPreviewFailed}).
+   */
+  private synchronized Boolean partsMayDelete() throws InterruptedException {
+    long now = clock.nanos();
+    if (partsDecidedNanos != Long.MIN_VALUE && now - partsDecidedNanos < WINDOW_NANOS) return partsDecision;
+    DeletionPreview preview;
+    try {
+      preview = inner.fullSyncDeletions();
+    } catch (TransportException e) {
+      fullSyncPreviewFailed = e.result();
+      return null;
+    }
+    partsDecidedNanos = now;
+    if (preview == null) return partsDecision = true;
+    learn(preview.targetEntries());
+    List<byte[]> deletions = notReleased(preview.deletions());
+    held.retainAll(keys(deletions));
+    heldCount = held.size();
+    if (deletions.size() < preview.deletions().size()) released.clear();
+    return partsDecision = deletions.isEmpty() || admit(deletions, 0, "a full sync", false);
   }
 
   private TransferResult run(boolean delete, Consumer<String> progress) throws InterruptedException {
@@ -205,11 +250,11 @@ final class DeletionGuard implements Transport {
    * has lost by then in all, and that is what is judged — so all of it is held, not its first part
    * let through.
    */
-  private boolean admit(List<byte[]> deletions, String what, boolean settle) throws InterruptedException {
-    long n = deletions.size();
+  private boolean admit(List<byte[]> deletions, long created, String what, boolean settle) throws InterruptedException {
+    long n = Math.max(0, deletions.size() - created); // a batch that makes as many as it deletes (renames on a daemon target) loses none
     long total = n;
     synchronized (this) {
-      if (held.isEmpty() && settle && n >= MIN_PATHS && recent() + n <= limit() && recent() + n > limit() / 8) total = -1;
+      if (held.isEmpty() && settle && n >= SETTLE_MIN && recent() + n <= limit() && recent() + n > limit() / 8) total = -1;
     }
     if (total < 0) {
       Thread.sleep(SETTLE_MILLIS);
@@ -227,11 +272,12 @@ final class DeletionGuard implements Transport {
       long limit = limit();
       if (log.isDebugEnabled()) log.debug("{}: {} deletions ({} in all, {} recent) of {} entries, limit {}", describe(), n, total, recent, targetEntries, limit);
       if (held.isEmpty() && recent + total <= limit) {
-        window.addLast(new long[] {clock.nanos(), n});
+        window.addLast(new long[] {clock.nanos(), deletions.size()}); // the send's creations go in when it has run (counted)
         return true;
       }
       held.addAll(keys(deletions));
       heldCount = held.size();
+      total = Math.max(total, deletions.size());
       if (!warned) {
         warned = true;
         log.warn("{}: {} would delete {} paths ({} deleted in the last minute) of about {} on the target, more than --max-delete {}: "
@@ -328,6 +374,11 @@ final class DeletionGuard implements Transport {
   @Override
   public DeletionPreview fullSyncDeletions() throws InterruptedException {
     return inner.fullSyncDeletions();
+  }
+
+  @Override
+  public int pruneVersions(java.time.Instant now) throws InterruptedException {
+    return inner.pruneVersions(now);
   }
 
   @Override

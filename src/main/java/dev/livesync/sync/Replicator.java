@@ -64,6 +64,7 @@ public final class Replicator implements AutoCloseable {
   private final List<String> startupFatal = new ArrayList<>();
   private final AtomicInteger unwatched = new AtomicInteger();
   private Watcher watcher;
+  private Thread pruneThread;
   private WatcherChoice.Decision watcherChoice;
   private Thread loopThread;
   private volatile boolean stopping;
@@ -188,6 +189,7 @@ public final class Replicator implements AutoCloseable {
     if (settings.schedule() != null) nextScheduleNanos = clock.nanos() + settings.schedule().toNanos();
     publishStatus("starting");
     loopThread = Thread.ofPlatform().name("livesync-" + settings.name()).daemon().start(this::loop);
+    pruneThread = Thread.ofVirtual().name("livesync-" + settings.name() + "-prune").start(this::pruneVersions);
   }
 
   private static String journalName(int i, Transport t) {
@@ -459,7 +461,37 @@ public final class Replicator implements AutoCloseable {
     shutdownNow();
   }
 
+  /** How often old versions are pruned on local and ssh targets (and once at the start). */
+  static final java.time.Duration PRUNE_EVERY = java.time.Duration.ofHours(1);
+
+  /** Prunes versions older than each target's {@code versions} duration, at the start and every {@link #PRUNE_EVERY}. */
+  private void pruneVersions() {
+    try {
+      while (!stopping) {
+        for (Transport t : transports) {
+          try {
+            int n = t.pruneVersions(java.time.Instant.ofEpochMilli(clock.epochMillis()));
+            if (n > 0) log.info("{}: pruned {} old version directories", t.describe(), n);
+          } catch (RuntimeException e) {
+            log.warn("{}: pruning old versions failed: {}", t.describe(), e.toString());
+          }
+        }
+        Thread.sleep(PRUNE_EVERY.toMillis());
+      }
+    } catch (InterruptedException e) {
+      // stopping
+    }
+  }
+
   private void shutdownNow() {
+    if (pruneThread != null) {
+      pruneThread.interrupt();
+      try {
+        pruneThread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     for (ExecutorService p : pools) p.shutdownNow();
     for (ExecutorService p : pools) {
       try {

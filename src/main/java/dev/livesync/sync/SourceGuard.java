@@ -117,6 +117,11 @@ final class SourceGuard implements Transport {
   }
 
   @Override
+  public int pruneVersions(java.time.Instant now) throws InterruptedException {
+    return target.pruneVersions(now);
+  }
+
+  @Override
   public Reachability probe() {
     return target.probe();
   }

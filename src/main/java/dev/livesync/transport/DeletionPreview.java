@@ -6,10 +6,16 @@ import java.util.List;
  * What a transfer would delete at a target, from an itemized dry run ({@code *deleting} lines):
  * every entry, files and directories, each path relative and without a trailing slash.
  * {@code targetEntries} is how many entries the target holds now (files, directories, links; the
- * transfer's root counted), -1 when the dry run cannot tell (a send of a few paths).
+ * transfer's root counted), -1 when the dry run cannot tell (a send of a few paths). {@code created}:
+ * the entries the same transfer would make at the target (a rename on a daemon target is a deletion
+ * and a creation in one batch).
  */
-public record DeletionPreview(List<byte[]> deletions, long targetEntries) {
+public record DeletionPreview(List<byte[]> deletions, long targetEntries, long created) {
   public DeletionPreview {
     deletions = List.copyOf(deletions);
+  }
+
+  public DeletionPreview(List<byte[]> deletions, long targetEntries) {
+    this(deletions, targetEntries, 0);
   }
 }

@@ -59,7 +59,7 @@ final class DryRuns {
           "looking at what would be deleted on " + t.describe() + ": " + v.message()));
     }
     long entries = count && sourceFiles[0] >= 0 ? sourceFiles[0] - created[0] + deleted.size() : -1;
-    return new DeletionPreview(deleted, entries);
+    return new DeletionPreview(deleted, entries, created[0]);
   }
 
   private static byte[] path(byte[] escaped) {

@@ -4,6 +4,7 @@ import dev.livesync.LivesyncException;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
+import dev.livesync.settings.Versions;
 import dev.livesync.transport.TransferResult.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
@@ -288,6 +289,31 @@ public final class RsyncTransport implements Transport {
     return DryRuns.fullSync(this);
   }
 
+  /** Local and ssh targets; on an rsync daemon target {@code serve} prunes its modules (see docs/versions.md). */
+  @Override
+  public int pruneVersions(java.time.Instant now) throws InterruptedException {
+    if (options.versions() == null) return 0;
+    java.time.Instant cutoff = now.minus(options.versions());
+    switch (target) {
+      case Target.Local l -> {
+        try {
+          return Versions.pruneLocal(l.dir(), cutoff);
+        } catch (java.io.IOException e) {
+          log.warn("{}: cannot prune old versions: {}", describe(), e.toString());
+          return 0;
+        }
+      }
+      case Target.Ssh s -> {
+        int status = shell.run(RemoteVersions.pruneScript(Bytes.of(s.path()), cutoff));
+        if (status != 0) log.warn("{}: pruning old versions failed (remote shell status {})", describe(), status);
+        return 0;
+      }
+      case Target.Daemon d -> {
+        return 0;
+      }
+    }
+  }
+
   @Override
   public Reachability probe() {
     return PortProbe.probe(target, options);
@@ -311,7 +337,7 @@ public final class RsyncTransport implements Transport {
     checkRelative(to);
     return switch (target) {
       case Target.Daemon d -> linkDestCopy(from, to);
-      case Target.Local l -> renameLocal(Bytes.of(l.dir().toString()), from, to);
+      case Target.Local l -> renameLocal(Bytes.of(l.dir().toString()), from, to, options.versions() != null);
       case Target.Ssh s -> renameSsh(s, List.of(new Move(from, to)));
     };
   }
@@ -388,6 +414,8 @@ public final class RsyncTransport implements Transport {
     // --modify-window=-1: mtimes compared to the nanosecond, not the second: a file rewritten with
     // the same size within the second it was sent in (x = 1 -> x = 2) was skipped as unchanged
     a.addAll(List.of("-a", "-s", "--force", "--modify-window=-1"));
+    a.addAll(Versions.FILTERS);
+    a.addAll(Versions.backupArgs(options.versions(), java.time.Instant.now()));
     if (options.timeoutSeconds() > 0) a.add("--timeout=" + options.timeoutSeconds());
     switch (target) {
       case Target.Daemon d -> {
@@ -436,6 +464,7 @@ public final class RsyncTransport implements Transport {
    * a trailing one (it is anchored at the source root, and this run's root is the directory).
    */
   private boolean linkDestCopy(byte[] from, byte[] to) throws InterruptedException {
+    if (options.versions() != null) return false; // its backup dir would be inside the new directory: the batch sends it
     Libc.Stat st = Libc.lstatOrNull(Bytes.child(source, to));
     if (st == null || !st.isDir()) return false;
     for (String ex : options.excludes()) {
@@ -460,9 +489,11 @@ public final class RsyncTransport implements Transport {
     return r.outcome() == Outcome.OK;
   }
 
-  private static boolean renameLocal(byte[] root, byte[] from, byte[] to) {
+  /** {@code keepOld}: with versions, an existing new name is not replaced here (the batch after it keeps its version). */
+  private static boolean renameLocal(byte[] root, byte[] from, byte[] to, boolean keepOld) {
     byte[] src = Bytes.child(root, from);
     if (Libc.lstatOrNull(src) == null) return false;
+    if (keepOld && Libc.lstatOrNull(Bytes.child(root, to)) != null) return false;
     try {
       Libc.rename(src, Bytes.child(root, to));
       return true;
@@ -488,7 +519,10 @@ public final class RsyncTransport implements Transport {
       script.writeBytes(SshCommand.shellQuote(m.from()));
       script.writeBytes(Bytes.of("\nt="));
       script.writeBytes(SshCommand.shellQuote(m.to()));
-      script.writeBytes(Bytes.of("\nif [ -e \"$f\" ] || [ -L \"$f\" ]; then mv -f -T -- \"$f\" \"$t\" || bad=$((bad+1)); else bad=$((bad+1)); fi\n"));
+      // with versions an existing new name is not replaced here: the batch after it sends it, keeping its version
+      if (options.versions() != null) script.writeBytes(Bytes.of("\nif [ -e \"$t\" ] || [ -L \"$t\" ]; then bad=$((bad+1)); el"));
+      else script.writeBytes(Bytes.of("\n"));
+      script.writeBytes(Bytes.of("if [ -e \"$f\" ] || [ -L \"$f\" ]; then mv -f -T -- \"$f\" \"$t\" || bad=$((bad+1)); else bad=$((bad+1)); fi\n"));
     }
     script.writeBytes(Bytes.of("[ \"$bad\" -eq 0 ] || exit 91\n"));
     int status = shell.run(script.toByteArray());

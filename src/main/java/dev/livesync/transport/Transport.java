@@ -134,6 +134,15 @@ public interface Transport extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Deletes the versions kept on the target (see {@link Versions}) that are older than the target's
+   * {@code versions} duration at {@code now}, where the transport can (local and ssh targets);
+   * returns how many version directories it deleted where it can tell.
+   */
+  default int pruneVersions(java.time.Instant now) throws InterruptedException {
+    return 0;
+  }
+
   /** What {@link #probe} found. */
   enum Reachability { UP, DOWN, UNKNOWN }
 

@@ -111,7 +111,7 @@ class OneValidationTest {
 
   /** Keys no row needs: paths (relative ones are from the current directory on the command line), switches, internals. */
   static final Set<Key> NOT_IN_BOTH = EnumSet.of(Key.STATE_DIR, Key.LOG_FILE, Key.STATUS_SOCKET, Key.KNOWN_HOSTS, Key.COMPRESS,
-      Key.CHECKSUM, Key.MAX_QUEUED_PATHS);
+      Key.CHECKSUM, Key.MAX_QUEUED_PATHS, Key.SNAPSHOTS);
 
   @Test
   void everySettingOfBothFrontEndsHasARow() {
@@ -162,6 +162,7 @@ class OneValidationTest {
       case RUN -> "";
       case SYNC -> "sync[0].";
       case TARGET -> "sync[0].target[0].";
+      case SERVE -> "serve.";
     };
     String key = row.key().configName() + (row.key() == Key.EXCLUDE ? "[1]" : row.key() == Key.EXTRA_ARGS ? "[0]" : "");
     // values the loader accepts but the file system refuses are found when run starts: run reports them located the same way

@@ -1,0 +1,82 @@
+package dev.livesync.settings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Where a target keeps what livesync overwrote or deleted there: {@code .livesync/versions/<UTC
+ * time>/<path>} inside the target (rsync {@code --backup --backup-dir}), one directory per rsync run
+ * named by the second it started ({@code 2026-12-02T063000Z}: the names sort as the times do).
+ * {@code .livesync/} is never replicated from the source nor deleted on the target (filter rules on
+ * every run). Versions older than the target's {@code versions} duration are pruned: by the engine
+ * on local and ssh targets, by {@code serve} in its modules ({@link #pruneLocal}).
+ */
+public final class Versions {
+  /** The directory inside a target that livesync owns (versions, snapshots). */
+  public static final String DIR = ".livesync";
+  public static final String VERSIONS = DIR + "/versions";
+  public static final String SNAPSHOTS = DIR + "/snapshots";
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  /** On every run, first: the target's .livesync/ is protected from --delete, the source's is never sent. */
+  public static final List<String> FILTERS = List.of("--filter=P /" + DIR + "/", "--filter=- /" + DIR + "/");
+
+  private Versions() {}
+
+  /** {@code 2026-12-02T063000Z}. */
+  public static String stamp(Instant t) {
+    return STAMP.format(t);
+  }
+
+  /** The time a version directory is named by, or null when it is not such a name. */
+  public static Instant parseStamp(String name) {
+    try {
+      return Instant.from(STAMP.parse(name));
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The rsync options that keep what a run overwrites or deletes (none when {@code keep} is null). */
+  public static List<String> backupArgs(Duration keep, Instant now) {
+    if (keep == null) return List.of();
+    return List.of("--backup", "--backup-dir=" + VERSIONS + "/" + stamp(now) + "/");
+  }
+
+  /**
+   * Deletes the version directories under {@code target}/.livesync/versions named before
+   * {@code cutoff}; returns how many. Names that are not times are left alone.
+   */
+  public static int pruneLocal(Path target, Instant cutoff) throws IOException {
+    Path dir = target.resolve(VERSIONS);
+    if (!Files.isDirectory(dir)) return 0;
+    List<Path> old = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.forEach(p -> {
+        Instant t = parseStamp(p.getFileName().toString());
+        if (t != null && t.isBefore(cutoff)) old.add(p);
+      });
+    }
+    for (Path p : old) deleteTree(p);
+    return old.size();
+  }
+
+  public static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+        if (Files.isDirectory(q, java.nio.file.LinkOption.NOFOLLOW_LINKS)) q.toFile().setWritable(true, true);
+        Files.deleteIfExists(q);
+      }
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.livesync.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.settings.Versions;
+import dev.livesync.sync.EngineSettings;
+import dev.livesync.sync.Replicator;
+import dev.livesync.testing.SshdPerClass;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.TargetFixture.Kind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@code --versions} on each kind of target (local directory, rsync daemon, sshd on loopback), with
+ * the whole engine: what a batch, a rename or a full sync overwrites or deletes is kept under
+ * {@code .livesync/versions/<UTC time>/}; {@code .livesync/} survives a full sync with delete and is
+ * never replicated from the source; pruning with a fake "now".
+ */
+class VersionsTest {
+  static final Duration WAIT = Duration.ofSeconds(60);
+  @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final byte[] src = Trees.tempDir("versions-src");
+  private Replicator replicator;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (replicator != null) replicator.stop(Duration.ofSeconds(10));
+    for (AutoCloseable c : cleanup.reversed()) c.close();
+    Trees.delete(src);
+  }
+
+  static byte[] at(byte[] root, String rel) {
+    return Bytes.child(root, Bytes.of(rel));
+  }
+
+  private RsyncTransport transport(TargetFixture t, Duration keep) {
+    var tr = RsyncTransport.open(src, t.url(), t.options().toBuilder().versions(keep).build());
+    cleanup.add(tr);
+    return tr;
+  }
+
+  private TargetFixture target(Kind kind) throws InterruptedException {
+    Trees.chmod(src, 0755);
+    var t = TargetFixture.start(kind, SSHD.get());
+    cleanup.add(t);
+    return t;
+  }
+
+  /** The target equals the source, its .livesync/ aside. */
+  static void awaitMirror(byte[] src, byte[] dst) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    List<String> d;
+    while (!(d = Trees.differences(src, dst, Trees.Ignore.DIR_MTIMES).stream().filter(l -> !l.contains(".livesync")).toList()).isEmpty()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("not converged: " + d);
+      Thread.sleep(50);
+    }
+  }
+
+  /** Every kept copy of {@code rel} under the target's version directories, oldest first, as text. */
+  static List<String> versionsOf(byte[] dst, String rel) throws Exception {
+    Path dir = Trees.path(dst).resolve(Versions.VERSIONS);
+    if (!Files.isDirectory(dir)) return List.of();
+    try (Stream<Path> s = Files.list(dir)) {
+      List<String> out = new ArrayList<>();
+      for (Path v : s.sorted().toList()) if (Files.exists(v.resolve(rel))) out.add(Files.readString(v.resolve(rel)));
+      return out;
+    }
+  }
+
+  static void awaitVersions(byte[] dst, String rel, List<String> expected) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!versionsOf(dst, rel).equals(expected)) {
+      if (System.nanoTime() > deadline) assertThat(versionsOf(dst, rel)).as(rel).isEqualTo(expected);
+      Thread.sleep(50);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void whatTheEngineOverwritesOrDeletesIsKept(Kind kind) throws Exception {
+    Trees.write(at(src, "a.txt"), "a1");
+    Trees.write(at(src, "sub/b.txt"), "b1");
+    Trees.write(at(src, "sub/c.txt"), "c1");
+    Trees.write(at(src, ".livesync/local-only"), "never replicated");
+    var t = target(kind);
+    Trees.write(at(t.dir, "extra.txt"), "only on the target"); // the initial full sync deletes it: kept
+    var s = EngineSettings.builder("versions", src).stateDir(Trees.path(Trees.tempDir("versions-state")))
+        .delay(Duration.ofMillis(50)).retry(Duration.ofMillis(200), Duration.ofSeconds(2)).build();
+    replicator = Replicator.start(s, List.of(transport(t, Duration.ofDays(1))), null);
+    awaitMirror(src, t.dir);
+    awaitVersions(t.dir, "extra.txt", List.of("only on the target"));
+    assertThat(Trees.exists(at(t.dir, ".livesync/local-only"))).as("the source's .livesync/ is not replicated").isFalse();
+
+    Trees.write(at(src, "a.txt"), "a2"); // overwritten
+    Trees.delete(at(src, "sub/b.txt")); // deleted
+    awaitMirror(src, t.dir);
+    awaitVersions(t.dir, "a.txt", List.of("a1"));
+    awaitVersions(t.dir, "sub/b.txt", List.of("b1"));
+
+    Libc.rename(at(src, "a.txt"), at(src, "sub/c.txt")); // renamed onto an existing file
+    awaitMirror(src, t.dir);
+    awaitVersions(t.dir, "sub/c.txt", List.of("c1"));
+    assertThat(Trees.exists(at(t.dir, ".livesync/versions"))).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aFullSyncWithDeleteLeavesLivesyncDirAlone(Kind kind) throws Exception {
+    Trees.write(at(src, "a.txt"), "a");
+    var t = target(kind);
+    Trees.write(at(t.dir, ".livesync/versions/2026-12-01T000000Z/old.txt"), "kept");
+    Trees.write(at(t.dir, ".livesync/snapshots/2026-12-01T000000Z/a.txt"), "snap");
+    var tr = transport(t, null);
+    assertThat(tr.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+    assertThat(Trees.read(at(t.dir, ".livesync/versions/2026-12-01T000000Z/old.txt"))).isEqualTo(Bytes.of("kept"));
+    assertThat(Trees.read(at(t.dir, ".livesync/snapshots/2026-12-01T000000Z/a.txt"))).isEqualTo(Bytes.of("snap"));
+    assertThat(tr.compare(false).isEmpty()).as("verify does not count .livesync/ as drift").isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = {"LOCAL", "SSH"})
+  void versionsOlderThanTheDurationArePrunedAtAFakeNow(Kind kind) throws Exception {
+    var t = target(kind);
+    for (String d : List.of("2026-11-01T000000Z", "2026-11-30T235959Z", "2026-12-01T000000Z", "2026-12-01T120000Z", "not-a-time")) {
+      Trees.write(at(t.dir, ".livesync/versions/" + d + "/sub/f.txt"), d);
+      Trees.chmod(at(t.dir, ".livesync/versions/" + d + "/sub"), 0555); // read-only dirs are pruned too
+    }
+    var tr = transport(t, Duration.ofDays(1));
+    tr.pruneVersions(Instant.parse("2026-12-02T00:00:00Z"));
+    try (Stream<Path> s = Files.list(Trees.path(at(t.dir, ".livesync/versions")))) {
+      assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
+          .containsExactly("2026-12-01T000000Z", "2026-12-01T120000Z", "not-a-time");
+    }
+  }
+}
