@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       StopCommand.class,
       StatusCommand.class,
       ReleaseDeletesCommand.class,
+      VersionsCommand.class,
+      RestoreCommand.class,
       InstallServiceCommand.class,
       DoctorCommand.class,
       VerifyCommand.class,

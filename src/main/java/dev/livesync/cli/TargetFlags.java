@@ -1,0 +1,40 @@
+package dev.livesync.cli;
+
+import dev.livesync.settings.Key;
+import dev.livesync.transport.Target;
+import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.TargetSpec;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** A target as {@code versions} and {@code restore} read it: TARGET and run's credential flags, checked by their keys. */
+final class TargetFlags {
+  @Parameters(index = "0", paramLabel = "TARGET", description = "The target as run was given it: rsync://[user@]host[:port]/module[/path], [user@]host::module[/path], [user@]host:/path (ssh), or a local directory.")
+  String url;
+
+  @Option(names = "--password-file", paramLabel = "FILE", description = "rsync daemon password file (mode 0600; else RSYNC_PASSWORD from the environment).")
+  Path passwordFile;
+
+  @Option(names = "--ssh-key", paramLabel = "FILE", description = "ssh identity for host:/path targets.")
+  Path sshKey;
+
+  @Option(names = "--ssh-port", paramLabel = "PORT", description = "ssh port (default: ssh's).")
+  Integer sshPort;
+
+  @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts for ssh targets.")
+  Path knownHosts;
+
+  TargetSpec spec() {
+    Target t = Target.parse(url);
+    var o = TargetOptions.builder()
+        .passwordFile(t instanceof Target.Daemon ? absolute(passwordFile) : null)
+        .ssh(t instanceof Target.Ssh ? absolute(sshKey) : null, t instanceof Target.Ssh && sshPort != null ? (int) Key.SSH_PORT.whole(sshPort) : 0,
+            t instanceof Target.Ssh ? absolute(knownHosts) : null);
+    return new TargetSpec(t, o.build());
+  }
+
+  private static Path absolute(Path p) {
+    return p == null ? null : p.toAbsolutePath().normalize();
+  }
+}

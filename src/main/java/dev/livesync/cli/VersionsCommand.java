@@ -1,0 +1,52 @@
+package dev.livesync.cli;
+
+import dev.livesync.Exit;
+import dev.livesync.settings.Versions;
+import dev.livesync.transport.TransportException;
+import dev.livesync.transport.VersionStore;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "versions",
+    mixinStandardHelpOptions = true,
+    defaultValueProvider = KeyDefaults.class,
+    description = {
+      "List every copy a target keeps of PATH: the versions livesync kept when it overwrote or deleted",
+      "it (run --versions), oldest first, and the live file; each with the time it was kept, its size",
+      "and its modification time (UTC). Exit 0 when something is kept, 1 when nothing, 2 on bad arguments."
+    })
+final class VersionsCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+
+  @Mixin TargetFlags target;
+
+  @Parameters(index = "1", paramLabel = "PATH", description = "The path, relative to the target (as it is relative to the source).")
+  String path;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    var spec = target.spec();
+    String rel = RestoreCommand.relative(path);
+    List<VersionStore.Copy> copies;
+    try {
+      copies = new VersionStore(spec.target(), spec.options()).copies().getOrDefault(rel, List.of());
+    } catch (TransportException e) {
+      throw VersionStore.failure(e);
+    }
+    var out = cmd.commandLine().getOut();
+    if (copies.isEmpty()) {
+      cmd.commandLine().getErr().println("livesync versions: nothing is kept of " + rel + " on " + spec.target().describe());
+      return Exit.FAILED;
+    }
+    for (VersionStore.Copy c : copies) {
+      out.printf("%-22s %12d bytes  modified %s%n", c.kept() == null ? "live" : "kept " + Versions.stamp(c.kept()), c.size(), c.mtime());
+    }
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,184 @@
+package dev.livesync.transport;
+
+import dev.livesync.LivesyncException;
+import dev.livesync.fs.Bytes;
+import dev.livesync.settings.Versions;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a target keeps of its past, read back through rsync (daemon, ssh or local alike): the live
+ * tree and the versions under {@code .livesync/versions/<UTC time>/} ({@link Versions}). A version
+ * named S holds what was at the target until S (livesync overwrote or deleted it then), so the tree
+ * as it was at a time T is, path by path, the first version kept after T, or else the live file —
+ * each only if it had been written by T (its modification time, which rsync keeps).
+ */
+public final class VersionStore {
+  /** One kept copy of a path: {@code kept} is the version's time, null for the live file. */
+  public record Copy(String path, Instant kept, long size, Instant mtime) {}
+
+  private static final Pattern LIST = Pattern.compile("^([-lbcpsd])[-rwxsStT]{9}\\s+([0-9,]+) (\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d) (.*)$");
+  private static final DateTimeFormatter LIST_TIME = DateTimeFormatter.ofPattern("uuuu/MM/dd HH:mm:ss");
+
+  private final Target target;
+  private final TargetOptions options;
+
+  public VersionStore(Target target, TargetOptions options) {
+    this.target = target;
+    this.options = options;
+    if (!options.fileProblems().isEmpty()) throw options.fileProblems().getFirst();
+  }
+
+  /** Every copy the target keeps (live and versions) of regular files and symlinks, by path, oldest version first, live last. */
+  public Map<String, List<Copy>> copies() throws InterruptedException {
+    Map<String, List<Copy>> out = new TreeMap<>();
+    for (Copy c : list(Versions.VERSIONS + "/", true)) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
+    for (List<Copy> l : out.values()) l.sort((a, b) -> a.kept().compareTo(b.kept()));
+    for (Copy c : list("", false)) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
+    return out;
+  }
+
+  /**
+   * The copy of each path as it was at {@code at}: the first version kept after {@code at}, else the
+   * live file; none when that copy was written after {@code at} (the path did not exist then).
+   */
+  public static Map<String, Copy> at(Map<String, List<Copy>> copies, Instant at) {
+    Map<String, Copy> out = new TreeMap<>();
+    copies.forEach((path, list) -> {
+      Copy pick = null;
+      for (Copy c : list) {
+        if (c.kept() == null || c.kept().isAfter(at)) {
+          pick = c;
+          break;
+        }
+      }
+      if (pick != null && !pick.mtime().isAfter(at)) out.put(path, pick);
+    });
+    return out;
+  }
+
+  /**
+   * Copies {@code picked} into {@code to} (made when missing) as they are kept: one rsync per
+   * version directory (and one for the live files), each taking exactly its paths through include
+   * rules ({@code --files-from} from a subdirectory of a daemon module finds nothing with rsync 3.5).
+   * {@code update}: skip files newer in {@code to}. A name holding a newline cannot be a rule: it is
+   * skipped, and said so.
+   */
+  public List<String> fetch(Map<String, Copy> picked, Path to, boolean update) throws InterruptedException {
+    Map<String, List<String>> bySource = new LinkedHashMap<>();
+    List<String> skipped = new ArrayList<>();
+    for (Copy c : picked.values()) {
+      if (c.path().indexOf('\n') >= 0 || c.path().indexOf('\r') >= 0) {
+        skipped.add(c.path());
+        continue;
+      }
+      String from = c.kept() == null ? "" : Versions.VERSIONS + "/" + Versions.stamp(c.kept()) + "/";
+      bySource.computeIfAbsent(from, k -> new ArrayList<>()).add(c.path());
+    }
+    for (var e : bySource.entrySet()) {
+      var rules = new java.util.LinkedHashSet<String>();
+      for (String p : e.getValue()) {
+        for (int i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) rules.add("/" + rule(p.substring(0, i)) + "/");
+        rules.add("/" + rule(p));
+      }
+      var stdin = new ByteArrayOutputStream();
+      for (String r : rules) stdin.writeBytes((r + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      List<String> argv = base();
+      argv.addAll(List.of("-a", "--include-from=-", "--exclude=*", "--mkpath"));
+      if (update) argv.add("--update");
+      argv.add(target.rsyncDestination() + e.getKey());
+      argv.add(to.toAbsolutePath() + "/");
+      run(argv, stdin.toByteArray(), null, "restoring from " + target.describe());
+    }
+    return skipped;
+  }
+
+  /** A name as an rsync include rule matching exactly it: wildcards escaped (a backslash escapes only in a pattern with one). */
+  static String rule(String name) {
+    if (name.chars().noneMatch(ch -> ch == '*' || ch == '?' || ch == '[')) return name;
+    StringBuilder b = new StringBuilder();
+    for (char ch : name.toCharArray()) {
+      if (ch == '*' || ch == '?' || ch == '[' || ch == '\\') b.append('\\');
+      b.append(ch);
+    }
+    return b.toString();
+  }
+
+  private List<Copy> list(String under, boolean versions) throws InterruptedException {
+    List<String> argv = base();
+    argv.addAll(List.of("-r", "--list-only", "--no-human-readable"));
+    if (!versions) argv.add("--filter=- /" + Versions.DIR + "/");
+    argv.add(target.rsyncDestination() + under);
+    List<Copy> out = new ArrayList<>();
+    int exit = run(argv, null, line -> {
+      Matcher m = LIST.matcher(Bytes.latin1(line));
+      if (!m.matches() || !(m.group(1).equals("-") || m.group(1).equals("l"))) return;
+      String name = m.group(4);
+      if (m.group(1).equals("l")) {
+        int arrow = name.indexOf(" -> ");
+        if (arrow >= 0) name = name.substring(0, arrow);
+      }
+      name = new String(RsyncEscapes.decode(name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), java.nio.charset.StandardCharsets.UTF_8);
+      Instant mtime = LocalDateTime.parse(m.group(3), LIST_TIME).toInstant(ZoneOffset.UTC);
+      long size = Long.parseLong(m.group(2).replace(",", ""));
+      if (versions) {
+        int slash = name.indexOf('/');
+        Instant kept = slash < 0 ? null : Versions.parseStamp(name.substring(0, slash));
+        if (kept != null) out.add(new Copy(name.substring(slash + 1), kept, size, mtime));
+      } else {
+        out.add(new Copy(name, null, size, mtime));
+      }
+    }, versions ? "listing the versions kept on " + target.describe() : "listing " + target.describe());
+    if (exit == 23 && versions) return out; // no .livesync/versions/ there: nothing kept yet
+    return out;
+  }
+
+  /** The rsync program with the target's connection options (credentials, ssh, timeout). */
+  private List<String> base() {
+    List<String> a = new ArrayList<>(options.rsyncCommand());
+    a.add("-s");
+    if (options.timeoutSeconds() > 0) a.add("--timeout=" + options.timeoutSeconds());
+    switch (target) {
+      case Target.Daemon d -> {
+        if (options.timeoutSeconds() > 0) a.add("--contimeout=" + Math.min(options.timeoutSeconds(), 60));
+        if (options.passwordFile() != null) a.add("--password-file=" + options.passwordFile());
+      }
+      case Target.Ssh s -> a.addAll(List.of("-e", SshCommand.forRsync(options, List.of())));
+      case Target.Local l -> {}
+    }
+    return a;
+  }
+
+  /** Runs rsync; a failure other than "nothing there" (23 on a listing) is a {@link TransportException}. */
+  private int run(List<String> argv, byte[] stdin, java.util.function.Consumer<byte[]> lines, String what) throws InterruptedException {
+    Map<String, String> env = new HashMap<>();
+    env.put("LC_ALL", "C");
+    env.put("TZ", "UTC"); // --list-only prints times in the local zone
+    if (target instanceof Target.Daemon && options.passwordFile() == null && System.getenv("RSYNC_PASSWORD") == null) env.put("RSYNC_PASSWORD", "");
+    RsyncProcess.Result r = RsyncProcess.run(argv, env, stdin, lines == null ? l -> {} : lines);
+    if (r.exit() == 0 || lines != null && r.exit() == 23) return r.exit();
+    var v = ExitCodes.classify(r.exit(), r.stderr(), target, switch (target) {
+      case Target.Daemon d -> d.user();
+      case Target.Ssh s -> s.user();
+      case Target.Local l -> null;
+    });
+    throw new TransportException(new TransferResult(v.outcome(), r.exit(), List.of(), 0, 0, r.millis(), what + ": " + v.message()));
+  }
+
+  /** For messages: the error of a failed listing or fetch. */
+  public static LivesyncException failure(TransportException e) {
+    return new LivesyncException(e.getMessage(), 1, e);
+  }
+}

@@ -1,0 +1,147 @@
+package dev.livesync.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.cli.Main;
+import dev.livesync.fs.Bytes;
+import dev.livesync.sync.EngineSettings;
+import dev.livesync.sync.Replicator;
+import dev.livesync.testing.SshdPerClass;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.TargetFixture.Kind;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Ransomware on each kind of target: 300 files in nested directories replicated with versions
+ * kept for a day; then every source file rewritten with random bytes and 50 deleted; the live target
+ * follows the source; {@code livesync restore TARGET --at <before> --to EMPTY_DIR} gives back a tree
+ * byte for byte equal to the original. Also {@code livesync versions}, and the refusals.
+ */
+class RestoreTest {
+  static final Duration WAIT = Duration.ofSeconds(90);
+  @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final byte[] src = Trees.tempDir("restore-src");
+  private final byte[] original = Trees.tempDir("restore-original");
+  private final byte[] restored = Trees.tempDir("restore-into");
+  private Replicator replicator;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (replicator != null) replicator.stop(Duration.ofSeconds(10));
+    for (AutoCloseable c : cleanup.reversed()) c.close();
+    for (byte[] d : List.of(src, original, restored)) Trees.delete(d);
+  }
+
+  static byte[] at(byte[] root, String rel) {
+    return Bytes.child(root, Bytes.of(rel));
+  }
+
+  static String name(int i) {
+    return "d" + i % 7 + "/e" + i % 3 + "/f" + i + ".dat";
+  }
+
+  /** {@code livesync ARGS} in this JVM: exit code, then stdout and stderr. */
+  static String[] cli(List<String> args) {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args.toArray(String[]::new));
+    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+  }
+
+  static List<String> credentials(TargetFixture t) {
+    return switch (t.kind) {
+      case LOCAL -> List.of();
+      case DAEMON -> List.of("--password-file", t.daemon.passwordFile().toString());
+      case SSH -> List.of("--ssh-key", t.sshd.clientKey().toString(), "--ssh-port", Integer.toString(t.sshd.port()),
+          "--known-hosts", t.sshd.knownHostsFile().toString());
+    };
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aTreeRewrittenByRansomwareIsRestoredAsItWas(Kind kind) throws Exception {
+    var random = new Random(kind.ordinal());
+    for (int i = 0; i < 300; i++) {
+      byte[] content = new byte[100 + random.nextInt(3000)];
+      random.nextBytes(content);
+      Trees.write(at(src, name(i)), content);
+      Trees.write(at(original, name(i)), content);
+    }
+    Trees.chmod(src, 0755);
+    var t = TargetFixture.start(kind, SSHD.get());
+    cleanup.add(t);
+    var tr = RsyncTransport.open(src, t.url(), t.options().toBuilder().versions(Duration.ofDays(1)).build());
+    var s = EngineSettings.builder("restore", src).stateDir(Trees.path(Trees.tempDir("restore-state")))
+        .delay(Duration.ofMillis(100)).retry(Duration.ofMillis(200), Duration.ofSeconds(2)).build();
+    replicator = Replicator.start(s, List.of(tr), null);
+    VersionsTest.awaitMirror(src, t.dir);
+    Thread.sleep(1100);
+    Instant before = Instant.now();
+    Thread.sleep(1100);
+
+    // the attack: every file rewritten with random bytes, 50 deleted
+    for (int i = 0; i < 300; i++) {
+      byte[] junk = new byte[100 + random.nextInt(3000)];
+      random.nextBytes(junk);
+      Trees.write(at(src, name(i)), junk);
+    }
+    for (int i = 0; i < 300; i += 6) Trees.delete(at(src, name(i)));
+    VersionsTest.awaitMirror(src, t.dir);
+    replicator.stop(Duration.ofSeconds(10));
+    replicator = null;
+
+    List<String> args = new ArrayList<>(List.of("restore", t.url(), "--at", before.toString(), "--to", Bytes.latin1(restored)));
+    args.addAll(credentials(t));
+    String[] r = cli(args);
+    assertThat(r[0]).as(r[1] + r[2]).isEqualTo("0");
+    assertThat(r[1]).contains("restored 300 files");
+    Trees.assertSameTree(original, restored, Trees.Ignore.MTIMES, Trees.Ignore.MODES); // contents and names, byte for byte
+
+    // one path's history: rewritten, so the original was kept; live now
+    List<String> v = new ArrayList<>(List.of("versions", t.url(), name(1)));
+    v.addAll(credentials(t));
+    String[] listed = cli(v);
+    assertThat(listed[0]).as(listed[2]).isEqualTo("0");
+    assertThat(listed[1].lines().filter(l -> l.startsWith("kept ")).count()).isEqualTo(1);
+    assertThat(listed[1].lines().filter(l -> l.startsWith("live ")).count()).isEqualTo(1);
+    // a deleted one: kept, no live copy
+    v.set(2, name(0));
+    listed = cli(v);
+    assertThat(listed[1]).contains("kept ").doesNotContain("live");
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = "LOCAL")
+  void nothingKeptForATimeOrAPathIsOneLineAndExit1(Kind kind) throws Exception {
+    var t = TargetFixture.start(kind, SSHD.get());
+    cleanup.add(t);
+    Trees.write(at(t.dir, "a.txt"), "a");
+    String[] early = cli(List.of("restore", t.url(), "--at", "2000-01-01T00:00:00Z", "--to", Bytes.latin1(restored)));
+    assertThat(early[0]).isEqualTo("1");
+    assertThat(early[2].strip()).isEqualTo("livesync restore: nothing is kept on " + t.url() + " for 2000-01-01T00:00:00Z");
+    String[] unknown = cli(List.of("restore", t.url(), "no/such/path", "--at", Instant.now().plusSeconds(5).toString(), "--to", Bytes.latin1(restored)));
+    assertThat(unknown[0]).isEqualTo("1");
+    assertThat(unknown[2]).contains("nothing is kept on " + t.url()).contains("under no/such/path");
+    String[] badTime = cli(List.of("restore", t.url(), "--at", "yesterday", "--to", Bytes.latin1(restored)));
+    assertThat(badTime[0]).isEqualTo("2");
+    assertThat(badTime[2].lines().findFirst().orElse(""))
+        .isEqualTo("livesync restore: --at yesterday: expected an ISO-8601 time such as 2026-12-02T06:30:00Z or a local time such as '2026-12-02 07:30:00'");
+    String[] local = cli(List.of("restore", t.url(), "--at", java.time.LocalDateTime.now().plusMinutes(1).withNano(0).toString().replace('T', ' '),
+        "--to", Bytes.latin1(restored)));
+    assertThat(local[0]).as(local[2]).isEqualTo("0");
+    assertThat(Trees.read(at(restored, "a.txt"))).isEqualTo(Bytes.of("a"));
+  }
+}
