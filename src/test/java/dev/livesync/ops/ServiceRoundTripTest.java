@@ -105,10 +105,13 @@ class ServiceRoundTripTest {
     ServiceFiles files = ServiceFiles.defaults();
     long pid = Long.parseLong(Files.readString(files.pidFile()).trim());
     ProcessHandle.of(pid).ifPresent(started::add);
-    assertThat(dst.resolve("before")).hasContent("before start"); // the initial sync had started (and here, finished)
+    // start returns once the initial sync has started (run is ready once watching): it ends soon after
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!Files.exists(dst.resolve("before")) && System.nanoTime() < deadline) Thread.sleep(50);
+    assertThat(dst.resolve("before")).hasContent("before start");
 
     Files.writeString(src.resolve("after"), "written while running");
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!Files.exists(dst.resolve("after")) && System.nanoTime() < deadline) Thread.sleep(50);
     assertThat(dst.resolve("after")).hasContent("written while running");
 
