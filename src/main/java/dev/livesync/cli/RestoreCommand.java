@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
       "else the live file, if it existed at TIME.",
       "--to DIR: a new or empty directory. --to-source DIR: into the (live) source, skipping files that",
       "are newer there, unless --force.",
-      "Exit 0 restored, 1 nothing kept for that time (or those paths), 2 bad arguments."
+      "Exit 0 restored, 1 nothing kept for that time (or those paths), 2 bad arguments, 69 the target could not be read."
     })
 final class RestoreCommand implements Callable<Integer> {
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");

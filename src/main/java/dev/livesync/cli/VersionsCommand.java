@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     description = {
       "List every copy a target keeps of PATH: the versions livesync kept when it overwrote or deleted",
       "it (run --versions), oldest first, and the live file; each with the time it was kept, its size",
-      "and its modification time (UTC). Exit 0 when something is kept, 1 when nothing, 2 on bad arguments."
+      "and its modification time (UTC). Exit 0 when something is kept, 1 when nothing, 2 on bad arguments,",
+      "69 when the target could not be read."
     })
 final class VersionsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec cmd;

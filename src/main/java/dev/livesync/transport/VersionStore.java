@@ -179,6 +179,6 @@ public final class VersionStore {
 
   /** For messages: the error of a failed listing or fetch. */
   public static LivesyncException failure(TransportException e) {
-    return new LivesyncException(e.getMessage(), 1, e);
+    return new LivesyncException(e.getMessage(), dev.livesync.Exit.UNAVAILABLE, e);
   }
 }
