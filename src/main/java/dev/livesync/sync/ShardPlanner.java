@@ -10,8 +10,9 @@ import java.util.List;
  * Splits a full sync into parts that rsync runs side by side, balanced by a count of the tree (not
  * one part per top-level directory: a lopsided tree is split deeper where it is big). Every path
  * belongs to exactly one part: the carved subtrees, and the rest of the tree in one remainder part
- * that excludes them. Parts are at most {@code total / (2 * parallelism)} entries; subtrees below a
- * quarter of that stay in the remainder (thousands of tiny rsyncs would cost more than they save).
+ * that excludes them. Parts are at most {@code total / (2 * parallelism)} entries; subtrees below an
+ * eighth of that stay in the remainder (thousands of tiny rsyncs would cost more than they save), so
+ * there are at most about 16 parts per rsync allowed at once.
  */
 final class ShardPlanner {
   /** A directory of the counted tree: entries directly in it, and its subdirectories. */
@@ -51,7 +52,7 @@ final class ShardPlanner {
       if (!FullSyncShard.plain(c.rel())) continue; // cannot be named in an exclude: stays with its parent
       if (c.total() > most) {
         carve(c, most, out);
-      } else if (c.total() * 4 >= most) {
+      } else if (c.total() * 8 >= most) {
         out.add(c);
       }
     }

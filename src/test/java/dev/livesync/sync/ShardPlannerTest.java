@@ -45,7 +45,7 @@ class ShardPlannerTest {
       if (p.root().length == 0) continue;
       assertThat(p.carved()).isEmpty();
       assertThat(p.entries()).isLessThanOrEqualTo(most);
-      assertThat(p.entries() * 4).isGreaterThanOrEqualTo(most);
+      assertThat(p.entries() * 8).isGreaterThanOrEqualTo(most);
       assertThat(FullSyncShard.plain(p.root())).as("only plain names are carved: %s", p).isTrue();
       for (byte[] other : carved) {
         if (other == p.root()) continue;
