@@ -54,12 +54,20 @@ final class DryRuns {
     });
     if (r.exit() != 0) {
       var v = ExitCodes.classify(r.exit(), r.stderr(), t.target(), t.user());
+      // 23, something at the source unreadable: after such an I/O error rsync deletes nothing, in the
+      // dry run and in the real one alike, so the preview stands; refusing it kept the readable files
+      // from shipping too. (24, files vanished meanwhile, still retries: the tree is moving.)
+      if (r.exit() == 23) return preview(deleted, sourceFiles[0], created[0], count);
       Outcome o = v.outcome() == Outcome.PARTIAL ? Outcome.RETRY : v.outcome();
       throw new TransportException(new TransferResult(o, r.exit(), List.of(), 0, 0, r.millis(),
           "looking at what would be deleted on " + t.describe() + ": " + v.message()));
     }
-    long entries = count && sourceFiles[0] >= 0 ? sourceFiles[0] - created[0] + deleted.size() : -1;
-    return new DeletionPreview(deleted, entries, created[0]);
+    return preview(deleted, sourceFiles[0], created[0], count);
+  }
+
+  private static DeletionPreview preview(List<byte[]> deleted, long sourceFiles, long created, boolean count) {
+    long entries = count && sourceFiles >= 0 ? sourceFiles - created + deleted.size() : -1;
+    return new DeletionPreview(deleted, entries, created);
   }
 
   private static byte[] path(byte[] escaped) {
