@@ -13,7 +13,7 @@ public final class Contenders {
   public static List<Contender> parse(boolean noLivesync, List<String> livesyncArgs, List<String> compare,
       double lsyncdDelay, int lsyncdMaxProcesses) {
     List<Contender> out = new ArrayList<>();
-    if (!noLivesync) out.add(new Contender.Livesync(launcher(), List.copyOf(livesyncArgs)));
+    if (!noLivesync) out.add(new Contender.Livesync(launcher(), withGuardOff(livesyncArgs)));
     for (String name : compare) {
       switch (name) {
         case "lsyncd" -> out.add(new Contender.Lsyncd(lsyncdDelay, lsyncdMaxProcesses));
@@ -32,5 +32,18 @@ public final class Contenders {
     Path p = Path.of(home, "livesync");
     if (!Files.isExecutable(p)) throw new LivesyncException("no launcher at " + p, 2);
     return p;
+  }
+
+  /**
+   * The bench's churn renames the first directory, which holds most of a short run's files: on the
+   * daemon target that is a deletion of most of the tree, which the mass-deletion guard holds (as it
+   * should for an rm -rf). The bench measures replication, so the guard is off unless asked for.
+   */
+  static List<String> withGuardOff(List<String> livesyncArgs) {
+    boolean given = livesyncArgs.stream().anyMatch(a -> a.startsWith("--max-delete"));
+    if (given) return List.copyOf(livesyncArgs);
+    var args = new java.util.ArrayList<>(livesyncArgs);
+    args.add("--max-delete=off");
+    return List.copyOf(args);
   }
 }

@@ -16,19 +16,15 @@ import java.util.concurrent.locks.LockSupport;
  * subdirectory every {@code perDir} files, and records when each file was closed (System.nanoTime).
  * This is the seed's load test: "10k–100k files, N per second".
  */
-final class LoadGenerator implements Load {
+final class LoadGenerator extends Load {
   private final Path root;
   private final int minSize;
   private final int maxSize;
   private final int perDir;
   private final SplittableRandom random = new SplittableRandom(42);
   private final byte[] noise = new byte[1 << 20];
-  final Map<String, Long> closedAt = new ConcurrentHashMap<>();
   /** When set, files were written here beforehand and the load renames them into the tree. */
   private Path staging;
-  final List<String> written = new ArrayList<>();
-  long bytes;
-  private long startedAt;
 
   LoadGenerator(Path root, int minSize, int maxSize, int perDir) {
     this.root = root;
@@ -54,27 +50,7 @@ final class LoadGenerator implements Load {
   }
 
   @Override
-  public List<String> written() {
-    return written;
-  }
-
-  @Override
-  public Map<String, Long> closedAt() {
-    return closedAt;
-  }
-
-  @Override
-  public long startedAt() {
-    return startedAt;
-  }
-
-  @Override
-  public long bytes() {
-    return bytes;
-  }
-
-  @Override
-  public long run(double rate, double seconds) throws IOException {
+  long run(double rate, double seconds) throws IOException {
     long total = Math.round(rate * seconds);
     long start = System.nanoTime();
     startedAt = start;
@@ -116,8 +92,6 @@ final class LoadGenerator implements Load {
   }
 
   private void done(String rel, long size) {
-    closedAt.put(rel, System.nanoTime());
-    written.add(rel);
-    bytes += size;
+    closed(rel, System.nanoTime(), size);
   }
 }

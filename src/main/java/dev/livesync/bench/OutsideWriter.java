@@ -19,17 +19,13 @@ import java.util.Map;
  * {@code stallEvery} seconds the writer stops for {@code stall} seconds and then catches up at once,
  * so files come in bursts.
  */
-final class OutsideWriter implements Load {
+final class OutsideWriter extends Load {
   private final Path root;
   private final int minSize;
   private final int maxSize;
   private final int perDir;
   private final double stallEvery;
   private final double stall;
-  private final List<String> written = new ArrayList<>();
-  private final Map<String, Long> closedAt = new HashMap<>();
-  private long bytes;
-  private long startedAt;
 
   OutsideWriter(Path root, int minSize, int maxSize, int perDir, double stallEvery, double stall) {
     this.root = root;
@@ -41,7 +37,7 @@ final class OutsideWriter implements Load {
   }
 
   @Override
-  public long run(double rate, double seconds) throws IOException {
+  long run(double rate, double seconds) throws IOException {
     Path script = Files.createTempFile("livesync-outside-writer", ".py");
     try {
       try (InputStream in = OutsideWriter.class.getResourceAsStream("outside-writer.py")) {
@@ -59,9 +55,7 @@ final class OutsideWriter implements Load {
             startedAt = Long.parseLong(f[1]);
             continue;
           }
-          written.add(f[0]);
-          closedAt.put(f[0], Long.parseLong(f[1]));
-          bytes += Long.parseLong(f[2]);
+          closed(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]));
         }
       }
       int rc = p.waitFor();
@@ -73,25 +67,5 @@ final class OutsideWriter implements Load {
     } finally {
       Files.deleteIfExists(script);
     }
-  }
-
-  @Override
-  public List<String> written() {
-    return written;
-  }
-
-  @Override
-  public Map<String, Long> closedAt() {
-    return closedAt;
-  }
-
-  @Override
-  public long startedAt() {
-    return startedAt;
-  }
-
-  @Override
-  public long bytes() {
-    return bytes;
   }
 }

@@ -43,7 +43,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-livesync", description = "Run only the --compare tools.")
   boolean noLivesync;
 
-  @Option(names = "--livesync-arg", description = "Extra argument for `livesync run` (repeatable), e.g. --livesync-arg=--workers=8.")
+  @Option(names = "--livesync-arg", description = "Extra argument for `livesync run` (repeatable), e.g. --livesync-arg=--workers=8. The mass-deletion guard is off in the bench (its churn renames most of the tree on a daemon target) unless --max-delete is given here.")
   List<String> livesyncArgs = new ArrayList<>();
 
   @Option(names = "--lsyncd-delay", defaultValue = "1", description = "lsyncd's delay in seconds (default: ${DEFAULT-VALUE}; lsyncd's own default is 15).")
