@@ -17,7 +17,7 @@ final class LogCapture implements AutoCloseable {
   }
 
   List<String> lines() {
-    synchronized (appender.list) {
+    synchronized (appender) { // AppenderBase.doAppend holds the appender itself while it adds to the list
       return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
     }
   }
