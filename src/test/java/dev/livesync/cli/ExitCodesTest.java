@@ -1,17 +1,17 @@
 package dev.livesync.cli;
 
+import static dev.livesync.cli.CliRun.inProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.Exit;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.TempFiles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import dev.livesync.cli.CliRun.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,15 +30,6 @@ class ExitCodesTest {
     TempFiles.deleteTree(work);
   }
 
-  record Result(int code, String out, String err) {}
-
-  static Result inProcess(String... args) {
-    var cl = Main.commandLine();
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Result(cl.execute(args), out.toString(), err.toString());
-  }
 
   LivesyncProcess livesync(List<String> args) {
     var p = LivesyncProcess.start(args);
