@@ -81,3 +81,32 @@ livesync_require_jdk() {
   }
   export JAVA_HOME="$LIVESYNC_JDK"
 }
+
+# The inotify limits the test suite needs (several runs, daemons and tools watch at once; some tests
+# fill a queue of 16384 on purpose). A machine may boot with far less (seen: 5 watches, 1 instance,
+# 1 queued event). livesync_raise_inotify_limits raises each one that is lower, remembers what it
+# found in LIVESYNC_SAVED_LIMITS, and livesync_restore_inotify_limits puts those values back.
+LIVESYNC_TEST_LIMITS="max_user_watches:524288 max_user_instances:128 max_queued_events:16384"
+LIVESYNC_SAVED_LIMITS=""
+livesync_raise_inotify_limits() {
+  local pair key want have
+  for pair in $LIVESYNC_TEST_LIMITS; do
+    key=${pair%%:*}; want=${pair#*:}
+    have=$(cat "/proc/sys/fs/inotify/$key" 2>/dev/null) || continue
+    [ "$have" -ge "$want" ] && continue
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "livesync: fs.inotify.$key = $have; the tests need $want (run as root, or: sysctl fs.inotify.$key=$want)" >&2
+      return 1
+    fi
+    echo "$want" >"/proc/sys/fs/inotify/$key" || return 1
+    LIVESYNC_SAVED_LIMITS="$LIVESYNC_SAVED_LIMITS $key:$have"
+    echo "livesync: fs.inotify.$key raised from $have to $want for this run" >&2
+  done
+}
+livesync_restore_inotify_limits() {
+  local pair
+  for pair in $LIVESYNC_SAVED_LIMITS; do
+    echo "${pair#*:}" >"/proc/sys/fs/inotify/${pair%%:*}" 2>/dev/null || true
+  done
+  LIVESYNC_SAVED_LIMITS=""
+}

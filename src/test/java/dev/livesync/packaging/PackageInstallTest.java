@@ -237,6 +237,7 @@ class PackageInstallTest {
   @Test
   @Order(10)
   @org.junit.jupiter.api.Tag("slow")
+  @org.junit.jupiter.api.Timeout(value = 25, unit = java.util.concurrent.TimeUnit.MINUTES)
   void buildingTwiceGivesTheSameBytes() throws Exception {
     Path again = TempFiles.dir("livesync-package-again");
     try {
