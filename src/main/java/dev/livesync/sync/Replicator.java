@@ -381,8 +381,9 @@ public final class Replicator implements AutoCloseable {
   }
 
   /**
-   * The kernel dropped events: some changes (and maybe new directories to watch) were not seen. A new
-   * watcher is set up first (so nothing from now on is missed), then a full sync goes to every target.
+   * The kernel dropped events: some changes (and maybe new directories to watch) were not seen. The
+   * watcher is set up anew, then a full sync goes to every target: it reads the tree after the new
+   * watches are in place, so whatever changed before them is in it and nothing after them is missed.
    */
   private void rescanAfterOverflow() {
     overflow = false;
@@ -391,10 +392,11 @@ public final class Replicator implements AutoCloseable {
     log.warn("{} event queue overflowed ({} = {}): rewatching {} and queueing a full sync to every target; watching continues",
         watcher.kind(), fan ? "fs.fanotify.max_queued_events" : "fs.inotify.max_queued_events",
         fan ? KernelLimits.fanotifyMaxQueuedEvents() : KernelLimits.maxQueuedEvents(), Bytes.display(settings.source()));
-    Watcher old = watcher;
+    // The old one goes first: at fs.inotify.max_user_instances a second instance cannot be had, and
+    // nothing is lost by the gap, since the full sync queued below runs after the new watches are set.
+    watcher.close();
     unwatched.set(0); // the new watcher reports again what it cannot watch
     watcher = newWatcher();
-    old.close();
     queue(new WorkItem.FullSync(settings.delete().whileRunning(), "overflow", clock.nanos()));
   }
 

@@ -181,4 +181,24 @@ class MassDeletionGuardTest {
     assertThat(countFiles(t.dir)).isEqualTo(1);
     awaitNoneHeld();
   }
+
+  /**
+   * A rename is not a loss: the directory holding the whole tree renamed (on a daemon target that is a
+   * send of the new name and a deletion of the old) converges and holds nothing.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = {"LOCAL", "DAEMON"})
+  void renamingTheDirectoryHoldingTheTreeHoldsNothing(Kind kind) throws Exception {
+    var t = TargetFixture.start(kind, null);
+    cleanup.add(t);
+    fill(at(src, "top"));
+    Trees.write(at(src, "beside.txt"), "one file outside");
+    var p = run(t);
+    converge(src, t, p);
+
+    java.nio.file.Files.move(Trees.path(at(src, "top")), Trees.path(at(src, "renamed")));
+    converge(src, t, p);
+    assertThat(target().path("deletionsHeld").asLong()).as(p.output()).isZero();
+    assertThat(p.output()).doesNotContain("are held");
+  }
 }
