@@ -30,7 +30,7 @@ import java.util.zip.CRC32;
  * {@code delete = running} not with delete, so a restart would forget the deletions an overflow
  * rescan (or a schedule) had taken over from the events. Single-threaded.
  */
-public final class Journal implements AutoCloseable {
+public final class Journal implements AutoCloseable, ItemLog {
   public record Entry(long seq, WorkItem item) {}
 
   private static final byte ITEM = 'I', DONE = 'D';
