@@ -54,7 +54,7 @@ public final class Preflight {
           for (int[] earlier : seen) {
             TargetSpec o = syncs.get(earlier[0]).targets().get(earlier[1]);
             String name = o.describe() + (earlier[0] == i ? "" : " of sync " + syncs.get(earlier[0]).name());
-            words = Overlap.between(t.target(), o.target(), name);
+            words = Overlap.between(t, o, name);
             if (words != null) break;
           }
         }

@@ -18,7 +18,9 @@ import java.util.Locale;
  * ({@code localhost:/dir}, {@code user@127.0.0.1:dir}) is the local directory it names. A target
  * inside its source is copied into itself without end; of two nested targets, the outer one's
  * {@code --delete} removes the inner one's files while both run. Remote targets are compared by
- * host, module and path as written.
+ * where they lead: rsync daemon targets by host (names resolved: {@code localhost} and
+ * {@code 127.0.0.1} are one host), port, module and path; ssh targets by host, ssh port and path
+ * (a relative path is in the login's home, so only the same login's relative paths compare).
  */
 public final class Overlap {
   private Overlap() {}
@@ -44,16 +46,18 @@ public final class Overlap {
    * How {@code a} overlaps {@code b} (another target, described by {@code bName}), as words after
    * a's name; null when they do not.
    */
-  public static String between(Target a, Target b, String bName) {
+  public static String between(TargetSpec a, TargetSpec b, String bName) {
     Boolean nested = nested(a, b);
     if (nested == null) return null;
     String why = ": the outer one's deletions would remove the inner one's files and the two would race; give each target its own directory";
-    if (Boolean.TRUE.equals(nested) && nested(b, a) == Boolean.TRUE) return "is the same directory as target " + bName + why;
-    return (nested ? "is inside target " : "contains target ") + bName + why;
+    String hosts = hostsShown(a.target(), b.target());
+    if (Boolean.TRUE.equals(nested) && nested(b, a) == Boolean.TRUE) return "is the same directory as target " + bName + hosts + why;
+    return (nested ? "is inside target " : "contains target ") + bName + hosts + why;
   }
 
   /** TRUE: a is in b; FALSE: b is in a; null: neither. */
-  private static Boolean nested(Target a, Target b) {
+  private static Boolean nested(TargetSpec as, TargetSpec bs) {
+    Target a = as.target(), b = bs.target();
     Path la = onThisHost(a), lb = onThisHost(b);
     if (la != null && lb != null) {
       RealPath ra = RealPath.of(la), rb = RealPath.of(lb);
@@ -63,16 +67,47 @@ public final class Overlap {
     }
     if (la != null || lb != null) return null;
     if (a instanceof Target.Daemon da && b instanceof Target.Daemon db) {
-      if (!sameHost(da.host(), db.host()) || da.port() != db.port() || !da.module().equals(db.module())) return null;
+      // one daemon (the user names a login, not a place); module names are case-sensitive to rsyncd
+      if (da.port() != db.port() || !da.module().equals(db.module()) || !sameHost(da.host(), db.host())) return null;
       return pathNested(Path.of("/" + da.path()), Path.of("/" + db.path()));
     }
-    if (a instanceof Target.Ssh sa && b instanceof Target.Ssh sb && sameHost(sa.host(), sb.host())) {
-      boolean absA = sa.path().startsWith("/"), absB = sb.path().startsWith("/");
-      if (absA != absB) return null;
+    if (a instanceof Target.Ssh sa && b instanceof Target.Ssh sb) {
+      if (sshPort(as) != sshPort(bs) || !sameHost(sa.host(), sb.host())) return null;
+      String pa = remotePath(sa.path()), pb = remotePath(sb.path());
+      boolean absA = pa.startsWith("/"), absB = pb.startsWith("/");
+      if (absA != absB) return null; // a home directory on another host is not known here
+      // an absolute path is one directory whoever logs in; a relative one is in the login's home
       if (!absA && !java.util.Objects.equals(sa.user(), sb.user())) return null;
-      return pathNested(Path.of("/" + sa.path()), Path.of("/" + sb.path()));
+      return pathNested(Path.of("/" + pa), Path.of("/" + pb));
     }
     return null;
+  }
+
+  private static int sshPort(TargetSpec t) {
+    int p = t.options().sshPort();
+    return p == 0 ? 22 : p;
+  }
+
+  /** An ssh target's path with the login's home written as a relative path ({@code ~/x} and {@code x} alike). */
+  private static String remotePath(String p) {
+    if (p.equals("~")) return ".";
+    if (p.startsWith("~/")) return p.substring(2).isEmpty() ? "." : p.substring(2);
+    return p;
+  }
+
+  /** Said when two targets name one host in different words. */
+  private static String hostsShown(Target a, Target b) {
+    String ha = host(a), hb = host(b);
+    if (ha == null || hb == null || ha.equalsIgnoreCase(hb)) return "";
+    return " (" + ha + " and " + hb + " are one host)";
+  }
+
+  private static String host(Target t) {
+    return switch (t) {
+      case Target.Daemon d -> d.host();
+      case Target.Ssh s -> onThisHost(s) == null ? s.host() : null;
+      case Target.Local l -> null;
+    };
   }
 
   private static Boolean pathNested(Path a, Path b) {
@@ -83,8 +118,23 @@ public final class Overlap {
     return null;
   }
 
-  private static boolean sameHost(String a, String b) {
-    return a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+  /**
+   * Whether two host names (or addresses) reach one host: written alike, both this host
+   * ({@code localhost}, {@code 127.0.0.1}, {@code ::1}, an address of this host), or resolving to a
+   * common address. A name that does not resolve is compared as written.
+   */
+  static boolean sameHost(String a, String b) {
+    if (a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT))) return true;
+    if (isThisHost(a) && isThisHost(b)) return true;
+    try {
+      var addresses = new java.util.HashSet<>(java.util.Arrays.asList(InetAddress.getAllByName(a)));
+      for (InetAddress x : InetAddress.getAllByName(b)) {
+        if (addresses.contains(x)) return true;
+      }
+    } catch (UnknownHostException e) {
+      return false;
+    }
+    return false;
   }
 
   private static String shown(Path written, RealPath real, Target target) {

@@ -1,0 +1,184 @@
+package dev.livesync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.testing.LivesyncProcess;
+import dev.livesync.testing.RsyncDaemon;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Two targets that lead to one directory, or one inside the other, for every kind of target: each
+ * pair through {@code run}'s arguments (two targets of one sync), a config with one sync of two
+ * targets and a config with two syncs — refused in the same words (exit 2 and 78), or accepted by
+ * all three. Daemon targets are compared by where they lead (names resolved, port, module, path),
+ * ssh targets by host, ssh port and path. A real rsync daemon on loopback shows that a refused
+ * pair writes nothing.
+ */
+class OverlappingTargetsTest {
+  @TempDir static Path tmp;
+  static RsyncDaemon daemon;
+  static final String WHY = ": the outer one's deletions would remove the inner one's files and the two would race; give each target its own directory";
+
+  @BeforeAll
+  static void startDaemon() throws Exception {
+    daemon = RsyncDaemon.start(Files.createDirectories(tmp.resolve("module")));
+  }
+
+  @AfterAll
+  static void stopDaemon() {
+    if (daemon != null) daemon.close();
+  }
+
+  /**
+   * Targets {@code first} and {@code second} (PORT: the daemon's), each with its ssh port (0:
+   * ssh's default); {@code words} after "target SECOND: ", with FIRST for how the other one is
+   * named; null when the pair is accepted. {@code cli}: whether the command line can say it (one
+   * --ssh-port for all its targets).
+   */
+  record Row(String first, String second, int sshPort1, int sshPort2, String words, boolean cli) {
+    Row(String first, String second, String words) {
+      this(first, second, 0, 0, words, true);
+    }
+
+    String a() {
+      return first.replace("PORT", Integer.toString(daemon.port()));
+    }
+
+    String b() {
+      return second.replace("PORT", Integer.toString(daemon.port()));
+    }
+
+    @Override
+    public String toString() {
+      return first + " / " + second + (sshPort1 + sshPort2 > 0 ? " (ssh ports " + sshPort1 + ", " + sshPort2 + ")" : "");
+    }
+  }
+
+  static Stream<Row> rows() {
+    String oneHost = " (localhost and 127.0.0.1 are one host)";
+    return Stream.of(
+        // rsync daemon: one host however it is written, one port, one module
+        new Row("rsync://127.0.0.1:PORT/backup/a", "rsync://localhost:PORT/backup/a/inner", "is inside target FIRST" + oneHost),
+        new Row("rsync://localhost:PORT/backup/a/inner", "rsync://127.0.0.1:PORT/backup/a", "contains target FIRST (127.0.0.1 and localhost are one host)"),
+        new Row("rsync://127.0.0.1:PORT/backup/a/", "rsync://localhost:PORT/backup/a", "is the same directory as target FIRST" + oneHost),
+        new Row("rsync://127.0.0.1:PORT/backup", "rsync://127.0.0.1:PORT/backup/x/y", "is inside target FIRST"),
+        new Row("rsync://backup@[::1]:PORT/backup/a", "rsync://127.0.0.1:PORT/backup/a/b", "is inside target FIRST (127.0.0.1 and ::1 are one host)"),
+        new Row("192.0.2.7::mod/a", "rsync://192.0.2.7/mod/a/b", "is inside target FIRST"),
+        new Row("rsync://192.0.2.7/mod/a", "rsync://192.0.2.8/mod/a", null),
+        new Row("rsync://127.0.0.1:PORT/backup/a", "rsync://localhost:PORT/backup/ab", null),
+        new Row("rsync://127.0.0.1:PORT/backup/a", "rsync://localhost:PORT/other/a", null),
+        new Row("rsync://127.0.0.1:PORT/backup/a", "rsync://localhost:874/backup/a", null),
+        // ssh to another host: host, ssh port, path (a relative one in the login's home)
+        new Row("backup@192.0.2.7:/srv/copy", "backup@192.0.2.7:/srv/copy/./inner/", "is inside target FIRST"),
+        new Row("backup@192.0.2.7:/srv/copy", "other@192.0.2.7:/srv", "contains target FIRST"),
+        new Row("backup@192.0.2.7:copy", "backup@192.0.2.7:~/copy/", "is the same directory as target FIRST"),
+        new Row("backup@192.0.2.7:copy", "other@192.0.2.7:copy", null),
+        new Row("backup@192.0.2.7:/srv/copy", "backup@192.0.2.8:/srv/copy", null),
+        new Row("backup@192.0.2.7:/srv/copy", "backup@192.0.2.7:/srv/copy2", null),
+        new Row("backup@192.0.2.7:/srv/copy", "backup@192.0.2.7:/srv/copy", 22, 0, "is the same directory as target FIRST", false),
+        new Row("backup@192.0.2.7:/srv/copy", "backup@192.0.2.7:/srv/copy", 2222, 0, null, false));
+  }
+
+  Path source() throws Exception {
+    return Files.createDirectories(tmp.resolve("src"));
+  }
+
+  static int execute(StringWriter err, String... args) {
+    var cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err));
+    cl.setOut(new PrintWriter(new StringWriter()));
+    return cl.execute(args);
+  }
+
+  List<String> common() {
+    return List.of("--state-dir", tmp.resolve("state").toString(), "--status-socket", tmp.resolve("status.sock").toString());
+  }
+
+  @ParameterizedTest
+  @MethodSource("rows")
+  void theCommandLineRefusesOverlappingTargetsOfEveryKind(Row row) throws Exception {
+    if (!row.cli()) return;
+    List<String> args = new ArrayList<>(List.of("run", "--check", source().toString(), row.a(), row.b()));
+    args.addAll(common());
+    if (row.sshPort1() != 0) args.addAll(List.of("--ssh-port", Integer.toString(row.sshPort1())));
+    StringWriter err = new StringWriter();
+    int code = execute(err, args.toArray(String[]::new));
+    if (row.words() == null) {
+      assertThat(code).as(err.toString()).isZero();
+      return;
+    }
+    assertThat(err.toString().lines().toList()).as("one line and the hint").hasSize(2).endsWith("See 'livesync run --help'.");
+    assertThat(err.toString().lines().findFirst().orElse(""))
+        .isEqualTo("livesync run: target " + shown(row.b()) + ": " + row.words().replace("FIRST", shown(row.a())) + WHY);
+    assertThat(code).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @MethodSource("rows")
+  void aConfigRefusesThemInOneSyncAndAcrossSyncs(Row row) throws Exception {
+    String oneSync = "[[sync]]\nname = \"one\"\nsource = \"" + source() + "\"\n" + target(row.a(), row.sshPort1()) + target(row.b(), row.sshPort2());
+    check(row, oneSync, "sync[0].target[1].url", "");
+    Path other = Files.createDirectories(tmp.resolve("src2"));
+    String twoSyncs = "[[sync]]\nname = \"one\"\nsource = \"" + source() + "\"\n" + target(row.a(), row.sshPort1())
+        + "[[sync]]\nname = \"two\"\nsource = \"" + other + "\"\n" + target(row.b(), row.sshPort2());
+    check(row, twoSyncs, "sync[1].target[0].url", " of sync one");
+  }
+
+  /** A target as livesync shows it (a daemon's default port and a trailing '/' left out). */
+  static String shown(String target) {
+    return dev.livesync.transport.Target.parse(target).describe();
+  }
+
+  static String target(String url, int sshPort) {
+    return "  [[sync.target]]\n  url = \"" + url + "\"\n" + (sshPort == 0 ? "" : "  ssh_port = " + sshPort + "\n");
+  }
+
+  void check(Row row, String config, String where, String ofSync) throws Exception {
+    Path file = Files.writeString(tmp.resolve("livesync.toml"), config);
+    List<String> args = new ArrayList<>(List.of("run", "--check", "--config", file.toString()));
+    args.addAll(common());
+    StringWriter err = new StringWriter();
+    int code = execute(err, args.toArray(String[]::new));
+    if (row.words() == null) {
+      assertThat(code).as(config + "\n" + err).isZero();
+      return;
+    }
+    assertThat(err.toString().lines().toList()).as("one line").hasSize(1);
+    String shown = row.words().replace("FIRST", shown(row.a()) + ofSync);
+    assertThat(err.toString().lines().findFirst().orElse(""))
+        .matches("livesync run: " + Pattern.quote(file.toString()) + ":\\d+:\\d+: " + Pattern.quote(where + ": " + shown + WHY));
+    assertThat(code).isEqualTo(78);
+  }
+
+  @Test
+  void twoDaemonTargetsNamingOneDirectoryAreRefusedAndNothingIsSent() throws Exception {
+    Path src = source();
+    Files.writeString(src.resolve("a.txt"), "a");
+    String outer = "rsync://127.0.0.1:" + daemon.port() + "/backup/a";
+    String inner = "rsync://localhost:" + daemon.port() + "/backup/a/inner";
+    List<String> args = new ArrayList<>(List.of("run", src.toString(), outer, inner, "--delay", "50ms"));
+    args.addAll(common());
+    try (var p = LivesyncProcess.start(args, Map.of())) {
+      assertThat(p.awaitExit(Duration.ofSeconds(30))).as(p.output()).isEqualTo(2);
+      assertThat(p.output()).contains("livesync run: target " + inner + ": is inside target " + outer);
+    }
+    try (var listing = Files.list(daemon.dataDir())) {
+      assertThat(listing.toList()).as("the module").isEmpty();
+    }
+  }
+}
