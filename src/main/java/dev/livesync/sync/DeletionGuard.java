@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * here, {@code livesync status} shows how many, the log says it once at WARN. From then on every
  * deletion for the target is held, until an operator {@link #release releases} them or the files
  * come back at the source (they are then no longer deletions: held paths that exist again are
- * dropped).
+ * dropped). The held paths are kept in the sync's state directory ({@link HeldDeletions}): a restart
+ * holds them again, with every deletion after them, instead of deciding anew.
  *
  * <p>The target's entry count comes from each full sync's dry run and follows the entries each
  * transfer made and deleted. A percentage never holds fewer than {@link #MIN_PATHS} deletions: on a
@@ -50,6 +51,7 @@ final class DeletionGuard implements Transport {
   private final Clock clock;
   private final Batcher.SizeProbe source;
   private final String sync;
+  private final HeldDeletions store;
   private final ArrayDeque<long[]> window = new ArrayDeque<>(); // {nanos, deletions}
   private final Set<Bytes.Key> held = new LinkedHashSet<>();
   private final Set<Bytes.Key> released = new LinkedHashSet<>();
@@ -58,12 +60,31 @@ final class DeletionGuard implements Transport {
   private long lastRecheck;
   private volatile int heldCount;
 
-  DeletionGuard(Transport inner, MaxDelete max, Clock clock, Batcher.SizeProbe source, String sync) {
+  /** {@code store}: where the held paths are kept across restarts; what it holds is held from the start. */
+  DeletionGuard(Transport inner, MaxDelete max, Clock clock, Batcher.SizeProbe source, String sync, HeldDeletions store) {
     this.inner = inner;
     this.max = max;
     this.clock = clock;
     this.source = source;
     this.sync = sync;
+    this.store = store;
+    Set<Bytes.Key> before = store.load();
+    if (max.off() && !before.isEmpty()) {
+      log.warn("{}: --max-delete is off: the {} deletions the previous run held go ahead", describe(), before.size());
+      store.save(held);
+    } else if (!before.isEmpty()) {
+      held.addAll(before);
+      heldCount = held.size();
+      warned = true;
+      log.warn("{}: {} deletions held by the previous run are still held (kept in {}), and so is every deletion for this target: "
+          + "restore the files at the source, or run 'livesync release-deletes {}'. See 'livesync status'.", describe(), held.size(), store.file(), sync);
+    }
+  }
+
+  /** Called under the lock whenever {@link #held} changed. */
+  private void changed() {
+    heldCount = held.size();
+    store.save(held);
   }
 
   /** Paths whose deletion is held now (a few times a second from the loop thread: drops those back at the source). */
@@ -79,7 +100,7 @@ final class DeletionGuard implements Transport {
   /** Held paths that exist at the source again are no longer deletions. */
   private synchronized void dropReturned() {
     int before = held.size();
-    held.removeIf(k -> source.size(k.bytes()) >= 0);
+    if (held.removeIf(k -> source.size(k.bytes()) >= 0)) changed();
     if (held.size() < before) log.info("{}: {} held deletions dropped: those files are back at the source", describe(), before - held.size());
     if (held.isEmpty() && before > 0) {
       warned = false;
@@ -96,11 +117,11 @@ final class DeletionGuard implements Transport {
   synchronized List<byte[]> release() {
     dropReturned();
     List<byte[]> top = new ArrayList<>();
-    for (Bytes.Key k : held) if (!underAny(k.bytes(), held, false)) top.add(k.bytes());
+    for (Bytes.Key k : held) if (!HeldDeletions.underAny(k.bytes(), held, false)) top.add(k.bytes());
     for (byte[] p : top) released.add(new Bytes.Key(p));
     if (!held.isEmpty()) log.warn("{}: {} held deletions released by an operator; deleting them", describe(), held.size());
     held.clear();
-    heldCount = 0;
+    changed();
     warned = false;
     window.clear();
     return top;
@@ -182,8 +203,7 @@ final class DeletionGuard implements Transport {
     List<byte[]> deletions = notReleased(preview.deletions());
     synchronized (this) {
       // a full sync sees every deletion there is: what it does not list is no longer one (the files came back)
-      held.retainAll(keys(deletions));
-      heldCount = held.size();
+      if (held.retainAll(keys(deletions))) changed();
     }
     boolean releasing = deletions.size() < preview.deletions().size();
     if (deletions.isEmpty() || admit(deletions, 0, "a full sync", false)) return counted(raw(true, progress), releasing, true);
@@ -227,8 +247,7 @@ final class DeletionGuard implements Transport {
     if (preview == null) return partsDecision = true;
     learn(preview.targetEntries());
     List<byte[]> deletions = notReleased(preview.deletions());
-    held.retainAll(keys(deletions));
-    heldCount = held.size();
+    if (held.retainAll(keys(deletions))) changed();
     if (deletions.size() < preview.deletions().size()) released.clear();
     return partsDecision = deletions.isEmpty() || admit(deletions, 0, "a full sync", false);
   }
@@ -275,8 +294,7 @@ final class DeletionGuard implements Transport {
         window.addLast(new long[] {clock.nanos(), deletions.size()}); // the send's creations go in when it has run (counted)
         return true;
       }
-      held.addAll(keys(deletions));
-      heldCount = held.size();
+      if (held.addAll(keys(deletions))) changed();
       total = Math.max(total, deletions.size());
       if (!warned) {
         warned = true;
@@ -333,7 +351,7 @@ final class DeletionGuard implements Transport {
   private synchronized List<byte[]> notReleased(List<byte[]> deletions) {
     if (released.isEmpty()) return deletions;
     List<byte[]> out = new ArrayList<>(deletions.size());
-    for (byte[] p : deletions) if (!underAny(p, released, true)) out.add(p);
+    for (byte[] p : deletions) if (!HeldDeletions.underAny(p, released, true)) out.add(p);
     return out;
   }
 
@@ -341,14 +359,6 @@ final class DeletionGuard implements Transport {
     Set<Bytes.Key> out = new LinkedHashSet<>();
     for (byte[] p : paths) out.add(new Bytes.Key(p));
     return out;
-  }
-
-  /** Whether {@code p} lies below one of {@code set} (or is one, when {@code orEqual}). */
-  private static boolean underAny(byte[] p, Set<Bytes.Key> set, boolean orEqual) {
-    if (orEqual && set.contains(new Bytes.Key(p))) return true;
-    for (int i = p.length - 1; i > 0; i--)
-      if (p[i] == '/' && set.contains(new Bytes.Key(java.util.Arrays.copyOf(p, i)))) return true;
-    return false;
   }
 
   @Override

@@ -167,11 +167,12 @@ public final class Replicator implements AutoCloseable {
     ExecHook hook = settings.exec() == null ? null : new ExecHook(settings.exec(), Path.of(Bytes.latin1(root).isEmpty() ? "/" : new String(root, java.nio.charset.StandardCharsets.UTF_8)));
     int i = 0;
     for (Transport t : transports) {
-      Journal j = Journal.open(settings.stateDir().resolve(journalName(i++, t)));
+      Journal j = Journal.open(settings.stateDir().resolve(stateFile(i++, t, ".journal")));
       journals.add(j);
       ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).factory());
       pools.add(pool);
-      var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, this::sourceSize, settings.name());
+      var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, this::sourceSize, settings.name(),
+          new HeldDeletions(settings.stateDir().resolve(stateFile(i - 1, t, ".held"))));
       guards.add(guard);
       var runner = new TargetRunner(guard, clock,
           new TargetRunner.Settings(settings.workers(), retry, slowRetry, settings.maxQueuedPaths()),
@@ -192,8 +193,9 @@ public final class Replicator implements AutoCloseable {
     pruneThread = Thread.ofVirtual().name("livesync-" + settings.name() + "-prune").start(this::pruneVersions);
   }
 
-  private static String journalName(int i, Transport t) {
-    return "target-" + i + "-" + t.describe().replaceAll("[^A-Za-z0-9._-]+", "_") + ".journal";
+  /** A target's file in the state directory: its journal, its held deletions. */
+  private static String stateFile(int i, Transport t, String suffix) {
+    return "target-" + i + "-" + t.describe().replaceAll("[^A-Za-z0-9._-]+", "_") + suffix;
   }
 
   private void onStartupResult(String target, Outcome o, String message) {

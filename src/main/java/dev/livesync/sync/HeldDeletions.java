@@ -1,0 +1,108 @@
+package dev.livesync.sync;
+
+import dev.livesync.LivesyncException;
+import dev.livesync.fs.Bytes;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The deletions the mass-deletion guard holds for one target, kept in the sync's state directory
+ * beside its journal, so that a restart (or a crash) holds them again instead of deciding anew: the
+ * first full sync after a restart may see fewer deletions than the limit (those that were let through
+ * before the hold are gone from its count), and would then carry out what no one released. The file
+ * is rewritten whole (a temp file, fsync, rename) whenever the held set changes; it is removed when
+ * nothing is held. Format: a header line, then each path (bytes, relative to the target) ended by a
+ * NUL byte, which no path holds.
+ */
+final class HeldDeletions {
+  private static final byte[] HEADER = "livesync held deletions 1\n".getBytes(StandardCharsets.US_ASCII);
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HeldDeletions.class);
+
+  private final Path file;
+  private boolean failing;
+
+  HeldDeletions(Path file) {
+    this.file = file;
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /** The paths held when the previous run stopped; none when there is no file or it is not ours. */
+  Set<Bytes.Key> load() {
+    Set<Bytes.Key> out = new LinkedHashSet<>();
+    byte[] all;
+    try {
+      if (!Files.exists(file)) return out;
+      all = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw failure(e);
+    }
+    if (all.length < HEADER.length || !Arrays.equals(all, 0, HEADER.length, HEADER, 0, HEADER.length))
+      throw new LivesyncException("the held deletions " + file + " are not in livesync's format; move the file away to decide anew",
+          dev.livesync.Exit.CANNOT_WRITE);
+    int start = HEADER.length;
+    for (int i = start; i < all.length; i++) {
+      if (all[i] != 0) continue;
+      if (i > start) out.add(new Bytes.Key(Arrays.copyOfRange(all, start, i)));
+      start = i + 1;
+    }
+    return out;
+  }
+
+  /**
+   * Records {@code held} durably (removes the file when it is empty). A failure is logged, not thrown:
+   * the hold itself goes on in memory; only a restart would then decide anew.
+   */
+  void save(Collection<Bytes.Key> held) {
+    try {
+      if (held.isEmpty()) {
+        Files.deleteIfExists(file);
+        return;
+      }
+      var b = new ByteArrayOutputStream();
+      b.writeBytes(HEADER);
+      for (Bytes.Key k : held) {
+        b.writeBytes(k.bytes());
+        b.write(0);
+      }
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        var buf = java.nio.ByteBuffer.wrap(b.toByteArray());
+        while (buf.hasRemaining()) ch.write(buf);
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      failing = false;
+    } catch (IOException e) {
+      if (!failing) log.error("cannot record the held deletions in {}: {}; they stay held while this run lasts", file, e.toString());
+      failing = true;
+    }
+  }
+
+  private LivesyncException failure(IOException e) {
+    return new LivesyncException("cannot use the held deletions " + file + ": " + e.getMessage() + " (set --state-dir to a writable directory)",
+        dev.livesync.Exit.CANNOT_WRITE, e);
+  }
+
+  /** Whether {@code p} lies below one of {@code set} (or is one, when {@code orEqual}). */
+  static boolean underAny(byte[] p, Set<Bytes.Key> set, boolean orEqual) {
+    if (orEqual && set.contains(new Bytes.Key(p))) return true;
+    for (int i = p.length - 1; i > 0; i--)
+      if (p[i] == '/' && set.contains(new Bytes.Key(Arrays.copyOf(p, i)))) return true;
+    return false;
+  }
+}
