@@ -2,6 +2,8 @@ package dev.livesync.cli;
 
 import dev.livesync.LivesyncException;
 import dev.livesync.fs.Bytes;
+import dev.livesync.fs.KernelLimits;
+import dev.livesync.fs.WatchProgress;
 import dev.livesync.sync.DeliveryListener;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.EngineStatus;
@@ -33,7 +35,10 @@ final class RunningSyncs {
   /** Per sync name, a listener of its own beside the terminal's progress (the monitor's), or null. */
   private final java.util.function.Function<String, DeliveryListener> listeners;
   private volatile List<Replicator> published = List.of(); // what statuses() reads from other threads
-  private volatile List<EngineStatus> starting = List.of();
+  private volatile List<Starting> starting = List.of();
+
+  /** A sync being opened: its settings, and how far the setup of its watches has come. */
+  private record Starting(EngineSettings settings, WatchProgress setup) {}
 
   RunningSyncs() {
     this(null);
@@ -55,12 +60,12 @@ final class RunningSyncs {
    * started are stopped and the error is thrown.
    */
   void startAll(List<Plan> plans, Duration stopBound, Runnable watching) throws InterruptedException {
-    List<EngineStatus> waiting = new ArrayList<>();
-    for (Plan p : plans) waiting.add(placeholder(p.settings()));
+    List<Starting> waiting = new ArrayList<>();
+    for (Plan p : plans) waiting.add(new Starting(p.settings(), new WatchProgress()));
     starting = List.copyOf(waiting);
     try {
       for (Plan p : plans) {
-        open(p);
+        open(p, waiting.getFirst().setup());
         waiting.removeFirst();
         starting = List.copyOf(waiting);
       }
@@ -75,16 +80,16 @@ final class RunningSyncs {
   }
 
   private void start(Plan p) throws InterruptedException {
-    awaitStartup(open(p));
+    awaitStartup(open(p, new WatchProgress()));
   }
 
-  private Replicator open(Plan p) {
+  private Replicator open(Plan p, WatchProgress setup) {
     String name = p.settings().name();
     if (running.containsKey(name)) {
       throw new LivesyncException("two syncs are named '" + name + "'; names must be unique", 2);
     }
     log.info("sync '{}': watching {} for {} target(s)", name, Bytes.display(p.settings().source()), p.settings().targets().size());
-    Replicator r = Replicator.open(p.settings(), DeliveryListener.all(progress, listeners == null ? null : listeners.apply(name)));
+    Replicator r = Replicator.open(p.settings(), DeliveryListener.all(progress, listeners == null ? null : listeners.apply(name)), setup);
     running.put(name, new Running(p, r));
     publish();
     return r;
@@ -185,11 +190,14 @@ final class RunningSyncs {
       EngineStatus s = r.status();
       if (s != null) out.add(s);
     }
-    out.addAll(starting);
+    for (Starting s : starting) out.add(placeholder(s));
     return out;
   }
 
-  private static EngineStatus placeholder(EngineSettings s) {
-    return new EngineStatus(s.name(), Bytes.display(s.source()), "starting", 0, 0, 0, 0, 0, List.of(), System.currentTimeMillis());
+  private static EngineStatus placeholder(Starting s) {
+    long watched = s.setup().watchedDirs();
+    return new EngineStatus(s.settings().name(), Bytes.display(s.settings().source()), "starting", (int) Math.min(Integer.MAX_VALUE, watched),
+        KernelLimits.maxUserWatches(), 0, 0, 0, List.of(), System.currentTimeMillis(), "",
+        watched == 0 && s.setup().listedDirs() == 0 ? "" : "setting up watches: " + s.setup().describe());
   }
 }

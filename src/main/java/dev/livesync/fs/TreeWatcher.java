@@ -78,6 +78,7 @@ public final class TreeWatcher implements Watcher {
   private final WatchErrorHandler onError;
   /** True when listings must stay out of the event queue (see the class comment). */
   private final boolean quietListing;
+  private final WatchProgress progress;
 
   private Node[] byWd = new Node[1024];
   private int watchCount;
@@ -139,6 +140,7 @@ public final class TreeWatcher implements Watcher {
     this.onError = b.onError;
     this.kernelMask = b.mask | (b.recursive ? TRACKING : 0);
     this.quietListing = b.recursive && (b.mask & LISTING) != 0;
+    this.progress = b.progress;
     this.inotify = Inotify.open();
   }
 
@@ -155,6 +157,7 @@ public final class TreeWatcher implements Watcher {
     private WatchErrorHandler onError = (dir, e) -> {
       throw e;
     };
+    private WatchProgress progress = new WatchProgress();
 
     /** The events wanted (IN_* bits); when recursive, tracking events are added to the kernel mask. */
     public Builder mask(int mask) {
@@ -181,6 +184,12 @@ public final class TreeWatcher implements Watcher {
 
     public Builder onWatchError(WatchErrorHandler handler) {
       this.onError = handler;
+      return this;
+    }
+
+    /** Where the setup of the watches is counted (directories listed and watched), for status and the log. */
+    public Builder progress(WatchProgress progress) {
+      this.progress = progress;
       return this;
     }
 
@@ -241,6 +250,7 @@ public final class TreeWatcher implements Watcher {
     } catch (NativeException e) {
       throw new NativeException(e.op(), e.errno(), given);
     }
+    progress.listed();
     boolean moved = false;
     ArrayDeque<Pending> stack = new ArrayDeque<>();
     stack.push(root);
@@ -253,6 +263,7 @@ public final class TreeWatcher implements Watcher {
         if (excludeDir.test(bare)) continue;
         try {
           stack.push(new Pending(path, name, subdirsOf(path)));
+          progress.listed();
         } catch (NativeException e) {
           if (!gone(e)) onError.onWatchError(bare, e);
         }
@@ -334,6 +345,7 @@ public final class TreeWatcher implements Watcher {
           if (isDir) subdirs.add(name);
           if (synthetic) emit(new WatchEvent(dir.wd, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, dir.path, name, true));
         });
+        progress.listed();
       } catch (NativeException e) {
         if (gone(e)) remember(new Unresolved(dir, null)); // its path may be stale: listed again after the rename
         else onError.onWatchError(trimSlash(dir.path), e);
@@ -564,6 +576,7 @@ public final class TreeWatcher implements Watcher {
     if (n.wd >= byWd.length) byWd = Arrays.copyOf(byWd, Math.max(n.wd + 1, byWd.length * 2));
     byWd[n.wd] = n;
     watchCount++;
+    progress.watched();
     highestWd = Math.max(highestWd, n.wd);
   }
 

@@ -100,9 +100,12 @@ public final class WatcherChoice {
     }
   }
 
-  /** What {@link #build} makes a watcher with (the same as {@link TreeWatcher.Builder}'s options). */
+  /**
+   * What {@link #build} makes a watcher with (the same as {@link TreeWatcher.Builder}'s options);
+   * {@code progress} counts the setup of inotify's watches (fanotify's one mark needs no setup).
+   */
   public record Options(int mask, boolean recursive, boolean reportNewDirContents, Predicate<byte[]> excludeDir,
-      TreeWatcher.WatchErrorHandler onError) {}
+      TreeWatcher.WatchErrorHandler onError, WatchProgress progress) {}
 
   /** A watcher of the decided kind, not yet watching. */
   public static Watcher build(Decision d, Options o) {
@@ -111,6 +114,6 @@ public final class WatcherChoice {
           .excludeDir(o.excludeDir()).onWatchError(o.onError()).build();
     }
     return TreeWatcher.builder().mask(o.mask()).recursive(o.recursive()).reportNewDirContents(o.reportNewDirContents())
-        .excludeDir(o.excludeDir()).onWatchError(o.onError()).build();
+        .excludeDir(o.excludeDir()).onWatchError(o.onError()).progress(o.progress()).build();
   }
 }

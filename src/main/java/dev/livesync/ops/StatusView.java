@@ -25,6 +25,8 @@ public final class StatusView {
           .append(" (max_user_watches, shared by the user)")
           .append("; pending ").append(s.path("pendingPaths").asLong()).append(" paths")
           .append("; overflows ").append(s.path("overflows").asLong());
+      String setup = s.path("setup").asText("");
+      if (!setup.isEmpty()) b.append("\n  ").append(setup);
       String problem = s.path("problem").asText("");
       if (!problem.isEmpty()) b.append("\n  FAILED: ").append(problem);
       long unwatched = s.path("unwatchedDirs").asLong();

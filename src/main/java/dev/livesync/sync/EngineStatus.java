@@ -18,6 +18,8 @@ import java.util.List;
  * @param unwatchedDirs directories (each with its subtree) that could not be watched, e.g. at the
  *     watch limit: changes there reach the targets only with a full sync (degraded mode; 0 = all watched)
  * @param problem why the sync is {@code failed} and what to do, or empty
+ * @param setup while {@code starting}: how far the setup of the watches has come (directories
+ *     watched, of about how many, rate), else empty
  */
 public record EngineStatus(
     String name,
@@ -30,11 +32,17 @@ public record EngineStatus(
     long unwatchedDirs,
     List<Target> targets,
     long snapshotMillis,
-    String problem) {
+    String problem,
+    String setup) {
 
   public EngineStatus(String name, String source, String state, int watches, long watchLimit, long pendingPaths, long overflows,
       long unwatchedDirs, List<Target> targets, long snapshotMillis) {
-    this(name, source, state, watches, watchLimit, pendingPaths, overflows, unwatchedDirs, targets, snapshotMillis, "");
+    this(name, source, state, watches, watchLimit, pendingPaths, overflows, unwatchedDirs, targets, snapshotMillis, "", "");
+  }
+
+  public EngineStatus(String name, String source, String state, int watches, long watchLimit, long pendingPaths, long overflows,
+      long unwatchedDirs, List<Target> targets, long snapshotMillis, String problem) {
+    this(name, source, state, watches, watchLimit, pendingPaths, overflows, unwatchedDirs, targets, snapshotMillis, problem, "");
   }
 
   /**

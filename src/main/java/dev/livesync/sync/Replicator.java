@@ -9,6 +9,7 @@ import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
 import dev.livesync.fs.WatchEvent;
 import dev.livesync.fs.Watcher;
+import dev.livesync.fs.WatchProgress;
 import dev.livesync.fs.WatcherChoice;
 import dev.livesync.transport.TransferResult.Outcome;
 import dev.livesync.transport.Transport;
@@ -53,6 +54,8 @@ public final class Replicator implements AutoCloseable {
   private final List<Journal> journals = new ArrayList<>();
   private StateLock stateLock;
   private SourceRoot sourceRoot;
+  /** Counts the first watcher's setup (then null; a rescan counts in a new one). */
+  private WatchProgress firstSetup;
   private volatile String sourceProblem = "";
   private String sourceCause = "";
   private long nextSourceCheckNanos;
@@ -124,12 +127,22 @@ public final class Replicator implements AutoCloseable {
    * {@link #awaitStartup()} is the second half.
    */
   public static Replicator open(EngineSettings s, DeliveryListener listener) {
-    return open(s, s.openTransports(), listener, Clock.SYSTEM);
+    return open(s, listener, new WatchProgress());
+  }
+
+  /** {@link #open(EngineSettings, DeliveryListener)}, counting the setup of the watches in {@code setup} (status while starting). */
+  public static Replicator open(EngineSettings s, DeliveryListener listener, WatchProgress setup) {
+    return open(s, s.openTransports(), listener, Clock.SYSTEM, setup);
   }
 
   private static Replicator open(EngineSettings s, List<Transport> transports, DeliveryListener listener, Clock clock) {
+    return open(s, transports, listener, clock, new WatchProgress());
+  }
+
+  static Replicator open(EngineSettings s, List<Transport> transports, DeliveryListener listener, Clock clock, WatchProgress setup) {
     if (transports.isEmpty()) throw new LivesyncException("sync '" + s.name() + "' has no target", 2);
     var r = new Replicator(s, transports, clock, listener == null ? DeliveryListener.NONE : listener);
+    r.firstSetup = setup;
     try {
       r.open();
     } catch (RuntimeException e) {
@@ -205,13 +218,17 @@ public final class Replicator implements AutoCloseable {
   }
 
   private Watcher newWatcher() {
+    WatchProgress progress = firstSetup != null ? firstSetup : new WatchProgress();
+    firstSetup = null;
     var w = WatcherChoice.build(watcherChoice, new WatcherChoice.Options(MASK, true, true,
-        p -> !settings.excludes().isEmpty() && isUnderRoot(p) && settings.excludes().excluded(rel(p), true), this::onWatchError));
-    try {
+        p -> !settings.excludes().isEmpty() && isUnderRoot(p) && settings.excludes().excluded(rel(p), true), this::onWatchError, progress));
+    try (var told = watcherChoice.kind() == WatcherChoice.Kind.INOTIFY ? WatchSetupLog.start(settings.name(), settings.stateDir(), progress) : null) {
       w.watch(settings.source());
     } catch (RuntimeException e) {
       w.close();
       throw e;
+    } finally {
+      progress.done();
     }
     return w;
   }

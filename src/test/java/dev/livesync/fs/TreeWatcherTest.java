@@ -287,4 +287,21 @@ class TreeWatcherTest {
     drain();
     assertThat(watcher.watchCount()).as("root, m2, d, brief2").isEqualTo(4);
   }
+
+  /** The setup is counted as it goes (status and the log read it from another thread): every directory listed, then watched. */
+  @Test
+  void theSetupOfTheWatchesIsCounted() throws Exception {
+    for (int i = 0; i < 30; i++) Files.createDirectories(tmp.resolve("d" + i).resolve("s" + i % 3));
+    var progress = new WatchProgress();
+    progress.expect(100);
+    watcher = TreeWatcher.builder().mask(IN_ALL_EVENTS).recursive(true).progress(progress).build();
+    watcher.watch(Bytes.of(tmp.toString()));
+    progress.done();
+    assertThat(progress.watchedDirs()).isEqualTo(61).isEqualTo(watcher.watchCount());
+    assertThat(progress.listedDirs()).isEqualTo(61);
+    assertThat(progress.describe()).startsWith("61 directories watched (61 found so far) of about 100 (the count at the last start)");
+    long elapsed = progress.elapsedNanos();
+    Thread.sleep(20);
+    assertThat(progress.elapsedNanos()).as("stops counting time once done").isEqualTo(elapsed);
+  }
 }

@@ -120,4 +120,20 @@ class ReplicatorTest {
     Trees.write(at(src, "a/h"), "h3");
     Trees.awaitSameTree(src, dst, Duration.ofSeconds(10), Trees.Ignore.DIR_MTIMES);
   }
+
+  /** The directory count of a start is kept in the state dir: the next start tells its setup's progress against it. */
+  @Test
+  void theNextStartKnowsHowManyDirectoriesToWatch() throws Exception {
+    for (int i = 0; i < 12; i++) Trees.mkdirs(at(src, "d" + i + "/e"));
+    r = Replicator.start(settings().build(), List.of(new LocalRsyncTransport(src, dst, List.of())), null);
+    assertThat(java.nio.file.Files.readString(state.resolve(WatchSetupLog.FILE)).strip()).isEqualTo("25");
+    r.stop(Duration.ofSeconds(5));
+    r = null;
+
+    var setup = new dev.livesync.fs.WatchProgress();
+    r = Replicator.open(settings().build(), List.of(new LocalRsyncTransport(src, dst, List.of())), null, Clock.SYSTEM, setup);
+    r.awaitStartup();
+    assertThat(setup.isDone()).isTrue();
+    assertThat(setup.describe()).startsWith("25 directories watched (25 found so far) of about 25 (the count at the last start)");
+  }
 }
