@@ -51,6 +51,8 @@ final class Alerts {
     Set<String> seen = new HashSet<>();
     for (EngineStatus s : syncs) {
       if (s.state().equals("starting")) continue;
+      update(seen, "sync_failed", s.name(), "", s.state().equals("failed"), 0, nowNanos, nowMillis, 1,
+          "sync " + s.name() + " has failed" + (s.problem().isEmpty() ? "" : ": " + s.problem()));
       long unwatched = s.unwatchedDirs();
       update(seen, "watches", s.name(), "", unwatched > 0, 0, nowNanos, nowMillis, unwatched,
           "sync " + s.name() + ": " + unwatched + " directories are not watched (" + s.watches() + " watches of the limit " + s.watchLimit()

@@ -81,6 +81,10 @@ final class EngineMetrics {
           }
         }).register(registry);
 
+    syncGauge(registry, status, "livesync_sync_up",
+        "1 while the sync watches its source and feeds its targets (running, or draining to stop), 0 when it has failed "
+            + "(source gone or replaced: nothing is sent; see livesync status) or stopped",
+        s -> s.state().equals("running") || s.state().equals("stopping") ? 1 : 0);
     syncGauge(registry, status, "livesync_watches", "inotify watches held by the sync", EngineStatus::watches);
     syncGauge(registry, status, "livesync_watch_limit", "The kernel's fs.inotify.max_user_watches (shared by every process of the user)",
         EngineStatus::watchLimit);

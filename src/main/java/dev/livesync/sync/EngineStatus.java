@@ -10,7 +10,8 @@ import java.util.List;
  * @param name the sync's name (state dir, logs)
  * @param source the watched directory, for display
  * @param state {@code starting}, {@code running}, {@code failed} (the source is gone or was replaced:
- *     nothing is sent until it is back or livesync is restarted), {@code stopping} or {@code stopped}
+ *     nothing is sent until it is back or livesync is restarted; or an internal error stopped the
+ *     sync, and the process is exiting with code 70), {@code stopping} or {@code stopped}
  * @param watches inotify watches held by this sync
  * @param watchLimit the kernel's max_user_watches (shared by every process of the user)
  * @param pendingPaths changed paths not yet cut into a batch (held open files included)

@@ -298,6 +298,9 @@ public final class Replicator implements AutoCloseable {
     } catch (Throwable t) {
       crashed = t;
       log.error("sync '{}' stopped by an internal error", settings.name(), t);
+      // shown as failed until the process exits (code 70): status, the page, metrics and alerts say so
+      sourceProblem = "stopped by an internal error (" + t + "): nothing is sent; livesync exits with code 70 "
+          + "(a service restarts it; the log has the trace)";
       publishStatus("stopped");
       while (started.getCount() > 0) started.countDown();
     }
@@ -592,7 +595,7 @@ public final class Replicator implements AutoCloseable {
     Watcher w = watcher;
     String problem = sourceProblem;
     status = new EngineStatus(settings.name(), Bytes.display(settings.source()),
-        state.equals("running") && !problem.isEmpty() ? "failed" : state,
+        (state.equals("running") || crashed != null) && !problem.isEmpty() ? "failed" : state,
         w == null ? 0 : w.watchCount(), KernelLimits.maxUserWatches(), coalescer.size() + (coalescer.hasUnpairedMoves() ? 1 : 0),
         overflows, unwatched.get(), List.copyOf(ts), clock.epochMillis(), problem);
   }
