@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
     defaultValueProvider = KeyDefaults.class,
     description = {
       "Write the tree (or PATHs of it) as it was at TIME on a target into DIR, from the versions livesync",
-      "keeps there (run --versions) and the live files: each path as its first version kept after TIME,",
-      "else the live file, if it existed at TIME.",
+      "keeps there (run --versions), the snapshots of serve --snapshots and the live files: each path as",
+      "its first version kept after TIME or snapshot taken at or after TIME, else the live file, if it",
+      "existed at TIME.",
       "--to DIR: a new or empty directory. --to-source DIR: into the (live) source, skipping files that",
       "are newer there, unless --force.",
       "Exit 0 restored, 1 nothing kept for that time (or those paths), 2 bad arguments, 69 the target could not be read."
@@ -95,10 +96,11 @@ final class RestoreCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new LivesyncException("cannot write " + dir + ": " + e.getMessage(), Exit.CANNOT_WRITE, e);
     }
-    long versions = picked.values().stream().filter(c -> c.kept() != null).count();
+    long versions = picked.values().stream().filter(c -> c.kept() != null && !c.snapshot()).count();
+    long snapshots = picked.values().stream().filter(VersionStore.Copy::snapshot).count();
     var out = cmd.commandLine().getOut();
     out.println("restored " + picked.size() + " files as of " + when + " into " + dir + " (" + versions + " from kept versions, "
-        + (picked.size() - versions) + " live)");
+        + (snapshots > 0 ? snapshots + " from snapshots, " : "") + (picked.size() - versions - snapshots) + " live)");
     out.flush();
     return 0;
   }

@@ -17,9 +17,9 @@ import picocli.CommandLine.Spec;
     defaultValueProvider = KeyDefaults.class,
     description = {
       "List every copy a target keeps of PATH: the versions livesync kept when it overwrote or deleted",
-      "it (run --versions), oldest first, and the live file; each with the time it was kept, its size",
-      "and its modification time (UTC). Exit 0 when something is kept, 1 when nothing, 2 on bad arguments,",
-      "69 when the target could not be read."
+      "it (run --versions), the snapshots that hold it (serve --snapshots), oldest first, and the live",
+      "file; each with the time it was kept, its size and its modification time (UTC). Exit 0 when",
+      "something is kept, 1 when nothing, 2 on bad arguments, 69 when the target could not be read."
     })
 final class VersionsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec cmd;
@@ -45,7 +45,8 @@ final class VersionsCommand implements Callable<Integer> {
       return Exit.FAILED;
     }
     for (VersionStore.Copy c : copies) {
-      out.printf("%-22s %12d bytes  modified %s%n", c.kept() == null ? "live" : "kept " + Versions.stamp(c.kept()), c.size(), c.mtime());
+      String what = c.kept() == null ? "live" : (c.snapshot() ? "snapshot " : "kept ") + Versions.stamp(c.kept());
+      out.printf("%-26s %12d bytes  modified %s%n", what, c.size(), c.mtime());
     }
     out.flush();
     return 0;

@@ -20,14 +20,29 @@ import java.util.regex.Pattern;
 
 /**
  * What a target keeps of its past, read back through rsync (daemon, ssh or local alike): the live
- * tree and the versions under {@code .livesync/versions/<UTC time>/} ({@link Versions}). A version
- * named S holds what was at the target until S (livesync overwrote or deleted it then), so the tree
- * as it was at a time T is, path by path, the first version kept after T, or else the live file —
- * each only if it had been written by T (its modification time, which rsync keeps).
+ * tree, the versions under {@code .livesync/versions/<UTC time>/} ({@link Versions}) and the
+ * snapshots {@code livesync serve --snapshots} takes under {@code .livesync/snapshots/<UTC time>/}.
+ * A version named S holds what was at the target until S (livesync overwrote or deleted it then); a
+ * snapshot named S holds what was there at S. So the tree as it was at a time T is, path by path, the
+ * first version kept after T or snapshot taken at or after T, or else the live file — each only if it
+ * had been written by T (its modification time, which rsync keeps).
  */
 public final class VersionStore {
-  /** One kept copy of a path: {@code kept} is the version's time, null for the live file. */
-  public record Copy(String path, Instant kept, long size, Instant mtime) {}
+  /**
+   * One kept copy of a path: {@code kept} is the version's or snapshot's time, null for the live file;
+   * {@code snapshot}: it is in a snapshot.
+   */
+  public record Copy(String path, Instant kept, long size, Instant mtime, boolean snapshot) {
+    /** Whether this copy shows the path as it was at {@code t}, if the path had been written by then. */
+    boolean after(Instant t) {
+      return kept == null || kept.isAfter(t) || snapshot && kept.equals(t);
+    }
+
+    /** Where the copy is, relative to the target ("" for the live tree), ending with "/". */
+    String dir() {
+      return kept == null ? "" : (snapshot ? Versions.SNAPSHOTS : Versions.VERSIONS) + "/" + Versions.stamp(kept) + "/";
+    }
+  }
 
   private static final Pattern LIST = Pattern.compile("^([-lbcpsd])[-rwxsStT]{9}\\s+([0-9,]+) (\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d) (.*)$");
   private static final DateTimeFormatter LIST_TIME = DateTimeFormatter.ofPattern("uuuu/MM/dd HH:mm:ss");
@@ -41,25 +56,30 @@ public final class VersionStore {
     if (!options.fileProblems().isEmpty()) throw options.fileProblems().getFirst();
   }
 
-  /** Every copy the target keeps (live and versions) of regular files and symlinks, by path, oldest version first, live last. */
+  /**
+   * Every copy the target keeps (live, versions, snapshots) of regular files and symlinks, by path,
+   * oldest first (a version before a snapshot of the same second: it held what was there until then), live last.
+   */
   public Map<String, List<Copy>> copies() throws InterruptedException {
     Map<String, List<Copy>> out = new TreeMap<>();
-    for (Copy c : list(Versions.VERSIONS + "/", true)) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
-    for (List<Copy> l : out.values()) l.sort((a, b) -> a.kept().compareTo(b.kept()));
-    for (Copy c : list("", false)) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
+    for (Copy c : list(Versions.VERSIONS + "/", Boolean.FALSE)) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
+    for (Copy c : list(Versions.SNAPSHOTS + "/", Boolean.TRUE)) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
+    for (List<Copy> l : out.values()) l.sort(java.util.Comparator.comparing(Copy::kept).thenComparing(Copy::snapshot));
+    for (Copy c : list("", null)) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
     return out;
   }
 
   /**
-   * The copy of each path as it was at {@code at}: the first version kept after {@code at}, else the
-   * live file; none when that copy was written after {@code at} (the path did not exist then).
+   * The copy of each path as it was at {@code at}: the first version kept after {@code at} or snapshot
+   * taken at or after it, else the live file; none when that copy was written after {@code at} (the
+   * path did not exist then).
    */
   public static Map<String, Copy> at(Map<String, List<Copy>> copies, Instant at) {
     Map<String, Copy> out = new TreeMap<>();
     copies.forEach((path, list) -> {
       Copy pick = null;
       for (Copy c : list) {
-        if (c.kept() == null || c.kept().isAfter(at)) {
+        if (c.after(at)) {
           pick = c;
           break;
         }
@@ -84,7 +104,7 @@ public final class VersionStore {
         skipped.add(c.path());
         continue;
       }
-      String from = c.kept() == null ? "" : Versions.VERSIONS + "/" + Versions.stamp(c.kept()) + "/";
+      String from = c.dir();
       bySource.computeIfAbsent(from, k -> new ArrayList<>()).add(c.path());
     }
     for (var e : bySource.entrySet()) {
@@ -116,7 +136,9 @@ public final class VersionStore {
     return b.toString();
   }
 
-  private List<Copy> list(String under, boolean versions) throws InterruptedException {
+  /** {@code snapshots}: null for the live tree, false for the versions, true for the snapshots. */
+  private List<Copy> list(String under, Boolean snapshots) throws InterruptedException {
+    boolean versions = snapshots != null;
     List<String> argv = base();
     argv.addAll(List.of("-r", "--list-only", "--no-human-readable"));
     if (!versions) argv.add("--filter=- /" + Versions.DIR + "/");
@@ -136,12 +158,12 @@ public final class VersionStore {
       if (versions) {
         int slash = name.indexOf('/');
         Instant kept = slash < 0 ? null : Versions.parseStamp(name.substring(0, slash));
-        if (kept != null) out.add(new Copy(name.substring(slash + 1), kept, size, mtime));
+        if (kept != null) out.add(new Copy(name.substring(slash + 1), kept, size, mtime, snapshots));
       } else {
-        out.add(new Copy(name, null, size, mtime));
+        out.add(new Copy(name, null, size, mtime, false));
       }
-    }, versions ? "listing the versions kept on " + target.describe() : "listing " + target.describe());
-    if (exit == 23 && versions) return out; // no .livesync/versions/ there: nothing kept yet
+    }, versions ? "listing the " + (snapshots ? "snapshots" : "versions") + " kept on " + target.describe() : "listing " + target.describe());
+    if (exit == 23 && versions) return out; // no .livesync/versions/ (or snapshots/) there: nothing kept yet
     return out;
   }
 
