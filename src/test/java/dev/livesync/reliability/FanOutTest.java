@@ -1,0 +1,86 @@
+package dev.livesync.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.sync.EngineSettings;
+import dev.livesync.sync.EngineStatus;
+import dev.livesync.sync.Replicator;
+import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One source to several rsync daemons (each its own process on loopback): one of them stopped in the
+ * middle of the writes does not hold the others back — they converge while it is down — and it
+ * catches up once it is back, with what was written meanwhile.
+ */
+class FanOutTest {
+  static final Duration CONVERGE = Duration.ofSeconds(60);
+  static final int TARGETS = 4;
+  static final int DOWN = 1;
+  final byte[] src = Trees.tempDir("fan-src");
+  final List<RsyncDaemon> daemons = new ArrayList<>();
+  final List<byte[]> dirs = new ArrayList<>();
+  Replicator r;
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    try {
+      if (r != null) r.stop(Duration.ofSeconds(10));
+    } finally {
+      for (RsyncDaemon d : daemons) d.close();
+      for (byte[] d : dirs) Trees.delete(d);
+      Trees.delete(src);
+    }
+  }
+
+  private void write(int round, int files) {
+    for (int i = 0; i < files; i++) Trees.write(Bytes.child(src, Bytes.of("r" + round + "/d" + i % 7 + "/f" + i)), "round " + round + " file " + i);
+  }
+
+  private EngineStatus.Target target(int i) {
+    return r.status().targets().get(i);
+  }
+
+  @Test
+  void aTargetThatGoesDownHoldsNoOtherBackAndCatchesUpWhenBack() throws Exception {
+    List<Transport> transports = new ArrayList<>();
+    for (int i = 0; i < TARGETS; i++) {
+      byte[] dir = Trees.tempDir("fan-dst" + i);
+      dirs.add(dir);
+      RsyncDaemon d = RsyncDaemon.start(Trees.path(dir));
+      daemons.add(d);
+      transports.add(RsyncTransport.open(src, d.url(), TargetOptions.defaults()));
+    }
+    write(0, 100);
+    var s = EngineSettings.builder("fan", src).stateDir(Trees.path(Trees.tempDir("fan-state")))
+        .delay(Duration.ofMillis(50)).retry(Duration.ofMillis(200), Duration.ofSeconds(2)).build();
+    r = Replicator.start(s, transports, null);
+    for (byte[] d : dirs) Trees.awaitSameTree(src, d, CONVERGE, Trees.Ignore.DIR_MTIMES);
+
+    daemons.get(DOWN).stop();
+    for (int round = 1; round <= 3; round++) {
+      write(round, 150);
+      Thread.sleep(200);
+    }
+    Trees.delete(Bytes.child(src, Bytes.of("r0/d3")));
+    for (int i = 0; i < TARGETS; i++) if (i != DOWN) Trees.awaitSameTree(src, dirs.get(i), CONVERGE, Trees.Ignore.DIR_MTIMES);
+    long deadline = System.nanoTime() + CONVERGE.toNanos();
+    while (target(DOWN).failures() == 0 && System.nanoTime() < deadline) Thread.sleep(50);
+    assertThat(target(DOWN).failures()).as("the stopped daemon's target fails while the others converge").isPositive();
+    assertThat(target(DOWN).queuedPaths()).as("its changes wait in its own queue").isPositive();
+    for (int i = 0; i < TARGETS; i++) if (i != DOWN) assertThat(target(i).state()).isEqualTo("ok");
+
+    daemons.get(DOWN).start();
+    write(4, 50);
+    for (byte[] d : dirs) Trees.awaitSameTree(src, d, CONVERGE, Trees.Ignore.DIR_MTIMES);
+  }
+}
