@@ -2,6 +2,8 @@ package dev.livesync.workload;
 
 import dev.livesync.fs.Bytes;
 import dev.livesync.workload.Workload.Kind;
+import dev.livesync.testing.SshdPerClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -13,10 +15,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Hard links arrive as separate copies (rsync runs without -H; docs/engine.md).
  */
 class ArchiveToolsTest {
+  /** For the ssh kind, which runs a few representative tools (the transport is the same rsync). */
+  @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void tarExtractsSymlinksAndHardLinksLate(Kind kind) throws Exception {
-    try (var w = Workload.of(kind)) {
+    try (var w = Workload.of(kind, SSHD)) {
       Workload.sampleTree(w.work("tree"));
       Workload.run(w.work, "tar", "cf", "a.tar", "tree");
       w.start();
@@ -28,9 +33,9 @@ class ArchiveToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Kind.class)
+  @EnumSource(names = {"LOCAL", "DAEMON"})
   void cpio(Kind kind) throws Exception {
-    try (var w = Workload.of(kind)) {
+    try (var w = Workload.of(kind, SSHD)) {
       Workload.sampleTree(w.work("tree"));
       Workload.run(w.work("tree"), "sh", "-c", "find . | cpio -o --quiet -H newc > ../a.cpio");
       w.start();
@@ -40,9 +45,9 @@ class ArchiveToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Kind.class)
+  @EnumSource(names = {"LOCAL", "DAEMON"})
   void unzip(Kind kind) throws Exception {
-    try (var w = Workload.of(kind)) {
+    try (var w = Workload.of(kind, SSHD)) {
       Workload.sampleTree(w.work("tree"));
       Workload.run(w.work, "zip", "-qry", "a.zip", "tree");
       w.start();
@@ -52,9 +57,9 @@ class ArchiveToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Kind.class)
+  @EnumSource(names = {"LOCAL", "DAEMON"})
   void gitCloneCheckoutResetGc(Kind kind) throws Exception {
-    try (var w = Workload.of(kind)) {
+    try (var w = Workload.of(kind, SSHD)) {
       byte[] repo = w.work("repo");
       Workload.sampleTree(repo);
       Workload.run(repo, "git", "init", "-q", "-b", "main");
@@ -81,9 +86,9 @@ class ArchiveToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Kind.class)
+  @EnumSource(names = {"LOCAL", "DAEMON"})
   void rsyncIntoTheSourceThenInplace(Kind kind) throws Exception {
-    try (var w = Workload.of(kind)) {
+    try (var w = Workload.of(kind, SSHD)) {
       byte[] tree = w.work("tree");
       Workload.sampleTree(tree);
       w.start();
@@ -96,9 +101,9 @@ class ArchiveToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Kind.class)
+  @EnumSource(names = {"LOCAL", "DAEMON"})
   void cpAThenCpAl(Kind kind) throws Exception {
-    try (var w = Workload.of(kind)) {
+    try (var w = Workload.of(kind, SSHD)) {
       Workload.sampleTree(w.work("tree"));
       w.start();
       Workload.run(w.src, "cp", "-a", Bytes.latin1(w.work("tree")), "copy");

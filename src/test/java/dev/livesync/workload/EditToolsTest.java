@@ -3,6 +3,8 @@ package dev.livesync.workload;
 import dev.livesync.fs.Bytes;
 import dev.livesync.testing.Trees;
 import dev.livesync.workload.Workload.Kind;
+import dev.livesync.testing.SshdPerClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -12,8 +14,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * within {@link Workload#CONVERGE}. Time to converge: scripts/bench-tools.
  */
 class EditToolsTest {
+  /** For the ssh kind, which runs a few representative tools (the transport is the same rsync). */
+  @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
+
   private static Workload started(Kind kind) throws Exception {
-    var w = Workload.of(kind);
+    var w = Workload.of(kind, SSHD);
     Workload.sampleTree(w.src("tree"), false);
     w.start();
     w.awaitEqual();
@@ -21,7 +26,7 @@ class EditToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Kind.class)
+  @EnumSource(names = {"LOCAL", "DAEMON"})
   void sedInPlace(Kind kind) throws Exception {
     try (var w = started(kind)) {
       w.sh("printf 'alpha\\nbeta\\n' > tree/etc/a.conf; printf 'x = 1\\n' > tree/etc/b.conf");
@@ -48,7 +53,7 @@ class EditToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Kind.class)
+  @EnumSource(names = {"LOCAL", "DAEMON"})
   void logrotateCopytruncateAndRenameCreate(Kind kind) throws Exception {
     try (var w = started(kind)) {
       String logs = Bytes.latin1(w.src("logs"));
@@ -67,7 +72,7 @@ class EditToolsTest {
 
   /** Real dpkg into a root below the source: NAME.dpkg-new written, then renamed over NAME. */
   @ParameterizedTest
-  @EnumSource(Kind.class)
+  @EnumSource(names = {"LOCAL", "DAEMON"})
   void dpkgInstallThenUpgrade(Kind kind) throws Exception {
     try (var w = started(kind)) {
       for (int v = 1; v <= 2; v++) {
@@ -102,7 +107,7 @@ class EditToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Kind.class)
+  @EnumSource(names = {"LOCAL", "DAEMON"})
   void rmRfOfASubtree(Kind kind) throws Exception {
     try (var w = started(kind)) {
       w.sh("rm -rf tree/d0 tree/links");
@@ -123,7 +128,7 @@ class EditToolsTest {
 
   /** touch -d sets both times (ATTRIB); touch -m -d only the mtime, which inotify reports as MODIFY. */
   @ParameterizedTest
-  @EnumSource(Kind.class)
+  @EnumSource(names = {"LOCAL", "DAEMON"})
   void touchOfMtimesOnly(Kind kind) throws Exception {
     try (var w = started(kind)) {
       w.sh("touch -d '2001-02-03 04:05:06' tree/d0/sub*/*.dat");

@@ -4,6 +4,7 @@ import dev.livesync.fs.Bytes;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.Replicator;
 import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.SshdPerClass;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.RsyncTransport;
 import dev.livesync.transport.TargetOptions;
@@ -17,14 +18,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One watched source replicated by the whole engine (real inotify, real rsync) to a real target — a
- * local directory or an rsync daemon on loopback (chrooted, as {@code livesync serve} runs as root:
- * not chrooted, rsyncd strips the leading '/' of absolute symlink targets) — and the real tools that
- * write into it. Settings
+ * local directory, an rsync daemon on loopback (chrooted, as {@code livesync serve} runs as root:
+ * not chrooted, rsyncd strips the leading '/' of absolute symlink targets) or rsync over ssh to a
+ * real sshd on loopback (the test class's {@link SshdPerClass}) — and the real tools that write
+ * into it. Settings
  * are the defaults but for {@code max_hold}, set far above any bound a test waits for, so that a path
  * held as if still open for writing shows as a test failure, not as a slow pass.
  */
 final class Workload implements AutoCloseable {
-  enum Kind { LOCAL, DAEMON }
+  enum Kind { LOCAL, DAEMON, SSH }
 
   /** Far above {@link #CONVERGE}: a path held until max_hold cannot pass as converged. */
   static final Duration MAX_HOLD = Duration.ofMinutes(5);
@@ -36,10 +38,13 @@ final class Workload implements AutoCloseable {
   final byte[] dst = Trees.tempDir("wl-dst");
   final byte[] work = Trees.tempDir("wl-work");
   private final RsyncDaemon daemon;
+  private final SshdPerClass sshd;
   private Replicator replicator;
 
-  private Workload(Kind kind) throws InterruptedException {
+  private Workload(Kind kind, SshdPerClass sshd) throws InterruptedException {
+    if (kind == Kind.SSH && sshd == null) throw new IllegalArgumentException("an ssh workload needs the class's sshd");
     this.kind = kind;
+    this.sshd = sshd;
     Trees.chmod(src, 0755);
     Trees.chmod(dst, 0755);
     daemon = kind == Kind.DAEMON ? RsyncDaemon.builder(Trees.path(dst)).moduleOption("use chroot", "yes").start() : null;
@@ -47,13 +52,24 @@ final class Workload implements AutoCloseable {
 
   /** A source, a target of {@code kind}, nothing running yet: fill the source, then {@link #start()}. */
   static Workload of(Kind kind) throws InterruptedException {
-    return new Workload(kind);
+    return new Workload(kind, null);
+  }
+
+  /** As {@link #of(Kind)}; an {@code SSH} target logs in as root to {@code sshd}. */
+  static Workload of(Kind kind, SshdPerClass sshd) throws InterruptedException {
+    return new Workload(kind, sshd);
   }
 
   Workload start() throws InterruptedException {
-    String url = daemon == null ? Bytes.latin1(dst) : daemon.url();
+    String url = switch (kind) {
+      case LOCAL -> Bytes.latin1(dst);
+      case DAEMON -> daemon.url();
+      case SSH -> "root@127.0.0.1:" + Bytes.latin1(dst);
+    };
+    TargetOptions options = kind != Kind.SSH ? TargetOptions.defaults()
+        : TargetOptions.builder().ssh(sshd.get().clientKey(), sshd.get().port(), sshd.get().knownHostsFile()).build();
     var s = EngineSettings.builder("wl", src).stateDir(Trees.path(Trees.tempDir("wl-state"))).maxHold(MAX_HOLD).build();
-    replicator = Replicator.start(s, List.of(RsyncTransport.open(src, url, TargetOptions.defaults())), null);
+    replicator = Replicator.start(s, List.of(RsyncTransport.open(src, url, options)), null);
     return this;
   }
 
