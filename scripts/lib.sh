@@ -48,6 +48,7 @@ logrotate:logrotate
 lintian:lintian
 man:man-db
 strip:binutils
+zsh:zsh
 "
 
 # Installs the packages of the lists named (runtime, test), when they are missing and we are root.

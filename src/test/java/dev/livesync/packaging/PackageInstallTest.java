@@ -156,6 +156,18 @@ class PackageInstallTest {
     }
   }
 
+  /** {@code livesync demo} as a new user runs it after the install: serve, run, a burst, verified, on the bundled runtime. */
+  @Test
+  @Order(4)
+  void theDemoRunsFromTheInstalledPackage() throws Exception {
+    try (ProcSysLock lock = ProcSysLock.acquire()) { // not while another test has lowered the inotify limits
+      awaitUsualInotifyLimits();
+      Result d = exec(concat(BARE, List.of("livesync", "demo")), Duration.ofMinutes(5));
+      assertThat(d.code()).as(d.all()).isZero();
+      assertThat(d.out()).as(d.all()).contains("burst: 500 files").contains("target == source").contains("cleaned up");
+    }
+  }
+
   @Test
   @Order(5)
   void theConfigFileParsesOnTheTrimmedRuntime() throws Exception {
@@ -220,7 +232,32 @@ class PackageInstallTest {
     Result words = exec(List.of("bash", "-c", "source /usr/share/bash-completion/completions/livesync && COMP_WORDS=(livesync ru) COMP_CWORD=1 "
         + "COMP_LINE='livesync ru' COMP_POINT=11 _complete_livesync && printf '%s\\n' \"${COMPREPLY[@]}\""), Duration.ofSeconds(30));
     assertThat(words.out().lines()).as(words.all()).contains("run");
+  }
+
+  /**
+   * zsh finds {@code _livesync} where Debian's zsh looks (its default fpath, no setup) and completes
+   * a subcommand: a real interactive zsh on a pseudo-terminal (zsh's own zpty module) gets
+   * "livesync ru" and a Tab, and a key bound to a widget writes the line as completion left it.
+   */
+  @Test
+  @Order(8)
+  void zshLoadsTheCompletionAndCompletesASubcommand() throws Exception {
     assertThat(installed).contains("/usr/share/zsh/vendor-completions/_livesync");
+    Result loaded = exec(List.of("zsh", "-fc", "autoload -U compinit && compinit -u -D && print -r -- $_comps[livesync]"), Duration.ofSeconds(60));
+    assertThat(loaded.out().strip()).as("compinit maps livesync to its function: %s", loaded.all()).isEqualTo("_livesync");
+    Path line = tmp.resolve("line");
+    Path script = Files.writeString(tmp.resolve("complete.zsh"), String.join("\n",
+        "zmodload zsh/zpty || exit 3",
+        "zpty z zsh -f -i",
+        "zpty -w z \"PS1='%% '; autoload -U compinit; compinit -u -D; show() { print -r -- \\\"\\$BUFFER\\\" > $1 }; zle -N show; bindkey '^T' show\"",
+        "zpty -w -n z $'livesync ru\\t\\x14'", // keys are read in order: the Tab's completion is done before ^T
+        "for i in {1..100}; do [[ -s $1 ]] && break; sleep 0.1; done",
+        "zpty -d z",
+        ""));
+    Result r = exec(List.of("zsh", "-f", script.toString(), line.toString()), Duration.ofSeconds(60));
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(line).as("zsh wrote no line: %s", r.all()).exists();
+    assertThat(Files.readString(line)).isEqualTo("livesync run \n");
   }
 
   @Test
