@@ -321,8 +321,13 @@ public final class Libc {
   public static void listDir(byte[] dir, boolean dirsOnly, DirEntryConsumer consumer) {
     int fd = openRaw(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
     if (fd < 0) throw new NativeException("opendir", -fd, dir);
+    // A consumer may list another directory on this thread (the /proc fallback lists each process's
+    // fds while it lists /proc): the thread's buffer is then in use, and sharing it would clobber the
+    // outer listing mid-parse (entries lost, or a zero record length and a loop without end).
+    DirBuffer own = DIR_BUFFER.get();
+    DirBuffer buf = own.inUse ? new DirBuffer() : own;
+    buf.inUse = true;
     try {
-      DirBuffer buf = DIR_BUFFER.get();
       Scratch s = SCRATCH.get();
       while (true) {
         long n;
@@ -336,6 +341,7 @@ public final class Libc {
         buf.parse(n, dirsOnly, consumer);
       }
     } finally {
+      buf.inUse = false;
       close(fd);
     }
   }
@@ -346,12 +352,14 @@ public final class Libc {
   private static final class DirBuffer {
     final MemorySegment seg = Arena.ofAuto().allocate(64 * 1024, 8);
     final byte[] raw = new byte[64 * 1024];
+    boolean inUse;
 
     void parse(long n, boolean dirsOnly, DirEntryConsumer consumer) {
       MemorySegment.copy(seg, JAVA_BYTE, 0, raw, 0, (int) n);
       int at = 0;
       while (at < n) {
         int reclen = (raw[at + 16] & 0xff) | (raw[at + 17] & 0xff) << 8;
+        if (reclen < 20) throw new IllegalStateException("getdents64 gave a record of " + reclen + " bytes at " + at + " of " + n);
         int type = raw[at + 18] & 0xff;
         int nameStart = at + 19;
         if (dirsOnly && type != DT_DIR && type != DT_UNKNOWN) {

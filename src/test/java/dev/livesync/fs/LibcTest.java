@@ -84,4 +84,21 @@ class LibcTest {
     assertThat(Bytes.display(new byte[] {'a', (byte) 0xb9, '\n', 'z'})).isEqualTo("a\\xb9\\x0az");
     assertThat(Bytes.display(Bytes.of("备份 file"))).isEqualTo("备份 file");
   }
+
+  /** A listing inside a listing's consumer (the /proc fallback does it) leaves the outer one whole. */
+  @Test
+  void aListingInsideAListingLeavesTheOuterOneWhole() throws Exception {
+    Path outer = Files.createDirectory(tmp.resolve("outer"));
+    Path inner = Files.createDirectory(tmp.resolve("inner"));
+    for (int i = 0; i < 3000; i++) Files.createFile(outer.resolve("outer-entry-" + i));
+    for (int i = 0; i < 3000; i++) Files.createFile(inner.resolve("an-inner-entry-with-a-longer-name-" + i));
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    int[] innerCount = {0};
+    Libc.listDir(Bytes.of(outer.toString()), (name, type) -> {
+      seen.add(new String(name));
+      if (seen.size() % 500 == 1) Libc.listDir(Bytes.of(inner.toString()), (n, t) -> innerCount[0]++);
+    });
+    assertThat(seen).hasSize(3000).allMatch(n -> n.startsWith("outer-entry-"));
+    assertThat(innerCount[0]).isEqualTo(6 * 3000);
+  }
 }
