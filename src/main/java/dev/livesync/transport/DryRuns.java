@@ -2,7 +2,6 @@ package dev.livesync.transport;
 
 import dev.livesync.fs.Bytes;
 import dev.livesync.transport.TransferResult.Outcome;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,52 +14,46 @@ final class DryRuns {
   private DryRuns() {}
 
   /** A send's deletions: missing paths (with everything below them) and, for a mirroring recursive send, extras inside. */
-  static DeletionPreview send(RsyncTransport t, List<byte[]> paths, boolean recursive) throws InterruptedException {
-    var stdin = new ByteArrayOutputStream();
-    for (byte[] p : paths) {
-      stdin.writeBytes(new byte[] {'.', '/'});
-      stdin.writeBytes(p);
-      stdin.write(0);
-    }
-    List<String> argv = t.common();
+  static DeletionPreview send(RsyncRuns rsync, List<byte[]> paths, boolean recursive) throws InterruptedException {
+    List<String> argv = rsync.args().common();
     argv.addAll(List.of("-n", "--files-from=-", "--from0", "-R", "--delete-missing-args", "--out-format=%i %n"));
     if (recursive) argv.addAll(List.of("-r", "--delete"));
-    argv.add(t.sourceArg());
-    argv.add(t.target().rsyncDestination());
-    return run(t, argv, stdin.toByteArray(), false);
+    argv.add(rsync.args().sourceArg());
+    argv.add(rsync.args().destination());
+    return run(rsync, argv, RsyncArgs.filesFrom(paths), false);
   }
 
   /** A full sync with delete: its deletions, and the target's entry count (the source's, less what is missing, plus the extras). */
-  static DeletionPreview fullSync(RsyncTransport t) throws InterruptedException {
-    List<String> argv = t.common();
+  static DeletionPreview fullSync(RsyncRuns rsync) throws InterruptedException {
+    List<String> argv = rsync.args().common();
     argv.addAll(List.of("-n", "--delete", "--stats", "--no-human-readable", "--out-format=%i %n"));
-    argv.add(t.sourceArg());
-    argv.add(t.target().rsyncDestination());
-    return run(t, argv, null, true);
+    argv.add(rsync.args().sourceArg());
+    argv.add(rsync.args().destination());
+    return run(rsync, argv, null, true);
   }
 
-  private static DeletionPreview run(RsyncTransport t, List<String> argv, byte[] stdin, boolean count) throws InterruptedException {
+  private static DeletionPreview run(RsyncRuns rsync, List<String> argv, byte[] stdin, boolean count) throws InterruptedException {
     List<byte[]> deleted = new ArrayList<>();
     long[] sourceFiles = {-1};
     long[] created = {0};
-    RsyncProcess.Result r = RsyncProcess.run(argv, t.env(), stdin, raw -> {
+    RsyncProcess.Result r = rsync.run(argv, stdin, raw -> {
       String s = Bytes.latin1(raw);
       if (s.startsWith("Number of files: ")) {
-        sourceFiles[0] = leadingNumber(s.substring("Number of files: ".length()));
+        sourceFiles[0] = RsyncOutput.leadingNumber(s.substring("Number of files: ".length()));
       } else if (raw.length > 12 && raw[11] == ' ') {
         if (s.startsWith("*deleting")) deleted.add(path(java.util.Arrays.copyOfRange(raw, 12, raw.length)));
         else if (s.startsWith("+++++++++", 2)) created[0]++;
       }
     });
     if (r.exit() != 0) {
-      var v = ExitCodes.classify(r.exit(), r.stderr(), t.target(), t.user());
+      var v = rsync.classify(r);
       // 23, something at the source unreadable: after such an I/O error rsync deletes nothing, in the
       // dry run and in the real one alike, so the preview stands; refusing it kept the readable files
       // from shipping too. (24, files vanished meanwhile, still retries: the tree is moving.)
       if (r.exit() == 23) return preview(deleted, sourceFiles[0], created[0], count);
       Outcome o = v.outcome() == Outcome.PARTIAL ? Outcome.RETRY : v.outcome();
       throw new TransportException(new TransferResult(o, r.exit(), List.of(), 0, 0, r.millis(),
-          "looking at what would be deleted on " + t.describe() + ": " + v.message()));
+          "looking at what would be deleted on " + rsync.describe() + ": " + v.message()));
     }
     return preview(deleted, sourceFiles[0], created[0], count);
   }
@@ -75,11 +68,5 @@ final class DryRuns {
     int to = p.length;
     while (to > 1 && p[to - 1] == '/') to--;
     return java.util.Arrays.copyOf(p, to);
-  }
-
-  private static long leadingNumber(String s) {
-    long n = 0;
-    for (int i = 0; i < s.length() && Character.isDigit(s.charAt(i)); i++) n = n * 10 + (s.charAt(i) - '0');
-    return n;
   }
 }

@@ -1,0 +1,95 @@
+package dev.livesync.transport;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.transport.TransferResult.Outcome;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An rsync daemon target ({@code rsync://}): reached through rsync's own protocol only, so it cannot
+ * rename; a renamed directory is made from its old copy with {@code --link-dest} instead.
+ */
+final class DaemonKind implements TargetKind {
+  private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
+  private final Target.Daemon target;
+  private final TargetOptions options;
+  private final byte[] source;
+
+  DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) {
+    this.target = target;
+    this.options = options;
+    this.source = source;
+  }
+
+  @Override
+  public void connectionArgs(List<String> argv) {
+    if (options.timeoutSeconds() > 0) argv.add("--contimeout=" + Math.min(options.timeoutSeconds(), 60));
+    if (options.passwordFile() != null) argv.add("--password-file=" + options.passwordFile());
+  }
+
+  /** Without a password file, rsync would prompt on the terminal; an empty password fails cleanly instead. */
+  @Override
+  public void env(Map<String, String> env) {
+    if (options.passwordFile() == null && System.getenv("RSYNC_PASSWORD") == null) env.put("RSYNC_PASSWORD", "");
+  }
+
+  @Override
+  public String user() {
+    return target.user();
+  }
+
+  @Override
+  public boolean fuzzyForRenames() {
+    return true;
+  }
+
+  /** Daemons have no rename: the module is reachable only through rsync's protocol. */
+  @Override
+  public boolean canRename() {
+    return false;
+  }
+
+  /**
+   * A directory renamed at the source: one rsync of the new name with {@code --link-dest} pointing
+   * at the old name, relative to the destination (the old copy is still there: the batch that
+   * deletes it comes after this item). Files rsync finds unchanged there are hard-linked on the
+   * server, not sent; changed ones go as a delta against the old copy. Only pre-positions, like
+   * every rename: the batch after it reconciles both names. False (the batch then sends the data)
+   * when the new name is not a directory at the source now, a name is not UTF-8 (it would go on
+   * rsync's command line), or an exclude pattern holds a '/' other than a trailing one (it is
+   * anchored at the source root, and this run's root is the directory).
+   */
+  @Override
+  public boolean rename(byte[] from, byte[] to, RsyncRuns rsync) throws InterruptedException {
+    if (options.versions() != null) return false; // its backup dir would be inside the new directory: the batch sends it
+    Libc.Stat st = Libc.lstatOrNull(Bytes.child(source, to));
+    if (st == null || !st.isDir()) return false;
+    for (String ex : options.excludes()) {
+      int slash = ex.indexOf('/');
+      if (slash >= 0 && slash < ex.length() - 1) return false;
+    }
+    String f, t;
+    try {
+      f = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(from)).toString();
+      t = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(to)).toString();
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+    TransferResult r = rsync.transfer(rsync.args().linkDest(f, t), null, null);
+    log.debug("{}: {} made from {} with --link-dest: {} ({} bytes of changed files)", target.describe(), t, f, r.outcome(), r.bytes());
+    return r.outcome() == Outcome.OK;
+  }
+
+  /** On an rsync daemon target {@code serve} prunes its modules (see docs/versions.md). */
+  @Override
+  public int pruneVersions(Instant cutoff) {
+    return 0;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.livesync.transport;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.fs.NativeException;
+import dev.livesync.settings.Versions;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A directory on this machine: renamed in place with rename(2), old versions pruned here. */
+final class LocalKind implements TargetKind {
+  private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
+  private final Target.Local target;
+  private final TargetOptions options;
+  private final byte[] dir;
+
+  LocalKind(Target.Local target, TargetOptions options) {
+    this.target = target;
+    this.options = options;
+    this.dir = Bytes.of(target.dir().toString());
+  }
+
+  @Override
+  public void connectionArgs(List<String> argv) {}
+
+  @Override
+  public String user() {
+    return null;
+  }
+
+  @Override
+  public List<byte[]> localRoots() {
+    List<byte[]> roots = new ArrayList<>(List.of(dir));
+    RsyncTransport.realPath(dir).ifPresent(roots::add);
+    return roots;
+  }
+
+  @Override
+  public boolean canRename() {
+    return true;
+  }
+
+  /** With versions an existing new name is not replaced here (the batch after it keeps its version). */
+  @Override
+  public boolean rename(byte[] from, byte[] to, RsyncRuns rsync) {
+    byte[] src = Bytes.child(dir, from);
+    if (Libc.lstatOrNull(src) == null) return false;
+    if (options.versions() != null && Libc.lstatOrNull(Bytes.child(dir, to)) != null) return false;
+    try {
+      Libc.rename(src, Bytes.child(dir, to));
+      return true;
+    } catch (NativeException e) {
+      log.debug("local rename {} -> {} failed: {}", Bytes.display(from), Bytes.display(to), e.getMessage());
+      return false;
+    }
+  }
+
+  @Override
+  public int pruneVersions(Instant cutoff) {
+    try {
+      return Versions.pruneLocal(target.dir(), cutoff);
+    } catch (IOException e) {
+      log.warn("{}: cannot prune old versions: {}", target.describe(), e.toString());
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package dev.livesync.transport;
+
+import dev.livesync.LivesyncException;
+import dev.livesync.fs.Bytes;
+import dev.livesync.settings.Versions;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line and environment of each kind of rsync run a transport makes. Every run uses
+ * {@code -a} (recursion only where asked), {@code -s}, {@code --force}, {@code --modify-window=-1},
+ * the timeouts, what reaches the target ({@link TargetKind#connectionArgs}), the target's
+ * pass-through options and excludes, with {@code LC_ALL=C}.
+ */
+final class RsyncArgs {
+  private static final byte[] DOT_SLASH = {'.', '/'};
+  private final byte[] source;
+  private final String sourceArg;
+  private final Target target;
+  private final TargetOptions options;
+  private final TargetKind kind;
+
+  /** {@code source}: the absolute source directory without a trailing slash, valid UTF-8. */
+  RsyncArgs(byte[] source, Target target, TargetOptions options, TargetKind kind) {
+    this.source = source;
+    this.sourceArg = utf8(source, "source directory") + "/";
+    this.target = target;
+    this.options = options;
+    this.kind = kind;
+  }
+
+  /** The source directory as rsync's argument (with a trailing slash). */
+  String sourceArg() {
+    return sourceArg;
+  }
+
+  String destination() {
+    return target.rsyncDestination();
+  }
+
+  /** What every run passes: archive mode, timeouts, credentials, the target's options and excludes. */
+  List<String> common() {
+    var a = new ArrayList<String>(options.rsyncCommand());
+    // --modify-window=-1: mtimes compared to the nanosecond, not the second: a file rewritten with
+    // the same size within the second it was sent in (x = 1 -> x = 2) was skipped as unchanged
+    a.addAll(List.of("-a", "-s", "--force", "--modify-window=-1"));
+    a.addAll(Versions.FILTERS);
+    a.addAll(Versions.backupArgs(options.versions(), Instant.now()));
+    if (options.timeoutSeconds() > 0) a.add("--timeout=" + options.timeoutSeconds());
+    kind.connectionArgs(a);
+    if (options.bwlimit() != null) a.add("--bwlimit=" + options.bwlimit());
+    if (options.compress()) a.add("-z");
+    if (options.checksum()) a.add("--checksum");
+    a.addAll(options.extraArgs());
+    for (String ex : options.excludes()) a.add("--exclude=" + ex);
+    return a;
+  }
+
+  Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("LC_ALL", "C");
+    kind.env(env);
+    return env;
+  }
+
+  /**
+   * The paths as {@code --files-from=- --from0} reads them. Each is prefixed {@code ./}: rsync skips
+   * names starting with '#' or ';' as comments, even with --from0 ("./" keeps them, and -R keeps the
+   * whole path).
+   */
+  static byte[] filesFrom(List<byte[]> paths) {
+    var stdin = new ByteArrayOutputStream();
+    for (byte[] p : paths) {
+      stdin.writeBytes(DOT_SLASH);
+      stdin.writeBytes(p);
+      stdin.write(0);
+    }
+    return stdin.toByteArray();
+  }
+
+  /**
+   * A batch: the paths on stdin ({@link #filesFrom}); {@code mirror}: with {@code recursive}, delete
+   * target files inside the sent dirs that the source lacks; {@code maxDeletions}: --max-delete, -1 for none.
+   */
+  List<String> send(boolean recursive, boolean mirror, boolean fuzzy, long maxDeletions) {
+    List<String> argv = common();
+    argv.addAll(List.of("--files-from=-", "--from0", "-R", "--delete-missing-args", "--mkpath", "--stats", "--no-human-readable"));
+    if (recursive) argv.add("-r");
+    if (mirror) argv.add("--delete"); // only inside the listed dirs: -R's implied parents are not touched
+    if (fuzzy) argv.add("--fuzzy");
+    if (maxDeletions >= 0) argv.add("--max-delete=" + maxDeletions);
+    argv.add(sourceArg);
+    argv.add(destination());
+    return argv;
+  }
+
+  List<String> fullSync(boolean delete, boolean progress) {
+    List<String> argv = tree(delete);
+    if (progress) argv.add("--info=progress2");
+    argv.add(sourceArg);
+    argv.add(destination());
+    return argv;
+  }
+
+  /** A part of a full sync that is not the whole: see {@link RsyncTransport#fullSync(FullSyncShard, boolean)}. */
+  List<String> fullSyncPart(FullSyncShard part, boolean delete) {
+    List<String> argv = tree(delete);
+    for (byte[] c : part.carved()) argv.add("--exclude=/" + utf8(c, "directory") + "/");
+    if (part.root().length == 0) {
+      argv.add(sourceArg);
+    } else {
+      argv.add("-R");
+      argv.add(utf8(source, "source directory") + "/./" + utf8(part.root(), "directory") + "/");
+    }
+    argv.add(destination());
+    return argv;
+  }
+
+  /** The start of a run over a whole tree that counts what it did. */
+  private List<String> tree(boolean delete) {
+    List<String> argv = common();
+    argv.addAll(List.of("--mkpath", "--stats", "--no-human-readable"));
+    if (delete) argv.add("--delete");
+    return argv;
+  }
+
+  /** A dry run that itemizes what differs. */
+  List<String> compare(boolean checksum) {
+    List<String> argv = common();
+    argv.addAll(List.of("-n", "--delete", "--out-format=%i %n"));
+    if (checksum && !options.checksum()) argv.add("--checksum");
+    argv.add(sourceArg);
+    argv.add(destination());
+    return argv;
+  }
+
+  /** The directory {@code to} (relative, UTF-8) sent with its old copy {@code from} as --link-dest. */
+  List<String> linkDest(String from, String to) {
+    int depth = 1;
+    for (int i = 0; i < to.length(); i++) if (to.charAt(i) == '/') depth++;
+    List<String> argv = tree(false);
+    argv.add("--link-dest=" + "../".repeat(depth) + from);
+    argv.add(sourceArg + to + "/");
+    argv.add(destination() + to + "/");
+    return argv;
+  }
+
+  /** {@code b} decoded, or a usage error naming it as {@code what}: it would go on rsync's command line. */
+  static String utf8(byte[] b, String what) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
+    } catch (CharacterCodingException e) {
+      throw new LivesyncException(what + " " + Bytes.display(b) + " is not valid UTF-8; rename it or use a parent/symlink with a UTF-8 name"
+          + " (names below it may be any bytes)", 2);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.livesync.transport;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.transport.TransferResult.Outcome;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs rsync for one transport: the process, its exit classified ({@link ExitCodes}), its stats
+ * read ({@link RsyncOutput}) and, when only part of it arrived, which paths failed ({@link FailedPaths}).
+ */
+final class RsyncRuns {
+  private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
+  private final RsyncArgs args;
+  private final Target target;
+  private final String user;
+  private final FailedPaths failedPaths;
+
+  RsyncRuns(RsyncArgs args, Target target, String user, FailedPaths failedPaths) {
+    this.args = args;
+    this.target = target;
+    this.user = user;
+    this.failedPaths = failedPaths;
+  }
+
+  RsyncArgs args() {
+    return args;
+  }
+
+  String describe() {
+    return target.describe();
+  }
+
+  /** rsync with {@code argv} and this transport's environment; {@code stdout} gets each line. */
+  RsyncProcess.Result run(List<String> argv, byte[] stdin, Consumer<byte[]> stdout) throws InterruptedException {
+    return RsyncProcess.run(argv, args.env(), stdin, stdout);
+  }
+
+  ExitCodes.Verdict classify(RsyncProcess.Result r) {
+    return ExitCodes.classify(r.exit(), r.stderr(), target, user);
+  }
+
+  TransferResult transfer(List<String> argv, byte[] stdin, List<byte[]> batch) throws InterruptedException {
+    return transfer(argv, stdin, batch, null);
+  }
+
+  /**
+   * A run that transfers: {@code batch} is the paths on stdin (null for a whole tree), whose failed
+   * ones a PARTIAL result lists (all of them when rsync's messages do not say).
+   */
+  TransferResult transfer(List<String> argv, byte[] stdin, List<byte[]> batch, RsyncOutput.Progress progress) throws InterruptedException {
+    var stats = new RsyncOutput.Stats();
+    Consumer<byte[]> statsLine = stats::line;
+    if (progress != null) statsLine = progress.around(statsLine);
+    log.debug("{}: {}", describe(), argv);
+    RsyncProcess.Result r = run(argv, stdin, statsLine);
+    var v = classify(r);
+    if (v.outcome() != Outcome.PARTIAL) return stats.result(v.outcome(), r, List.of(), v.message());
+    List<byte[]> failed;
+    if (batch == null) {
+      failed = r.stderrTruncated() ? List.of(Bytes.of(".")) : failedPaths.inTree(r.stderr());
+    } else {
+      failed = r.stderrTruncated() ? null : failedPaths.inBatch(batch, r.stderr());
+      if (failed == null || failed.isEmpty()) failed = List.copyOf(batch); // unidentified: the whole batch again, never a drop
+    }
+    return stats.result(Outcome.PARTIAL, r, failed, v.message());
+  }
+}

@@ -1,0 +1,112 @@
+package dev.livesync.transport;
+
+import dev.livesync.fs.Bytes;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An ssh target. It keeps two helper processes, both started on first use and both stopped by
+ * {@link #close()}: an ssh connection master ({@link SshMaster}) that every rsync's ssh and the
+ * rename shell ride on, so a run costs a session on an open connection instead of a full login;
+ * and one remote shell ({@link RemoteShell}) that does every rename in place (and prunes old
+ * versions), instead of one ssh login per rename. Both only save work: when either is down, runs
+ * log in by themselves and a failed rename is answered false (the engine then sends the data again).
+ */
+final class SshKind implements TargetKind {
+  private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
+  private final Target.Ssh target;
+  private final TargetOptions options;
+  private final SshMaster master;
+  private final RemoteShell shell;
+
+  SshKind(Target.Ssh target, TargetOptions options) {
+    this.target = target;
+    this.options = options;
+    this.master = new SshMaster(SshCommand.argv(options), target.login(), target.describe());
+    long timeout = (options.timeout().isZero() ? TargetOptions.DEFAULT_TIMEOUT : options.timeout()).toNanos();
+    this.shell = new RemoteShell(() -> {
+      List<String> argv = new ArrayList<>(SshCommand.argv(options));
+      argv.addAll(master.clientOptions());
+      argv.addAll(List.of("-T", target.login(), "sh"));
+      return argv;
+    }, timeout, target.describe());
+  }
+
+  @Override
+  public void connectionArgs(List<String> argv) {
+    argv.addAll(List.of("-e", SshCommand.forRsync(options, master.clientOptions())));
+  }
+
+  @Override
+  public String user() {
+    return target.user();
+  }
+
+  @Override
+  public boolean canRename() {
+    return true;
+  }
+
+  @Override
+  public boolean rename(byte[] from, byte[] to, RsyncRuns rsync) throws InterruptedException {
+    return renameAll(List.of(new Transport.Move(from, to)), rsync);
+  }
+
+  /**
+   * {@code mv -f -T} on the remote host for each move, in order, in the persistent rename shell: one
+   * script, one round trip. The names travel single-quoted in the script on the shell's stdin, so no
+   * byte of a name passes through a command line. Only an existing old name (a symlink counts, even a
+   * dangling one) is moved. False when anything fails (the batches after it then send the data).
+   */
+  @Override
+  public boolean renameAll(List<Transport.Move> moves, RsyncRuns rsync) throws InterruptedException {
+    var script = new ByteArrayOutputStream();
+    script.writeBytes(Bytes.of("cd -- "));
+    script.writeBytes(SshCommand.shellQuote(Bytes.of(target.path())));
+    script.writeBytes(Bytes.of(" || exit 90\nbad=0\n"));
+    for (Transport.Move m : moves) {
+      script.writeBytes(Bytes.of("f="));
+      script.writeBytes(SshCommand.shellQuote(m.from()));
+      script.writeBytes(Bytes.of("\nt="));
+      script.writeBytes(SshCommand.shellQuote(m.to()));
+      // with versions an existing new name is not replaced here: the batch after it sends it, keeping its version
+      if (options.versions() != null) script.writeBytes(Bytes.of("\nif [ -e \"$t\" ] || [ -L \"$t\" ]; then bad=$((bad+1)); el"));
+      else script.writeBytes(Bytes.of("\n"));
+      script.writeBytes(Bytes.of("if [ -e \"$f\" ] || [ -L \"$f\" ]; then mv -f -T -- \"$f\" \"$t\" || bad=$((bad+1)); else bad=$((bad+1)); fi\n"));
+    }
+    script.writeBytes(Bytes.of("[ \"$bad\" -eq 0 ] || exit 91\n"));
+    int status = shell.run(script.toByteArray());
+    if (status != 0) {
+      String what = moves.size() == 1 ? Bytes.display(moves.getFirst().from()) + " -> " + Bytes.display(moves.getFirst().to()) : moves.size() + " renames";
+      log.debug("ssh rename {} on {} failed ({})", what, target.describe(),
+          status == 90 ? "no target directory" : status == 91 ? "an old name was gone or mv failed" : status < 0 ? "no remote shell" : "exit " + status);
+    }
+    return status == 0;
+  }
+
+  @Override
+  public int pruneVersions(Instant cutoff) throws InterruptedException {
+    int status = shell.run(RemoteVersions.pruneScript(Bytes.of(target.path()), cutoff));
+    if (status != 0) log.warn("{}: pruning old versions failed (remote shell status {})", target.describe(), status);
+    return 0;
+  }
+
+  /** Stops the rename shell and the connection master, by pid; idempotent. */
+  @Override
+  public void close() {
+    shell.close();
+    master.close();
+  }
+
+  SshMaster master() {
+    return master;
+  }
+
+  RemoteShell shell() {
+    return shell;
+  }
+}
