@@ -3,7 +3,7 @@ package dev.livesync.sync;
 import dev.livesync.fs.Bytes;
 import dev.livesync.settings.MaxDelete;
 import dev.livesync.transport.DeletionPreview;
-import dev.livesync.transport.Drift;
+import dev.livesync.transport.ForwardingTransport;
 import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.TransportException;
 import dev.livesync.transport.Transport;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * small tree a share says little. Workers call the transfer methods concurrently; the loop thread
  * reads {@link #held()}.
  */
-final class DeletionGuard implements Transport {
+final class DeletionGuard extends ForwardingTransport {
   private static final Logger log = LoggerFactory.getLogger(DeletionGuard.class);
   static final long WINDOW_NANOS = 60_000_000_000L;
   /** Under a percentage, a minute's deletions of at most this many paths always go through. */
@@ -46,7 +46,6 @@ final class DeletionGuard implements Transport {
   private static final long RECHECK_NANOS = 5_000_000_000L;
   private static final int RECHECK_MAX = 200_000;
 
-  private final Transport inner;
   private final MaxDelete max;
   private final Clock clock;
   private final Batcher.SizeProbe source;
@@ -62,7 +61,7 @@ final class DeletionGuard implements Transport {
 
   /** {@code store}: where the held paths are kept across restarts; what it holds is held from the start. */
   DeletionGuard(Transport inner, MaxDelete max, Clock clock, Batcher.SizeProbe source, String sync, HeldDeletions store) {
-    this.inner = inner;
+    super(inner);
     this.max = max;
     this.clock = clock;
     this.source = source;
@@ -127,11 +126,6 @@ final class DeletionGuard implements Transport {
     return top;
   }
 
-  @Override
-  public String describe() {
-    return inner.describe();
-  }
-
   /** rsync's exit code when --max-delete stopped deletions. */
   private static final int MAX_DELETE_EXIT = 25;
   /** Decisions on one send when its source keeps losing files between the dry run and the send. */
@@ -184,6 +178,28 @@ final class DeletionGuard implements Transport {
     return counted(inner.sendKeepingExtras(paths, recursive), false);
   }
 
+  /**
+   * As the transport says of files only: a directory renamed on a daemon target would be made from
+   * its old copy ({@code --link-dest}) ahead of the batch, and that batch's deletion of the old name
+   * would then be judged alone — all of the directory, nothing created beside it — and held as a mass
+   * deletion. Sent as a deletion and a send in one batch, the rename is judged as a whole.
+   */
+  @Override
+  public boolean canRenameDirs() {
+    return inner.canRename();
+  }
+
+  /** The bound on deletions is the guard's own: a caller's goes through its decision like any send. */
+  @Override
+  public TransferResult send(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+    return send(paths, recursive);
+  }
+
+  @Override
+  public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+    return sendKeepingExtras(paths, recursive);
+  }
+
   @Override
   public TransferResult fullSync(boolean delete) throws InterruptedException {
     return fullSync(delete, null);
@@ -211,11 +227,6 @@ final class DeletionGuard implements Transport {
   }
 
   /** Parts of a full sync go to the inner transport; whether they delete is decided once for the whole ({@link #partsMayDelete}). */
-  @Override
-  public boolean canSplitFullSync() {
-    return inner.canSplitFullSync();
-  }
-
   @Override
   public TransferResult fullSync(dev.livesync.transport.FullSyncShard part, boolean delete) throws InterruptedException {
     if (!delete || max.off()) return counted(inner.fullSync(part, delete), false, true);
@@ -359,50 +370,5 @@ final class DeletionGuard implements Transport {
     Set<Bytes.Key> out = new LinkedHashSet<>();
     for (byte[] p : paths) out.add(new Bytes.Key(p));
     return out;
-  }
-
-  @Override
-  public boolean rename(byte[] from, byte[] to) throws InterruptedException {
-    return inner.rename(from, to);
-  }
-
-  @Override
-  public boolean renameAll(List<Move> moves) throws InterruptedException {
-    return inner.renameAll(moves);
-  }
-
-  @Override
-  public boolean canRename() {
-    return inner.canRename();
-  }
-
-  @Override
-  public DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
-    return inner.sendDeletions(paths, recursive);
-  }
-
-  @Override
-  public DeletionPreview fullSyncDeletions() throws InterruptedException {
-    return inner.fullSyncDeletions();
-  }
-
-  @Override
-  public int pruneVersions(java.time.Instant now) throws InterruptedException {
-    return inner.pruneVersions(now);
-  }
-
-  @Override
-  public Reachability probe() {
-    return inner.probe();
-  }
-
-  @Override
-  public Drift compare(boolean checksum) throws InterruptedException {
-    return inner.compare(checksum);
-  }
-
-  @Override
-  public void close() {
-    inner.close();
   }
 }

@@ -1,6 +1,8 @@
 package dev.livesync.sync;
 
-import dev.livesync.transport.Drift;
+import dev.livesync.transport.DeletionPreview;
+import dev.livesync.transport.ForwardingTransport;
+import dev.livesync.transport.FullSyncShard;
 import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.Transport;
 import java.util.List;
@@ -13,12 +15,11 @@ import java.util.function.Consumer;
  * fails as FATAL (logged, retried slowly, the work stays queued and journaled) until the source is
  * back, e.g. remounted.
  */
-final class SourceGuard implements Transport {
-  private final Transport target;
+final class SourceGuard extends ForwardingTransport {
   private final SourceRoot source;
 
   SourceGuard(Transport target, SourceRoot source) {
-    this.target = target;
+    super(target);
     this.source = source;
   }
 
@@ -28,111 +29,74 @@ final class SourceGuard implements Transport {
     return p.isEmpty() ? null : p;
   }
 
+  private interface Transfer {
+    TransferResult run() throws InterruptedException;
+  }
+
+  /** {@code transfer}, or FATAL while the source is not the one the sync started on. */
+  private TransferResult unlessMoved(Transfer transfer) throws InterruptedException {
+    String p = problem();
+    return p != null ? refused(p) : transfer.run();
+  }
+
   private TransferResult refused(String why) {
     return new TransferResult(TransferResult.Outcome.FATAL, -1, List.of(), 0, 0, 0,
         why + ": nothing is sent, so the backup is not emptied; mount or restore it (work stays queued), or restart livesync");
   }
 
   @Override
-  public String describe() {
-    return target.describe();
-  }
-
-  @Override
   public TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
-    String p = problem();
-    return p != null ? refused(p) : target.send(paths, recursive);
+    return unlessMoved(() -> inner.send(paths, recursive));
   }
 
   @Override
   public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive) throws InterruptedException {
-    String p = problem();
-    return p != null ? refused(p) : target.sendKeepingExtras(paths, recursive);
+    return unlessMoved(() -> inner.sendKeepingExtras(paths, recursive));
   }
 
   @Override
   public TransferResult send(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
-    String p = problem();
-    return p != null ? refused(p) : target.send(paths, recursive, maxDeletions);
+    return unlessMoved(() -> inner.send(paths, recursive, maxDeletions));
   }
 
   @Override
   public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
-    String p = problem();
-    return p != null ? refused(p) : target.sendKeepingExtras(paths, recursive, maxDeletions);
+    return unlessMoved(() -> inner.sendKeepingExtras(paths, recursive, maxDeletions));
   }
 
   @Override
   public TransferResult fullSync(boolean delete) throws InterruptedException {
-    String p = problem();
-    return p != null ? refused(p) : target.fullSync(delete);
+    return unlessMoved(() -> inner.fullSync(delete));
   }
 
   @Override
   public TransferResult fullSync(boolean delete, Consumer<String> progress) throws InterruptedException {
-    String p = problem();
-    return p != null ? refused(p) : target.fullSync(delete, progress);
+    return unlessMoved(() -> inner.fullSync(delete, progress));
   }
 
   @Override
-  public boolean canSplitFullSync() {
-    return target.canSplitFullSync();
-  }
-
-  @Override
-  public TransferResult fullSync(dev.livesync.transport.FullSyncShard part, boolean delete) throws InterruptedException {
-    String p = problem();
-    return p != null ? refused(p) : target.fullSync(part, delete);
+  public TransferResult fullSync(FullSyncShard part, boolean delete) throws InterruptedException {
+    return unlessMoved(() -> inner.fullSync(part, delete));
   }
 
   @Override
   public boolean rename(byte[] from, byte[] to) throws InterruptedException {
-    return problem() == null && target.rename(from, to);
+    return problem() == null && inner.rename(from, to);
   }
 
   @Override
   public boolean renameAll(List<Move> moves) throws InterruptedException {
-    return problem() == null && target.renameAll(moves);
-  }
-
-  @Override
-  public boolean canRename() {
-    return target.canRename();
+    return problem() == null && inner.renameAll(moves);
   }
 
   /** Null (nothing to preview) while the source is not the one the sync started on: the transfer is refused anyway. */
   @Override
-  public dev.livesync.transport.DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
-    return problem() != null ? null : target.sendDeletions(paths, recursive);
+  public DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    return problem() != null ? null : inner.sendDeletions(paths, recursive);
   }
 
   @Override
-  public dev.livesync.transport.DeletionPreview fullSyncDeletions() throws InterruptedException {
-    return problem() != null ? null : target.fullSyncDeletions();
-  }
-
-  @Override
-  public boolean canRenameDirs() {
-    return target.canRenameDirs();
-  }
-
-  @Override
-  public int pruneVersions(java.time.Instant now) throws InterruptedException {
-    return target.pruneVersions(now);
-  }
-
-  @Override
-  public Reachability probe() {
-    return target.probe();
-  }
-
-  @Override
-  public Drift compare(boolean checksum) throws InterruptedException {
-    return target.compare(checksum);
-  }
-
-  @Override
-  public void close() {
-    target.close();
+  public DeletionPreview fullSyncDeletions() throws InterruptedException {
+    return problem() != null ? null : inner.fullSyncDeletions();
   }
 }
