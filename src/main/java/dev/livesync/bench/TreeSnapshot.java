@@ -10,7 +10,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Relative path → (type, size, mtime) of a tree, for "has the target converged?" checks. */
+/**
+ * Relative path → (type, size, mtime) of a tree, for "has the target converged?" checks. What
+ * livesync keeps on a target for itself ({@code .livesync/}: versions with {@code --versions}) is not
+ * part of the mirror and is left out.
+ */
 final class TreeSnapshot {
   record Entry(boolean dir, long size, long mtimeSeconds) {}
 
@@ -18,9 +22,10 @@ final class TreeSnapshot {
 
   static Map<String, Entry> of(Path root) {
     Map<String, Entry> out = new HashMap<>();
+    Path own = root.resolve(dev.livesync.settings.Versions.DIR);
     try (Stream<Path> walk = Files.walk(root)) {
       walk.forEach(p -> {
-        if (p.equals(root)) return;
+        if (p.equals(root) || p.startsWith(own)) return;
         try {
           BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
           out.put(root.relativize(p).toString(),
