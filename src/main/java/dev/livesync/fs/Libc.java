@@ -306,6 +306,12 @@ public final class Libc {
     void entry(byte[] name, int dType);
   }
 
+  /** A directory entry with its inode number (d_ino, as the directory holds it: no stat). */
+  @FunctionalInterface
+  public interface InodeEntryConsumer {
+    void entry(byte[] name, int dType, long ino);
+  }
+
   /**
    * Lists {@code dir} with getdents64 (no stat per entry), skipping "." and "..". Does not follow a
    * symlink at {@code dir} itself.
@@ -319,6 +325,15 @@ public final class Libc {
    * DT_DIR or DT_UNKNOWN (the caller must lstat those) are passed on, and no name is copied for the rest.
    */
   public static void listDir(byte[] dir, boolean dirsOnly, DirEntryConsumer consumer) {
+    listDir(dir, dirsOnly, (InodeEntryConsumer) (name, type, ino) -> consumer.entry(name, type));
+  }
+
+  /** Like {@link #listDir(byte[], DirEntryConsumer)}, with each entry's inode number. */
+  public static void listDirInodes(byte[] dir, InodeEntryConsumer consumer) {
+    listDir(dir, false, consumer);
+  }
+
+  private static void listDir(byte[] dir, boolean dirsOnly, InodeEntryConsumer consumer) {
     int fd = openRaw(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
     if (fd < 0) throw new NativeException("opendir", -fd, dir);
     // A consumer may list another directory on this thread (the /proc fallback lists each process's
@@ -354,7 +369,7 @@ public final class Libc {
     final byte[] raw = new byte[64 * 1024];
     boolean inUse;
 
-    void parse(long n, boolean dirsOnly, DirEntryConsumer consumer) {
+    void parse(long n, boolean dirsOnly, InodeEntryConsumer consumer) {
       MemorySegment.copy(seg, JAVA_BYTE, 0, raw, 0, (int) n);
       int at = 0;
       while (at < n) {
@@ -374,17 +389,23 @@ public final class Libc {
         if (!dot) {
           byte[] name = new byte[len];
           System.arraycopy(raw, nameStart, name, 0, len);
-          consumer.entry(name, type);
+          consumer.entry(name, type, littleEndianLong(raw, at));
         }
         at += reclen;
       }
     }
   }
 
+  private static long littleEndianLong(byte[] b, int at) {
+    long v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | (b[at + i] & 0xff);
+    return v;
+  }
+
   // ---- metadata and namespace ----
 
   /** File metadata from lstat(2). */
-  public record Stat(int mode, long size, long mtimeSec, long mtimeNsec, long ino, long dev, int uid, int gid) {
+  public record Stat(int mode, long size, long mtimeSec, long mtimeNsec, long ino, long dev, int uid, int gid, long nlink) {
     public static final int S_IFMT = 0170000;
     public static final int S_IFDIR = 0040000;
     public static final int S_IFREG = 0100000;
@@ -440,11 +461,11 @@ public final class Libc {
     if (AARCH64) {
       // asm-generic struct stat: dev(8) ino(8) mode(4) nlink(4) uid(4) gid(4) rdev(8) pad(8) size(8) blksize(4) pad(4) blocks(8) atim(16) mtim(16)
       return new Stat(b.get(JAVA_INT, 16), b.get(JAVA_LONG, 48), b.get(JAVA_LONG, 88), b.get(JAVA_LONG, 96),
-          b.get(JAVA_LONG, 8), b.get(JAVA_LONG, 0), b.get(JAVA_INT, 24), b.get(JAVA_INT, 28));
+          b.get(JAVA_LONG, 8), b.get(JAVA_LONG, 0), b.get(JAVA_INT, 24), b.get(JAVA_INT, 28), b.get(JAVA_INT, 20) & 0xffffffffL);
     }
     // x86_64: dev(8) ino(8) nlink(8) mode(4) uid(4) gid(4) pad(4) rdev(8) size(8) blksize(8) blocks(8) atim(16) mtim(16)
     return new Stat(b.get(JAVA_INT, 24), b.get(JAVA_LONG, 48), b.get(JAVA_LONG, 88), b.get(JAVA_LONG, 96),
-        b.get(JAVA_LONG, 8), b.get(JAVA_LONG, 0), b.get(JAVA_INT, 28), b.get(JAVA_INT, 32));
+        b.get(JAVA_LONG, 8), b.get(JAVA_LONG, 0), b.get(JAVA_INT, 28), b.get(JAVA_INT, 32), b.get(JAVA_LONG, 16));
   }
 
   public static void rename(byte[] from, byte[] to) {

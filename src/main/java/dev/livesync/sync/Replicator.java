@@ -49,6 +49,7 @@ public final class Replicator implements AutoCloseable {
   private final Clock clock;
   private final byte[] root; // absolute, with a trailing slash
   private final Coalescer coalescer;
+  private final HardLinks hardLinks;
   private final Batcher batcher;
   private final List<TargetRunner> targets = new ArrayList<>();
   private final List<Journal> journals = new ArrayList<>();
@@ -89,6 +90,7 @@ public final class Replicator implements AutoCloseable {
     this.clock = clock;
     this.listener = listener;
     this.root = s.source().length > 0 && s.source()[s.source().length - 1] == '/' ? s.source() : Bytes.concat(s.source(), new byte[] {'/'});
+    this.hardLinks = new HardLinks(root, s.excludes());
     this.coalescer = new Coalescer(clock, s.maxHold().toNanos(), rel -> dev.livesync.fs.WriterProbe.beingWritten(Bytes.concat(root, rel)));
     this.batcher = new Batcher(coalescer, clock,
         new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), this::sourceSize,
@@ -326,6 +328,8 @@ public final class Replicator implements AutoCloseable {
     }
     if (flush) coalescer.drainAll(e -> {}); // never: see shutdownTurns (kept for symmetry)
     for (WorkItem item : batcher.poll(false, backlog)) queue(item);
+    WorkItem.Send otherNames = hardLinks.due();
+    if (otherNames != null) queue(otherNames);
     boolean tree = false;
     boolean allBacklogged = true;
     for (TargetRunner t : targets) {
@@ -371,6 +375,7 @@ public final class Replicator implements AutoCloseable {
 
   private void queue(WorkItem item) {
     if (!(item instanceof WorkItem.Send s && !s.recursive())) coalescer.forgetCreates();
+    else item = hardLinks.expand(s); // a change through one name of a hard-linked file: all its names
     for (TargetRunner t : targets) t.submit(item);
   }
 

@@ -40,6 +40,7 @@ final class Workload implements AutoCloseable {
   private final RsyncDaemon daemon;
   private final SshdPerClass sshd;
   private Replicator replicator;
+  private List<String> rsyncArgs = List.of();
 
   private Workload(Kind kind, SshdPerClass sshd) throws InterruptedException {
     if (kind == Kind.SSH && sshd == null) throw new IllegalArgumentException("an ssh workload needs the class's sshd");
@@ -60,14 +61,21 @@ final class Workload implements AutoCloseable {
     return new Workload(kind, sshd);
   }
 
+  /** rsync options the target adds (its {@code extra_args}), such as {@code -H}; before {@link #start()}. */
+  Workload rsyncArgs(String... args) {
+    rsyncArgs = List.of(args);
+    return this;
+  }
+
   Workload start() throws InterruptedException {
     String url = switch (kind) {
       case LOCAL -> Bytes.latin1(dst);
       case DAEMON -> daemon.url();
       case SSH -> "root@127.0.0.1:" + Bytes.latin1(dst);
     };
-    TargetOptions options = kind != Kind.SSH ? TargetOptions.defaults()
-        : TargetOptions.builder().ssh(sshd.get().clientKey(), sshd.get().port(), sshd.get().knownHostsFile()).build();
+    var b = TargetOptions.builder().extraArgs(rsyncArgs);
+    if (kind == Kind.SSH) b.ssh(sshd.get().clientKey(), sshd.get().port(), sshd.get().knownHostsFile());
+    TargetOptions options = b.build();
     var s = EngineSettings.builder("wl", src).stateDir(Trees.path(Trees.tempDir("wl-state"))).maxHold(MAX_HOLD).build();
     replicator = Replicator.start(s, List.of(RsyncTransport.open(src, url, options)), null);
     return this;
@@ -173,9 +181,8 @@ final class Workload implements AutoCloseable {
   }
 
   /**
-   * {@code hardLinks} false: without them, for tools that change files in place. A change through
-   * one name of a hard-linked file is reported by inotify for that name only: the other names reach
-   * the target with the next full sync (docs/engine.md).
+   * {@code hardLinks} false: without them (a change through one name of a hard-linked file has its
+   * own test, {@link HardLinkEditsTest}).
    */
   static void sampleTree(byte[] root, boolean hardLinks) throws IOException, InterruptedException {
     var rnd = new java.util.Random(11);
