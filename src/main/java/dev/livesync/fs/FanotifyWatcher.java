@@ -15,7 +15,6 @@ import static dev.livesync.fs.InotifyMask.IN_MOVE_SELF;
 import static dev.livesync.fs.InotifyMask.IN_OPEN;
 import static dev.livesync.fs.InotifyMask.IN_Q_OVERFLOW;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Arrays;
@@ -55,8 +54,7 @@ public final class FanotifyWatcher implements Watcher {
     FILESYSTEM_OR_INODE
   }
 
-  private static final int WD = 1;
-  private static final int LISTING = IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE;
+  static final int WD = 1;
   private static final int CHANGE_BITS = IN_ACCESS | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_OPEN;
   private static final byte[] SLASH = {'/'};
   private static final byte[] DOT = {'.'};
@@ -66,14 +64,12 @@ public final class FanotifyWatcher implements Watcher {
   private final boolean reportNewDirContents;
   private final boolean filterToRoot;
   private final boolean selfEvents;
-  private Marks marks;
+  private final FanotifyMarks marks;
   private final Predicate<byte[]> excludeDir;
   private final boolean hasExcludes;
   private final TreeWatcher.WatchErrorHandler onError;
   private final Fanotify fan;
   private final FanotifyRoots roots;
-  private long kernelMask = -1;
-  private int markCount;
   private int cookies;
   /** Before FAN_RENAME: the cookie of a MOVED_FROM just delivered, for the MOVED_TO that follows it. */
   private int pendingMoveCookie;
@@ -87,11 +83,11 @@ public final class FanotifyWatcher implements Watcher {
     this.reportNewDirContents = b.reportNewDirContents;
     this.filterToRoot = b.filterToRoot;
     this.selfEvents = b.selfEvents;
-    this.marks = b.marks;
     this.excludeDir = b.excludeDir;
     this.hasExcludes = b.hasExcludes;
     this.onError = b.onError;
     this.fan = Fanotify.open();
+    this.marks = new FanotifyMarks(fan, b.marks, b.mask, b.recursive, b.selfEvents, b.excludeDir, b.onError);
     this.roots = new FanotifyRoots(b.recursive, b.realPaths);
   }
 
@@ -100,35 +96,11 @@ public final class FanotifyWatcher implements Watcher {
   }
 
   /** Options of a {@link FanotifyWatcher}; the same meaning as {@link TreeWatcher.Builder}'s. */
-  public static final class Builder {
-    private int mask = InotifyMask.IN_ALL_EVENTS;
-    private boolean recursive;
-    private boolean reportNewDirContents;
+  public static final class Builder extends WatcherBuilder<Builder> {
     private boolean filterToRoot = true;
     private boolean selfEvents;
     private boolean realPaths;
     private Marks marks = Marks.FILESYSTEM;
-    private Predicate<byte[]> excludeDir = p -> false;
-    private boolean hasExcludes;
-    private TreeWatcher.WatchErrorHandler onError = (dir, e) -> {
-      throw e;
-    };
-
-    /** The events wanted (IN_* bits, which are fanotify's too). */
-    public Builder mask(int mask) {
-      this.mask = mask;
-      return this;
-    }
-
-    public Builder recursive(boolean recursive) {
-      this.recursive = recursive;
-      return this;
-    }
-
-    public Builder reportNewDirContents(boolean report) {
-      this.reportNewDirContents = report;
-      return this;
-    }
 
     /** False: deliver everything the filesystem mark sees (fsnotifywait --filesystem). */
     public Builder filterToRoot(boolean filter) {
@@ -158,17 +130,6 @@ public final class FanotifyWatcher implements Watcher {
       return this;
     }
 
-    public Builder excludeDir(Predicate<byte[]> exclude) {
-      this.excludeDir = exclude;
-      this.hasExcludes = true;
-      return this;
-    }
-
-    public Builder onWatchError(TreeWatcher.WatchErrorHandler handler) {
-      this.onError = handler;
-      return this;
-    }
-
     public FanotifyWatcher build() {
       return new FanotifyWatcher(this);
     }
@@ -184,110 +145,11 @@ public final class FanotifyWatcher implements Watcher {
     Libc.Stat st = Libc.statOrNull(path);
     if (st == null) throw new NativeException("watch", Errno.ENOENT, path);
     if (!st.isDir()) throw new NativeException("fanotify_mark", Errno.ENOTDIR, path);
-    if (marks == Marks.FILESYSTEM_OR_INODE) {
-      int r = fan.markRaw(Fanotify.FAN_MARK_FILESYSTEM, IN_CREATE | Fanotify.FAN_ONDIR, path); // a probe; the real mask follows
-      marks = r == 0 ? Marks.FILESYSTEM : Marks.INODE;
-    }
-    int flags = marks == Marks.FILESYSTEM ? Fanotify.FAN_MARK_FILESYSTEM : Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR;
-    long extra = Fanotify.FAN_ONDIR | (marks == Marks.INODE ? Fanotify.FAN_EVENT_ON_CHILD : 0);
-    FanotifyRoots.Root root = roots.add(path); // its descriptor is opened before the mark: that OPEN is nobody's event
-    List<byte[]> below = marks == Marks.INODE && recursive ? subdirs(root.given()) : List.of(); // listed before marked: no listing events
-    try {
-      mark(path, flags, extra);
-    } catch (NativeException e) {
-      roots.remove(root);
-      throw e;
-    }
-    markCount++;
-    for (byte[] d : below) markDir(d, kernelMask);
-  }
-
-  private void mark(byte[] path, int flags, long extra) {
-    if (kernelMask < 0) {
-      long events = (mask & 0xfff) | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO;
-      if (!selfEvents) events &= ~(IN_DELETE_SELF | IN_MOVE_SELF); // the root's own are made from its parent's events
-      long rename = events & ~(IN_MOVED_FROM | IN_MOVED_TO) | Fanotify.FAN_RENAME;
-      int r = fan.markRaw(flags, rename | extra, path);
-      if (r == -Errno.EINVAL) r = fan.markRaw(flags, (rename = events) | extra, path); // before 5.17
-      if (r < 0) throw new NativeException("fanotify_mark", -r, path);
-      kernelMask = rename | extra;
-    } else {
-      int r = fan.markRaw(flags, kernelMask, path);
-      if (r < 0) throw new NativeException("fanotify_mark", -r, path);
-    }
-  }
-
-  /** Every directory below {@code dir} (shown form, with a slash; excluded ones and below left out), each with a slash. */
-  private List<byte[]> subdirs(byte[] dir) {
-    List<byte[]> out = new ArrayList<>();
-    ArrayDeque<byte[]> todo = new ArrayDeque<>();
-    todo.push(dir);
-    while (!todo.isEmpty()) {
-      byte[] d = todo.pop();
-      try {
-        Libc.listDir(d, true, (name, type) -> {
-          byte[] child = Bytes.concat(d, name);
-          if ((type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && isDirectory(child))) && !excludeDir.test(child)) {
-            byte[] c = Bytes.concat(child, SLASH);
-            out.add(c);
-            todo.push(c);
-          }
-        });
-      } catch (NativeException e) {
-        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) onError.onWatchError(trimSlash(d), e);
-      }
-    }
-    return out;
+    marks.watch(path, roots);
   }
 
   private static byte[] withSlash(byte[] p) {
     return FanotifyRoots.withSlash(p);
-  }
-
-  /**
-   * Below {@code dir} (shown form, with a slash): marks each directory (INODE marks) and/or delivers
-   * a synthetic CREATE for each entry, depth first without recursion.
-   */
-  private void walk(byte[] dir, boolean mark, boolean report, List<byte[]> marked) {
-    ArrayDeque<byte[]> todo = new ArrayDeque<>();
-    todo.push(dir);
-    while (!todo.isEmpty()) {
-      byte[] d = todo.pop();
-      try {
-        Libc.listDir(d, !report, (name, type) -> {
-          byte[] child = Bytes.concat(d, name);
-          boolean isDir = type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && isDirectory(child));
-          if (report) emit(new WatchEvent(WD, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, d, name, true));
-          if (isDir && !excludeDir.test(child)) {
-            byte[] c = Bytes.concat(child, SLASH);
-            if (mark && markDir(c, kernelMask & ~LISTING)) marked.add(c);
-            todo.push(c);
-          }
-        });
-      } catch (NativeException e) {
-        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) onError.onWatchError(trimSlash(d), e);
-      }
-    }
-  }
-
-  /** An inode mark on {@code dir} with {@code events} (added to what it has); false when it could not be made. */
-  private boolean markDir(byte[] dir, long events) {
-    int r = fan.markRaw(Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR | Fanotify.FAN_MARK_DONT_FOLLOW, events, dir);
-    if (r == 0) {
-      markCount++; // re-marks with more events go straight to markRaw
-      return true;
-    }
-    if (r != -Errno.ENOENT && r != -Errno.ENOTDIR) onError.onWatchError(trimSlash(dir), new NativeException("fanotify_mark", -r, trimSlash(dir)));
-    return false;
-  }
-
-  private static boolean isDirectory(byte[] path) {
-    Libc.Stat st = Libc.lstatOrNull(path);
-    return st != null && st.isDir();
-  }
-
-  private static byte[] trimSlash(byte[] path) {
-    return path.length > 1 && path[path.length - 1] == '/' ? Arrays.copyOf(path, path.length - 1) : path;
   }
 
   @Override
@@ -406,15 +268,7 @@ public final class FanotifyWatcher implements Watcher {
     if (recursive && root != null && isDir != 0 && (bits & (IN_CREATE | IN_MOVED_TO)) != 0 && Libc.lstatOrNull(full) != null
         && !excludeDir.test(Bytes.concat(shown, name))) {
       byte[] newDir = Bytes.concat(shown, name, SLASH);
-      if (marks == Marks.INODE) {
-        // marked without the listing events until its subtree is listed (as inotifywait's own listing is not reported)
-        List<byte[]> marked = new ArrayList<>();
-        if (markDir(newDir, kernelMask & ~LISTING)) marked.add(newDir);
-        walk(newDir, true, reportNewDirContents, marked);
-        if ((kernelMask & LISTING) != 0) for (byte[] d : marked) fan.markRaw(Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR | Fanotify.FAN_MARK_DONT_FOLLOW, kernelMask, d);
-      } else if (reportNewDirContents) {
-        walk(newDir, false, true, null);
-      }
+      marks.newDir(newDir, reportNewDirContents, this::emit);
     }
   }
 
@@ -435,7 +289,7 @@ public final class FanotifyWatcher implements Watcher {
   /** Marks held: 1 for a filesystem mark, one per directory with inode marks. */
   @Override
   public int watchCount() {
-    return markCount;
+    return marks.count();
   }
 
   /** Directory handles resolved through the kernel so far (cache misses): for tests and diagnostics. */
@@ -444,7 +298,7 @@ public final class FanotifyWatcher implements Watcher {
   }
 
   public Marks marks() {
-    return marks;
+    return marks.kind();
   }
 
   @Override

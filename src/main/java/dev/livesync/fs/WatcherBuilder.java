@@ -1,0 +1,55 @@
+package dev.livesync.fs;
+
+import java.util.function.Predicate;
+
+/**
+ * The options every {@link Watcher} takes, for the builders of {@link TreeWatcher} and
+ * {@link FanotifyWatcher}. {@code B} is the builder itself, so that the calls chain.
+ */
+public abstract class WatcherBuilder<B extends WatcherBuilder<B>> {
+  int mask = InotifyMask.IN_ALL_EVENTS;
+  boolean recursive;
+  boolean reportNewDirContents;
+  Predicate<byte[]> excludeDir = p -> false;
+  boolean hasExcludes;
+  TreeWatcher.WatchErrorHandler onError = (dir, e) -> {
+    throw e;
+  };
+
+  WatcherBuilder() {}
+
+  @SuppressWarnings("unchecked")
+  private B self() {
+    return (B) this;
+  }
+
+  /** The events wanted (IN_* bits, which are fanotify's too); when recursive, tracking events are added to the kernel mask. */
+  public B mask(int mask) {
+    this.mask = mask;
+    return self();
+  }
+
+  public B recursive(boolean recursive) {
+    this.recursive = recursive;
+    return self();
+  }
+
+  /** Deliver synthetic CREATE events for what a newly appeared directory already holds. */
+  public B reportNewDirContents(boolean report) {
+    this.reportNewDirContents = report;
+    return self();
+  }
+
+  /** Directories (path without trailing slash) for which this is true are not watched, nor below. */
+  public B excludeDir(Predicate<byte[]> exclude) {
+    this.excludeDir = exclude;
+    this.hasExcludes = true;
+    return self();
+  }
+
+  /** What happens when a directory below a watched root cannot be watched (default: the error is thrown). */
+  public B onWatchError(TreeWatcher.WatchErrorHandler handler) {
+    this.onError = handler;
+    return self();
+  }
+}
