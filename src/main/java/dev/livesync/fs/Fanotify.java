@@ -91,31 +91,14 @@ public final class Fanotify implements AutoCloseable {
     void event(Event e);
   }
 
-  private final int fd;
-  private final int wakeFd;
+  private final WakeableFd fd;
   private final int initFlags;
-  private final Arena arena = Arena.ofShared();
-  private final MemorySegment errno = arena.allocate(CAPTURE);
-  private final MemorySegment buf = arena.allocate(BUFFER, 8);
-  private final byte[] raw = new byte[BUFFER];
-  private final MemorySegment pollfds;
-  private final MemorySegment one = arena.allocate(JAVA_LONG);
-  private final MemorySegment drain = arena.allocate(JAVA_LONG);
-  private final Object lifecycle = new Object();
-  private boolean closed;
-  private int readers;
+  private final MemorySegment errno;
 
   private Fanotify(int fd, int initFlags) {
-    this.fd = fd;
+    this.fd = new WakeableFd(fd, BUFFER, "fanotify group");
     this.initFlags = initFlags;
-    try {
-      wakeFd = Libc.eventfd(0, 0x800 /* EFD_NONBLOCK */ | 0x80000 /* EFD_CLOEXEC */);
-    } catch (RuntimeException e) {
-      Libc.close(fd);
-      throw e;
-    }
-    pollfds = Libc.pollfds(arena, fd, wakeFd);
-    one.set(JAVA_LONG, 0, 1L);
+    this.errno = this.fd.arena().allocate(CAPTURE);
   }
 
   /**
@@ -157,7 +140,7 @@ public final class Fanotify implements AutoCloseable {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment p = a.allocate(path.length + 1L);
       MemorySegment.copy(path, 0, p, JAVA_BYTE, 0, path.length);
-      int r = (int) MARK.invokeExact(errno, fd, FAN_MARK_ADD | flags, mask, AT_FDCWD, p);
+      int r = (int) MARK.invokeExact(errno, fd.fd(), FAN_MARK_ADD | flags, mask, AT_FDCWD, p);
       return r < 0 ? -(int) ERRNO.get(errno, 0L) : 0;
     } catch (Throwable t) {
       throw rethrow(t);
@@ -169,45 +152,18 @@ public final class Fanotify implements AutoCloseable {
    * returns. Returns the number of events, 0 on timeout or {@link #wakeup()}.
    */
   public int read(long timeoutMillis, Handler handler) {
-    synchronized (lifecycle) {
-      if (closed) throw new IllegalStateException("fanotify group closed");
-      readers++;
-    }
-    try {
-      int timeout = timeoutMillis < 0 ? -1 : (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
-      long deadline = timeout < 0 ? 0 : System.nanoTime() + timeout * 1_000_000L;
-      while (true) {
-        int r = Libc.poll(pollfds, 2, timeout);
-        if (r == -Errno.EINTR) {
-          if (timeout >= 0) timeout = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
-          continue;
-        }
-        if (r < 0) throw new NativeException("poll", -r, null);
-        if (r == 0) return 0;
-        if (Libc.revents(pollfds, 1) != 0) Libc.read(wakeFd, drain, 8);
-        if (Libc.revents(pollfds, 0) == 0) return 0;
-        long n = Libc.read(fd, buf, BUFFER);
-        if (n == -Errno.EAGAIN || n == -Errno.EINTR) continue;
-        if (n < 0) throw new NativeException("read", (int) -n, null);
-        return parse((int) n, handler);
-      }
-    } finally {
-      synchronized (lifecycle) {
-        if (--readers == 0 && closed) release();
-      }
-    }
+    return fd.read(timeoutMillis, (raw, n) -> parse(raw, n, handler));
   }
 
   /** struct fanotify_event_metadata {u32 event_len; u8 vers; u8 reserved; u16 metadata_len; u64 mask; s32 fd; s32 pid;} */
-  private int parse(int n, Handler handler) {
-    MemorySegment.copy(buf, JAVA_BYTE, 0, raw, 0, n);
+  private static int parse(byte[] raw, int n, Handler handler) {
     int at = 0;
     int count = 0;
     while (at + 24 <= n) {
-      int len = intAt(at);
+      int len = intAt(raw, at);
       int metaLen = (raw[at + 6] & 0xff) | (raw[at + 7] & 0xff) << 8;
-      long mask = (intAt(at + 8) & 0xffffffffL) | (long) intAt(at + 12) << 32;
-      int eventFd = intAt(at + 16);
+      long mask = (intAt(raw, at + 8) & 0xffffffffL) | (long) intAt(raw, at + 12) << 32;
+      int eventFd = intAt(raw, at + 16);
       if (eventFd >= 0) Libc.close(eventFd); // not asked for; never leak one
       Handle dir = null, oldDir = null, target = null;
       byte[] name = Bytes.EMPTY, oldName = Bytes.EMPTY;
@@ -216,7 +172,7 @@ public final class Fanotify implements AutoCloseable {
         int infoLen = (raw[i + 2] & 0xff) | (raw[i + 3] & 0xff) << 8;
         if (infoLen < 4) break;
         if (type == INFO_FID || type == INFO_DFID || type == INFO_DFID_NAME || type == INFO_OLD_DFID_NAME || type == INFO_NEW_DFID_NAME) {
-          int handleBytes = intAt(i + 12);
+          int handleBytes = intAt(raw, i + 12);
           int keyEnd = i + 20 + handleBytes; // fsid(8) handle_bytes(4) handle_type(4) f_handle
           Handle h = new Handle(Arrays.copyOfRange(raw, i + 4, keyEnd));
           byte[] nm = Bytes.EMPTY;
@@ -241,30 +197,17 @@ public final class Fanotify implements AutoCloseable {
     return count;
   }
 
-  private int intAt(int i) {
-    return (raw[i] & 0xff) | (raw[i + 1] & 0xff) << 8 | (raw[i + 2] & 0xff) << 16 | (raw[i + 3] & 0xff) << 24;
+  private static int intAt(byte[] raw, int i) {
+    return WakeableFd.intAt(raw, i);
   }
 
   public void wakeup() {
-    synchronized (lifecycle) {
-      if (!closed) Libc.write(wakeFd, one, 8);
-    }
+    fd.wakeup();
   }
 
   @Override
   public void close() {
-    synchronized (lifecycle) {
-      if (closed) return;
-      closed = true;
-      if (readers > 0) Libc.write(wakeFd, one, 8);
-      else release();
-    }
-  }
-
-  private void release() {
-    Libc.close(fd);
-    Libc.close(wakeFd);
-    arena.close();
+    fd.close();
   }
 
   // ---- handles to paths

@@ -1,10 +1,10 @@
 package dev.livesync.fs;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.invoke.MethodHandle;
 
 /**
  * One inotify instance: a non-blocking inotify descriptor plus an eventfd so another thread can wake
@@ -13,6 +13,10 @@ import java.lang.foreign.MemorySegment;
  * Not thread-safe except {@link #wakeup()}.
  */
 public final class Inotify implements AutoCloseable {
+  private static final MethodHandle INIT1 = Libc.fn("inotify_init1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle ADD_WATCH = Libc.fn("inotify_add_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle RM_WATCH = Libc.fn("inotify_rm_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
   /** Buffer for one read: room for thousands of events, so a burst costs few syscalls. */
   private static final int BUFFER = 256 * 1024;
 
@@ -22,47 +26,37 @@ public final class Inotify implements AutoCloseable {
     void event(int wd, int mask, int cookie, byte[] name);
   }
 
-  private final int fd;
-  private final int wakeFd;
-  private final Arena arena = Arena.ofShared();
-  private final MemorySegment buf = arena.allocate(BUFFER, 8);
-  private final byte[] raw = new byte[BUFFER];
-  private final MemorySegment pollfds;
-  private final MemorySegment one = arena.allocate(JAVA_LONG);
-  private final MemorySegment drain = arena.allocate(JAVA_LONG);
-  /** Guards {@link #closed}, the eventfd and the arena against a {@link #wakeup()} racing {@link #close()}. */
-  private final Object lifecycle = new Object();
-  private boolean closed;
-  /** Threads inside {@link #read}: a {@link #close()} meanwhile leaves the release to the last of them. */
-  private int readers;
+  private final WakeableFd fd;
 
   private Inotify() {
-    fd = Libc.inotifyInit(InotifyMask.IN_NONBLOCK | InotifyMask.IN_CLOEXEC);
-    try {
-      wakeFd = Libc.eventfd(0, 0x800 /* EFD_NONBLOCK */ | 0x80000 /* EFD_CLOEXEC */);
-    } catch (RuntimeException e) {
-      Libc.close(fd);
-      throw e;
-    }
-    pollfds = Libc.pollfds(arena, fd, wakeFd);
-    one.set(JAVA_LONG, 0, 1L);
+    int flags = InotifyMask.IN_NONBLOCK | InotifyMask.IN_CLOEXEC;
+    int ifd = (int) Libc.call(s -> (int) INIT1.invokeExact(s.errno, flags));
+    if (ifd < 0) throw new NativeException("inotify_init1", -ifd, null);
+    fd = new WakeableFd(ifd, BUFFER, "inotify instance");
   }
 
   public static Inotify open() {
     return new Inotify();
   }
 
+  /** Returns the watch descriptor, or throws (ENOSPC names the watch limit). */
   public int addWatch(byte[] path, int mask) {
-    return Libc.inotifyAddWatch(fd, path, mask);
+    int wd = addWatchRaw(path, mask);
+    if (wd < 0) throw new NativeException("inotify_add_watch", -wd, path);
+    return wd;
   }
 
-  /** The watch descriptor, or minus errno. */
+  /** The watch descriptor, or minus errno: for hot loops that handle failures themselves. */
   public int addWatchRaw(byte[] path, int mask) {
-    return Libc.inotifyAddWatchRaw(fd, path, mask);
+    int ifd = fd.fd();
+    return (int) Libc.call(s -> (int) ADD_WATCH.invokeExact(s.errno, ifd, s.cstr1(path), mask));
   }
 
+  /** Removes a watch; a watch the kernel already dropped (EINVAL) is not an error. */
   public void rmWatch(int wd) {
-    Libc.inotifyRmWatch(fd, wd);
+    int ifd = fd.fd();
+    int r = (int) Libc.call(s -> (int) RM_WATCH.invokeExact(s.errno, ifd, wd));
+    if (r < 0 && -r != Errno.EINVAL) throw new NativeException("inotify_rm_watch", -r, null);
   }
 
   /**
@@ -70,48 +64,17 @@ public final class Inotify implements AutoCloseable {
    * read returns. Returns the number of events, 0 on timeout or {@link #wakeup()}.
    */
   public int read(long timeoutMillis, RawEventHandler handler) {
-    synchronized (lifecycle) {
-      if (closed) throw new IllegalStateException("inotify instance closed");
-      readers++;
-    }
-    try {
-      return readOpen(timeoutMillis, handler);
-    } finally {
-      synchronized (lifecycle) {
-        if (--readers == 0 && closed) release();
-      }
-    }
+    return fd.read(timeoutMillis, (raw, n) -> parse(raw, n, handler));
   }
 
-  private int readOpen(long timeoutMillis, RawEventHandler handler) {
-    int timeout = timeoutMillis < 0 ? -1 : (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
-    long deadline = timeout < 0 ? 0 : System.nanoTime() + timeout * 1_000_000L;
-    while (true) {
-      int r = Libc.poll(pollfds, 2, timeout);
-      if (r == -Errno.EINTR) {
-        if (timeout >= 0) timeout = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
-        continue;
-      }
-      if (r < 0) throw new NativeException("poll", -r, null);
-      if (r == 0) return 0;
-      if (Libc.revents(pollfds, 1) != 0) Libc.read(wakeFd, drain, 8);
-      if (Libc.revents(pollfds, 0) == 0) return 0;
-      long n = Libc.read(fd, buf, BUFFER);
-      if (n == -Errno.EAGAIN || n == -Errno.EINTR) continue;
-      if (n < 0) throw new NativeException("read", (int) -n, null);
-      return parse((int) n, handler);
-    }
-  }
-
-  private int parse(int n, RawEventHandler handler) {
-    MemorySegment.copy(buf, JAVA_BYTE, 0, raw, 0, n);
+  private static int parse(byte[] raw, int n, RawEventHandler handler) {
     int at = 0;
     int count = 0;
     while (at + 16 <= n) {
-      int wd = intAt(at);
-      int mask = intAt(at + 4);
-      int cookie = intAt(at + 8);
-      int len = intAt(at + 12);
+      int wd = WakeableFd.intAt(raw, at);
+      int mask = WakeableFd.intAt(raw, at + 4);
+      int cookie = WakeableFd.intAt(raw, at + 8);
+      int len = WakeableFd.intAt(raw, at + 12);
       byte[] name = Bytes.EMPTY;
       if (len > 0) {
         int end = at + 16;
@@ -127,40 +90,14 @@ public final class Inotify implements AutoCloseable {
     return count;
   }
 
-  private int intAt(int i) {
-    return (raw[i] & 0xff) | (raw[i + 1] & 0xff) << 8 | (raw[i + 2] & 0xff) << 16 | (raw[i + 3] & 0xff) << 24;
-  }
-
-  /**
-   * Makes a blocked or the next {@link #read} return at once. Safe from any thread, also during or
-   * after {@link #close()} (then it does nothing): a signal handler may wake a watcher that is being
-   * closed. Without the lock the write could hit a closed arena (IllegalStateException) or, worse, an
-   * eventfd number the kernel already gave to another file.
-   */
+  /** Makes a blocked or the next {@link #read} return at once; safe from any thread, also during or after {@link #close()}. */
   public void wakeup() {
-    synchronized (lifecycle) {
-      if (!closed) Libc.write(wakeFd, one, 8); // non-blocking eventfd: never waits while holding the lock
-    }
+    fd.wakeup();
   }
 
-  /**
-   * Releases the instance. A thread blocked in {@link #read} meanwhile is woken and releases it on
-   * its way out (closing the arena under a running native call would throw, and closing the fds could
-   * let the kernel hand their numbers to another file while {@code poll} still waits on them).
-   */
+  /** Releases the instance; a thread blocked in {@link #read} meanwhile is woken and releases it on its way out. */
   @Override
   public void close() {
-    synchronized (lifecycle) {
-      if (closed) return;
-      closed = true;
-      if (readers > 0) Libc.write(wakeFd, one, 8);
-      else release();
-    }
-  }
-
-  private void release() {
-    Libc.close(fd);
-    Libc.close(wakeFd);
-    arena.close();
+    fd.close();
   }
 }

@@ -49,11 +49,6 @@ public final class Libc {
   private static final VarHandle ERRNO =
       CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-  private static final MethodHandle INOTIFY_INIT1 = fn("inotify_init1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  private static final MethodHandle INOTIFY_ADD_WATCH =
-      fn("inotify_add_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle INOTIFY_RM_WATCH =
-      fn("inotify_rm_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
   private static final MethodHandle READ = fn("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
   private static final MethodHandle WRITE = fn("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
   private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -85,7 +80,7 @@ public final class Libc {
   private Libc() {}
 
   /** The per-thread native buffers a call needs: errno capture, two path buffers, a stat buffer. */
-  private static final class Scratch {
+  static final class Scratch {
     final Arena arena = Arena.ofAuto();
     final MemorySegment errno = arena.allocate(CAPTURE);
     final MemorySegment stat = arena.allocate(STAT_SIZE, 8);
@@ -116,7 +111,8 @@ public final class Libc {
     }
   }
 
-  private static MethodHandle fn(String name, FunctionDescriptor fd, Linker.Option... extra) {
+  /** The libc function {@code name}, capturing errno for {@link #call}. */
+  static MethodHandle fn(String name, FunctionDescriptor fd, Linker.Option... extra) {
     Linker.Option[] opts = new Linker.Option[extra.length + 1];
     opts[0] = Linker.Option.captureCallState("errno");
     System.arraycopy(extra, 0, opts, 1, extra.length);
@@ -131,83 +127,42 @@ public final class Libc {
     return new IllegalStateException(t);
   }
 
-  // ---- inotify ----
+  /** One downcall, given the calling thread's {@link Scratch} (its errno capture and buffers). */
+  @FunctionalInterface
+  interface Call {
+    long invoke(Scratch s) throws Throwable;
+  }
 
-  public static int inotifyInit(int flags) {
+  /** Makes one downcall: its result, or minus errno where it returned a negative number. */
+  static long call(Call c) {
     Scratch s = SCRATCH.get();
-    int fd;
+    long r;
     try {
-      fd = (int) INOTIFY_INIT1.invokeExact(s.errno, flags);
+      r = c.invoke(s);
     } catch (Throwable t) {
       throw rethrow(t);
     }
-    if (fd < 0) throw new NativeException("inotify_init1", s.errno(), null);
-    return fd;
+    return r < 0 ? -s.errno() : r;
   }
 
-  /** Returns the watch descriptor, or throws (ENOSPC names the watch limit). */
-  public static int inotifyAddWatch(int fd, byte[] path, int mask) {
-    int wd = inotifyAddWatchRaw(fd, path, mask);
-    if (wd < 0) throw new NativeException("inotify_add_watch", -wd, path);
-    return wd;
-  }
-
-  /** Returns the watch descriptor, or minus errno: for hot loops that handle failures themselves. */
-  public static int inotifyAddWatchRaw(int fd, byte[] path, int mask) {
-    Scratch s = SCRATCH.get();
-    int wd;
-    try {
-      wd = (int) INOTIFY_ADD_WATCH.invokeExact(s.errno, fd, s.cstr1(path), mask);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    return wd < 0 ? -s.errno() : wd;
-  }
-
-  /** Removes a watch; a watch the kernel already dropped (EINVAL) is not an error. */
-  public static void inotifyRmWatch(int fd, int wd) {
-    Scratch s = SCRATCH.get();
-    int r;
-    try {
-      r = (int) INOTIFY_RM_WATCH.invokeExact(s.errno, fd, wd);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    if (r < 0 && s.errno() != Errno.EINVAL) throw new NativeException("inotify_rm_watch", s.errno(), null);
+  /** The calling thread's buffers, as the last {@link #call} used them. */
+  static Scratch scratch() {
+    return SCRATCH.get();
   }
 
   // ---- descriptors ----
 
   /** read(2); returns bytes read, or minus errno (EAGAIN on an empty non-blocking fd, EINTR). */
   public static long read(int fd, MemorySegment buf, long n) {
-    Scratch s = SCRATCH.get();
-    long r;
-    try {
-      r = (long) READ.invokeExact(s.errno, fd, buf, n);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    return r < 0 ? -s.errno() : r;
+    return call(s -> (long) READ.invokeExact(s.errno, fd, buf, n));
   }
 
   public static long write(int fd, MemorySegment buf, long n) {
-    Scratch s = SCRATCH.get();
-    long r;
-    try {
-      r = (long) WRITE.invokeExact(s.errno, fd, buf, n);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    return r < 0 ? -s.errno() : r;
+    return call(s -> (long) WRITE.invokeExact(s.errno, fd, buf, n));
   }
 
   public static void close(int fd) {
-    Scratch s = SCRATCH.get();
-    try {
-      int ignored = (int) CLOSE.invokeExact(s.errno, fd);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    call(s -> (int) CLOSE.invokeExact(s.errno, fd));
   }
 
   /**
@@ -215,14 +170,7 @@ public final class Libc {
    * ready descriptors, 0 on timeout, or minus errno.
    */
   public static int poll(MemorySegment fds, int nfds, int timeoutMillis) {
-    Scratch s = SCRATCH.get();
-    int r;
-    try {
-      r = (int) POLL.invokeExact(s.errno, fds, (long) nfds, timeoutMillis);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    return r < 0 ? -s.errno() : r;
+    return (int) call(s -> (int) POLL.invokeExact(s.errno, fds, (long) nfds, timeoutMillis));
   }
 
   /** Allocates struct pollfd[fds.length] watching each for POLLIN. */
@@ -241,14 +189,8 @@ public final class Libc {
   }
 
   public static int eventfd(int initval, int flags) {
-    Scratch s = SCRATCH.get();
-    int fd;
-    try {
-      fd = (int) EVENTFD.invokeExact(s.errno, initval, flags);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    if (fd < 0) throw new NativeException("eventfd", s.errno(), null);
+    int fd = (int) call(s -> (int) EVENTFD.invokeExact(s.errno, initval, flags));
+    if (fd < 0) throw new NativeException("eventfd", -fd, null);
     return fd;
   }
 
@@ -260,41 +202,20 @@ public final class Libc {
 
   /** open(2); returns the descriptor, or minus errno: for callers that handle failures themselves. */
   public static int openRaw(byte[] path, int flags, int mode) {
-    Scratch s = SCRATCH.get();
-    int fd;
-    try {
-      fd = (int) OPEN.invokeExact(s.errno, s.cstr1(path), flags, mode);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    return fd < 0 ? -s.errno() : fd;
+    return (int) call(s -> (int) OPEN.invokeExact(s.errno, s.cstr1(path), flags, mode));
   }
 
   /** fcntl(2) with an int argument; returns its result, or minus errno. */
   public static int fcntl(int fd, int cmd, int arg) {
-    Scratch s = SCRATCH.get();
-    int r;
-    try {
-      r = (int) FCNTL.invokeExact(s.errno, fd, cmd, arg);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    return r < 0 ? -s.errno() : r;
+    return (int) call(s -> (int) FCNTL.invokeExact(s.errno, fd, cmd, arg));
   }
 
   /** readlink(2): the link's target as bytes, or null when {@code path} is missing or no symlink. */
   public static byte[] readlinkOrNull(byte[] path) {
-    Scratch s = SCRATCH.get();
-    MemorySegment p = s.cstr1(path);
-    long n;
-    try {
-      n = (long) READLINK.invokeExact(s.errno, p, s.path2, s.path2.byteSize());
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    long n = call(s -> (long) READLINK.invokeExact(s.errno, s.cstr1(path), s.path2, s.path2.byteSize()));
     if (n < 0) return null;
     byte[] out = new byte[(int) n];
-    MemorySegment.copy(s.path2, JAVA_BYTE, 0, out, 0, (int) n);
+    MemorySegment.copy(scratch().path2, JAVA_BYTE, 0, out, 0, (int) n);
     return out;
   }
 
@@ -339,19 +260,13 @@ public final class Libc {
     // A consumer may list another directory on this thread (the /proc fallback lists each process's
     // fds while it lists /proc): the thread's buffer is then in use, and sharing it would clobber the
     // outer listing mid-parse (entries lost, or a zero record length and a loop without end).
-    DirBuffer own = DIR_BUFFER.get();
-    DirBuffer buf = own.inUse ? new DirBuffer() : own;
+    Dirents own = DIR_BUFFER.get();
+    Dirents buf = own.inUse ? new Dirents() : own;
     buf.inUse = true;
     try {
-      Scratch s = SCRATCH.get();
       while (true) {
-        long n;
-        try {
-          n = (long) GETDENTS64.invokeExact(s.errno, fd, buf.seg, buf.seg.byteSize());
-        } catch (Throwable t) {
-          throw rethrow(t);
-        }
-        if (n < 0) throw new NativeException("getdents64", s.errno(), dir);
+        long n = call(s -> (long) GETDENTS64.invokeExact(s.errno, fd, buf.seg, buf.seg.byteSize()));
+        if (n < 0) throw new NativeException("getdents64", (int) -n, dir);
         if (n == 0) return;
         buf.parse(n, dirsOnly, consumer);
       }
@@ -361,46 +276,7 @@ public final class Libc {
     }
   }
 
-  private static final ThreadLocal<DirBuffer> DIR_BUFFER = ThreadLocal.withInitial(DirBuffer::new);
-
-  /** A reusable getdents64 buffer; struct linux_dirent64 {u64 ino; s64 off; u16 reclen; u8 type; char name[];} */
-  private static final class DirBuffer {
-    final MemorySegment seg = Arena.ofAuto().allocate(64 * 1024, 8);
-    final byte[] raw = new byte[64 * 1024];
-    boolean inUse;
-
-    void parse(long n, boolean dirsOnly, InodeEntryConsumer consumer) {
-      MemorySegment.copy(seg, JAVA_BYTE, 0, raw, 0, (int) n);
-      int at = 0;
-      while (at < n) {
-        int reclen = (raw[at + 16] & 0xff) | (raw[at + 17] & 0xff) << 8;
-        if (reclen < 20) throw new IllegalStateException("getdents64 gave a record of " + reclen + " bytes at " + at + " of " + n);
-        int type = raw[at + 18] & 0xff;
-        int nameStart = at + 19;
-        if (dirsOnly && type != DT_DIR && type != DT_UNKNOWN) {
-          at += reclen;
-          continue;
-        }
-        int end = nameStart;
-        while (raw[end] != 0) end++;
-        int len = end - nameStart;
-        boolean dot = (len == 1 && raw[nameStart] == '.')
-            || (len == 2 && raw[nameStart] == '.' && raw[nameStart + 1] == '.');
-        if (!dot) {
-          byte[] name = new byte[len];
-          System.arraycopy(raw, nameStart, name, 0, len);
-          consumer.entry(name, type, littleEndianLong(raw, at));
-        }
-        at += reclen;
-      }
-    }
-  }
-
-  private static long littleEndianLong(byte[] b, int at) {
-    long v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | (b[at + i] & 0xff);
-    return v;
-  }
+  private static final ThreadLocal<Dirents> DIR_BUFFER = ThreadLocal.withInitial(Dirents::new);
 
   // ---- metadata and namespace ----
 
@@ -445,19 +321,12 @@ public final class Libc {
   }
 
   private static Stat statCall(MethodHandle h, String op, byte[] path) {
-    Scratch s = SCRATCH.get();
-    int r;
-    try {
-      r = (int) h.invokeExact(s.errno, s.cstr1(path), s.stat);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    int r = (int) call(s -> (int) h.invokeExact(s.errno, s.cstr1(path), s.stat));
     if (r < 0) {
-      int e = s.errno();
-      if (e == Errno.ENOENT || e == Errno.ENOTDIR) return null;
-      throw new NativeException(op, e, path);
+      if (-r == Errno.ENOENT || -r == Errno.ENOTDIR) return null;
+      throw new NativeException(op, -r, path);
     }
-    MemorySegment b = s.stat;
+    MemorySegment b = scratch().stat;
     if (AARCH64) {
       // asm-generic struct stat: dev(8) ino(8) mode(4) nlink(4) uid(4) gid(4) rdev(8) pad(8) size(8) blksize(4) pad(4) blocks(8) atim(16) mtim(16)
       return new Stat(b.get(JAVA_INT, 16), b.get(JAVA_LONG, 48), b.get(JAVA_LONG, 88), b.get(JAVA_LONG, 96),
@@ -469,25 +338,13 @@ public final class Libc {
   }
 
   public static void rename(byte[] from, byte[] to) {
-    Scratch s = SCRATCH.get();
-    int r;
-    try {
-      r = (int) RENAME.invokeExact(s.errno, s.cstr1(from), s.cstr2(to));
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    if (r < 0) throw new NativeException("rename", s.errno(), from);
+    int r = (int) call(s -> (int) RENAME.invokeExact(s.errno, s.cstr1(from), s.cstr2(to)));
+    if (r < 0) throw new NativeException("rename", -r, from);
   }
 
   public static void symlink(byte[] target, byte[] link) {
-    Scratch s = SCRATCH.get();
-    int r;
-    try {
-      r = (int) SYMLINK.invokeExact(s.errno, s.cstr1(target), s.cstr2(link));
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    if (r < 0) throw new NativeException("symlink", s.errno(), link);
+    int r = (int) call(s -> (int) SYMLINK.invokeExact(s.errno, s.cstr1(target), s.cstr2(link)));
+    if (r < 0) throw new NativeException("symlink", -r, link);
   }
 
   public static void unlink(byte[] path) {
@@ -499,14 +356,8 @@ public final class Libc {
   }
 
   public static void mkdir(byte[] path, int mode) {
-    Scratch s = SCRATCH.get();
-    int r;
-    try {
-      r = (int) MKDIR.invokeExact(s.errno, s.cstr1(path), mode);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    if (r < 0) throw new NativeException("mkdir", s.errno(), path);
+    int r = (int) call(s -> (int) MKDIR.invokeExact(s.errno, s.cstr1(path), mode));
+    if (r < 0) throw new NativeException("mkdir", -r, path);
   }
 
   /** Creates (or truncates) a regular file holding {@code content}: a raw-name counterpart of Files.write. */
@@ -528,14 +379,8 @@ public final class Libc {
   }
 
   private static void pathCall(MethodHandle h, String op, byte[] path) {
-    Scratch s = SCRATCH.get();
-    int r;
-    try {
-      r = (int) h.invokeExact(s.errno, s.cstr1(path));
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
-    if (r < 0) throw new NativeException(op, s.errno(), path);
+    int r = (int) call(s -> (int) h.invokeExact(s.errno, s.cstr1(path)));
+    if (r < 0) throw new NativeException(op, -r, path);
   }
 
   public static String strerror(int errno) {
