@@ -88,6 +88,27 @@ public final class Batcher {
     return out;
   }
 
+  /**
+   * Stopping: every pending change, held ones too, as items: the renames first, then one send of the
+   * plain paths and one of the trees, without limits (what cannot go out before the stop's bound
+   * stays journaled for the next start).
+   */
+  public List<WorkItem> drainAll() {
+    List<WorkItem> items = new ArrayList<>(coalescer.takeRenames());
+    List<Coalescer.Entry> rest = new ArrayList<>();
+    coalescer.drainAll(rest::add);
+    items.addAll(coalescer.takeRenames());
+    List<byte[]> plain = new ArrayList<>(), trees = new ArrayList<>();
+    long oldest = clock.nanos();
+    for (Coalescer.Entry e : rest) {
+      (e.recursive() ? trees : plain).add(e.path());
+      oldest = Math.min(oldest, e.firstNanos());
+    }
+    if (!plain.isEmpty()) items.add(new WorkItem.Send(plain, false, 0, oldest));
+    if (!trees.isEmpty()) items.add(new WorkItem.Send(trees, true, 0, oldest));
+    return items;
+  }
+
   /** See {@link #Batcher(Coalescer, Clock, Limits, SizeProbe, DirProbe)}. */
   private static List<byte[]> withoutDirsAbove(List<byte[]> paths, List<Long> sizes, DirProbe dirs) {
     java.util.Set<dev.livesync.fs.Bytes.Key> parents = null;

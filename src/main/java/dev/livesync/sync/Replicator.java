@@ -1,28 +1,21 @@
 package dev.livesync.sync;
 
-import static dev.livesync.fs.InotifyMask.*;
-
 import dev.livesync.LivesyncException;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.KernelLimits;
 import dev.livesync.fs.Libc;
-import dev.livesync.fs.NativeException;
-import dev.livesync.fs.WatchEvent;
-import dev.livesync.fs.Watcher;
 import dev.livesync.fs.WatchProgress;
+import dev.livesync.fs.Watcher;
 import dev.livesync.fs.WatcherChoice;
-import dev.livesync.transport.TransferResult.Outcome;
 import dev.livesync.transport.Transport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Replicator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Replicator.class);
-  static final int MASK = IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO;
   private static final long STATUS_EVERY_NANOS = 200_000_000L;
 
   private final EngineSettings settings;
@@ -55,30 +47,23 @@ public final class Replicator implements AutoCloseable {
   private final List<Journal> journals = new ArrayList<>();
   private StateLock stateLock;
   private SourceRoot sourceRoot;
-  /** Counts the first watcher's setup (then null; a rescan counts in a new one). */
+  private SourceCheck sourceCheck;
+  /** Counts the first watcher's setup (a rescan counts in a new one). */
   private WatchProgress firstSetup;
-  private volatile String sourceProblem = "";
-  private String sourceCause = "";
-  private long nextSourceCheckNanos;
   private final List<DeletionGuard> guards = new ArrayList<>();
   private final List<ExecutorService> pools = new ArrayList<>();
   private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
   private final DeliveryListener listener;
-  private final CountDownLatch started;
-  private final List<String> startupFatal = new ArrayList<>();
-  private final AtomicInteger unwatched = new AtomicInteger();
-  private Watcher watcher;
-  private Thread pruneThread;
-  private WatcherChoice.Decision watcherChoice;
+  private final StartupResults startup;
+  private final SourceEvents events;
+  private VersionPruner pruner;
   private Thread loopThread;
   private volatile boolean stopping;
   private volatile long stopDeadline;
   private volatile EngineStatus status;
   private volatile Throwable crashed;
-  private boolean overflow;
   /** Every target had a batch waiting to start at the end of the last turn (see Batcher#poll). */
   private boolean backlog;
-  private long overflows;
   private long nextScheduleNanos = -1;
   private long lastStatusNanos;
   /** When the loop last began a turn (System.nanoTime): the systemd watchdog pings only while it is recent. */
@@ -95,7 +80,8 @@ public final class Replicator implements AutoCloseable {
     this.batcher = new Batcher(coalescer, clock,
         new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), this::sourceSize,
         this::sourceIsDir);
-    this.started = new CountDownLatch(transports.size());
+    this.startup = new StartupResults(transports.size());
+    this.events = new SourceEvents(s, root, coalescer);
   }
 
   /**
@@ -156,12 +142,10 @@ public final class Replicator implements AutoCloseable {
 
   /** Waits for the first attempt of each initial sync; a target that refused us stops the engine and throws (exit 5). */
   public void awaitStartup() throws InterruptedException {
-    started.await();
-    synchronized (startupFatal) {
-      if (!startupFatal.isEmpty()) {
-        stop(java.time.Duration.ZERO);
-        throw new LivesyncException(String.join("; ", startupFatal), 5);
-      }
+    String refused = startup.await();
+    if (refused != null) {
+      stop(java.time.Duration.ZERO);
+      throw new LivesyncException(refused, 5);
     }
   }
 
@@ -172,10 +156,9 @@ public final class Replicator implements AutoCloseable {
     Libc.Stat rootAtStart = Libc.statOrNull(settings.source());
     if (rootAtStart == null) throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
     sourceRoot = SourceRoot.of(settings.source(), rootAtStart);
+    sourceCheck = new SourceCheck(settings.name(), sourceRoot);
     stateLock = StateLock.acquire(settings.stateDir(), settings.name()); // one run per sync: its journals are ours
-    watcherChoice = WatcherChoice.decide(settings.watcher(), settings.source());
-    log.info("sync '{}': watching {} with {}: {}", settings.name(), Bytes.display(settings.source()), watcherChoice.kind().word(), watcherChoice.why());
-    watcher = newWatcher(); // watches first: nothing changed from here on is missed
+    events.open(firstSetup); // watches first: nothing changed from here on is missed
     var retry = new Backoff(settings.retryBase().toNanos(), settings.retryCap().toNanos(), new SplittableRandom());
     var slowRetry = new Backoff(Math.max(settings.retryCap().toNanos() / 2, settings.retryBase().toNanos()),
         Math.max(settings.retryCap().toNanos(), 300_000_000_000L), new SplittableRandom());
@@ -191,8 +174,8 @@ public final class Replicator implements AutoCloseable {
       guards.add(guard);
       var runner = new TargetRunner(guard, clock,
           new TargetRunner.Settings(settings.workers(), retry, slowRetry, settings.maxQueuedPaths()),
-          new TargetRunner.ItemExecutorConfig(settings.delete(), this::sourceSize, hook, fullSyncParts()),
-          pool, this::post, j, listener, this::onStartupResult);
+          new TargetRunner.ItemExecutorConfig(settings.delete(), this::sourceSize, hook, SplitFullSync.planner(settings)),
+          pool, this::post, j, listener, startup);
       runner.submitStartup(new WorkItem.FullSync(settings.delete().atStartup(), "start", clock.nanos()));
       if (!j.recovered().isEmpty())
         log.info(settings.delete().atStartup()
@@ -205,73 +188,12 @@ public final class Replicator implements AutoCloseable {
     if (settings.schedule() != null) nextScheduleNanos = clock.nanos() + settings.schedule().toNanos();
     publishStatus("starting");
     loopThread = Thread.ofPlatform().name("livesync-" + settings.name()).daemon().start(this::loop);
-    pruneThread = Thread.ofVirtual().name("livesync-" + settings.name() + "-prune").start(this::pruneVersions);
+    pruner = VersionPruner.start(settings.name(), transports, clock);
   }
 
   /** A target's file in the state directory: its journal, its held deletions. */
   private static String stateFile(int i, Transport t, String suffix) {
     return "target-" + i + "-" + t.describe().replaceAll("[^A-Za-z0-9._-]+", "_") + suffix;
-  }
-
-  private void onStartupResult(String target, Outcome o, String message) {
-    if (o == Outcome.FATAL) synchronized (startupFatal) { startupFatal.add(target + ": " + message); }
-    else if (o != Outcome.OK) log.warn("{}: initial sync failed ({}); will retry in the background, events are queued", target, message);
-    started.countDown();
-  }
-
-  private Watcher newWatcher() {
-    WatchProgress progress = firstSetup != null ? firstSetup : new WatchProgress();
-    firstSetup = null;
-    var w = WatcherChoice.build(watcherChoice, new WatcherChoice.Options(MASK, true, true,
-        p -> !settings.excludes().isEmpty() && isUnderRoot(p) && settings.excludes().excluded(rel(p), true), this::onWatchError, progress));
-    try (var told = watcherChoice.kind() == WatcherChoice.Kind.INOTIFY ? WatchSetupLog.start(settings.name(), settings.stateDir(), progress) : null) {
-      w.watch(settings.source());
-    } catch (RuntimeException e) {
-      w.close();
-      throw e;
-    } finally {
-      progress.done();
-    }
-    return w;
-  }
-
-  private void onWatchError(byte[] dir, NativeException e) {
-    int n = unwatched.incrementAndGet();
-    if (n > 20) {
-      if (Integer.bitCount(n) == 1) log.error("{} directories cannot be watched so far (the last: {}); see `livesync status` and `livesync doctor`", n, Bytes.display(dir));
-      return;
-    }
-    if (e.errno() == dev.livesync.fs.Errno.EACCES || e.errno() == dev.livesync.fs.Errno.EPERM) {
-      // not a limit: a full sync cannot read it either
-      log.error("cannot watch {}: permission denied (livesync runs as uid {}): nothing below it is replicated; give this user read and "
-          + "search access to it (chmod, chown), or run livesync as its owner", Bytes.display(dir), dev.livesync.settings.Dirs.uid());
-      return;
-    }
-    log.error("{}; changes below {} are not seen live and reach the targets only with a full sync{}",
-        e.getMessage(), Bytes.display(dir), settings.schedule() == null ? " (set a schedule, or raise the limit: see `livesync doctor`)" : " (schedule)");
-  }
-
-  private boolean isUnderRoot(byte[] p) {
-    return p.length >= root.length && Bytes.startsWith(p, root);
-  }
-
-  private byte[] rel(byte[] p) {
-    return java.util.Arrays.copyOfRange(p, root.length, p.length);
-  }
-
-  /** A full sync's parts: the source counted now (excludes left out), split for the sync's workers. */
-  private SplitFullSync.Planner fullSyncParts() {
-    return new SplitFullSync.Planner() {
-      @Override
-      public List<dev.livesync.transport.FullSyncShard> plan() {
-        return ShardPlanner.plan(TreeCount.of(settings.source(), settings.excludes()), settings.workers(), SplitFullSync.MIN_ENTRIES);
-      }
-
-      @Override
-      public int parallelism() {
-        return settings.workers();
-      }
-    };
   }
 
   private long sourceSize(byte[] relPath) {
@@ -286,29 +208,28 @@ public final class Replicator implements AutoCloseable {
 
   private void post(Runnable r) {
     completions.add(r);
-    Watcher w = watcher;
-    if (w != null) w.wakeup();
+    events.wakeup();
   }
 
   // --- the loop
 
   private void loop() {
     try {
-      while (!stopping) turn(false);
+      while (!stopping) turn();
       shutdownTurns();
       publishStatus("stopped");
     } catch (Throwable t) {
       crashed = t;
       log.error("sync '{}' stopped by an internal error", settings.name(), t);
       // shown as failed until the process exits (code 70): status, the page, metrics and alerts say so
-      sourceProblem = "stopped by an internal error (" + t + "): nothing is sent; livesync exits with code 70 "
-          + "(a service restarts it; the log has the trace)";
+      sourceCheck.stopped("stopped by an internal error (" + t + "): nothing is sent; livesync exits with code 70 "
+          + "(a service restarts it; the log has the trace)");
       publishStatus("stopped");
-      while (started.getCount() > 0) started.countDown();
+      startup.release();
     }
   }
 
-  private void turn(boolean flush) {
+  private void turn() {
     heartbeatNanos = System.nanoTime();
     long now = clock.nanos();
     long wake = batcher.nextDeadlineNanos(backlog);
@@ -316,17 +237,16 @@ public final class Replicator implements AutoCloseable {
     wake = earliest(wake, nextScheduleNanos);
     if (coalescer.hasUnpairedMoves()) wake = earliest(wake, now + 60_000_000L);
     long timeoutMs = wake < 0 ? 1000 : Math.min(1000, Math.max(0, (wake - now + 999_999) / 1_000_000));
-    if (!completions.isEmpty() || flush) timeoutMs = 0;
-    if (watcher.poll(timeoutMs, this::onEvent)) coalescer.endOfRead();
+    if (!completions.isEmpty()) timeoutMs = 0;
+    if (events.poll(timeoutMs)) coalescer.endOfRead();
     else if (coalescer.hasUnpairedMoves()) coalescer.expireMoves(false);
-    for (Runnable r; (r = completions.poll()) != null; ) r.run();
-    if (overflow) rescanAfterOverflow();
+    runCompletions();
+    if (events.takeOverflow()) rescanAfterOverflow();
     now = clock.nanos();
     if (nextScheduleNanos >= 0 && now >= nextScheduleNanos) {
       nextScheduleNanos = now + settings.schedule().toNanos();
       queue(new WorkItem.FullSync(settings.delete().whileRunning(), "schedule", now));
     }
-    if (flush) coalescer.drainAll(e -> {}); // never: see shutdownTurns (kept for symmetry)
     for (WorkItem item : batcher.poll(false, backlog)) queue(item);
     WorkItem.Send otherNames = hardLinks.due();
     if (otherNames != null) queue(otherNames);
@@ -340,31 +260,8 @@ public final class Replicator implements AutoCloseable {
     }
     backlog = allBacklogged;
     coalescer.treeTransferActive(tree);
-    if (now >= nextSourceCheckNanos) checkSource(now);
+    if (sourceCheck.changed(now)) publishStatus("running");
     if (now - lastStatusNanos >= STATUS_EVERY_NANOS) publishStatus("running");
-  }
-
-  /**
-   * Once a second: is the source still the directory the sync started on? One moved away and
-   * replaced (or unmounted) gives no event — the watches follow the old directory — so without this
-   * the sync would look healthy while nothing of the new one ships. Nothing is sent meanwhile
-   * ({@link SourceGuard}); the sync is {@code failed} until the old directory is back.
-   */
-  private void checkSource(long now) {
-    nextSourceCheckNanos = now + 1_000_000_000L;
-    String problem = sourceRoot.problem();
-    if (problem.equals(sourceCause)) return;
-    sourceCause = problem;
-    if (problem.isEmpty()) {
-      log.info("sync '{}': source {} is back; replication continues", settings.name(), Bytes.display(settings.source()));
-    } else {
-      problem += ": nothing is sent from it, the targets keep what they have. Put the old directory back (or mount it), "
-          + "or, if the new one is the source now, restart livesync (systemctl restart livesync, or livesync stop and start): "
-          + "its initial full sync then makes the targets equal to the new directory";
-      log.error("sync '{}': {}", settings.name(), problem);
-    }
-    sourceProblem = problem;
-    publishStatus("running");
   }
 
   private static long earliest(long a, long b) {
@@ -379,101 +276,29 @@ public final class Replicator implements AutoCloseable {
     for (TargetRunner t : targets) t.submit(item);
   }
 
-  private void onEvent(WatchEvent e) {
-    if (log.isTraceEnabled()) log.trace("event {}", e);
-    if (e.isOverflow()) {
-      overflow = true;
-      return;
-    }
-    if (e.name().length == 0) {
-      if (e.has(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) && Bytes.startsWith(root, e.watchPath()) && e.watchPath().length >= root.length - 1)
-        log.error("the source {} was {}; nothing is sent to the targets while it is gone (the backups are not emptied); "
-            + "other syncs continue; restart livesync once it is back", Bytes.display(settings.source()),
-            e.has(IN_UNMOUNT) ? "unmounted" : "deleted or moved away");
-      return;
-    }
-    byte[] full = e.fullPath();
-    if (!isUnderRoot(full)) return;
-    byte[] rel = rel(full);
-    boolean dir = e.isDir();
-    if (settings.excludes().excluded(rel, dir)) return;
-    int m = e.mask();
-    if ((m & IN_CREATE) != 0) coalescer.created(rel, dir);
-    if ((m & IN_MODIFY) != 0 && !dir) coalescer.modified(rel);
-    if ((m & IN_ATTRIB) != 0) coalescer.changed(rel);
-    if ((m & IN_CLOSE_WRITE) != 0) coalescer.closedWrite(rel);
-    if ((m & IN_DELETE) != 0) coalescer.deleted(rel, dir);
-    if ((m & IN_MOVED_FROM) != 0) coalescer.movedFrom(e.cookie(), rel, dir);
-    if ((m & IN_MOVED_TO) != 0) coalescer.movedTo(e.cookie(), rel, dir);
-  }
-
   /**
    * The kernel dropped events: some changes (and maybe new directories to watch) were not seen. The
    * watcher is set up anew, then a full sync goes to every target: it reads the tree after the new
    * watches are in place, so whatever changed before them is in it and nothing after them is missed.
    */
   private void rescanAfterOverflow() {
-    overflow = false;
-    overflows++;
-    boolean fan = watcher.kind().equals("fanotify");
-    log.warn("{} event queue overflowed ({} = {}): rewatching {} and queueing a full sync to every target; watching continues",
-        watcher.kind(), fan ? "fs.fanotify.max_queued_events" : "fs.inotify.max_queued_events",
-        fan ? KernelLimits.fanotifyMaxQueuedEvents() : KernelLimits.maxQueuedEvents(), Bytes.display(settings.source()));
-    // The old one goes first: at fs.inotify.max_user_instances a second instance cannot be had, and
-    // nothing is lost by the gap, since the full sync queued below runs after the new watches are set.
-    watcher.close();
-    unwatched.set(0); // the new watcher reports again what it cannot watch
-    watcher = newWatcher();
+    events.rewatch();
     queue(new WorkItem.FullSync(settings.delete().whileRunning(), "overflow", clock.nanos()));
   }
 
   /** After stop(): everything pending goes into the queues (and journals), then work finishes or the bound passes. */
   private void shutdownTurns() {
-    List<WorkItem> items = new ArrayList<>(coalescer.takeRenames());
-    List<Coalescer.Entry> rest = new ArrayList<>();
-    coalescer.drainAll(rest::add);
-    items.addAll(coalescer.takeRenames());
-    for (WorkItem i : items) queue(i);
-    List<byte[]> plain = new ArrayList<>(), trees = new ArrayList<>();
-    long oldest = clock.nanos();
-    for (Coalescer.Entry e : rest) {
-      (e.recursive() ? trees : plain).add(e.path());
-      oldest = Math.min(oldest, e.firstNanos());
-    }
-    if (!plain.isEmpty()) queue(new WorkItem.Send(plain, false, 0, oldest));
-    if (!trees.isEmpty()) queue(new WorkItem.Send(trees, true, 0, oldest));
+    for (WorkItem i : batcher.drainAll()) queue(i);
     publishStatus("stopping");
-    // a target that is down gets no new attempt while stopping: waiting out its backoff would hold
-    // the stop for the whole bound (and then be killed); its queue is journaled for the next start
-    java.util.Set<TargetRunner> saidDown = new java.util.HashSet<>();
-    while (true) {
-      boolean busy = false;
-      for (TargetRunner t : targets) {
-        t.syncJournal();
-        boolean down = t.backingOff() || t.failedFatally();
-        if (down && !t.idle() && saidDown.add(t)) {
-          log.info("{}: not reachable, so not tried again while stopping: {} queued item(s) stay journaled for the next start", t.name(), t.queued());
-        }
-        if (clock.nanos() < stopDeadline && !down) t.dispatch();
-        busy |= t.running() > 0 || (!t.idle() && !down && clock.nanos() < stopDeadline);
-      }
-      if (!busy) break;
-      long left = (stopDeadline - clock.nanos()) / 1_000_000;
-      if (left <= 0 && targets.stream().allMatch(t -> t.running() == 0)) break;
-      if (left <= 0) {
-        for (ExecutorService p : pools) p.shutdownNow(); // interrupts rsync; its work stays journaled
-        // a task dropped from a pool's queue never reports back, so its runner's count stays up:
-        // once every pool thread has ended, nothing can still be running
-        if (pools.stream().allMatch(ExecutorService::isTerminated)) {
-          for (Runnable r; (r = completions.poll()) != null; ) r.run();
-          break;
-        }
-      }
-      watcher.poll(Math.max(10, Math.min(left, 200)), e -> {});
-      for (Runnable r; (r = completions.poll()) != null; ) r.run();
+    StopDrain.run(targets, pools, clock, stopDeadline, this::runCompletions, ms -> {
+      events.pollAndDrop(ms);
+      runCompletions();
       heartbeatNanos = System.nanoTime();
-    }
-    for (TargetRunner t : targets) t.syncJournal();
+    });
+  }
+
+  private void runCompletions() {
+    for (Runnable r; (r = completions.poll()) != null; ) r.run();
   }
 
   // --- control and observation
@@ -485,42 +310,13 @@ public final class Replicator implements AutoCloseable {
   public void stop(java.time.Duration bound) throws InterruptedException {
     stopDeadline = clock.nanos() + bound.toNanos();
     stopping = true;
-    if (watcher != null) watcher.wakeup();
+    events.wakeup();
     if (loopThread != null) loopThread.join(bound.toMillis() + 10_000);
     shutdownNow();
   }
 
-  /** How often old versions are pruned on local and ssh targets (and once at the start). */
-  static final java.time.Duration PRUNE_EVERY = java.time.Duration.ofHours(1);
-
-  /** Prunes versions older than each target's {@code versions} duration, at the start and every {@link #PRUNE_EVERY}. */
-  private void pruneVersions() {
-    try {
-      while (!stopping) {
-        for (Transport t : transports) {
-          try {
-            int n = t.pruneVersions(java.time.Instant.ofEpochMilli(clock.epochMillis()));
-            if (n > 0) log.info("{}: pruned {} old version directories", t.describe(), n);
-          } catch (RuntimeException e) {
-            log.warn("{}: pruning old versions failed: {}", t.describe(), e.toString());
-          }
-        }
-        Thread.sleep(PRUNE_EVERY.toMillis());
-      }
-    } catch (InterruptedException e) {
-      // stopping
-    }
-  }
-
   private void shutdownNow() {
-    if (pruneThread != null) {
-      pruneThread.interrupt();
-      try {
-        pruneThread.join(5000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    if (pruner != null) pruner.stop();
     for (ExecutorService p : pools) p.shutdownNow();
     for (ExecutorService p : pools) {
       try {
@@ -531,7 +327,7 @@ public final class Replicator implements AutoCloseable {
     }
     for (Journal j : journals) j.close();
     if (stateLock != null) stateLock.close();
-    if (watcher != null) watcher.close();
+    events.close();
     // the engine owns its targets from start on: their helper processes (ssh master, rename shell) end with it
     for (Transport t : transports) t.close();
   }
@@ -597,11 +393,10 @@ public final class Replicator implements AutoCloseable {
     long oldest = coalescer.oldestChangeNanos();
     List<EngineStatus.Target> ts = new ArrayList<>(targets.size());
     for (TargetRunner t : targets) ts.add(t.snapshot(oldest));
-    Watcher w = watcher;
-    String problem = sourceProblem;
+    String problem = sourceCheck == null ? "" : sourceCheck.problem();
     status = new EngineStatus(settings.name(), Bytes.display(settings.source()),
         (state.equals("running") || crashed != null) && !problem.isEmpty() ? "failed" : state,
-        w == null ? 0 : w.watchCount(), KernelLimits.maxUserWatches(), coalescer.size() + (coalescer.hasUnpairedMoves() ? 1 : 0),
-        overflows, unwatched.get(), List.copyOf(ts), clock.epochMillis(), problem);
+        events.watchCount(), KernelLimits.maxUserWatches(), coalescer.size() + (coalescer.hasUnpairedMoves() ? 1 : 0),
+        events.overflows(), events.unwatched(), List.copyOf(ts), clock.epochMillis(), problem);
   }
 }

@@ -37,6 +37,21 @@ final class SplitFullSync {
 
   private SplitFullSync() {}
 
+  /** A sync's parts: its source counted when a full sync starts (excludes left out), split for its workers. */
+  static Planner planner(EngineSettings settings) {
+    return new Planner() {
+      @Override
+      public List<FullSyncShard> plan() {
+        return ShardPlanner.plan(TreeCount.of(settings.source(), settings.excludes()), settings.workers(), MIN_ENTRIES);
+      }
+
+      @Override
+      public int parallelism() {
+        return settings.workers();
+      }
+    };
+  }
+
   private record Done(FullSyncShard part, TransferResult result) {}
 
   static TransferResult run(Transport t, Planner planner, boolean delete, Consumer<String> progress)

@@ -1,0 +1,179 @@
+package dev.livesync.sync;
+
+import static dev.livesync.fs.InotifyMask.*;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Errno;
+import dev.livesync.fs.KernelLimits;
+import dev.livesync.fs.NativeException;
+import dev.livesync.fs.WatchEvent;
+import dev.livesync.fs.WatchProgress;
+import dev.livesync.fs.Watcher;
+import dev.livesync.fs.WatcherChoice;
+import dev.livesync.settings.Dirs;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The watch on one sync's source: the {@link Watcher} (inotify or fanotify, see {@link WatcherChoice}),
+ * what it cannot watch, and its events turned into the {@link Coalescer}'s calls (paths relative to
+ * the source, excluded ones dropped). An overflow is remembered for the loop ({@link #takeOverflow}),
+ * which sets the watch up anew ({@link #rewatch}). Loop thread only, but {@link #wakeup()}.
+ */
+final class SourceEvents implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+  static final int MASK = IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO;
+
+  private final EngineSettings settings;
+  private final byte[] root; // absolute, with a trailing slash
+  private final Coalescer coalescer;
+  private final AtomicInteger unwatched = new AtomicInteger();
+  private WatcherChoice.Decision choice;
+  private volatile Watcher watcher;
+  private boolean overflow;
+  private long overflows;
+
+  SourceEvents(EngineSettings settings, byte[] root, Coalescer coalescer) {
+    this.settings = settings;
+    this.root = root;
+    this.coalescer = coalescer;
+  }
+
+  /**
+   * Decides the kind of watcher and watches the source (throws when the source cannot be watched),
+   * counting the setup in {@code setup}.
+   */
+  void open(WatchProgress setup) {
+    choice = WatcherChoice.decide(settings.watcher(), settings.source());
+    log.info("sync '{}': watching {} with {}: {}", settings.name(), Bytes.display(settings.source()), choice.kind().word(), choice.why());
+    watcher = newWatcher(setup);
+  }
+
+  private Watcher newWatcher(WatchProgress progress) {
+    var w = WatcherChoice.build(choice, new WatcherChoice.Options(MASK, true, true,
+        p -> !settings.excludes().isEmpty() && isUnderRoot(p) && settings.excludes().excluded(rel(p), true), this::onWatchError, progress));
+    try (var told = choice.kind() == WatcherChoice.Kind.INOTIFY ? WatchSetupLog.start(settings.name(), settings.stateDir(), progress) : null) {
+      w.watch(settings.source());
+    } catch (RuntimeException e) {
+      w.close();
+      throw e;
+    } finally {
+      progress.done();
+    }
+    return w;
+  }
+
+  private void onWatchError(byte[] dir, NativeException e) {
+    int n = unwatched.incrementAndGet();
+    if (n > 20) {
+      if (Integer.bitCount(n) == 1) log.error("{} directories cannot be watched so far (the last: {}); see `livesync status` and `livesync doctor`", n, Bytes.display(dir));
+      return;
+    }
+    if (e.errno() == Errno.EACCES || e.errno() == Errno.EPERM) {
+      // not a limit: a full sync cannot read it either
+      log.error("cannot watch {}: permission denied (livesync runs as uid {}): nothing below it is replicated; give this user read and "
+          + "search access to it (chmod, chown), or run livesync as its owner", Bytes.display(dir), Dirs.uid());
+      return;
+    }
+    log.error("{}; changes below {} are not seen live and reach the targets only with a full sync{}",
+        e.getMessage(), Bytes.display(dir), settings.schedule() == null ? " (set a schedule, or raise the limit: see `livesync doctor`)" : " (schedule)");
+  }
+
+  private boolean isUnderRoot(byte[] p) {
+    return p.length >= root.length && Bytes.startsWith(p, root);
+  }
+
+  private byte[] rel(byte[] p) {
+    return Arrays.copyOfRange(p, root.length, p.length);
+  }
+
+  /** Waits up to {@code timeoutMillis} and hands what one read brings to the coalescer; false when nothing came. */
+  boolean poll(long timeoutMillis) {
+    return watcher.poll(timeoutMillis, this::onEvent);
+  }
+
+  /** Waits up to {@code timeoutMillis}, dropping what comes (stopping: the events are no longer wanted). */
+  void pollAndDrop(long timeoutMillis) {
+    watcher.poll(timeoutMillis, e -> {});
+  }
+
+  private void onEvent(WatchEvent e) {
+    if (log.isTraceEnabled()) log.trace("event {}", e);
+    if (e.isOverflow()) {
+      overflow = true;
+      return;
+    }
+    if (e.name().length == 0) {
+      if (e.has(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) && Bytes.startsWith(root, e.watchPath()) && e.watchPath().length >= root.length - 1)
+        log.error("the source {} was {}; nothing is sent to the targets while it is gone (the backups are not emptied); "
+            + "other syncs continue; restart livesync once it is back", Bytes.display(settings.source()),
+            e.has(IN_UNMOUNT) ? "unmounted" : "deleted or moved away");
+      return;
+    }
+    byte[] full = e.fullPath();
+    if (!isUnderRoot(full)) return;
+    byte[] rel = rel(full);
+    boolean dir = e.isDir();
+    if (settings.excludes().excluded(rel, dir)) return;
+    int m = e.mask();
+    if ((m & IN_CREATE) != 0) coalescer.created(rel, dir);
+    if ((m & IN_MODIFY) != 0 && !dir) coalescer.modified(rel);
+    if ((m & IN_ATTRIB) != 0) coalescer.changed(rel);
+    if ((m & IN_CLOSE_WRITE) != 0) coalescer.closedWrite(rel);
+    if ((m & IN_DELETE) != 0) coalescer.deleted(rel, dir);
+    if ((m & IN_MOVED_FROM) != 0) coalescer.movedFrom(e.cookie(), rel, dir);
+    if ((m & IN_MOVED_TO) != 0) coalescer.movedTo(e.cookie(), rel, dir);
+  }
+
+  /** Whether the kernel dropped events since the last call. */
+  boolean takeOverflow() {
+    boolean o = overflow;
+    overflow = false;
+    return o;
+  }
+
+  /**
+   * After an overflow: the watcher is set up anew (the caller then queues a full sync, which reads
+   * the tree after the new watches are in place).
+   */
+  void rewatch() {
+    overflows++;
+    boolean fan = watcher.kind().equals("fanotify");
+    log.warn("{} event queue overflowed ({} = {}): rewatching {} and queueing a full sync to every target; watching continues",
+        watcher.kind(), fan ? "fs.fanotify.max_queued_events" : "fs.inotify.max_queued_events",
+        fan ? KernelLimits.fanotifyMaxQueuedEvents() : KernelLimits.maxQueuedEvents(), Bytes.display(settings.source()));
+    // The old one goes first: at fs.inotify.max_user_instances a second instance cannot be had, and
+    // nothing is lost by the gap, since the full sync queued after this runs after the new watches are set.
+    watcher.close();
+    unwatched.set(0); // the new watcher reports again what it cannot watch
+    watcher = newWatcher(new WatchProgress());
+  }
+
+  long overflows() {
+    return overflows;
+  }
+
+  /** Directories that could not be watched (since the last rewatch). */
+  int unwatched() {
+    return unwatched.get();
+  }
+
+  int watchCount() {
+    Watcher w = watcher;
+    return w == null ? 0 : w.watchCount();
+  }
+
+  /** Makes a blocked poll return; safe from any thread. */
+  void wakeup() {
+    Watcher w = watcher;
+    if (w != null) w.wakeup();
+  }
+
+  @Override
+  public void close() {
+    Watcher w = watcher;
+    if (w != null) w.close();
+  }
+}

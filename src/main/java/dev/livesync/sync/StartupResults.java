@@ -1,0 +1,43 @@
+package dev.livesync.sync;
+
+import dev.livesync.transport.TransferResult.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first attempts of a sync's initial full syncs, one per target, which its start waits for: a
+ * FATAL one (a target that refused us: authentication, usage) fails the start; any other failure is
+ * retried in the background.
+ */
+final class StartupResults implements TargetRunner.StartupListener {
+  private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+  private final CountDownLatch started;
+  private final List<String> fatal = new ArrayList<>();
+
+  StartupResults(int targets) {
+    this.started = new CountDownLatch(targets);
+  }
+
+  @Override
+  public void startupResult(String target, Outcome o, String message) {
+    if (o == Outcome.FATAL) synchronized (fatal) { fatal.add(target + ": " + message); }
+    else if (o != Outcome.OK) log.warn("{}: initial sync failed ({}); will retry in the background, events are queued", target, message);
+    started.countDown();
+  }
+
+  /** Waits for every target's first attempt; returns why the refusing ones refused, or null. */
+  String await() throws InterruptedException {
+    started.await();
+    synchronized (fatal) {
+      return fatal.isEmpty() ? null : String.join("; ", fatal);
+    }
+  }
+
+  /** No more results will come (the engine stopped): whoever waits goes on. */
+  void release() {
+    while (started.getCount() > 0) started.countDown();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.livesync.sync;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After stop(), with everything pending queued: the targets' work goes on until it is done or the
+ * stop's bound passes; then transfers still running are interrupted (their work stays journaled).
+ * A target that is down gets no new attempt while stopping: waiting out its backoff would hold the
+ * stop for the whole bound (and then be killed); its queue is journaled for the next start.
+ */
+final class StopDrain {
+  private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+
+  private StopDrain() {}
+
+  /**
+   * {@code completions} runs what the workers handed back; {@code wait} waits up to the given
+   * milliseconds for more (and runs them).
+   */
+  static void run(List<TargetRunner> targets, List<ExecutorService> pools, Clock clock, long deadlineNanos,
+      Runnable completions, LongConsumer wait) {
+    Set<TargetRunner> saidDown = new HashSet<>();
+    while (true) {
+      boolean busy = false;
+      for (TargetRunner t : targets) {
+        t.syncJournal();
+        boolean down = t.backingOff() || t.failedFatally();
+        if (down && !t.idle() && saidDown.add(t)) {
+          log.info("{}: not reachable, so not tried again while stopping: {} queued item(s) stay journaled for the next start", t.name(), t.queued());
+        }
+        if (clock.nanos() < deadlineNanos && !down) t.dispatch();
+        busy |= t.running() > 0 || (!t.idle() && !down && clock.nanos() < deadlineNanos);
+      }
+      if (!busy) break;
+      long left = (deadlineNanos - clock.nanos()) / 1_000_000;
+      if (left <= 0 && targets.stream().allMatch(t -> t.running() == 0)) break;
+      if (left <= 0) {
+        for (ExecutorService p : pools) p.shutdownNow(); // interrupts rsync; its work stays journaled
+        // a task dropped from a pool's queue never reports back, so its runner's count stays up:
+        // once every pool thread has ended, nothing can still be running
+        if (pools.stream().allMatch(ExecutorService::isTerminated)) {
+          completions.run();
+          break;
+        }
+      }
+      wait.accept(Math.max(10, Math.min(left, 200)));
+    }
+    for (TargetRunner t : targets) t.syncJournal();
+  }
+}
