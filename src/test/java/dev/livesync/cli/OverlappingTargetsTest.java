@@ -180,5 +180,13 @@ class OverlappingTargetsTest {
     try (var listing = Files.list(daemon.dataDir())) {
       assertThat(listing.toList()).as("the module").isEmpty();
     }
+    // doctor says it too (the same check), and probes only the target that does not overlap
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute("doctor", "--state-dir", tmp.resolve("state").toString(), src.toString(), outer, inner);
+    assertThat(out.toString()).as(err.toString()).contains("FAIL  target " + inner + ": is inside target " + outer);
+    assertThat(code).isEqualTo(1);
   }
 }
