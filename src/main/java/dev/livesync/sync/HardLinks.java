@@ -161,8 +161,8 @@ final class HardLinks {
               dirs.add(child);
               depths.add(depth + 1);
             }
-          } else if ((type == Libc.DT_REG || type == Libc.DT_UNKNOWN) && byIno.containsKey(ino)) {
-            found.add(child);
+          } else if (type == Libc.DT_UNKNOWN || (type == Libc.DT_REG && byIno.containsKey(ino))) {
+            found.add(child); // (a file system that does not fill d_type: lstat tells)
           }
         });
       } catch (NativeException e) {
@@ -170,6 +170,13 @@ final class HardLinks {
       }
       for (byte[] child : found) {
         Libc.Stat st = lstat(child);
+        if (st != null && st.isDir()) {
+          if (depth < MAX_DEPTH && !excludes.excluded(child, true)) {
+            dirs.add(child);
+            depths.add(depth + 1);
+          }
+          continue;
+        }
         if (st == null || !st.isRegular() || excludes.excluded(child, false)) continue;
         Inode key = new Inode(st.dev(), st.ino());
         Names n = wanted.contains(key) ? known.computeIfAbsent(key, k -> new Names()) : null;
