@@ -54,6 +54,7 @@ final class DeletionGuard extends ForwardingTransport {
   private final ArrayDeque<long[]> window = new ArrayDeque<>(); // {nanos, deletions}
   private final Set<Bytes.Key> held = new LinkedHashSet<>();
   private final Set<Bytes.Key> released = new LinkedHashSet<>();
+  private final CopiedAway copiedAway = new CopiedAway();
   private long targetEntries = -1;
   private boolean warned;
   private long lastRecheck;
@@ -179,14 +180,29 @@ final class DeletionGuard extends ForwardingTransport {
   }
 
   /**
-   * As the transport says of files only: a directory renamed on a daemon target would be made from
-   * its old copy ({@code --link-dest}) ahead of the batch, and that batch's deletion of the old name
-   * would then be judged alone — all of the directory, nothing created beside it — and held as a mass
-   * deletion. Sent as a deletion and a send in one batch, the rename is judged as a whole.
+   * A directory renamed on a daemon target is made from its old copy ({@code --link-dest}) ahead of
+   * the batch that deletes the old name: that batch's deletions under the old name are then not
+   * counted ({@link CopiedAway}), or renaming the directory that holds most of the tree would be held
+   * as a mass deletion.
    */
   @Override
-  public boolean canRenameDirs() {
-    return inner.canRename();
+  public boolean rename(byte[] from, byte[] to) throws InterruptedException {
+    boolean ok = inner.rename(from, to);
+    if (ok && !inner.canRename()) {
+      synchronized (this) {
+        copiedAway.add(from, clock.nanos());
+      }
+    }
+    return ok;
+  }
+
+  /** Where the target only copies (a daemon), one by one through {@link #rename}, so each copy is known. */
+  @Override
+  public boolean renameAll(List<Move> moves) throws InterruptedException {
+    if (inner.canRename()) return inner.renameAll(moves);
+    boolean all = true;
+    for (Move m : moves) all &= rename(m.from(), m.to());
+    return all;
   }
 
   /** The bound on deletions is the guard's own: a caller's goes through its decision like any send. */
@@ -281,9 +297,13 @@ final class DeletionGuard extends ForwardingTransport {
    * let through.
    */
   private boolean admit(List<byte[]> deletions, long created, String what, boolean settle) throws InterruptedException {
-    long n = Math.max(0, deletions.size() - created); // a batch that makes as many as it deletes (renames on a daemon target) loses none
-    long total = n;
+    long total;
+    long n;
     synchronized (this) {
+      // a batch that makes as many as it deletes (renames on a daemon target) loses none; nor does
+      // one deleting the old name of a directory already copied to its new one
+      n = Math.max(0, deletions.size() - created - copiedAway.take(deletions, clock.nanos()));
+      total = n;
       if (held.isEmpty() && settle && n >= SETTLE_MIN && recent() + n <= limit() && recent() + n > limit() / 8) total = -1;
     }
     if (total < 0) {
