@@ -209,23 +209,10 @@ public final class InotifyWait {
   }
 
   private boolean compileRegex() {
-    String exc = o.excRegex != null ? o.excRegex : o.excIregex;
-    String inc = o.incRegex != null ? o.incRegex : o.incIregex;
-    try {
-      if (exc != null) regex = PosixRegex.compile(exc, o.excIregex != null);
-    } catch (IllegalArgumentException e) {
-      err.print("Error in `exclude' regular expression.\n");
-      return false;
-    }
-    try {
-      if (inc != null) {
-        regex = PosixRegex.compile(inc, o.incIregex != null);
-        invertRegex = true;
-      }
-    } catch (IllegalArgumentException e) {
-      err.print("Error in `include' regular expression.\n");
-      return false;
-    }
+    RegexOption r = RegexOption.compile(o.excRegex, o.excIregex, o.incRegex, o.incIregex, err);
+    if (r == null) return false;
+    regex = r.regex();
+    invertRegex = r.invert();
     return true;
   }
 

@@ -1,0 +1,35 @@
+package dev.livesync.events;
+
+import java.io.PrintStream;
+import java.util.regex.Pattern;
+
+/**
+ * inotifywait's and inotifywatch's {@code --exclude}/{@code --excludei}/{@code --include}/{@code --includei},
+ * compiled as inotify-tools does: one POSIX regex, an include replacing an exclude and inverting the
+ * match ({@code regex} null: none given).
+ */
+record RegexOption(Pattern regex, boolean invert) {
+  /** The option as given, or null after saying on {@code err} which expression is wrong. */
+  static RegexOption compile(String excRegex, String excIregex, String incRegex, String incIregex, PrintStream err) {
+    String exc = excRegex != null ? excRegex : excIregex;
+    String inc = incRegex != null ? incRegex : incIregex;
+    Pattern regex = null;
+    boolean invert = false;
+    try {
+      if (exc != null) regex = PosixRegex.compile(exc, excIregex != null);
+    } catch (IllegalArgumentException e) {
+      err.print("Error in `exclude' regular expression.\n");
+      return null;
+    }
+    try {
+      if (inc != null) {
+        regex = PosixRegex.compile(inc, incIregex != null);
+        invert = true;
+      }
+    } catch (IllegalArgumentException e) {
+      err.print("Error in `include' regular expression.\n");
+      return null;
+    }
+    return new RegexOption(regex, invert);
+  }
+}
