@@ -46,7 +46,6 @@ public final class Replicator implements AutoCloseable {
   private final List<TargetRunner> targets = new ArrayList<>();
   private final List<Journal> journals = new ArrayList<>();
   private StateLock stateLock;
-  private SourceRoot sourceRoot;
   private SourceCheck sourceCheck;
   /** Counts the first watcher's setup (a rescan counts in a new one). */
   private WatchProgress firstSetup;
@@ -151,11 +150,10 @@ public final class Replicator implements AutoCloseable {
 
   private void open() {
     Libc.Stat st = Libc.lstatOrNull(settings.source());
-    if (st == null || !st.isDir())
-      throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
     Libc.Stat rootAtStart = Libc.statOrNull(settings.source());
-    if (rootAtStart == null) throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
-    sourceRoot = SourceRoot.of(settings.source(), rootAtStart);
+    if (st == null || !st.isDir() || rootAtStart == null)
+      throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
+    var sourceRoot = SourceRoot.of(settings.source(), rootAtStart);
     sourceCheck = new SourceCheck(settings.name(), sourceRoot);
     stateLock = StateLock.acquire(settings.stateDir(), settings.name()); // one run per sync: its journals are ours
     events.open(firstSetup); // watches first: nothing changed from here on is missed
