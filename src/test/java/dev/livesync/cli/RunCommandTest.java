@@ -1,5 +1,6 @@
 package dev.livesync.cli;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
@@ -33,10 +34,6 @@ class RunCommandTest {
 
   byte[] dir(String name) throws Exception {
     return Bytes.of(Files.createDirectories(work.resolve(name)).toString());
-  }
-
-  static byte[] at(byte[] dir, String rel) {
-    return Bytes.child(dir, Bytes.of(rel));
   }
 
   static String s(byte[] b) {

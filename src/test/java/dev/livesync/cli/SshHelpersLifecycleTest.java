@@ -1,5 +1,6 @@
 package dev.livesync.cli;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
@@ -30,7 +31,6 @@ class SshHelpersLifecycleTest {
   final List<LivesyncProcess> procs = new ArrayList<>();
   final List<Long> survivors = new ArrayList<>();
 
-
   @AfterEach
   void cleanUp() {
     for (LivesyncProcess p : procs) p.close();
@@ -40,10 +40,6 @@ class SshHelpersLifecycleTest {
 
   private byte[] dir(String name) throws IOException {
     return Bytes.of(Files.createDirectories(work.resolve(name)).toString());
-  }
-
-  private static byte[] at(byte[] dir, String rel) {
-    return Bytes.child(dir, Bytes.of(rel));
   }
 
   private static String s(byte[] b) {

@@ -1,5 +1,6 @@
 package dev.livesync.reliability;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -54,10 +55,6 @@ class FaultScenariosTest {
 
   static boolean root() {
     return "root".equals(System.getProperty("user.name"));
-  }
-
-  static byte[] at(byte[] root, String rel) {
-    return Bytes.child(root, Bytes.of(rel));
   }
 
   Replicator start(Transport t, UnaryOperator<EngineSettings.Builder> tune) throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.livesync.reliability;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
@@ -67,10 +68,6 @@ class WatcherScenariosTest {
         .delay(Duration.ofMillis(50)).retry(Duration.ofMillis(200), Duration.ofSeconds(1)).watcher(watcher).build();
     r = Replicator.start(s, List.of(RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults())), listener);
     assertThat(r.status().watches()).as("watches or marks").isPositive();
-  }
-
-  static byte[] at(byte[] root, String rel) {
-    return Bytes.child(root, Bytes.of(rel));
   }
 
   void converge() throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.livesync.sync;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
@@ -34,10 +35,6 @@ class RenameBatchingTest {
     Trees.delete(src);
     Trees.delete(dst);
     Trees.delete(Trees.bytes(state));
-  }
-
-  static byte[] at(byte[] dir, String rel) {
-    return Bytes.child(dir, Bytes.of(rel));
   }
 
   private void writeFiles() {

@@ -1,5 +1,7 @@
 package dev.livesync.sync;
 
+import static dev.livesync.testing.Trees.at;
+
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.testing.RsyncDaemon;
@@ -83,10 +85,6 @@ class ReplicatorPropertyTest {
     public void apply(byte[] root) throws Exception {
       Thread.sleep(millis);
     }
-  }
-
-  static byte[] at(byte[] root, String rel) {
-    return Bytes.child(root, Bytes.of(rel));
   }
 
   @Provide

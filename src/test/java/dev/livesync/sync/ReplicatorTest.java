@@ -1,5 +1,6 @@
 package dev.livesync.sync;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
@@ -22,10 +23,6 @@ class ReplicatorTest {
   @AfterEach
   void stop() throws Exception {
     if (r != null) r.stop(Duration.ofSeconds(5));
-  }
-
-  static byte[] at(byte[] dir, String rel) {
-    return Bytes.child(dir, Bytes.of(rel));
   }
 
   EngineSettings.Builder settings() {

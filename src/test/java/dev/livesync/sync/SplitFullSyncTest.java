@@ -1,5 +1,6 @@
 package dev.livesync.sync;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
@@ -22,9 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * excluded files at the target are left alone, one rsync per part.
  */
 class SplitFullSyncTest {
-  private static byte[] at(byte[] root, String rel) {
-    return Bytes.concat(root, Bytes.of("/" + rel));
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"local", "daemon"})

@@ -83,6 +83,11 @@ public final class Trees {
   // ---- building trees
 
   /** A new empty temp directory, as raw bytes. */
+  /** {@code rel} (slashes allowed) below {@code root}. */
+  public static byte[] at(byte[] root, String rel) {
+    return Bytes.child(root, Bytes.of(rel));
+  }
+
   public static byte[] tempDir(String prefix) {
     return bytes(TempFiles.dir(prefix));
   }

@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
@@ -65,10 +66,6 @@ class DaemonDirRenameTest {
       Trees.delete(src);
       Trees.delete(dst);
     }
-  }
-
-  static byte[] at(byte[] root, String rel) {
-    return Bytes.child(root, Bytes.of(rel));
   }
 
   /** Sum of "received N bytes" over the daemon's session lines. */

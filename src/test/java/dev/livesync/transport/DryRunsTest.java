@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
@@ -17,10 +18,6 @@ class DryRunsTest {
   void tearDown() {
     Trees.delete(src);
     Trees.delete(dst);
-  }
-
-  static byte[] at(byte[] root, String rel) {
-    return Bytes.child(root, Bytes.of(rel));
   }
 
   static List<String> names(DeletionPreview p) {

@@ -1,5 +1,7 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Trees.at;
+
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.sync.EngineSettings;
@@ -28,7 +30,6 @@ class EngineOverTransportsTest {
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private final byte[] src = Trees.tempDir("eot-src");
   private Replicator replicator;
-
 
   @AfterEach
   void tearDown() throws Exception {
@@ -71,10 +72,6 @@ class EngineOverTransportsTest {
     int after = SSHD.get().logins();
     System.out.printf("engine over ssh: %d logins to start (initial sync), %d for 200 renames + 50 new files%n", started - before, after - started);
     org.assertj.core.api.Assertions.assertThat(after - started).as("renames and sends after the start log in no more").isZero();
-  }
-
-  static byte[] at(byte[] root, String rel) {
-    return Bytes.child(root, Bytes.of(rel));
   }
 
   @ParameterizedTest

@@ -1,6 +1,6 @@
 package dev.livesync.transport;
 
-import static dev.livesync.transport.MassDeletionGuardTest.at;
+import static dev.livesync.testing.Trees.at;
 import static dev.livesync.transport.MassDeletionGuardTest.awaitSameFile;
 import static dev.livesync.transport.MassDeletionGuardTest.converge;
 import static dev.livesync.transport.MassDeletionGuardTest.countFiles;

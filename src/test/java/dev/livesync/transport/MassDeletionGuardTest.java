@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,10 +44,6 @@ class MassDeletionGuardTest {
   /** 500 files in 10 directories of 5 subdirectories each. */
   static void fill(byte[] root) {
     for (int i = 0; i < FILES; i++) Trees.write(at(root, "d" + i % 10 + "/s" + i / 10 % 5 + "/f" + i + ".txt"), "file " + i);
-  }
-
-  static byte[] at(byte[] root, String rel) {
-    return Bytes.child(root, Bytes.of(rel));
   }
 
   static int countFiles(byte[] root) throws Exception {

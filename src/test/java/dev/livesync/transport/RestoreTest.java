@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.cli.Main;
@@ -41,10 +42,6 @@ class RestoreTest {
     if (replicator != null) replicator.stop(Duration.ofSeconds(10));
     for (AutoCloseable c : cleanup.reversed()) c.close();
     for (byte[] d : List.of(src, original, restored)) Trees.delete(d);
-  }
-
-  static byte[] at(byte[] root, String rel) {
-    return Bytes.child(root, Bytes.of(rel));
   }
 
   static String name(int i) {

@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
@@ -40,10 +41,6 @@ class VersionsTest {
     if (replicator != null) replicator.stop(Duration.ofSeconds(10));
     for (AutoCloseable c : cleanup.reversed()) c.close();
     Trees.delete(src);
-  }
-
-  static byte[] at(byte[] root, String rel) {
-    return Bytes.child(root, Bytes.of(rel));
   }
 
   private RsyncTransport transport(TargetFixture t, Duration keep) {

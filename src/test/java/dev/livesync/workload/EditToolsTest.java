@@ -77,9 +77,9 @@ class EditToolsTest {
     try (var w = started(kind)) {
       for (int v = 1; v <= 2; v++) {
         byte[] pkg = w.work("pkg" + v);
-        Workload.sampleTree(Workload.at(pkg, "usr/share/foo"));
-        Trees.write(Workload.at(pkg, "usr/share/foo/version"), "version " + v);
-        Trees.write(Workload.at(pkg, "DEBIAN/control"), "Package: foo\nVersion: " + v + "\nArchitecture: all\nMaintainer: t <t@t.invalid>\nDescription: test\n");
+        Workload.sampleTree(Trees.at(pkg, "usr/share/foo"));
+        Trees.write(Trees.at(pkg, "usr/share/foo/version"), "version " + v);
+        Trees.write(Trees.at(pkg, "DEBIAN/control"), "Package: foo\nVersion: " + v + "\nArchitecture: all\nMaintainer: t <t@t.invalid>\nDescription: test\n");
         Workload.run(w.work, "dpkg-deb", "-b", "--root-owner-group", "pkg" + v, "foo" + v + ".deb");
       }
       w.sh("mkdir -p root/var/lib/dpkg/updates root/var/lib/dpkg/info; : > root/var/lib/dpkg/status");

@@ -1,6 +1,6 @@
 package dev.livesync.workload;
 
-import static dev.livesync.workload.TarPattern.at;
+import static dev.livesync.testing.Trees.at;
 
 import dev.livesync.testing.Trees;
 import dev.livesync.workload.Workload.Kind;

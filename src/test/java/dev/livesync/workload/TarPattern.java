@@ -1,5 +1,6 @@
 package dev.livesync.workload;
 
+import static dev.livesync.testing.Trees.at;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -73,7 +74,4 @@ final class TarPattern {
     if (r != 0) throw new IllegalStateException(op + " failed");
   }
 
-  static byte[] at(byte[] root, String rel) {
-    return Bytes.child(root, Bytes.of(rel));
-  }
 }

@@ -1,5 +1,7 @@
 package dev.livesync.workload;
 
+import static dev.livesync.testing.Trees.at;
+
 import dev.livesync.fs.Bytes;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.Replicator;
@@ -202,10 +204,6 @@ final class Workload implements AutoCloseable {
     dev.livesync.fs.Libc.symlink(Bytes.of("../nowhere"), at(root, "links/dangling"));
     for (int i = 0; hardLinks && i < 5; i++) run(root, "ln", "d" + i % 4 + "/sub" + i % 3 + "/f" + i + ".dat", "links/hard" + i);
     Trees.setMtime(at(root, "etc/secret.conf"), 1_000_000_000L);
-  }
-
-  static byte[] at(byte[] root, String rel) {
-    return Bytes.child(root, Bytes.of(rel));
   }
 
   Replicator replicator() {
