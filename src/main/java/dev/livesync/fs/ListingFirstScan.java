@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  * watched and watched after its subdirectories (post-order, siblings in directory order, as
  * inotify-tools does), so no watch exists on a directory or its parent while it is listed.
  */
-final class ListingFirstScan {
+record ListingFirstScan(Inotify inotify, WatchTable table, int kernelMask, Predicate<byte[]> excludeDir,
+    TreeWatcher.WatchErrorHandler onError, WatchProgress progress) {
   private static final byte[] SLASH = {'/'};
 
   /** A directory of the scan, listed but not yet watched. */
@@ -31,23 +32,6 @@ final class ListingFirstScan {
       this.name = name;
       this.subdirs = subdirs;
     }
-  }
-
-  private final Inotify inotify;
-  private final WatchTable table;
-  private final int kernelMask;
-  private final Predicate<byte[]> excludeDir;
-  private final TreeWatcher.WatchErrorHandler onError;
-  private final WatchProgress progress;
-
-  ListingFirstScan(Inotify inotify, WatchTable table, int kernelMask, Predicate<byte[]> excludeDir, TreeWatcher.WatchErrorHandler onError,
-      WatchProgress progress) {
-    this.inotify = inotify;
-    this.table = table;
-    this.kernelMask = kernelMask;
-    this.excludeDir = excludeDir;
-    this.onError = onError;
-    this.progress = progress;
   }
 
   /** Watches the tree at {@code given}; a failure on {@code given} itself throws. */

@@ -16,17 +16,8 @@ import org.slf4j.LoggerFactory;
  * An rsync daemon target ({@code rsync://}): reached through rsync's own protocol only, so it cannot
  * rename; a renamed directory is made from its old copy with {@code --link-dest} instead.
  */
-final class DaemonKind implements TargetKind {
+record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) implements TargetKind {
   private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
-  private final Target.Daemon target;
-  private final TargetOptions options;
-  private final byte[] source;
-
-  DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) {
-    this.target = target;
-    this.options = options;
-    this.source = source;
-  }
 
   @Override
   public void connectionArgs(List<String> argv) {

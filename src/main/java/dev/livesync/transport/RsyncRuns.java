@@ -11,23 +11,8 @@ import org.slf4j.LoggerFactory;
  * Runs rsync for one transport: the process, its exit classified ({@link ExitCodes}), its stats
  * read ({@link RsyncOutput}) and, when only part of it arrived, which paths failed ({@link FailedPaths}).
  */
-final class RsyncRuns {
+record RsyncRuns(RsyncArgs args, Target target, String user, FailedPaths failedPaths) {
   private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
-  private final RsyncArgs args;
-  private final Target target;
-  private final String user;
-  private final FailedPaths failedPaths;
-
-  RsyncRuns(RsyncArgs args, Target target, String user, FailedPaths failedPaths) {
-    this.args = args;
-    this.target = target;
-    this.user = user;
-    this.failedPaths = failedPaths;
-  }
-
-  RsyncArgs args() {
-    return args;
-  }
 
   String describe() {
     return target.describe();
