@@ -215,10 +215,16 @@ public final class RsyncTransport implements Transport {
     return kind.canRename();
   }
 
-  /** Daemons too: a renamed directory is made from its old copy with --link-dest ({@link DaemonKind#rename}). */
+  /**
+   * As {@link #canRename}: a daemon target's renamed directory goes in its batch, data and all. The
+   * copy from the old name ({@code --link-dest}, {@link DaemonKind#rename}) is off: under a fast
+   * mixed load (ProcessScenariosTest, scenario 1) it left entries on the daemon that the source no
+   * longer had (a directory renamed on while its copy ran, and files deleted meanwhile). Until that
+   * is understood, correctness first.
+   */
   @Override
   public boolean canRenameDirs() {
-    return true;
+    return canRename();
   }
 
   @Override
