@@ -108,7 +108,10 @@ class MetricsEndToEndTest {
       JsonNode status = Json.read(get(port, "/api/status", null).body(), "/api/status");
       assertThat(status.path("state").asText()).isEqualTo("running");
       assertThat(status.has("lastVerify")).isTrue();
-      assertThat(status.path("syncs").get(0).path("targets").get(0).path("deliveredFiles").asLong()).isGreaterThanOrEqualTo(n);
+      // the status is a snapshot the engine publishes a few times a second; the metrics count at delivery
+      double delivered = awaitAtLeast(() -> Json.read(get(port, "/api/status", null).body(), "/api/status")
+          .path("syncs").get(0).path("targets").get(0).path("deliveredFiles").asLong(), n, Duration.ofSeconds(10));
+      assertThat(delivered).isGreaterThanOrEqualTo(n);
     }
   }
 
