@@ -67,8 +67,9 @@ public final class Batcher {
     long now = clock.nanos();
     boolean full = coalescer.readySize() >= limits.maxPaths();
     if (!flush && !full && (backlog || now - oldest < limits.delayNanos())) return out;
-    var plain = new Open(false, out);
-    var trees = new Open(true, out);
+    var plain = new Open(false, false, out);
+    var touched = new Open(false, true, out);
+    var trees = new Open(true, false, out);
     coalescer.drainReady(
         Integer.MAX_VALUE,
         e -> {
@@ -78,12 +79,14 @@ public final class Batcher {
           }
           long size = Math.max(0, sizes.size(e.path()));
           if (size > limits.largeFile()) {
-            out.add(new WorkItem.Send(List.of(e.path()), false, size, e.firstNanos()));
+            out.add(new WorkItem.Send(List.of(e.path()), false, size, e.firstNanos(), e.attributesOnly()));
           } else {
-            plain.add(e.path(), size, e.firstNanos());
+            // a directory or an empty file has no content to compare: it rides with the others
+            (e.attributesOnly() && size > 0 ? touched : plain).add(e.path(), size, e.firstNanos());
           }
         });
     plain.close();
+    touched.close();
     trees.close();
     return out;
   }
@@ -152,14 +155,15 @@ public final class Batcher {
     /** Sizes as probed (0 for directories), parallel to {@code paths}. */
     List<Long> sizesOf = new ArrayList<>();
 
-    final boolean recursive;
+    final boolean recursive, attributesOnly;
     final List<WorkItem> out;
     List<byte[]> paths = new ArrayList<>();
     long bytes;
     long oldest = Long.MAX_VALUE;
 
-    Open(boolean recursive, List<WorkItem> out) {
+    Open(boolean recursive, boolean attributesOnly, List<WorkItem> out) {
       this.recursive = recursive;
+      this.attributesOnly = attributesOnly;
       this.out = out;
     }
 
@@ -174,7 +178,7 @@ public final class Batcher {
     void close() {
       if (paths.isEmpty()) return;
       if (!recursive) paths = withoutDirsAbove(paths, sizesOf, dirs);
-      out.add(new WorkItem.Send(List.copyOf(paths), recursive, bytes, oldest));
+      out.add(new WorkItem.Send(List.copyOf(paths), recursive, bytes, oldest, attributesOnly));
       paths = new ArrayList<>();
       sizesOf = new ArrayList<>();
       bytes = 0;

@@ -36,12 +36,22 @@ import java.util.function.Consumer;
  * Each event costs a hash lookup (plus node creation for new paths): O(1) amortised.
  */
 public final class Coalescer {
-  private static final int PENDING = PathTree.PENDING, RECURSIVE = 2, BORN_CREATE = 4, WRITING = 8, RELEASED = 16, DIR_GONE = 32;
+  private static final int PENDING = PathTree.PENDING, RECURSIVE = 2, BORN_CREATE = 4, WRITING = 8, RELEASED = 16, DIR_GONE = 32,
+      WRITTEN = 64;
   /** A hold lasting this long without close_write asks whether anyone still writes the file. */
   static final long ASK_AFTER_NANOS = 50_000_000L;
 
-  /** A path with queued work, as handed to the batcher. */
-  public record Entry(byte[] path, boolean recursive, long firstNanos) {}
+  /**
+   * A path with queued work, as handed to the batcher. {@code attributesOnly}: all that happened to it
+   * was ATTRIB (chmod, chown, an mtime set alone): its content is what the target has, so a copy there
+   * with its size and mtime needs no transfer. Anything else (written, created, deleted, moved onto)
+   * may have new content under the old size and mtime (dpkg, tar and {@code cp -p} set mtimes).
+   */
+  public record Entry(byte[] path, boolean recursive, long firstNanos, boolean attributesOnly) {
+    public Entry(byte[] path, boolean recursive, long firstNanos) {
+      this(path, recursive, firstNanos, false);
+    }
+  }
 
   /** Whether a path (relative to the source root) is a regular file open for writing now: {@link dev.livesync.fs.WriterProbe}. */
   @FunctionalInterface
@@ -61,7 +71,7 @@ public final class Coalescer {
   private final MovePairing moves = new MovePairing();
   private final ArrayDeque<WorkItem> renames = new ArrayDeque<>();
   private boolean treeTransferActive;
-  private boolean emitFileRenames = true, emitDirRenames = true;
+  private boolean emitFileRenames = true, emitDirRenames = true, everyTargetRenamesFiles = true;
   private boolean bornSinceForget;
 
   /** {@code writers} tells the engine's loop whether a held path is still open for writing. */
@@ -78,8 +88,19 @@ public final class Coalescer {
    * in the normal batches.
    */
   public void emitRenames(boolean files, boolean dirs) {
+    emitRenames(files, dirs, files);
+  }
+
+  /**
+   * As {@link #emitRenames(boolean, boolean)}; {@code everyTargetFiles}: every target renames files in
+   * place. Only then does the send that reconciles a renamed file's new name compare it by size and
+   * mtime: elsewhere that send carries the data, and the name may have held a file of the same size and
+   * mtime (dpkg renames NAME.dpkg-new over NAME).
+   */
+  public void emitRenames(boolean files, boolean dirs, boolean everyTargetFiles) {
     emitFileRenames = files;
     emitDirRenames = dirs;
+    everyTargetRenamesFiles = everyTargetFiles;
   }
 
   /**
@@ -112,7 +133,7 @@ public final class Coalescer {
     boolean fresh = !pending(n);
     // A directory deleted and made again: the target's old one may hold files the new one lacks,
     // so it is sent recursively (a recursive send makes the target's subtree equal the source's).
-    mark(n, dir && (n.flags & DIR_GONE) != 0 ? RECURSIVE : 0);
+    mark(n, WRITTEN | (dir && (n.flags & DIR_GONE) != 0 ? RECURSIVE : 0));
     if (fresh && !treeTransferActive) {
       n.flags |= BORN_CREATE;
       bornSinceForget = true;
@@ -127,7 +148,7 @@ public final class Coalescer {
    */
   public void modified(byte[] path) {
     Node n = tree.node(path);
-    mark(n, 0);
+    mark(n, WRITTEN);
     if ((n.flags & (WRITING | RELEASED)) == 0) {
       n.flags |= WRITING;
       held.append(n, clock.nanos());
@@ -137,7 +158,7 @@ public final class Coalescer {
   /** CLOSE_WRITE: the writer is done; ship it with the next batch. */
   public void closedWrite(byte[] path) {
     Node n = tree.node(path);
-    mark(n, 0);
+    mark(n, WRITTEN);
     if ((n.flags & WRITING) != 0) {
       n.flags &= ~WRITING;
       ready.append(n, clock.nanos());
@@ -163,7 +184,7 @@ public final class Coalescer {
     } else {
       n = tree.node(path);
     }
-    mark(n, 0);
+    mark(n, WRITTEN);
     n.flags &= ~(WRITING | BORN_CREATE | RECURSIVE);
     if (dir) n.flags |= DIR_GONE;
     if (n.queue != ready) ready.append(n, clock.nanos());
@@ -178,7 +199,7 @@ public final class Coalescer {
     if (from == null) {
       replaced(path, clock.nanos());
       Node n = tree.node(path);
-      mark(n, dir ? RECURSIVE : 0);
+      mark(n, WRITTEN | (dir ? RECURSIVE : 0));
       n.flags &= ~BORN_CREATE;
       return;
     }
@@ -229,14 +250,14 @@ public final class Coalescer {
       if (dir ? emitDirRenames : emitFileRenames) renames.add(new WorkItem.Rename(from, to, dir, oldest));
       // The old name is reconciled like a delete: gone at the source, unless something took its place.
       Node o = tree.node(from);
-      mark(o, 0);
+      mark(o, WRITTEN);
       if (dir) o.flags |= DIR_GONE;
     }
     for (int i = 0; i < carried.size(); i++) {
       Entry e = carried.get(i);
       Node n = tree.node(e.path());
       int fl = carriedFlags.get(i);
-      mark(n, fl & RECURSIVE);
+      mark(n, fl & (RECURSIVE | WRITTEN));
       n.firstNanos = Math.min(n.firstNanos, e.firstNanos());
       if ((fl & WRITING) != 0 && (n.flags & WRITING) == 0) {
         n.flags |= WRITING;
@@ -246,8 +267,11 @@ public final class Coalescer {
     // The new name is reconciled after the rename (a whole subtree for a directory): where the
     // target renamed in place this finds nothing to send, elsewhere it is the send itself; either way
     // it repairs what a batch in flight during the rename may have read from the source.
+    // A file's data arrives with this send unless every target renamed it in place (then a copy with
+    // its size and mtime is the renamed one).
     Node t = tree.node(to);
-    mark(t, dir ? RECURSIVE : 0);
+    boolean renamedInPlace = !fromIsNew && !dir && emitFileRenames && everyTargetRenamesFiles;
+    mark(t, (dir ? RECURSIVE : 0) | (renamedInPlace ? 0 : WRITTEN));
     t.firstNanos = Math.min(t.firstNanos, oldest);
     // Whatever now exists at the target under `to` must not be dropped by a later create+delete.
     for (Node a = tree.get(to); a != null; a = a.parent) a.flags &= ~BORN_CREATE;
@@ -361,7 +385,7 @@ public final class Coalescer {
     int k = 0;
     while (ready.head != null && k < max) {
       Node n = ready.head;
-      sink.accept(new Entry(n.path, (n.flags & (RECURSIVE | DIR_GONE)) != 0, n.firstNanos));
+      sink.accept(new Entry(n.path, (n.flags & (RECURSIVE | DIR_GONE)) != 0, n.firstNanos, (n.flags & WRITTEN) == 0));
       clear(n);
       tree.prune(n);
       k++;

@@ -92,7 +92,7 @@ final class HardLinks {
         }
       }
     }
-    return paths.size() == send.paths().size() ? send : new WorkItem.Send(List.copyOf(paths), false, bytes, send.oldestNanos());
+    return paths.size() == send.paths().size() ? send : new WorkItem.Send(List.copyOf(paths), false, bytes, send.oldestNanos(), send.attributesOnly());
   }
 
   /**

@@ -54,7 +54,9 @@ final class ItemExecutor {
         shipped = split.kept();
         gone = split.goneAncestors();
         if (shipped.isEmpty()) return new Ran(TransferResult.ok(0, 0, 0), gone);
-        r = delete.whileRunning() ? transport.send(shipped, s.recursive()) : transport.sendKeepingExtras(shipped, s.recursive());
+        List<byte[]> paths = shipped;
+        r = ScopedValue.where(Transport.BY_CONTENT, s.byContent())
+            .call(() -> delete.whileRunning() ? transport.send(paths, s.recursive()) : transport.sendKeepingExtras(paths, s.recursive()));
       }
       case WorkItem.Rename m -> {
         // Only pre-positions the data, so that the batch after it (which reconciles both names:

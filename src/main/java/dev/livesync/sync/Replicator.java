@@ -182,7 +182,8 @@ public final class Replicator implements AutoCloseable {
       for (Journal.Entry e : j.recovered()) runner.submitRecovered(e);
       targets.add(runner);
     }
-    coalescer.emitRenames(transports.stream().anyMatch(Transport::canRename), transports.stream().anyMatch(Transport::canRenameDirs));
+    coalescer.emitRenames(transports.stream().anyMatch(Transport::canRename), transports.stream().anyMatch(Transport::canRenameDirs),
+        transports.stream().allMatch(Transport::canRename));
     if (settings.schedule() != null) nextScheduleNanos = clock.nanos() + settings.schedule().toNanos();
     publishStatus("starting");
     loopThread = Thread.ofPlatform().name("livesync-" + settings.name()).daemon().start(this::loop);

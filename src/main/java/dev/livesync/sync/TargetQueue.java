@@ -104,7 +104,8 @@ final class TargetQueue {
   void requeue(Task t, List<byte[]> again, long notBefore) {
     remove(t);
     WorkItem retry = t.item instanceof WorkItem.FullSync ? t.item
-        : new WorkItem.Send(List.copyOf(again), t.item instanceof WorkItem.Send s ? s.recursive() : true, 0, t.item.oldestNanos());
+        : t.item instanceof WorkItem.Send s ? new WorkItem.Send(List.copyOf(again), s.recursive(), 0, s.oldestNanos(), s.attributesOnly())
+        : new WorkItem.Send(List.copyOf(again), true, 0, t.item.oldestNanos());
     Task nt = append(retry);
     nt.attempts = t.attempts;
     nt.notBefore = notBefore;
@@ -273,18 +274,20 @@ final class TargetQueue {
     for (Task t : tasks.subList(0, end)) if (t.queued() && t.item instanceof WorkItem.Send) merged.add(t);
     if (merged.size() < 2) return;
     Set<Bytes.Key> trees = new LinkedHashSet<>();
-    Set<Bytes.Key> plain = new LinkedHashSet<>();
+    Set<Bytes.Key> plain = new LinkedHashSet<>(), touched = new LinkedHashSet<>();
     long oldest = Long.MAX_VALUE, bytes = 0;
     for (Task t : merged) {
       var send = (WorkItem.Send) t.item;
-      for (byte[] p : send.paths()) (send.recursive() ? trees : plain).add(new Bytes.Key(p));
+      for (byte[] p : send.paths()) (send.recursive() ? trees : send.attributesOnly() ? touched : plain).add(new Bytes.Key(p));
       oldest = Math.min(oldest, send.oldestNanos());
       bytes += send.bytes();
     }
     List<byte[]> treeList = new ArrayList<>();
     for (Bytes.Key k : trees) if (!underAny(k.bytes(), trees, false)) treeList.add(k.bytes());
-    List<byte[]> plainList = new ArrayList<>();
+    List<byte[]> plainList = new ArrayList<>(), touchedList = new ArrayList<>();
     for (Bytes.Key k : plain) if (!underAny(k.bytes(), trees, true)) plainList.add(k.bytes());
+    // a path both written and touched goes with the written: compared by content
+    for (Bytes.Key k : touched) if (!plain.contains(k) && !underAny(k.bytes(), trees, true)) touchedList.add(k.bytes());
     for (Task t : merged) {
       remove(t);
       closeRecords(t);
@@ -292,13 +295,14 @@ final class TargetQueue {
     int at = queuedFullSyncIndex(); // after the queued renames, before a queued full sync
     List<Task> fresh = new ArrayList<>();
     if (!plainList.isEmpty()) fresh.add(newTask(new WorkItem.Send(List.copyOf(plainList), false, bytes, oldest)));
+    if (!touchedList.isEmpty()) fresh.add(newTask(new WorkItem.Send(List.copyOf(touchedList), false, 0, oldest, true)));
     if (!treeList.isEmpty()) fresh.add(newTask(new WorkItem.Send(List.copyOf(treeList), true, 0, oldest)));
     for (Task t : fresh) {
       tasks.add(at++, t);
       queuedPaths += t.paths();
     }
     log.info("{}: back with {} queued batches; merged into {} ({} paths, {} trees)", name, merged.size(), fresh.size(),
-        plainList.size(), treeList.size());
+        plainList.size() + touchedList.size(), treeList.size());
   }
 
   /** The index of the first queued full sync, or the size. */

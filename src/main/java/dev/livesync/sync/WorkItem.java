@@ -14,8 +14,23 @@ public sealed interface WorkItem {
   /** Paths this item touches; each covers its whole subtree for ordering purposes. */
   List<byte[]> footprint();
 
-  /** Paths the target must reconcile with the source: present → copied, missing → deleted. */
-  record Send(List<byte[]> paths, boolean recursive, long bytes, long oldestNanos) implements WorkItem {
+  /**
+   * Paths the target must reconcile with the source: present → copied, missing → deleted. A plain
+   * (not recursive) send compares its files by content, not by size and mtime (a file replaced by one
+   * of the same size and mtime is still sent) unless {@code attributesOnly}: its paths only changed
+   * mode, owner or mtime ({@link Coalescer.Entry#attributesOnly}). A recursive send compares by size
+   * and mtime, as a full sync does (its tree may be mostly at the target already).
+   */
+  record Send(List<byte[]> paths, boolean recursive, long bytes, long oldestNanos, boolean attributesOnly) implements WorkItem {
+    public Send(List<byte[]> paths, boolean recursive, long bytes, long oldestNanos) {
+      this(paths, recursive, bytes, oldestNanos, false);
+    }
+
+    /** Whether the transfer must not skip a file for having its target copy's size and mtime (rsync -I). */
+    public boolean byContent() {
+      return !recursive && !attributesOnly;
+    }
+
     @Override
     public List<byte[]> footprint() {
       return paths;

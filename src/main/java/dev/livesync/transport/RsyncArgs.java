@@ -87,11 +87,13 @@ final class RsyncArgs {
 
   /**
    * A batch: the paths on stdin ({@link #filesFrom}); {@code mirror}: with {@code recursive}, delete
-   * target files inside the sent dirs that the source lacks; {@code maxDeletions}: --max-delete, -1 for none.
+   * target files inside the sent dirs that the source lacks; {@code maxDeletions}: --max-delete, -1 for none;
+   * {@code byContent}: no file is skipped for matching size and mtime ({@code -I}, see {@link Transport#BY_CONTENT}).
    */
-  List<String> send(boolean recursive, boolean mirror, boolean fuzzy, long maxDeletions) {
+  List<String> send(boolean recursive, boolean mirror, boolean fuzzy, long maxDeletions, boolean byContent) {
     List<String> argv = common();
     argv.addAll(List.of("--files-from=-", "--from0", "-R", "--delete-missing-args", "--mkpath", "--stats", "--no-human-readable"));
+    if (byContent) argv.add("--ignore-times");
     if (recursive) argv.add("-r");
     if (mirror) argv.add("--delete"); // only inside the listed dirs: -R's implied parents are not touched
     if (fuzzy) argv.add("--fuzzy");

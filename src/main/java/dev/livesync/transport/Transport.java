@@ -8,6 +8,20 @@ import java.util.List;
  * concurrent calls from several workers (each call runs its own rsync process).
  */
 public interface Transport extends AutoCloseable {
+  /**
+   * Bound to true around a {@link #send} whose regular files may have new content under the size and
+   * mtime their target copies have (a file written, or renamed over another, and its mtime set from
+   * an archive: dpkg, tar, {@code cp -p}): the transport must then not skip such a file as unchanged
+   * (rsync {@code -I}). Unbound or false: size and mtime decide, as in a full sync. The engine binds
+   * it for plain batches of paths that were written, not only chmod'ed or touched.
+   */
+  ScopedValue<Boolean> BY_CONTENT = ScopedValue.newInstance();
+
+  /** Whether {@link #BY_CONTENT} is bound to true for the calling code. */
+  static boolean byContent() {
+    return BY_CONTENT.orElse(false);
+  }
+
   /** For logs and status: e.g. {@code rsync://rsync_backup@host:873/module}; never a password. */
   String describe();
 

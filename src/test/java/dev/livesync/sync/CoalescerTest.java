@@ -50,6 +50,55 @@ class CoalescerTest {
     return out;
   }
 
+  /** Each drained path with "+" when it may have new content under its old size and mtime, "=" when only its attributes changed. */
+  List<String> drainContent() {
+    List<String> out = new ArrayList<>();
+    c.releaseExpiredHolds();
+    c.drainReady(Integer.MAX_VALUE, e -> out.add(Bytes.display(e.path()) + (e.attributesOnly() ? "=" : "+")));
+    return out;
+  }
+
+  @Test
+  void onlyAPathWhoseAttributesAloneChangedIsComparedBySizeAndMtime() {
+    c.changed(b("chmod"));
+    c.changed(b("written"));
+    c.modified(b("written"));
+    c.closedWrite(b("written"));
+    c.created(b("new"), false);
+    c.deleted(b("old"), false);
+    c.movedTo(1, b("moved-in"), false);
+    assertThat(drainContent()).containsExactlyInAnyOrder("chmod=", "written+", "new+", "old+", "moved-in+");
+    // the attributes changed after the content: still the content
+    c.closedWrite(b("both"));
+    c.changed(b("both"));
+    assertThat(drainContent()).containsExactly("both+");
+  }
+
+  /** dpkg: NAME.dpkg-new renamed over NAME, with the mtime (and maybe the size) NAME had. */
+  @Test
+  void aFileRenamedOverAnotherIsComparedByContentUnlessEveryTargetRenamedItInPlace() {
+    c.emitRenames(false, false, false); // daemon targets: the send of the new name carries the data
+    c.movedFrom(1, b("version.dpkg-new"), false);
+    c.movedTo(1, b("version"), false);
+    assertThat(drainContent()).containsExactlyInAnyOrder("version.dpkg-new+", "version+");
+    c.emitRenames(true, true, false); // a local target and a daemon: the daemon still needs the data
+    c.movedFrom(2, b("a.dpkg-new"), false);
+    c.movedTo(2, b("a"), false);
+    assertThat(c.takeRenames()).hasSize(1);
+    assertThat(drainContent()).contains("a+");
+    c.emitRenames(true, true, true); // every target renamed it in place: the send only confirms
+    c.movedFrom(3, b("b.dpkg-new"), false);
+    c.movedTo(3, b("b"), false);
+    assertThat(c.takeRenames()).hasSize(1);
+    assertThat(drainContent()).contains("b=");
+    // written under its old name, then renamed before any send: no target has the data yet
+    c.created(b("c.dpkg-new"), false);
+    c.closedWrite(b("c.dpkg-new"));
+    c.movedFrom(4, b("c.dpkg-new"), false);
+    c.movedTo(4, b("c"), false);
+    assertThat(drainContent()).containsExactly("c+");
+  }
+
   @Test
   void createModifyCloseIsOneSend() {
     c.created(b("a"), false);
