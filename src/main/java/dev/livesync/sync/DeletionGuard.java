@@ -238,7 +238,7 @@ final class DeletionGuard extends ForwardingTransport {
       if (held.retainAll(keys(deletions))) changed();
     }
     boolean releasing = deletions.size() < preview.deletions().size();
-    if (deletions.isEmpty() || admit(deletions, 0, "a full sync", false)) return counted(raw(true, progress), releasing, true);
+    if (deletions.isEmpty() || admit(deletions, preview.created(), "a full sync", false)) return counted(raw(true, progress), releasing, true);
     return counted(raw(false, progress), false, true);
   }
 
@@ -276,7 +276,7 @@ final class DeletionGuard extends ForwardingTransport {
     List<byte[]> deletions = notReleased(preview.deletions());
     if (held.retainAll(keys(deletions))) changed();
     if (deletions.size() < preview.deletions().size()) released.clear();
-    return partsDecision = deletions.isEmpty() || admit(deletions, 0, "a full sync", false);
+    return partsDecision = deletions.isEmpty() || admit(deletions, preview.created(), "a full sync", false);
   }
 
   private TransferResult run(boolean delete, Consumer<String> progress) throws InterruptedException {
@@ -289,33 +289,43 @@ final class DeletionGuard extends ForwardingTransport {
 
   /**
    * Whether {@code deletions} may go ahead (then counted in the window); else they are held, and the
-   * first hold of an episode is told at WARN. {@code what}: what would delete them, for the log.
-   * {@code settle}: a send's deletions that come to more than an eighth of the limit may be the first
-   * part of an {@code rm -rf} that the batcher cut into several batches (which run one after the
-   * other): they wait {@link #SETTLE_MILLIS}, then a dry run of a full sync tells how much the source
-   * has lost by then in all, and that is what is judged — so all of it is held, not its first part
-   * let through.
+   * first hold of an episode is told at WARN. {@code what}: what would delete them, for the log;
+   * {@code created}: the entries the same transfer makes. {@code settle} (a send, not a full sync:
+   * it sees only its own paths): before a send's deletions are held, and when they come to more than
+   * an eighth of the limit, a dry run of a full sync says what the source has lost in all — deleted
+   * entries less the entries it gained, so that a directory renamed (on a daemon target: its old name
+   * deleted, its new one sent, perhaps in a later batch or under yet another name by then) loses
+   * nothing, while an {@code rm -rf} that the batcher cut into several batches (which run one after the
+   * other) is judged whole, so all of it is held, not its first part let through. Short of the limit it
+   * first waits {@link #SETTLE_MILLIS} for the rest of such a burst to happen.
    */
   private boolean admit(List<byte[]> deletions, long created, String what, boolean settle) throws InterruptedException {
     long total;
     long n;
+    boolean confirm, wait;
     synchronized (this) {
       // a batch that makes as many as it deletes (renames on a daemon target) loses none; nor does
       // one deleting the old name of a directory already copied to its new one
       n = Math.max(0, deletions.size() - created - copiedAway.take(deletions, clock.nanos()));
       total = n;
-      if (held.isEmpty() && settle && n >= SETTLE_MIN && recent() + n <= limit() && recent() + n > limit() / 8) total = -1;
+      boolean over = recent() + n > limit();
+      wait = !over && n >= SETTLE_MIN && recent() + n > limit() / 8;
+      confirm = held.isEmpty() && settle && (over || wait);
     }
-    if (total < 0) {
-      Thread.sleep(SETTLE_MILLIS);
+    if (confirm) {
+      if (wait) Thread.sleep(SETTLE_MILLIS);
       DeletionPreview whole = null;
       try {
         whole = inner.fullSyncDeletions();
       } catch (TransportException e) {
-        log.debug("{}: dry run after settling failed: {}", describe(), e.getMessage());
+        log.debug("{}: dry run of the whole tree failed: {}", describe(), e.getMessage());
       }
-      if (whole != null) learn(whole.targetEntries());
-      total = whole == null ? n : Math.max(n, notReleased(whole.deletions()).size());
+      if (whole != null) {
+        learn(whole.targetEntries());
+        long lost = Math.max(0, notReleased(whole.deletions()).size() - whole.created());
+        // short of the limit, the burst may only have grown; over it, the whole tree is the truth
+        total = wait ? Math.max(n, lost) : lost;
+      }
     }
     synchronized (this) {
       long recent = recent();

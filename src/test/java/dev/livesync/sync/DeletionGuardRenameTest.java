@@ -1,0 +1,72 @@
+package dev.livesync.sync;
+
+import static dev.livesync.testing.Trees.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.settings.MaxDelete;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.TransferResult;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mass-deletion guard with the real rsync on a local directory, driven batch by batch as a daemon
+ * target's runner drives it (no renames in place: a rename is its old name deleted and its new one
+ * sent). A directory holding most of the tree renamed twice in a row: the batch deleting the first
+ * name finds the second already gone from the source (renamed on), so by itself it makes nothing and
+ * deletes everything. What the source lost in all is nothing, and nothing may be held.
+ */
+class DeletionGuardRenameTest {
+  final byte[] src = Trees.tempDir("guard-ren-src");
+  final byte[] dst = Trees.tempDir("guard-ren-dst");
+  final byte[] state = Trees.tempDir("guard-ren-state");
+
+  @AfterEach
+  void cleanUp() {
+    for (byte[] d : List.of(src, dst, state)) Trees.delete(d);
+  }
+
+  private DeletionGuard guard() {
+    var transport = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().build());
+    return new DeletionGuard(transport, new MaxDelete(50, -1), new FakeClock(), p -> {
+      var st = Libc.lstatOrNull(Bytes.child(src, p));
+      return st == null ? -1 : 0;
+    }, "s", new HeldDeletions(Trees.path(state).resolve("held")));
+  }
+
+  @Test
+  void aDirectoryRenamedOnBeforeItsBatchRanIsNotAMassDeletion() throws Exception {
+    for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), "file " + i);
+    Trees.write(at(src, "beside"), "one file outside");
+    var guard = guard();
+    assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+
+    Libc.rename(at(src, "top"), at(src, "first"));
+    Libc.rename(at(src, "first"), at(src, "second"));
+    // the batch cut after the first rename: its new name is gone again when it runs
+    TransferResult r = guard.send(List.of(Bytes.of("top"), Bytes.of("first")), true);
+    assertThat(r.outcome()).isEqualTo(TransferResult.Outcome.OK);
+    assertThat(guard.held()).as("deletions held").isZero();
+    // the batch after the second rename brings the new name
+    guard.send(List.of(Bytes.of("first"), Bytes.of("second")), true);
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    assertThat(guard.held()).isZero();
+  }
+
+  @Test
+  void aDirectoryDeletedIsStillHeld() throws Exception {
+    for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), "file " + i);
+    Trees.write(at(src, "beside"), "one file outside");
+    var guard = guard();
+    guard.fullSync(true);
+    Trees.delete(at(src, "top"));
+    guard.send(List.of(Bytes.of("top")), true);
+    assertThat(guard.held()).isPositive();
+    assertThat(Trees.exists(at(dst, "top/d1/f1"))).isTrue();
+  }
+}
