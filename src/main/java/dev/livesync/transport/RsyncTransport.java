@@ -217,10 +217,10 @@ public final class RsyncTransport implements Transport {
 
   /**
    * As {@link #canRename}: a daemon target's renamed directory goes in its batch, data and all. The
-   * copy from the old name ({@code --link-dest}, {@link DaemonKind#rename}) is off: under a fast
-   * mixed load (ProcessScenariosTest, scenario 1) it left entries on the daemon that the source no
-   * longer had (a directory renamed on while its copy ran, and files deleted meanwhile). Until that
-   * is understood, correctness first.
+   * copy from the old name ({@code --link-dest}, {@link DaemonKind#rename}) is off. It was turned off
+   * for stale entries that a fast mixed load left on the daemon (ProcessScenariosTest, scenario 1);
+   * their cause turned out to be the deletion guard holding a renamed directory's old name, since
+   * fixed. The copy stays off until that load has been run with it on again (docs/targets.md).
    */
   @Override
   public boolean canRenameDirs() {
