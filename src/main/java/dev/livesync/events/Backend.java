@@ -7,6 +7,7 @@ import dev.livesync.fs.NativeException;
 import dev.livesync.fs.TreeWatcher;
 import dev.livesync.fs.Watcher;
 import java.io.PrintStream;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -53,5 +54,36 @@ final class Backend {
     }
     if (fanotify && e.errno() == Errno.EINVAL) err.print("fanotify support for reporting the events with file names was added in kernel v5.9.\n");
     if (fanotify && e.errno() == Errno.EPERM) err.print("fanotify watch requires admin privileges\n");
+  }
+
+  /**
+   * An error watching a directory met while recursing: EACCES, ENOENT and ELOOP pass silently; while
+   * setting up, the error is thrown on; afterwards it is said with {@code say}.
+   */
+  static void watchError(byte[] dir, NativeException e, boolean settingUp, Consumer<String> say) {
+    int errno = e.errno();
+    if (errno == Errno.EACCES || errno == Errno.ENOENT || errno == Errno.ELOOP) return;
+    if (settingUp) throw e;
+    say.accept("Couldn't watch new directory " + RawArgs.latin1(dir) + "/: " + Libc.strerror(errno) + "\n");
+  }
+
+  /**
+   * Says with {@code say} why a path given could not be watched, as inotify-tools does; {@code other}
+   * begins the message for an errno without a message of its own ("Couldn't watch " in inotifywait,
+   * "Failed to watch " in inotifywatch).
+   */
+  static void watchFailed(NativeException e, String file, PathList list, boolean fanotify, boolean filesystem,
+      String other, Consumer<String> say) {
+    String backend = fanotify ? "fanotify" : "inotify";
+    String resource = fanotify ? "marks" : "watches";
+    if (filesystem) {
+      say.accept("Couldn't add filesystem watch " + list.watch().getFirst() + ": " + Libc.strerror(e.errno()) + "\n");
+    } else if (e.errno() == Errno.ENOSPC) {
+      say.accept("Failed to watch " + file + "; upper limit on " + backend + " " + resource + " reached!\n");
+      say.accept("Please increase the amount of " + backend + " " + resource + " allowed per user via "
+          + "`/proc/sys/fs/" + backend + "/max_user_" + resource + "'.\n");
+    } else {
+      say.accept(other + file + ": " + Libc.strerror(e.errno()) + "\n");
+    }
   }
 }

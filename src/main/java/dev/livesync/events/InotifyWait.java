@@ -10,7 +10,6 @@ import static dev.livesync.fs.InotifyMask.IN_Q_OVERFLOW;
 import static dev.livesync.fs.InotifyMask.IN_UNMOUNT;
 
 import dev.livesync.fs.Bytes;
-import dev.livesync.fs.Errno;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
 import dev.livesync.fs.WatchEvent;
@@ -28,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * {@code livesync events}: a drop-in for inotifywait (inotify-tools 4.25.9): same options, output
@@ -45,8 +43,7 @@ public final class InotifyWait {
   private OutputStream out;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
   private EventFormat format;
-  private Pattern regex;
-  private boolean invertRegex;
+  private RegexOption filter;
   private int events;
   private int origEvents;
   private boolean movedFrom;
@@ -111,29 +108,17 @@ public final class InotifyWait {
     return events;
   }
 
-  private List<String> excludes = List.of();
+  private PathList list = PathList.NONE;
 
-  /**
-   * inotify-tools compares the path it built (given path + names) with each @exclude minus one
-   * trailing '/'; only below the given paths, and only while setting up.
-   */
+  /** The @excludes count only below the given paths, and only while setting up. */
   private boolean excluded(byte[] path) {
-    if (!settingUp) return false;
-    String p = RawArgs.latin1(path);
-    for (String e : excludes) {
-      String x = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
-      if (p.equals(x)) return true;
-    }
-    return false;
+    return settingUp && list.excludes(path);
   }
 
   private boolean settingUp = true;
 
   private void onWatchError(byte[] dir, NativeException e) {
-    int errno = e.errno();
-    if (errno == Errno.EACCES || errno == Errno.ENOENT || errno == Errno.ELOOP) return;
-    if (settingUp) throw e;
-    message("Couldn't watch new directory " + RawArgs.latin1(dir) + "/: " + Libc.strerror(errno) + "\n");
+    Backend.watchError(dir, e, settingUp, this::message);
   }
 
   private void message(String s) {
@@ -149,18 +134,9 @@ public final class InotifyWait {
     }
     format = o.csv ? null : o.format == null ? EventFormat.defaultLine()
         : new EventFormat(Messages.bytes(o.format), o.timefmt, ZonedDateTime::now);
-    PathList list;
-    try {
-      list = PathList.build(o.operands, o.fromfile, stdin);
-    } catch (PathList.FromFileException e) {
-      err.print(e.getMessage() + "\n");
-      return 1;
-    }
-    if (list.watch().isEmpty()) {
-      err.print("No files specified to watch!\n");
-      return 1;
-    }
-    excludes = list.exclude();
+    PathList given = PathList.buildOrSay(o.operands, o.fromfile, stdin, err);
+    if (given == null) return 1;
+    list = given;
     if (o.daemon && System.getenv(DAEMON_ENV) == null) return Daemon.start(o.outfile, err);
     if (o.outfile != null && !o.daemon) {
       try {
@@ -181,17 +157,7 @@ public final class InotifyWait {
       try {
         watcher.watch(Messages.bytes(file));
       } catch (NativeException e) {
-        String backend = o.fanotify ? "fanotify" : "inotify";
-        String resource = o.fanotify ? "marks" : "watches";
-        if (filesystem) {
-          message("Couldn't add filesystem watch " + list.watch().getFirst() + ": " + Libc.strerror(e.errno()) + "\n");
-        } else if (e.errno() == Errno.ENOSPC) {
-          message("Failed to watch " + file + "; upper limit on " + backend + " " + resource + " reached!\n");
-          message("Please increase the amount of " + backend + " " + resource + " allowed per user via "
-              + "`/proc/sys/fs/" + backend + "/max_user_" + resource + "'.\n");
-        } else {
-          message("Couldn't watch " + file + ": " + Libc.strerror(e.errno()) + "\n");
-        }
+        Backend.watchFailed(e, file, list, o.fanotify, filesystem, "Couldn't watch ", this::message);
         return 1;
       }
     }
@@ -209,26 +175,13 @@ public final class InotifyWait {
   }
 
   private boolean compileRegex() {
-    RegexOption r = RegexOption.compile(o.excRegex, o.excIregex, o.incRegex, o.incIregex, err);
-    if (r == null) return false;
-    regex = r.regex();
-    invertRegex = r.invert();
-    return true;
+    filter = o.compileRegex(err);
+    return filter != null;
   }
 
   /** Events the kernel would have delivered to inotifywait (the watcher asks for more when recursive). */
   private boolean delivered(WatchEvent e) {
     return (e.mask() & ((events & IN_ALL_EVENTS) | IN_IGNORED | IN_Q_OVERFLOW | IN_UNMOUNT)) != 0;
-  }
-
-  /** The regex filter inotifytools applies before handing an event out. */
-  private boolean filteredOut(WatchEvent e) {
-    if (regex == null) return false;
-    if (o.recursive > 0 && e.isDir() && e.has(IN_CREATE | IN_MOVED_TO)) return false;
-    byte[] subject = Bytes.concat(e.watchPath(), e.name());
-    if (subject.length > 4095) subject = java.util.Arrays.copyOf(subject, 4095);
-    boolean match = PosixRegex.find(regex, subject);
-    return match != invertRegex;
   }
 
   private int loop(Watcher watcher) {
@@ -246,7 +199,7 @@ public final class InotifyWait {
       for (WatchEvent e : batch) {
         if (!delivered(e)) continue;
         if (deadline >= 0) deadline = System.nanoTime() / 1_000_000 + timeoutMs;
-        if (filteredOut(e)) continue;
+        if (filter.filteredOut(e, o.recursive > 0)) continue;
         handle(e);
         if (!o.monitor) return flushAnd((events & e.mask()) == 0 ? 1 : 0);
       }
@@ -255,7 +208,7 @@ public final class InotifyWait {
   }
 
   private void handle(WatchEvent e) {
-    if (o.quiet < 2 && (e.mask() & origEvents) != 0 && !(invertRegex && e.isDir())) print(e);
+    if (o.quiet < 2 && (e.mask() & origEvents) != 0 && !(filter.invert() && e.isDir())) print(e);
     trackNewDirs(e);
   }
 

@@ -8,9 +8,6 @@ import static dev.livesync.fs.InotifyMask.IN_MOVED_TO;
 import static dev.livesync.fs.InotifyMask.IN_Q_OVERFLOW;
 import static dev.livesync.fs.InotifyMask.IN_UNMOUNT;
 
-import dev.livesync.fs.Bytes;
-import dev.livesync.fs.Errno;
-import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
 import dev.livesync.fs.TreeWatcher;
 import dev.livesync.fs.Watcher;
@@ -26,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * {@code livesync stats}: a drop-in for inotifywatch (inotify-tools 4.25.9): counts events per
@@ -43,11 +39,10 @@ public final class InotifyWatch {
   private volatile Watcher watcher;
   /** fanotify: one row per directory events came from (inotify's rows are its watches), numbered as they appear. */
   private final java.util.Map<String, Integer> dirRows = new java.util.HashMap<>();
-  private Pattern regex;
-  private boolean invertRegex;
+  private RegexOption filter;
   private int events;
   private int nextWd = 1;
-  private List<String> excludes = List.of();
+  private PathList list = PathList.NONE;
 
   private InotifyWatch(WatchOptions o, PrintStream out, PrintStream err) {
     this.o = o;
@@ -130,43 +125,22 @@ public final class InotifyWatch {
   }
 
   private boolean compileRegex() {
-    RegexOption r = RegexOption.compile(o.excRegex, o.excIregex, o.incRegex, o.incIregex, err);
-    if (r == null) return false;
-    regex = r.regex();
-    invertRegex = r.invert();
-    return true;
+    filter = o.compileRegex(err);
+    return filter != null;
   }
 
   private boolean excluded(byte[] path) {
-    if (!settingUp.get()) return false;
-    String p = RawArgs.latin1(path);
-    for (String e : excludes) {
-      String x = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
-      if (p.equals(x)) return true;
-    }
-    return false;
+    return settingUp.get() && list.excludes(path);
   }
 
   private void onWatchError(byte[] dir, NativeException e) {
-    int errno = e.errno();
-    if (errno == Errno.EACCES || errno == Errno.ENOENT || errno == Errno.ELOOP) return;
-    if (settingUp.get()) throw e;
-    err.print("Couldn't watch new directory " + RawArgs.latin1(dir) + "/: " + Libc.strerror(errno) + "\n");
+    Backend.watchError(dir, e, settingUp.get(), err::print);
   }
 
   private int runWith(Watcher w, InputStream stdin) {
-    PathList list;
-    try {
-      list = PathList.build(o.operands, o.fromfile, stdin);
-    } catch (PathList.FromFileException e) {
-      err.print(e.getMessage() + "\n");
-      return 1;
-    }
-    if (list.watch().isEmpty()) {
-      err.print("No files specified to watch!\n");
-      return 1;
-    }
-    excludes = list.exclude();
+    PathList given = PathList.buildOrSay(o.operands, o.fromfile, stdin, err);
+    if (given == null) return 1;
+    list = given;
     err.print("Establishing watches...\n");
     boolean filesystem = o.fanotify && o.filesystem;
     for (int i = 0; i < list.watch().size(); i++) {
@@ -176,17 +150,7 @@ public final class InotifyWatch {
       try {
         w.watch(Messages.bytes(file));
       } catch (NativeException e) {
-        String backend = o.fanotify ? "fanotify" : "inotify";
-        String resource = o.fanotify ? "marks" : "watches";
-        if (filesystem) {
-          err.print("Couldn't add filesystem watch " + list.watch().getFirst() + ": " + Libc.strerror(e.errno()) + "\n");
-        } else if (e.errno() == Errno.ENOSPC) {
-          err.print("Failed to watch " + file + "; upper limit on " + backend + " " + resource + " reached!\n");
-          err.print("Please increase the amount of " + backend + " " + resource + " allowed per user via "
-              + "`/proc/sys/fs/" + backend + "/max_user_" + resource + "'.\n");
-        } else {
-          err.print("Failed to watch " + file + ": " + Libc.strerror(e.errno()) + "\n");
-        }
+        Backend.watchFailed(e, file, list, o.fanotify, filesystem, "Failed to watch ", err::print);
         return 1;
       }
       if (!o.fanotify) learnNewWatches(i, true);
@@ -232,7 +196,7 @@ public final class InotifyWatch {
       synchronized (table) {
         if (followsNewDirs) learnNewWatches(-1, false);
         for (WatchEvent e : batch) {
-          if ((e.mask() & kernelMask) == 0 || filteredOut(e)) continue;
+          if ((e.mask() & kernelMask) == 0 || filter.filteredOut(e, o.recursive > 0)) continue;
           String dir = RawArgs.latin1(e.watchPath());
           int wd = e.wd();
           if (o.fanotify) {
@@ -246,14 +210,6 @@ public final class InotifyWatch {
         }
       }
     }
-  }
-
-  private boolean filteredOut(WatchEvent e) {
-    if (regex == null) return false;
-    if (o.recursive > 0 && e.isDir() && e.has(IN_CREATE | IN_MOVED_TO)) return false;
-    byte[] subject = Bytes.concat(e.watchPath(), e.name());
-    if (subject.length > 4095) subject = java.util.Arrays.copyOf(subject, 4095);
-    return PosixRegex.find(regex, subject) != invertRegex;
   }
 
   private int printInfo() {

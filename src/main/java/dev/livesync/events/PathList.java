@@ -2,6 +2,7 @@ package dev.livesync.events;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,40 @@ record PathList(List<String> watch, List<String> exclude) {
     FromFileException(String message) {
       super(message);
     }
+  }
+
+  static final PathList NONE = new PathList(List.of(), List.of());
+
+  /**
+   * As {@link #build}, or null after saying on {@code err} why there is nothing to watch (--fromfile
+   * unreadable, or no paths).
+   */
+  static PathList buildOrSay(List<String> operands, String fromfile, InputStream stdin, PrintStream err) {
+    PathList list;
+    try {
+      list = build(operands, fromfile, stdin);
+    } catch (FromFileException e) {
+      err.print(e.getMessage() + "\n");
+      return null;
+    }
+    if (list.watch().isEmpty()) {
+      err.print("No files specified to watch!\n");
+      return null;
+    }
+    return list;
+  }
+
+  /**
+   * Whether {@code path} is one of the @excludes: inotify-tools compares the path it built (given path +
+   * names) with each @exclude minus one trailing '/'.
+   */
+  boolean excludes(byte[] path) {
+    String p = RawArgs.latin1(path);
+    for (String e : exclude) {
+      String x = e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
+      if (p.equals(x)) return true;
+    }
+    return false;
   }
 
   static PathList build(List<String> operands, String fromfile, InputStream stdin) throws FromFileException {

@@ -1,6 +1,12 @@
 package dev.livesync.events;
 
+import static dev.livesync.fs.InotifyMask.IN_CREATE;
+import static dev.livesync.fs.InotifyMask.IN_MOVED_TO;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.WatchEvent;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -31,5 +37,17 @@ record RegexOption(Pattern regex, boolean invert) {
       return null;
     }
     return new RegexOption(regex, invert);
+  }
+
+  /**
+   * The filter inotifytools applies before handing an event out: true when {@code e} does not pass. With
+   * {@code recursive}, a directory created or moved in always passes (the tool must learn of it).
+   */
+  boolean filteredOut(WatchEvent e, boolean recursive) {
+    if (regex == null) return false;
+    if (recursive && e.isDir() && e.has(IN_CREATE | IN_MOVED_TO)) return false;
+    byte[] subject = Bytes.concat(e.watchPath(), e.name());
+    if (subject.length > 4095) subject = Arrays.copyOf(subject, 4095);
+    return PosixRegex.find(regex, subject) != invert;
   }
 }

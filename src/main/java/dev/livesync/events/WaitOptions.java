@@ -9,31 +9,21 @@ import java.util.List;
  * inotifywait's command line, parsed and checked in inotifywait 4.25.9's order with its messages.
  * Strings hold bytes as latin1 chars.
  */
-final class WaitOptions {
-  int events;
+final class WaitOptions extends ToolOptions {
   boolean monitor;
   int quiet;
-  long timeout;
-  int recursive;
   boolean csv;
   boolean daemon;
   boolean syslog;
   boolean noDereference;
   String format;
   String timefmt;
-  String fromfile;
   String outfile;
-  String excRegex;
-  String excIregex;
-  String incRegex;
-  String incIregex;
   boolean noNewline;
-  boolean fanotify;
-  /** -S: one fanotify mark for the whole filesystem of each path. */
-  boolean filesystem;
-  /** The name run as: inotifywait, or fsnotifywait (fanotify by default). */
-  String tool = "inotifywait";
-  List<String> operands = List.of();
+
+  private WaitOptions() {
+    super("inotifywait");
+  }
 
   private static final List<LongOpt> LONG = List.of(
       new LongOpt("help", false, 'h'),
@@ -63,8 +53,6 @@ final class WaitOptions {
   /** Parses {@code args}; null when inotifywait would exit 1 here (the reason, or the help, is printed). */
   static WaitOptions parse(String[] args, PrintStream out, PrintStream err) {
     var o = new WaitOptions();
-    o.tool = Backend.tool("inotifywait");
-    o.fanotify = Backend.fanotifyByDefault(o.tool);
     var g = new Getopt(o.tool, "mrhcdsPqt:fo:e:IFS", LONG, args, err);
     int excludeCount = 0;
     int excludeiCount = 0;
@@ -81,12 +69,7 @@ final class WaitOptions {
         case 'm' -> o.monitor = true;
         case 'q' -> o.quiet++;
         case 'r' -> o.recursive++;
-        case 'I' -> o.fanotify = false;
-        case 'F' -> o.fanotify = true;
-        case 'S' -> {
-          o.filesystem = true;
-          o.fanotify = true;
-        }
+        case 'I', 'F', 'S' -> o.backend(c);
         case 'c' -> o.csv = true;
         case 'd' -> {
           o.daemon = true;
@@ -114,11 +97,7 @@ final class WaitOptions {
         case 'j' -> o.incRegex = g.optarg();
         case 'k' -> o.incIregex = g.optarg();
         case 'z' -> {
-          if (o.fromfile != null) {
-            err.print("Multiple --fromfile options given.\n");
-            return null;
-          }
-          o.fromfile = g.optarg();
+          if (!o.fromfile(g.optarg(), err)) return null;
         }
         case 'o' -> {
           if (o.outfile != null) {
@@ -128,36 +107,17 @@ final class WaitOptions {
           o.outfile = g.optarg();
         }
         case 't' -> {
-          Long t = Timeout.parse(g.optarg(), err);
-          if (t == null) return null;
-          o.timeout = t;
+          if (!o.timeout(g.optarg(), err)) return null;
         }
         case 'e' -> {
-          int ev = EventNames.parse(g.optarg());
-          if (ev == -1) {
-            err.printf("'%s' is not a valid event!  Run with the '--help' option to see a list of events.\n",
-                g.optarg());
-            return null;
-          }
-          o.events |= ev;
+          if (!o.event(g.optarg(), err)) return null;
         }
         default -> throw new IllegalStateException("option " + (char) c);
       }
     }
     o.operands = g.operands();
     if (o.format != null && !o.noNewline) o.format = o.format + "\n";
-    if (o.excRegex != null && o.excIregex != null) {
-      err.print("--exclude and --excludei cannot both be specified.\n");
-      return null;
-    }
-    if (o.incRegex != null && o.incIregex != null) {
-      err.print("--include and --includei cannot both be specified.\n");
-      return null;
-    }
-    if ((o.incRegex != null || o.incIregex != null) && (o.excRegex != null || o.excIregex != null)) {
-      err.print("include and exclude regexp cannot both be specified.\n");
-      return null;
-    }
+    if (!o.regexesAgree(err)) return null;
     if (o.format != null && o.csv) {
       err.print("-c and --format cannot both be specified.\n");
       return null;

@@ -8,26 +8,16 @@ import java.util.List;
 import java.util.Locale;
 
 /** inotifywatch's command line, parsed and checked in inotifywatch 4.25.9's order with its messages. */
-final class WatchOptions {
-  int events;
-  long timeout;
+final class WatchOptions extends ToolOptions {
   int verbose;
   int zero;
   /** 0: total ascending, -1: total descending, +bit: ascending by event, -bit: descending by event. */
   int sort = -1;
-  int recursive;
   int noDereference;
-  boolean fanotify;
-  /** -S: one fanotify mark for the whole filesystem of each path. */
-  boolean filesystem;
-  /** The name run as: inotifywait, or fsnotifywait (fanotify by default). */
-  String tool = "inotifywatch";
-  String fromfile;
-  String excRegex;
-  String excIregex;
-  String incRegex;
-  String incIregex;
-  List<String> operands = List.of();
+
+  private WatchOptions() {
+    super("inotifywatch");
+  }
 
   private static final List<LongOpt> LONG = List.of(
       new LongOpt("help", false, 'h'),
@@ -50,8 +40,6 @@ final class WatchOptions {
 
   static WatchOptions parse(String[] args, PrintStream out, PrintStream err) {
     var o = new WatchOptions();
-    o.tool = Backend.tool("inotifywatch");
-    o.fanotify = Backend.fanotifyByDefault(o.tool);
     var g = new Getopt(o.tool, "hrPa:d:zve:t:IFS", LONG, args, err);
     boolean sortSet = false;
     int c;
@@ -66,12 +54,7 @@ final class WatchOptions {
         }
         case 'v' -> o.verbose++;
         case 'r' -> o.recursive++;
-        case 'I' -> o.fanotify = false;
-        case 'F' -> o.fanotify = true;
-        case 'S' -> {
-          o.filesystem = true;
-          o.fanotify = true;
-        }
+        case 'I', 'F', 'S' -> o.backend(c);
         case 'P' -> o.noDereference++;
         case 'z' -> o.zero++;
         case 'c' -> o.excRegex = g.optarg();
@@ -79,25 +62,13 @@ final class WatchOptions {
         case 'j' -> o.incRegex = g.optarg();
         case 'k' -> o.incIregex = g.optarg();
         case 'o' -> {
-          if (o.fromfile != null) {
-            err.print("Multiple --fromfile options given.\n");
-            return null;
-          }
-          o.fromfile = g.optarg();
+          if (!o.fromfile(g.optarg(), err)) return null;
         }
         case 't' -> {
-          Long t = Timeout.parse(g.optarg(), err);
-          if (t == null) return null;
-          o.timeout = t;
+          if (!o.timeout(g.optarg(), err)) return null;
         }
         case 'e' -> {
-          int ev = EventNames.parse(g.optarg());
-          if (ev == -1) {
-            err.printf("'%s' is not a valid event!  Run with the '--help' option to see a list of events.\n",
-                g.optarg());
-            return null;
-          }
-          o.events |= ev;
+          if (!o.event(g.optarg(), err)) return null;
         }
         case 'a' -> {
           if (sortSet) {
@@ -148,18 +119,7 @@ final class WatchOptions {
       err.print("Can't sort by an event which isn't being watched for!\n");
       return null;
     }
-    if (o.excRegex != null && o.excIregex != null) {
-      err.print("--exclude and --excludei cannot both be specified.\n");
-      return null;
-    }
-    if (o.incRegex != null && o.incIregex != null) {
-      err.print("--include and --includei cannot both be specified.\n");
-      return null;
-    }
-    if ((o.incRegex != null || o.incIregex != null) && (o.excRegex != null || o.excIregex != null)) {
-      err.print("include and exclude regexp cannot both be specified.\n");
-      return null;
-    }
+    if (!o.regexesAgree(err)) return null;
     return o;
   }
 
