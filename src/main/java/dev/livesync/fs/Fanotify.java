@@ -7,12 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -54,15 +50,12 @@ public final class Fanotify implements AutoCloseable {
   private static final int AT_FDCWD = -100;
   private static final int BUFFER = 256 * 1024;
 
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-  private static final MethodHandle INIT = fn("fanotify_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle INIT = Downcalls.fn("fanotify_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
   private static final MethodHandle MARK =
-      fn("fanotify_mark", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
+      Downcalls.fn("fanotify_mark", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
   private static final MethodHandle OPEN_BY_HANDLE_AT =
-      fn("open_by_handle_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle READLINK = fn("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+      Downcalls.fn("open_by_handle_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle READLINK = Downcalls.fn("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
 
   /** One event: {@code dir} + {@code name} is what it is about; for a rename also {@code oldDir} + {@code oldName}. */
   public record Event(long mask, Handle dir, byte[] name, Handle oldDir, byte[] oldName, Handle target) {}
@@ -98,7 +91,7 @@ public final class Fanotify implements AutoCloseable {
   private Fanotify(int fd, int initFlags) {
     this.fd = new WakeableFd(fd, BUFFER, "fanotify group");
     this.initFlags = initFlags;
-    this.errno = this.fd.arena().allocate(CAPTURE);
+    this.errno = this.fd.arena().allocate(Downcalls.CAPTURE);
   }
 
   /**
@@ -125,9 +118,9 @@ public final class Fanotify implements AutoCloseable {
     try {
       r = (int) INIT.invokeExact(e, flags, Libc.O_RDONLY | Libc.O_CLOEXEC | 0x8000 /* O_LARGEFILE */);
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw Downcalls.rethrow(t);
     }
-    return r < 0 ? -(int) ERRNO.get(e, 0L) : r;
+    return r < 0 ? -Downcalls.errno(e) : r;
   }
 
   /** True when events carry the target's own handle (FAN_REPORT_TARGET_FID). */
@@ -141,9 +134,9 @@ public final class Fanotify implements AutoCloseable {
       MemorySegment p = a.allocate(path.length + 1L);
       MemorySegment.copy(path, 0, p, JAVA_BYTE, 0, path.length);
       int r = (int) MARK.invokeExact(errno, fd.fd(), FAN_MARK_ADD | flags, mask, AT_FDCWD, p);
-      return r < 0 ? -(int) ERRNO.get(errno, 0L) : 0;
+      return r < 0 ? -Downcalls.errno(errno) : 0;
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw Downcalls.rethrow(t);
     }
   }
 
@@ -212,7 +205,7 @@ public final class Fanotify implements AutoCloseable {
 
   // ---- handles to paths
 
-  private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
+  private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Downcalls.CAPTURE));
   private static final ThreadLocal<MemorySegment> LINK = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8192));
 
   /**
@@ -227,10 +220,10 @@ public final class Fanotify implements AutoCloseable {
       MemorySegment.copy(h.bytes, 8, fh, JAVA_BYTE, 0, h.bytes.length - 8);
       fd = (int) OPEN_BY_HANDLE_AT.invokeExact(e, mountFd, fh, 0x200000 /* O_PATH */ | Libc.O_CLOEXEC);
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw Downcalls.rethrow(t);
     }
     if (fd < 0) {
-      int err = (int) ERRNO.get(e, 0L);
+      int err = Downcalls.errno(e);
       if (err == Errno.EPERM) throw new NativeException("open_by_handle_at", err, null);
       return null;
     }
@@ -254,22 +247,11 @@ public final class Fanotify implements AutoCloseable {
       MemorySegment.copy(path, 0, p, JAVA_BYTE, 0, path.length);
       n = (long) READLINK.invokeExact(e, p, out, out.byteSize());
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw Downcalls.rethrow(t);
     }
     if (n < 0 || n >= out.byteSize()) return null;
     byte[] r = new byte[(int) n];
     MemorySegment.copy(out, JAVA_BYTE, 0, r, 0, (int) n);
     return r;
-  }
-
-  private static MethodHandle fn(String name, FunctionDescriptor fd) {
-    MemorySegment addr = LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-    return LINKER.downcallHandle(addr, fd, Linker.Option.captureCallState("errno"));
-  }
-
-  private static RuntimeException rethrow(Throwable t) {
-    if (t instanceof RuntimeException r) return r;
-    if (t instanceof Error e) throw e;
-    return new IllegalStateException(t);
   }
 }

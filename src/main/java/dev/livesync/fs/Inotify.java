@@ -13,9 +13,9 @@ import java.lang.invoke.MethodHandle;
  * Not thread-safe except {@link #wakeup()}.
  */
 public final class Inotify implements AutoCloseable {
-  private static final MethodHandle INIT1 = Libc.fn("inotify_init1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  private static final MethodHandle ADD_WATCH = Libc.fn("inotify_add_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle RM_WATCH = Libc.fn("inotify_rm_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle INIT1 = Downcalls.fn("inotify_init1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle ADD_WATCH = Downcalls.fn("inotify_add_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle RM_WATCH = Downcalls.fn("inotify_rm_watch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
   /** Buffer for one read: room for thousands of events, so a burst costs few syscalls. */
   private static final int BUFFER = 256 * 1024;

@@ -9,11 +9,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -44,32 +41,28 @@ public final class Libc {
   public static final int F_RDLCK = 0;
   public static final int F_UNLCK = 2;
 
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO =
-      CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-  private static final MethodHandle READ = fn("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-  private static final MethodHandle WRITE = fn("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-  private static final MethodHandle CLOSE = fn("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-  private static final MethodHandle POLL = fn("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-  private static final MethodHandle EVENTFD = fn("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle READ = Downcalls.fn("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle WRITE = Downcalls.fn("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle CLOSE = Downcalls.fn("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  private static final MethodHandle POLL = Downcalls.fn("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+  private static final MethodHandle EVENTFD = Downcalls.fn("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
   private static final MethodHandle OPEN =
-      fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+      Downcalls.fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
   private static final MethodHandle FCNTL =
-      fn("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-  private static final MethodHandle READLINK = fn("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+      Downcalls.fn("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle READLINK = Downcalls.fn("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
   private static final MethodHandle GETDENTS64 =
-      fn("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-  private static final MethodHandle LSTAT = fn("lstat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle STAT = fn("stat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle RENAME = fn("rename", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle UNLINK = fn("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  private static final MethodHandle RMDIR = fn("rmdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  private static final MethodHandle MKDIR = fn("mkdir", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle SYMLINK = fn("symlink", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+      Downcalls.fn("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle LSTAT = Downcalls.fn("lstat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  private static final MethodHandle STAT = Downcalls.fn("stat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  private static final MethodHandle RENAME = Downcalls.fn("rename", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  private static final MethodHandle UNLINK = Downcalls.fn("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  private static final MethodHandle RMDIR = Downcalls.fn("rmdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  private static final MethodHandle MKDIR = Downcalls.fn("mkdir", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle SYMLINK = Downcalls.fn("symlink", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
   private static final MethodHandle STRERROR =
-      LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+      Downcalls.LINKER.downcallHandle(Downcalls.LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
   /** struct stat on x86_64 / aarch64 glibc: 144 / 128 bytes; 256 covers both. */
   private static final long STAT_SIZE = 256;
@@ -82,7 +75,7 @@ public final class Libc {
   /** The per-thread native buffers a call needs: errno capture, two path buffers, a stat buffer. */
   static final class Scratch {
     final Arena arena = Arena.ofAuto();
-    final MemorySegment errno = arena.allocate(CAPTURE);
+    final MemorySegment errno = arena.allocate(Downcalls.CAPTURE);
     final MemorySegment stat = arena.allocate(STAT_SIZE, 8);
     MemorySegment path1 = arena.allocate(4096);
     MemorySegment path2 = arena.allocate(4096);
@@ -107,24 +100,8 @@ public final class Libc {
     }
 
     int errno() {
-      return (int) ERRNO.get(errno, 0L);
+      return Downcalls.errno(errno);
     }
-  }
-
-  /** The libc function {@code name}, capturing errno for {@link #call}. */
-  static MethodHandle fn(String name, FunctionDescriptor fd, Linker.Option... extra) {
-    Linker.Option[] opts = new Linker.Option[extra.length + 1];
-    opts[0] = Linker.Option.captureCallState("errno");
-    System.arraycopy(extra, 0, opts, 1, extra.length);
-    MemorySegment addr = LINKER.defaultLookup().find(name)
-        .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-    return LINKER.downcallHandle(addr, fd, opts);
-  }
-
-  private static RuntimeException rethrow(Throwable t) {
-    if (t instanceof RuntimeException r) return r;
-    if (t instanceof Error e) throw e;
-    return new IllegalStateException(t);
   }
 
   /** One downcall, given the calling thread's {@link Scratch} (its errno capture and buffers). */
@@ -140,7 +117,7 @@ public final class Libc {
     try {
       r = c.invoke(s);
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw Downcalls.rethrow(t);
     }
     return r < 0 ? -s.errno() : r;
   }

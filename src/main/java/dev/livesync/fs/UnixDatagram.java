@@ -8,12 +8,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -31,17 +27,14 @@ public final class UnixDatagram implements AutoCloseable {
   private static final int SOCKADDR_UN_SIZE = 110;
   private static final int MAX_PATH = 108;
 
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-  private static final MethodHandle SOCKET = fn("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle BIND = fn("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle SOCKET = Downcalls.fn("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+  private static final MethodHandle BIND = Downcalls.fn("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
   private static final MethodHandle SENDTO =
-      fn("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle RECV = fn("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+      Downcalls.fn("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  private static final MethodHandle RECV = Downcalls.fn("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
   private final Arena arena = Arena.ofShared();
-  private final MemorySegment errno = arena.allocate(CAPTURE);
+  private final MemorySegment errno = arena.allocate(Downcalls.CAPTURE);
   private final MemorySegment addr = arena.allocate(SOCKADDR_UN_SIZE, 8);
   private final MemorySegment buf = arena.allocate(64 * 1024, 8);
   private final MemorySegment pollfd;
@@ -55,14 +48,14 @@ public final class UnixDatagram implements AutoCloseable {
   /** An unbound datagram socket (close-on-exec: rsync and ssh do not inherit it). */
   public static UnixDatagram open() {
     try (Arena a = Arena.ofConfined()) {
-      MemorySegment e = a.allocate(CAPTURE);
+      MemorySegment e = a.allocate(Downcalls.CAPTURE);
       int fd;
       try {
         fd = (int) SOCKET.invokeExact(e, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
       } catch (Throwable t) {
-        throw rethrow(t);
+        throw Downcalls.rethrow(t);
       }
-      if (fd < 0) throw new NativeException("socket", (int) ERRNO.get(e, 0L), null);
+      if (fd < 0) throw new NativeException("socket", Downcalls.errno(e), null);
       return new UnixDatagram(fd);
     }
   }
@@ -76,7 +69,7 @@ public final class UnixDatagram implements AutoCloseable {
       try {
         r = (int) BIND.invokeExact(s.errno, s.fd, s.addr, len);
       } catch (Throwable t) {
-        throw rethrow(t);
+        throw Downcalls.rethrow(t);
       }
       if (r < 0) throw new NativeException("bind", s.errno(), address.getBytes(StandardCharsets.UTF_8));
       return s;
@@ -96,7 +89,7 @@ public final class UnixDatagram implements AutoCloseable {
       try {
         r = (long) SENDTO.invokeExact(errno, fd, buf, (long) message.length, MSG_NOSIGNAL, addr, len);
       } catch (Throwable t) {
-        throw rethrow(t);
+        throw Downcalls.rethrow(t);
       }
     } while (r < 0 && errno() == Errno.EINTR);
     if (r < 0) throw new NativeException("sendto", errno(), address.getBytes(StandardCharsets.UTF_8));
@@ -111,7 +104,7 @@ public final class UnixDatagram implements AutoCloseable {
     try {
       n = (long) RECV.invokeExact(errno, fd, buf, buf.byteSize(), 0);
     } catch (Throwable t) {
-      throw rethrow(t);
+      throw Downcalls.rethrow(t);
     }
     if (n < 0) {
       if (errno() == Errno.EINTR || errno() == Errno.EAGAIN) return null;
@@ -137,7 +130,7 @@ public final class UnixDatagram implements AutoCloseable {
   }
 
   private int errno() {
-    return (int) ERRNO.get(errno, 0L);
+    return Downcalls.errno(errno);
   }
 
   @Override
@@ -146,16 +139,5 @@ public final class UnixDatagram implements AutoCloseable {
     Libc.close(fd);
     fd = -1;
     arena.close();
-  }
-
-  private static MethodHandle fn(String name, FunctionDescriptor fd) {
-    MemorySegment a = LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-    return LINKER.downcallHandle(a, fd, Linker.Option.captureCallState("errno"));
-  }
-
-  private static RuntimeException rethrow(Throwable t) {
-    if (t instanceof RuntimeException r) return r;
-    if (t instanceof Error e) throw e;
-    return new IllegalStateException(t);
   }
 }

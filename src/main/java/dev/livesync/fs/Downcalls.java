@@ -1,0 +1,45 @@
+package dev.livesync.fs;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The FFM plumbing {@link Libc}, {@link Inotify}, {@link Fanotify} and {@link UnixDatagram} share: a
+ * libc function that captures errno, the captured errno read back, and what a downcall threw turned
+ * into an unchecked exception.
+ */
+final class Downcalls {
+  static final Linker LINKER = Linker.nativeLinker();
+  /** The layout of the errno capture a {@link #fn} handle takes as its first argument. */
+  static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+  private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+  private Downcalls() {}
+
+  /** The libc function {@code name}, capturing errno into the segment passed as its first argument. */
+  static MethodHandle fn(String name, FunctionDescriptor fd, Linker.Option... extra) {
+    Linker.Option[] opts = new Linker.Option[extra.length + 1];
+    opts[0] = Linker.Option.captureCallState("errno");
+    System.arraycopy(extra, 0, opts, 1, extra.length);
+    MemorySegment addr = LINKER.defaultLookup().find(name)
+        .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+    return LINKER.downcallHandle(addr, fd, opts);
+  }
+
+  /** The errno a {@link #fn} call captured into {@code capture}. */
+  static int errno(MemorySegment capture) {
+    return (int) ERRNO.get(capture, 0L);
+  }
+
+  /** What {@code invokeExact} threw, to be thrown: unchecked as it was, an Error thrown on, else wrapped. */
+  static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RuntimeException r) return r;
+    if (t instanceof Error e) throw e;
+    return new IllegalStateException(t);
+  }
+}
