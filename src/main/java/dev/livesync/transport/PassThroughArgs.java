@@ -2,6 +2,7 @@ package dev.livesync.transport;
 
 import dev.livesync.settings.Key;
 import dev.livesync.settings.SettingException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,53 +14,47 @@ import java.util.Map;
 public final class PassThroughArgs {
   private PassThroughArgs() {}
 
-  private static final Map<String, Why> REFUSED_LONG = Map.ofEntries(
-      Map.entry("--delete", why("deletion is the engine's job (the %s policy); --delete on an event batch would delete unrelated files", Key.DELETE)),
-      Map.entry("--del", why("deletion is the engine's job (the %s policy)", Key.DELETE)),
-      Map.entry("--delete-before", why("deletion is the engine's job (the %s policy)", Key.DELETE)),
-      Map.entry("--delete-during", why("deletion is the engine's job (the %s policy)", Key.DELETE)),
-      Map.entry("--delete-delay", why("deletion is the engine's job (the %s policy)", Key.DELETE)),
-      Map.entry("--delete-after", why("deletion is the engine's job (the %s policy)", Key.DELETE)),
-      Map.entry("--delete-excluded", why("deletion is the engine's job (the %s policy)", Key.DELETE)),
-      Map.entry("--delete-missing-args", why("the engine sets it on every event batch")),
-      Map.entry("--ignore-missing-args", why("deletes would be lost")),
-      Map.entry("--max-delete", why("deletes would be lost (rsync stops deleting and exits 25)")),
-      Map.entry("--remove-source-files", why("it would delete the source")),
-      Map.entry("--files-from", why("the engine passes the batch's paths on stdin")),
-      Map.entry("--from0", why("the engine sets it")),
-      Map.entry("--include-from", why("stdin carries the batch's paths; use %s", Key.EXCLUDE)),
-      Map.entry("--exclude-from", why("stdin carries the batch's paths; use %s", Key.EXCLUDE)),
-      Map.entry("--filter", why("use %s so events and full syncs filter alike", Key.EXCLUDE)),
-      Map.entry("--include", why("use %s so events and full syncs filter alike", Key.EXCLUDE)),
-      Map.entry("--exclude", why("use %s so events and full syncs filter alike", Key.EXCLUDE)),
-      Map.entry("--no-relative", why("event batches need -R")),
-      Map.entry("--no-R", why("event batches need -R")),
-      Map.entry("--recursive", why("sends recurse only where the engine asks")),
-      Map.entry("--no-recursive", why("full syncs need recursion")),
-      Map.entry("--dry-run", why("nothing would be replicated")),
-      Map.entry("--list-only", why("nothing would be replicated")),
-      Map.entry("--existing", why("new files would not be replicated")),
-      Map.entry("--ignore-existing", why("changed files would not be replicated")),
-      Map.entry("--update", why("files newer at the target would not be replicated, so the target could differ from the source")),
-      Map.entry("--read-batch", why("not a live transfer")),
-      Map.entry("--write-batch", why("not a live transfer")),
-      Map.entry("--only-write-batch", why("not a live transfer")),
-      Map.entry("--old-args", why("file names must travel protected (--secluded-args)")),
-      Map.entry("--no-secluded-args", why("file names must travel protected (--secluded-args)")),
-      Map.entry("--no-s", why("file names must travel protected (--secluded-args)")),
-      Map.entry("--rsh", why("use %s and %s", Key.SSH_KEY, Key.SSH_PORT)),
-      Map.entry("--password-file", why("use %s", Key.PASSWORD_FILE)),
-      Map.entry("--itemize-changes", why("the engine parses rsync's output")),
-      Map.entry("--out-format", why("the engine parses rsync's output")),
-      Map.entry("--log-format", why("the engine parses rsync's output")),
-      Map.entry("--8-bit-output", why("the engine parses rsync's escaped output")),
-      Map.entry("--server", why("internal rsync option")),
-      Map.entry("--sender", why("internal rsync option")),
-      Map.entry("--daemon", why("not a client option")),
-      Map.entry("--config", why("not a client option")),
-      Map.entry("--stop-at", why("transfers must not stop early")),
-      Map.entry("--stop-after", why("transfers must not stop early")),
-      Map.entry("--time-limit", why("transfers must not stop early")));
+  private static final Why DELETION = why("deletion is the engine's job (the %s policy)", Key.DELETE);
+  private static final Why OUTPUT_PARSED = why("the engine parses rsync's output");
+
+  /** Long options refused (name → reason); options refused for the same reason share one line. */
+  private static final Map<String, Why> REFUSED_LONG = new HashMap<>();
+
+  static {
+    refuse(why("deletion is the engine's job (the %s policy); --delete on an event batch would delete unrelated files", Key.DELETE),
+        "--delete");
+    refuse(DELETION, "--del", "--delete-before", "--delete-during", "--delete-delay", "--delete-after", "--delete-excluded");
+    refuse(why("the engine sets it on every event batch"), "--delete-missing-args");
+    refuse(why("deletes would be lost"), "--ignore-missing-args");
+    refuse(why("deletes would be lost (rsync stops deleting and exits 25)"), "--max-delete");
+    refuse(why("it would delete the source"), "--remove-source-files");
+    refuse(why("the engine passes the batch's paths on stdin"), "--files-from");
+    refuse(why("the engine sets it"), "--from0");
+    refuse(why("stdin carries the batch's paths; use %s", Key.EXCLUDE), "--include-from", "--exclude-from");
+    refuse(why("use %s so events and full syncs filter alike", Key.EXCLUDE), "--filter", "--include", "--exclude");
+    refuse(why("event batches need -R"), "--no-relative", "--no-R");
+    refuse(why("sends recurse only where the engine asks"), "--recursive");
+    refuse(why("full syncs need recursion"), "--no-recursive");
+    refuse(why("nothing would be replicated"), "--dry-run", "--list-only");
+    refuse(why("new files would not be replicated"), "--existing");
+    refuse(why("changed files would not be replicated"), "--ignore-existing");
+    refuse(why("files newer at the target would not be replicated, so the target could differ from the source"), "--update");
+    refuse(why("not a live transfer"), "--read-batch", "--write-batch", "--only-write-batch");
+    refuse(why("file names must travel protected (--secluded-args)"), "--old-args", "--no-secluded-args", "--no-s");
+    refuse(why("use %s and %s", Key.SSH_KEY, Key.SSH_PORT), "--rsh");
+    refuse(why("use %s", Key.PASSWORD_FILE), "--password-file");
+    refuse(OUTPUT_PARSED, "--itemize-changes", "--out-format", "--log-format");
+    refuse(why("the engine parses rsync's escaped output"), "--8-bit-output");
+    refuse(why("internal rsync option"), "--server", "--sender");
+    refuse(why("not a client option"), "--daemon", "--config");
+    refuse(why("transfers must not stop early"), "--stop-at", "--stop-after", "--time-limit");
+  }
+
+  private static void refuse(Why why, String... names) {
+    for (String name : names) {
+      if (REFUSED_LONG.putIfAbsent(name, why) != null) throw new IllegalStateException("refused twice: " + name);
+    }
+  }
 
   /** Short options refused (letter → reason), and the short options that take a value. */
   private static final Map<Character, Why> REFUSED_SHORT = Map.of(
@@ -81,8 +76,8 @@ public final class PassThroughArgs {
       if (a.startsWith("--")) {
         String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
         Why why = REFUSED_LONG.get(name);
-        if (why == null && name.startsWith("--delete")) why = why("deletion is the engine's job (the %s policy)", Key.DELETE);
-        if (why == null && name.startsWith("--info") && a.contains("name")) why = why("the engine parses rsync's output");
+        if (why == null && name.startsWith("--delete")) why = DELETION;
+        if (why == null && name.startsWith("--info") && a.contains("name")) why = OUTPUT_PARSED;
         if (why != null) throw refused(a, why);
       } else if (a.startsWith("-") && a.length() > 1) {
         for (int i = 1; i < a.length(); i++) {
