@@ -7,7 +7,6 @@ import dev.livesync.transport.ForwardingTransport;
 import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.TransportException;
 import dev.livesync.transport.Transport;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * a mirroring send of a tree — a dry run lists what it would delete ({@link Transport#sendDeletions},
  * {@link Transport#fullSyncDeletions}). When that, with what was deleted in the minute before, is more
  * than the limit — a share of the entries on the target or a number of paths; the minute's count is
- * net of the entries made in it (see {@link #recent}) — the deletions are
+ * net of the entries made in it (see {@link DeletionWindow}) — the deletions are
  * held: the transfer runs without them (creations and changes keep flowing), the paths are kept
  * here, {@code livesync status} shows how many, the log says it once at WARN. From then on every
  * deletion for the target is held, until an operator {@link #release releases} them or the files
@@ -51,7 +50,7 @@ final class DeletionGuard extends ForwardingTransport {
   private final Batcher.SizeProbe source;
   private final String sync;
   private final HeldDeletions store;
-  private final ArrayDeque<long[]> window = new ArrayDeque<>(); // {nanos, deletions}
+  private final DeletionWindow window;
   private final Set<Bytes.Key> held = new LinkedHashSet<>();
   private final Set<Bytes.Key> released = new LinkedHashSet<>();
   private final CopiedAway copiedAway = new CopiedAway();
@@ -68,6 +67,7 @@ final class DeletionGuard extends ForwardingTransport {
     this.source = source;
     this.sync = sync;
     this.store = store;
+    this.window = new DeletionWindow(clock);
     Set<Bytes.Key> before = store.load();
     if (max.off() && !before.isEmpty()) {
       log.warn("{}: --max-delete is off: the {} deletions the previous run held go ahead", describe(), before.size());
@@ -308,8 +308,8 @@ final class DeletionGuard extends ForwardingTransport {
       // one deleting the old name of a directory already copied to its new one
       n = Math.max(0, deletions.size() - created - copiedAway.take(deletions, clock.nanos()));
       total = n;
-      boolean over = recent() + n > limit();
-      wait = !over && n >= SETTLE_MIN && recent() + n > limit() / 8;
+      boolean over = window.recent() + n > limit();
+      wait = !over && n >= SETTLE_MIN && window.recent() + n > limit() / 8;
       confirm = held.isEmpty() && settle && (over || wait);
     }
     if (confirm) {
@@ -328,11 +328,11 @@ final class DeletionGuard extends ForwardingTransport {
       }
     }
     synchronized (this) {
-      long recent = recent();
+      long recent = window.recent();
       long limit = limit();
       if (log.isDebugEnabled()) log.debug("{}: {} deletions ({} in all, {} recent) of {} entries, limit {}", describe(), n, total, recent, targetEntries, limit);
       if (held.isEmpty() && recent + total <= limit) {
-        window.addLast(new long[] {clock.nanos(), deletions.size()}); // the send's creations go in when it has run (counted)
+        window.deleted(deletions.size()); // the send's creations go in when it has run (counted)
         return true;
       }
       if (held.addAll(keys(deletions))) changed();
@@ -354,20 +354,6 @@ final class DeletionGuard extends ForwardingTransport {
     return max.percent() >= 0 ? Math.max(limit, MIN_PATHS) : limit;
   }
 
-  /**
-   * Deletions let through in the last minute, less the entries made on the target in that minute: a
-   * tree that makes and removes as many files (temporary files, a spool, renames on a daemon target)
-   * loses none, an emptied one loses them all. What full syncs make does not count: they fill the
-   * target, that is not churn.
-   */
-  private long recent() {
-    long now = clock.nanos();
-    while (!window.isEmpty() && now - window.peekFirst()[0] > WINDOW_NANOS) window.removeFirst();
-    long sum = 0;
-    for (long[] w : window) sum += w[1];
-    return Math.max(0, sum);
-  }
-
   /** The entries the transfer made and deleted, on the target's count; {@code releasing}: released deletions went with it. */
   private TransferResult counted(TransferResult r, boolean releasing) {
     return counted(r, releasing, false);
@@ -378,7 +364,7 @@ final class DeletionGuard extends ForwardingTransport {
     if (r.outcome() == TransferResult.Outcome.OK || r.outcome() == TransferResult.Outcome.PARTIAL) {
       synchronized (this) {
         if (targetEntries >= 0) targetEntries = Math.max(0, targetEntries + r.created() - r.deleted());
-        if (r.created() > 0 && !max.off() && !fullSync) window.addLast(new long[] {clock.nanos(), -r.created()});
+        if (r.created() > 0 && !max.off() && !fullSync) window.created(r.created());
         if (releasing) released.clear();
       }
     }
