@@ -5,7 +5,6 @@ import dev.livesync.config.ConfigException;
 import dev.livesync.config.ConfigLoader;
 import dev.livesync.config.ServeConfig;
 import dev.livesync.settings.Dirs;
-import dev.livesync.server.ServeModule;
 import dev.livesync.server.ServeSpec;
 import java.nio.file.Path;
 
@@ -19,11 +18,7 @@ final class ServeConfigs {
     if (s == null) {
       throw new ConfigException(file + " has no [serve] section: add one with [[serve.module]] entries (see docs/serve.md)");
     }
-    var modules = s.modules().stream()
-        .map(m -> new ServeModule(m.name(), m.path(), m.user(), m.passwordFile(), m.comment(), m.readOnly(), m.hostsAllow(),
-            m.maxConnections(), m.uid(), m.gid()))
-        .toList();
     Path dir = runtimeDir != null ? runtimeDir : Dirs.runtime().resolve("serve-" + s.port());
-    return new ServeSpec(s.address(), s.port(), s.logFile(), dir, modules, s.versions(), s.snapshots());
+    return new ServeSpec(s.address(), s.port(), s.logFile(), dir, s.modules(), s.versions(), s.snapshots());
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.livesync.fs.Bytes;
+import dev.livesync.server.ServeModule;
 import dev.livesync.settings.Dirs;
 import dev.livesync.settings.Key;
 import dev.livesync.settings.SettingException;
@@ -282,10 +283,10 @@ public final class ConfigLoader {
     String address = s.string("address", null);
     int port = (int) s.integer("port", ServeConfig.DEFAULT_PORT, 1, 65535);
     Path logFile = s.absolutePath("log_file", null);
-    List<ServeConfig.Module> modules = new ArrayList<>();
+    List<ServeModule> modules = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (Section m : s.tables("module", "[[serve.module]]")) {
-      ServeConfig.Module mod = module(m);
+      ServeModule mod = module(m);
       if (!names.add(mod.name())) throw m.error("name", "name: another [[serve.module]] is already named \"" + mod.name() + "\"");
       modules.add(mod);
     }
@@ -308,7 +309,7 @@ public final class ConfigLoader {
     return new ServeConfig(address, port, logFile, modules, versions, snapshots);
   }
 
-  private static ServeConfig.Module module(Section m) {
+  private static ServeModule module(Section m) {
     String name = m.requiredString("name", "the module name clients use: rsync://host/NAME");
     if (!NAME.matcher(name).matches()) throw m.error("name", "name: expected letters, digits, '.', '_' or '-', got \"" + name + "\"");
     Path path = m.absolutePath("path", null);
@@ -327,6 +328,6 @@ public final class ConfigLoader {
     String uid = m.string("uid", "root");
     String gid = m.string("gid", "root");
     m.finish();
-    return new ServeConfig.Module(name, path, user, passwordFile, comment, readOnly, hostsAllow, maxConnections, uid, gid);
+    return new ServeModule(name, path, user, passwordFile, comment, readOnly, hostsAllow, maxConnections, uid, gid);
   }
 }

@@ -173,8 +173,8 @@ class ConfigLoaderTest {
         """);
     assertThat(c.syncs()).isEmpty();
     assertThat(c.serve().port()).isEqualTo(8873);
-    assertThat(c.serve().modules()).extracting(ServeConfig.Module::name).containsExactly("open", "secure");
-    ServeConfig.Module open = c.serve().modules().getFirst();
+    assertThat(c.serve().modules()).extracting(dev.livesync.server.ServeModule::name).containsExactly("open", "secure");
+    dev.livesync.server.ServeModule open = c.serve().modules().getFirst();
     assertThat(open.user()).isNull();
     assertThat(open.readOnly()).isFalse();
     assertThat(open.uid()).isEqualTo("root");
