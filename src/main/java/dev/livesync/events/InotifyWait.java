@@ -62,13 +62,7 @@ public final class InotifyWait {
   public static int main(String[] args) {
     OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     OutputStream stderr = new FileOutputStream(FileDescriptor.err);
-    return run(latin1(RawArgs.of(args)), System.in, stdout, stderr);
-  }
-
-  static String[] latin1(byte[][] raw) {
-    String[] s = new String[raw.length];
-    for (int i = 0; i < raw.length; i++) s[i] = RawArgs.latin1(raw[i]);
-    return s;
+    return run(RawArgs.latin1(args), System.in, stdout, stderr);
   }
 
   /** Runs with {@code args} (bytes as latin1 chars) and the given streams; returns the exit code. */

@@ -58,7 +58,7 @@ public final class InotifyWatch {
   public static int main(String[] args) {
     OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     OutputStream stderr = new FileOutputStream(FileDescriptor.err);
-    return run(InotifyWait.latin1(RawArgs.of(args)), System.in, stdout, stderr, true);
+    return run(RawArgs.latin1(args), System.in, stdout, stderr, true);
   }
 
   static int run(String[] args, InputStream stdin, OutputStream stdout, OutputStream stderr, boolean signals) {

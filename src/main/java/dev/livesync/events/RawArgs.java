@@ -58,6 +58,14 @@ final class RawArgs {
     }
   }
 
+  /** The arguments as the bytes the process got ({@link #of}), each held as latin1 chars: what the tools parse. */
+  static String[] latin1(String[] args) {
+    byte[][] raw = of(args);
+    String[] s = new String[raw.length];
+    for (int i = 0; i < raw.length; i++) s[i] = latin1(raw[i]);
+    return s;
+  }
+
   static String latin1(byte[] b) {
     return new String(b, StandardCharsets.ISO_8859_1);
   }
