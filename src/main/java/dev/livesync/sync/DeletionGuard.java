@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * here, {@code livesync status} shows how many, the log says it once at WARN. From then on every
  * deletion for the target is held, until an operator {@link #release releases} them or the files
  * come back at the source (they are then no longer deletions: held paths that exist again are
- * dropped). The held paths are kept in the sync's state directory ({@link HeldDeletions}): a restart
- * holds them again, with every deletion after them, instead of deciding anew.
+ * dropped). The held paths are kept in the sync's state directory ({@link HeldDeletions}): a restart holds them
+ * again, with every deletion after them, instead of deciding anew; so is a release until carried out ({@link ReleasedDeletions}).
  *
  * <p>The target's entry count comes from each full sync's dry run and follows the entries each
  * transfer made and deleted. A percentage never holds fewer than {@link #MIN_PATHS} deletions: on a
@@ -52,7 +52,7 @@ final class DeletionGuard extends ForwardingTransport {
   private final HeldDeletions store;
   private final DeletionWindow window;
   private final Set<Bytes.Key> held = new LinkedHashSet<>();
-  private final Set<Bytes.Key> released = new LinkedHashSet<>();
+  private final ReleasedDeletions released;
   private final CopiedAway copiedAway = new CopiedAway();
   private long targetEntries = -1;
   private boolean warned;
@@ -68,6 +68,7 @@ final class DeletionGuard extends ForwardingTransport {
     this.sync = sync;
     this.store = store;
     this.window = new DeletionWindow(clock);
+    this.released = new ReleasedDeletions(store.released(), max.off());
     Set<Bytes.Key> before = store.load();
     if (max.off() && !before.isEmpty()) {
       log.warn("{}: --max-delete is off: the {} deletions the previous run held go ahead", describe(), before.size());
@@ -110,21 +111,24 @@ final class DeletionGuard extends ForwardingTransport {
   }
 
   /**
-   * Lets the held deletions go: the topmost of them are returned (a directory stands for what is
-   * under it), for the engine to queue as a send; until that has run, deletions at or under them pass
-   * without being counted. Held paths back at the source are dropped first.
+   * Lets the held deletions go: the topmost released paths are returned (a directory stands for what
+   * is under it), for the engine to queue as a send; until that has run, exactly those deletions pass
+   * uncounted ({@link ReleasedDeletions}, kept across a restart). Held paths back at the source are dropped first.
    */
   synchronized List<byte[]> release() {
     dropReturned();
-    List<byte[]> top = new ArrayList<>();
-    for (Bytes.Key k : held) if (!HeldDeletions.underAny(k.bytes(), held, false)) top.add(k.bytes());
-    for (byte[] p : top) released.add(new Bytes.Key(p));
+    released.add(held); // recorded before the held file goes: a crash in between leaves them released
     if (!held.isEmpty()) log.warn("{}: {} held deletions released by an operator; deleting them", describe(), held.size());
     held.clear();
     changed();
     warned = false;
     window.clear();
-    return top;
+    return released.top();
+  }
+
+  /** The released deletions not carried out yet, topmost (at the start: a release the previous run did not carry out). */
+  synchronized List<byte[]> releasedTop() {
+    return released.top();
   }
 
   /** rsync's exit code when --max-delete stopped deletions. */
@@ -155,7 +159,7 @@ final class DeletionGuard extends ForwardingTransport {
       return e.result();
     }
     if (preview == null) return inner.send(paths, recursive);
-    List<byte[]> deletions = notReleased(preview.deletions());
+    List<byte[]> deletions = notReleased(preview.deletions(), false);
     int releasing = preview.deletions().size() - deletions.size();
     if (deletions.isEmpty()) return counted(inner.send(paths, recursive, releasing), releasing > 0);
     if (targetEntries < 0 && max.percent() >= 0) {
@@ -223,23 +227,25 @@ final class DeletionGuard extends ForwardingTransport {
 
   @Override
   public TransferResult fullSync(boolean delete, Consumer<String> progress) throws InterruptedException {
-    if (!delete || max.off()) return run(delete, progress);
+    if (!delete || max.off()) return counted(raw(delete, progress), false, true);
     DeletionPreview preview;
     try {
       preview = inner.fullSyncDeletions();
     } catch (TransportException e) {
       return e.result();
     }
-    if (preview == null) return run(true, progress);
+    if (preview == null) return counted(raw(true, progress), false, true);
     learn(preview.targetEntries());
-    List<byte[]> deletions = notReleased(preview.deletions());
+    List<byte[]> deletions = notReleased(preview.deletions(), true);
     synchronized (this) {
       // a full sync sees every deletion there is: what it does not list is no longer one (the files came back)
       if (held.retainAll(keys(deletions))) changed();
     }
     boolean releasing = deletions.size() < preview.deletions().size();
     if (deletions.isEmpty() || admit(deletions, preview.created(), "a full sync", false)) return counted(raw(true, progress), releasing, true);
-    return counted(raw(false, progress), false, true);
+    TransferResult r = counted(raw(false, progress), false, true);
+    if (releasing) counted(inner.send(releasedTop(), false, preview.deletions().size() - deletions.size()), true); // released ones still go
+    return r;
   }
 
   /** Parts of a full sync go to the inner transport; whether they delete is decided once for the whole ({@link #partsMayDelete}). */
@@ -273,14 +279,9 @@ final class DeletionGuard extends ForwardingTransport {
     partsDecidedNanos = now;
     if (preview == null) return partsDecision = true;
     learn(preview.targetEntries());
-    List<byte[]> deletions = notReleased(preview.deletions());
+    List<byte[]> deletions = notReleased(preview.deletions(), true);
     if (held.retainAll(keys(deletions))) changed();
-    if (deletions.size() < preview.deletions().size()) released.clear();
     return partsDecision = deletions.isEmpty() || admit(deletions, preview.created(), "a full sync", false);
-  }
-
-  private TransferResult run(boolean delete, Consumer<String> progress) throws InterruptedException {
-    return counted(raw(delete, progress), false, true);
   }
 
   private TransferResult raw(boolean delete, Consumer<String> progress) throws InterruptedException {
@@ -322,7 +323,7 @@ final class DeletionGuard extends ForwardingTransport {
       }
       if (whole != null) {
         learn(whole.targetEntries());
-        long lost = Math.max(0, notReleased(whole.deletions()).size() - whole.created());
+        long lost = Math.max(0, notReleased(whole.deletions(), true).size() - whole.created());
         // short of the limit, the burst may only have grown; over it, the whole tree is the truth
         total = wait ? Math.max(n, lost) : lost;
       }
@@ -365,7 +366,7 @@ final class DeletionGuard extends ForwardingTransport {
       synchronized (this) {
         if (targetEntries >= 0) targetEntries = Math.max(0, targetEntries + r.created() - r.deleted());
         if (r.created() > 0 && !max.off() && !fullSync) window.created(r.created());
-        if (releasing) released.clear();
+        if (releasing) released.carriedOut();
       }
     }
     return r;
@@ -375,11 +376,10 @@ final class DeletionGuard extends ForwardingTransport {
     if (entries >= 0) targetEntries = entries;
   }
 
-  private synchronized List<byte[]> notReleased(List<byte[]> deletions) {
-    if (released.isEmpty()) return deletions;
-    List<byte[]> out = new ArrayList<>(deletions.size());
-    for (byte[] p : deletions) if (!HeldDeletions.underAny(p, released, true)) out.add(p);
-    return out;
+  /** {@code deletions} less the released ones; a whole tree's ({@code all}) also ends the release of paths it no longer lists. */
+  private synchronized List<byte[]> notReleased(List<byte[]> deletions, boolean all) {
+    if (all) released.keepListed(deletions);
+    return released.notReleased(deletions);
   }
 
   private static Set<Bytes.Key> keys(List<byte[]> paths) {

@@ -22,25 +22,39 @@ import java.util.Set;
  * before the hold are gone from its count), and would then carry out what no one released. The file
  * is rewritten whole (a temp file, fsync, rename) whenever the held set changes; it is removed when
  * nothing is held. Format: a header line, then each path (bytes, relative to the target) ended by a
- * NUL byte, which no path holds.
+ * NUL byte, which no path holds. The same file, of kind "released", keeps the deletions an operator
+ * released and that are not carried out yet ({@link ReleasedDeletions}).
  */
 final class HeldDeletions {
-  private static final byte[] HEADER = "livesync held deletions 1\n".getBytes(StandardCharsets.US_ASCII);
-
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HeldDeletions.class);
 
   private final Path file;
+  private final String kind;
+  private final byte[] header;
   private boolean failing;
 
   HeldDeletions(Path file) {
+    this(file, "held");
+  }
+
+  /** {@code kind}: what the paths are ("held", "released"), in the file's header and in messages. */
+  HeldDeletions(Path file, String kind) {
     this.file = file;
+    this.kind = kind;
+    this.header = ("livesync " + kind + " deletions 1\n").getBytes(StandardCharsets.US_ASCII);
   }
 
   Path file() {
     return file;
   }
 
-  /** The paths held when the previous run stopped; none when there is no file or it is not ours. */
+  /** The store of the released deletions beside this one: {@code x.held}, {@code x.released}. */
+  HeldDeletions released() {
+    String n = file.getFileName().toString();
+    return new HeldDeletions(file.resolveSibling((n.endsWith(".held") ? n.substring(0, n.length() - 5) : n) + ".released"), "released");
+  }
+
+  /** The paths held (released) when the previous run stopped; none when there is no file or it is not ours. */
   Set<Bytes.Key> load() {
     Set<Bytes.Key> out = new LinkedHashSet<>();
     byte[] all;
@@ -50,10 +64,10 @@ final class HeldDeletions {
     } catch (IOException e) {
       throw failure(e);
     }
-    if (all.length < HEADER.length || !Arrays.equals(all, 0, HEADER.length, HEADER, 0, HEADER.length))
-      throw new LivesyncException("the held deletions " + file + " are not in livesync's format; move the file away to decide anew",
+    if (all.length < header.length || !Arrays.equals(all, 0, header.length, header, 0, header.length))
+      throw new LivesyncException("the " + kind + " deletions " + file + " are not in livesync's format; move the file away to decide anew",
           dev.livesync.Exit.CANNOT_WRITE);
-    int start = HEADER.length;
+    int start = header.length;
     for (int i = start; i < all.length; i++) {
       if (all[i] != 0) continue;
       if (i > start) out.add(new Bytes.Key(Arrays.copyOfRange(all, start, i)));
@@ -73,7 +87,7 @@ final class HeldDeletions {
         return;
       }
       var b = new ByteArrayOutputStream();
-      b.writeBytes(HEADER);
+      b.writeBytes(header);
       for (Bytes.Key k : held) {
         b.writeBytes(k.bytes());
         b.write(0);
@@ -88,13 +102,13 @@ final class HeldDeletions {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       failing = false;
     } catch (IOException e) {
-      if (!failing) log.error("cannot record the held deletions in {}: {}; they stay held while this run lasts", file, e.toString());
+      if (!failing) log.error("cannot record the {} deletions in {}: {}; they stay {} while this run lasts", kind, file, e.toString(), kind);
       failing = true;
     }
   }
 
   private LivesyncException failure(IOException e) {
-    return new LivesyncException("cannot use the held deletions " + file + ": " + e.getMessage() + " (set --state-dir to a writable directory)",
+    return new LivesyncException("cannot use the " + kind + " deletions " + file + ": " + e.getMessage() + " (set --state-dir to a writable directory)",
         dev.livesync.Exit.CANNOT_WRITE, e);
   }
 

@@ -175,6 +175,8 @@ public final class Replicator implements AutoCloseable {
           new TargetRunner.ItemExecutorConfig(settings.delete(), this::sourceSize, hook, SplitFullSync.planner(settings)),
           pool, this::post, j, listener, startup);
       runner.submitStartup(new WorkItem.FullSync(settings.delete().atStartup(), "start", clock.nanos()));
+      List<byte[]> released = guard.releasedTop(); // an operator's release that the previous run did not carry out
+      if (!released.isEmpty()) runner.submit(WorkItem.release(released, settings.delete(), clock.nanos()));
       if (!j.recovered().isEmpty())
         log.info(settings.delete().atStartup()
             ? "{}: {} undelivered items from the journal of the previous run; the initial full sync (with delete) covers them"
@@ -363,10 +365,7 @@ public final class Replicator implements AutoCloseable {
     post(() -> {
       for (int i = 0; i < guards.size(); i++) {
         List<byte[]> paths = guards.get(i).release();
-        if (paths.isEmpty()) continue;
-        long now = clock.nanos();
-        targets.get(i).submit(settings.delete().whileRunning() ? new WorkItem.Send(paths, false, 0, now)
-            : new WorkItem.FullSync(true, "release-deletes", now));
+        if (!paths.isEmpty()) targets.get(i).submit(WorkItem.release(paths, settings.delete(), clock.nanos()));
       }
     });
     return n;

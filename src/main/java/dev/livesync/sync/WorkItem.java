@@ -15,6 +15,15 @@ public sealed interface WorkItem {
   List<byte[]> footprint();
 
   /**
+   * What carries out released deletions ({@code livesync release-deletes}): a send of their topmost
+   * {@code paths}, or, under a policy that deletes only at startup, a full sync with delete (that is
+   * where they were held).
+   */
+  static WorkItem release(List<byte[]> paths, DeletePolicy delete, long now) {
+    return delete.whileRunning() ? new Send(paths, false, 0, now) : new FullSync(true, "release-deletes", now);
+  }
+
+  /**
    * Paths the target must reconcile with the source: present → copied, missing → deleted. A plain
    * (not recursive) send compares its files by content, not by size and mtime (a file replaced by one
    * of the same size and mtime is still sent) unless {@code attributesOnly}: its paths only changed

@@ -1,0 +1,167 @@
+package dev.livesync.transport;
+
+import static dev.livesync.testing.Trees.at;
+import static dev.livesync.transport.MassDeletionGuardTest.FILES;
+import static dev.livesync.transport.MassDeletionGuardTest.converge;
+import static dev.livesync.transport.MassDeletionGuardTest.countFiles;
+import static dev.livesync.transport.MassDeletionGuardTest.fill;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livesync.cli.Main;
+import dev.livesync.fs.Bytes;
+import dev.livesync.ops.Json;
+import dev.livesync.ops.StatusClient;
+import dev.livesync.testing.LivesyncProcess;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.TargetFixture.Kind;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A release the operator gave survives a restart of {@code livesync run} (a child process) that came
+ * before the released deletions were carried out: the rsync daemon is down when {@code
+ * release-deletes} runs, so the deletions cannot go; livesync is stopped (cleanly or killed), the
+ * daemon comes back, and the restarted run deletes the released paths without holding them again
+ * (alone they are more than {@code --max-delete}: a run deciding anew holds them). Deletions that
+ * come after the release — while livesync is down, or after the restart — are judged afresh: more
+ * than the limit again, they are held, and the released ones still go.
+ */
+class ReleaseAcrossRestartTest {
+  static final Duration WAIT = MassDeletionGuardTest.WAIT;
+  /** Two top directories of the fixture: 100 files in 10 subdirectories, 112 entries; the limit is 100. */
+  static final int TWO_DIRS = 2 * HeldDeletionsRestartTest.DIR_ENTRIES;
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final byte[] src = Trees.tempDir("release-src");
+  private final byte[] state = Trees.tempDir("release-state");
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : cleanup.reversed()) c.close();
+    Trees.delete(src);
+    Trees.delete(state);
+  }
+
+  private Path socket() {
+    return Trees.path(state).resolve("status.sock");
+  }
+
+  private LivesyncProcess run(TargetFixture t) {
+    List<String> args = new ArrayList<>(List.of("run", Bytes.latin1(src), t.url(), "--state-dir", Bytes.latin1(state),
+        "--status-socket", socket().toString(), "--delay", "50ms", "--max-delete", "100",
+        "--password-file", t.daemon.passwordFile().toString()));
+    var p = LivesyncProcess.start(args);
+    cleanup.add(p);
+    return p;
+  }
+
+  /** The held count, -1 while nothing answers on the socket. */
+  private long held() throws Exception {
+    try {
+      JsonNode doc = Json.read(StatusClient.fetch(socket()), "status");
+      return doc.path("syncs").path(0).path("targets").path(0).path("deletionsHeld").asLong();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  /** Waits until the held count is {@code n} (a hold grows batch by batch); returns it. */
+  private long awaitHeld(LivesyncProcess p, long n) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    long last = -1;
+    for (; System.nanoTime() < deadline; Thread.sleep(100))
+      if ((last = held()) == n) return n;
+    throw new AssertionError(last + " deletions held, not " + n + ", after " + WAIT + ":\n" + p.output());
+  }
+
+  /** The files under {@code dir}, counted while rsync may be deleting there (-1 when one went during the walk). */
+  private static int filesNow(byte[] dir) throws Exception {
+    try {
+      return countFiles(dir);
+    } catch (java.io.UncheckedIOException e) {
+      return -1;
+    }
+  }
+
+  private boolean stateFile(String suffix) throws java.io.IOException {
+    try (var files = Files.walk(Trees.path(state))) {
+      return files.anyMatch(f -> f.getFileName().toString().endsWith(suffix));
+    }
+  }
+
+  @ParameterizedTest(name = "stopped by SIG{0}, more deleted while down: {1}")
+  @CsvSource({"TERM, false", "KILL, true"})
+  void aReleaseNotCarriedOutBeforeAStopIsHonouredAfterTheRestart(String signal, boolean moreWhileDown) throws Exception {
+    var t = TargetFixture.start(Kind.DAEMON, null);
+    cleanup.add(t);
+    fill(src);
+    var first = run(t);
+    converge(src, t, first);
+
+    Trees.delete(at(src, "d1"));
+    Trees.delete(at(src, "d2")); // 112 entries, more than 100: held
+    awaitHeld(first, TWO_DIRS);
+
+    t.daemon.stop(); // the target is down: the released deletions cannot be carried out
+    StringWriter out = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(out));
+    assertThat(cl.execute("release-deletes", "--status-socket", socket().toString())).as(out.toString()).isZero();
+    assertThat(out.toString()).contains(TWO_DIRS + " held deletions released");
+    awaitHeld(first, 0);
+    first.awaitOutput("failed (rsync exit", WAIT); // the released deletions were tried, and could not be carried out
+    first.signal(signal);
+    first.awaitExit(WAIT);
+    Files.deleteIfExists(socket()); // a killed run leaves its socket behind
+    assertThat(countFiles(t.dir)).as("nothing was deleted before the stop").isEqualTo(FILES);
+    assertThat(stateFile(".released")).as("the release is kept in the state dir").isTrue();
+    if (moreWhileDown) {
+      Trees.delete(at(src, "d3")); // after the release: not covered by it
+      Trees.delete(at(src, "d4"));
+    }
+
+    t.daemon.start();
+    var second = run(t);
+    // the restarted run carries the release out, or holds the deletions again: whichever comes first
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (filesNow(t.dir) != FILES - 100 && held() <= 0) {
+      if (System.nanoTime() > deadline) throw new AssertionError("neither deleted nor held after " + WAIT + ":\n" + second.output());
+      Thread.sleep(100);
+    }
+    if (moreWhileDown) {
+      // the startup full sync holds the new deletions (112, over the limit) and still carries out the released ones
+      awaitHeld(second, TWO_DIRS);
+      deadline = System.nanoTime() + WAIT.toNanos();
+      while (filesNow(t.dir) != FILES - 100) {
+        if (System.nanoTime() > deadline) throw new AssertionError("the released deletions were not carried out:\n" + second.output());
+        Thread.sleep(100);
+      }
+      assertThat(Trees.exists(at(t.dir, "d3/s0/f3.txt"))).isTrue();
+      assertThat(held()).isEqualTo(TWO_DIRS);
+      return;
+    }
+    assertThat(held()).as("the released deletions are held again:\n%s", second.output()).isZero();
+    converge(src, t, second);
+    assertThat(second.output()).doesNotContain("are held");
+    deadline = System.nanoTime() + WAIT.toNanos();
+    while (stateFile(".released")) {
+      if (System.nanoTime() > deadline) throw new AssertionError("the release is still recorded after it was carried out:\n" + second.output());
+      Thread.sleep(100);
+    }
+
+    // the release was for those paths only: new deletions, over the limit again, are held
+    Trees.delete(at(src, "d3"));
+    Trees.delete(at(src, "d4"));
+    awaitHeld(second, TWO_DIRS);
+    assertThat(countFiles(t.dir)).isEqualTo(FILES - 100);
+  }
+}
