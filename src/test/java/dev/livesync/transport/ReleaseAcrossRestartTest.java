@@ -131,6 +131,7 @@ class ReleaseAcrossRestartTest {
 
     t.daemon.start();
     var second = run(t);
+    second.awaitOutput("released in the previous run were not carried out", WAIT);
     // the restarted run carries the release out, or holds the deletions again: whichever comes first
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (filesNow(t.dir) != FILES - 100 && held() <= 0) {
