@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       "When a full sync, or the deletions of one minute, would delete more than --max-delete of a target,",
       "the running livesync holds them ('livesync status' shows 'deletions held: N paths'). This asks it,",
       "over its status socket, to delete exactly those paths now (of sync NAME only, or of every sync).",
+      "The release is kept until carried out: a livesync stopped before then carries it out at its next start.",
       "Choose the livesync as it was started: --status-socket PATH, --config FILE, or the default.",
       "Exit 0 when released (or nothing was held), 2 when no sync has that name, 3 when livesync is not running."
     })
