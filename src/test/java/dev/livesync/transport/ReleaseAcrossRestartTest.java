@@ -54,9 +54,9 @@ class ReleaseAcrossRestartTest {
     return Trees.path(state).resolve("status.sock");
   }
 
-  private LivesyncProcess run(TargetFixture t) {
+  private LivesyncProcess run(TargetFixture t, String delete) {
     List<String> args = new ArrayList<>(List.of("run", Bytes.latin1(src), t.url(), "--state-dir", Bytes.latin1(state),
-        "--status-socket", socket().toString(), "--delay", "50ms", "--max-delete", "100",
+        "--status-socket", socket().toString(), "--delay", "50ms", "--max-delete", "100", "--delete", delete,
         "--password-file", t.daemon.passwordFile().toString()));
     var p = LivesyncProcess.start(args);
     cleanup.add(p);
@@ -97,13 +97,14 @@ class ReleaseAcrossRestartTest {
     }
   }
 
-  @ParameterizedTest(name = "stopped by SIG{0}, more deleted while down: {1}")
-  @CsvSource({"TERM, false", "KILL, true"})
-  void aReleaseNotCarriedOutBeforeAStopIsHonouredAfterTheRestart(String signal, boolean moreWhileDown) throws Exception {
+  /** {@code delete} running: the startup full sync deletes nothing, the release goes as a send of its paths. */
+  @ParameterizedTest(name = "stopped by SIG{0}, more deleted while down: {1}, --delete {2}")
+  @CsvSource({"TERM, false, always", "KILL, true, always", "KILL, false, running"})
+  void aReleaseNotCarriedOutBeforeAStopIsHonouredAfterTheRestart(String signal, boolean moreWhileDown, String delete) throws Exception {
     var t = TargetFixture.start(Kind.DAEMON, null);
     cleanup.add(t);
     fill(src);
-    var first = run(t);
+    var first = run(t, delete);
     converge(src, t, first);
 
     Trees.delete(at(src, "d1"));
@@ -130,7 +131,7 @@ class ReleaseAcrossRestartTest {
     }
 
     t.daemon.start();
-    var second = run(t);
+    var second = run(t, delete);
     second.awaitOutput("released in the previous run were not carried out", WAIT);
     // the restarted run carries the release out, or holds the deletions again: whichever comes first
     long deadline = System.nanoTime() + WAIT.toNanos();
