@@ -216,15 +216,13 @@ public final class RsyncTransport implements Transport {
   }
 
   /**
-   * As {@link #canRename}: a daemon target's renamed directory goes in its batch, data and all. The
-   * copy from the old name ({@code --link-dest}, {@link DaemonKind#rename}) is off. It was turned off
-   * for stale entries that a fast mixed load left on the daemon (ProcessScenariosTest, scenario 1);
-   * their cause turned out to be the deletion guard holding a renamed directory's old name, since
-   * fixed. The copy stays off until that load has been run with it on again (docs/targets.md).
+   * Daemons too: a renamed directory is made on the target from its old copy with {@code --link-dest}
+   * ({@link DaemonKind#rename}), so its files are not sent again; the old name is deleted by the next
+   * batch ({@code CopiedAway}).
    */
   @Override
   public boolean canRenameDirs() {
-    return canRename();
+    return true;
   }
 
   @Override
