@@ -40,6 +40,13 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
   /** Runs livesync with {@code args} and returns the exit code (no System.exit), for tests. */
   public static int run(String... args) {
+    // Answered before picocli builds its model of every command (over a thousand classes, annotation
+    // proxies among them): `livesync --version` is what scripts and package checks call, and it must be quick.
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      System.out.println(new Version().getVersion()[0]);
+      System.out.flush();
+      return dev.livesync.Exit.OK;
+    }
     if (args.length > 0 && args[0].equals("events")) {
       return dev.livesync.events.InotifyWait.main(java.util.Arrays.copyOfRange(args, 1, args.length));
     }

@@ -109,6 +109,10 @@ class PackageInstallTest {
     // the class-data archive made at build time maps (-Xshare:on fails when it cannot)
     Result cds = exec(List.of("env", "LIVESYNC_JAVA_OPTS=-Xshare:on", "livesync", "--version"), Duration.ofSeconds(60));
     assertThat(cds.code()).as(cds.all()).isZero();
+    // and it holds picocli's model of the commands too (dumped from --help): every other command builds it
+    Result help = exec(List.of("env", "LIVESYNC_JAVA_OPTS=-Xshare:on -Xlog:class+load=info", "livesync", "--help"), Duration.ofSeconds(60));
+    assertThat(help.code()).as(help.all()).isZero();
+    assertThat(help.out()).containsPattern("dev\\.livesync\\.cli\\.RunCommand source: shared objects file");
   }
 
   @Test
