@@ -53,15 +53,20 @@ final class DeletionGuard extends ForwardingTransport {
   private final DeletionWindow window;
   private final Set<Bytes.Key> held = new LinkedHashSet<>();
   private final ReleasedDeletions released;
-  private final CopiedAway copiedAway = new CopiedAway();
+  private final java.util.function.ToLongFunction<byte[]> treeSize;
   private long targetEntries = -1;
   private boolean warned;
   private long lastRecheck;
   private volatile int heldCount;
 
-  /** {@code store}: where the held paths are kept across restarts; what it holds is held from the start. */
-  DeletionGuard(Transport inner, MaxDelete max, Clock clock, Batcher.SizeProbe source, String sync, HeldDeletions store) {
+  /**
+   * {@code store}: where the held paths are kept across restarts; what it holds is held from the start.
+   * {@code treeSize}: how many entries a directory of the source holds, itself included ({@link TreeCount#entries}).
+   */
+  DeletionGuard(Transport inner, MaxDelete max, Clock clock, Batcher.SizeProbe source, java.util.function.ToLongFunction<byte[]> treeSize,
+      String sync, HeldDeletions store) {
     super(inner);
+    this.treeSize = treeSize;
     this.max = max;
     this.clock = clock;
     this.source = source;
@@ -185,16 +190,19 @@ final class DeletionGuard extends ForwardingTransport {
 
   /**
    * A directory renamed on a daemon target is made from its old copy ({@code --link-dest}) ahead of
-   * the batch that deletes the old name: that batch's deletions under the old name are then not
-   * counted ({@link CopiedAway}), or renaming the directory that holds most of the tree would be held
-   * as a mass deletion.
+   * the batch that deletes the old name. rsync's statistics count none of what the copy makes (hard
+   * links and directories), so the source's count of the new name stands for it: the entries made
+   * offset the old name's deletions in the minute, or renaming the directory that holds most of the
+   * tree (or a few renames in a row) would be held as a mass deletion.
    */
   @Override
   public boolean rename(byte[] from, byte[] to) throws InterruptedException {
     boolean ok = inner.rename(from, to);
-    if (ok && !inner.canRename()) {
+    if (ok && !inner.canRename() && !max.off()) {
+      long made = treeSize.applyAsLong(to);
       synchronized (this) {
-        copiedAway.add(from, clock.nanos());
+        window.created(made);
+        if (targetEntries >= 0) targetEntries += made;
       }
     }
     return ok;
@@ -305,9 +313,8 @@ final class DeletionGuard extends ForwardingTransport {
     long n;
     boolean confirm, wait;
     synchronized (this) {
-      // a batch that makes as many as it deletes (renames on a daemon target) loses none; nor does
-      // one deleting the old name of a directory already copied to its new one
-      n = Math.max(0, deletions.size() - created - copiedAway.take(deletions, clock.nanos()));
+      // a batch that makes as many as it deletes (renames on a daemon target) loses none
+      n = Math.max(0, deletions.size() - created);
       total = n;
       boolean over = window.recent() + n > limit();
       wait = !over && n >= SETTLE_MIN && window.recent() + n > limit() / 8;

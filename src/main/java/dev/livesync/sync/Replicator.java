@@ -167,7 +167,8 @@ public final class Replicator implements AutoCloseable {
       journals.add(j);
       ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).factory());
       pools.add(pool);
-      var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, this::sourceSize, settings.name(),
+      var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, this::sourceSize,
+          rel -> TreeCount.entries(root, rel, settings.excludes()), settings.name(),
           new HeldDeletions(settings.stateDir().resolve(stateFile(i - 1, t, ".held"))));
       guards.add(guard);
       var runner = new TargetRunner(guard, clock,

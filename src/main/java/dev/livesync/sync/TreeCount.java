@@ -21,6 +21,11 @@ final class TreeCount {
     return count(source, Bytes.EMPTY, excludes, 0);
   }
 
+  /** The entries of the source's directory {@code rel}, itself included (excludes apply as to the whole tree). */
+  static long entries(byte[] source, byte[] rel, Excludes excludes) {
+    return count(source, rel, excludes, 0).total() + 1;
+  }
+
   private static ShardPlanner.Dir count(byte[] source, byte[] rel, Excludes excludes, int depth) {
     if (depth > MAX_DEPTH) return ShardPlanner.Dir.of(rel, 1, List.of());
     byte[] abs = rel.length == 0 ? source : Bytes.concat(source, new byte[] {'/'}, rel);

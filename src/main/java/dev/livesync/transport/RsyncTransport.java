@@ -217,8 +217,8 @@ public final class RsyncTransport implements Transport {
 
   /**
    * Daemons too: a renamed directory is made on the target from its old copy with {@code --link-dest}
-   * ({@link DaemonKind#rename}), so its files are not sent again; the old name is deleted by the next
-   * batch ({@code CopiedAway}).
+   * ({@link DaemonKind#rename}), so its files are not sent again; the batch after it deletes the old
+   * name.
    */
   @Override
   public boolean canRenameDirs() {
