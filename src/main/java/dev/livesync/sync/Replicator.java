@@ -11,7 +11,6 @@ import dev.livesync.transport.Transport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -157,9 +156,6 @@ public final class Replicator implements AutoCloseable {
     sourceCheck = new SourceCheck(settings.name(), sourceRoot);
     stateLock = StateLock.acquire(settings.stateDir(), settings.name()); // one run per sync: its journals are ours
     events.open(firstSetup); // watches first: nothing changed from here on is missed
-    var retry = new Backoff(settings.retryBase().toNanos(), settings.retryCap().toNanos(), new SplittableRandom());
-    var slowRetry = new Backoff(Math.max(settings.retryCap().toNanos() / 2, settings.retryBase().toNanos()),
-        Math.max(settings.retryCap().toNanos(), 300_000_000_000L), new SplittableRandom());
     ExecHook hook = settings.exec() == null ? null : new ExecHook(settings.exec(), Path.of(Bytes.latin1(root).isEmpty() ? "/" : new String(root, java.nio.charset.StandardCharsets.UTF_8)));
     int i = 0;
     for (Transport t : transports) {
@@ -172,7 +168,7 @@ public final class Replicator implements AutoCloseable {
           new HeldDeletions(settings.stateDir().resolve(stateFile(i - 1, t, ".held"))));
       guards.add(guard);
       var runner = new TargetRunner(guard, clock,
-          new TargetRunner.Settings(settings.workers(), retry, slowRetry, settings.maxQueuedPaths()),
+          TargetRunner.Settings.of(settings),
           new TargetRunner.ItemExecutorConfig(settings.delete(), this::sourceSize, hook, SplitFullSync.planner(settings)),
           pool, this::post, j, listener, startup);
       runner.submitStartup(new WorkItem.FullSync(settings.delete().atStartup(), "start", clock.nanos()));

@@ -34,7 +34,14 @@ public final class TargetRunner {
   /** How results get back to the engine loop thread. */
   public interface Loop extends Executor {}
 
-  public record Settings(int workers, Backoff retry, Backoff fatalRetry, long maxQueuedPaths) {}
+  public record Settings(int workers, Backoff retry, Backoff fatalRetry, long maxQueuedPaths) {
+    /** A sync's: retries from retry_base to retry_cap; after a refusal, from half the cap to at least five minutes. */
+    static Settings of(EngineSettings s) {
+      long base = s.retryBase().toNanos(), cap = s.retryCap().toNanos();
+      return new Settings(s.workers(), new Backoff(base, cap, new java.util.SplittableRandom()),
+          new Backoff(Math.max(cap / 2, base), Math.max(cap, 300_000_000_000L), new java.util.SplittableRandom()), s.maxQueuedPaths());
+    }
+  }
 
   private final Transport transport;
   private final String name;
