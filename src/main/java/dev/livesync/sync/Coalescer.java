@@ -47,11 +47,7 @@ public final class Coalescer {
    * with its size and mtime needs no transfer. Anything else (written, created, deleted, moved onto)
    * may have new content under the old size and mtime (dpkg, tar and {@code cp -p} set mtimes).
    */
-  public record Entry(byte[] path, boolean recursive, long firstNanos, boolean attributesOnly) {
-    public Entry(byte[] path, boolean recursive, long firstNanos) {
-      this(path, recursive, firstNanos, false);
-    }
-  }
+  public record Entry(byte[] path, boolean recursive, long firstNanos, boolean attributesOnly) {}
 
   /** Whether a path (relative to the source root) is a regular file open for writing now: {@link dev.livesync.fs.WriterProbe}. */
   @FunctionalInterface
@@ -85,17 +81,10 @@ public final class Coalescer {
    * Whether any target can rename files ({@code files}), directories ({@code dirs}) in place: only
    * then does a paired rename of one also become a {@link WorkItem.Rename} (ahead of the batch that
    * reconciles both names). Without, a rename is just the old name (deleted) and the new one (sent)
-   * in the normal batches.
-   */
-  public void emitRenames(boolean files, boolean dirs) {
-    emitRenames(files, dirs, files);
-  }
-
-  /**
-   * As {@link #emitRenames(boolean, boolean)}; {@code everyTargetFiles}: every target renames files in
-   * place. Only then does the send that reconciles a renamed file's new name compare it by size and
-   * mtime: elsewhere that send carries the data, and the name may have held a file of the same size and
-   * mtime (dpkg renames NAME.dpkg-new over NAME).
+   * in the normal batches. {@code everyTargetFiles}: every target renames files in place. Only then
+   * does the send that reconciles a renamed file's new name compare it by size and mtime: elsewhere
+   * that send carries the data, and the name may have held a file of the same size and mtime (dpkg
+   * renames NAME.dpkg-new over NAME).
    */
   public void emitRenames(boolean files, boolean dirs, boolean everyTargetFiles) {
     emitFileRenames = files;
@@ -236,7 +225,7 @@ public final class Coalescer {
     List<Integer> carriedFlags = new ArrayList<>(moved.size());
     for (Node m : moved) {
       byte[] rel = java.util.Arrays.copyOfRange(m.path, from.length, m.path.length);
-      carried.add(new Entry(Bytes.concat(to, rel), false, m.firstNanos));
+      carried.add(new Entry(Bytes.concat(to, rel), false, m.firstNanos, false));
       carriedFlags.add(m.flags);
     }
     if (f != null) {
@@ -334,16 +323,12 @@ public final class Coalescer {
   public long nextHoldExpiryNanos() {
     long a = held.head == null ? Long.MAX_VALUE : held.head.since + Math.min(ASK_AFTER_NANOS, maxHoldNanos);
     long w = writing.head == null ? Long.MAX_VALUE : writing.head.since + maxHoldNanos;
-    long d = Math.min(a, w);
-    return d == Long.MAX_VALUE ? -1 : d;
+    return Math.min(a, w) == Long.MAX_VALUE ? -1 : Math.min(a, w);
   }
 
   /** First-seen time of the oldest queued change, or -1. */
   public long oldestChangeNanos() {
-    long o = Long.MAX_VALUE;
-    for (Node n = ready.head; n != null; n = n.next) o = Math.min(o, n.firstNanos);
-    for (Node n = held.head; n != null; n = n.next) o = Math.min(o, n.firstNanos);
-    for (Node n = writing.head; n != null; n = n.next) o = Math.min(o, n.firstNanos);
+    long o = Math.min(ready.oldestFirstNanos(), Math.min(held.oldestFirstNanos(), writing.oldestFirstNanos()));
     return o == Long.MAX_VALUE ? -1 : o;
   }
 

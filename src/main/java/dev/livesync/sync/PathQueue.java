@@ -26,6 +26,13 @@ final class PathQueue {
   Node head, tail;
   int size;
 
+  /** The earliest first-seen time of the paths here, or Long.MAX_VALUE when empty. */
+  long oldestFirstNanos() {
+    long o = Long.MAX_VALUE;
+    for (Node n = head; n != null; n = n.next) o = Math.min(o, n.firstNanos);
+    return o;
+  }
+
   /** Moves {@code n} here (out of the queue it was in), at the tail, with {@code since}. */
   void append(Node n, long since) {
     leave(n);

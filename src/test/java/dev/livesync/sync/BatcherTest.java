@@ -49,7 +49,7 @@ class BatcherTest {
 
   @Test
   void renamesForTargetsThatCannotRenameShareOneBatch() {
-    c.emitRenames(false, false);
+    c.emitRenames(false, false, false);
     for (int i = 0; i < 5; i++) {
       c.movedFrom(i, Bytes.of("d/old" + i), false);
       c.movedTo(i, Bytes.of("d/new" + i), false);

@@ -294,7 +294,7 @@ class CoalescerTest {
 
   @Test
   void withoutATargetThatRenamesARenameIsADeleteAndASendInTheSameBatch() {
-    c.emitRenames(false, false);
+    c.emitRenames(false, false, false);
     for (int i = 0; i < 100; i++) {
       c.movedFrom(i, b("d/f" + i), false);
       c.movedTo(i, b("d/g" + i), false);
