@@ -201,7 +201,7 @@ final class DeletionGuard extends ForwardingTransport {
     if (ok && !inner.canRename() && !max.off()) {
       long made = treeSize.applyAsLong(to);
       synchronized (this) {
-        window.created(made);
+        window.copied(made);
         if (targetEntries >= 0) targetEntries += made;
       }
     }
@@ -351,7 +351,7 @@ final class DeletionGuard extends ForwardingTransport {
                 + "deletions for this target are held, creations and changes continue. If the source lost them by mistake "
                 + "(rm -rf, an unmounted volume), restore them there and the held deletions clear; if they are meant, run "
                 + "'livesync release-deletes {}'. See 'livesync status'.",
-            describe(), what, total, recent, Math.max(targetEntries, 0), max, sync);
+            describe(), what, total, Math.max(0, recent), Math.max(targetEntries, 0), max, sync);
       }
       return false;
     }

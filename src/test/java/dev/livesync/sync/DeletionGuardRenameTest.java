@@ -90,6 +90,24 @@ class DeletionGuardRenameTest {
     }
   }
 
+  /** The same for one directory that holds most of the tree: its own batch deletes more than the limit. */
+  @Test
+  void aDirectoryHoldingMostOfTheTreeCopiedToItsNewNameOnADaemonIsNotHeld() throws Exception {
+    for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), "file " + i);
+    Trees.write(at(src, "beside"), "one file outside");
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
+      var guard = guard(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
+      assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      Libc.rename(at(src, "top"), at(src, "moved"));
+      assertThat(guard.rename(Bytes.of("top"), Bytes.of("moved"))).as("made from the old copy").isTrue();
+      assertThat(guard.send(List.of(Bytes.of("top"), Bytes.of("moved")), true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      assertThat(guard.held()).as("deletions held").isZero();
+      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    }
+  }
+
   @Test
   void aDirectoryDeletedIsStillHeld() throws Exception {
     for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), "file " + i);
