@@ -223,7 +223,7 @@ public final class Bench {
   public static String row(Result r) {
     if (r.failure() != null) return String.format("| %-18s | %6.0f | FAILED: %s", r.tool(), r.rate(), r.failure());
     String conv = r.converged() ? (r.contentMismatch() == null ? String.format("yes %.1fs", r.convergeSeconds()) : "BYTES!") : "NO";
-    return String.format("| %-18s | %6.0f | %7.0f | %6d | %7d | %7.0f | %7.3f | %7.3f | %7.3f | %7.3f | %7.2f | %-9s | %8.2f |",
+    return String.format("| %-18s | %6.0f | %7.0f | %6d | %7d | %7.0f | %7.3f | %7.3f | %7.3f | %7.3f | %7.2f | %-9s | %8.3f |",
         r.tool(), r.rate(), r.offered(), r.files(), r.arrived(), r.throughput(), r.lag().p50() / 1000, r.lag().p95() / 1000,
         r.lag().p99() / 1000, r.lag().max() / 1000, r.drainSeconds(), conv, r.cpuSecondsPer1000());
   }
