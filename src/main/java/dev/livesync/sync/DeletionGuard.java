@@ -74,17 +74,9 @@ final class DeletionGuard extends ForwardingTransport {
     this.store = store;
     this.window = new DeletionWindow(clock);
     this.released = new ReleasedDeletions(store.released(), max.off());
-    Set<Bytes.Key> before = store.load();
-    if (max.off() && !before.isEmpty()) {
-      log.warn("{}: --max-delete is off: the {} deletions the previous run held go ahead", describe(), before.size());
-      store.save(held);
-    } else if (!before.isEmpty()) {
-      held.addAll(before);
-      heldCount = held.size();
-      warned = true;
-      log.warn("{}: {} deletions held by the previous run are still held (kept in {}), and so is every deletion for this target: "
-          + "restore the files at the source, or run 'livesync release-deletes {}'. See 'livesync status'.", describe(), held.size(), store.file(), sync);
-    }
+    held.addAll(store.takeOver(max.off(), describe(), sync));
+    heldCount = held.size();
+    warned = !held.isEmpty();
   }
 
   /** Called under the lock whenever {@link #held} changed. */
@@ -299,18 +291,16 @@ final class DeletionGuard extends ForwardingTransport {
   /**
    * Whether {@code deletions} may go ahead (then counted in the window); else they are held, and the
    * first hold of an episode is told at WARN. {@code what}: what would delete them, for the log;
-   * {@code created}: the entries the same transfer makes. {@code settle} (a send, not a full sync:
-   * it sees only its own paths): before a send's deletions are held, and when they come to more than
-   * an eighth of the limit, a dry run of a full sync says what the source has lost in all — deleted
-   * entries less the entries it gained, so that a directory renamed (on a daemon target: its old name
-   * deleted, its new one sent, perhaps in a later batch or under yet another name by then) loses
-   * nothing, while an {@code rm -rf} that the batcher cut into several batches (which run one after the
-   * other) is judged whole, so all of it is held, not its first part let through. Short of the limit it
-   * first waits {@link #SETTLE_MILLIS} for the rest of such a burst to happen.
+   * {@code created}: the entries the same transfer makes. {@code settle} (a send, which sees only its
+   * own paths): before a send's deletions are held, and when they come to more than an eighth of the
+   * limit, a dry run of a full sync says what the source has lost in all (deletions less what it
+   * gained): a directory renamed (on a daemon target: its old name deleted, the new one sent, perhaps
+   * later or under yet another name) loses nothing, an {@code rm -rf} cut into several batches is
+   * judged whole. Short of the limit, when the source has lost more than this batch (a burst under
+   * way), it waits {@link #SETTLE_MILLIS} for the rest of it and looks again, so that all of it is held.
    */
   private boolean admit(List<byte[]> deletions, long created, String what, boolean settle) throws InterruptedException {
-    long total;
-    long n;
+    long total, n;
     boolean confirm, wait;
     synchronized (this) {
       // a batch that makes as many as it deletes (renames on a daemon target) loses none
@@ -321,18 +311,15 @@ final class DeletionGuard extends ForwardingTransport {
       confirm = held.isEmpty() && settle && (over || wait);
     }
     if (confirm) {
-      if (wait) Thread.sleep(SETTLE_MILLIS);
-      DeletionPreview whole = null;
-      try {
-        whole = inner.fullSyncDeletions();
-      } catch (TransportException e) {
-        log.debug("{}: dry run of the whole tree failed: {}", describe(), e.getMessage());
+      DeletionPreview whole = wholeTree();
+      // the source has lost more than this batch: a burst may be under way; let it happen, then judge it
+      if (wait && whole != null && lost(whole) > n) {
+        Thread.sleep(SETTLE_MILLIS);
+        whole = wholeTree();
       }
       if (whole != null) {
         learn(whole.targetEntries());
-        long lost = Math.max(0, notReleased(whole.deletions(), true).size() - whole.created());
-        // short of the limit, the burst may only have grown; over it, the whole tree is the truth
-        total = wait ? Math.max(n, lost) : lost;
+        total = wait ? Math.max(n, lost(whole)) : lost(whole); // short of the limit the burst may only have grown
       }
     }
     synchronized (this) {
@@ -355,6 +342,21 @@ final class DeletionGuard extends ForwardingTransport {
       }
       return false;
     }
+  }
+
+  /** A dry run of a full sync: what the whole tree would delete and make now; null when it failed. */
+  private DeletionPreview wholeTree() throws InterruptedException {
+    try {
+      return inner.fullSyncDeletions();
+    } catch (TransportException e) {
+      log.debug("{}: dry run of the whole tree failed: {}", describe(), e.getMessage());
+      return null;
+    }
+  }
+
+  /** What the source has lost in all: the whole tree's deletions less what it gained. */
+  private long lost(DeletionPreview whole) {
+    return Math.max(0, notReleased(whole.deletions(), true).size() - whole.created());
   }
 
   private long limit() {

@@ -54,6 +54,23 @@ final class HeldDeletions {
     return new HeldDeletions(file.resolveSibling((n.endsWith(".held") ? n.substring(0, n.length() - 5) : n) + ".released"), "released");
   }
 
+  /**
+   * What the previous run held, to hold again from the start, said at WARN; with {@code --max-delete
+   * off} ({@code off}) nothing: those deletions go ahead (said too) and the file goes.
+   */
+  Set<Bytes.Key> takeOver(boolean off, String target, String sync) {
+    Set<Bytes.Key> before = load();
+    if (before.isEmpty()) return before;
+    if (off) {
+      log.warn("{}: --max-delete is off: the {} deletions the previous run held go ahead", target, before.size());
+      save(Set.of());
+      return Set.of();
+    }
+    log.warn("{}: {} deletions held by the previous run are still held (kept in {}), and so is every deletion for this target: "
+        + "restore the files at the source, or run 'livesync release-deletes {}'. See 'livesync status'.", target, before.size(), file, sync);
+    return before;
+  }
+
   /** The paths held (released) when the previous run stopped; none when there is no file or it is not ours. */
   Set<Bytes.Key> load() {
     Set<Bytes.Key> out = new LinkedHashSet<>();
