@@ -77,10 +77,7 @@ class DeletionGuardRenameTest {
       var guard = guard(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
       assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
       for (int d = 0; d < 3; d++) {
-        byte[] from = Bytes.of("d" + d), to = Bytes.of("renamed" + d);
-        Libc.rename(Bytes.child(src, from), Bytes.child(src, to));
-        assertThat(guard.rename(from, to)).as("made from the old copy").isTrue();
-        assertThat(guard.send(List.of(from, to), true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+        renameAsADaemonTargetsRunnerDoes(guard, "d" + d, "renamed" + d);
         assertThat(guard.held()).as("held after renaming d%d", d).isZero();
       }
       Trees.delete(at(src, "beside"));
@@ -100,12 +97,18 @@ class DeletionGuardRenameTest {
     try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
       var guard = guard(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
       assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
-      Libc.rename(at(src, "top"), at(src, "moved"));
-      assertThat(guard.rename(Bytes.of("top"), Bytes.of("moved"))).as("made from the old copy").isTrue();
-      assertThat(guard.send(List.of(Bytes.of("top"), Bytes.of("moved")), true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      renameAsADaemonTargetsRunnerDoes(guard, "top", "moved");
       assertThat(guard.held()).as("deletions held").isZero();
       Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
     }
+  }
+
+  /** Renamed at the source; the new name made from the old copy on the daemon; then the batch of both names. */
+  private void renameAsADaemonTargetsRunnerDoes(DeletionGuard guard, String old, String now) throws Exception {
+    byte[] from = Bytes.of(old), to = Bytes.of(now);
+    Libc.rename(Bytes.child(src, from), Bytes.child(src, to));
+    assertThat(guard.rename(from, to)).as("made from the old copy").isTrue();
+    assertThat(guard.send(List.of(from, to), true).outcome()).isEqualTo(TransferResult.Outcome.OK);
   }
 
   @Test
