@@ -69,13 +69,7 @@ class DeletionGuardRenameTest {
    */
   @Test
   void directoriesCopiedToTheirNewNameOnADaemonDoNotAddUpToAMassDeletion() throws Exception {
-    for (int i = 0; i < 300; i++) Trees.write(at(src, "d" + i % 3 + "/f" + i), "file " + i);
-    Trees.write(at(src, "beside"), "one file outside");
-    Trees.chmod(src, 0755);
-    Trees.chmod(dst, 0755);
-    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
-      var guard = guard(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
-      assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+    onADaemon(i -> "d" + i % 3, guard -> {
       for (int d = 0; d < 3; d++) {
         renameAsADaemonTargetsRunnerDoes(guard, "d" + d, "renamed" + d);
         assertThat(guard.held()).as("held after renaming d%d", d).isZero();
@@ -83,22 +77,32 @@ class DeletionGuardRenameTest {
       Trees.delete(at(src, "beside"));
       guard.send(List.of(Bytes.of("beside")), false);
       assertThat(guard.held()).as("one file deleted after the renames").isZero();
-      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
-    }
+    });
   }
 
   /** The same for one directory that holds most of the tree: its own batch deletes more than the limit. */
   @Test
   void aDirectoryHoldingMostOfTheTreeCopiedToItsNewNameOnADaemonIsNotHeld() throws Exception {
-    for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), "file " + i);
+    onADaemon(i -> "top/d" + i % 10, guard -> {
+      renameAsADaemonTargetsRunnerDoes(guard, "top", "moved");
+      assertThat(guard.held()).as("deletions held").isZero();
+    });
+  }
+
+  interface GuardSteps {
+    void run(DeletionGuard guard) throws Exception;
+  }
+
+  /** 300 files (file i in {@code dirOf(i)}) and one beside them, synced to a real daemon; then {@code steps}; then the trees equal. */
+  private void onADaemon(java.util.function.IntFunction<String> dirOf, GuardSteps steps) throws Exception {
+    for (int i = 0; i < 300; i++) Trees.write(at(src, dirOf.apply(i) + "/f" + i), "file " + i);
     Trees.write(at(src, "beside"), "one file outside");
     Trees.chmod(src, 0755);
     Trees.chmod(dst, 0755);
     try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
       var guard = guard(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
       assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
-      renameAsADaemonTargetsRunnerDoes(guard, "top", "moved");
-      assertThat(guard.held()).as("deletions held").isZero();
+      steps.run(guard);
       Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
     }
   }
