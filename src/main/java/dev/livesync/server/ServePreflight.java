@@ -42,12 +42,10 @@ public final class ServePreflight {
     if (spec.port() < 1 || spec.port() > 65535) problems.add("port " + spec.port() + " is not a TCP port (1-65535)");
     Set<String> names = new HashSet<>();
     for (ServeModule m : spec.modules()) {
+      // a bad name is one problem among the module's others: the rest are still checked and listed
       String nameProblem = RsyncdConf.checkModuleName(m.name());
-      if (nameProblem != null) {
-        problems.add(nameProblem);
-        continue;
-      }
-      if (!names.add(m.name())) problems.add("module '" + m.name() + "' is defined twice");
+      if (nameProblem != null) problems.add(nameProblem);
+      else if (!names.add(m.name())) problems.add("module '" + m.name() + "' is defined twice");
       String where = "module '" + m.name() + "': ";
       if (m.path() == null) {
         problems.add(where + "no path: give --path DIR (the directory backups are written to)");

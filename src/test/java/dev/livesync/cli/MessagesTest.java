@@ -77,6 +77,20 @@ class MessagesTest {
   }
 
   @Test
+  void serveListsTheOtherProblemsOfAModuleWhoseNameIsBadToo() throws Exception {
+    Path loose = Files.writeString(work.resolve("loose.pw"), "pw\n");
+    Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
+    Result r = inProcess("serve", "--address", "10.255.255.1", "--module", "bad name", "--path", work.resolve("missing").toString(),
+        "--user", "a b", "--password-file", loose.toString(), "--port", "8873");
+    assertThat(r.code()).isEqualTo(Exit.USAGE);
+    assertThat(r.err()).contains("livesync serve: module name 'bad name' is not valid")
+        .contains("module 'bad name': path " + work.resolve("missing") + " does not exist")
+        .contains("module 'bad name': user 'a b' must not contain")
+        .contains("module 'bad name': password file " + loose + " is accessible by its group or others (mode 0644)")
+        .contains("address 10.255.255.1 is not an address of this host");
+  }
+
+  @Test
   void installServiceOutsideSystemdsDirectoriesSaysToInstallTheUnitFirst() {
     Path unit = work.resolve("review/livesync.service");
     Result r = inProcess("install-service", "--output", unit.toString(), "--config", work.resolve("none.toml").toString());
