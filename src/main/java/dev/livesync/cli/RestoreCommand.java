@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     defaultValueProvider = KeyDefaults.class,
     description = {
-      "Write the tree (or PATHs of it) as it was at TIME on a target into DIR, from the versions livesync",
-      "keeps there (run --versions), the snapshots of serve --snapshots and the live files: each path as",
-      "its first version kept after TIME or snapshot taken at or after TIME, else the live file, if it",
-      "existed at TIME.",
+      "Write the tree (or PATHs of it) as it was at TIME on a target into DIR.",
+      "It comes from the versions livesync keeps there (run --versions), the snapshots of serve --snapshots",
+      "and the live files: each path as its first version kept after TIME or snapshot taken at or after",
+      "TIME, else the live file, if it existed at TIME.",
       "--to DIR: a new or empty directory. --to-source DIR: into the (live) source, skipping files that",
       "are newer there, unless --force.",
       "Exit 0 restored, 1 nothing kept for that time (or those paths), 2 bad arguments, 69 the target could not be read."
@@ -47,7 +47,7 @@ final class RestoreCommand implements Callable<Integer> {
   @Parameters(index = "1..*", paramLabel = "PATH", description = "Only these paths (and what is under them), relative to the target.")
   List<String> paths = new ArrayList<>();
 
-  @Option(names = "--at", required = true, paramLabel = "TIME", description = "ISO-8601 (2026-12-02T06:30:00Z, or with an offset) or local time 'YYYY-MM-DD HH:MM:SS'.")
+  @Option(names = "--at", required = true, paramLabel = "TIME", description = "A time: local 'YYYY-MM-DD HH:MM:SS', or ISO-8601 (2026-12-02T06:30:00Z, or with an offset).")
   String at;
 
   @Option(names = "--to", paramLabel = "DIR", description = "Write into this directory (made if missing; must be empty).")

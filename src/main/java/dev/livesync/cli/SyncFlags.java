@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 final class SyncFlags {
   @Spec(Spec.Target.MIXEE) CommandSpec mixee;
 
-  @Parameters(paramLabel = "SOURCE TARGET", description = "The source directory, then one or more targets: rsync://[user@]host[:port]/module[/path], [user@]host::module[/path], [user@]host:/path (ssh), or a local directory.")
+  @Parameters(paramLabel = "SOURCE TARGET", description = {"The source directory, then one or more targets, each one of:", "a local directory, [user@]host:/path (rsync over ssh),", "rsync://[user@]host[:port]/module[/path] or [user@]host::module[/path] (daemon)."})
   List<String> args = new ArrayList<>();
 
   @Option(names = "--config", paramLabel = "FILE", description = "A livesync.toml (docs/config.md) with one or more [[sync]] blocks (default: /etc/livesync/livesync.toml when no SOURCE TARGET is given).")
@@ -100,7 +100,7 @@ final class SyncFlags {
   @Option(names = "--max-delete", paramLabel = "PERCENT|N|off", description = "Mass-deletion guard: when a full sync, or the deletions of one minute, would delete more than this share of a target's files (or this many paths), deletions for that target are held until 'livesync release-deletes' (default: ${DEFAULT-VALUE}; off: no guard).")
   String maxDelete;
 
-  @Option(names = "--versions", paramLabel = "DURATION", description = "Keep every file livesync overwrites or deletes on a target for this long, under .livesync/versions/<UTC time>/ there (e.g. 30d; default: no versions). See docs/versions.md.")
+  @Option(names = "--versions", paramLabel = "DURATION", description = "Keep every file livesync overwrites or deletes on a target for this long (e.g. 30d; default: no versions), under .livesync/versions/<UTC time>/ there. See docs/versions.md.")
   Duration versions;
 
   @Option(names = "--retry-initial", paramLabel = "DURATION", description = "First retry delay after a failure (default: ${DEFAULT-VALUE}); doubles with jitter up to --retry-max.")
@@ -112,7 +112,7 @@ final class SyncFlags {
   @Option(names = "--name", paramLabel = "NAME", description = "The sync's name (logs, status, its journal directory; default: from the source path, /srv/www -> srv_www).")
   String name;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "State root: each sync's journal is in DIR/NAME (default: the config's state_dir, else $LIVESYNC_STATE_DIR, else /var/lib/livesync as root, ~/.local/state/livesync for other users). One run per sync: its DIR/NAME is locked.")
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "State root: each sync's journal is in DIR/NAME, which one run of the sync locks (default: the config's state_dir, else $LIVESYNC_STATE_DIR, else /var/lib/livesync as root, ~/.local/state/livesync for other users).")
   Path stateDir;
 
   /** The config to use, or null: --config, else the default file when no SOURCE TARGET is given and it exists. */

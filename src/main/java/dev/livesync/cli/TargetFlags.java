@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 
 /** A target as {@code versions} and {@code restore} read it: TARGET and run's credential flags, checked by their keys. */
 final class TargetFlags {
-  @Parameters(index = "0", paramLabel = "TARGET", description = "The target as run was given it: rsync://[user@]host[:port]/module[/path], [user@]host::module[/path], [user@]host:/path (ssh), or a local directory.")
+  @Parameters(index = "0", paramLabel = "TARGET", description = {"The target as run was given it, one of:", "a local directory, [user@]host:/path (rsync over ssh),", "rsync://[user@]host[:port]/module[/path] or [user@]host::module[/path] (daemon)."})
   String url;
 
   @Option(names = "--password-file", paramLabel = "FILE", description = "rsync daemon password file (mode 0600; else RSYNC_PASSWORD from the environment).")

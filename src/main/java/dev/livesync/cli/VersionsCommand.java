@@ -16,10 +16,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     defaultValueProvider = KeyDefaults.class,
     description = {
-      "List every copy a target keeps of PATH: the versions livesync kept when it overwrote or deleted",
-      "it (run --versions), the snapshots that hold it (serve --snapshots), oldest first, and the live",
-      "file; each with the time it was kept, its size and its modification time (UTC). Exit 0 when",
-      "something is kept, 1 when nothing, 2 on bad arguments, 69 when the target could not be read."
+      "List every copy a target keeps of PATH, oldest first, then the live file.",
+      "The copies are the versions livesync kept when it overwrote or deleted it (run --versions) and the",
+      "snapshots that hold it (serve --snapshots); each with the time it was kept, its size and its",
+      "modification time (UTC). Exit 0 when something is kept, 1 when nothing, 2 on bad arguments, 69 when",
+      "the target could not be read."
     })
 final class VersionsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec cmd;

@@ -50,6 +50,33 @@ class ExitCodesTest {
     Result r = inProcess("--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("bench            Load test: N files/s of 10-100 KB into a watched source, per-file lag at the target.\n");
+    // every command: its summary (the first line of its description) is a whole sentence, and the list shows all of it
+    String list = flat(r.out());
+    Main.commandLine().getSubcommands().forEach((name, sub) -> {
+      String[] description = sub.getCommandSpec().usageMessage().description();
+      if (name.equals("help")) return;
+      assertThat(description[0]).as(name).endsWith(".");
+      assertThat(list).as(name).contains(" " + name + " " + flat(description[0]) + " ");
+    });
+  }
+
+  @Test
+  void noHelpBreaksAWordAcrossLines() {
+    // picocli wraps after a '.' inside a word (docs/config.md, ~/.local): every option's description reads whole
+    List<String> broken = new ArrayList<>();
+    Main.commandLine().getSubcommands().forEach((name, sub) -> {
+      if (name.equals("help")) return;
+      String help = flat(sub.getUsageMessage());
+      for (var arg : sub.getCommandSpec().args()) {
+        String text = flat(String.join(" ", arg.renderedDescription()));
+        if (!arg.hidden() && !help.contains(text)) broken.add("livesync " + name + " --help: " + text);
+      }
+    });
+    assertThat(broken).isEmpty();
+  }
+
+  private static String flat(String s) {
+    return s.replaceAll("\\s+", " ");
   }
 
   @Test
