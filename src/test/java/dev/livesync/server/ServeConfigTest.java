@@ -72,6 +72,12 @@ class ServeConfigTest {
     assertThat(r.err()).contains(f + " has no [serve] section");
   }
 
+  private static List<Path> secretsUnder(Path dir) throws Exception {
+    try (var files = Files.walk(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("secrets")).toList();
+    }
+  }
+
   @Test
   void servesFromTheConfigAndSigtermStopsTheDaemonToo() throws Exception {
     Path backup = Files.createDirectories(tmp.resolve("backup"));
@@ -102,8 +108,10 @@ class ServeConfigTest {
       assertThat(Files.readString(fetched.resolve("readme.txt"))).isEqualTo("public file");
       assertThat(rsync(out, "-a", src + "/", "rsync://127.0.0.1:" + port + "/public/")).isNotZero();
 
+      assertThat(secretsUnder(tmp.resolve("run"))).as("the daemon's secrets file while it runs").isNotEmpty();
       serve.destroy(); // SIGTERM
       assertThat(serve.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(secretsUnder(tmp.resolve("run"))).as("no copy of a password (secrets.*, secrets.bk) outlives serve").isEmpty();
       for (ProcessHandle d : daemons) {
         d.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(d.isAlive()).isFalse();
