@@ -91,6 +91,19 @@ class MessagesTest {
   }
 
   @Test
+  void verifyAndDoctorDoNotSayTheyWillRetry() throws Exception {
+    // only the engine retries (and says when); a one-shot check that failed must not promise it
+    Path src = Files.createDirectories(work.resolve("src"));
+    String target = "rsync://127.0.0.1:" + dev.livesync.testing.FreePort.find() + "/m"; // nothing listens there
+    String state = work.resolve("state").toString();
+    Result doctor = inProcess("doctor", src.toString(), target, "--state-dir", state);
+    assertThat(doctor.out()).contains("FAIL  target " + target + ": ").contains("failed (error in socket I/O)").doesNotContain("will retry");
+    Result verify = inProcess("verify", src.toString(), target, "--state-dir", state);
+    assertThat(verify.code()).isEqualTo(Exit.UNAVAILABLE);
+    assertThat(verify.out() + verify.err()).contains("failed (error in socket I/O)").doesNotContain("will retry");
+  }
+
+  @Test
   void installServiceOutsideSystemdsDirectoriesSaysToInstallTheUnitFirst() {
     Path unit = work.resolve("review/livesync.service");
     Result r = inProcess("install-service", "--output", unit.toString(), "--config", work.resolve("none.toml").toString());
