@@ -31,8 +31,13 @@ public final class StatusView {
       if (!problem.isEmpty()) b.append("\n  FAILED: ").append(problem);
       long unwatched = s.path("unwatchedDirs").asLong();
       if (unwatched > 0) {
-        b.append("\n  DEGRADED: ").append(unwatched).append(" director").append(unwatched == 1 ? "y" : "ies")
-            .append(" not watched (permission denied, or the watch limit: the log names each and why); changes there reach the targets only with a full sync (schedule), and not at all where permission is denied. See `livesync doctor`.");
+        b.append("\n  DEGRADED: ").append(unwatched).append(" director").append(unwatched == 1 ? "y" : "ies").append(" not watched");
+        String first = s.path("firstUnwatched").asText("");
+        if (first.isEmpty()) {
+          b.append(" (permission denied, or the watch limit: the log names each and why); changes there reach the targets only with a full sync (schedule), and not at all where permission is denied. See `livesync doctor`.");
+        } else {
+          b.append(unwatched == 1 ? ": " : "; the first: ").append(first).append(unwatched == 1 ? "" : "; the log names each").append('.');
+        }
       }
       b.append('\n');
       for (JsonNode t : s.path("targets")) {

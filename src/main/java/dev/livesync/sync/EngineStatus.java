@@ -21,6 +21,8 @@ import java.util.List;
  * @param problem why the sync is {@code failed} and what to do, or empty
  * @param setup while {@code starting}: how far the setup of the watches has come (directories
  *     watched, of about how many, rate), else empty
+ * @param firstUnwatched the first directory that could not be watched, why (permission denied, the
+ *     watch limit) and what to do, as the log said it; empty when every directory is watched
  */
 public record EngineStatus(
     String name,
@@ -34,16 +36,17 @@ public record EngineStatus(
     List<Target> targets,
     long snapshotMillis,
     String problem,
-    String setup) {
+    String setup,
+    String firstUnwatched) {
 
   public EngineStatus(String name, String source, String state, int watches, long watchLimit, long pendingPaths, long overflows,
       long unwatchedDirs, List<Target> targets, long snapshotMillis) {
-    this(name, source, state, watches, watchLimit, pendingPaths, overflows, unwatchedDirs, targets, snapshotMillis, "", "");
+    this(name, source, state, watches, watchLimit, pendingPaths, overflows, unwatchedDirs, targets, snapshotMillis, "", "", "");
   }
 
   public EngineStatus(String name, String source, String state, int watches, long watchLimit, long pendingPaths, long overflows,
       long unwatchedDirs, List<Target> targets, long snapshotMillis, String problem) {
-    this(name, source, state, watches, watchLimit, pendingPaths, overflows, unwatchedDirs, targets, snapshotMillis, problem, "");
+    this(name, source, state, watches, watchLimit, pendingPaths, overflows, unwatchedDirs, targets, snapshotMillis, problem, "", "");
   }
 
   /**

@@ -30,6 +30,7 @@ final class SourceEvents implements AutoCloseable {
   private final byte[] root; // absolute, with a trailing slash
   private final Coalescer coalescer;
   private final AtomicInteger unwatched = new AtomicInteger();
+  private volatile String firstUnwatched = "";
   private WatcherChoice.Decision choice;
   private volatile Watcher watcher;
   private boolean overflow;
@@ -71,14 +72,17 @@ final class SourceEvents implements AutoCloseable {
       if (Integer.bitCount(n) == 1) log.error("{} directories cannot be watched so far (the last: {}); see `livesync status` and `livesync doctor`", n, Bytes.display(dir));
       return;
     }
+    String why;
     if (e.errno() == Errno.EACCES || e.errno() == Errno.EPERM) {
       // not a limit: a full sync cannot read it either
-      log.error("cannot watch {}: permission denied (livesync runs as uid {}): nothing below it is replicated; give this user read and "
-          + "search access to it (chmod, chown), or run livesync as its owner", Bytes.display(dir), Dirs.uid());
-      return;
+      why = "cannot watch " + Bytes.display(dir) + ": permission denied (livesync runs as uid " + Dirs.uid() + "): nothing below it is "
+          + "replicated; give this user read and search access to it (chmod, chown), or run livesync as its owner";
+    } else {
+      why = e.getMessage() + "; changes below " + Bytes.display(dir) + " are not seen live and reach the targets only with a full sync"
+          + (settings.schedule() == null ? " (set a schedule, or raise the limit: see `livesync doctor`)" : " (schedule)");
     }
-    log.error("{}; changes below {} are not seen live and reach the targets only with a full sync{}",
-        e.getMessage(), Bytes.display(dir), settings.schedule() == null ? " (set a schedule, or raise the limit: see `livesync doctor`)" : " (schedule)");
+    log.error("{}", why);
+    if (firstUnwatched.isEmpty()) firstUnwatched = why; // status shows it: the path and what to do, not a guess
   }
 
   private boolean isUnderRoot(byte[] p) {
@@ -148,11 +152,17 @@ final class SourceEvents implements AutoCloseable {
     // nothing is lost by the gap, since the full sync queued after this runs after the new watches are set.
     watcher.close();
     unwatched.set(0); // the new watcher reports again what it cannot watch
+    firstUnwatched = "";
     watcher = newWatcher(new WatchProgress());
   }
 
   long overflows() {
     return overflows;
+  }
+
+  /** The first directory that could not be watched (since the last rewatch), why and what to do; empty when none. */
+  String firstUnwatched() {
+    return firstUnwatched;
   }
 
   /** Directories that could not be watched (since the last rewatch). */

@@ -49,6 +49,12 @@ class MessagesTest {
     // the full sync's own failure names the path too (rsync's "opendir ... closed ... Permission denied")
     p.awaitOutput(o -> o.matches("(?s).*full sync \\(start\\).*closed.*Permission denied.*"), WAIT);
     assertThat(p.output()).doesNotContain("raise the limit").doesNotContain(" of 0 paths");
+    // status names the directory and the permission problem, not a guess between it and the watch limit
+    var status = LivesyncProcess.start(List.of("status", "--status-socket", work.resolve("s.sock").toString()));
+    closing.add(status);
+    status.awaitExit(WAIT);
+    assertThat(status.output()).contains("DEGRADED: 1 directory not watched: cannot watch " + closed + ": permission denied")
+        .doesNotContain("or the watch limit");
     // and what it may read still ships: the deletion guard's dry run is partial too, not a failure
     for (int i = 0; i < 600 && !Files.exists(dst.resolve("open.txt")); i++) Thread.sleep(50);
     assertThat(dst.resolve("open.txt")).as(p.output()).hasContent("o");
