@@ -42,6 +42,11 @@ public final class Overlap {
     return null;
   }
 
+  /** Why nested targets are refused (the words end the message). */
+  public static final String NESTED = ": the outer one's deletions would remove the inner one's files and the two would race; give each target its own directory";
+  /** Why two targets naming one directory are refused: there is no outer and inner one. */
+  public static final String SAME = ": both would write the same files at once and race (from two syncs, each deleting the other's files); give each target its own directory";
+
   /**
    * How {@code a} overlaps {@code b} (another target, described by {@code bName}), as words after
    * a's name; null when they do not.
@@ -49,10 +54,9 @@ public final class Overlap {
   public static String between(TargetSpec a, TargetSpec b, String bName) {
     Boolean nested = nested(a, b);
     if (nested == null) return null;
-    String why = ": the outer one's deletions would remove the inner one's files and the two would race; give each target its own directory";
     String hosts = hostsShown(a.target(), b.target());
-    if (Boolean.TRUE.equals(nested) && nested(b, a) == Boolean.TRUE) return "is the same directory as target " + bName + hosts + why;
-    return (nested ? "is inside target " : "contains target ") + bName + hosts + why;
+    if (Boolean.TRUE.equals(nested) && nested(b, a) == Boolean.TRUE) return "is the same directory as target " + bName + hosts + SAME;
+    return (nested ? "is inside target " : "contains target ") + bName + hosts + NESTED;
   }
 
   /** TRUE: a is in b; FALSE: b is in a; null: neither. */
