@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
  * by {@code NAME}.
  */
 final class InstanceFlags {
-  @Parameters(arity = "0..1", paramLabel = "NAME", description = "Only this sync (its name, as in run's --name or the config's name).")
+  @Parameters(arity = "0..1", paramLabel = "NAME", description = "A sync's name (run's --name or the config's name): status shows only that sync; stop checks the livesync runs it, then stops all of its syncs.")
   String name;
 
   @Option(names = "--status-socket", paramLabel = "PATH", description = "The socket the livesync was started with (run --status-socket; default: the config's status_socket, else the runtime dir's livesync.sock).")
