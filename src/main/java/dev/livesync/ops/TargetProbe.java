@@ -32,7 +32,9 @@ public final class TargetProbe implements Supplier<Check> {
         case dev.livesync.transport.Target.Local l -> "usable by rsync (local directory; dry run, nothing changed)";
       });
     } catch (TransportException e) {
-      return Check.fail(what, e.getMessage() + advice(e.result().exitCode()));
+      // the probe is a dry compare, but doctor compares nothing: say what rsync said
+      String said = e.getMessage().replace("compare with " + target.describe() + " incomplete: ", "");
+      return Check.fail(what, said + advice(e.result().exitCode()));
     } catch (LivesyncException e) {
       return Check.fail(what, e.getMessage());
     } catch (IllegalArgumentException e) {
