@@ -41,7 +41,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--user", paramLabel = "USER", description = "The user clients authenticate as.")
   String user;
 
-  @Option(names = "--password-file", paramLabel = "FILE", description = "File whose first line is the password (mode 0600).")
+  @Option(names = "--password-file", paramLabel = "FILE", description = "File whose first line is the password (mode 0600, owned by the user running livesync: the password-file rule of run and doctor).")
   Path passwordFile;
 
   @Option(names = "--address", paramLabel = "ADDR", description = "Listen on this address only (default: every address of this host, 0.0.0.0 and ::; the log names them).")
