@@ -296,8 +296,9 @@ public final class TargetRunner {
         long wait = settings.retry().delayNanos(t.attempts);
         queue.requeue(t, again, now + wait);
         if (t.item instanceof WorkItem.FullSync) {
-          log.warn("{}: {}: {} paths not transferred (rsync exit {}: {}); the full sync runs again in {} ms",
-              name, t.item, r.failedPaths().size(), r.exitCode(), oneLine(r.message()), wait / 1_000_000);
+          int n = r.failedPaths().size();
+          log.warn("{}: {}: {} path{} not transferred (rsync exit {}: {}); the full sync runs again in {} ms",
+              name, t.item, n, n == 1 ? "" : "s", r.exitCode(), oneLine(r.message()), wait / 1_000_000);
         } else {
           log.warn("{}: {} of {} paths not transferred (rsync exit {}: {}); queued again, next attempt in {} ms",
               name, again.size(), t.paths(), r.exitCode(), oneLine(r.message()), wait / 1_000_000);
