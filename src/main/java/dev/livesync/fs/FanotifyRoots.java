@@ -55,7 +55,7 @@ final class FanotifyRoots implements AutoCloseable {
     HandlePaths hp = byFs.get(fsid);
     if (hp != null) return hp.path(h);
     for (Root r : roots) {
-      hp = new HandlePaths(r.fd());
+      hp = new HandlePaths(r.fd(), this::watched);
       byte[] p = hp.path(h);
       if (p != null) {
         byFs.put(fsid, hp);
@@ -87,6 +87,18 @@ final class FanotifyRoots implements AutoCloseable {
       if (recursive ? Bytes.startsWith(realDir, r.real()) : Arrays.equals(realDir, r.real())) return r;
     }
     return null;
+  }
+
+  /** Whether directory {@code realPath} (no slash) is a root or (when recursive) below one. */
+  boolean watched(byte[] realPath) {
+    for (Root r : roots) {
+      byte[] real = r.real(); // with its slash
+      int n = real.length - 1;
+      if (realPath.length < n || !Arrays.equals(realPath, 0, n, real, 0, n)) continue;
+      if (realPath.length == n) return true;
+      if (recursive && (n == 0 || realPath[n] == '/')) return true;
+    }
+    return false;
   }
 
   /** The root whose directory itself is {@code realPath} (no slash), or null. */

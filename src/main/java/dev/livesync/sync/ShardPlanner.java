@@ -22,9 +22,29 @@ final class ShardPlanner {
       for (Dir c : children) t += c.total;
       return new Dir(rel, own, List.copyOf(children), t);
     }
+
+    /** As {@link #of}, with the children smaller than {@code floor} counted as entries of this directory. */
+    static Dir folded(byte[] rel, long own, List<Dir> children, long floor) {
+      List<Dir> kept = new ArrayList<>();
+      for (Dir c : children) {
+        if (c.total < floor) own += c.total;
+        else kept.add(c);
+      }
+      return of(rel, own, kept);
+    }
   }
 
   private ShardPlanner() {}
+
+  /**
+   * The size below which a subtree may be counted as entries of its parent without changing {@link
+   * #plan}: a tree that is split has at least {@code minEntries} entries, so a part's bound {@code most}
+   * is at least {@code minEntries / (2 * parallelism)}, and a subtree below an eighth of that is never
+   * carved nor looked into.
+   */
+  static long floor(int parallelism, long minEntries) {
+    return Math.max(0, minEntries / (16L * Math.max(1, parallelism)));
+  }
 
   /**
    * The parts for {@code parallelism} rsyncs, largest first; one whole part when the tree has fewer

@@ -42,7 +42,9 @@ final class SplitFullSync {
     return new Planner() {
       @Override
       public List<FullSyncShard> plan() {
-        return ShardPlanner.plan(TreeCount.of(settings.source(), settings.excludes()), settings.workers(), MIN_ENTRIES);
+        int workers = settings.workers();
+        long floor = ShardPlanner.floor(workers, MIN_ENTRIES);
+        return ShardPlanner.plan(TreeCount.of(settings.source(), settings.excludes(), floor), workers, MIN_ENTRIES);
       }
 
       @Override

@@ -136,6 +136,21 @@ class FanotifyWatcherTest {
   }
 
   @Test
+  void aDirectoryWrittenInOutsideThenMovedInIsSeenUnderItsNewName() throws Exception {
+    Files.createDirectories(other.resolve("busy"));
+    Files.createDirectories(src.resolve("seen"));
+    start(FanotifyWatcher.Marks.FILESYSTEM, false);
+    for (int i = 0; i < 5; i++) Files.writeString(other.resolve("busy/f" + i), "x"); // its path is now known, outside
+    Files.writeString(src.resolve("seen/first"), "x");
+    await(ev -> rel(ev).equals("seen/first") && ev.has(IN_CLOSE_WRITE)); // the outside writes were read before
+    Files.move(other.resolve("busy"), src.resolve("busy"));
+    Files.writeString(src.resolve("busy/after"), "x");
+    await(ev -> rel(ev).equals("busy/after") && ev.has(IN_CLOSE_WRITE));
+    drain();
+    assertThat(events).noneSatisfy(ev -> assertThat(new String(ev.fullPath(), StandardCharsets.ISO_8859_1)).contains("other/busy/after"));
+  }
+
+  @Test
   void hostileNamesComeThroughAsBytes() throws Exception {
     start(FanotifyWatcher.Marks.FILESYSTEM, false);
     byte[] name = {'a', '\n', 'b', ' ', (byte) 0xff, (byte) 0xfe, '\\', '*'};
