@@ -36,7 +36,10 @@ final class FanotifyRoots implements AutoCloseable {
       Libc.close(fd);
       throw new NativeException("readlink", Errno.ENOENT, path);
     }
-    Root r = new Root(realPaths ? withSlash(real) : withSlash(path), withSlash(real), fd);
+    byte[] realSlash = withSlash(real);
+    byte[] givenSlash = withSlash(path);
+    // one array when they are the same: shown() then hands back the kernel's path as it is
+    Root r = new Root(realPaths || Arrays.equals(givenSlash, realSlash) ? realSlash : givenSlash, realSlash, fd);
     roots.add(r);
     return r;
   }
@@ -111,6 +114,7 @@ final class FanotifyRoots implements AutoCloseable {
 
   /** {@code realDir} (with a slash) as shown: under the root's path as given. */
   static byte[] shown(Root r, byte[] realDir) {
+    if (r.given() == r.real()) return realDir;
     return Bytes.concat(r.given(), Arrays.copyOfRange(realDir, r.real().length, realDir.length));
   }
 

@@ -193,7 +193,8 @@ public final class FanotifyWatcher implements Watcher {
       dir = cut == 0 ? SLASH : Arrays.copyOf(dir, cut);
       if (name.length == 0) return; // the filesystem's root
     }
-    byte[] full = Bytes.concat(withSlash(dir), name);
+    byte[] dirSlash = withSlash(dir);
+    byte[] full = Bytes.concat(dirSlash, name);
     if (isDir != 0 && (m & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) != 0) {
       excludedDirs.clear();
       roots.invalidate(full);
@@ -203,7 +204,7 @@ public final class FanotifyWatcher implements Watcher {
     if ((m & IN_MOVED_FROM) != 0) cookie = pendingMoveCookie = ++cookies;
     else if ((m & IN_MOVED_TO) != 0) cookie = pendingMoveCookie != 0 ? pendingMoveCookie : ++cookies;
     if ((m & IN_MOVED_FROM) == 0) pendingMoveCookie = 0;
-    deliver((int) (m & 0xfff), isDir, withSlash(dir), name, full, cookie);
+    deliver((int) (m & 0xfff), isDir, dirSlash, name, full, cookie);
   }
 
   /** fsnotifywait: an event on directory {@code dir} (real, no slash) itself, shown as inotify shows one on a watched directory. */
