@@ -35,6 +35,8 @@ final class TargetQueue {
     State state = State.QUEUED;
     int attempts;
     long notBefore;
+    /** Its place in the order sends started, for {@link ParentTimes}. */
+    long startSeq;
 
     Task(WorkItem item, long seq, List<Long> alsoDone, boolean startup) {
       this.item = item;

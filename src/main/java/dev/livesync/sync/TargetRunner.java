@@ -56,6 +56,7 @@ public final class TargetRunner {
   private final TargetQueue queue;
   private final TargetHealth health;
   private final TargetStats stats = new TargetStats();
+  private final ParentTimes parentTimes = new ParentTimes();
   private int running;
   /** Something happened since the last dispatch that may let an item start. */
   private boolean changed = true;
@@ -222,6 +223,7 @@ public final class TargetRunner {
     for (Task g : group) {
       g.state = State.RUNNING;
       g.attempts++;
+      g.startSeq = parentTimes.started();
     }
     running++;
     workers.execute(
@@ -241,6 +243,7 @@ public final class TargetRunner {
             running += group.size() - 1; // one worker ran them all; finished() counts each
             for (Task g : group) {
               if (ran.result().outcome() == Outcome.OK || ran.result().outcome() == Outcome.PARTIAL) queueGoneAncestors(g, ran.goneAncestors());
+              queueParentsSetBack(g, parentTimes.ended(g.startSeq, g.item));
               finished(g, ran.result());
             }
           });
@@ -276,6 +279,14 @@ public final class TargetRunner {
     if (log.isDebugEnabled()) log.debug("{}: parents gone from the source, deleted as an item of their own: {}", name, ancestors.stream().map(Bytes::display).toList());
     changed = true;
     queue.append(new WorkItem.Send(List.copyOf(ancestors), false, 0, t.item.oldestNanos()));
+  }
+
+  /** See {@link ParentTimes}: directories a send may have set back to an older mtime go again, as themselves. */
+  private void queueParentsSetBack(Task t, List<byte[]> parents) {
+    if (parents.isEmpty()) return;
+    if (log.isDebugEnabled()) log.debug("{}: ended after a later send, its parents go again: {}", name, parents.stream().map(Bytes::display).toList());
+    changed = true;
+    queue.append(new WorkItem.Send(List.copyOf(parents), false, 0, t.item.oldestNanos(), true));
   }
 
   private void finished(Task t, TransferResult r) {

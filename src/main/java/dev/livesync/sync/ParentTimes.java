@@ -1,0 +1,63 @@
+package dev.livesync.sync;
+
+import dev.livesync.fs.Bytes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The parents of a send's paths go along with it ({@code -R}), with the mode and mtime rsync read
+ * when the send started. Sends run side by side, so one that started earlier can end later and set
+ * a parent back to the mtime it read before a later send wrote the newer one: the target's
+ * directory then keeps an old mtime for good (its own events are long past). This notes, per target,
+ * which sends carried which parents, in the order they started; when a send ends after one that
+ * started later and carried the same parent, that parent is returned, to be sent again as itself (its
+ * claim orders it after every send still running below it). Forgets what no send still running can
+ * be compared with.
+ */
+final class ParentTimes {
+  private static final int PRUNE_ABOVE = 4096;
+
+  private long nextSeq;
+  private final TreeSet<Long> running = new TreeSet<>();
+  /** A parent → the latest start among the ended sends that carried it. */
+  private final Map<Bytes.Key, Long> latestEnded = new HashMap<>();
+
+  /** A send starts: its place in the start order. */
+  long started() {
+    long seq = nextSeq++;
+    running.add(seq);
+    return seq;
+  }
+
+  /** The send started as {@code seq} ended: the parents it may have set back. */
+  List<byte[]> ended(long seq, WorkItem item) {
+    running.remove(seq);
+    List<byte[]> back = new ArrayList<>();
+    if (item instanceof WorkItem.Send s) {
+      Set<Bytes.Key> seen = new HashSet<>();
+      for (byte[] p : s.paths()) {
+        for (int i = p.length - 1; i > 0; i--) {
+          if (p[i] != '/') continue;
+          var parent = new Bytes.Key(Arrays.copyOf(p, i));
+          if (!seen.add(parent)) break; // and every parent above it: seen too
+          Long latest = latestEnded.get(parent);
+          if (latest != null && latest > seq) back.add(parent.bytes());
+          else latestEnded.put(parent, seq);
+        }
+      }
+    }
+    if (running.isEmpty()) {
+      latestEnded.clear(); // whatever starts next starts after all of these
+    } else if (latestEnded.size() > PRUNE_ABOVE) {
+      long oldest = running.first(); // a send still running ended after none started before it
+      latestEnded.values().removeIf(v -> v < oldest);
+    }
+    return back;
+  }
+}
