@@ -39,12 +39,6 @@ public final class Batcher {
    * new directory, would have to wait for this one: with a new directory every few dozen files,
    * every batch waited for the one before. Should it stop being a directory before rsync reads it,
    * its events queue it again, and that batch waits for this one (its path is above this one's).
-   *
-   * <p>A directory whose own attributes were set (ATTRIB alone: tar setting a directory's mtime once
-   * its contents are out, chmod, touch) stays in its batch. Every batch carries the mtime of the
-   * parents of its paths as it read them, so a batch that started earlier, still running with a
-   * path below that directory, would set the mtime it read before the change if it ended last; kept
-   * in, the directory's claim makes its batch wait for that one, and the last word is the new mtime.
    */
   public Batcher(Coalescer coalescer, Clock clock, Limits limits, SizeProbe sizes, DirProbe dirs) {
     this.coalescer = coalescer;
@@ -88,7 +82,7 @@ public final class Batcher {
             out.add(new WorkItem.Send(List.of(e.path()), false, size, e.firstNanos(), e.attributesOnly()));
           } else {
             // a directory or an empty file has no content to compare: it rides with the others
-            (e.attributesOnly() && size > 0 ? touched : plain).add(e.path(), size, e.firstNanos(), e.attributesOnly());
+            (e.attributesOnly() && size > 0 ? touched : plain).add(e.path(), size, e.firstNanos());
           }
         });
     plain.close();
@@ -119,12 +113,12 @@ public final class Batcher {
   }
 
   /** See {@link #Batcher(Coalescer, Clock, Limits, SizeProbe, DirProbe)}. */
-  private static List<byte[]> withoutDirsAbove(List<byte[]> paths, List<Long> sizes, List<Boolean> attributesSet, DirProbe dirs) {
+  private static List<byte[]> withoutDirsAbove(List<byte[]> paths, List<Long> sizes, DirProbe dirs) {
     java.util.Set<dev.livesync.fs.Bytes.Key> parents = null;
     List<byte[]> out = null;
     for (int i = 0; i < paths.size(); i++) {
       byte[] p = paths.get(i);
-      if (sizes.get(i) == 0 && !attributesSet.get(i) && dirs.isDir(p)) {
+      if (sizes.get(i) == 0 && dirs.isDir(p)) {
         if (parents == null) {
           parents = new java.util.HashSet<>();
           for (byte[] q : paths)
@@ -158,9 +152,8 @@ public final class Batcher {
   }
 
   private final class Open {
-    /** Sizes as probed (0 for directories), and whether only attributes changed, parallel to {@code paths}. */
+    /** Sizes as probed (0 for directories), parallel to {@code paths}. */
     List<Long> sizesOf = new ArrayList<>();
-    List<Boolean> attributesSet = new ArrayList<>();
 
     final boolean recursive, attributesOnly;
     final List<WorkItem> out;
@@ -175,25 +168,19 @@ public final class Batcher {
     }
 
     void add(byte[] path, long size, long first) {
-      add(path, size, first, false);
-    }
-
-    void add(byte[] path, long size, long first, boolean attributesOnly) {
       if (!paths.isEmpty() && (paths.size() >= limits.maxPaths() || bytes + size > limits.maxBytes())) close();
       paths.add(path);
       sizesOf.add(size);
-      attributesSet.add(attributesOnly);
       bytes += size;
       oldest = Math.min(oldest, first);
     }
 
     void close() {
       if (paths.isEmpty()) return;
-      if (!recursive) paths = withoutDirsAbove(paths, sizesOf, attributesSet, dirs);
+      if (!recursive) paths = withoutDirsAbove(paths, sizesOf, dirs);
       out.add(new WorkItem.Send(List.copyOf(paths), recursive, bytes, oldest, attributesOnly));
       paths = new ArrayList<>();
       sizesOf = new ArrayList<>();
-      attributesSet = new ArrayList<>();
       bytes = 0;
       oldest = Long.MAX_VALUE;
     }

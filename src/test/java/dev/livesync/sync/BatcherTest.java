@@ -34,17 +34,6 @@ class BatcherTest {
   }
 
   @Test
-  void aDirectoryWhoseOwnAttributesWereSetStaysInItsBatch() { // so its claim orders it after what runs below it
-    c.created(Bytes.of("n"), true);
-    c.created(Bytes.of("n/sub"), true);
-    file("n/sub/a");
-    b.poll(true); // sent: n/sub/a (n and n/sub along with it)
-    file("n/sub/b");
-    c.changed(Bytes.of("n/sub")); // tar sets the mtime of a directory once its contents are out
-    assertThat(b.poll(true)).singleElement().satisfies(w -> assertThat(paths(w)).containsExactly("n/sub/b", "n/sub"));
-  }
-
-  @Test
   void aBatchWaitsForADelayAndUnderBacklogForATargetOrMaxPaths() {
     file("a");
     assertThat(b.poll(false)).isEmpty();
