@@ -16,17 +16,24 @@ import java.util.TreeSet;
  * a parent back to the mtime it read before a later send wrote the newer one: the target's
  * directory then keeps an old mtime for good (its own events are long past). This notes, per target,
  * which sends carried which parents, in the order they started; when a send ends after one that
- * started later and carried the same parent, that parent is returned, to be sent again as itself (its
- * claim orders it after every send still running below it). Forgets what no send still running can
- * be compared with.
+ * started later and carried the same parent, that parent is noted, to be sent again as itself (its
+ * claim orders it after every send still running below it). Those go out together, as rsync touches
+ * up directory times at the end of a run: once no send runs, or after a second, or at 1,000 of them
+ * (each alone, they would queue one small send after another behind a burst). Forgets what no send
+ * still running can be compared with.
  */
 final class ParentTimes {
   private static final int PRUNE_ABOVE = 4096;
+  private static final int SEND_AT = 1000;
+  private static final long SEND_AFTER_NANOS = 1_000_000_000L;
 
   private long nextSeq;
   private final TreeSet<Long> running = new TreeSet<>();
   /** A parent → the latest start among the ended sends that carried it. */
   private final Map<Bytes.Key, Long> latestEnded = new HashMap<>();
+  /** Parents to send again, and since when. */
+  private final Set<Bytes.Key> setBack = new java.util.LinkedHashSet<>();
+  private long setBackSince;
 
   /** A send starts: its place in the start order. */
   long started() {
@@ -35,10 +42,9 @@ final class ParentTimes {
     return seq;
   }
 
-  /** The send started as {@code seq} ended: the parents it may have set back. */
-  List<byte[]> ended(long seq, WorkItem item) {
+  /** The send started as {@code seq} ended at {@code nowNanos}: the parents to send again now (often none). */
+  List<byte[]> ended(long seq, WorkItem item, long nowNanos) {
     running.remove(seq);
-    List<byte[]> back = new ArrayList<>();
     if (item instanceof WorkItem.Send s) {
       Set<Bytes.Key> seen = new HashSet<>();
       for (byte[] p : s.paths()) {
@@ -47,8 +53,12 @@ final class ParentTimes {
           var parent = new Bytes.Key(Arrays.copyOf(p, i));
           if (!seen.add(parent)) break; // and every parent above it: seen too
           Long latest = latestEnded.get(parent);
-          if (latest != null && latest > seq) back.add(parent.bytes());
-          else latestEnded.put(parent, seq);
+          if (latest != null && latest > seq) {
+            if (setBack.isEmpty()) setBackSince = nowNanos;
+            setBack.add(parent);
+          } else {
+            latestEnded.put(parent, seq);
+          }
         }
       }
     }
@@ -58,6 +68,10 @@ final class ParentTimes {
       long oldest = running.first(); // a send still running ended after none started before it
       latestEnded.values().removeIf(v -> v < oldest);
     }
-    return back;
+    if (setBack.isEmpty() || !running.isEmpty() && setBack.size() < SEND_AT && nowNanos - setBackSince < SEND_AFTER_NANOS) return List.of();
+    List<byte[]> now = new ArrayList<>(setBack.size());
+    for (Bytes.Key k : setBack) now.add(k.bytes());
+    setBack.clear();
+    return now;
   }
 }

@@ -243,7 +243,7 @@ public final class TargetRunner {
             running += group.size() - 1; // one worker ran them all; finished() counts each
             for (Task g : group) {
               if (ran.result().outcome() == Outcome.OK || ran.result().outcome() == Outcome.PARTIAL) queueGoneAncestors(g, ran.goneAncestors());
-              queueParentsSetBack(g, parentTimes.ended(g.startSeq, g.item));
+              queueParentsSetBack(g, parentTimes.ended(g.startSeq, g.item, clock.nanos()));
               finished(g, ran.result());
             }
           });
