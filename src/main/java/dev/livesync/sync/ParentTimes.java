@@ -18,14 +18,16 @@ import java.util.TreeSet;
  * which sends carried which parents, in the order they started; when a send ends after one that
  * started later and carried the same parent, that parent is noted, to be sent again as itself (its
  * claim orders it after every send still running below it). Those go out together, as rsync touches
- * up directory times at the end of a run: once no send runs, or after a second, or at 1,000 of them
- * (each alone, they would queue one small send after another behind a burst). Forgets what no send
- * still running can be compared with.
+ * up directory times at the end of a run: once no send runs, or after 10 s, or at 1,000 of them. Each
+ * such send claims parents that every send beside it shares (the top directories), so it waits for
+ * all that runs and holds back all that comes after: sent at every out-of-order end, or every second,
+ * they made a burst's sends go one after another (an untar converged 10 s after tar, not 2-3 s).
+ * Forgets what no send still running can be compared with.
  */
 final class ParentTimes {
   private static final int PRUNE_ABOVE = 4096;
   private static final int SEND_AT = 1000;
-  private static final long SEND_AFTER_NANOS = 1_000_000_000L;
+  private static final long SEND_AFTER_NANOS = 10_000_000_000L;
 
   private long nextSeq;
   private final TreeSet<Long> running = new TreeSet<>();

@@ -49,7 +49,7 @@ class ParentTimesTest {
   }
 
   @Test
-  void whileOthersRunTheyWaitForASecondOrTheLastToEnd() {
+  void whileOthersRunTheyWaitTenSecondsOrForTheLastToEnd() {
     long e = times.started();
     long l = times.started();
     long other = times.started();
@@ -62,8 +62,10 @@ class ParentTimesTest {
     times.started(); // runs on
     times.ended(l2, send("x/two"), 1_000);
     assertThat(times.ended(e2, send("x/one"), 1_000)).isEmpty();
+    long soon = times.started();
+    assertThat(times.ended(soon, send("y/w"), 1_000 + 9_000_000_000L)).isEmpty();
     long more = times.started();
-    assertThat(shown(times.ended(more, send("y/z"), 1_000 + 1_000_000_000L))).containsExactly("x");
+    assertThat(shown(times.ended(more, send("y/z"), 1_000 + 10_000_000_000L))).containsExactly("x");
   }
 
   @Test
