@@ -94,14 +94,7 @@ final class FanotifyRoots implements AutoCloseable {
 
   /** Whether directory {@code realPath} (no slash) is a root or (when recursive) below one. */
   boolean watched(byte[] realPath) {
-    for (Root r : roots) {
-      byte[] real = r.real(); // with its slash
-      int n = real.length - 1;
-      if (realPath.length < n || !Arrays.equals(realPath, 0, n, real, 0, n)) continue;
-      if (realPath.length == n) return true;
-      if (recursive && (n == 0 || realPath[n] == '/')) return true;
-    }
-    return false;
+    return rootOf(withSlash(realPath)) != null; // asked on a cache miss only, after two system calls
   }
 
   /** The root whose directory itself is {@code realPath} (no slash), or null. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,7 @@ final class ParentTimes {
   /** A parent → the latest start among the ended sends that carried it. */
   private final Map<Bytes.Key, Long> latestEnded = new HashMap<>();
   /** Parents to send again, and since when. */
-  private final Set<Bytes.Key> setBack = new java.util.LinkedHashSet<>();
+  private final Set<Bytes.Key> setBack = new LinkedHashSet<>();
   private long setBackSince;
 
   /** A send starts: its place in the start order. */
