@@ -1,7 +1,10 @@
 package dev.livesync.sync;
 
+import dev.livesync.fs.BytePath;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Cuts the coalescer's ready paths into {@link WorkItem.Send} batches. A batch closes {@code delay}
@@ -114,18 +117,17 @@ public final class Batcher {
 
   /** See {@link #Batcher(Coalescer, Clock, Limits, SizeProbe, DirProbe)}. */
   private static List<byte[]> withoutDirsAbove(List<byte[]> paths, List<Long> sizes, DirProbe dirs) {
-    java.util.Set<dev.livesync.fs.Bytes.Key> parents = null;
+    Set<BytePath> parents = null;
     List<byte[]> out = null;
     for (int i = 0; i < paths.size(); i++) {
       byte[] p = paths.get(i);
       if (sizes.get(i) == 0 && dirs.isDir(p)) {
         if (parents == null) {
-          parents = new java.util.HashSet<>();
+          parents = new HashSet<>();
           for (byte[] q : paths)
-            for (int j = q.length - 1; j > 0; j--)
-              if (q[j] == '/' && !parents.add(new dev.livesync.fs.Bytes.Key(java.util.Arrays.copyOf(q, j)))) break;
+            for (BytePath a : BytePath.unsafeWrap(q).ancestors()) if (!parents.add(a)) break; // and all above it: there already
         }
-        if (parents.contains(new dev.livesync.fs.Bytes.Key(p))) {
+        if (parents.contains(BytePath.unsafeWrap(p))) {
           if (out == null) out = new ArrayList<>(paths.subList(0, i));
           continue;
         }

@@ -1,6 +1,7 @@
 package dev.livesync.sync;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -59,21 +62,23 @@ final class HeldDeletions {
    * off} ({@code off}) nothing: those deletions go ahead (said too) and the file goes.
    */
   Set<Bytes.Key> takeOver(boolean off, String target, String sync) {
-    Set<Bytes.Key> before = load();
-    if (before.isEmpty()) return before;
+    Set<BytePath> before = load();
+    if (before.isEmpty()) return Set.of();
     if (off) {
       log.warn("{}: --max-delete is off: the {} deletions the previous run held go ahead", target, before.size());
-      save(Set.of());
+      write(Set.of());
       return Set.of();
     }
     log.warn("{}: {} deletions held by the previous run are still held (kept in {}), and so is every deletion for this target: "
         + "restore the files at the source, or run 'livesync release-deletes {}'. See 'livesync status'.", target, before.size(), file, sync);
-    return before;
+    Set<Bytes.Key> keys = new LinkedHashSet<>(); // the guard's own set: it has not moved to BytePath yet
+    for (BytePath p : before) keys.add(new Bytes.Key(p.unsafeArray()));
+    return keys;
   }
 
   /** The paths held (released) when the previous run stopped; none when there is no file or it is not ours. */
-  Set<Bytes.Key> load() {
-    Set<Bytes.Key> out = new LinkedHashSet<>();
+  Set<BytePath> load() {
+    Set<BytePath> out = new LinkedHashSet<>();
     byte[] all;
     try {
       if (!Files.exists(file)) return out;
@@ -87,7 +92,7 @@ final class HeldDeletions {
     int start = header.length;
     for (int i = start; i < all.length; i++) {
       if (all[i] != 0) continue;
-      if (i > start) out.add(new Bytes.Key(Arrays.copyOfRange(all, start, i)));
+      if (i > start) out.add(BytePath.unsafeWrap(Arrays.copyOfRange(all, start, i)));
       start = i + 1;
     }
     return out;
@@ -97,7 +102,7 @@ final class HeldDeletions {
    * Records {@code held} durably (removes the file when it is empty). A failure is logged, not thrown:
    * the hold itself goes on in memory; only a restart would then decide anew.
    */
-  void save(Collection<Bytes.Key> held) {
+  void write(Collection<BytePath> held) {
     try {
       if (held.isEmpty()) {
         Files.deleteIfExists(file);
@@ -105,8 +110,8 @@ final class HeldDeletions {
       }
       var b = new ByteArrayOutputStream();
       b.writeBytes(header);
-      for (Bytes.Key k : held) {
-        b.writeBytes(k.bytes());
+      for (BytePath p : held) {
+        b.writeBytes(p.unsafeArray());
         b.write(0);
       }
       Files.createDirectories(file.toAbsolutePath().getParent());
@@ -124,16 +129,15 @@ final class HeldDeletions {
     }
   }
 
+  /** {@link #write} for the {@link DeletionGuard}, whose held set is still of {@link Bytes.Key}. */
+  void save(Collection<Bytes.Key> held) {
+    List<BytePath> paths = new ArrayList<>(held.size());
+    for (Bytes.Key k : held) paths.add(BytePath.unsafeWrap(k.bytes()));
+    write(paths);
+  }
+
   private LivesyncException failure(IOException e) {
     return new LivesyncException("cannot use the " + kind + " deletions " + file + ": " + e.getMessage() + " (set --state-dir to a writable directory)",
         dev.livesync.Exit.CANNOT_WRITE, e);
-  }
-
-  /** Whether {@code p} lies below one of {@code set} (or is one, when {@code orEqual}). */
-  static boolean underAny(byte[] p, Set<Bytes.Key> set, boolean orEqual) {
-    if (orEqual && set.contains(new Bytes.Key(p))) return true;
-    for (int i = p.length - 1; i > 0; i--)
-      if (p[i] == '/' && set.contains(new Bytes.Key(Arrays.copyOf(p, i)))) return true;
-    return false;
   }
 }

@@ -1,8 +1,6 @@
 package dev.livesync.sync;
 
-import dev.livesync.fs.Bytes;
-import java.util.ArrayList;
-import java.util.Arrays;
+import dev.livesync.fs.BytePath;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -33,9 +31,9 @@ final class ParentTimes {
   private long nextSeq;
   private final TreeSet<Long> running = new TreeSet<>();
   /** A parent → the latest start among the ended sends that carried it. */
-  private final Map<Bytes.Key, Long> latestEnded = new HashMap<>();
+  private final Map<BytePath, Long> latestEnded = new HashMap<>();
   /** Parents to send again, and since when. */
-  private final Set<Bytes.Key> setBack = new LinkedHashSet<>();
+  private final Set<BytePath> setBack = new LinkedHashSet<>();
   private long setBackSince;
 
   /** A send starts: its place in the start order. */
@@ -49,11 +47,9 @@ final class ParentTimes {
   List<byte[]> ended(long seq, WorkItem item, long nowNanos) {
     running.remove(seq);
     if (item instanceof WorkItem.Send s) {
-      Set<Bytes.Key> seen = new HashSet<>();
+      Set<BytePath> seen = new HashSet<>();
       for (byte[] p : s.paths()) {
-        for (int i = p.length - 1; i > 0; i--) {
-          if (p[i] != '/') continue;
-          var parent = new Bytes.Key(Arrays.copyOf(p, i));
+        for (BytePath parent : BytePath.unsafeWrap(p).ancestors()) {
           if (!seen.add(parent)) break; // and every parent above it: seen too
           Long latest = latestEnded.get(parent);
           if (latest != null && latest > seq) {
@@ -72,8 +68,7 @@ final class ParentTimes {
       latestEnded.values().removeIf(v -> v < oldest);
     }
     if (setBack.isEmpty() || !running.isEmpty() && setBack.size() < SEND_AT && nowNanos - setBackSince < SEND_AFTER_NANOS) return List.of();
-    List<byte[]> now = new ArrayList<>(setBack.size());
-    for (Bytes.Key k : setBack) now.add(k.bytes());
+    List<byte[]> now = BytePath.unsafeArrays(setBack);
     setBack.clear();
     return now;
   }

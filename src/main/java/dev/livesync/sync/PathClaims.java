@@ -1,7 +1,6 @@
 package dev.livesync.sync;
 
-import dev.livesync.fs.Bytes;
-import java.util.Arrays;
+import dev.livesync.fs.BytePath;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -11,8 +10,8 @@ import java.util.Set;
  * below one; a full sync claims (and conflicts with) everything.
  */
 final class PathClaims {
-  private final Set<Bytes.Key> exact = new HashSet<>();
-  private final Set<Bytes.Key> above = new HashSet<>();
+  private final Set<BytePath> exact = new HashSet<>();
+  private final Set<BytePath> above = new HashSet<>();
   private boolean all;
 
   void add(WorkItem item) {
@@ -21,8 +20,9 @@ final class PathClaims {
       return;
     }
     for (byte[] p : item.footprint()) {
-      exact.add(new Bytes.Key(p));
-      for (int i = p.length - 1; i > 0; i--) if (p[i] == '/') above.add(new Bytes.Key(Arrays.copyOf(p, i)));
+      BytePath path = BytePath.unsafeWrap(p);
+      exact.add(path);
+      for (BytePath a : path.ancestors()) if (!above.add(a)) break; // and every one above it: there already
     }
   }
 
@@ -35,9 +35,8 @@ final class PathClaims {
     if (all) return true;
     if (item instanceof WorkItem.FullSync) return !exact.isEmpty();
     for (byte[] p : item.footprint()) {
-      if (exact.contains(new Bytes.Key(p)) || above.contains(new Bytes.Key(p))) return true;
-      for (int i = p.length - 1; i > 0; i--)
-        if (p[i] == '/' && exact.contains(new Bytes.Key(Arrays.copyOf(p, i)))) return true;
+      BytePath path = BytePath.unsafeWrap(p);
+      if (above.contains(path) || path.isUnderAny(exact, true)) return true;
     }
     return false;
   }

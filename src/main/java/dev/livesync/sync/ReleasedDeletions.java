@@ -1,8 +1,10 @@
 package dev.livesync.sync;
 
+import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +22,7 @@ import java.util.Set;
 final class ReleasedDeletions {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReleasedDeletions.class);
   private final HeldDeletions store;
-  private final Set<Bytes.Key> paths = new LinkedHashSet<>();
+  private final Set<BytePath> paths = new LinkedHashSet<>();
 
   /**
    * What {@code store} holds is released from the start (a release the previous run did not carry
@@ -28,7 +30,7 @@ final class ReleasedDeletions {
    */
   ReleasedDeletions(HeldDeletions store, boolean off) {
     this.store = store;
-    if (off) store.save(paths);
+    if (off) store.write(paths);
     else paths.addAll(store.load());
     if (!paths.isEmpty())
       log.warn("{} deletions an operator released in the previous run were not carried out (kept in {}): they go ahead, not held again", paths.size(), store.file());
@@ -44,13 +46,15 @@ final class ReleasedDeletions {
 
   /** Releases {@code held}; recorded before the engine is asked to carry them out. */
   void add(Collection<Bytes.Key> held) {
-    if (paths.addAll(held)) store.save(paths);
+    boolean added = false;
+    for (Bytes.Key k : held) added |= paths.add(BytePath.unsafeWrap(k.bytes()));
+    if (added) store.write(paths);
   }
 
   /** The topmost released paths (a directory stands for what is under it): what to send to carry them out. */
   List<byte[]> top() {
     List<byte[]> top = new ArrayList<>();
-    for (Bytes.Key k : paths) if (!HeldDeletions.underAny(k.bytes(), paths, false)) top.add(k.bytes());
+    for (BytePath p : paths) if (!p.isUnderAny(paths, false)) top.add(p.unsafeArray());
     return top;
   }
 
@@ -58,22 +62,20 @@ final class ReleasedDeletions {
   List<byte[]> notReleased(List<byte[]> deletions) {
     if (paths.isEmpty()) return deletions;
     List<byte[]> out = new ArrayList<>(deletions.size());
-    for (byte[] p : deletions) if (!paths.contains(new Bytes.Key(p))) out.add(p);
+    for (byte[] p : deletions) if (!paths.contains(BytePath.unsafeWrap(p))) out.add(p);
     return out;
   }
 
   /** A whole-tree dry run lists every deletion there is: released paths it does not list are done with. */
   void keepListed(List<byte[]> wholeTree) {
     if (paths.isEmpty()) return;
-    Set<Bytes.Key> listed = new LinkedHashSet<>(wholeTree.size() * 2);
-    for (byte[] p : wholeTree) listed.add(new Bytes.Key(p));
-    if (paths.retainAll(listed)) store.save(paths);
+    if (paths.retainAll(new HashSet<>(BytePath.unsafeWrapAll(wholeTree)))) store.write(paths);
   }
 
   /** A transfer that carried the released deletions has run. */
   void carriedOut() {
     if (paths.isEmpty()) return;
     paths.clear();
-    store.save(paths);
+    store.write(paths);
   }
 }

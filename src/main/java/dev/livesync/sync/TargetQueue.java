@@ -1,8 +1,7 @@
 package dev.livesync.sync;
 
-import dev.livesync.fs.Bytes;
+import dev.livesync.fs.BytePath;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -275,21 +274,21 @@ final class TargetQueue {
     List<Task> merged = new ArrayList<>();
     for (Task t : tasks.subList(0, end)) if (t.queued() && t.item instanceof WorkItem.Send) merged.add(t);
     if (merged.size() < 2) return;
-    Set<Bytes.Key> trees = new LinkedHashSet<>();
-    Set<Bytes.Key> plain = new LinkedHashSet<>(), touched = new LinkedHashSet<>();
+    Set<BytePath> trees = new LinkedHashSet<>();
+    Set<BytePath> plain = new LinkedHashSet<>(), touched = new LinkedHashSet<>();
     long oldest = Long.MAX_VALUE, bytes = 0;
     for (Task t : merged) {
       var send = (WorkItem.Send) t.item;
-      for (byte[] p : send.paths()) (send.recursive() ? trees : send.attributesOnly() ? touched : plain).add(new Bytes.Key(p));
+      for (byte[] p : send.paths()) (send.recursive() ? trees : send.attributesOnly() ? touched : plain).add(BytePath.unsafeWrap(p));
       oldest = Math.min(oldest, send.oldestNanos());
       bytes += send.bytes();
     }
     List<byte[]> treeList = new ArrayList<>();
-    for (Bytes.Key k : trees) if (!underAny(k.bytes(), trees, false)) treeList.add(k.bytes());
+    for (BytePath p : trees) if (!p.isUnderAny(trees, false)) treeList.add(p.unsafeArray());
     List<byte[]> plainList = new ArrayList<>(), touchedList = new ArrayList<>();
-    for (Bytes.Key k : plain) if (!underAny(k.bytes(), trees, true)) plainList.add(k.bytes());
+    for (BytePath p : plain) if (!p.isUnderAny(trees, true)) plainList.add(p.unsafeArray());
     // a path both written and touched goes with the written: compared by content
-    for (Bytes.Key k : touched) if (!plain.contains(k) && !underAny(k.bytes(), trees, true)) touchedList.add(k.bytes());
+    for (BytePath p : touched) if (!plain.contains(p) && !p.isUnderAny(trees, true)) touchedList.add(p.unsafeArray());
     for (Task t : merged) {
       remove(t);
       closeRecords(t);
@@ -312,14 +311,6 @@ final class TargetQueue {
     int i = 0;
     while (i < tasks.size() && !(tasks.get(i).queued() && tasks.get(i).item instanceof WorkItem.FullSync)) i++;
     return i;
-  }
-
-  /** Whether {@code p} lies below one of {@code trees} (or is one, when {@code orEqual}). */
-  private static boolean underAny(byte[] p, Set<Bytes.Key> trees, boolean orEqual) {
-    if (orEqual && trees.contains(new Bytes.Key(p))) return true;
-    for (int i = p.length - 1; i > 0; i--)
-      if (p[i] == '/' && trees.contains(new Bytes.Key(Arrays.copyOf(p, i)))) return true;
-    return false;
   }
 
   /**

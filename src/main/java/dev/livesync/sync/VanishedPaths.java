@@ -1,8 +1,7 @@
 package dev.livesync.sync;
 
-import dev.livesync.fs.Bytes;
+import dev.livesync.fs.BytePath;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,42 +30,34 @@ final class VanishedPaths {
 
   static Split split(List<byte[]> paths, Batcher.SizeProbe source) {
     List<byte[]> kept = new ArrayList<>(paths.size());
-    Set<Bytes.Key> gone = new LinkedHashSet<>();
+    Set<BytePath> gone = new LinkedHashSet<>();
     for (byte[] p : paths) {
-      byte[] top = topmostMissingAncestor(p, source);
+      BytePath top = topmostMissingAncestor(p, source);
       if (top == null) kept.add(p);
-      else gone.add(new Bytes.Key(top));
+      else gone.add(top);
     }
     if (gone.isEmpty()) return new Split(paths, List.of());
-    return new Split(kept, keys(gone));
+    return new Split(kept, BytePath.unsafeArrays(gone));
   }
 
   /** Each path whose parent is gone replaced by its topmost missing ancestor (duplicates dropped). */
   static List<byte[]> collapse(List<byte[]> paths, Batcher.SizeProbe source) {
-    Set<Bytes.Key> out = new LinkedHashSet<>();
+    Set<BytePath> out = new LinkedHashSet<>();
     for (byte[] p : paths) {
-      byte[] top = topmostMissingAncestor(p, source);
-      out.add(new Bytes.Key(top == null ? p : top));
+      BytePath top = topmostMissingAncestor(p, source);
+      out.add(top == null ? BytePath.unsafeWrap(p) : top);
     }
-    return keys(out);
+    return BytePath.unsafeArrays(out);
   }
 
   /** Null when {@code p} exists or its parent does; else the highest missing ancestor below one that exists. */
-  private static byte[] topmostMissingAncestor(byte[] p, Batcher.SizeProbe source) {
+  private static BytePath topmostMissingAncestor(byte[] p, Batcher.SizeProbe source) {
     if (source.size(p) >= 0) return null;
-    byte[] top = null;
-    for (byte[] parent = parent(p); parent.length > 0 && source.size(parent) < 0; parent = parent(parent)) top = parent;
+    BytePath top = null;
+    for (BytePath a : BytePath.unsafeWrap(p).ancestors()) {
+      if (source.size(a.unsafeArray()) >= 0) break;
+      top = a;
+    }
     return top;
-  }
-
-  private static List<byte[]> keys(Set<Bytes.Key> set) {
-    List<byte[]> list = new ArrayList<>(set.size());
-    for (Bytes.Key k : set) list.add(k.bytes());
-    return list;
-  }
-
-  private static byte[] parent(byte[] p) {
-    for (int i = p.length - 1; i > 0; i--) if (p[i] == '/') return Arrays.copyOf(p, i);
-    return new byte[0];
   }
 }

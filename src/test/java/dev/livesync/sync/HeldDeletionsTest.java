@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +22,12 @@ class HeldDeletionsTest {
   void namesOfAnyBytesComeBackInOrder() {
     var store = new HeldDeletions(tmp.resolve("state/target-0-x.held"));
     assertThat(store.load()).isEmpty();
-    Set<Bytes.Key> held = new LinkedHashSet<>();
+    Set<BytePath> held = new LinkedHashSet<>();
     for (byte[] name : List.of(Bytes.of("d1"), Bytes.of("d1/a b.txt"), new byte[] {'l', 'i', 'n', 'e', '\n', 'x'}, new byte[] {(byte) 0xff, (byte) 0xfe, '/', 'z'}))
-      held.add(new Bytes.Key(name));
-    store.save(held);
+      held.add(BytePath.of(name));
+    store.write(held);
     assertThat(new HeldDeletions(store.file()).load()).containsExactlyElementsOf(held);
-    store.save(Set.of());
+    store.write(Set.of());
     assertThat(store.file()).doesNotExist();
     assertThat(store.load()).isEmpty();
   }
