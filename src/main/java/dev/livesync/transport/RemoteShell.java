@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import dev.livesync.fs.ChildProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One script at a time (callers queue on a lock; a rename takes a millisecond or so). When the
  * session has died, or an answer does not come within the timeout, the session is killed by its
- * {@link Process} handle, the call answers -1, and the next call starts a new session. If our JVM
+ * {@link ChildProcess} handle, the call answers -1, and the next call starts a new session. If our JVM
  * dies, the session's stdin reaches EOF and the remote shell, then ssh, exit by themselves.
  */
 final class RemoteShell implements AutoCloseable {
@@ -47,8 +48,8 @@ final class RemoteShell implements AutoCloseable {
   private Session session;
   private boolean closed;
 
-  private record Session(Process process, OutputStream stdin, String marker, BlockingQueue<String> answers,
-      StderrTail stderr, long[] requests) {}
+  private record Session(ChildProcess process, OutputStream stdin, String marker, BlockingQueue<String> answers,
+      long[] requests) {}
 
   /**
    * @param argv the ssh command line, remote command included; asked again for every new session
@@ -130,20 +131,17 @@ final class RemoteShell implements AutoCloseable {
     byte[] token = new byte[8];
     new SecureRandom().nextBytes(token);
     String marker = "@livesync-" + HexFormat.of().formatHex(token) + " ";
-    Process p;
+    ChildProcess p;
     try {
-      var pb = new ProcessBuilder(argv.get());
-      pb.environment().put("LC_ALL", "C");
-      p = pb.start();
+      p = ChildProcess.command(argv.get()).env("LC_ALL", "C").tail(SshMaster.STDERR_LINES).start();
     } catch (IOException e) {
       log.debug("{}: cannot start the remote shell: {}", describe, e.getMessage());
       return null;
     }
     var answers = new LinkedBlockingQueue<String>();
-    var stderr = StderrTail.of(p.getErrorStream());
-    Thread.ofVirtual().name("remote-shell-out").start(() -> answers(p.getInputStream(), marker, answers));
+    Thread.ofVirtual().name("remote-shell-out").start(() -> answers(p.stdout(), marker, answers));
     log.debug("{}: remote shell started (pid {})", describe, p.pid());
-    return new Session(p, p.getOutputStream(), marker, answers, stderr, new long[1]);
+    return new Session(p, p.stdin(), marker, answers, new long[1]);
   }
 
   /** Kills the current session by its handle; the next call starts a new one. Caller holds the lock. */
@@ -151,8 +149,8 @@ final class RemoteShell implements AutoCloseable {
     Session s = session;
     session = null;
     if (s == null) return;
-    RsyncProcess.kill(s.process());
-    log.debug("{}: remote shell (pid {}) dropped, {}{}", describe, s.process().pid(), why, s.stderr().suffix());
+    s.process().kill();
+    log.debug("{}: remote shell (pid {}) dropped, {}{}", describe, s.process().pid(), why, SshMaster.stderrSuffix(s.process()));
   }
 
   /** Hands every answer line (those starting with {@code marker}) to {@code answers}, then {@link #EOF}. */
@@ -195,7 +193,7 @@ final class RemoteShell implements AutoCloseable {
       } catch (IOException ignored) {
         // already gone
       }
-      RsyncProcess.stop(s.process());
+      s.process().stop(SshMaster.STOP_GRACE);
     } finally {
       lock.unlock();
     }

@@ -1,10 +1,12 @@
 package dev.livesync.transport;
 
+import dev.livesync.fs.ChildProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code MaxSessions} is reached) ssh logs in by itself, exactly as without a master. So the master
  * only ever saves logins; it is never needed for correctness.
  *
- * <p>It is started lazily on first use and owned by its {@link Process}: no {@code ControlPersist}
+ * <p>It is started lazily on first use and owned by its {@link ChildProcess}: no {@code ControlPersist}
  * daemon that would escape our pid tracking, nothing ever killed by name. When it has died it is
  * started again on a later use, at most once per {@link #RESTART_INTERVAL_NANOS}, so an unreachable
  * host costs one extra connection attempt per interval, not a tight loop. {@link #close()} stops it
@@ -39,13 +41,17 @@ final class SshMaster implements AutoCloseable {
   static final long RESTART_INTERVAL_NANOS = 5_000_000_000L;
   /** ssh binds {@code <ControlPath>.<16 random chars>} first; a unix socket path holds at most 107 bytes. */
   private static final int MAX_SOCKET_PATH = 107 - 17;
+  /** How many of an ssh helper's last stderr lines say why it went away. */
+  static final int STDERR_LINES = 5;
+  /** SIGTERM lets ssh say goodbye to the server; SIGKILL after this. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
   private final List<String> sshArgv;
   private final String login;
   private final String describe;
   private Path dir;
   private Path socket;
-  private Process process;
+  private ChildProcess process;
   private long lastStartNanos;
   private boolean started;
   private boolean closed;
@@ -89,10 +95,9 @@ final class SshMaster implements AutoCloseable {
     List<String> argv = new ArrayList<>(sshArgv);
     argv.addAll(List.of("-M", "-T", "-o", "ControlPersist=no", "-o", "ControlPath=" + socket, login, "cat >/dev/null"));
     try {
-      Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       // stdin stays open and unwritten: its EOF (our close, or our death) is what ends the master
-      var stderr = StderrTail.of(p.getErrorStream());
-      p.onExit().thenRun(() -> exited(p, stderr));
+      ChildProcess p = ChildProcess.command(argv).stdout(ProcessBuilder.Redirect.DISCARD).tail(STDERR_LINES).start();
+      p.onExit().thenAccept(this::exited);
       process = p;
       log.debug("{}: ssh connection master started (pid {}, {})", describe, p.pid(), socket);
     } catch (IOException e) {
@@ -100,11 +105,20 @@ final class SshMaster implements AutoCloseable {
     }
   }
 
-  private synchronized void exited(Process p, StderrTail stderr) {
-    if (p != process) return;
-    if (!closed) log.debug("{}: ssh connection master (pid {}) exited with {}{}", describe, p.pid(), p.exitValue(), stderr.suffix());
-    // a socket left by a killed master makes every client print "Connection refused" before it logs in by itself
-    removeStaleSocket();
+  private void exited(ChildProcess p) {
+    String why = stderrSuffix(p); // outside the lock: it waits a moment for the last lines
+    synchronized (this) {
+      if (p != process) return;
+      if (!closed) log.debug("{}: ssh connection master (pid {}) exited with {}{}", describe, p.pid(), p.exitValue(), why);
+      // a socket left by a killed master makes every client print "Connection refused" before it logs in by itself
+      removeStaleSocket();
+    }
+  }
+
+  /** The last stderr lines of an ssh helper, as {@code ": line | line"}; empty when it printed nothing. */
+  static String stderrSuffix(ChildProcess p) {
+    List<String> lines = p.tailLines().stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    return lines.isEmpty() ? "" : ": " + String.join(" | ", lines);
   }
 
   private void removeStaleSocket() {
@@ -141,7 +155,7 @@ final class SshMaster implements AutoCloseable {
   /** Stops the master by its pid (and anything it started, e.g. a ProxyCommand) and removes the socket directory. */
   @Override
   public void close() {
-    Process p;
+    ChildProcess p;
     Path d;
     synchronized (this) {
       if (closed && dir == null) return;
@@ -150,7 +164,7 @@ final class SshMaster implements AutoCloseable {
       d = dir;
       dir = null;
     }
-    if (p != null) RsyncProcess.stop(p);
+    if (p != null) p.stop(STOP_GRACE);
     if (d != null) {
       try (var entries = Files.list(d)) {
         for (Path f : entries.toList()) Files.deleteIfExists(f); // cm, or the temp name ssh binds first
