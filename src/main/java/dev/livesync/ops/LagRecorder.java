@@ -1,5 +1,6 @@
 package dev.livesync.ops;
 
+import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
 import dev.livesync.sync.DeliveryListener;
 import dev.livesync.sync.WorkItem;
@@ -16,12 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * the target. A path sent as part of a tree (or a full sync) counts as delivered with it.
  */
 final class LagRecorder implements DeliveryListener {
-  private final Map<Bytes.Key, Long> pending = new ConcurrentHashMap<>();
+  private final Map<BytePath, Long> pending = new ConcurrentHashMap<>();
   private final List<Long> lagsNanos = new ArrayList<>();
 
   /** {@code relative}: the path below the source root, no leading slash. */
   void changed(byte[] relative) {
-    pending.put(new Bytes.Key(relative), System.nanoTime());
+    pending.put(BytePath.unsafeWrap(relative), System.nanoTime());
   }
 
   int pending() {
@@ -47,14 +48,17 @@ final class LagRecorder implements DeliveryListener {
   }
 
   private void deliveredOne(byte[] p, long now) {
-    Long t = pending.remove(new Bytes.Key(p));
+    deliveredOne(BytePath.unsafeWrap(p), now);
+  }
+
+  private void deliveredOne(BytePath p, long now) {
+    Long t = pending.remove(p);
     if (t != null) record(now - t);
   }
 
   private void deliveredUnder(byte[] dir, long now) {
-    for (Bytes.Key k : List.copyOf(pending.keySet())) {
-      if (dir.length == 0 || Bytes.isUnder(k.bytes(), dir)) deliveredOne(k.bytes(), now);
-    }
+    BytePath d = BytePath.unsafeWrap(dir);
+    for (BytePath p : List.copyOf(pending.keySet())) if (p.isUnder(d)) deliveredOne(p, now);
   }
 
   private synchronized void record(long lagNanos) {

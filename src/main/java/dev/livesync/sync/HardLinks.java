@@ -1,5 +1,6 @@
 package dev.livesync.sync;
 
+import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
@@ -79,14 +80,13 @@ final class HardLinks {
         for (Inode i : missing) pending.merge(i, new long[] {linked.get(i).nlink(), send.oldestNanos()}, (a, b) -> new long[] {b[0], Math.min(a[1], b[1])});
       }
     }
-    Set<Bytes.Key> inBatch = new HashSet<>();
-    for (byte[] p : send.paths()) inBatch.add(new Bytes.Key(p));
+    Set<BytePath> inBatch = new HashSet<>(BytePath.unsafeWrapAll(send.paths()));
     List<byte[]> paths = new ArrayList<>(send.paths());
     long bytes = send.bytes();
     for (var e : linked.entrySet()) {
       Names n = known.get(e.getKey());
       for (byte[] name : n.names) {
-        if (inBatch.add(new Bytes.Key(name))) {
+        if (inBatch.add(BytePath.unsafeWrap(name))) {
           paths.add(name);
           bytes += e.getValue().size();
         }
@@ -155,7 +155,7 @@ final class HardLinks {
       List<byte[]> found = new ArrayList<>();
       try {
         Libc.listDirInodes(abs, (name, type, ino) -> {
-          byte[] child = rel.length == 0 ? name : Bytes.concat(rel, new byte[] {'/'}, name);
+          byte[] child = BytePath.unsafeWrap(rel).resolve(name).unsafeArray();
           if (type == Libc.DT_DIR) {
             if (depth < MAX_DEPTH && !excludes.excluded(child, true)) {
               dirs.add(child);

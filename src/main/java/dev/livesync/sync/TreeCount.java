@@ -1,5 +1,6 @@
 package dev.livesync.sync;
 
+import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
@@ -31,13 +32,13 @@ final class TreeCount {
 
   private static ShardPlanner.Dir count(byte[] source, byte[] rel, Excludes excludes, int depth, long floor) {
     if (depth > MAX_DEPTH) return ShardPlanner.Dir.of(rel, 1, List.of());
-    byte[] abs = rel.length == 0 ? source : Bytes.concat(source, new byte[] {'/'}, rel);
+    byte[] abs = rel.length == 0 ? source : Bytes.child(source, rel);
     long[] own = {0};
     List<byte[]> dirs = new ArrayList<>();
     try {
       Libc.listDir(abs, (name, type) -> {
-        byte[] child = rel.length == 0 ? name : Bytes.concat(rel, new byte[] {'/'}, name);
-        boolean dir = type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && isDir(Bytes.concat(abs, new byte[] {'/'}, name)));
+        byte[] child = BytePath.unsafeWrap(rel).resolve(name).unsafeArray();
+        boolean dir = type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && isDir(Bytes.child(abs, name)));
         if (excludes.excluded(child, dir)) return;
         own[0]++;
         if (dir) dirs.add(child);

@@ -1,11 +1,12 @@
 package dev.livesync.transport;
 
+import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,29 +44,29 @@ final class FailedPaths {
 
   /** The paths to send again, or null when some failure cannot be pinned to a path. */
   List<byte[]> inBatch(List<byte[]> batch, List<byte[]> stderr) {
-    Map<Bytes.Key, byte[]> failed = new LinkedHashMap<>();
+    Set<BytePath> failed = new LinkedHashSet<>();
     for (byte[] line : stderr) {
       List<byte[]> candidates = candidates(line);
       if (candidates == null) continue;
       if (!addMatching(batch, candidates, failed)) return null;
     }
-    return new ArrayList<>(failed.values());
+    return BytePath.unsafeArrays(failed);
   }
 
   /** Paths named by the messages for a whole-tree run; "." when some message names none. */
   List<byte[]> inTree(List<byte[]> stderr) {
-    Map<Bytes.Key, byte[]> failed = new LinkedHashMap<>();
+    Set<BytePath> failed = new LinkedHashSet<>();
     for (byte[] line : stderr) {
       List<byte[]> candidates = candidates(line);
       if (candidates == null) continue;
       byte[] rel = candidates.stream().filter(c -> c.length > 0 && c[0] != '/').findFirst().orElse(null);
       if (rel == null) return List.of(Bytes.of("."));
-      failed.put(new Bytes.Key(rel), rel);
+      failed.add(BytePath.unsafeWrap(rel));
     }
-    return new ArrayList<>(failed.values());
+    return BytePath.unsafeArrays(failed);
   }
 
-  private static boolean addMatching(List<byte[]> batch, List<byte[]> candidates, Map<Bytes.Key, byte[]> failed) {
+  private static boolean addMatching(List<byte[]> batch, List<byte[]> candidates, Set<BytePath> failed) {
     for (byte[] c : candidates) {
       boolean matched = false;
       for (byte[] p : batch) {
@@ -73,11 +74,11 @@ final class FailedPaths {
           matched = true; // the path itself, or something inside a recursively sent directory
         } else if (isUnder(p, c)) {
           matched = true; // an ancestor failed (mkdir, vanished parent): everything below it must go again
-          failed.put(new Bytes.Key(p), p);
+          failed.add(BytePath.unsafeWrap(p));
         }
       }
       if (matched) {
-        failed.put(new Bytes.Key(c), c);
+        failed.add(BytePath.unsafeWrap(c));
         return true;
       }
     }

@@ -1,6 +1,6 @@
 package dev.livesync.transport;
 
-import dev.livesync.fs.Bytes;
+import dev.livesync.fs.BytePath;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,7 +19,7 @@ record FuzzySplit(List<byte[]> fuzzy, List<byte[]> rest) {
   static FuzzySplit of(List<byte[]> paths, boolean recursive, Predicate<byte[]> presentAtSource) {
     if (recursive) return new FuzzySplit(List.of(), paths);
     boolean[] present = new boolean[paths.size()];
-    Set<Bytes.Key> deletedIn = new HashSet<>();
+    Set<BytePath> deletedIn = new HashSet<>();
     for (int i = 0; i < paths.size(); i++) {
       present[i] = presentAtSource.test(paths.get(i));
       if (!present[i]) deletedIn.add(parent(paths.get(i)));
@@ -34,9 +34,7 @@ record FuzzySplit(List<byte[]> fuzzy, List<byte[]> rest) {
     return new FuzzySplit(fuzzy, rest);
   }
 
-  private static Bytes.Key parent(byte[] p) {
-    int i = p.length - 1;
-    while (i >= 0 && p[i] != '/') i--;
-    return new Bytes.Key(i < 0 ? Bytes.EMPTY : java.util.Arrays.copyOf(p, i));
+  private static BytePath parent(byte[] p) {
+    return BytePath.unsafeWrap(p).parent();
   }
 }
