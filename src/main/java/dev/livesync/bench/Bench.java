@@ -232,7 +232,7 @@ public final class Bench {
     boolean met() throws Exception;
   }
 
-  private static boolean await(Condition c, double seconds) throws Exception {
+  static boolean await(Condition c, double seconds) throws Exception {
     long deadline = System.nanoTime() + (long) (seconds * 1e9);
     while (System.nanoTime() < deadline) {
       if (c.met()) return true;

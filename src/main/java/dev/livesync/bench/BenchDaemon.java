@@ -21,7 +21,8 @@ final class BenchDaemon implements AutoCloseable {
   final int port;
   final Path passwordFile;
   private final Path workdir;
-  private final RsyncServer server;
+  private final ServeSpec spec;
+  private RsyncServer server;
 
   BenchDaemon(Path workdir, String... modules) throws IOException {
     this.workdir = workdir;
@@ -32,7 +33,28 @@ final class BenchDaemon implements AutoCloseable {
     Files.writeString(passwordFile, "bench-secret\n");
     List<ServeModule> ms = new ArrayList<>();
     for (String m : modules) ms.add(ServeModule.of(m, Files.createDirectories(module(m)), USER, passwordFile));
-    server = RsyncServer.start(new ServeSpec("127.0.0.1", port, workdir.resolve("rsyncd.log"), workdir.resolve("serve"), ms));
+    spec = new ServeSpec("127.0.0.1", port, workdir.resolve("rsyncd.log"), workdir.resolve("serve"), ms);
+    server = RsyncServer.start(spec);
+  }
+
+  /**
+   * The backup host goes away: the daemon and the sessions it forked (transfers under way) get
+   * SIGTERM, by pid; the port refuses connections until {@link #start}.
+   */
+  void stop() {
+    List<ProcessHandle> sessions = ProcessHandle.of(server.pid()).map(h -> h.descendants().toList()).orElse(List.of());
+    server.close();
+    for (ProcessHandle h : sessions) h.destroy();
+  }
+
+  /** The daemon's process. */
+  long pid() {
+    return server.pid();
+  }
+
+  /** Starts the daemon again, on the same port with the same modules, after {@link #stop}; returns once it listens. */
+  void start() {
+    server = RsyncServer.start(spec);
   }
 
   Path module(String name) {

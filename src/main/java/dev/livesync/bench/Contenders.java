@@ -26,7 +26,7 @@ public final class Contenders {
   }
 
   /** The ./livesync launcher of this installation (set by the launcher as livesync.home). */
-  static Path launcher() {
+  public static Path launcher() {
     String home = System.getProperty("livesync.home");
     if (home == null) throw new LivesyncException("livesync.home is not set; run bench through the ./livesync launcher", 2);
     Path p = Path.of(home, "livesync");

@@ -64,7 +64,16 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--scrape", description = "Run livesync with --http on a free loopback port and fetch /metrics and /api/page once a second during the runs (what Prometheus and an open status page cost).")
   boolean scrape;
 
-  @Option(names = "--workdir", description = "Where source and target live (default: /dev/shm/livesync-bench if /dev/shm exists, so disk speed does not blur the figures).")
+  @Option(names = "--targets", paramLabel = "N", defaultValue = "1", description = "Push the source to N targets, each its own loopback rsync daemon, and measure the lag at each (1-32; default: ${DEFAULT-VALUE}).")
+  long targets;
+
+  @Option(names = "--sources", paramLabel = "N", defaultValue = "1", description = "N sources, each written at --rate by a writer of its own, as the [[sync]] blocks of one config file (one `livesync run --config`) to N modules of one daemon; the lag per sync (1-32; default: ${DEFAULT-VALUE}). --livesync-arg then takes run's process-wide flags only.")
+  long sources;
+
+  @Option(names = "--stop-target", paramLabel = "AT,BACK", split = ",", description = "With --targets: stop the last target's daemon and its transfers (SIGTERM, by pid) AT seconds after the load starts and start it again at BACK seconds; prints when it caught up.")
+  List<Double> stopTarget;
+
+  @Option(names = "--workdir", description = "Where source and target live (default: /dev/shm/livesync-bench if /dev/shm exists, so disk speed does not blur the figures; with --targets, --sources or --stop-target /var/tmp/livesync-bench-fanout, on disk).")
   Path workdir;
 
   @Override
@@ -72,6 +81,7 @@ final class BenchCommand implements Callable<Integer> {
     if (stage && outsideWriter) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--stage and --outside-writer do not go together: the outside writer writes into the source itself");
     }
+    if (targets != 1 || sources != 1 || stopTarget != null) return fanOut();
     if (workdir == null) {
       workdir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm/livesync-bench") : Path.of(System.getProperty("java.io.tmpdir"), "livesync-bench");
     }
@@ -106,5 +116,42 @@ final class BenchCommand implements Callable<Integer> {
     }
     boolean livesyncOk = results.stream().filter(r -> r.tool().equals("livesync")).allMatch(Bench.Result::ok);
     return livesyncOk ? 0 : 1;
+  }
+
+  /** --targets, --sources, --stop-target: one livesync, many targets or many syncs (dev.livesync.bench.FanOut). */
+  private Integer fanOut() throws Exception {
+    var count = new dev.livesync.settings.Rule.Whole(1, 32);
+    for (var c : List.of(java.util.Map.entry("--targets", targets), java.util.Map.entry("--sources", sources))) {
+      if (c.getValue() < count.min() || c.getValue() > count.max()) refuse(c.getKey() + " " + c.getValue() + ": expected " + count.expected());
+    }
+    if (targets > 1 && sources > 1) refuse("--targets and --sources do not go together: one source to many targets, or many sources to one daemon");
+    for (var o : List.of(java.util.Map.entry("--compare", !compare.isEmpty()), java.util.Map.entry("--no-livesync", noLivesync),
+        java.util.Map.entry("--stage", stage), java.util.Map.entry("--bulk", bulk), java.util.Map.entry("--scrape", scrape))) {
+      if (o.getValue()) refuse(o.getKey() + " is not for --targets, --sources or --stop-target: they run livesync alone");
+    }
+    double stopAt = -1, restartAt = -1;
+    if (stopTarget != null) {
+      if (targets < 2) refuse("--stop-target needs --targets 2 or more: the others go on while it is stopped");
+      if (stopTarget.size() != 2 || stopTarget.get(0) < 0 || stopTarget.get(1) <= stopTarget.get(0)) {
+        refuse("--stop-target " + String.join(",", stopTarget.stream().map(d -> String.format("%s", d)).toList())
+            + ": expected AT,BACK: seconds into the load, 0 <= AT < BACK, such as 20,40");
+      }
+      stopAt = stopTarget.get(0);
+      restartAt = stopTarget.get(1);
+    }
+    if (workdir == null) workdir = Path.of("/var/tmp/livesync-bench-fanout");
+    var load = new Bench.Options(seconds, minSize, maxSize, perDir, workdir, false, outsideWriter);
+    var fan = new dev.livesync.bench.FanOut(new dev.livesync.bench.FanOut.Options(load, (int) targets, (int) sources, stopAt, restartAt,
+        List.of(Contenders.launcher().toString()), livesyncArgs), System.out);
+    System.out.println(dev.livesync.bench.FanOut.header());
+    List<dev.livesync.bench.FanOut.Result> results = fan.run(rates);
+    System.out.println();
+    System.out.println(dev.livesync.bench.FanOut.header());
+    results.forEach(r -> dev.livesync.bench.FanOut.rows(r).forEach(System.out::println));
+    return results.stream().allMatch(dev.livesync.bench.FanOut.Result::ok) ? 0 : 1;
+  }
+
+  private void refuse(String message) {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), message);
   }
 }
