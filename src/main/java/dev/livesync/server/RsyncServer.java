@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ public final class RsyncServer implements AutoCloseable {
   private final ServeSpec spec;
   private final DaemonSupervisor supervisor;
   private final DaemonStats stats;
+  /** Counted down once {@link #stop} is through: the daemon gone, its secrets removed, the last line logged. */
+  private final CountDownLatch stopped = new CountDownLatch(1);
 
   private RsyncServer(ServeSpec spec, DaemonSupervisor supervisor, DaemonStats stats) {
     this.spec = spec;
@@ -87,21 +90,26 @@ public final class RsyncServer implements AutoCloseable {
   /** Blocks until {@link #close} (e.g. from a shutdown hook on SIGTERM/SIGINT). */
   public void awaitStopped() throws InterruptedException {
     supervisor.awaitStopped();
+    stopped.await(); // not only the daemon gone: a JVM exiting now would skip the secrets' removal
   }
 
   /** Stops the daemon (SIGTERM, then SIGKILL after 10 s); true if it stopped on SIGTERM. */
   public boolean stop() {
-    boolean clean = supervisor.stop(STOP_GRACE);
-    // the daemon's copies of the passwords live only while it runs
-    for (ServeModule m : spec.modules()) {
-      try {
-        Files.deleteIfExists(spec.secretsFile(m));
-      } catch (IOException e) {
-        LOG.warn("cannot remove {}: {}", spec.secretsFile(m), e.getMessage());
+    try {
+      boolean clean = supervisor.stop(STOP_GRACE);
+      // the daemon's copies of the passwords live only while it runs
+      for (ServeModule m : spec.modules()) {
+        try {
+          Files.deleteIfExists(spec.secretsFile(m));
+        } catch (IOException e) {
+          LOG.warn("cannot remove {}: {}", spec.secretsFile(m), e.getMessage());
+        }
       }
+      LOG.info("rsync daemon stopped{}", clean ? "" : " (had to SIGKILL)");
+      return clean;
+    } finally {
+      stopped.countDown();
     }
-    LOG.info("rsync daemon stopped{}", clean ? "" : " (had to SIGKILL)");
-    return clean;
   }
 
   @Override
