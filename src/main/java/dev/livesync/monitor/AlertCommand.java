@@ -1,9 +1,10 @@
 package dev.livesync.monitor;
 
+import dev.livesync.fs.ChildProcess;
 import dev.livesync.ops.Json;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -34,22 +35,16 @@ final class AlertCommand implements Alerts.Sink, AutoCloseable {
   }
 
   private void run(Alerts.Alert a) {
-    var pb = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true);
-    pb.environment().put("LIVESYNC_ALERT_STATUS", a.status());
-    pb.environment().put("LIVESYNC_ALERT_CONDITION", a.condition());
-    pb.environment().put("LIVESYNC_ALERT_SYNC", a.sync());
-    pb.environment().put("LIVESYNC_ALERT_TARGET", a.target() == null ? "" : a.target());
-    pb.environment().put("LIVESYNC_ALERT_SUMMARY", a.summary());
-    pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
-    try {
-      Process p = pb.start();
-      try (OutputStream in = p.getOutputStream()) {
-        in.write((Json.write(a) + "\n").getBytes(StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        // the command need not read its stdin
-      }
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+    try (ChildProcess p = ChildProcess.command("sh", "-c", command)
+        .env("LIVESYNC_ALERT_STATUS", a.status())
+        .env("LIVESYNC_ALERT_CONDITION", a.condition())
+        .env("LIVESYNC_ALERT_SYNC", a.sync())
+        .env("LIVESYNC_ALERT_TARGET", a.target() == null ? "" : a.target())
+        .env("LIVESYNC_ALERT_SUMMARY", a.summary())
+        .stdout(ProcessBuilder.Redirect.INHERIT).mergeStderr().start()) {
+      p.feed((Json.write(a) + "\n").getBytes(StandardCharsets.UTF_8)); // the command need not read its stdin
+      if (!p.waitFor(Duration.ofSeconds(TIMEOUT_SECONDS))) {
+        p.kill();
         log.warn("alert command '{}' ran longer than {} s and was killed", command, TIMEOUT_SECONDS);
       } else if (p.exitValue() != 0) {
         log.warn("alert command '{}' exited {} for the {} alert {}", command, p.exitValue(), a.status(), a.condition());

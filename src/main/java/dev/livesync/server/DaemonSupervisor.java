@@ -1,12 +1,10 @@
 package dev.livesync.server;
 
 import dev.livesync.LivesyncException;
-import java.io.BufferedReader;
+import dev.livesync.fs.ChildProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -15,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one child process alive: starts it, waits until it is ready, copies its output to our log,
  * and restarts it with exponential backoff (1 s doubling to 30 s, reset after a minute of uptime)
- * when it dies on its own. {@link #stop} sends SIGTERM, then SIGKILL after a grace period.
+ * when it dies on its own. {@link #stop} sends SIGTERM, then SIGKILL after a grace period (to the
+ * child and whatever it started: {@link ChildProcess#stop}).
  */
 final class DaemonSupervisor {
   private static final Logger LOG = LoggerFactory.getLogger("rsyncd");
@@ -29,9 +28,9 @@ final class DaemonSupervisor {
   private final List<String> command;
   private final BooleanSupplier ready;
   private final Duration readyTimeout;
-  private final ArrayDeque<String> tail = new ArrayDeque<>();
   private final java.util.function.Consumer<String> lines;
-  private volatile Process process;
+  private static final int TAIL_LINES = 20;
+  private volatile ChildProcess process;
   private volatile boolean stopping;
   private Thread monitor;
   private volatile int restarts;
@@ -50,17 +49,16 @@ final class DaemonSupervisor {
 
   /** Starts the child and returns once it is ready; throws with its last output if it dies first. */
   synchronized void start() {
-    Process p = launch();
+    ChildProcess p = launch();
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     while (!ready.getAsBoolean()) {
       if (!p.isAlive()) {
-        waitQuietly(p);
         throw new LivesyncException(
-            "rsync daemon exited with code " + p.exitValue() + " before it was ready:\n" + tail(), 1);
+            "rsync daemon exited with code " + p.exitValue() + " before it was ready:\n" + tail(p), 1);
       }
       if (System.nanoTime() > deadline) {
-        kill(p);
-        throw new LivesyncException("rsync daemon did not start listening within " + readyTimeout.toSeconds() + " s:\n" + tail(), 1);
+        p.kill();
+        throw new LivesyncException("rsync daemon did not start listening within " + readyTimeout.toSeconds() + " s:\n" + tail(p), 1);
       }
       sleep(50);
     }
@@ -83,18 +81,8 @@ final class DaemonSupervisor {
   boolean stop(Duration grace) {
     stopping = true;
     if (monitor != null) monitor.interrupt();
-    Process p = process;
-    boolean clean = true;
-    if (p != null && p.isAlive()) {
-      p.destroy();
-      try {
-        clean = p.waitFor(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        clean = false;
-      }
-      if (!clean) kill(p);
-    }
+    ChildProcess p = process;
+    boolean clean = p == null || p.stop(grace);
     if (monitor != null) {
       try {
         monitor.join(grace.toMillis());
@@ -115,7 +103,7 @@ final class DaemonSupervisor {
   private void superviseLoop() {
     Duration backoff = Duration.ofSeconds(1);
     while (!stopping) {
-      Process p = process;
+      ChildProcess p = process;
       long startedAt = System.nanoTime();
       int code;
       try {
@@ -145,53 +133,28 @@ final class DaemonSupervisor {
     }
   }
 
-  private Process launch() {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+  private ChildProcess launch() {
     try {
-      Process p = pb.start();
+      ChildProcess p = ChildProcess.command(command).noStdin().mergeStderr().tail(TAIL_LINES).stderrLines(this::line).start();
       process = p;
-      Thread.ofPlatform().name("rsyncd-log-" + p.pid()).daemon().start(() -> pump(p));
       return p;
     } catch (IOException e) {
       throw new LivesyncException("cannot run " + command.getFirst() + ": " + e.getMessage() + " (is rsync installed? apt-get install rsync)", dev.livesync.Exit.UNAVAILABLE, e);
     }
   }
 
-  private void pump(Process p) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        line = RSYNC_DATE.matcher(line).replaceFirst("");
-        LOG.info("{}", line);
-        lines.accept(line);
-        synchronized (tail) {
-          tail.addLast(line);
-          if (tail.size() > 20) tail.removeFirst();
-        }
-      }
-    } catch (IOException e) {
-      // the pipe closes when the child exits
-    }
+  /** One line of the child's output (stdout and stderr), copied to our log. */
+  private void line(byte[] raw) {
+    if (raw.length == 0) return;
+    String line = RSYNC_DATE.matcher(new String(raw, StandardCharsets.UTF_8)).replaceFirst("");
+    LOG.info("{}", line);
+    lines.accept(line);
   }
 
-  private String tail() {
-    sleep(100); // let the pump read the last lines
-    synchronized (tail) {
-      return tail.isEmpty() ? "(no output)" : String.join("\n", tail);
-    }
-  }
-
-  private static void kill(Process p) {
-    p.destroyForcibly();
-    waitQuietly(p);
-  }
-
-  private static void waitQuietly(Process p) {
-    try {
-      p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /** The child's last lines, for an error message. */
+  private static String tail(ChildProcess p) {
+    List<String> tail = p.tailLines().stream().map(l -> RSYNC_DATE.matcher(l).replaceFirst("")).toList();
+    return tail.isEmpty() ? "(no output)" : String.join("\n", tail);
   }
 
   private static void sleep(long ms) {

@@ -1,6 +1,7 @@
 package dev.livesync.server;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.fs.ChildProcess;
 import dev.livesync.settings.SnapshotRetention;
 import dev.livesync.settings.Versions;
 import java.io.IOException;
@@ -31,6 +32,8 @@ import java.util.stream.Stream;
  */
 final class Snapshots {
   private static final String PARTIAL = ".partial";
+  /** rsync's last lines of output that a failed snapshot's message carries. */
+  private static final int ERROR_LINES = 20;
 
   private Snapshots() {}
 
@@ -70,9 +73,12 @@ final class Snapshots {
     Versions.deleteTree(partial);
     List<String> argv = List.of("rsync", "-a", "--filter=- /" + Versions.DIR + "/", "--link-dest=" + module.toAbsolutePath(),
         module.toAbsolutePath() + "/", partial.toAbsolutePath() + "/");
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    int exit = p.waitFor();
+    int exit;
+    String out;
+    try (ChildProcess p = ChildProcess.command(argv).noStdin().mergeStderr().tail(ERROR_LINES).start()) {
+      exit = p.waitFor();
+      out = p.tail();
+    }
     if (exit != 0 && exit != 24) throw new LivesyncException("snapshot of " + module + " failed (rsync exit " + exit + "): " + out.strip(), 1);
     Files.move(partial, done);
     readOnlyDirs(done);
