@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,8 +18,7 @@ import picocli.CommandLine.Option;
       "with password auth), then renames and deletes and checks the target converged, byte for byte.",
       "Each tool runs as its own process; CPU is that process tree's (rsync children included)."
     })
-final class BenchCommand implements Callable<Integer> {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+final class BenchCommand extends Subcommand {
 
   @Option(names = "--rate", split = ",", defaultValue = "1000", description = "Files per second; a list runs each rate (default: ${DEFAULT-VALUE}).")
   List<Double> rates;
@@ -79,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (stage && outsideWriter) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--stage and --outside-writer do not go together: the outside writer writes into the source itself");
+      throw new picocli.CommandLine.ParameterException(cmd.commandLine(), "--stage and --outside-writer do not go together: the outside writer writes into the source itself");
     }
     if (targets != 1 || sources != 1 || stopTarget != null) return fanOut();
     if (workdir == null) {
@@ -152,6 +150,6 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private void refuse(String message) {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+    throw new picocli.CommandLine.ParameterException(cmd.commandLine(), message);
   }
 }

@@ -3,11 +3,9 @@ package dev.livesync.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.livesync.ops.Demo;
-import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "demo",
@@ -19,8 +17,7 @@ import picocli.CommandLine.Spec;
       "deletes 50; prints per-file lag and compares target and source by checksum; cleans up.",
       "Exit 0 when the target equals the source."
     })
-final class DemoCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+final class DemoCommand extends Subcommand {
 
   @Option(names = "--files", paramLabel = "N", description = "Files in the burst (default: ${DEFAULT-VALUE}).", defaultValue = "500")
   int files;
@@ -40,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     Level before = root.getLevel();
     if (!verbose) root.setLevel(Level.WARN);
     try {
-      return new Demo(o, cmd.commandLine().getOut()).run(keep);
+      return new Demo(o, out()).run(keep);
     } finally {
       root.setLevel(before);
     }

@@ -12,12 +12,10 @@ import dev.livesync.transport.TargetSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "doctor",
@@ -29,8 +27,7 @@ import picocli.CommandLine.Spec;
       "Takes what 'livesync run' takes (--config FILE, or SOURCE TARGET... with run's flags) and checks that.",
       "--fix raises the inotify limits now and persists them in /etc/sysctl.d/90-livesync.conf."
     })
-final class DoctorCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+final class DoctorCommand extends Subcommand {
 
   @Mixin SyncFlags syncFlags;
 
@@ -70,8 +67,8 @@ final class DoctorCommand implements Callable<Integer> {
     }
     Path state = syncFlags.stateRoot(config);
     Doctor.Report report = new Doctor(new Doctor.Input(sources, pws, targets, state, rsync, whole)).run(fix ? sysctlFile : null);
-    cmd.commandLine().getOut().print(report.text());
-    cmd.commandLine().getOut().flush();
+    out().print(report.text());
+    out().flush();
     return report.exitCode();
   }
 }

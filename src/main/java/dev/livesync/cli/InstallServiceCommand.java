@@ -5,10 +5,8 @@ import dev.livesync.ops.SystemdUnit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "install-service",
@@ -19,8 +17,7 @@ import picocli.CommandLine.Spec;
       "(restart on failure, after network-online.target). --serve writes livesync-serve.service for the",
       "backup host instead. Prints how to enable it."
     })
-final class InstallServiceCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+final class InstallServiceCommand extends Subcommand {
 
   @Option(names = "--output", paramLabel = "PATH", description = "Where to write the unit (default: /etc/systemd/system/livesync[-serve].service).")
   Path output;
@@ -41,11 +38,11 @@ final class InstallServiceCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new LivesyncException("cannot write " + unit + ": " + e.getMessage() + " (run as root, or pass --output)", dev.livesync.Exit.CANNOT_WRITE, e);
     }
-    cmd.commandLine().getOut().print(SystemdUnit.howToEnable(unit, command));
+    out().print(SystemdUnit.howToEnable(unit, command));
     if (!Files.exists(config)) {
-      cmd.commandLine().getOut().println("Note: " + config + " does not exist yet; the service needs it (see docs/config.md and docs/livesync.example.toml).");
+      out().println("Note: " + config + " does not exist yet; the service needs it (see docs/config.md and docs/livesync.example.toml).");
     }
-    cmd.commandLine().getOut().flush();
+    out().flush();
     return 0;
   }
 }

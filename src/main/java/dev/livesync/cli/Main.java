@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
     versionProvider = Version.class,
     description = "Real-time replication of a directory tree to backup hosts over rsync.",
     subcommands = {
-      EventsCommand.class,
-      StatsCommand.class,
+      ToolCommands.Events.class,
+      ToolCommands.Stats.class,
       RunCommand.class,
       ServeCommand.class,
       DemoCommand.class,

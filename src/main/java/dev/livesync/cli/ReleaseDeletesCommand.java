@@ -6,9 +6,7 @@ import dev.livesync.ops.Json;
 import dev.livesync.ops.StatusClient;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "release-deletes",
@@ -22,8 +20,7 @@ import picocli.CommandLine.Spec;
       "Choose the livesync as it was started: --status-socket PATH, --config FILE, or the default.",
       "Exit 0 when released (or nothing was held), 2 when no sync has that name, 3 when livesync is not running."
     })
-final class ReleaseDeletesCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+final class ReleaseDeletesCommand extends Subcommand {
 
   @picocli.CommandLine.Mixin InstanceFlags instance;
 
@@ -35,11 +32,11 @@ final class ReleaseDeletesCommand implements Callable<Integer> {
     try {
       answer = Json.read(StatusClient.request(at, "release-deletes" + (sync == null ? "" : " " + sync)), "the answer");
     } catch (IOException e) {
-      cmd.commandLine().getErr().println("livesync release-deletes: livesync is not running (nothing answers on " + at + ")");
+      err().println("livesync release-deletes: livesync is not running (nothing answers on " + at + ")");
       return dev.livesync.Exit.NOT_RUNNING;
     }
     if (answer.has("error")) throw new LivesyncException(answer.path("error").asText(), dev.livesync.Exit.USAGE);
-    var out = cmd.commandLine().getOut();
+    var out = out();
     long total = 0;
     for (var e : answer.path("released").properties()) {
       long n = e.getValue().asLong();

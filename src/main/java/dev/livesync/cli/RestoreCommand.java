@@ -17,12 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "restore",
@@ -37,10 +35,9 @@ import picocli.CommandLine.Spec;
       "are newer there, unless --force.",
       "Exit 0 restored, 1 nothing kept for that time (or those paths), 2 bad arguments, 69 the target could not be read."
     })
-final class RestoreCommand implements Callable<Integer> {
+final class RestoreCommand extends Subcommand {
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
 
-  @Spec picocli.CommandLine.Model.CommandSpec cmd;
 
   @Mixin TargetFlags target;
 
@@ -77,19 +74,19 @@ final class RestoreCommand implements Callable<Integer> {
       picked = new TreeMap<>(VersionStore.at(store.copies(), when));
       picked.keySet().removeIf(p -> !only.isEmpty() && only.stream().noneMatch(o -> p.equals(o) || p.startsWith(o + "/")));
       if (picked.isEmpty()) {
-        cmd.commandLine().getErr().println("livesync restore: nothing is kept on " + spec.target().describe() + " for " + when
+        err().println("livesync restore: nothing is kept on " + spec.target().describe() + " for " + when
             + (only.isEmpty() ? "" : " under " + String.join(", ", only)));
         return Exit.FAILED;
       }
       for (String o : only) {
         if (picked.keySet().stream().noneMatch(p -> p.equals(o) || p.startsWith(o + "/"))) {
-          cmd.commandLine().getErr().println("livesync restore: nothing is kept of " + o + " for " + when + " (skipped)");
+          err().println("livesync restore: nothing is kept of " + o + " for " + when + " (skipped)");
         }
       }
       Files.createDirectories(dir);
       for (String p : store.fetch(picked, dir, toSource != null && !force)) {
         picked.remove(p);
-        cmd.commandLine().getErr().println("livesync restore: " + p.replace("\n", "\\n") + ": a name with a line break is not restored (copy it by hand)");
+        err().println("livesync restore: " + p.replace("\n", "\\n") + ": a name with a line break is not restored (copy it by hand)");
       }
     } catch (TransportException e) {
       throw VersionStore.failure(e);
@@ -98,7 +95,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
     long versions = picked.values().stream().filter(c -> c.kept() != null && !c.snapshot()).count();
     long snapshots = picked.values().stream().filter(VersionStore.Copy::snapshot).count();
-    var out = cmd.commandLine().getOut();
+    var out = out();
     out.println("restored " + picked.size() + " files as of " + when + " into " + dir + " (" + versions + " from kept versions, "
         + (snapshots > 0 ? snapshots + " from snapshots, " : "") + (picked.size() - versions - snapshots) + " live)");
     out.flush();

@@ -23,16 +23,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "run",
@@ -55,7 +52,7 @@ import picocli.CommandLine.Spec;
       "running (the sync's state dir is locked); 78 bad config file. All codes: docs/operations.md.",
       ""
     })
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends Subcommand {
   /**
    * The logger, made on first use: picocli builds every command for any command line, and setting up
    * logback (it parses logback.xml) was 40 % of `livesync --version`.
@@ -85,8 +82,6 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Check the settings (every value, the sources, password files and keys) and exit: 0 when run would start with them.")
   boolean check;
 
-  @Spec CommandSpec spec;
-
   @Override
   public Integer call() throws InterruptedException {
     Config cfg = sync.loadConfig();
@@ -104,8 +99,8 @@ final class RunCommand implements Callable<Integer> {
     HttpSettings http = monitorOptions.httpSettings(cfg);
     AlertSettings alerts = monitorOptions.alertSettings(cfg);
     if (check) {
-      spec.commandLine().getOut().printf("settings OK: %d sync(s)%s%n", plans.size(), configFile == null ? "" : " in " + configFile);
-      spec.commandLine().getOut().flush();
+      out().printf("settings OK: %d sync(s)%s%n", plans.size(), configFile == null ? "" : " in " + configFile);
+      out().flush();
       return 0;
     }
 
@@ -160,7 +155,7 @@ final class RunCommand implements Callable<Integer> {
     String level = logLevel != null ? Key.LOG_LEVEL.choice(logLevel) : cfg == null ? Key.LOG_LEVEL.defaultText() : cfg.logLevel();
     Path socket = statusSocket != null ? Key.STATUS_SOCKET.absolutePath(statusSocket.toAbsolutePath())
         : cfg != null && cfg.statusSocket() != null ? cfg.statusSocket() : StatusServer.defaultSocket();
-    boolean stopGiven = spec.commandLine().getParseResult().hasMatchedOption("--stop-timeout");
+    boolean stopGiven = cmd.commandLine().getParseResult().hasMatchedOption("--stop-timeout");
     Duration stop = Key.STOP_TIMEOUT.duration(stopGiven || cfg == null ? stopTimeout : cfg.stopTimeout());
     return new ProcessSettings(log, level, socket, stop);
   }
@@ -177,7 +172,7 @@ final class RunCommand implements Callable<Integer> {
     var problems = Preflight.problems(plans.stream().map(RunningSyncs.Plan::settings).toList());
     if (problems.isEmpty()) return;
     List<String> lines = problems.stream()
-        .map(e -> cfg != null ? cfg.locate(e).getMessage() : CliErrors.describe(e, spec.commandLine(), spec.commandLine().getParseResult()))
+        .map(e -> cfg != null ? cfg.locate(e).getMessage() : CliErrors.describe(e, cmd.commandLine(), cmd.commandLine().getParseResult()))
         .toList();
     throw new LivesyncException(String.join("\n", lines), cfg != null ? 78 : 2);
   }

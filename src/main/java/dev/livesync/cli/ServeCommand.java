@@ -11,13 +11,11 @@ import dev.livesync.settings.Dirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import dev.livesync.server.Housekeeping;
 import dev.livesync.settings.Key;
 import dev.livesync.settings.SnapshotRetention;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "serve",
@@ -29,8 +27,7 @@ import picocli.CommandLine.Spec;
       "'rsync --daemon --no-detach' in the foreground: SIGTERM/SIGINT stop it, a crash restarts it",
       "with backoff, its log goes to stderr (or --log-file)."
     })
-final class ServeCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+final class ServeCommand extends Subcommand {
 
   @Option(names = "--module", paramLabel = "NAME", description = "Module name clients use (rsync://host/NAME).")
   String module;
@@ -90,8 +87,8 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ServeSpec spec = spec();
     if (printConfig) {
-      cmd.commandLine().getOut().print(RsyncServer.printConfig(spec));
-      cmd.commandLine().getOut().flush();
+      out().print(RsyncServer.printConfig(spec));
+      out().flush();
       return 0;
     }
     HttpSettings httpSettings = http == null ? null : HttpSettings.of(http, httpToken, "--http", "--http-token");

@@ -6,11 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "start",
@@ -22,10 +20,9 @@ import picocli.CommandLine.Spec;
       "it reports (over its status socket) that watches are established and the initial sync has",
       "started; otherwise stops it and prints the reason and the log's last lines."
     })
-final class StartCommand implements Callable<Integer> {
+final class StartCommand extends Subcommand {
   static final String DEFAULT_CONFIG = "/etc/livesync/livesync.toml";
 
-  @Spec picocli.CommandLine.Model.CommandSpec cmd;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Config file (default: " + DEFAULT_CONFIG + " when no SOURCE TARGET is given).")
   Path config;
@@ -56,14 +53,14 @@ final class StartCommand implements Callable<Integer> {
     check.add(1, "--check");
     var cl = Main.commandLine();
     cl.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()));
-    cl.setErr(cmd.commandLine().getErr());
+    cl.setErr(err());
     int checked = cl.execute(check.toArray(String[]::new));
     if (checked != 0) return checked;
     ServiceFiles defaults = ServiceFiles.defaults();
     ServiceFiles files = logFile == null ? defaults : new ServiceFiles(defaults.pidFile(), logFile, defaults.socket());
     long pid = BackgroundLauncher.start(BackgroundLauncher.selfCommand(Main.class.getName(), args), files, wait);
-    cmd.commandLine().getOut().printf("livesync started (pid %d); log: %s; 'livesync status' shows progress%n", pid, files.logFile());
-    cmd.commandLine().getOut().flush();
+    out().printf("livesync started (pid %d); log: %s; 'livesync status' shows progress%n", pid, files.logFile());
+    out().flush();
     return 0;
   }
 }

@@ -9,10 +9,8 @@ import dev.livesync.ops.StatusDocument;
 import dev.livesync.ops.StatusView;
 import dev.livesync.ops.VerifyRecord;
 import java.io.IOException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "status",
@@ -26,10 +24,9 @@ import picocli.CommandLine.Spec;
       "Exit 0 when running, 1 when a shown sync or target has failed (it needs an operator),",
       "3 when not running."
     })
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends Subcommand {
   static final int NOT_RUNNING = 3;
 
-  @Spec picocli.CommandLine.Model.CommandSpec cmd;
 
   @Option(names = "--json", description = "Print the status document as JSON (for scripts).")
   boolean json;
@@ -47,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
       doc = null;
     }
     doc = instance.select(doc);
-    var out = cmd.commandLine().getOut();
+    var out = out();
     if (json) {
       out.println(Json.pretty(StatusDocument.withLastVerify(doc == null ? Json.MAPPER.createObjectNode().put("state", "not running") : (ObjectNode) doc, instance.stateRoot())));
     } else if (doc == null) {

@@ -6,11 +6,9 @@ import dev.livesync.ops.StatusClient;
 import dev.livesync.ops.Stopper;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "stop",
@@ -23,8 +21,7 @@ import picocli.CommandLine.Spec;
       "NAME checks that it runs that sync (all its syncs stop).",
       "Exit 1 if it had to be killed with SIGKILL; 0 if it stopped, or was not running."
     })
-final class StopCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+final class StopCommand extends Subcommand {
 
   @Mixin InstanceFlags instance;
 
@@ -34,7 +31,7 @@ final class StopCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var files = instance.files();
-    var out = cmd.commandLine().getOut();
+    var out = out();
     if (instance.name != null) {
       JsonNode doc;
       try {
@@ -59,7 +56,7 @@ final class StopCommand implements Callable<Integer> {
             yield 0;
           }
           case KILLED -> {
-            cmd.commandLine().getErr().printf(
+            err().printf(
                 "livesync stop: pid %d did not finish draining within %s and was killed (SIGKILL); changes still queued are replayed from the journal at the next start%n",
                 r.pid(), dev.livesync.settings.Durations.format(r.waited()));
             yield dev.livesync.Exit.FAILED;

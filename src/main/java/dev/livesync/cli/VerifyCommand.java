@@ -11,11 +11,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "verify",
@@ -28,8 +26,7 @@ import picocli.CommandLine.Spec;
       "result for 'livesync status'. Takes what 'livesync run' takes (--config FILE, or SOURCE TARGET...",
       "with run's flags). Exit 0 when equal, 1 on drift, 69 if a compare could not run."
     })
-final class VerifyCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+final class VerifyCommand extends Subcommand {
 
   @Mixin SyncFlags syncFlags;
 
@@ -57,13 +54,13 @@ final class VerifyCommand implements Callable<Integer> {
     } finally {
       for (Verifier.Pair p : pairs) p.transport().close();
     }
-    cmd.commandLine().getOut().print(Verifier.render(r));
-    cmd.commandLine().getOut().flush();
+    out().print(Verifier.render(r));
+    out().flush();
     Path state = syncFlags.stateRoot(config);
     try {
       r.save(state);
     } catch (IOException e) {
-      cmd.commandLine().getErr().println("livesync: cannot save the result in " + state + ": " + e.getMessage());
+      err().println("livesync: cannot save the result in " + state + ": " + e.getMessage());
     }
     return Verifier.exitCode(r);
   }

@@ -5,11 +5,9 @@ import dev.livesync.settings.Versions;
 import dev.livesync.transport.TransportException;
 import dev.livesync.transport.VersionStore;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "versions",
@@ -22,8 +20,7 @@ import picocli.CommandLine.Spec;
       "modification time (UTC). Exit 0 when something is kept, 1 when nothing, 2 on bad arguments, 69 when",
       "the target could not be read."
     })
-final class VersionsCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec cmd;
+final class VersionsCommand extends Subcommand {
 
   @Mixin TargetFlags target;
 
@@ -40,9 +37,9 @@ final class VersionsCommand implements Callable<Integer> {
     } catch (TransportException e) {
       throw VersionStore.failure(e);
     }
-    var out = cmd.commandLine().getOut();
+    var out = out();
     if (copies.isEmpty()) {
-      cmd.commandLine().getErr().println("livesync versions: nothing is kept of " + rel + " on " + spec.target().describe());
+      err().println("livesync versions: nothing is kept of " + rel + " on " + spec.target().describe());
       return Exit.FAILED;
     }
     for (VersionStore.Copy c : copies) {
