@@ -1,5 +1,7 @@
 package dev.livesync.cli;
 
+import dev.livesync.events.InotifyTools;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -47,12 +49,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
       System.out.flush();
       return dev.livesync.Exit.OK;
     }
-    if (args.length > 0 && args[0].equals("events")) {
-      return dev.livesync.events.InotifyWait.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-    }
-    if (args.length > 0 && args[0].equals("stats")) {
-      return dev.livesync.events.InotifyWatch.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-    }
+    if (args.length > 0 && InotifyTools.runs(args[0])) return InotifyTools.main(args[0], Arrays.copyOfRange(args, 1, args.length));
     return commandLine().execute(args);
   }
 

@@ -98,7 +98,7 @@ final class ManPages {
   }
 
   private static boolean custom(CommandSpec spec) {
-    return spec.name().equals("events") || spec.name().equals("stats");
+    return dev.livesync.events.InotifyTools.runs(spec.name());
   }
 
   /** The first sentence of the description, for NAME. */
@@ -131,7 +131,7 @@ final class ManPages {
   }
 
   private static String toolHelp(String name) {
-    return (name.equals("events") ? dev.livesync.events.InotifyWait.helpText() : dev.livesync.events.InotifyWatch.helpText()).strip();
+    return dev.livesync.events.InotifyTools.helpText(name).strip();
   }
 
   /** troff-escapes a line of text: backslashes, and a leading '.' or '\'' (control characters). */

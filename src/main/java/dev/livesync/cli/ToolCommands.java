@@ -4,8 +4,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code events} and {@code stats}, listed for help only: Main hands them to {@link
- * dev.livesync.events.InotifyWait} and {@link dev.livesync.events.InotifyWatch}, which parse the
- * options of inotifywait and inotifywatch as those tools do.
+ * dev.livesync.events.InotifyTools}, which parses the options of inotifywait and inotifywatch as those
+ * tools do.
  */
 final class ToolCommands {
   private ToolCommands() {}

@@ -16,14 +16,11 @@ import dev.livesync.fs.WatchEvent;
 import dev.livesync.fs.Watcher;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,36 +45,20 @@ public final class InotifyWait {
   private int origEvents;
   private boolean movedFrom;
 
-  private InotifyWait(WaitOptions o, OutputStream out, PrintStream err) {
+  private InotifyWait(WaitOptions o, ToolStreams streams) {
     this.o = o;
-    this.out = out;
-    this.err = err;
-  }
-
-  /** The --help text (livesync-events(1) carries it). */
-  public static String helpText() {
-    return WaitOptions.help("inotifywait");
-  }
-
-  public static int main(String[] args) {
-    OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-    OutputStream stderr = new FileOutputStream(FileDescriptor.err);
-    return run(RawArgs.latin1(args), System.in, stdout, stderr);
+    this.out = streams.out();
+    this.err = streams.err();
   }
 
   /** Runs with {@code args} (bytes as latin1 chars) and the given streams; returns the exit code. */
   static int run(String[] args, InputStream stdin, OutputStream stdout, OutputStream stderr) {
-    var err = new PrintStream(stderr, true, StandardCharsets.ISO_8859_1);
-    var buffered = new BufferedOutputStream(stdout, 1 << 16);
-    var outText = new PrintStream(buffered, false, StandardCharsets.ISO_8859_1);
-    try {
-      WaitOptions o = WaitOptions.parse(args, outText, err);
-      if (o == null) return 1;
-      return new InotifyWait(o, buffered, err).run(stdin);
-    } finally {
-      outText.flush();
-      err.flush();
-    }
+    return ToolStreams.run(stdout, stderr, s -> run(args, stdin, s));
+  }
+
+  static int run(String[] args, InputStream stdin, ToolStreams s) {
+    WaitOptions o = WaitOptions.parse(args, s.outText(), s.err());
+    return o == null ? 1 : new InotifyWait(o, s).run(stdin);
   }
 
   private int run(InputStream stdin) {
@@ -98,7 +79,7 @@ public final class InotifyWait {
     events = o.events == 0 ? IN_ALL_EVENTS : o.events;
     origEvents = events;
     if (o.monitor && o.recursive > 0) events |= IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM;
-    if (o.noDereference) events |= IN_DONT_FOLLOW;
+    if (o.noDereference > 0) events |= IN_DONT_FOLLOW;
     return events;
   }
 

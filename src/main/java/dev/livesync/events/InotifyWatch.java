@@ -12,13 +12,10 @@ import dev.livesync.fs.NativeException;
 import dev.livesync.fs.TreeWatcher;
 import dev.livesync.fs.Watcher;
 import dev.livesync.fs.WatchEvent;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,36 +41,22 @@ public final class InotifyWatch {
   private int nextWd = 1;
   private PathList list = PathList.NONE;
 
-  private InotifyWatch(WatchOptions o, PrintStream out, PrintStream err) {
+  private InotifyWatch(WatchOptions o, ToolStreams streams) {
     this.o = o;
-    this.out = out;
-    this.err = err;
-  }
-
-  /** The --help text (livesync-stats(1) carries it). */
-  public static String helpText() {
-    return WatchOptions.help("inotifywatch");
-  }
-
-  public static int main(String[] args) {
-    OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-    OutputStream stderr = new FileOutputStream(FileDescriptor.err);
-    return run(RawArgs.latin1(args), System.in, stdout, stderr, true);
+    this.out = streams.outText();
+    this.err = streams.err();
   }
 
   static int run(String[] args, InputStream stdin, OutputStream stdout, OutputStream stderr, boolean signals) {
-    var err = new PrintStream(stderr, true, StandardCharsets.ISO_8859_1);
-    var out = new PrintStream(new java.io.BufferedOutputStream(stdout, 1 << 16), false, StandardCharsets.ISO_8859_1);
-    try {
-      WatchOptions o = WatchOptions.parse(args, out, err);
-      if (o == null) return 1;
-      var tool = new InotifyWatch(o, out, err);
-      if (signals) tool.installSignals();
-      return tool.run(stdin);
-    } finally {
-      out.flush();
-      err.flush();
-    }
+    return ToolStreams.run(stdout, stderr, s -> run(args, stdin, s, signals));
+  }
+
+  static int run(String[] args, InputStream stdin, ToolStreams s, boolean signals) {
+    WatchOptions o = WatchOptions.parse(args, s.outText(), s.err());
+    if (o == null) return 1;
+    var tool = new InotifyWatch(o, s);
+    if (signals) tool.installSignals();
+    return tool.run(stdin);
   }
 
   private void installSignals() {

@@ -2,10 +2,11 @@ package dev.livesync.events;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * What inotifywait's and inotifywatch's command lines share (inotify-tools 4.25.9 reads these the same
- * way in both, with the same messages): the backend choice, -e, -t, --fromfile, the four regex options
+ * way in both, with the same messages): -h, the backend choice, -r, -P, -e, -t, --fromfile, the four regex options
  * and the operands. Strings hold bytes as latin1 chars.
  */
 abstract class ToolOptions {
@@ -22,15 +23,60 @@ abstract class ToolOptions {
   String excIregex;
   String incRegex;
   String incIregex;
+  /** -P, as often as given (inotifywatch counts it; inotifywait only asks whether). */
+  int noDereference;
+  /** How often --excludei was given (inotifywait warns that only the last counts). */
+  int excludeiCount;
   List<String> operands = List.of();
+  private final UnaryOperator<String> help;
 
-  ToolOptions(String inotifyName) {
+  /** What parsing does after one option: go on, stop (exit 1: the reason or the help is printed), or the tool's own. */
+  enum Step { NEXT, STOP, OWN }
+
+  /** {@code help}: the --help text for the name run as. */
+  ToolOptions(String inotifyName, UnaryOperator<String> help) {
+    this.help = help;
     tool = Backend.tool(inotifyName);
     fanotify = Backend.fanotifyByDefault(tool);
   }
 
+  /**
+   * Getopt's answer {@code c}, when both tools read it alike (same letter, meaning and messages);
+   * {@link Step#OWN} for the tool's own options.
+   */
+  final Step shared(int c, Getopt g, PrintStream out, PrintStream err) {
+    switch (c) {
+      case Getopt.ERROR -> {
+        return Step.STOP;
+      }
+      case 'h' -> {
+        out.print(help.apply(tool));
+        return Step.STOP;
+      }
+      case 'r' -> recursive++;
+      case 'I', 'F', 'S' -> backend(c);
+      case 'P' -> noDereference++;
+      case 'b' -> {
+        excIregex = g.optarg();
+        excludeiCount++;
+      }
+      case 'j' -> incRegex = g.optarg();
+      case 'k' -> incIregex = g.optarg();
+      case 't' -> {
+        if (!timeout(g.optarg(), err)) return Step.STOP;
+      }
+      case 'e' -> {
+        if (!event(g.optarg(), err)) return Step.STOP;
+      }
+      default -> {
+        return Step.OWN;
+      }
+    }
+    return Step.NEXT;
+  }
+
   /** -I, -F or -S. */
-  final void backend(int c) {
+  private void backend(int c) {
     switch (c) {
       case 'I' -> fanotify = false;
       case 'F' -> fanotify = true;
@@ -43,7 +89,7 @@ abstract class ToolOptions {
   }
 
   /** -e: adds the events named; false after saying why they are not valid. */
-  final boolean event(String arg, PrintStream err) {
+  private boolean event(String arg, PrintStream err) {
     int ev = EventNames.parse(arg);
     if (ev == -1) {
       err.printf("'%s' is not a valid event!  Run with the '--help' option to see a list of events.\n", arg);
@@ -54,7 +100,7 @@ abstract class ToolOptions {
   }
 
   /** -t; false after saying why the value is not valid. */
-  final boolean timeout(String arg, PrintStream err) {
+  private boolean timeout(String arg, PrintStream err) {
     Long t = Timeout.parse(arg, err);
     if (t == null) return false;
     timeout = t;

@@ -15,14 +15,13 @@ final class WaitOptions extends ToolOptions {
   boolean csv;
   boolean daemon;
   boolean syslog;
-  boolean noDereference;
   String format;
   String timefmt;
   String outfile;
   boolean noNewline;
 
   private WaitOptions() {
-    super("inotifywait");
+    super("inotifywait", WaitOptions::help);
   }
 
   private static final List<LongOpt> LONG = List.of(
@@ -55,21 +54,14 @@ final class WaitOptions extends ToolOptions {
     var o = new WaitOptions();
     var g = new Getopt(o.tool, "mrhcdsPqt:fo:e:IFS", LONG, args, err);
     int excludeCount = 0;
-    int excludeiCount = 0;
     int c;
     while ((c = g.next()) != Getopt.END) {
+      Step step = o.shared(c, g, out, err);
+      if (step == Step.STOP) return null;
+      if (step == Step.NEXT) continue;
       switch (c) {
-        case Getopt.ERROR -> {
-          return null;
-        }
-        case 'h' -> {
-          out.print(help(o.tool));
-          return null;
-        }
         case 'm' -> o.monitor = true;
         case 'q' -> o.quiet++;
-        case 'r' -> o.recursive++;
-        case 'I', 'F', 'S' -> o.backend(c);
         case 'c' -> o.csv = true;
         case 'd' -> {
           o.daemon = true;
@@ -77,7 +69,6 @@ final class WaitOptions extends ToolOptions {
           o.syslog = true;
         }
         case 's' -> o.syslog = true;
-        case 'P' -> o.noDereference = true;
         case 'f' -> {
           err.print("The '--filename' option no longer exists.  The option it enabled in earlier\n"
               + "versions of inotifywait is now turned on by default.\n");
@@ -90,12 +81,6 @@ final class WaitOptions extends ToolOptions {
           o.excRegex = g.optarg();
           excludeCount++;
         }
-        case 'b' -> {
-          o.excIregex = g.optarg();
-          excludeiCount++;
-        }
-        case 'j' -> o.incRegex = g.optarg();
-        case 'k' -> o.incIregex = g.optarg();
         case 'z' -> {
           if (!o.fromfile(g.optarg(), err)) return null;
         }
@@ -105,12 +90,6 @@ final class WaitOptions extends ToolOptions {
             return null;
           }
           o.outfile = g.optarg();
-        }
-        case 't' -> {
-          if (!o.timeout(g.optarg(), err)) return null;
-        }
-        case 'e' -> {
-          if (!o.event(g.optarg(), err)) return null;
         }
         default -> throw new IllegalStateException("option " + (char) c);
       }
@@ -139,7 +118,7 @@ final class WaitOptions extends ToolOptions {
       return null;
     }
     if (excludeCount > 1) err.print("--exclude: only the last option will be taken into consideration.\n");
-    if (excludeiCount > 1) err.print("--excludei: only the last option will be taken into consideration.\n");
+    if (o.excludeiCount > 1) err.print("--excludei: only the last option will be taken into consideration.\n");
     return o;
   }
 

@@ -13,10 +13,9 @@ final class WatchOptions extends ToolOptions {
   int zero;
   /** 0: total ascending, -1: total descending, +bit: ascending by event, -bit: descending by event. */
   int sort = -1;
-  int noDereference;
 
   private WatchOptions() {
-    super("inotifywatch");
+    super("inotifywatch", WatchOptions::help);
   }
 
   private static final List<LongOpt> LONG = List.of(
@@ -44,31 +43,15 @@ final class WatchOptions extends ToolOptions {
     boolean sortSet = false;
     int c;
     while ((c = g.next()) != Getopt.END) {
+      Step step = o.shared(c, g, out, err);
+      if (step == Step.STOP) return null;
+      if (step == Step.NEXT) continue;
       switch (c) {
-        case Getopt.ERROR -> {
-          return null;
-        }
-        case 'h' -> {
-          out.print(help(o.tool));
-          return null;
-        }
         case 'v' -> o.verbose++;
-        case 'r' -> o.recursive++;
-        case 'I', 'F', 'S' -> o.backend(c);
-        case 'P' -> o.noDereference++;
         case 'z' -> o.zero++;
         case 'c' -> o.excRegex = g.optarg();
-        case 'b' -> o.excIregex = g.optarg();
-        case 'j' -> o.incRegex = g.optarg();
-        case 'k' -> o.incIregex = g.optarg();
         case 'o' -> {
           if (!o.fromfile(g.optarg(), err)) return null;
-        }
-        case 't' -> {
-          if (!o.timeout(g.optarg(), err)) return null;
-        }
-        case 'e' -> {
-          if (!o.event(g.optarg(), err)) return null;
         }
         case 'a' -> {
           if (sortSet) {

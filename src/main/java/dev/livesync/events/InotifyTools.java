@@ -1,0 +1,34 @@
+package dev.livesync.events;
+
+/**
+ * The drop-in inotify-tools commands, {@code livesync events} ({@link InotifyWait}) and {@code
+ * livesync stats} ({@link InotifyWatch}): they parse their own options as those tools do, so the
+ * command line hands them over whole.
+ */
+public final class InotifyTools {
+  private InotifyTools() {}
+
+  /** True for {@code events} and {@code stats}. */
+  public static boolean runs(String command) {
+    return command.equals("events") || command.equals("stats");
+  }
+
+  /** Runs {@code command} with {@code args} (as the JVM got them) on the process's stdio; returns the exit code. */
+  public static int main(String command, String[] args) {
+    String[] raw = RawArgs.latin1(args);
+    return ToolStreams.onStdio(s -> switch (command) {
+      case "events" -> InotifyWait.run(raw, System.in, s);
+      case "stats" -> InotifyWatch.run(raw, System.in, s, true);
+      default -> throw new IllegalArgumentException("not an inotify-tools command: " + command);
+    });
+  }
+
+  /** {@code command}'s --help text (its man page carries it). */
+  public static String helpText(String command) {
+    return switch (command) {
+      case "events" -> WaitOptions.help("inotifywait");
+      case "stats" -> WatchOptions.help("inotifywatch");
+      default -> throw new IllegalArgumentException("not an inotify-tools command: " + command);
+    };
+  }
+}
