@@ -17,20 +17,13 @@ import java.util.concurrent.locks.LockSupport;
  * This is the seed's load test: "10k–100k files, N per second".
  */
 final class LoadGenerator extends Load {
-  private final Path root;
-  private final int minSize;
-  private final int maxSize;
-  private final int perDir;
   private final SplittableRandom random = new SplittableRandom(42);
   private final byte[] noise = new byte[1 << 20];
   /** When set, files were written here beforehand and the load renames them into the tree. */
   private Path staging;
 
   LoadGenerator(Path root, int minSize, int maxSize, int perDir) {
-    this.root = root;
-    this.minSize = minSize;
-    this.maxSize = maxSize;
-    this.perDir = perDir;
+    super(new Shape(root, minSize, maxSize, perDir));
     random.nextBytes(noise);
   }
 
@@ -66,25 +59,25 @@ final class LoadGenerator extends Load {
   }
 
   private void writeOne(long n) throws IOException {
-    String dir = String.format("d%05d", n / perDir);
-    if (n % perDir == 0) Files.createDirectories(root.resolve(dir));
+    String dir = String.format("d%05d", n / shape.perDir());
+    if (n % shape.perDir() == 0) Files.createDirectories(shape.root().resolve(dir));
     String rel = dir + "/f" + n + ".dat";
     if (staging != null) {
       Path from = staging.resolve("f" + n + ".dat");
       long size = Files.size(from);
-      Files.move(from, root.resolve(rel), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(from, shape.root().resolve(rel), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       done(rel, size);
       return;
     }
     int size;
-    try (OutputStream out = Files.newOutputStream(root.resolve(rel))) {
+    try (OutputStream out = Files.newOutputStream(shape.root().resolve(rel))) {
       size = writeContent(out, n);
     }
     done(rel, size);
   }
 
   private int writeContent(OutputStream out, long n) throws IOException {
-    int size = minSize + random.nextInt(maxSize - minSize + 1);
+    int size = shape.minSize() + random.nextInt(shape.maxSize() - shape.minSize() + 1);
     out.write(Long.toString(n).getBytes()); // no two files share content
     int off = random.nextInt(noise.length - size);
     out.write(noise, off, size - Long.toString(n).length());

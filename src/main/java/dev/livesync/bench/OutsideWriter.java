@@ -20,18 +20,11 @@ import java.util.Map;
  * so files come in bursts.
  */
 final class OutsideWriter extends Load {
-  private final Path root;
-  private final int minSize;
-  private final int maxSize;
-  private final int perDir;
   private final double stallEvery;
   private final double stall;
 
   OutsideWriter(Path root, int minSize, int maxSize, int perDir, double stallEvery, double stall) {
-    this.root = root;
-    this.minSize = minSize;
-    this.maxSize = maxSize;
-    this.perDir = perDir;
+    super(new Shape(root, minSize, maxSize, perDir));
     this.stallEvery = stallEvery;
     this.stall = stall;
   }
@@ -44,8 +37,8 @@ final class OutsideWriter extends Load {
         if (in == null) throw new IOException("outside-writer.py is missing from the jar");
         Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
-      Process p = new ProcessBuilder("python3", script.toString(), root.toString(), Double.toString(rate),
-          Double.toString(seconds), Integer.toString(minSize), Integer.toString(maxSize), Integer.toString(perDir),
+      Process p = new ProcessBuilder("python3", script.toString(), shape.root().toString(), Double.toString(rate),
+          Double.toString(seconds), Integer.toString(shape.minSize()), Integer.toString(shape.maxSize()), Integer.toString(shape.perDir()),
           Double.toString(stallEvery), Double.toString(stall))
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
