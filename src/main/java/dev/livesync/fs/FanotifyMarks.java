@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * The marks of a {@link FanotifyWatcher}: one filesystem mark, or an inode mark per directory (the
@@ -29,24 +28,17 @@ final class FanotifyMarks {
   private static final byte[] SLASH = {'/'};
 
   private final Fanotify fan;
-  private final int mask;
-  private final boolean recursive;
+  private final WatcherBuilder.Options options;
   private final boolean selfEvents;
-  private final Predicate<byte[]> excludeDir;
-  private final TreeWatcher.WatchErrorHandler onError;
   private Marks kind;
   private long kernelMask = -1;
   private int count;
 
-  FanotifyMarks(Fanotify fan, Marks kind, int mask, boolean recursive, boolean selfEvents, Predicate<byte[]> excludeDir,
-      TreeWatcher.WatchErrorHandler onError) {
+  FanotifyMarks(Fanotify fan, Marks kind, WatcherBuilder.Options options, boolean selfEvents) {
     this.fan = fan;
     this.kind = kind;
-    this.mask = mask;
-    this.recursive = recursive;
+    this.options = options;
     this.selfEvents = selfEvents;
-    this.excludeDir = excludeDir;
-    this.onError = onError;
   }
 
   /** How the tree is marked (FILESYSTEM_OR_INODE settles at the first watch). */
@@ -72,7 +64,7 @@ final class FanotifyMarks {
     int flags = kind == Marks.FILESYSTEM ? Fanotify.FAN_MARK_FILESYSTEM : Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR;
     long extra = Fanotify.FAN_ONDIR | (kind == Marks.INODE ? Fanotify.FAN_EVENT_ON_CHILD : 0);
     FanotifyRoots.Root root = roots.add(path); // its descriptor is opened before the mark: that OPEN is nobody's event
-    List<byte[]> below = kind == Marks.INODE && recursive ? subdirs(root.given()) : List.of(); // listed before marked: no listing events
+    List<byte[]> below = kind == Marks.INODE && options.recursive() ? subdirs(root.given()) : List.of(); // listed before marked: no listing events
     try {
       mark(path, flags, extra);
     } catch (NativeException e) {
@@ -85,7 +77,7 @@ final class FanotifyMarks {
 
   private void mark(byte[] path, int flags, long extra) {
     if (kernelMask < 0) {
-      long events = (mask & 0xfff) | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO;
+      long events = (options.mask() & 0xfff) | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO;
       if (!selfEvents) events &= ~(IN_DELETE_SELF | IN_MOVE_SELF); // the root's own are made from its parent's events
       long rename = events & ~(IN_MOVED_FROM | IN_MOVED_TO) | Fanotify.FAN_RENAME;
       int r = fan.markRaw(flags, rename | extra, path);
@@ -108,14 +100,14 @@ final class FanotifyMarks {
       try {
         Libc.listDir(d, true, (name, type) -> {
           byte[] child = Bytes.concat(d, name);
-          if ((type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && TreeWatcher.isDirectory(child))) && !excludeDir.test(child)) {
+          if ((type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && TreeWatcher.isDirectory(child))) && !options.excludeDir().test(child)) {
             byte[] c = Bytes.concat(child, SLASH);
             out.add(c);
             todo.push(c);
           }
         });
       } catch (NativeException e) {
-        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) onError.onWatchError(TreeWatcher.trimSlash(d), e);
+        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) options.onError().onWatchError(TreeWatcher.trimSlash(d), e);
       }
     }
     return out;
@@ -151,14 +143,14 @@ final class FanotifyMarks {
           byte[] child = Bytes.concat(d, name);
           boolean isDir = type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && TreeWatcher.isDirectory(child));
           if (report) emit.accept(new WatchEvent(FanotifyWatcher.WD, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, d, name, true));
-          if (isDir && !excludeDir.test(child)) {
+          if (isDir && !options.excludeDir().test(child)) {
             byte[] c = Bytes.concat(child, SLASH);
             if (mark && markDir(c, kernelMask & ~LISTING)) marked.add(c);
             todo.push(c);
           }
         });
       } catch (NativeException e) {
-        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) onError.onWatchError(TreeWatcher.trimSlash(d), e);
+        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) options.onError().onWatchError(TreeWatcher.trimSlash(d), e);
       }
     }
   }
@@ -170,7 +162,7 @@ final class FanotifyMarks {
       count++; // re-marks with more events go straight to markRaw
       return true;
     }
-    if (r != -Errno.ENOENT && r != -Errno.ENOTDIR) onError.onWatchError(TreeWatcher.trimSlash(dir), new NativeException("fanotify_mark", -r, TreeWatcher.trimSlash(dir)));
+    if (r != -Errno.ENOENT && r != -Errno.ENOTDIR) options.onError().onWatchError(TreeWatcher.trimSlash(dir), new NativeException("fanotify_mark", -r, TreeWatcher.trimSlash(dir)));
     return false;
   }
 }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Arrays;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * Watches a directory tree with fanotify and delivers the same {@link WatchEvent} stream as
@@ -59,15 +58,10 @@ public final class FanotifyWatcher implements Watcher {
   private static final byte[] SLASH = {'/'};
   private static final byte[] DOT = {'.'};
 
-  private final int mask;
-  private final boolean recursive;
-  private final boolean reportNewDirContents;
+  private final WatcherBuilder.Options options;
   private final boolean filterToRoot;
   private final boolean selfEvents;
   private final FanotifyMarks marks;
-  private final Predicate<byte[]> excludeDir;
-  private final boolean hasExcludes;
-  private final TreeWatcher.WatchErrorHandler onError;
   private final Fanotify fan;
   private final FanotifyRoots roots;
   private int cookies;
@@ -78,16 +72,11 @@ public final class FanotifyWatcher implements Watcher {
   private final java.util.HashMap<Fanotify.Handle, Boolean> excludedDirs = new java.util.HashMap<>();
 
   private FanotifyWatcher(Builder b) {
-    this.mask = b.mask;
-    this.recursive = b.recursive;
-    this.reportNewDirContents = b.reportNewDirContents;
+    this.options = b.options();
     this.filterToRoot = b.filterToRoot;
     this.selfEvents = b.selfEvents;
-    this.excludeDir = b.excludeDir;
-    this.hasExcludes = b.hasExcludes;
-    this.onError = b.onError;
     this.fan = Fanotify.open();
-    this.marks = new FanotifyMarks(fan, b.marks, b.mask, b.recursive, b.selfEvents, b.excludeDir, b.onError);
+    this.marks = new FanotifyMarks(fan, b.marks, options, b.selfEvents);
     this.roots = new FanotifyRoots(b.recursive, b.realPaths);
   }
 
@@ -212,7 +201,7 @@ public final class FanotifyWatcher implements Watcher {
     byte[] d = withSlash(dir);
     FanotifyRoots.Root root = roots.rootOf(d);
     if (root == null && filterToRoot) return;
-    int wanted = bits & mask;
+    int wanted = bits & options.mask();
     if (wanted != 0) emit(new WatchEvent(WD, wanted | isDir, 0, root == null ? d : FanotifyRoots.shown(root, d), Bytes.EMPTY, false));
   }
 
@@ -247,15 +236,15 @@ public final class FanotifyWatcher implements Watcher {
     if (self != null) { // the watched directory itself, seen from its parent
       int own = ((bits & (IN_DELETE | IN_MOVED_FROM)) != 0 ? ((bits & IN_DELETE) != 0 ? IN_DELETE_SELF : IN_MOVE_SELF) : 0)
           | (bits & (IN_ATTRIB | IN_MODIFY | IN_OPEN | IN_ACCESS | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE));
-      own &= mask | IN_DELETE_SELF | IN_MOVE_SELF;
+      own &= options.mask() | IN_DELETE_SELF | IN_MOVE_SELF;
       if (own != 0) emit(new WatchEvent(WD, own | isDir, 0, self.given(), Bytes.EMPTY, false));
       return;
     }
     FanotifyRoots.Root root = roots.rootOf(dir);
     if (root == null && filterToRoot) return;
     byte[] shown = root != null ? FanotifyRoots.shown(root, dir) : dir;
-    if (root != null && hasExcludes && belowExcluded(root, shown)) return; // inotify would not watch there
-    int wanted = bits & mask;
+    if (root != null && options.hasExcludes() && belowExcluded(root, shown)) return; // inotify would not watch there
+    int wanted = bits & options.mask();
     if ((wanted & IN_DELETE) != 0 && Integer.bitCount(wanted & (IN_CREATE | IN_DELETE | CHANGE_BITS)) > 1) {
       // merged by the kernel: the order is lost; the file's presence now tells which came last
       boolean there = Libc.lstatOrNull(full) != null;
@@ -266,10 +255,10 @@ public final class FanotifyWatcher implements Watcher {
     } else if (wanted != 0) {
       emit(new WatchEvent(WD, wanted | isDir, cookie, shown, name, false));
     }
-    if (recursive && root != null && isDir != 0 && (bits & (IN_CREATE | IN_MOVED_TO)) != 0 && Libc.lstatOrNull(full) != null
-        && !excludeDir.test(Bytes.concat(shown, name))) {
+    if (options.recursive() && root != null && isDir != 0 && (bits & (IN_CREATE | IN_MOVED_TO)) != 0 && Libc.lstatOrNull(full) != null
+        && !options.excludeDir().test(Bytes.concat(shown, name))) {
       byte[] newDir = Bytes.concat(shown, name, SLASH);
-      marks.newDir(newDir, reportNewDirContents, this::emit);
+      marks.newDir(newDir, options.reportNewDirContents(), this::emit);
     }
   }
 
@@ -280,7 +269,7 @@ public final class FanotifyWatcher implements Watcher {
     if (known != null) return known;
     boolean ex = false;
     for (int i = root.given().length; i < dir.length && !ex; i++) {
-      if (dir[i] == '/') ex = excludeDir.test(Arrays.copyOf(dir, i));
+      if (dir[i] == '/') ex = options.excludeDir().test(Arrays.copyOf(dir, i));
     }
     if (excludedDirs.size() >= 4096) excludedDirs.clear();
     excludedDirs.put(key, ex);

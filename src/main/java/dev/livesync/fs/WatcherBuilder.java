@@ -18,6 +18,14 @@ public abstract class WatcherBuilder<B extends WatcherBuilder<B>> {
 
   WatcherBuilder() {}
 
+  /** The options as given, fixed for the watcher being built (and the parts it hands them to). */
+  record Options(int mask, boolean recursive, boolean reportNewDirContents, Predicate<byte[]> excludeDir, boolean hasExcludes,
+      TreeWatcher.WatchErrorHandler onError) {}
+
+  final Options options() {
+    return new Options(mask, recursive, reportNewDirContents, excludeDir, hasExcludes, onError);
+  }
+
   @SuppressWarnings("unchecked")
   private B self() {
     return (B) this;
