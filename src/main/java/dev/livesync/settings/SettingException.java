@@ -15,31 +15,32 @@ import java.util.function.Function;
 public final class SettingException extends LivesyncException {
   private final Key key;
   private final String value;
-  private final String words;
-  private final List<Key> refs;
+  private final Words words;
   private final int sync;
   private final int target;
 
-  SettingException(Key key, String value, String words, Key... refs) {
-    this(key, value, words, List.of(refs), -1, -1);
+  /** The words that say why, and the other keys they name (one {@code %s} each), as each front-end names keys. */
+  private record Words(String template, List<Key> refs) {
+    String with(Function<Key, String> name) {
+      return refs.isEmpty() ? template : String.format(template, refs.stream().map(name).toArray());
+    }
   }
 
-  private SettingException(Key key, String value, String words, List<Key> refs, int sync, int target) {
-    super(render(key, words, refs), 2);
+  SettingException(Key key, String value, String words, Key... refs) {
+    this(key, value, new Words(words, List.of(refs)), -1, -1);
+  }
+
+  private SettingException(Key key, String value, Words words, int sync, int target) {
+    super(render(key, words), 2);
     this.key = key;
     this.value = value;
     this.words = words;
-    this.refs = refs;
     this.sync = sync;
     this.target = target;
   }
 
-  private static String render(Key key, String words, List<Key> refs) {
-    return (key.configName() != null ? key.configName() : key.cliName()) + ": " + words(words, refs, k -> k.configName() != null ? k.configName() : k.cliName());
-  }
-
-  private static String words(String words, List<Key> refs, Function<Key, String> name) {
-    return refs.isEmpty() ? words : String.format(words, refs.stream().map(name).toArray());
+  private static String render(Key key, Words words) {
+    return (key.configName() != null ? key.configName() : key.cliName()) + ": " + words.with(k -> k.configName() != null ? k.configName() : k.cliName());
   }
 
   public Key key() {
@@ -53,7 +54,7 @@ public final class SettingException extends LivesyncException {
 
   /** The words after the prefix, other keys named by {@code name} (their flag, or their config key). */
   public String words(Function<Key, String> name) {
-    return words(words, refs, name);
+    return words.with(name);
   }
 
   /** Index of the [[sync]] this concerns, or -1. */
@@ -68,6 +69,6 @@ public final class SettingException extends LivesyncException {
 
   /** This refusal, said of the {@code sync}th sync's {@code target}th target (-1: the sync itself). */
   public SettingException at(int sync, int target) {
-    return new SettingException(key, value, words, refs, sync, target);
+    return new SettingException(key, value, words, sync, target);
   }
 }
