@@ -9,27 +9,19 @@ import java.util.Locale;
  * {@code running} (only live events delete; the initial sync does not), {@code never}.
  */
 public enum DeletePolicy {
-  ALWAYS(true, true),
-  STARTUP(true, false),
-  RUNNING(false, true),
-  NEVER(false, false);
-
-  private final boolean atStartup;
-  private final boolean whileRunning;
-
-  DeletePolicy(boolean atStartup, boolean whileRunning) {
-    this.atStartup = atStartup;
-    this.whileRunning = whileRunning;
-  }
+  ALWAYS,
+  STARTUP,
+  RUNNING,
+  NEVER;
 
   /** The initial full sync deletes target files that the source does not have. */
   public boolean atStartup() {
-    return atStartup;
+    return this == ALWAYS || this == STARTUP;
   }
 
   /** Live deletes (events, overflow rescans, scheduled syncs) are carried to the target. */
   public boolean whileRunning() {
-    return whileRunning;
+    return this == ALWAYS || this == RUNNING;
   }
 
   /** The policy named {@code s} ({@link Key#DELETE}'s rule). */

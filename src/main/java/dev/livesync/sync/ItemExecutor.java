@@ -9,27 +9,11 @@ import java.util.List;
  * Runs one work item against one transport, on a worker thread: filters out deletions the delete
  * policy forbids, does a rename in place at the target (both names are reconciled by the batch
  * after it), and runs the exec hook after a successful batch. Stateless apart from its
- * configuration.
+ * configuration: {@code progress}, where full syncs report how far they are, or null; {@code parts},
+ * see {@link SplitFullSync}, or null.
  */
-final class ItemExecutor {
-  private final Transport transport;
-  private final DeletePolicy delete;
-  private final Batcher.SizeProbe source;
-  private final ExecHook hook;
-  private final java.util.function.Consumer<String> progress;
-  private final SplitFullSync.Planner parts;
-
-  /** {@code progress}: where full syncs report how far they are, or null; {@code parts}: see {@link SplitFullSync}, or null. */
-  ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook,
-      java.util.function.Consumer<String> progress, SplitFullSync.Planner parts) {
-    this.transport = transport;
-    this.parts = parts;
-    this.delete = delete;
-    this.source = source;
-    this.hook = hook;
-    this.progress = progress;
-  }
-
+record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook,
+    java.util.function.Consumer<String> progress, SplitFullSync.Planner parts) {
   /**
    * What running an item did. {@code goneAncestors}: directories gone from the source above some of
    * a send's paths, which it left out (see {@link VanishedPaths}); their deletion is the runner's to queue.
