@@ -35,8 +35,15 @@ public final class FanOut {
     }
   }
 
-  /** One target (or, with many sources, one sync): its files, their lag, and whether it equals its source at the end. */
-  public record Row(String name, double offered, int files, int arrived, LagStats lag, double drainSeconds, boolean equal, String note) {}
+  /**
+   * One target (or, with many sources, one sync): its files, their lag, and where it differs from
+   * its source at the end ({@code difference}: null when equal).
+   */
+  public record Row(String name, double offered, int files, int arrived, LagStats lag, double drainSeconds, String difference, String note) {
+    public boolean equal() {
+      return difference == null;
+    }
+  }
 
   /** One rate: every target's row, and livesync's CPU per 1,000 files written. */
   public record Result(double rate, List<Row> rows, double cpuSecondsPer1000, String failure) {
@@ -149,7 +156,7 @@ public final class FanOut {
       for (Route r : routes) {
         Load w = writers.get(r.source());
         boolean victim = options.stopAt() >= 0 && r == routes.getLast();
-        rows.add(row(r, w, ends[r.source()], TreeSnapshot.of(r.dst()).equals(want.get(r.source())),
+        rows.add(row(r, w, ends[r.source()], firstDifference(want.get(r.source()), TreeSnapshot.of(r.dst())),
             victim ? catchUp(r, w, stoppedAt - loadStart, restartedAt - loadStart, restartedAt) : null));
       }
       return new Result(rate, rows, cpu / Math.max(1, total) * 1000, null);
@@ -211,7 +218,24 @@ public final class FanOut {
     return true;
   }
 
-  private static Row row(Route r, Load w, long loadEnd, boolean equal, String note) {
+  /** The first path (in sorted order) whose type, size or mtime differs, both sides shown; null when the trees are equal. */
+  static String firstDifference(Map<String, TreeSnapshot.Entry> source, Map<String, TreeSnapshot.Entry> target) {
+    if (source.equals(target)) return null;
+    var paths = new java.util.TreeSet<>(source.keySet());
+    paths.addAll(target.keySet());
+    for (String p : paths) {
+      TreeSnapshot.Entry a = source.get(p), b = target.get(p);
+      if (!java.util.Objects.equals(a, b)) return p + ": source " + describe(a) + ", target " + describe(b);
+    }
+    return "?";
+  }
+
+  private static String describe(TreeSnapshot.Entry e) {
+    if (e == null) return "none";
+    return (e.dir() ? "directory" : e.size() + " bytes") + " mtime " + e.mtimeSeconds();
+  }
+
+  private static Row row(Route r, Load w, long loadEnd, String difference, String note) {
     List<Double> lags = new ArrayList<>();
     long last = loadEnd;
     for (String rel : w.written()) {
@@ -222,7 +246,7 @@ public final class FanOut {
     }
     double offered = w.written().size() / ((loadEnd - w.startedAt()) / 1e9);
     return new Row(r.name(), offered, w.written().size(), lags.size(), LagStats.of(lags.stream().mapToDouble(Double::doubleValue).toArray()),
-        (last - loadEnd) / 1e9, equal, note);
+        (last - loadEnd) / 1e9, difference, note);
   }
 
   /**
@@ -281,6 +305,7 @@ public final class FanOut {
     out.add(String.format("highest p99 of the %s: %.3f s; livesync's CPU: %.3f s per 1,000 files written",
         r.rows().stream().anyMatch(x -> x.note() != null) ? "targets never stopped" : "targets", others / 1000, r.cpuSecondsPer1000()));
     r.rows().stream().filter(x -> x.note() != null).forEach(x -> out.add(x.name() + ": " + x.note()));
+    r.rows().stream().filter(x -> !x.equal()).forEach(x -> out.add(x.name() + ": NOT equal to its source 30 s after the last arrival: " + x.difference()));
     return out;
   }
 }

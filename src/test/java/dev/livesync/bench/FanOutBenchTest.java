@@ -64,4 +64,15 @@ class FanOutBenchTest {
     }
     assertThat(String.join("\n", FanOut.rows(r))).contains("| sync s02 ", "highest p99 of the targets:");
   }
+
+  @Test
+  void aTargetThatDiffersNamesTheFirstPathAndBothSides() {
+    var dir = new TreeSnapshot.Entry(true, 0, 100);
+    var file = new TreeSnapshot.Entry(false, 5, 100);
+    assertThat(FanOut.firstDifference(java.util.Map.of("d", dir, "d/f", file), java.util.Map.of("d", dir, "d/f", file))).isNull();
+    assertThat(FanOut.firstDifference(java.util.Map.of("d", dir, "d/f", file), java.util.Map.of("d", new TreeSnapshot.Entry(true, 0, 99), "d/f", file)))
+        .isEqualTo("d: source directory mtime 100, target directory mtime 99");
+    assertThat(FanOut.firstDifference(java.util.Map.of("d", dir), java.util.Map.of("d", dir, "d/.f.x1", file)))
+        .isEqualTo("d/.f.x1: source none, target 5 bytes mtime 100");
+  }
 }
