@@ -274,9 +274,8 @@ public final class Coalescer {
    * delete left the target directory with the mtime it had then (git's ref locks did).
    */
   private void parentChanged(byte[] path) {
-    int slash = path.length - 1;
-    while (slash >= 0 && path[slash] != '/') slash--;
-    if (slash > 0) mark(tree.node(java.util.Arrays.copyOf(path, slash)), 0);
+    Node dir = tree.parentNode(path);
+    if (dir != null) mark(dir, 0);
   }
 
   /**

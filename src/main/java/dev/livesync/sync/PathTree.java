@@ -1,5 +1,6 @@
 package dev.livesync.sync;
 
+import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
 import dev.livesync.sync.PathQueue.Node;
 import java.util.HashMap;
@@ -13,7 +14,7 @@ import java.util.Map;
 final class PathTree {
   static final int PENDING = 1;
 
-  private final Map<Bytes.Key, Node> nodes = new HashMap<>();
+  private final Map<BytePath, Node> nodes = new HashMap<>();
   private final Node root = new Node(Bytes.EMPTY, null);
 
   static boolean pending(Node n) {
@@ -22,11 +23,16 @@ final class PathTree {
 
   /** The node of {@code path}, made (with its ancestors) when missing. */
   Node node(byte[] path) {
-    var key = new Bytes.Key(path);
+    return node(BytePath.unsafeWrap(path), path);
+  }
+
+  /** As {@link #node(byte[])}; {@code path}: the key's bytes, or null for an ancestor (copied only when its node is made). */
+  private Node node(BytePath key, byte[] path) {
     Node n = nodes.get(key);
     if (n != null) return n;
-    int slash = lastSlash(path);
-    Node parent = slash < 0 ? root : node(java.util.Arrays.copyOf(path, slash));
+    if (path == null) key = BytePath.unsafeWrap(path = key.toByteArray()); // not the longer array it came from
+    BytePath up = key.parent();
+    Node parent = up.isEmpty() ? root : node(up, null);
     n = new Node(path, parent);
     if (parent.kids == null) parent.kids = new java.util.HashSet<>(4);
     parent.kids.add(n);
@@ -34,20 +40,21 @@ final class PathTree {
     return n;
   }
 
+  /** The node of {@code path}'s parent directory, made when missing; null for a top-level name. */
+  Node parentNode(byte[] path) {
+    BytePath up = BytePath.unsafeWrap(path).parent();
+    return up.isEmpty() ? null : node(up, null);
+  }
+
   /** The node of {@code path}, or null. */
   Node get(byte[] path) {
-    return nodes.get(new Bytes.Key(path));
+    return nodes.get(BytePath.unsafeWrap(path));
   }
 
   /** The node of {@code path}'s parent (the root for a top-level name), or null. */
   Node parentOf(byte[] path) {
-    int slash = lastSlash(path);
-    return slash < 0 ? root : get(java.util.Arrays.copyOf(path, slash));
-  }
-
-  private static int lastSlash(byte[] p) {
-    for (int i = p.length - 1; i >= 0; i--) if (p[i] == '/') return i;
-    return -1;
+    BytePath up = BytePath.unsafeWrap(path).parent();
+    return up.isEmpty() ? root : nodes.get(up);
   }
 
   /** {@code n} and every node below it that has work, into {@code out}. */
@@ -83,7 +90,7 @@ final class PathTree {
   }
 
   private void detach(Node n) {
-    nodes.remove(new Bytes.Key(n.path));
+    nodes.remove(BytePath.unsafeWrap(n.path));
     if (n.parent.kids != null) {
       n.parent.kids.remove(n);
       if (n.parent.kids.isEmpty()) n.parent.kids = null;
