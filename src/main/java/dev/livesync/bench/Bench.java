@@ -192,10 +192,10 @@ public final class Bench {
         int rc;
         try (ArrivalRecorder arrivals = new ArrivalRecorder(dst)) {
           long t0 = System.nanoTime();
-          Process p = new ProcessBuilder("rsync", "-a", src + "/", daemon.url("bulk"), "--password-file", daemon.passwordFile.toString())
-              .redirectErrorStream(true).start();
-          p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-          rc = p.waitFor();
+          try (var p = dev.livesync.fs.ChildProcess.command("rsync", "-a", src + "/", daemon.url("bulk"), "--password-file",
+              daemon.passwordFile.toString()).noStdin().mergeStderr().tail(0).start()) {
+            rc = p.waitFor();
+          }
           secs = (System.nanoTime() - t0) / 1e9;
         }
         rates[i] = rc == 0 ? gen.written.size() / secs : 0;

@@ -1,11 +1,12 @@
 package dev.livesync.bench;
 
+import dev.livesync.fs.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** A replicator under test, started as a process tree that pushes {@code source} to {@code url}. */
 public interface Contender {
@@ -15,14 +16,7 @@ public interface Contender {
 
   /** SIGTERM, a grace period, then SIGKILL, for the process and everything it started (by pid). */
   static void stop(Process p) {
-    List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-    p.destroy();
-    try {
-      if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    for (ProcessHandle h : tree) h.destroyForcibly();
+    ChildProcess.stop(p.toHandle(), Duration.ofSeconds(10));
   }
 
   /** livesync run, through the launcher. */

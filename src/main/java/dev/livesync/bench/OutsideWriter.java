@@ -1,5 +1,6 @@
 package dev.livesync.bench;
 
+import dev.livesync.fs.ChildProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,11 +38,11 @@ final class OutsideWriter extends Load {
         if (in == null) throw new IOException("outside-writer.py is missing from the jar");
         Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
-      Process p = new ProcessBuilder("python3", script.toString(), shape.root().toString(), Double.toString(rate),
-          Double.toString(seconds), Integer.toString(shape.minSize()), Integer.toString(shape.maxSize()), Integer.toString(shape.perDir()),
-          Double.toString(stallEvery), Double.toString(stall))
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      try (ChildProcess p = ChildProcess.command("python3", script.toString(), shape.root().toString(), Double.toString(rate),
+              Double.toString(seconds), Integer.toString(shape.minSize()), Integer.toString(shape.maxSize()),
+              Integer.toString(shape.perDir()), Double.toString(stallEvery), Double.toString(stall))
+              .noStdin().stderr(ProcessBuilder.Redirect.INHERIT).start();
+          BufferedReader r = new BufferedReader(new InputStreamReader(p.stdout(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
           String[] f = line.split("\t");
           if (f[0].equals("#start")) {
@@ -50,9 +51,9 @@ final class OutsideWriter extends Load {
           }
           closed(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]));
         }
+        int rc = p.waitFor();
+        if (rc != 0) throw new IOException("the outside writer (python3) exited with " + rc);
       }
-      int rc = p.waitFor();
-      if (rc != 0) throw new IOException("the outside writer (python3) exited with " + rc);
       return written.isEmpty() ? System.nanoTime() : closedAt.get(written.getLast());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

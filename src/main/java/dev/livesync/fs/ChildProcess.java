@@ -259,31 +259,12 @@ public final class ChildProcess implements AutoCloseable {
    * already ended). Interrupting the caller cuts the grace short (the flag stays set).
    */
   public boolean stop(Duration grace) {
-    List<ProcessHandle> tree = descendants();
-    if (!process.isAlive()) {
-      killAll(tree);
-      return true;
-    }
-    process.destroy();
-    boolean clean;
-    try {
-      clean = process.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      clean = false;
-    }
-    if (!clean) {
-      tree.addAll(descendants());
-      process.destroyForcibly();
-    }
-    killAll(tree);
-    awaitGone(process.toHandle());
-    return clean;
+    return stop(process.toHandle(), grace);
   }
 
   /** SIGKILL to the child and whatever it started; returns once it is gone. */
   public void kill() {
-    List<ProcessHandle> tree = descendants();
+    List<ProcessHandle> tree = descendants(process.toHandle());
     process.destroyForcibly();
     killAll(tree);
     awaitGone(process.toHandle());
@@ -296,19 +277,37 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * The same grace-period stop for a process this JVM did not start (found by pid): SIGTERM, up to
-   * {@code grace}, then SIGKILL; true if it ended on the SIGTERM.
+   * {@link #stop(Duration)} for any process by its handle, also one this code did not start (a
+   * {@link Process} of another API, a pid found in a pidfile).
    */
   public static boolean stop(ProcessHandle h, Duration grace) {
+    List<ProcessHandle> tree = descendants(h);
+    if (!h.isAlive()) {
+      killAll(tree);
+      return true;
+    }
     h.destroy();
-    if (awaitExit(h, grace.toNanos())) return true;
-    h.destroyForcibly();
-    awaitExit(h, REAP_NANOS);
-    return false;
+    boolean clean;
+    try {
+      h.onExit().get(grace.toNanos(), TimeUnit.NANOSECONDS);
+      clean = true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      clean = !h.isAlive();
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      clean = !h.isAlive();
+    }
+    if (!clean) {
+      tree.addAll(descendants(h));
+      h.destroyForcibly();
+    }
+    killAll(tree);
+    awaitGone(h);
+    return clean;
   }
 
-  private List<ProcessHandle> descendants() {
-    return new ArrayList<>(process.descendants().toList());
+  private static List<ProcessHandle> descendants(ProcessHandle h) {
+    return new ArrayList<>(h.descendants().toList());
   }
 
   /** SIGKILLs {@code tree} (a handle checks the start time, so a reused pid is left alone) and waits for it. */

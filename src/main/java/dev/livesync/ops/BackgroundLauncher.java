@@ -2,8 +2,8 @@ package dev.livesync.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesync.LivesyncException;
+import dev.livesync.fs.ChildProcess;
 import dev.livesync.settings.Dirs;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,8 @@ import java.util.List;
  */
 public final class BackgroundLauncher {
   private static final int TAIL_LINES = 20;
+  /** A child that never got to "running" and is stopped: SIGTERM, then SIGKILL after this. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   private BackgroundLauncher() {}
 
@@ -44,12 +46,12 @@ public final class BackgroundLauncher {
     if (Files.exists(files.socket()) && StatusClient.answers(files.socket())) {
       throw new LivesyncException("livesync is already running (it answers on " + files.socket() + "); 'livesync stop' first", dev.livesync.Exit.ALREADY_RUNNING);
     }
-    Process p = launch(command, files);
+    ChildProcess p = launch(command, files); // never closed: it is to outlive us
     long pid = p.pid();
     try {
       Files.writeString(files.pidFile(), pid + "\n");
     } catch (IOException e) {
-      p.destroy();
+      p.stop(STOP_GRACE);
       throw new LivesyncException("cannot write the pidfile " + files.pidFile() + ": " + e.getMessage(), dev.livesync.Exit.CANNOT_WRITE, e);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -68,7 +70,7 @@ public final class BackgroundLauncher {
         // not listening yet
       }
       if (System.nanoTime() > deadline) {
-        p.destroy();
+        p.stop(STOP_GRACE);
         deleteQuietly(files.pidFile());
         throw new LivesyncException("livesync was not running after " + timeout.toSeconds() + " s (state: " + lastState
             + "); stopped it. Last lines of " + files.logFile() + ":\n" + tail(files.logFile()), 1);
@@ -77,7 +79,7 @@ public final class BackgroundLauncher {
     }
   }
 
-  private static Process launch(List<String> command, ServiceFiles files) {
+  private static ChildProcess launch(List<String> command, ServiceFiles files) {
     List<String> cmd = new ArrayList<>();
     // its own session: the terminal's ^C and hangup do not reach it
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.add("/usr/bin/setsid");
@@ -85,14 +87,12 @@ public final class BackgroundLauncher {
     try {
       Files.createDirectories(files.logFile().toAbsolutePath().getParent());
       Files.createDirectories(files.pidFile().toAbsolutePath().getParent());
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(files.logFile().toFile()))
-          .redirectErrorStream(true);
-      // the child must find the same runtime and state dirs (socket, pidfile) as this process
-      pb.environment().put("LIVESYNC_RUNTIME_DIR", Dirs.runtime().toString());
-      pb.environment().put("LIVESYNC_STATE_DIR", Dirs.state().toString());
-      return pb.start();
+      return ChildProcess.command(cmd).noStdin()
+          .stdout(ProcessBuilder.Redirect.appendTo(files.logFile().toFile())).mergeStderr()
+          // the child must find the same runtime and state dirs (socket, pidfile) as this process
+          .env("LIVESYNC_RUNTIME_DIR", Dirs.runtime().toString())
+          .env("LIVESYNC_STATE_DIR", Dirs.state().toString())
+          .start();
     } catch (IOException e) {
       throw new LivesyncException("cannot start " + command.getFirst() + ": " + e.getMessage(), 1, e);
     }

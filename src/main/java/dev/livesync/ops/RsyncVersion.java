@@ -1,8 +1,11 @@
 package dev.livesync.ops;
 
+import dev.livesync.fs.ChildProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,11 +22,12 @@ public record RsyncVersion(int major, int minor, int patch, String raw) implemen
 
   /** Runs {@code binary --version}; null output on failure. */
   public static String run(String binary) {
-    try {
-      Process p = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
-      return new String(out, StandardCharsets.UTF_8);
+    List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (ChildProcess p = ChildProcess.command(binary, "--version").noStdin().mergeStderr().tail(0)
+        .stdoutLines(line -> lines.add(new String(line, StandardCharsets.UTF_8))).start()) {
+      if (!p.waitFor(Duration.ofSeconds(10))) p.kill();
+      p.drain();
+      return String.join("\n", lines);
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.livesync.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.livesync.fs.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,29 +75,10 @@ public final class Stopper {
     ProcessHandle h = found.get().process();
     Duration drain = wait != null ? wait : waitFor(found.get().drains());
     long t0 = System.nanoTime();
-    h.destroy();
-    boolean exited = waitExit(h, drain);
-    Outcome outcome = Outcome.STOPPED;
-    if (!exited) {
-      h.destroyForcibly();
-      waitExit(h, Duration.ofSeconds(10));
-      outcome = Outcome.KILLED;
-    }
+    // SIGTERM, the drain, then SIGKILL; the rsyncs of a killed one are SIGKILLed too, not left behind
+    Outcome outcome = ChildProcess.stop(h, drain) ? Outcome.STOPPED : Outcome.KILLED;
     if (files.pidFile() != null) BackgroundLauncher.deleteQuietly(files.pidFile());
     return new Result(outcome, h.pid(), Duration.ofNanos(System.nanoTime() - t0), drain);
   }
 
-  private static boolean waitExit(ProcessHandle h, Duration max) {
-    try {
-      h.onExit().get(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      return true;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return false;
-    } catch (java.util.concurrent.ExecutionException e) {
-      return !h.isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !h.isAlive();
-    }
-  }
 }

@@ -52,7 +52,7 @@ class ChildProcessTest {
     var child = ChildProcess.command("sh", "-c", "trap '' TERM; echo ready; while :; do sleep 1; done")
         .stderr(Redirect.DISCARD).start();
     readLine(child);
-    List<ProcessHandle> started = awaitDescendants(child);
+    List<ProcessHandle> started = awaitDescendants(ProcessHandle.of(child.pid()).orElseThrow());
     long pid = child.pid();
     assertThat(child.stop(Duration.ofMillis(300))).as("ended on SIGTERM").isFalse();
     assertThat(alive(pid)).as("the child, pid " + pid).isFalse();
@@ -96,8 +96,10 @@ class ChildProcessTest {
   void stopByHandleEndsAProcessThisCodeDidNotStartItself() throws Exception {
     Process p = new ProcessBuilder("sh", "-c", "trap '' TERM; echo ready; while :; do sleep 1; done").start();
     new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    List<ProcessHandle> started = awaitDescendants(p.toHandle());
     assertThat(ChildProcess.stop(p.toHandle(), Duration.ofMillis(300))).isFalse();
     assertThat(alive(p.pid())).isFalse();
+    for (ProcessHandle h : started) assertThat(alive(h.pid())).as("what it started, pid " + h.pid()).isFalse();
   }
 
   private static String readLine(ChildProcess child) throws Exception {
@@ -108,8 +110,7 @@ class ChildProcessTest {
   }
 
   /** The child's descendants once it has started one (its loop's sleep). */
-  private static List<ProcessHandle> awaitDescendants(ChildProcess child) throws InterruptedException {
-    ProcessHandle h = ProcessHandle.of(child.pid()).orElseThrow();
+  private static List<ProcessHandle> awaitDescendants(ProcessHandle h) throws InterruptedException {
     for (int i = 0; i < 1000; i++) {
       List<ProcessHandle> d = h.descendants().toList();
       if (!d.isEmpty()) return d;
