@@ -86,7 +86,11 @@ public final class Bytes {
     return sb.toString();
   }
 
-  /** Map key for a byte path (byte[] has identity equality). */
+  /**
+   * Map key for a byte path (byte[] has identity equality). New code uses {@link BytePath}, which
+   * also knows the slash rules; this stays while the deletion guard's held set and the test trees'
+   * listing still use it.
+   */
   public record Key(byte[] bytes) {
     @Override
     public boolean equals(Object o) {
