@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.livesync.settings.Dirs;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.Processes;
 import dev.livesync.testing.TempFiles;
 import java.io.File;
@@ -50,8 +51,7 @@ class NonRootStateDirTest {
 
     Process run = asNobody(cp, home, "run", src.toString(), dst.toString(), "--name", "www",
         "--status-socket", home.resolve("s.sock").toString(), "--delay", "50ms");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.exists(dst.resolve("f")) && run.isAlive() && System.nanoTime() < deadline) Thread.sleep(100);
+    Await.until("f at the target", Await.CONVERGE, () -> Files.exists(dst.resolve("f")), () -> !run.isAlive(), () -> outputSoFar(run));
     assertThat(dst.resolve("f")).as(outputSoFar(run)).exists();
     assertThat(state.resolve("www/lock")).exists();
     assertThat(Files.getAttribute(state.resolve("www/lock"), "unix:uid")).isEqualTo(NOBODY);

@@ -1,5 +1,6 @@
 package dev.livesync.cli;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.Test;
  * real signals. Convergence is checked by comparing trees, never by timing.
  */
 class RunCommandTest {
-  static final Duration CONVERGE = Duration.ofSeconds(60);
   static final Duration EXIT = Duration.ofSeconds(60);
   final Path work = TempFiles.dir("run-test");
   final List<AutoCloseable> closing = new ArrayList<>();

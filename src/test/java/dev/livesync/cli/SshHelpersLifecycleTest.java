@@ -1,5 +1,6 @@
 package dev.livesync.cli;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +12,6 @@ import dev.livesync.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * followed by pid; whatever a test finds still running it stops by pid.
  */
 class SshHelpersLifecycleTest {
-  static final Duration CONVERGE = Duration.ofSeconds(60);
   @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
   final Path work = TempFiles.dir("ssh-life");
   final List<LivesyncProcess> procs = new ArrayList<>();

@@ -6,6 +6,7 @@ import dev.livesync.fs.UnixDatagram;
 import dev.livesync.ops.SystemdNotify;
 import dev.livesync.sync.DeliveryListener;
 import dev.livesync.sync.WorkItem;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.transport.TransferResult;
 import java.nio.charset.StandardCharsets;
@@ -111,15 +112,13 @@ class SystemdNotifyTest {
   }
 
   private static void awaitMessage(UnixDatagram s, List<String> got, java.util.function.Predicate<String> until, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
+    Await.until("a message as expected", timeout, () -> {
       byte[] m = s.receive(200);
-      if (m == null) continue;
+      if (m == null) return false;
       String text = new String(m, StandardCharsets.UTF_8);
       got.add(text);
-      if (until.test(text)) return;
-    }
-    throw new AssertionError("no such message after " + timeout + "; got " + got);
+      return until.test(text);
+    }, () -> "got " + got);
   }
 
   private static void drain(UnixDatagram s, List<String> got, Duration d) {

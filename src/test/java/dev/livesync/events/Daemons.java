@@ -1,5 +1,6 @@
 package dev.livesync.events;
 
+import dev.livesync.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -15,13 +16,7 @@ final class Daemons {
 
   static long await(Path outfile) throws Exception {
     String want = outfile.toString();
-    long end = System.nanoTime() + Differential.DEADLINE.toNanos();
-    while (System.nanoTime() < end) {
-      long pid = find(want);
-      if (pid > 0) return pid;
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no daemon writing to " + want);
+    return Await.value("a daemon writing to " + want, Differential.DEADLINE, () -> find(want), pid -> pid > 0, pid -> "none");
   }
 
   private static long find(String arg) {

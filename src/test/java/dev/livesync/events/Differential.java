@@ -1,5 +1,6 @@
 package dev.livesync.events;
 
+import dev.livesync.testing.Await;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -85,12 +86,7 @@ final class Differential implements AutoCloseable {
   }
 
   static void awaitStderr(ToolRun run, String marker) throws Exception {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < end) {
-      if (run.stderr().contains(marker) || !run.alive()) return;
-      Thread.sleep(20);
-    }
-    throw new AssertionError(run.name + " never printed '" + marker + "'; stderr: " + run.stderr());
+    Await.until(run.name + " printing '" + marker + "' or ending", DEADLINE, () -> run.stderr().contains(marker) || !run.alive(), () -> "stderr: " + run.stderr());
   }
 
   /** Waits until both processes hold at least {@code n} inotify watches (for -q, which prints nothing). */
@@ -101,12 +97,7 @@ final class Differential implements AutoCloseable {
   }
 
   static void awaitWatches(long pid, int n) throws Exception {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < end) {
-      if (inotifyWatches(pid) >= n) return;
-      Thread.sleep(20);
-    }
-    throw new AssertionError("process " + pid + " never held " + n + " inotify watches");
+    Await.value("process " + pid + " holding " + n + " inotify watches", DEADLINE, () -> inotifyWatches(pid), w -> w >= n, w -> w + " watches");
   }
 
   /** Counts the "inotify wd:" lines in /proc/PID/fdinfo/*. */
@@ -141,22 +132,19 @@ final class Differential implements AutoCloseable {
   }
 
   static String awaitSame(UnaryOperator<String> normalize, Text a, Text b) throws Exception {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    String x = "";
-    String y = "";
-    long sameSince = -1;
-    while (System.nanoTime() < end) {
-      x = normalize.apply(a.get());
-      y = normalize.apply(b.get());
-      if (!x.isEmpty() && x.equals(y)) {
-        if (sameSince < 0) sameSince = System.nanoTime();
-        if (System.nanoTime() - sameSince > 300_000_000L) return x;
-      } else {
-        sameSince = -1;
+    String[] last = {"", ""};
+    long[] sameSince = {-1};
+    Await.until("both outputs equal (and so for 0.3 s)", DEADLINE, () -> {
+      last[0] = normalize.apply(a.get());
+      last[1] = normalize.apply(b.get());
+      if (last[0].isEmpty() || !last[0].equals(last[1])) {
+        sameSince[0] = -1;
+        return false;
       }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("outputs never became equal.\n--- inotify-tools:\n" + x + "\n--- livesync:\n" + y);
+      if (sameSince[0] < 0) sameSince[0] = System.nanoTime();
+      return System.nanoTime() - sameSince[0] > 300_000_000L;
+    }, () -> "\n--- inotify-tools:\n" + last[0] + "\n--- livesync:\n" + last[1]);
+    return last[0];
   }
 
   @Override

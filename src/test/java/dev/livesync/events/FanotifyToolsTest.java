@@ -2,12 +2,14 @@ package dev.livesync.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LoopFs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -39,8 +41,8 @@ class FanotifyToolsTest {
     CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> stats
         ? InotifyWatch.run(args, stdin, out, err, false) : InotifyWait.run(args, stdin, out, err));
     String ready = stats ? "Finished establishing watches" : "Watches established.";
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (!err.toString(StandardCharsets.ISO_8859_1).contains(ready) && !code.isDone() && System.nanoTime() < deadline) Thread.sleep(20);
+    Await.until("'" + ready + "' on stderr, or the tool ended", Duration.ofSeconds(20),
+        () -> err.toString(StandardCharsets.ISO_8859_1).contains(ready) || code.isDone(), () -> err.toString(StandardCharsets.ISO_8859_1));
     if (whenWatching != null && !code.isDone()) whenWatching.run();
     int c = code.get(30, TimeUnit.SECONDS);
     return new Result(c, out.toString(StandardCharsets.ISO_8859_1), err.toString(StandardCharsets.ISO_8859_1));

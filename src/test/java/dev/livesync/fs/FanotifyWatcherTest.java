@@ -3,10 +3,12 @@ package dev.livesync.fs;
 import static dev.livesync.fs.InotifyMask.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LoopFs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -52,12 +54,11 @@ class FanotifyWatcherTest {
   }
 
   private WatchEvent await(Predicate<WatchEvent> p) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (System.nanoTime() < deadline) {
+    return Await.value("a matching event", Duration.ofSeconds(10), () -> {
       for (WatchEvent e : events) if (p.test(e)) return e;
       watcher.poll(100, events::add);
-    }
-    throw new AssertionError("no matching event; saw " + events.size() + ": "
+      return null;
+    }, e -> e != null, e -> events.size() + " events: "
         + (events.size() > 50 ? events.subList(0, 25) + " ... " + events.subList(events.size() - 25, events.size()) : events));
   }
 

@@ -4,8 +4,10 @@ import static dev.livesync.fs.InotifyMask.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.livesync.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -36,12 +38,11 @@ class TreeWatcherTest {
 
   /** Polls until an event matches (events are real, so they arrive quickly; the bound only stops a hang). */
   private WatchEvent await(Predicate<WatchEvent> p) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (System.nanoTime() < deadline) {
+    return Await.value("a matching event", Duration.ofSeconds(10), () -> {
       for (WatchEvent e : events) if (p.test(e)) return e;
       watcher.poll(100, events::add);
-    }
-    throw new AssertionError("no matching event; saw " + events);
+      return null;
+    }, e -> e != null, e -> events);
   }
 
   private void drain() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesync.ops.Json;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.FreePort;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.PrometheusServer;
@@ -79,8 +80,7 @@ class FailedSyncTest {
       assertThat(driver.findElement(By.id("title")).getText()).isEqualTo("livesync — a sync has failed");
       assertThat(driver.getTitle()).startsWith("FAILED");
 
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!(Files.exists(alerts) && Files.readString(alerts).contains("sync_failed")) && System.nanoTime() < deadline) Thread.sleep(200);
+      Await.until("sync_failed in the alerts file", WAIT, () -> TempFiles.readOrEmpty(alerts).contains("sync_failed"), () -> TempFiles.readOrEmpty(alerts));
       assertThat(Files.exists(alerts) ? Files.readString(alerts) : "").contains("\"sync_failed\"").contains("sync www has failed: source " + src);
       assertThat(dst.resolve("new")).doesNotExist();
     } finally {

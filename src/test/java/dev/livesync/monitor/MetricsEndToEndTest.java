@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesync.ops.Json;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.FreePort;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.PrometheusServer;
@@ -46,15 +47,13 @@ class MetricsEndToEndTest {
     double value() throws Exception;
   }
 
-  /** Polls {@code probe} until it reaches {@code atLeast}; returns the last value (the caller asserts). */
+  /** Polls {@code probe} until it reaches {@code atLeast}; returns the last value (the caller asserts, with its own context). */
   static double awaitAtLeast(Probe probe, double atLeast, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    double v = probe.value();
-    while (!(v >= atLeast) && System.nanoTime() < deadline) {
-      Thread.sleep(250);
-      v = probe.value();
+    try {
+      return Await.value("at least " + atLeast, timeout, probe::value, v -> v >= atLeast);
+    } catch (AssertionError notReached) {
+      return probe.value();
     }
-    return v;
   }
 
   static long filesUnder(Path root) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.testing.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -106,13 +107,11 @@ class ServiceRoundTripTest {
     long pid = Long.parseLong(Files.readString(files.pidFile()).trim());
     ProcessHandle.of(pid).ifPresent(started::add);
     // start returns once the initial sync has started (run is ready once watching): it ends soon after
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!Files.exists(dst.resolve("before")) && System.nanoTime() < deadline) Thread.sleep(50);
+    Await.until("before at the target", Duration.ofSeconds(30), () -> Files.exists(dst.resolve("before")), () -> cli("status").out());
     assertThat(dst.resolve("before")).hasContent("before start");
 
     Files.writeString(src.resolve("after"), "written while running");
-    deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!Files.exists(dst.resolve("after")) && System.nanoTime() < deadline) Thread.sleep(50);
+    Await.until("after at the target", Duration.ofSeconds(30), () -> Files.exists(dst.resolve("after")), () -> cli("status").out());
     assertThat(dst.resolve("after")).hasContent("written while running");
 
     Result status = cli("status");

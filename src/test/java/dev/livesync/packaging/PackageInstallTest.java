@@ -3,9 +3,11 @@ package dev.livesync.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.livesync.testing.Processes;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.ProcSysLock;
+import dev.livesync.testing.Processes;
 import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.UsualInotifyLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -120,7 +122,7 @@ class PackageInstallTest {
   void eventsTimesOutLikeInotifywaitThroughTheCommandAndTheWrapper() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("quiet"));
     try (ProcSysLock lock = ProcSysLock.acquire()) { // not while another test has lowered the inotify limits
-      awaitUsualInotifyLimits();
+      UsualInotifyLimits.raiseLowered("in " + PackageInstallTest.class.getSimpleName());
       quietEvents(dir);
     }
   }
@@ -143,7 +145,7 @@ class PackageInstallTest {
         "--status-socket", tmp.resolve("status.sock").toString()));
     Path log = tmp.resolve("run.log");
     ProcSysLock lock = ProcSysLock.acquire(); // not while another test has lowered the inotify limits
-    awaitUsualInotifyLimits();
+    UsualInotifyLimits.raiseLowered("in " + PackageInstallTest.class.getSimpleName());
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try (lock) {
       awaitFile(dst.resolve("before.txt"), "before", p, log);
@@ -165,7 +167,7 @@ class PackageInstallTest {
   @Order(4)
   void theDemoRunsFromTheInstalledPackage() throws Exception {
     try (ProcSysLock lock = ProcSysLock.acquire()) { // not while another test has lowered the inotify limits
-      awaitUsualInotifyLimits();
+      UsualInotifyLimits.raiseLowered("in " + PackageInstallTest.class.getSimpleName());
       Result d = exec(concat(BARE, List.of("livesync", "demo")), Duration.ofMinutes(5));
       assertThat(d.code()).as(d.all()).isZero();
       assertThat(d.out()).as(d.all()).contains("burst: 500 files").contains("target == source").contains("cleaned up");
@@ -358,28 +360,9 @@ class PackageInstallTest {
     }
   }
 
-  /**
-   * Waits (a minute at most) while the inotify limits are far below any default: a test elsewhere on
-   * the machine that lowers them without the lock must not make this one fail.
-   */
-  private static void awaitUsualInotifyLimits() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      long instances = Long.parseLong(Files.readString(Path.of("/proc/sys/fs/inotify/max_user_instances")).strip());
-      long watches = Long.parseLong(Files.readString(Path.of("/proc/sys/fs/inotify/max_user_watches")).strip());
-      if (instances >= 8 && watches >= 1024) return;
-      Thread.sleep(500);
-    }
-  }
-
-  private static void awaitFile(Path f, String content, Process p, Path log) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.isRegularFile(f) && Files.readString(f).equals(content)) return;
-      if (!p.isAlive()) fail("livesync run exited (" + p.exitValue() + "):\n" + Files.readString(log));
-      Thread.sleep(100);
-    }
-    fail(f + " did not arrive:\n" + Files.readString(log));
+  private static void awaitFile(Path f, String content, Process p, Path log) {
+    Await.until(f + " arrived", Await.CONVERGE, () -> Files.isRegularFile(f) && Files.readString(f).equals(content), () -> !p.isAlive(),
+        () -> (p.isAlive() ? "" : "livesync run exited (" + p.exitValue() + ")") + ":\n" + TempFiles.readOrEmpty(log));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

@@ -1,11 +1,13 @@
 package dev.livesync.reliability;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.EngineStatus;
 import dev.livesync.sync.Replicator;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.RsyncTransport;
@@ -23,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * catches up once it is back, with what was written meanwhile.
  */
 class FanOutTest {
-  static final Duration CONVERGE = Duration.ofSeconds(60);
   static final int TARGETS = 4;
   static final int DOWN = 1;
   final byte[] src = Trees.tempDir("fan-src");
@@ -73,8 +74,7 @@ class FanOutTest {
     }
     Trees.delete(Bytes.child(src, Bytes.of("r0/d3")));
     for (int i = 0; i < TARGETS; i++) if (i != DOWN) Trees.awaitSameTree(src, dirs.get(i), CONVERGE, Trees.Ignore.DIR_MTIMES);
-    long deadline = System.nanoTime() + CONVERGE.toNanos();
-    while (target(DOWN).failures() == 0 && System.nanoTime() < deadline) Thread.sleep(50);
+    Await.until("the stopped daemon's target fails", CONVERGE, () -> target(DOWN).failures() > 0, () -> target(DOWN));
     assertThat(target(DOWN).failures()).as("the stopped daemon's target fails while the others converge").isPositive();
     assertThat(target(DOWN).queuedPaths()).as("its changes wait in its own queue").isPositive();
     for (int i = 0; i < TARGETS; i++) if (i != DOWN) assertThat(target(i).state()).isEqualTo("ok");

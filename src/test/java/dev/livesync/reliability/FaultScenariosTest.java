@@ -13,8 +13,9 @@ import dev.livesync.ops.StatusView;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.EngineStatus;
 import dev.livesync.sync.Replicator;
-import dev.livesync.testing.Processes;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.ProcSysLowered;
+import dev.livesync.testing.Processes;
 import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.RsyncTransport;
@@ -26,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * unreadable to rsync, writers that hold files open). Scenario numbers are issue 6's.
  */
 class FaultScenariosTest {
-  static final Duration CONVERGE = Duration.ofSeconds(Figures.knob("convergeSeconds", 60));
+  static final Duration CONVERGE = Duration.ofSeconds(Figures.knob("convergeSeconds", (int) Await.CONVERGE.toSeconds()));
   final byte[] src = Trees.tempDir("rel-src");
   final byte[] dst = Trees.tempDir("rel-dst");
   final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -68,12 +68,8 @@ class FaultScenariosTest {
     return RsyncTransport.open(src, Bytes.latin1(dst), o);
   }
 
-  static void await(String what, BooleanSupplier cond) throws InterruptedException {
-    long deadline = System.nanoTime() + CONVERGE.toNanos();
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("not reached after " + CONVERGE + ": " + what);
-      Thread.sleep(50);
-    }
+  void await(String what, Await.Check cond) {
+    Await.until(what, CONVERGE, cond, () -> r == null ? "(not started)" : r.status());
   }
 
   EngineStatus.Target target() {

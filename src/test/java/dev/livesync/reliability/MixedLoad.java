@@ -1,5 +1,7 @@
 package dev.livesync.reliability;
 
+import static dev.livesync.testing.Trees.at;
+
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.testing.Trees;
@@ -76,10 +78,6 @@ final class MixedLoad {
     }
   }
 
-  private byte[] at(String rel) {
-    return Bytes.child(root, Bytes.of(rel));
-  }
-
   private String child(String dir, String name) {
     return dir.isEmpty() ? name : dir + "/" + name;
   }
@@ -88,33 +86,33 @@ final class MixedLoad {
     int r = random.nextInt(100);
     if (r < 35 || files.isEmpty()) {
       String f = child(dirs.get(random.nextInt(dirs.size())), "f" + counter++);
-      Trees.write(at(f), content());
+      Trees.write(at(root, f), content());
       files.add(f);
     } else if (r < 50) {
-      Trees.write(at(files.get(random.nextInt(files.size()))), content());
+      Trees.write(at(root, files.get(random.nextInt(files.size()))), content());
     } else if (r < 60) {
-      Trees.append(at(files.get(random.nextInt(files.size()))), Bytes.of("+appended " + counter++));
+      Trees.append(at(root, files.get(random.nextInt(files.size()))), Bytes.of("+appended " + counter++));
     } else if (r < 70) {
       int i = random.nextInt(files.size());
       String to = child(dirs.get(random.nextInt(dirs.size())), "r" + counter++);
-      Libc.rename(at(files.get(i)), at(to));
+      Libc.rename(at(root, files.get(i)), at(root, to));
       files.set(i, to);
     } else if (r < 82) {
-      Trees.delete(at(files.remove(random.nextInt(files.size()))));
+      Trees.delete(at(root, files.remove(random.nextInt(files.size()))));
     } else if (r < 90 && dirs.size() < 200) {
       String d = child(dirs.get(random.nextInt(dirs.size())), "d" + counter++);
-      Libc.mkdir(at(d), 0755);
+      Libc.mkdir(at(root, d), 0755);
       dirs.add(d);
     } else if (r < 95 && dirs.size() > 1) {
       int i = 1 + random.nextInt(dirs.size() - 1);
       String d = dirs.get(i);
-      Libc.rmdir(at(d)); // only when empty; else skipped
+      Libc.rmdir(at(root, d)); // only when empty; else skipped
       dirs.remove(i);
     } else if (dirs.size() > 1) {
       int i = 1 + random.nextInt(dirs.size() - 1);
       String from = dirs.get(i);
       String to = child(parentOf(from), "m" + counter++);
-      Libc.rename(at(from), at(to));
+      Libc.rename(at(root, from), at(root, to));
       rewritePrefix(from, to);
     }
   }

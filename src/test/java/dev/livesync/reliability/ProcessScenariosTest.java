@@ -1,8 +1,10 @@
 package dev.livesync.reliability;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.ProcStat;
 import dev.livesync.testing.RsyncDaemon;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * ({@link Figures}), never asserted; convergence and exit codes are.
  */
 class ProcessScenariosTest {
-  static final Duration CONVERGE = Duration.ofSeconds(Figures.knob("convergeSeconds", 120));
+  /** Whole livesync processes, started, killed and started again: twice the in-JVM bound. */
+  static final Duration CONVERGE = Duration.ofSeconds(Figures.knob("convergeSeconds", (int) Await.CONVERGE.multipliedBy(2).toSeconds()));
   final Path work = TempFiles.dir("rel-proc");
   final byte[] src = dir("src");
   final byte[] module = dir("module");
@@ -237,13 +240,13 @@ class ProcessScenariosTest {
     Trees.awaitSameTree(src, module, CONVERGE, Trees.Ignore.DIR_MTIMES);
 
     daemon.stop();
-    Trees.write(at("new/after-stop"), "a send: under delete = startup the deletions alone would not try the target");
-    for (String f : deleted) Trees.delete(at(f));
+    Trees.write(at(src, "new/after-stop"), "a send: under delete = startup the deletions alone would not try the target");
+    for (String f : deleted) Trees.delete(at(src, f));
     // the renames come once the target is known to be down (backing off): changes made then must be
     // journaled too, not only the batch that found the target gone
     awaitStatus(p, "the target retrying", doc -> doc.path("syncs").path(0).path("targets").path(0).path("state").asText().equals("retrying"));
-    for (int i = 0; i < files; i++) dev.livesync.fs.Libc.rename(at(renamedFrom.get(i)), at(renamedTo.get(i)));
-    for (String d : dirsFrom) dev.livesync.fs.Libc.rename(at(d), at(d + ".moved"));
+    for (int i = 0; i < files; i++) dev.livesync.fs.Libc.rename(at(src, renamedFrom.get(i)), at(src, renamedTo.get(i)));
+    for (String d : dirsFrom) dev.livesync.fs.Libc.rename(at(src, d), at(src, d + ".moved"));
     List<String> mustBeJournaled = new ArrayList<>(deleted);
     mustBeJournaled.addAll(renamedFrom);
     mustBeJournaled.addAll(dirsFrom);
@@ -258,7 +261,7 @@ class ProcessScenariosTest {
     for (int i = 0; i < files; i += 2) recreated.add(deleted.get(i));
     recreated.addAll(renamedFrom);
     for (String d : dirsFrom) recreated.add(d + "/new");
-    for (String f : recreated) Trees.write(at(f), "NEW content of " + f + ", longer than the old one");
+    for (String f : recreated) Trees.write(at(src, f), "NEW content of " + f + ", longer than the old one");
 
     daemon.start();
     var again = livesync("--delete", policy);
@@ -278,13 +281,9 @@ class ProcessScenariosTest {
         policy, deleted.size(), renamedFrom.size(), dirsFrom.size(), journaled.size(), journalSize, recreated.size()));
   }
 
-  private byte[] at(String rel) {
-    return Bytes.child(src, Bytes.of(rel));
-  }
-
   private void writeOld(String rel, String content, long mtime) {
-    Trees.write(at(rel), content);
-    Trees.setMtime(at(rel), mtime);
+    Trees.write(at(src, rel), content);
+    Trees.setMtime(at(src, rel), mtime);
   }
 
   /** Paths in the undone items of every journal under the state root, read from a copy (the file is live). */
@@ -306,20 +305,12 @@ class ProcessScenariosTest {
 
   /** Waits until every path of {@code expected} is in an undone journal item (a kill -9 then leaves it to the restart). */
   private Set<String> awaitJournaled(List<String> expected, LivesyncProcess p) throws Exception {
-    long deadline = System.nanoTime() + CONVERGE.toNanos();
-    while (true) {
-      Set<String> j = Files.isDirectory(work.resolve("state")) ? journaledPaths() : Set.of();
-      // an inotify overflow (other tests may lower max_queued_events meanwhile) hands the events to a
-      // full sync with delete, which the journal then holds instead: its footprint is the empty path
-      List<String> missing = j.contains("") ? List.of() : expected.stream().filter(e -> !j.contains(e)).toList();
-      if (missing.isEmpty()) return j;
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(missing.size() + " of " + expected.size() + " changes made while the target was down are not in the journal after "
-            + CONVERGE + " (a kill -9 now loses them), e.g. " + missing.subList(0, Math.min(5, missing.size()))
-            + "\nstatus: " + status() + "\n" + p.output());
-      }
-      Thread.sleep(100);
-    }
+    // an inotify overflow (other tests may lower max_queued_events meanwhile) hands the events to a
+    // full sync with delete, which the journal then holds instead: its footprint is the empty path
+    java.util.function.Function<Set<String>, List<String>> missing = j -> j.contains("") ? List.of() : expected.stream().filter(e -> !j.contains(e)).toList();
+    return Await.value("the " + expected.size() + " changes made while the target was down in the journal (a kill -9 now loses those missing)", CONVERGE,
+        () -> Files.isDirectory(work.resolve("state")) ? journaledPaths() : Set.<String>of(), j -> missing.apply(j).isEmpty(),
+        j -> missing.apply(j).size() + " missing, e.g. " + missing.apply(j).stream().limit(5).toList() + "\nstatus: " + status() + "\n" + p.output());
   }
 
   private String status() {
@@ -343,14 +334,8 @@ class ProcessScenariosTest {
   }
 
   private void awaitStatus(LivesyncProcess p, String what, java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> test) throws Exception {
-    long deadline = System.nanoTime() + CONVERGE.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = status();
-      if (!last.startsWith("(") && test.test(dev.livesync.ops.Json.read(last, "status"))) return;
-      Thread.sleep(100);
-    }
-    throw new AssertionError("livesync not " + what + " after " + CONVERGE + ": " + last + "\n" + p.output());
+    Await.value("livesync " + what, CONVERGE, this::status, s -> !s.startsWith("(") && test.test(dev.livesync.ops.Json.read(s, "status")),
+        s -> s + "\n" + p.output());
   }
 
   private long journalBytes() throws java.io.IOException {

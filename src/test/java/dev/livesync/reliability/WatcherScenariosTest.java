@@ -1,5 +1,6 @@
 package dev.livesync.reliability;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +9,7 @@ import dev.livesync.fs.Libc;
 import dev.livesync.fs.WatcherChoice;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.Replicator;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LoopFs;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.RsyncTransport;
@@ -28,7 +30,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * fanotify filesystem mark sees only the test's changes, including those made beside the source).
  */
 class WatcherScenariosTest {
-  static final Duration CONVERGE = Duration.ofSeconds(60);
   static Path loopDir;
   static LoopFs fs;
   byte[] src;
@@ -106,8 +107,7 @@ class WatcherScenariosTest {
       byte[] many = at(src, "many");
       for (long i = 0; i <= queue + 1000; i++) Libc.writeFile(Bytes.child(many, Bytes.of("f" + i)), new byte[0], 0644);
       release.countDown();
-      long deadline = System.nanoTime() + CONVERGE.toNanos();
-      while (r.status().overflows() == 0 && System.nanoTime() < deadline) Thread.sleep(50);
+      Await.until("an overflow counted", CONVERGE, () -> r.status().overflows() > 0, r::status);
       assertThat(r.status().overflows()).as("overflows").isPositive();
       converge();
       assertThat(logs.text()).contains(watcher.word() + " event queue overflowed").contains("watching continues");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.testing.Await;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -65,15 +66,14 @@ class RsyncServerTest {
     try (RsyncServer server = RsyncServer.start(spec(port, backup, pw))) {
       long first = server.pid();
       new ProcessBuilder("kill", "-KILL", Long.toString(first)).start().waitFor();
-      long deadline = System.nanoTime() + 60_000_000_000L;
-      while ((server.pid() == first || !Listeners.listening(port)) && System.nanoTime() < deadline) Thread.sleep(100);
+      Await.until("a new daemon listening on " + port, Await.CONVERGE, () -> server.pid() != first && Listeners.listening(port),
+          () -> "pid " + server.pid() + " (killed " + first + "), listening: " + Listeners.listening(port));
       assertThat(server.pid()).isNotEqualTo(first);
       assertThat(server.restarts()).isEqualTo(1);
       Path src = Files.createDirectories(tmp.resolve("src"));
       Files.writeString(src.resolve("x"), "after restart");
       StringBuilder log = new StringBuilder();
       // the port is listening again: a push succeeds
-      while (!Listeners.listening(port) && System.nanoTime() < deadline) Thread.sleep(100);
       int ok = rsync(log, "-a", "--password-file=" + pw, src + "/", "rsync://rsync_backup@127.0.0.1:" + port + "/nfsbackup/");
       assertThat(ok).as(log.toString()).isZero();
       assertThat(Files.readString(backup.resolve("x"))).isEqualTo("after restart");

@@ -7,6 +7,8 @@ import static dev.livesync.server.ServeTestSupport.rsync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.ops.BackgroundLauncher;
+import dev.livesync.testing.Await;
+import dev.livesync.testing.TempFiles;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,8 +93,7 @@ class ServeConfigTest {
     Process serve = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     try {
-      long deadline = System.nanoTime() + 60_000_000_000L;
-      while (!Listeners.listening(port) && System.nanoTime() < deadline && serve.isAlive()) Thread.sleep(100);
+      Await.until("serve listening on " + port, Await.CONVERGE, () -> Listeners.listening(port), () -> !serve.isAlive(), () -> TempFiles.readOrEmpty(log));
       assertThat(Listeners.listening(port)).as(Files.readString(log)).isTrue();
       List<ProcessHandle> daemons = serve.toHandle().children().toList();
       assertThat(daemons).hasSize(1);

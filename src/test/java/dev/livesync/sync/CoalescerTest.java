@@ -1,5 +1,6 @@
 package dev.livesync.sync;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
@@ -29,14 +30,10 @@ class CoalescerTest {
     Trees.delete(root);
   }
 
-  byte[] at(String rel) {
-    return Bytes.child(root, b(rel));
-  }
-
   /** A writer holding {@code rel} open for writing (as an editor, a log or a long copy would). */
   FileChannel openForWriting(String rel) throws IOException {
-    Trees.write(at(rel), "being written");
-    return FileChannel.open(Trees.path(at(rel)), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    Trees.write(at(root, rel), "being written");
+    return FileChannel.open(Trees.path(at(root, rel)), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
   }
 
   static byte[] b(String s) {
@@ -205,13 +202,13 @@ class CoalescerTest {
   /** GNU tar's delayed symlink: placeholder file, then unlink + symlink + utimensat (a MODIFY) + lchown. */
   @Test
   void tarsSymlinkInPlaceOfItsPlaceholderIsNotHeld() {
-    Trees.write(at("l"), "");
+    Trees.write(at(root, "l"), "");
     c.created(b("l"), false);
     c.closedWrite(b("l"));
     assertThat(drain()).containsExactly("l");
-    Libc.unlink(at("l"));
+    Libc.unlink(at(root, "l"));
     c.deleted(b("l"), false);
-    Libc.symlink(b("../data/f"), at("l"));
+    Libc.symlink(b("../data/f"), at(root, "l"));
     c.created(b("l"), false);
     c.modified(b("l"));
     c.changed(b("l"));
@@ -223,7 +220,7 @@ class CoalescerTest {
   /** touch -m, or tar's utimensat on a file it has closed: a MODIFY with no close_write after it. */
   @Test
   void aClosedFileWhoseMtimeWasSetIsNotHeld() {
-    Trees.write(at("f"), "closed");
+    Trees.write(at(root, "f"), "closed");
     c.modified(b("f"));
     clock.advanceMillis(50);
     assertThat(drain()).containsExactly("f");
@@ -231,8 +228,8 @@ class CoalescerTest {
 
   @Test
   void fifosDirectoriesAndMissingPathsAreNotHeld() throws Exception {
-    Trees.mkdirs(at("dir"));
-    assertThat(new ProcessBuilder("mkfifo", Trees.path(at("fifo")).toString()).start().waitFor()).isZero();
+    Trees.mkdirs(at(root, "dir"));
+    assertThat(new ProcessBuilder("mkfifo", Trees.path(at(root, "fifo")).toString()).start().waitFor()).isZero();
     for (String p : List.of("fifo", "dir", "gone")) c.modified(b(p));
     clock.advanceMillis(50);
     assertThat(drain()).containsExactlyInAnyOrder("fifo", "dir", "gone");
@@ -245,8 +242,8 @@ class CoalescerTest {
       c.modified(b("doc"));
       clock.advanceMillis(60);
       assertThat(drain()).isEmpty(); // open for writing
-      Trees.write(at("doc.new"), "saved");
-      Libc.rename(at("doc.new"), at("doc"));
+      Trees.write(at(root, "doc.new"), "saved");
+      Libc.rename(at(root, "doc.new"), at(root, "doc"));
       c.created(b("doc.new"), false);
       c.closedWrite(b("doc.new"));
       c.movedFrom(3, b("doc.new"), false);
@@ -258,18 +255,18 @@ class CoalescerTest {
   /** One name, one window: a held file, then a symlink, then a directory. The directory is what is there. */
   @Test
   void fileThenSymlinkThenDirectoryUnderOneNameIsSentAsTheDirectory() {
-    Trees.write(at("x"), "file");
+    Trees.write(at(root, "x"), "file");
     c.changed(b("x"));
     drain();
     c.modified(b("x"));
-    Libc.unlink(at("x"));
+    Libc.unlink(at(root, "x"));
     c.deleted(b("x"), false);
-    Libc.symlink(b("target"), at("x"));
+    Libc.symlink(b("target"), at(root, "x"));
     c.created(b("x"), false);
     c.modified(b("x"));
-    Libc.unlink(at("x"));
+    Libc.unlink(at(root, "x"));
     c.deleted(b("x"), false);
-    Libc.mkdir(at("x"), 0755);
+    Libc.mkdir(at(root, "x"), 0755);
     c.created(b("x"), true);
     c.modified(b("x")); // (the engine drops MODIFY on a directory; a stray one is not held either)
     clock.advanceMillis(50);

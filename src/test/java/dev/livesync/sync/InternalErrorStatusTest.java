@@ -3,6 +3,7 @@ package dev.livesync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.Trees;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,9 +41,8 @@ class InternalErrorStatusTest {
       }
     });
     Trees.write(Bytes.child(src, Bytes.of("a")), "a");
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     // (the loop records the error, then publishes its last status)
-    while (!r.status().state().equals("failed") && System.nanoTime() < deadline) Thread.sleep(50);
+    Await.until("status failed", Duration.ofSeconds(30), () -> r.status().state().equals("failed"), r::status);
     EngineStatus st = r.status();
     assertThat(st.state()).as(st.toString()).isEqualTo("failed");
     assertThat(r.crashed()).hasMessage("injected failure");

@@ -1,5 +1,6 @@
 package dev.livesync.sync;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * again). Either way the target ends equal to the source, bytes included.
  */
 class RenameBatchingTest {
-  static final Duration CONVERGE = Duration.ofSeconds(60);
   static final int FILES = 120;
   final byte[] src = Trees.tempDir("ls-rn-src");
   final byte[] dst = Trees.tempDir("ls-rn-dst");

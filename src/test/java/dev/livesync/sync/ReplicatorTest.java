@@ -1,9 +1,11 @@
 package dev.livesync.sync;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.Trees;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** The whole engine with real inotify and real rsync into a local directory. */
 class ReplicatorTest {
-  static final Duration CONVERGE = Duration.ofSeconds(60);
   final byte[] src = Trees.tempDir("ls-src");
   final byte[] dst = Trees.tempDir("ls-dst");
   final Path state = Trees.path(Trees.tempDir("ls-state"));
@@ -91,8 +92,7 @@ class ReplicatorTest {
     Trees.write(at(src, "cache/big"), "c");
     Trees.write(at(src, "sub/also.tmp"), "s");
     Trees.write(at(src, "sub/marker"), "last");
-    long deadline = System.nanoTime() + CONVERGE.toNanos();
-    while (!Trees.exists(at(dst, "sub/marker")) && System.nanoTime() < deadline) Thread.sleep(50);
+    Await.until("sub/marker at the target", CONVERGE, () -> Trees.exists(at(dst, "sub/marker")), r::status);
     assertThat(Trees.exists(at(dst, "keep.txt"))).isTrue();
     assertThat(Trees.exists(at(dst, "sub/marker"))).isTrue();
     assertThat(Trees.exists(at(dst, "skip.tmp"))).isFalse();

@@ -1,15 +1,17 @@
 package dev.livesync.sync;
 
+import static dev.livesync.testing.Await.CONVERGE;
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.Trees;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,7 +26,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Real inotify, real rsync into a local directory; only the target's reachability is simulated.
  */
 class StaleDeletionTest {
-  static final Duration CONVERGE = Duration.ofSeconds(60);
   final byte[] src = Trees.tempDir("stale-src");
   final byte[] dst = Trees.tempDir("stale-dst");
   final Path state = Trees.path(Trees.tempDir("stale-state"));
@@ -35,36 +36,32 @@ class StaleDeletionTest {
     if (r != null) r.stop(Duration.ofSeconds(5));
   }
 
-  byte[] at(String rel) {
-    return Bytes.child(src, Bytes.of(rel));
-  }
-
   EngineSettings settings(DeletePolicy p) {
     return EngineSettings.builder("stale", src).stateDir(state).delay(Duration.ofMillis(50)).delete(p)
         .retry(Duration.ofMillis(100), Duration.ofMillis(300)).build();
   }
 
   void seed() {
-    for (int k = 0; k < 5; k++) Trees.write(at("d/x" + k), "old d/x" + k);
-    Trees.write(at("f"), "old f");
-    Trees.write(at("a"), "old a");
-    Trees.write(at("keep"), "keep");
-    for (String p : List.of("d/x0", "d/x1", "d/x2", "d/x3", "d/x4", "f", "a", "keep")) Trees.setMtime(at(p), System.currentTimeMillis() / 1000 - 3600);
+    for (int k = 0; k < 5; k++) Trees.write(at(src, "d/x" + k), "old d/x" + k);
+    Trees.write(at(src, "f"), "old f");
+    Trees.write(at(src, "a"), "old a");
+    Trees.write(at(src, "keep"), "keep");
+    for (String p : List.of("d/x0", "d/x1", "d/x2", "d/x3", "d/x4", "f", "a", "keep")) Trees.setMtime(at(src, p), System.currentTimeMillis() / 1000 - 3600);
   }
 
   /** Deletes d (with its files) and f, renames a to b: all of it while the target is down. */
   void deleteAndRename() {
-    for (int k = 0; k < 5; k++) Trees.delete(at("d/x" + k));
-    Libc.rmdir(at("d"));
-    Trees.delete(at("f"));
-    Libc.rename(at("a"), at("b"));
+    for (int k = 0; k < 5; k++) Trees.delete(at(src, "d/x" + k));
+    Libc.rmdir(at(src, "d"));
+    Trees.delete(at(src, "f"));
+    Libc.rename(at(src, "a"), at(src, "b"));
   }
 
   /** New files under the stale names: a new directory d, a new f, a new a (the renamed-away name). */
   void makeAgain() {
-    Trees.write(at("d/new"), "NEW d/new, longer than before");
-    Trees.write(at("f"), "NEW f, longer than before");
-    Trees.write(at("a"), "NEW a, longer than before");
+    Trees.write(at(src, "d/new"), "NEW d/new, longer than before");
+    Trees.write(at(src, "f"), "NEW f, longer than before");
+    Trees.write(at(src, "a"), "NEW a, longer than before");
   }
 
   void assertNewBytesAndSameTree() {
@@ -73,12 +70,8 @@ class StaleDeletionTest {
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
   }
 
-  static void await(BooleanSupplier c, String what, Replicator r) throws InterruptedException {
-    long deadline = System.nanoTime() + CONVERGE.toNanos();
-    while (!c.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError(what + " not reached after " + CONVERGE + ": " + r.status());
-      Thread.sleep(20);
-    }
+  static void await(Await.Check c, String what, Replicator r) {
+    Await.until(what, CONVERGE, c, r::status);
   }
 
   /** The deletions were cut into a batch that failed: queued at the target, nothing pending in the coalescer. */
@@ -117,11 +110,11 @@ class StaleDeletionTest {
     r = Replicator.start(settings(DeletePolicy.RUNNING), List.of(t), null);
     t.down = true;
     for (int i = 0; i < 3; i++) {
-      Trees.write(at("wave" + i), "made while the target is down");
+      Trees.write(at(src, "wave" + i), "made while the target is down");
       int items = i + 1;
       await(() -> queuedWhileDown(r) && r.status().targets().getFirst().queuedItems() >= items, "wave " + i + " queued at the down target", r);
     }
-    Trees.delete(at("keep"));
+    Trees.delete(at(src, "keep"));
     await(() -> r.status().pendingPaths() == 0, "the deletion cut into a batch", r);
     r.stop(Duration.ZERO);
     r = null;

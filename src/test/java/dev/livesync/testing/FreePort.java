@@ -39,16 +39,7 @@ public final class FreePort {
    */
   public static void awaitAccepting(int port, Process process, Duration timeout, java.util.function.Supplier<String> diagnostics)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!accepts(port)) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "server exited with " + process.exitValue() + " before accepting on port " + port + ":\n" + diagnostics.get());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("nothing accepts on 127.0.0.1:" + port + " after " + timeout + ":\n" + diagnostics.get());
-      }
-      Thread.sleep(20);
-    }
+    Await.until("127.0.0.1:" + port + " accepting", timeout, () -> accepts(port), () -> !process.isAlive(),
+        () -> (process.isAlive() ? "" : "the server exited with " + process.exitValue()) + ":\n" + diagnostics.get());
   }
 }

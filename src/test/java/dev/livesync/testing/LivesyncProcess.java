@@ -96,18 +96,8 @@ public final class LivesyncProcess implements AutoCloseable {
 
   /** Waits until the output satisfies {@code test}; fails with the output when the process exits or the time runs out. */
   public void awaitOutput(Predicate<String> test, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      String o = output();
-      if (test.test(o)) return;
-      if (!process.isAlive()) {
-        o = output();
-        if (test.test(o)) return;
-        throw new AssertionError("livesync exited (" + process.exitValue() + ") before the expected output:\n" + o);
-      }
-      if (System.nanoTime() > deadline) throw new AssertionError("expected output not seen after " + timeout + ":\n" + o);
-      Thread.sleep(50);
-    }
+    Await.until("the expected output", timeout, () -> test.test(output()), () -> !process.isAlive(),
+        () -> (process.isAlive() ? "" : "livesync exited (" + process.exitValue() + ")") + ":\n" + output());
   }
 
   public void awaitOutput(String contains, Duration timeout) throws InterruptedException {

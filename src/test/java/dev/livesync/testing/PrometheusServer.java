@@ -54,7 +54,7 @@ public final class PrometheusServer implements AutoCloseable {
     var s = new PrometheusServer(p, home, port);
     try {
       FreePort.awaitAccepting(port, p, Duration.ofSeconds(60), s::log);
-    } catch (RuntimeException | InterruptedException e) {
+    } catch (RuntimeException | AssertionError | InterruptedException e) {
       s.close();
       throw e;
     }

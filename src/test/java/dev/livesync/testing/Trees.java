@@ -82,12 +82,17 @@ public final class Trees {
 
   // ---- building trees
 
-  /** A new empty temp directory, as raw bytes. */
   /** {@code rel} (slashes allowed) below {@code root}. */
   public static byte[] at(byte[] root, String rel) {
     return Bytes.child(root, Bytes.of(rel));
   }
 
+  /** {@code rel}, raw bytes (slashes allowed), below {@code root}. */
+  public static byte[] at(byte[] root, byte[] rel) {
+    return Bytes.child(root, rel);
+  }
+
+  /** A new empty temp directory, as raw bytes. */
   public static byte[] tempDir(String prefix) {
     return bytes(TempFiles.dir(prefix));
   }
@@ -232,18 +237,13 @@ public final class Trees {
 
   /** Polls until the trees are equal, failing with the last differences after {@code timeout}. */
   public static void awaitSameTree(byte[] a, byte[] b, Duration timeout, Ignore... ignore) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      List<String> d;
+    Await.value("the trees equal", timeout, () -> {
       try {
-        d = differences(a, b, ignore);
+        return differences(a, b, ignore);
       } catch (UncheckedIOException e) {
-        d = List.of("(tree changed while comparing: " + e.getMessage() + ")");
+        return List.of("(tree changed while comparing: " + e.getMessage() + ")");
       }
-      if (d.isEmpty()) return;
-      if (System.nanoTime() > deadline) throw new AssertionError("not converged after " + timeout + ": " + report(a, b, d));
-      Thread.sleep(100);
-    }
+    }, List::isEmpty, d -> report(a, b, d));
   }
 
   private static String report(byte[] a, byte[] b, List<String> d) {

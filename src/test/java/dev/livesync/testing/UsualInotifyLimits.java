@@ -24,17 +24,26 @@ public final class UsualInotifyLimits implements BeforeEachCallback {
   public void beforeEach(ExtensionContext context) throws IOException {
     if (!"root".equals(System.getProperty("user.name")) || !lowered()) return;
     try (ProcSysLock lock = ProcSysLock.acquire()) { // a test lowering one on purpose holds this lock
-      List<String> raised = new ArrayList<>();
-      for (int i = 0; i < NAMES.length; i++) {
-        long now = KernelLimits.read(NAMES[i]);
-        if (now < FLOOR[i][0]) {
-          KernelLimits.write(NAMES[i], FLOOR[i][1]);
-          raised.add(NAMES[i] + " " + now + " -> " + FLOOR[i][1]);
-        }
-      }
-      if (!raised.isEmpty())
-        System.err.println("UsualInotifyLimits: before " + context.getDisplayName() + ": fs.inotify limits found lowered outside the tests, raised: " + raised);
+      raiseLowered("before " + context.getDisplayName());
     }
+  }
+
+  /**
+   * The same in the middle of a test that holds {@link ProcSysLock} (so that no test lowers one while
+   * it runs) and needs the usual limits after a long step; {@code when} goes into the stderr line.
+   */
+  public static void raiseLowered(String when) throws IOException {
+    if (!"root".equals(System.getProperty("user.name"))) return;
+    List<String> raised = new ArrayList<>();
+    for (int i = 0; i < NAMES.length; i++) {
+      long now = KernelLimits.read(NAMES[i]);
+      if (now < FLOOR[i][0]) {
+        KernelLimits.write(NAMES[i], FLOOR[i][1]);
+        raised.add(NAMES[i] + " " + now + " -> " + FLOOR[i][1]);
+      }
+    }
+    if (!raised.isEmpty())
+      System.err.println("UsualInotifyLimits: " + when + ": fs.inotify limits found lowered outside the tests, raised: " + raised);
   }
 
   private static boolean lowered() throws IOException {

@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static dev.livesync.testing.Trees.at;
 
 import dev.livesync.fs.Bytes;
@@ -25,7 +26,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * equals the source: tree, bytes, modes, file mtimes.
  */
 class EngineOverTransportsTest {
-  static final Duration CONVERGE = Duration.ofSeconds(60);
   @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private final byte[] src = Trees.tempDir("eot-src");

@@ -12,6 +12,7 @@ import dev.livesync.cli.Main;
 import dev.livesync.fs.Bytes;
 import dev.livesync.ops.Json;
 import dev.livesync.ops.StatusClient;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.TargetFixture.Kind;
@@ -67,17 +68,13 @@ class HeldDeletionsRestartTest {
   }
 
   private long awaitHeld(LivesyncProcess p) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
+    return Await.value("deletions held", WAIT, () -> {
       try {
-        long n = held();
-        if (n > 0) return n;
+        return held();
       } catch (java.io.IOException e) {
-        // not answering yet
+        return 0L; // not answering yet
       }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no deletions held after " + WAIT + ":\n" + p.output());
+    }, n -> n > 0, n -> n + "\n" + p.output());
   }
 
   @ParameterizedTest(name = "{0}, stopped by SIG{1}")
@@ -119,11 +116,7 @@ class HeldDeletionsRestartTest {
     assertThat(out.toString()).contains(held + " held deletions released");
     converge(src, t, second);
     assertThat(countFiles(t.dir)).isEqualTo(MassDeletionGuardTest.FILES - 100 + 1);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (held() != 0 || hasHeldFile()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("still held after the release:\n" + second.output());
-      Thread.sleep(100);
-    }
+    Await.until("nothing held after the release", WAIT, () -> held() == 0 && !hasHeldFile(), second::output);
   }
 
   private boolean hasHeldFile() throws java.io.IOException {

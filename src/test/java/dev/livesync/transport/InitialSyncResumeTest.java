@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesync.fs.Bytes;
 import dev.livesync.ops.Json;
 import dev.livesync.ops.StatusClient;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.TargetFixture.Kind;
@@ -84,11 +85,8 @@ class InitialSyncResumeTest {
 
     // slow enough to be caught half way: 47 MB at 4 MB/s per rsync
     var first = run(t, "--bwlimit", "4m");
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (bytesIn(Trees.path(t.dir)) < total * 2 / 5) {
-      if (System.nanoTime() > deadline || !first.alive()) throw new AssertionError("the first sync never got 40 % across:\n" + first.output());
-      Thread.sleep(50);
-    }
+    Await.until("the first sync 40 % across", Duration.ofSeconds(120), () -> bytesIn(Trees.path(t.dir)) >= total * 2 / 5, () -> !first.alive(),
+        () -> bytesIn(Trees.path(t.dir)) + " of " + total + " bytes\n" + first.output());
     first.signal("KILL");
     first.awaitExit(Duration.ofSeconds(10));
     long arrived = bytesIn(Trees.path(t.dir));

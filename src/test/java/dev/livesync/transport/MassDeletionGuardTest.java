@@ -8,6 +8,7 @@ import dev.livesync.cli.Main;
 import dev.livesync.fs.Bytes;
 import dev.livesync.ops.Json;
 import dev.livesync.ops.StatusClient;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.TargetFixture.Kind;
@@ -53,11 +54,8 @@ class MassDeletionGuardTest {
   }
 
   static void awaitSameFile(byte[] a, byte[] b) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!(Trees.exists(b) && java.util.Arrays.equals(Trees.read(a), Trees.read(b)))) {
-      if (System.nanoTime() > deadline) throw new AssertionError(Bytes.display(b) + " not like " + Bytes.display(a) + " after " + WAIT);
-      Thread.sleep(50);
-    }
+    Await.until(Bytes.display(b) + " like " + Bytes.display(a), WAIT, () -> Trees.exists(b) && java.util.Arrays.equals(Trees.read(a), Trees.read(b)),
+        () -> Trees.exists(b) ? Trees.read(b).length + " bytes, " + Trees.read(a).length + " at the source" : "missing");
   }
 
   /** The target equals the source within {@link #WAIT}; else fails with what livesync logged. */
@@ -88,26 +86,18 @@ class MassDeletionGuardTest {
   }
 
   private long awaitHeld(LivesyncProcess p) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
+    return Await.value("deletions held", WAIT, () -> {
       try {
-        long held = target().path("deletionsHeld").asLong();
-        if (held > 0) return held;
+        return target().path("deletionsHeld").asLong();
       } catch (java.io.IOException e) {
-        // not answering yet
+        return 0L; // not answering yet
       }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no deletions held after " + WAIT + ":\n" + p.output());
+    }, held -> held > 0, held -> held + "\n" + p.output());
   }
 
   /** Status is published a few times a second: the held count once the release has gone through. */
   private void awaitNoneHeld() throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (target().path("deletionsHeld").asLong() != 0) {
-      if (System.nanoTime() > deadline) throw new AssertionError("deletions still held after " + WAIT);
-      Thread.sleep(100);
-    }
+    Await.value("no deletions held", WAIT, () -> target().path("deletionsHeld").asLong(), held -> held == 0);
   }
 
   private String releaseDeletes() {

@@ -12,6 +12,7 @@ import dev.livesync.cli.Main;
 import dev.livesync.fs.Bytes;
 import dev.livesync.ops.Json;
 import dev.livesync.ops.StatusClient;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.TargetFixture.Kind;
@@ -75,11 +76,7 @@ class ReleaseAcrossRestartTest {
 
   /** Waits until the held count is {@code n} (a hold grows batch by batch); returns it. */
   private long awaitHeld(LivesyncProcess p, long n) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    long last = -1;
-    for (; System.nanoTime() < deadline; Thread.sleep(100))
-      if ((last = held()) == n) return n;
-    throw new AssertionError(last + " deletions held, not " + n + ", after " + WAIT + ":\n" + p.output());
+    return Await.value(n + " deletions held", WAIT, this::held, h -> h == n, h -> h + " held\n" + p.output());
   }
 
   /** The files under {@code dir}, counted while rsync may be deleting there (-1 when one went during the walk). */
@@ -134,19 +131,11 @@ class ReleaseAcrossRestartTest {
     var second = run(t, delete);
     second.awaitOutput("released in the previous run were not carried out", WAIT);
     // the restarted run carries the release out, or holds the deletions again: whichever comes first
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (filesNow(t.dir) != FILES - 100 && held() <= 0) {
-      if (System.nanoTime() > deadline) throw new AssertionError("neither deleted nor held after " + WAIT + ":\n" + second.output());
-      Thread.sleep(100);
-    }
+    Await.until("the released deletions carried out or held again", WAIT, () -> filesNow(t.dir) == FILES - 100 || held() > 0, second::output);
     if (moreWhileDown) {
       // the startup full sync holds the new deletions (112, over the limit) and still carries out the released ones
       awaitHeld(second, TWO_DIRS);
-      deadline = System.nanoTime() + WAIT.toNanos();
-      while (filesNow(t.dir) != FILES - 100) {
-        if (System.nanoTime() > deadline) throw new AssertionError("the released deletions were not carried out:\n" + second.output());
-        Thread.sleep(100);
-      }
+      Await.until("the released deletions carried out", WAIT, () -> filesNow(t.dir) == FILES - 100, second::output);
       assertThat(Trees.exists(at(t.dir, "d3/s0/f3.txt"))).isTrue();
       assertThat(held()).isEqualTo(TWO_DIRS);
       return;
@@ -154,11 +143,7 @@ class ReleaseAcrossRestartTest {
     assertThat(held()).as("the released deletions are held again:\n%s", second.output()).isZero();
     converge(src, t, second);
     assertThat(second.output()).doesNotContain("are held");
-    deadline = System.nanoTime() + WAIT.toNanos();
-    while (stateFile(".released")) {
-      if (System.nanoTime() > deadline) throw new AssertionError("the release is still recorded after it was carried out:\n" + second.output());
-      Thread.sleep(100);
-    }
+    Await.until("the release no longer recorded once carried out", WAIT, () -> !stateFile(".released"), second::output);
 
     // the release was for those paths only: new deletions, over the limit again, are held
     Trees.delete(at(src, "d3"));

@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
@@ -31,10 +32,6 @@ class RsyncTransportTest {
     var t = TargetFixture.start(kind, SSHD.get());
     cleanup.add(t);
     return t;
-  }
-
-  private static byte[] at(byte[] root, byte[] rel) {
-    return Bytes.child(root, rel);
   }
 
   /** Hostile names as files at the top, as directories holding a file, and a deep path. Returns the file paths. */

@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
@@ -44,10 +45,6 @@ class SshConnectionReuseTest {
   void tearDown() {
     target.close(); // closes the transports it made
     Trees.delete(src);
-  }
-
-  private byte[] at(byte[] root, String rel) {
-    return Bytes.child(root, Bytes.of(rel));
   }
 
   /** Waits (bounded) until the master has authenticated and listens on its socket. */

@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,10 +40,6 @@ class TransportFailureTest {
   private <T extends AutoCloseable> T track(T c) {
     cleanup.add(c);
     return c;
-  }
-
-  private static byte[] at(byte[] root, byte[] rel) {
-    return Bytes.child(root, rel);
   }
 
   /** rsync as user nobody cannot read files of mode 000: exit 23, and exactly those paths come back. */

@@ -8,6 +8,7 @@ import dev.livesync.fs.Libc;
 import dev.livesync.settings.Versions;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.Replicator;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.SshdPerClass;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.TargetFixture.Kind;
@@ -58,12 +59,7 @@ class VersionsTest {
 
   /** The target equals the source, its .livesync/ aside. */
   static void awaitMirror(byte[] src, byte[] dst) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    List<String> d;
-    while (!(d = differences(src, dst)).isEmpty()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("not converged: " + d);
-      Thread.sleep(50);
-    }
+    Await.value("the target equal to the source, .livesync/ aside", WAIT, () -> differences(src, dst), List::isEmpty);
   }
 
   /** The differences but those in .livesync/; a tree changing under the comparison (rsync's temp files) is a difference too. */
@@ -87,11 +83,7 @@ class VersionsTest {
   }
 
   static void awaitVersions(byte[] dst, String rel, List<String> expected) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!versionsOf(dst, rel).equals(expected)) {
-      if (System.nanoTime() > deadline) assertThat(versionsOf(dst, rel)).as(rel).isEqualTo(expected);
-      Thread.sleep(50);
-    }
+    Await.value("the versions of " + rel + ": " + expected, WAIT, () -> versionsOf(dst, rel), expected::equals);
   }
 
   @ParameterizedTest

@@ -1,8 +1,8 @@
 package dev.livesync.workload;
 
 import dev.livesync.fs.Bytes;
-import dev.livesync.workload.Workload.Kind;
 import dev.livesync.testing.SshdPerClass;
+import dev.livesync.workload.Workload.Kind;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Tools that unpack or copy whole trees into a watched source, each run for real (Debian packages:
  * tar, cpio, unzip, git, rsync, coreutils); after each the target equals the source — bytes,
- * symlinks, modes, mtimes, owners — within {@link Workload#CONVERGE} (max_hold far above it, so
+ * symlinks, modes, mtimes, owners — within {@link dev.livesync.testing.Await#CONVERGE} (max_hold far above it, so
  * nothing may wait for a close that never comes). Time to converge: scripts/bench-tools.
  * Hard links arrive as separate copies (rsync runs without -H; docs/engine.md).
  */

@@ -1,9 +1,9 @@
 package dev.livesync.workload;
 
 import dev.livesync.fs.Bytes;
+import dev.livesync.testing.SshdPerClass;
 import dev.livesync.testing.Trees;
 import dev.livesync.workload.Workload.Kind;
-import dev.livesync.testing.SshdPerClass;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Tools that change a tree in place, run for real in a watched source (sed, vim, logrotate, dpkg,
  * coreutils); after each the target equals the source — bytes, symlinks, modes, mtimes, owners —
- * within {@link Workload#CONVERGE}. Time to converge: scripts/bench-tools.
+ * within {@link dev.livesync.testing.Await#CONVERGE}. Time to converge: scripts/bench-tools.
  */
 class EditToolsTest {
   /** For the ssh kind, which runs a few representative tools (the transport is the same rsync). */

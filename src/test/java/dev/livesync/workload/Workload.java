@@ -5,6 +5,7 @@ import static dev.livesync.testing.Trees.at;
 import dev.livesync.fs.Bytes;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.Replicator;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.SshdPerClass;
 import dev.livesync.testing.Trees;
@@ -30,10 +31,8 @@ import java.util.concurrent.TimeUnit;
 final class Workload implements AutoCloseable {
   enum Kind { LOCAL, DAEMON, SSH }
 
-  /** Far above {@link #CONVERGE}: a path held until max_hold cannot pass as converged. */
+  /** Far above {@link Await#CONVERGE}: a path held until max_hold cannot pass as converged. */
   static final Duration MAX_HOLD = Duration.ofMinutes(5);
-  /** Generous on a loaded machine; the time itself is measured by scripts/bench-tools. */
-  static final Duration CONVERGE = Duration.ofSeconds(30);
 
   final Kind kind;
   final byte[] src = Trees.tempDir("wl-src");
@@ -125,20 +124,18 @@ final class Workload implements AutoCloseable {
    */
   double awaitEqual(Trees.Ignore... ignore) throws InterruptedException {
     long t0 = System.nanoTime();
-    long deadline = t0 + CONVERGE.toNanos();
-    while (true) {
+    Await.value("the target equal to the source, owners too", Await.CONVERGE, () -> {
       try {
         Trees.assertSameTree(src, dst, ignore);
         List<String> owners = ownerDifferences(src, dst, "");
-        if (owners.isEmpty()) return (System.nanoTime() - t0) / 1e9;
-        if (System.nanoTime() > deadline) throw new AssertionError("owners differ after " + CONVERGE + ": " + owners.subList(0, Math.min(20, owners.size())));
+        return owners.isEmpty() ? "" : "owners differ: " + owners.subList(0, Math.min(20, owners.size()));
       } catch (AssertionError e) {
-        if (System.nanoTime() > deadline) throw new AssertionError("not converged after " + CONVERGE + ": " + e.getMessage());
+        return e.getMessage();
       } catch (java.io.UncheckedIOException | dev.livesync.fs.NativeException e) {
-        if (System.nanoTime() > deadline) throw e; // (the tree changed while it was compared)
+        return "(the tree changed while it was compared: " + e + ")";
       }
-      Thread.sleep(50);
-    }
+    }, String::isEmpty);
+    return (System.nanoTime() - t0) / 1e9;
   }
 
   /**
