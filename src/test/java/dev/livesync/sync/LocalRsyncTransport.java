@@ -1,110 +1,104 @@
 package dev.livesync.sync;
 
 import dev.livesync.fs.Bytes;
-import dev.livesync.fs.Libc;
-import dev.livesync.fs.NativeException;
-import dev.livesync.transport.TransferResult;
+import dev.livesync.transport.ForwardingTransport;
+import dev.livesync.transport.FullSyncShard;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.TargetOptions;
 import dev.livesync.transport.TransferResult.Outcome;
-import dev.livesync.transport.Transport;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.livesync.transport.TransferResult;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * A minimal local-directory transport over the real rsync binary, so the engine's end-to-end tests
- * do not depend on the transport package (they switch to it once it has landed). Exit 23/24 →
- * PARTIAL with no path list (the engine then requeues the whole batch).
+ * The real transport to a local directory (rsync as the engine runs it), with the failure injection
+ * the engine's tests need: {@link #down} makes every transfer fail as an unreachable target's does
+ * (RETRY) and every rename fail, {@link #canRename} false makes it behave like a daemon target
+ * (renames go into the batches as delete + send). Each refused transfer is stamped with
+ * {@link #clock} in {@link #refusedAt}.
  */
-final class LocalRsyncTransport implements Transport {
-  private final String src, dst;
-  private final List<String> excludes;
+final class LocalRsyncTransport extends ForwardingTransport {
   volatile boolean down;
   /** False: behaves like a daemon target (renames go into the batches as delete + send). */
   boolean canRename = true;
+  /** What stamps {@link #refusedAt}: the engine's clock where the test gives it a fake one. */
+  volatile Clock clock = Clock.SYSTEM;
+  /** When each transfer refused while {@link #down} was tried, in the order they came. */
+  final List<Long> refusedAt = Collections.synchronizedList(new ArrayList<>());
 
   LocalRsyncTransport(byte[] src, byte[] dst, List<String> excludes) {
-    this.src = new String(src, java.nio.charset.StandardCharsets.UTF_8) + "/";
-    this.dst = new String(dst, java.nio.charset.StandardCharsets.UTF_8) + "/";
-    this.excludes = excludes;
+    super(RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().excludes(excludes).build()));
   }
 
-  @Override
-  public String describe() {
-    return "local:" + dst;
-  }
-
-  private List<String> base() {
-    List<String> a = new ArrayList<>(List.of("rsync", "-a", "--force"));
-    for (String e : excludes) a.add("--exclude=" + e);
-    return a;
+  private TransferResult refused() {
+    refusedAt.add(clock.nanos());
+    return new TransferResult(Outcome.RETRY, 10, List.of(), 0, 0, 0, "target down (test)");
   }
 
   @Override
   public TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
-    return send(paths, recursive, true);
+    return down ? refused() : super.send(paths, recursive);
   }
 
   @Override
   public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive) throws InterruptedException {
-    return send(paths, recursive, false);
+    return down ? refused() : super.sendKeepingExtras(paths, recursive);
   }
 
-  private TransferResult send(List<byte[]> paths, boolean recursive, boolean mirror) throws InterruptedException {
-    List<String> a = base();
-    a.addAll(List.of("--files-from=-", "--from0", "-R", "--delete-missing-args"));
-    if (recursive) a.add("-r");
-    if (recursive && mirror) a.add("--delete");
-    a.addAll(List.of(src, dst));
-    return run(a, paths);
+  @Override
+  public TransferResult send(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+    return down ? refused() : super.send(paths, recursive, maxDeletions);
+  }
+
+  @Override
+  public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+    return down ? refused() : super.sendKeepingExtras(paths, recursive, maxDeletions);
   }
 
   @Override
   public TransferResult fullSync(boolean delete) throws InterruptedException {
-    List<String> a = base();
-    if (delete) a.add("--delete");
-    a.addAll(List.of(src, dst));
-    return run(a, null);
+    return down ? refused() : super.fullSync(delete);
+  }
+
+  @Override
+  public TransferResult fullSync(boolean delete, Consumer<String> progress) throws InterruptedException {
+    return down ? refused() : super.fullSync(delete, progress);
+  }
+
+  @Override
+  public TransferResult fullSync(FullSyncShard part, boolean delete) throws InterruptedException {
+    return down ? refused() : super.fullSync(part, delete);
+  }
+
+  @Override
+  public dev.livesync.transport.DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
+    return down ? null : super.sendDeletions(paths, recursive); // null: cannot tell; the send is refused anyway
+  }
+
+  @Override
+  public dev.livesync.transport.DeletionPreview fullSyncDeletions() throws InterruptedException {
+    return down ? null : super.fullSyncDeletions();
   }
 
   @Override
   public boolean canRename() {
-    return canRename;
+    return canRename && super.canRename();
   }
 
   @Override
-  public boolean rename(byte[] from, byte[] to) {
-    if (down) return false;
-    byte[] d = Bytes.of(dst);
-    try {
-      Libc.rename(Bytes.concat(d, from), Bytes.concat(d, to));
-      return true;
-    } catch (NativeException e) {
-      return false;
-    }
+  public boolean canRenameDirs() {
+    return canRename && super.canRenameDirs();
   }
 
-  private TransferResult run(List<String> argv, List<byte[]> stdin) throws InterruptedException {
-    long t0 = System.nanoTime();
-    if (down) return new TransferResult(Outcome.RETRY, 10, List.of(), 0, 0, 0, "target down (test)");
-    try {
-      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      try (OutputStream in = p.getOutputStream()) {
-        if (stdin != null) for (byte[] path : stdin) {
-          in.write(path);
-          in.write(0);
-        }
-      }
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      int rc = p.waitFor();
-      long ms = (System.nanoTime() - t0) / 1_000_000;
-      long files = stdin == null ? 0 : stdin.size();
-      if (rc == 0) return TransferResult.ok(files, 0, ms);
-      Outcome o = rc == 23 || rc == 24 ? Outcome.PARTIAL : rc == 1 || rc == 2 || rc == 4 || rc == 5 ? Outcome.FATAL : Outcome.RETRY;
-      if (rc == 24) return TransferResult.ok(files, 0, ms); // vanished source files: their events follow
-      return new TransferResult(o, rc, List.of(), 0, 0, ms, out);
-    } catch (IOException e) {
-      return new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, e.getMessage());
-    }
+  @Override
+  public boolean rename(byte[] from, byte[] to) throws InterruptedException {
+    return !down && super.rename(from, to);
+  }
+
+  @Override
+  public boolean renameAll(List<Move> moves) throws InterruptedException {
+    return !down && super.renameAll(moves);
   }
 }
