@@ -274,6 +274,62 @@ class CoalescerTest {
     assertThat(c.size()).isZero();
   }
 
+  /**
+   * Found by ReplicatorPropertyTest (whose sleeps of 91 and 28 ms happened to cut a batch between the
+   * two halves; here the fake clock does): a directory moved onto the name of a directory just made
+   * and removed, while the batch carrying its files is in flight. That batch may read the source
+   * after the move, so b/d/f (now a/c/f) never arrives through it: after the rename, the new name is
+   * reconciled as a whole subtree, and so is b/d, made again where the moved one was.
+   */
+  @Test
+  void dirMovedOntoTheNameOfACreatedAndRemovedDir() {
+    var dirs = new java.util.HashSet<>(List.of("a", "b", "b/d", "a/c"));
+    var batcher = new Batcher(c, clock, new Batcher.Limits(50_000_000L, 1000, 1L << 30, 1L << 20),
+        p -> dirs.contains(Bytes.display(p)) ? 0 : 10, p -> dirs.contains(Bytes.display(p)));
+    c.emitRenames(true, true, true); // a local target: renames in place
+    c.created(b("b"), true);
+    c.created(b("b/d"), true);
+    written("b/d/f");
+    c.created(b("a"), true);
+    written("a/h");
+    c.endOfRead();
+    assertThat(batcher.poll(false)).as("before the delay").isEmpty();
+    clock.advanceMillis(50);
+    assertThat(batcher.poll(false)).singleElement().satisfies(w -> assertThat(sent(w)).containsExactlyInAnyOrder("b/d/f", "a/h"));
+
+    // while that batch is in flight
+    c.changed(b("b/d"));
+    c.created(b("a/c"), true);
+    c.deleted(b("a/c"), true);
+    c.movedFrom(1, b("b/d"), true);
+    c.movedTo(1, b("a/c"), true);
+    c.created(b("b/d"), true);
+    written("b/d/h");
+    written("a/h");
+    c.endOfRead();
+    List<WorkItem> next = new ArrayList<>(batcher.poll(false));
+    clock.advanceMillis(50);
+    next.addAll(batcher.poll(false));
+    assertThat(next.getFirst()).as("the rename goes first").isInstanceOfSatisfying(WorkItem.Rename.class, r -> {
+      assertThat(Bytes.display(r.from())).isEqualTo("b/d");
+      assertThat(Bytes.display(r.to())).isEqualTo("a/c");
+      assertThat(r.dir()).isTrue();
+    });
+    assertThat(next.subList(1, next.size())).as("after it, both names as whole trees and the files written")
+        .extracting(w -> (((WorkItem.Send) w).recursive() ? "trees " : "paths ") + sent(w))
+        .containsExactlyInAnyOrder("trees [a/c, b/d]", "paths [a/h, b/d/h]");
+  }
+
+  void written(String file) {
+    c.created(b(file), false);
+    c.modified(b(file));
+    c.closedWrite(b(file));
+  }
+
+  static List<String> sent(WorkItem w) {
+    return ((WorkItem.Send) w).paths().stream().map(Bytes::display).sorted().toList();
+  }
+
   @Test
   void pairedMoveIsARenameAndCarriesQueuedWork() {
     c.changed(b("a/x"));

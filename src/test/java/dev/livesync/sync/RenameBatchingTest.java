@@ -4,17 +4,14 @@ import static dev.livesync.testing.Await.CONVERGE;
 import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.RsyncTransport;
 import dev.livesync.transport.TargetOptions;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Renames under load, through the whole engine (real inotify, real rsync): to a daemon target they
@@ -24,18 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class RenameBatchingTest {
   static final int FILES = 120;
-  final byte[] src = Trees.tempDir("ls-rn-src");
-  final byte[] dst = Trees.tempDir("ls-rn-dst");
-  final Path state = Trees.path(Trees.tempDir("ls-rn-state"));
-  Replicator r;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (r != null) r.stop(Duration.ofSeconds(5));
-    Trees.delete(src);
-    Trees.delete(dst);
-    Trees.delete(Trees.bytes(state));
-  }
+  @RegisterExtension final EngineFixture engine = new EngineFixture("ls-rn");
+  final byte[] src = engine.src;
+  final byte[] dst = engine.dst;
 
   private void writeFiles() {
     for (int i = 0; i < FILES; i++) Trees.write(at(src, "d" + (i % 3) + "/f" + i), "content of file " + i + " ".repeat(i * 37));
@@ -63,7 +51,7 @@ class RenameBatchingTest {
       var t = new CountingTransport(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
       assertThat(t.canRename()).isFalse();
       writeFiles();
-      r = Replicator.start(EngineSettings.builder("rn", src).stateDir(state).delay(Duration.ofMillis(300)).build(), List.of(t), null);
+      engine.start(engine.settings().delay(Duration.ofMillis(300)).build(), t);
       Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
       t.reset();
 
@@ -82,7 +70,7 @@ class RenameBatchingTest {
     var t = new CountingTransport(RsyncTransport.open(src, Trees.path(dst).toString(), TargetOptions.defaults()));
     assertThat(t.canRename()).isTrue();
     writeFiles();
-    r = Replicator.start(EngineSettings.builder("rn", src).stateDir(state).delay(Duration.ofMillis(300)).build(), List.of(t), null);
+    engine.start(engine.settings().delay(Duration.ofMillis(300)).build(), t);
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
     long inode = Libc.lstatOrNull(at(dst, "d1/f1")).ino();
     t.reset();

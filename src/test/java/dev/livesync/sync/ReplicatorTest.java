@@ -7,35 +7,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.livesync.fs.Bytes;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.Trees;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The whole engine with real inotify and real rsync into a local directory. */
 class ReplicatorTest {
-  final byte[] src = Trees.tempDir("ls-src");
-  final byte[] dst = Trees.tempDir("ls-dst");
-  final Path state = Trees.path(Trees.tempDir("ls-state"));
+  @RegisterExtension final EngineFixture engine = new EngineFixture("ls");
+  final byte[] src = engine.src;
+  final byte[] dst = engine.dst;
   Replicator r;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (r != null) r.stop(Duration.ofSeconds(5));
-  }
-
-  EngineSettings.Builder settings() {
-    return EngineSettings.builder("test", src).stateDir(state).delay(Duration.ofMillis(50));
-  }
 
   @Test
   void initialSyncThenLiveChangesConverge() throws Exception {
     Trees.write(at(src, "before/a.txt"), "before");
     Trees.write(at(dst, "stale"), "extra at target");
     var delivered = new AtomicLong();
-    r = Replicator.start(settings().build(), List.of(new LocalRsyncTransport(src, dst, List.of())), (t, i, res, n) -> delivered.incrementAndGet());
+    r = engine.start(engine.settings().build(), List.of(engine.local()), (t, i, res, n) -> delivered.incrementAndGet());
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
 
     Trees.write(at(src, "new/deep/f.txt"), "hello");
@@ -58,7 +48,7 @@ class ReplicatorTest {
 
   @Test
   void hostileNamesAreReplicated() throws Exception {
-    r = Replicator.start(settings().build(), List.of(new LocalRsyncTransport(src, dst, List.of())), null);
+    r = engine.start(engine.settings().build(), engine.local());
     byte[] dir = at(src, "hostile");
     Trees.mkdirs(dir);
     for (byte[] name : Trees.hostileNames()) Trees.write(Bytes.child(dir, name), name);
@@ -69,24 +59,53 @@ class ReplicatorTest {
     Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
   }
 
+  /**
+   * A target that refuses every transfer is tried again after a backoff, not in a loop. On a fake
+   * clock (50 ms a step), each retry comes at least 50 ms (half the first backoff: the least any
+   * backoff waits) after the attempt before it, however often the loop turns meanwhile; in 1.5 s,
+   * fewer than 30 tries. Back up, the target converges.
+   */
   @Test
   void targetDownThenBackConvergesWithoutBusyLooping() throws Exception {
-    var t = new LocalRsyncTransport(src, dst, List.of());
-    r = Replicator.start(settings().retry(Duration.ofMillis(100), Duration.ofMillis(400)).build(), List.of(t), null);
+    var clock = new FakeClock();
+    var t = engine.local();
+    t.clock = clock;
+    r = engine.start(engine.settings().retry(Duration.ofMillis(100), Duration.ofMillis(400)).build(), List.of(t), null, clock);
     t.down = true;
     for (int i = 0; i < 50; i++) Trees.write(at(src, "d/f" + i), "v" + i);
-    Thread.sleep(1500);
-    var st = r.status().targets().getFirst();
-    assertThat(st.state()).isEqualTo("retrying");
-    assertThat(st.failures()).isLessThan(30); // backing off, not spinning
+    Await.until("the first refused transfer", CONVERGE, () -> {
+      clock.advanceMillis(50);
+      return !t.refusedAt.isEmpty();
+    }, r::status);
+    long first = t.refusedAt.getFirst();
+    Await.until("1.5 s past it on the fake clock", CONVERGE, () -> {
+      clock.advanceMillis(50);
+      return clock.nanos() - first >= 1_500_000_000L;
+    }, r::status);
+    List<Long> tries = List.copyOf(t.refusedAt);
+    List<Long> retries = tries.stream().filter(at -> at != first).toList(); // the first batch may be more than one item
+    assertThat(retries).as("retries in 1.5 s (tries at %s)", tries).hasSizeBetween(2, 29);
+    long previous = first;
+    for (long at : retries) {
+      assertThat(at - previous).as("a retry after the one before, tries at %s", tries).isGreaterThanOrEqualTo(50_000_000L);
+      previous = at;
+    }
+    Await.until("status says retrying", CONVERGE, () -> {
+      clock.advanceMillis(50);
+      return r.status().targets().getFirst().state().equals("retrying");
+    }, r::status);
+
     t.down = false;
-    Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    Await.value("the target equal to the source", CONVERGE, () -> {
+      clock.advanceMillis(50);
+      return Trees.differences(src, dst, Trees.Ignore.DIR_MTIMES);
+    }, List::isEmpty);
   }
 
   @Test
   void excludedPathsStayAtTheSource() throws Exception {
     var ex = List.of("*.tmp", "cache/");
-    r = Replicator.start(settings().excludes(ex).build(), List.of(new LocalRsyncTransport(src, dst, ex)), null);
+    r = engine.start(engine.settings().excludes(ex).build(), engine.local(ex.toArray(String[]::new)));
     Trees.write(at(src, "keep.txt"), "k");
     Trees.write(at(src, "skip.tmp"), "s");
     Trees.write(at(src, "cache/big"), "c");
@@ -100,35 +119,16 @@ class ReplicatorTest {
     assertThat(Trees.exists(at(dst, "sub/also.tmp"))).isFalse();
   }
 
-  /** Found by ReplicatorPropertyTest: a dir moved onto the name of a just created-and-removed dir. */
-  @Test
-  void dirMovedOntoTheNameOfACreatedAndRemovedDir() throws Exception {
-    r = Replicator.start(settings().build(), List.of(new LocalRsyncTransport(src, dst, List.of())), null);
-    Thread.sleep(91);
-    Trees.write(at(src, "b/d/f"), "f");
-    dev.livesync.fs.Libc.mkdir(at(src, "a"), 0755);
-    Trees.write(at(src, "a/h"), "h");
-    Thread.sleep(28);
-    Trees.chmod(at(src, "b/d"), 0755);
-    dev.livesync.fs.Libc.mkdir(at(src, "a/c"), 0755);
-    Trees.delete(at(src, "a/c"));
-    dev.livesync.fs.Libc.rename(at(src, "b/d"), at(src, "a/c"));
-    Trees.write(at(src, "b/d/h"), "h2");
-    Trees.write(at(src, "a/h"), "h3");
-    Trees.awaitSameTree(src, dst, Duration.ofSeconds(10), Trees.Ignore.DIR_MTIMES);
-  }
-
   /** The directory count of a start is kept in the state dir: the next start tells its setup's progress against it. */
   @Test
   void theNextStartKnowsHowManyDirectoriesToWatch() throws Exception {
     for (int i = 0; i < 12; i++) Trees.mkdirs(at(src, "d" + i + "/e"));
-    r = Replicator.start(settings().build(), List.of(new LocalRsyncTransport(src, dst, List.of())), null);
-    assertThat(java.nio.file.Files.readString(state.resolve(WatchSetupLog.FILE)).strip()).isEqualTo("25");
-    r.stop(Duration.ofSeconds(5));
-    r = null;
+    r = engine.start(engine.settings().build(), engine.local());
+    assertThat(java.nio.file.Files.readString(engine.state.resolve(WatchSetupLog.FILE)).strip()).isEqualTo("25");
+    engine.stop(Duration.ofSeconds(5));
 
     var setup = new dev.livesync.fs.WatchProgress();
-    r = Replicator.open(settings().build(), List.of(new LocalRsyncTransport(src, dst, List.of())), null, Clock.SYSTEM, setup);
+    r = engine.open(engine.settings().build(), engine.local(), setup);
     r.awaitStartup();
     assertThat(setup.isDone()).isTrue();
     assertThat(setup.describe()).startsWith("25 directories watched (25 found so far) of about 25 (the count at the last start)");

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,19 +26,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Real inotify, real rsync into a local directory; only the target's reachability is simulated.
  */
 class StaleDeletionTest {
-  final byte[] src = Trees.tempDir("stale-src");
-  final byte[] dst = Trees.tempDir("stale-dst");
-  final Path state = Trees.path(Trees.tempDir("stale-state"));
+  @RegisterExtension final EngineFixture engine = new EngineFixture("stale");
+  final byte[] src = engine.src;
+  final byte[] dst = engine.dst;
   Replicator r;
 
-  @AfterEach
-  void stop() throws Exception {
-    if (r != null) r.stop(Duration.ofSeconds(5));
-  }
-
   EngineSettings settings(DeletePolicy p) {
-    return EngineSettings.builder("stale", src).stateDir(state).delay(Duration.ofMillis(50)).delete(p)
-        .retry(Duration.ofMillis(100), Duration.ofMillis(300)).build();
+    return engine.settings().delete(p).retry(Duration.ofMillis(100), Duration.ofMillis(300)).build();
   }
 
   void seed() {
@@ -84,9 +78,9 @@ class StaleDeletionTest {
   @EnumSource(value = DeletePolicy.class, names = {"ALWAYS", "RUNNING"})
   void queuedDeletionsRunAfterTheNamesWereMadeAgainLive(DeletePolicy policy) throws Exception {
     seed();
-    var t = new LocalRsyncTransport(src, dst, List.of());
+    var t = engine.local();
     t.canRename = false; // like a daemon: the rename rides in the batches as delete + send
-    r = Replicator.start(settings(policy), List.of(t), null);
+    r = engine.start(settings(policy), t);
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
     t.down = true;
     deleteAndRename();
@@ -106,8 +100,8 @@ class StaleDeletionTest {
   @org.junit.jupiter.api.Test
   void changesMadeWhileTheTargetIsDownAreJournaledNotHeldBack() throws Exception {
     seed();
-    var t = new LocalRsyncTransport(src, dst, List.of());
-    r = Replicator.start(settings(DeletePolicy.RUNNING), List.of(t), null);
+    var t = engine.local();
+    r = engine.start(settings(DeletePolicy.RUNNING), t);
     t.down = true;
     for (int i = 0; i < 3; i++) {
       Trees.write(at(src, "wave" + i), "made while the target is down");
@@ -116,10 +110,9 @@ class StaleDeletionTest {
     }
     Trees.delete(at(src, "keep"));
     await(() -> r.status().pendingPaths() == 0, "the deletion cut into a batch", r);
-    r.stop(Duration.ZERO);
-    r = null;
+    engine.stop(Duration.ZERO);
     Path journal;
-    try (var files = java.nio.file.Files.list(state)) {
+    try (var files = java.nio.file.Files.list(engine.state)) {
       journal = files.filter(f -> f.toString().endsWith(".journal")).findFirst().orElseThrow();
     }
     try (var j = Journal.open(journal)) {
@@ -132,17 +125,16 @@ class StaleDeletionTest {
   @EnumSource(value = DeletePolicy.class, names = {"ALWAYS", "RUNNING", "STARTUP"})
   void journaledDeletionsReplayedAfterTheNamesWereMadeAgain(DeletePolicy policy) throws Exception {
     seed();
-    var t = new LocalRsyncTransport(src, dst, List.of()); // renames in place: the journal holds a Rename item
-    r = Replicator.start(settings(policy), List.of(t), null);
+    var t = engine.local(); // renames in place: the journal holds a Rename item
+    r = engine.start(settings(policy), t);
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
     t.down = true;
     deleteAndRename();
     await(() -> queuedWhileDown(r), "deletions queued at the down target", r);
-    r.stop(Duration.ZERO); // the target is down: the work stays in the journal
-    r = null;
+    engine.stop(Duration.ZERO); // the target is down: the work stays in the journal
     makeAgain(); // while nothing watches: only the journal and the initial sync know
     t.down = false;
-    r = Replicator.start(settings(policy), List.of(t), null);
+    r = engine.start(settings(policy), t);
     await(r::caughtUp, "caught up after the restart", r);
     assertNewBytesAndSameTree();
   }
