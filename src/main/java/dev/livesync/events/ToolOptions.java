@@ -30,8 +30,8 @@ abstract class ToolOptions {
   List<String> operands = List.of();
   private final UnaryOperator<String> help;
 
-  /** What parsing does after one option: go on, stop (exit 1: the reason or the help is printed), or the tool's own. */
-  enum Step { NEXT, STOP, OWN }
+  /** What reading does after one option: go on, stop (exit 1: the reason or the help is printed), or ask the tool. */
+  private enum Step { NEXT, STOP, OWN }
 
   /** {@code help}: the --help text for the name run as. */
   ToolOptions(String inotifyName, UnaryOperator<String> help) {
@@ -41,10 +41,27 @@ abstract class ToolOptions {
   }
 
   /**
+   * Reads the options {@code g} returns, the ones both tools share here and the tool's own through
+   * {@link #own}, then the operands; false when the tool exits 1 here (the reason, or the help, is printed).
+   */
+  final boolean read(Getopt g, PrintStream out, PrintStream err) {
+    int c;
+    while ((c = g.next()) != Getopt.END) {
+      Step step = shared(c, g, out, err);
+      if (step == Step.STOP || step == Step.OWN && !own(c, g, err)) return false;
+    }
+    operands = g.operands();
+    return true;
+  }
+
+  /** One of the tool's own options (Getopt's answer {@code c}); false after saying why the tool stops here. */
+  abstract boolean own(int c, Getopt g, PrintStream err);
+
+  /**
    * Getopt's answer {@code c}, when both tools read it alike (same letter, meaning and messages);
    * {@link Step#OWN} for the tool's own options.
    */
-  final Step shared(int c, Getopt g, PrintStream out, PrintStream err) {
+  private Step shared(int c, Getopt g, PrintStream out, PrintStream err) {
     switch (c) {
       case Getopt.ERROR -> {
         return Step.STOP;

@@ -19,6 +19,8 @@ final class WaitOptions extends ToolOptions {
   String timefmt;
   String outfile;
   boolean noNewline;
+  /** How often --exclude was given (only the last counts, which is said). */
+  private int excludeCount;
 
   private WaitOptions() {
     super("inotifywait", WaitOptions::help);
@@ -52,49 +54,7 @@ final class WaitOptions extends ToolOptions {
   /** Parses {@code args}; null when inotifywait would exit 1 here (the reason, or the help, is printed). */
   static WaitOptions parse(String[] args, PrintStream out, PrintStream err) {
     var o = new WaitOptions();
-    var g = new Getopt(o.tool, "mrhcdsPqt:fo:e:IFS", LONG, args, err);
-    int excludeCount = 0;
-    int c;
-    while ((c = g.next()) != Getopt.END) {
-      Step step = o.shared(c, g, out, err);
-      if (step == Step.STOP) return null;
-      if (step == Step.NEXT) continue;
-      switch (c) {
-        case 'm' -> o.monitor = true;
-        case 'q' -> o.quiet++;
-        case 'c' -> o.csv = true;
-        case 'd' -> {
-          o.daemon = true;
-          o.monitor = true;
-          o.syslog = true;
-        }
-        case 's' -> o.syslog = true;
-        case 'f' -> {
-          err.print("The '--filename' option no longer exists.  The option it enabled in earlier\n"
-              + "versions of inotifywait is now turned on by default.\n");
-          return null;
-        }
-        case 'n' -> o.format = g.optarg();
-        case '0' -> o.noNewline = true;
-        case 'i' -> o.timefmt = g.optarg();
-        case 'a' -> {
-          o.excRegex = g.optarg();
-          excludeCount++;
-        }
-        case 'z' -> {
-          if (!o.fromfile(g.optarg(), err)) return null;
-        }
-        case 'o' -> {
-          if (o.outfile != null) {
-            err.print("Multiple --outfile options given.\n");
-            return null;
-          }
-          o.outfile = g.optarg();
-        }
-        default -> throw new IllegalStateException("option " + (char) c);
-      }
-    }
-    o.operands = g.operands();
+    if (!o.read(new Getopt(o.tool, "mrhcdsPqt:fo:e:IFS", LONG, args, err), out, err)) return null;
     if (o.format != null && !o.noNewline) o.format = o.format + "\n";
     if (!o.regexesAgree(err)) return null;
     if (o.format != null && o.csv) {
@@ -117,9 +77,48 @@ final class WaitOptions extends ToolOptions {
       err.print("-o must be specified with -d.\n");
       return null;
     }
-    if (excludeCount > 1) err.print("--exclude: only the last option will be taken into consideration.\n");
+    if (o.excludeCount > 1) err.print("--exclude: only the last option will be taken into consideration.\n");
     if (o.excludeiCount > 1) err.print("--excludei: only the last option will be taken into consideration.\n");
     return o;
+  }
+
+  @Override
+  boolean own(int c, Getopt g, PrintStream err) {
+    switch (c) {
+      case 'm' -> monitor = true;
+      case 'q' -> quiet++;
+      case 'c' -> csv = true;
+      case 'd' -> {
+        daemon = true;
+        monitor = true;
+        syslog = true;
+      }
+      case 's' -> syslog = true;
+      case 'f' -> {
+        err.print("The '--filename' option no longer exists.  The option it enabled in earlier\n"
+            + "versions of inotifywait is now turned on by default.\n");
+        return false;
+      }
+      case 'n' -> format = g.optarg();
+      case '0' -> noNewline = true;
+      case 'i' -> timefmt = g.optarg();
+      case 'a' -> {
+        excRegex = g.optarg();
+        excludeCount++;
+      }
+      case 'z' -> {
+        if (!fromfile(g.optarg(), err)) return false;
+      }
+      case 'o' -> {
+        if (outfile != null) {
+          err.print("Multiple --outfile options given.\n");
+          return false;
+        }
+        outfile = g.optarg();
+      }
+      default -> throw new IllegalStateException("option " + (char) c);
+    }
+    return true;
   }
 
   static String help(String tool) {

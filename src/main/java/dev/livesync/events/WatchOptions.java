@@ -13,6 +13,8 @@ final class WatchOptions extends ToolOptions {
   int zero;
   /** 0: total ascending, -1: total descending, +bit: ascending by event, -bit: descending by event. */
   int sort = -1;
+  /** An -a was given (inotifywatch refuses a second -a or -d after it). */
+  private boolean sortSet;
 
   private WatchOptions() {
     super("inotifywatch", WatchOptions::help);
@@ -39,71 +41,69 @@ final class WatchOptions extends ToolOptions {
 
   static WatchOptions parse(String[] args, PrintStream out, PrintStream err) {
     var o = new WatchOptions();
-    var g = new Getopt(o.tool, "hrPa:d:zve:t:IFS", LONG, args, err);
-    boolean sortSet = false;
-    int c;
-    while ((c = g.next()) != Getopt.END) {
-      Step step = o.shared(c, g, out, err);
-      if (step == Step.STOP) return null;
-      if (step == Step.NEXT) continue;
-      switch (c) {
-        case 'v' -> o.verbose++;
-        case 'z' -> o.zero++;
-        case 'c' -> o.excRegex = g.optarg();
-        case 'o' -> {
-          if (!o.fromfile(g.optarg(), err)) return null;
-        }
-        case 'a' -> {
-          if (sortSet) {
-            err.print("Please specify -a or -d once only!\n");
-            return null;
-          }
-          String key = g.optarg().toLowerCase(Locale.ROOT);
-          if (key.equals("total")) {
-            o.sort = 0;
-          } else if (key.equals("move")) {
-            err.print("Cannot sort by `move' event; please use `moved_from' or `moved_to'.\n");
-            return null;
-          } else if (key.equals("close")) {
-            err.print("Cannot sort by `close' event; please use `close_write' or `close_nowrite'.\n");
-            return null;
-          } else {
-            int ev = EventNames.parse(g.optarg());
-            if (ev == -1) {
-              err.printf("'%s' is not a valid key for sorting!\n", g.optarg());
-              return null;
-            }
-            o.sort = ev;
-          }
-          sortSet = true;
-        }
-        case 'd' -> {
-          // as in inotifywatch, -d does not count as "sort given" for a later -a/-d
-          if (sortSet) {
-            err.print("Please specify -a or -d once only!\n");
-            return null;
-          }
-          if (g.optarg().equalsIgnoreCase("total")) {
-            o.sort = -1;
-          } else {
-            int ev = EventNames.parse(g.optarg());
-            if (ev == -1) {
-              err.printf("'%s' is not a valid key for sorting!\n", g.optarg());
-              return null;
-            }
-            o.sort = -ev;
-          }
-        }
-        default -> throw new IllegalStateException("option " + (char) c);
-      }
-    }
-    o.operands = g.operands();
+    if (!o.read(new Getopt(o.tool, "hrPa:d:zve:t:IFS", LONG, args, err), out, err)) return null;
     if (o.sort != 0 && o.sort != -1 && (Math.abs(o.sort) & (o.events != 0 ? o.events : IN_ALL_EVENTS)) == 0) {
       err.print("Can't sort by an event which isn't being watched for!\n");
       return null;
     }
     if (!o.regexesAgree(err)) return null;
     return o;
+  }
+
+  @Override
+  boolean own(int c, Getopt g, PrintStream err) {
+    switch (c) {
+      case 'v' -> verbose++;
+      case 'z' -> zero++;
+      case 'c' -> excRegex = g.optarg();
+      case 'o' -> {
+        if (!fromfile(g.optarg(), err)) return false;
+      }
+      case 'a' -> {
+        if (sortGivenTwice(err)) return false;
+        String key = g.optarg().toLowerCase(Locale.ROOT);
+        if (key.equals("total")) {
+          sort = 0;
+        } else if (key.equals("move")) {
+          err.print("Cannot sort by `move' event; please use `moved_from' or `moved_to'.\n");
+          return false;
+        } else if (key.equals("close")) {
+          err.print("Cannot sort by `close' event; please use `close_write' or `close_nowrite'.\n");
+          return false;
+        } else {
+          int ev = sortEvent(g.optarg(), err);
+          if (ev == -1) return false;
+          sort = ev;
+        }
+        sortSet = true;
+      }
+      case 'd' -> {
+        // as in inotifywatch, -d does not count as "sort given" for a later -a/-d
+        if (sortGivenTwice(err)) return false;
+        if (g.optarg().equalsIgnoreCase("total")) {
+          sort = -1;
+        } else {
+          int ev = sortEvent(g.optarg(), err);
+          if (ev == -1) return false;
+          sort = -ev;
+        }
+      }
+      default -> throw new IllegalStateException("option " + (char) c);
+    }
+    return true;
+  }
+
+  /** After an -a, a second -a or -d is refused (said on {@code err}). */
+  private boolean sortGivenTwice(PrintStream err) {
+    if (sortSet) err.print("Please specify -a or -d once only!\n");
+    return sortSet;
+  }
+
+  /** The event named {@code arg} to sort by, or -1 after saying it is not one. */
+  private static int sortEvent(String arg, PrintStream err) {
+    int ev = EventNames.parse(arg);
+    if (ev == -1) err.printf("'%s' is not a valid key for sorting!\n", arg);
+    return ev;
   }
 
   static String help(String tool) {
