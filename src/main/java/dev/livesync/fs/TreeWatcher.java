@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * Watches files and directory trees with one inotify instance and keeps the wd → path table
@@ -74,10 +73,7 @@ public final class TreeWatcher implements Watcher {
 
   private final Inotify inotify;
   private final int kernelMask;
-  private final boolean recursive;
-  private final boolean reportNewDirContents;
-  private final Predicate<byte[]> excludeDir;
-  private final WatchErrorHandler onError;
+  private final WatcherBuilder.Options options;
   /** True when listings must stay out of the event queue (see the class comment). */
   private final boolean quietListing;
   private final WatchProgress progress;
@@ -89,10 +85,7 @@ public final class TreeWatcher implements Watcher {
   private Consumer<WatchEvent> sink;
 
   private TreeWatcher(Builder b) {
-    this.recursive = b.recursive;
-    this.reportNewDirContents = b.reportNewDirContents;
-    this.excludeDir = b.excludeDir;
-    this.onError = b.onError;
+    this.options = b.options();
     this.kernelMask = b.mask | (b.recursive ? TRACKING : 0);
     this.quietListing = b.recursive && (b.mask & LISTING) != 0;
     this.progress = b.progress;
@@ -127,8 +120,8 @@ public final class TreeWatcher implements Watcher {
   public void watch(byte[] path) {
     Libc.Stat st = Libc.statOrNull(path);
     if (st == null) throw new NativeException("watch", Errno.ENOENT, path);
-    if (st.isDir() && recursive && quietListing) {
-      new ListingFirstScan(inotify, table, kernelMask, excludeDir, onError, progress).scan(path);
+    if (st.isDir() && options.recursive() && quietListing) {
+      new ListingFirstScan(inotify, table, kernelMask, options.excludeDir(), options.onError(), progress).scan(path);
       return;
     }
     int wd = inotify.addWatch(path, kernelMask);
@@ -138,7 +131,7 @@ public final class TreeWatcher implements Watcher {
     if (existing != null) return;
     Node root = new Node(wd, dir, watchPath, path, null);
     table.put(root);
-    if (dir && recursive) watchBelow(root, false);
+    if (dir && options.recursive()) watchBelow(root, false);
   }
 
   private static final byte[] SLASH = {'/'};
@@ -164,7 +157,7 @@ public final class TreeWatcher implements Watcher {
         progress.listed();
       } catch (NativeException e) {
         if (gone(e)) unresolved.remember(new UnresolvedDirs.Dir(dir, null)); // its path may be stale: listed again after the rename
-        else onError.onWatchError(trimSlash(dir.path), e);
+        else options.onError().onWatchError(trimSlash(dir.path), e);
         continue;
       }
       for (byte[] name : subdirs) {
@@ -181,7 +174,7 @@ public final class TreeWatcher implements Watcher {
   private Node addDir(Node parent, byte[] name, int mask) {
     byte[] path = Bytes.concat(parent.path, name, SLASH);
     byte[] bare = trimSlash(path);
-    if (excludeDir.test(bare)) return null;
+    if (options.excludeDir().test(bare)) return null;
     int wd = inotify.addWatchRaw(path, mask | IN_DONT_FOLLOW | IN_ONLYDIR);
     if (wd < 0) {
       int errno = -wd;
@@ -189,7 +182,7 @@ public final class TreeWatcher implements Watcher {
         unresolved.remember(new UnresolvedDirs.Dir(parent, name)); // gone, or its path is stale: see the class comment
         return null;
       }
-      onError.onWatchError(bare, new NativeException("inotify_add_watch", errno, bare));
+      options.onError().onWatchError(bare, new NativeException("inotify_add_watch", errno, bare));
       return null;
     }
     Node existing = table.get(wd);
@@ -261,7 +254,7 @@ public final class TreeWatcher implements Watcher {
       return;
     }
     if (!unresolved.isEmpty() && (mask & (IN_DELETE | IN_MOVED_FROM)) != 0 && (mask & IN_ISDIR) != 0) unresolved.forget(node, name);
-    if (!recursive || (mask & IN_ISDIR) == 0 || !node.dir) return;
+    if (!options.recursive() || (mask & IN_ISDIR) == 0 || !node.dir) return;
     if ((mask & IN_CREATE) != 0) {
       newDir(node, name);
     } else if ((mask & IN_MOVED_FROM) != 0) {
@@ -289,13 +282,13 @@ public final class TreeWatcher implements Watcher {
   /** Lists a directory just watched (see {@link #newDir}) and watches what it holds. */
   private void listNew(Node child) {
     if (!quietListing) {
-      watchBelow(child, reportNewDirContents);
+      watchBelow(child, options.reportNewDirContents());
       return;
     }
     int quiet = kernelMask & ~LISTING;
     List<Node> added = new ArrayList<>();
     added.add(child);
-    watchBelow(child, reportNewDirContents, quiet, added);
+    watchBelow(child, options.reportNewDirContents(), quiet, added);
     for (Node n : added) {
       if (!table.holds(n)) continue;
       int wd = inotify.addWatchRaw(n.path, kernelMask | IN_DONT_FOLLOW | IN_ONLYDIR);
@@ -321,7 +314,7 @@ public final class TreeWatcher implements Watcher {
     moved.name = newName;
     newParent.attach(moved);
     moved.rewritePaths();
-    if (excludeDir.test(trimSlash(moved.path))) table.unwatchTree(moved);
+    if (options.excludeDir().test(trimSlash(moved.path))) table.unwatchTree(moved);
     else retryUnresolvedBelow(moved);
   }
 
