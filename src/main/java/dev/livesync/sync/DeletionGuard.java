@@ -1,6 +1,5 @@
 package dev.livesync.sync;
 
-import dev.livesync.fs.Bytes;
 import dev.livesync.settings.MaxDelete;
 import dev.livesync.transport.DeletionPreview;
 import dev.livesync.transport.ForwardingTransport;
@@ -8,9 +7,7 @@ import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.TransportException;
 import dev.livesync.transport.Transport;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,15 +46,14 @@ final class DeletionGuard extends ForwardingTransport {
   private final Clock clock;
   private final Batcher.SizeProbe source;
   private final String sync;
-  private final HeldDeletions store;
   private final DeletionWindow window;
-  private final Set<Bytes.Key> held = new LinkedHashSet<>();
+  private final HeldSet held;
   private final ReleasedDeletions released;
   private final java.util.function.ToLongFunction<byte[]> treeSize;
+  private final RenameByCopy renames;
   private long targetEntries = -1;
   private boolean warned;
   private long lastRecheck;
-  private volatile int heldCount;
 
   /**
    * {@code store}: where the held paths are kept across restarts; what it holds is held from the start.
@@ -71,40 +67,32 @@ final class DeletionGuard extends ForwardingTransport {
     this.clock = clock;
     this.source = source;
     this.sync = sync;
-    this.store = store;
     this.window = new DeletionWindow(clock);
+    this.renames = new RenameByCopy(inner, source, clock);
     this.released = new ReleasedDeletions(store.released(), max.off());
-    held.addAll(store.takeOver(max.off(), describe(), sync));
-    heldCount = held.size();
+    held = new HeldSet(store, store.takeOver(max.off(), describe(), sync));
     warned = !held.isEmpty();
-  }
-
-  /** Called under the lock whenever {@link #held} changed. */
-  private void changed() {
-    heldCount = held.size();
-    store.save(held);
   }
 
   /** Paths whose deletion is held now (a few times a second from the loop thread: drops those back at the source). */
   int held() {
     long now = clock.nanos();
+    int heldCount = held.count();
     if (heldCount > 0 && heldCount <= RECHECK_MAX && now - lastRecheck >= RECHECK_NANOS) {
       lastRecheck = now;
       dropReturned();
     }
-    return heldCount;
+    return held.count();
   }
 
   /** Held paths that exist at the source again are no longer deletions. */
   private synchronized void dropReturned() {
-    int before = held.size();
-    if (held.removeIf(k -> source.size(k.bytes()) >= 0)) changed();
-    if (held.size() < before) log.info("{}: {} held deletions dropped: those files are back at the source", describe(), before - held.size());
-    if (held.isEmpty() && before > 0) {
+    int dropped = held.removeIf(p -> source.size(p) >= 0);
+    if (dropped > 0) log.info("{}: {} held deletions dropped: those files are back at the source", describe(), dropped);
+    if (held.isEmpty() && dropped > 0) {
       warned = false;
       log.info("{}: no deletions held any more", describe());
     }
-    heldCount = held.size();
   }
 
   /**
@@ -114,10 +102,9 @@ final class DeletionGuard extends ForwardingTransport {
    */
   synchronized List<byte[]> release() {
     dropReturned();
-    released.add(held); // recorded before the held file goes: a crash in between leaves them released
+    released.add(held.paths()); // recorded before the held file goes: a crash in between leaves them released
     if (!held.isEmpty()) log.warn("{}: {} held deletions released by an operator; deleting them", describe(), held.size());
     held.clear();
-    changed();
     warned = false;
     window.clear();
     return released.top();
@@ -146,9 +133,21 @@ final class DeletionGuard extends ForwardingTransport {
   }
 
   private TransferResult decideAndSend(List<byte[]> paths, boolean recursive) throws InterruptedException {
-    boolean mayDelete = recursive;
-    for (int i = 0; i < paths.size() && !mayDelete; i++) mayDelete = source.size(paths.get(i)) < 0;
-    if (!mayDelete) return counted(inner.send(paths, false, 0), false);
+    boolean missing = false, mayDelete = false; // mayDelete: a path gone from the source may still be at the target
+    for (int i = 0; i < paths.size() && !mayDelete; i++) {
+      if (source.size(paths.get(i)) >= 0) continue;
+      missing = true;
+      mayDelete = !renames.goneAtTarget(paths.get(i));
+    }
+    if (!recursive && !missing) return counted(inner.send(paths, false, 0), false);
+    if (!mayDelete) {
+      // nothing known to delete: sent deleting nothing (one rsync, no dry run first); only if rsync finds
+      // something to delete after all (in a directory sent whole) is it judged. rsync's 23 and 24 win
+      // over its 25, so a partial run may have skipped deletions unseen: judged too.
+      TransferResult r = inner.send(paths, recursive, 0);
+      if (r.exitCode() != MAX_DELETE_EXIT && r.outcome() != TransferResult.Outcome.PARTIAL) return counted(r, false);
+      counted(r, false);
+    }
     DeletionPreview preview;
     try {
       preview = inner.sendDeletions(paths, recursive);
@@ -161,7 +160,7 @@ final class DeletionGuard extends ForwardingTransport {
     if (deletions.isEmpty()) return counted(inner.send(paths, recursive, releasing), releasing > 0);
     if (targetEntries < 0 && max.percent() >= 0) {
       try {
-        DeletionPreview whole = inner.fullSyncDeletions();
+        DeletionPreview whole = previewWhole();
         if (whole != null) learn(whole.targetEntries());
       } catch (TransportException e) {
         return e.result();
@@ -181,23 +180,30 @@ final class DeletionGuard extends ForwardingTransport {
   }
 
   /**
-   * A directory renamed on a daemon target is made from its old copy ({@code --link-dest}) ahead of
-   * the batch that deletes the old name. rsync's statistics count none of what the copy makes (hard
-   * links and directories), so the source's count of the new name stands for it: the entries made
-   * offset the old name's deletions in the minute, or renaming the directory that holds most of the
-   * tree (or a few renames in a row) would be held as a mass deletion.
+   * A directory renamed on a daemon target: its new name made from the old copy and the old name
+   * deleted, in one step ({@link RenameByCopy}) that no whole-tree judgement sees half done. A
+   * renamed tree loses nothing, so neither side counts in the minute; the target's count follows.
    */
   @Override
   public boolean rename(byte[] from, byte[] to) throws InterruptedException {
-    boolean ok = inner.rename(from, to);
-    if (ok && !inner.canRename() && !max.off()) {
+    if (inner.canRename()) return inner.rename(from, to);
+    boolean mayDelete;
+    synchronized (this) {
+      mayDelete = held.isEmpty();
+    }
+    RenameByCopy.Done done = renames.run(from, to, mayDelete);
+    if (done.copied()) {
       long made = treeSize.applyAsLong(to);
       synchronized (this) {
-        window.copied(made);
-        if (targetEntries >= 0) targetEntries += made;
+        if (targetEntries >= 0) targetEntries = Math.max(0, targetEntries + made - done.deleted());
       }
     }
-    return ok;
+    return done.copied();
+  }
+
+  /** A dry run of a full sync, never while a {@link #rename} has the target hold both names of a directory. */
+  private DeletionPreview previewWhole() throws InterruptedException {
+    return renames.outside(inner::fullSyncDeletions);
   }
 
   /** Where the target only copies (a daemon), one by one through {@link #rename}, so each copy is known. */
@@ -230,7 +236,7 @@ final class DeletionGuard extends ForwardingTransport {
     if (!delete || max.off()) return counted(raw(delete, progress), false, true);
     DeletionPreview preview;
     try {
-      preview = inner.fullSyncDeletions();
+      preview = previewWhole();
     } catch (TransportException e) {
       return e.result();
     }
@@ -239,7 +245,7 @@ final class DeletionGuard extends ForwardingTransport {
     List<byte[]> deletions = notReleased(preview.deletions(), true);
     synchronized (this) {
       // a full sync sees every deletion there is: what it does not list is no longer one (the files came back)
-      if (held.retainAll(keys(deletions))) changed();
+      held.retainAll(deletions);
     }
     boolean releasing = deletions.size() < preview.deletions().size();
     if (deletions.isEmpty() || admit(deletions, preview.created(), "a full sync", false)) return counted(raw(true, progress), releasing, true);
@@ -271,7 +277,7 @@ final class DeletionGuard extends ForwardingTransport {
     if (partsDecidedNanos != Long.MIN_VALUE && now - partsDecidedNanos < WINDOW_NANOS) return partsDecision;
     DeletionPreview preview;
     try {
-      preview = inner.fullSyncDeletions();
+      preview = previewWhole();
     } catch (TransportException e) {
       fullSyncPreviewFailed = e.result();
       return null;
@@ -280,7 +286,7 @@ final class DeletionGuard extends ForwardingTransport {
     if (preview == null) return partsDecision = true;
     learn(preview.targetEntries());
     List<byte[]> deletions = notReleased(preview.deletions(), true);
-    if (held.retainAll(keys(deletions))) changed();
+    held.retainAll(deletions);
     return partsDecision = deletions.isEmpty() || admit(deletions, preview.created(), "a full sync", false);
   }
 
@@ -330,7 +336,7 @@ final class DeletionGuard extends ForwardingTransport {
         window.deleted(deletions.size()); // the send's creations go in when it has run (counted)
         return true;
       }
-      if (held.addAll(keys(deletions))) changed();
+      held.addAll(deletions);
       total = Math.max(total, deletions.size());
       if (!warned) {
         warned = true;
@@ -347,7 +353,7 @@ final class DeletionGuard extends ForwardingTransport {
   /** A dry run of a full sync: what the whole tree would delete and make now; null when it failed. */
   private DeletionPreview wholeTree() throws InterruptedException {
     try {
-      return inner.fullSyncDeletions();
+      return previewWhole();
     } catch (TransportException e) {
       log.debug("{}: dry run of the whole tree failed: {}", describe(), e.getMessage());
       return null;
@@ -389,11 +395,5 @@ final class DeletionGuard extends ForwardingTransport {
   private synchronized List<byte[]> notReleased(List<byte[]> deletions, boolean all) {
     if (all) released.keepListed(deletions);
     return released.notReleased(deletions);
-  }
-
-  private static Set<Bytes.Key> keys(List<byte[]> paths) {
-    Set<Bytes.Key> out = new LinkedHashSet<>();
-    for (byte[] p : paths) out.add(new Bytes.Key(p));
-    return out;
   }
 }

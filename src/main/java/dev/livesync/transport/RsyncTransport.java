@@ -216,16 +216,12 @@ public final class RsyncTransport implements Transport {
   }
 
   /**
-   * As {@link #canRename}: a daemon target's renamed directory goes in its batch, data and all. The
-   * copy from the old name ({@code --link-dest}, {@link DaemonKind#rename}) is off: with it on, the
-   * fast mixed load (ProcessScenariosTest, scenario 1) still ended about one run in forty with the
-   * mass-deletion guard holding the daemon's deletions (the target then holds both names of the
-   * renamed directories, and the guard's count of what the source lost comes out too high), so
-   * entries the source no longer had stayed there. Correctness first (docs/targets.md).
+   * Every kind: local and ssh targets rename in place; on a daemon the new name is made from the old
+   * copy with {@code --link-dest} ({@link DaemonKind#rename}), so its files are not sent again.
    */
   @Override
   public boolean canRenameDirs() {
-    return canRename();
+    return true;
   }
 
   @Override

@@ -126,4 +126,109 @@ class DeletionGuardRenameTest {
     assertThat(guard.held()).isPositive();
     assertThat(Trees.exists(at(dst, "top/d1/f1"))).isTrue();
   }
+
+  /**
+   * The old name is gone from the daemon as soon as the rename returns (the batch after it has
+   * nothing left to delete), and a whole-tree dry run started while the copy runs waits for the old
+   * name's deletion: it never sees both names (it would count the old one as lost).
+   */
+  @Test
+  void aWholeTreeDryRunNeverSeesBothNamesOfARenamedDirectory() throws Exception {
+    for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), "file " + i);
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
+      var copied = new java.util.concurrent.CountDownLatch(1);
+      var bothSeen = new java.util.concurrent.atomic.AtomicBoolean();
+      var transport = new dev.livesync.transport.ForwardingTransport(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())) {
+        @Override
+        public boolean rename(byte[] from, byte[] to) throws InterruptedException {
+          boolean ok = inner.rename(from, to);
+          copied.countDown();
+          Thread.sleep(500); // failure injection: a slow moment between the copy and the old name's deletion
+          return ok;
+        }
+
+        @Override
+        public dev.livesync.transport.DeletionPreview fullSyncDeletions() throws InterruptedException {
+          if (Trees.exists(at(dst, "top")) && Trees.exists(at(dst, "moved"))) bothSeen.set(true);
+          return inner.fullSyncDeletions();
+        }
+      };
+      var guard = guard(transport);
+      assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      Libc.rename(at(src, "top"), at(src, "moved"));
+      var judged = Thread.ofPlatform().start(() -> {
+        try {
+          copied.await();
+          guard.fullSync(true);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      assertThat(guard.rename(Bytes.of("top"), Bytes.of("moved"))).isTrue();
+      assertThat(Trees.exists(at(dst, "top"))).as("the old name, once the rename returned").isFalse();
+      judged.join();
+      assertThat(bothSeen).as("a dry run saw both names").isFalse();
+      assertThat(guard.held()).isZero();
+      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    }
+  }
+
+  /** A copy that stopped because its new name left the source meanwhile leaves nothing of it behind; the old name stays for the batch. */
+  @Test
+  void aCopyWhoseNewNameLeftTheSourceIsRemovedAgain() throws Exception {
+    for (int i = 0; i < 30; i++) Trees.write(at(src, "top/f" + i), "file " + i);
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
+      var transport = new dev.livesync.transport.ForwardingTransport(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())) {
+        @Override
+        public boolean rename(byte[] from, byte[] to) throws InterruptedException {
+          inner.rename(from, to);
+          Libc.rename(at(src, "moved"), at(src, "again")); // failure injection: renamed on while the copy ran
+          return false;
+        }
+      };
+      var guard = guard(transport);
+      assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      Libc.rename(at(src, "top"), at(src, "moved"));
+      assertThat(guard.rename(Bytes.of("top"), Bytes.of("moved"))).isFalse();
+      assertThat(Trees.exists(at(dst, "moved"))).as("the copy's part").isFalse();
+      assertThat(Trees.exists(at(dst, "top/f1"))).as("the old name").isTrue();
+      guard.send(List.of(Bytes.of("top"), Bytes.of("again")), true);
+      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+      assertThat(guard.held()).isZero();
+    }
+  }
+
+  /**
+   * A directory sent whole goes without a dry run first (nothing is known to be deleted in it), but
+   * deleting nothing: most of its files gone at the source is still judged, and held.
+   */
+  @Test
+  void filesGoneInsideADirectorySentWholeAreStillJudged() throws Exception {
+    for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), "file " + i);
+    Trees.write(at(src, "beside"), "one file outside");
+    var previews = new java.util.concurrent.atomic.AtomicInteger();
+    var transport = new dev.livesync.transport.ForwardingTransport(RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().build())) {
+      @Override
+      public dev.livesync.transport.DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
+        previews.incrementAndGet();
+        return inner.sendDeletions(paths, recursive);
+      }
+    };
+    var guard = guard(transport);
+    guard.fullSync(true);
+    Trees.write(at(src, "top/d3/new"), "a new file");
+    assertThat(guard.send(List.of(Bytes.of("top/d3")), true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+    assertThat(previews).as("dry runs of a send with nothing to delete").hasValue(0);
+    assertThat(Trees.exists(at(dst, "top/d3/new"))).isTrue();
+
+    for (int d = 0; d < 10; d++) Trees.delete(at(src, "top/d" + d));
+    guard.send(List.of(Bytes.of("top")), true);
+    assertThat(previews).as("dry runs once rsync found files to delete").hasValue(1);
+    assertThat(guard.held()).isPositive();
+    assertThat(Trees.exists(at(dst, "top/d1/f1"))).isTrue();
+  }
 }

@@ -44,7 +44,6 @@ class RenameBatchingTest {
     return n + 2;
   }
 
-  @org.junit.jupiter.api.Disabled("the --link-dest copy of a renamed directory is off on daemon targets: with it, the mass-deletion guard still held deletions under the fast mixed load about one run in forty (docs/targets.md)")
   @Test
   void renamesToADaemonAreBatchedAndConverge() throws Exception {
     try (var daemon = RsyncDaemon.start(Trees.path(dst))) {

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 class DaemonDirRenameTest {
   static final int FILES = 50, SIZE = 1 << 20;
 
-  @org.junit.jupiter.api.Disabled("the --link-dest copy of a renamed directory is off on daemon targets: with it, the mass-deletion guard still held deletions under the fast mixed load about one run in forty (docs/targets.md)")
   @Test
   void aRenamedDirectoryIsMadeFromItsOldCopyAndAFileChangedInsideStillArrives() throws Exception {
     byte[] src = Trees.tempDir("ls-dr-src");
