@@ -161,7 +161,7 @@ public final class Replicator implements AutoCloseable {
     for (Transport t : transports) {
       Journal j = Journal.open(settings.stateDir().resolve(stateFile(i++, t, ".journal")));
       journals.add(j);
-      ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).factory());
+      ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).uncaughtExceptionHandler(FatalErrors.HALT).factory());
       pools.add(pool);
       var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, this::sourceSize,
           rel -> TreeCount.entries(root, rel, settings.excludes()), settings.name(),
@@ -217,6 +217,7 @@ public final class Replicator implements AutoCloseable {
       shutdownTurns();
       publishStatus("stopped");
     } catch (Throwable t) {
+      if (t instanceof VirtualMachineError) FatalErrors.halt(Thread.currentThread().getName(), t);
       crashed = t;
       log.error("sync '{}' stopped by an internal error", settings.name(), t);
       // shown as failed until the process exits (code 70): status, the page, metrics and alerts say so
