@@ -44,6 +44,8 @@ public final class ChildProcess implements AutoCloseable {
   private final ArrayDeque<byte[]> tail = new ArrayDeque<>();
   private final int tailLines;
   private final List<Thread> readers = new ArrayList<>(2);
+  /** The first exception a line consumer threw; its reader went on reading (and dropping) the rest. */
+  private volatile RuntimeException sinkFailure;
 
   private ChildProcess(Process process, int tailLines) {
     this.process = process;
@@ -148,16 +150,29 @@ public final class ChildProcess implements AutoCloseable {
     if (pb.redirectErrorStream()) {
       if (pb.redirectOutput() == Redirect.PIPE) {
         Consumer<byte[]> out = stdoutLines == null ? errSink : errSink.andThen(stdoutLines);
-        readers.add(Thread.ofVirtual().name(name + "-out").start(() -> lines(process.getInputStream(), out)));
+        read(name + "-out", process.getInputStream(), out);
       }
       return;
     }
     if (pb.redirectError() == Redirect.PIPE) {
-      readers.add(Thread.ofVirtual().name(name + "-err").start(() -> lines(process.getErrorStream(), errSink)));
+      read(name + "-err", process.getErrorStream(), errSink);
     }
     if (stdoutLines != null && pb.redirectOutput() == Redirect.PIPE) {
-      readers.add(Thread.ofVirtual().name(name + "-out").start(() -> lines(process.getInputStream(), stdoutLines)));
+      read(name + "-out", process.getInputStream(), stdoutLines);
     }
+  }
+
+  /** Reads {@code in} to its end on a virtual thread; a consumer that throws does not stop the reading. */
+  private void read(String name, InputStream in, Consumer<byte[]> sink) {
+    Consumer<byte[]> guarded = line -> {
+      if (sinkFailure != null) return;
+      try {
+        sink.accept(line);
+      } catch (RuntimeException e) {
+        sinkFailure = e; // the child must not block on a pipe nobody reads: drop the rest
+      }
+    };
+    readers.add(Thread.ofVirtual().name(name).start(() -> lines(in, guarded)));
   }
 
   private void keep(byte[] line) {
@@ -208,9 +223,13 @@ public final class ChildProcess implements AutoCloseable {
     return process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  /** Waits until the readers have handed on the last line of output (its pipes closed). */
+  /**
+   * Waits until the readers have handed on the last line of output (its pipes closed); throws what a
+   * line consumer threw, if one did.
+   */
   public void drain() throws InterruptedException {
     for (Thread t : readers) t.join();
+    if (sinkFailure != null) throw sinkFailure;
   }
 
   /** The exit code; only once it has exited. */

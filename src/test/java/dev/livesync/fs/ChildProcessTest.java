@@ -1,6 +1,7 @@
 package dev.livesync.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -27,6 +28,16 @@ class ChildProcessTest {
       assertThat(child.tail()).isEqualTo("199998\n199999\n200000");
       child.drain();
       assertThat(seen[0]).isEqualTo(200000);
+    }
+  }
+
+  @Test
+  void aLineConsumerThatThrowsDoesNotBlockTheChildAndDrainThrowsIt() throws Exception {
+    try (var child = ChildProcess.command("seq", "1", "200000").stdoutLines(line -> {
+      throw new IllegalStateException("cannot parse " + new String(line, StandardCharsets.UTF_8));
+    }).start()) {
+      assertThat(child.waitFor(LONG)).as("exited (its stdout is still read)").isTrue();
+      assertThatThrownBy(child::drain).isInstanceOf(IllegalStateException.class).hasMessage("cannot parse 1");
     }
   }
 
