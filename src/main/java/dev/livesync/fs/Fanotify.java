@@ -55,7 +55,6 @@ public final class Fanotify implements AutoCloseable {
       Downcalls.fn("fanotify_mark", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS));
   private static final MethodHandle OPEN_BY_HANDLE_AT =
       Downcalls.fn("open_by_handle_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle READLINK = Downcalls.fn("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
 
   /** One event: {@code dir} + {@code name} is what it is about; for a rename also {@code oldDir} + {@code oldName}. */
   public record Event(long mask, Handle dir, byte[] name, Handle oldDir, byte[] oldName, Handle target) {}
@@ -86,12 +85,10 @@ public final class Fanotify implements AutoCloseable {
 
   private final WakeableFd fd;
   private final int initFlags;
-  private final MemorySegment errno;
 
   private Fanotify(int fd, int initFlags) {
     this.fd = new WakeableFd(fd, BUFFER, "fanotify group");
     this.initFlags = initFlags;
-    this.errno = this.fd.arena().allocate(Downcalls.CAPTURE);
   }
 
   /**
@@ -113,14 +110,7 @@ public final class Fanotify implements AutoCloseable {
   }
 
   private static int init(int flags) {
-    MemorySegment e = SCRATCH.get();
-    int r;
-    try {
-      r = (int) INIT.invokeExact(e, flags, Libc.O_RDONLY | Libc.O_CLOEXEC | 0x8000 /* O_LARGEFILE */);
-    } catch (Throwable t) {
-      throw Downcalls.rethrow(t);
-    }
-    return r < 0 ? -Downcalls.errno(e) : r;
+    return (int) Libc.call(s -> (int) INIT.invokeExact(s.errno, flags, Libc.O_RDONLY | Libc.O_CLOEXEC | 0x8000 /* O_LARGEFILE */));
   }
 
   /** True when events carry the target's own handle (FAN_REPORT_TARGET_FID). */
@@ -130,14 +120,8 @@ public final class Fanotify implements AutoCloseable {
 
   /** fanotify_mark(FAN_MARK_ADD | flags, mask, AT_FDCWD, path): 0, or minus errno. */
   public int markRaw(int flags, long mask, byte[] path) {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment p = a.allocate(path.length + 1L);
-      MemorySegment.copy(path, 0, p, JAVA_BYTE, 0, path.length);
-      int r = (int) MARK.invokeExact(errno, fd.fd(), FAN_MARK_ADD | flags, mask, AT_FDCWD, p);
-      return r < 0 ? -Downcalls.errno(errno) : 0;
-    } catch (Throwable t) {
-      throw Downcalls.rethrow(t);
-    }
+    int r = (int) Libc.call(s -> (int) MARK.invokeExact(s.errno, fd.fd(), FAN_MARK_ADD | flags, mask, AT_FDCWD, s.cstr1(path)));
+    return r < 0 ? r : 0;
   }
 
   /**
@@ -205,53 +189,28 @@ public final class Fanotify implements AutoCloseable {
 
   // ---- handles to paths
 
-  private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Downcalls.CAPTURE));
-  private static final ThreadLocal<MemorySegment> LINK = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8192));
-
   /**
    * The path the handle's object has now, as seen through the mount of {@code mountFd}: open_by_handle_at
    * (O_PATH) then readlink of /proc/self/fd/N. Null when it is gone (ESTALE, ENOENT) or deleted.
    */
   public static byte[] pathOf(int mountFd, Handle h) {
-    MemorySegment e = SCRATCH.get();
     int fd;
     try (Arena a = Arena.ofConfined()) {
       MemorySegment fh = a.allocate(h.bytes.length - 8L, 8);
       MemorySegment.copy(h.bytes, 8, fh, JAVA_BYTE, 0, h.bytes.length - 8);
-      fd = (int) OPEN_BY_HANDLE_AT.invokeExact(e, mountFd, fh, 0x200000 /* O_PATH */ | Libc.O_CLOEXEC);
-    } catch (Throwable t) {
-      throw Downcalls.rethrow(t);
+      fd = (int) Libc.call(s -> (int) OPEN_BY_HANDLE_AT.invokeExact(s.errno, mountFd, fh, 0x200000 /* O_PATH */ | Libc.O_CLOEXEC));
     }
     if (fd < 0) {
-      int err = Downcalls.errno(e);
-      if (err == Errno.EPERM) throw new NativeException("open_by_handle_at", err, null);
+      if (fd == -Errno.EPERM) throw new NativeException("open_by_handle_at", Errno.EPERM, null);
       return null;
     }
     try {
-      byte[] p = readlink(Bytes.of("/proc/self/fd/" + fd));
+      byte[] p = Libc.readlinkOrNull(Bytes.of("/proc/self/fd/" + fd));
       if (p == null || p.length == 0 || p[0] != '/') return null; // "anon_inode:..." or unreachable from this mount
       if (Bytes.latin1(p).endsWith(" (deleted)") && Libc.lstatOrNull(p) == null) return null;
       return p;
     } finally {
       Libc.close(fd);
     }
-  }
-
-  /** readlink(2), or null on failure. */
-  public static byte[] readlink(byte[] path) {
-    MemorySegment e = SCRATCH.get();
-    MemorySegment out = LINK.get();
-    long n;
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment p = a.allocate(path.length + 1L);
-      MemorySegment.copy(path, 0, p, JAVA_BYTE, 0, path.length);
-      n = (long) READLINK.invokeExact(e, p, out, out.byteSize());
-    } catch (Throwable t) {
-      throw Downcalls.rethrow(t);
-    }
-    if (n < 0 || n >= out.byteSize()) return null;
-    byte[] r = new byte[(int) n];
-    MemorySegment.copy(out, JAVA_BYTE, 0, r, 0, (int) n);
-    return r;
   }
 }

@@ -31,7 +31,7 @@ final class FanotifyRoots implements AutoCloseable {
   /** Adds directory {@code path}; returns its root. */
   Root add(byte[] path) {
     int fd = Libc.open(path, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
-    byte[] real = Fanotify.readlink(Bytes.of("/proc/self/fd/" + fd));
+    byte[] real = Libc.readlinkOrNull(Bytes.of("/proc/self/fd/" + fd));
     if (real == null) {
       Libc.close(fd);
       throw new NativeException("readlink", Errno.ENOENT, path);

@@ -187,10 +187,10 @@ public final class Libc {
     return (int) call(s -> (int) FCNTL.invokeExact(s.errno, fd, cmd, arg));
   }
 
-  /** readlink(2): the link's target as bytes, or null when {@code path} is missing or no symlink. */
+  /** readlink(2): the link's target as bytes, or null when {@code path} is missing, no symlink, or its target too long for PATH_MAX. */
   public static byte[] readlinkOrNull(byte[] path) {
     long n = call(s -> (long) READLINK.invokeExact(s.errno, s.cstr1(path), s.path2, s.path2.byteSize()));
-    if (n < 0) return null;
+    if (n < 0 || n >= scratch().path2.byteSize()) return null;
     byte[] out = new byte[(int) n];
     MemorySegment.copy(scratch().path2, JAVA_BYTE, 0, out, 0, (int) n);
     return out;

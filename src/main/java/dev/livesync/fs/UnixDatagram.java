@@ -34,7 +34,6 @@ public final class UnixDatagram implements AutoCloseable {
   private static final MethodHandle RECV = Downcalls.fn("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
   private final Arena arena = Arena.ofShared();
-  private final MemorySegment errno = arena.allocate(Downcalls.CAPTURE);
   private final MemorySegment addr = arena.allocate(SOCKADDR_UN_SIZE, 8);
   private final MemorySegment buf = arena.allocate(64 * 1024, 8);
   private final MemorySegment pollfd;
@@ -47,17 +46,9 @@ public final class UnixDatagram implements AutoCloseable {
 
   /** An unbound datagram socket (close-on-exec: rsync and ssh do not inherit it). */
   public static UnixDatagram open() {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment e = a.allocate(Downcalls.CAPTURE);
-      int fd;
-      try {
-        fd = (int) SOCKET.invokeExact(e, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-      } catch (Throwable t) {
-        throw Downcalls.rethrow(t);
-      }
-      if (fd < 0) throw new NativeException("socket", Downcalls.errno(e), null);
-      return new UnixDatagram(fd);
-    }
+    int fd = (int) Libc.call(c -> (int) SOCKET.invokeExact(c.errno, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (fd < 0) throw new NativeException("socket", -fd, null);
+    return new UnixDatagram(fd);
   }
 
   /** A datagram socket bound to {@code address} (a path, or {@code @name} for the abstract namespace). */
@@ -65,13 +56,8 @@ public final class UnixDatagram implements AutoCloseable {
     UnixDatagram s = open();
     try {
       int len = s.address(address);
-      int r;
-      try {
-        r = (int) BIND.invokeExact(s.errno, s.fd, s.addr, len);
-      } catch (Throwable t) {
-        throw Downcalls.rethrow(t);
-      }
-      if (r < 0) throw new NativeException("bind", s.errno(), address.getBytes(StandardCharsets.UTF_8));
+      int r = (int) Libc.call(c -> (int) BIND.invokeExact(c.errno, s.fd, s.addr, len));
+      if (r < 0) throw new NativeException("bind", -r, address.getBytes(StandardCharsets.UTF_8));
       return s;
     } catch (RuntimeException e) {
       s.close();
@@ -86,13 +72,9 @@ public final class UnixDatagram implements AutoCloseable {
     MemorySegment.copy(message, 0, buf, JAVA_BYTE, 0, message.length);
     long r;
     do {
-      try {
-        r = (long) SENDTO.invokeExact(errno, fd, buf, (long) message.length, MSG_NOSIGNAL, addr, len);
-      } catch (Throwable t) {
-        throw Downcalls.rethrow(t);
-      }
-    } while (r < 0 && errno() == Errno.EINTR);
-    if (r < 0) throw new NativeException("sendto", errno(), address.getBytes(StandardCharsets.UTF_8));
+      r = Libc.call(c -> (long) SENDTO.invokeExact(c.errno, fd, buf, (long) message.length, MSG_NOSIGNAL, addr, len));
+    } while (r == -Errno.EINTR);
+    if (r < 0) throw new NativeException("sendto", (int) -r, address.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The next datagram, or null when none arrives within {@code timeoutMillis}. */
@@ -100,15 +82,10 @@ public final class UnixDatagram implements AutoCloseable {
     int ready = Libc.poll(pollfd, 1, timeoutMillis);
     if (ready == -Errno.EINTR || ready == 0) return null;
     if (ready < 0) throw new NativeException("poll", -ready, null);
-    long n;
-    try {
-      n = (long) RECV.invokeExact(errno, fd, buf, buf.byteSize(), 0);
-    } catch (Throwable t) {
-      throw Downcalls.rethrow(t);
-    }
+    long n = Libc.call(c -> (long) RECV.invokeExact(c.errno, fd, buf, buf.byteSize(), 0));
     if (n < 0) {
-      if (errno() == Errno.EINTR || errno() == Errno.EAGAIN) return null;
-      throw new NativeException("recv", errno(), null);
+      if (n == -Errno.EINTR || n == -Errno.EAGAIN) return null;
+      throw new NativeException("recv", (int) -n, null);
     }
     byte[] out = new byte[(int) n];
     MemorySegment.copy(buf, JAVA_BYTE, 0, out, 0, (int) n);
@@ -127,10 +104,6 @@ public final class UnixDatagram implements AutoCloseable {
     // abstract: a leading NUL, and the length counts exactly the name's bytes (no terminator)
     MemorySegment.copy(name, 0, addr, JAVA_BYTE, abstractName ? 3 : 2, name.length);
     return 2 + name.length + 1;
-  }
-
-  private int errno() {
-    return Downcalls.errno(errno);
   }
 
   @Override

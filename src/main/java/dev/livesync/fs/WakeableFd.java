@@ -59,11 +59,6 @@ final class WakeableFd implements AutoCloseable {
     return fd;
   }
 
-  /** Memory that lives as long as the descriptor. */
-  Arena arena() {
-    return arena;
-  }
-
   /**
    * Waits up to {@code timeoutMillis} (negative: forever) for events, then hands what one read
    * returns to {@code parser}. Returns its count, 0 on timeout or {@link #wakeup()}.
