@@ -152,12 +152,7 @@ public final class Fanotify implements AutoCloseable {
           int handleBytes = intAt(raw, i + 12);
           int keyEnd = i + 20 + handleBytes; // fsid(8) handle_bytes(4) handle_type(4) f_handle
           Handle h = new Handle(Arrays.copyOfRange(raw, i + 4, keyEnd));
-          byte[] nm = Bytes.EMPTY;
-          if (type != INFO_FID && type != INFO_DFID) {
-            int end = keyEnd;
-            while (end < i + infoLen && raw[end] != 0) end++;
-            nm = Arrays.copyOfRange(raw, keyEnd, end);
-          }
+          byte[] nm = type == INFO_FID || type == INFO_DFID ? Bytes.EMPTY : WakeableFd.nameAt(raw, keyEnd, i + infoLen);
           switch (type) {
             case INFO_FID -> target = h;
             case INFO_OLD_DFID_NAME -> { oldDir = h; oldName = nm; }

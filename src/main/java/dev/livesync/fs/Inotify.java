@@ -75,14 +75,7 @@ public final class Inotify implements AutoCloseable {
       int mask = WakeableFd.intAt(raw, at + 4);
       int cookie = WakeableFd.intAt(raw, at + 8);
       int len = WakeableFd.intAt(raw, at + 12);
-      byte[] name = Bytes.EMPTY;
-      if (len > 0) {
-        int end = at + 16;
-        int limit = at + 16 + len;
-        while (end < limit && raw[end] != 0) end++;
-        name = new byte[end - (at + 16)];
-        System.arraycopy(raw, at + 16, name, 0, name.length);
-      }
+      byte[] name = len > 0 ? WakeableFd.nameAt(raw, at + 16, at + 16 + len) : Bytes.EMPTY;
       handler.event(wd, mask, cookie, name);
       count++;
       at += 16 + len;

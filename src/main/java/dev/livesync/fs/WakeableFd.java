@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * A non-blocking notification descriptor (inotify, fanotify) read into one buffer, plus an eventfd
@@ -101,6 +102,13 @@ final class WakeableFd implements AutoCloseable {
   /** The little-endian int at {@code i} of {@code raw}. */
   static int intAt(byte[] raw, int i) {
     return (raw[i] & 0xff) | (raw[i + 1] & 0xff) << 8 | (raw[i + 2] & 0xff) << 16 | (raw[i + 3] & 0xff) << 24;
+  }
+
+  /** The name in {@code raw[from, limit)}, up to its NUL terminator (the kernel pads names with NULs). */
+  static byte[] nameAt(byte[] raw, int from, int limit) {
+    int end = from;
+    while (end < limit && raw[end] != 0) end++;
+    return Arrays.copyOfRange(raw, from, end);
   }
 
   /**
