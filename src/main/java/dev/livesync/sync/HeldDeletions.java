@@ -2,7 +2,6 @@ package dev.livesync.sync;
 
 import dev.livesync.LivesyncException;
 import dev.livesync.fs.BytePath;
-import dev.livesync.fs.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -11,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -61,19 +58,17 @@ final class HeldDeletions {
    * What the previous run held, to hold again from the start, said at WARN; with {@code --max-delete
    * off} ({@code off}) nothing: those deletions go ahead (said too) and the file goes.
    */
-  Set<Bytes.Key> takeOver(boolean off, String target, String sync) {
+  Set<BytePath> takeOver(boolean off, String target, String sync) {
     Set<BytePath> before = load();
     if (before.isEmpty()) return Set.of();
     if (off) {
       log.warn("{}: --max-delete is off: the {} deletions the previous run held go ahead", target, before.size());
-      write(Set.of());
+      save(Set.of());
       return Set.of();
     }
     log.warn("{}: {} deletions held by the previous run are still held (kept in {}), and so is every deletion for this target: "
         + "restore the files at the source, or run 'livesync release-deletes {}'. See 'livesync status'.", target, before.size(), file, sync);
-    Set<Bytes.Key> keys = new LinkedHashSet<>(); // the guard's own set: it has not moved to BytePath yet
-    for (BytePath p : before) keys.add(new Bytes.Key(p.unsafeArray()));
-    return keys;
+    return before;
   }
 
   /** The paths held (released) when the previous run stopped; none when there is no file or it is not ours. */
@@ -102,7 +97,7 @@ final class HeldDeletions {
    * Records {@code held} durably (removes the file when it is empty). A failure is logged, not thrown:
    * the hold itself goes on in memory; only a restart would then decide anew.
    */
-  void write(Collection<BytePath> held) {
+  void save(Collection<BytePath> held) {
     try {
       if (held.isEmpty()) {
         Files.deleteIfExists(file);
@@ -127,13 +122,6 @@ final class HeldDeletions {
       if (!failing) log.error("cannot record the {} deletions in {}: {}; they stay {} while this run lasts", kind, file, e.toString(), kind);
       failing = true;
     }
-  }
-
-  /** {@link #write} for the {@link DeletionGuard}, whose held set is still of {@link Bytes.Key}. */
-  void save(Collection<Bytes.Key> held) {
-    List<BytePath> paths = new ArrayList<>(held.size());
-    for (Bytes.Key k : held) paths.add(BytePath.unsafeWrap(k.bytes()));
-    write(paths);
   }
 
   private LivesyncException failure(IOException e) {

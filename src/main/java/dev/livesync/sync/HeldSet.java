@@ -1,6 +1,6 @@
 package dev.livesync.sync;
 
-import dev.livesync.fs.Bytes;
+import dev.livesync.fs.BytePath;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -14,11 +14,11 @@ import java.util.function.Predicate;
  * guard's lock covers it.
  */
 final class HeldSet {
-  private final Set<Bytes.Key> held = new LinkedHashSet<>();
+  private final Set<BytePath> held = new LinkedHashSet<>();
   private final HeldDeletions store;
   private volatile int count;
 
-  HeldSet(HeldDeletions store, Collection<Bytes.Key> initial) {
+  HeldSet(HeldDeletions store, Collection<BytePath> initial) {
     this.store = store;
     held.addAll(initial);
     count = held.size();
@@ -37,7 +37,7 @@ final class HeldSet {
     return count;
   }
 
-  Collection<Bytes.Key> paths() {
+  Collection<BytePath> paths() {
     return held;
   }
 
@@ -53,7 +53,7 @@ final class HeldSet {
   /** How many were dropped. */
   int removeIf(Predicate<byte[]> gone) {
     int before = held.size();
-    if (held.removeIf(k -> gone.test(k.bytes()))) changed();
+    if (held.removeIf(p -> gone.test(p.unsafeArray()))) changed();
     return before - held.size();
   }
 
@@ -62,7 +62,7 @@ final class HeldSet {
     changed();
   }
 
-  List<Bytes.Key> snapshot() {
+  List<BytePath> snapshot() {
     return new ArrayList<>(held);
   }
 
@@ -71,9 +71,7 @@ final class HeldSet {
     store.save(held);
   }
 
-  private static Set<Bytes.Key> keys(List<byte[]> paths) {
-    Set<Bytes.Key> out = new LinkedHashSet<>();
-    for (byte[] p : paths) out.add(new Bytes.Key(p));
-    return out;
+  private static Set<BytePath> keys(List<byte[]> paths) {
+    return new LinkedHashSet<>(BytePath.unsafeWrapAll(paths));
   }
 }

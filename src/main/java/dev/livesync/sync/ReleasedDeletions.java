@@ -1,7 +1,6 @@
 package dev.livesync.sync;
 
 import dev.livesync.fs.BytePath;
-import dev.livesync.fs.Bytes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -30,7 +29,7 @@ final class ReleasedDeletions {
    */
   ReleasedDeletions(HeldDeletions store, boolean off) {
     this.store = store;
-    if (off) store.write(paths);
+    if (off) store.save(paths);
     else paths.addAll(store.load());
     if (!paths.isEmpty())
       log.warn("{} deletions an operator released in the previous run were not carried out (kept in {}): they go ahead, not held again", paths.size(), store.file());
@@ -45,10 +44,8 @@ final class ReleasedDeletions {
   }
 
   /** Releases {@code held}; recorded before the engine is asked to carry them out. */
-  void add(Collection<Bytes.Key> held) {
-    boolean added = false;
-    for (Bytes.Key k : held) added |= paths.add(BytePath.unsafeWrap(k.bytes()));
-    if (added) store.write(paths);
+  void add(Collection<BytePath> held) {
+    if (paths.addAll(held)) store.save(paths);
   }
 
   /** The topmost released paths (a directory stands for what is under it): what to send to carry them out. */
@@ -69,13 +66,13 @@ final class ReleasedDeletions {
   /** A whole-tree dry run lists every deletion there is: released paths it does not list are done with. */
   void keepListed(List<byte[]> wholeTree) {
     if (paths.isEmpty()) return;
-    if (paths.retainAll(new HashSet<>(BytePath.unsafeWrapAll(wholeTree)))) store.write(paths);
+    if (paths.retainAll(new HashSet<>(BytePath.unsafeWrapAll(wholeTree)))) store.save(paths);
   }
 
   /** A transfer that carried the released deletions has run. */
   void carriedOut() {
     if (paths.isEmpty()) return;
     paths.clear();
-    store.write(paths);
+    store.save(paths);
   }
 }

@@ -25,9 +25,9 @@ class HeldDeletionsTest {
     Set<BytePath> held = new LinkedHashSet<>();
     for (byte[] name : List.of(Bytes.of("d1"), Bytes.of("d1/a b.txt"), new byte[] {'l', 'i', 'n', 'e', '\n', 'x'}, new byte[] {(byte) 0xff, (byte) 0xfe, '/', 'z'}))
       held.add(BytePath.of(name));
-    store.write(held);
+    store.save(held);
     assertThat(new HeldDeletions(store.file()).load()).containsExactlyElementsOf(held);
-    store.write(Set.of());
+    store.save(Set.of());
     assertThat(store.file()).doesNotExist();
     assertThat(store.load()).isEmpty();
   }

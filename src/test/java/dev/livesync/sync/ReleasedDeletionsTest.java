@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReleasedDeletionsTest {
   @TempDir Path tmp;
 
-  private static Set<Bytes.Key> keys(String... paths) {
-    Set<Bytes.Key> out = new LinkedHashSet<>();
-    for (String p : paths) out.add(new Bytes.Key(Bytes.of(p)));
+  private static Set<BytePath> keys(String... paths) {
+    Set<BytePath> out = new LinkedHashSet<>();
+    for (String p : paths) out.add(BytePath.of(p));
     return out;
   }
 
