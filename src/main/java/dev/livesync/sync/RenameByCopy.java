@@ -1,6 +1,6 @@
 package dev.livesync.sync;
 
-import dev.livesync.fs.Bytes;
+import dev.livesync.fs.BytePath;
 import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.Transport;
 import java.util.HashMap;
@@ -27,7 +27,7 @@ final class RenameByCopy {
   private final Transport inner;
   private final Batcher.SizeProbe source;
   private final Clock clock;
-  private final Map<Bytes.Key, Long> gone = new HashMap<>();
+  private final Map<BytePath, Long> gone = new HashMap<>();
   /** Whole-tree dry runs hold it to read ({@link #outside}); a rename to write. */
   private final ReentrantReadWriteLock copying = new ReentrantReadWriteLock();
 
@@ -82,7 +82,7 @@ final class RenameByCopy {
   private synchronized void remember(byte[] path) {
     long now = clock.nanos();
     gone.values().removeIf(t -> now - t > DeletionGuard.WINDOW_NANOS);
-    gone.put(new Bytes.Key(path), now);
+    gone.put(BytePath.unsafeWrap(path), now);
   }
 
   /**
@@ -94,10 +94,6 @@ final class RenameByCopy {
     if (gone.isEmpty()) return false;
     long now = clock.nanos();
     gone.values().removeIf(t -> now - t > DeletionGuard.WINDOW_NANOS);
-    if (gone.containsKey(new Bytes.Key(path))) return true;
-    for (int i = path.length - 1; i > 0; i--) {
-      if (path[i] == '/' && gone.containsKey(new Bytes.Key(java.util.Arrays.copyOf(path, i)))) return true;
-    }
-    return false;
+    return BytePath.unsafeWrap(path).isUnderAny(gone.keySet(), true);
   }
 }
