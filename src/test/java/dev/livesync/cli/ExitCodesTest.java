@@ -1,17 +1,17 @@
 package dev.livesync.cli;
 
 import static dev.livesync.cli.CliRun.inProcess;
+import static dev.livesync.testing.Await.CONVERGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.Exit;
+import dev.livesync.cli.CliRun.Result;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.TempFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import dev.livesync.cli.CliRun.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
  * undocumented: each with one line saying what to do. "Already running" (75) is StateDirTest's.
  */
 class ExitCodesTest {
-  static final Duration WAIT = Duration.ofSeconds(60);
   final Path work = TempFiles.dir("exit-test");
   final List<AutoCloseable> closing = new ArrayList<>();
 
@@ -84,7 +83,7 @@ class ExitCodesTest {
     Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
     var p = livesync(List.of("run", src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
         "--status-socket", work.resolve("s.sock").toString(), "--log-file", "/proc/no-such-dir/livesync.log"));
-    assertThat(p.awaitExit(WAIT)).as(p.output()).isEqualTo(Exit.CANNOT_WRITE);
+    assertThat(p.awaitExit(CONVERGE)).as(p.output()).isEqualTo(Exit.CANNOT_WRITE);
     assertThat(p.output()).contains("livesync run: cannot write the log file /proc/no-such-dir/livesync.log");
   }
 
@@ -94,7 +93,7 @@ class ExitCodesTest {
     Path file = Files.writeString(work.resolve("a-file"), "not a directory");
     var p = livesync(List.of("run", src.toString(), dst.toString(), "--name", "www", "--state-dir", file.resolve("state").toString(),
         "--status-socket", work.resolve("s.sock").toString()));
-    assertThat(p.awaitExit(WAIT)).as(p.output()).isEqualTo(Exit.CANNOT_WRITE);
+    assertThat(p.awaitExit(CONVERGE)).as(p.output()).isEqualTo(Exit.CANNOT_WRITE);
     assertThat(p.output()).contains("livesync run: cannot use the state dir " + file.resolve("state/www") + " of sync www");
     assertThat(Files.list(dst)).isEmpty();
   }

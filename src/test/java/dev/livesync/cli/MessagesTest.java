@@ -1,10 +1,13 @@
 package dev.livesync.cli;
 
 import static dev.livesync.cli.CliRun.inProcess;
+import static dev.livesync.testing.Await.CONVERGE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.livesync.Exit;
+import dev.livesync.cli.CliRun.Result;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Processes;
 import dev.livesync.testing.TempFiles;
@@ -15,13 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import dev.livesync.cli.CliRun.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The words a new user met and could not act on, each now naming the problem, the path and what to do. */
 class MessagesTest {
-  static final Duration WAIT = Duration.ofSeconds(60);
   final Path work = TempFiles.dir("messages-test");
   final List<AutoCloseable> closing = new ArrayList<>();
 
@@ -45,18 +46,18 @@ class MessagesTest {
     var p = LivesyncProcess.start(noDac, List.of("run", src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
         "--status-socket", work.resolve("s.sock").toString(), "--delay", "50ms"), Map.of());
     closing.add(p);
-    p.awaitOutput("cannot watch " + closed + ": permission denied (livesync runs as uid 0)", WAIT);
+    p.awaitOutput("cannot watch " + closed + ": permission denied (livesync runs as uid 0)", CONVERGE);
     // the full sync's own failure names the path too (rsync's "opendir ... closed ... Permission denied")
-    p.awaitOutput(o -> o.matches("(?s).*full sync \\(start\\).*closed.*Permission denied.*"), WAIT);
+    p.awaitOutput(o -> o.matches("(?s).*full sync \\(start\\).*closed.*Permission denied.*"), CONVERGE);
     assertThat(p.output()).doesNotContain("raise the limit").doesNotContain(" of 0 paths").contains("full sync (start): 1 path not transferred");
     // status names the directory and the permission problem, not a guess between it and the watch limit
     var status = LivesyncProcess.start(List.of("status", "--status-socket", work.resolve("s.sock").toString()));
     closing.add(status);
-    status.awaitExit(WAIT);
+    status.awaitExit(CONVERGE);
     assertThat(status.output()).contains("DEGRADED: 1 directory not watched: cannot watch " + closed + ": permission denied")
         .doesNotContain("or the watch limit");
     // and what it may read still ships: the deletion guard's dry run is partial too, not a failure
-    for (int i = 0; i < 600 && !Files.exists(dst.resolve("open.txt")); i++) Thread.sleep(50);
+    Await.until("open.txt at the target", Duration.ofSeconds(30), () -> Files.exists(dst.resolve("open.txt")), p::output);
     assertThat(dst.resolve("open.txt")).as(p.output()).hasContent("o");
   }
 

@@ -5,6 +5,7 @@ import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.SshdPerClass;
 import dev.livesync.testing.TempFiles;
@@ -12,6 +13,7 @@ import dev.livesync.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -104,7 +106,11 @@ class SshHelpersLifecycleTest {
 
   /** Waits (bounded) for every pid to be gone; returns those still running, which the test then stops. */
   private List<Long> awaitGone(List<Long> pids) throws InterruptedException {
-    for (int i = 0; i < 1200 && pids.stream().anyMatch(p -> !gone(p)); i++) Thread.sleep(50);
+    try {
+      Await.until("pids " + pids + " gone", CONVERGE, () -> pids.stream().allMatch(SshHelpersLifecycleTest::gone), () -> "");
+    } catch (AssertionError notAll) {
+      // the caller asserts, naming those still running
+    }
     List<Long> left = pids.stream().filter(p -> !gone(p)).toList();
     survivors.addAll(left);
     return left;
@@ -165,7 +171,7 @@ class SshHelpersLifecycleTest {
     List<Long> left = awaitGone(List.of(old.master().pid(), old.shell().pid()));
     assertThat(left).as("the old sync's helpers after its restart: " + describe(left)).isEmpty();
     // the transport removes the directory just after its master is gone: wait for that too (bounded)
-    for (int i = 0; i < 600 && Files.exists(old.socketDir()); i++) Thread.sleep(50);
+    Await.until("the old sync's ssh socket directory gone", Duration.ofSeconds(30), () -> !Files.exists(old.socketDir()), old::socketDir);
     assertThat(Files.exists(old.socketDir())).as("the old sync's ssh socket directory").isFalse();
     assertThat(p.alive()).isTrue();
 

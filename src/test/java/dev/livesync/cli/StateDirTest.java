@@ -1,5 +1,6 @@
 package dev.livesync.cli;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.Exit;
@@ -7,7 +8,6 @@ import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.TempFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
  * use the same state root ({@code LIVESYNC_STATE_DIR} here).
  */
 class StateDirTest {
-  static final Duration WAIT = Duration.ofSeconds(60);
   final Path work = TempFiles.dir("statedir-test");
   final List<AutoCloseable> closing = new ArrayList<>();
 
@@ -49,24 +48,24 @@ class StateDirTest {
     Path root = work.resolve("state");
     Map<String, String> env = Map.of("LIVESYNC_STATE_DIR", root.toString());
     var first = livesync(run(src, dst, "one.sock"), env);
-    first.awaitOutput("running:", WAIT);
+    first.awaitOutput("running:", CONVERGE);
     assertThat(root.resolve("www/lock")).exists();
 
     var second = livesync(run(src, dst, "two.sock"), env);
-    assertThat(second.awaitExit(WAIT)).as(second.output()).isEqualTo(Exit.ALREADY_RUNNING);
+    assertThat(second.awaitExit(CONVERGE)).as(second.output()).isEqualTo(Exit.ALREADY_RUNNING);
     assertThat(second.output()).contains("livesync run: sync www is already running (pid " + first.pid() + "): it holds the state dir "
         + root.resolve("www") + "; stop it first");
 
     first.signal("KILL"); // the kernel drops the lock with the process: no stale lock file to clean up
-    first.awaitExit(WAIT);
+    first.awaitExit(CONVERGE);
     var third = livesync(run(src, dst, "three.sock"), env);
-    third.awaitOutput("running:", WAIT);
+    third.awaitOutput("running:", CONVERGE);
     third.signal("TERM");
-    assertThat(third.awaitExit(WAIT)).as(third.output()).isZero();
+    assertThat(third.awaitExit(CONVERGE)).as(third.output()).isZero();
     var fourth = livesync(run(src, dst, "four.sock"), env);
-    fourth.awaitOutput("running:", WAIT);
+    fourth.awaitOutput("running:", CONVERGE);
     fourth.signal("TERM");
-    assertThat(fourth.awaitExit(WAIT)).as(fourth.output()).isZero();
+    assertThat(fourth.awaitExit(CONVERGE)).as(fourth.output()).isZero();
   }
 
   @Test
@@ -74,7 +73,7 @@ class StateDirTest {
     Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
     Path root = work.resolve("elsewhere/state");
     var doctor = livesync(List.of("doctor", src.toString(), dst.toString()), Map.of("LIVESYNC_STATE_DIR", root.toString()));
-    doctor.awaitExit(WAIT);
+    doctor.awaitExit(CONVERGE);
     assertThat(doctor.output()).contains("OK    state dir " + root + ": will be created");
   }
 }

@@ -1,5 +1,6 @@
 package dev.livesync.cli;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.Exit;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.Test;
  * failed, with a non-zero status.
  */
 class StopAndStatusTest {
-  static final Duration WAIT = Duration.ofSeconds(60);
   final Path work = TempFiles.dir("stop-test");
   final List<AutoCloseable> closing = new ArrayList<>();
 
@@ -55,12 +55,12 @@ class StopAndStatusTest {
     String url = daemon.url();
     daemon.stop(); // the target is down from the start: every attempt fails, retried every 200-500 ms
     var p = livesync(run(src.toString(), url, "10m"));
-    p.awaitOutput("running:", WAIT);
+    p.awaitOutput("running:", CONVERGE);
     Files.writeString(src.resolve("b"), "queued while the target is down");
-    p.awaitOutput(o -> o.contains("failed") || o.contains("retry"), WAIT);
+    p.awaitOutput(o -> o.contains("failed") || o.contains("retry"), CONVERGE);
     p.signal("INT");
     // a bound of 10 minutes: before, the drain retried the down target until it passed
-    assertThat(p.awaitExit(WAIT)).as(p.output()).isZero();
+    assertThat(p.awaitExit(CONVERGE)).as(p.output()).isZero();
     String afterSignal = p.output().substring(p.output().indexOf("SIGINT"));
     assertThat(afterSignal).contains("not reachable, so not tried again while stopping").contains("stay journaled");
     // at most the attempt that was in flight at the signal ends (and fails); no new one starts
@@ -72,26 +72,26 @@ class StopAndStatusTest {
   void statusAndStopFindALivesyncByItsSocketAndASyncByName() throws Exception {
     Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
     var p = livesync(run(src.toString(), dst.toString(), "2s"));
-    p.awaitOutput("running:", WAIT);
+    p.awaitOutput("running:", CONVERGE);
 
     var status = livesync(List.of("status", "--status-socket", socket(), "www"));
-    assertThat(status.awaitExit(WAIT)).as(status.output()).isZero();
+    assertThat(status.awaitExit(CONVERGE)).as(status.output()).isZero();
     assertThat(status.output()).contains("sync www: " + src);
     var other = livesync(List.of("status", "--status-socket", socket(), "nosuch"));
-    assertThat(other.awaitExit(WAIT)).as(other.output()).isEqualTo(Exit.USAGE);
+    assertThat(other.awaitExit(CONVERGE)).as(other.output()).isEqualTo(Exit.USAGE);
     assertThat(other.output()).contains("livesync status: no sync named nosuch in the livesync answering on " + socket() + " (it runs: www)");
 
     // stop waits longer than the drain it was told about: a drain that keeps its bound is never killed
     var json = livesync(List.of("status", "--json", "--status-socket", socket()));
-    assertThat(json.awaitExit(WAIT)).isZero();
+    assertThat(json.awaitExit(CONVERGE)).isZero();
     assertThat(json.output()).containsPattern("\"stopTimeoutMillis\"\\s*:\\s*2000");
     assertThat(dev.livesync.ops.Stopper.waitFor(Duration.ofSeconds(2))).isGreaterThan(Duration.ofSeconds(2));
     assertThat(dev.livesync.ops.Stopper.waitFor(Duration.ofMinutes(60))).isGreaterThan(Duration.ofMinutes(60));
 
     var stop = livesync(List.of("stop", "--status-socket", socket(), "www"));
-    assertThat(stop.awaitExit(WAIT)).as(stop.output()).isZero();
+    assertThat(stop.awaitExit(CONVERGE)).as(stop.output()).isZero();
     assertThat(stop.output()).contains("livesync stopped (pid " + p.pid());
-    assertThat(p.awaitExit(WAIT)).isZero();
+    assertThat(p.awaitExit(CONVERGE)).isZero();
   }
 
   @Test
@@ -99,19 +99,19 @@ class StopAndStatusTest {
     Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
     Files.writeString(src.resolve("old"), "in the original source");
     var p = livesync(run(src.toString(), dst.toString(), "5s"));
-    p.awaitOutput("running:", WAIT);
+    p.awaitOutput("running:", CONVERGE);
     Files.move(src, work.resolve("src.old"));
     Files.createDirectories(src);
     Files.writeString(src.resolve("new"), "n");
 
-    p.awaitOutput("is no longer the directory livesync started on", WAIT);
+    p.awaitOutput("is no longer the directory livesync started on", CONVERGE);
     assertThat(p.output()).contains("restart livesync");
     var status = livesync(List.of("status", "--status-socket", socket()));
-    assertThat(status.awaitExit(WAIT)).as(status.output()).isEqualTo(Exit.FAILED);
+    assertThat(status.awaitExit(CONVERGE)).as(status.output()).isEqualTo(Exit.FAILED);
     assertThat(status.output()).containsPattern("sync www: " + java.util.regex.Pattern.quote(src.toString()) + " \\S+ failed;").contains("FAILED: source " + src + " is no longer");
     assertThat(dst.resolve("new")).doesNotExist();
     assertThat(dst.resolve("old")).exists();
     p.signal("TERM");
-    assertThat(p.awaitExit(WAIT)).as(p.output()).isZero();
+    assertThat(p.awaitExit(CONVERGE)).as(p.output()).isZero();
   }
 }

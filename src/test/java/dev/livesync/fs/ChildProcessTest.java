@@ -3,6 +3,7 @@ package dev.livesync.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.livesync.testing.Await;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
@@ -122,12 +123,7 @@ class ChildProcessTest {
 
   /** The child's descendants once it has started one (its loop's sleep). */
   private static List<ProcessHandle> awaitDescendants(ProcessHandle h) throws InterruptedException {
-    for (int i = 0; i < 1000; i++) {
-      List<ProcessHandle> d = h.descendants().toList();
-      if (!d.isEmpty()) return d;
-      Thread.sleep(10);
-    }
-    throw new AssertionError("the child started nothing");
+    return Await.value("a process started by the child", Duration.ofSeconds(10), () -> h.descendants().toList(), d -> !d.isEmpty());
   }
 
   private static boolean alive(long pid) {

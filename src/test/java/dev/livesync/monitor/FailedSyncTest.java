@@ -1,5 +1,6 @@
 package dev.livesync.monitor;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +28,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * promtool), on the status page in a real browser (chromium), and to {@code --alert-exec}.
  */
 class FailedSyncTest {
-  static final Duration WAIT = Duration.ofSeconds(60);
   private final Path dir = TempFiles.dir("failed-sync");
 
   @AfterEach
@@ -50,13 +50,13 @@ class FailedSyncTest {
     ChromeDriver driver = null;
     try (var run = LivesyncProcess.start(List.of("run", src.toString(), dst.toString(), "--name", "www", "--state-dir", dir.resolve("state").toString(),
         "--status-socket", dir.resolve("status.sock").toString(), "--http", "127.0.0.1:" + port, "--alert-exec", "cat >> '" + alerts + "'"))) {
-      run.awaitOutput("running:", WAIT);
+      run.awaitOutput("running:", CONVERGE);
       assertThat(syncUp(MetricsEndToEndTest.get(port, "/metrics", null).body())).isEqualTo(1);
 
       Files.move(src, dir.resolve("src.old"));
       Files.createDirectories(src);
       Files.writeString(src.resolve("new"), "n");
-      run.awaitOutput("is no longer the directory livesync started on", WAIT);
+      run.awaitOutput("is no longer the directory livesync started on", CONVERGE);
 
       JsonNode sync = Json.read(MetricsEndToEndTest.get(port, "/api/status", null).body(), "/api/status").path("syncs").get(0);
       assertThat(sync.path("state").asText()).isEqualTo("failed");
@@ -71,7 +71,7 @@ class FailedSyncTest {
       driver = StatusPageBrowserTest.chromium(dir.resolve("chromium-profile"));
       driver.get("http://127.0.0.1:" + port + "/");
       var section = By.cssSelector(".sync[data-sync='www']");
-      String problem = new WebDriverWait(driver, WAIT, Duration.ofMillis(200))
+      String problem = new WebDriverWait(driver, CONVERGE, Duration.ofMillis(200))
           .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
           .ignoring(org.openqa.selenium.NoSuchElementException.class)
           .until(d -> d.findElement(section).findElement(By.cssSelector(".sync-state")).getAttribute("data-state").equals("failed")
@@ -80,7 +80,7 @@ class FailedSyncTest {
       assertThat(driver.findElement(By.id("title")).getText()).isEqualTo("livesync — a sync has failed");
       assertThat(driver.getTitle()).startsWith("FAILED");
 
-      Await.until("sync_failed in the alerts file", WAIT, () -> TempFiles.readOrEmpty(alerts).contains("sync_failed"), () -> TempFiles.readOrEmpty(alerts));
+      Await.until("sync_failed in the alerts file", CONVERGE, () -> TempFiles.readOrEmpty(alerts).contains("sync_failed"), () -> TempFiles.readOrEmpty(alerts));
       assertThat(Files.exists(alerts) ? Files.readString(alerts) : "").contains("\"sync_failed\"").contains("sync www has failed: source " + src);
       assertThat(dst.resolve("new")).doesNotExist();
     } finally {

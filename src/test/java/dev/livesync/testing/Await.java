@@ -11,7 +11,7 @@ import java.util.function.Predicate;
  *
  * <pre>{@code
  * Await.until("sub/marker at the target", Await.CONVERGE, () -> Trees.exists(at(dst, "sub/marker")), r::status);
- * String out = Await.value("the unit's second line", WAIT, () -> journal(unit), o -> o.contains("started"));
+ * long held = Await.value("deletions held", Await.CONVERGE, this::heldCount, n -> n > 0);
  * }</pre>
  */
 public final class Await {

@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static dev.livesync.testing.Trees.at;
 import static dev.livesync.transport.MassDeletionGuardTest.awaitSameFile;
 import static dev.livesync.transport.MassDeletionGuardTest.converge;
@@ -20,7 +21,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +35,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * first full sync sees only the held ones, fewer than {@code --max-delete}.
  */
 class HeldDeletionsRestartTest {
-  static final Duration WAIT = MassDeletionGuardTest.WAIT;
   /** One top directory of the fixture: 50 files in 5 subdirectories, 56 entries. */
   static final int DIR_ENTRIES = 56;
   private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -68,7 +67,7 @@ class HeldDeletionsRestartTest {
   }
 
   private long awaitHeld(LivesyncProcess p) throws Exception {
-    return Await.value("deletions held", WAIT, () -> {
+    return Await.value("deletions held", CONVERGE, () -> {
       try {
         return held();
       } catch (java.io.IOException e) {
@@ -96,13 +95,13 @@ class HeldDeletionsRestartTest {
     assertThat(hasHeldFile()).as("the held paths are kept in the state dir").isTrue();
 
     first.signal(signal);
-    first.awaitExit(WAIT);
+    first.awaitExit(CONVERGE);
     Files.deleteIfExists(socket()); // a killed run leaves its socket behind
 
     // alone, the 56 deletions are under the limit: a run that decided anew would carry them out
     var second = run(t);
     assertThat(awaitHeld(second)).isEqualTo(held);
-    second.awaitOutput("held by the previous run are still held", WAIT);
+    second.awaitOutput("held by the previous run are still held", CONVERGE);
     Trees.write(at(src, "new.txt"), "made after the restart");
     awaitSameFile(at(src, "new.txt"), at(t.dir, "new.txt")); // the startup full sync has run, creations flow
     assertThat(countFiles(t.dir)).as(second.output()).isEqualTo(MassDeletionGuardTest.FILES - 50 + 1);
@@ -116,7 +115,7 @@ class HeldDeletionsRestartTest {
     assertThat(out.toString()).contains(held + " held deletions released");
     converge(src, t, second);
     assertThat(countFiles(t.dir)).isEqualTo(MassDeletionGuardTest.FILES - 100 + 1);
-    Await.until("nothing held after the release", WAIT, () -> held() == 0 && !hasHeldFile(), second::output);
+    Await.until("nothing held after the release", CONVERGE, () -> held() == 0 && !hasHeldFile(), second::output);
   }
 
   private boolean hasHeldFile() throws java.io.IOException {

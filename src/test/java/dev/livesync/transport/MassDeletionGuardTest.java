@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +16,6 @@ import dev.livesync.transport.TargetFixture.Kind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +29,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * flowing while deletions are held; below the threshold deletions flow as before.
  */
 class MassDeletionGuardTest {
-  static final Duration WAIT = Duration.ofSeconds(60);
   static final int FILES = 500;
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private final byte[] src = Trees.tempDir("guard-src");
@@ -54,14 +53,14 @@ class MassDeletionGuardTest {
   }
 
   static void awaitSameFile(byte[] a, byte[] b) throws InterruptedException {
-    Await.until(Bytes.display(b) + " like " + Bytes.display(a), WAIT, () -> Trees.exists(b) && java.util.Arrays.equals(Trees.read(a), Trees.read(b)),
+    Await.until(Bytes.display(b) + " like " + Bytes.display(a), CONVERGE, () -> Trees.exists(b) && java.util.Arrays.equals(Trees.read(a), Trees.read(b)),
         () -> Trees.exists(b) ? Trees.read(b).length + " bytes, " + Trees.read(a).length + " at the source" : "missing");
   }
 
-  /** The target equals the source within {@link #WAIT}; else fails with what livesync logged. */
+  /** The target equals the source within {@link dev.livesync.testing.Await#CONVERGE}; else fails with what livesync logged. */
   static void converge(byte[] src, TargetFixture t, LivesyncProcess p) throws InterruptedException {
     try {
-      Trees.awaitSameTree(src, t.dir, WAIT, Trees.Ignore.DIR_MTIMES);
+      Trees.awaitSameTree(src, t.dir, CONVERGE, Trees.Ignore.DIR_MTIMES);
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nlivesync:\n" + p.output(), e);
     }
@@ -86,7 +85,7 @@ class MassDeletionGuardTest {
   }
 
   private long awaitHeld(LivesyncProcess p) throws Exception {
-    return Await.value("deletions held", WAIT, () -> {
+    return Await.value("deletions held", CONVERGE, () -> {
       try {
         return target().path("deletionsHeld").asLong();
       } catch (java.io.IOException e) {
@@ -97,7 +96,7 @@ class MassDeletionGuardTest {
 
   /** Status is published a few times a second: the held count once the release has gone through. */
   private void awaitNoneHeld() throws Exception {
-    Await.value("no deletions held", WAIT, () -> target().path("deletionsHeld").asLong(), held -> held == 0);
+    Await.value("no deletions held", CONVERGE, () -> target().path("deletionsHeld").asLong(), held -> held == 0);
   }
 
   private String releaseDeletes() {

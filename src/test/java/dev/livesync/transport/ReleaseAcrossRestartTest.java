@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static dev.livesync.testing.Trees.at;
 import static dev.livesync.transport.MassDeletionGuardTest.FILES;
 import static dev.livesync.transport.MassDeletionGuardTest.converge;
@@ -20,7 +21,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +37,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * than the limit again, they are held, and the released ones still go.
  */
 class ReleaseAcrossRestartTest {
-  static final Duration WAIT = MassDeletionGuardTest.WAIT;
   /** Two top directories of the fixture: 100 files in 10 subdirectories, 112 entries; the limit is 100. */
   static final int TWO_DIRS = 2 * HeldDeletionsRestartTest.DIR_ENTRIES;
   private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -76,7 +75,7 @@ class ReleaseAcrossRestartTest {
 
   /** Waits until the held count is {@code n} (a hold grows batch by batch); returns it. */
   private long awaitHeld(LivesyncProcess p, long n) throws Exception {
-    return Await.value(n + " deletions held", WAIT, this::held, h -> h == n, h -> h + " held\n" + p.output());
+    return Await.value(n + " deletions held", CONVERGE, this::held, h -> h == n, h -> h + " held\n" + p.output());
   }
 
   /** The files under {@code dir}, counted while rsync may be deleting there (-1 when one went during the walk). */
@@ -116,9 +115,9 @@ class ReleaseAcrossRestartTest {
     assertThat(cl.execute("release-deletes", "--status-socket", socket().toString())).as(out.toString()).isZero();
     assertThat(out.toString()).contains(TWO_DIRS + " held deletions released");
     awaitHeld(first, 0);
-    first.awaitOutput("failed (rsync exit", WAIT); // the released deletions were tried, and could not be carried out
+    first.awaitOutput("failed (rsync exit", CONVERGE); // the released deletions were tried, and could not be carried out
     first.signal(signal);
-    first.awaitExit(WAIT);
+    first.awaitExit(CONVERGE);
     Files.deleteIfExists(socket()); // a killed run leaves its socket behind
     assertThat(countFiles(t.dir)).as("nothing was deleted before the stop").isEqualTo(FILES);
     assertThat(stateFile(".released")).as("the release is kept in the state dir").isTrue();
@@ -129,13 +128,13 @@ class ReleaseAcrossRestartTest {
 
     t.daemon.start();
     var second = run(t, delete);
-    second.awaitOutput("released in the previous run were not carried out", WAIT);
+    second.awaitOutput("released in the previous run were not carried out", CONVERGE);
     // the restarted run carries the release out, or holds the deletions again: whichever comes first
-    Await.until("the released deletions carried out or held again", WAIT, () -> filesNow(t.dir) == FILES - 100 || held() > 0, second::output);
+    Await.until("the released deletions carried out or held again", CONVERGE, () -> filesNow(t.dir) == FILES - 100 || held() > 0, second::output);
     if (moreWhileDown) {
       // the startup full sync holds the new deletions (112, over the limit) and still carries out the released ones
       awaitHeld(second, TWO_DIRS);
-      Await.until("the released deletions carried out", WAIT, () -> filesNow(t.dir) == FILES - 100, second::output);
+      Await.until("the released deletions carried out", CONVERGE, () -> filesNow(t.dir) == FILES - 100, second::output);
       assertThat(Trees.exists(at(t.dir, "d3/s0/f3.txt"))).isTrue();
       assertThat(held()).isEqualTo(TWO_DIRS);
       return;
@@ -143,7 +142,7 @@ class ReleaseAcrossRestartTest {
     assertThat(held()).as("the released deletions are held again:\n%s", second.output()).isZero();
     converge(src, t, second);
     assertThat(second.output()).doesNotContain("are held");
-    Await.until("the release no longer recorded once carried out", WAIT, () -> !stateFile(".released"), second::output);
+    Await.until("the release no longer recorded once carried out", CONVERGE, () -> !stateFile(".released"), second::output);
 
     // the release was for those paths only: new deletions, over the limit again, are held
     Trees.delete(at(src, "d3"));

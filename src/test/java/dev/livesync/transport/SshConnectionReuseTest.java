@@ -4,12 +4,14 @@ import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.SshdPerClass;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.TargetFixture.Kind;
 import dev.livesync.transport.TransferResult.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -49,13 +51,14 @@ class SshConnectionReuseTest {
 
   /** Waits (bounded) until the master has authenticated and listens on its socket. */
   private static void awaitMasterUp(SshMaster m) throws InterruptedException {
-    for (int i = 0; i < 600 && !(m.socket() != null && Files.exists(m.socket()) && m.pid().isPresent()); i++) Thread.sleep(50);
+    Await.until("the ssh master listening on its socket", Duration.ofSeconds(30), () -> m.socket() != null && Files.exists(m.socket()) && m.pid().isPresent(),
+        () -> "socket " + m.socket() + ", pid " + m.pid());
     assertThat(m.socket()).as("control socket").isNotNull();
     assertThat(Files.exists(m.socket())).as("master listening on " + m.socket()).isTrue();
   }
 
   private static void awaitGone(long pid) throws InterruptedException {
-    for (int i = 0; i < 600 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) Thread.sleep(50);
+    Await.until("pid " + pid + " gone", Duration.ofSeconds(30), () -> !alive(pid), () -> ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()));
   }
 
   /**
@@ -74,12 +77,7 @@ class SshConnectionReuseTest {
     }
 
     long awaitStarted() throws InterruptedException {
-      for (int i = 0; i < 1200; i++) {
-        OptionalLong p = pid();
-        if (p.isPresent()) return p.getAsLong();
-        Thread.sleep(50);
-      }
-      throw new AssertionError("the remote sleep did not start");
+      return Await.value("the remote sleep started", Duration.ofSeconds(60), this::pid, OptionalLong::isPresent).getAsLong();
     }
 
     void stop() {

@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import static dev.livesync.testing.Await.CONVERGE;
 import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +32,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * never replicated from the source; pruning with a fake "now".
  */
 class VersionsTest {
-  static final Duration WAIT = Duration.ofSeconds(60);
   @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private final byte[] src = Trees.tempDir("versions-src");
@@ -59,7 +59,7 @@ class VersionsTest {
 
   /** The target equals the source, its .livesync/ aside. */
   static void awaitMirror(byte[] src, byte[] dst) throws InterruptedException {
-    Await.value("the target equal to the source, .livesync/ aside", WAIT, () -> differences(src, dst), List::isEmpty);
+    Await.value("the target equal to the source, .livesync/ aside", CONVERGE, () -> differences(src, dst), List::isEmpty);
   }
 
   /** The differences but those in .livesync/; a tree changing under the comparison (rsync's temp files) is a difference too. */
@@ -83,7 +83,7 @@ class VersionsTest {
   }
 
   static void awaitVersions(byte[] dst, String rel, List<String> expected) throws Exception {
-    Await.value("the versions of " + rel + ": " + expected, WAIT, () -> versionsOf(dst, rel), expected::equals);
+    Await.value("the versions of " + rel + ": " + expected, CONVERGE, () -> versionsOf(dst, rel), expected::equals);
   }
 
   @ParameterizedTest
