@@ -85,26 +85,4 @@ public final class Bytes {
     }
     return sb.toString();
   }
-
-  /**
-   * Map key for a byte path (byte[] has identity equality). New code uses {@link BytePath}, which
-   * also knows the slash rules; this stays while the deletion guard's held set and the test trees'
-   * listing still use it.
-   */
-  public record Key(byte[] bytes) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && Arrays.equals(bytes, k.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(bytes);
-    }
-
-    @Override
-    public String toString() {
-      return display(bytes);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.livesync.testing;
 
+import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -254,10 +255,10 @@ public final class Trees {
   }
 
   private static void compareDir(byte[] a, byte[] b, byte[] rel, Set<Ignore> ig, List<String> out) {
-    Map<Bytes.Key, Entry> ea = entries(a);
-    Map<Bytes.Key, Entry> eb = entries(b);
+    Map<BytePath, Entry> ea = entries(a);
+    Map<BytePath, Entry> eb = entries(b);
     for (var e : ea.entrySet()) {
-      byte[] name = e.getKey().bytes();
+      byte[] name = e.getKey().unsafeArray();
       byte[] relChild = rel.length == 0 ? name : Bytes.child(rel, name);
       String shown = Bytes.display(relChild);
       Entry x = e.getValue();
@@ -287,7 +288,7 @@ public final class Trees {
     }
     for (var e : eb.entrySet()) {
       if (!ea.containsKey(e.getKey())) {
-        byte[] name = e.getKey().bytes();
+        byte[] name = e.getKey().unsafeArray();
         out.add("extra in second: " + Bytes.display(rel.length == 0 ? name : Bytes.child(rel, name)) + " (" + describe(e.getValue()) + ")");
       }
     }
@@ -302,9 +303,9 @@ public final class Trees {
     };
   }
 
-  private static Map<Bytes.Key, Entry> entries(byte[] dir) {
-    Map<Bytes.Key, Entry> m = new TreeMap<>((x, y) -> Arrays.compareUnsigned(x.bytes(), y.bytes()));
-    for (byte[] name : list(dir)) m.put(new Bytes.Key(name), entry(Bytes.child(dir, name)));
+  private static Map<BytePath, Entry> entries(byte[] dir) {
+    Map<BytePath, Entry> m = new TreeMap<>(); // unsigned byte order
+    for (byte[] name : list(dir)) m.put(BytePath.unsafeWrap(name), entry(Bytes.child(dir, name)));
     return m;
   }
 
