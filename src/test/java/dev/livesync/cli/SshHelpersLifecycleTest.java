@@ -75,8 +75,8 @@ class SshHelpersLifecycleTest {
   private record Helpers(ProcessHandle master, ProcessHandle shell, Path socketDir) {}
 
   /** The ssh master and rename shell among {@code jvm}'s descendants (waits for both, bounded). */
-  private static Helpers helpers(ProcessHandle jvm) throws InterruptedException {
-    for (int i = 0; i < 600; i++) {
+  private static Helpers helpers(ProcessHandle jvm) {
+    return Await.value("an ssh master and a rename shell under pid " + jvm.pid(), Duration.ofSeconds(30), () -> {
       ProcessHandle master = null, shell = null;
       for (ProcessHandle h : jvm.descendants().toList()) {
         List<String> a = h.info().arguments().map(List::of).orElse(List.of());
@@ -84,14 +84,11 @@ class SshHelpersLifecycleTest {
         if (a.contains("-M")) master = h;
         else if (!a.isEmpty() && a.getLast().equals("sh")) shell = h;
       }
-      if (master != null && shell != null) {
-        String cp = master.info().arguments().map(List::of).orElseThrow().stream()
-            .filter(x -> x.startsWith("ControlPath=")).findFirst().orElseThrow();
-        return new Helpers(master, shell, Path.of(cp.substring("ControlPath=".length())).getParent());
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no ssh master and rename shell under pid " + jvm.pid());
+      if (master == null || shell == null) return null;
+      String cp = master.info().arguments().map(List::of).orElseThrow().stream()
+          .filter(x -> x.startsWith("ControlPath=")).findFirst().orElseThrow();
+      return new Helpers(master, shell, Path.of(cp.substring("ControlPath=".length())).getParent());
+    }, h -> h != null, h -> jvm.descendants().map(d -> d.info().commandLine().orElse("?")).toList());
   }
 
   /** Gone: no such pid, or a zombie (exited; whether anyone reaps it is init's business). */
