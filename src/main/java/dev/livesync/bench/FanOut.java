@@ -159,7 +159,9 @@ public final class FanOut {
         rows.add(row(r, w, ends[r.source()], firstDifference(want.get(r.source()), TreeSnapshot.of(r.dst())),
             victim ? catchUp(r, w, stoppedAt - loadStart, restartedAt - loadStart, restartedAt) : null));
       }
-      return new Result(rate, rows, cpu / Math.max(1, total) * 1000, null);
+      // a livesync that died (or was killed) during the run explains missing files better than any row
+      String exited = p.isAlive() ? null : "livesync exited with code " + p.exitValue() + " during the run (its log: " + runDir.resolve("livesync.log") + ")";
+      return new Result(rate, rows, cpu / Math.max(1, total) * 1000, exited);
     } finally {
       if (p != null) Contender.stop(p);
       for (Route r : routes) r.arrivals().close();
@@ -294,7 +296,7 @@ public final class FanOut {
 
   /** The result's rows, then the stopped target's note and the highest p99 of the others. */
   public static List<String> rows(Result r) {
-    if (r.failure() != null) return List.of(String.format("| %-10s | %6.0f | FAILED: %s", "all", r.rate(), r.failure()));
+    if (r.failure() != null && r.rows().isEmpty()) return List.of(String.format("| %-10s | %6.0f | FAILED: %s", "all", r.rate(), r.failure()));
     List<String> out = new ArrayList<>();
     for (Row x : r.rows()) {
       out.add(String.format("| %-10s | %6.0f | %7.0f | %6d | %7d | %7.3f | %7.3f | %7.3f | %7.3f | %7.2f | %-5s |",
@@ -306,6 +308,7 @@ public final class FanOut {
         r.rows().stream().anyMatch(x -> x.note() != null) ? "targets never stopped" : "targets", others / 1000, r.cpuSecondsPer1000()));
     r.rows().stream().filter(x -> x.note() != null).forEach(x -> out.add(x.name() + ": " + x.note()));
     r.rows().stream().filter(x -> !x.equal()).forEach(x -> out.add(x.name() + ": NOT equal to its source 30 s after the last arrival: " + x.difference()));
+    if (r.failure() != null) out.add("FAILED: " + r.failure());
     return out;
   }
 }
