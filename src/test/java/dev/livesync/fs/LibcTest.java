@@ -1,8 +1,10 @@
 package dev.livesync.fs;
 
+import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.livesync.testing.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,10 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LibcTest {
   @TempDir Path tmp;
-
-  private byte[] p(String rel) {
-    return Bytes.child(Bytes.of(tmp.toString()), Bytes.of(rel));
-  }
 
   @Test
   void namesThatAreNotUtf8SurviveWriteListStatRenameUnlink() {
@@ -33,7 +31,7 @@ class LibcTest {
     assertThat(st.size()).isEqualTo(5);
     assertThat(st.permissions()).isEqualTo(0640);
 
-    byte[] moved = p("moved");
+    byte[] moved = at(Trees.bytes(tmp), "moved");
     Libc.rename(file, moved);
     assertThat(Libc.lstatOrNull(file)).isNull();
     Libc.unlink(moved);
@@ -64,7 +62,7 @@ class LibcTest {
 
   @Test
   void errorsNameThePathAndTheErrno() {
-    byte[] missing = p("no/such/dir");
+    byte[] missing = at(Trees.bytes(tmp), "no/such/dir");
     assertThatThrownBy(() -> Libc.listDir(missing, (n, t) -> {}))
         .isInstanceOf(NativeException.class)
         .hasMessageContaining(tmp + "/no/such/dir")

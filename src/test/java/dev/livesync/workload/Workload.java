@@ -83,11 +83,11 @@ final class Workload implements AutoCloseable {
   }
 
   byte[] src(String rel) {
-    return rel.isEmpty() ? src : Bytes.child(src, Bytes.of(rel));
+    return rel.isEmpty() ? src : at(src, rel);
   }
 
   byte[] work(String rel) {
-    return Bytes.child(work, Bytes.of(rel));
+    return at(work, rel);
   }
 
   /** Runs a tool to its end (exit 0 expected) in {@code dir}; returns its output. */
