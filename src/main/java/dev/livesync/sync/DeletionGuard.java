@@ -115,7 +115,7 @@ final class DeletionGuard extends ForwardingTransport {
     return released.top();
   }
 
-  /** rsync's exit code when --max-delete stopped deletions. */
+  /** rsync's exit code when --max-delete stopped deletions (a daemon's run is read as one too). */
   private static final int MAX_DELETE_EXIT = 25;
   /** Decisions on one send when its source keeps losing files between the dry run and the send. */
   private static final int ATTEMPTS = 3;

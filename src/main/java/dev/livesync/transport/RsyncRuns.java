@@ -27,6 +27,19 @@ record RsyncRuns(RsyncArgs args, Target target, String user, FailedPaths failedP
     return ExitCodes.classify(r.exit(), r.stderr(), target, user);
   }
 
+  /** rsync's exit code when --max-delete stopped deletions. */
+  static final int MAX_DELETE_EXIT = 25;
+
+  /**
+   * Pushed to a daemon, rsync (3.5.0) exits 0 when --max-delete stopped deletions: the receiving side
+   * is the daemon's, which only sends its warning over. Read as the 25 a local or ssh run exits with,
+   * or deletions the mass-deletion guard bounded would be skipped unseen and stay on the target.
+   */
+  private static boolean stoppedByMaxDelete(List<byte[]> stderr) {
+    for (byte[] line : stderr) if (Bytes.latin1(line).contains("Deletions stopped due to --max-delete limit")) return true;
+    return false;
+  }
+
   TransferResult transfer(List<String> argv, byte[] stdin, List<byte[]> batch) throws InterruptedException {
     return transfer(argv, stdin, batch, null);
   }
@@ -41,6 +54,7 @@ record RsyncRuns(RsyncArgs args, Target target, String user, FailedPaths failedP
     if (progress != null) statsLine = progress.around(statsLine);
     log.debug("{}: {}", describe(), argv);
     RsyncProcess.Result r = run(argv, stdin, statsLine);
+    if (r.exit() == 0 && stoppedByMaxDelete(r.stderr())) r = new RsyncProcess.Result(MAX_DELETE_EXIT, r.stderr(), r.stderrTruncated(), r.millis());
     var v = classify(r);
     if (v.outcome() != Outcome.PARTIAL) return stats.result(v.outcome(), r, List.of(), v.message());
     List<byte[]> failed;

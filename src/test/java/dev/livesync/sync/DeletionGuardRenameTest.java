@@ -208,10 +208,24 @@ class DeletionGuardRenameTest {
    */
   @Test
   void filesGoneInsideADirectorySentWholeAreStillJudged() throws Exception {
+    filesGoneInsideADirectorySentWholeAreJudged(RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().build()));
+  }
+
+  /** The same on a daemon, whose rsync exits 0 though --max-delete stopped its deletions (it only says so). */
+  @Test
+  void filesGoneInsideADirectorySentWholeToADaemonAreStillJudged() throws Exception {
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
+      filesGoneInsideADirectorySentWholeAreJudged(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
+    }
+  }
+
+  private void filesGoneInsideADirectorySentWholeAreJudged(dev.livesync.transport.Transport target) throws Exception {
     for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), "file " + i);
     Trees.write(at(src, "beside"), "one file outside");
     var previews = new java.util.concurrent.atomic.AtomicInteger();
-    var transport = new dev.livesync.transport.ForwardingTransport(RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().build())) {
+    var transport = new dev.livesync.transport.ForwardingTransport(target) {
       @Override
       public dev.livesync.transport.DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
         previews.incrementAndGet();
@@ -225,9 +239,14 @@ class DeletionGuardRenameTest {
     assertThat(previews).as("dry runs of a send with nothing to delete").hasValue(0);
     assertThat(Trees.exists(at(dst, "top/d3/new"))).isTrue();
 
+    Trees.delete(at(src, "top/d3/f3"));
+    guard.send(List.of(Bytes.of("top/d3")), true);
+    assertThat(previews).as("dry runs once rsync found a file to delete").hasValue(1);
+    assertThat(Trees.exists(at(dst, "top/d3/f3"))).as("a file deleted inside a directory sent whole").isFalse();
+
     for (int d = 0; d < 10; d++) Trees.delete(at(src, "top/d" + d));
     guard.send(List.of(Bytes.of("top")), true);
-    assertThat(previews).as("dry runs once rsync found files to delete").hasValue(1);
+    assertThat(previews).as("dry runs once rsync found files to delete").hasValue(2);
     assertThat(guard.held()).isPositive();
     assertThat(Trees.exists(at(dst, "top/d1/f1"))).isTrue();
   }
