@@ -68,8 +68,8 @@ final class BenchCommand extends Subcommand {
   @Option(names = "--sources", paramLabel = "N", defaultValue = "1", description = "N sources, each written at --rate by a writer of its own, as the [[sync]] blocks of one config file (one `livesync run --config`) to N modules of one daemon; the lag per sync (1-32; default: ${DEFAULT-VALUE}). --livesync-arg then takes run's process-wide flags only.")
   long sources;
 
-  @Option(names = "--stop-target", paramLabel = "AT,BACK", split = ",", description = "With --targets: stop the last target's daemon and its transfers (SIGTERM, by pid) AT seconds after the load starts and start it again at BACK seconds; prints when it caught up.")
-  List<Double> stopTarget;
+  @Option(names = "--stop-target", paramLabel = "AT,BACK", description = "With --targets: stop the last target's daemon and its transfers (SIGTERM, by pid) AT seconds after the load starts and start it again at BACK seconds (e.g. 20,40); prints when it caught up.")
+  String stopTarget;
 
   @Option(names = "--workdir", description = "Where source and target live (default: /dev/shm/livesync-bench if /dev/shm exists, so disk speed does not blur the figures; with --targets, --sources or --stop-target /var/tmp/livesync-bench-fanout, on disk).")
   Path workdir;
@@ -130,12 +130,18 @@ final class BenchCommand extends Subcommand {
     double stopAt = -1, restartAt = -1;
     if (stopTarget != null) {
       if (targets < 2) refuse("--stop-target needs --targets 2 or more: the others go on while it is stopped");
-      if (stopTarget.size() != 2 || stopTarget.get(0) < 0 || stopTarget.get(1) <= stopTarget.get(0)) {
-        refuse("--stop-target " + String.join(",", stopTarget.stream().map(d -> String.format("%s", d)).toList())
-            + ": expected AT,BACK: seconds into the load, 0 <= AT < BACK, such as 20,40");
+      String[] at = stopTarget.split(",", -1);
+      try {
+        if (at.length == 2) {
+          stopAt = Double.parseDouble(at[0].strip());
+          restartAt = Double.parseDouble(at[1].strip());
+        }
+      } catch (NumberFormatException e) {
+        stopAt = -1;
       }
-      stopAt = stopTarget.get(0);
-      restartAt = stopTarget.get(1);
+      if (at.length != 2 || !(stopAt >= 0) || !(restartAt > stopAt) || Double.isInfinite(restartAt)) {
+        refuse("--stop-target " + CliErrors.quote(stopTarget) + ": expected AT,BACK: seconds into the load, 0 <= AT < BACK, such as 20,40");
+      }
     }
     if (workdir == null) workdir = Path.of("/var/tmp/livesync-bench-fanout");
     var load = new Bench.Options(seconds, minSize, maxSize, perDir, workdir, false, outsideWriter);

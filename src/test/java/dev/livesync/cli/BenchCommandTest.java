@@ -15,8 +15,10 @@ class BenchCommandTest {
       --targets 3 --compare lsyncd                  | --compare is not for --targets, --sources or --stop-target: they run livesync alone
       --sources 3 --stage                           | --stage is not for --targets, --sources or --stop-target: they run livesync alone
       --stop-target 10,20                           | --stop-target needs --targets 2 or more: the others go on while it is stopped
-      --targets 3 --stop-target 20,10               | --stop-target 20.0,10.0: expected AT,BACK: seconds into the load, 0 <= AT < BACK, such as 20,40
-      --targets 3 --stop-target 20                  | --stop-target 20.0: expected AT,BACK: seconds into the load, 0 <= AT < BACK, such as 20,40
+      --targets 3 --stop-target 20,10               | --stop-target 20,10: expected AT,BACK: seconds into the load, 0 <= AT < BACK, such as 20,40
+      --targets 3 --stop-target 20                  | --stop-target 20: expected AT,BACK: seconds into the load, 0 <= AT < BACK, such as 20,40
+      --targets 3 --stop-target 5,soon              | --stop-target 5,soon: expected AT,BACK: seconds into the load, 0 <= AT < BACK, such as 20,40
+      --targets 3 --stop-target 1,2,3               | --stop-target 1,2,3: expected AT,BACK: seconds into the load, 0 <= AT < BACK, such as 20,40
       """)
   void aFanOutThatCannotRunIsRefusedInOneLine(String args, String words) {
     var r = CliRun.inProcess(("bench " + args.strip()).split(" +"));
@@ -25,7 +27,7 @@ class BenchCommandTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"--targets=N", "--sources=N", "--stop-target=AT,BACK"})
+  @CsvSource({"--targets=N", "--sources=N", "[--stop-target=AT,BACK]"})
   void helpListsTheFanOutFlags(String flag) {
     var r = CliRun.inProcess("bench", "--help");
     assertThat(r.out()).contains(flag);
