@@ -16,29 +16,27 @@ import java.util.Set;
  *
  * <p>The bytes are copied in ({@link #of(byte[])}) and out ({@link #toByteArray()}). Hot paths that
  * already own an array nobody changes may hand it over with {@link #unsafeWrap} and read it back with
- * {@link #unsafeArray} without a copy. {@link #parent()} and {@link #ancestors()} share the array of
- * the path they come from (no copy), so that walking up a path costs one small object per level.
+ * {@link #unsafeArray} without a copy. The array is the only field, so wrapping a path to look it up
+ * costs one 16-byte object: the coalescer does that for every event (a field more, for a cached hash
+ * or for ancestors sharing their child's array, made it 24 bytes: +8 bytes an event).
  *
  * <p>Order ({@link #compareTo}) is unsigned byte order ({@link Arrays#compareUnsigned(byte[], byte[])}),
  * which puts a directory right before what lies below it only when no sibling name sorts before '/'.
  * {@link #toString()} is {@link Bytes#display}: UTF-8 where valid, other bytes as {@code \xNN}.
  */
 public final class BytePath implements Comparable<BytePath> {
-  public static final BytePath EMPTY = new BytePath(Bytes.EMPTY, 0);
+  public static final BytePath EMPTY = new BytePath(Bytes.EMPTY);
 
-  /** Never written to; may be longer than {@link #len} when this is an ancestor of the path that owns it. */
+  /** Never written to. */
   private final byte[] b;
-  private final int len;
-  private int hash; // 0: not computed yet (as String)
 
-  private BytePath(byte[] b, int len) {
+  private BytePath(byte[] b) {
     this.b = b;
-    this.len = len;
   }
 
   /** A copy of {@code bytes}. */
   public static BytePath of(byte[] bytes) {
-    return bytes.length == 0 ? EMPTY : new BytePath(bytes.clone(), bytes.length);
+    return bytes.length == 0 ? EMPTY : new BytePath(bytes.clone());
   }
 
   /** The UTF-8 bytes of {@code s}. */
@@ -51,7 +49,7 @@ public final class BytePath implements Comparable<BytePath> {
    * anyone else may change it afterwards (the engine's path arrays are never written once made).
    */
   public static BytePath unsafeWrap(byte[] bytes) {
-    return bytes.length == 0 ? EMPTY : new BytePath(bytes, bytes.length);
+    return bytes.length == 0 ? EMPTY : new BytePath(bytes);
   }
 
   /** Each of {@code paths} {@link #unsafeWrap wrapped}, in order. */
@@ -69,72 +67,69 @@ public final class BytePath implements Comparable<BytePath> {
   }
 
   public int length() {
-    return len;
+    return b.length;
   }
 
   public boolean isEmpty() {
-    return len == 0;
+    return b.length == 0;
   }
 
   public byte byteAt(int i) {
-    if (i < 0 || i >= len) throw new IndexOutOfBoundsException(i);
     return b[i];
   }
 
   /** A copy of the bytes. */
   public byte[] toByteArray() {
-    return Arrays.copyOf(b, len);
+    return b.clone();
   }
 
-  /**
-   * The bytes without a copy when this path owns its whole array (made by {@link #of}, {@link
-   * #unsafeWrap}, {@link #resolve}), else a copy (an ancestor). The caller must not change it.
-   */
+  /** The bytes without a copy, for hot paths: the caller must not change them. */
   public byte[] unsafeArray() {
-    return len == b.length ? b : Arrays.copyOf(b, len);
+    return b;
   }
 
   /** {@code this/child}; {@code child} when this is empty, this when child is; no doubled slash. */
   public BytePath resolve(BytePath child) {
-    return len == 0 ? child : resolve(child.b, child.len);
+    return b.length == 0 ? child : join(child.b);
   }
 
   /** As {@link #resolve(BytePath)}, for a name (or relative path) as bytes (copied). */
   public BytePath resolve(byte[] child) {
-    return len == 0 ? of(child) : resolve(child, child.length);
+    return b.length == 0 ? of(child) : join(child);
   }
 
-  private BytePath resolve(byte[] c, int clen) {
-    if (clen == 0) return this;
+  private BytePath join(byte[] c) {
+    if (c.length == 0) return this;
+    int len = b.length;
     boolean slash = b[len - 1] != '/';
-    byte[] out = new byte[len + (slash ? 1 : 0) + clen];
+    byte[] out = new byte[len + (slash ? 1 : 0) + c.length];
     System.arraycopy(b, 0, out, 0, len);
     if (slash) out[len] = '/';
-    System.arraycopy(c, 0, out, out.length - clen, clen);
-    return new BytePath(out, out.length);
+    System.arraycopy(c, 0, out, out.length - c.length, c.length);
+    return new BytePath(out);
   }
 
   /** Index of the last '/' after the first byte, or -1. */
   private int lastSlash() {
-    for (int i = len - 1; i > 0; i--) if (b[i] == '/') return i;
+    for (int i = b.length - 1; i > 0; i--) if (b[i] == '/') return i;
     return -1;
   }
 
   /** What is before the last slash: {@code a/b} for {@code a/b/c}; {@link #EMPTY} for a single name (or empty). */
   public BytePath parent() {
     int i = lastSlash();
-    return i < 0 ? EMPTY : new BytePath(b, i);
+    return i < 0 ? EMPTY : new BytePath(Arrays.copyOf(b, i));
   }
 
   /** What is after the last slash: {@code c} for {@code a/b/c}; the whole path for a single name. */
   public BytePath name() {
     int i = lastSlash();
-    return i < 0 ? this : new BytePath(Arrays.copyOfRange(b, i + 1, len), len - i - 1);
+    return i < 0 ? this : new BytePath(Arrays.copyOfRange(b, i + 1, b.length));
   }
 
   /**
    * The non-empty ancestors, nearest first: {@code a/b}, {@code a} for {@code a/b/c}; none for a
-   * single name. Each shares this path's array.
+   * single name.
    */
   public Iterable<BytePath> ancestors() {
     return () -> new Iterator<>() {
@@ -157,49 +152,44 @@ public final class BytePath implements Comparable<BytePath> {
 
   /** Whether this is {@code dir} or lies below it ({@code dir/...}); everything lies below the empty path. */
   public boolean isUnder(BytePath dir) {
-    if (dir.len == 0) return true;
-    return len >= dir.len && Arrays.equals(b, 0, dir.len, dir.b, 0, dir.len) && (len == dir.len || b[dir.len] == '/');
+    int n = dir.b.length;
+    if (n == 0) return true;
+    return b.length >= n && Arrays.equals(b, 0, n, dir.b, 0, n) && (b.length == n || b[n] == '/');
   }
 
   /** Whether {@code p} lies below this ({@code this/...}), not equal to it. */
   public boolean isAncestorOf(BytePath p) {
-    return p.len > len && p.isUnder(this);
+    return p.b.length > b.length && p.isUnder(this);
   }
 
   /** Whether one of this path's {@link #ancestors()} (or this path itself, when {@code orSelf}) is in {@code dirs}. */
   public boolean isUnderAny(Set<BytePath> dirs, boolean orSelf) {
     if (dirs.isEmpty()) return false;
     if (orSelf && dirs.contains(this)) return true;
-    for (int i = len - 1; i > 0; i--) if (b[i] == '/' && dirs.contains(new BytePath(b, i))) return true;
+    for (int i = b.length - 1; i > 0; i--) if (b[i] == '/' && dirs.contains(new BytePath(Arrays.copyOf(b, i)))) return true;
     return false;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o == this || o instanceof BytePath p && p.len == len && Arrays.equals(b, 0, len, p.b, 0, len);
+    return o == this || o instanceof BytePath p && Arrays.equals(b, p.b);
   }
 
-  /** As {@link Arrays#hashCode(byte[])} of the bytes (computed once). */
+  /** As {@link Arrays#hashCode(byte[])} of the bytes. */
   @Override
   public int hashCode() {
-    int h = hash;
-    if (h == 0) {
-      h = 1;
-      for (int i = 0; i < len; i++) h = 31 * h + b[i];
-      hash = h;
-    }
-    return h;
+    return Arrays.hashCode(b);
   }
 
   /** Unsigned byte order, as {@link Arrays#compareUnsigned(byte[], byte[])}. */
   @Override
   public int compareTo(BytePath o) {
-    return Arrays.compareUnsigned(b, 0, len, o.b, 0, o.len);
+    return Arrays.compareUnsigned(b, o.b);
   }
 
   /** For logs: {@link Bytes#display}. */
   @Override
   public String toString() {
-    return Bytes.display(len == b.length ? b : toByteArray());
+    return Bytes.display(b);
   }
 }

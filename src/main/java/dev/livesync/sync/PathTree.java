@@ -23,17 +23,15 @@ final class PathTree {
 
   /** The node of {@code path}, made (with its ancestors) when missing. */
   Node node(byte[] path) {
-    return node(BytePath.unsafeWrap(path), path);
+    return node(BytePath.unsafeWrap(path));
   }
 
-  /** As {@link #node(byte[])}; {@code path}: the key's bytes, or null for an ancestor (copied only when its node is made). */
-  private Node node(BytePath key, byte[] path) {
+  private Node node(BytePath key) {
     Node n = nodes.get(key);
     if (n != null) return n;
-    if (path == null) key = BytePath.unsafeWrap(path = key.toByteArray()); // not the longer array it came from
     BytePath up = key.parent();
-    Node parent = up.isEmpty() ? root : node(up, null);
-    n = new Node(path, parent);
+    Node parent = up.isEmpty() ? root : node(up);
+    n = new Node(key.unsafeArray(), parent);
     if (parent.kids == null) parent.kids = new java.util.HashSet<>(4);
     parent.kids.add(n);
     nodes.put(key, n);
@@ -43,7 +41,7 @@ final class PathTree {
   /** The node of {@code path}'s parent directory, made when missing; null for a top-level name. */
   Node parentNode(byte[] path) {
     BytePath up = BytePath.unsafeWrap(path).parent();
-    return up.isEmpty() ? null : node(up, null);
+    return up.isEmpty() ? null : node(up);
   }
 
   /** The node of {@code path}, or null. */

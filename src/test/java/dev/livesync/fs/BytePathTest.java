@@ -90,7 +90,7 @@ class BytePathTest {
     assertThat(Integer.signum(x.compareTo(y))).isEqualTo(Integer.signum(Arrays.compareUnsigned(xb, yb)));
     assertThat(x.equals(y)).isEqualTo(Arrays.equals(xb, yb));
     assertThat(x.hashCode()).isEqualTo(Arrays.hashCode(xb));
-    // an ancestor (sharing its child's array) against a copy of the same bytes
+    // an ancestor against a copy of the same bytes
     BytePath up = x.parent(), copy = BytePath.of(up.toByteArray());
     assertThat(up).isEqualTo(copy).hasSameHashCodeAs(copy);
     assertThat(Integer.signum(up.compareTo(y))).isEqualTo(Integer.signum(Arrays.compareUnsigned(up.toByteArray(), yb)));
