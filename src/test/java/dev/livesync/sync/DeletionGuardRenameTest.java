@@ -211,13 +211,19 @@ class DeletionGuardRenameTest {
     filesGoneInsideADirectorySentWholeAreJudged(RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().build()));
   }
 
-  /** The same on a daemon, whose rsync exits 0 though --max-delete stopped its deletions (it only says so). */
+  /** Pushed to a daemon, rsync exits 0 though --max-delete stopped its deletions (it only says so): read as 25, as elsewhere. */
   @Test
-  void filesGoneInsideADirectorySentWholeToADaemonAreStillJudged() throws Exception {
+  void aDaemonsRunThatMaxDeleteStoppedIsReadAsExit25() throws Exception {
+    Trees.write(at(src, "d/kept"), "kept");
+    Trees.write(at(src, "d/gone"), "gone soon");
     Trees.chmod(src, 0755);
     Trees.chmod(dst, 0755);
     try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
-      filesGoneInsideADirectorySentWholeAreJudged(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
+      var t = RsyncTransport.open(src, daemon.url(), TargetOptions.defaults());
+      assertThat(t.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      Trees.delete(at(src, "d/gone"));
+      assertThat(t.send(List.of(Bytes.of("d")), true, 0).exitCode()).as("exit of a run --max-delete=0 stopped").isEqualTo(25);
+      assertThat(Trees.exists(at(dst, "d/gone"))).isTrue();
     }
   }
 
