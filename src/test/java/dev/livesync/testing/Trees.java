@@ -305,7 +305,17 @@ public final class Trees {
 
   private static Map<BytePath, Entry> entries(byte[] dir) {
     Map<BytePath, Entry> m = new TreeMap<>(); // unsigned byte order
-    for (byte[] name : list(dir)) m.put(BytePath.unsafeWrap(name), entry(Bytes.child(dir, name)));
+    for (byte[] name : list(dir)) {
+      Entry e;
+      try {
+        e = entry(Bytes.child(dir, name));
+      } catch (java.io.UncheckedIOException gone) {
+        // gone between the listing and its stat (rsync renaming its temporary file): not there now
+        if (gone.getCause() instanceof java.nio.file.NoSuchFileException) continue;
+        throw gone;
+      }
+      m.put(BytePath.unsafeWrap(name), e);
+    }
     return m;
   }
 
