@@ -1,7 +1,6 @@
 package dev.livesync.sync;
 
 import dev.livesync.fs.BytePath;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,10 +59,6 @@ final class HeldSet {
   void clear() {
     held.clear();
     changed();
-  }
-
-  List<BytePath> snapshot() {
-    return new ArrayList<>(held);
   }
 
   private void changed() {

@@ -86,19 +86,14 @@ public final class Await {
   }
 
   private static boolean check(Check c) {
-    try {
-      return c.holds();
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while waiting", e);
-    } catch (Exception e) {
-      throw new AssertionError("the condition waited for threw " + e, e);
-    }
+    return get(c::holds, "the condition");
   }
 
   private static <T> T get(Probe<T> p) {
+    return get(p, "the value");
+  }
+
+  private static <T> T get(Probe<T> p, String what) {
     try {
       return p.get();
     } catch (RuntimeException | Error e) {
@@ -107,7 +102,7 @@ public final class Await {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while waiting", e);
     } catch (Exception e) {
-      throw new AssertionError("the value waited for threw " + e, e);
+      throw new AssertionError(what + " waited for threw " + e, e);
     }
   }
 
