@@ -1,5 +1,10 @@
 package dev.livesync.fs;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
+
 /** The errno values livesync reacts to by name. */
 public final class Errno {
   public static final int EPERM = 1;
@@ -23,27 +28,23 @@ public final class Errno {
 
   private Errno() {}
 
+  /** The constants above by value: each name is written once, where its number is. */
+  private static final Map<Integer, String> NAMES = names();
+
   public static String name(int errno) {
-    return switch (errno) {
-      case EPERM -> "EPERM";
-      case ENOENT -> "ENOENT";
-      case EINTR -> "EINTR";
-      case EIO -> "EIO";
-      case EBADF -> "EBADF";
-      case EAGAIN -> "EAGAIN";
-      case ENOMEM -> "ENOMEM";
-      case EACCES -> "EACCES";
-      case EEXIST -> "EEXIST";
-      case EXDEV -> "EXDEV";
-      case ENOTDIR -> "ENOTDIR";
-      case EISDIR -> "EISDIR";
-      case EINVAL -> "EINVAL";
-      case EMFILE -> "EMFILE";
-      case ENOSPC -> "ENOSPC";
-      case ENAMETOOLONG -> "ENAMETOOLONG";
-      case ENOTEMPTY -> "ENOTEMPTY";
-      case ELOOP -> "ELOOP";
-      default -> "errno " + errno;
-    };
+    return NAMES.getOrDefault(errno, "errno " + errno);
+  }
+
+  private static Map<Integer, String> names() {
+    Map<Integer, String> byValue = new HashMap<>();
+    for (Field f : Errno.class.getDeclaredFields()) {
+      if (f.getType() != int.class || !Modifier.isStatic(f.getModifiers())) continue;
+      try {
+        byValue.put(f.getInt(null), f.getName());
+      } catch (IllegalAccessException e) {
+        throw new AssertionError(e);
+      }
+    }
+    return Map.copyOf(byValue);
   }
 }

@@ -38,8 +38,8 @@ public final class Fanotify implements AutoCloseable {
   /** The event bits are inotify's where both have them (IN_CREATE == FAN_CREATE, IN_ISDIR == FAN_ONDIR, ...). */
   public static final long FAN_RENAME = 0x10000000L;
   public static final long FAN_EVENT_ON_CHILD = 0x08000000L;
-  public static final long FAN_ONDIR = 0x40000000L;
-  public static final long FAN_Q_OVERFLOW = 0x4000L;
+  public static final long FAN_ONDIR = InotifyMask.IN_ISDIR;
+  public static final long FAN_Q_OVERFLOW = InotifyMask.IN_Q_OVERFLOW;
 
   static final int INFO_FID = 1;
   static final int INFO_DFID_NAME = 2;
@@ -110,7 +110,7 @@ public final class Fanotify implements AutoCloseable {
   }
 
   private static int init(int flags) {
-    return (int) Libc.call(s -> (int) INIT.invokeExact(s.errno, flags, Libc.O_RDONLY | Libc.O_CLOEXEC | 0x8000 /* O_LARGEFILE */));
+    return (int) Libc.call(s -> (int) INIT.invokeExact(s.errno, flags, Libc.O_RDONLY | Libc.O_CLOEXEC | Libc.O_LARGEFILE));
   }
 
   /** True when events carry the target's own handle (FAN_REPORT_TARGET_FID). */
@@ -193,7 +193,7 @@ public final class Fanotify implements AutoCloseable {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment fh = a.allocate(h.bytes.length - 8L, 8);
       MemorySegment.copy(h.bytes, 8, fh, JAVA_BYTE, 0, h.bytes.length - 8);
-      fd = (int) Libc.call(s -> (int) OPEN_BY_HANDLE_AT.invokeExact(s.errno, mountFd, fh, 0x200000 /* O_PATH */ | Libc.O_CLOEXEC));
+      fd = (int) Libc.call(s -> (int) OPEN_BY_HANDLE_AT.invokeExact(s.errno, mountFd, fh, Libc.O_PATH | Libc.O_CLOEXEC));
     }
     if (fd < 0) {
       if (fd == -Errno.EPERM) throw new NativeException("open_by_handle_at", Errno.EPERM, null);

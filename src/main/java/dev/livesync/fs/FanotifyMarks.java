@@ -100,7 +100,7 @@ final class FanotifyMarks {
       try {
         Libc.listDir(d, true, (name, type) -> {
           byte[] child = Bytes.concat(d, name);
-          if ((type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && TreeWatcher.isDirectory(child))) && !options.excludeDir().test(child)) {
+          if (Libc.isDir(type, child) && !options.excludeDir().test(child)) {
             byte[] c = Bytes.concat(child, SLASH);
             out.add(c);
             todo.push(c);
@@ -141,7 +141,7 @@ final class FanotifyMarks {
       try {
         Libc.listDir(d, !report, (name, type) -> {
           byte[] child = Bytes.concat(d, name);
-          boolean isDir = type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && TreeWatcher.isDirectory(child));
+          boolean isDir = Libc.isDir(type, child);
           if (report) emit.accept(new WatchEvent(FanotifyWatcher.WD, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, d, name, true));
           if (isDir && !options.excludeDir().test(child)) {
             byte[] c = Bytes.concat(child, SLASH);

@@ -131,8 +131,7 @@ public final class FanotifyWatcher implements Watcher {
    */
   @Override
   public void watch(byte[] path) {
-    Libc.Stat st = Libc.statOrNull(path);
-    if (st == null) throw new NativeException("watch", Errno.ENOENT, path);
+    Libc.Stat st = Libc.stat(path, "watch");
     if (!st.isDir()) throw new NativeException("fanotify_mark", Errno.ENOTDIR, path);
     marks.watch(path, roots);
   }

@@ -28,9 +28,9 @@ public final class InotifyMask {
   public static final int IN_ISDIR = 0x40000000;
   public static final int IN_ONESHOT = 0x80000000;
 
-  /** inotify_init1 flags. */
-  public static final int IN_NONBLOCK = 0x800;
-  public static final int IN_CLOEXEC = 0x80000;
+  /** inotify_init1 flags: the kernel defines them as the open(2) flags of the same name. */
+  public static final int IN_NONBLOCK = Libc.O_NONBLOCK;
+  public static final int IN_CLOEXEC = Libc.O_CLOEXEC;
 
   private InotifyMask() {}
 }

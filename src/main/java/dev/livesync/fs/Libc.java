@@ -30,9 +30,11 @@ public final class Libc {
   public static final int O_NOCTTY = 0x100;
   public static final int O_NONBLOCK = 0x800;
   public static final int O_TRUNC = 0x200;
+  public static final int O_LARGEFILE = 0x8000;
   public static final int O_DIRECTORY = 0x10000;
   public static final int O_NOFOLLOW = 0x20000;
   public static final int O_CLOEXEC = 0x80000;
+  public static final int O_PATH = 0x200000;
 
   public static final short POLLIN = 1;
 
@@ -282,9 +284,28 @@ public final class Libc {
   }
 
   public static Stat lstat(byte[] path) {
-    Stat st = lstatOrNull(path);
-    if (st == null) throw new NativeException("lstat", Errno.ENOENT, path);
+    return existing(lstatOrNull(path), "lstat", path);
+  }
+
+  /** stat(2) (follows a symlink); a missing path throws ENOENT with {@code op} as the failed operation. */
+  public static Stat stat(byte[] path, String op) {
+    return existing(statOrNull(path), op, path);
+  }
+
+  private static Stat existing(Stat st, String op, byte[] path) {
+    if (st == null) throw new NativeException(op, Errno.ENOENT, path);
     return st;
+  }
+
+  /**
+   * Whether a listed entry is a directory: its d_type says so, or says {@link #DT_UNKNOWN} (some
+   * filesystems never fill it in) and lstat does. Not following a symlink; false when it is gone.
+   */
+  public static boolean isDir(int dType, byte[] path) {
+    if (dType == DT_DIR) return true;
+    if (dType != DT_UNKNOWN) return false;
+    Stat st = lstatOrNull(path);
+    return st != null && st.isDir();
   }
 
   /** lstat(2), or null when the path does not exist (ENOENT, ENOTDIR). */

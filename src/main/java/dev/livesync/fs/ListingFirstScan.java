@@ -111,7 +111,7 @@ record ListingFirstScan(Inotify inotify, WatchTable table, int kernelMask, Predi
   private static List<byte[]> subdirsOf(byte[] dir) {
     List<byte[]> subdirs = new ArrayList<>();
     Libc.listDir(dir, true, (name, type) -> {
-      if (type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && TreeWatcher.isDirectory(Bytes.concat(dir, name)))) subdirs.add(name);
+      if (Libc.isDir(type, Bytes.concat(dir, name))) subdirs.add(name);
     });
     return subdirs;
   }

@@ -118,8 +118,7 @@ public final class TreeWatcher implements Watcher {
    */
   @Override
   public void watch(byte[] path) {
-    Libc.Stat st = Libc.statOrNull(path);
-    if (st == null) throw new NativeException("watch", Errno.ENOENT, path);
+    Libc.Stat st = Libc.stat(path, "watch");
     if (st.isDir() && options.recursive() && quietListing) {
       new ListingFirstScan(inotify, table, kernelMask, options.excludeDir(), options.onError(), progress).scan(path);
       return;
@@ -150,7 +149,7 @@ public final class TreeWatcher implements Watcher {
       List<byte[]> subdirs = new ArrayList<>();
       try {
         Libc.listDir(dir.path, !synthetic, (name, type) -> {
-          boolean isDir = type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && isDirectory(Bytes.concat(dir.path, name)));
+          boolean isDir = Libc.isDir(type, Bytes.concat(dir.path, name));
           if (isDir) subdirs.add(name);
           if (synthetic) emit(new WatchEvent(dir.wd, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, dir.path, name, true));
         });
@@ -205,11 +204,6 @@ public final class TreeWatcher implements Watcher {
     parent.attach(node);
     table.put(node);
     return node;
-  }
-
-  static boolean isDirectory(byte[] path) {
-    Libc.Stat st = Libc.lstatOrNull(path);
-    return st != null && st.isDir();
   }
 
   static boolean gone(NativeException e) {

@@ -21,7 +21,8 @@ import java.nio.charset.StandardCharsets;
 public final class UnixDatagram implements AutoCloseable {
   private static final int AF_UNIX = 1;
   private static final int SOCK_DGRAM = 2;
-  private static final int SOCK_CLOEXEC = 0x80000;
+  /** The kernel defines it as O_CLOEXEC. */
+  private static final int SOCK_CLOEXEC = Libc.O_CLOEXEC;
   private static final int MSG_NOSIGNAL = 0x4000;
   /** sa_family_t (2 bytes) + sun_path[108]. */
   private static final int SOCKADDR_UN_SIZE = 110;

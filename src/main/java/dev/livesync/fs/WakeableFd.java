@@ -44,7 +44,7 @@ final class WakeableFd implements AutoCloseable {
     this.what = what;
     this.size = bufferSize;
     try {
-      wakeFd = Libc.eventfd(0, 0x800 /* EFD_NONBLOCK */ | 0x80000 /* EFD_CLOEXEC */);
+      wakeFd = Libc.eventfd(0, Libc.O_NONBLOCK | Libc.O_CLOEXEC); // EFD_NONBLOCK, EFD_CLOEXEC: the kernel defines them so
     } catch (RuntimeException e) {
       Libc.close(fd);
       arena.close();

@@ -38,7 +38,7 @@ final class TreeCount {
     try {
       Libc.listDir(abs, (name, type) -> {
         byte[] child = BytePath.unsafeWrap(rel).resolve(name).unsafeArray();
-        boolean dir = type == Libc.DT_DIR || (type == Libc.DT_UNKNOWN && isDir(Bytes.child(abs, name)));
+        boolean dir = isDir(type, Bytes.child(abs, name));
         if (excludes.excluded(child, dir)) return;
         own[0]++;
         if (dir) dirs.add(child);
@@ -55,10 +55,10 @@ final class TreeCount {
     return ShardPlanner.Dir.folded(rel, own[0], children, floor);
   }
 
-  private static boolean isDir(byte[] abs) {
+  /** {@link Libc#isDir}, false where lstat fails (EACCES, ...): such an entry is counted as a file. */
+  private static boolean isDir(int type, byte[] abs) {
     try {
-      Libc.Stat st = Libc.lstatOrNull(abs);
-      return st != null && st.isDir();
+      return Libc.isDir(type, abs);
     } catch (NativeException e) {
       return false;
     }

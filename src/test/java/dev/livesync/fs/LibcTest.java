@@ -72,6 +72,14 @@ class LibcTest {
   }
 
   @Test
+  void errnoNamesComeFromTheConstants() {
+    assertThat(Errno.name(Errno.ENOENT)).isEqualTo("ENOENT");
+    assertThat(Errno.name(Errno.ELOOP)).isEqualTo("ELOOP");
+    assertThat(Errno.name(Errno.EPERM)).isEqualTo("EPERM");
+    assertThat(Errno.name(999)).isEqualTo("errno 999");
+  }
+
+  @Test
   void nulInAPathIsRefused() {
     assertThatThrownBy(() -> Libc.lstat(new byte[] {'a', 0, 'b'}))
         .isInstanceOfSatisfying(NativeException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
