@@ -40,8 +40,8 @@ final class DryRuns {
       String s = Bytes.latin1(raw);
       if (s.startsWith("Number of files: ")) {
         sourceFiles[0] = RsyncOutput.leadingNumber(s.substring("Number of files: ".length()));
-      } else if (raw.length > 12 && raw[11] == ' ') {
-        if (s.startsWith("*deleting")) deleted.add(path(java.util.Arrays.copyOfRange(raw, 12, raw.length)));
+      } else if (ItemizedOutput.itemized(raw)) {
+        if (s.startsWith("*deleting")) deleted.add(ItemizedOutput.name(raw));
         else if (s.startsWith("+++++++++", 2)) created[0]++;
       }
     });
@@ -61,12 +61,5 @@ final class DryRuns {
   private static DeletionPreview preview(List<byte[]> deleted, long sourceFiles, long created, boolean count) {
     long entries = count && sourceFiles >= 0 ? sourceFiles - created + deleted.size() : -1;
     return new DeletionPreview(deleted, entries, created);
-  }
-
-  private static byte[] path(byte[] escaped) {
-    byte[] p = RsyncEscapes.decode(escaped);
-    int to = p.length;
-    while (to > 1 && p[to - 1] == '/') to--;
-    return java.util.Arrays.copyOf(p, to);
   }
 }

@@ -13,9 +13,9 @@ final class ItemizedOutput {
 
   /** One stdout line; lines that are not itemized changes (stats, notices) are ignored. */
   void line(byte[] raw) {
-    if (raw.length < 13 || raw[11] != ' ') return;
+    if (!itemized(raw)) return;
     String item = Bytes.latin1(Arrays.copyOfRange(raw, 0, 11));
-    byte[] name = path(Arrays.copyOfRange(raw, 12, raw.length));
+    byte[] name = name(raw);
     if (name.length == 0) return;
     if (item.startsWith("*deleting")) {
       extra.add(name);
@@ -34,8 +34,14 @@ final class ItemizedOutput {
     }
   }
 
-  private static byte[] path(byte[] escaped) {
-    byte[] p = RsyncEscapes.decode(escaped);
+  /** Whether {@code raw} is an itemized change (-i): an 11-character item, a space, then the name. */
+  static boolean itemized(byte[] raw) {
+    return raw.length > 12 && raw[11] == ' ';
+  }
+
+  /** The name of an {@link #itemized} line: decoded ({@link RsyncEscapes}), without a trailing slash. */
+  static byte[] name(byte[] raw) {
+    byte[] p = RsyncEscapes.decode(Arrays.copyOfRange(raw, 12, raw.length));
     int to = p.length;
     while (to > 1 && p[to - 1] == '/') to--;
     return Arrays.copyOf(p, to);
