@@ -93,23 +93,7 @@ final class FanotifyMarks {
   /** Every directory below {@code dir} (shown form, with a slash; excluded ones and below left out), each with a slash. */
   private List<byte[]> subdirs(byte[] dir) {
     List<byte[]> out = new ArrayList<>();
-    ArrayDeque<byte[]> todo = new ArrayDeque<>();
-    todo.push(dir);
-    while (!todo.isEmpty()) {
-      byte[] d = todo.pop();
-      try {
-        Libc.listDir(d, true, (name, type) -> {
-          byte[] child = Bytes.concat(d, name);
-          if (Libc.isDir(type, child) && !options.excludeDir().test(child)) {
-            byte[] c = Bytes.concat(child, SLASH);
-            out.add(c);
-            todo.push(c);
-          }
-        });
-      } catch (NativeException e) {
-        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) options.onError().onWatchError(TreeWatcher.trimSlash(d), e);
-      }
-    }
+    walk(dir, false, null, out::add);
     return out;
   }
 
@@ -122,18 +106,22 @@ final class FanotifyMarks {
     if (kind == FanotifyWatcher.Marks.INODE) {
       List<byte[]> marked = new ArrayList<>();
       if (markDir(newDir, kernelMask & ~LISTING)) marked.add(newDir);
-      walk(newDir, true, report, marked, emit);
+      walk(newDir, report, emit, d -> {
+        if (markDir(d, kernelMask & ~LISTING)) marked.add(d);
+      });
       if ((kernelMask & LISTING) != 0) for (byte[] d : marked) fan.markRaw(Fanotify.FAN_MARK_INODE | Fanotify.FAN_MARK_ONLYDIR | Fanotify.FAN_MARK_DONT_FOLLOW, kernelMask, d);
     } else if (report) {
-      walk(newDir, false, true, null, emit);
+      walk(newDir, true, emit, d -> {});
     }
   }
 
   /**
-   * Below {@code dir} (shown form, with a slash): marks each directory (INODE marks) and/or gives
-   * {@code emit} a synthetic CREATE for each entry, depth first without recursion.
+   * Depth first below {@code dir} (shown form, with a slash), without recursion: each directory that
+   * is not excluded to {@code subdir} (with a slash) before it is listed in turn; with {@code report}
+   * a synthetic CREATE for each entry to {@code emit}. A directory gone meanwhile is skipped; other
+   * failures go to the error handler.
    */
-  private void walk(byte[] dir, boolean mark, boolean report, List<byte[]> marked, Consumer<WatchEvent> emit) {
+  private void walk(byte[] dir, boolean report, Consumer<WatchEvent> emit, Consumer<byte[]> subdir) {
     ArrayDeque<byte[]> todo = new ArrayDeque<>();
     todo.push(dir);
     while (!todo.isEmpty()) {
@@ -145,12 +133,12 @@ final class FanotifyMarks {
           if (report) emit.accept(new WatchEvent(FanotifyWatcher.WD, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, d, name, true));
           if (isDir && !options.excludeDir().test(child)) {
             byte[] c = Bytes.concat(child, SLASH);
-            if (mark && markDir(c, kernelMask & ~LISTING)) marked.add(c);
+            subdir.accept(c);
             todo.push(c);
           }
         });
       } catch (NativeException e) {
-        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) options.onError().onWatchError(TreeWatcher.trimSlash(d), e);
+        if (!TreeWatcher.gone(e)) options.onError().onWatchError(TreeWatcher.trimSlash(d), e);
       }
     }
   }
