@@ -38,6 +38,13 @@ public final class Bytes {
     return out;
   }
 
+  /** {@code path} without its trailing slashes ("/" itself stays "/"); {@code path} itself when it has none. */
+  public static byte[] trimSlashes(byte[] path) {
+    int to = path.length;
+    while (to > 1 && path[to - 1] == '/') to--;
+    return to == path.length ? path : Arrays.copyOf(path, to);
+  }
+
   public static boolean startsWith(byte[] s, byte[] prefix) {
     return s.length >= prefix.length && Arrays.equals(s, 0, prefix.length, prefix, 0, prefix.length);
   }

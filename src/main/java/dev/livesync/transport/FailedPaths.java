@@ -132,9 +132,7 @@ final class FailedPaths {
   private static byte[] strip(byte[] p) {
     int from = 0;
     while (p.length - from >= 2 && p[from] == '.' && p[from + 1] == '/') from += 2;
-    int to = p.length;
-    while (to - from > 1 && p[to - 1] == '/') to--;
-    return Arrays.copyOfRange(p, from, to);
+    return Bytes.trimSlashes(Arrays.copyOfRange(p, from, p.length));
   }
 
   /** {@code dir/.name.XXXXXX} (rsync's temp file) → {@code dir/name}; null if not that shape. */

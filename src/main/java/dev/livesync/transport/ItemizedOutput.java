@@ -41,10 +41,7 @@ final class ItemizedOutput {
 
   /** The name of an {@link #itemized} line: decoded ({@link RsyncEscapes}), without a trailing slash. */
   static byte[] name(byte[] raw) {
-    byte[] p = RsyncEscapes.decode(Arrays.copyOfRange(raw, 12, raw.length));
-    int to = p.length;
-    while (to > 1 && p[to - 1] == '/') to--;
-    return Arrays.copyOf(p, to);
+    return Bytes.trimSlashes(RsyncEscapes.decode(Arrays.copyOfRange(raw, 12, raw.length)));
   }
 
   Drift drift() {

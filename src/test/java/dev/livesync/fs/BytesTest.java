@@ -1,0 +1,16 @@
+package dev.livesync.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class BytesTest {
+  @Test
+  void trimSlashesDropsEveryTrailingSlashButKeepsTheRoot() {
+    assertThat(Bytes.trimSlashes(Bytes.of("a/b//"))).isEqualTo(Bytes.of("a/b"));
+    assertThat(Bytes.trimSlashes(Bytes.of("a/b"))).isEqualTo(Bytes.of("a/b"));
+    assertThat(Bytes.trimSlashes(Bytes.of("//"))).isEqualTo(Bytes.of("/"));
+    assertThat(Bytes.trimSlashes(Bytes.of("/"))).isEqualTo(Bytes.of("/"));
+    assertThat(Bytes.trimSlashes(Bytes.EMPTY)).isEmpty();
+  }
+}
