@@ -61,9 +61,7 @@ final class PosixRegex {
         case '(' -> {
           open.push(out.length());
           groups++;
-          out.append('(');
-          atom = -1;
-          quantified = false;
+          notAtom("(");
         }
         case ')' -> {
           if (open.isEmpty()) {
@@ -74,23 +72,10 @@ final class PosixRegex {
             setAtom(start);
           }
         }
-        case '|' -> {
-          out.append('|');
-          atom = -1;
-        }
-        case '^' -> {
-          out.append('^');
-          atom = -1;
-        }
-        case '$' -> {
-          out.append("\\z");
-          atom = -1;
-        }
-        case '.' -> {
-          int start = out.length();
-          out.append('.');
-          setAtom(start);
-        }
+        case '|' -> notAtom("|");
+        case '^' -> notAtom("^");
+        case '$' -> notAtom("\\z");
+        case '.' -> atom(".");
         case '*', '+', '?' -> quantifier(String.valueOf(c));
         case '{' -> interval();
         default -> literal(c);
@@ -103,6 +88,19 @@ final class PosixRegex {
   private void setAtom(int start) {
     atom = start;
     quantified = false;
+  }
+
+  /** {@code java}, a piece a quantifier may follow. */
+  private void atom(String java) {
+    int start = out.length();
+    out.append(java);
+    setAtom(start);
+  }
+
+  /** {@code java}, a piece no quantifier may follow (an anchor or '|'). */
+  private void notAtom(String java) {
+    out.append(java);
+    atom = -1;
   }
 
   private void literal(char c) {
@@ -148,37 +146,17 @@ final class PosixRegex {
   private void escape() {
     if (i >= src.length()) throw new IllegalArgumentException("trailing backslash in " + src);
     char d = src.charAt(i++);
-    int start = out.length();
     switch (d) {
       case '1', '2', '3', '4', '5', '6', '7', '8', '9' -> {
         if (d - '0' > groups) throw new IllegalArgumentException("invalid back reference in " + src);
-        out.append('\\').append(d);
-        setAtom(start);
+        atom("\\" + d);
       }
-      case 'w', 'W', 's', 'S' -> {
-        out.append('\\').append(d);
-        setAtom(start);
-      }
-      case 'b', 'B' -> {
-        out.append('\\').append(d);
-        atom = -1;
-      }
-      case '<' -> {
-        out.append("\\b(?=\\w)");
-        atom = -1;
-      }
-      case '>' -> {
-        out.append("\\b(?<=\\w)");
-        atom = -1;
-      }
-      case '`' -> {
-        out.append("\\A");
-        atom = -1;
-      }
-      case '\'' -> {
-        out.append("\\z");
-        atom = -1;
-      }
+      case 'w', 'W', 's', 'S' -> atom("\\" + d);
+      case 'b', 'B' -> notAtom("\\" + d);
+      case '<' -> notAtom("\\b(?=\\w)");
+      case '>' -> notAtom("\\b(?<=\\w)");
+      case '`' -> notAtom("\\A");
+      case '\'' -> notAtom("\\z");
       default -> literal(d);
     }
   }

@@ -1,5 +1,6 @@
 package dev.livesync.events;
 
+import dev.livesync.events.Getopt.LongOpt;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -25,10 +26,34 @@ abstract class ToolOptions {
   String incIregex;
   /** -P, as often as given (inotifywatch counts it; inotifywait only asks whether). */
   int noDereference;
-  /** How often --excludei was given (inotifywait warns that only the last counts). */
+  /** How often --exclude was given (inotifywait warns that only the last counts). */
+  int excludeCount;
+  /** How often --excludei was given (likewise). */
   int excludeiCount;
   List<String> operands = List.of();
   private final UnaryOperator<String> help;
+
+  /** Keys of two long-only options, past any option letter (inotify-tools gives them letters that differ between its tools). */
+  private static final int FROMFILE_KEY = 0x100;
+  private static final int EXCLUDE_KEY = 0x101;
+
+  /**
+   * The long options both tools read alike, with the keys {@link #shared} reads. Each tool lists them
+   * among its own in inotify-tools' order, which is the order an ambiguous abbreviation's possibilities are named in.
+   */
+  static final LongOpt HELP = new LongOpt("help", false, 'h');
+  static final LongOpt EVENT = new LongOpt("event", true, 'e');
+  static final LongOpt TIMEOUT = new LongOpt("timeout", true, 't');
+  static final LongOpt RECURSIVE = new LongOpt("recursive", false, 'r');
+  static final LongOpt INOTIFY = new LongOpt("inotify", false, 'I');
+  static final LongOpt FANOTIFY = new LongOpt("fanotify", false, 'F');
+  static final LongOpt FILESYSTEM = new LongOpt("filesystem", false, 'S');
+  static final LongOpt NO_DEREFERENCE = new LongOpt("no-dereference", false, 'P');
+  static final LongOpt FROMFILE = new LongOpt("fromfile", true, FROMFILE_KEY);
+  static final LongOpt EXCLUDE = new LongOpt("exclude", true, EXCLUDE_KEY);
+  static final LongOpt EXCLUDEI = new LongOpt("excludei", true, 'b');
+  static final LongOpt INCLUDE = new LongOpt("include", true, 'j');
+  static final LongOpt INCLUDEI = new LongOpt("includei", true, 'k');
 
   /** What reading does after one option: go on, stop (exit 1: the reason or the help is printed), or ask the tool. */
   private enum Step { NEXT, STOP, OWN }
@@ -73,6 +98,13 @@ abstract class ToolOptions {
       case 'r' -> recursive++;
       case 'I', 'F', 'S' -> backend(c);
       case 'P' -> noDereference++;
+      case FROMFILE_KEY -> {
+        if (!fromfile(g.optarg(), err)) return Step.STOP;
+      }
+      case EXCLUDE_KEY -> {
+        excRegex = g.optarg();
+        excludeCount++;
+      }
       case 'b' -> {
         excIregex = g.optarg();
         excludeiCount++;
@@ -125,7 +157,7 @@ abstract class ToolOptions {
   }
 
   /** --fromfile, allowed once; false after saying so. */
-  final boolean fromfile(String arg, PrintStream err) {
+  private boolean fromfile(String arg, PrintStream err) {
     if (fromfile != null) {
       err.print("Multiple --fromfile options given.\n");
       return false;

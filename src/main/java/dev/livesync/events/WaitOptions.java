@@ -19,37 +19,35 @@ final class WaitOptions extends ToolOptions {
   String timefmt;
   String outfile;
   boolean noNewline;
-  /** How often --exclude was given (only the last counts, which is said). */
-  private int excludeCount;
 
   private WaitOptions() {
     super("inotifywait", WaitOptions::help);
   }
 
   private static final List<LongOpt> LONG = List.of(
-      new LongOpt("help", false, 'h'),
-      new LongOpt("event", true, 'e'),
+      HELP,
+      EVENT,
       new LongOpt("monitor", false, 'm'),
       new LongOpt("quiet", false, 'q'),
-      new LongOpt("timeout", true, 't'),
+      TIMEOUT,
       new LongOpt("filename", false, 'f'),
-      new LongOpt("recursive", false, 'r'),
-      new LongOpt("inotify", false, 'I'),
-      new LongOpt("fanotify", false, 'F'),
-      new LongOpt("filesystem", false, 'S'),
+      RECURSIVE,
+      INOTIFY,
+      FANOTIFY,
+      FILESYSTEM,
       new LongOpt("csv", false, 'c'),
       new LongOpt("daemon", false, 'd'),
       new LongOpt("syslog", false, 's'),
-      new LongOpt("no-dereference", false, 'P'),
+      NO_DEREFERENCE,
       new LongOpt("format", true, 'n'),
       new LongOpt("no-newline", false, '0'),
       new LongOpt("timefmt", true, 'i'),
-      new LongOpt("fromfile", true, 'z'),
+      FROMFILE,
       new LongOpt("outfile", true, 'o'),
-      new LongOpt("exclude", true, 'a'),
-      new LongOpt("excludei", true, 'b'),
-      new LongOpt("include", true, 'j'),
-      new LongOpt("includei", true, 'k'));
+      EXCLUDE,
+      EXCLUDEI,
+      INCLUDE,
+      INCLUDEI);
 
   /** Parses {@code args}; null when inotifywait would exit 1 here (the reason, or the help, is printed). */
   static WaitOptions parse(String[] args, PrintStream out, PrintStream err) {
@@ -102,13 +100,6 @@ final class WaitOptions extends ToolOptions {
       case 'n' -> format = g.optarg();
       case '0' -> noNewline = true;
       case 'i' -> timefmt = g.optarg();
-      case 'a' -> {
-        excRegex = g.optarg();
-        excludeCount++;
-      }
-      case 'z' -> {
-        if (!fromfile(g.optarg(), err)) return false;
-      }
       case 'o' -> {
         if (outfile != null) {
           err.print("Multiple --outfile options given.\n");

@@ -21,23 +21,23 @@ final class WatchOptions extends ToolOptions {
   }
 
   private static final List<LongOpt> LONG = List.of(
-      new LongOpt("help", false, 'h'),
-      new LongOpt("event", true, 'e'),
-      new LongOpt("timeout", true, 't'),
+      HELP,
+      EVENT,
+      TIMEOUT,
       new LongOpt("verbose", false, 'v'),
       new LongOpt("zero", false, 'z'),
       new LongOpt("ascending", true, 'a'),
       new LongOpt("descending", true, 'd'),
-      new LongOpt("recursive", false, 'r'),
-      new LongOpt("inotify", false, 'I'),
-      new LongOpt("fanotify", false, 'F'),
-      new LongOpt("filesystem", false, 'S'),
-      new LongOpt("no-dereference", false, 'P'),
-      new LongOpt("fromfile", true, 'o'),
-      new LongOpt("exclude", true, 'c'),
-      new LongOpt("excludei", true, 'b'),
-      new LongOpt("include", true, 'j'),
-      new LongOpt("includei", true, 'k'));
+      RECURSIVE,
+      INOTIFY,
+      FANOTIFY,
+      FILESYSTEM,
+      NO_DEREFERENCE,
+      FROMFILE,
+      EXCLUDE,
+      EXCLUDEI,
+      INCLUDE,
+      INCLUDEI);
 
   static WatchOptions parse(String[] args, PrintStream out, PrintStream err) {
     var o = new WatchOptions();
@@ -55,10 +55,6 @@ final class WatchOptions extends ToolOptions {
     switch (c) {
       case 'v' -> verbose++;
       case 'z' -> zero++;
-      case 'c' -> excRegex = g.optarg();
-      case 'o' -> {
-        if (!fromfile(g.optarg(), err)) return false;
-      }
       case 'a' -> {
         if (sortGivenTwice(err)) return false;
         String key = g.optarg().toLowerCase(Locale.ROOT);
