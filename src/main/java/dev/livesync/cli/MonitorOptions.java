@@ -33,8 +33,15 @@ final class MonitorOptions {
 
   /** The HTTP settings from the flags, else from {@code cfg}'s {@code [http]}; null when neither asks for HTTP. */
   HttpSettings httpSettings(Config cfg) {
+    return httpSettings(http, httpToken, cfg == null ? MonitorConfig.NONE : cfg.monitor());
+  }
+
+  /**
+   * {@code --http} and {@code --http-token} as {@code run} and {@code serve} read them: the flags, else
+   * {@code m}'s {@code [http]} ({@link MonitorConfig#NONE} where there is no config); null when neither asks for HTTP.
+   */
+  static HttpSettings httpSettings(String http, Path httpToken, MonitorConfig m) {
     if (http != null) return HttpSettings.of(http, httpToken, "--http", "--http-token");
-    MonitorConfig m = cfg == null ? MonitorConfig.NONE : cfg.monitor();
     if (httpToken != null && m.listen() == null) throw new LivesyncException("--http-token is for --http; give --http ADDR:PORT too", 2);
     if (m.listen() == null) return null;
     Path token = httpToken != null ? httpToken : m.tokenFile();

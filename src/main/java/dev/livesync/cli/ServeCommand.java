@@ -1,6 +1,7 @@
 package dev.livesync.cli;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.config.MonitorConfig;
 import dev.livesync.monitor.HttpSettings;
 import dev.livesync.monitor.ServeMetrics;
 import dev.livesync.monitor.WebServer;
@@ -91,8 +92,7 @@ final class ServeCommand extends Subcommand {
       out().flush();
       return 0;
     }
-    HttpSettings httpSettings = http == null ? null : HttpSettings.of(http, httpToken, "--http", "--http-token");
-    if (http == null && httpToken != null) throw new LivesyncException("--http-token is for --http; give --http ADDR:PORT too", 2);
+    HttpSettings httpSettings = MonitorOptions.httpSettings(http, httpToken, MonitorConfig.NONE);
     RsyncServer server = RsyncServer.start(spec);
     var housekeeping = Housekeeping.start(spec, java.time.Clock.systemUTC());
     WebServer web;

@@ -158,8 +158,8 @@ final class SyncFlags {
     Path source = Path.of(args.getFirst()).toAbsolutePath().normalize();
     String syncName = name != null ? name : EngineSettings.defaultName(Bytes.of(source.toString()));
     TargetOptions base = TargetOptions.builder()
-        .passwordFile(absolute(passwordFile))
-        .ssh(absolute(sshKey), sshPort == null ? 0 : (int) Key.SSH_PORT.whole(sshPort), absolute(knownHosts))
+        .passwordFile(TargetFlags.absolute(passwordFile))
+        .ssh(TargetFlags.absolute(sshKey), sshPort == null ? 0 : (int) Key.SSH_PORT.whole(sshPort), TargetFlags.absolute(knownHosts))
         .bwlimit(bwlimit).compress(compress).checksum(checksum).extraArgs(rsyncArgs).timeout(timeout)
         .versions(versions == null ? null : Key.VERSIONS.duration(versions))
         .build();
@@ -177,16 +177,7 @@ final class SyncFlags {
     if (!targets.isEmpty() && targets.stream().noneMatch(t -> t instanceof Target.Ssh)) {
       new TargetSpec(targets.getFirst(), base.toBuilder().passwordFile(null).build());
     }
-    for (Target t : targets) {
-      var o = base.toBuilder();
-      if (!(t instanceof Target.Daemon)) o.passwordFile(null);
-      if (!(t instanceof Target.Ssh)) o.ssh(null, 0, null);
-      b.target(new TargetSpec(t, o.build()));
-    }
+    for (Target t : targets) b.target(new TargetSpec(t, TargetFlags.credentialsFor(t, base)));
     return b.build();
-  }
-
-  private static Path absolute(Path p) {
-    return p == null ? null : p.toAbsolutePath().normalize();
   }
 }

@@ -27,14 +27,21 @@ final class TargetFlags {
 
   TargetSpec spec() {
     Target t = Target.parse(url);
-    var o = TargetOptions.builder()
-        .passwordFile(t instanceof Target.Daemon ? absolute(passwordFile) : null)
-        .ssh(t instanceof Target.Ssh ? absolute(sshKey) : null, t instanceof Target.Ssh && sshPort != null ? (int) Key.SSH_PORT.whole(sshPort) : 0,
-            t instanceof Target.Ssh ? absolute(knownHosts) : null);
-    return new TargetSpec(t, o.build());
+    var all = TargetOptions.builder()
+        .passwordFile(absolute(passwordFile))
+        .ssh(absolute(sshKey), t instanceof Target.Ssh && sshPort != null ? (int) Key.SSH_PORT.whole(sshPort) : 0, absolute(knownHosts));
+    return new TargetSpec(t, credentialsFor(t, all.build()));
   }
 
-  private static Path absolute(Path p) {
+  /** {@code all} with only the credentials {@code t}'s kind uses: the password file for a daemon, the ssh flags for ssh. */
+  static TargetOptions credentialsFor(Target t, TargetOptions all) {
+    var o = all.toBuilder();
+    if (!(t instanceof Target.Daemon)) o.passwordFile(null);
+    if (!(t instanceof Target.Ssh)) o.ssh(null, 0, null);
+    return o.build();
+  }
+
+  static Path absolute(Path p) {
     return p == null ? null : p.toAbsolutePath().normalize();
   }
 }
