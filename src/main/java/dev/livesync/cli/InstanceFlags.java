@@ -8,9 +8,11 @@ import dev.livesync.LivesyncException;
 import dev.livesync.config.Config;
 import dev.livesync.config.ConfigLoader;
 import dev.livesync.ops.ServiceFiles;
+import dev.livesync.ops.StatusClient;
 import dev.livesync.ops.StatusServer;
 import dev.livesync.settings.Dirs;
 import dev.livesync.settings.Key;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,6 +70,15 @@ final class InstanceFlags {
     ServiceFiles d = ServiceFiles.defaults();
     Path socket = socket();
     return new ServiceFiles(socket.equals(d.socket()) ? d.pidFile() : null, d.logFile(), socket);
+  }
+
+  /** The running livesync's status document, or null when nothing answers on {@link #socket()}. */
+  JsonNode status() {
+    try {
+      return StatusClient.document(socket());
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** {@code doc} with only the named sync (all when no name was given); refuses (exit 2) a name it does not run. */

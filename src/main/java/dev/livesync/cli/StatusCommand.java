@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livesync.ops.Json;
 import dev.livesync.ops.ServiceFiles;
-import dev.livesync.ops.StatusClient;
 import dev.livesync.ops.StatusDocument;
 import dev.livesync.ops.StatusView;
 import dev.livesync.ops.VerifyRecord;
-import java.io.IOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,13 +35,7 @@ final class StatusCommand extends Subcommand {
   public Integer call() {
     ServiceFiles files = instance.files();
     JsonNode lastVerify = VerifyRecord.load(instance.stateRoot());
-    JsonNode doc;
-    try {
-      doc = Json.read(StatusClient.fetch(files.socket()), "the status answer");
-    } catch (IOException e) {
-      doc = null;
-    }
-    doc = instance.select(doc);
+    JsonNode doc = instance.select(instance.status());
     var out = out();
     if (json) {
       out.println(Json.pretty(StatusDocument.withLastVerify(doc == null ? Json.MAPPER.createObjectNode().put("state", "not running") : (ObjectNode) doc, instance.stateRoot())));

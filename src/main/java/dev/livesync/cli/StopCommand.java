@@ -1,10 +1,7 @@
 package dev.livesync.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.livesync.ops.Json;
-import dev.livesync.ops.StatusClient;
 import dev.livesync.ops.Stopper;
-import java.io.IOException;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,12 +30,7 @@ final class StopCommand extends Subcommand {
     var files = instance.files();
     var out = out();
     if (instance.name != null) {
-      JsonNode doc;
-      try {
-        doc = Json.read(StatusClient.fetch(files.socket()), "the status answer");
-      } catch (IOException e) {
-        doc = null;
-      }
+      JsonNode doc = instance.status();
       if (doc != null) {
         instance.select(doc); // refuses a name it does not run
         if (doc.path("syncs").size() > 1) out.printf("stopping the livesync that runs %s and %d other sync(s)%n", instance.name, doc.path("syncs").size() - 1);

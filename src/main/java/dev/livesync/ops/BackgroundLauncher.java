@@ -63,7 +63,7 @@ public final class BackgroundLauncher {
             + files.logFile() + ":\n" + tail(files.logFile()), 1);
       }
       try {
-        JsonNode doc = Json.read(StatusClient.fetch(files.socket()), "the status answer");
+        JsonNode doc = StatusClient.document(files.socket());
         lastState = doc.path("state").asText("?");
         if (StatusDocument.RUNNING.equals(lastState)) return pid;
       } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.livesync.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -16,6 +17,11 @@ public final class StatusClient {
   /** The JSON the process answered with; IOException when nothing listens there. */
   public static String fetch(Path socket) throws IOException {
     return request(socket, null);
+  }
+
+  /** The status document the process answered with; IOException when nothing listens there. */
+  public static JsonNode document(Path socket) throws IOException {
+    return Json.read(fetch(socket), "the status answer");
   }
 
   /** The process's JSON answer to {@code line} (null: the status document); IOException when nothing listens there. */

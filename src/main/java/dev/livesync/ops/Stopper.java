@@ -31,7 +31,7 @@ public final class Stopper {
 
   static Optional<Found> locate(ServiceFiles files) {
     try {
-      JsonNode doc = Json.read(StatusClient.fetch(files.socket()), "the status answer");
+      JsonNode doc = StatusClient.document(files.socket());
       long pid = doc.path("pid").asLong(-1);
       Duration drains = Duration.ofMillis(Math.max(0, doc.path("stopTimeoutMillis").asLong(0)));
       if (pid > 0) return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> new Found(h, drains));
