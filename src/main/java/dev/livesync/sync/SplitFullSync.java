@@ -1,5 +1,6 @@
 package dev.livesync.sync;
 
+import dev.livesync.fs.BytePath;
 import dev.livesync.transport.FullSyncShard;
 import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.TransferResult.Outcome;
@@ -20,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * on the other side in between; several keep both cores and the target busy. It stays one work item
  * (a barrier for the runner, as before); its result is the worst outcome of the parts, their counts
  * summed. Progress is told in rsync's progress2 shape (entries of the counted tree done), so the
- * terminal line and the status page read it as they read one rsync's.
+ * terminal line and the status page read it as they read one rsync's. The directories above the
+ * parts' roots (the source's own included) are sent once more as themselves when every part is done:
+ * a part that makes an entry in one of them changes its mtime at the target, and may do so after the
+ * part holding that directory set it from the source.
  */
 final class SplitFullSync {
   private static final Logger log = LoggerFactory.getLogger(SplitFullSync.class);
@@ -88,10 +92,23 @@ final class SplitFullSync {
         if (d.result().outcome() != Outcome.OK) log.debug("{}: part {}: {} {}", t.describe(), d.part(), d.result().outcome(), d.result().message());
         if (progress != null) progress.accept(progressLine(bytes, files, entriesDone, total, System.nanoTime() - t0, i + 1, parts.size()));
       }
+      if (merge(results, 0).outcome() == Outcome.OK) results.add(t.send(spine(parts), false));
       return merge(results, (System.nanoTime() - t0) / 1_000_000);
     } finally {
       pool.shutdownNow(); // on an interrupt: rsync's own process handling stops each part's child
     }
+  }
+
+  /** The directories above the parts' roots, the source's own as {@code .}: what more than one part writes in. */
+  static List<byte[]> spine(List<FullSyncShard> parts) {
+    var dirs = new java.util.TreeSet<BytePath>();
+    dirs.add(BytePath.unsafeWrap(new byte[] {'.'}));
+    for (FullSyncShard p : parts) {
+      for (BytePath a : BytePath.unsafeWrap(p.root()).ancestors()) if (!dirs.add(a)) break; // and every one above: there already
+    }
+    List<byte[]> out = new ArrayList<>(dirs.size());
+    for (BytePath d : dirs) out.add(d.unsafeArray());
+    return out;
   }
 
   /** rsync's progress2 shape: bytes, percent, rate, elapsed, (xfr#files, to-chk=left/total), then the parts. */

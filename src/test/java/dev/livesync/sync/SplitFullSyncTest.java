@@ -90,4 +90,63 @@ class SplitFullSyncTest {
       Trees.delete(dst);
     }
   }
+
+  /**
+   * The part holding the source's top directories ends first (the others wait a second): the parts
+   * after it make entries in the target's root and in big/, which changed their mtimes there after
+   * that part had set them. Sent once more at the end, they keep the source's.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "daemon"})
+  void theDirectoriesAboveThePartsKeepTheSourcesMtimes(String kind) throws Exception {
+    byte[] src = Trees.tempDir("split-src");
+    byte[] dst = Trees.tempDir("split-dst");
+    Trees.chmod(dst, 0755);
+    RsyncDaemon daemon = kind.equals("daemon") ? RsyncDaemon.builder(Trees.path(dst)).auth("backup", "pw").start() : null;
+    try {
+      for (String d : List.of("big/a", "big/b", "big/c", "big/d", "small")) {
+        Trees.mkdirs(at(src, d));
+        for (int i = 0; i < (d.startsWith("big") ? 40 : 8); i++) Trees.write(at(src, d + "/f" + i), d + i);
+      }
+      for (int i = 0; i < 5; i++) Trees.write(at(src, "top" + i), "t" + i);
+      for (String d : List.of("big/a", "big/b", "big/c", "big/d", "small", "big", ".")) Trees.setMtime(at(src, d), 978_307_200L); // 2001-01-01
+      TargetOptions.Builder options = TargetOptions.builder();
+      if (daemon != null) options.passwordFile(daemon.passwordFile());
+      String url = daemon != null ? daemon.url() : Bytes.latin1(dst);
+      try (var rsync = new RsyncTransport(src, Target.parse(url), options.build())) {
+        var rootPartFirst = new dev.livesync.transport.ForwardingTransport(rsync) {
+          @Override
+          public TransferResult fullSync(FullSyncShard part, boolean delete) throws InterruptedException {
+            if (part.root().length > 0) Thread.sleep(1000);
+            return super.fullSync(part, delete);
+          }
+        };
+        List<FullSyncShard> parts = ShardPlanner.plan(TreeCount.of(src, new Excludes(List.of()), ShardPlanner.floor(2, 50)), 2, 50);
+        assertThat(parts).extracting(p -> Bytes.latin1(p.root())).containsExactlyInAnyOrder("big/a", "big/b", "big/c", "big/d", "small", "");
+        var planner = new SplitFullSync.Planner() {
+          @Override
+          public List<FullSyncShard> plan() {
+            return parts;
+          }
+
+          @Override
+          public int parallelism() {
+            return 6;
+          }
+        };
+
+        TransferResult r = SplitFullSync.run(rootPartFirst, planner, true, null);
+
+        assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
+      }
+      for (String d : List.of(".", "big")) {
+        assertThat(Trees.path(at(dst, d)).toFile().lastModified()).as(d).isEqualTo(978_307_200_000L);
+      }
+      Trees.assertSameTree(src, dst);
+    } finally {
+      if (daemon != null) daemon.close();
+      Trees.delete(src);
+      Trees.delete(dst);
+    }
+  }
 }
