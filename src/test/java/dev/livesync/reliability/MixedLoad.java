@@ -32,6 +32,9 @@ final class MixedLoad {
   private final AtomicLong done = new AtomicLong();
   private final Thread thread;
   private int counter;
+  /** Every operation applied, with its time since the start: for the post-mortem of a failed run. */
+  private final StringBuilder journal = new StringBuilder();
+  private long started;
 
   private MixedLoad(byte[] root, int opsPerSecond, long seed) {
     this.root = root;
@@ -57,8 +60,20 @@ final class MixedLoad {
     return done.get();
   }
 
+  /** The operations applied, one a line ({@code ms op path [path]}); read after {@link #stop}. */
+  String journal() {
+    return journal.toString();
+  }
+
+  private void note(String op, String path, String to) {
+    journal.append((System.nanoTime() - started) / 1_000_000).append(' ').append(op).append(' ').append(path);
+    if (to != null) journal.append(' ').append(to);
+    journal.append('\n');
+  }
+
   private void run() {
     long start = System.nanoTime();
+    started = start;
     while (!stop.get()) {
       long due = (System.nanoTime() - start) * opsPerSecond / 1_000_000_000L;
       if (done.get() >= due) {
@@ -88,32 +103,43 @@ final class MixedLoad {
       String f = child(dirs.get(random.nextInt(dirs.size())), "f" + counter++);
       Trees.write(at(root, f), content());
       files.add(f);
+      note("create", f, null);
     } else if (r < 50) {
-      Trees.write(at(root, files.get(random.nextInt(files.size()))), content());
+      String f = files.get(random.nextInt(files.size()));
+      Trees.write(at(root, f), content());
+      note("write", f, null);
     } else if (r < 60) {
-      Trees.append(at(root, files.get(random.nextInt(files.size()))), Bytes.of("+appended " + counter++));
+      String f = files.get(random.nextInt(files.size()));
+      Trees.append(at(root, f), Bytes.of("+appended " + counter++));
+      note("append", f, null);
     } else if (r < 70) {
       int i = random.nextInt(files.size());
       String to = child(dirs.get(random.nextInt(dirs.size())), "r" + counter++);
       Libc.rename(at(root, files.get(i)), at(root, to));
+      note("mv", files.get(i), to);
       files.set(i, to);
     } else if (r < 82) {
-      Trees.delete(at(root, files.remove(random.nextInt(files.size()))));
+      String f = files.remove(random.nextInt(files.size()));
+      Trees.delete(at(root, f));
+      note("rm", f, null);
     } else if (r < 90 && dirs.size() < 200) {
       String d = child(dirs.get(random.nextInt(dirs.size())), "d" + counter++);
       Libc.mkdir(at(root, d), 0755);
       dirs.add(d);
+      note("mkdir", d, null);
     } else if (r < 95 && dirs.size() > 1) {
       int i = 1 + random.nextInt(dirs.size() - 1);
       String d = dirs.get(i);
       Libc.rmdir(at(root, d)); // only when empty; else skipped
       dirs.remove(i);
+      note("rmdir", d, null);
     } else if (dirs.size() > 1) {
       int i = 1 + random.nextInt(dirs.size() - 1);
       String from = dirs.get(i);
       String to = child(parentOf(from), "m" + counter++);
       Libc.rename(at(root, from), at(root, to));
       rewritePrefix(from, to);
+      note("mvdir", from, to);
     }
   }
 

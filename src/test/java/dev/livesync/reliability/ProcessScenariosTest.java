@@ -93,12 +93,20 @@ class ProcessScenariosTest {
     // ssh targets cost one ssh login per rsync run (0.4-1 s here): in CI a short load to the daemon and a
     // local dir; scripts/reliability adds the ssh target (-Dlivesync.reliability.ssh=1)
     boolean ssh = Figures.knob("ssh", 0) == 1;
+    // to replay one run's load many times: every run from empty trees, with the seed given (and the
+    // next ones, seedStep apart)
+    int seed = Figures.knob("seed", 0), seedStep = Figures.knob("seedStep", 0);
     daemon();
     byte[] local = dir("local"), viaSsh = dir("ssh");
     var sshd = ssh ? dev.livesync.testing.Sshd.start() : null;
     if (sshd != null) cleanup.add(sshd);
     List<byte[]> targets = ssh ? List.of(module, local, viaSsh) : List.of(module, local);
     for (int run = 1; run <= runs; run++) {
+      if (seed > 0 && run > 1) {
+        for (byte[] t : targets) emptied(t);
+        emptied(src);
+        TempFiles.deleteTree(work.resolve("state"));
+      }
       // one [[sync]] with every target, each with its own options (on the command line they would be shared)
       Path cfg = work.resolve("livesync.toml");
       List<String> toml = new ArrayList<>(List.of(
@@ -118,7 +126,7 @@ class ProcessScenariosTest {
       cleanup.add(p);
       started.add(p);
       p.awaitOutput("running:", CONVERGE);
-      var load = MixedLoad.start(src, rate, run);
+      var load = MixedLoad.start(src, rate, seed > 0 ? seed + (run - 1) * seedStep : run);
       Thread.sleep(seconds * 1000L);
       long ops = load.stop();
       long t0 = System.nanoTime();
@@ -135,11 +143,20 @@ class ProcessScenariosTest {
       long files = countFiles(src);
       p.signal("TERM");
       int exit = p.awaitExit(Duration.ofSeconds(60));
+      if (!wrong.isEmpty()) {
+        Files.writeString(Files.createDirectories(Path.of("target", "reliability-logs")).resolve("mixedLoad-ops-run" + run + ".txt"), load.journal());
+      }
       Figures.report("1", String.format("run %d/%d: %d ops in %d s (%d ops/s asked) to %s, %d files at the end: %s; all converged %d ms after the load; exit %d",
           run, runs, ops, seconds, rate, ssh ? "daemon + local + ssh" : "daemon + local", files,
           wrong.isEmpty() ? "0 lost/wrong on every target" : wrong, drainMs, exit));
       assertThat(wrong).isEmpty();
       assertThat(exit).as(p.output()).isZero();
+    }
+  }
+
+  private static void emptied(byte[] dir) throws java.io.IOException {
+    try (var s = Files.list(Trees.path(dir))) {
+      for (Path p : s.toList()) TempFiles.deleteTree(p);
     }
   }
 
