@@ -39,4 +39,23 @@ class DryRunsTest {
       assertThat(Trees.exists(at(dst, "d/s/f1"))).as("a dry run changes nothing").isTrue();
     }
   }
+
+  /**
+   * rsync exits 24 when files vanish while it lists the source (failure injection: a wrapper runs the
+   * real rsync, then says so). The preview stands: what it lists is what the source had lost by then.
+   */
+  @Test
+  void aDryRunThatSawFilesVanishStillSaysWhatWouldBeDeleted() throws Exception {
+    Trees.write(at(dst, "d/gone"), "g");
+    Trees.write(at(src, "d/kept"), "k");
+    java.nio.file.Path wrapper = java.nio.file.Path.of(Bytes.latin1(src) + "-rsync-24");
+    java.nio.file.Files.writeString(wrapper, "#!/bin/sh\nrsync \"$@\" || exit $?\necho 'file has vanished: \"/x\"' >&2\nexit 24\n");
+    Trees.chmod(Bytes.of(wrapper.toString()), 0755);
+    try (var t = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().rsyncCommand(List.of(wrapper.toString())).build())) {
+      assertThat(names(t.sendDeletions(List.of(Bytes.of("d")), true))).containsExactly("d/gone");
+      assertThat(names(t.fullSyncDeletions())).containsExactly("d/gone");
+    } finally {
+      java.nio.file.Files.delete(wrapper);
+    }
+  }
 }
