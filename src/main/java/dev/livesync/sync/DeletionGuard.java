@@ -141,11 +141,9 @@ final class DeletionGuard extends ForwardingTransport {
     }
     if (!recursive && !missing) return counted(inner.send(paths, false, 0), false);
     if (!mayDelete && inner.canRename()) {
-      // nothing known to delete: sent deleting nothing (one rsync, no dry run first); only if rsync finds
-      // something to delete after all (in a directory sent whole) is it judged. rsync's 23 and 24 win
-      // over its 25, so a partial run may have skipped deletions unseen: judged too. Not on a daemon
-      // (which cannot rename): its runs hide their 25 (read from its warning) and, with this on, a
-      // clean-clone ./test still left a stale file there once.
+      // nothing known to delete: sent deleting nothing (one rsync, no dry run first), judged only if rsync
+      // finds something to delete after all (25), or ran partly (its 23 and 24 win over a 25). Not on a
+      // daemon: with this on, a clean-clone ./test left a stale file there once (docs/targets.md).
       TransferResult r = inner.send(paths, recursive, 0);
       if (r.exitCode() != MAX_DELETE_EXIT && r.outcome() != TransferResult.Outcome.PARTIAL) return counted(r, false);
       counted(r, false);
