@@ -24,6 +24,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SplitFullSyncTest {
 
+  /** These parts, {@code parallelism} rsyncs at a time. */
+  private static SplitFullSync.Planner planned(List<FullSyncShard> parts, int parallelism) {
+    return new SplitFullSync.Planner() {
+      @Override
+      public List<FullSyncShard> plan() {
+        return parts;
+      }
+
+      @Override
+      public int parallelism() {
+        return parallelism;
+      }
+    };
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"local", "daemon"})
   void partsTogetherMirrorTheTree(String kind) throws Exception {
@@ -55,19 +70,7 @@ class SplitFullSyncTest {
         // 188 entries for 2 rsyncs: parts of 6 to 47 entries, so big/a..d (40 each), small (8) and the
         // rest; st*ar cannot be named in an exclude and stays in the rest
         assertThat(parts).extracting(p -> Bytes.latin1(p.root())).containsExactlyInAnyOrder("big/a", "big/b", "big/c", "big/d", "small", "");
-        var planner = new SplitFullSync.Planner() {
-          @Override
-          public List<FullSyncShard> plan() {
-            return parts;
-          }
-
-          @Override
-          public int parallelism() {
-            return 2;
-          }
-        };
-
-        TransferResult r = SplitFullSync.run(transport, planner, true, progress::add);
+        TransferResult r = SplitFullSync.run(transport, planned(parts, 2), true, progress::add);
 
         assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
         assertThat(r.deleted()).as("stale files deleted, counted over the parts").isEqualTo(4);
@@ -123,19 +126,7 @@ class SplitFullSyncTest {
         };
         List<FullSyncShard> parts = ShardPlanner.plan(TreeCount.of(src, new Excludes(List.of()), ShardPlanner.floor(2, 50)), 2, 50);
         assertThat(parts).extracting(p -> Bytes.latin1(p.root())).containsExactlyInAnyOrder("big/a", "big/b", "big/c", "big/d", "small", "");
-        var planner = new SplitFullSync.Planner() {
-          @Override
-          public List<FullSyncShard> plan() {
-            return parts;
-          }
-
-          @Override
-          public int parallelism() {
-            return 6;
-          }
-        };
-
-        TransferResult r = SplitFullSync.run(rootPartFirst, planner, true, null);
+        TransferResult r = SplitFullSync.run(rootPartFirst, planned(parts, 6), true, null);
 
         assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
       }
