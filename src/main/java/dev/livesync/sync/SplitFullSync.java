@@ -92,7 +92,7 @@ final class SplitFullSync {
         if (d.result().outcome() != Outcome.OK) log.debug("{}: part {}: {} {}", t.describe(), d.part(), d.result().outcome(), d.result().message());
         if (progress != null) progress.accept(progressLine(bytes, files, entriesDone, total, System.nanoTime() - t0, i + 1, parts.size()));
       }
-      if (merge(results, 0).outcome() == Outcome.OK) results.add(t.send(spine(parts), false));
+      if (results.stream().allMatch(r -> r.outcome() == Outcome.OK)) results.add(t.send(spine(parts), false));
       return merge(results, (System.nanoTime() - t0) / 1_000_000);
     } finally {
       pool.shutdownNow(); // on an interrupt: rsync's own process handling stops each part's child
