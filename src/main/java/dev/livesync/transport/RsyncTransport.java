@@ -216,15 +216,13 @@ public final class RsyncTransport implements Transport {
   }
 
   /**
-   * As {@link #canRename}: a daemon target's renamed directory goes in its batch, data and all. The
-   * copy from the old name ({@code --link-dest}, {@link DaemonKind#rename}, done with the old name's
-   * deletion in one step by the guard) is off: with it on, a clean-clone ./test on 2026-12-03 still
-   * left one stale file on the daemon under the fast mixed load (d314/f422, as before), though 30
-   * runs of that load alone passed. Correctness first (docs/targets.md).
+   * True on every kind: local and ssh targets rename in place; a daemon makes the new name from the
+   * old copy ({@code --link-dest}, {@link DaemonKind#rename}), the old name's deletion done with it
+   * in one step by the guard (docs/targets.md).
    */
   @Override
   public boolean canRenameDirs() {
-    return canRename();
+    return true;
   }
 
   @Override

@@ -135,7 +135,8 @@ class ProcessScenariosTest {
         try {
           Trees.awaitSameTree(src, target, CONVERGE, Trees.Ignore.DIR_MTIMES);
         } catch (AssertionError e) {
-          wrong.add(Bytes.latin1(target) + ": " + Trees.differences(src, target, Trees.Ignore.DIR_MTIMES).size() + " lost/wrong");
+          List<String> diff = Trees.differences(src, target, Trees.Ignore.DIR_MTIMES);
+          wrong.add(Bytes.latin1(target) + ": " + diff.size() + " lost/wrong, first " + diff.subList(0, Math.min(10, diff.size())));
           System.out.println("scenario 1, run " + run + ": " + e.getMessage()); // which paths: for the log of a failed run
         }
       }

@@ -44,7 +44,6 @@ class RenameBatchingTest {
     return n + 2;
   }
 
-  @org.junit.jupiter.api.Disabled("the --link-dest copy of a renamed directory is off on daemon targets: a clean-clone ./test still left a stale file on the daemon under the fast mixed load (docs/targets.md)")
   @Test
   void renamesToADaemonAreBatchedAndConverge() throws Exception {
     try (var daemon = RsyncDaemon.start(Trees.path(dst))) {

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 class DaemonDirRenameTest {
   static final int FILES = 50, SIZE = 1 << 20;
 
-  @org.junit.jupiter.api.Disabled("the --link-dest copy of a renamed directory is off on daemon targets: a clean-clone ./test still left a stale file on the daemon under the fast mixed load (docs/targets.md)")
   @Test
   void aRenamedDirectoryIsMadeFromItsOldCopyAndAFileChangedInsideStillArrives() throws Exception {
     byte[] src = Trees.tempDir("ls-dr-src");
