@@ -166,6 +166,34 @@ class InotifywatchDifferentialTest {
     assertThat(o).isEqualTo(new Outcome("", "Establishing watches...\n" + READY + "\nNo events occurred.\n", 0));
   }
 
+  /**
+   * A shell starts a background job with SIGINT ignored, and the JVM leaves a signal ignored at start
+   * alone: an INT must still end the count with the table, as it ends the reference's.
+   */
+  @Test
+  void interruptEndsTheCountOfAToolStartedWithInterruptIgnored() throws Exception {
+    List<String> args = List.of("w");
+    try (ToolRun r = ToolRun.start("ref", ignoringInterrupt(ToolRun.reference("inotifywatch", args)), tmp, logs, null, Map.of());
+        ToolRun o = ToolRun.start("ours", ignoringInterrupt(ToolRun.ours("stats", args)), tmp, logs, null, Map.of())) {
+      Differential.awaitStderr(r, READY);
+      Differential.awaitStderr(o, READY);
+      r.signal("INT");
+      o.signal("INT");
+      int refCode = r.awaitExit(Differential.DEADLINE);
+      int ourCode = o.awaitExit(Differential.DEADLINE);
+      assertThat(new Outcome(o.stdoutText(), o.stderr(), ourCode))
+          .isEqualTo(new Outcome(r.stdoutText(), r.stderr(), refCode))
+          .isEqualTo(new Outcome("", "Establishing watches...\n" + READY + "\nNo events occurred.\n", 0));
+    }
+  }
+
+  /** {@code cmd} run by a shell that ignores SIGINT first, as one does for a job started with {@code &}. */
+  private static List<String> ignoringInterrupt(List<String> cmd) {
+    List<String> l = new ArrayList<>(List.of("sh", "-c", "trap '' INT; exec \"$@\"", "sh"));
+    l.addAll(cmd);
+    return l;
+  }
+
   @Test
   void fromfileWithAnExclude() throws Exception {
     Files.createDirectories(dir.resolve("a"));
