@@ -8,7 +8,7 @@ import ch.qos.logback.core.FileAppender;
 import dev.livesync.LivesyncException;
 import dev.livesync.config.Config;
 import dev.livesync.config.ConfigLoader;
-import dev.livesync.events.Signals;
+import dev.livesync.fs.Signals;
 import dev.livesync.monitor.AlertSettings;
 import dev.livesync.monitor.HttpSettings;
 import dev.livesync.monitor.Monitor;

@@ -110,7 +110,7 @@ final class ServeCommand extends Subcommand {
     // stop); the hook covers every other way out of the JVM. HUP and USR1 are ignored, not fatal.
     Thread hook = new Thread(server::close, "serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    dev.livesync.events.Signals.handle(sig -> {
+    dev.livesync.fs.Signals.handle(sig -> {
       if (sig.equals("TERM") || sig.equals("INT")) server.close();
     });
     server.awaitStopped();

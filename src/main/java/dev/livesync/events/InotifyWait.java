@@ -12,6 +12,7 @@ import static dev.livesync.fs.InotifyMask.IN_UNMOUNT;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
+import dev.livesync.fs.Syslog;
 import dev.livesync.fs.WatchEvent;
 import dev.livesync.fs.Watcher;
 import java.io.BufferedOutputStream;

@@ -9,6 +9,7 @@ import static dev.livesync.fs.InotifyMask.IN_Q_OVERFLOW;
 import static dev.livesync.fs.InotifyMask.IN_UNMOUNT;
 
 import dev.livesync.fs.NativeException;
+import dev.livesync.fs.Signals;
 import dev.livesync.fs.TreeWatcher;
 import dev.livesync.fs.Watcher;
 import dev.livesync.fs.WatchEvent;

@@ -9,12 +9,12 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The FFM plumbing {@link Libc}, {@link Inotify}, {@link Fanotify} and {@link UnixDatagram} share: a
- * libc function that captures errno, the captured errno read back, and what a downcall threw turned
- * into an unchecked exception.
+ * The FFM plumbing every libc call of livesync goes through (bound here, called through
+ * {@link Libc#call}, a failure raised as {@link NativeException}): a libc function that captures
+ * errno, the captured errno read back, and what a downcall threw turned into an unchecked exception.
  */
 final class Downcalls {
-  static final Linker LINKER = Linker.nativeLinker();
+  private static final Linker LINKER = Linker.nativeLinker();
   /** The layout of the errno capture a {@link #fn} handle takes as its first argument. */
   static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
   private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));

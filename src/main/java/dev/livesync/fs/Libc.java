@@ -63,8 +63,7 @@ public final class Libc {
   private static final MethodHandle RMDIR = Downcalls.fn("rmdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   private static final MethodHandle MKDIR = Downcalls.fn("mkdir", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
   private static final MethodHandle SYMLINK = Downcalls.fn("symlink", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle STRERROR =
-      Downcalls.LINKER.downcallHandle(Downcalls.LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+  private static final MethodHandle STRERROR = Downcalls.fn("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
   /** struct stat on x86_64 / aarch64 glibc: 144 / 128 bytes; 256 covers both. */
   private static final long STAT_SIZE = 256;
@@ -382,11 +381,7 @@ public final class Libc {
   }
 
   public static String strerror(int errno) {
-    try {
-      MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);
-      return p.reinterpret(1024).getString(0, StandardCharsets.UTF_8);
-    } catch (Throwable t) {
-      return "errno " + errno;
-    }
+    long p = call(s -> ((MemorySegment) STRERROR.invokeExact(s.errno, errno)).address());
+    return MemorySegment.ofAddress(p).reinterpret(1024).getString(0, StandardCharsets.UTF_8);
   }
 }

@@ -1,23 +1,25 @@
-package dev.livesync.events;
+package dev.livesync.fs;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.function.Consumer;
 
 /**
- * Signal handlers for inotifywatch's INT/TERM/HUP/USR1. A shell starts background jobs with SIGINT
- * ignored, and the JVM will not handle a signal that was ignored at start, while inotifywatch sets
- * its handlers regardless; so the disposition is first reset to the default through libc.
+ * Signal handlers for INT/TERM/HUP/USR1 (inotifywatch, run, serve). A shell starts background jobs
+ * with SIGINT ignored, and the JVM will not handle a signal that was ignored at start, while
+ * inotifywatch sets its handlers regardless; so the disposition is first reset to the default
+ * through libc.
  */
 public final class Signals {
   private static final int SIGHUP = 1;
   private static final int SIGINT = 2;
   private static final int SIGTERM = 15;
+
+  private static final MethodHandle SIGNAL = Downcalls.fn("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
 
   private Signals() {}
 
@@ -35,14 +37,9 @@ public final class Signals {
     }
   }
 
+  /** signal(signo, SIG_DFL); it fails (SIG_ERR, address -1) only for a signal number it does not know. */
   private static void resetToDefault(int signo) {
-    try {
-      Linker linker = Linker.nativeLinker();
-      MethodHandle signal = linker.downcallHandle(
-          linker.defaultLookup().find("signal").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
-      MemorySegment unused = (MemorySegment) signal.invokeExact(signo, MemorySegment.NULL);
-    } catch (Throwable t) {
-      // best effort
-    }
+    long r = Libc.call(s -> ((MemorySegment) SIGNAL.invokeExact(s.errno, signo, MemorySegment.NULL)).address());
+    if (r < 0) throw new NativeException("signal", (int) -r, null);
   }
 }
