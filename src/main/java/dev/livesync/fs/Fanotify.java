@@ -57,6 +57,7 @@ public final class Fanotify implements AutoCloseable {
       Downcalls.fn("open_by_handle_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
 
   /** One event: {@code dir} + {@code name} is what it is about; for a rename also {@code oldDir} + {@code oldName}. */
+  // Never compared or hashed: each event is handed to one consumer and dropped.
   public record Event(long mask, Handle dir, byte[] name, Handle oldDir, byte[] oldName, Handle target) {}
 
   /** A file handle with its filesystem id, as the kernel reports it: a map key, and what open_by_handle_at takes. */

@@ -12,6 +12,7 @@ import java.util.Map;
  * opened through) and one {@link HandlePaths} cache per filesystem (the fsid that starts each handle).
  */
 final class FanotifyRoots implements AutoCloseable {
+  // Compared only by remove(), with the instance add() returned: identity is meant (arrays by identity, the fd unique while open).
   record Root(byte[] given, byte[] real, int fd) {}
 
   private final List<Root> roots = new ArrayList<>();

@@ -17,6 +17,7 @@ final class UnresolvedDirs {
   static final int MAX = 4096;
 
   /** {@code name == null}: {@code parent} itself is watched but was not listed. */
+  // Never compared or hashed: forget() matches parent and name itself.
   record Dir(Node parent, byte[] name) {}
 
   private final ArrayDeque<Dir> waiting = new ArrayDeque<>();

@@ -6,6 +6,7 @@ package dev.livesync.fs;
  * the watched object itself). An overflow is wd -1 with {@link InotifyMask#IN_Q_OVERFLOW}.
  * {@code synthetic} events were made up by listing a new directory, not read from the kernel.
  */
+// Never compared or hashed (events pass through consumers and lists), so byte[] components need no value equality; toString shows the path.
 public record WatchEvent(int wd, int mask, int cookie, byte[] watchPath, byte[] name, boolean synthetic) {
   public boolean isDir() {
     return (mask & InotifyMask.IN_ISDIR) != 0;

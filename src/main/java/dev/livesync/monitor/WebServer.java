@@ -31,6 +31,7 @@ public final class WebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
 
   /** A read-only route's answer: status, content type, body. */
+  // Never compared or hashed: each reply is written to its exchange and dropped.
   public record Reply(int status, String contentType, byte[] body) {
     public static Reply json(String json) {
       return new Reply(200, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8));

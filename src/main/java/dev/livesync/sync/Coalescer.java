@@ -47,6 +47,7 @@ public final class Coalescer {
    * with its size and mtime needs no transfer. Anything else (written, created, deleted, moved onto)
    * may have new content under the old size and mtime (dpkg, tar and {@code cp -p} set mtimes).
    */
+  // Never compared or hashed: each entry is handed to the drain's consumer (hot path: no wrapper per path).
   public record Entry(byte[] path, boolean recursive, long firstNanos, boolean attributesOnly) {}
 
   /** Whether a path (relative to the source root) is a regular file open for writing now: {@link dev.livesync.fs.WriterProbe}. */

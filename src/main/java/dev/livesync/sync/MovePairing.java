@@ -11,6 +11,7 @@ import java.util.Map;
  * delete.
  */
 final class MovePairing {
+  // Never compared or hashed: a value of the cookie map, matched by path in takeFrom() itself.
   record MovedFrom(byte[] path, boolean dir, int readNo, long nanos) {}
 
   private final Map<Integer, MovedFrom> waiting = new HashMap<>();

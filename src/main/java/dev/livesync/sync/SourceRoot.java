@@ -7,6 +7,7 @@ import dev.livesync.fs.Libc;
  * The source directory a sync started on (device and inode), so that one moved away and replaced,
  * or an unmounted file system's empty mount point, is told from it: neither gives an event.
  */
+// Never compared or hashed: one per sync, asked problem() by SourceCheck and SourceGuard.
 record SourceRoot(byte[] path, long dev, long ino) {
   static SourceRoot of(byte[] path, Libc.Stat atStart) {
     return new SourceRoot(path, atStart.dev(), atStart.ino());

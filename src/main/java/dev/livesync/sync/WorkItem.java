@@ -52,6 +52,7 @@ public sealed interface WorkItem {
   }
 
   /** A rename within the tree (paired MOVED_FROM/MOVED_TO). */
+  // Never compared or hashed (items are values in queues and the journal); toString shows the paths.
   record Rename(byte[] from, byte[] to, boolean dir, long oldestNanos) implements WorkItem {
     @Override
     public List<byte[]> footprint() {

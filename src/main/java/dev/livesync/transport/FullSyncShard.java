@@ -10,6 +10,7 @@ import java.util.List;
  * Carved names are plain (no {@code * ? [ \}, newline or invalid UTF-8), so that an anchored
  * {@code --exclude=/NAME/} means exactly that directory.
  */
+// Never compared or hashed (parts are run, counted and logged); toString shows the root.
 public record FullSyncShard(byte[] root, List<byte[]> carved, long entries) {
   public FullSyncShard {
     carved = List.copyOf(carved);

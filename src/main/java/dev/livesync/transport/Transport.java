@@ -88,6 +88,7 @@ public interface Transport extends AutoCloseable {
   boolean rename(byte[] from, byte[] to) throws InterruptedException;
 
   /** One rename of {@link #renameAll}. */
+  // Never compared or hashed: a list of them is carried out in order.
   record Move(byte[] from, byte[] to) {}
 
   /**
