@@ -18,6 +18,7 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
    * What running an item did. {@code goneAncestors}: directories gone from the source above some of
    * a send's paths, which it left out (see {@link VanishedPaths}); their deletion is the runner's to queue.
    */
+  // Never compared or hashed: the runner reads both fields.
   record Ran(TransferResult result, List<byte[]> goneAncestors) {
     Ran(TransferResult result) {
       this(result, List.of());

@@ -26,6 +26,7 @@ final class VanishedPaths {
   private VanishedPaths() {}
 
   /** {@code kept}: the paths rsync can reconcile; {@code goneAncestors}: topmost missing ancestors of the others. */
+  // Never compared or hashed: the caller takes both lists apart.
   record Split(List<byte[]> kept, List<byte[]> goneAncestors) {}
 
   static Split split(List<byte[]> paths, Batcher.SizeProbe source) {

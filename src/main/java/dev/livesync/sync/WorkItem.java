@@ -30,6 +30,7 @@ public sealed interface WorkItem {
    * mode, owner or mtime ({@link Coalescer.Entry#attributesOnly}). A recursive send compares by size
    * and mtime, as a full sync does (its tree may be mostly at the target already).
    */
+  // Never compared or hashed, like Rename; toString counts the paths.
   record Send(List<byte[]> paths, boolean recursive, long bytes, long oldestNanos, boolean attributesOnly) implements WorkItem {
     public Send(List<byte[]> paths, boolean recursive, long bytes, long oldestNanos) {
       this(paths, recursive, bytes, oldestNanos, false);

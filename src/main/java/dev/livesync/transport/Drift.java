@@ -9,6 +9,7 @@ import java.util.List;
  * difference is their modification time are not counted: that time changes whenever an entry inside
  * changes and is not part of the data.
  */
+// Never compared or hashed: callers count and print its lists.
 public record Drift(List<byte[]> missing, List<byte[]> extra, List<byte[]> differing) {
   public Drift {
     missing = List.copyOf(missing);

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
  * own target directory, which for a new directory is empty, so {@code --fuzzy} would only cost a
  * scan per file.
  */
+// Never compared or hashed: RsyncTransport runs each list.
 record FuzzySplit(List<byte[]> fuzzy, List<byte[]> rest) {
   static FuzzySplit of(List<byte[]> paths, boolean recursive, Predicate<byte[]> presentAtSource) {
     if (recursive) return new FuzzySplit(List.of(), paths);

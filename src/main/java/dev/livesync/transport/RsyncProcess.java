@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 final class RsyncProcess {
   static final int MAX_STDERR_LINES = 20_000;
 
+  // Never compared or hashed: callers read its fields.
   record Result(int exit, List<byte[]> stderr, boolean stderrTruncated, long millis) {}
 
   private RsyncProcess() {}

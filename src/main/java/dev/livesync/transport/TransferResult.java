@@ -9,6 +9,7 @@ import java.util.List;
  * among them; {@code created} the entries (files, directories, links) made at the target (rsync's
  * {@code --stats}).
  */
+// Never compared or hashed (callers read its fields), so the byte[] paths in failedPaths need no value equality.
 public record TransferResult(
     Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message, long deleted,
     long created) {
