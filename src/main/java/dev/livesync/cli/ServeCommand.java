@@ -93,7 +93,27 @@ final class ServeCommand extends Subcommand {
       return 0;
     }
     HttpSettings httpSettings = MonitorOptions.httpSettings(http, httpToken, MonitorConfig.NONE);
+    // SIGTERM/SIGINT stop the daemon and exit 0, as `run` does (systemd counts a 143 as a failed
+    // stop), from before the daemon starts: a stop while it starts waits for it, then stops it, so
+    // neither the daemon nor its copy of the passwords outlives us. The hook covers every other way
+    // out of the JVM. HUP and USR1 are ignored, not fatal.
+    var stopAsked = new java.util.concurrent.atomic.AtomicBoolean();
+    var started = new java.util.concurrent.atomic.AtomicReference<RsyncServer>();
+    Runnable stop = () -> {
+      stopAsked.set(true);
+      RsyncServer s = started.get();
+      if (s != null) s.close();
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "serve-shutdown"));
+    dev.livesync.fs.Signals.handle(sig -> {
+      if (sig.equals("TERM") || sig.equals("INT")) stop.run();
+    });
     RsyncServer server = RsyncServer.start(spec);
+    started.set(server);
+    if (stopAsked.get()) {
+      server.close();
+      return 0;
+    }
     var housekeeping = Housekeeping.start(spec, java.time.Clock.systemUTC());
     WebServer web;
     try {
@@ -106,13 +126,6 @@ final class ServeCommand extends Subcommand {
     if (web != null) {
       org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info("metrics and status on {}", httpSettings.url());
     }
-    // SIGTERM/SIGINT stop the daemon and exit 0, as `run` does (systemd counts a 143 as a failed
-    // stop); the hook covers every other way out of the JVM. HUP and USR1 are ignored, not fatal.
-    Thread hook = new Thread(server::close, "serve-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    dev.livesync.fs.Signals.handle(sig -> {
-      if (sig.equals("TERM") || sig.equals("INT")) server.close();
-    });
     server.awaitStopped();
     if (housekeeping != null) housekeeping.close();
     if (web != null) web.close();

@@ -57,7 +57,12 @@ public final class RsyncServer implements AutoCloseable {
             List.of(rsyncBinary, "--daemon", "--no-detach", "--config=" + spec.configFile()),
             () -> Listeners.listening(spec.port()),
             READY_TIMEOUT, stats::line);
-    sup.start();
+    try {
+      sup.start();
+    } catch (RuntimeException e) {
+      removeSecrets(spec); // the daemon never ran: its copies of the passwords go now
+      throw e;
+    }
     // What the kernel shows, not what was asked: without --address rsync listens on every address
     // of the host (0.0.0.0 and ::), which a backup server's operator must see in its log.
     List<String> at = Listeners.addresses(spec.port());
@@ -97,14 +102,7 @@ public final class RsyncServer implements AutoCloseable {
   public boolean stop() {
     try {
       boolean clean = supervisor.stop(STOP_GRACE);
-      // the daemon's copies of the passwords live only while it runs
-      for (ServeModule m : spec.modules()) {
-        try {
-          Files.deleteIfExists(spec.secretsFile(m));
-        } catch (IOException e) {
-          LOG.warn("cannot remove {}: {}", spec.secretsFile(m), e.getMessage());
-        }
-      }
+      removeSecrets(spec); // the daemon's copies of the passwords live only while it runs
       LOG.info("rsync daemon stopped{}", clean ? "" : " (had to SIGKILL)");
       return clean;
     } finally {
@@ -115,6 +113,16 @@ public final class RsyncServer implements AutoCloseable {
   @Override
   public void close() {
     if (!supervisor.stopped()) stop();
+  }
+
+  private static void removeSecrets(ServeSpec spec) {
+    for (ServeModule m : spec.modules()) {
+      try {
+        Files.deleteIfExists(spec.secretsFile(m));
+      } catch (IOException e) {
+        LOG.warn("cannot remove {}: {}", spec.secretsFile(m), e.getMessage());
+      }
+    }
   }
 
   static void writeFiles(ServeSpec spec) {
