@@ -8,14 +8,25 @@ import java.util.List;
  * {@code targetEntries} is how many entries the target holds now (files, directories, links; the
  * transfer's root counted), -1 when the dry run cannot tell (a send of a few paths). {@code created}:
  * the entries the same transfer would make at the target (a rename on a daemon target is a deletion
- * and a creation in one batch).
+ * and a creation in one batch). {@code changes}: every entry the transfer would change in any way
+ * (made, sent, its attributes set, deleted), -1 when the dry run cannot tell (it did not end cleanly):
+ * 0 means the target already equals the source for that transfer.
  */
-public record DeletionPreview(List<byte[]> deletions, long targetEntries, long created) {
+public record DeletionPreview(List<byte[]> deletions, long targetEntries, long created, long changes) {
   public DeletionPreview {
     deletions = List.copyOf(deletions);
   }
 
+  public DeletionPreview(List<byte[]> deletions, long targetEntries, long created) {
+    this(deletions, targetEntries, created, -1);
+  }
+
   public DeletionPreview(List<byte[]> deletions, long targetEntries) {
     this(deletions, targetEntries, 0);
+  }
+
+  /** Whether the dry run found nothing at all to change: the transfer would do nothing. */
+  public boolean nothingToDo() {
+    return changes == 0;
   }
 }

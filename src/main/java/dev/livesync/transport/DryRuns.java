@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * The dry runs behind {@link RsyncTransport#sendDeletions} and {@link RsyncTransport#fullSyncDeletions}:
  * the same rsync as the real transfer with {@code -n} and {@code --out-format='%i %n'}, read for
- * what it would delete. The mass-deletion guard decides on them before anything is deleted.
+ * what it would delete. The mass-deletion guard decides on them before anything is deleted. Every
+ * entry rsync would touch is itemized (made, sent, an attribute set, deleted: {@code %i} lists all
+ * but the unchanged ones), so a clean dry run that itemizes nothing means the real run would do nothing.
  */
 final class DryRuns {
   private DryRuns() {}
@@ -26,7 +28,8 @@ final class DryRuns {
   /** A full sync with delete: its deletions, and the target's entry count (the source's, less what is missing, plus the extras). */
   static DeletionPreview fullSync(RsyncRuns rsync) throws InterruptedException {
     List<String> argv = rsync.args().common();
-    argv.addAll(List.of("-n", "--delete", "--stats", "--no-human-readable", "--out-format=%i %n"));
+    // --no-motd: a daemon's message of the day is no change (any other line the summary lacks counts as one)
+    argv.addAll(List.of("-n", "--delete", "--stats", "--no-human-readable", "--no-motd", "--out-format=%i %n"));
     argv.add(rsync.args().sourceArg());
     argv.add(rsync.args().destination());
     return run(rsync, argv, null, true);
@@ -36,13 +39,17 @@ final class DryRuns {
     List<byte[]> deleted = new ArrayList<>();
     long[] sourceFiles = {-1};
     long[] created = {0};
+    long[] changes = {0};
     RsyncProcess.Result r = rsync.run(argv, stdin, raw -> {
       String s = Bytes.latin1(raw);
       if (s.startsWith("Number of files: ")) {
         sourceFiles[0] = RsyncOutput.leadingNumber(s.substring("Number of files: ".length()));
-      } else if (ItemizedOutput.itemized(raw)) {
+      } else if (ItemizedOutput.itemized(raw) && "<>ch.*".indexOf(s.charAt(0)) >= 0) {
+        changes[0]++;
         if (s.startsWith("*deleting")) deleted.add(ItemizedOutput.name(raw));
         else if (s.startsWith("+++++++++", 2)) created[0]++;
+      } else if (!summary(s)) {
+        changes[0]++; // neither an entry nor the summary ("created directory", a notice): taken as a change
       }
     });
     if (r.exit() != 0) {
@@ -53,16 +60,22 @@ final class DryRuns {
       // vanished is missing from what the batch makes, so the guard's net count is off (taken whole,
       // a directory renamed on meanwhile looked like a mass deletion and was held, on a local target,
       // in 1 mixed-load run of 6; taken only when it lists no deletion, the load converged no faster).
-      if (r.exit() == 23) return preview(deleted, sourceFiles[0], created[0], count);
+      if (r.exit() == 23) return preview(deleted, sourceFiles[0], created[0], -1, count); // what it could not read is not itemized
       Outcome o = v.outcome() == Outcome.PARTIAL ? Outcome.RETRY : v.outcome();
       throw new TransportException(new TransferResult(o, r.exit(), List.of(), 0, 0, r.millis(),
           "looking at what would be deleted on " + rsync.describe() + ": " + v.message()));
     }
-    return preview(deleted, sourceFiles[0], created[0], count);
+    return preview(deleted, sourceFiles[0], created[0], changes[0], count);
   }
 
-  private static DeletionPreview preview(List<byte[]> deleted, long sourceFiles, long created, boolean count) {
+  /** A line of the summary {@code --stats} prints (and the end of every run's), or an empty one. */
+  private static boolean summary(String s) {
+    return s.isEmpty() || s.startsWith("Number of ") || s.startsWith("Total ") || s.startsWith("Literal data: ")
+        || s.startsWith("Matched data: ") || s.startsWith("File list ") || s.startsWith("sent ") || s.startsWith("total size is ");
+  }
+
+  private static DeletionPreview preview(List<byte[]> deleted, long sourceFiles, long created, long changes, boolean count) {
     long entries = count && sourceFiles >= 0 ? sourceFiles - created + deleted.size() : -1;
-    return new DeletionPreview(deleted, entries, created);
+    return new DeletionPreview(deleted, entries, created, changes);
   }
 }

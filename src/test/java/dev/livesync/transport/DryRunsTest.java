@@ -41,6 +41,28 @@ class DryRunsTest {
   }
 
   /**
+   * A full sync's dry run counts every entry the real run would touch, attributes alone included, and
+   * nothing on a target that equals the source: then the real run is left out (the engine's GuardedFullSync).
+   */
+  @Test
+  void aFullSyncsDryRunCountsEveryChangeAndNoneOnAnEqualTarget() throws Exception {
+    Trees.write(at(src, "d/f1"), "1");
+    Trees.write(at(src, "f2"), "2");
+    try (var t = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults())) {
+      assertThat(t.fullSyncDeletions().changes()).as("., d, d/f1, f2 to make").isEqualTo(4);
+      assertThat(t.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      assertThat(t.fullSyncDeletions().nothingToDo()).as("equal").isTrue();
+      Trees.chmod(at(dst, "d/f1"), 0600);
+      assertThat(t.fullSyncDeletions().changes()).as("a mode").isEqualTo(1);
+    }
+    try (var t = RsyncTransport.open(src, Bytes.latin1(dst) + "/missing/below", TargetOptions.defaults())) {
+      Trees.delete(at(src, "d"));
+      Trees.delete(at(src, "f2"));
+      assertThat(t.fullSyncDeletions().nothingToDo()).as("an empty source, the target directory missing").isFalse();
+    }
+  }
+
+  /**
    * rsync exits 24 when files vanish while it lists the source (failure injection: a wrapper runs the
    * real rsync, then says so). The preview is refused, to be retried: what vanished is missing from
    * what the batch makes, so the guard's net count would be off.
