@@ -51,6 +51,7 @@ final class DeletionGuard extends ForwardingTransport {
   private final ReleasedDeletions released;
   private final java.util.function.ToLongFunction<byte[]> treeSize;
   private final RenameByCopy renames;
+  private final GuardedFullSync fullSyncs;
   private long targetEntries = -1;
   private boolean warned;
   private long lastRecheck;
@@ -69,6 +70,7 @@ final class DeletionGuard extends ForwardingTransport {
     this.sync = sync;
     this.window = new DeletionWindow(clock);
     this.renames = new RenameByCopy(inner, source, clock);
+    this.fullSyncs = new GuardedFullSync(this, inner, clock);
     this.released = new ReleasedDeletions(store.released(), max.off());
     held = new HeldSet(store, store.takeOver(max.off(), describe(), sync));
     warned = !held.isEmpty();
@@ -233,65 +235,50 @@ final class DeletionGuard extends ForwardingTransport {
 
   @Override
   public TransferResult fullSync(boolean delete, Consumer<String> progress) throws InterruptedException {
-    if (!delete || max.off()) return counted(raw(delete, progress), false, true);
-    DeletionPreview preview;
-    try {
-      preview = previewWhole();
-    } catch (TransportException e) {
-      return e.result();
-    }
-    if (preview == null) return counted(raw(true, progress), false, true);
+    return fullSync(delete, progress, null);
+  }
+
+  /** A full sync, in the parts {@code parts} plans where there is enough to do (null: one rsync); see {@link GuardedFullSync}. */
+  TransferResult fullSync(boolean delete, Consumer<String> progress, SplitFullSync.Planner parts) throws InterruptedException {
+    return fullSyncs.run(delete, progress, parts);
+  }
+
+  /** Parts of a full sync go to the inner transport; whether they delete is decided once for the whole ({@link GuardedFullSync}). */
+  @Override
+  public TransferResult fullSync(dev.livesync.transport.FullSyncShard part, boolean delete) throws InterruptedException {
+    return fullSyncs.part(part, delete);
+  }
+
+  /** Whether the guard is off ({@code --max-delete off}): full syncs run without a dry run first. */
+  boolean off() {
+    return max.off();
+  }
+
+  /**
+   * A dry run of the whole tree, decided on as a full sync's: its deletions go ahead (counted in the
+   * minute) or are held; held paths it no longer lists are dropped (a full sync sees every deletion
+   * there is: the files came back). Null when the transport cannot tell; throws a TransportException when the dry run failed.
+   */
+  GuardedFullSync.WholeTree judgeWholeTree() throws InterruptedException {
+    DeletionPreview preview = previewWhole();
+    if (preview == null) return null;
     learn(preview.targetEntries());
     List<byte[]> deletions = notReleased(preview.deletions(), true);
     synchronized (this) {
-      // a full sync sees every deletion there is: what it does not list is no longer one (the files came back)
       held.retainAll(deletions);
     }
-    boolean releasing = deletions.size() < preview.deletions().size();
-    if (deletions.isEmpty() || admit(deletions, preview.created(), "a full sync", false)) return counted(raw(true, progress), releasing, true);
-    TransferResult r = counted(raw(false, progress), false, true);
-    if (releasing) counted(inner.send(releasedTop(), false, preview.deletions().size() - deletions.size()), true); // released ones still go
-    return r;
+    boolean mayDelete = deletions.isEmpty() || admit(deletions, preview.created(), "a full sync", false);
+    return new GuardedFullSync.WholeTree(preview, mayDelete, preview.deletions().size() - deletions.size());
   }
 
-  /** Parts of a full sync go to the inner transport; whether they delete is decided once for the whole ({@link #partsMayDelete}). */
-  @Override
-  public TransferResult fullSync(dev.livesync.transport.FullSyncShard part, boolean delete) throws InterruptedException {
-    if (!delete || max.off()) return counted(inner.fullSync(part, delete), false, true);
-    Boolean mayDelete = partsMayDelete();
-    if (mayDelete == null) return fullSyncPreviewFailed;
-    return counted(inner.fullSync(part, mayDelete), false, true);
+  /** A full sync's (or a part's) result on the target's count; {@code releasing}: released deletions went with it. */
+  TransferResult countedFullSync(TransferResult r, boolean releasing) {
+    return counted(r, releasing, true);
   }
 
-  private TransferResult fullSyncPreviewFailed;
-  private long partsDecidedNanos = Long.MIN_VALUE;
-  private boolean partsDecision;
-
-  /**
-   * For the parts of a full sync run side by side: one dry run of the whole tree decides for all of
-   * them; a part starting more than {@link #WINDOW_NANOS} after the decision (a big tree, few workers)
-   * decides again on the tree as it is then. Null when the dry run failed ({@link #fullSyncPreviewFailed}).
-   */
-  private synchronized Boolean partsMayDelete() throws InterruptedException {
-    long now = clock.nanos();
-    if (partsDecidedNanos != Long.MIN_VALUE && now - partsDecidedNanos < WINDOW_NANOS) return partsDecision;
-    DeletionPreview preview;
-    try {
-      preview = previewWhole();
-    } catch (TransportException e) {
-      fullSyncPreviewFailed = e.result();
-      return null;
-    }
-    partsDecidedNanos = now;
-    if (preview == null) return partsDecision = true;
-    learn(preview.targetEntries());
-    List<byte[]> deletions = notReleased(preview.deletions(), true);
-    held.retainAll(deletions);
-    return partsDecision = deletions.isEmpty() || admit(deletions, preview.created(), "a full sync", false);
-  }
-
-  private TransferResult raw(boolean delete, Consumer<String> progress) throws InterruptedException {
-    return progress == null ? inner.fullSync(delete) : inner.fullSync(delete, progress);
+  /** The released deletions, {@code n} of them, sent on their own after a full sync that held the others. */
+  void sendReleased(long n) throws InterruptedException {
+    counted(inner.send(releasedTop(), false, n), true);
   }
 
   /**

@@ -31,7 +31,9 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
     List<byte[]> gone;
     switch (item) {
       case WorkItem.FullSync f -> {
-        if (parts != null && transport.canSplitFullSync()) return new Ran(SplitFullSync.run(transport, parts, f.delete(), progress));
+        SplitFullSync.Planner split = parts != null && transport.canSplitFullSync() ? parts : null;
+        if (transport instanceof DeletionGuard guard) return new Ran(guard.fullSync(f.delete(), progress, split)); // looks first
+        if (split != null) return new Ran(SplitFullSync.run(transport, split, f.delete(), progress));
         return new Ran(progress == null ? transport.fullSync(f.delete()) : transport.fullSync(f.delete(), progress));
       }
       case WorkItem.Send s -> {

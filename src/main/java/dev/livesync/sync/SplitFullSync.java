@@ -37,6 +37,11 @@ final class SplitFullSync {
     List<FullSyncShard> plan();
 
     int parallelism();
+
+    /** The fewest entries a dry run must find to change for the parts to be worth their cost ({@link GuardedFullSync}). */
+    default long fewestChanges() {
+      return MIN_ENTRIES;
+    }
   }
 
   private SplitFullSync() {}
@@ -60,11 +65,22 @@ final class SplitFullSync {
 
   private record Done(FullSyncShard part, TransferResult result) {}
 
+  /** A full sync as one rsync: what runs when the plan has a single part. */
+  interface Whole {
+    TransferResult run() throws InterruptedException;
+  }
+
   static TransferResult run(Transport t, Planner planner, boolean delete, Consumer<String> progress)
+      throws InterruptedException {
+    return run(t, planner, delete, progress, () -> progress == null ? t.fullSync(delete) : t.fullSync(delete, progress));
+  }
+
+  /** {@code whole}: what runs instead when the plan has a single part. */
+  static TransferResult run(Transport t, Planner planner, boolean delete, Consumer<String> progress, Whole whole)
       throws InterruptedException {
     long t0 = System.nanoTime();
     List<FullSyncShard> parts = planner.plan();
-    if (parts.size() <= 1) return progress == null ? t.fullSync(delete) : t.fullSync(delete, progress);
+    if (parts.size() <= 1) return whole.run();
     long total = parts.stream().mapToLong(FullSyncShard::entries).sum();
     int parallel = Math.min(planner.parallelism(), parts.size());
     log.info("{}: full sync of {} entries in {} parts, {} rsyncs at a time (counted in {} ms)", t.describe(), total,

@@ -1,0 +1,230 @@
+package dev.livesync.sync;
+
+import static dev.livesync.testing.Trees.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.settings.MaxDelete;
+import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.DeletionPreview;
+import dev.livesync.transport.ForwardingTransport;
+import dev.livesync.transport.FullSyncShard;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.Target;
+import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.TransferResult;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A full sync under the mass-deletion guard, with real rsync to a local directory and to a daemon,
+ * counting the rsyncs it runs: against a target that already equals the source (a restart) it is the
+ * dry run alone; a target that differs in anything, however little, is still synced (one rsync when
+ * the dry run finds little to change); many changes go in parts.
+ */
+class GuardedFullSyncTest {
+  private final byte[] src = Trees.tempDir("guarded-src");
+  private final byte[] dst = Trees.tempDir("guarded-dst");
+  private final byte[] state = Trees.tempDir("guarded-state");
+  private RsyncDaemon daemon;
+
+  @AfterEach
+  void tearDown() {
+    if (daemon != null) daemon.close();
+    for (byte[] d : List.of(src, dst, state)) Trees.delete(d);
+  }
+
+  /** The rsyncs a full sync runs, by kind. */
+  static final class Counted extends ForwardingTransport {
+    final AtomicInteger dryRuns = new AtomicInteger();
+    final AtomicInteger wholes = new AtomicInteger();
+    final AtomicInteger parts = new AtomicInteger();
+    final AtomicInteger sends = new AtomicInteger();
+
+    Counted(RsyncTransport inner) {
+      super(inner);
+    }
+
+    int all() {
+      return dryRuns.get() + wholes.get() + parts.get() + sends.get();
+    }
+
+    void reset() {
+      for (AtomicInteger n : List.of(dryRuns, wholes, parts, sends)) n.set(0);
+    }
+
+    @Override
+    public DeletionPreview fullSyncDeletions() throws InterruptedException {
+      dryRuns.incrementAndGet();
+      return super.fullSyncDeletions();
+    }
+
+    @Override
+    public TransferResult fullSync(boolean delete) throws InterruptedException {
+      wholes.incrementAndGet();
+      return super.fullSync(delete);
+    }
+
+    @Override
+    public TransferResult fullSync(boolean delete, Consumer<String> progress) throws InterruptedException {
+      wholes.incrementAndGet();
+      return super.fullSync(delete, progress);
+    }
+
+    @Override
+    public TransferResult fullSync(FullSyncShard part, boolean delete) throws InterruptedException {
+      parts.incrementAndGet();
+      return super.fullSync(part, delete);
+    }
+
+    @Override
+    public TransferResult send(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+      sends.incrementAndGet();
+      return super.send(paths, recursive, maxDeletions);
+    }
+
+    @Override
+    public TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
+      sends.incrementAndGet();
+      return super.send(paths, recursive);
+    }
+  }
+
+  /** Plans the source's parts for 2 rsyncs (as the engine does, with smaller bounds), counting the plans. */
+  static final class Planner implements SplitFullSync.Planner {
+    final byte[] src;
+    final AtomicInteger plans = new AtomicInteger();
+
+    Planner(byte[] src) {
+      this.src = src;
+    }
+
+    @Override
+    public List<FullSyncShard> plan() {
+      plans.incrementAndGet();
+      return ShardPlanner.plan(TreeCount.of(src, Excludes.NONE, ShardPlanner.floor(2, 50)), 2, 50);
+    }
+
+    @Override
+    public int parallelism() {
+      return 2;
+    }
+
+    @Override
+    public long fewestChanges() {
+      return 50;
+    }
+  }
+
+  private Counted transport(String kind) throws InterruptedException {
+    var options = TargetOptions.builder();
+    if (kind.equals("daemon")) {
+      Trees.chmod(dst, 0755);
+      daemon = RsyncDaemon.builder(Trees.path(dst)).auth("backup", "pw").start();
+      options.passwordFile(daemon.passwordFile());
+    }
+    return new Counted(new RsyncTransport(src, Target.parse(daemon != null ? daemon.url() : Bytes.latin1(dst)), options.build()));
+  }
+
+  private DeletionGuard guard(Counted t) {
+    return new DeletionGuard(t, new MaxDelete(50, -1), new FakeClock(), p -> {
+      var st = Libc.lstatOrNull(Bytes.child(src, p));
+      return st == null ? -1 : 0;
+    }, rel -> TreeCount.entries(src, rel, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")));
+  }
+
+  /** 160 files in big/a..d, 8 in small: 188 entries with the top files, enough for parts of 6 to 47. */
+  private void sourceTree() {
+    for (String d : List.of("big/a", "big/b", "big/c", "big/d", "small")) {
+      for (int i = 0; i < (d.startsWith("big") ? 40 : 8); i++) Trees.write(at(src, d + "/f" + i), d + i);
+    }
+    for (int i = 0; i < 5; i++) Trees.write(at(src, "top" + i), "t" + i);
+  }
+
+  /** The first full sync onto an empty target: everything to copy, so in parts. */
+  private void firstSync(DeletionGuard guard, Counted t, Planner planner) throws InterruptedException {
+    TransferResult r = guard.fullSync(true, null, planner);
+    assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
+    assertThat(planner.plans.get()).as("planned").isEqualTo(1);
+    assertThat(t.parts.get()).as("rsyncs of parts").isGreaterThan(1);
+    Trees.assertSameTree(src, dst);
+    t.reset();
+    planner.plans.set(0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "daemon"})
+  void aRestartAgainstAnEqualTargetIsTheDryRunAlone(String kind) throws Exception {
+    sourceTree();
+    try (Counted t = transport(kind)) {
+      var planner = new Planner(src);
+      DeletionGuard guard = guard(t);
+      firstSync(guard, t, planner);
+
+      TransferResult r = guard(t).fullSync(true, null, planner); // a new guard: as after a restart
+      assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
+      assertThat(t.dryRuns.get()).as("dry runs").isEqualTo(1);
+      assertThat(t.all()).as("rsyncs in all").isEqualTo(1);
+      assertThat(planner.plans.get()).as("the source counted for parts").isZero();
+    }
+    Trees.assertSameTree(src, dst);
+  }
+
+  /**
+   * However little the target differs, the dry run itemizes it and the full sync runs: one rsync (a
+   * few changes are not worth the parts), and the target ends equal, mtimes and modes included.
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({
+    "local, a file's mtime a second off", "daemon, a file's mtime a second off",
+    "local, a file's mtime a nanosecond off", "daemon, a file's mtime a nanosecond off",
+    "local, an extra file", "daemon, an extra file",
+    "local, a missing file", "daemon, a missing file",
+    "local, a file's mode", "daemon, a file's mode",
+    "local, a directory's mtime", "daemon, a directory's mtime",
+  })
+  void aTargetThatDiffersInOneEntryIsStillSynced(String kind, String difference) throws Exception {
+    sourceTree();
+    try (Counted t = transport(kind)) {
+      var planner = new Planner(src);
+      firstSync(guard(t), t, planner);
+      byte[] f = at(dst, "big/b/f7");
+      switch (difference) {
+        case "a file's mtime a second off" -> Trees.setMtime(f, Files.getLastModifiedTime(Trees.path(f)).toInstant().getEpochSecond() - 1);
+        case "a file's mtime a nanosecond off" -> {
+          Instant m = Files.getLastModifiedTime(Trees.path(f)).toInstant();
+          Files.setLastModifiedTime(Trees.path(f), FileTime.from(m.getNano() == 0 ? m.plusNanos(1) : m.minusNanos(1)));
+        }
+        case "an extra file" -> Trees.write(at(dst, "small/extra"), "not at the source");
+        case "a missing file" -> Trees.delete(f);
+        case "a file's mode" -> Trees.chmod(f, 0600);
+        case "a directory's mtime" -> Trees.setMtime(at(dst, "big/c"), 978_307_200L);
+        default -> throw new IllegalArgumentException(difference);
+      }
+      assertThat(!Trees.differences(src, dst).isEmpty() || !mtime(at(src, "big/b/f7")).equals(mtime(f))).as("the target differs").isTrue();
+
+      TransferResult r = guard(t).fullSync(true, null, planner);
+      assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
+      assertThat(t.dryRuns.get()).as("dry runs").isEqualTo(1);
+      assertThat(t.wholes.get()).as("rsyncs of the whole tree").isEqualTo(1);
+      assertThat(t.parts.get() + t.sends.get()).as("other rsyncs").isZero();
+      assertThat(planner.plans.get()).as("the source counted for parts").isZero();
+      assertThat(mtime(f)).as("to the nanosecond").isEqualTo(mtime(at(src, "big/b/f7")));
+    }
+    Trees.assertSameTree(src, dst);
+  }
+
+  private static FileTime mtime(byte[] p) throws java.io.IOException {
+    return Files.getLastModifiedTime(Trees.path(p), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+}
