@@ -310,8 +310,9 @@ public final class TargetRunner {
           int n = r.failedPaths().size();
           log.warn("{}: {}: {} path{} not transferred (rsync exit {}: {}); the full sync runs again in {} ms",
               name, t.item, n, n == 1 ? "" : "s", r.exitCode(), oneLine(r.message()), wait / 1_000_000);
-        } else {
-          log.warn("{}: {} of {} paths not transferred (rsync exit {}: {}); queued again, next attempt in {} ms",
+        } else { // 24, files vanished under rsync: a moving source, not a fault; WARN only if it goes on
+          log.atLevel(r.exitCode() == 24 && t.attempts < 3 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log(
+              "{}: {} of {} paths not transferred (rsync exit {}: {}); queued again, next attempt in {} ms",
               name, again.size(), t.paths(), r.exitCode(), oneLine(r.message()), wait / 1_000_000);
         }
       }

@@ -22,7 +22,7 @@ final class DryRuns {
     if (recursive) argv.addAll(List.of("-r", "--delete"));
     argv.add(rsync.args().sourceArg());
     argv.add(rsync.args().destination());
-    return run(rsync, argv, RsyncArgs.filesFrom(paths), false);
+    return run(rsync, argv, RsyncArgs.filesFrom(paths), false, paths);
   }
 
   /** A full sync with delete: its deletions, and the target's entry count (the source's, less what is missing, plus the extras). */
@@ -32,10 +32,12 @@ final class DryRuns {
     argv.addAll(List.of("-n", "--delete", "--stats", "--no-human-readable", "--no-motd", "--out-format=%i %n"));
     argv.add(rsync.args().sourceArg());
     argv.add(rsync.args().destination());
-    return run(rsync, argv, null, true);
+    return run(rsync, argv, null, true, List.of());
   }
 
-  private static DeletionPreview run(RsyncRuns rsync, List<String> argv, byte[] stdin, boolean count) throws InterruptedException {
+  /** {@code batch}: the paths a send's dry run was given (a full sync's: none), all of them to be tried again after a 24. */
+  private static DeletionPreview run(RsyncRuns rsync, List<String> argv, byte[] stdin, boolean count, List<byte[]> batch)
+      throws InterruptedException {
     List<byte[]> deleted = new ArrayList<>();
     long[] sourceFiles = {-1};
     long[] created = {0};
@@ -56,14 +58,15 @@ final class DryRuns {
       var v = rsync.classify(r);
       // 23, something at the source unreadable: after such an I/O error rsync deletes nothing, in the
       // dry run and in the real one alike, so the preview stands; refusing it kept the readable files
-      // from shipping too. 24, files vanished meanwhile, still retries: the tree is moving, and what
+      // from shipping too. 24, files vanished meanwhile, is not taken: the tree is moving, and what
       // vanished is missing from what the batch makes, so the guard's net count is off (taken whole,
       // a directory renamed on meanwhile looked like a mass deletion and was held, on a local target,
       // in 1 mixed-load run of 6; taken only when it lists no deletion, the load converged no faster).
+      // It is a partial result, nothing done: the batch goes again after its own backoff, and the
+      // target's other work goes on (as a RETRY, the whole target backed off for a moving source).
       if (r.exit() == 23) return preview(deleted, sourceFiles[0], created[0], -1, count); // what it could not read is not itemized
-      Outcome o = v.outcome() == Outcome.PARTIAL ? Outcome.RETRY : v.outcome();
-      throw new TransportException(new TransferResult(o, r.exit(), List.of(), 0, 0, r.millis(),
-          "looking at what would be deleted on " + rsync.describe() + ": " + v.message()));
+      throw new TransportException(new TransferResult(v.outcome(), r.exit(), v.outcome() == Outcome.PARTIAL ? List.copyOf(batch) : List.of(),
+          0, 0, r.millis(), "looking at what would be deleted on " + rsync.describe() + ": " + v.message()));
     }
     return preview(deleted, sourceFiles[0], created[0], changes[0], count);
   }

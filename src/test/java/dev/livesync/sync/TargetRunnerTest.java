@@ -157,6 +157,26 @@ class TargetRunnerTest {
     assertThat(r.idle()).isTrue();
   }
 
+  /** A batch whose files vanished under it (rsync's 24, in its dry run too) waits alone; the target's other work goes on. */
+  @Test
+  void aPartialBatchWaitsAloneWhileTheTargetsOtherWorkGoesOn() {
+    var r = runner(2, 1_000_000);
+    transport.script.add(result(Outcome.PARTIAL, 24, "a"));
+    r.submit(send("a"));
+    r.dispatch();
+    runWorkers();
+    r.submit(send("d"));
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("send a", "send d"); // at once: no backoff of the whole target
+    assertThat(r.snapshot(-1).state()).isEqualTo("ok");
+    clock.advanceMillis(1_000);
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("send a", "send d", "send a");
+    assertThat(r.idle()).isTrue();
+  }
+
   /** Found by reliability scenario 2: replaying a long backlog item by item after an outage took minutes. */
   @Test
   void aTargetBackWithALongBacklogGetsOneFullSyncInsteadOfTheReplay() {

@@ -76,7 +76,11 @@ class DryRunsTest {
     Trees.chmod(Bytes.of(wrapper.toString()), 0755);
     try (var t = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().rsyncCommand(List.of(wrapper.toString())).build())) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.sendDeletions(List.of(Bytes.of("d")), true))
-          .isInstanceOfSatisfying(TransportException.class, e -> assertThat(e.result().outcome()).isEqualTo(TransferResult.Outcome.RETRY))
+          .isInstanceOfSatisfying(TransportException.class, e -> {
+            // the batch again, after its own backoff, not the whole target's (RETRY)
+            assertThat(e.result().outcome()).isEqualTo(TransferResult.Outcome.PARTIAL);
+            assertThat(e.result().failedPaths()).containsExactly(Bytes.of("d"));
+          })
           .hasMessageContaining("vanished");
       org.assertj.core.api.Assertions.assertThatThrownBy(t::fullSyncDeletions).isInstanceOf(TransportException.class);
     } finally {
