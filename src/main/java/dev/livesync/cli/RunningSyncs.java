@@ -88,7 +88,7 @@ final class RunningSyncs {
     if (running.containsKey(name)) {
       throw new LivesyncException("two syncs are named '" + name + "'; names must be unique", 2);
     }
-    log.info("sync '{}': watching {} for {} target(s)", name, Bytes.display(p.settings().source()), p.settings().targets().size());
+    log.info("sync '{}': starting: {} to {} target(s)", name, Bytes.display(p.settings().source()), p.settings().targets().size());
     Replicator r = Replicator.open(p.settings(), DeliveryListener.all(progress, listeners == null ? null : listeners.apply(name)), setup);
     running.put(name, new Running(p, r));
     publish();
