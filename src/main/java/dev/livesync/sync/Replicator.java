@@ -241,6 +241,7 @@ public final class Replicator implements AutoCloseable {
     else if (coalescer.hasUnpairedMoves()) coalescer.expireMoves(false);
     runCompletions();
     if (events.takeOverflow()) rescanAfterOverflow();
+    else if (events.rewatchIfLimitRaised(clock.nanos())) queue(new WorkItem.FullSync(settings.delete().whileRunning(), "watch limit raised", clock.nanos()));
     now = clock.nanos();
     if (nextScheduleNanos >= 0 && now >= nextScheduleNanos) {
       nextScheduleNanos = now + settings.schedule().toNanos();

@@ -35,6 +35,9 @@ final class SourceEvents implements AutoCloseable {
   private volatile Watcher watcher;
   private boolean overflow;
   private long overflows;
+  /** fs.inotify.max_user_watches when a directory could not be watched for want of watches; -1: none since the last rewatch. */
+  private volatile long limitWhenShort = -1;
+  private long nextLimitLookNanos;
 
   SourceEvents(EngineSettings settings, byte[] root, Coalescer coalescer) {
     this.settings = settings;
@@ -67,6 +70,7 @@ final class SourceEvents implements AutoCloseable {
   }
 
   private void onWatchError(byte[] dir, NativeException e) {
+    if (e.errno() == Errno.ENOSPC && limitWhenShort < 0) limitWhenShort = KernelLimits.maxUserWatches();
     int n = unwatched.incrementAndGet();
     if (n > 20) {
       if (Integer.bitCount(n) == 1) log.error("{} directories cannot be watched so far (the last: {}); see `livesync status` and `livesync doctor`", n, Bytes.display(dir));
@@ -78,8 +82,8 @@ final class SourceEvents implements AutoCloseable {
       why = "cannot watch " + Bytes.display(dir) + ": permission denied (livesync runs as uid " + Dirs.uid() + "): nothing below it is "
           + "replicated; give this user read and search access to it (chmod, chown), or run livesync as its owner";
     } else {
-      why = e.getMessage() + "; changes below " + Bytes.display(dir) + " are not seen live and reach the targets only with a full sync"
-          + (settings.schedule() == null ? " (set a schedule, or raise the limit: see `livesync doctor`)" : " (schedule)");
+      why = e.getMessage() + "; changes below " + Bytes.display(dir) + " are not seen live until the limit is raised (see `livesync doctor`; "
+          + "livesync looks every 5 s and then watches them)" + (settings.schedule() == null ? "" : "; till then the schedule's full syncs bring them");
     }
     log.error("{}", why);
     if (firstUnwatched.isEmpty()) firstUnwatched = why; // status shows it: the path and what to do, not a guess
@@ -148,11 +152,32 @@ final class SourceEvents implements AutoCloseable {
     log.warn("{} event queue overflowed ({} = {}): rewatching {} and queueing a full sync to every target; watching continues",
         watcher.kind(), fan ? "fs.fanotify.max_queued_events" : "fs.inotify.max_queued_events",
         fan ? KernelLimits.fanotifyMaxQueuedEvents() : KernelLimits.maxQueuedEvents(), Bytes.display(settings.source()));
+    renew();
+  }
+
+  /**
+   * Sets the watcher up anew when fs.inotify.max_user_watches was raised since a directory could not
+   * be watched for want of watches (looked at every 5 s): the caller then queues a full sync, as
+   * after an overflow. True when it did.
+   */
+  boolean rewatchIfLimitRaised(long now) {
+    if (limitWhenShort < 0 || now < nextLimitLookNanos) return false;
+    nextLimitLookNanos = now + 5_000_000_000L;
+    long limit = KernelLimits.maxUserWatches();
+    if (limit <= limitWhenShort) return false;
+    log.warn("fs.inotify.max_user_watches was raised from {} to {}: rewatching {} ({} directories could not be watched) and "
+        + "queueing a full sync to every target", limitWhenShort, limit, Bytes.display(settings.source()), unwatched.get());
+    renew();
+    return true;
+  }
+
+  private void renew() {
     // The old one goes first: at fs.inotify.max_user_instances a second instance cannot be had, and
     // nothing is lost by the gap, since the full sync queued after this runs after the new watches are set.
     watcher.close();
     unwatched.set(0); // the new watcher reports again what it cannot watch
     firstUnwatched = "";
+    limitWhenShort = -1;
     watcher = newWatcher(new WatchProgress());
   }
 

@@ -152,6 +152,27 @@ class FaultScenariosTest {
     }
   }
 
+  @Test
+  void aWatchLimitRaisedWhileRunningIsTakenUpWithoutARestart() throws Exception {
+    assumeTrue(root(), "needs root to lower fs.inotify.max_user_watches");
+    Trees.write(at(src, "watched/a.txt"), "a");
+    try (var logs = new LogCapture()) {
+      start(local(TargetOptions.defaults()), s -> s); // no schedule
+      Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+      try (var low = ProcSysLowered.to(KernelLimits.MAX_USER_WATCHES, 1)) { // below what is in use: no new watch fits
+        Trees.write(at(src, "late/x/y/first.txt"), "in a directory made at the limit");
+        await("the engine reports the unwatched directory", () -> r.status().unwatchedDirs() > 0);
+      } // the limit is back up, as `livesync doctor --fix` or sysctl would raise it
+      await("the directories that could not be watched are watched", () -> r.status().unwatchedDirs() == 0);
+      Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES); // the full sync after the rewatch
+      assertThat(logs.text()).contains("max_user_watches was raised from 1 to");
+
+      // no schedule, the full sync done: only a watch on late/x/y brings this
+      Trees.write(at(src, "late/x/y/second.txt"), "live again");
+      Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    }
+  }
+
   // --- 6. target disk full
 
   @Test
