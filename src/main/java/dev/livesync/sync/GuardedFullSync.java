@@ -21,9 +21,13 @@ import org.slf4j.LoggerFactory;
  *       changes at the source from then on is the watches' to see, and they are set before any full
  *       sync starts. A restart against a target that already equals the source costs one pass over
  *       the tree, not two;
- *   <li>fewer than {@link SplitFullSync#MIN_ENTRIES} entries ({@link SplitFullSync.Planner#fewestChanges}): one rsync. Parts ({@link SplitFullSync})
- *       cost a count of the source, an rsync connection each and a second pass over the directories
- *       above them: more than they save when there is little to copy;
+ *   <li>fewer than {@link SplitFullSync#MIN_ENTRIES} entries ({@link SplitFullSync.Planner#fewestChanges}), none
+ *       of them a deletion: those entries alone, by name, in one rsync that walks nothing else ({@code
+ *       -R}: their directories go along and get their times set); when that does not end OK (the
+ *       source lost one of them since: it deletes nothing, {@code --max-delete=0}), the whole tree;
+ *   <li>fewer entries with deletions among them: one rsync of the whole tree. Parts ({@link
+ *       SplitFullSync}) cost a count of the source, an rsync connection each and a second pass over
+ *       the directories above them: more than they save when there is little to copy;
  *   <li>more: in the parts {@code parts} plans, the dry run's decision standing for all of them; a part
  *       that starts more than {@link DeletionGuard#WINDOW_NANOS} after it (a big tree, few workers)
  *       decides again on the tree as it is then.
@@ -74,6 +78,16 @@ final class GuardedFullSync {
     }
     boolean releasing = whole.mayDelete() && whole.released() > 0;
     boolean many = parts != null && (p.changes() < 0 || p.changes() >= parts.fewestChanges());
+    if (!many && p.deletions().isEmpty() && p.changed() != null) {
+      TransferResult sent = guard.countedFullSync(inner.send(p.changed(), false, 0), false);
+      if (sent.outcome() == TransferResult.Outcome.OK) {
+        log.info("{}: full sync: {} differing entries sent by name", guard.describe(), p.changed().size());
+        return sent;
+      }
+      // the source lost some of them since (rsync deleted none), or more went wrong: the whole tree
+      log.info("{}: full sync: sending the {} differing entries by name did not end well ({}); the whole tree follows",
+          guard.describe(), p.changed().size(), sent.message());
+    }
     TransferResult r = inParts(many ? parts : null, whole.mayDelete(), releasing, progress);
     if (!whole.mayDelete() && whole.released() > 0) guard.sendReleased(whole.released()); // released ones still go
     return r;

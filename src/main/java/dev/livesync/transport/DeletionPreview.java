@@ -10,15 +10,21 @@ import java.util.List;
  * the entries the same transfer would make at the target (a rename on a daemon target is a deletion
  * and a creation in one batch). {@code changes}: every entry the transfer would change in any way
  * (made, sent, its attributes set, deleted), -1 when the dry run cannot tell (it did not end cleanly):
- * 0 means the target already equals the source for that transfer.
+ * 0 means the target already equals the source for that transfer. {@code changed}: those that are not
+ * deletions, by name; null unless the dry run named every change and there were at most {@link
+ * #CHANGED_MAX}.
  */
-public record DeletionPreview(List<byte[]> deletions, long targetEntries, long created, long changes) {
+public record DeletionPreview(List<byte[]> deletions, long targetEntries, long created, long changes, List<byte[]> changed) {
+  /** The most changes a preview names ({@code changed}). */
+  public static final int CHANGED_MAX = 20_000;
+
   public DeletionPreview {
     deletions = List.copyOf(deletions);
+    changed = changed == null ? null : List.copyOf(changed);
   }
 
   public DeletionPreview(List<byte[]> deletions, long targetEntries, long created) {
-    this(deletions, targetEntries, created, -1);
+    this(deletions, targetEntries, created, -1, null);
   }
 
   public DeletionPreview(List<byte[]> deletions, long targetEntries) {

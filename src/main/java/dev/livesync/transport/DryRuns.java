@@ -42,16 +42,25 @@ final class DryRuns {
     long[] sourceFiles = {-1};
     long[] created = {0};
     long[] changes = {0};
+    var changed = new Object() {
+      List<byte[]> names = new ArrayList<>(); // null once a change is not named, or there are too many
+    };
     RsyncProcess.Result r = rsync.run(argv, stdin, raw -> {
       String s = Bytes.latin1(raw);
       if (s.startsWith("Number of files: ")) {
         sourceFiles[0] = RsyncOutput.leadingNumber(s.substring("Number of files: ".length()));
       } else if (ItemizedOutput.itemized(raw) && "<>ch.*".indexOf(s.charAt(0)) >= 0) {
         changes[0]++;
-        if (s.startsWith("*deleting")) deleted.add(ItemizedOutput.name(raw));
-        else if (s.startsWith("+++++++++", 2)) created[0]++;
+        if (s.startsWith("*deleting")) {
+          deleted.add(ItemizedOutput.name(raw));
+        } else {
+          if (s.startsWith("+++++++++", 2)) created[0]++;
+          if (changed.names != null && changed.names.size() < DeletionPreview.CHANGED_MAX) changed.names.add(ItemizedOutput.name(raw));
+          else changed.names = null;
+        }
       } else if (!summary(s)) {
         changes[0]++; // neither an entry nor the summary ("created directory", a notice): taken as a change
+        changed.names = null;
       }
     });
     if (r.exit() != 0) {
@@ -64,11 +73,11 @@ final class DryRuns {
       // in 1 mixed-load run of 6; taken only when it lists no deletion, the load converged no faster).
       // It is a partial result, nothing done: the batch goes again after its own backoff, and the
       // target's other work goes on (as a RETRY, the whole target backed off for a moving source).
-      if (r.exit() == 23) return preview(deleted, sourceFiles[0], created[0], -1, count); // what it could not read is not itemized
+      if (r.exit() == 23) return preview(deleted, sourceFiles[0], created[0], -1, null, count); // what it could not read is not itemized
       throw new TransportException(new TransferResult(v.outcome(), r.exit(), v.outcome() == Outcome.PARTIAL ? List.copyOf(batch) : List.of(),
           0, 0, r.millis(), "looking at what would be deleted on " + rsync.describe() + ": " + v.message()));
     }
-    return preview(deleted, sourceFiles[0], created[0], changes[0], count);
+    return preview(deleted, sourceFiles[0], created[0], changes[0], changed.names, count);
   }
 
   /** A line of the summary {@code --stats} prints (and the end of every run's), or an empty one. */
@@ -77,8 +86,9 @@ final class DryRuns {
         || s.startsWith("Matched data: ") || s.startsWith("File list ") || s.startsWith("sent ") || s.startsWith("total size is ");
   }
 
-  private static DeletionPreview preview(List<byte[]> deleted, long sourceFiles, long created, long changes, boolean count) {
+  private static DeletionPreview preview(List<byte[]> deleted, long sourceFiles, long created, long changes, List<byte[]> changed,
+      boolean count) {
     long entries = count && sourceFiles >= 0 ? sourceFiles - created + deleted.size() : -1;
-    return new DeletionPreview(deleted, entries, created, changes);
+    return new DeletionPreview(deleted, entries, created, changes, changed);
   }
 }

@@ -29,8 +29,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A full sync under the mass-deletion guard, with real rsync to a local directory and to a daemon,
  * counting the rsyncs it runs: against a target that already equals the source (a restart) it is the
- * dry run alone; a target that differs in anything, however little, is still synced (one rsync when
- * the dry run finds little to change); many changes go in parts.
+ * dry run alone; a target that differs in anything, however little, is still synced (the entries that
+ * differ alone, or the whole tree in one rsync, when the dry run finds little to change); many changes
+ * go in parts.
  */
 class GuardedFullSyncTest {
   private final byte[] src = Trees.tempDir("guarded-src");
@@ -50,6 +51,8 @@ class GuardedFullSyncTest {
     final AtomicInteger wholes = new AtomicInteger();
     final AtomicInteger parts = new AtomicInteger();
     final AtomicInteger sends = new AtomicInteger();
+    /** What happens at the source as each whole-tree dry run ends. */
+    volatile Runnable afterDryRun = () -> {};
 
     Counted(RsyncTransport inner) {
       super(inner);
@@ -66,7 +69,9 @@ class GuardedFullSyncTest {
     @Override
     public DeletionPreview fullSyncDeletions() throws InterruptedException {
       dryRuns.incrementAndGet();
-      return super.fullSyncDeletions();
+      DeletionPreview p = super.fullSyncDeletions();
+      afterDryRun.run();
+      return p;
     }
 
     @Override
@@ -181,45 +186,85 @@ class GuardedFullSyncTest {
   }
 
   /**
-   * However little the target differs, the dry run itemizes it and the full sync runs: one rsync (a
-   * few changes are not worth the parts), and the target ends equal, mtimes and modes included.
+   * However little the target differs, the dry run itemizes it and the full sync runs, never in parts
+   * for so few changes: the entries that differ alone, by name, when none is a deletion, else one rsync
+   * of the whole tree. The target ends equal, mtimes (of directories too) and modes included.
    */
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource({
-    "local, a file's mtime a second off", "daemon, a file's mtime a second off",
-    "local, a file's mtime a nanosecond off", "daemon, a file's mtime a nanosecond off",
-    "local, an extra file", "daemon, an extra file",
-    "local, a missing file", "daemon, a missing file",
-    "local, a file's mode", "daemon, a file's mode",
-    "local, a directory's mtime", "daemon, a directory's mtime",
+    "local, a file's mtime a second off, send", "daemon, a file's mtime a second off, send",
+    "local, a file's mtime a nanosecond off, send", "daemon, a file's mtime a nanosecond off, send",
+    "local, a file's content under the same size and mtime, none", "daemon, a file's content under the same size and mtime, none",
+    "local, a missing file, send", "daemon, a missing file, send",
+    "local, a new directory at the source, send", "daemon, a new directory at the source, send",
+    "local, a file's mode, send", "daemon, a file's mode, send",
+    "local, a directory's mtime, send", "daemon, a directory's mtime, send",
+    "local, an extra file, whole", "daemon, an extra file, whole",
+    "local, an extra directory, whole", "daemon, an extra directory, whole",
   })
-  void aTargetThatDiffersInOneEntryIsStillSynced(String kind, String difference) throws Exception {
+  void aTargetThatDiffersInOneEntryIsStillSynced(String kind, String difference, String how) throws Exception {
     sourceTree();
     try (Counted t = transport(kind)) {
       var planner = new Planner(src);
       firstSync(guard(t), t, planner);
       byte[] f = at(dst, "big/b/f7");
       switch (difference) {
-        case "a file's mtime a second off" -> Trees.setMtime(f, Files.getLastModifiedTime(Trees.path(f)).toInstant().getEpochSecond() - 1);
+        case "a file's mtime a second off" -> Trees.setMtime(f, mtime(f).toInstant().getEpochSecond() - 1);
         case "a file's mtime a nanosecond off" -> {
-          Instant m = Files.getLastModifiedTime(Trees.path(f)).toInstant();
+          Instant m = mtime(f).toInstant();
           Files.setLastModifiedTime(Trees.path(f), FileTime.from(m.getNano() == 0 ? m.plusNanos(1) : m.minusNanos(1)));
         }
-        case "an extra file" -> Trees.write(at(dst, "small/extra"), "not at the source");
+        case "a file's content under the same size and mtime" -> { // rsync's quick check passes it: a full sync never sent it
+          FileTime m = mtime(f);
+          Trees.write(f, new StringBuilder(Bytes.latin1(Trees.read(f))).reverse().toString());
+          Files.setLastModifiedTime(Trees.path(f), m);
+        }
         case "a missing file" -> Trees.delete(f);
+        case "a new directory at the source" -> {
+          Trees.write(at(src, "big/new/deeper/f"), "new");
+          Trees.write(at(src, "big/new/g"), "new");
+        }
         case "a file's mode" -> Trees.chmod(f, 0600);
         case "a directory's mtime" -> Trees.setMtime(at(dst, "big/c"), 978_307_200L);
+        case "an extra file" -> Trees.write(at(dst, "small/extra"), "not at the source");
+        case "an extra directory" -> Trees.write(at(dst, "big/extra/f"), "not at the source");
         default -> throw new IllegalArgumentException(difference);
       }
-      assertThat(!Trees.differences(src, dst).isEmpty() || !mtime(at(src, "big/b/f7")).equals(mtime(f))).as("the target differs").isTrue();
+      byte[] wanted = at(src, "big/b/f7");
+      boolean differs = !Trees.differences(src, dst).isEmpty() || !mtime(wanted).equals(mtime(f));
+      assertThat(differs).as("the target differs").isTrue();
 
       TransferResult r = guard(t).fullSync(true, null, planner);
       assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
       assertThat(t.dryRuns.get()).as("dry runs").isEqualTo(1);
-      assertThat(t.wholes.get()).as("rsyncs of the whole tree").isEqualTo(1);
-      assertThat(t.parts.get() + t.sends.get()).as("other rsyncs").isZero();
+      assertThat(t.sends.get()).as("rsyncs of the entries that differ").isEqualTo(how.equals("send") ? 1 : 0);
+      assertThat(t.wholes.get()).as("rsyncs of the whole tree").isEqualTo(how.equals("whole") ? 1 : 0);
+      assertThat(t.parts.get()).as("rsyncs of parts").isZero();
       assertThat(planner.plans.get()).as("the source counted for parts").isZero();
-      assertThat(mtime(f)).as("to the nanosecond").isEqualTo(mtime(at(src, "big/b/f7")));
+      if (!how.equals("none")) assertThat(mtime(f)).as("to the nanosecond").isEqualTo(mtime(wanted));
+    }
+    if (!difference.startsWith("a file's content")) Trees.assertSameTree(src, dst);
+  }
+
+  /**
+   * A file that differed is gone from the source when the entries that differ are sent (it was
+   * deleted after the dry run: its deletion is the watches' to send, judged by the guard as any
+   * other). That send deletes nothing; the whole tree goes after it, and the target ends equal.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "daemon"})
+  void anEntryGoneFromTheSourceSinceTheDryRunLeavesItToTheWholeTree(String kind) throws Exception {
+    sourceTree();
+    try (Counted t = transport(kind)) {
+      var planner = new Planner(src);
+      firstSync(guard(t), t, planner);
+      Trees.write(at(src, "small/f3"), "changed at the source");
+      t.afterDryRun = () -> Trees.delete(at(src, "small/f3"));
+
+      TransferResult r = guard(t).fullSync(true, null, planner);
+      assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
+      assertThat(t.sends.get()).as("rsyncs of the entries that differ").isEqualTo(1);
+      assertThat(t.wholes.get()).as("rsyncs of the whole tree").isEqualTo(1);
     }
     Trees.assertSameTree(src, dst);
   }
