@@ -64,6 +64,7 @@ public final class Replicator implements AutoCloseable {
   private boolean backlog;
   private long nextScheduleNanos = -1;
   private long lastStatusNanos;
+  private boolean statusStale; // work ended since the status was last published
   /** When the loop last began a turn (System.nanoTime): the systemd watchdog pings only while it is recent. */
   private volatile long heartbeatNanos = System.nanoTime();
 
@@ -237,8 +238,10 @@ public final class Replicator implements AutoCloseable {
     if (coalescer.hasUnpairedMoves()) wake = earliest(wake, now + 60_000_000L);
     long timeoutMs = wake < 0 ? 1000 : Math.min(1000, Math.max(0, (wake - now + 999_999) / 1_000_000));
     if (!completions.isEmpty()) timeoutMs = 0;
+    if (statusStale) timeoutMs = Math.min(timeoutMs, Math.max(0, (lastStatusNanos + STATUS_EVERY_NANOS - now) / 1_000_000 + 1));
     if (events.poll(timeoutMs)) coalescer.endOfRead();
     else if (coalescer.hasUnpairedMoves()) coalescer.expireMoves(false);
+    statusStale |= !completions.isEmpty();
     runCompletions();
     if (events.takeOverflow()) rescanAfterOverflow();
     else if (events.rewatchIfLimitRaised(clock.nanos())) queue(new WorkItem.FullSync(settings.delete().whileRunning(), "watch limit raised", clock.nanos()));
@@ -265,9 +268,7 @@ public final class Replicator implements AutoCloseable {
   }
 
   private static long earliest(long a, long b) {
-    if (a < 0) return b;
-    if (b < 0) return a;
-    return Math.min(a, b);
+    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
   }
 
   private void queue(WorkItem item) {
@@ -348,8 +349,7 @@ public final class Replicator implements AutoCloseable {
    */
   public boolean loopTurnedWithin(long maxNanos) {
     Thread t = loopThread;
-    if (crashed != null) return false;
-    return t == null || !t.isAlive() || System.nanoTime() - heartbeatNanos <= maxNanos;
+    return crashed == null && (t == null || !t.isAlive() || System.nanoTime() - heartbeatNanos <= maxNanos);
   }
 
   /**
@@ -387,6 +387,7 @@ public final class Replicator implements AutoCloseable {
 
   private void publishStatus(String state) {
     lastStatusNanos = clock.nanos();
+    statusStale = false;
     long oldest = coalescer.oldestChangeNanos();
     List<EngineStatus.Target> ts = new ArrayList<>(targets.size());
     for (TargetRunner t : targets) ts.add(t.snapshot(oldest));
