@@ -11,8 +11,8 @@ import java.util.List;
  * and a creation in one batch). {@code changes}: every entry the transfer would change in any way
  * (made, sent, its attributes set, deleted), -1 when the dry run cannot tell (it did not end cleanly):
  * 0 means the target already equals the source for that transfer. {@code changed}: those that are not
- * deletions, by name; null unless the dry run named every change and there were at most {@link
- * #CHANGED_MAX}.
+ * deletions, by name; null unless the dry run named every change, none was a hard link to make (with
+ * {@code -H}: a send of these names alone would copy it), and there were at most {@link #CHANGED_MAX}.
  */
 public record DeletionPreview(List<byte[]> deletions, long targetEntries, long created, long changes, List<byte[]> changed) {
   /** The most changes a preview names ({@code changed}). */

@@ -55,7 +55,8 @@ final class DryRuns {
           deleted.add(ItemizedOutput.name(raw));
         } else {
           if (s.startsWith("+++++++++", 2)) created[0]++;
-          if (changed.names != null && changed.names.size() < DeletionPreview.CHANGED_MAX) changed.names.add(ItemizedOutput.name(raw));
+          // 'h': a hard link to another name (-H in extra_args), which a send of the changed names alone may not carry
+          if (changed.names != null && changed.names.size() < DeletionPreview.CHANGED_MAX && s.charAt(0) != 'h') changed.names.add(ItemizedOutput.name(raw));
           else changed.names = null;
         }
       } else if (!summary(s)) {

@@ -55,9 +55,18 @@ class DryRunsTest {
       Trees.chmod(at(dst, "d/f1"), 0600);
       assertThat(t.fullSyncDeletions().changes()).as("a mode").isEqualTo(1);
     }
+    try (var t = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().extraArgs(List.of("-H")).build())) {
+      assertThat(t.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      assertThat(t.fullSyncDeletions().changed()).as("equal: nothing to name").isEmpty();
+      Trees.write(at(src, "f3"), "3");
+      assertThat(Bytes.display(t.fullSyncDeletions().changed().getLast())).as("a new file, named").isEqualTo("f3");
+      java.nio.file.Files.createLink(Trees.path(at(src, "d/link")), Trees.path(at(src, "f2")));
+      assertThat(t.fullSyncDeletions().changed()).as("a hard link to make: not named (the whole tree carries it)").isNull();
+    }
     try (var t = RsyncTransport.open(src, Bytes.latin1(dst) + "/missing/below", TargetOptions.defaults())) {
       Trees.delete(at(src, "d"));
       Trees.delete(at(src, "f2"));
+      Trees.delete(at(src, "f3"));
       assertThat(t.fullSyncDeletions().nothingToDo()).as("an empty source, the target directory missing").isFalse();
     }
   }
