@@ -2,12 +2,10 @@ package dev.livesync.cli;
 
 import dev.livesync.LivesyncException;
 import dev.livesync.config.Config;
-import dev.livesync.config.ConfigException;
 import dev.livesync.config.MonitorConfig;
 import dev.livesync.monitor.AlertSettings;
 import dev.livesync.monitor.HttpSettings;
-import java.nio.file.Path;
-import java.util.function.Supplier;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,11 +14,7 @@ import picocli.CommandLine.Option;
  * refused key exit 78 with its place in the file.
  */
 final class MonitorOptions {
-  @Option(names = "--http", paramLabel = "ADDR:PORT", description = "Serve the live status page, /metrics (Prometheus) and /api/status here (a bare PORT is 127.0.0.1:PORT; off by default). Another address than loopback needs --http-token.")
-  String http;
-
-  @Option(names = "--http-token", paramLabel = "FILE", description = "Bearer token every HTTP request must carry (first line of FILE, mode 0600, at least 16 characters); a browser may give it as the password of HTTP Basic.")
-  Path httpToken;
+  @Mixin HttpFlags web = new HttpFlags();
 
   @Option(names = "--alert-exec", paramLabel = "COMMAND", description = "Run this (sh -c) for each alert and once more when it is resolved, the alert as JSON on stdin: a target failing longer than --alert-after, lag above --alert-lag for a minute, watches run out. At most once per condition per minute.")
   String alertExec;
@@ -33,19 +27,7 @@ final class MonitorOptions {
 
   /** The HTTP settings from the flags, else from {@code cfg}'s {@code [http]}; null when neither asks for HTTP. */
   HttpSettings httpSettings(Config cfg) {
-    return httpSettings(http, httpToken, cfg == null ? MonitorConfig.NONE : cfg.monitor());
-  }
-
-  /**
-   * {@code --http} and {@code --http-token} as {@code run} and {@code serve} read them: the flags, else
-   * {@code m}'s {@code [http]} ({@link MonitorConfig#NONE} where there is no config); null when neither asks for HTTP.
-   */
-  static HttpSettings httpSettings(String http, Path httpToken, MonitorConfig m) {
-    if (http != null) return HttpSettings.of(http, httpToken, "--http", "--http-token");
-    if (httpToken != null && m.listen() == null) throw new LivesyncException("--http-token is for --http; give --http ADDR:PORT too", 2);
-    if (m.listen() == null) return null;
-    Path token = httpToken != null ? httpToken : m.tokenFile();
-    return inConfig(m, "listen", () -> HttpSettings.of(m.listen(), token, "[http] listen", httpToken != null ? "--http-token" : "[http] token_file"));
+    return web.settings(cfg == null ? MonitorConfig.NONE : cfg.monitor());
   }
 
   /** The alert settings from the flags, else from {@code cfg}'s {@code [alert]}; null when no command is given. */
@@ -58,15 +40,6 @@ final class MonitorOptions {
       if (after != null || lag != null) throw new LivesyncException("--alert-after and --alert-lag are for --alert-exec; give --alert-exec COMMAND too", 2);
       return null;
     }
-    return inConfig(m, "exec", () -> AlertSettings.of(m.alertExec(), after != null ? after : m.alertAfter(), lag != null ? lag : m.alertLag(), true));
-  }
-
-  /** Runs {@code make}; a refusal becomes a config error at {@code key}'s place (exit 78). */
-  private static <T> T inConfig(MonitorConfig m, String key, Supplier<T> make) {
-    try {
-      return make.get();
-    } catch (LivesyncException e) {
-      throw new ConfigException(m.at(key) + e.getMessage());
-    }
+    return m.check("exec", () -> AlertSettings.of(m.alertExec(), after != null ? after : m.alertAfter(), lag != null ? lag : m.alertLag(), true));
   }
 }

@@ -16,6 +16,7 @@ import dev.livesync.server.Housekeeping;
 import dev.livesync.settings.Key;
 import dev.livesync.settings.SnapshotRetention;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
       "Run the backup side: a configured rsync daemon, supervised.",
       "Writes rsyncd.conf and a 0600 secrets file into the runtime directory, then runs",
       "'rsync --daemon --no-detach' in the foreground: SIGTERM/SIGINT stop it, a crash restarts it",
-      "with backoff, its log goes to stderr (or --log-file)."
+      "with backoff, its log goes to stderr (or --log-file). With --http, /metrics counts the bytes received",
+      "per module, the connections and the daemon's restarts."
     })
 final class ServeCommand extends Subcommand {
 
@@ -78,11 +80,7 @@ final class ServeCommand extends Subcommand {
   @Option(names = "--print-config", description = "Print the rsyncd.conf that would be written, and exit.")
   boolean printConfig;
 
-  @Option(names = "--http", paramLabel = "ADDR:PORT", description = "Serve /metrics (Prometheus: bytes received per module, connections, daemon restarts), /api/status and a small page here (a bare PORT is 127.0.0.1:PORT). Another address than loopback needs --http-token.")
-  String http;
-
-  @Option(names = "--http-token", paramLabel = "FILE", description = "Bearer token every HTTP request must carry (first line of FILE, mode 0600, at least 16 characters).")
-  Path httpToken;
+  @Mixin HttpFlags web;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -92,7 +90,7 @@ final class ServeCommand extends Subcommand {
       out().flush();
       return 0;
     }
-    HttpSettings httpSettings = MonitorOptions.httpSettings(http, httpToken, MonitorConfig.NONE);
+    HttpSettings httpSettings = web.settings(MonitorConfig.NONE);
     // SIGTERM/SIGINT stop the daemon and exit 0, as `run` does (systemd counts a 143 as a failed
     // stop), from before the daemon starts: a stop while it starts waits for it, then stops it, so
     // neither the daemon nor its copy of the passwords outlives us. The hook covers every other way

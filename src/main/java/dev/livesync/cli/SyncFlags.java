@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,17 +38,7 @@ final class SyncFlags {
   @Option(names = "--config", paramLabel = "FILE", description = "A livesync.toml (docs/config.md) with one or more [[sync]] blocks (default: /etc/livesync/livesync.toml when no SOURCE TARGET is given).")
   Path config;
 
-  @Option(names = "--password-file", paramLabel = "FILE", description = "rsync daemon password file (mode 0600, owned by the user running livesync; else RSYNC_PASSWORD from the environment).")
-  Path passwordFile;
-
-  @Option(names = "--ssh-key", paramLabel = "FILE", description = "ssh identity for host:/path targets.")
-  Path sshKey;
-
-  @Option(names = "--ssh-port", paramLabel = "PORT", description = "ssh port (default: ssh's).")
-  Integer sshPort;
-
-  @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts for ssh targets (new hosts are accepted once, changed keys refused).")
-  Path knownHosts;
+  @Mixin CredentialFlags credentials;
 
   @Option(names = "--exclude", paramLabel = "PATTERN", description = "rsync-style exclude pattern (repeatable); applied to events and full syncs alike, excluded dirs are not watched.")
   List<String> excludes = new ArrayList<>();
@@ -157,9 +148,7 @@ final class SyncFlags {
     }
     Path source = Path.of(args.getFirst()).toAbsolutePath().normalize();
     String syncName = name != null ? name : EngineSettings.defaultName(Bytes.of(source.toString()));
-    TargetOptions base = TargetOptions.builder()
-        .passwordFile(TargetFlags.absolute(passwordFile))
-        .ssh(TargetFlags.absolute(sshKey), sshPort == null ? 0 : (int) Key.SSH_PORT.whole(sshPort), TargetFlags.absolute(knownHosts))
+    TargetOptions base = credentials.options(true)
         .bwlimit(bwlimit).compress(compress).checksum(checksum).extraArgs(rsyncArgs).timeout(timeout)
         .versions(versions == null ? null : Key.VERSIONS.duration(versions))
         .build();
@@ -177,7 +166,7 @@ final class SyncFlags {
     if (!targets.isEmpty() && targets.stream().noneMatch(t -> t instanceof Target.Ssh)) {
       new TargetSpec(targets.getFirst(), base.toBuilder().passwordFile(null).build());
     }
-    for (Target t : targets) b.target(new TargetSpec(t, TargetFlags.credentialsFor(t, base)));
+    for (Target t : targets) b.target(new TargetSpec(t, CredentialFlags.credentialsFor(t, base)));
     return b.build();
   }
 }

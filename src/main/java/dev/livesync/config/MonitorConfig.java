@@ -18,6 +18,15 @@ public record MonitorConfig(String listen, Path tokenFile, String alertExec, Dur
     java.util.Map<String, String> position) {
   public static final MonitorConfig NONE = new MonitorConfig(null, null, null, null, null, java.util.Map.of());
 
+  /** What {@code make} makes of this section's {@code key}; its refusal becomes a config error at the key's place (exit 78). */
+  public <T> T check(String key, java.util.function.Supplier<T> make) {
+    try {
+      return make.get();
+    } catch (dev.livesync.LivesyncException e) {
+      throw new ConfigException(at(key) + e.getMessage());
+    }
+  }
+
   /** {@code file:line:col: } of {@code key}, or the empty string. */
   public String at(String key) {
     String p = position.get(key);

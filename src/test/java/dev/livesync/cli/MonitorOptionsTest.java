@@ -46,7 +46,7 @@ class MonitorOptionsTest {
       "::1:9123 | : write an IPv6 address in brackets"})
   void listenRulesAreTheSameForTheFlagAndTheKey(String listen, String message) {
     var flag = new MonitorOptions();
-    flag.http = listen;
+    flag.web.http = listen;
     assertThatThrownBy(() -> flag.httpSettings(null)).isInstanceOf(LivesyncException.class)
         .hasMessageStartingWith("--http " + listen).hasMessageContaining(message)
         .satisfies(e -> assertThat(((LivesyncException) e).exitCode()).isEqualTo(2));
@@ -59,15 +59,15 @@ class MonitorOptionsTest {
   void tokenRulesAreTheSameForTheFlagAndTheKey() throws Exception {
     for (Path t : new Path[] {token("0123456789abcdefXYZ", "rw-r--r--"), token("short", "rw-------")}) {
       var flag = new MonitorOptions();
-      flag.http = "0.0.0.0:9123";
-      flag.httpToken = t;
+      flag.web.http = "0.0.0.0:9123";
+      flag.web.httpToken = t;
       String fromFlag = catchMessage(() -> flag.httpSettings(null));
       String fromKey = catchMessage(() -> new MonitorOptions().httpSettings(config("[http]\nlisten = \"0.0.0.0:9123\"\ntoken_file = \"" + t + "\"\n")));
       assertThat(fromKey).endsWith(fromFlag.replace("--http-token", "[http] token_file"));
     }
     var ok = new MonitorOptions();
-    ok.http = "0.0.0.0:9123";
-    ok.httpToken = token("0123456789abcdefXYZ", "rw-------");
+    ok.web.http = "0.0.0.0:9123";
+    ok.web.httpToken = token("0123456789abcdefXYZ", "rw-------");
     assertThat(ok.httpSettings(null).token()).isEqualTo("0123456789abcdefXYZ");
   }
 
@@ -96,7 +96,7 @@ class MonitorOptionsTest {
     assertThat(a.lag()).isEqualTo(Duration.ofSeconds(10));
     assertThat(a.after()).isEqualTo(Duration.ofSeconds(60));
     var flags = new MonitorOptions();
-    flags.http = "9200";
+    flags.web.http = "9200";
     flags.alertLag = Duration.ofSeconds(5);
     assertThat(flags.httpSettings(c).listen().getPort()).isEqualTo(9200);
     assertThat(flags.alertSettings(c).lag()).isEqualTo(Duration.ofSeconds(5));
