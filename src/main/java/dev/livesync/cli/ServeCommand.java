@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
       "Run the backup side: a configured rsync daemon, supervised.",
       "Writes rsyncd.conf and a 0600 secrets file into the runtime directory, then runs",
       "'rsync --daemon --no-detach' in the foreground: SIGTERM/SIGINT stop it, a crash restarts it",
-      "with backoff, its log goes to stderr (or --log-file). With --http, /metrics counts the bytes received",
-      "per module, the connections and the daemon's restarts."
+      "with backoff, its log goes to stderr (or --log-file). With --http, /metrics counts per module the bytes",
+      "received and sent, the connections and the refused logins, and the daemon's restarts."
     })
 final class ServeCommand extends Subcommand {
 
