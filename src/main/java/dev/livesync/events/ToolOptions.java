@@ -2,6 +2,7 @@ package dev.livesync.events;
 
 import dev.livesync.events.Getopt.LongOpt;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -50,10 +51,12 @@ abstract class ToolOptions {
   static final LongOpt FILESYSTEM = new LongOpt("filesystem", false, 'S');
   static final LongOpt NO_DEREFERENCE = new LongOpt("no-dereference", false, 'P');
   static final LongOpt FROMFILE = new LongOpt("fromfile", true, FROMFILE_KEY);
-  static final LongOpt EXCLUDE = new LongOpt("exclude", true, EXCLUDE_KEY);
-  static final LongOpt EXCLUDEI = new LongOpt("excludei", true, 'b');
-  static final LongOpt INCLUDE = new LongOpt("include", true, 'j');
-  static final LongOpt INCLUDEI = new LongOpt("includei", true, 'k');
+  /** The four regex options, which both tools list last. */
+  private static final List<LongOpt> REGEX_OPTIONS = List.of(
+      new LongOpt("exclude", true, EXCLUDE_KEY),
+      new LongOpt("excludei", true, 'b'),
+      new LongOpt("include", true, 'j'),
+      new LongOpt("includei", true, 'k'));
 
   /** What reading does after one option: go on, stop (exit 1: the reason or the help is printed), or ask the tool. */
   private enum Step { NEXT, STOP, OWN }
@@ -65,11 +68,20 @@ abstract class ToolOptions {
     fanotify = Backend.fanotifyByDefault(tool);
   }
 
+  /** A tool's long options: {@code first} in its order, then the regex options. */
+  static List<LongOpt> longOptions(LongOpt... first) {
+    List<LongOpt> all = new ArrayList<>(List.of(first));
+    all.addAll(REGEX_OPTIONS);
+    return List.copyOf(all);
+  }
+
   /**
-   * Reads the options {@code g} returns, the ones both tools share here and the tool's own through
-   * {@link #own}, then the operands; false when the tool exits 1 here (the reason, or the help, is printed).
+   * Reads {@code args} by getopt's rules with {@code shortOpts} and {@code longOpts}: the options
+   * both tools share here and the tool's own through {@link #own}, then the operands; false when the
+   * tool exits 1 here (the reason, or the help, is printed).
    */
-  final boolean read(Getopt g, PrintStream out, PrintStream err) {
+  final boolean read(String shortOpts, List<LongOpt> longOpts, String[] args, PrintStream out, PrintStream err) {
+    var g = new Getopt(tool, shortOpts, longOpts, args, err);
     int c;
     while ((c = g.next()) != Getopt.END) {
       Step step = shared(c, g, out, err);

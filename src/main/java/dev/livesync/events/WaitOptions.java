@@ -24,7 +24,7 @@ final class WaitOptions extends ToolOptions {
     super("inotifywait", WaitOptions::help);
   }
 
-  private static final List<LongOpt> LONG = List.of(
+  private static final List<LongOpt> LONG = longOptions(
       HELP,
       EVENT,
       new LongOpt("monitor", false, 'm'),
@@ -43,16 +43,12 @@ final class WaitOptions extends ToolOptions {
       new LongOpt("no-newline", false, '0'),
       new LongOpt("timefmt", true, 'i'),
       FROMFILE,
-      new LongOpt("outfile", true, 'o'),
-      EXCLUDE,
-      EXCLUDEI,
-      INCLUDE,
-      INCLUDEI);
+      new LongOpt("outfile", true, 'o'));
 
   /** Parses {@code args}; null when inotifywait would exit 1 here (the reason, or the help, is printed). */
   static WaitOptions parse(String[] args, PrintStream out, PrintStream err) {
     var o = new WaitOptions();
-    if (!o.read(new Getopt(o.tool, "mrhcdsPqt:fo:e:IFS", LONG, args, err), out, err)) return null;
+    if (!o.read("mrhcdsPqt:fo:e:IFS", LONG, args, out, err)) return null;
     if (o.format != null && !o.noNewline) o.format = o.format + "\n";
     if (!o.regexesAgree(err)) return null;
     if (o.format != null && o.csv) {

@@ -20,7 +20,7 @@ final class WatchOptions extends ToolOptions {
     super("inotifywatch", WatchOptions::help);
   }
 
-  private static final List<LongOpt> LONG = List.of(
+  private static final List<LongOpt> LONG = longOptions(
       HELP,
       EVENT,
       TIMEOUT,
@@ -33,15 +33,11 @@ final class WatchOptions extends ToolOptions {
       FANOTIFY,
       FILESYSTEM,
       NO_DEREFERENCE,
-      FROMFILE,
-      EXCLUDE,
-      EXCLUDEI,
-      INCLUDE,
-      INCLUDEI);
+      FROMFILE);
 
   static WatchOptions parse(String[] args, PrintStream out, PrintStream err) {
     var o = new WatchOptions();
-    if (!o.read(new Getopt(o.tool, "hrPa:d:zve:t:IFS", LONG, args, err), out, err)) return null;
+    if (!o.read("hrPa:d:zve:t:IFS", LONG, args, out, err)) return null;
     if (o.sort != 0 && o.sort != -1 && (Math.abs(o.sort) & (o.events != 0 ? o.events : IN_ALL_EVENTS)) == 0) {
       err.print("Can't sort by an event which isn't being watched for!\n");
       return null;
