@@ -130,44 +130,37 @@ public final class Fanotify implements AutoCloseable {
    * returns. Returns the number of events, 0 on timeout or {@link #wakeup()}.
    */
   public int read(long timeoutMillis, Handler handler) {
-    return fd.read(timeoutMillis, (raw, n) -> parse(raw, n, handler));
+    return fd.read(timeoutMillis, 24, (raw, at) -> event(raw, at, handler));
   }
 
-  /** struct fanotify_event_metadata {u32 event_len; u8 vers; u8 reserved; u16 metadata_len; u64 mask; s32 fd; s32 pid;} */
-  private static int parse(byte[] raw, int n, Handler handler) {
-    int at = 0;
-    int count = 0;
-    while (at + 24 <= n) {
-      int len = intAt(raw, at);
-      int metaLen = (raw[at + 6] & 0xff) | (raw[at + 7] & 0xff) << 8;
-      long mask = (intAt(raw, at + 8) & 0xffffffffL) | (long) intAt(raw, at + 12) << 32;
-      int eventFd = intAt(raw, at + 16);
-      if (eventFd >= 0) Libc.close(eventFd); // not asked for; never leak one
-      Handle dir = null, oldDir = null, target = null;
-      byte[] name = Bytes.EMPTY, oldName = Bytes.EMPTY;
-      for (int i = at + metaLen; i + 4 <= at + len; ) {
-        int type = raw[i] & 0xff;
-        int infoLen = (raw[i + 2] & 0xff) | (raw[i + 3] & 0xff) << 8;
-        if (infoLen < 4) break;
-        if (type == INFO_FID || type == INFO_DFID || type == INFO_DFID_NAME || type == INFO_OLD_DFID_NAME || type == INFO_NEW_DFID_NAME) {
-          int handleBytes = intAt(raw, i + 12);
-          int keyEnd = i + 20 + handleBytes; // fsid(8) handle_bytes(4) handle_type(4) f_handle
-          Handle h = new Handle(Arrays.copyOfRange(raw, i + 4, keyEnd));
-          byte[] nm = type == INFO_FID || type == INFO_DFID ? Bytes.EMPTY : WakeableFd.nameAt(raw, keyEnd, i + infoLen);
-          switch (type) {
-            case INFO_FID -> target = h;
-            case INFO_OLD_DFID_NAME -> { oldDir = h; oldName = nm; }
-            default -> { dir = h; name = nm; }
-          }
+  /** struct fanotify_event_metadata {u32 event_len; u8 vers; u8 reserved; u16 metadata_len; u64 mask; s32 fd; s32 pid;}: its length. */
+  private static int event(byte[] raw, int at, Handler handler) {
+    int len = intAt(raw, at);
+    int metaLen = (raw[at + 6] & 0xff) | (raw[at + 7] & 0xff) << 8;
+    long mask = (intAt(raw, at + 8) & 0xffffffffL) | (long) intAt(raw, at + 12) << 32;
+    int eventFd = intAt(raw, at + 16);
+    if (eventFd >= 0) Libc.close(eventFd); // not asked for; never leak one
+    Handle dir = null, oldDir = null, target = null;
+    byte[] name = Bytes.EMPTY, oldName = Bytes.EMPTY;
+    for (int i = at + metaLen; i + 4 <= at + len; ) {
+      int type = raw[i] & 0xff;
+      int infoLen = (raw[i + 2] & 0xff) | (raw[i + 3] & 0xff) << 8;
+      if (infoLen < 4) break;
+      if (type == INFO_FID || type == INFO_DFID || type == INFO_DFID_NAME || type == INFO_OLD_DFID_NAME || type == INFO_NEW_DFID_NAME) {
+        int handleBytes = intAt(raw, i + 12);
+        int keyEnd = i + 20 + handleBytes; // fsid(8) handle_bytes(4) handle_type(4) f_handle
+        Handle h = new Handle(Arrays.copyOfRange(raw, i + 4, keyEnd));
+        byte[] nm = type == INFO_FID || type == INFO_DFID ? Bytes.EMPTY : WakeableFd.nameAt(raw, keyEnd, i + infoLen);
+        switch (type) {
+          case INFO_FID -> target = h;
+          case INFO_OLD_DFID_NAME -> { oldDir = h; oldName = nm; }
+          default -> { dir = h; name = nm; }
         }
-        i += infoLen;
       }
-      handler.event(new Event(mask, dir, name, oldDir, oldName, target));
-      count++;
-      if (len <= 0) break;
-      at += len;
+      i += infoLen;
     }
-    return count;
+    handler.event(new Event(mask, dir, name, oldDir, oldName, target));
+    return len;
   }
 
   private static int intAt(byte[] raw, int i) {

@@ -64,23 +64,18 @@ public final class Inotify implements AutoCloseable {
    * read returns. Returns the number of events, 0 on timeout or {@link #wakeup()}.
    */
   public int read(long timeoutMillis, RawEventHandler handler) {
-    return fd.read(timeoutMillis, (raw, n) -> parse(raw, n, handler));
+    return fd.read(timeoutMillis, 16, (raw, at) -> event(raw, at, handler));
   }
 
-  private static int parse(byte[] raw, int n, RawEventHandler handler) {
-    int at = 0;
-    int count = 0;
-    while (at + 16 <= n) {
-      int wd = WakeableFd.intAt(raw, at);
-      int mask = WakeableFd.intAt(raw, at + 4);
-      int cookie = WakeableFd.intAt(raw, at + 8);
-      int len = WakeableFd.intAt(raw, at + 12);
-      byte[] name = len > 0 ? WakeableFd.nameAt(raw, at + 16, at + 16 + len) : Bytes.EMPTY;
-      handler.event(wd, mask, cookie, name);
-      count++;
-      at += 16 + len;
-    }
-    return count;
+  /** struct inotify_event {s32 wd; u32 mask; u32 cookie; u32 len; char name[len];}: its length. */
+  private static int event(byte[] raw, int at, RawEventHandler handler) {
+    int wd = WakeableFd.intAt(raw, at);
+    int mask = WakeableFd.intAt(raw, at + 4);
+    int cookie = WakeableFd.intAt(raw, at + 8);
+    int len = WakeableFd.intAt(raw, at + 12);
+    byte[] name = len > 0 ? WakeableFd.nameAt(raw, at + 16, at + 16 + len) : Bytes.EMPTY;
+    handler.event(wd, mask, cookie, name);
+    return 16 + len;
   }
 
   /** Makes a blocked or the next {@link #read} return at once; safe from any thread, also during or after {@link #close()}. */

@@ -16,10 +16,10 @@ import java.util.Arrays;
  * {@link #close()}.
  */
 final class WakeableFd implements AutoCloseable {
-  /** Takes the bytes one read returned ({@code raw[0..n)}) and returns how many events they held. */
+  /** Takes the event record at {@code raw[at..]} and returns its length in bytes (0 or less: the rest is unreadable). */
   @FunctionalInterface
   interface Parser {
-    int parse(byte[] raw, int n);
+    int parse(byte[] raw, int at);
   }
 
   private final int fd;
@@ -61,16 +61,17 @@ final class WakeableFd implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code timeoutMillis} (negative: forever) for events, then hands what one read
-   * returns to {@code parser}. Returns its count, 0 on timeout or {@link #wakeup()}.
+   * Waits up to {@code timeoutMillis} (negative: forever) for events, then hands each record one read
+   * returns to {@code parser}: every record of at least {@code header} bytes, in order. Returns how
+   * many, 0 on timeout or {@link #wakeup()}.
    */
-  int read(long timeoutMillis, Parser parser) {
+  int read(long timeoutMillis, int header, Parser parser) {
     synchronized (lifecycle) {
       if (closed) throw new IllegalStateException(what + " closed");
       readers++;
     }
     try {
-      return readOpen(timeoutMillis, parser);
+      return readOpen(timeoutMillis, header, parser);
     } finally {
       synchronized (lifecycle) {
         if (--readers == 0 && closed) release();
@@ -78,7 +79,7 @@ final class WakeableFd implements AutoCloseable {
     }
   }
 
-  private int readOpen(long timeoutMillis, Parser parser) {
+  private int readOpen(long timeoutMillis, int header, Parser parser) {
     int timeout = timeoutMillis < 0 ? -1 : (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
     long deadline = timeout < 0 ? 0 : System.nanoTime() + timeout * 1_000_000L;
     while (true) {
@@ -95,8 +96,20 @@ final class WakeableFd implements AutoCloseable {
       if (n == -Errno.EAGAIN || n == -Errno.EINTR) continue;
       if (n < 0) throw new NativeException("read", (int) -n, null);
       MemorySegment.copy(buf, JAVA_BYTE, 0, raw, 0, (int) n);
-      return parser.parse(raw, (int) n);
+      return records(raw, (int) n, header, parser);
     }
+  }
+
+  private static int records(byte[] raw, int n, int header, Parser parser) {
+    int at = 0;
+    int count = 0;
+    while (at + header <= n) {
+      int len = parser.parse(raw, at);
+      count++;
+      if (len <= 0) break;
+      at += len;
+    }
+    return count;
   }
 
   /** The little-endian int at {@code i} of {@code raw}. */
