@@ -8,7 +8,6 @@ import dev.livesync.monitor.WebServer;
 import dev.livesync.server.RsyncServer;
 import dev.livesync.server.ServeModule;
 import dev.livesync.server.ServeSpec;
-import dev.livesync.settings.Dirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -145,7 +144,6 @@ final class ServeCommand extends Subcommand {
       throw new LivesyncException("give --module NAME --path DIR --user USER --password-file FILE (or --config FILE with a [serve] section)", 2);
     }
     ServeModule m = new ServeModule(module, path, user, passwordFile, null, false, hostsAllow, maxConnections, uid, gid);
-    Path dir = runtimeDir != null ? runtimeDir : Dirs.runtime().resolve("serve-" + port);
-    return new ServeSpec(address, port, logFile, dir, List.of(m), keep, snap);
+    return new ServeSpec(address, port, logFile, ServeConfigs.runtimeDir(runtimeDir, port), List.of(m), keep, snap);
   }
 }

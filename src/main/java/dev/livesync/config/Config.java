@@ -1,5 +1,6 @@
 package dev.livesync.config;
 
+import dev.livesync.server.ServeSpec;
 import dev.livesync.settings.SettingException;
 import dev.livesync.sync.EngineSettings;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ public record Config(
     Path statusSocket,
     Duration stopTimeout,
     List<EngineSettings> syncs,
-    ServeConfig serve,
+    ServeSpec serve,
     MonitorConfig monitor,
     Locator locator) {
   public static final Path DEFAULT_PATH = Path.of("/etc/livesync/livesync.toml");

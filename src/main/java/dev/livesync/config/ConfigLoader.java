@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.livesync.fs.Bytes;
 import dev.livesync.server.ServeModule;
+import dev.livesync.server.ServeSpec;
 import dev.livesync.settings.Dirs;
 import dev.livesync.settings.Key;
 import dev.livesync.settings.SettingException;
@@ -102,7 +103,7 @@ public final class ConfigLoader {
       syncs.add(sync);
     }
     Section serveSection = top.table("serve", "[serve]");
-    ServeConfig serve = serveSection == null ? null : serve(serveSection);
+    ServeSpec serve = serveSection == null ? null : serve(serveSection);
     MonitorConfig monitor = monitor(top);
     top.finish();
     if (syncs.isEmpty() && serve == null) {
@@ -279,9 +280,10 @@ public final class ConfigLoader {
     return "";
   }
 
-  private static ServeConfig serve(Section s) {
+  /** The [serve] section; the runtime directory is serve's to choose (null here). */
+  private static ServeSpec serve(Section s) {
     String address = s.string("address", null);
-    int port = (int) s.integer("port", ServeConfig.DEFAULT_PORT, 1, 65535);
+    int port = (int) s.integer("port", ServeSpec.DEFAULT_PORT, 1, 65535);
     Path logFile = s.absolutePath("log_file", null);
     List<ServeModule> modules = new ArrayList<>();
     Set<String> names = new HashSet<>();
@@ -306,7 +308,7 @@ public final class ConfigLoader {
       throw s.error(Key.SNAPSHOTS.configName(), Key.SNAPSHOTS.configName() + ": " + e.words(Key::configName));
     }
     s.finish();
-    return new ServeConfig(address, port, logFile, modules, versions, snapshots);
+    return new ServeSpec(address, port, logFile, null, modules, versions, snapshots);
   }
 
   private static ServeModule module(Section m) {

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What {@code livesync serve} runs: one rsync daemon listening on {@code address:port} (address null
  * = every local address) with {@code modules}. {@code logFile} null means the daemon logs to our
- * stderr. {@code runtimeDir} receives the generated rsyncd.conf and secrets files. {@code versions}:
+ * stderr. {@code runtimeDir} receives the generated rsyncd.conf and secrets files (null in a config
+ * file's {@code [serve]}: serve chooses it). {@code versions}:
  * prune clients' versions in the modules older than this (null: never); {@code snapshots}: take
  * hard-link snapshots of each module with this retention (null: none).
  */
