@@ -186,6 +186,7 @@ public final class Replicator implements AutoCloseable {
         transports.stream().allMatch(Transport::canRename));
     if (settings.schedule() != null) nextScheduleNanos = clock.nanos() + settings.schedule().toNanos();
     publishStatus("starting");
+    events.wakeup(); // the first turn dispatches the start-up work at once instead of after a second's poll
     loopThread = Thread.ofPlatform().name("livesync-" + settings.name()).daemon().start(this::loop);
     pruner = VersionPruner.start(settings.name(), transports, clock);
   }
