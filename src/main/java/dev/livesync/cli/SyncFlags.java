@@ -67,6 +67,9 @@ final class SyncFlags {
   @Option(names = "--watcher", paramLabel = "KIND", description = "auto | inotify | fanotify: what watches the source (default: ${DEFAULT-VALUE}: fanotify where the source is a whole filesystem and fanotify may mark it, else inotify; see docs/engine.md).")
   String watcher;
 
+  @Option(names = "--startup", paramLabel = "MODE", description = "changes | full: what a start sends to a target (default: ${DEFAULT-VALUE}: after a clean stop, only what changed at the source since then; else, and with full, a full sync of the tree).")
+  String startup;
+
   @Option(names = "--schedule", paramLabel = "DURATION", description = "Also run a full resync this often (e.g. 6h; at least 1s).")
   Duration schedule;
 
@@ -155,7 +158,7 @@ final class SyncFlags {
     var b = EngineSettings.builder(syncName, Bytes.of(source.toString()))
         .stateDir(EngineSettings.stateDirOf(stateRoot(null), syncName))
         .excludes(excludes).delay(delay).maxHold(maxHold).workers(workers).batchMaxFiles(batchMaxFiles).batchMaxBytes(batchMaxBytes)
-        .largeFileThreshold(largeFileThreshold).delete(DeletePolicy.parse(delete)).exec(exec).schedule(schedule).watcher(watcher)
+        .largeFileThreshold(largeFileThreshold).delete(DeletePolicy.parse(delete)).exec(exec).schedule(schedule).watcher(watcher).startup(startup)
         .retryInitial(retryInitial).retryMax(retryMax).maxDelete(Key.MAX_DELETE.maxDelete(maxDelete));
     List<Target> targets = args.subList(1, args.size()).stream().map(Target::parse).toList();
     // the daemon flags go to the daemon targets, the ssh flags to the ssh targets; a flag no target

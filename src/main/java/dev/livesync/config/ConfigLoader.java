@@ -173,6 +173,7 @@ public final class ConfigLoader {
       String delete = s.string(Key.DELETE.configName(), null);
       if (delete != null) b.delete(DeletePolicy.parse(delete));
       b.watcher(s.string(Key.WATCHER.configName(), null));
+      b.startup(s.string(Key.STARTUP.configName(), null));
       String schedule = s.durationText(Key.SCHEDULE.configName());
       if (schedule != null) b.schedule(Key.SCHEDULE.duration(schedule));
       retry(s, b);

@@ -40,6 +40,7 @@ public enum Key {
   EXEC(Scope.SYNC, "exec", "--exec", null, new Rule.Text(Pattern.compile("(?s).*\\S.*"), "a command (run with sh -c)")),
   WATCHER(Scope.SYNC, "watcher", "--watcher", "auto", new Rule.Choice(List.of("auto", "inotify", "fanotify"))),
   MAX_DELETE(Scope.SYNC, "max_delete", "--max-delete", "50%", new Rule.DeleteLimit()),
+  STARTUP(Scope.SYNC, "startup", "--startup", "changes", new Rule.Choice(List.of("changes", "full"))),
   /** Inside the engine only: a target with more queued paths than this gets one full sync instead. */
   MAX_QUEUED_PATHS(Scope.SYNC, null, null, "200000", new Rule.Whole(1, Long.MAX_VALUE)),
 

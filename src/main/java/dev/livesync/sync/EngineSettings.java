@@ -42,7 +42,8 @@ public record EngineSettings(
     Duration retryBase,
     Duration retryCap,
     WatcherChoice.Kind watcher,
-    MaxDelete maxDelete) {
+    MaxDelete maxDelete,
+    StartupMode startup) {
 
   public static final Duration DEFAULT_DELAY = Key.DELAY.duration(Key.DELAY.defaultText());
   public static final Duration DEFAULT_MAX_HOLD = Key.MAX_HOLD.duration(Key.MAX_HOLD.defaultText());
@@ -57,6 +58,7 @@ public record EngineSettings(
   public static final Duration DEFAULT_RETRY_MAX = Key.RETRY_MAX.duration(Key.RETRY_MAX.defaultText());
   public static final WatcherChoice.Kind DEFAULT_WATCHER = WatcherChoice.Kind.parse(Key.WATCHER.choice(Key.WATCHER.defaultText()));
   public static final MaxDelete DEFAULT_MAX_DELETE = Key.MAX_DELETE.maxDelete(Key.MAX_DELETE.defaultText());
+  public static final StartupMode DEFAULT_STARTUP = StartupMode.parse(Key.STARTUP.defaultText());
 
   public EngineSettings {
     name = Key.NAME.text(name);
@@ -80,6 +82,7 @@ public record EngineSettings(
     Key.RETRY_MAX.duration(retryCap);
     Objects.requireNonNull(watcher, "watcher");
     Objects.requireNonNull(maxDelete, "maxDelete");
+    Objects.requireNonNull(startup, "startup");
     if (retryCap.compareTo(retryBase) < 0) {
       throw Key.RETRY_MAX.refuse(dev.livesync.settings.Durations.format(retryCap),
           "expected at least %s (" + dev.livesync.settings.Durations.format(retryBase) + ")", Key.RETRY_INITIAL);
@@ -110,7 +113,8 @@ public record EngineSettings(
   public Builder toBuilder() {
     return new Builder(name, source).targets(targets).excludes(excludes.patterns()).delay(delay).maxHold(maxHold).workers(workers)
         .delete(delete).stateDir(stateDir).exec(exec).schedule(schedule).batchMaxFiles(maxPaths).batchMaxBytes(maxBytes)
-        .largeFileThreshold(largeFile).maxQueuedPaths(maxQueuedPaths).retry(retryBase, retryCap).watcher(watcher).maxDelete(maxDelete);
+        .largeFileThreshold(largeFile).maxQueuedPaths(maxQueuedPaths).retry(retryBase, retryCap).watcher(watcher).maxDelete(maxDelete)
+        .startup(startup);
   }
 
   /** One rsync transport per target, with the sync's excludes; the caller closes them (the engine does once started). */
@@ -135,7 +139,7 @@ public record EngineSettings(
         && delete == s.delete && stateDir.equals(s.stateDir) && Objects.equals(exec, s.exec) && Objects.equals(schedule, s.schedule)
         && maxPaths == s.maxPaths && maxBytes == s.maxBytes && largeFile == s.largeFile && maxQueuedPaths == s.maxQueuedPaths
         && retryBase.equals(s.retryBase) && retryCap.equals(s.retryCap) && watcher == s.watcher
-        && maxDelete.equals(s.maxDelete);
+        && maxDelete.equals(s.maxDelete) && startup == s.startup;
   }
 
   @Override
@@ -169,6 +173,7 @@ public record EngineSettings(
     private Duration retryMax;
     private WatcherChoice.Kind watcher = DEFAULT_WATCHER;
     private MaxDelete maxDelete = DEFAULT_MAX_DELETE;
+    private StartupMode startup = DEFAULT_STARTUP;
 
     private Builder(String name, byte[] source) {
       this.name = name;
@@ -279,12 +284,24 @@ public record EngineSettings(
       return this;
     }
 
+    /** What a start does for a target: catch up on the changes since a clean stop, or a full sync ({@link StartupMode}). */
+    public Builder startup(StartupMode m) {
+      startup = m == null ? DEFAULT_STARTUP : m;
+      return this;
+    }
+
+    /** {@code changes} or {@code full}, checked by {@link Key#STARTUP}; null: the default. */
+    public Builder startup(String word) {
+      if (word != null) startup = StartupMode.parse(word);
+      return this;
+    }
+
     public EngineSettings build() {
       Path dir = stateDir != null ? stateDir : stateDirOf(Dirs.state().toAbsolutePath(), name);
       Duration cap = retryMax != null ? retryMax
           : retryInitial != null && retryInitial.compareTo(DEFAULT_RETRY_MAX) > 0 ? retryInitial : DEFAULT_RETRY_MAX;
       return new EngineSettings(name, source, targets, new Excludes(excludes), delay, maxHold, workers, delete, dir, exec, schedule,
-          batchMaxFiles, batchMaxBytes, largeFile, maxQueuedPaths, retryInitial, cap, watcher, maxDelete);
+          batchMaxFiles, batchMaxBytes, largeFile, maxQueuedPaths, retryInitial, cap, watcher, maxDelete, startup);
     }
   }
 }

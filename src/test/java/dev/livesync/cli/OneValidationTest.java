@@ -75,6 +75,7 @@ class OneValidationTest {
         new Row(Key.RETRY_MAX, List.of("--retry-initial", "10s", "--retry-max", "1s"), "retry = { initial = \"10s\", max = \"1s\" }", "1s",
             "expected at least %s (10s)", Key.RETRY_INITIAL),
         new Row(Key.WATCHER, List.of("--watcher", "dnotify"), "watcher = \"dnotify\"", "dnotify", "expected one of auto, inotify, fanotify"),
+        new Row(Key.STARTUP, List.of("--startup", "sometimes"), "startup = \"sometimes\"", "sometimes", "expected one of changes, full"),
         new Row(Key.DELETE, List.of("--delete", "sometimes"), "delete = \"sometimes\"", "sometimes", "expected one of always, startup, running, never"),
         new Row(Key.NAME, List.of("--name", "../../x"), "name = \"../../x\"", "../../x", name),
         new Row(Key.NAME, List.of("--name", ""), "name = \"\"", "''", name),
