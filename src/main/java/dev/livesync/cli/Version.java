@@ -3,7 +3,7 @@ package dev.livesync.cli;
 import picocli.CommandLine;
 
 final class Version implements CommandLine.IVersionProvider {
-  static final String VERSION = "0.1.0";
+  static final String VERSION = dev.livesync.Release.VERSION;
 
   @Override
   public String[] getVersion() {

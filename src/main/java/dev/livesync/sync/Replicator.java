@@ -45,6 +45,7 @@ public final class Replicator implements AutoCloseable {
   private final List<TargetRunner> targets = new ArrayList<>();
   private final List<Journal> journals = new ArrayList<>();
   private StateLock stateLock;
+  private StartupPlan startupPlan;
   private SourceCheck sourceCheck;
   /** Counts the first watcher's setup (a rescan counts in a new one). */
   private WatchProgress firstSetup;
@@ -156,23 +157,24 @@ public final class Replicator implements AutoCloseable {
     var sourceRoot = SourceRoot.of(settings.source(), rootAtStart);
     sourceCheck = new SourceCheck(settings.name(), sourceRoot);
     stateLock = StateLock.acquire(settings.stateDir(), settings.name()); // one run per sync: its journals are ours
+    startupPlan = StartupPlan.open(settings, root, transports, clock); // the last clean stop's records: read and deleted first
     events.open(firstSetup); // watches first: nothing changed from here on is missed
     ExecHook hook = settings.exec() == null ? null : new ExecHook(settings.exec(), Path.of(Bytes.latin1(root).isEmpty() ? "/" : new String(root, java.nio.charset.StandardCharsets.UTF_8)));
     int i = 0;
     for (Transport t : transports) {
-      Journal j = Journal.open(settings.stateDir().resolve(stateFile(i++, t, ".journal")));
+      Journal j = Journal.open(settings.stateDir().resolve(CleanStop.stateFile(i++, t.describe(), ".journal")));
       journals.add(j);
       ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).uncaughtExceptionHandler(FatalErrors.HALT).factory());
       pools.add(pool);
       var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, this::sourceSize,
           rel -> TreeCount.entries(root, rel, settings.excludes()), settings.name(),
-          new HeldDeletions(settings.stateDir().resolve(stateFile(i - 1, t, ".held"))));
+          new HeldDeletions(settings.stateDir().resolve(CleanStop.stateFile(i - 1, t.describe(), ".held"))));
       guards.add(guard);
       var runner = new TargetRunner(guard, clock,
           TargetRunner.Settings.of(settings),
           new TargetRunner.ItemExecutorConfig(settings.delete(), this::sourceSize, hook, SplitFullSync.planner(settings)),
           pool, this::post, j, listener, startup);
-      runner.submitStartup(new WorkItem.FullSync(settings.delete().atStartup(), "start", clock.nanos()));
+      startupPlan.submit(i - 1, runner, j, guard); // the full sync, or the changes since a clean stop
       List<byte[]> released = guard.releasedTop(); // an operator's release that the previous run did not carry out
       if (!released.isEmpty()) runner.submit(WorkItem.release(released, settings.delete(), clock.nanos()));
       if (!j.recovered().isEmpty())
@@ -189,11 +191,6 @@ public final class Replicator implements AutoCloseable {
     events.wakeup(); // the first turn dispatches the start-up work at once instead of after a second's poll
     loopThread = Thread.ofPlatform().name("livesync-" + settings.name()).daemon().start(this::loop);
     pruner = VersionPruner.start(settings.name(), transports, clock);
-  }
-
-  /** A target's file in the state directory: its journal, its held deletions. */
-  private static String stateFile(int i, Transport t, String suffix) {
-    return "target-" + i + "-" + t.describe().replaceAll("[^A-Za-z0-9._-]+", "_") + suffix;
   }
 
   private long sourceSize(byte[] relPath) {
@@ -297,6 +294,7 @@ public final class Replicator implements AutoCloseable {
       runCompletions();
       heartbeatNanos = System.nanoTime();
     });
+    startupPlan.stopped(targets, guards, coalescer.size() == 0 && !coalescer.hasUnpairedMoves() && sourceCheck.problem().isEmpty(), events);
   }
 
   private void runCompletions() {

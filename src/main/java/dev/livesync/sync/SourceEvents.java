@@ -34,6 +34,7 @@ final class SourceEvents implements AutoCloseable {
   private WatcherChoice.Decision choice;
   private volatile Watcher watcher;
   private boolean overflow;
+  private boolean dropped;
   private long overflows;
   /** fs.inotify.max_user_watches when a directory could not be watched for want of watches; -1: none since the last rewatch. */
   private volatile long limitWhenShort = -1;
@@ -102,9 +103,20 @@ final class SourceEvents implements AutoCloseable {
     return watcher.poll(timeoutMillis, this::onEvent);
   }
 
-  /** Waits up to {@code timeoutMillis}, dropping what comes (stopping: the events are no longer wanted). */
-  void pollAndDrop(long timeoutMillis) {
-    watcher.poll(timeoutMillis, e -> {});
+  /**
+   * Waits up to {@code timeoutMillis}, dropping what comes (stopping: the events are no longer
+   * wanted); true when something came ({@link #droppedAny()} remembers it).
+   */
+  boolean pollAndDrop(long timeoutMillis) {
+    boolean[] came = {false};
+    watcher.poll(timeoutMillis, e -> came[0] = true);
+    dropped |= came[0];
+    return came[0];
+  }
+
+  /** Whether {@link #pollAndDrop} has dropped anything: a change the targets did not get. */
+  boolean droppedAny() {
+    return dropped;
   }
 
   private void onEvent(WatchEvent e) {

@@ -1,0 +1,183 @@
+package dev.livesync.sync;
+
+import dev.livesync.Release;
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
+import dev.livesync.fs.Mounts;
+import dev.livesync.transport.TargetSpec;
+import dev.livesync.transport.Transport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a start sends each target, and what a stop leaves for the next start ({@link CleanStop}).
+ * After a clean stop whose record fits (same fingerprint, the stop in the past and at most
+ * {@link #MAX_AGE_MILLIS} ago, the source on a local filesystem, whose ctimes come from this
+ * machine's clock), a target gets the changes since the stop ({@link CatchUp}) instead of the full
+ * sync; else the full sync, and the log says why in one line. The records are read and deleted when
+ * the engine opens, before anything is watched or sent.
+ */
+final class StartupPlan {
+  private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+  static final long MAX_AGE_MILLIS = 30L * 24 * 3600 * 1000;
+  /** Entries whose ctime is this much before the stop are sent too (the kernel's clock ticks coarsely). */
+  static final long MARGIN_MILLIS = 2000;
+  /** Filesystems whose ctimes this machine's clock sets. */
+  static final Set<String> LOCAL = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "ramfs", "zfs", "f2fs", "jfs",
+      "reiserfs", "bcachefs", "nilfs2", "overlay");
+
+  private final EngineSettings settings;
+  private final byte[] root;
+  private final Clock clock;
+  private final List<String> names = new ArrayList<>();
+  private final List<Map<String, String>> fingerprints = new ArrayList<>();
+  private final List<CleanStop.Record> records = new ArrayList<>();
+  private final String fsType;
+  private CatchUp.Found found;
+  private boolean walked;
+  private String walkedIndex;
+
+  private StartupPlan(EngineSettings settings, byte[] root, List<Transport> transports, Clock clock) {
+    this.settings = settings;
+    this.root = root;
+    this.clock = clock;
+    String real;
+    try {
+      real = Path.of(new String(settings.source(), StandardCharsets.UTF_8)).toRealPath().toString();
+    } catch (IOException | RuntimeException e) {
+      real = Bytes.display(settings.source());
+    }
+    Mounts.Mount m = Mounts.of(Path.of(real));
+    fsType = m == null ? "unknown" : m.type();
+    Libc.Stat st = Libc.statOrNull(settings.source());
+    for (int i = 0; i < transports.size(); i++) {
+      Transport t = transports.get(i);
+      names.add(CleanStop.stateFile(i, t.describe(), CleanStop.RECORD));
+      Map<String, String> fp = new LinkedHashMap<>();
+      fp.put("source", real);
+      fp.put("source filesystem", (st == null ? "?" : Long.toString(st.dev())) + " " + fsType);
+      fp.put("target", t.describe());
+      fp.put("excludes", String.join("\n", settings.excludes().patterns()));
+      fp.put("delete policy", settings.delete().name());
+      TargetSpec spec = i < settings.targets().size() ? settings.targets().get(i) : null;
+      fp.put("rsync options", spec == null ? "" : String.join("\n", spec.options().extraArgs()) + "\nchecksum=" + spec.options().checksum()
+          + "\nversions=" + spec.options().versions());
+      fp.put("livesync version", Release.VERSION);
+      fingerprints.add(fp);
+    }
+  }
+
+  /** Reads and deletes the records of the last clean stop (before anything else of a start). */
+  static StartupPlan open(EngineSettings settings, byte[] root, List<Transport> transports, Clock clock) {
+    var p = new StartupPlan(settings, root, transports, clock);
+    for (String n : p.names) p.records.add(CleanStop.consume(settings.stateDir().resolve(n)));
+    // records of targets this start does not have (removed from the config since) go too: never reused later
+    try (var left = Files.newDirectoryStream(settings.stateDir(), "*" + CleanStop.RECORD)) {
+      for (Path f : left) CleanStop.consume(f);
+    } catch (IOException e) {
+      log.debug("cannot list {}: {}", settings.stateDir(), e.toString());
+    }
+    return p;
+  }
+
+  /**
+   * Queues target {@code i}'s start-up work: the full sync, or the changes since the clean stop (then
+   * the root directory as {@code .} goes first, as the item whose first attempt the start waits for:
+   * it tells whether the target lets us in, and copies nothing that did not change).
+   */
+  void submit(int i, TargetRunner runner, Journal journal, DeletionGuard guard) {
+    String why = whyFull(i, journal, guard);
+    CleanStop.Record r = records.get(i);
+    if (why == null && walked && found != null && !r.index().equals(walkedIndex)) why = "its clean-stop record is of another stop than the others'";
+    if (why == null && !walked) {
+      walked = true;
+      walkedIndex = r.index();
+      long t0 = System.nanoTime();
+      found = CatchUp.find(root, settings.excludes(), (r.stoppedMillis() - MARGIN_MILLIS) * 1_000_000L,
+          settings.stateDir().resolve(CleanStop.INDEX), r.index(), Math.min(4, Runtime.getRuntime().availableProcessors()));
+      if (found != null) log.info("sync '{}': {} entries changed at the source since the clean stop at {}, {} of them deletions ({} ms)",
+          settings.name(), found.paths().size() + found.trees().size(), Instant.ofEpochMilli(r.stoppedMillis()), found.deletions(),
+          (System.nanoTime() - t0) / 1_000_000);
+    }
+    if (why == null && found == null) why = "the listing of the source at the clean stop is missing or unreadable";
+    long now = clock.nanos();
+    if (why != null) {
+      log.info("{}: full sync at start: {}", runner.name(), why);
+      runner.submitStartup(new WorkItem.FullSync(settings.delete().atStartup(), "start", now));
+      return;
+    }
+    log.info("{}: no full sync at start: the target equalled the source at the clean stop; sending the {} changes since", runner.name(),
+        found.paths().size() + found.trees().size());
+    runner.submitStartup(new WorkItem.Send(List.of(new byte[] {'.'}), false, 0, now, true));
+    int max = settings.maxPaths();
+    for (int from = 0; from < found.paths().size(); from += max)
+      runner.submit(new WorkItem.Send(List.copyOf(found.paths().subList(from, Math.min(found.paths().size(), from + max))), false, 0, now));
+    for (int from = 0; from < found.trees().size(); from += max)
+      runner.submit(new WorkItem.Send(List.copyOf(found.trees().subList(from, Math.min(found.trees().size(), from + max))), true, 0, now));
+  }
+
+  /** Why target {@code i} gets the full sync at this start, or null: it catches up. */
+  private String whyFull(int i, Journal journal, DeletionGuard guard) {
+    if (settings.startup() == StartupMode.FULL) return "startup = full";
+    CleanStop.Record r = records.get(i);
+    if (r == null) return "no clean stop recorded";
+    if (r == CleanStop.UNREADABLE) return "the clean-stop record is unreadable";
+    for (var e : fingerprints.get(i).entrySet()) {
+      if (!e.getValue().equals(r.fingerprint().get(e.getKey()))) return "the " + e.getKey() + " changed since the clean stop";
+    }
+    if (!r.fingerprint().keySet().equals(fingerprints.get(i).keySet())) return "the clean-stop record is of another kind";
+    long now = clock.epochMillis();
+    if (r.stoppedMillis() > now) return "the clean stop is recorded at " + Instant.ofEpochMilli(r.stoppedMillis()) + ", after now (was the clock set back?)";
+    if (now - r.stoppedMillis() > MAX_AGE_MILLIS) return "the clean stop was " + (now - r.stoppedMillis()) / 86_400_000L + " days ago (more than 30)";
+    if (!LOCAL.contains(fsType)) return "the source is on " + fsType + ", whose change times may come from another machine's clock";
+    if (settings.delete() == DeletePolicy.STARTUP) return "delete = startup deletes only at a full sync";
+    if (!journal.recovered().isEmpty() || guard.held() > 0 || !guard.releasedTop().isEmpty()) return "the previous run left work undone";
+    return null;
+  }
+
+  /**
+   * After the stop drained: when every target has nothing queued, running, failing or held, and no
+   * change came since the engine last read its events, records the stop for each target; else says
+   * why not and removes what a previous stop left. {@code settled}: the engine's own part (nothing
+   * pending in the coalescer, the source still where it was).
+   */
+  void stopped(List<TargetRunner> targets, List<DeletionGuard> guards, boolean settled, SourceEvents events) {
+    String why = !settled ? "changes were still pending" : events.unwatched() > 0 ? "some directories were not watched" : null;
+    for (int i = 0; why == null && i < targets.size(); i++) {
+      TargetRunner t = targets.get(i);
+      if (!t.idle() || t.running() > 0) why = t.name() + " had work left";
+      else if (t.backingOff() || t.failedFatally()) why = t.name() + " was not reachable";
+      else if (guards.get(i).held() > 0 || !guards.get(i).releasedTop().isEmpty()) why = t.name() + " had deletions held";
+    }
+    Path dir = settings.stateDir();
+    try {
+      if (why == null) {
+        long stopped = clock.epochMillis(); // before the listing: what changes while it is made has a later ctime
+        String id = Long.toHexString(stopped) + "-" + Long.toHexString(new java.util.SplittableRandom().nextLong());
+        CleanStop.writeIndex(dir.resolve(CleanStop.INDEX), id, root, settings.excludes());
+        // the listing stands for what the targets hold only if nothing changed since the engine last read its events
+        if (events.pollAndDrop(0) || events.droppedAny()) {
+          why = "the source changed while stopping";
+        } else {
+          for (int i = 0; i < names.size(); i++) CleanStop.write(dir.resolve(names.get(i)), new CleanStop.Record(stopped, id, fingerprints.get(i)));
+          log.info("sync '{}': clean stop recorded: the next start sends only what changes from now on", settings.name());
+          return;
+        }
+      }
+      Files.deleteIfExists(dir.resolve(CleanStop.INDEX));
+    } catch (IOException | RuntimeException e) {
+      why = "it could not be recorded (" + e.getMessage() + ")";
+    }
+    log.info("sync '{}': not a clean stop ({}): the next start runs a full sync", settings.name(), why);
+  }
+}
