@@ -67,6 +67,7 @@ class EngineSettingsTest {
       case Path p -> p.resolve("x");
       case WatcherChoice.Kind k -> k == WatcherChoice.Kind.FANOTIFY ? WatcherChoice.Kind.INOTIFY : WatcherChoice.Kind.FANOTIFY;
       case MaxDelete m -> new MaxDelete(m.percent() + 1, m.paths());
+      case StartupMode m -> m == StartupMode.FULL ? StartupMode.CHANGES : StartupMode.FULL;
       default -> throw new AssertionError("no other value for a " + v.getClass().getName() + ": add one here");
     };
   }
