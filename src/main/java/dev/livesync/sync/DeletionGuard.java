@@ -183,8 +183,11 @@ final class DeletionGuard extends ForwardingTransport {
 
   /**
    * A directory renamed on a daemon target: its new name made from the old copy and the old name
-   * deleted, in one step ({@link RenameByCopy}) that no whole-tree judgement sees half done. A
-   * renamed tree loses nothing, so neither side counts in the minute; the target's count follows.
+   * deleted, in one step ({@link RenameByCopy}) that no whole-tree judgement sees half done. Both
+   * sides count in the minute, the entries made against those deleted, so a renamed tree loses
+   * nothing there; and when the old name went apart from the copy (its copy failed because the new
+   * name was renamed on, the batch of both names deleted it, and the copy to the last name made it
+   * again), the minute is still balanced. The target's count follows.
    */
   @Override
   public boolean rename(byte[] from, byte[] to) throws InterruptedException {
@@ -198,6 +201,8 @@ final class DeletionGuard extends ForwardingTransport {
       long made = treeSize.applyAsLong(to);
       synchronized (this) {
         if (targetEntries >= 0) targetEntries = Math.max(0, targetEntries + made - done.deleted());
+        window.created(made);
+        window.deleted(done.deleted());
       }
     }
     return done.copied();
