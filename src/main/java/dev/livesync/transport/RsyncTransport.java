@@ -216,16 +216,14 @@ public final class RsyncTransport implements Transport {
   }
 
   /**
-   * As {@link #canRename}: a daemon target's renamed directory goes in its batch, data and all. The
-   * copy from the old name ({@code --link-dest}, {@link DaemonKind#rename}, done with the old name's
-   * deletion in one step by the guard) is off: under the fast mixed load's chains of directory
-   * renames, copies that fail (the new name renamed on already) leave old-name deletions apart from
-   * their creations, and the guard held a daemon's deletions in 2 of 9 runs (2026-12-03). Correctness
-   * first (docs/targets.md).
+   * True on every kind: local and ssh targets rename in place; a daemon makes the new name from the
+   * old copy ({@code --link-dest}, {@link DaemonKind#rename}), the old name's deletion done with it
+   * in one step by the guard, which counts the copy's entries against the old name's in its minute
+   * (docs/targets.md).
    */
   @Override
   public boolean canRenameDirs() {
-    return canRename();
+    return true;
   }
 
   @Override

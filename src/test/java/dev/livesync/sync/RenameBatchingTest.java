@@ -44,7 +44,6 @@ class RenameBatchingTest {
     return n + 2;
   }
 
-  @org.junit.jupiter.api.Disabled("the --link-dest copy of a renamed directory is off on daemon targets: under the fast mixed load it made the guard hold deletions (docs/targets.md)")
   @Test
   void renamesToADaemonAreBatchedAndConverge() throws Exception {
     try (var daemon = RsyncDaemon.start(Trees.path(dst))) {

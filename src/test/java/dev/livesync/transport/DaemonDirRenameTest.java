@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 class DaemonDirRenameTest {
   static final int FILES = 50, SIZE = 1 << 20;
 
-  @org.junit.jupiter.api.Disabled("the --link-dest copy of a renamed directory is off on daemon targets: under the fast mixed load it made the guard hold deletions (docs/targets.md)")
   @Test
   void aRenamedDirectoryIsMadeFromItsOldCopyAndAFileChangedInsideStillArrives() throws Exception {
     byte[] src = Trees.tempDir("ls-dr-src");
