@@ -18,6 +18,12 @@ import org.slf4j.LoggerFactory;
  */
 record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) implements TargetKind {
   private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
+  /**
+   * A renamed directory holding less than both of these goes in its batch: two rsync runs (the copy,
+   * then the old name's deletion) cost more than sending it again, and chains of small renames would
+   * queue behind them one by one.
+   */
+  static final long COPY_MIN_BYTES = 1 << 20, COPY_MIN_ENTRIES = 1000;
 
   @Override
   public void connectionArgs(List<String> argv) {
@@ -53,7 +59,8 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) im
    * deletes it comes after this item). Files rsync finds unchanged there are hard-linked on the
    * server, not sent; changed ones go as a delta against the old copy. Only pre-positions, like
    * every rename: the batch after it reconciles both names. False (the batch then sends the data)
-   * when the new name is not a directory at the source now, a name is not UTF-8 (it would go on
+   * when the new name is not a directory at the source now, holds less than {@link #COPY_MIN_BYTES}
+   * and {@link #COPY_MIN_ENTRIES}, a name is not UTF-8 (it would go on
    * rsync's command line), or an exclude pattern holds a '/' other than a trailing one (it is
    * anchored at the source root, and this run's root is the directory).
    */
@@ -62,6 +69,7 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) im
     if (options.versions() != null) return false; // its backup dir would be inside the new directory: the batch sends it
     Libc.Stat st = Libc.lstatOrNull(Bytes.child(source, to));
     if (st == null || !st.isDir()) return false;
+    if (!TreeWeight.atLeast(Bytes.child(source, to), COPY_MIN_BYTES, COPY_MIN_ENTRIES)) return false;
     for (String ex : options.excludes()) {
       int slash = ex.indexOf('/');
       if (slash >= 0 && slash < ex.length() - 1) return false;

@@ -95,7 +95,7 @@ class DeletionGuardRenameTest {
 
   /** 300 files (file i in {@code dirOf(i)}) and one beside them, synced to a real daemon; then {@code steps}; then the trees equal. */
   private void onADaemon(java.util.function.IntFunction<String> dirOf, GuardSteps steps) throws Exception {
-    for (int i = 0; i < 300; i++) Trees.write(at(src, dirOf.apply(i) + "/f" + i), "file " + i);
+    for (int i = 0; i < 300; i++) Trees.write(at(src, dirOf.apply(i) + "/f" + i), heavy(i, 12 << 10));
     Trees.write(at(src, "beside"), "one file outside");
     Trees.chmod(src, 0755);
     Trees.chmod(dst, 0755);
@@ -105,6 +105,15 @@ class DeletionGuardRenameTest {
       steps.run(guard);
       Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
     }
+  }
+
+  /**
+   * File {@code i}'s content, {@code size} bytes: a directory of them is heavy enough for a daemon
+   * to make it from its old copy ({@link dev.livesync.transport.RsyncTransport}'s daemon kind copies from 1 MiB or 1,000 entries).
+   */
+  static String heavy(int i, int size) {
+    String line = "file " + i + "\n";
+    return line.repeat(size / line.length() + 1);
   }
 
   /** Renamed at the source; the new name made from the old copy on the daemon; then the batch of both names. */
@@ -157,7 +166,7 @@ class DeletionGuardRenameTest {
    */
   @Test
   void aWholeTreeDryRunNeverSeesBothNamesOfARenamedDirectory() throws Exception {
-    for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), "file " + i);
+    for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), heavy(i, 4 << 10));
     Trees.chmod(src, 0755);
     Trees.chmod(dst, 0755);
     try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
@@ -201,7 +210,7 @@ class DeletionGuardRenameTest {
   /** A copy that stopped because its new name left the source meanwhile leaves nothing of it behind; the old name stays for the batch. */
   @Test
   void aCopyWhoseNewNameLeftTheSourceIsRemovedAgain() throws Exception {
-    for (int i = 0; i < 30; i++) Trees.write(at(src, "top/f" + i), "file " + i);
+    for (int i = 0; i < 30; i++) Trees.write(at(src, "top/f" + i), heavy(i, 40 << 10));
     Trees.chmod(src, 0755);
     Trees.chmod(dst, 0755);
     try (var daemon = RsyncDaemon.start(Trees.path(dst))) {

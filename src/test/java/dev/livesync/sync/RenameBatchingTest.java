@@ -57,7 +57,7 @@ class RenameBatchingTest {
       int renames = renameAll();
       Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
 
-      assertThat(t.renames.get()).as("only the directory's, made from its old copy with --link-dest").isEqualTo(1);
+      assertThat(t.renames.get()).as("only the directory's is offered to the daemon (too small to be worth a copy, it goes in its batch)").isEqualTo(1);
       // one send per rename before; now a few batches (each send is one rsync, two with --fuzzy)
       assertThat(t.sends.get()).as("sends for %d renames", renames).isLessThan(renames / 4);
       assertThat(t.sentPaths.get()).isGreaterThanOrEqualTo(2 * FILES);
