@@ -18,10 +18,19 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
    * What running an item did. {@code goneAncestors}: directories gone from the source above some of
    * a send's paths, which it left out (see {@link VanishedPaths}); their deletion is the runner's to queue.
    */
-  // Never compared or hashed: the runner reads both fields.
-  record Ran(TransferResult result, List<byte[]> goneAncestors) {
+  // Never compared or hashed: the runner reads every field.
+  record Ran(TransferResult result, List<byte[]> goneAncestors, boolean copiedFromSource) {
     Ran(TransferResult result) {
       this(result, List.of());
+    }
+
+    Ran(TransferResult result, List<byte[]> goneAncestors) {
+      this(result, goneAncestors, false);
+    }
+
+    /** A rename (or all of a group) made its new directories from the source ({@link Transport#renameCopiesFromSource}). */
+    static Ran renamed(long t0, boolean copiedFromSource) {
+      return new Ran(TransferResult.ok(0, 0, (System.nanoTime() - t0) / 1_000_000), List.of(), copiedFromSource); // the log says how long it took
     }
   }
 
@@ -50,9 +59,11 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
         // the coalescer queued them) finds nothing to send. That batch is what makes it right: one
         // cut before the rename may have read the source after it. A failed rename just costs the
         // data being sent again. Under a delete policy that keeps deleted files, the old name stays.
+        // A copy from the source (a daemon's) makes the new name as that batch would: the runner
+        // leaves the new name out of the items queued before it began (TargetQueue#coveredByCopies).
         long t0 = System.nanoTime();
-        if (delete.whileRunning()) transport.rename(m.from(), m.to());
-        return new Ran(TransferResult.ok(0, 0, (System.nanoTime() - t0) / 1_000_000)); // the log says how long it took
+        boolean made = delete.whileRunning() && transport.rename(m.from(), m.to());
+        return Ran.renamed(t0, made && m.dir() && transport.renameCopiesFromSource());
       }
     }
     if (r.outcome() == TransferResult.Outcome.OK && hook != null) hook.run(transport.describe(), shipped);
@@ -68,8 +79,8 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
     List<Transport.Move> moves = new ArrayList<>(renames.size());
     for (WorkItem.Rename m : renames) moves.add(new Transport.Move(m.from(), m.to()));
     long t0 = System.nanoTime();
-    transport.renameAll(moves);
-    return new Ran(TransferResult.ok(0, 0, (System.nanoTime() - t0) / 1_000_000));
+    boolean all = transport.renameAll(moves);
+    return Ran.renamed(t0, all && renames.stream().allMatch(WorkItem.Rename::dir) && transport.renameCopiesFromSource());
   }
 
   /** All paths when live deletes are allowed; otherwise only those that exist at the source. */

@@ -36,6 +36,8 @@ final class TargetQueue {
     long notBefore;
     /** Its place in the order sends started, for {@link ParentTimes}. */
     long startSeq;
+    /** Its place in the order tasks were queued ({@link #queuedSoFar}). */
+    long order;
 
     Task(WorkItem item, long seq, List<Long> alsoDone, boolean startup) {
       this.item = item;
@@ -59,6 +61,7 @@ final class TargetQueue {
   private final boolean deleteWhileRunning;
   private final List<Task> tasks = new ArrayList<>();
   private long queuedPaths;
+  private long added;
 
   TargetQueue(String name, Clock clock, ItemLog records, boolean deleteWhileRunning) {
     this.name = name;
@@ -125,6 +128,7 @@ final class TargetQueue {
   }
 
   private void add(Task t) {
+    if (t.order == 0) t.order = ++added;
     tasks.add(t);
     queuedPaths += t.paths();
   }
@@ -132,6 +136,41 @@ final class TargetQueue {
   void remove(Task t) {
     tasks.remove(t);
     queuedPaths -= t.paths();
+  }
+
+  /** How many tasks were queued so far: each task's {@code order} is its place in that count (records may be unnumbered). */
+  long queuedSoFar() {
+    return added;
+  }
+
+  /**
+   * Directories {@code dirs} were made at the target from the source by renames' copies
+   * ({@link dev.livesync.transport.Transport#renameCopiesFromSource}) that read the source after the
+   * first {@code upTo} tasks were queued: what those items would send at or under the new names
+   * is there already, as new as they would send it, so they leave it out (an item left with nothing
+   * is done). Changes after the copies began are in later items. A recursive path above a new name stays whole.
+   */
+  void coveredByCopies(List<byte[]> dirs, long upTo) {
+    Set<BytePath> covered = new java.util.HashSet<>();
+    for (byte[] d : dirs) covered.add(BytePath.unsafeWrap(d));
+    for (int i = 0; i < tasks.size(); i++) {
+      Task t = tasks.get(i);
+      if (!t.queued() || t.order > upTo || !(t.item instanceof WorkItem.Send s)) continue;
+      List<byte[]> kept = new ArrayList<>(s.paths().size());
+      for (byte[] p : s.paths()) if (!BytePath.unsafeWrap(p).isUnderAny(covered, true)) kept.add(p);
+      if (kept.size() == s.paths().size()) continue;
+      queuedPaths -= s.paths().size() - kept.size();
+      if (kept.isEmpty()) {
+        tasks.remove(i--);
+        closeRecords(t);
+        continue;
+      }
+      Task nt = new Task(new WorkItem.Send(List.copyOf(kept), s.recursive(), s.bytes(), s.oldestNanos(), s.attributesOnly()), t.seq, t.alsoDone, t.startup);
+      nt.attempts = t.attempts;
+      nt.notBefore = t.notBefore;
+      nt.order = t.order;
+      tasks.set(i, nt);
+    }
   }
 
   /** {@code t} has arrived: its record and those of the items it took over are closed. */

@@ -169,9 +169,8 @@ public final class TargetRunner {
   public void dispatch() {
     long now = clock.nanos();
     int slots;
-    // Building the claims costs O(queued paths); the loop calls this every turn (every read from
-    // the kernel), so it only does so after something that can let an item start: a new item, a
-    // finished one, or a retry delay or backoff running out.
+    // Building the claims costs O(queued paths) and the loop calls this every turn: only after something
+    // that can let an item start (a new item, a finished one, a retry delay or backoff running out).
     if (!changed && (recheckAt < 0 || now < recheckAt)) return;
     changed = false;
     recheckAt = -1;
@@ -204,7 +203,6 @@ public final class TargetRunner {
       start(group.getFirst());
       return;
     }
-    if (log.isDebugEnabled()) log.debug("{}: start {} renames in one go", name, group.size());
     List<WorkItem.Rename> renames = group.stream().map(g -> (WorkItem.Rename) g.item).toList();
     run(group, () -> executor.runRenames(renames));
   }
@@ -220,6 +218,7 @@ public final class TargetRunner {
 
   /** Runs {@code work} on one worker for the tasks of {@code group}; its result finishes each of them. */
   private void run(List<Task> group, Work work) {
+    long queuedUpTo = queue.queuedSoFar(); // renames copied from the source cover what was queued before them
     for (Task g : group) {
       g.state = State.RUNNING;
       g.attempts++;
@@ -241,6 +240,7 @@ public final class TargetRunner {
           ItemExecutor.Ran ran = r;
           loop.execute(() -> {
             running += group.size() - 1; // one worker ran them all; finished() counts each
+            if (ran.copiedFromSource()) queue.coveredByCopies(group.stream().map(g -> ((WorkItem.Rename) g.item).to()).toList(), queuedUpTo);
             for (Task g : group) {
               if (ran.result().outcome() == Outcome.OK || ran.result().outcome() == Outcome.PARTIAL) queueGoneAncestors(g, ran.goneAncestors());
               queueParentsSetBack(g, parentTimes.ended(g.startSeq, g.item, clock.nanos()));

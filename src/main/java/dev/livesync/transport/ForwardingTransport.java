@@ -82,6 +82,11 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
+  public boolean renameCopiesFromSource() {
+    return inner.renameCopiesFromSource();
+  }
+
+  @Override
   public Drift compare(boolean checksum) throws InterruptedException {
     return inner.compare(checksum);
   }

@@ -226,6 +226,12 @@ public final class RsyncTransport implements Transport {
     return true;
   }
 
+  /** On a daemon, where a renamed directory is an rsync of the new name from the source. */
+  @Override
+  public boolean renameCopiesFromSource() {
+    return !kind.canRename();
+  }
+
   @Override
   public boolean rename(byte[] from, byte[] to) throws InterruptedException {
     checkRelative(from);

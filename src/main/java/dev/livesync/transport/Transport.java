@@ -123,6 +123,15 @@ public interface Transport extends AutoCloseable {
   }
 
   /**
+   * Whether a directory {@link #rename} that succeeded made the new name from the source as it was
+   * when the rename began (a daemon's copy: one rsync of the new name), rather than moving the old
+   * copy at the target: what the batch after it would send under the new name is then there already.
+   */
+  default boolean renameCopiesFromSource() {
+    return false;
+  }
+
+  /**
    * Compares the target with the source without changing anything (an itemized dry run;
    * {@code checksum} compares file contents instead of size and mtime). Throws a
    * {@link TransportException} when the comparison itself fails (unreachable, auth).

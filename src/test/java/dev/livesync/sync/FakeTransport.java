@@ -15,6 +15,8 @@ final class FakeTransport implements Transport {
   final Deque<TransferResult> script = new ArrayDeque<>();
   boolean renames = true;
   boolean canRename = true;
+  /** As a daemon's copy: a rename that succeeded made the new name from the source. */
+  boolean copiesFromSource;
   volatile Reachability reachability = Reachability.UNKNOWN;
   final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -43,6 +45,11 @@ final class FakeTransport implements Transport {
   @Override
   public boolean canRename() {
     return canRename;
+  }
+
+  @Override
+  public boolean renameCopiesFromSource() {
+    return copiesFromSource;
   }
 
   @Override

@@ -302,6 +302,41 @@ class TargetRunnerTest {
     assertThat(transport.calls).containsExactly("rename a b", "send c", "send a,b");
   }
 
+  /**
+   * A daemon's rename is a copy of the new name from the source, which it reads after everything
+   * queued before the copy began: those items leave the new name out (one left with nothing is done
+   * without a transfer); an item queued while the copy ran keeps it.
+   */
+  @Test
+  void aRenameCopiedFromTheSourceCoversTheNewNameInWhatWasQueuedBeforeIt() {
+    var r = runner(2, 1_000_000);
+    transport.copiesFromSource = true;
+    r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), true, 0));
+    r.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("b"), Bytes.of("b/x"), Bytes.of("c")), true, 0, 0));
+    r.submit(new WorkItem.Send(List.of(Bytes.of("b/z")), false, 0, 0));
+    r.dispatch(); // the rename; both sends wait for it
+    r.submit(new WorkItem.Send(List.of(Bytes.of("b/y")), false, 0, 0)); // changed while the copy ran
+    runWorkers();
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("rename a b", "tree a,c", "send b/y");
+    assertThat(r.idle()).isTrue();
+  }
+
+  @Test
+  void aRenameCopyThatFailedLeavesTheReconcileWhole() {
+    var r = runner(2, 1_000_000);
+    transport.copiesFromSource = true;
+    transport.renames = false;
+    r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), true, 0));
+    r.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("b")), true, 0, 0));
+    r.dispatch();
+    runWorkers();
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("rename a b", "tree a,b");
+  }
+
   @Test
   void aFailedRenameCostsNothingMoreThanTheReconcile() {
     var r = runner(2, 1_000_000);
