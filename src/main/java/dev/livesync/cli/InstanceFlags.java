@@ -54,9 +54,13 @@ final class InstanceFlags {
   }
 
   Path socket() {
-    if (statusSocket != null) return Key.STATUS_SOCKET.absolutePath(statusSocket.toAbsolutePath());
-    Config c = config();
-    return c != null && c.statusSocket() != null ? c.statusSocket() : StatusServer.defaultSocket();
+    return socket(statusSocket, statusSocket != null ? null : config());
+  }
+
+  /** The status socket as {@code run} chooses it: {@code flag}, else {@code cfg}'s status_socket, else the runtime dir's livesync.sock. */
+  static Path socket(Path flag, Config cfg) {
+    if (flag != null) return Key.STATUS_SOCKET.absolutePath(flag.toAbsolutePath());
+    return cfg != null && cfg.statusSocket() != null ? cfg.statusSocket() : StatusServer.defaultSocket();
   }
 
   /** Where the last verify result is: the config's state root, else the one rule's. */

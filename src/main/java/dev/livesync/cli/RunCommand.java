@@ -153,8 +153,7 @@ final class RunCommand extends Subcommand {
   private ProcessSettings processSettings(Config cfg) {
     Path log = logFile != null ? Key.LOG_FILE.absolutePath(logFile.toAbsolutePath()) : cfg == null ? null : cfg.logFile();
     String level = logLevel != null ? Key.LOG_LEVEL.choice(logLevel) : cfg == null ? Key.LOG_LEVEL.defaultText() : cfg.logLevel();
-    Path socket = statusSocket != null ? Key.STATUS_SOCKET.absolutePath(statusSocket.toAbsolutePath())
-        : cfg != null && cfg.statusSocket() != null ? cfg.statusSocket() : StatusServer.defaultSocket();
+    Path socket = InstanceFlags.socket(statusSocket, cfg);
     boolean stopGiven = cmd.commandLine().getParseResult().hasMatchedOption("--stop-timeout");
     Duration stop = Key.STOP_TIMEOUT.duration(stopGiven || cfg == null ? stopTimeout : cfg.stopTimeout());
     return new ProcessSettings(log, level, socket, stop);
