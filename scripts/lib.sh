@@ -111,3 +111,19 @@ livesync_restore_inotify_limits() {
   done
   LIVESYNC_SAVED_LIMITS=""
 }
+
+# Writes the benchmarks' tree under $1: $2 directories of $3 files of 0-4 KB each, the same bytes every
+# time (seeded); lopsided on purpose: a tenth of the directories sit deep under one top-level directory.
+livesync_write_bench_tree() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import os, random, sys
+root, dirs, per = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+r = random.Random(1); noise = r.randbytes(8192)
+for d in range(dirs):
+    p = os.path.join(root, "big" if d % 10 == 0 else "", "g%03d" % (d % 37), "d%05d" % d)
+    os.makedirs(p, exist_ok=True)
+    for f in range(per):
+        with open(os.path.join(p, "f%04d" % f), "wb") as fh:
+            fh.write(noise[: r.randint(0, 4096)])
+PY
+}
