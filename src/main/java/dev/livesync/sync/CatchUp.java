@@ -32,7 +32,8 @@ import java.util.concurrent.RecursiveAction;
  */
 final class CatchUp {
   /** What {@link #find} found: the paths to send as themselves and the trees to send whole, each sorted. */
-  record Found(List<byte[]> paths, List<byte[]> trees, long deletions, long entriesAtStop) {
+  // Never compared or hashed; gone is an identity set of the arrays in paths.
+  record Found(List<byte[]> paths, List<byte[]> trees, java.util.Set<byte[]> gone) {
     boolean isEmpty() {
       return paths.isEmpty() && trees.isEmpty();
     }
@@ -65,10 +66,8 @@ final class CatchUp {
       inodes.put(Bytes.latin1(c.rel()), c.ino());
     }
     List<byte[]> gone = new ArrayList<>();
-    long[] entries = {0};
     // a directory of the same name but another inode (one moved in over it) is new: what it holds may keep older ctimes
     boolean read = CleanStop.readIndex(index, id, (p, ino) -> {
-      entries[0]++;
       String key = Bytes.latin1(p);
       if (ino >= 0 && dirs.containsKey(key) && inodes.get(key) == ino) dirs.put(key, true);
       int slash = key.lastIndexOf('/');
@@ -84,9 +83,17 @@ final class CatchUp {
     for (byte[] p : plain) paths.add(Bytes.latin1(p));
     for (byte[] p : gone) paths.add(Bytes.latin1(p));
     List<byte[]> topTrees = topmost(trees);
+    var goneKeys = new java.util.HashSet<String>();
+    for (byte[] p : gone) goneKeys.add(Bytes.latin1(p));
     List<byte[]> outside = new ArrayList<>();
-    for (String p : paths) if (!underAny(p, trees)) outside.add(Bytes.fromLatin1(p));
-    return new Found(outside, topTrees, gone.size(), entries[0]);
+    java.util.Set<byte[]> goneOut = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (String p : paths) {
+      if (underAny(p, trees)) continue;
+      byte[] b = Bytes.fromLatin1(p);
+      outside.add(b);
+      if (goneKeys.contains(p)) goneOut.add(b);
+    }
+    return new Found(outside, topTrees, goneOut);
   }
 
   /** The directories of {@code sorted} that no other one of them is below. */

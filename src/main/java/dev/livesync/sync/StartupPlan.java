@@ -106,7 +106,7 @@ final class StartupPlan {
       found = CatchUp.find(root, settings.excludes(), (r.stoppedMillis() - MARGIN_MILLIS) * 1_000_000L,
           settings.stateDir().resolve(CleanStop.INDEX), r.index(), Math.min(4, Runtime.getRuntime().availableProcessors()));
       if (found != null) log.info("sync '{}': {} entries changed at the source since the clean stop at {}, {} of them deletions ({} ms)",
-          settings.name(), found.paths().size() + found.trees().size(), Instant.ofEpochMilli(r.stoppedMillis()), found.deletions(),
+          settings.name(), found.paths().size() + found.trees().size(), Instant.ofEpochMilli(r.stoppedMillis()), found.gone().size(),
           (System.nanoTime() - t0) / 1_000_000);
     }
     if (why == null && found == null) why = "the listing of the source at the clean stop is missing or unreadable";
@@ -120,8 +120,10 @@ final class StartupPlan {
         found.paths().size() + found.trees().size());
     runner.submitStartup(new WorkItem.Send(List.of(new byte[] {'.'}), false, 0, now, true));
     int max = settings.maxPaths();
-    for (int from = 0; from < found.paths().size(); from += max)
-      runner.submit(new WorkItem.Send(List.copyOf(found.paths().subList(from, Math.min(found.paths().size(), from + max))), false, 0, now));
+    // a policy without delete at start (running, never) keeps at the target what the source lost while stopped, as its full sync does
+    List<byte[]> paths = settings.delete().atStartup() ? found.paths() : found.paths().stream().filter(p -> !found.gone().contains(p)).toList();
+    for (int from = 0; from < paths.size(); from += max)
+      runner.submit(new WorkItem.Send(List.copyOf(paths.subList(from, Math.min(paths.size(), from + max))), false, 0, now));
     for (int from = 0; from < found.trees().size(); from += max)
       runner.submit(new WorkItem.Send(List.copyOf(found.trees().subList(from, Math.min(found.trees().size(), from + max))), true, 0, now));
   }

@@ -224,6 +224,22 @@ class CleanRestartTest {
   }
 
   @Test
+  void underAPolicyWithoutDeleteAtStartWhatTheSourceLostWhileStoppedStaysAtTheTarget() throws Exception {
+    sourceTree();
+    var s = settings().delete(DeletePolicy.RUNNING).build();
+    run(s, "local");
+    Trees.delete(at(engine.src, "d2/f3"));
+    Trees.write(at(engine.src, "d2/new"), "added");
+    var t = target("local");
+    Replicator r = start(s, t);
+    Await.until("caught up", Await.CONVERGE, () -> r.caughtUp() && Trees.exists(at(engine.dst, "d2/new")), () -> r.status());
+    assertThat(delivered.fullSync()).isFalse();
+    assertThat(Trees.exists(at(engine.dst, "d2/f3"))).as("kept, as a full sync without delete keeps it").isTrue();
+    Trees.delete(at(engine.src, "d2/f4")); // while running: deleted
+    Await.until("deleted live", Await.CONVERGE, () -> !Trees.exists(at(engine.dst, "d2/f4")), () -> r.status());
+  }
+
+  @Test
   void aRecordOlderThanThirtyDaysBringsTheFullSyncBack() throws Exception {
     sourceTree();
     run(settings().build(), "local");
