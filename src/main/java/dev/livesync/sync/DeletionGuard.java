@@ -142,10 +142,10 @@ final class DeletionGuard extends ForwardingTransport {
       mayDelete = !renames.goneAtTarget(paths.get(i));
     }
     if (!recursive && !missing) return counted(inner.send(paths, false, 0), false);
-    if (!mayDelete && inner.canRename()) {
+    if (!mayDelete) {
       // nothing known to delete: sent deleting nothing (one rsync, no dry run first), judged only if rsync
-      // finds something to delete after all (25), or ran partly (its 23 and 24 win over a 25). Not on a
-      // daemon: with this on, a clean-clone ./test left a stale file there once (docs/targets.md).
+      // finds something to delete after all (25; a daemon's run exits 0 and only warns, read as 25), or
+      // ran partly (its 23 and 24 win over a 25).
       TransferResult r = inner.send(paths, recursive, 0);
       if (r.exitCode() != MAX_DELETE_EXIT && r.outcome() != TransferResult.Outcome.PARTIAL) return counted(r, false);
       counted(r, false);

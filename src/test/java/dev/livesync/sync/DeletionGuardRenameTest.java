@@ -243,6 +243,16 @@ class DeletionGuardRenameTest {
     filesGoneInsideADirectorySentWholeAreJudged(RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().build()));
   }
 
+  /** The same on a daemon, where rsync exits 0 when --max-delete stopped deletions and only warns. */
+  @Test
+  void filesGoneInsideADirectorySentWholeToADaemonAreStillJudged() throws Exception {
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
+      filesGoneInsideADirectorySentWholeAreJudged(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
+    }
+  }
+
   /** Pushed to a daemon, rsync exits 0 though --max-delete stopped its deletions (it only says so): read as 25, as elsewhere. */
   @Test
   void aDaemonsRunThatMaxDeleteStoppedIsReadAsExit25() throws Exception {
