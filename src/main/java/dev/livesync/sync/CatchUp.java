@@ -44,16 +44,26 @@ final class CatchUp {
 
   private CatchUp() {}
 
+  /** The source could not be walked where it is still there (permissions, a path too long): a full sync must do. */
+  static final class Unwalkable extends RuntimeException {
+    Unwalkable(String message) {
+      super(message);
+    }
+  }
+
   /**
    * Walks {@code root} (absolute, with a trailing slash) for entries with a ctime at or after
    * {@code sinceNanos} (epoch nanoseconds), then reads the listing {@code index} (of id {@code id});
-   * null when the listing cannot be read.
+   * null when the listing cannot be read. Throws {@link Unwalkable} where a directory or entry that is
+   * still there could not be read: what changed there would be missed.
    */
   static Found find(byte[] root, Excludes excludes, long sinceNanos, Path index, String id, int threads) {
     var changed = new ConcurrentLinkedQueue<Changed>();
+    var failed = new java.util.concurrent.atomic.AtomicReference<String>();
     try (var pool = new ForkJoinPool(Math.max(1, threads))) {
-      pool.invoke(new Walk(root, Bytes.EMPTY, -1, excludes, sinceNanos, changed));
+      pool.invoke(new Walk(root, Bytes.EMPTY, -1, excludes, sinceNanos, changed, failed));
     }
+    if (failed.get() != null) throw new Unwalkable(failed.get());
     Map<String, Long> inodes = new HashMap<>(); // changed directories (latin-1 keys): their inode numbers
     Map<String, Boolean> dirs = new HashMap<>(); // the same: whether the listing had them, as the same directory
     List<byte[]> plain = new ArrayList<>();
@@ -123,8 +133,11 @@ final class CatchUp {
     private final Excludes excludes;
     private final long since;
     private final ConcurrentLinkedQueue<Changed> out;
+    private final java.util.concurrent.atomic.AtomicReference<String> failed;
 
-    Walk(byte[] root, byte[] dir, long ino, Excludes excludes, long since, ConcurrentLinkedQueue<Changed> out) {
+    Walk(byte[] root, byte[] dir, long ino, Excludes excludes, long since, ConcurrentLinkedQueue<Changed> out,
+        java.util.concurrent.atomic.AtomicReference<String> failed) {
+      this.failed = failed;
       this.root = root;
       this.dir = dir;
       this.ino = ino;
@@ -135,19 +148,21 @@ final class CatchUp {
 
     @Override
     protected void compute() {
-      if (ChangeTimes.ctimeNanos(Bytes.concat(root, dir)) >= since) out.add(new Changed(dir, true, ino));
       List<Walk> subdirs = new ArrayList<>();
       try {
+        if (ChangeTimes.ctimeNanos(Bytes.concat(root, dir)) >= since) out.add(new Changed(dir, true, ino));
         Libc.listDirInodes(Bytes.concat(root, dir), (name, type, entryIno) -> {
           byte[] rel = dir.length == 0 ? name : Bytes.child(dir, name);
           byte[] abs = Bytes.concat(root, rel);
           boolean isDir = Libc.isDir(type, abs);
           if (excludes.excluded(rel, isDir)) return;
-          if (isDir) subdirs.add(new Walk(root, rel, entryIno, excludes, since, out));
+          if (isDir) subdirs.add(new Walk(root, rel, entryIno, excludes, since, out, failed));
           else if (ChangeTimes.ctimeNanos(abs) >= since) out.add(new Changed(rel, false, -1));
         });
       } catch (NativeException e) {
-        return; // gone since (its parent changed: an event or the listing tells) or unreadable (a full sync cannot read it either)
+        // gone since: its parent changed, and an event or the listing tells; anything else would hide changes
+        if (e.errno() != dev.livesync.fs.Errno.ENOENT && e.errno() != dev.livesync.fs.Errno.ENOTDIR) failed.compareAndSet(null, e.getMessage());
+        return;
       }
       invokeAll(subdirs);
     }

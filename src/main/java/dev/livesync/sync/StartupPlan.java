@@ -46,6 +46,7 @@ final class StartupPlan {
   private CatchUp.Found found;
   private boolean walked;
   private String walkedIndex;
+  private String unwalkable;
 
   private StartupPlan(EngineSettings settings, byte[] root, List<Transport> transports, Clock clock) {
     this.settings = settings;
@@ -103,13 +104,17 @@ final class StartupPlan {
       walked = true;
       walkedIndex = r.index();
       long t0 = System.nanoTime();
-      found = CatchUp.find(root, settings.excludes(), (r.stoppedMillis() - MARGIN_MILLIS) * 1_000_000L,
-          settings.stateDir().resolve(CleanStop.INDEX), r.index(), Math.min(4, Runtime.getRuntime().availableProcessors()));
+      try {
+        found = CatchUp.find(root, settings.excludes(), (r.stoppedMillis() - MARGIN_MILLIS) * 1_000_000L,
+            settings.stateDir().resolve(CleanStop.INDEX), r.index(), Math.min(4, Runtime.getRuntime().availableProcessors()));
+      } catch (CatchUp.Unwalkable e) {
+        unwalkable = "the source could not be walked for its changes (" + e.getMessage() + ")";
+      }
       if (found != null) log.info("sync '{}': {} entries changed at the source since the clean stop at {}, {} of them deletions ({} ms)",
           settings.name(), found.paths().size() + found.trees().size(), Instant.ofEpochMilli(r.stoppedMillis()), found.gone().size(),
           (System.nanoTime() - t0) / 1_000_000);
     }
-    if (why == null && found == null) why = "the listing of the source at the clean stop is missing or unreadable";
+    if (why == null && found == null) why = unwalkable != null ? unwalkable : "the listing of the source at the clean stop is missing or unreadable";
     long now = clock.nanos();
     if (why != null) {
       log.info("{}: full sync at start: {}", runner.name(), why);
