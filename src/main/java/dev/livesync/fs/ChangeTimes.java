@@ -23,12 +23,18 @@ public final class ChangeTimes {
 
   /** The ctime of {@code path} (not following a symlink) in nanoseconds since the epoch, or -1 when it is gone. */
   public static long ctimeNanos(byte[] path) {
+    return ctimeNanos(path, null);
+  }
+
+  /** {@link #ctimeNanos(byte[])}, its inode number put in {@code ino[0]} (when not null and it is there). */
+  public static long ctimeNanos(byte[] path, long[] ino) {
     int r = (int) Libc.call(s -> (int) LSTAT.invokeExact(s.errno, s.cstr1(path), s.stat));
     if (r < 0) {
       if (-r == Errno.ENOENT || -r == Errno.ENOTDIR) return -1;
       throw new NativeException("lstat", -r, path);
     }
     MemorySegment b = Libc.scratch().stat;
+    if (ino != null) ino[0] = b.get(JAVA_LONG, 8); // st_ino: at byte 8 on x86_64 and aarch64
     return b.get(JAVA_LONG, CTIME_SEC) * 1_000_000_000L + b.get(JAVA_LONG, CTIME_NSEC);
   }
 }

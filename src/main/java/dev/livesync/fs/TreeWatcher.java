@@ -153,7 +153,7 @@ public final class TreeWatcher implements Watcher {
           if (isDir) subdirs.add(name);
           if (synthetic) emit(new WatchEvent(dir.wd, IN_CREATE | (isDir ? IN_ISDIR : 0), 0, dir.path, name, true));
         });
-        progress.listed();
+        progress.listed(dir.path);
       } catch (NativeException e) {
         if (gone(e)) unresolved.remember(new UnresolvedDirs.Dir(dir, null)); // its path may be stale: listed again after the rename
         else options.onError().onWatchError(trimSlash(dir.path), e);

@@ -19,6 +19,27 @@ public final class WatchProgress {
     listed++;
   }
 
+  /**
+   * One more directory listed, {@code dir} (absolute, with a trailing slash), which is watched:
+   * what changes in it from now on is reported. Told to the {@link #onWatchedAndListed} consumer.
+   */
+  void listed(byte[] dir) {
+    listed();
+    java.util.function.Consumer<byte[]> c = onListed;
+    if (c != null) c.accept(dir);
+  }
+
+  private volatile java.util.function.Consumer<byte[]> onListed;
+
+  /**
+   * Told each directory of the tree once its watch is set and it has been listed, on the thread
+   * that sets the watches up (so it must be quick); null: no one. Only an inotify watcher tells
+   * (one watch per directory); a fanotify mark is set once for the whole filesystem.
+   */
+  public void onWatchedAndListed(java.util.function.Consumer<byte[]> c) {
+    onListed = c;
+  }
+
   /** One more directory watched. Only the setting-up thread calls it. */
   @SuppressWarnings("NonAtomicOperationOnVolatileField") // one writer
   void watched() {

@@ -2,22 +2,29 @@ package dev.livesync.sync;
 
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.ChangeTimes;
+import dev.livesync.fs.Errno;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What changed at the source since a clean stop, found without the target: a walk of the source
- * (after its watches are set, so that what changes from then on comes as events) that picks every
- * entry whose ctime is at or after {@code since}, and the listing of the source at the stop
+ * What changed at the source since a clean stop, found without the target: a look at every
+ * directory of the source once its watch is set (what changes in it from then on comes as an event;
+ * on an inotify watcher this runs on other threads while the watches of the rest are being set up,
+ * else it is one walk after the watcher started) that picks every entry whose ctime is at or after
+ * {@code since}, and the listing of the source at the stop
  * ({@link CleanStop#readIndex}), which names what a changed directory held then and lacks now. The
  * result is the work that brings a target that equalled the source at the stop up to date:
  *
@@ -39,10 +46,16 @@ final class CatchUp {
     }
   }
 
-  /** {@code ino}: a directory's inode number (from its parent's listing; the root's -1), else -1. */
+  /** {@code ino}: a directory's inode number (lstat's; the root's -1), else -1. */
   private record Changed(byte[] rel, boolean dir, long ino) {}
 
-  private CatchUp() {}
+  private final byte[] root;
+  private final Excludes excludes;
+  private final long since;
+  private final ConcurrentLinkedQueue<Changed> changed = new ConcurrentLinkedQueue<>();
+  private final AtomicReference<String> failed = new AtomicReference<>();
+  private final ExecutorService pool;
+  private volatile boolean told;
 
   /** The source could not be walked where it is still there (permissions, a path too long): a full sync must do. */
   static final class Unwalkable extends RuntimeException {
@@ -52,18 +65,76 @@ final class CatchUp {
   }
 
   /**
-   * Walks {@code root} (absolute, with a trailing slash) for entries with a ctime at or after
-   * {@code sinceNanos} (epoch nanoseconds), then reads the listing {@code index} (of id {@code id});
-   * null when the listing cannot be read. Throws {@link Unwalkable} where a directory or entry that is
-   * still there could not be read: what changed there would be missed.
+   * Starts looking for entries of {@code root} (absolute, with a trailing slash) with a ctime at or
+   * after {@code sinceNanos} (epoch nanoseconds), on {@code threads} threads: each directory as
+   * {@link #watched} tells it (an inotify watcher's setup), or, where nothing did, the whole tree in
+   * {@link #find}.
    */
-  static Found find(byte[] root, Excludes excludes, long sinceNanos, Path index, String id, int threads) {
-    var changed = new ConcurrentLinkedQueue<Changed>();
-    var failed = new java.util.concurrent.atomic.AtomicReference<String>();
-    try (var pool = new ForkJoinPool(Math.max(1, threads))) {
-      pool.invoke(new Walk(root, Bytes.EMPTY, -1, excludes, sinceNanos, changed, failed));
+  CatchUp(byte[] root, Excludes excludes, long sinceNanos, int threads) {
+    this.root = root;
+    this.excludes = excludes;
+    this.since = sinceNanos;
+    var p = new java.util.concurrent.ThreadPoolExecutor(Math.max(1, threads), Math.max(1, threads), 5, TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("livesync-catch-up-", 0).factory());
+    p.allowCoreThreadTimeOut(true); // a start that fails before find() leaves no thread behind for long
+    this.pool = p;
+  }
+
+  /**
+   * Directory {@code dir} (absolute, with a trailing slash, under the root) is watched: its own ctime
+   * and its entries' (not its subdirectories': each is told in turn) are looked at, on the pool. Quick:
+   * it is called on the thread that sets the watches up.
+   */
+  void watched(byte[] dir) {
+    told = true;
+    byte[] rel = dir.length <= root.length ? Bytes.EMPTY : Arrays.copyOfRange(dir, root.length, dir.length - 1);
+    pool.execute(() -> look(rel, false));
+  }
+
+  /** Looks at directory {@code rel} and its entries; {@code below}: at its subdirectories too (forked). */
+  private void look(byte[] rel, boolean below) {
+    List<ForkJoinTask<?>> subdirs = new ArrayList<>();
+    try {
+      long[] ino = {-1};
+      byte[] dir = Bytes.concat(root, rel);
+      if (ChangeTimes.ctimeNanos(dir, ino) >= since) changed.add(new Changed(rel, true, rel.length == 0 ? -1 : ino[0]));
+      Libc.listDir(dir, (name, type) -> {
+        byte[] r = rel.length == 0 ? name : Bytes.child(rel, name);
+        byte[] abs = Bytes.concat(root, r);
+        boolean isDir = Libc.isDir(type, abs);
+        if (excludes.excluded(r, isDir)) return;
+        if (isDir) {
+          if (below) subdirs.add(ForkJoinTask.adapt(() -> look(r, true)));
+        } else if (ChangeTimes.ctimeNanos(abs) >= since) {
+          changed.add(new Changed(r, false, -1));
+        }
+      });
+    } catch (NativeException e) {
+      // gone since: its parent changed, and an event or the listing tells; anything else would hide changes
+      if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) failed.compareAndSet(null, e.getMessage());
+    }
+    ForkJoinTask.invokeAll(subdirs);
+  }
+
+  /**
+   * Waits for the directories told, or walks the whole tree where none was, then reads the listing
+   * {@code index} (of id {@code id}): what to send. Null when the listing cannot be read; throws
+   * {@link Unwalkable} where a directory or entry that is still there could not be read (what changed
+   * there would be missed).
+   */
+  Found find(Path index, String id, int threads) throws InterruptedException {
+    pool.shutdown();
+    pool.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    if (!told) {
+      try (var walk = new ForkJoinPool(Math.max(1, threads))) {
+        walk.invoke(ForkJoinTask.adapt(() -> look(Bytes.EMPTY, true)));
+      }
     }
     if (failed.get() != null) throw new Unwalkable(failed.get());
+    return found(index, id);
+  }
+
+  private Found found(Path index, String id) {
     Map<String, Long> inodes = new HashMap<>(); // changed directories (latin-1 keys): their inode numbers
     Map<String, Boolean> dirs = new HashMap<>(); // the same: whether the listing had them, as the same directory
     List<byte[]> plain = new ArrayList<>();
@@ -123,48 +194,5 @@ final class CatchUp {
       if (dirs.contains(p.substring(0, slash))) return true;
     }
     return false;
-  }
-
-  /** One directory of the walk: its entries' ctimes, and a task for each subdirectory. */
-  private static final class Walk extends RecursiveAction {
-    private final byte[] root;
-    private final byte[] dir;
-    private final long ino;
-    private final Excludes excludes;
-    private final long since;
-    private final ConcurrentLinkedQueue<Changed> out;
-    private final java.util.concurrent.atomic.AtomicReference<String> failed;
-
-    Walk(byte[] root, byte[] dir, long ino, Excludes excludes, long since, ConcurrentLinkedQueue<Changed> out,
-        java.util.concurrent.atomic.AtomicReference<String> failed) {
-      this.failed = failed;
-      this.root = root;
-      this.dir = dir;
-      this.ino = ino;
-      this.excludes = excludes;
-      this.since = since;
-      this.out = out;
-    }
-
-    @Override
-    protected void compute() {
-      List<Walk> subdirs = new ArrayList<>();
-      try {
-        if (ChangeTimes.ctimeNanos(Bytes.concat(root, dir)) >= since) out.add(new Changed(dir, true, ino));
-        Libc.listDirInodes(Bytes.concat(root, dir), (name, type, entryIno) -> {
-          byte[] rel = dir.length == 0 ? name : Bytes.child(dir, name);
-          byte[] abs = Bytes.concat(root, rel);
-          boolean isDir = Libc.isDir(type, abs);
-          if (excludes.excluded(rel, isDir)) return;
-          if (isDir) subdirs.add(new Walk(root, rel, entryIno, excludes, since, out, failed));
-          else if (ChangeTimes.ctimeNanos(abs) >= since) out.add(new Changed(rel, false, -1));
-        });
-      } catch (NativeException e) {
-        // gone since: its parent changed, and an event or the listing tells; anything else would hide changes
-        if (e.errno() != dev.livesync.fs.Errno.ENOENT && e.errno() != dev.livesync.fs.Errno.ENOTDIR) failed.compareAndSet(null, e.getMessage());
-        return;
-      }
-      invokeAll(subdirs);
-    }
   }
 }

@@ -157,7 +157,7 @@ public final class Replicator implements AutoCloseable {
     var sourceRoot = SourceRoot.of(settings.source(), rootAtStart);
     sourceCheck = new SourceCheck(settings.name(), sourceRoot);
     stateLock = StateLock.acquire(settings.stateDir(), settings.name()); // one run per sync: its journals are ours
-    startupPlan = StartupPlan.open(settings, root, transports, clock); // the last clean stop's records: read and deleted first
+    startupPlan = StartupPlan.open(settings, root, transports, clock, events, firstSetup); // the last clean stop's records: read and deleted first
     events.open(firstSetup); // watches first: nothing changed from here on is missed
     ExecHook hook = settings.exec() == null ? null : new ExecHook(settings.exec(), Path.of(Bytes.latin1(root).isEmpty() ? "/" : new String(root, java.nio.charset.StandardCharsets.UTF_8)));
     int i = 0;

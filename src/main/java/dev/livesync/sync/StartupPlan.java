@@ -4,6 +4,7 @@ import dev.livesync.Release;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.Mounts;
+import dev.livesync.fs.WatchProgress;
 import dev.livesync.transport.TargetSpec;
 import dev.livesync.transport.Transport;
 import java.io.IOException;
@@ -32,6 +33,7 @@ final class StartupPlan {
   static final long MAX_AGE_MILLIS = 30L * 24 * 3600 * 1000;
   /** Entries whose ctime is this much before the stop are sent too (the kernel's clock ticks coarsely). */
   static final long MARGIN_MILLIS = 2000;
+  private static final int THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
   /** Filesystems whose ctimes this machine's clock sets. */
   static final Set<String> LOCAL = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "ramfs", "zfs", "f2fs", "jfs",
       "reiserfs", "bcachefs", "nilfs2", "overlay");
@@ -43,15 +45,21 @@ final class StartupPlan {
   private final List<Map<String, String>> fingerprints = new ArrayList<>();
   private final List<CleanStop.Record> records = new ArrayList<>();
   private final String fsType;
+  private final SourceEvents events;
+  private final WatchProgress setup;
+  /** Looking for the changes since the stop (from the watch setup on), when some target may catch up; else null. */
+  private CatchUp catchUp;
+  private CleanStop.Record walkedFrom;
   private CatchUp.Found found;
   private boolean walked;
-  private String walkedIndex;
   private String unwalkable;
 
-  private StartupPlan(EngineSettings settings, byte[] root, List<Transport> transports, Clock clock) {
+  private StartupPlan(EngineSettings settings, byte[] root, List<Transport> transports, Clock clock, SourceEvents events, WatchProgress setup) {
     this.settings = settings;
     this.root = root;
     this.clock = clock;
+    this.events = events;
+    this.setup = setup;
     String real;
     try {
       real = Path.of(new String(settings.source(), StandardCharsets.UTF_8)).toRealPath().toString();
@@ -78,10 +86,20 @@ final class StartupPlan {
     }
   }
 
-  /** Reads and deletes the records of the last clean stop (before anything else of a start). */
-  static StartupPlan open(EngineSettings settings, byte[] root, List<Transport> transports, Clock clock) {
-    var p = new StartupPlan(settings, root, transports, clock);
+  /**
+   * Reads and deletes the records of the last clean stop (before anything else of a start); where a
+   * target may catch up, looks for the changes since from the watch setup ({@code setup}) on.
+   */
+  static StartupPlan open(EngineSettings settings, byte[] root, List<Transport> transports, Clock clock, SourceEvents events,
+      WatchProgress setup) {
+    var p = new StartupPlan(settings, root, transports, clock, events, setup);
     for (String n : p.names) p.records.add(CleanStop.consume(settings.stateDir().resolve(n)));
+    for (int i = 0; i < p.records.size() && p.walkedFrom == null; i++) {
+      if (p.recordDoesNotFit(i) != null) continue;
+      p.walkedFrom = p.records.get(i);
+      p.catchUp = new CatchUp(root, settings.excludes(), (p.walkedFrom.stoppedMillis() - MARGIN_MILLIS) * 1_000_000L, THREADS);
+      setup.onWatchedAndListed(p.catchUp::watched);
+    }
     // records of targets this start does not have (removed from the config since) go too: never reused later
     try (var left = Files.newDirectoryStream(settings.stateDir(), "*" + CleanStop.RECORD)) {
       for (Path f : left) CleanStop.consume(f);
@@ -97,24 +115,9 @@ final class StartupPlan {
    * it tells whether the target lets us in, and copies nothing that did not change).
    */
   void submit(int i, TargetRunner runner, Journal journal, DeletionGuard guard) {
+    if (!walked) walk();
     String why = whyFull(i, journal, guard);
-    CleanStop.Record r = records.get(i);
-    if (why == null && walked && found != null && !r.index().equals(walkedIndex)) why = "its clean-stop record is of another stop than the others'";
-    if (why == null && !walked) {
-      walked = true;
-      walkedIndex = r.index();
-      long t0 = System.nanoTime();
-      try {
-        found = CatchUp.find(root, settings.excludes(), (r.stoppedMillis() - MARGIN_MILLIS) * 1_000_000L,
-            settings.stateDir().resolve(CleanStop.INDEX), r.index(), Math.min(4, Runtime.getRuntime().availableProcessors()));
-      } catch (CatchUp.Unwalkable e) {
-        unwalkable = "the source could not be walked for its changes (" + e.getMessage() + ")";
-      }
-      if (found != null) log.info("sync '{}': {} entries changed at the source since the clean stop at {}, {} of them deletions ({} ms)",
-          settings.name(), found.paths().size() + found.trees().size(), Instant.ofEpochMilli(r.stoppedMillis()), found.gone().size(),
-          (System.nanoTime() - t0) / 1_000_000);
-    }
-    if (why == null && found == null) why = unwalkable != null ? unwalkable : "the listing of the source at the clean stop is missing or unreadable";
+    if (why == null && !records.get(i).index().equals(walkedFrom.index())) why = "its clean-stop record is of another stop than the others'";
     long now = clock.nanos();
     if (why != null) {
       log.info("{}: full sync at start: {}", runner.name(), why);
@@ -133,8 +136,37 @@ final class StartupPlan {
       runner.submit(new WorkItem.Send(List.copyOf(found.trees().subList(from, Math.min(found.trees().size(), from + max))), true, 0, now));
   }
 
+  /** Once the watches are set: what changed since the stop, where some target may catch up. */
+  private void walk() {
+    walked = true;
+    setup.onWatchedAndListed(null);
+    if (catchUp == null) return;
+    long t0 = System.nanoTime();
+    try {
+      found = catchUp.find(settings.stateDir().resolve(CleanStop.INDEX), walkedFrom.index(), THREADS);
+    } catch (CatchUp.Unwalkable e) {
+      unwalkable = "the source could not be walked for its changes (" + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      unwalkable = "interrupted";
+    }
+    if (found != null) log.info("sync '{}': {} entries changed at the source since the clean stop at {}, {} of them deletions "
+        + "(looked at during the watch setup and {} ms after it)", settings.name(), found.paths().size() + found.trees().size(),
+        Instant.ofEpochMilli(walkedFrom.stoppedMillis()), found.gone().size(), (System.nanoTime() - t0) / 1_000_000);
+  }
+
   /** Why target {@code i} gets the full sync at this start, or null: it catches up. */
   private String whyFull(int i, Journal journal, DeletionGuard guard) {
+    String why = recordDoesNotFit(i);
+    if (why != null) return why;
+    if (events.unwatched() > 0) return "some directories of the source could not be watched";
+    if (!journal.recovered().isEmpty() || guard.held() > 0 || !guard.releasedTop().isEmpty()) return "the previous run left work undone";
+    if (found == null) return unwalkable != null ? unwalkable : "the listing of the source at the clean stop is missing or unreadable";
+    return null;
+  }
+
+  /** Why target {@code i}'s record (or the settings) do not let it catch up, or null. */
+  private String recordDoesNotFit(int i) {
     if (settings.startup() == StartupMode.FULL) return "startup = full";
     CleanStop.Record r = records.get(i);
     if (r == null) return "no clean stop recorded";
@@ -148,7 +180,6 @@ final class StartupPlan {
     if (now - r.stoppedMillis() > MAX_AGE_MILLIS) return "the clean stop was " + (now - r.stoppedMillis()) / 86_400_000L + " days ago (more than 30)";
     if (!LOCAL.contains(fsType)) return "the source is on " + fsType + ", whose change times may come from another machine's clock";
     if (settings.delete() == DeletePolicy.STARTUP) return "delete = startup deletes only at a full sync";
-    if (!journal.recovered().isEmpty() || guard.held() > 0 || !guard.releasedTop().isEmpty()) return "the previous run left work undone";
     return null;
   }
 
