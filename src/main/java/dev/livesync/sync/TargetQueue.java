@@ -59,15 +59,20 @@ final class TargetQueue {
   private final Clock clock;
   private final ItemLog records;
   private final boolean deleteWhileRunning;
+  /** Renamed directories are copied from the source: such a rename waits (at most {@link #COPY_WAIT_NANOS})
+   * for the batch reconciling its new name, so that the copy covers it ({@link #coveredByCopies}). */
+  private final boolean renamesCopy;
+  static final long COPY_WAIT_NANOS = 2_000_000_000L;
   private final List<Task> tasks = new ArrayList<>();
   private long queuedPaths;
   private long added;
 
-  TargetQueue(String name, Clock clock, ItemLog records, boolean deleteWhileRunning) {
+  TargetQueue(String name, Clock clock, ItemLog records, boolean deleteWhileRunning, boolean renamesCopy) {
     this.name = name;
     this.clock = clock;
     this.records = records;
     this.deleteWhileRunning = deleteWhileRunning;
+    this.renamesCopy = renamesCopy;
   }
 
   /** Records and queues {@code item}, unless a full sync queued last and not started yet covers it. */
@@ -79,7 +84,21 @@ final class TargetQueue {
       last.alsoDone.add(seq); // a full sync that has not started yet covers this change too
       return;
     }
-    add(new Task(item, seq, new ArrayList<>(), startup));
+    Task t = new Task(item, seq, new ArrayList<>(), startup);
+    add(t);
+    if (!renamesCopy) return;
+    if (item instanceof WorkItem.Rename m && m.dir()) t.notBefore = clock.nanos() + COPY_WAIT_NANOS;
+    else if (item instanceof WorkItem.Send s) releaseCopiesReconciledBy(s);
+  }
+
+  /** Renames waiting for the batch that reconciles their new names: {@code s} is it where it holds a new name (or a directory above). */
+  private void releaseCopiesReconciledBy(WorkItem.Send s) {
+    Set<BytePath> sent = null;
+    for (Task t : tasks) {
+      if (!t.queued() || t.attempts > 0 || t.notBefore == 0 || !(t.item instanceof WorkItem.Rename m)) continue;
+      if (sent == null) sent = new java.util.HashSet<>(s.paths().stream().map(BytePath::unsafeWrap).toList());
+      if (BytePath.unsafeWrap(m.to()).isUnderAny(sent, true)) t.notBefore = 0;
+    }
   }
 
   /**

@@ -85,7 +85,7 @@ public final class TargetRunner {
     this.loop = loop;
     this.listener = listener;
     this.startupListener = startupListener;
-    this.queue = new TargetQueue(name, clock, journal != null ? journal : ItemLog.NONE, exec.delete().whileRunning());
+    this.queue = new TargetQueue(name, clock, journal != null ? journal : ItemLog.NONE, exec.delete().whileRunning(), transport.renameCopiesFromSource());
     this.health = new TargetHealth(name, settings.retry(), settings.fatalRetry());
   }
 

@@ -309,8 +309,8 @@ class TargetRunnerTest {
    */
   @Test
   void aRenameCopiedFromTheSourceCoversTheNewNameInWhatWasQueuedBeforeIt() {
-    var r = runner(2, 1_000_000);
     transport.copiesFromSource = true;
+    var r = runner(2, 1_000_000);
     r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), true, 0));
     r.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("b"), Bytes.of("b/x"), Bytes.of("c")), true, 0, 0));
     r.submit(new WorkItem.Send(List.of(Bytes.of("b/z")), false, 0, 0));
@@ -323,10 +323,37 @@ class TargetRunnerTest {
     assertThat(r.idle()).isTrue();
   }
 
+  /**
+   * A copy waits for the batch that reconciles its new name (queued a moment after the rename by the
+   * coalescer), so that it covers it; without one it starts after {@link TargetQueue#COPY_WAIT_NANOS}.
+   */
+  @Test
+  void aRenameCopyWaitsForTheBatchReconcilingItsNewNameThenCoversIt() {
+    transport.copiesFromSource = true;
+    var r = runner(2, 1_000_000);
+    r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), true, 0));
+    r.dispatch();
+    assertThat(workers).as("the copy waits for its batch").isEmpty();
+    r.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("b")), true, 0, 0));
+    r.dispatch();
+    runWorkers();
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("rename a b", "tree a");
+
+    r.submit(new WorkItem.Rename(Bytes.of("c"), Bytes.of("d"), true, 0));
+    r.dispatch();
+    assertThat(workers).isEmpty();
+    clock.advanceMillis(TargetQueue.COPY_WAIT_NANOS / 1_000_000);
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("rename a b", "tree a", "rename c d");
+  }
+
   @Test
   void aRenameCopyThatFailedLeavesTheReconcileWhole() {
-    var r = runner(2, 1_000_000);
     transport.copiesFromSource = true;
+    var r = runner(2, 1_000_000);
     transport.renames = false;
     r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), true, 0));
     r.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("b")), true, 0, 0));
