@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -77,21 +78,31 @@ class MetricsEndToEndTest {
             "--http", "127.0.0.1:" + port));
         var prometheus = PrometheusServer.scraping(port)) {
       run.awaitOutput("running:", Duration.ofSeconds(60));
-      double before = awaitAtLeast(() -> prometheus.value("livesync_transferred_files_total"), 0, Duration.ofSeconds(30));
-      assertThat(before).as("prometheus has a first sample; its target: %s", prometheus.targetHealth()).isGreaterThanOrEqualTo(0);
+      int n = 300; // in bursts of 30 every 100 ms, into directories of their own
+      for (int d = 0; d < n / 100; d++) Files.createDirectories(src.resolve("d" + d));
+      assertThat(awaitAtLeast(() -> prometheus.value("livesync_watches"), 4, Duration.ofSeconds(30))).as("src and its three directories").isEqualTo(4);
+      double before = prometheus.value("livesync_transferred_files_total");
+      assertThat(before).as("prometheus has a sample; its target: %s", prometheus.targetHealth()).isGreaterThanOrEqualTo(0);
+      double bytesBefore = prometheus.value("livesync_transferred_bytes_total");
       double lagCountBefore = prometheus.value("livesync_lag_seconds_count");
 
-      int n = 300; // in bursts of 30 every 100 ms, into directories of their own
+      // Each file appears whole, in one event: written beside the source and renamed into a directory
+      // already watched. Written in place, a file whose CREATE is read just before a batch is cut and
+      // whose data follows goes twice (as rsync found it then, and with its data): two transfers,
+      // rightly counted as two. Under load that made 301 to 353 of 300 files.
+      Path staging = Files.createDirectories(dir.resolve("staging"));
+      long bytes = 0;
       for (int i = 0; i < n; i++) {
-        Path f = src.resolve("d" + i / 100).resolve("f" + i + ".dat");
-        Files.createDirectories(f.getParent());
-        Files.write(f, new byte[1000 + i]);
+        Path whole = Files.write(staging.resolve("f" + i + ".dat"), new byte[1000 + i]);
+        Files.move(whole, src.resolve("d" + i / 100).resolve("f" + i + ".dat"), StandardCopyOption.ATOMIC_MOVE);
+        bytes += 1000 + i;
         if (i % 30 == 29) Thread.sleep(100);
       }
       assertThat(awaitAtLeast(() -> filesUnder(dst), n, Duration.ofSeconds(60))).as(run.output()).isEqualTo(n);
 
       double after = awaitAtLeast(() -> prometheus.value("livesync_transferred_files_total"), before + n, Duration.ofSeconds(30));
-      assertThat(after - before).as("files counted by Prometheus").isEqualTo(n);
+      assertThat(after - before).as("files counted by Prometheus, each sent once\n%s", run.output()).isEqualTo(n);
+      assertThat(prometheus.value("livesync_transferred_bytes_total") - bytesBefore).as("their sizes").isEqualTo(bytes);
       assertThat(prometheus.value("livesync_lag_seconds_count") - lagCountBefore).as("lag observations, one per delivered path").isGreaterThanOrEqualTo(n);
       double p99 = prometheus.value("histogram_quantile(0.99, sum by (le) (rate(livesync_lag_seconds_bucket[1m])))");
       assertThat(p99).as("p99 lag over the last minute, seconds").isGreaterThan(0).isLessThan(60);
