@@ -37,7 +37,7 @@ final class DeletionGuard extends ForwardingTransport {
   /** Under a percentage, a minute's deletions of at most this many paths always go through. */
   static final long MIN_PATHS = 100;
   static final long SETTLE_MILLIS = 2000;
-  /** A batch deleting fewer than this never waits to be judged with what follows it. */
+  /** A batch deleting fewer than this never waits to be judged with what follows it (only for a judgement under way). */
   static final long SETTLE_MIN = 20;
   private static final long RECHECK_NANOS = 5_000_000_000L;
   private static final int RECHECK_MAX = 200_000;
@@ -55,6 +55,8 @@ final class DeletionGuard extends ForwardingTransport {
   private long targetEntries = -1;
   private boolean warned;
   private long lastRecheck;
+  /** Batches are judged one at a time: judged alone while another waited for the rest of a burst, a small part of it went through. */
+  private final Object judging = new Object();
 
   /**
    * {@code store}: where the held paths are kept across restarts; what it holds is held from the start.
@@ -298,6 +300,12 @@ final class DeletionGuard extends ForwardingTransport {
    * way), it waits {@link #SETTLE_MILLIS} for the rest of it and looks again, so that all of it is held.
    */
   private boolean admit(List<byte[]> deletions, long created, String what, boolean settle) throws InterruptedException {
+    synchronized (judging) {
+      return judge(deletions, created, what, settle);
+    }
+  }
+
+  private boolean judge(List<byte[]> deletions, long created, String what, boolean settle) throws InterruptedException {
     long total, n;
     boolean confirm, wait;
     synchronized (this) {
