@@ -17,10 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TargetQueue {
   private static final Logger log = LoggerFactory.getLogger(TargetRunner.class);
-  /**
-   * Most consecutive renames that go to the transport in one call (ssh: one script, one round trip;
-   * measured: one rename per round trip capped an ssh target near 330 renames/s under load).
-   */
+  /** Most consecutive renames in one transport call (ssh: one script; one a round trip capped ssh near 330/s under load). */
   static final int RENAME_GROUP_MAX = 500;
 
   enum State { QUEUED, RUNNING }
@@ -163,21 +160,23 @@ final class TargetQueue {
   }
 
   /**
-   * Directories {@code dirs} were made at the target from the source by renames' copies
-   * ({@link dev.livesync.transport.Transport#renameCopiesFromSource}) that read the source after the
-   * first {@code upTo} tasks were queued: what those items would send at or under the new names
-   * is there already, as new as they would send it, so they leave it out (an item left with nothing
-   * is done). Changes after the copies began are in later items. A recursive path above a new name stays whole.
+   * Directories {@code dirs} were made at the target from the source by renames' copies, which read
+   * the source after the first {@code upTo} tasks were queued: those leave out what they would send at
+   * or under the new names (it is there, as new; an item left with nothing is done; a recursive path
+   * above a new name stays whole). The new names' parents, changed at the target by the copies and
+   * carried by those items ({@code -R}), go again as themselves.
    */
   void coveredByCopies(List<byte[]> dirs, long upTo) {
     Set<BytePath> covered = new java.util.HashSet<>();
     for (byte[] d : dirs) covered.add(BytePath.unsafeWrap(d));
+    long oldest = Long.MAX_VALUE;
     for (int i = 0; i < tasks.size(); i++) {
       Task t = tasks.get(i);
       if (!t.queued() || t.order > upTo || !(t.item instanceof WorkItem.Send s)) continue;
       List<byte[]> kept = new ArrayList<>(s.paths().size());
       for (byte[] p : s.paths()) if (!BytePath.unsafeWrap(p).isUnderAny(covered, true)) kept.add(p);
       if (kept.size() == s.paths().size()) continue;
+      oldest = Math.min(oldest, s.oldestNanos());
       queuedPaths -= s.paths().size() - kept.size();
       if (kept.isEmpty()) {
         tasks.remove(i--);
@@ -190,6 +189,10 @@ final class TargetQueue {
       nt.order = t.order;
       tasks.set(i, nt);
     }
+    if (oldest == Long.MAX_VALUE) return;
+    Set<BytePath> parents = new java.util.LinkedHashSet<>();
+    for (BytePath d : covered) if (!d.parent().isEmpty()) parents.add(d.parent());
+    if (!parents.isEmpty()) append(new WorkItem.Send(parents.stream().map(BytePath::unsafeArray).toList(), false, 0, oldest, true));
   }
 
   /** {@code t} has arrived: its record and those of the items it took over are closed. */

@@ -350,6 +350,25 @@ class TargetRunnerTest {
     assertThat(transport.calls).containsExactly("rename a b", "tree a", "rename c d");
   }
 
+  /**
+   * The copy made the new name inside its parent at the target, whose mtime the batch it covers would
+   * have set ({@code -R} carries parents): that parent goes again as itself. Found by
+   * scripts/bench-dir-rename: the daemon's {@code archive/} kept the copy's mtime.
+   */
+  @Test
+  void theParentOfANewNameCopiedFromTheSourceGoesAgainAsItself() {
+    transport.copiesFromSource = true;
+    var r = runner(2, 1_000_000);
+    r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("x/b"), true, 0));
+    r.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("x/b")), true, 0, 0));
+    r.dispatch();
+    runWorkers();
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("rename a x/b", "tree a", "send x");
+    assertThat(r.idle()).isTrue();
+  }
+
   @Test
   void aRenameCopyThatFailedLeavesTheReconcileWhole() {
     transport.copiesFromSource = true;
