@@ -33,6 +33,14 @@ class TargetRunnerTest {
     return new WorkItem.Send(List.of(paths).stream().map(Bytes::of).toList(), false, 0, 0);
   }
 
+  /** Starts what may start and runs it, twice: an item, then what waited for it. */
+  void twoRounds(TargetRunner r) {
+    for (int i = 0; i < 2; i++) {
+      r.dispatch();
+      runWorkers();
+    }
+  }
+
   /** Runs started transfers (worker side) and then their completions (loop side). */
   void runWorkers() {
     while (!workers.isEmpty()) workers.poll().run();
@@ -335,10 +343,7 @@ class TargetRunnerTest {
     r.dispatch();
     assertThat(workers).as("the copy waits for its batch").isEmpty();
     r.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("b")), true, 0, 0));
-    r.dispatch();
-    runWorkers();
-    r.dispatch();
-    runWorkers();
+    twoRounds(r);
     assertThat(transport.calls).containsExactly("rename a b", "tree a");
 
     r.submit(new WorkItem.Rename(Bytes.of("c"), Bytes.of("d"), true, 0));
@@ -361,10 +366,7 @@ class TargetRunnerTest {
     var r = runner(2, 1_000_000);
     r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("x/b"), true, 0));
     r.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("x/b")), true, 0, 0));
-    r.dispatch();
-    runWorkers();
-    r.dispatch();
-    runWorkers();
+    twoRounds(r);
     assertThat(transport.calls).containsExactly("rename a x/b", "tree a", "send x");
     assertThat(r.idle()).isTrue();
   }
@@ -376,10 +378,7 @@ class TargetRunnerTest {
     transport.renames = false;
     r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), true, 0));
     r.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("b")), true, 0, 0));
-    r.dispatch();
-    runWorkers();
-    r.dispatch();
-    runWorkers();
+    twoRounds(r);
     assertThat(transport.calls).containsExactly("rename a b", "tree a,b");
   }
 
