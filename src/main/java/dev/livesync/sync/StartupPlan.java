@@ -34,6 +34,8 @@ final class StartupPlan {
   /** Entries whose ctime is this much before the stop are sent too (the kernel's clock ticks coarsely). */
   static final long MARGIN_MILLIS = 2000;
   private static final int THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
+  /** Beside the watch setup, which is one thread and what a start waits for: a core left to it. */
+  private static final int BESIDE_SETUP = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
   /** Filesystems whose ctimes this machine's clock sets. */
   static final Set<String> LOCAL = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "ramfs", "zfs", "f2fs", "jfs",
       "reiserfs", "bcachefs", "nilfs2", "overlay");
@@ -97,7 +99,7 @@ final class StartupPlan {
     for (int i = 0; i < p.records.size() && p.walkedFrom == null; i++) {
       if (p.recordDoesNotFit(i) != null) continue;
       p.walkedFrom = p.records.get(i);
-      p.catchUp = new CatchUp(root, settings.excludes(), (p.walkedFrom.stoppedMillis() - MARGIN_MILLIS) * 1_000_000L, THREADS);
+      p.catchUp = new CatchUp(root, settings.excludes(), (p.walkedFrom.stoppedMillis() - MARGIN_MILLIS) * 1_000_000L, BESIDE_SETUP);
       setup.onWatchedAndListed(p.catchUp::watched);
     }
     // records of targets this start does not have (removed from the config since) go too: never reused later
