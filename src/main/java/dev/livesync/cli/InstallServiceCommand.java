@@ -1,6 +1,7 @@
 package dev.livesync.cli;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.config.Config;
 import dev.livesync.ops.SystemdUnit;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Write a systemd unit for livesync.",
-      "Default: /etc/systemd/system/livesync.service running 'livesync run --config " + "/etc/livesync/livesync.toml'",
+      "Default: /etc/systemd/system/livesync.service running 'livesync run --config " + Config.DEFAULT_FILE + "'",
       "(restart on failure, after network-online.target). --serve writes livesync-serve.service for the",
       "backup host instead. Prints how to enable it."
     })
@@ -23,7 +24,7 @@ final class InstallServiceCommand extends Subcommand {
   Path output;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Config the service reads (default: ${DEFAULT-VALUE}).")
-  Path config = SystemdUnit.DEFAULT_CONFIG;
+  Path config = Config.DEFAULT_PATH;
 
   @Option(names = "--serve", description = "A unit for 'livesync serve' (the backup host) instead of 'run'.")
   boolean serve;

@@ -33,7 +33,7 @@ final class InstanceFlags {
   @Option(names = "--status-socket", paramLabel = "PATH", description = "The socket the livesync was started with (run --status-socket; default: the config's status_socket, else the runtime dir's livesync.sock).")
   Path statusSocket;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "The config file the livesync was started with: its status_socket and state_dir (default: /etc/livesync/livesync.toml when it exists).")
+  @Option(names = "--config", paramLabel = "FILE", description = "The config file the livesync was started with: its status_socket and state_dir (default: " + Config.DEFAULT_FILE + " when it exists).")
   Path config;
 
   private Config loaded;

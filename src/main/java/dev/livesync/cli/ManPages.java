@@ -1,5 +1,6 @@
 package dev.livesync.cli;
 
+import dev.livesync.config.Config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -81,7 +82,7 @@ final class ManPages {
         t.append(esc(summary(root.getSubcommands().get(s).getCommandSpec().usageMessage().description()))).append(" See \\fBlivesync\\-")
             .append(esc(s)).append("\\fR(1).\n");
       }
-      t.append(".SH FILES\n.TP\n/etc/livesync/livesync.toml\nthe configuration of \\fBlivesync run\\fR and of livesync.service\n")
+      t.append(".SH FILES\n.TP\n" + Config.DEFAULT_FILE + "\nthe configuration of \\fBlivesync run\\fR and of livesync.service\n")
           .append(".TP\n/var/lib/livesync\njournals of accepted but unsent changes, the last verify\n")
           .append(".TP\n/run/livesync/livesync.sock\nthe status socket\n")
           .append(".TP\n/usr/lib/livesync/bin\n\\fBinotifywait\\fR and \\fBinotifywatch\\fR drop-ins; put it first on PATH to use them\n");

@@ -1,5 +1,6 @@
 package dev.livesync.cli;
 
+import dev.livesync.config.Config;
 import dev.livesync.ops.LimitsAdvisor;
 import dev.livesync.ops.SystemdUnit;
 import java.io.IOException;
@@ -43,9 +44,9 @@ public final class PackageFiles {
     String bash = AutoComplete.bash("livesync", Main.commandLine());
     files.put("completion/bash/livesync", bash);
     files.put("completion/zsh/_livesync", zsh(bash));
-    files.put("systemd/livesync.service", SystemdUnit.render(launcher, "run", SystemdUnit.DEFAULT_CONFIG, "man:livesync-run(1)"));
+    files.put("systemd/livesync.service", SystemdUnit.render(launcher, "run", Config.DEFAULT_PATH, "man:livesync-run(1)"));
     files.put("systemd/livesync@.service", SystemdUnit.render(launcher, "run", Path.of("/etc/livesync/%i.toml"), "man:livesync-run(1)"));
-    files.put("systemd/livesync-serve.service", SystemdUnit.render(launcher, "serve", SystemdUnit.DEFAULT_CONFIG, "man:livesync-serve(1)"));
+    files.put("systemd/livesync-serve.service", SystemdUnit.render(launcher, "serve", Config.DEFAULT_PATH, "man:livesync-serve(1)"));
     files.put("sysctl/90-livesync.conf", "# Installed by the livesync package: inotify limits for live replication of large trees\n"
         + "# (one watch per directory, ~1 KB of unswappable kernel memory per watch in use).\n"
         + "# 'livesync doctor --fix' writes /etc/sysctl.d/90-livesync.conf, which replaces this file.\n"

@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
       "",
       "  livesync run /data rsync://rsync_backup@172.16.1.41/nfsbackup --password-file /etc/rsync.password",
       "  livesync run /data backup@host:/srv/copy --ssh-key ~/.ssh/id_ed25519 --exclude '*.tmp'",
-      "  livesync run --config /etc/livesync/livesync.toml",
+      "  livesync run --config " + Config.DEFAULT_FILE,
       "",
       "Watches first, then runs an initial full sync per target (events meanwhile are queued), then ships",
       "every change in batches: one rsync per batch, parallel workers per target, retries with backoff,",

@@ -1,5 +1,6 @@
 package dev.livesync.cli;
 
+import dev.livesync.config.Config;
 import dev.livesync.ops.BackgroundLauncher;
 import dev.livesync.ops.ServiceFiles;
 import java.nio.file.Path;
@@ -21,10 +22,7 @@ import picocli.CommandLine.Parameters;
       "started; otherwise stops it and prints the reason and the log's last lines."
     })
 final class StartCommand extends Subcommand {
-  static final String DEFAULT_CONFIG = "/etc/livesync/livesync.toml";
-
-
-  @Option(names = "--config", paramLabel = "FILE", description = "Config file (default: " + DEFAULT_CONFIG + " when no SOURCE TARGET is given).")
+  @Option(names = "--config", paramLabel = "FILE", description = "Config file (default: " + Config.DEFAULT_FILE + " when no SOURCE TARGET is given).")
   Path config;
 
   @Option(names = "--log-file", paramLabel = "FILE", description = "Where its output goes (default: <state dir>/livesync.log).")
@@ -45,7 +43,7 @@ final class StartCommand extends Subcommand {
       args.add(config.toString());
     } else if (runArgs.isEmpty()) {
       args.add("--config");
-      args.add(DEFAULT_CONFIG);
+      args.add(Config.DEFAULT_FILE);
     }
     args.addAll(runArgs);
     // the same checks, words and exit codes as run: nothing is started with settings run would refuse

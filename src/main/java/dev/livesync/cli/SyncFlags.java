@@ -35,7 +35,7 @@ final class SyncFlags {
   @Parameters(paramLabel = "SOURCE TARGET", description = {"The source directory, then one or more targets, each one of:", "a local directory, [user@]host:/path (rsync over ssh),", "rsync://[user@]host[:port]/module[/path] or [user@]host::module[/path] (daemon)."})
   List<String> args = new ArrayList<>();
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A livesync.toml (docs/config.md) with one or more [[sync]] blocks (default: /etc/livesync/livesync.toml when no SOURCE TARGET is given).")
+  @Option(names = "--config", paramLabel = "FILE", description = "A livesync.toml (docs/config.md) with one or more [[sync]] blocks (default: " + Config.DEFAULT_FILE + " when no SOURCE TARGET is given).")
   Path config;
 
   @Mixin CredentialFlags credentials;

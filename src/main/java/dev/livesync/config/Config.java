@@ -25,7 +25,9 @@ public record Config(
     ServeSpec serve,
     MonitorConfig monitor,
     Locator locator) {
-  public static final Path DEFAULT_PATH = Path.of("/etc/livesync/livesync.toml");
+  /** The config file {@code run}, {@code start}, {@code status}, {@code stop} and the service read when no other is named. */
+  public static final String DEFAULT_FILE = "/etc/livesync/livesync.toml";
+  public static final Path DEFAULT_PATH = Path.of(DEFAULT_FILE);
 
   /** Says where in the file a key is: {@code FILE:LINE:COL: sync[0].target[1].url: }. */
   public interface Locator {

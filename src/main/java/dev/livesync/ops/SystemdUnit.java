@@ -5,8 +5,6 @@ import java.nio.file.Path;
 
 /** The systemd unit {@code install-service} writes, for {@code run} (source host) or {@code serve} (backup host). */
 public final class SystemdUnit {
-  public static final Path DEFAULT_CONFIG = Path.of("/etc/livesync/livesync.toml");
-
   private SystemdUnit() {}
 
   /**
