@@ -27,13 +27,22 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) im
 
   @Override
   public void connectionArgs(List<String> argv) {
+    connectionArgs(options, argv);
+  }
+
+  @Override
+  public void env(Map<String, String> env) {
+    env(options, env);
+  }
+
+  /** How any rsync run reaches a daemon with {@code options} (the transport's, a version store's): connect timeout, password file. */
+  static void connectionArgs(TargetOptions options, List<String> argv) {
     if (options.timeoutSeconds() > 0) argv.add("--contimeout=" + Math.min(options.timeoutSeconds(), 60));
     if (options.passwordFile() != null) argv.add("--password-file=" + options.passwordFile());
   }
 
   /** Without a password file, rsync would prompt on the terminal; an empty password fails cleanly instead. */
-  @Override
-  public void env(Map<String, String> env) {
+  static void env(TargetOptions options, Map<String, String> env) {
     if (options.passwordFile() == null && System.getenv("RSYNC_PASSWORD") == null) env.put("RSYNC_PASSWORD", "");
   }
 

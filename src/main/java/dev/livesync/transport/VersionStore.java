@@ -173,10 +173,7 @@ public final class VersionStore {
     a.add("-s");
     if (options.timeoutSeconds() > 0) a.add("--timeout=" + options.timeoutSeconds());
     switch (target) {
-      case Target.Daemon d -> {
-        if (options.timeoutSeconds() > 0) a.add("--contimeout=" + Math.min(options.timeoutSeconds(), 60));
-        if (options.passwordFile() != null) a.add("--password-file=" + options.passwordFile());
-      }
+      case Target.Daemon d -> DaemonKind.connectionArgs(options, a);
       case Target.Ssh s -> a.addAll(List.of("-e", SshCommand.forRsync(options, List.of())));
       case Target.Local l -> {}
     }
@@ -188,7 +185,7 @@ public final class VersionStore {
     Map<String, String> env = new HashMap<>();
     env.put("LC_ALL", "C");
     env.put("TZ", "UTC"); // --list-only prints times in the local zone
-    if (target instanceof Target.Daemon && options.passwordFile() == null && System.getenv("RSYNC_PASSWORD") == null) env.put("RSYNC_PASSWORD", "");
+    if (target instanceof Target.Daemon) DaemonKind.env(options, env);
     RsyncProcess.Result r = RsyncProcess.run(argv, env, stdin, lines == null ? l -> {} : lines);
     if (r.exit() == 0 || lines != null && r.exit() == 23) return r.exit();
     var v = ExitCodes.classify(r.exit(), r.stderr(), target, switch (target) {
