@@ -28,6 +28,11 @@ public final class Bytes {
     return out;
   }
 
+  /** {@code dir} ending in one slash: itself when it ends in one already, else {@code dir + "/"} (the empty path gives "/"). */
+  public static byte[] withSlash(byte[] dir) {
+    return dir.length > 0 && dir[dir.length - 1] == '/' ? dir : concat(dir, new byte[] {'/'});
+  }
+
   /** {@code dir + "/" + name}, with no doubled slash when dir already ends in one. */
   public static byte[] child(byte[] dir, byte[] name) {
     if (dir.length > 0 && dir[dir.length - 1] == '/') return concat(dir, name);

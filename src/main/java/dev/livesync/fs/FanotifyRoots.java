@@ -25,10 +25,6 @@ final class FanotifyRoots implements AutoCloseable {
     this.realPaths = realPaths;
   }
 
-  static byte[] withSlash(byte[] p) {
-    return p.length > 0 && p[p.length - 1] == '/' ? p : Bytes.concat(p, new byte[] {'/'});
-  }
-
   /** Adds directory {@code path}; returns its root. */
   Root add(byte[] path) {
     int fd = Libc.open(path, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
@@ -37,8 +33,8 @@ final class FanotifyRoots implements AutoCloseable {
       Libc.close(fd);
       throw new NativeException("readlink", Errno.ENOENT, path);
     }
-    byte[] realSlash = withSlash(real);
-    byte[] givenSlash = withSlash(path);
+    byte[] realSlash = Bytes.withSlash(real);
+    byte[] givenSlash = Bytes.withSlash(path);
     // one array when they are the same: shown() then hands back the kernel's path as it is
     Root r = new Root(realPaths || Arrays.equals(givenSlash, realSlash) ? realSlash : givenSlash, realSlash, fd);
     roots.add(r);
@@ -95,7 +91,7 @@ final class FanotifyRoots implements AutoCloseable {
 
   /** Whether directory {@code realPath} (no slash) is a root or (when recursive) below one. */
   boolean watched(byte[] realPath) {
-    return rootOf(withSlash(realPath)) != null; // asked on a cache miss only, after two system calls
+    return rootOf(Bytes.withSlash(realPath)) != null; // asked on a cache miss only, after two system calls
   }
 
   /** The root whose directory itself is {@code realPath} (no slash), or null. */

@@ -136,10 +136,6 @@ public final class FanotifyWatcher implements Watcher {
     marks.watch(path, roots);
   }
 
-  private static byte[] withSlash(byte[] p) {
-    return FanotifyRoots.withSlash(p);
-  }
-
   @Override
   public boolean poll(long timeoutMillis, Consumer<WatchEvent> sink) {
     if (roots.isEmpty()) throw new IllegalStateException("nothing watched");
@@ -181,7 +177,7 @@ public final class FanotifyWatcher implements Watcher {
       dir = cut == 0 ? SLASH : Arrays.copyOf(dir, cut);
       if (name.length == 0) return; // the filesystem's root
     }
-    byte[] dirSlash = withSlash(dir);
+    byte[] dirSlash = Bytes.withSlash(dir);
     byte[] full = Bytes.concat(dirSlash, name);
     if (isDir != 0 && (m & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) != 0) {
       excludedDirs.clear();
@@ -197,7 +193,7 @@ public final class FanotifyWatcher implements Watcher {
 
   /** fsnotifywait: an event on directory {@code dir} (real, no slash) itself, shown as inotify shows one on a watched directory. */
   private void selfEvent(int bits, int isDir, byte[] dir) {
-    byte[] d = withSlash(dir);
+    byte[] d = Bytes.withSlash(dir);
     FanotifyRoots.Root root = roots.rootOf(d);
     if (root == null && filterToRoot) return;
     int wanted = bits & options.mask();
@@ -212,7 +208,7 @@ public final class FanotifyWatcher implements Watcher {
   /** One FAN_RENAME: MOVED_FROM and MOVED_TO with one cookie, or only the half inside the tree. */
   private void renamed(Fanotify.Event e, int isDir) {
     byte[] from = e.oldDir() == null ? null : roots.path(e.oldDir());
-    byte[] oldFull = from == null ? null : Bytes.concat(withSlash(from), e.oldName());
+    byte[] oldFull = from == null ? null : Bytes.concat(Bytes.withSlash(from), e.oldName());
     if (isDir != 0) {
       excludedDirs.clear();
       if (oldFull != null) roots.invalidate(oldFull);
@@ -221,8 +217,8 @@ public final class FanotifyWatcher implements Watcher {
     byte[] to = e.dir() == null ? null : roots.path(e.dir());
     int cookie = ++cookies;
     pendingMoveCookie = 0;
-    if (oldFull != null) deliver(IN_MOVED_FROM, isDir, withSlash(from), e.oldName(), oldFull, cookie);
-    if (to != null) deliver(IN_MOVED_TO, isDir, withSlash(to), e.name(), Bytes.concat(withSlash(to), e.name()), cookie);
+    if (oldFull != null) deliver(IN_MOVED_FROM, isDir, Bytes.withSlash(from), e.oldName(), oldFull, cookie);
+    if (to != null) deliver(IN_MOVED_TO, isDir, Bytes.withSlash(to), e.name(), Bytes.concat(Bytes.withSlash(to), e.name()), cookie);
   }
 
   /**

@@ -36,7 +36,7 @@ record ListingFirstScan(Inotify inotify, WatchTable table, int kernelMask, Predi
 
   /** Watches the tree at {@code given}; a failure on {@code given} itself throws. */
   void scan(byte[] given) {
-    byte[] rootPath = given.length > 0 && given[given.length - 1] == '/' ? given : Bytes.concat(given, SLASH);
+    byte[] rootPath = Bytes.withSlash(given);
     Pending root;
     try {
       root = new Pending(rootPath, given, subdirsOf(rootPath));

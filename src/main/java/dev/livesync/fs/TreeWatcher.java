@@ -125,7 +125,7 @@ public final class TreeWatcher implements Watcher {
     }
     int wd = inotify.addWatch(path, kernelMask);
     boolean dir = st.isDir();
-    byte[] watchPath = dir && (path.length == 0 || path[path.length - 1] != '/') ? Bytes.concat(path, SLASH) : path;
+    byte[] watchPath = dir ? Bytes.withSlash(path) : path;
     Node existing = table.get(wd);
     if (existing != null) return;
     Node root = new Node(wd, dir, watchPath, path, null);

@@ -74,7 +74,7 @@ public final class Replicator implements AutoCloseable {
     this.transports = List.copyOf(transports);
     this.clock = clock;
     this.listener = listener;
-    this.root = s.source().length > 0 && s.source()[s.source().length - 1] == '/' ? s.source() : Bytes.concat(s.source(), new byte[] {'/'});
+    this.root = Bytes.withSlash(s.source());
     this.hardLinks = new HardLinks(root, s.excludes());
     this.coalescer = new Coalescer(clock, s.maxHold().toNanos(), rel -> dev.livesync.fs.WriterProbe.beingWritten(Bytes.concat(root, rel)));
     this.batcher = new Batcher(coalescer, clock,

@@ -13,4 +13,13 @@ class BytesTest {
     assertThat(Bytes.trimSlashes(Bytes.of("/"))).isEqualTo(Bytes.of("/"));
     assertThat(Bytes.trimSlashes(Bytes.EMPTY)).isEmpty();
   }
+
+  @Test
+  void withSlashAddsOneSlashWhereThereIsNone() {
+    byte[] slashed = Bytes.of("a/b/");
+    assertThat(Bytes.withSlash(Bytes.of("a/b"))).isEqualTo(Bytes.of("a/b/"));
+    assertThat(Bytes.withSlash(slashed)).isSameAs(slashed);
+    assertThat(Bytes.withSlash(Bytes.of("/"))).isEqualTo(Bytes.of("/"));
+    assertThat(Bytes.withSlash(Bytes.EMPTY)).isEqualTo(Bytes.of("/"));
+  }
 }
