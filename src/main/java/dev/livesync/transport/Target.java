@@ -21,6 +21,9 @@ public sealed interface Target {
   /** The destination argument for rsync, ending in '/'. */
   String rsyncDestination();
 
+  /** Who logs in (named in the message of a failed login): the user@ given, else null; a local directory has none. */
+  String user();
+
   record Daemon(String user, String host, int port, String module, String path) implements Target {
     public static final int DEFAULT_PORT = 873;
 
@@ -64,6 +67,11 @@ public sealed interface Target {
     public String rsyncDestination() {
       String s = dir.toString();
       return s.endsWith("/") ? s : s + "/";
+    }
+
+    @Override
+    public String user() {
+      return null;
     }
   }
 

@@ -188,11 +188,7 @@ public final class VersionStore {
     if (target instanceof Target.Daemon) DaemonKind.env(options, env);
     RsyncProcess.Result r = RsyncProcess.run(argv, env, stdin, lines == null ? l -> {} : lines);
     if (r.exit() == 0 || lines != null && r.exit() == 23) return r.exit();
-    var v = ExitCodes.classify(r.exit(), r.stderr(), target, switch (target) {
-      case Target.Daemon d -> d.user();
-      case Target.Ssh s -> s.user();
-      case Target.Local l -> null;
-    });
+    var v = ExitCodes.classify(r.exit(), r.stderr(), target, target.user());
     throw new TransportException(new TransferResult(v.outcome(), r.exit(), List.of(), 0, 0, r.millis(), what + ": " + v.message()));
   }
 
