@@ -92,6 +92,11 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
+  public Drift topLevel() throws InterruptedException {
+    return inner.topLevel();
+  }
+
+  @Override
   public DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
     return inner.sendDeletions(paths, recursive);
   }

@@ -10,13 +10,23 @@ final class ItemizedOutput {
   private final List<byte[]> missing = new ArrayList<>();
   private final List<byte[]> extra = new ArrayList<>();
   private final List<byte[]> differing = new ArrayList<>();
+  /** Whether a directory differing only in mtime counts (else not, see {@link Drift}); the root itself never does. */
+  private final boolean dirTimes;
+
+  ItemizedOutput() {
+    this(false);
+  }
+
+  ItemizedOutput(boolean dirTimes) {
+    this.dirTimes = dirTimes;
+  }
 
   /** One stdout line; lines that are not itemized changes (stats, notices) are ignored. */
   void line(byte[] raw) {
     if (!itemized(raw)) return;
     String item = Bytes.latin1(Arrays.copyOfRange(raw, 0, 11));
     byte[] name = name(raw);
-    if (name.length == 0) return;
+    if (name.length == 0 || dirTimes && name.length == 1 && name[0] == '.') return;
     if (item.startsWith("*deleting")) {
       extra.add(name);
       return;
@@ -27,7 +37,7 @@ final class ItemizedOutput {
     String attrs = item.substring(2);
     if (attrs.equals("+++++++++")) {
       missing.add(name);
-    } else if (type == 'd' && attrs.replace('.', ' ').replace('t', ' ').replace('T', ' ').isBlank()) {
+    } else if (type == 'd' && !dirTimes && attrs.replace('.', ' ').replace('t', ' ').replace('T', ' ').isBlank()) {
       // a directory differing only in mtime: not counted (see Drift)
     } else if (!attrs.replace('.', ' ').isBlank() || update != '.') {
       differing.add(name);

@@ -143,6 +143,18 @@ final class RsyncArgs {
     return argv;
   }
 
+  /**
+   * A dry run that itemizes how the root directory's own entries differ, not below them ({@code -d}
+   * without {@code -r}; {@code --mkpath}: a missing target directory shows as everything missing).
+   */
+  List<String> topLevel() {
+    List<String> argv = common();
+    argv.addAll(List.of("-n", "--no-recursive", "--dirs", "--delete", "--mkpath", "--no-motd", "--out-format=%i %n"));
+    argv.add(sourceArg);
+    argv.add(destination());
+    return argv;
+  }
+
   /** The directory {@code to} (relative, UTF-8) sent with its old copy {@code from} as --link-dest. */
   List<String> linkDest(String from, String to) {
     int depth = 1;

@@ -186,6 +186,18 @@ public final class RsyncTransport implements Transport {
     return items.drift();
   }
 
+  /** PARTIAL stays PARTIAL: the caller tells an incomplete look (23, 24) from a target it cannot reach. */
+  @Override
+  public Drift topLevel() throws InterruptedException {
+    var items = new ItemizedOutput(true);
+    RsyncProcess.Result r = rsync.run(args.topLevel(), null, items::line);
+    if (r.exit() != 0) {
+      var v = rsync.classify(r);
+      throw new TransportException(new RsyncOutput.Stats().result(v.outcome(), r, List.of(), "looking at the top level of " + describe() + ": " + v.message()));
+    }
+    return items.drift();
+  }
+
   @Override
   public DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
     for (byte[] p : paths) checkRelative(p);

@@ -141,6 +141,19 @@ public interface Transport extends AutoCloseable {
   }
 
   /**
+   * How the target's top level differs from the source's: one itemized dry run of the root
+   * directory's own entries, not recursive ({@code rsync -n -d --delete}, with this target's options
+   * and excludes): an entry missing or extra at the target, a file differing in size, mtime, type or
+   * mode, a directory differing in mtime or mode (counted here, unlike in {@link #compare}). The root
+   * directory itself is not listed. Null when the transport cannot tell. Throws a
+   * {@link TransportException} when the dry run fails (unreachable, auth; PARTIAL when rsync could
+   * not look at everything, e.g. an entry vanished meanwhile).
+   */
+  default Drift topLevel() throws InterruptedException {
+    return null;
+  }
+
+  /**
    * What {@link #send} of these paths would delete at the target, from a dry run (each entry, so a
    * missing directory counts with everything under it); {@code targetEntries} is -1. Null when the
    * transport cannot tell (then the mass-deletion guard lets the send go). Throws a
