@@ -17,20 +17,31 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
   /**
    * What running an item did. {@code goneAncestors}: directories gone from the source above some of
    * a send's paths, which it left out (see {@link VanishedPaths}); their deletion is the runner's to queue.
+   * {@code fullSyncWhy}: the start's root was not sent, its {@link TopLevelCheck} found the target changed; else null.
    */
   // Never compared or hashed: the runner reads every field.
-  record Ran(TransferResult result, List<byte[]> goneAncestors, boolean copiedFromSource) {
+  record Ran(TransferResult result, List<byte[]> goneAncestors, boolean copiedFromSource, String fullSyncWhy) {
     Ran(TransferResult result) {
       this(result, List.of());
     }
 
     Ran(TransferResult result, List<byte[]> goneAncestors) {
-      this(result, goneAncestors, false);
+      this(result, goneAncestors, false, null);
     }
 
     /** A rename (or all of a group) made its new directories from the source ({@link Transport#renameCopiesFromSource}). */
     static Ran renamed(long t0, boolean copiedFromSource) {
-      return new Ran(TransferResult.ok(0, 0, (System.nanoTime() - t0) / 1_000_000), List.of(), copiedFromSource); // the log says how long it took
+      return new Ran(TransferResult.ok(0, 0, (System.nanoTime() - t0) / 1_000_000), List.of(), copiedFromSource, null); // the log says how long it took
+    }
+  }
+
+  /**
+   * What the worker side needs: delete policy, a source probe, an optional hook; {@code parts} plans
+   * a full sync's parts (see {@link SplitFullSync}), null runs it as one rsync.
+   */
+  record Config(DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook, SplitFullSync.Planner parts) {
+    Config(DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook) {
+      this(delete, source, hook, null);
     }
   }
 
@@ -68,6 +79,17 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
     }
     if (r.outcome() == TransferResult.Outcome.OK && hook != null) hook.run(transport.describe(), shipped);
     return new Ran(r, gone);
+  }
+
+  /** The start's root after a clean stop: {@code check} looks at the target's top level first; the root goes if it passed. */
+  Ran runChecked(WorkItem root, TopLevelCheck check) throws InterruptedException {
+    String why;
+    try {
+      why = check.why(transport);
+    } catch (dev.livesync.transport.TransportException e) {
+      return new Ran(e.result());
+    }
+    return why == null ? run(root) : new Ran(TransferResult.ok(0, 0, 0), List.of(), false, why);
   }
 
   /**

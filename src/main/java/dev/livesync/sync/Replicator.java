@@ -172,7 +172,7 @@ public final class Replicator implements AutoCloseable {
       guards.add(guard);
       var runner = new TargetRunner(guard, clock,
           TargetRunner.Settings.of(settings),
-          new TargetRunner.ItemExecutorConfig(settings.delete(), this::sourceSize, hook, SplitFullSync.planner(settings)),
+          new ItemExecutor.Config(settings.delete(), this::sourceSize, hook, SplitFullSync.planner(settings)),
           pool, this::post, j, listener, startup);
       startupPlan.submit(i - 1, runner, j, guard); // the full sync, or the changes since a clean stop
       List<byte[]> released = guard.releasedTop(); // an operator's release that the previous run did not carry out

@@ -1,6 +1,7 @@
 package dev.livesync.sync;
 
 import dev.livesync.transport.DeletionPreview;
+import dev.livesync.transport.Drift;
 import dev.livesync.transport.ForwardingTransport;
 import dev.livesync.transport.FullSyncShard;
 import dev.livesync.transport.TransferResult;
@@ -93,6 +94,11 @@ final class SourceGuard extends ForwardingTransport {
   @Override
   public DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
     return problem() != null ? null : inner.sendDeletions(paths, recursive);
+  }
+
+  @Override
+  public Drift topLevel() throws InterruptedException {
+    return problem() != null ? null : inner.topLevel();
   }
 
   @Override

@@ -126,16 +126,19 @@ final class StartupPlan {
       runner.submitStartup(new WorkItem.FullSync(settings.delete().atStartup(), "start", now));
       return;
     }
-    log.info("{}: no full sync at start: the target equalled the source at the clean stop; sending the {} changes since", runner.name(),
-        found.paths().size() + found.trees().size());
-    runner.submitStartup(new WorkItem.Send(List.of(new byte[] {'.'}), false, 0, now, true));
     int max = settings.maxPaths();
     // a policy without delete at start (running, never) keeps at the target what the source lost while stopped, as its full sync does
     List<byte[]> paths = settings.delete().atStartup() ? found.paths() : found.paths().stream().filter(p -> !found.gone().contains(p)).toList();
+    List<WorkItem> changes = new ArrayList<>();
     for (int from = 0; from < paths.size(); from += max)
-      runner.submit(new WorkItem.Send(List.copyOf(paths.subList(from, Math.min(paths.size(), from + max))), false, 0, now));
+      changes.add(new WorkItem.Send(List.copyOf(paths.subList(from, Math.min(paths.size(), from + max))), false, 0, now));
     for (int from = 0; from < found.trees().size(); from += max)
-      runner.submit(new WorkItem.Send(List.copyOf(found.trees().subList(from, Math.min(found.trees().size(), from + max))), true, 0, now));
+      changes.add(new WorkItem.Send(List.copyOf(found.trees().subList(from, Math.min(found.trees().size(), from + max))), true, 0, now));
+    List<byte[]> changed = new ArrayList<>(found.paths());
+    changed.addAll(found.trees());
+    // the root goes first, after a look at the target's top level: the changes follow it, or the full sync where the target changed
+    runner.submitStartup(new WorkItem.Send(List.of(new byte[] {'.'}), false, 0, now, true), new TopLevelCheck(changed,
+        settings.delete().atStartup(), changes, new WorkItem.FullSync(settings.delete().atStartup(), "start", now)));
   }
 
   /** Once the watches are set: what changed since the stop, where some target may catch up. */

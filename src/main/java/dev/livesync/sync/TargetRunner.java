@@ -62,13 +62,15 @@ public final class TargetRunner {
   private boolean changed = true;
   /** When a retry delay or backoff ends (dispatch must look again), or -1. */
   private long recheckAt = -1;
+  /** The look at the target's top level that a start's root runs first, until it arrived; else null. */
+  private TopLevelCheck check;
 
   /** {@code journal}: where queued items are recorded until they arrived; null keeps nothing. */
   public TargetRunner(
       Transport transport,
       Clock clock,
       Settings settings,
-      ItemExecutorConfig exec,
+      ItemExecutor.Config exec,
       Executor workers,
       Loop loop,
       Journal journal,
@@ -94,16 +96,6 @@ public final class TargetRunner {
     void startupResult(String target, Outcome outcome, String message);
   }
 
-  /**
-   * What the worker side needs: delete policy, a source probe, an optional hook; {@code parts} plans
-   * a full sync's parts (see {@link SplitFullSync}), null runs it as one rsync.
-   */
-  public record ItemExecutorConfig(DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook, SplitFullSync.Planner parts) {
-    public ItemExecutorConfig(DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook) {
-      this(delete, source, hook, null);
-    }
-  }
-
   public String name() {
     return name;
   }
@@ -116,6 +108,12 @@ public final class TargetRunner {
   /** Queues the initial full sync: a FATAL result on it is reported as a startup failure. */
   public void submitStartup(WorkItem item) {
     submit(item, true);
+  }
+
+  /** Queues a start's root after a clean stop: {@code check} runs first and says what follows it. */
+  void submitStartup(WorkItem root, TopLevelCheck check) {
+    this.check = check;
+    submit(root, true);
   }
 
   private void submit(WorkItem item, boolean startup) {
@@ -209,7 +207,8 @@ public final class TargetRunner {
 
   private void start(Task t) {
     if (log.isDebugEnabled()) log.debug("{}: start {} {}", name, t.item, t.item.footprint().stream().map(Bytes::display).toList());
-    run(List.of(t), () -> executor.run(t.item));
+    TopLevelCheck c = check != null && check.covers(t.item) ? check : null;
+    run(List.of(t), () -> c != null ? executor.runChecked(t.item, c) : executor.run(t.item));
   }
 
   private interface Work {
@@ -244,7 +243,7 @@ public final class TargetRunner {
             for (Task g : group) {
               if (ran.result().outcome() == Outcome.OK || ran.result().outcome() == Outcome.PARTIAL) queueGoneAncestors(g, ran.goneAncestors());
               queueParentsSetBack(g, parentTimes.ended(g.startSeq, g.item, clock.nanos()));
-              finished(g, ran.result());
+              finished(g, ran.result(), ran.fullSyncWhy());
             }
           });
         });
@@ -289,14 +288,14 @@ public final class TargetRunner {
     queue.append(new WorkItem.Send(List.copyOf(parents), false, 0, t.item.oldestNanos(), true));
   }
 
-  private void finished(Task t, TransferResult r) {
+  /** {@code fullSyncWhy}: see {@link ItemExecutor.Ran}; the full sync then replaces the start's first item, waited for in its place. */
+  private void finished(Task t, TransferResult r, String fullSyncWhy) {
     running--;
     changed = true;
     listener.finished(name, t.item, r, clock.nanos());
-    if (t.startup) {
-      t.startup = false;
-      startupListener.startupResult(name, r.outcome(), oneLine(r.message()));
-    }
+    boolean first = t.startup;
+    t.startup = false;
+    if (first && fullSyncWhy == null) startupListener.startupResult(name, r.outcome(), oneLine(r.message()));
     long now = clock.nanos();
     switch (r.outcome()) {
       case OK -> delivered(t, r, now);
@@ -329,6 +328,10 @@ public final class TargetRunner {
               name, t.item, r.exitCode(), oneLine(r.message()), queue.size(), wait / 1_000_000);
         }
       }
+    }
+    if (check != null && r.outcome() == Outcome.OK && check.covers(t.item)) {
+      for (WorkItem w : check.next(fullSyncWhy, name)) submit(w, first && fullSyncWhy != null);
+      check = null;
     }
     collapseIfTooLong();
   }

@@ -14,6 +14,7 @@ import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.EngineStatus;
 import dev.livesync.sync.Replicator;
 import dev.livesync.testing.Await;
+import dev.livesync.testing.LogCapture;
 import dev.livesync.testing.ProcSysLowered;
 import dev.livesync.testing.Processes;
 import dev.livesync.testing.RsyncDaemon;

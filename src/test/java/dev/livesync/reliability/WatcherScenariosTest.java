@@ -10,6 +10,7 @@ import dev.livesync.fs.WatcherChoice;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.Replicator;
 import dev.livesync.testing.Await;
+import dev.livesync.testing.LogCapture;
 import dev.livesync.testing.LoopFs;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.RsyncTransport;

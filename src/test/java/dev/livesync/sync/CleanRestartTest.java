@@ -2,9 +2,11 @@ package dev.livesync.sync;
 
 import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livesync.fs.Bytes;
 import dev.livesync.testing.Await;
+import dev.livesync.testing.LogCapture;
 import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.RsyncTransport;
@@ -165,10 +167,85 @@ class CleanRestartTest {
     Trees.assertSameTree(engine.src, engine.dst);
     assertThat(recorded()).as("recorded again at the second stop").isTrue();
 
-    // and once more with nothing changed: the root alone is looked at
+    // and once more with nothing changed: the root alone is looked at, its entries (a dry run) and itself
     var third = run(settings().build(), kind);
     assertThat(delivered.fullSync()).isFalse();
-    assertThat(third.all()).as("rsyncs of a restart with nothing changed").isEqualTo(1);
+    assertThat(third.tops.get()).as("looks at the target's top level").isEqualTo(1);
+    assertThat(third.all()).as("rsyncs of a restart with nothing changed").isEqualTo(2);
+  }
+
+  /** Empties the target directory (as a new backup disk, a module directory made again), keeping the directory. */
+  private void wipeTarget() {
+    Trees.delete(engine.dst);
+    try {
+      Files.createDirectories(Trees.path(engine.dst));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Trees.chmod(engine.dst, 0755);
+  }
+
+  /** Starts after a clean stop with {@code kind}'s target changed, waits until the target equals the source; what the log said. */
+  private String restartOnto(String kind, Runnable meanwhile) throws Exception {
+    sourceTree();
+    Trees.write(at(engine.src, "top"), "a file at the top");
+    // the stop recorded 3 s late: else all of the tree, written less than 2 s before it, counts as changed since
+    clock.shiftMillis = 3000;
+    run(settings().build(), kind);
+    assertThat(recorded()).as("the clean stop is recorded").isTrue();
+    Thread.sleep(1100); // and what changes now comes after it, less the 2 s margin
+    meanwhile.run();
+    try (var logs = new LogCapture()) {
+      run(settings().build(), kind);
+      Trees.assertSameTree(engine.src, engine.dst);
+      return logs.text();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "daemon"})
+  void aTargetWipedWhileStoppedIsRefilledByTheFullSync(String kind) throws Exception {
+    String log = restartOnto(kind, () -> {
+      wipeTarget();
+      Trees.write(at(engine.src, "d0/f1"), "changed while stopped too");
+    });
+    assertThat(delivered.fullSync()).as("a full sync").isTrue();
+    assertThat(log).contains(": full sync at start: the target's top level differs from the source's in 7 entries not changed since the "
+        + "clean stop (e.g. 'top': missing at the target): it changed while livesync was stopped").doesNotContain("no full sync at start");
+    assertThat(recorded()).as("recorded again at the stop after it").isTrue();
+  }
+
+  @Test
+  void oneTopLevelFileDeletedAtTheTargetBringsTheFullSync() throws Exception {
+    String log = restartOnto("local", () -> {
+      Trees.delete(at(engine.dst, "top"));
+      Trees.write(at(engine.src, "d1/new"), "added while stopped");
+    });
+    assertThat(delivered.fullSync()).as("a full sync").isTrue();
+    assertThat(log).contains("in 1 entry not changed since the clean stop (e.g. 'top': missing at the target)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "daemon"})
+  void whatTheSourceChangedAtTheTopWhileStoppedIsNoReasonForAFullSync(String kind) throws Exception {
+    String log = restartOnto(kind, () -> {
+      Trees.write(at(engine.src, "top"), "changed, a new size");
+      Trees.write(at(engine.src, "newtop"), "a new file at the top");
+      Trees.delete(at(engine.src, "d3")); // a directory gone from the top
+      Trees.write(at(engine.src, "d0/new"), "d0's mtime changes");
+      Trees.chmod(at(engine.src, "d1"), 0700);
+    });
+    assertThat(delivered.fullSync()).as("no full sync").isFalse();
+    assertThat(log).contains("no full sync at start").doesNotContain("full sync at start: the target's top level");
+  }
+
+  @Test
+  void aTargetThatRefusesUsStillFailsTheStart() throws Exception {
+    sourceTree();
+    run(settings().build(), "daemon");
+    Files.writeString(daemon.passwordFile(), "wrong\n");
+    assertThatThrownBy(() -> start(settings().build(), target("daemon")))
+        .isInstanceOfSatisfying(dev.livesync.LivesyncException.class, e -> assertThat(e.exitCode()).isEqualTo(5));
   }
 
   @Test

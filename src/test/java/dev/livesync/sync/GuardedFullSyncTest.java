@@ -9,6 +9,7 @@ import dev.livesync.settings.MaxDelete;
 import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.DeletionPreview;
+import dev.livesync.transport.Drift;
 import dev.livesync.transport.ForwardingTransport;
 import dev.livesync.transport.FullSyncShard;
 import dev.livesync.transport.RsyncTransport;
@@ -51,6 +52,8 @@ class GuardedFullSyncTest {
     final AtomicInteger wholes = new AtomicInteger();
     final AtomicInteger parts = new AtomicInteger();
     final AtomicInteger sends = new AtomicInteger();
+    /** Looks at the target's top level (a start after a clean stop). */
+    final AtomicInteger tops = new AtomicInteger();
     /** What happens at the source as each whole-tree dry run ends. */
     volatile Runnable afterDryRun = () -> {};
 
@@ -59,11 +62,11 @@ class GuardedFullSyncTest {
     }
 
     int all() {
-      return dryRuns.get() + wholes.get() + parts.get() + sends.get();
+      return dryRuns.get() + wholes.get() + parts.get() + sends.get() + tops.get();
     }
 
     void reset() {
-      for (AtomicInteger n : List.of(dryRuns, wholes, parts, sends)) n.set(0);
+      for (AtomicInteger n : List.of(dryRuns, wholes, parts, sends, tops)) n.set(0);
     }
 
     @Override
@@ -72,6 +75,12 @@ class GuardedFullSyncTest {
       DeletionPreview p = super.fullSyncDeletions();
       afterDryRun.run();
       return p;
+    }
+
+    @Override
+    public Drift topLevel() throws InterruptedException {
+      tops.incrementAndGet();
+      return super.topLevel();
     }
 
     @Override

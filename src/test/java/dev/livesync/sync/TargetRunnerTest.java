@@ -24,7 +24,7 @@ class TargetRunnerTest {
   TargetRunner runner(int nWorkers, long maxQueued) {
     return new TargetRunner(
         transport, clock, new TargetRunner.Settings(nWorkers, retry, retry, maxQueued),
-        new TargetRunner.ItemExecutorConfig(DeletePolicy.ALWAYS, p -> 0, null),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null),
         workers::add, loop::add, null, (t, i, r, n) -> delivered.add(i),
         (t, o, m) -> { if (o == Outcome.FATAL) fatal.add(t + ": " + m); });
   }
@@ -60,7 +60,7 @@ class TargetRunnerTest {
     journal.close();
     var j = Journal.open(dir.resolve("t.journal"));
     var r = new TargetRunner(transport, clock, new TargetRunner.Settings(4, retry, retry, 1_000_000),
-        new TargetRunner.ItemExecutorConfig(DeletePolicy.ALWAYS, p -> 0, null),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null),
         workers::add, loop::add, j, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
     r.submitStartup(new WorkItem.FullSync(true, "start", 0));
     for (Journal.Entry e : j.recovered()) r.submitRecovered(e);
@@ -86,7 +86,7 @@ class TargetRunnerTest {
     var j = Journal.open(dir.resolve("t.journal"));
     assertThat(j.recovered()).hasSize(1);
     var r = new TargetRunner(transport, clock, new TargetRunner.Settings(4, retry, retry, 1_000_000),
-        new TargetRunner.ItemExecutorConfig(DeletePolicy.RUNNING, p -> 0, null),
+        new ItemExecutor.Config(DeletePolicy.RUNNING, p -> 0, null),
         workers::add, loop::add, j, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
     r.submitStartup(new WorkItem.FullSync(false, "start", 0));
     for (Journal.Entry e : j.recovered()) r.submitRecovered(e);
@@ -409,7 +409,7 @@ class TargetRunnerTest {
   void underAPolicyThatKeepsDeletedFilesTheOldNameIsNotRenamedAway() {
     var r = new TargetRunner(
         transport, clock, new TargetRunner.Settings(2, retry, retry, 1_000_000),
-        new TargetRunner.ItemExecutorConfig(DeletePolicy.NEVER, p -> 0, null),
+        new ItemExecutor.Config(DeletePolicy.NEVER, p -> 0, null),
         workers::add, loop::add, null, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
     r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), false, 0));
     r.dispatch();
@@ -507,7 +507,7 @@ class TargetRunnerTest {
   void mergedSendsAreJournaledSoACrashBeforeTheyRunLosesNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     var journal = Journal.open(dir.resolve("t.journal"));
     var r = new TargetRunner(transport, clock, new TargetRunner.Settings(1, retry, retry, 1_000_000),
-        new TargetRunner.ItemExecutorConfig(DeletePolicy.ALWAYS, p -> 0, null),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null),
         workers::add, loop::add, journal, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
     transport.script.add(result(Outcome.RETRY, 10));
     for (int i = 0; i < 5; i++) r.submit(send("d" + i));

@@ -1,0 +1,98 @@
+package dev.livesync.sync;
+
+import dev.livesync.fs.BytePath;
+import dev.livesync.fs.Bytes;
+import dev.livesync.transport.Drift;
+import dev.livesync.transport.TransferResult;
+import dev.livesync.transport.Transport;
+import dev.livesync.transport.TransportException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A start after a clean stop trusts that the target still holds what it held at the stop; this is
+ * the look that earns it: the target's top level compared with the source's ({@link Transport#topLevel},
+ * one dry run, not recursive), run on a worker as part of the start's first item (the root, {@code .}),
+ * so that a target that refuses us or is down fails that item as it did before. Every difference
+ * must be one of the entries that changed at the source since the stop (they go next anyway); any
+ * other means the target changed while livesync was stopped (wiped, replaced, restored): then the
+ * full sync goes instead of the changes, and the start waits for its first attempt as for the root's.
+ */
+final class TopLevelCheck {
+  private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+  private static final BytePath ROOT = BytePath.of(new byte[] {'.'});
+  /** The top-level names that changed at the source since the stop. */
+  private final Set<BytePath> explained = new HashSet<>();
+  private final boolean extrasCount;
+  private final List<WorkItem> changes;
+  private final WorkItem.FullSync full;
+  private final int changed;
+
+  /**
+   * {@code changed}: every path the catch-up found (changed, gone, whole trees); {@code changes}: its
+   * items, queued once the check passed; {@code full}: the full sync otherwise. Under a delete policy
+   * that keeps target extras at start ({@code extrasCount} false) an extra entry is no difference.
+   */
+  TopLevelCheck(List<byte[]> changed, boolean extrasCount, List<WorkItem> changes, WorkItem.FullSync full) {
+    for (byte[] p : changed) if (Bytes.latin1(p).indexOf('/') < 0) explained.add(BytePath.unsafeWrap(p));
+    this.extrasCount = extrasCount;
+    this.changes = List.copyOf(changes);
+    this.full = full;
+    this.changed = changed.size();
+  }
+
+  /** Whether {@code item} is the one whose run looks first: the root as itself. */
+  boolean covers(WorkItem item) {
+    return item instanceof WorkItem.Send s && s.paths().size() == 1 && BytePath.unsafeWrap(s.paths().getFirst()).equals(ROOT);
+  }
+
+  /**
+   * On a worker: null when the target's top level differs only where the source changed since the
+   * stop (or the transport cannot tell), else why the full sync goes instead. Throws the
+   * {@link TransportException} of a dry run that failed (the item fails as any other); one that
+   * could not look at everything (23, 24) is a reason for the full sync.
+   */
+  String why(Transport t) throws InterruptedException {
+    Drift d;
+    try {
+      d = t.topLevel();
+    } catch (TransportException e) {
+      if (e.result().outcome() != TransferResult.Outcome.PARTIAL) throw e;
+      return "the look at the target's top level was incomplete (" + e.result().message().strip().replace('\n', ' ') + ")";
+    }
+    if (d == null) return null;
+    List<String> unexplained = new ArrayList<>();
+    add(unexplained, d.missing(), "missing at the target");
+    if (extrasCount) add(unexplained, d.extra(), "extra at the target");
+    add(unexplained, d.differing(), "differs at the target");
+    if (unexplained.isEmpty()) return null;
+    int n = unexplained.size();
+    return "the target's top level differs from the source's in " + n + (n == 1 ? " entry" : " entries")
+        + " not changed since the clean stop (e.g. " + unexplained.getFirst() + "): it changed while livesync was stopped";
+  }
+
+  /** An extra directory's deletion lists what it holds too: each name counts as the top-level entry it is in. */
+  private void add(List<String> out, List<byte[]> names, String how) {
+    Set<BytePath> seen = new HashSet<>();
+    for (byte[] n : names) {
+      int slash = Bytes.latin1(n).indexOf('/');
+      BytePath top = BytePath.unsafeWrap(slash < 0 ? n : java.util.Arrays.copyOf(n, slash));
+      if (!explained.contains(top) && seen.add(top)) out.add("'" + Bytes.display(top.unsafeArray()) + "': " + how);
+    }
+  }
+
+  /** What follows the root of target {@code name} once it arrived: the changes, or (it changed: {@code why}, logged) the full sync. */
+  List<WorkItem> next(String why, String name) {
+    if (why == null) {
+      log.info("{}: no full sync at start: the target equalled the source at the clean stop, and its top level still does (but for what "
+          + "changed since); sending the {} changes since", name, changed);
+      return changes;
+    }
+    log.info("{}: full sync at start: {}", name, why);
+    return List.of(full);
+  }
+}
