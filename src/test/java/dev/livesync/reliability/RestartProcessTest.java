@@ -84,4 +84,26 @@ class RestartProcessTest {
     third.signal("TERM");
     assertThat(third.awaitExit(CONVERGE)).isZero();
   }
+
+  @Test
+  void aModuleEmptiedWhileStoppedIsFilledAgain() throws Exception {
+    daemon = RsyncDaemon.builder(Trees.path(module)).auth("backup", "pw").start();
+    cleanup.add(daemon);
+    for (int d = 0; d < 3; d++) for (int i = 0; i < 10; i++) Trees.write(at(src, "d" + d + "/f" + i), "d" + d + "f" + i);
+    Trees.write(at(src, "top"), "at the top");
+    var first = livesync();
+    Trees.awaitSameTree(src, module, CONVERGE);
+    Thread.sleep(2100); // the tree older than the stop's 2 s margin: else all of it counts as changed since
+    first.signal("TERM");
+    assertThat(first.awaitExit(CONVERGE)).isZero();
+    assertThat(first.output()).contains("clean stop recorded");
+
+    Trees.delete(module); // a new, empty backup disk
+    dir("module");
+    var second = livesync();
+    second.awaitOutput("full sync at start: the target's top level differs from the source's in 4 entries", CONVERGE);
+    Trees.awaitSameTree(src, module, CONVERGE);
+    second.signal("TERM");
+    assertThat(second.awaitExit(CONVERGE)).isZero();
+  }
 }
