@@ -164,4 +164,24 @@ class RsyncTransportTest {
     assertThat(transport.rename(Bytes.of("no such file"), Bytes.of("x"))).isFalse();
     assertThat(transport.rename(Bytes.of("link"), Bytes.of("no/such/parent"))).isFalse();
   }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void theTopLevelDryRunListsWhatDiffersAtTheTopAndNothingBelow(Kind kind) throws Exception {
+    List<byte[]> files = hostileSource();
+    var t = target(kind);
+    RsyncTransport transport = t.transport(src);
+    assertThat(transport.fullSync(true).outcome()).isEqualTo(Outcome.OK);
+    assertThat(transport.topLevel().isEmpty()).as("an equal target").isTrue();
+
+    Trees.delete(at(t.dir, files.get(0))); // a hostile name at the top
+    Trees.write(at(t.dir, Bytes.of("extra/x")), "only at the target"); // a directory and what it holds
+    Trees.write(at(t.dir, Bytes.of("link2")), "");
+    Trees.chmod(at(t.dir, Bytes.of("dirs")), 0700);
+    Trees.write(at(t.dir, files.get(1)), "changed below the top: not looked at");
+    Drift d = transport.topLevel();
+    assertThat(d.missing()).extracting(Bytes::display).containsExactly(Bytes.display(files.get(0)));
+    assertThat(d.extra()).extracting(Bytes::display).contains("extra", "link2").allMatch(n -> n.equals("link2") || n.startsWith("extra"));
+    assertThat(d.differing()).extracting(Bytes::display).containsExactly("dirs");
+  }
 }
