@@ -133,6 +133,12 @@ public final class Fanotify implements AutoCloseable {
     return fd.read(timeoutMillis, 24, (raw, at) -> event(raw, at, handler));
   }
 
+  /** Reads the kernel's events ahead of {@link #read}'s caller, up to {@code maxBytes} (see {@link WakeableFd#readAhead}). */
+  public void readAhead(long maxBytes) {
+    fd.readAhead(maxBytes, "fanotify-reader");
+  }
+
+
   /** struct fanotify_event_metadata {u32 event_len; u8 vers; u8 reserved; u16 metadata_len; u64 mask; s32 fd; s32 pid;}: its length. */
   private static int event(byte[] raw, int at, Handler handler) {
     int len = intAt(raw, at);

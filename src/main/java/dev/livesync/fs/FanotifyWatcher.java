@@ -76,6 +76,7 @@ public final class FanotifyWatcher implements Watcher {
     this.filterToRoot = b.filterToRoot;
     this.selfEvents = b.selfEvents;
     this.fan = Fanotify.open();
+    if (b.readAhead > 0) fan.readAhead(b.readAhead);
     this.marks = new FanotifyMarks(fan, b.marks, options, b.selfEvents);
     this.roots = new FanotifyRoots(b.recursive, b.realPaths);
   }

@@ -79,6 +79,11 @@ public final class Inotify implements AutoCloseable {
   }
 
   /** Makes a blocked or the next {@link #read} return at once; safe from any thread, also during or after {@link #close()}. */
+  /** Reads the kernel's events ahead of {@link #read}'s caller, up to {@code maxBytes} (see {@link WakeableFd#readAhead}). */
+  public void readAhead(long maxBytes) {
+    fd.readAhead(maxBytes, "inotify-reader");
+  }
+
   public void wakeup() {
     fd.wakeup();
   }

@@ -90,6 +90,7 @@ public final class TreeWatcher implements Watcher {
     this.quietListing = b.recursive && (b.mask & LISTING) != 0;
     this.progress = b.progress;
     this.inotify = Inotify.open();
+    if (b.readAhead > 0) inotify.readAhead(b.readAhead);
     this.table = new WatchTable(inotify, progress);
   }
 

@@ -37,6 +37,18 @@ final class WakeableFd implements AutoCloseable {
   private boolean closed;
   /** Threads inside {@link #read}: a {@link #close()} meanwhile leaves the release to the last of them. */
   private int readers;
+  /**
+   * Read ahead ({@link #readAhead}): what a thread of its own has read from the descriptor and the
+   * caller not yet, one kernel read per array (whole records), at most {@link #aheadMax} bytes; all
+   * guarded by {@link #lifecycle}. Null when off.
+   */
+  private java.util.ArrayDeque<byte[]> ahead;
+  private long aheadBytes;
+  private long aheadMax;
+  private boolean woken;
+  /** The pump is between a poll that found events and their array in {@link #ahead}. */
+  private boolean pumping;
+  private RuntimeException aheadFailed;
 
   /** Takes {@code fd} over (closed here if the eventfd cannot be made); {@code what} names it in errors. */
   WakeableFd(int fd, int bufferSize, String what) {
@@ -66,10 +78,18 @@ final class WakeableFd implements AutoCloseable {
    * many, 0 on timeout or {@link #wakeup()}.
    */
   int read(long timeoutMillis, int header, Parser parser) {
+    byte[] chunk;
     synchronized (lifecycle) {
       if (closed) throw new IllegalStateException(what + " closed");
-      readers++;
+      if (ahead == null) {
+        readers++;
+        chunk = null;
+      } else {
+        chunk = takeAhead(timeoutMillis);
+        if (chunk == null) return 0;
+      }
     }
+    if (chunk != null) return records(chunk, chunk.length, header, parser); // parsed outside the lock: the pump goes on reading
     try {
       return readOpen(timeoutMillis, header, parser);
     } finally {
@@ -97,6 +117,102 @@ final class WakeableFd implements AutoCloseable {
       if (n < 0) throw new NativeException("read", (int) -n, null);
       MemorySegment.copy(buf, JAVA_BYTE, 0, raw, 0, (int) n);
       return records(raw, (int) n, header, parser);
+    }
+  }
+
+  /**
+   * From now on a thread of its own reads the descriptor as soon as the kernel has events, up to
+   * {@code maxBytes} ahead of the caller: the kernel's queue (16,384 events by default) then
+   * overflows only when the caller is that far behind, not whenever it is busy for a second while a
+   * tool writes thousands of files. Records stay in the kernel's order, each read's whole.
+   */
+  void readAhead(long maxBytes, String threadName) {
+    synchronized (lifecycle) {
+      if (closed || ahead != null) return;
+      ahead = new java.util.ArrayDeque<>();
+      aheadMax = Math.max(size, maxBytes);
+      readers++; // the pump is a reader: a close() meanwhile leaves the release to it
+    }
+    Thread.ofPlatform().daemon().name(threadName).start(this::pump);
+  }
+
+  private void pump() {
+    try {
+      while (true) {
+        synchronized (lifecycle) {
+          while (!closed && aheadBytes >= aheadMax) lifecycle.wait();
+          if (closed) return;
+        }
+        int r = Libc.poll(pollfds, 2, -1);
+        if (r == -Errno.EINTR) continue;
+        if (r < 0) throw new NativeException("poll", -r, null);
+        if (Libc.revents(pollfds, 1) != 0) Libc.read(wakeFd, drain, 8);
+        if (Libc.revents(pollfds, 0) == 0) continue;
+        synchronized (lifecycle) {
+          pumping = true;
+        }
+        long n = Libc.read(fd, buf, size);
+        byte[] chunk = n > 0 ? new byte[(int) n] : null;
+        if (chunk != null) MemorySegment.copy(buf, JAVA_BYTE, 0, chunk, 0, (int) n);
+        synchronized (lifecycle) {
+          pumping = false;
+          if (chunk != null) {
+            ahead.add(chunk);
+            aheadBytes += n;
+          }
+          lifecycle.notifyAll();
+        }
+        if (n == -Errno.EAGAIN || n == -Errno.EINTR) continue;
+        if (n < 0) throw new NativeException("read", (int) -n, null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      synchronized (lifecycle) {
+        aheadFailed = e;
+        lifecycle.notifyAll();
+      }
+    } finally {
+      synchronized (lifecycle) {
+        if (--readers == 0 && closed) release();
+      }
+    }
+  }
+
+  /**
+   * The next read-ahead array, waiting up to {@code timeoutMillis} (negative: forever); null on
+   * timeout or {@link #wakeup()}. Holds {@link #lifecycle}. With a timeout of 0, what the kernel
+   * holds and the pump has not read yet is waited for (briefly): "nothing now" must mean nothing.
+   */
+  private byte[] takeAhead(long timeoutMillis) {
+    boolean now = timeoutMillis == 0;
+    long deadline = System.nanoTime() + (now ? 1_000_000_000L : timeoutMillis < 0 ? Long.MAX_VALUE / 2 : timeoutMillis * 1_000_000L);
+    while (ahead.isEmpty() && !woken && !closed && aheadFailed == null) {
+      if (now && !pumping && !readable()) return null;
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return null;
+      try {
+        lifecycle.wait(Math.max(1, Math.min(left / 1_000_000L, now ? 5 : Long.MAX_VALUE)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    woken = false;
+    if (aheadFailed != null && ahead.isEmpty()) throw aheadFailed;
+    byte[] chunk = ahead.poll(); // none after a close: 0, as a read the close woke
+    if (chunk != null) {
+      aheadBytes -= chunk.length;
+      lifecycle.notifyAll();
+    }
+    return chunk;
+  }
+
+  /** Whether the kernel holds events not read yet (a poll that does not wait). */
+  private boolean readable() {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment one = Libc.pollfds(a, fd, fd);
+      return Libc.poll(one, 1, 0) > 0 && Libc.revents(one, 0) != 0;
     }
   }
 
@@ -132,7 +248,13 @@ final class WakeableFd implements AutoCloseable {
    */
   void wakeup() {
     synchronized (lifecycle) {
-      if (!closed) Libc.write(wakeFd, one, 8); // non-blocking eventfd: never waits while holding the lock
+      if (closed) return;
+      if (ahead != null) {
+        woken = true;
+        lifecycle.notifyAll();
+        return;
+      }
+      Libc.write(wakeFd, one, 8); // non-blocking eventfd: never waits while holding the lock
     }
   }
 
@@ -141,6 +263,7 @@ final class WakeableFd implements AutoCloseable {
     synchronized (lifecycle) {
       if (closed) return;
       closed = true;
+      lifecycle.notifyAll(); // a caller waiting for read-ahead, and the pump waiting for room
       if (readers > 0) Libc.write(wakeFd, one, 8);
       else release();
     }

@@ -12,6 +12,7 @@ public abstract class WatcherBuilder<B extends WatcherBuilder<B>> {
   boolean reportNewDirContents;
   Predicate<byte[]> excludeDir = p -> false;
   boolean hasExcludes;
+  long readAhead;
   TreeWatcher.WatchErrorHandler onError = (dir, e) -> {
     throw e;
   };
@@ -20,10 +21,10 @@ public abstract class WatcherBuilder<B extends WatcherBuilder<B>> {
 
   /** The options as given, fixed for the watcher being built (and the parts it hands them to). */
   record Options(int mask, boolean recursive, boolean reportNewDirContents, Predicate<byte[]> excludeDir, boolean hasExcludes,
-      TreeWatcher.WatchErrorHandler onError) {}
+      TreeWatcher.WatchErrorHandler onError, long readAhead) {}
 
   final Options options() {
-    return new Options(mask, recursive, reportNewDirContents, excludeDir, hasExcludes, onError);
+    return new Options(mask, recursive, reportNewDirContents, excludeDir, hasExcludes, onError, readAhead);
   }
 
   @SuppressWarnings("unchecked")
@@ -52,6 +53,16 @@ public abstract class WatcherBuilder<B extends WatcherBuilder<B>> {
   public B excludeDir(Predicate<byte[]> exclude) {
     this.excludeDir = exclude;
     this.hasExcludes = true;
+    return self();
+  }
+
+  /**
+   * Up to this many bytes of the kernel's events are read by a thread of its own ahead of {@link
+   * Watcher#poll}'s caller (0, the default: none, the caller reads the kernel's queue itself): the
+   * kernel's queue then overflows only when the caller is that far behind.
+   */
+  public B readAhead(long bytes) {
+    this.readAhead = bytes;
     return self();
   }
 

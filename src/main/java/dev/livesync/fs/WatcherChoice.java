@@ -105,15 +105,15 @@ public final class WatcherChoice {
    * {@code progress} counts the setup of inotify's watches (fanotify's one mark needs no setup).
    */
   public record Options(int mask, boolean recursive, boolean reportNewDirContents, Predicate<byte[]> excludeDir,
-      TreeWatcher.WatchErrorHandler onError, WatchProgress progress) {}
+      TreeWatcher.WatchErrorHandler onError, WatchProgress progress, long readAhead) {}
 
   /** A watcher of the decided kind, not yet watching. */
   public static Watcher build(Decision d, Options o) {
     if (d.kind() == Kind.FANOTIFY) {
       return FanotifyWatcher.builder().mask(o.mask()).recursive(o.recursive()).reportNewDirContents(o.reportNewDirContents())
-          .excludeDir(o.excludeDir()).onWatchError(o.onError()).build();
+          .excludeDir(o.excludeDir()).onWatchError(o.onError()).readAhead(o.readAhead()).build();
     }
     return TreeWatcher.builder().mask(o.mask()).recursive(o.recursive()).reportNewDirContents(o.reportNewDirContents())
-        .excludeDir(o.excludeDir()).onWatchError(o.onError()).progress(o.progress()).build();
+        .excludeDir(o.excludeDir()).onWatchError(o.onError()).progress(o.progress()).readAhead(o.readAhead()).build();
   }
 }

@@ -43,7 +43,8 @@ public record EngineSettings(
     Duration retryCap,
     WatcherChoice.Kind watcher,
     MaxDelete maxDelete,
-    StartupMode startup) {
+    StartupMode startup,
+    long readAhead) {
 
   public static final Duration DEFAULT_DELAY = Key.DELAY.duration(Key.DELAY.defaultText());
   public static final Duration DEFAULT_MAX_HOLD = Key.MAX_HOLD.duration(Key.MAX_HOLD.defaultText());
@@ -56,6 +57,8 @@ public record EngineSettings(
   public static final long DEFAULT_MAX_QUEUED_PATHS = Key.MAX_QUEUED_PATHS.whole(Long.parseLong(Key.MAX_QUEUED_PATHS.defaultText()));
   public static final Duration DEFAULT_RETRY_INITIAL = Key.RETRY_INITIAL.duration(Key.RETRY_INITIAL.defaultText());
   public static final Duration DEFAULT_RETRY_MAX = Key.RETRY_MAX.duration(Key.RETRY_MAX.defaultText());
+  /** See {@link Builder#readAhead}. */
+  public static final long DEFAULT_READ_AHEAD = 16L << 20;
   public static final WatcherChoice.Kind DEFAULT_WATCHER = WatcherChoice.Kind.parse(Key.WATCHER.choice(Key.WATCHER.defaultText()));
   public static final MaxDelete DEFAULT_MAX_DELETE = Key.MAX_DELETE.maxDelete(Key.MAX_DELETE.defaultText());
   public static final StartupMode DEFAULT_STARTUP = StartupMode.parse(Key.STARTUP.defaultText());
@@ -174,6 +177,7 @@ public record EngineSettings(
     private WatcherChoice.Kind watcher = DEFAULT_WATCHER;
     private MaxDelete maxDelete = DEFAULT_MAX_DELETE;
     private StartupMode startup = DEFAULT_STARTUP;
+    private long readAhead = DEFAULT_READ_AHEAD;
 
     private Builder(String name, byte[] source) {
       this.name = name;
@@ -296,12 +300,22 @@ public record EngineSettings(
       return this;
     }
 
+    /**
+     * How many bytes of the kernel's events a thread of their own reads ahead of the engine (0: none):
+     * not a setting users need (the default holds about half a million inotify events, 30 times the
+     * kernel's default queue); tests lower it to make the kernel's queue overflow.
+     */
+    public Builder readAhead(long bytes) {
+      readAhead = bytes;
+      return this;
+    }
+
     public EngineSettings build() {
       Path dir = stateDir != null ? stateDir : stateDirOf(Dirs.state().toAbsolutePath(), name);
       Duration cap = retryMax != null ? retryMax
           : retryInitial != null && retryInitial.compareTo(DEFAULT_RETRY_MAX) > 0 ? retryInitial : DEFAULT_RETRY_MAX;
       return new EngineSettings(name, source, targets, new Excludes(excludes), delay, maxHold, workers, delete, dir, exec, schedule,
-          batchMaxFiles, batchMaxBytes, largeFile, maxQueuedPaths, retryInitial, cap, watcher, maxDelete, startup);
+          batchMaxFiles, batchMaxBytes, largeFile, maxQueuedPaths, retryInitial, cap, watcher, maxDelete, startup, readAhead);
     }
   }
 }

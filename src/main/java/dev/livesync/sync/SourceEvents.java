@@ -58,7 +58,8 @@ final class SourceEvents implements AutoCloseable {
 
   private Watcher newWatcher(WatchProgress progress) {
     var w = WatcherChoice.build(choice, new WatcherChoice.Options(MASK, true, true,
-        p -> !settings.excludes().isEmpty() && isUnderRoot(p) && settings.excludes().excluded(rel(p), true), this::onWatchError, progress));
+        p -> !settings.excludes().isEmpty() && isUnderRoot(p) && settings.excludes().excluded(rel(p), true), this::onWatchError, progress,
+        settings.readAhead()));
     try (var told = choice.kind() == WatcherChoice.Kind.INOTIFY ? WatchSetupLog.start(settings.name(), settings.stateDir(), progress) : null) {
       w.watch(settings.source());
     } catch (RuntimeException e) {

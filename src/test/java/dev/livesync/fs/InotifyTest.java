@@ -81,6 +81,64 @@ class InotifyTest {
     assertThat(openFds()).as("every instance released its fds").isEqualTo(fdsBefore);
   }
 
+  /**
+   * Read ahead by a thread of its own: the events come in the kernel's order, none lost while the
+   * caller does not read (more than the kernel queues by default), a timeout of 0 still sees what
+   * the kernel holds, and wakeup() and close() reach a caller waiting for it.
+   */
+  @Test
+  void readAheadKeepsEveryEventInOrderWhileTheCallerIsAway() throws Exception {
+    byte[] dir = dev.livesync.testing.Trees.tempDir("inotify-ahead");
+    long fdsBefore = openFds();
+    Inotify in = Inotify.open();
+    try {
+      in.readAhead(16 << 20);
+      in.addWatch(dir, InotifyMask.IN_CREATE);
+      int files = (int) KernelLimits.maxQueuedEvents() + 500;
+      for (int i = 0; i < files; i++) Libc.writeFile(Bytes.child(dir, Bytes.of("f" + i)), new byte[0], 0644);
+      java.util.List<String> names = new java.util.ArrayList<>();
+      boolean[] overflow = {false};
+      while (in.read(0, (wd, mask, cookie, name) -> {
+        if ((mask & InotifyMask.IN_Q_OVERFLOW) != 0) overflow[0] = true;
+        else names.add(Bytes.display(name));
+      }) > 0) {
+        // a timeout of 0: everything the kernel had is read
+      }
+      assertThat(overflow[0]).as("the kernel's queue overflowed").isFalse();
+      assertThat(names).hasSize(files);
+      for (int i = 0; i < files; i++) assertThat(names.get(i)).isEqualTo("f" + i);
+
+      Thread waker = new Thread(() -> {
+        sleep(200);
+        in.wakeup();
+      });
+      waker.start();
+      assertThat(in.read(-1, (wd, mask, cookie, name) -> {})).as("woken").isZero();
+      waker.join();
+
+      Thread closer = new Thread(() -> {
+        sleep(200);
+        in.close();
+      });
+      closer.start();
+      assertThat(in.read(-1, (wd, mask, cookie, name) -> {})).as("closed meanwhile").isZero();
+      closer.join();
+    } finally {
+      in.close();
+      dev.livesync.testing.Trees.delete(dir);
+    }
+    for (int i = 0; i < 100 && openFds() != fdsBefore; i++) Thread.sleep(20); // the reader thread releases them on its way out
+    assertThat(openFds()).as("the reader released the instance's fds").isEqualTo(fdsBefore);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static long openFds() throws java.io.IOException {
     try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
       return s.count();

@@ -84,7 +84,8 @@ class FaultScenariosTest {
     assumeTrue(root(), "needs root to lower fs.inotify.max_queued_events");
     try (var logs = new LogCapture()) {
       try (var low = ProcSysLowered.to(KernelLimits.MAX_QUEUED_EVENTS, 16)) {
-        start(local(TargetOptions.defaults()), s -> s); // the queue size is read when the inotify instance is made
+        // the queue size is read when the inotify instance is made; nothing read ahead of the engine, which would drain it
+        start(local(TargetOptions.defaults()), s -> s.readAhead(0));
       }
       int files = 0;
       // and no inotify instance to spare: the rescan must give the old one back before it takes a new one
