@@ -81,15 +81,19 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
     return new Ran(r, gone);
   }
 
-  /** The start's root after a clean stop: {@code check} looks at the target's top level first; the root goes if it passed. */
-  Ran runChecked(WorkItem root, TopLevelCheck check) throws InterruptedException {
+  /**
+   * The start's root after a clean stop, in place of which {@code check} looks at the target's top
+   * level: the root goes after it, beside the changes ({@link TopLevelCheck#next}), or the full sync.
+   */
+  Ran runChecked(TopLevelCheck check) throws InterruptedException {
+    long t0 = System.nanoTime();
     String why;
     try {
       why = check.why(transport);
     } catch (dev.livesync.transport.TransportException e) {
       return new Ran(e.result());
     }
-    return why == null ? run(root) : new Ran(TransferResult.ok(0, 0, 0), List.of(), false, why);
+    return new Ran(TransferResult.ok(0, 0, (System.nanoTime() - t0) / 1_000_000), List.of(), false, why);
   }
 
   /**

@@ -136,9 +136,10 @@ final class StartupPlan {
       changes.add(new WorkItem.Send(List.copyOf(found.trees().subList(from, Math.min(found.trees().size(), from + max))), true, 0, now));
     List<byte[]> changed = new ArrayList<>(found.paths());
     changed.addAll(found.trees());
-    // the root goes first, after a look at the target's top level: the changes follow it, or the full sync where the target changed
-    runner.submitStartup(new WorkItem.Send(List.of(new byte[] {'.'}), false, 0, now, true), new TopLevelCheck(changed,
-        settings.delete().atStartup(), changes, new WorkItem.FullSync(settings.delete().atStartup(), "start", now)));
+    // first a look at the target's top level, in place of the root: then the root and the changes, or the full sync where the target changed
+    WorkItem root = new WorkItem.Send(List.of(new byte[] {'.'}), false, 0, now, true);
+    runner.submitStartup(root, new TopLevelCheck(changed, settings.delete().atStartup(), root, changes,
+        new WorkItem.FullSync(settings.delete().atStartup(), "start", now)));
   }
 
   /** Once the watches are set: what changed since the stop, where some target may catch up. */

@@ -62,7 +62,7 @@ public final class TargetRunner {
   private boolean changed = true;
   /** When a retry delay or backoff ends (dispatch must look again), or -1. */
   private long recheckAt = -1;
-  /** The look at the target's top level that a start's root runs first, until it arrived; else null. */
+  /** The look at the target's top level that runs in place of a start's first item (the root), until it arrived; else null. */
   private TopLevelCheck check;
 
   /** {@code journal}: where queued items are recorded until they arrived; null keeps nothing. */
@@ -208,7 +208,7 @@ public final class TargetRunner {
   private void start(Task t) {
     if (log.isDebugEnabled()) log.debug("{}: start {} {}", name, t.item, t.item.footprint().stream().map(Bytes::display).toList());
     TopLevelCheck c = check != null && check.covers(t.item) ? check : null;
-    run(List.of(t), () -> c != null ? executor.runChecked(t.item, c) : executor.run(t.item));
+    run(List.of(t), () -> c != null ? executor.runChecked(c) : executor.run(t.item));
   }
 
   private interface Work {

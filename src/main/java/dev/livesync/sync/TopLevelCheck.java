@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A start after a clean stop trusts that the target still holds what it held at the stop; this is
  * the look that earns it: the target's top level compared with the source's ({@link Transport#topLevel},
- * one dry run, not recursive), run on a worker as part of the start's first item (the root, {@code .}),
+ * one dry run, not recursive), run on a worker in place of the start's first item (the root, {@code .}),
  * so that a target that refuses us or is down fails that item as it did before. Every difference
  * must be one of the entries that changed at the source since the stop (they go next anyway); any
  * other means the target changed while livesync was stopped (wiped, replaced, restored): then the
@@ -28,6 +28,7 @@ final class TopLevelCheck {
   /** The top-level names that changed at the source since the stop. */
   private final Set<BytePath> explained = new HashSet<>();
   private final boolean extrasCount;
+  private final WorkItem root;
   private final List<WorkItem> changes;
   private final WorkItem.FullSync full;
   private final int changed;
@@ -37,9 +38,10 @@ final class TopLevelCheck {
    * items, queued once the check passed; {@code full}: the full sync otherwise. Under a delete policy
    * that keeps target extras at start ({@code extrasCount} false) an extra entry is no difference.
    */
-  TopLevelCheck(List<byte[]> changed, boolean extrasCount, List<WorkItem> changes, WorkItem.FullSync full) {
+  TopLevelCheck(List<byte[]> changed, boolean extrasCount, WorkItem root, List<WorkItem> changes, WorkItem.FullSync full) {
     for (byte[] p : changed) if (Bytes.latin1(p).indexOf('/') < 0) explained.add(BytePath.unsafeWrap(p));
     this.extrasCount = extrasCount;
+    this.root = root;
     this.changes = List.copyOf(changes);
     this.full = full;
     this.changed = changed.size();
@@ -85,12 +87,17 @@ final class TopLevelCheck {
     }
   }
 
-  /** What follows the root of target {@code name} once it arrived: the changes, or (it changed: {@code why}, logged) the full sync. */
+  /**
+   * What follows the look at target {@code name} once it arrived: the root as itself and the
+   * changes, or (it changed: {@code why}, logged) the full sync.
+   */
   List<WorkItem> next(String why, String name) {
     if (why == null) {
       log.info("{}: no full sync at start: the target equalled the source at the clean stop, and its top level still does (but for what "
           + "changed since); sending the {} changes since", name, changed);
-      return changes;
+      List<WorkItem> all = new ArrayList<>(List.of(root));
+      all.addAll(changes);
+      return all;
     }
     log.info("{}: full sync at start: {}", name, why);
     return List.of(full);
