@@ -108,21 +108,15 @@ class InotifyTest {
       assertThat(names).hasSize(files);
       for (int i = 0; i < files; i++) assertThat(names.get(i)).isEqualTo("f" + i);
 
-      Thread waker = new Thread(() -> {
-        sleep(200);
-        in.wakeup();
-      });
-      waker.start();
-      assertThat(in.read(-1, (wd, mask, cookie, name) -> {})).as("woken").isZero();
-      waker.join();
-
-      Thread closer = new Thread(() -> {
-        sleep(200);
-        in.close();
-      });
-      closer.start();
-      assertThat(in.read(-1, (wd, mask, cookie, name) -> {})).as("closed meanwhile").isZero();
-      closer.join();
+      for (Runnable meanwhile : new Runnable[] {in::wakeup, in::close}) {
+        Thread other = new Thread(() -> {
+          sleep(200);
+          meanwhile.run();
+        });
+        other.start();
+        assertThat(in.read(-1, (wd, mask, cookie, name) -> {})).as("woken, then closed, while waiting").isZero();
+        other.join();
+      }
     } finally {
       in.close();
       dev.livesync.testing.Trees.delete(dir);
