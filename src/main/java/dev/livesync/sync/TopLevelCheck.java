@@ -34,8 +34,9 @@ final class TopLevelCheck {
   private final int changed;
 
   /**
-   * {@code changed}: every path the catch-up found (changed, gone, whole trees); {@code changes}: its
-   * items, queued once the check passed; {@code full}: the full sync otherwise. Under a delete policy
+   * {@code changed}: every path the catch-up found (changed, gone, whole trees); {@code root} (the
+   * root as itself) and {@code changes} (the catch-up's items): queued once the check passed;
+   * {@code full}: the full sync otherwise. Under a delete policy
    * that keeps target extras at start ({@code extrasCount} false) an extra entry is no difference.
    */
   TopLevelCheck(List<byte[]> changed, boolean extrasCount, WorkItem root, List<WorkItem> changes, WorkItem.FullSync full) {

@@ -7,7 +7,8 @@ import java.util.List;
  * missing at the target, extra at the target, and present on both sides but different (content,
  * size, mtime of a file, type, permissions, owner, symlink target). Directories whose only
  * difference is their modification time are not counted: that time changes whenever an entry inside
- * changes and is not part of the data.
+ * changes and is not part of the data ({@link Transport#topLevel} counts them: there it tells of a
+ * target changed behind livesync's back).
  */
 // Never compared or hashed: callers count and print its lists.
 public record Drift(List<byte[]> missing, List<byte[]> extra, List<byte[]> differing) {
