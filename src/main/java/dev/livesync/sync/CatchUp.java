@@ -38,9 +38,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ul>
  */
 final class CatchUp {
-  /** What {@link #find} found: the paths to send as themselves and the trees to send whole, each sorted. */
+  /**
+   * What {@link #find} found: the paths to send as themselves and the trees to send whole, each
+   * sorted; {@code topAtStop}: the names the listing had at the top (latin-1).
+   */
   // Never compared or hashed; gone is an identity set of the arrays in paths.
-  record Found(List<byte[]> paths, List<byte[]> trees, java.util.Set<byte[]> gone) {
+  record Found(List<byte[]> paths, List<byte[]> trees, java.util.Set<byte[]> gone, java.util.Set<String> topAtStop) {
     boolean isEmpty() {
       return paths.isEmpty() && trees.isEmpty();
     }
@@ -147,11 +150,13 @@ final class CatchUp {
       inodes.put(Bytes.latin1(c.rel()), c.ino());
     }
     List<byte[]> gone = new ArrayList<>();
+    var top = new java.util.HashSet<String>();
     // a directory of the same name but another inode (one moved in over it) is new: what it holds may keep older ctimes
     boolean read = CleanStop.readIndex(index, id, (p, ino) -> {
       String key = Bytes.latin1(p);
       if (ino >= 0 && dirs.containsKey(key) && inodes.get(key) == ino) dirs.put(key, true);
       int slash = key.lastIndexOf('/');
+      if (slash < 0) top.add(key);
       if (dirs.containsKey(slash < 0 ? "" : key.substring(0, slash)) && Libc.lstatOrNull(Bytes.concat(root, p)) == null) gone.add(p);
     });
     if (!read) return null;
@@ -174,7 +179,7 @@ final class CatchUp {
       outside.add(b);
       if (goneKeys.contains(p)) goneOut.add(b);
     }
-    return new Found(outside, topTrees, goneOut);
+    return new Found(outside, topTrees, goneOut, top);
   }
 
   /** The directories of {@code sorted} that no other one of them is below. */

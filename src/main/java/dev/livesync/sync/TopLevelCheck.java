@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * the look that earns it: the target's top level compared with the source's ({@link Transport#topLevel},
  * one dry run, not recursive), run on a worker in place of the start's first item (the root, {@code .}),
  * so that a target that refuses us or is down fails that item as it did before. Every difference
- * must be one of the entries that changed at the source since the stop (they go next anyway); any
+ * must be one of the entries that changed at the source since the stop (they go next anyway), and
+ * one missing at the target also new since the stop (a changed directory goes as itself only); any
  * other means the target changed while livesync was stopped (wiped, replaced, restored): then the
  * full sync goes instead of the changes, and the start waits for its first attempt as for the root's.
  */
@@ -27,6 +28,8 @@ final class TopLevelCheck {
   private static final BytePath ROOT = BytePath.of(new byte[] {'.'});
   /** The top-level names that changed at the source since the stop. */
   private final Set<BytePath> explained = new HashSet<>();
+  /** The top-level names the source had at the stop: one of them missing at the target is no change of the source's. */
+  private final Set<BytePath> atTheStop = new HashSet<>();
   private final boolean extrasCount;
   private final WorkItem root;
   private final List<WorkItem> changes;
@@ -34,13 +37,15 @@ final class TopLevelCheck {
   private final int changed;
 
   /**
-   * {@code changed}: every path the catch-up found (changed, gone, whole trees); {@code root} (the
+   * {@code changed}: every path the catch-up found (changed, gone, whole trees); {@code atStop}: the
+   * top-level names (latin-1) of the source's listing at the stop; {@code root} (the
    * root as itself) and {@code changes} (the catch-up's items): queued once the check passed;
    * {@code full}: the full sync otherwise. Under a delete policy
    * that keeps target extras at start ({@code extrasCount} false) an extra entry is no difference.
    */
-  TopLevelCheck(List<byte[]> changed, boolean extrasCount, WorkItem root, List<WorkItem> changes, WorkItem.FullSync full) {
+  TopLevelCheck(List<byte[]> changed, Set<String> atStop, boolean extrasCount, WorkItem root, List<WorkItem> changes, WorkItem.FullSync full) {
     for (byte[] p : changed) if (Bytes.latin1(p).indexOf('/') < 0) explained.add(BytePath.unsafeWrap(p));
+    for (String n : atStop) atTheStop.add(BytePath.unsafeWrap(Bytes.fromLatin1(n)));
     this.extrasCount = extrasCount;
     this.root = root;
     this.changes = List.copyOf(changes);
@@ -69,22 +74,27 @@ final class TopLevelCheck {
     }
     if (d == null) return null;
     List<String> unexplained = new ArrayList<>();
-    add(unexplained, d.missing(), "missing at the target");
-    if (extrasCount) add(unexplained, d.extra(), "extra at the target");
-    add(unexplained, d.differing(), "differs at the target");
+    add(unexplained, d.missing(), "missing at the target", true);
+    if (extrasCount) add(unexplained, d.extra(), "extra at the target", false);
+    add(unexplained, d.differing(), "differs at the target", false);
     if (unexplained.isEmpty()) return null;
     int n = unexplained.size();
     return "the target's top level differs from the source's in " + n + (n == 1 ? " entry" : " entries")
         + " not changed since the clean stop (e.g. " + unexplained.getFirst() + "): it changed while livesync was stopped";
   }
 
-  /** An extra directory's deletion lists what it holds too: each name counts as the top-level entry it is in. */
-  private void add(List<String> out, List<byte[]> names, String how) {
+  /**
+   * An extra directory's deletion lists what it holds too: each name counts as the top-level entry it
+   * is in. {@code missing}: only an entry new since the stop may be missing (one the source had then
+   * was at the target then, changed since or not).
+   */
+  private void add(List<String> out, List<byte[]> names, String how, boolean missing) {
     Set<BytePath> seen = new HashSet<>();
     for (byte[] n : names) {
       int slash = Bytes.latin1(n).indexOf('/');
       BytePath top = BytePath.unsafeWrap(slash < 0 ? n : java.util.Arrays.copyOf(n, slash));
-      if (!explained.contains(top) && seen.add(top)) out.add("'" + Bytes.display(top.unsafeArray()) + "': " + how);
+      boolean ok = explained.contains(top) && !(missing && atTheStop.contains(top));
+      if (!ok && seen.add(top)) out.add("'" + Bytes.display(top.unsafeArray()) + "': " + how);
     }
   }
 

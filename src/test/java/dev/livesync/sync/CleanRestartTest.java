@@ -216,6 +216,17 @@ class CleanRestartTest {
   }
 
   @Test
+  void aTargetWipedWhileEveryEntryAtTheTopChangedAtTheSourceIsRefilledToo() throws Exception {
+    String log = restartOnto("local", () -> {
+      wipeTarget();
+      for (String d : List.of("big", "d0", "d1", "d2", "d3", "d4")) Trees.write(at(engine.src, d + "/new"), "its mtime changes");
+      Trees.write(at(engine.src, "top"), "changed too");
+    });
+    assertThat(delivered.fullSync()).as("a full sync").isTrue();
+    assertThat(log).contains("in 7 entries not changed since the clean stop (e.g. 'top': missing at the target)");
+  }
+
+  @Test
   void oneTopLevelFileDeletedAtTheTargetBringsTheFullSync() throws Exception {
     String log = restartOnto("local", () -> {
       Trees.delete(at(engine.dst, "top"));
