@@ -295,7 +295,7 @@ public final class TargetRunner {
     listener.finished(name, t.item, r, clock.nanos());
     boolean first = t.startup;
     t.startup = false;
-    if (first && fullSyncWhy == null) startupListener.startupResult(name, r.outcome(), oneLine(r.message()));
+    if (first && fullSyncWhy == null) startupListener.startupResult(name, r.outcome(), r.messageLine());
     long now = clock.nanos();
     switch (r.outcome()) {
       case OK -> delivered(t, r, now);
@@ -308,11 +308,11 @@ public final class TargetRunner {
         if (t.item instanceof WorkItem.FullSync) {
           int n = r.failedPaths().size();
           log.warn("{}: {}: {} path{} not transferred (rsync exit {}: {}); the full sync runs again in {} ms",
-              name, t.item, n, n == 1 ? "" : "s", r.exitCode(), oneLine(r.message()), wait / 1_000_000);
+              name, t.item, n, n == 1 ? "" : "s", r.exitCode(), r.messageLine(), wait / 1_000_000);
         } else { // 24, files vanished under rsync: a moving source, not a fault; WARN only if it goes on
           log.atLevel(r.exitCode() == 24 && t.attempts < 3 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log(
               "{}: {} of {} paths not transferred (rsync exit {}: {}); queued again, next attempt in {} ms",
-              name, again.size(), t.paths(), r.exitCode(), oneLine(r.message()), wait / 1_000_000);
+              name, again.size(), t.paths(), r.exitCode(), r.messageLine(), wait / 1_000_000);
         }
       }
       case RETRY, FATAL -> {
@@ -322,10 +322,10 @@ public final class TargetRunner {
         long wait = health.failed(fatal, now);
         if (fatal) {
           log.error("{}: {} failed (rsync exit {}): {}; this needs an operator; the work stays queued and journaled, next attempt in {} s",
-              name, t.item, r.exitCode(), oneLine(r.message()), wait / 1_000_000_000);
+              name, t.item, r.exitCode(), r.messageLine(), wait / 1_000_000_000);
         } else {
           log.warn("{}: {} failed (rsync exit {}): {}; {} items queued, next attempt in {} ms",
-              name, t.item, r.exitCode(), oneLine(r.message()), queue.size(), wait / 1_000_000);
+              name, t.item, r.exitCode(), r.messageLine(), queue.size(), wait / 1_000_000);
         }
       }
     }
@@ -359,10 +359,6 @@ public final class TargetRunner {
       case WorkItem.Rename m -> log.info("{}: {}, {} ms", name, m, r.millis());
     }
     listener.delivered(name, t.item, r, now);
-  }
-
-  private static String oneLine(String s) {
-    return s == null ? "" : s.strip().replace('\n', ' ');
   }
 
   /**

@@ -70,7 +70,7 @@ final class TopLevelCheck {
       d = t.topLevel();
     } catch (TransportException e) {
       if (e.result().outcome() != TransferResult.Outcome.PARTIAL) throw e;
-      return "the look at the target's top level was incomplete (" + e.result().message().strip().replace('\n', ' ') + ")";
+      return "the look at the target's top level was incomplete (" + e.result().messageLine() + ")";
     }
     if (d == null) return null;
     List<String> unexplained = new ArrayList<>();

@@ -37,4 +37,9 @@ public record TransferResult(
   public static TransferResult ok(long files, long bytes, long millis) {
     return new TransferResult(Outcome.OK, 0, List.of(), files, bytes, millis, "");
   }
+
+  /** The message on one line, for a log line or a status field ("" when there is none). */
+  public String messageLine() {
+    return message == null ? "" : message.strip().replace('\n', ' ');
+  }
 }
