@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,20 +86,66 @@ final class RsyncArgs {
     return stdin.toByteArray();
   }
 
+  /** At most this many bytes of paths go on a batch's command line ({@link #asArgs}); more go on its stdin. */
+  static final int ARGV_BUDGET = 256 * 1024;
+  /** How the JVM encodes a child's command line. */
+  private static final java.nio.charset.Charset ARGV_CHARSET = argvCharset();
+
   /**
-   * A batch: the paths on stdin ({@link #filesFrom}); {@code mirror}: with {@code recursive}, delete
+   * A batch's paths as rsync's own arguments ({@code SOURCE/./PATH}: -R keeps what follows the
+   * {@code /./}), or null where they must go on its stdin ({@link #filesFrom}): rsync reads a
+   * {@code --files-from} list one byte per read(2) (and a poll(2) before each), which cost its
+   * sender more than the files themselves (0.41 s of CPU against 0.06 s for 2,000 paths). Null
+   * when the paths hold more than {@link #ARGV_BUDGET} bytes, or when a name would not reach rsync
+   * unchanged through the JVM's encoding of a command line (not valid in it). Either way --dirs is
+   * on (--files-from implies it): a directory goes as itself, and {@code .} with its own entries.
+   */
+  List<String> asArgs(List<byte[]> paths) {
+    long bytes = 0;
+    for (byte[] p : paths) bytes += p.length + sourceArg.length() + 3;
+    if (bytes > ARGV_BUDGET) return null;
+    List<String> args = new ArrayList<>(paths.size());
+    var decoder = ARGV_CHARSET.newDecoder();
+    for (byte[] p : paths) {
+      if (p.length == 0) return null;
+      String name;
+      try {
+        name = decoder.decode(ByteBuffer.wrap(p)).toString();
+      } catch (CharacterCodingException e) {
+        return null;
+      }
+      if (!Arrays.equals(name.getBytes(ARGV_CHARSET), p)) return null;
+      args.add(sourceArg + "./" + name);
+    }
+    return args;
+  }
+
+  private static java.nio.charset.Charset argvCharset() {
+    try {
+      return java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+    } catch (RuntimeException e) {
+      return StandardCharsets.US_ASCII;
+    }
+  }
+
+  /**
+   * A batch: the paths as arguments ({@code pathArgs}, from {@link #asArgs}) or, where null, on stdin
+   * ({@link #filesFrom}); {@code mirror}: with {@code recursive}, delete
    * target files inside the sent dirs that the source lacks; {@code maxDeletions}: --max-delete, -1 for none;
    * {@code byContent}: no file is skipped for matching size and mtime ({@code -I}, see {@link Transport#BY_CONTENT}).
    */
-  List<String> send(boolean recursive, boolean mirror, boolean fuzzy, long maxDeletions, boolean byContent) {
+  List<String> send(List<String> pathArgs, boolean recursive, boolean mirror, boolean fuzzy, long maxDeletions, boolean byContent) {
     List<String> argv = common();
-    argv.addAll(List.of("--files-from=-", "--from0", "-R", "--delete-missing-args", "--mkpath", "--stats", "--no-human-readable"));
+    // as arguments, a directory is itself only with --dirs and no -r (which -a holds); from --files-from, -a does not recurse
+    argv.addAll(pathArgs != null ? recursive ? List.of() : List.of("--no-recursive", "--dirs") : List.of("--files-from=-", "--from0"));
+    argv.addAll(List.of("-R", "--delete-missing-args", "--mkpath", "--stats", "--no-human-readable"));
     if (byContent) argv.add("--ignore-times");
     if (recursive) argv.add("-r");
     if (mirror) argv.add("--delete"); // only inside the listed dirs: -R's implied parents are not touched
     if (fuzzy) argv.add("--fuzzy");
     if (maxDeletions >= 0) argv.add("--max-delete=" + maxDeletions);
-    argv.add(sourceArg);
+    if (pathArgs != null) argv.addAll(pathArgs);
+    else argv.add(sourceArg);
     argv.add(destination());
     return argv;
   }

@@ -131,7 +131,9 @@ public final class RsyncTransport implements Transport {
 
   /** {@code mirror}: with {@code recursive}, delete target files inside the sent dirs that the source lacks. */
   private TransferResult sendRun(List<byte[]> paths, boolean recursive, boolean mirror, boolean fuzzy, long maxDeletions) throws InterruptedException {
-    return rsync.transfer(args.send(recursive, mirror, fuzzy, maxDeletions, Transport.byContent()), RsyncArgs.filesFrom(paths), paths);
+    List<String> pathArgs = args.asArgs(paths);
+    return rsync.transfer(args.send(pathArgs, recursive, mirror, fuzzy, maxDeletions, Transport.byContent()),
+        pathArgs == null ? RsyncArgs.filesFrom(paths) : null, paths);
   }
 
   /** Two runs of one batch: RETRY/FATAL of the second wins; otherwise failed paths add up. */

@@ -1,0 +1,92 @@
+package dev.livesync.transport;
+
+import static dev.livesync.testing.Trees.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.livesync.fs.Bytes;
+import dev.livesync.testing.LogCapture;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.TransferResult.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A batch's paths go to rsync as its own arguments where they can (rsync reads a --files-from list
+ * one byte per system call), on its stdin where they cannot: the same transfer either way, a
+ * directory sent as itself without what it holds unless the send is recursive.
+ */
+class PathArgsTest {
+  final byte[] src = Trees.tempDir("path-args-src");
+  final byte[] dst = Trees.tempDir("path-args-dst");
+  final Logger logger = (Logger) LoggerFactory.getLogger(RsyncTransport.class);
+  final Level level = logger.getLevel();
+
+  @AfterEach
+  void cleanUp() {
+    logger.setLevel(level);
+    Trees.delete(src);
+    Trees.delete(dst);
+  }
+
+  /** The argv of each rsync run that {@code send} makes, as logged. */
+  private List<String> runs(List<byte[]> paths, boolean recursive) throws Exception {
+    logger.setLevel(Level.DEBUG);
+    try (var logs = new LogCapture(); var t = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults())) {
+      assertThat(t.send(paths, recursive).outcome()).isEqualTo(Outcome.OK);
+      List<String> argv = new ArrayList<>();
+      for (String l : logs.lines()) if (l.startsWith("DEBUG ") && l.contains("[rsync, ")) argv.add(l);
+      return argv;
+    }
+  }
+
+  @Test
+  void namesGoAsArgumentsAndADirectoryGoesAsItself() throws Exception {
+    Trees.write(at(src, "d/inside.txt"), "not sent with d alone");
+    Trees.write(at(src, "new\nline.txt"), "a newline in the name");
+    List<String> argv = runs(List.of(Bytes.of("d"), Bytes.of("new\nline.txt")), false);
+    assertThat(argv).hasSize(1);
+    assertThat(argv.get(0)).doesNotContain("--files-from").contains("--dirs").contains("/./d,");
+    assertThat(Trees.exists(at(dst, "d"))).isTrue();
+    assertThat(Trees.exists(at(dst, "d/inside.txt"))).as("d alone, not what it holds").isFalse();
+    assertThat(Trees.read(at(dst, "new\nline.txt"))).isEqualTo(Trees.read(at(src, "new\nline.txt")));
+
+    // a UTF-8 name goes as an argument where the JVM writes command lines in UTF-8 (a UTF-8 locale),
+    // else on stdin (under systemd without LANG the JVM's command lines are ASCII)
+    Trees.write(at(src, "中文/文件.txt"), "UTF-8 names");
+    boolean utf8 = "UTF-8".equals(System.getProperty("sun.jnu.encoding"));
+    assertThat(runs(List.of(Bytes.of("中文/文件.txt")), false).get(0).contains("--files-from=-")).isEqualTo(!utf8);
+    assertThat(Trees.read(at(dst, "中文/文件.txt"))).isEqualTo(Trees.read(at(src, "中文/文件.txt")));
+
+    assertThat(runs(List.of(Bytes.of("d")), true).get(0)).doesNotContain("--files-from").doesNotContain("--dirs");
+    assertThat(Trees.exists(at(dst, "d/inside.txt"))).as("recursive: what d holds too").isTrue();
+  }
+
+  @Test
+  void whatCannotGoAsArgumentsGoesOnStdinAndTheRootGoesWithItsOwnEntries() throws Exception {
+    byte[] latin1 = {'c', 'a', 'f', (byte) 0xe9}; // "café" in Latin-1: not UTF-8
+    Trees.write(Bytes.child(src, latin1), "not UTF-8");
+    List<String> argv = runs(List.of(latin1), false);
+    assertThat(argv.get(0)).contains("--files-from=-");
+    assertThat(Trees.read(Bytes.child(dst, latin1))).isEqualTo(Trees.read(Bytes.child(src, latin1)));
+
+    // '.' goes with its own entries either way (--files-from implies --dirs), and as an argument
+    Trees.write(at(src, "top.txt"), "the root's own entries");
+    Trees.write(at(src, "sub/below.txt"), "not one of them");
+    assertThat(runs(List.of(Bytes.of(".")), false).get(0)).doesNotContain("--files-from");
+    assertThat(Trees.exists(at(dst, "top.txt"))).isTrue();
+    assertThat(Trees.exists(at(dst, "sub/below.txt"))).isFalse();
+
+    List<byte[]> many = new ArrayList<>();
+    StringBuilder longName = new StringBuilder();
+    for (int i = 0; i < 200; i++) longName.append('x');
+    for (int i = 0; i < RsyncArgs.ARGV_BUDGET / 200 + 1; i++) many.add(Bytes.of(longName + "-" + i));
+    for (byte[] p : many.subList(0, 3)) Trees.write(Bytes.child(src, p), "one of many");
+    assertThat(runs(many, false).get(0)).as("more than the budget").contains("--files-from=-");
+    assertThat(Trees.exists(Bytes.child(dst, many.get(2)))).isTrue();
+  }
+}
