@@ -92,8 +92,8 @@ final class RsyncArgs {
   private static final java.nio.charset.Charset ARGV_CHARSET = argvCharset();
 
   /**
-   * A batch's paths as rsync's own arguments ({@code SOURCE/./PATH}: -R keeps what follows the
-   * {@code /./}), or null where they must go on its stdin ({@link #filesFrom}): rsync reads a
+   * A batch's paths as rsync's own arguments ({@code SOURCE/././PATH}: -R keeps what follows the
+   * first {@code /./}), or null where they must go on its stdin ({@link #filesFrom}): rsync reads a
    * {@code --files-from} list one byte per read(2) (and a poll(2) before each), which cost its
    * sender more than the files themselves (0.41 s of CPU against 0.06 s for 2,000 paths). Null
    * when the paths hold more than {@link #ARGV_BUDGET} bytes, or when a name would not reach rsync
@@ -115,7 +115,9 @@ final class RsyncArgs {
         return null;
       }
       if (!Arrays.equals(name.getBytes(ARGV_CHARSET), p)) return null;
-      args.add(sourceArg + "./" + name);
+      // "SOURCE/././PATH": the relative part is "./PATH", as on stdin (filesFrom), so that rsync sends
+      // the source directory itself among PATH's implied parents, with its mtime (with one "/./" it does not)
+      args.add(sourceArg + "././" + name);
     }
     return args;
   }
