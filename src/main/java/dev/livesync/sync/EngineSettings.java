@@ -142,7 +142,7 @@ public record EngineSettings(
         && delete == s.delete && stateDir.equals(s.stateDir) && Objects.equals(exec, s.exec) && Objects.equals(schedule, s.schedule)
         && maxPaths == s.maxPaths && maxBytes == s.maxBytes && largeFile == s.largeFile && maxQueuedPaths == s.maxQueuedPaths
         && retryBase.equals(s.retryBase) && retryCap.equals(s.retryCap) && watcher == s.watcher
-        && maxDelete.equals(s.maxDelete) && startup == s.startup;
+        && maxDelete.equals(s.maxDelete) && startup == s.startup && readAhead == s.readAhead;
   }
 
   @Override
