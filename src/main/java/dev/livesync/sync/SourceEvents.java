@@ -39,6 +39,8 @@ final class SourceEvents implements AutoCloseable {
   /** fs.inotify.max_user_watches when a directory could not be watched for want of watches; -1: none since the last rewatch. */
   private volatile long limitWhenShort = -1;
   private long nextLimitLookNanos;
+  /** Where a start's look at a target's top level is to come: the top-level names changed since; else null. */
+  private LiveTopLevel live;
 
   SourceEvents(EngineSettings settings, byte[] root, Coalescer coalescer) {
     this.settings = settings;
@@ -54,6 +56,11 @@ final class SourceEvents implements AutoCloseable {
     choice = WatcherChoice.decide(settings.watcher(), settings.source());
     log.info("sync '{}': watching {} with {}: {}", settings.name(), Bytes.display(settings.source()), choice.kind().word(), choice.why());
     watcher = newWatcher(setup);
+  }
+
+  /** Records the top-level name of every change from now on in {@code live} while it records. */
+  void recordTopLevel(LiveTopLevel live) {
+    this.live = live;
   }
 
   private Watcher newWatcher(WatchProgress progress) {
@@ -138,6 +145,10 @@ final class SourceEvents implements AutoCloseable {
     byte[] rel = rel(full);
     boolean dir = e.isDir();
     if (settings.excludes().excluded(rel, dir)) return;
+    if (live != null) {
+      if (live.recording()) live.changed(rel);
+      else live = null;
+    }
     int m = e.mask();
     if ((m & IN_CREATE) != 0) coalescer.created(rel, dir);
     if ((m & IN_MODIFY) != 0 && !dir) coalescer.modified(rel);

@@ -51,6 +51,8 @@ final class StartupPlan {
   private final WatchProgress setup;
   /** Looking for the changes since the stop (from the watch setup on), when some target may catch up; else null. */
   private CatchUp catchUp;
+  /** The top-level names changed live, while some target's look at its top level is to come; null when no target may catch up. */
+  private LiveTopLevel live;
   private CleanStop.Record walkedFrom;
   private CatchUp.Found found;
   private boolean walked;
@@ -102,6 +104,10 @@ final class StartupPlan {
       p.catchUp = new CatchUp(root, settings.excludes(), (p.walkedFrom.stoppedMillis() - MARGIN_MILLIS) * 1_000_000L, BESIDE_SETUP);
       setup.onWatchedAndListed(p.catchUp::watched);
     }
+    if (p.catchUp != null) {
+      p.live = new LiveTopLevel();
+      events.recordTopLevel(p.live);
+    }
     // records of targets this start does not have (removed from the config since) go too: never reused later
     try (var left = Files.newDirectoryStream(settings.stateDir(), "*" + CleanStop.RECORD)) {
       for (Path f : left) CleanStop.consume(f);
@@ -118,6 +124,14 @@ final class StartupPlan {
    */
   void submit(int i, TargetRunner runner, Journal journal, DeletionGuard guard) {
     if (!walked) walk();
+    try {
+      queue(i, runner, journal, guard);
+    } finally {
+      if (live != null && i == names.size() - 1) live.looked(); // every target's start is queued
+    }
+  }
+
+  private void queue(int i, TargetRunner runner, Journal journal, DeletionGuard guard) {
     String why = whyFull(i, journal, guard);
     if (why == null && !records.get(i).index().equals(walkedFrom.index())) why = "its clean-stop record is of another stop than the others'";
     long now = clock.nanos();
@@ -139,7 +153,7 @@ final class StartupPlan {
     // first a look at the target's top level, in place of the root: then the root and the changes, or the full sync where the target changed
     WorkItem root = new WorkItem.Send(List.of(new byte[] {'.'}), false, 0, now, true);
     runner.submitStartup(root, new TopLevelCheck(changed, found.topAtStop(), settings.delete().atStartup(), root, changes,
-        new WorkItem.FullSync(settings.delete().atStartup(), "start", now)));
+        new WorkItem.FullSync(settings.delete().atStartup(), "start", now), live));
   }
 
   /** Once the watches are set: what changed since the stop, where some target may catch up. */

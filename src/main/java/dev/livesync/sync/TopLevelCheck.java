@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * the look that earns it: the target's top level compared with the source's ({@link Transport#topLevel},
  * one dry run, not recursive), run on a worker in place of the start's first item (the root, {@code .}),
  * so that a target that refuses us or is down fails that item as it did before. Every difference
- * must be one of the entries that changed at the source since the stop (they go next anyway), and
+ * must be one of the entries that changed at the source since the stop, or live since the start
+ * ({@link LiveTopLevel}: a file written at the top while the start runs; they go next anyway), and
  * one missing at the target also new since the stop (a changed directory goes as itself only); any
  * other means the target changed while livesync was stopped (wiped, replaced, restored): then the
  * full sync goes instead of the changes, and the start waits for its first attempt as for the root's.
@@ -35,6 +36,7 @@ final class TopLevelCheck {
   private final List<WorkItem> changes;
   private final WorkItem.FullSync full;
   private final int changed;
+  private final LiveTopLevel live;
 
   /**
    * {@code changed}: every path the catch-up found (changed, gone, whole trees); {@code atStop}: the
@@ -42,8 +44,11 @@ final class TopLevelCheck {
    * root as itself) and {@code changes} (the catch-up's items): queued once the check passed;
    * {@code full}: the full sync otherwise. Under a delete policy
    * that keeps target extras at start ({@code extrasCount} false) an extra entry is no difference.
+   * {@code live}: the top-level names changed since the start; they explain a difference as those
+   * the catch-up found do.
    */
-  TopLevelCheck(List<byte[]> changed, Set<String> atStop, boolean extrasCount, WorkItem root, List<WorkItem> changes, WorkItem.FullSync full) {
+  TopLevelCheck(List<byte[]> changed, Set<String> atStop, boolean extrasCount, WorkItem root, List<WorkItem> changes, WorkItem.FullSync full,
+      LiveTopLevel live) {
     for (byte[] p : changed) if (Bytes.latin1(p).indexOf('/') < 0) explained.add(BytePath.unsafeWrap(p));
     for (String n : atStop) atTheStop.add(BytePath.unsafeWrap(Bytes.fromLatin1(n)));
     this.extrasCount = extrasCount;
@@ -51,6 +56,8 @@ final class TopLevelCheck {
     this.changes = List.copyOf(changes);
     this.full = full;
     this.changed = changed.size();
+    this.live = live;
+    live.expect();
   }
 
   /** Whether {@code item} is the one whose run looks first: the root as itself. */
@@ -70,9 +77,18 @@ final class TopLevelCheck {
       d = t.topLevel();
     } catch (TransportException e) {
       if (e.result().outcome() != TransferResult.Outcome.PARTIAL) throw e;
+      live.looked();
       return "the look at the target's top level was incomplete (" + e.result().messageLine() + ")";
     }
-    if (d == null) return null;
+    try {
+      return d == null ? null : why(d);
+    } finally {
+      live.looked();
+    }
+  }
+
+  /** What the live changes recorded by now do not explain: the dry run's listing is older than they are. */
+  private String why(Drift d) {
     List<String> unexplained = new ArrayList<>();
     add(unexplained, d.missing(), "missing at the target", true);
     if (extrasCount) add(unexplained, d.extra(), "extra at the target", false);
@@ -93,7 +109,7 @@ final class TopLevelCheck {
     for (byte[] n : names) {
       int slash = Bytes.latin1(n).indexOf('/');
       BytePath top = BytePath.unsafeWrap(slash < 0 ? n : java.util.Arrays.copyOf(n, slash));
-      boolean ok = explained.contains(top) && !(missing && atTheStop.contains(top));
+      boolean ok = (explained.contains(top) || live.changed(top)) && !(missing && atTheStop.contains(top));
       if (!ok && seen.add(top)) out.add("'" + Bytes.display(top.unsafeArray()) + "': " + how);
     }
   }

@@ -157,7 +157,7 @@ class SshHelpersLifecycleTest {
     byte[] src = dir("src"), dst = dir("dst");
     Path cfg = work.resolve("livesync.toml");
     Files.writeString(cfg, config(src, dst, "50ms"));
-    var p = start(List.of("run", "--config", cfg.toString(), "--status-socket", work.resolve("status.sock").toString()));
+    var p = start(List.of("run", "--log-level=debug", "--config", cfg.toString(), "--status-socket", work.resolve("status.sock").toString()));
     p.awaitOutput("running:", CONVERGE);
     sendAndRename(src, dst, "c");
     Helpers old = helpers(p.handle());
@@ -173,7 +173,12 @@ class SshHelpersLifecycleTest {
     assertThat(p.alive()).isTrue();
 
     sendAndRename(src, dst, "d"); // the restarted sync has helpers of its own
-    Helpers fresh = helpers(p.handle());
+    Helpers fresh;
+    try {
+      fresh = helpers(p.handle());
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nlivesync's output:\n" + p.output(), e);
+    }
     assertThat(fresh.master().pid()).isNotEqualTo(old.master().pid());
     p.signal("TERM");
     assertThat(p.awaitExit(CONVERGE)).as(p.output()).isZero();

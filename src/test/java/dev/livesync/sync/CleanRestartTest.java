@@ -80,6 +80,10 @@ class CleanRestartTest {
   }
 
   private GuardedFullSyncTest.Counted target(String kind) throws InterruptedException {
+    return new GuardedFullSyncTest.Counted(transport(kind));
+  }
+
+  private RsyncTransport transport(String kind) throws InterruptedException {
     var options = TargetOptions.builder();
     if (kind.equals("daemon")) {
       if (daemon == null) {
@@ -88,8 +92,7 @@ class CleanRestartTest {
       }
       options.passwordFile(daemon.passwordFile());
     }
-    return new GuardedFullSyncTest.Counted(new RsyncTransport(engine.src, Target.parse(kind.equals("daemon") ? daemon.url() : Bytes.latin1(engine.dst)),
-        options.build()));
+    return new RsyncTransport(engine.src, Target.parse(kind.equals("daemon") ? daemon.url() : Bytes.latin1(engine.dst)), options.build());
   }
 
   /** A quick engine deleting at most 1,000 paths a minute: a number, so no deletion needs the target's size. */
@@ -248,6 +251,73 @@ class CleanRestartTest {
     });
     assertThat(delivered.fullSync()).as("no full sync").isFalse();
     assertThat(log).contains("no full sync at start").doesNotContain("full sync at start: the target's top level");
+  }
+
+  /**
+   * Failure injection: while a start looks at the target's top level, files are written at the top
+   * and below it, and their sends are held until the look is done, so that its dry run lists them
+   * missing (or different) at the target, as on a busy server.
+   */
+  static final class WrittenWhileLooking extends GuardedFullSyncTest.Counted {
+    private final byte[] src;
+    final java.util.Set<String> entered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.CountDownLatch looked = new java.util.concurrent.CountDownLatch(1);
+    volatile String missed = "";
+
+    WrittenWhileLooking(byte[] src, RsyncTransport inner) {
+      super(inner);
+      this.src = src;
+    }
+
+    @Override
+    public dev.livesync.transport.Drift topLevel() throws InterruptedException {
+      Trees.write(at(src, "late"), "written at the top while the start runs");
+      Trees.write(at(src, "d0/late"), "and below the top");
+      long end = System.nanoTime() + 30_000_000_000L; // a worker thread: no assertion here, the test looks at `missed`
+      while (!entered.containsAll(List.of("late", "d0/late")) && System.nanoTime() < end) Thread.sleep(10);
+      if (!entered.containsAll(List.of("late", "d0/late"))) missed = "their sends did not start while the start looked: " + entered;
+      try {
+        return super.topLevel();
+      } finally {
+        looked.countDown();
+      }
+    }
+
+    @Override
+    public TransferResult send(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+      hold(paths);
+      return super.send(paths, recursive, maxDeletions);
+    }
+
+    @Override
+    public TransferResult send(List<byte[]> paths, boolean recursive) throws InterruptedException {
+      hold(paths);
+      return super.send(paths, recursive);
+    }
+
+    private void hold(List<byte[]> paths) throws InterruptedException {
+      if (looked.getCount() == 0) return;
+      for (byte[] p : paths) entered.add(Bytes.latin1(p));
+      looked.await(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local", "daemon"})
+  void whatIsWrittenAtTheTopWhileTheStartLooksIsNoReasonForAFullSync(String kind) throws Exception {
+    sourceTree();
+    clock.shiftMillis = 3000; // the stop recorded 3 s late: else all of the tree, written less than 2 s before it, counts as changed since
+    run(settings().build(), kind);
+    assertThat(recorded()).as("the clean stop is recorded").isTrue();
+    var t = new WrittenWhileLooking(engine.src, transport(kind));
+    try (var logs = new LogCapture()) {
+      Replicator r = start(settings().workers(4).build(), t);
+      assertThat(t.missed).isEmpty();
+      Await.until("caught up", Await.CONVERGE, r::caughtUp, () -> r.status());
+      Trees.awaitSameTree(engine.src, engine.dst, Await.CONVERGE);
+      assertThat(delivered.fullSync()).as("no full sync: " + logs.text()).isFalse();
+      assertThat(logs.text()).contains("no full sync at start");
+    }
   }
 
   @Test

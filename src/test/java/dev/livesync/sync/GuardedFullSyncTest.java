@@ -47,7 +47,7 @@ class GuardedFullSyncTest {
   }
 
   /** The rsyncs a full sync runs, by kind. */
-  static final class Counted extends ForwardingTransport {
+  static class Counted extends ForwardingTransport {
     final AtomicInteger dryRuns = new AtomicInteger();
     final AtomicInteger wholes = new AtomicInteger();
     final AtomicInteger parts = new AtomicInteger();
