@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -24,6 +25,12 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) im
    * queue behind them one by one.
    */
   static final long COPY_MIN_BYTES = 1 << 20, COPY_MIN_ENTRIES = 1000;
+  /**
+   * A renamed directory of at least this many entries is copied in {@link #PARTS} rsync runs side by
+   * side ({@link RenameParts}): on the daemon each entry is a system call or two in one receiver.
+   */
+  static final long SPLIT_MIN_ENTRIES = 10_000;
+  static final int PARTS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   @Override
   public void connectionArgs(List<String> argv) {
@@ -90,9 +97,55 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) im
     } catch (CharacterCodingException e) {
       return false;
     }
-    TransferResult r = rsync.transfer(rsync.args().linkDest(f, t), null, null);
-    log.debug("{}: {} made from {} with --link-dest: {} ({} bytes of changed files)", target.describe(), t, f, r.outcome(), r.bytes());
-    return r.outcome() == Outcome.OK;
+    RenameParts plan = RenameParts.plan(Bytes.child(source, to), PARTS, SPLIT_MIN_ENTRIES);
+    if (plan.whole()) {
+      TransferResult r = rsync.transfer(rsync.args().linkDest(f, t), null, null);
+      log.debug("{}: {} made from {} with --link-dest: {} ({} bytes of changed files)", target.describe(), t, f, r.outcome(), r.bytes());
+      return r.outcome() == Outcome.OK;
+    }
+    return inParts(f, t, plan, rsync);
+  }
+
+  /**
+   * The copy in {@code plan}'s parts, side by side, then the directory and the ones the plan opened
+   * as themselves (their mode and mtime: the parts made entries in them). All must succeed; what a
+   * failed part left is hard links the batch after reconciles, as after a failed single run.
+   */
+  private boolean inParts(String f, String t, RenameParts plan, RsyncRuns rsync) throws InterruptedException {
+    long t0 = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    TransferResult[] results = new TransferResult[plan.parts().size()];
+    RuntimeException[] failures = new RuntimeException[results.length];
+    for (int i = 1; i < results.length; i++) {
+      int k = i;
+      threads.add(Thread.ofVirtual().name("rename-part-" + k).start(() -> {
+        try {
+          results[k] = rsync.transfer(rsync.args().linkDestPart(f, t), RsyncArgs.filesFrom(plan.parts().get(k)), null);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          failures[k] = e;
+        }
+      }));
+    }
+    try {
+      results[0] = rsync.transfer(rsync.args().linkDestPart(f, t), RsyncArgs.filesFrom(plan.parts().get(0)), null);
+      for (Thread th : threads) th.join();
+    } catch (InterruptedException | RuntimeException e) {
+      for (Thread th : threads) th.interrupt(); // their rsyncs are stopped as an interrupted run's are
+      throw e;
+    }
+    for (RuntimeException e : failures) if (e != null) throw e;
+    boolean ok = true;
+    for (TransferResult r : results) ok &= r != null && r.outcome() == Outcome.OK;
+    if (ok) {
+      List<byte[]> dirs = new ArrayList<>(plan.opened());
+      dirs.add(0, new byte[] {'.'});
+      ok = rsync.transfer(rsync.args().dirsOf(t), RsyncArgs.filesFrom(dirs), null).outcome() == Outcome.OK;
+    }
+    log.debug("{}: {} made from {} with --link-dest in {} parts side by side ({} entries, {} directories opened): {}, {} ms",
+        target.describe(), t, f, results.length, plan.entries(), plan.opened().size(), ok ? "ok" : "failed", (System.nanoTime() - t0) / 1_000_000);
+    return ok;
   }
 
   /** On an rsync daemon target {@code serve} prunes its modules (see docs/versions.md). */

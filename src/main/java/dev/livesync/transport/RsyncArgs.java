@@ -215,6 +215,25 @@ final class RsyncArgs {
     return argv;
   }
 
+  /**
+   * A part of the directory {@code to} sent with its old copy {@code from} as --link-dest: the names
+   * on stdin ({@link #filesFrom}, relative to {@code to}), each with what is below it.
+   */
+  List<String> linkDestPart(String from, String to) {
+    List<String> argv = linkDest(from, to);
+    argv.addAll(argv.size() - 2, List.of("-r", "--files-from=-", "--from0"));
+    return argv;
+  }
+
+  /** The directories named on stdin ({@link #filesFrom}, relative to {@code to}) sent as themselves: their mode, owner and mtime. */
+  List<String> dirsOf(String to) {
+    List<String> argv = tree(false);
+    argv.addAll(List.of("--files-from=-", "--from0"));
+    argv.add(sourceArg + to + "/");
+    argv.add(destination() + to + "/");
+    return argv;
+  }
+
   /** {@code b} decoded, or a usage error naming it as {@code what}: it would go on rsync's command line. */
   static String utf8(byte[] b, String what) {
     try {

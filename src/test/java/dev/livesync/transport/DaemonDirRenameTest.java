@@ -68,6 +68,52 @@ class DaemonDirRenameTest {
     }
   }
 
+  /**
+   * A tree large enough to be copied in parts side by side ({@link RenameParts}), lopsided so that a
+   * directory is opened: the new name equals the source's, directories' modes and mtimes included
+   * (the parts make entries in the opened one after rsync set its mtime), and no file crosses again.
+   */
+  @Test
+  void aLargeRenamedDirectoryIsMadeInPartsSideBySide() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(DaemonKind.PARTS > 1, "one core: one run");
+    byte[] src = Trees.tempDir("ls-drp-src");
+    byte[] dst = Trees.tempDir("ls-drp-dst");
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+    int files = (int) DaemonKind.SPLIT_MIN_ENTRIES + 2000, size = 2048;
+    var rnd = new Random(5);
+    for (int i = 0; i < files; i++) {
+      byte[] data = new byte[size];
+      rnd.nextBytes(data);
+      // three quarters in one directory: it is opened, its subdirectories go to different parts
+      Trees.write(at(src, (i % 4 == 0 ? "tree/side" + i % 3 : "tree/bulk/d" + i % 7) + "/f" + i), data);
+    }
+    Trees.chmod(at(src, "tree/bulk"), 0700);
+    Replicator r = null;
+    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
+      var s = EngineSettings.builder("drp", src).stateDir(Trees.path(Trees.tempDir("ls-drp-state"))).build();
+      r = Replicator.start(s, List.of(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())), null);
+      Trees.awaitSameTree(src, dst, Duration.ofSeconds(120));
+      Libc.mkdir(at(src, "archive"), 0755);
+      Trees.awaitSameTree(src, dst, Duration.ofSeconds(60));
+      long before = received(daemon.log());
+      Libc.rename(at(src, "tree"), at(src, "archive/tree-2026"));
+      Trees.awaitSameTree(src, dst, Duration.ofSeconds(120));
+
+      long sent = received(daemon.log()) - before;
+      System.out.printf("a renamed directory of %d files of %d bytes: %d bytes received by the daemon%n", files, size, sent);
+      assertThat(sent).as("bytes sent for the rename (its data is %d)", (long) files * size).isLessThan((long) files * size / 4);
+      assertThat(Trees.exists(at(dst, "tree"))).isFalse();
+      // the daemon logs each session's destination: the parts and the last run of the directories, each to the new name
+      long runs = daemon.log().lines().filter(l -> l.contains("rsync to ") && l.contains("/archive/tree-2026/ from")).count();
+      assertThat(runs).as("runs into the new name").isEqualTo(DaemonKind.PARTS + 1L);
+    } finally {
+      if (r != null) r.stop(Duration.ofSeconds(10));
+      Trees.delete(src);
+      Trees.delete(dst);
+    }
+  }
+
   /** Sum of "received N bytes" over the daemon's session lines. */
   static long received(String log) {
     long sum = 0;
