@@ -107,12 +107,16 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) im
   }
 
   /**
-   * The copy in {@code plan}'s parts, side by side, then the directory and the ones the plan opened
+   * The directory made, then the copy in {@code plan}'s parts side by side, then the directory and the ones the plan opened
    * as themselves (their mode and mtime: the parts made entries in them). All must succeed; what a
    * failed part left is hard links the batch after reconciles, as after a failed single run.
    */
   private boolean inParts(String f, String t, RenameParts plan, RsyncRuns rsync) throws InterruptedException {
     long t0 = System.nanoTime();
+    // The directory first, alone: a run makes a missing destination directory with mkdir() and
+    // fails (exit 11, "File exists") when another run made it in between; under load parts started
+    // together lost that race one time in four.
+    if (rsync.transfer(rsync.args().dirsOf(t), RsyncArgs.filesFrom(List.of(new byte[] {'.'})), null).outcome() != Outcome.OK) return false;
     List<Thread> threads = new ArrayList<>();
     TransferResult[] results = new TransferResult[plan.parts().size()];
     RuntimeException[] failures = new RuntimeException[results.length];

@@ -104,9 +104,11 @@ class DaemonDirRenameTest {
       System.out.printf("a renamed directory of %d files of %d bytes: %d bytes received by the daemon%n", files, size, sent);
       assertThat(sent).as("bytes sent for the rename (its data is %d)", (long) files * size).isLessThan((long) files * size / 4);
       assertThat(Trees.exists(at(dst, "tree"))).isFalse();
-      // the daemon logs each session's destination: the parts and the last run of the directories, each to the new name
+      // the daemon logs each session's destination: the directory made alone first (parts racing to
+      // make it fail with exit 11), the parts, and the last run of the directories, each to the new name
       long runs = daemon.log().lines().filter(l -> l.contains("rsync to ") && l.contains("/archive/tree-2026/ from")).count();
-      assertThat(runs).as("runs into the new name").isEqualTo(DaemonKind.PARTS + 1L);
+      assertThat(runs).as("runs into the new name").isEqualTo(DaemonKind.PARTS + 2L);
+      assertThat(daemon.log().lines().filter(l -> l.contains("failed")).toList()).as("errors in the daemon's log").isEmpty();
     } finally {
       if (r != null) r.stop(Duration.ofSeconds(10));
       Trees.delete(src);
