@@ -9,6 +9,11 @@ case "${0##*/}" in
   inotifywait | fsnotifywait) set -- events "$@" ;;
   inotifywatch | fsnotifywatch) set -- stats "$@" ;;
 esac
+# The JVM names files in the locale's character set: in one that is not UTF-8 (no LANG at all, as
+# under cron, in containers and in systemd units) a path with a non-ASCII byte could not be named.
+if [ "$(locale charmap 2>/dev/null)" != UTF-8 ]; then
+  if [ -n "${LC_ALL:-}" ]; then export LC_ALL=C.UTF-8; else export LC_CTYPE=C.UTF-8; fi
+fi
 # The same JVM flags as the development launcher (small resident set, fast start, see docs/events.md),
 # with the class-data archive made at build time. Native access comes from the jar's manifest: a
 # --enable-native-access flag here would differ from the archive's dump and disable part of it.
