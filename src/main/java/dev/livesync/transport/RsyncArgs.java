@@ -102,7 +102,9 @@ final class RsyncArgs {
    */
   List<String> asArgs(List<byte[]> paths) {
     long bytes = 0;
-    for (byte[] p : paths) bytes += p.length + sourceArg.length() + 3;
+    // each argument: the source's bytes, "././", the path and the terminating NUL
+    long each = sourceArg.getBytes(StandardCharsets.UTF_8).length + "././".length() + 1;
+    for (byte[] p : paths) bytes += p.length + each;
     if (bytes > ARGV_BUDGET) return null;
     List<String> args = new ArrayList<>(paths.size());
     var decoder = ARGV_CHARSET.newDecoder();
