@@ -49,7 +49,7 @@ final class DeletionGuard extends ForwardingTransport {
   private final DeletionWindow window;
   private final HeldSet held;
   private final ReleasedDeletions released;
-  private final java.util.function.ToLongFunction<byte[]> treeSize;
+  private final SourceTrees treeSize;
   private final RenameByCopy renames;
   private final GuardedFullSync fullSyncs;
   private long targetEntries = -1;
@@ -60,9 +60,9 @@ final class DeletionGuard extends ForwardingTransport {
 
   /**
    * {@code store}: where the held paths are kept across restarts; what it holds is held from the start.
-   * {@code treeSize}: how many entries a directory of the source holds, itself included ({@link TreeCount#entries}).
+   * {@code treeSize}: how many entries a directory of the source holds, itself included, and which ({@link TreeCount#trees}).
    */
-  DeletionGuard(Transport inner, MaxDelete max, Clock clock, Batcher.SizeProbe source, java.util.function.ToLongFunction<byte[]> treeSize,
+  DeletionGuard(Transport inner, MaxDelete max, Clock clock, Batcher.SizeProbe source, SourceTrees treeSize,
       String sync, HeldDeletions store) {
     super(inner);
     this.treeSize = treeSize;
@@ -71,7 +71,7 @@ final class DeletionGuard extends ForwardingTransport {
     this.source = source;
     this.sync = sync;
     this.window = new DeletionWindow(clock);
-    this.renames = new RenameByCopy(inner, source, clock);
+    this.renames = new RenameByCopy(inner, source, treeSize, clock);
     this.fullSyncs = new GuardedFullSync(this, inner, clock);
     this.released = new ReleasedDeletions(store.released(), max.off());
     held = new HeldSet(store, store.takeOver(max.off(), describe(), sync));
@@ -200,7 +200,7 @@ final class DeletionGuard extends ForwardingTransport {
     }
     RenameByCopy.Done done = renames.run(from, to, mayDelete);
     if (done.copied()) {
-      long made = treeSize.applyAsLong(to);
+      long made = done.made() >= 0 ? done.made() : treeSize.entries(to);
       synchronized (this) {
         if (targetEntries >= 0) targetEntries = Math.max(0, targetEntries + made - done.deleted());
         window.created(made);

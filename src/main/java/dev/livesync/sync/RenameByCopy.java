@@ -1,11 +1,18 @@
 package dev.livesync.sync;
 
 import dev.livesync.fs.BytePath;
+import dev.livesync.fs.Bytes;
 import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.Transport;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -21,11 +28,19 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * from the source are those can be sent without a dry run first ({@link #goneAtTarget}).
  */
 final class RenameByCopy {
-  /** {@code copied}: the new name was made; {@code deleted}: the entries deleted at the old name. */
-  record Done(boolean copied, long deleted) {}
+  /**
+   * {@code copied}: the new name was made; {@code deleted}: the entries deleted at the old name;
+   * {@code made}: the entries of the new name, counted, or -1 when not counted.
+   */
+  record Done(boolean copied, long deleted, long made) {}
+
+  /** From this many entries the old name is deleted in parts side by side ({@link #deleteOld}). */
+  static final long SPLIT_MIN_ENTRIES = 10_000;
+  private static final int PARTS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   private final Transport inner;
   private final Batcher.SizeProbe source;
+  private final SourceTrees trees;
   private final Clock clock;
   private final Map<BytePath, Long> gone = new HashMap<>();
   /** Whole-tree dry runs hold it to read ({@link #outside}); a rename to write. */
@@ -36,9 +51,10 @@ final class RenameByCopy {
     T run() throws InterruptedException;
   }
 
-  RenameByCopy(Transport inner, Batcher.SizeProbe source, Clock clock) {
+  RenameByCopy(Transport inner, Batcher.SizeProbe source, SourceTrees trees, Clock clock) {
     this.inner = inner;
     this.source = source;
+    this.trees = trees;
     this.clock = clock;
   }
 
@@ -70,13 +86,82 @@ final class RenameByCopy {
       if (wasThere && mayDelete && source.size(to) < 0 && inner.send(List.of(to), false, -1).outcome() == TransferResult.Outcome.OK) {
         remember(to);
       }
-      return new Done(false, 0);
+      return new Done(false, 0, -1);
     }
-    if (!mayDelete || source.size(from) >= 0) return new Done(true, 0); // back at the source: the batch reconciles it
-    TransferResult r = inner.send(List.of(from), false, -1);
-    if (r.outcome() != TransferResult.Outcome.OK) return new Done(true, 0);
+    if (!mayDelete || source.size(from) >= 0) return new Done(true, 0, -1); // back at the source: the batch reconciles it
+    long[] made = {-1};
+    long deleted = deleteOld(from, to, made);
+    if (deleted < 0) return new Done(true, 0, made[0]);
     remember(from);
-    return new Done(true, r.deleted());
+    return new Done(true, deleted, made[0]);
+  }
+
+  /**
+   * The old name deleted at the target: the daemon deletes one entry after another in one receiver,
+   * so where the tree is large its entries go in parts side by side, balanced by entry counts (as the
+   * new name holds them at the source: they were the old name's a moment ago), then the old name
+   * itself with whatever is left. Returns the entries deleted, or -1 when a run failed (the batch
+   * after the rename reconciles the old name then); {@code made[0]}: the new name's entries, where counted.
+   */
+  private long deleteOld(byte[] from, byte[] to, long[] made) throws InterruptedException {
+    List<List<byte[]>> parts = List.of();
+    List<byte[]> children = PARTS > 1 ? trees.children(to) : List.of();
+    if (children.size() > 1) {
+      long[] weight = new long[children.size()];
+      long total = 1;
+      for (int i = 0; i < weight.length; i++) total += weight[i] = trees.entries(children.get(i));
+      made[0] = total;
+      if (total >= SPLIT_MIN_ENTRIES) parts = balanced(children, weight, from, to.length);
+    }
+    boolean failed = false;
+    long deleted = 0;
+    if (parts.size() > 1) {
+      var pool = Executors.newVirtualThreadPerTaskExecutor();
+      try {
+        List<Future<TransferResult>> runs = new ArrayList<>();
+        for (List<byte[]> part : parts) runs.add(pool.submit(() -> inner.send(part, false, -1)));
+        for (Future<TransferResult> f : runs) {
+          TransferResult r = result(f);
+          if (r == null || r.outcome() != TransferResult.Outcome.OK) failed = true;
+          else deleted += r.deleted();
+        }
+      } catch (InterruptedException | RuntimeException e) {
+        pool.shutdownNow(); // their rsyncs are stopped as an interrupted run's are
+        throw e;
+      } finally {
+        pool.close();
+      }
+    }
+    TransferResult r = inner.send(List.of(from), false, -1);
+    return failed || r.outcome() != TransferResult.Outcome.OK ? -1 : deleted + r.deleted();
+  }
+
+  private static TransferResult result(Future<TransferResult> f) throws InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      return null;
+    }
+  }
+
+  /** {@code children} of the new name (its length {@code toLength}) as names under {@code from}, in up to {@link #PARTS} parts of like weight. */
+  private static List<List<byte[]>> balanced(List<byte[]> children, long[] weight, byte[] from, int toLength) {
+    Integer[] order = new Integer[weight.length];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    Arrays.sort(order, Comparator.comparingLong((Integer i) -> weight[i]).reversed());
+    List<List<byte[]>> parts = new ArrayList<>();
+    long[] load = new long[PARTS];
+    for (int i = 0; i < PARTS; i++) parts.add(new ArrayList<>());
+    for (int i : order) {
+      int least = 0;
+      for (int k = 1; k < PARTS; k++) if (load[k] < load[least]) least = k;
+      byte[] c = children.get(i);
+      parts.get(least).add(Bytes.concat(from, Arrays.copyOfRange(c, toLength, c.length)));
+      load[least] += weight[i];
+    }
+    parts.removeIf(List::isEmpty);
+    return parts;
   }
 
   private synchronized void remember(byte[] path) {

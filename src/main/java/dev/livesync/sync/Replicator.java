@@ -167,7 +167,7 @@ public final class Replicator implements AutoCloseable {
       ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).uncaughtExceptionHandler(FatalErrors.HALT).factory());
       pools.add(pool);
       var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, this::sourceSize,
-          rel -> TreeCount.entries(root, rel, settings.excludes()), settings.name(),
+          TreeCount.trees(root, settings.excludes()), settings.name(),
           new HeldDeletions(settings.stateDir().resolve(CleanStop.stateFile(i - 1, t.describe(), ".held"))));
       guards.add(guard);
       var runner = new TargetRunner(guard, clock,

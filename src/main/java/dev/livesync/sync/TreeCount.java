@@ -30,6 +30,31 @@ final class TreeCount {
     return count(source, rel, excludes, 0, Long.MAX_VALUE).total() + 1;
   }
 
+  /** The source's directories under {@code source}, counted and listed as {@link #entries} does. */
+  static SourceTrees trees(byte[] source, Excludes excludes) {
+    return new SourceTrees() {
+      @Override
+      public long entries(byte[] rel) {
+        return TreeCount.entries(source, rel, excludes);
+      }
+
+      @Override
+      public List<byte[]> children(byte[] rel) {
+        byte[] abs = rel.length == 0 ? source : Bytes.child(source, rel);
+        List<byte[]> out = new ArrayList<>();
+        try {
+          Libc.listDir(abs, (name, type) -> {
+            byte[] child = BytePath.unsafeWrap(rel).resolve(name).unsafeArray();
+            if (!excludes.excluded(child, isDir(type, Bytes.child(abs, name)))) out.add(child);
+          });
+        } catch (NativeException e) {
+          return List.of();
+        }
+        return out;
+      }
+    };
+  }
+
   private static ShardPlanner.Dir count(byte[] source, byte[] rel, Excludes excludes, int depth, long floor) {
     if (depth > MAX_DEPTH) return ShardPlanner.Dir.of(rel, 1, List.of());
     byte[] abs = rel.length == 0 ? source : Bytes.child(source, rel);

@@ -40,7 +40,7 @@ class DeletionGuardRenameTest {
     return new DeletionGuard(transport, new MaxDelete(50, -1), new FakeClock(), p -> {
       var st = Libc.lstatOrNull(Bytes.child(src, p));
       return st == null ? -1 : 0;
-    }, rel -> TreeCount.entries(src, rel, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")));
+    }, TreeCount.trees(src, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")));
   }
 
   @Test
@@ -87,6 +87,60 @@ class DeletionGuardRenameTest {
       renameAsADaemonTargetsRunnerDoes(guard, "top", "moved");
       assertThat(guard.held()).as("deletions held").isZero();
     });
+  }
+
+  /** Counts the sends whose paths all lie in {@code big/} (a renamed directory's parts) and how many ran at once. */
+  static final class PartSends extends dev.livesync.transport.ForwardingTransport {
+    final List<List<String>> parts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+
+    PartSends(dev.livesync.transport.Transport inner) {
+      super(inner);
+    }
+
+    @Override
+    public TransferResult send(List<byte[]> paths, boolean recursive, long maxDeletions) throws InterruptedException {
+      boolean part = paths.stream().allMatch(p -> Bytes.latin1(p).startsWith("big/"));
+      if (part) {
+        parts.add(paths.stream().map(Bytes::latin1).toList());
+        mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+      }
+      try {
+        return super.send(paths, recursive, maxDeletions);
+      } finally {
+        if (part) running.decrementAndGet();
+      }
+    }
+  }
+
+  /**
+   * A renamed directory of 12,000 entries on a daemon: after its copy, its old name is deleted in
+   * parts side by side (one per core, up to 4; the daemon deletes entry after entry in one receiver),
+   * each of its entries in exactly one part, then the old name itself; nothing is held.
+   */
+  @Test
+  void aLargeRenamedDirectoryIsDeletedInPartsSideBySide() throws Exception {
+    int cores = Math.min(4, Runtime.getRuntime().availableProcessors());
+    org.junit.jupiter.api.Assumptions.assumeTrue(cores > 1, "one core: one run");
+    for (int i = 0; i < 12_000; i++) Trees.write(at(src, "big/d" + i % 10 + "/f" + i), "f" + i);
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
+      var sends = new PartSends(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
+      var guard = guard(sends);
+      assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      Libc.rename(at(src, "big"), at(src, "moved"));
+      assertThat(guard.rename(Bytes.of("big"), Bytes.of("moved"))).as("made from the old copy").isTrue();
+
+      assertThat(Trees.exists(at(dst, "big"))).as("the old name at the target").isFalse();
+      assertThat(guard.held()).as("deletions held").isZero();
+      assertThat(sends.parts).as("the parts").hasSize(cores);
+      assertThat(sends.parts.stream().flatMap(List::stream).sorted().toList()).as("every entry in one part")
+          .isEqualTo(java.util.stream.IntStream.range(0, 10).mapToObj(d -> "big/d" + d).toList());
+      assertThat(sends.mostAtOnce.get()).as("parts running at once").isGreaterThan(1);
+      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    }
   }
 
   interface GuardSteps {
