@@ -2,6 +2,7 @@ package dev.livesync.sync;
 
 import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
+import dev.livesync.transport.Parts;
 import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.Transport;
 import java.util.ArrayList;
@@ -147,21 +148,13 @@ final class RenameByCopy {
 
   /** {@code children} of the new name (its length {@code toLength}) as names under {@code from}, in up to {@link #PARTS} parts of like weight. */
   private static List<List<byte[]>> balanced(List<byte[]> children, long[] weight, byte[] from, int toLength) {
-    Integer[] order = new Integer[weight.length];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    Arrays.sort(order, Comparator.comparingLong((Integer i) -> weight[i]).reversed());
-    List<List<byte[]>> parts = new ArrayList<>();
-    long[] load = new long[PARTS];
-    for (int i = 0; i < PARTS; i++) parts.add(new ArrayList<>());
-    for (int i : order) {
-      int least = 0;
-      for (int k = 1; k < PARTS; k++) if (load[k] < load[least]) least = k;
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < weight.length; i++) order.add(i);
+    order.sort(Comparator.comparingLong((Integer i) -> weight[i]).reversed());
+    return Parts.balanced(order, i -> weight[i], PARTS).stream().map(part -> part.stream().map(i -> {
       byte[] c = children.get(i);
-      parts.get(least).add(Bytes.concat(from, Arrays.copyOfRange(c, toLength, c.length)));
-      load[least] += weight[i];
-    }
-    parts.removeIf(List::isEmpty);
-    return parts;
+      return Bytes.concat(from, Arrays.copyOfRange(c, toLength, c.length));
+    }).toList()).toList();
   }
 
   private synchronized void remember(byte[] path) {

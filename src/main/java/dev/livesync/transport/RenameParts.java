@@ -49,16 +49,7 @@ record RenameParts(List<List<byte[]>> parts, List<byte[]> opened, long entries) 
         kept.add(n); // largest first: the queue's order
       }
     }
-    List<List<byte[]>> parts = new ArrayList<>();
-    long[] load = new long[parallelism];
-    for (int i = 0; i < parallelism; i++) parts.add(new ArrayList<>());
-    for (Node n : kept) {
-      int least = 0;
-      for (int i = 1; i < parallelism; i++) if (load[i] < load[least]) least = i;
-      parts.get(least).add(n.rel);
-      load[least] += n.weight;
-    }
-    parts.removeIf(List::isEmpty);
+    List<List<byte[]>> parts = Parts.balanced(kept, Node::weight, parallelism).stream().map(p -> p.stream().map(Node::rel).toList()).toList();
     if (parts.size() < 2) return new RenameParts(List.of(), List.of(), total);
     return new RenameParts(parts, opened, total);
   }
