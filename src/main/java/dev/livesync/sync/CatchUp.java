@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -57,7 +57,7 @@ final class CatchUp {
   private final long since;
   private final ConcurrentLinkedQueue<Changed> changed = new ConcurrentLinkedQueue<>();
   private final AtomicReference<String> failed = new AtomicReference<>();
-  private final ExecutorService pool;
+  private final ThreadPoolExecutor pool;
   private volatile boolean told;
 
   /** The source could not be walked where it is still there (permissions, a path too long): a full sync must do. */
@@ -77,7 +77,7 @@ final class CatchUp {
     this.root = root;
     this.excludes = excludes;
     this.since = sinceNanos;
-    var p = new java.util.concurrent.ThreadPoolExecutor(Math.max(1, threads), Math.max(1, threads), 5, TimeUnit.SECONDS,
+    var p = new ThreadPoolExecutor(Math.max(1, threads), Math.max(1, threads), 5, TimeUnit.SECONDS,
         new java.util.concurrent.LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("livesync-catch-up-", 0).factory());
     p.allowCoreThreadTimeOut(true); // a start that fails before find() leaves no thread behind for long
     this.pool = p;
@@ -126,6 +126,11 @@ final class CatchUp {
    * there would be missed).
    */
   Found find(Path index, String id, int threads) throws InterruptedException {
+    if (threads > pool.getMaximumPoolSize()) {
+      // the watch setup is done: the core it had takes its part of what is still to look at
+      pool.setMaximumPoolSize(threads);
+      pool.setCorePoolSize(threads);
+    }
     pool.shutdown();
     pool.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
     if (!told) {
