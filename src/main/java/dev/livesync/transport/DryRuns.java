@@ -17,12 +17,14 @@ final class DryRuns {
 
   /** A send's deletions: missing paths (with everything below them) and, for a mirroring recursive send, extras inside. */
   static DeletionPreview send(RsyncRuns rsync, List<byte[]> paths, boolean recursive) throws InterruptedException {
+    // the paths as arguments where they can (rsync reads a --files-from list one byte per read), as a send does
+    List<String> pathArgs = rsync.args().asArgs(paths);
     List<String> argv = rsync.args().common();
-    argv.addAll(List.of("-n", "--files-from=-", "--from0", "-R", "--delete-missing-args", "--out-format=%i %n"));
+    argv.add("-n");
+    argv.addAll(RsyncArgs.pathsMode(pathArgs, recursive));
+    argv.addAll(List.of("-R", "--delete-missing-args", "--out-format=%i %n"));
     if (recursive) argv.addAll(List.of("-r", "--delete"));
-    argv.add(rsync.args().sourceArg());
-    argv.add(rsync.args().destination());
-    return run(rsync, argv, RsyncArgs.filesFrom(paths), false, paths);
+    return run(rsync, rsync.args().withPaths(argv, pathArgs), pathArgs == null ? RsyncArgs.filesFrom(paths) : null, false, paths);
   }
 
   /** A full sync with delete: its deletions, and the target's entry count (the source's, less what is missing, plus the extras). */

@@ -140,14 +140,26 @@ final class RsyncArgs {
    */
   List<String> send(List<String> pathArgs, boolean recursive, boolean mirror, boolean fuzzy, long maxDeletions, boolean byContent) {
     List<String> argv = common();
-    // as arguments, a directory is itself only with --dirs and no -r (which -a holds); from --files-from, -a does not recurse
-    argv.addAll(pathArgs != null ? recursive ? List.of() : List.of("--no-recursive", "--dirs") : List.of("--files-from=-", "--from0"));
+    argv.addAll(pathsMode(pathArgs, recursive));
     argv.addAll(List.of("-R", "--delete-missing-args", "--mkpath", "--stats", "--no-human-readable"));
     if (byContent) argv.add("--ignore-times");
     if (recursive) argv.add("-r");
     if (mirror) argv.add("--delete"); // only inside the listed dirs: -R's implied parents are not touched
     if (fuzzy) argv.add("--fuzzy");
     if (maxDeletions >= 0) argv.add("--max-delete=" + maxDeletions);
+    return withPaths(argv, pathArgs);
+  }
+
+  /**
+   * How a batch's paths are read: as arguments, a directory is itself only with --dirs and no -r
+   * (which -a holds); from --files-from (where {@code pathArgs} is null), -a does not recurse.
+   */
+  static List<String> pathsMode(List<String> pathArgs, boolean recursive) {
+    return pathArgs != null ? recursive ? List.of() : List.of("--no-recursive", "--dirs") : List.of("--files-from=-", "--from0");
+  }
+
+  /** {@code argv} ended with the batch's paths as arguments, or the source directory (paths on stdin), then the destination. */
+  List<String> withPaths(List<String> argv, List<String> pathArgs) {
     if (pathArgs != null) argv.addAll(pathArgs);
     else argv.add(sourceArg);
     argv.add(destination());

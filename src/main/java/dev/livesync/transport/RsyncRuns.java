@@ -18,8 +18,9 @@ record RsyncRuns(RsyncArgs args, Target target, String user, FailedPaths failedP
     return target.describe();
   }
 
-  /** rsync with {@code argv} and this transport's environment; {@code stdout} gets each line. */
+  /** rsync with {@code argv} and this transport's environment; {@code stdout} gets each line. Logged at debug, as every run. */
   RsyncProcess.Result run(List<String> argv, byte[] stdin, Consumer<byte[]> stdout) throws InterruptedException {
+    log.debug("{}: {}", describe(), argv);
     return RsyncProcess.run(argv, args.env(), stdin, stdout);
   }
 
@@ -52,7 +53,6 @@ record RsyncRuns(RsyncArgs args, Target target, String user, FailedPaths failedP
     var stats = new RsyncOutput.Stats();
     Consumer<byte[]> statsLine = stats::line;
     if (progress != null) statsLine = progress.around(statsLine);
-    log.debug("{}: {}", describe(), argv);
     RsyncProcess.Result r = run(argv, stdin, statsLine);
     if (r.exit() == 0 && stoppedByMaxDelete(r.stderr())) r = new RsyncProcess.Result(MAX_DELETE_EXIT, r.stderr(), r.stderrTruncated(), r.millis());
     var v = classify(r);

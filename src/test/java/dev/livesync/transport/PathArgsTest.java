@@ -96,4 +96,27 @@ class PathArgsTest {
     assertThat(runs(many, false).get(0)).as("more than the budget").contains("--files-from=-");
     assertThat(Trees.exists(Bytes.child(dst, many.get(2)))).isTrue();
   }
+
+  /**
+   * The mass-deletion guard's dry run of a batch takes its paths the same way: as arguments, or on
+   * stdin where a name cannot go as one; either way it lists what the batch would delete.
+   */
+  @Test
+  void aBatchsDryRunTakesItsPathsAsTheBatchDoes() throws Exception {
+    byte[] latin1 = {'c', 'a', 'f', (byte) 0xe9}; // "café" in Latin-1: not UTF-8
+    Trees.write(at(dst, "gone/below"), "deleted with gone");
+    Trees.write(Bytes.child(dst, latin1), "not UTF-8, gone from the source");
+    Trees.write(at(src, "kept"), "k");
+    logger.setLevel(Level.DEBUG);
+    try (var logs = new LogCapture(); var t = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults())) {
+      assertThat(t.sendDeletions(List.of(Bytes.of("gone"), Bytes.of("kept")), false).deletions().stream().map(Bytes::latin1).sorted().toList())
+          .containsExactly("gone", "gone/below");
+      assertThat(t.sendDeletions(List.of(latin1), false).deletions()).hasSize(1);
+      List<String> argv = logs.lines().stream().filter(l -> l.startsWith("DEBUG ") && l.contains("[rsync, ")).toList();
+      assertThat(argv).hasSize(2);
+      assertThat(argv.get(0)).contains("-n,").doesNotContain("--files-from").contains("/././gone,");
+      assertThat(argv.get(1)).contains("-n,").contains("--files-from=-");
+    }
+    assertThat(Trees.exists(at(dst, "gone/below"))).as("a dry run deletes nothing").isTrue();
+  }
 }
