@@ -1,5 +1,6 @@
 package dev.livesync.events;
 
+import dev.livesync.fs.Bytes;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -42,20 +43,12 @@ final class RawArgs {
       }
     }
     if (words.size() < args.length) return null;
-    Charset jnu = jnuCharset();
+    Charset jnu = Bytes.COMMAND_LINE;
     byte[][] tail = words.subList(words.size() - args.length, words.size()).toArray(new byte[0][]);
     for (int i = 0; i < args.length; i++) {
       if (!new String(tail[i], jnu).equals(args[i])) return null;
     }
     return tail;
-  }
-
-  private static Charset jnuCharset() {
-    try {
-      return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-    } catch (RuntimeException e) {
-      return StandardCharsets.UTF_8;
-    }
   }
 
   /** The arguments as the bytes the process got ({@link #of}), each held as latin1 chars: what the tools parse. */

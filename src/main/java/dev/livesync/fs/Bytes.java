@@ -1,5 +1,6 @@
 package dev.livesync.fs;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -9,8 +10,21 @@ import java.util.Arrays;
  */
 public final class Bytes {
   public static final byte[] EMPTY = new byte[0];
+  /**
+   * How this JVM encodes the command lines it starts and decodes its own: the locale's character set
+   * (ASCII where no locale is set; the launchers set a UTF-8 one).
+   */
+  public static final Charset COMMAND_LINE = commandLineCharset();
 
   private Bytes() {}
+
+  private static Charset commandLineCharset() {
+    try {
+      return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+    } catch (RuntimeException e) {
+      return StandardCharsets.US_ASCII;
+    }
+  }
 
   public static byte[] of(String s) {
     return s.getBytes(StandardCharsets.UTF_8);

@@ -88,8 +88,6 @@ final class RsyncArgs {
 
   /** At most this many bytes of paths go on a batch's command line ({@link #asArgs}); more go on its stdin. */
   static final int ARGV_BUDGET = 256 * 1024;
-  /** How the JVM encodes a child's command line. */
-  private static final java.nio.charset.Charset ARGV_CHARSET = argvCharset();
 
   /**
    * A batch's paths as rsync's own arguments ({@code SOURCE/././PATH}: -R keeps what follows the
@@ -107,7 +105,7 @@ final class RsyncArgs {
     for (byte[] p : paths) bytes += p.length + each;
     if (bytes > ARGV_BUDGET) return null;
     List<String> args = new ArrayList<>(paths.size());
-    var decoder = ARGV_CHARSET.newDecoder();
+    var decoder = Bytes.COMMAND_LINE.newDecoder();
     for (byte[] p : paths) {
       if (p.length == 0) return null;
       String name;
@@ -116,20 +114,12 @@ final class RsyncArgs {
       } catch (CharacterCodingException e) {
         return null;
       }
-      if (!Arrays.equals(name.getBytes(ARGV_CHARSET), p)) return null;
+      if (!Arrays.equals(name.getBytes(Bytes.COMMAND_LINE), p)) return null;
       // "SOURCE/././PATH": the relative part is "./PATH", as on stdin (filesFrom), so that rsync sends
       // the source directory itself among PATH's implied parents, with its mtime (with one "/./" it does not)
       args.add(sourceArg + "././" + name);
     }
     return args;
-  }
-
-  private static java.nio.charset.Charset argvCharset() {
-    try {
-      return java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-    } catch (RuntimeException e) {
-      return StandardCharsets.US_ASCII;
-    }
   }
 
   /**
