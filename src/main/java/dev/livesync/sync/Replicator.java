@@ -262,7 +262,8 @@ public final class Replicator implements AutoCloseable {
     backlog = allBacklogged;
     coalescer.treeTransferActive(tree);
     if (sourceCheck.changed(now)) publishStatus("running");
-    if (now - lastStatusNanos >= STATUS_EVERY_NANOS) publishStatus("running");
+    // work that ended and left nothing behind shows at once: "caught up" is what status is read for
+    if (now - lastStatusNanos >= STATUS_EVERY_NANOS || statusStale && coalescer.size() == 0 && targets.stream().allMatch(t -> t.queued() + t.running() == 0)) publishStatus("running");
   }
 
   private static long earliest(long a, long b) {
@@ -337,7 +338,7 @@ public final class Replicator implements AutoCloseable {
     stop(java.time.Duration.ofSeconds(10));
   }
 
-  /** The latest snapshot (a few times a second); safe from any thread. */
+  /** The latest snapshot (a few times a second, and as soon as the work runs out); safe from any thread. */
   public EngineStatus status() {
     return status;
   }

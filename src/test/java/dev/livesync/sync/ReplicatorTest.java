@@ -102,6 +102,24 @@ class ReplicatorTest {
     }, List::isEmpty);
   }
 
+  /**
+   * Status shows work that ran out at once, not at its next periodic refresh: on a clock that never
+   * moves (no delay, so batches still go) the refresh never comes, yet once the file has arrived the
+   * status says it was delivered with nothing queued or running — what `livesync status` and a
+   * script waiting for "caught up" read.
+   */
+  @Test
+  void statusShowsTheEndOfWorkWithoutWaitingForItsRefresh() throws Exception {
+    var clock = new FakeClock();
+    r = engine.start(engine.settings().delay(Duration.ZERO).build(), List.of(engine.local()), null, clock);
+    Trees.write(at(src, "f"), "one");
+    Await.until("f at the target", CONVERGE, () -> Trees.exists(at(dst, "f")), r::status);
+    Await.until("status: f delivered, nothing queued or running", CONVERGE, () -> {
+      var t = r.status().targets().getFirst();
+      return t.deliveredFiles() >= 1 && t.queuedItems() == 0 && t.inFlight() == 0;
+    }, r::status);
+  }
+
   @Test
   void excludedPathsStayAtTheSource() throws Exception {
     var ex = List.of("*.tmp", "cache/");
