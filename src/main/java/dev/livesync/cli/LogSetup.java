@@ -1,0 +1,36 @@
+package dev.livesync.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+
+/**
+ * Logging as livesync starts it, set up in code (logback finds it through its service file): one line
+ * per record on stderr, journald-friendly (the time of day only: the date is journald's). Parsing a
+ * logback.xml instead loaded an XML parser into every command that logs, `run`'s start included.
+ * The root level: the system property {@code livesync.log.level}, else INFO ({@code --log-level} and
+ * {@code --log-file} adjust it later, see {@link RunCommand}).
+ */
+public final class LogSetup extends ContextAwareBase implements Configurator {
+  @Override
+  public ExecutionStatus configure(LoggerContext ctx) {
+    var enc = new PatternLayoutEncoder();
+    enc.setContext(ctx);
+    enc.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n");
+    enc.start();
+    var stderr = new ConsoleAppender<ILoggingEvent>();
+    stderr.setContext(ctx);
+    stderr.setName("STDERR");
+    stderr.setTarget("System.err");
+    stderr.setEncoder(enc);
+    stderr.start();
+    var root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.toLevel(System.getProperty("livesync.log.level"), Level.INFO));
+    root.addAppender(stderr);
+    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+}
