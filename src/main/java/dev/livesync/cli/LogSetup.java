@@ -18,10 +18,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 public final class LogSetup extends ContextAwareBase implements Configurator {
   @Override
   public ExecutionStatus configure(LoggerContext ctx) {
-    var enc = new PatternLayoutEncoder();
-    enc.setContext(ctx);
-    enc.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n");
-    enc.start();
+    var enc = encoder(ctx, "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n");
     var stderr = new ConsoleAppender<ILoggingEvent>();
     stderr.setContext(ctx);
     stderr.setName("STDERR");
@@ -32,5 +29,14 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     root.setLevel(Level.toLevel(System.getProperty("livesync.log.level"), Level.INFO));
     root.addAppender(stderr);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** A started encoder of {@code pattern} (logback's pattern layout). */
+  static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {
+    var enc = new PatternLayoutEncoder();
+    enc.setContext(ctx);
+    enc.setPattern(pattern);
+    enc.start();
+    return enc;
   }
 }

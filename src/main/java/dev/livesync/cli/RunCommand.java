@@ -2,7 +2,6 @@ package dev.livesync.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
 import dev.livesync.LivesyncException;
@@ -202,10 +201,7 @@ final class RunCommand extends Subcommand {
       root.setLevel(Level.toLevel(Key.LOG_LEVEL.choice(level)));
     }
     if (file == null) return;
-    var enc = new PatternLayoutEncoder();
-    enc.setContext(ctx);
-    enc.setPattern("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %logger{0}: %msg%n");
-    enc.start();
+    var enc = LogSetup.encoder(ctx, "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %logger{0}: %msg%n");
     var app = new FileAppender<ILoggingEvent>();
     app.setContext(ctx);
     app.setName("FILE");
