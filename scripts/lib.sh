@@ -127,3 +127,21 @@ for d in range(dirs):
             fh.write(noise[: r.randint(0, 4096)])
 PY
 }
+
+# A short `livesync run` that a class-data archive is trained on (the launcher's, and
+# scripts/train-classlist's list for the package's): a sync of a one-file tree to a local directory,
+# stopped with SIGTERM (as a service is) once its first sync is done. The JVM command is "$@" (up to
+# and including `-jar JAR`), its output goes to $1; fails unless it started and stopped cleanly.
+livesync_train_run() {
+  local log=$1 t pid
+  shift
+  t=$(mktemp -d)
+  mkdir "$t/src" "$t/dst" && echo x >"$t/src/f"
+  "$@" run "$t/src" "$t/dst" --state-dir "$t/state" --status-socket "$t/sock" >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 600); do grep -q 'running: ' "$log" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" || true
+  rm -rf "$t"
+  grep -q 'clean stop recorded' "$log"
+}

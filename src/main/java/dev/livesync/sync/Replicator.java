@@ -263,7 +263,7 @@ public final class Replicator implements AutoCloseable {
     coalescer.treeTransferActive(tree);
     if (sourceCheck.changed(now)) publishStatus("running");
     // work that ended and left nothing behind shows at once: "caught up" is what status is read for
-    if (now - lastStatusNanos >= STATUS_EVERY_NANOS || statusStale && coalescer.size() == 0 && targets.stream().allMatch(t -> t.queued() + t.running() == 0)) publishStatus("running");
+    if (now - lastStatusNanos >= STATUS_EVERY_NANOS || statusStale && coalescer.size() == 0 && targets.stream().allMatch(t -> t.idle() && t.running() == 0)) publishStatus("running");
   }
 
   private static long earliest(long a, long b) {
