@@ -151,7 +151,9 @@ final class RunCommand extends Subcommand {
 
   private ProcessSettings processSettings(Config cfg) {
     Path log = logFile != null ? Key.LOG_FILE.absolutePath(logFile.toAbsolutePath()) : cfg == null ? null : cfg.logFile();
-    String level = logLevel != null ? Key.LOG_LEVEL.choice(logLevel) : cfg == null ? Key.LOG_LEVEL.defaultText() : cfg.logLevel();
+    // --log-level has a default of its own (KeyDefaults): only one given on the command line wins over the config's
+    boolean levelGiven = cmd.commandLine().getParseResult().hasMatchedOption("--log-level");
+    String level = levelGiven || cfg == null ? Key.LOG_LEVEL.choice(logLevel != null ? logLevel : Key.LOG_LEVEL.defaultText()) : cfg.logLevel();
     Path socket = InstanceFlags.socket(statusSocket, cfg);
     boolean stopGiven = cmd.commandLine().getParseResult().hasMatchedOption("--stop-timeout");
     Duration stop = Key.STOP_TIMEOUT.duration(stopGiven || cfg == null ? stopTimeout : cfg.stopTimeout());

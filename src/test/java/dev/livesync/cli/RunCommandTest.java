@@ -118,6 +118,32 @@ class RunCommandTest {
     assertThat(p.output()).containsPattern(java.util.regex.Pattern.quote(cfg.toString()) + ":4:\\d+").contains("dleay");
   }
 
+  /** The config's log_level is the level unless --log-level is given (the flag's own default did hide it). */
+  @Test
+  void configLogLevelIsUsedAndTheFlagWinsOverIt() throws Exception {
+    byte[] src = dir("src"), dst = dir("dst");
+    Trees.write(at(src, "f"), "f");
+    Path cfg = work.resolve("livesync.toml");
+    Files.writeString(cfg, String.join("\n", "log_level = \"debug\"", "state_dir = \"" + work.resolve("state") + "\"", "[[sync]]",
+        "name = \"one\"", "source = \"" + s(src) + "\"", "  [[sync.target]]", "  url = \"" + s(dst) + "\"", ""));
+    List<String> base = List.of("run", "--config", cfg.toString(), "--status-socket", work.resolve("status.sock").toString());
+    var p = run(base);
+    Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    p.awaitOutput("running:", CONVERGE);
+    p.signal("TERM");
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isZero();
+    assertThat(p.output()).contains(" DEBUG ");
+
+    List<String> flagged = new ArrayList<>(base);
+    flagged.addAll(List.of("--log-level", "warn"));
+    var q = run(flagged);
+    Trees.write(at(src, "g"), "g");
+    Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    q.signal("TERM");
+    assertThat(q.awaitExit(EXIT)).as(q.output()).isZero();
+    assertThat(q.output()).doesNotContain(" DEBUG ").doesNotContain(" INFO ");
+  }
+
   @Test
   void sighupWithAChangedConfigStartsTheNewSyncAndKeepsTheOldOne() throws Exception {
     byte[] src1 = dir("src1"), dst1 = dir("dst1"), src2 = dir("src2"), dst2 = dir("dst2");
