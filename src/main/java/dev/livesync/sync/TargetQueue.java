@@ -35,6 +35,8 @@ final class TargetQueue {
     long startSeq;
     /** Its place in the order tasks were queued ({@link #queuedSoFar}). */
     long order;
+    /** Its paths that stand for a missing ancestor's deletion ({@link GoneAncestors}), or null. */
+    List<byte[]> gone;
 
     Task(WorkItem item, long seq, List<Long> alsoDone, boolean startup) {
       this.item = item;
@@ -56,8 +58,7 @@ final class TargetQueue {
   private final Clock clock;
   private final ItemLog records;
   private final boolean deleteWhileRunning;
-  /** Renamed directories are copied from the source: such a rename waits (at most {@link #COPY_WAIT_NANOS})
-   * for the batch reconciling its new name, so that the copy covers it ({@link #coveredByCopies}). */
+  /** Renamed directories are copied from the source: such a rename waits (at most {@link #COPY_WAIT_NANOS}) for the batch reconciling its new name ({@link #coveredByCopies}). */
   private final boolean renamesCopy;
   static final long COPY_WAIT_NANOS = 2_000_000_000L;
   private final List<Task> tasks = new ArrayList<>();
@@ -76,8 +77,7 @@ final class TargetQueue {
   void submit(WorkItem item, boolean startup) {
     long seq = records.append(item);
     Task last = tasks.isEmpty() ? null : tasks.getLast();
-    if (last != null && last.queued() && last.item instanceof WorkItem.FullSync f
-        && (f.delete() || !deleteWhileRunning)) {
+    if (last != null && last.queued() && last.item instanceof WorkItem.FullSync f && (f.delete() || !deleteWhileRunning)) {
       last.alsoDone.add(seq); // a full sync that has not started yet covers this change too
       return;
     }
@@ -121,7 +121,7 @@ final class TargetQueue {
    * {@code t} arrived only in part: it is replaced by a send of {@code again} (a full sync by itself)
    * that may not start before {@code notBefore}. The new record is written before the old one is closed.
    */
-  void requeue(Task t, List<byte[]> again, long notBefore) {
+  Task requeue(Task t, List<byte[]> again, long notBefore) {
     remove(t);
     WorkItem retry = t.item instanceof WorkItem.FullSync ? t.item
         : t.item instanceof WorkItem.Send s ? new WorkItem.Send(List.copyOf(again), s.recursive(), 0, s.oldestNanos(), s.attributesOnly())
@@ -130,6 +130,7 @@ final class TargetQueue {
     nt.attempts = t.attempts;
     nt.notBefore = notBefore;
     records.done(t.seq);
+    return nt;
   }
 
   /** Records and queues {@code item} at the end; returns its task. */

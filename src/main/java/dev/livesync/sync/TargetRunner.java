@@ -208,7 +208,8 @@ public final class TargetRunner {
   private void start(Task t) {
     if (log.isDebugEnabled()) log.debug("{}: start {} {}", name, t.item, t.item.footprint().stream().map(Bytes::display).toList());
     TopLevelCheck c = check != null && check.covers(t.item) ? check : null;
-    run(List.of(t), () -> c != null ? executor.runChecked(c) : executor.run(t.item));
+    WorkItem item = GoneAncestors.narrowed(t, queue);
+    run(List.of(t), () -> c != null ? executor.runChecked(c) : executor.run(item));
   }
 
   private interface Work {
@@ -270,14 +271,14 @@ public final class TargetRunner {
    * A send left out paths whose parent is gone from the source (see {@link VanishedPaths}): the
    * deletion of their topmost missing ancestors goes behind it as an item of its own, so that it is
    * ordered against every other item under those directories (run inside the send it was not, and
-   * could remove what a send beside it had just copied under a directory made again). Journaled
-   * before the send's record is closed.
+   * could remove what a send beside it had just copied under a directory made again); after a retry
+   * delay, unless another item carries it out ({@link GoneAncestors}). Journaled before the send's record is closed.
    */
   private void queueGoneAncestors(Task t, List<byte[]> ancestors) {
     if (ancestors.isEmpty()) return;
     if (log.isDebugEnabled()) log.debug("{}: parents gone from the source, deleted as an item of their own: {}", name, ancestors.stream().map(Bytes::display).toList());
     changed = true;
-    queue.append(new WorkItem.Send(List.copyOf(ancestors), false, 0, t.item.oldestNanos()));
+    GoneAncestors.append(queue, ancestors, t.item.oldestNanos(), clock.nanos() + settings.retry().delayNanos(1));
   }
 
   /** See {@link ParentTimes}: directories a send may have set back to an older mtime go again, as themselves. */
@@ -302,9 +303,10 @@ public final class TargetRunner {
       case PARTIAL -> {
         stats.failed(r, clock.epochMillis());
         List<byte[]> again = r.failedPaths().isEmpty() ? t.item.footprint() : r.failedPaths();
-        if (source != null) again = VanishedPaths.collapse(again, source); // else a vanished parent fails forever
+        var gone = source != null ? VanishedPaths.collapse(again, source) : null; // else a vanished parent fails forever
         long wait = settings.retry().delayNanos(t.attempts);
-        queue.requeue(t, again, now + wait);
+        Task nt = queue.requeue(t, gone != null ? gone.kept() : again, now + wait);
+        if (gone != null && !gone.goneAncestors().isEmpty()) nt.gone = gone.goneAncestors(); // see GoneAncestors
         if (t.item instanceof WorkItem.FullSync) {
           int n = r.failedPaths().size();
           log.warn("{}: {}: {} path{} not transferred (rsync exit {}: {}); the full sync runs again in {} ms",
@@ -312,7 +314,7 @@ public final class TargetRunner {
         } else { // 24, files vanished under rsync: a moving source, not a fault; WARN only if it goes on
           log.atLevel(r.exitCode() == 24 && t.attempts < 3 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log(
               "{}: {} of {} paths not transferred (rsync exit {}: {}); queued again, next attempt in {} ms",
-              name, again.size(), t.paths(), r.exitCode(), r.messageLine(), wait / 1_000_000);
+              name, nt.paths(), t.paths(), r.exitCode(), r.messageLine(), wait / 1_000_000);
         }
       }
       case RETRY, FATAL -> {
@@ -388,8 +390,7 @@ public final class TargetRunner {
     return health.backingOff();
   }
 
-  /** Items queued (not running). */
-  public int queued() {
+  public int queued() { // not running
     return queue.queued();
   }
 

@@ -41,14 +41,18 @@ final class VanishedPaths {
     return new Split(kept, BytePath.unsafeArrays(gone));
   }
 
-  /** Each path whose parent is gone replaced by its topmost missing ancestor (duplicates dropped). */
-  static List<byte[]> collapse(List<byte[]> paths, Batcher.SizeProbe source) {
-    Set<BytePath> out = new LinkedHashSet<>();
+  /**
+   * Each path whose parent is gone replaced by its topmost missing ancestor (duplicates dropped):
+   * {@code kept} all of them, in order; {@code goneAncestors} those that replaced a path.
+   */
+  static Split collapse(List<byte[]> paths, Batcher.SizeProbe source) {
+    Set<BytePath> out = new LinkedHashSet<>(), gone = new LinkedHashSet<>();
     for (byte[] p : paths) {
       BytePath top = topmostMissingAncestor(p, source);
       out.add(top == null ? BytePath.unsafeWrap(p) : top);
+      if (top != null) gone.add(top);
     }
-    return BytePath.unsafeArrays(out);
+    return new Split(BytePath.unsafeArrays(out), BytePath.unsafeArrays(gone));
   }
 
   /** Null when {@code p} exists or its parent does; else the highest missing ancestor below one that exists. */
