@@ -13,19 +13,19 @@ import java.util.Set;
  * source, and its rename, with the batch that reconciles both names, is queued behind. Deleted on its
  * own first, {@code a} would be gone at the target when the rename comes (so the new name's files go
  * again over the wire), and under {@code --max-delete} a renamed tree would count as a mass deletion
- * and hold every deletion after it. So such a deletion is queued after a retry delay (the events that
- * explain it are queued by then) and, when it starts, leaves out each ancestor another queued item
- * names: that item reconciles it (a rename's old name, a deletion's own batch).
+ * and hold every deletion after it. So such a deletion, when it starts, leaves out each ancestor
+ * another queued item names: that item reconciles it (a rename's old name, a deletion's own batch).
+ * By then the events that explain the ancestor's absence are queued: the send that found it gone had
+ * started after it went (or, failing part-way, waits a retry delay before it goes again).
  */
 final class GoneAncestors {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GoneAncestors.class);
   private GoneAncestors() {}
 
-  /** Queues the deletion of {@code ancestors} as an item of its own, not before {@code notBefore}. */
-  static void append(TargetQueue queue, List<byte[]> ancestors, long oldestNanos, long notBefore) {
+  /** Queues the deletion of {@code ancestors} as an item of its own. */
+  static void append(TargetQueue queue, List<byte[]> ancestors, long oldestNanos) {
     Task a = queue.append(new WorkItem.Send(List.copyOf(ancestors), false, 0, oldestNanos));
     a.gone = a.item.footprint();
-    a.notBefore = notBefore;
   }
 
   /** {@code t}'s item without the gone ancestors another queued item names; the item itself when there are none. */

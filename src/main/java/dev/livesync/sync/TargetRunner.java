@@ -271,14 +271,14 @@ public final class TargetRunner {
    * A send left out paths whose parent is gone from the source (see {@link VanishedPaths}): the
    * deletion of their topmost missing ancestors goes behind it as an item of its own, so that it is
    * ordered against every other item under those directories (run inside the send it was not, and
-   * could remove what a send beside it had just copied under a directory made again); after a retry
-   * delay, unless another item carries it out ({@link GoneAncestors}). Journaled before the send's record is closed.
+   * could remove what a send beside it had just copied under a directory made again), unless another
+   * item carries it out ({@link GoneAncestors}). Journaled before the send's record is closed.
    */
   private void queueGoneAncestors(Task t, List<byte[]> ancestors) {
     if (ancestors.isEmpty()) return;
     if (log.isDebugEnabled()) log.debug("{}: parents gone from the source, deleted as an item of their own: {}", name, ancestors.stream().map(Bytes::display).toList());
     changed = true;
-    GoneAncestors.append(queue, ancestors, t.item.oldestNanos(), clock.nanos() + settings.retry().delayNanos(1));
+    GoneAncestors.append(queue, ancestors, t.item.oldestNanos());
   }
 
   /** See {@link ParentTimes}: directories a send may have set back to an older mtime go again, as themselves. */
