@@ -35,13 +35,25 @@ class VanishedParentTest {
   final List<Outcome> outcomes = new ArrayList<>();
   /** The paths of each rsync run, in the order they ran. */
   final List<List<String>> runs = new ArrayList<>();
+  byte[] src, dst;
+
+  @org.junit.jupiter.api.BeforeEach
+  void trees() {
+    src = Trees.tempDir("vp-src");
+    dst = Trees.tempDir("vp-dst");
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void removeTrees() {
+    Trees.delete(src);
+    Trees.delete(dst);
+  }
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void anItemWhoseParentVanishedIsDeliveredAsADeletionOfThatParent(boolean daemon) throws Exception {
-    byte[] src = Trees.tempDir("vp-src"), dst = Trees.tempDir("vp-dst");
-    Trees.chmod(src, 0755);
-    Trees.chmod(dst, 0755);
     RsyncDaemon d = daemon ? RsyncDaemon.start(Trees.path(dst)) : null;
     try {
       Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
@@ -60,8 +72,6 @@ class VanishedParentTest {
       Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
     } finally {
       if (d != null) d.close();
-      Trees.delete(src);
-      Trees.delete(dst);
     }
   }
 
@@ -74,27 +84,19 @@ class VanishedParentTest {
    */
   @org.junit.jupiter.api.Test
   void eachRsyncRunGetsOnlyItsOwnItemsPaths() throws Exception {
-    byte[] src = Trees.tempDir("vp-src"), dst = Trees.tempDir("vp-dst");
-    Trees.chmod(src, 0755);
-    Trees.chmod(dst, 0755);
-    try {
-      Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
-      Trees.write(Bytes.child(src, Bytes.of("b/f")), "beside");
-      Trees.write(Bytes.child(dst, Bytes.of("a/h")), "deleted at the source with its parent");
-      Trees.write(Bytes.child(dst, Bytes.of("a/old")), "also below the gone parent");
-      Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
-      var runner = runner(recording(real, false), src);
-      runner.submit(new WorkItem.Send(List.of(Bytes.of("a/h"), Bytes.of("kept.txt")), false, 0, 0));
-      runner.submit(new WorkItem.Send(List.of(Bytes.of("b/f")), false, 0, 0));
-      runUntilIdle(runner);
-      assertThat(runner.idle()).isTrue();
-      assertThat(runs).as("rsync runs, in order: the gone parent `a` is not in the run of the item that named a/h")
-          .containsExactly(List.of("kept.txt"), List.of("b/f"), List.of("a"));
-      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
-    } finally {
-      Trees.delete(src);
-      Trees.delete(dst);
-    }
+    Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
+    Trees.write(Bytes.child(src, Bytes.of("b/f")), "beside");
+    Trees.write(Bytes.child(dst, Bytes.of("a/h")), "deleted at the source with its parent");
+    Trees.write(Bytes.child(dst, Bytes.of("a/old")), "also below the gone parent");
+    Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
+    var runner = runner(recording(real, false), src);
+    runner.submit(new WorkItem.Send(List.of(Bytes.of("a/h"), Bytes.of("kept.txt")), false, 0, 0));
+    runner.submit(new WorkItem.Send(List.of(Bytes.of("b/f")), false, 0, 0));
+    runUntilIdle(runner);
+    assertThat(runner.idle()).isTrue();
+    assertThat(runs).as("rsync runs, in order: the gone parent `a` is not in the run of the item that named a/h")
+        .containsExactly(List.of("kept.txt"), List.of("b/f"), List.of("a"));
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
   }
 
   /**
@@ -107,31 +109,23 @@ class VanishedParentTest {
    */
   @org.junit.jupiter.api.Test
   void aGoneParentThatWasRenamedIsMovedByItsRenameNotDeletedBeforeIt() throws Exception {
-    byte[] src = Trees.tempDir("vp-src"), dst = Trees.tempDir("vp-dst");
-    Trees.chmod(src, 0755);
-    Trees.chmod(dst, 0755);
-    try {
-      Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
-      for (byte[] root : List.of(Bytes.child(src, Bytes.of("c")), Bytes.child(dst, Bytes.of("a")))) {
-        Trees.write(Bytes.child(root, Bytes.of("b/f")), "the renamed directory's file");
-        Trees.setMtime(Bytes.child(root, Bytes.of("b/f")), 1_700_000_000L);
-      }
-      long inode = Libc.lstatOrNull(Bytes.child(dst, Bytes.of("a/b/f"))).ino();
-      Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
-      var runner = runner(recording(real, true), src);
-      runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/f"), Bytes.of("kept.txt")), false, 0, 0));
-      turn(runner); // runs while `a` is already `c` at the source, before the rename's events are queued
-      runner.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("c"), true, 0)); // as the coalescer queues them
-      runner.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("c")), true, 0, 0));
-      runUntilIdle(runner);
-      assertThat(runner.idle()).isTrue();
-      assertThat(runs).as("rsync runs, in order: no deletion of `a` alone").containsExactly(List.of("kept.txt"), List.of("a", "c"));
-      assertThat(Libc.lstatOrNull(Bytes.child(dst, Bytes.of("c/b/f"))).ino()).as("renamed in place, not sent again").isEqualTo(inode);
-      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
-    } finally {
-      Trees.delete(src);
-      Trees.delete(dst);
+    Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
+    for (byte[] root : List.of(Bytes.child(src, Bytes.of("c")), Bytes.child(dst, Bytes.of("a")))) {
+      Trees.write(Bytes.child(root, Bytes.of("b/f")), "the renamed directory's file");
+      Trees.setMtime(Bytes.child(root, Bytes.of("b/f")), 1_700_000_000L);
     }
+    long inode = Libc.lstatOrNull(Bytes.child(dst, Bytes.of("a/b/f"))).ino();
+    Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
+    var runner = runner(recording(real, true), src);
+    runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/f"), Bytes.of("kept.txt")), false, 0, 0));
+    turn(runner); // runs while `a` is already `c` at the source, before the rename's events are queued
+    runner.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("c"), true, 0)); // as the coalescer queues them
+    runner.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("c")), true, 0, 0));
+    runUntilIdle(runner);
+    assertThat(runner.idle()).isTrue();
+    assertThat(runs).as("rsync runs, in order: no deletion of `a` alone").containsExactly(List.of("kept.txt"), List.of("a", "c"));
+    assertThat(Libc.lstatOrNull(Bytes.child(dst, Bytes.of("c/b/f"))).ino()).as("renamed in place, not sent again").isEqualTo(inode);
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
   }
 
   /** {@code real}, recording each send's paths and outcome (failed attempts included). */
