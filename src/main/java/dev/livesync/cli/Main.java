@@ -36,6 +36,12 @@ import picocli.CommandLine.Command;
 public final class Main implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /**
+   * The daemon's command for a client's directory rename ({@code serve-move MODULE_PATH}, see
+   * {@link dev.livesync.server.ModuleMoves}): run before picocli, quick, and not a command for people.
+   */
+  static final String SERVE_MOVE = "serve-move";
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -48,6 +54,11 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
       System.out.println(new Version().getVersion()[0]);
       System.out.flush();
       return dev.livesync.Exit.OK;
+    }
+    if (args.length == 2 && args[0].equals(SERVE_MOVE)) {
+      int exit = dev.livesync.server.ModuleMoves.run(args[1], System.getenv(), System.out);
+      System.out.flush();
+      return exit;
     }
     if (args.length > 0 && InotifyTools.runs(args[0])) return InotifyTools.main(args[0], Arrays.copyOfRange(args, 1, args.length));
     return commandLine().execute(args);

@@ -85,7 +85,7 @@ final class ServeCommand extends Subcommand {
   public Integer call() throws InterruptedException {
     ServeSpec spec = spec();
     if (printConfig) {
-      out().print(RsyncServer.printConfig(spec));
+      out().print(RsyncServer.printConfig(spec, moveCommand()));
       out().flush();
       return 0;
     }
@@ -105,7 +105,7 @@ final class ServeCommand extends Subcommand {
     dev.livesync.fs.Signals.handle(sig -> {
       if (sig.equals("TERM") || sig.equals("INT")) stop.run();
     });
-    RsyncServer server = RsyncServer.start(spec);
+    RsyncServer server = RsyncServer.start(spec, moveCommand());
     started.set(server);
     if (stopAsked.get()) {
       server.close();
@@ -127,6 +127,11 @@ final class ServeCommand extends Subcommand {
     if (housekeeping != null) housekeeping.close();
     if (web != null) web.close();
     return 0;
+  }
+
+  /** How the daemon runs this livesync's {@code serve-move} for a client's directory rename (ModuleMoves). */
+  private static List<String> moveCommand() {
+    return dev.livesync.ops.BackgroundLauncher.selfCommand(Main.class.getName(), List.of(Main.SERVE_MOVE));
   }
 
   private ServeSpec spec() {

@@ -53,7 +53,9 @@ public final class DaemonStats {
     if (m.matches()) module(m.group(2)).authFailures.incrementAndGet();
   }
 
+  /** A module's counters; its companion's ({@link ModuleMoves}: a client's rename) count as its own. */
   private Module module(String name) {
+    if (name.endsWith(dev.livesync.MoveRequest.SUFFIX)) name = name.substring(0, name.length() - dev.livesync.MoveRequest.SUFFIX.length());
     return modules.computeIfAbsent(name, k -> new Module());
   }
 

@@ -38,19 +38,24 @@ public final class RsyncServer implements AutoCloseable {
   }
 
   /** The rsyncd.conf {@code start} would write, after the same checks (except the port's). */
-  public static String printConfig(ServeSpec spec) {
+  public static String printConfig(ServeSpec spec, List<String> moveCommand) {
     ServePreflight.checkModules(spec);
-    return RsyncdConf.render(spec, Dirs.isRoot());
+    return RsyncdConf.render(spec, Dirs.isRoot(), moveCommand);
   }
 
   /** Checks, writes the files, starts the daemon and returns once it listens. */
   public static RsyncServer start(ServeSpec spec) {
-    return start(spec, "rsync");
+    return start(spec, "rsync", null);
   }
 
-  public static RsyncServer start(ServeSpec spec, String rsyncBinary) {
+  /** {@code moveCommand}: how the daemon runs livesync's {@code serve-move} ({@link ModuleMoves}), or null for no renames in place. */
+  public static RsyncServer start(ServeSpec spec, List<String> moveCommand) {
+    return start(spec, "rsync", moveCommand);
+  }
+
+  public static RsyncServer start(ServeSpec spec, String rsyncBinary, List<String> moveCommand) {
     ServePreflight.check(spec); // every problem at once, the port's too
-    writeFiles(spec);
+    writeFiles(spec, moveCommand);
     var stats = new DaemonStats(spec.modules().stream().map(ServeModule::name).toList());
     DaemonSupervisor sup =
         new DaemonSupervisor(
@@ -125,7 +130,7 @@ public final class RsyncServer implements AutoCloseable {
     }
   }
 
-  static void writeFiles(ServeSpec spec) {
+  static void writeFiles(ServeSpec spec, List<String> moveCommand) {
     try {
       Path dir = spec.runtimeDir();
       Files.createDirectories(dir);
@@ -135,7 +140,8 @@ public final class RsyncServer implements AutoCloseable {
         String password = PasswordFile.read(m.passwordFile());
         writePrivate(spec.secretsFile(m), m.user() + ":" + password + "\n");
       }
-      writePrivate(spec.configFile(), RsyncdConf.render(spec, Dirs.isRoot()));
+      if (moveCommand != null) Files.createDirectories(RsyncdConf.moveDir(spec));
+      writePrivate(spec.configFile(), RsyncdConf.render(spec, Dirs.isRoot(), moveCommand));
     } catch (IOException e) {
       throw new LivesyncException("cannot write the daemon files in " + spec.runtimeDir() + ": " + e.getMessage(), dev.livesync.Exit.CANNOT_WRITE, e);
     }

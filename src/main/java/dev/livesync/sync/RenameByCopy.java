@@ -19,7 +19,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * A directory renamed at the source, on a target that can only copy (an rsync daemon): the new name
  * is made from the old copy there ({@link Transport#rename}: {@code --link-dest}, nothing sent but
- * what changed), then the old name is deleted, in one step. The target never holds both names for
+ * what changed), then the old name is deleted, in one step; or, where the daemon's server can rename
+ * ({@code livesync serve}), the old copy is moved there and the new name sent over it
+ * ({@link Transport#moveOnServer}). The target never holds both names for
  * longer than this step, so the mass-deletion guard, which keeps its whole-tree judgements out of it,
  * never sees a renamed tree as the loss of its old name; and the batch after the rename finds nothing
  * left to do at either name. A copy that stopped part-way because the new name left the source
@@ -80,6 +82,15 @@ final class RenameByCopy {
   }
 
   private Done copyThenDelete(byte[] from, byte[] to, boolean mayDelete) throws InterruptedException {
+    if (mayDelete && source.size(from) < 0) {
+      // a server that can rename (livesync serve): the old copy moved, nothing made or deleted but
+      // what the send of the new name after the move changed in it
+      TransferResult moved = inner.moveOnServer(from, to);
+      if (moved != null) {
+        remember(from);
+        return moved.outcome() == TransferResult.Outcome.OK ? new Done(true, moved.deleted(), 0) : new Done(false, 0, -1);
+      }
+    }
     boolean wasThere = source.size(to) >= 0;
     boolean ok = inner.rename(from, to);
     if (!ok) {

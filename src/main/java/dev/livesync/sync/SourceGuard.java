@@ -90,6 +90,11 @@ final class SourceGuard extends ForwardingTransport {
     return problem() == null && inner.renameAll(moves);
   }
 
+  @Override
+  public TransferResult moveOnServer(byte[] from, byte[] to) throws InterruptedException {
+    return problem() == null ? inner.moveOnServer(from, to) : null;
+  }
+
   /** Null (nothing to preview) while the source is not the one the sync started on: the transfer is refused anyway. */
   @Override
   public DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {

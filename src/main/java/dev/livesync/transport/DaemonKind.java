@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * An rsync daemon target ({@code rsync://}): reached through rsync's own protocol only, so it cannot
  * rename; a renamed directory is made from its old copy with {@code --link-dest} instead.
  */
-record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) implements TargetKind {
+record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, ServerMoves moves) implements TargetKind {
   private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
   /**
    * A renamed directory holding less than both of these goes in its batch: two rsync runs (the copy,
@@ -31,6 +31,10 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) im
    */
   static final long SPLIT_MIN_ENTRIES = 10_000;
   static final int PARTS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+  DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) {
+    this(target, options, source, new ServerMoves());
+  }
 
   @Override
   public void connectionArgs(List<String> argv) {
@@ -82,21 +86,9 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) im
    */
   @Override
   public boolean rename(byte[] from, byte[] to, RsyncRuns rsync) throws InterruptedException {
-    if (options.versions() != null) return false; // its backup dir would be inside the new directory: the batch sends it
-    Libc.Stat st = Libc.lstatOrNull(Bytes.child(source, to));
-    if (st == null || !st.isDir()) return false;
-    if (!TreeWeight.atLeast(Bytes.child(source, to), COPY_MIN_BYTES, COPY_MIN_ENTRIES)) return false;
-    for (String ex : options.excludes()) {
-      int slash = ex.indexOf('/');
-      if (slash >= 0 && slash < ex.length() - 1) return false;
-    }
-    String f, t;
-    try {
-      f = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(from)).toString();
-      t = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(to)).toString();
-    } catch (CharacterCodingException e) {
-      return false;
-    }
+    String[] names = worthIt(from, to);
+    if (names == null) return false;
+    String f = names[0], t = names[1];
     RenameParts plan = RenameParts.plan(Bytes.child(source, to), PARTS, SPLIT_MIN_ENTRIES);
     if (plan.whole()) {
       TransferResult r = rsync.transfer(rsync.args().linkDest(f, t), null, null);
@@ -104,6 +96,39 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) im
       return r.outcome() == Outcome.OK;
     }
     return inParts(f, t, plan, rsync);
+  }
+
+  /**
+   * The directory moved by a {@code livesync serve} daemon ({@link ServerMoves}), then sent: under
+   * the same conditions as {@link #rename}'s copy, whose place it takes where the daemon can.
+   */
+  @Override
+  public TransferResult moveOnServer(byte[] from, byte[] to, RsyncRuns rsync) throws InterruptedException {
+    String[] names = worthIt(from, to);
+    return names == null ? null : moves.move(target, options, from, to, names[1], rsync);
+  }
+
+  /**
+   * {@code from} and {@code to} as rsync's arguments, or null when the renamed directory goes in its
+   * batch instead (see {@link #rename}).
+   */
+  private String[] worthIt(byte[] from, byte[] to) {
+    if (options.versions() != null) return null; // its backup dir would be inside the new directory: the batch sends it
+    Libc.Stat st = Libc.lstatOrNull(Bytes.child(source, to));
+    if (st == null || !st.isDir()) return null;
+    if (!TreeWeight.atLeast(Bytes.child(source, to), COPY_MIN_BYTES, COPY_MIN_ENTRIES)) return null;
+    for (String ex : options.excludes()) {
+      int slash = ex.indexOf('/');
+      if (slash >= 0 && slash < ex.length() - 1) return null;
+    }
+    try {
+      return new String[] {
+        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(from)).toString(),
+        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(to)).toString()
+      };
+    } catch (CharacterCodingException e) {
+      return null;
+    }
   }
 
   /**

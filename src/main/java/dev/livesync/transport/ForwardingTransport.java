@@ -87,6 +87,11 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
+  public TransferResult moveOnServer(byte[] from, byte[] to) throws InterruptedException {
+    return inner.moveOnServer(from, to);
+  }
+
+  @Override
   public Drift compare(boolean checksum) throws InterruptedException {
     return inner.compare(checksum);
   }

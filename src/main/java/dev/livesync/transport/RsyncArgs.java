@@ -219,6 +219,14 @@ final class RsyncArgs {
     return argv;
   }
 
+  /** The directory {@code to} (relative, UTF-8) sent as a whole tree, what is no longer at the source deleted in it. */
+  List<String> treeOf(String to) {
+    List<String> argv = tree(true);
+    argv.add(sourceArg + to + "/");
+    argv.add(destination() + to + "/");
+    return argv;
+  }
+
   /**
    * A part of the directory {@code to} sent with its old copy {@code from} as --link-dest: the names
    * on stdin ({@link #filesFrom}, relative to {@code to}), each with what is below it.

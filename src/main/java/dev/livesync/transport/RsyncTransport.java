@@ -253,6 +253,13 @@ public final class RsyncTransport implements Transport {
     return kind.rename(from, to, rsync);
   }
 
+  @Override
+  public TransferResult moveOnServer(byte[] from, byte[] to) throws InterruptedException {
+    checkRelative(from);
+    checkRelative(to);
+    return kind.moveOnServer(from, to, rsync);
+  }
+
   /** For ssh targets all of them in one script: one round trip through the remote shell. */
   @Override
   public boolean renameAll(List<Move> moves) throws InterruptedException {

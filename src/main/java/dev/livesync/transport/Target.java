@@ -75,7 +75,7 @@ public sealed interface Target {
     }
   }
 
-  private static String hostForUrl(String host) {
+  static String hostForUrl(String host) {
     return host.contains(":") ? "[" + host + "]" : host;
   }
 

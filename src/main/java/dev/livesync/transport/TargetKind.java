@@ -45,6 +45,11 @@ sealed interface TargetKind permits DaemonKind, SshKind, LocalKind {
   /** {@link Transport#rename}: {@code from} and {@code to} are checked relative paths. */
   boolean rename(byte[] from, byte[] to, RsyncRuns rsync) throws InterruptedException;
 
+  /** {@link Transport#moveOnServer}: none but a daemon's server can. */
+  default TransferResult moveOnServer(byte[] from, byte[] to, RsyncRuns rsync) throws InterruptedException {
+    return null;
+  }
+
   /** {@link Transport#renameAll}: one after another, unless the kind can do them in one go. */
   default boolean renameAll(List<Transport.Move> moves, RsyncRuns rsync) throws InterruptedException {
     boolean all = true;

@@ -132,6 +132,17 @@ public interface Transport extends AutoCloseable {
   }
 
   /**
+   * For a target that cannot {@link #rename}: the directory {@code from} moved to {@code to} by the
+   * target's server where it can (a {@code livesync serve} daemon: {@link dev.livesync.MoveRequest}),
+   * then the new name brought up to the source as it is now by one rsync of it. Null when nothing
+   * was moved (no such server, or it refused: the new name was taken, say); otherwise the old name
+   * is gone at the target, and this is that rsync's result (its deletions inside the new name counted).
+   */
+  default TransferResult moveOnServer(byte[] from, byte[] to) throws InterruptedException {
+    return null;
+  }
+
+  /**
    * Compares the target with the source without changing anything (an itemized dry run;
    * {@code checksum} compares file contents instead of size and mtime). Throws a
    * {@link TransportException} when the comparison itself fails (unreachable, auth).
