@@ -41,15 +41,7 @@ public final class RsyncdConf {
         line(b, "uid", m.uid() != null ? m.uid() : owner(m, "unix:uid"));
         line(b, "gid", m.gid() != null ? m.gid() : owner(m, "unix:gid"));
       }
-      if (m.user() != null) {
-        line(b, "auth users", m.user());
-        line(b, "secrets file", spec.secretsFile(m).toString());
-        line(b, "strict modes", "true");
-      }
-      if (!m.hostsAllow().isEmpty()) {
-        line(b, "hosts allow", String.join(" ", m.hostsAllow()));
-        line(b, "hosts deny", "*");
-      }
+      access(b, spec, m);
       if (m.maxConnections() > 0) {
         line(b, "max connections", Integer.toString(m.maxConnections()));
         line(b, "lock file", spec.runtimeDir().resolve("lock." + m.name()).toString());
@@ -83,6 +75,12 @@ public final class RsyncdConf {
       line(b, "uid", "0");
       line(b, "gid", "0");
     }
+    access(b, spec, m);
+    line(b, "pre-xfer exec", exec.toString());
+  }
+
+  /** Who may use {@code m} (and its companion): its user with the secrets file, from its allowed hosts. */
+  private static void access(StringBuilder b, ServeSpec spec, ServeModule m) {
     if (m.user() != null) {
       line(b, "auth users", m.user());
       line(b, "secrets file", spec.secretsFile(m).toString());
@@ -92,7 +90,6 @@ public final class RsyncdConf {
       line(b, "hosts allow", String.join(" ", m.hostsAllow()));
       line(b, "hosts deny", "*");
     }
-    line(b, "pre-xfer exec", exec.toString());
   }
 
   private static String shellQuoted(String w) {
