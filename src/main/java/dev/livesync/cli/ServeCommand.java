@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
       "Writes rsyncd.conf and a 0600 secrets file into the runtime directory, then runs",
       "'rsync --daemon --no-detach' in the foreground: SIGTERM/SIGINT stop it, a crash restarts it",
       "with backoff, its log goes to stderr (or --log-file). With --http, /metrics counts per module the bytes",
-      "received and sent, the connections and the refused logins, and the daemon's restarts."
+      "received and sent, the connections and the refused logins, and the daemon's restarts.",
+      "Beside each writable module NAME, a module NAME+move (same users and hosts) lets livesync clients rename",
+      "a directory there in place instead of copying it again (confined to the module, never over a name)."
     })
 final class ServeCommand extends Subcommand {
 
