@@ -53,8 +53,9 @@ class ServeMovesTest {
     try (RsyncServer server = RsyncServer.start(spec(port, backup, pw, false), moveCommand())) {
       var options = TargetOptions.builder().passwordFile(pw).build();
       var settings = EngineSettings.builder("mv", src).stateDir(Files.createDirectories(tmp.resolve("state"))).build();
-      r = Replicator.start(settings, List.of(RsyncTransport.open(src, "rsync://u@127.0.0.1:" + port + "/m", options)), null);
-      byte[] dst = Trees.bytes(backup);
+      // a target below the module's root: the request names the paths from the module's root
+      r = Replicator.start(settings, List.of(RsyncTransport.open(src, "rsync://u@127.0.0.1:" + port + "/m/hosts/web1", options)), null);
+      byte[] dst = Trees.bytes(backup.resolve("hosts/web1"));
       Trees.awaitSameTree(src, dst, Duration.ofSeconds(60));
       Libc.mkdir(at(src, "archive"), 0755);
       Trees.awaitSameTree(src, dst, Duration.ofSeconds(60));
@@ -72,6 +73,7 @@ class ServeMovesTest {
       assertThat(after[0]).as("the old directory itself, moved (a copy would be a new directory)").isEqualTo(dirInode[0]);
       assertThat(Trees.exists(at(dst, "big"))).isFalse();
       assertThat(Files.readString(tmp.resolve("daemon.log"))).contains("m+move/");
+      assertThat(backup.resolve("archive")).as("nothing moved at the module's root").doesNotExist();
     } finally {
       if (r != null) r.stop(Duration.ofSeconds(10));
     }
