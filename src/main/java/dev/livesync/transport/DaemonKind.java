@@ -31,6 +31,14 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
    */
   static final long SPLIT_MIN_ENTRIES = 10_000;
   static final int PARTS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  /**
+   * A renamed directory of at least this many entries is moved by a {@code livesync serve} daemon
+   * ({@link #moveOnServer}) rather than copied: the request costs a fixed 0.4–0.6 s (a JVM start on
+   * the backup host) and the send after it a quick check per entry, the copy and the old name's
+   * deletion about 65 µs per entry (a 50-file directory is copied in 0.1 s, /usr/share's 65,626
+   * entries in 4.3 s against 1.8 s moved).
+   */
+  static final long MOVE_MIN_ENTRIES = 10_000;
 
   DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) {
     this(target, options, source, new ServerMoves());
@@ -105,7 +113,8 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
   @Override
   public TransferResult moveOnServer(byte[] from, byte[] to, RsyncRuns rsync) throws InterruptedException {
     String[] names = worthIt(from, to);
-    return names == null ? null : moves.move(target, options, from, to, names[1], rsync);
+    if (names == null || !TreeWeight.atLeast(Bytes.child(source, to), Long.MAX_VALUE, MOVE_MIN_ENTRIES)) return null;
+    return moves.move(target, options, from, to, names[1], rsync);
   }
 
   /**

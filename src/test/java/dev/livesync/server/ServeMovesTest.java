@@ -46,7 +46,8 @@ class ServeMovesTest {
   void aRenamedDirectoryIsMovedInTheModuleAndFilesChangedInsideInTheSameWindowStillArrive() throws Exception {
     byte[] src = Trees.bytes(Files.createDirectories(tmp.resolve("src")));
     Path backup = Files.createDirectories(tmp.resolve("backup"));
-    for (int i = 0; i < 1200; i++) Trees.write(at(src, "big/d" + i % 12 + "/f" + i), "file " + i);
+    // 10,200 entries: from 10,000 a renamed directory is moved rather than copied (DaemonKind.MOVE_MIN_ENTRIES)
+    for (int i = 0; i < 10_200; i++) Trees.write(at(src, "big/d" + i % 12 + "/f" + i), "file " + i);
     Path pw = passwordFile(tmp, "s3cret", "rw-------");
     int port = freePort();
     Replicator r = null;
