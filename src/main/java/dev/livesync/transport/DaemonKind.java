@@ -112,6 +112,7 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
    */
   @Override
   public TransferResult moveOnServer(byte[] from, byte[] to, RsyncRuns rsync) throws InterruptedException {
+    if (moves.absent()) return null; // a plain rsync daemon: no walk of the tree for nothing
     String[] names = worthIt(from, to);
     if (names == null || !TreeWeight.atLeast(Bytes.child(source, to), Long.MAX_VALUE, MOVE_MIN_ENTRIES)) return null;
     return moves.move(target, options, from, to, names[1], rsync);

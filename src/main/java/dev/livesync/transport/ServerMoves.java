@@ -66,7 +66,7 @@ final class ServerMoves {
     return String.join(" / ", lines);
   }
 
-  /** For tests and logs: whether the server was found to have no companion module. */
+  /** Whether the server was found to have no companion module: nothing is asked of it again. */
   boolean absent() {
     return absent;
   }
