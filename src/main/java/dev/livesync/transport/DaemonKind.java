@@ -94,7 +94,7 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
    */
   @Override
   public boolean rename(byte[] from, byte[] to, RsyncRuns rsync) throws InterruptedException {
-    String[] names = worthIt(from, to);
+    String[] names = worthIt(from, to, COPY_MIN_BYTES, COPY_MIN_ENTRIES);
     if (names == null) return false;
     String f = names[0], t = names[1];
     RenameParts plan = RenameParts.plan(Bytes.child(source, to), PARTS, SPLIT_MIN_ENTRIES);
@@ -113,20 +113,20 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
   @Override
   public TransferResult moveOnServer(byte[] from, byte[] to, RsyncRuns rsync) throws InterruptedException {
     if (moves.absent()) return null; // a plain rsync daemon: no walk of the tree for nothing
-    String[] names = worthIt(from, to);
-    if (names == null || !TreeWeight.atLeast(Bytes.child(source, to), Long.MAX_VALUE, MOVE_MIN_ENTRIES)) return null;
-    return moves.move(target, options, from, to, names[1], rsync);
+    String[] names = worthIt(from, to, Long.MAX_VALUE, MOVE_MIN_ENTRIES);
+    return names == null ? null : moves.move(target, options, from, to, names[1], rsync);
   }
 
   /**
    * {@code from} and {@code to} as rsync's arguments, or null when the renamed directory goes in its
-   * batch instead (see {@link #rename}).
+   * batch instead (see {@link #rename}): among the rest, when it holds less than {@code minBytes} and
+   * {@code minEntries} (one walk, stopped as soon as either is reached).
    */
-  private String[] worthIt(byte[] from, byte[] to) {
+  private String[] worthIt(byte[] from, byte[] to, long minBytes, long minEntries) {
     if (options.versions() != null) return null; // its backup dir would be inside the new directory: the batch sends it
     Libc.Stat st = Libc.lstatOrNull(Bytes.child(source, to));
     if (st == null || !st.isDir()) return null;
-    if (!TreeWeight.atLeast(Bytes.child(source, to), COPY_MIN_BYTES, COPY_MIN_ENTRIES)) return null;
+    if (!TreeWeight.atLeast(Bytes.child(source, to), minBytes, minEntries)) return null;
     for (String ex : options.excludes()) {
       int slash = ex.indexOf('/');
       if (slash >= 0 && slash < ex.length() - 1) return null;
