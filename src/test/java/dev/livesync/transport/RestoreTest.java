@@ -136,7 +136,9 @@ class RestoreTest {
     assertThat(badTime[0]).isEqualTo("2");
     assertThat(badTime[2].lines().findFirst().orElse(""))
         .isEqualTo("livesync restore: --at yesterday: expected an ISO-8601 time such as 2026-12-02T06:30:00Z or a local time such as '2026-12-02 07:30:00'");
-    String[] local = cli(List.of("restore", t.url(), "--at", java.time.LocalDateTime.now().plusMinutes(1).withNano(0).toString().replace('T', ' '),
+    // formatted with its seconds: LocalDateTime.toString() leaves ":00" out, one minute in sixty
+    String inAMinute = java.time.LocalDateTime.now().plusMinutes(1).format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+    String[] local = cli(List.of("restore", t.url(), "--at", inAMinute,
         "--to", Bytes.latin1(restored)));
     assertThat(local[0]).as(local[2]).isEqualTo("0");
     assertThat(Trees.read(at(restored, "a.txt"))).isEqualTo(Bytes.of("a"));
