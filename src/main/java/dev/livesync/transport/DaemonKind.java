@@ -39,6 +39,7 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
    * entries in 4.3 s against 1.8 s moved).
    */
   static final long MOVE_MIN_ENTRIES = 10_000;
+  static final String NODELAY = "--sockopts=TCP_NODELAY";
 
   DaemonKind(Target.Daemon target, TargetOptions options, byte[] source) {
     this(target, options, source, new ServerMoves());
@@ -54,8 +55,16 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
     env(options, env);
   }
 
-  /** How any rsync run reaches a daemon with {@code options} (the transport's, a version store's): connect timeout, password file. */
+  /**
+   * How any rsync run reaches a daemon with {@code options} (the transport's, a version store's):
+   * connect timeout, password file, and {@code TCP_NODELAY} on the client's socket. Without it every
+   * run waited about 80 ms in two stalls of the protocol's turns: the client's second small write
+   * held back by Nagle until the daemon's delayed ACK (40 ms each); a one-file run took 120 ms
+   * instead of 32, a no-change pass of 1,000 files 120 ms instead of 36. A user's
+   * {@code --rsync-arg=--sockopts=...} comes later on the line and wins.
+   */
   static void connectionArgs(TargetOptions options, List<String> argv) {
+    argv.add(NODELAY);
     if (options.timeoutSeconds() > 0) argv.add("--contimeout=" + Math.min(options.timeoutSeconds(), 60));
     if (options.passwordFile() != null) argv.add("--password-file=" + options.passwordFile());
   }
