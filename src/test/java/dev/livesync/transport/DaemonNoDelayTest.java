@@ -33,11 +33,11 @@ class DaemonNoDelayTest {
     Files.deleteIfExists(runs);
   }
 
-  private TargetOptions.Builder recorded(RsyncDaemon daemon) throws Exception {
-    // one line per run: its arguments, space-separated
+  /** Options whose rsync is a wrapper that writes each run's arguments as a line of {@code runs}. */
+  private TargetOptions.Builder recorded() throws Exception {
     Files.writeString(wrapper, "#!/bin/sh\necho \"$*\" >>'" + runs + "'\nexec rsync \"$@\"\n");
     Trees.chmod(Bytes.of(wrapper.toString()), 0755);
-    return TargetOptions.builder().rsyncCommand(List.of(wrapper.toString())).passwordFile(daemon.passwordFile());
+    return TargetOptions.builder().rsyncCommand(List.of(wrapper.toString()));
   }
 
   @Test
@@ -45,7 +45,7 @@ class DaemonNoDelayTest {
     Trees.write(at(src, "d/a.txt"), "a");
     Trees.write(at(src, "b.txt"), "b");
     try (var daemon = RsyncDaemon.builder(Trees.path(dst)).auth("backup", "secret").start();
-        var t = RsyncTransport.open(src, daemon.url(), recorded(daemon).build())) {
+        var t = RsyncTransport.open(src, daemon.url(), recorded().passwordFile(daemon.passwordFile()).build())) {
       assertThat(t.fullSync(true).outcome()).isEqualTo(Outcome.OK);
       Trees.write(at(src, "d/c.txt"), "c");
       assertThat(t.send(List.of(Bytes.of("d/c.txt")), false).outcome()).isEqualTo(Outcome.OK);
@@ -65,7 +65,7 @@ class DaemonNoDelayTest {
   void aUsersSockoptsComesAfterOurs() throws Exception {
     Trees.write(at(src, "f.txt"), "f");
     try (var daemon = RsyncDaemon.builder(Trees.path(dst)).auth("backup", "secret").start();
-        var t = RsyncTransport.open(src, daemon.url(), recorded(daemon).extraArgs(List.of("--sockopts=SO_KEEPALIVE")).build())) {
+        var t = RsyncTransport.open(src, daemon.url(), recorded().passwordFile(daemon.passwordFile()).extraArgs(List.of("--sockopts=SO_KEEPALIVE")).build())) {
       assertThat(t.send(List.of(Bytes.of("f.txt")), false).outcome()).isEqualTo(Outcome.OK);
     }
     String line = Files.readAllLines(runs).getFirst();
@@ -78,9 +78,7 @@ class DaemonNoDelayTest {
   @Test
   void aLocalTargetHasNone() throws Exception {
     Trees.write(at(src, "f.txt"), "f");
-    Files.writeString(wrapper, "#!/bin/sh\necho \"$*\" >>'" + runs + "'\nexec rsync \"$@\"\n");
-    Trees.chmod(Bytes.of(wrapper.toString()), 0755);
-    try (var t = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().rsyncCommand(List.of(wrapper.toString())).build())) {
+    try (var t = RsyncTransport.open(src, Bytes.latin1(dst), recorded().build())) {
       assertThat(t.send(List.of(Bytes.of("f.txt")), false).outcome()).isEqualTo(Outcome.OK);
     }
     assertThat(Files.readAllLines(runs)).allSatisfy(l -> assertThat(l).doesNotContain("--sockopts"));
