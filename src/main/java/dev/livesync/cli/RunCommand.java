@@ -17,6 +17,7 @@ import dev.livesync.ops.StatusServer;
 import dev.livesync.ops.SystemdNotify;
 import dev.livesync.settings.Key;
 import dev.livesync.sync.Preflight;
+import dev.livesync.sync.TransferSlots;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +71,9 @@ final class RunCommand extends Subcommand {
   @Option(names = "--stop-timeout", paramLabel = "DURATION", description = "On SIGTERM, how long in-flight work may finish; the rest stays journaled (default: the config's stop_timeout, else ${DEFAULT-VALUE}).")
   Duration stopTimeout;
 
+  @Option(names = "--max-transfers", paramLabel = "N", description = "At most N batches and renames in flight at once, over all targets and syncs, 1-1024 (default: the config's max_transfers, else twice the CPUs, at least 4); full syncs are not counted. Waiting batches merge: fewer rsync runs when the machine is busy.")
+  Integer maxTransfers;
+
   @picocli.CommandLine.Mixin MonitorOptions monitorOptions = new MonitorOptions();
 
   @Option(names = "--log-file", paramLabel = "FILE", description = "Also log to this file (default: the config's log_file, else stderr only, as journald wants).")
@@ -91,6 +95,7 @@ final class RunCommand extends Subcommand {
     ProcessSettings process = processSettings(cfg);
     configureLogging(process.logFile(), process.logLevel());
     Duration bound = process.stopTimeout();
+    TransferSlots.shared().limit(process.maxTransfers());
     Path statusSocket = process.statusSocket();
     List<RunningSyncs.Plan> plans = plans(cfg);
     if (plans.isEmpty()) throw new LivesyncException("nothing to run: " + configFile + " has no [[sync]]", 78);
@@ -147,7 +152,7 @@ final class RunCommand extends Subcommand {
   }
 
   /** The process's own settings: a flag, else the config's key, else the key's default — each by its key's rule. */
-  record ProcessSettings(Path logFile, String logLevel, Path statusSocket, Duration stopTimeout) {}
+  record ProcessSettings(Path logFile, String logLevel, Path statusSocket, Duration stopTimeout, int maxTransfers) {}
 
   private ProcessSettings processSettings(Config cfg) {
     Path log = logFile != null ? Key.LOG_FILE.absolutePath(logFile.toAbsolutePath()) : cfg == null ? null : cfg.logFile();
@@ -157,7 +162,9 @@ final class RunCommand extends Subcommand {
     Path socket = InstanceFlags.socket(statusSocket, cfg);
     boolean stopGiven = cmd.commandLine().getParseResult().hasMatchedOption("--stop-timeout");
     Duration stop = Key.STOP_TIMEOUT.duration(stopGiven || cfg == null ? stopTimeout : cfg.stopTimeout());
-    return new ProcessSettings(log, level, socket, stop);
+    Integer transfers = maxTransfers != null ? maxTransfers : cfg == null ? null : cfg.maxTransfers();
+    int slots = transfers == null ? TransferSlots.defaultLimit() : (int) Key.MAX_TRANSFERS.whole(transfers);
+    return new ProcessSettings(log, level, socket, stop, slots);
   }
 
   private List<RunningSyncs.Plan> plans(Config cfg) {
@@ -183,8 +190,9 @@ final class RunCommand extends Subcommand {
       return;
     }
     List<RunningSyncs.Plan> plans;
+    Config cfg;
     try {
-      Config cfg = ConfigLoader.load(configFile);
+      cfg = ConfigLoader.load(configFile);
       plans = plans(cfg);
       preflight(cfg, plans);
     } catch (LivesyncException e) {
@@ -192,6 +200,7 @@ final class RunCommand extends Subcommand {
       return;
     }
     Log.log.info("SIGHUP: reloading {}", configFile);
+    if (maxTransfers == null) TransferSlots.shared().limit(cfg.maxTransfers() != null ? cfg.maxTransfers() : TransferSlots.defaultLimit());
     syncs.reload(plans, bound);
   }
 

@@ -21,6 +21,7 @@ public record Config(
     String logLevel,
     Path statusSocket,
     Duration stopTimeout,
+    Integer maxTransfers,
     List<EngineSettings> syncs,
     ServeSpec serve,
     MonitorConfig monitor,

@@ -83,6 +83,7 @@ public final class ConfigLoader {
     Path statusSocket;
     String logLevel;
     Duration stopTimeout;
+    Integer maxTransfers;
     try {
       stateDir = path(top, Key.STATE_DIR, Dirs.state().toAbsolutePath());
       logFile = path(top, Key.LOG_FILE, null);
@@ -90,6 +91,8 @@ public final class ConfigLoader {
       statusSocket = path(top, Key.STATUS_SOCKET, null);
       String stop = top.durationText(Key.STOP_TIMEOUT.configName());
       stopTimeout = Key.STOP_TIMEOUT.duration(stop != null ? stop : Key.STOP_TIMEOUT.defaultText());
+      Long transfers = top.integer(Key.MAX_TRANSFERS.configName());
+      maxTransfers = transfers == null ? null : (int) Key.MAX_TRANSFERS.whole(transfers);
     } catch (SettingException e) {
       throw locate(e);
     }
@@ -109,7 +112,7 @@ public final class ConfigLoader {
     if (syncs.isEmpty() && serve == null) {
       throw new ConfigException(file + ":1:1: nothing to do: expected at least one [[sync]] section (for run) or a [serve] section (for serve)");
     }
-    return new Config(file, stateDir, logFile, logLevel, statusSocket, stopTimeout, syncs, serve, monitor, this::locate);
+    return new Config(file, stateDir, logFile, logLevel, statusSocket, stopTimeout, maxTransfers, syncs, serve, monitor, this::locate);
   }
 
   /** {@code [http]} (listen, token_file) and {@code [alert]} (exec, after, lag); their rules are the monitor's. */

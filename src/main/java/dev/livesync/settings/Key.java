@@ -67,6 +67,8 @@ public enum Key {
   LOG_LEVEL(Scope.RUN, "log_level", "--log-level", "info", new Rule.Choice(List.of("error", "warn", "info", "debug", "trace"))),
   STATUS_SOCKET(Scope.RUN, "status_socket", "--status-socket", null, new Rule.AbsolutePath()),
   STOP_TIMEOUT(Scope.RUN, "stop_timeout", "--stop-timeout", "30s", span("0ms", "1h")),
+  /** No default text: twice the CPUs, at least 4 (TransferSlots#defaultLimit). */
+  MAX_TRANSFERS(Scope.RUN, "max_transfers", "--max-transfers", null, new Rule.Whole(1, 1024)),
 
   // the backup host: serve's flags and the config's [serve] (serve's --versions is VERSIONS, pruned there)
   SNAPSHOTS(Scope.SERVE, "snapshots", "--snapshots", null,

@@ -55,6 +55,7 @@ public final class Replicator implements AutoCloseable {
   private final DeliveryListener listener;
   private final StartupResults startup;
   private final SourceEvents events;
+  private final Runnable wakeOnFreedSlot; // a target refused a transfer slot looks again
   private VersionPruner pruner;
   private Thread loopThread;
   private volatile boolean stopping;
@@ -82,6 +83,7 @@ public final class Replicator implements AutoCloseable {
         this::sourceIsDir);
     this.startup = new StartupResults(transports.size());
     this.events = new SourceEvents(s, root, coalescer);
+    this.wakeOnFreedSlot = events::wakeup;
   }
 
   /**
@@ -111,14 +113,10 @@ public final class Replicator implements AutoCloseable {
 
   /**
    * The first half of {@link #start(EngineSettings, DeliveryListener)}: watches the source and queues
-   * the initial full syncs, without waiting for them ({@code run} tells systemd it is ready here);
-   * {@link #awaitStartup()} is the second half.
+   * the initial full syncs, without waiting for them ({@code run} tells systemd it is ready here),
+   * counting the setup of the watches in {@code setup} (status while starting); {@link #awaitStartup()}
+   * is the second half.
    */
-  public static Replicator open(EngineSettings s, DeliveryListener listener) {
-    return open(s, listener, new WatchProgress());
-  }
-
-  /** {@link #open(EngineSettings, DeliveryListener)}, counting the setup of the watches in {@code setup} (status while starting). */
   public static Replicator open(EngineSettings s, DeliveryListener listener, WatchProgress setup) {
     return open(s, s.openTransports(), listener, Clock.SYSTEM, setup);
   }
@@ -171,7 +169,7 @@ public final class Replicator implements AutoCloseable {
           new HeldDeletions(settings.stateDir().resolve(CleanStop.stateFile(i - 1, t.describe(), ".held"))));
       guards.add(guard);
       var runner = new TargetRunner(guard, clock,
-          TargetRunner.Settings.of(settings),
+          RunnerSettings.of(settings, TransferSlots.shared()),
           new ItemExecutor.Config(settings.delete(), this::sourceSize, hook, SplitFullSync.planner(settings)),
           pool, this::post, j, listener, startup);
       startupPlan.submit(i - 1, runner, j, guard); // the full sync, or the changes since a clean stop
@@ -188,6 +186,7 @@ public final class Replicator implements AutoCloseable {
         transports.stream().allMatch(Transport::canRename));
     if (settings.schedule() != null) nextScheduleNanos = clock.nanos() + settings.schedule().toNanos();
     publishStatus("starting");
+    TransferSlots.shared().register(wakeOnFreedSlot);
     events.wakeup(); // the first turn dispatches the start-up work at once instead of after a second's poll
     loopThread = Thread.ofPlatform().name("livesync-" + settings.name()).daemon().start(this::loop);
     pruner = VersionPruner.start(settings.name(), transports, clock);
@@ -253,7 +252,7 @@ public final class Replicator implements AutoCloseable {
     if (otherNames != null) queue(otherNames);
     boolean tree = false;
     boolean allBacklogged = true;
-    for (TargetRunner t : targets) {
+    for (TargetRunner t : TransferSlots.leastServedFirst(targets)) {
       t.dispatch();
       t.syncJournal();
       tree |= t.treeTransferOutstanding();
@@ -318,6 +317,7 @@ public final class Replicator implements AutoCloseable {
 
   private void shutdownNow() {
     if (pruner != null) pruner.stop();
+    TransferSlots.shared().unregister(wakeOnFreedSlot);
     for (ExecutorService p : pools) p.shutdownNow();
     for (ExecutorService p : pools) {
       try {

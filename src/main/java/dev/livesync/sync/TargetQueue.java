@@ -129,7 +129,7 @@ final class TargetQueue {
     Task nt = append(retry);
     nt.attempts = t.attempts;
     nt.notBefore = notBefore;
-    records.done(t.seq);
+    closeRecords(t); // the retry's record covers what failed; the rest, taken over items included, arrived
     return nt;
   }
 
@@ -205,6 +205,11 @@ final class TargetQueue {
   /** Closes one record (its item was queued again under a new one). */
   void closeRecord(long seq) {
     records.done(seq);
+  }
+
+  /** Folds runs of waiting sends into fewer ({@link WaitingSends}). */
+  void foldWaitingSends(long now, WaitingSends.Limits limits) {
+    queuedPaths += WaitingSends.fold(tasks, now, limits);
   }
 
   void syncRecords() {
@@ -323,49 +328,27 @@ final class TargetQueue {
   }
 
   /**
-   * A target back from an outage: its queued batches — each an rsync of its own, and those touching
-   * the same trees one after another — become one send of all their plain paths and one of all their
-   * trees (measured: 60 s down under 1,000 ops/s left ~60 batches that took 30 s to replay, most of
-   * it the per-run cost of batches that found nothing left to send). A send reconciles its paths
-   * with the source as it is now, so the order among sends does not matter; queued renames keep
-   * their place ahead of the merged sends, and a queued full sync stays a barrier (only what is
-   * before it merges). The merged sends are recorded before the replaced records are closed.
+   * A target back from an outage: its queued sends before a queued full sync become one send per
+   * kind ({@link WaitingSends#afterOutage}); queued renames keep their place ahead of them. The
+   * merged sends are recorded before the replaced records are closed.
    */
   void mergeQueuedSends() {
-    int end = queuedFullSyncIndex();
     List<Task> merged = new ArrayList<>();
-    for (Task t : tasks.subList(0, end)) if (t.queued() && t.item instanceof WorkItem.Send) merged.add(t);
+    for (Task t : tasks.subList(0, queuedFullSyncIndex())) if (t.queued() && t.item instanceof WorkItem.Send) merged.add(t);
     if (merged.size() < 2) return;
-    Set<BytePath> trees = new LinkedHashSet<>();
-    Set<BytePath> plain = new LinkedHashSet<>(), touched = new LinkedHashSet<>();
-    long oldest = Long.MAX_VALUE, bytes = 0;
-    for (Task t : merged) {
-      var send = (WorkItem.Send) t.item;
-      for (byte[] p : send.paths()) (send.recursive() ? trees : send.attributesOnly() ? touched : plain).add(BytePath.unsafeWrap(p));
-      oldest = Math.min(oldest, send.oldestNanos());
-      bytes += send.bytes();
-    }
-    List<byte[]> treeList = new ArrayList<>();
-    for (BytePath p : trees) if (!p.isUnderAny(trees, false)) treeList.add(p.unsafeArray());
-    List<byte[]> plainList = new ArrayList<>(), touchedList = new ArrayList<>();
-    for (BytePath p : plain) if (!p.isUnderAny(trees, true)) plainList.add(p.unsafeArray());
-    // a path both written and touched goes with the written: compared by content
-    for (BytePath p : touched) if (!plain.contains(p) && !p.isUnderAny(trees, true)) touchedList.add(p.unsafeArray());
+    List<Task> fresh = WaitingSends.afterOutage(merged).stream().map(this::newTask).toList();
     for (Task t : merged) {
       remove(t);
       closeRecords(t);
     }
     int at = queuedFullSyncIndex(); // after the queued renames, before a queued full sync
-    List<Task> fresh = new ArrayList<>();
-    if (!plainList.isEmpty()) fresh.add(newTask(new WorkItem.Send(List.copyOf(plainList), false, bytes, oldest)));
-    if (!touchedList.isEmpty()) fresh.add(newTask(new WorkItem.Send(List.copyOf(touchedList), false, 0, oldest, true)));
-    if (!treeList.isEmpty()) fresh.add(newTask(new WorkItem.Send(List.copyOf(treeList), true, 0, oldest)));
     for (Task t : fresh) {
       tasks.add(at++, t);
       queuedPaths += t.paths();
     }
+    int trees = fresh.stream().filter(t -> ((WorkItem.Send) t.item).recursive()).mapToInt(Task::paths).sum();
     log.info("{}: back with {} queued batches; merged into {} ({} paths, {} trees)", name, merged.size(), fresh.size(),
-        plainList.size() + touchedList.size(), treeList.size());
+        fresh.stream().mapToInt(Task::paths).sum() - trees, trees);
   }
 
   /** The index of the first queued full sync, or the size. */
@@ -373,6 +356,14 @@ final class TargetQueue {
     int i = 0;
     while (i < tasks.size() && !(tasks.get(i).queued() && tasks.get(i).item instanceof WorkItem.FullSync)) i++;
     return i;
+  }
+
+  /**
+   * A target far behind (down for long under load) gets one full sync instead of an unbounded
+   * queue; the replaced items stay in the journal until that full sync has arrived.
+   */
+  void collapseIfLongerThan(long maxPaths) {
+    if (queuedPaths > maxPaths) collapseQueued("queue too long", "queued items exceed " + maxPaths + " paths");
   }
 
   /**

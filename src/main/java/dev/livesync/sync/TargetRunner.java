@@ -34,19 +34,11 @@ public final class TargetRunner {
   /** How results get back to the engine loop thread. */
   public interface Loop extends Executor {}
 
-  public record Settings(int workers, Backoff retry, Backoff fatalRetry, long maxQueuedPaths) {
-    /** A sync's: retries from retry_base to retry_cap; after a refusal, from half the cap to at least five minutes. */
-    static Settings of(EngineSettings s) {
-      long base = s.retryBase().toNanos(), cap = s.retryCap().toNanos();
-      return new Settings(s.workers(), new Backoff(base, cap, new java.util.SplittableRandom()),
-          new Backoff(Math.max(cap / 2, base), Math.max(cap, 300_000_000_000L), new java.util.SplittableRandom()), s.maxQueuedPaths());
-    }
-  }
 
   private final Transport transport;
   private final String name;
   private final Clock clock;
-  private final Settings settings;
+  private final RunnerSettings settings;
   private final ItemExecutor executor;
   private final Batcher.SizeProbe source;
   private final Executor workers;
@@ -55,6 +47,7 @@ public final class TargetRunner {
   private final StartupListener startupListener;
   private final TargetQueue queue;
   private final TargetHealth health;
+  private final TransferSlots.Seat seat;
   private final TargetStats stats = new TargetStats();
   private final ParentTimes parentTimes = new ParentTimes();
   private int running;
@@ -69,7 +62,7 @@ public final class TargetRunner {
   public TargetRunner(
       Transport transport,
       Clock clock,
-      Settings settings,
+      RunnerSettings settings,
       ItemExecutor.Config exec,
       Executor workers,
       Loop loop,
@@ -89,6 +82,7 @@ public final class TargetRunner {
     this.startupListener = startupListener;
     this.queue = new TargetQueue(name, clock, journal != null ? journal : ItemLog.NONE, exec.delete().whileRunning(), transport.renameCopiesFromSource());
     this.health = new TargetHealth(name, settings.retry(), settings.fatalRetry());
+    this.seat = settings.slots().seat();
   }
 
   /** Told the outcome of the first attempt of the initial full sync (the engine waits for it). */
@@ -121,7 +115,7 @@ public final class TargetRunner {
     if (item instanceof WorkItem.Rename m && !(m.dir() ? transport.canRenameDirs() : transport.canRename())) return;
     changed = true;
     queue.submit(item, startup);
-    collapseIfTooLong();
+    queue.collapseIfLongerThan(settings.maxQueuedPaths());
   }
 
   /** Queues what a previous run's journal left undone (already journaled under {@code seq}). */
@@ -169,7 +163,7 @@ public final class TargetRunner {
     int slots;
     // Building the claims costs O(queued paths) and the loop calls this every turn: only after something
     // that can let an item start (a new item, a finished one, a retry delay or backoff running out).
-    if (!changed && (recheckAt < 0 || now < recheckAt)) return;
+    if (!changed && !seat.freed() && (recheckAt < 0 || now < recheckAt)) return;
     changed = false;
     recheckAt = -1;
     if (health.backingOff()) {
@@ -188,9 +182,11 @@ public final class TargetRunner {
       slots = settings.workers() - running;
     }
     if (slots <= 0 || queue.isEmpty()) return;
+    if (queue.queued() > Math.min(slots, settings.slots().free())) queue.foldWaitingSends(now, settings.limits()); // more wait than may start
     var pick = queue.startable(slots, now);
     recheckAt = pick.recheckAt();
     for (List<Task> group : pick.groups()) {
+      if (holdsSlot(group) && !seat.take(now)) break; // looks again when a slot is freed
       if (group.getFirst().item instanceof WorkItem.Rename) startRenames(group);
       else start(group.getFirst());
     }
@@ -236,6 +232,8 @@ public final class TargetRunner {
           } catch (RuntimeException e) {
             log.debug("transfer to {} threw", name, e);
             r = new ItemExecutor.Ran(new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, String.valueOf(e.getMessage())));
+          } finally {
+            if (holdsSlot(group)) seat.release();
           }
           ItemExecutor.Ran ran = r;
           loop.execute(() -> {
@@ -248,6 +246,11 @@ public final class TargetRunner {
             }
           });
         });
+  }
+
+  /** Batches and renames share the process's {@link TransferSlots}; full syncs run on the target's workers alone. */
+  private static boolean holdsSlot(List<Task> group) {
+    return !(group.getFirst().item instanceof WorkItem.FullSync);
   }
 
   private void startProbe() {
@@ -335,7 +338,7 @@ public final class TargetRunner {
       for (WorkItem w : check.next(fullSyncWhy, name)) submit(w, first && fullSyncWhy != null);
       check = null;
     }
-    collapseIfTooLong();
+    queue.collapseIfLongerThan(settings.maxQueuedPaths());
   }
 
   private void delivered(Task t, TransferResult r, long now) {
@@ -363,15 +366,6 @@ public final class TargetRunner {
     listener.delivered(name, t.item, r, now);
   }
 
-  /**
-   * A target far behind (down for long under load) gets one full sync instead of an unbounded
-   * queue; the replaced items stay in the journal until that full sync has arrived.
-   */
-  private void collapseIfTooLong() {
-    if (queue.queuedPaths() <= settings.maxQueuedPaths()) return;
-    queue.collapseQueued("queue too long", "queued items exceed " + settings.maxQueuedPaths() + " paths");
-  }
-
   public EngineStatus.Target snapshot(long coalescerOldestNanos) {
     long now = clock.nanos();
     long oldest = Math.min(coalescerOldestNanos >= 0 ? coalescerOldestNanos : Long.MAX_VALUE, queue.oldestNanos());
@@ -396,5 +390,10 @@ public final class TargetRunner {
 
   public int running() {
     return running;
+  }
+
+  /** When it last got a transfer slot: its sync offers free ones to the least recently served first. */
+  public long servedNanos() {
+    return seat.servedNanos();
   }
 }

@@ -107,7 +107,9 @@ class OneValidationTest {
             "missing module name after the host; expected " + Key.URL.expected()),
         new Row(Key.SOURCE, List.of(), "SOURCE", "/nonexistent/source", "does not exist"),
         new Row(Key.LOG_LEVEL, List.of("--log-level", "loud"), "^log_level = \"loud\"", "loud", "expected one of error, warn, info, debug, trace"),
-        new Row(Key.STOP_TIMEOUT, List.of("--stop-timeout", "2h"), "^stop_timeout = \"2h\"", "2h", durations("0ms to 1h")));
+        new Row(Key.STOP_TIMEOUT, List.of("--stop-timeout", "2h"), "^stop_timeout = \"2h\"", "2h", durations("0ms to 1h")),
+        new Row(Key.MAX_TRANSFERS, List.of("--max-transfers", "0"), "^max_transfers = 0", "0", "expected a whole number from 1 to 1024"),
+        new Row(Key.MAX_TRANSFERS, List.of("--max-transfers", "5000"), "^max_transfers = 5000", "5000", "expected a whole number from 1 to 1024"));
   }
 
   /** Keys no row needs: paths (relative ones are from the current directory on the command line), switches, internals. */

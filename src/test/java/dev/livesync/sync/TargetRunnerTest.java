@@ -23,7 +23,7 @@ class TargetRunnerTest {
 
   TargetRunner runner(int nWorkers, long maxQueued) {
     return new TargetRunner(
-        transport, clock, new TargetRunner.Settings(nWorkers, retry, retry, maxQueued),
+        transport, clock, new RunnerSettings(nWorkers, retry, retry, maxQueued),
         new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null),
         workers::add, loop::add, null, (t, i, r, n) -> delivered.add(i),
         (t, o, m) -> { if (o == Outcome.FATAL) fatal.add(t + ": " + m); });
@@ -59,7 +59,7 @@ class TargetRunnerTest {
     journal.append(new WorkItem.Rename(Bytes.of("old"), Bytes.of("new"), false, 0));
     journal.close();
     var j = Journal.open(dir.resolve("t.journal"));
-    var r = new TargetRunner(transport, clock, new TargetRunner.Settings(4, retry, retry, 1_000_000),
+    var r = new TargetRunner(transport, clock, new RunnerSettings(4, retry, retry, 1_000_000),
         new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null),
         workers::add, loop::add, j, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
     r.submitStartup(new WorkItem.FullSync(true, "start", 0));
@@ -85,7 +85,7 @@ class TargetRunnerTest {
     journal.close();
     var j = Journal.open(dir.resolve("t.journal"));
     assertThat(j.recovered()).hasSize(1);
-    var r = new TargetRunner(transport, clock, new TargetRunner.Settings(4, retry, retry, 1_000_000),
+    var r = new TargetRunner(transport, clock, new RunnerSettings(4, retry, retry, 1_000_000),
         new ItemExecutor.Config(DeletePolicy.RUNNING, p -> 0, null),
         workers::add, loop::add, j, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
     r.submitStartup(new WorkItem.FullSync(false, "start", 0));
@@ -101,7 +101,7 @@ class TargetRunnerTest {
 
   @Test
   void independentBatchesRunInParallelButOverlappingOnesWait() {
-    var r = runner(4, 1_000_000);
+    var r = runner(8, 1_000_000); // every batch may start at once: none fold
     r.submit(send("a/x", "b"));
     r.submit(send("c"));
     r.submit(send("a")); // a dir above a/x: must wait
@@ -191,7 +191,8 @@ class TargetRunnerTest {
     var r = runner(1, 1_000_000); // one worker: one attempt at a time
     transport.script.add(result(Outcome.RETRY, 10));
     int n = TargetRunner.BACKLOG_FULL_SYNC_ITEMS + 10;
-    for (int i = 0; i < n; i++) r.submit(send("d" + i + "/f"));
+    // trees: plain sends that wait fold into a few (WaitingSends), trees do not
+    for (int i = 0; i < n; i++) r.submit(new WorkItem.Send(List.of(Bytes.of("d" + i)), true, 0, 0));
     r.dispatch();
     runWorkers(); // the first attempt finds the target down
     for (int i = 0; i < 20 && !r.idle(); i++) {
@@ -209,9 +210,10 @@ class TargetRunnerTest {
   void aShortBacklogIsMergedIntoOneSendAfterAnOutage() {
     var r = runner(1, 1_000_000); // one worker: one attempt at a time
     transport.script.add(result(Outcome.RETRY, 10));
-    for (int i = 0; i < 10; i++) r.submit(send("d" + i + "/f"));
+    r.submit(send("d0/f"));
     r.dispatch();
     runWorkers();
+    for (int i = 1; i < 10; i++) r.submit(send("d" + i + "/f")); // changed while the target is down
     for (int i = 0; i < 20 && !r.idle(); i++) {
       clock.advanceMillis(60_000);
       r.dispatch();
@@ -248,7 +250,7 @@ class TargetRunnerTest {
         "send c,o,n", // plain paths; a/y/z and a are inside the merged tree a
         "tree a",
         "full delete=false", // a barrier: what follows it is not merged across it
-        "send d", "send e");
+        "send d,e"); // they waited behind it, and go in one run
   }
 
   @Test
@@ -408,7 +410,7 @@ class TargetRunnerTest {
   @Test
   void underAPolicyThatKeepsDeletedFilesTheOldNameIsNotRenamedAway() {
     var r = new TargetRunner(
-        transport, clock, new TargetRunner.Settings(2, retry, retry, 1_000_000),
+        transport, clock, new RunnerSettings(2, retry, retry, 1_000_000),
         new ItemExecutor.Config(DeletePolicy.NEVER, p -> 0, null),
         workers::add, loop::add, null, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
     r.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("b"), false, 0));
@@ -506,23 +508,49 @@ class TargetRunnerTest {
   @Test
   void mergedSendsAreJournaledSoACrashBeforeTheyRunLosesNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     var journal = Journal.open(dir.resolve("t.journal"));
-    var r = new TargetRunner(transport, clock, new TargetRunner.Settings(1, retry, retry, 1_000_000),
+    var r = new TargetRunner(transport, clock, new RunnerSettings(1, retry, retry, 1_000_000),
         new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null),
         workers::add, loop::add, journal, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
     transport.script.add(result(Outcome.RETRY, 10));
-    for (int i = 0; i < 5; i++) r.submit(send("d" + i));
+    r.submit(send("d0"));
     r.dispatch();
     runWorkers(); // down
+    for (int i = 1; i < 5; i++) r.submit(send("d" + i));
     clock.advanceMillis(60_000);
     r.dispatch();
     while (!workers.isEmpty()) workers.poll().run(); // the probe item: ok
-    while (!loop.isEmpty()) loop.poll().run(); // back: the other four merged, not yet run
+    while (!loop.isEmpty()) loop.poll().run(); // back: the other four folded into one, not yet run
     r.syncJournal();
     journal.close(); // "crash"
     var again = Journal.open(dir.resolve("t.journal"));
     List<String> left = new ArrayList<>();
     for (Journal.Entry e : again.recovered()) ((WorkItem.Send) e.item()).paths().forEach(p -> left.add(Bytes.display(p)));
     assertThat(left).containsExactly("d1", "d2", "d3", "d4");
+    again.close();
+  }
+
+  /** A folded send takes over its parts' records: arrived in part, it leaves exactly the failed paths journaled. */
+  @Test
+  void aFoldedSendThatArrivedInPartLeavesOnlyItsFailedPathsInTheJournal(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    var journal = Journal.open(dir.resolve("t.journal"));
+    var r = new TargetRunner(transport, clock, new RunnerSettings(1, retry, retry, 1_000_000),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null),
+        workers::add, loop::add, journal, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
+    transport.script.add(TransferResult.ok(1, 0, 1));
+    transport.script.add(result(Outcome.PARTIAL, 23, "d2"));
+    r.submit(send("d0"));
+    r.dispatch(); // the one worker
+    for (int i = 1; i < 4; i++) r.submit(send("d" + i));
+    runWorkers();
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("send d0", "send d1,d2,d3");
+    r.syncJournal();
+    journal.close(); // "crash" before the retry
+    var again = Journal.open(dir.resolve("t.journal"));
+    List<String> left = new ArrayList<>();
+    for (Journal.Entry e : again.recovered()) ((WorkItem.Send) e.item()).paths().forEach(p -> left.add(Bytes.display(p)));
+    assertThat(left).containsExactly("d2");
     again.close();
   }
 
@@ -562,5 +590,57 @@ class TargetRunnerTest {
     runWorkers();
     assertThat(transport.calls).containsExactly("send x", "renameAll 2", "rename p q", "rename q s", "rename x y");
     assertThat(r.idle()).isTrue();
+  }
+
+  TargetRunner sharing(Transport t, TransferSlots slots, List<WorkItem> arrived) {
+    return new TargetRunner(t, clock, new RunnerSettings(4, retry, retry, 1_000_000, slots, WaitingSendsTest.LIMITS),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null), workers::add, loop::add, null, (n, i, r, x) -> arrived.add(i), (n, o, m) -> {});
+  }
+
+  /** Ten targets each running up to four batches at once spent two cores on starting rsync runs. */
+  @Test
+  void targetsSharingOneSlotTakeTurnsAndTheBatchesThatWaitedGoInOneRun() {
+    var slots = new TransferSlots(1);
+    var other = new FakeTransport();
+    List<WorkItem> arrivedA = new ArrayList<>(), arrivedB = new ArrayList<>();
+    var a = sharing(transport, slots, arrivedA);
+    var b = sharing(other, slots, arrivedB);
+    a.submit(send("a1"));
+    b.submit(send("b1"));
+    a.dispatch();
+    b.dispatch();
+    assertThat(workers).as("one slot: only the first target's batch runs").hasSize(1);
+    b.submit(send("b2"));
+    b.submit(send("b1", "b3"));
+    b.dispatch();
+    assertThat(workers).as("still no slot").hasSize(1);
+    runWorkers();
+    assertThat(transport.calls).containsExactly("send a1");
+    assertThat(slots.inUse()).isZero();
+    b.dispatch(); // woken: a slot was freed
+    assertThat(workers).hasSize(1);
+    assertThat(slots.inUse()).isEqualTo(1);
+    runWorkers();
+    assertThat(other.calls).as("three batches that waited, one run, each path once").containsExactly("send b1,b2,b3");
+    assertThat(arrivedB).hasSize(1);
+    assertThat(b.idle()).isTrue();
+    assertThat(b.servedNanos()).isEqualTo(clock.nanos());
+  }
+
+  @Test
+  void aFullSyncRunsWithoutASlotAndTakesNone() {
+    var slots = new TransferSlots(1);
+    var other = new FakeTransport();
+    var a = sharing(transport, slots, new ArrayList<>());
+    var b = sharing(other, slots, new ArrayList<>());
+    a.submit(send("a1"));
+    a.dispatch();
+    b.submitStartup(new WorkItem.FullSync(true, "start", 0));
+    b.dispatch();
+    assertThat(workers).as("the batch and the full sync").hasSize(2);
+    assertThat(slots.inUse()).isEqualTo(1);
+    runWorkers();
+    assertThat(other.calls).containsExactly("full delete=true");
+    assertThat(slots.inUse()).isZero();
   }
 }

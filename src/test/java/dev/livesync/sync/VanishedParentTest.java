@@ -151,7 +151,7 @@ class VanishedParentTest {
       return st == null ? -1 : st.isRegular() ? st.size() : 0;
     };
     return new TargetRunner(t, clock,
-        new TargetRunner.Settings(2, new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(1)), new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(2)), 1_000_000),
+        new RunnerSettings(2, new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(1)), new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(2)), 1_000_000),
         new ItemExecutor.Config(DeletePolicy.ALWAYS, probe, null),
         workers::add, loop::add, null, (tg, i, r, n) -> {}, (tg, o, m) -> {});
   }
