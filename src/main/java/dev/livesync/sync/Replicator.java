@@ -317,7 +317,7 @@ public final class Replicator implements AutoCloseable {
 
   private void shutdownNow() {
     if (pruner != null) pruner.stop();
-    TransferSlots.shared().unregister(wakeOnFreedSlot);
+    TransferSlots.shared().leave(wakeOnFreedSlot, targets);
     for (ExecutorService p : pools) p.shutdownNow();
     for (ExecutorService p : pools) {
       try {

@@ -47,7 +47,8 @@ public final class TargetRunner {
   private final StartupListener startupListener;
   private final TargetQueue queue;
   private final TargetHealth health;
-  private final TransferSlots.Seat seat;
+  /** Its place at the process's transfer slots. */
+  final TransferSlots.Seat seat;
   private final TargetStats stats = new TargetStats();
   private final ParentTimes parentTimes = new ParentTimes();
   private int running;
@@ -392,8 +393,4 @@ public final class TargetRunner {
     return running;
   }
 
-  /** When it last got a transfer slot: its sync offers free ones to the least recently served first. */
-  public long servedNanos() {
-    return seat.servedNanos();
-  }
 }

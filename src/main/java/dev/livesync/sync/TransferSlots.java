@@ -21,6 +21,8 @@ public final class TransferSlots {
 
   private volatile int limit;
   private int used;
+  /** Seats taken and not left: the targets of the process. */
+  private int seats;
   private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
   private final CopyOnWriteArrayList<Runnable> wakers = new CopyOnWriteArrayList<>();
 
@@ -51,11 +53,19 @@ public final class TransferSlots {
     return limit;
   }
 
-  /** Takes a slot if one is free. */
-  synchronized boolean tryAcquire() {
-    if (used >= limit) return false;
+  /** Takes a slot if one is free and {@code held} is under a target's share. */
+  private synchronized boolean tryAcquire(int held) {
+    if (used >= limit || held >= share()) return false;
     used++;
     return true;
+  }
+
+  /**
+   * The most one target may hold while others exist: half the slots (at least one). A target whose
+   * host stopped answering keeps its runs until rsync's timeout; it must not take every slot.
+   */
+  synchronized int share() {
+    return seats > 1 ? Math.max(1, (limit + 1) / 2) : limit;
   }
 
   /** Gives a slot back and wakes every loop, whose refused targets look again. */
@@ -90,13 +100,20 @@ public final class TransferSlots {
   static java.util.List<TargetRunner> leastServedFirst(java.util.List<TargetRunner> targets) {
     if (targets.size() < 2) return targets;
     var order = new java.util.ArrayList<>(targets);
-    order.sort(java.util.Comparator.comparingLong(TargetRunner::servedNanos));
+    order.sort(java.util.Comparator.comparingLong(t -> t.seat.servedNanos()));
     return order;
   }
 
-  /** One target's place at the slots. */
-  Seat seat() {
+  /** One target's place at the slots, until it {@link Seat#leave leaves}. */
+  synchronized Seat seat() {
+    seats++;
     return new Seat();
+  }
+
+  /** A sync stops: its loop is no longer woken, its targets leave their seats. */
+  void leave(Runnable wake, java.util.List<TargetRunner> targets) {
+    unregister(wake);
+    for (TargetRunner t : targets) t.seat.leave();
   }
 
   /** One target's view: whether its last try was refused, and when it last got a slot. Its loop thread only. */
@@ -104,18 +121,23 @@ public final class TransferSlots {
     private boolean refused;
     private long refusedEpoch;
     private long servedNanos;
+    private int held;
+    private boolean left;
 
     /** Takes a slot at {@code now}, or remembers the refusal. */
     boolean take(long now) {
       long e = epoch(); // read first: a slot freed between the refusal and this read still counts as freed
-      if (tryAcquire()) {
-        refused = false;
-        servedNanos = now;
-        return true;
+      synchronized (TransferSlots.this) {
+        if (!tryAcquire(held)) {
+          refused = true;
+          refusedEpoch = e;
+          return false;
+        }
+        held++;
       }
-      refused = true;
-      refusedEpoch = e;
-      return false;
+      refused = false;
+      servedNanos = now;
+      return true;
     }
 
     /** Refused, and a slot was freed since: worth a look again. */
@@ -123,8 +145,21 @@ public final class TransferSlots {
       return refused && epoch() != refusedEpoch;
     }
 
+    /** Gives back one slot this seat took; from any thread, once per slot. */
     void release() {
+      synchronized (TransferSlots.this) {
+        held--;
+      }
       TransferSlots.this.release();
+    }
+
+    /** Its target is gone: it no longer counts when the slots are shared out (its running transfers still give theirs back). */
+    void leave() {
+      synchronized (TransferSlots.this) {
+        if (left) return;
+        left = true;
+        seats--;
+      }
     }
 
     /** When it last got a slot (0: never): the least recent is offered a free one first. */

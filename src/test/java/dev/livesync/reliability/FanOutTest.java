@@ -32,11 +32,18 @@ class FanOutTest {
   final List<byte[]> dirs = new ArrayList<>();
   Replicator r;
 
+  /** Where a stopped daemon's port accepts connections and never answers (a host that hangs), and what it accepted. */
+  java.net.ServerSocket silent;
+  final List<java.net.Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+
   @AfterEach
-  void tearDown() throws InterruptedException {
+  void tearDown() throws Exception {
     try {
       if (r != null) r.stop(Duration.ofSeconds(10));
     } finally {
+      dev.livesync.sync.TransferSlots.shared().limit(dev.livesync.sync.TransferSlots.defaultLimit());
+      if (silent != null) silent.close();
+      for (java.net.Socket x : held) x.close();
       for (RsyncDaemon d : daemons) d.close();
       for (byte[] d : dirs) Trees.delete(d);
       Trees.delete(src);
@@ -82,5 +89,48 @@ class FanOutTest {
     daemons.get(DOWN).start();
     write(4, 50);
     for (byte[] d : dirs) Trees.awaitSameTree(src, d, CONVERGE, Trees.Ignore.DIR_MTIMES);
+  }
+
+  /**
+   * A target whose host stops answering (connections accepted, nothing said back) keeps its runs
+   * until rsync's timeout. The process-wide cap on transfers must not let it hold every slot: the
+   * other target goes on converging.
+   */
+  @Test
+  void aTargetWhoseHostHangsHoldsOnlyItsShareOfTheTransferSlots() throws Exception {
+    dev.livesync.sync.TransferSlots.shared().limit(4); // the cap this test is about, whatever the CPUs
+    List<Transport> transports = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      byte[] dir = Trees.tempDir("hang-dst" + i);
+      dirs.add(dir);
+      RsyncDaemon d = RsyncDaemon.start(Trees.path(dir));
+      daemons.add(d);
+      transports.add(RsyncTransport.open(src, d.url(), TargetOptions.defaults()));
+    }
+    write(0, 20);
+    var s = EngineSettings.builder("hang", src).stateDir(Trees.path(Trees.tempDir("hang-state"))).workers(4)
+        .delay(Duration.ofMillis(50)).build();
+    r = Replicator.start(s, transports, null);
+    for (byte[] d : dirs) Trees.awaitSameTree(src, d, CONVERGE, Trees.Ignore.DIR_MTIMES);
+
+    RsyncDaemon hung = daemons.get(1);
+    hung.stop();
+    silent = new java.net.ServerSocket(hung.port(), 50, java.net.InetAddress.getLoopbackAddress());
+    Thread.ofPlatform().daemon().start(() -> {
+      try {
+        while (true) held.add(silent.accept());
+      } catch (java.io.IOException closed) {
+        // the test is over
+      }
+    });
+    for (int round = 1; round <= 6; round++) { // batches on separate paths: the hung target starts all it may
+      write(round, 10);
+      Thread.sleep(150);
+    }
+    Trees.awaitSameTree(src, dirs.get(0), CONVERGE, Trees.Ignore.DIR_MTIMES);
+    Await.until("the hung target holds its share of the slots", CONVERGE, () -> target(1).inFlight() == 2, () -> target(1));
+    Thread.sleep(500); // and no more
+    assertThat(target(1).inFlight()).as("the hung target's runs wait for an answer, two of the four slots").isEqualTo(2);
+    assertThat(held).as("connections the hung host accepted").hasSizeGreaterThanOrEqualTo(2);
   }
 }

@@ -106,11 +106,12 @@ class StaleDeletionTest {
     for (int i = 0; i < 3; i++) {
       Trees.write(at(src, "wave" + i), "made while the target is down");
       int items = i + 1;
-      await(() -> queuedWhileDown(r) && r.status().targets().getFirst().queuedItems() >= items, "wave " + i + " queued at the down target", r);
+      // paths, not items: the batches that wait for the target fold into one (WaitingSends)
+      await(() -> queuedWhileDown(r) && r.status().targets().getFirst().queuedPaths() >= items, "wave " + i + " queued at the down target", r);
     }
     Trees.delete(at(src, "keep"));
-    // a fourth item: nothing pending could also mean the deletion's event was not read yet
-    await(() -> r.status().pendingPaths() == 0 && r.status().targets().getFirst().queuedItems() >= 4, "the deletion cut into a batch", r);
+    // a fourth path: nothing pending could also mean the deletion's event was not read yet
+    await(() -> r.status().pendingPaths() == 0 && r.status().targets().getFirst().queuedPaths() >= 4, "the deletion cut into a batch", r);
     engine.stop(Duration.ZERO);
     Path journal;
     try (var files = java.nio.file.Files.list(engine.state)) {

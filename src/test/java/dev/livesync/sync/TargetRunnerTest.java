@@ -624,7 +624,7 @@ class TargetRunnerTest {
     assertThat(other.calls).as("three batches that waited, one run, each path once").containsExactly("send b1,b2,b3");
     assertThat(arrivedB).hasSize(1);
     assertThat(b.idle()).isTrue();
-    assertThat(b.servedNanos()).isEqualTo(clock.nanos());
+    assertThat(b.seat.servedNanos()).isEqualTo(clock.nanos());
   }
 
   @Test

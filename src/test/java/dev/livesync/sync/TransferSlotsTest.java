@@ -15,24 +15,52 @@ class TransferSlotsTest {
     slots.register(wake);
     var a = slots.seat();
     var b = slots.seat();
+    var c = slots.seat();
     assertThat(a.take(1)).isTrue();
-    assertThat(a.take(2)).isTrue();
-    assertThat(b.take(3)).as("both slots taken").isFalse();
-    assertThat(b.freed()).isFalse();
+    assertThat(b.take(2)).isTrue();
+    assertThat(c.take(3)).as("both slots taken").isFalse();
+    assertThat(c.freed()).isFalse();
     assertThat(slots.inUse()).isEqualTo(2);
     a.release();
     assertThat(woken).hasValue(1);
-    assertThat(b.freed()).isTrue();
-    assertThat(b.take(4)).isTrue();
-    assertThat(b.freed()).as("served: nothing to look at again").isFalse();
-    assertThat(b.servedNanos()).isEqualTo(4);
-    assertThat(a.servedNanos()).isEqualTo(2);
+    assertThat(c.freed()).isTrue();
+    assertThat(c.take(4)).isTrue();
+    assertThat(c.freed()).as("served: nothing to look at again").isFalse();
+    assertThat(c.servedNanos()).isEqualTo(4);
+    assertThat(b.servedNanos()).isEqualTo(2);
     slots.unregister(wake);
-    a.release();
     b.release();
+    c.release();
     assertThat(woken).as("unregistered").hasValue(1);
     assertThat(slots.inUse()).isZero();
-    assertThatThrownBy(a::release).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(slots::release).isInstanceOf(IllegalStateException.class);
+  }
+
+  /** A target whose host stopped answering keeps its runs until rsync's timeout: it must not hold every slot. */
+  @Test
+  void aTargetAloneMayHoldEverySlotBesideOthersHalf() {
+    var slots = new TransferSlots(4);
+    var a = slots.seat();
+    for (int i = 0; i < 4; i++) assertThat(a.take(i)).isTrue();
+    for (int i = 0; i < 4; i++) a.release();
+    var b = slots.seat();
+    assertThat(slots.share()).isEqualTo(2);
+    assertThat(a.take(10)).isTrue();
+    assertThat(a.take(11)).isTrue();
+    assertThat(a.take(12)).as("its half is taken, two slots are free").isFalse();
+    assertThat(b.take(13)).isTrue();
+    assertThat(b.take(14)).isTrue();
+    b.leave();
+    b.leave(); // once only
+    assertThat(slots.share()).isEqualTo(4);
+    assertThat(a.take(15)).as("b's transfers still run").isFalse();
+    b.release();
+    b.release();
+    assertThat(a.freed()).isTrue();
+    assertThat(a.take(16)).isTrue();
+    assertThat(a.take(17)).isTrue();
+    assertThat(slots.inUse()).isEqualTo(4);
+    assertThat(new TransferSlots(1).share()).isEqualTo(1);
   }
 
   @Test
