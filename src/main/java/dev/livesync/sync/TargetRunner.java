@@ -158,17 +158,21 @@ public final class TargetRunner {
     return queue.nextNotBefore(clock.nanos());
   }
 
-  /** Starts every item that may start now. */
+  /** Starts every item that may start now; one that waits for a transfer slot keeps its place in their line. */
   public void dispatch() {
     long now = clock.nanos();
-    int slots;
-    // Building the claims costs O(queued paths) and the loop calls this every turn: only after something
-    // that can let an item start (a new item, a finished one, a retry delay or backoff running out).
+    // only after what can let an item start (new, finished, a delay over, a slot freed): claims cost O(queued paths)
     if (!changed && !seat.freed() && (recheckAt < 0 || now < recheckAt)) return;
+    if (!startWhatMay(now)) seat.stopWaiting(); // nothing to ask a slot for: no place in their line
+  }
+
+  /** Returns whether it asked for a transfer slot. */
+  private boolean startWhatMay(long now) {
+    int slots;
     changed = false;
     recheckAt = -1;
     if (health.backingOff()) {
-      if (running > 0) return; // its end is a change
+      if (running > 0) return false; // its end is a change
       if (!health.attemptDue(now)) {
         if (health.probeDue(now)) {
           startProbe();
@@ -176,21 +180,26 @@ public final class TargetRunner {
         } else {
           recheckAt = health.nextWakeNanos();
         }
-        return;
+        return false;
       }
       slots = 1; // a single probe
     } else {
       slots = settings.workers() - running;
     }
-    if (slots <= 0 || queue.isEmpty()) return;
+    if (slots <= 0 || queue.isEmpty()) return false;
     if (queue.queued() > Math.min(slots, settings.slots().free())) queue.foldWaitingSends(now, settings.limits()); // more wait than may start
     var pick = queue.startable(slots, now);
     recheckAt = pick.recheckAt();
+    boolean asked = false;
     for (List<Task> group : pick.groups()) {
-      if (holdsSlot(group) && !seat.take(now)) break; // looks again when a slot is freed
+      if (TransferSlots.counts(group.getFirst().item)) {
+        asked = true;
+        if (!seat.take(now)) break; // looks again when a slot is freed
+      }
       if (group.getFirst().item instanceof WorkItem.Rename) startRenames(group);
       else start(group.getFirst());
     }
+    return asked;
   }
 
   private void startRenames(List<Task> group) {
@@ -234,7 +243,7 @@ public final class TargetRunner {
             log.debug("transfer to {} threw", name, e);
             r = new ItemExecutor.Ran(new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, String.valueOf(e.getMessage())));
           } finally {
-            if (holdsSlot(group)) seat.release();
+            if (TransferSlots.counts(group.getFirst().item)) seat.release();
           }
           ItemExecutor.Ran ran = r;
           loop.execute(() -> {
@@ -247,11 +256,6 @@ public final class TargetRunner {
             }
           });
         });
-  }
-
-  /** Batches and renames share the process's {@link TransferSlots}; full syncs run on the target's workers alone. */
-  private static boolean holdsSlot(List<Task> group) {
-    return !(group.getFirst().item instanceof WorkItem.FullSync);
   }
 
   private void startProbe() {

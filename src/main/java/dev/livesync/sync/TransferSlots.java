@@ -12,9 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * for a slot while its waiting batches merge ({@link WaitingSends}): fewer, larger runs, as many as
  * the machine can do. One target with the default workers never waits (the default is at least 4).
  *
- * <p>Fairness is the engine's: a sync's loop offers free slots to its targets the one served least
- * recently first; syncs of one process race for them. A release wakes every sync's loop
- * ({@link #register}), and {@link #epoch()} tells a refused target that a slot was freed since.
+ * <p>Fairness: targets refused a slot get the next free ones in the order they were refused, over
+ * all syncs of the process; a sync's loop offers free slots to its targets the one served least
+ * recently first; beside other targets one holds at most half ({@link #share}). A release wakes
+ * every sync's loop ({@link #register}), and {@link #epoch()} tells a refused target that a slot
+ * was freed since.
  */
 public final class TransferSlots {
   private static final TransferSlots SHARED = new TransferSlots(defaultLimit());
@@ -23,6 +25,8 @@ public final class TransferSlots {
   private int used;
   /** Seats taken and not left: the targets of the process. */
   private int seats;
+  /** Seats refused a slot and still asking, in the order they were first refused. */
+  private final java.util.LinkedHashSet<Seat> waiting = new java.util.LinkedHashSet<>();
   private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
   private final CopyOnWriteArrayList<Runnable> wakers = new CopyOnWriteArrayList<>();
 
@@ -53,10 +57,32 @@ public final class TransferSlots {
     return limit;
   }
 
-  /** Takes a slot if one is free and {@code held} is under a target's share. */
-  private synchronized boolean tryAcquire(int held) {
-    if (used >= limit || held >= share()) return false;
+  /** Batches and renames take a slot; full syncs run on their target's workers alone. */
+  static boolean counts(WorkItem item) {
+    return !(item instanceof WorkItem.FullSync);
+  }
+
+  /**
+   * Takes a slot for {@code s} if one is free for it: the seats refused before it come first, in the
+   * order they were refused; one at its share waits out of that line.
+   */
+  private synchronized boolean tryAcquire(Seat s) {
+    if (s.held >= share()) {
+      waiting.remove(s);
+      return false;
+    }
+    int ahead = 0;
+    for (Seat w : waiting) {
+      if (w == s) break;
+      ahead++;
+    }
+    if (limit - used <= ahead) {
+      waiting.add(s); // keeps its place if it has one
+      return false;
+    }
+    waiting.remove(s);
     used++;
+    s.held++;
     return true;
   }
 
@@ -127,13 +153,10 @@ public final class TransferSlots {
     /** Takes a slot at {@code now}, or remembers the refusal. */
     boolean take(long now) {
       long e = epoch(); // read first: a slot freed between the refusal and this read still counts as freed
-      synchronized (TransferSlots.this) {
-        if (!tryAcquire(held)) {
-          refused = true;
-          refusedEpoch = e;
-          return false;
-        }
-        held++;
+      if (!tryAcquire(this)) {
+        refused = true;
+        refusedEpoch = e;
+        return false;
       }
       refused = false;
       servedNanos = now;
@@ -153,9 +176,17 @@ public final class TransferSlots {
       TransferSlots.this.release();
     }
 
+    /** Its target has nothing to ask a slot for now: it gives up its place in the line. */
+    void stopWaiting() {
+      synchronized (TransferSlots.this) {
+        waiting.remove(this);
+      }
+    }
+
     /** Its target is gone: it no longer counts when the slots are shared out (its running transfers still give theirs back). */
     void leave() {
       synchronized (TransferSlots.this) {
+        waiting.remove(this);
         if (left) return;
         left = true;
         seats--;

@@ -63,6 +63,36 @@ class TransferSlotsTest {
     assertThat(new TransferSlots(1).share()).isEqualTo(1);
   }
 
+  /** Ten syncs to one host: whichever loop woke first took the freed slot, and two syncs waited 20 s and more. */
+  @Test
+  void freedSlotsGoToTheTargetsRefusedFirstWhicheverAsksFirst() {
+    var slots = new TransferSlots(1);
+    var a = slots.seat();
+    var b = slots.seat();
+    var c = slots.seat();
+    assertThat(a.take(1)).isTrue();
+    assertThat(b.take(2)).isFalse();
+    assertThat(c.take(3)).isFalse();
+    a.release();
+    assertThat(c.take(4)).as("b was refused first").isFalse();
+    assertThat(a.take(5)).as("and a too waits its turn").isFalse();
+    assertThat(b.take(6)).isTrue();
+    b.release();
+    assertThat(a.take(7)).as("c, then a").isFalse();
+    assertThat(c.take(8)).isTrue();
+    c.release();
+    c.stopWaiting();
+    assertThat(a.take(9)).isTrue();
+    a.release();
+    b.take(10); // b is in no line: it takes it
+    b.release();
+    assertThat(b.take(11)).isTrue();
+    assertThat(c.take(12)).isFalse();
+    c.leave(); // gone: it holds no place
+    b.release();
+    assertThat(a.take(13)).isTrue();
+  }
+
   @Test
   void aRaisedLimitWakesTheLoopsAndALoweredOneLetsRunningTransfersFinish() {
     var slots = new TransferSlots(1);
