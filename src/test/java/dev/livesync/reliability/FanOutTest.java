@@ -54,20 +54,26 @@ class FanOutTest {
     for (int i = 0; i < files; i++) Trees.write(Bytes.child(src, Bytes.of("r" + round + "/d" + i % 7 + "/f" + i)), "round " + round + " file " + i);
   }
 
-  private EngineStatus.Target target(int i) {
-    return r.status().targets().get(i);
-  }
-
-  @Test
-  void aTargetThatGoesDownHoldsNoOtherBackAndCatchesUpWhenBack() throws Exception {
+  /** {@code n} targets, each its own rsync daemon on loopback. */
+  private List<Transport> targets(int n) throws InterruptedException {
     List<Transport> transports = new ArrayList<>();
-    for (int i = 0; i < TARGETS; i++) {
+    for (int i = 0; i < n; i++) {
       byte[] dir = Trees.tempDir("fan-dst" + i);
       dirs.add(dir);
       RsyncDaemon d = RsyncDaemon.start(Trees.path(dir));
       daemons.add(d);
       transports.add(RsyncTransport.open(src, d.url(), TargetOptions.defaults()));
     }
+    return transports;
+  }
+
+  private EngineStatus.Target target(int i) {
+    return r.status().targets().get(i);
+  }
+
+  @Test
+  void aTargetThatGoesDownHoldsNoOtherBackAndCatchesUpWhenBack() throws Exception {
+    List<Transport> transports = targets(TARGETS);
     write(0, 100);
     var s = EngineSettings.builder("fan", src).stateDir(Trees.path(Trees.tempDir("fan-state")))
         .delay(Duration.ofMillis(50)).retry(Duration.ofMillis(200), Duration.ofSeconds(2)).build();
@@ -99,14 +105,7 @@ class FanOutTest {
   @Test
   void aTargetWhoseHostHangsHoldsOnlyItsShareOfTheTransferSlots() throws Exception {
     dev.livesync.sync.TransferSlots.shared().limit(4); // the cap this test is about, whatever the CPUs
-    List<Transport> transports = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      byte[] dir = Trees.tempDir("hang-dst" + i);
-      dirs.add(dir);
-      RsyncDaemon d = RsyncDaemon.start(Trees.path(dir));
-      daemons.add(d);
-      transports.add(RsyncTransport.open(src, d.url(), TargetOptions.defaults()));
-    }
+    List<Transport> transports = targets(2);
     write(0, 20);
     var s = EngineSettings.builder("hang", src).stateDir(Trees.path(Trees.tempDir("hang-state"))).workers(4)
         .delay(Duration.ofMillis(50)).build();

@@ -508,9 +508,7 @@ class TargetRunnerTest {
   @Test
   void mergedSendsAreJournaledSoACrashBeforeTheyRunLosesNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     var journal = Journal.open(dir.resolve("t.journal"));
-    var r = new TargetRunner(transport, clock, new RunnerSettings(1, retry, retry, 1_000_000),
-        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null),
-        workers::add, loop::add, journal, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
+    var r = journaled(journal);
     transport.script.add(result(Outcome.RETRY, 10));
     r.submit(send("d0"));
     r.dispatch();
@@ -520,22 +518,32 @@ class TargetRunnerTest {
     r.dispatch();
     while (!workers.isEmpty()) workers.poll().run(); // the probe item: ok
     while (!loop.isEmpty()) loop.poll().run(); // back: the other four folded into one, not yet run
+    assertThat(leftAfterACrash(r, journal, dir)).containsExactly("d1", "d2", "d3", "d4");
+  }
+
+  /** One worker, its items journaled in {@code journal}. */
+  TargetRunner journaled(Journal journal) {
+    return new TargetRunner(transport, clock, new RunnerSettings(1, retry, retry, 1_000_000),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null),
+        workers::add, loop::add, journal, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
+  }
+
+  /** The paths a restart would find in the journal after a crash now. */
+  static List<String> leftAfterACrash(TargetRunner r, Journal journal, java.nio.file.Path dir) {
     r.syncJournal();
     journal.close(); // "crash"
-    var again = Journal.open(dir.resolve("t.journal"));
     List<String> left = new ArrayList<>();
-    for (Journal.Entry e : again.recovered()) ((WorkItem.Send) e.item()).paths().forEach(p -> left.add(Bytes.display(p)));
-    assertThat(left).containsExactly("d1", "d2", "d3", "d4");
-    again.close();
+    try (var again = Journal.open(dir.resolve("t.journal"))) {
+      for (Journal.Entry e : again.recovered()) ((WorkItem.Send) e.item()).paths().forEach(p -> left.add(Bytes.display(p)));
+    }
+    return left;
   }
 
   /** A folded send takes over its parts' records: arrived in part, it leaves exactly the failed paths journaled. */
   @Test
   void aFoldedSendThatArrivedInPartLeavesOnlyItsFailedPathsInTheJournal(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     var journal = Journal.open(dir.resolve("t.journal"));
-    var r = new TargetRunner(transport, clock, new RunnerSettings(1, retry, retry, 1_000_000),
-        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null),
-        workers::add, loop::add, journal, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
+    var r = journaled(journal);
     transport.script.add(TransferResult.ok(1, 0, 1));
     transport.script.add(result(Outcome.PARTIAL, 23, "d2"));
     r.submit(send("d0"));
@@ -545,13 +553,7 @@ class TargetRunnerTest {
     r.dispatch();
     runWorkers();
     assertThat(transport.calls).containsExactly("send d0", "send d1,d2,d3");
-    r.syncJournal();
-    journal.close(); // "crash" before the retry
-    var again = Journal.open(dir.resolve("t.journal"));
-    List<String> left = new ArrayList<>();
-    for (Journal.Entry e : again.recovered()) ((WorkItem.Send) e.item()).paths().forEach(p -> left.add(Bytes.display(p)));
-    assertThat(left).containsExactly("d2");
-    again.close();
+    assertThat(leftAfterACrash(r, journal, dir)).as("a crash before the retry").containsExactly("d2");
   }
 
   static WorkItem rename(String from, String to) {
