@@ -34,7 +34,6 @@ public final class TargetRunner {
   /** How results get back to the engine loop thread. */
   public interface Loop extends Executor {}
 
-
   private final Transport transport;
   private final String name;
   private final Clock clock;
