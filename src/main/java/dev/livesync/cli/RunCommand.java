@@ -162,9 +162,13 @@ final class RunCommand extends Subcommand {
     Path socket = InstanceFlags.socket(statusSocket, cfg);
     boolean stopGiven = cmd.commandLine().getParseResult().hasMatchedOption("--stop-timeout");
     Duration stop = Key.STOP_TIMEOUT.duration(stopGiven || cfg == null ? stopTimeout : cfg.stopTimeout());
-    Integer transfers = maxTransfers != null ? maxTransfers : cfg == null ? null : cfg.maxTransfers();
-    int slots = transfers == null ? TransferSlots.defaultLimit() : (int) Key.MAX_TRANSFERS.whole(transfers);
-    return new ProcessSettings(log, level, socket, stop, slots);
+    return new ProcessSettings(log, level, socket, stop, maxTransfers(cfg));
+  }
+
+  /** --max-transfers, else the config's max_transfers (checked when it was read), else the default. */
+  private int maxTransfers(Config cfg) {
+    if (maxTransfers != null) return (int) Key.MAX_TRANSFERS.whole(maxTransfers);
+    return cfg != null && cfg.maxTransfers() != null ? cfg.maxTransfers() : TransferSlots.defaultLimit();
   }
 
   private List<RunningSyncs.Plan> plans(Config cfg) {
@@ -200,7 +204,7 @@ final class RunCommand extends Subcommand {
       return;
     }
     Log.log.info("SIGHUP: reloading {}", configFile);
-    if (maxTransfers == null) TransferSlots.shared().limit(cfg.maxTransfers() != null ? cfg.maxTransfers() : TransferSlots.defaultLimit());
+    TransferSlots.shared().limit(maxTransfers(cfg)); // a flag given at the start still wins
     syncs.reload(plans, bound);
   }
 
