@@ -1,9 +1,8 @@
 package dev.livesync.events;
 
+import dev.livesync.fs.Strftime;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.ZonedDateTime;
-import java.util.function.Supplier;
 
 /**
  * Renders one event the way inotifywait prints it: a {@code --format} string ({@code %w %f %e %Xe %c
@@ -16,20 +15,18 @@ final class EventFormat {
 
   private final byte[] fmt;
   private final Strftime timefmt;
-  private final Supplier<ZonedDateTime> clock;
 
   /**
    * @param format the format, as bytes (a newline already appended unless --no-newline)
    * @param timefmt the --timefmt for %T, or null (then %T is empty)
    */
-  EventFormat(byte[] format, String timefmt, Supplier<ZonedDateTime> clock) {
+  EventFormat(byte[] format, String timefmt) {
     this.fmt = format;
-    this.timefmt = timefmt == null || timefmt.isEmpty() ? null : new Strftime(timefmt);
-    this.clock = clock;
+    this.timefmt = timefmt == null || timefmt.isEmpty() ? null : new Strftime(Messages.bytes(timefmt));
   }
 
   static EventFormat defaultLine() {
-    return new EventFormat(DEFAULT.getBytes(StandardCharsets.ISO_8859_1), null, ZonedDateTime::now);
+    return new EventFormat(DEFAULT.getBytes(StandardCharsets.ISO_8859_1), null);
   }
 
   /** False when inotifywait rejects the format ("Something is wrong with your format string."). */
@@ -58,7 +55,7 @@ final class EventFormat {
         case 'c' -> buf.put(Integer.toHexString(cookie));
         case 'e' -> buf.put(EventNames.toString(mask, ','));
         case 'T' -> {
-          if (timefmt != null) buf.put(timefmt.format(clock.get()));
+          if (timefmt != null) buf.put(timefmt.format(System.currentTimeMillis() / 1000));
         }
         default -> {
           if (i < n - 2 && fmt[i + 2] == 'e') {

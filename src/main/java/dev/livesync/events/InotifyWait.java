@@ -22,7 +22,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -109,7 +108,7 @@ public final class InotifyWait {
       return 1;
     }
     format = o.csv ? null : o.format == null ? EventFormat.defaultLine()
-        : new EventFormat(Messages.bytes(o.format), o.timefmt, ZonedDateTime::now);
+        : new EventFormat(Messages.bytes(o.format), o.timefmt);
     PathList given = PathList.buildOrSay(o.operands, o.fromfile, stdin, err);
     if (given == null) return 1;
     list = given;

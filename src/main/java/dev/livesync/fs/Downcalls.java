@@ -31,6 +31,13 @@ final class Downcalls {
     return LINKER.downcallHandle(addr, fd, opts);
   }
 
+  /** The libc function {@code name}, for calls that do not set errno (no capture argument). */
+  static MethodHandle plain(String name, FunctionDescriptor fd) {
+    MemorySegment addr = LINKER.defaultLookup().find(name)
+        .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+    return LINKER.downcallHandle(addr, fd);
+  }
+
   /** The errno a {@link #fn} call captured into {@code capture}. */
   static int errno(MemorySegment capture) {
     return (int) ERRNO.get(capture, 0L);
