@@ -75,11 +75,6 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
   }
 
   @Override
-  public String user() {
-    return target.user();
-  }
-
-  @Override
   public boolean fuzzyForRenames() {
     return true;
   }

@@ -13,7 +13,8 @@ public final class ExitCodes {
 
   record Verdict(Outcome outcome, String message) {}
 
-  static Verdict classify(int exit, List<byte[]> stderr, Target target, String user) {
+  static Verdict classify(int exit, List<byte[]> stderr, Target target) {
+    String user = target.user();
     String text = summary(stderr);
     String lower = text.toLowerCase(Locale.ROOT);
     String where = target.describe();

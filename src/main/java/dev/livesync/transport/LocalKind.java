@@ -28,11 +28,6 @@ final class LocalKind implements TargetKind {
   public void connectionArgs(List<String> argv) {}
 
   @Override
-  public String user() {
-    return null;
-  }
-
-  @Override
   public List<byte[]> localRoots() {
     List<byte[]> roots = new ArrayList<>(List.of(dir));
     RsyncTransport.realPath(dir).ifPresent(roots::add);

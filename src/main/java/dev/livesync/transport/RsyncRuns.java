@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * Runs rsync for one transport: the process, its exit classified ({@link ExitCodes}), its stats
  * read ({@link RsyncOutput}) and, when only part of it arrived, which paths failed ({@link FailedPaths}).
  */
-record RsyncRuns(RsyncArgs args, Target target, String user, FailedPaths failedPaths) {
+record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths) {
   private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
 
   String describe() {
@@ -25,7 +25,7 @@ record RsyncRuns(RsyncArgs args, Target target, String user, FailedPaths failedP
   }
 
   ExitCodes.Verdict classify(RsyncProcess.Result r) {
-    return ExitCodes.classify(r.exit(), r.stderr(), target, user);
+    return ExitCodes.classify(r.exit(), r.stderr(), target);
   }
 
   /** rsync's exit code when --max-delete stopped deletions. */

@@ -62,7 +62,7 @@ public final class RsyncTransport implements Transport {
     this.kind = TargetKind.of(target, options, source);
     roots.addAll(kind.localRoots());
     this.args = new RsyncArgs(source, target, options, kind);
-    this.rsync = new RsyncRuns(args, target, kind.user(), new FailedPaths(roots));
+    this.rsync = new RsyncRuns(args, target, new FailedPaths(roots));
   }
 
   /** Parses {@code url} with {@link Target#parse}. */

@@ -42,11 +42,6 @@ final class SshKind implements TargetKind {
   }
 
   @Override
-  public String user() {
-    return target.user();
-  }
-
-  @Override
   public boolean canRename() {
     return true;
   }

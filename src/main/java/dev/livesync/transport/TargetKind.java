@@ -23,9 +23,6 @@ sealed interface TargetKind permits DaemonKind, SshKind, LocalKind {
   /** rsync's environment besides {@code LC_ALL=C}. */
   default void env(Map<String, String> env) {}
 
-  /** Who logs in (named in the message of a failed login), or null. */
-  String user();
-
   /** Directories whose names in rsync's messages mean the target (a local target's directory, as given and real). */
   default List<byte[]> localRoots() {
     return List.of();
