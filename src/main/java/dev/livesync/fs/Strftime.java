@@ -34,14 +34,16 @@ public final class Strftime {
     }
   }
 
-  private final byte[] format;
+  /** The format as a C string, made once (it is only read). */
+  private final MemorySegment format;
 
   /** {@code format}: strftime's format, bytes without NUL. */
   public Strftime(byte[] format) {
     for (byte b : format) {
       if (b == 0) throw new IllegalArgumentException("a NUL byte in a time format");
     }
-    this.format = format.clone();
+    this.format = Arena.ofAuto().allocate(format.length + 1L);
+    MemorySegment.copy(format, 0, this.format, JAVA_BYTE, 0, format.length);
   }
 
   /**
@@ -53,15 +55,13 @@ public final class Strftime {
       MemorySegment t = arena.allocate(JAVA_LONG);
       t.set(JAVA_LONG, 0, epochSecond);
       MemorySegment tm = arena.allocate(TM, 8);
-      MemorySegment fmt = arena.allocate(format.length + 1L);
-      MemorySegment.copy(format, 0, fmt, JAVA_BYTE, 0, format.length);
       MemorySegment out = arena.allocate(MAX + 1);
       MemorySegment locale = CLocale.enter();
       long n;
       try {
         MemorySegment r = (MemorySegment) LOCALTIME_R.invokeExact(t, tm);
         if (r.equals(MemorySegment.NULL)) return new byte[0];
-        n = (long) STRFTIME.invokeExact(out, MAX, fmt, tm);
+        n = (long) STRFTIME.invokeExact(out, MAX, format, tm);
       } catch (Throwable x) {
         throw Downcalls.rethrow(x);
       } finally {
