@@ -136,8 +136,10 @@ public final class Bench {
         Contender.stop(p);
       }
     } finally {
+      // the run's log stays in runDir; its files (gigabytes, in RAM on /dev/shm) do not
       deleteTree(runDir.resolve("src"));
       deleteTree(runDir.resolve("staging"));
+      deleteTree(dst);
     }
   }
 
@@ -205,6 +207,7 @@ public final class Bench {
       }
     } finally {
       deleteTree(src);
+      deleteTree(daemon.module("bulk"));
     }
     java.util.Arrays.sort(rates);
     return rates[BULK_RUNS / 2];
