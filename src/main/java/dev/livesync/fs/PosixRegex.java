@@ -58,18 +58,17 @@ public final class PosixRegex {
     return compiled;
   }
 
-  /** True when the expression matches somewhere in {@code subject}. */
+  /** True when the expression matches somewhere in {@code subject}; called for every event, it allocates nothing. */
   public boolean find(byte[] subject) {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment s = cstring(arena, subject);
-      MemorySegment locale = CLocale.enter();
-      try {
-        return (int) REGEXEC.invokeExact(regex, s, 0L, MemorySegment.NULL, 0) == 0;
-      } catch (Throwable t) {
-        throw Downcalls.rethrow(t);
-      } finally {
-        CLocale.leave(locale);
-      }
+    refuseNul(subject);
+    MemorySegment s = Libc.scratch().cstr1(subject); // the calling thread's path buffer
+    MemorySegment locale = CLocale.enter();
+    try {
+      return (int) REGEXEC.invokeExact(regex, s, 0L, MemorySegment.NULL, 0) == 0;
+    } catch (Throwable t) {
+      throw Downcalls.rethrow(t);
+    } finally {
+      CLocale.leave(locale);
     }
   }
 
@@ -81,10 +80,14 @@ public final class PosixRegex {
     }
   }
 
-  private static MemorySegment cstring(Arena arena, byte[] b) {
+  private static void refuseNul(byte[] b) {
     for (byte x : b) {
       if (x == 0) throw new IllegalArgumentException("a NUL byte in a regular expression or its subject");
     }
+  }
+
+  private static MemorySegment cstring(Arena arena, byte[] b) {
+    refuseNul(b);
     MemorySegment s = arena.allocate(b.length + 1L);
     MemorySegment.copy(b, 0, s, JAVA_BYTE, 0, b.length);
     return s;
