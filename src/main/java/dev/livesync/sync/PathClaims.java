@@ -1,17 +1,15 @@
 package dev.livesync.sync;
 
-import dev.livesync.fs.BytePath;
-import java.util.HashSet;
-import java.util.Set;
-
 /**
  * Paths claimed by earlier unfinished items of a target: exact paths and all their ancestors. An
  * item conflicts with the claims when it touches a claimed path, a directory above one or a path
- * below one; a full sync claims (and conflicts with) everything.
+ * below one; a full sync claims (and conflicts with) everything. Built afresh for each look at the
+ * queue, so it holds slices of the items' own path arrays ({@link PrefixSet}).
  */
 final class PathClaims {
-  private final Set<BytePath> exact = new HashSet<>();
-  private final Set<BytePath> above = new HashSet<>();
+  private final PrefixSet exact = new PrefixSet();
+  private final PrefixSet above = new PrefixSet();
+  private final PrefixSet.Split split = new PrefixSet.Split();
   private boolean all;
 
   void add(WorkItem item) {
@@ -20,9 +18,9 @@ final class PathClaims {
       return;
     }
     for (byte[] p : item.footprint()) {
-      BytePath path = BytePath.unsafeWrap(p);
-      exact.add(path);
-      for (BytePath a : path.ancestors()) if (!above.add(a)) break; // and every one above it: there already
+      PrefixSet.Split s = split.of(p);
+      exact.add(s);
+      above.addAncestors(s); // and every one above it
     }
   }
 
@@ -35,8 +33,8 @@ final class PathClaims {
     if (all) return true;
     if (item instanceof WorkItem.FullSync) return !exact.isEmpty();
     for (byte[] p : item.footprint()) {
-      BytePath path = BytePath.unsafeWrap(p);
-      if (above.contains(path) || path.isUnderAny(exact, true)) return true;
+      PrefixSet.Split s = split.of(p);
+      if (above.contains(s) || exact.holdsAncestorOf(s, true)) return true;
     }
     return false;
   }

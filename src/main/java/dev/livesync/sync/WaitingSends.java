@@ -50,14 +50,16 @@ final class WaitingSends {
       int end = i + 1;
       var first = (WorkItem.Send) t.item;
       long paths = first.paths().size(), bytes = first.bytes();
-      Set<BytePath> named = new java.util.HashSet<>(), above = new java.util.HashSet<>();
-      add(first, named, above);
+      var named = new PrefixSet();
+      var above = new PrefixSet();
+      var split = new PrefixSet.Split();
+      add(first, named, above, split);
       while (end < tasks.size() && joins(tasks.get(end), now, limits, claims)) {
         var s = (WorkItem.Send) tasks.get(end).item;
-        if (paths + s.paths().size() > limits.maxPaths() || bytes + s.bytes() > limits.maxBytes() || nests(s, named, above)) break;
+        if (paths + s.paths().size() > limits.maxPaths() || bytes + s.bytes() > limits.maxBytes() || nests(s, named, above, split)) break;
         paths += s.paths().size();
         bytes += s.bytes();
-        add(s, named, above);
+        add(s, named, above, split);
         end++;
       }
       for (int k = i; k < end; k++) claims.add(tasks.get(k).item);
@@ -70,11 +72,10 @@ final class WaitingSends {
     return foldable(t, now, limits) && !claims.conflicts(t.item);
   }
 
-  private static void add(WorkItem.Send s, Set<BytePath> named, Set<BytePath> above) {
+  private static void add(WorkItem.Send s, PrefixSet named, PrefixSet above, PrefixSet.Split split) {
     for (byte[] p : s.paths()) {
-      BytePath b = BytePath.unsafeWrap(p);
-      named.add(b);
-      for (BytePath a : b.ancestors()) above.add(a);
+      named.add(split.of(p));
+      above.addAncestors(split);
     }
   }
 
@@ -83,10 +84,9 @@ final class WaitingSends {
    * waits for the others as its own item ({@link PathClaims}), as a batch never holds a directory
    * and a path below it. The same path twice folds: a file written again goes once.
    */
-  private static boolean nests(WorkItem.Send s, Set<BytePath> named, Set<BytePath> above) {
+  private static boolean nests(WorkItem.Send s, PrefixSet named, PrefixSet above, PrefixSet.Split split) {
     for (byte[] p : s.paths()) {
-      BytePath b = BytePath.unsafeWrap(p);
-      if (above.contains(b) || b.isUnderAny(named, false)) return true;
+      if (above.contains(split.of(p)) || named.holdsAncestorOf(split, false)) return true;
     }
     return false;
   }
