@@ -49,6 +49,8 @@ public final class Bench {
 
   private final Options options;
   private final PrintStream out;
+  /** For the length of {@link #run}. */
+  private Trash trash;
 
   public Bench(Options options, PrintStream out) {
     this.options = options;
@@ -61,7 +63,9 @@ public final class Bench {
   public List<Result> run(List<Contender> contenders, List<Double> rates, boolean bulk) throws Exception {
     Files.createDirectories(options.workdir());
     List<Result> results = new ArrayList<>();
-    try (BenchDaemon daemon = new BenchDaemon(options.workdir(), "target", "bulk")) {
+    try (Trash t = new Trash(options.workdir(), out); BenchDaemon daemon = new BenchDaemon(options.workdir(), "target", "bulk")) {
+      trash = t;
+      t.awaitQuiet();
       out.printf("rsync daemon on 127.0.0.1:%d, work dir %s%n", daemon.port, options.workdir());
       for (double rate : rates) {
         for (Contender c : contenders) {
@@ -77,10 +81,10 @@ public final class Bench {
 
   private Result runOne(BenchDaemon daemon, Contender c, double rate) throws Exception {
     Path runDir = options.workdir().resolve(c.name().replaceAll("[^a-z]", "") + "-" + (long) rate);
-    deleteTree(runDir);
+    trash.discard(runDir);
     Path src = Files.createDirectories(runDir.resolve("src"));
     Path dst = daemon.module("target");
-    deleteTree(dst);
+    trash.discard(dst);
     Files.createDirectories(dst);
     out.printf("%s at %.0f files/s for %.0f s ...%n", c.name(), rate, options.seconds());
     try (ArrivalRecorder arrivals = new ArrivalRecorder(dst)) {
@@ -137,9 +141,9 @@ public final class Bench {
       }
     } finally {
       // the run's log stays in runDir; its files (gigabytes, in RAM on /dev/shm) do not
-      deleteTree(runDir.resolve("src"));
-      deleteTree(runDir.resolve("staging"));
-      deleteTree(dst);
+      trash.discard(runDir.resolve("src"));
+      trash.discard(runDir.resolve("staging"));
+      trash.discard(dst);
     }
   }
 
@@ -179,8 +183,8 @@ public final class Bench {
    */
   private double bulkBaseline(BenchDaemon daemon) throws Exception {
     int n = 10_000;
-    Path src = Files.createDirectories(options.workdir().resolve("bulk-src"));
-    deleteTree(src);
+    Path src = options.workdir().resolve("bulk-src");
+    trash.discard(src);
     Files.createDirectories(src);
     LoadGenerator gen = new LoadGenerator(src, options.minSize(), options.maxSize(), options.perDir());
     gen.run(1_000_000, n / 1_000_000.0);
@@ -188,7 +192,7 @@ public final class Bench {
     try {
       for (int i = 0; i < BULK_RUNS; i++) {
         Path dst = daemon.module("bulk");
-        deleteTree(dst);
+        trash.discard(dst);
         Files.createDirectories(dst);
         double secs;
         int rc;
@@ -206,8 +210,8 @@ public final class Bench {
         if (rc != 0) return 0;
       }
     } finally {
-      deleteTree(src);
-      deleteTree(daemon.module("bulk"));
+      trash.discard(src);
+      trash.discard(daemon.module("bulk"));
     }
     java.util.Arrays.sort(rates);
     return rates[BULK_RUNS / 2];

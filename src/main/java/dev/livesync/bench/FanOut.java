@@ -57,6 +57,8 @@ public final class FanOut {
 
   private final Options options;
   private final PrintStream out;
+  /** For the length of {@link #run}. */
+  private Trash trash;
 
   public FanOut(Options options, PrintStream out) {
     this.options = options;
@@ -66,10 +68,14 @@ public final class FanOut {
   public List<Result> run(List<Double> rates) throws Exception {
     Files.createDirectories(options.load().workdir());
     List<Result> results = new ArrayList<>();
-    for (double rate : rates) {
-      Result r = runOne(rate);
-      results.add(r);
-      rows(r).forEach(out::println);
+    try (Trash t = new Trash(options.load().workdir(), out)) {
+      trash = t;
+      t.awaitQuiet();
+      for (double rate : rates) {
+        Result r = runOne(rate);
+        results.add(r);
+        rows(r).forEach(out::println);
+      }
     }
     return results;
   }
@@ -77,7 +83,7 @@ public final class FanOut {
   private Result runOne(double rate) throws Exception {
     Bench.Options load = options.load();
     Path runDir = load.workdir().resolve((options.targets() > 1 ? "targets-" : "sources-") + (long) rate);
-    Bench.deleteTree(runDir);
+    trash.discard(runDir);
     List<Path> sources = new ArrayList<>();
     for (int i = 1; i <= options.sources(); i++) sources.add(Files.createDirectories(runDir.resolve(String.format("src%02d", i))));
     List<BenchDaemon> daemons = new ArrayList<>();
@@ -166,8 +172,8 @@ public final class FanOut {
       if (p != null) Contender.stop(p);
       for (Route r : routes) r.arrivals().close();
       for (BenchDaemon d : daemons) d.close();
-      for (Path src : sources) Bench.deleteTree(src);
-      for (Route r : routes) Bench.deleteTree(r.dst());
+      for (Path src : sources) trash.discard(src);
+      for (Route r : routes) trash.discard(r.dst());
     }
   }
 

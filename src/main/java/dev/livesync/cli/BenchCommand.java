@@ -71,7 +71,7 @@ final class BenchCommand extends Subcommand {
   @Option(names = "--stop-target", paramLabel = "AT,BACK", description = "With --targets: stop the last target's daemon and its transfers (SIGTERM, by pid) AT seconds after the load starts and start it again at BACK seconds (e.g. 20,40); prints when it caught up.")
   String stopTarget;
 
-  @Option(names = "--workdir", description = "Where source and target live; their files are deleted after each run, its logs stay (default: /dev/shm/livesync-bench if /dev/shm exists, so disk speed does not blur the figures; with --targets, --sources or --stop-target /var/tmp/livesync-bench-fanout, on disk).")
+  @Option(names = "--workdir", description = "Where source and target live; their files are deleted after each run on tmpfs, on disk when the bench ends, and a bench on disk first waits until 5 min after the last one's deletions there (ext4 scans recently deleted inodes on every create: a run right after another measured that); the logs stay (default: /dev/shm/livesync-bench if /dev/shm exists, so disk speed does not blur the figures; with --targets, --sources or --stop-target /var/tmp/livesync-bench-fanout, on disk).")
   Path workdir;
 
   @Override
