@@ -9,13 +9,13 @@ import java.time.Instant;
 /**
  * Where the bench's trees go when a run is over. On a disk file system they are moved aside and
  * deleted when the bench ends, and a bench waits until {@link #QUIET_SECONDS} have passed since the
- * last one's deletions: ext4 does not reuse an inode for 60 s after its deletion (300 s while its inode
- * table block is dirty), and every create scans past each such inode ({@code recently_deleted}), so
- * creating 56,000 files took 1.9 s on a quiet file system, 13.3 and 15.3 s right after deleting as
+ * last one's deletions: ext4 does not reuse an inode for 60 s after its deletion (360 s while its
+ * inode table block is dirty), and every create scans past each such inode ({@code recently_deleted}),
+ * so creating 56,000 files took 1.9 s on a quiet file system, 13.3 and 15.3 s right after deleting as
  * many, 6.6 s five minutes after (2026-12-05, ext4 under /var/tmp): a run right after another
  * measured ext4's cleanup as much as the tool (the outside writer's rate fell from 2,754 to 1,600 and
- * 1,394 files/s over three runs in a row). On tmpfs, which has no
- * inode tables and whose files hold RAM, trees are deleted at once.
+ * 1,394 files/s over three runs in a row). On tmpfs, which has no inode tables and whose files hold
+ * RAM, trees are deleted at once.
  */
 final class Trash implements AutoCloseable {
   static final long QUIET_SECONDS = 300;
