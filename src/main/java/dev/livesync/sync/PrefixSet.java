@@ -22,7 +22,7 @@ final class PrefixSet {
   }
 
   /** Adds {@code path[0, length)}, whose {@link Split} hash is {@code hash}; false when it was in already. */
-  boolean add(byte[] path, int length, int hash) {
+  private boolean add(byte[] path, int length, int hash) {
     int i = find(path, length, hash);
     if (arrays[i] != null) return false;
     arrays[i] = path;
@@ -31,7 +31,7 @@ final class PrefixSet {
     return true;
   }
 
-  boolean contains(byte[] path, int length, int hash) {
+  private boolean contains(byte[] path, int length, int hash) {
     return arrays[find(path, length, hash)] != null;
   }
 
@@ -44,7 +44,10 @@ final class PrefixSet {
     return contains(s.path, s.path.length, s.hash);
   }
 
-  /** Adds the path's ancestors, nearest first, up to the first that was in already (all above it are then too). */
+  /**
+   * Adds the path's ancestors, nearest first, up to the first that was in already: all above that one
+   * are in too, in a set that only this method adds to (as the claims' and the folds' sets of ancestors).
+   */
   void addAncestors(Split s) {
     for (int k = s.count - 1; k >= 0; k--) if (!add(s.path, s.ends[k], s.hashes[k])) return;
   }
