@@ -30,28 +30,24 @@ class TrashTest {
   void onDiskATreeWaitsAsideUntilTheEndThenTheNextBenchWaitsOutTheQuietTime() throws Exception {
     Path dir = onDisk();
     try {
-      onDisk(dir);
+      Path src = tree(dir.resolve("src"));
+      try (Trash trash = new Trash(dir, out)) {
+        assertThat(trash.quietIn()).isLessThanOrEqualTo(0);
+        trash.discard(src);
+        assertThat(src).doesNotExist();
+        assertThat(dir.resolve("trash/0/d/f")).hasContent("x");
+        trash.discard(dir.resolve("never-made")); // nothing to do
+      }
+      assertThat(dir.resolve("trash")).doesNotExist();
+      try (Trash next = new Trash(dir, out)) {
+        assertThat(next.quietIn()).isBetween(Trash.QUIET_SECONDS - 5, Trash.QUIET_SECONDS);
+      }
+      Files.writeString(dir.resolve("deleted-at"), (java.time.Instant.now().getEpochSecond() - Trash.QUIET_SECONDS) + "\n");
+      try (Trash later = new Trash(dir, out)) {
+        assertThat(later.quietIn()).isLessThanOrEqualTo(0);
+      }
     } finally {
       Bench.deleteTree(dir);
-    }
-  }
-
-  private void onDisk(Path dir) throws Exception {
-    Path src = tree(dir.resolve("src"));
-    try (Trash trash = new Trash(dir, out)) {
-      assertThat(trash.quietIn()).isLessThanOrEqualTo(0);
-      trash.discard(src);
-      assertThat(src).doesNotExist();
-      assertThat(dir.resolve("trash/0/d/f")).hasContent("x");
-      trash.discard(dir.resolve("never-made")); // nothing to do
-    }
-    assertThat(dir.resolve("trash")).doesNotExist();
-    try (Trash next = new Trash(dir, out)) {
-      assertThat(next.quietIn()).isBetween(Trash.QUIET_SECONDS - 5, Trash.QUIET_SECONDS);
-    }
-    Files.writeString(dir.resolve("deleted-at"), (java.time.Instant.now().getEpochSecond() - Trash.QUIET_SECONDS) + "\n");
-    try (Trash later = new Trash(dir, out)) {
-      assertThat(later.quietIn()).isLessThanOrEqualTo(0);
     }
   }
 
