@@ -202,7 +202,31 @@ final class SourceEvents implements AutoCloseable {
     unwatched.set(0); // the new watcher reports again what it cannot watch
     firstUnwatched = "";
     limitWhenShort = -1;
-    watcher = newWatcher(new WatchProgress());
+    watcher = newWatcherOnceTheOldIsGone();
+  }
+
+  /**
+   * The kernel counts an inotify instance against fs.inotify.max_user_instances until the last
+   * reference to it goes, and a child being spawned at that moment (rsync, for a batch) holds a copy
+   * of the descriptor table until its exec: right after the old one's close, at the limit, the new
+   * one may be refused for a moment (the overflow scenario test stopped there in 1 of 3 CI runs).
+   * Tried again for up to 2 s; a limit really reached still stops the sync, as before.
+   */
+  private Watcher newWatcherOnceTheOldIsGone() {
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (true) {
+      try {
+        return newWatcher(new WatchProgress());
+      } catch (NativeException e) {
+        if (e.errno() != Errno.EMFILE || System.nanoTime() > deadline) throw e;
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   long overflows() {
