@@ -264,10 +264,11 @@ final class DeletionGuard extends ForwardingTransport {
   /**
    * A dry run of the whole tree, decided on as a full sync's: its deletions go ahead (counted in the
    * minute) or are held; held paths it no longer lists are dropped (a full sync sees every deletion
-   * there is: the files came back). Null when the transport cannot tell; throws a TransportException when the dry run failed.
+   * there is: the files came back). {@code emptyTarget}: the target is known to hold nothing, which
+   * stands for the dry run. Null when the transport cannot tell; throws a TransportException when the dry run failed.
    */
-  GuardedFullSync.WholeTree judgeWholeTree() throws InterruptedException {
-    DeletionPreview preview = previewWhole();
+  GuardedFullSync.WholeTree judgeWholeTree(boolean emptyTarget) throws InterruptedException {
+    DeletionPreview preview = emptyTarget ? new DeletionPreview(List.of(), 0) : previewWhole();
     if (preview == null) return null;
     learn(preview.targetEntries());
     List<byte[]> deletions = notReleased(preview.deletions(), true);

@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
  * or are they held?) and which says how much there is to do:
  *
  * <ul>
+ *   <li>the target holds nothing ({@link Transport#targetEmpty}, one listing of its top): the dry run
+ *       would only list every entry as new, so there is none. The full sync goes in parts, without
+ *       delete: there is nothing to delete, and what appears at the target meanwhile stays;
  *   <li>nothing at all (rsync itemized no entry to make, send, set an attribute of or delete, and
  *       ended cleanly): the full sync is done. The dry run is the real run's rsync with {@code -n}
  *       (the same options, excludes and comparison), so the real run would have changed nothing; what
@@ -62,11 +65,16 @@ final class GuardedFullSync {
   TransferResult run(boolean delete, Consumer<String> progress, SplitFullSync.Planner parts) throws InterruptedException {
     if (!delete || guard.off()) return parts != null ? SplitFullSync.run(guard, parts, delete, progress) : guard.countedFullSync(raw(delete, progress), false);
     long t0 = System.nanoTime();
+    boolean empty = inner.targetEmpty();
     WholeTree whole;
     try {
-      whole = guard.judgeWholeTree();
+      whole = guard.judgeWholeTree(empty);
     } catch (TransportException e) {
       return e.result();
+    }
+    if (empty) {
+      log.info("{}: full sync: the target is empty, so it is copied without a dry run first and deletes nothing", guard.describe());
+      return run(false, progress, parts);
     }
     if (whole == null) return inParts(parts, true, false, progress); // the transport cannot tell: nothing to decide on
     DeletionPreview p = whole.preview();
@@ -125,7 +133,7 @@ final class GuardedFullSync {
     if (partsDecidedNanos != Long.MIN_VALUE && now - partsDecidedNanos < DeletionGuard.WINDOW_NANOS) return partsDecision;
     WholeTree whole;
     try {
-      whole = guard.judgeWholeTree();
+      whole = guard.judgeWholeTree(false);
     } catch (TransportException e) {
       previewFailed = e.result();
       return null;

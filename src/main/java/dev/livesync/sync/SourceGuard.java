@@ -110,4 +110,9 @@ final class SourceGuard extends ForwardingTransport {
   public DeletionPreview fullSyncDeletions() throws InterruptedException {
     return problem() != null ? null : inner.fullSyncDeletions();
   }
+
+  @Override
+  public boolean targetEmpty() throws InterruptedException {
+    return problem() == null && inner.targetEmpty();
+  }
 }

@@ -112,6 +112,11 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
+  public boolean targetEmpty() throws InterruptedException {
+    return inner.targetEmpty();
+  }
+
+  @Override
   public int pruneVersions(Instant now) throws InterruptedException {
     return inner.pruneVersions(now);
   }

@@ -208,6 +208,14 @@ final class RsyncArgs {
     return argv;
   }
 
+  /** A listing of the target directory's own entries ({@code .} first), not below them, that changes nothing. */
+  List<String> listTop() {
+    List<String> argv = common();
+    argv.addAll(List.of("--list-only", "--no-recursive", "--dirs", "--no-motd"));
+    argv.add(destination());
+    return argv;
+  }
+
   /** The directory {@code to} (relative, UTF-8) sent with its old copy {@code from} as --link-dest. */
   List<String> linkDest(String from, String to) {
     int depth = 1;

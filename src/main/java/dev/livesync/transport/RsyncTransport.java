@@ -200,6 +200,22 @@ public final class RsyncTransport implements Transport {
     return items.drift();
   }
 
+  /**
+   * {@code rsync --list-only} of the target directory, not recursive, with this target's options and
+   * excludes: empty when it lists the directory alone, or when rsync could not enter it because it is
+   * not there ({@code --mkpath} makes it).
+   */
+  @Override
+  public boolean targetEmpty() throws InterruptedException {
+    var listed = new ArrayList<String>(2);
+    RsyncProcess.Result r = rsync.run(args.listTop(), null, line -> {
+      if (listed.size() < 2) listed.add(Bytes.latin1(line));
+    });
+    if (r.exit() == 0) return listed.size() == 1 && listed.getFirst().endsWith(" .");
+    return r.exit() == 23 && listed.isEmpty() && r.stderr().stream().map(Bytes::latin1)
+        .anyMatch(s -> s.contains(" change_dir ") && s.endsWith(" failed: No such file or directory (2)"));
+  }
+
   @Override
   public DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
     for (byte[] p : paths) checkRelative(p);

@@ -183,6 +183,16 @@ public interface Transport extends AutoCloseable {
   }
 
   /**
+   * Whether the target directory holds no entry a full sync would see (its excludes and the
+   * versions directory do not count), or is not there yet: then a full sync has nothing there to
+   * delete. False when it holds one, and when the transport cannot tell or the look fails (a full
+   * sync's own dry run then says why).
+   */
+  default boolean targetEmpty() throws InterruptedException {
+    return false;
+  }
+
+  /**
    * Deletes the versions kept on the target (see {@link Versions}) that are older than the target's
    * {@code versions} duration at {@code now}, where the transport can (local and ssh targets);
    * returns how many version directories it deleted where it can tell.

@@ -54,6 +54,8 @@ class GuardedFullSyncTest {
     final AtomicInteger sends = new AtomicInteger();
     /** Looks at the target's top level (a start after a clean stop). */
     final AtomicInteger tops = new AtomicInteger();
+    /** Lists the target's top to see whether it is empty. */
+    final AtomicInteger looks = new AtomicInteger();
     /** What happens at the source as each whole-tree dry run ends. */
     volatile Runnable afterDryRun = () -> {};
 
@@ -62,11 +64,17 @@ class GuardedFullSyncTest {
     }
 
     int all() {
-      return dryRuns.get() + wholes.get() + parts.get() + sends.get() + tops.get();
+      return dryRuns.get() + wholes.get() + parts.get() + sends.get() + tops.get() + looks.get();
     }
 
     void reset() {
-      for (AtomicInteger n : List.of(dryRuns, wholes, parts, sends, tops)) n.set(0);
+      for (AtomicInteger n : List.of(dryRuns, wholes, parts, sends, tops, looks)) n.set(0);
+    }
+
+    @Override
+    public boolean targetEmpty() throws InterruptedException {
+      looks.incrementAndGet();
+      return super.targetEmpty();
     }
 
     @Override
@@ -141,13 +149,19 @@ class GuardedFullSyncTest {
   }
 
   private Counted transport(String kind) throws InterruptedException {
+    return transport(kind, "");
+  }
+
+  /** {@code below}: a directory in the target ("" for the target itself), with a trailing slash. */
+  private Counted transport(String kind, String below) throws InterruptedException {
     var options = TargetOptions.builder();
     if (kind.equals("daemon")) {
       Trees.chmod(dst, 0755);
       daemon = RsyncDaemon.builder(Trees.path(dst)).auth("backup", "pw").start();
       options.passwordFile(daemon.passwordFile());
     }
-    return new Counted(new RsyncTransport(src, Target.parse(daemon != null ? daemon.url() : Bytes.latin1(dst)), options.build()));
+    String url = daemon != null ? daemon.url() + "/" + below : Bytes.latin1(dst) + "/" + below;
+    return new Counted(new RsyncTransport(src, Target.parse(url), options.build()));
   }
 
   private DeletionGuard guard(Counted t) {
@@ -165,11 +179,13 @@ class GuardedFullSyncTest {
     for (int i = 0; i < 5; i++) Trees.write(at(src, "top" + i), "t" + i);
   }
 
-  /** The first full sync onto an empty target: everything to copy, so in parts. */
+  /** The first full sync onto an empty target: everything to copy, so in parts, and no dry run first. */
   private void firstSync(DeletionGuard guard, Counted t, Planner planner) throws InterruptedException {
     TransferResult r = guard.fullSync(true, null, planner);
     assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
     assertThat(planner.plans.get()).as("planned").isEqualTo(1);
+    assertThat(t.looks.get()).as("looks at the target's top").isEqualTo(1);
+    assertThat(t.dryRuns.get()).as("dry runs").isZero();
     assertThat(t.parts.get()).as("rsyncs of parts").isGreaterThan(1);
     Trees.assertSameTree(src, dst);
     t.reset();
@@ -187,11 +203,43 @@ class GuardedFullSyncTest {
 
       TransferResult r = guard(t).fullSync(true, null, planner); // a new guard: as after a restart
       assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
+      assertThat(t.looks.get()).as("looks at the target's top").isEqualTo(1);
       assertThat(t.dryRuns.get()).as("dry runs").isEqualTo(1);
-      assertThat(t.all()).as("rsyncs in all").isEqualTo(1);
+      assertThat(t.all()).as("rsyncs in all").isEqualTo(2);
       assertThat(planner.plans.get()).as("the source counted for parts").isZero();
     }
     Trees.assertSameTree(src, dst);
+  }
+
+  /**
+   * A target that holds nothing a full sync sees (only the versions directory), or whose directory is
+   * not there yet, is copied in parts with no dry run first; what was there stays. A guard that held
+   * deletions lets them go: none of them is at the target any more.
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({"local, versions only", "daemon, versions only", "local, not there yet", "daemon, not there yet"})
+  void anEmptyTargetIsCopiedWithoutADryRunFirst(String kind, String target) throws Exception {
+    sourceTree();
+    byte[] version = at(dst, ".livesync/versions/2026-12-02T063000Z/small/f1");
+    if (target.equals("versions only")) Trees.write(version, "an old version");
+    String below = target.equals("not there yet") ? "new/host1/" : "";
+    new HeldDeletions(Trees.path(state).resolve("held")).save(List.of(dev.livesync.fs.BytePath.of(Bytes.of("gone/f"))));
+    try (Counted t = transport(kind, below)) {
+      var planner = new Planner(src);
+      DeletionGuard guard = guard(t);
+      assertThat(guard.held()).as("held from before").isEqualTo(1);
+      TransferResult r = guard.fullSync(true, null, planner);
+      assertThat(guard.held()).as("held after").isZero();
+      assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
+      assertThat(t.looks.get()).as("looks at the target's top").isEqualTo(1);
+      assertThat(t.dryRuns.get()).as("dry runs").isZero();
+      assertThat(t.parts.get()).as("rsyncs of parts").isGreaterThan(1);
+    }
+    if (below.isEmpty()) {
+      assertThat(Bytes.latin1(Trees.read(version))).isEqualTo("an old version");
+      Trees.delete(at(dst, ".livesync"));
+    }
+    Trees.assertSameTree(src, below.isEmpty() ? dst : at(dst, "new/host1"));
   }
 
   /**

@@ -184,4 +184,47 @@ class RsyncTransportTest {
     assertThat(d.extra()).extracting(Bytes::display).contains("extra", "link2").allMatch(n -> n.equals("link2") || n.startsWith("extra"));
     assertThat(d.differing()).extracting(Bytes::display).containsExactly("dirs");
   }
+
+  /**
+   * Empty is what a full sync with delete would find nothing in to delete: no entry, or only what
+   * it never sees (the versions directory, an excluded name), or no directory yet. One entry of any
+   * kind, hostile names included, is not empty; nor is a target it cannot log in to.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aTargetIsEmptyOnlyWhenAFullSyncWouldSeeNothingThere(Kind kind) throws Exception {
+    src = Trees.tempDir("ls-src");
+    Trees.write(at(src, Bytes.of("f")), "at the source");
+    var t = target(kind);
+    var options = t.options().toBuilder().excludes(List.of("*.tmp")).build();
+    RsyncTransport transport = t.transport(src, t.url(), options);
+    assertThat(transport.targetEmpty()).as("a new directory").isTrue();
+    Trees.write(at(t.dir, Bytes.of(".livesync/versions/2026-12-02T063000Z/old")), "a version");
+    Trees.write(at(t.dir, Bytes.of("scratch.tmp")), "excluded");
+    assertThat(transport.targetEmpty()).as("the versions directory and an excluded file").isTrue();
+    String sub = t.url().endsWith("/") ? t.url() + "not/there/yet/" : t.url() + "/not/there/yet/";
+    assertThat(t.transport(src, sub, options).targetEmpty()).as("a directory not made yet").isTrue();
+
+    for (byte[] name : List.of(Bytes.of("f"), Bytes.of("d/f"), Trees.hostileNames().get(4), Trees.hostileNames().get(7))) {
+      Trees.write(at(t.dir, name), "at the target");
+      assertThat(transport.targetEmpty()).as(Bytes.display(name)).isFalse();
+      Trees.delete(at(t.dir, Bytes.of(Bytes.latin1(name).split("/")[0])));
+      assertThat(transport.targetEmpty()).as("again without " + Bytes.display(name)).isTrue();
+    }
+    Trees.symlink(at(t.dir, Bytes.of("link")), Bytes.of("nowhere"));
+    assertThat(transport.targetEmpty()).as("a dangling symlink").isFalse();
+    Trees.delete(at(t.dir, Bytes.of("link")));
+    Trees.write(at(t.dir, Bytes.of("top/.livesync")), "not the versions directory: below the top");
+    assertThat(transport.targetEmpty()).as("a directory").isFalse();
+
+    if (kind == Kind.DAEMON) {
+      Trees.delete(at(t.dir, Bytes.of("top")));
+      byte[] wrong = Trees.tempDir("ls-pw");
+      Trees.write(at(wrong, Bytes.of("pw")), "not the password");
+      Trees.chmod(at(wrong, Bytes.of("pw")), 0600);
+      var refused = TargetOptions.builder().passwordFile(Trees.path(at(wrong, Bytes.of("pw")))).build();
+      assertThat(t.transport(src, t.url(), refused).targetEmpty()).as("a daemon that refuses the login").isFalse();
+      Trees.delete(wrong);
+    }
+  }
 }

@@ -55,7 +55,12 @@ final class TargetFixture implements AutoCloseable {
 
   /** A transport to this target; closed (its ssh helpers stopped) with the fixture. */
   RsyncTransport transport(byte[] source) {
-    RsyncTransport t = RsyncTransport.open(source, url(), options());
+    return transport(source, url(), options());
+  }
+
+  /** A transport to {@code url} (this target or a directory in it) with {@code options}; closed with the fixture. */
+  RsyncTransport transport(byte[] source, String url, TargetOptions options) {
+    RsyncTransport t = RsyncTransport.open(source, url, options);
     transports.add(t);
     return t;
   }
