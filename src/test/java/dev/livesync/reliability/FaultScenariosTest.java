@@ -15,6 +15,7 @@ import dev.livesync.sync.EngineStatus;
 import dev.livesync.sync.Replicator;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LogCapture;
+import dev.livesync.testing.ProcStat;
 import dev.livesync.testing.ProcSysLowered;
 import dev.livesync.testing.Processes;
 import dev.livesync.testing.RsyncDaemon;
@@ -89,7 +90,7 @@ class FaultScenariosTest {
       }
       int files = 0;
       // and no inotify instance to spare: the rescan must give the old one back before it takes a new one
-      try (var noSpare = ProcSysLowered.to(KernelLimits.MAX_USER_INSTANCES, inotifyInstancesInUse())) {
+      try (var noSpare = ProcSysLowered.to(KernelLimits.MAX_USER_INSTANCES, ProcStat.inotifyInstances())) {
         for (int round = 0; round < 20 && r.status().overflows() == 0; round++) {
           for (int i = 0; i < 300; i++) Trees.write(at(src, "burst" + round + "/f" + files++), "x" + i);
           Thread.sleep(300);
@@ -108,23 +109,6 @@ class FaultScenariosTest {
       Figures.report("4", "queue overflow with max_queued_events=16: " + files + " files written, " + r.status().overflows()
           + " overflow(s), rescan converged, watching continued");
     }
-  }
-
-  /** Inotify instances open on this machine now (max_user_instances counts them per user; the tests run as root). */
-  private static long inotifyInstancesInUse() throws java.io.IOException {
-    long n = 0;
-    try (var pids = Files.list(Path.of("/proc"))) {
-      for (Path pid : pids.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-        try (var fds = Files.list(pid.resolve("fd"))) {
-          for (Path fd : fds.toList()) {
-            try {
-              if (Files.readSymbolicLink(fd).toString().equals("anon_inode:inotify")) n++;
-            } catch (java.io.IOException gone) { /* closed meanwhile */ }
-          }
-        } catch (java.io.IOException gone) { /* the process ended */ }
-      }
-    }
-    return n;
   }
 
   // --- 5. watch limit reached

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads /proc for the tests: a process's CPU time, the argv of every process, listening sockets and who holds them. */
+/**
+ * Reads /proc for the tests: a process's CPU time, the argv of every process, listening sockets and
+ * who holds them, the inotify instances open.
+ */
 public final class ProcStat {
   /** USER_HZ: the unit of utime/stime in /proc/PID/stat; 100 on every Linux we run on. */
   private static final long CLOCK_TICKS = 100;
@@ -118,5 +121,22 @@ public final class ProcStat {
       throw new java.io.UncheckedIOException(e);
     }
     return out;
+  }
+
+  /** Inotify instances open on this machine now (fs.inotify.max_user_instances counts them per user; the tests run as root). */
+  public static long inotifyInstances() throws IOException {
+    long n = 0;
+    try (var pids = Files.list(Path.of("/proc"))) {
+      for (Path pid : pids.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try (var fds = Files.list(pid.resolve("fd"))) {
+          for (Path fd : fds.toList()) {
+            try {
+              if (Files.readSymbolicLink(fd).toString().equals("anon_inode:inotify")) n++;
+            } catch (IOException gone) { /* closed meanwhile */ }
+          }
+        } catch (IOException gone) { /* the process ended */ }
+      }
+    }
+    return n;
   }
 }
