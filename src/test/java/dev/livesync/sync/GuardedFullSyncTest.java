@@ -29,10 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A full sync under the mass-deletion guard, with real rsync to a local directory and to a daemon,
- * counting the rsyncs it runs: against a target that already equals the source (a restart) it is the
- * dry run alone; a target that differs in anything, however little, is still synced (the entries that
- * differ alone, or the whole tree in one rsync, when the dry run finds little to change); many changes
- * go in parts.
+ * counting the rsyncs it runs: onto an empty target, a look at its top and the copy, with no dry run;
+ * against a target that already equals the source (a restart), the look and the dry run alone; a
+ * target that differs in anything, however little, is still synced (the entries that differ alone, or
+ * the whole tree in one rsync, when the dry run finds little to change); many changes go in parts.
  */
 class GuardedFullSyncTest {
   private final byte[] src = Trees.tempDir("guarded-src");
@@ -194,7 +194,7 @@ class GuardedFullSyncTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"local", "daemon"})
-  void aRestartAgainstAnEqualTargetIsTheDryRunAlone(String kind) throws Exception {
+  void aRestartAgainstAnEqualTargetIsTheLookAndTheDryRunAlone(String kind) throws Exception {
     sourceTree();
     try (Counted t = transport(kind)) {
       var planner = new Planner(src);
