@@ -24,10 +24,13 @@ import org.slf4j.LoggerFactory;
  * terminal line and the status page read it as they read one rsync's. The directories above the
  * parts' roots (the source's own included) are sent once more as themselves when every part is done:
  * a part that makes an entry in one of them changes its mtime at the target, and may do so after the
- * part holding that directory set it from the source.
+ * part holding that directory set it from the source. Before the parts, the source's own directory
+ * is sent as itself, which makes the target directory where it is not there yet.
  */
 final class SplitFullSync {
   private static final Logger log = LoggerFactory.getLogger(SplitFullSync.class);
+
+  private static final byte[] ROOT = {'.'};
 
   /** Trees below this many entries go as one rsync: a part's start-up would cost more than it saves. */
   static final long MIN_ENTRIES = 20_000;
@@ -85,6 +88,10 @@ final class SplitFullSync {
     int parallel = Math.min(planner.parallelism(), parts.size());
     log.info("{}: full sync of {} entries in {} parts, {} rsyncs at a time (counted in {} ms)", t.describe(), total,
         parts.size(), parallel, (System.nanoTime() - t0) / 1_000_000);
+    // The target directory first: rsyncs started side by side onto one not there yet each make it
+    // (--mkpath), and all but one of them failed with "File exists"
+    TransferResult top = t.send(List.of(ROOT), false);
+    if (top.outcome() != Outcome.OK) return top;
     ExecutorService pool = Executors.newFixedThreadPool(parallel, Thread.ofPlatform().daemon().name("livesync-full-sync-", 0).factory());
     try {
       var done = new ExecutorCompletionService<Done>(pool);

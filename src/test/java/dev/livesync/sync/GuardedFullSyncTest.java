@@ -58,6 +58,8 @@ class GuardedFullSyncTest {
     final AtomicInteger looks = new AtomicInteger();
     /** What happens at the source as each whole-tree dry run ends. */
     volatile Runnable afterDryRun = () -> {};
+    /** Runs as each part's rsync is about to start. */
+    volatile Runnable beforePart = () -> {};
 
     Counted(RsyncTransport inner) {
       super(inner);
@@ -106,6 +108,7 @@ class GuardedFullSyncTest {
     @Override
     public TransferResult fullSync(FullSyncShard part, boolean delete) throws InterruptedException {
       parts.incrementAndGet();
+      beforePart.run();
       return super.fullSync(part, delete);
     }
 
@@ -214,7 +217,9 @@ class GuardedFullSyncTest {
   /**
    * A target that holds nothing a full sync sees (only the versions directory), or whose directory is
    * not there yet, is copied in parts with no dry run first; what was there stays. A guard that held
-   * deletions lets them go: none of them is at the target any more.
+   * deletions lets them go: none of them is at the target any more. A directory not there yet is
+   * made before the parts start: rsyncs started side by side would each make it, and all but one
+   * failed ("File exists").
    */
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource({"local, versions only", "daemon, versions only", "local, not there yet", "daemon, not there yet"})
@@ -224,11 +229,16 @@ class GuardedFullSyncTest {
     if (target.equals("versions only")) Trees.write(version, "an old version");
     String below = target.equals("not there yet") ? "new/host1/" : "";
     new HeldDeletions(Trees.path(state).resolve("held")).save(List.of(dev.livesync.fs.BytePath.of(Bytes.of("gone/f"))));
+    AtomicInteger beforeItsDirectory = new AtomicInteger();
     try (Counted t = transport(kind, below)) {
+      t.beforePart = () -> {
+        if (!Trees.exists(at(dst, below.isEmpty() ? "." : below))) beforeItsDirectory.incrementAndGet();
+      };
       var planner = new Planner(src);
       DeletionGuard guard = guard(t);
       assertThat(guard.held()).as("held from before").isEqualTo(1);
       TransferResult r = guard.fullSync(true, null, planner);
+      assertThat(beforeItsDirectory.get()).as("parts started before the target directory was made").isZero();
       assertThat(guard.held()).as("held after").isZero();
       assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
       assertThat(t.looks.get()).as("looks at the target's top").isEqualTo(1);
