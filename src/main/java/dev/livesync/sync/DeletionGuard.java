@@ -52,7 +52,7 @@ final class DeletionGuard extends ForwardingTransport {
   private final SourceTrees treeSize;
   private final RenameByCopy renames;
   private final GuardedFullSync fullSyncs;
-  private long targetEntries = -1;
+  private volatile long targetEntries = -1; // written under the lock
   private boolean warned;
   private long lastRecheck;
   /** Batches are judged one at a time: judged alone while another waited for the rest of a burst, a small part of it went through. */
@@ -149,8 +149,7 @@ final class DeletionGuard extends ForwardingTransport {
       // finds something to delete after all (25; a daemon's run exits 0 and only warns, read as 25), or
       // ran partly (its 23 and 24 win over a 25).
       TransferResult r = inner.send(paths, recursive, 0);
-      if (r.exitCode() != MAX_DELETE_EXIT && r.outcome() != TransferResult.Outcome.PARTIAL) return counted(r, false);
-      counted(r, false);
+      if (counted(r, false).exitCode() != MAX_DELETE_EXIT && r.outcome() != TransferResult.Outcome.PARTIAL) return r;
     }
     DeletionPreview preview;
     try {
@@ -264,11 +263,12 @@ final class DeletionGuard extends ForwardingTransport {
   /**
    * A dry run of the whole tree, decided on as a full sync's: its deletions go ahead (counted in the
    * minute) or are held; held paths it no longer lists are dropped (a full sync sees every deletion
-   * there is: the files came back). {@code emptyTarget}: the target is known to hold nothing, which
-   * stands for the dry run. Null when the transport cannot tell; throws a TransportException when the dry run failed.
+   * there is: the files came back), or a look at a target with nothing counted on it that finds it
+   * empty. Null when the transport cannot tell; throws a TransportException when the dry run failed.
    */
-  GuardedFullSync.WholeTree judgeWholeTree(boolean emptyTarget) throws InterruptedException {
-    DeletionPreview preview = emptyTarget ? new DeletionPreview(List.of(), 0) : previewWhole();
+  GuardedFullSync.WholeTree judgeWholeTree() throws InterruptedException {
+    boolean empty = targetEntries <= 0 && inner.targetEmpty(); // that stands for the dry run: nothing to delete
+    DeletionPreview preview = empty ? new DeletionPreview(List.of(), 0) : previewWhole();
     if (preview == null) return null;
     learn(preview.targetEntries());
     List<byte[]> deletions = notReleased(preview.deletions(), true);
@@ -276,7 +276,7 @@ final class DeletionGuard extends ForwardingTransport {
       held.retainAll(deletions);
     }
     boolean mayDelete = deletions.isEmpty() || admit(deletions, preview.created(), "a full sync", false);
-    return new GuardedFullSync.WholeTree(preview, mayDelete, preview.deletions().size() - deletions.size());
+    return new GuardedFullSync.WholeTree(preview, mayDelete, preview.deletions().size() - deletions.size(), empty);
   }
 
   /** A full sync's (or a part's) result on the target's count; {@code releasing}: released deletions went with it. */

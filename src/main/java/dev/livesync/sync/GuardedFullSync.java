@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * or are they held?) and which says how much there is to do:
  *
  * <ul>
- *   <li>the target holds nothing ({@link Transport#targetEmpty}, one listing of its top): the dry run
- *       would only list every entry as new, so there is none. The full sync goes in parts, without
+ *   <li>the target holds nothing ({@link Transport#targetEmpty}, one listing of its top, taken while
+ *       nothing is counted on it): the dry run would only list every entry as new, so there is none. The full sync goes in parts, without
  *       delete: there is nothing to delete, and what appears at the target meanwhile stays;
  *   <li>nothing at all (rsync itemized no entry to make, send, set an attribute of or delete, and
  *       ended cleanly): the full sync is done. The dry run is the real run's rsync with {@code -n}
@@ -43,9 +43,10 @@ final class GuardedFullSync {
 
   /**
    * A dry run of the whole tree as the guard judged it: {@code mayDelete}, whether the full sync may
-   * delete; {@code released}, how many of its deletions an operator released (they go in any case).
+   * delete; {@code released}, how many of its deletions an operator released (they go in any case);
+   * {@code emptyTarget}, whether a look at the target found it empty instead (no dry run ran).
    */
-  record WholeTree(DeletionPreview preview, boolean mayDelete, long released) {}
+  record WholeTree(DeletionPreview preview, boolean mayDelete, long released, boolean emptyTarget) {}
 
   private final DeletionGuard guard;
   private final Transport inner;
@@ -65,14 +66,13 @@ final class GuardedFullSync {
   TransferResult run(boolean delete, Consumer<String> progress, SplitFullSync.Planner parts) throws InterruptedException {
     if (!delete || guard.off()) return parts != null ? SplitFullSync.run(guard, parts, delete, progress) : guard.countedFullSync(raw(delete, progress), false);
     long t0 = System.nanoTime();
-    boolean empty = inner.targetEmpty();
     WholeTree whole;
     try {
-      whole = guard.judgeWholeTree(empty);
+      whole = guard.judgeWholeTree();
     } catch (TransportException e) {
       return e.result();
     }
-    if (empty) {
+    if (whole != null && whole.emptyTarget()) {
       log.info("{}: full sync: the target is empty, so it is copied without a dry run first and deletes nothing", guard.describe());
       return run(false, progress, parts);
     }
@@ -133,7 +133,7 @@ final class GuardedFullSync {
     if (partsDecidedNanos != Long.MIN_VALUE && now - partsDecidedNanos < DeletionGuard.WINDOW_NANOS) return partsDecision;
     WholeTree whole;
     try {
-      whole = guard.judgeWholeTree(false);
+      whole = guard.judgeWholeTree();
     } catch (TransportException e) {
       previewFailed = e.result();
       return null;
