@@ -30,6 +30,16 @@ final class FailedPaths {
           + "|could not make way for (?:new )?[a-z ]+?: |deleting (?:file|directory|symlink) failed: |"
           + "delete_file: (?:unlink|rmdir)\\()(.*?)(?:\\) failed: .*)?$",
       Pattern.DOTALL);
+  /**
+   * The sender's words for an entry that changed between its listing and its read: gone (exit 24's
+   * "vanished"), or no longer what was listed (a file opened without following links that is a
+   * symlink now, a symlink read that is a file now): tar makes a placeholder file, then a symlink in
+   * its place.
+   */
+  private static final Pattern MOVED = Pattern.compile(
+      "^(?:rsync: (?:\\[sender\\] )?)?(?:file has vanished: \".*\"|send_files failed to open \".*\": Too many levels of symbolic links \\(40\\)"
+          + "|readlink_stat\\(\".*\"\\) failed: Invalid argument \\(22\\)|readlink \".*\" failed: Invalid argument \\(22\\))$",
+      Pattern.DOTALL);
   private static final Pattern TEMP = Pattern.compile("^\\.(.+)\\.[A-Za-z0-9]{6}$", Pattern.DOTALL);
 
   private final List<byte[]> roots;
@@ -51,6 +61,18 @@ final class FailedPaths {
       if (!addMatching(batch, candidates, failed)) return null;
     }
     return BytePath.unsafeArrays(failed);
+  }
+
+  /** True when rsync's messages say only that the source changed under it ({@link #MOVED}), nothing about the target. */
+  static boolean sourceMovedOnly(List<byte[]> stderr) {
+    boolean moved = false;
+    for (byte[] raw : stderr) {
+      String line = Bytes.latin1(raw).strip();
+      if (line.isEmpty() || NO_PATH.stream().anyMatch(line::startsWith)) continue;
+      if (!MOVED.matcher(line).matches()) return false;
+      moved = true;
+    }
+    return moved;
   }
 
   /** Paths named by the messages for a whole-tree run; "." when some message names none. */

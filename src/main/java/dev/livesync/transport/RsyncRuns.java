@@ -64,6 +64,7 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths) {
       failed = r.stderrTruncated() ? null : failedPaths.inBatch(batch, r.stderr());
       if (failed == null || failed.isEmpty()) failed = List.copyOf(batch); // unidentified: the whole batch again, never a drop
     }
-    return stats.result(Outcome.PARTIAL, r, failed, v.message());
+    var partial = stats.result(Outcome.PARTIAL, r, failed, v.message());
+    return r.exit() == 24 || FailedPaths.sourceMovedOnly(r.stderr()) ? partial.sourceMovedOnly() : partial;
   }
 }

@@ -144,8 +144,9 @@ public final class RsyncTransport implements Transport {
     Outcome o = failed.isEmpty() && a.outcome() == Outcome.OK && b.outcome() == Outcome.OK ? Outcome.OK : Outcome.PARTIAL;
     int exit = b.exitCode() != 0 ? b.exitCode() : a.exitCode();
     String msg = a.message().isEmpty() ? b.message() : b.message().isEmpty() ? a.message() : a.message() + " | " + b.message();
+    boolean moved = o == Outcome.PARTIAL && (a.outcome() == Outcome.OK || a.sourceMoved()) && (b.outcome() == Outcome.OK || b.sourceMoved());
     return new TransferResult(o, exit, failed, a.files() + b.files(), a.bytes() + b.bytes(), a.millis() + b.millis(), msg,
-        a.deleted() + b.deleted(), a.created() + b.created());
+        a.deleted() + b.deleted(), a.created() + b.created(), moved);
   }
 
   @Override

@@ -7,15 +7,21 @@ import java.util.List;
  * transferred (exit 23/24), to be requeued; {@code message} is rsync's own error text, for logs.
  * {@code files} counts regular files transferred plus files deleted; {@code deleted} the deleted ones
  * among them; {@code created} the entries (files, directories, links) made at the target (rsync's
- * {@code --stats}).
+ * {@code --stats}); {@code sourceMoved}: PARTIAL only because the source changed under rsync (an
+ * entry vanished, or changed type, between rsync's listing and its read), nothing about the target.
  */
 // Never compared or hashed (callers read its fields), so the byte[] paths in failedPaths need no value equality.
 public record TransferResult(
     Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message, long deleted,
-    long created) {
+    long created, boolean sourceMoved) {
 
   public TransferResult(Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message) {
     this(outcome, exitCode, failedPaths, files, bytes, millis, message, 0, 0);
+  }
+
+  public TransferResult(Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message,
+      long deleted, long created) {
+    this(outcome, exitCode, failedPaths, files, bytes, millis, message, deleted, created, false);
   }
 
   public TransferResult(Outcome outcome, int exitCode, List<byte[]> failedPaths, long files, long bytes, long millis, String message,
@@ -36,6 +42,11 @@ public record TransferResult(
 
   public static TransferResult ok(long files, long bytes, long millis) {
     return new TransferResult(Outcome.OK, 0, List.of(), files, bytes, millis, "");
+  }
+
+  /** This result, said to be PARTIAL only because the source moved under rsync. */
+  TransferResult sourceMovedOnly() {
+    return new TransferResult(outcome, exitCode, failedPaths, files, bytes, millis, message, deleted, created, true);
   }
 
   /** The message on one line, for a log line or a status field ("" when there is none). */

@@ -165,6 +165,25 @@ class TargetRunnerTest {
     assertThat(r.idle()).isTrue();
   }
 
+  /** tar makes a placeholder file, then a symlink in its place: rsync listed the one and met the other. */
+  @Test
+  void aPathTheSourceMovedUnderRsyncGoesAgainAtOnceTheFirstTimeThenAfterABackoff() {
+    var r = runner(2, 1_000_000);
+    var moved = new TransferResult(Outcome.PARTIAL, 23, List.of(Bytes.of("l")), 0, 0, 0, "ELOOP", 0, 0, true);
+    transport.script.add(moved);
+    transport.script.add(moved);
+    r.submit(send("a", "l"));
+    twoRounds(r);
+    assertThat(transport.calls).containsExactly("send a,l", "send l");
+    r.dispatch();
+    assertThat(workers).as("moved again: now it waits for the backoff").isEmpty();
+    clock.advanceMillis(60_000);
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("send a,l", "send l", "send l");
+    assertThat(r.idle()).isTrue();
+  }
+
   /** A batch whose files vanished under it (rsync's 24, in its dry run too) waits alone; the target's other work goes on. */
   @Test
   void aPartialBatchWaitsAloneWhileTheTargetsOtherWorkGoesOn() {
@@ -644,5 +663,48 @@ class TargetRunnerTest {
     runWorkers();
     assertThat(other.calls).containsExactly("full delete=true");
     assertThat(slots.inUse()).isZero();
+  }
+
+  /**
+   * The batcher holds its open batch while a target is backlogged; a new batch waits only when no
+   * worker or slot is free, or behind a full sync. Held back while an item waited only for another's
+   * paths, the symlinks tar makes at the end of an archive waited behind a chain of directory sends.
+   */
+  @Test
+  void backloggedOnlyWhileANewBatchWouldWaitForAWorkerASlotOrAFullSync() {
+    var r = runner(2, 1_000_000);
+    r.submit(send("a/x"));
+    r.submit(send("a")); // above a/x: waits for it
+    r.dispatch();
+    assertThat(r.running()).isEqualTo(1);
+    assertThat(r.backlogged()).as("a worker is free: a batch of other paths starts at once").isFalse();
+    r.submit(send("b"));
+    r.dispatch();
+    assertThat(r.running()).isEqualTo(2);
+    assertThat(r.backlogged()).as("both workers busy, one item waiting").isTrue();
+    runWorkers();
+    r.dispatch();
+    runWorkers();
+    assertThat(r.idle()).isTrue();
+    assertThat(r.backlogged()).as("nothing waits").isFalse();
+
+    var slots = new TransferSlots(1);
+    var a = sharing(transport, slots, new ArrayList<>());
+    var b = sharing(new FakeTransport(), slots, new ArrayList<>());
+    a.submit(send("a1"));
+    a.dispatch();
+    b.submit(send("b1"));
+    b.dispatch();
+    assertThat(b.running()).isZero();
+    assertThat(b.backlogged()).as("its workers are free, the process's one slot is not").isTrue();
+    runWorkers();
+
+    var f = runner(4, 1_000_000);
+    f.submitStartup(new WorkItem.FullSync(true, "start", 0));
+    f.dispatch();
+    f.submit(send("c"));
+    f.dispatch();
+    assertThat(f.running()).isEqualTo(1);
+    assertThat(f.backlogged()).as("behind a full sync every batch waits").isTrue();
   }
 }

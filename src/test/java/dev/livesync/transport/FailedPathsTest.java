@@ -57,4 +57,17 @@ class FailedPathsTest {
     assertThat(parser.inBatch(List.of(Bytes.of("a")), lines("something rsync never said before"))).isNull();
     assertThat(parser.inTree(lines("something rsync never said before"))).extracting(Bytes::display).containsExactly(".");
   }
+
+  /** Only what says the source changed under rsync counts as "moved": one other line, and it is not. */
+  @Test
+  void theSourceMovedOnlyWhenEveryMessageSaysSo() {
+    String eloop = "rsync: [sender] send_files failed to open \"/data/src/l\": Too many levels of symbolic links (40)";
+    String summary = "rsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1394) [sender=3.5.0]";
+    assertThat(FailedPaths.sourceMovedOnly(lines(eloop, summary))).isTrue();
+    assertThat(FailedPaths.sourceMovedOnly(lines("file has vanished: \"/data/src/gone\"",
+        "rsync: [sender] readlink_stat(\"/data/src/was-a-link\") failed: Invalid argument (22)", summary))).isTrue();
+    assertThat(FailedPaths.sourceMovedOnly(lines(eloop, "rsync: [sender] send_files failed to open \"/data/src/s\": Permission denied (13)", summary))).isFalse();
+    assertThat(FailedPaths.sourceMovedOnly(lines(eloop, "rsync: [receiver] mkstemp \"/mnt/dst/.l.NyQDEv\" failed: No space left on device (28)"))).isFalse();
+    assertThat(FailedPaths.sourceMovedOnly(lines(summary))).as("nothing says what failed").isFalse();
+  }
 }

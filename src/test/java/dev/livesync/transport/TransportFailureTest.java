@@ -68,6 +68,50 @@ class TransportFailureTest {
     assertThat(r.failedPaths()).extracting(Bytes::display)
         .containsExactlyInAnyOrderElementsOf(unreadable.stream().map(Bytes::display).toList());
     for (byte[] p : readable) assertThat(Trees.read(at(t.dir, p))).isEqualTo(p);
+    assertThat(r.sourceMoved()).as("unreadable is not moved: the retry waits for a backoff").isFalse();
+  }
+
+  /**
+   * GNU tar makes a placeholder file where an archive has a symlink and puts the symlink in its place
+   * at the end: rsync lists the file and finds a symlink when it opens it (ELOOP). Exit 23, that path
+   * failed, and the result says the source moved (its retry waits for nothing the first time).
+   */
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = {"LOCAL", "DAEMON"})
+  void aFileThatBecameASymlinkAfterRsyncListedItIsPartialBecauseTheSourceMoved(Kind kind) throws Exception {
+    var t = track(TargetFixture.start(kind, null));
+    byte[] big = new byte[800_000];
+    new java.util.Random(1).nextBytes(big);
+    Trees.write(at(src, Bytes.of("a-big")), big); // sent first: rsync sends in name order
+    Trees.write(at(src, Bytes.of("link")), "");
+    var transport = t.transport(src, t.url(), t.options().toBuilder().bwlimit("500").build()); // 1.6 s for a-big
+    var sent = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return transport.send(List.of(Bytes.of("a-big"), Bytes.of("link")), false);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Path dst = Path.of(Bytes.latin1(t.dir));
+    long until = System.nanoTime() + 20_000_000_000L;
+    while (!sent.isDone() && System.nanoTime() < until) { // a-big's temp file: the list was made
+      try (var names = Files.list(dst)) {
+        if (names.anyMatch(n -> n.getFileName().toString().startsWith(".a-big."))) break;
+      }
+      Thread.sleep(10);
+    }
+    assertThat(sent).as("a-big still on its way").isNotDone();
+    Path link = Path.of(Bytes.latin1(at(src, Bytes.of("link"))));
+    Files.delete(link);
+    Files.createSymbolicLink(link, Path.of("a-big"));
+    TransferResult r = sent.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.PARTIAL);
+    assertThat(r.exitCode()).isEqualTo(23);
+    assertThat(r.message()).contains("Too many levels of symbolic links");
+    assertThat(r.failedPaths()).extracting(Bytes::display).containsExactly("link");
+    assertThat(r.sourceMoved()).isTrue();
+    assertThat(transport.send(List.of(Bytes.of("link")), false).outcome()).isEqualTo(Outcome.OK);
+    assertThat(Files.readSymbolicLink(dst.resolve("link"))).isEqualTo(Path.of("a-big"));
   }
 
   /** A path whose parent vanished: exit 24; the parent comes back so that its deletion gets sent. */
@@ -81,6 +125,7 @@ class TransportFailureTest {
     assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.PARTIAL);
     assertThat(r.exitCode()).isEqualTo(24);
     assertThat(r.failedPaths()).extracting(Bytes::display).containsExactlyInAnyOrder("gone/x", "gone");
+    assertThat(r.sourceMoved()).isTrue();
     assertThat(transport.send(List.of(Bytes.of("gone")), false).outcome()).isEqualTo(Outcome.OK);
     assertThat(Trees.exists(at(t.dir, Bytes.of("gone")))).isFalse();
   }
