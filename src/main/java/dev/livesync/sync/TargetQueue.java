@@ -309,11 +309,6 @@ final class TargetQueue {
     return w;
   }
 
-  /** A full sync is queued or running: nothing after it may start. */
-  boolean fullSyncOutstanding() {
-    return tasks.stream().anyMatch(t -> t.item instanceof WorkItem.FullSync);
-  }
-
   boolean fullSyncRunning() {
     return tasks.stream().anyMatch(t -> t.item instanceof WorkItem.FullSync && t.state == State.RUNNING);
   }

@@ -138,14 +138,13 @@ public final class TargetRunner {
   }
 
   /**
-   * True while a new batch would only queue: an item that may start still waits, and every worker or
-   * slot is taken or a full sync holds the queue (one waiting only for an earlier item's paths does
-   * not count: tar's last symlinks waited behind a chain of directory sends). Never while the target
-   * is down: then batches are cut as usual, so that what changes during an outage is journaled.
+   * True while an item that may start (no backoff delay) is still waiting for a worker or for an
+   * earlier item on the same paths: a new batch would only queue behind it. Never while the target
+   * is down (backing off): then batches are cut as usual, so that what changes during an outage is in
+   * the journal; held back it would wait in memory for the whole outage, and a kill -9 would lose it.
    */
   public boolean backlogged() {
-    if (health.backingOff() || !queue.startable(clock.nanos())) return false;
-    return running >= settings.workers() || seat.refused() || queue.fullSyncOutstanding();
+    return !health.backingOff() && queue.startable(clock.nanos());
   }
 
   public boolean idle() {

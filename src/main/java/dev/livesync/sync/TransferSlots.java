@@ -163,11 +163,6 @@ public final class TransferSlots {
       return true;
     }
 
-    /** Its last try was refused. */
-    boolean refused() {
-      return refused;
-    }
-
     /** Refused, and a slot was freed since: worth a look again. */
     boolean freed() {
       return refused && epoch() != refusedEpoch;

@@ -664,47 +664,4 @@ class TargetRunnerTest {
     assertThat(other.calls).containsExactly("full delete=true");
     assertThat(slots.inUse()).isZero();
   }
-
-  /**
-   * The batcher holds its open batch while a target is backlogged; a new batch waits only when no
-   * worker or slot is free, or behind a full sync. Held back while an item waited only for another's
-   * paths, the symlinks tar makes at the end of an archive waited behind a chain of directory sends.
-   */
-  @Test
-  void backloggedOnlyWhileANewBatchWouldWaitForAWorkerASlotOrAFullSync() {
-    var r = runner(2, 1_000_000);
-    r.submit(send("a/x"));
-    r.submit(send("a")); // above a/x: waits for it
-    r.dispatch();
-    assertThat(r.running()).isEqualTo(1);
-    assertThat(r.backlogged()).as("a worker is free: a batch of other paths starts at once").isFalse();
-    r.submit(send("b"));
-    r.dispatch();
-    assertThat(r.running()).isEqualTo(2);
-    assertThat(r.backlogged()).as("both workers busy, one item waiting").isTrue();
-    runWorkers();
-    r.dispatch();
-    runWorkers();
-    assertThat(r.idle()).isTrue();
-    assertThat(r.backlogged()).as("nothing waits").isFalse();
-
-    var slots = new TransferSlots(1);
-    var a = sharing(transport, slots, new ArrayList<>());
-    var b = sharing(new FakeTransport(), slots, new ArrayList<>());
-    a.submit(send("a1"));
-    a.dispatch();
-    b.submit(send("b1"));
-    b.dispatch();
-    assertThat(b.running()).isZero();
-    assertThat(b.backlogged()).as("its workers are free, the process's one slot is not").isTrue();
-    runWorkers();
-
-    var f = runner(4, 1_000_000);
-    f.submitStartup(new WorkItem.FullSync(true, "start", 0));
-    f.dispatch();
-    f.submit(send("c"));
-    f.dispatch();
-    assertThat(f.running()).isEqualTo(1);
-    assertThat(f.backlogged()).as("behind a full sync every batch waits").isTrue();
-  }
 }
