@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
  * The scheduler of one target. Items run in parallel on up to {@code workers} threads, except
  * that an item never starts while an earlier unfinished item touches the same path, a directory
  * above or a path below one of its paths (a full sync touches everything; {@link PathClaims}).
- * Results: OK → done; PARTIAL → exactly the failed paths are queued again, after a backoff (none the
- * first time the source moved under rsync); RETRY → the target backs off and then sends a single
- * probe item ({@link TargetHealth}); FATAL → during startup reported to the engine (which exits),
- * later logged and retried slowly. Queue, journal records, compaction: {@link TargetQueue}; counters {@link TargetStats}.
+ * Results: OK → done; PARTIAL → exactly the failed paths are queued again, after a backoff; RETRY →
+ * the target backs off and then sends a single probe item ({@link TargetHealth}); FATAL → during
+ * startup reported to the engine (which exits), later logged and retried slowly. The queue, its
+ * journal records and its compaction are {@link TargetQueue}; the status counters {@link TargetStats}.
  *
  * <p>Only the engine loop thread calls it; workers hand results back through {@code loop}.
  */
@@ -311,14 +311,14 @@ public final class TargetRunner {
         stats.failed(r, clock.epochMillis());
         List<byte[]> again = r.failedPaths().isEmpty() ? t.item.footprint() : r.failedPaths();
         var gone = source != null ? VanishedPaths.collapse(again, source) : null; // else a vanished parent fails forever
-        long wait = r.sourceMoved() && t.attempts == 1 ? 0 : settings.retry().delayNanos(t.attempts);
+        long wait = settings.retry().delayNanos(t.attempts);
         Task nt = queue.requeue(t, gone != null ? gone.kept() : again, now + wait);
         if (gone != null && !gone.goneAncestors().isEmpty()) nt.gone = gone.goneAncestors(); // see GoneAncestors
         if (t.item instanceof WorkItem.FullSync) {
           int n = r.failedPaths().size();
           log.warn("{}: {}: {} path{} not transferred (rsync exit {}: {}); the full sync runs again in {} ms",
               name, t.item, n, n == 1 ? "" : "s", r.exitCode(), r.messageLine(), wait / 1_000_000);
-        } else { // the source moved under rsync (24, vanished): not a fault; WARN only if it goes on; the first retry waits for nothing
+        } else { // the source moved under rsync (24, vanished; a listed file a symlink now): not a fault; WARN only if it goes on
           log.atLevel(r.sourceMoved() && t.attempts < 3 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log(
               "{}: {} of {} paths not transferred (rsync exit {}: {}); queued again, next attempt in {} ms",
               name, nt.paths(), t.paths(), r.exitCode(), r.messageLine(), wait / 1_000_000);

@@ -8,7 +8,8 @@ import java.util.List;
  * {@code files} counts regular files transferred plus files deleted; {@code deleted} the deleted ones
  * among them; {@code created} the entries (files, directories, links) made at the target (rsync's
  * {@code --stats}); {@code sourceMoved}: PARTIAL only because the source changed under rsync (an
- * entry vanished, or changed type, between rsync's listing and its read), nothing about the target.
+ * entry vanished, or changed type, between rsync's listing and its read), nothing about the target:
+ * said at INFO, not WARN, while it does not go on.
  */
 // Never compared or hashed (callers read its fields), so the byte[] paths in failedPaths need no value equality.
 public record TransferResult(

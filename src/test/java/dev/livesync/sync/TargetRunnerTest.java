@@ -165,25 +165,6 @@ class TargetRunnerTest {
     assertThat(r.idle()).isTrue();
   }
 
-  /** tar makes a placeholder file, then a symlink in its place: rsync listed the one and met the other. */
-  @Test
-  void aPathTheSourceMovedUnderRsyncGoesAgainAtOnceTheFirstTimeThenAfterABackoff() {
-    var r = runner(2, 1_000_000);
-    var moved = new TransferResult(Outcome.PARTIAL, 23, List.of(Bytes.of("l")), 0, 0, 0, "ELOOP", 0, 0, true);
-    transport.script.add(moved);
-    transport.script.add(moved);
-    r.submit(send("a", "l"));
-    twoRounds(r);
-    assertThat(transport.calls).containsExactly("send a,l", "send l");
-    r.dispatch();
-    assertThat(workers).as("moved again: now it waits for the backoff").isEmpty();
-    clock.advanceMillis(60_000);
-    r.dispatch();
-    runWorkers();
-    assertThat(transport.calls).containsExactly("send a,l", "send l", "send l");
-    assertThat(r.idle()).isTrue();
-  }
-
   /** A batch whose files vanished under it (rsync's 24, in its dry run too) waits alone; the target's other work goes on. */
   @Test
   void aPartialBatchWaitsAloneWhileTheTargetsOtherWorkGoesOn() {
