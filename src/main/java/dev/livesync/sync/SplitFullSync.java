@@ -125,7 +125,7 @@ final class SplitFullSync {
   /** The directories above the parts' roots, the source's own as {@code .}: what more than one part writes in. */
   static List<byte[]> spine(List<FullSyncShard> parts) {
     var dirs = new java.util.TreeSet<BytePath>();
-    dirs.add(BytePath.unsafeWrap(new byte[] {'.'}));
+    dirs.add(BytePath.unsafeWrap(ROOT));
     for (FullSyncShard p : parts) {
       for (BytePath a : BytePath.unsafeWrap(p.root()).ancestors()) if (!dirs.add(a)) break; // and every one above: there already
     }

@@ -65,6 +65,6 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths) {
       if (failed == null || failed.isEmpty()) failed = List.copyOf(batch); // unidentified: the whole batch again, never a drop
     }
     var partial = stats.result(Outcome.PARTIAL, r, failed, v.message());
-    return r.exit() == 24 || FailedPaths.sourceMovedOnly(r.stderr()) ? partial.sourceMovedOnly() : partial;
+    return r.exit() == 24 || FailedPaths.sourceMovedOnly(r.stderr()) ? partial.asSourceMoved() : partial;
   }
 }

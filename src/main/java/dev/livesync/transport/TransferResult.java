@@ -46,7 +46,7 @@ public record TransferResult(
   }
 
   /** This result, said to be PARTIAL only because the source moved under rsync. */
-  TransferResult sourceMovedOnly() {
+  TransferResult asSourceMoved() {
     return new TransferResult(outcome, exitCode, failedPaths, files, bytes, millis, message, deleted, created, true);
   }
 
