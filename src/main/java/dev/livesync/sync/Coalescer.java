@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Folds the event stream into one pending change per path (paths relative to the source root, raw
@@ -19,12 +20,12 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>create + modify + close_write → one send; a file modified and not yet closed is held until
  *       close_write — as long as it is a regular file open for writing: a hold without close_write
- *       for {@link #ASK_AFTER_NANOS} asks the {@link Writers} and ends unless it is (symlinks, hard
+ *       for {@link #ASK_AFTER_NANOS} asks whether it is and ends unless it is (symlinks, hard
  *       links, fifos, a closed file whose mtime alone was set: MODIFY with no close_write ever after;
  *       the path is judged by what it is then, whatever it was when held). One really open ships
  *       at close_write, or after {@code maxHold} (ever-open logs still ship);
- *   <li>create + delete → nothing (only while no whole-tree transfer is outstanding, since one
- *       might already have copied the file);
+ *   <li>create + delete → nothing (only while no whole-tree transfer is outstanding and no send
+ *       of that name ran since the create: either might have copied the file; {@link SendsInFlight});
  *   <li>delete of a directory drops all queued work below it;
  *   <li>a paired rename queues the old name (to be deleted) and the new one (to be sent, a whole
  *       subtree for a directory) in the normal batches, and queued work below the old name moves to
@@ -50,16 +51,11 @@ public final class Coalescer {
   // Never compared or hashed: each entry is handed to the drain's consumer (hot path: no wrapper per path).
   public record Entry(byte[] path, boolean recursive, long firstNanos, boolean attributesOnly) {}
 
-  /** Whether a path (relative to the source root) is a regular file open for writing now: {@link dev.livesync.fs.WriterProbe}. */
-  @FunctionalInterface
-  public interface Writers {
-    boolean beingWritten(byte[] relPath);
-  }
-
   private final Clock clock;
   private final long maxHoldNanos;
   private final PathTree tree = new PathTree();
-  private final Writers writers;
+  /** Whether a path (relative to the source root) is a regular file open for writing now: {@link dev.livesync.fs.WriterProbe}. */
+  private final Predicate<byte[]> writers;
   private final PathQueue ready = new PathQueue();
   /** Modified, no close_write yet, not asked yet whether it is open for writing. */
   private final PathQueue held = new PathQueue();
@@ -70,9 +66,14 @@ public final class Coalescer {
   private boolean treeTransferActive;
   private boolean emitFileRenames = true, emitDirRenames = true, everyTargetRenamesFiles = true;
   private boolean bornSinceForget;
+  /** The plain sends running now: a name they may copy is never taken for one made and removed between two batches. */
+  final SendsInFlight sends = new SendsInFlight(p -> {
+    Node n = tree.get(p);
+    if (n != null) n.flags &= ~BORN_CREATE;
+  });
 
   /** {@code writers} tells the engine's loop whether a held path is still open for writing. */
-  public Coalescer(Clock clock, long maxHoldNanos, Writers writers) {
+  public Coalescer(Clock clock, long maxHoldNanos, Predicate<byte[]> writers) {
     this.clock = clock;
     this.maxHoldNanos = maxHoldNanos;
     this.writers = writers;
@@ -124,7 +125,7 @@ public final class Coalescer {
     // A directory deleted and made again: the target's old one may hold files the new one lacks,
     // so it is sent recursively (a recursive send makes the target's subtree equal the source's).
     mark(n, WRITTEN | (dir && (n.flags & DIR_GONE) != 0 ? RECURSIVE : 0));
-    if (fresh && !treeTransferActive) {
+    if (fresh && !treeTransferActive && !sends.running(path)) {
       n.flags |= BORN_CREATE;
       bornSinceForget = true;
     }
@@ -345,7 +346,7 @@ public final class Coalescer {
       if (now - n.since >= maxHoldNanos) {
         n.flags = (n.flags & ~WRITING) | RELEASED;
         ready.append(n, now);
-      } else if (writers.beingWritten(n.path)) {
+      } else if (writers.test(n.path)) {
         writing.append(n, n.since); // keeps its hold start: writing stays ordered by it
       } else {
         n.flags &= ~WRITING;

@@ -9,6 +9,9 @@ import dev.livesync.transport.TransferResult;
 public interface DeliveryListener {
   void delivered(String target, WorkItem item, TransferResult result, long nowNanos);
 
+  /** Told, on the engine loop thread, that {@code item} starts at {@code target} (each attempt; {@link #finished} follows). Must return quickly. */
+  default void started(String target, WorkItem item) {}
+
   /**
    * Told, on the engine loop thread, the result of every finished work item whatever its outcome
    * (OK before {@link #delivered}, and PARTIAL, RETRY, FATAL): metrics count transfers by rsync exit
@@ -38,6 +41,11 @@ public interface DeliveryListener {
       @Override
       public void delivered(String target, WorkItem item, TransferResult result, long nowNanos) {
         for (DeliveryListener l : ls) l.delivered(target, item, result, nowNanos);
+      }
+
+      @Override
+      public void started(String target, WorkItem item) {
+        for (DeliveryListener l : ls) l.started(target, item);
       }
 
       @Override

@@ -228,6 +228,7 @@ public final class TargetRunner {
       g.state = State.RUNNING;
       g.attempts++;
       g.startSeq = parentTimes.started();
+      listener.started(name, g.item);
     }
     running++;
     workers.execute(

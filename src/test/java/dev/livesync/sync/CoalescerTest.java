@@ -141,6 +141,34 @@ class CoalescerTest {
     assertThat(drain()).containsExactly("t");
   }
 
+  /**
+   * A send of a name that starts after the name was made again (queued behind the target, a retry),
+   * or runs while it is made again, may copy the new file: its removal is then sent, not dropped.
+   * Once no such send runs, a name made and removed between two batches is nothing again.
+   */
+  @Test
+  void createThenDeleteStillSendsWhenASendOfThatNameMayHaveCopiedIt() {
+    WorkItem.Send send = new WorkItem.Send(List.of(b("d/t")), false, 0, 0);
+    c.created(b("d"), true);
+    c.created(b("d/t"), false);
+    c.sends.started("target", send); // queued before d/t was made, it starts after
+    c.deleted(b("d/t"), false);
+    c.deleted(b("d"), true);
+    assertThat(drain()).containsExactly("d/**");
+    c.created(b("d/t"), false); // made while the send runs
+    c.deleted(b("d/t"), false);
+    assertThat(drain()).containsExactly("d/t");
+    c.sends.finished("target", send, null, 0);
+    c.created(b("d/t"), false);
+    c.deleted(b("d/t"), false);
+    assertThat(drain()).containsExactly("d");
+    var tree = new WorkItem.Send(List.of(b("d/t")), true, 0, 0); // trees: treeTransferActive's
+    c.sends.started("target", tree);
+    c.created(b("d/t"), false);
+    c.deleted(b("d/t"), false);
+    assertThat(drain()).containsExactly("d");
+  }
+
   @Test
   void deleteOfExistingFileIsSent() {
     c.changed(b("x"));

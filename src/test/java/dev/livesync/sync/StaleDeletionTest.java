@@ -140,4 +140,36 @@ class StaleDeletionTest {
     await(r::caughtUp, "caught up after the restart", r);
     assertNewBytesAndSameTree();
   }
+
+  /**
+   * A send queued before a name was made again runs after it and copies the new file (here: the
+   * deletion of f waited for the target, and f was made again, still open for writing, before it
+   * came back). The new f must then not count as never sent: deleted at the source before its own
+   * batch (a temp file dpkg or an editor writes, then removes or renames away), it is deleted at the
+   * target too. The coalescer drops a name made and removed between two batches; it may do so only
+   * while nothing could have copied it.
+   */
+  @ParameterizedTest(name = "gone by {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"unlink", "rename"})
+  void aNameMadeAgainThatAnEarlierSendCopiedIsDeletedWhenItGoesAgain(String how) throws Exception {
+    seed();
+    var t = engine.local();
+    r = engine.start(settings(DeletePolicy.RUNNING), t);
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    t.down = true;
+    Trees.delete(at(src, "f"));
+    await(() -> queuedWhileDown(r), "the deletion of f queued at the down target", r);
+    try (var out = java.nio.channels.FileChannel.open(Trees.path(at(src, "f")),
+        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+      out.write(java.nio.ByteBuffer.wrap("NEW f, being written".getBytes(StandardCharsets.UTF_8)));
+      await(() -> r.status().pendingPaths() > 0, "the new f seen (held: open for writing)", r);
+      t.down = false;
+      // the queued send runs now, and f exists: it copies the new f
+      await(() -> Trees.exists(at(dst, "f")) && new String(Trees.read(at(dst, "f")), StandardCharsets.UTF_8).startsWith("NEW"), "the new f copied by the queued send", r);
+    }
+    if (how.equals("unlink")) Trees.delete(at(src, "f"));
+    else Libc.rename(at(src, "f"), at(src, "keep"));
+    await(r::caughtUp, "caught up", r);
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+  }
 }
