@@ -8,13 +8,13 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The paths of the plain sends running now, at any target, counted (two targets may send the same
- * path). A send copies what stands under its names when rsync reads them, which may be a file made
+ * The paths of the plain sends running now, at any target, and the directories above them, counted
+ * (two targets may send the same path, two paths share directories). A send copies what stands under its names when rsync reads them, which may be a file made
  * after its batch was cut: a send queued behind the target, a retry of what failed, a deletion whose
  * name was made again. Such a file is at the target, so the {@link Coalescer} may not take it for one
  * made and removed between two batches (that needs no transfer): its removal must be sent. A send's
  * names and their directories (rsync {@code -R} makes them) stop counting as new when it starts, and
- * a name made while it runs never counts as new. Told by each target's runner (a
+ * neither does one of them made while it runs. Told by each target's runner (a
  * {@link DeliveryListener}: a send's every attempt starts and finishes); engine loop thread only.
  */
 final class SendsInFlight implements DeliveryListener {
@@ -45,16 +45,23 @@ final class SendsInFlight implements DeliveryListener {
       BytePath b = BytePath.of(p);
       running.merge(b, 1, Integer::sum);
       notNew.accept(p);
-      for (BytePath a : b.ancestors()) notNew.accept(a.unsafeArray());
+      for (BytePath a : b.ancestors()) {
+        running.merge(a, 1, Integer::sum);
+        notNew.accept(a.unsafeArray());
+      }
     }
   }
 
   /** The send of {@code paths} ended. */
   void ended(List<byte[]> paths) {
-    for (byte[] p : paths) running.computeIfPresent(BytePath.unsafeWrap(p), (k, n) -> n == 1 ? null : n - 1);
+    for (byte[] p : paths) {
+      BytePath b = BytePath.unsafeWrap(p);
+      running.computeIfPresent(b, (k, n) -> n == 1 ? null : n - 1);
+      for (BytePath a : b.ancestors()) running.computeIfPresent(a, (k, n) -> n == 1 ? null : n - 1);
+    }
   }
 
-  /** Whether a plain send of {@code path} is running now. */
+  /** Whether a plain send of {@code path}, or of a path below it, is running now. */
   boolean running(byte[] path) {
     return !running.isEmpty() && running.containsKey(BytePath.unsafeWrap(path));
   }

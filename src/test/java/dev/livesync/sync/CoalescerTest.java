@@ -155,9 +155,11 @@ class CoalescerTest {
     c.deleted(b("d/t"), false);
     c.deleted(b("d"), true);
     assertThat(drain()).containsExactly("d/**");
-    c.created(b("d/t"), false); // made while the send runs
+    c.created(b("d"), true); // made while the send runs (with d/t in it before rsync looked)
+    c.created(b("d/t"), false);
     c.deleted(b("d/t"), false);
-    assertThat(drain()).containsExactly("d/t");
+    c.deleted(b("d"), true);
+    assertThat(drain()).containsExactly("d/**");
     c.sends.finished("target", send, null, 0);
     c.created(b("d/t"), false);
     c.deleted(b("d/t"), false);
