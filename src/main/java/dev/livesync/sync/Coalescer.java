@@ -24,8 +24,8 @@ import java.util.function.Predicate;
  *       links, fifos, a closed file whose mtime alone was set: MODIFY with no close_write ever after;
  *       the path is judged by what it is then, whatever it was when held). One really open ships
  *       at close_write, or after {@code maxHold} (ever-open logs still ship);
- *   <li>create + delete → nothing (only while no whole-tree transfer is outstanding and no send
- *       of that name ran since the create: either might have copied the file; {@link SendsInFlight});
+ *   <li>create + delete → nothing (only while no whole-tree transfer is outstanding and no send of
+ *       that name or below it started since the create or ran at it: it may have copied the file);
  *   <li>delete of a directory drops all queued work below it;
  *   <li>a paired rename queues the old name (to be deleted) and the new one (to be sent, a whole
  *       subtree for a directory) in the normal batches, and queued work below the old name moves to

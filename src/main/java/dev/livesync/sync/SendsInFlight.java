@@ -9,13 +9,14 @@ import java.util.function.Consumer;
 
 /**
  * The paths of the plain sends running now, at any target, and the directories above them, counted
- * (two targets may send the same path, two paths share directories). A send copies what stands under its names when rsync reads them, which may be a file made
- * after its batch was cut: a send queued behind the target, a retry of what failed, a deletion whose
- * name was made again. Such a file is at the target, so the {@link Coalescer} may not take it for one
- * made and removed between two batches (that needs no transfer): its removal must be sent. A send's
- * names and their directories (rsync {@code -R} makes them) stop counting as new when it starts, and
- * neither does one of them made while it runs. Told by each target's runner (a
- * {@link DeliveryListener}: a send's every attempt starts and finishes); engine loop thread only.
+ * (two targets may send the same path, two paths share directories). A send copies what stands
+ * under its names when rsync reads them, which may be a file made after its batch was cut: a send
+ * queued behind the target, a retry of what failed, a deletion whose name was made again. Such a
+ * file is at the target, so the {@link Coalescer} may not take it for one made and removed between
+ * two batches (that needs no transfer): its removal must be sent. A send's names and their
+ * directories (rsync {@code -R} makes them) stop counting as new when it starts, and neither does
+ * one of them made while it runs. Told by each target's runner (a {@link DeliveryListener}: a send's
+ * every attempt starts and finishes); engine loop thread only.
  */
 final class SendsInFlight implements DeliveryListener {
   private final Map<BytePath, Integer> running = new HashMap<>();
