@@ -16,15 +16,14 @@ import org.slf4j.LoggerFactory;
  * The mass-deletion guard around one target's transport ({@code --max-delete}). Before a transfer
  * that can delete at the target — a full sync with delete, a send with paths gone from the source,
  * a mirroring send of a tree — a dry run lists what it would delete ({@link Transport#sendDeletions},
- * {@link Transport#fullSyncDeletions}). When that, with what was deleted in the minute before, is more
- * than the limit — a share of the entries on the target or a number of paths; the minute's count is
- * net of the entries made in it (see {@link DeletionWindow}) — the deletions are
- * held: the transfer runs without them (creations and changes keep flowing), the paths are kept
- * here, {@code livesync status} shows how many, the log says it once at WARN. From then on every
- * deletion for the target is held, until an operator {@link #release releases} them or the files
- * come back at the source (they are then no longer deletions: held paths that exist again are
- * dropped). The held paths are kept in the sync's state directory ({@link HeldDeletions}): a restart holds them
- * again, with every deletion after them, instead of deciding anew; so is a release until carried out ({@link ReleasedDeletions}).
+ * {@link Transport#fullSyncDeletions}). When that, with what was deleted in the minute before (net of
+ * the entries made in it, {@link DeletionWindow}), is more than the limit — a share of the entries on
+ * the target or a number of paths — the deletions are held: the transfer runs without them (creations
+ * and changes keep flowing), the paths are kept here, {@code livesync status} shows how many, the log
+ * says it once at WARN. From then on every deletion for the target is held, until an operator
+ * {@link #release releases} them or the files come back at the source (held paths that exist again
+ * are dropped). The held paths are kept in the sync's state directory ({@link HeldDeletions}): a
+ * restart holds them again, with every deletion after them; so is a release until carried out ({@link ReleasedDeletions}).
  *
  * <p>The target's entry count comes from each full sync's dry run and follows the entries each
  * transfer made and deleted. A percentage never holds fewer than {@link #MIN_PATHS} deletions: on a
@@ -52,6 +51,7 @@ final class DeletionGuard extends ForwardingTransport {
   private final SourceTrees treeSize;
   private final RenameByCopy renames;
   private final GuardedFullSync fullSyncs;
+  private final WholeTreeLook looks;
   private volatile long targetEntries = -1; // written under the lock
   private boolean warned;
   private long lastRecheck;
@@ -73,6 +73,7 @@ final class DeletionGuard extends ForwardingTransport {
     this.window = new DeletionWindow(clock);
     this.renames = new RenameByCopy(inner, source, treeSize, clock);
     this.fullSyncs = new GuardedFullSync(this, inner, clock);
+    this.looks = new WholeTreeLook(this::previewWhole, d -> notReleased(d, true), clock, describe());
     this.released = new ReleasedDeletions(store.released(), max.off());
     held = new HeldSet(store, store.takeOver(max.off(), describe(), sync));
     warned = !held.isEmpty();
@@ -81,8 +82,7 @@ final class DeletionGuard extends ForwardingTransport {
   /** Paths whose deletion is held now (a few times a second from the loop thread: drops those back at the source). */
   int held() {
     long now = clock.nanos();
-    int heldCount = held.count();
-    if (heldCount > 0 && heldCount <= RECHECK_MAX && now - lastRecheck >= RECHECK_NANOS) {
+    if (held.count() > 0 && held.count() <= RECHECK_MAX && now - lastRecheck >= RECHECK_NANOS) {
       lastRecheck = now;
       dropReturned();
     }
@@ -161,15 +161,14 @@ final class DeletionGuard extends ForwardingTransport {
     List<byte[]> deletions = notReleased(preview.deletions(), false);
     int releasing = preview.deletions().size() - deletions.size();
     if (deletions.isEmpty()) return counted(inner.send(paths, recursive, releasing), releasing > 0);
-    if (targetEntries < 0 && max.percent() >= 0) {
-      try {
-        DeletionPreview whole = previewWhole();
-        if (whole != null) learn(whole.targetEntries());
-      } catch (TransportException e) {
-        return e.result();
-      }
+    boolean admitted;
+    try {
+      if (targetEntries < 0 && max.percent() >= 0 && previewWhole() instanceof DeletionPreview whole) learn(whole.targetEntries());
+      admitted = admit(deletions, preview.created(), "these changes", true);
+    } catch (TransportException e) {
+      return e.result(); // a dry run failed (the source moved under the look at the whole tree): nothing done, the batch goes again
     }
-    if (admit(deletions, preview.created(), "these changes", true)) return counted(inner.send(paths, recursive, preview.deletions().size()), releasing > 0);
+    if (admitted) return judged(inner.send(paths, recursive, preview.deletions().size()), deletions.size(), releasing);
     // held: what exists at the source still goes, without deleting anything
     List<byte[]> present = new ArrayList<>(paths.size());
     for (byte[] p : paths) if (source.size(p) >= 0) present.add(p);
@@ -184,11 +183,9 @@ final class DeletionGuard extends ForwardingTransport {
 
   /**
    * A directory renamed on a daemon target: its new name made from the old copy and the old name
-   * deleted, in one step ({@link RenameByCopy}) that no whole-tree judgement sees half done. Both
-   * sides count in the minute, the entries made against those deleted, so a renamed tree loses
-   * nothing there; and when the old name went apart from the copy (its copy failed because the new
-   * name was renamed on, the batch of both names deleted it, and the copy to the last name made it
-   * again), the minute is still balanced. The target's count follows.
+   * deleted, in one step ({@link RenameByCopy}) that no whole-tree judgement sees half done. It loses
+   * nothing in the minute: the copy made at least what the old name held (the source's count of the
+   * new name is short when it was renamed on meanwhile). The target's count follows.
    */
   @Override
   public boolean rename(byte[] from, byte[] to) throws InterruptedException {
@@ -199,11 +196,10 @@ final class DeletionGuard extends ForwardingTransport {
     }
     RenameByCopy.Done done = renames.run(from, to, mayDelete);
     if (done.copied()) {
-      long made = done.made() >= 0 ? done.made() : treeSize.entries(to);
+      long gained = Math.max(done.made() >= 0 ? done.made() : treeSize.entries(to), done.deleted()) - done.deleted();
       synchronized (this) {
-        if (targetEntries >= 0) targetEntries = Math.max(0, targetEntries + made - done.deleted());
-        window.created(made);
-        window.deleted(done.deleted());
+        if (targetEntries >= 0) targetEntries += gained;
+        window.created(gained);
       }
     }
     return done.copied();
@@ -313,23 +309,29 @@ final class DeletionGuard extends ForwardingTransport {
       // a batch that makes as many as it deletes (renames on a daemon target) loses none
       n = Math.max(0, deletions.size() - created);
       total = n;
-      boolean over = window.recent() + n > limit();
+      boolean over = over(n);
       wait = !over && n >= SETTLE_MIN && window.recent() + n > limit() / 8;
       confirm = held.isEmpty() && settle && (over || wait);
     }
+    Long net = null; // what the whole tree loses, where it was looked at
     if (confirm) {
-      DeletionPreview whole = wholeTree();
+      DeletionPreview whole = looks.look();
       // the source has lost more than this batch: a burst may be under way; let it happen, then judge it
-      if (wait && whole != null && lost(whole) > n) {
+      if (wait && whole != null && looks.lost(whole) > n) {
         Thread.sleep(SETTLE_MILLIS);
-        whole = wholeTree();
+        whole = looks.look();
       }
       if (whole != null) {
         learn(whole.targetEntries());
-        total = wait ? Math.max(n, lost(whole)) : lost(whole); // short of the limit the burst may only have grown
+        // about to hold (the count learned may have lowered the limit): what the whole tree loses is judged, looked at again
+        wait = wait && !over(Math.max(n, looks.net(whole)));
+        if (!wait && over(looks.net(whole))) learn((whole = looks.again(whole)).targetEntries());
+        net = looks.net(whole);
       }
     }
     synchronized (this) {
+      // short of the limit the burst may only have grown; over it, what is on its way pays for what the minute deleted
+      if (net != null) total = wait ? Math.max(n, net) : net;
       long recent = window.recent();
       long limit = limit();
       if (log.isDebugEnabled()) log.debug("{}: {} deletions ({} in all, {} recent) of {} entries, limit {}", describe(), n, total, recent, targetEntries, limit);
@@ -351,24 +353,22 @@ final class DeletionGuard extends ForwardingTransport {
     }
   }
 
-  /** A dry run of a full sync: what the whole tree would delete and make now; null when it failed. */
-  private DeletionPreview wholeTree() throws InterruptedException {
-    try {
-      return previewWhole();
-    } catch (TransportException e) {
-      log.debug("{}: dry run of the whole tree failed: {}", describe(), e.getMessage());
-      return null;
-    }
-  }
-
-  /** What the source has lost in all: the whole tree's deletions less what it gained. */
-  private long lost(DeletionPreview whole) {
-    return Math.max(0, notReleased(whole.deletions(), true).size() - whole.created());
+  /** Whether a loss of {@code net} entries (below zero: a gain) would take the minute over the limit. */
+  private synchronized boolean over(long net) {
+    return window.recent() + net > limit();
   }
 
   private long limit() {
     long limit = max.limit(targetEntries);
     return max.percent() >= 0 ? Math.max(limit, MIN_PATHS) : limit;
+  }
+
+  /** A send let through with {@code judged} deletions, counted then: set right by what it deleted (the source moved on since, or it failed). */
+  private TransferResult judged(TransferResult r, long judged, long releasing) {
+    synchronized (this) {
+      window.deleted(Math.min(0, Math.max(0, r.deleted() - releasing) - judged));
+    }
+    return counted(r, releasing > 0);
   }
 
   /** The entries the transfer made and deleted, on the target's count; {@code releasing}: released deletions went with it. */

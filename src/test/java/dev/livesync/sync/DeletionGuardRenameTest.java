@@ -201,6 +201,40 @@ class DeletionGuardRenameTest {
     });
   }
 
+  /**
+   * The new name renamed on at the source between the daemon's copy of it and the old name's deletion:
+   * the source no longer counts the new name's entries, but the copy made them, and the old name is
+   * no loss in the minute. The batch deleting the copy after it (its name gone from the source, the
+   * last name not sent yet) was held ("311 deleted in the last minute") when the copy was counted from the source.
+   */
+  @Test
+  void aCopyWhoseNewNameWasRenamedOnBeforeTheOldNameWentIsNoLoss() throws Exception {
+    for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), heavy(i, 12 << 10));
+    Trees.write(at(src, "beside"), "one file outside");
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
+      var moving = new dev.livesync.transport.ForwardingTransport(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())) {
+        @Override
+        public boolean rename(byte[] from, byte[] to) throws InterruptedException {
+          boolean made = super.rename(from, to);
+          if (Bytes.latin1(to).equals("first")) Libc.rename(at(src, "first"), at(src, "second")); // the source moves on
+          return made;
+        }
+      };
+      var guard = guard(moving);
+      assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      Libc.rename(at(src, "top"), at(src, "first"));
+      assertThat(guard.rename(Bytes.of("top"), Bytes.of("first"))).as("made from the old copy").isTrue();
+      assertThat(Trees.exists(at(dst, "top"))).as("the old name deleted").isFalse();
+      assertThat(guard.send(List.of(Bytes.of("top"), Bytes.of("first")), true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      assertThat(guard.held()).as("held after the copy's batch").isZero();
+      guard.send(List.of(Bytes.of("first"), Bytes.of("second")), true);
+      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+      assertThat(guard.held()).isZero();
+    }
+  }
+
   @Test
   void aDirectoryDeletedIsStillHeld() throws Exception {
     for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), "file " + i);

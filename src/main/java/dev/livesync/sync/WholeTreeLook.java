@@ -1,0 +1,93 @@
+package dev.livesync.sync;
+
+import dev.livesync.transport.DeletionPreview;
+import dev.livesync.transport.TransportException;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mass-deletion guard's look at the whole tree when a send's deletions come near its limit: a dry
+ * run of a full sync, which says what the source has lost in all — the target's entries it would
+ * delete, less those it would make ({@link #net}). A directory renamed at the source and not yet
+ * renamed at the target loses nothing there: its old name goes, its new name comes.
+ *
+ * <p>A tree that moves while rsync lists it can give a look that is wrong in either way: rsync stops
+ * with 24 when a directory it listed has vanished when it goes in, and a directory renamed between
+ * the reading of its parent and of the next can be missed under both names — it then looks lost. So:
+ * a look that failed because the source moved is not taken as "nothing known" (which judged the batch
+ * alone, and held the deletions of every rename in it) but fails the send as its own dry run would
+ * (rsync's 24: it goes again after its backoff, nothing deleted), for as long as the source has not
+ * stood still for one look in {@link #MOVING_MAX_NANOS}; and a look that would hold deletions is
+ * taken again, the smaller loss counting: an {@code rm -rf} shows in both.
+ */
+final class WholeTreeLook {
+  private static final Logger log = LoggerFactory.getLogger(WholeTreeLook.class);
+  /** Past this much time without a look that ended cleanly (the source moving under every one), a batch is judged alone. */
+  static final long MOVING_MAX_NANOS = 30_000_000_000L;
+  /** The pause before a look that would hold deletions is taken again. */
+  static final long AGAIN_MILLIS = 200;
+
+  private final RenameByCopy.Preview<DeletionPreview> dryRun;
+  private final UnaryOperator<List<byte[]>> notReleased;
+  private final Clock clock;
+  private final String target;
+  private long movingSince = Long.MIN_VALUE; // under the guard's judging lock
+
+  /** {@code notReleased}: a whole tree's deletions less those an operator released (and the end of a release it no longer lists). */
+  WholeTreeLook(RenameByCopy.Preview<DeletionPreview> dryRun, UnaryOperator<List<byte[]>> notReleased, Clock clock, String target) {
+    this.dryRun = dryRun;
+    this.notReleased = notReleased;
+    this.clock = clock;
+    this.target = target;
+  }
+
+  /**
+   * A look; null when it failed for another reason than the source moving, or when the source has
+   * moved under every look for {@link #MOVING_MAX_NANOS} (the caller then judges the batch alone).
+   * Throws the look's failure when the source moved under it: the send cannot be judged now.
+   */
+  DeletionPreview look() throws InterruptedException {
+    try {
+      DeletionPreview p = dryRun.run();
+      movingSince = Long.MIN_VALUE;
+      if (p != null && log.isDebugEnabled()) {
+        log.debug("{}: the whole tree would delete {} and make {} of {} entries", target, p.deletions().size(), p.created(), p.targetEntries());
+      }
+      return p;
+    } catch (TransportException e) {
+      long now = clock.nanos();
+      boolean moved = e.result().exitCode() == 24;
+      if (moved && movingSince == Long.MIN_VALUE) movingSince = now;
+      if (moved && now - movingSince < MOVING_MAX_NANOS) {
+        log.debug("{}: the source moved under the look at the whole tree; the batch goes again: {}", target, e.getMessage());
+        throw e;
+      }
+      log.debug("{}: dry run of the whole tree failed: {}", target, e.getMessage());
+      return null;
+    }
+  }
+
+  /** A look that would hold deletions, taken again: the one that loses less (a rename raced the first). */
+  DeletionPreview again(DeletionPreview first) throws InterruptedException {
+    Thread.sleep(AGAIN_MILLIS);
+    DeletionPreview second;
+    try {
+      second = look();
+    } catch (TransportException e) {
+      return first; // the source moves on: the first stands
+    }
+    return second != null && net(second) < net(first) ? second : first;
+  }
+
+  /** What the source has lost in all: the whole tree's deletions (not released) less what it would make; below zero when more is on its way. */
+  long net(DeletionPreview whole) {
+    return notReleased.apply(whole.deletions()).size() - whole.created();
+  }
+
+  /** {@link #net}, never below zero. */
+  long lost(DeletionPreview whole) {
+    return Math.max(0, net(whole));
+  }
+}
