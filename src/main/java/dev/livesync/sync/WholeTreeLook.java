@@ -24,8 +24,14 @@ import org.slf4j.LoggerFactory;
  */
 final class WholeTreeLook {
   private static final Logger log = LoggerFactory.getLogger(WholeTreeLook.class);
-  /** Past this much time without a look that ended cleanly (the source moving under every one), a batch is judged alone. */
-  static final long MOVING_MAX_NANOS = 30_000_000_000L;
+  /**
+   * Past this much time without a look that ended cleanly (the source moving under every one), a
+   * batch is judged alone. Long: a heavy storm of directory renames fails every look while it lasts
+   * (100 a second failed them all for a minute in the reliability suite), and a batch judged alone is
+   * held when it deletes a renamed tree's old name, which then takes an operator; a batch that waits
+   * costs nothing but its deletions' delay.
+   */
+  static final long MOVING_MAX_NANOS = 600_000_000_000L;
   /** The pause before a look that would hold deletions is taken again. */
   static final long AGAIN_MILLIS = 200;
 
