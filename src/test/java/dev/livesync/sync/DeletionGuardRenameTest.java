@@ -211,19 +211,10 @@ class DeletionGuardRenameTest {
   void aCopyWhoseNewNameWasRenamedOnBeforeTheOldNameWentIsNoLoss() throws Exception {
     for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), heavy(i, 12 << 10));
     Trees.write(at(src, "beside"), "one file outside");
-    Trees.chmod(src, 0755);
-    Trees.chmod(dst, 0755);
-    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
-      var moving = new dev.livesync.transport.ForwardingTransport(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())) {
-        @Override
-        public boolean rename(byte[] from, byte[] to) throws InterruptedException {
-          boolean made = super.rename(from, to);
-          if (Bytes.latin1(to).equals("first")) Libc.rename(at(src, "first"), at(src, "second")); // the source moves on
-          return made;
-        }
-      };
-      var guard = guard(moving);
-      assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+    onADaemonWhoseCopies(made -> {
+      Libc.rename(at(src, "first"), at(src, "second")); // the source moves on
+      return made;
+    }, guard -> {
       Libc.rename(at(src, "top"), at(src, "first"));
       assertThat(guard.rename(Bytes.of("top"), Bytes.of("first"))).as("made from the old copy").isTrue();
       assertThat(Trees.exists(at(dst, "top"))).as("the old name deleted").isFalse();
@@ -232,6 +223,27 @@ class DeletionGuardRenameTest {
       guard.send(List.of(Bytes.of("first"), Bytes.of("second")), true);
       Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
       assertThat(guard.held()).isZero();
+    });
+  }
+
+  /** What a daemon target's copy of a renamed directory is followed by at the source, and what the copy then returns (failure injection). */
+  interface AfterCopy {
+    boolean after(boolean made);
+  }
+
+  /** A guard on a real daemon serving {@code dst}, the source synced to it, whose renames' copies are followed by {@code after}; then {@code steps}. */
+  private void onADaemonWhoseCopies(AfterCopy after, GuardSteps steps) throws Exception {
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
+      var guard = guard(new dev.livesync.transport.ForwardingTransport(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())) {
+        @Override
+        public boolean rename(byte[] from, byte[] to) throws InterruptedException {
+          return after.after(super.rename(from, to));
+        }
+      });
+      assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      steps.run(guard);
     }
   }
 
@@ -299,19 +311,10 @@ class DeletionGuardRenameTest {
   @Test
   void aCopyWhoseNewNameLeftTheSourceIsRemovedAgain() throws Exception {
     for (int i = 0; i < 30; i++) Trees.write(at(src, "top/f" + i), heavy(i, 40 << 10));
-    Trees.chmod(src, 0755);
-    Trees.chmod(dst, 0755);
-    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
-      var transport = new dev.livesync.transport.ForwardingTransport(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())) {
-        @Override
-        public boolean rename(byte[] from, byte[] to) throws InterruptedException {
-          inner.rename(from, to);
-          Libc.rename(at(src, "moved"), at(src, "again")); // failure injection: renamed on while the copy ran
-          return false;
-        }
-      };
-      var guard = guard(transport);
-      assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+    onADaemonWhoseCopies(made -> {
+      Libc.rename(at(src, "moved"), at(src, "again")); // renamed on while the copy ran
+      return false;
+    }, guard -> {
       Libc.rename(at(src, "top"), at(src, "moved"));
       assertThat(guard.rename(Bytes.of("top"), Bytes.of("moved"))).isFalse();
       assertThat(Trees.exists(at(dst, "moved"))).as("the copy's part").isFalse();
@@ -319,7 +322,7 @@ class DeletionGuardRenameTest {
       guard.send(List.of(Bytes.of("top"), Bytes.of("again")), true);
       Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
       assertThat(guard.held()).isZero();
-    }
+    });
   }
 
   /**
