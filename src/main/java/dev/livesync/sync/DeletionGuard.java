@@ -316,24 +316,24 @@ final class DeletionGuard extends ForwardingTransport {
     Long net = null; // what the whole tree loses, where it was looked at
     if (confirm) {
       DeletionPreview whole = looks.look();
-      // the source has lost more than this batch: a burst may be under way; let it happen, then judge it
-      if (wait && whole != null && looks.lost(whole) > n) {
+      if (wait && whole != null && looks.lost(whole) > n) { // a burst may be under way: let it happen, then judge it
         Thread.sleep(SETTLE_MILLIS);
         whole = looks.look();
       }
       if (whole != null) {
         learn(whole.targetEntries());
-        // about to hold (the count learned may have lowered the limit): what the whole tree loses is judged, looked at again
-        wait = wait && !over(Math.max(n, looks.net(whole)));
-        if (!wait && over(looks.net(whole))) learn((whole = looks.again(whole)).targetEntries());
         net = looks.net(whole);
+        // about to hold (the count learned may have lowered the limit): what the whole tree loses is judged, looked at again
+        wait = wait && !over(Math.max(n, net));
+        if (!wait && over(net)) {
+          learn((whole = looks.again(whole)).targetEntries());
+          net = looks.net(whole);
+        }
       }
     }
     synchronized (this) {
-      // short of the limit the burst may only have grown; over it, what is on its way pays for what the minute deleted
-      if (net != null) total = wait ? Math.max(n, net) : net;
-      long recent = window.recent();
-      long limit = limit();
+      if (net != null) total = wait ? Math.max(n, net) : net; // short of the limit a burst only grows; over it, what comes pays
+      long recent = window.recent(), limit = limit();
       if (log.isDebugEnabled()) log.debug("{}: {} deletions ({} in all, {} recent) of {} entries, limit {}", describe(), n, total, recent, targetEntries, limit);
       if (held.isEmpty() && recent + total <= limit) {
         window.deleted(deletions.size()); // the send's creations go in when it has run (counted)

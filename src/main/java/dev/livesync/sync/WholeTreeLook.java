@@ -26,10 +26,10 @@ final class WholeTreeLook {
   private static final Logger log = LoggerFactory.getLogger(WholeTreeLook.class);
   /**
    * Past this much time without a look that ended cleanly (the source moving under every one), a
-   * batch is judged alone. Long: a heavy storm of directory renames fails every look while it lasts
-   * (100 a second failed them all for a minute in the reliability suite), and a batch judged alone is
-   * held when it deletes a renamed tree's old name, which then takes an operator; a batch that waits
-   * costs nothing but its deletions' delay.
+   * batch is judged alone. Long: a heavy storm of directory renames fails look after look while it
+   * lasts (in the reliability suite's full-size load, 100 a second, a daemon target's failed without a
+   * break for 40 s), and a batch judged alone is held when it deletes a renamed tree's old name, which
+   * then takes an operator; a batch that waits costs nothing but its deletions' delay.
    */
   static final long MOVING_MAX_NANOS = 600_000_000_000L;
   /** The pause before a look that would hold deletions is taken again. */
