@@ -13,6 +13,12 @@ import java.util.List;
  * authorized_keys holding a generated ed25519 client key for root. It reads only its own temp
  * sshd_config (never /etc/ssh). {@link #close()} kills it by its process handle.
  *
+ * <p>Its sessions get {@code HOME} set to an empty directory of its own ({@code SetEnv}; the working
+ * directory stays root's home): sshd runs every command through root's login shell, and Debian's
+ * bash reads {@code $HOME/.bashrc} for commands run by sshd. This machine's root {@code .bashrc} runs
+ * {@code pyenv init}, 0.8 s a session, which every rsync run of every ssh test would wait for; a
+ * test that wants a slow login writes its own ({@link #loginShellRc}).
+ *
  * <pre>{@code
  * try (var sshd = Sshd.start()) {
  *   // ssh sshd.sshOptions()... root@127.0.0.1 true
@@ -27,6 +33,7 @@ public final class Sshd implements AutoCloseable {
   private final Path knownHosts;
   private final Path config;
   private final Path output;
+  private final Path loginHome;
   private final String hostPublicKey;
   private Process process;
 
@@ -38,12 +45,14 @@ public final class Sshd implements AutoCloseable {
     this.knownHosts = home.resolve("known_hosts");
     this.config = home.resolve("sshd_config");
     this.output = home.resolve("sshd.log");
+    this.loginHome = home.resolve("login-home");
     Processes.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "livesync-test-host", "-f", hostKey.toString()));
     Processes.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "livesync-test-client", "-f", clientKey.toString()));
     try {
       hostPublicKey = Files.readString(home.resolve("host_ed25519.pub")).trim();
       Files.copy(home.resolve("client_ed25519.pub"), home.resolve("authorized_keys"));
       Files.createFile(knownHosts);
+      Files.createDirectory(loginHome);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -63,6 +72,7 @@ public final class Sshd implements AutoCloseable {
         "LogLevel VERBOSE",
         "MaxStartups 100:30:200",
         "MaxSessions 100",
+        "SetEnv HOME=" + loginHome,
         "") );
   }
 
@@ -160,6 +170,11 @@ public final class Sshd implements AutoCloseable {
    */
   public int logins() {
     return (int) TempFiles.readOrEmpty(output).lines().filter(l -> l.contains("Accepted publickey")).count();
+  }
+
+  /** Writes the {@code .bashrc} root's login shell reads for every session's command from now on. */
+  public void loginShellRc(String script) {
+    TempFiles.write(loginHome.resolve(".bashrc"), script);
   }
 
   public String log() {
