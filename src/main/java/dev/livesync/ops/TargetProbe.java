@@ -2,8 +2,10 @@ package dev.livesync.ops;
 
 import dev.livesync.LivesyncException;
 import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.SessionCost;
 import dev.livesync.transport.TargetSpec;
 import dev.livesync.transport.TransportException;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -11,8 +13,13 @@ import java.util.function.Supplier;
  * Checks that a target answers and accepts our credentials without changing anything: the
  * transport's own itemized dry run ({@code compare}) with every file excluded, so it only connects,
  * authenticates and looks at the top directory — through exactly the rsync/ssh options a sync uses.
+ * On an ssh target it then times one more session ({@link SessionCost}), which every rsync run pays.
  */
 public final class TargetProbe implements Supplier<Check> {
+  /** A login shell slower than this to start is worth a warning: every run waits for it. */
+  static final Duration SLOW_SHELL = Duration.ofMillis(200);
+  private static final int SESSION_RUNS = 3;
+  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
   private final byte[] source;
   private final TargetSpec target;
 
@@ -26,11 +33,11 @@ public final class TargetProbe implements Supplier<Check> {
     String what = "target " + target.describe();
     try (RsyncTransport t = new RsyncTransport(source, target)) {
       t.compare(false);
-      return Check.ok(what, switch (target.target()) {
-        case dev.livesync.transport.Target.Daemon d -> "reachable, authenticated (dry run, nothing changed)";
-        case dev.livesync.transport.Target.Ssh s -> "reachable, ssh login works (dry run, nothing changed)";
-        case dev.livesync.transport.Target.Local l -> "usable by rsync (local directory; dry run, nothing changed)";
-      });
+      return switch (target.target()) {
+        case dev.livesync.transport.Target.Daemon d -> Check.ok(what, "reachable, authenticated (dry run, nothing changed)");
+        case dev.livesync.transport.Target.Ssh s -> sessions(what, t.sessionCost(SESSION_RUNS, SESSION_TIMEOUT).orElse(null));
+        case dev.livesync.transport.Target.Local l -> Check.ok(what, "usable by rsync (local directory; dry run, nothing changed)");
+      };
     } catch (TransportException e) {
       // the probe is a dry compare, but doctor compares nothing: say what rsync said
       String said = e.getMessage().replace("compare with " + target.describe() + " incomplete: ", "");
@@ -43,6 +50,27 @@ public final class TargetProbe implements Supplier<Check> {
       Thread.currentThread().interrupt();
       return Check.fail(what, "interrupted");
     }
+  }
+
+  /**
+   * The ssh target's line: its login works; and what a session costs, which every rsync run pays, a
+   * warning when the remote login shell's startup files take {@link #SLOW_SHELL} or more.
+   */
+  static Check sessions(String what, SessionCost cost) {
+    String works = "reachable, ssh login works (dry run, nothing changed)";
+    if (cost == null) return Check.ok(what, works);
+    String total = seconds(cost.total());
+    if (cost.shellStartup() != null && cost.shellStartup().compareTo(SLOW_SHELL) >= 0) {
+      return Check.warn(what, works + ", but every rsync run waits " + seconds(cost.shellStartup())
+          + " s for the remote login shell's startup files (its session opens in " + total + " s) -> make them"
+          + " return early for commands (for bash, 'case $- in *i*) ;; *) return;; esac' at the top of ~/.bashrc"
+          + " of the login user there), or use a daemon target (livesync serve)");
+    }
+    return Check.ok(what, works + "; an rsync run's session opens in " + total + " s");
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.2f", d.toNanos() / 1e9);
   }
 
   /** What to do, by rsync exit code. */

@@ -7,6 +7,7 @@ import dev.livesync.transport.TransferResult.Outcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -291,6 +292,20 @@ public final class RsyncTransport implements Transport {
   @Override
   public void close() {
     kind.close();
+  }
+
+  /**
+   * What one more ssh session costs on this target (measured {@code runs} times, the quickest kept),
+   * as every rsync run to it pays; empty unless an ssh target, or when no session answered.
+   */
+  public Optional<SessionCost> sessionCost(int runs, Duration timeout) throws InterruptedException {
+    if (!(kind instanceof SshKind s)) return Optional.empty();
+    SessionCost best = null;
+    for (int i = 0; i < runs; i++) {
+      SessionCost c = s.sessionCost(timeout);
+      if (c != null && (best == null || c.total().compareTo(best.total()) < 0)) best = c;
+    }
+    return Optional.ofNullable(best);
   }
 
   /** For tests: the ssh connection master, null unless an ssh target. */

@@ -1,7 +1,11 @@
 package dev.livesync.transport;
 
 import dev.livesync.fs.Bytes;
+import dev.livesync.fs.ChildProcess;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +92,27 @@ final class SshKind implements TargetKind {
     int status = shell.run(RemoteVersions.pruneScript(Bytes.of(target.path()), cutoff));
     if (status != 0) log.warn("{}: pruning old versions failed (remote shell status {})", target.describe(), status);
     return 0;
+  }
+
+  /**
+   * Runs {@link SessionCost#COMMAND} in a session of its own through the connection master, as an
+   * rsync run opens one; null when it fails or does not answer within {@code timeout}.
+   */
+  SessionCost sessionCost(Duration timeout) throws InterruptedException {
+    List<String> argv = new ArrayList<>(SshCommand.argv(options));
+    argv.addAll(master.clientOptions());
+    argv.addAll(List.of("-T", target.login(), SessionCost.COMMAND));
+    var out = new StringBuilder();
+    long start = System.nanoTime();
+    try (ChildProcess p = ChildProcess.command(argv).noStdin().tail(5)
+        .stdoutLines(line -> out.append(new String(line, StandardCharsets.UTF_8)).append('\n')).start()) {
+      if (!p.waitFor(timeout) || p.waitFor() != 0) return null;
+      long total = System.nanoTime() - start;
+      p.drain();
+      return SessionCost.parse(Duration.ofNanos(total), out.toString());
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** Stops the rename shell and the connection master, by pid; idempotent. */

@@ -1,0 +1,56 @@
+package dev.livesync.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.testing.SshdPerClass;
+import dev.livesync.testing.TempFiles;
+import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.TargetSpec;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code doctor} on an ssh target (a real sshd on loopback) says what one more session costs, which
+ * every rsync run pays, and warns when the remote login shell's startup files make it slow.
+ */
+class TargetProbeSshTest {
+  @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
+  static final Pattern WAITS = Pattern.compile("every rsync run waits (\\d+\\.\\d\\d) s for the remote login shell's startup files");
+  final Path work = TempFiles.dir("probe-ssh");
+
+  @AfterEach
+  void cleanUp() {
+    SSHD.get().loginShellRc("");
+    TempFiles.deleteTree(work);
+  }
+
+  private Check probe() throws Exception {
+    var sshd = SSHD.get();
+    Path target = java.nio.file.Files.createDirectories(work.resolve("dst"));
+    var options = TargetOptions.builder().ssh(sshd.clientKey(), sshd.port(), sshd.knownHostsFile()).build();
+    Path src = java.nio.file.Files.createDirectories(work.resolve("src"));
+    return new TargetProbe(dev.livesync.fs.Bytes.of(src.toString()), TargetSpec.of("root@127.0.0.1:" + target, options)).get();
+  }
+
+  @Test
+  void aLoginShellThatReadsNothingSlowIsFine() throws Exception {
+    Check c = probe();
+    assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.OK);
+    assertThat(c.detail()).matches("reachable, ssh login works \\(dry run, nothing changed\\); an rsync run's session opens in \\d+\\.\\d\\d s");
+  }
+
+  @Test
+  void aSlowStartupFileWarnsWithWhatItCostsAndWhatToDo() throws Exception {
+    SSHD.get().loginShellRc("sleep 0.4\n");
+    Check c = probe();
+    assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.WARN);
+    Matcher m = WAITS.matcher(c.detail());
+    assertThat(m.find()).as(c.line()).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).as(c.line()).isGreaterThanOrEqualTo(0.39);
+    assertThat(c.detail()).contains("reachable, ssh login works", "its session opens in", "~/.bashrc", "daemon target");
+  }
+}
