@@ -16,8 +16,6 @@ import java.util.function.Supplier;
  * On an ssh target it then times one more session ({@link SessionCost}), which every rsync run pays.
  */
 public final class TargetProbe implements Supplier<Check> {
-  /** A login shell slower than this to start is worth a warning: every run waits for it. */
-  static final Duration SLOW_SHELL = Duration.ofMillis(200);
   private static final int SESSION_RUNS = 3;
   private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
   private final byte[] source;
@@ -54,23 +52,19 @@ public final class TargetProbe implements Supplier<Check> {
 
   /**
    * The ssh target's line: its login works; and what a session costs, which every rsync run pays, a
-   * warning when the remote login shell's startup files take {@link #SLOW_SHELL} or more.
+   * warning when the remote login shell's startup files take {@link SessionCost#SLOW_SHELL} or more.
    */
   static Check sessions(String what, SessionCost cost) {
     String works = "reachable, ssh login works (dry run, nothing changed)";
     if (cost == null) return Check.ok(what, works);
-    String total = seconds(cost.total());
-    if (cost.shellStartup() != null && cost.shellStartup().compareTo(SLOW_SHELL) >= 0) {
-      return Check.warn(what, works + ", but every rsync run waits " + seconds(cost.shellStartup())
+    String total = SessionCost.seconds(cost.total());
+    if (cost.slowShell()) {
+      return Check.warn(what, works + ", but every rsync run waits " + SessionCost.seconds(cost.shellStartup())
           + " s for the remote login shell's startup files (its session opens in " + total + " s) -> make them"
           + " return early for commands (for bash, 'case $- in *i*) ;; *) return;; esac' at the top of ~/.bashrc"
           + " of the login user there), or use a daemon target (livesync serve)");
     }
     return Check.ok(what, works + "; an rsync run's session opens in " + total + " s");
-  }
-
-  private static String seconds(Duration d) {
-    return String.format(java.util.Locale.ROOT, "%.2f", d.toNanos() / 1e9);
   }
 
   /** What to do, by rsync exit code. */

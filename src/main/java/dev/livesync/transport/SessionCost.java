@@ -1,7 +1,11 @@
 package dev.livesync.transport;
 
+import dev.livesync.fs.ChildProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What opening one more session costs on an ssh target, as every rsync run to it pays: the round
@@ -18,6 +22,38 @@ import java.util.List;
 public record SessionCost(Duration total, Duration shellStartup) {
   /** Run by the remote login shell: {@code $$} is that shell, whatever it execs for the last command. */
   static final String COMMAND = "cat /proc/uptime /proc/$$/stat && getconf CLK_TCK";
+  /** A login shell slower than this to start is worth a warning. */
+  public static final Duration SLOW_SHELL = Duration.ofMillis(200);
+
+  /**
+   * Runs {@code argv} (an ssh command line ending in {@link #COMMAND}) and times it; null when it
+   * fails or does not answer within {@code timeout}. {@code started} gets the ssh process first,
+   * so an owner can kill it.
+   */
+  static SessionCost measure(List<String> argv, Duration timeout, Consumer<ChildProcess> started) throws InterruptedException {
+    var out = new StringBuilder();
+    long start = System.nanoTime();
+    try (ChildProcess p = ChildProcess.command(argv).noStdin().tail(5)
+        .stdoutLines(line -> out.append(new String(line, StandardCharsets.UTF_8)).append('\n')).start()) {
+      started.accept(p);
+      if (!p.waitFor(timeout) || p.waitFor() != 0) return null;
+      long total = System.nanoTime() - start;
+      p.drain();
+      return parse(Duration.ofNanos(total), out.toString());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Whether the login shell's startup is worth a warning: every run waits for it. */
+  public boolean slowShell() {
+    return shellStartup != null && shellStartup.compareTo(SLOW_SHELL) >= 0;
+  }
+
+  /** {@code 0.43}: seconds, two decimals. */
+  public static String seconds(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.2f", d.toNanos() / 1e9);
+  }
 
   /**
    * Reads {@link #COMMAND}'s output: its last three lines (whatever a startup file printed before

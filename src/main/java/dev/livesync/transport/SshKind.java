@@ -1,10 +1,7 @@
 package dev.livesync.transport;
 
 import dev.livesync.fs.Bytes;
-import dev.livesync.fs.ChildProcess;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +23,7 @@ final class SshKind implements TargetKind {
   private final TargetOptions options;
   private final SshMaster master;
   private final RemoteShell shell;
+  private final SessionCostLog costLog;
 
   SshKind(Target.Ssh target, TargetOptions options) {
     this.target = target;
@@ -38,11 +36,14 @@ final class SshKind implements TargetKind {
       argv.addAll(List.of("-T", target.login(), "sh"));
       return argv;
     }, timeout, target.describe());
+    // only through the master (no ProxyCommand to fall back on): the look never costs a login
+    this.costLog = new SessionCostLog(target.describe(), () -> sessionCostArgv(List.of("-o", "ProxyCommand=false")));
   }
 
   @Override
   public void connectionArgs(List<String> argv) {
     argv.addAll(List.of("-e", SshCommand.forRsync(options, master.clientOptions())));
+    if (master.pid().isPresent()) costLog.look();
   }
 
   @Override
@@ -99,25 +100,21 @@ final class SshKind implements TargetKind {
    * rsync run opens one; null when it fails or does not answer within {@code timeout}.
    */
   SessionCost sessionCost(Duration timeout) throws InterruptedException {
+    return SessionCost.measure(sessionCostArgv(List.of()), timeout, p -> {});
+  }
+
+  private List<String> sessionCostArgv(List<String> more) {
     List<String> argv = new ArrayList<>(SshCommand.argv(options));
     argv.addAll(master.clientOptions());
+    argv.addAll(more);
     argv.addAll(List.of("-T", target.login(), SessionCost.COMMAND));
-    var out = new StringBuilder();
-    long start = System.nanoTime();
-    try (ChildProcess p = ChildProcess.command(argv).noStdin().tail(5)
-        .stdoutLines(line -> out.append(new String(line, StandardCharsets.UTF_8)).append('\n')).start()) {
-      if (!p.waitFor(timeout) || p.waitFor() != 0) return null;
-      long total = System.nanoTime() - start;
-      p.drain();
-      return SessionCost.parse(Duration.ofNanos(total), out.toString());
-    } catch (IOException e) {
-      return null;
-    }
+    return argv;
   }
 
   /** Stops the rename shell and the connection master, by pid; idempotent. */
   @Override
   public void close() {
+    costLog.close();
     shell.close();
     master.close();
   }

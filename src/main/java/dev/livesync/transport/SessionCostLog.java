@@ -1,0 +1,105 @@
+package dev.livesync.transport;
+
+import dev.livesync.fs.ChildProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Once per ssh target and start, a look at what an rsync run's session costs there
+ * ({@link SessionCost}), in the log: a warning when the remote login shell's startup files make
+ * every run wait, so a sync that is always behind says why without anyone running {@code doctor}.
+ *
+ * <p>The look runs on a virtual thread of its own, beside the runs, and only through the connection
+ * master (its command line gives ssh no way to log in by itself): it never costs a login. A look that
+ * gets no answer (the master not yet authenticated, its sessions all taken) is taken again
+ * {@link #RETRY} later, at most {@link #TRIES} looks in all. {@link #close()} kills one in flight.
+ */
+final class SessionCostLog {
+  private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
+  static final Duration RETRY = Duration.ofSeconds(2);
+  static final int TRIES = 5;
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final String describe;
+  private final Supplier<List<String>> argv;
+  private boolean started;
+  private boolean closed;
+  private Thread running;
+  private ChildProcess probe;
+
+  /** {@code argv}: the ssh command line of one look, asked again for each. */
+  SessionCostLog(String describe, Supplier<List<String>> argv) {
+    this.describe = describe;
+    this.argv = argv;
+  }
+
+  /** Starts the looks, the first time only. Never waits. */
+  synchronized void look() {
+    if (started || closed) return;
+    started = true;
+    running = Thread.ofVirtual().name("ssh-session-cost").start(this::run);
+  }
+
+  private void run() {
+    try {
+      for (int i = 0; i < TRIES; i++) {
+        if (i > 0) Thread.sleep(RETRY);
+        synchronized (this) {
+          if (closed) return;
+        }
+        SessionCost cost = SessionCost.measure(argv.get(), TIMEOUT, this::started);
+        synchronized (this) {
+          probe = null;
+          if (closed) return;
+        }
+        if (cost != null) {
+          report(cost);
+          return;
+        }
+      }
+      log.debug("{}: no ssh session answered the look at what one costs", describe);
+    } catch (InterruptedException e) {
+      // closed
+    }
+  }
+
+  private synchronized void started(ChildProcess p) {
+    probe = p;
+    if (closed) p.kill();
+  }
+
+  private void report(SessionCost cost) {
+    if (cost.slowShell()) {
+      log.warn("{}: every rsync run waits {} s for the remote login shell's startup files (a session opens in {} s);"
+          + " make them return early for commands (for bash: 'case $- in *i*) ;; *) return;; esac' at the top of"
+          + " ~/.bashrc there), or use a daemon target; 'livesync doctor' measures it again",
+          describe, SessionCost.seconds(cost.shellStartup()), SessionCost.seconds(cost.total()));
+    } else {
+      log.debug("{}: an ssh session opens in {} s (the login shell's start: {})", describe, SessionCost.seconds(cost.total()),
+          cost.shellStartup() == null ? "not known" : SessionCost.seconds(cost.shellStartup()) + " s");
+    }
+  }
+
+  /** Kills a look in flight and takes no more; idempotent. */
+  void close() {
+    ChildProcess p;
+    Thread t;
+    synchronized (this) {
+      closed = true;
+      p = probe;
+      t = running;
+    }
+    if (p != null) p.kill();
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(TIMEOUT.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

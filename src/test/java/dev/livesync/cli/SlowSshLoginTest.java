@@ -1,0 +1,72 @@
+package dev.livesync.cli;
+
+import static dev.livesync.testing.Await.CONVERGE;
+import static dev.livesync.testing.Trees.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.testing.LivesyncProcess;
+import dev.livesync.testing.SshdPerClass;
+import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Trees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code livesync run} to an ssh target (a real sshd on loopback) says in its log, once, when every
+ * rsync run waits for the remote login shell's startup files, without anyone running {@code doctor}.
+ */
+class SlowSshLoginTest {
+  @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
+  static final Pattern WAITS = Pattern.compile("every rsync run waits (\\d+\\.\\d\\d) s for the remote login shell's startup files");
+  final Path work = TempFiles.dir("slow-ssh");
+  LivesyncProcess run;
+
+  @AfterEach
+  void cleanUp() {
+    if (run != null) run.close();
+    SSHD.get().loginShellRc("");
+    TempFiles.deleteTree(work);
+  }
+
+  private LivesyncProcess start(String logLevel) throws Exception {
+    var sshd = SSHD.get();
+    Path src = Files.createDirectories(work.resolve("src"));
+    Path dst = Files.createDirectories(work.resolve("dst"));
+    run = LivesyncProcess.start(List.of("run", src.toString(), "root@127.0.0.1:" + dst, "--ssh-key", sshd.clientKey().toString(),
+        "--ssh-port", Integer.toString(sshd.port()), "--known-hosts", sshd.knownHostsFile().toString(),
+        "--state-dir", work.resolve("state").toString(), "--status-socket", work.resolve("status.sock").toString(),
+        "--delay", "50ms", "--log-level", logLevel));
+    // a few sends: the look is taken beside a run once the connection master is up
+    for (int i = 0; i < 3; i++) {
+      Trees.write(at(Bytes.of(src.toString()), "f" + i), "content " + i);
+      Trees.awaitSameTree(Bytes.of(src.toString()), Bytes.of(dst.toString()), CONVERGE, Trees.Ignore.DIR_MTIMES);
+    }
+    return run;
+  }
+
+  @Test
+  void aSlowLoginShellIsWarnedAboutOnceWithWhatItCosts() throws Exception {
+    SSHD.get().loginShellRc("sleep 0.4\n");
+    LivesyncProcess p = start("info");
+    p.awaitOutput(o -> WAITS.matcher(o).find(), CONVERGE);
+    Matcher m = WAITS.matcher(p.output());
+    assertThat(m.find()).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).as(p.output()).isGreaterThanOrEqualTo(0.39);
+    assertThat(m.find()).as("said once: " + p.output()).isFalse();
+    assertThat(p.output()).contains("~/.bashrc", "daemon target", "livesync doctor");
+  }
+
+  @Test
+  void aQuickOneIsOnlyADebugLine() throws Exception {
+    LivesyncProcess p = start("debug");
+    p.awaitOutput("an ssh session opens in", CONVERGE);
+    assertThat(p.output()).doesNotContain("every rsync run waits");
+  }
+}
