@@ -33,7 +33,7 @@ class ArchiveToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(names = {"LOCAL", "DAEMON"})
+  @EnumSource(Kind.class)
   void cpio(Kind kind) throws Exception {
     try (var w = Workload.of(kind, SSHD)) {
       Workload.sampleTree(w.work("tree"));
@@ -45,7 +45,7 @@ class ArchiveToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(names = {"LOCAL", "DAEMON"})
+  @EnumSource(Kind.class)
   void unzip(Kind kind) throws Exception {
     try (var w = Workload.of(kind, SSHD)) {
       Workload.sampleTree(w.work("tree"));
@@ -57,7 +57,7 @@ class ArchiveToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(names = {"LOCAL", "DAEMON"})
+  @EnumSource(Kind.class)
   void gitCloneCheckoutResetGc(Kind kind) throws Exception {
     try (var w = Workload.of(kind, SSHD)) {
       byte[] repo = w.work("repo");
@@ -86,7 +86,7 @@ class ArchiveToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(names = {"LOCAL", "DAEMON"})
+  @EnumSource(Kind.class)
   void rsyncIntoTheSourceThenInplace(Kind kind) throws Exception {
     try (var w = Workload.of(kind, SSHD)) {
       byte[] tree = w.work("tree");
@@ -101,7 +101,7 @@ class ArchiveToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(names = {"LOCAL", "DAEMON"})
+  @EnumSource(Kind.class)
   void cpAThenCpAl(Kind kind) throws Exception {
     try (var w = Workload.of(kind, SSHD)) {
       Workload.sampleTree(w.work("tree"));

@@ -26,7 +26,7 @@ class EditToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(names = {"LOCAL", "DAEMON"})
+  @EnumSource(Kind.class)
   void sedInPlace(Kind kind) throws Exception {
     try (var w = started(kind)) {
       w.sh("printf 'alpha\\nbeta\\n' > tree/etc/a.conf; printf 'x = 1\\n' > tree/etc/b.conf");
@@ -53,7 +53,7 @@ class EditToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(names = {"LOCAL", "DAEMON"})
+  @EnumSource(Kind.class)
   void logrotateCopytruncateAndRenameCreate(Kind kind) throws Exception {
     try (var w = started(kind)) {
       String logs = Bytes.latin1(w.src("logs"));
@@ -72,7 +72,7 @@ class EditToolsTest {
 
   /** Real dpkg into a root below the source: NAME.dpkg-new written, then renamed over NAME. */
   @ParameterizedTest
-  @EnumSource(names = {"LOCAL", "DAEMON"})
+  @EnumSource(Kind.class)
   void dpkgInstallThenUpgrade(Kind kind) throws Exception {
     try (var w = started(kind)) {
       for (int v = 1; v <= 2; v++) {
@@ -107,7 +107,7 @@ class EditToolsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(names = {"LOCAL", "DAEMON"})
+  @EnumSource(Kind.class)
   void rmRfOfASubtree(Kind kind) throws Exception {
     try (var w = started(kind)) {
       w.sh("rm -rf tree/d0 tree/links");
@@ -128,7 +128,7 @@ class EditToolsTest {
 
   /** touch -d sets both times (ATTRIB); touch -m -d only the mtime, which inotify reports as MODIFY. */
   @ParameterizedTest
-  @EnumSource(names = {"LOCAL", "DAEMON"})
+  @EnumSource(Kind.class)
   void touchOfMtimesOnly(Kind kind) throws Exception {
     try (var w = started(kind)) {
       w.sh("touch -d '2001-02-03 04:05:06' tree/d0/sub*/*.dat");
