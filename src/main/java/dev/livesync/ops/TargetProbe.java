@@ -30,16 +30,18 @@ public final class TargetProbe implements Supplier<Check> {
   public Check get() {
     String what = "target " + target.describe();
     try (RsyncTransport t = new RsyncTransport(source, target)) {
-      t.compare(false);
+      try {
+        t.compare(false);
+      } catch (TransportException e) {
+        // the probe is a dry compare, but doctor compares nothing: say what rsync said
+        String said = e.getMessage().replace("compare with " + target.describe() + " incomplete: ", "");
+        return Check.fail(what, said + advice(e.result().exitCode()) + printed(t, e));
+      }
       return switch (target.target()) {
         case dev.livesync.transport.Target.Daemon d -> Check.ok(what, "reachable, authenticated (dry run, nothing changed)");
         case dev.livesync.transport.Target.Ssh s -> sessions(what, t.sessionCost(SESSION_RUNS, SESSION_TIMEOUT).orElse(null));
         case dev.livesync.transport.Target.Local l -> Check.ok(what, "usable by rsync (local directory; dry run, nothing changed)");
       };
-    } catch (TransportException e) {
-      // the probe is a dry compare, but doctor compares nothing: say what rsync said
-      String said = e.getMessage().replace("compare with " + target.describe() + " incomplete: ", "");
-      return Check.fail(what, said + advice(e.result().exitCode()));
     } catch (LivesyncException e) {
       return Check.fail(what, e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -65,6 +67,18 @@ public final class TargetProbe implements Supplier<Check> {
           + " of the login user there), or use a daemon target (livesync serve)");
     }
     return Check.ok(what, works + "; an rsync run's session opens in " + total + " s");
+  }
+
+  /**
+   * Where rsync over ssh failed because the login shell printed something ("is your shell clean?"),
+   * what it prints, read from one more session; else empty.
+   */
+  private static String printed(RsyncTransport t, TransportException e) throws InterruptedException {
+    if (e.result().exitCode() != 2 || !e.getMessage().contains("is your shell clean")) return "";
+    String printed = t.sessionCost(1, SESSION_TIMEOUT).map(SessionCost::printed).orElse("");
+    if (printed.isEmpty()) return "";
+    if (printed.length() > 200) printed = printed.substring(0, 200) + "...";
+    return " -> for every command it prints: " + printed;
   }
 
   /** What to do, by rsync exit code. */

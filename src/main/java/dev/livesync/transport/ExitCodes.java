@@ -36,6 +36,10 @@ public final class ExitCodes {
       }
       case 2 -> lower.contains("no basis file")
           ? new Verdict(Outcome.RETRY, "rsync to " + where + " lost its delta basis mid-transfer (a file deleted while in use): " + text)
+          : lower.contains("is your shell clean")
+          ? new Verdict(Outcome.FATAL, "the login shell on " + where + " prints something before rsync starts (a startup file such as"
+              + " ~/.bashrc writes to stdout for every command), and rsync cannot talk through it: make it print nothing"
+              + " unless interactive ('livesync doctor' shows what it prints) (" + text + ")")
           : new Verdict(Outcome.FATAL, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
       case 1, 4 -> new Verdict(Outcome.FATAL, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
       case 3 -> new Verdict(Outcome.FATAL, "rsync to " + where + " cannot use the source or target directory: " + text);

@@ -17,9 +17,11 @@ import java.util.function.Consumer;
  *
  * <p>The remote command ({@link #COMMAND}) prints {@code /proc/uptime}, the shell's own
  * {@code /proc/$$/stat} (field 22: when sshd forked it, in clock ticks since boot) and the clock
- * tick; the shell's startup is the difference between the two times, to a tick (10 ms).
+ * tick; the shell's startup is the difference between the two times, to a tick (10 ms). What
+ * comes before those three lines ({@code printed}, empty when nothing) the login's startup files
+ * wrote to stdout: rsync cannot talk through a shell that prints ("is your shell clean?").
  */
-public record SessionCost(Duration total, Duration shellStartup) {
+public record SessionCost(Duration total, Duration shellStartup, String printed) {
   /** Run by the remote login shell: {@code $$} is that shell, whatever it execs for the last command. */
   static final String COMMAND = "cat /proc/uptime /proc/$$/stat && getconf CLK_TCK";
   /** A login shell slower than this to start is worth a warning. */
@@ -56,26 +58,33 @@ public record SessionCost(Duration total, Duration shellStartup) {
   }
 
   /**
-   * Reads {@link #COMMAND}'s output: its last three lines (whatever a startup file printed before
-   * them is passed over). Null shell startup when they are not uptime, stat and tick lines.
+   * Reads {@link #COMMAND}'s output: its last three lines, and what a startup file printed before
+   * them (non-empty lines joined by " | "). Null shell startup, and every line taken as printed, when
+   * the last three are not uptime, stat and tick lines.
    */
   static SessionCost parse(Duration total, String out) {
     List<String> lines = out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    if (lines.size() < 3) return new SessionCost(total, null);
+    Duration startup = lines.size() < 3 ? null : startup(lines.subList(lines.size() - 3, lines.size()));
+    List<String> printed = startup == null ? lines : lines.subList(0, lines.size() - 3);
+    return new SessionCost(total, startup, String.join(" | ", printed));
+  }
+
+  /** The shell's startup from its uptime, stat and tick lines; null when they are not those. */
+  private static Duration startup(List<String> three) {
     try {
-      String[] uptime = lines.get(lines.size() - 3).split(" ");
-      String stat = lines.get(lines.size() - 2);
-      long ticks = Long.parseLong(lines.getLast());
+      String[] uptime = three.get(0).split(" ");
+      String stat = three.get(1);
+      long ticks = Long.parseLong(three.get(2));
       int comm = stat.lastIndexOf(") ");
-      if (uptime.length != 2 || comm < 0 || ticks <= 0) return new SessionCost(total, null);
+      if (uptime.length != 2 || comm < 0 || ticks <= 0) return null;
       // after "pid (comm) " come fields 3, 4, ...: the 22nd field is the 20th of them
       String[] fields = stat.substring(comm + 2).split(" ");
-      if (fields.length < 20) return new SessionCost(total, null);
+      if (fields.length < 20) return null;
       long nowMillis = Math.round(Double.parseDouble(uptime[0]) * 1000);
       long startMillis = Long.parseLong(fields[19]) * 1000 / ticks;
-      return new SessionCost(total, Duration.ofMillis(Math.max(0, nowMillis - startMillis)));
+      return Duration.ofMillis(Math.max(0, nowMillis - startMillis));
     } catch (NumberFormatException e) {
-      return new SessionCost(total, null);
+      return null;
     }
   }
 }

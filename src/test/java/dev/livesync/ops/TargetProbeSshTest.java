@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code doctor} on an ssh target (a real sshd on loopback) says what one more session costs, which
- * every rsync run pays, and warns when the remote login shell's startup files make it slow.
+ * every rsync run pays, and warns when the remote login shell's startup files make it slow; when
+ * they print, what they print.
  */
 class TargetProbeSshTest {
   @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
@@ -41,6 +42,14 @@ class TargetProbeSshTest {
     Check c = probe();
     assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.OK);
     assertThat(c.detail()).matches("reachable, ssh login works \\(dry run, nothing changed\\); an rsync run's session opens in \\d+\\.\\d\\d s");
+  }
+
+  @Test
+  void aStartupFileThatPrintsFailsWithWhatItPrints() throws Exception {
+    SSHD.get().loginShellRc("echo 'Welcome to the backup host'\n");
+    Check c = probe();
+    assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.FAIL);
+    assertThat(c.detail()).contains("prints something before rsync starts", "for every command it prints: Welcome to the backup host");
   }
 
   @Test

@@ -19,6 +19,7 @@ class SessionCostTest {
     SessionCost c = SessionCost.parse(TOTAL, out);
     assertThat(c.total()).isEqualTo(TOTAL);
     assertThat(c.shellStartup()).isEqualTo(Duration.ofMillis(320));
+    assertThat(c.printed()).isEmpty();
   }
 
   @Test
@@ -29,7 +30,9 @@ class SessionCostTest {
         77 (my ) prog) R 1 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 999950 0 0 0
         1000
         """;
-    assertThat(SessionCost.parse(TOTAL, out).shellStartup()).isEqualTo(Duration.ofMillis(50));
+    SessionCost c = SessionCost.parse(TOTAL, out);
+    assertThat(c.shellStartup()).isEqualTo(Duration.ofMillis(50));
+    assertThat(c.printed()).isEqualTo("Welcome (pyenv) 3.12");
   }
 
   @Test
@@ -46,5 +49,12 @@ class SessionCostTest {
     assertThat(SessionCost.parse(TOTAL, "1.0 2.0\n9 (sh) S 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 50 0\nundefined\n").shellStartup()).isNull();
     assertThat(SessionCost.parse(TOTAL, "one two\n9 (sh) S 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 50 0\n100\n").shellStartup()).isNull();
     assertThat(SessionCost.parse(TOTAL, "").total()).isEqualTo(TOTAL);
+    assertThat(SessionCost.parse(TOTAL, "").printed()).isEmpty();
+  }
+
+  @Test
+  void withoutItsOwnThreeLinesEveryLineIsWhatTheLoginPrinted() {
+    assertThat(SessionCost.parse(TOTAL, "Welcome\n\nLast login: never\nhave fun\n").printed()).isEqualTo("Welcome | Last login: never | have fun");
+    assertThat(SessionCost.parse(TOTAL, "Welcome\n").printed()).isEqualTo("Welcome");
   }
 }

@@ -232,6 +232,23 @@ class TransportFailureTest {
     assertThat(unreachable.message()).contains("Connection refused");
   }
 
+  /** rsync's own "is your shell clean?" names neither the file nor the fix: ours says both. */
+  @Test
+  void aLoginShellThatPrintsIsFatalAndSaysWhy() throws Exception {
+    var sshd = track(Sshd.start());
+    sshd.loginShellRc("echo 'Welcome to the backup host'\n");
+    byte[] dir = Trees.tempDir("ls-ssh");
+    track(() -> Trees.delete(dir));
+    Trees.write(at(src, Bytes.of("f")), "x");
+    TransferResult r;
+    try (var t = RsyncTransport.open(src, "root@127.0.0.1:" + Bytes.latin1(dir),
+        TargetOptions.builder().ssh(sshd.clientKey(), sshd.port(), sshd.knownHostsFile()).build())) {
+      r = t.send(List.of(Bytes.of("f")), false);
+    }
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.FATAL);
+    assertThat(r.message()).contains("prints something before rsync starts", "~/.bashrc", "is your shell clean");
+  }
+
   @Test
   void localTargetInsideItsSourceIsRefused() {
     assertThatThrownBy(() -> RsyncTransport.open(src, Bytes.latin1(src) + "/backup", TargetOptions.defaults()))
