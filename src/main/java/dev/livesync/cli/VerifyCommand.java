@@ -42,7 +42,7 @@ final class VerifyCommand extends Subcommand {
     List<Verifier.Pair> pairs = new ArrayList<>();
     try {
       for (EngineSettings s : syncs) {
-        for (Transport t : s.openTransports()) pairs.add(new Verifier.Pair(Bytes.display(s.source()), t));
+        for (Transport t : s.openTransports(false)) pairs.add(new Verifier.Pair(Bytes.display(s.source()), t));
       }
     } catch (RuntimeException e) {
       for (Verifier.Pair p : pairs) p.transport().close();

@@ -20,7 +20,7 @@ import java.util.Objects;
  * [[sync]] of the config file — and checked when made: each value by its {@link Key}, so an
  * instance holds only what the rules accept, and the command line and the config refuse the same
  * values with the same words. Build with {@link #builder}; {@code schedule} null = no periodic full
- * sync; {@code exec} null = no hook. The targets are descriptions; {@link #openTransports()} makes
+ * sync; {@code exec} null = no hook. The targets are descriptions; {@link #openTransports} makes
  * the rsync transports that {@link Replicator#start} runs.
  */
 public record EngineSettings(
@@ -120,12 +120,19 @@ public record EngineSettings(
         .startup(startup);
   }
 
-  /** One rsync transport per target, with the sync's excludes; the caller closes them (the engine does once started). */
-  public List<Transport> openTransports() {
+  /**
+   * One rsync transport per target, with the sync's excludes; the caller closes them (the engine does
+   * once started). {@code lookAtSessions} (a running sync's): an ssh target also looks once at what
+   * its sessions cost, and logs a warning when its login shell slows every run
+   * ({@link RsyncTransport#lookAtSessions}).
+   */
+  public List<Transport> openTransports(boolean lookAtSessions) {
     List<Transport> out = new ArrayList<>();
     try {
-      for (TargetSpec t : targets) out.add(new RsyncTransport(source, new TargetSpec(t.target(),
-          t.options().toBuilder().excludes(excludes.patterns()).build())));
+      for (TargetSpec t : targets) {
+        var r = new RsyncTransport(source, new TargetSpec(t.target(), t.options().toBuilder().excludes(excludes.patterns()).build()));
+        out.add(lookAtSessions ? r.lookAtSessions() : r);
+      }
     } catch (RuntimeException e) {
       out.forEach(Transport::close);
       throw e;

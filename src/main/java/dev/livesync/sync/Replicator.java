@@ -93,7 +93,7 @@ public final class Replicator implements AutoCloseable {
    * would not help. An unreachable target is not an error here: it is retried in the background.
    */
   public static Replicator start(EngineSettings s, DeliveryListener listener) throws InterruptedException {
-    return start(s, s.openTransports(), listener);
+    return start(s, s.openTransports(true), listener);
   }
 
   /**
@@ -118,7 +118,7 @@ public final class Replicator implements AutoCloseable {
    * is the second half.
    */
   public static Replicator open(EngineSettings s, DeliveryListener listener, WatchProgress setup) {
-    return open(s, s.openTransports(), listener, Clock.SYSTEM, setup);
+    return open(s, s.openTransports(true), listener, Clock.SYSTEM, setup);
   }
 
   private static Replicator open(EngineSettings s, List<Transport> transports, DeliveryListener listener, Clock clock) {

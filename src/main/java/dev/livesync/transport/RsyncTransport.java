@@ -295,6 +295,16 @@ public final class RsyncTransport implements Transport {
   }
 
   /**
+   * For a running sync: on an ssh target, once its connection master is up, look once at what a
+   * session costs and log a warning when the login shell slows every run ({@link SessionCostLog}).
+   * Returns this.
+   */
+  public RsyncTransport lookAtSessions() {
+    if (kind instanceof SshKind s) s.lookAtSessions();
+    return this;
+  }
+
+  /**
    * What one more ssh session costs on this target (measured {@code runs} times, the quickest kept),
    * as every rsync run to it pays; empty unless an ssh target, or when no session answered.
    */

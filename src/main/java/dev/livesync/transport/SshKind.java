@@ -24,6 +24,7 @@ final class SshKind implements TargetKind {
   private final SshMaster master;
   private final RemoteShell shell;
   private final SessionCostLog costLog;
+  private volatile boolean looks;
 
   SshKind(Target.Ssh target, TargetOptions options) {
     this.target = target;
@@ -43,7 +44,7 @@ final class SshKind implements TargetKind {
   @Override
   public void connectionArgs(List<String> argv) {
     argv.addAll(List.of("-e", SshCommand.forRsync(options, master.clientOptions())));
-    if (master.pid().isPresent()) costLog.look();
+    if (looks && master.pid().isPresent()) costLog.look();
   }
 
   @Override
@@ -99,6 +100,11 @@ final class SshKind implements TargetKind {
    * Runs {@link SessionCost#COMMAND} in a session of its own through the connection master, as an
    * rsync run opens one; null when it fails or does not answer within {@code timeout}.
    */
+  /** From now on, the first run with the master up starts {@link SessionCostLog}'s look. */
+  void lookAtSessions() {
+    looks = true;
+  }
+
   SessionCost sessionCost(Duration timeout) throws InterruptedException {
     return SessionCost.measure(sessionCostArgv(List.of()), timeout, p -> {});
   }
