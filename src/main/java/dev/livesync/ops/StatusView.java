@@ -53,6 +53,8 @@ public final class StatusView {
               .append(" (more than --max-delete; 'livesync release-deletes ").append(s.path("name").asText())
               .append("' lets them go, restoring them at the source clears them)");
         }
+        String warning = t.path("warning").asText("");
+        if (!warning.isEmpty()) b.append("; WARNING: ").append(warning);
         long next = t.path("nextAttemptMillis").asLong();
         if (next > 0) b.append("; next retry in ").append(ms(Math.max(0, next - now)));
         String err = t.path("lastError").asText("");

@@ -68,6 +68,8 @@ public record EngineStatus(
    * @param lastExitMeaning that code in words, as rsync's manual gives it, or empty
    * @param deletionsHeld paths whose deletion the mass-deletion guard holds (0: none; see
    *     {@code livesync release-deletes})
+   * @param warning a standing condition of the target the operator should fix ({@link
+   *     dev.livesync.transport.Transport#warning}), or empty
    */
   public record Target(
       String target,
@@ -87,14 +89,23 @@ public record EngineStatus(
       int journalItems,
       int lastExitCode,
       String lastExitMeaning,
-      long deletionsHeld) {
+      long deletionsHeld,
+      String warning) {
+
+    /** A target without a warning. */
+    public Target(String target, String state, int queuedItems, long queuedPaths, int inFlight, long lastSuccessMillis, long lagMillis,
+        long deliveredFiles, long deliveredBytes, long failures, String lastError, long lastErrorMillis, long nextAttemptMillis,
+        long queuedBytes, int journalItems, int lastExitCode, String lastExitMeaning, long deletionsHeld) {
+      this(target, state, queuedItems, queuedPaths, inFlight, lastSuccessMillis, lagMillis, deliveredFiles, deliveredBytes, failures,
+          lastError, lastErrorMillis, nextAttemptMillis, queuedBytes, journalItems, lastExitCode, lastExitMeaning, deletionsHeld, "");
+    }
 
     /** A target without held deletions. */
     public Target(String target, String state, int queuedItems, long queuedPaths, int inFlight, long lastSuccessMillis, long lagMillis,
         long deliveredFiles, long deliveredBytes, long failures, String lastError, long lastErrorMillis, long nextAttemptMillis,
         long queuedBytes, int journalItems, int lastExitCode, String lastExitMeaning) {
       this(target, state, queuedItems, queuedPaths, inFlight, lastSuccessMillis, lagMillis, deliveredFiles, deliveredBytes, failures,
-          lastError, lastErrorMillis, nextAttemptMillis, queuedBytes, journalItems, lastExitCode, lastExitMeaning, 0);
+          lastError, lastErrorMillis, nextAttemptMillis, queuedBytes, journalItems, lastExitCode, lastExitMeaning, 0, "");
     }
   }
 }

@@ -377,7 +377,7 @@ public final class TargetRunner {
     long lag = oldest == Long.MAX_VALUE ? 0 : Math.max(0, (now - oldest) / 1_000_000);
     String state = health.failedFatally() ? "failed" : health.backingOff() ? "retrying" : queue.fullSyncRunning() ? "syncing" : "ok";
     long nextAttempt = health.backingOff() ? clock.epochMillis() + Math.max(0, (health.nextAttemptNanos() - now) / 1_000_000) : 0;
-    return stats.status(name, state, queue, running, lag, nextAttempt, transport instanceof DeletionGuard g ? g.held() : 0);
+    return stats.status(name, state, queue, running, lag, nextAttempt, transport instanceof DeletionGuard g ? g.held() : 0, transport.warning());
   }
 
   public boolean failedFatally() {

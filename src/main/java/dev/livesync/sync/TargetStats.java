@@ -25,9 +25,9 @@ final class TargetStats {
   }
 
   EngineStatus.Target status(String name, String state, TargetQueue queue, int running, long lagMillis, long nextAttemptMillis,
-      long deletionsHeld) {
+      long deletionsHeld, String warning) {
     return new EngineStatus.Target(name, state, queue.size(), queue.queuedPaths(), running, lastSuccessMillis, lagMillis,
         deliveredFiles, deliveredBytes, failures, lastError, lastErrorMillis, nextAttemptMillis, queue.bytes(), queue.liveRecords(),
-        lastExitCode, lastExitCode < 0 ? "" : ExitCodes.meaning(lastExitCode), deletionsHeld);
+        lastExitCode, lastExitCode < 0 ? "" : ExitCodes.meaning(lastExitCode), deletionsHeld, warning);
   }
 }

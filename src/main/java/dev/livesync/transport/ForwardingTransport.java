@@ -127,6 +127,11 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
+  public String warning() {
+    return inner.warning();
+  }
+
+  @Override
   public void close() {
     inner.close();
   }

@@ -304,6 +304,12 @@ public final class RsyncTransport implements Transport {
     return this;
   }
 
+  /** An ssh target whose login shell slows every run (once its look has answered); else empty. */
+  @Override
+  public String warning() {
+    return kind instanceof SshKind s ? s.warning() : "";
+  }
+
   /**
    * What one more ssh session costs on this target (measured {@code runs} times, the quickest kept),
    * as every rsync run to it pays; empty unless an ssh target, or when no session answered.

@@ -29,6 +29,7 @@ final class SessionCostLog {
   private boolean closed;
   private Thread running;
   private ChildProcess probe;
+  private volatile String warning = "";
 
   /** {@code argv}: the ssh command line of one look, asked again for each. */
   SessionCostLog(String describe, Supplier<List<String>> argv) {
@@ -71,8 +72,15 @@ final class SessionCostLog {
     if (closed) p.kill();
   }
 
+  /** For {@code status}: the slow login shell the look found, in one line; empty when none (or not yet). */
+  String warning() {
+    return warning;
+  }
+
   private void report(SessionCost cost) {
     if (cost.slowShell()) {
+      warning = "every rsync run waits " + SessionCost.seconds(cost.shellStartup()) + " s for the remote login shell's"
+          + " startup files (see 'livesync doctor')";
       log.warn("{}: every rsync run waits {} s for the remote login shell's startup files (a session opens in {} s);"
           + " make them return early for commands (for bash: 'case $- in *i*) ;; *) return;; esac' at the top of"
           + " ~/.bashrc there), or use a daemon target; 'livesync doctor' measures it again",

@@ -105,6 +105,10 @@ final class SshKind implements TargetKind {
     looks = true;
   }
 
+  String warning() {
+    return costLog.warning();
+  }
+
   SessionCost sessionCost(Duration timeout) throws InterruptedException {
     return SessionCost.measure(sessionCostArgv(List.of()), timeout, p -> {});
   }

@@ -215,6 +215,14 @@ public interface Transport extends AutoCloseable {
   }
 
   /**
+   * A standing condition of the target the operator should fix, in one line, for {@code status}
+   * (an ssh login shell whose startup files every run waits for); empty when none.
+   */
+  default String warning() {
+    return "";
+  }
+
+  /**
    * Stops the helper processes the transport keeps between calls (for ssh: the connection master
    * and the rename shell) by pid. Idempotent. Calls after it still work, each paying for itself
    * (an ssh login per run; no rename in place). Whoever stops using a transport closes it: the

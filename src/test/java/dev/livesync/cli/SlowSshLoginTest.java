@@ -5,6 +5,7 @@ import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.SshdPerClass;
 import dev.livesync.testing.TempFiles;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code livesync run} to an ssh target (a real sshd on loopback) says in its log, once, when every
- * rsync run waits for the remote login shell's startup files, without anyone running {@code doctor}.
+ * rsync run waits for the remote login shell's startup files, without anyone running {@code doctor};
+ * and {@code status} says it on the target's line.
  */
 class SlowSshLoginTest {
   @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
@@ -61,6 +63,19 @@ class SlowSshLoginTest {
     assertThat(Double.parseDouble(m.group(1))).as(p.output()).isGreaterThanOrEqualTo(0.39);
     assertThat(m.find()).as("said once: " + p.output()).isFalse();
     assertThat(p.output()).contains("~/.bashrc", "daemon target", "livesync doctor");
+
+    // and status says it on the target's line for as long as the sync runs (published within a second)
+    Pattern line = Pattern.compile("-> root@127\\.0\\.0\\.1:\\S+: ok;.*; WARNING: every rsync run waits \\d+\\.\\d\\d s for the"
+        + " remote login shell's startup files \\(see 'livesync doctor'\\)");
+    String said = Await.value("status with the warning", CONVERGE, this::status, o -> line.matcher(o).find(), o -> o);
+    assertThat(said).containsPattern(line);
+  }
+
+  private String status() throws InterruptedException {
+    try (LivesyncProcess status = LivesyncProcess.start(List.of("status", "--status-socket", work.resolve("status.sock").toString()))) {
+      status.awaitExit(CONVERGE);
+      return status.output();
+    }
   }
 
   @Test

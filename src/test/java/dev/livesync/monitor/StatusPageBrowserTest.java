@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.livesync.testing.FreePort;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.Sshd;
 import dev.livesync.testing.TempFiles;
 import java.io.File;
 import java.nio.file.Files;
@@ -26,7 +27,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The status page in a real browser (Debian's chromium and chromium-driver, driven by Selenium):
- * the target's state and lag as rendered, after a write and after the target goes down. Screenshots
+ * the target's state and lag as rendered, after a write and after the target goes down; a target's
+ * warning. Screenshots
  * go to target/status-page-*.png.
  */
 class StatusPageBrowserTest {
@@ -127,6 +129,32 @@ class StatusPageBrowserTest {
       daemon.start();
       await(d, Duration.ofSeconds(60), "the daemon target up and caught up", w -> state(w, daemonUrl).equals("up") && ms(w, daemonUrl, "lag-now") == 0);
       assertThat(Files.readString(dst.resolve("late.txt"))).startsWith("written while");
+    } finally {
+      if (driver != null) driver.quit();
+    }
+  }
+  /** A target's standing warning (an ssh login shell every run waits for) is on its card. */
+  @Test
+  void showsATargetsWarning() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("src"));
+    Path dst = Files.createDirectories(dir.resolve("dst"));
+    int port = FreePort.find();
+    ChromeDriver driver = null;
+    try (var sshd = Sshd.start()) {
+      sshd.loginShellRc("sleep 0.3\n");
+      String url = "root@127.0.0.1:" + dst;
+      try (var run = LivesyncProcess.start(List.of("run", src.toString(), url, "--ssh-key", sshd.clientKey().toString(),
+          "--ssh-port", Integer.toString(sshd.port()), "--known-hosts", sshd.knownHostsFile().toString(),
+          "--state-dir", dir.resolve("state").toString(), "--status-socket", dir.resolve("status.sock").toString(),
+          "--http", "127.0.0.1:" + port))) {
+        run.awaitOutput("every rsync run waits", Duration.ofSeconds(60));
+        driver = chromium(dir.resolve("chromium-profile"));
+        driver.get("http://127.0.0.1:" + port + "/");
+        String warning = await(driver, Duration.ofSeconds(30), "the target's warning shown",
+            w -> target(w, url).findElements(By.cssSelector(".target-warning")).stream().map(WebElement::getText).findFirst().orElse(null));
+        assertThat(warning).matches("every rsync run waits \\d+\\.\\d\\d s for the remote login shell's startup files \\(see 'livesync doctor'\\)");
+        screenshot(driver, "warning");
+      }
     } finally {
       if (driver != null) driver.quit();
     }
