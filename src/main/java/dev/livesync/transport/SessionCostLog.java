@@ -8,23 +8,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Once per ssh target and start, a look at what an rsync run's session costs there
- * ({@link SessionCost}), in the log: a warning when the remote login shell's startup files make
- * every run wait, so a sync that is always behind says why without anyone running {@code doctor}.
+ * A running sync's look at what an rsync run's session costs on an ssh target ({@link SessionCost}),
+ * in the log and in {@code status}: a warning when the remote login shell's startup files make every
+ * run wait, so a sync that is always behind says why without anyone running {@code doctor}. While
+ * the warning stands the look is taken again every {@link #AGAIN}, so a fixed {@code ~/.bashrc}
+ * clears it without a restart.
  *
  * <p>The look runs on a virtual thread of its own, beside the runs, and only through the connection
  * master (its command line gives ssh no way to log in by itself): it never costs a login. A look that
  * gets no answer (the master not yet authenticated, its sessions all taken) is taken again
- * {@link #RETRY} later, at most {@link #TRIES} looks in all. {@link #close()} kills one in flight.
+ * {@link #RETRY} later; after {@link #TRIES} such looks in a row it stops. {@link #close()} kills
+ * one in flight.
  */
 final class SessionCostLog {
   private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
   static final Duration RETRY = Duration.ofSeconds(2);
+  static final Duration AGAIN = Duration.ofMinutes(5);
   static final int TRIES = 5;
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final String describe;
   private final Supplier<List<String>> argv;
+  private final Duration retry;
+  private final Duration again;
   private boolean started;
   private boolean closed;
   private Thread running;
@@ -33,8 +39,15 @@ final class SessionCostLog {
 
   /** {@code argv}: the ssh command line of one look, asked again for each. */
   SessionCostLog(String describe, Supplier<List<String>> argv) {
+    this(describe, argv, RETRY, AGAIN);
+  }
+
+  /** {@code retry}: how soon after an unanswered look; {@code again}: how soon while the warning stands. */
+  SessionCostLog(String describe, Supplier<List<String>> argv, Duration retry, Duration again) {
     this.describe = describe;
     this.argv = argv;
+    this.retry = retry;
+    this.again = again;
   }
 
   /** Starts the looks, the first time only. Never waits. */
@@ -46,8 +59,8 @@ final class SessionCostLog {
 
   private void run() {
     try {
-      for (int i = 0; i < TRIES; i++) {
-        if (i > 0) Thread.sleep(RETRY);
+      int unanswered = 0;
+      while (true) {
         synchronized (this) {
           if (closed) return;
         }
@@ -56,12 +69,19 @@ final class SessionCostLog {
           probe = null;
           if (closed) return;
         }
-        if (cost != null) {
-          report(cost);
-          return;
+        if (cost == null) {
+          if (++unanswered >= TRIES) {
+            log.debug("{}: no ssh session answered the look at what one costs", describe);
+            return;
+          }
+          Thread.sleep(retry);
+          continue;
         }
+        unanswered = 0;
+        report(cost);
+        if (!cost.slowShell()) return;
+        Thread.sleep(again);
       }
-      log.debug("{}: no ssh session answered the look at what one costs", describe);
     } catch (InterruptedException e) {
       // closed
     }
@@ -78,14 +98,21 @@ final class SessionCostLog {
   }
 
   private void report(SessionCost cost) {
+    boolean stood = !warning.isEmpty();
     if (cost.slowShell()) {
       warning = "every rsync run waits " + SessionCost.seconds(cost.shellStartup()) + " s for the remote login shell's"
           + " startup files (see 'livesync doctor')";
+      if (stood) return;
       log.warn("{}: every rsync run waits {} s for the remote login shell's startup files (a session opens in {} s);"
           + " make them return early for commands (for bash: 'case $- in *i*) ;; *) return;; esac' at the top of"
           + " ~/.bashrc there), or use a daemon target; 'livesync doctor' measures it again",
           describe, SessionCost.seconds(cost.shellStartup()), SessionCost.seconds(cost.total()));
     } else {
+      warning = "";
+      if (stood) {
+        log.info("{}: the remote login shell no longer slows the runs (a session opens in {} s)", describe, SessionCost.seconds(cost.total()));
+        return;
+      }
       log.debug("{}: an ssh session opens in {} s (the login shell's start: {})", describe, SessionCost.seconds(cost.total()),
           cost.shellStartup() == null ? "not known" : SessionCost.seconds(cost.shellStartup()) + " s");
     }
