@@ -63,6 +63,9 @@ final class EngineMetrics {
     targetGauge(registry, status, "livesync_deletions_held", null,
         "Paths whose deletion the mass-deletion guard holds (more than --max-delete; see livesync release-deletes)", EngineStatus.Target::deletionsHeld);
     targetGauge(registry, status, "livesync_transfers_in_flight", null, "rsync transfers running now", EngineStatus.Target::inFlight);
+    targetGauge(registry, status, "livesync_target_warning", null,
+        "1 while the target has a standing warning livesync status shows (an ssh login shell every rsync run waits for), else 0",
+        t -> t.warning().isEmpty() ? 0 : 1);
     targetGauge(registry, status, "livesync_target_up", null,
         "1 while the target takes transfers (ok or full sync running), 0 while it fails (retrying, or refused: failed)",
         t -> t.state().equals("ok") || t.state().equals("syncing") ? 1 : 0);

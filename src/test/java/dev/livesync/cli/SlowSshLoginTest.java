@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
 import dev.livesync.testing.Await;
+import dev.livesync.testing.FreePort;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.SshdPerClass;
 import dev.livesync.testing.TempFiles;
@@ -28,6 +29,7 @@ class SlowSshLoginTest {
   @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
   static final Pattern WAITS = Pattern.compile("every rsync run waits (\\d+\\.\\d\\d) s for the remote login shell's startup files");
   final Path work = TempFiles.dir("slow-ssh");
+  final int httpPort = FreePort.find();
   LivesyncProcess run;
 
   @AfterEach
@@ -44,7 +46,7 @@ class SlowSshLoginTest {
     run = LivesyncProcess.start(List.of("run", src.toString(), "root@127.0.0.1:" + dst, "--ssh-key", sshd.clientKey().toString(),
         "--ssh-port", Integer.toString(sshd.port()), "--known-hosts", sshd.knownHostsFile().toString(),
         "--state-dir", work.resolve("state").toString(), "--status-socket", work.resolve("status.sock").toString(),
-        "--delay", "50ms", "--log-level", logLevel));
+        "--delay", "50ms", "--log-level", logLevel, "--http", "127.0.0.1:" + httpPort));
     // a few sends: the look is taken beside a run once the connection master is up
     for (int i = 0; i < 3; i++) {
       Trees.write(at(Bytes.of(src.toString()), "f" + i), "content " + i);
@@ -69,13 +71,8 @@ class SlowSshLoginTest {
         + " remote login shell's startup files \\(see 'livesync doctor'\\)");
     String said = Await.value("status with the warning", CONVERGE, this::status, o -> line.matcher(o).find(), o -> o);
     assertThat(said).containsPattern(line);
-  }
-
-  private String status() throws InterruptedException {
-    try (LivesyncProcess status = LivesyncProcess.start(List.of("status", "--status-socket", work.resolve("status.sock").toString()))) {
-      status.awaitExit(CONVERGE);
-      return status.output();
-    }
+    // and /metrics, for an alert
+    assertThat(metrics()).containsPattern("(?m)^livesync_target_warning\\{sync=\"[^\"]+\",target=\"root@127\\.0\\.0\\.1:[^\"]+\"\\} 1\\.0$");
   }
 
   @Test
@@ -83,5 +80,19 @@ class SlowSshLoginTest {
     LivesyncProcess p = start("debug");
     p.awaitOutput("an ssh session opens in", CONVERGE);
     assertThat(p.output()).doesNotContain("every rsync run waits");
+    assertThat(metrics()).containsPattern("(?m)^livesync_target_warning\\{[^}]+\\} 0\\.0$");
+  }
+
+  private String metrics() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build();
+    return http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private String status() throws InterruptedException {
+    try (LivesyncProcess status = LivesyncProcess.start(List.of("status", "--status-socket", work.resolve("status.sock").toString()))) {
+      status.awaitExit(CONVERGE);
+      return status.output();
+    }
   }
 }
