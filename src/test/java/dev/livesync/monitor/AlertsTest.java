@@ -83,6 +83,24 @@ class AlertsTest {
     }
   }
 
+  static EngineStatus.Target warned(String warning) {
+    var t = target("ok", 0);
+    return new EngineStatus.Target(t.target(), t.state(), 0, 0, 0, 0, 0, 0, 0, 0, "", 0, 0, 0, 0, -1, "", 0, warning);
+  }
+
+  @Test
+  void aTargetsWarningFiresAtOnceAndIsResolvedWhenItClears() {
+    try (Monitor m = monitor(AlertSettings.of("true", Duration.ofSeconds(60), Duration.ofSeconds(30), false))) {
+      run(m, 5);
+      syncs.set(List.of(sync(0, warned("every rsync run waits 0.78 s for the remote login shell's startup files (see 'livesync doctor')"))));
+      run(m, 1);
+      assertThat(told).containsExactly("6 firing target_warning");
+      syncs.set(List.of(sync(0, warned(""))));
+      run(m, 70);
+      assertThat(told).containsExactly("6 firing target_warning", "66 resolved target_warning");
+    }
+  }
+
   @Test
   void aFlappingTargetIsToldAtMostOncePerMinute() {
     try (Monitor m = monitor(AlertSettings.of("true", Duration.ZERO, Duration.ofSeconds(30), false))) {
