@@ -92,15 +92,7 @@ public record EngineStatus(
       long deletionsHeld,
       String warning) {
 
-    /** A target without a warning. */
-    public Target(String target, String state, int queuedItems, long queuedPaths, int inFlight, long lastSuccessMillis, long lagMillis,
-        long deliveredFiles, long deliveredBytes, long failures, String lastError, long lastErrorMillis, long nextAttemptMillis,
-        long queuedBytes, int journalItems, int lastExitCode, String lastExitMeaning, long deletionsHeld) {
-      this(target, state, queuedItems, queuedPaths, inFlight, lastSuccessMillis, lagMillis, deliveredFiles, deliveredBytes, failures,
-          lastError, lastErrorMillis, nextAttemptMillis, queuedBytes, journalItems, lastExitCode, lastExitMeaning, deletionsHeld, "");
-    }
-
-    /** A target without held deletions. */
+    /** A target without held deletions or a warning. */
     public Target(String target, String state, int queuedItems, long queuedPaths, int inFlight, long lastSuccessMillis, long lagMillis,
         long deliveredFiles, long deliveredBytes, long failures, String lastError, long lastErrorMillis, long nextAttemptMillis,
         long queuedBytes, int journalItems, int lastExitCode, String lastExitMeaning) {

@@ -67,7 +67,7 @@ class AlertsTest {
 
   static EngineStatus.Target holding(long held) {
     var t = target("ok", 0);
-    return new EngineStatus.Target(t.target(), t.state(), 0, 0, 0, 0, 0, 0, 0, 0, "", 0, 0, 0, 0, -1, "", held);
+    return new EngineStatus.Target(t.target(), t.state(), 0, 0, 0, 0, 0, 0, 0, 0, "", 0, 0, 0, 0, -1, "", held, "");
   }
 
   @Test
