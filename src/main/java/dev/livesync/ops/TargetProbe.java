@@ -61,10 +61,7 @@ public final class TargetProbe implements Supplier<Check> {
     if (cost == null) return Check.ok(what, works);
     String total = SessionCost.seconds(cost.total());
     if (cost.slowShell()) {
-      return Check.warn(what, works + ", but every rsync run waits " + SessionCost.seconds(cost.shellStartup())
-          + " s for the remote login shell's startup files (its session opens in " + total + " s) -> make them"
-          + " return early for commands (for bash, 'case $- in *i*) ;; *) return;; esac' at the top of ~/.bashrc"
-          + " of the login user there), or use a daemon target (livesync serve)");
+      return Check.warn(what, works + ", but " + cost.waits() + " (its session opens in " + total + " s) -> " + SessionCost.FIX);
     }
     return Check.ok(what, works + "; an rsync run's session opens in " + total + " s");
   }

@@ -47,6 +47,15 @@ public record SessionCost(Duration total, Duration shellStartup, String printed)
     }
   }
 
+  /** What to do about a slow login shell: one wording for doctor and the log. */
+  public static final String FIX = "make them return early for commands (for bash, 'case $- in *i*) ;; *) return;; esac' at the"
+      + " top of ~/.bashrc of the login user there), or use a daemon target (livesync serve)";
+
+  /** {@code every rsync run waits 0.43 s for the remote login shell's startup files}; only for a {@link #slowShell}. */
+  public String waits() {
+    return "every rsync run waits " + seconds(shellStartup) + " s for the remote login shell's startup files";
+  }
+
   /** Whether the login shell's startup is worth a warning: every run waits for it. */
   public boolean slowShell() {
     return shellStartup != null && shellStartup.compareTo(SLOW_SHELL) >= 0;

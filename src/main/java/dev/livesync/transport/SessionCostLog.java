@@ -100,13 +100,10 @@ final class SessionCostLog {
   private void report(SessionCost cost) {
     boolean stood = !warning.isEmpty();
     if (cost.slowShell()) {
-      warning = "every rsync run waits " + SessionCost.seconds(cost.shellStartup()) + " s for the remote login shell's"
-          + " startup files (see 'livesync doctor')";
+      warning = cost.waits() + " (see 'livesync doctor')";
       if (stood) return;
-      log.warn("{}: every rsync run waits {} s for the remote login shell's startup files (a session opens in {} s);"
-          + " make them return early for commands (for bash: 'case $- in *i*) ;; *) return;; esac' at the top of"
-          + " ~/.bashrc there), or use a daemon target; 'livesync doctor' measures it again",
-          describe, SessionCost.seconds(cost.shellStartup()), SessionCost.seconds(cost.total()));
+      log.warn("{}: {} (a session opens in {} s); {}; 'livesync doctor' measures it again", describe, cost.waits(),
+          SessionCost.seconds(cost.total()), SessionCost.FIX);
     } else {
       warning = "";
       if (stood) {

@@ -96,10 +96,6 @@ final class SshKind implements TargetKind {
     return 0;
   }
 
-  /**
-   * Runs {@link SessionCost#COMMAND} in a session of its own through the connection master, as an
-   * rsync run opens one; null when it fails or does not answer within {@code timeout}.
-   */
   /** From now on, the first run with the master up starts {@link SessionCostLog}'s look. */
   void lookAtSessions() {
     looks = true;
@@ -109,6 +105,10 @@ final class SshKind implements TargetKind {
     return costLog.warning();
   }
 
+  /**
+   * Runs {@link SessionCost#COMMAND} in a session of its own through the connection master, as an
+   * rsync run opens one; null when it fails or does not answer within {@code timeout}.
+   */
   SessionCost sessionCost(Duration timeout) throws InterruptedException {
     return SessionCost.measure(sessionCostArgv(List.of()), timeout, p -> {});
   }
