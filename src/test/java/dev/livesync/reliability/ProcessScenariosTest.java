@@ -101,6 +101,8 @@ class ProcessScenariosTest {
     var sshd = ssh ? dev.livesync.testing.Sshd.start() : null;
     if (sshd != null) cleanup.add(sshd);
     List<byte[]> targets = ssh ? List.of(module, local, viaSsh) : List.of(module, local);
+    // a large tree the load does not touch (what earlier runs leave behind), so one run shows what a big tree costs
+    prefill(Figures.knob("prefillFiles", 0));
     for (int run = 1; run <= runs; run++) {
       if (seed > 0 && run > 1) {
         for (byte[] t : targets) emptied(t);
@@ -152,6 +154,18 @@ class ProcessScenariosTest {
           wrong.isEmpty() ? "0 lost/wrong on every target" : wrong, drainMs, exit));
       assertThat(wrong).isEmpty();
       assertThat(exit).as(p.output()).isZero();
+    }
+  }
+
+  /** {@code files} files of 1-16 KB under {@code prefill/dNNNN/}, 100 a directory, before livesync starts (its first start sends them). */
+  private void prefill(int files) throws java.io.IOException {
+    var random = new java.util.SplittableRandom(files);
+    byte[] data = new byte[16 * 1024];
+    random.nextBytes(data);
+    for (int i = 0; i < files; i++) {
+      Path d = Trees.path(src).resolve("prefill").resolve(String.format("d%05d", i / 100));
+      if (i % 100 == 0) Files.createDirectories(d);
+      Files.write(d.resolve("f" + i), java.util.Arrays.copyOf(data, 1024 + random.nextInt(15 * 1024)));
     }
   }
 
