@@ -6,7 +6,6 @@ import dev.livesync.transport.ForwardingTransport;
 import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.TransportException;
 import dev.livesync.transport.Transport;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -55,8 +54,8 @@ final class DeletionGuard extends ForwardingTransport {
   private volatile long targetEntries = -1; // written under the lock
   private boolean warned;
   private long lastRecheck;
-  /** Batches are judged one at a time: judged alone while another waited for the rest of a burst, a small part of it went through. */
-  private final Object judging = new Object();
+  /** One judgement at a time (judged alone while another waited for a burst, a part of it went through); see {@link WithoutDeletions#busy}. */
+  private final java.util.concurrent.locks.ReentrantLock judging = new java.util.concurrent.locks.ReentrantLock();
 
   /**
    * {@code store}: where the held paths are kept across restarts; what it holds is held from the start.
@@ -119,8 +118,6 @@ final class DeletionGuard extends ForwardingTransport {
     return released.top();
   }
 
-  /** rsync's exit code when --max-delete stopped deletions (a daemon's run is read as one too). */
-  private static final int MAX_DELETE_EXIT = 25;
   /** Decisions on one send when its source keeps losing files between the dry run and the send. */
   private static final int ATTEMPTS = 3;
 
@@ -130,7 +127,7 @@ final class DeletionGuard extends ForwardingTransport {
     TransferResult r = null;
     for (int i = 0; i < ATTEMPTS; i++) {
       r = decideAndSend(paths, recursive);
-      if (r.exitCode() != MAX_DELETE_EXIT) return r;
+      if (r.exitCode() != WithoutDeletions.MAX_DELETE_EXIT) return r;
       // the source lost more between the dry run and the send: rsync deleted no more than was decided on; decide again
     }
     return r;
@@ -149,13 +146,13 @@ final class DeletionGuard extends ForwardingTransport {
       // finds something to delete after all (25; a daemon's run exits 0 and only warns, read as 25), or
       // ran partly (its 23 and 24 win over a 25).
       TransferResult r = inner.send(paths, recursive, 0);
-      if (counted(r, false).exitCode() != MAX_DELETE_EXIT && r.outcome() != TransferResult.Outcome.PARTIAL) return r;
+      if (counted(r, false).exitCode() != WithoutDeletions.MAX_DELETE_EXIT && r.outcome() != TransferResult.Outcome.PARTIAL) return r;
     }
     DeletionPreview preview;
     try {
       preview = inner.sendDeletions(paths, recursive);
     } catch (TransportException e) {
-      return e.result();
+      return WithoutDeletions.instead(e, inner, source, paths, recursive, null, r -> counted(r, false));
     }
     if (preview == null) return inner.send(paths, recursive);
     List<byte[]> deletions = notReleased(preview.deletions(), false);
@@ -166,14 +163,11 @@ final class DeletionGuard extends ForwardingTransport {
       if (targetEntries < 0 && max.percent() >= 0 && previewWhole() instanceof DeletionPreview whole) learn(whole.targetEntries());
       admitted = admit(deletions, preview.created(), "these changes", true);
     } catch (TransportException e) {
-      return e.result(); // a dry run failed (the source moved under the look at the whole tree): nothing done, the batch goes again
+      return WithoutDeletions.instead(e, inner, source, paths, recursive, preview.deletions(), r -> counted(r, false));
     }
     if (admitted) return judged(inner.send(paths, recursive, preview.deletions().size()), deletions.size(), releasing);
     // held: what exists at the source still goes, without deleting anything
-    List<byte[]> present = new ArrayList<>(paths.size());
-    for (byte[] p : paths) if (source.size(p) >= 0) present.add(p);
-    if (present.isEmpty()) return TransferResult.ok(0, 0, 0);
-    return counted(recursive ? inner.sendKeepingExtras(present, true, 0) : inner.send(present, false, 0), false);
+    return counted(WithoutDeletions.send(inner, WithoutDeletions.present(paths, source), recursive), false);
   }
 
   @Override
@@ -190,11 +184,7 @@ final class DeletionGuard extends ForwardingTransport {
   @Override
   public boolean rename(byte[] from, byte[] to) throws InterruptedException {
     if (inner.canRename()) return inner.rename(from, to);
-    boolean mayDelete;
-    synchronized (this) {
-      mayDelete = held.isEmpty();
-    }
-    RenameByCopy.Done done = renames.run(from, to, mayDelete);
+    RenameByCopy.Done done = renames.run(from, to, held.count() == 0); // while deletions are held, the old name stays
     if (done.copied()) {
       long gained = Math.max(done.made() >= 0 ? done.made() : treeSize.entries(to), done.deleted()) - done.deleted();
       synchronized (this) {
@@ -297,8 +287,14 @@ final class DeletionGuard extends ForwardingTransport {
    * way), it waits {@link #SETTLE_MILLIS} for the rest of it and looks again, so that all of it is held.
    */
   private boolean admit(List<byte[]> deletions, long created, String what, boolean settle) throws InterruptedException {
-    synchronized (judging) {
+    if (!judging.tryLock()) {
+      if (settle) throw WithoutDeletions.busy();
+      judging.lockInterruptibly();
+    }
+    try {
       return judge(deletions, created, what, settle);
+    } finally {
+      judging.unlock();
     }
   }
 

@@ -312,7 +312,7 @@ public final class TargetRunner {
         stats.failed(r, clock.epochMillis());
         List<byte[]> again = r.failedPaths().isEmpty() ? t.item.footprint() : r.failedPaths();
         var gone = source != null ? VanishedPaths.collapse(again, source) : null; // else a vanished parent fails forever
-        long wait = settings.retry().delayNanos(t.attempts);
+        long wait = settings.retry().delayNanos(r.sourceMoved() ? 1 : t.attempts); // the source moving is no fault of the target's
         Task nt = queue.requeue(t, gone != null ? gone.kept() : again, now + wait);
         if (gone != null && !gone.goneAncestors().isEmpty()) nt.gone = gone.goneAncestors(); // see GoneAncestors
         if (t.item instanceof WorkItem.FullSync) {
@@ -321,8 +321,8 @@ public final class TargetRunner {
               name, t.item, n, n == 1 ? "" : "s", r.exitCode(), r.messageLine(), wait / 1_000_000);
         } else { // the source moved under rsync (24, vanished; a listed file a symlink now): not a fault; WARN only if it goes on
           log.atLevel(r.sourceMoved() && t.attempts < 3 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log(
-              "{}: {} of {} paths not transferred (rsync exit {}: {}); queued again, next attempt in {} ms",
-              name, nt.paths(), t.paths(), r.exitCode(), r.messageLine(), wait / 1_000_000);
+              "{}: {} of {} paths not transferred ({}); queued again, next attempt in {} ms",
+              name, nt.paths(), t.paths(), (r.exitCode() == 0 ? "" : "rsync exit " + r.exitCode() + ": ") + r.messageLine(), wait / 1_000_000);
         }
       }
       case RETRY, FATAL -> {

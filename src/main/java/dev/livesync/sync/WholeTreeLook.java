@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * with 24 when a directory it listed has vanished when it goes in, and a directory renamed between
  * the reading of its parent and of the next can be missed under both names — it then looks lost. So:
  * a look that failed because the source moved is not taken as "nothing known" (which judged the batch
- * alone, and held the deletions of every rename in it) but fails the send as its own dry run would
- * (rsync's 24: it goes again after its backoff, nothing deleted), for as long as the source has not
+ * alone, and held the deletions of every rename in it) but keeps the send's deletions back: the
+ * rest of the send goes, they go again after its backoff ({@link WithoutDeletions}), for as long as the source has not
  * stood still for one look in {@link #MOVING_MAX_NANOS}; and a look that would hold deletions is
  * taken again, the smaller loss counting: an {@code rm -rf} shows in both.
  */
@@ -39,7 +39,11 @@ final class WholeTreeLook {
   private final UnaryOperator<List<byte[]>> notReleased;
   private final Clock clock;
   private final String target;
-  private long movingSince = Long.MIN_VALUE; // under the guard's judging lock
+  /** After a look the source moved under, no new one for this many times its length. */
+  static final long PAUSE_FACTOR = 2;
+  private long movingSince = Long.MIN_VALUE; // these three under the guard's judging lock
+  private TransportException lastMoved;
+  private long pauseUntil;
 
   /** {@code notReleased}: a whole tree's deletions less those an operator released (and the end of a release it no longer lists). */
   WholeTreeLook(RenameByCopy.Preview<DeletionPreview> dryRun, UnaryOperator<List<byte[]>> notReleased, Clock clock, String target) {
@@ -52,27 +56,42 @@ final class WholeTreeLook {
   /**
    * A look; null when it failed for another reason than the source moving, or when the source has
    * moved under every look for {@link #MOVING_MAX_NANOS} (the caller then judges the batch alone).
-   * Throws the look's failure when the source moved under it: the send cannot be judged now.
+   * Throws the look's failure when the source moved under it: the send cannot be judged now. After
+   * such a failure, for {@link #PAUSE_FACTOR} times as long as that look took, no new look is taken
+   * and that failure stands: while a storm of renames lasts every look fails, and on a large tree
+   * each costs seconds of CPU that the sends need.
    */
   DeletionPreview look() throws InterruptedException {
-    try {
-      DeletionPreview p = dryRun.run();
-      movingSince = Long.MIN_VALUE;
-      if (p != null && log.isDebugEnabled()) {
-        log.debug("{}: the whole tree would delete {} and make {} of {} entries", target, p.deletions().size(), p.created(), p.targetEntries());
+    long start = clock.nanos();
+    TransportException failed;
+    if (lastMoved != null && start - pauseUntil < 0) {
+      failed = lastMoved;
+    } else {
+      try {
+        DeletionPreview p = dryRun.run();
+        movingSince = Long.MIN_VALUE;
+        lastMoved = null;
+        if (p != null && log.isDebugEnabled()) {
+          log.debug("{}: the whole tree would delete {} and make {} of {} entries", target, p.deletions().size(), p.created(), p.targetEntries());
+        }
+        return p;
+      } catch (TransportException e) {
+        failed = e;
       }
-      return p;
-    } catch (TransportException e) {
-      long now = clock.nanos();
-      boolean moved = e.result().exitCode() == 24;
-      if (moved && movingSince == Long.MIN_VALUE) movingSince = now;
-      if (moved && now - movingSince < MOVING_MAX_NANOS) {
-        log.debug("{}: the source moved under the look at the whole tree; the batch goes again: {}", target, e.getMessage());
-        throw e;
-      }
-      log.debug("{}: dry run of the whole tree failed: {}", target, e.getMessage());
-      return null;
     }
+    long now = clock.nanos();
+    boolean moved = failed.result().exitCode() == 24;
+    if (moved && movingSince == Long.MIN_VALUE) movingSince = now;
+    if (moved && failed != lastMoved) {
+      lastMoved = failed;
+      pauseUntil = now + PAUSE_FACTOR * (now - start);
+    }
+    if (moved && now - movingSince < MOVING_MAX_NANOS) {
+      log.debug("{}: the source moved under the look at the whole tree; the batch's deletions go again: {}", target, failed.getMessage());
+      throw failed;
+    }
+    log.debug("{}: dry run of the whole tree failed: {}", target, failed.getMessage());
+    return null;
   }
 
   /** A look that would hold deletions, taken again: the one that loses less (a rename raced the first). */

@@ -135,6 +135,7 @@ class ProcessScenariosTest {
       Thread.sleep(seconds * 1000L);
       long ops = load.stop();
       long t0 = System.nanoTime();
+      java.time.Instant loadEnd = java.time.Instant.now();
       List<String> wrong = new ArrayList<>();
       for (byte[] target : targets) {
         try {
@@ -146,15 +147,20 @@ class ProcessScenariosTest {
         }
       }
       long drainMs = since(t0);
+      // the comparisons above read every file of both trees, many seconds on a large tree: each target's
+      // last change says when it came to equal the source
+      List<String> equalAt = new ArrayList<>();
+      for (byte[] target : targets) equalAt.add(String.format("%.1f", Duration.between(loadEnd, Trees.lastChange(target)).toMillis() / 1000.0));
       long files = countFiles(src);
       p.signal("TERM");
       int exit = p.awaitExit(Duration.ofSeconds(60));
       if (!wrong.isEmpty()) {
         Files.writeString(Files.createDirectories(Path.of("target", "reliability-logs")).resolve("mixedLoad-ops-run" + run + ".txt"), load.journal());
       }
-      Figures.report("1", String.format("run %d/%d: %d ops in %d s (%d ops/s asked) to %s, %d files at the end: %s; all converged %d ms after the load; exit %d",
-          run, runs, ops, seconds, rate, ssh ? "daemon + local + ssh" : "daemon + local", files,
-          wrong.isEmpty() ? "0 lost/wrong on every target" : wrong, drainMs, exit));
+      Figures.report("1", String.format("run %d/%d: %d ops in %d s (%d ops/s asked, ending %s) to %s, %d files at the end: %s; "
+              + "each target last changed %s s after the load; all found equal %d ms after it; exit %d",
+          run, runs, ops, seconds, rate, loadEnd, ssh ? "daemon + local + ssh" : "daemon + local", files,
+          wrong.isEmpty() ? "0 lost/wrong on every target" : wrong, String.join(" / ", equalAt), drainMs, exit));
       assertThat(wrong).isEmpty();
       assertThat(exit).as(p.output()).isZero();
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * An {@code rm -rf} cut into batches that run side by side (the runner starts batches on different
  * paths in parallel), with the real rsync on a local directory: while one batch waits for the rest
  * of the burst before it is judged, a small batch of the same burst must not be judged alone and let
- * through.
+ * through: its deletions wait, and are held with the burst when they go again.
  */
 class DeletionGuardBurstTest {
   final byte[] src = Trees.tempDir("guard-burst-src");
@@ -67,9 +67,14 @@ class DeletionGuardBurstTest {
       }
     });
     judging.await();
-    // a batch cut in the middle of the burst: those five files, alone
-    guard.send(five, false);
+    // a batch cut in the middle of the burst: those five files, alone; their deletions wait for the
+    // judgement under way, to go again after the batch's backoff (as the runner sends them)
+    TransferResult small = guard.send(five, false);
+    assertThat(small.outcome()).isEqualTo(TransferResult.Outcome.PARTIAL);
+    assertThat(small.failedPaths()).hasSize(5);
+    for (byte[] f : five) assertThat(Trees.exists(Bytes.child(dst, f))).as("%s at the target", Bytes.display(f)).isTrue();
     first.join();
+    guard.send(small.failedPaths(), false);
 
     for (byte[] f : five) assertThat(Trees.exists(Bytes.child(dst, f))).as("%s at the target", Bytes.display(f)).isTrue();
     assertThat(Trees.exists(at(dst, "d0/f0"))).isTrue();

@@ -247,6 +247,38 @@ public final class Trees {
     }, List::isEmpty, d -> report(a, b, d));
   }
 
+  /**
+   * When anything in the tree last changed: the newest ctime under {@code dir}, itself included (the
+   * kernel sets it on every write, rename, link, unlink and attribute change, and nothing sets it back).
+   * On a tree that equals its source and is left alone, the moment it came to equal it.
+   */
+  public static java.time.Instant lastChange(byte[] dir) {
+    FileTime[] newest = {FileTime.fromMillis(0)};
+    try {
+      Files.walkFileTree(path(dir), new java.nio.file.SimpleFileVisitor<>() {
+        private void see(Path p) throws IOException {
+          var t = (FileTime) Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+          if (t.compareTo(newest[0]) > 0) newest[0] = t;
+        }
+
+        @Override
+        public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+          see(d);
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+          see(f);
+          return java.nio.file.FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return newest[0].toInstant();
+  }
+
   private static String report(byte[] a, byte[] b, List<String> d) {
     var sb = new StringBuilder("trees differ: " + Bytes.display(a) + " vs " + Bytes.display(b) + " (" + d.size() + " differences)");
     d.stream().limit(20).forEach(line -> sb.append("\n  ").append(line));
