@@ -319,8 +319,8 @@ public final class TargetRunner {
           int n = r.failedPaths().size();
           log.warn("{}: {}: {} path{} not transferred (rsync exit {}: {}); the full sync runs again in {} ms",
               name, t.item, n, n == 1 ? "" : "s", r.exitCode(), r.messageLine(), wait / 1_000_000);
-        } else { // the source moved under rsync (24, vanished; a listed file a symlink now): not a fault; WARN only if it goes on
-          log.atLevel(r.sourceMoved() && t.attempts < 3 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log(
+        } else { // the source moved under rsync (24, vanished; a listed file a symlink now), or deletions wait (0): no fault; WARN if a 24 goes on
+          log.atLevel(r.sourceMoved() && (t.attempts < 3 || r.exitCode() == 0) ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log(
               "{}: {} of {} paths not transferred ({}); queued again, next attempt in {} ms",
               name, nt.paths(), t.paths(), (r.exitCode() == 0 ? "" : "rsync exit " + r.exitCode() + ": ") + r.messageLine(), wait / 1_000_000);
         }

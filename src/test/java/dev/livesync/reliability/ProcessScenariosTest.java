@@ -114,6 +114,7 @@ class ProcessScenariosTest {
       List<String> toml = new ArrayList<>(List.of(
           "state_dir = \"" + work.resolve("state") + "\"", "log_level = \"" + System.getProperty("livesync.reliability.logLevel", "info") + "\"",
           "[[sync]]", "name = \"mixed\"", "source = \"" + Bytes.latin1(src) + "\"", "delay = \"100ms\"",
+          "max_delete = \"" + System.getProperty("livesync.reliability.maxDelete", "50%") + "\"", // off: what the guard costs
           "retry = { initial = \"500ms\", max = \"5s\" }",
           "  [[sync.target]]", "  url = \"" + daemon.url() + "\"", "  password_file = \"" + daemon.passwordFile() + "\"",
           "  [[sync.target]]", "  url = \"" + Bytes.latin1(local) + "\""));

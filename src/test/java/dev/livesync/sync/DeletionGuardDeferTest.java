@@ -142,6 +142,7 @@ class DeletionGuardDeferTest {
    * wait for it: the rest of that send goes, its deletion is named for later, and then goes.
    */
   @Test
+  @org.junit.jupiter.api.Timeout(120) // a send that waited for the other's judgement would wait for ever here
   void aSendDoesNotWaitForAnotherSendsJudgement() throws Exception {
     tree();
     var target = new SlowFirstLook(local());

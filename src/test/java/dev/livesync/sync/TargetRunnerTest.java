@@ -185,6 +185,40 @@ class TargetRunnerTest {
     assertThat(r.idle()).isTrue();
   }
 
+  /**
+   * A batch the source moves under again and again (a storm of renames) is retried after the first
+   * retry delay each time, not after a backoff grown to a minute: the source moving is no fault of the
+   * target's. A 23 (something unreadable) backs off as before.
+   */
+  @Test
+  void aSourceThatKeepsMovingIsRetriedAfterTheFirstDelayEveryTime() {
+    var r = runner(1, 1_000_000);
+    var moved = new TransferResult(Outcome.PARTIAL, 24, List.of(Bytes.of("a")), 0, 0, 0, "vanished", 0, 0, true);
+    for (int i = 0; i < 6; i++) transport.script.add(moved);
+    r.submit(send("a"));
+    r.dispatch();
+    runWorkers();
+    for (int i = 0; i < 6; i++) {
+      assertThat(r.nextWakeNanos() - clock.nanos()).as("wait after attempt %d", i + 1).isLessThanOrEqualTo(1_000_000_000L);
+      clock.advanceMillis(1_000);
+      r.dispatch();
+      runWorkers();
+    }
+    assertThat(transport.calls).hasSize(7);
+    assertThat(r.idle()).isTrue();
+
+    for (int i = 0; i < 4; i++) transport.script.add(result(Outcome.PARTIAL, 23, "b"));
+    r.submit(send("b"));
+    r.dispatch();
+    runWorkers();
+    for (int i = 0; i < 3; i++) {
+      clock.advanceMillis(60_000);
+      r.dispatch();
+      runWorkers();
+    }
+    assertThat(r.nextWakeNanos() - clock.nanos()).as("after four 23s").isGreaterThan(1_000_000_000L);
+  }
+
   /** Found by reliability scenario 2: replaying a long backlog item by item after an outage took minutes. */
   @Test
   void aTargetBackWithALongBacklogGetsOneFullSyncInsteadOfTheReplay() {
