@@ -28,14 +28,27 @@ final class GoneAncestors {
     a.gone = a.item.footprint();
   }
 
-  /** {@code t}'s item without the gone ancestors another queued item names; the item itself when there are none. */
+  /**
+   * {@code t}'s item without the gone ancestors another queued item names, and without the
+   * directories a queued rename moves away; the item itself when there are none. A send cut before a directory
+   * was renamed at the source deletes its old name there (it is missing now): run ahead of the
+   * rename queued behind it, it left the rename nothing to move, and the new name went again whole
+   * (a chain of renames of a large directory under load copied its 24,000 files to the target
+   * again). Left to the rename, the old name is moved, and the batch after the rename, which names
+   * both names, reconciles it.
+   */
   static WorkItem narrowed(Task t, TargetQueue queue) {
-    if (t.gone == null || !(t.item instanceof WorkItem.Send s)) return t.item;
-    Set<BytePath> gone = new HashSet<>(BytePath.unsafeWrapAll(t.gone)), named = new HashSet<>();
+    if (!(t.item instanceof WorkItem.Send s)) return t.item;
+    Set<BytePath> gone = t.gone == null ? Set.of() : new HashSet<>(BytePath.unsafeWrapAll(t.gone)), named = new HashSet<>();
+    Set<BytePath> paths = null;
     for (int i = 0; i < queue.size(); i++) {
       Task o = queue.get(i);
       if (o == t) continue;
-      for (byte[] p : o.item.footprint()) if (gone.contains(BytePath.unsafeWrap(p))) named.add(BytePath.unsafeWrap(p));
+      if (o.item instanceof WorkItem.Rename r && r.dir()) { // behind t: a rename naming t's paths could not start before it
+        if (paths == null) paths = new HashSet<>(BytePath.unsafeWrapAll(s.paths()));
+        if (paths.contains(BytePath.unsafeWrap(r.from()))) named.add(BytePath.unsafeWrap(r.from()));
+      }
+      if (!gone.isEmpty()) for (byte[] p : o.item.footprint()) if (gone.contains(BytePath.unsafeWrap(p))) named.add(BytePath.unsafeWrap(p));
     }
     if (named.isEmpty()) return t.item;
     if (log.isDebugEnabled()) log.debug("gone from the source, left to the queued items that name them: {}", named.stream().map(BytePath::toString).toList());

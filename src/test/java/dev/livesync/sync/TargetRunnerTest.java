@@ -219,6 +219,39 @@ class TargetRunnerTest {
     assertThat(r.nextWakeNanos() - clock.nanos()).as("after four 23s").isGreaterThan(1_000_000_000L);
   }
 
+  /**
+   * A send cut before a directory was renamed at the source would delete its old name at the target
+   * ahead of the rename queued behind it, which then had nothing to move (and the new name was copied
+   * whole: 24,000 files in the full-size mixed load). The send leaves that name to the rename; the
+   * batch after the rename reconciles both names.
+   */
+  @Test
+  void aSendLeavesAnOldNameToTheRenameQueuedBehindIt() {
+    var r = runner(1, 1_000_000);
+    r.submit(send("p", "x"));
+    r.submit(new WorkItem.Rename(Bytes.of("p"), Bytes.of("q"), true, 0));
+    r.submit(new WorkItem.Send(List.of(Bytes.of("p"), Bytes.of("q")), true, 0, 0));
+    for (int i = 0; i < 4; i++) {
+      r.dispatch();
+      runWorkers();
+    }
+    assertThat(transport.calls).containsExactly("send x", "rename p q", "tree p,q");
+    assertThat(r.idle()).isTrue();
+  }
+
+  /** Only the exact old name: a directory above it still goes (the rename's batch does not name it). */
+  @Test
+  void aSendStillDeletesADirectoryAboveARenamedName() {
+    var r = runner(1, 1_000_000);
+    r.submit(send("p"));
+    r.submit(new WorkItem.Rename(Bytes.of("p/a"), Bytes.of("q"), true, 0));
+    for (int i = 0; i < 3; i++) {
+      r.dispatch();
+      runWorkers();
+    }
+    assertThat(transport.calls).containsExactly("send p", "rename p/a q");
+  }
+
   /** Found by reliability scenario 2: replaying a long backlog item by item after an outage took minutes. */
   @Test
   void aTargetBackWithALongBacklogGetsOneFullSyncInsteadOfTheReplay() {
