@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
  * with 24 when a directory it listed has vanished when it goes in, and a directory renamed between
  * the reading of its parent and of the next can be missed under both names — it then looks lost. So:
  * a look that failed because the source moved is not taken as "nothing known" (which judged the batch
- * alone, and held the deletions of every rename in it) but keeps the send's deletions back: the
- * rest of the send goes, they go again after its backoff ({@link WithoutDeletions}), for as long as the source has not
- * stood still for one look in {@link #MOVING_MAX_NANOS}; and a look that would hold deletions is
- * taken again, the smaller loss counting: an {@code rm -rf} shows in both.
+ * alone, and held the deletions of every rename in it) but keeps the send's deletions back (the
+ * rest of the send goes, they go again after its backoff: {@link WithoutDeletions}) for as long as
+ * the source has not stood still for one look in {@link #MOVING_MAX_NANOS}; and a look that would
+ * hold deletions is taken again, the smaller loss counting: an {@code rm -rf} shows in both.
  */
 final class WholeTreeLook {
   private static final Logger log = LoggerFactory.getLogger(WholeTreeLook.class);
