@@ -6,16 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
-import dev.livesync.settings.MaxDelete;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.DeletionPreview;
 import dev.livesync.transport.ForwardingTransport;
-import dev.livesync.transport.RsyncTransport;
-import dev.livesync.transport.TargetOptions;
 import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.TransportException;
 import dev.livesync.transport.Transport;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,25 +27,21 @@ import org.junit.jupiter.api.Test;
  * waited a minute. Real rsync to a local directory; the failing or slow look is injected.
  */
 class DeletionGuardDeferTest {
-  final byte[] src = Trees.tempDir("guard-defer-src");
-  final byte[] dst = Trees.tempDir("guard-defer-dst");
-  final byte[] state = Trees.tempDir("guard-defer-state");
-  final FakeClock clock = new FakeClock();
+  final GuardedLocal g = new GuardedLocal("guard-defer");
+  final byte[] src = g.src, dst = g.dst;
+  final FakeClock clock = g.clock;
 
   @AfterEach
   void cleanUp() {
-    for (byte[] d : List.of(src, dst, state)) Trees.delete(d);
+    g.close();
   }
 
   private DeletionGuard guard(Transport transport) {
-    return new DeletionGuard(transport, new MaxDelete(50, -1), clock, p -> {
-      var st = Libc.lstatOrNull(Bytes.child(src, p));
-      return st == null ? -1 : 0;
-    }, TreeCount.trees(src, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")));
+    return g.guard(transport, 50);
   }
 
   private Transport local() {
-    return RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().build());
+    return g.local();
   }
 
   /** {@code top/}: 300 files in 10 directories, more than half the tree; {@code keep/}: 5 files. */
@@ -59,9 +51,7 @@ class DeletionGuardDeferTest {
   }
 
   private static List<byte[]> paths(String... names) {
-    List<byte[]> out = new ArrayList<>();
-    for (String n : names) out.add(Bytes.of(n));
-    return out;
+    return GuardedLocal.paths(names);
   }
 
   private static List<String> names(List<byte[]> paths) {

@@ -3,14 +3,10 @@ package dev.livesync.sync;
 import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
-import dev.livesync.settings.MaxDelete;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.DeletionPreview;
 import dev.livesync.transport.ForwardingTransport;
-import dev.livesync.transport.RsyncTransport;
-import dev.livesync.transport.TargetOptions;
 import dev.livesync.transport.TransferResult;
 import dev.livesync.transport.TransportException;
 import dev.livesync.transport.Transport;
@@ -29,30 +25,27 @@ import org.junit.jupiter.api.Test;
  * is real. A rename must not be held; an {@code rm -rf} still must be.
  */
 class DeletionGuardMovingSourceTest {
-  final byte[] src = Trees.tempDir("guard-mov-src");
-  final byte[] dst = Trees.tempDir("guard-mov-dst");
-  final byte[] state = Trees.tempDir("guard-mov-state");
+  final GuardedLocal g = new GuardedLocal("guard-mov");
+  final byte[] src = g.src, dst = g.dst;
   final byte[] aside = Trees.tempDir("guard-mov-aside");
-  final FakeClock clock = new FakeClock();
+  final FakeClock clock = g.clock;
 
   @AfterEach
   void cleanUp() {
-    for (byte[] d : List.of(src, dst, state, aside)) Trees.delete(d);
+    g.close();
+    Trees.delete(aside);
   }
 
   private DeletionGuard guard(Transport transport) {
-    return guard(transport, 50);
+    return g.guard(transport, 50);
   }
 
   private DeletionGuard guard(Transport transport, int percent) {
-    return new DeletionGuard(transport, new MaxDelete(percent, -1), clock, p -> {
-      var st = Libc.lstatOrNull(Bytes.child(src, p));
-      return st == null ? -1 : 0;
-    }, TreeCount.trees(src, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")));
+    return g.guard(transport, percent);
   }
 
   private Transport local() {
-    return RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().build());
+    return g.local();
   }
 
   /** {@code top/}: 300 files in 10 directories (311 entries), and a few files beside it. */
@@ -62,9 +55,7 @@ class DeletionGuardMovingSourceTest {
   }
 
   private static List<byte[]> paths(String... names) {
-    List<byte[]> out = new ArrayList<>();
-    for (String n : names) out.add(Bytes.of(n));
-    return out;
+    return GuardedLocal.paths(names);
   }
 
   /**
