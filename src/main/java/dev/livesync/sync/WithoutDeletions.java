@@ -67,8 +67,7 @@ final class WithoutDeletions {
    */
   static TransferResult deferred(TransferResult sent, List<byte[]> paths, List<byte[]> present, boolean recursive,
       List<byte[]> deletions, TransferResult why) {
-    var outcome = sent.outcome();
-    if (outcome == TransferResult.Outcome.RETRY || outcome == TransferResult.Outcome.FATAL) return sent;
+    if (sent.outcome() == TransferResult.Outcome.RETRY || sent.outcome() == TransferResult.Outcome.FATAL) return sent;
     Set<BytePath> again = new LinkedHashSet<>();
     if (sent.exitCode() == MAX_DELETE_EXIT) {
       again.addAll(BytePath.unsafeWrapAll(paths));
@@ -80,8 +79,9 @@ final class WithoutDeletions {
         BytePath deleted = BytePath.unsafeWrap(d);
         if (sentPaths.contains(deleted)) again.add(deleted);
         for (BytePath a : deleted.ancestors()) if (sentPaths.contains(a)) again.add(a);
-        if (sentPaths.contains(BytePath.EMPTY)) again.add(BytePath.EMPTY);
       }
+      // the whole tree sent (the empty path is no one's ancestor): any deletion lies inside it
+      if (recursive && deletions != null && !deletions.isEmpty() && sentPaths.contains(BytePath.EMPTY)) again.add(BytePath.EMPTY);
       boolean unnamed = sent.outcome() == TransferResult.Outcome.PARTIAL && sent.failedPaths().isEmpty(); // all of it again
       again.addAll(BytePath.unsafeWrapAll(unnamed ? present : sent.failedPaths()));
     }

@@ -102,7 +102,8 @@ class ProcessScenariosTest {
     if (sshd != null) cleanup.add(sshd);
     List<byte[]> targets = ssh ? List.of(module, local, viaSsh) : List.of(module, local);
     // a large tree the load does not touch (what earlier runs leave behind), so one run shows what a big tree costs
-    prefill(Figures.knob("prefillFiles", 0));
+    int prefillFiles = Figures.knob("prefillFiles", 0);
+    prefill(prefillFiles);
     for (int run = 1; run <= runs; run++) {
       if (seed > 0 && run > 1) {
         for (byte[] t : targets) emptied(t);
@@ -129,7 +130,7 @@ class ProcessScenariosTest {
       cleanup.add(p);
       started.add(p);
       p.awaitOutput("running:", CONVERGE);
-      if (run == 1 && Figures.knob("prefillFiles", 0) > 0) { // the first start's full sync done before the load
+      if (run == 1 && prefillFiles > 0) { // the first start's full sync done before the load
         for (byte[] target : targets) Trees.awaitSameTree(src, target, CONVERGE, Trees.Ignore.DIR_MTIMES);
       }
       var load = MixedLoad.start(src, rate, seed > 0 ? seed + (run - 1) * seedStep : run);
