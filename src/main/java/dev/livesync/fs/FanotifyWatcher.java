@@ -274,6 +274,11 @@ public final class FanotifyWatcher implements Watcher {
 
   /** Marks held: 1 for a filesystem mark, one per directory with inode marks. */
   @Override
+  public long drainedAtNanos() {
+    return fan.drainedAtNanos();
+  }
+
+  @Override
   public int watchCount() {
     return marks.count();
   }

@@ -78,12 +78,17 @@ public final class Inotify implements AutoCloseable {
     return 16 + len;
   }
 
-  /** Makes a blocked or the next {@link #read} return at once; safe from any thread, also during or after {@link #close()}. */
   /** Reads the kernel's events ahead of {@link #read}'s caller, up to {@code maxBytes} (see {@link WakeableFd#readAhead}). */
   public void readAhead(long maxBytes) {
     fd.readAhead(maxBytes, "inotify-reader");
   }
 
+  /** See {@link WakeableFd#drainedAtNanos()}. */
+  public long drainedAtNanos() {
+    return fd.drainedAtNanos();
+  }
+
+  /** Makes a blocked or the next {@link #read} return at once; safe from any thread, also during or after {@link #close()}. */
   public void wakeup() {
     fd.wakeup();
   }

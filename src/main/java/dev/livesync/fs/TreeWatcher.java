@@ -322,6 +322,11 @@ public final class TreeWatcher implements Watcher {
 
   /** The number of watches held. */
   @Override
+  public long drainedAtNanos() {
+    return inotify.drainedAtNanos();
+  }
+
+  @Override
   public int watchCount() {
     return table.watchCount();
   }

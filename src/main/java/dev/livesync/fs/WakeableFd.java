@@ -42,13 +42,23 @@ final class WakeableFd implements AutoCloseable {
    * caller not yet, one kernel read per array (whole records), at most {@link #aheadMax} bytes; all
    * guarded by {@link #lifecycle}. Null when off.
    */
-  private java.util.ArrayDeque<byte[]> ahead;
+  private java.util.ArrayDeque<Chunk> ahead;
   private long aheadBytes;
   private long aheadMax;
   private boolean woken;
   /** The pump is between a poll that found events and their array in {@link #ahead}. */
   private boolean pumping;
   private RuntimeException aheadFailed;
+  /**
+   * A read returning this much less than the buffer took every event the kernel held: no record is
+   * longer (inotify's: 16 bytes and a name; fanotify's: a file handle and a name, twice for a rename).
+   */
+  private static final int LONGEST_RECORD = 4096;
+  /** See {@link #drainedAtNanos()}. */
+  private long drainedAt = Long.MIN_VALUE;
+
+  /** What one read of the read-ahead thread brought, and {@link #drainedAt} once it is handed on. */
+  private record Chunk(byte[] bytes, long drainedAt) {}
 
   /** Takes {@code fd} over (closed here if the eventfd cannot be made); {@code what} names it in errors. */
   WakeableFd(int fd, int bufferSize, String what) {
@@ -78,7 +88,7 @@ final class WakeableFd implements AutoCloseable {
    * many, 0 on timeout or {@link #wakeup()}.
    */
   int read(long timeoutMillis, int header, Parser parser) {
-    byte[] chunk;
+    Chunk chunk;
     synchronized (lifecycle) {
       if (closed) throw new IllegalStateException(what + " closed");
       if (ahead == null) {
@@ -89,7 +99,10 @@ final class WakeableFd implements AutoCloseable {
         if (chunk == null) return 0;
       }
     }
-    if (chunk != null) return records(chunk, chunk.length, header, parser); // parsed outside the lock: the pump goes on reading
+    if (chunk != null) { // parsed outside the lock: the pump goes on reading
+      drainedAt = Math.max(drainedAt, chunk.drainedAt());
+      return records(chunk.bytes(), chunk.bytes().length, header, parser);
+    }
     try {
       return readOpen(timeoutMillis, header, parser);
     } finally {
@@ -103,18 +116,23 @@ final class WakeableFd implements AutoCloseable {
     int timeout = timeoutMillis < 0 ? -1 : (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
     long deadline = timeout < 0 ? 0 : System.nanoTime() + timeout * 1_000_000L;
     while (true) {
+      long before = System.nanoTime();
       int r = Libc.poll(pollfds, 2, timeout);
       if (r == -Errno.EINTR) {
         if (timeout >= 0) timeout = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
         continue;
       }
       if (r < 0) throw new NativeException("poll", -r, null);
+      if (r == 0 || Libc.revents(pollfds, 0) == 0) drainedAt = Math.max(drainedAt, before); // nothing to read
       if (r == 0) return 0;
       if (Libc.revents(pollfds, 1) != 0) Libc.read(wakeFd, drain, 8);
       if (Libc.revents(pollfds, 0) == 0) return 0;
+      before = System.nanoTime();
       long n = Libc.read(fd, buf, size);
+      if (n == -Errno.EAGAIN) drainedAt = Math.max(drainedAt, before);
       if (n == -Errno.EAGAIN || n == -Errno.EINTR) continue;
       if (n < 0) throw new NativeException("read", (int) -n, null);
+      if (n <= size - LONGEST_RECORD) drainedAt = Math.max(drainedAt, before);
       MemorySegment.copy(buf, JAVA_BYTE, 0, raw, 0, (int) n);
       return records(raw, (int) n, header, parser);
     }
@@ -151,13 +169,14 @@ final class WakeableFd implements AutoCloseable {
         synchronized (lifecycle) {
           pumping = true;
         }
+        long before = System.nanoTime();
         long n = Libc.read(fd, buf, size);
         byte[] chunk = n > 0 ? new byte[(int) n] : null;
         if (chunk != null) MemorySegment.copy(buf, JAVA_BYTE, 0, chunk, 0, (int) n);
         synchronized (lifecycle) {
           pumping = false;
           if (chunk != null) {
-            ahead.add(chunk);
+            ahead.add(new Chunk(chunk, n <= size - LONGEST_RECORD ? before : Long.MIN_VALUE));
             aheadBytes += n;
           }
           lifecycle.notifyAll();
@@ -184,13 +203,16 @@ final class WakeableFd implements AutoCloseable {
    * timeout or {@link #wakeup()}. Holds {@link #lifecycle}. With a timeout of 0, what the kernel
    * holds and the pump has not read yet is waited for (briefly): "nothing now" must mean nothing.
    */
-  private byte[] takeAhead(long timeoutMillis) {
+  private Chunk takeAhead(long timeoutMillis) {
     boolean now = timeoutMillis == 0;
     long deadline = System.nanoTime() + (now ? 1_000_000_000L : timeoutMillis < 0 ? Long.MAX_VALUE / 2 : timeoutMillis * 1_000_000L);
     while (ahead.isEmpty() && !woken && !closed && aheadFailed == null) {
-      if (now && !pumping && !readable()) return null;
+      if (now && emptied()) return null;
       long left = deadline - System.nanoTime();
-      if (left <= 0) return null;
+      if (left <= 0) {
+        emptied();
+        return null;
+      }
       try {
         lifecycle.wait(Math.max(1, Math.min(left / 1_000_000L, now ? 5 : Long.MAX_VALUE)));
       } catch (InterruptedException e) {
@@ -200,12 +222,34 @@ final class WakeableFd implements AutoCloseable {
     }
     woken = false;
     if (aheadFailed != null && ahead.isEmpty()) throw aheadFailed;
-    byte[] chunk = ahead.poll(); // none after a close: 0, as a read the close woke
+    Chunk chunk = ahead.poll(); // none after a close: 0, as a read the close woke
     if (chunk != null) {
-      aheadBytes -= chunk.length;
+      aheadBytes -= chunk.bytes().length;
       lifecycle.notifyAll();
     }
     return chunk;
+  }
+
+  /**
+   * Whether the kernel holds nothing the read-ahead thread has not handed on (holding {@link
+   * #lifecycle}, with {@link #ahead} empty); if so, {@link #drainedAt} moves to now. The thread sets
+   * {@link #pumping} under that lock before it reads, so events it has seen are either still in the
+   * kernel or already here.
+   */
+  private boolean emptied() {
+    long before = System.nanoTime();
+    if (pumping || readable()) return false;
+    drainedAt = Math.max(drainedAt, before);
+    return true;
+  }
+
+  /**
+   * A {@link System#nanoTime()} before which every event the kernel had queued has been handed to a
+   * {@link #read}'s parser (a read that emptied the kernel's queue started then); {@link Long#MIN_VALUE}
+   * before the first. What happened on the watched files before it has been seen. Reader's thread only.
+   */
+  long drainedAtNanos() {
+    return drainedAt;
   }
 
   /** Whether the kernel holds events not read yet (a poll that does not wait). */

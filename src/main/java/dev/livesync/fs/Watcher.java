@@ -20,6 +20,12 @@ public interface Watcher extends AutoCloseable {
    */
   boolean poll(long timeoutMillis, Consumer<WatchEvent> sink);
 
+  /**
+   * A {@link System#nanoTime()} before which every change to the watched files has been delivered by
+   * {@link #poll} (a read that emptied the kernel's queue started then); {@link Long#MIN_VALUE} before the first.
+   */
+  long drainedAtNanos();
+
   /** Kernel watches or marks held (inotify: one per directory; fanotify filesystem mark: 1). */
   int watchCount();
 

@@ -15,17 +15,41 @@ import java.util.Set;
  * again over the wire), and under {@code --max-delete} a renamed tree would count as a mass deletion
  * and hold every deletion after it. So such a deletion, when it starts, leaves out each ancestor
  * another queued item names: that item reconciles it (a rename's old name, a deletion's own batch).
- * By then the events that explain the ancestor's absence are queued: the send that found it gone had
- * started after it went (or, failing part-way, waits a retry delay before it goes again).
+ *
+ * <p>For that the events that explain the ancestor's absence must be queued when the deletion starts.
+ * Under load the engine reads the kernel's events late (a rename a second after the send found its
+ * old name gone was not read yet, and the renamed tree, 24,000 files, was copied again): so the
+ * deletion waits until the engine has read every event the kernel queued before the send's result
+ * came back ({@link SourceReads}: a read that emptied the kernel's queue started after it), at most
+ * {@link #READ_WAIT_MAX_NANOS}. When the engine keeps up, that is the next turn of its loop.
  */
 final class GoneAncestors {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GoneAncestors.class);
+  /** Longest a deletion waits for the source to be read: the engine is far behind, or something went wrong. */
+  static final long READ_WAIT_MAX_NANOS = 10_000_000_000L;
+
   private GoneAncestors() {}
 
-  /** Queues the deletion of {@code ancestors} as an item of its own. */
-  static void append(TargetQueue queue, List<byte[]> ancestors, long oldestNanos) {
+  /** Queues the deletion of {@code ancestors} as an item of its own, to wait for a read of the source after {@code readMark}. */
+  static void append(TargetQueue queue, List<byte[]> ancestors, long oldestNanos, long readMark, long now) {
     Task a = queue.append(new WorkItem.Send(List.copyOf(ancestors), false, 0, oldestNanos));
     a.gone = a.item.footprint();
+    a.readMark = readMark;
+    a.readWaitEnds = now + READ_WAIT_MAX_NANOS;
+    if (readMark != Long.MIN_VALUE) queue.awaitingRead.add(a);
+  }
+
+  /** Lets the deletions go whose wait for a read of the source is over; true when any did. */
+  static boolean released(TargetQueue queue, SourceReads reads, long now) {
+    if (queue.awaitingRead.isEmpty()) return false;
+    return queue.awaitingRead.removeIf(t -> {
+      boolean read = reads.sourceReadSince(t.readMark);
+      if (!read && now < t.readWaitEnds) return false;
+      if (!read) log.info("the source's events not all read {} s after {} was found gone: deleted now (if it was renamed, the new name may go whole)",
+          READ_WAIT_MAX_NANOS / 1_000_000_000L, t.gone.stream().map(dev.livesync.fs.Bytes::display).toList());
+      t.readMark = Long.MIN_VALUE;
+      return true;
+    });
   }
 
   /**

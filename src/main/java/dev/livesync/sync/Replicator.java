@@ -171,7 +171,7 @@ public final class Replicator implements AutoCloseable {
       var runner = new TargetRunner(guard, clock,
           RunnerSettings.of(settings, TransferSlots.shared()),
           new ItemExecutor.Config(settings.delete(), this::sourceSize, hook, SplitFullSync.planner(settings)),
-          pool, this::post, j, DeliveryListener.all(listener, coalescer.sends), startup);
+          pool, events.loop(this::post), j, DeliveryListener.all(listener, coalescer.sends), startup);
       startupPlan.submit(i - 1, runner, j, guard); // the full sync, or the changes since a clean stop
       List<byte[]> released = guard.releasedTop(); // an operator's release that the previous run did not carry out
       if (!released.isEmpty()) runner.submit(WorkItem.release(released, settings.delete(), clock.nanos()));

@@ -41,6 +41,8 @@ final class SourceEvents implements AutoCloseable {
   private long nextLimitLookNanos;
   /** Where a start's look at a target's top level is to come: the top-level names changed since; else null. */
   private LiveTopLevel live;
+  /** The {@link Watcher#drainedAtNanos()} of the watchers set up anew since. */
+  private long drainedBefore = Long.MIN_VALUE;
 
   SourceEvents(EngineSettings settings, byte[] root, Coalescer coalescer) {
     this.settings = settings;
@@ -198,6 +200,7 @@ final class SourceEvents implements AutoCloseable {
   private void renew() {
     // The old one goes first: at fs.inotify.max_user_instances a second instance cannot be had, and
     // nothing is lost by the gap, since the full sync queued after this runs after the new watches are set.
+    drainedBefore = drainedAtNanos();
     watcher.close();
     unwatched.set(0); // the new watcher reports again what it cannot watch
     firstUnwatched = "";
@@ -246,6 +249,36 @@ final class SourceEvents implements AutoCloseable {
   int watchCount() {
     Watcher w = watcher;
     return w == null ? 0 : w.watchCount();
+  }
+
+  /** See {@link Watcher#drainedAtNanos()}: what the watchers so far have read. */
+  long drainedAtNanos() {
+    Watcher w = watcher;
+    return Math.max(drainedBefore, w == null ? Long.MIN_VALUE : w.drainedAtNanos());
+  }
+
+  /**
+   * The engine loop as a target runner sees it: {@code post} hands a worker's result to it, and
+   * its reads of this watch are what {@link SourceReads} asks about (loop thread only; {@code
+   * post} from any).
+   */
+  TargetRunner.Loop loop(java.util.function.Consumer<Runnable> post) {
+    return new TargetRunner.Loop() {
+      @Override
+      public void execute(Runnable r) {
+        post.accept(r);
+      }
+
+      @Override
+      public long sourceReadMark() {
+        return System.nanoTime();
+      }
+
+      @Override
+      public boolean sourceReadSince(long mark) {
+        return drainedAtNanos() >= mark;
+      }
+    };
   }
 
   /** Makes a blocked poll return; safe from any thread. */

@@ -37,6 +37,8 @@ final class TargetQueue {
     long order;
     /** Its paths that stand for a missing ancestor's deletion ({@link GoneAncestors}), or null. */
     List<byte[]> gone;
+    /** It waits for the source to be read up to this {@link SourceReads} mark (at most until {@link #readWaitEnds}); MIN_VALUE: not. */
+    long readMark = Long.MIN_VALUE, readWaitEnds;
 
     Task(WorkItem item, long seq, List<Long> alsoDone, boolean startup) {
       this.item = item;
@@ -52,6 +54,11 @@ final class TargetQueue {
     boolean queued() {
       return state == State.QUEUED;
     }
+
+    /** Queued, and neither a retry delay nor a read of the source ({@link GoneAncestors}) to wait for at {@code now}. */
+    boolean may(long now) {
+      return state == State.QUEUED && notBefore <= now && readMark == Long.MIN_VALUE;
+    }
   }
 
   private final String name;
@@ -62,6 +69,8 @@ final class TargetQueue {
   private final boolean renamesCopy;
   static final long COPY_WAIT_NANOS = 2_000_000_000L;
   private final List<Task> tasks = new ArrayList<>();
+  /** Tasks that wait for a read of the source ({@link Task#readMark}). */
+  final List<Task> awaitingRead = new ArrayList<>();
   private long queuedPaths;
   private long added;
 
@@ -251,7 +260,7 @@ final class TargetQueue {
 
   /** True while a queued item may start at {@code now} (no retry delay). */
   boolean startable(long now) {
-    for (Task t : tasks) if (t.queued() && t.notBefore <= now) return true;
+    for (Task t : tasks) if (t.may(now)) return true;
     return false;
   }
 
@@ -272,7 +281,7 @@ final class TargetQueue {
       if (slots == 0) break;
       Task t = tasks.get(i);
       if (t.queued() && t.notBefore > now && (recheckAt < 0 || t.notBefore < recheckAt)) recheckAt = t.notBefore;
-      if (t.queued() && t.notBefore <= now && !claims.conflicts(t.item)) {
+      if (t.may(now) && !claims.conflicts(t.item)) {
         if (t.item instanceof WorkItem.Rename) {
           List<Task> group = renameGroup(i, claims, now);
           groups.add(group);
@@ -295,7 +304,7 @@ final class TargetQueue {
     List<Task> group = new ArrayList<>(List.of(tasks.get(first)));
     for (int j = first + 1; j < tasks.size() && group.size() < RENAME_GROUP_MAX; j++) {
       Task n = tasks.get(j);
-      if (!n.queued() || n.notBefore > now || !(n.item instanceof WorkItem.Rename) || claims.conflicts(n.item)) break;
+      if (!n.may(now) || !(n.item instanceof WorkItem.Rename) || claims.conflicts(n.item)) break;
       group.add(n);
     }
     return group;

@@ -31,8 +31,8 @@ public final class TargetRunner {
    */
   static final int BACKLOG_FULL_SYNC_ITEMS = 1000;
 
-  /** How results get back to the engine loop thread. */
-  public interface Loop extends Executor {}
+  /** How results get back to the engine loop thread, and how far it has read the source. */
+  public interface Loop extends Executor, SourceReads {}
 
   private final Transport transport;
   private final String name;
@@ -154,12 +154,13 @@ public final class TargetRunner {
   /** When this target next needs the loop (a backoff or a delayed retry ending), or -1. */
   public long nextWakeNanos() {
     if (health.backingOff()) return running > 0 ? -1 : health.nextWakeNanos();
-    return queue.nextNotBefore(clock.nanos());
+    return queue.awaitingRead.isEmpty() ? queue.nextNotBefore(clock.nanos()) : clock.nanos(); // read the source now: see GoneAncestors
   }
 
   /** Starts every item that may start now; one that waits for a transfer slot keeps its place in their line. */
   public void dispatch() {
     long now = clock.nanos();
+    changed |= GoneAncestors.released(queue, loop, now);
     // only after what can let an item start (new, finished, a delay over, a slot freed): claims cost O(queued paths)
     if (!changed && !seat.freed() && (recheckAt < 0 || now < recheckAt)) return;
     if (!startWhatMay(now)) seat.stopWaiting(); // nothing to ask a slot for: no place in their line
@@ -286,7 +287,7 @@ public final class TargetRunner {
     if (ancestors.isEmpty()) return;
     if (log.isDebugEnabled()) log.debug("{}: parents gone from the source, deleted as an item of their own: {}", name, ancestors.stream().map(Bytes::display).toList());
     changed = true;
-    GoneAncestors.append(queue, ancestors, t.item.oldestNanos());
+    GoneAncestors.append(queue, ancestors, t.item.oldestNanos(), loop.sourceReadMark(), clock.nanos());
   }
 
   /** See {@link ParentTimes}: directories a send may have set back to an older mtime go again, as themselves. */
@@ -396,5 +397,4 @@ public final class TargetRunner {
   public int running() {
     return running;
   }
-
 }

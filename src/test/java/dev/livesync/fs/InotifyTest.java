@@ -86,6 +86,38 @@ class InotifyTest {
    * caller does not read (more than the kernel queues by default), a timeout of 0 still sees what
    * the kernel holds, and wakeup() and close() reach a caller waiting for it.
    */
+  /**
+   * {@code drainedAtNanos()}: a read that leaves events in the kernel (its buffer full) does not
+   * count; one that empties the queue, or finds nothing, does, from when it started. With and without
+   * the read-ahead thread.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void drainedAtComesOnlyWithTheReadThatEmptiedTheQueue(boolean ahead) throws Exception {
+    byte[] dir = dev.livesync.testing.Trees.tempDir("inotify-drained");
+    Inotify in = Inotify.open();
+    try {
+      if (ahead) in.readAhead(16 << 20);
+      in.addWatch(dir, InotifyMask.IN_CREATE);
+      assertThat(in.drainedAtNanos()).as("nothing read yet").isEqualTo(Long.MIN_VALUE);
+      int files = 12_000; // 32 bytes each: more than one 256 KiB read
+      for (int i = 0; i < files; i++) Libc.writeFile(Bytes.child(dir, Bytes.of("f" + i)), new byte[0], 0644);
+      long mark = System.nanoTime();
+      int[] read = {0};
+      int reads = 0;
+      while (in.read(0, (wd, mask, cookie, name) -> read[0]++) > 0) {
+        reads++;
+        if (in.drainedAtNanos() >= mark) assertThat(read[0]).as("drained after the mark: all read").isEqualTo(files);
+        if (!ahead && reads == 1) assertThat(in.drainedAtNanos()).as("a full read leaves events in the kernel").isLessThan(mark);
+      }
+      assertThat(read[0]).isEqualTo(files);
+      assertThat(in.drainedAtNanos()).as("the read that found nothing").isGreaterThanOrEqualTo(mark);
+    } finally {
+      in.close();
+      dev.livesync.testing.Trees.delete(dir);
+    }
+  }
+
   @Test
   void readAheadKeepsEveryEventInOrderWhileTheCallerIsAway() throws Exception {
     byte[] dir = dev.livesync.testing.Trees.tempDir("inotify-ahead");

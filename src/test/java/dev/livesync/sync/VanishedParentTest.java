@@ -128,6 +128,65 @@ class VanishedParentTest {
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
   }
 
+  /**
+   * Found by the reliability suite (mixed load, 3,000 ops/s): the send found {@code a} gone a second
+   * before the engine read {@code a}'s rename from the kernel, so the rename was not queued yet when
+   * the deletion started: it deleted {@code a} and the renamed tree went whole (24,000 files). The
+   * deletion now waits until the source has been read up to when it was queued.
+   */
+  @org.junit.jupiter.api.Test
+  void aGoneParentWaitsUntilTheSourceIsReadUpToIt() throws Exception {
+    Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
+    for (byte[] root : List.of(Bytes.child(src, Bytes.of("c")), Bytes.child(dst, Bytes.of("a")))) {
+      Trees.write(Bytes.child(root, Bytes.of("b/f")), "the renamed directory's file");
+      Trees.setMtime(Bytes.child(root, Bytes.of("b/f")), 1_700_000_000L);
+    }
+    long inode = Libc.lstatOrNull(Bytes.child(dst, Bytes.of("a/b/f"))).ino();
+    Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
+    var runner = runner(recording(real, true), src, reads);
+    runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/f"), Bytes.of("kept.txt")), false, 0, 0));
+    turn(runner); // finds `a` gone: its deletion is queued
+    assertThat(runner.nextWakeNanos()).as("the loop is asked to read the source now").isEqualTo(clock.nanos());
+    turn(runner);
+    turn(runner); // the engine is behind the kernel: the rename is not read yet
+    assertThat(runs).as("nothing deleted before the source is read").containsExactly(List.of("kept.txt"));
+    runner.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("c"), true, 0)); // read now, queued as the coalescer does
+    runner.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("c")), true, 0, 0));
+    readThrough = marks;
+    runUntilIdle(runner);
+    assertThat(runner.idle()).isTrue();
+    assertThat(runs).as("rsync runs, in order: no deletion of `a` alone").containsExactly(List.of("kept.txt"), List.of("a", "c"));
+    assertThat(Libc.lstatOrNull(Bytes.child(dst, Bytes.of("c/b/f"))).ino()).as("renamed in place, not sent again").isEqualTo(inode);
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+  }
+
+  /** A source never read up to the mark (the engine far behind) holds the deletion 10 s, no longer. */
+  @org.junit.jupiter.api.Test
+  void aGoneParentIsDeletedAfterTenSecondsEvenIfTheSourceIsNotReadUpToIt() throws Exception {
+    Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
+    Trees.write(Bytes.child(dst, Bytes.of("a/b/f")), "deleted at the source with its parent");
+    Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
+    var runner = runner(recording(real, true), src, reads);
+    runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/f"), Bytes.of("kept.txt")), false, 0, 0));
+    turn(runner);
+    for (int s = 1; s < 10; s++) turn(runner);
+    assertThat(runs).as("held for 9 s").containsExactly(List.of("kept.txt"));
+    turn(runner);
+    turn(runner);
+    assertThat(runs).as("then deleted").containsExactly(List.of("kept.txt"), List.of("a"));
+    assertThat(runner.idle()).isTrue();
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+  }
+
+  /** Marks are numbered; the source counts as read up to {@link #readThrough}. */
+  long marks;
+  long readThrough;
+  final TargetRunner.Loop reads = new TargetRunner.Loop() {
+    public void execute(Runnable r) { loop.add(r); }
+    public long sourceReadMark() { return ++marks; }
+    public boolean sourceReadSince(long mark) { return readThrough >= mark; }
+  };
+
   /** {@code real}, recording each send's paths and outcome (failed attempts included). */
   private Transport recording(Transport real, boolean canRename) {
     return new Transport() {
@@ -146,6 +205,10 @@ class VanishedParentTest {
 
   /** A runner of two workers on {@code t}, its work run by this test's hand (see {@link #runUntilIdle}). */
   private TargetRunner runner(Transport t, byte[] src) {
+    return runner(t, src, loop::add);
+  }
+
+  private TargetRunner runner(Transport t, byte[] src, TargetRunner.Loop loop) {
     Batcher.SizeProbe probe = p -> {
       Libc.Stat st = Libc.lstatOrNull(Bytes.child(src, p));
       return st == null ? -1 : st.isRegular() ? st.size() : 0;
@@ -153,7 +216,7 @@ class VanishedParentTest {
     return new TargetRunner(t, clock,
         new RunnerSettings(2, new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(1)), new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(2)), 1_000_000),
         new ItemExecutor.Config(DeletePolicy.ALWAYS, probe, null),
-        workers::add, loop::add, null, (tg, i, r, n) -> {}, (tg, o, m) -> {});
+        workers::add, loop, null, (tg, i, r, n) -> {}, (tg, o, m) -> {});
   }
 
   /** Turns (a second apart on the fake clock: retry delays pass) until the runner is idle, at most 6. */

@@ -1,0 +1,73 @@
+package dev.livesync.sync;
+
+import static dev.livesync.testing.Trees.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.fs.WatchProgress;
+import dev.livesync.fs.WatcherChoice;
+import dev.livesync.testing.LoopFs;
+import dev.livesync.testing.Trees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What the engine tells a target runner about its reads of the source ({@link SourceReads}, on which
+ * the deletion of a gone ancestor waits: {@link GoneAncestors}), on the real kernel, with each
+ * watcher, with and without the read-ahead thread: a mark counts as read only once every change made
+ * before it is in the coalescer, and it does so on the next poll that finds the kernel's queue empty.
+ * The source is on a loop-mounted ext4 of the class's own, so a fanotify filesystem mark sees only the
+ * test's changes.
+ */
+@Timeout(120)
+class SourceReadsTest {
+  static Path loopDir;
+  static LoopFs fs;
+
+  @BeforeAll
+  static void mount() throws Exception {
+    loopDir = Files.createTempDirectory("source-reads");
+    fs = LoopFs.ext4(loopDir, 64);
+  }
+
+  @AfterAll
+  static void unmount() throws Exception {
+    if (fs != null) fs.close();
+    if (loopDir != null) Trees.delete(Bytes.of(loopDir.toString()));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"INOTIFY, 0", "INOTIFY, 67108864", "FANOTIFY, 0", "FANOTIFY, 67108864"})
+  void aMarkIsReadOnceEveryChangeBeforeItIsInTheCoalescer(WatcherChoice.Kind kind, long readAhead) throws Exception {
+    byte[] src = Bytes.of(Files.createTempDirectory(fs.root(), "src").toString());
+    byte[] state = Trees.tempDir("source-reads-state");
+    var settings = EngineSettings.builder("reads", src).stateDir(Trees.path(state)).watcher(kind).readAhead(readAhead).build();
+    var coalescer = new Coalescer(new FakeClock(), 5_000_000_000L, p -> false);
+    try (var events = new SourceEvents(settings, Bytes.withSlash(src), coalescer)) {
+      events.open(new WatchProgress());
+      TargetRunner.Loop loop = events.loop(r -> {});
+      int files = 5000; // created, modified, closed: 15,000 events, more than one read's buffer holds
+      for (int i = 0; i < files; i++) Trees.write(at(src, "f" + i), "x");
+      long mark = loop.sourceReadMark();
+      assertThat(loop.sourceReadSince(mark)).as("nothing read since the mark").isFalse();
+      int polls = 0;
+      while (!loop.sourceReadSince(mark)) {
+        events.poll(0);
+        coalescer.endOfRead();
+        assertThat(++polls).as("polls until read through").isLessThan(10_000);
+      }
+      assertThat(coalescer.size()).as("every change before the mark").isEqualTo(files);
+      long quiet = loop.sourceReadMark();
+      events.poll(0);
+      assertThat(loop.sourceReadSince(quiet)).as("a poll that finds nothing reads through at once").isTrue();
+    } finally {
+      Trees.delete(src);
+      Trees.delete(state);
+    }
+  }
+}
