@@ -126,8 +126,8 @@ public final class Fanotify implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code timeoutMillis} (negative: forever), then dispatches everything one read
-   * returns. Returns the number of events, 0 on timeout or {@link #wakeup()}.
+   * Waits up to {@code timeoutMillis} (negative: forever), then dispatches what the kernel has, up
+   * to one buffer's worth (see {@link WakeableFd#read}). Returns the number of events, 0 on timeout or {@link #wakeup()}.
    */
   public int read(long timeoutMillis, Handler handler) {
     return fd.read(timeoutMillis, 24, (raw, at) -> event(raw, at, handler));

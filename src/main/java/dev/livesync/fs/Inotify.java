@@ -60,8 +60,8 @@ public final class Inotify implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code timeoutMillis} (negative: forever) for events, then dispatches everything one
-   * read returns. Returns the number of events, 0 on timeout or {@link #wakeup()}.
+   * Waits up to {@code timeoutMillis} (negative: forever) for events, then dispatches what the kernel
+   * has, up to one buffer's worth (see {@link WakeableFd#read}). Returns the number of events, 0 on timeout or {@link #wakeup()}.
    */
   public int read(long timeoutMillis, RawEventHandler handler) {
     return fd.read(timeoutMillis, 16, (raw, at) -> event(raw, at, handler));

@@ -216,7 +216,7 @@ public final class TreeWatcher implements Watcher {
   }
 
   /**
-   * Waits up to {@code timeoutMillis} (negative: forever) and delivers what one read returns, in kernel
+   * Waits up to {@code timeoutMillis} (negative: forever) and delivers what the kernel has (up to one buffer), in kernel
    * order, plus synthetic events for new directories. Returns false when nothing arrived (timeout or
    * {@link #wakeup()}).
    */

@@ -15,8 +15,8 @@ public interface Watcher extends AutoCloseable {
   void watch(byte[] path);
 
   /**
-   * Waits up to {@code timeoutMillis} (negative: forever) and delivers what one read returns, in
-   * kernel order. Returns false when nothing arrived (timeout or {@link #wakeup()}).
+   * Waits up to {@code timeoutMillis} (negative: forever) and delivers what the kernel has, up to
+   * one buffer's worth, in kernel order. Returns false when nothing arrived (timeout or {@link #wakeup()}).
    */
   boolean poll(long timeoutMillis, Consumer<WatchEvent> sink);
 

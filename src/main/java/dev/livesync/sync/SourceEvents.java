@@ -108,7 +108,7 @@ final class SourceEvents implements AutoCloseable {
     return Arrays.copyOfRange(p, root.length, p.length);
   }
 
-  /** Waits up to {@code timeoutMillis} and hands what one read brings to the coalescer; false when nothing came. */
+  /** Waits up to {@code timeoutMillis} and hands what the kernel has (up to one buffer) to the coalescer; false when nothing came. */
   boolean poll(long timeoutMillis) {
     return watcher.poll(timeoutMillis, this::onEvent);
   }

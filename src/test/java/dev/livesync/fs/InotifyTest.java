@@ -87,6 +87,33 @@ class InotifyTest {
    * the kernel holds, and wakeup() and close() reach a caller waiting for it.
    */
   /**
+   * Read ahead, a read hands over everything the thread has read so far (up to a buffer), not one of
+   * its reads: it reads as soon as the kernel has an event, and an engine taking one of its reads a
+   * turn fell a minute behind the kernel under a load of 2,000 files a second.
+   */
+  @Test
+  void aReadAfterReadAheadTakesEverythingReadSoFar() throws Exception {
+    byte[] dir = dev.livesync.testing.Trees.tempDir("inotify-ahead-all");
+    Inotify in = Inotify.open();
+    try {
+      in.readAhead(16 << 20);
+      in.addWatch(dir, InotifyMask.IN_CREATE);
+      int files = 200;
+      for (int i = 0; i < files; i++) {
+        Libc.writeFile(Bytes.child(dir, Bytes.of("f" + i)), new byte[0], 0644);
+        Thread.sleep(1); // the thread reads them one or a few at a time
+      }
+      Thread.sleep(200);
+      int[] read = {0};
+      assertThat(in.read(0, (wd, mask, cookie, name) -> read[0]++)).isEqualTo(files);
+      assertThat(read[0]).isEqualTo(files);
+    } finally {
+      in.close();
+      dev.livesync.testing.Trees.delete(dir);
+    }
+  }
+
+  /**
    * {@code drainedAtNanos()}: a read that leaves events in the kernel (its buffer full) does not
    * count; one that empties the queue, or finds nothing, does, from when it started. With and without
    * the read-ahead thread.
