@@ -367,7 +367,7 @@ public final class TargetRunner {
       case WorkItem.Send s ->
           log.info("{}: {} {}, {} files, {} bytes, {} ms, lag {} ms", name, s.paths().size(), s.recursive() ? "trees" : "paths",
               r.files(), r.bytes(), r.millis(), lagMs);
-      case WorkItem.Rename m -> log.info("{}: {}, {} ms", name, m, r.millis());
+      case WorkItem.Rename m -> log.info("{}: {}, {} ms{}", name, m, r.millis(), r.message().isEmpty() ? "" : " (" + r.message() + ")");
     }
     listener.delivered(name, t.item, r, now);
   }

@@ -239,6 +239,22 @@ class TargetRunnerTest {
     assertThat(r.idle()).isTrue();
   }
 
+  /** A rename that found no old name at the target says so: the log said "rename p -> q, 0 ms" as if it had moved it. */
+  @Test
+  void aRenameThatMovedNothingSaysSo() {
+    var r = runner(1, 1_000_000);
+    try (var logs = new dev.livesync.testing.LogCapture()) {
+      r.submit(new WorkItem.Rename(Bytes.of("p"), Bytes.of("q"), true, 0));
+      twoRounds(r);
+      transport.renames = false;
+      r.submit(new WorkItem.Rename(Bytes.of("s"), Bytes.of("t"), true, 0));
+      twoRounds(r);
+      assertThat(logs.lines()).filteredOn(l -> l.contains("rename")).hasSize(2)
+          .anySatisfy(l -> assertThat(l).contains("p -> q").doesNotContain("not every old name"))
+          .anySatisfy(l -> assertThat(l).contains("s -> t").contains("not every old name was there to move: the batch after it sends the new names"));
+    }
+  }
+
   /** Only the exact old name: a directory above it still goes (the rename's batch does not name it). */
   @Test
   void aSendStillDeletesADirectoryAboveARenamedName() {
