@@ -33,8 +33,9 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
      * A rename (or a group) ended; {@code made}: it moved every name at the target; {@code copiedFromSource}: it made its new
      * directories from the source ({@link Transport#renameCopiesFromSource}). The log says how long it took, and when it moved nothing.
      */
-    static Ran renamed(long t0, boolean made, boolean copiedFromSource) {
-      String said = made ? "" : "not every old name was there to move: the batch after it sends the new names";
+    static Ran renamed(long t0, boolean made, int group, boolean copiedFromSource) {
+      String said = made ? "" : group == 1 ? "its old name was not there to move: the batch after it sends the new name"
+          : "of the " + group + " renames run with it, not every old name was there to move: the batches after them send the new names";
       return new Ran(new TransferResult(TransferResult.Outcome.OK, 0, List.of(), 0, 0, (System.nanoTime() - t0) / 1_000_000, said),
           List.of(), made && copiedFromSource, null);
     }
@@ -78,9 +79,9 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
         // A copy from the source (a daemon's) makes the new name as that batch would: the runner
         // leaves the new name out of the items queued before it began (TargetQueue#coveredByCopies).
         long t0 = System.nanoTime();
-        if (!delete.whileRunning()) return Ran.renamed(t0, true, false); // nothing to move: the old name stays
+        if (!delete.whileRunning()) return Ran.renamed(t0, true, 1, false); // nothing to move: the old name stays
         boolean made = transport.rename(m.from(), m.to());
-        return Ran.renamed(t0, made, m.dir() && transport.renameCopiesFromSource());
+        return Ran.renamed(t0, made, 1, m.dir() && transport.renameCopiesFromSource());
       }
     }
     if (r.outcome() == TransferResult.Outcome.OK && hook != null) hook.run(transport.describe(), shipped);
@@ -112,7 +113,7 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
     for (WorkItem.Rename m : renames) moves.add(new Transport.Move(m.from(), m.to()));
     long t0 = System.nanoTime();
     boolean all = transport.renameAll(moves);
-    return Ran.renamed(t0, all, renames.stream().allMatch(WorkItem.Rename::dir) && transport.renameCopiesFromSource());
+    return Ran.renamed(t0, all, renames.size(), renames.stream().allMatch(WorkItem.Rename::dir) && transport.renameCopiesFromSource());
   }
 
   /** All paths when live deletes are allowed; otherwise only those that exist at the source. */

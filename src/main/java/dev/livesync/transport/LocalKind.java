@@ -43,7 +43,10 @@ final class LocalKind implements TargetKind {
   @Override
   public boolean rename(byte[] from, byte[] to, RsyncRuns rsync) {
     byte[] src = Bytes.child(dir, from);
-    if (Libc.lstatOrNull(src) == null) return false;
+    if (Libc.lstatOrNull(src) == null) {
+      log.debug("local rename {} -> {}: {} is not there", Bytes.display(from), Bytes.display(to), Bytes.display(from));
+      return false;
+    }
     if (options.versions() != null && Libc.lstatOrNull(Bytes.child(dir, to)) != null) return false;
     try {
       Libc.rename(src, Bytes.child(dir, to));
