@@ -16,6 +16,9 @@ import java.util.Set;
  * and hold every deletion after it. So such a deletion, when it starts, leaves out each ancestor
  * another queued item names: that item reconciles it (a rename's old name, a deletion's own batch).
  *
+ * (Elsewhere than on a daemon a directory's rename goes ahead of the items queued before it that
+ * have not started, {@link RenamesFirst}, so it is mostly a daemon's rename that is found behind.)
+ *
  * <p>For that the events that explain the ancestor's absence must be queued when the deletion starts.
  * Under load the engine reads the kernel's events late (a rename a second after the send found its
  * old name gone was not read yet, and the renamed tree, 24,000 files, was copied again): so the

@@ -69,8 +69,7 @@ final class TargetQueue {
   private final boolean renamesCopy;
   static final long COPY_WAIT_NANOS = 2_000_000_000L;
   private final List<Task> tasks = new ArrayList<>();
-  /** Tasks that wait for a read of the source ({@link Task#readMark}). */
-  final List<Task> awaitingRead = new ArrayList<>();
+  final List<Task> awaitingRead = new ArrayList<>(); // tasks that wait for a read of the source (Task#readMark)
   private long queuedPaths;
   private long added;
 
@@ -155,7 +154,8 @@ final class TargetQueue {
 
   private void add(Task t) {
     if (t.order == 0) t.order = ++added;
-    tasks.add(t);
+    if (!renamesCopy && t.item instanceof WorkItem.Rename m && m.dir()) tasks.add(RenamesFirst.at(tasks), t);
+    else tasks.add(t);
     queuedPaths += t.paths();
   }
 

@@ -227,6 +227,7 @@ class TargetRunnerTest {
    */
   @Test
   void aSendLeavesAnOldNameToTheRenameQueuedBehindIt() {
+    transport.copiesFromSource = true; // elsewhere the rename goes ahead of the send (RenamesFirst)
     var r = runner(1, 1_000_000);
     r.submit(send("p", "x"));
     r.submit(new WorkItem.Rename(Bytes.of("p"), Bytes.of("q"), true, 0));
@@ -235,7 +236,7 @@ class TargetRunnerTest {
       r.dispatch();
       runWorkers();
     }
-    assertThat(transport.calls).containsExactly("send x", "rename p q", "tree p,q");
+    assertThat(transport.calls).containsExactly("send x", "rename p q", "tree p"); // q made by the copy
     assertThat(r.idle()).isTrue();
   }
 
@@ -255,15 +256,61 @@ class TargetRunnerTest {
     }
   }
 
+  /**
+   * Found by the reliability suite: a send naming {@code p} as a tree, queued before {@code p/a} was
+   * renamed to {@code p/b}, ran first: it deleted {@code p/a} at the target and copied {@code p/b}
+   * whole (25,000 files), and the rename found nothing to move. A directory's rename now goes ahead
+   * of the sends queued before it that have not started; never ahead of a rename or a running send.
+   */
+  @Test
+  void aDirectoryRenameGoesAheadOfTheSendsQueuedBeforeIt() {
+    var r = runner(1, 1_000_000);
+    r.submit(send("x"));
+    r.dispatch(); // x runs
+    r.submit(new WorkItem.Send(List.of(Bytes.of("p")), true, 0, 0));
+    r.submit(new WorkItem.Rename(Bytes.of("q"), Bytes.of("r"), true, 0));
+    r.submit(send("y"));
+    r.submit(new WorkItem.Rename(Bytes.of("p/a"), Bytes.of("p/b"), true, 0));
+    r.submit(new WorkItem.Send(List.of(Bytes.of("p/a"), Bytes.of("p/b")), true, 0, 0));
+    r.submit(new WorkItem.Rename(Bytes.of("f"), Bytes.of("g"), false, 0)); // a file's: in its place
+    for (int i = 0; i < 8; i++) {
+      runWorkers();
+      r.dispatch();
+    }
+    // both directory renames ahead of the sends (x had started), together in one call, in their order
+    assertThat(transport.calls).containsExactly("send x", "renameAll 2", "rename q r", "rename p/a p/b", "tree p", "send y", "tree p/a,p/b", "rename f g");
+  }
+
+  /** On a target whose renames copy from the source (a daemon's) the rename keeps its place: it waits for the batch of its new name. */
+  @Test
+  void aRenameThatCopiesFromTheSourceKeepsItsPlace() {
+    transport.copiesFromSource = true;
+    var r = runner(1, 1_000_000);
+    r.submit(send("x"));
+    r.dispatch();
+    r.submit(new WorkItem.Send(List.of(Bytes.of("p")), true, 0, 0));
+    r.submit(new WorkItem.Rename(Bytes.of("p/a"), Bytes.of("p/b"), true, 0));
+    r.submit(new WorkItem.Send(List.of(Bytes.of("p/a"), Bytes.of("p/b")), true, 0, 0));
+    for (int i = 0; i < 8; i++) {
+      runWorkers();
+      r.dispatch();
+      clock.advanceMillis(1000);
+    }
+    // the copy made p/b: the batch after it goes without it, and p's times go again (TargetQueue#coveredByCopies)
+    assertThat(transport.calls).containsExactly("send x", "tree p", "rename p/a p/b", "tree p/a", "send p");
+  }
+
   /** Only the exact old name: a directory above it still goes (the rename's batch does not name it). */
   @Test
   void aSendStillDeletesADirectoryAboveARenamedName() {
+    transport.copiesFromSource = true; // elsewhere the rename goes ahead of the send (RenamesFirst)
     var r = runner(1, 1_000_000);
     r.submit(send("p"));
     r.submit(new WorkItem.Rename(Bytes.of("p/a"), Bytes.of("q"), true, 0));
     for (int i = 0; i < 3; i++) {
       r.dispatch();
       runWorkers();
+      clock.advanceMillis(1000); // the copy's wait for the batch of its new name
     }
     assertThat(transport.calls).containsExactly("send p", "rename p/a q");
   }

@@ -109,23 +109,14 @@ class VanishedParentTest {
    */
   @org.junit.jupiter.api.Test
   void aGoneParentThatWasRenamedIsMovedByItsRenameNotDeletedBeforeIt() throws Exception {
-    Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
-    for (byte[] root : List.of(Bytes.child(src, Bytes.of("c")), Bytes.child(dst, Bytes.of("a")))) {
-      Trees.write(Bytes.child(root, Bytes.of("b/f")), "the renamed directory's file");
-      Trees.setMtime(Bytes.child(root, Bytes.of("b/f")), 1_700_000_000L);
-    }
-    long inode = Libc.lstatOrNull(Bytes.child(dst, Bytes.of("a/b/f"))).ino();
+    long inode = renamedAtTheSource();
     Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
     var runner = runner(recording(real, true), src);
     runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/f"), Bytes.of("kept.txt")), false, 0, 0));
     turn(runner); // runs while `a` is already `c` at the source, before the rename's events are queued
     runner.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("c"), true, 0)); // as the coalescer queues them
     runner.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("c")), true, 0, 0));
-    runUntilIdle(runner);
-    assertThat(runner.idle()).isTrue();
-    assertThat(runs).as("rsync runs, in order: no deletion of `a` alone").containsExactly(List.of("kept.txt"), List.of("a", "c"));
-    assertThat(Libc.lstatOrNull(Bytes.child(dst, Bytes.of("c/b/f"))).ino()).as("renamed in place, not sent again").isEqualTo(inode);
-    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    assertRenamedInPlace(runner, inode);
   }
 
   /**
@@ -136,12 +127,7 @@ class VanishedParentTest {
    */
   @org.junit.jupiter.api.Test
   void aGoneParentWaitsUntilTheSourceIsReadUpToIt() throws Exception {
-    Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
-    for (byte[] root : List.of(Bytes.child(src, Bytes.of("c")), Bytes.child(dst, Bytes.of("a")))) {
-      Trees.write(Bytes.child(root, Bytes.of("b/f")), "the renamed directory's file");
-      Trees.setMtime(Bytes.child(root, Bytes.of("b/f")), 1_700_000_000L);
-    }
-    long inode = Libc.lstatOrNull(Bytes.child(dst, Bytes.of("a/b/f"))).ino();
+    long inode = renamedAtTheSource();
     Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
     var runner = runner(recording(real, true), src, reads);
     runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/f"), Bytes.of("kept.txt")), false, 0, 0));
@@ -153,10 +139,32 @@ class VanishedParentTest {
     runner.submit(new WorkItem.Rename(Bytes.of("a"), Bytes.of("c"), true, 0)); // read now, queued as the coalescer does
     runner.submit(new WorkItem.Send(List.of(Bytes.of("a"), Bytes.of("c")), true, 0, 0));
     readThrough = marks;
+    assertRenamedInPlace(runner, inode);
+  }
+
+  /**
+   * Found by the reliability suite (mixed load, after the load): a batch naming {@code p} as a tree,
+   * cut before {@code p/a} was renamed to {@code p/c}, ran ahead of that rename: mirroring {@code p},
+   * rsync deleted {@code p/a} at the target and copied {@code p/c} whole (25,000 files). The rename
+   * now goes first (when the batch has not started): it moves {@code p/a} in place, and the batch
+   * finds {@code p/c} there.
+   */
+  @org.junit.jupiter.api.Test
+  void aRenameBelowATreeQueuedBeforeItGoesFirst() throws Exception {
+    Trees.write(Bytes.child(src, Bytes.of("p/kept.txt")), "kept");
+    for (byte[] root : List.of(Bytes.child(src, Bytes.of("p/c")), Bytes.child(dst, Bytes.of("p/a")))) {
+      Trees.write(Bytes.child(root, Bytes.of("b/f")), "the renamed directory's file");
+      Trees.setMtime(Bytes.child(root, Bytes.of("b/f")), 1_700_000_000L);
+    }
+    long inode = Libc.lstatOrNull(Bytes.child(dst, Bytes.of("p/a/b/f"))).ino();
+    Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
+    var runner = runner(recording(real, true), src);
+    runner.submit(new WorkItem.Send(List.of(Bytes.of("p")), true, 0, 0)); // cut before the rename
+    runner.submit(new WorkItem.Rename(Bytes.of("p/a"), Bytes.of("p/c"), true, 0));
+    runner.submit(new WorkItem.Send(List.of(Bytes.of("p/a"), Bytes.of("p/c")), true, 0, 0));
     runUntilIdle(runner);
     assertThat(runner.idle()).isTrue();
-    assertThat(runs).as("rsync runs, in order: no deletion of `a` alone").containsExactly(List.of("kept.txt"), List.of("a", "c"));
-    assertThat(Libc.lstatOrNull(Bytes.child(dst, Bytes.of("c/b/f"))).ino()).as("renamed in place, not sent again").isEqualTo(inode);
+    assertThat(Libc.lstatOrNull(Bytes.child(dst, Bytes.of("p/c/b/f"))).ino()).as("renamed in place, not sent again").isEqualTo(inode);
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
   }
 
@@ -175,6 +183,25 @@ class VanishedParentTest {
     turn(runner);
     assertThat(runs).as("then deleted").containsExactly(List.of("kept.txt"), List.of("a"));
     assertThat(runner.idle()).isTrue();
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+  }
+
+  /** {@code a/b/f} at the target, renamed to {@code c} at the source (beside {@code kept.txt}); returns the target file's inode. */
+  private long renamedAtTheSource() {
+    Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
+    for (byte[] root : List.of(Bytes.child(src, Bytes.of("c")), Bytes.child(dst, Bytes.of("a")))) {
+      Trees.write(Bytes.child(root, Bytes.of("b/f")), "the renamed directory's file");
+      Trees.setMtime(Bytes.child(root, Bytes.of("b/f")), 1_700_000_000L);
+    }
+    return Libc.lstatOrNull(Bytes.child(dst, Bytes.of("a/b/f"))).ino();
+  }
+
+  /** Runs until idle: `a` moved to `c` by its rename (the same inode), never deleted alone. */
+  private void assertRenamedInPlace(TargetRunner runner, long inode) {
+    runUntilIdle(runner);
+    assertThat(runner.idle()).isTrue();
+    assertThat(runs).as("rsync runs, in order: no deletion of `a` alone").containsExactly(List.of("kept.txt"), List.of("a", "c"));
+    assertThat(Libc.lstatOrNull(Bytes.child(dst, Bytes.of("c/b/f"))).ino()).as("renamed in place, not sent again").isEqualTo(inode);
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
   }
 
