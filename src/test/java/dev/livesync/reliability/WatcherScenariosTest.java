@@ -16,12 +16,9 @@ import dev.livesync.testing.Trees;
 import dev.livesync.transport.RsyncTransport;
 import dev.livesync.transport.TargetOptions;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,25 +28,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * fanotify filesystem mark sees only the test's changes, including those made beside the source).
  */
 class WatcherScenariosTest {
-  static Path loopDir;
-  static LoopFs fs;
+  @org.junit.jupiter.api.extension.RegisterExtension static final LoopFs.PerClass fs = LoopFs.perClass(128);
   byte[] src;
   byte[] dst;
   byte[] beside;
   Replicator r;
   String startIn;
-
-  @BeforeAll
-  static void mount() throws Exception {
-    loopDir = Files.createTempDirectory("watcher-scenarios");
-    fs = LoopFs.ext4(loopDir, 128);
-  }
-
-  @AfterAll
-  static void unmount() throws Exception {
-    if (fs != null) fs.close();
-    if (loopDir != null) Trees.delete(Bytes.of(loopDir.toString()));
-  }
 
   @AfterEach
   void stop() throws Exception {

@@ -9,10 +9,8 @@ import dev.livesync.fs.WatcherChoice;
 import dev.livesync.testing.LoopFs;
 import dev.livesync.testing.Trees;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,20 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(120)
 class SourceReadsTest {
-  static Path loopDir;
-  static LoopFs fs;
-
-  @BeforeAll
-  static void mount() throws Exception {
-    loopDir = Files.createTempDirectory("source-reads");
-    fs = LoopFs.ext4(loopDir, 64);
-  }
-
-  @AfterAll
-  static void unmount() throws Exception {
-    if (fs != null) fs.close();
-    if (loopDir != null) Trees.delete(Bytes.of(loopDir.toString()));
-  }
+  @RegisterExtension static final LoopFs.PerClass fs = LoopFs.perClass(64);
 
   @ParameterizedTest
   @CsvSource({"INOTIFY, 0", "INOTIFY, 67108864", "FANOTIFY, 0", "FANOTIFY, 67108864"})

@@ -4,6 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A small filesystem of its own for a test: {@code mkfs} on an image file, {@code mount -o loop} on
@@ -49,6 +52,44 @@ public final class LoopFs implements AutoCloseable {
 
   public Path root() {
     return mountPoint;
+  }
+
+  /**
+   * One ext4 of {@code megabytes} MiB for a whole test class, mounted before its first test and
+   * unmounted after its last: {@code @RegisterExtension static final LoopFs.PerClass fs = LoopFs.perClass(64);}.
+   */
+  public static PerClass perClass(int megabytes) {
+    return new PerClass(megabytes);
+  }
+
+  /** See {@link #perClass}. */
+  public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private final int megabytes;
+    private Path dir;
+    private LoopFs fs;
+
+    private PerClass(int megabytes) {
+      this.megabytes = megabytes;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+      dir = Files.createTempDirectory("loopfs");
+      fs = ext4(dir, megabytes);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+      try {
+        if (fs != null) fs.close();
+      } finally {
+        if (dir != null) Trees.delete(dev.livesync.fs.Bytes.of(dir.toString()));
+      }
+    }
+
+    public Path root() {
+      return fs.root();
+    }
   }
 
   @Override
