@@ -35,11 +35,28 @@ final class GoneAncestors {
 
   /** Queues the deletion of {@code ancestors} as an item of its own, to wait for a read of the source after {@code readMark}. */
   static void append(TargetQueue queue, List<byte[]> ancestors, long oldestNanos, long readMark, long now) {
+    if (queuedAlready(queue, ancestors)) return;
     Task a = queue.append(new WorkItem.Send(List.copyOf(ancestors), false, 0, oldestNanos));
     a.gone = a.item.footprint();
     a.readMark = readMark;
     a.readWaitEnds = now + READ_WAIT_MAX_NANOS;
     if (readMark != Long.MIN_VALUE) queue.awaitingRead.add(a);
+  }
+
+  /**
+   * Whether a deletion of all of {@code ancestors} waits in the queue already (not started): each
+   * batch that finds them gone finds the same ones, and under a storm of renames dozens of identical
+   * items were queued. The one waiting suffices: what made them gone happened before it was queued.
+   */
+  private static boolean queuedAlready(TargetQueue queue, List<byte[]> ancestors) {
+    Set<BytePath> wanted = null;
+    for (int i = queue.size() - 1; i >= 0; i--) {
+      Task t = queue.get(i);
+      if (t.gone == null || !t.queued() || t.attempts > 0) continue;
+      if (wanted == null) wanted = new HashSet<>(BytePath.unsafeWrapAll(ancestors));
+      if (new HashSet<>(BytePath.unsafeWrapAll(t.gone)).containsAll(wanted)) return true;
+    }
+    return false;
   }
 
   /** Lets the deletions go whose wait for a read of the source is over; true when any did. */

@@ -168,6 +168,27 @@ class VanishedParentTest {
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
   }
 
+  /**
+   * Two batches find the same parent gone: one deletion of it is queued, not one per batch (dozens
+   * under a rename storm; each was left to the next and cost no rsync run, but a turn each).
+   */
+  @org.junit.jupiter.api.Test
+  void aParentFoundGoneByTwoBatchesIsDeletedOnce() throws Exception {
+    Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
+    Trees.write(Bytes.child(dst, Bytes.of("a/b/f")), "deleted at the source with its parent");
+    Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
+    var runner = runner(recording(real, true), src, reads);
+    runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/f"), Bytes.of("kept.txt")), false, 0, 0));
+    runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/g")), false, 0, 0));
+    turn(runner); // both run (two workers), both find `a` gone
+    assertThat(runner.queued()).as("one deletion waits for the read of the source").isEqualTo(1);
+    readThrough = marks;
+    runUntilIdle(runner);
+    assertThat(runner.idle()).isTrue();
+    assertThat(runs).as("one deletion of `a`").containsExactly(List.of("kept.txt"), List.of("a"));
+    Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+  }
+
   /** A source never read up to the mark (the engine far behind) holds the deletion 10 s, no longer. */
   @org.junit.jupiter.api.Test
   void aGoneParentIsDeletedAfterTenSecondsEvenIfTheSourceIsNotReadUpToIt() throws Exception {
