@@ -143,6 +143,11 @@ public final class Fanotify implements AutoCloseable {
     return fd.drainedAtNanos();
   }
 
+  /** See {@link WakeableFd#unreadAgeNanos()}. */
+  public long unreadAgeNanos() {
+    return fd.unreadAgeNanos();
+  }
+
 
   /** struct fanotify_event_metadata {u32 event_len; u8 vers; u8 reserved; u16 metadata_len; u64 mask; s32 fd; s32 pid;}: its length. */
   private static int event(byte[] raw, int at, Handler handler) {

@@ -279,6 +279,11 @@ public final class FanotifyWatcher implements Watcher {
   }
 
   @Override
+  public long unreadAgeNanos() {
+    return fan.unreadAgeNanos();
+  }
+
+  @Override
   public int watchCount() {
     return marks.count();
   }

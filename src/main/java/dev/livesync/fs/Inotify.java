@@ -88,6 +88,11 @@ public final class Inotify implements AutoCloseable {
     return fd.drainedAtNanos();
   }
 
+  /** See {@link WakeableFd#unreadAgeNanos()}. */
+  public long unreadAgeNanos() {
+    return fd.unreadAgeNanos();
+  }
+
   /** Makes a blocked or the next {@link #read} return at once; safe from any thread, also during or after {@link #close()}. */
   public void wakeup() {
     fd.wakeup();

@@ -327,6 +327,11 @@ public final class TreeWatcher implements Watcher {
   }
 
   @Override
+  public long unreadAgeNanos() {
+    return inotify.unreadAgeNanos();
+  }
+
+  @Override
   public int watchCount() {
     return table.watchCount();
   }

@@ -57,8 +57,8 @@ final class WakeableFd implements AutoCloseable {
   /** See {@link #drainedAtNanos()}. */
   private long drainedAt = Long.MIN_VALUE;
 
-  /** What one read of the read-ahead thread brought, and {@link #drainedAt} once it is handed on. */
-  private record Chunk(byte[] bytes, long drainedAt) {}
+  /** What one read of the read-ahead thread brought, when, and {@link #drainedAt} once it is handed on. */
+  private record Chunk(byte[] bytes, long readAt, long drainedAt) {}
 
   /** Takes {@code fd} over (closed here if the eventfd cannot be made); {@code what} names it in errors. */
   WakeableFd(int fd, int bufferSize, String what) {
@@ -181,7 +181,7 @@ final class WakeableFd implements AutoCloseable {
         synchronized (lifecycle) {
           pumping = false;
           if (chunk != null) {
-            ahead.add(new Chunk(chunk, n <= size - LONGEST_RECORD ? before : Long.MIN_VALUE));
+            ahead.add(new Chunk(chunk, before, n <= size - LONGEST_RECORD ? before : Long.MIN_VALUE));
             aheadBytes += n;
           }
           lifecycle.notifyAll();
@@ -264,6 +264,17 @@ final class WakeableFd implements AutoCloseable {
    */
   long drainedAtNanos() {
     return drainedAt;
+  }
+
+  /**
+   * How long the oldest events the read-ahead thread has read and no {@link #read} has taken yet
+   * have waited, in nanoseconds; 0 when none wait. Safe from any thread.
+   */
+  long unreadAgeNanos() {
+    synchronized (lifecycle) {
+      Chunk oldest = ahead == null ? null : ahead.peek();
+      return oldest == null ? 0 : Math.max(1, System.nanoTime() - oldest.readAt());
+    }
   }
 
   /** Whether the kernel holds events not read yet (a poll that does not wait). */

@@ -26,6 +26,12 @@ public interface Watcher extends AutoCloseable {
    */
   long drainedAtNanos();
 
+  /**
+   * How long the oldest events read ahead of {@link #poll} (and not delivered yet) have waited, in
+   * nanoseconds; 0 when none wait. Safe from any thread.
+   */
+  long unreadAgeNanos();
+
   /** Kernel watches or marks held (inotify: one per directory; fanotify filesystem mark: 1). */
   int watchCount();
 

@@ -388,13 +388,13 @@ public final class Replicator implements AutoCloseable {
   private void publishStatus(String state) {
     lastStatusNanos = clock.nanos();
     statusStale = false;
-    long oldest = coalescer.oldestChangeNanos();
+    long oldest = events.oldestChangeNanos(coalescer.oldestChangeNanos(), clock.nanos());
     List<EngineStatus.Target> ts = new ArrayList<>(targets.size());
     for (TargetRunner t : targets) ts.add(t.snapshot(oldest));
     String problem = sourceCheck == null ? "" : sourceCheck.problem();
     status = new EngineStatus(settings.name(), Bytes.display(settings.source()),
         (state.equals("running") || crashed != null) && !problem.isEmpty() ? "failed" : state,
-        events.watchCount(), KernelLimits.maxUserWatches(), coalescer.size() + (coalescer.hasUnpairedMoves() ? 1 : 0),
+        events.watchCount(), KernelLimits.maxUserWatches(), coalescer.size() + (coalescer.hasUnpairedMoves() || events.unreadAgeNanos() > 0 ? 1 : 0),
         events.overflows(), events.unwatched(), List.copyOf(ts), clock.epochMillis(), problem, "", events.firstUnwatched());
   }
 }

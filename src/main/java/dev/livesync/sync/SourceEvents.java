@@ -251,6 +251,24 @@ final class SourceEvents implements AutoCloseable {
     return w == null ? 0 : w.watchCount();
   }
 
+  /**
+   * When the oldest change not sent yet was made, as far as the engine can tell ({@link
+   * Clock#nanos()} at {@code now}): the coalescer's oldest ({@code coalescerOldest}, -1: none), or
+   * older, events read ahead of the engine and not handed to it yet. The targets' lag counts from
+   * it: events that wait for the engine wait for the targets too.
+   */
+  long oldestChangeNanos(long coalescerOldest, long now) {
+    long age = unreadAgeNanos();
+    if (age <= 0) return coalescerOldest;
+    return coalescerOldest < 0 ? now - age : Math.min(coalescerOldest, now - age);
+  }
+
+  /** See {@link Watcher#unreadAgeNanos()}. */
+  long unreadAgeNanos() {
+    Watcher w = watcher;
+    return w == null ? 0 : w.unreadAgeNanos();
+  }
+
   /** See {@link Watcher#drainedAtNanos()}: what the watchers so far have read. */
   long drainedAtNanos() {
     Watcher w = watcher;

@@ -89,7 +89,8 @@ class InotifyTest {
   /**
    * Read ahead, a read hands over everything the thread has read so far (up to a buffer), not one of
    * its reads: it reads as soon as the kernel has an event, and an engine taking one of its reads a
-   * turn fell a minute behind the kernel under a load of 2,000 files a second.
+   * turn fell a minute behind the kernel under a load of 2,000 files a second. Until then, how long
+   * they have waited is known ({@code unreadAgeNanos}: the targets' lag counts it).
    */
   @Test
   void aReadAfterReadAheadTakesEverythingReadSoFar() throws Exception {
@@ -104,9 +105,11 @@ class InotifyTest {
         Thread.sleep(1); // the thread reads them one or a few at a time
       }
       Thread.sleep(200);
+      assertThat(in.unreadAgeNanos()).as("the oldest read ahead waits since before the pause").isGreaterThanOrEqualTo(200_000_000L);
       int[] read = {0};
       assertThat(in.read(0, (wd, mask, cookie, name) -> read[0]++)).isEqualTo(files);
       assertThat(read[0]).isEqualTo(files);
+      assertThat(in.unreadAgeNanos()).as("none waits").isZero();
     } finally {
       in.close();
       dev.livesync.testing.Trees.delete(dir);

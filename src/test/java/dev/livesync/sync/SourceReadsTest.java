@@ -26,6 +26,31 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SourceReadsTest {
   @RegisterExtension static final LoopFs.PerClass fs = LoopFs.perClass(64);
 
+  /** Events read ahead and not yet taken by the engine count in the oldest change's age: the targets' lag (status, metrics, alerts). */
+  @ParameterizedTest
+  @CsvSource({"INOTIFY", "FANOTIFY"})
+  void eventsWaitingForTheEngineCountInTheOldestChange(WatcherChoice.Kind kind) throws Exception {
+    byte[] src = Bytes.of(Files.createTempDirectory(fs.root(), "src").toString());
+    byte[] state = Trees.tempDir("source-reads-state");
+    var settings = EngineSettings.builder("reads", src).stateDir(Trees.path(state)).watcher(kind).build(); // read ahead: the default
+    var coalescer = new Coalescer(new FakeClock(), 5_000_000_000L, p -> false);
+    try (var events = new SourceEvents(settings, Bytes.withSlash(src), coalescer)) {
+      events.open(new WatchProgress());
+      assertThat(events.oldestChangeNanos(-1, System.nanoTime())).as("nothing waits").isEqualTo(-1);
+      Trees.write(at(src, "f"), "x");
+      Thread.sleep(300);
+      long now = System.nanoTime();
+      assertThat(events.oldestChangeNanos(-1, now)).as("waiting since it was read").isBetween(now - 2_000_000_000L, now - 250_000_000L);
+      assertThat(events.oldestChangeNanos(now - 1_000_000_000L, now)).as("the coalescer's, when older").isEqualTo(now - 1_000_000_000L);
+      while (events.poll(0)) coalescer.endOfRead();
+      assertThat(events.oldestChangeNanos(-1, System.nanoTime())).as("taken: the coalescer's").isEqualTo(-1);
+      assertThat(coalescer.size()).isEqualTo(1);
+    } finally {
+      Trees.delete(src);
+      Trees.delete(state);
+    }
+  }
+
   @ParameterizedTest
   @CsvSource({"INOTIFY, 0", "INOTIFY, 67108864", "FANOTIFY, 0", "FANOTIFY, 67108864"})
   void aMarkIsReadOnceEveryChangeBeforeItIsInTheCoalescer(WatcherChoice.Kind kind, long readAhead) throws Exception {
