@@ -174,11 +174,7 @@ class VanishedParentTest {
    */
   @org.junit.jupiter.api.Test
   void aParentFoundGoneByTwoBatchesIsDeletedOnce() throws Exception {
-    Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
-    Trees.write(Bytes.child(dst, Bytes.of("a/b/f")), "deleted at the source with its parent");
-    Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
-    var runner = runner(recording(real, true), src, reads);
-    runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/f"), Bytes.of("kept.txt")), false, 0, 0));
+    var runner = aGoneAtTheSource();
     runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/g")), false, 0, 0));
     turn(runner); // both run (two workers), both find `a` gone
     assertThat(runner.queued()).as("one deletion waits for the read of the source").isEqualTo(1);
@@ -192,11 +188,7 @@ class VanishedParentTest {
   /** A source never read up to the mark (the engine far behind) holds the deletion 10 s, no longer. */
   @org.junit.jupiter.api.Test
   void aGoneParentIsDeletedAfterTenSecondsEvenIfTheSourceIsNotReadUpToIt() throws Exception {
-    Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
-    Trees.write(Bytes.child(dst, Bytes.of("a/b/f")), "deleted at the source with its parent");
-    Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
-    var runner = runner(recording(real, true), src, reads);
-    runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/f"), Bytes.of("kept.txt")), false, 0, 0));
+    var runner = aGoneAtTheSource();
     turn(runner);
     for (int s = 1; s < 10; s++) turn(runner);
     assertThat(runs).as("held for 9 s").containsExactly(List.of("kept.txt"));
@@ -224,6 +216,19 @@ class VanishedParentTest {
     assertThat(runs).as("rsync runs, in order: no deletion of `a` alone").containsExactly(List.of("kept.txt"), List.of("a", "c"));
     assertThat(Libc.lstatOrNull(Bytes.child(dst, Bytes.of("c/b/f"))).ino()).as("renamed in place, not sent again").isEqualTo(inode);
     Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+  }
+
+  /**
+   * {@code a/b/f} at the target, {@code a} gone at the source; a runner on the loop of {@link
+   * #reads} with a send of {@code a/b/f} and {@code kept.txt} queued.
+   */
+  private TargetRunner aGoneAtTheSource() throws Exception {
+    Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
+    Trees.write(Bytes.child(dst, Bytes.of("a/b/f")), "deleted at the source with its parent");
+    Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
+    var runner = runner(recording(real, true), src, reads);
+    runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/f"), Bytes.of("kept.txt")), false, 0, 0));
+    return runner;
   }
 
   /** Marks are numbered; the source counts as read up to {@link #readThrough}. */
