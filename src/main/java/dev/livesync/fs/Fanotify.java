@@ -138,14 +138,9 @@ public final class Fanotify implements AutoCloseable {
     fd.readAhead(maxBytes, "fanotify-reader");
   }
 
-  /** See {@link WakeableFd#drainedAtNanos()}. */
-  public long drainedAtNanos() {
-    return fd.drainedAtNanos();
-  }
-
-  /** See {@link WakeableFd#unreadAgeNanos()}. */
-  public long unreadAgeNanos() {
-    return fd.unreadAgeNanos();
+  /** How far its events have been read. */
+  public KernelQueue queue() {
+    return fd;
   }
 
 

@@ -148,6 +148,11 @@ public final class FanotifyWatcher implements Watcher {
     }
   }
 
+  @Override
+  public KernelQueue queue() {
+    return fan.queue();
+  }
+
   private void emit(WatchEvent e) {
     if (sink != null) sink.accept(e);
   }
@@ -273,16 +278,6 @@ public final class FanotifyWatcher implements Watcher {
   }
 
   /** Marks held: 1 for a filesystem mark, one per directory with inode marks. */
-  @Override
-  public long drainedAtNanos() {
-    return fan.drainedAtNanos();
-  }
-
-  @Override
-  public long unreadAgeNanos() {
-    return fan.unreadAgeNanos();
-  }
-
   @Override
   public int watchCount() {
     return marks.count();

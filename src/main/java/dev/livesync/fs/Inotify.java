@@ -83,14 +83,9 @@ public final class Inotify implements AutoCloseable {
     fd.readAhead(maxBytes, "inotify-reader");
   }
 
-  /** See {@link WakeableFd#drainedAtNanos()}. */
-  public long drainedAtNanos() {
-    return fd.drainedAtNanos();
-  }
-
-  /** See {@link WakeableFd#unreadAgeNanos()}. */
-  public long unreadAgeNanos() {
-    return fd.unreadAgeNanos();
+  /** How far its events have been read. */
+  public KernelQueue queue() {
+    return fd;
   }
 
   /** Makes a blocked or the next {@link #read} return at once; safe from any thread, also during or after {@link #close()}. */

@@ -232,6 +232,11 @@ public final class TreeWatcher implements Watcher {
     }
   }
 
+  @Override
+  public KernelQueue queue() {
+    return inotify.queue();
+  }
+
   private void emit(WatchEvent e) {
     if (sink != null) sink.accept(e);
   }
@@ -321,16 +326,6 @@ public final class TreeWatcher implements Watcher {
   }
 
   /** The number of watches held. */
-  @Override
-  public long drainedAtNanos() {
-    return inotify.drainedAtNanos();
-  }
-
-  @Override
-  public long unreadAgeNanos() {
-    return inotify.unreadAgeNanos();
-  }
-
   @Override
   public int watchCount() {
     return table.watchCount();

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * file while {@code poll} still waits on them). Not thread-safe except {@link #wakeup()} and
  * {@link #close()}.
  */
-final class WakeableFd implements AutoCloseable {
+final class WakeableFd implements AutoCloseable, KernelQueue {
   /** Takes the event record at {@code raw[at..]} and returns its length in bytes (0 or less: the rest is unreadable). */
   @FunctionalInterface
   interface Parser {
@@ -257,20 +257,15 @@ final class WakeableFd implements AutoCloseable {
     return true;
   }
 
-  /**
-   * A {@link System#nanoTime()} before which every event the kernel had queued has been handed to a
-   * {@link #read}'s parser (a read that emptied the kernel's queue started then); {@link Long#MIN_VALUE}
-   * before the first. What happened on the watched files before it has been seen. Reader's thread only.
-   */
-  long drainedAtNanos() {
+  /** Every event the kernel had queued before it has been handed to a {@link #read}'s parser. */
+  @Override
+  public long drainedAtNanos() {
     return drainedAt;
   }
 
-  /**
-   * How long the oldest events the read-ahead thread has read and no {@link #read} has taken yet
-   * have waited, in nanoseconds; 0 when none wait. Safe from any thread.
-   */
-  long unreadAgeNanos() {
+  /** The oldest events the read-ahead thread has read and no {@link #read} has taken yet. */
+  @Override
+  public long unreadAgeNanos() {
     synchronized (lifecycle) {
       Chunk oldest = ahead == null ? null : ahead.peek();
       return oldest == null ? 0 : Math.max(1, System.nanoTime() - oldest.readAt());

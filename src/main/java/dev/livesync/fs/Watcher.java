@@ -20,17 +20,8 @@ public interface Watcher extends AutoCloseable {
    */
   boolean poll(long timeoutMillis, Consumer<WatchEvent> sink);
 
-  /**
-   * A {@link System#nanoTime()} before which every change to the watched files has been delivered by
-   * {@link #poll} (a read that emptied the kernel's queue started then); {@link Long#MIN_VALUE} before the first.
-   */
-  long drainedAtNanos();
-
-  /**
-   * How long the oldest events read ahead of {@link #poll} (and not delivered yet) have waited, in
-   * nanoseconds; 0 when none wait. Safe from any thread.
-   */
-  long unreadAgeNanos();
+  /** How far {@link #poll} has read the kernel's queue, and what waits read ahead of it. */
+  KernelQueue queue();
 
   /** Kernel watches or marks held (inotify: one per directory; fanotify filesystem mark: 1). */
   int watchCount();

@@ -41,7 +41,7 @@ final class SourceEvents implements AutoCloseable {
   private long nextLimitLookNanos;
   /** Where a start's look at a target's top level is to come: the top-level names changed since; else null. */
   private LiveTopLevel live;
-  /** The {@link Watcher#drainedAtNanos()} of the watchers set up anew since. */
+  /** The {@link dev.livesync.fs.KernelQueue#drainedAtNanos()} of the watchers set up anew since. */
   private long drainedBefore = Long.MIN_VALUE;
 
   SourceEvents(EngineSettings settings, byte[] root, Coalescer coalescer) {
@@ -263,16 +263,16 @@ final class SourceEvents implements AutoCloseable {
     return coalescerOldest < 0 ? now - age : Math.min(coalescerOldest, now - age);
   }
 
-  /** See {@link Watcher#unreadAgeNanos()}. */
+  /** See {@link dev.livesync.fs.KernelQueue#unreadAgeNanos()}. */
   long unreadAgeNanos() {
     Watcher w = watcher;
-    return w == null ? 0 : w.unreadAgeNanos();
+    return w == null ? 0 : w.queue().unreadAgeNanos();
   }
 
-  /** See {@link Watcher#drainedAtNanos()}: what the watchers so far have read. */
+  /** See {@link dev.livesync.fs.KernelQueue#drainedAtNanos()}: what the watchers so far have read. */
   long drainedAtNanos() {
     Watcher w = watcher;
-    return Math.max(drainedBefore, w == null ? Long.MIN_VALUE : w.drainedAtNanos());
+    return Math.max(drainedBefore, w == null ? Long.MIN_VALUE : w.queue().drainedAtNanos());
   }
 
   /**

@@ -105,11 +105,11 @@ class InotifyTest {
         Thread.sleep(1); // the thread reads them one or a few at a time
       }
       Thread.sleep(200);
-      assertThat(in.unreadAgeNanos()).as("the oldest read ahead waits since before the pause").isGreaterThanOrEqualTo(200_000_000L);
+      assertThat(in.queue().unreadAgeNanos()).as("the oldest read ahead waits since before the pause").isGreaterThanOrEqualTo(200_000_000L);
       int[] read = {0};
       assertThat(in.read(0, (wd, mask, cookie, name) -> read[0]++)).isEqualTo(files);
       assertThat(read[0]).isEqualTo(files);
-      assertThat(in.unreadAgeNanos()).as("none waits").isZero();
+      assertThat(in.queue().unreadAgeNanos()).as("none waits").isZero();
     } finally {
       in.close();
       dev.livesync.testing.Trees.delete(dir);
@@ -129,7 +129,7 @@ class InotifyTest {
     try {
       if (ahead) in.readAhead(16 << 20);
       in.addWatch(dir, InotifyMask.IN_CREATE);
-      assertThat(in.drainedAtNanos()).as("nothing read yet").isEqualTo(Long.MIN_VALUE);
+      assertThat(in.queue().drainedAtNanos()).as("nothing read yet").isEqualTo(Long.MIN_VALUE);
       int files = 12_000; // 32 bytes each: more than one 256 KiB read
       for (int i = 0; i < files; i++) Libc.writeFile(Bytes.child(dir, Bytes.of("f" + i)), new byte[0], 0644);
       long mark = System.nanoTime();
@@ -137,11 +137,11 @@ class InotifyTest {
       int reads = 0;
       while (in.read(0, (wd, mask, cookie, name) -> read[0]++) > 0) {
         reads++;
-        if (in.drainedAtNanos() >= mark) assertThat(read[0]).as("drained after the mark: all read").isEqualTo(files);
-        if (!ahead && reads == 1) assertThat(in.drainedAtNanos()).as("a full read leaves events in the kernel").isLessThan(mark);
+        if (in.queue().drainedAtNanos() >= mark) assertThat(read[0]).as("drained after the mark: all read").isEqualTo(files);
+        if (!ahead && reads == 1) assertThat(in.queue().drainedAtNanos()).as("a full read leaves events in the kernel").isLessThan(mark);
       }
       assertThat(read[0]).isEqualTo(files);
-      assertThat(in.drainedAtNanos()).as("the read that found nothing").isGreaterThanOrEqualTo(mark);
+      assertThat(in.queue().drainedAtNanos()).as("the read that found nothing").isGreaterThanOrEqualTo(mark);
     } finally {
       in.close();
       dev.livesync.testing.Trees.delete(dir);
