@@ -15,16 +15,15 @@ import java.util.Set;
  * again over the wire), and under {@code --max-delete} a renamed tree would count as a mass deletion
  * and hold every deletion after it. So such a deletion, when it starts, leaves out each ancestor
  * another queued item names: that item reconciles it (a rename's old name, a deletion's own batch).
- *
- * (Elsewhere than on a daemon a directory's rename goes ahead of the items queued before it that
- * have not started, {@link RenamesFirst}, so it is mostly a daemon's rename that is found behind.)
- *
- * <p>For that the events that explain the ancestor's absence must be queued when the deletion starts.
+ * For that the events that explain the ancestor's absence must be queued when the deletion starts.
  * Under load the engine reads the kernel's events late (a rename a second after the send found its
  * old name gone was not read yet, and the renamed tree, 24,000 files, was copied again): so the
  * deletion waits until the engine has read every event the kernel queued before the send's result
  * came back ({@link SourceReads}: a read that emptied the kernel's queue started after it), at most
  * {@link #READ_WAIT_MAX_NANOS}. When the engine keeps up, that is the next turn of its loop.
+ *
+ * <p>A directory's rename found behind such an item is mostly a daemon's: elsewhere the rename goes
+ * ahead of the items queued before it that have not started ({@link RenamesFirst}).
  */
 final class GoneAncestors {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GoneAncestors.class);
