@@ -200,12 +200,14 @@ final class DeletionGuard extends ForwardingTransport {
     return renames.outside(inner::fullSyncDeletions);
   }
 
-  /** Where the target only copies (a daemon), one by one through {@link #rename}, so each copy is known. */
+  /** Where the target only copies (a daemon), one by one through {@link #rename}, so each copy is known; chains: {@link RenameChains}. */
   @Override
   public boolean renameAll(List<Move> moves) throws InterruptedException {
     if (inner.canRename()) return inner.renameAll(moves);
-    boolean all = true;
-    for (Move m : moves) all &= rename(m.from(), m.to());
+    List<Move> copies = RenameChains.copies(moves);
+    if (copies != moves) log.debug("{}: {} renames as {} copies from what the target holds", inner.describe(), moves.size(), copies.size());
+    boolean all = copies == moves; // after a chain, false: the names between were never made, the batches after reconcile them
+    for (Move m : copies) all &= rename(m.from(), m.to());
     return all;
   }
 

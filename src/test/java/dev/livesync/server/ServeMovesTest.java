@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A {@code livesync serve} daemon renames a client's renamed directory in place (its companion
@@ -42,8 +44,10 @@ class ServeMovesTest {
         List.of(new ServeModule("m", backup, "u", pw, null, readOnly, List.of("127.0.0.1/32"), 0, null, null)));
   }
 
-  @Test
-  void aRenamedDirectoryIsMovedInTheModuleAndFilesChangedInsideInTheSameWindowStillArrive() throws Exception {
+  /** {@code twice}: renamed on before the first rename ran at the target (both in its queue at once): moved from the name it holds. */
+  @ParameterizedTest(name = "renamed twice: {0}")
+  @ValueSource(booleans = {false, true})
+  void aRenamedDirectoryIsMovedInTheModuleAndFilesChangedInsideInTheSameWindowStillArrive(boolean twice) throws Exception {
     byte[] src = Trees.bytes(Files.createDirectories(tmp.resolve("src")));
     Path backup = Files.createDirectories(tmp.resolve("backup"));
     // 10,200 entries: from 10,000 a renamed directory is moved rather than copied (DaemonKind.MOVE_MIN_ENTRIES)
@@ -63,7 +67,12 @@ class ServeMovesTest {
       long[] dirInode = new long[1];
       ChangeTimes.ctimeNanos(at(dst, "big"), dirInode);
 
-      Libc.rename(at(src, "big"), at(src, "archive/big-2026"));
+      if (twice) {
+        Libc.rename(at(src, "big"), at(src, "big.tmp"));
+        Libc.rename(at(src, "big.tmp"), at(src, "archive/big-2026"));
+      } else {
+        Libc.rename(at(src, "big"), at(src, "archive/big-2026"));
+      }
       Trees.append(at(src, "archive/big-2026/d1/f1"), Bytes.of(", changed in the same window"));
       Trees.write(at(src, "archive/big-2026/new.txt"), "new in the same window");
       Libc.unlink(at(src, "archive/big-2026/d2/f2"));
@@ -73,6 +82,7 @@ class ServeMovesTest {
       ChangeTimes.ctimeNanos(at(dst, "archive/big-2026"), after);
       assertThat(after[0]).as("the old directory itself, moved (a copy would be a new directory)").isEqualTo(dirInode[0]);
       assertThat(Trees.exists(at(dst, "big"))).isFalse();
+      assertThat(Trees.exists(at(dst, "big.tmp"))).isFalse();
       assertThat(Files.readString(tmp.resolve("daemon.log"))).contains("m+move/");
       assertThat(backup.resolve("archive")).as("nothing moved at the module's root").doesNotExist();
     } finally {

@@ -69,6 +69,48 @@ class DaemonDirRenameTest {
   }
 
   /**
+   * A directory renamed twice, the second time before the first rename ran at the target (both
+   * renames in the daemon's queue at once): the new name is made from the old copy all the same,
+   * not from the name between, which the target never had.
+   */
+  @Test
+  void aDirectoryRenamedTwiceIsMadeFromItsFirstName() throws Exception {
+    byte[] src = Trees.tempDir("ls-dr2-src");
+    byte[] dst = Trees.tempDir("ls-dr2-dst");
+    Trees.chmod(src, 0755);
+    Trees.chmod(dst, 0755);
+    int files = 16;
+    var rnd = new Random(4);
+    for (int i = 0; i < files; i++) {
+      byte[] data = new byte[SIZE];
+      rnd.nextBytes(data);
+      Trees.write(at(src, "big/part" + i % 3 + "/f" + i), data);
+    }
+    Libc.mkdir(at(src, "archive"), 0755);
+    Replicator r = null;
+    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
+      var s = EngineSettings.builder("dr2", src).stateDir(Trees.path(Trees.tempDir("ls-dr2-state"))).build();
+      r = Replicator.start(s, List.of(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())), null);
+      Trees.awaitSameTree(src, dst, Duration.ofSeconds(60));
+      long before = received(daemon.log());
+      // back to back: a daemon's directory rename waits for the batch of its new name, so both queue
+      Libc.rename(at(src, "big"), at(src, "big.tmp"));
+      Libc.rename(at(src, "big.tmp"), at(src, "archive/big-2026"));
+      Trees.awaitSameTree(src, dst, Duration.ofSeconds(60));
+
+      long sent = received(daemon.log()) - before;
+      System.out.printf("a %d MiB directory renamed twice: %d bytes received by the daemon%n", files * SIZE >> 20, sent);
+      assertThat(sent).as("bytes sent for the renames (its data is %d)", (long) files * SIZE).isLessThan(SIZE / 4);
+      assertThat(Trees.exists(at(dst, "big"))).isFalse();
+      assertThat(Trees.exists(at(dst, "big.tmp"))).isFalse();
+    } finally {
+      if (r != null) r.stop(Duration.ofSeconds(10));
+      Trees.delete(src);
+      Trees.delete(dst);
+    }
+  }
+
+  /**
    * A tree large enough to be copied in parts side by side ({@link RenameParts}), lopsided so that a
    * directory is opened: the new name equals the source's, directories' modes and mtimes included
    * (the parts make entries in the opened one after rsync set its mtime), and no file crosses again.
