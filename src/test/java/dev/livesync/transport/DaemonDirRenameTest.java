@@ -12,6 +12,7 @@ import dev.livesync.testing.Trees;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,45 +27,27 @@ class DaemonDirRenameTest {
 
   @Test
   void aRenamedDirectoryIsMadeFromItsOldCopyAndAFileChangedInsideStillArrives() throws Exception {
-    byte[] src = Trees.tempDir("ls-dr-src");
-    byte[] dst = Trees.tempDir("ls-dr-dst");
-    Trees.chmod(src, 0755);
-    Trees.chmod(dst, 0755);
-    var rnd = new Random(3);
-    for (int i = 0; i < FILES; i++) {
-      byte[] data = new byte[SIZE];
-      rnd.nextBytes(data);
-      Trees.write(at(src, "big/part" + i % 3 + "/f" + i), data);
-    }
-    Trees.write(at(src, "big/small.txt"), "small");
-    Libc.symlink(Bytes.of("part0/f0"), at(src, "big/link"));
-    Replicator r = null;
-    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
-      var s = EngineSettings.builder("dr", src).stateDir(Trees.path(Trees.tempDir("ls-dr-state"))).build();
-      r = Replicator.start(s, List.of(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())), null);
-      Trees.awaitSameTree(src, dst, Duration.ofSeconds(60));
-      long before = received(daemon.log());
-      assertThat(before).as("the initial sync sent the data").isGreaterThan((long) FILES * SIZE);
-
-      Libc.mkdir(at(src, "archive"), 0755);
+    try (var t = new Synced(src -> {
+      randomFiles(src, FILES, SIZE, 3, i -> "big/part" + i % 3 + "/f" + i);
+      Trees.write(at(src, "big/small.txt"), "small");
+      Libc.symlink(Bytes.of("part0/f0"), at(src, "big/link"));
+    }, 60)) {
+      assertThat(received(t.daemon.log())).as("the initial sync sent the data").isGreaterThan((long) FILES * SIZE);
+      Libc.mkdir(at(t.src, "archive"), 0755);
       // watched once it is at the target: a rename into a directory made a moment ago can come
       // before its watch, and is then seen as a new tree (a create, not a rename)
-      Trees.awaitSameTree(src, dst, Duration.ofSeconds(60));
-      before = received(daemon.log());
-      Libc.rename(at(src, "big"), at(src, "archive/big-2026"));
-      Trees.append(at(src, "archive/big-2026/part1/f7"), Bytes.of("changed in the same window"));
-      Trees.write(at(src, "archive/big-2026/new.txt"), "new in the same window");
-      Trees.awaitSameTree(src, dst, Duration.ofSeconds(60));
+      Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(60));
+      long before = received(t.daemon.log());
+      Libc.rename(at(t.src, "big"), at(t.src, "archive/big-2026"));
+      Trees.append(at(t.src, "archive/big-2026/part1/f7"), Bytes.of("changed in the same window"));
+      Trees.write(at(t.src, "archive/big-2026/new.txt"), "new in the same window");
+      Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(60));
 
-      long sent = received(daemon.log()) - before;
+      long sent = received(t.daemon.log()) - before;
       System.out.printf("a renamed %d MiB directory: %d bytes received by the daemon%n", FILES * SIZE >> 20, sent);
       assertThat(sent).as("bytes sent for the rename (its data is %d)", (long) FILES * SIZE).isLessThan(SIZE / 4);
-      assertThat(Trees.read(at(dst, "archive/big-2026/part1/f7"))).isEqualTo(Trees.read(at(src, "archive/big-2026/part1/f7")));
-      assertThat(Trees.exists(at(dst, "big"))).isFalse();
-    } finally {
-      if (r != null) r.stop(Duration.ofSeconds(10));
-      Trees.delete(src);
-      Trees.delete(dst);
+      assertThat(Trees.read(at(t.dst, "archive/big-2026/part1/f7"))).isEqualTo(Trees.read(at(t.src, "archive/big-2026/part1/f7")));
+      assertThat(Trees.exists(at(t.dst, "big"))).isFalse();
     }
   }
 
@@ -75,38 +58,22 @@ class DaemonDirRenameTest {
    */
   @Test
   void aDirectoryRenamedTwiceIsMadeFromItsFirstName() throws Exception {
-    byte[] src = Trees.tempDir("ls-dr2-src");
-    byte[] dst = Trees.tempDir("ls-dr2-dst");
-    Trees.chmod(src, 0755);
-    Trees.chmod(dst, 0755);
     int files = 16;
-    var rnd = new Random(4);
-    for (int i = 0; i < files; i++) {
-      byte[] data = new byte[SIZE];
-      rnd.nextBytes(data);
-      Trees.write(at(src, "big/part" + i % 3 + "/f" + i), data);
-    }
-    Libc.mkdir(at(src, "archive"), 0755);
-    Replicator r = null;
-    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
-      var s = EngineSettings.builder("dr2", src).stateDir(Trees.path(Trees.tempDir("ls-dr2-state"))).build();
-      r = Replicator.start(s, List.of(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())), null);
-      Trees.awaitSameTree(src, dst, Duration.ofSeconds(60));
-      long before = received(daemon.log());
+    try (var t = new Synced(src -> {
+      randomFiles(src, files, SIZE, 4, i -> "big/part" + i % 3 + "/f" + i);
+      Libc.mkdir(at(src, "archive"), 0755);
+    }, 60)) {
+      long before = received(t.daemon.log());
       // back to back: a daemon's directory rename waits for the batch of its new name, so both queue
-      Libc.rename(at(src, "big"), at(src, "big.tmp"));
-      Libc.rename(at(src, "big.tmp"), at(src, "archive/big-2026"));
-      Trees.awaitSameTree(src, dst, Duration.ofSeconds(60));
+      Libc.rename(at(t.src, "big"), at(t.src, "big.tmp"));
+      Libc.rename(at(t.src, "big.tmp"), at(t.src, "archive/big-2026"));
+      Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(60));
 
-      long sent = received(daemon.log()) - before;
+      long sent = received(t.daemon.log()) - before;
       System.out.printf("a %d MiB directory renamed twice: %d bytes received by the daemon%n", files * SIZE >> 20, sent);
       assertThat(sent).as("bytes sent for the renames (its data is %d)", (long) files * SIZE).isLessThan(SIZE / 4);
-      assertThat(Trees.exists(at(dst, "big"))).isFalse();
-      assertThat(Trees.exists(at(dst, "big.tmp"))).isFalse();
-    } finally {
-      if (r != null) r.stop(Duration.ofSeconds(10));
-      Trees.delete(src);
-      Trees.delete(dst);
+      assertThat(Trees.exists(at(t.dst, "big"))).isFalse();
+      assertThat(Trees.exists(at(t.dst, "big.tmp"))).isFalse();
     }
   }
 
@@ -118,43 +85,27 @@ class DaemonDirRenameTest {
   @Test
   void aLargeRenamedDirectoryIsMadeInPartsSideBySide() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(DaemonKind.PARTS > 1, "one core: one run");
-    byte[] src = Trees.tempDir("ls-drp-src");
-    byte[] dst = Trees.tempDir("ls-drp-dst");
-    Trees.chmod(src, 0755);
-    Trees.chmod(dst, 0755);
     int files = (int) DaemonKind.SPLIT_MIN_ENTRIES + 2000, size = 2048;
-    var rnd = new Random(5);
-    for (int i = 0; i < files; i++) {
-      byte[] data = new byte[size];
-      rnd.nextBytes(data);
+    try (var t = new Synced(src -> {
       // three quarters in one directory: it is opened, its subdirectories go to different parts
-      Trees.write(at(src, (i % 4 == 0 ? "tree/side" + i % 3 : "tree/bulk/d" + i % 7) + "/f" + i), data);
-    }
-    Trees.chmod(at(src, "tree/bulk"), 0700);
-    Replicator r = null;
-    try (var daemon = RsyncDaemon.start(Trees.path(dst))) {
-      var s = EngineSettings.builder("drp", src).stateDir(Trees.path(Trees.tempDir("ls-drp-state"))).build();
-      r = Replicator.start(s, List.of(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())), null);
-      Trees.awaitSameTree(src, dst, Duration.ofSeconds(120));
-      Libc.mkdir(at(src, "archive"), 0755);
-      Trees.awaitSameTree(src, dst, Duration.ofSeconds(60));
-      long before = received(daemon.log());
-      Libc.rename(at(src, "tree"), at(src, "archive/tree-2026"));
-      Trees.awaitSameTree(src, dst, Duration.ofSeconds(120));
+      randomFiles(src, files, size, 5, i -> (i % 4 == 0 ? "tree/side" + i % 3 : "tree/bulk/d" + i % 7) + "/f" + i);
+      Trees.chmod(at(src, "tree/bulk"), 0700);
+    }, 120)) {
+      Libc.mkdir(at(t.src, "archive"), 0755);
+      Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(60));
+      long before = received(t.daemon.log());
+      Libc.rename(at(t.src, "tree"), at(t.src, "archive/tree-2026"));
+      Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(120));
 
-      long sent = received(daemon.log()) - before;
+      long sent = received(t.daemon.log()) - before;
       System.out.printf("a renamed directory of %d files of %d bytes: %d bytes received by the daemon%n", files, size, sent);
       assertThat(sent).as("bytes sent for the rename (its data is %d)", (long) files * size).isLessThan((long) files * size / 4);
-      assertThat(Trees.exists(at(dst, "tree"))).isFalse();
+      assertThat(Trees.exists(at(t.dst, "tree"))).isFalse();
       // the daemon logs each session's destination: the directory made alone first (parts racing to
       // make it fail with exit 11), the parts, and the last run of the directories, each to the new name
-      long runs = daemon.log().lines().filter(l -> l.contains("rsync to ") && l.contains("/archive/tree-2026/ from")).count();
+      long runs = t.daemon.log().lines().filter(l -> l.contains("rsync to ") && l.contains("/archive/tree-2026/ from")).count();
       assertThat(runs).as("runs into the new name").isEqualTo(DaemonKind.PARTS + 2L);
-      assertThat(daemon.log().lines().filter(l -> l.contains("failed")).toList()).as("errors in the daemon's log").isEmpty();
-    } finally {
-      if (r != null) r.stop(Duration.ofSeconds(10));
-      Trees.delete(src);
-      Trees.delete(dst);
+      assertThat(t.daemon.log().lines().filter(l -> l.contains("failed")).toList()).as("errors in the daemon's log").isEmpty();
     }
   }
 
@@ -164,5 +115,56 @@ class DaemonDirRenameTest {
     Matcher m = Pattern.compile("received (\\d+) bytes").matcher(log);
     while (m.find()) sum += Long.parseLong(m.group(1));
     return sum;
+  }
+
+  /** {@code count} files of {@code size} random bytes (from {@code seed}), file {@code i} at {@code name(i)}. */
+  static void randomFiles(byte[] src, int count, int size, long seed, IntFunction<String> name) {
+    var rnd = new Random(seed);
+    for (int i = 0; i < count; i++) {
+      byte[] data = new byte[size];
+      rnd.nextBytes(data);
+      Trees.write(at(src, name.apply(i)), data);
+    }
+  }
+
+  /** What the test writes into the source before the replica starts. */
+  interface Fill {
+    void into(byte[] src) throws Exception;
+  }
+
+  /**
+   * A source filled by the test, replicated to a loopback rsync daemon until the daemon's copy equals
+   * it (at most {@code seconds}); closing stops the replica and the daemon and deletes both trees.
+   */
+  static final class Synced implements AutoCloseable {
+    final byte[] src = Trees.tempDir("ls-dr-src"), dst = Trees.tempDir("ls-dr-dst");
+    final RsyncDaemon daemon;
+    private Replicator replicator;
+
+    Synced(Fill fill, int seconds) throws Exception {
+      Trees.chmod(src, 0755);
+      Trees.chmod(dst, 0755);
+      fill.into(src);
+      daemon = RsyncDaemon.start(Trees.path(dst));
+      try {
+        var s = EngineSettings.builder("dr", src).stateDir(Trees.path(Trees.tempDir("ls-dr-state"))).build();
+        replicator = Replicator.start(s, List.of(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())), null);
+        Trees.awaitSameTree(src, dst, Duration.ofSeconds(seconds));
+      } catch (Exception | AssertionError e) {
+        close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      try {
+        if (replicator != null) replicator.stop(Duration.ofSeconds(10));
+        daemon.close();
+      } finally {
+        Trees.delete(src);
+        Trees.delete(dst);
+      }
+    }
   }
 }
