@@ -329,6 +329,11 @@ public final class RsyncTransport implements Transport {
     return kind instanceof SshKind s ? s.master() : null;
   }
 
+  /** For tests: on an ssh target, renames as one {@code mv} each from now on, as on a host without perl. */
+  void renamesWithoutPerl() {
+    if (kind instanceof SshKind s) s.withoutPerl();
+  }
+
   /** For tests: the rename shell, null unless an ssh target. */
   RemoteShell renameShell() {
     return kind instanceof SshKind s ? s.shell() : null;

@@ -1,7 +1,6 @@
 package dev.livesync.transport;
 
 import dev.livesync.fs.Bytes;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +24,8 @@ final class SshKind implements TargetKind {
   private final RemoteShell shell;
   private final SessionCostLog costLog;
   private volatile boolean looks;
+  /** False: renames as one {@code mv} each even where the host has perl (tests of that path). */
+  private volatile boolean perl = true;
 
   SshKind(Target.Ssh target, TargetOptions options) {
     this.target = target;
@@ -58,29 +59,14 @@ final class SshKind implements TargetKind {
   }
 
   /**
-   * {@code mv -f -T} on the remote host for each move, in order, in the persistent rename shell: one
-   * script, one round trip. The names travel single-quoted in the script on the shell's stdin, so no
-   * byte of a name passes through a command line. Only an existing old name (a symlink counts, even a
-   * dangling one) is moved. False when anything fails (the batches after it then send the data).
+   * Every move, in order, in the persistent rename shell: one script ({@link RenameScript}), one round
+   * trip. False when anything fails (the batches after it then send the data).
    */
   @Override
   public boolean renameAll(List<Transport.Move> moves, RsyncRuns rsync) throws InterruptedException {
-    var script = new ByteArrayOutputStream();
-    script.writeBytes(Bytes.of("cd -- "));
-    script.writeBytes(SshCommand.shellQuote(Bytes.of(target.path())));
-    script.writeBytes(Bytes.of(" || exit 90\nbad=0\n"));
-    for (Transport.Move m : moves) {
-      script.writeBytes(Bytes.of("f="));
-      script.writeBytes(SshCommand.shellQuote(m.from()));
-      script.writeBytes(Bytes.of("\nt="));
-      script.writeBytes(SshCommand.shellQuote(m.to()));
-      // with versions an existing new name is not replaced here: the batch after it sends it, keeping its version
-      if (options.versions() != null) script.writeBytes(Bytes.of("\nif [ -e \"$t\" ] || [ -L \"$t\" ]; then bad=$((bad+1)); el"));
-      else script.writeBytes(Bytes.of("\n"));
-      script.writeBytes(Bytes.of("if [ -e \"$f\" ] || [ -L \"$f\" ]; then mv -f -T -- \"$f\" \"$t\" || bad=$((bad+1)); else bad=$((bad+1)); fi\n"));
-    }
-    script.writeBytes(Bytes.of("[ \"$bad\" -eq 0 ] || exit 91\n"));
-    int status = shell.run(script.toByteArray());
+    // with versions an existing new name is not replaced here: the batch after it sends it, keeping its version
+    byte[] script = RenameScript.of(Bytes.of(target.path()), moves, options.versions() != null, perl);
+    int status = shell.run(script);
     if (status != 0) {
       String what = moves.size() == 1 ? Bytes.display(moves.getFirst().from()) + " -> " + Bytes.display(moves.getFirst().to()) : moves.size() + " renames";
       log.debug("ssh rename {} on {} failed ({})", what, target.describe(),
@@ -127,6 +113,11 @@ final class SshKind implements TargetKind {
     costLog.close();
     shell.close();
     master.close();
+  }
+
+  /** Renames as one {@code mv} each from now on, as on a host without perl. */
+  void withoutPerl() {
+    perl = false;
   }
 
   SshMaster master() {

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -89,9 +91,11 @@ class SshConnectionReuseTest {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  @Test
-  void hostileNamesAreRenamedThroughOnePersistentShell() throws Exception {
+  @ParameterizedTest(name = "perl on the host: {0}")
+  @ValueSource(booleans = {true, false})
+  void hostileNamesAreRenamedThroughOnePersistentShell(boolean perl) throws Exception {
     RsyncTransport t = target.transport(src);
+    if (!perl) t.renamesWithoutPerl();
     Trees.mkdirs(at(target.dir, "a"));
     Trees.mkdirs(at(target.dir, "b"));
     List<byte[]> names = Trees.hostileNames();
@@ -121,9 +125,11 @@ class SshConnectionReuseTest {
     assertThat(t.renameShell().pid()).isEqualTo(shellPid);
   }
 
-  @Test
-  void manyRenamesGoInOneScriptInOrderWithHostileNames() throws Exception {
+  @ParameterizedTest(name = "perl on the host: {0}")
+  @ValueSource(booleans = {true, false})
+  void manyRenamesGoInOneScriptInOrderWithHostileNames(boolean perl) throws Exception {
     RsyncTransport t = target.transport(src);
+    if (!perl) t.renamesWithoutPerl();
     Trees.mkdirs(at(target.dir, "a"));
     Trees.mkdirs(at(target.dir, "b"));
     Trees.mkdirs(at(target.dir, "c"));
