@@ -56,6 +56,15 @@ final class WakeableFd implements AutoCloseable, KernelQueue {
   private static final int LONGEST_RECORD = 4096;
   /** See {@link #drainedAtNanos()}. */
   private long drainedAt = Long.MIN_VALUE;
+  /**
+   * After a read of less than {@link #GATHER_BELOW} bytes, the pump lets the kernel gather events for
+   * {@link #GATHER_NANOS} before the next read: under a steady load it woke for every event or two,
+   * and its poll, read and hand-over cost more than a tenth of livesync's CPU (a millisecond is
+   * nothing beside a batch's delay; the queue holds 16,384 events; a large read reads again at once).
+   */
+  static final long GATHER_NANOS = 1_000_000, GATHER_BELOW = 16 * 1024;
+  /** The pump's last read, in bytes (or its error). */
+  private long lastRead;
 
   /** What one read of the read-ahead thread brought, when, and {@link #drainedAt} once it is handed on. */
   private record Chunk(byte[] bytes, long readAt, long drainedAt) {}
@@ -174,8 +183,10 @@ final class WakeableFd implements AutoCloseable, KernelQueue {
         synchronized (lifecycle) {
           pumping = true;
         }
+        if (lastRead < GATHER_BELOW) java.util.concurrent.locks.LockSupport.parkNanos(GATHER_NANOS);
         long before = System.nanoTime();
         long n = Libc.read(fd, buf, size);
+        lastRead = n;
         byte[] chunk = n > 0 ? new byte[(int) n] : null;
         if (chunk != null) MemorySegment.copy(buf, JAVA_BYTE, 0, chunk, 0, (int) n);
         synchronized (lifecycle) {
