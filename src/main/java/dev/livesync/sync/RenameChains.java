@@ -20,9 +20,10 @@ import java.util.Set;
  * above it that an earlier rename moved) to its <em>final</em> name (its new name as the renames
  * after it left it: what the source holds now), {@code big → archive/big}. The copies go shallowest
  * final name first (a copy needs its parent), except that one from inside another's origin to a name
- * outside its final name goes before it (the old name is deleted after its copy); one inside a final
- * name already made is left out, as is a repeat: that copy made it (a directory renamed inside a renamed one is sent with it again, as it would be one
- * rename after another: the copy finds no old copy under its new name).
+ * outside its final name goes before it (the old name is deleted after its copy). One inside a final
+ * name already made is left out, as is a repeat: that copy made it. (So a directory renamed inside a
+ * renamed one is sent with it again, as it was one rename after another: the copy of the one above
+ * finds no old copy under the inner one's new name.)
  *
  * <p>Only pre-positions data, like every rename: the batches after the renames reconcile every name,
  * so a chain read wrongly costs data sent again, never a wrong target.
