@@ -39,9 +39,12 @@ final class WaitingSends {
    * as it is, and so does one that could start beside those: none is folded into one that waits.
    */
   static long fold(List<Task> tasks, long now, Limits limits) {
+    int last = lastPairStart(tasks, now, limits);
+    if (last < 0) return 0;
+    int after = tasks.size() - 1 - last; // items no fold reaches: their claims are not needed
     long delta = 0;
     var claims = new PathClaims(); // what the items before the one looked at touch
-    for (int i = 0; i < tasks.size() && !claims.all(); i++) {
+    for (int i = 0; i < tasks.size() - after && !claims.all(); i++) {
       Task t = tasks.get(i);
       if (!joins(t, now, limits, claims)) {
         claims.add(t.item);
@@ -66,6 +69,21 @@ final class WaitingSends {
       if (end - i >= 2) delta += foldRange(tasks, i, end);
     }
     return delta;
+  }
+
+  /**
+   * Where the last two neighbours that could fold by themselves begin (both foldable, within the
+   * limits together), or -1: a check of flags and sizes only. A run that folds holds such a pair, so
+   * nothing after the last one folds, and with none (a queue of full batches, as a fast {@code tar x}
+   * leaves) the claims of the whole queue are not built for nothing.
+   */
+  private static int lastPairStart(List<Task> tasks, long now, Limits limits) {
+    for (int i = tasks.size() - 2; i >= 0; i--) {
+      if (tasks.get(i + 1).paths() + tasks.get(i).paths() > limits.maxPaths()) continue;
+      if (!(tasks.get(i).item instanceof WorkItem.Send a) || !(tasks.get(i + 1).item instanceof WorkItem.Send b)) continue;
+      if (a.bytes() + b.bytes() <= limits.maxBytes() && foldable(tasks.get(i + 1), now, limits) && foldable(tasks.get(i), now, limits)) return i;
+    }
+    return -1;
   }
 
   private static boolean joins(Task t, long now, Limits limits, PathClaims claims) {

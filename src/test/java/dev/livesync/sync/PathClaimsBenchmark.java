@@ -36,6 +36,7 @@ public class PathClaimsBenchmark {
 
   List<WorkItem.Send> queued;
   WorkItem.Send next;
+  List<TargetQueue.Task> tasks;
 
   @Setup
   public void sends() {
@@ -50,6 +51,19 @@ public class PathClaimsBenchmark {
       if (s < SENDS) queued.add(send);
       else next = send;
     }
+    tasks = new ArrayList<>();
+    for (WorkItem.Send s : queued) tasks.add(new TargetQueue.Task(s, tasks.size(), new ArrayList<>(), false));
+  }
+
+  /**
+   * A look for waiting sends to fold in a queue of full ones (1,600 paths each: no two fit in one
+   * batch of 2,000), as a target behind a fast {@code tar x} holds: nothing folds. One operation: a
+   * queued path.
+   */
+  @Benchmark
+  @OperationsPerInvocation(SENDS * PATHS)
+  public long foldFullSends() {
+    return WaitingSends.fold(tasks, 0, new WaitingSends.Limits(2_000, 64L << 20, 16L << 20));
   }
 
   /** Claims of every queued send, then whether one more may start beside them. One operation: a path claimed or checked. */

@@ -44,6 +44,20 @@ class WaitingSendsTest {
   }
 
   @Test
+  void fullBatchesStayAsTheyAreAndTheirClaimsStillHoldBackWhatFollows() {
+    var three = new WaitingSends.Limits(3, 64L << 20, 16L << 20);
+    List<Task> full = new ArrayList<>(List.of(send(0, "a1", "a2", "a3"), send(0, "g", "h", "i"), send(0, "j", "k", "l")));
+    assertThat(WaitingSends.fold(full, 0, three)).isZero();
+    assertThat(shown(full)).hasSize(3);
+    List<Task> q = new ArrayList<>(List.of(send(0, "a1", "a2", "a3"), send(0, "d/x", "b2", "b3"), send(0, "d"),
+        send(0, "e"), send(0, "f"), send(0, "g", "h", "i"), send(0, "j", "k", "l")));
+    WaitingSends.fold(q, 0, three);
+    assertThat(shown(q)).as("d waits for d/x's batch; e and f fold; the full batches after them are not looked at")
+        .containsExactly("send 3 paths a1,a2,a3", "send 3 paths d/x,b2,b3", "send 1 paths d", "send 2 paths e,f",
+            "send 3 paths g,h,i", "send 3 paths j,k,l");
+  }
+
+  @Test
   void recordsTheFoldedPartsHadTakenOverStayTakenOver() {
     Task a = send(0, "a");
     a.alsoDone.add(77L);
