@@ -31,6 +31,19 @@ public record DeletionPreview(List<byte[]> deletions, long targetEntries, long c
     this(deletions, targetEntries, 0);
   }
 
+  /** This preview and {@code next}'s, of a transfer made of two runs (a send's paths in {@link RsyncArgs#argvRuns}). */
+  DeletionPreview and(DeletionPreview next) {
+    List<byte[]> gone = new java.util.ArrayList<>(deletions);
+    gone.addAll(next.deletions);
+    List<byte[]> named = null;
+    if (changed != null && next.changed != null && changed.size() + next.changed.size() <= CHANGED_MAX) {
+      named = new java.util.ArrayList<>(changed);
+      named.addAll(next.changed);
+    }
+    long entries = targetEntries < 0 || next.targetEntries < 0 ? -1 : targetEntries + next.targetEntries;
+    return new DeletionPreview(gone, entries, created + next.created, changes < 0 || next.changes < 0 ? -1 : changes + next.changes, named);
+  }
+
   /** Whether the dry run found nothing at all to change: the transfer would do nothing. */
   public boolean nothingToDo() {
     return changes == 0;

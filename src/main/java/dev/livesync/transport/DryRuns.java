@@ -17,14 +17,19 @@ final class DryRuns {
 
   /** A send's deletions: missing paths (with everything below them) and, for a mirroring recursive send, extras inside. */
   static DeletionPreview send(RsyncRuns rsync, List<byte[]> paths, boolean recursive) throws InterruptedException {
-    // the paths as arguments where they can (rsync reads a --files-from list one byte per read), as a send does
-    List<String> pathArgs = rsync.args().asArgs(paths);
-    List<String> argv = rsync.args().common();
-    argv.add("-n");
-    argv.addAll(RsyncArgs.pathsMode(pathArgs, recursive));
-    argv.addAll(List.of("-R", "--delete-missing-args", "--out-format=%i %n"));
-    if (recursive) argv.addAll(List.of("-r", "--delete"));
-    return run(rsync, rsync.args().withPaths(argv, pathArgs), pathArgs == null ? RsyncArgs.filesFrom(paths) : null, false, paths);
+    DeletionPreview all = null;
+    // the paths as arguments where they can (rsync reads a --files-from list one byte per read), in runs as a send makes them
+    for (List<byte[]> part : rsync.args().argvRuns(paths)) {
+      List<String> pathArgs = rsync.args().asArgs(part);
+      List<String> argv = rsync.args().common();
+      argv.add("-n");
+      argv.addAll(RsyncArgs.pathsMode(pathArgs, recursive));
+      argv.addAll(List.of("-R", "--delete-missing-args", "--out-format=%i %n"));
+      if (recursive) argv.addAll(List.of("-r", "--delete"));
+      DeletionPreview p = run(rsync, rsync.args().withPaths(argv, pathArgs), pathArgs == null ? RsyncArgs.filesFrom(part) : null, false, part);
+      all = all == null ? p : all.and(p);
+    }
+    return all;
   }
 
   /** A full sync with delete: its deletions, and the target's entry count (the source's, less what is missing, plus the extras). */

@@ -89,6 +89,35 @@ final class RsyncArgs {
   /** At most this many bytes of paths go on a batch's command line ({@link #asArgs}); more go on its stdin. */
   static final int ARGV_BUDGET = 256 * 1024;
 
+  /** An argument's bytes beside its path's: the source's, "././" and the terminating NUL. */
+  private long argBytes() {
+    return sourceArg.getBytes(StandardCharsets.UTF_8).length + "././".length() + 1;
+  }
+
+  /**
+   * The paths cut, in order, into runs whose arguments fit {@link #ARGV_BUDGET} ({@link #asArgs}):
+   * one run unless they overflow it. Several runs cost less than one that reads them on stdin: the
+   * sender reads a --files-from list one byte per read(2) with a poll(2) before each, and 8,000
+   * paths a run (a batch limit raised) took an untar's rsync clients 13 CPU s against 3.1 for the
+   * same paths in runs of 2,000 on the command line.
+   */
+  List<List<byte[]>> argvRuns(List<byte[]> paths) {
+    List<List<byte[]>> runs = new ArrayList<>();
+    long bytes = 0, each = argBytes();
+    int from = 0;
+    for (int i = 0; i < paths.size(); i++) {
+      long b = paths.get(i).length + each;
+      if (bytes + b > ARGV_BUDGET && i > from) {
+        runs.add(paths.subList(from, i));
+        from = i;
+        bytes = 0;
+      }
+      bytes += b;
+    }
+    runs.add(paths.subList(from, paths.size()));
+    return runs;
+  }
+
   /**
    * A batch's paths as rsync's own arguments ({@code SOURCE/././PATH}: -R keeps what follows the
    * first {@code /./}), or null where they must go on its stdin ({@link #filesFrom}): rsync reads a
@@ -99,9 +128,7 @@ final class RsyncArgs {
    * on (--files-from implies it): a directory goes as itself, and {@code .} with its own entries.
    */
   List<String> asArgs(List<byte[]> paths) {
-    long bytes = 0;
-    // each argument: the source's bytes, "././", the path and the terminating NUL
-    long each = sourceArg.getBytes(StandardCharsets.UTF_8).length + "././".length() + 1;
+    long bytes = 0, each = argBytes();
     for (byte[] p : paths) bytes += p.length + each;
     if (bytes > ARGV_BUDGET) return null;
     List<String> args = new ArrayList<>(paths.size());

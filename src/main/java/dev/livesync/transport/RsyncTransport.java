@@ -132,9 +132,16 @@ public final class RsyncTransport implements Transport {
 
   /** {@code mirror}: with {@code recursive}, delete target files inside the sent dirs that the source lacks. */
   private TransferResult sendRun(List<byte[]> paths, boolean recursive, boolean mirror, boolean fuzzy, long maxDeletions) throws InterruptedException {
-    List<String> pathArgs = args.asArgs(paths);
-    return rsync.transfer(args.send(pathArgs, recursive, mirror, fuzzy, maxDeletions, Transport.byContent()),
-        pathArgs == null ? RsyncArgs.filesFrom(paths) : null, paths);
+    TransferResult done = null;
+    for (List<byte[]> part : args.argvRuns(paths)) { // one run unless the paths overflow a command line
+      long left = maxDeletions < 0 || done == null ? maxDeletions : Math.max(0, maxDeletions - done.deleted());
+      List<String> pathArgs = args.asArgs(part);
+      TransferResult r = rsync.transfer(args.send(pathArgs, recursive, mirror, fuzzy, left, Transport.byContent()),
+          pathArgs == null ? RsyncArgs.filesFrom(part) : null, part);
+      done = done == null ? r : merge(done, r);
+      if (r.outcome() == Outcome.RETRY || r.outcome() == Outcome.FATAL) break;
+    }
+    return done;
   }
 
   /** Two runs of one batch: RETRY/FATAL of the second wins; otherwise failed paths add up. */

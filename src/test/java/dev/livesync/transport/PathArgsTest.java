@@ -74,7 +74,7 @@ class PathArgsTest {
   }
 
   @Test
-  void whatCannotGoAsArgumentsGoesOnStdinAndTheRootGoesWithItsOwnEntries() throws Exception {
+  void whatCannotGoAsArgumentsGoesOnStdinAndTheRootGoesWithItsOwnEntriesAndTooManyGoInSeveralRuns() throws Exception {
     byte[] latin1 = {'c', 'a', 'f', (byte) 0xe9}; // "café" in Latin-1: not UTF-8
     Trees.write(Bytes.child(src, latin1), "not UTF-8");
     List<String> argv = runs(List.of(latin1), false);
@@ -93,8 +93,12 @@ class PathArgsTest {
     for (int i = 0; i < 200; i++) longName.append('x');
     for (int i = 0; i < RsyncArgs.ARGV_BUDGET / 200 + 1; i++) many.add(Bytes.of(longName + "-" + i));
     for (byte[] p : many.subList(0, 3)) Trees.write(Bytes.child(src, p), "one of many");
-    assertThat(runs(many, false).get(0)).as("more than the budget").contains("--files-from=-");
-    assertThat(Trees.exists(Bytes.child(dst, many.get(2)))).isTrue();
+    List<String> split = runs(many, false);
+    assertThat(split).as("more than the budget: two runs, each with its paths as arguments").hasSize(2);
+    assertThat(split).noneMatch(a -> a.contains("--files-from"));
+    assertThat(split.get(0)).contains("/././" + longName + "-0,");
+    assertThat(split.get(1)).contains("/././" + longName + "-" + (many.size() - 1) + ",");
+    for (byte[] p : many.subList(0, 3)) assertThat(Trees.exists(Bytes.child(dst, p))).isTrue();
   }
 
   /**
@@ -118,5 +122,17 @@ class PathArgsTest {
       assertThat(argv.get(1)).contains("-n,").contains("--files-from=-");
     }
     assertThat(Trees.exists(at(dst, "gone/below"))).as("a dry run deletes nothing").isTrue();
+
+    // more paths than one command line holds: two dry runs, the deletions of both
+    List<byte[]> many = new ArrayList<>();
+    for (int i = 0; i < RsyncArgs.ARGV_BUDGET / 200 + 1; i++) many.add(Bytes.of("x".repeat(190) + "-" + i));
+    Trees.write(Bytes.child(dst, many.getFirst()), "gone from the source, first run");
+    Trees.write(Bytes.child(dst, many.getLast()), "gone from the source, second run");
+    try (var logs = new LogCapture(); var t = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults())) {
+      assertThat(t.sendDeletions(many, false).deletions().stream().map(Bytes::latin1).toList())
+          .containsExactly(Bytes.latin1(many.getFirst()), Bytes.latin1(many.getLast()));
+      assertThat(logs.lines().stream().filter(l -> l.startsWith("DEBUG ") && l.contains("[rsync, ")))
+          .hasSize(2).allMatch(l -> l.contains("-n,") && !l.contains("--files-from"));
+    }
   }
 }
