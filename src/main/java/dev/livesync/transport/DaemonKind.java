@@ -163,7 +163,7 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
       int k = i;
       threads.add(Thread.ofVirtual().name("rename-part-" + k).start(() -> {
         try {
-          results[k] = rsync.transfer(rsync.args().linkDestPart(f, t), RsyncArgs.filesFrom(plan.parts().get(k)), null);
+          results[k] = part(rsync, f, t, plan.parts().get(k));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -172,7 +172,7 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
       }));
     }
     try {
-      results[0] = rsync.transfer(rsync.args().linkDestPart(f, t), RsyncArgs.filesFrom(plan.parts().get(0)), null);
+      results[0] = part(rsync, f, t, plan.parts().get(0));
       for (Thread th : threads) th.join();
     } catch (InterruptedException | RuntimeException e) {
       for (Thread th : threads) th.interrupt(); // their rsyncs are stopped as an interrupted run's are
@@ -189,6 +189,21 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
     log.debug("{}: {} made from {} with --link-dest in {} parts side by side ({} entries, {} directories opened): {}, {} ms",
         target.describe(), t, f, results.length, plan.entries(), plan.opened().size(), ok ? "ok" : "failed", (System.nanoTime() - t0) / 1_000_000);
     return ok;
+  }
+
+  /**
+   * One part of {@code t}'s copy from {@code f}: its names as arguments where they can go so (in
+   * several runs one after another when they overflow a command line), else on stdin. The first run
+   * that does not succeed ends it.
+   */
+  private static TransferResult part(RsyncRuns rsync, String f, String t, List<byte[]> names) throws InterruptedException {
+    TransferResult r = null;
+    for (List<byte[]> run : rsync.args().namesRuns(t, names)) {
+      List<String> args = rsync.args().namesUnder(t, run);
+      r = rsync.transfer(rsync.args().linkDestPart(f, t, args), args == null ? RsyncArgs.filesFrom(run) : null, null);
+      if (r.outcome() != Outcome.OK) break;
+    }
+    return r;
   }
 
   /** On an rsync daemon target {@code serve} prunes its modules (see docs/versions.md). */

@@ -86,12 +86,17 @@ final class RsyncArgs {
     return stdin.toByteArray();
   }
 
-  /** At most this many bytes of paths go on a batch's command line ({@link #asArgs}); more go on its stdin. */
+  /** At most this many bytes of paths go on one rsync command line ({@link #asArgs}); more go in several runs ({@link #argvRuns}). */
   static final int ARGV_BUDGET = 256 * 1024;
 
-  /** An argument's bytes beside its path's: the source's, "././" and the terminating NUL. */
-  private long argBytes() {
-    return sourceArg.getBytes(StandardCharsets.UTF_8).length + "././".length() + 1;
+  /** What a batch's path follows as an argument: {@code SOURCE/././} (see {@link #asArgs}). */
+  private String batchPrefix() {
+    return sourceArg + "././";
+  }
+
+  /** An argument's bytes beside its path's: the prefix's and the terminating NUL. */
+  private static long argBytes(String prefix) {
+    return prefix.getBytes(StandardCharsets.UTF_8).length + 1;
   }
 
   /**
@@ -102,8 +107,17 @@ final class RsyncArgs {
    * same paths in runs of 2,000 on the command line.
    */
   List<List<byte[]>> argvRuns(List<byte[]> paths) {
+    return runsFitting(batchPrefix(), paths);
+  }
+
+  /** {@code names} (relative to the source's directory {@code dir}) cut as {@link #argvRuns} cuts a batch's paths, for {@link #namesUnder}. */
+  List<List<byte[]>> namesRuns(String dir, List<byte[]> names) {
+    return runsFitting(sourceArg + dir + "/./", names);
+  }
+
+  private static List<List<byte[]>> runsFitting(String prefix, List<byte[]> paths) {
     List<List<byte[]>> runs = new ArrayList<>();
-    long bytes = 0, each = argBytes();
+    long bytes = 0, each = argBytes(prefix);
     int from = 0;
     for (int i = 0; i < paths.size(); i++) {
       long b = paths.get(i).length + each;
@@ -128,7 +142,18 @@ final class RsyncArgs {
    * on (--files-from implies it): a directory goes as itself, and {@code .} with its own entries.
    */
   List<String> asArgs(List<byte[]> paths) {
-    long bytes = 0, each = argBytes();
+    // "SOURCE/././PATH": the relative part is "./PATH", as on stdin (filesFrom), so that rsync sends
+    // the source directory itself among PATH's implied parents, with its mtime (with one "/./" it does not)
+    return asArgs(batchPrefix(), paths);
+  }
+
+  /** {@code names} (relative to the source's directory {@code dir}) as arguments {@code SOURCE/DIR/./NAME}, or null as {@link #asArgs}. */
+  List<String> namesUnder(String dir, List<byte[]> names) {
+    return asArgs(sourceArg + dir + "/./", names);
+  }
+
+  private static List<String> asArgs(String prefix, List<byte[]> paths) {
+    long bytes = 0, each = argBytes(prefix);
     for (byte[] p : paths) bytes += p.length + each;
     if (bytes > ARGV_BUDGET) return null;
     List<String> args = new ArrayList<>(paths.size());
@@ -142,9 +167,7 @@ final class RsyncArgs {
         return null;
       }
       if (!Arrays.equals(name.getBytes(Bytes.COMMAND_LINE), p)) return null;
-      // "SOURCE/././PATH": the relative part is "./PATH", as on stdin (filesFrom), so that rsync sends
-      // the source directory itself among PATH's implied parents, with its mtime (with one "/./" it does not)
-      args.add(sourceArg + "././" + name);
+      args.add(prefix + name);
     }
     return args;
   }
@@ -264,11 +287,19 @@ final class RsyncArgs {
 
   /**
    * A part of the directory {@code to} sent with its old copy {@code from} as --link-dest: the names
-   * on stdin ({@link #filesFrom}, relative to {@code to}), each with what is below it.
+   * (relative to {@code to}), each with what is below it, as arguments ({@code nameArgs}, from
+   * {@link #namesUnder}) or, where null, on stdin ({@link #filesFrom}), which rsync reads one byte per
+   * read(2): a flat directory's part of 10,000 names is hundreds of thousands of them.
    */
-  List<String> linkDestPart(String from, String to) {
+  List<String> linkDestPart(String from, String to, List<String> nameArgs) {
     List<String> argv = linkDest(from, to);
-    argv.addAll(argv.size() - 2, List.of("-r", "--files-from=-", "--from0"));
+    if (nameArgs == null) {
+      argv.addAll(argv.size() - 2, List.of("-r", "--files-from=-", "--from0"));
+      return argv;
+    }
+    argv.remove(argv.size() - 2); // the directory: its names instead, -R keeping what follows "/./"
+    argv.addAll(argv.size() - 1, List.of("-r", "-R"));
+    argv.addAll(argv.size() - 1, nameArgs);
     return argv;
   }
 

@@ -94,8 +94,18 @@ class DaemonDirRenameTest {
       Libc.mkdir(at(t.src, "archive"), 0755);
       Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(60));
       long before = received(t.daemon.log());
-      Libc.rename(at(t.src, "tree"), at(t.src, "archive/tree-2026"));
-      Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(120));
+      var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RsyncTransport.class);
+      var level = logger.getLevel();
+      logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+      try (var logs = new dev.livesync.testing.LogCapture()) {
+        Libc.rename(at(t.src, "tree"), at(t.src, "archive/tree-2026"));
+        Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(120));
+        // rsync reads a --files-from list one byte per read(2): the parts' names go as its arguments
+        assertThat(logs.lines().stream().filter(l -> l.contains("[rsync, ") && l.contains("--link-dest=")).toList())
+            .as("the parts' runs").hasSize(DaemonKind.PARTS).noneMatch(l -> l.contains("--files-from")).allMatch(l -> l.contains("/archive/tree-2026/./"));
+      } finally {
+        logger.setLevel(level);
+      }
 
       long sent = received(t.daemon.log()) - before;
       System.out.printf("a renamed directory of %d files of %d bytes: %d bytes received by the daemon%n", files, size, sent);
