@@ -112,7 +112,12 @@ final class RsyncArgs {
 
   /** {@code names} (relative to the source's directory {@code dir}) cut as {@link #argvRuns} cuts a batch's paths, for {@link #namesUnder}. */
   List<List<byte[]>> namesRuns(String dir, List<byte[]> names) {
-    return runsFitting(sourceArg + dir + "/./", names);
+    return runsFitting(namesPrefix(dir), names);
+  }
+
+  /** What a name under the source's directory {@code dir} follows as an argument: {@code SOURCE/DIR/./} (-R keeps the name). */
+  private String namesPrefix(String dir) {
+    return sourceArg + dir + "/./";
   }
 
   private static List<List<byte[]>> runsFitting(String prefix, List<byte[]> paths) {
@@ -149,7 +154,7 @@ final class RsyncArgs {
 
   /** {@code names} (relative to the source's directory {@code dir}) as arguments {@code SOURCE/DIR/./NAME}, or null as {@link #asArgs}. */
   List<String> namesUnder(String dir, List<byte[]> names) {
-    return asArgs(sourceArg + dir + "/./", names);
+    return asArgs(namesPrefix(dir), names);
   }
 
   private static List<String> asArgs(String prefix, List<byte[]> paths) {
