@@ -3,10 +3,13 @@ package dev.livesync.transport;
 import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.Replicator;
+import dev.livesync.testing.LogCapture;
 import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.Trees;
 import java.time.Duration;
@@ -16,6 +19,7 @@ import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * A directory renamed at the source reaches a daemon target (which cannot rename) without its files
@@ -94,10 +98,10 @@ class DaemonDirRenameTest {
       Libc.mkdir(at(t.src, "archive"), 0755);
       Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(60));
       long before = received(t.daemon.log());
-      var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RsyncTransport.class);
+      var logger = (Logger) LoggerFactory.getLogger(RsyncTransport.class);
       var level = logger.getLevel();
-      logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
-      try (var logs = new dev.livesync.testing.LogCapture()) {
+      logger.setLevel(Level.DEBUG);
+      try (var logs = new LogCapture()) {
         Libc.rename(at(t.src, "tree"), at(t.src, "archive/tree-2026"));
         Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(120));
         // rsync reads a --files-from list one byte per read(2): the parts' names go as its arguments
