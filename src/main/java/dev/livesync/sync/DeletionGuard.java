@@ -126,6 +126,7 @@ final class DeletionGuard extends ForwardingTransport {
     if (max.off()) return inner.send(paths, recursive);
     TransferResult r = null;
     for (int i = 0; i < ATTEMPTS; i++) {
+      if (i > 0) SourceLook.forgetBound(); // deciding again because the source lost more: look at it again
       r = decideAndSend(paths, recursive);
       if (r.exitCode() != WithoutDeletions.MAX_DELETE_EXIT) return r;
       // the source lost more between the dry run and the send: rsync deleted no more than was decided on; decide again
@@ -136,7 +137,7 @@ final class DeletionGuard extends ForwardingTransport {
   private TransferResult decideAndSend(List<byte[]> paths, boolean recursive) throws InterruptedException {
     boolean missing = false, mayDelete = false; // mayDelete: a path gone from the source may still be at the target
     for (int i = 0; i < paths.size() && !mayDelete; i++) {
-      if (source.size(paths.get(i)) >= 0) continue;
+      if (SourceLook.bound(source).size(paths.get(i)) >= 0) continue; // the send's look, shared with the transport
       missing = true;
       mayDelete = !renames.goneAtTarget(paths.get(i));
     }

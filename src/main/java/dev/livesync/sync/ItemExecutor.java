@@ -63,12 +63,13 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
         return new Ran(progress == null ? transport.fullSync(f.delete()) : transport.fullSync(f.delete(), progress));
       }
       case WorkItem.Send s -> {
-        var split = VanishedPaths.split(allowed(s.paths()), source);
+        var look = new SourceLook(source); // one lstat per path for the item, the guard and the transport
+        var split = VanishedPaths.split(allowed(s.paths(), look), look);
         shipped = split.kept();
         gone = split.goneAncestors();
         if (shipped.isEmpty()) return new Ran(TransferResult.ok(0, 0, 0), gone);
         List<byte[]> paths = shipped;
-        r = ScopedValue.where(Transport.BY_CONTENT, s.byContent())
+        r = ScopedValue.where(Transport.BY_CONTENT, s.byContent()).where(Transport.SOURCE_SIZES, look)
             .call(() -> delete.whileRunning() ? transport.send(paths, s.recursive()) : transport.sendKeepingExtras(paths, s.recursive()));
       }
       case WorkItem.Rename m -> {
@@ -117,10 +118,10 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
   }
 
   /** All paths when live deletes are allowed; otherwise only those that exist at the source. */
-  private List<byte[]> allowed(List<byte[]> paths) {
+  private List<byte[]> allowed(List<byte[]> paths, SourceLook look) {
     if (delete.whileRunning()) return paths;
     List<byte[]> out = new ArrayList<>(paths.size());
-    for (byte[] p : paths) if (source.size(p) >= 0) out.add(p);
+    for (byte[] p : paths) if (look.size(p) >= 0) out.add(p);
     return out;
   }
 }

@@ -119,7 +119,8 @@ public final class RsyncTransport implements Transport {
     boolean mirror = recursive && deleteExtras;
     for (byte[] p : paths) checkRelative(p);
     if (!kind.fuzzyForRenames()) return sendRun(paths, recursive, mirror, false, maxDeletions);
-    var split = FuzzySplit.of(paths, recursive, p -> Libc.lstatOrNull(Bytes.child(source, p)) != null);
+    var look = SOURCE_SIZES.isBound() ? SOURCE_SIZES.get() : null; // the engine's look at these paths, else our own
+    var split = FuzzySplit.of(paths, recursive, look != null ? p -> look.applyAsLong(p) >= 0 : p -> Libc.lstatOrNull(Bytes.child(source, p)) != null);
     if (split.fuzzy().isEmpty()) return sendRun(split.rest(), recursive, mirror, false, maxDeletions);
     TransferResult first = sendRun(split.fuzzy(), recursive, mirror, true, maxDeletions);
     // --fuzzy may pick any similar name in the directory as basis, and a batch running beside this

@@ -1,6 +1,7 @@
 package dev.livesync.transport;
 
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * One target, reached through the real rsync binary (daemon, ssh or local directory). All paths are
@@ -21,6 +22,14 @@ public interface Transport extends AutoCloseable {
   static boolean byContent() {
     return BY_CONTENT.orElse(false);
   }
+
+  /**
+   * Bound around a {@link #send} to what the engine found its paths to be at the source: a regular
+   * file's size, 0 for anything else there, -1 for a path no longer there. The engine looks once per
+   * send; a transport that needs to know which paths are still there asks this rather than the
+   * kernel again. Unbound: it looks itself.
+   */
+  ScopedValue<ToLongFunction<byte[]>> SOURCE_SIZES = ScopedValue.newInstance();
 
   /** For logs and status: e.g. {@code rsync://rsync_backup@host:873/module}; never a password. */
   String describe();
