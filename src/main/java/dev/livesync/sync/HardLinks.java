@@ -41,6 +41,7 @@ final class HardLinks {
 
   private final byte[] root;
   private final Excludes excludes;
+  private final SourceStats stats;
   private final Map<Inode, Names> known = new HashMap<>();
   /** Inodes whose names a walk has yet to find, with their link count and the oldest change's time. */
   private final Map<Inode, long[]> pending = new HashMap<>();
@@ -49,8 +50,14 @@ final class HardLinks {
 
   /** {@code root}: the source, absolute, ending in '/'; names are relative to it. */
   HardLinks(byte[] root, Excludes excludes) {
+    this(root, excludes, new SourceStats(root));
+  }
+
+  /** {@code stats}: how it looks at the source (the batcher's look, where it has just looked). */
+  HardLinks(byte[] root, Excludes excludes, SourceStats stats) {
     this.root = root;
     this.excludes = excludes;
+    this.stats = stats;
   }
 
   /** {@code send} with the other names of its hard-linked regular files added (itself when there are none). */
@@ -190,7 +197,7 @@ final class HardLinks {
 
   private Libc.Stat lstat(byte[] rel) {
     try {
-      return Libc.lstatOrNull(Bytes.concat(root, rel));
+      return stats.lstat(rel);
     } catch (NativeException e) {
       return null;
     }

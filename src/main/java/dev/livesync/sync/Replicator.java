@@ -41,6 +41,7 @@ public final class Replicator implements AutoCloseable {
   private final byte[] root; // absolute, with a trailing slash
   private final Coalescer coalescer;
   private final HardLinks hardLinks;
+  private final SourceStats stats;
   private final Batcher batcher;
   private final List<TargetRunner> targets = new ArrayList<>();
   private final List<Journal> journals = new ArrayList<>();
@@ -76,11 +77,12 @@ public final class Replicator implements AutoCloseable {
     this.clock = clock;
     this.listener = listener;
     this.root = Bytes.withSlash(s.source());
-    this.hardLinks = new HardLinks(root, s.excludes());
+    this.stats = new SourceStats(root);
+    this.hardLinks = new HardLinks(root, s.excludes(), stats);
     this.coalescer = new Coalescer(clock, s.maxHold().toNanos(), rel -> dev.livesync.fs.WriterProbe.beingWritten(Bytes.concat(root, rel)));
     this.batcher = new Batcher(coalescer, clock,
-        new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), this::sourceSize,
-        this::sourceIsDir);
+        new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), stats::size,
+        stats::isDir);
     this.startup = new StartupResults(transports.size());
     this.events = new SourceEvents(s, root, coalescer);
     this.wakeOnFreedSlot = events::wakeup;
@@ -164,13 +166,13 @@ public final class Replicator implements AutoCloseable {
       journals.add(j);
       ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).uncaughtExceptionHandler(FatalErrors.HALT).factory());
       pools.add(pool);
-      var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, this::sourceSize,
+      var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, stats::size,
           TreeCount.trees(root, settings.excludes()), settings.name(),
           new HeldDeletions(settings.stateDir().resolve(CleanStop.stateFile(i - 1, t.describe(), ".held"))));
       guards.add(guard);
       var runner = new TargetRunner(guard, clock,
           RunnerSettings.of(settings, TransferSlots.shared()),
-          new ItemExecutor.Config(settings.delete(), this::sourceSize, hook, SplitFullSync.planner(settings)),
+          new ItemExecutor.Config(settings.delete(), stats::size, hook, SplitFullSync.planner(settings)),
           pool, events.loop(this::post), j, DeliveryListener.all(listener, coalescer.sends), startup);
       startupPlan.submit(i - 1, runner, j, guard); // the full sync, or the changes since a clean stop
       List<byte[]> released = guard.releasedTop(); // an operator's release that the previous run did not carry out
@@ -190,16 +192,6 @@ public final class Replicator implements AutoCloseable {
     events.wakeup(); // the first turn dispatches the start-up work at once instead of after a second's poll
     loopThread = Thread.ofPlatform().name("livesync-" + settings.name()).daemon().start(this::loop);
     pruner = VersionPruner.start(settings.name(), transports, clock);
-  }
-
-  private long sourceSize(byte[] relPath) {
-    Libc.Stat st = Libc.lstatOrNull(Bytes.concat(root, relPath));
-    return st == null ? -1 : st.isRegular() ? st.size() : 0;
-  }
-
-  private boolean sourceIsDir(byte[] relPath) {
-    Libc.Stat st = Libc.lstatOrNull(Bytes.concat(root, relPath));
-    return st != null && st.isDir();
   }
 
   private void post(Runnable r) {
@@ -247,7 +239,7 @@ public final class Replicator implements AutoCloseable {
       nextScheduleNanos = now + settings.schedule().toNanos();
       queue(new WorkItem.FullSync(settings.delete().whileRunning(), "schedule", now));
     }
-    for (WorkItem item : batcher.poll(false, backlog)) queue(item);
+    stats.keeping(() -> batcher.poll(false, backlog), this::queue); // the batcher and the hard links look once
     WorkItem.Send otherNames = hardLinks.due();
     if (otherNames != null) queue(otherNames);
     boolean tree = false;
