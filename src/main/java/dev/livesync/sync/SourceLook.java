@@ -1,7 +1,7 @@
 package dev.livesync.sync;
 
-import dev.livesync.transport.Transport;
 import dev.livesync.fs.BytePath;
+import dev.livesync.transport.Transport;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.ToLongFunction;
