@@ -42,11 +42,17 @@ final class SourceLook implements Batcher.SizeProbe, ToLongFunction<byte[]> {
 
   /** The look bound around the calling code's send, else {@code source} itself (every call a new look). */
   static Batcher.SizeProbe bound(Batcher.SizeProbe source) {
-    return Transport.SOURCE_SIZES.isBound() && Transport.SOURCE_SIZES.get() instanceof SourceLook look ? look : source;
+    SourceLook look = current();
+    return look != null ? look : source;
   }
 
   /** The bound look, if any, forgets what it saw: the next question about a path looks at the source again. */
   static void forgetBound() {
-    if (Transport.SOURCE_SIZES.isBound() && Transport.SOURCE_SIZES.get() instanceof SourceLook look) look.seen.clear();
+    SourceLook look = current();
+    if (look != null) look.seen.clear();
+  }
+
+  private static SourceLook current() {
+    return Transport.SOURCE_SIZES.isBound() && Transport.SOURCE_SIZES.get() instanceof SourceLook look ? look : null;
   }
 }

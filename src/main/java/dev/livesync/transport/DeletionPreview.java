@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,11 +34,11 @@ public record DeletionPreview(List<byte[]> deletions, long targetEntries, long c
 
   /** This preview and {@code next}'s, of a transfer made of two runs (a send's paths in {@link RsyncArgs#argvRuns}). */
   DeletionPreview and(DeletionPreview next) {
-    List<byte[]> gone = new java.util.ArrayList<>(deletions);
+    List<byte[]> gone = new ArrayList<>(deletions);
     gone.addAll(next.deletions);
     List<byte[]> named = null;
     if (changed != null && next.changed != null && changed.size() + next.changed.size() <= CHANGED_MAX) {
-      named = new java.util.ArrayList<>(changed);
+      named = new ArrayList<>(changed);
       named.addAll(next.changed);
     }
     long entries = targetEntries < 0 || next.targetEntries < 0 ? -1 : targetEntries + next.targetEntries;
