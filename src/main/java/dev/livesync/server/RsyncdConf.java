@@ -28,6 +28,10 @@ public final class RsyncdConf {
     if (spec.address() != null) line(b, "address", spec.address());
     line(b, "pid file", "");
     line(b, "log file", spec.logFile() == null ? "/dev/stderr" : spec.logFile().toString());
+    // A client that passes --timeout (livesync always does) is sent the daemon's I/O timeout and,
+    // right after it, the next few bytes: held by Nagle until the client's delayed ACK, 40 ms. Every
+    // small batch took 60 ms instead of 20 on loopback (the clients set TCP_NODELAY on their side).
+    line(b, "socket options", "TCP_NODELAY");
     // chroot needs root; without it, symlinks pointing out of the module are refused instead.
     line(b, "use chroot", asRoot ? "yes" : "no");
     if (!asRoot) line(b, "munge symlinks", "yes");
