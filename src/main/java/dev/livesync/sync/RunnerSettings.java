@@ -1,5 +1,7 @@
 package dev.livesync.sync;
 
+import dev.livesync.transport.TransferResult;
+
 /**
  * How one target's runner schedules: its workers, its retry backoffs, the most paths it queues before
  * one full sync replaces them; {@code slots}: shared with the other targets ({@link TransferSlots});
@@ -12,6 +14,20 @@ record RunnerSettings(int workers, Backoff retry, Backoff fatalRetry, long maxQu
     return new RunnerSettings(s.workers(), new Backoff(base, cap, new java.util.SplittableRandom()),
         new Backoff(Math.max(cap / 2, base), Math.max(cap, 300_000_000_000L), new java.util.SplittableRandom()), s.maxQueuedPaths(),
         slots, new WaitingSends.Limits(s.maxPaths(), s.maxBytes(), s.largeFile()));
+  }
+
+  /**
+   * When the paths a send did not carry ({@code r}, PARTIAL) go again after its {@code attempts}th
+   * attempt. The source moving under rsync is no fault of the target's: no growing backoff, and the
+   * first time no wait at all, since what the paths are now is what the retry sends (GNU tar's
+   * placeholder file a symlink now, a temporary file gone). A retry that waits holds back every later
+   * item touching its paths or a directory above them: the directory times tar sets at its end waited
+   * a second for three such paths. Deletions that wait for another send's judgement (exit 0, no rsync
+   * run saw anything move) wait the first retry delay.
+   */
+  long partialRetryNanos(int attempts, TransferResult r) {
+    if (!r.sourceMoved()) return retry.delayNanos(attempts);
+    return r.exitCode() != 0 && attempts <= 1 ? 0 : retry.delayNanos(1);
   }
 
   /** A target of its own (tests): no other target shares its slots; the default batch limits. */

@@ -313,7 +313,7 @@ public final class TargetRunner {
         stats.failed(r, clock.epochMillis());
         List<byte[]> again = r.failedPaths().isEmpty() ? t.item.footprint() : r.failedPaths();
         var gone = source != null ? VanishedPaths.collapse(again, source) : null; // else a vanished parent fails forever
-        long wait = settings.retry().delayNanos(r.sourceMoved() ? 1 : t.attempts); // the source moving is no fault of the target's
+        long wait = settings.partialRetryNanos(t.attempts, r);
         Task nt = queue.requeue(t, gone != null ? gone.kept() : again, now + wait);
         if (gone != null && !gone.goneAncestors().isEmpty()) nt.gone = gone.goneAncestors(); // see GoneAncestors
         if (t.item instanceof WorkItem.FullSync) {

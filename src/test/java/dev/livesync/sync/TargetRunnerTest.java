@@ -186,37 +186,69 @@ class TargetRunnerTest {
   }
 
   /**
-   * A batch the source moves under again and again (a storm of renames) is retried after the first
-   * retry delay each time, not after a backoff grown to a minute: the source moving is no fault of the
+   * A batch the source moved under (GNU tar's placeholder a symlink now, a file gone) goes again at
+   * once the first time: what its paths are now is what the retry sends, and a retry that waits holds
+   * back every later item touching its paths or a directory above them. One the source moves under
+   * again and again (a storm of renames) is then retried after the first retry delay each time, never
+   * in a loop and not after a backoff grown to a minute: the source moving is no fault of the
    * target's. A 23 (something unreadable) backs off as before.
    */
   @Test
-  void aSourceThatKeepsMovingIsRetriedAfterTheFirstDelayEveryTime() {
+  void aSourceThatMovedIsRetriedAtOnceThenAfterTheFirstDelayEveryTime() {
     var r = runner(1, 1_000_000);
     var moved = new TransferResult(Outcome.PARTIAL, 24, List.of(Bytes.of("a")), 0, 0, 0, "vanished", 0, 0, true);
-    for (int i = 0; i < 6; i++) transport.script.add(moved);
+    for (int i = 0; i < 7; i++) transport.script.add(moved);
     r.submit(send("a"));
     r.dispatch();
     runWorkers();
+    assertThat(r.nextWakeNanos()).as("after the first attempt").isLessThanOrEqualTo(clock.nanos());
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).as("the first retry, with no time passed").hasSize(2);
     for (int i = 0; i < 6; i++) {
-      assertThat(r.nextWakeNanos() - clock.nanos()).as("wait after attempt %d", i + 1).isLessThanOrEqualTo(1_000_000_000L);
+      assertThat(r.nextWakeNanos() - clock.nanos()).as("wait after attempt %d", i + 2)
+          .isGreaterThan(0).isLessThanOrEqualTo(1_000_000_000L);
+      r.dispatch();
+      runWorkers();
+      assertThat(transport.calls).as("nothing before the delay, attempt %d", i + 2).hasSize(i + 2);
       clock.advanceMillis(1_000);
       r.dispatch();
       runWorkers();
     }
-    assertThat(transport.calls).hasSize(7);
+    assertThat(transport.calls).hasSize(8);
     assertThat(r.idle()).isTrue();
 
     for (int i = 0; i < 4; i++) transport.script.add(result(Outcome.PARTIAL, 23, "b"));
     r.submit(send("b"));
     r.dispatch();
     runWorkers();
+    assertThat(r.nextWakeNanos() - clock.nanos()).as("after a 23").isGreaterThan(0);
     for (int i = 0; i < 3; i++) {
       clock.advanceMillis(60_000);
       r.dispatch();
       runWorkers();
     }
     assertThat(r.nextWakeNanos() - clock.nanos()).as("after four 23s").isGreaterThan(1_000_000_000L);
+  }
+
+  /** Deletions that wait for another send's judgement (no rsync run saw the source move: exit 0) wait the first retry delay, not a moment. */
+  @Test
+  void deletionsThatWaitForAnotherJudgementWaitTheFirstDelay() {
+    var r = runner(1, 1_000_000);
+    transport.script.add(new TransferResult(Outcome.PARTIAL, 0, List.of(Bytes.of("gone")), 0, 0, 0,
+        "its deletions wait while another send's are judged", 0, 0, true));
+    r.submit(send("gone"));
+    r.dispatch();
+    runWorkers();
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("send gone");
+    assertThat(r.nextWakeNanos() - clock.nanos()).isGreaterThan(0).isLessThanOrEqualTo(1_000_000_000L);
+    clock.advanceMillis(1_000);
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).containsExactly("send gone", "send gone");
+    assertThat(r.idle()).isTrue();
   }
 
   /**
