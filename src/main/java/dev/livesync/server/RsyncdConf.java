@@ -29,8 +29,9 @@ public final class RsyncdConf {
     line(b, "pid file", "");
     line(b, "log file", spec.logFile() == null ? "/dev/stderr" : spec.logFile().toString());
     // A client that passes --timeout (livesync always does) is sent the daemon's I/O timeout and,
-    // right after it, the next few bytes: held by Nagle until the client's delayed ACK, 40 ms. Every
-    // small batch took 60 ms instead of 20 on loopback (the clients set TCP_NODELAY on their side).
+    // right after it, the next few bytes: held by Nagle until the client's delayed ACK, 40 ms. A run
+    // with no file data (a directory's times, symlinks, deletions, dry runs) took 66 ms instead of 26
+    // on loopback (livesync's clients set TCP_NODELAY on their side; docs/decisions.md).
     line(b, "socket options", "TCP_NODELAY");
     // chroot needs root; without it, symlinks pointing out of the module are refused instead.
     line(b, "use chroot", asRoot ? "yes" : "no");
