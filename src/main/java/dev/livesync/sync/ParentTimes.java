@@ -43,6 +43,16 @@ final class ParentTimes {
     return seq;
   }
 
+  /** How many sends started so far: the next one's place. */
+  long startedSoFar() {
+    return nextSeq;
+  }
+
+  /** Whether a send is running. */
+  boolean anyRunning() {
+    return !running.isEmpty();
+  }
+
   /** The send started as {@code seq} ended at {@code nowNanos}: the parents to send again now (often none). */
   List<byte[]> ended(long seq, WorkItem item, long nowNanos) {
     running.remove(seq);

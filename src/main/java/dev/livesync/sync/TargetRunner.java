@@ -24,11 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TargetRunner {
   private static final Logger log = LoggerFactory.getLogger(TargetRunner.class);
-  /**
-   * A target that comes back with more queued items than this gets one full sync instead of the
-   * replay (measured: 18,000 changes queued during a 60 s outage took 151 s to replay item by item,
-   * renames one after another).
-   */
+  /** A target back with more queued items than this gets one full sync, not the replay (measured: 18,000 changes
+   *  queued during a 60 s outage took 151 s to replay item by item, renames one after another). */
   static final int BACKLOG_FULL_SYNC_ITEMS = 1000;
 
   /** How results get back to the engine loop thread, and how far it has read the source. */
@@ -50,6 +47,7 @@ public final class TargetRunner {
   final TransferSlots.Seat seat;
   private final TargetStats stats = new TargetStats();
   private final ParentTimes parentTimes = new ParentTimes();
+  private final JudgementWaits judgementWaits = new JudgementWaits();
   private int running;
   /** Something happened since the last dispatch that may let an item start. */
   private boolean changed = true;
@@ -253,6 +251,7 @@ public final class TargetRunner {
             for (Task g : group) {
               if (ran.result().outcome() == Outcome.OK || ran.result().outcome() == Outcome.PARTIAL) queueGoneAncestors(g, ran.goneAncestors());
               queueParentsSetBack(g, parentTimes.ended(g.startSeq, g.item, clock.nanos()));
+              judgementWaits.ended(g.startSeq, clock.nanos());
               finished(g, ran.result(), ran.fullSyncWhy());
             }
           });
@@ -313,8 +312,9 @@ public final class TargetRunner {
         stats.failed(r, clock.epochMillis());
         List<byte[]> again = r.failedPaths().isEmpty() ? t.item.footprint() : r.failedPaths();
         var gone = source != null ? VanishedPaths.collapse(again, source) : null; // else a vanished parent fails forever
-        long wait = settings.partialRetryNanos(t.attempts, r);
-        Task nt = queue.requeue(t, gone != null ? gone.kept() : again, now + wait);
+        Task nt = queue.requeue(t, gone != null ? gone.kept() : again, now + settings.partialRetryNanos(t.attempts, r));
+        if (r.sourceMoved() && r.exitCode() == 0) judgementWaits.putOff(nt, parentTimes.startedSoFar(), parentTimes.anyRunning(), now); // see JudgementWaits
+        long wait = nt.notBefore - now;
         if (gone != null && !gone.goneAncestors().isEmpty()) nt.gone = gone.goneAncestors(); // see GoneAncestors
         if (t.item instanceof WorkItem.FullSync) {
           int n = r.failedPaths().size();

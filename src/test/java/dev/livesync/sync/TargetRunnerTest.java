@@ -231,20 +231,43 @@ class TargetRunnerTest {
     assertThat(r.nextWakeNanos() - clock.nanos()).as("after four 23s").isGreaterThan(1_000_000_000L);
   }
 
-  /** Deletions that wait for another send's judgement (no rsync run saw the source move: exit 0) wait the first retry delay, not a moment. */
+  static TransferResult putOff(String path) {
+    return new TransferResult(Outcome.PARTIAL, 0, List.of(Bytes.of(path)), 0, 0, 0,
+        "its deletions wait while another send's are judged", 0, 0, true);
+  }
+
+  /**
+   * Deletions put off while another send's are judged (no rsync run saw the source move: exit 0) go
+   * again when a send that was running then ends, not a retry delay later: waiting the delay, a
+   * {@code git reset --hard} was equal at the target 1.0–1.6 s after it ended instead of about 0.5.
+   */
   @Test
-  void deletionsThatWaitForAnotherJudgementWaitTheFirstDelay() {
+  void deletionsPutOffWhileAnotherSendIsJudgedGoWhenThatSendEnds() {
+    var r = runner(2, 1_000_000);
+    r.submit(send("x")); // the send being judged
+    r.submit(send("gone"));
+    r.dispatch();
+    transport.script.add(putOff("gone"));
+    workers.pollLast().run(); // "gone" ends first, put off
+    while (!loop.isEmpty()) loop.poll().run();
+    r.dispatch();
+    assertThat(transport.calls).as("nothing more while x runs").containsExactly("send gone");
+    assertThat(r.nextWakeNanos() - clock.nanos()).as("the retry delay as a fallback").isGreaterThan(0);
+    runWorkers(); // x ends
+    r.dispatch();
+    runWorkers();
+    assertThat(transport.calls).as("with no time passed").containsExactly("send gone", "send x", "send gone");
+    assertThat(r.idle()).isTrue();
+  }
+
+  /** Put off when no other send runs any more (the judgement is over): again at once. */
+  @Test
+  void deletionsPutOffWhenNoOtherSendRunsGoAgainAtOnce() {
     var r = runner(1, 1_000_000);
-    transport.script.add(new TransferResult(Outcome.PARTIAL, 0, List.of(Bytes.of("gone")), 0, 0, 0,
-        "its deletions wait while another send's are judged", 0, 0, true));
+    transport.script.add(putOff("gone"));
     r.submit(send("gone"));
     r.dispatch();
     runWorkers();
-    r.dispatch();
-    runWorkers();
-    assertThat(transport.calls).containsExactly("send gone");
-    assertThat(r.nextWakeNanos() - clock.nanos()).isGreaterThan(0).isLessThanOrEqualTo(1_000_000_000L);
-    clock.advanceMillis(1_000);
     r.dispatch();
     runWorkers();
     assertThat(transport.calls).containsExactly("send gone", "send gone");
