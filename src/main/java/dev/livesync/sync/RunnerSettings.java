@@ -27,7 +27,7 @@ record RunnerSettings(int workers, Backoff retry, Backoff fatalRetry, long maxQu
    */
   long partialRetryNanos(int attempts, TransferResult r) {
     if (!r.sourceMoved()) return retry.delayNanos(attempts);
-    return r.exitCode() != 0 && attempts <= 1 ? 0 : retry.delayNanos(1);
+    return !WithoutDeletions.putOff(r) && attempts <= 1 ? 0 : retry.delayNanos(1);
   }
 
   /** A target of its own (tests): no other target shares its slots; the default batch limits. */

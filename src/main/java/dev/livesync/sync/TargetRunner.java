@@ -313,7 +313,7 @@ public final class TargetRunner {
         List<byte[]> again = r.failedPaths().isEmpty() ? t.item.footprint() : r.failedPaths();
         var gone = source != null ? VanishedPaths.collapse(again, source) : null; // else a vanished parent fails forever
         Task nt = queue.requeue(t, gone != null ? gone.kept() : again, now + settings.partialRetryNanos(t.attempts, r));
-        if (r.sourceMoved() && r.exitCode() == 0) judgementWaits.putOff(nt, parentTimes.startedSoFar(), parentTimes.anyRunning(), now); // see JudgementWaits
+        if (WithoutDeletions.putOff(r)) judgementWaits.putOff(nt, parentTimes.startedSoFar(), parentTimes.anyRunning(), now); // see JudgementWaits
         long wait = nt.notBefore - now;
         if (gone != null && !gone.goneAncestors().isEmpty()) nt.gone = gone.goneAncestors(); // see GoneAncestors
         if (t.item instanceof WorkItem.FullSync) {

@@ -50,11 +50,16 @@ final class WithoutDeletions {
   /**
    * A send's deletions do not wait for another send's judgement (a look at a large tree takes
    * seconds, and a burst is judged by the send that came first): the rest of the send goes now, they
-   * go again after the send's backoff ({@link #deferred}).
+   * go again when a send running then ends ({@link JudgementWaits}; {@link #deferred}).
    */
   static TransportException busy() {
     return new TransportException(new TransferResult(TransferResult.Outcome.PARTIAL, 0, List.of(), 0, 0, 0,
         "its deletions wait while another send's are judged"));
+  }
+
+  /** Whether {@code r} is a send whose deletions {@link #busy} put off: the source moved under no rsync run (exit 0). */
+  static boolean putOff(TransferResult r) {
+    return r.sourceMoved() && r.exitCode() == 0;
   }
 
   /**
