@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * The scheduler of one target. Items run in parallel on up to {@code workers} threads, except
  * that an item never starts while an earlier unfinished item touches the same path, a directory
  * above or a path below one of its paths (a full sync touches everything; {@link PathClaims}).
- * Results: OK → done; PARTIAL → exactly the failed paths are queued again, after a backoff; RETRY →
+ * Results: OK → done; PARTIAL → exactly the failed paths are queued again ({@link RunnerSettings#partialRetryNanos}); RETRY →
  * the target backs off and then sends a single probe item ({@link TargetHealth}); FATAL → during
  * startup reported to the engine (which exits), later logged and retried slowly. The queue, its
  * journal records and its compaction are {@link TargetQueue}; the status counters {@link TargetStats}.
