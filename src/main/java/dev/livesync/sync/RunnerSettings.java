@@ -22,8 +22,9 @@ record RunnerSettings(int workers, Backoff retry, Backoff fatalRetry, long maxQu
    * first time no wait at all, since what the paths are now is what the retry sends (GNU tar's
    * placeholder file a symlink now, a temporary file gone). A retry that waits holds back every later
    * item touching its paths or a directory above them: the directory times tar sets at its end waited
-   * a second for three such paths. Deletions that wait for another send's judgement (exit 0, no rsync
-   * run saw anything move) wait the first retry delay.
+   * a second for three such paths. Deletions put off while another send's are judged (exit 0, no rsync
+   * run saw anything move) wait the first retry delay at the longest: {@link JudgementWaits} lets them go
+   * when that send ends.
    */
   long partialRetryNanos(int attempts, TransferResult r) {
     if (!r.sourceMoved()) return retry.delayNanos(attempts);
