@@ -1,6 +1,7 @@
 package dev.livesync.sync;
 
 import dev.livesync.fs.BytePath;
+import dev.livesync.fs.CommonDir;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -179,8 +180,9 @@ public final class Batcher {
 
     void close() {
       if (paths.isEmpty()) return;
+      BytePath base = CommonDir.of(paths); // above the directories left out too: they go as parents of the rest
       if (!recursive) paths = withoutDirsAbove(paths, sizesOf, dirs);
-      out.add(new WorkItem.Send(List.copyOf(paths), recursive, bytes, oldest, attributesOnly));
+      out.add(new WorkItem.Send(List.copyOf(paths), recursive, bytes, oldest, attributesOnly, base));
       paths = new ArrayList<>();
       sizesOf = new ArrayList<>();
       bytes = 0;

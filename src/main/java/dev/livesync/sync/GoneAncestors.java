@@ -97,6 +97,6 @@ final class GoneAncestors {
     if (log.isDebugEnabled()) log.debug("gone from the source, left to the queued items that name them: {}", named.stream().map(BytePath::toString).toList());
     List<byte[]> left = new ArrayList<>(s.paths().size());
     for (byte[] p : s.paths()) if (!named.contains(BytePath.unsafeWrap(p))) left.add(p);
-    return new WorkItem.Send(left, s.recursive(), 0, s.oldestNanos(), s.attributesOnly());
+    return s.withPaths(left, 0);
   }
 }

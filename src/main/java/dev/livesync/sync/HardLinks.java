@@ -1,6 +1,7 @@
 package dev.livesync.sync;
 
 import dev.livesync.fs.BytePath;
+import dev.livesync.fs.CommonDir;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
@@ -99,7 +100,7 @@ final class HardLinks {
         }
       }
     }
-    return paths.size() == send.paths().size() ? send : new WorkItem.Send(List.copyOf(paths), false, bytes, send.oldestNanos(), send.attributesOnly());
+    return paths.size() == send.paths().size() ? send : new WorkItem.Send(List.copyOf(paths), false, bytes, send.oldestNanos(), send.attributesOnly(), CommonDir.within(send.base(), paths));
   }
 
   /**

@@ -69,7 +69,7 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
         gone = split.goneAncestors();
         if (shipped.isEmpty()) return new Ran(TransferResult.ok(0, 0, 0), gone);
         List<byte[]> paths = shipped;
-        r = ScopedValue.where(Transport.BY_CONTENT, s.byContent()).where(Transport.SOURCE_SIZES, look)
+        r = ScopedValue.where(Transport.BY_CONTENT, s.byContent()).where(Transport.SOURCE_SIZES, look).where(Transport.BASE, s.base())
             .call(() -> delete.whileRunning() ? transport.send(paths, s.recursive()) : transport.sendKeepingExtras(paths, s.recursive()));
       }
       case WorkItem.Rename m -> {

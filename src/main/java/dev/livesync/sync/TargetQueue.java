@@ -132,7 +132,7 @@ final class TargetQueue {
   Task requeue(Task t, List<byte[]> again, long notBefore) {
     remove(t);
     WorkItem retry = t.item instanceof WorkItem.FullSync ? t.item
-        : t.item instanceof WorkItem.Send s ? new WorkItem.Send(List.copyOf(again), s.recursive(), 0, s.oldestNanos(), s.attributesOnly())
+        : t.item instanceof WorkItem.Send s ? s.withPaths(List.copyOf(again), 0)
         : new WorkItem.Send(List.copyOf(again), true, 0, t.item.oldestNanos());
     Task nt = append(retry);
     nt.attempts = t.attempts;
@@ -193,7 +193,7 @@ final class TargetQueue {
         closeRecords(t);
         continue;
       }
-      Task nt = new Task(new WorkItem.Send(List.copyOf(kept), s.recursive(), s.bytes(), s.oldestNanos(), s.attributesOnly()), t.seq, t.alsoDone, t.startup);
+      Task nt = new Task(s.withPaths(List.copyOf(kept), s.bytes()), t.seq, t.alsoDone, t.startup);
       nt.attempts = t.attempts;
       nt.notBefore = t.notBefore;
       nt.order = t.order;

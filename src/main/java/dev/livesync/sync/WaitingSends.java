@@ -1,6 +1,7 @@
 package dev.livesync.sync;
 
 import dev.livesync.fs.BytePath;
+import dev.livesync.fs.CommonDir;
 import dev.livesync.sync.TargetQueue.Task;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -144,8 +145,10 @@ final class WaitingSends {
     Set<BytePath> paths = new LinkedHashSet<>();
     List<Long> records = new ArrayList<>();
     long bytes = 0, oldest = Long.MAX_VALUE, order = 0, before = 0;
+    BytePath base = null;
     for (Task t : parts) {
       var s = (WorkItem.Send) t.item;
+      base = base == null ? s.base() : CommonDir.shared(base, s.base()); // what each left out lies below its own
       for (byte[] p : s.paths()) paths.add(BytePath.unsafeWrap(p));
       bytes += s.bytes();
       oldest = Math.min(oldest, s.oldestNanos());
@@ -156,7 +159,7 @@ final class WaitingSends {
     }
     List<byte[]> list = new ArrayList<>(paths.size());
     for (BytePath p : paths) list.add(p.unsafeArray());
-    Task folded = new Task(new WorkItem.Send(List.copyOf(list), false, bytes, oldest), parts.getFirst().seq, records, false);
+    Task folded = new Task(new WorkItem.Send(List.copyOf(list), false, bytes, oldest, false, CommonDir.within(base, list)), parts.getFirst().seq, records, false);
     folded.order = order;
     tasks.subList(from, to).clear();
     tasks.add(from, folded);

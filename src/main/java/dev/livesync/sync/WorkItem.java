@@ -1,6 +1,9 @@
 package dev.livesync.sync;
 
+import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
+import dev.livesync.fs.CommonDir;
+import dev.livesync.transport.Transport;
 import java.util.List;
 
 /**
@@ -31,9 +34,33 @@ public sealed interface WorkItem {
    * and mtime, as a full sync does (its tree may be mostly at the target already).
    */
   // Never compared or hashed, like Rename; toString counts the paths.
-  record Send(List<byte[]> paths, boolean recursive, long bytes, long oldestNanos, boolean attributesOnly) implements WorkItem {
+  record Send(List<byte[]> paths, boolean recursive, long bytes, long oldestNanos, boolean attributesOnly, BytePath base) implements WorkItem {
     public Send(List<byte[]> paths, boolean recursive, long bytes, long oldestNanos) {
       this(paths, recursive, bytes, oldestNanos, false);
+    }
+
+    /** A send from the top ({@code base} empty). */
+    public Send(List<byte[]> paths, boolean recursive, long bytes, long oldestNanos, boolean attributesOnly) {
+      this(paths, recursive, bytes, oldestNanos, attributesOnly, BytePath.EMPTY);
+    }
+
+    /**
+     * {@code base}: a directory above every path whose own changes, and those of every directory
+     * between it and the paths, go with this send (the batcher leaves out of a batch the directories
+     * that rsync's {@code -R} carries as parents: {@link Batcher}); none above it had a change this
+     * send stands for. The transport may start the run there ({@link Transport#BASE}). Empty: the top.
+     */
+    public Send {
+      if (!base.isEmpty()) {
+        for (byte[] p : paths) {
+          if (!Bytes.isUnder(p, base.unsafeArray()) || p.length == base.length()) throw new IllegalArgumentException("base " + base + " is not above " + Bytes.display(p));
+        }
+      }
+    }
+
+    /** This send's other fields with {@code paths}, which replace its own: the base as far as it is still above them all. */
+    public Send withPaths(List<byte[]> paths, long bytes) {
+      return new Send(paths, recursive, bytes, oldestNanos, attributesOnly, CommonDir.within(base, paths));
     }
 
     /** Whether the transfer must not skip a file for having its target copy's size and mtime (rsync -I). */

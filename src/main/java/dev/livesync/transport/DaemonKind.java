@@ -79,6 +79,11 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
     return true;
   }
 
+  @Override
+  public boolean sendsIntoCommonDir() {
+    return true;
+  }
+
   /** Daemons have no rename: the module is reachable only through rsync's protocol. */
   @Override
   public boolean canRename() {

@@ -151,10 +151,18 @@ final class FailedPaths {
     return strip(p);
   }
 
+  /** Without {@code ./} components (leading, or a sender's {@code DIR/././REST}: {@link RsyncArgs#under}) and slashes at the ends. */
   private static byte[] strip(byte[] p) {
-    int from = 0;
-    while (p.length - from >= 2 && p[from] == '.' && p[from + 1] == '/') from += 2;
-    return Bytes.trimSlashes(Arrays.copyOfRange(p, from, p.length));
+    var out = new java.io.ByteArrayOutputStream(p.length);
+    for (int i = 0; i < p.length; i++) {
+      boolean componentStart = i == 0 || p[i - 1] == '/';
+      if (componentStart && p[i] == '.' && i + 1 < p.length && p[i + 1] == '/') {
+        i++; // "./": skip it and its slash
+        continue;
+      }
+      out.write(p[i]);
+    }
+    return Bytes.trimSlashes(out.toByteArray());
   }
 
   /** {@code dir/.name.XXXXXX} (rsync's temp file) → {@code dir/name}; null if not that shape. */

@@ -1,7 +1,9 @@
 package dev.livesync.transport;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
 import dev.livesync.settings.Versions;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -22,6 +24,7 @@ import java.util.Map;
  */
 final class RsyncArgs {
   private static final byte[] DOT_SLASH = {'.', '/'};
+  private static final byte[] VERSIONS_TOP = Bytes.of(".livesync");
   private final byte[] source;
   private final String sourceArg;
   private final Target target;
@@ -193,6 +196,53 @@ final class RsyncArgs {
     if (fuzzy) argv.add("--fuzzy");
     if (maxDeletions >= 0) argv.add("--max-delete=" + maxDeletions);
     return withPaths(argv, pathArgs);
+  }
+
+  /** A batch's paths as arguments below the directory {@code dir} (UTF-8, no slash at either end): see {@link #under}. */
+  record Under(String dir, List<String> pathArgs) {}
+
+  /**
+   * A batch's paths as arguments {@code SOURCE/DIR/././REST} for a run into {@code DEST/DIR/}, where
+   * DIR is the send's {@link Transport#BASE}, or null where the run goes from the top as {@link
+   * #asArgs} has it: no base, a kind of target that does not allow it, a path not below it, a base
+   * that is not a directory at the source now, the top's {@code .livesync} or below it, or filters
+   * or backups that name paths from the top (versions, a pass-through rsync option, an exclude with
+   * a slash inside or {@code **}). Such a run leaves out the filters of the target's {@code
+   * .livesync}: it cannot reach it.
+   */
+  Under under(List<byte[]> paths) {
+    BytePath base = Transport.BASE.orElse(BytePath.EMPTY);
+    if (base.isEmpty() || !kind.sendsIntoCommonDir() || options.versions() != null || !options.extraArgs().isEmpty()) return null;
+    for (String ex : options.excludes()) {
+      String e = ex.endsWith("/") ? ex.substring(0, ex.length() - 1) : ex;
+      if (e.indexOf('/') >= 0 || e.contains("**")) return null;
+    }
+    byte[] dir = base.unsafeArray();
+    if (Bytes.isUnder(dir, VERSIONS_TOP)) return null;
+    List<byte[]> rest = new ArrayList<>(paths.size());
+    for (byte[] p : paths) {
+      if (p.length <= dir.length || !Bytes.isUnder(p, dir)) return null;
+      rest.add(Arrays.copyOfRange(p, dir.length + 1, p.length));
+    }
+    var st = Libc.lstatOrNull(Bytes.child(source, dir));
+    if (st == null || !st.isDir()) return null;
+    List<String> dirArg = asArgs("", List.of(dir));
+    if (dirArg == null) return null;
+    List<String> pathArgs = asArgs(sourceArg + dirArg.getFirst() + "/././", rest);
+    return pathArgs == null ? null : new Under(dirArg.getFirst(), pathArgs);
+  }
+
+  /**
+   * {@link #send} for a batch {@link #under} a directory: into it on the target, without {@code
+   * --mkpath} (rsync then makes the directory itself, with the source's mode and times, but not a
+   * missing one above it: {@link RsyncRuns#transferInto}) and the filters of the top's {@code .livesync}.
+   */
+  List<String> sendUnder(Under under, boolean recursive, boolean mirror, boolean fuzzy, long maxDeletions, boolean byContent) {
+    List<String> argv = send(under.pathArgs(), recursive, mirror, fuzzy, maxDeletions, byContent);
+    argv.removeAll(Versions.FILTERS);
+    argv.remove("--mkpath");
+    argv.set(argv.size() - 1, destination() + under.dir() + "/");
+    return argv;
   }
 
   /**

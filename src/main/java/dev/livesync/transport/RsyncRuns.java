@@ -53,7 +53,28 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths) {
     var stats = new RsyncOutput.Stats();
     Consumer<byte[]> statsLine = stats::line;
     if (progress != null) statsLine = progress.around(statsLine);
-    RsyncProcess.Result r = run(argv, stdin, statsLine);
+    return result(run(argv, stdin, statsLine), stats, batch);
+  }
+
+  /**
+   * A batch's run into a directory below the target's top ({@link RsyncArgs#sendUnder}, paths as
+   * arguments), or null, nothing done, where a directory above that one is missing on the target:
+   * rsync makes only the last component of a destination (exit 11, "mkdir ... failed: No such file
+   * or directory"), and the send from the top makes the missing ones with their mode and times.
+   */
+  TransferResult transferInto(List<String> argv, List<byte[]> batch) throws InterruptedException {
+    var stats = new RsyncOutput.Stats();
+    RsyncProcess.Result r = run(argv, null, stats::line);
+    if (r.exit() == 11 && r.stderr().stream().anyMatch(l -> MISSING_ABOVE.matcher(Bytes.latin1(l)).find())) {
+      log.debug("{}: a directory above the send's is missing on the target: from the top", describe());
+      return null;
+    }
+    return result(r, stats, batch);
+  }
+
+  private static final java.util.regex.Pattern MISSING_ABOVE = java.util.regex.Pattern.compile("mkdir \".*\".* failed: No such file or directory \\(2\\)");
+
+  private TransferResult result(RsyncProcess.Result r, RsyncOutput.Stats stats, List<byte[]> batch) {
     if (r.exit() == 0 && stoppedByMaxDelete(r.stderr())) r = new RsyncProcess.Result(MAX_DELETE_EXIT, r.stderr(), r.stderrTruncated(), r.millis());
     var v = classify(r);
     if (v.outcome() != Outcome.PARTIAL) return stats.result(v.outcome(), r, List.of(), v.message());

@@ -136,9 +136,13 @@ public final class RsyncTransport implements Transport {
     TransferResult done = null;
     for (List<byte[]> part : args.argvRuns(paths)) { // one run unless the paths overflow a command line
       long left = maxDeletions < 0 || done == null ? maxDeletions : Math.max(0, maxDeletions - done.deleted());
-      List<String> pathArgs = args.asArgs(part);
-      TransferResult r = rsync.transfer(args.send(pathArgs, recursive, mirror, fuzzy, left, Transport.byContent()),
-          pathArgs == null ? RsyncArgs.filesFrom(part) : null, part);
+      RsyncArgs.Under under = args.under(part);
+      TransferResult r = under == null ? null : rsync.transferInto(args.sendUnder(under, recursive, mirror, fuzzy, left, Transport.byContent()), part);
+      if (r == null) { // from the top: no base, or the target lacks a directory above it
+        List<String> pathArgs = args.asArgs(part);
+        r = rsync.transfer(args.send(pathArgs, recursive, mirror, fuzzy, left, Transport.byContent()),
+            pathArgs == null ? RsyncArgs.filesFrom(part) : null, part);
+      }
       done = done == null ? r : merge(done, r);
       if (r.outcome() == Outcome.RETRY || r.outcome() == Outcome.FATAL) break;
     }

@@ -36,6 +36,15 @@ sealed interface TargetKind permits DaemonKind, SshKind, LocalKind {
     return false;
   }
 
+  /**
+   * Whether a batch may go to the directory its paths share ({@link CommonDir}) instead of the
+   * target's top: only where the target itself keeps a run inside it (a daemon's module, chrooted or
+   * with its symlinks munged), as rsync then changes into that directory on the target.
+   */
+  default boolean sendsIntoCommonDir() {
+    return false;
+  }
+
   /** {@link Transport#canRename}. */
   boolean canRename();
 

@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import dev.livesync.fs.BytePath;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
@@ -30,6 +31,16 @@ public interface Transport extends AutoCloseable {
    * kernel again. Unbound: it looks itself.
    */
   ScopedValue<ToLongFunction<byte[]>> SOURCE_SIZES = ScopedValue.newInstance();
+
+  /**
+   * Bound around a {@link #send} to a directory above all its paths from which the send may start
+   * instead of the top: every change the send stands for, directories' included, lies at or below
+   * it (the directories between it and the paths go along as their parents, as rsync's {@code -R}
+   * has them). A transport may write into it on the target, sparing the receiver the components
+   * above it on every file; it must still make the directories above it right where they are
+   * missing. Unbound or empty: the top.
+   */
+  ScopedValue<BytePath> BASE = ScopedValue.newInstance();
 
   /** For logs and status: e.g. {@code rsync://rsync_backup@host:873/module}; never a password. */
   String describe();

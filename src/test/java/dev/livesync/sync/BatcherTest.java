@@ -33,6 +33,20 @@ class BatcherTest {
     assertThat(b.poll(true)).singleElement().satisfies(w -> assertThat(paths(w)).containsExactly("n/sub/a", "m", "top"));
   }
 
+  /** The base a send may start from lies above the directories it left out, which go along as parents. */
+  @Test
+  void aSendsBaseLiesAboveWhatItLeftOut() {
+    file("n/sub/deep/a");
+    file("n/sub/deep/b");
+    assertThat(b.poll(true)).singleElement().satisfies(w -> assertThat(((WorkItem.Send) w).base().toString()).isEqualTo("n/sub/deep"));
+    c.created(Bytes.of("n/sub"), true); // made (or chmod'ed) right above the writes: left out, carried
+    file("n/sub/deep/c");
+    assertThat(b.poll(true)).singleElement().satisfies(w -> {
+      assertThat(paths(w)).containsExactly("n/sub/deep/c");
+      assertThat(((WorkItem.Send) w).base().toString()).isEqualTo("n");
+    });
+  }
+
   @Test
   void aBatchWaitsForADelayAndUnderBacklogForATargetOrMaxPaths() {
     file("a");

@@ -43,6 +43,21 @@ class WaitingSendsTest {
     assertThat(s.oldestNanos()).isEqualTo(100);
   }
 
+  /** Each send's base lies above what it left out; the fold's lies above all of theirs. */
+  @Test
+  void aFoldedSendStartsNoDeeperThanAnyOfItsParts() {
+    List<Task> q = new ArrayList<>(List.of(based("r/x/a", "r/x/a/f"), based("r/x/b", "r/x/b/g"), based("r/x/b/deep", "r/x/b/deep/h")));
+    WaitingSends.fold(q, 0, LIMITS);
+    assertThat(((WorkItem.Send) q.getFirst().item).base().toString()).isEqualTo("r/x");
+    q = new ArrayList<>(List.of(based("r/x/a", "r/x/a/f"), send(0, "r/x/a/g")));
+    WaitingSends.fold(q, 0, LIMITS);
+    assertThat(((WorkItem.Send) q.getFirst().item).base()).as("a part from the top").isEqualTo(dev.livesync.fs.BytePath.EMPTY);
+  }
+
+  Task based(String base, String... paths) {
+    return task(new WorkItem.Send(List.of(paths).stream().map(Bytes::of).toList(), false, 0, 100 + seq, false, dev.livesync.fs.BytePath.of(base)));
+  }
+
   @Test
   void fullBatchesStayAsTheyAreAndTheirClaimsStillHoldBackWhatFollows() {
     var three = new WaitingSends.Limits(3, 64L << 20, 16L << 20);
