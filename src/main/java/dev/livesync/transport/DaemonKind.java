@@ -79,6 +79,16 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
     return true;
   }
 
+  /**
+   * The daemon's receiver names a path in its messages from the module's top, {@code "/DIR/.f.XXXXXX"
+   * (in MODULE)} (with a slash first once it writes below the top): the target's directory in the
+   * module, with a slash first, or the empty path where the target is the module's top.
+   */
+  @Override
+  public List<byte[]> localRoots() {
+    return List.of(Bytes.of(target.path().isEmpty() ? "" : "/" + target.path()));
+  }
+
   @Override
   public boolean sendsIntoCommonDir() {
     return true;

@@ -23,7 +23,7 @@ sealed interface TargetKind permits DaemonKind, SshKind, LocalKind {
   /** rsync's environment besides {@code LC_ALL=C}. */
   default void env(Map<String, String> env) {}
 
-  /** Directories whose names in rsync's messages mean the target (a local target's directory, as given and real). */
+  /** Directories whose names in rsync's messages mean the target (a local target's directory, as given and real; a daemon's, from its module's top). */
   default List<byte[]> localRoots() {
     return List.of();
   }

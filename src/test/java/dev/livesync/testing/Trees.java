@@ -257,8 +257,19 @@ public final class Trees {
     try {
       Files.walkFileTree(path(dir), new java.nio.file.SimpleFileVisitor<>() {
         private void see(Path p) throws IOException {
-          var t = (FileTime) Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+          FileTime t;
+          try {
+            t = (FileTime) Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+          } catch (java.nio.file.NoSuchFileException gone) {
+            return; // gone between the listing and its stat (rsync renaming its temporary file): not there now
+          }
           if (t.compareTo(newest[0]) > 0) newest[0] = t;
+        }
+
+        @Override
+        public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+          if (e instanceof java.nio.file.NoSuchFileException) return java.nio.file.FileVisitResult.CONTINUE; // the same
+          throw e;
         }
 
         @Override

@@ -33,6 +33,25 @@ class FailedPathsTest {
     assertThat(shown(failed)).containsExactlyInAnyOrder("b\\xb9\\xfa", "nl\\x0ax", "we\"ird", "back\\\\#012sl", "ro/f", "new");
   }
 
+  /**
+   * A run into a batch's base ({@code SOURCE/BASE/././REST}, see RsyncArgs#under): the sender names
+   * its arguments so; a daemon's receiver names paths from the module's top, a slash first.
+   */
+  @Test
+  void aRunIntoTheBatchsBaseNamesThePathsBelowIt() {
+    var daemonAtTop = new FailedPaths(List.of(Bytes.of("/data/src"), Bytes.EMPTY));
+    List<byte[]> batch = List.of(Bytes.of("a/b/c/f"), Bytes.of("a/b/g"), Bytes.of("a/b/ok"));
+    var failed = daemonAtTop.inBatch(batch, lines(
+        "file has vanished: \"/data/src/a/b/././c/f\"",
+        "rsync: [sender] send_files failed to open \"/data/src/a/b/./g\": Too many levels of symbolic links (40)",
+        "rsync: [receiver] mkstemp \"/a/b/.ok.EZurWa\" (in m) failed: Operation not permitted (1)"));
+    assertThat(shown(failed)).containsExactlyInAnyOrder("a/b/c/f", "a/b/g", "a/b/ok");
+
+    var daemonBelow = new FailedPaths(List.of(Bytes.of("/data/src"), Bytes.of("/sub/dir"))); // rsync://host/m/sub/dir
+    assertThat(shown(daemonBelow.inBatch(batch, lines("rsync: [receiver] mkstemp \"/sub/dir/a/b/.ok.EZurWa\" (in m) failed: Operation not permitted (1)"))))
+        .containsExactly("a/b/ok");
+  }
+
   @Test
   void aFailedOrVanishedParentFailsEverythingBelowIt() {
     List<byte[]> batch = List.of(Bytes.of("gone/x"), Bytes.of("ro/sub/g"), Bytes.of("other"));
