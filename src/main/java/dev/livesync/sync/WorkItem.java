@@ -31,7 +31,12 @@ public sealed interface WorkItem {
    * (not recursive) send compares its files by content, not by size and mtime (a file replaced by one
    * of the same size and mtime is still sent) unless {@code attributesOnly}: its paths only changed
    * mode, owner or mtime ({@link Coalescer.Entry#attributesOnly}). A recursive send compares by size
-   * and mtime, as a full sync does (its tree may be mostly at the target already).
+   * and mtime, as a full sync does (its tree may be mostly at the target already). {@code base}: a
+   * directory above every path (a proper ancestor of each) whose own changes, and those of every
+   * directory between it and the paths, go with this send (the batcher leaves out of a batch the
+   * directories that rsync's {@code -R} carries as parents: {@link Batcher}); none above it had a
+   * change this send stands for. The transport may start the run there ({@link Transport#BASE}).
+   * Empty: the top.
    */
   // Never compared or hashed, like Rename; toString counts the paths.
   record Send(List<byte[]> paths, boolean recursive, long bytes, long oldestNanos, boolean attributesOnly, BytePath base) implements WorkItem {
@@ -42,20 +47,6 @@ public sealed interface WorkItem {
     /** A send from the top ({@code base} empty). */
     public Send(List<byte[]> paths, boolean recursive, long bytes, long oldestNanos, boolean attributesOnly) {
       this(paths, recursive, bytes, oldestNanos, attributesOnly, BytePath.EMPTY);
-    }
-
-    /**
-     * {@code base}: a directory above every path whose own changes, and those of every directory
-     * between it and the paths, go with this send (the batcher leaves out of a batch the directories
-     * that rsync's {@code -R} carries as parents: {@link Batcher}); none above it had a change this
-     * send stands for. The transport may start the run there ({@link Transport#BASE}). Empty: the top.
-     */
-    public Send {
-      if (!base.isEmpty()) {
-        for (byte[] p : paths) {
-          if (!Bytes.isUnder(p, base.unsafeArray()) || p.length == base.length()) throw new IllegalArgumentException("base " + base + " is not above " + Bytes.display(p));
-        }
-      }
     }
 
     /** This send's other fields with {@code paths}, which replace its own: the base as far as it is still above them all. */

@@ -24,11 +24,22 @@ import org.junit.jupiter.api.Test;
 class SendIntoBaseTest {
   final byte[] src = Trees.tempDir("base-src");
   final byte[] dst = Trees.tempDir("base-dst");
+  RsyncDaemon daemon;
+  RsyncTransport t;
 
   @AfterEach
   void cleanUp() {
+    if (t != null) t.close();
+    if (daemon != null) daemon.close();
     Trees.delete(src);
     Trees.delete(dst);
+  }
+
+  /** A chrooted daemon (as `serve` runs as root) on {@code dst}, and a transport to it that has made it equal to the source. */
+  private void synced() throws InterruptedException {
+    daemon = RsyncDaemon.builder(Trees.path(dst)).moduleOption("use chroot", "yes").start();
+    t = RsyncTransport.open(src, daemon.url(), TargetOptions.defaults());
+    assertThat(t.fullSync(true).outcome()).isEqualTo(Outcome.OK);
   }
 
   private static TransferResult send(Transport t, String base, String... paths) throws InterruptedException {
@@ -47,73 +58,63 @@ class SendIntoBaseTest {
   @Test
   void aSendRunsIntoItsBaseCarriesItAndLeavesTheDirectoriesAboveAlone() throws Exception {
     Trees.write(at(src, "a/b/c/f1"), "one");
-    try (var daemon = RsyncDaemon.builder(Trees.path(dst)).moduleOption("use chroot", "yes").start();
-        var t = RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())) {
-      assertThat(t.fullSync(true).outcome()).isEqualTo(Outcome.OK);
-      Trees.setMtime(at(dst, "a"), 1_000_000); // set apart on the target: a run from the top would set it back
-      Trees.write(at(src, "a/b/c/f2"), "two");
-      Trees.chmod(at(src, "a/b/c"), 0700);
-      Trees.setMtime(at(src, "a/b/c"), 2_000_000);
+    synced();
+    Trees.setMtime(at(dst, "a"), 1_000_000); // set apart on the target: a run from the top would set it back
+    Trees.write(at(src, "a/b/c/f2"), "two");
+    Trees.chmod(at(src, "a/b/c"), 0700);
+    Trees.setMtime(at(src, "a/b/c"), 2_000_000);
 
-      TransferResult r = send(t, "a/b/c", "a/b/c/f2");
+    TransferResult r = send(t, "a/b/c", "a/b/c/f2");
 
-      assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.OK);
-      assertThat(Trees.read(at(dst, "a/b/c/f2"))).isEqualTo(Bytes.of("two"));
-      assertThat(mode(at(dst, "a/b/c"))).as("the base's mode").isEqualTo(0700);
-      assertThat(mtime(at(dst, "a/b/c"))).as("the base's mtime").isEqualTo(mtime(at(src, "a/b/c")));
-      assertThat(mtime(at(dst, "a")).toMillis()).as("above the base: not in the run").isEqualTo(1_000_000_000L);
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.OK);
+    assertThat(Trees.read(at(dst, "a/b/c/f2"))).isEqualTo(Bytes.of("two"));
+    assertThat(mode(at(dst, "a/b/c"))).as("the base's mode").isEqualTo(0700);
+    assertThat(mtime(at(dst, "a/b/c"))).as("the base's mtime").isEqualTo(mtime(at(src, "a/b/c")));
+    assertThat(mtime(at(dst, "a")).toMillis()).as("above the base: not in the run").isEqualTo(1_000_000_000L);
 
-      Trees.write(at(src, "a/b/c/f3"), "three");
-      assertThat(send(t, "", "a/b/c/f3").outcome()).isEqualTo(Outcome.OK);
-      assertThat(mtime(at(dst, "a"))).as("from the top: every parent").isEqualTo(mtime(at(src, "a")));
-    }
+    Trees.write(at(src, "a/b/c/f3"), "three");
+    assertThat(send(t, "", "a/b/c/f3").outcome()).isEqualTo(Outcome.OK);
+    assertThat(mtime(at(dst, "a"))).as("from the top: every parent").isEqualTo(mtime(at(src, "a")));
   }
 
   @Test
   void whereTheTargetLacksADirectoryAboveTheBaseTheSendGoesFromTheTop() throws Exception {
     Trees.write(at(src, "a/b/c/f1"), "one");
     Trees.write(at(src, "z"), "z");
-    try (var daemon = RsyncDaemon.builder(Trees.path(dst)).moduleOption("use chroot", "yes").start();
-        var t = RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())) {
-      assertThat(t.fullSync(true).outcome()).isEqualTo(Outcome.OK);
-      Trees.delete(at(dst, "a")); // behind the engine's back
-      Trees.chmod(at(src, "a/b"), 0750);
-      Trees.setMtime(at(src, "a/b"), 3_000_000);
+    synced();
+    Trees.delete(at(dst, "a")); // behind the engine's back
+    Trees.chmod(at(src, "a/b"), 0750);
+    Trees.setMtime(at(src, "a/b"), 3_000_000);
 
-      TransferResult r = send(t, "a/b/c", "a/b/c/f1");
+    TransferResult r = send(t, "a/b/c", "a/b/c/f1");
 
-      assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.OK);
-      Trees.assertSameTree(src, dst); // modes and mtimes of a and a/b too, made by the run from the top
-    }
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.OK);
+    Trees.assertSameTree(src, dst); // modes and mtimes of a and a/b too, made by the run from the top
   }
 
   @Test
   void whereTheTargetLacksOnlyTheBaseItIsMadeAsAtTheSource() throws Exception {
     Trees.write(at(src, "a/b/f1"), "one");
-    try (var daemon = RsyncDaemon.builder(Trees.path(dst)).moduleOption("use chroot", "yes").start();
-        var t = RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())) {
-      assertThat(t.fullSync(true).outcome()).isEqualTo(Outcome.OK);
-      Trees.write(at(src, "a/b/new/f"), "new");
-      Trees.chmod(at(src, "a/b/new"), 0700);
-      Trees.setMtime(at(src, "a/b/new"), 4_000_000);
+    synced();
+    Trees.write(at(src, "a/b/new/f"), "new");
+    Trees.chmod(at(src, "a/b/new"), 0700);
+    Trees.setMtime(at(src, "a/b/new"), 4_000_000);
 
-      assertThat(send(t, "a/b/new", "a/b/new/f").outcome()).isEqualTo(Outcome.OK);
+    assertThat(send(t, "a/b/new", "a/b/new/f").outcome()).isEqualTo(Outcome.OK);
 
-      assertThat(Trees.read(at(dst, "a/b/new/f"))).isEqualTo(Bytes.of("new"));
-      assertThat(mode(at(dst, "a/b/new"))).isEqualTo(0700);
-      assertThat(mtime(at(dst, "a/b/new"))).isEqualTo(mtime(at(src, "a/b/new")));
-    }
+    assertThat(Trees.read(at(dst, "a/b/new/f"))).isEqualTo(Bytes.of("new"));
+    assertThat(mode(at(dst, "a/b/new"))).isEqualTo(0700);
+    assertThat(mtime(at(dst, "a/b/new"))).isEqualTo(mtime(at(src, "a/b/new")));
   }
 
   /** The filters of the target's own {@code .livesync} count from the top: a run below it leaves them out. */
   @Test
   void aDirectoryNamedLikeTheTargetsOwnGoesBelowTheBase() throws Exception {
+    Trees.mkdirs(at(src, "a"));
+    synced();
     Trees.write(at(src, "a/.livesync/x"), "a user's directory of that name");
-    try (var daemon = RsyncDaemon.builder(Trees.path(dst)).moduleOption("use chroot", "yes").start();
-        var t = RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())) {
-      assertThat(send(t, "a", "a/.livesync/x").outcome()).isEqualTo(Outcome.OK);
-      assertThat(Trees.read(at(dst, "a/.livesync/x"))).isEqualTo(Bytes.of("a user's directory of that name"));
-    }
+    assertThat(send(t, "a", "a/.livesync/x").outcome()).isEqualTo(Outcome.OK);
+    assertThat(Trees.read(at(dst, "a/.livesync/x"))).isEqualTo(Bytes.of("a user's directory of that name"));
   }
 
   /** Where a run may not start below the top: the target's kind, filters or backups that count from the top, a base that is not one. */
