@@ -24,7 +24,7 @@ import java.util.Map;
  */
 final class RsyncArgs {
   private static final byte[] DOT_SLASH = {'.', '/'};
-  private static final byte[] VERSIONS_TOP = Bytes.of(".livesync");
+  private static final byte[] VERSIONS_TOP = Bytes.of(Versions.DIR);
   private final byte[] source;
   private final String sourceArg;
   private final Target target;
