@@ -11,7 +11,8 @@ import java.util.Set;
  * Cuts the coalescer's ready paths into {@link WorkItem.Send} batches. A batch closes {@code delay}
  * after its first path became ready, or at once when {@code maxPaths} are ready; it holds at most
  * {@code maxPaths} paths and {@code maxBytes} bytes. A file larger than {@code largeFile} goes in a
- * batch of its own, so small files never wait behind it. Renames come first, in event order.
+ * batch of its own, so small files never wait behind it. Renames come first, in event order. A
+ * directory goes into the batch of the first path below it that is drained with it ({@link DirsBeside}).
  */
 public final class Batcher {
   /** Size of a path at the source: -1 when missing, 0 for a directory. Called once per path. */
@@ -74,21 +75,30 @@ public final class Batcher {
     var plain = new Open(false, false, out);
     var touched = new Open(false, true, out);
     var trees = new Open(true, false, out);
-    coalescer.drainReady(
-        Integer.MAX_VALUE,
-        e -> {
-          if (e.recursive()) {
-            trees.add(e.path(), 0, e.firstNanos());
-            return;
-          }
-          long size = Math.max(0, sizes.size(e.path()));
-          if (size > limits.largeFile()) {
-            out.add(new WorkItem.Send(List.of(e.path()), false, size, e.firstNanos(), e.attributesOnly()));
-          } else {
-            // a directory or an empty file has no content to compare: it rides with the others
-            (e.attributesOnly() && size > 0 ? touched : plain).add(e.path(), size, e.firstNanos());
-          }
-        });
+    List<Coalescer.Entry> ready = new ArrayList<>();
+    coalescer.drainReady(Integer.MAX_VALUE, ready::add);
+    long[] size = new long[ready.size()];
+    for (int i = 0; i < ready.size(); i++) size[i] = ready.get(i).recursive() ? 0 : Math.max(0, sizes.size(ready.get(i).path()));
+    DirsBeside beside = DirsBeside.of(ready, size, limits.largeFile(), dirs);
+    for (int i = 0; i < ready.size(); i++) {
+      if (beside != null) {
+        if (beside.moved(i)) continue; // goes right before the first path below it
+        List<Integer> ds = beside.before(i);
+        if (!ds.isEmpty()) {
+          plain.makeRoom(ds.size() + 1, size[i]); // the directories and the path below them in one batch
+          for (int d : ds) plain.add(ready.get(d).path(), 0, ready.get(d).firstNanos());
+        }
+      }
+      Coalescer.Entry e = ready.get(i);
+      if (e.recursive()) {
+        trees.add(e.path(), 0, e.firstNanos());
+      } else if (size[i] > limits.largeFile()) {
+        out.add(new WorkItem.Send(List.of(e.path()), false, size[i], e.firstNanos(), e.attributesOnly()));
+      } else {
+        // a directory or an empty file has no content to compare: it rides with the others
+        (e.attributesOnly() && size[i] > 0 ? touched : plain).add(e.path(), size[i], e.firstNanos());
+      }
+    }
     plain.close();
     touched.close();
     trees.close();
@@ -168,6 +178,11 @@ public final class Batcher {
       this.recursive = recursive;
       this.attributesOnly = attributesOnly;
       this.out = out;
+    }
+
+    /** Closes the batch unless {@code n} more paths of {@code size} bytes in all fit it. */
+    void makeRoom(int n, long size) {
+      if (!paths.isEmpty() && (paths.size() + n > limits.maxPaths() || bytes + size > limits.maxBytes())) close();
     }
 
     void add(byte[] path, long size, long first) {

@@ -47,6 +47,40 @@ class BatcherTest {
     });
   }
 
+  /**
+   * A new directory that would end one batch goes with its first file into the next, which leaves it
+   * out: the second batch does not have to wait for the first (a path below a claimed directory).
+   */
+  @Test
+  void aDirectoryGoesIntoTheBatchOfTheFirstPathBelowIt() {
+    for (int i = 0; i < 9; i++) file("f" + i);
+    c.created(Bytes.of("n"), true); // the 10th path: would close the first batch
+    file("n/a");
+    file("n/b");
+    c.created(Bytes.of("m"), true); // nothing below it in this drain: sent as itself, where it stood
+    List<WorkItem> items = b.poll(true);
+    assertThat(items).hasSize(2);
+    assertThat(paths(items.get(0))).containsExactly("f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8");
+    assertThat(paths(items.get(1))).containsExactly("n/a", "n/b", "m");
+    assertThat(((WorkItem.Send) items.get(1)).base().toString()).isEmpty(); // above n, which goes as a parent
+  }
+
+  /** The directory and the path below it stay together even where that path's bytes close the batch. */
+  @Test
+  void aDirectoryAndThePathBelowItShareABatchAtTheByteLimit() {
+    var small = new Batcher(c, clock, new Batcher.Limits(200_000_000L, 100, 25, 1L << 20),
+        p -> dirs.contains(Bytes.display(p)) ? 0 : 10, p -> dirs.contains(Bytes.display(p)));
+    file("f0");
+    file("f1");
+    c.created(Bytes.of("n"), true);
+    file("n/a"); // 10 + 10 + 10 > 25: a new batch, the directory with it
+    List<WorkItem> items = small.poll(true);
+    assertThat(items).hasSize(2);
+    assertThat(paths(items.get(0))).containsExactly("f0", "f1");
+    assertThat(paths(items.get(1))).containsExactly("n/a");
+    assertThat(((WorkItem.Send) items.get(1)).base().toString()).isEmpty();
+  }
+
   @Test
   void aBatchWaitsForADelayAndUnderBacklogForATargetOrMaxPaths() {
     file("a");

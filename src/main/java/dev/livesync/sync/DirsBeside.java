@@ -1,0 +1,69 @@
+package dev.livesync.sync;
+
+import dev.livesync.fs.BytePath;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The directories of one drain of ready paths ({@link Batcher#poll}) that go right before the first
+ * later path below them, so that both land in the same batch, which then leaves the directory out
+ * and carries it as that path's parent (mode and mtime included). Cut where they stood, a new
+ * directory ended one batch and its first files began the next: the second batch had to wait for
+ * the first ({@link PathClaims}: a path below a claimed directory), and after a fast {@code tar x}
+ * the last batches of the catch-up ran one at a time, each waiting for the one before.
+ */
+final class DirsBeside {
+  private final boolean[] moved;
+  private final Map<Integer, List<Integer>> before;
+
+  private DirsBeside(boolean[] moved, Map<Integer, List<Integer>> before) {
+    this.moved = moved;
+    this.before = before;
+  }
+
+  /**
+   * For the entries of a drain and their probed sizes (0 for a directory): null when no directory
+   * among them has a later path below it that goes into a plain batch (not a tree, not a large file
+   * alone, not an attribute-only file).
+   */
+  static DirsBeside of(List<Coalescer.Entry> ready, long[] size, long largeFile, Batcher.DirProbe dirs) {
+    Map<BytePath, Integer> dirAt = null;
+    for (int i = 0; i < ready.size(); i++) {
+      if (size[i] == 0 && plain(ready.get(i), size[i], largeFile) && dirs.isDir(ready.get(i).path())) {
+        if (dirAt == null) dirAt = new HashMap<>();
+        dirAt.put(BytePath.unsafeWrap(ready.get(i).path()), i);
+      }
+    }
+    if (dirAt == null) return null;
+    boolean[] moved = new boolean[ready.size()];
+    Map<Integer, List<Integer>> before = new HashMap<>();
+    for (int j = 0; j < ready.size(); j++) {
+      if (!plain(ready.get(j), size[j], largeFile)) continue;
+      for (BytePath a : BytePath.unsafeWrap(ready.get(j).path()).ancestors()) {
+        Integer d = dirAt.get(a);
+        if (d == null || d >= j || moved[d]) continue;
+        moved[d] = true;
+        before.computeIfAbsent(j, k -> new ArrayList<>()).add(d);
+      }
+    }
+    if (before.isEmpty()) return null;
+    for (List<Integer> ds : before.values()) ds.sort(null); // in drain order: a directory before those inside it
+    return new DirsBeside(moved, before);
+  }
+
+  private static boolean plain(Coalescer.Entry e, long size, long largeFile) {
+    return !e.recursive() && size <= largeFile && !(e.attributesOnly() && size > 0);
+  }
+
+  /** Whether entry {@code i} goes elsewhere: before a later path below it. */
+  boolean moved(int i) {
+    return moved[i];
+  }
+
+  /** The directories that go right before entry {@code j}, in drain order (empty for most). */
+  List<Integer> before(int j) {
+    return before.getOrDefault(j, List.of());
+  }
+}
