@@ -78,25 +78,30 @@ public final class Batcher {
     List<Coalescer.Entry> ready = new ArrayList<>();
     coalescer.drainReady(Integer.MAX_VALUE, ready::add);
     long[] size = new long[ready.size()];
-    for (int i = 0; i < ready.size(); i++) size[i] = ready.get(i).recursive() ? 0 : Math.max(0, sizes.size(ready.get(i).path()));
-    DirsBeside beside = DirsBeside.of(ready, size, limits.largeFile(), dirs);
+    boolean[] dir = new boolean[ready.size()]; // a directory (size 0) sent as itself: each probed once
+    for (int i = 0; i < ready.size(); i++) {
+      Coalescer.Entry e = ready.get(i);
+      size[i] = e.recursive() ? 0 : Math.max(0, sizes.size(e.path()));
+      dir[i] = !e.recursive() && size[i] == 0 && dirs.isDir(e.path());
+    }
+    DirsBeside beside = DirsBeside.of(ready, size, dir, limits.largeFile());
     for (int i = 0; i < ready.size(); i++) {
       if (beside != null) {
         if (beside.moved(i)) continue; // goes right before the first path below it
         List<Integer> ds = beside.before(i);
         if (!ds.isEmpty()) {
           plain.makeRoom(ds.size() + 1, size[i]); // the directories and the path below them in one batch
-          for (int d : ds) plain.add(ready.get(d).path(), 0, ready.get(d).firstNanos());
+          for (int d : ds) plain.add(ready.get(d).path(), 0, ready.get(d).firstNanos(), true);
         }
       }
       Coalescer.Entry e = ready.get(i);
       if (e.recursive()) {
-        trees.add(e.path(), 0, e.firstNanos());
+        trees.add(e.path(), 0, e.firstNanos(), false);
       } else if (size[i] > limits.largeFile()) {
         out.add(new WorkItem.Send(List.of(e.path()), false, size[i], e.firstNanos(), e.attributesOnly()));
       } else {
         // a directory or an empty file has no content to compare: it rides with the others
-        (e.attributesOnly() && size[i] > 0 ? touched : plain).add(e.path(), size[i], e.firstNanos());
+        (e.attributesOnly() && size[i] > 0 ? touched : plain).add(e.path(), size[i], e.firstNanos(), dir[i]);
       }
     }
     plain.close();
@@ -127,12 +132,12 @@ public final class Batcher {
   }
 
   /** See {@link #Batcher(Coalescer, Clock, Limits, SizeProbe, DirProbe)}. */
-  private static List<byte[]> withoutDirsAbove(List<byte[]> paths, List<Long> sizes, DirProbe dirs) {
+  private static List<byte[]> withoutDirsAbove(List<byte[]> paths, List<Boolean> isDir) {
     Set<BytePath> parents = null;
     List<byte[]> out = null;
     for (int i = 0; i < paths.size(); i++) {
       byte[] p = paths.get(i);
-      if (sizes.get(i) == 0 && dirs.isDir(p)) {
+      if (isDir.get(i)) {
         if (parents == null) {
           parents = new HashSet<>();
           for (byte[] q : paths)
@@ -165,8 +170,8 @@ public final class Batcher {
   }
 
   private final class Open {
-    /** Sizes as probed (0 for directories), parallel to {@code paths}. */
-    List<Long> sizesOf = new ArrayList<>();
+    /** Which of {@code paths} are directories sent as themselves (left out where a path below them joins), parallel to it. */
+    List<Boolean> dirsOf = new ArrayList<>();
 
     final boolean recursive, attributesOnly;
     final List<WorkItem> out;
@@ -185,10 +190,11 @@ public final class Batcher {
       if (!paths.isEmpty() && (paths.size() + n > limits.maxPaths() || bytes + size > limits.maxBytes())) close();
     }
 
-    void add(byte[] path, long size, long first) {
+    /** Adds a path; {@code dir}: a directory, left out if a path below it joins this batch. */
+    void add(byte[] path, long size, long first, boolean dir) {
       if (!paths.isEmpty() && (paths.size() >= limits.maxPaths() || bytes + size > limits.maxBytes())) close();
       paths.add(path);
-      sizesOf.add(size);
+      dirsOf.add(dir);
       bytes += size;
       oldest = Math.min(oldest, first);
     }
@@ -196,10 +202,10 @@ public final class Batcher {
     void close() {
       if (paths.isEmpty()) return;
       BytePath base = CommonDir.of(paths); // above the directories left out too: they go as parents of the rest
-      if (!recursive) paths = withoutDirsAbove(paths, sizesOf, dirs);
+      if (!recursive) paths = withoutDirsAbove(paths, dirsOf);
       out.add(new WorkItem.Send(List.copyOf(paths), recursive, bytes, oldest, attributesOnly, base));
       paths = new ArrayList<>();
-      sizesOf = new ArrayList<>();
+      dirsOf = new ArrayList<>();
       bytes = 0;
       oldest = Long.MAX_VALUE;
     }

@@ -24,14 +24,14 @@ final class DirsBeside {
   }
 
   /**
-   * For the entries of a drain and their probed sizes (0 for a directory): null when no directory
-   * among them has a later path below it that goes into a plain batch (not a tree, not a large file
-   * alone, not an attribute-only file).
+   * For the entries of a drain, their probed sizes and which are directories sent as themselves: null
+   * when no such directory has a later path below it that goes into a plain batch (not a tree, not a
+   * large file alone, not an attribute-only file).
    */
-  static DirsBeside of(List<Coalescer.Entry> ready, long[] size, long largeFile, Batcher.DirProbe dirs) {
+  static DirsBeside of(List<Coalescer.Entry> ready, long[] size, boolean[] dir, long largeFile) {
     Map<BytePath, Integer> dirAt = null;
     for (int i = 0; i < ready.size(); i++) {
-      if (size[i] == 0 && plain(ready.get(i), size[i], largeFile) && dirs.isDir(ready.get(i).path())) {
+      if (dir[i]) {
         if (dirAt == null) dirAt = new HashMap<>();
         dirAt.put(BytePath.unsafeWrap(ready.get(i).path()), i);
       }
