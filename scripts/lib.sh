@@ -146,6 +146,11 @@ livesync_train_run() {
   grep -q 'clean stop recorded' "$log"
 }
 
+# Prints a TCP port free on 127.0.0.1 now (the kernel's pick), for a loopback daemon a script starts.
+livesync_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # Returns once this machine's CPUs, all together, have been busy less than a quarter of one core over
 # a whole second (four looks at /proc/stat, a quarter second apart), or after $1 seconds (default 5).
 # The benchmarks that wait for a target to stand still call it before each walk of the target: such a

@@ -79,12 +79,17 @@ public final class Batcher {
     coalescer.drainReady(Integer.MAX_VALUE, ready::add);
     long[] size = new long[ready.size()];
     boolean[] dir = new boolean[ready.size()]; // a directory (size 0) sent as itself: each probed once
+    Open[] to = new Open[ready.size()]; // null: a large file, in a batch of its own
+    boolean[] inPlain = new boolean[ready.size()];
     for (int i = 0; i < ready.size(); i++) {
       Coalescer.Entry e = ready.get(i);
       size[i] = e.recursive() ? 0 : Math.max(0, sizes.size(e.path()));
       dir[i] = !e.recursive() && size[i] == 0 && dirs.isDir(e.path());
+      // a directory or an empty file has no content to compare: it rides with the others
+      to[i] = e.recursive() ? trees : size[i] > limits.largeFile() ? null : e.attributesOnly() && size[i] > 0 ? touched : plain;
+      inPlain[i] = to[i] == plain;
     }
-    DirsBeside beside = DirsBeside.of(ready, size, dir, limits.largeFile());
+    DirsBeside beside = DirsBeside.of(ready, dir, inPlain);
     for (int i = 0; i < ready.size(); i++) {
       if (beside != null) {
         if (beside.moved(i)) continue; // goes right before the first path below it
@@ -95,14 +100,8 @@ public final class Batcher {
         }
       }
       Coalescer.Entry e = ready.get(i);
-      if (e.recursive()) {
-        trees.add(e.path(), 0, e.firstNanos(), false);
-      } else if (size[i] > limits.largeFile()) {
-        out.add(new WorkItem.Send(List.of(e.path()), false, size[i], e.firstNanos(), e.attributesOnly()));
-      } else {
-        // a directory or an empty file has no content to compare: it rides with the others
-        (e.attributesOnly() && size[i] > 0 ? touched : plain).add(e.path(), size[i], e.firstNanos(), dir[i]);
-      }
+      if (to[i] == null) out.add(new WorkItem.Send(List.of(e.path()), false, size[i], e.firstNanos(), e.attributesOnly()));
+      else to[i].add(e.path(), size[i], e.firstNanos(), dir[i]);
     }
     plain.close();
     touched.close();

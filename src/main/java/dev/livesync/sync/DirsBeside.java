@@ -24,11 +24,11 @@ final class DirsBeside {
   }
 
   /**
-   * For the entries of a drain, their probed sizes and which are directories sent as themselves: null
-   * when no such directory has a later path below it that goes into a plain batch (not a tree, not a
-   * large file alone, not an attribute-only file).
+   * For the entries of a drain, which are directories sent as themselves and which go into a plain
+   * batch (not a tree, not a large file alone, not an attribute-only file): null when no such
+   * directory has a later path below it in a plain batch.
    */
-  static DirsBeside of(List<Coalescer.Entry> ready, long[] size, boolean[] dir, long largeFile) {
+  static DirsBeside of(List<Coalescer.Entry> ready, boolean[] dir, boolean[] inPlain) {
     Map<BytePath, Integer> dirAt = null;
     for (int i = 0; i < ready.size(); i++) {
       if (dir[i]) {
@@ -40,7 +40,7 @@ final class DirsBeside {
     boolean[] moved = new boolean[ready.size()];
     Map<Integer, List<Integer>> before = new HashMap<>();
     for (int j = 0; j < ready.size(); j++) {
-      if (!plain(ready.get(j), size[j], largeFile)) continue;
+      if (!inPlain[j]) continue;
       for (BytePath a : BytePath.unsafeWrap(ready.get(j).path()).ancestors()) {
         Integer d = dirAt.get(a);
         if (d == null || d >= j || moved[d]) continue;
@@ -51,10 +51,6 @@ final class DirsBeside {
     if (before.isEmpty()) return null;
     for (List<Integer> ds : before.values()) ds.sort(null); // in drain order: a directory before those inside it
     return new DirsBeside(moved, before);
-  }
-
-  private static boolean plain(Coalescer.Entry e, long size, long largeFile) {
-    return !e.recursive() && size <= largeFile && !(e.attributesOnly() && size > 0);
   }
 
   /** Whether entry {@code i} goes elsewhere: before a later path below it. */
