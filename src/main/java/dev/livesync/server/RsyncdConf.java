@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 /** Renders the rsyncd.conf for a {@link ServeSpec}. Pure text; the caller writes it. */
 public final class RsyncdConf {
   private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+  /** A hosts allow entry the daemon matches without a name: an IPv4 or IPv6 address, with a /prefix or /netmask. */
+  private static final Pattern ADDRESS = Pattern.compile("(\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)(/[0-9A-Fa-f:.]+)?");
 
   private RsyncdConf() {}
 
@@ -33,6 +35,10 @@ public final class RsyncdConf {
     // with no file data (a directory's times, symlinks, deletions, dry runs) took 66 ms instead of 26
     // on loopback (livesync's clients set TCP_NODELAY on their side; docs/decisions.md).
     line(b, "socket options", "TCP_NODELAY");
+    // By default the daemon asks the resolver for each client's name as it connects, before anything
+    // else: a resolver that is slow or down (a backup host's often is) delays every connection, and
+    // every batch is one. Only a module whose hosts allow names a host needs the name (see access).
+    line(b, "reverse lookup", "no");
     // chroot needs root; without it, symlinks pointing out of the module are refused instead.
     line(b, "use chroot", asRoot ? "yes" : "no");
     if (!asRoot) line(b, "munge symlinks", "yes");
@@ -94,6 +100,7 @@ public final class RsyncdConf {
     if (!m.hostsAllow().isEmpty()) {
       line(b, "hosts allow", String.join(" ", m.hostsAllow()));
       line(b, "hosts deny", "*");
+      if (!m.hostsAllow().stream().allMatch(h -> ADDRESS.matcher(h).matches())) line(b, "reverse lookup", "yes");
     }
   }
 

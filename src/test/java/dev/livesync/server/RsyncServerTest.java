@@ -58,6 +58,36 @@ class RsyncServerTest {
     assertThat(secrets).as("the daemon's copy of the password outlives it").doesNotExist();
   }
 
+  /**
+   * The daemon asks the resolver for no client's name (a slow resolver would delay every batch),
+   * except in a module whose hosts allow names a host: there the name is looked up and matched.
+   */
+  @Test
+  void clientNamesAreLookedUpOnlyForAModuleThatAllowsAHostByName() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("f"), "x");
+    Path byAddress = Files.createDirectories(tmp.resolve("by-address"));
+    Path byName = Files.createDirectories(tmp.resolve("by-name"));
+    Path pw = passwordFile(tmp, "s3cret", "rw-------");
+    Path daemonLog = tmp.resolve("rsyncd.log");
+    int port = freePort();
+    var spec = new ServeSpec("127.0.0.1", port, daemonLog, tmp.resolve("run"), List.of(
+        new ServeModule("byaddress", byAddress, "rsync_backup", pw, null, false, List.of("10.0.0.0/8", "127.0.0.1"), 0, null, null),
+        new ServeModule("byname", byName, "rsync_backup", pw, null, false, List.of("localhost"), 0, null, null)));
+    try (RsyncServer server = RsyncServer.start(spec)) {
+      StringBuilder log = new StringBuilder();
+      for (String module : List.of("byaddress", "byname")) {
+        int code = rsync(log, "-a", "--password-file=" + pw, src + "/", "rsync://rsync_backup@127.0.0.1:" + port + "/" + module + "/");
+        assertThat(code).as(module + ": " + log).isZero();
+      }
+      assertThat(byAddress.resolve("f")).hasContent("x");
+      assertThat(byName.resolve("f")).as("localhost, found by the lookup the module asks for").hasContent("x");
+      Await.until("both sessions logged", Await.CONVERGE, () -> Files.readString(daemonLog).contains("rsync to byname/"), () -> Files.readString(daemonLog));
+      String logged = Files.readString(daemonLog);
+      assertThat(logged).contains("access on module byaddress from UNDETERMINED (127.0.0.1)", "access on module byname from localhost (127.0.0.1)");
+    }
+  }
+
   @Test
   void restartsTheDaemonWhenItDies() throws Exception {
     Path backup = Files.createDirectories(tmp.resolve("backup"));

@@ -23,7 +23,7 @@ class ServeCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("port = 8873\n", "address = 127.0.0.1\n", "pid file = \n", "log file = /dev/stderr\n")
-        .contains("socket options = TCP_NODELAY\n")
+        .contains("socket options = TCP_NODELAY\n", "reverse lookup = no\n")
         .contains("[nfsbackup]\n", "path = " + backup + "\n", "read only = false\n", "auth users = rsync_backup\n")
         .contains("secrets file = " + tmp.resolve("run/secrets.nfsbackup") + "\n")
         .contains("hosts allow = 172.16.1.0/24 127.0.0.1\n", "hosts deny = *\n", "max connections = 8\n")
