@@ -51,7 +51,7 @@ final class ServeCommand extends Subcommand {
   @Option(names = "--port", paramLabel = "PORT", description = "TCP port (default: ${DEFAULT-VALUE}).", defaultValue = "873")
   int port;
 
-  @Option(names = "--hosts-allow", paramLabel = "CIDR", split = ",", description = "Only these clients (addresses or CIDRs, comma-separated).")
+  @Option(names = "--hosts-allow", paramLabel = "CIDR", split = ",", description = "Only these clients (addresses or CIDRs, comma-separated; a host name works too, at the cost of a name lookup for each connection to the module).")
   List<String> hostsAllow = List.of();
 
   @Option(names = "--max-connections", paramLabel = "N", description = "Concurrent clients per module (0 = unlimited).")
