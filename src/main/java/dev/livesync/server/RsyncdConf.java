@@ -36,8 +36,8 @@ public final class RsyncdConf {
     // on loopback (livesync's clients set TCP_NODELAY on their side; docs/decisions.md).
     line(b, "socket options", "TCP_NODELAY");
     // By default the daemon asks the resolver for each client's name as it connects, before anything
-    // else: a resolver that is slow or down (a backup host's often is) delays every connection, and
-    // every batch is one. Only a module whose hosts allow names a host needs the name (see access).
+    // else: a resolver that is slow or unreachable delays every connection, and every batch is one.
+    // Only a module whose hosts allow names a host needs the name (see access).
     line(b, "reverse lookup", "no");
     // chroot needs root; without it, symlinks pointing out of the module are refused instead.
     line(b, "use chroot", asRoot ? "yes" : "no");
