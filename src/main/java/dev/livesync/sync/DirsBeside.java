@@ -45,7 +45,10 @@ final class DirsBeside {
         Integer d = dirAt.get(a);
         if (d == null || d >= j || moved[d]) continue;
         moved[d] = true;
-        before.computeIfAbsent(j, k -> new ArrayList<>()).add(d);
+        List<Integer> ds = before.computeIfAbsent(j, k -> new ArrayList<>());
+        ds.add(d);
+        List<Integer> carried = before.remove(d); // the directories that went before d (a directory itself) go on with it
+        if (carried != null) ds.addAll(carried);
       }
     }
     if (before.isEmpty()) return null;

@@ -65,6 +65,24 @@ class BatcherTest {
     assertThat(((WorkItem.Send) items.get(1)).base().toString()).isEmpty(); // above n, which goes as a parent
   }
 
+  /**
+   * A directory inside a new directory, both drained before the first file inside them: both go with
+   * that file, the outer one too (before, it was moved before the inner one, which then moved on
+   * without it, and the outer directory was sent by no batch).
+   */
+  @Test
+  void nestedNewDirectoriesBothGoIntoTheBatchOfTheFirstFileInside() {
+    for (int i = 0; i < 9; i++) file("f" + i);
+    c.created(Bytes.of("n"), true); // the 10th path: would close the first batch
+    c.created(Bytes.of("n/sub"), true);
+    file("n/sub/a");
+    List<WorkItem> items = b.poll(true);
+    assertThat(items).hasSize(2);
+    assertThat(paths(items.get(0))).containsExactly("f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8");
+    assertThat(paths(items.get(1))).containsExactly("n/sub/a");
+    assertThat(((WorkItem.Send) items.get(1)).base().toString()).as("above n, which goes as a parent").isEmpty();
+  }
+
   /** The directory and the path below it stay together even where that path's bytes close the batch. */
   @Test
   void aDirectoryAndThePathBelowItShareABatchAtTheByteLimit() {
