@@ -25,7 +25,13 @@ public sealed interface Rule {
   record Span(Duration min, Duration max) implements Rule {
     @Override
     public String expected() {
-      return "a duration from " + Durations.format(min) + " to " + Durations.format(max) + ", such as " + EXAMPLES;
+      return "a duration from " + Durations.format(min) + " to " + Durations.format(max) + ", such as " + examples() + " (units ms, s, m, h, d)";
+    }
+
+    /** Up to four of the usual examples that this span accepts: never one it would refuse. */
+    private String examples() {
+      var fit = SAMPLES.stream().filter(d -> Durations.parse(d).compareTo(min) >= 0 && Durations.parse(d).compareTo(max) <= 0).limit(4).toList();
+      return fit.isEmpty() ? Durations.format(min) : String.join(", ", fit);
     }
   }
 
@@ -85,4 +91,7 @@ public sealed interface Rule {
   record Custom(String expected) implements Rule {}
 
   String EXAMPLES = "200ms, 30s, 5m, 1h (units ms, s, m, h, d)";
+
+  /** The examples a {@link Span} picks from, shortest first. */
+  List<String> SAMPLES = List.of("200ms", "30s", "5m", "1h", "30d");
 }

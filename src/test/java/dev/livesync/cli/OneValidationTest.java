@@ -52,7 +52,12 @@ class OneValidationTest {
   }
 
   static String durations(String range) {
-    return "expected a duration from " + range + ", such as 200ms, 30s, 5m, 1h (units ms, s, m, h, d)";
+    String examples = switch (range) {
+      case "1s to 365d" -> "30s, 5m, 1h, 30d";
+      case "1m to 3650d" -> "5m, 1h, 30d";
+      default -> "200ms, 30s, 5m, 1h";
+    };
+    return "expected a duration from " + range + ", such as " + examples + " (units ms, s, m, h, d)";
   }
 
   static Stream<Row> rows() {

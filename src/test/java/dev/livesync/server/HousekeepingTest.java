@@ -152,7 +152,7 @@ class HousekeepingTest {
   @Test
   void badValuesAreRefusedInOneLine() {
     for (var c : List.of(new String[] {"--snapshots", "hourly=x", "expected how many snapshots to keep per period, such as hourly=24,daily=14,weekly=8 (each 0 to 10000, at least one above 0)"},
-        new String[] {"--versions", "0", "expected a duration from 1m to 3650d, such as 200ms, 30s, 5m, 1h (units ms, s, m, h, d)"})) {
+        new String[] {"--versions", "0", "expected a duration from 1m to 3650d, such as 5m, 1h, 30d (units ms, s, m, h, d)"})) {
       StringWriter err = new StringWriter();
       var cl = Main.commandLine();
       cl.setErr(new PrintWriter(err));
