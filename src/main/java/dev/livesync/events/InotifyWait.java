@@ -206,7 +206,7 @@ public final class InotifyWait {
     if (e.has(IN_CREATE) || (!movedFrom && e.has(IN_MOVED_TO))) {
       if (o.quiet == 0 && e.isDir() && e.watchPath().length > 0) {
         byte[] dir = Bytes.concat(e.watchPath(), e.name(), new byte[] {'/'});
-        Libc.Stat st = Libc.lstatOrNull(dir);
+        Libc.Stat st = Libc.lstatLook(dir);
         if (st != null && st.isDir()) message("Watching new directory " + RawArgs.latin1(dir) + "\n");
       }
     } else if (e.has(IN_MOVED_FROM)) {

@@ -207,7 +207,7 @@ public final class Fanotify implements AutoCloseable {
     try {
       byte[] p = Libc.readlinkOrNull(Bytes.of("/proc/self/fd/" + fd));
       if (p == null || p.length == 0 || p[0] != '/') return null; // "anon_inode:..." or unreachable from this mount
-      if (Bytes.latin1(p).endsWith(" (deleted)") && Libc.lstatOrNull(p) == null) return null;
+      if (Bytes.latin1(p).endsWith(" (deleted)") && Libc.lstatLook(p) == null) return null;
       return p;
     } finally {
       Libc.close(fd);

@@ -150,7 +150,7 @@ final class FanotifyMarks {
       count++; // re-marks with more events go straight to markRaw
       return true;
     }
-    if (r != -Errno.ENOENT && r != -Errno.ENOTDIR) options.onError().onWatchError(TreeWatcher.trimSlash(dir), new NativeException("fanotify_mark", -r, TreeWatcher.trimSlash(dir)));
+    if (!TreeWatcher.gone(-r)) options.onError().onWatchError(TreeWatcher.trimSlash(dir), new NativeException("fanotify_mark", -r, TreeWatcher.trimSlash(dir)));
     return false;
   }
 }

@@ -248,7 +248,7 @@ public final class FanotifyWatcher implements Watcher {
     int wanted = bits & options.mask();
     if ((wanted & IN_DELETE) != 0 && Integer.bitCount(wanted & (IN_CREATE | IN_DELETE | CHANGE_BITS)) > 1) {
       // merged by the kernel: the order is lost; the file's presence now tells which came last
-      boolean there = Libc.lstatOrNull(full) != null;
+      boolean there = Libc.lstatLook(full) != null;
       if (there) emit(new WatchEvent(WD, IN_DELETE | isDir, 0, shown, name, false));
       for (int bit : new int[] {IN_CREATE, IN_OPEN, IN_ACCESS, IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE, IN_CLOSE_NOWRITE})
         if ((wanted & bit) != 0) emit(new WatchEvent(WD, bit | isDir, 0, shown, name, false));
@@ -256,7 +256,7 @@ public final class FanotifyWatcher implements Watcher {
     } else if (wanted != 0) {
       emit(new WatchEvent(WD, wanted | isDir, cookie, shown, name, false));
     }
-    if (options.recursive() && root != null && isDir != 0 && (bits & (IN_CREATE | IN_MOVED_TO)) != 0 && Libc.lstatOrNull(full) != null
+    if (options.recursive() && root != null && isDir != 0 && (bits & (IN_CREATE | IN_MOVED_TO)) != 0 && Libc.lstatLook(full) != null
         && !options.excludeDir().test(Bytes.concat(shown, name))) {
       byte[] newDir = Bytes.concat(shown, name, SLASH);
       marks.newDir(newDir, options.reportNewDirContents(), this::emit);

@@ -43,7 +43,6 @@ public final class Libc {
   public static final int F_RDLCK = 0;
   public static final int F_UNLCK = 2;
 
-
   private static final MethodHandle READ = Downcalls.fn("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
   private static final MethodHandle WRITE = Downcalls.fn("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
   private static final MethodHandle CLOSE = Downcalls.fn("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -54,8 +53,7 @@ public final class Libc {
   private static final MethodHandle FCNTL =
       Downcalls.fn("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
   private static final MethodHandle READLINK = Downcalls.fn("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
-  private static final MethodHandle GETDENTS64 =
-      Downcalls.fn("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final MethodHandle GETDENTS64 = Downcalls.fn("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
   private static final MethodHandle LSTAT = Downcalls.fn("lstat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
   private static final MethodHandle STAT = Downcalls.fn("stat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
   private static final MethodHandle RENAME = Downcalls.fn("rename", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
@@ -280,6 +278,9 @@ public final class Libc {
     public int permissions() {
       return mode & 07777;
     }
+
+    /** Something may be there that cannot be looked at ({@link #lstatLook}): no type, size 0, one link. */
+    public static final Stat UNKNOWN = new Stat(0, 0, 0, 0, 0, 0, -1, -1, 1);
   }
 
   public static Stat lstat(byte[] path) {
@@ -298,18 +299,30 @@ public final class Libc {
 
   /**
    * Whether a listed entry is a directory: its d_type says so, or says {@link #DT_UNKNOWN} (some
-   * filesystems never fill it in) and lstat does. Not following a symlink; false when it is gone.
+   * filesystems never fill it in) and lstat does. Not following a symlink; false when gone or not lookable.
    */
   public static boolean isDir(int dType, byte[] path) {
     if (dType == DT_DIR) return true;
     if (dType != DT_UNKNOWN) return false;
-    Stat st = lstatOrNull(path);
+    Stat st = lstatLook(path);
     return st != null && st.isDir();
   }
 
-  /** lstat(2), or null when the path does not exist (ENOENT, ENOTDIR). */
+  /** lstat(2), or null when nothing is there as named (ENOENT; ENOTDIR, ELOOP: a directory on the way is not one now). */
   public static Stat lstatOrNull(byte[] path) {
     return statCall(LSTAT, "lstat", path);
+  }
+
+  /**
+   * lstat of a path in a tree users make: null where nothing is, {@link Stat#UNKNOWN} where it cannot be looked at (EACCES,
+   * beyond PATH_MAX, EIO, ESTALE). Never throws: a user's tree must not stop its watcher; rsync says what it cannot send.
+   */
+  public static Stat lstatLook(byte[] path) {
+    try {
+      return lstatOrNull(path);
+    } catch (NativeException e) {
+      return Stat.UNKNOWN;
+    }
   }
 
   /** stat(2) (follows a symlink), or null when the path does not exist (ENOENT, ENOTDIR). */
@@ -320,7 +333,7 @@ public final class Libc {
   private static Stat statCall(MethodHandle h, String op, byte[] path) {
     int r = (int) call(s -> (int) h.invokeExact(s.errno, s.cstr1(path), s.stat));
     if (r < 0) {
-      if (-r == Errno.ENOENT || -r == Errno.ENOTDIR) return null;
+      if (-r == Errno.ENOENT || -r == Errno.ENOTDIR || -r == Errno.ELOOP && h == LSTAT) return null;
       throw new NativeException(op, -r, path);
     }
     MemorySegment b = scratch().stat;

@@ -79,7 +79,7 @@ record ListingFirstScan(Inotify inotify, WatchTable table, int kernelMask, Predi
         if (wd < 0) {
           table.unwatchAll(f.watched);
           byte[] bare = TreeWatcher.trimSlash(f.path);
-          if (-wd != Errno.ENOENT && -wd != Errno.ENOTDIR) {
+          if (!TreeWatcher.gone(-wd)) {
             onError.onWatchError(bare, new NativeException("inotify_add_watch", -wd, bare));
           }
           continue;

@@ -178,7 +178,7 @@ public final class TreeWatcher implements Watcher {
     int wd = inotify.addWatchRaw(path, mask | IN_DONT_FOLLOW | IN_ONLYDIR);
     if (wd < 0) {
       int errno = -wd;
-      if (errno == Errno.ENOENT || errno == Errno.ENOTDIR) {
+      if (gone(errno)) {
         unresolved.remember(new UnresolvedDirs.Dir(parent, name)); // gone, or its path is stale: see the class comment
         return null;
       }
@@ -207,8 +207,13 @@ public final class TreeWatcher implements Watcher {
     return node;
   }
 
+  /** ENOENT; ENOTDIR or ELOOP: a directory on the way is a file or a symlink now. */
   static boolean gone(NativeException e) {
-    return e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR;
+    return gone(e.errno());
+  }
+
+  static boolean gone(int errno) {
+    return errno == Errno.ENOENT || errno == Errno.ENOTDIR || errno == Errno.ELOOP;
   }
 
   static byte[] trimSlash(byte[] path) {

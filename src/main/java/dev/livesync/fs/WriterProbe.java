@@ -28,7 +28,7 @@ public final class WriterProbe {
 
   /** True when {@code path} is a regular file some process has open for writing now. */
   public static boolean beingWritten(byte[] path) {
-    Libc.Stat st = Libc.lstatOrNull(path);
+    Libc.Stat st = Libc.lstatLook(path);
     if (st == null || !st.isRegular()) return false;
     return switch (lease(path)) {
       case 0 -> false;
@@ -55,7 +55,7 @@ public final class WriterProbe {
   }
 
   private static boolean stillRegular(byte[] path) {
-    Libc.Stat st = Libc.lstatOrNull(path);
+    Libc.Stat st = Libc.lstatLook(path);
     return st != null && st.isRegular();
   }
 

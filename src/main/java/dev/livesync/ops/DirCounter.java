@@ -25,7 +25,7 @@ public final class DirCounter {
           if (type == Libc.DT_DIR) {
             todo.push(child);
           } else {
-            Libc.Stat st = Libc.lstatOrNull(child);
+            Libc.Stat st = Libc.lstatLook(child);
             if (st != null && st.isDir()) todo.push(child);
           }
         });

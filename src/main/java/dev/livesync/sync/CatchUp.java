@@ -162,7 +162,7 @@ final class CatchUp {
       if (ino >= 0 && dirs.containsKey(key) && inodes.get(key) == ino) dirs.put(key, true);
       int slash = key.lastIndexOf('/');
       if (slash < 0) top.add(key);
-      if (dirs.containsKey(slash < 0 ? "" : key.substring(0, slash)) && Libc.lstatOrNull(Bytes.concat(root, p)) == null) gone.add(p);
+      if (dirs.containsKey(slash < 0 ? "" : key.substring(0, slash)) && Libc.lstatLook(Bytes.concat(root, p)) == null) gone.add(p);
     });
     if (!read) return null;
     var trees = new TreeSet<String>();

@@ -92,6 +92,9 @@ final class SourceEvents implements AutoCloseable {
       // not a limit: a full sync cannot read it either
       why = "cannot watch " + Bytes.display(dir) + ": permission denied (livesync runs as uid " + Dirs.uid() + "): nothing below it is "
           + "replicated; give this user read and search access to it (chmod, chown), or run livesync as its owner";
+    } else if (e.errno() == Errno.ENAMETOOLONG) {
+      why = "cannot watch " + Bytes.display(dir) + ": its path is longer than Linux takes in one call (4,095 bytes): changes below it "
+          + "are not seen live; full syncs reach them as far as rsync can name them (4,095 bytes below the source)";
     } else {
       why = e.getMessage() + "; changes below " + Bytes.display(dir) + " are not seen live until the limit is raised (see `livesync doctor`; "
           + "livesync looks every 5 s and then watches them)" + (settings.schedule() == null ? "" : "; till then the schedule's full syncs bring them");

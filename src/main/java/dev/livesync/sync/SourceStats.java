@@ -26,7 +26,7 @@ final class SourceStats {
 
   /** {@code root}: the source, absolute, ending in '/'. */
   SourceStats(byte[] root) {
-    this(rel -> Libc.lstatOrNull(Bytes.concat(root, rel)));
+    this(rel -> Libc.lstatLook(Bytes.concat(root, rel)));
   }
 
   /** {@code look}: lstat of a relative path, null where nothing is. */
@@ -34,7 +34,7 @@ final class SourceStats {
     this.look = look;
   }
 
-  /** lstat of {@code rel}, null where nothing is there. */
+  /** lstat of {@code rel}, null where nothing is there, {@link Libc.Stat#UNKNOWN} where it cannot be looked at (a file, to the batcher). */
   Libc.Stat lstat(byte[] rel) {
     if (keeper != Thread.currentThread()) return look.apply(rel);
     BytePath key = BytePath.unsafeWrap(rel);

@@ -126,12 +126,12 @@ final class TargetQueue {
   }
 
   /**
-   * {@code t} arrived only in part: it is replaced by a send of {@code again} (a full sync by itself)
+   * {@code t} arrived only in part: it is replaced by a send of {@code again} (a full sync by {@link WorkItem.FullSync#rest})
    * that may not start before {@code notBefore}. The new record is written before the old one is closed.
    */
-  Task requeue(Task t, List<byte[]> again, long notBefore) {
+  Task requeue(Task t, List<byte[]> again, boolean sourceMoved, long notBefore) {
     remove(t);
-    WorkItem retry = t.item instanceof WorkItem.FullSync ? t.item
+    WorkItem retry = t.item instanceof WorkItem.FullSync f ? f.rest(again, sourceMoved)
         : t.item instanceof WorkItem.Send s ? s.withPaths(List.copyOf(again), 0)
         : new WorkItem.Send(List.copyOf(again), true, 0, t.item.oldestNanos());
     Task nt = append(retry);

@@ -312,14 +312,14 @@ public final class TargetRunner {
         stats.failed(r, clock.epochMillis());
         List<byte[]> again = r.failedPaths().isEmpty() ? t.item.footprint() : r.failedPaths();
         var gone = source != null ? VanishedPaths.collapse(again, source) : null; // else a vanished parent fails forever
-        Task nt = queue.requeue(t, gone != null ? gone.kept() : again, now + settings.partialRetryNanos(t.attempts, r));
+        Task nt = queue.requeue(t, gone != null ? gone.kept() : again, r.sourceMoved(), now + settings.partialRetryNanos(t.attempts, r));
         if (WithoutDeletions.putOff(r)) judgementWaits.putOff(nt, parentTimes.startedSoFar(), parentTimes.anyRunning(), now); // see JudgementWaits
         long wait = nt.notBefore - now;
         if (gone != null && !gone.goneAncestors().isEmpty()) nt.gone = gone.goneAncestors(); // see GoneAncestors
         if (t.item instanceof WorkItem.FullSync) {
           int n = r.failedPaths().size();
-          log.warn("{}: {}: {} path{} not transferred (rsync exit {}: {}); the full sync runs again in {} ms",
-              name, t.item, n, n == 1 ? "" : "s", r.exitCode(), r.messageLine(), wait / 1_000_000);
+          log.warn("{}: {}: {} path{} not transferred (rsync exit {}: {}); {} again in {} ms", name, t.item, n, n == 1 ? "" : "s",
+              r.exitCode(), r.messageLine(), nt.item instanceof WorkItem.FullSync ? "the full sync runs" : "the rest arrived, those go", wait / 1_000_000);
         } else { // the source moved under rsync (24, vanished; a listed file a symlink now), or deletions wait (0): no fault; WARN if a 24 goes on
           log.atLevel(r.sourceMoved() && (t.attempts < 3 || r.exitCode() == 0) ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log(
               "{}: {} of {} paths not transferred ({}); queued again, next attempt in {} ms",

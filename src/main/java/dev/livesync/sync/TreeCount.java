@@ -45,7 +45,7 @@ final class TreeCount {
         try {
           Libc.listDir(abs, (name, type) -> {
             byte[] child = BytePath.unsafeWrap(rel).resolve(name).unsafeArray();
-            if (!excludes.excluded(child, isDir(type, Bytes.child(abs, name)))) out.add(child);
+            if (!excludes.excluded(child, Libc.isDir(type, Bytes.child(abs, name)))) out.add(child);
           });
         } catch (NativeException e) {
           return List.of();
@@ -63,7 +63,7 @@ final class TreeCount {
     try {
       Libc.listDir(abs, (name, type) -> {
         byte[] child = BytePath.unsafeWrap(rel).resolve(name).unsafeArray();
-        boolean dir = isDir(type, Bytes.child(abs, name));
+        boolean dir = Libc.isDir(type, Bytes.child(abs, name));
         if (excludes.excluded(child, dir)) return;
         own[0]++;
         if (dir) dirs.add(child);
@@ -78,14 +78,5 @@ final class TreeCount {
       children.add(c);
     }
     return ShardPlanner.Dir.folded(rel, own[0], children, floor);
-  }
-
-  /** {@link Libc#isDir}, false where lstat fails (EACCES, ...): such an entry is counted as a file. */
-  private static boolean isDir(int type, byte[] abs) {
-    try {
-      return Libc.isDir(type, abs);
-    } catch (NativeException e) {
-      return false;
-    }
   }
 }

@@ -92,6 +92,19 @@ public sealed interface WorkItem {
       return List.of(Bytes.EMPTY);
     }
 
+    /**
+     * What goes again after this full sync arrived only in part, {@code failed} being the paths rsync
+     * named: a tree of each where the rest is done, deletions included (the paths only vanished or
+     * changed under rsync, or this sync deletes nothing), so that a large tree in which some file
+     * always vanishes on the way is synced once, not again and again; else this full sync, whose
+     * deletions rsync skipped after an error reading the source.
+     */
+    public WorkItem rest(List<byte[]> failed, boolean sourceMoved) {
+      if (failed.isEmpty() || delete && !sourceMoved) return this;
+      for (byte[] p : failed) if (p.length == 0) return this;
+      return new Send(List.copyOf(failed), true, 0, oldestNanos);
+    }
+
     @Override
     public String toString() {
       return "full sync (" + reason + ")";

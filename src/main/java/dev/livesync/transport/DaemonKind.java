@@ -143,7 +143,7 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
    */
   private String[] worthIt(byte[] from, byte[] to, long minBytes, long minEntries) {
     if (options.versions() != null) return null; // its backup dir would be inside the new directory: the batch sends it
-    Libc.Stat st = Libc.lstatOrNull(Bytes.child(source, to));
+    Libc.Stat st = Libc.lstatLook(Bytes.child(source, to));
     if (st == null || !st.isDir()) return null;
     if (!TreeWeight.atLeast(Bytes.child(source, to), minBytes, minEntries)) return null;
     for (String ex : options.excludes()) {

@@ -92,7 +92,7 @@ record RenameParts(List<List<byte[]>> parts, List<byte[]> opened, long entries) 
       Libc.listDir(abs, (name, type) -> {
         boolean isDir = type == Libc.DT_DIR;
         if (type == Libc.DT_UNKNOWN) {
-          Libc.Stat st = Libc.lstatOrNull(Bytes.child(abs, name));
+          Libc.Stat st = Libc.lstatLook(Bytes.child(abs, name));
           isDir = st != null && st.isDir();
         }
         out.add(new Entry(name, isDir));

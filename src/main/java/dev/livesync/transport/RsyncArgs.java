@@ -224,7 +224,7 @@ final class RsyncArgs {
       if (p.length <= dir.length || !Bytes.isUnder(p, dir)) return null;
       rest.add(Arrays.copyOfRange(p, dir.length + 1, p.length));
     }
-    var st = Libc.lstatOrNull(Bytes.child(source, dir));
+    var st = Libc.lstatLook(Bytes.child(source, dir));
     if (st == null || !st.isDir()) return null;
     List<String> dirArg = asArgs("", List.of(dir));
     if (dirArg == null) return null;

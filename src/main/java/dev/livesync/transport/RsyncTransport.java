@@ -120,7 +120,7 @@ public final class RsyncTransport implements Transport {
     for (byte[] p : paths) checkRelative(p);
     if (!kind.fuzzyForRenames()) return sendRun(paths, recursive, mirror, false, maxDeletions);
     var look = SOURCE_SIZES.isBound() ? SOURCE_SIZES.get() : null; // the engine's look at these paths, else our own
-    var split = FuzzySplit.of(paths, recursive, look != null ? p -> look.applyAsLong(p) >= 0 : p -> Libc.lstatOrNull(Bytes.child(source, p)) != null);
+    var split = FuzzySplit.of(paths, recursive, look != null ? p -> look.applyAsLong(p) >= 0 : p -> Libc.lstatLook(Bytes.child(source, p)) != null);
     if (split.fuzzy().isEmpty()) return sendRun(split.rest(), recursive, mirror, false, maxDeletions);
     TransferResult first = sendRun(split.fuzzy(), recursive, mirror, true, maxDeletions);
     // --fuzzy may pick any similar name in the directory as basis, and a batch running beside this

@@ -27,7 +27,7 @@ final class TreeWeight {
           if (type == Libc.DT_DIR) {
             todo.add(Bytes.child(d, name));
           } else if (type == Libc.DT_REG || type == Libc.DT_UNKNOWN) {
-            Libc.Stat st = Libc.lstatOrNull(Bytes.child(d, name));
+            Libc.Stat st = Libc.lstatLook(Bytes.child(d, name));
             if (st != null && st.isDir()) todo.add(Bytes.child(d, name));
             else if (st != null && st.isRegular()) seen[1] += st.size();
           }

@@ -170,6 +170,66 @@ class WatcherScenariosTest {
     assertThat(Trees.read(at(dst, "v9/kept"))).isEqualTo(Bytes.of("kept 9"));
   }
 
+  /**
+   * Directories replaced by a symlink right after files were made in them: to itself (a path through
+   * it fails with ELOOP), to nowhere, to a directory beside the source. The engine looks at the files'
+   * queued paths through the symlink; none of that may stop it, and the target ends with the links.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+  void directoriesReplacedBySymlinksWhileTheirEventsAreQueued(WatcherChoice.Kind watcher) throws Exception {
+    start(watcher);
+    Trees.mkdirs(at(beside, "elsewhere"));
+    for (int round = 0; round < 12; round++) {
+      String d = "s" + round;
+      for (int i = 0; i < 20; i++) Trees.write(at(src, d + "/a/b/f" + i), "x");
+      Trees.delete(at(src, d + "/a"));
+      String target = switch (round % 3) {
+        case 0 -> "a";
+        case 1 -> "nowhere";
+        default -> Bytes.latin1(at(beside, "elsewhere"));
+      };
+      Trees.symlink(at(src, d + "/a"), Bytes.of(target));
+      Trees.write(at(src, d + "/kept"), "kept " + round);
+    }
+    converge();
+    assertThat(r.crashed()).as("the engine's loop").isNull();
+    assertThat(Libc.readlinkOrNull(at(dst, "s9/a"))).isEqualTo(Bytes.of("a"));
+    Trees.write(at(src, "after"), "still replicating");
+    converge();
+  }
+
+  /**
+   * A chain of directories deeper than a path may be long (PATH_MAX, 4,096 bytes), made one level
+   * at a time from the level above, as any user can: its deepest directories cannot be watched, no
+   * path through them can be looked at in one call, and rsync cannot name what is 4,096 bytes below
+   * the source. The engine goes on with everything else and says which directory it cannot watch.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+  void aChainOfDirectoriesDeeperThanAPathMayBeLeavesTheRestReplicated(WatcherChoice.Kind watcher) throws Exception {
+    start(watcher);
+    String level = "d".repeat(250);
+    try (var logs = new LogCapture()) {
+      var p = new ProcessBuilder("python3", "-c", "import os,sys\nos.chdir(sys.argv[1])\nfor i in range(10, 31):\n"
+          + "    os.mkdir(sys.argv[2] + str(i)); os.chdir(sys.argv[2] + str(i))\nopen('file', 'w').write('deep')\n", Bytes.latin1(src), level)
+          .redirectErrorStream(true).start();
+      assertThat(new String(p.getInputStream().readAllBytes())).isEmpty();
+      assertThat(p.waitFor()).isZero();
+      Trees.write(at(src, "after"), "made after the chain");
+      Await.until("'after' at the target", CONVERGE, () -> Trees.exists(at(dst, "after")), () -> logs.text());
+      assertThat(Trees.exists(at(dst, level + "10/" + level + "11"))).as("a level rsync can name").isTrue();
+      assertThat(r.crashed()).as("the engine's loop").isNull();
+      if (watcher == WatcherChoice.Kind.INOTIFY) assertThat(logs.text()).contains("its path is longer than Linux takes in one call");
+      Trees.write(at(src, "after2"), "and again");
+      Await.until("'after2' at the target", CONVERGE, () -> Trees.exists(at(dst, "after2")), () -> logs.text());
+      assertThat(r.crashed()).as("the engine's loop").isNull();
+    } finally {
+      // rm walks the chain from the level above, as it was made; the test's own cleanup names whole paths
+      new ProcessBuilder("rm", "-rf", Bytes.latin1(at(src, level + "10")), Bytes.latin1(at(dst, level + "10"))).start().waitFor();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(names = {"INOTIFY", "FANOTIFY"})
   void aTreeMovedInFromBesideTheSourceAndOutAgain(WatcherChoice.Kind watcher) throws Exception {

@@ -231,6 +231,43 @@ class TargetRunnerTest {
     assertThat(r.nextWakeNanos() - clock.nanos()).as("after four 23s").isGreaterThan(1_000_000_000L);
   }
 
+  /**
+   * A full sync that arrived but for a few paths is not run again for them: on a large tree where
+   * some file always vanishes while rsync reads it (a busy spool), it would never end (lsyncd's
+   * "Retrying startup"). Those paths go again as trees of their own. Only a full sync that deletes and
+   * met an error reading the source runs again, for rsync then skipped every deletion.
+   */
+  @Test
+  void aFullSyncThatArrivedButForSomePathsSendsThemAgainNotTheWholeTree() {
+    var r = runner(1, 1_000_000);
+    var vanished = new TransferResult(Outcome.PARTIAL, 24, List.of(Bytes.of("spool/tmp1"), Bytes.of("spool/tmp2")), 0, 0, 0, "vanished", 0, 0, true);
+    transport.script.add(vanished);
+    r.submitStartup(new WorkItem.FullSync(true, "start", 0));
+    for (int i = 0; i < 3; i++) {
+      clock.advanceMillis(1_000);
+      twoRounds(r);
+    }
+    assertThat(transport.calls).containsExactly("full delete=true", "tree spool/tmp1,spool/tmp2");
+    assertThat(r.idle()).isTrue();
+
+    transport.script.add(result(Outcome.PARTIAL, 23, "unreadable"));
+    r.submit(new WorkItem.FullSync(false, "schedule", 0));
+    for (int i = 0; i < 3; i++) {
+      clock.advanceMillis(60_000);
+      twoRounds(r);
+    }
+    assertThat(transport.calls).as("a full sync that deletes nothing").endsWith("full delete=false", "tree unreadable");
+
+    transport.script.add(result(Outcome.PARTIAL, 23, "unreadable"));
+    r.submit(new WorkItem.FullSync(true, "overflow", 0));
+    for (int i = 0; i < 3; i++) {
+      clock.advanceMillis(60_000);
+      twoRounds(r);
+    }
+    assertThat(transport.calls).as("its deletions were skipped").endsWith("full delete=true", "full delete=true");
+    assertThat(r.idle()).isTrue();
+  }
+
   static TransferResult putOff(String path) {
     return new TransferResult(Outcome.PARTIAL, 0, List.of(Bytes.of(path)), 0, 0, 0,
         "its deletions wait while another send's are judged", 0, 0, true);
