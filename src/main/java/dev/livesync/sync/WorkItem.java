@@ -101,7 +101,7 @@ public sealed interface WorkItem {
      */
     public WorkItem rest(List<byte[]> failed, boolean sourceMoved) {
       if (failed.isEmpty() || delete && !sourceMoved) return this;
-      for (byte[] p : failed) if (p.length == 0) return this;
+      for (byte[] p : failed) if (p.length == 0 || p.length == 1 && p[0] == '.') return this; // a message that named no path
       return new Send(List.copyOf(failed), true, 0, oldestNanos);
     }
 

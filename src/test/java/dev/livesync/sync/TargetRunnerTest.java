@@ -258,6 +258,14 @@ class TargetRunnerTest {
     }
     assertThat(transport.calls).as("a full sync that deletes nothing").endsWith("full delete=false", "tree unreadable");
 
+    transport.script.add(result(Outcome.PARTIAL, 23, "."));
+    r.submit(new WorkItem.FullSync(false, "schedule", 0));
+    for (int i = 0; i < 3; i++) {
+      clock.advanceMillis(60_000);
+      twoRounds(r);
+    }
+    assertThat(transport.calls).as("a message that named no path").endsWith("full delete=false", "full delete=false");
+
     transport.script.add(result(Outcome.PARTIAL, 23, "unreadable"));
     r.submit(new WorkItem.FullSync(true, "overflow", 0));
     for (int i = 0; i < 3; i++) {
