@@ -57,10 +57,7 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
     List<byte[]> gone;
     switch (item) {
       case WorkItem.FullSync f -> {
-        SplitFullSync.Planner split = parts != null && transport.canSplitFullSync() ? parts : null;
-        if (transport instanceof DeletionGuard guard) return new Ran(guard.fullSync(f.delete(), progress, split)); // looks first
-        if (split != null) return new Ran(SplitFullSync.run(transport, split, f.delete(), progress));
-        return new Ran(progress == null ? transport.fullSync(f.delete()) : transport.fullSync(f.delete(), progress));
+        return new Ran(ScopedValue.where(Transport.LEAVE_OUT, f.leaveOut()).call(() -> fullSync(f, progress)));
       }
       case WorkItem.Send s -> {
         var look = new SourceLook(source); // one lstat per path for the item, the guard and the transport
@@ -87,6 +84,13 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
     }
     if (r.outcome() == TransferResult.Outcome.OK && hook != null) hook.run(transport.describe(), shipped);
     return new Ran(r, gone);
+  }
+
+  private TransferResult fullSync(WorkItem.FullSync f, java.util.function.Consumer<String> progress) throws InterruptedException {
+    SplitFullSync.Planner split = parts != null && transport.canSplitFullSync() ? parts : null;
+    if (transport instanceof DeletionGuard guard) return guard.fullSync(f.delete(), progress, split); // looks first
+    if (split != null) return SplitFullSync.run(transport, split, f.delete(), progress);
+    return progress == null ? transport.fullSync(f.delete()) : transport.fullSync(f.delete(), progress);
   }
 
   /**

@@ -95,7 +95,8 @@ final class SplitFullSync {
     ExecutorService pool = Executors.newFixedThreadPool(parallel, Thread.ofPlatform().daemon().name("livesync-full-sync-", 0).factory());
     try {
       var done = new ExecutorCompletionService<Done>(pool);
-      for (FullSyncShard p : parts) done.submit(() -> new Done(p, t.fullSync(p, delete)));
+      List<byte[]> leaveOut = Transport.LEAVE_OUT.orElse(List.of()); // bound on this thread, not the pool's
+      for (FullSyncShard p : parts) done.submit(() -> new Done(p, ScopedValue.where(Transport.LEAVE_OUT, leaveOut).call(() -> t.fullSync(p, delete))));
       List<TransferResult> results = new ArrayList<>();
       long entriesDone = 0;
       long bytes = 0;

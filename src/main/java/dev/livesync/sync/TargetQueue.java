@@ -126,15 +126,15 @@ final class TargetQueue {
   }
 
   /**
-   * {@code t} arrived only in part: it is replaced by a send of {@code again} (a full sync by {@link WorkItem.FullSync#rest})
-   * that may not start before {@code notBefore}. The new record is written before the old one is closed.
+   * {@code t} arrived only in part: a send of {@code again} (for a full sync {@link WorkItem.FullSync#rest}) replaces it, the first
+   * not before {@code notBefore}. The new records are written before the old one is closed.
    */
   Task requeue(Task t, List<byte[]> again, boolean sourceMoved, long notBefore) {
     remove(t);
-    WorkItem retry = t.item instanceof WorkItem.FullSync f ? f.rest(again, sourceMoved)
-        : t.item instanceof WorkItem.Send s ? s.withPaths(List.copyOf(again), 0)
-        : new WorkItem.Send(List.copyOf(again), true, 0, t.item.oldestNanos());
-    Task nt = append(retry);
+    List<WorkItem> retry = t.item instanceof WorkItem.FullSync f ? f.rest(again, sourceMoved) : List.of(t.item instanceof WorkItem.Send s
+        ? s.withPaths(List.copyOf(again), 0) : new WorkItem.Send(List.copyOf(again), true, 0, t.item.oldestNanos()));
+    Task nt = append(retry.getFirst());
+    for (WorkItem w : retry.subList(1, retry.size())) append(w);
     nt.attempts = t.attempts;
     nt.notBefore = notBefore;
     closeRecords(t); // the retry's record covers what failed; the rest, taken over items included, arrived

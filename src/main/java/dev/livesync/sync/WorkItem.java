@@ -85,7 +85,14 @@ public sealed interface WorkItem {
   }
 
   /** Whole-tree transfer: start, queue overflow, schedule, or a target too far behind. */
-  record FullSync(boolean delete, String reason, long oldestNanos) implements WorkItem {
+  record FullSync(boolean delete, String reason, long oldestNanos, List<byte[]> leaveOut) implements WorkItem {
+    /** rsync's limit on a name below the source (MAXPATHLEN less its NUL): a longer one is reported while its directory is listed. */
+    private static final int NAME_MAX_BYTES = 4095;
+
+    public FullSync(boolean delete, String reason, long oldestNanos) {
+      this(delete, reason, oldestNanos, List.of());
+    }
+
     /** The empty path: covers the whole tree, so a full sync is a barrier. */
     @Override
     public List<byte[]> footprint() {
@@ -96,18 +103,32 @@ public sealed interface WorkItem {
      * What goes again after this full sync arrived only in part, {@code failed} being the paths rsync
      * named: a tree of each where the rest is done, deletions included (the paths only vanished or
      * changed under rsync, or this sync deletes nothing), so that a large tree in which some file
-     * always vanishes on the way is synced once, not again and again; else this full sync, whose
-     * deletions rsync skipped after an error reading the source.
+     * always vanishes on the way is synced once, not again and again. When it deletes and met an error
+     * reading the source, rsync skipped all its deletions: this full sync again, leaving those paths
+     * out (a name too long for rsync through its directory, where it is reported), then the trees;
+     * itself alone when leaving out cannot help (a name excludes cannot say exactly, or left out already).
      */
-    public WorkItem rest(List<byte[]> failed, boolean sourceMoved) {
-      if (failed.isEmpty() || delete && !sourceMoved) return this;
-      for (byte[] p : failed) if (p.length == 0 || p.length == 1 && p[0] == '.') return this; // a message that named no path
-      return new Send(List.copyOf(failed), true, 0, oldestNanos);
+    public List<WorkItem> rest(List<byte[]> failed, boolean sourceMoved) {
+      if (failed.isEmpty()) return List.of(this);
+      for (byte[] p : failed) if (p.length == 0 || p.length == 1 && p[0] == '.') return List.of(this); // a message that named no path
+      Send trees = new Send(List.copyOf(failed), true, 0, oldestNanos);
+      if (!delete || sourceMoved) return List.of(trees);
+      var out = new java.util.LinkedHashSet<BytePath>();
+      for (byte[] p : leaveOut) out.add(BytePath.unsafeWrap(p));
+      int before = out.size();
+      for (byte[] p : failed) {
+        BytePath at = BytePath.unsafeWrap(p);
+        if (p.length > NAME_MAX_BYTES) at = at.parent();
+        if (at.isEmpty() || !dev.livesync.transport.FullSyncShard.plain(at.unsafeArray())) return List.of(this);
+        out.add(at);
+      }
+      if (out.size() == before) return List.of(this);
+      return List.of(new FullSync(delete, reason, oldestNanos, BytePath.unsafeArrays(out)), trees);
     }
 
     @Override
     public String toString() {
-      return "full sync (" + reason + ")";
+      return "full sync (" + reason + (leaveOut.isEmpty() ? "" : ", leaving out " + leaveOut.size() + " unreadable") + ")";
     }
   }
 }

@@ -34,7 +34,7 @@ final class DryRuns {
 
   /** A full sync with delete: its deletions, and the target's entry count (the source's, less what is missing, plus the extras). */
   static DeletionPreview fullSync(RsyncRuns rsync) throws InterruptedException {
-    List<String> argv = rsync.args().common();
+    List<String> argv = rsync.args().leavingOut(rsync.args().common());
     // --no-motd: a daemon's message of the day is no change (any other line the summary lacks counts as one)
     argv.addAll(List.of("-n", "--delete", "--stats", "--no-human-readable", "--no-motd", "--out-format=%i %n"));
     argv.add(rsync.args().sourceArg());

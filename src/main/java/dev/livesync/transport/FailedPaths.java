@@ -26,7 +26,7 @@ final class FailedPaths {
       "IO error encountered -- skipping file deletion",
       "rsync error: max-delete");
   private static final Pattern UNQUOTED = Pattern.compile(
-      "^(?:WARNING: parent dir is absent in the file list: |cannot delete non-empty directory: "
+      "^(?:WARNING: parent dir is absent in the file list: |cannot delete non-empty directory: |filename overflows max-path len by [0-9]+: "
           + "|could not make way for (?:new )?[a-z ]+?: |deleting (?:file|directory|symlink) failed: |"
           + "delete_file: (?:unlink|rmdir)\\()(.*?)(?:\\) failed: .*)?$",
       Pattern.DOTALL);

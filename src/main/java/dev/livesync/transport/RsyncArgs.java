@@ -67,6 +67,12 @@ final class RsyncArgs {
     return a;
   }
 
+  /** {@code argv} with an anchored exclude for each path bound as {@link Transport#LEAVE_OUT} (plain names: {@link FullSyncShard#plain}). */
+  List<String> leavingOut(List<String> argv) {
+    for (byte[] p : Transport.LEAVE_OUT.orElse(List.of())) argv.add("--exclude=/" + utf8(p, "path"));
+    return argv;
+  }
+
   Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("LC_ALL", "C");
@@ -285,7 +291,7 @@ final class RsyncArgs {
 
   /** The start of a run over a whole tree that counts what it did. */
   private List<String> tree(boolean delete) {
-    List<String> argv = common();
+    List<String> argv = leavingOut(common());
     argv.addAll(List.of("--mkpath", "--stats", "--no-human-readable"));
     if (delete) argv.add("--delete");
     return argv;

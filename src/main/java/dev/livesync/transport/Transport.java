@@ -42,6 +42,13 @@ public interface Transport extends AutoCloseable {
    */
   ScopedValue<BytePath> BASE = ScopedValue.newInstance();
 
+  /**
+   * Bound around a {@link #fullSync} (its dry runs and parts included) to paths it leaves out, as
+   * anchored excludes: what an earlier try could not read, after which rsync had skipped all its
+   * deletions. Left out, a path is neither sent nor deleted at the target. Unbound: none.
+   */
+  ScopedValue<List<byte[]>> LEAVE_OUT = ScopedValue.newInstance();
+
   /** For logs and status: e.g. {@code rsync://rsync_backup@host:873/module}; never a password. */
   String describe();
 

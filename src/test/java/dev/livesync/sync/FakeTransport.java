@@ -38,7 +38,8 @@ final class FakeTransport implements Transport {
 
   @Override
   public TransferResult fullSync(boolean delete) {
-    calls.add("full delete=" + delete);
+    List<byte[]> left = Transport.LEAVE_OUT.orElse(List.of());
+    calls.add("full delete=" + delete + (left.isEmpty() ? "" : " leaving " + String.join(",", left.stream().map(Bytes::display).toList())));
     return next(0);
   }
 

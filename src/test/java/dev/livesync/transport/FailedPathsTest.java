@@ -77,6 +77,16 @@ class FailedPathsTest {
     assertThat(parser.inTree(lines("something rsync never said before"))).extracting(Bytes::display).containsExactly(".");
   }
 
+  /** A name longer than rsync can name, reported (unquoted) while its directory is listed, in a send and in a full sync. */
+  @Test
+  void aNameTooLongForRsyncIsNamedWithItsDirectory() {
+    String deep = "d/" + "n".repeat(255) + "/" + "m".repeat(255);
+    var line = lines("filename overflows max-path len by 12: " + deep,
+        "rsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1394) [sender=3.5.0]");
+    assertThat(shown(parser.inBatch(List.of(Bytes.of("d")), line))).containsExactly(deep);
+    assertThat(shown(parser.inTree(line))).containsExactly(deep);
+  }
+
   /** Only what says the source changed under rsync counts as "moved": one other line, and it is not. */
   @Test
   void theSourceMovedOnlyWhenEveryMessageSaysSo() {

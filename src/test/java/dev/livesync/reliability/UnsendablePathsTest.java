@@ -1,0 +1,67 @@
+package dev.livesync.reliability;
+
+import static dev.livesync.testing.Await.CONVERGE;
+import static dev.livesync.testing.Trees.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.sync.EngineSettings;
+import dev.livesync.sync.Replicator;
+import dev.livesync.testing.Await;
+import dev.livesync.testing.LogCapture;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.TargetOptions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A path rsync can never send, in the tree at the start: the engine, real rsync to a local directory.
+ * A name deeper than rsync can name (4,096 bytes below the source) is what any user can make; as root,
+ * nothing else is unreadable.
+ */
+class UnsendablePathsTest {
+  /**
+   * The start's full sync with deletions ends with exit 23 ("filename overflows max-path len"), after
+   * which rsync skips the deletions of every directory it lists later. Its retry leaves the directory
+   * holding that name out and is done; that directory goes again on its own, with a backoff of its
+   * own, and the whole tree is not synced again and again.
+   */
+  @Test
+  void aNameTooLongForRsyncDoesNotHoldBackTheStartsDeletions() throws Exception {
+    byte[] src = Trees.tempDir("unsendable-src");
+    byte[] dst = Trees.tempDir("unsendable-dst");
+    String level = "d".repeat(250);
+    Replicator r = null;
+    try (var logs = new LogCapture()) {
+      for (int i = 0; i < 10; i++) Trees.write(at(src, "f" + i), "file " + i);
+      assertThat(new ProcessBuilder("rsync", "-a", Bytes.latin1(src) + "/", Bytes.latin1(dst) + "/").start().waitFor()).isZero();
+      Trees.write(at(dst, "stale"), "gone from the source while livesync was stopped");
+      var p = new ProcessBuilder("python3", "-c", "import os,sys\nos.chdir(sys.argv[1])\nfor i in range(10, 31):\n"
+          + "    os.mkdir(sys.argv[2] + str(i)); os.chdir(sys.argv[2] + str(i))\nopen('file', 'w').write('deep')\n", Bytes.latin1(src), level)
+          .redirectErrorStream(true).start();
+      assertThat(new String(p.getInputStream().readAllBytes())).isEmpty();
+      assertThat(p.waitFor()).isZero();
+      var s = EngineSettings.builder("unsendable", src).stateDir(Trees.path(Trees.tempDir("unsendable-state")))
+          .delay(Duration.ofMillis(50)).retry(Duration.ofMillis(200), Duration.ofSeconds(1)).build();
+      r = Replicator.start(s, List.of(RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults())), null);
+      Await.until("the full sync done, leaving the directory out", CONVERGE, () -> logs.text().contains("leaving out 1 unreadable) done"), logs::text);
+      assertThat(Trees.exists(at(dst, "stale"))).as("deleted at the target").isFalse();
+      Thread.sleep(3_000); // three times the longest retry delay here: a full sync run again would show
+      assertThat(logs.lines().stream().filter(l -> l.contains(": full sync (")).filter(l -> l.contains(" done")).count())
+          .as("full syncs done").isOne();
+      assertThat(logs.lines().stream().filter(l -> l.contains(": full sync (") && l.contains("not transferred")).count())
+          .as("full syncs that failed").isOne();
+      assertThat(Trees.exists(at(dst, level + "10/" + level + "11"))).as("the chain as far as rsync can name it").isTrue();
+      Trees.write(at(src, "after"), "made after the start");
+      Await.until("'after' at the target", CONVERGE, () -> Trees.exists(at(dst, "after")), logs::text);
+      assertThat(r.crashed()).isNull();
+    } finally {
+      if (r != null) r.stop(Duration.ofSeconds(10));
+      new ProcessBuilder("rm", "-rf", Bytes.latin1(at(src, level + "10")), Bytes.latin1(at(dst, level + "10"))).start().waitFor();
+      Trees.delete(src);
+      Trees.delete(dst);
+    }
+  }
+}
