@@ -25,7 +25,7 @@ public sealed interface Rule {
   record Span(Duration min, Duration max) implements Rule {
     @Override
     public String expected() {
-      return "a duration from " + Durations.format(min) + " to " + Durations.format(max) + ", such as " + examples() + " (units ms, s, m, h, d)";
+      return "a duration from " + Durations.format(min) + " to " + Durations.format(max) + ", such as " + examples() + " " + UNITS;
     }
 
     /** Up to four of the usual examples that this span accepts: never one it would refuse. */
@@ -90,7 +90,9 @@ public sealed interface Rule {
   /** Checked by its own code (a target URL, rsync options); {@code expected} describes it. */
   record Custom(String expected) implements Rule {}
 
-  String EXAMPLES = "200ms, 30s, 5m, 1h (units ms, s, m, h, d)";
+  String UNITS = "(units ms, s, m, h, d)";
+
+  String EXAMPLES = "200ms, 30s, 5m, 1h " + UNITS;
 
   /** The examples a {@link Span} picks from, shortest first. */
   List<String> SAMPLES = List.of("200ms", "30s", "5m", "1h", "30d");
