@@ -38,11 +38,7 @@ class UnsendablePathsTest {
       for (int i = 0; i < 10; i++) Trees.write(at(src, "f" + i), "file " + i);
       assertThat(new ProcessBuilder("rsync", "-a", Bytes.latin1(src) + "/", Bytes.latin1(dst) + "/").start().waitFor()).isZero();
       Trees.write(at(dst, "stale"), "gone from the source while livesync was stopped");
-      var p = new ProcessBuilder("python3", "-c", "import os,sys\nos.chdir(sys.argv[1])\nfor i in range(10, 31):\n"
-          + "    os.mkdir(sys.argv[2] + str(i)); os.chdir(sys.argv[2] + str(i))\nopen('file', 'w').write('deep')\n", Bytes.latin1(src), level)
-          .redirectErrorStream(true).start();
-      assertThat(new String(p.getInputStream().readAllBytes())).isEmpty();
-      assertThat(p.waitFor()).isZero();
+      Trees.chainOfDirs(src, level);
       var s = EngineSettings.builder("unsendable", src).stateDir(Trees.path(Trees.tempDir("unsendable-state")))
           .delay(Duration.ofMillis(50)).retry(Duration.ofMillis(200), Duration.ofSeconds(1)).build();
       r = Replicator.start(s, List.of(RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults())), null);
@@ -59,7 +55,7 @@ class UnsendablePathsTest {
       assertThat(r.crashed()).isNull();
     } finally {
       if (r != null) r.stop(Duration.ofSeconds(10));
-      new ProcessBuilder("rm", "-rf", Bytes.latin1(at(src, level + "10")), Bytes.latin1(at(dst, level + "10"))).start().waitFor();
+      Trees.deleteChain(level, src, dst);
       Trees.delete(src);
       Trees.delete(dst);
     }

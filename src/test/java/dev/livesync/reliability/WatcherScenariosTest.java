@@ -211,11 +211,7 @@ class WatcherScenariosTest {
     start(watcher);
     String level = "d".repeat(250);
     try (var logs = new LogCapture()) {
-      var p = new ProcessBuilder("python3", "-c", "import os,sys\nos.chdir(sys.argv[1])\nfor i in range(10, 31):\n"
-          + "    os.mkdir(sys.argv[2] + str(i)); os.chdir(sys.argv[2] + str(i))\nopen('file', 'w').write('deep')\n", Bytes.latin1(src), level)
-          .redirectErrorStream(true).start();
-      assertThat(new String(p.getInputStream().readAllBytes())).isEmpty();
-      assertThat(p.waitFor()).isZero();
+      Trees.chainOfDirs(src, level);
       Trees.write(at(src, "after"), "made after the chain");
       Await.until("'after' at the target", CONVERGE, () -> Trees.exists(at(dst, "after")), () -> logs.text());
       assertThat(Trees.exists(at(dst, level + "10/" + level + "11"))).as("a level rsync can name").isTrue();
@@ -225,8 +221,7 @@ class WatcherScenariosTest {
       Await.until("'after2' at the target", CONVERGE, () -> Trees.exists(at(dst, "after2")), () -> logs.text());
       assertThat(r.crashed()).as("the engine's loop").isNull();
     } finally {
-      // rm walks the chain from the level above, as it was made; the test's own cleanup names whole paths
-      new ProcessBuilder("rm", "-rf", Bytes.latin1(at(src, level + "10")), Bytes.latin1(at(dst, level + "10"))).start().waitFor();
+      Trees.deleteChain(level, src, dst); // before the test's own cleanup, which names whole paths
     }
   }
 

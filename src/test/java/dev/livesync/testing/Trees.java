@@ -214,6 +214,38 @@ public final class Trees {
     return Bytes.of(sb.toString());
   }
 
+  /**
+   * Makes {@code name10/name11/.../name30/file} in {@code dir} one level at a time from the level above
+   * (python3's relative chdir), as any user can: with long names, deeper than a path may be long.
+   */
+  public static void chainOfDirs(byte[] dir, String name) {
+    String out = run("python3", "-c", "import os,sys\nos.chdir(sys.argv[1])\nfor i in range(10, 31):\n"
+        + "    os.mkdir(sys.argv[2] + str(i)); os.chdir(sys.argv[2] + str(i))\nopen('file', 'w').write('deep')\n", Bytes.latin1(dir), name);
+    if (!out.isEmpty()) throw new IllegalStateException("making the chain failed: " + out);
+  }
+
+  /** Removes what {@link #chainOfDirs} made in each of {@code dirs}: rm walks it from the level above, as it was made. */
+  public static void deleteChain(String name, byte[]... dirs) {
+    List<String> argv = new ArrayList<>(List.of("rm", "-rf"));
+    for (byte[] d : dirs) argv.add(Bytes.latin1(at(d, name + "10")));
+    run(argv.toArray(String[]::new));
+  }
+
+  /** Runs {@code argv} to its end: its output (stderr merged); a failure exit throws. */
+  private static String run(String... argv) {
+    try {
+      var p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (p.waitFor() != 0) throw new IllegalStateException(argv[0] + " failed: " + out);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ---- comparing trees
 
   private record Entry(char type, int mode, long mtime, long size, String hash, byte[] link) {}
