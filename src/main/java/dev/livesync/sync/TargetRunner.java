@@ -351,7 +351,7 @@ public final class TargetRunner {
     queue.remove(t);
     queue.closeRecords(t);
     if (health.backingOff()) {
-      log.info("{}: reachable again after {} failed attempts; resuming", name, health.retryAttempts());
+      log.info("{}: delivered again after {} failed attempts; resuming", name, health.retryAttempts()); // not only the network fails: a full disk
       if (queue.size() > BACKLOG_FULL_SYNC_ITEMS) queue.collapseQueued("backlog", "a backlog of " + queue.size() + " items after the outage");
       else queue.mergeQueuedSends();
     }
