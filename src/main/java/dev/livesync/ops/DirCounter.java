@@ -22,12 +22,7 @@ public final class DirCounter {
       try {
         Libc.listDir(dir, true, (name, type) -> {
           byte[] child = Bytes.child(dir, name);
-          if (type == Libc.DT_DIR) {
-            todo.push(child);
-          } else {
-            Libc.Stat st = Libc.lstatLook(child);
-            if (st != null && st.isDir()) todo.push(child);
-          }
+          if (Libc.isDir(type, child)) todo.push(child);
         });
       } catch (NativeException e) {
         unreadable++;

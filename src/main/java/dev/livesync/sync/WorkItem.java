@@ -3,7 +3,9 @@ package dev.livesync.sync;
 import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.CommonDir;
+import dev.livesync.transport.FullSyncShard;
 import dev.livesync.transport.Transport;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -104,7 +106,7 @@ public sealed interface WorkItem {
      * named: a tree of each where the rest is done, deletions included (the paths only vanished or
      * changed under rsync, or this sync deletes nothing), so that a large tree in which some file
      * always vanishes on the way is synced once, not again and again. When it deletes and met an error
-     * reading the source, rsync skipped all its deletions: this full sync again, leaving those paths
+     * reading the source, rsync skipped the deletions of what it listed after it: this full sync again, leaving those paths
      * out (a name too long for rsync through its directory, where it is reported), then the trees;
      * itself alone when leaving out cannot help (a name excludes cannot say exactly, or left out already).
      */
@@ -113,13 +115,13 @@ public sealed interface WorkItem {
       for (byte[] p : failed) if (p.length == 0 || p.length == 1 && p[0] == '.') return List.of(this); // a message that named no path
       Send trees = new Send(List.copyOf(failed), true, 0, oldestNanos);
       if (!delete || sourceMoved) return List.of(trees);
-      var out = new java.util.LinkedHashSet<BytePath>();
+      var out = new LinkedHashSet<BytePath>();
       for (byte[] p : leaveOut) out.add(BytePath.unsafeWrap(p));
       int before = out.size();
       for (byte[] p : failed) {
         BytePath at = BytePath.unsafeWrap(p);
         if (p.length > NAME_MAX_BYTES) at = at.parent();
-        if (at.isEmpty() || !dev.livesync.transport.FullSyncShard.plain(at.unsafeArray())) return List.of(this);
+        if (at.isEmpty() || !FullSyncShard.plain(at.unsafeArray())) return List.of(this);
         out.add(at);
       }
       if (out.size() == before) return List.of(this);

@@ -90,12 +90,7 @@ record RenameParts(List<List<byte[]>> parts, List<byte[]> opened, long entries) 
     List<Entry> out = new ArrayList<>();
     try {
       Libc.listDir(abs, (name, type) -> {
-        boolean isDir = type == Libc.DT_DIR;
-        if (type == Libc.DT_UNKNOWN) {
-          Libc.Stat st = Libc.lstatLook(Bytes.child(abs, name));
-          isDir = st != null && st.isDir();
-        }
-        out.add(new Entry(name, isDir));
+        out.add(new Entry(name, Libc.isDir(type, Bytes.child(abs, name))));
       });
     } catch (NativeException e) {
       // unreadable: counted as nothing

@@ -44,8 +44,8 @@ public interface Transport extends AutoCloseable {
 
   /**
    * Bound around a {@link #fullSync} (its dry runs and parts included) to paths it leaves out, as
-   * anchored excludes: what an earlier try could not read, after which rsync had skipped all its
-   * deletions. Left out, a path is neither sent nor deleted at the target. Unbound: none.
+   * anchored excludes: what an earlier try could not read, after which rsync had skipped the
+   * deletions of what it listed later. Left out, a path is neither sent nor deleted at the target. Unbound: none.
    */
   ScopedValue<List<byte[]>> LEAVE_OUT = ScopedValue.newInstance();
 
