@@ -31,7 +31,8 @@ import java.util.function.Predicate;
  *       subtree for a directory) in the normal batches, and queued work below the old name moves to
  *       the new name; where a target can rename in place it also becomes a {@link WorkItem.Rename},
  *       emitted at once, ahead of that batch; unpaired MOVED_FROM is a delete, unpaired MOVED_TO a
- *       create (a whole subtree, sent recursively, for a directory).
+ *       create (a whole subtree, sent recursively, for a directory); names exchanged (RENAME_EXCHANGE)
+ *       are two renames, each name to the other: a name a directory had or has goes as a whole subtree.
  * </ul>
  *
  * Each event costs a hash lookup (plus node creation for new paths): O(1) amortised.
@@ -221,20 +222,17 @@ public final class Coalescer {
     List<Node> moved = new ArrayList<>();
     if (f != null) tree.collect(f, moved);
     boolean fromIsNew = f != null && pending(f) && (f.flags & BORN_CREATE) != 0 && !treeTransferActive;
+    // A non-directory leaves a name queued as a tree: names exchanged (RENAME_EXCHANGE), a directory is still there.
+    boolean treeStays = !dir && f != null && (f.flags & (RECURSIVE | DIR_GONE)) != 0;
     long oldest = now;
-    for (Node m : moved) oldest = Math.min(oldest, m.firstNanos);
     List<Entry> carried = new ArrayList<>(moved.size());
-    List<Integer> carriedFlags = new ArrayList<>(moved.size());
+    int[] carriedFlags = new int[moved.size()];
     for (Node m : moved) {
-      byte[] rel = java.util.Arrays.copyOfRange(m.path, from.length, m.path.length);
-      carried.add(new Entry(Bytes.concat(to, rel), false, m.firstNanos, false));
-      carriedFlags.add(m.flags);
+      oldest = Math.min(oldest, m.firstNanos);
+      carriedFlags[carried.size()] = m.flags;
+      carried.add(new Entry(Bytes.concat(to, java.util.Arrays.copyOfRange(m.path, from.length, m.path.length)), false, m.firstNanos, false));
     }
-    if (f != null) {
-      tree.dropBelow(f);
-      clear(f);
-      tree.prune(f);
-    }
+    if (f != null) { tree.dropBelow(f); clear(f); tree.prune(f); }
     replaced(to, now);
     if (fromIsNew) parentChanged(from);
     if (!fromIsNew) {
@@ -242,12 +240,12 @@ public final class Coalescer {
       // The old name is reconciled like a delete: gone at the source, unless something took its place.
       Node o = tree.node(from);
       mark(o, WRITTEN);
-      if (dir) o.flags |= DIR_GONE;
+      if (dir || treeStays) o.flags |= DIR_GONE;
     }
     for (int i = 0; i < carried.size(); i++) {
       Entry e = carried.get(i);
       Node n = tree.node(e.path());
-      int fl = carriedFlags.get(i);
+      int fl = carriedFlags[i];
       mark(n, fl & (RECURSIVE | WRITTEN));
       n.firstNanos = Math.min(n.firstNanos, e.firstNanos());
       if ((fl & WRITING) != 0 && (n.flags & WRITING) == 0) {

@@ -243,4 +243,26 @@ class WatcherScenariosTest {
     assertThat(Trees.exists(at(dst, "tree"))).isFalse();
     assertThat(Trees.exists(at(dst, "noise"))).isFalse();
   }
+
+  /**
+   * Names exchanged in one step (RENAME_EXCHANGE): directories with each other, with a file, with a
+   * directory beside the source (in and out at once); then writes into each under its new name, which
+   * the watcher must report under that name.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+  void namesExchangedInOneStep(WatcherChoice.Kind watcher) throws Exception {
+    start(watcher);
+    for (String d : List.of("a/sub", "b", "c/sub")) Trees.write(at(src, d + "/f"), d);
+    Trees.write(at(src, "file"), "a file");
+    Trees.write(at(beside, "outside/sub/f"), "from beside");
+    converge();
+    Trees.exchange(at(src, "a"), at(src, "b"));
+    Trees.exchange(at(src, "c"), at(src, "file"));
+    Trees.exchange(at(src, "b/sub"), at(beside, "outside/sub"));
+    converge();
+    for (String d : List.of("a", "b", "file/sub", "b/sub")) Trees.write(at(src, d + "/later"), "written into " + d);
+    converge();
+    assertThat(Trees.read(at(dst, "b/sub/f"))).isEqualTo(Bytes.of("from beside"));
+  }
 }

@@ -375,6 +375,35 @@ class CoalescerTest {
     assertThat(drain()).containsExactly("a/**", "b/x", "b/**");
   }
 
+  /**
+   * Two names exchanged in one step (renameat2's RENAME_EXCHANGE: `mv --exchange`, util-linux's
+   * `exch`) come as two renames, the first argument's first. Read as two renames one after the
+   * other, a directory exchanged with a file went back to its old name, and the name it has now was
+   * sent as itself: the target got an empty directory there, without its files.
+   */
+  @Test
+  void namesExchangedGoAsTreesWhereverADirectoryNowIs() {
+    c.movedFrom(1, b("dir"), true);
+    c.movedTo(1, b("file"), true);
+    c.movedFrom(2, b("file"), false);
+    c.movedTo(2, b("dir"), false);
+    assertThat(c.takeRenames()).hasSize(2); // (tried in place where a target can: both fail there, or end as they were)
+    assertThat(drain()).containsExactlyInAnyOrder("dir/**", "file/**");
+
+    c.movedFrom(3, b("file"), false);
+    c.movedTo(3, b("dir"), false);
+    c.movedFrom(4, b("dir"), true);
+    c.movedTo(4, b("file"), true);
+    assertThat(drain()).as("the file's rename first").contains("file/**");
+
+    c.changed(b("a/queued"));
+    c.movedFrom(5, b("a"), true);
+    c.movedTo(5, b("b"), true);
+    c.movedFrom(6, b("b"), true);
+    c.movedTo(6, b("a"), true);
+    assertThat(drain()).as("two directories").contains("a/**", "b/**");
+  }
+
   @Test
   void withoutATargetThatRenamesARenameIsADeleteAndASendInTheSameBatch() {
     c.emitRenames(false, false, false);

@@ -231,6 +231,18 @@ public final class Trees {
     run(argv.toArray(String[]::new));
   }
 
+  /**
+   * Exchanges {@code a} and {@code b} in one step, as {@code mv --exchange} (coreutils 9.5) and
+   * util-linux's {@code exch} do: renameat2 with RENAME_EXCHANGE (python3's ctypes; neither tool is
+   * in Debian 12).
+   */
+  public static void exchange(byte[] a, byte[] b) {
+    String out = run("python3", "-c", "import ctypes,os,sys\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        + "if libc.renameat2(-100, os.fsencode(sys.argv[1]), -100, os.fsencode(sys.argv[2]), 2) != 0:\n"
+        + "    e = ctypes.get_errno(); sys.exit('renameat2: ' + os.strerror(e))\n", Bytes.latin1(a), Bytes.latin1(b));
+    if (!out.isEmpty()) throw new IllegalStateException("the exchange said: " + out);
+  }
+
   /** Runs {@code argv} to its end: its output (stderr merged); a failure exit throws. */
   private static String run(String... argv) {
     try {

@@ -106,6 +106,31 @@ class EditToolsTest {
     }
   }
 
+  /**
+   * Names exchanged in one step (renameat2's RENAME_EXCHANGE, as {@code mv --exchange} and
+   * {@code exch} do it): a release directory swapped with the live one, a directory with a file in
+   * another directory (the directory named first, then the file), a directory with a symlink; then
+   * writes into the exchanged directories under their new names.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void namesExchangedInOneStep(Kind kind) throws Exception {
+    try (var w = started(kind)) {
+      w.sh("mkdir -p tree/releases/new; cp -a tree/d0/. tree/releases/new/; echo v2 > tree/releases/new/VERSION; cp -a tree/d3 tree/current");
+      w.converged("exchange-setup");
+      Trees.exchange(w.src("tree/releases/new"), w.src("tree/current"));
+      w.converged("exchange-dirs");
+      Trees.exchange(w.src("tree/d1"), w.src("tree/bin/run.sh"));
+      w.converged("exchange-dir-file");
+      Trees.exchange(w.src("tree/d1"), w.src("tree/bin/run.sh"));
+      w.converged("exchange-file-dir");
+      Trees.exchange(w.src("tree/d2"), w.src("tree/links/up0"));
+      w.converged("exchange-dir-symlink");
+      w.sh("echo after > tree/links/up0/sub0/after; echo after > tree/current/sub1/after; rm -r tree/releases/new/sub2");
+      w.converged("exchange-writes-after");
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void rmRfOfASubtree(Kind kind) throws Exception {
