@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** /proc/self/mountinfo: which mount a path is on, its filesystem type and what part of the filesystem it shows. */
+/**
+ * /proc/self/mountinfo: which mount a path is on, its filesystem type and what part of the filesystem
+ * it shows; and /etc/fstab: whether what should be mounted above a path is.
+ */
 public final class Mounts {
   private Mounts() {}
 
@@ -28,6 +31,44 @@ public final class Mounts {
       if (covers && (best == null || mp.length() >= best.mountPoint().length())) best = m; // the last of equals is on top
     }
     return best;
+  }
+
+  /**
+   * The mount point that /etc/fstab gives for {@code path} (absolute) or the nearest directory above
+   * it, / aside, when nothing is mounted there now; null when there is none, or fstab cannot be read.
+   * Written to, such a path fills the filesystem under the mount point: a backup disk or an NFS share
+   * that did not mount, or was unmounted. Symlinks in the existing part of {@code path} are resolved
+   * too. (Tests point the system property {@code livesync.fstab} at a file of their own.)
+   */
+  public static String notMounted(Path path) {
+    List<String> points = fstabMountPoints(Path.of(System.getProperty("livesync.fstab", "/etc/fstab")));
+    if (points.isEmpty()) return null;
+    String nearest = null;
+    for (Path p : List.of(path.toAbsolutePath().normalize(), RealPath.of(path).path())) {
+      String s = p.toString();
+      for (String mp : points) {
+        if ((s.equals(mp) || s.startsWith(mp + "/")) && (nearest == null || mp.length() > nearest.length())) nearest = mp;
+      }
+    }
+    if (nearest == null) return null;
+    for (Mount m : all()) if (m.mountPoint().equals(nearest)) return null;
+    return nearest;
+  }
+
+  /** The absolute mount points of {@code fstab} but /, in its order (swap and "none" left out). */
+  static List<String> fstabMountPoints(Path fstab) {
+    List<String> out = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(fstab, StandardCharsets.ISO_8859_1)) {
+        String[] f = line.strip().split("\\s+");
+        if (f.length < 2 || f[0].startsWith("#") || !f[1].startsWith("/") || unescape(f[1]).indexOf(0) >= 0) continue;
+        String mp = Path.of(unescape(f[1])).normalize().toString();
+        if (!mp.equals("/")) out.add(mp);
+      }
+    } catch (IOException e) {
+      return List.of();
+    }
+    return out;
   }
 
   static List<Mount> all() {

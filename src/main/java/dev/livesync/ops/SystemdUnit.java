@@ -48,7 +48,8 @@ public final class SystemdUnit {
             + (instance ? " (%i)" : ""),
         "Documentation=" + documentation,
         "Wants=network-online.target",
-        "After=network-online.target",
+        // an NFS share or a disk of /etc/fstab mounted before livesync looks at its source and targets
+        "After=network-online.target remote-fs.target local-fs.target",
         "",
         "[Service]",
         // run tells systemd when its watches are set (READY=1), how it is doing (STATUS=), and pings the

@@ -74,6 +74,11 @@ public final class Preflight {
     if (!Files.isReadable(p) || !Files.isExecutable(p)) {
       return "cannot be read by the user running livesync (uid " + Dirs.uid() + "): livesync must list and read it; fix its mode or run livesync as its owner";
     }
+    String unmounted = dev.livesync.fs.Mounts.notMounted(p);
+    if (unmounted != null) {
+      return "is below " + unmounted + ", which /etc/fstab mounts, but nothing is mounted there: livesync would replicate the"
+          + " directory under the mount point, not the disk or share; mount " + unmounted + " first";
+    }
     return null;
   }
 }

@@ -20,6 +20,7 @@ public final class ExitCodes {
     String where = target.describe();
     return switch (exit) {
       case 0 -> new Verdict(Outcome.OK, "");
+      case RsyncRuns.NOT_STARTED -> new Verdict(Outcome.RETRY, text);
       case 23, 24 -> new Verdict(Outcome.PARTIAL, text);
       case 5 -> {
         if (lower.contains("max connections")) {

@@ -1,6 +1,7 @@
 package dev.livesync.transport;
 
 import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Mounts;
 import dev.livesync.transport.TransferResult.Outcome;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,8 +19,21 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths) {
     return target.describe();
   }
 
-  /** rsync with {@code argv} and this transport's environment; {@code stdout} gets each line. Logged at debug, as every run. */
+  /** Not an rsync exit code: the run was not started, for the reason its one stderr line gives (retried). */
+  static final int NOT_STARTED = -1;
+
+  /**
+   * rsync with {@code argv} and this transport's environment; {@code stdout} gets each line. Logged at
+   * debug, as every run. Not started into a local target below a mount point of /etc/fstab where
+   * nothing is mounted: it would fill the disk under the mount point ({@link Mounts#notMounted}).
+   */
   RsyncProcess.Result run(List<String> argv, byte[] stdin, Consumer<byte[]> stdout) throws InterruptedException {
+    String unmounted = target instanceof Target.Local l ? Mounts.notMounted(l.dir()) : null;
+    if (unmounted != null) {
+      return new RsyncProcess.Result(NOT_STARTED, List.of(Bytes.of(describe() + " is below " + unmounted + ", which /etc/fstab mounts,"
+          + " but nothing is mounted there: nothing is written until it is (mount " + unmounted + "), so the disk under it does not fill up")),
+          false, 0);
+    }
     log.debug("{}: {}", describe(), argv);
     return RsyncProcess.run(argv, args.env(), stdin, stdout);
   }

@@ -180,6 +180,34 @@ class DataSafetyTest {
     assertThat(dst.resolve("kept0")).exists();
   }
 
+  /**
+   * A source, or a local target, below a mount point of /etc/fstab where nothing is mounted (an NFS
+   * share or a disk that did not come up at boot; here an fstab of the test's own): run refuses the
+   * source, doctor says both; nothing is written under the target's mount point. (The engine waiting
+   * for a target's disk and catching up: reliability/UnmountedTargetTest.)
+   */
+  @Test
+  void aSourceOrATargetBelowAnUnmountedFstabMountPointIsSaid() throws Exception {
+    Path share = dir("share"), usb = dir("usb"), src = dir("src");
+    Files.createDirectories(share.resolve("data"));
+    Files.writeString(src.resolve("a.txt"), "a");
+    Files.writeString(work.resolve("fstab"), "server:/export " + share + " nfs defaults,_netdev 0 0\n/dev/sdz1 " + usb + " ext4 noauto 0 2\n");
+    Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", "-Dlivesync.fstab=" + work.resolve("fstab"));
+    var p = LivesyncProcess.start(List.of(), run("--check", share.resolve("data").toString(), work.resolve("dst").toString()), env);
+    closing.add(p);
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(2);
+    assertThat(p.output()).contains("livesync run: source " + share.resolve("data") + ": is below " + share
+        + ", which /etc/fstab mounts, but nothing is mounted there");
+
+    String target = usb.resolve("backup").toString();
+    var d = LivesyncProcess.start(List.of(), List.of("doctor", "--state-dir", work.resolve("state").toString(), src.toString(), target), env);
+    closing.add(d);
+    assertThat(d.awaitExit(EXIT)).as(d.output()).isEqualTo(1);
+    assertThat(d.output()).contains("FAIL  target " + target + ": " + target + " is below " + usb
+        + ", which /etc/fstab mounts, but nothing is mounted there: nothing is written until it is (mount " + usb + ")");
+    assertThat(usb.resolve("backup")).doesNotExist();
+  }
+
   static boolean canUnshareMounts() {
     try {
       Processes.run(List.of("unshare", "-m", "true"));

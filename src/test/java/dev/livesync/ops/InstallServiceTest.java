@@ -17,7 +17,7 @@ class InstallServiceTest {
     assertThat(r.code()).as(r.err()).isZero();
     String text = Files.readString(unit);
     assertThat(text)
-        .contains("[Unit]\n", "After=network-online.target\n", "Wants=network-online.target\n")
+        .contains("[Unit]\n", "After=network-online.target remote-fs.target local-fs.target\n", "Wants=network-online.target\n")
         .contains("Restart=on-failure\n", "ExecReload=/bin/kill -HUP $MAINPID\n", "TimeoutStopSec=45\n")
         .contains("RuntimeDirectory=livesync\n", "StateDirectory=livesync\n", "WantedBy=multi-user.target\n")
         .contains("Type=notify\n", "NotifyAccess=main\n", "WatchdogSec=3min\n", "RestartPreventExitStatus=2 78\n")

@@ -54,6 +54,29 @@ public final class LoopFs implements AutoCloseable {
     return mountPoint;
   }
 
+  /** The image file, as a line of /etc/fstab would name it. */
+  public Path image() {
+    return image;
+  }
+
+  /** Unmounts it (lazily when busy), as a disk pulled or an NFS share gone; {@link #mount()} brings it back. */
+  public void unmount() throws InterruptedException {
+    if (!mounted) return;
+    try {
+      Processes.run(List.of("umount", mountPoint.toString()));
+    } catch (IllegalStateException busy) {
+      Processes.run(List.of("umount", "-l", mountPoint.toString()));
+    }
+    mounted = false;
+  }
+
+  /** Mounts it again at its mount point. */
+  public void mount() {
+    if (mounted) return;
+    Processes.run(List.of("mount", "-o", "loop", image.toString(), mountPoint.toString()));
+    mounted = true;
+  }
+
   /**
    * One ext4 of {@code megabytes} MiB for a whole test class, mounted before its first test and
    * unmounted after its last: {@code @RegisterExtension static final LoopFs.PerClass fs = LoopFs.perClass(64);}.
