@@ -46,4 +46,23 @@ class ServeCommandTest {
     var loose = cli("serve", "--module", "m", "--path", tmp.toString(), "--user", "u", "--password-file", pw.toString(), "--print-config");
     assertThat(loose.err()).contains("livesync serve: module 'm': password file " + pw + " is accessible by its group or others (mode 0666)");
   }
+
+  /** A module on a disk of /etc/fstab that is not mounted (here an fstab of the test's own): refused, as a missing path is. */
+  @Test
+  void aModuleBelowAnUnmountedFstabMountPointIsRefused() throws Exception {
+    Path disk = Files.createDirectories(tmp.resolve("disk"));
+    Path backup = Files.createDirectories(disk.resolve("backup"));
+    Files.writeString(tmp.resolve("fstab"), "LABEL=backup " + disk + " ext4 defaults,nofail 0 2\n");
+    Path pw = passwordFile(tmp, "s3cret", "rw-------");
+    System.setProperty("livesync.fstab", tmp.resolve("fstab").toString());
+    try {
+      var r = cli("serve", "--module", "nfsbackup", "--path", backup.toString(), "--user", "rsync_backup", "--password-file", pw.toString(),
+          "--print-config");
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("livesync serve: module 'nfsbackup': path " + backup + " is below " + disk
+          + ", which /etc/fstab mounts, but nothing is mounted there: backups would fill the disk under the mount point; mount " + disk + " first");
+    } finally {
+      System.clearProperty("livesync.fstab");
+    }
+  }
 }
