@@ -51,7 +51,8 @@ public final class Mounts {
       }
     }
     if (nearest == null) return null;
-    for (Mount m : all()) if (m.mountPoint().equals(nearest)) return null;
+    String real = RealPath.of(Path.of(nearest)).path().toString(); // fstab may name it through a symlink
+    for (Mount m : all()) if (m.mountPoint().equals(nearest) || m.mountPoint().equals(real)) return null;
     return nearest;
   }
 

@@ -50,6 +50,13 @@ class MountsTest {
   }
 
   @Test
+  void aMountPointThatFstabNamesThroughASymlinkIsFoundMounted() throws Exception {
+    Files.createSymbolicLink(dir.resolve("proc-link"), Path.of("/proc"));
+    fstab("proc " + dir.resolve("proc-link") + " proc defaults 0 0\n");
+    assertThat(Mounts.notMounted(dir.resolve("proc-link/self"))).isNull();
+  }
+
+  @Test
   void withoutAnFstabNothingIsSaidToBeMissing() {
     System.setProperty("livesync.fstab", dir.resolve("no-such-fstab").toString());
     assertThat(Mounts.notMounted(dir.resolve("usb/backup"))).isNull();
