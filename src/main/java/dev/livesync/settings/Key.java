@@ -205,6 +205,20 @@ public enum Key {
     return text;
   }
 
+  /**
+   * An exclude pattern ({@link Rule.Text}) that leaves something to replicate: {@code *}, {@code **},
+   * {@code /*} exclude every path (a shell's unquoted {@code --exclude *} can leave such a one), and a
+   * sync that sends nothing looks healthy.
+   */
+  public String exclude(String text) {
+    text(text);
+    if (text.matches("/?\\*+")) {
+      throw refuse(text, "excludes every path of the source, so nothing would be replicated (a pattern such as *.tmp, cache/ or"
+          + " /top-level-only excludes some)");
+    }
+    return text;
+  }
+
   /** An absolute path, normalized. */
   public Path absolutePath(Path p) {
     if (!p.isAbsolute()) throw refuse(p.toString());

@@ -69,7 +69,7 @@ public record EngineSettings(
     source = source.clone();
     targets = List.copyOf(targets);
     Objects.requireNonNull(excludes, "excludes");
-    for (String p : excludes.patterns()) Key.EXCLUDE.text(p);
+    for (String p : excludes.patterns()) Key.EXCLUDE.exclude(p);
     Key.DELAY.duration(delay);
     Key.MAX_HOLD.duration(maxHold);
     Key.WORKERS.whole(workers);
