@@ -6,6 +6,7 @@ import dev.livesync.settings.Dirs;
 import dev.livesync.settings.Key;
 import dev.livesync.settings.SettingException;
 import dev.livesync.transport.Overlap;
+import dev.livesync.transport.Target;
 import dev.livesync.transport.TargetSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +31,8 @@ public final class Preflight {
       if (p != null) out.add(Key.SOURCE.refuse(Bytes.display(s.source()), p).at(i, -1));
       for (int j = 0; j < s.targets().size(); j++) {
         for (SettingException e : s.targets().get(j).options().fileProblems()) out.add(e.at(i, j));
+        String f = s.targets().get(j).target() instanceof Target.Local l ? notADirectory(l.dir()) : null;
+        if (f != null) out.add(Key.URL.refuse(s.targets().get(j).describe(), f).at(i, j));
       }
     }
     out.addAll(overlaps(syncs));
@@ -63,6 +66,20 @@ public final class Preflight {
       }
     }
     return out;
+  }
+
+  /**
+   * Why rsync could not write into the local target {@code dir}, or null: it, or the nearest part of
+   * it that exists, is not a directory (a file named where a directory was meant, as an unquoted
+   * {@code --exclude *.log} can leave one among run's targets).
+   */
+  static String notADirectory(Path dir) {
+    for (Path p = dir; p != null; p = p.getParent()) {
+      if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+      if (Files.isDirectory(p) || !Files.exists(p)) return null; // a directory, or a dangling symlink (rsync says what it makes of it)
+      return (p.equals(dir) ? "is" : p + " is") + " a file, not a directory: a local target is the directory the source is copied into";
+    }
+    return null;
   }
 
   /** What keeps livesync from watching and reading {@code source}, as words after its name; null when nothing does. */

@@ -73,6 +73,25 @@ class DataSafetyTest {
     assertThat(src.resolve("inner")).doesNotExist();
   }
 
+  /**
+   * A file named as a local target, or as a directory above one: an unquoted {@code --exclude *.log}
+   * in a directory of logs leaves {@code --exclude a.log b.log}, and b.log is then a second target.
+   * Refused before anything starts (rsync would fail at every attempt: "Not a directory").
+   */
+  @Test
+  void aFileNamedAsALocalTargetIsRefused() throws Exception {
+    Path src = sourceWithLink();
+    Path log = work.resolve("b.log");
+    Files.writeString(log, "a log line\n");
+    var p = livesync(run("--check", src.toString(), dir("dst").toString(), "--exclude", "a.log", log.toString()));
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(2);
+    assertThat(p.output()).contains("livesync run: target " + log + ": is a file, not a directory: a local target is the directory the source is copied into");
+    var below = livesync(run("--check", src.toString(), log.resolve("sub").toString()));
+    assertThat(below.awaitExit(EXIT)).as(below.output()).isEqualTo(2);
+    assertThat(below.output()).contains("target " + log.resolve("sub") + ": " + log + " is a file, not a directory");
+    assertThat(Files.readString(log)).isEqualTo("a log line\n");
+  }
+
   @Test
   void aTargetThatContainsTheSourceThroughASymlinkIsRefused() throws Exception {
     Path src = dir("top/src");
