@@ -54,7 +54,7 @@ public record TargetOptions(
     extraArgs = List.copyOf(extraArgs == null ? List.of() : extraArgs);
     PassThroughArgs.check(extraArgs);
     excludes = List.copyOf(excludes == null ? List.of() : excludes);
-    for (String e : excludes) Key.EXCLUDE.exclude(e);
+    for (String e : excludes) Key.EXCLUDE.text(e); // (the sync's own are checked as EngineSettings; doctor's probe excludes "*")
     timeout = Key.TIMEOUT.duration(timeout == null ? DEFAULT_TIMEOUT : timeout);
     rsyncCommand = List.copyOf(rsyncCommand == null || rsyncCommand.isEmpty() ? List.of("rsync") : rsyncCommand);
     if (versions != null) Key.VERSIONS.duration(versions);
