@@ -151,6 +151,18 @@ final class RunCommand extends Subcommand {
     }
   }
 
+  /**
+   * The files of this run as {@code start} launches it: its status socket, chosen as {@link #call()}
+   * chooses it; the runtime dir's pidfile for the default socket only (one started on another socket
+   * is found by that socket, as {@code status} and {@code stop} find it); the default log. Read after
+   * picocli parsed the run's arguments.
+   */
+  dev.livesync.ops.ServiceFiles startFiles() {
+    Path socket = InstanceFlags.socket(statusSocket, sync.loadConfig());
+    var d = dev.livesync.ops.ServiceFiles.defaults();
+    return new dev.livesync.ops.ServiceFiles(socket.equals(d.socket()) ? d.pidFile() : null, d.logFile(), socket);
+  }
+
   /** The process's own settings: a flag, else the config's key, else the key's default — each by its key's rule. */
   record ProcessSettings(Path logFile, String logLevel, Path statusSocket, Duration stopTimeout, int maxTransfers) {}
 

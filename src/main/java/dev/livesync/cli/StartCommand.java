@@ -54,8 +54,9 @@ final class StartCommand extends Subcommand {
     cl.setErr(err());
     int checked = cl.execute(check.toArray(String[]::new));
     if (checked != 0) return checked;
-    ServiceFiles defaults = ServiceFiles.defaults();
-    ServiceFiles files = logFile == null ? defaults : new ServiceFiles(defaults.pidFile(), logFile, defaults.socket());
+    // where the run will answer and log: its --status-socket, --state-dir, or its config's
+    ServiceFiles run = ((RunCommand) cl.getSubcommands().get("run").getCommand()).startFiles();
+    ServiceFiles files = logFile == null ? run : new ServiceFiles(run.pidFile(), logFile, run.socket());
     long pid = BackgroundLauncher.start(BackgroundLauncher.selfCommand(Main.class.getName(), args), files, wait);
     out().printf("livesync started (pid %d); log: %s; 'livesync status' shows progress%n", pid, files.logFile());
     out().flush();

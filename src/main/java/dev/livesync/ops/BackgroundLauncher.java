@@ -49,7 +49,7 @@ public final class BackgroundLauncher {
     ChildProcess p = launch(command, files); // never closed: it is to outlive us
     long pid = p.pid();
     try {
-      Files.writeString(files.pidFile(), pid + "\n");
+      if (files.pidFile() != null) Files.writeString(files.pidFile(), pid + "\n");
     } catch (IOException e) {
       p.stop(STOP_GRACE);
       throw new LivesyncException("cannot write the pidfile " + files.pidFile() + ": " + e.getMessage(), dev.livesync.Exit.CANNOT_WRITE, e);
@@ -86,7 +86,7 @@ public final class BackgroundLauncher {
     cmd.addAll(command);
     try {
       Files.createDirectories(files.logFile().toAbsolutePath().getParent());
-      Files.createDirectories(files.pidFile().toAbsolutePath().getParent());
+      if (files.pidFile() != null) Files.createDirectories(files.pidFile().toAbsolutePath().getParent());
       return ChildProcess.command(cmd).noStdin()
           .stdout(ProcessBuilder.Redirect.appendTo(files.logFile().toFile())).mergeStderr()
           // the child must find the same runtime and state dirs (socket, pidfile) as this process
@@ -109,6 +109,7 @@ public final class BackgroundLauncher {
   }
 
   static void deleteQuietly(Path p) {
+    if (p == null) return;
     try {
       Files.deleteIfExists(p);
     } catch (IOException e) {

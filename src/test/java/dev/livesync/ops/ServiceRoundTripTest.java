@@ -124,6 +124,33 @@ class ServiceRoundTripTest {
     assertThat(Files.readString(files.logFile())).contains("SIGTERM: stopping", "stopped");
   }
 
+  /**
+   * A livesync started on a socket of its own (run's --status-socket, or its config's status_socket):
+   * start waited on the default socket, said "not running after 120 s" and stopped a run that was
+   * running. Now it waits on the run's socket, writes no pidfile for it, and status and stop find it
+   * there; another one on the default socket can run beside it.
+   */
+  @Test
+  void aLivesyncStartedOnASocketOfItsOwnIsWaitedForThere() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Path dst = Files.createDirectories(tmp.resolve("dst"));
+    Path socket = tmp.resolve("web.sock");
+    Files.writeString(src.resolve("before"), "before start");
+    Result start = cli("start", "--wait", "30s", src.toString(), dst.toString(), "--state-dir", tmp.resolve("journal").toString(),
+        "--name", "web", "--status-socket", socket.toString());
+    assertThat(start.code()).as(start.err()).isZero();
+    assertThat(ServiceFiles.defaults().pidFile()).as("the default instance's pidfile").doesNotExist();
+    Result status = cli("status", "--status-socket", socket.toString());
+    assertThat(status.code()).as(status.out()).isZero();
+    long pid = Long.parseLong(status.out().replaceAll("(?s).*livesync is running \\(pid (\\d+).*", "$1"));
+    ProcessHandle.of(pid).ifPresent(started::add);
+    Await.until("before at the target", Duration.ofSeconds(30), () -> Files.exists(dst.resolve("before")), () -> cli("status", "--status-socket", socket.toString()).out());
+    assertThat(cli("status").code()).as("nothing on the default socket").isEqualTo(3);
+    Result stop = cli("stop", "--status-socket", socket.toString());
+    assertThat(stop.code()).as(stop.err()).isZero();
+    assertThat(stop.out()).contains("livesync stopped (pid " + pid);
+  }
+
   @Test
   void stopReportsWhenItHadToKill() throws Exception {
     long pid = start(fake(0, 120_000));
