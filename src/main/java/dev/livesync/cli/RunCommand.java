@@ -12,6 +12,7 @@ import dev.livesync.monitor.AlertSettings;
 import dev.livesync.monitor.HttpSettings;
 import dev.livesync.monitor.Monitor;
 import dev.livesync.monitor.WebServer;
+import dev.livesync.ops.ServiceFiles;
 import dev.livesync.ops.StatusDocument;
 import dev.livesync.ops.StatusServer;
 import dev.livesync.ops.SystemdNotify;
@@ -157,10 +158,10 @@ final class RunCommand extends Subcommand {
    * is found by that socket, as {@code status} and {@code stop} find it); the default log. Read after
    * picocli parsed the run's arguments.
    */
-  dev.livesync.ops.ServiceFiles startFiles() {
+  ServiceFiles startFiles() {
     Path socket = InstanceFlags.socket(statusSocket, sync.loadConfig());
-    var d = dev.livesync.ops.ServiceFiles.defaults();
-    return new dev.livesync.ops.ServiceFiles(socket.equals(d.socket()) ? d.pidFile() : null, d.logFile(), socket);
+    var d = ServiceFiles.defaults();
+    return new ServiceFiles(socket.equals(d.socket()) ? d.pidFile() : null, d.logFile(), socket);
   }
 
   /** The process's own settings: a flag, else the config's key, else the key's default — each by its key's rule. */

@@ -54,7 +54,7 @@ final class StartCommand extends Subcommand {
     cl.setErr(err());
     int checked = cl.execute(check.toArray(String[]::new));
     if (checked != 0) return checked;
-    // where the run will answer and log: its --status-socket, --state-dir, or its config's
+    // where the run will answer: its --status-socket, else its config's status_socket, else the default
     ServiceFiles run = ((RunCommand) cl.getSubcommands().get("run").getCommand()).startFiles();
     ServiceFiles files = logFile == null ? run : new ServiceFiles(run.pidFile(), logFile, run.socket());
     long pid = BackgroundLauncher.start(BackgroundLauncher.selfCommand(Main.class.getName(), args), files, wait);

@@ -56,6 +56,11 @@ public final class Mounts {
     return nearest;
   }
 
+  /** How each check says what {@link #notMounted} found ({@code mountPoint}), before what it does about it. */
+  public static String belowNothingMounted(String mountPoint) {
+    return "is below " + mountPoint + ", which /etc/fstab mounts, but nothing is mounted there";
+  }
+
   /** The absolute mount points of {@code fstab} but /, in its order (swap and "none" left out). */
   static List<String> fstabMountPoints(Path fstab) {
     List<String> out = new ArrayList<>();

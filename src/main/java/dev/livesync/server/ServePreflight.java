@@ -51,10 +51,9 @@ public final class ServePreflight {
         problems.add(where + "no path: give --path DIR (the directory backups are written to)");
       } else if (!Files.isDirectory(m.path())) {
         problems.add(where + "path " + m.path() + " does not exist or is not a directory: create it (mkdir -p " + m.path() + ")");
-      } else if (dev.livesync.fs.Mounts.notMounted(m.path()) != null) {
-        String mp = dev.livesync.fs.Mounts.notMounted(m.path());
-        problems.add(where + "path " + m.path() + " is below " + mp + ", which /etc/fstab mounts, but nothing is mounted there:"
-            + " backups would fill the disk under the mount point; mount " + mp + " first");
+      } else if (dev.livesync.fs.Mounts.notMounted(m.path()) instanceof String mp) {
+        problems.add(where + "path " + m.path() + " " + dev.livesync.fs.Mounts.belowNothingMounted(mp)
+            + ": backups would fill the disk under the mount point; mount " + mp + " first");
       } else if (!m.readOnly() && !Files.isWritable(m.path())) {
         problems.add(where + "path " + m.path() + " is not writable by " + System.getProperty("user.name") + ": fix its owner or mode");
       }

@@ -93,8 +93,8 @@ public final class Preflight {
     }
     String unmounted = dev.livesync.fs.Mounts.notMounted(p);
     if (unmounted != null) {
-      return "is below " + unmounted + ", which /etc/fstab mounts, but nothing is mounted there: livesync would replicate the"
-          + " directory under the mount point, not the disk or share; mount " + unmounted + " first";
+      return dev.livesync.fs.Mounts.belowNothingMounted(unmounted) + ": livesync would replicate the directory under the mount point,"
+          + " not the disk or share; mount " + unmounted + " first";
     }
     return null;
   }

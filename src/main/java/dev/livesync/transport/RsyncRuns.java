@@ -30,9 +30,8 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths) {
   RsyncProcess.Result run(List<String> argv, byte[] stdin, Consumer<byte[]> stdout) throws InterruptedException {
     String unmounted = target instanceof Target.Local l ? Mounts.notMounted(l.dir()) : null;
     if (unmounted != null) {
-      return new RsyncProcess.Result(NOT_STARTED, List.of(Bytes.of(describe() + " is below " + unmounted + ", which /etc/fstab mounts,"
-          + " but nothing is mounted there: nothing is written until it is (mount " + unmounted + "), so the disk under it does not fill up")),
-          false, 0);
+      return new RsyncProcess.Result(NOT_STARTED, List.of(Bytes.of(describe() + " " + Mounts.belowNothingMounted(unmounted)
+          + ": nothing is written until it is (mount " + unmounted + "), so the disk under it does not fill up")), false, 0);
     }
     log.debug("{}: {}", describe(), argv);
     return RsyncProcess.run(argv, args.env(), stdin, stdout);
