@@ -66,6 +66,14 @@ class UnmountedTargetTest {
     assertThat(r.status().targets().getFirst().lastError()).contains(disk.root().toString());
   }
 
+  /** After a few more refused attempts (retries at most a second apart): nothing under the bare mount point. */
+  void nothingUnderTheMountPoint() throws Exception {
+    Thread.sleep(1500);
+    try (var under = Files.list(disk.root())) {
+      assertThat(under).as("written under the mount point").isEmpty();
+    }
+  }
+
   @Test
   void aDiskUnmountedWhileRunningIsNotFilledInItsPlaceAndCatchesUpWhenBack() throws Exception {
     Trees.write(at(src, "a/f"), "before");
@@ -75,10 +83,7 @@ class UnmountedTargetTest {
     Trees.write(at(src, "a/g"), "while the disk was away");
     Trees.write(at(src, "b/h"), "a new directory meanwhile");
     awaitRefusedForTheMount();
-    Thread.sleep(1500); // retries at most a second apart: let a few more be refused
-    try (var under = Files.list(disk.root())) {
-      assertThat(under).as("written under the mount point").isEmpty();
-    }
+    nothingUnderTheMountPoint();
     disk.mount();
     Trees.awaitSameTree(src, backup, Await.CONVERGE, Trees.Ignore.DIR_MTIMES);
   }
@@ -90,10 +95,7 @@ class UnmountedTargetTest {
     start();
     awaitRefusedForTheMount();
     Trees.write(at(src, "c/later"), "written while waiting");
-    Thread.sleep(1500);
-    try (var under = Files.list(disk.root())) {
-      assertThat(under).as("written under the mount point").isEmpty();
-    }
+    nothingUnderTheMountPoint();
     disk.mount();
     Trees.awaitSameTree(src, backup, Await.CONVERGE, Trees.Ignore.DIR_MTIMES);
   }

@@ -65,6 +65,7 @@ public final class LoopFs implements AutoCloseable {
     try {
       Processes.run(List.of("umount", mountPoint.toString()));
     } catch (IllegalStateException busy) {
+      Thread.sleep(500); // a descriptor a closing watcher still held
       Processes.run(List.of("umount", "-l", mountPoint.toString()));
     }
     mounted = false;
@@ -118,15 +119,7 @@ public final class LoopFs implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
-      if (mounted) {
-        try {
-          Processes.run(List.of("umount", mountPoint.toString()));
-        } catch (IllegalStateException busy) {
-          Thread.sleep(500); // a descriptor a closing watcher still held
-          Processes.run(List.of("umount", "-l", mountPoint.toString()));
-        }
-        mounted = false;
-      }
+      unmount();
     } finally {
       Files.deleteIfExists(image);
     }
