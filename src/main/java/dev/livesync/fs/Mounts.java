@@ -16,9 +16,10 @@ public final class Mounts {
 
   /**
    * One mount: {@code root} is the directory of the filesystem mounted (/ for the whole of it, else a
-   * bind mount or a btrfs subvolume), {@code mountPoint} where it is, {@code type} its filesystem type.
+   * bind mount or a btrfs subvolume), {@code mountPoint} where it is, {@code type} its filesystem type,
+   * {@code devno} the filesystem's major:minor.
    */
-  public record Mount(String root, String mountPoint, String type, String device) {}
+  public record Mount(String root, String mountPoint, String type, String device, String devno) {}
 
   /** The mount {@code path} (absolute, symlinks resolved) is on, or null when mountinfo cannot be read. */
   public static Mount of(Path path) {
@@ -31,6 +32,21 @@ public final class Mounts {
       if (covers && (best == null || mp.length() >= best.mountPoint().length())) best = m; // the last of equals is on top
     }
     return best;
+  }
+
+  /**
+   * Where the directory {@code real} (absolute, symlinks resolved) is in its filesystem, whatever
+   * mount shows it: the filesystem's major:minor, then the path from its top (a bind mount's
+   * directory is where the mount's root is); null when mountinfo cannot be read. Two paths with the
+   * same location are one directory; one whose location lies below another's lies inside it, however
+   * either is mounted.
+   */
+  public static String location(Path real) {
+    Mount m = of(real);
+    if (m == null) return null;
+    String mp = m.mountPoint(), p = real.toString();
+    String below = mp.equals("/") ? p : p.substring(mp.length());
+    return m.devno() + ":" + Path.of(m.root() + "/" + below).normalize();
   }
 
   /**
@@ -85,7 +101,7 @@ public final class Mounts {
         int dash = -1;
         for (int i = 6; i < f.length; i++) if (f[i].equals("-")) { dash = i; break; }
         if (dash < 0 || dash + 2 >= f.length) continue;
-        out.add(new Mount(unescape(f[3]), unescape(f[4]), f[dash + 1], unescape(f[dash + 2])));
+        out.add(new Mount(unescape(f[3]), unescape(f[4]), f[dash + 1], unescape(f[dash + 2]), f[2]));
       }
     } catch (IOException e) {
       return List.of();

@@ -13,9 +13,11 @@ import java.util.List;
  * written: {@link #path()} has the symlinks of its existing part resolved (a part that does not exist
  * yet is kept as written, as rsync will create it), and {@link #ancestors()} holds the identity
  * (device and inode) of every existing directory from the deepest one up to {@code /}. Two paths that
- * reach one directory through a bind mount have different real paths but the same identity.
+ * reach one directory through a bind mount have different real paths but the same identity; and
+ * {@link #location()} says where the path is in its filesystem, whatever mount shows it (a bind mount
+ * of a directory deep inside another tree is inside that tree).
  */
-public record RealPath(Path path, List<Object> ancestors, boolean exists) {
+public record RealPath(Path path, List<Object> ancestors, boolean exists, String location) {
   public RealPath {
     ancestors = List.copyOf(ancestors);
   }
@@ -25,19 +27,22 @@ public record RealPath(Path path, List<Object> ancestors, boolean exists) {
     Path abs = p.toAbsolutePath().normalize();
     Path existing = abs;
     while (existing != null && !Files.isDirectory(existing)) existing = existing.getParent();
-    if (existing == null) return new RealPath(abs, List.of(), false);
+    if (existing == null) return new RealPath(abs, List.of(), false, null);
     Path real;
     try {
       real = existing.toRealPath();
     } catch (IOException e) {
-      return new RealPath(abs, List.of(), false);
+      return new RealPath(abs, List.of(), false, null);
     }
     List<Object> ids = new ArrayList<>();
     for (Path a = real; a != null; a = a.getParent()) {
       Object key = key(a);
       if (key != null) ids.add(key);
     }
-    return new RealPath(real.resolve(existing.relativize(abs)), ids, existing.equals(abs));
+    String at = Mounts.location(real);
+    Path rest = existing.relativize(abs);
+    if (at != null && !rest.toString().isEmpty()) at = at + "/" + rest;
+    return new RealPath(real.resolve(rest), ids, existing.equals(abs), at);
   }
 
   private static Object key(Path p) {
@@ -56,6 +61,7 @@ public record RealPath(Path path, List<Object> ancestors, boolean exists) {
   /** True when this is {@code other} or lies below it: by real path, or through a bind mount by identity. */
   public boolean within(RealPath other) {
     if (path.startsWith(other.path)) return true;
+    if (location != null && other.location != null && Path.of(location).startsWith(Path.of(other.location))) return true;
     Object id = other.identity();
     return id != null && ancestors.contains(id);
   }
@@ -63,6 +69,7 @@ public record RealPath(Path path, List<Object> ancestors, boolean exists) {
   /** True when this is {@code other}: the same real path, or the same directory (identity). */
   public boolean same(RealPath other) {
     if (path.equals(other.path)) return true;
+    if (location != null && location.equals(other.location)) return true;
     Object id = identity();
     return id != null && id.equals(other.identity());
   }

@@ -65,6 +65,51 @@ public final class Preflight {
         else seen.add(new int[] {i, j});
       }
     }
+    out.addAll(rounds(syncs));
+    return out;
+  }
+
+  /**
+   * Syncs whose targets lead into one another's sources in a round (a copies into b's source, b into
+   * a's): each change would go round between them without end, each sync's deletions undoing the
+   * other's writes. A chain (a into b's source, b elsewhere) is kept: it ends. Said once per round,
+   * of the target that leads back to an earlier sync.
+   */
+  static List<SettingException> rounds(List<EngineSettings> syncs) {
+    int n = syncs.size();
+    Path[] sources = new Path[n];
+    for (int i = 0; i < n; i++) sources[i] = Path.of(new String(syncs.get(i).source(), StandardCharsets.UTF_8));
+    String[][][] into = new String[n][n][]; // into[i][k]: per target of i, how it lies in k's source
+    boolean[][] reaches = new boolean[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < n; k++) {
+        if (i == k) continue;
+        List<TargetSpec> ts = syncs.get(i).targets();
+        into[i][k] = new String[ts.size()];
+        for (int j = 0; j < ts.size(); j++) {
+          into[i][k][j] = Overlap.withSource(sources[k], ts.get(j).target());
+          if (into[i][k][j] != null) reaches[i][k] = true;
+        }
+      }
+    }
+    for (int m = 0; m < n; m++) {
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < n; k++) reaches[i][k] |= reaches[i][m] && reaches[m][k];
+      }
+    }
+    List<SettingException> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < i; k++) {
+        if (!reaches[k][i]) continue;
+        for (int j = 0; j < into[i][k].length; j++) {
+          if (into[i][k][j] == null) continue;
+          String words = "leads into the source of sync " + syncs.get(k).name() + " (" + sources[k] + "), whose targets lead back into this"
+              + " sync's source " + sources[i] + ": each change would go round between the syncs without end, and each one's deletions"
+              + " would undo the other's writes; give the syncs targets outside each other's sources";
+          out.add(Key.URL.refuse(syncs.get(i).targets().get(j).describe(), words).at(i, j));
+        }
+      }
+    }
     return out;
   }
 

@@ -42,6 +42,7 @@ final class LocalKind implements TargetKind {
   /** With versions an existing new name is not replaced here (the batch after it keeps its version). */
   @Override
   public boolean rename(byte[] from, byte[] to, RsyncRuns rsync) {
+    if (rsync.refused() != null) return false; // the send after it says why
     byte[] src = Bytes.child(dir, from);
     if (Libc.lstatOrNull(src) == null) {
       log.debug("local rename {} -> {}: {} is not there", Bytes.display(from), Bytes.display(to), Bytes.display(from));

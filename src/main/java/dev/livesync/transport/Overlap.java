@@ -20,7 +20,9 @@ import java.util.Locale;
  * {@code --delete} removes the inner one's files while both run. Remote targets are compared by
  * where they lead: rsync daemon targets by host (names resolved: {@code localhost} and
  * {@code 127.0.0.1} are one host), port, module and path; ssh targets by host, ssh port and path
- * (a relative path is in the login's home, so only the same login's relative paths compare).
+ * (a relative path is in the login's home, so only the same login's relative paths compare). A
+ * daemon target on this host is also compared with its source as the directory its module writes into
+ * ({@link LocalRsyncd}).
  */
 public final class Overlap {
   private Overlap() {}
@@ -28,10 +30,12 @@ public final class Overlap {
   /** How {@code target} overlaps {@code source}, as words after the target's name; null when it does not. */
   public static String withSource(Path source, Target target) {
     Path local = onThisHost(target);
+    LocalRsyncd.Module module = target instanceof Target.Daemon d ? LocalRsyncd.of(d) : null;
+    if (module != null) local = module.dir();
     if (local == null) return null;
     RealPath s = RealPath.of(source);
     RealPath t = RealPath.of(local);
-    String shown = shown(local, t, target);
+    String shown = module == null ? shown(local, t, target) : " (it is " + t.path() + ", as " + module.how() + " says)";
     if (t.same(s)) return "is the source " + source + " itself" + shown + ": choose a target outside the source";
     if (t.within(s)) {
       return "is inside the source " + source + shown + ": the source would be copied into itself without end; choose a target outside the source";

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Runs rsync for one transport: the process, its exit classified ({@link ExitCodes}), its stats
  * read ({@link RsyncOutput}) and, when only part of it arrived, which paths failed ({@link FailedPaths}).
  */
-record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths) {
+record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths, java.nio.file.Path source) {
   private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
 
   String describe() {
@@ -25,16 +25,27 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths) {
   /**
    * rsync with {@code argv} and this transport's environment; {@code stdout} gets each line. Logged at
    * debug, as every run. Not started into a local target below a mount point of /etc/fstab where
-   * nothing is mounted: it would fill the disk under the mount point ({@link Mounts#notMounted}).
+   * nothing is mounted: it would fill the disk under the mount point ({@link Mounts#notMounted}); nor
+   * into a target on this host that now lies inside its source or around it ({@link Overlap}): checked
+   * at start, but a directory can be replaced by a symlink or a bind mount into the source while
+   * livesync runs, and every run would then copy the source into itself and delete from it what the
+   * source's top does not have.
    */
   RsyncProcess.Result run(List<String> argv, byte[] stdin, Consumer<byte[]> stdout) throws InterruptedException {
-    String unmounted = target instanceof Target.Local l ? Mounts.notMounted(l.dir()) : null;
-    if (unmounted != null) {
-      return new RsyncProcess.Result(NOT_STARTED, List.of(Bytes.of(describe() + " " + Mounts.belowNothingMounted(unmounted)
-          + ": nothing is written until it is (mount " + unmounted + "), so the disk under it does not fill up")), false, 0);
-    }
+    String refused = refused();
+    if (refused != null) return new RsyncProcess.Result(NOT_STARTED, List.of(Bytes.of(describe() + " " + refused)), false, 0);
     log.debug("{}: {}", describe(), argv);
     return RsyncProcess.run(argv, args.env(), stdin, stdout);
+  }
+
+  /** Why nothing may be written to the target now (a run, a rename), as words after its name; null when it may. */
+  String refused() {
+    String unmounted = target instanceof Target.Local l ? Mounts.notMounted(l.dir()) : null;
+    if (unmounted != null) {
+      return Mounts.belowNothingMounted(unmounted) + ": nothing is written until it is (mount " + unmounted + "), so the disk under it does not fill up";
+    }
+    String overlap = Overlap.withSource(source, target);
+    return overlap == null ? null : "now " + overlap + " (nothing is written to it until it is not)";
   }
 
   ExitCodes.Verdict classify(RsyncProcess.Result r) {

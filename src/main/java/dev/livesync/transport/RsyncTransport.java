@@ -63,7 +63,7 @@ public final class RsyncTransport implements Transport {
     this.kind = TargetKind.of(target, options, source);
     roots.addAll(kind.localRoots());
     this.args = new RsyncArgs(source, target, options, kind);
-    this.rsync = new RsyncRuns(args, target, new FailedPaths(roots));
+    this.rsync = new RsyncRuns(args, target, new FailedPaths(roots), Path.of(sourceArg));
   }
 
   /** Parses {@code url} with {@link Target#parse}. */

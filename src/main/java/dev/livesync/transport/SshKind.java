@@ -64,6 +64,7 @@ final class SshKind implements TargetKind {
    */
   @Override
   public boolean renameAll(List<Transport.Move> moves, RsyncRuns rsync) throws InterruptedException {
+    if (rsync.refused() != null) return false; // the send after it says why
     // with versions an existing new name is not replaced here: the batch after it sends it, keeping its version
     byte[] script = RenameScript.of(Bytes.of(target.path()), moves, options.versions() != null, perl);
     int status = shell.run(script);

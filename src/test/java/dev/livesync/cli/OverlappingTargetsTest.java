@@ -192,4 +192,65 @@ class OverlappingTargetsTest {
     assertThat(out.toString()).as(err.toString()).contains("FAIL  target " + inner + ": is inside target " + outer);
     assertThat(code).isEqualTo(1);
   }
+  /**
+   * A daemon of this host is found by its port (the rsync process listening there, its config, the
+   * module's path): a module inside the source, or around it, is the source copied into itself, as
+   * a local directory there would be. A module elsewhere is accepted.
+   */
+  @Test
+  void aDaemonOfThisHostWhoseModuleIsInsideTheSourceIsRefused() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src-daemon"));
+    Path keep = Files.createDirectories(src.resolve("keep"));
+    Files.writeString(keep.resolve("k1"), "precious");
+    try (var inside = RsyncDaemon.start(keep)) {
+      String url = "rsync://127.0.0.1:" + inside.port() + "/backup";
+      List<String> args = new ArrayList<>(List.of("run", "--check", src.toString(), url));
+      args.addAll(common());
+      StringWriter err = new StringWriter();
+      int code = execute(err, args.toArray(String[]::new));
+      assertThat(err.toString().lines().findFirst().orElse("")).startsWith("livesync run: target " + url + ": is inside the source " + src
+          + " (it is " + keep.toRealPath() + ", as the rsync daemon of this host listening there (pid ");
+      assertThat(code).isEqualTo(2);
+      // a path in the module above the source: the target contains it
+      Path around = Files.createDirectories(keep.resolve("x"));
+      String above = "rsync://localhost:" + inside.port() + "/backup";
+      args = new ArrayList<>(List.of("run", "--check", around.toString(), above));
+      args.addAll(common());
+      err = new StringWriter();
+      assertThat(execute(err, args.toArray(String[]::new))).isEqualTo(2);
+      assertThat(err.toString()).contains(": contains the source " + around);
+    }
+    List<String> args = new ArrayList<>(List.of("run", "--check", src.toString(), "rsync://127.0.0.1:" + daemon.port() + "/backup"));
+    args.addAll(common());
+    StringWriter err = new StringWriter();
+    assertThat(execute(err, args.toArray(String[]::new))).as(err.toString()).isZero();
+  }
+
+  /**
+   * Two syncs that copy into each other's sources (a: x to y, b: y to x): each change would go round
+   * between them without end, each one's deletions undoing the other's writes. Refused in the config
+   * (78), said of the target that leads back; a chain (a: x to y, b: y to z) ends, and is accepted.
+   */
+  @Test
+  void syncsThatCopyIntoEachOthersSourcesAreRefused() throws Exception {
+    Path x = Files.createDirectories(tmp.resolve("round-x")), y = Files.createDirectories(tmp.resolve("round-y"));
+    Path z = tmp.resolve("round-z");
+    String round = "[[sync]]\nname = \"a\"\nsource = \"" + x + "\"\n" + target(y.toString(), 0)
+        + "[[sync]]\nname = \"b\"\nsource = \"" + y + "\"\n" + target(x.resolve("inner").toString(), 0);
+    Path file = Files.writeString(tmp.resolve("round.toml"), round);
+    List<String> args = new ArrayList<>(List.of("run", "--check", "--config", file.toString()));
+    args.addAll(common());
+    StringWriter err = new StringWriter();
+    int code = execute(err, args.toArray(String[]::new));
+    assertThat(err.toString().lines().toList()).as("one line").hasSize(1);
+    assertThat(err.toString().lines().findFirst().orElse("")).matches("livesync run: " + Pattern.quote(file.toString()) + ":\\d+:\\d+: "
+        + Pattern.quote("sync[1].target[0].url: leads into the source of sync a (" + x
+            + "), whose targets lead back into this sync's source " + y + ": each change would go round between the syncs without end") + ".*");
+    assertThat(code).isEqualTo(78);
+    String chain = "[[sync]]\nname = \"a\"\nsource = \"" + x + "\"\n" + target(y.toString(), 0)
+        + "[[sync]]\nname = \"b\"\nsource = \"" + y + "\"\n" + target(z.toString(), 0);
+    Files.writeString(file, chain);
+    err = new StringWriter();
+    assertThat(execute(err, args.toArray(String[]::new))).as(err.toString()).isZero();
+  }
 }
