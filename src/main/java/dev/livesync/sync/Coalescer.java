@@ -147,14 +147,22 @@ public final class Coalescer {
     }
   }
 
-  /** CLOSE_WRITE: the writer is done; ship it with the next batch. */
+  /** CLOSE_WRITE: the writer is done; ship it with the next batch ({@link #unheld}). */
   public void closedWrite(byte[] path) {
     Node n = tree.node(path);
     mark(n, WRITTEN);
     if ((n.flags & WRITING) != 0) {
       n.flags &= ~WRITING;
-      ready.append(n, clock.nanos());
+      unheld(n);
     }
+  }
+
+  /**
+   * A hold ended: ready as of the path's first change, the delay counted from there (from the hold's
+   * end, a file rewritten faster than the delay, a heartbeat or a {@code >>} log, never came due).
+   */
+  private void unheld(Node n) {
+    ready.append(n, n.firstNanos);
   }
 
   /** ATTRIB and anything else that just needs the path reconciled. */
@@ -212,9 +220,7 @@ public final class Coalescer {
     for (var m : moves.expire(all, clock.nanos())) deleted(m.path(), m.dir());
   }
 
-  public boolean hasUnpairedMoves() {
-    return !moves.isEmpty();
-  }
+  public boolean hasUnpairedMoves() { return !moves.isEmpty(); }
 
   private void renamed(byte[] from, byte[] to, boolean dir) {
     long now = clock.nanos();
@@ -297,20 +303,16 @@ public final class Coalescer {
     return out;
   }
 
-  public boolean hasRenames() {
-    return !renames.isEmpty();
-  }
+  public boolean hasRenames() { return !renames.isEmpty(); }
 
   /** Number of paths with queued work (ready or held). */
   public int size() {
     return ready.size + held.size + writing.size;
   }
 
-  public int readySize() {
-    return ready.size;
-  }
+  public int readySize() { return ready.size; }
 
-  /** When the oldest ready path became ready, or -1 when none is. */
+  /** When the first ready path became ready (a hold's end counts as its first change), or -1. */
   public long oldestReadyNanos() {
     return ready.head == null ? -1 : ready.head.since;
   }
@@ -343,18 +345,18 @@ public final class Coalescer {
       Node n = held.head;
       if (now - n.since >= maxHoldNanos) {
         n.flags = (n.flags & ~WRITING) | RELEASED;
-        ready.append(n, now);
+        unheld(n);
       } else if (writers.test(n.path)) {
         writing.append(n, n.since); // keeps its hold start: writing stays ordered by it
       } else {
         n.flags &= ~WRITING;
-        ready.append(n, now);
+        unheld(n);
       }
     }
     while (writing.head != null && now - writing.head.since >= maxHoldNanos) {
       Node n = writing.head;
       n.flags = (n.flags & ~WRITING) | RELEASED;
-      ready.append(n, now);
+      unheld(n);
     }
   }
 

@@ -215,6 +215,31 @@ class CoalescerTest {
     }
   }
 
+  /**
+   * A file written whole again and again, faster than the batch delay (a heartbeat or status file
+   * rewritten every 150 ms, a shell's {@code >>} log): each version's close_write is due as soon as
+   * the path has waited the delay since its first change. A new MODIFY used to move it from the
+   * ready queue back into a hold and its close_write to the ready queue's end with a new time: the
+   * batch never came due, and nothing shipped while the writing went on.
+   */
+  @Test
+  void aFileRewrittenFasterThanTheDelayIsDueTheDelayAfterItsFirstChange() {
+    long delay = 200_000_000L;
+    long start = clock.nanos();
+    long shipped = -1;
+    for (int step = 0; step < 20 * 10 && shipped < 0; step++) { // 20 s in steps of 50 ms
+      if (step % 3 == 0) { // every 150 ms: open with O_TRUNC, write, close
+        c.modified(b("hb"));
+        c.closedWrite(b("hb"));
+      }
+      clock.advanceMillis(50);
+      c.releaseExpiredHolds();
+      long oldest = c.oldestReadyNanos();
+      if (oldest >= 0 && clock.nanos() - oldest >= delay && !drain().isEmpty()) shipped = clock.nanos() - start;
+    }
+    assertThat(shipped).as("nanos until the batch with hb came due").isBetween(delay, delay + 100_000_000L);
+  }
+
   @Test
   void aFileOpenForWritingIsHeldUntilCloseWrite() throws IOException {
     try (var f = openForWriting("big.iso")) {

@@ -170,6 +170,31 @@ class EditToolsTest {
     }
   }
 
+  /**
+   * Files written whole again and again, faster than the batch delay: a heartbeat rewritten every
+   * 100 ms, a log a shell appends to ({@code >>}) every 20 ms. Each write's close_write has a complete
+   * version to ship: one reaches the target while the writing goes on (it used to wait until the
+   * writer stopped, each new write holding the file again before its batch came due).
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void filesRewrittenFasterThanTheDelayArriveWhileTheWritingGoesOn(Kind kind) throws Exception {
+    try (var w = started(kind)) {
+      var writer = new ProcessBuilder("sh", "-c", "(for i in $(seq 1 100); do echo \"beat $i\" > tree/heartbeat; sleep 0.1; done) & "
+          + "for i in $(seq 1 400); do echo \"line $i\" >> tree/app.log; sleep 0.02; done; wait")
+          .directory(Trees.path(w.src("")).toFile()).redirectErrorStream(true).start();
+      try {
+        dev.livesync.testing.Await.until("a heartbeat and a log at the target while the writer still writes", dev.livesync.testing.Await.CONVERGE,
+            () -> Trees.exists(Trees.at(w.dst, "tree/heartbeat")) && Trees.exists(Trees.at(w.dst, "tree/app.log")),
+            () -> !writer.isAlive(), () -> "writer alive: " + writer.isAlive());
+        if (!writer.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) throw new AssertionError("the writer did not end");
+      } finally {
+        writer.destroyForcibly();
+      }
+      w.converged("rewritten-often");
+    }
+  }
+
   /** touch -d sets both times (ATTRIB); touch -m -d only the mtime, which inotify reports as MODIFY. */
   @ParameterizedTest
   @EnumSource(Kind.class)
