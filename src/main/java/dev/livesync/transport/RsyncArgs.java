@@ -54,7 +54,9 @@ final class RsyncArgs {
     var a = new ArrayList<String>(options.rsyncCommand());
     // --modify-window=-1: mtimes compared to the nanosecond, not the second: a file rewritten with
     // the same size within the second it was sent in (x = 1 -> x = 2) was skipped as unchanged
-    a.addAll(List.of("-a", "-s", "--force", "--modify-window=-1"));
+    // --sparse: a sparse file (a VM image, truncate -s 100G) stays sparse on the target instead of
+    // filling the backup disk with its holes
+    a.addAll(List.of("-a", "-s", "--force", "--modify-window=-1", "--sparse"));
     a.addAll(Versions.FILTERS);
     a.addAll(Versions.backupArgs(options.versions(), Instant.now()));
     if (options.timeoutSeconds() > 0) a.add("--timeout=" + options.timeoutSeconds());
