@@ -66,6 +66,11 @@ public final class Coalescer {
   private final ArrayDeque<WorkItem> renames = new ArrayDeque<>();
   private boolean treeTransferActive;
   private boolean emitFileRenames = true, emitDirRenames = true, everyTargetRenamesFiles = true;
+  /**
+   * The sync's excludes: a directory renamed where they may exclude otherwise below the new name than below the old is no rename
+   * item (moved at the target, it would carry along what became excluded); the batch deletes the old name and sends the new one.
+   */
+  Excludes excludes = Excludes.NONE;
   private boolean bornSinceForget;
   /** The plain sends running now: a name they may copy is never taken for one made and removed between two batches. */
   final SendsInFlight sends = new SendsInFlight(p -> {
@@ -206,10 +211,7 @@ public final class Coalescer {
     renamed(from.path(), path, dir);
   }
 
-  /**
-   * Called after each read from the kernel: a MOVED_FROM whose MOVED_TO did not come in the same or
-   * the next read went out of the tree, so it is a delete.
-   */
+  /** After each read from the kernel: a MOVED_FROM whose MOVED_TO came neither in it nor in the next went out of the tree (a delete). */
   public void endOfRead() {
     moves.endOfRead();
     expireMoves(false);
@@ -242,7 +244,7 @@ public final class Coalescer {
     replaced(to, now);
     if (fromIsNew) parentChanged(from);
     if (!fromIsNew) {
-      if (dir ? emitDirRenames : emitFileRenames) renames.add(new WorkItem.Rename(from, to, dir, oldest));
+      if (dir ? emitDirRenames && !excludes.mayDifferBelow(from, to) : emitFileRenames) renames.add(new WorkItem.Rename(from, to, dir, oldest));
       // The old name is reconciled like a delete: gone at the source, unless something took its place.
       Node o = tree.node(from);
       mark(o, WRITTEN);

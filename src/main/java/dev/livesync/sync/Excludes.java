@@ -57,6 +57,40 @@ public final class Excludes {
       int where = anchored ? 0 : slashes > 0 && !wild2 ? slashes + 1 : wild2 && !wild2Prefix ? -1 : 0;
       return Wildmatch.matches(body, text, where);
     }
+
+    /**
+     * Whether this rule may match a path below directory {@code a} and not the same path below
+     * {@code b}, or the other way round; true where it cannot tell. A rule that matches the last name
+     * only, or one name at the top, never does. Otherwise the pattern's names meet the path's names
+     * one for one ({@code *}, {@code ?} and a class never match a slash; a name that is all stars,
+     * any number of names), the pattern's last name the path's last, which lies below {@code a} or
+     * {@code b}: only where another of its names (not all stars) matches a name of {@code a} or
+     * {@code b} can it tell them apart — without {@code **}, the last name of either (the names
+     * meet from the end, or from the top for an anchored one), with {@code **} any of their names.
+     * A {@code **} inside a name, an escaped slash and a class may meet anything.
+     */
+    boolean mayDifferBelow(byte[] a, byte[] b) {
+      if (slashes == 0 && !wild2) return false;
+      List<byte[]> names = split(body);
+      if (!wild2 && names.size() == 1) return false; // anchored, one name
+      if (wild && (indexOf(body, '[') >= 0 || indexOfPair(body, '\\', '/') >= 0)) return true;
+      List<byte[]> theirs = new ArrayList<>();
+      if (wild2) {
+        theirs.addAll(split(a));
+        theirs.addAll(split(b));
+      } else {
+        theirs.add(split(a).getLast());
+        theirs.add(split(b).getLast());
+      }
+      for (int i = 0; i < names.size(); i++) {
+        byte[] n = names.get(i);
+        boolean stars = n.length >= 2 && indexOfOther(n, '*') < 0;
+        if (wild2 && !stars && indexOfPair(n, '*', '*') >= 0) return true; // ** beside other bytes in a name
+        if (stars && wild2 || i == names.size() - 1) continue;
+        for (byte[] t : theirs) if (wild ? Wildmatch.matches(n, t, 0) : Arrays.equals(n, t)) return true;
+      }
+      return false;
+    }
   }
 
   private static final byte[] SLASH = {'/'};
@@ -102,6 +136,43 @@ public final class Excludes {
   private boolean matches(byte[] path, boolean dir) {
     for (Rule r : rules) if (r.matches(path, dir)) return true;
     return false;
+  }
+
+  /**
+   * Whether a path below directory {@code from} and the same path below {@code to} may be excluded
+   * differently (some pattern can tell the two names apart below them); false when it cannot.
+   */
+  public boolean mayDifferBelow(byte[] from, byte[] to) {
+    for (Rule r : rules) if (r.mayDifferBelow(from, to)) return true;
+    return false;
+  }
+
+  private static List<byte[]> split(byte[] p) {
+    List<byte[]> out = new ArrayList<>();
+    int from = 0;
+    for (int i = 0; i <= p.length; i++) {
+      if (i == p.length || p[i] == '/') {
+        out.add(Arrays.copyOfRange(p, from, i));
+        from = i + 1;
+      }
+    }
+    return out;
+  }
+
+  private static int indexOf(byte[] p, char c) {
+    for (int i = 0; i < p.length; i++) if (p[i] == c) return i;
+    return -1;
+  }
+
+  private static int indexOfOther(byte[] p, char c) {
+    for (int i = 0; i < p.length; i++) if (p[i] != c) return i;
+    return -1;
+  }
+
+  /** Where {@code x} followed by {@code y} is in {@code p}, or -1. */
+  private static int indexOfPair(byte[] p, char x, char y) {
+    for (int i = 0; i + 1 < p.length; i++) if (p[i] == x && p[i + 1] == y) return i;
+    return -1;
   }
 
   private static int lastSlash(byte[] p) {

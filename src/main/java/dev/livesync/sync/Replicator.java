@@ -80,6 +80,7 @@ public final class Replicator implements AutoCloseable {
     this.stats = new SourceStats(root);
     this.hardLinks = new HardLinks(root, s.excludes(), stats);
     this.coalescer = new Coalescer(clock, s.maxHold().toNanos(), rel -> dev.livesync.fs.WriterProbe.beingWritten(Bytes.concat(root, rel)));
+    coalescer.excludes = s.excludes();
     this.batcher = new Batcher(coalescer, clock,
         new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), stats::size,
         stats::isDir);

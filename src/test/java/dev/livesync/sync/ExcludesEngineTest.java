@@ -4,6 +4,7 @@ import static dev.livesync.testing.Await.CONVERGE;
 import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.livesync.fs.Libc;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.Trees;
 import java.time.Duration;
@@ -23,6 +24,7 @@ class ExcludesEngineTest {
   final byte[] src = engine.src;
   final byte[] dst = engine.dst;
   final byte[] reference = Trees.tempDir("ex-ref");
+  private final FakeClock clock = new FakeClock();
   private List<String> patterns = List.of();
   private int settled;
   Replicator r;
@@ -34,14 +36,23 @@ class ExcludesEngineTest {
 
   private void start(String... excludes) throws InterruptedException {
     patterns = List.of(excludes);
-    r = engine.start(engine.settings().excludes(patterns).delay(Duration.ZERO).build(), List.of(engine.local(excludes)), null, new FakeClock());
+    r = engine.start(engine.settings().excludes(patterns).delay(Duration.ZERO).build(), List.of(engine.local(excludes)), null, clock);
   }
 
-  /** Waits until a file written now has arrived and the engine has nothing left to do: what came before it has been dealt with. */
+  /**
+   * Waits until a file written now has arrived, then for a status published since that says nothing
+   * is left to do: every change made before the file has been dealt with (the status seen when it
+   * arrived may be older than batches still running beside its own).
+   */
   private void settle() {
     String marker = "settled-" + settled++;
     Trees.write(at(src, marker), marker);
-    Await.until(marker + " at the target, nothing left to do", CONVERGE, () -> Trees.exists(at(dst, marker)) && r.caughtUp(), r::status);
+    Await.until(marker + " at the target", CONVERGE, () -> Trees.exists(at(dst, marker)), r::status);
+    EngineStatus arrived = r.status();
+    Await.until("a status since " + marker + " arrived, with nothing left to do", CONVERGE, () -> {
+      clock.advanceMillis(250); // the engine publishes its status at least every 200 ms of its clock
+      return r.status() != arrived && r.caughtUp();
+    }, r::status);
   }
 
   /** How the target differs from what rsync -a --delete with the same excludes makes of the source in an empty directory. */
@@ -80,5 +91,50 @@ class ExcludesEngineTest {
     assertThat(Trees.exists(at(dst, "q"))).as("q at the target").isTrue();
     assertThat(Trees.exists(at(dst, "x"))).as("x at the target").isTrue();
     assertThat(differencesFromRsync(Trees.Ignore.DIR_MTIMES)).isEmpty();
+  }
+
+  /**
+   * A directory renamed to a name below which the patterns exclude what they did not below the old
+   * one: moved at the target, its copy would keep what became excluded there for good (rsync leaves
+   * excluded files alone). Renamed the other way, what was excluded arrives.
+   */
+  @Test
+  void aRenamedDirectoryDoesNotCarryWhatBecameExcluded() throws Exception {
+    start("dir/*.log", "sub/cache", "/top/cache", "dir/lg/");
+    Trees.write(at(src, "d3/x.log"), "a");
+    Trees.write(at(src, "d3/ok"), "b");
+    Trees.write(at(src, "d3/lg/l"), "l");
+    Trees.write(at(src, "n/d4/y.log"), "y");
+    Trees.write(at(src, "s/cache/c"), "c");
+    Trees.write(at(src, "t/cache/c"), "c");
+    Trees.write(at(src, "back/dir/z.log"), "z"); // excluded now, not once renamed
+    settle();
+    assertThat(Trees.exists(at(dst, "d3/x.log"))).isTrue();
+    Libc.rename(at(src, "d3"), at(src, "dir"));
+    Libc.rename(at(src, "n/d4"), at(src, "n/dir"));
+    Libc.rename(at(src, "s"), at(src, "sub"));
+    Libc.rename(at(src, "t"), at(src, "top"));
+    Libc.rename(at(src, "back/dir"), at(src, "back/d5"));
+    settle();
+    assertThat(Trees.exists(at(dst, "dir/x.log"))).as("dir/x.log at the target").isFalse();
+    assertThat(differencesFromRsync(Trees.Ignore.DIR_MTIMES)).isEmpty();
+  }
+
+  /** Where the patterns exclude alike below both names, a renamed directory is still moved at the target, not sent again. */
+  @Test
+  void aDirectoryRenamedWhereNothingBecomesExcludedIsMovedAtTheTarget() throws Exception {
+    start("*.log", "cache/", "/top", "dir/*.log");
+    Trees.write(at(src, "a/big/f"), "f");
+    Trees.write(at(src, "a/big/x.log"), "x");
+    settle();
+    Object before = inode(at(dst, "a/big"));
+    Libc.rename(at(src, "a/big"), at(src, "a/bigger"));
+    settle();
+    assertThat(inode(at(dst, "a/bigger"))).as("the target's directory moved, not made anew").isEqualTo(before);
+    assertThat(differencesFromRsync(Trees.Ignore.DIR_MTIMES)).isEmpty();
+  }
+
+  private static Object inode(byte[] p) throws java.io.IOException {
+    return java.nio.file.Files.getAttribute(Trees.path(p), "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 }

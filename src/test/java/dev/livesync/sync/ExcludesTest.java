@@ -139,6 +139,48 @@ class ExcludesTest {
     assertThat(ex.excluded(Bytes.of("a/y/f"), false)).isFalse();
   }
 
+  /**
+   * Where a pattern is said not to tell two directory names apart below them, it excludes every path
+   * below the one as below the other (the table's patterns, pairs of names and paths to put below them).
+   */
+  @Test
+  void whereNoPatternTellsTwoNamesApartBelowThemNoneDoes() {
+    List<String> dirs = List.of("d3", "dir", "sub", "s", "top", "t", "x", "n/d4", "n/dir", "a/top", "cache", "lg", "deep", "node_modules",
+        "q/sub", "[ab]", "b\\c", "\u00e9", "top/x", "x/x", "a/x/y", "dir/lg");
+    List<String> below = List.of("x.log", "deep", "deep/f", "lg", "lg/f", "cache", "cache/c", "sub/cache", "x/f", "node_modules/f", "dir/x.log",
+        "a/b/c.log", "f", "y/f");
+    List<String> wrong = new ArrayList<>();
+    for (String pattern : PATTERNS) {
+      var ex = new Excludes(List.of(pattern));
+      for (String a : dirs) {
+        for (String b : dirs) {
+          if (ex.excluded(Bytes.of(a), true) || ex.excluded(Bytes.of(b), true) || ex.mayDifferBelow(Bytes.of(a), Bytes.of(b))) continue;
+          for (String r : below) {
+            for (boolean dir : new boolean[] {false, true}) {
+              if (ex.excluded(Bytes.of(a + "/" + r), dir) != ex.excluded(Bytes.of(b + "/" + r), dir)) wrong.add(pattern + ": " + a + " / " + b + " / " + r);
+            }
+          }
+        }
+      }
+    }
+    assertThat(wrong).as("said alike below both names, excluded differently").isEmpty();
+  }
+
+  /** The everyday patterns never tell two names apart below them: a renamed directory can be moved at the target. */
+  @Test
+  void everydayPatternsNeverTellRenamedDirectoriesApart() {
+    var ex = new Excludes(List.of("*.log", "cache/", "/top", "**/node_modules", "node_modules/", ".git", "/build/"));
+    assertThat(ex.mayDifferBelow(Bytes.of("a/d3"), Bytes.of("b/dir"))).isFalse();
+    assertThat(ex.mayDifferBelow(Bytes.of("x"), Bytes.of("top"))).isFalse();
+    var inner = new Excludes(List.of("dir/*.log"));
+    assertThat(inner.mayDifferBelow(Bytes.of("a"), Bytes.of("b"))).isFalse();
+    assertThat(inner.mayDifferBelow(Bytes.of("dir/a"), Bytes.of("dir/b"))).isFalse();
+    assertThat(inner.mayDifferBelow(Bytes.of("d3"), Bytes.of("dir"))).isTrue();
+    assertThat(inner.mayDifferBelow(Bytes.of("n/dir"), Bytes.of("n/d5"))).isTrue();
+    assertThat(new Excludes(List.of("sub/***")).mayDifferBelow(Bytes.of("a/s"), Bytes.of("a/t"))).isFalse();
+    assertThat(new Excludes(List.of("sub/***")).mayDifferBelow(Bytes.of("sub/s"), Bytes.of("a/s"))).isTrue();
+  }
+
   @Test
   void backslashesAreLiteralInAPatternWithoutWildcards() {
     assertThat(new Excludes(List.of("b\\c")).excluded(Bytes.of("b\\c"), false)).isTrue();
