@@ -149,12 +149,12 @@ final class SourceEvents implements AutoCloseable {
     if (!isUnderRoot(full)) return;
     byte[] rel = rel(full);
     boolean dir = e.isDir();
-    if (settings.excludes().excluded(rel, dir)) return;
-    if (live != null) {
-      if (live.recording()) live.changed(rel);
-      else live = null;
-    }
     int m = e.mask();
+    if (settings.excludes().excluded(rel, dir)) {
+      if ((m & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) != 0) excludedEntryCameOrWent(rel);
+      return;
+    }
+    recordLive(rel);
     if ((m & IN_CREATE) != 0) coalescer.created(rel, dir);
     if ((m & IN_MODIFY) != 0 && !dir) coalescer.modified(rel);
     if ((m & IN_ATTRIB) != 0) coalescer.changed(rel);
@@ -162,6 +162,28 @@ final class SourceEvents implements AutoCloseable {
     if ((m & IN_DELETE) != 0) coalescer.deleted(rel, dir);
     if ((m & IN_MOVED_FROM) != 0) coalescer.movedFrom(e.cookie(), rel, dir);
     if ((m & IN_MOVED_TO) != 0) coalescer.movedTo(e.cookie(), rel, dir);
+  }
+
+  private void recordLive(byte[] rel) {
+    if (live == null) return;
+    if (live.recording()) live.changed(rel);
+    else live = null;
+  }
+
+  /**
+   * An excluded entry was made, removed or renamed: nothing of it goes, but its directory's mtime
+   * changed, so the directory goes as itself (rsync sets it; else the target kept the old one, and
+   * a clean stop's next start took the directory for one changed while livesync was stopped). Not
+   * a directory that is excluded too, nor the source's own, whose mtime every send carries.
+   */
+  private void excludedEntryCameOrWent(byte[] rel) {
+    int slash = rel.length - 1;
+    while (slash > 0 && rel[slash] != '/') slash--;
+    if (slash <= 0) return;
+    byte[] dir = Arrays.copyOf(rel, slash);
+    if (settings.excludes().excluded(dir, true)) return;
+    recordLive(dir);
+    coalescer.changed(dir);
   }
 
   /** Whether the kernel dropped events since the last call. */

@@ -134,6 +134,37 @@ class ExcludesEngineTest {
     assertThat(differencesFromRsync(Trees.Ignore.DIR_MTIMES)).isEmpty();
   }
 
+  /**
+   * An excluded file made, deleted or renamed changes its directory's mtime, and the target's copy of
+   * the directory follows (it used to keep the old one: a clean stop's next start took the directory
+   * for one changed while livesync was stopped).
+   */
+  @Test
+  void anExcludedEntryMadeDeletedOrRenamedSetsItsDirectorysTimes() throws Exception {
+    Trees.write(at(src, "made/keep"), "k");
+    Trees.write(at(src, "gone/keep"), "k");
+    Trees.write(at(src, "gone/old.tmp"), "t");
+    Trees.write(at(src, "moved/keep"), "k");
+    Trees.write(at(src, "moved/a.tmp"), "t");
+    Trees.write(at(src, "deep/er/keep"), "k");
+    for (String d : List.of("made", "gone", "moved", "deep/er")) Trees.setMtime(at(src, d), 1_000_000_000L);
+    start("*.tmp", "cache/");
+    for (String d : List.of("made", "gone", "moved", "deep/er")) assertThat(mtime(at(dst, d))).isEqualTo(mtime(at(src, d)));
+    Trees.write(at(src, "made/zz.tmp"), "x");
+    Trees.delete(at(src, "gone/old.tmp"));
+    Libc.rename(at(src, "moved/a.tmp"), at(src, "moved/b.tmp"));
+    Trees.mkdirs(at(src, "deep/er/cache"));
+    settle();
+    for (String d : List.of("made", "gone", "moved", "deep/er")) {
+      assertThat(mtime(at(dst, d))).as("%s's mtime at the target", d).isEqualTo(mtime(at(src, d)));
+    }
+    assertThat(differencesFromRsync()).isEmpty();
+  }
+
+  private static Object mtime(byte[] p) throws java.io.IOException {
+    return java.nio.file.Files.getLastModifiedTime(Trees.path(p), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+
   private static Object inode(byte[] p) throws java.io.IOException {
     return java.nio.file.Files.getAttribute(Trees.path(p), "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
