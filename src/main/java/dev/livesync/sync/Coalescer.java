@@ -66,10 +66,7 @@ public final class Coalescer {
   private final ArrayDeque<WorkItem> renames = new ArrayDeque<>();
   private boolean treeTransferActive;
   private boolean emitFileRenames = true, emitDirRenames = true, everyTargetRenamesFiles = true;
-  /**
-   * The sync's excludes: a directory renamed where they may exclude otherwise below the new name than below the old is no rename
-   * item (moved at the target, it would carry along what became excluded); the batch deletes the old name and sends the new one.
-   */
+  /** The sync's excludes: a directory renamed where they may exclude otherwise below its new name goes by content, not moved. */
   Excludes excludes = Excludes.NONE;
   private boolean bornSinceForget;
   /** The plain sends running now: a name they may copy is never taken for one made and removed between two batches. */
