@@ -49,8 +49,29 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths, java.ni
   }
 
   ExitCodes.Verdict classify(RsyncProcess.Result r) {
-    return ExitCodes.classify(r.exit(), r.stderr(), target);
+    ExitCodes.Verdict v = ExitCodes.classify(r.exit(), r.stderr(), target);
+    String unwritable = v.outcome() == Outcome.PARTIAL ? unwritable(r.stderr()) : null;
+    if (unwritable == null) return v;
+    return new ExitCodes.Verdict(Outcome.RETRY, describe() + " cannot be written (" + unwritable + "): check that it is mounted read-write,"
+        + " has free space and inodes, and lets the user rsync writes as create files there (its modes, owners, chattr +i); " + v.message());
   }
+
+  /**
+   * What the receiving side said of a target it could not write (read-only, full, over quota, not
+   * permitted: a [receiver] or [generator] line, on the target's side, with that errno): a fault of
+   * the target, not of some paths; the sender's own errors (a source file it cannot read) are not.
+   */
+  static String unwritable(List<byte[]> stderr) {
+    for (byte[] raw : stderr) {
+      String line = Bytes.display(raw);
+      if (!line.contains("[receiver]") && !line.contains("[generator]") && !line.contains("[Receiver]")) continue;
+      for (String errno : UNWRITABLE) if (line.contains(errno)) return errno.substring(0, errno.indexOf(" (")).toLowerCase(java.util.Locale.ROOT);
+    }
+    return null;
+  }
+
+  private static final List<String> UNWRITABLE = List.of("Read-only file system (30)", "No space left on device (28)",
+      "Disk quota exceeded (122)", "Operation not permitted (1)", "Permission denied (13)");
 
   /** rsync's exit code when --max-delete stopped deletions. */
   static final int MAX_DELETE_EXIT = 25;
