@@ -1,6 +1,7 @@
 package dev.livesync.ops;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.transport.DaemonModules;
 import dev.livesync.transport.RsyncTransport;
 import dev.livesync.transport.SessionCost;
 import dev.livesync.transport.TargetSpec;
@@ -35,7 +36,7 @@ public final class TargetProbe implements Supplier<Check> {
       } catch (TransportException e) {
         // the probe is a dry compare, but doctor compares nothing: say what rsync said
         String said = e.getMessage().replace("compare with " + target.describe() + " incomplete: ", "");
-        return Check.fail(what, said + advice(e.result().exitCode()) + printed(t, e));
+        return Check.fail(what, said + advice(e.result().exitCode(), said) + modules(said) + printed(t, e));
       }
       return switch (target.target()) {
         case dev.livesync.transport.Target.Daemon d -> Check.ok(what, "reachable, authenticated (dry run, nothing changed)");
@@ -78,13 +79,26 @@ public final class TargetProbe implements Supplier<Check> {
     return " -> for every command it prints: " + printed;
   }
 
-  /** What to do, by rsync exit code. */
-  static String advice(int rsyncExit) {
+  /**
+   * What to do, by rsync exit code, where rsync's message as livesync words it ({@code said}) does not
+   * say it already (a module it does not have or that is read only, a changed host key, a closed port).
+   */
+  static String advice(int rsyncExit, String said) {
     return switch (rsyncExit) {
-      case 5 -> " -> check the user, the password file and the daemon's hosts allow";
+      case 5 -> said.contains(" has no module ") || said.contains("authentication failed") || said.contains("max connections") ? ""
+          : " -> check the user, the password file and the daemon's hosts allow";
       case 10, 35 -> " -> is the daemon running (livesync serve on the backup host) and the port open?";
-      case 255 -> " -> check the host, and that key login works without a password (ssh -o BatchMode=yes)";
+      case 255 -> said.startsWith("host key of ") || said.contains(": connection refused on ") ? ""
+          : " -> check the host, and that key login works without a password (ssh -o BatchMode=yes)";
       default -> "";
     };
+  }
+
+  /** For a daemon target that has no such module: the modules the daemon lists, where it lists them. */
+  private String modules(String said) throws InterruptedException {
+    if (!(target.target() instanceof dev.livesync.transport.Target.Daemon d) || !said.contains(" has no module ")) return "";
+    List<String> names = DaemonModules.list(d, target.options());
+    if (names == null) return "";
+    return names.isEmpty() ? "; it lists none (its modules may have 'list = no')" : "; it lists: " + String.join(", ", names);
   }
 }

@@ -14,6 +14,11 @@ public final class ExitCodes {
   record Verdict(Outcome outcome, String message) {}
 
   static Verdict classify(int exit, List<byte[]> stderr, Target target) {
+    return classify(exit, stderr, target, null);
+  }
+
+  /** {@code options}: the target's (null: unknown), for the files a message names (known_hosts). */
+  static Verdict classify(int exit, List<byte[]> stderr, Target target, TargetOptions options) {
     String user = target.user();
     String text = summary(stderr);
     String lower = text.toLowerCase(Locale.ROOT);
@@ -31,7 +36,10 @@ public final class ExitCodes {
               + ": check --password-file (or RSYNC_PASSWORD) and the daemon's secrets file (" + text + ")");
         }
         if (lower.contains("unknown module")) {
-          yield new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " has no such module (" + text + ")");
+          String module = target instanceof Target.Daemon d ? "'" + d.module() + "'" : "of that name";
+          String list = target instanceof Target.Daemon d ? "rsync rsync://" + Target.hostForUrl(d.host()) + ":" + d.port() + "/" : "rsync rsync://HOST:PORT/";
+          yield new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " has no module " + module
+              + ": check the module name in the target ('" + list + "' lists the daemon's modules)");
         }
         yield new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " refused the transfer: " + text);
       }
@@ -42,20 +50,41 @@ public final class ExitCodes {
               + " ~/.bashrc writes to stdout for every command), and rsync cannot talk through it: make it print nothing"
               + " unless interactive ('livesync doctor' shows what it prints) (" + text + ")")
           : new Verdict(Outcome.FATAL, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
-      case 1, 4 -> new Verdict(Outcome.FATAL, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
+      case 1 -> usage(text, lower, target, options);
+      case 4 -> new Verdict(Outcome.FATAL, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
       case 3 -> new Verdict(Outcome.FATAL, "rsync to " + where + " cannot use the source or target directory: " + text);
       case 6 -> new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " cannot write its log file: " + text);
-      case 255, 12 -> sshOrStream(exit, text, lower, where);
+      case 255, 12 -> sshOrStream(exit, stderr, text, lower, where, options);
       default -> new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
     };
   }
 
+  /**
+   * Exit 1, "syntax or usage error", is also what rsync says for a daemon's module that is read only,
+   * and for a password file it will not read: those say what is to be done where.
+   */
+  private static Verdict usage(String text, String lower, Target target, TargetOptions options) {
+    String where = target.describe();
+    if (lower.contains("module is read only")) {
+      String module = target instanceof Target.Daemon d ? "module '" + d.module() + "'" : "the module";
+      return new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " has " + module
+          + " read only: set 'read only = no' for it in the daemon's rsyncd.conf");
+    }
+    if (lower.contains("password file must")) {
+      java.nio.file.Path file = options == null ? null : options.passwordFile();
+      String problem = file == null ? null : dev.livesync.settings.PasswordFile.problem(file);
+      return new Verdict(Outcome.FATAL, problem != null ? "password file " + file + " " + problem
+          : "rsync refuses the password file" + (file == null ? "" : " " + file) + " (" + text + ")");
+    }
+    return new Verdict(Outcome.FATAL, "rsync to " + where + " failed (" + meaning(1) + "): " + text);
+  }
+
   /** ssh and a dropped stream share exit codes with fatal causes that only the message tells apart. */
-  private static Verdict sshOrStream(int exit, String text, String lower, String where) {
-    if (lower.contains("permission denied") || lower.contains("host key verification failed")
-        || lower.contains("remote host identification has changed")) {
-      return new Verdict(Outcome.FATAL, "ssh login to " + where + " refused: " + text
-          + " (check ssh_key, the user and known_hosts)");
+  private static Verdict sshOrStream(int exit, List<byte[]> stderr, String text, String lower, String where, TargetOptions options) {
+    Verdict ssh = SshFailures.classify(stderr.stream().map(l -> dev.livesync.fs.Bytes.display(l).strip()).toList(), where, options);
+    if (ssh != null) return ssh;
+    if (exit == 255 && lower.contains("permission denied")) {
+      return new Verdict(Outcome.FATAL, "ssh login to " + where + " refused: " + text + " (check ssh_key and the user)");
     }
     if (lower.contains("command not found") || lower.contains("rsync: not found")) {
       return new Verdict(Outcome.FATAL, "rsync is not installed on " + where + ": " + text);

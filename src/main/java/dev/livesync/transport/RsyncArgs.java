@@ -40,6 +40,10 @@ final class RsyncArgs {
     this.kind = kind;
   }
 
+  TargetOptions options() {
+    return options;
+  }
+
   /** The source directory as rsync's argument (with a trailing slash). */
   String sourceArg() {
     return sourceArg;

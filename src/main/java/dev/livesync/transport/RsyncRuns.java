@@ -49,7 +49,7 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths, java.ni
   }
 
   ExitCodes.Verdict classify(RsyncProcess.Result r) {
-    ExitCodes.Verdict v = ExitCodes.classify(r.exit(), r.stderr(), target);
+    ExitCodes.Verdict v = ExitCodes.classify(r.exit(), r.stderr(), target, args.options());
     String unwritable = v.outcome() == Outcome.PARTIAL ? unwritable(r.stderr()) : null;
     if (unwritable == null) return v;
     return new ExitCodes.Verdict(Outcome.RETRY, describe() + " cannot be written (" + unwritable + "): check that it is mounted read-write,"

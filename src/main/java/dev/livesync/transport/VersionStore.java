@@ -188,7 +188,7 @@ public final class VersionStore {
     if (target instanceof Target.Daemon) DaemonKind.env(options, env);
     RsyncProcess.Result r = RsyncProcess.run(argv, env, stdin, lines == null ? l -> {} : lines);
     if (r.exit() == 0 || lines != null && r.exit() == 23) return r.exit();
-    var v = ExitCodes.classify(r.exit(), r.stderr(), target);
+    var v = ExitCodes.classify(r.exit(), r.stderr(), target, options);
     throw new TransportException(new TransferResult(v.outcome(), r.exit(), List.of(), 0, 0, r.millis(), what + ": " + v.message()));
   }
 

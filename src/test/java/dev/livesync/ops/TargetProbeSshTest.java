@@ -30,9 +30,13 @@ class TargetProbeSshTest {
   }
 
   private Check probe() throws Exception {
+    return probe(SSHD.get().port(), SSHD.get().knownHostsFile());
+  }
+
+  private Check probe(int port, Path knownHosts) throws Exception {
     var sshd = SSHD.get();
     Path target = java.nio.file.Files.createDirectories(work.resolve("dst"));
-    var options = TargetOptions.builder().ssh(sshd.clientKey(), sshd.port(), sshd.knownHostsFile()).build();
+    var options = TargetOptions.builder().ssh(sshd.clientKey(), port, knownHosts).build();
     Path src = java.nio.file.Files.createDirectories(work.resolve("src"));
     return new TargetProbe(dev.livesync.fs.Bytes.of(src.toString()), TargetSpec.of("root@127.0.0.1:" + target, options)).get();
   }
@@ -42,6 +46,30 @@ class TargetProbeSshTest {
     Check c = probe();
     assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.OK);
     assertThat(c.detail()).matches("reachable, ssh login works \\(dry run, nothing changed\\); an rsync run's session opens in \\d+\\.\\d\\d s");
+  }
+
+  /** The host key regenerated: which known_hosts line is in the way and how to remove it, not "login refused", no key-login advice. */
+  @Test
+  void aChangedHostKeyFailsWithTheLineToRemove() throws Exception {
+    Path other = work.resolve("other_host");
+    dev.livesync.testing.Processes.run(java.util.List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.toString()));
+    String[] pub = dev.livesync.testing.TempFiles.readOrEmpty(Path.of(other + ".pub")).trim().split(" ");
+    Path knownHosts = work.resolve("known_hosts");
+    String host = "[127.0.0.1]:" + SSHD.get().port();
+    dev.livesync.testing.TempFiles.write(knownHosts, host + " " + pub[0] + " " + pub[1] + "\n");
+    Check c = probe(SSHD.get().port(), knownHosts);
+    assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.FAIL);
+    assertThat(c.detail()).isEqualTo("host key of " + host + " changed (known_hosts " + knownHosts + ":1): if that is intended, remove the old one: "
+        + "ssh-keygen -R '" + host + "' -f " + knownHosts);
+  }
+
+  @Test
+  void aClosedPortSaysTheConnectionWasRefusedNotToCheckKeyLogin() throws Exception {
+    int closed = dev.livesync.testing.FreePort.find();
+    Check c = probe(closed, SSHD.get().knownHostsFile());
+    assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.FAIL);
+    assertThat(c.detail()).contains("connection refused on 127.0.0.1 port " + closed + ": is sshd running there, and is ssh_port right?")
+        .doesNotContain("key login", "\n");
   }
 
   @Test

@@ -229,7 +229,7 @@ class TransportFailureTest {
       unreachable = t.send(List.of(Bytes.of("f")), false);
     }
     assertThat(unreachable.outcome()).as(unreachable.message()).isEqualTo(Outcome.RETRY);
-    assertThat(unreachable.message()).contains("Connection refused");
+    assertThat(unreachable.message()).contains("connection refused on 127.0.0.1 port " + closed);
   }
 
   /** rsync's own "is your shell clean?" names neither the file nor the fix: ours says both. */

@@ -1,0 +1,49 @@
+package dev.livesync.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.TempFiles;
+import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.TargetSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code doctor} on an rsync daemon target (a real daemon on loopback): what is wrong, and only advice that fits it. */
+class TargetProbeDaemonTest {
+  final Path work = TempFiles.dir("probe-daemon");
+  RsyncDaemon daemon;
+
+  @AfterEach
+  void cleanUp() {
+    if (daemon != null) daemon.close();
+    TempFiles.deleteTree(work);
+  }
+
+  private Check probe(String url) throws Exception {
+    Path src = Files.createDirectories(work.resolve("src"));
+    return new TargetProbe(Bytes.of(src.toString()), TargetSpec.of(url, TargetOptions.defaults())).get();
+  }
+
+  @Test
+  void anUnknownModuleSaysSoAndListsTheDaemonsModules() throws Exception {
+    daemon = RsyncDaemon.builder(Files.createDirectories(work.resolve("m"))).module("nfsbackup").start();
+    Check c = probe("rsync://127.0.0.1:" + daemon.port() + "/nfsbakup");
+    assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.FAIL);
+    assertThat(c.detail()).startsWith("the rsync daemon at rsync://127.0.0.1:" + daemon.port() + "/nfsbakup has no module 'nfsbakup': check the module name")
+        .endsWith("; it lists: nfsbackup")
+        .doesNotContain("password", "hosts allow", "\n");
+  }
+
+  @Test
+  void aReadOnlyModuleSaysWhereToMakeItWritable() throws Exception {
+    daemon = RsyncDaemon.builder(Files.createDirectories(work.resolve("m"))).moduleOption("read only", "yes").start();
+    Check c = probe(daemon.url());
+    assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.FAIL);
+    assertThat(c.detail()).endsWith("has module 'backup' read only: set 'read only = no' for it in the daemon's rsyncd.conf")
+        .doesNotContain("syntax or usage", "\n");
+  }
+}

@@ -1,0 +1,142 @@
+package dev.livesync.transport;
+
+import static dev.livesync.testing.Trees.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.testing.FreePort;
+import dev.livesync.testing.Processes;
+import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.SshdPerClass;
+import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Trees;
+import dev.livesync.transport.TargetFixture.Kind;
+import dev.livesync.transport.TransferResult.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What a target's failure says (in status, the log, verify and doctor alike), against the real ssh,
+ * sshd and rsync daemon that produce it: one line, what is wrong and what to do, not rsync's or ssh's
+ * raw text (a changed host key is a 15-line banner whose useful lines come last).
+ */
+class FailureWordsTest {
+  @RegisterExtension static final SshdPerClass SSHD = new SshdPerClass();
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final byte[] src = Trees.tempDir("ls-words-src");
+  private final Path work = TempFiles.dir("ls-words");
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : cleanup.reversed()) c.close();
+    Trees.delete(src);
+    TempFiles.deleteTree(work);
+  }
+
+  private <T extends AutoCloseable> T track(T c) {
+    cleanup.add(c);
+    return c;
+  }
+
+  private TransferResult sendOne(String url, TargetOptions options) throws Exception {
+    Trees.write(at(src, Bytes.of("f")), "x");
+    try (var t = RsyncTransport.open(src, url, options)) {
+      return t.send(List.of(Bytes.of("f")), false);
+    }
+  }
+
+  private String sshUrl() throws Exception {
+    return "root@127.0.0.1:" + Files.createDirectories(work.resolve("dst"));
+  }
+
+  /** A known_hosts that holds another key for the test sshd, as after its host key was regenerated. */
+  private Path knownHostsWithAnotherKey() {
+    Path key = work.resolve("other_host");
+    Processes.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
+    String[] pub = TempFiles.readOrEmpty(Path.of(key + ".pub")).trim().split(" ");
+    Path knownHosts = work.resolve("known_hosts");
+    TempFiles.write(knownHosts, "[127.0.0.1]:" + SSHD.get().port() + " " + pub[0] + " " + pub[1] + "\n");
+    return knownHosts;
+  }
+
+  @Test
+  void aChangedHostKeySaysWhichLineAndHowToRemoveIt() throws Exception {
+    var sshd = SSHD.get();
+    Path knownHosts = knownHostsWithAnotherKey();
+    var options = TargetOptions.builder().ssh(sshd.clientKey(), sshd.port(), knownHosts).build();
+    TransferResult r = sendOne(sshUrl(), options);
+    String host = "[127.0.0.1]:" + sshd.port();
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.FATAL);
+    assertThat(r.message()).isEqualTo("host key of " + host + " changed (known_hosts " + knownHosts + ":1): if that is intended, remove the old one: "
+        + "ssh-keygen -R '" + host + "' -f " + knownHosts);
+
+    // the advice works: after it, the next run accepts the new key and goes through
+    Processes.run(List.of("ssh-keygen", "-R", host, "-f", knownHosts.toString()));
+    TransferResult again = sendOne(sshUrl(), options);
+    assertThat(again.outcome()).as(again.message()).isEqualTo(Outcome.OK);
+  }
+
+  @Test
+  void aHostNotInAStrictKnownHostsIsAHostKeyFailureNotARefusedLogin() throws Exception {
+    // livesync accepts a new host once; a strict setting elsewhere (ssh's own) says only "Host key verification failed"
+    var sshd = SSHD.get();
+    Path empty = Files.createFile(work.resolve("empty_known_hosts"));
+    var p = new ProcessBuilder("ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+        "-o", "UserKnownHostsFile=" + empty, "-p", Integer.toString(sshd.port()), "-i", sshd.clientKey().toString(), "root@127.0.0.1", "true")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    List<byte[]> stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).lines().map(Bytes::of).toList();
+    assertThat(p.waitFor()).isEqualTo(255);
+    var v = ExitCodes.classify(255, stderr, Target.parse(sshUrl()));
+    assertThat(v.outcome()).isEqualTo(Outcome.FATAL);
+    assertThat(v.message()).startsWith("host key of [127.0.0.1]:" + sshd.port() + " not verified: it is not in known_hosts and strict checking is on")
+        .doesNotContain("refused", "\n");
+  }
+
+  @Test
+  void aClosedSshPortSaysTheConnectionWasRefusedThere() throws Exception {
+    int closed = FreePort.find();
+    TransferResult r = sendOne(sshUrl(), TargetOptions.builder().ssh(SSHD.get().clientKey(), closed, SSHD.get().knownHostsFile()).build());
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.RETRY);
+    assertThat(r.message()).isEqualTo("ssh to " + sshUrl() + ": connection refused on 127.0.0.1 port " + closed
+        + ": is sshd running there, and is ssh_port right?");
+  }
+
+  @Test
+  void anUnknownModuleSaysToCheckTheModuleName() throws Exception {
+    var daemon = track(RsyncDaemon.start(Files.createDirectories(work.resolve("module"))));
+    TransferResult r = sendOne("rsync://127.0.0.1:" + daemon.port() + "/nope", TargetOptions.defaults());
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.FATAL);
+    assertThat(r.message()).isEqualTo("the rsync daemon at rsync://127.0.0.1:" + daemon.port() + "/nope has no module 'nope': check the module name"
+        + " in the target ('rsync rsync://127.0.0.1:" + daemon.port() + "/' lists the daemon's modules)");
+  }
+
+  @Test
+  void aReadOnlyModuleSaysSoAndWhereToChangeIt() throws Exception {
+    var daemon = track(RsyncDaemon.builder(Files.createDirectories(work.resolve("module"))).moduleOption("read only", "yes").start());
+    TransferResult r = sendOne(daemon.url(), TargetOptions.defaults());
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.FATAL);
+    assertThat(r.message()).isEqualTo("the rsync daemon at " + Target.parse(daemon.url()).describe()
+        + " has module 'backup' read only: set 'read only = no' for it in the daemon's rsyncd.conf");
+  }
+
+  @Test
+  void aPasswordFileMadeOtherReadableWhileRunningSaysWhichAndHowToFixIt() throws Exception {
+    var t = track(TargetFixture.start(Kind.DAEMON, null, true));
+    Trees.write(at(src, Bytes.of("f")), "x");
+    try (var transport = RsyncTransport.open(src, t.url(), t.options())) {
+      assertThat(transport.send(List.of(Bytes.of("f")), false).outcome()).isEqualTo(Outcome.OK);
+      Path pw = t.daemon.passwordFile();
+      Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-r--r--"));
+      TransferResult r = transport.send(List.of(Bytes.of("f")), false);
+      assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.FATAL);
+      assertThat(r.message()).isEqualTo("password file " + pw + " is accessible by its group or others (mode 0644): run 'chmod 600 " + pw + "'");
+    }
+  }
+}
