@@ -17,7 +17,6 @@ import dev.livesync.ops.StatusDocument;
 import dev.livesync.ops.StatusServer;
 import dev.livesync.ops.SystemdNotify;
 import dev.livesync.settings.Key;
-import dev.livesync.sync.Preflight;
 import dev.livesync.sync.TransferSlots;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -193,12 +192,7 @@ final class RunCommand extends Subcommand {
    * one per line, located in the config file (exit 78) or named by its argument (exit 2).
    */
   private void preflight(Config cfg, List<RunningSyncs.Plan> plans) {
-    var problems = Preflight.problems(plans.stream().map(RunningSyncs.Plan::settings).toList());
-    if (problems.isEmpty()) return;
-    List<String> lines = problems.stream()
-        .map(e -> cfg != null ? cfg.locate(e).getMessage() : CliErrors.describe(e, cmd.commandLine(), cmd.commandLine().getParseResult()))
-        .toList();
-    throw new LivesyncException(String.join("\n", lines), cfg != null ? 78 : 2);
+    sync.preflight(cfg, plans.stream().map(RunningSyncs.Plan::settings).toList());
   }
 
   private void reload(Path configFile, RunningSyncs syncs, Duration bound) throws InterruptedException {

@@ -139,6 +139,21 @@ final class SyncFlags {
     return cfg.syncs().stream().map(s -> s.toBuilder().stateDir(EngineSettings.stateDirOf(root, s.name())).build()).toList();
   }
 
+  /**
+   * Refuses what the file system would not let run (a missing source, password file, ...): every
+   * problem, one per line, located in the config file (exit 78) or named by its flag or argument (exit 2),
+   * as {@code run} refuses it.
+   */
+  void preflight(Config cfg, List<EngineSettings> syncs) {
+    var problems = dev.livesync.sync.Preflight.problems(syncs);
+    if (problems.isEmpty()) return;
+    var cl = mixee.commandLine();
+    List<String> lines = problems.stream()
+        .map(e -> cfg != null ? cfg.locate(e).getMessage() : CliErrors.describe(e, cl, cl.getParseResult()))
+        .toList();
+    throw new LivesyncException(String.join("\n", lines), cfg != null ? 78 : 2);
+  }
+
   /** The state root: --state-dir, else the config's, else the one rule for this user ({@link Dirs#state()}). */
   Path stateRoot(Config cfg) {
     if (stateDir != null) return Key.STATE_DIR.absolutePath(stateDir.toAbsolutePath());

@@ -39,6 +39,7 @@ final class VerifyCommand extends Subcommand {
     }
     // --checksum: compare contents (reads every file on both sides), with a config too
     List<EngineSettings> syncs = syncFlags.syncs(config, true, "--checksum");
+    syncFlags.preflight(config, syncs); // a bad password_file, a missing source: in run's words, located in the config
     List<Verifier.Pair> pairs = new ArrayList<>();
     try {
       for (EngineSettings s : syncs) {

@@ -205,6 +205,29 @@ class OneValidationTest {
     }
   }
 
+  /** A config's file the loader accepts but the file system refuses: verify locates it in the file as run does (78), not as a flag (2). */
+  @Test
+  void verifyRefusesAConfigsMissingPasswordFileInRunsWords() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("verify-src"));
+    Path missing = tmp.resolve("no-such.password");
+    Path file = Files.writeString(tmp.resolve("verify.toml"), "[[sync]]\nsource = \"" + src + "\"\n  [[sync.target]]\n"
+        + "  url = \"rsync://u@127.0.0.1:1/m\"\n  password_file = \"" + missing + "\"\n");
+    String line = null;
+    for (String cmd : List.of("run", "verify")) {
+      StringWriter err = new StringWriter();
+      var cl = Main.commandLine();
+      cl.setErr(new PrintWriter(err));
+      cl.setOut(new PrintWriter(new StringWriter()));
+      List<String> args = new ArrayList<>(List.of(cmd, "--config", file.toString(), "--state-dir", tmp.resolve("state").toString()));
+      if (cmd.equals("run")) args.addAll(1, List.of("--check", "--status-socket", tmp.resolve("status.sock").toString()));
+      int code = cl.execute(args.toArray(String[]::new));
+      assertThat(code).as(cmd + ": " + err).isEqualTo(ConfigException.EXIT_CODE);
+      String said = err.toString().lines().findFirst().orElse("").replaceFirst("^livesync " + cmd + ": ", "");
+      assertThat(said).as(cmd).isEqualTo(file + ":5:3: sync[0].target[0].password_file: does not exist");
+      assertThat(err.toString()).as(cmd).doesNotContain("--password-file", "--help");
+    }
+  }
+
   @Test
   void docsConfigMdListsEveryKeyWithItsFlagAndDefault() throws Exception {
     String doc = Files.readString(Path.of(System.getProperty("livesync.home", "."), "docs/config.md"));
