@@ -154,13 +154,15 @@ final class RunCommand extends Subcommand {
   /**
    * The files of this run as {@code start} launches it: its status socket, chosen as {@link #call()}
    * chooses it; the runtime dir's pidfile for the default socket only (one started on another socket
-   * is found by that socket, as {@code status} and {@code stop} find it); the default log. Read after
+   * is found by that socket, as {@code status} and {@code stop} find it); the log in its state dir. Read after
    * picocli parsed the run's arguments.
    */
   ServiceFiles startFiles() {
-    Path socket = InstanceFlags.socket(statusSocket, sync.loadConfig());
+    Config cfg = sync.loadConfig();
+    Path socket = InstanceFlags.socket(statusSocket, cfg);
     var d = ServiceFiles.defaults();
-    return new ServiceFiles(socket.equals(d.socket()) ? d.pidFile() : null, d.logFile(), socket);
+    // the log in the state dir the run uses: --state-dir, else the config's state_dir, else the default
+    return new ServiceFiles(socket.equals(d.socket()) ? d.pidFile() : null, sync.stateRoot(cfg).resolve(ServiceFiles.LOG), socket);
   }
 
   /** The process's own settings: a flag, else the config's key, else the key's default — each by its key's rule. */

@@ -5,8 +5,11 @@ import java.nio.file.Path;
 
 /** Where a background livesync keeps its pidfile, log and status socket. */
 public record ServiceFiles(Path pidFile, Path logFile, Path socket) {
+  /** The log's name in the state dir. */
+  public static final String LOG = "livesync.log";
+
   /** pidfile and socket in the runtime dir, the log in the state dir. */
   public static ServiceFiles defaults() {
-    return new ServiceFiles(Dirs.runtime().resolve("livesync.pid"), Dirs.state().resolve("livesync.log"), StatusServer.defaultSocket());
+    return new ServiceFiles(Dirs.runtime().resolve("livesync.pid"), Dirs.state().resolve(LOG), StatusServer.defaultSocket());
   }
 }

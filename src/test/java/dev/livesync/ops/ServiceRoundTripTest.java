@@ -121,7 +121,30 @@ class ServiceRoundTripTest {
     Result stop = cli("stop");
     assertThat(stop.code()).as(stop.err()).isZero();
     assertThat(stop.out()).contains("livesync stopped (pid " + pid);
-    assertThat(Files.readString(files.logFile())).contains("SIGTERM: stopping", "stopped");
+    // the log is in the run's state dir (--state-dir), as start --help says
+    Path log = tmp.resolve("journal/livesync.log");
+    assertThat(start.out()).contains("; log: " + log + ";");
+    assertThat(Files.readString(log)).contains("SIGTERM: stopping", "stopped");
+  }
+
+  /** start --config FILE: the log goes to the config's state_dir, not the default one, and start says where. */
+  @Test
+  void theLogOfAConfigGoesToItsStateDir() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Path dst = Files.createDirectories(tmp.resolve("dst"));
+    Path state = tmp.resolve("config-state");
+    Path config = Files.writeString(tmp.resolve("c.toml"), "state_dir = \"" + state + "\"\n[[sync]]\nname = \"web\"\nsource = \"" + src
+        + "\"\n  [[sync.target]]\n  url = \"" + dst + "\"\n");
+    Result start = cli("start", "--wait", "30s", "--config", config.toString());
+    assertThat(start.code()).as(start.err()).isZero();
+    long pid = Long.parseLong(Files.readString(ServiceFiles.defaults().pidFile()).trim());
+    ProcessHandle.of(pid).ifPresent(started::add);
+    Path log = state.resolve("livesync.log");
+    assertThat(start.out()).contains("; log: " + log + ";");
+    Result stop = cli("stop");
+    assertThat(stop.code()).as(stop.err()).isZero();
+    assertThat(Files.readString(log)).contains("SIGTERM: stopping");
+    assertThat(ServiceFiles.defaults().logFile()).doesNotExist();
   }
 
   /**
