@@ -1,7 +1,9 @@
 package dev.livesync.sync;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.LongConsumer;
@@ -26,13 +28,14 @@ final class StopDrain {
   static void run(List<TargetRunner> targets, List<ExecutorService> pools, Clock clock, long deadlineNanos,
       Runnable completions, LongConsumer wait) {
     Set<TargetRunner> saidDown = new HashSet<>();
+    Map<TargetRunner, String> cutOff = new HashMap<>(); // what a target was doing when the bound passed
     while (true) {
       boolean busy = false;
       for (TargetRunner t : targets) {
         t.syncJournal();
         boolean down = t.backingOff() || t.failedFatally();
-        if (down && !t.idle() && saidDown.add(t)) {
-          log.info("{}: not reachable, so not tried again while stopping: {} queued item(s) stay journaled for the next start", t.name(), t.queued());
+        if (down && !t.idle() && !cutOff.containsKey(t) && saidDown.add(t)) {
+          log.info("{}: {}, so not tried again while stopping: {} queued item(s) stay journaled for the next start", t.name(), why(t), t.queued());
         }
         if (clock.nanos() < deadlineNanos && !down) t.dispatch();
         busy |= t.running() > 0 || (!t.idle() && !down && clock.nanos() < deadlineNanos);
@@ -41,6 +44,9 @@ final class StopDrain {
       long left = (deadlineNanos - clock.nanos()) / 1_000_000;
       if (left <= 0 && targets.stream().allMatch(t -> t.running() == 0)) break;
       if (left <= 0) {
+        for (TargetRunner t : targets) {
+          if (t.running() > 0 && !cutOff.containsKey(t)) cutOff.put(t, "syncing".equals(t.snapshot(-1).state()) ? "a full sync" : t.running() + " transfer(s) in flight");
+        }
         for (ExecutorService p : pools) p.shutdownNow(); // interrupts rsync; its work stays journaled
         // a task dropped from a pool's queue never reports back, so its runner's count stays up:
         // once every pool thread has ended, nothing can still be running
@@ -52,5 +58,14 @@ final class StopDrain {
       wait.accept(Math.max(10, Math.min(left, 200)));
     }
     for (TargetRunner t : targets) t.syncJournal();
+    cutOff.forEach((t, doing) -> log.info("{}: still busy with {} when the stop's time (stop_timeout) ran out: stopped; {} queued item(s)"
+        + " stay journaled for the next start", t.name(), doing, t.queued()));
+  }
+
+  /** Why a target gets no new attempt: refused (the reason), or not reachable (what the last attempt said). */
+  private static String why(TargetRunner t) {
+    String last = t.snapshot(-1).lastError();
+    if (t.failedFatally()) return "refused" + (last.isEmpty() ? "" : " (" + last + ")");
+    return "not reachable" + (last.isEmpty() ? "" : " (" + last + ")");
   }
 }

@@ -62,10 +62,51 @@ class StopAndStatusTest {
     // a bound of 10 minutes: before, the drain retried the down target until it passed
     assertThat(p.awaitExit(CONVERGE)).as(p.output()).isZero();
     String afterSignal = p.output().substring(p.output().indexOf("SIGINT"));
-    assertThat(afterSignal).contains("not reachable, so not tried again while stopping").contains("stay journaled");
+    assertThat(afterSignal).contains(": not reachable (")
+        .contains("so not tried again while stopping").contains("stay journaled");
     // at most the attempt that was in flight at the signal ends (and fails); no new one starts
     assertThat(afterSignal.split("failed \\(rsync exit", -1).length - 1).as(afterSignal).isLessThanOrEqualTo(1);
     assertThat(Files.list(work.resolve("state/www")).map(f -> f.getFileName().toString())).anyMatch(n -> n.endsWith(".journal"));
+  }
+
+  /** A target that refused the password is said to have refused, with its reason, not to be unreachable. */
+  @Test
+  void aStopSaysATargetThatRefusedThePasswordRefused() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src")), module = Files.createDirectories(work.resolve("module"));
+    var daemon = RsyncDaemon.builder(module).auth("backup", "s3cret").start();
+    closing.add(daemon);
+    List<String> args = new ArrayList<>(run(src.toString(), daemon.url(), "10m"));
+    args.addAll(List.of("--password-file", daemon.passwordFile().toString()));
+    var p = livesync(args);
+    p.awaitOutput("running:", CONVERGE);
+    p.awaitOutput("full sync (start) done", CONVERGE);
+    Files.writeString(daemon.passwordFile(), "not the password\n"); // mode 0600 kept
+    Files.writeString(src.resolve("a"), "refused");
+    p.awaitOutput("this needs an operator", CONVERGE);
+    p.signal("TERM");
+    assertThat(p.awaitExit(CONVERGE)).as(p.output()).isZero();
+    String afterSignal = p.output().substring(p.output().indexOf("SIGTERM"));
+    assertThat(afterSignal).contains(": refused (authentication failed for user backup at ").contains("so not tried again while stopping")
+        .doesNotContain("not reachable");
+  }
+
+  /** A transfer still running when the stop's time runs out was busy, not unreachable (and the stop says what it was doing). */
+  @Test
+  void aStopSaysATargetCutOffMidTransferWasBusy() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
+    List<String> args = new ArrayList<>(run(src.toString(), dst.toString(), "1s"));
+    args.addAll(List.of("--bwlimit", "1M"));
+    var p = livesync(args);
+    p.awaitOutput("running:", CONVERGE);
+    byte[] data = new byte[16 << 20];
+    new java.util.Random(1).nextBytes(data);
+    Files.write(src.resolve("big"), data); // 16 MB at 1 MB/s: 16 s
+    Thread.sleep(2000);
+    p.signal("TERM");
+    assertThat(p.awaitExit(CONVERGE)).as(p.output()).isZero();
+    String afterSignal = p.output().substring(p.output().indexOf("SIGTERM"));
+    assertThat(afterSignal).contains(": still busy with 1 transfer(s) in flight when the stop's time (stop_timeout) ran out: stopped;")
+        .doesNotContain("not reachable");
   }
 
   @Test
