@@ -1,6 +1,7 @@
 package dev.livesync.sync;
 
 import dev.livesync.transport.Transport;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,5 +121,21 @@ final class TargetHealth {
     probing = !fatal && !probeUseless;
     nextProbeNanos = now + PROBE_INTERVAL_NANOS;
     return wait;
+  }
+  /** How many of the queue's startable items an attempt while backing off chooses from. */
+  static final int ATTEMPT_CHOICES = 8;
+
+  /**
+   * The one item an attempt while backing off runs, of the first few that may start (in queue order,
+   * none claiming another's paths, so any may go first): the first, unless it failed twice already
+   * (the target answers, but refuses that item), then the one tried least. Always the first, a send
+   * the target keeps refusing (a file too big for the space left) held every other item back, and
+   * with it the deletions at the source that would have made the room.
+   */
+  static List<List<TargetQueue.Task>> attempt(List<List<TargetQueue.Task>> startable) {
+    if (startable.isEmpty() || startable.getFirst().getFirst().attempts < 2) return startable.isEmpty() ? List.of() : List.of(startable.getFirst());
+    List<TargetQueue.Task> best = null;
+    for (List<TargetQueue.Task> g : startable) if (best == null || g.getFirst().attempts < best.getFirst().attempts) best = g;
+    return best == null ? List.of() : List.of(best);
   }
 }

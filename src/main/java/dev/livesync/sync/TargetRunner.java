@@ -180,16 +180,16 @@ public final class TargetRunner {
         }
         return false;
       }
-      slots = 1; // a single probe
+      slots = 1; // a single attempt (TargetHealth.attempt)
     } else {
       slots = settings.workers() - running;
     }
     if (slots <= 0 || queue.isEmpty()) return false;
     if (queue.queued() > Math.min(slots, settings.slots().free())) queue.foldWaitingSends(now, settings.limits()); // more wait than may start
-    var pick = queue.startable(slots, now);
+    var pick = queue.startable(health.backingOff() ? TargetHealth.ATTEMPT_CHOICES : slots, now);
     recheckAt = pick.recheckAt();
     boolean asked = false;
-    for (List<Task> group : pick.groups()) {
+    for (List<Task> group : health.backingOff() ? TargetHealth.attempt(pick.groups()) : pick.groups()) {
       if (TransferSlots.counts(group.getFirst().item)) {
         asked = true;
         if (!seat.take(now)) break; // looks again when a slot is freed

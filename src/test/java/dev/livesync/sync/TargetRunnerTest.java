@@ -657,6 +657,24 @@ class TargetRunnerTest {
     assertThat(transport.calls).containsExactly("send a", "full delete=true");
   }
 
+  /**
+   * A send the target keeps refusing (a file larger than the space left on it) does not hold back
+   * the items queued after it that claim none of its paths: an attempt while backing off runs the
+   * least-tried of them, here the deletions at the source that free the room. Found by hand: a full
+   * target never recovered after files were deleted at the source, until livesync was restarted.
+   */
+  @Test
+  void aSendTheTargetKeepsRefusingDoesNotHoldBackTheItemsAfterIt() {
+    var r = runner(4, 1_000_000);
+    for (int i = 0; i < 3; i++) transport.script.add(result(Outcome.RETRY, 11));
+    r.submit(send("big"));
+    r.dispatch();
+    runWorkers(); // refused: no space left
+    r.submit(send("old1", "old2")); // deleted at the source to make room
+    for (int i = 0; i < 10 && transport.calls.size() < 4; i++) step(r);
+    assertThat(transport.calls).as("refused twice, then the deletions").startsWith("send big", "send big", "send old1,old2");
+  }
+
   /** Fails the first {@code n} attempts (RETRY), stepping the clock to each wake; returns the runner. */
   TargetRunner failingAttempts(int n, Outcome how) {
     var r = runner(1, 1_000_000);
