@@ -15,19 +15,18 @@ import org.slf4j.LoggerFactory;
  * The mass-deletion guard around one target's transport ({@code --max-delete}). Before a transfer
  * that can delete at the target — a full sync with delete, a send with paths gone from the source,
  * a mirroring send of a tree — a dry run lists what it would delete ({@link Transport#sendDeletions},
- * {@link Transport#fullSyncDeletions}). When that, with what was deleted in the minute before (net of
- * the entries made in it, {@link DeletionWindow}), is more than the limit — a share of the entries on
- * the target or a number of paths — the deletions are held: the transfer runs without them (creations
- * and changes keep flowing), the paths are kept here, {@code livesync status} shows how many, the log
- * says it once at WARN. From then on every deletion for the target is held, until an operator
+ * {@link Transport#fullSyncDeletions}). When that, with what was deleted in the minute before, is
+ * more than the limit — a share of the entries the target held before that minute, or a number of
+ * paths — the deletions are held ({@link DeletionWindow}: only the new names of renames make up for
+ * deletions; names made within the minute are no loss when deleted, {@link RecentNames}): the transfer
+ * runs without them (creations and changes keep flowing), the paths are kept here, {@code livesync
+ * status} shows how many, the log says it once at WARN. From then on every deletion for the target is held, until an operator
  * {@link #release releases} them or the files come back at the source (held paths that exist again
  * are dropped). The held paths are kept in the sync's state directory ({@link HeldDeletions}): a
  * restart holds them again, with every deletion after them; so is a release until carried out ({@link ReleasedDeletions}).
  *
- * <p>The target's entry count comes from each full sync's dry run and follows the entries each
- * transfer made and deleted. A percentage never holds fewer than {@link #MIN_PATHS} deletions: on a
- * small tree a share says little. Workers call the transfer methods concurrently; the loop thread
- * reads {@link #held()}.
+ * <p>A percentage never holds {@link #MIN_PATHS} deletions or fewer: on a small tree a share says
+ * little. Workers call the transfer methods concurrently; the loop thread reads {@link #held()}.
  */
 final class DeletionGuard extends ForwardingTransport {
   private static final Logger log = LoggerFactory.getLogger(DeletionGuard.class);
@@ -43,7 +42,7 @@ final class DeletionGuard extends ForwardingTransport {
   private final MaxDelete max;
   private final Clock clock;
   private final Batcher.SizeProbe source;
-  private final String sync;
+  private final RecentNames names;
   private final DeletionWindow window;
   private final HeldSet held;
   private final ReleasedDeletions released;
@@ -51,8 +50,6 @@ final class DeletionGuard extends ForwardingTransport {
   private final RenameByCopy renames;
   private final GuardedFullSync fullSyncs;
   private final WholeTreeLook looks;
-  private volatile long targetEntries = -1; // written under the lock
-  private boolean warned;
   private long lastRecheck;
   /** One judgement at a time (judged alone while another waited for a burst, a part of it went through); see {@link WithoutDeletions#busy}. */
   private final java.util.concurrent.locks.ReentrantLock judging = new java.util.concurrent.locks.ReentrantLock();
@@ -60,22 +57,22 @@ final class DeletionGuard extends ForwardingTransport {
   /**
    * {@code store}: where the held paths are kept across restarts; what it holds is held from the start.
    * {@code treeSize}: how many entries a directory of the source holds, itself included, and which ({@link TreeCount#trees}).
+   * {@code names}: the names the source made and renamed lately, from its events.
    */
   DeletionGuard(Transport inner, MaxDelete max, Clock clock, Batcher.SizeProbe source, SourceTrees treeSize,
-      String sync, HeldDeletions store) {
+      String sync, HeldDeletions store, RecentNames names) {
     super(inner);
     this.treeSize = treeSize;
     this.max = max;
     this.clock = clock;
     this.source = source;
-    this.sync = sync;
-    this.window = new DeletionWindow(clock);
+    this.names = names;
+    this.window = new DeletionWindow(clock, max);
     this.renames = new RenameByCopy(inner, source, treeSize, clock);
     this.fullSyncs = new GuardedFullSync(this, inner, clock);
-    this.looks = new WholeTreeLook(this::previewWhole, d -> notReleased(d, true), clock, describe());
+    this.looks = new WholeTreeLook(this::previewWhole, w -> names.lost(notReleased(w.deletions(), true)) - w.renamed(), clock, describe());
     this.released = new ReleasedDeletions(store.released(), max.off());
-    held = new HeldSet(store, store.takeOver(max.off(), describe(), sync));
-    warned = !held.isEmpty();
+    held = new HeldSet(store, store.takeOver(max.off(), describe(), sync), describe(), sync);
   }
 
   /** Paths whose deletion is held now (a few times a second from the loop thread: drops those back at the source). */
@@ -90,12 +87,7 @@ final class DeletionGuard extends ForwardingTransport {
 
   /** Held paths that exist at the source again are no longer deletions. */
   private synchronized void dropReturned() {
-    int dropped = held.removeIf(p -> source.size(p) >= 0);
-    if (dropped > 0) log.info("{}: {} held deletions dropped: those files are back at the source", describe(), dropped);
-    if (held.isEmpty() && dropped > 0) {
-      warned = false;
-      log.info("{}: no deletions held any more", describe());
-    }
+    held.dropReturned(p -> source.size(p) >= 0);
   }
 
   /**
@@ -106,9 +98,7 @@ final class DeletionGuard extends ForwardingTransport {
   synchronized List<byte[]> release() {
     dropReturned();
     released.add(held.paths()); // recorded before the held file goes: a crash in between leaves them released
-    if (!held.isEmpty()) log.warn("{}: {} held deletions released by an operator; deleting them", describe(), held.size());
     held.clear();
-    warned = false;
     window.clear();
     return released.top();
   }
@@ -141,39 +131,41 @@ final class DeletionGuard extends ForwardingTransport {
       missing = true;
       mayDelete = !renames.goneAtTarget(paths.get(i));
     }
-    if (!recursive && !missing) return counted(inner.send(paths, false, 0), false);
+    if (!recursive && !missing) return counted(inner.send(paths, false, 0), false, paths, false);
     if (!mayDelete) {
       // nothing known to delete: sent deleting nothing (one rsync, no dry run first), judged only if rsync
       // finds something to delete after all (25; a daemon's run exits 0 and only warns, read as 25), or
       // ran partly (its 23 and 24 win over a 25).
       TransferResult r = inner.send(paths, recursive, 0);
-      if (counted(r, false).exitCode() != WithoutDeletions.MAX_DELETE_EXIT && r.outcome() != TransferResult.Outcome.PARTIAL) return r;
+      if (counted(r, false, paths, recursive).exitCode() != WithoutDeletions.MAX_DELETE_EXIT && r.outcome() != TransferResult.Outcome.PARTIAL) return r;
     }
     DeletionPreview preview;
     try {
-      preview = inner.sendDeletions(paths, recursive);
+      preview = ScopedValue.where(Transport.RENAMED, names::renamed).call(() -> inner.sendDeletions(paths, recursive));
     } catch (TransportException e) {
-      return WithoutDeletions.instead(e, inner, source, paths, recursive, null, r -> counted(r, false));
+      return WithoutDeletions.instead(e, inner, source, paths, recursive, null, r -> counted(r, false, paths, recursive));
     }
     if (preview == null) return inner.send(paths, recursive);
     List<byte[]> deletions = notReleased(preview.deletions(), false);
     int releasing = preview.deletions().size() - deletions.size();
-    if (deletions.isEmpty()) return counted(inner.send(paths, recursive, releasing), releasing > 0);
+    if (deletions.isEmpty()) return counted(inner.send(paths, recursive, releasing), releasing > 0, paths, recursive);
     boolean admitted;
+    long lost = names.lost(deletions);
     try {
-      if (targetEntries < 0 && max.percent() >= 0 && previewWhole() instanceof DeletionPreview whole) learn(whole.targetEntries());
-      admitted = admit(deletions, preview.created(), "these changes", true);
+      if (window.targetEntries() < 0 && max.percent() >= 0 && previewWhole() instanceof DeletionPreview whole) learn(whole.targetEntries());
+      admitted = admit(deletions, lost, preview.renamed(), "these changes", true);
     } catch (TransportException e) {
-      return WithoutDeletions.instead(e, inner, source, paths, recursive, preview.deletions(), r -> counted(r, false));
+      return WithoutDeletions.instead(e, inner, source, paths, recursive, preview.deletions(), r -> counted(r, false, paths, recursive));
     }
-    if (admitted) return judged(inner.send(paths, recursive, preview.deletions().size()), deletions.size(), releasing);
+    if (admitted) return judged(inner.send(paths, recursive, preview.deletions().size()), deletions.size(), lost, releasing, paths, recursive);
     // held: what exists at the source still goes, without deleting anything
-    return counted(WithoutDeletions.send(inner, WithoutDeletions.present(paths, source), recursive), false);
+    List<byte[]> present = WithoutDeletions.present(paths, source);
+    return counted(WithoutDeletions.send(inner, present, recursive), false, present, recursive);
   }
 
   @Override
   public TransferResult sendKeepingExtras(List<byte[]> paths, boolean recursive) throws InterruptedException {
-    return counted(inner.sendKeepingExtras(paths, recursive), false);
+    return counted(inner.sendKeepingExtras(paths, recursive), false, paths, recursive);
   }
 
   /**
@@ -189,8 +181,7 @@ final class DeletionGuard extends ForwardingTransport {
     if (done.copied()) {
       long gained = Math.max(done.made() >= 0 ? done.made() : treeSize.entries(to), done.deleted()) - done.deleted();
       synchronized (this) {
-        if (targetEntries >= 0) targetEntries += gained;
-        window.created(gained);
+        window.transferred(gained, 0, gained, false);
       }
     }
     return done.copied();
@@ -198,7 +189,7 @@ final class DeletionGuard extends ForwardingTransport {
 
   /** A dry run of a full sync, never while a {@link #rename} has the target hold both names of a directory. */
   private DeletionPreview previewWhole() throws InterruptedException {
-    return renames.outside(inner::fullSyncDeletions);
+    return renames.outside(() -> ScopedValue.where(Transport.RENAMED, names::renamed).call(inner::fullSyncDeletions));
   }
 
   /** Where the target only copies (a daemon), one by one through {@link #rename}, so each copy is known; chains: {@link RenameChains}. */
@@ -256,7 +247,7 @@ final class DeletionGuard extends ForwardingTransport {
    * empty. Null when the transport cannot tell; throws a TransportException when the dry run failed.
    */
   GuardedFullSync.WholeTree judgeWholeTree() throws InterruptedException {
-    boolean empty = targetEntries <= 0 && inner.targetEmpty(); // that stands for the dry run: nothing to delete
+    boolean empty = window.targetEntries() <= 0 && inner.targetEmpty(); // that stands for the dry run: nothing to delete
     DeletionPreview preview = empty ? new DeletionPreview(List.of(), 0) : previewWhole();
     if (preview == null) return null;
     learn(preview.targetEntries());
@@ -264,24 +255,28 @@ final class DeletionGuard extends ForwardingTransport {
     synchronized (this) {
       held.retainAll(deletions);
     }
-    boolean mayDelete = deletions.isEmpty() || admit(deletions, preview.created(), "a full sync", false);
+    // a full sync sees names only, not what the source did: each name made stands for one gone (a rename while stopped)
+    boolean mayDelete = deletions.isEmpty() || admit(deletions, names.lost(deletions), preview.created(), "a full sync", false);
     return new GuardedFullSync.WholeTree(preview, mayDelete, preview.deletions().size() - deletions.size(), empty);
   }
 
   /** A full sync's (or a part's) result on the target's count; {@code releasing}: released deletions went with it. */
   TransferResult countedFullSync(TransferResult r, boolean releasing) {
-    return counted(r, releasing, true);
+    return counted(r, releasing, true, 0);
   }
 
   /** The released deletions, {@code n} of them, sent on their own after a full sync that held the others. */
   void sendReleased(long n) throws InterruptedException {
-    counted(inner.send(releasedTop(), false, n), true);
+    List<byte[]> top = releasedTop();
+    counted(inner.send(top, false, n), true, top, false);
   }
 
   /**
    * Whether {@code deletions} may go ahead (then counted in the window); else they are held, and the
    * first hold of an episode is told at WARN. {@code what}: what would delete them, for the log;
-   * {@code created}: the entries the same transfer makes. {@code settle} (a send, which sees only its
+   * {@code lost}: how many of them the target held before the minute ({@link RecentNames#lost});
+   * {@code paying}: the entries the same transfer makes that stand for deleted ones (at the new names
+   * of renames; for a full sync, every one). {@code settle} (a send, which sees only its
    * own paths): before a send's deletions are held, and when they come to more than an eighth of the
    * limit, a dry run of a full sync says what the source has lost in all (deletions less what it
    * gained): a directory renamed (on a daemon target: its old name deleted, the new one sent, perhaps
@@ -289,27 +284,27 @@ final class DeletionGuard extends ForwardingTransport {
    * judged whole. Short of the limit, when the source has lost more than this batch (a burst under
    * way), it waits {@link #SETTLE_MILLIS} for the rest of it and looks again, so that all of it is held.
    */
-  private boolean admit(List<byte[]> deletions, long created, String what, boolean settle) throws InterruptedException {
+  private boolean admit(List<byte[]> deletions, long lost, long paying, String what, boolean settle) throws InterruptedException {
     if (!judging.tryLock()) {
       if (settle) throw WithoutDeletions.busy();
       judging.lockInterruptibly();
     }
     try {
-      return judge(deletions, created, what, settle);
+      return judge(deletions, lost, paying, what, settle);
     } finally {
       judging.unlock();
     }
   }
 
-  private boolean judge(List<byte[]> deletions, long created, String what, boolean settle) throws InterruptedException {
+  private boolean judge(List<byte[]> deletions, long lost, long paying, String what, boolean settle) throws InterruptedException {
     long total, n;
     boolean confirm, wait;
     synchronized (this) {
-      // a batch that makes as many as it deletes (renames on a daemon target) loses none
-      n = Math.max(0, deletions.size() - created);
+      // a batch whose renames' new names make as many as it deletes (renames on a daemon target) loses none
+      n = Math.max(0, lost - paying);
       total = n;
       boolean over = over(n);
-      wait = !over && n >= SETTLE_MIN && window.recent() + n > limit() / 8;
+      wait = !over && n >= SETTLE_MIN && window.recent() + n > window.limit() / 8;
       confirm = held.isEmpty() && settle && (over || wait);
     }
     Long net = null; // what the whole tree loses, where it was looked at
@@ -332,55 +327,56 @@ final class DeletionGuard extends ForwardingTransport {
     }
     synchronized (this) {
       if (net != null) total = wait ? Math.max(n, net) : net; // short of the limit a burst only grows; over it, what comes pays
-      long recent = window.recent(), limit = limit();
-      if (log.isDebugEnabled()) log.debug("{}: {} deletions ({} in all, {} recent) of {} entries, limit {}", describe(), n, total, recent, targetEntries, limit);
+      long recent = window.recent(), limit = window.limit();
+      if (log.isDebugEnabled()) {
+        log.debug("{}: {} deletions ({} in all, {} recent) of {} entries ({} before the minute), limit {}", describe(), n, total, recent,
+            window.targetEntries(), window.before(), limit);
+      }
       if (held.isEmpty() && recent + total <= limit) {
-        window.deleted(deletions.size()); // the send's creations go in when it has run (counted)
+        window.deleted(lost, deletions.size()); // the send's creations go in when it has run (counted)
         return true;
       }
-      held.addAll(deletions);
-      total = Math.max(total, deletions.size());
-      if (!warned) {
-        warned = true;
-        log.warn("{}: {} would delete {} paths ({} deleted in the last minute) of about {} on the target, more than --max-delete {}: "
-                + "deletions for this target are held, creations and changes continue. If the source lost them by mistake "
-                + "(rm -rf, an unmounted volume), restore them there and the held deletions clear; if they are meant, run "
-                + "'livesync release-deletes {}'. See 'livesync status'.",
-            describe(), what, total, Math.max(0, recent), Math.max(targetEntries, 0), max, sync);
-      }
+      held.hold(deletions, what, Math.max(total, deletions.size()), recent, window.before(), max);
       return false;
     }
   }
 
   /** Whether a loss of {@code net} entries (below zero: a gain) would take the minute over the limit. */
   private synchronized boolean over(long net) {
-    return window.recent() + net > limit();
+    return window.over(net);
   }
 
-  private long limit() {
-    long limit = max.limit(targetEntries);
-    return max.percent() >= 0 ? Math.max(limit, MIN_PATHS) : limit;
-  }
-
-  /** A send let through with {@code judged} deletions, counted then: set right by what it deleted (the source moved on since, or it failed). */
-  private TransferResult judged(TransferResult r, long judged, long releasing) {
+  /**
+   * A send let through with {@code judged} deletions ({@code lost} of them counted), counted then: set
+   * right by what it deleted (the source moved on since, or it failed).
+   */
+  private TransferResult judged(TransferResult r, long judged, long lost, long releasing, List<byte[]> paths, boolean recursive) {
+    long fewer = Math.max(0, judged - Math.max(0, r.deleted() - releasing));
     synchronized (this) {
-      window.deleted(Math.min(0, Math.max(0, r.deleted() - releasing) - judged));
+      if (fewer > 0) window.deleted(-Math.min(fewer, lost), -fewer);
     }
-    return counted(r, releasing > 0);
+    return counted(r, releasing > 0, paths, recursive);
   }
 
-  /** The entries the transfer made and deleted, on the target's count; {@code releasing}: released deletions went with it. */
-  private TransferResult counted(TransferResult r, boolean releasing) {
-    return counted(r, releasing, false);
+  /**
+   * A live send's result on the target's count and the minute; {@code releasing}: released deletions
+   * went with it. Of what it made, the entries at or below the new name of a rename ({@code paths}
+   * that {@link RecentNames#renamed} names, whole trees when {@code recursive}) make up for deletions.
+   */
+  private TransferResult counted(TransferResult r, boolean releasing, List<byte[]> paths, boolean recursive) {
+    long renamed = 0;
+    for (int i = 0; i < paths.size() && renamed < r.created(); i++) {
+      byte[] p = paths.get(i);
+      if (names.renamed(p) && source.size(p) >= 0) renamed += recursive ? treeSize.entries(p) : 1;
+    }
+    return counted(r, releasing, false, renamed);
   }
 
   /** {@code fullSync}: its creations fill the target, they are not churn, so they do not offset the minute's deletions. */
-  private TransferResult counted(TransferResult r, boolean releasing, boolean fullSync) {
+  private TransferResult counted(TransferResult r, boolean releasing, boolean fullSync, long renamed) {
     if (r.outcome() == TransferResult.Outcome.OK || r.outcome() == TransferResult.Outcome.PARTIAL) {
       synchronized (this) {
-        if (targetEntries >= 0) targetEntries = Math.max(0, targetEntries + r.created() - r.deleted());
-        if (r.created() > 0 && !max.off() && !fullSync) window.created(r.created());
+        window.transferred(r.created(), r.deleted(), renamed, fullSync);
         if (releasing) released.carriedOut();
       }
     }
@@ -388,7 +384,7 @@ final class DeletionGuard extends ForwardingTransport {
   }
 
   private synchronized void learn(long entries) {
-    if (entries >= 0) targetEntries = entries;
+    window.learn(entries);
   }
 
   /** {@code deletions} less the released ones; a whole tree's ({@code all}) also ends the release of paths it no longer lists. */

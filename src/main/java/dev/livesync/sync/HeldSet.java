@@ -9,18 +9,50 @@ import java.util.function.Predicate;
 
 /**
  * The paths whose deletion the {@link DeletionGuard} holds, saved to its {@link HeldDeletions} file on
- * every change, with their number readable without the guard's lock. Not thread-safe otherwise: the
- * guard's lock covers it.
+ * every change, with their number readable without the guard's lock; an episode of holding is told
+ * once at WARN as it starts. Not thread-safe otherwise: the guard's lock covers it.
  */
 final class HeldSet {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DeletionGuard.class);
   private final Set<BytePath> held = new LinkedHashSet<>();
   private final HeldDeletions store;
+  private final String target, sync;
   private volatile int count;
+  private boolean warned;
 
-  HeldSet(HeldDeletions store, Collection<BytePath> initial) {
+  /** {@code target}, {@code sync}: for the log. */
+  HeldSet(HeldDeletions store, Collection<BytePath> initial, String target, String sync) {
     this.store = store;
+    this.target = target;
+    this.sync = sync;
     held.addAll(initial);
     count = held.size();
+    warned = !held.isEmpty(); // the previous run's: said as it starts
+  }
+
+  /**
+   * Holds {@code paths}; the first hold of an episode says at WARN that {@code what} would delete
+   * {@code total} paths, {@code recent} deleted in the minute before, of about {@code before} on the target.
+   */
+  void hold(List<byte[]> paths, String what, long total, long recent, long before, Object max) {
+    addAll(paths);
+    if (warned) return;
+    warned = true;
+    log.warn("{}: {} would delete {} paths ({} deleted in the last minute) of about {} on the target a minute before, more than --max-delete {}: "
+            + "deletions for this target are held, creations and changes continue. If the source lost them by mistake "
+            + "(rm -rf, an unmounted volume), restore them there and the held deletions clear; if they are meant, run "
+            + "'livesync release-deletes {}'. See 'livesync status'.",
+        target, what, total, Math.max(0, recent), Math.max(before, 0), max, sync);
+  }
+
+  /** Drops the held paths that are {@code back} at the source: no longer deletions. */
+  void dropReturned(Predicate<byte[]> back) {
+    int dropped = removeIf(back);
+    if (dropped > 0) log.info("{}: {} held deletions dropped: those files are back at the source", target, dropped);
+    if (held.isEmpty() && dropped > 0) {
+      warned = false;
+      log.info("{}: no deletions held any more", target);
+    }
   }
 
   boolean isEmpty() {
@@ -56,8 +88,11 @@ final class HeldSet {
     return before - held.size();
   }
 
+  /** Lets them all go (an operator released them); the next hold starts a new episode. */
   void clear() {
+    if (!held.isEmpty()) log.warn("{}: {} held deletions released by an operator; deleting them", target, held.size());
     held.clear();
+    warned = false;
     changed();
   }
 

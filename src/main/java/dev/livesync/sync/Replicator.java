@@ -40,6 +40,8 @@ public final class Replicator implements AutoCloseable {
   private final Clock clock;
   private final byte[] root; // absolute, with a trailing slash
   private final Coalescer coalescer;
+  /** The names the source made and renamed lately, for the targets' mass-deletion guards. */
+  private final RecentNames names;
   private final HardLinks hardLinks;
   private final SourceStats stats;
   private final Batcher batcher;
@@ -85,7 +87,8 @@ public final class Replicator implements AutoCloseable {
         new Batcher.Limits(s.delay().toNanos(), s.maxPaths(), s.maxBytes(), s.largeFile()), stats::size,
         stats::isDir);
     this.startup = new StartupResults(transports.size());
-    this.events = new SourceEvents(s, root, coalescer);
+    this.names = new RecentNames(clock);
+    this.events = new SourceEvents(s, root, coalescer, names);
     this.wakeOnFreedSlot = events::wakeup;
   }
 
@@ -169,7 +172,7 @@ public final class Replicator implements AutoCloseable {
       pools.add(pool);
       var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, stats::size,
           TreeCount.trees(root, settings.excludes()), settings.name(),
-          new HeldDeletions(settings.stateDir().resolve(CleanStop.stateFile(i - 1, t.describe(), ".held"))));
+          new HeldDeletions(settings.stateDir().resolve(CleanStop.stateFile(i - 1, t.describe(), ".held"))), names);
       guards.add(guard);
       var runner = new TargetRunner(guard, clock,
           RunnerSettings.of(settings, TransferSlots.shared()),

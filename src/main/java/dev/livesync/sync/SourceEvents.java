@@ -29,6 +29,7 @@ final class SourceEvents implements AutoCloseable {
   private final EngineSettings settings;
   private final byte[] root; // absolute, with a trailing slash
   private final Coalescer coalescer;
+  private final RecentNames names;
   private final AtomicInteger unwatched = new AtomicInteger();
   private volatile String firstUnwatched = "";
   private WatcherChoice.Decision choice;
@@ -45,9 +46,15 @@ final class SourceEvents implements AutoCloseable {
   private long drainedBefore = Long.MIN_VALUE;
 
   SourceEvents(EngineSettings settings, byte[] root, Coalescer coalescer) {
+    this(settings, root, coalescer, null);
+  }
+
+  /** {@code names}: where the names made and renamed are told, for the mass-deletion guard (null: nowhere). */
+  SourceEvents(EngineSettings settings, byte[] root, Coalescer coalescer, RecentNames names) {
     this.settings = settings;
     this.root = root;
     this.coalescer = coalescer;
+    this.names = names;
   }
 
   /**
@@ -156,12 +163,16 @@ final class SourceEvents implements AutoCloseable {
     }
     recordLive(rel);
     if ((m & IN_CREATE) != 0) coalescer.created(rel, dir);
+    if ((m & IN_CREATE) != 0 && names != null) names.made(rel);
     if ((m & IN_MODIFY) != 0 && !dir) coalescer.modified(rel);
     if ((m & IN_ATTRIB) != 0) coalescer.changed(rel);
     if ((m & IN_CLOSE_WRITE) != 0) coalescer.closedWrite(rel);
     if ((m & IN_DELETE) != 0) coalescer.deleted(rel, dir);
     if ((m & IN_MOVED_FROM) != 0) coalescer.movedFrom(e.cookie(), rel, dir);
-    if ((m & IN_MOVED_TO) != 0) coalescer.movedTo(e.cookie(), rel, dir);
+    if ((m & IN_MOVED_TO) != 0) {
+      boolean renamed = coalescer.movedTo(e.cookie(), rel, dir);
+      if (names != null) names.movedTo(rel, renamed);
+    }
   }
 
   private void recordLive(byte[] rel) {

@@ -2,16 +2,16 @@ package dev.livesync.sync;
 
 import dev.livesync.transport.DeletionPreview;
 import dev.livesync.transport.TransportException;
-import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The mass-deletion guard's look at the whole tree when a send's deletions come near its limit: a dry
  * run of a full sync, which says what the source has lost in all — the target's entries it would
- * delete, less those it would make ({@link #net}). A directory renamed at the source and not yet
- * renamed at the target loses nothing there: its old name goes, its new name comes.
+ * delete, less those it would make at the new names of renames ({@link #net}). A directory renamed at
+ * the source and not yet renamed at the target loses nothing there: its old name goes, its new name
+ * comes. A copy written under a new name before its original went gives nothing back.
  *
  * <p>A tree that moves while rsync lists it can give a look that is wrong in either way: rsync stops
  * with 24 when a directory it listed has vanished when it goes in, and a directory renamed between
@@ -36,7 +36,7 @@ final class WholeTreeLook {
   static final long AGAIN_MILLIS = 200;
 
   private final RenameByCopy.Preview<DeletionPreview> dryRun;
-  private final UnaryOperator<List<byte[]>> notReleased;
+  private final ToLongFunction<DeletionPreview> loss;
   private final Clock clock;
   private final String target;
   /** After a look the source moved under, no new one for this many times its length. */
@@ -45,10 +45,14 @@ final class WholeTreeLook {
   private TransportException lastMoved;
   private long pauseUntil;
 
-  /** {@code notReleased}: a whole tree's deletions less those an operator released (and the end of a release it no longer lists). */
-  WholeTreeLook(RenameByCopy.Preview<DeletionPreview> dryRun, UnaryOperator<List<byte[]>> notReleased, Clock clock, String target) {
+  /**
+   * {@code loss}: what a look says the source has lost — its deletions that an operator did not
+   * release (it ends a release it no longer lists) and that take from what the target held, less what
+   * it makes at the new names of renames.
+   */
+  WholeTreeLook(RenameByCopy.Preview<DeletionPreview> dryRun, ToLongFunction<DeletionPreview> loss, Clock clock, String target) {
     this.dryRun = dryRun;
-    this.notReleased = notReleased;
+    this.loss = loss;
     this.clock = clock;
     this.target = target;
   }
@@ -106,9 +110,9 @@ final class WholeTreeLook {
     return second != null && net(second) < net(first) ? second : first;
   }
 
-  /** What the source has lost in all: the whole tree's deletions (not released) less what it would make; below zero when more is on its way. */
+  /** What the source has lost in all; below zero when more is on its way under renames' new names. */
   long net(DeletionPreview whole) {
-    return notReleased.apply(whole.deletions()).size() - whole.created();
+    return loss.applyAsLong(whole);
   }
 
   /** {@link #net}, never below zero. */

@@ -14,14 +14,20 @@ import java.util.List;
  * 0 means the target already equals the source for that transfer. {@code changed}: those that are not
  * deletions, by name; null unless the dry run named every change, none was a hard link to make (with
  * {@code -H}: a send of these names alone would copy it), and there were at most {@link #CHANGED_MAX}.
+ * {@code renamed}: of the {@code created}, those at or below the new name of a rename ({@link Transport#RENAMED}).
  */
-public record DeletionPreview(List<byte[]> deletions, long targetEntries, long created, long changes, List<byte[]> changed) {
+public record DeletionPreview(List<byte[]> deletions, long targetEntries, long created, long changes, List<byte[]> changed,
+    long renamed) {
   /** The most changes a preview names ({@code changed}). */
   public static final int CHANGED_MAX = 20_000;
 
   public DeletionPreview {
     deletions = List.copyOf(deletions);
     changed = changed == null ? null : List.copyOf(changed);
+  }
+
+  public DeletionPreview(List<byte[]> deletions, long targetEntries, long created, long changes, List<byte[]> changed) {
+    this(deletions, targetEntries, created, changes, changed, 0);
   }
 
   public DeletionPreview(List<byte[]> deletions, long targetEntries, long created) {
@@ -42,7 +48,8 @@ public record DeletionPreview(List<byte[]> deletions, long targetEntries, long c
       named.addAll(next.changed);
     }
     long entries = targetEntries < 0 || next.targetEntries < 0 ? -1 : targetEntries + next.targetEntries;
-    return new DeletionPreview(gone, entries, created + next.created, changes < 0 || next.changes < 0 ? -1 : changes + next.changes, named);
+    return new DeletionPreview(gone, entries, created + next.created, changes < 0 || next.changes < 0 ? -1 : changes + next.changes, named,
+        renamed + next.renamed);
   }
 
   /** Whether the dry run found nothing at all to change: the transfer would do nothing. */

@@ -47,7 +47,8 @@ final class DryRuns {
       throws InterruptedException {
     List<byte[]> deleted = new ArrayList<>();
     long[] sourceFiles = {-1};
-    long[] created = {0};
+    long[] created = {0, 0}; // all, and those at or below a rename's new name
+    var renamed = Transport.RENAMED.isBound() ? Transport.RENAMED.get() : null; // read here: rsync's lines come on another thread
     long[] changes = {0};
     var changed = new Object() {
       List<byte[]> names = new ArrayList<>(); // null once a change is not named, or there are too many
@@ -61,7 +62,10 @@ final class DryRuns {
         if (s.startsWith("*deleting")) {
           deleted.add(ItemizedOutput.name(raw));
         } else {
-          if (s.startsWith("+++++++++", 2)) created[0]++;
+          if (s.startsWith("+++++++++", 2)) {
+            created[0]++;
+            if (renamed != null && renamed.test(ItemizedOutput.name(raw))) created[1]++;
+          }
           // 'h': a hard link to another name (-H in extra_args), which a send of the changed names alone may not carry
           if (changed.names != null && changed.names.size() < DeletionPreview.CHANGED_MAX && s.charAt(0) != 'h') changed.names.add(ItemizedOutput.name(raw));
           else changed.names = null;
@@ -81,11 +85,11 @@ final class DryRuns {
       // in 1 mixed-load run of 6; taken only when it lists no deletion, the load converged no faster).
       // It is a partial result, nothing done: the batch goes again after its own backoff, and the
       // target's other work goes on (as a RETRY, the whole target backed off for a moving source).
-      if (r.exit() == 23) return preview(deleted, sourceFiles[0], created[0], -1, null, count); // what it could not read is not itemized
+      if (r.exit() == 23) return preview(deleted, sourceFiles[0], created, -1, null, count); // what it could not read is not itemized
       throw new TransportException(new TransferResult(v.outcome(), r.exit(), v.outcome() == Outcome.PARTIAL ? List.copyOf(batch) : List.of(),
           0, 0, r.millis(), "looking at what would be deleted on " + rsync.describe() + ": " + v.message()));
     }
-    return preview(deleted, sourceFiles[0], created[0], changes[0], changed.names, count);
+    return preview(deleted, sourceFiles[0], created, changes[0], changed.names, count);
   }
 
   /** A line of the summary {@code --stats} prints (and the end of every run's), or an empty one. */
@@ -94,9 +98,10 @@ final class DryRuns {
         || s.startsWith("Matched data: ") || s.startsWith("File list ") || s.startsWith("sent ") || s.startsWith("total size is ");
   }
 
-  private static DeletionPreview preview(List<byte[]> deleted, long sourceFiles, long created, long changes, List<byte[]> changed,
+  /** {@code created}: the entries made, and those of them at or below a rename's new name. */
+  private static DeletionPreview preview(List<byte[]> deleted, long sourceFiles, long[] created, long changes, List<byte[]> changed,
       boolean count) {
-    long entries = count && sourceFiles >= 0 ? sourceFiles - created + deleted.size() : -1;
-    return new DeletionPreview(deleted, entries, created, changes, changed);
+    long entries = count && sourceFiles >= 0 ? sourceFiles - created[0] + deleted.size() : -1;
+    return new DeletionPreview(deleted, entries, created[0], changes, changed, created[1]);
   }
 }

@@ -49,6 +49,13 @@ public interface Transport extends AutoCloseable {
    */
   ScopedValue<List<byte[]>> LEAVE_OUT = ScopedValue.newInstance();
 
+  /**
+   * Bound around a dry run ({@link #sendDeletions}, {@link #fullSyncDeletions}) to which paths are, or
+   * lie below, the new name of a rename the source saw lately: of the entries the dry run would make,
+   * those it names are counted apart ({@link DeletionPreview#renamed}). Unbound: none.
+   */
+  ScopedValue<java.util.function.Predicate<byte[]>> RENAMED = ScopedValue.newInstance();
+
   /** For logs and status: e.g. {@code rsync://rsync_backup@host:873/module}; never a password. */
   String describe();
 

@@ -48,7 +48,7 @@ class DeletionGuardBurstTest {
       }
     };
     var guard = new DeletionGuard(transport, new MaxDelete(50, -1), new FakeClock(), p -> Libc.lstatOrNull(Bytes.child(src, p)) == null ? -1 : 0,
-        rel -> TreeCount.entries(src, rel, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")));
+        rel -> TreeCount.entries(src, rel, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")), new RecentNames(new FakeClock()));
     assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
 
     // an rm -rf under way: seven directories gone, and five files of the eighth so far

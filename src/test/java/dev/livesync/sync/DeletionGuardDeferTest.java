@@ -65,7 +65,7 @@ class DeletionGuardDeferTest {
     var guard = guard(target);
     assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
 
-    Libc.rename(at(src, "top"), at(src, "moved"));
+    g.rename("top", "moved");
     Trees.write(at(src, "new1"), "new");
     target.failing.set(1);
     TransferResult r = guard.send(paths("top", "new1"), false);
@@ -90,7 +90,7 @@ class DeletionGuardDeferTest {
     var guard = guard(target);
     assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
 
-    Libc.rename(at(src, "top"), at(src, "moved"));
+    g.rename("top", "moved");
     Trees.delete(at(src, "keep/k0"));
     Trees.write(at(src, "keep/new"), "new");
     target.failing.set(1);
@@ -141,7 +141,7 @@ class DeletionGuardDeferTest {
     assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
     target.looks.set(0);
 
-    Libc.rename(at(src, "top"), at(src, "moved"));
+    g.rename("top", "moved");
     TransferResult[] first = new TransferResult[1];
     Thread judged = Thread.ofPlatform().start(() -> {
       try {
@@ -182,7 +182,7 @@ class DeletionGuardDeferTest {
         throw new TransportException(new TransferResult(TransferResult.Outcome.PARTIAL, 24, List.of(), 0, 0, 5_000, "vanished"));
       }
       return new DeletionPreview(List.of(), 10, 0, 0, List.of());
-    }, d -> d, clock, "t");
+    }, w -> w.deletions().size() - w.renamed(), clock, "t");
     assertThatThrownBy(looks::look).isInstanceOf(TransportException.class);
     assertThat(runs.get()).isEqualTo(1);
     clock.advanceMillis(9_000);

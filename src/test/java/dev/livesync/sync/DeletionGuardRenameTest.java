@@ -26,10 +26,19 @@ class DeletionGuardRenameTest {
   final byte[] src = Trees.tempDir("guard-ren-src");
   final byte[] dst = Trees.tempDir("guard-ren-dst");
   final byte[] state = Trees.tempDir("guard-ren-state");
+  final FakeClock clock = new FakeClock();
+  /** The renames the source's events would have told the guard of: each test says which. */
+  final RecentNames names = new RecentNames(clock);
 
   @AfterEach
   void cleanUp() {
     for (byte[] d : List.of(src, dst, state)) Trees.delete(d);
+  }
+
+  /** A rename at the source, which its events tell the guard of. */
+  private void rename(String from, String to) {
+    Libc.rename(at(src, from), at(src, to));
+    names.renamedTo(Bytes.of(to));
   }
 
   private DeletionGuard guard() {
@@ -37,10 +46,10 @@ class DeletionGuardRenameTest {
   }
 
   private DeletionGuard guard(dev.livesync.transport.Transport transport) {
-    return new DeletionGuard(transport, new MaxDelete(50, -1), new FakeClock(), p -> {
+    return new DeletionGuard(transport, new MaxDelete(50, -1), clock, p -> {
       var st = Libc.lstatOrNull(Bytes.child(src, p));
       return st == null ? -1 : 0;
-    }, TreeCount.trees(src, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")));
+    }, TreeCount.trees(src, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")), names);
   }
 
   @Test
@@ -50,8 +59,8 @@ class DeletionGuardRenameTest {
     var guard = guard();
     assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
 
-    Libc.rename(at(src, "top"), at(src, "first"));
-    Libc.rename(at(src, "first"), at(src, "second"));
+    rename("top", "first");
+    rename("first", "second");
     // the batch cut after the first rename: its new name is gone again when it runs
     TransferResult r = guard.send(List.of(Bytes.of("top"), Bytes.of("first")), true);
     assertThat(r.outcome()).isEqualTo(TransferResult.Outcome.OK);
@@ -130,7 +139,7 @@ class DeletionGuardRenameTest {
       var sends = new PartSends(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()));
       var guard = guard(sends);
       assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
-      Libc.rename(at(src, "big"), at(src, "moved"));
+      rename("big", "moved");
       assertThat(guard.rename(Bytes.of("big"), Bytes.of("moved"))).as("made from the old copy").isTrue();
 
       assertThat(Trees.exists(at(dst, "big"))).as("the old name at the target").isFalse();
@@ -174,6 +183,7 @@ class DeletionGuardRenameTest {
   private void renameAsADaemonTargetsRunnerDoes(DeletionGuard guard, String old, String now) throws Exception {
     byte[] from = Bytes.of(old), to = Bytes.of(now);
     Libc.rename(Bytes.child(src, from), Bytes.child(src, to));
+    names.renamedTo(to);
     assertThat(guard.rename(from, to)).as("made from the old copy").isTrue();
     assertThat(guard.send(List.of(from, to), true).outcome()).isEqualTo(TransferResult.Outcome.OK);
   }
@@ -188,8 +198,8 @@ class DeletionGuardRenameTest {
   @Test
   void aChainOfRenamesWhoseFirstCopyFailedLeavesNothingCountedAsLost() throws Exception {
     onADaemon(i -> "top/d" + i % 10, guard -> {
-      Libc.rename(at(src, "top"), at(src, "first"));
-      Libc.rename(at(src, "first"), at(src, "second"));
+      rename("top", "first");
+      rename("first", "second");
       assertThat(guard.rename(Bytes.of("top"), Bytes.of("first"))).as("a copy to a name already gone").isFalse();
       assertThat(guard.send(List.of(Bytes.of("top"), Bytes.of("first")), true).outcome()).isEqualTo(TransferResult.Outcome.OK);
       assertThat(guard.held()).as("held after the old name's batch").isZero();
@@ -212,10 +222,10 @@ class DeletionGuardRenameTest {
     for (int i = 0; i < 300; i++) Trees.write(at(src, "top/d" + i % 10 + "/f" + i), heavy(i, 12 << 10));
     Trees.write(at(src, "beside"), "one file outside");
     onADaemonWhoseCopies(made -> {
-      Libc.rename(at(src, "first"), at(src, "second")); // the source moves on
+      rename("first", "second"); // the source moves on
       return made;
     }, guard -> {
-      Libc.rename(at(src, "top"), at(src, "first"));
+      rename("top", "first");
       assertThat(guard.rename(Bytes.of("top"), Bytes.of("first"))).as("made from the old copy").isTrue();
       assertThat(Trees.exists(at(dst, "top"))).as("the old name deleted").isFalse();
       assertThat(guard.send(List.of(Bytes.of("top"), Bytes.of("first")), true).outcome()).isEqualTo(TransferResult.Outcome.OK);
@@ -289,7 +299,7 @@ class DeletionGuardRenameTest {
       };
       var guard = guard(transport);
       assertThat(guard.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
-      Libc.rename(at(src, "top"), at(src, "moved"));
+      rename("top", "moved");
       var judged = Thread.ofPlatform().start(() -> {
         try {
           copied.await();
@@ -312,10 +322,10 @@ class DeletionGuardRenameTest {
   void aCopyWhoseNewNameLeftTheSourceIsRemovedAgain() throws Exception {
     for (int i = 0; i < 30; i++) Trees.write(at(src, "top/f" + i), heavy(i, 40 << 10));
     onADaemonWhoseCopies(made -> {
-      Libc.rename(at(src, "moved"), at(src, "again")); // renamed on while the copy ran
+      rename("moved", "again"); // renamed on while the copy ran
       return false;
     }, guard -> {
-      Libc.rename(at(src, "top"), at(src, "moved"));
+      rename("top", "moved");
       assertThat(guard.rename(Bytes.of("top"), Bytes.of("moved"))).isFalse();
       assertThat(Trees.exists(at(dst, "moved"))).as("the copy's part").isFalse();
       assertThat(Trees.exists(at(dst, "top/f1"))).as("the old name").isTrue();

@@ -171,7 +171,7 @@ class GuardedFullSyncTest {
     return new DeletionGuard(t, new MaxDelete(50, -1), new FakeClock(), p -> {
       var st = Libc.lstatOrNull(Bytes.child(src, p));
       return st == null ? -1 : 0;
-    }, rel -> TreeCount.entries(src, rel, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")));
+    }, rel -> TreeCount.entries(src, rel, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")), new RecentNames(new FakeClock()));
   }
 
   /** 160 files in big/a..d, 8 in small: 188 entries with the top files, enough for parts of 6 to 47. */

@@ -18,6 +18,8 @@ import java.util.List;
 final class GuardedLocal implements AutoCloseable {
   final byte[] src, dst, state;
   final FakeClock clock = new FakeClock();
+  /** What the source's events would have told the guard: the renames a test makes it know of ({@link #renamed}). */
+  final RecentNames names = new RecentNames(clock);
 
   GuardedLocal(String name) {
     src = Trees.tempDir(name + "-src");
@@ -33,7 +35,18 @@ final class GuardedLocal implements AutoCloseable {
   /** The guard around {@code transport} at {@code --max-delete percent%}. */
   DeletionGuard guard(Transport transport, int percent) {
     return new DeletionGuard(transport, new MaxDelete(percent, -1), clock, p -> Libc.lstatOrNull(Bytes.child(src, p)) == null ? -1 : 0,
-        TreeCount.trees(src, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")));
+        TreeCount.trees(src, Excludes.NONE), "s", new HeldDeletions(Trees.path(state).resolve("held")), names);
+  }
+
+  /** A rename at the source, which its events tell the guard of. */
+  void rename(String from, String to) {
+    Libc.rename(Bytes.child(src, Bytes.of(from)), Bytes.child(src, Bytes.of(to)));
+    renamed(to);
+  }
+
+  /** The source's events saw renames to {@code names} (paths relative to it). */
+  void renamed(String... to) {
+    for (String t : to) names.renamedTo(Bytes.of(t));
   }
 
   static List<byte[]> paths(String... names) {

@@ -41,7 +41,7 @@ class SourceLookTest {
   /** The guard at 50 % around {@code transport}, asking {@link #probe}. */
   private DeletionGuard guard(Transport transport) {
     return new DeletionGuard(transport, new MaxDelete(50, -1), g.clock, probe, TreeCount.trees(src, Excludes.NONE), "s",
-        new HeldDeletions(Trees.path(g.state).resolve("held")));
+        new HeldDeletions(Trees.path(g.state).resolve("held")), g.names);
   }
 
   /** A layer below the guard that asks the send's look about every path, as the daemon transport's fuzzy split does. */

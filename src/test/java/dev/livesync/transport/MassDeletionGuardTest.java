@@ -70,9 +70,10 @@ class MassDeletionGuardTest {
     return Trees.path(state).resolve("status.sock");
   }
 
-  private LivesyncProcess run(TargetFixture t) {
+  private LivesyncProcess run(TargetFixture t, String... options) {
     List<String> args = new ArrayList<>(List.of("run", Bytes.latin1(src), t.url(), "--state-dir", Bytes.latin1(state),
-        "--status-socket", socket().toString(), "--delay", "50ms"));
+        "--status-socket", socket().toString()));
+    args.addAll(options.length > 0 ? List.of(options) : List.of("--delay", "50ms"));
     if (t.kind == Kind.DAEMON) args.addAll(List.of("--password-file", t.daemon.passwordFile().toString()));
     var p = LivesyncProcess.start(args);
     cleanup.add(p);
@@ -165,6 +166,40 @@ class MassDeletionGuardTest {
     assertThat(releaseDeletes()).contains("held deletions released");
     converge(src, t, p);
     assertThat(countFiles(t.dir)).isEqualTo(1);
+    awaitNoneHeld();
+  }
+
+  /**
+   * Ransomware's pattern, file by file: an encrypted copy written beside the original, then the
+   * original deleted ({@code echo ENC > $f.locked; rm $f}), at {@code --max-delete 20%} and the
+   * default batching. Each batch made as many entries as it deleted, and that counted as making up
+   * for them: every original was deleted at the target, nothing held. Now the target keeps every
+   * original, status shows them held, the copies arrive, and {@code release-deletes} lets them go.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = {"LOCAL", "DAEMON"})
+  void originalsDeletedEachAfterItsEncryptedCopyWasWrittenAreHeld(Kind kind) throws Exception {
+    var t = TargetFixture.start(kind, null);
+    cleanup.add(t);
+    for (int d = 1; d <= 3; d++) for (int i = 1; i <= 100; i++) Trees.write(at(src, "d" + d + "/f" + i), i + "\n");
+    var p = run(t, "--max-delete", "20%");
+    converge(src, t, p);
+
+    var sh = new ProcessBuilder("sh", "-c", "for f in $(find . -type f); do echo ENC > $f.locked; rm $f; done")
+        .directory(Trees.path(src).toFile()).redirectErrorStream(true).start();
+    assertThat(sh.waitFor()).as(new String(sh.getInputStream().readAllBytes())).isZero();
+    Await.value("every original held", CONVERGE, () -> target().path("deletionsHeld").asLong(), held -> held == 300,
+        held -> held + "\n" + p.output());
+    Await.until("the copies at the target", CONVERGE, () -> countFiles(t.dir) == 600, () -> countFiles(t.dir) + " files\n" + p.output());
+    for (int d = 1; d <= 3; d++) {
+      for (int i = 1; i <= 100; i++) assertThat(Trees.exists(at(t.dir, "d" + d + "/f" + i))).as("d%d/f%d at the target", d, i).isTrue();
+    }
+    assertThat(p.output()).containsOnlyOnce("deletions for this target are held");
+    assertThat(status()).contains("deletions held: 300 paths");
+
+    assertThat(releaseDeletes()).contains("300 held deletions released");
+    converge(src, t, p);
+    assertThat(countFiles(t.dir)).isEqualTo(300);
     awaitNoneHeld();
   }
 
