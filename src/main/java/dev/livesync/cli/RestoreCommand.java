@@ -32,8 +32,9 @@ import picocli.CommandLine.Parameters;
       "and the live files: each path as its first version kept after TIME or snapshot taken at or after",
       "TIME, else the live file, if it existed at TIME.",
       "--to DIR: a new or empty directory. --to-source DIR: into the (live) source, skipping files that",
-      "are newer there, unless --force.",
-      "Exit 0 restored, 1 nothing kept for that time (or those paths), 2 bad arguments, 69 the target could not be read."
+      "are newer there, unless --force; it says how many it skipped.",
+      "Exit 0 restored, 1 nothing kept for that time (or those paths), or files skipped as newer at the source,",
+      "2 bad arguments, 69 the target could not be read."
     })
 final class RestoreCommand extends Subcommand {
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
@@ -70,6 +71,7 @@ final class RestoreCommand extends Subcommand {
     var store = new VersionStore(spec.target(), spec.options());
     List<String> only = paths.stream().map(RestoreCommand::relative).toList();
     Map<String, VersionStore.Copy> picked;
+    List<String> newer;
     try {
       picked = new TreeMap<>(VersionStore.at(store.copies(), when));
       picked.keySet().removeIf(p -> !only.isEmpty() && only.stream().noneMatch(o -> p.equals(o) || p.startsWith(o + "/")));
@@ -84,10 +86,17 @@ final class RestoreCommand extends Subcommand {
         }
       }
       Files.createDirectories(dir);
-      for (String p : store.fetch(picked, dir, toSource != null && !force)) {
+      VersionStore.Fetched fetched = store.fetch(picked, dir, toSource != null && !force);
+      for (String p : fetched.unsafeNames()) {
         picked.remove(p);
         err().println("livesync restore: " + p.replace("\n", "\\n") + ": a name with a line break is not restored (copy it by hand)");
       }
+      newer = fetched.newer();
+      picked.keySet().removeAll(newer);
+      for (String p : newer.subList(0, Math.min(newer.size(), SKIPPED_SHOWN))) {
+        err().println("livesync restore: " + p.replace("\n", "\\n") + ": newer in " + dir + ", not overwritten");
+      }
+      if (newer.size() > SKIPPED_SHOWN) err().println("livesync restore: and " + (newer.size() - SKIPPED_SHOWN) + " more newer files not overwritten");
     } catch (TransportException e) {
       throw VersionStore.failure(e);
     } catch (IOException e) {
@@ -97,10 +106,14 @@ final class RestoreCommand extends Subcommand {
     long snapshots = picked.values().stream().filter(VersionStore.Copy::snapshot).count();
     var out = out();
     out.println("restored " + picked.size() + " files as of " + when + " into " + dir + " (" + versions + " from kept versions, "
-        + (snapshots > 0 ? snapshots + " from snapshots, " : "") + (picked.size() - versions - snapshots) + " live)");
+        + (snapshots > 0 ? snapshots + " from snapshots, " : "") + (picked.size() - versions - snapshots) + " live)"
+        + (newer.isEmpty() ? "" : "; skipped " + newer.size() + " newer there (--force overwrites them)"));
     out.flush();
-    return 0;
+    return newer.isEmpty() ? Exit.OK : Exit.FAILED; // not all as it was: a script must not take the source for restored
   }
+
+  /** Skipped files named one by one on stderr, at most. */
+  private static final int SKIPPED_SHOWN = 20;
 
   /** ISO-8601 with a zone or offset, or local time "YYYY-MM-DD HH:MM:SS"; else a usage error. */
   static Instant parseTime(String text) {

@@ -96,9 +96,10 @@ public final class VersionStore {
    * {@code update}: skip files newer in {@code to}. A name holding a newline cannot be a rule: it is
    * skipped, and said so.
    */
-  public List<String> fetch(Map<String, Copy> picked, Path to, boolean update) throws InterruptedException {
+  public Fetched fetch(Map<String, Copy> picked, Path to, boolean update) throws InterruptedException {
     Map<String, List<String>> bySource = new LinkedHashMap<>();
     List<String> skipped = new ArrayList<>();
+    List<String> newer = java.util.Collections.synchronizedList(new ArrayList<>());
     for (Copy c : picked.values()) {
       if (c.path().indexOf('\n') >= 0 || c.path().indexOf('\r') >= 0) {
         skipped.add(c.path());
@@ -117,12 +118,29 @@ public final class VersionStore {
       for (String r : rules) stdin.writeBytes((r + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
       List<String> argv = base();
       argv.addAll(List.of("-a", "--include-from=-", "--exclude=*", "--mkpath"));
-      if (update) argv.add("--update");
+      if (update) argv.addAll(List.of("--update", "--info=skip1")); // each file skipped: "NAME is newer"
       argv.add(target.rsyncDestination() + e.getKey());
       argv.add(to.toAbsolutePath() + "/");
-      run(argv, stdin.toByteArray(), null, "restoring from " + target.describe());
+      run(argv, stdin.toByteArray(), line -> {
+        String l = Bytes.latin1(line);
+        if (l.endsWith(NEWER)) newer.add(decode(l.substring(0, l.length() - NEWER.length())));
+      }, false, "restoring from " + target.describe());
     }
-    return skipped;
+    return new Fetched(skipped, List.copyOf(newer));
+  }
+
+  private static final String NEWER = " is newer";
+
+  /**
+   * What {@link #fetch} did not write: {@code unsafeNames}, paths whose names hold a line break (no
+   * include rule can name them); {@code newer}, files left as they were because they are newer in the
+   * directory written into (only when asked to skip those).
+   */
+  public record Fetched(List<String> unsafeNames, List<String> newer) {}
+
+  /** A name as rsync prints it (non-printable bytes as {@code \#ooo}), in UTF-8. */
+  private static String decode(String printed) {
+    return new String(RsyncEscapes.decode(printed.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** A name as an rsync include rule matching exactly it: wildcards escaped (a backslash escapes only in a pattern with one). */
@@ -152,7 +170,7 @@ public final class VersionStore {
         int arrow = name.indexOf(" -> ");
         if (arrow >= 0) name = name.substring(0, arrow);
       }
-      name = new String(RsyncEscapes.decode(name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), java.nio.charset.StandardCharsets.UTF_8);
+      name = decode(name);
       Instant mtime = LocalDateTime.parse(m.group(3), LIST_TIME).toInstant(ZoneOffset.UTC);
       long size = Long.parseLong(m.group(2).replace(",", ""));
       if (versions) {
@@ -182,12 +200,18 @@ public final class VersionStore {
 
   /** Runs rsync; a failure other than "nothing there" (23 on a listing) is a {@link TransportException}. */
   private int run(List<String> argv, byte[] stdin, java.util.function.Consumer<byte[]> lines, String what) throws InterruptedException {
+    return run(argv, stdin, lines, lines != null, what);
+  }
+
+  /** {@code partialOk}: rsync's 23 (some files could not be listed or read) is no failure: a listing takes what it could read. */
+  private int run(List<String> argv, byte[] stdin, java.util.function.Consumer<byte[]> lines, boolean partialOk, String what)
+      throws InterruptedException {
     Map<String, String> env = new HashMap<>();
     env.put("LC_ALL", "C");
     env.put("TZ", "UTC"); // --list-only prints times in the local zone
     if (target instanceof Target.Daemon) DaemonKind.env(options, env);
     RsyncProcess.Result r = RsyncProcess.run(argv, env, stdin, lines == null ? l -> {} : lines);
-    if (r.exit() == 0 || lines != null && r.exit() == 23) return r.exit();
+    if (r.exit() == 0 || partialOk && r.exit() == 23) return r.exit();
     var v = ExitCodes.classify(r.exit(), r.stderr(), target, options);
     throw new TransportException(new TransferResult(v.outcome(), r.exit(), List.of(), 0, 0, r.millis(), what + ": " + v.message()));
   }

@@ -120,6 +120,40 @@ class RestoreTest {
     assertThat(listed[1]).contains("kept ").doesNotContain("live");
   }
 
+  /**
+   * {@code --to-source} leaves the files that are newer at the source as they are (without {@code
+   * --force}): it says how many it skipped, names them, counts only what it wrote, and exits 1 — not
+   * everything is as it was. Two files changed since (kept as versions, then written anew at the
+   * source), one deleted there. It said "restored 3 files (3 from kept versions)" and exited 0.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = "LOCAL")
+  void restoringIntoTheSourceSaysWhichFilesItSkippedAsNewerThere(Kind kind) throws Exception {
+    var t = TargetFixture.start(kind, SSHD.get());
+    cleanup.add(t);
+    Instant at = Instant.now().minusSeconds(3600);
+    String kept = dev.livesync.settings.Versions.VERSIONS + "/" + dev.livesync.settings.Versions.stamp(at.plusSeconds(600));
+    for (String f : List.of("f", "g", "h")) {
+      Trees.write(at(t.dir, kept + "/" + f), "as it was: " + f);
+      Trees.setMtime(at(t.dir, kept + "/" + f), at.getEpochSecond() - 3600);
+      Trees.write(at(t.dir, f), "encrypted");
+    }
+    Trees.write(at(src, "f"), "NEWER");
+    Trees.write(at(src, "g"), "NEWER");
+
+    String[] r = cli(List.of("restore", t.url(), "--at", at.toString(), "--to-source", Bytes.latin1(src)));
+    assertThat(r[0]).as(r[1] + r[2]).isEqualTo("1");
+    assertThat(r[1]).contains("restored 1 files as of").contains("(1 from kept versions, 0 live); skipped 2 newer there (--force overwrites them)");
+    assertThat(r[2]).contains("livesync restore: f: newer in ").contains("livesync restore: g: newer in ");
+    assertThat(Trees.read(at(src, "f"))).isEqualTo(Bytes.of("NEWER"));
+    assertThat(Trees.read(at(src, "h"))).isEqualTo(Bytes.of("as it was: h"));
+
+    String[] forced = cli(List.of("restore", t.url(), "--at", at.toString(), "--to-source", Bytes.latin1(src), "--force"));
+    assertThat(forced[0]).as(forced[1] + forced[2]).isEqualTo("0");
+    assertThat(forced[1]).contains("restored 3 files as of").doesNotContain("skipped");
+    assertThat(Trees.read(at(src, "f"))).isEqualTo(Bytes.of("as it was: f"));
+  }
+
   @ParameterizedTest
   @EnumSource(value = Kind.class, names = "LOCAL")
   void nothingKeptForATimeOrAPathIsOneLineAndExit1(Kind kind) throws Exception {
