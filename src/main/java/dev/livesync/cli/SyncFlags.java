@@ -91,7 +91,7 @@ final class SyncFlags {
   @Option(names = "--timeout", paramLabel = "DURATION", description = "rsync --timeout and connect timeout, 0s for none (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Option(names = "--max-delete", paramLabel = "PERCENT|N|off", description = "Mass-deletion guard: when a full sync, or the deletions of one minute, would delete more than this share of the files a target held a minute before (or this many paths), deletions for that target are held until 'livesync release-deletes' (default: ${DEFAULT-VALUE}; off: no guard). Only a rename's new name makes up for a deletion: files written under new names before the old ones were deleted (ransomware's copies) do not.")
+  @Option(names = "--max-delete", paramLabel = "PERCENT|N|off", description = "Mass-deletion guard: when a full sync, or the deletions of one minute, would delete more than this share of the files a target held a minute before (or this many paths), deletions for that target are held until 'livesync release-deletes' (default: ${DEFAULT-VALUE}; off: no guard). A share never holds 100 paths or fewer: a tree of up to 100 files can be emptied without a hold; to guard a small tree, give a number (e.g. 20). Only a rename's new name makes up for a deletion: files written under new names before the old ones were deleted (ransomware's copies) do not.")
   String maxDelete;
 
   @Option(names = "--versions", paramLabel = "DURATION", description = "Keep every file livesync overwrites or deletes on a target for this long (e.g. 30d; default: no versions), under .livesync/versions/<UTC time>/ there. See docs/versions.md.")

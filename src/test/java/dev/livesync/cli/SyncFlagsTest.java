@@ -37,6 +37,14 @@ class SyncFlagsTest {
     return Files.writeString(tmp.resolve("id_test"), "not really a key\n");
   }
 
+  /** A share of a small tree says little, so it holds nothing up to 100 paths: the help says so, and what guards a small tree. */
+  @Test
+  void theMaxDeleteHelpSaysAShareNeverHoldsAHundredPathsOrFewer() {
+    String help = Main.commandLine().getSubcommands().get("run").getUsageMessage().replaceAll("\\s+", " ");
+    assertThat(help).contains("A share never holds 100 paths or fewer: a tree of up to 100 files can be emptied without a hold; "
+        + "to guard a small tree, give a number (e.g. 20).");
+  }
+
   @Test
   void aDaemonAnSshAndALocalTargetShareOneCommandLine() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
