@@ -196,17 +196,17 @@ public final class Coalescer {
     moves.from(cookie, path, dir, clock.nanos());
   }
 
-  public boolean movedTo(int cookie, byte[] path, boolean dir) {
+  public byte[] movedTo(int cookie, byte[] path, boolean dir) {
     MovePairing.MovedFrom from = moves.to(cookie);
     if (from == null) {
       replaced(path, clock.nanos());
       Node n = tree.node(path);
       mark(n, WRITTEN | (dir ? RECURSIVE : 0));
       n.flags &= ~BORN_CREATE;
-      return false; // moved in from outside the tree
+      return null; // moved in from outside the tree
     }
     renamed(from.path(), path, dir);
-    return true; // a rename: paired with its MOVED_FROM
+    return from.path(); // a rename: the old name, paired with its MOVED_FROM
   }
 
   /** After each read from the kernel: a MOVED_FROM whose MOVED_TO came neither in it nor in the next went out of the tree (a delete). */

@@ -11,7 +11,8 @@ import java.util.List;
  * <ul>
  *   <li>A deletion of a name made within the minute takes nothing from what the target held before
  *       it: temporary files, a spool, a build's objects come and go, and their deletions are not
- *       counted ({@link #lost}).
+ *       counted ({@link #lost}). Nor of what lies in a directory made within the minute, unless it
+ *       came there by a rename; a name made within the minute and renamed is still one made.
  *   <li>An entry made at a rename's new name, or below it, is what the old name held: it makes up for
  *       the old name's deletion ({@link #renamed}). Any other entry made does not: a copy written under
  *       a new name before its original was deleted — ransomware's encrypted copy, {@code gzip}'s
@@ -49,10 +50,14 @@ final class RecentNames {
     renamed.add(clock.nanos(), hash(rel, rel.length));
   }
 
-  /** A name that arrived by MOVED_TO: {@code paired} with a MOVED_FROM in the tree, a rename; else moved in from outside. */
-  void movedTo(byte[] rel, boolean paired) {
-    if (paired) renamedTo(rel);
-    else made(rel);
+  /**
+   * A name that arrived by MOVED_TO: renamed from {@code from} within the tree, or moved in from
+   * outside it ({@code from} null: made). A rename of a name made within the minute makes its new name.
+   */
+  synchronized void moved(byte[] from, byte[] to) {
+    long now = clock.nanos();
+    if (from == null || madeLately(now, from)) made.add(now, hash(to, to.length));
+    else renamed.add(now, hash(to, to.length));
   }
 
   /** How many of {@code deletions} take from what the target held a minute ago: those not made within it. */
@@ -60,8 +65,23 @@ final class RecentNames {
     long now = clock.nanos();
     if (made.empty(now)) return deletions.size();
     long n = 0;
-    for (byte[] d : deletions) if (!made.mightContain(now, hash(d, d.length))) n++;
+    for (byte[] d : deletions) if (!madeLately(now, d)) n++;
     return n;
+  }
+
+  /** {@code rel}, or the nearest directory above it that was made or renamed to lately, was made within the minute. */
+  private boolean madeLately(long now, byte[] rel) {
+    for (int end = rel.length; end > 0; end = lastSlash(rel, end)) {
+      long h = hash(rel, end);
+      if (made.mightContain(now, h)) return true;
+      if (renamed.mightContain(now, h)) return false; // it came here by a rename: not made here
+    }
+    return false;
+  }
+
+  private static int lastSlash(byte[] b, int end) {
+    for (int i = end - 1; i > 0; i--) if (b[i] == '/') return i;
+    return 0;
   }
 
   /** Whether {@code rel} is the new name of a recent rename, or lies below one. */

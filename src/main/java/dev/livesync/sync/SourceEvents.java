@@ -170,8 +170,8 @@ final class SourceEvents implements AutoCloseable {
     if ((m & IN_DELETE) != 0) coalescer.deleted(rel, dir);
     if ((m & IN_MOVED_FROM) != 0) coalescer.movedFrom(e.cookie(), rel, dir);
     if ((m & IN_MOVED_TO) != 0) {
-      boolean renamed = coalescer.movedTo(e.cookie(), rel, dir);
-      if (names != null) names.movedTo(rel, renamed);
+      byte[] from = coalescer.movedTo(e.cookie(), rel, dir);
+      if (names != null) names.moved(from, rel);
     }
   }
 
