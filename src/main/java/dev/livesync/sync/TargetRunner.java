@@ -309,7 +309,7 @@ public final class TargetRunner {
     switch (r.outcome()) {
       case OK -> delivered(t, r, now);
       case PARTIAL -> {
-        stats.failed(r, clock.epochMillis());
+        if (!r.sourceMoved()) stats.failed(r, clock.epochMillis()); // the source moving under rsync, deletions put off: no fault
         List<byte[]> again = r.failedPaths().isEmpty() ? t.item.footprint() : r.failedPaths();
         var gone = source != null ? VanishedPaths.collapse(again, source) : null; // else a vanished parent fails forever
         Task nt = queue.requeue(t, gone != null ? gone.kept() : again, r.sourceMoved(), now + settings.partialRetryNanos(t.attempts, r));

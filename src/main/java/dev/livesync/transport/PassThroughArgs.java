@@ -31,7 +31,7 @@ public final class PassThroughArgs {
     refuse(why("the engine passes the batch's paths on stdin"), "--files-from");
     refuse(why("the engine sets it"), "--from0");
     refuse(why("stdin carries the batch's paths; use %s", Key.EXCLUDE), "--include-from", "--exclude-from");
-    refuse(why("use %s so events and full syncs filter alike", Key.EXCLUDE), "--filter", "--include", "--exclude");
+    refuse(why("use %s so events and full syncs filter alike", Key.EXCLUDE), "--filter", "--include", "--exclude", "--cvs-exclude");
     refuse(why("event batches need -R"), "--no-relative", "--no-R");
     refuse(why("sends recurse only where the engine asks"), "--recursive");
     refuse(why("full syncs need recursion"), "--no-recursive");
@@ -66,7 +66,8 @@ public final class PassThroughArgs {
       'i', why("--itemize-changes: the engine parses rsync's output"),
       '8', why("--8-bit-output: the engine parses rsync's escaped output"),
       'f', why("--filter: use %s", Key.EXCLUDE),
-      'F', why("filter rules: use %s", Key.EXCLUDE));
+      'F', why("filter rules: use %s", Key.EXCLUDE),
+      'C', why("--cvs-exclude: use %s", Key.EXCLUDE));
   private static final String SHORT_WITH_VALUE = "BTM@";
 
   /** Throws a {@link SettingException} ({@link Key#EXTRA_ARGS}) naming the first argument that would break the engine. */

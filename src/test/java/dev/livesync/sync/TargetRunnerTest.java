@@ -675,6 +675,24 @@ class TargetRunnerTest {
     assertThat(transport.calls).as("refused twice, then the deletions").startsWith("send big", "send big", "send old1,old2");
   }
 
+  /**
+   * A send that arrived in part only because the source moved under rsync (a file vanished, exit 24)
+   * or whose deletions were put off (exit 0) is no failure of the target: its failures stay 0 and its
+   * last error empty (status showed "failures 8" and "last error (rsync exit 0: ...)" on healthy targets).
+   */
+  @Test
+  void aSourceThatMovedUnderRsyncIsNoFailureOfTheTarget() {
+    var r = runner(4, 1_000_000);
+    transport.script.add(new TransferResult(Outcome.PARTIAL, 24, List.of(Bytes.of("gone")), 0, 0, 0, "file has vanished", 0, 0, true));
+    transport.script.add(new TransferResult(Outcome.PARTIAL, 0, List.of(Bytes.of("old")), 0, 0, 0, "its deletions wait", 0, 0, true));
+    r.submit(send("gone"));
+    r.submit(send("old"));
+    for (int i = 0; i < 10 && !r.idle(); i++) step(r);
+    var t = r.snapshot(-1);
+    assertThat(t.failures()).isZero();
+    assertThat(t.lastError()).isEmpty();
+  }
+
   /** Fails the first {@code n} attempts (RETRY), stepping the clock to each wake; returns the runner. */
   TargetRunner failingAttempts(int n, Outcome how) {
     var r = runner(1, 1_000_000);

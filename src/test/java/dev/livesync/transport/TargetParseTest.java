@@ -57,7 +57,7 @@ class TargetParseTest {
   @Test
   void extraArgsThatBreakTheEngineAreRefused() {
     for (String bad : new String[] {"--delete", "--delete-after", "--files-from=x", "--from0", "-0", "--no-relative",
-        "--remove-source-files", "-avn", "--dry-run", "-r", "--exclude-from=-", "--old-args", "-e", "--rsh=ssh", "100", "--max-delete=5"}) {
+        "--remove-source-files", "--cvs-exclude", "-aC", "-avn", "--dry-run", "-r", "--exclude-from=-", "--old-args", "-e", "--rsh=ssh", "100", "--max-delete=5"}) {
       assertThatThrownBy(() -> PassThroughArgs.check(java.util.List.of(bad)), bad)
           .isInstanceOf(LivesyncException.class)
           .hasMessageContaining("'" + bad + "' is not allowed: ");
