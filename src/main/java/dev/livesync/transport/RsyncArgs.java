@@ -58,9 +58,7 @@ final class RsyncArgs {
     var a = new ArrayList<String>(options.rsyncCommand());
     // --modify-window=-1: mtimes compared to the nanosecond, not the second: a file rewritten with
     // the same size within the second it was sent in (x = 1 -> x = 2) was skipped as unchanged
-    // --sparse: a sparse file (a VM image, truncate -s 100G) stays sparse on the target instead of
-    // filling the backup disk with its holes
-    a.addAll(List.of("-a", "-s", "--force", "--modify-window=-1", "--sparse"));
+    a.addAll(List.of("-a", "-s", "--force", "--modify-window=-1"));
     a.addAll(Versions.FILTERS);
     a.addAll(Versions.backupArgs(options.versions(), Instant.now()));
     if (options.timeoutSeconds() > 0) a.add("--timeout=" + options.timeoutSeconds());
@@ -71,6 +69,15 @@ final class RsyncArgs {
     a.addAll(options.extraArgs());
     for (String ex : options.excludes()) a.add("--exclude=" + ex);
     return a;
+  }
+
+  /** Alone (as large files go), a file this big goes with --sparse, its holes kept; not every run: rsync then writes 1 KiB a write(2). */
+  static final long SPARSE_FROM = 16L << 20;
+
+  /** {@code argv} with {@code --sparse} after the archive options. */
+  static List<String> sparse(List<String> argv) {
+    argv.add(argv.indexOf("-a") + 1, "--sparse");
+    return argv;
   }
 
   /** {@code argv} with an anchored exclude for each path bound as {@link Transport#LEAVE_OUT} (plain names: {@link FullSyncShard#plain}). */

@@ -137,16 +137,26 @@ public final class RsyncTransport implements Transport {
     for (List<byte[]> part : args.argvRuns(paths)) { // one run unless the paths overflow a command line
       long left = maxDeletions < 0 || done == null ? maxDeletions : Math.max(0, maxDeletions - done.deleted());
       RsyncArgs.Under under = args.under(part);
-      TransferResult r = under == null ? null : rsync.transferInto(args.sendUnder(under, recursive, mirror, fuzzy, left, Transport.byContent()), part);
+      boolean sparse = !recursive && part.size() == 1 && large(part.getFirst()); // RsyncArgs.SPARSE_FROM
+      TransferResult r = under == null ? null : rsync.transferInto(sparse(args.sendUnder(under, recursive, mirror, fuzzy, left, Transport.byContent()), sparse), part);
       if (r == null) { // from the top: no base, or the target lacks a directory above it
         List<String> pathArgs = args.asArgs(part);
-        r = rsync.transfer(args.send(pathArgs, recursive, mirror, fuzzy, left, Transport.byContent()),
+        r = rsync.transfer(sparse(args.send(pathArgs, recursive, mirror, fuzzy, left, Transport.byContent()), sparse),
             pathArgs == null ? RsyncArgs.filesFrom(part) : null, part);
       }
       done = done == null ? r : merge(done, r);
       if (r.outcome() == Outcome.RETRY || r.outcome() == Outcome.FATAL) break;
     }
     return done;
+  }
+
+  private static List<String> sparse(List<String> argv, boolean sparse) {
+    return sparse ? RsyncArgs.sparse(argv) : argv;
+  }
+
+  private boolean large(byte[] path) {
+    Libc.Stat st = Libc.lstatOrNull(Bytes.child(source, path));
+    return st != null && st.isRegular() && st.size() >= RsyncArgs.SPARSE_FROM;
   }
 
   /** Two runs of one batch: RETRY/FATAL of the second wins; otherwise failed paths add up. */
