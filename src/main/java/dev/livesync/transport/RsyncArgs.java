@@ -71,7 +71,7 @@ final class RsyncArgs {
     return a;
   }
 
-  /** Alone (as large files go), a file this big goes with --sparse, its holes kept; not every run: rsync then writes 1 KiB a write(2). */
+  /** Alone (as large files go), a file this big goes with --sparse, its holes kept; not every run: rsync then scans each block for zeros. */
   static final long SPARSE_FROM = 16L << 20;
 
   /** {@code argv} with {@code --sparse} after the archive options. */
