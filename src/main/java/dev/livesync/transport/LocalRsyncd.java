@@ -34,16 +34,16 @@ final class LocalRsyncd {
   private record Look(long atNanos, Map<String, Module> modules) {}
 
   private static final long KEEP_NANOS = 5_000_000_000L;
-  private static final Map<Integer, Look> looks = new ConcurrentHashMap<>();
+  private static final Map<String, Look> looks = new ConcurrentHashMap<>();
 
   /** The directory {@code d} writes into when its daemon runs on this host; null when not known. */
   static Module of(Target.Daemon d) {
-    if (!Overlap.isThisHost(d.host())) return null;
     long now = System.nanoTime();
-    Look look = looks.get(d.port());
+    String key = d.host() + " " + d.port();
+    Look look = looks.get(key);
     if (look == null || now - look.atNanos() > KEEP_NANOS) {
-      look = new Look(now, modules(d.port()));
-      looks.put(d.port(), look);
+      look = new Look(now, Overlap.isThisHost(d.host()) ? modules(d.port()) : Map.of());
+      looks.put(key, look);
     }
     Module m = look.modules().get(d.module());
     if (m == null) return null;

@@ -187,8 +187,26 @@ public final class Overlap {
     return null;
   }
 
-  /** True when {@code host} is a loopback name or address, or an address of one of this host's interfaces. */
+  private record Seen(boolean thisHost, long atNanos) {}
+
+  private static final java.util.Map<String, Seen> seen = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * True when {@code host} is a loopback name or address, or an address of one of this host's
+   * interfaces. Kept for a few seconds: every run to a target asks (a name resolved, the interfaces
+   * listed each time would be work on the hot path).
+   */
   static boolean isThisHost(String host) {
+    long now = System.nanoTime();
+    Seen s = seen.get(host);
+    if (s == null || now - s.atNanos() > 5_000_000_000L) {
+      s = new Seen(lookIfThisHost(host), now);
+      seen.put(host, s);
+    }
+    return s.thisHost();
+  }
+
+  private static boolean lookIfThisHost(String host) {
     String h = host.toLowerCase(Locale.ROOT);
     if (h.equals("localhost") || h.endsWith(".localhost") || h.equals("localhost.localdomain")) return true;
     try {
