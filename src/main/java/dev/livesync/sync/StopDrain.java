@@ -62,10 +62,10 @@ final class StopDrain {
         + " stay journaled for the next start", t.name(), doing, t.queued()));
   }
 
-  /** Why a target gets no new attempt: refused (the reason), or not reachable (what the last attempt said). */
+  /** Why a target gets no new attempt: refused (the reason), not writable or not reachable (what the last attempt said). */
   private static String why(TargetRunner t) {
     String last = t.snapshot(-1).lastError();
     if (t.failedFatally()) return "refused" + (last.isEmpty() ? "" : " (" + last + ")");
-    return "not reachable" + (last.isEmpty() ? "" : " (" + last + ")");
+    return (last.contains(" cannot be written (") ? "not writable" : "not reachable") + (last.isEmpty() ? "" : " (" + last + ")");
   }
 }
