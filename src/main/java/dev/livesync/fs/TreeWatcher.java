@@ -126,7 +126,9 @@ public final class TreeWatcher implements Watcher {
     }
     int wd = inotify.addWatch(path, kernelMask);
     boolean dir = st.isDir();
-    byte[] watchPath = dir ? Bytes.withSlash(path) : path;
+    // inotify-tools ends %w with '/' after lstat: a symlink to a directory, watched without -r, has none
+    boolean slash = dir && (options.recursive() || Libc.lstat(path).isDir());
+    byte[] watchPath = slash ? Bytes.withSlash(path) : path;
     Node existing = table.get(wd);
     if (existing != null) return;
     Node root = new Node(wd, dir, watchPath, path, null);

@@ -361,6 +361,16 @@ class InotifywaitDifferentialTest {
   }
 
   @Test
+  void aSymlinkToADirectoryIsPrintedWithoutASlashUnlessRecursive() throws Exception {
+    Files.createDirectories(dir.resolve("keep/sub"));
+    Files.createSymbolicLink(dir.resolve("lnk"), Path.of("keep"));
+    String out = monitor(args("-m", "-e", "create", "w/lnk"), d -> write(dir.resolve("keep/b"), ""));
+    assertThat(out).isEqualTo("w/lnk CREATE b\n");
+    out = monitor(args("-m", "-r", "-e", "create", "w/lnk"), d -> write(dir.resolve("keep/sub/c"), ""));
+    assertThat(out).isEqualTo("w/lnk/sub/ CREATE c\n");
+  }
+
+  @Test
   void dotIsPrintedAsDotSlash() throws Exception {
     try (Differential d = Differential.start("inotifywait", "events", dir, logs, args("-m", "-e", "create", "."),
         null, Map.of())) {
