@@ -198,6 +198,6 @@ final class RunningSyncs {
     long watched = s.setup().watchedDirs();
     return new EngineStatus(s.settings().name(), Bytes.display(s.settings().source()), "starting", (int) Math.min(Integer.MAX_VALUE, watched),
         KernelLimits.maxUserWatches(), 0, 0, 0, List.of(), System.currentTimeMillis(), "",
-        watched == 0 && s.setup().listedDirs() == 0 ? "" : "setting up watches: " + s.setup().describe(), "");
+        watched == 0 && s.setup().listedDirs() == 0 ? "" : "setting up watches: " + s.setup().describe(), "", "");
   }
 }

@@ -12,6 +12,13 @@ public final class StatusView {
 
   private StatusView() {}
 
+  /** The watches held, of the user's inotify limit; a fanotify watcher's marks have none. */
+  private static String watches(JsonNode s) {
+    long n = s.path("watches").asLong();
+    if (s.path("watcher").asText("").equals("fanotify")) return "; fanotify, " + n + (n == 1 ? " mark" : " marks") + " (no watch limit)";
+    return "; watches " + n + " of " + s.path("watchLimit").asLong() + " (max_user_watches, shared by the user)";
+  }
+
   public static String render(JsonNode doc, JsonNode lastVerify) {
     StringBuilder b = new StringBuilder();
     long now = doc.path("nowMillis").asLong(System.currentTimeMillis());
@@ -21,8 +28,7 @@ public final class StatusView {
     for (JsonNode s : doc.path("syncs")) {
       b.append("sync ").append(s.path("name").asText()).append(": ").append(s.path("source").asText())
           .append(" — ").append(s.path("state").asText())
-          .append("; watches ").append(s.path("watches").asLong()).append(" of ").append(s.path("watchLimit").asLong())
-          .append(" (max_user_watches, shared by the user)")
+          .append(watches(s))
           .append("; pending ").append(s.path("pendingPaths").asLong()).append(" paths")
           .append("; overflows ").append(s.path("overflows").asLong());
       String setup = s.path("setup").asText("");

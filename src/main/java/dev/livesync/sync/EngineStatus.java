@@ -23,6 +23,8 @@ import java.util.List;
  *     watched, of about how many, rate), else empty
  * @param firstUnwatched the first directory that could not be watched, why (permission denied, the
  *     watch limit) and what to do, as the log said it; empty when every directory is watched
+ * @param watcher {@code inotify} or {@code fanotify} (whose {@code watches} are marks, with no
+ *     max_user_watches to share); empty while not yet chosen
  */
 public record EngineStatus(
     String name,
@@ -37,16 +39,17 @@ public record EngineStatus(
     long snapshotMillis,
     String problem,
     String setup,
-    String firstUnwatched) {
+    String firstUnwatched,
+    String watcher) {
 
   public EngineStatus(String name, String source, String state, int watches, long watchLimit, long pendingPaths, long overflows,
       long unwatchedDirs, List<Target> targets, long snapshotMillis) {
-    this(name, source, state, watches, watchLimit, pendingPaths, overflows, unwatchedDirs, targets, snapshotMillis, "", "", "");
+    this(name, source, state, watches, watchLimit, pendingPaths, overflows, unwatchedDirs, targets, snapshotMillis, "", "", "", "");
   }
 
   public EngineStatus(String name, String source, String state, int watches, long watchLimit, long pendingPaths, long overflows,
       long unwatchedDirs, List<Target> targets, long snapshotMillis, String problem) {
-    this(name, source, state, watches, watchLimit, pendingPaths, overflows, unwatchedDirs, targets, snapshotMillis, problem, "", "");
+    this(name, source, state, watches, watchLimit, pendingPaths, overflows, unwatchedDirs, targets, snapshotMillis, problem, "", "", "");
   }
 
   /**

@@ -391,6 +391,7 @@ public final class Replicator implements AutoCloseable {
     status = new EngineStatus(settings.name(), Bytes.display(settings.source()),
         (state.equals("running") || crashed != null) && !problem.isEmpty() ? "failed" : state,
         events.watchCount(), KernelLimits.maxUserWatches(), coalescer.size() + (coalescer.hasUnpairedMoves() || events.unreadAgeNanos() > 0 ? 1 : 0),
-        events.overflows(), events.unwatched(), List.copyOf(ts), clock.epochMillis(), problem, "", events.firstUnwatched());
+        events.overflows(), events.unwatched(), List.copyOf(ts), clock.epochMillis(), problem, "", events.firstUnwatched(),
+        events.watcherKind());
   }
 }

@@ -282,6 +282,11 @@ final class SourceEvents implements AutoCloseable {
     return unwatched.get();
   }
 
+  /** {@code inotify} or {@code fanotify}. */
+  String watcherKind() {
+    return choice == null ? "" : choice.kind().word();
+  }
+
   int watchCount() {
     Watcher w = watcher;
     return w == null ? 0 : w.watchCount();

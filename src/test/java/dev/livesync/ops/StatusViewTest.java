@@ -1,0 +1,25 @@
+package dev.livesync.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.NullNode;
+import org.junit.jupiter.api.Test;
+
+class StatusViewTest {
+  private static String sync(String watcher) throws Exception {
+    String doc = "{\"state\":\"running\",\"pid\":7,\"startedMillis\":0,\"nowMillis\":1000,\"syncs\":[{\"name\":\"data\",\"source\":\"/data\","
+        + "\"state\":\"running\",\"watches\":1,\"watchLimit\":8192,\"watcher\":\"" + watcher + "\",\"targets\":[]}]}";
+    return StatusView.render(Json.MAPPER.readTree(doc), NullNode.getInstance());
+  }
+
+  @Test
+  void aFanotifyWatcherShowsItsMarksWithoutTheInotifyLimit() throws Exception {
+    assertThat(sync("fanotify")).contains("fanotify, 1 mark (no watch limit)").doesNotContain("max_user_watches");
+  }
+
+  @Test
+  void anInotifyWatcherShowsItsWatchesOfTheUsersLimit() throws Exception {
+    assertThat(sync("inotify")).contains("watches 1 of 8192 (max_user_watches, shared by the user)");
+    assertThat(sync("")).contains("watches 1 of 8192 (max_user_watches, shared by the user)");
+  }
+}
