@@ -147,7 +147,8 @@ final class SourceEvents implements AutoCloseable {
     }
     if (e.name().length == 0) {
       if (e.has(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) && Bytes.startsWith(root, e.watchPath()) && e.watchPath().length >= root.length - 1)
-        log.error("the source {} was {}; nothing is sent to the targets while it is gone (the backups are not emptied); "
+        log.error("the source {} was {}; nothing is sent to the targets while it is gone (deletions inside it before it went, as by rm -rf, "
+            + "reached them within the mass-deletion guard's limit; the rest stays); "
             + "other syncs continue; replication goes on by itself once the same directory is back (moved back, mounted again)", Bytes.display(settings.source()),
             e.has(IN_UNMOUNT) ? "unmounted" : "deleted or moved away");
       return;
