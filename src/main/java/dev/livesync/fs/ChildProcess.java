@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * or a helper goes through here, so none of them can leak one.
  *
  * <ul>
- *   <li>Its stderr (when a pipe) is always read, on a virtual thread, so the child never blocks on a
+ *   <li>Its stderr (when a pipe) is always read, on a thread of its own, so the child never blocks on a
  *       full pipe; the last {@link Builder#tail} lines are kept for error messages, and each line can
  *       also go to a consumer.
  *   <li>{@link #stop} ends it with a grace period: SIGTERM, then SIGKILL if it has not exited in
@@ -162,7 +162,12 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** Reads {@code in} to its end on a virtual thread; a consumer that throws does not stop the reading. */
+  /**
+   * Reads {@code in} to its end on a platform thread of its own; a consumer that throws does not stop
+   * the reading. Not a virtual thread: a blocking read of a pipe holds its carrier, and the readers of
+   * long-lived children (an ssh master, a remote shell) held every carrier left once the scheduler
+   * had retired its spare ones, so the next rsync's output was never read and its run never ended.
+   */
   private void read(String name, InputStream in, Consumer<byte[]> sink) {
     Consumer<byte[]> guarded = line -> {
       if (sinkFailure != null) return;
@@ -172,7 +177,7 @@ public final class ChildProcess implements AutoCloseable {
         sinkFailure = e; // the child must not block on a pipe nobody reads: drop the rest
       }
     };
-    readers.add(Thread.ofVirtual().name(name).start(() -> lines(in, guarded)));
+    readers.add(Thread.ofPlatform().daemon().name(name).stackSize(256 * 1024).start(() -> lines(in, guarded)));
   }
 
   private void keep(byte[] line) {

@@ -139,7 +139,8 @@ final class RemoteShell implements AutoCloseable {
       return null;
     }
     var answers = new LinkedBlockingQueue<String>();
-    Thread.ofVirtual().name("remote-shell-out").start(() -> answers(p.stdout(), marker, answers));
+    // a platform thread: a virtual one blocked in this pipe's read holds a carrier for the shell's whole life (see ChildProcess)
+    Thread.ofPlatform().daemon().name("remote-shell-out").stackSize(256 * 1024).start(() -> answers(p.stdout(), marker, answers));
     log.debug("{}: remote shell started (pid {})", describe, p.pid());
     return new Session(p, p.stdin(), marker, answers, new long[1]);
   }
