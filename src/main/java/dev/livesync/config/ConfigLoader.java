@@ -331,8 +331,8 @@ public final class ConfigLoader {
     boolean readOnly = m.bool("read_only", false);
     List<String> hostsAllow = m.strings("hosts_allow");
     int maxConnections = (int) m.integer("max_connections", 0, 0, 100_000);
-    String uid = m.string("uid", "root");
-    String gid = m.string("gid", "root");
+    String uid = m.string("uid", null); // null: the path's owner, as serve --module without --uid (RsyncdConf)
+    String gid = m.string("gid", null);
     m.finish();
     return new ServeModule(name, path, user, passwordFile, comment, readOnly, hostsAllow, maxConnections, uid, gid);
   }

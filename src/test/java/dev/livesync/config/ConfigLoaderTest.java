@@ -177,7 +177,7 @@ class ConfigLoaderTest {
     dev.livesync.server.ServeModule open = c.serve().modules().getFirst();
     assertThat(open.user()).isNull();
     assertThat(open.readOnly()).isFalse();
-    assertThat(open.uid()).isEqualTo("root");
+    assertThat(open.uid()).as("the path's owner, as serve --module without --uid").isNull();
     assertThatThrownBy(() -> parse("[serve]\n  [[serve.module]]\n  name = \"m\"\n  path = \"/b\"\n  user = \"u\"\n"))
         .hasMessageStartingWith("/etc/livesync/test.toml:2:3: [[serve.module]] is missing required key 'password_file'");
     assertThatThrownBy(() -> parse("[serve]\nport = 70000\n  [[serve.module]]\n  name = \"m\"\n  path = \"/b\"\n"))

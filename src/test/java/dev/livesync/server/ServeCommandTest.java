@@ -35,6 +35,25 @@ class ServeCommandTest {
   }
 
   @Test
+  void aModuleWritesAsItsPathsOwnerWhetherGivenByFlagsOrByTheConfig() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.livesync.settings.Dirs.isRoot(), "only root switches users");
+    Path backup = Files.createDirectories(tmp.resolve("nob"));
+    Files.setAttribute(backup, "unix:uid", 65534);
+    Files.setAttribute(backup, "unix:gid", 65534);
+    Path pw = passwordFile(tmp, "s3cret", "rw-------");
+    var flags = cli("serve", "--module", "nob", "--path", backup.toString(), "--user", "bu", "--password-file", pw.toString(),
+        "--port", "8873", "--runtime-dir", tmp.resolve("run").toString(), "--print-config");
+    assertThat(flags.code()).as(flags.err()).isZero();
+    assertThat(flags.out()).contains("uid = 65534\n", "gid = 65534\n");
+    Path conf = tmp.resolve("s.toml");
+    Files.writeString(conf, "[serve]\nport = 8873\n[[serve.module]]\nname = \"nob\"\npath = \""
+        + backup + "\"\nuser = \"bu\"\npassword_file = \"" + pw + "\"\n");
+    var config = cli("serve", "--config", conf.toString(), "--print-config");
+    assertThat(config.code()).as(config.err()).isZero();
+    assertThat(config.out()).contains("uid = 65534\n", "gid = 65534\n");
+  }
+
+  @Test
   void missingOptionsAndBadInputGiveOneClearLineEach() throws Exception {
     var none = cli("serve");
     assertThat(none.code()).isEqualTo(2);
