@@ -39,7 +39,8 @@ public final class ExitCodes {
           String module = target instanceof Target.Daemon d ? "'" + d.module() + "'" : "of that name";
           String list = target instanceof Target.Daemon d ? "rsync rsync://" + Target.hostForUrl(d.host()) + ":" + d.port() + "/" : "rsync rsync://HOST:PORT/";
           yield new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " has no module " + module
-              + ": check the module name in the target ('" + list + "' lists the daemon's modules)");
+              + ": check the module name in the target ('" + list + "' lists the modules of a daemon that lists them;"
+              + " livesync serve's are in its --module or [[serve.module]] names)");
         }
         yield new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " refused the transfer: " + text);
       }
@@ -68,7 +69,8 @@ public final class ExitCodes {
     if (lower.contains("module is read only")) {
       String module = target instanceof Target.Daemon d ? "module '" + d.module() + "'" : "the module";
       return new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " has " + module
-          + " read only: set 'read only = no' for it in the daemon's rsyncd.conf");
+          + " read only: set 'read only = no' for it in the daemon's rsyncd.conf (with livesync serve: no read_only = true"
+          + " in its [[serve.module]])");
     }
     if (lower.contains("password file must")) {
       java.nio.file.Path file = options == null ? null : options.passwordFile();

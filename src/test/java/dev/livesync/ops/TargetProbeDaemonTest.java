@@ -43,7 +43,8 @@ class TargetProbeDaemonTest {
     daemon = RsyncDaemon.builder(Files.createDirectories(work.resolve("m"))).moduleOption("read only", "yes").start();
     Check c = probe(daemon.url());
     assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.FAIL);
-    assertThat(c.detail()).endsWith("has module 'backup' read only: set 'read only = no' for it in the daemon's rsyncd.conf")
+    assertThat(c.detail()).endsWith("has module 'backup' read only: set 'read only = no' for it in the daemon's rsyncd.conf (with livesync serve:"
+        + " no read_only = true in its [[serve.module]])")
         .doesNotContain("syntax or usage", "\n");
   }
 }

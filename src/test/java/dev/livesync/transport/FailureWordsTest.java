@@ -114,7 +114,8 @@ class FailureWordsTest {
     TransferResult r = sendOne("rsync://127.0.0.1:" + daemon.port() + "/nope", TargetOptions.defaults());
     assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.FATAL);
     assertThat(r.message()).isEqualTo("the rsync daemon at rsync://127.0.0.1:" + daemon.port() + "/nope has no module 'nope': check the module name"
-        + " in the target ('rsync rsync://127.0.0.1:" + daemon.port() + "/' lists the daemon's modules)");
+        + " in the target ('rsync rsync://127.0.0.1:" + daemon.port() + "/' lists the modules of a daemon that lists them;"
+        + " livesync serve's are in its --module or [[serve.module]] names)");
   }
 
   @Test
@@ -123,7 +124,8 @@ class FailureWordsTest {
     TransferResult r = sendOne(daemon.url(), TargetOptions.defaults());
     assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.FATAL);
     assertThat(r.message()).isEqualTo("the rsync daemon at " + Target.parse(daemon.url()).describe()
-        + " has module 'backup' read only: set 'read only = no' for it in the daemon's rsyncd.conf");
+        + " has module 'backup' read only: set 'read only = no' for it in the daemon's rsyncd.conf (with livesync serve: no read_only = true"
+        + " in its [[serve.module]])");
   }
 
   @Test
