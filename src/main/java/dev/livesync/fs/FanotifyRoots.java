@@ -45,6 +45,10 @@ final class FanotifyRoots implements AutoCloseable {
     if (roots.remove(r)) Libc.close(r.fd());
   }
 
+  List<Root> all() {
+    return roots;
+  }
+
   boolean isEmpty() {
     return roots.isEmpty();
   }

@@ -277,6 +277,28 @@ public final class FanotifyWatcher implements Watcher {
     return ex;
   }
 
+  /**
+   * A filesystem mark reports each directory by the path it has through the source's own mount: a
+   * tree another mount shows below the source is not watched there (another filesystem: the mark
+   * does not reach it; a bind mount: its changes are named where its directory is). A mark of its
+   * own would need a descriptor of it held open to name its handles, and that would keep it from
+   * being unmounted. Null for a directory the source's mount shows (an unmount there).
+   */
+  @Override
+  public String watchMountPoint(byte[] dir) {
+    byte[] real;
+    try {
+      real = MountWatch.realPath(dir);
+    } catch (NativeException gone) {
+      return null;
+    }
+    Mounts.Mount here = Mounts.of(Bytes.latin1(real));
+    if (here == null) return null;
+    for (FanotifyRoots.Root r : roots.all()) if (here.equals(Mounts.of(Bytes.latin1(TreeWatcher.trimSlash(r.real()))))) return null;
+    return "fanotify's filesystem mark does not see it there: it is " + (here.root().equals("/") ? "" : "a bind mount of " + here.root() + " of ")
+        + "the " + here.type() + " filesystem " + here.device() + " (the mark covers one filesystem, and names each change by its path through the source's mount)";
+  }
+
   /** Marks held: 1 for a filesystem mark, one per directory with inode marks. */
   @Override
   public int watchCount() {

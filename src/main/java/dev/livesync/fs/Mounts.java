@@ -23,9 +23,13 @@ public final class Mounts {
 
   /** The mount {@code path} (absolute, symlinks resolved) is on, or null when mountinfo cannot be read. */
   public static Mount of(Path path) {
+    return of(path.toString());
+  }
+
+  /** {@link #of(Path)} of a path written as mountinfo writes them (one char a byte). */
+  static Mount of(String p) {
     List<Mount> all = all();
     Mount best = null;
-    String p = path.toString();
     for (Mount m : all) {
       String mp = m.mountPoint();
       boolean covers = mp.equals("/") || p.equals(mp) || p.startsWith(mp + "/");

@@ -209,6 +209,36 @@ public final class TreeWatcher implements Watcher {
     return node;
   }
 
+  /**
+   * Another tree shows at {@code dir} (a mount or an unmount there): the watches of the one that
+   * showed there go (hidden now, or of a filesystem gone), and the one there now is watched as a
+   * directory that appeared, without reporting what it holds (its caller sends it whole).
+   */
+  @Override
+  public String watchMountPoint(byte[] dir) {
+    byte[] bare = trimSlash(dir);
+    int cut = bare.length - 1;
+    while (cut > 0 && bare[cut] != '/') cut--;
+    Node parent = options.recursive() && cut >= 0 ? table.dirAt(Arrays.copyOf(bare, cut + 1)) : null;
+    if (parent == null || options.excludeDir().test(bare)) return null; // not watched there: said when it was not
+    byte[] name = Arrays.copyOfRange(bare, cut + 1, bare.length), path = Bytes.concat(bare, SLASH);
+    Node old = parent.child(name);
+    if (old != null) table.unwatchTree(old);
+    unresolved.forget(parent, name);
+    int wd = inotify.addWatchRaw(path, kernelMask | IN_DONT_FOLLOW | IN_ONLYDIR);
+    if (wd < 0) {
+      if (!gone(-wd)) options.onError().onWatchError(bare, new NativeException("inotify_add_watch", -wd, bare));
+      return null;
+    }
+    Node other = table.get(wd);
+    if (other != null) return "it shows " + Bytes.display(trimSlash(other.path)) + ", watched there: inotify names its changes by that path only";
+    Node node = new Node(wd, true, path, name, null);
+    parent.attach(node);
+    table.put(node);
+    watchBelow(node, false);
+    return null;
+  }
+
   /** ENOENT; ENOTDIR or ELOOP: a directory on the way is a file or a symlink now. */
   static boolean gone(NativeException e) {
     return gone(e.errno());

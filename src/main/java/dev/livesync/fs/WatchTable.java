@@ -124,6 +124,15 @@ final class WatchTable {
     }
   }
 
+  /** The watched directory whose %w path is {@code path} (with its slash), or null: a walk of the whole table. */
+  Node dirAt(byte[] path) {
+    for (int wd = 0; wd <= highestWd; wd++) {
+      Node n = byWd[wd];
+      if (n != null && n.dir && Arrays.equals(n.path, path)) return n;
+    }
+    return null;
+  }
+
   int watchCount() {
     return watchCount;
   }

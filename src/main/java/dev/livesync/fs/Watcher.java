@@ -20,6 +20,15 @@ public interface Watcher extends AutoCloseable {
    */
   boolean poll(long timeoutMillis, Consumer<WatchEvent> sink);
 
+  /**
+   * Something was mounted at directory {@code dir} (below a watched tree, as its paths are given,
+   * no slash), or unmounted there ({@link MountWatch}), so another tree shows at that path now:
+   * from here on, watch that one. Nothing is reported of what it holds (the caller sends it whole).
+   * Returns null when it is watched (or not to be: excluded, gone, below a directory not watched),
+   * else why not, in words for the log.
+   */
+  String watchMountPoint(byte[] dir);
+
   /** How far {@link #poll} has read the kernel's queue, and what waits read ahead of it. */
   KernelQueue queue();
 
