@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The watch on one sync's source: the {@link Watcher} (inotify or fanotify, see {@link WatcherChoice}),
  * what it cannot watch, and its events turned into the {@link Coalescer}'s calls (paths relative to
- * the source, excluded ones dropped). An overflow is remembered for the loop ({@link #takeOverflow}),
- * which sets the watch up anew ({@link #rewatch}). Loop thread only, but {@link #wakeup()}.
+ * the source, excluded ones dropped), and mounts below it ({@link SourceMounts}). An overflow is
+ * remembered for the loop ({@link #takeOverflow}), which sets the watch up anew ({@link #rewatch}).
+ * Loop thread only, but {@link #wakeup()}.
  */
 final class SourceEvents implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Replicator.class);
@@ -30,6 +31,7 @@ final class SourceEvents implements AutoCloseable {
   private final byte[] root; // absolute, with a trailing slash
   private final Coalescer coalescer;
   private final RecentNames names;
+  private final SourceMounts mounts;
   private final AtomicInteger unwatched = new AtomicInteger();
   private volatile String firstUnwatched = "";
   private WatcherChoice.Decision choice;
@@ -55,6 +57,7 @@ final class SourceEvents implements AutoCloseable {
     this.root = root;
     this.coalescer = coalescer;
     this.names = names;
+    this.mounts = new SourceMounts(settings, root, this::wakeup);
   }
 
   /**
@@ -64,7 +67,9 @@ final class SourceEvents implements AutoCloseable {
   void open(WatchProgress setup) {
     choice = WatcherChoice.decide(settings.watcher(), settings.source());
     log.info("sync '{}': watching {} with {}: {}", settings.name(), Bytes.display(settings.source()), choice.kind().word(), choice.why());
+    mounts.open();
     watcher = newWatcher(setup);
+    mounts.check(watcher);
   }
 
   /** Records the top-level name of every change from now on in {@code live} while it records. */
@@ -120,7 +125,8 @@ final class SourceEvents implements AutoCloseable {
 
   /** Waits up to {@code timeoutMillis} and hands what the kernel has (up to one buffer) to the coalescer; false when nothing came. */
   boolean poll(long timeoutMillis) {
-    return watcher.poll(timeoutMillis, this::onEvent);
+    boolean remounted = mounts.apply(watcher, coalescer, this::recordLive); // before the events of what it now watches
+    return watcher.poll(remounted ? 0 : timeoutMillis, this::onEvent) | remounted;
   }
 
   /**
@@ -130,7 +136,7 @@ final class SourceEvents implements AutoCloseable {
   boolean pollAndDrop(long timeoutMillis) {
     boolean[] came = {false};
     watcher.poll(timeoutMillis, e -> came[0] = true);
-    dropped |= came[0];
+    dropped |= came[0] | mounts.pending();
     return came[0];
   }
 
@@ -275,12 +281,12 @@ final class SourceEvents implements AutoCloseable {
 
   /** The first directory that could not be watched (since the last rewatch), why and what to do; empty when none. */
   String firstUnwatched() {
-    return firstUnwatched;
+    return firstUnwatched.isEmpty() ? mounts.firstUnwatched() : firstUnwatched;
   }
 
   /** Directories that could not be watched (since the last rewatch). */
   int unwatched() {
-    return unwatched.get();
+    return unwatched.get() + mounts.unwatched();
   }
 
   /** {@code inotify} or {@code fanotify}. */
@@ -349,6 +355,7 @@ final class SourceEvents implements AutoCloseable {
 
   @Override
   public void close() {
+    mounts.close();
     Watcher w = watcher;
     if (w != null) w.close();
   }
