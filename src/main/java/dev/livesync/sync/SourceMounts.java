@@ -96,11 +96,11 @@ final class SourceMounts implements AutoCloseable {
     String what = c.now() == null ? "unmounted" : "mounted (" + c.now().type() + " " + c.now().device()
         + (c.now().root().equals("/") ? "" : ", " + c.now().root() + " of it") + ")";
     if (!changed) {
-      log.warn("sync '{}': {} is {} below the source, and {}: changes below it are not replicated live, only by full syncs "
-          + "(the start's, a schedule's); --watcher inotify watches it", settings.name(), at, what, why);
+      if (why != null) log.warn("sync '{}': {} is {} below the source, and {}: changes below it are not replicated live, only by full syncs "
+          + "(the start's, a schedule's)", settings.name(), at, what, why);
     } else if (why != null) {
       log.warn("sync '{}': {} was {} below the source; {}: changes below it are not replicated live, only by full syncs "
-          + "(a schedule's); sending it whole to every target now; --watcher inotify watches it", settings.name(), at, what, why);
+          + "(a schedule's); sending it whole to every target now", settings.name(), at, what, why);
     } else {
       log.info("sync '{}': {} was {} below the source: watching what shows there now and sending it whole to every target{}",
           settings.name(), at, what, c.now() == null ? " (the directory under it shows again: what was mounted goes from the targets, "

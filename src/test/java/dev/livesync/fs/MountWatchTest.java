@@ -117,6 +117,8 @@ class MountWatchTest {
         return seen.contains(m + "/again");
       }, () -> seen);
       assertThat(seen).noneMatch(p -> p.endsWith("not-seen"));
+      String twice = mount("--bind", Trees.path(dir) + "/m", Trees.path(dir) + "/twice"); // a directory of the tree, watched already
+      assertThat(t.watchMountPoint(Bytes.of(twice))).contains("watched there");
     }
   }
 }
