@@ -195,10 +195,7 @@ public final class TreeWatcher implements Watcher {
       // new name, and its subdirectories found (and relocated) in turn.
       for (Node up = parent; up != null; up = up.parent) if (up == existing) return null; // a bind mount of an ancestor: no loop
       if (existing.parent != parent || !Arrays.equals(existing.name, name)) {
-        existing.detach();
-        existing.name = name;
-        parent.attach(existing);
-        existing.rewritePaths();
+        existing.moveTo(parent, name);
         retryUnresolvedBelow(existing);
       }
       return existing;
@@ -347,10 +344,7 @@ public final class TreeWatcher implements Watcher {
   }
 
   private void renamed(Node moved, Node newParent, byte[] newName) {
-    moved.detach();
-    moved.name = newName;
-    newParent.attach(moved);
-    moved.rewritePaths();
+    moved.moveTo(newParent, newName);
     if (options.excludeDir().test(trimSlash(moved.path))) table.unwatchTree(moved);
     else retryUnresolvedBelow(moved);
   }

@@ -48,6 +48,14 @@ final class WatchTable {
       parent = null;
     }
 
+    /** Gives this node the name {@code newName} in {@code newParent}, and the paths below it. */
+    void moveTo(Node newParent, byte[] newName) {
+      detach();
+      name = newName;
+      newParent.attach(this);
+      rewritePaths();
+    }
+
     boolean isAtOrBelow(Node top) {
       for (Node up = this; up != null; up = up.parent) if (up == top) return true;
       return false;
