@@ -11,6 +11,7 @@ import static dev.livesync.fs.InotifyMask.IN_ISDIR;
 import static dev.livesync.fs.InotifyMask.IN_MOVED_FROM;
 import static dev.livesync.fs.InotifyMask.IN_MOVED_TO;
 import static dev.livesync.fs.InotifyMask.IN_MOVE_SELF;
+import static dev.livesync.fs.InotifyMask.IN_ONESHOT;
 import static dev.livesync.fs.InotifyMask.IN_ONLYDIR;
 import static dev.livesync.fs.InotifyMask.IN_OPEN;
 import static dev.livesync.fs.InotifyMask.IN_Q_OVERFLOW;
@@ -40,7 +41,9 @@ import java.util.function.Consumer;
  * gives (ENOENT), nor listed. Such a directory is {@linkplain UnresolvedDirs remembered} and watched and
  * listed again once the rename is read and the paths rewritten (else nothing made in it would ever
  * be seen); it is forgotten when its parent's watch goes, when its name is deleted or moved away, or
- * when too many wait.
+ * when too many wait. A name can also hold another directory by the time its CREATE is read (made,
+ * renamed, and the name taken again): the watch taken by name is then that one's, so each directory
+ * rename read is checked with one inotify_add_watch on the new name ({@link #verifyRenamed}).
  *
  * <p>Listing a directory queues OPEN, ACCESS and CLOSE_NOWRITE on it and on its parent. When the mask
  * asks for those ({@code inotifywait -r -e all}), the watcher keeps its own listings out of the queue,
@@ -344,9 +347,42 @@ public final class TreeWatcher implements Watcher {
   }
 
   private void renamed(Node moved, Node newParent, byte[] newName) {
+    Node oldParent = moved.parent;
+    byte[] oldName = moved.name;
     moved.moveTo(newParent, newName);
-    if (options.excludeDir().test(trimSlash(moved.path))) table.unwatchTree(moved);
-    else retryUnresolvedBelow(moved);
+    if (options.excludeDir().test(trimSlash(moved.path))) {
+      table.unwatchTree(moved);
+      return;
+    }
+    verifyRenamed(moved, oldParent, oldName);
+    retryUnresolvedBelow(moved);
+  }
+
+  /**
+   * A directory's watch is taken by name when its CREATE is read: if another directory had taken that
+   * name meanwhile ({@code mkdir n; mv n n2; mkdir n}, all before the CREATE is read), the watch, and so
+   * the node a rename moves, is the other one's, and the directory renamed is not watched at all. One
+   * inotify_add_watch on the new name tells: it gives the watch of the directory there now. When that
+   * one has no watch, it is watched and listed as a new directory; and if the node's own watch is still
+   * at the old name, the rename was not its own: it goes back there. Else it keeps the new name for
+   * the events still queued that name it, ahead of the new one among its parent's children (renamed on
+   * and another made under that name: those events move it on). A directory there watched under another
+   * node is left to the events still queued that put it there (names exchanged twice: moved now, that
+   * node would take the events meant for this one).
+   */
+  private void verifyRenamed(Node moved, Node oldParent, byte[] oldName) {
+    if ((kernelMask & IN_ONESHOT) != 0) return; // adding a watch again would arm it again
+    int wd = inotify.addWatchRaw(moved.path, kernelMask | IN_DONT_FOLLOW | IN_ONLYDIR);
+    if (wd < 0 ? -wd != Errno.ENOSPC : wd == moved.wd || table.get(wd) != null) return; // ENOSPC: said as for any new directory
+    Node parent = moved.parent;
+    byte[] name = moved.name;
+    if (oldParent != null && table.holds(oldParent)) {
+      int old = inotify.addWatchRaw(Bytes.concat(oldParent.path, oldName, SLASH), kernelMask | IN_DONT_FOLLOW | IN_ONLYDIR);
+      if (old == moved.wd) moved.moveTo(oldParent, oldName);
+      else if (old >= 0 && table.get(old) == null) inotify.rmWatch(old); // its own event watches it
+    }
+    newDir(parent, name);
+    if (wd >= 0 && table.get(wd) == null) inotify.rmWatch(wd); // the name changed again between the calls
   }
 
   /** MOVED_FROM with no MOVED_TO in the same read: the directory left the tree. */

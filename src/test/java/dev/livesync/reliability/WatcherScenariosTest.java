@@ -142,6 +142,54 @@ class WatcherScenariosTest {
     assertThat(Trees.read(at(dst, "m39/deep/g"))).isEqualTo(Bytes.of("made after the rename 39"));
   }
 
+  /**
+   * Found by a tester (data loss, status ok): a new directory renamed while a new one takes its old
+   * name, all before the engine reads the events (the tester stopped livesync with SIGSTOP; here its
+   * loop is held by a delivery listener that blocks). Also a chain of such names, and a watched
+   * directory moved into a renamed one. What is written afterwards under the new names must arrive.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+  void newDirectoriesRenamedWhileOthersTakeTheirNamesBeforeTheEngineReadsThem(WatcherChoice.Kind watcher) throws Exception {
+    var armed = new java.util.concurrent.atomic.AtomicBoolean();
+    var held = new java.util.concurrent.CountDownLatch(1);
+    var release = new java.util.concurrent.CountDownLatch(1);
+    startIn = "ch2/deep";
+    start(watcher, (target, item, result, now) -> {
+      if (!armed.compareAndSet(true, false)) return;
+      held.countDown();
+      try {
+        release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    try {
+      armed.set(true);
+      Trees.write(at(src, "trigger"), "x");
+      assertThat(held.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the loop delivered the trigger").isTrue();
+      Trees.mkdirs(at(src, "n/sub")); // the tester's: mkdir -p n/sub; mv n n2; mkdir n
+      Libc.rename(at(src, "n"), at(src, "n2"));
+      Trees.mkdirs(at(src, "n"));
+      Trees.mkdirs(at(src, "c/sub")); // a chain: c -> c2, a new c -> c3, a newer c
+      Libc.rename(at(src, "c"), at(src, "c2"));
+      Trees.mkdirs(at(src, "c/sub3"));
+      Libc.rename(at(src, "c"), at(src, "c3"));
+      Trees.mkdirs(at(src, "c"));
+      Trees.mkdirs(at(src, "q")); // a watched directory moved into the renamed one
+      Libc.rename(at(src, "q"), at(src, "q2"));
+      Trees.mkdirs(at(src, "q"));
+      Libc.rename(at(src, "ch2"), at(src, "q2/ch2"));
+    } finally {
+      release.countDown();
+    }
+    converge();
+    List<String> later = List.of("n2/sub/x", "n2/z", "n/y", "c2/sub/a", "c3/sub3/b", "c3/d", "c/e", "q2/ch2/deep/f", "q2/g", "q/h");
+    for (String f : later) Trees.write(at(src, f), "written after: " + f);
+    converge();
+    assertThat(Trees.read(at(dst, "n2/sub/x"))).isEqualTo(Bytes.of("written after: n2/sub/x"));
+  }
+
   @ParameterizedTest
   @EnumSource(names = {"INOTIFY", "FANOTIFY"})
   void hostileNames(WatcherChoice.Kind watcher) throws Exception {
