@@ -5,6 +5,7 @@ import dev.livesync.fs.FanotifyWatcher;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
 import dev.livesync.fs.TreeWatcher;
+import dev.livesync.fs.WatchErrorHandler;
 import dev.livesync.fs.Watcher;
 import java.io.PrintStream;
 import java.util.function.Consumer;
@@ -34,7 +35,7 @@ final class Backend {
 
   /** A watcher of the chosen kind; a NativeException when the kernel refuses the group or instance. */
   static Watcher open(boolean fanotify, boolean filesystem, int mask, boolean recursive, Predicate<byte[]> exclude,
-      TreeWatcher.WatchErrorHandler onError) {
+      WatchErrorHandler onError) {
     if (!fanotify) {
       return TreeWatcher.builder().mask(mask).recursive(recursive).reportNewDirContents(false)
           .excludeDir(exclude).onWatchError(onError).build();

@@ -57,6 +57,11 @@ public final class Bytes {
     return out;
   }
 
+  /** {@code path} without one trailing slash ("/" itself stays "/"). */
+  public static byte[] trimSlash(byte[] path) {
+    return path.length > 1 && path[path.length - 1] == '/' ? Arrays.copyOf(path, path.length - 1) : path;
+  }
+
   /** {@code path} without its trailing slashes ("/" itself stays "/"); {@code path} itself when it has none. */
   public static byte[] trimSlashes(byte[] path) {
     int to = path.length;

@@ -47,4 +47,9 @@ public final class Errno {
     }
     return Map.copyOf(byValue);
   }
+
+  /** ENOENT; ENOTDIR or ELOOP: a directory on the way is a file or a symlink now. */
+  public static boolean gone(int errno) {
+    return errno == ENOENT || errno == ENOTDIR || errno == ELOOP;
+  }
 }

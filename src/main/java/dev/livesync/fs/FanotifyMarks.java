@@ -138,7 +138,7 @@ final class FanotifyMarks {
           }
         });
       } catch (NativeException e) {
-        if (!TreeWatcher.gone(e)) options.onError().onWatchError(TreeWatcher.trimSlash(d), e);
+        if (!Errno.gone(e.errno())) options.onError().onWatchError(Bytes.trimSlash(d), e);
       }
     }
   }
@@ -150,7 +150,7 @@ final class FanotifyMarks {
       count++; // re-marks with more events go straight to markRaw
       return true;
     }
-    if (!TreeWatcher.gone(-r)) options.onError().onWatchError(TreeWatcher.trimSlash(dir), new NativeException("fanotify_mark", -r, TreeWatcher.trimSlash(dir)));
+    if (!Errno.gone(-r)) options.onError().onWatchError(Bytes.trimSlash(dir), new NativeException("fanotify_mark", -r, Bytes.trimSlash(dir)));
     return false;
   }
 }

@@ -294,7 +294,7 @@ public final class FanotifyWatcher implements Watcher {
     }
     Mounts.Mount here = Mounts.of(Bytes.latin1(real));
     if (here == null) return null;
-    for (FanotifyRoots.Root r : roots.all()) if (here.equals(Mounts.of(Bytes.latin1(TreeWatcher.trimSlash(r.real()))))) return null;
+    for (FanotifyRoots.Root r : roots.all()) if (here.equals(Mounts.of(Bytes.latin1(Bytes.trimSlash(r.real()))))) return null;
     return "fanotify's filesystem mark does not see it there: it is " + (here.root().equals("/") ? "" : "a bind mount of " + here.root() + " of ")
         + "the " + here.type() + " filesystem " + here.device() + " (the mark covers one filesystem, and names each change by its path through the source's mount; --watcher inotify watches it)";
   }

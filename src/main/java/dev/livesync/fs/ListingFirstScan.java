@@ -16,7 +16,7 @@ import java.util.function.Predicate;
  * inotify-tools does), so no watch exists on a directory or its parent while it is listed.
  */
 record ListingFirstScan(Inotify inotify, WatchTable table, int kernelMask, Predicate<byte[]> excludeDir,
-    TreeWatcher.WatchErrorHandler onError, WatchProgress progress) {
+    WatchErrorHandler onError, WatchProgress progress) {
   private static final byte[] SLASH = {'/'};
 
   /** A directory of the scan, listed but not yet watched. */
@@ -52,13 +52,13 @@ record ListingFirstScan(Inotify inotify, WatchTable table, int kernelMask, Predi
       if (f.next < f.subdirs.size()) {
         byte[] name = f.subdirs.get(f.next++);
         byte[] path = Bytes.concat(f.path, name, SLASH);
-        byte[] bare = TreeWatcher.trimSlash(path);
+        byte[] bare = Bytes.trimSlash(path);
         if (excludeDir.test(bare)) continue;
         try {
           stack.push(new Pending(path, name, subdirsOf(path)));
           progress.listed();
         } catch (NativeException e) {
-          if (!TreeWatcher.gone(e)) onError.onWatchError(bare, e);
+          if (!Errno.gone(e.errno())) onError.onWatchError(bare, e);
         }
         continue;
       }
@@ -78,8 +78,8 @@ record ListingFirstScan(Inotify inotify, WatchTable table, int kernelMask, Predi
         int wd = inotify.addWatchRaw(f.path, kernelMask | IN_DONT_FOLLOW | IN_ONLYDIR);
         if (wd < 0) {
           table.unwatchAll(f.watched);
-          byte[] bare = TreeWatcher.trimSlash(f.path);
-          if (!TreeWatcher.gone(-wd)) {
+          byte[] bare = Bytes.trimSlash(f.path);
+          if (!Errno.gone(-wd)) {
             onError.onWatchError(bare, new NativeException("inotify_add_watch", -wd, bare));
           }
           continue;

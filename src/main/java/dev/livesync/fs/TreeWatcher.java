@@ -61,19 +61,6 @@ public final class TreeWatcher implements Watcher {
   /** Events a directory listing (open, getdents, close) queues on the directory and its parent. */
   static final int LISTING = IN_OPEN | IN_ACCESS | IN_CLOSE_NOWRITE;
 
-  /** Receives one watch: its descriptor and its %w path (a directory's ends in '/'). */
-  @FunctionalInterface
-  public interface WatchVisitor {
-    void watch(int wd, byte[] path);
-  }
-
-  /** Decides what happens when a directory below a watched root cannot be watched. */
-  @FunctionalInterface
-  public interface WatchErrorHandler {
-    /** Called for a directory that could not be watched; throw to abort, return to skip it. */
-    void onWatchError(byte[] dir, NativeException error);
-  }
-
   private final Inotify inotify;
   private final int kernelMask;
   private final WatcherBuilder.Options options;
@@ -161,8 +148,8 @@ public final class TreeWatcher implements Watcher {
         });
         progress.listed(dir.path);
       } catch (NativeException e) {
-        if (gone(e)) unresolved.remember(new UnresolvedDirs.Dir(dir, null)); // its path may be stale: listed again after the rename
-        else options.onError().onWatchError(trimSlash(dir.path), e);
+        if (Errno.gone(e.errno())) unresolved.remember(new UnresolvedDirs.Dir(dir, null)); // its path may be stale: listed again after the rename
+        else options.onError().onWatchError(Bytes.trimSlash(dir.path), e);
         continue;
       }
       for (byte[] name : subdirs) {
@@ -178,12 +165,12 @@ public final class TreeWatcher implements Watcher {
   /** Watches directory {@code name} in {@code parent}; null when excluded, vanished or refused. */
   private Node addDir(Node parent, byte[] name, int mask) {
     byte[] path = Bytes.concat(parent.path, name, SLASH);
-    byte[] bare = trimSlash(path);
+    byte[] bare = Bytes.trimSlash(path);
     if (options.excludeDir().test(bare)) return null;
     int wd = inotify.addWatchRaw(path, mask | IN_DONT_FOLLOW | IN_ONLYDIR);
     if (wd < 0) {
       int errno = -wd;
-      if (gone(errno)) {
+      if (Errno.gone(errno)) {
         unresolved.remember(new UnresolvedDirs.Dir(parent, name)); // gone, or its path is stale: see the class comment
         return null;
       }
@@ -203,10 +190,7 @@ public final class TreeWatcher implements Watcher {
       }
       return existing;
     }
-    Node node = new Node(wd, true, path, name, null);
-    parent.attach(node);
-    table.put(node);
-    return node;
+    return table.putDir(parent, wd, path, name);
   }
 
   /**
@@ -216,7 +200,7 @@ public final class TreeWatcher implements Watcher {
    */
   @Override
   public String watchMountPoint(byte[] dir) {
-    byte[] bare = trimSlash(dir);
+    byte[] bare = Bytes.trimSlash(dir);
     int cut = bare.length - 1;
     while (cut > 0 && bare[cut] != '/') cut--;
     Node parent = options.recursive() && cut >= 0 ? table.dirAt(Arrays.copyOf(bare, cut + 1)) : null;
@@ -227,29 +211,13 @@ public final class TreeWatcher implements Watcher {
     unresolved.forget(parent, name);
     int wd = inotify.addWatchRaw(path, kernelMask | IN_DONT_FOLLOW | IN_ONLYDIR);
     if (wd < 0) {
-      if (!gone(-wd)) options.onError().onWatchError(bare, new NativeException("inotify_add_watch", -wd, bare));
+      if (!Errno.gone(-wd)) options.onError().onWatchError(bare, new NativeException("inotify_add_watch", -wd, bare));
       return null;
     }
     Node other = table.get(wd);
-    if (other != null) return "it shows " + Bytes.display(trimSlash(other.path)) + ", watched there: inotify names its changes by that path only";
-    Node node = new Node(wd, true, path, name, null);
-    parent.attach(node);
-    table.put(node);
-    watchBelow(node, false);
+    if (other != null) return "it shows " + Bytes.display(Bytes.trimSlash(other.path)) + ", watched there: inotify names its changes by that path only";
+    watchBelow(table.putDir(parent, wd, path, name), false);
     return null;
-  }
-
-  /** ENOENT; ENOTDIR or ELOOP: a directory on the way is a file or a symlink now. */
-  static boolean gone(NativeException e) {
-    return gone(e.errno());
-  }
-
-  static boolean gone(int errno) {
-    return errno == Errno.ENOENT || errno == Errno.ENOTDIR || errno == Errno.ELOOP;
-  }
-
-  static byte[] trimSlash(byte[] path) {
-    return path.length > 1 && path[path.length - 1] == '/' ? Arrays.copyOf(path, path.length - 1) : path;
   }
 
   /**
@@ -350,7 +318,7 @@ public final class TreeWatcher implements Watcher {
     Node oldParent = moved.parent;
     byte[] oldName = moved.name;
     moved.moveTo(newParent, newName);
-    if (options.excludeDir().test(trimSlash(moved.path))) {
+    if (options.excludeDir().test(Bytes.trimSlash(moved.path))) {
       table.unwatchTree(moved);
       return;
     }

@@ -94,6 +94,14 @@ final class WatchTable {
     return get(n.wd) == n;
   }
 
+  /** A new entry for directory {@code name} in {@code parent}, watched as {@code wd} at {@code path}. */
+  Node putDir(Node parent, int wd, byte[] path, byte[] name) {
+    Node node = new Node(wd, true, path, name, null);
+    parent.attach(node);
+    put(node);
+    return node;
+  }
+
   void put(Node n) {
     if (n.wd >= byWd.length) byWd = Arrays.copyOf(byWd, Math.max(n.wd + 1, byWd.length * 2));
     byWd[n.wd] = n;
@@ -146,7 +154,7 @@ final class WatchTable {
   }
 
   /** Visits the watches whose descriptor is {@code >= fromWd}, in descriptor order (the order made). */
-  void forEachWatch(int fromWd, TreeWatcher.WatchVisitor visitor) {
+  void forEachWatch(int fromWd, WatchVisitor visitor) {
     for (int wd = Math.max(fromWd, 0); wd <= highestWd; wd++) {
       Node n = byWd[wd];
       if (n != null) visitor.watch(wd, n.path);

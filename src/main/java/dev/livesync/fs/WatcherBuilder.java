@@ -13,7 +13,7 @@ public abstract class WatcherBuilder<B extends WatcherBuilder<B>> {
   Predicate<byte[]> excludeDir = p -> false;
   boolean hasExcludes;
   long readAhead;
-  TreeWatcher.WatchErrorHandler onError = (dir, e) -> {
+  WatchErrorHandler onError = (dir, e) -> {
     throw e;
   };
 
@@ -21,7 +21,7 @@ public abstract class WatcherBuilder<B extends WatcherBuilder<B>> {
 
   /** The options as given, fixed for the watcher being built (and the parts it hands them to). */
   record Options(int mask, boolean recursive, boolean reportNewDirContents, Predicate<byte[]> excludeDir, boolean hasExcludes,
-      TreeWatcher.WatchErrorHandler onError, long readAhead) {}
+      WatchErrorHandler onError, long readAhead) {}
 
   final Options options() {
     return new Options(mask, recursive, reportNewDirContents, excludeDir, hasExcludes, onError, readAhead);
@@ -67,7 +67,7 @@ public abstract class WatcherBuilder<B extends WatcherBuilder<B>> {
   }
 
   /** What happens when a directory below a watched root cannot be watched (default: the error is thrown). */
-  public B onWatchError(TreeWatcher.WatchErrorHandler handler) {
+  public B onWatchError(WatchErrorHandler handler) {
     this.onError = handler;
     return self();
   }

@@ -105,7 +105,7 @@ public final class WatcherChoice {
    * {@code progress} counts the setup of inotify's watches (fanotify's one mark needs no setup).
    */
   public record Options(int mask, boolean recursive, boolean reportNewDirContents, Predicate<byte[]> excludeDir,
-      TreeWatcher.WatchErrorHandler onError, WatchProgress progress, long readAhead) {}
+      WatchErrorHandler onError, WatchProgress progress, long readAhead) {}
 
   /** A watcher of the decided kind, not yet watching. */
   public static Watcher build(Decision d, Options o) {
