@@ -4,6 +4,8 @@ import dev.livesync.config.Config;
 import dev.livesync.ops.Check;
 import dev.livesync.ops.Doctor;
 import dev.livesync.ops.EmptySourceCheck;
+import dev.livesync.ops.ProcessPreflight;
+import dev.livesync.ops.StatusServer;
 import dev.livesync.sync.Preflight;
 import dev.livesync.ops.TargetProbe;
 import dev.livesync.ops.WatcherCheck;
@@ -55,6 +57,13 @@ final class DoctorCommand extends Subcommand {
       String what = "target " + e.value() + (syncs.size() > 1 ? " of sync " + s.name() : "");
       whole.add(() -> Check.fail(what, e.words(k -> k.cliName())));
     }
+    // the process's own files, as run would use them: the config's log file and status socket (else the default socket)
+    Path socket = InstanceFlags.socket(null, config);
+    for (var e : ProcessPreflight.problems(syncs, config == null ? null : config.logFile(), socket)) {
+      whole.add(() -> Check.fail(ProcessPreflight.label(e.key()) + " " + e.value(), e.words(k -> k.cliName())));
+    }
+    String socketDir = StatusServer.dirProblem(socket);
+    if (socketDir != null) whole.add(() -> Check.fail("status socket " + socket, "cannot open the status socket " + socket + ": " + socketDir));
     for (EngineSettings s : syncs) {
       sources.add(Path.of(new String(s.source(), java.nio.charset.StandardCharsets.UTF_8)));
       whole.add(new WatcherCheck(s));

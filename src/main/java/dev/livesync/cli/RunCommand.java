@@ -12,11 +12,13 @@ import dev.livesync.monitor.AlertSettings;
 import dev.livesync.monitor.HttpSettings;
 import dev.livesync.monitor.Monitor;
 import dev.livesync.monitor.WebServer;
+import dev.livesync.ops.ProcessPreflight;
 import dev.livesync.ops.ServiceFiles;
 import dev.livesync.ops.StatusDocument;
 import dev.livesync.ops.StatusServer;
 import dev.livesync.ops.SystemdNotify;
 import dev.livesync.settings.Key;
+import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.TransferSlots;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +84,9 @@ final class RunCommand extends Subcommand {
   @Option(names = "--log-level", paramLabel = "LEVEL", description = "error | warn | info | debug | trace (default: the config's log_level, else info).")
   String logLevel;
 
+  /** The log file this run writes (null: none); a reloaded config's syncs are checked against it. */
+  private Path logFileInUse;
+
   @Option(names = "--check", description = "Check the settings (every value, the sources, password files and keys) and exit: 0 when run would start with them.")
   boolean check;
 
@@ -93,13 +98,16 @@ final class RunCommand extends Subcommand {
     }
     Path configFile = cfg == null ? null : cfg.file();
     ProcessSettings process = processSettings(cfg);
+    List<RunningSyncs.Plan> plans = plans(cfg);
+    if (plans.isEmpty()) throw new LivesyncException("nothing to run: " + configFile + " has no [[sync]]", 78);
+    List<EngineSettings> settings = plans.stream().map(RunningSyncs.Plan::settings).toList();
+    // before anything is written: a log file the checks refuse (inside a source) must not be made first
+    sync.preflight(cfg, settings, ProcessPreflight.problems(settings, process.logFile(), process.statusSocket()));
     configureLogging(process.logFile(), process.logLevel());
+    logFileInUse = process.logFile();
     Duration bound = process.stopTimeout();
     TransferSlots.shared().limit(process.maxTransfers());
     Path statusSocket = process.statusSocket();
-    List<RunningSyncs.Plan> plans = plans(cfg);
-    if (plans.isEmpty()) throw new LivesyncException("nothing to run: " + configFile + " has no [[sync]]", 78);
-    preflight(cfg, plans);
     HttpSettings http = monitorOptions.httpSettings(cfg);
     AlertSettings alerts = monitorOptions.alertSettings(cfg);
     if (check) {
@@ -194,7 +202,8 @@ final class RunCommand extends Subcommand {
    * one per line, located in the config file (exit 78) or named by its argument (exit 2).
    */
   private void preflight(Config cfg, List<RunningSyncs.Plan> plans) {
-    sync.preflight(cfg, plans.stream().map(RunningSyncs.Plan::settings).toList());
+    List<EngineSettings> settings = plans.stream().map(RunningSyncs.Plan::settings).toList();
+    sync.preflight(cfg, settings, ProcessPreflight.problems(settings, logFileInUse, null));
   }
 
   private void reload(Path configFile, RunningSyncs syncs, Duration bound) throws InterruptedException {

@@ -145,13 +145,29 @@ final class SyncFlags {
    * as {@code run} refuses it.
    */
   void preflight(Config cfg, List<EngineSettings> syncs) {
-    var problems = dev.livesync.sync.Preflight.problems(syncs);
+    preflight(cfg, syncs, List.of());
+  }
+
+  /**
+   * {@link #preflight(Config, List)} with the problems of the process's own settings ({@code process}:
+   * the state dir, log file, status socket), said first. Such a setting given as a flag is named by
+   * its flag (exit 2, also beside --config), one from the file is located there (78).
+   */
+  void preflight(Config cfg, List<EngineSettings> syncs, List<dev.livesync.settings.SettingException> process) {
+    List<dev.livesync.settings.SettingException> problems = new ArrayList<>(process);
+    problems.addAll(dev.livesync.sync.Preflight.problems(syncs));
     if (problems.isEmpty()) return;
     var cl = mixee.commandLine();
-    List<String> lines = problems.stream()
-        .map(e -> cfg != null ? cfg.locate(e).getMessage() : CliErrors.describe(e, cl, cl.getParseResult()))
-        .toList();
-    throw new LivesyncException(String.join("\n", lines), cfg != null ? 78 : 2);
+    var parsed = cl.getParseResult();
+    boolean located = false;
+    List<String> lines = new ArrayList<>();
+    for (var e : problems) {
+      Key k = e.key();
+      boolean byFlag = cfg == null || k.scope() == Key.Scope.RUN && k.cliName() != null && parsed.hasMatchedOption(k.cliName());
+      lines.add(byFlag ? CliErrors.describe(e, cl, parsed) : cfg.locate(e).getMessage());
+      located |= !byFlag;
+    }
+    throw new LivesyncException(String.join("\n", lines), located ? 78 : 2);
   }
 
   /** The state root: --state-dir, else the config's, else the one rule for this user ({@link Dirs#state()}). */

@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Supplier;
@@ -61,16 +62,20 @@ public final class StatusServer implements AutoCloseable {
 
   /** {@link #start(Path, Supplier)} that also answers request lines through {@code commands} (null: none). */
   public static StatusServer start(Path socket, Supplier<String> json, java.util.function.Function<String, String> commands) {
+    String refused = pathProblem(socket); // run --check refused it already; the last guard before anything is replaced
+    if (refused == null) refused = dirProblem(socket);
+    if (refused != null) throw new LivesyncException("cannot open the status socket " + socket + ": " + refused, dev.livesync.Exit.CANNOT_WRITE);
     try {
       Path dir = socket.toAbsolutePath().getParent();
       if (!Files.isDirectory(dir)) {
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
-      if (Files.exists(socket)) {
+      if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
         if (StatusClient.answers(socket)) {
           throw new LivesyncException("another livesync is already running (it answers on " + socket + "): 'livesync stop' it first", dev.livesync.Exit.ALREADY_RUNNING);
         }
-        Files.delete(socket);
+        if (!isSocket(socket)) throw new LivesyncException("cannot open the status socket " + socket + ": " + pathProblem(socket), dev.livesync.Exit.CANNOT_WRITE);
+        Files.delete(socket); // a stale socket: its livesync is gone
       }
       ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       ch.bind(UnixDomainSocketAddress.of(socket));
@@ -85,6 +90,53 @@ public final class StatusServer implements AutoCloseable {
 
   public Path socket() {
     return socket;
+  }
+
+  /** The longest path a Unix socket may have: {@code sun_path} holds 108 bytes with the closing NUL. */
+  static final int MAX_PATH_BYTES = 107;
+
+  /**
+   * Why {@code socket} cannot be a status socket's path, as words after it; null when it can. Only a
+   * socket (a stale one, left by a livesync that was killed) is ever replaced there: anything else —
+   * a file, a directory, a symlink — is refused, never deleted. A path longer than a Unix socket's may
+   * be is refused too. {@code run}, {@code run --check} and {@code doctor} say the same.
+   */
+  public static String pathProblem(Path socket) {
+    int bytes = socket.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_PATH_BYTES) return "is " + bytes + " bytes long; a Unix socket's path may be at most " + MAX_PATH_BYTES + ": choose a shorter one";
+    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) || isSocket(socket)) return null;
+    return "is " + kind(socket) + ", not a socket: livesync only replaces a socket that a stopped livesync left; give a path where nothing is yet";
+  }
+
+  /** Why the socket's directory cannot be made (0700) or written, as run would find it; null when it can. */
+  public static String dirProblem(Path socket) {
+    Path dir = socket.toAbsolutePath().getParent();
+    String p = dir == null ? null : dev.livesync.fs.DirProbe.problem(dir);
+    return p == null ? null : "its directory " + dir + ": " + p;
+  }
+
+  private static boolean isSocket(Path p) {
+    return (mode(p) & 0170000) == 0140000;
+  }
+
+  private static int mode(Path p) {
+    try {
+      return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static String kind(Path p) {
+    return switch (mode(p) & 0170000) {
+      case 0040000 -> "a directory";
+      case 0100000 -> "a regular file";
+      case 0120000 -> "a symlink";
+      case 0010000 -> "a named pipe";
+      case 0020000 -> "a character device";
+      case 0060000 -> "a block device";
+      default -> "something else";
+    };
   }
 
   private void serve() {

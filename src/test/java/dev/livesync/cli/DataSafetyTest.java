@@ -227,6 +227,54 @@ class DataSafetyTest {
     assertThat(usb.resolve("backup")).doesNotExist();
   }
 
+  /**
+   * A status socket's path that names a file (or a directory): run used to replace the file with its
+   * socket and delete it at stop, {@code --check} said OK. Refused by run, {@code --check} and the
+   * config (one line, nothing touched), and {@code doctor} FAILs it; a stale socket is still replaced.
+   */
+  @Test
+  void aStatusSocketPathNamingAFileOrADirectoryIsRefusedAndNothingThereIsTouched() throws Exception {
+    Path src = dir("src"), dst = dir("dst");
+    Path important = Files.writeString(work.resolve("important.txt"), "precious\n");
+    Path impdir = dir("impdir");
+    Files.writeString(impdir.resolve("x"), "x");
+    List<String> common = List.of("--state-dir", work.resolve("state").toString(), "--delay", "50ms", "--stop-timeout", "5s");
+    for (Path p : List.of(important, impdir)) {
+      String kind = p.equals(important) ? "a regular file" : "a directory";
+      List<String> args = new ArrayList<>(List.of("run", src.toString(), dst.toString(), "--status-socket", p.toString()));
+      args.addAll(common);
+      var r = livesync(args);
+      assertThat(r.awaitExit(EXIT)).as(r.output()).isEqualTo(2);
+      assertThat(r.output()).contains("livesync run: --status-socket " + p + ": is " + kind + ", not a socket: livesync only replaces a"
+          + " socket that a stopped livesync left; give a path where nothing is yet\nSee 'livesync run --help'.");
+      assertThat(r.output()).doesNotContain("cannot open the status socket");
+    }
+    Path cfg = Files.writeString(work.resolve("livesync.toml"), "state_dir = \"" + work.resolve("state") + "\"\nstatus_socket = \""
+        + important + "\"\n" + config(new String[] {"one", src.toString(), dst.toString()}).substring(("state_dir = \"" + work.resolve("state") + "\"\n").length()));
+    var c = livesync(List.of("run", "--check", "--config", cfg.toString()));
+    assertThat(c.awaitExit(EXIT)).as(c.output()).isEqualTo(78);
+    assertThat(c.output()).contains("livesync run: " + cfg + ":2:1: status_socket: is a regular file, not a socket");
+    var d = livesync(List.of("doctor", "--config", cfg.toString()));
+    assertThat(d.awaitExit(EXIT)).as(d.output()).isEqualTo(1);
+    assertThat(d.output()).contains("FAIL  status socket " + important + ": is a regular file, not a socket");
+    assertThat(important).hasContent("precious\n");
+    assertThat(impdir.resolve("x")).hasContent("x");
+
+    // a socket nobody answers on (a livesync killed) is replaced, and removed at stop
+    Path stale = work.resolve("stale.sock");
+    try (var ch = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      ch.bind(java.net.UnixDomainSocketAddress.of(stale));
+    }
+    assertThat(stale).exists();
+    List<String> args = new ArrayList<>(List.of("run", src.toString(), dst.toString(), "--status-socket", stale.toString()));
+    args.addAll(common);
+    var ok = livesync(args);
+    ok.awaitOutput("running:", EXIT);
+    ok.signal("TERM");
+    assertThat(ok.awaitExit(EXIT)).as(ok.output()).isZero();
+    assertThat(stale).doesNotExist();
+  }
+
   static boolean canUnshareMounts() {
     try {
       Processes.run(List.of("unshare", "-m", "true"));

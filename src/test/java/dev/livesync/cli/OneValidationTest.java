@@ -31,6 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OneValidationTest {
   @TempDir static Path tmp;
   static Path looseFile;
+  static Path importantFile;
+  static Path importantDir;
 
   /**
    * One rule: the flags as typed, the config line (in a [[sync]], or its [[sync.target]] when it
@@ -49,6 +51,14 @@ class OneValidationTest {
     looseFile = tmp.resolve("loose.password");
     Files.writeString(looseFile, "secret\n");
     Files.setPosixFilePermissions(looseFile, PosixFilePermissions.fromString("rw-r--r--"));
+    importantFile = Files.writeString(tmp.resolve("important.txt"), "keep me\n");
+    importantDir = Files.createDirectories(tmp.resolve("impdir/inner"));
+  }
+
+  /** A status socket's path one byte longer than a Unix socket's may be (107 bytes). */
+  static String longSocket() {
+    String base = tmp.resolve("s").toString();
+    return base + "x".repeat(Math.max(1, 108 - base.length() - ".sock".length())) + ".sock";
   }
 
   static String durations(String range) {
@@ -118,11 +128,18 @@ class OneValidationTest {
         new Row(Key.LOG_LEVEL, List.of("--log-level", "loud"), "^log_level = \"loud\"", "loud", "expected one of error, warn, info, debug, trace"),
         new Row(Key.STOP_TIMEOUT, List.of("--stop-timeout", "2h"), "^stop_timeout = \"2h\"", "2h", durations("0ms to 1h")),
         new Row(Key.MAX_TRANSFERS, List.of("--max-transfers", "0"), "^max_transfers = 0", "0", "expected a whole number from 1 to 1024"),
-        new Row(Key.MAX_TRANSFERS, List.of("--max-transfers", "5000"), "^max_transfers = 5000", "5000", "expected a whole number from 1 to 1024"));
+        new Row(Key.MAX_TRANSFERS, List.of("--max-transfers", "5000"), "^max_transfers = 5000", "5000", "expected a whole number from 1 to 1024"),
+        // a status socket's path is the socket's alone: what else is there is never replaced (nor deleted at stop)
+        new Row(Key.STATUS_SOCKET, List.of("--status-socket", "IMPORTANT"), "^status_socket = \"IMPORTANT\"", "IMPORTANT",
+            "is a regular file, not a socket: livesync only replaces a socket that a stopped livesync left; give a path where nothing is yet"),
+        new Row(Key.STATUS_SOCKET, List.of("--status-socket", "IMPDIR"), "^status_socket = \"IMPDIR\"", "IMPDIR",
+            "is a directory, not a socket: livesync only replaces a socket that a stopped livesync left; give a path where nothing is yet"),
+        new Row(Key.STATUS_SOCKET, List.of("--status-socket", "LONGSOCKET"), "^status_socket = \"LONGSOCKET\"", "LONGSOCKET",
+            "is 108 bytes long; a Unix socket's path may be at most 107: choose a shorter one"));
   }
 
   /** Keys no row needs: paths (relative ones are from the current directory on the command line), switches, internals. */
-  static final Set<Key> NOT_IN_BOTH = EnumSet.of(Key.STATE_DIR, Key.LOG_FILE, Key.STATUS_SOCKET, Key.KNOWN_HOSTS, Key.COMPRESS,
+  static final Set<Key> NOT_IN_BOTH = EnumSet.of(Key.STATE_DIR, Key.LOG_FILE, Key.KNOWN_HOSTS, Key.COMPRESS,
       Key.CHECKSUM, Key.MAX_QUEUED_PATHS, Key.SNAPSHOTS);
 
   @Test
@@ -133,7 +150,8 @@ class OneValidationTest {
   }
 
   private static String fill(String s) {
-    return s.replace("LOOSE", looseFile.toString());
+    return s.replace("LOOSE", looseFile.toString()).replace("IMPORTANT", importantFile.toString()).replace("IMPDIR", importantDir.getParent().toString())
+        .replace("LONGSOCKET", longSocket());
   }
 
   @ParameterizedTest
@@ -148,8 +166,10 @@ class OneValidationTest {
     boolean daemon = row.key() == Key.PASSWORD_FILE;
     String target = row.key() == Key.URL ? row.shown() : ssh ? "backup@127.0.0.1:/srv/copy" : daemon ? "rsync://backup@127.0.0.1/mod"
         : tmp.resolve("dst").toString();
-    List<String> args = new ArrayList<>(List.of("run", "--check", source, target, "--state-dir", tmp.resolve("state").toString(),
-        "--status-socket", tmp.resolve("status.sock").toString()));
+    List<String> args = new ArrayList<>(List.of("run", "--check", source, target));
+    // the process's files where they harm nothing, unless the row is about one of them
+    if (row.key() != Key.STATE_DIR) args.addAll(List.of("--state-dir", tmp.resolve("state").toString()));
+    if (row.key() != Key.STATUS_SOCKET) args.addAll(List.of("--status-socket", tmp.resolve("status.sock").toString()));
     row.flags().forEach(f -> args.add(fill(f)));
     StringWriter err = new StringWriter();
     var cl = Main.commandLine();
@@ -182,12 +202,16 @@ class OneValidationTest {
     var cl2 = Main.commandLine();
     cl2.setErr(new PrintWriter(cfgErr));
     cl2.setOut(new PrintWriter(new StringWriter()));
-    int cfgCode = cl2.execute("run", "--check", "--config", file.toString(), "--status-socket", tmp.resolve("status.sock").toString(),
-        "--state-dir", tmp.resolve("state").toString());
+    List<String> cfgArgs = new ArrayList<>(List.of("run", "--check", "--config", file.toString()));
+    if (row.key() != Key.STATE_DIR) cfgArgs.addAll(List.of("--state-dir", tmp.resolve("state").toString()));
+    if (row.key() != Key.STATUS_SOCKET) cfgArgs.addAll(List.of("--status-socket", tmp.resolve("status.sock").toString()));
+    int cfgCode = cl2.execute(cfgArgs.toArray(String[]::new));
     assertThat(cfgErr.toString().lines().findFirst().orElse(""))
         .matches("livesync run: " + java.util.regex.Pattern.quote(file.toString()) + ":\\d+:\\d+: "
             + java.util.regex.Pattern.quote(path + key + ": " + configWords));
     assertThat(cfgCode).isEqualTo(ConfigException.EXIT_CODE);
+    assertThat(importantFile).hasContent("keep me\n");
+    assertThat(importantDir).isDirectory();
   }
 
   @Test
