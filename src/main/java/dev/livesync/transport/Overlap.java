@@ -58,7 +58,7 @@ public final class Overlap {
   public static String between(TargetSpec a, TargetSpec b, String bName) {
     Boolean nested = nested(a, b);
     if (nested == null) return null;
-    String hosts = hostsShown(a.target(), b.target());
+    String hosts = hostsShown(a.target(), b.target()) + modulesShown(a.target(), b.target());
     if (Boolean.TRUE.equals(nested) && nested(b, a) == Boolean.TRUE) return "is the same directory as target " + bName + hosts + SAME;
     return (nested ? "is inside target " : "contains target ") + bName + hosts + NESTED;
   }
@@ -67,19 +67,11 @@ public final class Overlap {
   private static Boolean nested(TargetSpec as, TargetSpec bs) {
     Target a = as.target(), b = bs.target();
     Path la = onThisHost(a), lb = onThisHost(b);
-    if (la != null && lb != null) {
-      RealPath ra = RealPath.of(la), rb = RealPath.of(lb);
-      if (ra.within(rb)) return true;
-      if (rb.within(ra)) return false;
-      return null;
-    }
-    if (la != null || lb != null) return null;
+    if (la != null && lb != null) return realNested(la, lb);
     if (a instanceof Target.Daemon da && b instanceof Target.Daemon db) {
-      // one daemon (the user names a login, not a place); module names are case-sensitive to rsyncd
-      if (da.port() != db.port() || !da.module().equals(db.module()) || !sameHost(da.host(), db.host())) return null;
-      return pathNested(Path.of("/" + da.path()), Path.of("/" + db.path()));
-    }
-    if (a instanceof Target.Ssh sa && b instanceof Target.Ssh sb) {
+      Boolean byUrl = daemonsNested(da, db);
+      if (byUrl != null) return byUrl;
+    } else if (a instanceof Target.Ssh sa && b instanceof Target.Ssh sb && la == null && lb == null) {
       if (sshPort(as) != sshPort(bs) || !sameHost(sa.host(), sb.host())) return null;
       String pa = remotePath(sa.path()), pb = remotePath(sb.path());
       boolean absA = pa.startsWith("/"), absB = pb.startsWith("/");
@@ -88,7 +80,39 @@ public final class Overlap {
       if (!absA && !java.util.Objects.equals(sa.user(), sb.user())) return null;
       return pathNested(Path.of("/" + pa), Path.of("/" + pb));
     }
+    // a daemon of this host is the directory its module writes into, where a local target may lie too
+    Path ma = la != null ? la : moduleDir(a), mb = lb != null ? lb : moduleDir(b);
+    return ma != null && mb != null ? realNested(ma, mb) : null;
+  }
+
+  private static Boolean realNested(Path a, Path b) {
+    RealPath ra = RealPath.of(a), rb = RealPath.of(b);
+    if (ra.within(rb)) return true;
+    if (rb.within(ra)) return false;
     return null;
+  }
+
+  /** Two daemon targets by where they lead: one daemon (the user names a login, not a place), one module (case-sensitive to rsyncd), the path. */
+  private static Boolean daemonsNested(Target.Daemon da, Target.Daemon db) {
+    if (da.port() != db.port() || !da.module().equals(db.module()) || !sameHost(da.host(), db.host())) return null;
+    return pathNested(Path.of("/" + da.path()), Path.of("/" + db.path()));
+  }
+
+  /** The directory a daemon target of this host writes into ({@link LocalRsyncd}); null for any other target, or when not known. */
+  private static Path moduleDir(Target t) {
+    LocalRsyncd.Module m = t instanceof Target.Daemon d ? LocalRsyncd.of(d) : null;
+    return m == null ? null : m.dir();
+  }
+
+  /** Said when a daemon target was compared as the directory its module writes into on this host. */
+  private static String modulesShown(Target a, Target b) {
+    if (a instanceof Target.Daemon da && b instanceof Target.Daemon db && daemonsNested(da, db) != null) return "";
+    StringBuilder out = new StringBuilder();
+    for (Target t : java.util.List.of(b, a)) {
+      LocalRsyncd.Module m = t instanceof Target.Daemon d ? LocalRsyncd.of(d) : null;
+      if (m != null) out.append(" (").append(t.describe()).append(" writes into ").append(RealPath.of(m.dir()).path()).append(", as ").append(m.how()).append(" says)");
+    }
+    return out.toString();
   }
 
   private static int sshPort(TargetSpec t) {

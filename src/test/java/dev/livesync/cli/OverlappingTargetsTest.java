@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.transport.Overlap;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -224,6 +225,69 @@ class OverlappingTargetsTest {
     args.addAll(common());
     StringWriter err = new StringWriter();
     assertThat(execute(err, args.toArray(String[]::new))).as(err.toString()).isZero();
+  }
+
+  /**
+   * A local target inside the module of a daemon of this host that another target of the config
+   * writes to (or around it): the daemon target's full sync deleted the local target's whole tree.
+   * Found by the daemon's module path, as for a source; refused by run (2), the config (78, in one
+   * sync and across two) and doctor, and nothing is written.
+   */
+  @Test
+  void aLocalTargetInsideTheModuleOfADaemonOfThisHostIsRefusedBesideIt() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src-bk"));
+    Files.writeString(src.resolve("a.txt"), "a");
+    Path bk = Files.createDirectories(tmp.resolve("bk"));
+    Path local = Files.createDirectories(bk.resolve("x"));
+    Files.writeString(local.resolve("kept"), "precious");
+    try (var d = RsyncDaemon.start(bk)) {
+      String url = "rsync://127.0.0.1:" + d.port() + "/backup";
+      String via = " (" + url + " writes into " + bk.toRealPath() + ", as the rsync daemon of this host listening there (pid ";
+      // on the command line, either order; the later target is the one named
+      List<String> args = new ArrayList<>(List.of("run", src.toString(), url, local.toString(), "--delay", "50ms"));
+      args.addAll(common());
+      try (var p = LivesyncProcess.start(args, Map.of())) {
+        assertThat(p.awaitExit(Duration.ofSeconds(30))).as(p.output()).isEqualTo(2);
+        assertThat(p.output()).contains("livesync run: target " + local + ": is inside target " + url + via)
+            .contains(Overlap.NESTED);
+      }
+      args = new ArrayList<>(List.of("run", "--check", src.toString(), local.toString(), url));
+      args.addAll(common());
+      StringWriter err = new StringWriter();
+      assertThat(execute(err, args.toArray(String[]::new))).as(err.toString()).isEqualTo(2);
+      assertThat(err.toString().lines().findFirst().orElse("")).startsWith("livesync run: target " + url + ": contains target " + local + via);
+      // the config: one sync of both, and two syncs
+      String oneSync = "[[sync]]\nname = \"one\"\nsource = \"" + src + "\"\n" + target(url, 0) + target(local.toString(), 0);
+      Path file = Files.writeString(tmp.resolve("bk.toml"), oneSync);
+      err = new StringWriter();
+      args = new ArrayList<>(List.of("run", "--check", "--config", file.toString()));
+      args.addAll(common());
+      assertThat(execute(err, args.toArray(String[]::new))).as(err.toString()).isEqualTo(78);
+      assertThat(err.toString()).containsPattern(Pattern.quote(file + ":") + "\\d+:\\d+: "
+          + Pattern.quote("sync[0].target[1].url: is inside target " + url + via));
+      Path other = Files.createDirectories(tmp.resolve("src-bk2"));
+      Files.writeString(file, "[[sync]]\nname = \"one\"\nsource = \"" + src + "\"\n" + target(url, 0)
+          + "[[sync]]\nname = \"two\"\nsource = \"" + other + "\"\n" + target(local.resolve("deeper").toString(), 0));
+      err = new StringWriter();
+      assertThat(execute(err, args.toArray(String[]::new))).as(err.toString()).isEqualTo(78);
+      assertThat(err.toString()).contains("sync[1].target[0].url: is inside target " + url + " of sync one" + via);
+      // doctor says it too
+      StringWriter out = new StringWriter();
+      err = new StringWriter();
+      var cl = Main.commandLine();
+      cl.setOut(new PrintWriter(out));
+      cl.setErr(new PrintWriter(err));
+      int code = cl.execute("doctor", "--state-dir", tmp.resolve("state").toString(), src.toString(), url, local.toString());
+      assertThat(out.toString()).as(err.toString()).contains("FAIL  target " + local + ": is inside target " + url + via);
+      assertThat(code).isEqualTo(1);
+      // a local target beside the module is fine
+      args = new ArrayList<>(List.of("run", "--check", src.toString(), url, tmp.resolve("bk-beside").toString()));
+      args.addAll(common());
+      err = new StringWriter();
+      assertThat(execute(err, args.toArray(String[]::new))).as(err.toString()).isZero();
+    }
+    assertThat(local.resolve("kept")).hasContent("precious");
+    assertThat(bk.resolve("a.txt")).doesNotExist();
   }
 
   /**
