@@ -90,6 +90,7 @@ public sealed interface Target {
     if (spec.startsWith("rsync://")) {
       Matcher m = URL.matcher(spec);
       if (!m.matches()) throw bad(spec, "malformed rsync:// URL");
+      if (m.group(1) != null && m.group(1).contains(":")) throw withPassword(spec, m.start(1) + m.group(1).indexOf(':') + 1, m.end(1));
       String host = host(spec, m.group(2));
       int port = m.group(3) == null ? Daemon.DEFAULT_PORT : port(spec, m.group(3));
       String rest = m.group(4);
@@ -110,8 +111,25 @@ public sealed interface Target {
     Matcher ssh = SSH.matcher(spec);
     if (!ssh.matches()) throw bad(spec, "cannot tell host from path");
     String path = ssh.group(3);
+    // user:password@host::module (or ...@host:/path) reads as host "user" and a path: a password the user meant
+    if (ssh.group(1) == null && PASSWORD_THEN_HOST.matcher(path).matches()) throw withPassword(spec, ssh.start(3), ssh.start(3) + path.indexOf('@'));
     if (path.isEmpty()) throw bad(spec, "missing directory after 'host:' (write host:/path or host:dir)");
     return new Ssh(user(spec, ssh.group(1)), host(spec, ssh.group(2)), path);
+  }
+
+  /** What follows {@code user:} when a password was written before {@code @host:}. */
+  Pattern PASSWORD_THEN_HOST = Pattern.compile("[^/@:]+@[^/@:\\[\\]]+:.*", Pattern.DOTALL);
+
+  /**
+   * A password written in the target ({@code rsync://user:secret@host/module}): refused, and never
+   * shown — the refusal names the target with the password (from {@code from} to {@code to}) as
+   * {@code ***}. rsync takes none there either; it failed with an unrelated message.
+   */
+  private static SettingException withPassword(String spec, int from, int to) {
+    String shown = spec.substring(0, from) + "***" + spec.substring(to);
+    return Key.URL.refuse(shown, "holds a password (user:password@host): livesync never puts a password in a target, on a command line or"
+        + " in a log; write the user alone (user@host) and the password in a file given with %s (mode 0600), or in RSYNC_PASSWORD",
+        Key.PASSWORD_FILE);
   }
 
   private static Daemon daemon(String spec, String user, String host, int port, String rest) {

@@ -124,6 +124,10 @@ class OneValidationTest {
             "does not exist or is not readable"),
         new Row(Key.URL, List.of(), "URL rsync://backup-host", "rsync://backup-host",
             "missing module name after the host; expected " + Key.URL.expected()),
+        // a password in the target: refused, and never shown (the row's config holds the URL as given, the shown value has ***)
+        new Row(Key.URL, List.of(), "URL rsync://bkuser:s3cret@127.0.0.1:18710/bk", "'rsync://bkuser:***@127.0.0.1:18710/bk'", PASSWORD_IN_URL,
+            Key.PASSWORD_FILE),
+        new Row(Key.URL, List.of(), "URL bkuser:s3cret@127.0.0.1::bk", "'bkuser:***@127.0.0.1::bk'", PASSWORD_IN_URL, Key.PASSWORD_FILE),
         new Row(Key.SOURCE, List.of(), "SOURCE", "/nonexistent/source", "does not exist"),
         new Row(Key.LOG_LEVEL, List.of("--log-level", "loud"), "^log_level = \"loud\"", "loud", "expected one of error, warn, info, debug, trace"),
         new Row(Key.STOP_TIMEOUT, List.of("--stop-timeout", "2h"), "^stop_timeout = \"2h\"", "2h", durations("0ms to 1h")),
@@ -137,6 +141,9 @@ class OneValidationTest {
         new Row(Key.STATUS_SOCKET, List.of("--status-socket", "LONGSOCKET"), "^status_socket = \"LONGSOCKET\"", "LONGSOCKET",
             "is 108 bytes long; a Unix socket's path may be at most 107: choose a shorter one"));
   }
+
+  static final String PASSWORD_IN_URL = "holds a password (user:password@host): livesync never puts a password in a target, on a command line or"
+      + " in a log; write the user alone (user@host) and the password in a file given with %s (mode 0600), or in RSYNC_PASSWORD";
 
   /** Keys no row needs: paths (relative ones are from the current directory on the command line), switches, internals. */
   static final Set<Key> NOT_IN_BOTH = EnumSet.of(Key.STATE_DIR, Key.LOG_FILE, Key.KNOWN_HOSTS, Key.COMPRESS,
@@ -164,7 +171,8 @@ class OneValidationTest {
     String source = row.key() == Key.SOURCE ? row.shown() : src.toString();
     boolean ssh = row.key().scope() == Key.Scope.TARGET && row.key().name().startsWith("SSH");
     boolean daemon = row.key() == Key.PASSWORD_FILE;
-    String target = row.key() == Key.URL ? row.shown() : ssh ? "backup@127.0.0.1:/srv/copy" : daemon ? "rsync://backup@127.0.0.1/mod"
+    String given = row.key() == Key.URL ? row.config().substring("URL ".length()) : null; // a URL row: the target as typed
+    String target = row.key() == Key.URL ? given : ssh ? "backup@127.0.0.1:/srv/copy" : daemon ? "rsync://backup@127.0.0.1/mod"
         : tmp.resolve("dst").toString();
     List<String> args = new ArrayList<>(List.of("run", "--check", source, target));
     // the process's files where they harm nothing, unless the row is about one of them
@@ -186,7 +194,7 @@ class OneValidationTest {
     String top = config.startsWith("^") ? config.substring(1) + "\n" : "";
     String syncLine = config.startsWith("^") || config.startsWith("  ") || config.startsWith("URL") || config.equals("SOURCE") ? "" : config + "\n";
     String targetLine = config.startsWith("  ") ? config + "\n" : "";
-    String url = row.key() == Key.URL ? row.shown() : target;
+    String url = row.key() == Key.URL ? given : target;
     String text = top + "[[sync]]\nsource = \"" + (row.key() == Key.SOURCE ? row.shown() : src.toString()) + "\"\n" + syncLine
         + "  [[sync.target]]\n  url = \"" + url + "\"\n" + targetLine;
     Path file = Files.writeString(tmp.resolve("livesync.toml"), text);
@@ -210,6 +218,7 @@ class OneValidationTest {
         .matches("livesync run: " + java.util.regex.Pattern.quote(file.toString()) + ":\\d+:\\d+: "
             + java.util.regex.Pattern.quote(path + key + ": " + configWords));
     assertThat(cfgCode).isEqualTo(ConfigException.EXIT_CODE);
+    assertThat(err.toString() + cfgErr).doesNotContain("s3cret");
     assertThat(importantFile).hasContent("keep me\n");
     assertThat(importantDir).isDirectory();
   }
