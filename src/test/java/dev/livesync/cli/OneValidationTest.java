@@ -53,6 +53,8 @@ class OneValidationTest {
     Files.setPosixFilePermissions(looseFile, PosixFilePermissions.fromString("rw-r--r--"));
     importantFile = Files.writeString(tmp.resolve("important.txt"), "keep me\n");
     importantDir = Files.createDirectories(tmp.resolve("impdir/inner"));
+    Files.createDirectories(tmp.resolve("src"));
+    Files.createSymbolicLink(tmp.resolve("srclink"), tmp.resolve("src"));
   }
 
   /** A status socket's path one byte longer than a Unix socket's may be (107 bytes). */
@@ -133,6 +135,13 @@ class OneValidationTest {
         new Row(Key.STOP_TIMEOUT, List.of("--stop-timeout", "2h"), "^stop_timeout = \"2h\"", "2h", durations("0ms to 1h")),
         new Row(Key.MAX_TRANSFERS, List.of("--max-transfers", "0"), "^max_transfers = 0", "0", "expected a whole number from 1 to 1024"),
         new Row(Key.MAX_TRANSFERS, List.of("--max-transfers", "5000"), "^max_transfers = 5000", "5000", "expected a whole number from 1 to 1024"),
+        // what livesync writes while it runs may not be inside a source (as written, or through a symlink): it would be replicated
+        new Row(Key.STATE_DIR, List.of("--state-dir", "SRCDIR/state"), "^state_dir = \"SRCDIR/state\"", "SRCDIR/state", STATE_IN_SOURCE),
+        new Row(Key.STATE_DIR, List.of("--state-dir", "SRCLINK"), "^state_dir = \"SRCLINK\"", "SRCLINK", STATE_IN_SOURCE),
+        new Row(Key.LOG_FILE, List.of("--log-file", "SRCDIR/livesync.log"), "^log_file = \"SRCDIR/livesync.log\"", "SRCDIR/livesync.log",
+            LOG_IN_SOURCE),
+        new Row(Key.LOG_FILE, List.of("--log-file", "SRCLINK/sub/livesync.log"), "^log_file = \"SRCLINK/sub/livesync.log\"",
+            "SRCLINK/sub/livesync.log", LOG_IN_SOURCE),
         // a status socket's path is the socket's alone: what else is there is never replaced (nor deleted at stop)
         new Row(Key.STATUS_SOCKET, List.of("--status-socket", "IMPORTANT"), "^status_socket = \"IMPORTANT\"", "IMPORTANT",
             "is a regular file, not a socket: livesync only replaces a socket that a stopped livesync left; give a path where nothing is yet"),
@@ -142,11 +151,16 @@ class OneValidationTest {
             "is 108 bytes long; a Unix socket's path may be at most 107: choose a shorter one"));
   }
 
+  static final String STATE_IN_SOURCE = "is inside the source SRCDIR: the sync's journal and lock would be replicated with it, each of their"
+      + " writes a change to send, and every stop would look unclean; choose a state dir outside every source";
+  static final String LOG_IN_SOURCE = "is inside the source SRCDIR: each line logged would be a change to replicate, whose batch logs a line,"
+      + " without end; choose a log file outside every source";
+
   static final String PASSWORD_IN_URL = "holds a password (user:password@host): livesync never puts a password in a target, on a command line or"
       + " in a log; write the user alone (user@host) and the password in a file given with %s (mode 0600), or in RSYNC_PASSWORD";
 
   /** Keys no row needs: paths (relative ones are from the current directory on the command line), switches, internals. */
-  static final Set<Key> NOT_IN_BOTH = EnumSet.of(Key.STATE_DIR, Key.LOG_FILE, Key.KNOWN_HOSTS, Key.COMPRESS,
+  static final Set<Key> NOT_IN_BOTH = EnumSet.of(Key.KNOWN_HOSTS, Key.COMPRESS,
       Key.CHECKSUM, Key.MAX_QUEUED_PATHS, Key.SNAPSHOTS);
 
   @Test
@@ -158,7 +172,7 @@ class OneValidationTest {
 
   private static String fill(String s) {
     return s.replace("LOOSE", looseFile.toString()).replace("IMPORTANT", importantFile.toString()).replace("IMPDIR", importantDir.getParent().toString())
-        .replace("LONGSOCKET", longSocket());
+        .replace("LONGSOCKET", longSocket()).replace("SRCDIR", tmp.resolve("src").toString()).replace("SRCLINK", tmp.resolve("srclink").toString());
   }
 
   @ParameterizedTest
@@ -220,6 +234,9 @@ class OneValidationTest {
     assertThat(cfgCode).isEqualTo(ConfigException.EXIT_CODE);
     assertThat(err.toString() + cfgErr).doesNotContain("s3cret");
     assertThat(importantFile).hasContent("keep me\n");
+    try (var inSource = Files.list(src)) {
+      assertThat(inSource.toList()).as("nothing written into the source").isEmpty();
+    }
     assertThat(importantDir).isDirectory();
   }
 
