@@ -213,6 +213,11 @@ public final class ConfigLoader {
     String url = t.requiredString("url", "where to replicate: " + Key.URL.expected());
     try {
       Target target = Target.parse(url);
+      if (target instanceof Target.Local && !url.startsWith("/")) {
+        // run's TARGET may be relative (to the shell's directory); the file's is read from wherever livesync starts
+        throw Key.URL.refuse(url, "expected a local directory as an absolute path (starting with /): the config file's paths are not"
+            + " taken from the current directory (under systemd that is /), and ~ is not expanded");
+      }
       var o = TargetOptions.builder();
       o.passwordFile(path(t, Key.PASSWORD_FILE, null));
       Long port = t.integer(Key.SSH_PORT.configName());

@@ -23,6 +23,9 @@ class ConfigLoaderTest {
     return ConfigLoader.parse(text, FILE);
   }
 
+  static final String LOCAL_URL = "expected a local directory as an absolute path (starting with /): the config file's paths are not taken"
+      + " from the current directory (under systemd that is /), and ~ is not expanded";
+
   private static final String MINIMAL = """
       [[sync]]
       source = "/data"
@@ -138,7 +141,12 @@ class ConfigLoaderTest {
       "url = \"h::m\"\\n  extra_args = [\"-avz\", \"--delete\"]|6:3: sync[0].target[0].extra_args[1]: rsync option '--delete' is not allowed: deletion is the engine's job (the delete policy)",
       "url = \"h::m\"\\n  bwlimit = true|6:3: sync[0].target[0].bwlimit: expected a rate as rsync --bwlimit takes it",
       "url = \"h::m\"\\n  password_file = \"etc/pw\"|6:3: sync[0].target[0].password_file: expected an absolute path",
-      "compress = true|4:3: [[sync.target]] is missing required key 'url'"})
+      "compress = true|4:3: [[sync.target]] is missing required key 'url'",
+      // a local directory is absolute in the file: under systemd a relative one would be below /, and ~ a directory named ~
+      "url = \"backup\"|5:3: sync[0].target[0].url: " + LOCAL_URL,
+      "url = \"./backup/www\"|5:3: sync[0].target[0].url: " + LOCAL_URL,
+      "url = \"~/backup\"|5:3: sync[0].target[0].url: " + LOCAL_URL,
+      "url = \"~\"|5:3: sync[0].target[0].url: " + LOCAL_URL})
   void targetErrors(String lines, String expected) {
     String text = "[[sync]]\nsource = \"/data\"\n\n  [[sync.target]]\n  " + lines.replace("\\n", "\n") + "\n";
     assertThatThrownBy(() -> parse(text)).isInstanceOf(ConfigException.class).hasMessageStartingWith("/etc/livesync/test.toml:" + expected);
