@@ -133,6 +133,18 @@ public final class Preflight {
     if (st == null) return "does not exist";
     if (!st.isDir()) return "is not a directory";
     Path p = Path.of(new String(source, java.nio.charset.StandardCharsets.UTF_8));
+    Libc.Stat link = Libc.lstatOrNull(source);
+    if (link != null && link.isSymlink()) {
+      // the engine watches and checks the directory itself (lstat): one answer for run, --check, doctor and verify
+      String real;
+      try {
+        real = p.toRealPath().toString();
+      } catch (java.io.IOException e) {
+        real = "?";
+      }
+      return "is a symlink (to " + real + "): give the real path (livesync watches the directory itself, and a symlink changed later"
+          + " would change what is replicated)";
+    }
     if (!Files.isReadable(p) || !Files.isExecutable(p)) {
       return "cannot be read by the user running livesync (uid " + Dirs.uid() + "): livesync must list and read it; fix its mode or run livesync as its owner";
     }

@@ -131,6 +131,7 @@ class OneValidationTest {
             Key.PASSWORD_FILE),
         new Row(Key.URL, List.of(), "URL bkuser:s3cret@127.0.0.1::bk", "'bkuser:***@127.0.0.1::bk'", PASSWORD_IN_URL, Key.PASSWORD_FILE),
         new Row(Key.SOURCE, List.of(), "SOURCE", "/nonexistent/source", "does not exist"),
+        new Row(Key.SOURCE, List.of(), "SOURCE", "SRCLINK", SYMLINKED_SOURCE),
         new Row(Key.LOG_LEVEL, List.of("--log-level", "loud"), "^log_level = \"loud\"", "loud", "expected one of error, warn, info, debug, trace"),
         new Row(Key.STOP_TIMEOUT, List.of("--stop-timeout", "2h"), "^stop_timeout = \"2h\"", "2h", durations("0ms to 1h")),
         new Row(Key.MAX_TRANSFERS, List.of("--max-transfers", "0"), "^max_transfers = 0", "0", "expected a whole number from 1 to 1024"),
@@ -155,6 +156,9 @@ class OneValidationTest {
       + " writes a change to send, and every stop would look unclean; choose a state dir outside every source";
   static final String LOG_IN_SOURCE = "is inside the source SRCDIR: each line logged would be a change to replicate, whose batch logs a line,"
       + " without end; choose a log file outside every source";
+
+  static final String SYMLINKED_SOURCE = "is a symlink (to SRCDIR): give the real path (livesync watches the directory itself, and a"
+      + " symlink changed later would change what is replicated)";
 
   static final String PASSWORD_IN_URL = "holds a password (user:password@host): livesync never puts a password in a target, on a command line or"
       + " in a log; write the user alone (user@host) and the password in a file given with %s (mode 0600), or in RSYNC_PASSWORD";
@@ -182,7 +186,7 @@ class OneValidationTest {
     String configWords = String.format(fill(row.words()), Stream.of(row.refs()).map(Key::configName).toArray());
     // the command line: a source that exists unless the row is about it, so that no other problem comes first
     Path src = Files.createDirectories(tmp.resolve("src"));
-    String source = row.key() == Key.SOURCE ? row.shown() : src.toString();
+    String source = row.key() == Key.SOURCE ? fill(row.shown()) : src.toString();
     boolean ssh = row.key().scope() == Key.Scope.TARGET && row.key().name().startsWith("SSH");
     boolean daemon = row.key() == Key.PASSWORD_FILE;
     String given = row.key() == Key.URL ? row.config().substring("URL ".length()) : null; // a URL row: the target as typed
@@ -209,7 +213,7 @@ class OneValidationTest {
     String syncLine = config.startsWith("^") || config.startsWith("  ") || config.startsWith("URL") || config.equals("SOURCE") ? "" : config + "\n";
     String targetLine = config.startsWith("  ") ? config + "\n" : "";
     String url = row.key() == Key.URL ? given : target;
-    String text = top + "[[sync]]\nsource = \"" + (row.key() == Key.SOURCE ? row.shown() : src.toString()) + "\"\n" + syncLine
+    String text = top + "[[sync]]\nsource = \"" + (row.key() == Key.SOURCE ? fill(row.shown()) : src.toString()) + "\"\n" + syncLine
         + "  [[sync.target]]\n  url = \"" + url + "\"\n" + targetLine;
     Path file = Files.writeString(tmp.resolve("livesync.toml"), text);
     String path = switch (row.key().scope()) {
@@ -252,6 +256,27 @@ class OneValidationTest {
       assertThat(code).as(cmd).isEqualTo(2);
       // start checks its arguments as run does, so it speaks as run
       assertThat(err.toString()).as(cmd).startsWith("livesync " + (cmd.equals("start") ? "run" : cmd) + words + "\n");
+    }
+  }
+
+  /** A source that is a symlink to a directory: run, doctor and verify give the one answer (run's check is the one above). */
+  @Test
+  void aSymlinkedSourceIsRefusedByDoctorAndVerifyAsByRun() {
+    String link = tmp.resolve("srclink").toString();
+    String words = fill(SYMLINKED_SOURCE);
+    for (String cmd : List.of("doctor", "verify")) {
+      StringWriter out = new StringWriter(), err = new StringWriter();
+      var cl = Main.commandLine();
+      cl.setErr(new PrintWriter(err));
+      cl.setOut(new PrintWriter(out));
+      int code = cl.execute(cmd, link, tmp.resolve("dst").toString(), "--state-dir", tmp.resolve("state").toString());
+      if (cmd.equals("doctor")) {
+        assertThat(out.toString()).as(err.toString()).contains("FAIL  source " + link + ": " + words + "\n");
+        assertThat(code).isEqualTo(1);
+      } else {
+        assertThat(err.toString()).startsWith("livesync verify: source " + link + ": " + words + "\n");
+        assertThat(code).isEqualTo(2);
+      }
     }
   }
 
