@@ -111,6 +111,7 @@ final class RunCommand extends Subcommand {
     HttpSettings http = monitorOptions.httpSettings(cfg);
     AlertSettings alerts = monitorOptions.alertSettings(cfg);
     if (check) {
+      checkWhatRunWrites(statusSocket, http, settings);
       out().printf("settings OK: %d sync(s)%s%n", plans.size(), configFile == null ? "" : " in " + configFile);
       out().flush();
       return 0;
@@ -156,6 +157,21 @@ final class RunCommand extends Subcommand {
         Log.log.info("stopped");
         return 0;
       }
+    }
+  }
+
+  /**
+   * {@code --check}: what run would fail to make, write or listen on, tried in the order run meets
+   * them (the status socket's directory, the --http address, each sync's state dir) and refused with
+   * run's own line and exit code (73, 1).
+   */
+  private static void checkWhatRunWrites(Path statusSocket, HttpSettings http, List<EngineSettings> syncs) {
+    String socketDir = StatusServer.dirProblem(statusSocket);
+    if (socketDir != null) throw new LivesyncException("cannot open the status socket " + statusSocket + ": " + socketDir, dev.livesync.Exit.CANNOT_WRITE);
+    if (http != null) WebServer.probe(http);
+    for (EngineSettings s : syncs) {
+      String state = dev.livesync.sync.Preflight.stateDir(s);
+      if (state != null) throw new LivesyncException(state, dev.livesync.Exit.CANNOT_WRITE);
     }
   }
 

@@ -57,15 +57,7 @@ public final class WebServer implements AutoCloseable {
    * {@code /metrics} is added. A port in use is an error naming the address (exit 1).
    */
   public static WebServer start(HttpSettings settings, PrometheusRegistry registry, Map<String, Function<String, Reply>> routes) {
-    HttpServer server;
-    try {
-      server = HttpServer.create(settings.listen(), 16);
-    } catch (BindException e) {
-      throw new LivesyncException("cannot listen on " + settings.spec() + " for --http: " + e.getMessage()
-          + " (another process uses the port? `ss -ltnp` shows which)", 1, e);
-    } catch (IOException e) {
-      throw new LivesyncException("cannot listen on " + settings.spec() + " for --http: " + e.getMessage(), 1, e);
-    }
+    HttpServer server = bind(settings);
     ExecutorService pool = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("livesync-http-", 0).daemon().factory());
     server.setExecutor(pool);
     var metrics = new MetricsHandler(registry);
@@ -82,6 +74,22 @@ public final class WebServer implements AutoCloseable {
     }));
     server.start();
     return new WebServer(server, pool, settings);
+  }
+
+  /** Whether {@link #start} could listen where {@code settings} say: bound and let go at once, refused in start's words (run --check). */
+  public static void probe(HttpSettings settings) {
+    bind(settings).stop(0);
+  }
+
+  private static HttpServer bind(HttpSettings settings) {
+    try {
+      return HttpServer.create(settings.listen(), 16);
+    } catch (BindException e) {
+      throw new LivesyncException("cannot listen on " + settings.spec() + " for --http: " + e.getMessage()
+          + " (another process uses the port? `ss -ltnp` shows which)", 1, e);
+    } catch (IOException e) {
+      throw new LivesyncException("cannot listen on " + settings.spec() + " for --http: " + e.getMessage(), 1, e);
+    }
   }
 
   private interface Body {

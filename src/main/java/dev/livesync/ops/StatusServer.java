@@ -112,7 +112,7 @@ public final class StatusServer implements AutoCloseable {
   public static String dirProblem(Path socket) {
     Path dir = socket.toAbsolutePath().getParent();
     String p = dir == null ? null : dev.livesync.fs.DirProbe.problem(dir);
-    return p == null ? null : "its directory " + dir + ": " + p;
+    return p == null ? null : p.startsWith("it ") ? dir + p.substring(2) : p;
   }
 
   private static boolean isSocket(Path p) {

@@ -127,6 +127,14 @@ public final class Preflight {
     return null;
   }
 
+  /**
+   * Why {@code sync} could not make or write its state dir, in the words (and for the exit code, 73)
+   * that its start would refuse it with; null when it can. For {@code run --check}.
+   */
+  public static String stateDir(EngineSettings sync) {
+    return StateLock.problem(sync.stateDir(), sync.name());
+  }
+
   /** What keeps livesync from watching and reading {@code source}, as words after its name; null when nothing does. */
   public static String source(byte[] source) {
     Libc.Stat st = Libc.statOrNull(source);

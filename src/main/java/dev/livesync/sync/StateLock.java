@@ -32,13 +32,14 @@ final class StateLock implements AutoCloseable {
   /** Locks {@code dir} (creating it) for sync {@code name}; refuses (exit 75) when another run holds it. */
   static StateLock acquire(Path dir, String name) {
     Path file = dir.resolve(FILE);
+    String unusable = problem(dir, name);
+    if (unusable != null) throw new LivesyncException(unusable, Exit.CANNOT_WRITE);
     FileChannel ch;
     try {
       Files.createDirectories(dir);
       ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      throw new LivesyncException("cannot use the state dir " + dir + " of sync " + name + ": " + e.getMessage()
-          + " (make it writable by this user, or choose another with --state-dir / state_dir)", Exit.CANNOT_WRITE, e);
+      throw new LivesyncException(cannotUse(dir, name, e.getMessage()), Exit.CANNOT_WRITE, e);
     }
     FileLock lock;
     try {
@@ -63,6 +64,21 @@ final class StateLock implements AutoCloseable {
       // the pid is only for the words of a refusal
     }
     return new StateLock(ch, lock);
+  }
+
+  /**
+   * Why sync {@code name} could not make or write its state dir {@code dir} (tried, as run will: a
+   * part of the path that is a file, a file system where no directory can be made), in the words
+   * {@link #acquire} refuses it with; null when it can. {@code run --check} asks the same.
+   */
+  static String problem(Path dir, String name) {
+    String p = dev.livesync.fs.DirProbe.problem(dir);
+    return p == null ? null : cannotUse(dir, name, p);
+  }
+
+  private static String cannotUse(Path dir, String name, String why) {
+    return "cannot use the state dir " + dir + " of sync " + name + ": " + why + " (make it writable by this user, or choose another with"
+        + " --state-dir / state_dir)";
   }
 
   private static String holder(FileChannel ch) {

@@ -97,4 +97,56 @@ class ExitCodesTest {
     assertThat(p.output()).contains("livesync run: cannot use the state dir " + file.resolve("state/www") + " of sync www");
     assertThat(Files.list(dst)).isEmpty();
   }
+
+  /**
+   * What run cannot write — a state dir below a file, one where no directory can be made (/proc), a
+   * status socket's directory below a file — and a --http port another process holds: run --check
+   * used to say OK. It fails now with run's own line and exit code; doctor FAILs the state dirs.
+   */
+  @Test
+  void runCheckFindsWhatRunCouldNotWriteOrListenOnInRunsWords() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
+    Path file = Files.writeString(work.resolve("a-file"), "not a directory");
+    String okSocket = work.resolve("s.sock").toString();
+    for (String stateDir : List.of(file.resolve("state").toString(), "/proc/livesync-no-such-dir")) {
+      List<String> args = new ArrayList<>(List.of("run", src.toString(), dst.toString(), "--name", "www", "--state-dir", stateDir,
+          "--status-socket", okSocket));
+      var p = livesync(args);
+      assertThat(p.awaitExit(CONVERGE)).as(p.output()).isEqualTo(Exit.CANNOT_WRITE);
+      String line = p.output().lines().filter(l -> l.startsWith("livesync run: ")).findFirst().orElseThrow();
+      assertThat(line).startsWith("livesync run: cannot use the state dir " + stateDir + "/www of sync www: ");
+      args.add(1, "--check");
+      Result check = inProcess(args.toArray(String[]::new));
+      assertThat(check.code()).as(check.err()).isEqualTo(Exit.CANNOT_WRITE);
+      assertThat(check.err()).isEqualTo(line + "\n");
+      Result doctor = inProcess("doctor", src.toString(), dst.toString(), "--state-dir", stateDir);
+      assertThat(doctor.code()).isEqualTo(Exit.FAILED);
+      assertThat(doctor.out()).contains("FAIL  state dir " + stateDir + ": ");
+    }
+    assertThat(Path.of("/proc/livesync-no-such-dir")).doesNotExist();
+
+    String socket = file.resolve("s.sock").toString();
+    var p = livesync(List.of("run", src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(), "--status-socket", socket));
+    assertThat(p.awaitExit(CONVERGE)).as(p.output()).isEqualTo(Exit.CANNOT_WRITE);
+    String line = p.output().lines().filter(l -> l.startsWith("livesync run: ")).findFirst().orElseThrow();
+    assertThat(line).startsWith("livesync run: cannot open the status socket " + socket + ": ");
+    Result check = inProcess("run", "--check", src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
+        "--status-socket", socket);
+    assertThat(check.code()).as(check.err()).isEqualTo(Exit.CANNOT_WRITE);
+    assertThat(check.err()).isEqualTo(line + "\n");
+
+    try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String listen = "127.0.0.1:" + busy.getLocalPort();
+      List<String> args = new ArrayList<>(List.of("run", src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
+          "--status-socket", okSocket, "--http", listen));
+      var h = livesync(args);
+      assertThat(h.awaitExit(CONVERGE)).as(h.output()).isEqualTo(Exit.FAILED);
+      String said = h.output().lines().filter(l -> l.startsWith("livesync run: ")).findFirst().orElseThrow();
+      assertThat(said).startsWith("livesync run: cannot listen on " + listen + " for --http: ");
+      args.add(1, "--check");
+      Result c = inProcess(args.toArray(String[]::new));
+      assertThat(c.code()).as(c.err()).isEqualTo(Exit.FAILED);
+      assertThat(c.err()).isEqualTo(said + "\n");
+    }
+  }
 }
