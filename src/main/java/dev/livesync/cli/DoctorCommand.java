@@ -9,6 +9,8 @@ import dev.livesync.ops.StatusServer;
 import dev.livesync.sync.Preflight;
 import dev.livesync.ops.TargetProbe;
 import dev.livesync.ops.WatcherCheck;
+import dev.livesync.settings.Key;
+import dev.livesync.transport.RsyncOptionProbe;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.transport.TargetSpec;
 import java.nio.file.Path;
@@ -69,6 +71,12 @@ final class DoctorCommand extends Subcommand {
       whole.add(new WatcherCheck(s));
       for (TargetSpec t : s.targets()) {
         if (overlapping.contains(t)) continue; // said above; nothing is sent to it
+        var args = RsyncOptionProbe.problem(t.options());
+        if (args != null) {
+          whole.add(() -> Check.fail("target " + t.describe(), Key.EXTRA_ARGS.cliName() + " " + CliErrors.quote(args.value()) + ": "
+              + args.words(k -> k.cliName())));
+          continue; // every run would fail the same way
+        }
         targets.add(new TargetProbe(s.source(), t));
         whole.add(new EmptySourceCheck(s.source(), t, s.delete()));
         if (t.options().passwordFile() != null && !pws.contains(t.options().passwordFile())) pws.add(t.options().passwordFile());

@@ -31,6 +31,8 @@ public final class Preflight {
       if (p != null) out.add(Key.SOURCE.refuse(Bytes.display(s.source()), p).at(i, -1));
       for (int j = 0; j < s.targets().size(); j++) {
         for (SettingException e : s.targets().get(j).options().fileProblems()) out.add(e.at(i, j));
+        SettingException args = dev.livesync.transport.RsyncOptionProbe.problem(s.targets().get(j).options());
+        if (args != null) out.add(args.at(i, j));
         String f = s.targets().get(j).target() instanceof Target.Local l ? notADirectory(l.dir()) : null;
         if (f != null) out.add(Key.URL.refuse(s.targets().get(j).describe(), f).at(i, j));
       }

@@ -119,6 +119,14 @@ class OneValidationTest {
             "rsync option '--delete-after' is not allowed: deletion is the engine's job (the %s policy)", Key.DELETE),
         new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "-avn"), "  extra_args = [\"-avn\"]", "-avn",
             "rsync option '-avn' is not allowed: -n (--dry-run: nothing would be replicated)"),
+        // what rsync itself does not take: refused up front, not a failed run per batch ("a target refused us", exit 5)
+        new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "--bogus-opt"), "  extra_args = [\"--bogus-opt\"]", "--bogus-opt",
+            "rsync does not take it (--bogus-opt: unknown option)"),
+        new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "--numeric-ids -H"), "  extra_args = [\"--numeric-ids -H\"]", "'--numeric-ids -H'",
+            "rsync does not take it (--numeric-ids -H: unknown option): these are two options in one argument; give one option (with its"
+                + " value) per %s", Key.EXTRA_ARGS),
+        new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "--bwlimit=fast"), "  extra_args = [\"--bwlimit=fast\"]", "--bwlimit=fast",
+            "rsync does not take it (--bwlimit=fast is invalid)"),
         new Row(Key.PASSWORD_FILE, List.of("--password-file", "LOOSE"), "  password_file = \"LOOSE\"", "LOOSE",
             "is accessible by its group or others (mode 0644): run 'chmod 600 LOOSE'"),
         new Row(Key.SSH_PORT, List.of("--ssh-port", "70000"), "  ssh_port = 70000", "70000", "expected a whole number from 1 to 65535"),
@@ -278,6 +286,21 @@ class OneValidationTest {
         assertThat(code).isEqualTo(2);
       }
     }
+  }
+
+  /** doctor FAILs a target whose extra rsync arguments rsync does not take, in run's words, and probes it no further. */
+  @Test
+  void doctorFailsATargetWithAnArgumentRsyncDoesNotTake() {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err));
+    cl.setOut(new PrintWriter(out));
+    String dst = tmp.resolve("dst").toString();
+    int code = cl.execute("doctor", tmp.resolve("src").toString(), dst, "--rsync-arg", "--numeric-ids", "--rsync-arg", "--bogus-opt",
+        "--state-dir", tmp.resolve("state").toString());
+    assertThat(out.toString()).as(err.toString()).contains("FAIL  target " + dst + ": --rsync-arg --bogus-opt: rsync does not take it"
+        + " (--bogus-opt: unknown option)\n");
+    assertThat(code).isEqualTo(1);
   }
 
   /** A config's file the loader accepts but the file system refuses: verify locates it in the file as run does (78), not as a flag (2). */
