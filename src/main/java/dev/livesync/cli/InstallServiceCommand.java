@@ -2,10 +2,12 @@ package dev.livesync.cli;
 
 import dev.livesync.LivesyncException;
 import dev.livesync.config.Config;
+import dev.livesync.config.ConfigLoader;
 import dev.livesync.ops.SystemdUnit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,7 +17,8 @@ import picocli.CommandLine.Option;
     description = {
       "Write a systemd unit for livesync.",
       "Default: /etc/systemd/system/livesync.service running 'livesync run --config " + Config.DEFAULT_FILE + "'",
-      "(restart on failure, after network-online.target). --serve writes livesync-serve.service for the",
+      "(restart on failure, after network-online.target; TimeoutStopSec= is the config's stop_timeout plus 15 s).",
+      "--serve writes livesync-serve.service for the",
       "backup host instead. Prints how to enable it."
     })
 final class InstallServiceCommand extends Subcommand {
@@ -33,9 +36,13 @@ final class InstallServiceCommand extends Subcommand {
   public Integer call() {
     String command = serve ? "serve" : "run";
     Path unit = output != null ? output : Path.of("/etc/systemd/system", serve ? "livesync-serve.service" : "livesync.service");
+    // systemd starts the unit in /: a relative path would name a file there
+    Path config = this.config.toAbsolutePath().normalize();
+    // the drain's bound is the config's stop_timeout: systemd must not kill it sooner (a config that does not load is said now, 78)
+    Duration stop = !serve && Files.exists(config) ? ConfigLoader.load(config).stopTimeout() : SystemdUnit.DEFAULT_STOP_TIMEOUT;
     try {
       if (unit.getParent() != null) Files.createDirectories(unit.getParent());
-      Files.writeString(unit, SystemdUnit.render(SystemdUnit.launcher(), command, config));
+      Files.writeString(unit, SystemdUnit.render(SystemdUnit.launcher(), command, config, SystemdUnit.documentation(command), stop));
     } catch (IOException e) {
       throw new LivesyncException("cannot write " + unit + ": " + e.getMessage() + " (run as root, or pass --output)", dev.livesync.Exit.CANNOT_WRITE, e);
     }

@@ -32,14 +32,27 @@ public final class SystemdUnit {
     return render(launcher, command, config, documentation(command));
   }
 
+  /** {@code stop_timeout}'s default, which the package's units are sized for. */
+  public static final java.time.Duration DEFAULT_STOP_TIMEOUT =
+      dev.livesync.settings.Key.STOP_TIMEOUT.duration(dev.livesync.settings.Key.STOP_TIMEOUT.defaultText());
+  /** What systemd allows beyond the drain's bound before it kills: what {@code livesync stop} allows too. */
+  static final long STOP_MARGIN_SECONDS = 15;
+
+  /** The units of the package: sized for the default stop_timeout. */
+  public static String render(String launcher, String command, Path config, String documentation) {
+    return render(launcher, command, config, documentation, DEFAULT_STOP_TIMEOUT);
+  }
+
   /**
    * The one template of livesync's units, for {@code install-service} and the package alike;
    * {@code command} is {@code run} or {@code serve}. A config path holding {@code %i} makes a template
    * unit ({@code livesync@NAME.service} runs {@code /etc/livesync/NAME.toml}) whose instances each have
-   * their own runtime directory (status socket).
+   * their own runtime directory (status socket). {@code stopTimeout}: the config's {@code stop_timeout},
+   * which {@code TimeoutStopSec=} exceeds by {@link #STOP_MARGIN_SECONDS}.
    */
-  public static String render(String launcher, String command, Path config, String documentation) {
+  public static String render(String launcher, String command, Path config, String documentation, java.time.Duration stopTimeout) {
     boolean serve = command.equals("serve");
+    long stopSec = (stopTimeout.toMillis() + 999) / 1000 + STOP_MARGIN_SECONDS;
     boolean instance = config.toString().contains("%i");
     return joinLines(
         "# livesync's unit: the livesync package installs it and 'livesync install-service' writes the same text.",
@@ -63,9 +76,9 @@ public final class SystemdUnit {
         "RestartSec=5",
         // bad arguments or config: restarting cannot help, the admin must fix the file
         "RestartPreventExitStatus=2 78",
-        // stop sends SIGTERM; give the drain its 30 s plus margin before systemd kills
+        // stop sends SIGTERM; give the drain its stop_timeout (30 s by default) plus margin before systemd kills
         "KillMode=mixed",
-        "TimeoutStopSec=45",
+        "TimeoutStopSec=" + stopSec,
         // /run/livesync (status socket) and /var/lib/livesync (journal, last verify), as livesync expects
         instance ? "Environment=LIVESYNC_RUNTIME_DIR=/run/livesync/%i" : null,
         instance ? "RuntimeDirectory=livesync/%i" : "RuntimeDirectory=livesync",

@@ -25,6 +25,33 @@ class InstallServiceTest {
     assertThat(r.out()).contains("Wrote " + unit, "systemctl daemon-reload", "systemctl enable --now livesync.service");
   }
 
+  /**
+   * systemd starts a unit in /: a relative --config would name a file there (the unit then exits 78
+   * and, as RestartPreventExitStatus says, is not restarted); it is written absolute. TimeoutStopSec
+   * follows the config's stop_timeout, with the 15 s margin stop itself allows.
+   */
+  @Test
+  void aRelativeConfigIsWrittenAbsoluteAndTheStopTimeoutSizesTimeoutStopSec() throws Exception {
+    Path cfg = java.nio.file.Files.writeString(tmp.resolve("c3.toml"), "stop_timeout = \"10m\"\n[[sync]]\nsource = \"" + tmp
+        + "\"\n  [[sync.target]]\n  url = \"/backup/c3\"\n");
+    Path relative = Path.of("").toAbsolutePath().relativize(cfg);
+    assertThat(relative.isAbsolute()).isFalse();
+    Path unit = tmp.resolve("livesync.service");
+    var r = ServiceRoundTripTest.cli("install-service", "--config", relative.toString(), "--output", unit.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    String text = Files.readString(unit);
+    assertThat(text).containsPattern("(?m)^ExecStart=\\S*livesync run --config " + java.util.regex.Pattern.quote(cfg.toString()) + "$")
+        .contains("TimeoutStopSec=615\n").doesNotContain("TimeoutStopSec=45");
+
+    // a config that does not load is said as run would say it, and nothing is written
+    Files.writeString(cfg, "stop_timeout = \"2h\"\n");
+    Path other = tmp.resolve("other.service");
+    r = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", other.toString());
+    assertThat(r.code()).isEqualTo(78);
+    assertThat(r.err()).startsWith("livesync install-service: " + cfg + ":1:1: stop_timeout: expected a duration from 0ms to 1h");
+    assertThat(other).doesNotExist();
+  }
+
   @Test
   void serveUnitForTheBackupHost() throws Exception {
     Path unit = tmp.resolve("x/livesync-serve.service");
