@@ -199,9 +199,24 @@ class ServiceRoundTripTest {
       assertThat(StatusClient.fetch(sock)).isEqualTo("{\"state\":\"running\"}");
       assertThatThrownBy(() -> StatusServer.start(sock, () -> "{}")).hasMessageContaining("already running");
     }
-    Files.createFile(sock); // left behind by a crash
+    // left behind by a crash (kill -9): the socket file stays, nobody answers on it
+    try (var dead = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      dead.bind(java.net.UnixDomainSocketAddress.of(sock));
+    }
+    assertThat(sock).exists();
     try (StatusServer second = StatusServer.start(sock, () -> "{\"n\":2}")) {
       assertThat(StatusClient.fetch(sock)).isEqualTo("{\"n\":2}");
     }
+  }
+
+  /** Only a socket is stale: a file at the socket's path is someone's, refused and kept (it used to be deleted). */
+  @Test
+  void aFileAtTheSocketsPathIsNotReplaced() throws Exception {
+    Path sock = Files.createDirectories(tmp.resolve("run")).resolve("livesync.sock");
+    Files.writeString(sock, "someone's notes\n");
+    assertThatThrownBy(() -> StatusServer.start(sock, () -> "{}"))
+        .hasMessage("cannot open the status socket " + sock + ": is a regular file, not a socket: livesync only replaces a socket that a"
+            + " stopped livesync left; give a path where nothing is yet");
+    assertThat(sock).hasContent("someone's notes\n");
   }
 }
