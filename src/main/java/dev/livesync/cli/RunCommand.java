@@ -162,10 +162,13 @@ final class RunCommand extends Subcommand {
 
   /**
    * {@code --check}: what run would fail to make, write or listen on, tried in the order run meets
-   * them (the status socket's directory, the --http address, each sync's state dir) and refused with
-   * run's own line and exit code (73, 1).
+   * them (the status socket — another livesync answering there holds the --http port too — its
+   * directory, the --http address, each sync's state dir) and refused with run's own line and exit
+   * code (75, 73, 1).
    */
   private static void checkWhatRunWrites(Path statusSocket, HttpSettings http, List<EngineSettings> syncs) {
+    LivesyncException running = StatusServer.alreadyRunning(statusSocket);
+    if (running != null) throw running;
     String socketDir = StatusServer.dirProblem(statusSocket);
     if (socketDir != null) throw new LivesyncException("cannot open the status socket " + statusSocket + ": " + socketDir, dev.livesync.Exit.CANNOT_WRITE);
     if (http != null) WebServer.probe(http);

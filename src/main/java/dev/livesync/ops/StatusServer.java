@@ -71,9 +71,8 @@ public final class StatusServer implements AutoCloseable {
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
       if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-        if (StatusClient.answers(socket)) {
-          throw new LivesyncException("another livesync is already running (it answers on " + socket + "): 'livesync stop' it first", dev.livesync.Exit.ALREADY_RUNNING);
-        }
+        LivesyncException running = alreadyRunning(socket);
+        if (running != null) throw running;
         if (!isSocket(socket)) throw new LivesyncException("cannot open the status socket " + socket + ": " + pathProblem(socket), dev.livesync.Exit.CANNOT_WRITE);
         Files.delete(socket); // a stale socket: its livesync is gone
       }
@@ -90,6 +89,13 @@ public final class StatusServer implements AutoCloseable {
 
   public Path socket() {
     return socket;
+  }
+
+  /** The refusal (75) when another livesync answers on {@code socket}; null when none does. */
+  public static LivesyncException alreadyRunning(Path socket) {
+    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) || !StatusClient.answers(socket)) return null;
+    return new LivesyncException("another livesync is already running (it answers on " + socket + "): 'livesync stop' it first",
+        dev.livesync.Exit.ALREADY_RUNNING);
   }
 
   /** The longest path a Unix socket may have: {@code sun_path} holds 108 bytes with the closing NUL. */

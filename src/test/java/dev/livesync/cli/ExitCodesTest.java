@@ -135,6 +135,23 @@ class ExitCodesTest {
     assertThat(check.code()).as(check.err()).isEqualTo(Exit.CANNOT_WRITE);
     assertThat(check.err()).isEqualTo(line + "\n");
 
+    // the port held by a livesync that answers on the same socket: "already running" (75), as run says first, not the port
+    int port;
+    try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    List<String> same = List.of("run", src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
+        "--status-socket", okSocket, "--http", "127.0.0.1:" + port);
+    var first = livesync(same);
+    first.awaitOutput("running:", CONVERGE);
+    List<String> again = new ArrayList<>(same);
+    again.add(1, "--check");
+    Result twice = inProcess(again.toArray(String[]::new));
+    assertThat(twice.code()).as(twice.err()).isEqualTo(Exit.ALREADY_RUNNING);
+    assertThat(twice.err()).startsWith("livesync run: another livesync is already running (it answers on " + okSocket + ")");
+    first.signal("TERM");
+    assertThat(first.awaitExit(CONVERGE)).isZero();
+
     try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       String listen = "127.0.0.1:" + busy.getLocalPort();
       List<String> args = new ArrayList<>(List.of("run", src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
