@@ -1,6 +1,8 @@
 package dev.livesync.cli;
 
 import dev.livesync.config.Config;
+import dev.livesync.monitor.HttpSettings;
+import dev.livesync.monitor.WebServer;
 import dev.livesync.ops.Check;
 import dev.livesync.ops.Doctor;
 import dev.livesync.ops.EmptySourceCheck;
@@ -66,6 +68,8 @@ final class DoctorCommand extends Subcommand {
     }
     String socketDir = StatusServer.dirProblem(socket);
     if (socketDir != null) whole.add(() -> Check.fail("status socket " + socket, "cannot open the status socket " + socket + ": " + socketDir));
+    HttpSettings http = config == null ? null : new HttpFlags().settings(config.monitor()); // refused as run refuses it
+    if (http != null) whole.add(() -> http(http, socket));
     for (EngineSettings s : syncs) {
       sources.add(Path.of(new String(s.source(), java.nio.charset.StandardCharsets.UTF_8)));
       whole.add(new WatcherCheck(s));
@@ -87,5 +91,17 @@ final class DoctorCommand extends Subcommand {
     out().print(report.text());
     out().flush();
     return report.exitCode();
+  }
+
+  /** The config's [http] address: free to listen on (bound and let go, as run --check does), or held by the livesync running there. */
+  private static Check http(HttpSettings http, Path socket) {
+    String what = "[http] listen " + http.spec();
+    if (StatusServer.alreadyRunning(socket) != null) return Check.ok(what, "the livesync answering on " + socket + " holds it");
+    try {
+      WebServer.probe(http);
+      return Check.ok(what, "free to listen on");
+    } catch (dev.livesync.LivesyncException e) {
+      return Check.fail(what, e.getMessage());
+    }
   }
 }

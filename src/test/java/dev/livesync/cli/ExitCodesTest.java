@@ -164,6 +164,12 @@ class ExitCodesTest {
       Result c = inProcess(args.toArray(String[]::new));
       assertThat(c.code()).as(c.err()).isEqualTo(Exit.FAILED);
       assertThat(c.err()).isEqualTo(said + "\n");
+      // doctor reads a config's [http] and says the same
+      Path cfg = Files.writeString(work.resolve("http.toml"), "state_dir = \"" + work.resolve("state") + "\"\nstatus_socket = \"" + okSocket
+          + "\"\n[http]\nlisten = \"" + listen + "\"\n[[sync]]\nsource = \"" + src + "\"\n  [[sync.target]]\n  url = \"" + dst + "\"\n");
+      Result d = inProcess("doctor", "--config", cfg.toString());
+      assertThat(d.code()).isEqualTo(Exit.FAILED);
+      assertThat(d.out()).contains("FAIL  [http] listen " + listen + ": " + said.substring("livesync run: ".length()) + "\n");
     }
   }
 }
