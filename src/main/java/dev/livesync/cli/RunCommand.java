@@ -121,6 +121,8 @@ final class RunCommand extends Subcommand {
     Signals.handle(signals::add);
     var monitorRef = new java.util.concurrent.atomic.AtomicReference<Monitor>();
     var syncs = new RunningSyncs(name -> monitorRef.get() == null ? null : monitorRef.get().forSync(name));
+    java.util.function.BooleanSupplier stopAsked = () -> signals.contains("TERM") || signals.contains("INT");
+    syncs.stopRequestedBy(stopAsked); // a start or reload waiting for first syncs returns: the stop below bounds them
     var doc = StatusDocument.live(syncs::statuses, bound);
     try (SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
         StatusServer status = StatusDocument.serveDocument(statusSocket, doc, syncs::command);
@@ -137,7 +139,7 @@ final class RunCommand extends Subcommand {
         systemd.ready(syncs.size() + " sync(s) watching; initial sync queued");
         systemd.heartbeat(syncs::loopsTurnedWithin, () -> SystemdNotify.describe(syncs.statuses()), STATUS_EVERY);
       });
-      Log.log.info("running: {} sync(s); status: livesync status (socket {})", syncs.size(), status.socket());
+      if (!stopAsked.getAsBoolean()) Log.log.info("running: {} sync(s); status: livesync status (socket {})", syncs.size(), status.socket());
       while (true) {
         String sig = signals.poll(1, TimeUnit.SECONDS);
         Throwable crash = syncs.crashed();

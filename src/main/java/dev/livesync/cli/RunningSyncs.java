@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,10 @@ final class RunningSyncs {
   private final java.util.function.Function<String, DeliveryListener> listeners;
   private volatile List<Replicator> published = List.of(); // what statuses() reads from other threads
   private volatile List<Starting> starting = List.of();
+  /** True once SIGTERM/SIGINT came: a start stops waiting for initial syncs (the caller then stops everything, bounded). */
+  private BooleanSupplier stopRequested = () -> false;
+  /** How often a start waiting for initial syncs looks whether a stop was asked for. */
+  private static final Duration STOP_CHECK = Duration.ofMillis(100);
 
   /** A sync being opened: its settings, and how far the setup of its watches has come. */
   private record Starting(EngineSettings settings, WatchProgress setup) {}
@@ -49,6 +54,11 @@ final class RunningSyncs {
     this.listeners = listeners;
   }
 
+  /** Waiting for initial syncs (at start, and for syncs a reload adds) ends early once {@code stop} says so. */
+  void stopRequestedBy(BooleanSupplier stop) {
+    this.stopRequested = stop;
+  }
+
   void startAll(List<Plan> plans, Duration stopBound) throws InterruptedException {
     startAll(plans, stopBound, () -> {});
   }
@@ -57,7 +67,8 @@ final class RunningSyncs {
    * Starts every sync of {@code plans}: watches each source and queues its initial syncs (in order),
    * tells {@code watching} (systemd's READY=1), then waits for the first attempt of each initial
    * sync. If one cannot start (its source cannot be watched, a target refuses us), the ones already
-   * started are stopped and the error is thrown.
+   * started are stopped and the error is thrown. Returns early, without waiting for the rest, once a
+   * stop is requested ({@link #stopRequestedBy}): the caller's stop then bounds the first syncs by stop_timeout.
    */
   void startAll(List<Plan> plans, Duration stopBound, Runnable watching) throws InterruptedException {
     List<Starting> waiting = new ArrayList<>();
@@ -65,12 +76,13 @@ final class RunningSyncs {
     starting = List.copyOf(waiting);
     try {
       for (Plan p : plans) {
+        if (stopRequested.getAsBoolean()) return;
         open(p, waiting.getFirst().setup());
         waiting.removeFirst();
         starting = List.copyOf(waiting);
       }
       watching.run();
-      for (Running r : List.copyOf(running.values())) awaitStartup(r.replicator());
+      for (Running r : List.copyOf(running.values())) if (!awaitStartup(r.replicator())) return;
     } catch (RuntimeException | InterruptedException e) {
       stopAll(stopBound);
       throw e;
@@ -95,9 +107,11 @@ final class RunningSyncs {
     return r;
   }
 
-  private void awaitStartup(Replicator r) throws InterruptedException {
+  /** Waits for {@code r}'s initial syncs' first attempts; false when a stop was requested first. */
+  private boolean awaitStartup(Replicator r) throws InterruptedException {
     try {
-      r.awaitStartup();
+      while (!r.awaitStartup(STOP_CHECK)) if (stopRequested.getAsBoolean()) return false;
+      return true;
     } catch (LivesyncException e) {
       running.remove(r.name()); // awaitStartup stopped it
       publish();
@@ -125,6 +139,7 @@ final class RunningSyncs {
       }
     }
     for (Plan p : wanted.values()) {
+      if (stopRequested.getAsBoolean()) return; // the stop that follows ends what runs; the rest is not started
       if (running.containsKey(p.settings().name())) continue; // unchanged: it keeps running untouched
       try {
         start(p);

@@ -112,7 +112,7 @@ public final class Replicator implements AutoCloseable {
   }
 
   static Replicator start(EngineSettings s, List<Transport> transports, DeliveryListener listener, Clock clock) throws InterruptedException {
-    var r = open(s, transports, listener, clock);
+    var r = open(s, transports, listener, clock, new WatchProgress());
     r.awaitStartup();
     return r;
   }
@@ -125,10 +125,6 @@ public final class Replicator implements AutoCloseable {
    */
   public static Replicator open(EngineSettings s, DeliveryListener listener, WatchProgress setup) {
     return open(s, s.openTransports(true), listener, Clock.SYSTEM, setup);
-  }
-
-  private static Replicator open(EngineSettings s, List<Transport> transports, DeliveryListener listener, Clock clock) {
-    return open(s, transports, listener, clock, new WatchProgress());
   }
 
   static Replicator open(EngineSettings s, List<Transport> transports, DeliveryListener listener, Clock clock, WatchProgress setup) {
@@ -146,11 +142,18 @@ public final class Replicator implements AutoCloseable {
 
   /** Waits for the first attempt of each initial sync; a target that refused us stops the engine and throws (exit 5). */
   public void awaitStartup() throws InterruptedException {
-    String refused = startup.await();
+    awaitStartup(java.time.Duration.ofMillis(Long.MAX_VALUE));
+  }
+
+  /** {@link #awaitStartup()} for at most {@code wait}: false when it ran out first (a stop must not wait out a long first sync). */
+  public boolean awaitStartup(java.time.Duration wait) throws InterruptedException {
+    if (!startup.await(wait.toMillis())) return false;
+    String refused = startup.refused();
     if (refused != null) {
       stop(java.time.Duration.ZERO);
       throw new LivesyncException(refused, 5);
     }
+    return true;
   }
 
   private void open() {

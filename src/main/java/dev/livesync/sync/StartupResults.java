@@ -28,9 +28,13 @@ final class StartupResults implements TargetRunner.StartupListener {
     started.countDown();
   }
 
-  /** Waits for every target's first attempt; returns why the refusing ones refused, or null. */
-  String await() throws InterruptedException {
-    started.await();
+  /** Waits up to {@code millis} for every target's first attempt; false when the time ran out first. */
+  boolean await(long millis) throws InterruptedException {
+    return started.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** Once {@link #await} returned true: why the refusing targets refused, or null. */
+  String refused() {
     synchronized (fatal) {
       return fatal.isEmpty() ? null : String.join("; ", fatal);
     }
