@@ -16,6 +16,11 @@ public final class Exit {
   public static final int USAGE = 2;
   /** status: no livesync answers (as systemctl status). */
   public static final int NOT_RUNNING = 3;
+  /**
+   * status (and release-deletes): a livesync holds the status socket but does not answer within a few
+   * seconds (stopped with SIGSTOP, hung): LSB's "status unknown".
+   */
+  public static final int NO_ANSWER = 4;
   /** A target refused us at start (authentication, unknown module): retrying would not help. */
   public static final int TARGET_REFUSED = 5;
   /** A program or a target livesync needs is not available: rsync missing; verify could not compare with a target. */

@@ -7,16 +7,20 @@ import dev.livesync.Exit;
 import dev.livesync.LivesyncException;
 import dev.livesync.config.Config;
 import dev.livesync.config.ConfigLoader;
+import dev.livesync.ops.LivesyncProcesses;
 import dev.livesync.ops.ServiceFiles;
 import dev.livesync.ops.StatusClient;
 import dev.livesync.ops.StatusServer;
+import dev.livesync.ops.Stopper;
 import dev.livesync.settings.Dirs;
 import dev.livesync.settings.Key;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,7 +28,8 @@ import picocli.CommandLine.Parameters;
  * Which running livesync {@code status} and {@code stop} talk to, chosen as {@code run} was started:
  * {@code --status-socket PATH}, else {@code --config FILE}'s status_socket, else the default config's
  * (when it exists and sets one), else the runtime dir's livesync.sock; and optionally one sync of it
- * by {@code NAME}.
+ * by {@code NAME}. A config file that does not load still names its socket as far as it can be read
+ * (they need nothing else of it; {@link #warnings} says what is wrong with it).
  */
 final class InstanceFlags {
   @Parameters(arity = "0..1", paramLabel = "NAME", description = "A sync's name (run's --name or the config's name): status shows only that sync; stop checks the livesync runs it, then stops all of its syncs.")
@@ -37,12 +42,20 @@ final class InstanceFlags {
   Path config;
 
   private Config loaded;
+  /** --config's file when it does not load: what could be read of it, and why it does not load. */
+  private Config.Where where;
+  private String configProblem;
 
   /** The config that names the instance: --config, else the default file when it exists and no socket is given. */
   private Config config() {
-    if (loaded != null) return loaded;
+    if (loaded != null || where != null) return loaded;
     if (config != null) {
-      loaded = ConfigLoader.load(config);
+      try {
+        loaded = ConfigLoader.load(config);
+      } catch (LivesyncException e) {
+        configProblem = e.getMessage().lines().findFirst().orElse("");
+        where = ConfigLoader.where(config);
+      }
     } else if (statusSocket == null && Files.exists(Config.DEFAULT_PATH)) {
       try {
         loaded = ConfigLoader.load(Config.DEFAULT_PATH);
@@ -53,8 +66,21 @@ final class InstanceFlags {
     return loaded;
   }
 
+  /** Prints, in one line, what is wrong with --config's file, if anything (the command goes on without it). */
+  void warnings(PrintWriter err, String command) {
+    if (statusSocket != null) return;
+    config();
+    if (configProblem != null) {
+      err.println("livesync " + command + ": warning: " + configProblem + " (only its status_socket and state_dir are used here)");
+      err.flush();
+    }
+  }
+
   Path socket() {
-    return socket(statusSocket, statusSocket != null ? null : config());
+    if (statusSocket != null) return socket(statusSocket, null);
+    Config c = config();
+    if (c == null && where != null && where.statusSocket() != null) return where.statusSocket();
+    return socket(null, c);
   }
 
   /** The status socket as {@code run} chooses it: {@code flag}, else {@code cfg}'s status_socket, else the runtime dir's livesync.sock. */
@@ -66,7 +92,8 @@ final class InstanceFlags {
   /** Where the last verify result is: the config's state root, else the one rule's. */
   Path stateRoot() {
     Config c = config();
-    return c != null ? c.stateDir() : Dirs.state();
+    if (c != null) return c.stateDir();
+    return where != null && where.stateDir() != null ? where.stateDir() : Dirs.state();
   }
 
   /** The pidfile is {@code start}'s, so only for the default socket; another socket's livesync is found by its socket alone. */
@@ -76,13 +103,61 @@ final class InstanceFlags {
     return new ServiceFiles(socket.equals(d.socket()) ? d.pidFile() : null, d.logFile(), socket);
   }
 
-  /** The running livesync's status document, or null when nothing answers on {@link #socket()}. */
-  JsonNode status() {
+  /**
+   * The livesync this names, as found: its status document and the socket that gave it; or a
+   * livesync process that does not answer ({@code silent}); or neither (not running). {@code note}:
+   * why it answered elsewhere, or why it is taken to be this instance.
+   */
+  record Found(JsonNode doc, Path socket, ProcessHandle silent, String note) {}
+
+  Found find() {
+    Path socket = socket();
     try {
-      return StatusClient.document(socket());
+      return new Found(StatusClient.document(socket), socket, null, null);
+    } catch (StatusClient.NotAnswering e) {
+      return new Found(null, socket, LivesyncProcesses.holding(socket).orElse(null), null);
     } catch (IOException e) {
-      return null;
+      // nothing listens there; the livesync of this config may listen elsewhere (a reload does not move it)
     }
+    Optional<ProcessHandle> other = elsewhere();
+    if (other.isEmpty()) return new Found(null, socket, null, null);
+    long pid = other.get().pid();
+    for (Path s : LivesyncProcesses.socketsOf(pid)) {
+      try {
+        JsonNode doc = StatusClient.document(s);
+        if (doc.path("pid").asLong() == pid) {
+          return new Found(doc, s, null, "livesync (pid " + pid + ") answers on " + s + ", not on " + socket
+              + " (a status_socket changed while it runs takes effect at its next restart)");
+        }
+      } catch (IOException e) {
+        // not its status socket, or silent: the next
+      }
+    }
+    return new Found(null, socket, other.get(), "it listens on no status socket that answers");
+  }
+
+  /**
+   * When nothing listens on the socket: a livesync running this instance's config ({@code run --config
+   * FILE}), else, for the default socket (no --status-socket), the one whose pid {@code start} wrote.
+   */
+  private Optional<ProcessHandle> elsewhere() {
+    if (statusSocket != null) return Optional.empty();
+    Path file = config != null ? config : Files.exists(Config.DEFAULT_PATH) ? Config.DEFAULT_PATH : null;
+    Optional<ProcessHandle> h = file == null ? Optional.empty() : LivesyncProcesses.running(file);
+    if (h.isPresent() || config != null) return h;
+    return Stopper.fromPidFile(ServiceFiles.defaults().pidFile());
+  }
+
+  /** One line for a livesync that does not answer. */
+  static String silent(Found f) {
+    String pid = f.silent() == null ? "" : " (pid " + f.silent().pid() + ")";
+    return "livesync" + pid + " does not answer on " + f.socket() + (f.note() == null ? "" : "; " + f.note())
+        + " (stopped or hung; 'livesync stop' ends it)";
+  }
+
+  /** The running livesync's status document, or null when none answers (on its socket, or elsewhere: {@link #find}). */
+  JsonNode status() {
+    return find().doc();
   }
 
   /** {@code doc} with only the named sync (all when no name was given); refuses (exit 2) a name it does not run. */

@@ -31,6 +31,9 @@ final class ReleaseDeletesCommand extends Subcommand {
     JsonNode answer;
     try {
       answer = Json.read(StatusClient.request(at, "release-deletes" + (sync == null ? "" : " " + sync)), "the answer");
+    } catch (dev.livesync.ops.StatusClient.NotAnswering e) {
+      err().println("livesync release-deletes: livesync does not answer on " + at + " (stopped or hung)");
+      return dev.livesync.Exit.NO_ANSWER;
     } catch (IOException e) {
       err().println("livesync release-deletes: livesync is not running (nothing answers on " + at + ")");
       return dev.livesync.Exit.NOT_RUNNING;

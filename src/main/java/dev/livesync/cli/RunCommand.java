@@ -86,6 +86,8 @@ final class RunCommand extends Subcommand {
 
   /** The log file this run writes (null: none); a reloaded config's syncs are checked against it. */
   private Path logFileInUse;
+  /** The config as last loaded (at the start, then by each reload that took): what a reload compares with. */
+  private Config loaded;
 
   @Option(names = "--check", description = "Check the settings (every value, the sources, password files and keys) and exit: 0 when run would start with them.")
   boolean check;
@@ -97,6 +99,7 @@ final class RunCommand extends Subcommand {
       throw new LivesyncException("give SOURCE TARGET... or --config FILE (" + Config.DEFAULT_PATH + " does not exist)", 2);
     }
     Path configFile = cfg == null ? null : cfg.file();
+    loaded = cfg;
     ProcessSettings process = processSettings(cfg);
     List<RunningSyncs.Plan> plans = plans(cfg);
     if (plans.isEmpty()) throw new LivesyncException("nothing to run: " + configFile + " has no [[sync]]", 78);
@@ -123,7 +126,7 @@ final class RunCommand extends Subcommand {
     var syncs = new RunningSyncs(name -> monitorRef.get() == null ? null : monitorRef.get().forSync(name));
     java.util.function.BooleanSupplier stopAsked = () -> signals.contains("TERM") || signals.contains("INT");
     syncs.stopRequestedBy(stopAsked); // a start or reload waiting for first syncs returns: the stop below bounds them
-    var doc = StatusDocument.live(syncs::statuses, bound);
+    var doc = StatusDocument.live(syncs::statuses, bound, sync.stateRoot(cfg)); // its state root: where status finds the last verify
     try (SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
         StatusServer status = StatusDocument.serveDocument(statusSocket, doc, syncs::command);
         Monitor monitor = http == null && alerts == null ? null : new Monitor(doc, dev.livesync.sync.Clock.SYSTEM, alerts);
@@ -243,8 +246,35 @@ final class RunCommand extends Subcommand {
       return;
     }
     Log.log.info("SIGHUP: reloading {}", configFile);
+    List<String> kept = processKeysChanged(loaded, cfg);
+    if (!kept.isEmpty()) {
+      Log.log.warn("SIGHUP: top-level settings changed: {}; they take effect at the next restart (until then the running process keeps its own{})",
+          String.join(", ", kept), kept.contains("status_socket") ? ": 'livesync status' and 'stop' still find it" : "");
+    }
+    loaded = cfg;
     TransferSlots.shared().limit(maxTransfers(cfg)); // a flag given at the start still wins
     syncs.reload(plans, bound);
+  }
+
+  /**
+   * The top-level keys of the file that differ between {@code before} and {@code after} and that a
+   * reload does not apply: the process's own settings (socket, log, state root, stop timeout, status
+   * page, alerts) are set once at its start; only [[sync]] blocks and max_transfers follow a reload.
+   */
+  static List<String> processKeysChanged(Config before, Config after) {
+    List<String> out = new ArrayList<>();
+    if (before == null) return out;
+    java.util.function.BiConsumer<String, java.util.function.Function<Config, Object>> cmp = (key, get) -> {
+      if (!java.util.Objects.equals(get.apply(before), get.apply(after))) out.add(key);
+    };
+    cmp.accept("state_dir", Config::stateDir);
+    cmp.accept("log_file", Config::logFile);
+    cmp.accept("log_level", Config::logLevel);
+    cmp.accept("status_socket", Config::statusSocket);
+    cmp.accept("stop_timeout", Config::stopTimeout);
+    cmp.accept("[http]", c -> List.of(String.valueOf(c.monitor().listen()), String.valueOf(c.monitor().tokenFile())));
+    cmp.accept("[alert]", c -> List.of(String.valueOf(c.monitor().alertExec()), String.valueOf(c.monitor().alertAfter()), String.valueOf(c.monitor().alertLag())));
+    return out;
   }
 
   /** Level and optional log file; stderr stays (journald reads it). */

@@ -33,12 +33,27 @@ final class StatusCommand extends Subcommand {
 
   @Override
   public Integer call() {
+    instance.warnings(err(), "status");
     ServiceFiles files = instance.files();
-    JsonNode lastVerify = VerifyRecord.load(instance.stateRoot());
-    JsonNode doc = instance.select(instance.status());
+    InstanceFlags.Found found = instance.find();
+    JsonNode doc = instance.select(found.doc());
+    java.nio.file.Path stateRoot = StatusDocument.stateRoot(doc, instance.stateRoot()); // the running process's, where it says it
+    JsonNode lastVerify = VerifyRecord.load(stateRoot);
     var out = out();
+    if (doc != null && found.note() != null) err().println("livesync status: " + found.note());
+    if (doc == null && found.silent() != null || doc == null && found.note() != null) {
+      // a livesync holds the socket (or runs this config) but does not answer: said, never waited for
+      if (json) {
+        out.println(Json.pretty(Json.MAPPER.createObjectNode().put("state", "not answering").put("pid", found.silent() == null ? -1 : found.silent().pid())
+            .put("socket", found.socket().toString())));
+      } else {
+        out.println(InstanceFlags.silent(found));
+      }
+      out.flush();
+      return dev.livesync.Exit.NO_ANSWER;
+    }
     if (json) {
-      out.println(Json.pretty(StatusDocument.withLastVerify(doc == null ? Json.MAPPER.createObjectNode().put("state", "not running") : (ObjectNode) doc, instance.stateRoot())));
+      out.println(Json.pretty(StatusDocument.withLastVerify(doc == null ? Json.MAPPER.createObjectNode().put("state", "not running") : (ObjectNode) doc, stateRoot)));
     } else if (doc == null) {
       out.println("livesync is not running (nothing answers on " + files.socket() + ")");
       out.print(VerifyRecord.summaryLine(lastVerify));

@@ -1,6 +1,5 @@
 package dev.livesync.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesync.ops.Stopper;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -27,33 +26,41 @@ final class StopCommand extends Subcommand {
 
   @Override
   public Integer call() {
-    var files = instance.files();
     var out = out();
-    if (instance.name != null) {
-      JsonNode doc = instance.status();
-      if (doc != null) {
-        instance.select(doc); // refuses a name it does not run
-        if (doc.path("syncs").size() > 1) out.printf("stopping the livesync that runs %s and %d other sync(s)%n", instance.name, doc.path("syncs").size() - 1);
+    instance.warnings(err(), "stop");
+    var files = instance.files();
+    InstanceFlags.Found found = instance.find();
+    if (found.note() != null && found.doc() != null) err().println("livesync stop: " + found.note());
+    if (instance.name != null && found.doc() != null) {
+      instance.select(found.doc()); // refuses a name it does not run
+      if (found.doc().path("syncs").size() > 1) out.printf("stopping the livesync that runs %s and %d other sync(s)%n", instance.name, found.doc().path("syncs").size() - 1);
+    }
+    Stopper.Found target = null;
+    if (found.doc() != null) {
+      long pid = found.doc().path("pid").asLong(-1);
+      Duration drains = Duration.ofMillis(Math.max(0, found.doc().path("stopTimeoutMillis").asLong(0)));
+      target = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> new Stopper.Found(h, drains)).orElse(null);
+    } else if (found.silent() != null) {
+      out.println(InstanceFlags.silent(found) + ": stopping it by its pid");
+      target = new Stopper.Found(found.silent(), Duration.ZERO);
+    }
+    int code;
+    if (target == null) {
+      if (files.pidFile() != null) Stopper.stop(files, timeout); // removes a stale pidfile
+      out.println("livesync is not running (nothing answers on " + files.socket() + ")");
+      code = 0;
+    } else {
+      Stopper.Result r = Stopper.stop(target, timeout, files.pidFile());
+      if (r.outcome() == Stopper.Outcome.STOPPED) {
+        out.printf("livesync stopped (pid %d, drained in %.1f s)%n", r.pid(), r.took().toMillis() / 1000.0);
+        code = 0;
+      } else {
+        err().printf(
+            "livesync stop: pid %d did not finish draining within %s and was killed (SIGKILL); changes still queued are replayed from the journal at the next start%n",
+            r.pid(), dev.livesync.settings.Durations.format(r.waited()));
+        code = dev.livesync.Exit.FAILED;
       }
     }
-    Stopper.Result r = Stopper.stop(files, timeout);
-    int code =
-        switch (r.outcome()) {
-          case NOT_RUNNING -> {
-            out.println("livesync is not running (nothing answers on " + files.socket() + ")");
-            yield 0;
-          }
-          case STOPPED -> {
-            out.printf("livesync stopped (pid %d, drained in %.1f s)%n", r.pid(), r.took().toMillis() / 1000.0);
-            yield 0;
-          }
-          case KILLED -> {
-            err().printf(
-                "livesync stop: pid %d did not finish draining within %s and was killed (SIGKILL); changes still queued are replayed from the journal at the next start%n",
-                r.pid(), dev.livesync.settings.Durations.format(r.waited()));
-            yield dev.livesync.Exit.FAILED;
-          }
-        };
     out.flush();
     return code;
   }

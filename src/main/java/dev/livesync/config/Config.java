@@ -36,6 +36,9 @@ public record Config(
     ConfigException locate(SettingException e);
   }
 
+  /** Where a running livesync of this file keeps its socket and state ({@link ConfigLoader#where}); each may be null. */
+  public record Where(Path statusSocket, Path stateDir) {}
+
   public Config {
     syncs = List.copyOf(syncs);
   }

@@ -61,6 +61,30 @@ public final class ConfigLoader {
     return parse(text, file);
   }
 
+  /**
+   * Of a file that does not load ({@link #load} threw): its {@code status_socket} and {@code state_dir}
+   * as far as they can be read (each null when missing, wrong, or the file is not TOML at all). For
+   * {@code status} and {@code stop}, which need only where the running livesync is.
+   */
+  public static Config.Where where(Path file) {
+    try {
+      JsonNode tree = new TomlMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+      return new Config.Where(lenientPath(tree, Key.STATUS_SOCKET), lenientPath(tree, Key.STATE_DIR));
+    } catch (IOException | RuntimeException e) {
+      return new Config.Where(null, null);
+    }
+  }
+
+  private static Path lenientPath(JsonNode tree, Key key) {
+    JsonNode v = tree.path(key.configName());
+    if (!v.isTextual()) return null;
+    try {
+      return key.absolutePath(Path.of(v.asText()));
+    } catch (RuntimeException e) { // a SettingException too
+      return null;
+    }
+  }
+
   /** Parses {@code text} as if read from {@code file} (used in messages and for relative defaults). */
   public static Config parse(String text, Path file) {
     String name = file.toString();

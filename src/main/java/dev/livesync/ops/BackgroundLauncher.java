@@ -43,7 +43,7 @@ public final class BackgroundLauncher {
 
   /** Starts {@code command} and returns its pid once its status socket reports "running". */
   public static long start(List<String> command, ServiceFiles files, Duration timeout) {
-    if (Files.exists(files.socket()) && StatusClient.answers(files.socket())) {
+    if (Files.exists(files.socket()) && StatusClient.listening(files.socket())) {
       throw new LivesyncException("livesync is already running (it answers on " + files.socket() + "); 'livesync stop' first", dev.livesync.Exit.ALREADY_RUNNING);
     }
     ChildProcess p = launch(command, files); // never closed: it is to outlive us

@@ -9,7 +9,8 @@ import java.util.List;
  * sync. {@code state} is {@code running} once every sync is running (watches established, initial
  * sync started) — {@code livesync start} waits for exactly that.
  */
-public record StatusDocument(long pid, String state, long startedMillis, long nowMillis, List<EngineStatus> syncs, long stopTimeoutMillis) {
+public record StatusDocument(long pid, String state, long startedMillis, long nowMillis, List<EngineStatus> syncs, long stopTimeoutMillis,
+    String stateDir) {
   public static final String STARTING = "starting";
   public static final String RUNNING = "running";
   public static final String STOPPING = "stopping";
@@ -20,6 +21,11 @@ public record StatusDocument(long pid, String state, long startedMillis, long no
 
   /** {@code stopTimeoutMillis}: how long the process drains on SIGTERM (its --stop-timeout; 0 = not said), for {@code stop}'s wait. */
   public static StatusDocument of(long startedMillis, List<EngineStatus> syncs, long stopTimeoutMillis) {
+    return of(startedMillis, syncs, stopTimeoutMillis, null);
+  }
+
+  /** {@code stateDir}: the process's state root, where {@code verify} of its config keeps its last result (null: not said). */
+  public static StatusDocument of(long startedMillis, List<EngineStatus> syncs, long stopTimeoutMillis, java.nio.file.Path stateDir) {
     String state;
     if (syncs.isEmpty() || syncs.stream().anyMatch(s -> s.state().equals(STARTING))) {
       state = STARTING;
@@ -28,7 +34,8 @@ public record StatusDocument(long pid, String state, long startedMillis, long no
     } else {
       state = RUNNING;
     }
-    return new StatusDocument(ProcessHandle.current().pid(), state, startedMillis, System.currentTimeMillis(), syncs, stopTimeoutMillis);
+    return new StatusDocument(ProcessHandle.current().pid(), state, startedMillis, System.currentTimeMillis(), syncs, stopTimeoutMillis,
+        stateDir == null ? null : stateDir.toString());
   }
 
   /** Documents of one process: each with the same start time and the engine's current snapshots. */
@@ -38,13 +45,28 @@ public record StatusDocument(long pid, String state, long startedMillis, long no
 
   /** {@link #live(java.util.function.Supplier)} of a process that drains for up to {@code stopTimeout} on SIGTERM. */
   public static java.util.function.Supplier<StatusDocument> live(java.util.function.Supplier<List<EngineStatus>> engine, java.time.Duration stopTimeout) {
-    long started = System.currentTimeMillis();
-    return () -> of(started, engine.get(), stopTimeout.toMillis());
+    return live(engine, stopTimeout, null);
   }
 
-  /** What {@code livesync status --json} prints: {@code doc} (the running process's answer) with the last verify result. */
+  /** {@link #live(java.util.function.Supplier, java.time.Duration)} of a process whose state root is {@code stateDir}. */
+  public static java.util.function.Supplier<StatusDocument> live(java.util.function.Supplier<List<EngineStatus>> engine, java.time.Duration stopTimeout,
+      java.nio.file.Path stateDir) {
+    long started = System.currentTimeMillis();
+    return () -> of(started, engine.get(), stopTimeout.toMillis(), stateDir);
+  }
+
+  /**
+   * What {@code livesync status --json} prints: {@code doc} (the running process's answer) with the
+   * last verify result, from the state root the process said (its --state-dir or state_dir), else the default.
+   */
   public static com.fasterxml.jackson.databind.node.ObjectNode withLastVerify(com.fasterxml.jackson.databind.node.ObjectNode doc) {
-    return withLastVerify(doc, Dirs.state());
+    return withLastVerify(doc, stateRoot(doc, Dirs.state()));
+  }
+
+  /** The state root {@code doc} names, else {@code otherwise}. */
+  public static java.nio.file.Path stateRoot(com.fasterxml.jackson.databind.JsonNode doc, java.nio.file.Path otherwise) {
+    String said = doc == null ? "" : doc.path("stateDir").asText("");
+    return said.isEmpty() ? otherwise : java.nio.file.Path.of(said);
   }
 
   /** {@link #withLastVerify(com.fasterxml.jackson.databind.node.ObjectNode)} of the state root {@code stateRoot}. */

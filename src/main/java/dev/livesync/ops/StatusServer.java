@@ -91,9 +91,9 @@ public final class StatusServer implements AutoCloseable {
     return socket;
   }
 
-  /** The refusal (75) when another livesync answers on {@code socket}; null when none does. */
+  /** The refusal (75) when another livesync listens on {@code socket} (answering or not); null when none does. */
   public static LivesyncException alreadyRunning(Path socket) {
-    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) || !StatusClient.answers(socket)) return null;
+    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) || !StatusClient.listening(socket)) return null; // answering or not: a live process holds it
     return new LivesyncException("another livesync is already running (it answers on " + socket + "): 'livesync stop' it first",
         dev.livesync.Exit.ALREADY_RUNNING);
   }

@@ -35,13 +35,22 @@ public final class Stopper {
       long pid = doc.path("pid").asLong(-1);
       Duration drains = Duration.ofMillis(Math.max(0, doc.path("stopTimeoutMillis").asLong(0)));
       if (pid > 0) return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> new Found(h, drains));
+    } catch (StatusClient.NotAnswering e) {
+      // it holds the socket but does not answer (stopped, hung): the process that holds it
+      Optional<ProcessHandle> h = LivesyncProcesses.holding(files.socket());
+      if (h.isPresent()) return h.map(p -> new Found(p, Duration.ZERO));
     } catch (IOException e) {
       // not answering: fall back to the pidfile
     }
-    if (files.pidFile() == null) return Optional.empty();
+    return fromPidFile(files.pidFile()).map(h -> new Found(h, Duration.ZERO));
+  }
+
+  /** The live livesync whose pid {@code pidFile} holds (null: none); a recycled pid is not a livesync and not returned. */
+  public static Optional<ProcessHandle> fromPidFile(Path pidFile) {
+    if (pidFile == null) return Optional.empty();
     try {
-      long pid = Long.parseLong(Files.readString(files.pidFile()).trim());
-      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(Stopper::isLivesync).map(h -> new Found(h, Duration.ZERO));
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(Stopper::isLivesync);
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
@@ -62,7 +71,7 @@ public final class Stopper {
 
   /** A recycled pid must not be killed: the command line must name our main class or jar. */
   static boolean isLivesync(ProcessHandle h) {
-    return h.info().commandLine().map(c -> c.contains("dev.livesync") || c.contains("livesync.jar")).orElse(false);
+    return LivesyncProcesses.isLivesync(h.pid());
   }
 
   /** {@code wait} null: {@link #waitFor} the process's own stop timeout. */
@@ -72,13 +81,20 @@ public final class Stopper {
       if (files.pidFile() != null) BackgroundLauncher.deleteQuietly(files.pidFile());
       return new Result(Outcome.NOT_RUNNING, -1, Duration.ZERO, Duration.ZERO);
     }
-    ProcessHandle h = found.get().process();
-    Duration drain = wait != null ? wait : waitFor(found.get().drains());
+    return stop(found.get(), wait, files.pidFile());
+  }
+
+  /**
+   * Stops {@code found}: SIGTERM, the drain, then SIGKILL after {@code wait} (null: {@link #waitFor}
+   * what it said it drains for); removes {@code pidFile} (null: none) when it is gone.
+   */
+  public static Result stop(Found found, Duration wait, Path pidFile) {
+    ProcessHandle h = found.process();
+    Duration drain = wait != null ? wait : waitFor(found.drains());
     long t0 = System.nanoTime();
     // SIGTERM, the drain, then SIGKILL; the rsyncs of a killed one are SIGKILLed too, not left behind
     Outcome outcome = ChildProcess.stop(h, drain) ? Outcome.STOPPED : Outcome.KILLED;
-    if (files.pidFile() != null) BackgroundLauncher.deleteQuietly(files.pidFile());
+    if (pidFile != null) BackgroundLauncher.deleteQuietly(pidFile);
     return new Result(outcome, h.pid(), Duration.ofNanos(System.nanoTime() - t0), drain);
   }
-
 }
