@@ -43,6 +43,7 @@ public final class TargetRunner {
   private final StartupListener startupListener;
   private final TargetQueue queue;
   private final TargetHealth health;
+  private final IdleCheck looks;
   /** Its place at the process's transfer slots. */
   final TransferSlots.Seat seat;
   private final TargetStats stats = new TargetStats();
@@ -80,6 +81,7 @@ public final class TargetRunner {
     this.startupListener = startupListener;
     this.queue = new TargetQueue(name, clock, journal != null ? journal : ItemLog.NONE, exec.delete().whileRunning(), transport.renameCopiesFromSource());
     this.health = new TargetHealth(name, settings.retry(), settings.fatalRetry());
+    this.looks = new IdleCheck(transport, name, clock, health, stats);
     this.seat = settings.slots().seat();
   }
 
@@ -152,7 +154,9 @@ public final class TargetRunner {
   /** When this target next needs the loop (a backoff or a delayed retry ending), or -1. */
   public long nextWakeNanos() {
     if (health.backingOff()) return running > 0 ? -1 : health.nextWakeNanos();
-    return queue.awaitingRead.isEmpty() ? queue.nextNotBefore(clock.nanos()) : clock.nanos(); // read the source now: see GoneAncestors
+    if (!queue.awaitingRead.isEmpty()) return clock.nanos(); // read the source now: see GoneAncestors
+    long next = queue.nextNotBefore(clock.nanos());
+    return running > 0 || !queue.isEmpty() || looks.dueNanos() < 0 ? next : next < 0 ? looks.dueNanos() : Math.min(next, looks.dueNanos());
   }
 
   /** Starts every item that may start now; one that waits for a transfer slot keeps its place in their line. */
@@ -160,6 +164,7 @@ public final class TargetRunner {
     long now = clock.nanos();
     changed |= GoneAncestors.released(queue, loop, now);
     // only after what can let an item start (new, finished, a delay over, a slot freed): claims cost O(queued paths)
+    if (running == 0 && queue.isEmpty() && looks.due(now)) looks.start(workers, loop, () -> changed = true); // see IdleCheck
     if (!changed && !seat.freed() && (recheckAt < 0 || now < recheckAt)) return;
     if (!startWhatMay(now)) seat.stopWaiting(); // nothing to ask a slot for: no place in their line
   }
@@ -173,7 +178,7 @@ public final class TargetRunner {
       if (running > 0) return false; // its end is a change
       if (!health.attemptDue(now)) {
         if (health.probeDue(now)) {
-          startProbe();
+          looks.probe(workers, loop, () -> changed = true);
           recheckAt = health.nextAttemptNanos();
         } else {
           recheckAt = health.nextWakeNanos();
@@ -230,6 +235,7 @@ public final class TargetRunner {
       listener.started(name, g.item);
     }
     running++;
+    looks.active();
     workers.execute(
         () -> {
           ItemExecutor.Ran r;
@@ -258,23 +264,6 @@ public final class TargetRunner {
         });
   }
 
-  private void startProbe() {
-    health.probeStarted();
-    workers.execute(() -> {
-      Transport.Reachability seen;
-      try {
-        seen = transport.probe();
-      } catch (RuntimeException e) {
-        seen = Transport.Reachability.UNKNOWN;
-      }
-      Transport.Reachability result = seen;
-      loop.execute(() -> {
-        changed = true;
-        health.probed(result, clock.nanos());
-      });
-    });
-  }
-
   /**
    * A send left out paths whose parent is gone from the source (see {@link VanishedPaths}): the
    * deletion of their topmost missing ancestors goes behind it as an item of its own, so that it is
@@ -300,6 +289,7 @@ public final class TargetRunner {
   /** {@code fullSyncWhy}: see {@link ItemExecutor.Ran}; the full sync then replaces the start's first item, waited for in its place. */
   private void finished(Task t, TransferResult r, String fullSyncWhy) {
     running--;
+    looks.active();
     changed = true;
     listener.finished(name, t.item, r, clock.nanos());
     boolean first = t.startup;

@@ -127,6 +127,16 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
+  public TransferResult check() throws InterruptedException {
+    return inner.check();
+  }
+
+  @Override
+  public boolean canCheck() {
+    return inner.canCheck();
+  }
+
+  @Override
   public String warning() {
     return inner.warning();
   }

@@ -224,20 +224,9 @@ public final class RsyncTransport implements Transport {
     return items.drift();
   }
 
-  /**
-   * {@code rsync --list-only} of the target directory, not recursive, with this target's options and
-   * excludes: empty when it lists the directory alone, or when rsync could not enter it because it is
-   * not there ({@code --mkpath} makes it).
-   */
   @Override
   public boolean targetEmpty() throws InterruptedException {
-    var listed = new ArrayList<String>(2);
-    RsyncProcess.Result r = rsync.run(args.listTop(), null, line -> {
-      if (listed.size() < 2) listed.add(Bytes.latin1(line));
-    });
-    if (r.exit() == 0) return listed.size() == 1 && listed.getFirst().endsWith(" .");
-    return r.exit() == 23 && listed.isEmpty() && r.stderr().stream().map(Bytes::latin1)
-        .anyMatch(s -> s.contains(" change_dir ") && s.endsWith(" failed: No such file or directory (2)"));
+    return TopListing.empty(rsync);
   }
 
   @Override
@@ -256,6 +245,16 @@ public final class RsyncTransport implements Transport {
   public int pruneVersions(Instant now) throws InterruptedException {
     if (options.versions() == null) return 0;
     return kind.pruneVersions(now.minus(options.versions()));
+  }
+
+  @Override
+  public TransferResult check() throws InterruptedException {
+    return canCheck() ? TopListing.answers(rsync) : null;
+  }
+
+  @Override
+  public boolean canCheck() {
+    return !(target instanceof Target.Local);
   }
 
   @Override

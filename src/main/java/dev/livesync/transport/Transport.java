@@ -249,6 +249,23 @@ public interface Transport extends AutoCloseable {
   }
 
   /**
+   * Whether the target answers and accepts us, changing nothing: one rsync listing of the target
+   * directory's own entries ({@code --list-only}, not recursive), through the options a sync uses.
+   * Null when it answered (also when the directory is not there yet: the first run makes it); else
+   * the failed look (RETRY: unreachable; FATAL: refused, e.g. a wrong password). The engine calls it
+   * while the target is idle ({@code IdleCheck}), where {@link #canCheck()}; transports that cannot
+   * tell return null.
+   */
+  default TransferResult check() throws InterruptedException {
+    return null;
+  }
+
+  /** Whether {@link #check()} tells anything: remote targets (a local directory is looked at by every run). */
+  default boolean canCheck() {
+    return false;
+  }
+
+  /**
    * A standing condition of the target the operator should fix, in one line, for {@code status}
    * (an ssh login shell whose startup files every run waits for); empty when none.
    */

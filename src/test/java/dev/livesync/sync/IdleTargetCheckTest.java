@@ -1,0 +1,106 @@
+package dev.livesync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.fs.Bytes;
+import dev.livesync.testing.RsyncDaemon;
+import dev.livesync.testing.TempFiles;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.TargetOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A daemon target that goes down while nothing changes at the source: it was reported ok (status,
+ * metrics, no alert) until the next change, however long that took. An idle target is looked at once
+ * its idle time reaches {@link IdleCheck#EVERY_NANOS} (a fake clock; the rsync runs and the daemon are
+ * real), is then retrying with rsync's reason, and ok again once it answers.
+ */
+class IdleTargetCheckTest {
+  final FakeClock clock = new FakeClock();
+  final ArrayDeque<Runnable> loop = new ArrayDeque<>();
+  final ArrayDeque<Runnable> workers = new ArrayDeque<>();
+  final Backoff retry = new Backoff(1_000_000_000L, 60_000_000_000L, new SplittableRandom(1));
+  final Path work = TempFiles.dir("idle-check");
+  /** {@link IdleCheck#EVERY_NANOS}, as docs/operations.md promises it (written out: the test also runs on the code before it). */
+  static final long IDLE_MILLIS = 60_000;
+  RsyncDaemon daemon;
+
+  @AfterEach
+  void cleanUp() {
+    if (daemon != null) daemon.close();
+    TempFiles.deleteTree(work);
+  }
+
+  /** Starts what may start and runs it to its end (worker side, then the loop side), a few rounds. */
+  void turn(TargetRunner r) {
+    for (int i = 0; i < 3; i++) {
+      r.dispatch();
+      while (!workers.isEmpty()) workers.poll().run();
+      while (!loop.isEmpty()) loop.poll().run();
+    }
+  }
+
+  @Test
+  void aDaemonTargetThatGoesDownWhileIdleIsRetryingAfterAMinuteAndOkOnceItAnswers() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src"));
+    Files.writeString(src.resolve("a"), "a");
+    daemon = RsyncDaemon.start(Files.createDirectories(work.resolve("module")));
+    var transport = RsyncTransport.open(Bytes.of(src.toString()), daemon.url(), TargetOptions.defaults());
+    var r = new TargetRunner(transport, clock, new RunnerSettings(2, retry, retry, 1_000_000),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null), workers::add, loop::add, null, DeliveryListener.NONE, (t, o, m) -> {});
+    r.submit(new WorkItem.Send(List.of(Bytes.of("a")), false, 0, clock.nanos()));
+    turn(r);
+    assertThat(work.resolve("module/a")).hasContent("a");
+    assertThat(r.snapshot(-1).state()).isEqualTo("ok");
+
+    daemon.stop();
+    clock.advanceMillis(IDLE_MILLIS - 1000);
+    turn(r);
+    assertThat(r.snapshot(-1).state()).as("idle less than the interval: not looked at yet").isEqualTo("ok");
+
+    clock.advanceMillis(1000);
+    turn(r);
+    var down = r.snapshot(-1);
+    assertThat(down.state()).as("looked at once idle for the interval").isEqualTo("retrying");
+    assertThat(down.lastExitCode()).isEqualTo(10);
+    assertThat(down.lastError()).contains(daemon.url().replace("rsync://", "").split("/")[0].split(":")[0]);
+    assertThat(down.failures()).isEqualTo(1);
+
+    clock.advanceMillis(5_000);
+    turn(r);
+    assertThat(r.snapshot(-1).state()).as("still down: each attempt due is a look").isEqualTo("retrying");
+    assertThat(r.snapshot(-1).failures()).isGreaterThan(1);
+
+    daemon.start();
+    clock.advanceMillis(120_000); // past any backoff
+    turn(r);
+    assertThat(r.snapshot(-1).state()).as("answers again").isEqualTo("ok");
+    transport.close();
+  }
+
+  @Test
+  void aTargetThatKeepsAnsweringIsLookedAtOncePerIdleIntervalAndStaysOk() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src"));
+    daemon = RsyncDaemon.start(Files.createDirectories(work.resolve("module")));
+    var transport = RsyncTransport.open(Bytes.of(src.toString()), daemon.url(), TargetOptions.defaults());
+    var r = new TargetRunner(transport, clock, new RunnerSettings(2, retry, retry, 1_000_000),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null), workers::add, loop::add, null, DeliveryListener.NONE, (t, o, m) -> {});
+    int looks = 0;
+    for (int i = 0; i < 3; i++) {
+      clock.advanceMillis(IDLE_MILLIS);
+      r.dispatch();
+      looks += workers.size();
+      turn(r);
+      assertThat(r.snapshot(-1).state()).isEqualTo("ok");
+    }
+    assertThat(looks).as("one look per idle interval").isEqualTo(3);
+    assertThat(r.snapshot(-1).failures()).isZero();
+    transport.close();
+  }
+}
