@@ -148,6 +148,7 @@ final class RunCommand extends Subcommand {
         Throwable crash = syncs.crashed();
         if (crash != null) {
           systemd.stopping("internal error, stopping: " + crash);
+          if (monitor != null) monitor.stopping();
           syncs.stopAll(bound);
           throw new LivesyncException("internal error, stopped: " + crash, 70, crash);
         }
@@ -158,6 +159,7 @@ final class RunCommand extends Subcommand {
         }
         Log.log.info("SIG{}: stopping; in-flight work may take up to {} s, the rest stays journaled for the next start", sig, bound.toSeconds());
         systemd.stopping("SIG" + sig + ": draining (up to " + bound.toSeconds() + " s)");
+        if (monitor != null) monitor.stopping(); // alerts: a pending resolution is sent as the monitor closes
         syncs.stopAll(bound);
         Log.log.info("stopped");
         return 0;

@@ -30,7 +30,8 @@ final class AlertCommand implements Alerts.Sink, AutoCloseable {
 
   @Override
   public void send(Alerts.Alert a) {
-    log.warn("alert {}: {}", a.status(), a.summary());
+    // a resolution's summary begins "resolved: ": not said twice
+    log.warn("alert {}: {}", a.status(), a.summary().startsWith(a.status() + ": ") ? a.summary().substring(a.status().length() + 2) : a.summary());
     runner.execute(() -> run(a));
   }
 
@@ -56,14 +57,24 @@ final class AlertCommand implements Alerts.Sink, AutoCloseable {
     }
   }
 
-  /** Waits (bounded) for the alerts already sent to have run. */
+  /**
+   * Waits for the alerts already sent to have run, at most {@link #CLOSE_WAIT_SECONDS} (a stop is
+   * bounded: a service manager kills what takes longer); a command still running then is killed.
+   */
   @Override
   public void close() {
     runner.shutdown();
     try {
-      runner.awaitTermination(TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+      if (!runner.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        log.warn("alert command '{}' still running {} s after the stop: killed; alerts not yet sent are dropped", command, CLOSE_WAIT_SECONDS);
+        runner.shutdownNow(); // interrupts the wait: the command is killed as it is closed
+        runner.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
+
+  /** How long a stop waits for alert commands (the resolutions it sends among them). */
+  static final long CLOSE_WAIT_SECONDS = 10;
 }

@@ -39,6 +39,8 @@ final class Alerts {
   private final Sink sink;
   private final String host;
   private final Map<String, State> states = new HashMap<>();
+  /** The process is stopping: a sync gone from the status is being stopped, not resolved. */
+  private boolean stopping;
 
   Alerts(AlertSettings settings, Sink sink) {
     this.settings = settings;
@@ -73,11 +75,32 @@ final class Alerts {
             "target " + t.target() + " of sync " + s.name() + ": " + t.warning());
       }
     }
-    for (var e : states.entrySet()) {
+    for (var e : stopping ? java.util.Set.<Map.Entry<String, State>>of() : states.entrySet()) {
       if (!seen.contains(e.getKey())) {
         String[] k = e.getKey().split("\u0000", -1);
         update(null, k[0], k[1], k[2], false, 0, nowNanos, nowMillis, 0, "");
       }
+    }
+  }
+
+  /** From now on a sync that leaves the status is stopping, not over: its firing alerts stay firing. */
+  synchronized void stopping() {
+    stopping = true;
+  }
+
+  /**
+   * On shutdown: the resolutions still waiting for the once-a-minute rule are sent now (the receiver
+   * would otherwise keep a firing alert for good); a condition still active stays firing.
+   */
+  synchronized void sendPendingResolutions(long nowNanos, long nowMillis) {
+    for (var e : states.entrySet()) {
+      State st = e.getValue();
+      if (!st.firing || st.activeSince >= 0) continue;
+      String[] k = e.getKey().split("\u0000", -1);
+      st.firing = false;
+      st.lastTold = nowNanos;
+      sink.send(new Alert("resolved", k[0], k[1], k[2].isEmpty() ? null : k[2], resolved(k[0], k[1], k[2], nowMillis - st.sinceMillis),
+          Instant.ofEpochMilli(st.sinceMillis).toString(), Instant.ofEpochMilli(nowMillis).toString(), 0, host));
     }
   }
 

@@ -186,9 +186,23 @@ public final class Monitor implements AutoCloseable {
     return 0;
   }
 
+  /** The process begins to stop: syncs that leave the status from now on are stopping, not resolved (their alerts stay as they are). */
+  public void stopping() {
+    if (alerts != null) alerts.stopping();
+  }
+
+  /** Stops ticking; sends the resolutions the once-a-minute rule still held back, and waits (bounded) for the alert commands. */
   @Override
   public void close() {
-    if (ticker != null) ticker.shutdownNow();
+    if (ticker != null) {
+      ticker.shutdownNow();
+      try {
+        ticker.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (alerts != null) alerts.sendPendingResolutions(clock.nanos(), clock.epochMillis());
     if (alertCommand != null) alertCommand.close();
   }
 }

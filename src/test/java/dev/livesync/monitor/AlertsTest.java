@@ -65,6 +65,35 @@ class AlertsTest {
     }
   }
 
+  /**
+   * The target came back within the minute after target_down fired, and livesync stopped before the
+   * minute was over: the resolution was dropped, and the receiver kept a firing alert for good. It is
+   * sent as the monitor closes; a target still down at the stop stays firing (nothing is resolved by
+   * the syncs leaving the status as they stop).
+   */
+  @Test
+  void aResolutionHeldBackByTheMinuteRuleIsSentWhenLivesyncStops() {
+    var two = new EngineStatus("data", "/data", "running", 10, 8192, 0, 0, 0, List.of(target("retrying", 0), other("retrying")), 0);
+    syncs.set(List.of(two));
+    Monitor m = monitor(AlertSettings.of("true", Duration.ofSeconds(60), Duration.ofSeconds(30), false));
+    run(m, 61);
+    assertThat(told).containsExactly("61 firing target_down", "61 firing target_down");
+    syncs.set(List.of(new EngineStatus("data", "/data", "running", 10, 8192, 0, 0, 0, List.of(target("ok", 0), other("retrying")), 0)));
+    run(m, 10);
+    assertThat(told).as("the resolution waits for the minute").hasSize(2);
+    m.stopping();
+    syncs.set(List.of()); // the syncs stopped
+    run(m, 2);
+    m.close();
+    assertThat(told).containsExactly("61 firing target_down", "61 firing target_down", "73 resolved target_down");
+  }
+
+  static EngineStatus.Target other(String state) {
+    var t = target(state, 0);
+    return new EngineStatus.Target("rsync://backup@127.0.0.2:873/other", t.state(), 0, 0, 0, 0, 0, 0, 0, t.failures(), t.lastError(), 0, 0, 0, 0,
+        t.lastExitCode(), t.lastExitMeaning(), 0, "");
+  }
+
   static EngineStatus.Target holding(long held) {
     var t = target("ok", 0);
     return new EngineStatus.Target(t.target(), t.state(), 0, 0, 0, 0, 0, 0, 0, 0, "", 0, 0, 0, 0, -1, "", held, "");
