@@ -69,8 +69,8 @@ final class Alerts {
             t.lagMillis() / 1000.0, "target " + t.target() + " of sync " + s.name() + " lags " + t.lagMillis() / 1000 + " s (alert above "
                 + settings.lag().toSeconds() + " s for a minute); " + t.queuedPaths() + " paths queued");
         update(seen, "deletions_held", s.name(), t.target(), t.deletionsHeld() > 0, 0, nowNanos, nowMillis, t.deletionsHeld(),
-            "target " + t.target() + " of sync " + s.name() + ": deletions held: " + t.deletionsHeld() + " paths (more than --max-delete "
-                + "would have been deleted); restore them at the source, or run 'livesync release-deletes " + s.name() + "'");
+            "target " + t.target() + " of sync " + s.name() + ": deletions held: " + t.deletionsHeld() + " paths (more would have been deleted than "
+                + "max_delete / --max-delete allows); restore them at the source, or run 'livesync release-deletes " + s.name() + "'");
         update(seen, "target_warning", s.name(), t.target(), !t.warning().isEmpty(), 0, nowNanos, nowMillis, 1,
             "target " + t.target() + " of sync " + s.name() + ": " + t.warning());
       }

@@ -61,7 +61,7 @@ final class EngineMetrics {
     targetGauge(registry, status, "livesync_queued_items", null, "Work items queued or running for the target", EngineStatus.Target::queuedItems);
     targetGauge(registry, status, "livesync_queued_bytes", Unit.BYTES, "File data in the target's queued sends", EngineStatus.Target::queuedBytes);
     targetGauge(registry, status, "livesync_deletions_held", null,
-        "Paths whose deletion the mass-deletion guard holds (more than --max-delete; see livesync release-deletes)", EngineStatus.Target::deletionsHeld);
+        "Paths whose deletion the mass-deletion guard holds (more than max_delete / --max-delete allows; see livesync release-deletes)", EngineStatus.Target::deletionsHeld);
     targetGauge(registry, status, "livesync_transfers_in_flight", null, "rsync transfers running now", EngineStatus.Target::inFlight);
     targetGauge(registry, status, "livesync_target_warning", null,
         "1 while the target has a standing warning livesync status shows (an ssh login shell every rsync run waits for), else 0",

@@ -56,7 +56,7 @@ public final class StatusView {
         long held = t.path("deletionsHeld").asLong();
         if (held > 0) {
           b.append("; deletions held: ").append(held).append(held == 1 ? " path" : " paths")
-              .append(" (more than --max-delete; 'livesync release-deletes ").append(s.path("name").asText())
+              .append(" (more than max_delete / --max-delete allows; 'livesync release-deletes ").append(s.path("name").asText())
               .append("' lets them go, restoring them at the source clears them)");
         }
         String warning = t.path("warning").asText("");

@@ -38,7 +38,7 @@ final class HeldSet {
     addAll(paths);
     if (warned) return;
     warned = true;
-    log.warn("{}: {} would delete {} paths ({} deleted in the last minute) of about {} on the target a minute before, more than --max-delete {}: "
+    log.warn("{}: {} would delete {} paths ({} deleted in the last minute) of about {} on the target a minute before, more than max_delete / --max-delete allows ({}): "
             + "deletions for this target are held, creations and changes continue. If the source lost them by mistake "
             + "(rm -rf, an unmounted volume), restore them there and the held deletions clear; if they are meant, run "
             + "'livesync release-deletes {}'. See 'livesync status'.",

@@ -22,4 +22,16 @@ class StatusViewTest {
     assertThat(sync("inotify")).contains("watches 1 of 8192 (max_user_watches, shared by the user)");
     assertThat(sync("")).contains("watches 1 of 8192 (max_user_watches, shared by the user)");
   }
+
+  /** Held deletions named the flag alone, though the limit is max_delete of the config as often. */
+  @Test
+  void heldDeletionsNameTheLimitByItsConfigKeyAndItsFlag() throws Exception {
+    var doc = Json.read("""
+        {"pid":42,"state":"running","startedMillis":0,"nowMillis":1000,"syncs":[{"name":"data","source":"/data","state":"running",
+         "watches":1,"watchLimit":8192,"targets":[{"target":"rsync://b@h:873/m","state":"ok","deletionsHeld":560}]}]}
+        """, "status");
+    String text = StatusView.render(doc, null);
+    assertThat(text).contains("deletions held: 560 paths (more than max_delete / --max-delete allows; 'livesync release-deletes data' lets them go")
+        .doesNotContain("more than --max-delete;");
+  }
 }
