@@ -86,7 +86,7 @@ public final class BackgroundLauncher {
     cmd.addAll(command);
     try {
       Files.createDirectories(files.logFile().toAbsolutePath().getParent());
-      if (files.pidFile() != null) Files.createDirectories(files.pidFile().toAbsolutePath().getParent());
+      if (files.pidFile() != null) Dirs.createPrivate(files.pidFile().toAbsolutePath().getParent()); // the runtime dir: 0700
       return ChildProcess.command(cmd).noStdin()
           .stdout(ProcessBuilder.Redirect.appendTo(files.logFile().toFile())).mergeStderr()
           // the child must find the same runtime and state dirs (socket, pidfile) as this process

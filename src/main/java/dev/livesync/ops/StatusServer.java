@@ -68,7 +68,7 @@ public final class StatusServer implements AutoCloseable {
     try {
       Path dir = socket.toAbsolutePath().getParent();
       if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Dirs.createPrivate(dir);
       }
       if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
         LivesyncException running = alreadyRunning(socket);

@@ -133,7 +133,7 @@ public final class RsyncServer implements AutoCloseable {
   static void writeFiles(ServeSpec spec, List<String> moveCommand) {
     try {
       Path dir = spec.runtimeDir();
-      Files.createDirectories(dir);
+      dev.livesync.settings.Dirs.createPrivate(dir); // and the runtime dir above it, when serve makes it
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
       for (ServeModule m : spec.modules()) {
         if (m.user() == null) continue;

@@ -27,6 +27,15 @@ public final class Dirs {
     return Path.of("/tmp", "livesync-" + System.getProperty("user.name"));
   }
 
+  /**
+   * Makes {@code dir} with the parents it lacks, each mode 0700 (the runtime dir holds the status
+   * socket, the pidfile and serve's secrets: docs/operations.md); directories already there are left as they are.
+   */
+  public static Path createPrivate(Path dir) throws java.io.IOException {
+    return java.nio.file.Files.createDirectories(dir,
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+  }
+
   public static boolean isRoot() {
     return uid() == 0;
   }

@@ -67,6 +67,8 @@ class ServiceRoundTripTest {
     long pid = start(fake(1500, 500));
     assertThat(Files.readString(files.pidFile()).trim()).isEqualTo(Long.toString(pid));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.socket()))).isEqualTo("rw-------");
+    // the runtime dir start made (LIVESYNC_RUNTIME_DIR here): 0700 as documented, not the umask's 0755
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("run")))).isEqualTo("rwx------");
     // start returned only once the process said "running"
     assertThat(Json.read(StatusClient.fetch(files.socket()), "status").path("state").asText()).isEqualTo("running");
 
