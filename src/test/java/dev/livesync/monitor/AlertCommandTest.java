@@ -31,6 +31,17 @@ class AlertCommandTest {
         .containsExactly("firing target_down default t1|t1 is down", "resolved target_down default |t1 is back");
   }
 
+  /** A resolution's summary begins "resolved: ": the log said "alert resolved: resolved: ...". */
+  @Test
+  void theLogSaysAResolutionOnce() throws Exception {
+    try (var log = new dev.livesync.testing.LogCapture()) {
+      try (var cmd = new AlertCommand("true")) {
+        cmd.send(alert("resolved", "target_down", "t1", "resolved: target t1 of sync default works again (75 s after it began)"));
+      }
+      assertThat(log.text()).contains("alert resolved: target t1 of sync default works again").doesNotContain("resolved: resolved");
+    }
+  }
+
   private static Alerts.Alert alert(String status, String condition, String target, String summary) {
     return new Alerts.Alert(status, condition, "default", target, summary, "2026-12-03T08:00:00Z", "2026-12-03T08:00:01Z", 1.0, "host");
   }
