@@ -305,44 +305,32 @@ public final class ChildProcess implements AutoCloseable {
    * {@link Process} of another API, a pid found in a pidfile).
    */
   public static boolean stop(ProcessHandle h, Duration grace) {
+    return stopTimed(h, grace) >= 0;
+  }
+
+  /** {@link #stop(ProcessHandle, Duration)}, returning when {@code h} exited (System.nanoTime(); not when it was reaped), -1 if killed. */
+  public static long stopTimed(ProcessHandle h, Duration grace) {
     List<ProcessHandle> tree = descendants(h);
     if (!h.isAlive()) {
       killAll(tree);
-      return true;
+      return System.nanoTime();
     }
     h.destroy();
     boolean clean;
     try {
-      clean = exitWithin(h, grace);
+      clean = ProcessState.exitWithin(h, grace);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       clean = !h.isAlive();
     }
+    long exited = clean ? System.nanoTime() : -1;
     if (!clean) {
       tree.addAll(descendants(h));
       h.destroyForcibly();
     }
     killAll(tree);
-    awaitGone(h);
-    return clean;
-  }
-
-  /** Up to {@code grace}: our child through onExit; another process looked at every 10 ms (onExit: 300 ms and more; a 20 ms drain was said to take 1.8 s). */
-  private static boolean exitWithin(ProcessHandle h, Duration grace) throws InterruptedException {
-    long deadline = System.nanoTime() + grace.toNanos();
-    if (h.parent().map(p -> p.pid() == ProcessHandle.current().pid()).orElse(false)) {
-      try {
-        h.onExit().get(grace.toNanos(), TimeUnit.NANOSECONDS);
-        return true;
-      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-        return !h.isAlive();
-      }
-    }
-    while (h.isAlive()) {
-      if (System.nanoTime() >= deadline) return false;
-      Thread.sleep(10);
-    }
-    return true;
+    if (exited < 0 || ProcessState.ours(h)) awaitGone(h); // another's zombie holds nothing: its parent reaps it when it does
+    return exited;
   }
 
   private static List<ProcessHandle> descendants(ProcessHandle h) {

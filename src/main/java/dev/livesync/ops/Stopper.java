@@ -93,8 +93,8 @@ public final class Stopper {
     Duration drain = wait != null ? wait : waitFor(found.drains());
     long t0 = System.nanoTime();
     // SIGTERM, the drain, then SIGKILL; the rsyncs of a killed one are SIGKILLed too, not left behind
-    Outcome outcome = ChildProcess.stop(h, drain) ? Outcome.STOPPED : Outcome.KILLED;
+    long exited = ChildProcess.stopTimed(h, drain); // when it exited, not when its parent reaped it
     if (pidFile != null) BackgroundLauncher.deleteQuietly(pidFile);
-    return new Result(outcome, h.pid(), Duration.ofNanos(System.nanoTime() - t0), drain);
+    return new Result(exited >= 0 ? Outcome.STOPPED : Outcome.KILLED, h.pid(), Duration.ofNanos((exited >= 0 ? exited : System.nanoTime()) - t0), drain);
   }
 }

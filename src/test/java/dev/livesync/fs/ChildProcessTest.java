@@ -18,6 +18,27 @@ import org.junit.jupiter.api.Test;
 class ChildProcessTest {
   private static final Duration LONG = Duration.ofSeconds(60);
 
+  /**
+   * A process that has exited but that its parent (not us) has not reaped is stopped: livesync stop
+   * waited for PID 1 to reap the replicator start had left behind, and said a drain of 20 ms took
+   * 1.8 s; a zombie whose parent never reaps it was even taken as not stopping, and SIGKILLed.
+   */
+  @Test
+  void aProcessThatExitedButIsNotReapedByItsParentCountsAsStopped() throws Exception {
+    // sh starts a short sleep and becomes a long one, which never reaps it: it stays a zombie
+    try (var parent = ChildProcess.command("sh", "-c", "sleep 0.2 & exec sleep 30").stdout(Redirect.DISCARD).start()) {
+      ProcessHandle[] child = {null};
+      dev.livesync.testing.Await.until("the background sleep", Duration.ofSeconds(10), () -> {
+        child[0] = ProcessHandle.of(parent.pid()).flatMap(h -> h.children().findFirst()).orElse(null);
+        return child[0] != null;
+      }, () -> "no child of " + parent.pid());
+      dev.livesync.testing.Await.until("a zombie", Duration.ofSeconds(10),
+          () -> java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + child[0].pid() + "/stat")).contains(") Z "), () -> "");
+      assertThat(child[0].isAlive()).as("the JDK still sees it").isTrue();
+      assertThat(ChildProcess.stop(child[0], Duration.ofSeconds(2))).as("exited within the grace: no SIGKILL").isTrue();
+    }
+  }
+
   @Test
   void keepsTheLastStderrLinesOfAChildThatWritesMoreThanAPipeHolds() throws Exception {
     var seen = new int[1];
