@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
       "Choose the replicator as it was started: --status-socket PATH, --config FILE, or the default;",
       "NAME shows only that sync.",
       "Exit 0 when running, 1 when a shown sync or target has failed (it needs an operator),",
-      "3 when not running."
+      "3 when not running, 4 when a livesync holds the socket but does not answer within 5 s (stopped, hung)."
     })
 final class StatusCommand extends Subcommand {
   static final int NOT_RUNNING = 3;

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
       "--stop-timeout (it says it over its status socket), so a drain that keeps its bound is never killed.",
       "Choose the replicator as it was started: --status-socket PATH, --config FILE, or the default;",
       "NAME checks that it runs that sync (all its syncs stop).",
+      "One that holds its socket but does not answer (stopped, hung) is found by its pid and stopped the same way.",
       "Exit 1 if it had to be killed with SIGKILL; 0 if it stopped, or was not running."
     })
 final class StopCommand extends Subcommand {

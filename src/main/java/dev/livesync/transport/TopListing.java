@@ -33,6 +33,6 @@ final class TopListing {
     if (r.exit() == 0) return null;
     var v = rsync.classify(r);
     if (v.outcome() == Outcome.OK || v.outcome() == Outcome.PARTIAL) return null;
-    return new RsyncOutput.Stats().result(v.outcome(), r, List.of(), "looking whether " + rsync.describe() + " answers: " + v.message());
+    return new RsyncOutput.Stats().result(v.outcome(), r, List.of(), "idle check: " + v.message());
   }
 }
