@@ -154,8 +154,15 @@ public final class RsyncTransport implements Transport {
     return sparse ? RsyncArgs.sparse(argv) : argv;
   }
 
+  /**
+   * A look at a user's tree, so it never throws ({@link Libc#lstatLook}): a path longer than PATH_MAX
+   * from the root, one below a directory livesync may not search, is not large and goes as it is;
+   * rsync, which names it from the source, sends it or says what it cannot send. Thrown, it failed
+   * the send as if the target were down: every item of the target waited out the backoff, and the
+   * levels of a chain of directories above such a path never arrived.
+   */
   private boolean large(byte[] path) {
-    Libc.Stat st = Libc.lstatOrNull(Bytes.child(source, path));
+    Libc.Stat st = Libc.lstatLook(Bytes.child(source, path));
     return st != null && st.isRegular() && st.size() >= RsyncArgs.SPARSE_FROM;
   }
 

@@ -12,6 +12,8 @@ import dev.livesync.testing.LogCapture;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.RsyncTransport;
 import dev.livesync.transport.TargetOptions;
+import dev.livesync.transport.TransferResult;
+import dev.livesync.transport.TransferResult.Outcome;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,34 @@ class UnsendablePathsTest {
       assertThat(r.crashed()).isNull();
     } finally {
       if (r != null) r.stop(Duration.ofSeconds(10));
+      Trees.deleteChain(level, src, dst);
+      Trees.delete(src);
+      Trees.delete(dst);
+    }
+  }
+
+  /**
+   * A send of one path only, the first directory of the chain that lies beyond PATH_MAX (4,095 bytes
+   * with the source's own path): what the engine sends when it sees that directory made and cannot
+   * watch it. No look of livesync's at such a path may throw: what comes of it is rsync's to say (rsync
+   * 3.5 cuts such an argument at 4,095 bytes, finds nothing there and, with --delete-missing-args, is
+   * done), not a failure of the target, after which every item of the target waited for its backoff,
+   * the send failed again each time, and a stop took the target as unreachable.
+   */
+  @Test
+  void aPathTooLongToLookAtSentAloneIsRsyncsToJudgeNotAFailureOfTheTarget() throws Exception {
+    byte[] src = Trees.tempDir("unsendable-src");
+    byte[] dst = Trees.tempDir("unsendable-dst");
+    String level = "d".repeat(250);
+    try {
+      Trees.chainOfDirs(src, level);
+      byte[] rel = Bytes.of(level + "10");
+      for (int i = 11; src.length + 1 + rel.length < 4096; i++) rel = Bytes.of(Bytes.latin1(rel) + "/" + level + i);
+      var transport = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
+      TransferResult sent = transport.send(List.of(rel), false);
+      assertThat(sent.exitCode()).as("rsync ran: " + sent.message()).isNotNegative();
+      assertThat(sent.outcome()).as(sent.message()).isIn(Outcome.OK, Outcome.PARTIAL);
+    } finally {
       Trees.deleteChain(level, src, dst);
       Trees.delete(src);
       Trees.delete(dst);
