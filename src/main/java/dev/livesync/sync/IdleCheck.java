@@ -27,12 +27,15 @@ final class IdleCheck {
   private final Clock clock;
   private final TargetHealth health;
   private final TargetStats stats;
+  private final Runnable resync;
   private long lastActivityNanos;
   /** Counts items started and ended: a look's failure is not taken when one ran meanwhile (its own result tells). */
   private long activity;
   private boolean inFlight;
 
-  IdleCheck(Transport transport, String name, Clock clock, TargetHealth health, TargetStats stats) {
+  /** {@code resync}: queues a full sync, for a target whose directory is gone. */
+  IdleCheck(Transport transport, String name, Clock clock, TargetHealth health, TargetStats stats, Runnable resync) {
+    this.resync = resync;
     this.transport = transport;
     this.name = name;
     this.clock = clock;
@@ -90,6 +93,12 @@ final class IdleCheck {
         log.info("{}: answers again after {} failed attempts; ok", name, health.retryAttempts());
         health.succeeded();
       }
+      return;
+    }
+    if (r == Transport.DIRECTORY_GONE) { // it answers: no failure, but what was there is gone
+      if (health.backingOff()) health.succeeded();
+      log.warn("{}: its directory is not there (deleted on the backup host?): a full sync makes it again and sends the whole source", name);
+      resync.run();
       return;
     }
     if (activity != mark) return; // an item ran meanwhile: its own result says how the target is

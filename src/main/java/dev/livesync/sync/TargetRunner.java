@@ -81,7 +81,8 @@ public final class TargetRunner {
     this.startupListener = startupListener;
     this.queue = new TargetQueue(name, clock, journal != null ? journal : ItemLog.NONE, exec.delete().whileRunning(), transport.renameCopiesFromSource());
     this.health = new TargetHealth(name, settings.retry(), settings.fatalRetry());
-    this.looks = new IdleCheck(transport, name, clock, health, stats);
+    boolean delete = exec.delete().whileRunning();
+    this.looks = new IdleCheck(transport, name, clock, health, stats, () -> submit(new WorkItem.FullSync(delete, "its directory was gone", clock.nanos())));
     this.seat = settings.slots().seat();
   }
 

@@ -20,17 +20,24 @@ final class TopListing {
       if (listed.size() < 2) listed.add(Bytes.latin1(line));
     });
     if (r.exit() == 0) return listed.size() == 1 && listed.getFirst().endsWith(" .");
-    return r.exit() == 23 && listed.isEmpty() && r.stderr().stream().map(Bytes::latin1)
+    return listed.isEmpty() && notThere(r);
+  }
+
+  /** rsync could not enter the target directory because it is not there. */
+  private static boolean notThere(RsyncProcess.Result r) {
+    return r.exit() == 23 && r.stderr().stream().map(Bytes::latin1)
         .anyMatch(s -> s.contains(" change_dir ") && s.endsWith(" failed: No such file or directory (2)"));
   }
 
   /**
-   * Null when the target answered: any exit but a failure to reach it or to be let in (23, say: the
-   * directory is not there yet); else the failed look, as {@link Transport#check()} says.
+   * Null when the target answered: any exit but a failure to reach it or to be let in; {@link
+   * Transport#DIRECTORY_GONE} when it answered without its directory; else the failed look, as {@link
+   * Transport#check()} says.
    */
   static TransferResult answers(RsyncRuns rsync) throws InterruptedException {
     RsyncProcess.Result r = rsync.run(rsync.args().listTop(), null, line -> {});
     if (r.exit() == 0) return null;
+    if (notThere(r)) return Transport.DIRECTORY_GONE;
     var v = rsync.classify(r);
     if (v.outcome() == Outcome.OK || v.outcome() == Outcome.PARTIAL) return null;
     return new RsyncOutput.Stats().result(v.outcome(), r, List.of(), "idle check: " + v.message());

@@ -251,11 +251,18 @@ public interface Transport extends AutoCloseable {
   /**
    * Whether the target answers and accepts us, changing nothing: one rsync listing of the target
    * directory's own entries ({@code --list-only}, not recursive), through the options a sync uses.
-   * Null when it answered (also when the directory is not there yet: the first run makes it); else
-   * the failed look (RETRY: unreachable; FATAL: refused, e.g. a wrong password). The engine calls it
+   * Null when it answered; {@link #DIRECTORY_GONE} when it answered but its directory is not there;
+   * else the failed look (RETRY: unreachable; FATAL: refused, e.g. a wrong password). The engine calls it
    * while the target is idle ({@code IdleCheck}), where {@link #canCheck()}; transports that cannot
    * tell return null.
    */
+  /**
+   * What {@link #check()} says of a target that answers without its directory (deleted on the backup
+   * host, or a disk there replaced): the next send would make it again holding only what it carries.
+   */
+  TransferResult DIRECTORY_GONE = new TransferResult(TransferResult.Outcome.PARTIAL, 23, java.util.List.of(), 0, 0, 0,
+      "its directory is not there");
+
   default TransferResult check() throws InterruptedException {
     return null;
   }

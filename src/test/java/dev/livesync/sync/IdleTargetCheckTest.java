@@ -103,4 +103,33 @@ class IdleTargetCheckTest {
     assertThat(r.snapshot(-1).failures()).isZero();
     transport.close();
   }
+
+  /**
+   * The target's directory deleted on the backup host while nothing changed: the next send would
+   * make it again (--mkpath) holding only what changed, status ok. The idle look finds it gone,
+   * and a full sync makes it again whole.
+   */
+  @Test
+  void aTargetDirectoryDeletedOnTheBackupHostWhileIdleIsSentWholeAgain() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src"));
+    Files.writeString(src.resolve("a"), "a");
+    Files.writeString(Files.createDirectories(src.resolve("d")).resolve("b"), "b");
+    daemon = RsyncDaemon.start(Files.createDirectories(work.resolve("module")));
+    var transport = RsyncTransport.open(Bytes.of(src.toString()), daemon.url() + "/backup/web", TargetOptions.defaults());
+    var r = new TargetRunner(transport, clock, new RunnerSettings(2, retry, retry, 1_000_000),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null), workers::add, loop::add, null, DeliveryListener.NONE, (t, o, m) -> {});
+    r.submit(new WorkItem.FullSync(true, "start", clock.nanos()));
+    turn(r);
+    assertThat(work.resolve("module/backup/web/d/b")).hasContent("b");
+
+    TempFiles.deleteTree(work.resolve("module/backup"));
+    clock.advanceMillis(IDLE_MILLIS);
+    turn(r);
+    turn(r);
+    assertThat(work.resolve("module/backup/web/a")).as("made again whole").hasContent("a");
+    assertThat(work.resolve("module/backup/web/d/b")).hasContent("b");
+    assertThat(r.snapshot(-1).state()).isEqualTo("ok");
+    assertThat(r.snapshot(-1).failures()).as("the host answered: no failure").isZero();
+    transport.close();
+  }
 }
