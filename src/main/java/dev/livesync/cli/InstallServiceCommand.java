@@ -38,8 +38,17 @@ final class InstallServiceCommand extends Subcommand {
     Path unit = output != null ? output : Path.of("/etc/systemd/system", serve ? "livesync-serve.service" : "livesync.service");
     // systemd starts the unit in /: a relative path would name a file there
     Path config = this.config.toAbsolutePath().normalize();
-    // the drain's bound is the config's stop_timeout: systemd must not kill it sooner (a config that does not load is said now, 78)
-    Duration stop = !serve && Files.exists(config) ? ConfigLoader.load(config).stopTimeout() : SystemdUnit.DEFAULT_STOP_TIMEOUT;
+    // the drain's bound is the config's stop_timeout: systemd must not kill it sooner. A config that does
+    // not load yet (the package's example, no [[sync]]) is said, and the default taken: the unit's start says the rest.
+    Duration stop = SystemdUnit.DEFAULT_STOP_TIMEOUT;
+    if (!serve && Files.exists(config)) {
+      try {
+        stop = ConfigLoader.load(config).stopTimeout();
+      } catch (dev.livesync.config.ConfigException e) {
+        err().println("livesync install-service: warning: " + e.getMessage() + "; TimeoutStopSec= follows the default stop_timeout"
+            + " until this is run again with the config fixed ('livesync run --config " + config + " --check')");
+      }
+    }
     try {
       if (unit.getParent() != null) Files.createDirectories(unit.getParent());
       Files.writeString(unit, SystemdUnit.render(SystemdUnit.launcher(), command, config, SystemdUnit.documentation(command), stop));
