@@ -46,9 +46,14 @@ class MassDeletionGuardTest {
     for (int i = 0; i < FILES; i++) Trees.write(at(root, "d" + i % 10 + "/s" + i / 10 % 5 + "/f" + i + ".txt"), "file " + i);
   }
 
+  /** Counted again while rsync's temporary files come and go under the walk (one vanished between its listing and its look). */
   static int countFiles(byte[] root) throws Exception {
-    try (var s = java.nio.file.Files.walk(Trees.path(root))) {
-      return (int) s.filter(java.nio.file.Files::isRegularFile).filter(p -> !p.toString().contains("/.livesync/")).count();
+    while (true) {
+      try (var s = java.nio.file.Files.walk(Trees.path(root))) {
+        return (int) s.filter(java.nio.file.Files::isRegularFile).filter(p -> !p.toString().contains("/.livesync/")).count();
+      } catch (java.io.UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) throw e;
+      }
     }
   }
 
