@@ -182,10 +182,12 @@ public final class TreeWatcher implements Watcher {
       // Already watched under another name: a directory of the tree moved here (e.g. into a new
       // directory before its watch existed, so no MOVED_TO pairs it). Move the entry here and hand
       // it back, so the caller lists it like any new directory: its contents are reported under the
-      // new name, and its subdirectories found (and relocated) in turn.
+      // new name, and its subdirectories found (and relocated) in turn. Found here, it did not leave
+      // the tree: its unpaired MOVED_FROM in this read (e.g. moved on out of the new directory) must not unwatch it.
       for (Node up = parent; up != null; up = up.parent) if (up == existing) return null; // a bind mount of an ancestor: no loop
       if (existing.parent != parent || !Arrays.equals(existing.name, name)) {
         existing.moveTo(parent, name);
+        movedFrom.values().remove(existing);
         retryUnresolvedBelow(existing);
       }
       return existing;

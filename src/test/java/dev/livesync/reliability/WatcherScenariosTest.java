@@ -151,10 +151,68 @@ class WatcherScenariosTest {
   @ParameterizedTest
   @EnumSource(names = {"INOTIFY", "FANOTIFY"})
   void newDirectoriesRenamedWhileOthersTakeTheirNamesBeforeTheEngineReadsThem(WatcherChoice.Kind watcher) throws Exception {
+    startIn = "ch2/deep";
+    startAndChangeWhileTheLoopIsHeld(watcher, () -> {
+      Trees.mkdirs(at(src, "n/sub")); // the tester's: mkdir -p n/sub; mv n n2; mkdir n
+      Libc.rename(at(src, "n"), at(src, "n2"));
+      Trees.mkdirs(at(src, "n"));
+      Trees.mkdirs(at(src, "c/sub")); // a chain: c -> c2, a new c -> c3, a newer c
+      Libc.rename(at(src, "c"), at(src, "c2"));
+      Trees.mkdirs(at(src, "c/sub3"));
+      Libc.rename(at(src, "c"), at(src, "c3"));
+      Trees.mkdirs(at(src, "c"));
+      Trees.mkdirs(at(src, "q")); // a watched directory moved into the renamed one
+      Libc.rename(at(src, "q"), at(src, "q2"));
+      Trees.mkdirs(at(src, "q"));
+      Libc.rename(at(src, "ch2"), at(src, "q2/ch2"));
+    });
+    converge();
+    List<String> later = List.of("n2/sub/x", "n2/z", "n/y", "c2/sub/a", "c3/sub3/b", "c3/d", "c/e", "q2/ch2/deep/f", "q2/g", "q/h");
+    for (String f : later) Trees.write(at(src, f), "written after: " + f);
+    converge();
+    assertThat(Trees.read(at(dst, "n2/sub/x"))).isEqualTo(Bytes.of("written after: n2/sub/x"));
+  }
+
+  /**
+   * Found by a tester (data loss): watched directories moved into a new directory and out of it again
+   * ({@code mkdir fresh; mv old/d fresh/d; mv fresh/d e}), or into a new directory that is then
+   * renamed, all before the engine reads the events. inotify found them at their new names and moved
+   * their watches there, then unwatched them for the unpaired moves out of where they were. What is
+   * written inside them afterwards must arrive.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+  void watchedDirectoriesMovedThroughNewOnesBeforeTheEngineReadsThem(WatcherChoice.Kind watcher) throws Exception {
+    startIn = "old/d/sub";
+    startAndChangeWhileTheLoopIsHeld(watcher, () -> {
+      Trees.mkdirs(at(src, "fresh"));
+      Libc.rename(at(src, "old/d"), at(src, "fresh/d"));
+      Libc.rename(at(src, "fresh/d"), at(src, "e"));
+      Trees.mkdirs(at(src, "fresh2"));
+      Libc.rename(at(src, "old"), at(src, "fresh2/old"));
+      Libc.rename(at(src, "fresh2"), at(src, "fresh3"));
+    });
+    converge();
+    List<String> later = List.of("e/x", "e/sub/y", "fresh3/old/z");
+    for (String f : later) Trees.write(at(src, f), "written after: " + f);
+    converge();
+    assertThat(Trees.read(at(dst, "e/sub/y"))).isEqualTo(Bytes.of("written after: e/sub/y"));
+  }
+
+  /** Changes made while the engine's loop is held. */
+  interface Changes {
+    void make() throws Exception;
+  }
+
+  /**
+   * Starts the engine with its loop held (a delivery listener that blocks on the first delivery after
+   * a trigger file) while {@code changes} are made, so that their events are all queued before the
+   * engine reads any of them; the loop goes on after.
+   */
+  private void startAndChangeWhileTheLoopIsHeld(WatcherChoice.Kind watcher, Changes changes) throws Exception {
     var armed = new java.util.concurrent.atomic.AtomicBoolean();
     var held = new java.util.concurrent.CountDownLatch(1);
     var release = new java.util.concurrent.CountDownLatch(1);
-    startIn = "ch2/deep";
     start(watcher, (target, item, result, now) -> {
       if (!armed.compareAndSet(true, false)) return;
       held.countDown();
@@ -168,26 +226,10 @@ class WatcherScenariosTest {
       armed.set(true);
       Trees.write(at(src, "trigger"), "x");
       assertThat(held.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the loop delivered the trigger").isTrue();
-      Trees.mkdirs(at(src, "n/sub")); // the tester's: mkdir -p n/sub; mv n n2; mkdir n
-      Libc.rename(at(src, "n"), at(src, "n2"));
-      Trees.mkdirs(at(src, "n"));
-      Trees.mkdirs(at(src, "c/sub")); // a chain: c -> c2, a new c -> c3, a newer c
-      Libc.rename(at(src, "c"), at(src, "c2"));
-      Trees.mkdirs(at(src, "c/sub3"));
-      Libc.rename(at(src, "c"), at(src, "c3"));
-      Trees.mkdirs(at(src, "c"));
-      Trees.mkdirs(at(src, "q")); // a watched directory moved into the renamed one
-      Libc.rename(at(src, "q"), at(src, "q2"));
-      Trees.mkdirs(at(src, "q"));
-      Libc.rename(at(src, "ch2"), at(src, "q2/ch2"));
+      changes.make();
     } finally {
       release.countDown();
     }
-    converge();
-    List<String> later = List.of("n2/sub/x", "n2/z", "n/y", "c2/sub/a", "c3/sub3/b", "c3/d", "c/e", "q2/ch2/deep/f", "q2/g", "q/h");
-    for (String f : later) Trees.write(at(src, f), "written after: " + f);
-    converge();
-    assertThat(Trees.read(at(dst, "n2/sub/x"))).isEqualTo(Bytes.of("written after: n2/sub/x"));
   }
 
   @ParameterizedTest
