@@ -15,8 +15,9 @@ import java.util.List;
 record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook,
     java.util.function.Consumer<String> progress, SplitFullSync.Planner parts) {
   /**
-   * What running an item did. {@code goneAncestors}: directories gone from the source above some of
-   * a send's paths, which it left out (see {@link VanishedPaths}); their deletion is the runner's to queue.
+   * What running an item did. {@code goneAncestors}: directories gone from the source (or replaced by
+   * a symlink or a file) above some of a send's paths, which it left out (see {@link VanishedPaths});
+   * their deletion (or the send of what replaced them) is the runner's to queue.
    * {@code fullSyncWhy}: the start's root was not sent, its {@link TopLevelCheck} found the target changed; else null.
    */
   // Never compared or hashed: the runner reads every field.

@@ -179,7 +179,7 @@ public final class Replicator implements AutoCloseable {
       guards.add(guard);
       var runner = new TargetRunner(guard, clock,
           RunnerSettings.of(settings, TransferSlots.shared()),
-          new ItemExecutor.Config(settings.delete(), stats::size, hook, SplitFullSync.planner(settings)),
+          new ItemExecutor.Config(settings.delete(), stats, hook, SplitFullSync.planner(settings)),
           pool, events.loop(this::post), j, DeliveryListener.all(listener, coalescer.sends), startup);
       startupPlan.submit(i - 1, runner, j, guard); // the full sync, or the changes since a clean stop
       List<byte[]> released = guard.releasedTop(); // an operator's release that the previous run did not carry out

@@ -17,11 +17,13 @@ import java.util.function.ToLongFunction;
  * send again because the source lost more files meanwhile.
  *
  * <p>The directories above the paths of an {@code rm -rf} are looked at once too (the item looks up
- * from each path gone for the topmost directory gone with it). Used on one thread.
+ * from each path gone for the topmost directory gone with it, and whether those above it are still
+ * directories). Used on one thread.
  */
-final class SourceLook implements Batcher.SizeProbe, ToLongFunction<byte[]> {
+final class SourceLook implements Batcher.SizeProbe, Batcher.DirProbe, ToLongFunction<byte[]> {
   private final Batcher.SizeProbe source;
   private final Map<BytePath, Long> seen = new HashMap<>();
+  private final Map<BytePath, Boolean> dirs = new HashMap<>();
 
   SourceLook(Batcher.SizeProbe source) {
     this.source = source;
@@ -33,6 +35,13 @@ final class SourceLook implements Batcher.SizeProbe, ToLongFunction<byte[]> {
     Long size = seen.get(key);
     if (size == null) seen.put(key, size = source.size(relPath));
     return size;
+  }
+
+  /** Whether {@code relPath} is a directory, where {@code source} can tell ({@link VanishedPaths}); else taken as one. */
+  @Override
+  public boolean isDir(byte[] relPath) {
+    if (!(source instanceof Batcher.DirProbe probe)) return true;
+    return dirs.computeIfAbsent(BytePath.unsafeWrap(relPath), k -> probe.isDir(relPath));
   }
 
   @Override
@@ -49,7 +58,10 @@ final class SourceLook implements Batcher.SizeProbe, ToLongFunction<byte[]> {
   /** The bound look, if any, forgets what it saw: the next question about a path looks at the source again. */
   static void forgetBound() {
     SourceLook look = current();
-    if (look != null) look.seen.clear();
+    if (look != null) {
+      look.seen.clear();
+      look.dirs.clear();
+    }
   }
 
   private static SourceLook current() {

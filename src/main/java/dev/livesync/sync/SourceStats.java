@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * engine's and workers' CPU. The kept answers are forgotten when the queueing ends, and no other
  * thread ever sees them: every other question looks at the source again.
  */
-final class SourceStats {
+final class SourceStats implements Batcher.SizeProbe, Batcher.DirProbe {
   private final Function<byte[], Libc.Stat> look;
   private final Map<BytePath, Libc.Stat> kept = new HashMap<>();
   /** The thread that keeps answers now, else null. */
@@ -44,13 +44,15 @@ final class SourceStats {
   }
 
   /** A regular file's size, 0 for anything else there, -1 where nothing is ({@link Batcher.SizeProbe}). */
-  long size(byte[] rel) {
+  @Override
+  public long size(byte[] rel) {
     Libc.Stat st = lstat(rel);
     return st == null ? -1 : st.isRegular() ? st.size() : 0;
   }
 
   /** Whether {@code rel} is a directory now. */
-  boolean isDir(byte[] rel) {
+  @Override
+  public boolean isDir(byte[] rel) {
     Libc.Stat st = lstat(rel);
     return st != null && st.isDir();
   }

@@ -274,7 +274,7 @@ public final class TargetRunner {
    */
   private void queueGoneAncestors(Task t, List<byte[]> ancestors) {
     if (ancestors.isEmpty()) return;
-    if (log.isDebugEnabled()) log.debug("{}: parents gone from the source, deleted as an item of their own: {}", name, ancestors.stream().map(Bytes::display).toList());
+    if (log.isDebugEnabled()) log.debug("{}: parents gone from the source (or not directories now), sent as an item of their own: {}", name, ancestors.stream().map(Bytes::display).toList());
     changed = true;
     GoneAncestors.append(queue, ancestors, t.item.oldestNanos(), loop.sourceReadMark(), clock.nanos());
   }

@@ -12,7 +12,13 @@ import java.util.Set;
  * reports the missing parent as vanished (exit 24) on every attempt, so the item would be retried
  * forever, or cost a failed run and a backoff each (under load, thousands, one behind the other).
  * The deletion they stand for is that of their topmost missing ancestor (whose parent exists), which
- * rsync does carry out, with everything under it.
+ * rsync does carry out, with everything under it. Nor can rsync send a path gone because a directory
+ * above it was replaced by a symlink or a file: {@code -R} follows a symlink on the way as a directory
+ * (a dangling one or a loop fails every attempt; one to a directory elsewhere makes a directory at the
+ * target where the source has a symlink). Such a path stands for the send of what replaced the
+ * directory (the highest such ancestor), which rsync puts in the directory's place. Telling that takes
+ * a probe that tells directories ({@link Batcher.DirProbe}), as the engine's does, and a look at each
+ * directory above a missing path (once per send: {@link SourceLook}).
  *
  * <p>That deletion reaches further than the item's paths, so it must not run inside the item once
  * the item has started: the target runner let other items run beside it that touch none of its paths
@@ -33,7 +39,7 @@ final class VanishedPaths {
     List<byte[]> kept = new ArrayList<>(paths.size());
     Set<BytePath> gone = new LinkedHashSet<>();
     for (byte[] p : paths) {
-      BytePath top = topmostMissingAncestor(p, source);
+      BytePath top = ancestorToSend(p, source);
       if (top == null) kept.add(p);
       else gone.add(top);
     }
@@ -48,20 +54,30 @@ final class VanishedPaths {
   static Split collapse(List<byte[]> paths, Batcher.SizeProbe source) {
     Set<BytePath> out = new LinkedHashSet<>(), gone = new LinkedHashSet<>();
     for (byte[] p : paths) {
-      BytePath top = topmostMissingAncestor(p, source);
+      BytePath top = ancestorToSend(p, source);
       out.add(top == null ? BytePath.unsafeWrap(p) : top);
       if (top != null) gone.add(top);
     }
     return new Split(BytePath.unsafeArrays(out), BytePath.unsafeArrays(gone));
   }
 
-  /** Null when {@code p} exists or its parent does; else the highest missing ancestor below one that exists. */
-  private static BytePath topmostMissingAncestor(byte[] p, Batcher.SizeProbe source) {
+  /**
+   * Null when {@code p} exists or its parent does (a directory); else what rsync can name in its
+   * place: the highest ancestor that is not a directory now (a symlink or a file where the directory
+   * was), else the highest missing ancestor below one that exists.
+   */
+  private static BytePath ancestorToSend(byte[] p, Batcher.SizeProbe source) {
     if (source.size(p) >= 0) return null;
     BytePath top = null;
+    boolean above = false; // past the missing ancestors right above p
     for (BytePath a : BytePath.unsafeWrap(p).ancestors()) {
-      if (source.size(a.unsafeArray()) >= 0) break;
-      top = a;
+      if (!above && source.size(a.unsafeArray()) < 0) {
+        top = a;
+        continue;
+      }
+      if (!(source instanceof Batcher.DirProbe dirs)) break;
+      above = true;
+      if (!dirs.isDir(a.unsafeArray())) top = a;
     }
     return top;
   }

@@ -76,6 +76,37 @@ class VanishedParentTest {
   }
 
   /**
+   * Found by {@code WatcherScenariosTest#directoriesReplacedBySymlinksWhileTheirEventsAreQueued} on a
+   * loaded machine: a send naming {@code a/b/f} ran after {@code a} had been replaced by a symlink.
+   * The path was missing and {@code a} was there, so {@code a/b} went as the topmost missing
+   * ancestor; but rsync ({@code -R}) follows a symlink on the way to a path it is given, as a
+   * directory. With a dangling symlink or one to itself it failed on every attempt (exit 23, and 2,
+   * "needs an operator", once merged with the send of {@code a} itself: nothing queued behind it
+   * went); with one to a directory outside the tree it made {@code a} a directory at the target,
+   * where the source has a symlink, and said nothing. What replaced the directory is sent instead.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"nowhere", "a", "outside"})
+  void aDirectoryReplacedByASymlinkBeforeASendBelowItRunsIsReplacedByTheSymlink(String link) throws Exception {
+    byte[] outside = Trees.tempDir("vp-outside");
+    try {
+      Trees.write(Bytes.child(src, Bytes.of("kept.txt")), "kept");
+      Trees.write(Bytes.child(dst, Bytes.of("a/b/f")), "sent before a was replaced");
+      Trees.symlink(Bytes.child(src, Bytes.of("a")), link.equals("outside") ? outside : Bytes.of(link));
+      Transport real = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
+      var runner = runner(recording(real, false), src);
+      runner.submit(new WorkItem.Send(List.of(Bytes.of("a/b/f"), Bytes.of("kept.txt")), false, 0, 0));
+      runUntilIdle(runner);
+      assertThat(runner.idle()).as("delivered, not retried forever").isTrue();
+      assertThat(outcomes).as("every rsync run succeeded").containsOnly(Outcome.OK);
+      assertThat(runs).as("rsync runs, in order").containsExactly(List.of("kept.txt"), List.of("a"));
+      Trees.assertSameTree(src, dst, Trees.Ignore.DIR_MTIMES);
+    } finally {
+      Trees.delete(outside);
+    }
+  }
+
+  /**
    * Found by the property test (a target without renames lost {@code a/c} and {@code a/f}): a send
    * naming {@code a/h}, run while {@code a} was gone, deleted all of {@code a} at the target, after
    * a send beside it (of {@code a/c}, {@code a/f}: not its paths, so nothing ordered the two) had
@@ -262,14 +293,31 @@ class VanishedParentTest {
   }
 
   private TargetRunner runner(Transport t, byte[] src, TargetRunner.Loop loop) {
-    Batcher.SizeProbe probe = p -> {
-      Libc.Stat st = Libc.lstatOrNull(Bytes.child(src, p));
-      return st == null ? -1 : st.isRegular() ? st.size() : 0;
-    };
     return new TargetRunner(t, clock,
         new RunnerSettings(2, new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(1)), new Backoff(1_000_000L, 10_000_000L, new SplittableRandom(2)), 1_000_000),
-        new ItemExecutor.Config(DeletePolicy.ALWAYS, probe, null),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, new Probe(src), null),
         workers::add, loop, null, (tg, i, r, n) -> {}, (tg, o, m) -> {});
+  }
+
+  /** The source as the engine's probe answers: a regular file's size (0 for anything else there, -1 where nothing is), and whether a path is a directory. */
+  private static final class Probe implements Batcher.SizeProbe, Batcher.DirProbe {
+    private final byte[] src;
+
+    Probe(byte[] src) {
+      this.src = src;
+    }
+
+    @Override
+    public long size(byte[] p) {
+      Libc.Stat st = Libc.lstatOrNull(Bytes.child(src, p));
+      return st == null ? -1 : st.isRegular() ? st.size() : 0;
+    }
+
+    @Override
+    public boolean isDir(byte[] p) {
+      Libc.Stat st = Libc.lstatOrNull(Bytes.child(src, p));
+      return st != null && st.isDir();
+    }
   }
 
   /** Turns (a second apart on the fake clock: retry delays pass) until the runner is idle, at most 6. */
