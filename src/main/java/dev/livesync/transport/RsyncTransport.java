@@ -128,7 +128,7 @@ public final class RsyncTransport implements Transport {
     // that, and cost less than backing off the whole target.
     if (first.exitCode() == 2 && first.outcome() == Outcome.RETRY) first = sendRun(split.fuzzy(), recursive, mirror, false, maxDeletions);
     if (split.rest().isEmpty() || first.outcome() == Outcome.RETRY || first.outcome() == Outcome.FATAL) return first;
-    return merge(first, sendRun(split.rest(), recursive, mirror, false, maxDeletions < 0 ? -1 : Math.max(0, maxDeletions - first.deleted())));
+    return TransferResult.merge(first, sendRun(split.rest(), recursive, mirror, false, maxDeletions < 0 ? -1 : Math.max(0, maxDeletions - first.deleted())));
   }
 
   /** {@code mirror}: with {@code recursive}, delete target files inside the sent dirs that the source lacks. */
@@ -144,7 +144,7 @@ public final class RsyncTransport implements Transport {
         r = rsync.transfer(sparse(args.send(pathArgs, recursive, mirror, fuzzy, left, Transport.byContent()), sparse),
             pathArgs == null ? RsyncArgs.filesFrom(part) : null, part);
       }
-      done = done == null ? r : merge(done, r);
+      done = done == null ? r : TransferResult.merge(done, r);
       if (r.outcome() == Outcome.RETRY || r.outcome() == Outcome.FATAL) break;
     }
     return done;
@@ -164,19 +164,6 @@ public final class RsyncTransport implements Transport {
   private boolean large(byte[] path) {
     Libc.Stat st = Libc.lstatLook(Bytes.child(source, path));
     return st != null && st.isRegular() && st.size() >= RsyncArgs.SPARSE_FROM;
-  }
-
-  /** Two runs of one batch: RETRY/FATAL of the second wins; otherwise failed paths add up. */
-  private static TransferResult merge(TransferResult a, TransferResult b) {
-    if (b.outcome() == Outcome.RETRY || b.outcome() == Outcome.FATAL) return b;
-    List<byte[]> failed = new ArrayList<>(a.failedPaths());
-    failed.addAll(b.failedPaths());
-    Outcome o = failed.isEmpty() && a.outcome() == Outcome.OK && b.outcome() == Outcome.OK ? Outcome.OK : Outcome.PARTIAL;
-    int exit = b.exitCode() != 0 ? b.exitCode() : a.exitCode();
-    String msg = a.message().isEmpty() ? b.message() : b.message().isEmpty() ? a.message() : a.message() + " | " + b.message();
-    boolean moved = o == Outcome.PARTIAL && (a.outcome() == Outcome.OK || a.sourceMoved()) && (b.outcome() == Outcome.OK || b.sourceMoved());
-    return new TransferResult(o, exit, failed, a.files() + b.files(), a.bytes() + b.bytes(), a.millis() + b.millis(), msg,
-        a.deleted() + b.deleted(), a.created() + b.created(), moved);
   }
 
   @Override

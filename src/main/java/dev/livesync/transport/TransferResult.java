@@ -1,5 +1,6 @@
 package dev.livesync.transport;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,6 +44,19 @@ public record TransferResult(
 
   public static TransferResult ok(long files, long bytes, long millis) {
     return new TransferResult(Outcome.OK, 0, List.of(), files, bytes, millis, "");
+  }
+
+  /** Two runs of one batch: RETRY/FATAL of the second wins; otherwise failed paths add up. */
+  static TransferResult merge(TransferResult a, TransferResult b) {
+    if (b.outcome() == Outcome.RETRY || b.outcome() == Outcome.FATAL) return b;
+    List<byte[]> failed = new ArrayList<>(a.failedPaths());
+    failed.addAll(b.failedPaths());
+    Outcome o = failed.isEmpty() && a.outcome() == Outcome.OK && b.outcome() == Outcome.OK ? Outcome.OK : Outcome.PARTIAL;
+    int exit = b.exitCode() != 0 ? b.exitCode() : a.exitCode();
+    String msg = a.message().isEmpty() ? b.message() : b.message().isEmpty() ? a.message() : a.message() + " | " + b.message();
+    boolean moved = o == Outcome.PARTIAL && (a.outcome() == Outcome.OK || a.sourceMoved()) && (b.outcome() == Outcome.OK || b.sourceMoved());
+    return new TransferResult(o, exit, failed, a.files() + b.files(), a.bytes() + b.bytes(), a.millis() + b.millis(), msg,
+        a.deleted() + b.deleted(), a.created() + b.created(), moved);
   }
 
   /** This result, said to be PARTIAL only because the source moved under rsync. */
