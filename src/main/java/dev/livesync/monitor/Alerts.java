@@ -75,9 +75,10 @@ final class Alerts {
             "target " + t.target() + " of sync " + s.name() + ": " + t.warning());
       }
     }
-    for (var e : stopping ? java.util.Set.<Map.Entry<String, State>>of() : states.entrySet()) {
-      if (!seen.contains(e.getKey())) {
-        String[] k = e.getKey().split("\u0000", -1);
+    // a copy: update() may forget a key (the map cannot be changed while it is being iterated)
+    for (String key : stopping ? List.<String>of() : List.copyOf(states.keySet())) {
+      if (!seen.contains(key)) {
+        String[] k = key.split("\u0000", -1);
         update(null, k[0], k[1], k[2], false, 0, nowNanos, nowMillis, 0, "");
       }
     }

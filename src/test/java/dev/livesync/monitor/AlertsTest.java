@@ -94,6 +94,23 @@ class AlertsTest {
         t.lastExitCode(), t.lastExitMeaning(), 0, "");
   }
 
+  /**
+   * Two targets down, then both gone from the config (a reload): each is resolved after the minute,
+   * and forgotten a minute after that — both in one tick, which threw ConcurrentModificationException
+   * (the map was changed while it was being iterated) and logged a warning every tick.
+   */
+  @Test
+  void targetsThatLeaveTheConfigAreResolvedAndForgottenWithoutError() {
+    var two = new EngineStatus("data", "/data", "running", 10, 8192, 0, 0, 0, List.of(target("retrying", 0), other("retrying")), 0);
+    syncs.set(List.of(two));
+    try (Monitor m = monitor(AlertSettings.of("true", Duration.ofSeconds(60), Duration.ofSeconds(30), false))) {
+      run(m, 61);
+      syncs.set(List.of(sync(0))); // reloaded without them
+      run(m, 200);
+      assertThat(told).containsExactly("61 firing target_down", "61 firing target_down", "121 resolved target_down", "121 resolved target_down");
+    }
+  }
+
   static EngineStatus.Target holding(long held) {
     var t = target("ok", 0);
     return new EngineStatus.Target(t.target(), t.state(), 0, 0, 0, 0, 0, 0, 0, 0, "", 0, 0, 0, 0, -1, "", held, "");
