@@ -13,17 +13,29 @@ public final class SystemdUnit {
    */
   public static String launcher() {
     String installed = System.getProperty("livesync.launcher");
-    if (installed != null && Files.isExecutable(Path.of(installed))) return installed;
+    if (installed != null && Files.isExecutable(Path.of(installed))) return word(installed);
     String home = System.getProperty("livesync.home");
-    if (home != null && Files.isExecutable(Path.of(home, "livesync"))) return Path.of(home, "livesync").toString();
+    if (home != null && Files.isExecutable(Path.of(home, "livesync"))) return word(Path.of(home, "livesync").toString());
     String jar = System.getProperty("java.class.path");
-    return Path.of(System.getProperty("java.home"), "bin", "java") + " --enable-native-access=ALL-UNNAMED -jar " + jar;
+    return word(Path.of(System.getProperty("java.home"), "bin", "java").toString()) + " --enable-native-access=ALL-UNNAMED -jar " + word(jar);
+  }
+
+  /**
+   * One word of a command line as systemd reads it: quoted when it holds a space or a character systemd
+   * treats specially ({@code "}, {@code \}, {@code '}, {@code ;}), with {@code %} and {@code $} doubled so
+   * that no specifier or variable is expanded in a path. Only the {@code %i} of a template unit's config
+   * path stays a specifier.
+   */
+  static String word(String text) {
+    String escaped = text.replace("%", "%%").replace("%%i", "%i").replace("$", "$$");
+    if (escaped.matches("[A-Za-z0-9_./@%:+=,$-]+")) return escaped;
+    return '"' + escaped.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
   /** Where the unit points for documentation: the checkout's docs, else the installed man page. */
   public static String documentation(String command) {
     String home = System.getProperty("livesync.home");
-    if (home != null && Files.isRegularFile(Path.of(home, "docs", "operations.md"))) return "file:" + Path.of(home, "docs", "operations.md");
+    if (home != null && Files.isRegularFile(Path.of(home, "docs", "operations.md"))) return Path.of(home, "docs", "operations.md").toUri().toString(); // spaces %-encoded: Documentation= splits at spaces
     return "man:livesync-" + command + "(1)";
   }
 
@@ -70,7 +82,7 @@ public final class SystemdUnit {
         serve ? "Type=simple" : "Type=notify",
         serve ? null : "NotifyAccess=main",
         serve ? null : "WatchdogSec=3min",
-        "ExecStart=" + launcher + " " + command + " --config " + config,
+        "ExecStart=" + launcher + " " + command + " --config " + word(config.toString()),
         "ExecReload=/bin/kill -HUP $MAINPID",
         "Restart=on-failure",
         "RestartSec=5",

@@ -52,6 +52,24 @@ class InstallServiceTest {
     assertThat(Files.readString(other)).contains("TimeoutStopSec=45\n");
   }
 
+  /**
+   * systemd splits ExecStart= at spaces and expands % specifiers and $ variables: a config under
+   * "/srv/my backups" was run as --config /srv/my, and a % in a path was a specifier. Words are quoted
+   * and % and $ doubled; the template unit's %i stays a specifier.
+   */
+  @Test
+  void aConfigPathWithSpacesPercentAndDollarIsOneWordForSystemd() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("my backups 100%$HOME"));
+    Path cfg = Files.writeString(dir.resolve("c.toml"), "[[sync]]\nsource = \"" + tmp + "\"\n  [[sync.target]]\n  url = \"/backup/c\"\n");
+    Path unit = tmp.resolve("livesync.service");
+    var r = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", unit.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    String quoted = "\"" + cfg.toString().replace("%", "%%").replace("$", "$$") + "\"";
+    assertThat(Files.readString(unit)).containsPattern("(?m)^ExecStart=\\S*livesync run --config " + java.util.regex.Pattern.quote(quoted) + "$");
+    assertThat(SystemdUnit.word("/etc/livesync/%i.toml")).isEqualTo("/etc/livesync/%i.toml");
+    assertThat(SystemdUnit.word("/opt/a\"b\\c")).isEqualTo("\"/opt/a\\\"b\\\\c\"");
+  }
+
   @Test
   void serveUnitForTheBackupHost() throws Exception {
     Path unit = tmp.resolve("x/livesync-serve.service");
