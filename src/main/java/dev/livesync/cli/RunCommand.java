@@ -154,6 +154,7 @@ final class RunCommand extends Subcommand {
         }
         if (sig == null || sig.equals("USR1")) continue;
         if (sig.equals("HUP")) {
+          reopenLogs();
           reload(configFile, syncs, bound);
           continue;
         }
@@ -230,6 +231,16 @@ final class RunCommand extends Subcommand {
   private void preflight(Config cfg, List<RunningSyncs.Plan> plans) {
     List<EngineSettings> settings = plans.stream().map(RunningSyncs.Plan::settings).toList();
     sync.preflight(cfg, settings, ProcessPreflight.problems(settings, logFileInUse, null));
+  }
+
+  /** SIGHUP: the log files are opened again by name (logrotate renamed them); a failure keeps the old ones. */
+  private static void reopenLogs() {
+    try {
+      List<String> files = LogSetup.reopen();
+      if (!files.isEmpty()) Log.log.info("SIGHUP: log reopened: {}", String.join(", ", files));
+    } catch (java.io.IOException | LivesyncException e) {
+      Log.log.error("SIGHUP: cannot reopen the log, still writing to the old file: {}", e.getMessage());
+    }
   }
 
   private void reload(Path configFile, RunningSyncs syncs, Duration bound) throws InterruptedException {

@@ -17,6 +17,8 @@ import java.util.List;
  * socket that it is running. Fails with the log's tail if it exits or is not ready in time.
  */
 public final class BackgroundLauncher {
+  /** Names, in the started process's environment, the file its standard output and error append to. */
+  public static final String OUTPUT_LOG_ENV = "LIVESYNC_OUTPUT_LOG";
   private static final int TAIL_LINES = 20;
   /** A child that never got to "running" and is stopped: SIGTERM, then SIGKILL after this. */
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
@@ -92,6 +94,8 @@ public final class BackgroundLauncher {
           // the child must find the same runtime and state dirs (socket, pidfile) as this process
           .env("LIVESYNC_RUNTIME_DIR", Dirs.runtime().toString())
           .env("LIVESYNC_STATE_DIR", Dirs.state().toString())
+          // the file its stdout and stderr append to: reopened on SIGHUP after logrotate renamed it
+          .env(OUTPUT_LOG_ENV, files.logFile().toAbsolutePath().toString())
           .start();
     } catch (IOException e) {
       throw new LivesyncException("cannot start " + command.getFirst() + ": " + e.getMessage(), 1, e);
