@@ -94,11 +94,21 @@ public record EngineSettings(
 
   /**
    * The name of a sync of {@code source} that was given none: its path, slashes and other characters
-   * a name cannot hold made '_' ({@code /srv/www} → {@code srv_www}; at most its last 64 characters).
+   * a name cannot hold made '_' ({@code /srv/www} → {@code srv_www}). When more than slashes had to go
+   * (spaces, letters outside ASCII) or the path was cut to fit, the name ends in 8 hex digits of a hash
+   * of the whole path: {@code /data/日本} and {@code /data/中国}, {@code /srv/a b} and {@code /srv/a_b}
+   * would otherwise share a name, and with it a state dir. At most 64 characters.
    */
   public static String defaultName(byte[] source) {
-    String s = new String(source, java.nio.charset.StandardCharsets.UTF_8).replaceAll("[^A-Za-z0-9._-]+", "_");
-    if (s.length() > 64) s = s.substring(s.length() - 64);
+    String path = new String(source, java.nio.charset.StandardCharsets.UTF_8);
+    String s = path.replaceAll("[^A-Za-z0-9._-]+", "_");
+    boolean lossy = !path.matches("[A-Za-z0-9._/-]*") || s.length() > 64;
+    if (lossy) {
+      String hash = String.format("%08x", java.util.Arrays.hashCode(source));
+      s = s.replaceAll("_+$", "");
+      if (s.length() > 55) s = s.substring(s.length() - 55);
+      s = s + "-" + hash;
+    }
     s = s.replaceAll("^[._-]+|_+$", "");
     return s.isEmpty() ? "root" : s;
   }

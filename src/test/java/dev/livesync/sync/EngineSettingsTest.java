@@ -30,6 +30,24 @@ class EngineSettingsTest {
         .build();
   }
 
+  /**
+   * Default names: a plain path keeps its readable name; paths that differ only in what a name cannot
+   * hold (letters outside ASCII, spaces) or beyond its 64 characters got one name, hence one state dir
+   * (the second run refused as "already running", two [[sync]] as "already named").
+   */
+  @Test
+  void defaultNamesOfDifferentSourcesDiffer() {
+    assertThat(EngineSettings.defaultName(Bytes.of("/srv/www"))).isEqualTo("srv_www");
+    assertThat(EngineSettings.defaultName(Bytes.of("/"))).isEqualTo("root");
+    List<String> sources = List.of("/data/日本", "/data/中国", "/srv/a b", "/srv/a_b", "/srv/a  b", "/x/" + "d".repeat(70) + "1",
+        "/y/" + "d".repeat(70) + "1");
+    List<String> names = sources.stream().map(s -> EngineSettings.defaultName(Bytes.of(s))).toList();
+    assertThat(names).doesNotHaveDuplicates().allSatisfy(n -> assertThat(n).hasSizeLessThanOrEqualTo(64)
+        .matches("[A-Za-z0-9][A-Za-z0-9._-]*"));
+    assertThat(names.get(0)).matches("data-[0-9a-f]{8}");
+    assertThat(names.get(3)).isEqualTo("srv_a_b");
+  }
+
   @Test
   void theSameSettingsReadAgainAreEqualThoughTheSourceIsAnotherArray() {
     EngineSettings before = settings("/data/www");
