@@ -171,7 +171,7 @@ final class RunCommand extends Subcommand {
   /**
    * {@code --check}: what run would fail to make, write or listen on, tried in the order run meets
    * them (the status socket — another livesync answering there holds the --http port too — its
-   * directory, the --http address, each sync's state dir) and refused with run's own line and exit
+   * directory, the --http address, each sync's state dir and its lock, held by another run of that sync) and refused with run's own line and exit
    * code (75, 73, 1).
    */
   private static void checkWhatRunWrites(Path statusSocket, HttpSettings http, List<EngineSettings> syncs) {
@@ -183,6 +183,8 @@ final class RunCommand extends Subcommand {
     for (EngineSettings s : syncs) {
       String state = dev.livesync.sync.Preflight.stateDir(s);
       if (state != null) throw new LivesyncException(state, dev.livesync.Exit.CANNOT_WRITE);
+      LivesyncException held = dev.livesync.sync.Preflight.stateDirHeld(s);
+      if (held != null) throw held;
     }
   }
 

@@ -137,6 +137,11 @@ public final class Preflight {
     return StateLock.problem(sync.stateDir(), sync.name());
   }
 
+  /** The refusal (exit 75) the start of {@code sync} would meet because another run holds its state dir; null when none does. */
+  public static dev.livesync.LivesyncException stateDirHeld(EngineSettings sync) {
+    return StateLock.heldElsewhere(sync.stateDir(), sync.name());
+  }
+
   /** What keeps livesync from watching and reading {@code source}, as words after its name; null when nothing does. */
   public static String source(byte[] source) {
     Libc.Stat st = Libc.statOrNull(source);

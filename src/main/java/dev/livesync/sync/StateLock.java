@@ -53,9 +53,7 @@ final class StateLock implements AutoCloseable {
     if (lock == null) {
       String holder = holder(ch);
       close(ch);
-      throw new LivesyncException("sync " + name + " is already running" + (holder.isEmpty() ? "" : " (pid " + holder + ")")
-          + ": it holds the state dir " + dir + "; stop it first ('livesync stop'), or give this run another --name or --state-dir",
-          Exit.ALREADY_RUNNING);
+      throw alreadyRunning(dir, name, holder);
     }
     try {
       ch.truncate(0);
@@ -64,6 +62,36 @@ final class StateLock implements AutoCloseable {
       // the pid is only for the words of a refusal
     }
     return new StateLock(ch, lock);
+  }
+
+  private static LivesyncException alreadyRunning(Path dir, String name, String holder) {
+    return new LivesyncException("sync " + name + " is already running" + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+        + ": it holds the state dir " + dir + "; stop it first ('livesync stop'), or give this run another --name or --state-dir",
+        Exit.ALREADY_RUNNING);
+  }
+
+  /**
+   * The refusal {@link #acquire} would throw because another run holds {@code dir} (exit 75), or null:
+   * the lock is tried and let go at once, nothing is made. For {@code run --check}.
+   */
+  static LivesyncException heldElsewhere(Path dir, String name) {
+    Path file = dir.resolve(FILE);
+    if (!Files.isRegularFile(file)) return null;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null; // this process holds it
+      }
+      if (lock != null) {
+        lock.release();
+        return null;
+      }
+      return alreadyRunning(dir, name, holder(ch));
+    } catch (IOException e) {
+      return null; // not ours to open: the state dir's own check says so
+    }
   }
 
   /**

@@ -55,6 +55,13 @@ class StateDirTest {
     assertThat(second.awaitExit(CONVERGE)).as(second.output()).isEqualTo(Exit.ALREADY_RUNNING);
     assertThat(second.output()).contains("livesync run: sync www is already running (pid " + first.pid() + "): it holds the state dir "
         + root.resolve("www") + "; stop it first");
+    // run --check says the same (it said "settings OK"), and leaves the first run's lock alone
+    List<String> check = new ArrayList<>(run(src, dst, "check.sock"));
+    check.add(1, "--check");
+    var checked = livesync(check, env);
+    assertThat(checked.awaitExit(CONVERGE)).as(checked.output()).isEqualTo(Exit.ALREADY_RUNNING);
+    assertThat(checked.output()).contains("livesync run: sync www is already running (pid " + first.pid() + "): it holds the state dir ");
+    assertThat(livesync(run(src, dst, "two.sock"), env).awaitExit(CONVERGE)).isEqualTo(Exit.ALREADY_RUNNING);
 
     first.signal("KILL"); // the kernel drops the lock with the process: no stale lock file to clean up
     first.awaitExit(CONVERGE);
@@ -62,6 +69,8 @@ class StateDirTest {
     third.awaitOutput("running:", CONVERGE);
     third.signal("TERM");
     assertThat(third.awaitExit(CONVERGE)).as(third.output()).isZero();
+    var checkedAfter = livesync(check, env); // nothing holds it now
+    assertThat(checkedAfter.awaitExit(CONVERGE)).as(checkedAfter.output()).isZero();
     var fourth = livesync(run(src, dst, "four.sock"), env);
     fourth.awaitOutput("running:", CONVERGE);
     fourth.signal("TERM");
