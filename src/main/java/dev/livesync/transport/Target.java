@@ -97,6 +97,15 @@ public sealed interface Target {
       if (rest == null || rest.isEmpty() || rest.startsWith("/")) throw bad(spec, "missing module name after the host");
       return daemon(spec, user(spec, m.group(1)), host, port, rest);
     }
+    Matcher scheme = OTHER_SCHEME.matcher(spec);
+    if (scheme.lookingAt()) {
+      // ssh://user@host/path read as host "ssh" and path "//user@host/path": rsync knows no such URL
+      int at = spec.indexOf('@'), end = spec.indexOf('/', scheme.end());
+      int pw = spec.indexOf(':', scheme.end());
+      if (at > 0 && (end < 0 || at < end) && pw > 0 && pw < at) throw withPassword(spec, pw + 1, at);
+      throw bad(spec, scheme.group(1) + ":// is no target livesync knows (nor rsync)"
+          + (scheme.group(1).equalsIgnoreCase("ssh") ? ": write an ssh target as [user@]host:/path" : ""));
+    }
     int colon = spec.indexOf(':');
     int slash = spec.indexOf('/');
     if (colon < 0 || (slash >= 0 && slash < colon && !spec.startsWith("["))) {
@@ -116,6 +125,9 @@ public sealed interface Target {
     if (path.isEmpty()) throw bad(spec, "missing directory after 'host:' (write host:/path or host:dir)");
     return new Ssh(user(spec, ssh.group(1)), host(spec, ssh.group(2)), path);
   }
+
+  /** A URL of a scheme other than rsync:// ({@code ssh://}, {@code file://}, {@code sftp://}). */
+  Pattern OTHER_SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://");
 
   /** What follows {@code user:} when a password was written before {@code @host:}. */
   Pattern PASSWORD_THEN_HOST = Pattern.compile("[^/@:]+@[^/@:\\[\\]]+:.*", Pattern.DOTALL);

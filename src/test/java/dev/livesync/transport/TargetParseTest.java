@@ -46,12 +46,22 @@ class TargetParseTest {
       "host::|missing module name",
       "host:|missing directory",
       "rsync://h/m/../x|'..' is not allowed",
-      "'  '|empty target"})
+      "'  '|empty target",
+      "ssh://root@backup/srv|ssh:// is no target livesync knows (nor rsync): write an ssh target as [user@]host:/path",
+      "file:///srv/backup|file:// is no target livesync knows",
+      "sftp://h/x|sftp:// is no target"})
   void malformedTargetsSayWhatWasExpected(String spec, String why) {
     assertThatThrownBy(() -> Target.parse(spec))
         .isInstanceOf(LivesyncException.class)
         .hasMessageContaining(why)
         .hasMessageContaining("expected rsync://[user@]host[:port]/module[/path]");
+  }
+
+  /** ssh://user:secret@host/path was taken for host "ssh" and a path holding the password, put on rsync's command line. */
+  @Test
+  void aPasswordInAnSshUrlIsRefusedAndNotShown() {
+    assertThatThrownBy(() -> Target.parse("ssh://bob:secret@host/path"))
+        .hasMessageContaining("holds a password").hasMessageNotContaining("secret");
   }
 
   @Test
