@@ -44,12 +44,13 @@ final class LocalKind implements TargetKind {
   public boolean rename(byte[] from, byte[] to, RsyncRuns rsync) {
     if (rsync.refused() != null) return false; // the send after it says why
     byte[] src = Bytes.child(dir, from);
-    if (Libc.lstatOrNull(src) == null) {
-      log.debug("local rename {} -> {}: {} is not there", Bytes.display(from), Bytes.display(to), Bytes.display(from));
-      return false;
-    }
-    if (options.versions() != null && Libc.lstatOrNull(Bytes.child(dir, to)) != null) return false;
     try {
+      // a look that fails (a path beyond PATH_MAX at the target) is a rename not made: the send after it follows
+      if (Libc.lstatOrNull(src) == null) {
+        log.debug("local rename {} -> {}: {} is not there", Bytes.display(from), Bytes.display(to), Bytes.display(from));
+        return false;
+      }
+      if (options.versions() != null && Libc.lstatOrNull(Bytes.child(dir, to)) != null) return false;
       Libc.rename(src, Bytes.child(dir, to));
       return true;
     } catch (NativeException e) {

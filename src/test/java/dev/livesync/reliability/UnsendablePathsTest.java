@@ -90,4 +90,26 @@ class UnsendablePathsTest {
       Trees.delete(dst);
     }
   }
+
+  /**
+   * A directory renamed deep in the source, whose path at the target is beyond PATH_MAX (a target path
+   * longer than the source's): the rename's look at the target threw ENAMETOOLONG, the target was
+   * "retrying" with a growing backoff for good and a stop took it as unreachable. The rename is not
+   * made; the send after it is rsync's to judge, as above.
+   */
+  @Test
+  void aRenameBeyondPathMaxAtALocalTargetIsNotMadeAndNotAFailure() throws Exception {
+    byte[] src = Trees.tempDir("unsendable-src");
+    byte[] dst = Trees.tempDir("unsendable-dst");
+    try {
+      var transport = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults());
+      String level = "d".repeat(250);
+      String rel = level;
+      while (dst.length + 1 + rel.length() < 4200) rel = rel + "/" + level;
+      assertThat(transport.rename(Bytes.of(rel + "/leaf"), Bytes.of(rel + "/leaf2"))).isFalse();
+    } finally {
+      Trees.delete(src);
+      Trees.delete(dst);
+    }
+  }
 }
