@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -41,6 +42,8 @@ public final class WebServer implements AutoCloseable {
       return new Reply(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
     }
   }
+
+  private static final int BACKLOG = 16;
 
   private final HttpServer server;
   private final ExecutorService pool;
@@ -76,20 +79,31 @@ public final class WebServer implements AutoCloseable {
     return new WebServer(server, pool, settings);
   }
 
-  /** Whether {@link #start} could listen where {@code settings} say: bound and let go at once, refused in start's words (run --check). */
+  /**
+   * Whether {@link #start} could listen where {@code settings} say: bound and let go at once, refused
+   * in start's words (run --check, start, doctor). A plain channel bound as the HTTP server binds
+   * its own, then closed: an {@link HttpServer} never started keeps its socket open after
+   * {@code stop}, and the run that start launches next could not bind the port.
+   */
   public static void probe(HttpSettings settings) {
-    bind(settings).stop(0);
+    try (ServerSocketChannel ch = ServerSocketChannel.open()) {
+      ch.bind(settings.listen(), BACKLOG);
+    } catch (IOException e) {
+      throw cannotListen(settings, e);
+    }
   }
 
   private static HttpServer bind(HttpSettings settings) {
     try {
-      return HttpServer.create(settings.listen(), 16);
-    } catch (BindException e) {
-      throw new LivesyncException("cannot listen on " + settings.spec() + " for --http: " + e.getMessage()
-          + " (another process uses the port? `ss -ltnp` shows which)", 1, e);
+      return HttpServer.create(settings.listen(), BACKLOG);
     } catch (IOException e) {
-      throw new LivesyncException("cannot listen on " + settings.spec() + " for --http: " + e.getMessage(), 1, e);
+      throw cannotListen(settings, e);
     }
+  }
+
+  private static LivesyncException cannotListen(HttpSettings settings, IOException e) {
+    String hint = e instanceof BindException ? " (another process uses the port? `ss -ltnp` shows which)" : "";
+    return new LivesyncException("cannot listen on " + settings.spec() + " for --http: " + e.getMessage() + hint, 1, e);
   }
 
   private interface Body {
