@@ -44,6 +44,23 @@ public final class WebServer implements AutoCloseable {
   }
 
   private static final int BACKLOG = 16;
+  /** Seconds a client has to send a request's line and headers before the server closes the connection. */
+  static final int REQUEST_SECONDS = 5;
+  /** Seconds a client has to take in an answer before the server closes the connection. */
+  static final int RESPONSE_SECONDS = 60;
+
+  static {
+    // The JDK's HTTP server reads a request on a thread of its executor and, by default, waits for
+    // it forever: a few connections that never finish their headers held every thread, and no
+    // scrape or page was answered until they went. These bound both ways; read once, when the
+    // server's classes load on the first HttpServer.create (below). One given with -D stays.
+    defaultProperty("sun.net.httpserver.maxReqTime", REQUEST_SECONDS);
+    defaultProperty("sun.net.httpserver.maxRspTime", RESPONSE_SECONDS);
+  }
+
+  private static void defaultProperty(String name, int seconds) {
+    if (System.getProperty(name) == null) System.setProperty(name, Integer.toString(seconds));
+  }
 
   private final HttpServer server;
   private final ExecutorService pool;
@@ -61,7 +78,8 @@ public final class WebServer implements AutoCloseable {
    */
   public static WebServer start(HttpSettings settings, PrometheusRegistry registry, Map<String, Function<String, Reply>> routes) {
     HttpServer server = bind(settings);
-    ExecutorService pool = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("livesync-http-", 0).daemon().factory());
+    // a virtual thread per exchange: a slow client waits on its own thread, never for another's
+    ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("livesync-http-", 0).factory());
     server.setExecutor(pool);
     var metrics = new MetricsHandler(registry);
     Map<String, Function<String, Reply>> all = new LinkedHashMap<>(routes);
