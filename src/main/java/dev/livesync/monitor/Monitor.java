@@ -40,6 +40,8 @@ public final class Monitor implements AutoCloseable {
   private final EngineMetrics metrics;
   private final Map<String, History> histories = new ConcurrentHashMap<>();
   private final Map<String, FullSyncProgress> progress = new ConcurrentHashMap<>();
+  /** When each running full sync started (epoch millis): its elapsed time on the page. */
+  private final Map<String, Long> fullSyncStarts = new ConcurrentHashMap<>();
   private final Alerts alerts;
   private final AlertCommand alertCommand;
   private ScheduledExecutorService ticker;
@@ -72,10 +74,18 @@ public final class Monitor implements AutoCloseable {
       public void delivered(String target, WorkItem item, TransferResult result, long nowNanos) {}
 
       @Override
+      public void started(String target, WorkItem item) {
+        if (item instanceof WorkItem.FullSync) fullSyncStarts.put(key(sync, target), clock.epochMillis());
+      }
+
+      @Override
       public void finished(String target, WorkItem item, TransferResult r, long nowNanos) {
         long lagNanos = Math.max(0, nowNanos - item.oldestNanos());
         metrics.finished(sync, target, item, r, lagNanos / 1e9);
-        if (item instanceof WorkItem.FullSync) progress.remove(key(sync, target));
+        if (item instanceof WorkItem.FullSync) {
+          progress.remove(key(sync, target));
+          fullSyncStarts.remove(key(sync, target));
+        }
         if (r.outcome() != TransferResult.Outcome.OK) return;
         long count = switch (item) {
           case WorkItem.Send s -> s.paths().size();
@@ -92,8 +102,10 @@ public final class Monitor implements AutoCloseable {
 
       @Override
       public void fullSyncProgress(String target, String line) {
-        FullSyncProgress p = FullSyncProgress.parse(line, clock.epochMillis());
-        if (p != null) progress.put(key(sync, target), p);
+        String k = key(sync, target);
+        long now = clock.epochMillis();
+        FullSyncProgress p = FullSyncProgress.parse(line, now, fullSyncStarts.computeIfAbsent(k, x -> now), progress.get(k));
+        if (p != null) progress.put(k, p);
       }
     };
   }

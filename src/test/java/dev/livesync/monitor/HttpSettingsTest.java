@@ -68,10 +68,10 @@ class HttpSettingsTest {
 
   @Test
   void fullSyncProgressLines() {
-    var p = FullSyncProgress.parse("    123,456,789  45%   11.50MB/s    0:01:40 (xfr#12, to-chk=100/200)", 1);
+    var p = FullSyncProgress.parse("    123,456,789  45%   11.50MB/s    0:01:40 (xfr#12, to-chk=100/200)", 121_000, 1_000, null);
     assertThat(p.bytes()).isEqualTo(123456789);
     assertThat(p.percent()).isEqualTo(45);
-    assertThat(p.elapsedSeconds()).isEqualTo(100);
+    assertThat(p.elapsedSeconds()).as("since the full sync started, by livesync's clock").isEqualTo(120);
     assertThat(p.filesTotal()).isEqualTo(200);
     assertThat(p.etaSeconds()).isEqualTo(122);
     var scanning = FullSyncProgress.parse("  5000  3%  1.00MB/s  0:00:02 (xfr#3, ir-chk=1000/1200)", 1);
