@@ -33,6 +33,11 @@ public final class ModuleMoves {
       out.println("livesync serve-move: not a move request: " + request);
       return 1;
     }
+    if (dev.livesync.settings.Versions.reserved(names[0]) || dev.livesync.settings.Versions.reserved(names[1])) {
+      out.println("livesync serve-move: " + Bytes.display(names[0]) + " -> " + Bytes.display(names[1]) + ": "
+          + dev.livesync.settings.Versions.DIR + "/ is livesync's own (versions, snapshots): never moved");
+      return 1;
+    }
     try {
       ConfinedRename.rename(Bytes.of(modulePath), names[0], names[1]);
     } catch (NativeException | IllegalArgumentException e) {

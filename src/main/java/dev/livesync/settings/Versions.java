@@ -30,7 +30,20 @@ public final class Versions {
   /** On every run, first: the target's .livesync/ is protected from --delete, the source's is never sent. */
   public static final List<String> FILTERS = List.of("--filter=P /" + DIR + "/", "--filter=- /" + DIR + "/");
 
+  private static final byte[] DIR_BYTES = DIR.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   private Versions() {}
+
+  /**
+   * Whether {@code rel} (relative to a source or target, no leading slash) is the top's {@code
+   * .livesync} or lies below it: livesync's own, never replicated, renamed or deleted by an event.
+   * rsync's filters do not cover such a path named on its command line or its {@code --files-from}
+   * list ({@code --delete-missing-args} deletes it, {@code -R} makes it), so it must never be named there.
+   */
+  public static boolean reserved(byte[] rel) {
+    return rel.length >= DIR_BYTES.length && java.util.Arrays.equals(rel, 0, DIR_BYTES.length, DIR_BYTES, 0, DIR_BYTES.length)
+        && (rel.length == DIR_BYTES.length || rel[DIR_BYTES.length] == '/');
+  }
 
   /** {@code 2026-12-02T063000Z}. */
   public static String stamp(Instant t) {

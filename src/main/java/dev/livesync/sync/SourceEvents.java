@@ -11,6 +11,7 @@ import dev.livesync.fs.WatchProgress;
 import dev.livesync.fs.Watcher;
 import dev.livesync.fs.WatcherChoice;
 import dev.livesync.settings.Dirs;
+import dev.livesync.settings.Versions;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -38,6 +39,7 @@ final class SourceEvents implements AutoCloseable {
   private volatile Watcher watcher;
   private boolean overflow;
   private boolean dropped;
+  private boolean ownDirSaid;
   private long overflows;
   /** fs.inotify.max_user_watches when a directory could not be watched for want of watches; -1: none since the last rewatch. */
   private volatile long limitWhenShort = -1;
@@ -162,6 +164,10 @@ final class SourceEvents implements AutoCloseable {
     byte[] full = e.fullPath();
     if (!isUnderRoot(full)) return;
     byte[] rel = rel(full);
+    if (Versions.reserved(rel)) {
+      ownDirTouched();
+      return; // a MOVED_FROM out of it unpaired: what comes out is a tree moved in; one into it: a delete
+    }
     boolean dir = e.isDir();
     int m = e.mask();
     if (settings.excludes().excluded(rel, dir)) {
@@ -180,6 +186,18 @@ final class SourceEvents implements AutoCloseable {
       byte[] from = coalescer.movedTo(e.cookie(), rel, dir);
       if (names != null) names.moved(from, rel);
     }
+  }
+
+  /**
+   * The source's own {@code .livesync} (or something in it) changed: nothing of it ever goes to a
+   * target, where that name holds the versions and snapshots. Said once.
+   */
+  private void ownDirTouched() {
+    if (ownDirSaid) return;
+    ownDirSaid = true;
+    log.warn("sync '{}': {} is the name livesync keeps its versions and snapshots under on a target: the source's own {}/ is never replicated "
+        + "(changes in it, its deletion and renames into or out of it are ignored)", settings.name(), Versions.DIR,
+        Bytes.display(Bytes.concat(root, Bytes.of(Versions.DIR))));
   }
 
   private void recordLive(byte[] rel) {

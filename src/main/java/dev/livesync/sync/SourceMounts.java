@@ -78,7 +78,7 @@ final class SourceMounts implements AutoCloseable {
     boolean any = false;
     for (MountWatch.Change c; (c = changes.poll()) != null; ) {
       byte[] rel = rel(c);
-      if (rel == null) continue;
+      if (rel == null || dev.livesync.settings.Versions.reserved(rel)) continue; // the source's own .livesync: never replicated
       byte[] dir = Bytes.concat(root, rel);
       said(c, rel, w.watchMountPoint(dir), true);
       Libc.Stat st = Libc.statOrNull(dir);

@@ -115,9 +115,10 @@ public final class RsyncTransport implements Transport {
 
   /** {@code maxDeletions}: rsync's --max-delete, -1 for none. */
   private TransferResult send(List<byte[]> paths, boolean recursive, boolean deleteExtras, long maxDeletions) throws InterruptedException {
+    for (byte[] p : paths) checkRelative(p);
+    paths = OwnDir.without(paths);
     if (paths.isEmpty()) return TransferResult.ok(0, 0, 0);
     boolean mirror = recursive && deleteExtras;
-    for (byte[] p : paths) checkRelative(p);
     if (!kind.fuzzyForRenames()) return sendRun(paths, recursive, mirror, false, maxDeletions);
     var look = SOURCE_SIZES.isBound() ? SOURCE_SIZES.get() : null; // the engine's look at these paths, else our own
     var split = FuzzySplit.of(paths, recursive, look != null ? p -> look.applyAsLong(p) >= 0 : p -> Libc.lstatLook(Bytes.child(source, p)) != null);
@@ -226,7 +227,8 @@ public final class RsyncTransport implements Transport {
   @Override
   public DeletionPreview sendDeletions(List<byte[]> paths, boolean recursive) throws InterruptedException {
     for (byte[] p : paths) checkRelative(p);
-    return DryRuns.send(rsync, paths, recursive);
+    List<byte[]> named = OwnDir.without(paths);
+    return named.isEmpty() ? new DeletionPreview(List.of(), -1, 0, 0, List.of()) : DryRuns.send(rsync, named, recursive);
   }
 
   @Override
@@ -283,14 +285,14 @@ public final class RsyncTransport implements Transport {
   public boolean rename(byte[] from, byte[] to) throws InterruptedException {
     checkRelative(from);
     checkRelative(to);
-    return kind.rename(from, to, rsync);
+    return !OwnDir.touches(from, to) && kind.rename(from, to, rsync);
   }
 
   @Override
   public TransferResult moveOnServer(byte[] from, byte[] to) throws InterruptedException {
     checkRelative(from);
     checkRelative(to);
-    return kind.moveOnServer(from, to, rsync);
+    return OwnDir.touches(from, to) ? null : kind.moveOnServer(from, to, rsync);
   }
 
   /** For ssh targets all of them in one script: one round trip through the remote shell. */
@@ -300,7 +302,8 @@ public final class RsyncTransport implements Transport {
       checkRelative(m.from());
       checkRelative(m.to());
     }
-    return kind.renameAll(moves, rsync);
+    List<Move> done = moves.stream().filter(m -> !OwnDir.touches(m.from(), m.to())).toList();
+    return (done.isEmpty() || kind.renameAll(done, rsync)) && done.size() == moves.size();
   }
 
   /** Stops the ssh connection master and the rename shell (ssh targets), by pid; idempotent. */
