@@ -34,15 +34,19 @@ final class LocalKind implements TargetKind {
     return roots;
   }
 
+  /**
+   * Not with versions: a rename in place keeps nothing of the old name, so the tree before it could
+   * not be restored (ransomware renames, then encrypts). As on a daemon, the batch after it deletes
+   * the old name, keeping it as a version, and sends the new one.
+   */
   @Override
   public boolean canRename() {
-    return true;
+    return options.versions() == null;
   }
 
-  /** With versions an existing new name is not replaced here (the batch after it keeps its version). */
   @Override
   public boolean rename(byte[] from, byte[] to, RsyncRuns rsync) {
-    if (rsync.refused() != null) return false; // the send after it says why
+    if (rsync.refused() != null || !canRename()) return false; // the send after it says why; with versions, the batch after it
     byte[] src = Bytes.child(dir, from);
     try {
       // a look that fails (a path beyond PATH_MAX at the target) is a rename not made: the send after it follows
@@ -50,7 +54,6 @@ final class LocalKind implements TargetKind {
         log.debug("local rename {} -> {}: {} is not there", Bytes.display(from), Bytes.display(to), Bytes.display(from));
         return false;
       }
-      if (options.versions() != null && Libc.lstatOrNull(Bytes.child(dir, to)) != null) return false;
       Libc.rename(src, Bytes.child(dir, to));
       return true;
     } catch (NativeException e) {

@@ -48,9 +48,10 @@ final class SshKind implements TargetKind {
     if (looks && master.pid().isPresent()) costLog.look();
   }
 
+  /** Not with versions: see {@link LocalKind#canRename}. */
   @Override
   public boolean canRename() {
-    return true;
+    return options.versions() == null;
   }
 
   @Override
@@ -64,9 +65,8 @@ final class SshKind implements TargetKind {
    */
   @Override
   public boolean renameAll(List<Transport.Move> moves, RsyncRuns rsync) throws InterruptedException {
-    if (rsync.refused() != null) return false; // the send after it says why
-    // with versions an existing new name is not replaced here: the batch after it sends it, keeping its version
-    byte[] script = RenameScript.of(Bytes.of(target.path()), moves, options.versions() != null, perl);
+    if (rsync.refused() != null || !canRename()) return false; // the send after it says why; with versions, the batch after it
+    byte[] script = RenameScript.of(Bytes.of(target.path()), moves, false, perl);
     int status = shell.run(script);
     if (status != 0) {
       String what = moves.size() == 1 ? Bytes.display(moves.getFirst().from()) + " -> " + Bytes.display(moves.getFirst().to()) : moves.size() + " renames";

@@ -121,6 +121,56 @@ class RestoreTest {
   }
 
   /**
+   * Ransomware that renames, then encrypts under the new name, file by file and a directory at once:
+   * {@code restore --at} a time before gives exactly the tree of that time, the old names with their
+   * contents and none of the new names, and {@code versions} lists the old name's kept copy. A local
+   * (or ssh) target renamed in place, keeping nothing of the old name: the restore gave the new names
+   * with the old contents, and nothing was kept of r1.txt.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aRenameThenEncryptIsRestoredAsTheTreeWas(Kind kind) throws Exception {
+    for (String f : List.of("r1.txt", "r2.txt", "dir/f.txt", "dir/sub/g.txt", "plain.txt")) {
+      Trees.write(at(src, f), "original " + f);
+      Trees.write(at(original, f), "original " + f);
+    }
+    Trees.chmod(src, 0755);
+    var t = TargetFixture.start(kind, SSHD.get());
+    cleanup.add(t);
+    var tr = RsyncTransport.open(src, t.url(), t.options().toBuilder().versions(Duration.ofDays(1)).build());
+    var s = EngineSettings.builder("renamed", src).stateDir(Trees.path(Trees.tempDir("restore-state")))
+        .delay(Duration.ofMillis(300)).retry(Duration.ofMillis(200), Duration.ofSeconds(2)).build();
+    replicator = Replicator.start(s, List.of(tr), null);
+    VersionsTest.awaitMirror(src, t.dir);
+    Thread.sleep(1100);
+    Instant before = Instant.now();
+    Thread.sleep(1100);
+
+    for (String f : List.of("r1.txt", "r2.txt")) {
+      dev.livesync.fs.Libc.rename(at(src, f), at(src, f + ".locked"));
+      Trees.write(at(src, f + ".locked"), "ENC");
+    }
+    dev.livesync.fs.Libc.rename(at(src, "dir"), at(src, "dir.locked"));
+    for (String f : List.of("dir.locked/f.txt", "dir.locked/sub/g.txt")) Trees.write(at(src, f), "ENC");
+    VersionsTest.awaitMirror(src, t.dir);
+    replicator.stop(Duration.ofSeconds(10));
+    replicator = null;
+
+    List<String> args = new ArrayList<>(List.of("restore", t.url(), "--at", before.toString(), "--to", Bytes.latin1(restored)));
+    args.addAll(credentials(t));
+    String[] r = cli(args);
+    assertThat(r[0]).as(r[1] + r[2]).isEqualTo("0");
+    assertThat(r[1]).contains("restored 5 files");
+    Trees.assertSameTree(original, restored, Trees.Ignore.MTIMES, Trees.Ignore.MODES, Trees.Ignore.DIR_MTIMES);
+
+    List<String> v = new ArrayList<>(List.of("versions", t.url(), "r1.txt"));
+    v.addAll(credentials(t));
+    String[] listed = cli(v);
+    assertThat(listed[0]).as(listed[2]).isEqualTo("0");
+    assertThat(listed[1]).contains("kept ").doesNotContain("live");
+  }
+
+  /**
    * {@code --to-source} leaves the files that are newer at the source as they are (without {@code
    * --force}): it says how many it skipped, names them, counts only what it wrote, and exits 1 — not
    * everything is as it was. Two files changed since (kept as versions, then written anew at the
