@@ -69,32 +69,34 @@ final class RestoreCommand extends Subcommand {
     if (toSource != null && !Files.isDirectory(dir)) throw new LivesyncException("--to-source " + dir + ": not a directory", Exit.USAGE);
     var spec = target.spec();
     var store = new VersionStore(spec.target(), spec.options());
-    List<String> only = paths.stream().map(RestoreCommand::relative).toList();
+    List<String> only = paths.stream().map(RestoreCommand::relative).toList(); // as VersionStore.Copy#path: bytes
     Map<String, VersionStore.Copy> picked;
-    List<String> newer;
+    List<String> newer, missing;
     try {
       picked = new TreeMap<>(VersionStore.at(store.copies(), when));
       picked.keySet().removeIf(p -> !only.isEmpty() && only.stream().noneMatch(o -> p.equals(o) || p.startsWith(o + "/")));
       if (picked.isEmpty()) {
         err().println("livesync restore: nothing is kept on " + spec.target().describe() + " for " + when
-            + (only.isEmpty() ? "" : " under " + String.join(", ", only)));
+            + (only.isEmpty() ? "" : " under " + String.join(", ", only.stream().map(RestoreCommand::shown).toList())));
         return Exit.FAILED;
       }
       for (String o : only) {
         if (picked.keySet().stream().noneMatch(p -> p.equals(o) || p.startsWith(o + "/"))) {
-          err().println("livesync restore: nothing is kept of " + o + " for " + when + " (skipped)");
+          err().println("livesync restore: nothing is kept of " + shown(o) + " for " + when + " (skipped)");
         }
       }
       Files.createDirectories(dir);
       VersionStore.Fetched fetched = store.fetch(picked, dir, toSource != null && !force);
-      for (String p : fetched.unsafeNames()) {
-        picked.remove(p);
-        err().println("livesync restore: " + p.replace("\n", "\\n") + ": a name with a line break is not restored (copy it by hand)");
+      missing = fetched.missing();
+      picked.keySet().removeAll(missing);
+      for (String p : missing.subList(0, Math.min(missing.size(), SKIPPED_SHOWN))) {
+        err().println("livesync restore: " + shown(p) + ": not restored (rsync did not write it into " + dir + "; see its messages above)");
       }
+      if (missing.size() > SKIPPED_SHOWN) err().println("livesync restore: and " + (missing.size() - SKIPPED_SHOWN) + " more files not restored");
       newer = fetched.newer();
       picked.keySet().removeAll(newer);
       for (String p : newer.subList(0, Math.min(newer.size(), SKIPPED_SHOWN))) {
-        err().println("livesync restore: " + p.replace("\n", "\\n") + ": newer in " + dir + ", not overwritten");
+        err().println("livesync restore: " + shown(p) + ": newer in " + dir + ", not overwritten");
       }
       if (newer.size() > SKIPPED_SHOWN) err().println("livesync restore: and " + (newer.size() - SKIPPED_SHOWN) + " more newer files not overwritten");
     } catch (TransportException e) {
@@ -107,9 +109,10 @@ final class RestoreCommand extends Subcommand {
     var out = out();
     out.println("restored " + picked.size() + " files as of " + when + " into " + dir + " (" + versions + " from kept versions, "
         + (snapshots > 0 ? snapshots + " from snapshots, " : "") + (picked.size() - versions - snapshots) + " live)"
-        + (newer.isEmpty() ? "" : "; skipped " + newer.size() + " newer there (--force overwrites them)"));
+        + (newer.isEmpty() ? "" : "; skipped " + newer.size() + " newer there (--force overwrites them)")
+        + (missing.isEmpty() ? "" : "; " + missing.size() + " not restored"));
     out.flush();
-    return newer.isEmpty() ? Exit.OK : Exit.FAILED; // not all as it was: a script must not take the source for restored
+    return newer.isEmpty() && missing.isEmpty() ? Exit.OK : Exit.FAILED; // not all as it was: a script must not take it for restored
   }
 
   /** Skipped files named one by one on stderr, at most. */
@@ -131,9 +134,17 @@ final class RestoreCommand extends Subcommand {
     }
   }
 
-  /** {@code p} as the target names it: no leading "./" or "/", no trailing "/". */
+  /** A path as {@link VersionStore.Copy#path} holds it (its bytes, one char each), for people. */
+  static String shown(String p) {
+    return dev.livesync.fs.Bytes.display(dev.livesync.fs.Bytes.fromLatin1(p));
+  }
+
+  /**
+   * {@code p} as the target names it: no leading "./" or "/", no trailing "/"; its bytes as the
+   * process got them (a name need not be UTF-8), one char each, as {@link VersionStore.Copy#path}.
+   */
   static String relative(String p) {
-    String r = p.strip();
+    String r = dev.livesync.fs.Bytes.latin1(dev.livesync.events.RawArgs.bytes(p)).strip();
     while (r.startsWith("./")) r = r.substring(2);
     while (r.startsWith("/")) r = r.substring(1);
     while (r.endsWith("/") && r.length() > 1) r = r.substring(0, r.length() - 1);

@@ -39,7 +39,7 @@ final class VersionsCommand extends Subcommand {
     }
     var out = out();
     if (copies.isEmpty()) {
-      err().println("livesync versions: nothing is kept of " + rel + " on " + spec.target().describe());
+      err().println("livesync versions: nothing is kept of " + RestoreCommand.shown(rel) + " on " + spec.target().describe());
       return Exit.FAILED;
     }
     for (VersionStore.Copy c : copies) {

@@ -16,7 +16,7 @@ import java.util.List;
  * /proc/self/cmdline. When the tail of that matches {@code args} (it does when run by the launcher),
  * those bytes are used; otherwise (e.g. called in-process by a test) the Strings are encoded as UTF-8.
  */
-final class RawArgs {
+public final class RawArgs {
   private RawArgs() {}
 
   static byte[][] of(String[] args) {
@@ -49,6 +49,30 @@ final class RawArgs {
       if (!new String(tail[i], jnu).equals(args[i])) return null;
     }
     return tail;
+  }
+
+  /**
+   * One argument as the bytes the process got: the word of /proc/self/cmdline that the JVM decoded to
+   * {@code arg} (a name that is not valid UTF-8 comes as U+FFFD in its place); when no word, or words
+   * of different bytes, decode to it (called in-process), its UTF-8 bytes.
+   */
+  public static byte[] bytes(String arg) {
+    byte[] found = null;
+    try {
+      byte[] all = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+      int start = 0;
+      for (int i = 0; i < all.length; i++) {
+        if (all[i] != 0) continue;
+        byte[] w = Arrays.copyOfRange(all, start, i);
+        start = i + 1;
+        if (!new String(w, Bytes.COMMAND_LINE).equals(arg)) continue;
+        if (found != null && !Arrays.equals(found, w)) return arg.getBytes(StandardCharsets.UTF_8);
+        found = w;
+      }
+    } catch (IOException | RuntimeException e) {
+      // no /proc: as the JVM has it
+    }
+    return found != null ? found : arg.getBytes(StandardCharsets.UTF_8);
   }
 
   /** The arguments as the bytes the process got ({@link #of}), each held as latin1 chars: what the tools parse. */

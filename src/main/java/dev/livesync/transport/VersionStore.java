@@ -29,10 +29,12 @@ import java.util.regex.Pattern;
  */
 public final class VersionStore {
   /**
-   * One kept copy of a path: {@code kept} is the version's or snapshot's time, null for the live file;
-   * {@code snapshot}: it is in a snapshot.
+   * One kept copy of a path: {@code path} is the name's bytes, one char each (ISO-8859-1: any name,
+   * UTF-8 or not, sorts and compares as its bytes; {@link Bytes#fromLatin1} gives them back);
+   * {@code kept} is the version's or snapshot's time, null for the live file; {@code snapshot}: it is
+   * in a snapshot; {@code symlink}: a symbolic link ({@code size}: its target's length).
    */
-  public record Copy(String path, Instant kept, long size, Instant mtime, boolean snapshot) {
+  public record Copy(String path, Instant kept, long size, Instant mtime, boolean snapshot, boolean symlink) {
     /** Whether this copy shows the path as it was at {@code t}, if the path had been written by then. */
     boolean after(Instant t) {
       return kept == null || kept.isAfter(t) || snapshot && kept.equals(t);
@@ -92,22 +94,15 @@ public final class VersionStore {
   /**
    * Copies {@code picked} into {@code to} (made when missing) as they are kept: one rsync per
    * version directory (and one for the live files), each taking exactly its paths through include
-   * rules ({@code --files-from} from a subdirectory of a daemon module finds nothing with rsync 3.5).
-   * {@code update}: skip files newer in {@code to}. A name holding a newline cannot be a rule: it is
-   * skipped, and said so.
+   * rules, NUL-terminated ({@code --from0}) and in the names' own bytes, so any name is one
+   * ({@code --files-from} from a subdirectory of a daemon module finds nothing with rsync 3.5).
+   * {@code update}: skip files newer in {@code to}. What it did not write is looked for in {@code to}
+   * afterwards, never taken for written.
    */
   public Fetched fetch(Map<String, Copy> picked, Path to, boolean update) throws InterruptedException {
     Map<String, List<String>> bySource = new LinkedHashMap<>();
-    List<String> skipped = new ArrayList<>();
     List<String> newer = java.util.Collections.synchronizedList(new ArrayList<>());
-    for (Copy c : picked.values()) {
-      if (c.path().indexOf('\n') >= 0 || c.path().indexOf('\r') >= 0) {
-        skipped.add(c.path());
-        continue;
-      }
-      String from = c.dir();
-      bySource.computeIfAbsent(from, k -> new ArrayList<>()).add(c.path());
-    }
+    for (Copy c : picked.values()) bySource.computeIfAbsent(c.dir(), k -> new ArrayList<>()).add(c.path());
     for (var e : bySource.entrySet()) {
       var rules = new java.util.LinkedHashSet<String>();
       for (String p : e.getValue()) {
@@ -115,9 +110,12 @@ public final class VersionStore {
         rules.add("/" + rule(p));
       }
       var stdin = new ByteArrayOutputStream();
-      for (String r : rules) stdin.writeBytes((r + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      for (String r : rules) {
+        stdin.writeBytes(Bytes.fromLatin1(r));
+        stdin.write(0);
+      }
       List<String> argv = base();
-      argv.addAll(List.of("-a", "--include-from=-", "--exclude=*", "--mkpath"));
+      argv.addAll(List.of("-a", "--from0", "--include-from=-", "--exclude=*", "--mkpath"));
       if (update) argv.addAll(List.of("--update", "--info=skip1")); // each file skipped: "NAME is newer"
       argv.add(target.rsyncDestination() + e.getKey());
       argv.add(to.toAbsolutePath() + "/");
@@ -126,21 +124,31 @@ public final class VersionStore {
         if (l.endsWith(NEWER)) newer.add(decode(l.substring(0, l.length() - NEWER.length())));
       }, false, "restoring from " + target.describe());
     }
-    return new Fetched(skipped, List.copyOf(newer));
+    var skipped = new java.util.HashSet<>(newer);
+    byte[] dir = Bytes.of(to.toAbsolutePath().toString());
+    List<String> missing = new ArrayList<>();
+    for (Copy c : picked.values()) if (!skipped.contains(c.path()) && !written(Bytes.child(dir, Bytes.fromLatin1(c.path())), c)) missing.add(c.path());
+    return new Fetched(missing, List.copyOf(newer));
+  }
+
+  /** Whether {@code file} is there as {@code c} was kept: a symlink for a symlink, else a regular file of its size. */
+  private static boolean written(byte[] file, Copy c) {
+    var st = dev.livesync.fs.Libc.lstatLook(file);
+    return st != null && (c.symlink() ? st.isSymlink() : st.isRegular() && st.size() == c.size());
   }
 
   private static final String NEWER = " is newer";
 
   /**
-   * What {@link #fetch} did not write: {@code unsafeNames}, paths whose names hold a line break (no
-   * include rule can name them); {@code newer}, files left as they were because they are newer in the
-   * directory written into (only when asked to skip those).
+   * What {@link #fetch} did not write: {@code missing}, paths not in the directory written into
+   * afterwards (rsync could not read or write them); {@code newer}, files left as they were because
+   * they are newer there (only when asked to skip those). Paths as {@link Copy#path}.
    */
-  public record Fetched(List<String> unsafeNames, List<String> newer) {}
+  public record Fetched(List<String> missing, List<String> newer) {}
 
-  /** A name as rsync prints it (non-printable bytes as {@code \#ooo}), in UTF-8. */
+  /** A name as rsync prints it (non-printable bytes as {@code \#ooo}): its bytes, one char each ({@link Copy#path}). */
   private static String decode(String printed) {
-    return new String(RsyncEscapes.decode(printed.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), java.nio.charset.StandardCharsets.UTF_8);
+    return Bytes.latin1(RsyncEscapes.decode(Bytes.fromLatin1(printed)));
   }
 
   /** A name as an rsync include rule matching exactly it: wildcards escaped (a backslash escapes only in a pattern with one). */
@@ -166,7 +174,8 @@ public final class VersionStore {
       Matcher m = LIST.matcher(Bytes.latin1(line));
       if (!m.matches() || !(m.group(1).equals("-") || m.group(1).equals("l"))) return;
       String name = m.group(4);
-      if (m.group(1).equals("l")) {
+      boolean link = m.group(1).equals("l");
+      if (link) {
         int arrow = name.indexOf(" -> ");
         if (arrow >= 0) name = name.substring(0, arrow);
       }
@@ -176,9 +185,9 @@ public final class VersionStore {
       if (versions) {
         int slash = name.indexOf('/');
         Instant kept = slash < 0 ? null : Versions.parseStamp(name.substring(0, slash));
-        if (kept != null) out.add(new Copy(name.substring(slash + 1), kept, size, mtime, snapshots));
+        if (kept != null) out.add(new Copy(name.substring(slash + 1), kept, size, mtime, snapshots, link));
       } else {
-        out.add(new Copy(name, null, size, mtime, false));
+        out.add(new Copy(name, null, size, mtime, false, link));
       }
     }, versions ? "listing the " + (snapshots ? "snapshots" : "versions") + " kept on " + target.describe() : "listing " + target.describe());
     if (exit == 23 && versions) return out; // no .livesync/versions/ (or snapshots/) there: nothing kept yet

@@ -171,6 +171,55 @@ class RestoreTest {
   }
 
   /**
+   * Names are bytes: a name that is not UTF-8 ({@code caf\xe9}) and one with a line break are
+   * restored, the whole tree and by PATH (given as its bytes on the command line), and the count is of
+   * what was written. The names were read as UTF-8 (0xE9 became U+FFFD) and matched no include rule:
+   * "restored 3 files", exit 0, and r/ held 2; the one with a line break was not restored at all.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void namesThatAreNotUtf8AreRestoredAndCounted(Kind kind) throws Exception {
+    byte[] cafe = {'c', 'a', 'f', (byte) 0xe9};
+    List<byte[]> names = List.of(cafe, Bytes.of("a.txt"), Bytes.concat(Bytes.of("d/"), cafe, Bytes.of("\nz")));
+    for (byte[] n : names) {
+      Trees.write(at(src, n), Bytes.concat(Bytes.of("original "), n));
+      Trees.write(at(original, n), Bytes.concat(Bytes.of("original "), n));
+    }
+    Trees.chmod(src, 0755);
+    var t = TargetFixture.start(kind, SSHD.get());
+    cleanup.add(t);
+    var tr = RsyncTransport.open(src, t.url(), t.options().toBuilder().versions(Duration.ofDays(1)).build());
+    var s = EngineSettings.builder("bytes", src).stateDir(Trees.path(Trees.tempDir("restore-state")))
+        .delay(Duration.ofMillis(100)).retry(Duration.ofMillis(200), Duration.ofSeconds(2)).build();
+    replicator = Replicator.start(s, List.of(tr), null);
+    VersionsTest.awaitMirror(src, t.dir);
+    Thread.sleep(1100);
+    Instant before = Instant.now();
+    Thread.sleep(1100);
+    for (byte[] n : names) Trees.write(at(src, n), "ENC");
+    VersionsTest.awaitMirror(src, t.dir);
+    replicator.stop(Duration.ofSeconds(10));
+    replicator = null;
+
+    List<String> args = new ArrayList<>(List.of("restore", t.url(), "--at", before.toString(), "--to", Bytes.latin1(restored)));
+    args.addAll(credentials(t));
+    String[] r = cli(args);
+    assertThat(r[0]).as(r[1] + r[2]).isEqualTo("0");
+    assertThat(r[1]).contains("restored 3 files");
+    Trees.assertSameTree(original, restored, Trees.Ignore.MTIMES, Trees.Ignore.MODES, Trees.Ignore.DIR_MTIMES);
+
+    // one PATH, its bytes on the command line (a shell appends it), into the source
+    List<String> one = new ArrayList<>(List.of("restore", t.url(), "--at", before.toString(), "--to-source", Bytes.latin1(src), "--force"));
+    one.addAll(credentials(t));
+    try (var p = dev.livesync.testing.LivesyncProcess.start(List.of("sh", "-c", "exec \"$@\" \"$(printf 'caf\\351')\"", "sh"), one, java.util.Map.of())) {
+      assertThat(p.awaitExit(WAIT)).as(p.output()).isZero();
+      assertThat(p.output()).contains("restored 1 files");
+    }
+    assertThat(Trees.read(at(src, cafe))).isEqualTo(Bytes.concat(Bytes.of("original "), cafe));
+    assertThat(Trees.read(at(src, "a.txt"))).isEqualTo(Bytes.of("ENC"));
+  }
+
+  /**
    * {@code --to-source} leaves the files that are newer at the source as they are (without {@code
    * --force}): it says how many it skipped, names them, counts only what it wrote, and exits 1 — not
    * everything is as it was. Two files changed since (kept as versions, then written anew at the
