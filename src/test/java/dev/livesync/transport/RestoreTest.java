@@ -112,7 +112,7 @@ class RestoreTest {
     v.addAll(credentials(t));
     String[] listed = cli(v);
     assertThat(listed[0]).as(listed[2]).isEqualTo("0");
-    assertThat(listed[1].lines().filter(l -> l.startsWith("kept ")).count()).isEqualTo(1);
+    assertThat(listed[1].lines().filter(l -> l.startsWith("kept ")).count()).as(listed[1]).isEqualTo(1);
     assertThat(listed[1].lines().filter(l -> l.startsWith("live ")).count()).isEqualTo(1);
     // a deleted one: kept, no live copy
     v.set(2, name(0));
