@@ -72,7 +72,7 @@ final class DeletionGuard extends ForwardingTransport {
     this.fullSyncs = new GuardedFullSync(this, inner, clock);
     this.looks = new WholeTreeLook(this::previewWhole, w -> names.lost(notReleased(w.deletions(), true)) - w.renamed(), clock, describe());
     this.released = new ReleasedDeletions(store.released(), max.off());
-    held = new HeldSet(store, store.takeOver(max.off(), describe(), sync), describe(), sync);
+    held = new HeldSet(store, store.takeOver(max.off(), describe(), sync), describe(), sync, names::atTarget);
   }
 
   /** Paths whose deletion is held now (a few times a second from the loop thread: drops those back at the source). */
@@ -85,9 +85,9 @@ final class DeletionGuard extends ForwardingTransport {
     return held.count();
   }
 
-  /** Held paths that exist at the source again are no longer deletions. */
+  /** Held paths that exist at the source again (below directories, not through a symlink) are no longer deletions. */
   private synchronized void dropReturned() {
-    held.dropReturned(p -> source.size(p) >= 0);
+    held.dropReturned(new BackAtSource(source));
   }
 
   /**

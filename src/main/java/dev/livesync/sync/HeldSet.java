@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -17,12 +18,18 @@ final class HeldSet {
   private final Set<BytePath> held = new LinkedHashSet<>();
   private final HeldDeletions store;
   private final String target, sync;
+  private final Consumer<byte[]> back;
   private volatile int count;
   private boolean warned;
 
-  /** {@code target}, {@code sync}: for the log. */
-  HeldSet(HeldDeletions store, Collection<BytePath> initial, String target, String sync) {
+  /**
+   * {@code target}, {@code sync}: for the log. {@code back}: told of each held path dropped because
+   * it is back at the source (or a full sync no longer lists it): the target has that name, so it is
+   * no new one ({@link RecentNames#atTarget}).
+   */
+  HeldSet(HeldDeletions store, Collection<BytePath> initial, String target, String sync, Consumer<byte[]> back) {
     this.store = store;
+    this.back = back;
     this.target = target;
     this.sync = sync;
     held.addAll(initial);
@@ -78,14 +85,20 @@ final class HeldSet {
 
   /** Keeps only {@code paths} (a whole tree's deletions: what it does not list is no longer one). */
   void retainAll(List<byte[]> paths) {
-    if (held.retainAll(keys(paths))) changed();
+    Set<BytePath> keep = keys(paths);
+    removeIf(p -> !keep.contains(BytePath.unsafeWrap(p)));
   }
 
   /** How many were dropped. */
   int removeIf(Predicate<byte[]> gone) {
     int before = held.size();
-    if (held.removeIf(p -> gone.test(p.unsafeArray()))) changed();
+    if (held.removeIf(p -> gone.test(p.unsafeArray()) && dropped(p))) changed();
     return before - held.size();
+  }
+
+  private boolean dropped(BytePath p) {
+    back.accept(p.unsafeArray());
+    return true;
   }
 
   /** Lets them all go (an operator released them); the next hold starts a new episode. */

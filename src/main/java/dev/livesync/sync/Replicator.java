@@ -173,7 +173,7 @@ public final class Replicator implements AutoCloseable {
       journals.add(j);
       ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("livesync-" + settings.name() + "-rsync-", 0).uncaughtExceptionHandler(FatalErrors.HALT).factory());
       pools.add(pool);
-      var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, stats::size,
+      var guard = new DeletionGuard(new SourceGuard(t, sourceRoot), settings.maxDelete(), clock, stats,
           TreeCount.trees(root, settings.excludes()), settings.name(),
           new HeldDeletions(settings.stateDir().resolve(CleanStop.stateFile(i - 1, t.describe(), ".held"))), names);
       guards.add(guard);

@@ -182,6 +182,7 @@ final class SourceEvents implements AutoCloseable {
     if ((m & IN_CLOSE_WRITE) != 0) coalescer.closedWrite(rel);
     if ((m & IN_DELETE) != 0) coalescer.deleted(rel, dir);
     if ((m & IN_MOVED_FROM) != 0) coalescer.movedFrom(e.cookie(), rel, dir);
+    if ((m & (IN_DELETE | IN_MOVED_FROM)) != 0 && names != null) names.gone(rel); // made again, that name is no new one
     if ((m & IN_MOVED_TO) != 0) {
       byte[] from = coalescer.movedTo(e.cookie(), rel, dir);
       if (names != null) names.moved(from, rel);

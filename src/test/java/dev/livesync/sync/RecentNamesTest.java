@@ -63,4 +63,48 @@ class RecentNamesTest {
     for (int i = 0; i < 10_000; i++) others.add(Bytes.of("data/f" + i));
     assertThat(names.lost(others)).isGreaterThan(9_950); // well under 1 % false matches
   }
+
+  /** tar x over a file unlinks it and makes it again: the target had it all along. */
+  @Test
+  void aNameTheTargetHadDeletedAndMadeAgainIsNoNewName() {
+    names.gone(Bytes.of("proj/f1"));
+    names.made(Bytes.of("proj/f1"));
+    names.made(Bytes.of("proj/f2")); // made where nothing was
+    assertThat(names.lost(paths("proj/f1", "proj/f2"))).isEqualTo(1);
+    clock.advanceMillis(75_000);
+    assertThat(names.lost(paths("proj/f1"))).as("never recorded as made").isEqualTo(1);
+  }
+
+  /** A directory replaced by a symlink or a file: what was below it at the target is no new name. */
+  @Test
+  void whatIsBelowADirectoryReplacedIsNoNewName() {
+    names.gone(Bytes.of("www/a/f"));
+    names.gone(Bytes.of("www/a"));
+    names.gone(Bytes.of("www"));
+    names.made(Bytes.of("www"));
+    assertThat(names.lost(paths("www/a/f", "www/a", "www/b"))).isEqualTo(3);
+    names.moved(null, Bytes.of("www")); // moved back in from outside the tree
+    assertThat(names.lost(paths("www/a/f"))).isEqualTo(1);
+  }
+
+  /** Temporary files and a build's objects made and deleted again and again within the minute stay new. */
+  @Test
+  void aNameMadeWithinTheMinuteDeletedAndMadeAgainStaysNew() {
+    for (int round = 0; round < 3; round++) {
+      names.made(Bytes.of("build"));
+      names.made(Bytes.of("build/o1"));
+      names.made(Bytes.of("tmp.swp"));
+      assertThat(names.lost(paths("build/o1", "build/o2", "build", "tmp.swp"))).isZero();
+      for (String n : List.of("build/o1", "build/o2", "build", "tmp.swp")) names.gone(Bytes.of(n));
+      clock.advanceMillis(5_000);
+    }
+  }
+
+  /** A held deletion whose file came back at the source: the target has it, whatever the events said. */
+  @Test
+  void aNameKnownAtTheTargetIsNoNewName() {
+    names.made(Bytes.of("proj/f1"));
+    names.atTarget(Bytes.of("proj/f1"));
+    assertThat(names.lost(paths("proj/f1"))).isEqualTo(1);
+  }
 }
