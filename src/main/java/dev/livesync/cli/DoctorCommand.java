@@ -82,7 +82,7 @@ final class DoctorCommand extends Subcommand {
           continue; // every run would fail the same way
         }
         targets.add(new TargetProbe(s.source(), t));
-        whole.add(new EmptySourceCheck(s.source(), t, s.delete()));
+        whole.add(new EmptySourceCheck(s.source(), t, s.delete(), !s.maxDelete().off()));
         if (t.options().passwordFile() != null && !pws.contains(t.options().passwordFile())) pws.add(t.options().passwordFile());
       }
     }

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 /**
  * {@code doctor}: a source that is empty while its target is not. That is what an unmounted disk's
  * mount point or a mistyped path looks like, and the first full sync would delete every file of the
- * target (under a delete policy that deletes at start). The target is looked at with the transport's
+ * target (under a delete policy that deletes at start; the mass-deletion guard holds that, unless it is off). The target is looked at with the transport's
  * own dry run, so this works for every kind of target. Null (no line) when the source is not empty
  * or cannot be read (the source check says so).
  */
@@ -23,11 +23,14 @@ public final class EmptySourceCheck implements Supplier<Check> {
   private final byte[] source;
   private final TargetSpec target;
   private final DeletePolicy delete;
+  private final boolean guarded;
 
-  public EmptySourceCheck(byte[] source, TargetSpec target, DeletePolicy delete) {
+  /** {@code guarded}: the mass-deletion guard is on ({@code max_delete} not off), which holds such a full sync's deletions. */
+  public EmptySourceCheck(byte[] source, TargetSpec target, DeletePolicy delete, boolean guarded) {
     this.source = source;
     this.target = target;
     this.delete = delete;
+    this.guarded = guarded;
   }
 
   @Override
@@ -46,6 +49,7 @@ public final class EmptySourceCheck implements Supplier<Check> {
     String what = "source " + Bytes.display(source);
     String effect = delete.atStartup()
         ? "the first full sync would delete all " + d.extra().size() + " entries there (delete policy " + delete + ")"
+            + (guarded ? ", which the mass-deletion guard holds until 'livesync release-deletes'" : ", and max_delete is off")
         : "with delete policy " + delete + " nothing is deleted at start, but " + d.extra().size() + " entries there are not in the source";
     return Check.warn(what, "is empty and target " + target.describe() + " is not: " + effect
         + "; if the source is a mount point, mount it first; check the path");

@@ -254,6 +254,7 @@ final class DeletionGuard extends ForwardingTransport {
     List<byte[]> deletions = notReleased(preview.deletions(), true);
     synchronized (this) {
       held.retainAll(deletions);
+      if (!deletions.isEmpty() && EmptiedTarget.wholly(preview)) held.holdWhole(deletions, preview.deletions().size()); // whatever the count
     }
     // a full sync sees names only, not what the source did: each name made stands for one gone (a rename while stopped)
     boolean mayDelete = deletions.isEmpty() || admit(deletions, names.lost(deletions), preview.created(), "a full sync", false);

@@ -52,6 +52,14 @@ final class HeldSet {
         target, what, total, Math.max(0, recent), Math.max(before, 0), max, sync);
   }
 
+  /** Holds {@code paths}, of a full sync that would delete all {@code entries} on the target ({@link EmptiedTarget}): said at WARN as a hold starts. */
+  void holdWhole(List<byte[]> paths, long entries) {
+    addAll(paths);
+    if (warned) return;
+    warned = true;
+    log.warn(EmptiedTarget.warning(target, entries, sync));
+  }
+
   /** Drops the held paths that are {@code back} at the source: no longer deletions. */
   void dropReturned(Predicate<byte[]> back) {
     int dropped = removeIf(back);

@@ -182,6 +182,9 @@ class DataSafetyTest {
   void aFullSyncsDeletionsAreLoggedWithTheirCount() throws Exception {
     Path src = dir("src"), dst = dir("dst");
     for (int i = 0; i < 5; i++) Files.writeString(dst.resolve("old" + i), "only at the target");
+    // a file both have: a full sync that would leave nothing on the target is held (EmptySourceGuardTest)
+    Files.writeString(src.resolve("kept"), "at both");
+    Files.copy(src.resolve("kept"), dst.resolve("kept"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
     var p = livesync(run(src.toString(), dst.toString()));
     p.awaitOutput("deleted 5 files on " + dst, EXIT);
     p.signal("TERM");
@@ -195,7 +198,8 @@ class DataSafetyTest {
     var p = livesync(List.of("doctor", "--state-dir", work.resolve("state").toString(), src.toString(), dst.toString()));
     p.awaitExit(EXIT);
     assertThat(p.output()).contains("WARN  source " + src + ": is empty and target " + dst
-        + " is not: the first full sync would delete all 3 entries there");
+        + " is not: the first full sync would delete all 3 entries there (delete policy always), which the mass-deletion guard holds until"
+        + " 'livesync release-deletes'");
     assertThat(dst.resolve("kept0")).exists();
   }
 

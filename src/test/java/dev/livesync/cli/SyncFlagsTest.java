@@ -41,8 +41,9 @@ class SyncFlagsTest {
   @Test
   void theMaxDeleteHelpSaysAShareNeverHoldsAHundredPathsOrFewer() {
     String help = Main.commandLine().getSubcommands().get("run").getUsageMessage().replaceAll("\\s+", " ");
-    assertThat(help).contains("A share never holds 100 paths or fewer: a tree of up to 100 files can be emptied without a hold; "
-        + "to guard a small tree, give a number (e.g. 20).");
+    assertThat(help).contains("A share never holds 100 paths or fewer: a tree of up to 100 files can be emptied while running without a hold; "
+        + "to guard a small tree, give a number (e.g. 20). A full sync that would leave nothing on the target (an empty or mistyped source) "
+        + "is held whatever the count.");
   }
 
   @Test
