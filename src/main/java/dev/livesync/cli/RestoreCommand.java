@@ -140,11 +140,12 @@ final class RestoreCommand extends Subcommand {
   }
 
   /**
-   * {@code p} as the target names it: no leading "./" or "/", no trailing "/"; its bytes as the
-   * process got them (a name need not be UTF-8), one char each, as {@link VersionStore.Copy#path}.
+   * {@code p} as the target names it: no leading "./" or "/", no trailing "/"; otherwise exactly as
+   * given (a name is its bytes: spaces at either end are part of it, and it need not be UTF-8), one
+   * char per byte, as {@link VersionStore.Copy#path}.
    */
   static String relative(String p) {
-    String r = dev.livesync.fs.Bytes.latin1(dev.livesync.events.RawArgs.bytes(p)).strip();
+    String r = dev.livesync.fs.Bytes.latin1(dev.livesync.events.RawArgs.bytes(p));
     while (r.startsWith("./")) r = r.substring(2);
     while (r.startsWith("/")) r = r.substring(1);
     while (r.endsWith("/") && r.length() > 1) r = r.substring(0, r.length() - 1);

@@ -276,4 +276,38 @@ class RestoreTest {
     assertThat(local[0]).as(local[2]).isEqualTo("0");
     assertThat(Trees.read(at(restored, "a.txt"))).isEqualTo(Bytes.of("a"));
   }
+
+  /**
+   * A name is its bytes: PATH " lead" or "trail " is that file, not "lead" or "trail" (spaces at
+   * either end were stripped: "nothing is kept of lead", or the plain file's history instead).
+   */
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = "LOCAL")
+  void aPathWithSpacesAtItsEndsIsThatFile(Kind kind) throws Exception {
+    var t = TargetFixture.start(kind, SSHD.get());
+    cleanup.add(t);
+    Instant at = Instant.now().minusSeconds(3600);
+    String kept = dev.livesync.settings.Versions.VERSIONS + "/" + dev.livesync.settings.Versions.stamp(at.plusSeconds(600));
+    for (String f : List.of(" lead", "trail ")) {
+      Trees.write(at(t.dir, kept + "/" + f), "as it was: '" + f + "'");
+      Trees.setMtime(at(t.dir, kept + "/" + f), at.getEpochSecond() - 3600);
+      Trees.write(at(t.dir, f), "now: '" + f + "'");
+    }
+    Trees.write(at(t.dir, "lead"), "another file");
+    Trees.write(at(t.dir, "trail"), "another file");
+
+    String[] lead = cli(List.of("versions", t.url(), " lead"));
+    assertThat(lead[0]).as(lead[1] + lead[2]).isEqualTo("0");
+    assertThat(lead[1].lines().toList()).hasSize(2);
+    assertThat(lead[1].lines().toList().getFirst()).startsWith("kept ").contains(" " + "as it was: ' lead'".length() + " bytes");
+    assertThat(lead[1].lines().toList().getLast()).startsWith("live ").contains(" " + "now: ' lead'".length() + " bytes");
+
+    String[] r = cli(List.of("restore", t.url(), " lead", "./trail ", "--at", at.toString(), "--to", Bytes.latin1(restored)));
+    assertThat(r[0]).as(r[1] + r[2]).isEqualTo("0");
+    assertThat(r[1]).contains("restored 2 files as of");
+    assertThat(Trees.read(at(restored, " lead"))).isEqualTo(Bytes.of("as it was: ' lead'"));
+    assertThat(Trees.read(at(restored, "trail "))).isEqualTo(Bytes.of("as it was: 'trail '"));
+    assertThat(Trees.exists(at(restored, "lead"))).isFalse();
+    assertThat(Trees.exists(at(restored, "trail"))).isFalse();
+  }
 }
