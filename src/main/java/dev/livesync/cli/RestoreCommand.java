@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
       "--to DIR: a new or empty directory. --to-source DIR: into the (live) source, skipping files that",
       "are newer there, unless --force; it says how many it skipped.",
       "Exit 0 restored, 1 nothing kept for that time (or those paths), or files skipped as newer at the source,",
-      "2 bad arguments, 69 the target could not be read."
+      "2 bad arguments, 69 the target could not be read (unreachable, refused, or no such directory)."
     })
 final class RestoreCommand extends Subcommand {
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");

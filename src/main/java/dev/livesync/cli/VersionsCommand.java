@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
       "The copies are the versions livesync kept when it overwrote or deleted it (run --versions) and the",
       "snapshots that hold it (serve --snapshots); each with the time it was kept, its size and its",
       "modification time (UTC). Exit 0 when something is kept, 1 when nothing, 2 on bad arguments, 69 when",
-      "the target could not be read."
+      "the target could not be read (unreachable, refused, or no such directory)."
     })
 final class VersionsCommand extends Subcommand {
 

@@ -64,10 +64,11 @@ public final class VersionStore {
    */
   public Map<String, List<Copy>> copies() throws InterruptedException {
     Map<String, List<Copy>> out = new TreeMap<>();
+    List<Copy> live = list("", null); // first: a target that cannot be read is said as such, not as "nothing kept"
     for (Copy c : list(Versions.VERSIONS + "/", Boolean.FALSE)) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
     for (Copy c : list(Versions.SNAPSHOTS + "/", Boolean.TRUE)) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
     for (List<Copy> l : out.values()) l.sort(java.util.Comparator.comparing(Copy::kept).thenComparing(Copy::snapshot));
-    for (Copy c : list("", null)) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
+    for (Copy c : live) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
     return out;
   }
 
@@ -170,8 +171,11 @@ public final class VersionStore {
     if (!versions) argv.add("--filter=- /" + Versions.DIR + "/");
     argv.add(target.rsyncDestination() + under);
     List<Copy> out = new ArrayList<>();
-    int exit = run(argv, null, line -> {
+    boolean[] rootListed = {false};
+    String what = versions ? "listing the " + (snapshots ? "snapshots" : "versions") + " kept on " + target.describe() : "listing " + target.describe();
+    RsyncProcess.Result r = rsync(argv, null, line -> {
       Matcher m = LIST.matcher(Bytes.latin1(line));
+      if (m.matches() && m.group(1).equals("d") && m.group(4).equals(".")) rootListed[0] = true;
       if (!m.matches() || !(m.group(1).equals("-") || m.group(1).equals("l"))) return;
       String name = m.group(4);
       boolean link = m.group(1).equals("l");
@@ -189,9 +193,15 @@ public final class VersionStore {
       } else {
         out.add(new Copy(name, null, size, mtime, false, link));
       }
-    }, versions ? "listing the " + (snapshots ? "snapshots" : "versions") + " kept on " + target.describe() : "listing " + target.describe());
-    if (exit == 23 && versions) return out; // no .livesync/versions/ (or snapshots/) there: nothing kept yet
-    return out;
+    });
+    if (r.exit() == 0 || r.exit() == 23 && versions) return out; // 23 on versions: no .livesync/versions/ (or snapshots/) yet, nothing kept
+    if (r.exit() == 23 && rootListed[0]) return out; // some files unreadable: what could be read
+    if (r.exit() == 23) {
+      // the target's directory itself could not be read (a typo, a missing mount): not "nothing is kept"
+      throw failure(r, what + ": the target cannot be read: " + ExitCodes.summary(r.stderr().stream()
+          .filter(l -> !Bytes.latin1(l).startsWith("rsync error: ")).toList()));
+    }
+    throw failure(r, what + ": " + ExitCodes.classify(r.exit(), r.stderr(), target, options).message());
   }
 
   /** The rsync program with the target's connection options (credentials, ssh, timeout). */
@@ -207,22 +217,25 @@ public final class VersionStore {
     return a;
   }
 
-  /** Runs rsync; a failure other than "nothing there" (23 on a listing) is a {@link TransportException}. */
-  private int run(List<String> argv, byte[] stdin, java.util.function.Consumer<byte[]> lines, String what) throws InterruptedException {
-    return run(argv, stdin, lines, lines != null, what);
-  }
-
   /** {@code partialOk}: rsync's 23 (some files could not be listed or read) is no failure: a listing takes what it could read. */
   private int run(List<String> argv, byte[] stdin, java.util.function.Consumer<byte[]> lines, boolean partialOk, String what)
       throws InterruptedException {
+    RsyncProcess.Result r = rsync(argv, stdin, lines);
+    if (r.exit() == 0 || partialOk && r.exit() == 23) return r.exit();
+    throw failure(r, what + ": " + ExitCodes.classify(r.exit(), r.stderr(), target, options).message());
+  }
+
+  private RsyncProcess.Result rsync(List<String> argv, byte[] stdin, java.util.function.Consumer<byte[]> lines) throws InterruptedException {
     Map<String, String> env = new HashMap<>();
     env.put("LC_ALL", "C");
     env.put("TZ", "UTC"); // --list-only prints times in the local zone
     if (target instanceof Target.Daemon) DaemonKind.env(options, env);
-    RsyncProcess.Result r = RsyncProcess.run(argv, env, stdin, lines == null ? l -> {} : lines);
-    if (r.exit() == 0 || partialOk && r.exit() == 23) return r.exit();
-    var v = ExitCodes.classify(r.exit(), r.stderr(), target, options);
-    throw new TransportException(new TransferResult(v.outcome(), r.exit(), List.of(), 0, 0, r.millis(), what + ": " + v.message()));
+    return RsyncProcess.run(argv, env, stdin, lines == null ? l -> {} : lines);
+  }
+
+  private TransportException failure(RsyncProcess.Result r, String message) {
+    var outcome = ExitCodes.classify(r.exit(), r.stderr(), target, options).outcome();
+    return new TransportException(new TransferResult(outcome, r.exit(), List.of(), 0, 0, r.millis(), message));
   }
 
   /** For messages: the error of a failed listing or fetch. */

@@ -310,4 +310,29 @@ class RestoreTest {
     assertThat(Trees.exists(at(restored, "lead"))).isFalse();
     assertThat(Trees.exists(at(restored, "trail"))).isFalse();
   }
+
+  /**
+   * A local target that does not exist (a typo, a disk not mounted) cannot be read: exit 69 and
+   * one line that says so, as for a daemon that has no such module — not "nothing is kept" (exit 1),
+   * which reads as "there is no backup".
+   */
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = "LOCAL")
+  void aTargetThatDoesNotExistCannotBeReadNotNothingKept(Kind kind) throws Exception {
+    String missing = Bytes.latin1(restored) + "-no-such-target";
+    String[] r = cli(List.of("restore", missing, "--at", Instant.now().toString(), "--to", Bytes.latin1(restored)));
+    assertThat(r[0]).as(r[1] + r[2]).isEqualTo("69");
+    assertThat(r[2].lines().toList()).hasSize(1);
+    assertThat(r[2]).startsWith("livesync restore: listing " + missing + ": the target cannot be read: ")
+        .contains("No such file or directory").doesNotContain("nothing is kept");
+    String[] v = cli(List.of("versions", missing, "a.txt"));
+    assertThat(v[0]).as(v[1] + v[2]).isEqualTo("69");
+    assertThat(v[2]).startsWith("livesync versions: listing " + missing + ": the target cannot be read: ").doesNotContain("nothing is kept");
+    // an empty target exists: nothing is kept there (1)
+    var t = TargetFixture.start(kind, SSHD.get());
+    cleanup.add(t);
+    String[] empty = cli(List.of("versions", t.url(), "a.txt"));
+    assertThat(empty[0]).as(empty[2]).isEqualTo("1");
+    assertThat(empty[2]).contains("nothing is kept of a.txt");
+  }
 }
