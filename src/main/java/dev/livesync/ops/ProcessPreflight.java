@@ -5,6 +5,8 @@ import dev.livesync.settings.SettingException;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.RealPath;
+import dev.livesync.transport.Overlap;
+import dev.livesync.transport.TargetSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,9 +27,9 @@ public final class ProcessPreflight {
 
   /**
    * Every problem: a status socket's path that names something other than a socket, or is too long
-   * for one; a sync's state dir, or the log file, inside a source (compared by real path, as targets
-   * are) and not excluded there. {@code logFile} and {@code statusSocket} may be null (none, or not
-   * this command's). Each is said once.
+   * for one; a sync's state dir, or the log file, inside a source or inside a target of this host
+   * (compared by real path and bind mount, as targets are) and not excluded there. {@code logFile}
+   * and {@code statusSocket} may be null (none, or not this command's). Each is said once.
    */
   public static List<SettingException> problems(List<EngineSettings> syncs, Path logFile, Path statusSocket) {
     Map<String, SettingException> out = new LinkedHashMap<>();
@@ -45,6 +47,14 @@ public final class ProcessPreflight {
               + " outside every source"));
         }
       }
+      for (EngineSettings of : syncs) {
+        String target = inTarget(s.stateDir(), true, of);
+        if (target != null) {
+          add(out, Key.STATE_DIR.refuse(root.toString(), "is inside the target " + target + ": the sync's full syncs would delete"
+              + " its journal, lock and held deletions there, and a second run of the sync could then start beside it; choose a"
+              + " state dir outside every target"));
+        }
+      }
     }
     if (logFile != null) {
       for (EngineSettings in : syncs) {
@@ -52,6 +62,13 @@ public final class ProcessPreflight {
         if (source != null) {
           add(out, Key.LOG_FILE.refuse(logFile.toString(), "is inside the source " + source + ": each line logged would be a change"
               + " to replicate, whose batch logs a line, without end; choose a log file outside every source"));
+        }
+      }
+      for (EngineSettings of : syncs) {
+        String target = inTarget(logFile, false, of);
+        if (target != null) {
+          add(out, Key.LOG_FILE.refuse(logFile.toString(), "is inside the target " + target + ": the sync's full syncs would delete"
+              + " it, and livesync would log on into a deleted file; choose a log file outside every target"));
         }
       }
     }
@@ -68,19 +85,38 @@ public final class ProcessPreflight {
    */
   private static String inSource(Path path, boolean dir, EngineSettings sync) {
     Path source = Path.of(new String(sync.source(), StandardCharsets.UTF_8));
+    RealPath src = RealPath.of(source);
+    return src.exists() && within(path, dir, src, sync) ? source.toString() : null;
+  }
+
+  /**
+   * The target of {@code sync} (as shown) that {@code path} lies in — a directory of this host its
+   * deletions reach: local, ssh to this host, or a daemon's module here ({@link Overlap}) — unless the
+   * sync's excludes leave {@code path} out (rsync deletes no excluded path); null when none.
+   */
+  private static String inTarget(Path path, boolean dir, EngineSettings sync) {
+    for (TargetSpec t : sync.targets()) {
+      Path d = Overlap.directoryOnThisHost(t.target());
+      if (d != null && within(path, dir, RealPath.of(d), sync)) return t.describe();
+    }
+    return null;
+  }
+
+  /** Whether {@code path} lies in {@code top} (real paths: through symlinks and bind mounts) and {@code sync}'s excludes keep it. */
+  private static boolean within(Path path, boolean dir, RealPath top, EngineSettings sync) {
     Path p = path;
     try {
-      if (Files.exists(p)) p = p.toRealPath(); // a log file that is a symlink into the source
+      if (Files.exists(p)) p = p.toRealPath(); // a log file that is a symlink into the tree
     } catch (IOException e) {
       // compared as written
     }
-    RealPath real = RealPath.of(p), src = RealPath.of(source);
-    if (!src.exists() || !real.within(src)) return null;
-    if (real.path().startsWith(src.path()) && !real.path().equals(src.path())) {
-      byte[] rel = Bytes.of(src.path().relativize(real.path()).toString());
-      if (sync.excludes().excluded(rel, dir)) return null; // never replicated
+    RealPath real = RealPath.of(p);
+    if (!real.within(top)) return false;
+    if (real.path().startsWith(top.path()) && !real.path().equals(top.path())) {
+      byte[] rel = Bytes.of(top.path().relativize(real.path()).toString());
+      if (sync.excludes().excluded(rel, dir)) return false; // never replicated, never deleted
     }
-    return source.toString();
+    return true;
   }
 
   /** What doctor calls the file a process setting names: {@code status socket}, {@code state dir}, {@code log file}. */

@@ -46,6 +46,18 @@ public final class Overlap {
     return null;
   }
 
+  /**
+   * The directory {@code t} writes into on this host, where its deletions reach: a local target's, an
+   * ssh target's on this host, or the module's of a daemon of this host ({@link LocalRsyncd}); null for
+   * anything remote, or a daemon whose module is not known.
+   */
+  public static Path directoryOnThisHost(Target t) {
+    Path local = onThisHost(t);
+    if (local != null) return local;
+    LocalRsyncd.Module m = t instanceof Target.Daemon d ? LocalRsyncd.of(d) : null;
+    return m == null ? null : m.dir();
+  }
+
   /** Why nested targets are refused (the words end the message). */
   public static final String NESTED = ": the outer one's deletions would remove the inner one's files and the two would race; give each target its own directory";
   /** Why two targets naming one directory are refused: there is no outer and inner one. */

@@ -279,6 +279,55 @@ class DataSafetyTest {
     assertThat(stale).doesNotExist();
   }
 
+  /**
+   * A state dir, or the log file, inside a target: the first full sync deleted the lock, the journal
+   * and the held deletions ("deleted 5 files on dst"), and a second run of the sync then started beside
+   * the first; --check said "settings OK" and doctor nothing. Refused by run (2, nothing deleted), the
+   * config (78) and doctor, as inside a source; an exclude that leaves it out of the sync keeps it.
+   */
+  @Test
+  void aStateDirOrLogFileInsideATargetIsRefusedAndNothingThereIsDeleted() throws Exception {
+    Path src = dir("src"), dst = dir("dst");
+    Files.writeString(src.resolve("a.txt"), "a");
+    Path state = dst.resolve("state");
+    Path kept = Files.writeString(Files.createDirectories(state.resolve("other")).resolve("journal"), "kept");
+    List<String> common = List.of("--status-socket", work.resolve("status.sock").toString(), "--delay", "50ms", "--stop-timeout", "10s");
+    List<String> args = new ArrayList<>(List.of("run", src.toString(), dst.toString(), "--state-dir", state.toString()));
+    args.addAll(common);
+    var p = livesync(args);
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(2);
+    assertThat(p.output()).contains("livesync run: --state-dir " + state + ": is inside the target " + dst + ": the sync's full syncs"
+        + " would delete its journal, lock and held deletions there, and a second run of the sync could then start beside it; choose a"
+        + " state dir outside every target\nSee 'livesync run --help'.").doesNotContain("deleted");
+    Path log = dst.resolve("livesync.log");
+    args = new ArrayList<>(List.of("run", src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(), "--log-file",
+        log.toString()));
+    args.addAll(common);
+    var l = livesync(args);
+    assertThat(l.awaitExit(EXIT)).as(l.output()).isEqualTo(2);
+    assertThat(l.output()).contains("livesync run: --log-file " + log + ": is inside the target " + dst + ": the sync's full syncs would"
+        + " delete it, and livesync would log on into a deleted file; choose a log file outside every target");
+    assertThat(log).doesNotExist();
+    // the config, and doctor
+    Path cfg = Files.writeString(work.resolve("livesync.toml"), "state_dir = \"" + state + "\"\nlog_file = \"" + log + "\"\n"
+        + "[[sync]]\nname = \"one\"\nsource = \"" + src + "\"\n  [[sync.target]]\n  url = \"" + dst + "\"\n");
+    var c = livesync(List.of("run", "--check", "--config", cfg.toString(), "--status-socket", work.resolve("status.sock").toString()));
+    assertThat(c.awaitExit(EXIT)).as(c.output()).isEqualTo(78);
+    assertThat(c.output()).contains("livesync run: " + cfg + ":1:1: state_dir: is inside the target " + dst + ": ")
+        .contains("livesync run: " + cfg + ":2:1: log_file: is inside the target " + dst + ": ");
+    var d = livesync(List.of("doctor", "--config", cfg.toString()));
+    assertThat(d.awaitExit(EXIT)).as(d.output()).isEqualTo(1);
+    assertThat(d.output()).contains("FAIL  state dir " + state + ": is inside the target " + dst + ": ")
+        .contains("FAIL  log file " + log + ": is inside the target " + dst + ": ");
+    assertThat(kept).hasContent("kept");
+    assertThat(dst.resolve("a.txt")).doesNotExist();
+    // excluded from the sync, rsync deletes nothing there
+    args = new ArrayList<>(List.of("run", "--check", src.toString(), dst.toString(), "--state-dir", state.toString(), "--exclude", "/state"));
+    args.addAll(common);
+    var ok = livesync(args);
+    assertThat(ok.awaitExit(EXIT)).as(ok.output()).isZero();
+  }
+
   static boolean canUnshareMounts() {
     try {
       Processes.run(List.of("unshare", "-m", "true"));

@@ -55,6 +55,8 @@ class OneValidationTest {
     importantDir = Files.createDirectories(tmp.resolve("impdir/inner"));
     Files.createDirectories(tmp.resolve("src"));
     Files.createSymbolicLink(tmp.resolve("srclink"), tmp.resolve("src"));
+    Files.createDirectories(tmp.resolve("dst"));
+    Files.createSymbolicLink(tmp.resolve("dstlink"), tmp.resolve("dst"));
   }
 
   /** A status socket's path one byte longer than a Unix socket's may be (107 bytes). */
@@ -151,6 +153,13 @@ class OneValidationTest {
             LOG_IN_SOURCE),
         new Row(Key.LOG_FILE, List.of("--log-file", "SRCLINK/sub/livesync.log"), "^log_file = \"SRCLINK/sub/livesync.log\"",
             "SRCLINK/sub/livesync.log", LOG_IN_SOURCE),
+        // nor inside a target of this host: its full syncs would delete them (a target through a symlink too)
+        new Row(Key.STATE_DIR, List.of("--state-dir", "DSTDIR/state"), "^state_dir = \"DSTDIR/state\"", "DSTDIR/state", STATE_IN_TARGET),
+        new Row(Key.STATE_DIR, List.of("--state-dir", "DSTLINK/state"), "^state_dir = \"DSTLINK/state\"", "DSTLINK/state", STATE_IN_TARGET),
+        new Row(Key.LOG_FILE, List.of("--log-file", "DSTDIR/livesync.log"), "^log_file = \"DSTDIR/livesync.log\"", "DSTDIR/livesync.log",
+            LOG_IN_TARGET),
+        new Row(Key.LOG_FILE, List.of("--log-file", "DSTLINK/sub/livesync.log"), "^log_file = \"DSTLINK/sub/livesync.log\"",
+            "DSTLINK/sub/livesync.log", LOG_IN_TARGET),
         // a status socket's path is the socket's alone: what else is there is never replaced (nor deleted at stop)
         new Row(Key.STATUS_SOCKET, List.of("--status-socket", "IMPORTANT"), "^status_socket = \"IMPORTANT\"", "IMPORTANT",
             "is a regular file, not a socket: livesync only replaces a socket that a stopped livesync left; give a path where nothing is yet"),
@@ -164,6 +173,11 @@ class OneValidationTest {
       + " writes a change to send, and every stop would look unclean; choose a state dir outside every source";
   static final String LOG_IN_SOURCE = "is inside the source SRCDIR: each line logged would be a change to replicate, whose batch logs a line,"
       + " without end; choose a log file outside every source";
+
+  static final String STATE_IN_TARGET = "is inside the target DSTDIR: the sync's full syncs would delete its journal, lock and held deletions"
+      + " there, and a second run of the sync could then start beside it; choose a state dir outside every target";
+  static final String LOG_IN_TARGET = "is inside the target DSTDIR: the sync's full syncs would delete it, and livesync would log on into a"
+      + " deleted file; choose a log file outside every target";
 
   static final String SYMLINKED_SOURCE = "is a symlink (to SRCDIR): give the real path (livesync watches the directory itself, and a"
       + " symlink changed later would change what is replicated)";
@@ -184,7 +198,8 @@ class OneValidationTest {
 
   private static String fill(String s) {
     return s.replace("LOOSE", looseFile.toString()).replace("IMPORTANT", importantFile.toString()).replace("IMPDIR", importantDir.getParent().toString())
-        .replace("LONGSOCKET", longSocket()).replace("SRCDIR", tmp.resolve("src").toString()).replace("SRCLINK", tmp.resolve("srclink").toString());
+        .replace("LONGSOCKET", longSocket()).replace("SRCDIR", tmp.resolve("src").toString()).replace("SRCLINK", tmp.resolve("srclink").toString())
+        .replace("DSTDIR", tmp.resolve("dst").toString()).replace("DSTLINK", tmp.resolve("dstlink").toString());
   }
 
   @ParameterizedTest
