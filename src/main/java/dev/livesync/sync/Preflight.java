@@ -42,9 +42,10 @@ public final class Preflight {
   }
 
   /**
-   * Targets inside their source (or around it), and targets inside one another — within a sync or
-   * across the syncs of a config — compared by real path and device/inode ({@link Overlap}).
-   * Each pair is said once, of its later target.
+   * Targets inside their source (or around it), targets inside one another — within a sync or
+   * across the syncs of a config — and targets that overlap another sync's source, compared by real
+   * path and device/inode ({@link Overlap}). Each pair is said once, of its later target (a target
+   * and another sync's source: of the target).
    */
   public static List<SettingException> overlaps(List<EngineSettings> syncs) {
     List<SettingException> out = new ArrayList<>();
@@ -68,30 +69,46 @@ public final class Preflight {
       }
     }
     out.addAll(rounds(syncs));
+    for (SettingException e : intoOtherSources(syncs)) {
+      if (out.stream().noneMatch(o -> o.sync() == e.sync() && o.target() == e.target())) out.add(e);
+    }
     return out;
   }
 
   /**
-   * Syncs whose targets lead into one another's sources in a round (a copies into b's source, b into
-   * a's): each change would go round between them without end, each sync's deletions undoing the
-   * other's writes. A chain (a into b's source, b elsewhere) is kept: it ends. Said once per round,
-   * of the target that leads back to an earlier sync.
+   * Targets that hold another sync's source, are it, or lie inside it, where those syncs do not
+   * copy into each other in a round ({@link #rounds} says those): the target's deletions would remove
+   * that sync's live files — all of them when the target holds the source. Said of the target, once.
    */
-  static List<SettingException> rounds(List<EngineSettings> syncs) {
+  static List<SettingException> intoOtherSources(List<EngineSettings> syncs) {
+    List<SettingException> out = new ArrayList<>();
+    boolean[][] reaches = reaches(syncs);
+    for (int i = 0; i < syncs.size(); i++) {
+      List<TargetSpec> ts = syncs.get(i).targets();
+      for (int j = 0; j < ts.size(); j++) {
+        for (int k = 0; k < syncs.size(); k++) {
+          if (k == i || reaches[k][i]) continue; // itself, or a round
+          EngineSettings other = syncs.get(k);
+          String words = Overlap.withSourceOf(other.name(), Path.of(new String(other.source(), StandardCharsets.UTF_8)), ts.get(j).target());
+          if (words != null) {
+            out.add(Key.URL.refuse(ts.get(j).describe(), words).at(i, j));
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** reaches[i][k]: a target of sync i leads into sync k's source, directly or through other syncs. */
+  private static boolean[][] reaches(List<EngineSettings> syncs) {
     int n = syncs.size();
-    Path[] sources = new Path[n];
-    for (int i = 0; i < n; i++) sources[i] = Path.of(new String(syncs.get(i).source(), StandardCharsets.UTF_8));
-    String[][][] into = new String[n][n][]; // into[i][k]: per target of i, how it lies in k's source
     boolean[][] reaches = new boolean[n][n];
     for (int i = 0; i < n; i++) {
       for (int k = 0; k < n; k++) {
         if (i == k) continue;
-        List<TargetSpec> ts = syncs.get(i).targets();
-        into[i][k] = new String[ts.size()];
-        for (int j = 0; j < ts.size(); j++) {
-          into[i][k][j] = Overlap.withSource(sources[k], ts.get(j).target());
-          if (into[i][k][j] != null) reaches[i][k] = true;
-        }
+        Path source = Path.of(new String(syncs.get(k).source(), StandardCharsets.UTF_8));
+        for (TargetSpec t : syncs.get(i).targets()) reaches[i][k] |= Overlap.withSource(source, t.target()) != null;
       }
     }
     for (int m = 0; m < n; m++) {
@@ -99,16 +116,31 @@ public final class Preflight {
         for (int k = 0; k < n; k++) reaches[i][k] |= reaches[i][m] && reaches[m][k];
       }
     }
+    return reaches;
+  }
+
+  /**
+   * Syncs whose targets lead into one another's sources in a round (a copies into b's source, b into
+   * a's): each change would go round between them without end, each sync's deletions undoing the
+   * other's writes. Said once per round, of the target that leads back to an earlier sync (a chain,
+   * a into b's source and b elsewhere, is {@link #intoOtherSources}'s).
+   */
+  static List<SettingException> rounds(List<EngineSettings> syncs) {
+    int n = syncs.size();
+    Path[] sources = new Path[n];
+    for (int i = 0; i < n; i++) sources[i] = Path.of(new String(syncs.get(i).source(), StandardCharsets.UTF_8));
+    boolean[][] reaches = reaches(syncs);
     List<SettingException> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       for (int k = 0; k < i; k++) {
         if (!reaches[k][i]) continue;
-        for (int j = 0; j < into[i][k].length; j++) {
-          if (into[i][k][j] == null) continue;
+        List<TargetSpec> ts = syncs.get(i).targets();
+        for (int j = 0; j < ts.size(); j++) {
+          if (Overlap.withSource(sources[k], ts.get(j).target()) == null) continue;
           String words = "leads into the source of sync " + syncs.get(k).name() + " (" + sources[k] + "), whose targets lead back into this"
               + " sync's source " + sources[i] + ": each change would go round between the syncs without end, and each one's deletions"
               + " would undo the other's writes; give the syncs targets outside each other's sources";
-          out.add(Key.URL.refuse(syncs.get(i).targets().get(j).describe(), words).at(i, j));
+          out.add(Key.URL.refuse(ts.get(j).describe(), words).at(i, j));
         }
       }
     }

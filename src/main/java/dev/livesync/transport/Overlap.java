@@ -29,6 +29,42 @@ public final class Overlap {
 
   /** How {@code target} overlaps {@code source}, as words after the target's name; null when it does not. */
   public static String withSource(Path source, Target target) {
+    Relation r = relation(source, target);
+    if (r == null) return null;
+    return switch (r.kind()) {
+      case SAME -> "is the source " + source + " itself" + r.shown() + ": choose a target outside the source";
+      case INSIDE -> "is inside the source " + source + r.shown()
+          + ": the source would be copied into itself without end; choose a target outside the source";
+      case CONTAINS -> "contains the source " + source + r.shown()
+          + ": the source would be copied into itself without end; choose a target outside the source";
+    };
+  }
+
+  /**
+   * How {@code target} overlaps {@code source}, the source of another sync named {@code sync} (of one
+   * config), as words after the target's name; null when it does not. The target's deletions would
+   * remove that sync's live files: all of them when the target holds the source (the tree copied there
+   * has no such directory), those this sync's source lacks when it is the source or lies inside it.
+   */
+  public static String withSourceOf(String sync, Path source, Target target) {
+    Relation r = relation(source, target);
+    if (r == null) return null;
+    String of = "the source of sync " + sync + " (" + source + ")";
+    return switch (r.kind()) {
+      case SAME -> "is " + of + " itself" + r.shown() + ": this sync's deletions would remove that sync's files wherever this sync's"
+          + " source has none";
+      case INSIDE -> "is inside " + of + r.shown() + ": this sync's deletions would remove that sync's files there, and that sync would"
+          + " replicate each of this one's writes";
+      case CONTAINS -> "contains " + of + r.shown() + ": this sync's deletions would remove that sync's source and the files in it";
+    } + "; give each sync a target outside every sync's source";
+  }
+
+  private enum Kind { SAME, INSIDE, CONTAINS }
+
+  private record Relation(Kind kind, String shown) {}
+
+  /** How the directory {@code target} writes into on this host lies to {@code source}; null when apart, or not of this host. */
+  private static Relation relation(Path source, Target target) {
     Path local = onThisHost(target);
     LocalRsyncd.Module module = target instanceof Target.Daemon d ? LocalRsyncd.of(d) : null;
     if (module != null) local = module.dir();
@@ -36,13 +72,9 @@ public final class Overlap {
     RealPath s = RealPath.of(source);
     RealPath t = RealPath.of(local);
     String shown = module == null ? shown(local, t, target) : " (it is " + t.path() + ", as " + module.how() + " says)";
-    if (t.same(s)) return "is the source " + source + " itself" + shown + ": choose a target outside the source";
-    if (t.within(s)) {
-      return "is inside the source " + source + shown + ": the source would be copied into itself without end; choose a target outside the source";
-    }
-    if (s.within(t)) {
-      return "contains the source " + source + shown + ": the source would be copied into itself without end; choose a target outside the source";
-    }
+    if (t.same(s)) return new Relation(Kind.SAME, shown);
+    if (t.within(s)) return new Relation(Kind.INSIDE, shown);
+    if (s.within(t)) return new Relation(Kind.CONTAINS, shown);
     return null;
   }
 

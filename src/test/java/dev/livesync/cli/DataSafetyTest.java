@@ -328,6 +328,46 @@ class DataSafetyTest {
     assertThat(ok.awaitExit(EXIT)).as(ok.output()).isZero();
   }
 
+  /**
+   * SIGHUP with a config that adds a sync whose target holds the state dir, or whose source is in
+   * another sync's target: not reloaded (the log says why), the running sync goes on, nothing of the
+   * state dir or the other source is deleted.
+   */
+  @Test
+  void aReloadThatPutsTheStateDirOrASourceInsideATargetIsNotTaken() throws Exception {
+    Path src1 = dir("src1"), dst1 = dir("dst1"), src2 = dir("src2"), top = dir("top");
+    Path state = top.resolve("state");
+    Files.writeString(src1.resolve("one.txt"), "one");
+    Path cfg = work.resolve("livesync.toml");
+    String head = "state_dir = \"" + state + "\"\n[[sync]]\nname = \"one\"\nsource = \"" + src1 + "\"\n"
+        + "  [[sync.target]]\n  url = \"" + dst1 + "\"\n";
+    Files.writeString(cfg, head);
+    var p = livesync(List.of("run", "--config", cfg.toString(), "--status-socket", work.resolve("status.sock").toString(), "--stop-timeout", "10s"));
+    p.awaitOutput("running:", EXIT);
+    assertThat(dst1.resolve("one.txt")).hasContent("one");
+    // a sync into the directory that holds the state dir
+    Files.writeString(cfg, head + "[[sync]]\nname = \"two\"\nsource = \"" + src2 + "\"\n  [[sync.target]]\n  url = \"" + top + "\"\n");
+    p.signal("HUP");
+    p.awaitOutput("state_dir: is inside the target " + top, EXIT);
+    assertThat(p.output()).contains("SIGHUP: " + cfg + " not reloaded, the running syncs continue unchanged");
+    // a sync whose source is inside sync one's target (made there since sync one's start: its next full sync would delete it)
+    Path inner = dir("dst1/inner");
+    Files.writeString(inner.resolve("live.txt"), "another sync's live file");
+    Files.writeString(cfg, head + "[[sync]]\nname = \"three\"\nsource = \"" + inner
+        + "\"\n  [[sync.target]]\n  url = \"" + work.resolve("dst3") + "\"\n");
+    p.signal("HUP");
+    p.awaitOutput("sync[0].target[0].url: contains the source of sync three (" + inner + ")", EXIT);
+    Files.writeString(src1.resolve("later.txt"), "the running sync goes on");
+    long until = System.nanoTime() + EXIT.toNanos();
+    while (!Files.exists(dst1.resolve("later.txt")) && System.nanoTime() < until) Thread.sleep(50);
+    assertThat(dst1.resolve("later.txt")).hasContent("the running sync goes on");
+    assertThat(state.resolve("one")).isDirectory();
+    assertThat(inner.resolve("live.txt")).hasContent("another sync's live file");
+    assertThat(work.resolve("dst3")).doesNotExist();
+    p.signal("TERM");
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isZero();
+  }
+
   static boolean canUnshareMounts() {
     try {
       Processes.run(List.of("unshare", "-m", "true"));

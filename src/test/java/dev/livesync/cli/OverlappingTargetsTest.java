@@ -293,7 +293,8 @@ class OverlappingTargetsTest {
   /**
    * Two syncs that copy into each other's sources (a: x to y, b: y to x): each change would go round
    * between them without end, each one's deletions undoing the other's writes. Refused in the config
-   * (78), said of the target that leads back; a chain (a: x to y, b: y to z) ends, and is accepted.
+   * (78), said of the target that leads back. A chain (a: x to y, b: y to z) ends, but a's deletions
+   * remove b's files: refused too, said of a's target; syncs apart (a: x to y, b: w to z) are accepted.
    */
   @Test
   void syncsThatCopyIntoEachOthersSourcesAreRefused() throws Exception {
@@ -315,6 +316,74 @@ class OverlappingTargetsTest {
         + "[[sync]]\nname = \"b\"\nsource = \"" + y + "\"\n" + target(z.toString(), 0);
     Files.writeString(file, chain);
     err = new StringWriter();
+    assertThat(execute(err, args.toArray(String[]::new))).as(err.toString()).isEqualTo(78);
+    assertThat(err.toString().lines().toList()).as("one line").hasSize(1);
+    assertThat(err.toString()).contains("sync[0].target[0].url: is the source of sync b (" + y + ") itself: this sync's deletions would"
+        + " remove that sync's files wherever this sync's source has none; give each sync a target outside every sync's source");
+    Path w = Files.createDirectories(tmp.resolve("round-w"));
+    Files.writeString(file, "[[sync]]\nname = \"a\"\nsource = \"" + x + "\"\n" + target(y.toString(), 0)
+        + "[[sync]]\nname = \"b\"\nsource = \"" + w + "\"\n" + target(z.toString(), 0));
+    err = new StringWriter();
     assertThat(execute(err, args.toArray(String[]::new))).as(err.toString()).isZero();
+  }
+
+  /**
+   * A sync whose source is inside another sync's target (a: x to t, b: t/inner to c): a's first full
+   * sync deleted all of b's live source ("deleted 51 files on t"), and --check said "settings OK".
+   * Refused, of a's target, in --check, run (nothing deleted) and doctor; so are a source that is the
+   * other sync's target, and a target inside another sync's source (through a symlink too).
+   */
+  @Test
+  void aSourceInsideAnotherSyncsTargetIsRefusedAndNothingIsDeleted() throws Exception {
+    Path x = Files.createDirectories(tmp.resolve("other-x")), t = tmp.resolve("other-t"), c = tmp.resolve("other-c");
+    Path inner = Files.createDirectories(t.resolve("inner"));
+    for (int i = 0; i < 50; i++) Files.writeString(inner.resolve("f" + i), "live file " + i);
+    Files.writeString(x.resolve("a.txt"), "a");
+    Path file = tmp.resolve("other.toml");
+    List<String> check = new ArrayList<>(List.of("run", "--check", "--config", file.toString()));
+    check.addAll(common());
+    String apart = "; give each sync a target outside every sync's source";
+    // {a's target, b's source, the words after "sync[0].target[0].url: "}
+    Files.createSymbolicLink(tmp.resolve("other-link"), t);
+    List<String[]> cases = List.of(
+        new String[] {t.toString(), inner.toString(), "contains the source of sync b (" + inner + "): this sync's deletions would remove that"
+            + " sync's source and the files in it" + apart},
+        new String[] {tmp.resolve("other-link").toString(), inner.toString(), "contains the source of sync b (" + inner + ") (it is " + t
+            + "): this sync's deletions would remove that sync's source and the files in it" + apart},
+        new String[] {inner.toString(), inner.toString(), "is the source of sync b (" + inner + ") itself: this sync's deletions would"
+            + " remove that sync's files wherever this sync's source has none" + apart},
+        new String[] {inner.resolve("sub").toString(), inner.toString(), "is inside the source of sync b (" + inner + "): this sync's"
+            + " deletions would remove that sync's files there, and that sync would replicate each of this one's writes" + apart});
+    for (String[] k : cases) {
+      Files.writeString(file, "[[sync]]\nname = \"a\"\nsource = \"" + x + "\"\n" + target(k[0], 0)
+          + "[[sync]]\nname = \"b\"\nsource = \"" + k[1] + "\"\n" + target(c.toString(), 0));
+      StringWriter err = new StringWriter();
+      int code = execute(err, check.toArray(String[]::new));
+      assertThat(err.toString().lines().toList()).as("one line: " + err).hasSize(1);
+      assertThat(err.toString().lines().findFirst().orElse(""))
+          .matches("livesync run: " + Pattern.quote(file.toString()) + ":\\d+:\\d+: " + Pattern.quote("sync[0].target[0].url: " + k[2]));
+      assertThat(code).isEqualTo(78);
+    }
+    // run itself, and doctor: the tester's case
+    Files.writeString(file, "[[sync]]\nname = \"a\"\nsource = \"" + x + "\"\n" + target(t.toString(), 0)
+        + "[[sync]]\nname = \"b\"\nsource = \"" + inner + "\"\n" + target(c.toString(), 0));
+    List<String> run = new ArrayList<>(List.of("run", "--config", file.toString()));
+    run.addAll(common());
+    try (var p = LivesyncProcess.start(run, Map.of())) {
+      assertThat(p.awaitExit(Duration.ofSeconds(30))).as(p.output()).isEqualTo(78);
+      assertThat(p.output()).contains("sync[0].target[0].url: contains the source of sync b (" + inner + ")").doesNotContain("deleted");
+    }
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute("doctor", "--config", file.toString(), "--state-dir", tmp.resolve("state").toString());
+    assertThat(out.toString()).as(err.toString()).contains("FAIL  target " + t + " of sync a: contains the source of sync b (" + inner + ")");
+    assertThat(code).isEqualTo(1);
+    try (var left = Files.list(inner)) {
+      assertThat(left.count()).as("b's source").isEqualTo(50);
+    }
+    assertThat(t.resolve("a.txt")).doesNotExist();
+    assertThat(c).doesNotExist();
   }
 }
