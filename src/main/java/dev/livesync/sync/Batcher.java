@@ -76,7 +76,10 @@ public final class Batcher {
     var touched = new Open(false, true, out);
     var trees = new Open(true, false, out);
     List<Coalescer.Entry> ready = new ArrayList<>();
-    coalescer.drainReady(Integer.MAX_VALUE, ready::add);
+    coalescer.drainReady(Integer.MAX_VALUE, e -> {
+      if (RootItself.is(e.path())) out.add(RootItself.send(e.firstNanos())); // alone: see RootItself
+      else ready.add(e);
+    });
     long[] size = new long[ready.size()];
     boolean[] dir = new boolean[ready.size()]; // a directory (size 0) sent as itself: each probed once
     Open[] to = new Open[ready.size()]; // null: a large file, in a batch of its own
@@ -122,6 +125,10 @@ public final class Batcher {
     List<byte[]> plain = new ArrayList<>(), trees = new ArrayList<>();
     long oldest = clock.nanos();
     for (Coalescer.Entry e : rest) {
+      if (RootItself.is(e.path())) {
+        items.add(RootItself.send(e.firstNanos()));
+        continue;
+      }
       (e.recursive() ? trees : plain).add(e.path());
       oldest = Math.min(oldest, e.firstNanos());
     }

@@ -154,6 +154,8 @@ final class SourceEvents implements AutoCloseable {
       return;
     }
     if (e.name().length == 0) {
+      // The source's own mode, owner or mtime: no send of a path below carries it when nothing else changes
+      if (e.has(IN_ATTRIB) && Arrays.equals(Bytes.withSlash(e.watchPath()), root)) coalescer.changed(RootItself.PATH);
       if (e.has(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) && Bytes.startsWith(root, e.watchPath()) && e.watchPath().length >= root.length - 1)
         log.error("the source {} was {}; nothing is sent to the targets while it is gone (deletions inside it before it went, as by rm -rf, "
             + "reached them within the mass-deletion guard's limit; the rest stays); "

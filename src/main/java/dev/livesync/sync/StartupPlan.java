@@ -151,7 +151,7 @@ final class StartupPlan {
     List<byte[]> changed = new ArrayList<>(found.paths());
     changed.addAll(found.trees());
     // first a look at the target's top level, in place of the root: then the root and the changes, or the full sync where the target changed
-    WorkItem root = new WorkItem.Send(List.of(new byte[] {'.'}), false, 0, now, true);
+    WorkItem root = RootItself.send(now);
     runner.submitStartup(root, new TopLevelCheck(changed, found.topAtStop(), settings.delete().atStartup(), root, changes,
         new WorkItem.FullSync(settings.delete().atStartup(), "start", now), live));
   }

@@ -318,6 +318,39 @@ class WatcherScenariosTest {
     }
   }
 
+  /**
+   * Found by a tester: the source's own directory changed alone ({@code chmod}, {@code chown},
+   * {@code touch -d}) while nothing else changes. No send carries it along as a parent then, and its
+   * own event (on the root's watch with no name; with fanotify, on the root itself) was dropped: the
+   * target's root kept the old mode, owner or mtime for good, and a clean stop was recorded anyway.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+  void theSourcesOwnModeOwnerAndMtimeReachTheTarget(WatcherChoice.Kind watcher) throws Exception {
+    start(watcher);
+    Trees.write(at(src, "f"), "a file, so that the start has something to send");
+    converge();
+    Await.until("the target's root as the source's after the start", CONVERGE, () -> sameRoot().isEmpty(), this::sameRoot);
+    for (List<String> change : List.of(List.of("chmod", "751"), List.of("chown", "nobody:nogroup"), List.of("touch", "-d", "2004-04-04 04:04"))) {
+      var argv = new java.util.ArrayList<>(change);
+      argv.add(Bytes.latin1(src));
+      assertThat(new ProcessBuilder(argv).inheritIO().start().waitFor()).as(String.join(" ", argv)).isZero();
+      assertThat(sameRoot()).as("changed at the source: " + argv).isNotEmpty();
+      Await.until("the root after " + argv + " at the target", CONVERGE, () -> sameRoot().isEmpty(), this::sameRoot);
+    }
+    assertThat(r.crashed()).as("the engine's loop").isNull();
+  }
+
+  /** How the target's root differs from the source's in mode, owner, group and mtime (empty: not at all). */
+  private List<String> sameRoot() {
+    Libc.Stat a = Libc.lstat(src), b = Libc.lstat(dst);
+    var d = new java.util.ArrayList<String>();
+    if (a.mode() != b.mode()) d.add("mode " + Integer.toOctalString(a.mode()) + " at the source, " + Integer.toOctalString(b.mode()) + " at the target");
+    if (a.uid() != b.uid() || a.gid() != b.gid()) d.add("owner " + a.uid() + ":" + a.gid() + " at the source, " + b.uid() + ":" + b.gid() + " at the target");
+    if (a.mtimeSec() != b.mtimeSec()) d.add("mtime " + a.mtimeSec() + " at the source, " + b.mtimeSec() + " at the target");
+    return d;
+  }
+
   @ParameterizedTest
   @EnumSource(names = {"INOTIFY", "FANOTIFY"})
   void aTreeMovedInFromBesideTheSourceAndOutAgain(WatcherChoice.Kind watcher) throws Exception {
