@@ -33,8 +33,9 @@ final class SourceEvents implements AutoCloseable {
   private final Coalescer coalescer;
   private final RecentNames names;
   private final SourceMounts mounts;
-  private final AtomicInteger unwatched = new AtomicInteger();
-  private volatile String firstUnwatched = "";
+  private final UnwatchedDirs unwatched;
+  /** Directories reported as not watched since the last rewatch: the log names the first 20. */
+  private final AtomicInteger reported = new AtomicInteger();
   private WatcherChoice.Decision choice;
   private volatile Watcher watcher;
   private boolean overflow;
@@ -60,6 +61,7 @@ final class SourceEvents implements AutoCloseable {
     this.coalescer = coalescer;
     this.names = names;
     this.mounts = new SourceMounts(settings, root, this::wakeup);
+    this.unwatched = new UnwatchedDirs(settings.schedule() != null);
   }
 
   /**
@@ -96,25 +98,14 @@ final class SourceEvents implements AutoCloseable {
 
   private void onWatchError(byte[] dir, NativeException e) {
     if (e.errno() == Errno.ENOSPC && limitWhenShort < 0) limitWhenShort = KernelLimits.maxUserWatches();
-    int n = unwatched.incrementAndGet();
+    String why = unwatched.add(dir, e);
+    if (why == null) return; // reported before (a fanotify walk of a new directory meets it again)
+    int n = reported.incrementAndGet();
     if (n > 20) {
       if (Integer.bitCount(n) == 1) log.error("{} directories cannot be watched so far (the last: {}); see `livesync status` and `livesync doctor`", n, Bytes.display(dir));
       return;
     }
-    String why;
-    if (e.errno() == Errno.EACCES || e.errno() == Errno.EPERM) {
-      // not a limit: a full sync cannot read it either
-      why = "cannot watch " + Bytes.display(dir) + ": permission denied (livesync runs as uid " + Dirs.uid() + "): nothing below it is "
-          + "replicated; give this user read and search access to it (chmod, chown), or run livesync as its owner";
-    } else if (e.errno() == Errno.ENAMETOOLONG) {
-      why = "cannot watch " + Bytes.display(dir) + ": its path is longer than Linux takes in one call (4,095 bytes): changes below it "
-          + "are not seen live; full syncs reach them as far as rsync can name them (4,095 bytes below the source)";
-    } else {
-      why = e.getMessage() + "; changes below " + Bytes.display(dir) + " are not seen live until the limit is raised (see `livesync doctor`; "
-          + "livesync looks every 5 s and then watches them)" + (settings.schedule() == null ? "" : "; till then the schedule's full syncs bring them");
-    }
     log.error("{}", why);
-    if (firstUnwatched.isEmpty()) firstUnwatched = why; // status shows it: the path and what to do, not a guess
   }
 
   private boolean isUnderRoot(byte[] p) {
@@ -176,6 +167,7 @@ final class SourceEvents implements AutoCloseable {
       if ((m & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) != 0) excludedEntryCameOrWent(rel);
       return;
     }
+    if (dir && (m & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) != 0) unwatchedMoved(m, e.cookie(), full);
     recordLive(rel);
     if ((m & IN_CREATE) != 0) coalescer.created(rel, dir);
     if ((m & IN_CREATE) != 0 && names != null) names.made(rel);
@@ -201,6 +193,13 @@ final class SourceEvents implements AutoCloseable {
     log.warn("sync '{}': {} is the name livesync keeps its versions and snapshots under on a target: the source's own {}/ is never replicated "
         + "(changes in it, its deletion and renames into or out of it are ignored)", settings.name(), Versions.DIR,
         Bytes.display(Bytes.concat(root, Bytes.of(Versions.DIR))));
+  }
+
+  /** Directory {@code full} deleted, or moved (paired by {@code cookie}): what was not watched there is not counted there any more. */
+  private void unwatchedMoved(int mask, int cookie, byte[] full) {
+    if ((mask & IN_DELETE) != 0) unwatched.gone(full);
+    if ((mask & IN_MOVED_FROM) != 0) unwatched.movedFrom(cookie, full);
+    if ((mask & IN_MOVED_TO) != 0) unwatched.movedTo(cookie, full);
   }
 
   private void recordLive(byte[] rel) {
@@ -256,7 +255,7 @@ final class SourceEvents implements AutoCloseable {
     long limit = KernelLimits.maxUserWatches();
     if (limit <= limitWhenShort) return false;
     log.warn("fs.inotify.max_user_watches was raised from {} to {}: rewatching {} ({} directories could not be watched) and "
-        + "queueing a full sync to every target", limitWhenShort, limit, Bytes.display(settings.source()), unwatched.get());
+        + "queueing a full sync to every target", limitWhenShort, limit, Bytes.display(settings.source()), unwatched.count());
     renew();
     return true;
   }
@@ -266,8 +265,8 @@ final class SourceEvents implements AutoCloseable {
     // nothing is lost by the gap, since the full sync queued after this runs after the new watches are set.
     drainedBefore = drainedAtNanos();
     watcher.close();
-    unwatched.set(0); // the new watcher reports again what it cannot watch
-    firstUnwatched = "";
+    unwatched.clear(); // the new watcher reports again what it cannot watch
+    reported.set(0);
     limitWhenShort = -1;
     watcher = newWatcherOnceTheOldIsGone();
   }
@@ -302,12 +301,13 @@ final class SourceEvents implements AutoCloseable {
 
   /** The first directory that could not be watched (since the last rewatch), why and what to do; empty when none. */
   String firstUnwatched() {
-    return firstUnwatched.isEmpty() ? mounts.firstUnwatched() : firstUnwatched;
+    String first = unwatched.first();
+    return first.isEmpty() ? mounts.firstUnwatched() : first;
   }
 
-  /** Directories that could not be watched (since the last rewatch). */
+  /** Directories that could not be watched (since the last rewatch), and still in the tree. */
   int unwatched() {
-    return unwatched.get() + mounts.unwatched();
+    return unwatched.count() + mounts.unwatched();
   }
 
   /** {@code inotify} or {@code fanotify}. */

@@ -351,6 +351,43 @@ class WatcherScenariosTest {
     return d;
   }
 
+  /**
+   * Found by a tester: a directory that could not be watched (beyond PATH_MAX) stayed counted once it
+   * was gone, so status said DEGRADED and no stop was clean (every start a full sync) for good. It
+   * counts while it is in the tree, under whatever name it has there (moved within the tree it still
+   * is not watched), and no longer once it, or a directory above it, is deleted or moved out.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"INOTIFY", "FANOTIFY"})
+  void aDirectoryThatCouldNotBeWatchedCountsNoLongerOnceItLeftTheTree(WatcherChoice.Kind watcher) throws Exception {
+    start(watcher);
+    String level = "d".repeat(250);
+    try {
+      Trees.mkdirs(at(src, "p"));
+      Trees.chainOfDirs(at(src, "p"), level);
+      Trees.write(at(src, "after"), "made after the chain");
+      Await.until("'after' at the target", CONVERGE, () -> Trees.exists(at(dst, "after")), r::status);
+      Await.until("a directory counted as not watched", CONVERGE, () -> r.status().unwatchedDirs() > 0, r::status);
+      long counted = r.status().unwatchedDirs();
+      Libc.rename(at(src, "p"), at(src, "p2"));
+      Trees.write(at(src, "after2"), "made after the rename");
+      Await.until("'after2' at the target", CONVERGE, () -> Trees.exists(at(dst, "after2")), r::status);
+      Await.until("named where it is now", CONVERGE, () -> r.status().firstUnwatched().contains("/p2/"), r::status);
+      assertThat(r.status().unwatchedDirs()).as("moved within the tree: still not watched").isEqualTo(counted);
+      Libc.rename(at(src, "p2"), at(beside, "p2"));
+      Await.until("none counted once moved out of the tree", CONVERGE, () -> r.status().unwatchedDirs() == 0, r::status);
+
+      Trees.chainOfDirs(src, level);
+      Await.until("the new chain counted", CONVERGE, () -> r.status().unwatchedDirs() > 0, r::status);
+      Trees.deleteChain(level, src);
+      Await.until("none counted once deleted", CONVERGE, () -> r.status().unwatchedDirs() == 0, r::status);
+      assertThat(r.status().firstUnwatched()).as("nothing said of it").isEmpty();
+      assertThat(r.crashed()).as("the engine's loop").isNull();
+    } finally {
+      Trees.deleteChain(level, src, at(src, "p"), at(src, "p2"), at(beside, "p2"), dst, at(dst, "p"), at(dst, "p2"));
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(names = {"INOTIFY", "FANOTIFY"})
   void aTreeMovedInFromBesideTheSourceAndOutAgain(WatcherChoice.Kind watcher) throws Exception {
