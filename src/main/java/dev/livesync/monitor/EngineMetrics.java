@@ -84,6 +84,11 @@ final class EngineMetrics {
           }
         }).register(registry);
 
+    // the standard name (most clients export it): the alert rules tell a restart from a long outage by it
+    double started = ProcessHandle.current().info().startInstant().orElseGet(java.time.Instant::now).toEpochMilli() / 1000.0;
+    GaugeWithCallback.builder().name("process_start_time_seconds").unit(Unit.SECONDS)
+        .help("When this livesync process started (Unix time)").callback(cb -> cb.call(started)).register(registry);
+
     syncGauge(registry, status, "livesync_sync_up",
         "1 while the sync watches its source and feeds its targets (running, or draining to stop), 0 when it has failed "
             + "(source gone or replaced: nothing is sent; see livesync status) or stopped",

@@ -113,6 +113,10 @@ class MetricsEndToEndTest {
       JsonNode labels = prometheus.query("livesync_target_up").get(0).path("metric");
       assertThat(labels.path("target").asText()).isEqualTo(daemon.url()); // as status shows it, no password
       assertThat(labels.toString()).doesNotContain("s3cret-pass");
+      // LivesyncNoSuccess (docs/livesync-alerts.yml) tells a restart from an outage by the process's start,
+      // joined on the labels Prometheus gives the scrape
+      assertThat(prometheus.value("time() - process_start_time_seconds")).as("seconds since the process started").isGreaterThan(0).isLessThan(600);
+      assertThat(prometheus.query("livesync_last_success_timestamp_seconds > 0 and on (instance, job) process_start_time_seconds > 0")).hasSize(1);
 
       String exposition = get(port, "/metrics", null).body();
       var check = PrometheusServer.promtool(List.of("check", "metrics"), exposition);

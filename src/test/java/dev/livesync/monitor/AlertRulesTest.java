@@ -1,0 +1,91 @@
+package dev.livesync.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.testing.PrometheusServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The alert rules shipped in docs/livesync-alerts.yml, evaluated by the real {@code promtool test rules}
+ * over made-up series (promtool's clock starts at Unix time 0; one sample a minute).
+ */
+class AlertRulesTest {
+  private static final Path RULES = Path.of(System.getProperty("livesync.home", ".")).resolve("docs/livesync-alerts.yml").toAbsolutePath();
+
+  @TempDir Path tmp;
+
+  private String promtoolTest(String tests) throws Exception {
+    Path file = Files.writeString(tmp.resolve("alerts-test.yml"),
+        "rule_files:\n  - " + RULES + "\nevaluation_interval: 1m\ntests:\n" + tests);
+    var r = PrometheusServer.promtool(List.of("test", "rules", file.toString()), null);
+    assertThat(r.exit()).as("promtool test rules:\n%s", r.output()).isZero();
+    return r.output();
+  }
+
+  /**
+   * A livesync restarted with its target down reports 0 as its last success ("none since start"):
+   * the alert waits 15 minutes from the start. A target whose last transfer is 15 minutes old with
+   * work queued fires, counted from that transfer; one with nothing queued does not.
+   */
+  @Test
+  void noSuccessMeansFifteenMinutesWithWorkQueuedAndNoTransferNotARestart() throws Exception {
+    // a day in (time() is the Unix time: a zero timestamp is 86,400 s old), with three livesyncs
+    promtoolTest("""
+          - interval: 1m
+            input_series:
+              # a: restarted at 24h with its target down, work queued, nothing arrived since
+              - series: 'process_start_time_seconds{job="livesync",instance="a:9100"}'
+                values: '_x1439 86400x60'
+              - series: 'livesync_queued_items{job="livesync",instance="a:9100",sync="home",target="backup::home"}'
+                values: '_x1439 3x60'
+              - series: 'livesync_last_success_timestamp_seconds{job="livesync",instance="a:9100",sync="home",target="backup::home"}'
+                values: '_x1439 0x60'
+              # b: running since 0; its last transfer arrived at 24h10m, work queued since
+              - series: 'process_start_time_seconds{job="livesync",instance="b:9100"}'
+                values: '0x1500'
+              - series: 'livesync_queued_items{job="livesync",instance="b:9100",sync="home",target="backup::home"}'
+                values: '0x1449 2x60'
+              - series: 'livesync_last_success_timestamp_seconds{job="livesync",instance="b:9100",sync="home",target="backup::home"}'
+                values: '0x1449 87000x60'
+              # c: restarted at 24h, nothing arrived since, but nothing is queued
+              - series: 'process_start_time_seconds{job="livesync",instance="c:9100"}'
+                values: '_x1439 86400x60'
+              - series: 'livesync_queued_items{job="livesync",instance="c:9100",sync="home",target="backup::home"}'
+                values: '_x1439 0x60'
+              - series: 'livesync_last_success_timestamp_seconds{job="livesync",instance="c:9100",sync="home",target="backup::home"}'
+                values: '_x1439 0x60'
+            alert_rule_test:
+              - eval_time: 24h1m
+                alertname: LivesyncNoSuccess
+                exp_alerts: []
+              - eval_time: 24h14m
+                alertname: LivesyncNoSuccess
+                exp_alerts: []
+              - eval_time: 24h16m
+                alertname: LivesyncNoSuccess
+                exp_alerts:
+                  - exp_labels: {severity: warning, job: livesync, instance: "a:9100", sync: home, target: "backup::home"}
+                    exp_annotations:
+                      summary: "backup::home (sync home) on a:9100 has work queued and no transfer arrived for 15 minutes"
+              - eval_time: 24h24m
+                alertname: LivesyncNoSuccess
+                exp_alerts:
+                  - exp_labels: {severity: warning, job: livesync, instance: "a:9100", sync: home, target: "backup::home"}
+                    exp_annotations:
+                      summary: "backup::home (sync home) on a:9100 has work queued and no transfer arrived for 15 minutes"
+              - eval_time: 24h26m
+                alertname: LivesyncNoSuccess
+                exp_alerts:
+                  - exp_labels: {severity: warning, job: livesync, instance: "a:9100", sync: home, target: "backup::home"}
+                    exp_annotations:
+                      summary: "backup::home (sync home) on a:9100 has work queued and no transfer arrived for 15 minutes"
+                  - exp_labels: {severity: warning, job: livesync, instance: "b:9100", sync: home, target: "backup::home"}
+                    exp_annotations:
+                      summary: "backup::home (sync home) on b:9100 has work queued and no transfer arrived for 15 minutes"
+        """);
+  }
+}
