@@ -88,4 +88,52 @@ class AlertRulesTest {
                       summary: "backup::home (sync home) on b:9100 has work queued and no transfer arrived for 15 minutes"
         """);
   }
+
+  /**
+   * Two hosts with the same sync name and target URL are two alerts, each naming its host: no
+   * aggregation drops {@code instance} or {@code job}.
+   */
+  @Test
+  void twoHostsWithTheSameSyncAndTargetAreTwoAlerts() throws Exception {
+    StringBuilder series = new StringBuilder();
+    for (String host : List.of("a:9100", "b:9100")) {
+      String labels = "job=\"livesync\",instance=\"" + host + "\",sync=\"home\",target=\"backup::home\"";
+      // every delivered path took between 30 s and 60 s: the 99th percentile is 59.7 s
+      series.append("      - series: 'livesync_lag_seconds_bucket{").append(labels).append(",le=\"30.0\"}'\n        values: '0x30'\n");
+      series.append("      - series: 'livesync_lag_seconds_bucket{").append(labels).append(",le=\"60.0\"}'\n        values: '0+10x30'\n");
+      series.append("      - series: 'livesync_lag_seconds_bucket{").append(labels).append(",le=\"+Inf\"}'\n        values: '0+10x30'\n");
+      // one rsync run a minute exits 10
+      series.append("      - series: 'livesync_rsync_runs_total{").append(labels).append(",code=\"10\"}'\n        values: '0+1x30'\n");
+    }
+    StringBuilder lag = new StringBuilder();
+    StringBuilder errors = new StringBuilder();
+    for (String host : List.of("a:9100", "b:9100")) {
+      lag.append("""
+                  - exp_labels: {severity: warning, job: livesync, instance: "%s", sync: home, target: "backup::home"}
+                    exp_annotations:
+                      summary: "sync home -> backup::home on %s: 99th percentile lag 59.7s"
+                      description: "Changes take longer than 30 s to reach the backup; look at livesync_queued_paths and the target's bandwidth."
+          """.formatted(host, host));
+      errors.append("""
+                  - exp_labels: {severity: warning, job: livesync, instance: "%s", sync: home, target: "backup::home", code: "10"}
+                    exp_annotations:
+                      summary: "rsync to backup::home on %s exited 10 10 times in 10 minutes"
+                      description: "The exit code in words: `livesync status`; see the rsync manual's EXIT VALUES."
+          """.formatted(host, host));
+    }
+    promtoolTest("""
+          - interval: 1m
+            input_series:
+        %s
+            alert_rule_test:
+              - eval_time: 20m
+                alertname: LivesyncLagHigh
+                exp_alerts:
+        %s
+              - eval_time: 20m
+                alertname: LivesyncRsyncErrors
+                exp_alerts:
+        %s
+        """.formatted(series.toString().stripTrailing(), lag.toString().stripTrailing(), errors.toString().stripTrailing()));
+  }
 }
