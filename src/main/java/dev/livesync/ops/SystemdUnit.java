@@ -91,10 +91,13 @@ public final class SystemdUnit {
         // stop sends SIGTERM; give the drain its stop_timeout (30 s by default) plus margin before systemd kills
         "KillMode=mixed",
         "TimeoutStopSec=" + stopSec,
-        // /run/livesync (status socket) and /var/lib/livesync (journal, last verify), as livesync expects
+        // /run/livesync (status socket) and /var/lib/livesync (journal, last verify), as livesync expects.
+        // livesync.service and livesync-serve.service share /run/livesync, and the instances live under it:
+        // systemd does not count owners, so neither removes it when it stops (each removes its own files);
+        // an instance's /run/livesync/NAME is its own and goes with it
         instance ? "Environment=LIVESYNC_RUNTIME_DIR=/run/livesync/%i" : null,
         instance ? "RuntimeDirectory=livesync/%i" : "RuntimeDirectory=livesync",
-        "RuntimeDirectoryPreserve=no",
+        instance ? "RuntimeDirectoryPreserve=no" : "RuntimeDirectoryPreserve=yes",
         "StateDirectory=livesync",
         "LimitNOFILE=65536",
         "",

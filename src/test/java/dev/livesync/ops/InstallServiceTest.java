@@ -79,4 +79,32 @@ class InstallServiceTest {
         .contains("Type=simple\n").doesNotContain("WatchdogSec");
     assertThat(r.out()).contains("systemctl enable --now livesync-serve.service");
   }
+  /**
+   * livesync.service and livesync-serve.service both have /run/livesync as RuntimeDirectory=, and the
+   * instances of livesync@.service live in /run/livesync/NAME. systemd does not count a directory's
+   * owners: with RuntimeDirectoryPreserve=no, stopping either removed the status sockets of running
+   * instances and serve's daemon config and secrets. The shared directory is preserved; an instance's
+   * own directory goes with it. Every unit verifies.
+   */
+  @Test
+  void stoppingOneUnitLeavesTheRuntimeFilesOfTheOthers() throws Exception {
+    Path run = tmp.resolve("livesync.service");
+    Path serve = tmp.resolve("livesync-serve.service");
+    Path template = tmp.resolve("livesync@.service");
+    assertThat(ServiceRoundTripTest.cli("install-service", "--output", run.toString()).code()).isZero();
+    assertThat(ServiceRoundTripTest.cli("install-service", "--serve", "--output", serve.toString()).code()).isZero();
+    assertThat(ServiceRoundTripTest.cli("install-service", "--config", "/etc/livesync/%i.toml", "--output", template.toString()).code()).isZero();
+    for (Path shared : java.util.List.of(run, serve)) {
+      assertThat(Files.readString(shared)).as(shared.toString()).contains("RuntimeDirectory=livesync\n", "RuntimeDirectoryPreserve=yes\n")
+          .doesNotContain("RuntimeDirectoryPreserve=no").doesNotContain("LIVESYNC_RUNTIME_DIR");
+    }
+    assertThat(Files.readString(template)).contains("Environment=LIVESYNC_RUNTIME_DIR=/run/livesync/%i\n", "RuntimeDirectory=livesync/%i\n",
+        "RuntimeDirectoryPreserve=no\n");
+    // a template verifies as one of its instances
+    Files.copy(template, tmp.resolve("livesync@www.service"));
+    for (String u : java.util.List.of("livesync.service", "livesync-serve.service", "livesync@www.service")) {
+      String v = dev.livesync.testing.Processes.run(java.util.List.of("systemd-analyze", "verify", "--man=no", tmp.resolve(u).toString()));
+      assertThat(v.lines().filter(l -> l.contains("livesync")).toList()).as("systemd-analyze verify %s:\n%s", u, v).isEmpty();
+    }
+  }
 }
