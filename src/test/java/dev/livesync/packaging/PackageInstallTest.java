@@ -213,6 +213,34 @@ class PackageInstallTest {
     }
   }
 
+  /**
+   * The tarball unpacks anywhere: the package's units (ExecStart=/usr/bin/livesync) would run nothing
+   * there, so it has none, and its own launcher's install-service writes the packaged text with its path.
+   */
+  @Test
+  @Order(6)
+  void theTarballHasNoUnitsAndItsInstallServiceWritesItsOwnPath() throws Exception {
+    Path tgz = deb.resolveSibling("livesync-" + version + "-linux-x64.tar.gz");
+    Result list = exec(List.of("tar", "-tzf", tgz.toString()), Duration.ofSeconds(60));
+    assertThat(list.code()).as(list.all()).isZero();
+    assertThat(list.out().lines().toList()).as("the tarball's files").noneMatch(f -> f.endsWith(".service") || f.contains("/systemd/"))
+        .contains("livesync-" + version + "-linux-x64/bin/livesync", "livesync-" + version + "-linux-x64/90-livesync.conf");
+    Path opt = Files.createDirectories(tmp.resolve("opt"));
+    Result x = exec(List.of("tar", "-xzf", tgz.toString(), "-C", opt.toString()), Duration.ofSeconds(120));
+    assertThat(x.code()).as(x.all()).isZero();
+    Path launcher = opt.resolve("livesync-" + version + "-linux-x64/bin/livesync");
+    for (String unit : List.of("livesync.service", "livesync-serve.service", "livesync@.service")) {
+      List<String> args = new ArrayList<>(List.of(launcher.toString(), "install-service", "--output", tmp.resolve(unit).toString()));
+      if (unit.equals("livesync-serve.service")) args.add("--serve");
+      if (unit.equals("livesync@.service")) args.addAll(List.of("--config", "/etc/livesync/%i.toml"));
+      Result r = exec(concat(BARE, args), Duration.ofSeconds(60));
+      assertThat(r.code()).as(r.all()).isZero();
+      String packaged = Files.readString(Path.of("/lib/systemd/system", unit));
+      assertThat(packaged).contains("ExecStart=/usr/bin/livesync ");
+      assertThat(Files.readString(tmp.resolve(unit))).as(unit).isEqualTo(packaged.replace("ExecStart=/usr/bin/livesync ", "ExecStart=" + launcher + " "));
+    }
+  }
+
   @Test
   @Order(7)
   void everyManPageRendersAndManFindsThem() throws Exception {
