@@ -33,6 +33,8 @@ final class Alerts {
     boolean told;
     long lastTold;
     long sinceMillis;
+    /** Why the condition left the status, when it was not resolved but removed ("sync … was removed …"); null while configured. */
+    String removed;
   }
 
   private final AlertSettings settings;
@@ -79,9 +81,24 @@ final class Alerts {
     for (String key : stopping ? List.<String>of() : List.copyOf(states.keySet())) {
       if (!seen.contains(key)) {
         String[] k = key.split("\u0000", -1);
+        states.get(key).removed = removal(syncs, k[1], k[2]);
         update(null, k[0], k[1], k[2], false, 0, nowNanos, nowMillis, 0, "");
       }
     }
+  }
+
+  /**
+   * Why a condition of {@code sync} / {@code target} that left the status is over, when its sync or
+   * target left the configuration (a reload): the words of its resolution. Null while both are configured
+   * (a sync still starting lists no targets yet).
+   */
+  private static String removal(List<EngineStatus> syncs, String sync, String target) {
+    for (EngineStatus s : syncs) {
+      if (!s.name().equals(sync)) continue;
+      if (target.isEmpty() || s.state().equals("starting") || s.targets().stream().anyMatch(t -> t.target().equals(target))) return null;
+      return "target " + target + " of sync " + sync + " was removed from the configuration";
+    }
+    return "sync " + sync + " was removed from the configuration";
   }
 
   /** From now on a sync that leaves the status is stopping, not over: its firing alerts stay firing. */
@@ -100,7 +117,7 @@ final class Alerts {
       String[] k = e.getKey().split("\u0000", -1);
       st.firing = false;
       st.lastTold = nowNanos;
-      sink.send(new Alert("resolved", k[0], k[1], k[2].isEmpty() ? null : k[2], resolved(k[0], k[1], k[2], nowMillis - st.sinceMillis),
+      sink.send(new Alert("resolved", k[0], k[1], k[2].isEmpty() ? null : k[2], resolved(k[0], k[1], k[2], st.removed, nowMillis - st.sinceMillis),
           Instant.ofEpochMilli(st.sinceMillis).toString(), Instant.ofEpochMilli(nowMillis).toString(), 0, host));
     }
   }
@@ -114,6 +131,7 @@ final class Alerts {
       if (!active) return;
       states.put(key, st = new State());
     }
+    if (seen != null) st.removed = null; // configured (again)
     if (active && st.activeSince < 0) {
       st.activeSince = now;
       st.sinceMillis = nowMillis;
@@ -130,12 +148,12 @@ final class Alerts {
     st.told = true;
     st.lastTold = now;
     sink.send(new Alert(want ? "firing" : "resolved", condition, sync, target.isEmpty() ? null : target,
-        want ? summary : resolved(condition, sync, target, nowMillis - st.sinceMillis), Instant.ofEpochMilli(st.sinceMillis).toString(), Instant.ofEpochMilli(nowMillis).toString(),
+        want ? summary : resolved(condition, sync, target, st.removed, nowMillis - st.sinceMillis), Instant.ofEpochMilli(st.sinceMillis).toString(), Instant.ofEpochMilli(nowMillis).toString(),
         value, host));
   }
 
-  private static String resolved(String condition, String sync, String target, long afterMillis) {
-    String what = switch (condition) {
+  private static String resolved(String condition, String sync, String target, String removed, long afterMillis) {
+    String what = removed != null ? removed : switch (condition) {
       case "target_down" -> "target " + target + " of sync " + sync + " works again";
       case "lag" -> "target " + target + " of sync " + sync + " has caught up";
       case "watches" -> "sync " + sync + " watches every directory again";

@@ -21,12 +21,16 @@ class AlertsTest {
   private final FakeClock clock = new FakeClock();
   private final AtomicReference<List<EngineStatus>> syncs = new AtomicReference<>(List.of(sync(0, target("ok", 0))));
   private final List<String> told = new ArrayList<>(); // "second status condition"
+  private final List<String> summaries = new ArrayList<>();
   private long start;
 
   private Monitor monitor(AlertSettings settings) {
     start = clock.nanos();
     return new Monitor(() -> StatusDocument.of(0, syncs.get()), clock, settings,
-        a -> told.add((clock.nanos() - start) / 1_000_000_000L + " " + a.status() + " " + a.condition()));
+        a -> {
+          told.add((clock.nanos() - start) / 1_000_000_000L + " " + a.status() + " " + a.condition());
+          summaries.add(a.summary());
+        });
   }
 
   /** Ticks once a second for {@code seconds}. */
@@ -108,6 +112,32 @@ class AlertsTest {
       syncs.set(List.of(sync(0))); // reloaded without them
       run(m, 200);
       assertThat(told).containsExactly("61 firing target_down", "61 firing target_down", "121 resolved target_down", "121 resolved target_down");
+      // they did not come back: they were removed, and the resolution says so
+      assertThat(summaries.subList(2, 4)).containsExactly(
+          "resolved: target rsync://backup@127.0.0.1:873/nfsbackup of sync data was removed from the configuration (120 s after it began)",
+          "resolved: target rsync://backup@127.0.0.2:873/other of sync data was removed from the configuration (120 s after it began)");
+
+      // a whole sync removed, with its target down and its watches short
+      told.clear();
+      summaries.clear();
+      syncs.set(List.of(sync(3, target("retrying", 0))));
+      run(m, 61);
+      assertThat(told).containsExactlyInAnyOrder("262 firing watches", "322 firing target_down");
+      syncs.set(List.of()); // reloaded without the sync
+      run(m, 120);
+      assertThat(told).containsExactlyInAnyOrder("262 firing watches", "322 firing target_down", "323 resolved watches", "382 resolved target_down");
+      assertThat(summaries).contains("resolved: sync data was removed from the configuration (61 s after it began)",
+          "resolved: sync data was removed from the configuration (120 s after it began)");
+
+      // a target that is only down (still configured) works again, as before
+      told.clear();
+      summaries.clear();
+      syncs.set(List.of(sync(0, target("retrying", 0))));
+      run(m, 61);
+      syncs.set(List.of(sync(0, target("ok", 0))));
+      run(m, 60);
+      assertThat(summaries).containsExactly(summaries.get(0),
+          "resolved: target rsync://backup@127.0.0.1:873/nfsbackup of sync data works again (120 s after it began)");
     }
   }
 
