@@ -87,7 +87,14 @@ public final class BackgroundLauncher {
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.add("/usr/bin/setsid");
     cmd.addAll(command);
     try {
+      // as run says of its --log-file: a missing directory is made; one that cannot be, or a file not writable, is 73
       Files.createDirectories(files.logFile().toAbsolutePath().getParent());
+      Files.newOutputStream(files.logFile(), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND).close();
+    } catch (IOException e) {
+      throw new LivesyncException("cannot write the log file " + files.logFile() + ": check that its directory exists and is writable by this user",
+          dev.livesync.Exit.CANNOT_WRITE, e);
+    }
+    try {
       if (files.pidFile() != null) Dirs.createPrivate(files.pidFile().toAbsolutePath().getParent()); // the runtime dir: 0700
       return ChildProcess.command(cmd).noStdin()
           .stdout(ProcessBuilder.Redirect.appendTo(files.logFile().toFile())).mergeStderr()

@@ -87,6 +87,40 @@ class ExitCodesTest {
     assertThat(p.output()).contains("livesync run: cannot write the log file /proc/no-such-dir/livesync.log");
   }
 
+  /**
+   * A missing directory of --log-file is made (run, run --check, start alike); one that cannot be
+   * made (a regular file in the way) is 73 with run's words, from start too (it said "cannot start
+   * .../java: PATH" and exited 1).
+   */
+  @Test
+  void aLogFileWhoseDirectoryCannotBeMadeIs73ForRunCheckAndStart() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
+    Path file = Files.writeString(work.resolve("a-file"), "not a directory");
+    List<String> common = List.of(src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
+        "--status-socket", work.resolve("s.sock").toString());
+    Path made = work.resolve("logs/new/livesync.log");
+    var ok = livesync(concat(List.of("run", "--check"), common, List.of("--log-file", made.toString())));
+    assertThat(ok.awaitExit(CONVERGE)).as(ok.output()).isZero();
+    assertThat(made.getParent()).isDirectory();
+
+    Path blocked = file.resolve("livesync.log");
+    var check = livesync(concat(List.of("run", "--check"), common, List.of("--log-file", blocked.toString())));
+    assertThat(check.awaitExit(CONVERGE)).as(check.output()).isEqualTo(Exit.CANNOT_WRITE);
+    assertThat(check.output()).contains("livesync run: cannot write the log file " + blocked);
+    var start = livesync(concat(List.of("start", "--log-file", blocked.toString()), common, List.of()));
+    assertThat(start.awaitExit(CONVERGE)).as(start.output()).isEqualTo(Exit.CANNOT_WRITE);
+    assertThat(start.output()).contains("livesync start: cannot write the log file " + blocked + ": check that its directory exists")
+        .doesNotContain("cannot start");
+    assertThat(work.resolve("s.sock")).doesNotExist();
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... parts) {
+    List<String> all = new ArrayList<>();
+    for (List<String> p : parts) all.addAll(p);
+    return all;
+  }
+
   @Test
   void aStateDirThatCannotBeMadeIs73AndNamesIt() throws Exception {
     Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
