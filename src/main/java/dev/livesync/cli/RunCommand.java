@@ -202,6 +202,18 @@ final class RunCommand extends Subcommand {
     return new ServiceFiles(socket.equals(d.socket()) ? d.pidFile() : null, sync.stateRoot(cfg).resolve(ServiceFiles.LOG), socket);
   }
 
+  /**
+   * The status command that finds the run these arguments start: plain {@code livesync status} when a
+   * bare one asks its socket, else with its --status-socket, or with the config whose status_socket it is.
+   */
+  String statusCommand() {
+    Config cfg = sync.loadConfig();
+    Path socket = InstanceFlags.socket(statusSocket, cfg);
+    if (socket.equals(new InstanceFlags().socket())) return "livesync status";
+    if (statusSocket != null || cfg == null) return "livesync status --status-socket " + CliErrors.quote(socket.toString());
+    return "livesync status --config " + CliErrors.quote(cfg.file().toAbsolutePath().toString());
+  }
+
   /** The process's own settings: a flag, else the config's key, else the key's default — each by its key's rule. */
   record ProcessSettings(Path logFile, String logLevel, Path statusSocket, Duration stopTimeout, int maxTransfers) {}
 

@@ -55,10 +55,12 @@ final class StartCommand extends Subcommand {
     int checked = cl.execute(check.toArray(String[]::new));
     if (checked != 0) return checked;
     // where the run will answer: its --status-socket, else its config's status_socket, else the default
-    ServiceFiles run = ((RunCommand) cl.getSubcommands().get("run").getCommand()).startFiles();
+    RunCommand checkedRun = (RunCommand) cl.getSubcommands().get("run").getCommand();
+    ServiceFiles run = checkedRun.startFiles();
     ServiceFiles files = logFile == null ? run : new ServiceFiles(run.pidFile(), logFile, run.socket());
     long pid = BackgroundLauncher.start(BackgroundLauncher.selfCommand(Main.class.getName(), args), files, wait);
-    out().printf("livesync started (pid %d); log: %s; 'livesync status' shows progress%n", pid, files.logFile());
+    // a bare 'livesync status' asks the default socket: the command that asks this one
+    out().printf("livesync started (pid %d); log: %s; '%s' shows progress%n", pid, files.logFile(), checkedRun.statusCommand());
     out().flush();
     return 0;
   }

@@ -142,7 +142,7 @@ class ServiceRoundTripTest {
     long pid = Long.parseLong(Files.readString(ServiceFiles.defaults().pidFile()).trim());
     ProcessHandle.of(pid).ifPresent(started::add);
     Path log = state.resolve("livesync.log");
-    assertThat(start.out()).contains("; log: " + log + ";");
+    assertThat(start.out()).contains("; log: " + log + ";").endsWith("; 'livesync status' shows progress\n"); // its socket is the default
     Result stop = cli("stop");
     assertThat(stop.code()).as(stop.err()).isZero();
     assertThat(Files.readString(log)).contains("SIGTERM: stopping");
@@ -153,7 +153,8 @@ class ServiceRoundTripTest {
    * A livesync started on a socket of its own (run's --status-socket, or its config's status_socket):
    * start waited on the default socket, said "not running after 120 s" and stopped a run that was
    * running. Now it waits on the run's socket, writes no pidfile for it, and status and stop find it
-   * there; another one on the default socket can run beside it.
+   * there; another one on the default socket can run beside it. start's hint names the status command
+   * that asks there (a bare 'livesync status' asks the default socket).
    */
   @Test
   void aLivesyncStartedOnASocketOfItsOwnIsWaitedForThere() throws Exception {
@@ -164,6 +165,7 @@ class ServiceRoundTripTest {
     Result start = cli("start", "--wait", "30s", src.toString(), dst.toString(), "--state-dir", tmp.resolve("journal").toString(),
         "--name", "web", "--status-socket", socket.toString());
     assertThat(start.code()).as(start.err()).isZero();
+    assertThat(start.out()).endsWith("; 'livesync status --status-socket " + socket + "' shows progress\n");
     assertThat(ServiceFiles.defaults().pidFile()).as("the default instance's pidfile").doesNotExist();
     Result status = cli("status", "--status-socket", socket.toString());
     assertThat(status.code()).as(status.out()).isZero();
@@ -172,6 +174,23 @@ class ServiceRoundTripTest {
     Await.until("before at the target", Duration.ofSeconds(30), () -> Files.exists(dst.resolve("before")), () -> cli("status", "--status-socket", socket.toString()).out());
     assertThat(cli("status").code()).as("nothing on the default socket").isEqualTo(3);
     Result stop = cli("stop", "--status-socket", socket.toString());
+    assertThat(stop.code()).as(stop.err()).isZero();
+    assertThat(stop.out()).contains("livesync stopped (pid " + pid);
+
+    // the socket named by the config's status_socket: the config finds it
+    Path own = tmp.resolve("own.sock");
+    Path config = Files.writeString(tmp.resolve("own.toml"), "status_socket = \"" + own + "\"\nstate_dir = \"" + tmp.resolve("own-state")
+        + "\"\n[[sync]]\nname = \"own\"\nsource = \"" + src + "\"\n  [[sync.target]]\n  url = \"" + dst + "\"\n");
+    start = cli("start", "--wait", "30s", "--config", config.toString());
+    assertThat(start.code()).as(start.err()).isZero();
+    assertThat(start.out()).endsWith("; 'livesync status --config " + config + "' shows progress\n");
+    status = cli("status", "--config", config.toString());
+    assertThat(status.code()).as(status.out()).isZero();
+    pid = Long.parseLong(status.out().replaceAll("(?s).*livesync is running \\(pid (\\d+).*", "$1"));
+    ProcessHandle.of(pid).ifPresent(started::add);
+    assertThat(status.out()).contains("sync own: " + src + " — running");
+    assertThat(cli("status").code()).as("nothing on the default socket").isEqualTo(3);
+    stop = cli("stop", "--config", config.toString());
     assertThat(stop.code()).as(stop.err()).isZero();
     assertThat(stop.out()).contains("livesync stopped (pid " + pid);
   }
