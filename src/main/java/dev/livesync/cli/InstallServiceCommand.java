@@ -56,7 +56,7 @@ final class InstallServiceCommand extends Subcommand {
       throw new LivesyncException("cannot write " + unit + ": " + e.getMessage() + " (run as root, or pass --output)", dev.livesync.Exit.CANNOT_WRITE, e);
     }
     out().print(SystemdUnit.howToEnable(unit, command));
-    if (!Files.exists(config)) {
+    if (!Files.exists(config) && !config.toString().contains("%i")) { // a template's configs are the instances' own
       out().println("Note: " + config + " does not exist yet; the service needs it (see docs/config.md and docs/livesync.example.toml).");
     }
     out().flush();

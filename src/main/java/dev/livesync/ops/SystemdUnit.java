@@ -116,6 +116,8 @@ public final class SystemdUnit {
 
   public static String howToEnable(Path unitFile, String command) {
     String name = unitFile.getFileName().toString();
+    // a template is enabled as one of its instances: livesync@www.service runs /etc/livesync/www.toml
+    String enable = name.endsWith("@.service") ? name.replace("@.service", "@NAME.service") : name;
     Path dir = unitFile.toAbsolutePath().normalize().getParent();
     if (!UNIT_DIRS.contains(dir)) {
       // systemctl enable does not find a unit elsewhere by its name
@@ -124,15 +126,15 @@ public final class SystemdUnit {
           "Review it, then install, enable and start it:",
           "  cp " + unitFile + " /etc/systemd/system/" + name,
           "  systemctl daemon-reload",
-          "  systemctl enable --now " + name,
+          "  systemctl enable --now " + enable,
           "");
     }
     return String.join("\n",
         "Wrote " + unitFile + ".",
         "Enable and start it:",
         "  systemctl daemon-reload",
-        "  systemctl enable --now " + name,
-        "Then: systemctl status " + name + (command.equals("run") ? "; livesync status" : "") + "; journalctl -u " + name + " -f",
+        "  systemctl enable --now " + enable,
+        "Then: systemctl status " + enable + (!command.equals("run") ? "" : enable.equals(name) ? "; livesync status" : "; livesync status --status-socket /run/livesync/NAME/livesync.sock") + "; journalctl -u " + enable + " -f",
         "");
   }
 }
