@@ -57,6 +57,9 @@ class RunCommandTest {
     byte[] src = dir("src"), dst = dir("dst");
     Trees.write(at(src, "before/a.txt"), "present at start");
     Trees.write(at(dst, "stale.txt"), "only at the target: deleted by the initial sync");
+    // the target backs this source up (it has one of its files): a full sync that left nothing of a
+    // target would be held as a mistake upstream (an empty or wrong source), not carried out
+    Trees.write(at(dst, "before/a.txt"), "present at start");
     List<String> args = new ArrayList<>(List.of("run", s(src), s(dst)));
     args.addAll(common());
     var p = run(args);

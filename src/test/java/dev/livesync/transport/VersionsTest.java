@@ -95,6 +95,9 @@ class VersionsTest {
     Trees.write(at(src, ".livesync/local-only"), "never replicated");
     var t = target(kind);
     Trees.write(at(t.dir, "extra.txt"), "only on the target"); // the initial full sync deletes it: kept
+    // the target backs this source up (it has one of its files): a full sync leaving nothing of it would be held
+    Trees.write(at(src, "both.txt"), "on both sides");
+    Trees.write(at(t.dir, "both.txt"), "on both sides");
     var s = EngineSettings.builder("versions", src).stateDir(Trees.path(Trees.tempDir("versions-state")))
         .delay(Duration.ofMillis(50)).retry(Duration.ofMillis(200), Duration.ofSeconds(2)).build();
     replicator = Replicator.start(s, List.of(transport(t, Duration.ofDays(1))), null);
