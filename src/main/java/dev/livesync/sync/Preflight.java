@@ -68,8 +68,9 @@ public final class Preflight {
         else seen.add(new int[] {i, j});
       }
     }
-    out.addAll(rounds(syncs));
-    for (SettingException e : intoOtherSources(syncs)) {
+    boolean[][] reaches = reaches(syncs); // realpath lookups per target and source: once for both checks
+    out.addAll(rounds(syncs, reaches));
+    for (SettingException e : intoOtherSources(syncs, reaches)) {
       if (out.stream().noneMatch(o -> o.sync() == e.sync() && o.target() == e.target())) out.add(e);
     }
     return out;
@@ -80,9 +81,8 @@ public final class Preflight {
    * copy into each other in a round ({@link #rounds} says those): the target's deletions would remove
    * that sync's live files — all of them when the target holds the source. Said of the target, once.
    */
-  static List<SettingException> intoOtherSources(List<EngineSettings> syncs) {
+  static List<SettingException> intoOtherSources(List<EngineSettings> syncs, boolean[][] reaches) {
     List<SettingException> out = new ArrayList<>();
-    boolean[][] reaches = reaches(syncs);
     for (int i = 0; i < syncs.size(); i++) {
       List<TargetSpec> ts = syncs.get(i).targets();
       for (int j = 0; j < ts.size(); j++) {
@@ -125,11 +125,10 @@ public final class Preflight {
    * other's writes. Said once per round, of the target that leads back to an earlier sync (a chain,
    * a into b's source and b elsewhere, is {@link #intoOtherSources}'s).
    */
-  static List<SettingException> rounds(List<EngineSettings> syncs) {
+  static List<SettingException> rounds(List<EngineSettings> syncs, boolean[][] reaches) {
     int n = syncs.size();
     Path[] sources = new Path[n];
     for (int i = 0; i < n; i++) sources[i] = Path.of(new String(syncs.get(i).source(), StandardCharsets.UTF_8));
-    boolean[][] reaches = reaches(syncs);
     List<SettingException> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       for (int k = 0; k < i; k++) {
