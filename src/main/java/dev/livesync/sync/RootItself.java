@@ -6,9 +6,9 @@ import java.util.List;
  * The source's own directory sent as itself ({@code .}): its mode, owner and mtime. Every send
  * carries it as the parent of its paths ({@code -R}), but when only the directory itself changed
  * (chmod, chown, touch of the source) no other send comes, so it goes alone: at a start after a
- * clean stop, and on its own event. rsync sends {@code .} with its own entries ({@code --dirs}),
- * so it goes in a send of its own, an attribute-only one: those entries are compared by size and
- * mtime, not read whole.
+ * clean stop, and on its own event. It goes in a send of its own, an attribute-only one; the
+ * transport sends it without any of its entries (see {@code transport.RootAlone}): a top-level file
+ * carried along could land after a newer send of it.
  */
 final class RootItself {
   static final byte[] PATH = {'.'};

@@ -118,6 +118,8 @@ public final class RsyncTransport implements Transport {
     for (byte[] p : paths) checkRelative(p);
     paths = OwnDir.without(paths);
     if (paths.isEmpty()) return TransferResult.ok(0, 0, 0);
+    if (!recursive && RootAlone.among(paths)) return RootAlone.send(paths, o -> send(o, false, deleteExtras, maxDeletions),
+        r -> rsync.transfer(RootAlone.argv(args.send(args.asArgs(r), false, false, false, -1, false)), null, r));
     boolean mirror = recursive && deleteExtras;
     if (!kind.fuzzyForRenames()) return sendRun(paths, recursive, mirror, false, maxDeletions);
     var look = SOURCE_SIZES.isBound() ? SOURCE_SIZES.get() : null; // the engine's look at these paths, else our own
