@@ -15,9 +15,10 @@ import java.util.Set;
 /**
  * The other names of a source's hard-linked files, so that a change made through one name reaches
  * all of them. inotify reports the name that was used ({@code echo new >> a} when {@code b} is the
- * same inode): a batch holding a regular file with several links gets the file's other names in
- * the source added, so the target's copies (or, with {@code -H}, its links) are brought up to date
- * together.
+ * same inode): a batch holding a regular file or a symlink with several links gets its other names
+ * in the source added, so the target's copies (or, with {@code -H}, its links) are brought up to
+ * date together. A symlink too ({@code ln s s2} links the symlink itself): rsync {@code -H} links
+ * only names of one run, and a new name sent alone arrived as a symlink of its own.
  *
  * <p>Names are found by walking the source's directories (getdents only: an entry's inode number is
  * in the directory; a candidate is confirmed with one lstat) for the inodes of a batch whose names
@@ -61,13 +62,13 @@ final class HardLinks {
     this.stats = stats;
   }
 
-  /** {@code send} with the other names of its hard-linked regular files added (itself when there are none). */
+  /** {@code send} with the other names of its hard-linked files and symlinks added (itself when there are none). */
   WorkItem.Send expand(WorkItem.Send send) {
     if (send.recursive()) return send;
     Map<Inode, Libc.Stat> linked = null;
     for (byte[] p : send.paths()) {
       Libc.Stat st = lstat(p);
-      if (st == null || !st.isRegular() || st.nlink() < 2) continue;
+      if (!linkable(st) || st.nlink() < 2) continue;
       if (linked == null) linked = new HashMap<>();
       Inode key = new Inode(st.dev(), st.ino());
       linked.put(key, st);
@@ -169,7 +170,7 @@ final class HardLinks {
               dirs.add(child);
               depths.add(depth + 1);
             }
-          } else if (type == Libc.DT_UNKNOWN || (type == Libc.DT_REG && byIno.containsKey(ino))) {
+          } else if (type == Libc.DT_UNKNOWN || ((type == Libc.DT_REG || type == Libc.DT_LNK) && byIno.containsKey(ino))) {
             found.add(child); // (a file system that does not fill d_type: lstat tells)
           }
         });
@@ -185,7 +186,7 @@ final class HardLinks {
           }
           continue;
         }
-        if (st == null || !st.isRegular() || excludes.excluded(child, false)) continue;
+        if (!linkable(st) || excludes.excluded(child, false)) continue;
         Inode key = new Inode(st.dev(), st.ino());
         Names n = wanted.contains(key) ? known.computeIfAbsent(key, k -> new Names()) : null;
         if (n != null && !contains(n.names, child)) n.names.add(child);
@@ -206,7 +207,12 @@ final class HardLinks {
 
   private boolean isInode(byte[] rel, Inode i) {
     Libc.Stat st = lstat(rel);
-    return st != null && st.isRegular() && st.dev() == i.dev() && st.ino() == i.ino();
+    return linkable(st) && st.dev() == i.dev() && st.ino() == i.ino();
+  }
+
+  /** What may have several names here: a regular file or a symlink (a directory cannot). */
+  private static boolean linkable(Libc.Stat st) {
+    return st != null && (st.isRegular() || st.isSymlink());
   }
 
   private static boolean contains(List<byte[]> names, byte[] p) {

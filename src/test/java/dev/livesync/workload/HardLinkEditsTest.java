@@ -55,6 +55,48 @@ class HardLinkEditsTest {
     for (String n : names) assertThat(Libc.lstat(Bytes.child(w.dst, Bytes.of(n))).ino()).as("inode of %s at the target", n).isEqualTo(ino);
   }
 
+  /**
+   * A symlink has names of its own ({@code ln -P s s2} links the symlink, not what it points to):
+   * a new name, and one more in another directory, arrive as links of the target's symlink with
+   * {@code -H} (sent alone, a new name arrived as a symlink of its own until the next full sync),
+   * and an mtime set through one name reaches every name either way.
+   */
+  static void linkASymlink(Workload w, boolean linked) throws Exception {
+    w.sh("echo x > x; ln -s x s");
+    w.awaitEqual();
+    w.sh("ln -P s s2");
+    w.awaitEqual();
+    assertOneInode(w, linked, "s", "s2");
+    w.sh("mkdir -p e; ln -P s2 e/s3");
+    w.awaitEqual();
+    assertOneInode(w, linked, "s", "s2", "e/s3");
+    w.sh("touch -h -d '2001-02-03 04:05:06' e/s3");
+    w.awaitEqual();
+    assertOneInode(w, linked, "s", "s2", "e/s3");
+  }
+
+  static void assertOneInode(Workload w, boolean linked, String... names) {
+    if (!linked) return;
+    long ino = Libc.lstat(Bytes.child(w.dst, Bytes.of(names[0]))).ino();
+    for (String n : names) assertThat(Libc.lstat(Bytes.child(w.dst, Bytes.of(n))).ino()).as("inode of %s at the target", n).isEqualTo(ino);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aSymlinksNamesFollowEachOther(Kind kind) throws Exception {
+    try (var w = Workload.of(kind, SSHD).start()) {
+      linkASymlink(w, false);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void withDashHANewNameOfASymlinkIsALinkAtTheTarget(Kind kind) throws Exception {
+    try (var w = Workload.of(kind, SSHD).rsyncArgs("-H").start()) {
+      linkASymlink(w, true);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void aChangeThroughOneNameReachesEveryNameAtTheTarget(Kind kind) throws Exception {
