@@ -11,6 +11,8 @@ import java.util.Map;
  * delete.
  */
 final class MovePairing {
+  /** How long a MOVED_FROM waits for its MOVED_TO at most. */
+  static final long WINDOW_NANOS = 50_000_000L;
   // Never compared or hashed: a value of the cookie map, matched by path in takeFrom() itself.
   record MovedFrom(byte[] path, boolean dir, int readNo, long nanos) {}
 
@@ -40,7 +42,7 @@ final class MovePairing {
     List<MovedFrom> gone = new ArrayList<>();
     for (var it = waiting.values().iterator(); it.hasNext(); ) {
       MovedFrom m = it.next();
-      if (all || readNo - m.readNo >= 2 || now - m.nanos > 50_000_000L) {
+      if (all || readNo - m.readNo >= 2 || now - m.nanos > WINDOW_NANOS) {
         gone.add(m);
         it.remove();
       }

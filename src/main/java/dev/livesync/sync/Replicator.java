@@ -88,7 +88,7 @@ public final class Replicator implements AutoCloseable {
         stats::isDir);
     this.startup = new StartupResults(transports.size());
     this.names = new RecentNames(clock);
-    this.events = new SourceEvents(s, root, coalescer, names);
+    this.events = new SourceEvents(s, root, coalescer, names, clock);
     this.wakeOnFreedSlot = events::wakeup;
   }
 

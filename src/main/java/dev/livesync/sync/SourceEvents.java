@@ -51,17 +51,17 @@ final class SourceEvents implements AutoCloseable {
   private long drainedBefore = Long.MIN_VALUE;
 
   SourceEvents(EngineSettings settings, byte[] root, Coalescer coalescer) {
-    this(settings, root, coalescer, null);
+    this(settings, root, coalescer, null, Clock.SYSTEM);
   }
 
   /** {@code names}: where the names made and renamed are told, for the mass-deletion guard (null: nowhere). */
-  SourceEvents(EngineSettings settings, byte[] root, Coalescer coalescer, RecentNames names) {
+  SourceEvents(EngineSettings settings, byte[] root, Coalescer coalescer, RecentNames names, Clock clock) {
     this.settings = settings;
     this.root = root;
     this.coalescer = coalescer;
     this.names = names;
     this.mounts = new SourceMounts(settings, root, this::wakeup);
-    this.unwatched = new UnwatchedDirs(settings.schedule() != null);
+    this.unwatched = new UnwatchedDirs(settings.schedule() != null, clock);
   }
 
   /**

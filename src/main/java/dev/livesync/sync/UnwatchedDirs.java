@@ -19,7 +19,10 @@ import java.util.TreeMap;
  * deleted, or moved out of it, it (with all below) no longer does; renamed within the tree, it is
  * held under its new name (it is still not watched: the watcher watches nothing below a directory it
  * found already watched). Up to {@link #TRACKED} are held by name; more are only counted, until
- * the watch is set up anew. Written by the engine's loop, read by status from any thread.
+ * the watch is set up anew. A move away waits for its other half as long as the coalescer's does
+ * ({@link MovePairing#WINDOW_NANOS}), then is forgotten: moved out of the tree, what it held no
+ * longer counts, and held on, it kept its names for the life of the run. Written by the engine's
+ * loop, read by status from any thread.
  */
 final class UnwatchedDirs {
   static final int TRACKED = 10_000;
@@ -28,7 +31,7 @@ final class UnwatchedDirs {
 
   private record Why(long seq, String op, int errno) {}
 
-  private record Away(byte[] from, List<Map.Entry<byte[], Why>> dirs) {}
+  private record Away(byte[] from, List<Map.Entry<byte[], Why>> dirs, long nanos) {}
 
   private final TreeMap<byte[], Why> dirs = new TreeMap<>(Arrays::compareUnsigned);
   private final Map<Integer, Away> away = new LinkedHashMap<>() {
@@ -41,10 +44,12 @@ final class UnwatchedDirs {
   private int untracked;
   private String firstUntracked = "";
   private final boolean scheduled;
+  private final Clock clock;
 
   /** {@code scheduled}: the sync has a schedule, whose full syncs bring what is not watched. */
-  UnwatchedDirs(boolean scheduled) {
+  UnwatchedDirs(boolean scheduled, Clock clock) {
     this.scheduled = scheduled;
+    this.clock = clock;
   }
 
   /** Directory {@code dir} (no trailing slash) could not be watched: its message when it is new, else null. */
@@ -68,13 +73,15 @@ final class UnwatchedDirs {
 
   /** Directory {@code dir} moved away ({@code cookie}): what is at and below it goes where its pair says, if it comes. */
   synchronized void movedFrom(int cookie, byte[] dir) {
+    expire();
     if (dirs.isEmpty()) return;
     var moved = takeAtOrBelow(dir);
-    if (!moved.isEmpty() && cookie != 0) away.put(cookie, new Away(dir.clone(), moved));
+    if (!moved.isEmpty() && cookie != 0) away.put(cookie, new Away(dir.clone(), moved, clock.nanos()));
   }
 
   /** The other half of {@link #movedFrom}: the directory that moved away is now {@code to}, in the tree. */
   synchronized void movedTo(int cookie, byte[] to) {
+    expire();
     if (away.isEmpty()) return;
     Away moved = away.remove(cookie);
     if (moved == null) return;
@@ -100,7 +107,20 @@ final class UnwatchedDirs {
   }
 
   synchronized int count() {
+    expire();
     return dirs.size() + untracked;
+  }
+
+  /** Moves away held for their other half (for tests). */
+  synchronized int away() {
+    return away.size();
+  }
+
+  /** Forgets the moves away whose other half did not come in time: they left the tree. */
+  private void expire() {
+    if (away.isEmpty()) return;
+    long now = clock.nanos();
+    away.values().removeIf(a -> now - a.nanos() > MovePairing.WINDOW_NANOS);
   }
 
   /** The first still counted, why and what to do; empty when none. */
