@@ -68,6 +68,7 @@ public final class ChildProcess implements AutoCloseable {
     private int tailLines = 20;
     private Consumer<byte[]> stderrLines = line -> {};
     private Consumer<byte[]> stdoutLines;
+    private boolean diesWithParent;
 
     private Builder(List<String> argv) {
       pb = new ProcessBuilder(List.copyOf(argv));
@@ -133,9 +134,15 @@ public final class ChildProcess implements AutoCloseable {
       return this;
     }
 
+    /** The kernel kills the child when this process dies, even by SIGKILL ({@link DieWithParent}). */
+    public Builder diesWithParent() {
+      diesWithParent = true;
+      return this;
+    }
+
     public ChildProcess start() throws IOException {
       pb.environment().putAll(env);
-      var child = new ChildProcess(pb.start(), tailLines);
+      var child = new ChildProcess(diesWithParent ? DieWithParent.start(pb) : pb.start(), tailLines);
       child.startReaders(pb, stdoutLines, stderrLines);
       return child;
     }

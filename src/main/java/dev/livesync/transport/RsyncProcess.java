@@ -10,7 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * Runs one rsync (or ssh) process: feeds {@code stdin}, hands each stdout line to a consumer, keeps
- * stderr lines (up to a bound) and waits. Interrupting the caller kills the process and its children.
+ * stderr lines (up to a bound) and waits. Interrupting the caller kills the process and its children;
+ * so does livesync's death, even by SIGKILL ({@link ChildProcess.Builder#diesWithParent}): a run
+ * left behind could land old data after a restarted livesync had sent newer.
  * Lines are raw bytes without the newline; a carriage return ends a line too (progress updates end
  * in one; rsync escapes both inside names).
  */
@@ -29,7 +31,7 @@ final class RsyncProcess {
     boolean[] truncated = {false};
     ChildProcess p;
     try {
-      p = ChildProcess.command(argv).env(env).tail(0).stdoutLines(stdoutLine == null ? line -> {} : stdoutLine).stderrLines(line -> {
+      p = ChildProcess.command(argv).env(env).diesWithParent().tail(0).stdoutLines(stdoutLine == null ? line -> {} : stdoutLine).stderrLines(line -> {
         synchronized (stderr) {
           if (stderr.size() < MAX_STDERR_LINES) stderr.add(line);
           else truncated[0] = true;
