@@ -81,6 +81,11 @@ final class DoctorCommand extends Subcommand {
               + args.words(k -> k.cliName())));
           continue; // every run would fail the same way
         }
+        String what = "target " + t.describe() + (syncs.size() > 1 ? " of sync " + s.name() : "");
+        whole.add(() -> {
+          String held = Preflight.targetWrittenBy(s, t); // as run refuses it (exit 75); not the running sync itself
+          return held == null ? null : Check.fail(what, held);
+        });
         targets.add(new TargetProbe(s.source(), t));
         whole.add(new EmptySourceCheck(s.source(), t, s.delete(), !s.maxDelete().off()));
         if (t.options().passwordFile() != null && !pws.contains(t.options().passwordFile())) pws.add(t.options().passwordFile());

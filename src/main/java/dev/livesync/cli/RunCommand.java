@@ -51,7 +51,8 @@ import picocli.CommandLine.Option;
       "SIGHUP (with --config): reload the config and restart only the syncs that changed.",
       "Exit codes: 0 stopped by a signal; 2 bad arguments or source; 5 a target refused us at start",
       "(authentication, module); 70 internal error; 73 cannot write the state dir or log file; 75 already",
-      "running (the sync's state dir is locked); 78 bad config file. All codes: docs/operations.md.",
+      "running (the sync's state dir is locked, or another livesync's sync writes one of its targets);",
+      "78 bad config file. All codes: docs/operations.md.",
       ""
     })
 final class RunCommand extends Subcommand {
@@ -171,7 +172,8 @@ final class RunCommand extends Subcommand {
   /**
    * {@code --check}: what run would fail to make, write or listen on, tried in the order run meets
    * them (the status socket — another livesync answering there holds the --http port too — its
-   * directory, the --http address, each sync's state dir and its lock, held by another run of that sync) and refused with run's own line and exit
+   * directory, the --http address, each sync's state dir and its lock, held by another run of that sync, its targets' locks, held
+   * by another livesync's sync) and refused with run's own line and exit
    * code (75, 73, 1).
    */
   private static void checkWhatRunWrites(Path statusSocket, HttpSettings http, List<EngineSettings> syncs) {
@@ -184,6 +186,8 @@ final class RunCommand extends Subcommand {
       String state = dev.livesync.sync.Preflight.stateDir(s);
       if (state != null) throw new LivesyncException(state, dev.livesync.Exit.CANNOT_WRITE);
       LivesyncException held = dev.livesync.sync.Preflight.stateDirHeld(s);
+      if (held != null) throw held;
+      held = dev.livesync.sync.Preflight.targetHeld(s);
       if (held != null) throw held;
     }
   }

@@ -101,6 +101,7 @@ public final class BackgroundLauncher {
           // the child must find the same runtime and state dirs (socket, pidfile) as this process
           .env("LIVESYNC_RUNTIME_DIR", Dirs.runtime().toString())
           .env("LIVESYNC_STATE_DIR", Dirs.state().toString())
+          .env("LIVESYNC_LOCK_DIR", Dirs.targetLocks().toString()) // and the same target locks
           // the file its stdout and stderr append to: reopened on SIGHUP after logrotate renamed it
           .env(OUTPUT_LOG_ENV, files.logFile().toAbsolutePath().toString())
           .start();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
  * generated daemon config) in /run/livesync. Other users: ~/.local/state/livesync and
  * $XDG_RUNTIME_DIR/livesync (or /tmp/livesync-USER). LIVESYNC_STATE_DIR and LIVESYNC_RUNTIME_DIR
  * (environment or system property of the same name in lower case with dots) override both.
+ * {@link #targetLocks()} is the host's, shared by every livesync of one user.
  */
 public final class Dirs {
   private Dirs() {}
@@ -25,6 +26,21 @@ public final class Dirs {
     String xdg = System.getenv("XDG_RUNTIME_DIR");
     if (xdg != null && !xdg.isEmpty()) return Path.of(xdg, "livesync");
     return Path.of("/tmp", "livesync-" + System.getProperty("user.name"));
+  }
+
+  /**
+   * Where each running sync locks the targets it writes, one file per target ({@code
+   * /run/livesync/targets} for root): the default runtime dir's, whatever LIVESYNC_RUNTIME_DIR says,
+   * so that the instances of livesync@.service (each with a runtime dir of its own) see each other's.
+   * LIVESYNC_LOCK_DIR (or livesync.lock.dir) overrides it.
+   */
+  public static Path targetLocks() {
+    String o = override("LIVESYNC_LOCK_DIR", "livesync.lock.dir");
+    if (o != null) return Path.of(o);
+    if (isRoot()) return Path.of("/run/livesync/targets");
+    String xdg = System.getenv("XDG_RUNTIME_DIR");
+    if (xdg != null && !xdg.isEmpty()) return Path.of(xdg, "livesync", "targets");
+    return Path.of("/tmp", "livesync-" + System.getProperty("user.name"), "targets");
   }
 
   /**

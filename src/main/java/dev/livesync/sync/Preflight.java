@@ -173,6 +173,19 @@ public final class Preflight {
     return StateLock.heldElsewhere(sync.stateDir(), sync.name());
   }
 
+  /** The refusal (exit 75) the start of {@code sync} would meet because another livesync's sync writes one of its targets; null when none does. */
+  public static dev.livesync.LivesyncException targetHeld(EngineSettings sync) {
+    return TargetLocks.heldElsewhere(sync.targets());
+  }
+
+  /**
+   * Who in another livesync writes {@code target} of {@code sync} ("already written by sync ..."), as
+   * the words of {@link #targetHeld}; null when none does, or when that is {@code sync} itself, running.
+   */
+  public static String targetWrittenBy(EngineSettings sync, dev.livesync.transport.TargetSpec target) {
+    return TargetLocks.heldBy(target, stateDirHeld(sync) == null ? null : sync.name());
+  }
+
   /** What keeps livesync from watching and reading {@code source}, as words after its name; null when nothing does. */
   public static String source(byte[] source) {
     Libc.Stat st = Libc.statOrNull(source);

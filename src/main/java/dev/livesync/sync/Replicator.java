@@ -163,7 +163,7 @@ public final class Replicator implements AutoCloseable {
       throw new LivesyncException("source " + Bytes.display(settings.source()) + " is not a directory", 2);
     var sourceRoot = SourceRoot.of(settings.source(), rootAtStart);
     sourceCheck = new SourceCheck(settings.name(), sourceRoot);
-    stateLock = StateLock.acquire(settings.stateDir(), settings.name()); // one run per sync: its journals are ours
+    stateLock = StateLock.acquire(settings); // one run per sync (its journals are ours), one sync per target
     startupPlan = StartupPlan.open(settings, root, transports, clock, events, firstSetup); // the last clean stop's records: read and deleted first
     events.open(firstSetup); // watches first: nothing changed from here on is missed
     ExecHook hook = settings.exec() == null ? null : new ExecHook(settings.exec(), Path.of(Bytes.latin1(root).isEmpty() ? "/" : new String(root, java.nio.charset.StandardCharsets.UTF_8)));

@@ -16,17 +16,31 @@ import java.nio.file.StandardOpenOption;
  * One running sync per state dir: an exclusive lock ({@link FileChannel#lock}, an OFD/fcntl lock the
  * kernel drops when the process dies, even by SIGKILL) on {@code STATE_DIR/lock}, held while the
  * engine runs. Two runs of one sync would both replay and rewrite the same journals. The file holds
- * the pid of the holder, for the refusal's words.
+ * the pid of the holder, for the refusal's words. {@link #acquire(EngineSettings)} also locks the
+ * sync's targets ({@link TargetLocks}): one sync per target on this host.
  */
 final class StateLock implements AutoCloseable {
   static final String FILE = "lock";
 
   private final FileChannel channel;
   private final FileLock lock;
+  private TargetLocks targets;
 
   private StateLock(FileChannel channel, FileLock lock) {
     this.channel = channel;
     this.lock = lock;
+  }
+
+  /** Locks the state dir of sync {@code s}, then its targets; refuses (exit 75) when another run holds one. */
+  static StateLock acquire(EngineSettings s) {
+    StateLock l = acquire(s.stateDir(), s.name());
+    try {
+      l.targets = TargetLocks.acquire(s.targets(), s.name());
+    } catch (RuntimeException e) {
+      l.close();
+      throw e;
+    }
+    return l;
   }
 
   /** Locks {@code dir} (creating it) for sync {@code name}; refuses (exit 75) when another run holds it. */
@@ -129,6 +143,7 @@ final class StateLock implements AutoCloseable {
 
   @Override
   public void close() {
+    if (targets != null) targets.close();
     try {
       lock.release();
     } catch (IOException ignored) {

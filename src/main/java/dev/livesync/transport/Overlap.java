@@ -165,7 +165,7 @@ public final class Overlap {
   }
 
   /** An ssh target's path with the login's home written as a relative path ({@code ~/x} and {@code x} alike). */
-  private static String remotePath(String p) {
+  static String remotePath(String p) {
     if (p.equals("~")) return ".";
     if (p.startsWith("~/")) return p.substring(2).isEmpty() ? "." : p.substring(2);
     return p;

@@ -57,6 +57,9 @@ public final class LivesyncProcess implements AutoCloseable {
     cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m", "-cp", classPath(), "dev.livesync.cli.Main"));
     cmd.addAll(args);
     var pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+    // the tests' target locks (a system property of this JVM), unless the test names its own
+    String locks = System.getProperty("livesync.lock.dir");
+    if (locks != null) pb.environment().put("LIVESYNC_LOCK_DIR", locks);
     pb.environment().putAll(env);
     try {
       Process p = pb.start();
