@@ -206,6 +206,11 @@ final class RunCommand extends Subcommand {
     return new ServiceFiles(socket.equals(d.socket()) ? d.pidFile() : null, sync.stateRoot(cfg).resolve(ServiceFiles.LOG), socket);
   }
 
+  /** The log file this run writes besides stderr (--log-file, else log_file), or null; known after {@link #call()}. */
+  Path logFile() {
+    return logFileInUse;
+  }
+
   /**
    * The status command that finds the run these arguments start: plain {@code livesync status} when a
    * bare one asks its socket, else with its --status-socket, or with the config whose status_socket it is.
@@ -308,7 +313,7 @@ final class RunCommand extends Subcommand {
     return out;
   }
 
-  /** Level and optional log file; stderr stays (journald reads it). */
+  /** Level and optional log file; stderr stays (journald reads it), but under {@code start}. */
   private static void configureLogging(Path file, String level) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return;
     ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -329,5 +334,8 @@ final class RunCommand extends Subcommand {
           dev.livesync.Exit.CANNOT_WRITE);
     }
     root.addAppender(app);
+    // under 'start' stderr is start's own output file: each line goes to the log file once, and the
+    // output file keeps only what cannot go there (a command line refused, a JVM's last words)
+    if (System.getenv(dev.livesync.ops.BackgroundLauncher.OUTPUT_LOG_ENV) != null) root.detachAppender("STDERR");
   }
 }

@@ -25,7 +25,7 @@ final class StartCommand extends Subcommand {
   @Option(names = "--config", paramLabel = "FILE", description = "Config file (default: " + Config.DEFAULT_FILE + " when no SOURCE TARGET is given).")
   Path config;
 
-  @Option(names = "--log-file", paramLabel = "FILE", description = "Where its output goes (default: <state dir>/livesync.log).")
+  @Option(names = "--log-file", paramLabel = "FILE", description = "Where its output goes (default: <state dir>/livesync.log); with run's log_file or --log-file, its log lines go there instead, and this file keeps only what cannot (a JVM's last words).")
   Path logFile;
 
   @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "2m", description = "How long to wait for it to be running (default: ${DEFAULT-VALUE}).")
@@ -60,7 +60,10 @@ final class StartCommand extends Subcommand {
     ServiceFiles files = logFile == null ? run : new ServiceFiles(run.pidFile(), logFile, run.socket());
     long pid = BackgroundLauncher.start(BackgroundLauncher.selfCommand(Main.class.getName(), args), files, wait);
     // a bare 'livesync status' asks the default socket: the command that asks this one
-    out().printf("livesync started (pid %d); log: %s; '%s' shows progress%n", pid, files.logFile(), checkedRun.statusCommand());
+    // with a log file of its own (log_file), the run's lines go there only; start's file keeps what cannot
+    String log = checkedRun.logFile() == null || checkedRun.logFile().equals(files.logFile().toAbsolutePath()) ? files.logFile().toString()
+        : checkedRun.logFile() + " (its other output: " + files.logFile() + ")";
+    out().printf("livesync started (pid %d); log: %s; '%s' shows progress%n", pid, log, checkedRun.statusCommand());
     out().flush();
     return 0;
   }
