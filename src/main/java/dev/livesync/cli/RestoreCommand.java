@@ -89,6 +89,7 @@ final class RestoreCommand extends Subcommand {
       VersionStore.Fetched fetched = store.fetch(picked, dir, toSource != null && !force);
       missing = fetched.missing();
       picked.keySet().removeAll(missing);
+      for (String m : fetched.messages()) err().println("livesync restore: " + (m.startsWith("rsync") ? m : "rsync: " + m));
       for (String p : missing.subList(0, Math.min(missing.size(), SKIPPED_SHOWN))) {
         err().println("livesync restore: " + shown(p) + ": not restored (rsync did not write it into " + dir + "; see its messages above)");
       }

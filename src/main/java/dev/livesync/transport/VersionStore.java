@@ -98,11 +98,12 @@ public final class VersionStore {
    * rules, NUL-terminated ({@code --from0}) and in the names' own bytes, so any name is one
    * ({@code --files-from} from a subdirectory of a daemon module finds nothing with rsync 3.5).
    * {@code update}: skip files newer in {@code to}. What it did not write is looked for in {@code to}
-   * afterwards, never taken for written.
+   * afterwards, never taken for written: rsync's exit 23 (some files not written) is no failure here.
    */
   public Fetched fetch(Map<String, Copy> picked, Path to, boolean update) throws InterruptedException {
     Map<String, List<String>> bySource = new LinkedHashMap<>();
     List<String> newer = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> messages = new ArrayList<>();
     for (Copy c : picked.values()) bySource.computeIfAbsent(c.dir(), k -> new ArrayList<>()).add(c.path());
     for (var e : bySource.entrySet()) {
       var rules = new java.util.LinkedHashSet<String>();
@@ -120,16 +121,23 @@ public final class VersionStore {
       if (update) argv.addAll(List.of("--update", "--info=skip1")); // each file skipped: "NAME is newer"
       argv.add(target.rsyncDestination() + e.getKey());
       argv.add(to.toAbsolutePath() + "/");
-      run(argv, stdin.toByteArray(), line -> {
+      RsyncProcess.Result r = rsync(argv, stdin.toByteArray(), line -> {
         String l = Bytes.latin1(line);
         if (l.endsWith(NEWER)) newer.add(decode(l.substring(0, l.length() - NEWER.length())));
-      }, false, "restoring from " + target.describe());
+      });
+      // 23: some files could not be written (a directory where a file was): the others were, and what
+      // was not is found below; anything else is the target's failure, nothing restored of it known
+      if (r.exit() == 23) {
+        for (byte[] l : r.stderr()) if (!Bytes.latin1(l).startsWith("rsync error: ")) messages.add(new String(l, java.nio.charset.StandardCharsets.UTF_8));
+      } else if (r.exit() != 0) {
+        throw failure(r, "restoring from " + target.describe() + ": " + ExitCodes.classify(r.exit(), r.stderr(), target, options).message());
+      }
     }
     var skipped = new java.util.HashSet<>(newer);
     byte[] dir = Bytes.of(to.toAbsolutePath().toString());
     List<String> missing = new ArrayList<>();
     for (Copy c : picked.values()) if (!skipped.contains(c.path()) && !written(Bytes.child(dir, Bytes.fromLatin1(c.path())), c)) missing.add(c.path());
-    return new Fetched(missing, List.copyOf(newer));
+    return new Fetched(missing, List.copyOf(newer), messages);
   }
 
   /** Whether {@code file} is there as {@code c} was kept: a symlink for a symlink, else a regular file of its size. */
@@ -143,9 +151,10 @@ public final class VersionStore {
   /**
    * What {@link #fetch} did not write: {@code missing}, paths not in the directory written into
    * afterwards (rsync could not read or write them); {@code newer}, files left as they were because
-   * they are newer there (only when asked to skip those). Paths as {@link Copy#path}.
+   * they are newer there (only when asked to skip those); {@code messages}, rsync's words on what it
+   * could not write. Paths as {@link Copy#path}.
    */
-  public record Fetched(List<String> missing, List<String> newer) {}
+  public record Fetched(List<String> missing, List<String> newer, List<String> messages) {}
 
   /** A name as rsync prints it (non-printable bytes as {@code \#ooo}): its bytes, one char each ({@link Copy#path}). */
   private static String decode(String printed) {
@@ -215,14 +224,6 @@ public final class VersionStore {
       case Target.Local l -> {}
     }
     return a;
-  }
-
-  /** {@code partialOk}: rsync's 23 (some files could not be listed or read) is no failure: a listing takes what it could read. */
-  private int run(List<String> argv, byte[] stdin, java.util.function.Consumer<byte[]> lines, boolean partialOk, String what)
-      throws InterruptedException {
-    RsyncProcess.Result r = rsync(argv, stdin, lines);
-    if (r.exit() == 0 || partialOk && r.exit() == 23) return r.exit();
-    throw failure(r, what + ": " + ExitCodes.classify(r.exit(), r.stderr(), target, options).message());
   }
 
   private RsyncProcess.Result rsync(List<String> argv, byte[] stdin, java.util.function.Consumer<byte[]> lines) throws InterruptedException {

@@ -253,6 +253,41 @@ class RestoreTest {
     assertThat(Trees.read(at(src, "f"))).isEqualTo(Bytes.of("as it was: f"));
   }
 
+  /**
+   * Some paths cannot be written where the restore goes: in the source, a user's new directory (not
+   * empty) stands where a kept file was; rsync does not remove it (nothing of the user's is deleted)
+   * and writes the other files. The restore says which path it did not restore and why, with rsync's
+   * own words, names the files it did restore, and exits 1 (not all as it was). It said "the target
+   * cannot be read" and exited 69, the files it had written left unsaid. A path asked for with nothing
+   * kept is said too.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = "LOCAL")
+  void pathsThatCannotBeWrittenAreNamedNotRestoredAndExit1(Kind kind) throws Exception {
+    var t = TargetFixture.start(kind, SSHD.get());
+    cleanup.add(t);
+    Instant at = Instant.now().minusSeconds(3600);
+    String kept = dev.livesync.settings.Versions.VERSIONS + "/" + dev.livesync.settings.Versions.stamp(at.plusSeconds(600));
+    for (String f : List.of("d/f", "d/g", "h")) {
+      Trees.write(at(t.dir, kept + "/" + f), "as it was: " + f);
+      Trees.setMtime(at(t.dir, kept + "/" + f), at.getEpochSecond() - 3600);
+      Trees.write(at(t.dir, f), "encrypted");
+    }
+    Trees.write(at(src, "d/g/mine.txt"), "a user's new file"); // d/g is a directory now
+
+    String[] r = cli(List.of("restore", t.url(), "d", "h", "no-such", "--at", at.toString(), "--to-source", Bytes.latin1(src), "--force"));
+    assertThat(r[0]).as(r[1] + r[2]).isEqualTo("1");
+    assertThat(r[1]).contains("restored 2 files as of").contains("(2 from kept versions, 0 live); 1 not restored");
+    assertThat(r[2]).contains("livesync restore: nothing is kept of no-such for " + at + " (skipped)")
+        .contains("livesync restore: d/g: not restored (rsync did not write it into " + Bytes.latin1(src) + "; see its messages above)")
+        .contains("d/g") // rsync's own words on it, before
+        .doesNotContain("cannot be read");
+    assertThat(r[2].indexOf("rsync")).isLessThan(r[2].indexOf("d/g: not restored"));
+    assertThat(Trees.read(at(src, "d/f"))).isEqualTo(Bytes.of("as it was: d/f"));
+    assertThat(Trees.read(at(src, "h"))).isEqualTo(Bytes.of("as it was: h"));
+    assertThat(Trees.read(at(src, "d/g/mine.txt"))).isEqualTo(Bytes.of("a user's new file"));
+  }
+
   @ParameterizedTest
   @EnumSource(value = Kind.class, names = "LOCAL")
   void nothingKeptForATimeOrAPathIsOneLineAndExit1(Kind kind) throws Exception {
