@@ -166,7 +166,7 @@ public final class Replicator implements AutoCloseable {
     stateLock = StateLock.acquire(settings); // one run per sync (its journals are ours), one sync per target
     startupPlan = StartupPlan.open(settings, root, transports, clock, events, firstSetup); // the last clean stop's records: read and deleted first
     events.open(firstSetup); // watches first: nothing changed from here on is missed
-    ExecHook hook = settings.exec() == null ? null : new ExecHook(settings.exec(), Path.of(Bytes.latin1(root).isEmpty() ? "/" : new String(root, java.nio.charset.StandardCharsets.UTF_8)));
+    ExecHook hook = settings.exec() == null ? null : new ExecHook(settings.name(), settings.exec(), Path.of(Bytes.latin1(root).isEmpty() ? "/" : new String(root, java.nio.charset.StandardCharsets.UTF_8)));
     int i = 0;
     for (Transport t : transports) {
       Journal j = Journal.open(settings.stateDir().resolve(CleanStop.stateFile(i++, t.describe(), ".journal")));
