@@ -2,6 +2,7 @@ package dev.livesync.transport;
 
 import dev.livesync.fs.BytePath;
 import dev.livesync.fs.Bytes;
+import dev.livesync.fs.Libc;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -40,22 +41,35 @@ final class FailedPaths {
       "^(?:rsync: (?:\\[sender\\] )?)?(?:file has vanished: \".*\"|send_files failed to open \".*\": Too many levels of symbolic links \\(40\\)"
           + "|readlink_stat\\(\".*\"\\) failed: Invalid argument \\(22\\)|readlink \".*\" failed: Invalid argument \\(22\\))$",
       Pattern.DOTALL);
+  /** rsync's words when --max-delete kept it from deleting (the count of deletions skipped follows). */
+  private static final String MAX_DELETE_STOPPED = "Deletions stopped due to --max-delete limit";
   private static final Pattern TEMP = Pattern.compile("^\\.(.+)\\.[A-Za-z0-9]{6}$", Pattern.DOTALL);
 
   private final List<byte[]> roots;
 
   /**
    * @param roots absolute directories that prefix sender/receiver paths in messages (the source
-   *     root, its real path, a local target directory), without trailing slash
+   *     root first, its real path, a local target directory), without trailing slash
    */
   FailedPaths(List<byte[]> roots) {
     this.roots = roots;
   }
 
-  /** The paths to send again, or null when some failure cannot be pinned to a path. */
+  /**
+   * The paths to send again, or null when some failure cannot be pinned to a path. "Deletions stopped
+   * due to --max-delete limit" names none, but says which: the deletions of the batch (paths gone from
+   * the source, {@code --delete-missing-args}) were not carried out; those gone now go again (one made
+   * again since is sent by the batch its creation queued). Taken for the whole batch, beside a 24 for
+   * a file that vanished, every file the run had delivered was sent again — with versions kept, each
+   * one kept a second time, a copy of what the target already had.
+   */
   List<byte[]> inBatch(List<byte[]> batch, List<byte[]> stderr) {
     Set<BytePath> failed = new LinkedHashSet<>();
     for (byte[] line : stderr) {
+      if (Bytes.latin1(line).startsWith(MAX_DELETE_STOPPED)) {
+        for (byte[] p : batch) if (Libc.lstatLook(Bytes.child(roots.getFirst(), p)) == null) failed.add(BytePath.unsafeWrap(p));
+        continue;
+      }
       List<byte[]> candidates = candidates(line);
       if (candidates == null) continue;
       if (!addMatching(batch, candidates, failed)) return null;

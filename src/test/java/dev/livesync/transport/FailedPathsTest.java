@@ -52,6 +52,27 @@ class FailedPathsTest {
         .containsExactly("a/b/ok");
   }
 
+  /**
+   * A batch run with --max-delete=0 (the guard allowed no deletions: every path was there when the
+   * engine looked) meets a path deleted since (not deleted: "Deletions stopped ...") and another that
+   * vanished while it ran (exit 24). What goes again is those two, not the whole batch: sent again
+   * (by content, -I), each file delivered would have been copied anew and, with versions kept, kept a
+   * second time as a copy of itself.
+   */
+  @Test
+  void deletionsStoppedByMaxDeleteAreTheBatchsPathsGoneFromTheSource(@org.junit.jupiter.api.io.TempDir java.nio.file.Path src) throws Exception {
+    java.nio.file.Files.writeString(src.resolve("kept"), "k");
+    java.nio.file.Files.createDirectories(src.resolve("dir"));
+    java.nio.file.Files.writeString(src.resolve("dir/also"), "a");
+    var inSource = new FailedPaths(List.of(Bytes.of(src.toString())));
+    List<byte[]> batch = List.of(Bytes.of("kept"), Bytes.of("deleted-before"), Bytes.of("dir/also"), Bytes.of("dir/vanished"));
+    var failed = inSource.inBatch(batch, lines(
+        "file has vanished: \"" + src + "/dir/vanished\"",
+        "Deletions stopped due to --max-delete limit (1 skipped)",
+        "rsync warning: some files vanished before they could be transferred (code 24) at main.c(1338) [sender=3.5.0]"));
+    assertThat(shown(failed)).containsExactlyInAnyOrder("dir/vanished", "deleted-before");
+  }
+
   @Test
   void aFailedOrVanishedParentFailsEverythingBelowIt() {
     List<byte[]> batch = List.of(Bytes.of("gone/x"), Bytes.of("ro/sub/g"), Bytes.of("other"));
