@@ -65,7 +65,7 @@ public final class RsyncServer implements AutoCloseable {
     try {
       sup.start();
     } catch (RuntimeException e) {
-      removeSecrets(spec); // the daemon never ran: its copies of the passwords go now
+      removeFiles(spec); // the daemon never ran: its copies of the passwords go now, and its config
       throw e;
     }
     // What the kernel shows, not what was asked: without --address rsync listens on every address
@@ -107,7 +107,7 @@ public final class RsyncServer implements AutoCloseable {
   public boolean stop() {
     try {
       boolean clean = supervisor.stop(STOP_GRACE);
-      removeSecrets(spec); // the daemon's copies of the passwords live only while it runs
+      removeFiles(spec); // the daemon's copies of the passwords live only while it runs, and so does its config
       LOG.info("rsync daemon stopped{}", clean ? "" : " (had to SIGKILL)");
       return clean;
     } finally {
@@ -120,12 +120,24 @@ public final class RsyncServer implements AutoCloseable {
     if (!supervisor.stopped()) stop();
   }
 
-  private static void removeSecrets(ServeSpec spec) {
-    for (ServeModule m : spec.modules()) {
+  /**
+   * What serve wrote in the runtime dir for the daemon, and what the daemon left there: the secrets,
+   * rsyncd.conf, the modules' lock files, the renames' empty {@code move/}. The dir itself stays (it
+   * may be --runtime-dir's).
+   */
+  private static void removeFiles(ServeSpec spec) {
+    List<Path> files = new java.util.ArrayList<>();
+    for (ServeModule m : spec.modules()) files.add(spec.secretsFile(m));
+    files.add(spec.configFile());
+    for (ServeModule m : spec.modules()) files.add(RsyncdConf.lockFile(spec, m));
+    files.add(RsyncdConf.moveDir(spec)); // nothing is written into it: empty, else left alone
+    for (Path f : files) {
       try {
-        Files.deleteIfExists(spec.secretsFile(m));
+        Files.deleteIfExists(f);
+      } catch (java.nio.file.DirectoryNotEmptyException e) {
+        LOG.warn("not removing {}: it is not empty", f);
       } catch (IOException e) {
-        LOG.warn("cannot remove {}: {}", spec.secretsFile(m), e.getMessage());
+        LOG.warn("cannot remove {}: {}", f, e.getMessage());
       }
     }
   }

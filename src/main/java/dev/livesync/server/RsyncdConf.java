@@ -55,7 +55,7 @@ public final class RsyncdConf {
       access(b, spec, m);
       if (m.maxConnections() > 0) {
         line(b, "max connections", Integer.toString(m.maxConnections()));
-        line(b, "lock file", spec.runtimeDir().resolve("lock." + m.name()).toString());
+        line(b, "lock file", lockFile(spec, m).toString());
       }
       if (moveCommand != null && !m.readOnly()) moveModule(b, spec, m, asRoot, moveCommand);
     }
@@ -63,6 +63,11 @@ public final class RsyncdConf {
   }
 
   /** The empty directory the companion modules list. */
+  /** The lock file of {@code m}'s max connections, made by the daemon. */
+  static java.nio.file.Path lockFile(ServeSpec spec, ServeModule m) {
+    return spec.runtimeDir().resolve("lock." + m.name());
+  }
+
   public static java.nio.file.Path moveDir(ServeSpec spec) {
     return spec.runtimeDir().resolve("move");
   }

@@ -56,6 +56,8 @@ class RsyncServerTest {
       assertThat(Files.size(backup.resolve("b.bin"))).isEqualTo(100_000);
     }
     assertThat(secrets).as("the daemon's copy of the password outlives it").doesNotExist();
+    // nor its config, nor the lock file of its max connections: the runtime dir is left empty
+    assertThat(tmp.resolve("run")).isEmptyDirectory();
   }
 
   /**

@@ -119,7 +119,11 @@ class ServeMovesTest {
       assertThat(move(log, port, pw, "a/big", "b/big")).as(log.toString()).isZero();
       assertThat(backup.resolve("b/big")).isDirectory();
       assertThat(backup.resolve("a/big")).doesNotExist();
+      assertThat(tmp.resolve("run/rsyncd.conf")).exists();
+      assertThat(tmp.resolve("run/move")).isEmptyDirectory();
     }
+    // a clean stop leaves nothing of the daemon's in the runtime dir: its config, secrets, the companions' move/
+    assertThat(tmp.resolve("run")).isEmptyDirectory();
     // a read-only module has no companion: nothing can be renamed in it
     try (RsyncServer server = RsyncServer.start(spec(port, backup, pw, true), moveCommand())) {
       StringBuilder log = new StringBuilder();
