@@ -12,6 +12,7 @@ import static dev.livesync.fs.InotifyMask.IN_UNMOUNT;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Libc;
 import dev.livesync.fs.NativeException;
+import dev.livesync.fs.Signals;
 import dev.livesync.fs.Syslog;
 import dev.livesync.fs.WatchEvent;
 import dev.livesync.fs.Watcher;
@@ -145,6 +146,8 @@ public final class InotifyWait {
     try {
       return loop(watcher);
     } catch (UncheckedIOException e) {
+      // `inotifywait -m | head -1`: the next event's write kills inotifywait with SIGPIPE
+      if (Signals.brokenPipe(e.getCause())) Signals.dieOfBrokenPipe();
       return 1;
     }
   }
