@@ -24,7 +24,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code livesync events}: a drop-in for inotifywait (inotify-tools 4.25.9): same options, output
@@ -94,8 +96,19 @@ public final class InotifyWait {
   private boolean settingUp = true;
 
   private void onWatchError(byte[] dir, NativeException e) {
-    Backend.watchError(dir, e, settingUp, this::message);
+    // A new directory's watches are set up while its event is the last one read: inotifywait says
+    // the error after "Watching new directory", once, naming that directory (see trackNewDirs).
+    WatchEvent last = batch.isEmpty() ? null : batch.getLast();
+    if (!settingUp && last != null && last.isDir() && last.has(IN_CREATE | IN_MOVED_TO)) {
+      Backend.watchError(dir, e, false, s -> newDirErrors.putIfAbsent(batch.size() - 1, e.errno()));
+    } else {
+      Backend.watchError(dir, e, settingUp, this::message);
+    }
   }
+
+  /** The events of one read, and the first error watching the new directory at each index. */
+  private final List<WatchEvent> batch = new ArrayList<>();
+  private final Map<Integer, Integer> newDirErrors = new HashMap<>();
 
   private void message(String s) {
     if (o.syslog) Syslog.info(s);
@@ -165,7 +178,6 @@ public final class InotifyWait {
   private int loop(Watcher watcher) {
     long timeoutMs = o.timeout * 1000L;
     long deadline = o.timeout > 0 ? System.nanoTime() / 1_000_000 + timeoutMs : -1;
-    List<WatchEvent> batch = new ArrayList<>();
     while (true) {
       long wait = -1;
       if (deadline >= 0) {
@@ -173,21 +185,24 @@ public final class InotifyWait {
         if (wait <= 0) return flushAnd(EXIT_TIMEOUT);
       }
       batch.clear();
+      newDirErrors.clear();
       watcher.poll(wait, batch::add);
-      for (WatchEvent e : batch) {
+      for (int i = 0; i < batch.size(); i++) {
+        WatchEvent e = batch.get(i);
         if (!delivered(e)) continue;
         if (deadline >= 0) deadline = System.nanoTime() / 1_000_000 + timeoutMs;
         if (filter.filteredOut(e, o.recursive > 0)) continue;
-        handle(e);
+        handle(e, newDirErrors.get(i));
         if (!o.monitor) return flushAnd((events & e.mask()) == 0 ? 1 : 0);
       }
       flush();
     }
   }
 
-  private void handle(WatchEvent e) {
+  /** {@code watchErrno}: the first error watching the directory {@code e} brought, or null. */
+  private void handle(WatchEvent e, Integer watchErrno) {
     if (o.quiet < 2 && (e.mask() & origEvents) != 0 && !(filter.invert() && e.isDir())) print(e);
-    trackNewDirs(e);
+    trackNewDirs(e, watchErrno);
   }
 
   private void print(WatchEvent e) {
@@ -201,16 +216,22 @@ public final class InotifyWait {
     }
   }
 
-  /** inotifywait 4.25.9 says on stderr which new directories it starts watching (-m -r, not -q). */
-  private void trackNewDirs(WatchEvent e) {
+  /**
+   * inotifywait 4.25.9 says on stderr which new directories it starts watching (-m -r, not -q), and
+   * then, if that failed, {@code Couldn't watch new directory DIR/: ERROR} (also with -q).
+   */
+  private void trackNewDirs(WatchEvent e, Integer watchErrno) {
     if (o.fanotify && o.filesystem) return; // fsnotifywait -S tracks nothing
     if (movedFrom && !e.has(IN_MOVED_TO)) movedFrom = false;
     if (!o.monitor || o.recursive == 0) return;
     if (e.has(IN_CREATE) || (!movedFrom && e.has(IN_MOVED_TO))) {
-      if (o.quiet == 0 && e.isDir() && e.watchPath().length > 0) {
+      if ((o.quiet == 0 || watchErrno != null) && e.isDir() && e.watchPath().length > 0) {
         byte[] dir = Bytes.concat(e.watchPath(), e.name(), new byte[] {'/'});
         Libc.Stat st = Libc.lstatLook(dir);
-        if (st != null && st.isDir()) message("Watching new directory " + RawArgs.latin1(dir) + "\n");
+        if (st != null && st.isDir()) {
+          if (o.quiet == 0) message("Watching new directory " + RawArgs.latin1(dir) + "\n");
+          if (watchErrno != null) message("Couldn't watch new directory " + RawArgs.latin1(dir) + ": " + Libc.strerror(watchErrno) + "\n");
+        }
       }
     } else if (e.has(IN_MOVED_FROM)) {
       movedFrom = e.isDir() && e.watchPath().length > 0;
