@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class InotifyWatch {
   private final WatchOptions o;
   private final PrintStream out;
+  /** Under {@link #out}: its write errors, which the PrintStream keeps to itself. */
+  private final OutputStream outBytes;
   private final PrintStream err;
   private final StatsTable table = new StatsTable();
   private final AtomicBoolean done = new AtomicBoolean();
@@ -45,6 +47,7 @@ public final class InotifyWatch {
   private InotifyWatch(WatchOptions o, ToolStreams streams) {
     this.o = o;
     this.out = streams.outText();
+    this.outBytes = streams.out();
     this.err = streams.err();
   }
 
@@ -202,11 +205,14 @@ public final class InotifyWatch {
       return 0;
     }
     try {
-      out.write(table.render(events, o.zero > 0, o.sort));
+      out.flush();
+      outBytes.write(table.render(events, o.zero > 0, o.sort));
+      outBytes.flush();
     } catch (IOException e) {
-      return 1;
+      // `inotifywatch … | true`: writing the table kills inotifywatch with SIGPIPE; other write
+      // errors go unsaid, as printf's do there
+      if (Signals.brokenPipe(e)) Signals.dieOfBrokenPipe();
     }
-    out.flush();
     return 0;
   }
 }
