@@ -29,9 +29,20 @@ final class EventFormat {
     return new EventFormat(DEFAULT.getBytes(StandardCharsets.ISO_8859_1), null);
   }
 
-  /** False when inotifywait rejects the format ("Something is wrong with your format string."). */
+  /**
+   * False when inotifywait rejects the format ("Something is wrong with your format string."): empty,
+   * too long, or printing nothing for the made-up event it checks formats with (no watch, no name).
+   * Only {@code %w} and {@code %f} print nothing there, so {@code --format '%w%f' --no-newline} is
+   * refused; every other byte or conversion prints something, and a lone trailing '%' ends the check.
+   */
   static boolean valid(byte[] format) {
-    return format.length > 0 && format.length <= MAX;
+    if (format.length == 0 || format.length > MAX) return false;
+    for (int i = 0; i < format.length; i++) {
+      if (format[i] != '%' || i == format.length - 1) return true;
+      byte ch1 = format[++i];
+      if (ch1 != 'w' && ch1 != 'f') return true;
+    }
+    return false;
   }
 
   /** Appends the rendering of one event to {@code out}. */
