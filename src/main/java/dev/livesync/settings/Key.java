@@ -208,13 +208,27 @@ public enum Key {
   /**
    * An exclude pattern ({@link Rule.Text}) that leaves something to replicate: {@code *}, {@code **},
    * {@code /*} exclude every path (a shell's unquoted {@code --exclude *} can leave such a one), and a
-   * sync that sends nothing looks healthy.
+   * sync that sends nothing looks healthy. Nor one that rsync reads as a rule ({@code - *.tmp},
+   * {@code + keep}, {@code !}): rsync's {@code --exclude} takes those prefixes, so full syncs would
+   * leave out other paths than the live events.
    */
   public String exclude(String text) {
     text(text);
     if (text.matches("/?\\*+")) {
       throw refuse(text, "excludes every path of the source, so nothing would be replicated (a pattern such as *.tmp, cache/ or"
           + " /top-level-only excludes some)");
+    }
+    // rsync's --exclude reads these prefixes as rules (its "old prefixes"), livesync's matcher would take them as names:
+    // live events and full syncs would then leave out different paths
+    if (text.startsWith("- ")) {
+      throw refuse(text, "rsync reads '- ' as a rule prefix, not as part of a name: write the pattern alone (" + text.substring(2).replace("%", "%%") + ")");
+    }
+    if (text.startsWith("+ ")) {
+      throw refuse(text, "rsync reads '+ ' as an include rule, which an exclude list cannot hold: every path no pattern excludes is"
+          + " replicated, so leave it out and narrow the patterns that exclude it");
+    }
+    if (text.equals("!")) {
+      throw refuse(text, "rsync reads '!' as 'forget the patterns before it': full syncs would send and delete what they exclude; leave it out");
     }
     return text;
   }

@@ -105,6 +105,14 @@ class OneValidationTest {
             "excludes every path of the source, so nothing would be replicated (a pattern such as *.tmp, cache/ or /top-level-only excludes some)"),
         new Row(Key.EXCLUDE, List.of("--exclude", "/**"), "exclude = [\"*.tmp\", \"/**\"]", "'/**'",
             "excludes every path of the source, so nothing would be replicated (a pattern such as *.tmp, cache/ or /top-level-only excludes some)"),
+        // written as rsync filter rules: rsync's --exclude reads the prefixes, livesync's matcher would not (full syncs and events would differ)
+        new Row(Key.EXCLUDE, List.of("--exclude", "- cache/"), "exclude = [\"*.tmp\", \"- cache/\"]", "'- cache/'",
+            "rsync reads '- ' as a rule prefix, not as part of a name: write the pattern alone (cache/)"),
+        new Row(Key.EXCLUDE, List.of("--exclude", "+ keep.log"), "exclude = [\"*.tmp\", \"+ keep.log\"]", "'+ keep.log'",
+            "rsync reads '+ ' as an include rule, which an exclude list cannot hold: every path no pattern excludes is replicated, so leave"
+                + " it out and narrow the patterns that exclude it"),
+        new Row(Key.EXCLUDE, List.of("--exclude", "!"), "exclude = [\"*.tmp\", \"!\"]", "'!'",
+            "rsync reads '!' as 'forget the patterns before it': full syncs would send and delete what they exclude; leave it out"),
         new Row(Key.MAX_DELETE, List.of("--max-delete", "150%"), "max_delete = \"150%\"", "150%",
             "expected a share of the target's files from 0%% to 100%% such as 50%%, a number of paths such as 1000, or off"),
         new Row(Key.MAX_DELETE, List.of("--max-delete", "lots"), "max_delete = \"lots\"", "lots",
