@@ -30,6 +30,9 @@ public final class TargetProbe implements Supplier<Check> {
   @Override
   public Check get() {
     String what = "target " + target.describe();
+    // rsync would send the daemon's whole secrets line as the password: said as run says it, not as a failed login
+    LivesyncException secrets = dev.livesync.sync.Preflight.secretsForm(target);
+    if (secrets != null) return Check.fail(what, secrets.getMessage());
     try (RsyncTransport t = new RsyncTransport(source, target)) {
       try {
         t.compare(false);

@@ -72,6 +72,7 @@ public final class ServePreflight {
         problems.add(where + "no password file: give --password-file FILE (mode 0600, the password on its first line)");
       } else {
         String p = PasswordFile.problem(m.passwordFile());
+        if (p == null) p = PasswordFile.secretsForm(m.passwordFile(), m.user()); // serve writes that line itself, from the password
         if (p != null) problems.add(where + "password file " + m.passwordFile() + " " + p);
       }
       for (String v : new String[] {m.comment(), m.path() == null ? null : m.path().toString(), m.uid(), m.gid()}) {

@@ -47,6 +47,24 @@ public final class PasswordFile {
     }
   }
 
+  /**
+   * What is wrong with a password file for {@code user} beyond {@link #problem}: a first line
+   * {@code user:...}, the line of an rsync daemon's secrets file (the classic setup names both files
+   * /etc/rsync.password). rsync would send, and {@code serve} would write into its secrets file, the
+   * whole line as the password, and every login would fail. Null when it is not so (or cannot be read:
+   * {@link #problem} says that). Never shows the password.
+   */
+  public static String secretsForm(Path file, String user) {
+    if (user == null || user.isEmpty()) return null;
+    try {
+      if (!firstLine(file).startsWith(user + ":")) return null;
+    } catch (IOException e) {
+      return null;
+    }
+    return "holds '" + user + ":...' on its first line, the line of an rsync daemon's secrets file (user:password): a password file holds"
+        + " the password alone (what follows '" + user + ":'), which rsync sends as it is";
+  }
+
   /** Checks the file (see {@link #problem}) and returns its first line. */
   public static String read(Path file) {
     return read(file, "password");

@@ -30,7 +30,12 @@ public final class Preflight {
       String p = source(s.source());
       if (p != null) out.add(Key.SOURCE.refuse(Bytes.display(s.source()), p).at(i, -1));
       for (int j = 0; j < s.targets().size(); j++) {
-        for (SettingException e : s.targets().get(j).options().fileProblems()) out.add(e.at(i, j));
+        List<SettingException> files = s.targets().get(j).options().fileProblems();
+        for (SettingException e : files) out.add(e.at(i, j));
+        if (files.isEmpty()) {
+          SettingException secrets = secretsForm(s.targets().get(j));
+          if (secrets != null) out.add(secrets.at(i, j));
+        }
         SettingException args = dev.livesync.transport.RsyncOptionProbe.problem(s.targets().get(j).options());
         if (args != null) out.add(args.at(i, j));
         String f = s.targets().get(j).target() instanceof Target.Local l ? notADirectory(l.dir()) : null;
@@ -39,6 +44,14 @@ public final class Preflight {
     }
     out.addAll(overlaps(syncs));
     return out;
+  }
+
+  /** A daemon target's password file that holds the daemon's secrets line for its user ("user:password"), as a refusal; else null. */
+  public static SettingException secretsForm(TargetSpec t) {
+    Path pw = t.options().passwordFile();
+    if (pw == null || !(t.target() instanceof Target.Daemon d)) return null;
+    String words = dev.livesync.settings.PasswordFile.secretsForm(pw, d.user());
+    return words == null ? null : Key.PASSWORD_FILE.refuse(pw.toString(), words.replace("%", "%%"));
   }
 
   /**

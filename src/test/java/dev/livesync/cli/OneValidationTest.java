@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OneValidationTest {
   @TempDir static Path tmp;
   static Path looseFile;
+  static Path secretsForm;
   static Path importantFile;
   static Path importantDir;
 
@@ -51,6 +52,9 @@ class OneValidationTest {
     looseFile = tmp.resolve("loose.password");
     Files.writeString(looseFile, "secret\n");
     Files.setPosixFilePermissions(looseFile, PosixFilePermissions.fromString("rw-r--r--"));
+    secretsForm = tmp.resolve("secrets-form.password");
+    Files.writeString(secretsForm, "backup:s3cret\n");
+    Files.setPosixFilePermissions(secretsForm, PosixFilePermissions.fromString("rw-------"));
     importantFile = Files.writeString(tmp.resolve("important.txt"), "keep me\n");
     importantDir = Files.createDirectories(tmp.resolve("impdir/inner"));
     Files.createDirectories(tmp.resolve("src"));
@@ -139,6 +143,10 @@ class OneValidationTest {
             "rsync does not take it (--bwlimit=fast is invalid)"),
         new Row(Key.PASSWORD_FILE, List.of("--password-file", "LOOSE"), "  password_file = \"LOOSE\"", "LOOSE",
             "is accessible by its group or others (mode 0644): run 'chmod 600 LOOSE'"),
+        // the daemon's secrets line ("backup:secret", the classic setup's /etc/rsync.password on the backup host) as the client's password file
+        new Row(Key.PASSWORD_FILE, List.of("--password-file", "SECRETSFORM"), "  password_file = \"SECRETSFORM\"", "SECRETSFORM",
+            "holds 'backup:...' on its first line, the line of an rsync daemon's secrets file (user:password): a password file holds the"
+                + " password alone (what follows 'backup:'), which rsync sends as it is"),
         new Row(Key.SSH_PORT, List.of("--ssh-port", "70000"), "  ssh_port = 70000", "70000", "expected a whole number from 1 to 65535"),
         new Row(Key.SSH_KEY, List.of("--ssh-key", "/nonexistent/id"), "  ssh_key = \"/nonexistent/id\"", "/nonexistent/id",
             "does not exist or is not readable"),
@@ -205,7 +213,7 @@ class OneValidationTest {
   }
 
   private static String fill(String s) {
-    return s.replace("LOOSE", looseFile.toString()).replace("IMPORTANT", importantFile.toString()).replace("IMPDIR", importantDir.getParent().toString())
+    return s.replace("LOOSE", looseFile.toString()).replace("SECRETSFORM", secretsForm.toString()).replace("IMPORTANT", importantFile.toString()).replace("IMPDIR", importantDir.getParent().toString())
         .replace("LONGSOCKET", longSocket()).replace("SRCDIR", tmp.resolve("src").toString()).replace("SRCLINK", tmp.resolve("srclink").toString())
         .replace("DSTDIR", tmp.resolve("dst").toString()).replace("DSTLINK", tmp.resolve("dstlink").toString());
   }

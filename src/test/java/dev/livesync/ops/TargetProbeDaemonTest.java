@@ -38,6 +38,23 @@ class TargetProbeDaemonTest {
         .doesNotContain("password", "hosts allow", "\n");
   }
 
+  /** The daemon's secrets line given as the client's password file: said as run --check says it, not as a failed login. */
+  @Test
+  void aPasswordFileInTheSecretsFormSaysSoNotThatTheLoginFailed() throws Exception {
+    daemon = RsyncDaemon.builder(Files.createDirectories(work.resolve("m"))).auth("backup", "s3cret").start();
+    Path secrets = dev.livesync.testing.TempFiles.privateFile(work.resolve("rsync.password"), "backup:s3cret\n");
+    Path src = Files.createDirectories(work.resolve("src"));
+    Check c = new TargetProbe(Bytes.of(src.toString()),
+        TargetSpec.of(daemon.url(), TargetOptions.builder().passwordFile(secrets).build())).get();
+    assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.FAIL);
+    assertThat(c.detail()).isEqualTo("password_file: holds 'backup:...' on its first line, the line of an rsync daemon's secrets file"
+        + " (user:password): a password file holds the password alone (what follows 'backup:'), which rsync sends as it is");
+    // and the password alone logs in
+    Path alone = dev.livesync.testing.TempFiles.privateFile(work.resolve("alone.password"), "s3cret\n");
+    Check ok = new TargetProbe(Bytes.of(src.toString()), TargetSpec.of(daemon.url(), TargetOptions.builder().passwordFile(alone).build())).get();
+    assertThat(ok.status()).as(ok.line()).isEqualTo(Check.Status.OK);
+  }
+
   @Test
   void aReadOnlyModuleSaysWhereToMakeItWritable() throws Exception {
     daemon = RsyncDaemon.builder(Files.createDirectories(work.resolve("m"))).moduleOption("read only", "yes").start();

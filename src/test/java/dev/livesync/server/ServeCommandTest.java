@@ -66,6 +66,34 @@ class ServeCommandTest {
     assertThat(loose.err()).contains("livesync serve: module 'm': password file " + pw + " is accessible by its group or others (mode 0666)");
   }
 
+  /**
+   * The classic setup's /etc/rsync.password on the backup host is the daemon's secrets file
+   * ("rsync_backup:oldboy"). Given to serve as the password file, serve made "rsync_backup:oldboy" the
+   * password and every client's login failed; it is refused, by flag and by config, without showing it.
+   */
+  @Test
+  void aSecretsFileGivenAsThePasswordFileIsRefused() throws Exception {
+    Path backup = Files.createDirectories(tmp.resolve("backup"));
+    Path secrets = passwordFile(tmp, "rsync_backup:s3cret", "rw-------");
+    String words = "livesync serve: module 'nfsbackup': password file " + secrets + " holds 'rsync_backup:...' on its first line, the line of"
+        + " an rsync daemon's secrets file (user:password): a password file holds the password alone (what follows 'rsync_backup:'),"
+        + " which rsync sends as it is";
+    var flags = cli("serve", "--module", "nfsbackup", "--path", backup.toString(), "--user", "rsync_backup", "--password-file", secrets.toString(),
+        "--runtime-dir", tmp.resolve("run").toString(), "--print-config");
+    assertThat(flags.code()).isEqualTo(2);
+    assertThat(flags.err()).startsWith(words + "\n").doesNotContain("s3cret");
+    Path conf = Files.writeString(tmp.resolve("s.toml"), "[serve]\nport = 8873\n[[serve.module]]\nname = \"nfsbackup\"\npath = \"" + backup
+        + "\"\nuser = \"rsync_backup\"\npassword_file = \"" + secrets + "\"\n");
+    var config = cli("serve", "--config", conf.toString(), "--print-config");
+    assertThat(config.code()).isEqualTo(2);
+    assertThat(config.err()).startsWith(words + "\n").doesNotContain("s3cret");
+    // the password alone is what serve takes
+    var alone = cli("serve", "--module", "nfsbackup", "--path", backup.toString(), "--user", "rsync_backup", "--password-file",
+        passwordFile(tmp, "s3cret", "rw-------").toString(), "--runtime-dir", tmp.resolve("run").toString(), "--print-config");
+    assertThat(alone.code()).as(alone.err()).isZero();
+    assertThat(tmp.resolve("run")).doesNotExist();
+  }
+
   /** A module on a disk of /etc/fstab that is not mounted (here an fstab of the test's own): refused, as a missing path is. */
   @Test
   void aModuleBelowAnUnmountedFstabMountPointIsRefused() throws Exception {
