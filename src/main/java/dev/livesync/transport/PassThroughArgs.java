@@ -43,6 +43,8 @@ public final class PassThroughArgs {
     refuse(why("file names must travel protected (--secluded-args)"), "--old-args", "--no-secluded-args", "--no-s");
     refuse(why("use %s and %s", Key.SSH_KEY, Key.SSH_PORT), "--rsh");
     refuse(why("use %s", Key.PASSWORD_FILE), "--password-file");
+    // the URL livesync gives rsync always names the port (873 for host::module), so rsync would ignore it
+    refuse(why("a daemon's port goes in the target (rsync://[user@]host:PORT/module); for ssh, use %s", Key.SSH_PORT), "--port");
     refuse(OUTPUT_PARSED, "--itemize-changes", "--out-format", "--log-format");
     refuse(why("the engine parses rsync's escaped output"), "--8-bit-output");
     refuse(why("internal rsync option"), "--server", "--sender");

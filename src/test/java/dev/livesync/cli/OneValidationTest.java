@@ -133,6 +133,10 @@ class OneValidationTest {
             "rsync option '--delete-after' is not allowed: deletion is the engine's job (the %s policy)", Key.DELETE),
         new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "-avn"), "  extra_args = [\"-avn\"]", "-avn",
             "rsync option '-avn' is not allowed: -n (--dry-run: nothing would be replicated)"),
+        // the port of a host::module target (the tutorial's form has none): the URL rsync gets always names one, so it would be ignored
+        new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "--port=8730"), "  extra_args = [\"--port=8730\"]", "--port=8730",
+            "rsync option '--port=8730' is not allowed: a daemon's port goes in the target (rsync://[user@]host:PORT/module); for ssh, use %s",
+            Key.SSH_PORT),
         // what rsync itself does not take: refused up front, not a failed run per batch ("a target refused us", exit 5)
         new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "--bogus-opt"), "  extra_args = [\"--bogus-opt\"]", "--bogus-opt",
             "rsync does not take it (--bogus-opt: unknown option)"),
