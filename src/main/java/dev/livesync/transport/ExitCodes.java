@@ -38,9 +38,16 @@ public final class ExitCodes {
         if (lower.contains("unknown module")) {
           String module = target instanceof Target.Daemon d ? "'" + d.module() + "'" : "of that name";
           String list = target instanceof Target.Daemon d ? "rsync rsync://" + Target.hostForUrl(d.host()) + ":" + d.port() + "/" : "rsync rsync://HOST:PORT/";
+          // rsync hides a module with 'list = no' from a host its hosts allow / hosts deny keep out: the same words
           yield new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " has no module " + module
               + ": check the module name in the target ('" + list + "' lists the modules of a daemon that lists them;"
-              + " livesync serve's are in its --module or [[serve.module]] names)");
+              + " livesync serve's are in its --module or [[serve.module]] names); a module with 'list = no' is said to be unknown also"
+              + " to a host its 'hosts allow' or 'hosts deny' keep out (the daemon's log then says 'rsync denied on module')");
+        }
+        if (lower.contains("access denied to ")) {
+          String module = target instanceof Target.Daemon d ? "module '" + d.module() + "'" : "the module";
+          yield new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " does not let this host use " + module + " (" + text
+              + "): add this host to the module's 'hosts allow' (livesync serve: --hosts-allow, hosts_allow) or take it out of its 'hosts deny'");
         }
         yield new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " refused the transfer: " + text);
       }

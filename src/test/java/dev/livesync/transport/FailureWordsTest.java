@@ -113,9 +113,39 @@ class FailureWordsTest {
     var daemon = track(RsyncDaemon.start(Files.createDirectories(work.resolve("module"))));
     TransferResult r = sendOne("rsync://127.0.0.1:" + daemon.port() + "/nope", TargetOptions.defaults());
     assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.FATAL);
-    assertThat(r.message()).isEqualTo("the rsync daemon at rsync://127.0.0.1:" + daemon.port() + "/nope has no module 'nope': check the module name"
-        + " in the target ('rsync rsync://127.0.0.1:" + daemon.port() + "/' lists the modules of a daemon that lists them;"
-        + " livesync serve's are in its --module or [[serve.module]] names)");
+    assertThat(r.message()).isEqualTo(unknownModule("nope", daemon.port()));
+  }
+
+  /**
+   * A module whose hosts allow keeps this host out. With 'list = no' (the classic rsyncd.conf's and
+   * livesync serve's) rsync answers "Unknown module" as for a mistyped name, so the words name both;
+   * a listed module gets "access denied", said as what to change.
+   */
+  @Test
+  void aModuleThatRefusesThisHostSaysToLookAtHostsAllow() throws Exception {
+    var hidden = track(RsyncDaemon.builder(Files.createDirectories(work.resolve("hidden"))).module("nfsbackup")
+        .moduleOption("list", "no").moduleOption("hosts allow", "10.9.9.9").start());
+    TransferResult r = sendOne(hidden.url(), TargetOptions.defaults());
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.FATAL);
+    assertThat(r.message()).isEqualTo(unknownModule("nfsbackup", hidden.port()));
+    assertThat(hidden.log()).contains("rsync denied on module nfsbackup");
+
+    var listed = track(RsyncDaemon.builder(Files.createDirectories(work.resolve("listed"))).module("nfsbackup")
+        .moduleOption("hosts allow", "10.9.9.9").start());
+    TransferResult denied = sendOne(listed.url(), TargetOptions.defaults());
+    assertThat(denied.outcome()).as(denied.message()).isEqualTo(Outcome.FATAL);
+    assertThat(denied.message()).startsWith("the rsync daemon at rsync://127.0.0.1:" + listed.port() + "/nfsbackup does not let this host use"
+        + " module 'nfsbackup' (@ERROR: access denied to nfsbackup from ")
+        .endsWith("): add this host to the module's 'hosts allow' (livesync serve: --hosts-allow, hosts_allow) or take it out of its"
+            + " 'hosts deny'")
+        .doesNotContain("\n");
+  }
+
+  private static String unknownModule(String module, int port) {
+    return "the rsync daemon at rsync://127.0.0.1:" + port + "/" + module + " has no module '" + module + "': check the module"
+        + " name in the target ('rsync rsync://127.0.0.1:" + port + "/' lists the modules of a daemon that lists them; livesync serve's are"
+        + " in its --module or [[serve.module]] names); a module with 'list = no' is said to be unknown also to a host its 'hosts allow' or"
+        + " 'hosts deny' keep out (the daemon's log then says 'rsync denied on module')";
   }
 
   @Test
