@@ -31,6 +31,12 @@ public final class ExitCodes {
         if (lower.contains("max connections")) {
           yield new Verdict(Outcome.RETRY, "rsync daemon at " + where + " is busy (max connections reached): " + text);
         }
+        if (lower.contains("auth failed") && user == null && target instanceof Target.Daemon) {
+          // rsync logs in as $USER, else $LOGNAME, else nobody: root's shell and a systemd service differ there
+          yield new Verdict(Outcome.FATAL, "authentication failed at " + where + ": the target names no user, so rsync logged in as '"
+              + loginName() + "' (from $USER, else $LOGNAME, else nobody): write the daemon's auth user in the target"
+              + " (rsync://USER@host/module or USER@host::module) (" + text + ")");
+        }
         if (lower.contains("auth failed")) {
           yield new Verdict(Outcome.FATAL, "authentication failed for user " + (user == null ? "(none given)" : user) + " at " + where
               + ": check --password-file (or RSYNC_PASSWORD) and the daemon's secrets file (" + text + ")");
@@ -99,6 +105,15 @@ public final class ExitCodes {
       return new Verdict(Outcome.FATAL, "rsync is not installed on " + where + ": " + text);
     }
     return new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
+  }
+
+  /** The name rsync's client logs in to a daemon as when the target names no user. */
+  static String loginName() {
+    for (String var : List.of("USER", "LOGNAME")) {
+      String v = System.getenv(var);
+      if (v != null && !v.isEmpty()) return v;
+    }
+    return "nobody";
   }
 
   /** An rsync exit code in words, as rsync's manual gives it ("exit code N" for codes it does not list). */

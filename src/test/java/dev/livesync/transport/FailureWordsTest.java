@@ -141,6 +141,24 @@ class FailureWordsTest {
         .doesNotContain("\n");
   }
 
+  /**
+   * A daemon target without a user: rsync logs in as $USER, else $LOGNAME, else nobody (a service under
+   * systemd has neither), so the words say which user went and that the target names none.
+   */
+  @Test
+  void anAuthFailureWithoutAUserInTheTargetSaysWhoRsyncLoggedInAs() throws Exception {
+    var daemon = track(RsyncDaemon.builder(Files.createDirectories(work.resolve("module"))).auth("backup", "s3cret").start());
+    String url = "rsync://127.0.0.1:" + daemon.port() + "/backup";
+    TransferResult r = sendOne(url, TargetOptions.builder().passwordFile(daemon.passwordFile()).build());
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.FATAL);
+    String sent = java.util.stream.Stream.of(System.getenv("USER"), System.getenv("LOGNAME")).filter(v -> v != null && !v.isEmpty())
+        .findFirst().orElse("nobody"); // rsync's own rule; the daemon's log below says whom it saw
+    assertThat(daemon.log()).contains("auth failed on module backup from").contains(" for " + sent + ": ");
+    assertThat(r.message()).startsWith("authentication failed at " + url + ": the target names no user, so rsync logged in as '" + sent
+        + "' (from $USER, else $LOGNAME, else nobody): write the daemon's auth user in the target (rsync://USER@host/module or"
+        + " USER@host::module) (@ERROR: auth failed on module backup").doesNotContain("s3cret", "\n");
+  }
+
   private static String unknownModule(String module, int port) {
     return "the rsync daemon at rsync://127.0.0.1:" + port + "/" + module + " has no module '" + module + "': check the module"
         + " name in the target ('rsync rsync://127.0.0.1:" + port + "/' lists the modules of a daemon that lists them; livesync serve's are"
