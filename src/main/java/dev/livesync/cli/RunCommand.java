@@ -89,6 +89,8 @@ final class RunCommand extends Subcommand {
   private Path logFileInUse;
   /** The config as last loaded (at the start, then by each reload that took): what a reload compares with. */
   private Config loaded;
+  /** Why the last SIGHUP left the config as it was (status shows it), or empty. */
+  private final java.util.concurrent.atomic.AtomicReference<String> reloadRefused = new java.util.concurrent.atomic.AtomicReference<>("");
 
   @Option(names = "--check", description = "Check the settings (every value, the sources, password files and keys) and exit: 0 when run would start with them.")
   boolean check;
@@ -127,7 +129,8 @@ final class RunCommand extends Subcommand {
     var syncs = new RunningSyncs(name -> monitorRef.get() == null ? null : monitorRef.get().forSync(name));
     java.util.function.BooleanSupplier stopAsked = () -> signals.contains("TERM") || signals.contains("INT");
     syncs.stopRequestedBy(stopAsked); // a start or reload waiting for first syncs returns: the stop below bounds them
-    var doc = StatusDocument.live(syncs::statuses, bound, sync.stateRoot(cfg)); // its state root: where status finds the last verify
+    // its state root: where status finds the last verify; and a reload the config file did not allow, until one does
+    var doc = StatusDocument.live(syncs::statuses, bound, sync.stateRoot(cfg), reloadRefused::get);
     try (SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
         StatusServer status = StatusDocument.serveDocument(statusSocket, doc, syncs::command);
         Monitor monitor = http == null && alerts == null ? null : new Monitor(doc, dev.livesync.sync.Clock.SYSTEM, alerts);
@@ -279,8 +282,11 @@ final class RunCommand extends Subcommand {
       preflight(cfg, plans);
     } catch (LivesyncException e) {
       Log.log.error("SIGHUP: {} not reloaded, the running syncs continue unchanged: {}", configFile, e.getMessage());
+      reloadRefused.set("SIGHUP at " + java.time.LocalTime.now().withNano(0) + ": " + configFile + " not reloaded, the running syncs continue"
+          + " unchanged: " + e.getMessage().replace('\n', ' '));
       return;
     }
+    reloadRefused.set("");
     Log.log.info("SIGHUP: reloading {}", configFile);
     List<String> kept = processKeysChanged(loaded, cfg);
     if (!kept.isEmpty()) {

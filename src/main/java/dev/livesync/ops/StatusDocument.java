@@ -10,7 +10,7 @@ import java.util.List;
  * sync started) — {@code livesync start} waits for exactly that.
  */
 public record StatusDocument(long pid, String state, long startedMillis, long nowMillis, List<EngineStatus> syncs, long stopTimeoutMillis,
-    String stateDir) {
+    String stateDir, String configProblem) {
   public static final String STARTING = "starting";
   public static final String RUNNING = "running";
   public static final String STOPPING = "stopping";
@@ -26,6 +26,15 @@ public record StatusDocument(long pid, String state, long startedMillis, long no
 
   /** {@code stateDir}: the process's state root, where {@code verify} of its config keeps its last result (null: not said). */
   public static StatusDocument of(long startedMillis, List<EngineStatus> syncs, long stopTimeoutMillis, java.nio.file.Path stateDir) {
+    return of(startedMillis, syncs, stopTimeoutMillis, stateDir, "");
+  }
+
+  /**
+   * {@code configProblem}: why the last SIGHUP did not reload the config file (the running syncs go on
+   * as they were), with when; empty when it did, or none came.
+   */
+  public static StatusDocument of(long startedMillis, List<EngineStatus> syncs, long stopTimeoutMillis, java.nio.file.Path stateDir,
+      String configProblem) {
     String state;
     if (syncs.isEmpty() || syncs.stream().anyMatch(s -> s.state().equals(STARTING))) {
       state = STARTING;
@@ -35,7 +44,7 @@ public record StatusDocument(long pid, String state, long startedMillis, long no
       state = RUNNING;
     }
     return new StatusDocument(ProcessHandle.current().pid(), state, startedMillis, System.currentTimeMillis(), syncs, stopTimeoutMillis,
-        stateDir == null ? null : stateDir.toString());
+        stateDir == null ? null : stateDir.toString(), configProblem == null ? "" : configProblem);
   }
 
   /** Documents of one process: each with the same start time and the engine's current snapshots. */
@@ -51,8 +60,14 @@ public record StatusDocument(long pid, String state, long startedMillis, long no
   /** {@link #live(java.util.function.Supplier, java.time.Duration)} of a process whose state root is {@code stateDir}. */
   public static java.util.function.Supplier<StatusDocument> live(java.util.function.Supplier<List<EngineStatus>> engine, java.time.Duration stopTimeout,
       java.nio.file.Path stateDir) {
+    return live(engine, stopTimeout, stateDir, () -> "");
+  }
+
+  /** {@link #live(java.util.function.Supplier, java.time.Duration, java.nio.file.Path)} saying {@code configProblem} (see {@link #of}). */
+  public static java.util.function.Supplier<StatusDocument> live(java.util.function.Supplier<List<EngineStatus>> engine, java.time.Duration stopTimeout,
+      java.nio.file.Path stateDir, java.util.function.Supplier<String> configProblem) {
     long started = System.currentTimeMillis();
-    return () -> of(started, engine.get(), stopTimeout.toMillis(), stateDir);
+    return () -> of(started, engine.get(), stopTimeout.toMillis(), stateDir, configProblem.get());
   }
 
   /**

@@ -25,6 +25,8 @@ public final class StatusView {
     b.append("livesync is ").append(doc.path("state").asText("?"))
         .append(" (pid ").append(doc.path("pid").asLong())
         .append(", up ").append(ago(now - doc.path("startedMillis").asLong(now))).append(")\n");
+    String config = doc.path("configProblem").asText("");
+    if (!config.isEmpty()) b.append("CONFIG NOT RELOADED: ").append(config).append('\n');
     for (JsonNode s : doc.path("syncs")) {
       b.append("sync ").append(s.path("name").asText()).append(": ").append(s.path("source").asText())
           .append(" — ").append(s.path("state").asText())

@@ -172,6 +172,53 @@ class RunCommandTest {
     assertThat(p.awaitExit(EXIT)).as(p.output()).isZero();
   }
 
+  /**
+   * A SIGHUP whose config has an error leaves the running syncs as they were; it was said only in the
+   * log, so 'systemctl reload' and 'livesync status' looked as if the edit had taken. status says it
+   * now, until a reload takes.
+   */
+  @Test
+  void aSighupWithABadConfigIsSaidByStatusUntilAReloadTakes() throws Exception {
+    byte[] src = dir("src1"), dst = dir("dst1");
+    Trees.write(at(src, "one.txt"), "first sync");
+    Path cfg = work.resolve("livesync.toml");
+    String good = config(List.<String[]>of(new String[] {"one", s(src), s(dst)}));
+    Files.writeString(cfg, good);
+    Path sock = work.resolve("status.sock");
+    var p = run(List.of("run", "--config", cfg.toString(), "--status-socket", sock.toString()));
+    Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    p.awaitOutput("running:", CONVERGE);
+    assertThat(status(sock, "--status-socket")).doesNotContain("CONFIG NOT RELOADED");
+
+    Files.writeString(cfg, good.replace("delay = ", "dleay = "));
+    p.signal("HUP");
+    p.awaitOutput("not reloaded", CONVERGE);
+    String q = java.util.regex.Pattern.quote(cfg.toString());
+    assertThat(status(sock, "--status-socket")).containsPattern("\nCONFIG NOT RELOADED: SIGHUP at \\d\\d:\\d\\d:\\d\\d: " + q
+        + " not reloaded, the running syncs continue unchanged: " + q + ":\\d+:\\d+: sync\\[0\\]\\.unknown key 'dleay'");
+    assertThat(status(sock, "--json", "--status-socket")).contains("\"configProblem\" : \"SIGHUP at ");
+
+    Files.writeString(cfg, good);
+    p.signal("HUP");
+    p.awaitOutput("SIGHUP: reloading", CONVERGE);
+    assertThat(status(sock, "--status-socket")).doesNotContain("CONFIG NOT RELOADED");
+    p.signal("TERM");
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isZero();
+  }
+
+  /** livesync status (its flags, then the socket), in-process; its exit code must be 0 (running). */
+  private static String status(Path socket, String... flags) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new java.io.PrintWriter(out));
+    cl.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+    List<String> args = new ArrayList<>(List.of("status"));
+    args.addAll(List.of(flags));
+    args.add(socket.toString());
+    assertThat(cl.execute(args.toArray(String[]::new))).as(out.toString()).isZero();
+    return out.toString();
+  }
+
   private String config(List<String[]> syncs) {
     var b = new StringBuilder("state_dir = \"" + work.resolve("state") + "\"\n");
     for (String[] s : syncs) {
