@@ -69,6 +69,11 @@ public final class ExitCodes {
       case 3 -> new Verdict(Outcome.FATAL, "rsync to " + where + " cannot use the source or target directory: " + text);
       case 6 -> new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " cannot write its log file: " + text);
       case 255, 12 -> sshOrStream(exit, stderr, text, lower, where, options);
+      // a name that does not resolve (here, now): retried, as DNS may come back, but said as such, not as a daemon that is down
+      case 10 -> lower.contains("getaddrinfo") && target instanceof Target.Daemon d
+          ? new Verdict(Outcome.RETRY, "the host name " + d.host() + " of " + where + " does not resolve on this host: check the name in the"
+              + " target, and /etc/hosts or DNS (" + text + ")")
+          : new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
       default -> new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
     };
   }

@@ -159,6 +159,15 @@ class FailureWordsTest {
         + " USER@host::module) (@ERROR: auth failed on module backup").doesNotContain("s3cret", "\n");
   }
 
+  /** A host name that does not resolve ('.invalid' never does): retried, and said as a name to check, not as a daemon that is down. */
+  @Test
+  void aHostNameThatDoesNotResolveIsSaidSo() throws Exception {
+    TransferResult r = sendOne("rsync_backup@backup-host.invalid::nfsbackup", TargetOptions.defaults());
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.RETRY);
+    assertThat(r.message()).startsWith("the host name backup-host.invalid of rsync://rsync_backup@backup-host.invalid/nfsbackup does not"
+        + " resolve on this host: check the name in the target, and /etc/hosts or DNS (").contains("getaddrinfo").doesNotContain("\n");
+  }
+
   private static String unknownModule(String module, int port) {
     return "the rsync daemon at rsync://127.0.0.1:" + port + "/" + module + " has no module '" + module + "': check the module"
         + " name in the target ('rsync rsync://127.0.0.1:" + port + "/' lists the modules of a daemon that lists them; livesync serve's are"
