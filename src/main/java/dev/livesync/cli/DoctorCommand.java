@@ -61,6 +61,12 @@ final class DoctorCommand extends Subcommand {
       String what = "target " + e.value() + (syncs.size() > 1 ? " of sync " + s.name() : "");
       whole.add(() -> Check.fail(what, e.words(k -> k.cliName())));
     }
+    for (EngineSettings s : syncs) {
+      for (String ex : s.excludes().patterns()) {
+        String words = Preflight.sourcePathInExclude(s.source(), ex); // as run refuses it
+        if (words != null) whole.add(() -> Check.fail("exclude " + ex, words));
+      }
+    }
     // the process's own files, as run would use them: the config's log file and status socket (else the default socket)
     Path socket = InstanceFlags.socket(null, config);
     for (var e : ProcessPreflight.problems(syncs, config == null ? null : config.logFile(), socket)) {

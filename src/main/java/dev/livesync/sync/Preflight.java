@@ -29,6 +29,10 @@ public final class Preflight {
       EngineSettings s = syncs.get(i);
       String p = source(s.source());
       if (p != null) out.add(Key.SOURCE.refuse(Bytes.display(s.source()), p).at(i, -1));
+      for (String ex : s.excludes().patterns()) {
+        String words = sourcePathInExclude(s.source(), ex);
+        if (words != null) out.add(Key.EXCLUDE.refuse(ex, words.replace("%", "%%")).at(i, -1));
+      }
       for (int j = 0; j < s.targets().size(); j++) {
         List<SettingException> files = s.targets().get(j).options().fileProblems();
         for (SettingException e : files) out.add(e.at(i, j));
@@ -44,6 +48,22 @@ public final class Preflight {
     }
     out.addAll(overlaps(syncs));
     return out;
+  }
+
+  /**
+   * An exclude written as the absolute path of something in the source ({@code /data/cache} for the
+   * source {@code /data}), as for find or inotifywait: rsync anchors a leading / at the source, so it
+   * would match {@code /data/data/cache} and leave out nothing. Unless the source really holds that
+   * path. Null when the pattern is not such.
+   */
+  public static String sourcePathInExclude(byte[] source, String pattern) {
+    String src = new String(source, StandardCharsets.UTF_8);
+    while (src.length() > 1 && src.endsWith("/")) src = src.substring(0, src.length() - 1);
+    if (src.equals("/") || !pattern.startsWith(src + "/")) return null;
+    String inside = pattern.endsWith("/") ? pattern.substring(0, pattern.length() - 1) : pattern;
+    if (Files.exists(Path.of(src + inside), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
+    return "begins with the source's own path " + src + ", but a pattern starting with / is anchored at the source (it would mean "
+        + src + pattern + ", which is not there, and leave out nothing): write " + pattern.substring(src.length());
   }
 
   /** A daemon target's password file that holds the daemon's secrets line for its user ("user:password"), as a refusal; else null. */

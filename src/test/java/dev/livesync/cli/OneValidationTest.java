@@ -117,6 +117,10 @@ class OneValidationTest {
                 + " it out and narrow the patterns that exclude it"),
         new Row(Key.EXCLUDE, List.of("--exclude", "!"), "exclude = [\"*.tmp\", \"!\"]", "'!'",
             "rsync reads '!' as 'forget the patterns before it': full syncs would send and delete what they exclude; leave it out"),
+        // the absolute path of a directory in the source, as find or inotifywait take it: anchored at the source by rsync, it left out nothing
+        new Row(Key.EXCLUDE, List.of("--exclude", "SRCDIR/cache/"), "exclude = [\"*.tmp\", \"SRCDIR/cache/\"]", "SRCDIR/cache/",
+            "begins with the source's own path SRCDIR, but a pattern starting with / is anchored at the source (it would mean SRCDIRSRCDIR/cache/,"
+                + " which is not there, and leave out nothing): write /cache/"),
         new Row(Key.MAX_DELETE, List.of("--max-delete", "150%"), "max_delete = \"150%\"", "150%",
             "expected a share of the target's files from 0%% to 100%% such as 50%%, a number of paths such as 1000, or off"),
         new Row(Key.MAX_DELETE, List.of("--max-delete", "lots"), "max_delete = \"lots\"", "lots",
@@ -300,6 +304,19 @@ class OneValidationTest {
       // start checks its arguments as run does, so it speaks as run
       assertThat(err.toString()).as(cmd).startsWith("livesync " + (cmd.equals("start") ? "run" : cmd) + words + "\n");
     }
+  }
+
+  /** An exclude written as an absolute path in the source: doctor FAILs it in run's words. */
+  @Test
+  void doctorFailsAnExcludeWrittenAsTheSourcesOwnPath() {
+    String src = tmp.resolve("src").toString();
+    StringWriter out = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(new StringWriter()));
+    int code = cl.execute("doctor", src, tmp.resolve("dst").toString(), "--exclude", src + "/cache/", "--state-dir", tmp.resolve("state").toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString()).contains("FAIL  exclude " + src + "/cache/: begins with the source's own path " + src);
   }
 
   /** A source that is a symlink to a directory: run, doctor and verify give the one answer (run's check is the one above). */
