@@ -38,7 +38,11 @@ public final class PasswordFile {
         return "belongs to uid " + owner + ", not to the user running livesync (uid " + me + ")"
             + (me == 0 ? "; rsync refuses a password file not owned by root when run as root: run 'chown root " + file + "'" : "");
       }
-      if (firstLine(file).isEmpty()) return "is empty: put the " + secret + " on its first line";
+      if (firstLine(file).isEmpty()) {
+        // a blank line first (an editor's habit, 'echo >> file'): the secret is there, but only the first line is read
+        return Files.readString(file, StandardCharsets.UTF_8).isBlank() ? "is empty: put the " + secret + " on its first line"
+            : "has an empty first line, and only the first line is read: put the " + secret + " on it (and nothing before it)";
+      }
       return null;
     } catch (NoSuchFileException e) {
       return "does not exist";

@@ -32,6 +32,7 @@ class OneValidationTest {
   @TempDir static Path tmp;
   static Path looseFile;
   static Path secretsForm;
+  static Path blankFirst;
   static Path importantFile;
   static Path importantDir;
 
@@ -52,6 +53,9 @@ class OneValidationTest {
     looseFile = tmp.resolve("loose.password");
     Files.writeString(looseFile, "secret\n");
     Files.setPosixFilePermissions(looseFile, PosixFilePermissions.fromString("rw-r--r--"));
+    blankFirst = tmp.resolve("blank-first.password");
+    Files.writeString(blankFirst, "\ns3cret\n");
+    Files.setPosixFilePermissions(blankFirst, PosixFilePermissions.fromString("rw-------"));
     secretsForm = tmp.resolve("secrets-form.password");
     Files.writeString(secretsForm, "backup:s3cret\n");
     Files.setPosixFilePermissions(secretsForm, PosixFilePermissions.fromString("rw-------"));
@@ -155,6 +159,8 @@ class OneValidationTest {
         new Row(Key.PASSWORD_FILE, List.of("--password-file", "SECRETSFORM"), "  password_file = \"SECRETSFORM\"", "SECRETSFORM",
             "holds 'backup:...' on its first line, the line of an rsync daemon's secrets file (user:password): a password file holds the"
                 + " password alone (what follows 'backup:'), which rsync sends as it is"),
+        new Row(Key.PASSWORD_FILE, List.of("--password-file", "BLANKFIRST"), "  password_file = \"BLANKFIRST\"", "BLANKFIRST",
+            "has an empty first line, and only the first line is read: put the password on it (and nothing before it)"),
         new Row(Key.SSH_PORT, List.of("--ssh-port", "70000"), "  ssh_port = 70000", "70000", "expected a whole number from 1 to 65535"),
         new Row(Key.SSH_KEY, List.of("--ssh-key", "/nonexistent/id"), "  ssh_key = \"/nonexistent/id\"", "/nonexistent/id",
             "does not exist or is not readable"),
@@ -221,7 +227,7 @@ class OneValidationTest {
   }
 
   private static String fill(String s) {
-    return s.replace("LOOSE", looseFile.toString()).replace("SECRETSFORM", secretsForm.toString()).replace("IMPORTANT", importantFile.toString()).replace("IMPDIR", importantDir.getParent().toString())
+    return s.replace("LOOSE", looseFile.toString()).replace("SECRETSFORM", secretsForm.toString()).replace("BLANKFIRST", blankFirst.toString()).replace("IMPORTANT", importantFile.toString()).replace("IMPDIR", importantDir.getParent().toString())
         .replace("LONGSOCKET", longSocket()).replace("SRCDIR", tmp.resolve("src").toString()).replace("SRCLINK", tmp.resolve("srclink").toString())
         .replace("DSTDIR", tmp.resolve("dst").toString()).replace("DSTLINK", tmp.resolve("dstlink").toString());
   }
