@@ -43,6 +43,7 @@ final class CredentialFlags {
   }
 
   private static Path absolute(Path p) {
-    return p == null ? null : p.toAbsolutePath().normalize();
+    // an empty value ('--password-file= FILE') stays empty, for the check to say so (absolute, it was the current directory)
+    return p == null ? null : p.toString().isEmpty() ? p : p.toAbsolutePath().normalize();
   }
 }

@@ -235,6 +235,8 @@ public enum Key {
 
   /** An absolute path, normalized. */
   public Path absolutePath(Path p) {
+    // '--password-file= /etc/rsync.password' (the tutorial's spelling): the value is empty, the file the next argument
+    if (p.toString().isEmpty()) throw refuse("", "is empty: give a path (no space after '=')");
     if (!p.isAbsolute()) throw refuse(p.toString());
     return p.normalize();
   }

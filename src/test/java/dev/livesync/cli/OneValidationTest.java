@@ -161,6 +161,8 @@ class OneValidationTest {
                 + " password alone (what follows 'backup:'), which rsync sends as it is"),
         new Row(Key.PASSWORD_FILE, List.of("--password-file", "BLANKFIRST"), "  password_file = \"BLANKFIRST\"", "BLANKFIRST",
             "has an empty first line, and only the first line is read: put the password on it (and nothing before it)"),
+        // the tutorial's '--password-file= /etc/rsync.password': an empty value, the file taken for a target
+        new Row(Key.PASSWORD_FILE, List.of("--password-file="), "  password_file = \"\"", "''", "is empty: give a path (no space after '=')"),
         new Row(Key.SSH_PORT, List.of("--ssh-port", "70000"), "  ssh_port = 70000", "70000", "expected a whole number from 1 to 65535"),
         new Row(Key.SSH_KEY, List.of("--ssh-key", "/nonexistent/id"), "  ssh_key = \"/nonexistent/id\"", "/nonexistent/id",
             "does not exist or is not readable"),
