@@ -37,6 +37,12 @@ public final class ExitCodes {
               + loginName() + "' (from $USER, else $LOGNAME, else nobody): write the daemon's auth user in the target"
               + " (rsync://USER@host/module or USER@host::module) (" + text + ")");
         }
+        if (lower.contains("auth failed") && options != null && options.passwordFile() == null && System.getenv("RSYNC_PASSWORD") == null) {
+          // rsync got an empty RSYNC_PASSWORD (never a prompt): a shell's RSYNC_PASSWORD does not reach a service
+          yield new Verdict(Outcome.FATAL, "authentication failed for user " + user + " at " + where + ": no password was given: name a"
+              + " password file (--password-file, password_file) or set RSYNC_PASSWORD in livesync's environment (a service does not get"
+              + " the one of your shell) (" + text + ")");
+        }
         if (lower.contains("auth failed")) {
           yield new Verdict(Outcome.FATAL, "authentication failed for user " + (user == null ? "(none given)" : user) + " at " + where
               + ": check --password-file (or RSYNC_PASSWORD) and the daemon's secrets file (" + text + ")");

@@ -159,6 +159,21 @@ class FailureWordsTest {
         + " USER@host::module) (@ERROR: auth failed on module backup").doesNotContain("s3cret", "\n");
   }
 
+  /** No password file and no RSYNC_PASSWORD (a service that lost the shell's): said as no password given, not as a wrong one. */
+  @Test
+  void anAuthFailureWithNoPasswordAtAllSaysNoneWasGiven() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("RSYNC_PASSWORD") == null, "RSYNC_PASSWORD is set for the tests");
+    var daemon = track(RsyncDaemon.builder(Files.createDirectories(work.resolve("module"))).auth("backup", "s3cret").start());
+    TransferResult r = sendOne(daemon.url(), TargetOptions.defaults());
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.FATAL);
+    assertThat(r.message()).startsWith("authentication failed for user backup at " + Target.parse(daemon.url()).describe() + ": no password"
+        + " was given: name a password file (--password-file, password_file) or set RSYNC_PASSWORD in livesync's environment (a service"
+        + " does not get the one of your shell) (@ERROR: auth failed on module backup").doesNotContain("\n");
+    // with the password, the same target says what it said before: a wrong one is still a wrong one
+    TransferResult ok = sendOne(daemon.url(), TargetOptions.builder().passwordFile(daemon.passwordFile()).build());
+    assertThat(ok.outcome()).as(ok.message()).isEqualTo(Outcome.OK);
+  }
+
   /** A host name that does not resolve ('.invalid' never does): retried, and said as a name to check, not as a daemon that is down. */
   @Test
   void aHostNameThatDoesNotResolveIsSaidSo() throws Exception {
