@@ -76,11 +76,16 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
       String first = u.getUnmatched().getFirst();
       List<String> suggestions = u.getSuggestions();
       String hint = suggestions.isEmpty() ? "" : " (did you mean " + String.join(" or ", suggestions.stream().limit(3).toList()) + "?)";
+      // rsync's habits ('-avz', '-e ssh') on a command that runs rsync: say where those go
+      if (hint.isEmpty() && keyed(cl) && first.matches("-[A-Za-z]+")) {
+        hint = " (an rsync option? livesync always runs rsync -a; -z is --compress, and other rsync options go as --rsync-arg=OPTION)";
+      }
       return (first.startsWith("-") ? "unknown option " : "unexpected argument ") + quote(first) + hint;
     }
     if (ex instanceof CommandLine.MissingParameterException m && m.getMissing() != null && !m.getMissing().isEmpty()
         && m.getMissing().getFirst() instanceof OptionSpec o) {
-      return o.longestName() + " needs a value (" + o.paramLabel() + ")";
+      Key k = keyed(cl) ? Key.byCliName(o.longestName()) : null; // rsync's '--delete' alone, say: which values there are
+      return o.longestName() + " needs a value (" + o.paramLabel() + (k == null ? "" : ": " + k.expected()) + ")";
     }
     if (arg instanceof OptionSpec o && ex.getValue() != null && ex.getMessage().startsWith("Invalid value")) {
       Key k = keyed(cl) ? Key.byCliName(o.longestName()) : null;

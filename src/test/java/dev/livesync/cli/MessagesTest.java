@@ -130,6 +130,18 @@ class MessagesTest {
         .doesNotContain("authenticated");
   }
 
+  /** rsync's habits typed to run: '-avz' and '--delete' alone, as the classic script had them. */
+  @Test
+  void rsyncsOwnOptionsGivenToRunSayWhereTheyGo() {
+    var avz = inProcess("run", "/data", "rsync_backup@172.16.1.41::nfsbackup", "-avz");
+    assertThat(avz.code()).isEqualTo(2);
+    assertThat(avz.err()).startsWith("livesync run: unknown option -avz (an rsync option? livesync always runs rsync -a; -z is --compress,"
+        + " and other rsync options go as --rsync-arg=OPTION)\n");
+    var delete = inProcess("run", "/data", "rsync_backup@172.16.1.41::nfsbackup", "--delete");
+    assertThat(delete.code()).isEqualTo(2);
+    assertThat(delete.err()).startsWith("livesync run: --delete needs a value (POLICY: one of always, startup, running, never)\n");
+  }
+
   @Test
   void noHelpBreaksADocumentsNameAcrossLines() {
     for (String c : List.of("run", "doctor", "verify", "serve", "start", "stop", "status", "install-service", "bench", "demo")) {
