@@ -43,7 +43,9 @@ final class InstallServiceCommand extends Subcommand {
     Duration stop = SystemdUnit.DEFAULT_STOP_TIMEOUT;
     if (!serve && Files.exists(config)) {
       try {
-        stop = ConfigLoader.load(config).stopTimeout();
+        Config loaded = ConfigLoader.load(config);
+        stop = loaded.stopTimeout();
+        noPassword(loaded);
       } catch (dev.livesync.config.ConfigException e) {
         err().println("livesync install-service: warning: " + e.getMessage() + "; TimeoutStopSec= follows the default stop_timeout"
             + " until this is run again with the config fixed ('livesync run --config " + config + " --check')");
@@ -61,5 +63,21 @@ final class InstallServiceCommand extends Subcommand {
     }
     out().flush();
     return 0;
+  }
+
+  /**
+   * A daemon target with a user and no password_file logs in with RSYNC_PASSWORD, which a shell may
+   * have and the unit does not: it would work by hand and fail as a service. Said once per target.
+   */
+  private void noPassword(Config loaded) {
+    for (var s : loaded.syncs()) {
+      for (var t : s.targets()) {
+        if (t.target() instanceof dev.livesync.transport.Target.Daemon d && d.user() != null && t.options().passwordFile() == null) {
+          err().println("livesync install-service: warning: sync " + s.name() + ": target " + t.describe() + " names user " + d.user()
+              + " but no password_file: the service does not get the RSYNC_PASSWORD of your shell, so its login would fail; give the"
+              + " target a password_file (mode 0600)");
+        }
+      }
+    }
   }
 }

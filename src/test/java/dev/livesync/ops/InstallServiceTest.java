@@ -53,6 +53,26 @@ class InstallServiceTest {
   }
 
   /**
+   * A daemon target with a user and no password_file worked from a shell with RSYNC_PASSWORD exported and
+   * failed as the service, which has none: install-service says so; with a password_file it says nothing.
+   */
+  @Test
+  void aDaemonTargetWithoutAPasswordFileIsSaidToNeedOne() throws Exception {
+    String sync = "[[sync]]\nname = \"data\"\nsource = \"" + tmp + "\"\n  [[sync.target]]\n  url = \"rsync://rsync_backup@172.16.1.41/nfsbackup\"\n";
+    Path cfg = Files.writeString(tmp.resolve("pw.toml"), sync);
+    var r = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", tmp.resolve("pw.service").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).isEqualTo("livesync install-service: warning: sync data: target rsync://rsync_backup@172.16.1.41/nfsbackup names user"
+        + " rsync_backup but no password_file: the service does not get the RSYNC_PASSWORD of your shell, so its login would fail; give the"
+        + " target a password_file (mode 0600)\n");
+    Path pw = dev.livesync.testing.TempFiles.privateFile(tmp.resolve("rsync.password"), "s3cret\n");
+    Files.writeString(cfg, sync + "  password_file = \"" + pw + "\"\n");
+    var ok = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", tmp.resolve("pw.service").toString());
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.err()).isEmpty();
+  }
+
+  /**
    * systemd splits ExecStart= at spaces and expands % specifiers and $ variables: a config under
    * "/srv/my backups" was run as --config /srv/my, and a % in a path was a specifier. Words are quoted
    * and % and $ doubled; the template unit's %i stays a specifier.
