@@ -314,19 +314,6 @@ class OneValidationTest {
     }
   }
 
-  /** An exclude written as an absolute path in the source: doctor FAILs it in run's words. */
-  @Test
-  void doctorFailsAnExcludeWrittenAsTheSourcesOwnPath() {
-    String src = tmp.resolve("src").toString();
-    StringWriter out = new StringWriter();
-    var cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(new StringWriter()));
-    int code = cl.execute("doctor", src, tmp.resolve("dst").toString(), "--exclude", src + "/cache/", "--state-dir", tmp.resolve("state").toString());
-    assertThat(code).isEqualTo(1);
-    assertThat(out.toString()).contains("FAIL  exclude " + src + "/cache/: begins with the source's own path " + src);
-  }
-
   /** A source that is a symlink to a directory: run, doctor and verify give the one answer (run's check is the one above). */
   @Test
   void aSymlinkedSourceIsRefusedByDoctorAndVerifyAsByRun() {
