@@ -362,7 +362,7 @@ class DataSafetyTest {
     while (!Files.exists(dst1.resolve("later.txt")) && System.nanoTime() < until) Thread.sleep(50);
     assertThat(dst1.resolve("later.txt")).hasContent("the running sync goes on");
     assertThat(state.resolve("one")).isDirectory();
-    assertThat(inner.resolve("live.txt")).hasContent("another sync's live file");
+    assertThat(inner.resolve("live.txt")).as(p.output()).hasContent("another sync's live file");
     assertThat(work.resolve("dst3")).doesNotExist();
     p.signal("TERM");
     assertThat(p.awaitExit(EXIT)).as(p.output()).isZero();
