@@ -1,7 +1,7 @@
 package dev.livesync.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import static dev.livesync.packaging.PackageTools.*;
 
 import dev.livesync.testing.Await;
 import dev.livesync.testing.ProcSysLock;
@@ -36,9 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PackageInstallTest {
-  private static final Path HOME = Path.of(System.getProperty("livesync.home", ".")).toAbsolutePath();
   private static final List<String> BARE = List.of("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin");
-  private static final String[] LIMITS = {"max_user_watches", "max_queued_events", "max_user_instances"};
   private static Path deb;
   private static String version;
   private static List<String> installed = List.of();
@@ -47,31 +45,13 @@ class PackageInstallTest {
 
   @BeforeAll
   static void buildAndInstall() throws Exception {
-    assertThat(Processes.run(List.of("id", "-u")).strip()).as("the package test installs on this machine: run it as root").isEqualTo("0");
-    Result q = exec(List.of("dpkg-query", "-W", "-f=${Status}", "livesync"), Duration.ofSeconds(30));
-    if (q.out().contains("installed") && !q.out().contains("not-installed")) {
-      fail("livesync is installed on this machine already; this test would replace and purge it (dpkg -P livesync first)");
-    }
-    Path out = TempFiles.dir("livesync-package");
-    Result built = exec(List.of(HOME.resolve("scripts/package").toString(), out.toString()), Duration.ofMinutes(20));
-    assertThat(built.code()).as("scripts/package:\n%s", built.all()).isZero();
-    try (var files = Files.list(out)) {
-      deb = files.filter(f -> f.getFileName().toString().endsWith("_amd64.deb")).findFirst().orElseThrow();
-    }
+    requireRootWithoutLivesync();
+    deb = build(TempFiles.dir("livesync-package"));
     Matcher m = Pattern.compile("livesync_(.+)_amd64\\.deb").matcher(deb.getFileName().toString());
     assertThat(m.matches()).isTrue();
     version = m.group(1);
-    assertThat(out.resolve("livesync-" + version + "-linux-x64.tar.gz")).isRegularFile();
-    try (ProcSysLock lock = ProcSysLock.acquire()) {
-      Map<String, String> before = new LinkedHashMap<>();
-      for (String l : LIMITS) before.put(l, Files.readString(Path.of("/proc/sys/fs/inotify", l)).strip());
-      try {
-        Result r = dpkg("-i", deb.toString());
-        assertThat(r.code()).as("dpkg -i:\n%s", r.all()).isZero();
-      } finally {
-        for (var e : before.entrySet()) Files.writeString(Path.of("/proc/sys/fs/inotify", e.getKey()), e.getValue());
-      }
-    }
+    assertThat(deb.resolveSibling("livesync-" + version + "-linux-x64.tar.gz")).isRegularFile();
+    install(deb);
     installed = exec(List.of("dpkg", "-L", "livesync"), Duration.ofSeconds(30)).out().lines().toList();
   }
 
@@ -354,49 +334,8 @@ class PackageInstallTest {
 
   // --- helpers
 
-  record Result(int code, String out, String err) {
-    String all() {
-      return "exit " + code + "\n" + out + err;
-    }
-  }
-
-  private static Result dpkg(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("dpkg"));
-    cmd.addAll(List.of(args));
-    Result r = null;
-    for (int i = 0; i < 30; i++) { // another dpkg or apt on the machine holds the lock: wait for it
-      r = exec(cmd, Duration.ofMinutes(5));
-      if (r.code() == 0 || !r.err().contains("lock")) return r;
-      Thread.sleep(2000);
-    }
-    return r;
-  }
-
-  private static Result exec(List<String> cmd, Duration timeout) throws Exception {
-    Path dir = TempFiles.dir("livesync-exec");
-    try {
-      Path out = dir.resolve("out");
-      Path err = dir.resolve("err");
-      Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      p.getOutputStream().close();
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        Processes.killTree(p);
-        fail(cmd + " still running after " + timeout + ":\n" + Files.readString(out) + Files.readString(err));
-      }
-      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-    } finally {
-      TempFiles.deleteTree(dir);
-    }
-  }
-
   private static void awaitFile(Path f, String content, Process p, Path log) {
     Await.until(f + " arrived", Await.CONVERGE, () -> Files.isRegularFile(f) && Files.readString(f).equals(content), () -> !p.isAlive(),
         () -> (p.isAlive() ? "" : "livesync run exited (" + p.exitValue() + ")") + ":\n" + TempFiles.readOrEmpty(log));
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
   }
 }
