@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -76,6 +77,18 @@ class PackageUpgradeTest {
     Files.writeString(src.resolve("after.txt"), "after");
     awaitAtTarget("after.txt", "after");
     assertThat(ProcessHandle.of(pid)).as("the replicator started before the upgrade").isPresent();
+  }
+
+  @Test
+  @Order(2)
+  void removingThePackageStopsTheReplicatorsItsRuntimeRuns() throws Exception {
+    assertThat(pid).as("started by the test before").isPositive();
+    Result r = dpkg("-r", "livesync");
+    assertThat(r.code()).as(r.all()).isZero();
+    Optional<ProcessHandle> left = ProcessHandle.of(pid);
+    assertThat(left).as("livesync run (pid %d) after dpkg -r:\n%s", pid, r.all()).isEmpty();
+    // stopped as 'livesync stop' stops it: SIGTERM, a drain, its journal kept
+    assertThat(Files.readString(state.resolve("livesync.log"))).contains("SIGTERM: stopping").contains("stopped");
   }
 
   private static void awaitAtTarget(String name, String content) {
