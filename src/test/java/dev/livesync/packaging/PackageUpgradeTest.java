@@ -31,6 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PackageUpgradeTest {
   private static final Path RUNTIME = Path.of("/usr/lib/livesync/runtime");
+  private static final Path WANTS = Path.of("/etc/systemd/system/multi-user.target.wants");
   private static Path work;
   private static Path deb;
   private static Path next;
@@ -89,6 +90,27 @@ class PackageUpgradeTest {
     assertThat(left).as("livesync run (pid %d) after dpkg -r:\n%s", pid, r.all()).isEmpty();
     // stopped as 'livesync stop' stops it: SIGTERM, a drain, its journal kept
     assertThat(Files.readString(state.resolve("livesync.log"))).contains("SIGTERM: stopping").contains("stopped");
+  }
+
+  @Test
+  @Order(3)
+  void purgeTakesAwayTheLinksThatEnabledItsUnits() throws Exception {
+    install(deb);
+    // what 'systemctl enable livesync livesync@www' makes (it works without systemd running, too)
+    Files.createDirectories(WANTS);
+    Path unit = WANTS.resolve("livesync.service");
+    Path instance = WANTS.resolve("livesync@www.service");
+    Files.createSymbolicLink(unit, Path.of("/lib/systemd/system/livesync.service"));
+    Files.createSymbolicLink(instance, Path.of("/lib/systemd/system/livesync@.service"));
+    try {
+      Result r = dpkg("-P", "livesync");
+      assertThat(r.code()).as(r.all()).isZero();
+      assertThat(Files.isSymbolicLink(unit)).as(unit + " after dpkg -P").isFalse();
+      assertThat(Files.isSymbolicLink(instance)).as(instance + " after dpkg -P").isFalse();
+    } finally {
+      Files.deleteIfExists(unit);
+      Files.deleteIfExists(instance);
+    }
   }
 
   private static void awaitAtTarget(String name, String content) {
