@@ -43,41 +43,64 @@ public final class BackgroundLauncher {
     return cmd;
   }
 
-  /** Starts {@code command} and returns its pid once its status socket reports "running". */
+  /**
+   * Starts {@code command} and returns its pid once its status socket reports "running" with that pid;
+   * only then is the pidfile written. A second start racing this one (both found nobody on the socket)
+   * sees the first answer and its own child exit 75 (the sync's state dir is locked): it fails with 75
+   * and leaves the pidfile to the first.
+   */
   public static long start(List<String> command, ServiceFiles files, Duration timeout) {
     if (Files.exists(files.socket()) && StatusClient.listening(files.socket())) {
       throw new LivesyncException("livesync is already running (it answers on " + files.socket() + "); 'livesync stop' first", dev.livesync.Exit.ALREADY_RUNNING);
     }
+    long logFrom = sizeOf(files.logFile()); // the tail shown on failure is this start's, not an earlier run's
     ChildProcess p = launch(command, files); // never closed: it is to outlive us
     long pid = p.pid();
-    try {
-      if (files.pidFile() != null) Files.writeString(files.pidFile(), pid + "\n");
-    } catch (IOException e) {
-      p.stop(STOP_GRACE);
-      throw new LivesyncException("cannot write the pidfile " + files.pidFile() + ": " + e.getMessage(), dev.livesync.Exit.CANNOT_WRITE, e);
-    }
     long deadline = System.nanoTime() + timeout.toNanos();
     String lastState = "no answer yet";
     while (true) {
       if (!p.isAlive()) {
-        deleteQuietly(files.pidFile());
+        if (p.exitValue() == dev.livesync.Exit.ALREADY_RUNNING) {
+          throw new LivesyncException("livesync is already running (another start won the race; it answers on " + files.socket()
+              + "); 'livesync stop' first. " + files.logFile() + " says:\n" + tail(files.logFile(), logFrom), dev.livesync.Exit.ALREADY_RUNNING);
+        }
         throw new LivesyncException("livesync exited with code " + p.exitValue() + " before it was running; last lines of "
-            + files.logFile() + ":\n" + tail(files.logFile()), 1);
+            + files.logFile() + ":\n" + tail(files.logFile(), logFrom), 1);
       }
       try {
         JsonNode doc = StatusClient.document(files.socket());
-        lastState = doc.path("state").asText("?");
-        if (StatusDocument.RUNNING.equals(lastState)) return pid;
+        // our child's answer, not another livesync's that took the socket since the check above
+        if (doc.path("pid").asLong() == pid) {
+          lastState = doc.path("state").asText("?");
+          if (StatusDocument.RUNNING.equals(lastState)) return recorded(p, files);
+        }
       } catch (IOException e) {
         // not listening yet
       }
       if (System.nanoTime() > deadline) {
         p.stop(STOP_GRACE);
-        deleteQuietly(files.pidFile());
         throw new LivesyncException("livesync was not running after " + timeout.toSeconds() + " s (state: " + lastState
-            + "); stopped it. Last lines of " + files.logFile() + ":\n" + tail(files.logFile()), 1);
+            + "); stopped it. Last lines of " + files.logFile() + ":\n" + tail(files.logFile(), logFrom), 1);
       }
       sleep(100);
+    }
+  }
+
+  private static long recorded(ChildProcess p, ServiceFiles files) {
+    try {
+      if (files.pidFile() != null) Files.writeString(files.pidFile(), p.pid() + "\n");
+      return p.pid();
+    } catch (IOException e) {
+      p.stop(STOP_GRACE);
+      throw new LivesyncException("cannot write the pidfile " + files.pidFile() + ": " + e.getMessage(), dev.livesync.Exit.CANNOT_WRITE, e);
+    }
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.exists(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      return 0;
     }
   }
 
@@ -112,8 +135,15 @@ public final class BackgroundLauncher {
 
   /** The last lines of a log file, for error messages. */
   public static String tail(Path log) {
+    return tail(log, 0);
+  }
+
+  /** The last lines of what was appended to a log file from byte {@code from} on. */
+  static String tail(Path log, long from) {
     try {
-      List<String> lines = Files.readAllLines(log);
+      byte[] all = Files.readAllBytes(log);
+      int start = from <= all.length ? (int) from : 0; // shorter than before: rotated meanwhile
+      List<String> lines = new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
       return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
     } catch (IOException e) {
       return "(cannot read " + log + ": " + e.getMessage() + ")";

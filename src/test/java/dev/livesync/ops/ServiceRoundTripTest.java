@@ -205,12 +205,42 @@ class ServiceRoundTripTest {
   }
 
   @Test
-  void aFailedStartIsReportedWithTheLogTail() {
+  void aFailedStartIsReportedWithTheLogTail() throws Exception {
+    // the log is appended to: what an earlier run said last is not this start's reason
+    Files.createDirectories(ServiceFiles.defaults().logFile().getParent());
+    Files.writeString(ServiceFiles.defaults().logFile(), "an earlier run's last words\n");
     assertThatThrownBy(() -> start(fake(-1, 0)))
         .isInstanceOf(LivesyncException.class)
         .hasMessageContaining("livesync exited with code 4 before it was running")
-        .hasMessageContaining("cannot watch /nonexistent: no such directory");
+        .hasMessageContaining("cannot watch /nonexistent: no such directory")
+        .message().doesNotContain("an earlier run's last words");
     assertThat(ServiceFiles.defaults().pidFile()).doesNotExist();
+  }
+
+  /**
+   * Two starts at once: both find nobody on the socket; the other one's replicator answers first and
+   * this one's, finding the sync taken, exits 75. Here this start's child brings the other up itself,
+   * then exits 75 as run does. Already running (75), and no pidfile naming the child that exited.
+   */
+  @Test
+  void aStartThatLosesTheRaceToAnotherSaysAlreadyRunning() {
+    Path sock = ServiceFiles.defaults().socket();
+    String other = String.join(" ", fake(0, 0).stream().map(a -> "'" + a + "'").toList());
+    List<String> loser = List.of("sh", "-c", other + " >/dev/null 2>&1 & while [ ! -S '" + sock + "' ]; do sleep 0.05; done; exit 75");
+    try {
+      assertThatThrownBy(() -> start(loser))
+          .isInstanceOf(LivesyncException.class)
+          .hasMessageContaining("already running")
+          .satisfies(e -> assertThat(((LivesyncException) e).exitCode()).isEqualTo(dev.livesync.Exit.ALREADY_RUNNING));
+      assertThat(ServiceFiles.defaults().pidFile()).doesNotExist();
+    } finally {
+      Await.until("the other start's replicator answers", Await.CONVERGE, () -> StatusClient.listening(sock), () -> "");
+      try {
+        ProcessHandle.of(Json.read(StatusClient.fetch(sock), "status").path("pid").asLong()).ifPresent(started::add);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 
   @Test
