@@ -50,12 +50,28 @@ import picocli.CommandLine.Option;
       "a journal of unsent work in the state dir. SIGTERM/SIGINT: drain (bounded) and exit 0.",
       "SIGHUP (with --config): reload the config and restart only the syncs that changed.",
       "Exit codes: 0 stopped by a signal; 2 bad arguments or source; 5 a target refused us at start",
-      "(authentication, module); 70 internal error; 73 cannot write the state dir or log file; 75 already",
-      "running (the sync's state dir is locked, or another livesync's sync writes one of its targets);",
-      "78 bad config file. All codes: docs/operations.md.",
+      "(authentication, module); 69 rsync not found; 70 internal error; 73 cannot write the state dir or log",
+      "file; 75 already running (the sync's state dir is locked, or another livesync's sync writes one of its",
+      "targets); 78 bad config file. All codes: docs/operations.md.",
       ""
     })
 final class RunCommand extends Subcommand {
+  /**
+   * Without the rsync program every transfer fails and is retried for ever: a replicator that runs
+   * and ships nothing. Refused at start (69), by {@code --check} and {@code start} too.
+   */
+  private static void requireRsync(List<EngineSettings> settings) {
+    for (EngineSettings s : settings) {
+      for (var t : s.targets()) {
+        String program = t.options().rsyncCommand().getFirst();
+        if (dev.livesync.fs.Executables.find(program) == null) {
+          throw new LivesyncException("cannot run rsync: " + (program.contains("/") ? program + " is not an executable file"
+              : "'" + program + "' is not on PATH (" + System.getenv("PATH") + ")") + ": install it (apt-get install rsync)", dev.livesync.Exit.UNAVAILABLE);
+        }
+      }
+    }
+  }
+
   /**
    * The logger, made on first use: picocli builds every command for any command line, and setting up
    * logback (it parses logback.xml) was 40 % of `livesync --version`.
@@ -109,6 +125,7 @@ final class RunCommand extends Subcommand {
     List<EngineSettings> settings = plans.stream().map(RunningSyncs.Plan::settings).toList();
     // before anything is written: a log file the checks refuse (inside a source) must not be made first
     sync.preflight(cfg, settings, ProcessPreflight.problems(settings, process.logFile(), process.statusSocket()));
+    requireRsync(settings);
     configureLogging(process.logFile(), process.logLevel());
     logFileInUse = process.logFile();
     Duration bound = process.stopTimeout();

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +112,28 @@ class ExitCodesTest {
     assertThat(start.awaitExit(CONVERGE)).as(start.output()).isEqualTo(Exit.CANNOT_WRITE);
     assertThat(start.output()).contains("livesync start: cannot write the log file " + blocked + ": check that its directory exists")
         .doesNotContain("cannot start");
+    assertThat(work.resolve("s.sock")).doesNotExist();
+  }
+
+  /**
+   * Without rsync a replicator would run and ship nothing, retrying for ever (start said "started"):
+   * run, run --check and start refuse with 69, as the table says of a missing program.
+   */
+  @Test
+  void noRsyncOnPathIs69ForRunCheckAndStart() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src")), dst = Files.createDirectories(work.resolve("dst"));
+    Path bin = Files.createDirectories(work.resolve("bin-without-rsync"));
+    Map<String, String> env = Map.of("PATH", bin.toString());
+    List<String> common = List.of(src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
+        "--status-socket", work.resolve("s.sock").toString());
+    // a replicator that start left running (in its own session) is stopped
+    closing.add(() -> inProcess("stop", "--status-socket", work.resolve("s.sock").toString(), "--timeout", "10s"));
+    for (List<String> command : List.of(List.of("run"), List.of("run", "--check"), List.of("start", "--wait", "30s"))) {
+      var p = LivesyncProcess.start(concat(command, common), env);
+      closing.add(p);
+      assertThat(p.awaitExit(CONVERGE)).as(command + ":\n" + p.output()).isEqualTo(Exit.UNAVAILABLE);
+      assertThat(p.output()).as(command.toString()).contains("cannot run rsync: 'rsync' is not on PATH (" + bin + "): install it");
+    }
     assertThat(work.resolve("s.sock")).doesNotExist();
   }
 
