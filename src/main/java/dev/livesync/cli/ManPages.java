@@ -79,7 +79,7 @@ final class ManPages {
       CommandLine root = spec.commandLine();
       for (String s : subs) {
         t.append(".TP\n\\fB").append(esc(s)).append("\\fR\n");
-        t.append(esc(summary(root.getSubcommands().get(s).getCommandSpec().usageMessage().description()))).append(" See \\fBlivesync\\-")
+        t.append(esc(summary(root.getSubcommands().get(s).getCommandSpec().usageMessage().description()))).append(". See \\fBlivesync\\-")
             .append(esc(s)).append("\\fR(1).\n");
       }
       t.append(".SH FILES\n.TP\n" + Config.DEFAULT_FILE + "\nthe configuration of \\fBlivesync run\\fR and of livesync.service\n")
