@@ -56,12 +56,31 @@ final class StatusCommand extends Subcommand {
       out.println(Json.pretty(StatusDocument.withLastVerify(doc == null ? Json.MAPPER.createObjectNode().put("state", "not running") : (ObjectNode) doc, stateRoot)));
     } else if (doc == null) {
       out.println("livesync is not running (nothing answers on " + files.socket() + ")");
+      String ended = ended(files);
+      if (ended != null) out.println(ended);
       out.print(VerifyRecord.summaryLine(lastVerify));
     } else {
       out.print(StatusView.render(doc, lastVerify));
     }
     out.flush();
     return doc == null ? NOT_RUNNING : failed(doc) ? dev.livesync.Exit.FAILED : 0;
+  }
+
+  /**
+   * A pidfile that {@code livesync start} wrote and no {@code stop} removed, naming a process that is
+   * gone: the replicator ended on its own (killed, crashed, a signal from elsewhere). Null: no such file.
+   */
+  static String ended(ServiceFiles files) {
+    if (files.pidFile() == null || !java.nio.file.Files.isRegularFile(files.pidFile())) return null;
+    String pid;
+    try {
+      pid = java.nio.file.Files.readString(files.pidFile()).strip();
+    } catch (java.io.IOException e) {
+      return null;
+    }
+    if (dev.livesync.ops.Stopper.fromPidFile(files.pidFile()).isPresent()) return null; // alive: it holds another socket
+    return "the livesync 'livesync start' started (pid " + pid + ", " + files.pidFile() + ") has ended without 'livesync stop':"
+        + " the end of its log says why (" + files.logFile() + " unless started with --log-file or a config's state_dir)";
   }
 
   /** A sync or target in the failed state: retrying will not help, an operator must act. */

@@ -195,6 +195,22 @@ class ServiceRoundTripTest {
     assertThat(stop.out()).contains("livesync stopped (pid " + pid);
   }
 
+  /** kill -9 (or a crash): status says that the replicator start began is gone, and where to look. */
+  @Test
+  void statusSaysWhenTheStartedReplicatorEndedWithoutStop() throws Exception {
+    long pid = start(fake(0, 0));
+    ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+    h.destroyForcibly();
+    h.onExit().get();
+    Result status = cli("status");
+    assertThat(status.code()).isEqualTo(3);
+    assertThat(status.out()).contains("livesync is not running")
+        .contains("the livesync 'livesync start' started (pid " + pid + ", " + ServiceFiles.defaults().pidFile() + ") has ended without 'livesync stop'")
+        .contains(ServiceFiles.defaults().logFile().toString());
+    assertThat(cli("stop").out()).contains("livesync is not running");
+    assertThat(cli("status").out()).doesNotContain("has ended"); // stop removed the stale pidfile
+  }
+
   @Test
   void stopReportsWhenItHadToKill() throws Exception {
     long pid = start(fake(0, 120_000));
