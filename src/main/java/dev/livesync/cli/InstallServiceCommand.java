@@ -58,6 +58,12 @@ final class InstallServiceCommand extends Subcommand {
       throw new LivesyncException("cannot write " + unit + ": " + e.getMessage() + " (run as root, or pass --output)", dev.livesync.Exit.CANNOT_WRITE, e);
     }
     out().print(SystemdUnit.howToEnable(unit, command));
+    // the package's own unit of that name: the copy in /etc hides it from systemd, and from its upgrades
+    Path packaged = Path.of("/lib/systemd/system").resolve(unit.getFileName());
+    if (unit.toAbsolutePath().normalize().getParent().equals(Path.of("/etc/systemd/system")) && Files.isRegularFile(packaged)) {
+      out().println("Note: the livesync package installs " + packaged + " already; this copy takes its place (package upgrades"
+          + " of the unit no longer reach it): delete " + unit + " and run 'systemctl daemon-reload' to use the package's again.");
+    }
     if (!Files.exists(config) && !config.toString().contains("%i")) { // a template's configs are the instances' own
       out().println("Note: " + config + " does not exist yet; the service needs it (see docs/config.md and docs/livesync.example.toml).");
     }

@@ -197,6 +197,22 @@ class PackageInstallTest {
    * The tarball unpacks anywhere: the package's units (ExecStart=/usr/bin/livesync) would run nothing
    * there, so it has none, and its own launcher's install-service writes the packaged text with its path.
    */
+  /** install-service over the package: the copy in /etc hides the package's unit, and it says so. */
+  @Test
+  @Order(5)
+  void installServiceSaysItsCopyHidesThePackagesUnit() throws Exception {
+    Path copy = Path.of("/etc/systemd/system/livesync.service");
+    assertThat(copy).as("an admin's unit this test would overwrite").doesNotExist();
+    try {
+      Result r = exec(concat(BARE, List.of("livesync", "install-service")), Duration.ofSeconds(60));
+      assertThat(r.code()).as(r.all()).isZero();
+      assertThat(r.out()).contains("Note: the livesync package installs /lib/systemd/system/livesync.service already; this copy takes"
+          + " its place (package upgrades of the unit no longer reach it): delete " + copy);
+    } finally {
+      Files.deleteIfExists(copy);
+    }
+  }
+
   @Test
   @Order(6)
   void theTarballHasNoUnitsAndItsInstallServiceWritesItsOwnPath() throws Exception {
