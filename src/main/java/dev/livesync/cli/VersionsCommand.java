@@ -1,7 +1,6 @@
 package dev.livesync.cli;
 
 import dev.livesync.Exit;
-import dev.livesync.settings.Versions;
 import dev.livesync.transport.TransportException;
 import dev.livesync.transport.VersionStore;
 import java.util.List;
@@ -43,8 +42,8 @@ final class VersionsCommand extends Subcommand {
       return Exit.FAILED;
     }
     for (VersionStore.Copy c : copies) {
-      String what = c.kept() == null ? "live" : (c.snapshot() ? "snapshot " : "kept ") + Versions.stamp(c.kept());
-      out.printf("%-26s %12d bytes  modified %s%n", what, c.size(), c.mtime());
+      String what = c.kept() == null ? "live" : (c.snapshot() ? "snapshot " : "kept ") + c.stamp();
+      out.printf("%-30s %12d bytes  modified %s%n", what, c.size(), c.mtime());
     }
     out.flush();
     return 0;

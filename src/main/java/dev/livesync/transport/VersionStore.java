@@ -32,9 +32,11 @@ public final class VersionStore {
    * One kept copy of a path: {@code path} is the name's bytes, one char each (ISO-8859-1: any name,
    * UTF-8 or not, sorts and compares as its bytes; {@link Bytes#fromLatin1} gives them back);
    * {@code kept} is the version's or snapshot's time, null for the live file; {@code snapshot}: it is
-   * in a snapshot; {@code symlink}: a symbolic link ({@code size}: its target's length).
+   * in a snapshot; {@code symlink}: a symbolic link ({@code size}: its target's length); {@code stamp}:
+   * the name of the version's or snapshot's directory (null for the live file), as found: older
+   * livesync versions named them by the second, newer by the millisecond.
    */
-  public record Copy(String path, Instant kept, long size, Instant mtime, boolean snapshot, boolean symlink) {
+  public record Copy(String path, Instant kept, long size, Instant mtime, boolean snapshot, boolean symlink, String stamp) {
     /** Whether this copy shows the path as it was at {@code t}, if the path had been written by then. */
     boolean after(Instant t) {
       return kept == null || kept.isAfter(t) || snapshot && kept.equals(t);
@@ -42,7 +44,7 @@ public final class VersionStore {
 
     /** Where the copy is, relative to the target ("" for the live tree), ending with "/". */
     String dir() {
-      return kept == null ? "" : (snapshot ? Versions.SNAPSHOTS : Versions.VERSIONS) + "/" + Versions.stamp(kept) + "/";
+      return kept == null ? "" : (snapshot ? Versions.SNAPSHOTS : Versions.VERSIONS) + "/" + stamp + "/";
     }
   }
 
@@ -60,14 +62,14 @@ public final class VersionStore {
 
   /**
    * Every copy the target keeps (live, versions, snapshots) of regular files and symlinks, by path,
-   * oldest first (a version before a snapshot of the same second: it held what was there until then), live last.
+   * oldest first (a version before a snapshot of the same time: it held what was there until then), live last.
    */
   public Map<String, List<Copy>> copies() throws InterruptedException {
     Map<String, List<Copy>> out = new TreeMap<>();
     List<Copy> live = list("", null); // first: a target that cannot be read is said as such, not as "nothing kept"
     for (Copy c : list(Versions.VERSIONS + "/", Boolean.FALSE)) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
     for (Copy c : list(Versions.SNAPSHOTS + "/", Boolean.TRUE)) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
-    for (List<Copy> l : out.values()) l.sort(java.util.Comparator.comparing(Copy::kept).thenComparing(Copy::snapshot));
+    for (List<Copy> l : out.values()) l.sort(java.util.Comparator.comparing(Copy::kept).thenComparing(Copy::snapshot).thenComparing(Copy::stamp));
     for (Copy c : live) out.computeIfAbsent(c.path(), k -> new ArrayList<>()).add(c);
     return out;
   }
@@ -198,9 +200,9 @@ public final class VersionStore {
       if (versions) {
         int slash = name.indexOf('/');
         Instant kept = slash < 0 ? null : Versions.parseStamp(name.substring(0, slash));
-        if (kept != null) out.add(new Copy(name.substring(slash + 1), kept, size, mtime, snapshots, link));
+        if (kept != null) out.add(new Copy(name.substring(slash + 1), kept, size, mtime, snapshots, link, name.substring(0, slash)));
       } else {
-        out.add(new Copy(name, null, size, mtime, false, link));
+        out.add(new Copy(name, null, size, mtime, false, link, null));
       }
     });
     if (r.exit() == 0 || r.exit() == 23 && versions) return out; // 23 on versions: no .livesync/versions/ (or snapshots/) yet, nothing kept

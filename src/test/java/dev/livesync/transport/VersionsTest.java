@@ -117,6 +117,58 @@ class VersionsTest {
     assertThat(Trees.exists(at(t.dir, ".livesync/versions"))).isTrue();
   }
 
+  /**
+   * A path sent twice within one second (a write read at the source before it was finished, its
+   * close sent after it; a retry), each time in another state: each run keeps what it overwrote, and
+   * no run's kept copy takes the place of another's. When version directories were named by the second,
+   * both runs wrote {@code versions/<that second>/f}: the second kept copy (the half-written state)
+   * replaced the first (the file as it was before), and a restore to a time before found only a copy
+   * written after it, so it restored nothing of the file and said nothing.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void twoSendsOfAPathInOneSecondKeepBothStates(Kind kind) throws Exception {
+    Trees.write(at(src, "f.txt"), "as it was");
+    var t = target(kind);
+    var tr = transport(t, Duration.ofDays(1));
+    assertThat(tr.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+    Thread.sleep(1100);
+    Instant before = Instant.now();
+    // both sends in one second: they start just after a second begins
+    Thread.sleep(1000 - Instant.now().toEpochMilli() % 1000 + 20);
+    Trees.write(at(src, "f.txt"), "half");
+    assertThat(tr.send(List.of(Bytes.of("f.txt")), false).outcome()).isEqualTo(TransferResult.Outcome.OK);
+    Trees.write(at(src, "f.txt"), "half written, then whole");
+    assertThat(tr.send(List.of(Bytes.of("f.txt")), false).outcome()).isEqualTo(TransferResult.Outcome.OK);
+
+    assertThat(versionsOf(t.dir, "f.txt")).containsExactly("as it was", "half");
+    var store = new VersionStore(Target.parse(t.url()), t.options().toBuilder().versions(Duration.ofDays(1)).build());
+    var asItWas = VersionStore.at(store.copies(), before).get("f.txt");
+    assertThat(asItWas).as("the copy of f.txt as it was before both sends").isNotNull();
+    assertThat(asItWas.size()).isEqualTo("as it was".length());
+  }
+
+  /** Version directories of older releases, named by the second, are listed and restored from as before. */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aVersionNamedByTheSecondIsRestoredFrom(Kind kind) throws Exception {
+    Trees.write(at(src, "old.txt"), "now");
+    var t = target(kind);
+    Trees.write(at(t.dir, "old.txt"), "now");
+    Trees.write(at(t.dir, ".livesync/versions/2026-12-01T000000Z/old.txt"), "then");
+    Trees.setMtime(at(t.dir, ".livesync/versions/2026-12-01T000000Z/old.txt"), Instant.parse("2026-11-01T00:00:00Z").getEpochSecond());
+    var store = new VersionStore(Target.parse(t.url()), t.options());
+    var picked = VersionStore.at(store.copies(), Instant.parse("2026-11-30T00:00:00Z"));
+    assertThat(picked.get("old.txt").stamp()).isEqualTo("2026-12-01T000000Z");
+    byte[] into = Trees.tempDir("versions-restored");
+    try {
+      assertThat(store.fetch(picked, Trees.path(into), false).missing()).isEmpty();
+      assertThat(Trees.read(at(into, "old.txt"))).isEqualTo(Bytes.of("then"));
+    } finally {
+      Trees.delete(into);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void aFullSyncWithDeleteLeavesLivesyncDirAlone(Kind kind) throws Exception {
@@ -135,7 +187,9 @@ class VersionsTest {
   @EnumSource(value = Kind.class, names = {"LOCAL", "SSH"})
   void versionsOlderThanTheDurationArePrunedAtAFakeNow(Kind kind) throws Exception {
     var t = target(kind);
-    for (String d : List.of("2026-11-01T000000Z", "2026-11-30T235959Z", "2026-12-01T000000Z", "2026-12-01T120000Z", "not-a-time")) {
+    // named by the second (older releases) and by the millisecond
+    for (String d : List.of("2026-11-01T000000Z", "2026-11-30T235959Z", "2026-11-30T235959.999Z", "2026-12-01T000000Z",
+        "2026-12-01T000000.000Z", "2026-12-01T120000Z", "2026-12-01T120000.250Z", "not-a-time")) {
       Trees.write(at(t.dir, ".livesync/versions/" + d + "/sub/f.txt"), d);
       Trees.chmod(at(t.dir, ".livesync/versions/" + d + "/sub"), 0555); // read-only dirs are pruned too
     }
@@ -143,7 +197,7 @@ class VersionsTest {
     tr.pruneVersions(Instant.parse("2026-12-02T00:00:00Z"));
     try (Stream<Path> s = Files.list(Trees.path(at(t.dir, ".livesync/versions")))) {
       assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
-          .containsExactly("2026-12-01T000000Z", "2026-12-01T120000Z", "not-a-time");
+          .containsExactly("2026-12-01T000000.000Z", "2026-12-01T000000Z", "2026-12-01T120000.250Z", "2026-12-01T120000Z", "not-a-time");
     }
   }
 }
