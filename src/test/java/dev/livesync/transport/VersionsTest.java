@@ -148,6 +148,35 @@ class VersionsTest {
     assertThat(asItWas.size()).isEqualTo("as it was".length());
   }
 
+  /**
+   * A batch of written files sent again unchanged within one second (a retry of the whole batch): sent
+   * by content ({@link Transport#BY_CONTENT}, rsync {@code -I}), each file goes again and the run
+   * keeps what it overwrote, a copy equal to the live file. Named by the second, that copy replaced
+   * the one kept by the first send: nothing was left of the files as they were, and a restore to
+   * before gave none of them.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aBatchSentAgainUnchangedInOneSecondKeepsWhatWasThere(Kind kind) throws Exception {
+    Trees.write(at(src, "g.txt"), "as it was");
+    var t = target(kind);
+    var tr = transport(t, Duration.ofDays(1));
+    assertThat(tr.fullSync(true).outcome()).isEqualTo(TransferResult.Outcome.OK);
+    Thread.sleep(1100);
+    Instant before = Instant.now();
+    Thread.sleep(1000 - Instant.now().toEpochMilli() % 1000 + 20); // both sends in one second
+    Trees.write(at(src, "g.txt"), "encrypted");
+    for (int i = 0; i < 2; i++) {
+      var r = ScopedValue.where(Transport.BY_CONTENT, true).call(() -> tr.send(List.of(Bytes.of("g.txt")), false));
+      assertThat(r.outcome()).isEqualTo(TransferResult.Outcome.OK);
+    }
+    assertThat(versionsOf(t.dir, "g.txt")).containsExactly("as it was", "encrypted");
+    var store = new VersionStore(Target.parse(t.url()), t.options());
+    var asItWas = VersionStore.at(store.copies(), before).get("g.txt");
+    assertThat(asItWas).as("the copy of g.txt as it was before both sends").isNotNull();
+    assertThat(asItWas.size()).isEqualTo("as it was".length());
+  }
+
   /** Version directories of older releases, named by the second, are listed and restored from as before. */
   @ParameterizedTest
   @EnumSource(Kind.class)
