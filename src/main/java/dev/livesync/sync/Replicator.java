@@ -239,7 +239,7 @@ public final class Replicator implements AutoCloseable {
     else if (coalescer.hasUnpairedMoves()) coalescer.expireMoves(false);
     statusStale |= !completions.isEmpty();
     runCompletions();
-    if (events.takeOverflow()) rescanAfterOverflow();
+    if (events.takeOverflow()) rescan(events::rewatch, "overflow");
     else if (events.rewatchIfLimitRaised(clock.nanos())) queue(new WorkItem.FullSync(settings.delete().whileRunning(), "watch limit raised", clock.nanos()));
     now = clock.nanos();
     if (nextScheduleNanos >= 0 && now >= nextScheduleNanos) {
@@ -259,7 +259,11 @@ public final class Replicator implements AutoCloseable {
     }
     backlog = allBacklogged;
     coalescer.treeTransferActive(tree);
-    if (sourceCheck.changed(now)) publishStatus("running");
+    if (sourceCheck.changed(now)) {
+      // back (mounted again, moved back): the old watches do not see it there; what changed meanwhile was not sent
+      if (sourceCheck.problem().isEmpty()) rescan(events::renewAfterSourceBack, "source back");
+      publishStatus("running");
+    }
     // work that ended and left nothing behind shows at once: "caught up" is what status is read for
     if (now - lastStatusNanos >= STATUS_EVERY_NANOS || statusStale && coalescer.size() == 0 && targets.stream().allMatch(t -> t.idle() && t.running() == 0)) publishStatus("running");
   }
@@ -275,13 +279,13 @@ public final class Replicator implements AutoCloseable {
   }
 
   /**
-   * The kernel dropped events: some changes (and maybe new directories to watch) were not seen. The
-   * watcher is set up anew, then a full sync goes to every target: it reads the tree after the new
+   * The kernel dropped events, or the source is back: some changes (and maybe new directories to watch)
+   * were not seen. The watcher is set up anew, then a full sync goes to every target: it reads the tree after the new
    * watches are in place, so whatever changed before them is in it and nothing after them is missed.
    */
-  private void rescanAfterOverflow() {
-    events.rewatch();
-    queue(new WorkItem.FullSync(settings.delete().whileRunning(), "overflow", clock.nanos()));
+  private void rescan(Runnable rewatch, String why) {
+    rewatch.run();
+    queue(new WorkItem.FullSync(settings.delete().whileRunning(), why, clock.nanos()));
   }
 
   /** After stop(): everything pending goes into the queues (and journals), then work finishes or the bound passes. */

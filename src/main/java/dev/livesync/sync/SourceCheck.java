@@ -33,7 +33,7 @@ final class SourceCheck {
     if (p.equals(cause)) return false;
     cause = p;
     if (p.isEmpty()) {
-      log.info("sync '{}': source {} is back; replication continues", sync, Bytes.display(root.path()));
+      log.warn("sync '{}': source {} is back: watching it anew and queueing a full sync to every target", sync, Bytes.display(root.path()));
     } else {
       p += ": nothing is sent from it, the targets keep what they have. Put the old directory back (or mount it), "
           + "or, if the new one is the source now, restart livesync (systemctl restart livesync, or livesync stop and start): "

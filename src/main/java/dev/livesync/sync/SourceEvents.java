@@ -244,6 +244,11 @@ final class SourceEvents implements AutoCloseable {
     renew();
   }
 
+  /** The source is back after it was gone: the watcher is set up anew (the caller then queues a full sync). */
+  void renewAfterSourceBack() {
+    renew();
+  }
+
   /**
    * Sets the watcher up anew when fs.inotify.max_user_watches was raised since a directory could not
    * be watched for want of watches (looked at every 5 s): the caller then queues a full sync, as
