@@ -124,7 +124,7 @@ final class RunCommand extends Subcommand {
     if (plans.isEmpty()) throw new LivesyncException("nothing to run: " + configFile + " has no [[sync]]", 78);
     List<EngineSettings> settings = plans.stream().map(RunningSyncs.Plan::settings).toList();
     // before anything is written: a log file the checks refuse (inside a source) must not be made first
-    sync.preflight(cfg, settings, ProcessPreflight.problems(settings, process.logFile(), process.statusSocket()));
+    sync.preflight(cfg, settings, withWatchers(settings, ProcessPreflight.problems(settings, process.logFile(), process.statusSocket())));
     requireRsync(settings);
     configureLogging(process.logFile(), process.logLevel());
     logFileInUse = process.logFile();
@@ -273,7 +273,14 @@ final class RunCommand extends Subcommand {
    */
   private void preflight(Config cfg, List<RunningSyncs.Plan> plans) {
     List<EngineSettings> settings = plans.stream().map(RunningSyncs.Plan::settings).toList();
-    sync.preflight(cfg, settings, ProcessPreflight.problems(settings, logFileInUse, null));
+    sync.preflight(cfg, settings, withWatchers(settings, ProcessPreflight.problems(settings, logFileInUse, null)));
+  }
+
+  /** {@code process}'s problems, then each sync's {@code watcher = fanotify} that cannot be had (run's own: doctor and verify say it otherwise). */
+  private static List<dev.livesync.settings.SettingException> withWatchers(List<EngineSettings> settings, List<dev.livesync.settings.SettingException> process) {
+    var all = new java.util.ArrayList<>(process);
+    all.addAll(dev.livesync.sync.Preflight.watchers(settings));
+    return all;
   }
 
   /** SIGHUP: the log files are opened again by name (logrotate renamed them); a failure keeps the old ones. */

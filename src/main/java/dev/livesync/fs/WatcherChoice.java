@@ -53,7 +53,7 @@ public final class WatcherChoice {
     }
     String refused = fanotifyRefused(source, real);
     if (asked == Kind.FANOTIFY) {
-      if (refused != null) throw new LivesyncException("cannot watch " + shown + " with fanotify: " + refused + " (use --watcher inotify or auto)", 2);
+      if (refused != null) throw new LivesyncException(refusal(shown, refused) + " (use --watcher inotify or auto)", 2);
       return new Decision(Kind.FANOTIFY, "watcher = fanotify");
     }
     if (refused != null) return new Decision(Kind.INOTIFY, "fanotify cannot watch it: " + refused);
@@ -66,6 +66,22 @@ public final class WatcherChoice {
         : "the " + m.type() + " filesystem mounted at " + m.mountPoint() + (m.root().equals("/") ? "" : " (a part of it: " + m.root() + ")");
     return new Decision(Kind.INOTIFY, "the source is a directory inside " + where
         + "; a fanotify filesystem mark would also read every change made elsewhere on it (--watcher fanotify takes it anyway)");
+  }
+
+  /** Why {@code watcher = fanotify} cannot be had on directory {@code source}, in the words {@link #decide} throws; null when it can. */
+  public static String fanotifyProblem(byte[] source) {
+    Path real;
+    try {
+      real = Path.of(new String(source, java.nio.charset.StandardCharsets.UTF_8)).toRealPath();
+    } catch (java.io.IOException | RuntimeException e) {
+      real = null;
+    }
+    String refused = fanotifyRefused(source, real);
+    return refused == null ? null : refusal(Bytes.display(source), refused);
+  }
+
+  private static String refusal(String shown, String why) {
+    return "cannot watch " + shown + " with fanotify: " + why;
   }
 
   /** Why fanotify cannot watch {@code source}, or null when a filesystem mark on it works. */

@@ -75,6 +75,22 @@ public final class Preflight {
   }
 
   /**
+   * {@code watcher = fanotify} where fanotify cannot mark the source (overlayfs, a btrfs subvolume,
+   * no file handles, no CAP_SYS_ADMIN): {@code run} and {@code run --check} refuse it in the same
+   * words, before anything starts. Not asked of an absent source (said as that).
+   */
+  public static List<SettingException> watchers(List<EngineSettings> syncs) {
+    List<SettingException> out = new ArrayList<>();
+    for (int i = 0; i < syncs.size(); i++) {
+      EngineSettings s = syncs.get(i);
+      if (s.watcher() != dev.livesync.fs.WatcherChoice.Kind.FANOTIFY || source(s.source()) != null) continue;
+      String why = dev.livesync.fs.WatcherChoice.fanotifyProblem(s.source());
+      if (why != null) out.add(Key.WATCHER.refuse("fanotify", why + " (use inotify or auto)").at(i, -1));
+    }
+    return out;
+  }
+
+  /**
    * Targets inside their source (or around it), targets inside one another — within a sync or
    * across the syncs of a config — and targets that overlap another sync's source, compared by real
    * path and device/inode ({@link Overlap}). Each pair is said once, of its later target (a target
