@@ -53,6 +53,7 @@ final class DoctorCommand extends Subcommand {
     List<Path> sources = new ArrayList<>();
     List<Supplier<Check>> targets = new ArrayList<>();
     List<Path> pws = new ArrayList<>();
+    java.util.Set<Path> marked = new java.util.HashSet<>();
     List<Supplier<Check>> whole = new ArrayList<>();
     java.util.Set<TargetSpec> overlapping = new java.util.HashSet<>();
     for (var e : Preflight.overlaps(syncs)) {
@@ -77,7 +78,9 @@ final class DoctorCommand extends Subcommand {
     HttpSettings http = config == null ? null : new HttpFlags().settings(config.monitor()); // refused as run refuses it
     if (http != null) whole.add(() -> http(http, socket));
     for (EngineSettings s : syncs) {
-      sources.add(Path.of(new String(s.source(), java.nio.charset.StandardCharsets.UTF_8)));
+      Path src = Path.of(new String(s.source(), java.nio.charset.StandardCharsets.UTF_8));
+      sources.add(src);
+      if (fanotify(s)) marked.add(src);
       whole.add(new WatcherCheck(s));
       for (TargetSpec t : s.targets()) {
         if (overlapping.contains(t)) continue; // said above; nothing is sent to it
@@ -98,7 +101,7 @@ final class DoctorCommand extends Subcommand {
       }
     }
     Path state = syncFlags.stateRoot(config);
-    Doctor.Report report = new Doctor(new Doctor.Input(sources, pws, targets, state, rsync, whole)).run(fix ? sysctlFile : null);
+    Doctor.Report report = new Doctor(new Doctor.Input(sources, pws, targets, state, rsync, whole, marked)).run(fix ? sysctlFile : null);
     out().print(report.text());
     out().flush();
     return report.exitCode();
@@ -113,6 +116,15 @@ final class DoctorCommand extends Subcommand {
       return Check.ok(what, "free to listen on");
     } catch (dev.livesync.LivesyncException e) {
       return Check.fail(what, e.getMessage());
+    }
+  }
+
+  /** Whether run would watch {@code s}'s source with fanotify (then it needs no inotify watch). */
+  private static boolean fanotify(EngineSettings s) {
+    try {
+      return dev.livesync.fs.WatcherChoice.decide(s.watcher(), s.source()).kind() == dev.livesync.fs.WatcherChoice.Kind.FANOTIFY;
+    } catch (dev.livesync.LivesyncException refused) {
+      return false; // said by the watcher check
     }
   }
 }

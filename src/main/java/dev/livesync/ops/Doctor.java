@@ -21,9 +21,14 @@ public final class Doctor {
    */
   public record Input(
       List<Path> sources, List<Path> passwordFiles, List<Supplier<Check>> targets, Path stateDir, String rsync,
-      List<Supplier<Check>> syncs) {
+      List<Supplier<Check>> syncs, java.util.Set<Path> marked) {
     public Input(List<Path> sources, List<Path> passwordFiles, List<Supplier<Check>> targets, Path stateDir, String rsync) {
       this(sources, passwordFiles, targets, stateDir, rsync, List.of());
+    }
+
+    public Input(List<Path> sources, List<Path> passwordFiles, List<Supplier<Check>> targets, Path stateDir, String rsync,
+        List<Supplier<Check>> syncs) {
+      this(sources, passwordFiles, targets, stateDir, rsync, syncs, java.util.Set.of());
     }
   }
 
@@ -51,14 +56,19 @@ public final class Doctor {
     List<Check> checks = new ArrayList<>();
     checks.add(rsync());
     Map<String, Long> dirs = new LinkedHashMap<>();
-    for (Path src : in.sources()) checks.add(source(src, dirs));
+    List<String> marked = new ArrayList<>(); // sources a fanotify mark watches: they need no inotify watch
+    for (Path src : in.sources()) {
+      boolean fan = in.marked().contains(src);
+      checks.add(source(src, fan ? new LinkedHashMap<>() : dirs));
+      if (fan) marked.add(src.toString());
+    }
     checks.add(stateDir());
     for (Path pw : in.passwordFiles()) checks.add(passwordFile(pw));
     long inUse = WatchUsage.ofUid(Dirs.uid());
-    LimitsAdvisor advisor = new LimitsAdvisor(InotifyLimits.current(), dirs, inUse);
+    LimitsAdvisor advisor = new LimitsAdvisor(InotifyLimits.current(), dirs, inUse, marked);
     if (sysctlFile != null) {
       checks.add(SysctlFix.apply(advisor.recommendation(), sysctlFile));
-      advisor = new LimitsAdvisor(InotifyLimits.current(), dirs, inUse);
+      advisor = new LimitsAdvisor(InotifyLimits.current(), dirs, inUse, marked);
     }
     checks.addAll(advisor.checks());
     for (Supplier<Check> t : in.targets()) checks.add(t.get());

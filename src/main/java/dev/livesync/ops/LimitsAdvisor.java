@@ -35,15 +35,22 @@ public final class LimitsAdvisor {
   private final InotifyLimits limits;
   private final Map<String, Long> dirsPerSource;
   private final long inUse;
+  private final List<String> marked;
 
   /**
    * @param dirsPerSource directories under each source (its root included), by display name
    * @param inUse watches this user holds right now (other programs share the per-user limit), or -1
    */
   public LimitsAdvisor(InotifyLimits limits, Map<String, Long> dirsPerSource, long inUse) {
+    this(limits, dirsPerSource, inUse, List.of());
+  }
+
+  /** @param marked sources watched with fanotify (one filesystem mark each): they need no watch, and are said so */
+  public LimitsAdvisor(InotifyLimits limits, Map<String, Long> dirsPerSource, long inUse, List<String> marked) {
     this.limits = limits;
     this.dirsPerSource = dirsPerSource;
     this.inUse = inUse;
+    this.marked = marked;
   }
 
   public long watchesNeeded() {
@@ -69,10 +76,14 @@ public final class LimitsAdvisor {
     dirsPerSource.forEach((src, n) -> where.append(where.isEmpty() ? "" : ", ").append(n).append(" under ").append(src));
     String need = needed + " directories (" + where + ") need " + needed + " watches, ~" + mib(needed * WATCH_BYTES)
         + " of kernel memory (the kernel budgets up to ~" + mib(needed * WATCH_BYTES_KERNEL_BUDGET) + ")";
+    String fan = marked.isEmpty() ? "" : String.join(", ", marked) + " (watched with fanotify: one filesystem mark)";
+    if (!fan.isEmpty()) need += "; none for " + fan;
     String use = inUse >= 0 ? "; " + inUse + " already in use by this user" : "";
     long rec = recommendation().maxUserWatches();
     String fix = "run 'livesync doctor --fix' (sets fs.inotify.max_user_watches = " + rec + " in /etc/sysctl.d/90-livesync.conf)";
-    if (dirsPerSource.isEmpty()) {
+    if (dirsPerSource.isEmpty() && !marked.isEmpty()) {
+      out.add(Check.ok(InotifyLimits.WATCHES, max + ": no watches needed: " + fan));
+    } else if (dirsPerSource.isEmpty()) {
       out.add(Check.ok(InotifyLimits.WATCHES, max + " (no source given: pass SOURCE or --config to compare)"));
     } else if (needed > available) {
       out.add(Check.fail(InotifyLimits.WATCHES, max + " is too low: " + need + use + "; watching will fail with 'no space left on device'; " + fix));

@@ -30,4 +30,17 @@ class WatcherCheckTest {
       assertThat(r.out()).contains("OK    watcher of " + src + ": inotify: watcher = inotify");
     }
   }
+
+  /** A source fanotify watches needs no inotify watch: the limit is not measured against its directories. */
+  @Test
+  void aSourceWatchedWithFanotifyIsNotCountedAgainstTheWatchLimit() throws Exception {
+    try (LoopFs fs = LoopFs.ext4(tmp, 16)) {
+      Path src = fs.root();
+      Files.createDirectories(src.resolve("a/b/c"));
+      DoctorTest.Result r = DoctorTest.doctor("--state-dir", tmp.resolve("state").toString(), src.toString());
+      assertThat(r.out()).containsPattern("OK    max_user_watches: \\d+: no watches needed: " + src + " \\(watched with fanotify: one filesystem mark\\)\n");
+      r = DoctorTest.doctor("--state-dir", tmp.resolve("state").toString(), "--watcher", "inotify", src.toString());
+      assertThat(r.out()).containsPattern("OK    max_user_watches: \\d+: \\d+ directories \\(\\d+ under " + src + "\\) need \\d+ watches");
+    }
+  }
 }
