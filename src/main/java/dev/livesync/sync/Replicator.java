@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -240,11 +239,11 @@ public final class Replicator implements AutoCloseable {
     statusStale |= !completions.isEmpty();
     runCompletions();
     if (events.takeOverflow()) rescan(events::rewatch, "overflow");
-    else if (events.rewatchIfLimitRaised(clock.nanos())) queue(new WorkItem.FullSync(settings.delete().whileRunning(), "watch limit raised", clock.nanos()));
+    else if (events.rewatchIfLimitRaised(clock.nanos())) fullSync("watch limit raised");
     now = clock.nanos();
     if (nextScheduleNanos >= 0 && now >= nextScheduleNanos) {
       nextScheduleNanos = now + settings.schedule().toNanos();
-      queue(new WorkItem.FullSync(settings.delete().whileRunning(), "schedule", now));
+      fullSync("schedule");
     }
     stats.keeping(() -> batcher.poll(false, backlog), this::queue); // the batcher and the hard links look once
     WorkItem.Send otherNames = hardLinks.due();
@@ -259,8 +258,7 @@ public final class Replicator implements AutoCloseable {
     }
     backlog = allBacklogged;
     coalescer.treeTransferActive(tree);
-    if (sourceCheck.changed(now)) {
-      // back (mounted again, moved back): the old watches do not see it there; what changed meanwhile was not sent
+    if (sourceCheck.changed(now)) { // back (mounted again, moved back): the old watches do not see it, nor was what changed meanwhile sent
       if (sourceCheck.problem().isEmpty()) rescan(events::renewAfterSourceBack, "source back");
       publishStatus("running");
     }
@@ -279,12 +277,15 @@ public final class Replicator implements AutoCloseable {
   }
 
   /**
-   * The kernel dropped events, or the source is back: some changes (and maybe new directories to watch)
-   * were not seen. The watcher is set up anew, then a full sync goes to every target: it reads the tree after the new
-   * watches are in place, so whatever changed before them is in it and nothing after them is missed.
+   * The kernel dropped events, or the source is back: changes (and maybe new directories to watch) were
+   * not seen. The watcher is set up anew, then a full sync reads the tree after the new watches are in place.
    */
   private void rescan(Runnable rewatch, String why) {
     rewatch.run();
+    fullSync(why);
+  }
+
+  private void fullSync(String why) {
     queue(new WorkItem.FullSync(settings.delete().whileRunning(), why, clock.nanos()));
   }
 
@@ -321,14 +322,7 @@ public final class Replicator implements AutoCloseable {
   private void shutdownNow() {
     if (pruner != null) pruner.stop();
     TransferSlots.shared().leave(wakeOnFreedSlot, targets);
-    for (ExecutorService p : pools) p.shutdownNow();
-    for (ExecutorService p : pools) {
-      try {
-        p.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    StopDrain.shutdownNow(pools);
     for (Journal j : journals) j.close();
     if (stateLock != null) stateLock.close();
     events.close();

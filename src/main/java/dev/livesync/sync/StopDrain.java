@@ -68,4 +68,16 @@ final class StopDrain {
     if (t.failedFatally()) return "refused" + (last.isEmpty() ? "" : " (" + last + ")");
     return (last.contains(" cannot be written (") ? "not writable" : "not reachable") + (last.isEmpty() ? "" : " (" + last + ")");
   }
+
+  /** The workers' pools stopped at once (their rsyncs killed), each waited for a little. */
+  static void shutdownNow(List<ExecutorService> pools) {
+    for (ExecutorService p : pools) p.shutdownNow();
+    for (ExecutorService p : pools) {
+      try {
+        p.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 }
