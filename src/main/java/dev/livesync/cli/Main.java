@@ -42,15 +42,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
    */
   static final String SERVE_MOVE = "serve-move";
 
-  /** The JDK's property for how it starts a process: FORK, POSIX_SPAWN (its default, through jspawnhelper). */
-  static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
-
   public static void main(String[] args) {
-    // rsync, ssh and serve's daemon are started by fork and exec, not through the runtime's
-    // lib/jspawnhelper: an upgrade (of the package, or of the JDK the launcher runs) replaces that
-    // helper under a running replicator, and the new one refuses a JVM of another build, so every
-    // rsync would fail until a restart (docs/decisions.md). A -D on the command line still decides.
-    if (System.getProperty(LAUNCH_MECHANISM) == null) System.setProperty(LAUNCH_MECHANISM, "FORK");
     System.exit(run(args));
   }
 

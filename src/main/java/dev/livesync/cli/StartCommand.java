@@ -58,7 +58,7 @@ final class StartCommand extends Subcommand {
     RunCommand checkedRun = (RunCommand) cl.getSubcommands().get("run").getCommand();
     ServiceFiles run = checkedRun.startFiles();
     ServiceFiles files = logFile == null ? run : new ServiceFiles(run.pidFile(), logFile, run.socket());
-    long pid = BackgroundLauncher.start(BackgroundLauncher.selfCommand(Main.class.getName(), args), files, wait);
+    long pid = BackgroundLauncher.start(forking(BackgroundLauncher.selfCommand(Main.class.getName(), args)), files, wait);
     // a bare 'livesync status' asks the default socket: the command that asks this one
     // with a log file of its own (log_file), the run's lines go there only; start's file keeps what cannot
     String log = checkedRun.logFile() == null || checkedRun.logFile().equals(files.logFile().toAbsolutePath()) ? files.logFile().toString()
@@ -66,5 +66,21 @@ final class StartCommand extends Subcommand {
     out().printf("livesync started (pid %d); log: %s; '%s' shows progress%n", pid, log, checkedRun.statusCommand());
     out().flush();
     return 0;
+  }
+
+  /** The JDK's option for how it starts a process: FORK, or POSIX_SPAWN (its default, through jspawnhelper). */
+  static final String LAUNCH_MECHANISM = "-Djdk.lang.Process.launchMechanism=";
+
+  /**
+   * {@code java} with rsync started by fork and exec, not through the runtime's lib/jspawnhelper: an
+   * upgrade replaces that helper under a replicator that no upgrade restarts (this one), and the new
+   * helper refuses a JVM of another build, so every rsync would fail until a restart. Fork costs lag
+   * under load, so only here (docs/decisions.md); a -D of the user's (LIVESYNC_JAVA_OPTS) still decides.
+   */
+  static List<String> forking(List<String> java) {
+    if (java.stream().anyMatch(a -> a.startsWith(LAUNCH_MECHANISM))) return java;
+    List<String> cmd = new ArrayList<>(java);
+    cmd.add(1, LAUNCH_MECHANISM + "FORK");
+    return cmd;
   }
 }
