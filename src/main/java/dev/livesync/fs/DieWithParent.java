@@ -1,6 +1,5 @@
 package dev.livesync.fs;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,7 @@ final class DieWithParent {
 
   /** Starts {@code pb}'s command, wrapped, on the spawner thread. */
   static Process start(ProcessBuilder pb) throws IOException {
-    if (!AVAILABLE || !found(pb.command().getFirst(), pb.environment().get("PATH"))) return pb.start();
+    if (!AVAILABLE || Executables.find(pb.command().getFirst(), pb.environment().get("PATH")) == null) return pb.start();
     List<String> argv = new ArrayList<>(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
     argv.addAll(pb.command());
     pb.command(argv);
@@ -51,15 +50,5 @@ final class DieWithParent {
     } finally {
       if (interrupted) Thread.currentThread().interrupt();
     }
-  }
-
-  /** Whether {@code program} names an executable: as a path, or found on {@code path} (the child's PATH). */
-  private static boolean found(String program, String path) {
-    if (program.contains("/")) return Files.isExecutable(Path.of(program));
-    if (path == null) return false;
-    for (String dir : path.split(File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return true;
-    }
-    return false;
   }
 }

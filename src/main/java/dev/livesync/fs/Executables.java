@@ -9,8 +9,12 @@ public final class Executables {
 
   /** The executable file {@code program} names, or null when there is none. */
   public static Path find(String program) {
+    return find(program, System.getenv("PATH"));
+  }
+
+  /** {@link #find(String)} with {@code path} for PATH (a child's own, say). */
+  static Path find(String program, String path) {
     if (program.contains("/")) return runnable(Path.of(program)) ? Path.of(program) : null;
-    String path = System.getenv("PATH");
     for (String dir : (path == null ? "/usr/bin:/bin" : path).split(":")) {
       if (dir.isEmpty()) continue;
       Path p = Path.of(dir, program);

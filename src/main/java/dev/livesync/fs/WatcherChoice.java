@@ -45,12 +45,7 @@ public final class WatcherChoice {
   public static Decision decide(Kind asked, byte[] source) {
     if (asked == Kind.INOTIFY) return new Decision(Kind.INOTIFY, "watcher = inotify");
     String shown = Bytes.display(source);
-    Path real;
-    try {
-      real = Path.of(new String(source, java.nio.charset.StandardCharsets.UTF_8)).toRealPath();
-    } catch (java.io.IOException | RuntimeException e) {
-      real = null;
-    }
+    Path real = realPath(source);
     String refused = fanotifyRefused(source, real);
     if (asked == Kind.FANOTIFY) {
       if (refused != null) throw new LivesyncException(refusal(shown, refused) + " (use --watcher inotify or auto)", 2);
@@ -70,14 +65,17 @@ public final class WatcherChoice {
 
   /** Why {@code watcher = fanotify} cannot be had on directory {@code source}, in the words {@link #decide} throws; null when it can. */
   public static String fanotifyProblem(byte[] source) {
-    Path real;
-    try {
-      real = Path.of(new String(source, java.nio.charset.StandardCharsets.UTF_8)).toRealPath();
-    } catch (java.io.IOException | RuntimeException e) {
-      real = null;
-    }
-    String refused = fanotifyRefused(source, real);
+    String refused = fanotifyRefused(source, realPath(source));
     return refused == null ? null : refusal(Bytes.display(source), refused);
+  }
+
+  /** What {@code source} really is (symlinks resolved), or null when it cannot be told. */
+  private static Path realPath(byte[] source) {
+    try {
+      return Path.of(new String(source, java.nio.charset.StandardCharsets.UTF_8)).toRealPath();
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static String refusal(String shown, String why) {
