@@ -65,7 +65,7 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
     while (pr != null && pr.hasSubcommand()) pr = pr.subcommand();
     if (pr != null && k.cliName() != null && k.cliName().startsWith("--") && pr.hasMatchedOption(k.cliName())) {
       List<String> raw = pr.matchedOption(k.cliName()).originalStringValues();
-      if (raw.size() == 1) value = raw.getFirst();
+      if (raw.size() == 1 && (value == null || !value.contains(SettingException.HIDDEN))) value = raw.getFirst();
     }
     return name + (value == null ? "" : " " + quote(value)) + ": " + e.words(x -> x.cliName() != null ? x.cliName() : x.configName());
   }

@@ -309,7 +309,11 @@ public final class ConfigLoader {
       n = br < 0 ? n.get(part) : n.path(part.substring(0, br)).get(Integer.parseInt(part.substring(br + 1, part.length() - 1)));
     }
     if (n == null || !n.isArray() || value == null) return "";
-    for (int i = 0; i < n.size(); i++) if (value.equals(n.get(i).asText())) return "[" + i + "]";
+    int hidden = value.indexOf(dev.livesync.settings.SettingException.HIDDEN); // a value shown in part: the element it begins
+    for (int i = 0; i < n.size(); i++) {
+      String el = n.get(i).asText();
+      if (hidden < 0 ? value.equals(el) : el.startsWith(value.substring(0, hidden))) return "[" + i + "]";
+    }
     return "";
   }
 

@@ -13,6 +13,9 @@ import java.util.function.Function;
  * error; the config loader turns it into its own (78).
  */
 public final class SettingException extends LivesyncException {
+  /** In a refused value, what stands for a part not shown (a password): the value is then shown as given here, never as typed. */
+  public static final String HIDDEN = "***";
+
   private final Key key;
   private final String value;
   private final Words words;

@@ -16,6 +16,8 @@ public final class PassThroughArgs {
 
   private static final Why DELETION = why("deletion is the engine's job (the %s policy)", Key.DELETE);
   private static final Why OUTPUT_PARSED = why("the engine parses rsync's output");
+  private static final Why PASSWORD = why("a password on a command line is seen by every user of the host (ps); use %s or RSYNC_PASSWORD",
+      Key.PASSWORD_FILE);
 
   /** Long options refused (name → reason); options refused for the same reason share one line. */
   private static final Map<String, Why> REFUSED_LONG = new HashMap<>();
@@ -82,6 +84,8 @@ public final class PassThroughArgs {
         if (why == null && name.startsWith("--delete")) why = DELETION;
         if (why == null && name.startsWith("--info") && a.contains("name")) why = OUTPUT_PARSED;
         if (why != null) throw refused(a, why);
+        // not an rsync option, but what a user may try: refused without its value, which would be a password
+        if (name.startsWith("--pass")) throw refused(a.contains("=") ? name + "=" + SettingException.HIDDEN : a, PASSWORD);
       } else if (a.startsWith("-") && a.length() > 1) {
         for (int i = 1; i < a.length(); i++) {
           char c = a.charAt(i);

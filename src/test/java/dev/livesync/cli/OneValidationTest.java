@@ -145,6 +145,8 @@ class OneValidationTest {
         new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "--port=8730"), "  extra_args = [\"--port=8730\"]", "--port=8730",
             "rsync option '--port=8730' is not allowed: a daemon's port goes in the target (rsync://[user@]host:PORT/module); for ssh, use %s",
             Key.SSH_PORT),
+        new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "--password=s3cret"), "  extra_args = [\"--password=s3cret\"]", "'--password=***'",
+            "rsync option '--password=***' is not allowed: a password on a command line is seen by every user of the host (ps); use %s or RSYNC_PASSWORD", Key.PASSWORD_FILE),
         // what rsync itself does not take: refused up front, not a failed run per batch ("a target refused us", exit 5)
         new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "--bogus-opt"), "  extra_args = [\"--bogus-opt\"]", "--bogus-opt",
             "rsync does not take it (--bogus-opt: unknown option)"),
