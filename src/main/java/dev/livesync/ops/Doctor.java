@@ -94,9 +94,9 @@ public final class Doctor {
     DirCounter.Count c = DirCounter.count(dev.livesync.fs.Bytes.of(src.toString()));
     dirs.put(src.toString(), c.dirs());
     if (c.unreadable() > 0) {
-      return Check.warn(what, c.dirs() + " directories, " + c.unreadable() + " unreadable (their contents will not be replicated): check their modes");
+      return Check.warn(what, c.dirs() + (c.dirs() == 1 ? " directory, " : " directories, ") + c.unreadable() + " unreadable (their contents will not be replicated): check their modes");
     }
-    return Check.ok(what, "readable, " + c.dirs() + " directories");
+    return Check.ok(what, "readable, " + c.dirs() + (c.dirs() == 1 ? " directory" : " directories"));
   }
 
   private Check stateDir() {

@@ -35,8 +35,9 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
      * directories from the source ({@link Transport#renameCopiesFromSource}). The log says how long it took, and when it moved nothing.
      */
     static Ran renamed(long t0, boolean made, int group, boolean copiedFromSource) {
-      String said = made ? "" : group == 1 ? "its old name was not there to move: the batch after it sends the new name"
-          : "of the " + group + " renames run with it, not every old name was there to move: the batches after them send the new names";
+      String said = made ? "" : group == 1 ? "not moved at the target (its old name was not there, or it is too small to be worth it): the batch"
+          + " after it sends the new name" : "of the " + group + " renames run with it, not every one was moved at the target (an old name"
+          + " not there, or too small to be worth it): the batches after them send the new names";
       return new Ran(new TransferResult(TransferResult.Outcome.OK, 0, List.of(), 0, 0, (System.nanoTime() - t0) / 1_000_000, said),
           List.of(), made && copiedFromSource, null);
     }
