@@ -114,7 +114,19 @@ public final class SystemdUnit {
   static final java.util.List<Path> UNIT_DIRS = java.util.List.of(Path.of("/etc/systemd/system"), Path.of("/run/systemd/system"),
       Path.of("/usr/lib/systemd/system"), Path.of("/lib/systemd/system"));
 
+  /** What to do with the unit written, on this host (systemd is running when /run/systemd/system is there, as sd_booted(3) tells). */
   public static String howToEnable(Path unitFile, String command) {
+    return howToEnable(unitFile, command, java.nio.file.Files.isDirectory(Path.of("/run/systemd/system")));
+  }
+
+  /** {@link #howToEnable(Path, String)}; {@code systemd}: whether systemd runs this host. */
+  static String howToEnable(Path unitFile, String command, boolean systemd) {
+    return enableSteps(unitFile, command) + (systemd ? "" : "systemd does not run this host (no /run/systemd/system): the unit works where it"
+        + " does; here, " + (command.equals("run") ? "'livesync start' runs the replicator in the background instead" : "run 'livesync serve'"
+        + " under the supervisor this host has") + ".\n");
+  }
+
+  private static String enableSteps(Path unitFile, String command) {
     String name = unitFile.getFileName().toString();
     // a template is enabled as one of its instances: livesync@www.service runs /etc/livesync/www.toml
     String enable = name.endsWith("@.service") ? name.replace("@.service", "@NAME.service") : name;
