@@ -110,6 +110,8 @@ public final class Doctor {
 
   private static Check passwordFile(Path pw) {
     String p = dev.livesync.settings.PasswordFile.problem(pw);
-    return p == null ? Check.ok("password file " + pw, "mode 0600, owned by this user") : Check.fail("password file " + pw, p);
+    if (p != null) return Check.fail("password file " + pw, p);
+    String blank = dev.livesync.settings.PasswordFile.endsInBlank(pw);
+    return blank == null ? Check.ok("password file " + pw, "mode 0600, owned by this user") : Check.warn("password file " + pw, blank);
   }
 }

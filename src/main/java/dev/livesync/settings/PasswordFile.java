@@ -69,6 +69,21 @@ public final class PasswordFile {
         + " the password alone (what follows '" + user + ":'), which rsync sends as it is";
   }
 
+  /**
+   * Words about a first line that ends in a space or a tab, which rsync sends as part of the password
+   * (a daemon whose secret has none then refuses every login, with no hint why); null when it does not
+   * (or cannot be read). A warning, not a refusal: a password may end so. Never shows the password.
+   */
+  public static String endsInBlank(Path file) {
+    try {
+      String first = firstLine(file);
+      if (first.isEmpty() || !Character.isWhitespace(first.charAt(first.length() - 1))) return null;
+    } catch (IOException e) {
+      return null;
+    }
+    return "its first line ends in a space or tab, which rsync sends as part of the password: if the daemon's secret has none, remove it";
+  }
+
   /** Checks the file (see {@link #problem}) and returns its first line. */
   public static String read(Path file) {
     return read(file, "password");

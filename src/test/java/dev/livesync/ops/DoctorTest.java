@@ -105,6 +105,20 @@ class DoctorTest {
         .contains("FAIL  target rsync://u@127.0.0.1:1/m: ");
   }
 
+  /** A password file whose first line ends in a space: rsync sends it, and a daemon whose secret has none refuses every login. */
+  @Test
+  void warnsOfAPasswordFileWhoseLineEndsInABlank() throws Exception {
+    Path pw = tmp.resolve("pw-blank");
+    Files.writeString(pw, "old boy \n");
+    Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+    Result r = doctor("--password-file", pw.toString(), "--state-dir", tmp.toString(), tmp.toString(), "rsync://u@127.0.0.1:1/m");
+    assertThat(r.out()).contains("WARN  password file " + pw + ": its first line ends in a space or tab, which rsync sends as part of the"
+        + " password: if the daemon's secret has none, remove it").doesNotContain("old boy");
+    Files.writeString(pw, "old boy\n");
+    assertThat(doctor("--password-file", pw.toString(), "--state-dir", tmp.toString(), tmp.toString(), "rsync://u@127.0.0.1:1/m").out())
+        .contains("OK    password file " + pw + ": mode 0600, owned by this user");
+  }
+
   @Test
   void knownBrokenRsyncReleasesWarn() {
     assertThat(RsyncVersion.parse("rsync  version 3.2.5  protocol version 31").check().status()).isEqualTo(Check.Status.WARN);
