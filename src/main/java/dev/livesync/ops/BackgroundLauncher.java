@@ -112,6 +112,11 @@ public final class BackgroundLauncher {
     try {
       // as run says of its --log-file: a missing directory is made; one that cannot be, or a file not writable, is 73
       Files.createDirectories(files.logFile().toAbsolutePath().getParent());
+      // made 0640, as the run makes it again after logrotate renamed it (dev.livesync.fs.StandardOutput): one mode for one log
+      if (!Files.exists(files.logFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Files.createFile(files.logFile(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----")));
+      }
       Files.newOutputStream(files.logFile(), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND).close();
     } catch (IOException e) {
       throw new LivesyncException("cannot write the log file " + files.logFile() + ": check that its directory exists and is writable by this user",

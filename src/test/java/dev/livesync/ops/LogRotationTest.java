@@ -60,6 +60,7 @@ class LogRotationTest {
     assertThat(said).contains("log: " + out + ";");
     Await.until("running logged", Duration.ofSeconds(30), () -> Files.readString(out).contains("running: 1 sync(s)"), () -> Files.readString(out));
 
+    assertThat(mode(out)).as("start's log as start made it").isEqualTo("rw-r-----");
     Files.move(out, state.resolve("livesync.log.1"));
     hup();
     Await.until("the log reopened", Duration.ofSeconds(30), () -> Files.exists(out) && Files.readString(out).contains("SIGHUP: log reopened"),
@@ -70,6 +71,7 @@ class LogRotationTest {
     assertThat(Files.readString(out)).contains("SIGHUP: log reopened: " + out + "\n")
         .containsPattern("(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  RunCommand: SIGHUP: log reopened");
     assertThat(Files.readString(state.resolve("livesync.log.1"))).contains("running: 1 sync(s)").doesNotContain("log reopened", "1 files");
+    assertThat(mode(out)).as("start's log as the run made it again").isEqualTo("rw-r-----");
     var stop = ServiceRoundTripTest.cli("stop");
     assertThat(stop.code()).as(stop.err()).isZero();
     assertThat(Files.readString(out)).contains("SIGTERM: stopping");
@@ -126,5 +128,9 @@ class LogRotationTest {
     int n = 0;
     for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
     return n;
+  }
+
+  private static String mode(Path f) throws java.io.IOException {
+    return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
   }
 }
