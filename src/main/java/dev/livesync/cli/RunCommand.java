@@ -183,6 +183,7 @@ final class RunCommand extends Subcommand {
         systemd.stopping("SIG" + sig + ": draining (up to " + bound.toSeconds() + " s)");
         if (monitor != null) monitor.stopping(); // alerts: a pending resolution is sent as the monitor closes
         syncs.stopAll(bound);
+        dev.livesync.ops.BackgroundLauncher.pidFileGone();
         Log.log.info("stopped");
         return 0;
       }

@@ -130,11 +130,30 @@ public final class BackgroundLauncher {
           .env("LIVESYNC_RUNTIME_DIR", Dirs.runtime().toString())
           .env("LIVESYNC_STATE_DIR", Dirs.state().toString())
           .env("LIVESYNC_LOCK_DIR", Dirs.targetLocks().toString()) // and the same target locks
+          .env(PIDFILE_ENV, files.pidFile() == null ? "" : files.pidFile().toAbsolutePath().toString())
           // the file its stdout and stderr append to: reopened on SIGHUP after logrotate renamed it
           .env(OUTPUT_LOG_ENV, files.logFile().toAbsolutePath().toString())
           .start();
     } catch (IOException e) {
       throw new LivesyncException("cannot start " + command.getFirst() + ": " + e.getMessage(), 1, e);
+    }
+  }
+
+  /** Names, for the run start leaves running, the pidfile start writes for it once it runs. */
+  static final String PIDFILE_ENV = "LIVESYNC_PIDFILE";
+
+  /**
+   * The run that start left running stopped on a signal (a {@code kill}, not only {@code livesync stop},
+   * which removes it itself): its pidfile goes with it, when it still names this process, so that
+   * status does not take the stop for a crash.
+   */
+  public static void pidFileGone() {
+    String f = System.getenv(PIDFILE_ENV);
+    if (f == null || f.isEmpty()) return;
+    try {
+      if (Files.readString(Path.of(f)).strip().equals(Long.toString(ProcessHandle.current().pid()))) Files.delete(Path.of(f));
+    } catch (IOException e) {
+      // not there (yet), or not ours to remove: status tells
     }
   }
 

@@ -211,6 +211,23 @@ class ServiceRoundTripTest {
     assertThat(cli("status").out()).doesNotContain("has ended"); // stop removed the stale pidfile
   }
 
+  /** A kill (SIGTERM) from elsewhere is a stop too: the run drains and takes its pidfile with it, and status does not call it a crash. */
+  @Test
+  void aReplicatorStoppedByKillTakesItsPidfileAlong() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src-kill")), dst = Files.createDirectories(tmp.resolve("dst-kill"));
+    Result start = cli("start", "--wait", "30s", src.toString(), dst.toString(), "--state-dir", tmp.resolve("state-kill").toString());
+    assertThat(start.code()).as(start.err()).isZero();
+    long pid = Long.parseLong(Files.readString(ServiceFiles.defaults().pidFile()).strip());
+    ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+    started.add(h);
+    h.destroy();
+    h.onExit().get();
+    assertThat(ServiceFiles.defaults().pidFile()).doesNotExist();
+    Result status = cli("status");
+    assertThat(status.code()).isEqualTo(3);
+    assertThat(status.out()).contains("livesync is not running").doesNotContain("has ended");
+  }
+
   @Test
   void stopReportsWhenItHadToKill() throws Exception {
     long pid = start(fake(0, 120_000));
