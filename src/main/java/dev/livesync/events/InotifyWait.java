@@ -142,6 +142,8 @@ public final class InotifyWait {
           : o.recursive > 0 ? "Setting up watches.  Beware: since -r was given, this may take a while!\n"
           : "Setting up watches.\n");
     }
+    // -mr watches new directories: that path warmed up first (see NewDirWarmup), before any watch of the user's
+    if (!o.fanotify && o.monitor && o.recursive > 0) NewDirWarmup.run(events, this::excluded);
     for (String file : list.watch()) {
       try {
         watcher.watch(Messages.bytes(file));
