@@ -38,6 +38,9 @@ final class NewDirWarmup {
         drain(w, seen);
         Files.write(d.resolve("f"), new byte[] {'x'});
         drain(w, seen);
+        Files.delete(d.resolve("f"));
+        Files.delete(d); // its watch goes with it: two at most, even under a tight max_user_watches
+        drain(w, seen);
       }
     } catch (IOException | RuntimeException e) {
       // cold it is
