@@ -38,41 +38,37 @@ public final class ProcessPreflight {
       if (p != null) add(out, Key.STATUS_SOCKET.refuse(statusSocket.toString(), p));
     }
     for (EngineSettings s : syncs) {
-      Path root = s.stateDir().getParent();
-      for (EngineSettings in : syncs) {
-        String source = inSource(s.stateDir(), true, in);
-        if (source != null) {
-          add(out, Key.STATE_DIR.refuse(root.toString(), "is inside the source " + source + ": the sync's journal and lock would be"
-              + " replicated with it, each of their writes a change to send, and every stop would look unclean; choose a state dir"
-              + " outside every source"));
-        }
-      }
-      for (EngineSettings of : syncs) {
-        String target = inTarget(s.stateDir(), true, of);
-        if (target != null) {
-          add(out, Key.STATE_DIR.refuse(root.toString(), "is inside the target " + target + ": the sync's full syncs would delete"
-              + " its journal, lock and held deletions there, and a second run of the sync could then start beside it; choose a"
-              + " state dir outside every target"));
-        }
-      }
+      refuseInside(out, syncs, Key.STATE_DIR, s.stateDir().getParent(), s.stateDir(), true,
+          "the sync's journal and lock would be replicated with it, each of their writes a change to send, and every stop would"
+              + " look unclean; choose a state dir outside every source",
+          "the sync's full syncs would delete its journal, lock and held deletions there, and a second run of the sync could"
+              + " then start beside it; choose a state dir outside every target");
     }
     if (logFile != null) {
-      for (EngineSettings in : syncs) {
-        String source = inSource(logFile, false, in);
-        if (source != null) {
-          add(out, Key.LOG_FILE.refuse(logFile.toString(), "is inside the source " + source + ": each line logged would be a change"
-              + " to replicate, whose batch logs a line, without end; choose a log file outside every source"));
-        }
-      }
-      for (EngineSettings of : syncs) {
-        String target = inTarget(logFile, false, of);
-        if (target != null) {
-          add(out, Key.LOG_FILE.refuse(logFile.toString(), "is inside the target " + target + ": the sync's full syncs would delete"
-              + " it, and livesync would log on into a deleted file; choose a log file outside every target"));
-        }
-      }
+      refuseInside(out, syncs, Key.LOG_FILE, logFile, logFile, false,
+          "each line logged would be a change to replicate, whose batch logs a line, without end; choose a log file outside"
+              + " every source",
+          "the sync's full syncs would delete it, and livesync would log on into a deleted file; choose a log file outside"
+              + " every target");
     }
     return List.copyOf(out.values());
+  }
+
+  /**
+   * Refuses {@code key}'s value {@code shown} when {@code path} (a directory when {@code dir}) lies in a
+   * source of {@code syncs}, then when it lies in one of their targets: {@code whySource} and
+   * {@code whyTarget} say what would go wrong there.
+   */
+  private static void refuseInside(Map<String, SettingException> out, List<EngineSettings> syncs, Key key, Path shown, Path path,
+      boolean dir, String whySource, String whyTarget) {
+    for (EngineSettings in : syncs) {
+      String source = inSource(path, dir, in);
+      if (source != null) add(out, key.refuse(shown.toString(), "is inside the source " + source + ": " + whySource));
+    }
+    for (EngineSettings of : syncs) {
+      String target = inTarget(path, dir, of);
+      if (target != null) add(out, key.refuse(shown.toString(), "is inside the target " + target + ": " + whyTarget));
+    }
   }
 
   private static void add(Map<String, SettingException> out, SettingException e) {
