@@ -12,8 +12,36 @@ import java.util.Map;
  * opened through) and one {@link HandlePaths} cache per filesystem (the fsid that starts each handle).
  */
 final class FanotifyRoots implements AutoCloseable {
-  // Compared only by remove(), with the instance add() returned: identity is meant (arrays by identity, the fd unique while open).
-  record Root(byte[] given, byte[] real, int fd) {}
+  /**
+   * A watched tree: its path as given, as the kernel names it now (both with a slash) and a descriptor
+   * of it. The real path follows the directory when it or an ancestor is renamed ({@link #refresh});
+   * the given one stays, as inotify keeps naming a watched directory by the path it was watched under.
+   */
+  static final class Root {
+    private final byte[] given;
+    private final int fd;
+    private byte[] real;
+    /** The real path before the last refresh that changed it, or null: its own move is still told by it. */
+    private byte[] before;
+
+    Root(byte[] given, byte[] real, int fd) {
+      this.given = given;
+      this.real = real;
+      this.fd = fd;
+    }
+
+    byte[] given() {
+      return given;
+    }
+
+    byte[] real() {
+      return real;
+    }
+
+    int fd() {
+      return fd;
+    }
+  }
 
   private final List<Root> roots = new ArrayList<>();
   private final Map<Long, HandlePaths> byFs = new HashMap<>();
@@ -93,17 +121,49 @@ final class FanotifyRoots implements AutoCloseable {
     return null;
   }
 
-  /** Whether directory {@code realPath} (no slash) is a root or (when recursive) below one. */
+  /**
+   * Whether directory {@code realPath} (no slash) is a root or (when recursive) below one. Asked on a
+   * cache miss only, after two system calls. One outside every root may be in one renamed (itself or
+   * an ancestor) whose rename is not read yet: the kernel names a handle by where it is now, so the
+   * roots' paths are looked at again before it is judged outside (one readlink per root).
+   */
   boolean watched(byte[] realPath) {
-    return rootOf(Bytes.withSlash(realPath)) != null; // asked on a cache miss only, after two system calls
+    byte[] dir = Bytes.withSlash(realPath);
+    return rootOf(dir) != null || refresh() && rootOf(dir) != null;
   }
 
-  /** The root whose directory itself is {@code realPath} (no slash), or null. */
+  /**
+   * Each root's real path read again through its descriptor (after a directory's rename: it may have
+   * been the root or an ancestor of it). A root found elsewhere is named there from now on, its
+   * cached paths under the old one forgotten; one deleted or out of this mount's reach keeps its path.
+   * True when one changed.
+   */
+  boolean refresh() {
+    boolean changed = false;
+    for (Root r : roots) {
+      byte[] now = Libc.readlinkOrNull(Bytes.of("/proc/self/fd/" + r.fd));
+      if (now == null || now.length == 0 || now[0] != '/') continue;
+      if (Bytes.latin1(now).endsWith(" (deleted)") && Libc.lstatLook(now) == null) continue;
+      byte[] nowSlash = Bytes.withSlash(now);
+      if (Arrays.equals(nowSlash, r.real)) continue;
+      invalidate(Bytes.trimSlash(r.real));
+      r.before = r.real;
+      r.real = nowSlash;
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** The root whose directory itself is {@code realPath} (no slash) now or before its last move, or null. */
   Root rootAt(byte[] realPath) {
     for (Root r : roots) {
-      if (r.real().length == realPath.length + 1 && Bytes.startsWith(r.real(), realPath)) return r;
+      if (is(r.real, realPath) || r.before != null && is(r.before, realPath)) return r;
     }
     return null;
+  }
+
+  private static boolean is(byte[] dirSlash, byte[] path) {
+    return dirSlash.length == path.length + 1 && Bytes.startsWith(dirSlash, path);
   }
 
   /** {@code realDir} (with a slash) as shown: under the root's path as given. */

@@ -29,8 +29,10 @@ import java.util.function.Consumer;
  * <p>The kernel reports each event as a directory file handle plus a name; the handle is turned into a
  * path with open_by_handle_at through a descriptor of the watched directory and readlink, and cached
  * ({@link HandlePaths}); a directory renamed or deleted drops its entries. Paths are given under the
- * watched path as it was given (a symlinked or relative root stays so). With {@code filterToRoot}
- * events outside the watched tree (the rest of the filesystem) are dropped here, in user space.
+ * watched path as it was given (a symlinked or relative root stays so), also while the root or an
+ * ancestor of it is renamed elsewhere, as inotify names a watched directory: each directory rename
+ * reads the roots' paths again through their descriptors. With {@code filterToRoot} events outside
+ * the watched tree (the rest of the filesystem) are dropped here, in user space.
  *
  * <p>A rename is one {@code FAN_RENAME} event (Linux 5.17) carrying both names: it is delivered as
  * MOVED_FROM and MOVED_TO with one cookie, or only the half inside the tree (moved in or out). Before
@@ -195,6 +197,7 @@ public final class FanotifyWatcher implements Watcher {
     else if ((m & IN_MOVED_TO) != 0) cookie = pendingMoveCookie != 0 ? pendingMoveCookie : ++cookies;
     if ((m & IN_MOVED_FROM) == 0) pendingMoveCookie = 0;
     deliver((int) (m & 0xfff), isDir, dirSlash, name, full, cookie);
+    if (isDir != 0 && (m & (IN_MOVED_FROM | IN_MOVED_TO)) != 0) roots.refresh(); // after: a root's own move is told by its old path
   }
 
   /** fsnotifywait: an event on directory {@code dir} (real, no slash) itself, shown as inotify shows one on a watched directory. */
@@ -225,6 +228,7 @@ public final class FanotifyWatcher implements Watcher {
     pendingMoveCookie = 0;
     if (oldFull != null) deliver(IN_MOVED_FROM, isDir, Bytes.withSlash(from), e.oldName(), oldFull, cookie);
     if (to != null) deliver(IN_MOVED_TO, isDir, Bytes.withSlash(to), e.name(), Bytes.concat(Bytes.withSlash(to), e.name()), cookie);
+    if (isDir != 0) roots.refresh(); // a root or an ancestor of one renamed: its events are named under the root as given still
   }
 
   /**

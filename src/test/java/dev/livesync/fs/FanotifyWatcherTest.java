@@ -231,4 +231,63 @@ class FanotifyWatcherTest {
     drain();
     assertThat(events).noneSatisfy(ev -> assertThat(rel(ev)).endsWith("/h"));
   }
+
+  /** The source at mnt/a/s: the tests below rename mnt/a (an ancestor) or s itself away and back. */
+  private Path nested() throws Exception {
+    src = Files.createDirectories(fs.root().resolve("a/s"));
+    return src;
+  }
+
+  @Test
+  void whileAnAncestorIsRenamedAwayItsEventsAreNamedUnderTheRootAsGiven_asInotifyNamesThem() throws Exception {
+    Files.createDirectories(nested().resolve("old"));
+    start(FanotifyWatcher.Marks.FILESYSTEM, true);
+    Files.writeString(src.resolve("first"), "x");
+    await(ev -> rel(ev).equals("first") && ev.has(IN_CLOSE_WRITE)); // the root's path is cached
+    Path away = fs.root().resolve("b/s");
+    Files.move(fs.root().resolve("a"), fs.root().resolve("b"));
+    Files.writeString(away.resolve("f"), "new");
+    Files.createDirectories(away.resolve("d"));
+    Files.writeString(away.resolve("d/g"), "x");
+    Files.writeString(away.resolve("old/h"), "x");
+    await(ev -> rel(ev).equals("f") && ev.has(IN_CLOSE_WRITE)); // read while it is away
+    await(ev -> rel(ev).equals("d/g") && ev.has(IN_CLOSE_WRITE));
+    await(ev -> rel(ev).equals("old/h") && ev.has(IN_CLOSE_WRITE));
+    Files.move(fs.root().resolve("b"), fs.root().resolve("a"));
+    Files.writeString(src.resolve("back"), "x");
+    Files.writeString(src.resolve("d/back"), "x");
+    await(ev -> rel(ev).equals("back") && ev.has(IN_CLOSE_WRITE));
+    await(ev -> rel(ev).equals("d/back") && ev.has(IN_CLOSE_WRITE));
+    drain();
+    assertThat(events).allSatisfy(ev -> assertThat(new String(ev.watchPath())).startsWith(src + "/"));
+  }
+
+  @Test
+  void eventsMadeBeforeAnAncestorsRenameButReadAfterItAreKept() throws Exception {
+    Files.createDirectories(nested().resolve("sub")); // its handle is not resolved before the rename
+    start(FanotifyWatcher.Marks.FILESYSTEM, false);
+    Files.writeString(src.resolve("sub/f"), "x");
+    Files.move(fs.root().resolve("a"), fs.root().resolve("b")); // read after this: the kernel names sub where it is now
+    await(ev -> rel(ev).equals("sub/f") && ev.has(IN_CLOSE_WRITE));
+    Files.move(fs.root().resolve("b"), fs.root().resolve("a"));
+    Files.writeString(src.resolve("sub/g"), "x");
+    await(ev -> rel(ev).equals("sub/g") && ev.has(IN_CLOSE_WRITE));
+  }
+
+  @Test
+  void theRootRenamedAwayIsMoveSelf_andWhatChangesInItMeanwhileIsNamedAsGiven() throws Exception {
+    nested();
+    start(FanotifyWatcher.Marks.FILESYSTEM, false);
+    Path away = fs.root().resolve("a/t");
+    Files.move(src, away);
+    WatchEvent self = await(ev -> ev.has(IN_MOVE_SELF));
+    assertThat(new String(self.watchPath())).isEqualTo(src + "/");
+    Files.writeString(away.resolve("f"), "x");
+    await(ev -> rel(ev).equals("f") && ev.has(IN_CLOSE_WRITE));
+    Files.move(away, src);
+    Files.writeString(src.resolve("g"), "x");
+    await(ev -> rel(ev).equals("g") && ev.has(IN_CLOSE_WRITE));
+    drain();
+    assertThat(events).allSatisfy(ev -> assertThat(new String(ev.watchPath())).startsWith(src + "/"));
+  }
 }
