@@ -103,6 +103,8 @@ final class RunCommand extends Subcommand {
 
   /** The log file this run writes (null: none); a reloaded config's syncs are checked against it. */
   private Path logFileInUse;
+  /** The state root this run started with (--state-dir, else the config's state_dir, else the default); a reload keeps it. */
+  private Path stateRootInUse;
   /** The config as last loaded (at the start, then by each reload that took): what a reload compares with. */
   private Config loaded;
   /** Why the last SIGHUP left the config as it was (status shows it), or empty. */
@@ -119,6 +121,7 @@ final class RunCommand extends Subcommand {
     }
     Path configFile = cfg == null ? null : cfg.file();
     loaded = cfg;
+    stateRootInUse = sync.stateRoot(cfg);
     ProcessSettings process = processSettings(cfg);
     List<RunningSyncs.Plan> plans = plans(cfg);
     if (plans.isEmpty()) throw new LivesyncException("nothing to run: " + configFile + " has no [[sync]]", 78);
@@ -264,8 +267,17 @@ final class RunCommand extends Subcommand {
     return cfg != null && cfg.maxTransfers() != null ? cfg.maxTransfers() : TransferSlots.defaultLimit();
   }
 
+  /**
+   * The syncs of {@code cfg}, each with its state dir under the state root this run started with: a
+   * state_dir changed in the file takes effect at the next restart, as the other top-level keys do
+   * (a reload that moved the syncs it restarts there left their journal, clean-stop record and held
+   * deletions behind, and restarted syncs that had not changed).
+   */
   private List<RunningSyncs.Plan> plans(Config cfg) {
-    return sync.syncs(cfg, true).stream().map(RunningSyncs.Plan::new).toList();
+    return sync.syncs(cfg, true).stream()
+        .map(s -> s.stateDir().equals(EngineSettings.stateDirOf(stateRootInUse, s.name())) ? s
+            : s.toBuilder().stateDir(EngineSettings.stateDirOf(stateRootInUse, s.name())).build())
+        .map(RunningSyncs.Plan::new).toList();
   }
 
   /**

@@ -1,0 +1,91 @@
+package dev.livesync.cli;
+
+import static dev.livesync.testing.Await.CONVERGE;
+import static dev.livesync.testing.Trees.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livesync.testing.LivesyncProcess;
+import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Trees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGHUP with a config file edited in ways a reload must not act on at once: a new state_dir (read at
+ * start, like the other top-level keys).
+ * Real child JVMs, real inotify and rsync, real signals; convergence by comparing trees.
+ */
+class ReloadTest {
+  static final Duration EXIT = Duration.ofSeconds(60);
+  final Path work = TempFiles.dir("reload-test");
+  final List<AutoCloseable> closing = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (AutoCloseable c : closing.reversed()) c.close();
+    TempFiles.deleteTree(work);
+  }
+
+  LivesyncProcess run(List<String> args) {
+    var p = LivesyncProcess.start(args);
+    closing.add(p);
+    return p;
+  }
+
+  byte[] dir(String name) throws Exception {
+    return dev.livesync.fs.Bytes.of(Files.createDirectories(work.resolve(name)).toString());
+  }
+
+  static String s(byte[] b) {
+    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static String config(Path stateDir, String name, byte[] src, byte[] dst) {
+    return "state_dir = \"" + stateDir + "\"\n[[sync]]\nname = \"" + name + "\"\nsource = \"" + s(src) + "\"\ndelay = \"50ms\"\n"
+        + "  [[sync.target]]\n  url = \"" + s(dst) + "\"\n";
+  }
+
+  /**
+   * The log says a changed state_dir takes effect at the next restart; the reload restarted the
+   * unchanged sync anyway, in the new state dir, leaving its journal, clean-stop record and held
+   * deletions in the old one.
+   */
+  @Test
+  void aChangedStateDirWaitsForTheRestartAndLeavesTheSyncsRunning() throws Exception {
+    byte[] src = dir("src"), dst = dir("dst");
+    Trees.write(at(src, "one.txt"), "one");
+    Path cfg = work.resolve("livesync.toml");
+    Path before = work.resolve("state-before"), after = work.resolve("state-after");
+    Files.writeString(cfg, config(before, "one", src, dst));
+    var p = run(List.of("run", "--config", cfg.toString(), "--status-socket", work.resolve("status.sock").toString(), "--stop-timeout", "10s"));
+    p.awaitOutput("running:", CONVERGE);
+    Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+
+    Files.writeString(cfg, config(after, "one", src, dst));
+    p.signal("HUP");
+    p.awaitOutput("top-level settings changed: state_dir", CONVERGE);
+    Trees.write(at(src, "two.txt"), "still replicated after the reload");
+    Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    assertThat(p.output()).doesNotContain("sync 'one': changed in the config");
+    assertThat(after.resolve("one")).doesNotExist();
+    assertThat(before.resolve("one").resolve("lock")).exists();
+
+    p.signal("TERM");
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isZero();
+  }
+
+  /** livesync status --status-socket SOCKET, in-process; it must exit 0 (running). */
+  private static String status(Path socket) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new java.io.PrintWriter(out));
+    cl.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+    assertThat(cl.execute("status", "--status-socket", socket.toString())).as(out.toString()).isZero();
+    return out.toString();
+  }
+}
