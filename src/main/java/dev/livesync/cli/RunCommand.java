@@ -317,6 +317,8 @@ final class RunCommand extends Subcommand {
       cfg = ConfigLoader.load(configFile);
       plans = plans(cfg);
       preflight(cfg, plans);
+      LivesyncException held = syncs.startRefusal(plans);
+      if (held != null) throw held;
     } catch (LivesyncException e) {
       Log.log.error("SIGHUP: {} not reloaded, the running syncs continue unchanged: {}", configFile, e.getMessage());
       reloadRefused.set("SIGHUP at " + java.time.LocalTime.now().withNano(0) + ": " + configFile + " not reloaded, the running syncs continue"

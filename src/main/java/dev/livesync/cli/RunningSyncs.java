@@ -149,6 +149,26 @@ final class RunningSyncs {
     }
   }
 
+  /**
+   * Why a reload to {@code plans} must not be applied because a sync it would start (new, or changed
+   * and so restarted) could not start: another livesync's sync writes one of its targets, or another
+   * run holds its state dir. Null when none. Asked before anything is stopped: such a sync was stopped
+   * and then not started, its source no longer replicated while {@code status} showed nothing.
+   * Only this process's locks are skipped (a changed sync's own state dir is not tried: closing a
+   * second channel on a file this process locks would drop its lock).
+   */
+  LivesyncException startRefusal(List<Plan> plans) {
+    for (Plan p : plans) {
+      EngineSettings s = p.settings();
+      Running r = running.get(s.name());
+      if (r != null && Objects.equals(r.plan().settings(), s)) continue; // unchanged: it keeps running
+      LivesyncException held = r == null ? dev.livesync.sync.Preflight.stateDirHeld(s) : null;
+      if (held == null) held = dev.livesync.sync.Preflight.targetHeld(s);
+      if (held != null) return new LivesyncException("sync '" + s.name() + "' could not start: " + held.getMessage(), held.exitCode(), held);
+    }
+    return null;
+  }
+
   void stopAll(Duration bound) throws InterruptedException {
     for (Running r : running.values()) r.replicator().stop(bound);
     running.clear();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SIGHUP with a config file edited in ways a reload must not act on at once: a new state_dir (read at
- * start, like the other top-level keys).
+ * start, like the other top-level keys), and a sync whose new target another livesync already writes.
  * Real child JVMs, real inotify and rsync, real signals; convergence by comparing trees.
  */
 class ReloadTest {
@@ -77,6 +77,46 @@ class ReloadTest {
 
     p.signal("TERM");
     assertThat(p.awaitExit(EXIT)).as(p.output()).isZero();
+  }
+
+  /**
+   * A reload that points a sync at a target another livesync writes stopped the sync and then could
+   * not start it: its source went unreplicated, said by one log line, while status showed neither
+   * the sync nor a problem. The reload is refused as a bad file is: the running syncs go on unchanged
+   * and status says why.
+   */
+  @Test
+  void aReloadOntoATargetAnotherLivesyncWritesIsRefusedAndTheSyncKeepsRunning() throws Exception {
+    byte[] src = dir("src"), dst = dir("dst"), otherSrc = dir("other-src"), taken = dir("taken");
+    Trees.write(at(src, "one.txt"), "one");
+    Trees.write(at(otherSrc, "other.txt"), "the other livesync's");
+    var other = run(List.of("run", s(otherSrc), s(taken), "--name", "other", "--state-dir", work.resolve("other-state").toString(),
+        "--status-socket", work.resolve("other.sock").toString(), "--delay", "50ms", "--stop-timeout", "10s"));
+    other.awaitOutput("running:", CONVERGE);
+
+    Path cfg = work.resolve("livesync.toml");
+    Path state = work.resolve("state");
+    Files.writeString(cfg, config(state, "one", src, dst));
+    Path sock = work.resolve("status.sock");
+    var p = run(List.of("run", "--config", cfg.toString(), "--status-socket", sock.toString(), "--stop-timeout", "10s"));
+    p.awaitOutput("running:", CONVERGE);
+    Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+
+    Files.writeString(cfg, config(state, "one", src, taken));
+    p.signal("HUP");
+    p.awaitOutput("not reloaded", CONVERGE);
+    assertThat(p.output()).contains("sync 'one' could not start: target " + s(taken) + " is already written by sync other (pid " + other.pid() + ")")
+        .doesNotContain("sync 'one': changed in the config");
+    assertThat(status(sock)).contains("CONFIG NOT RELOADED: ").contains("sync one: " + s(src) + " — running");
+    Trees.write(at(src, "two.txt"), "still replicated to the target it had");
+    Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    assertThat(work.resolve("taken").resolve("one.txt")).doesNotExist();
+    assertThat(work.resolve("taken").resolve("two.txt")).doesNotExist();
+
+    p.signal("TERM");
+    assertThat(p.awaitExit(EXIT)).as(p.output()).isZero();
+    other.signal("TERM");
+    assertThat(other.awaitExit(EXIT)).as(other.output()).isZero();
   }
 
   /** livesync status --status-socket SOCKET, in-process; it must exit 0 (running). */
