@@ -120,6 +120,10 @@ public final class ConfigLoader {
     } catch (SettingException e) {
       throw locate(e);
     }
+    // the tables are known keys too: an unknown top-level one ([[target]] for [[sync.target]]) is said
+    // as such first, not as what it left missing in the [[sync]] above it
+    for (String table : List.of("sync", "serve", "http", "alert")) top.has(table);
+    top.finish();
     List<EngineSettings> syncs = new ArrayList<>();
     Set<String> names = new HashSet<>();
     List<Section> sections = top.tables("sync", "[[sync]]");
@@ -214,8 +218,8 @@ public final class ConfigLoader {
       if (exec != null) b.exec(Key.EXEC.text(exec));
       List<Section> targets = s.tables("target", "[[sync.target]]");
       for (int j = 0; j < targets.size(); j++) b.target(target(targets.get(j), index, j));
+      s.finish(); // first: a misspelt [[sync.targets]] is said as such, not as a missing target
       if (targets.isEmpty()) throw s.missing("target", "at least one [[sync.target]] with a url");
-      s.finish();
       return b.build();
     } catch (SettingException e) {
       throw locate(e.sync() >= 0 ? e : e.at(index, -1));
