@@ -123,7 +123,7 @@ final class Section {
     for (int i = 0; i < v.size(); i++) {
       JsonNode e = v.get(i);
       String p = child(key) + "[" + i + "]";
-      if (!(e instanceof ObjectNode o)) throw error(key, p + ": expected a table written as [[" + qualified(key) + "]], got " + describe(e));
+      if (!(e instanceof ObjectNode o)) throw error(key, key + "[" + i + "]: expected a table written as [[" + qualified(key) + "]], got " + describe(e));
       out.add(new Section(o, p, title, src));
     }
     return out;

@@ -37,4 +37,16 @@ class ConfigMistakesTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("/etc/livesync/test.toml:3:1: unknown key 'target' in the top level");
   }
+
+  /** It said "sync[0].sync[0].target[0]": the table's path twice. */
+  @Test
+  void aTargetWrittenAsAListOfStringsNamesItsElementOnce() {
+    assertThatThrownBy(() -> parse("""
+        [[sync]]
+        source = "/data"
+        target = ["/mnt/a"]
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("/etc/livesync/test.toml:3:1: sync[0].target[0]: expected a table written as [[sync.target]], got the string \"/mnt/a\"");
+  }
 }
