@@ -94,6 +94,12 @@ public final class ConfigLoader {
     } catch (JacksonException e) {
       var loc = e.getLocation();
       String at = loc == null || loc.getLineNr() < 1 ? name + ":1:1" : name + ":" + loc.getLineNr() + ":" + Math.max(1, loc.getColumnNr());
+      // Jackson names neither the key nor its line (it points past the value): the scanner finds both
+      var dup = String.valueOf(e.getOriginalMessage()).startsWith("Duplicate key") ? new TomlPositions(text).duplicate() : null;
+      if (dup != null) {
+        throw new ConfigException(name + ":" + dup.again().line() + ":" + dup.again().column() + ": " + dup.path() + ": set twice (first on line "
+            + dup.first().line() + "); a key may appear once in its table", e);
+      }
       throw new ConfigException(at + ": invalid TOML: " + e.getOriginalMessage(), e);
     }
     if (!(tree instanceof ObjectNode root)) throw new ConfigException(name + ":1:1: expected a TOML document");

@@ -25,6 +25,10 @@ final class TomlPositions {
 
   private final Map<String, Pos> positions = new HashMap<>();
   private final Map<String, Integer> arrayCounts = new HashMap<>();
+  /** The first key written twice in one table (its path, where it was first, where again), or null. */
+  private Duplicate duplicate;
+
+  record Duplicate(String path, Pos first, Pos again) {}
 
   TomlPositions(String text) {
     String table = "";
@@ -45,7 +49,9 @@ final class TomlPositions {
         positions.put(table, new Pos(i + 1, indent(line) + 1));
       } else if ((m = KEY_VALUE.matcher(line)).find()) {
         String key = join(table, String.join(".", keyParts(m.group(2))));
-        positions.put(key, new Pos(i + 1, m.group(1).length() + 1));
+        Pos here = new Pos(i + 1, m.group(1).length() + 1);
+        Pos before = positions.put(key, here);
+        if (before != null && duplicate == null) duplicate = new Duplicate(key, before, here);
         String value = line.substring(m.end());
         if (value.startsWith("{")) inlineKeys(key, line, m.end(), i + 1);
         i = skipContinuation(lines, i, value);
@@ -63,6 +69,11 @@ final class TomlPositions {
       if (cut <= 0) return positions.getOrDefault(p, new Pos(1, 1));
       p = p.substring(0, cut);
     }
+  }
+
+  /** The first key set twice in one table (TOML refuses it), or null. */
+  Duplicate duplicate() {
+    return duplicate;
   }
 
   boolean has(String path) {

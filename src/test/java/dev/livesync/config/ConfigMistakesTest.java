@@ -49,4 +49,30 @@ class ConfigMistakesTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("/etc/livesync/test.toml:3:1: sync[0].target[0]: expected a table written as [[sync.target]], got the string \"/mnt/a\"");
   }
+
+  /** It was "invalid TOML: Duplicate key", on the line after the duplicate, naming no key. */
+  @Test
+  void aKeySetTwiceIsNamedWithBothLines() {
+    assertThatThrownBy(() -> parse("""
+        state_dir = "/var/lib/a"
+        state_dir = "/var/lib/b"
+        [[sync]]
+        source = "/data"
+          [[sync.target]]
+          url = "/mnt/a"
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("/etc/livesync/test.toml:2:1: state_dir: set twice (first on line 1); a key may appear once in its table");
+    assertThatThrownBy(() -> parse("""
+        [[sync]]
+        source = "/data"
+        name = "a"
+        delay = "1s"
+        name = "b"
+          [[sync.target]]
+          url = "/mnt/a"
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("/etc/livesync/test.toml:5:1: sync[0].name: set twice (first on line 3); a key may appear once in its table");
+  }
 }
