@@ -97,7 +97,11 @@ final class Section {
   List<String> strings(String key) {
     JsonNode v = get(key);
     if (v == null) return List.of();
-    if (!v.isArray()) throw wrong(key, "an array of strings such as [\"*.tmp\", \"cache/\"]", v);
+    if (!v.isArray()) throw wrong(key, "an array of strings such as " + switch (key) {
+      case "extra_args" -> "[\"--numeric-ids\", \"-H\"]";
+      case "hosts_allow" -> "[\"172.16.1.0/24\", \"192.168.1.5\"]";
+      default -> "[\"*.tmp\", \"cache/\"]";
+    }, v);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < v.size(); i++) {
       JsonNode e = v.get(i);

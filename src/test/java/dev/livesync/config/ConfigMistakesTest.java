@@ -75,4 +75,19 @@ class ConfigMistakesTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("/etc/livesync/test.toml:5:1: sync[0].name: set twice (first on line 3); a key may appear once in its table");
   }
+
+  /** extra_args given as one string was told to look like ["*.tmp", "cache/"]: exclude patterns, not rsync options. */
+  @Test
+  void extraArgsAsAStringIsShownAListOfRsyncOptions() {
+    assertThatThrownBy(() -> parse("""
+        [[sync]]
+        source = "/data"
+          [[sync.target]]
+          url = "/mnt/a"
+          extra_args = "--numeric-ids"
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("/etc/livesync/test.toml:5:3: sync[0].target[0].extra_args: expected an array of strings such as [\"--numeric-ids\", \"-H\"],"
+            + " got the string \"--numeric-ids\"");
+  }
 }
