@@ -73,6 +73,8 @@ final class DoctorCommand extends Subcommand {
     for (var e : ProcessPreflight.problems(syncs, config == null ? null : config.logFile(), socket)) {
       whole.add(() -> Check.fail(ProcessPreflight.label(e.key()) + " " + e.value(), e.words(k -> k.cliName())));
     }
+    String mode = config == null ? null : dev.livesync.config.ConfigFileMode.problem(config.file());
+    if (mode != null) whole.add(() -> Check.warn("config " + config.file(), mode));
     String socketDir = StatusServer.dirProblem(socket);
     if (socketDir != null) whole.add(() -> Check.fail("status socket " + socket, "cannot open the status socket " + socket + ": " + socketDir));
     HttpSettings http = config == null ? null : new HttpFlags().settings(config.monitor()); // refused as run refuses it

@@ -131,6 +131,8 @@ final class RunCommand extends Subcommand {
     requireRsync(settings);
     configureLogging(process.logFile(), process.logLevel());
     logFileInUse = process.logFile();
+    String mode = configFile == null || check ? null : dev.livesync.config.ConfigFileMode.problem(configFile);
+    if (mode != null) Log.log.warn("config {} {}", configFile, mode);
     Duration bound = process.stopTimeout();
     TransferSlots.shared().limit(process.maxTransfers());
     Path statusSocket = process.statusSocket();
