@@ -131,8 +131,9 @@ final class RunCommand extends Subcommand {
     requireRsync(settings);
     configureLogging(process.logFile(), process.logLevel());
     logFileInUse = process.logFile();
-    String mode = configFile == null || check ? null : dev.livesync.config.ConfigFileMode.problem(configFile);
-    if (mode != null) Log.log.warn("config {} {}", configFile, mode);
+    String mode = configFile == null ? null : dev.livesync.config.ConfigFileMode.problem(configFile);
+    if (mode != null && check) err().println("livesync run: warning: config " + configFile + " " + mode);
+    else if (mode != null) Log.log.warn("config {} {}", configFile, mode);
     Duration bound = process.stopTimeout();
     TransferSlots.shared().limit(process.maxTransfers());
     Path statusSocket = process.statusSocket();

@@ -18,12 +18,17 @@ class DoctorConfigModeTest {
   @TempDir Path tmp;
 
   private String doctor(Path cfg) {
-    StringWriter out = new StringWriter();
+    return command(true, "doctor", "--config", cfg.toString());
+  }
+
+  /** What the command printed on standard output ({@code out}) or standard error. */
+  private static String command(boolean out, String... args) {
+    StringWriter o = new StringWriter(), e = new StringWriter();
     var cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(new StringWriter()));
-    cl.execute("doctor", "--config", cfg.toString());
-    return out.toString();
+    cl.setOut(new PrintWriter(o));
+    cl.setErr(new PrintWriter(e));
+    cl.execute(args);
+    return (out ? o : e).toString();
   }
 
   @Test
@@ -38,8 +43,12 @@ class DoctorConfigModeTest {
     assertThat(doctor(cfg)).contains("WARN  config " + cfg.toRealPath() + ": is writable by its group or others (mode 0666): whoever can write it"
         + " chooses what livesync replicates, where to (deleting there), and the commands it runs (exec, [alert] exec) as uid ")
         .contains("run 'chmod go-w " + cfg.toRealPath() + "'");
+    // run --check, which a user runs before a reload, says it too (and still checks the settings)
+    assertThat(command(false, "run", "--check", "--config", cfg.toString()))
+        .contains("livesync run: warning: config " + cfg + " is writable by its group or others (mode 0666)");
 
     Files.setPosixFilePermissions(cfg, PosixFilePermissions.fromString("rw-r--r--"));
     assertThat(doctor(cfg)).doesNotContain("WARN  config ");
+    assertThat(command(false, "run", "--check", "--config", cfg.toString())).doesNotContain("warning: config");
   }
 }
