@@ -23,7 +23,9 @@ class LauncherLocaleTest {
     Path out = Files.createTempFile("launcher-locale", ".log");
     Path launcher = Path.of("livesync").toAbsolutePath();
     // the shell makes the non-ASCII bytes: this JVM's own command lines may be ASCII only
-    var pb = new ProcessBuilder(List.of("env", "-i", "PATH=/usr/bin:/bin", "JAVA_HOME=" + System.getProperty("java.home"), "sh", "-c",
+    // an empty environment but for the suite's lock dir (pom.xml): the host's /run/livesync/targets is not the tests'
+    var pb = new ProcessBuilder(List.of("env", "-i", "PATH=/usr/bin:/bin", "JAVA_HOME=" + System.getProperty("java.home"),
+        "LIVESYNC_LOCK_DIR=" + Path.of(System.getProperty("livesync.lock.dir", "target/target-locks")).toAbsolutePath(), "sh", "-c",
         "s=\"$1/s$(printf '\\303\\266')\"; exec \"$0\" run \"$s\" \"$1/dst\" --state-dir \"$1/state\" --status-socket \"$1/status.sock\"",
         launcher.toString(), Trees.path(base).toString()))
         .redirectErrorStream(true).redirectOutput(out.toFile());
