@@ -56,7 +56,7 @@ final class InstanceFlags {
         configProblem = e.getMessage().lines().findFirst().orElse("");
         where = ConfigLoader.where(config);
       }
-    } else if (statusSocket == null && Files.exists(Config.DEFAULT_PATH)) {
+    } else if (statusSocket == null && !Dirs.runtimeNamed() && Files.exists(Config.DEFAULT_PATH)) {
       try {
         loaded = ConfigLoader.load(Config.DEFAULT_PATH);
       } catch (LivesyncException e) {
@@ -139,13 +139,26 @@ final class InstanceFlags {
   /**
    * When nothing listens on the socket: a livesync running this instance's config ({@code run --config
    * FILE}), else, for the default socket (no --status-socket), the one whose pid {@code start} wrote.
+   * A runtime dir named by LIVESYNC_RUNTIME_DIR names the instance: without --config, the livesync of
+   * the default config is not it (it is another's, which a stop here ended).
    */
   private Optional<ProcessHandle> elsewhere() {
     if (statusSocket != null) return Optional.empty();
-    Path file = config != null ? config : Files.exists(Config.DEFAULT_PATH) ? Config.DEFAULT_PATH : null;
+    Path file = config != null ? config : !Dirs.runtimeNamed() && Files.exists(Config.DEFAULT_PATH) ? Config.DEFAULT_PATH : null;
     Optional<ProcessHandle> h = file == null ? Optional.empty() : LivesyncProcesses.running(file);
     if (h.isPresent() || config != null) return h;
     return Stopper.fromPidFile(ServiceFiles.defaults().pidFile());
+  }
+
+  /**
+   * The line for "nothing runs here": the socket asked, and, when LIVESYNC_RUNTIME_DIR chose it (no
+   * --config, no --status-socket), that only that runtime dir's livesync was looked for.
+   */
+  String notRunning(ServiceFiles files) {
+    String line = "livesync is not running (nothing answers on " + files.socket() + ")";
+    if (statusSocket != null || config != null || !Dirs.runtimeNamed()) return line;
+    return line + "; LIVESYNC_RUNTIME_DIR=" + Dirs.runtime() + " names the instance: no other livesync was looked for"
+        + (Files.exists(Config.DEFAULT_PATH) ? " (the default config's: --config " + Config.DEFAULT_FILE + ")" : "");
   }
 
   /** One line for a livesync that does not answer. */

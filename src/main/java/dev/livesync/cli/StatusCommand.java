@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
       "Show the running replicator's state per target.",
       "Asks the running process over its Unix socket: queue depth, in flight, last success, lag,",
       "failures and retry state, watches vs the kernel limit; and the last verify result.",
-      "Choose the replicator as it was started: --status-socket PATH, --config FILE, or the default;",
+      "Choose the replicator as it was started: --status-socket PATH, --config FILE, or the default",
+      "(with LIVESYNC_RUNTIME_DIR set: that runtime dir's livesync, and no other);",
       "NAME shows only that sync.",
       "Exit 0 when running, 1 when a shown sync or target has failed (it needs an operator),",
       "3 when not running, 4 when a livesync holds the socket but does not answer within 5 s (stopped, hung)."
@@ -55,7 +56,7 @@ final class StatusCommand extends Subcommand {
     if (json) {
       out.println(Json.pretty(StatusDocument.withLastVerify(doc == null ? Json.MAPPER.createObjectNode().put("state", "not running") : (ObjectNode) doc, stateRoot)));
     } else if (doc == null) {
-      out.println("livesync is not running (nothing answers on " + files.socket() + ")");
+      out.println(instance.notRunning(files));
       String ended = ended(files);
       if (ended != null) out.println(ended);
       out.print(VerifyRecord.summaryLine(lastVerify));

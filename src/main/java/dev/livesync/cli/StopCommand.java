@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
       "Stop a running replicator, letting it drain.",
       "Sends SIGTERM and waits for queued changes to reach the targets: longer than the replicator's own",
       "--stop-timeout (it says it over its status socket), so a drain that keeps its bound is never killed.",
-      "Choose the replicator as it was started: --status-socket PATH, --config FILE, or the default;",
+      "Choose the replicator as it was started: --status-socket PATH, --config FILE, or the default",
+      "(with LIVESYNC_RUNTIME_DIR set: that runtime dir's livesync, and no other);",
       "NAME checks that it runs that sync (all its syncs stop).",
       "One that holds its socket but does not answer (stopped, hung) is found by its pid and stopped the same way.",
       "Exit 1 if it had to be killed with SIGKILL; 0 if it stopped, or was not running."
@@ -48,7 +49,7 @@ final class StopCommand extends Subcommand {
     int code;
     if (target == null) {
       if (files.pidFile() != null) Stopper.stop(files, timeout); // removes a stale pidfile
-      out.println("livesync is not running (nothing answers on " + files.socket() + ")");
+      out.println(instance.notRunning(files));
       code = 0;
     } else {
       Stopper.Result r = Stopper.stop(target, timeout, files.pidFile());

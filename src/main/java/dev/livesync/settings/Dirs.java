@@ -29,6 +29,14 @@ public final class Dirs {
   }
 
   /**
+   * Whether LIVESYNC_RUNTIME_DIR (or livesync.runtime.dir) names the runtime dir: then it names the
+   * instance too, and {@code status}/{@code stop} look for no other (docs/operations.md).
+   */
+  public static boolean runtimeNamed() {
+    return override("LIVESYNC_RUNTIME_DIR", "livesync.runtime.dir") != null;
+  }
+
+  /**
    * Where each running sync locks the targets it writes, one file per target ({@code
    * /run/livesync/targets} for root): the default runtime dir's, whatever LIVESYNC_RUNTIME_DIR says,
    * so that the instances of livesync@.service (each with a runtime dir of its own) see each other's.
