@@ -91,7 +91,8 @@ public final class TargetProbe implements Supplier<Check> {
       case 5 -> said.contains(" has no module ") || said.contains("authentication failed") || said.contains("max connections")
           || said.contains(" does not let this host use ") ? ""
           : " -> check the user, the password file and the daemon's hosts allow";
-      case 10, 35 -> said.contains(" does not resolve on this host") ? "" : " -> is the daemon running (livesync serve on the backup host) and the port open?";
+      case 10, 35 -> said.contains(" does not resolve on this host") || said.startsWith("nothing accepts connections on ") ? ""
+          : " -> is the daemon running (livesync serve on the backup host) and the port open?";
       case 255 -> said.startsWith("host key of ") || said.contains(": connection refused on ") ? ""
           : " -> check the host, and that key login works without a password (ssh -o BatchMode=yes)";
       default -> "";

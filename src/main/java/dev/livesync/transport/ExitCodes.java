@@ -75,13 +75,27 @@ public final class ExitCodes {
       case 3 -> new Verdict(Outcome.FATAL, "rsync to " + where + " cannot use the source or target directory: " + text);
       case 6 -> new Verdict(Outcome.FATAL, "the rsync daemon at " + where + " cannot write its log file: " + text);
       case 255, 12 -> sshOrStream(exit, stderr, text, lower, where, options);
-      // a name that does not resolve (here, now): retried, as DNS may come back, but said as such, not as a daemon that is down
-      case 10 -> lower.contains("getaddrinfo") && target instanceof Target.Daemon d
-          ? new Verdict(Outcome.RETRY, "the host name " + d.host() + " of " + where + " does not resolve on this host: check the name in the"
-              + " target, and /etc/hosts or DNS (" + text + ")")
-          : new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
+      case 10 -> target instanceof Target.Daemon d ? unreachable(d, text, lower) : new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
       default -> new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
     };
+  }
+
+  /**
+   * Exit 10 (socket I/O) from a daemon target: rsync could not reach it. Retried, as a daemon or DNS
+   * may come back, but said as what it is: a name that does not resolve (here, now), or nothing
+   * listening on the port, or the network.
+   */
+  private static Verdict unreachable(Target.Daemon d, String text, String lower) {
+    String where = d.describe();
+    if (lower.contains("getaddrinfo")) {
+      return new Verdict(Outcome.RETRY, "the host name " + d.host() + " of " + where + " does not resolve on this host: check the name in the"
+          + " target, and /etc/hosts or DNS (" + text + ")");
+    }
+    if (lower.contains("connection refused")) {
+      return new Verdict(Outcome.RETRY, "nothing accepts connections on " + d.host() + " port " + d.port() + " for " + where
+          + ": is the rsync daemon running there (rsync --daemon, livesync serve), and is the port right? (" + text + ")");
+    }
+    return new Verdict(Outcome.RETRY, "the rsync daemon at " + where + " cannot be reached over the network (" + text + ")");
   }
 
   /**

@@ -183,6 +183,17 @@ class FailureWordsTest {
         + " resolve on this host: check the name in the target, and /etc/hosts or DNS (").contains("getaddrinfo").doesNotContain("\n");
   }
 
+  @Test
+  void aDaemonPortWhereNothingListensSaysToCheckTheDaemonAndThePort() throws Exception {
+    int closed = FreePort.find();
+    String url = "rsync://127.0.0.1:" + closed + "/nfsbackup";
+    TransferResult r = sendOne(url, TargetOptions.defaults());
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.RETRY);
+    assertThat(r.message()).startsWith("nothing accepts connections on 127.0.0.1 port " + closed + " for " + url
+        + ": is the rsync daemon running there (rsync --daemon, livesync serve), and is the port right? (")
+        .contains("Connection refused").doesNotContain("\n");
+  }
+
   private static String unknownModule(String module, int port) {
     return "the rsync daemon at rsync://127.0.0.1:" + port + "/" + module + " has no module '" + module + "': check the module"
         + " name in the target ('rsync rsync://127.0.0.1:" + port + "/' lists the modules of a daemon that lists them; livesync serve's are"
