@@ -76,7 +76,9 @@ public final class Doctor {
       Check c = t.get();
       if (c != null) checks.add(c);
     }
-    return new Report(checks, LimitsAdvisor.explanation());
+    // about inotify's limits only when some sync is watched with inotify: fanotify's one mark needs no watch
+    boolean inotify = in.sources().stream().anyMatch(src -> !in.marked().contains(src));
+    return new Report(checks, inotify ? LimitsAdvisor.explanation() : "");
   }
 
   private Check rsync() {

@@ -31,6 +31,19 @@ class WatcherCheckTest {
     }
   }
 
+  /** The paragraph about inotify's limits is for syncs watched with inotify: with fanotify only, it is left out. */
+  @Test
+  void theInotifyLimitsAreExplainedOnlyWhenASyncUsesInotify() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.livesync.fs.WatcherChoice.fanotifyProblem(dev.livesync.fs.Bytes.of(src.toString())) == null,
+        "fanotify can mark " + src);
+    String about = "About the inotify limits";
+    DoctorTest.Result r = DoctorTest.doctor("--state-dir", tmp.resolve("state").toString(), "--watcher", "fanotify", src.toString());
+    assertThat(r.out()).contains("OK    watcher of " + src + ": fanotify").doesNotContain(about).doesNotContain("max_user_watches    ");
+    r = DoctorTest.doctor("--state-dir", tmp.resolve("state").toString(), "--watcher", "inotify", src.toString());
+    assertThat(r.out()).contains("OK    watcher of " + src + ": inotify").contains(about);
+  }
+
   /** A source fanotify watches needs no inotify watch: the limit is not measured against its directories. */
   @Test
   void aSourceWatchedWithFanotifyIsNotCountedAgainstTheWatchLimit() throws Exception {
