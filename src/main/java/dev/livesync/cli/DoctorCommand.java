@@ -124,7 +124,7 @@ final class DoctorCommand extends Subcommand {
   /** Whether run would watch {@code s}'s source with fanotify (then it needs no inotify watch). */
   private static boolean fanotify(EngineSettings s) {
     try {
-      return dev.livesync.fs.WatcherChoice.decide(s.watcher(), s.source()).kind() == dev.livesync.fs.WatcherChoice.Kind.FANOTIFY;
+      return dev.livesync.fs.WatcherChoice.decide(s.watcher(), s.source(), s.watcherSetting()).kind() == dev.livesync.fs.WatcherChoice.Kind.FANOTIFY;
     } catch (dev.livesync.LivesyncException refused) {
       return false; // said by the watcher check
     }

@@ -193,7 +193,8 @@ public final class ConfigLoader {
       Path source = Key.SOURCE.absolutePath(Path.of(sourceText));
       String name = s.string("name", null);
       if (name == null) name = EngineSettings.defaultName(Bytes.of(source.toString()));
-      var b = EngineSettings.builder(name, Bytes.of(source.toString())).stateDir(EngineSettings.stateDirOf(stateRoot, name));
+      var b = EngineSettings.builder(name, Bytes.of(source.toString())).stateDir(EngineSettings.stateDirOf(stateRoot, name))
+          .naming(Key.Naming.CONFIG);
       b.excludes(s.strings(Key.EXCLUDE.configName()));
       String delay = s.durationText(Key.DELAY.configName());
       if (delay != null) b.delay(Key.DELAY.duration(delay));

@@ -3,6 +3,7 @@ package dev.livesync.fs;
 import dev.livesync.LivesyncException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -41,15 +42,21 @@ public final class WatcherChoice {
     }
   }
 
-  /** Decides for {@code source}; an explicit fanotify that cannot be had throws (exit 2) with the reason. */
-  public static Decision decide(Kind asked, byte[] source) {
-    if (asked == Kind.INOTIFY) return new Decision(Kind.INOTIFY, "watcher = inotify");
+  /**
+   * Decides for {@code source}; an explicit fanotify that cannot be had throws (exit 2) with the
+   * reason. {@code setting} words the setting as the user gives it, for each kind: {@code --watcher
+   * fanotify} for a sync from the command line, {@code watcher = "fanotify"} for one from a config file.
+   */
+  public static Decision decide(Kind asked, byte[] source, Function<Kind, String> setting) {
+    if (asked == Kind.INOTIFY) return new Decision(Kind.INOTIFY, setting.apply(Kind.INOTIFY));
     String shown = Bytes.display(source);
     Path real = realPath(source);
     String refused = fanotifyRefused(source, real);
     if (asked == Kind.FANOTIFY) {
-      if (refused != null) throw new LivesyncException(refusal(shown, refused) + " (use --watcher inotify or auto)", 2);
-      return new Decision(Kind.FANOTIFY, "watcher = fanotify");
+      if (refused != null) {
+        throw new LivesyncException(refusal(shown, refused) + " (use " + setting.apply(Kind.INOTIFY) + " or " + setting.apply(Kind.AUTO) + ")", 2);
+      }
+      return new Decision(Kind.FANOTIFY, setting.apply(Kind.FANOTIFY));
     }
     if (refused != null) return new Decision(Kind.INOTIFY, "fanotify cannot watch it: " + refused);
     Mounts.Mount m = real == null ? null : Mounts.of(real);
@@ -60,7 +67,7 @@ public final class WatcherChoice {
     String where = m == null ? "a filesystem it shares with other directories"
         : "the " + m.type() + " filesystem mounted at " + m.mountPoint() + (m.root().equals("/") ? "" : " (a part of it: " + m.root() + ")");
     return new Decision(Kind.INOTIFY, "the source is a directory inside " + where
-        + "; a fanotify filesystem mark would also read every change made elsewhere on it (--watcher fanotify takes it anyway)");
+        + "; a fanotify filesystem mark would also read every change made elsewhere on it (" + setting.apply(Kind.FANOTIFY) + " takes it anyway)");
   }
 
   /** Why {@code watcher = fanotify} cannot be had on directory {@code source}, in the words {@link #decide} throws; null when it can. */

@@ -25,7 +25,7 @@ public final class WatcherCheck implements Supplier<Check> {
     if (st == null || !st.isDir()) return null;
     String what = "watcher of " + Bytes.display(sync.source());
     try {
-      WatcherChoice.Decision d = WatcherChoice.decide(sync.watcher(), sync.source());
+      WatcherChoice.Decision d = WatcherChoice.decide(sync.watcher(), sync.source(), sync.watcherSetting());
       return Check.ok(what, d.kind().word() + ": " + d.why());
     } catch (LivesyncException e) {
       return Check.fail(what, e.getMessage());

@@ -124,6 +124,24 @@ public enum Key {
     return rule.expected();
   }
 
+  /**
+   * How a message names a key to the user, as the user gave the value: on the command line (the
+   * flag) or in the config file (the key); {@link SettingException#words} takes the same choice.
+   */
+  public enum Naming {
+    FLAG, CONFIG;
+
+    public String name(Key k) {
+      String preferred = this == FLAG ? k.cliName() : k.configName();
+      return preferred != null ? preferred : this == FLAG ? k.configName() : k.cliName();
+    }
+
+    /** {@code k} set to {@code value} as the user writes it: {@code --watcher inotify}, {@code watcher = "inotify"}. */
+    public String set(Key k, String value) {
+      return this == FLAG ? name(k) + " " + value : name(k) + " = \"" + value + "\"";
+    }
+  }
+
   /** The key whose flag is {@code cliName}, or null. */
   public static Key byCliName(String cliName) {
     for (Key k : values()) if (cliName.equals(k.cliName)) return k;

@@ -44,7 +44,8 @@ public record EngineSettings(
     WatcherChoice.Kind watcher,
     MaxDelete maxDelete,
     StartupMode startup,
-    long readAhead) {
+    long readAhead,
+    Key.Naming naming) {
 
   public static final Duration DEFAULT_DELAY = Key.DELAY.duration(Key.DELAY.defaultText());
   public static final Duration DEFAULT_MAX_HOLD = Key.MAX_HOLD.duration(Key.MAX_HOLD.defaultText());
@@ -69,6 +70,7 @@ public record EngineSettings(
     source = source.clone();
     targets = List.copyOf(targets);
     Objects.requireNonNull(excludes, "excludes");
+    if (naming == null) naming = Key.Naming.FLAG;
     for (String p : excludes.patterns()) Key.EXCLUDE.exclude(p);
     Key.DELAY.duration(delay);
     Key.MAX_HOLD.duration(maxHold);
@@ -127,7 +129,7 @@ public record EngineSettings(
     return new Builder(name, source).targets(targets).excludes(excludes.patterns()).delay(delay).maxHold(maxHold).workers(workers)
         .delete(delete).stateDir(stateDir).exec(exec).schedule(schedule).batchMaxFiles(maxPaths).batchMaxBytes(maxBytes)
         .largeFileThreshold(largeFile).maxQueuedPaths(maxQueuedPaths).retry(retryBase, retryCap).watcher(watcher).maxDelete(maxDelete)
-        .startup(startup);
+        .startup(startup).naming(naming);
   }
 
   /**
@@ -159,7 +161,13 @@ public record EngineSettings(
         && delete == s.delete && stateDir.equals(s.stateDir) && Objects.equals(exec, s.exec) && Objects.equals(schedule, s.schedule)
         && maxPaths == s.maxPaths && maxBytes == s.maxBytes && largeFile == s.largeFile && maxQueuedPaths == s.maxQueuedPaths
         && retryBase.equals(s.retryBase) && retryCap.equals(s.retryCap) && watcher == s.watcher
-        && maxDelete.equals(s.maxDelete) && startup == s.startup && readAhead == s.readAhead;
+        && maxDelete.equals(s.maxDelete) && startup == s.startup && readAhead == s.readAhead
+        && naming == s.naming;
+  }
+
+  /** {@link #watcher} set to each kind, as the user gives it (for {@link WatcherChoice#decide}'s words). */
+  public java.util.function.Function<WatcherChoice.Kind, String> watcherSetting() {
+    return k -> naming.set(Key.WATCHER, k.word());
   }
 
   @Override
@@ -195,6 +203,7 @@ public record EngineSettings(
     private MaxDelete maxDelete = DEFAULT_MAX_DELETE;
     private StartupMode startup = DEFAULT_STARTUP;
     private long readAhead = DEFAULT_READ_AHEAD;
+    private Key.Naming naming = Key.Naming.FLAG;
 
     private Builder(String name, byte[] source) {
       this.name = name;
@@ -287,6 +296,12 @@ public record EngineSettings(
       return this;
     }
 
+    /** Where the settings came from, for the messages that name one: flags (the default) or a config file's keys. */
+    public Builder naming(Key.Naming n) {
+      naming = Objects.requireNonNull(n, "naming");
+      return this;
+    }
+
     /** What the source is watched with (see {@link WatcherChoice}). */
     public Builder watcher(WatcherChoice.Kind w) {
       watcher = w;
@@ -332,7 +347,7 @@ public record EngineSettings(
       Duration cap = retryMax != null ? retryMax
           : retryInitial != null && retryInitial.compareTo(DEFAULT_RETRY_MAX) > 0 ? retryInitial : DEFAULT_RETRY_MAX;
       return new EngineSettings(name, source, targets, new Excludes(excludes), delay, maxHold, workers, delete, dir, exec, schedule,
-          batchMaxFiles, batchMaxBytes, largeFile, maxQueuedPaths, retryInitial, cap, watcher, maxDelete, startup, readAhead);
+          batchMaxFiles, batchMaxBytes, largeFile, maxQueuedPaths, retryInitial, cap, watcher, maxDelete, startup, readAhead, naming);
     }
   }
 }

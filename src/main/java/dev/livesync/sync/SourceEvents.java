@@ -69,7 +69,7 @@ final class SourceEvents implements AutoCloseable {
    * counting the setup in {@code setup}.
    */
   void open(WatchProgress setup) {
-    choice = WatcherChoice.decide(settings.watcher(), settings.source());
+    choice = WatcherChoice.decide(settings.watcher(), settings.source(), settings.watcherSetting());
     log.info("sync '{}': watching {} with {}: {}", settings.name(), Bytes.display(settings.source()), choice.kind().word(), choice.why());
     mounts.open();
     watcher = newWatcher(setup);

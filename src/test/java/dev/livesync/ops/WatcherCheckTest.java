@@ -27,8 +27,30 @@ class WatcherCheckTest {
       DoctorTest.Result r = DoctorTest.doctor("--state-dir", tmp.resolve("state").toString(), src.toString());
       assertThat(r.out()).containsPattern("OK    watcher of " + src + ": fanotify: the source is the whole ext4 filesystem /dev/loop\\d+: one filesystem mark covers it");
       r = DoctorTest.doctor("--state-dir", tmp.resolve("state").toString(), "--watcher", "inotify", src.toString());
-      assertThat(r.out()).contains("OK    watcher of " + src + ": inotify: watcher = inotify");
+      assertThat(r.out()).contains("OK    watcher of " + src + ": inotify: --watcher inotify\n");
     }
+  }
+
+  /**
+   * The watcher's words name the setting as the user gave it: the flag for a sync from the command
+   * line, the key for one from a config file (they said --watcher to a config file's user).
+   */
+  @Test
+  void theWatcherIsNamedAsTheFlagOrAsTheConfigKey() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src")), dst = Files.createDirectories(tmp.resolve("dst"));
+    String state = tmp.resolve("state").toString();
+    String inside = "a fanotify filesystem mark would also read every change made elsewhere on it (";
+    assertThat(DoctorTest.doctor("--state-dir", state, src.toString(), dst.toString()).out())
+        .contains(inside + "--watcher fanotify takes it anyway)\n");
+    assertThat(DoctorTest.doctor("--state-dir", state, "--watcher", "inotify", src.toString(), dst.toString()).out())
+        .contains("OK    watcher of " + src + ": inotify: --watcher inotify\n");
+    String sync = "state_dir = \"" + state + "\"\n[[sync]]\nsource = \"" + src + "\"\n%s  [[sync.target]]\n  url = \"" + dst + "\"\n";
+    Path auto = Files.writeString(tmp.resolve("auto.toml"), sync.formatted(""));
+    assertThat(DoctorTest.doctor("--config", auto.toString()).out())
+        .contains(inside + "watcher = \"fanotify\" takes it anyway)\n").doesNotContain("--watcher");
+    Path inotify = Files.writeString(tmp.resolve("inotify.toml"), sync.formatted("watcher = \"inotify\"\n"));
+    assertThat(DoctorTest.doctor("--config", inotify.toString()).out())
+        .contains("OK    watcher of " + src + ": inotify: watcher = \"inotify\"\n").doesNotContain("--watcher");
   }
 
   /** The paragraph about inotify's limits is for syncs watched with inotify: with fanotify only, it is left out. */

@@ -86,6 +86,7 @@ class EngineSettingsTest {
       case WatcherChoice.Kind k -> k == WatcherChoice.Kind.FANOTIFY ? WatcherChoice.Kind.INOTIFY : WatcherChoice.Kind.FANOTIFY;
       case MaxDelete m -> new MaxDelete(m.percent() + 1, m.paths());
       case StartupMode m -> m == StartupMode.FULL ? StartupMode.CHANGES : StartupMode.FULL;
+      case dev.livesync.settings.Key.Naming n -> n == dev.livesync.settings.Key.Naming.FLAG ? dev.livesync.settings.Key.Naming.CONFIG : dev.livesync.settings.Key.Naming.FLAG;
       default -> throw new AssertionError("no other value for a " + v.getClass().getName() + ": add one here");
     };
   }
