@@ -1,11 +1,12 @@
 package dev.livesync.transport;
 
+import dev.livesync.settings.SshFiles;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The ssh command line for a target: no prompts (BatchMode), new host keys accepted once and changed
- * ones refused (StrictHostKeyChecking=accept-new), bounded connect time, dead peers detected. The
+ * ones refused (StrictHostKeyChecking=accept-new; =yes with a known_hosts file it cannot write), bounded connect time, dead peers detected. The
  * connection master ({@link SshMaster}), rsync's {@code -e} and the rename shell ({@link RemoteShell})
  * all start from these words, so all three authenticate and verify the host the same way.
  */
@@ -13,7 +14,9 @@ final class SshCommand {
   private SshCommand() {}
 
   static List<String> argv(TargetOptions o) {
-    var a = new ArrayList<String>(List.of("ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new",
+    // a known_hosts ssh cannot write would make accept-new accept any key a new host shows, at every login: strict then
+    boolean pinOnly = o.knownHostsFile() != null && !SshFiles.knownHostsWritable(o.knownHostsFile());
+    var a = new ArrayList<String>(List.of("ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=" + (pinOnly ? "yes" : "accept-new"),
         "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4"));
     if (o.timeoutSeconds() > 0) a.addAll(List.of("-o", "ConnectTimeout=" + Math.min(o.timeoutSeconds(), 60)));
     if (o.sshPort() > 0) a.addAll(List.of("-p", Integer.toString(o.sshPort())));

@@ -3,6 +3,7 @@ package dev.livesync.transport;
 import dev.livesync.settings.Key;
 import dev.livesync.settings.PasswordFile;
 import dev.livesync.settings.SettingException;
+import dev.livesync.settings.SshFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,13 +76,16 @@ public record TargetOptions(
 
   /**
    * What the files these options name do not allow: a password file against the one policy
-   * ({@link PasswordFile}), an ssh key that cannot be read. Empty when they are fine.
+   * ({@link PasswordFile}), an ssh key that cannot be read, a known_hosts file ssh could not make
+   * ({@link SshFiles}). Empty when they are fine.
    */
   public List<SettingException> fileProblems() {
     List<SettingException> out = new ArrayList<>();
     String pw = passwordFile == null ? null : PasswordFile.problem(passwordFile);
     if (pw != null) out.add(Key.PASSWORD_FILE.refuse(passwordFile.toString(), pw));
     if (sshKey != null && !Files.isReadable(sshKey)) out.add(Key.SSH_KEY.refuse(sshKey.toString(), "does not exist or is not readable"));
+    String kh = knownHostsFile == null ? null : SshFiles.knownHostsProblem(knownHostsFile);
+    if (kh != null) out.add(Key.KNOWN_HOSTS.refuse(knownHostsFile.toString(), kh));
     return out;
   }
 
