@@ -1,15 +1,70 @@
 package dev.livesync.settings;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 
 /**
- * What an ssh target's files must be for ssh, run in batch mode, to use them safely — checked before
- * anything runs: a known_hosts file ssh cannot write makes {@code StrictHostKeyChecking=accept-new}
- * accept whatever key a new host shows, at every login, with no more than a warning nobody reads.
+ * What an ssh target's files must be for ssh, run in batch mode, to use them — checked before
+ * anything runs, since ssh itself says none of it in words that fit: a key it ignores (readable by
+ * others, a public key, one that needs a passphrase it cannot ask for) ends in "Permission denied
+ * (publickey)", which reads as a key missing from authorized_keys; and a known_hosts file it cannot
+ * write makes {@code StrictHostKeyChecking=accept-new} accept whatever key a new host shows, at every
+ * login, with no more than a warning nobody reads.
  */
 public final class SshFiles {
   private SshFiles() {}
+
+  /**
+   * What is wrong with a private key file, as words after its name, or null when ssh can use it.
+   * {@code agentSocket} is {@code SSH_AUTH_SOCK}: with an agent, a key that needs a passphrase may
+   * be one the agent holds.
+   */
+  public static String keyProblem(Path key, String agentSocket) {
+    try {
+      if (!Files.isRegularFile(key)) return Files.exists(key) ? "is not a regular file" : "does not exist";
+      if (!Files.isReadable(key)) return "cannot be read by the user running livesync";
+      int mode = (Integer) Files.getAttribute(key, "unix:mode");
+      int owner = (Integer) Files.getAttribute(key, "unix:uid");
+      if (owner == Dirs.uid() && (mode & 0077) != 0) {
+        return String.format("is accessible by its group or others (mode %04o), and ssh ignores such a private key: run 'chmod 600 %s'",
+            mode & 07777, key);
+      }
+      String text = new String(Files.readAllBytes(key), StandardCharsets.ISO_8859_1);
+      if (!text.contains("PRIVATE KEY-----")) {
+        return text.startsWith("ssh-") || text.startsWith("ecdsa-") || text.startsWith("sk-")
+            ? "is a public key: give the private key (the file without .pub)"
+            : "is not an OpenSSH or PEM private key";
+      }
+      if (agentSocket == null || agentSocket.isEmpty()) {
+        if (encrypted(text)) {
+          return "needs a passphrase, which ssh cannot ask for here (livesync runs it in batch mode, and no ssh-agent is named by"
+              + " SSH_AUTH_SOCK): use a key without a passphrase (ssh-keygen -p -N '' -f " + key + ")";
+        }
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return "cannot be read: " + e.getMessage();
+    }
+  }
+
+  /** Whether a private key's text says it is encrypted (an OpenSSH key's cipher, a PEM header). */
+  static boolean encrypted(String text) {
+    if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || text.contains("Proc-Type: 4,ENCRYPTED")) return true;
+    String begin = "-----BEGIN OPENSSH PRIVATE KEY-----", end = "-----END OPENSSH PRIVATE KEY-----";
+    int b = text.indexOf(begin), e = text.indexOf(end);
+    if (b < 0 || e < b) return false;
+    byte[] raw = Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e));
+    byte[] magic = "openssh-key-v1\0".getBytes(StandardCharsets.US_ASCII);
+    if (raw.length < magic.length + 4) return false;
+    ByteBuffer buf = ByteBuffer.wrap(raw, magic.length, raw.length - magic.length);
+    int len = buf.getInt();
+    if (len < 0 || len > buf.remaining()) return false;
+    return !new String(raw, buf.position(), len, StandardCharsets.US_ASCII).equals("none");
+  }
 
   /**
    * What is wrong with a known_hosts file ssh would have to make, or null: one that does not exist

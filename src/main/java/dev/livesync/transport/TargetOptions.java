@@ -4,7 +4,6 @@ import dev.livesync.settings.Key;
 import dev.livesync.settings.PasswordFile;
 import dev.livesync.settings.SettingException;
 import dev.livesync.settings.SshFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,14 +75,15 @@ public record TargetOptions(
 
   /**
    * What the files these options name do not allow: a password file against the one policy
-   * ({@link PasswordFile}), an ssh key that cannot be read, a known_hosts file ssh could not make
+   * ({@link PasswordFile}), an ssh key ssh would not use, a known_hosts file ssh could not make
    * ({@link SshFiles}). Empty when they are fine.
    */
   public List<SettingException> fileProblems() {
     List<SettingException> out = new ArrayList<>();
     String pw = passwordFile == null ? null : PasswordFile.problem(passwordFile);
     if (pw != null) out.add(Key.PASSWORD_FILE.refuse(passwordFile.toString(), pw));
-    if (sshKey != null && !Files.isReadable(sshKey)) out.add(Key.SSH_KEY.refuse(sshKey.toString(), "does not exist or is not readable"));
+    String key = sshKey == null ? null : SshFiles.keyProblem(sshKey, System.getenv("SSH_AUTH_SOCK"));
+    if (key != null) out.add(Key.SSH_KEY.refuse(sshKey.toString(), key));
     String kh = knownHostsFile == null ? null : SshFiles.knownHostsProblem(knownHostsFile);
     if (kh != null) out.add(Key.KNOWN_HOSTS.refuse(knownHostsFile.toString(), kh));
     return out;

@@ -167,7 +167,7 @@ class OneValidationTest {
         new Row(Key.PASSWORD_FILE, List.of("--password-file="), "  password_file = \"\"", "''", "is empty: give a path (no space after '=')"),
         new Row(Key.SSH_PORT, List.of("--ssh-port", "70000"), "  ssh_port = 70000", "70000", "expected a whole number from 1 to 65535"),
         new Row(Key.SSH_KEY, List.of("--ssh-key", "/nonexistent/id"), "  ssh_key = \"/nonexistent/id\"", "/nonexistent/id",
-            "does not exist or is not readable"),
+            "does not exist"),
         new Row(Key.URL, List.of(), "URL rsync://backup-host", "rsync://backup-host",
             "missing module name after the host; expected " + Key.URL.expected()),
         // a password in the target: refused, and never shown (the row's config holds the URL as given, the shown value has ***)
