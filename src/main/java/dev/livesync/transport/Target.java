@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Where a source is replicated to, parsed from the forms rsync users know:
  * <ul>
  *   <li>{@code rsync://[user@]host[:port]/module[/path]} and {@code [user@]host::module[/path]}: an rsync daemon;
- *   <li>{@code [user@]host:path}: rsync over ssh (a relative path is relative to the login's home);
+ *   <li>{@code [user@]host:path}: rsync over ssh (a relative path, or {@code ~/path}, is relative to the login's home);
  *   <li>anything else without a colon before its first slash: a local directory.
  * </ul>
  */
@@ -123,7 +123,23 @@ public sealed interface Target {
     // user:password@host::module (or ...@host:/path) reads as host "user" and a path: a password the user meant
     if (ssh.group(1) == null && PASSWORD_THEN_HOST.matcher(path).matches()) throw withPassword(spec, ssh.start(3), ssh.start(3) + path.indexOf('@'));
     if (path.isEmpty()) throw bad(spec, "missing directory after 'host:' (write host:/path or host:dir)");
-    return new Ssh(user(spec, ssh.group(1)), host(spec, ssh.group(2)), path);
+    return new Ssh(user(spec, ssh.group(1)), host(spec, ssh.group(2)), homeRelative(spec, path));
+  }
+
+  /**
+   * {@code ~/dir} as {@code dir}: relative to the login's home, as a remote shell expands it. rsync
+   * with {@code -s} (every run's) sends the path inside its protocol, where nothing expands {@code ~}:
+   * {@code host:~/copy} went to a directory named {@code ~} in the home, {@code ~/~/copy}.
+   * {@code ~user/dir} is refused: which home it means is known only to the remote host.
+   */
+  private static String homeRelative(String spec, String path) {
+    if (!path.startsWith("~")) return path;
+    if (!path.equals("~") && !path.startsWith("~/")) {
+      throw bad(spec, "'" + path.split("/", 2)[0] + "' is not expanded here (rsync sends the path as it is): write the absolute path"
+          + " of that user's directory (host:/home/user/dir), or a path relative to the login's home (host:dir)");
+    }
+    String rest = path.substring(1).replaceFirst("^/+", "");
+    return rest.isEmpty() ? "." : rest;
   }
 
   /** A URL of a scheme other than rsync:// ({@code ssh://}, {@code file://}, {@code sftp://}). */
