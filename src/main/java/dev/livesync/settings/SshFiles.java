@@ -33,7 +33,11 @@ public final class SshFiles {
         return String.format("is accessible by its group or others (mode %04o), and ssh ignores such a private key: run 'chmod 600 %s'",
             mode & 07777, key);
       }
-      String text = new String(Files.readAllBytes(key), StandardCharsets.ISO_8859_1);
+      byte[] head;
+      try (var in = Files.newInputStream(key)) {
+        head = in.readNBytes(64 * 1024); // a key is a few KiB; a log file given by mistake is not read whole
+      }
+      String text = new String(head, StandardCharsets.ISO_8859_1);
       if (!text.contains("PRIVATE KEY-----")) {
         return text.startsWith("ssh-") || text.startsWith("ecdsa-") || text.startsWith("sk-")
             ? "is a public key: give the private key (the file without .pub)"
