@@ -78,9 +78,16 @@ final class SshKind implements TargetKind {
 
   @Override
   public int pruneVersions(Instant cutoff) throws InterruptedException {
-    int status = shell.run(RemoteVersions.pruneScript(Bytes.of(target.path()), cutoff));
-    if (status != 0) log.warn("{}: pruning old versions failed (remote shell status {})", target.describe(), status);
-    return 0;
+    int pruned = 0;
+    while (true) {
+      int status = shell.run(RemoteVersions.pruneScript(Bytes.of(target.path()), cutoff));
+      if (status < 0 || status > RemoteVersions.BATCH) {
+        log.warn("{}: pruning old versions failed (remote shell status {})", target.describe(), status);
+        return pruned;
+      }
+      pruned += status;
+      if (status < RemoteVersions.BATCH) return pruned;
+    }
   }
 
   /** From now on, the first run with the master up starts {@link SessionCostLog}'s look. */

@@ -223,10 +223,26 @@ class VersionsTest {
       Trees.chmod(at(t.dir, ".livesync/versions/" + d + "/sub"), 0555); // read-only dirs are pruned too
     }
     var tr = transport(t, Duration.ofDays(1));
-    tr.pruneVersions(Instant.parse("2026-12-02T00:00:00Z"));
+    // the count is what the log line says ("pruned 3 old version directories")
+    assertThat(tr.pruneVersions(Instant.parse("2026-12-02T00:00:00Z"))).isEqualTo(3);
     try (Stream<Path> s = Files.list(Trees.path(at(t.dir, ".livesync/versions")))) {
       assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
           .containsExactly("2026-12-01T000000.000Z", "2026-12-01T000000Z", "2026-12-01T120000.250Z", "2026-12-01T120000Z", "not-a-time");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = {"LOCAL", "SSH"})
+  void moreVersionDirectoriesThanAnExitStatusHoldsAreAllPrunedAndCounted(Kind kind) throws Exception {
+    var t = target(kind);
+    for (int i = 0; i < 205; i++) {
+      Trees.write(at(t.dir, String.format(".livesync/versions/2026-11-01T00%02d%02d.000Z/f.txt", i / 60, i % 60)), "old");
+    }
+    Trees.write(at(t.dir, ".livesync/versions/2026-12-01T120000.000Z/f.txt"), "new");
+    var tr = transport(t, Duration.ofDays(1));
+    assertThat(tr.pruneVersions(Instant.parse("2026-12-02T00:00:00Z"))).isEqualTo(205);
+    try (Stream<Path> s = Files.list(Trees.path(at(t.dir, ".livesync/versions")))) {
+      assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("2026-12-01T120000.000Z");
     }
   }
 }
