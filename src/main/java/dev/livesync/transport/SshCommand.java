@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * The ssh command line for a target: no prompts (BatchMode), new host keys accepted once and changed
- * ones refused (StrictHostKeyChecking=accept-new; =yes with a known_hosts file it cannot write), bounded connect time, dead peers detected. The
- * connection master ({@link SshMaster}), rsync's {@code -e} and the rename shell ({@link RemoteShell})
- * all start from these words, so all three authenticate and verify the host the same way.
+ * ones refused (StrictHostKeyChecking=accept-new; =yes with a known_hosts file it cannot write),
+ * bounded connect time, dead peers detected. The connection master ({@link SshMaster}), rsync's {@code -e} and the rename
+ * shell ({@link RemoteShell}) all start from these words, so all three authenticate and verify the host the same way.
  */
 final class SshCommand {
   private SshCommand() {}
