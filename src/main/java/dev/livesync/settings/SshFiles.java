@@ -85,6 +85,19 @@ public final class SshFiles {
         + " every login (a changed key, another machine's, would go unnoticed); make the directory, or name a known_hosts file that exists";
   }
 
+  /**
+   * Whether ssh can add a new host's key to the known_hosts file it uses when none is named:
+   * {@code ~/.ssh/known_hosts} of {@code home}, the home of the user's passwd entry (ssh reads that,
+   * not $HOME; Java's user.home is the same). ssh makes a missing ~/.ssh itself. A service user whose
+   * home does not exist (nobody's /nonexistent) cannot have one: ssh would then accept any key.
+   */
+  public static boolean defaultKnownHostsWritable(Path home) {
+    Path dotSsh = home.resolve(".ssh"), file = dotSsh.resolve("known_hosts");
+    if (Files.exists(file)) return Files.isWritable(file);
+    if (Files.isDirectory(dotSsh)) return Files.isWritable(dotSsh);
+    return !Files.exists(dotSsh) && Files.isDirectory(home) && Files.isWritable(home);
+  }
+
   /** Whether ssh can add a new host's key to this known_hosts file (it exists and is writable, or can be made). */
   public static boolean knownHostsWritable(Path file) {
     return Files.exists(file) ? Files.isWritable(file) : knownHostsProblem(file) == null;

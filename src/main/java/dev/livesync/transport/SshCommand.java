@@ -14,8 +14,14 @@ final class SshCommand {
   private SshCommand() {}
 
   static List<String> argv(TargetOptions o) {
+    return argv(o, java.nio.file.Path.of(System.getProperty("user.home")));
+  }
+
+  /** {@link #argv(TargetOptions)} for a user whose home (passwd entry) is {@code home}. */
+  static List<String> argv(TargetOptions o, java.nio.file.Path home) {
     // a known_hosts ssh cannot write would make accept-new accept any key a new host shows, at every login: strict then
-    boolean pinOnly = o.knownHostsFile() != null && !SshFiles.knownHostsWritable(o.knownHostsFile());
+    // (the one named, or ~/.ssh/known_hosts: a service user without a home has none)
+    boolean pinOnly = o.knownHostsFile() != null ? !SshFiles.knownHostsWritable(o.knownHostsFile()) : !SshFiles.defaultKnownHostsWritable(home);
     var a = new ArrayList<String>(List.of("ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=" + (pinOnly ? "yes" : "accept-new"),
         "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4"));
     if (o.timeoutSeconds() > 0) a.addAll(List.of("-o", "ConnectTimeout=" + Math.min(o.timeoutSeconds(), 60)));

@@ -86,6 +86,32 @@ class SshKnownHostsTest {
     assertThat(Files.readString(work.resolve("dst/f"))).isEqualTo("x");
   }
 
+  @Test
+  void withoutAKnownHostsFileAUserWithoutAHomeTrustsNoNewHost() throws Exception {
+    var sshd = SSHD.get();
+    Path key = work.resolve("nobody-key");
+    Files.copy(sshd.clientKey(), key);
+    var options = TargetOptions.builder().ssh(key, sshd.port(), null).build();
+    Path home = Files.createDirectories(work.resolve("home"));
+    // a home where ssh can make ~/.ssh/known_hosts: a new host is trusted once, as before
+    assertThat(SshCommand.argv(options, home)).contains("StrictHostKeyChecking=accept-new");
+    // nobody's home (/nonexistent): ssh cannot record a host's key, and with accept-new would trust any key at every login
+    List<String> argv = SshCommand.argv(options, Path.of("/nonexistent"));
+    assertThat(argv).contains("StrictHostKeyChecking=yes").doesNotContain("StrictHostKeyChecking=accept-new");
+
+    // what ssh does with those words, run as nobody against the real sshd: it refuses the unknown host
+    Assumptions.assumeTrue(dev.livesync.settings.Dirs.isRoot(), "needs root to become nobody");
+    Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setAttribute(key, "unix:uid", 65534);
+    var cmd = new java.util.ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+    cmd.addAll(argv);
+    cmd.addAll(List.of("root@127.0.0.1", "echo", "LOGGED-IN"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isNotZero();
+    assertThat(out).contains("Host key verification failed").doesNotContain("LOGGED-IN");
+  }
+
   /** chattr +i: not writable even by root (the tests run as root, for whom a mode says nothing). */
   private void makeImmutable(Path file) throws Exception {
     int rc = new ProcessBuilder("chattr", "+i", file.toString()).inheritIO().start().waitFor();
