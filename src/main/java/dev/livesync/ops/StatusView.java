@@ -61,6 +61,8 @@ public final class StatusView {
               .append(" (more than max_delete / --max-delete allows; 'livesync release-deletes ").append(s.path("name").asText())
               .append("' lets them go, restoring them at the source clears them)");
         }
+        String progress = t.path("fullSyncProgress").asText("");
+        if (!progress.isEmpty()) b.append("; full sync: ").append(progress);
         String warning = t.path("warning").asText("");
         if (!warning.isEmpty()) b.append("; WARNING: ").append(warning);
         long next = t.path("nextAttemptMillis").asLong();

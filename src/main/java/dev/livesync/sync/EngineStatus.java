@@ -73,6 +73,9 @@ public record EngineStatus(
    *     {@code livesync release-deletes})
    * @param warning a standing condition of the target the operator should fix ({@link
    *     dev.livesync.transport.Transport#warning}), or empty
+   * @param fullSyncProgress while a full sync runs ({@code syncing}): its last progress line, in
+   *     rsync's progress2 shape (bytes, percent, rate, elapsed, files sent, entries left to check of
+   *     the total; a full sync in parts adds the parts done), as the terminal shows it; else empty
    */
   public record Target(
       String target,
@@ -93,7 +96,16 @@ public record EngineStatus(
       int lastExitCode,
       String lastExitMeaning,
       long deletionsHeld,
-      String warning) {
+      String warning,
+      String fullSyncProgress) {
+
+    /** A target whose full sync, if one runs, has said nothing of its progress yet. */
+    public Target(String target, String state, int queuedItems, long queuedPaths, int inFlight, long lastSuccessMillis, long lagMillis,
+        long deliveredFiles, long deliveredBytes, long failures, String lastError, long lastErrorMillis, long nextAttemptMillis,
+        long queuedBytes, int journalItems, int lastExitCode, String lastExitMeaning, long deletionsHeld, String warning) {
+      this(target, state, queuedItems, queuedPaths, inFlight, lastSuccessMillis, lagMillis, deliveredFiles, deliveredBytes, failures,
+          lastError, lastErrorMillis, nextAttemptMillis, queuedBytes, journalItems, lastExitCode, lastExitMeaning, deletionsHeld, warning, "");
+    }
 
     /** A target without held deletions or a warning. */
     public Target(String target, String state, int queuedItems, long queuedPaths, int inFlight, long lastSuccessMillis, long lagMillis,

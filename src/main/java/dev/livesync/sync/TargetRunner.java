@@ -73,7 +73,7 @@ public final class TargetRunner {
     this.clock = clock;
     this.settings = settings;
     this.executor = new ItemExecutor(transport, exec.delete(), exec.source(), exec.hook(),
-        listener.wantsProgress() ? line -> listener.fullSyncProgress(name, line) : null, exec.parts());
+        stats.progressTo(listener, name), exec.parts());
     this.source = exec.source();
     this.workers = workers;
     this.loop = loop;
@@ -233,6 +233,7 @@ public final class TargetRunner {
       g.state = State.RUNNING;
       g.attempts++;
       g.startSeq = parentTimes.started();
+      if (g.item instanceof WorkItem.FullSync) stats.fullSyncStarts();
       listener.started(name, g.item);
     }
     running++;

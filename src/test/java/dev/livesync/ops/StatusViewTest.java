@@ -34,4 +34,17 @@ class StatusViewTest {
     assertThat(text).contains("deletions held: 560 paths (more than max_delete / --max-delete allows; 'livesync release-deletes data' lets them go")
         .doesNotContain("more than --max-delete;");
   }
+
+  /** `livesync status` said "syncing; queue 1 items (0 paths)" through a 95-s full sync: how far it was, nowhere. */
+  @Test
+  void aRunningFullSyncShowsItsProgress() throws Exception {
+    var doc = Json.read("""
+        {"pid":42,"state":"running","startedMillis":0,"nowMillis":1000,"syncs":[{"name":"data","source":"/data","state":"running",
+         "watches":1,"watchLimit":8192,"targets":[{"target":"/backup","state":"syncing","queuedItems":1,
+         "fullSyncProgress":"3,318,905 4% 0.16MB/s 0:00:20 (xfr#15000, to-chk=333470/351020) parts 1/21"}]}]}
+        """, "status");
+    assertThat(StatusView.render(doc, null))
+        .contains("-> /backup: syncing; queue 1 items (0 paths)")
+        .contains("; full sync: 3,318,905 4% 0.16MB/s 0:00:20 (xfr#15000, to-chk=333470/351020) parts 1/21");
+  }
 }

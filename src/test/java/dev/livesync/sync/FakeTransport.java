@@ -19,6 +19,8 @@ final class FakeTransport implements Transport {
   boolean copiesFromSource;
   volatile Reachability reachability = Reachability.UNKNOWN;
   final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+  /** What a full sync tells of its progress, where it is asked to (rsync's progress2 shape); null: nothing. */
+  volatile String progressLine;
 
   @Override
   public String describe() {
@@ -41,6 +43,12 @@ final class FakeTransport implements Transport {
     List<byte[]> left = Transport.LEAVE_OUT.orElse(List.of());
     calls.add("full delete=" + delete + (left.isEmpty() ? "" : " leaving " + String.join(",", left.stream().map(Bytes::display).toList())));
     return next(0);
+  }
+
+  @Override
+  public TransferResult fullSync(boolean delete, java.util.function.Consumer<String> progress) {
+    if (progressLine != null && progress != null) progress.accept(progressLine);
+    return fullSync(delete);
   }
 
   @Override

@@ -51,6 +51,26 @@ class TargetRunnerTest {
     return new TransferResult(o, code, List.of(failed).stream().map(Bytes::of).toList(), 0, 0, 0, "boom");
   }
 
+  /**
+   * A service has no terminal and often no --http: a first full sync of 351,020 entries ran 95 s with
+   * `livesync status` saying only "syncing; queue 1 items (0 paths)", no progress at all.
+   */
+  @Test
+  void aRunningFullSyncTellsItsProgressInTheStatusWithoutAnyListenerAsking() {
+    var r = runner(4, 1_000_000);
+    transport.progressLine = "3,318,905 4% 0.16MB/s 0:00:20 (xfr#15000, to-chk=333470/351020) parts 1/21";
+    r.submitStartup(new WorkItem.FullSync(true, "start", 0));
+    r.dispatch();
+    workers.poll().run(); // the full sync ran on its worker; the loop has not taken its result yet
+    EngineStatus.Target running = r.snapshot(-1);
+    assertThat(running.state()).isEqualTo("syncing");
+    assertThat(running.fullSyncProgress()).isEqualTo(transport.progressLine);
+    while (!loop.isEmpty()) loop.poll().run();
+    EngineStatus.Target done = r.snapshot(-1);
+    assertThat(done.state()).isEqualTo("ok");
+    assertThat(done.fullSyncProgress()).as("a finished full sync's progress is not shown as current").isEmpty();
+  }
+
   /** Found by the long mixed-load run: 25,563 journaled items replayed one by one after a restart. */
   @Test
   void whatTheJournalLeftIsDoneByTheInitialFullSyncWhenItDeletes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
