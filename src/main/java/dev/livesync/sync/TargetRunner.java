@@ -47,6 +47,8 @@ public final class TargetRunner {
   /** Its place at the process's transfer slots. */
   final TransferSlots.Seat seat;
   private final TargetStats stats = new TargetStats();
+  /** The result's message of an item cut off by the stop (its worker interrupted). */
+  static final String INTERRUPTED = "interrupted (shutting down)";
   private final ParentTimes parentTimes = new ParentTimes();
   private final JudgementWaits judgementWaits = new JudgementWaits();
   private int running;
@@ -245,7 +247,7 @@ public final class TargetRunner {
             r = work.run();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            r = new ItemExecutor.Ran(new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, "interrupted (shutting down)"));
+            r = new ItemExecutor.Ran(new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, INTERRUPTED));
           } catch (RuntimeException e) {
             log.debug("transfer to {} threw", name, e);
             r = new ItemExecutor.Ran(new TransferResult(Outcome.RETRY, -1, List.of(), 0, 0, 0, String.valueOf(e.getMessage())));
@@ -323,7 +325,9 @@ public final class TargetRunner {
         t.state = State.QUEUED;
         boolean fatal = r.outcome() == Outcome.FATAL;
         long wait = health.failed(fatal, now);
-        if (fatal) {
+        if (r.message().equals(INTERRUPTED)) { // no failure of the target: the stop's time ran out; no retry comes, the journal keeps it
+          log.info("{}: {} cut off by the stop; it stays journaled for the next start", name, t.item);
+        } else if (fatal) {
           log.error("{}: {} failed (rsync exit {}): {}; this needs an operator; the work stays queued and journaled, next attempt in {} s",
               name, t.item, r.exitCode(), r.messageLine(), wait / 1_000_000_000);
         } else {

@@ -21,6 +21,8 @@ final class FakeTransport implements Transport {
   final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
   /** What a full sync tells of its progress, where it is asked to (rsync's progress2 shape); null: nothing. */
   volatile String progressLine;
+  /** A full sync is cut off as by a stop whose time ran out (its worker interrupted). */
+  volatile boolean interruptFullSync;
 
   @Override
   public String describe() {
@@ -46,7 +48,8 @@ final class FakeTransport implements Transport {
   }
 
   @Override
-  public TransferResult fullSync(boolean delete, java.util.function.Consumer<String> progress) {
+  public TransferResult fullSync(boolean delete, java.util.function.Consumer<String> progress) throws InterruptedException {
+    if (interruptFullSync) throw new InterruptedException("the stop's time ran out");
     if (progressLine != null && progress != null) progress.accept(progressLine);
     return fullSync(delete);
   }

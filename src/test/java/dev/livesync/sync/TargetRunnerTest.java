@@ -71,6 +71,30 @@ class TargetRunnerTest {
     assertThat(done.fullSyncProgress()).as("a finished full sync's progress is not shown as current").isEmpty();
   }
 
+  /**
+   * A SIGTERM whose stop_timeout ran out during a first full sync logged two WARNs, "initial sync
+   * failed (interrupted (shutting down)); will retry in the background" and "... failed (rsync exit
+   * -1) ...; next attempt in 571 ms", while the process was exiting: no retry came, nothing failed.
+   */
+  @Test
+  void aFullSyncCutOffByTheStopIsNotReportedAsAFailureToRetry() {
+    var results = new StartupResults(1);
+    var r = new TargetRunner(transport, clock, new RunnerSettings(4, retry, retry, 1_000_000),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null), workers::add, loop::add, null, (t, i, res, n) -> delivered.add(i), results);
+    transport.interruptFullSync = true;
+    try (var logs = new dev.livesync.testing.LogCapture()) {
+      r.submitStartup(new WorkItem.FullSync(true, "start", 0));
+      r.dispatch();
+      workers.poll().run();
+      Thread.interrupted(); // the worker set it again, as it should; this thread goes on
+      while (!loop.isEmpty()) loop.poll().run();
+      assertThat(logs.lines()).filteredOn(l -> l.startsWith("WARN")).isEmpty();
+      assertThat(logs.text()).contains("INFO fake: full sync (start) cut off by the stop; it stays journaled for the next start")
+          .contains("INFO fake: initial sync cut off by the stop; the next start runs it again")
+          .doesNotContain("next attempt in").doesNotContain("retry in the background");
+    }
+  }
+
   /** Found by the long mixed-load run: 25,563 journaled items replayed one by one after a restart. */
   @Test
   void whatTheJournalLeftIsDoneByTheInitialFullSyncWhenItDeletes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
