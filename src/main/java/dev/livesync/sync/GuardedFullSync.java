@@ -48,6 +48,9 @@ final class GuardedFullSync {
    */
   record WholeTree(DeletionPreview preview, boolean mayDelete, long released, boolean emptyTarget) {}
 
+  /** The progress while the whole tree is compared (the look at the target's top first): nothing is sent yet. */
+  static final String LOOKING = "comparing the whole tree with the target first (a dry run: nothing sent yet)";
+
   private final DeletionGuard guard;
   private final Transport inner;
   private final Clock clock;
@@ -67,6 +70,7 @@ final class GuardedFullSync {
     if (!delete || guard.off()) return parts != null ? SplitFullSync.run(guard, parts, delete, progress) : guard.countedFullSync(raw(delete, progress), false);
     long t0 = System.nanoTime();
     WholeTree whole;
+    if (progress != null) progress.accept(LOOKING); // a dry run of a large tree takes as long as a pass of rsync over it: say so
     try {
       whole = guard.judgeWholeTree();
     } catch (TransportException e) {

@@ -32,6 +32,9 @@ final class SplitFullSync {
 
   private static final byte[] ROOT = {'.'};
 
+  /** The progress while the source is counted to be cut into parts. */
+  static final String COUNTING = "counting the source's entries to cut the tree into parts";
+
   /** Trees below this many entries go as one rsync: a part's start-up would cost more than it saves. */
   static final long MIN_ENTRIES = 20_000;
 
@@ -82,10 +85,12 @@ final class SplitFullSync {
   static TransferResult run(Transport t, Planner planner, boolean delete, Consumer<String> progress, Whole whole)
       throws InterruptedException {
     long t0 = System.nanoTime();
+    if (progress != null) progress.accept(COUNTING);
     List<FullSyncShard> parts = planner.plan();
     if (parts.size() <= 1) return whole.run();
     long total = parts.stream().mapToLong(FullSyncShard::entries).sum();
     int parallel = Math.min(planner.parallelism(), parts.size());
+    if (progress != null) progress.accept(progressLine(0, 0, 0, total, System.nanoTime() - t0, 0, parts.size())); // until the first part ends
     log.info("{}: full sync of {} entries in {} parts, {} rsyncs at a time (counted in {} ms)", t.describe(), total,
         parts.size(), parallel, (System.nanoTime() - t0) / 1_000_000);
     // The target directory first: rsyncs started side by side onto one not there yet each make it

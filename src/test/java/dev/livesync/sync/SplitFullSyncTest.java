@@ -93,7 +93,9 @@ class SplitFullSyncTest {
       assertThat(r.outcome()).as(r.message()).isEqualTo(TransferResult.Outcome.OK);
       assertThat(r.deleted()).as("stale files deleted, counted over the parts").isEqualTo(4);
     }
-    assertThat(progress).as("one line per part, one rsync per part").hasSize(parts.size());
+    assertThat(progress.subList(0, 2)).as("the count, then the plan before any part ends")
+        .containsExactly("counting the source's entries to cut the tree into parts", "0 0% 0.00MB/s 0:00:00 (xfr#0, to-chk=188/188) parts 0/" + parts.size());
+    assertThat(progress.subList(2, progress.size())).as("then one line per part, one rsync per part").hasSize(parts.size());
     FullSyncProgress last = FullSyncProgress.parse(progress.getLast(), 0);
     assertThat(last).as(progress.getLast()).isNotNull();
     assertThat(last.percent()).isEqualTo(100);
