@@ -246,8 +246,12 @@ final class DeletionGuard extends ForwardingTransport {
    * there is: the files came back), or a look at a target with nothing counted on it that finds it
    * empty. Null when the transport cannot tell; throws a TransportException when the dry run failed.
    */
-  GuardedFullSync.WholeTree judgeWholeTree() throws InterruptedException {
+  GuardedFullSync.WholeTree judgeWholeTree() throws InterruptedException { return judgeWholeTree(() -> {}); }
+
+  /** {@link #judgeWholeTree()}; {@code beforeDryRun} runs when the dry run of the whole tree is about to start. */
+  GuardedFullSync.WholeTree judgeWholeTree(Runnable beforeDryRun) throws InterruptedException {
     boolean empty = window.targetEntries() <= 0 && inner.targetEmpty(); // that stands for the dry run: nothing to delete
+    if (!empty) beforeDryRun.run();
     DeletionPreview preview = empty ? new DeletionPreview(List.of(), 0) : previewWhole();
     if (preview == null) return null;
     learn(preview.targetEntries());

@@ -70,9 +70,8 @@ final class GuardedFullSync {
     if (!delete || guard.off()) return parts != null ? SplitFullSync.run(guard, parts, delete, progress) : guard.countedFullSync(raw(delete, progress), false);
     long t0 = System.nanoTime();
     WholeTree whole;
-    if (progress != null) progress.accept(LOOKING); // a dry run of a large tree takes as long as a pass of rsync over it: say so
-    try {
-      whole = guard.judgeWholeTree();
+    try { // a dry run of a large tree takes as long as a pass of rsync over it: say so
+      whole = guard.judgeWholeTree(() -> { if (progress != null) progress.accept(LOOKING); });
     } catch (TransportException e) {
       return e.result();
     }

@@ -225,7 +225,11 @@ class GuardedFullSyncTest {
     sourceTree();
     try (Counted t = transport(kind)) {
       var planner = new Planner(src);
-      firstSync(guard(t), t, planner);
+      var first = new java.util.concurrent.CopyOnWriteArrayList<String>();
+      assertThat(guard(t).fullSync(true, first::add, planner).outcome()).isEqualTo(TransferResult.Outcome.OK);
+      assertThat(first).as("onto an empty target: no dry run, so none is said").isNotEmpty()
+          .noneMatch(l -> l.startsWith("comparing")).first().isEqualTo("counting the source's entries to cut the tree into parts");
+      t.reset();
       for (String d : List.of("big/a", "big/b", "big/c")) {
         for (int i = 0; i < 40; i++) Trees.write(at(src, d + "/f" + i), d + i + " changed, longer");
       }
