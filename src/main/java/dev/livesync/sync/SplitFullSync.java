@@ -165,6 +165,7 @@ final class SplitFullSync {
       deleted += r.deleted();
       if (!r.message().isEmpty() && !messages.contains(r.message())) messages.add(r.message());
     }
-    return new TransferResult(worst.outcome(), worst.exitCode(), failed, files, bytes, millis, String.join(" | ", messages), deleted);
+    boolean moved = worst.outcome() == Outcome.PARTIAL && results.stream().allMatch(r -> r.outcome() == Outcome.OK || r.sourceMoved());
+    return new TransferResult(worst.outcome(), worst.exitCode(), failed, files, bytes, millis, String.join(" | ", messages), deleted, 0, moved);
   }
 }

@@ -25,7 +25,7 @@ final class StartupResults implements TargetRunner.StartupListener {
   public void startupResult(String target, Outcome o, String message) {
     if (o == Outcome.FATAL) synchronized (fatal) { fatal.add(target + ": " + message); }
     else if (TargetRunner.INTERRUPTED.equals(message)) log.info("{}: initial sync cut off by the stop; the next start runs it again", target);
-    else if (o != Outcome.OK) log.warn("{}: initial sync failed ({}); will retry in the background, events are queued", target, message);
+    else if (o == Outcome.RETRY) log.warn("{}: initial sync failed ({}); will retry in the background, events are queued", target, message);
     started.countDown();
   }
 

@@ -312,7 +312,8 @@ public final class TargetRunner {
         if (gone != null && !gone.goneAncestors().isEmpty()) nt.gone = gone.goneAncestors(); // see GoneAncestors
         if (t.item instanceof WorkItem.FullSync) {
           int n = r.failedPaths().size();
-          log.warn("{}: {}: {} path{} not transferred (rsync exit {}: {}); {} again in {} ms", name, t.item, n, n == 1 ? "" : "s",
+          log.atLevel(r.sourceMoved() && t.attempts < 3 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log( // as for a batch, below
+              "{}: {}: {} path{} not transferred (rsync exit {}: {}); {} again in {} ms", name, t.item, n, n == 1 ? "" : "s",
               r.exitCode(), r.messageLine(), nt.item instanceof WorkItem.FullSync ? "the full sync runs" : "the rest arrived, those go", wait / 1_000_000);
         } else { // the source moved under rsync (24, vanished; a listed file a symlink now), or deletions wait (0): no fault; WARN if a 24 goes on
           log.atLevel(r.sourceMoved() && (t.attempts < 3 || r.exitCode() == 0) ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log(

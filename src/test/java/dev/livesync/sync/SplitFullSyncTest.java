@@ -138,4 +138,15 @@ class SplitFullSyncTest {
     }
     Trees.assertSameTree(src, dst);
   }
+
+  /** The parts' results merged lost that the source moved under rsync: a split full sync's exit 24 was a WARN where one rsync's was not. */
+  @org.junit.jupiter.api.Test
+  void partsThatSawOnlyTheSourceMoveMergeIntoAResultThatSaysSo() {
+    var ok = TransferResult.ok(5, 50, 1);
+    var moved = new TransferResult(TransferResult.Outcome.PARTIAL, 24, List.of(Bytes.of("a/x")), 1, 1, 1, "file has vanished", 0, 0, true);
+    var denied = new TransferResult(TransferResult.Outcome.PARTIAL, 23, List.of(Bytes.of("b/y")), 1, 1, 1, "Permission denied", 0, 0, false);
+    assertThat(SplitFullSync.merge(List.of(ok, moved, ok), 3).sourceMoved()).isTrue();
+    assertThat(SplitFullSync.merge(List.of(ok, moved, denied), 3).sourceMoved()).isFalse();
+    assertThat(SplitFullSync.merge(List.of(ok, ok), 3).sourceMoved()).isFalse();
+  }
 }

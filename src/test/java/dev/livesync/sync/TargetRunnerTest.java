@@ -95,6 +95,28 @@ class TargetRunnerTest {
     }
   }
 
+  /**
+   * Files changed at the source while the first full sync ran (rsync exit 24, vanished) logged "initial
+   * sync failed (file has vanished: ...)" and "... N paths not transferred" at WARN at every busy start;
+   * for a batch the same is INFO for its first two attempts. Nothing failed: those paths go again.
+   */
+  @Test
+  void aFirstFullSyncThatSawTheSourceMoveIsNoFailure() {
+    var results = new StartupResults(1);
+    var r = new TargetRunner(transport, clock, new RunnerSettings(4, retry, retry, 1_000_000),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null), workers::add, loop::add, null, (t, i, res, n) -> delivered.add(i), results);
+    transport.script.add(new TransferResult(Outcome.PARTIAL, 24, List.of(Bytes.of("big/f100000")), 10, 100, 1,
+        "file has vanished: \"/src/big/f100000\"", 0, 0, true));
+    try (var logs = new dev.livesync.testing.LogCapture()) {
+      r.submitStartup(new WorkItem.FullSync(true, "start", 0));
+      r.dispatch();
+      runWorkers();
+      assertThat(logs.lines()).filteredOn(l -> l.startsWith("WARN")).isEmpty();
+      assertThat(logs.text()).contains("INFO fake: full sync (start): 1 path not transferred (rsync exit 24: file has vanished")
+          .doesNotContain("initial sync failed");
+    }
+  }
+
   /** Found by the long mixed-load run: 25,563 journaled items replayed one by one after a restart. */
   @Test
   void whatTheJournalLeftIsDoneByTheInitialFullSyncWhenItDeletes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
