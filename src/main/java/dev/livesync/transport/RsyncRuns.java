@@ -50,7 +50,8 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths, java.ni
 
   ExitCodes.Verdict classify(RsyncProcess.Result r) {
     ExitCodes.Verdict v = ExitCodes.classify(r.exit(), r.stderr(), target, args.options());
-    String unwritable = v.outcome() == Outcome.PARTIAL ? unwritable(r.stderr()) : null;
+    // 23/24: some paths failed; 11: the receiver could not make the target's directory itself (its parent read-only, full)
+    String unwritable = v.outcome() == Outcome.PARTIAL || r.exit() == FILE_IO_EXIT ? unwritable(r.stderr()) : null;
     if (unwritable == null) return v;
     return new ExitCodes.Verdict(Outcome.RETRY, describe() + " cannot be written (" + unwritable + "): check that it is mounted read-write,"
         + " has free space and inodes, and lets the user rsync writes as create files there (its modes, owners, chattr +i); " + v.message());
@@ -72,6 +73,9 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths, java.ni
 
   private static final List<String> UNWRITABLE = List.of("Read-only file system (30)", "No space left on device (28)",
       "Disk quota exceeded (122)", "Operation not permitted (1)", "Permission denied (13)");
+
+  /** rsync's exit code for an error in file I/O (the receiver's mkdir of the target directory, among others). */
+  static final int FILE_IO_EXIT = 11;
 
   /** rsync's exit code when --max-delete stopped deletions. */
   static final int MAX_DELETE_EXIT = 25;

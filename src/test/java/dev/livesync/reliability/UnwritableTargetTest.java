@@ -7,6 +7,7 @@ import dev.livesync.fs.Bytes;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.Replicator;
 import dev.livesync.testing.Await;
+import dev.livesync.testing.LogCapture;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.RsyncTransport;
 import dev.livesync.transport.TargetOptions;
@@ -77,6 +78,31 @@ class UnwritableTargetTest {
     Trees.write(at(src, "b/g"), "written while it could not be");
     sh("mount", "-o", "remount,rw", Bytes.latin1(dst));
     Trees.awaitSameTree(src, dst, Await.CONVERGE, Trees.Ignore.DIR_MTIMES);
+  }
+
+  /**
+   * The target directory itself cannot be made (its filesystem read-only): rsync's receiver fails at
+   * its mkdir and exits 11, not 23; the host answered, so neither the status nor the stop calls it
+   * unreachable.
+   */
+  @Test
+  void aTargetWhoseDirectoryCannotBeMadeOnAReadOnlyFilesystemSaysSoAlsoOnStop() throws Exception {
+    byte[] ro = at(top, "ro");
+    Trees.mkdirs(ro);
+    dst = at(ro, "backup");
+    sh("mount", "-t", "tmpfs", "-o", "ro,size=8m", "tmpfs", Bytes.latin1(ro));
+    try (var log = new LogCapture()) {
+      try {
+        start();
+        awaitRetryingBecause("read-only file system");
+        r.stop(Duration.ofSeconds(10));
+        r = null;
+      } finally {
+        sh("umount", Bytes.latin1(ro));
+      }
+      assertThat(log.text()).contains("not writable (").contains("cannot be written (read-only file system)")
+          .doesNotContain("not reachable");
+    }
   }
 
   @Test
