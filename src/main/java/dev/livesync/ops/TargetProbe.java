@@ -34,18 +34,20 @@ public final class TargetProbe implements Supplier<Check> {
     LivesyncException secrets = dev.livesync.sync.Preflight.secretsForm(target);
     if (secrets != null) return Check.fail(what, secrets.getMessage());
     try (RsyncTransport t = new RsyncTransport(source, target)) {
+      dev.livesync.transport.Drift seen;
       try {
-        t.compare(false);
+        seen = t.compare(false);
       } catch (TransportException e) {
         // the probe is a dry compare, but doctor compares nothing: say what rsync said
         String said = e.getMessage().replace("compare with " + target.describe() + " incomplete: ", "");
         return Check.fail(what, said + advice(e.result().exitCode(), said) + modules(said) + printed(t, e));
       }
-      return switch (target.target()) {
+      Check c = switch (target.target()) {
         case dev.livesync.transport.Target.Daemon d -> Check.ok(what, "reachable, authenticated (dry run, nothing changed)");
         case dev.livesync.transport.Target.Ssh s -> sessions(what, t.sessionCost(SESSION_RUNS, SESSION_TIMEOUT).orElse(null));
         case dev.livesync.transport.Target.Local l -> Check.ok(what, "usable by rsync (local directory; dry run, nothing changed)");
       };
+      return absent(c, seen);
     } catch (LivesyncException e) {
       return Check.fail(what, e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -54,6 +56,22 @@ public final class TargetProbe implements Supplier<Check> {
       Thread.currentThread().interrupt();
       return Check.fail(what, "interrupted");
     }
+  }
+
+  /**
+   * A WARN where the dry run would create the target directory itself ({@code ./} missing): the host
+   * answered, but nothing is there at that path, which is most often a typo (versions and restore
+   * find nothing there; the first full sync would make it and fill it).
+   */
+  Check absent(Check c, dev.livesync.transport.Drift seen) {
+    boolean missing = seen.missing().stream().anyMatch(n -> n.length == 1 && n[0] == '.');
+    if (!missing || c.status() == Check.Status.FAIL) return c;
+    String dir = switch (target.target()) {
+      case dev.livesync.transport.Target.Daemon d -> "the directory " + d.path() + " does not exist in module " + d.module() + " yet";
+      case dev.livesync.transport.Target.Ssh s -> "the directory " + s.path() + " does not exist there yet";
+      case dev.livesync.transport.Target.Local l -> "the directory " + l.dir() + " does not exist yet";
+    };
+    return Check.warn(c.what(), c.detail() + "; but " + dir + " (the first sync makes it; check the path)");
   }
 
   /**

@@ -64,4 +64,29 @@ class TargetProbeDaemonTest {
         + " no read_only = true in its [[serve.module]])")
         .doesNotContain("syntax or usage", "\n");
   }
+
+  /** A path below the module that is not there (a typo?): the daemon answered, but doctor says the directory is missing. */
+  @Test
+  void aPathBelowTheModuleThatDoesNotExistIsAWarning() throws Exception {
+    daemon = RsyncDaemon.builder(Files.createDirectories(work.resolve("m"))).start();
+    Check c = probe(daemon.url() + "/hots1");
+    assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.WARN);
+    assertThat(c.detail()).isEqualTo("reachable, authenticated (dry run, nothing changed); but the directory hots1 does not exist in module backup"
+        + " yet (the first sync makes it; check the path)");
+    assertThat(work.resolve("m/hots1")).doesNotExist();
+    Files.createDirectories(work.resolve("m/hots1"));
+    Check there = probe(daemon.url() + "/hots1");
+    assertThat(there.status()).as(there.line()).isEqualTo(Check.Status.OK);
+  }
+
+  /** The same for a local target. */
+  @Test
+  void aLocalTargetDirectoryThatDoesNotExistIsAWarning() throws Exception {
+    Path dst = work.resolve("backup/hots1");
+    Check c = probe(dst.toString());
+    assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.WARN);
+    assertThat(c.detail()).isEqualTo("usable by rsync (local directory; dry run, nothing changed); but the directory " + dst
+        + " does not exist yet (the first sync makes it; check the path)");
+    assertThat(dst).doesNotExist();
+  }
 }

@@ -48,6 +48,23 @@ class TargetProbeSshTest {
     assertThat(c.detail()).matches("reachable, ssh login works \\(dry run, nothing changed\\); an rsync run's session opens in \\d+\\.\\d\\d s");
   }
 
+  /**
+   * A remote directory that does not exist (a typo in the path): the login works, but doctor says the
+   * directory is not there, and creates nothing.
+   */
+  @Test
+  void aRemoteDirectoryThatDoesNotExistIsAWarning() throws Exception {
+    var sshd = SSHD.get();
+    Path missing = work.resolve("dts");
+    var options = TargetOptions.builder().ssh(sshd.clientKey(), sshd.port(), sshd.knownHostsFile()).build();
+    Path src = java.nio.file.Files.createDirectories(work.resolve("src"));
+    Check c = new TargetProbe(dev.livesync.fs.Bytes.of(src.toString()), TargetSpec.of("root@127.0.0.1:" + missing, options)).get();
+    assertThat(c.status()).as(c.line()).isEqualTo(Check.Status.WARN);
+    assertThat(c.detail()).startsWith("reachable, ssh login works (dry run, nothing changed)")
+        .endsWith("; but the directory " + missing + " does not exist there yet (the first sync makes it; check the path)");
+    assertThat(missing).doesNotExist();
+  }
+
   /** The host key regenerated: which known_hosts line is in the way and how to remove it, not "login refused", no key-login advice. */
   @Test
   void aChangedHostKeyFailsWithTheLineToRemove() throws Exception {
