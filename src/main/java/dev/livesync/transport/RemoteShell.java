@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * and answers each with its exit status. It exists for renames: one ssh process per rename meant one
  * login per rename, and a busy tree renames hundreds of files a second.
  *
- * <p>Protocol: each script is written as {@code ( script ) </dev/null >&2} followed by
- * {@code echo "@livesync-<token> <n> $?"}; the answer is the stdout line that starts with that
+ * <p>Protocol: each script is written as {@code ( script ) 3>&1 </dev/null >&2} followed by
+ * {@code echo "@livesync-<token> <n> $?"} (and its fd 3 is that stdout, where a long script
+ * writes {@code @livesync-<token> <n> +} as its progress, {@link #PROGRESS}); the answer is the stdout line that starts with that
  * token (a random one per session, so whatever the remote login prints cannot pass for an answer)
  * and carries the request's number. The subshell keeps a script's {@code cd} and {@code exit} to
  * itself; its stdin is {@code /dev/null} so no command can eat the next script, and its stdout goes
@@ -40,6 +41,12 @@ import org.slf4j.LoggerFactory;
 final class RemoteShell implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RemoteShell.class);
   private static final String EOF = "";
+  /**
+   * The shell variable a script finds its progress line in: {@code echo "$ls_progress" >&3} after
+   * each step of a long script (a prune) starts the timeout again, so a script that keeps making
+   * progress is never killed by it (see {@link #run}).
+   */
+  static final String PROGRESS = "ls_progress";
 
   private final Supplier<List<String>> argv;
   private final long timeoutNanos;
@@ -65,7 +72,9 @@ final class RemoteShell implements AutoCloseable {
   /**
    * Runs {@code script} (shell commands, raw bytes) in a subshell of the session and returns its exit
    * status, or -1 when the session could not be started, died or did not answer in time (it is then
-   * killed, and the next call starts another). Interrupting the caller kills the session too.
+   * killed, and the next call starts another). In time: within the timeout of the start, or of the
+   * script's last progress line ({@link #PROGRESS}) where it writes them. Interrupting the caller
+   * kills the session too.
    */
   int run(byte[] script) throws InterruptedException {
     lock.lockInterruptibly();
@@ -79,9 +88,9 @@ final class RemoteShell implements AutoCloseable {
       Session s = session;
       long n = ++s.requests()[0];
       var cmd = new ByteArrayOutputStream(script.length + 64);
-      cmd.writeBytes(ascii("(\n"));
+      cmd.writeBytes(ascii("(\n" + PROGRESS + "='" + s.marker() + n + " +'\n"));
       cmd.writeBytes(script);
-      cmd.writeBytes(ascii("\n) </dev/null >&2\necho \"" + s.marker() + n + " $?\"\n"));
+      cmd.writeBytes(ascii("\n) 3>&1 </dev/null >&2\necho \"" + s.marker() + n + " $?\"\n"));
       try {
         s.stdin().write(cmd.toByteArray());
         s.stdin().flush();
@@ -102,6 +111,10 @@ final class RemoteShell implements AutoCloseable {
             return -1;
           }
           String[] f = a.substring(s.marker().length()).split(" ");
+          if (f.length == 2 && f[0].equals(Long.toString(n)) && f[1].equals("+")) {
+            deadline = System.nanoTime() + timeoutNanos; // progress: the timeout counts from here
+            continue;
+          }
           if (f.length == 2 && f[0].equals(Long.toString(n))) return Integer.parseInt(f[1]);
           // an answer to an earlier request cannot be pending (a timeout kills the session); skip garbage
         }

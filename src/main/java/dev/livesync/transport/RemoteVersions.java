@@ -17,7 +17,9 @@ final class RemoteVersions {
    * The same as a POSIX shell script run in the target directory, for ssh targets: version
    * directory names compare as strings ({@code expr}), which is the order of their times (a name
    * by the second, {@code ...063000Z}, sorts after every name with milliseconds in that second: not pruned at the second it names).
-   * Its exit status is how many it deleted, at most {@link #BATCH}.
+   * Its exit status is how many it deleted, at most {@link #BATCH}. It says its progress after each
+   * directory ({@link RemoteShell#PROGRESS}): the target's timeout bounds one directory's deletion,
+   * not the batch's.
    */
   static byte[] pruneScript(byte[] targetDir, Instant cutoff) {
     var out = new java.io.ByteArrayOutputStream();
@@ -27,7 +29,7 @@ final class RemoteVersions {
         + "for d in [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]*Z; do\n"
         + "  [ -d \"$d\" ] || continue\n"
         + "  if expr \"x$d\" \\< \"x" + Versions.millisStamp(cutoff) + "\" >/dev/null; then chmod -R u+w -- \"$d\" 2>/dev/null; rm -rf -- \"$d\";"
-        + " [ -e \"$d\" ] || n=$((n+1)); [ \"$n\" -lt " + BATCH + " ] || exit " + BATCH + "; fi\n"
+        + " [ -e \"$d\" ] || n=$((n+1)); echo \"$" + RemoteShell.PROGRESS + "\" >&3; [ \"$n\" -lt " + BATCH + " ] || exit " + BATCH + "; fi\n"
         + "done\nexit $n\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     return out.toByteArray();
   }

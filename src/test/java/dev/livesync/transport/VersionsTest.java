@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -243,6 +244,37 @@ class VersionsTest {
     assertThat(tr.pruneVersions(Instant.parse("2026-12-02T00:00:00Z"))).isEqualTo(205);
     try (Stream<Path> s = Files.list(Trees.path(at(t.dir, ".livesync/versions")))) {
       assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("2026-12-01T120000.000Z");
+    }
+  }
+
+  /**
+   * On an ssh target a prune batch that takes longer than the target's timeout (here: a remote rm
+   * slowed to 50 ms, 200 directories a batch, a 2 s timeout) is not killed while it deletes one
+   * directory after another: all are pruned and counted. (Failure injection: the login shell's startup
+   * file puts a slow rm first in the remote PATH.)
+   */
+  @Test
+  void anSshPruneLongerThanTheTimeoutIsNotKilledWhileItMakesProgress() throws Exception {
+    var t = target(Kind.SSH);
+    byte[] bin = Trees.tempDir("versions-slow-rm");
+    try {
+      Path rm = Trees.path(bin).resolve("rm");
+      Files.writeString(rm, "#!/bin/sh\nsleep 0.05\nexec /bin/rm \"$@\"\n");
+      Files.setPosixFilePermissions(rm, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      SSHD.get().loginShellRc("export PATH=" + rm.getParent() + ":$PATH\n");
+      for (int i = 0; i < 205; i++) {
+        Trees.write(at(t.dir, String.format(".livesync/versions/2026-11-01T00%02d%02d.000Z/f.txt", i / 60, i % 60)), "old");
+      }
+      Trees.write(at(t.dir, ".livesync/versions/2026-12-01T120000.000Z/f.txt"), "new");
+      var tr = RsyncTransport.open(src, t.url(), t.options().toBuilder().versions(Duration.ofDays(1)).timeout(Duration.ofSeconds(2)).build());
+      cleanup.add(tr);
+      assertThat(tr.pruneVersions(Instant.parse("2026-12-02T00:00:00Z"))).isEqualTo(205);
+      try (Stream<Path> s = Files.list(Trees.path(at(t.dir, ".livesync/versions")))) {
+        assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("2026-12-01T120000.000Z");
+      }
+    } finally {
+      SSHD.get().loginShellRc("");
+      Trees.delete(bin);
     }
   }
 }
