@@ -53,6 +53,7 @@ final class DoctorCommand extends Subcommand {
     List<Path> sources = new ArrayList<>();
     List<Supplier<Check>> targets = new ArrayList<>();
     List<Path> pws = new ArrayList<>();
+    java.util.Set<Path> secretsLines = new java.util.HashSet<>();
     java.util.Set<Path> marked = new java.util.HashSet<>();
     List<Supplier<Check>> whole = new ArrayList<>();
     java.util.Set<TargetSpec> overlapping = new java.util.HashSet<>();
@@ -100,8 +101,11 @@ final class DoctorCommand extends Subcommand {
         targets.add(new TargetProbe(s.source(), t));
         whole.add(new EmptySourceCheck(s.source(), t, s.delete(), !s.maxDelete().off()));
         if (t.options().passwordFile() != null && !pws.contains(t.options().passwordFile())) pws.add(t.options().passwordFile());
+        if (Preflight.secretsForm(t) != null) secretsLines.add(t.options().passwordFile());
       }
     }
+    // a file holding the daemon's secrets line is the target's FAIL (naming password_file): no OK line beside it for the same file
+    pws.removeAll(secretsLines);
     Path state = syncFlags.stateRoot(config);
     Doctor.Report report = new Doctor(new Doctor.Input(sources, pws, targets, state, rsync, whole, marked)).run(fix ? sysctlFile : null);
     out().print(report.text());
