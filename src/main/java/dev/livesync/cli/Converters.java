@@ -28,7 +28,7 @@ final class Converters {
     @Override
     public Long convert(String value) {
       Long n = Sizes.parse(value);
-      if (n == null) throw new TypeConversionException("expected a size such as 64MiB, 512K, 1G");
+      if (n == null) throw new TypeConversionException("expected a size such as 64MiB, 512K, 1G"); // keyed flags say their Key's rule
       return n;
     }
   }

@@ -212,5 +212,11 @@ class ConfigLoaderTest {
     assertThat(Sizes.parse("10MB")).isEqualTo(10_000_000L);
     assertThat(Sizes.parse("12")).isEqualTo(12L);
     assertThat(Sizes.parse("ten")).isNull();
+    assertThat(Sizes.parse("1T")).isEqualTo(1L << 40);
+    assertThat(Sizes.parse("2GB")).isEqualTo(2_000_000_000L);
+    // only the documented forms: no bits-looking or lower-case units, no fractions, no unit without a number's multiplier
+    for (String refused : new String[] {"64Mb", "64mb", "64m", "64mib", "1.5M", "64 MiB", "12B", "99999999999999999999", "9999999T"}) {
+      assertThat(Sizes.parse(refused)).as(refused).isNull();
+    }
   }
 }
