@@ -19,10 +19,10 @@ final class MonitorOptions {
   @Option(names = "--alert-exec", paramLabel = "COMMAND", description = "Run this (sh -c) for each alert and once more when it is resolved, the alert as JSON on stdin: a target failing longer than --alert-after, lag above --alert-lag for a minute, watches run out. At most once per condition per minute.")
   String alertExec;
 
-  @Option(names = "--alert-after", paramLabel = "DURATION", description = "How long a target may fail before the target_down alert (default: 60s).")
+  @Option(names = "--alert-after", paramLabel = "DURATION", converter = AfterConverter.class, description = "How long a target may fail before the target_down alert (default: 60s).")
   java.time.Duration alertAfter;
 
-  @Option(names = "--alert-lag", paramLabel = "DURATION", description = "Lag that, held for a minute, raises the lag alert (default: 30s).")
+  @Option(names = "--alert-lag", paramLabel = "DURATION", converter = LagConverter.class, description = "Lag that, held for a minute, raises the lag alert (default: 30s).")
   java.time.Duration alertLag;
 
   /** The HTTP settings from the flags, else from {@code cfg}'s {@code [http]}; null when neither asks for HTTP. */
@@ -41,5 +41,26 @@ final class MonitorOptions {
       return null;
     }
     return m.check("exec", () -> AlertSettings.of(m.alertExec(), after != null ? after : m.alertAfter(), lag != null ? lag : m.alertLag(), true));
+  }
+
+  /** A duration that does not parse: refused in the words of the range it must be in, as the config's key is. */
+  private static java.time.Duration parse(String value, dev.livesync.settings.Rule.Span rule) {
+    java.time.Duration d = dev.livesync.settings.Durations.parse(value);
+    if (d == null) throw new picocli.CommandLine.TypeConversionException("expected " + rule.expected());
+    return d;
+  }
+
+  static final class AfterConverter implements picocli.CommandLine.ITypeConverter<java.time.Duration> {
+    @Override
+    public java.time.Duration convert(String value) {
+      return parse(value, MonitorConfig.ALERT_AFTER);
+    }
+  }
+
+  static final class LagConverter implements picocli.CommandLine.ITypeConverter<java.time.Duration> {
+    @Override
+    public java.time.Duration convert(String value) {
+      return parse(value, MonitorConfig.ALERT_LAG);
+    }
   }
 }

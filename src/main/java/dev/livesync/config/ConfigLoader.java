@@ -169,20 +169,20 @@ public final class ConfigLoader {
     if (a != null) {
       exec = a.string("exec", null);
       if (exec == null) throw a.missing("exec", "the command to run for each alert (sh -c; the alert as JSON on stdin)");
-      after = duration(a, "after");
-      lag = duration(a, "lag");
+      after = duration(a, "after", MonitorConfig.ALERT_AFTER);
+      lag = duration(a, "lag", MonitorConfig.ALERT_LAG);
       for (String k : List.of("exec", "after", "lag")) at.put(k, a.position(k));
       a.finish();
     }
     return new MonitorConfig(listen, token, exec, after, lag, java.util.Map.copyOf(at));
   }
 
-  /** A duration key of a table whose rules are not the engine's (they check the value themselves); null when absent. */
-  private static Duration duration(Section s, String key) {
+  /** A duration key of a table whose rules are not the engine's (the monitor checks the range; words name it); null when absent. */
+  private static Duration duration(Section s, String key, dev.livesync.settings.Rule.Span rule) {
     String text = s.durationText(key);
     if (text == null) return null;
     Duration d = dev.livesync.settings.Durations.parse(text);
-    if (d == null) throw s.error(key, key + ": expected a duration such as " + dev.livesync.settings.Rule.EXAMPLES);
+    if (d == null) throw s.error(key, key + ": expected " + rule.expected());
     return d;
   }
 

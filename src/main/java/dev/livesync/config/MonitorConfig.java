@@ -18,6 +18,12 @@ public record MonitorConfig(String listen, Path tokenFile, String alertExec, Dur
     java.util.Map<String, String> position) {
   public static final MonitorConfig NONE = new MonitorConfig(null, null, null, null, null, java.util.Map.of());
 
+  /** {@code [alert] after} ({@code --alert-after}): how long a target may fail before target_down. */
+  public static final dev.livesync.settings.Rule.Span ALERT_AFTER = new dev.livesync.settings.Rule.Span(Duration.ZERO, Duration.ofDays(365));
+
+  /** {@code [alert] lag} ({@code --alert-lag}): lag that, held for a minute, raises the lag alert. */
+  public static final dev.livesync.settings.Rule.Span ALERT_LAG = new dev.livesync.settings.Rule.Span(Duration.ofMillis(1), Duration.ofDays(365));
+
   /** What {@code make} makes of this section's {@code key}; its refusal becomes a config error at the key's place (exit 78). */
   public <T> T check(String key, java.util.function.Supplier<T> make) {
     try {

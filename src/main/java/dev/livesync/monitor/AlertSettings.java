@@ -1,6 +1,9 @@
 package dev.livesync.monitor;
 
 import dev.livesync.LivesyncException;
+import dev.livesync.config.MonitorConfig;
+import dev.livesync.settings.Durations;
+import dev.livesync.settings.Rule;
 import java.time.Duration;
 
 /**
@@ -28,11 +31,17 @@ public record AlertSettings(String command, Duration after, Duration lag) {
    * Null durations take the defaults.
    */
   public static AlertSettings of(String command, Duration after, Duration lag, boolean config) {
-    String exec = config ? "[alert] exec" : "--alert-exec", afterName = config ? "[alert] after" : "--alert-after",
-        lagName = config ? "[alert] lag" : "--alert-lag";
+    // named as every other setting is: the config's table.key (its place in the file goes before), the flag with its value
+    String exec = config ? "alert.exec" : "--alert-exec";
     if (command == null || command.isBlank()) throw new LivesyncException(exec + ": expected a command, got an empty string", 2);
-    if (after != null && after.isNegative()) throw new LivesyncException(afterName + ": expected a duration of 0s or more", 2);
-    if (lag != null && lag.compareTo(Duration.ofMillis(1)) < 0) throw new LivesyncException(lagName + ": expected a duration of at least 1ms", 2);
+    check(after, MonitorConfig.ALERT_AFTER, config ? "alert.after" : "--alert-after");
+    check(lag, MonitorConfig.ALERT_LAG, config ? "alert.lag" : "--alert-lag");
     return new AlertSettings(command, after, lag);
+  }
+
+  private static void check(Duration d, Rule.Span rule, String name) {
+    if (d == null || d.compareTo(rule.min()) >= 0 && d.compareTo(rule.max()) <= 0) return;
+    String shown = name.startsWith("--") ? name + " " + Durations.format(d) : name;
+    throw new LivesyncException(shown + ": expected " + rule.expected(), 2);
   }
 }

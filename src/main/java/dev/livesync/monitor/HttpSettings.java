@@ -30,13 +30,13 @@ public record HttpSettings(InetSocketAddress listen, String spec, String token, 
     if (tokenFile != null) {
       token = PasswordFile.read(tokenFile, "token").strip();
       if (token.length() < MIN_TOKEN) {
-        throw new LivesyncException(tokenFlag + " " + tokenFile + ": the token is " + token.length() + " characters; use at least " + MIN_TOKEN
+        throw new LivesyncException(shown(tokenFlag, tokenFile) + ": the token is " + token.length() + " characters; use at least " + MIN_TOKEN
             + " (e.g. `head -c 32 /dev/urandom | base64 > " + tokenFile + "`)", 2);
       }
     }
     if (token == null && !listen.getAddress().isLoopbackAddress()) {
-      throw new LivesyncException(flag + " " + spec + " listens beyond this host: give " + tokenFlag
-          + " FILE too (a bearer token, file mode 0600), or listen on 127.0.0.1", 2);
+      throw new LivesyncException((flag.startsWith("--") ? flag + " " + spec : flag + ": " + spec) + " listens beyond this host: give " + (tokenFlag.startsWith("--") ? tokenFlag + " FILE" : tokenFlag)
+          + " too (a bearer token, file mode 0600), or listen on 127.0.0.1", 2);
     }
     return new HttpSettings(listen, spec, token, tokenFile);
   }
@@ -51,7 +51,7 @@ public record HttpSettings(InetSocketAddress listen, String spec, String token, 
       host = s.substring(1, end);
       port = s.substring(end + 2);
     } else if (s.indexOf(':') >= 0) {
-      if (s.indexOf(':') != s.lastIndexOf(':')) throw new LivesyncException(flag + " " + spec + ": write an IPv6 address in brackets, e.g. [::1]:9123", 2);
+      if (s.indexOf(':') != s.lastIndexOf(':')) throw new LivesyncException(shown(flag, spec) + ": write an IPv6 address in brackets, e.g. [::1]:9123", 2);
       host = s.substring(0, s.indexOf(':'));
       port = s.substring(s.indexOf(':') + 1);
     }
@@ -61,22 +61,27 @@ public record HttpSettings(InetSocketAddress listen, String spec, String token, 
     } catch (NumberFormatException e) {
       throw bad(spec, flag);
     }
-    if (p < 1 || p > 65535) throw new LivesyncException(flag + " " + spec + ": the port must be from 1 to 65535", 2);
+    if (p < 1 || p > 65535) throw new LivesyncException(shown(flag, spec) + ": the port must be from 1 to 65535", 2);
     if (host.isEmpty()) throw bad(spec, flag);
     try {
       return new InetSocketAddress(InetAddress.getByName(host), p);
     } catch (UnknownHostException e) {
-      throw new LivesyncException(flag + " " + spec + ": unknown host " + host, 2);
+      throw new LivesyncException(shown(flag, spec) + ": unknown host " + host, 2);
     }
   }
 
   private static LivesyncException bad(String spec, String flag) {
-    return new LivesyncException(flag + " " + spec + ": expected ADDR:PORT (e.g. 127.0.0.1:9123, [::1]:9123, 0.0.0.0:9123) or a port", 2);
+    return new LivesyncException(shown(flag, spec) + ": expected ADDR:PORT (e.g. 127.0.0.1:9123, [::1]:9123, 0.0.0.0:9123) or a port", 2);
   }
 
   /** The URL to print in the log. */
   public String url() {
     String h = listen.getAddress().getHostAddress();
     return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + listen.getPort() + "/";
+  }
+
+  /** A flag with the value given ({@code --http 1.2.3.4:0}); a config key ({@code http.listen}) alone, its place in the file said before it. */
+  private static String shown(String name, Object value) {
+    return name.startsWith("--") ? name + " " + value : name;
   }
 }

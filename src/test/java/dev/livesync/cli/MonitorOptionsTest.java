@@ -51,7 +51,7 @@ class MonitorOptionsTest {
         .hasMessageStartingWith("--http " + listen).hasMessageContaining(message)
         .satisfies(e -> assertThat(((LivesyncException) e).exitCode()).isEqualTo(2));
     assertThatThrownBy(() -> new MonitorOptions().httpSettings(config("[http]\nlisten = \"" + listen + "\"\n")))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("/etc/livesync/test.toml:6:1: [http] listen " + listen)
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("/etc/livesync/test.toml:6:1: http.listen")
         .hasMessageContaining(message);
   }
 
@@ -63,7 +63,7 @@ class MonitorOptionsTest {
       flag.web.httpToken = t;
       String fromFlag = catchMessage(() -> flag.httpSettings(null));
       String fromKey = catchMessage(() -> new MonitorOptions().httpSettings(config("[http]\nlisten = \"0.0.0.0:9123\"\ntoken_file = \"" + t + "\"\n")));
-      assertThat(fromKey).endsWith(fromFlag.replace("--http-token", "[http] token_file"));
+      assertThat(fromKey).endsWith(fromFlag.replace("--http-token " + t, "http.token_file"));
     }
     var ok = new MonitorOptions();
     ok.web.http = "0.0.0.0:9123";
@@ -74,16 +74,33 @@ class MonitorOptionsTest {
   @Test
   void alertRulesAreTheSameForTheFlagsAndTheKeys() {
     for (String[] row : new String[][] {{"exec", "\"\"", "alertExec", "", "expected a command, got an empty string"},
-        {"lag", "\"0s\"", "alertLag", "0s", "expected a duration of at least 1ms"}}) {
+        {"lag", "\"0ms\"", "alertLag", "0ms", "expected a duration from 1ms to 365d, such as 200ms, 30s, 5m, 1h (units ms, s, m, h, d)"},
+        {"after", "\"400d\"", "alertAfter", "400d", "expected a duration from 0ms to 365d, such as 200ms, 30s, 5m, 1h (units ms, s, m, h, d)"}}) {
       var flag = new MonitorOptions();
       flag.alertExec = row[2].equals("alertExec") ? row[3] : "true";
       if (row[2].equals("alertLag")) flag.alertLag = dev.livesync.settings.Durations.parse(row[3]);
-      assertThatThrownBy(() -> flag.alertSettings(null)).hasMessage("--alert-" + row[0] + ": " + row[4])
+      if (row[2].equals("alertAfter")) flag.alertAfter = dev.livesync.settings.Durations.parse(row[3]);
+      // named as every setting is: the flag with its value, the config's table.key
+      assertThatThrownBy(() -> flag.alertSettings(null)).hasMessage("--alert-" + row[0] + (row[3].isEmpty() ? "" : " " + row[3]) + ": " + row[4])
           .satisfies(e -> assertThat(((LivesyncException) e).exitCode()).isEqualTo(2));
       String toml = "[alert]\n" + (row[0].equals("exec") ? "" : "exec = \"true\"\n") + row[0] + " = " + row[1] + "\n";
       assertThatThrownBy(() -> new MonitorOptions().alertSettings(config(toml))).isInstanceOf(ConfigException.class)
-          .hasMessageEndingWith("[alert] " + row[0] + ": " + row[4]);
+          .hasMessageEndingWith(": alert." + row[0] + ": " + row[4]);
     }
+  }
+
+  /** A value that is no duration at all: the range is said too, for the key as for the flag, as the [[sync]] keys say theirs. */
+  @Test
+  void anAlertDurationThatDoesNotParseNamesItsRange() {
+    String range = "expected a duration from 1ms to 365d, such as 200ms, 30s, 5m, 1h (units ms, s, m, h, d)";
+    assertThatThrownBy(() -> config("[alert]\nexec = \"true\"\nlag = \"1\"\n")).isInstanceOf(ConfigException.class)
+        .hasMessage("/etc/livesync/test.toml:7:1: alert.lag: " + range);
+    java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new java.io.PrintWriter(out));
+    cl.setErr(new java.io.PrintWriter(err));
+    cl.execute("run", "--check", dir.toString(), dir.resolve("dst").toString(), "--alert-exec", "true", "--alert-lag", "1");
+    assertThat(err.toString()).startsWith("livesync run: --alert-lag 1: " + range + "\n");
   }
 
   @Test
