@@ -88,10 +88,14 @@ public final class ProcessPreflight {
   /**
    * The target of {@code sync} (as shown) that {@code path} lies in — a directory of this host its
    * deletions reach: local, ssh to this host, or a daemon's module here ({@link Overlap}) — unless the
-   * sync's excludes leave {@code path} out (rsync deletes no excluded path); null when none.
+   * sync's excludes leave {@code path} out (rsync deletes no excluded path); null when none. A target
+   * that overlaps its sync's own source is not asked: it is refused for that, the one line to fix first
+   * (nothing is ever sent to it), and a second line about the same target would only add noise.
    */
   private static String inTarget(Path path, boolean dir, EngineSettings sync) {
+    Path source = Path.of(new String(sync.source(), StandardCharsets.UTF_8));
     for (TargetSpec t : sync.targets()) {
+      if (Overlap.withSource(source, t.target()) != null) continue;
       Path d = Overlap.directoryOnThisHost(t.target());
       if (d != null && within(path, dir, RealPath.of(d), sync)) return t.describe();
     }
