@@ -230,9 +230,9 @@ final class RunningSyncs {
   }
 
   private static EngineStatus placeholder(Starting s) {
-    long watched = s.setup().watchedDirs();
+    long watched = s.setup().watchedDirs(); // read once: "watches N" and the setup line say the same count
     return new EngineStatus(s.settings().name(), Bytes.display(s.settings().source()), "starting", (int) Math.min(Integer.MAX_VALUE, watched),
         KernelLimits.maxUserWatches(), 0, 0, 0, List.of(), System.currentTimeMillis(), "",
-        watched == 0 && s.setup().listedDirs() == 0 ? "" : "setting up watches: " + s.setup().describe(), "", "");
+        watched == 0 && s.setup().listedDirs() == 0 ? "" : "setting up watches: " + s.setup().describe(watched), "", "");
   }
 }

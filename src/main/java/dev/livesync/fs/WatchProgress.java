@@ -81,12 +81,24 @@ public final class WatchProgress {
 
   /**
    * One line: "12,345 directories watched (14,000 found so far) of about 246,000 (the count at the
-   * last start), about 5 s to go, 40,000/s".
+   * last start), about 5 s to go, 40,000/s". Watched: directories holding a watch now set. Found: the
+   * directories seen so far, watched or not yet — never fewer than those watched (a watch is set on a
+   * directory as it is found, and listed after; or, listing first, every directory is listed before
+   * its watch).
    */
   public String describe() {
+    return describe(watched);
+  }
+
+  /**
+   * {@link #describe()} with {@code watched} read once by the caller, who shows it beside this line
+   * (status's "watches N"): both then say the same count.
+   */
+  public String describe(long watched) {
     long estimate = expected;
+    long found = Math.max(listed, watched);
     StringBuilder b = new StringBuilder();
-    b.append(String.format("%,d directories watched (%,d found so far)", watched, listed));
+    b.append(String.format("%,d directories watched (%,d found so far)", watched, found));
     if (estimate > 0) {
       b.append(String.format(" of about %,d (the count at the last start)", estimate));
       long rate = perSecond();
