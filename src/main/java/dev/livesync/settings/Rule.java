@@ -47,8 +47,8 @@ public sealed interface Rule {
   record Size(long min, long max) implements Rule {
     @Override
     public String expected() {
-      return "a size from " + min + " to " + Sizes.format(max) + ", such as 64MiB, 512K, 1G: a whole number, alone (bytes) or with"
-          + " K, M, G, T or KiB, MiB, GiB, TiB (powers of 1024) or KB, MB, GB, TB (powers of 1000), written so";
+      return "a size from " + min + " to " + Sizes.format(max) + ", such as 64MiB, 512K, 1G (K, M, G, T are powers of 1024;"
+          + " KB, MB, GB, TB powers of 1000; a lower-case b, as in Mb, reads as bits and is refused)";
     }
   }
 

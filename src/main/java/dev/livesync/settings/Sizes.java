@@ -4,14 +4,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Byte counts: a whole number (bytes), or a whole number with one of these units, as written (case
- * matters): {@code K}/{@code KiB}, {@code M}/{@code MiB}, {@code G}/{@code GiB}, {@code T}/{@code TiB}
- * (powers of 1024), {@code KB}/{@code MB}/{@code GB}/{@code TB} (powers of 1000). Nothing else: a
- * lower-case {@code b} ({@code Mb}) reads as bits to many, and a fraction ({@code 1.5M}) is not a
- * byte count; both are refused rather than guessed.
+ * Byte counts: a number (bytes), or a number with a unit: {@code K}/{@code KiB}, {@code M}/{@code MiB},
+ * {@code G}/{@code GiB}, {@code T}/{@code TiB} (powers of 1024), {@code KB}/{@code MB}/{@code GB}/{@code TB}
+ * (powers of 1000); the unit's letter in either case, a space before it allowed, a fraction rounded
+ * to a whole byte ({@code 1.5M}), as since the first release. Refused: a lower-case {@code b}
+ * ({@code 64Mb}, {@code 64mb}, {@code 64mib}), which reads as bits to many — guessing bytes there
+ * was a guess by a factor of eight.
  */
 public final class Sizes {
-  private static final Pattern SIZE = Pattern.compile("(\\d{1,19})(K|M|G|T)?(iB|B)?");
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,19}(?:\\.\\d{1,9})?)\\s*([KMGTkmgt])?(iB|B)?");
 
   private Sizes() {}
 
@@ -21,15 +22,15 @@ public final class Sizes {
     if (!m.matches()) return null;
     String unit = m.group(2);
     String suffix = m.group(3);
-    if (unit == null && suffix != null) return null; // "12B", "12iB": not a documented form
-    int power = unit == null ? 0 : "KMGT".indexOf(unit) + 1;
-    long base = "B".equals(suffix) ? 1000 : 1024;
+    if (unit == null && "iB".equals(suffix)) return null; // "12iB": no unit to be binary
+    int power = unit == null ? 0 : "KMGT".indexOf(unit.toUpperCase()) + 1;
+    boolean decimal = "B".equals(suffix) && unit != null;
+    java.math.BigDecimal n = new java.math.BigDecimal(m.group(1))
+        .multiply(java.math.BigDecimal.valueOf(decimal ? 1000 : 1024).pow(power));
     try {
-      long n = Long.parseLong(m.group(1));
-      for (int i = 0; i < power; i++) n = Math.multiplyExact(n, base);
-      return n;
-    } catch (ArithmeticException | NumberFormatException e) {
-      return null;
+      return n.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+    } catch (ArithmeticException e) {
+      return null; // beyond a long
     }
   }
 

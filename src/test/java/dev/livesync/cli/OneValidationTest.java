@@ -84,8 +84,8 @@ class OneValidationTest {
 
   static Stream<Row> rows() {
     String name = "expected letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters (it names the state directory)";
-    String size = "expected a size from 1 to 1TiB, such as 64MiB, 512K, 1G: a whole number, alone (bytes) or with K, M, G, T or KiB, MiB,"
-        + " GiB, TiB (powers of 1024) or KB, MB, GB, TB (powers of 1000), written so";
+    String size = "expected a size from 1 to 1TiB, such as 64MiB, 512K, 1G (K, M, G, T are powers of 1024; KB, MB, GB, TB powers of 1000;"
+        + " a lower-case b, as in Mb, reads as bits and is refused)";
     String timeout = "expected 0s (none) or whole seconds from 1s to 1d, such as 30s, 2m";
     return Stream.of(
         new Row(Key.WORKERS, List.of("--workers", "1000"), "workers = 1000", "1000", "expected a whole number from 1 to 64"),
@@ -94,10 +94,10 @@ class OneValidationTest {
         new Row(Key.BATCH_MAX_FILES, List.of("--batch-max-files", "0"), "batch_max_files = 0", "0", "expected a whole number from 1 to 1000000"),
         new Row(Key.BATCH_MAX_BYTES, List.of("--batch-max-bytes", "2TiB"), "batch_max_bytes = \"2TiB\"", "2TiB", size),
         new Row(Key.BATCH_MAX_BYTES, List.of("--batch-max-bytes", "lots"), "batch_max_bytes = \"lots\"", "lots", size),
-        // "Mb" reads as megabits to many, a fraction is no byte count: refused, not taken as 64 MiB or rounded
+        // "Mb" reads as megabits to many: refused, not taken as 64 MiB
         new Row(Key.BATCH_MAX_BYTES, List.of("--batch-max-bytes", "64Mb"), "batch_max_bytes = \"64Mb\"", "64Mb", size),
         new Row(Key.BATCH_MAX_BYTES, List.of("--batch-max-bytes", "64mib"), "batch_max_bytes = \"64mib\"", "64mib", size),
-        new Row(Key.LARGE_FILE_THRESHOLD, List.of("--large-file-threshold", "1.5M"), "large_file_threshold = \"1.5M\"", "1.5M", size),
+        new Row(Key.LARGE_FILE_THRESHOLD, List.of("--large-file-threshold", "16mb"), "large_file_threshold = \"16mb\"", "16mb", size),
         new Row(Key.LARGE_FILE_THRESHOLD, List.of("--large-file-threshold", "0"), "large_file_threshold = \"0\"", "0", size),
         new Row(Key.DELAY, List.of("--delay", "99999999999999d"), "delay = \"99999999999999d\"", "99999999999999d", durations("0ms to 1h")),
         new Row(Key.DELAY, List.of("--delay", "5x"), "delay = \"5x\"", "5x", durations("0ms to 1h")),

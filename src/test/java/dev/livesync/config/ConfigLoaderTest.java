@@ -215,7 +215,13 @@ class ConfigLoaderTest {
     assertThat(Sizes.parse("1T")).isEqualTo(1L << 40);
     assertThat(Sizes.parse("2GB")).isEqualTo(2_000_000_000L);
     // only the documented forms: no bits-looking or lower-case units, no fractions, no unit without a number's multiplier
-    for (String refused : new String[] {"64Mb", "64mb", "64m", "64mib", "1.5M", "64 MiB", "12B", "99999999999999999999", "9999999T"}) {
+    // as since the first release: the unit's letter in either case, a space before it, a fraction rounded, a bare B
+    assertThat(Sizes.parse("64m")).isEqualTo(64L << 20);
+    assertThat(Sizes.parse("64 MiB")).isEqualTo(64L << 20);
+    assertThat(Sizes.parse("1.5M")).isEqualTo(3L << 19);
+    assertThat(Sizes.parse("12B")).isEqualTo(12L);
+    // a lower-case b reads as bits to many (64Mb = 8 MB): refused, not taken as bytes; nor what a long cannot hold
+    for (String refused : new String[] {"64Mb", "64mb", "64mib", "1Kb", "12b", "99999999999999999999", "9999999T"}) {
       assertThat(Sizes.parse(refused)).as(refused).isNull();
     }
   }
