@@ -153,7 +153,7 @@ final class DeletionGuard extends ForwardingTransport {
     long lost = names.lost(deletions);
     try {
       if (window.targetEntries() < 0 && max.percent() >= 0 && previewWhole() instanceof DeletionPreview whole) learn(whole.targetEntries());
-      admitted = admit(deletions, lost, preview.renamed(), "these changes", true);
+      admitted = admit(deletions, lost, preview.renamed(), "these changes", true, false);
     } catch (TransportException e) {
       return WithoutDeletions.instead(e, inner, source, paths, recursive, preview.deletions(), r -> counted(r, false, paths, recursive));
     }
@@ -261,8 +261,17 @@ final class DeletionGuard extends ForwardingTransport {
       if (!deletions.isEmpty() && EmptiedTarget.wholly(preview)) held.holdWhole(deletions, preview.deletions().size()); // whatever the count
     }
     // a full sync sees names only, not what the source did: each name made stands for one gone (a rename while stopped)
-    boolean mayDelete = deletions.isEmpty() || admit(deletions, names.lost(deletions), preview.created(), "a full sync", false);
+    boolean mayDelete = deletions.isEmpty() || admit(deletions, names.lost(deletions), preview.created(), "a full sync", false, true);
     return new GuardedFullSync.WholeTree(preview, mayDelete, preview.deletions().size() - deletions.size(), empty);
+  }
+
+  /** A dry run of one part of a full sync, its deletions judged as a send's, against the whole target ({@link #admit}); null: cannot tell. */
+  Boolean judgePart(dev.livesync.transport.FullSyncShard part) throws InterruptedException {
+    DeletionPreview p = renames.outside(() -> ScopedValue.where(Transport.RENAMED, names::renamed).call(() -> inner.fullSyncDeletions(part)));
+    if (p == null) return null;
+    List<byte[]> deletions = notReleased(p.deletions(), false);
+    if (deletions.isEmpty()) synchronized (this) { return held.isEmpty(); } // nothing to judge; while some are held, none goes
+    return admit(deletions, names.lost(deletions), p.created(), "a part of a full sync", true, true);
   }
 
   /** A full sync's (or a part's) result on the target's count; {@code releasing}: released deletions went with it. */
@@ -288,10 +297,11 @@ final class DeletionGuard extends ForwardingTransport {
    * later or under yet another name) loses nothing, an {@code rm -rf} cut into several batches is
    * judged whole. Short of the limit, when the source has lost more than this batch (a burst under
    * way), it waits {@link #SETTLE_MILLIS} for the rest of it and looks again, so that all of it is held.
+   * {@code waits}: while another judgement is under way, waits for it (else a settling send is busy).
    */
-  private boolean admit(List<byte[]> deletions, long lost, long paying, String what, boolean settle) throws InterruptedException {
+  private boolean admit(List<byte[]> deletions, long lost, long paying, String what, boolean settle, boolean waits) throws InterruptedException {
     if (!judging.tryLock()) {
-      if (settle) throw WithoutDeletions.busy();
+      if (!waits) throw WithoutDeletions.busy();
       judging.lockInterruptibly();
     }
     try {

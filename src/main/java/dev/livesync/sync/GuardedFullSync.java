@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *       the directories above them: more than they save when there is little to copy;
  *   <li>more: in the parts {@code parts} plans, the dry run's decision standing for all of them; a part
  *       that starts more than {@link DeletionGuard#WINDOW_NANOS} after it (a big tree, few workers)
- *       decides again on the tree as it is then.
+ *       decides again on a dry run of itself alone, judged against the limit on the whole target.
  * </ul>
  *
  * Without delete, or with the guard off, there is no dry run: the full sync goes in the planned parts.
@@ -113,10 +113,21 @@ final class GuardedFullSync {
     return SplitFullSync.run(guard, parts, true, progress, one);
   }
 
-  /** One part of a full sync in parts: whether it deletes was decided for the whole. */
+  /**
+   * One part of a full sync: whether it deletes was decided for the whole; a part that starts more
+   * than {@link DeletionGuard#WINDOW_NANOS} after that decision decides again on a dry run of itself
+   * alone (a dry run of the whole tree, which every part after it waited for, cost a restart of a big
+   * tree tens of seconds), or of the whole tree where the transport cannot run one of a part.
+   */
   TransferResult part(FullSyncShard part, boolean delete) throws InterruptedException {
     if (!delete || guard.off()) return guard.countedFullSync(inner.fullSync(part, delete), false);
-    Boolean mayDelete = partsMayDelete();
+    Boolean mayDelete = fresh();
+    try {
+      if (mayDelete == null) mayDelete = guard.judgePart(part);
+    } catch (TransportException e) {
+      return e.result();
+    }
+    if (mayDelete == null) mayDelete = wholeTreeAgain();
     if (mayDelete == null) return previewFailed;
     return guard.countedFullSync(inner.fullSync(part, mayDelete), false);
   }
@@ -126,12 +137,17 @@ final class GuardedFullSync {
     partsDecision = mayDelete;
   }
 
+  /** The decision taken on the whole tree while it stands (less than {@link DeletionGuard#WINDOW_NANOS} old), else null. */
+  private synchronized Boolean fresh() {
+    return partsDecidedNanos != Long.MIN_VALUE && clock.nanos() - partsDecidedNanos < DeletionGuard.WINDOW_NANOS ? partsDecision : null;
+  }
+
   /**
-   * For the parts run side by side: the decision taken on the whole tree, or, more than {@link
-   * DeletionGuard#WINDOW_NANOS} after it, one taken on a dry run of the tree now. Null when that dry
-   * run failed ({@link #previewFailed}).
+   * For parts the transport cannot dry-run alone: the decision taken on the whole tree, or, more than
+   * {@link DeletionGuard#WINDOW_NANOS} after it, one taken on a dry run of the tree now. Null when that
+   * dry run failed ({@link #previewFailed}).
    */
-  private synchronized Boolean partsMayDelete() throws InterruptedException {
+  private synchronized Boolean wholeTreeAgain() throws InterruptedException {
     long now = clock.nanos();
     if (partsDecidedNanos != Long.MIN_VALUE && now - partsDecidedNanos < DeletionGuard.WINDOW_NANOS) return partsDecision;
     WholeTree whole;

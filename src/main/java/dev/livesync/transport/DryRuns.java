@@ -42,6 +42,13 @@ final class DryRuns {
     return run(rsync, argv, null, true, List.of());
   }
 
+  /** A part of a full sync with delete ({@link RsyncArgs#fullSyncPart}): its deletions; the target's entries are not counted. */
+  static DeletionPreview fullSyncPart(RsyncRuns rsync, FullSyncShard part) throws InterruptedException {
+    List<String> argv = new ArrayList<>(rsync.args().fullSyncPart(part, true));
+    argv.addAll(argv.size() - 2, List.of("-n", "--no-motd", "--out-format=%i %n")); // before the source and the destination
+    return run(rsync, argv, null, false, List.of());
+  }
+
   /** {@code batch}: the paths a send's dry run was given (a full sync's: none), all of them to be tried again after a 24. */
   private static DeletionPreview run(RsyncRuns rsync, List<String> argv, byte[] stdin, boolean count, List<byte[]> batch)
       throws InterruptedException {

@@ -112,6 +112,11 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
+  public DeletionPreview fullSyncDeletions(FullSyncShard part) throws InterruptedException {
+    return inner.fullSyncDeletions(part);
+  }
+
+  @Override
   public boolean targetEmpty() throws InterruptedException {
     return inner.targetEmpty();
   }

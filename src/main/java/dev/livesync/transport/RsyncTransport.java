@@ -238,6 +238,11 @@ public final class RsyncTransport implements Transport {
     return DryRuns.fullSync(rsync);
   }
 
+  @Override
+  public DeletionPreview fullSyncDeletions(FullSyncShard part) throws InterruptedException {
+    return part.isWhole() ? fullSyncDeletions() : DryRuns.fullSyncPart(rsync, part);
+  }
+
   /** Local and ssh targets; on an rsync daemon target {@code serve} prunes its modules (see docs/versions.md). */
   @Override
   public int pruneVersions(Instant now) throws InterruptedException {

@@ -217,6 +217,15 @@ public interface Transport extends AutoCloseable {
   }
 
   /**
+   * What {@link #fullSync(FullSyncShard, boolean) fullSync(part, true)} would delete at the target,
+   * from a dry run of that part alone; {@code targetEntries} is -1 (a part is not the target). Null
+   * when the transport cannot tell.
+   */
+  default DeletionPreview fullSyncDeletions(FullSyncShard part) throws InterruptedException {
+    return part.isWhole() ? fullSyncDeletions() : null;
+  }
+
+  /**
    * Whether the target directory holds no entry a full sync would see (its excludes and the
    * versions directory do not count), or is not there yet: then a full sync has nothing there to
    * delete. False when it holds one, and when the transport cannot tell or the look fails (a full
