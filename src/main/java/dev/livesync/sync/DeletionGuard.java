@@ -36,8 +36,6 @@ final class DeletionGuard extends ForwardingTransport {
   static final long SETTLE_MILLIS = 2000;
   /** A batch deleting fewer than this never waits to be judged with what follows it (only for a judgement under way). */
   static final long SETTLE_MIN = 20;
-  private static final long RECHECK_NANOS = 5_000_000_000L;
-  private static final int RECHECK_MAX = 200_000;
 
   private final MaxDelete max;
   private final Clock clock;
@@ -50,7 +48,6 @@ final class DeletionGuard extends ForwardingTransport {
   private final RenameByCopy renames;
   private final GuardedFullSync fullSyncs;
   private final WholeTreeLook looks;
-  private long lastRecheck;
   /** One judgement at a time (judged alone while another waited for a burst, a part of it went through); see {@link WithoutDeletions#busy}. */
   private final java.util.concurrent.locks.ReentrantLock judging = new java.util.concurrent.locks.ReentrantLock();
 
@@ -77,17 +74,8 @@ final class DeletionGuard extends ForwardingTransport {
 
   /** Paths whose deletion is held now (a few times a second from the loop thread: drops those back at the source). */
   int held() {
-    long now = clock.nanos();
-    if (held.count() > 0 && held.count() <= RECHECK_MAX && now - lastRecheck >= RECHECK_NANOS) {
-      lastRecheck = now;
-      dropReturned();
-    }
+    if (held.recheckDue(clock.nanos())) synchronized (this) { held.dropReturned(new BackAtSource(source)); } // back: no longer deletions
     return held.count();
-  }
-
-  /** Held paths that exist at the source again (below directories, not through a symlink) are no longer deletions. */
-  private synchronized void dropReturned() {
-    held.dropReturned(new BackAtSource(source));
   }
 
   /**
@@ -96,7 +84,7 @@ final class DeletionGuard extends ForwardingTransport {
    * uncounted ({@link ReleasedDeletions}, kept across a restart). Held paths back at the source are dropped first.
    */
   synchronized List<byte[]> release() {
-    dropReturned();
+    held.dropReturned(new BackAtSource(source)); // those back at the source (below directories, not through a symlink)
     released.add(held.paths()); // recorded before the held file goes: a crash in between leaves them released
     held.clear();
     window.clear();

@@ -19,8 +19,11 @@ final class HeldSet {
   private final HeldDeletions store;
   private final String target, sync;
   private final Consumer<byte[]> back;
+  private static final long RECHECK_NANOS = 5_000_000_000L;
+  private static final int RECHECK_MAX = 200_000;
   private volatile int count;
   private boolean warned;
+  private long lastRecheck;
 
   /**
    * {@code target}, {@code sync}: for the log. {@code back}: told of each held path dropped because
@@ -76,6 +79,17 @@ final class HeldSet {
 
   int size() {
     return held.size();
+  }
+
+  /**
+   * Whether the held paths are due to be looked for at the source again (those back there are no
+   * longer deletions): every 5 s while some, and not too many to look at, are held; true counts as done.
+   * The loop thread's.
+   */
+  boolean recheckDue(long now) {
+    if (count == 0 || count > RECHECK_MAX || now - lastRecheck < RECHECK_NANOS) return false;
+    lastRecheck = now;
+    return true;
   }
 
   /** The number held, read without the lock. */

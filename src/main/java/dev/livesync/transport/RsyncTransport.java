@@ -49,7 +49,7 @@ public final class RsyncTransport implements Transport {
   public RsyncTransport(byte[] sourceRoot, TargetSpec spec) {
     Target target = spec.target();
     TargetOptions options = spec.options();
-    this.source = trimSlash(sourceRoot);
+    this.source = Bytes.trimSlashes(sourceRoot);
     if (source.length == 0 || source[0] != '/') throw new IllegalArgumentException("source root must be absolute: " + Bytes.display(sourceRoot));
     String sourceArg = RsyncArgs.utf8(source, "source directory") + "/";
     this.target = target;
@@ -381,12 +381,6 @@ public final class RsyncTransport implements Transport {
         throw new IllegalArgumentException("NUL in path: " + Bytes.display(p));
       }
     }
-  }
-
-  private static byte[] trimSlash(byte[] p) {
-    int to = p.length;
-    while (to > 1 && p[to - 1] == '/') to--;
-    return Arrays.copyOf(p, to);
   }
 
   /** {@code p}'s real path where it differs (a symlink on the way), else empty. */
