@@ -140,8 +140,9 @@ final class RunCommand extends Subcommand {
     HttpSettings http = monitorOptions.httpSettings(cfg);
     AlertSettings alerts = monitorOptions.alertSettings(cfg);
     if (check) {
-      checkWhatRunWrites(statusSocket, http, settings);
-      out().printf("settings OK: %d sync(s)%s%n", plans.size(), configFile == null ? "" : " in " + configFile);
+      boolean runningHere = WhatRunWrites.check(statusSocket, http, settings, configFile != null);
+      out().printf("settings OK: %d sync(s)%s%s%n", plans.size(), configFile == null ? "" : " in " + configFile, runningHere
+          ? "; the livesync answering on " + statusSocket + " runs them: a reload takes these settings (systemctl reload, or SIGHUP)" : "");
       out().flush();
       return 0;
     }
@@ -203,22 +204,6 @@ final class RunCommand extends Subcommand {
    * by another livesync's sync) and refused with run's own line and exit
    * code (75, 73, 1).
    */
-  private static void checkWhatRunWrites(Path statusSocket, HttpSettings http, List<EngineSettings> syncs) {
-    LivesyncException running = StatusServer.alreadyRunning(statusSocket);
-    if (running != null) throw running;
-    String socketDir = StatusServer.dirProblem(statusSocket);
-    if (socketDir != null) throw new LivesyncException("cannot open the status socket " + statusSocket + ": " + socketDir, dev.livesync.Exit.CANNOT_WRITE);
-    if (http != null) WebServer.probe(http);
-    for (EngineSettings s : syncs) {
-      String state = dev.livesync.sync.Preflight.stateDir(s);
-      if (state != null) throw new LivesyncException(state, dev.livesync.Exit.CANNOT_WRITE);
-      LivesyncException held = dev.livesync.sync.Preflight.stateDirHeld(s);
-      if (held != null) throw held;
-      held = dev.livesync.sync.Preflight.targetHeld(s);
-      if (held != null) throw held;
-    }
-  }
-
   /**
    * The files of this run as {@code start} launches it: its status socket, chosen as {@link #call()}
    * chooses it; the runtime dir's pidfile for the default socket only (one started on another socket
