@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.Exit;
 import dev.livesync.testing.LivesyncProcess;
-import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code run --check} of the config a running livesync runs — what a sysadmin does after editing it,
@@ -21,19 +20,11 @@ import org.junit.jupiter.api.Test;
  * same socket is still refused (exit 75), and so is an edit that adds a target another livesync writes.
  */
 class CheckWhileRunningTest {
-  final Path work = TempFiles.dir("check-running-test");
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (AutoCloseable c : closing.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
+  @RegisterExtension final Workspace ws = new Workspace("check-running-test");
+  final Path work = ws.dir();
 
   LivesyncProcess livesync(List<String> args) {
-    var p = LivesyncProcess.start(List.of(), args, Map.of());
-    closing.add(p);
-    return p;
+    return ws.livesync(List.of(), args, Map.of());
   }
 
   Path config(String file, String state, String... syncs) throws Exception {

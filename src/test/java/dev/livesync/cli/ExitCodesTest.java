@@ -7,34 +7,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.livesync.Exit;
 import dev.livesync.cli.CliRun.Result;
 import dev.livesync.testing.LivesyncProcess;
-import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The documented exit codes ({@link Exit}, docs/operations.md) for the failures that exited 1
  * undocumented: each with one line saying what to do. "Already running" (75) is StateDirTest's.
  */
 class ExitCodesTest {
-  final Path work = TempFiles.dir("exit-test");
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (AutoCloseable c : closing.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
-
+  @RegisterExtension final Workspace ws = new Workspace("exit-test");
+  final Path work = ws.dir();
 
   LivesyncProcess livesync(List<String> args) {
-    var p = LivesyncProcess.start(args);
-    closing.add(p);
-    return p;
+    return ws.livesync(args);
   }
 
   @Test
@@ -127,10 +118,10 @@ class ExitCodesTest {
     List<String> common = List.of(src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
         "--status-socket", work.resolve("s.sock").toString());
     // a replicator that start left running (in its own session) is stopped
-    closing.add(() -> inProcess("stop", "--status-socket", work.resolve("s.sock").toString(), "--timeout", "10s"));
+    ws.closing(() -> inProcess("stop", "--status-socket", work.resolve("s.sock").toString(), "--timeout", "10s"));
     for (List<String> command : List.of(List.of("run"), List.of("run", "--check"), List.of("start", "--wait", "30s"))) {
       var p = LivesyncProcess.start(concat(command, common), env);
-      closing.add(p);
+      ws.closing(p);
       assertThat(p.awaitExit(CONVERGE)).as(command + ":\n" + p.output()).isEqualTo(Exit.UNAVAILABLE);
       assertThat(p.output()).as(command.toString()).contains("cannot run rsync: 'rsync' is not on PATH (" + bin + "): install it");
     }

@@ -5,15 +5,14 @@ import static dev.livesync.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.testing.LivesyncProcess;
-import dev.livesync.testing.TempFiles;
 import dev.livesync.testing.Trees;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGHUP with a config file edited in ways a reload must not act on at once: a new state_dir (read at
@@ -22,19 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class ReloadTest {
   static final Duration EXIT = Duration.ofSeconds(60);
-  final Path work = TempFiles.dir("reload-test");
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (AutoCloseable c : closing.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
+  @RegisterExtension final Workspace ws = new Workspace("reload-test");
+  final Path work = ws.dir();
 
   LivesyncProcess run(List<String> args) {
-    var p = LivesyncProcess.start(args);
-    closing.add(p);
-    return p;
+    return ws.livesync(args);
   }
 
   byte[] dir(String name) throws Exception {

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.livesync.Exit;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.RsyncDaemon;
-import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One sync per target on a host, across processes: two livesync processes with syncs of different
@@ -25,20 +25,12 @@ import org.junit.jupiter.api.Test;
  * starts once the first is gone.
  */
 class SharedTargetTest {
-  final Path work = TempFiles.dir("shared-target-test");
+  @RegisterExtension final Workspace ws = new Workspace("shared-target-test");
+  final Path work = ws.dir();
   final Map<String, String> env = Map.of("LIVESYNC_STATE_DIR", work.resolve("state").toString());
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (AutoCloseable c : closing.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
 
   LivesyncProcess livesync(List<String> wrapper, List<String> args) {
-    var p = LivesyncProcess.start(wrapper, args, env);
-    closing.add(p);
-    return p;
+    return ws.livesync(wrapper, args, env);
   }
 
   List<String> run(String name, Path src, String target) {

@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.livesync.Exit;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.RsyncDaemon;
-import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Stopping and asking a running livesync, end to end in child JVMs with real rsync: a stop with the
@@ -22,19 +22,11 @@ import org.junit.jupiter.api.Test;
  * failed, with a non-zero status.
  */
 class StopAndStatusTest {
-  final Path work = TempFiles.dir("stop-test");
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (AutoCloseable c : closing.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
+  @RegisterExtension final Workspace ws = new Workspace("stop-test");
+  final Path work = ws.dir();
 
   LivesyncProcess livesync(List<String> args) {
-    var p = LivesyncProcess.start(args);
-    closing.add(p);
-    return p;
+    return ws.livesync(args);
   }
 
   String socket() {
@@ -51,7 +43,7 @@ class StopAndStatusTest {
     Path src = Files.createDirectories(work.resolve("src")), module = Files.createDirectories(work.resolve("module"));
     Files.writeString(src.resolve("a"), "a");
     var daemon = RsyncDaemon.start(module);
-    closing.add(daemon);
+    ws.closing(daemon);
     String url = daemon.url();
     daemon.stop(); // the target is down from the start: every attempt fails, retried every 200-500 ms
     var p = livesync(run(src.toString(), url, "10m"));
@@ -74,7 +66,7 @@ class StopAndStatusTest {
   void aStopSaysATargetThatRefusedThePasswordRefused() throws Exception {
     Path src = Files.createDirectories(work.resolve("src")), module = Files.createDirectories(work.resolve("module"));
     var daemon = RsyncDaemon.builder(module).auth("backup", "s3cret").start();
-    closing.add(daemon);
+    ws.closing(daemon);
     List<String> args = new ArrayList<>(run(src.toString(), daemon.url(), "10m"));
     args.addAll(List.of("--password-file", daemon.passwordFile().toString()));
     var p = livesync(args);
