@@ -2,13 +2,13 @@ package dev.livesync.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * inotifywait checks a --format by printing a made-up event with it (no watch, no name) and refuses
@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * inotifywait and the drop-in run with the same format; output, messages and exit codes compared.
  */
 class FormatCheckDifferentialTest {
-  @TempDir Path tmp;
+  @RegisterExtension final Workspace work = new Workspace("format-check");
+  final Path tmp = work.dir();
+  final Path logs = work.mkdirs("logs");
 
   @ParameterizedTest
   @ValueSource(strings = {"%w%f", "%f", "%w", "%f%w%f"})
@@ -43,8 +45,7 @@ class FormatCheckDifferentialTest {
   }
 
   private Outcome run(List<String> args) throws Exception {
-    Files.createDirectories(tmp.resolve("w"));
-    Path logs = Files.createDirectories(tmp.resolve("logs"));
+    work.mkdirs("w");
     try (Differential d = Differential.inotifywait(tmp, logs, new ArrayList<>(args))) {
       int refCode = d.ref.awaitExit(Differential.DEADLINE);
       int ourCode = d.ours.awaitExit(Differential.DEADLINE);

@@ -2,12 +2,12 @@ package dev.livesync.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Where Debian's inotifywait (3.22) and inotify-tools 4.25.9, which {@code livesync events}
@@ -15,15 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
  * 3.22's behaviour is checked as seen, and ours asserted as 4.25.9's.
  */
 class InotifywaitDebian322Test {
-  @TempDir Path tmp;
-  Path dir;
-  Path logs;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    dir = Files.createDirectories(tmp.resolve("w"));
-    logs = Files.createDirectories(tmp.resolve("logs"));
-  }
+  @RegisterExtension final Workspace work = new Workspace("inotifywait-322");
+  final Path tmp = work.dir();
+  final Path dir = work.mkdirs("w");
+  final Path logs = work.mkdirs("logs");
 
   /**
    * {@code --timefmt ''}: 3.22's strftime yields nothing, which it takes for an error, and the whole

@@ -2,6 +2,7 @@ package dev.livesync.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.livesync.testing.Workspace;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +13,8 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The same file operations watched at once by Debian's inotifywait (3.22) and by
@@ -22,15 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the 4.25.9 behaviour is asserted and the difference named in a comment.
  */
 class InotifywaitDifferentialTest {
-  @TempDir Path tmp;
-  Path dir;
-  Path logs;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    dir = Files.createDirectories(tmp.resolve("w"));
-    logs = Files.createDirectories(tmp.resolve("logs"));
-  }
+  @RegisterExtension final Workspace work = new Workspace("inotifywait-diff");
+  final Path tmp = work.dir();
+  final Path dir = work.mkdirs("w");
+  final Path logs = work.mkdirs("logs");
 
   interface Ops {
     void run(Differential d) throws Exception;

@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.livesync.fs.KernelLimits;
 import dev.livesync.testing.ProcSysLowered;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,15 +29,10 @@ class InotifywatchDifferentialTest {
   /** Seconds each run listens: ample for a few file operations after both tools are ready. */
   private static final String LISTEN = "4";
 
-  @TempDir Path tmp;
-  Path dir;
-  Path logs;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    dir = Files.createDirectories(tmp.resolve("w"));
-    logs = Files.createDirectories(tmp.resolve("logs"));
-  }
+  @RegisterExtension final Workspace work = new Workspace("inotifywatch-diff");
+  final Path tmp = work.dir();
+  final Path dir = work.mkdirs("w");
+  final Path logs = work.mkdirs("logs");
 
   interface Ops {
     void run() throws Exception;

@@ -2,15 +2,15 @@ package dev.livesync.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.livesync.testing.Workspace;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scripts find and stop their watcher by name ({@code pkill inotifywait}, {@code killall inotifywait},
@@ -19,15 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * (/proc/PID/comm), pidof matches argv[0].
  */
 class ProcessNameTest {
-  @TempDir Path tmp;
-  Path dir;
-  Path logs;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    dir = Files.createDirectories(tmp.resolve("w"));
-    logs = Files.createDirectories(tmp.resolve("logs"));
-  }
+  @RegisterExtension final Workspace work = new Workspace("process-name");
+  final Path tmp = work.dir();
+  final Path dir = work.mkdirs("w");
+  final Path logs = work.mkdirs("logs");
 
   @Test
   void runAsInotifywaitItIsNamedSoForPgrep() throws Exception {
