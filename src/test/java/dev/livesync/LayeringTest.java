@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering of docs/engine.md, read from the sources: every mention of another livesync package
- * (imports, fully-qualified names in code, class names in strings) must point to a lower layer.
+ * (imports, fully-qualified names in code, class names in strings, dotted or as resource paths) must
+ * point to a lower layer.
  */
 class LayeringTest {
   /** Lowest first; a package may use only packages of a lower rank. Keep in step with docs/engine.md. */
@@ -36,7 +37,7 @@ class LayeringTest {
       Map.entry("cli", 7));
 
   private static final Path MAIN = Path.of("src/main/java/dev/livesync");
-  private static final Pattern MENTION = Pattern.compile("dev\\.livesync\\.([a-z][a-z0-9]*)\\.[A-Z]");
+  private static final Pattern MENTION = Pattern.compile("dev[./]livesync[./]([a-z][a-z0-9]*)[./](?:[A-Z]|\\*)");
   private static final Map<String, Set<String>> USES = new TreeMap<>();
   private static final Map<String, List<String>> WHERE = new TreeMap<>();
 
@@ -84,5 +85,16 @@ class LayeringTest {
     Matcher m = MENTION.matcher("cmd.add(\"dev.livesync.cli.Main\");");
     assertThat(m.find()).isTrue();
     assertThat(m.group(1)).isEqualTo("cli");
+    Matcher path = MENTION.matcher("getResourceAsStream(\"/dev/livesync/monitor/StatusPage.class\")");
+    assertThat(path.find()).isTrue();
+    assertThat(path.group(1)).isEqualTo("monitor");
+    Matcher wildcard = MENTION.matcher("import dev.livesync.ops.*;");
+    assertThat(wildcard.find()).isTrue();
+    assertThat(wildcard.group(1)).isEqualTo("ops");
+  }
+
+  @Test
+  void theRuleDoesNotTakeThePackageNameAloneForAClass() {
+    assertThat(MENTION.matcher("a.contains(\"dev.livesync\")").find()).isFalse();
   }
 }
