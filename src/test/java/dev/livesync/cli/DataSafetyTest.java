@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Processes;
-import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ways a new user lost data, end to end in a child JVM with real rsync and real directories: a
@@ -24,14 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class DataSafetyTest {
   static final Duration EXIT = Duration.ofSeconds(30);
-  final Path work = TempFiles.dir("safety-test");
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (AutoCloseable c : closing.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
+  @RegisterExtension final Workspace ws = new Workspace("safety-test");
+  final Path work = ws.dir();
 
   Path dir(String name) throws Exception {
     return Files.createDirectories(work.resolve(name));
@@ -42,9 +36,7 @@ class DataSafetyTest {
   }
 
   LivesyncProcess livesync(List<String> wrapper, List<String> args) {
-    var p = LivesyncProcess.start(wrapper, args, Map.of());
-    closing.add(p);
-    return p;
+    return ws.livesync(wrapper, args, Map.of());
   }
 
   List<String> run(String... args) {
@@ -217,14 +209,14 @@ class DataSafetyTest {
     Files.writeString(work.resolve("fstab"), "server:/export " + share + " nfs defaults,_netdev 0 0\n/dev/sdz1 " + usb + " ext4 noauto 0 2\n");
     Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", "-Dlivesync.fstab=" + work.resolve("fstab"));
     var p = LivesyncProcess.start(List.of(), run("--check", share.resolve("data").toString(), work.resolve("dst").toString()), env);
-    closing.add(p);
+    ws.closing(p);
     assertThat(p.awaitExit(EXIT)).as(p.output()).isEqualTo(2);
     assertThat(p.output()).contains("livesync run: source " + share.resolve("data") + ": is below " + share
         + ", which /etc/fstab mounts, but nothing is mounted there");
 
     String target = usb.resolve("backup").toString();
     var d = LivesyncProcess.start(List.of(), List.of("doctor", "--state-dir", work.resolve("state").toString(), src.toString(), target), env);
-    closing.add(d);
+    ws.closing(d);
     assertThat(d.awaitExit(EXIT)).as(d.output()).isEqualTo(1);
     assertThat(d.output()).contains("FAIL  target " + target + ": " + target + " is below " + usb
         + ", which /etc/fstab mounts, but nothing is mounted there: nothing is written until it is (mount " + usb + ")");

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.Exit;
 import dev.livesync.testing.LivesyncProcess;
-import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How {@code status} and {@code stop} find the livesync they are asked about, end to end in child
@@ -22,22 +21,14 @@ import org.junit.jupiter.api.Test;
  * with exit 78), and the last verify of a run with a state dir of its own ("never").
  */
 class InstanceLookupTest {
-  final Path work = TempFiles.dir("instance-lookup");
-  final List<AutoCloseable> closing = new ArrayList<>();
+  @RegisterExtension final Workspace ws = new Workspace("instance-lookup");
+  final Path work = ws.dir();
   /** The default state dir of the commands asking: empty, so only the running process's can hold a verify record. */
   final Map<String, String> env = Map.of("LIVESYNC_STATE_DIR", work.resolve("default-state").toString(),
       "LIVESYNC_RUNTIME_DIR", work.resolve("runtime").toString());
 
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (AutoCloseable c : closing.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
-
   LivesyncProcess livesync(List<String> args) {
-    var p = LivesyncProcess.start(args, env);
-    closing.add(p);
-    return p;
+    return ws.livesync(args, env);
   }
 
   /** A short command (status, stop, verify) run to its end: its exit code, output in {@code p.output()}. */
@@ -55,7 +46,7 @@ class InstanceLookupTest {
         "--status-socket", socket));
     run.awaitOutput("running:", CONVERGE);
     run.signal("STOP");
-    closing.add(() -> { if (run.alive()) run.signal("CONT"); }); // before it is closed (closing runs in reverse)
+    ws.closing(() -> { if (run.alive()) run.signal("CONT"); }); // before it is closed (closing runs in reverse)
     var status = command("status", "--status-socket", socket);
     assertThat(status.awaitExit(Duration.ZERO)).as(status.output()).isEqualTo(Exit.NO_ANSWER);
     assertThat(status.output().strip().lines().toList()).as(status.output()).hasSize(1);

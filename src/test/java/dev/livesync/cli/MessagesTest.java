@@ -10,7 +10,7 @@ import dev.livesync.cli.CliRun.Result;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Processes;
-import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,20 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The words a new user met and could not act on, each now naming the problem, the path and what to do. */
 class MessagesTest {
-  final Path work = TempFiles.dir("messages-test");
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (AutoCloseable c : closing.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
-
+  @RegisterExtension final Workspace ws = new Workspace("messages-test");
+  final Path work = ws.dir();
 
   @Test
   void aDirectoryLivesyncMayNotReadIsNamedAsAPermissionProblem() throws Exception {
@@ -45,14 +38,14 @@ class MessagesTest {
     Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
     var p = LivesyncProcess.start(noDac, List.of("run", src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
         "--status-socket", work.resolve("s.sock").toString(), "--delay", "50ms"), Map.of());
-    closing.add(p);
+    ws.closing(p);
     p.awaitOutput("cannot watch " + closed + ": permission denied (livesync runs as uid 0)", CONVERGE);
     // the full sync's own failure names the path too (rsync's "opendir ... closed ... Permission denied")
     p.awaitOutput(o -> o.matches("(?s).*full sync \\(start\\).*closed.*Permission denied.*"), CONVERGE);
     assertThat(p.output()).doesNotContain("raise the limit").doesNotContain(" of 0 paths").contains("full sync (start): 1 path not transferred");
     // status names the directory and the permission problem, not a guess between it and the watch limit
     var status = LivesyncProcess.start(List.of("status", "--status-socket", work.resolve("s.sock").toString()));
-    closing.add(status);
+    ws.closing(status);
     status.awaitExit(CONVERGE);
     assertThat(status.output()).contains("DEGRADED: 1 directory not watched: cannot watch " + closed + ": permission denied")
         .doesNotContain("or the watch limit");

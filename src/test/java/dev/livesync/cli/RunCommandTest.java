@@ -9,13 +9,14 @@ import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.TempFiles;
 import dev.livesync.testing.Trees;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code livesync run} end to end, in a child JVM: real inotify, real rsync, a real rsync daemon,
@@ -23,14 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class RunCommandTest {
   static final Duration EXIT = Duration.ofSeconds(60);
-  final Path work = TempFiles.dir("run-test");
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (AutoCloseable c : closing.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
+  @RegisterExtension final Workspace ws = new Workspace("run-test");
+  final Path work = ws.dir();
 
   byte[] dir(String name) throws Exception {
     return Bytes.of(Files.createDirectories(work.resolve(name)).toString());
@@ -41,9 +36,7 @@ class RunCommandTest {
   }
 
   LivesyncProcess run(List<String> args) {
-    var p = LivesyncProcess.start(args);
-    closing.add(p);
-    return p;
+    return ws.livesync(args);
   }
 
   /** The flags every run in this class gets: a private state dir and status socket, short delay. */
@@ -83,7 +76,7 @@ class RunCommandTest {
     byte[] src = dir("src"), module = dir("module");
     Trees.write(at(src, "f"), "f");
     var daemon = RsyncDaemon.builder(Trees.path(module)).auth("backup", "right-password").start();
-    closing.add(daemon);
+    ws.closing(daemon);
     Path wrong = TempFiles.privateFile(work.resolve("wrong.password"), "not-the-password\n");
     List<String> args = new ArrayList<>(List.of("run", s(src), daemon.url(), "--password-file", wrong.toString()));
     args.addAll(common());

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.livesync.testing.LivesyncProcess;
-import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code stop} and {@code status} with LIVESYNC_RUNTIME_DIR and no --config ask that runtime dir's
@@ -23,14 +22,8 @@ import org.junit.jupiter.api.Test;
  * exists only in the mount namespaces of this test (an overlay on /etc), never in the host's /etc.
  */
 class RuntimeDirInstanceTest {
-  final Path work = TempFiles.dir("runtime-dir-instance");
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (AutoCloseable c : closing.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
+  @RegisterExtension final Workspace ws = new Workspace("runtime-dir-instance");
+  final Path work = ws.dir();
 
   /** A wrapper that runs the command in a mount namespace whose /etc has livesync/livesync.toml with {@code config}. */
   List<String> withDefaultConfig(String ns, String config) throws Exception {
@@ -45,7 +38,7 @@ class RuntimeDirInstanceTest {
   LivesyncProcess command(List<String> wrapper, String dirs, String... args) throws InterruptedException {
     var p = LivesyncProcess.start(wrapper, List.of(args),
         Map.of("LIVESYNC_RUNTIME_DIR", work.resolve(dirs + "-run").toString(), "LIVESYNC_STATE_DIR", work.resolve(dirs + "-state").toString()));
-    closing.add(p);
+    ws.closing(p);
     p.awaitExit(Duration.ofSeconds(120)); // fails (after killing it) when it does not return
     return p;
   }
@@ -54,7 +47,7 @@ class RuntimeDirInstanceTest {
   ProcessHandle started(String dirs) throws Exception {
     long pid = Long.parseLong(Files.readString(work.resolve(dirs + "-run/livesync.pid")).strip());
     ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
-    closing.add(() -> { // by pid, if a failed assertion left it running
+    ws.closing(() -> { // by pid, if a failed assertion left it running
       if (h.isAlive()) {
         h.destroyForcibly();
         h.onExit().get();

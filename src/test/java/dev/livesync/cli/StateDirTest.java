@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.Exit;
 import dev.livesync.testing.LivesyncProcess;
-import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One run per sync's state dir (its journals), end to end: a second {@code run} of the same sync is
@@ -21,19 +21,11 @@ import org.junit.jupiter.api.Test;
  * use the same state root ({@code LIVESYNC_STATE_DIR} here).
  */
 class StateDirTest {
-  final Path work = TempFiles.dir("statedir-test");
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (AutoCloseable c : closing.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
+  @RegisterExtension final Workspace ws = new Workspace("statedir-test");
+  final Path work = ws.dir();
 
   LivesyncProcess livesync(List<String> args, Map<String, String> env) {
-    var p = LivesyncProcess.start(args, env);
-    closing.add(p);
-    return p;
+    return ws.livesync(args, env);
   }
 
   List<String> run(Path src, Path dst, String socket) {

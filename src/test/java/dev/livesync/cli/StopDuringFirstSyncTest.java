@@ -6,16 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.RsyncDaemon;
-import dev.livesync.testing.TempFiles;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGTERM while an initial full sync runs, at start and after a SIGHUP added a sync: the process
@@ -25,14 +24,8 @@ import org.junit.jupiter.api.Test;
  * it (bounded by --stop-timeout) long before.
  */
 class StopDuringFirstSyncTest {
-  final Path work = TempFiles.dir("stop-first-sync");
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (AutoCloseable c : closing.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
+  @RegisterExtension final Workspace ws = new Workspace("stop-first-sync");
+  final Path work = ws.dir();
 
   /** 5 files of 1 MiB: at 100 KiB/s the full sync takes about 50 s. */
   private Path slowSource(String name) throws Exception {
@@ -48,14 +41,12 @@ class StopDuringFirstSyncTest {
 
   private RsyncDaemon daemon(Path module) throws Exception {
     var d = RsyncDaemon.start(Files.createDirectories(module));
-    closing.add(d);
+    ws.closing(d);
     return d;
   }
 
   private LivesyncProcess livesync(List<String> args) {
-    var p = LivesyncProcess.start(args);
-    closing.add(p);
-    return p;
+    return ws.livesync(args);
   }
 
   /** The daemon's receiver removes its temp file when the client goes away; none may stay. */
