@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.Bytes;
 import dev.livesync.testing.Await;
-import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.RsyncDaemon;
-import dev.livesync.testing.TempFiles;
 import dev.livesync.testing.Trees;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,16 +24,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and a daemon target.
  */
 class KilledRunChildrenTest {
-  final Path work = TempFiles.dir("rel-killed");
-  final List<AutoCloseable> cleanup = new ArrayList<>();
+  @RegisterExtension final Workspace ws = new Workspace("rel-killed");
+  final Path work = ws.dir();
   final List<ProcessHandle> children = new ArrayList<>();
 
   @AfterEach
   void tearDown() throws Exception {
     for (ProcessHandle h : children) h.destroyForcibly(); // by pid: those that outlived livesync
     for (ProcessHandle h : children) h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-    for (AutoCloseable c : cleanup.reversed()) c.close();
-    TempFiles.deleteTree(work);
+    // then the workspace stops livesync and the daemon, and deletes the work dir
   }
 
   private byte[] dir(String name) throws Exception {
@@ -52,12 +51,11 @@ class KilledRunChildrenTest {
       args.add(Bytes.latin1(dst));
     } else {
       var daemon = RsyncDaemon.builder(Trees.path(dst)).auth("backup", "pw").start();
-      cleanup.add(daemon);
+      ws.closing(daemon);
       args.addAll(List.of(daemon.url(), "--password-file", daemon.passwordFile().toString()));
     }
     args.addAll(List.of("--bwlimit=100k", "--state-dir", work.resolve("state").toString(), "--status-socket", work.resolve("status.sock").toString()));
-    var p = LivesyncProcess.start(args);
-    cleanup.add(p);
+    var p = ws.livesync(args);
 
     p.awaitOutput("full sync (start) done", Await.CONVERGE);
     // a send (not the start's full sync, whose progress lines to a closed pipe end it): 12 MiB at

@@ -7,15 +7,14 @@ import dev.livesync.fs.Bytes;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.RsyncDaemon;
-import dev.livesync.testing.TempFiles;
 import dev.livesync.testing.Trees;
+import dev.livesync.testing.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real {@code livesync run} process against a loopback rsync daemon with auth, stopped and
@@ -24,17 +23,11 @@ import org.junit.jupiter.api.Test;
  */
 class RestartProcessTest {
   static final Duration CONVERGE = Await.CONVERGE.multipliedBy(2);
-  final Path work = TempFiles.dir("rel-restart");
+  @RegisterExtension final Workspace ws = new Workspace("rel-restart");
+  final Path work = ws.dir();
   final byte[] src = dir("src");
   final byte[] module = dir("module");
-  final List<AutoCloseable> cleanup = new ArrayList<>();
   RsyncDaemon daemon;
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (AutoCloseable c : cleanup.reversed()) c.close();
-    TempFiles.deleteTree(work);
-  }
 
   private byte[] dir(String name) {
     try {
@@ -47,16 +40,14 @@ class RestartProcessTest {
   }
 
   private LivesyncProcess livesync() {
-    var p = LivesyncProcess.start(List.of("run", Bytes.latin1(src), daemon.url(), "--password-file", daemon.passwordFile().toString(),
+    return ws.livesync(List.of("run", Bytes.latin1(src), daemon.url(), "--password-file", daemon.passwordFile().toString(),
         "--state-dir", work.resolve("state").toString(), "--status-socket", work.resolve("status.sock").toString(), "--delay", "100ms"));
-    cleanup.add(p);
-    return p;
   }
 
   @Test
   void aCleanStopIsCaughtUpOnAndAKillMinus9BringsTheFullSyncBack() throws Exception {
     daemon = RsyncDaemon.builder(Trees.path(module)).auth("backup", "pw").start();
-    cleanup.add(daemon);
+    ws.closing(daemon);
     for (int d = 0; d < 4; d++) for (int i = 0; i < 25; i++) Trees.write(at(src, "d" + d + "/f" + i), "d" + d + "f" + i);
 
     var first = livesync();
@@ -88,7 +79,7 @@ class RestartProcessTest {
   @Test
   void aModuleEmptiedWhileStoppedIsFilledAgain() throws Exception {
     daemon = RsyncDaemon.builder(Trees.path(module)).auth("backup", "pw").start();
-    cleanup.add(daemon);
+    ws.closing(daemon);
     for (int d = 0; d < 3; d++) for (int i = 0; i < 10; i++) Trees.write(at(src, "d" + d + "/f" + i), "d" + d + "f" + i);
     Trees.write(at(src, "top"), "at the top");
     var first = livesync();
