@@ -12,14 +12,15 @@ import dev.livesync.ops.StatusClient;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Trees;
+import dev.livesync.testing.Workspace;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,21 +31,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * --max-delete off} the guard is off, as documented, and the target follows the source.
  */
 class EmptySourceGuardTest {
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
-  private final byte[] work = Trees.tempDir("empty-source");
+  @RegisterExtension final Workspace ws = new Workspace("empty-source");
+  private final byte[] work = Trees.bytes(ws.dir());
   private final byte[] src = at(work, "src"), dst = at(work, "dst"), state = at(work, "state");
   private final Path socket = Trees.path(work).resolve("status.sock");
 
-  @AfterEach
-  void tearDown() throws Exception {
-    for (AutoCloseable c : cleanup.reversed()) c.close();
-    Trees.delete(work);
-  }
-
   private LivesyncProcess run(List<String> args) {
-    var p = LivesyncProcess.start(args);
-    cleanup.add(p);
-    return p;
+    return ws.livesync(args);
   }
 
   private LivesyncProcess run(String... options) {

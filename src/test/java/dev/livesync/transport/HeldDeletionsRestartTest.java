@@ -16,6 +16,7 @@ import dev.livesync.ops.StatusClient;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Trees;
+import dev.livesync.testing.Workspace;
 import dev.livesync.transport.TargetFixture.Kind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,16 +37,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HeldDeletionsRestartTest {
   /** One top directory of the fixture: 50 files in 5 subdirectories, 56 entries. */
   static final int DIR_ENTRIES = 56;
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
-  private final byte[] src = Trees.tempDir("held-src");
-  private final byte[] state = Trees.tempDir("held-state");
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (AutoCloseable c : cleanup.reversed()) c.close();
-    Trees.delete(src);
-    Trees.delete(state);
-  }
+  @RegisterExtension final Workspace ws = new Workspace("held");
+  private final byte[] src = Trees.bytes(ws.mkdirs("src"));
+  private final byte[] state = Trees.bytes(ws.mkdirs("state"));
 
   private Path socket() {
     return Trees.path(state).resolve("status.sock");
@@ -56,9 +49,7 @@ class HeldDeletionsRestartTest {
     List<String> args = new ArrayList<>(List.of("run", Bytes.latin1(src), t.url(), "--state-dir", Bytes.latin1(state),
         "--status-socket", socket().toString(), "--delay", "50ms", "--max-delete", "100"));
     if (t.kind == Kind.DAEMON) args.addAll(List.of("--password-file", t.daemon.passwordFile().toString()));
-    var p = LivesyncProcess.start(args);
-    cleanup.add(p);
-    return p;
+    return ws.livesync(args);
   }
 
   private long held() throws Exception {
@@ -80,7 +71,7 @@ class HeldDeletionsRestartTest {
   @CsvSource({"LOCAL, TERM", "DAEMON, KILL"})
   void heldDeletionsStayHeldAcrossARestart(Kind kind, String signal) throws Exception {
     var t = TargetFixture.start(kind, null);
-    cleanup.add(t);
+    ws.closing(t);
     fill(src);
     var first = run(t);
     MassDeletionGuardTest.converge(src, t, first);

@@ -9,6 +9,7 @@ import dev.livesync.ops.StatusClient;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Trees;
+import dev.livesync.testing.Workspace;
 import dev.livesync.transport.TargetFixture.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An initial full sync killed with -9 half way resumes where it stopped: the next start's full sync
@@ -28,25 +29,16 @@ import org.junit.jupiter.api.Test;
 class InitialSyncResumeTest {
   static final int FILES = 240;
   static final int SIZE = 200 * 1024;
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
-  private final byte[] src = Trees.tempDir("resume-src");
-  private final byte[] state = Trees.tempDir("resume-state");
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (AutoCloseable c : cleanup.reversed()) c.close();
-    Trees.delete(src);
-    Trees.delete(state);
-  }
+  @RegisterExtension final Workspace ws = new Workspace("resume");
+  private final byte[] src = Trees.bytes(ws.mkdirs("src"));
+  private final byte[] state = Trees.bytes(ws.mkdirs("state"));
 
   private LivesyncProcess run(TargetFixture t, String... more) {
     List<String> args = new ArrayList<>(List.of("run", Bytes.latin1(src), t.url(), "--state-dir", Bytes.latin1(state),
         "--status-socket", socket().toString(), "--delay", "50ms"));
     if (t.daemon.passwordFile() != null) args.addAll(List.of("--password-file", t.daemon.passwordFile().toString()));
     args.addAll(List.of(more));
-    var p = LivesyncProcess.start(args);
-    cleanup.add(p);
-    return p;
+    return ws.livesync(args);
   }
 
   private Path socket() {
@@ -74,7 +66,7 @@ class InitialSyncResumeTest {
   @Test
   void aKilledInitialSyncIsNotStartedFromZero() throws Exception {
     var t = TargetFixture.start(Kind.DAEMON, null);
-    cleanup.add(t);
+    ws.closing(t);
     Random random = new Random(17);
     byte[] data = new byte[SIZE];
     for (int i = 0; i < FILES; i++) {

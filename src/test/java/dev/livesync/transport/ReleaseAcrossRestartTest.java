@@ -16,6 +16,7 @@ import dev.livesync.ops.StatusClient;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Trees;
+import dev.livesync.testing.Workspace;
 import dev.livesync.transport.TargetFixture.Kind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -39,16 +39,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ReleaseAcrossRestartTest {
   /** Two top directories of the fixture: 100 files in 10 subdirectories, 112 entries; the limit is 100. */
   static final int TWO_DIRS = 2 * HeldDeletionsRestartTest.DIR_ENTRIES;
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
-  private final byte[] src = Trees.tempDir("release-src");
-  private final byte[] state = Trees.tempDir("release-state");
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (AutoCloseable c : cleanup.reversed()) c.close();
-    Trees.delete(src);
-    Trees.delete(state);
-  }
+  @RegisterExtension final Workspace ws = new Workspace("release");
+  private final byte[] src = Trees.bytes(ws.mkdirs("src"));
+  private final byte[] state = Trees.bytes(ws.mkdirs("state"));
 
   private Path socket() {
     return Trees.path(state).resolve("status.sock");
@@ -58,9 +51,7 @@ class ReleaseAcrossRestartTest {
     List<String> args = new ArrayList<>(List.of("run", Bytes.latin1(src), t.url(), "--state-dir", Bytes.latin1(state),
         "--status-socket", socket().toString(), "--delay", "50ms", "--max-delete", "100", "--delete", delete,
         "--password-file", t.daemon.passwordFile().toString()));
-    var p = LivesyncProcess.start(args);
-    cleanup.add(p);
-    return p;
+    return ws.livesync(args);
   }
 
   /** The held count, -1 while nothing answers on the socket. */
@@ -98,7 +89,7 @@ class ReleaseAcrossRestartTest {
   @CsvSource({"TERM, false, always", "KILL, true, always", "KILL, false, running"})
   void aReleaseNotCarriedOutBeforeAStopIsHonouredAfterTheRestart(String signal, boolean moreWhileDown, String delete) throws Exception {
     var t = TargetFixture.start(Kind.DAEMON, null);
-    cleanup.add(t);
+    ws.closing(t);
     fill(src);
     var first = run(t, delete);
     converge(src, t, first);

@@ -14,14 +14,14 @@ import dev.livesync.ops.StatusClient;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Trees;
+import dev.livesync.testing.Workspace;
 import dev.livesync.transport.TargetFixture.Kind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The mass-deletion guard's exemption for names made within the minute covers only names new to the
@@ -32,20 +32,12 @@ import org.junit.jupiter.api.Test;
  */
 class ReplacedNamesGuardTest {
   static final int FILES = 300;
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
-  private final byte[] src = Trees.tempDir("replaced-src");
-  private final byte[] outside = Trees.tempDir("replaced-outside");
-  private final byte[] state = Trees.tempDir("replaced-state");
+  @RegisterExtension final Workspace ws = new Workspace("replaced");
+  private final byte[] src = Trees.bytes(ws.mkdirs("src"));
+  private final byte[] outside = Trees.bytes(ws.mkdirs("outside"));
+  private final byte[] state = Trees.bytes(ws.mkdirs("state"));
   private TargetFixture t;
   private LivesyncProcess p;
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (AutoCloseable c : cleanup.reversed()) c.close();
-    Trees.delete(src);
-    Trees.delete(outside);
-    Trees.delete(state);
-  }
 
   private Path socket() {
     return Trees.path(state).resolve("status.sock");
@@ -54,10 +46,10 @@ class ReplacedNamesGuardTest {
   /** {@code livesync run} onto a local target, once the target equals the source. */
   private void start() throws Exception {
     t = TargetFixture.start(Kind.LOCAL, null);
-    cleanup.add(t);
+    ws.closing(t);
     p = LivesyncProcess.start(List.of("run", Bytes.latin1(src), t.url(), "--state-dir", Bytes.latin1(state), "--status-socket",
         socket().toString(), "--delay", "50ms"));
-    cleanup.add(p);
+    ws.closing(p);
     converge(src, t, p);
   }
 
