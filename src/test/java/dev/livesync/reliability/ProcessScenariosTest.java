@@ -245,7 +245,7 @@ class ProcessScenariosTest {
 
     long t0 = System.nanoTime();
     var again = livesync();
-    Trees.awaitSameTree(src, module, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    Trees.awaitSameTree(src, module, CONVERGE, again::output, Trees.Ignore.DIR_MTIMES);
     long convergeMs = since(t0);
     again.signal("TERM");
     assertThat(again.awaitExit(Duration.ofSeconds(60))).as(again.output()).isZero();
@@ -308,7 +308,7 @@ class ProcessScenariosTest {
 
     daemon.start();
     var again = livesync("--delete", policy);
-    Trees.awaitSameTree(src, module, CONVERGE, Trees.Ignore.DIR_MTIMES);
+    Trees.awaitSameTree(src, module, CONVERGE, again::output, Trees.Ignore.DIR_MTIMES);
     awaitIdle(again);
     List<String> after = Trees.differences(src, module, Trees.Ignore.DIR_MTIMES);
     again.signal("TERM");

@@ -282,13 +282,19 @@ public final class Trees {
 
   /** Polls until the trees are equal, failing with the last differences after {@code timeout}. */
   public static void awaitSameTree(byte[] a, byte[] b, Duration timeout, Ignore... ignore) throws InterruptedException {
+    awaitSameTree(a, b, timeout, () -> "", ignore);
+  }
+
+  /** As {@link #awaitSameTree(byte[], byte[], Duration, Ignore...)}, a failure also showing {@code context} (what the replicator said). */
+  public static void awaitSameTree(byte[] a, byte[] b, Duration timeout, java.util.function.Supplier<String> context, Ignore... ignore)
+      throws InterruptedException {
     Await.value("the trees equal", timeout, () -> {
       try {
         return differences(a, b, ignore);
       } catch (UncheckedIOException e) {
         return List.of("(tree changed while comparing: " + e.getMessage() + ")");
       }
-    }, List::isEmpty, d -> report(a, b, d));
+    }, List::isEmpty, d -> report(a, b, d) + (context.get().isEmpty() ? "" : "\n" + context.get()));
   }
 
   /**
