@@ -3,7 +3,9 @@ package dev.livesync.transport;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.Mounts;
 import dev.livesync.transport.TransferResult.Outcome;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +13,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs rsync for one transport: the process, its exit classified ({@link ExitCodes}), its stats
  * read ({@link RsyncOutput}) and, when only part of it arrived, which paths failed ({@link FailedPaths}).
+ * {@code keepHoles}: set once the target said it had no space left; from then on every run gets
+ * {@code --sparse} (a full sync otherwise writes a sparse file whole, and one longer than the free
+ * space failed at every attempt, the target stuck behind it).
  */
-record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths, java.nio.file.Path source) {
+record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths, java.nio.file.Path source, AtomicBoolean keepHoles) {
   private static final Logger log = LoggerFactory.getLogger(RsyncTransport.class);
 
   String describe() {
@@ -34,6 +39,7 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths, java.ni
   RsyncProcess.Result run(List<String> argv, byte[] stdin, Consumer<byte[]> stdout) throws InterruptedException {
     String refused = refused();
     if (refused != null) return new RsyncProcess.Result(NOT_STARTED, List.of(Bytes.of(describe() + " " + refused)), false, 0);
+    if (keepHoles.get() && argv.contains("-a") && !argv.contains("--sparse")) argv = RsyncArgs.sparse(new ArrayList<>(argv));
     log.debug("{}: {}", describe(), argv);
     return RsyncProcess.run(argv, args.env(), stdin, stdout);
   }
@@ -53,6 +59,10 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths, java.ni
     // 23/24: some paths failed; 11: the receiver could not make the target's directory itself (its parent read-only, full)
     String unwritable = v.outcome() == Outcome.PARTIAL || r.exit() == FILE_IO_EXIT ? unwritable(r.stderr()) : null;
     if (unwritable == null) return v;
+    if (unwritable.equals(NO_SPACE) && !keepHoles.getAndSet(true)) {
+      log.info("{}: no space left on device: from now on each of its runs keeps holes (--sparse), as a file sent alone does: a full sync"
+          + " writes a sparse file whole, and one longer than the target's free space would never fit", describe());
+    }
     return new ExitCodes.Verdict(Outcome.RETRY, describe() + " cannot be written (" + unwritable + "): check that it is mounted read-write,"
         + " has free space and inodes, and lets the user rsync writes as create files there (its modes, owners, chattr +i); " + v.message());
   }
@@ -70,6 +80,8 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths, java.ni
     }
     return null;
   }
+
+  private static final String NO_SPACE = "no space left on device";
 
   private static final List<String> UNWRITABLE = List.of("Read-only file system (30)", "No space left on device (28)",
       "Disk quota exceeded (122)", "Operation not permitted (1)", "Permission denied (13)");

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -63,7 +64,7 @@ public final class RsyncTransport implements Transport {
     this.kind = TargetKind.of(target, options, source);
     roots.addAll(kind.localRoots());
     this.args = new RsyncArgs(source, target, options, kind);
-    this.rsync = new RsyncRuns(args, target, new FailedPaths(roots), Path.of(sourceArg));
+    this.rsync = new RsyncRuns(args, target, new FailedPaths(roots), Path.of(sourceArg), new AtomicBoolean());
   }
 
   /** Parses {@code url} with {@link Target#parse}. */
