@@ -58,7 +58,10 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths, java.ni
     ExitCodes.Verdict v = ExitCodes.classify(r.exit(), r.stderr(), target, args.options());
     // 23/24: some paths failed; 11: the receiver could not make the target's directory itself (its parent read-only, full)
     String unwritable = v.outcome() == Outcome.PARTIAL || r.exit() == FILE_IO_EXIT ? unwritable(r.stderr()) : null;
-    if (unwritable == null) return v;
+    if (unwritable == null) {
+      String unreadable = v.outcome() == Outcome.PARTIAL ? SourceReadErrors.describe(r.stderr()) : null;
+      return unreadable == null ? v : new ExitCodes.Verdict(v.outcome(), unreadable + "; " + v.message());
+    }
     if (unwritable.equals(NO_SPACE) && !keepHoles.getAndSet(true)) {
       log.info("{}: no space left on device: from now on each of its runs keeps holes (--sparse), as a file sent alone does: a full sync"
           + " writes a sparse file whole, and one longer than the target's free space would never fit", describe());
