@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * After stop(), with everything pending queued: the targets' work goes on until it is done or the
  * stop's bound passes; then transfers still running are interrupted (their work stays journaled).
  * A target that is down gets no new attempt while stopping: waiting out its backoff would hold the
- * stop for the whole bound (and then be killed); its queue is journaled for the next start.
+ * stop for the whole bound (and then be killed); its queue is journaled for the next start. So is
+ * the queue of a target whose every item has failed twice or more (a source file it may not read:
+ * retried until the bound ran out, every stop took all of stop_timeout).
  */
 final class StopDrain {
   private static final Logger log = LoggerFactory.getLogger(Replicator.class);
@@ -33,7 +35,7 @@ final class StopDrain {
       boolean busy = false;
       for (TargetRunner t : targets) {
         t.syncJournal();
-        boolean down = t.backingOff() || t.failedFatally();
+        boolean down = t.backingOff() || t.failedFatally() || t.onlyRepeatedFailures();
         if (down && !t.idle() && !cutOff.containsKey(t) && saidDown.add(t)) {
           log.info("{}: {}, so not tried again while stopping: {} queued item(s) stay journaled for the next start", t.name(), why(t), t.queued());
         }
@@ -66,6 +68,7 @@ final class StopDrain {
   private static String why(TargetRunner t) {
     String last = t.snapshot(-1).lastError();
     if (t.failedFatally()) return "refused" + (last.isEmpty() ? "" : " (" + last + ")");
+    if (!t.backingOff()) return "what it has queued failed at every attempt so far" + (last.isEmpty() ? "" : " (" + last + ")");
     return (last.contains(" cannot be written (") ? "not writable" : "not reachable") + (last.isEmpty() ? "" : " (" + last + ")");
   }
 

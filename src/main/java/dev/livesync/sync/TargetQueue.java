@@ -310,6 +310,11 @@ final class TargetQueue {
     return group;
   }
 
+  /** Every item has failed at least twice and waits to be tried again (a stop does not wait for them: {@link StopDrain}). */
+  boolean onlyRepeatedFailures() {
+    return !tasks.isEmpty() && tasks.stream().allMatch(t -> t.queued() && t.attempts >= 2);
+  }
+
   /** When the earliest retry delay after {@code now} ends, or -1. */
   long nextNotBefore(long now) {
     long w = -1;

@@ -387,6 +387,9 @@ public final class TargetRunner {
     return health.backingOff();
   }
 
+  /** Nothing running, and all it has queued failed twice or more: {@link TargetQueue#onlyRepeatedFailures}. */
+  public boolean onlyRepeatedFailures() { return running == 0 && queue.onlyRepeatedFailures(); }
+
   public int queued() { // not running
     return queue.queued();
   }
