@@ -258,7 +258,7 @@ public final class Replicator implements AutoCloseable {
     }
     backlog = allBacklogged;
     coalescer.treeTransferActive(tree);
-    if (sourceCheck.changed(now)) { // back (mounted again, moved back): the old watches do not see it, nor was what changed meanwhile sent
+    if (sourceCheck.changed(now, events.takeRootWent())) { // back (mounted again, moved back): the old watches do not see it, nor was what changed meanwhile sent
       if (sourceCheck.problem().isEmpty()) rescan(events::renewAfterSourceBack, "source back");
       publishStatus("running");
     }

@@ -25,8 +25,21 @@ final class SourceCheck {
     this.root = root;
   }
 
-  /** Looks again when a second has passed since the last look; true when what it found changed (said in the log). */
-  boolean changed(long now) {
+  /** What the source's own watch said (it was moved or deleted) until a look finds out what its path leads to now. */
+  private static final String WATCH_SAID_GONE = "its watch said it went";
+
+  /**
+   * Looks again when a second has passed since the last look, or at once when {@code rootWent} (the
+   * source's own watch said it was moved or deleted: {@link SourceEvents#takeRootWent}); true when what
+   * it found changed (said in the log). A path that still leads to the same directory (the directory
+   * renamed and a symlink to it put in its place) is then said to be back: the ERROR of the watch
+   * stood alone before, saying nothing was sent, while it was.
+   */
+  boolean changed(long now, boolean rootWent) {
+    if (rootWent) {
+      cause = WATCH_SAID_GONE;
+      nextNanos = now;
+    }
     if (now < nextNanos) return false;
     nextNanos = now + EVERY_NANOS;
     String p = root.problem();

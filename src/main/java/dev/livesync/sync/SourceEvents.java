@@ -40,6 +40,8 @@ final class SourceEvents implements AutoCloseable {
   private volatile Watcher watcher;
   private boolean overflow;
   private boolean dropped;
+  /** The source's own watch said it was moved, deleted or unmounted ({@link #takeRootWent}). */
+  private boolean rootWent;
   private boolean ownDirSaid;
   private long overflows;
   /** fs.inotify.max_user_watches when a directory could not be watched for want of watches; -1: none since the last rewatch. */
@@ -133,6 +135,13 @@ final class SourceEvents implements AutoCloseable {
     return came[0];
   }
 
+  /** Whether the source's own watch said it went since the last call ({@link SourceCheck#changed}). */
+  boolean takeRootWent() {
+    boolean went = rootWent;
+    rootWent = false;
+    return went;
+  }
+
   /** Whether {@link #pollAndDrop} has dropped anything: a change the targets did not get. */
   boolean droppedAny() {
     return dropped;
@@ -147,11 +156,13 @@ final class SourceEvents implements AutoCloseable {
     if (e.name().length == 0) {
       // The source's own mode, owner or mtime: no send of a path below carries it when nothing else changes
       if (e.has(IN_ATTRIB) && Arrays.equals(Bytes.withSlash(e.watchPath()), root)) coalescer.changed(RootItself.PATH);
-      if (e.has(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) && Bytes.startsWith(root, e.watchPath()) && e.watchPath().length >= root.length - 1)
+      if (e.has(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) && Bytes.startsWith(root, e.watchPath()) && e.watchPath().length >= root.length - 1) {
+        rootWent = true;
         log.error("the source {} was {}; nothing is sent to the targets while it is gone (deletions inside it before it went, as by rm -rf, "
             + "reached them within the mass-deletion guard's limit; the rest stays); "
             + "other syncs continue; replication goes on by itself once the same directory is back (moved back, mounted again)", Bytes.display(settings.source()),
             e.has(IN_UNMOUNT) ? "unmounted" : "deleted or moved away");
+      }
       return;
     }
     byte[] full = e.fullPath();
