@@ -221,29 +221,17 @@ final class TargetQueue {
     queuedPaths += WaitingSends.fold(tasks, now, limits);
   }
 
-  void syncRecords() {
-    records.sync();
-  }
+  void syncRecords() { records.sync(); }
 
-  int liveRecords() {
-    return records.liveCount();
-  }
+  int liveRecords() { return records.liveCount(); }
 
-  Task get(int i) {
-    return tasks.get(i);
-  }
+  Task get(int i) { return tasks.get(i); }
 
-  int size() {
-    return tasks.size();
-  }
+  int size() { return tasks.size(); }
 
-  boolean isEmpty() {
-    return tasks.isEmpty();
-  }
+  boolean isEmpty() { return tasks.isEmpty(); }
 
-  long queuedPaths() {
-    return queuedPaths;
-  }
+  long queuedPaths() { return queuedPaths; }
 
   /** Items queued (not running). */
   int queued() {
