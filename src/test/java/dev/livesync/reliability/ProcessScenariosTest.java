@@ -233,6 +233,11 @@ class ProcessScenariosTest {
     int seconds = Figures.knob("killLoadSeconds", 3);
     int rate = Figures.knob("opsPerSecond", 200);
     daemon();
+    // a tree that is there before the load, as on a server (scenario 2 has one too). Without it, on a
+    // loaded machine the killed run had sent only the load's first file when the load deleted it: the
+    // restart's full sync would then delete everything the target held, which the guard holds whatever
+    // the count (an empty or wrong source, EmptiedTarget), and the trees never came equal.
+    Trees.write(at(src, "seed.txt"), "before");
     var p = livesync();
     p.awaitOutput("running:", CONVERGE);
     var load = MixedLoad.start(src, rate, 3);
