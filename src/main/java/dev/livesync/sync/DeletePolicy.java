@@ -14,12 +14,15 @@ public enum DeletePolicy {
   RUNNING,
   NEVER;
 
-  /** The initial full sync deletes target files that the source does not have. */
+  /** The full syncs at start and of the schedule delete target files that the source does not have. */
   public boolean atStartup() {
     return this == ALWAYS || this == STARTUP;
   }
 
-  /** Live deletes (events, overflow rescans, scheduled syncs) are carried to the target. */
+  /**
+   * Live deletes are carried to the target: events, and the full syncs that stand in for events not
+   * seen (an overflow's rescan, the source back, a watch limit raised).
+   */
   public boolean whileRunning() {
     return this == ALWAYS || this == RUNNING;
   }

@@ -243,7 +243,8 @@ public final class Replicator implements AutoCloseable {
     now = clock.nanos();
     if (nextScheduleNanos >= 0 && now >= nextScheduleNanos) {
       nextScheduleNanos = now + settings.schedule().toNanos();
-      fullSync("schedule");
+      // a periodic full resync, not a stand-in for lost events: it deletes as the start's does
+      queue(new WorkItem.FullSync(settings.delete().atStartup(), "schedule", now));
     }
     stats.keeping(() -> batcher.poll(false, backlog), this::queue); // the batcher and the hard links look once
     WorkItem.Send otherNames = hardLinks.due();
@@ -285,6 +286,7 @@ public final class Replicator implements AutoCloseable {
     fullSync(why);
   }
 
+  /** A full sync in place of live events that were not seen: it deletes as they would ({@link DeletePolicy#whileRunning}). */
   private void fullSync(String why) {
     queue(new WorkItem.FullSync(settings.delete().whileRunning(), why, clock.nanos()));
   }

@@ -139,7 +139,7 @@ class TargetRunnerTest {
   }
 
   /**
-   * Under delete = running an overflow rescan (or a schedule) replaces the events by a full sync with
+   * Under delete = running an overflow rescan replaces the events by a full sync with
    * delete; a kill -9 before it ran must not forget it, since the next start's own full sync does not
    * delete. Found by the long stale-deletion run (an inotify overflow during the outage).
    */
