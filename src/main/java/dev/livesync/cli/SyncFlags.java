@@ -73,7 +73,7 @@ final class SyncFlags {
   @Option(names = "--schedule", paramLabel = "DURATION", description = "Also run a full resync this often (e.g. 6h; at least 1s).")
   Duration schedule;
 
-  @Option(names = "--exec", paramLabel = "COMMAND", description = "Run after each delivered batch (sh -c; the batch's paths NUL-separated on stdin, LIVESYNC_TARGET in the environment).")
+  @Option(names = "--exec", paramLabel = "COMMAND", description = "Run after each batch delivered to a target, once per target (sh -c; the batch's paths NUL-separated on stdin, LIVESYNC_TARGET and LIVESYNC_SOURCE in the environment; killed after 5 minutes).")
   String exec;
 
   @Option(names = "--bwlimit", paramLabel = "RATE", description = "rsync --bwlimit per transfer (e.g. 10M).")

@@ -54,7 +54,10 @@ public final class ExecHook {
     try (ChildProcess p = ChildProcess.command("sh", "-c", command).directory(sourceDir)
         .env("LIVESYNC_TARGET", target).env("LIVESYNC_SOURCE", sourceDir.toString())
         .mergeStderr().tail(0).stderrLines(line -> logLine(lines.incrementAndGet(), line)).start()) {
-      p.feed(stdin.toByteArray()); // the hook need not read its stdin
+      // the hook need not read its stdin: written beside the wait, a batch bigger than a pipe holds
+      // cannot keep a hook that does not read it from its timeout (the kill ends the write)
+      byte[] input = stdin.toByteArray();
+      Thread feeder = Thread.ofVirtual().name("exec-hook-stdin").start(() -> p.feed(input));
       if (!p.waitFor(timeout)) {
         p.kill();
         log.warn("exec hook '{}' ran longer than {} s and was killed; the batch itself was delivered", command, timeout.toSeconds());
@@ -62,6 +65,9 @@ public final class ExecHook {
         log.warn("exec hook '{}' exited {} after a batch of {} paths to {} (first: {}); the batch itself was delivered",
             command, p.exitValue(), paths.size(), target, paths.isEmpty() ? "-" : Bytes.display(paths.get(0)));
       }
+      // the hook is gone (killed with what it started), so the write has ended; only something it left running
+      // that holds its stdin unread keeps it waiting, which then ends with that, not with us
+      feeder.join(Duration.ofSeconds(1));
     } catch (IOException e) {
       log.warn("exec hook '{}' could not start: {}", command, e.getMessage());
     }

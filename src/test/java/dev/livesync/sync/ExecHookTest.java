@@ -38,6 +38,32 @@ class ExecHookTest {
   }
 
   /**
+   * A hook that does not read its stdin, given more paths than a pipe holds (64 KiB: a batch of 2,000
+   * paths of 40 bytes), and hanging: it is killed at its timeout as any other. The paths were written
+   * before the timeout was looked at, and that write waited for a reader that never came: the hook
+   * ran on (and held the target's worker) until it exited by itself, however long.
+   */
+  @Test
+  void aHangingHookThatDoesNotReadABigBatchIsKilledAtItsTimeout() throws Exception {
+    Path pids = dir.resolve("pids");
+    List<byte[]> paths = java.util.Collections.nCopies(4000, bytes("dir/" + "x".repeat(60)));
+    var hook = new ExecHook("www", "sleep 1000 & echo $$ $! > '" + pids + "'; wait", dir, Duration.ofSeconds(1));
+    Thread run = Thread.ofVirtual().start(() -> {
+      try {
+        hook.run("t", paths);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    run.join(Duration.ofSeconds(60)); // a bound for a hang, not a timing: it returns once the kill is done
+    List<ProcessHandle> alive = new java.util.ArrayList<>();
+    for (String pid : Files.readString(pids).strip().split(" ")) ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive).ifPresent(alive::add);
+    alive.forEach(ProcessHandle::destroyForcibly); // the test leaves nothing running, whatever the code did
+    run.join(Duration.ofSeconds(10));
+    assertThat(alive).as("the hook and what it started, still running past its timeout").isEmpty();
+  }
+
+  /**
    * What a hook prints, on stdout or stderr, goes to the log named as the sync's hook: at most
    * {@link ExecHook#LINES} lines per run, each cut to {@link ExecHook#LINE_BYTES} bytes, the rest
    * said once. It went raw to livesync's own stdout (with start: a file of its own, unnamed, unbounded).
