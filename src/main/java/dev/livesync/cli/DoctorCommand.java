@@ -68,6 +68,8 @@ final class DoctorCommand extends Subcommand {
         String words = Preflight.sourcePathInExclude(s.source(), ex); // as run refuses it
         if (words != null) whole.add(() -> Check.fail("exclude " + ex, words));
       }
+      String all = dev.livesync.sync.ExcludeAll.pattern(s.excludes().patterns()); // as run refuses them
+      if (all != null) whole.add(() -> Check.fail("exclude " + all, dev.livesync.sync.ExcludeAll.words(all)));
     }
     // the process's own files, as run would use them: the config's log file and status socket (else the default socket)
     Path socket = InstanceFlags.socket(null, config);

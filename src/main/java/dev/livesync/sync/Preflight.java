@@ -33,6 +33,8 @@ public final class Preflight {
         String words = sourcePathInExclude(s.source(), ex);
         if (words != null) out.add(Key.EXCLUDE.refuse(ex, words.replace("%", "%%")).at(i, -1));
       }
+      String all = ExcludeAll.pattern(s.excludes().patterns());
+      if (all != null) out.add(Key.EXCLUDE.refuse(all, ExcludeAll.words(all)).at(i, -1));
       for (int j = 0; j < s.targets().size(); j++) {
         List<SettingException> files = s.targets().get(j).options().fileProblems();
         for (SettingException e : files) out.add(e.at(i, j));

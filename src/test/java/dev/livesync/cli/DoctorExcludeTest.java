@@ -26,4 +26,20 @@ class DoctorExcludeTest {
     assertThat(code).isEqualTo(1);
     assertThat(out.toString()).contains("FAIL  exclude " + src + "/cache/: begins with the source's own path " + src);
   }
+
+  /** Patterns that together exclude every path (the dotfiles, and every name not starting with a dot): nothing would be replicated. */
+  @Test
+  void doctorFailsExcludesThatLeaveNothingToReplicate() throws Exception {
+    String src = Files.createDirectories(tmp.resolve("src")).toString();
+    Files.createDirectories(tmp.resolve("dst"));
+    StringWriter out = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(new StringWriter()));
+    int code = cl.execute("doctor", src, tmp.resolve("dst").toString(), "--exclude", ".*", "--exclude", "[!.]*", "--state-dir",
+        tmp.resolve("state").toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString()).contains("FAIL  exclude [!.]*: with the patterns before it, excludes every path of the source, so nothing"
+        + " would be replicated");
+  }
 }

@@ -118,6 +118,14 @@ class OneValidationTest {
             "excludes every path of the source, so nothing would be replicated (a pattern such as *.tmp, cache/ or /top-level-only excludes some)"),
         new Row(Key.EXCLUDE, List.of("--exclude", "/**"), "exclude = [\"*.tmp\", \"/**\"]", "'/**'",
             "excludes every path of the source, so nothing would be replicated (a pattern such as *.tmp, cache/ or /top-level-only excludes some)"),
+        // patterns that exclude every path without being written as stars alone, found by the matcher: alone, or with those before
+        new Row(Key.EXCLUDE, List.of("--exclude", "?*"), "exclude = [\"*.tmp\", \"?*\"]", "'?*'",
+            "excludes every path of the source, so nothing would be replicated (a pattern such as *.tmp, cache/ or /top-level-only excludes some)"),
+        new Row(Key.EXCLUDE, List.of("--exclude", "**/*"), "exclude = [\"*.tmp\", \"**/*\"]", "'**/*'",
+            "excludes every path of the source, so nothing would be replicated (a pattern such as *.tmp, cache/ or /top-level-only excludes some)"),
+        new Row(Key.EXCLUDE, List.of("--exclude", ".*", "--exclude", "[!.]*"), "exclude = [\".*\", \"[!.]*\"]", "'[!.]*'",
+            "with the patterns before it, excludes every path of the source, so nothing would be replicated (a pattern such as *.tmp,"
+                + " cache/ or /top-level-only excludes some)"),
         // written as rsync filter rules: rsync's --exclude reads the prefixes, livesync's matcher would not (full syncs and events would differ)
         new Row(Key.EXCLUDE, List.of("--exclude", "- cache/"), "exclude = [\"*.tmp\", \"- cache/\"]", "'- cache/'",
             "rsync reads '- ' as a rule prefix, not as part of a name: write the pattern alone (cache/)"),
