@@ -27,7 +27,7 @@ public final class Verifier {
       try {
         Drift d = p.transport().compare(checksum);
         results.add(new VerifyRecord.TargetResult(p.source(), target, "", d.missing().size(), d.extra().size(), d.differing().size(),
-            first(d.missing()), first(d.extra()), first(d.differing())));
+            first(d.missing()), first(d.extra()), firstWithWhy(d)));
       } catch (LivesyncException e) {
         results.add(new VerifyRecord.TargetResult(p.source(), target, e.getMessage(), 0, 0, 0, List.of(), List.of(), List.of()));
       }
@@ -65,6 +65,13 @@ public final class Verifier {
   private static void list(StringBuilder b, String label, List<String> first, int total) {
     for (String p : first) b.append("  ").append(label).append(' ').append(p).append('\n');
     if (total > first.size()) b.append("  ").append(label).append(" ... and ").append(total - first.size()).append(" more\n");
+  }
+
+  /** The first differing paths, each with what differs: "www/index.html (content, mtime)". */
+  private static List<String> firstWithWhy(Drift d) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < d.differing().size() && i < FIRST; i++) out.add(Bytes.display(d.differing().get(i)) + " (" + d.why().get(i) + ")");
+    return out;
   }
 
   private static List<String> first(List<byte[]> paths) {

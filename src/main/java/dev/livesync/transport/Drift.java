@@ -11,11 +11,14 @@ import java.util.List;
  * target changed behind livesync's back).
  */
 // Never compared or hashed: callers count and print its lists.
-public record Drift(List<byte[]> missing, List<byte[]> extra, List<byte[]> differing) {
+public record Drift(List<byte[]> missing, List<byte[]> extra, List<byte[]> differing, List<String> why) {
+  /** {@code why}: for each of {@code differing}, in its order, what differs ("content", "mtime, permissions", "symlink target"). */
   public Drift {
     missing = List.copyOf(missing);
     extra = List.copyOf(extra);
     differing = List.copyOf(differing);
+    why = List.copyOf(why);
+    if (why.size() != differing.size()) throw new IllegalArgumentException("a reason for each differing path");
   }
 
   public boolean isEmpty() {

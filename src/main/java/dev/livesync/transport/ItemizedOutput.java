@@ -10,6 +10,7 @@ final class ItemizedOutput {
   private final List<byte[]> missing = new ArrayList<>();
   private final List<byte[]> extra = new ArrayList<>();
   private final List<byte[]> differing = new ArrayList<>();
+  private final List<String> why = new ArrayList<>();
   /** Whether a directory differing only in mtime counts (else not, see {@link Drift}); the root itself never does. */
   private final boolean dirTimes;
 
@@ -41,7 +42,21 @@ final class ItemizedOutput {
       // a directory differing only in mtime: not counted (see Drift)
     } else if (!attrs.replace('.', ' ').isBlank() || update != '.') {
       differing.add(name);
+      why.add(why(update, type, attrs));
     }
+  }
+
+  /** What an item's letters say differs (rsync's --itemize-changes: YXcstpoguax), in words. */
+  static String why(char update, char type, String attrs) {
+    List<String> out = new ArrayList<>();
+    String[] words = {type == 'L' ? "symlink target" : "content", "size", "mtime", "permissions", "owner", "group", "access or change time", "ACL", "xattrs"};
+    for (int i = 0; i < Math.min(attrs.length(), words.length); i++) {
+      char c = attrs.charAt(i);
+      if (c != '.' && c != ' ') out.add(words[i]);
+    }
+    if (out.isEmpty() && (update == '<' || update == '>')) out.add("content");
+    if (out.isEmpty() && update == 'h') out.add("hard link");
+    return out.isEmpty() ? "attributes" : String.join(", ", out);
   }
 
   /** Whether {@code raw} is an itemized change (-i): an 11-character item, a space, then the name. */
@@ -55,6 +70,6 @@ final class ItemizedOutput {
   }
 
   Drift drift() {
-    return new Drift(missing, extra, differing);
+    return new Drift(missing, extra, differing, why);
   }
 }

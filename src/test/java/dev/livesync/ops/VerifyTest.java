@@ -97,6 +97,34 @@ class VerifyTest {
     assertThat(r.out()).contains("differing: docs/b.txt");
   }
 
+  /**
+   * Each differing path says what differs, as rsync's itemized letters tell it: a mode, an mtime, a
+   * symlink's target, contents (with --checksum). It said "differing" alone, and which of a
+   * thousand files had only lost its mode was the admin's to find out.
+   */
+  @Test
+  void eachDifferingPathSaysWhatDiffers() throws Exception {
+    Files.createSymbolicLink(src.resolve("link"), Path.of("c.txt"));
+    var sync = new ProcessBuilder("rsync", "-a", "--password-file=" + pw, src + "/", url + "/").redirectErrorStream(true).start();
+    sync.getInputStream().readAllBytes();
+    assertThat(sync.waitFor()).isZero();
+    Files.setPosixFilePermissions(backup.resolve("c.txt"), PosixFilePermissions.fromString("rw-------"));
+    Files.setLastModifiedTime(backup.resolve("docs/a.txt"), FileTime.fromMillis(1_000_000_000_000L));
+    Files.delete(backup.resolve("link"));
+    Files.createSymbolicLink(backup.resolve("link"), Path.of("docs/a.txt"));
+    Path b = backup.resolve("docs/b.txt");
+    FileTime t = Files.getLastModifiedTime(b);
+    Files.writeString(b, "BRAVO"); // same size and time: only --checksum sees it
+    Files.setLastModifiedTime(b, t);
+    var r = verify("--checksum");
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out()).contains("DRIFT: 0 missing, 0 extra, 4 differing")
+        .contains("differing: c.txt (permissions)\n")
+        .contains("differing: docs/a.txt (mtime)\n")
+        .contains("differing: link (symlink target, mtime)\n") // made again: its own time too
+        .contains("differing: docs/b.txt (content)\n");
+  }
+
   @Test
   void aWrongPasswordIsACompareFailureNotEquality() throws Exception {
     Files.writeString(pw, "wrong\n");
