@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
       "Check that each target holds exactly the source.",
       "An itemized dry run (rsync -n -i) of each source against each of its targets: changes nothing.",
       "Prints missing, extra and differing paths (the first " + Verifier.FIRST + " of each; a differing one with what differs:",
-      "content, mtime, permissions...) and saves the result for 'livesync status'. Takes what 'livesync run' takes (--config FILE, or SOURCE TARGET...",
-      "with run's flags). Exit 0 when equal, 1 on drift, 69 if a compare could not run."
+      "content, mtime, permissions...) and saves the result for 'livesync status'.",
+      "Takes what 'livesync run' takes (--config FILE, or SOURCE TARGET... with run's flags). Exit 0 when equal, 1 on drift, 69 if a compare could not run."
     })
 final class VerifyCommand extends Subcommand {
 
