@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.livesync.fs.Bytes;
 import dev.livesync.fs.WatchProgress;
 import dev.livesync.fs.WatcherChoice;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LoopFs;
 import dev.livesync.testing.Trees;
 import java.nio.file.Files;
@@ -37,11 +38,18 @@ class SourceReadsTest {
     try (var events = new SourceEvents(settings, Bytes.withSlash(src), coalescer)) {
       events.open(new WatchProgress());
       assertThat(events.oldestChangeNanos(-1, System.nanoTime())).as("nothing waits").isEqualTo(-1);
+      long written = System.nanoTime();
       Trees.write(at(src, "f"), "x");
+      Await.until("the change read ahead", Await.CONVERGE, () -> events.unreadAgeNanos() > 0, events::unreadAgeNanos);
+      long waitFrom = System.nanoTime(); // read by now, and not taken: it has waited at least since then
       Thread.sleep(300);
       long now = System.nanoTime();
-      assertThat(events.oldestChangeNanos(-1, now)).as("waiting since it was read").isBetween(now - 2_000_000_000L, now - 250_000_000L);
-      assertThat(events.oldestChangeNanos(now - 1_000_000_000L, now)).as("the coalescer's, when older").isEqualTo(now - 1_000_000_000L);
+      long oldest = events.oldestChangeNanos(-1, now);
+      long asked = System.nanoTime() - now; // its age was taken up to this much after now
+      assertThat(oldest).as("waiting since it was read, after the write and before the pause").isBetween(written - asked, waitFrom);
+      long older = written - 60_000_000_000L;
+      assertThat(events.oldestChangeNanos(older, now)).as("the coalescer's, when older").isEqualTo(older);
+      assertThat(events.oldestChangeNanos(now, now)).as("the read ahead's, when the coalescer's is newer").isLessThanOrEqualTo(waitFrom);
       while (events.poll(0)) coalescer.endOfRead();
       assertThat(events.oldestChangeNanos(-1, System.nanoTime())).as("taken: the coalescer's").isEqualTo(-1);
       assertThat(coalescer.size()).isEqualTo(1);
