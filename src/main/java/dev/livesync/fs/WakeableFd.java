@@ -283,6 +283,16 @@ final class WakeableFd implements AutoCloseable, KernelQueue {
     }
   }
 
+  /**
+   * Whether the read-ahead thread holds every event the kernel had queued: none left in the kernel,
+   * none in a read of its. A test's precondition; the engine has no use for it.
+   */
+  boolean readAheadCaughtUp() {
+    synchronized (lifecycle) {
+      return ahead != null && !pumping && !readable();
+    }
+  }
+
   /** Whether the kernel holds events not read yet (a poll that does not wait). */
   private boolean readable() {
     try (Arena a = Arena.ofConfined()) {

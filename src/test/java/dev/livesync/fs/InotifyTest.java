@@ -104,7 +104,9 @@ class InotifyTest {
         Libc.writeFile(Bytes.child(dir, Bytes.of("f" + i)), new byte[0], 0644);
         Thread.sleep(1); // the thread reads them one or a few at a time
       }
-      Thread.sleep(200);
+      WakeableFd queue = (WakeableFd) in.queue();
+      dev.livesync.testing.Await.until("the thread has read every event", dev.livesync.testing.Await.CONVERGE, queue::readAheadCaughtUp, queue::unreadAgeNanos);
+      Thread.sleep(200); // nothing read ahead is taken meanwhile
       assertThat(in.queue().unreadAgeNanos()).as("the oldest read ahead waits since before the pause").isGreaterThanOrEqualTo(200_000_000L);
       int[] read = {0};
       assertThat(in.read(0, (wd, mask, cookie, name) -> read[0]++)).isEqualTo(files);
