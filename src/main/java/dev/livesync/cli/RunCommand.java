@@ -170,6 +170,7 @@ final class RunCommand extends Subcommand {
         systemd.ready(syncs.size() + " sync(s) watching; initial sync queued");
         systemd.heartbeat(syncs::loopsTurnedWithin, () -> SystemdNotify.describe(syncs.statuses()), STATUS_EVERY);
       });
+      status.warm(); // the first answer's cost paid here, not by the first client's wait
       if (!stopAsked.getAsBoolean()) Log.log.info("running: {} sync(s); status: livesync status (socket {})", syncs.size(), status.socket());
       while (true) {
         String sig = signals.poll(1, TimeUnit.SECONDS);

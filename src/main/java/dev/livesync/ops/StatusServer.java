@@ -91,6 +91,26 @@ public final class StatusServer implements AutoCloseable {
     return socket;
   }
 
+  /**
+   * Asks this server for its document once, as {@code livesync status} would, and waits for the
+   * answer however long it takes. The first answer of a process loads and compiles everything that
+   * reads the socket, builds the document and writes it: on a busy 2-core machine that took 6 s, more
+   * than a client waits ({@link StatusClient#ANSWER_WAIT}), and a healthy livesync was reported as
+   * not answering. Call once the syncs are started, before saying the process runs. Returns whether
+   * it answered.
+   */
+  public boolean warm() {
+    try {
+      StatusClient.request(socket, null, WARM_WAIT);
+      return true;
+    } catch (IOException e) {
+      LOG.debug("status socket: its own first request: {}", e.toString());
+      return false;
+    }
+  }
+
+  private static final java.time.Duration WARM_WAIT = java.time.Duration.ofMinutes(2);
+
   /** The refusal (75) when another livesync listens on {@code socket} (answering or not); null when none does. */
   public static LivesyncException alreadyRunning(Path socket) {
     if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS) || !StatusClient.listening(socket)) return null; // answering or not: a live process holds it
