@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * count and {@code doctor} must foresee when the source is empty.
  */
 class DataSafetyTest {
-  static final Duration EXIT = Duration.ofSeconds(30);
+  /** How long a child JVM gets to refuse, exit or say something: the suite's ceiling for a loaded machine, not a figure. */
+  static final Duration EXIT = dev.livesync.testing.Await.CONVERGE;
   @RegisterExtension final Workspace ws = new Workspace("safety-test");
   final Path work = ws.dir();
 
