@@ -4,6 +4,7 @@ import static dev.livesync.testing.Await.CONVERGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.Exit;
+import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.Workspace;
@@ -93,7 +94,11 @@ class StopAndStatusTest {
     byte[] data = new byte[16 << 20];
     new java.util.Random(1).nextBytes(data);
     Files.write(src.resolve("big"), data); // 16 MB at 1 MB/s: 16 s
-    Thread.sleep(2000);
+    Await.until("the transfer of big under way (rsync's temp file at the target)", CONVERGE, () -> {
+      try (var in = Files.list(dst)) {
+        return in.anyMatch(f -> f.getFileName().toString().startsWith(".big."));
+      }
+    }, p::output);
     p.signal("TERM");
     assertThat(p.awaitExit(CONVERGE)).as(p.output()).isZero();
     String afterSignal = p.output().substring(p.output().indexOf("SIGTERM"));
