@@ -20,6 +20,17 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
    * their deletion (or the send of what replaced them) is the runner's to queue.
    * {@code fullSyncWhy}: the start's root was not sent, its {@link TopLevelCheck} found the target changed; else null.
    */
+  /** A send whose paths are all gone, where the policy sends no deletion (or above them): done without the target. */
+  static final TransferResult NOTHING_TO_SEND = TransferResult.ok(0, 0, 0);
+  /** A rename where the policy keeps the old name: done without the target. */
+  static final TransferResult OLD_NAME_KEPT = new TransferResult(TransferResult.Outcome.OK, 0, List.of(), 0, 0, 0,
+      "nothing moved: the delete policy keeps the old name, the batch after it sends the new one");
+
+  /** Whether {@code r} was had without asking the target: it says nothing of a target that was failing. */
+  static boolean withoutTarget(TransferResult r) {
+    return r == NOTHING_TO_SEND || r == OLD_NAME_KEPT;
+  }
+
   // Never compared or hashed: the runner reads every field.
   record Ran(TransferResult result, List<byte[]> goneAncestors, boolean copiedFromSource, String fullSyncWhy) {
     Ran(TransferResult result) {
@@ -66,7 +77,7 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
         var split = VanishedPaths.split(allowed(s.paths(), look), look);
         shipped = split.kept();
         gone = split.goneAncestors();
-        if (shipped.isEmpty()) return new Ran(TransferResult.ok(0, 0, 0), gone);
+        if (shipped.isEmpty()) return new Ran(NOTHING_TO_SEND, gone);
         List<byte[]> paths = shipped;
         r = ScopedValue.where(Transport.BY_CONTENT, s.byContent()).where(Transport.SOURCE_SIZES, look).where(Transport.BASE, s.base())
             .call(() -> delete.whileRunning() ? transport.send(paths, s.recursive()) : transport.sendKeepingExtras(paths, s.recursive()));
@@ -79,7 +90,7 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
         // A copy from the source (a daemon's) makes the new name as that batch would: the runner
         // leaves the new name out of the items queued before it began (TargetQueue#coveredByCopies).
         long t0 = System.nanoTime();
-        if (!delete.whileRunning()) return Ran.renamed(t0, true, 1, false); // nothing to move: the old name stays
+        if (!delete.whileRunning()) return new Ran(OLD_NAME_KEPT); // nothing to move: the old name stays
         boolean made = transport.rename(m.from(), m.to());
         return Ran.renamed(t0, made, 1, m.dir() && transport.renameCopiesFromSource());
       }

@@ -93,9 +93,7 @@ public final class TargetRunner {
     void startupResult(String target, Outcome outcome, String message);
   }
 
-  public String name() {
-    return name;
-  }
+  public String name() { return name; }
 
   /** Queues an item (recorded in the journal, forced to disk by {@link #syncJournal()}). */
   public void submit(WorkItem item) {
@@ -150,9 +148,7 @@ public final class TargetRunner {
     return !health.backingOff() && queue.startable(clock.nanos());
   }
 
-  public boolean idle() {
-    return queue.isEmpty();
-  }
+  public boolean idle() { return queue.isEmpty(); }
 
   /** When this target next needs the loop (a backoff or a delayed retry ending), or -1. */
   public long nextWakeNanos() {
@@ -347,12 +343,13 @@ public final class TargetRunner {
   private void delivered(Task t, TransferResult r, long now) {
     queue.remove(t);
     queue.closeRecords(t);
-    if (health.backingOff()) {
+    boolean reached = !ItemExecutor.withoutTarget(r); // a batch of deletions not sent, a rename keeping the old name: a failing target still fails
+    if (reached && health.backingOff()) {
       log.info("{}: delivered again after {} failed attempts; resuming", name, health.retryAttempts()); // not only the network fails: a full disk
       if (queue.size() > BACKLOG_FULL_SYNC_ITEMS) queue.collapseQueued("backlog", "a backlog of " + queue.size() + " items after the outage");
       else queue.mergeQueuedSends();
     }
-    health.succeeded();
+    if (reached) health.succeeded();
     stats.delivered(r, clock.epochMillis());
     long lagMs = Math.max(0, (now - t.item.oldestNanos()) / 1_000_000);
     switch (t.item) {
@@ -378,14 +375,10 @@ public final class TargetRunner {
     return stats.status(name, state, queue, running, lag, nextAttempt, transport instanceof DeletionGuard g ? g.held() : 0, transport.warning());
   }
 
-  public boolean failedFatally() {
-    return health.failedFatally();
-  }
+  public boolean failedFatally() { return health.failedFatally(); }
 
   /** True while the target is down: its last attempt failed and the next waits for a backoff. */
-  public boolean backingOff() {
-    return health.backingOff();
-  }
+  public boolean backingOff() { return health.backingOff(); }
 
   /** Nothing running, and all it has queued failed twice or more: {@link TargetQueue#onlyRepeatedFailures}. */
   public boolean onlyRepeatedFailures() { return running == 0 && queue.onlyRepeatedFailures(); }
@@ -394,7 +387,5 @@ public final class TargetRunner {
     return queue.queued();
   }
 
-  public int running() {
-    return running;
-  }
+  public int running() { return running; }
 }
