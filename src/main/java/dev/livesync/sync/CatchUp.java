@@ -34,20 +34,29 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>a name the listing had in a changed directory and the source lacks: sent as a missing path,
  *       that is a deletion, which the mass-deletion guard judges as any other;
  *   <li>a changed directory the listing did not have (made, moved in or renamed while stopped; what
- *       it holds may keep older ctimes): sent recursively, mirrored.
+ *       it holds may keep older ctimes): sent recursively, mirrored;
+ *   <li>of those, one whose inode the listing had for a directory the source lacks now: that
+ *       directory renamed while stopped ({@link Found#renames}), which a target renames in place
+ *       (or from its old copy) and the mass-deletion guard counts as no loss, as it does a rename
+ *       its events saw.
  * </ul>
  */
 final class CatchUp {
   /**
    * What {@link #find} found: the paths to send as themselves and the trees to send whole, each
-   * sorted; {@code topAtStop}: the names the listing had at the top (latin-1).
+   * sorted; {@code topAtStop}: the names the listing had at the top (latin-1); {@code renames}: the
+   * directories renamed while stopped, each old name in {@code paths} (gone) and new one in {@code trees}.
    */
   // Never compared or hashed; gone is an identity set of the arrays in paths.
-  record Found(List<byte[]> paths, List<byte[]> trees, java.util.Set<byte[]> gone, java.util.Set<String> topAtStop) {
+  record Found(List<byte[]> paths, List<byte[]> trees, java.util.Set<byte[]> gone, java.util.Set<String> topAtStop, List<Renamed> renames) {
     boolean isEmpty() {
       return paths.isEmpty() && trees.isEmpty();
     }
   }
+
+  /** A directory renamed while stopped: its name at the stop and now (the same inode). */
+  // Never compared or hashed.
+  record Renamed(byte[] from, byte[] to) {}
 
   /** {@code ino}: a directory's inode number (lstat's; the root's -1), else -1. */
   private record Changed(byte[] rel, boolean dir, long ino) {}
@@ -155,6 +164,7 @@ final class CatchUp {
       inodes.put(Bytes.latin1(c.rel()), c.ino());
     }
     List<byte[]> gone = new ArrayList<>();
+    Map<Long, String> goneDirs = new HashMap<>(); // gone directories by their inode at the stop
     var top = new java.util.HashSet<String>();
     // a directory of the same name but another inode (one moved in over it) is new: what it holds may keep older ctimes
     boolean read = CleanStop.readIndex(index, id, (p, ino) -> {
@@ -162,7 +172,10 @@ final class CatchUp {
       if (ino >= 0 && dirs.containsKey(key) && inodes.get(key) == ino) dirs.put(key, true);
       int slash = key.lastIndexOf('/');
       if (slash < 0) top.add(key);
-      if (dirs.containsKey(slash < 0 ? "" : key.substring(0, slash)) && Libc.lstatLook(Bytes.concat(root, p)) == null) gone.add(p);
+      if (dirs.containsKey(slash < 0 ? "" : key.substring(0, slash)) && Libc.lstatLook(Bytes.concat(root, p)) == null) {
+        gone.add(p);
+        if (ino >= 0) goneDirs.put(ino, key);
+      }
     });
     if (!read) return null;
     var trees = new TreeSet<String>();
@@ -184,7 +197,14 @@ final class CatchUp {
       outside.add(b);
       if (goneKeys.contains(p)) goneOut.add(b);
     }
-    return new Found(outside, topTrees, goneOut, top);
+    List<Renamed> renames = new ArrayList<>();
+    for (byte[] t : topTrees) {
+      Long ino = inodes.get(Bytes.latin1(t));
+      String from = ino == null || ino < 0 ? null : goneDirs.remove(ino);
+      // the old name is sent as a deletion by itself (not below a new tree), the new one whole
+      if (from != null && !underAny(from, trees)) renames.add(new Renamed(Bytes.fromLatin1(from), t));
+    }
+    return new Found(outside, topTrees, goneOut, top, renames);
   }
 
   /** The directories of {@code sorted} that no other one of them is below. */

@@ -79,6 +79,11 @@ final class SourceEvents implements AutoCloseable {
   }
 
   /** Records the top-level name of every change from now on in {@code live} while it records. */
+  /** {@code from} was renamed to {@code to} while livesync was stopped ({@link CatchUp}): told as a rename the events saw. */
+  void renamedWhileStopped(byte[] from, byte[] to) {
+    if (names != null) names.moved(from, to);
+  }
+
   void recordTopLevel(LiveTopLevel live) {
     this.live = live;
   }

@@ -144,10 +144,24 @@ final class StartupPlan {
     // a policy without delete at start (running, never) keeps at the target what the source lost while stopped, as its full sync does
     List<byte[]> paths = settings.delete().atStartup() ? found.paths() : found.paths().stream().filter(p -> !found.gone().contains(p)).toList();
     List<WorkItem> changes = new ArrayList<>();
+    List<byte[]> trees = found.trees();
+    if (settings.delete().atStartup() && !found.renames().isEmpty()) {
+      // a directory renamed while stopped: renamed at the target (where it can), then both names in one
+      // recursive send, as after a rename the events saw; the guard counts the new name as the old one
+      var paired = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<byte[], Boolean>());
+      for (CatchUp.Renamed m : found.renames()) {
+        if (!settings.excludes().mayDifferBelow(m.from(), m.to())) changes.add(new WorkItem.Rename(m.from(), m.to(), true, now));
+        changes.add(new WorkItem.Send(List.of(m.from(), m.to()), true, 0, now));
+        paired.add(m.from());
+        paired.add(m.to());
+      }
+      paths = paths.stream().filter(p -> !paired.contains(p)).toList();
+      trees = trees.stream().filter(p -> !paired.contains(p)).toList();
+    }
     for (int from = 0; from < paths.size(); from += max)
       changes.add(new WorkItem.Send(List.copyOf(paths.subList(from, Math.min(paths.size(), from + max))), false, 0, now));
-    for (int from = 0; from < found.trees().size(); from += max)
-      changes.add(new WorkItem.Send(List.copyOf(found.trees().subList(from, Math.min(found.trees().size(), from + max))), true, 0, now));
+    for (int from = 0; from < trees.size(); from += max)
+      changes.add(new WorkItem.Send(List.copyOf(trees.subList(from, Math.min(trees.size(), from + max))), true, 0, now));
     List<byte[]> changed = new ArrayList<>(found.paths());
     changed.addAll(found.trees());
     // first a look at the target's top level, in place of the root: then the root and the changes, or the full sync where the target changed
@@ -170,9 +184,11 @@ final class StartupPlan {
       Thread.currentThread().interrupt();
       unwalkable = "interrupted";
     }
-    if (found != null) log.info("sync '{}': {} entries changed at the source since the clean stop at {}, {} of them deletions "
+    if (found == null) return;
+    log.info("sync '{}': {} entries changed at the source since the clean stop at {}, {} of them deletions, {} directories renamed "
         + "(looked at during the watch setup and {} ms after it)", settings.name(), found.paths().size() + found.trees().size(),
-        Instant.ofEpochMilli(walkedFrom.stoppedMillis()), found.gone().size(), (System.nanoTime() - t0) / 1_000_000);
+        Instant.ofEpochMilli(walkedFrom.stoppedMillis()), found.gone().size(), found.renames().size(), (System.nanoTime() - t0) / 1_000_000);
+    if (settings.delete().atStartup()) for (CatchUp.Renamed m : found.renames()) events.renamedWhileStopped(m.from(), m.to());
   }
 
   /** Why target {@code i} gets the full sync at this start, or null: it catches up. */
