@@ -1,5 +1,6 @@
 package dev.livesync.ops;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +9,34 @@ import dev.livesync.LivesyncException;
 
 /** The one ObjectMapper ops uses (records serialize as objects with their component names). */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  public static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+      .addMixIn(dev.livesync.sync.EngineStatus.Target.class, TargetJson.class);
+
+  /**
+   * A target's status as JSON: no rsync exit code (none failed yet in this process, or the last
+   * failure had none: rsync killed, interrupted by a stop, or not started) is no {@code lastExitCode}
+   * and no {@code lastExitMeaning}, rather than a made-up code.
+   */
+  private abstract static class TargetJson {
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = NoCode.class)
+    abstract int lastExitCode();
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    abstract String lastExitMeaning();
+  }
+
+  /** Jackson's value filter: true (left out) for a code below 0. */
+  private static final class NoCode {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Integer code && code < 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
+  }
 
   private Json() {}
 

@@ -67,8 +67,8 @@ public record EngineStatus(
    * @param nextAttemptMillis when a retry is due while backing off, else 0
    * @param queuedBytes file data in the queued sends (as stat saw it when the batch was cut)
    * @param journalItems work items recorded in the journal and not yet done (replayed after a crash)
-   * @param lastExitCode rsync's exit code of the last failure, or -1 (none, or no rsync exit: interrupted)
-   * @param lastExitMeaning that code in words, as rsync's manual gives it, or empty
+   * @param lastExitCode rsync's exit code of the last failure, or -1 (none, or no rsync exit: interrupted; not in the JSON then)
+   * @param lastExitMeaning that code in words, as rsync's manual gives it, or empty (not in the JSON then)
    * @param deletionsHeld paths whose deletion the mass-deletion guard holds (0: none; see
    *     {@code livesync release-deletes})
    * @param warning a standing condition of the target the operator should fix ({@link
