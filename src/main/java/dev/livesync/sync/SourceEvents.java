@@ -78,12 +78,12 @@ final class SourceEvents implements AutoCloseable {
     mounts.check(watcher);
   }
 
-  /** Records the top-level name of every change from now on in {@code live} while it records. */
   /** {@code from} was renamed to {@code to} while livesync was stopped ({@link CatchUp}): told as a rename the events saw. */
   void renamedWhileStopped(byte[] from, byte[] to) {
     if (names != null) names.moved(from, to);
   }
 
+  /** Records the top-level name of every change from now on in {@code live} while it records. */
   void recordTopLevel(LiveTopLevel live) {
     this.live = live;
   }
@@ -115,13 +115,9 @@ final class SourceEvents implements AutoCloseable {
     log.error("{}", why);
   }
 
-  private boolean isUnderRoot(byte[] p) {
-    return p.length >= root.length && Bytes.startsWith(p, root);
-  }
+  private boolean isUnderRoot(byte[] p) { return p.length >= root.length && Bytes.startsWith(p, root); }
 
-  private byte[] rel(byte[] p) {
-    return Arrays.copyOfRange(p, root.length, p.length);
-  }
+  private byte[] rel(byte[] p) { return Arrays.copyOfRange(p, root.length, p.length); }
 
   /** Waits up to {@code timeoutMillis} and hands what the kernel has (up to one buffer) to the coalescer; false when nothing came. */
   boolean poll(long timeoutMillis) {
@@ -148,9 +144,7 @@ final class SourceEvents implements AutoCloseable {
   }
 
   /** Whether {@link #pollAndDrop} has dropped anything: a change the targets did not get. */
-  boolean droppedAny() {
-    return dropped;
-  }
+  boolean droppedAny() { return dropped; }
 
   private void onEvent(WatchEvent e) {
     if (log.isTraceEnabled()) log.trace("event {}", e);
@@ -316,9 +310,7 @@ final class SourceEvents implements AutoCloseable {
     }
   }
 
-  long overflows() {
-    return overflows;
-  }
+  long overflows() { return overflows; }
 
   /** The first directory that could not be watched (since the last rewatch), why and what to do; empty when none. */
   String firstUnwatched() {
@@ -327,9 +319,7 @@ final class SourceEvents implements AutoCloseable {
   }
 
   /** Directories that could not be watched (since the last rewatch), and still in the tree. */
-  int unwatched() {
-    return unwatched.count() + mounts.unwatched();
-  }
+  int unwatched() { return unwatched.count() + mounts.unwatched(); }
 
   /** {@code inotify} or {@code fanotify}. */
   String watcherKind() {
