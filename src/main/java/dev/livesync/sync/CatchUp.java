@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       that is a deletion, which the mass-deletion guard judges as any other;
  *   <li>a changed directory the listing did not have (made, moved in or renamed while stopped; what
  *       it holds may keep older ctimes): sent recursively, mirrored;
- *   <li>of those, one whose inode the listing had for a directory the source lacks now: that
- *       directory renamed while stopped ({@link Found#renames}), which a target renames in place
+ *   <li>of those, one whose inode the listing had for a directory the source lacks now, and that
+ *       still holds an entry that directory held at the stop (same name, same inode, a ctime before
+ *       the stop; an inode alone may be reused): that directory renamed while stopped ({@link Found#renames}), which a target renames in place
  *       (or from its old copy) and the mass-deletion guard counts as no loss, as it does a rename
  *       its events saw.
  * </ul>
@@ -54,7 +55,7 @@ final class CatchUp {
     }
   }
 
-  /** A directory renamed while stopped: its name at the stop and now (the same inode). */
+  /** A directory renamed while stopped: its name at the stop and now (the same inode, and an entry it held then still in it). */
   // Never compared or hashed.
   record Renamed(byte[] from, byte[] to) {}
 
@@ -167,14 +168,21 @@ final class CatchUp {
     Map<Long, String> goneDirs = new HashMap<>(); // gone directories by their inode at the stop
     var top = new java.util.HashSet<String>();
     // a directory of the same name but another inode (one moved in over it) is new: what it holds may keep older ctimes
-    boolean read = CleanStop.readIndex(index, id, (p, ino) -> {
+    var changedInodes = new java.util.HashSet<>(inodes.values());
+    Map<String, List<Held>> held = new HashMap<>(); // gone directories that may have been renamed: what they held at the stop
+    boolean read = CleanStop.readIndex(index, id, (p, isDir, ino) -> {
       String key = Bytes.latin1(p);
-      if (ino >= 0 && dirs.containsKey(key) && inodes.get(key) == ino) dirs.put(key, true);
+      if (isDir && ino >= 0 && dirs.containsKey(key) && inodes.get(key) == ino) dirs.put(key, true);
       int slash = key.lastIndexOf('/');
       if (slash < 0) top.add(key);
-      if (dirs.containsKey(slash < 0 ? "" : key.substring(0, slash)) && Libc.lstatLook(Bytes.concat(root, p)) == null) {
+      String parent = slash < 0 ? "" : key.substring(0, slash);
+      // the listing has a directory's entries after the directory itself
+      List<Held> in = held.get(parent);
+      if (in != null && ino >= 0) in.add(new Held(p, slash + 1, ino));
+      if (dirs.containsKey(parent) && Libc.lstatLook(Bytes.concat(root, p)) == null) {
         gone.add(p);
-        if (ino >= 0) goneDirs.put(ino, key);
+        if (isDir && ino >= 0) goneDirs.put(ino, key);
+        if (isDir && ino >= 0 && changedInodes.contains(ino)) held.put(key, new ArrayList<>());
       }
     });
     if (!read) return null;
@@ -202,9 +210,34 @@ final class CatchUp {
       Long ino = inodes.get(Bytes.latin1(t));
       String from = ino == null || ino < 0 ? null : goneDirs.remove(ino);
       // the old name is sent as a deletion by itself (not below a new tree), the new one whole
-      if (from != null && !underAny(from, trees)) renames.add(new Renamed(Bytes.fromLatin1(from), t));
+      if (from != null && !underAny(from, trees) && holdsAnyOf(t, held.get(from))) renames.add(new Renamed(Bytes.fromLatin1(from), t));
     }
     return new Found(outside, topTrees, goneOut, top, renames);
+  }
+
+  /** An entry a gone directory held at the stop: its path then, where its name starts in it, its inode. */
+  private record Held(byte[] path, int nameAt, long ino) {}
+
+  /**
+   * Whether directory {@code dir} (a new one with the inode of a gone one) holds one of the entries the
+   * gone one held at the stop: the same name, the same inode and a ctime before the stop (an inode made
+   * since has a later one; a link made since changes it). An inode number is reused once its directory
+   * is deleted (rm -rf big, then mkdir other can give other big's inode): the inode alone is no rename.
+   */
+  private boolean holdsAnyOf(byte[] dir, List<Held> entries) {
+    if (entries == null) return false;
+    long[] ino = {-1};
+    for (Held h : entries) {
+      byte[] now = Bytes.concat(root, Bytes.child(dir, Arrays.copyOfRange(h.path(), h.nameAt(), h.path().length)));
+      try {
+        ino[0] = -1;
+        long ctime = ChangeTimes.ctimeNanos(now, ino);
+        if (ctime >= 0 && ctime < since && ino[0] == h.ino()) return true;
+      } catch (NativeException e) {
+        // not to be looked at: not a witness
+      }
+    }
+    return false;
   }
 
   /** The directories of {@code sorted} that no other one of them is below. */

@@ -28,8 +28,8 @@ import java.util.zip.InflaterInputStream;
  * What a clean stop leaves in the sync's state directory for the next start ({@link StartupPlan}):
  * per target a record (when it stopped, by the wall clock, and the fingerprint of everything that
  * decides what the target holds), and once for the sync the listing of the source at that moment,
- * which every target then equalled ({@code clean-stop.index}: every entry's path, NUL-terminated,
- * deflated). The listing is what tells the next start which names the source lost while it was
+ * which every target then equalled ({@code clean-stop.index}: every entry's kind, inode number and
+ * path, NUL-terminated, deflated). The listing is what tells the next start which names the source lost while it was
  * stopped: their deletion is then sent by name. Every file is written atomically (a temp file,
  * fsync, rename, fsync of the directory); a start reads and deletes the records before anything
  * else, so that a crash after it never reuses them.
@@ -37,7 +37,10 @@ import java.util.zip.InflaterInputStream;
 final class CleanStop {
   static final String RECORD = ".clean-stop";
   static final String INDEX = "clean-stop.index";
-  private static final String INDEX_MAGIC = "livesync clean-stop index 1\n";
+  /** Each entry's kind and inode: the files' inodes are what tells a directory renamed from a new one with a reused inode. */
+  private static final String INDEX_MAGIC = "livesync clean-stop index 2\n";
+  /** The listing of the version before, with the inode of directories only: read, but it shows no rename. */
+  private static final String INDEX_MAGIC_1 = "livesync clean-stop index 1\n";
 
   private CleanStop() {}
 
@@ -117,13 +120,9 @@ final class CleanStop {
         boolean isDir = Libc.isDir(type, Bytes.concat(root, rel));
         if (excludes.excluded(rel, isDir)) return;
         try {
-          if (isDir) {
-            out.write('d');
-            out.write(String.format("%016x", ino).getBytes(StandardCharsets.US_ASCII));
-            dirs.add(rel);
-          } else {
-            out.write('f');
-          }
+          out.write(isDir ? 'd' : 'f');
+          out.write(String.format("%016x", ino).getBytes(StandardCharsets.US_ASCII));
+          if (isDir) dirs.add(rel);
           out.write(rel);
           out.write(0);
         } catch (IOException e) {
@@ -140,20 +139,22 @@ final class CleanStop {
     return n[0];
   }
 
-  /** One entry of the listing: a directory's inode number, -1 for anything else. */
+  /** One entry of the listing: whether it was a directory, and its inode number (-1: not known, a file in a listing of the version before). */
   interface IndexEntry {
-    void entry(byte[] path, long dirIno);
+    void entry(byte[] path, boolean dir, long ino);
   }
 
   /** Passes each entry of the listing {@code file} to {@code each}; false when it is missing, torn or is not listing {@code id}. */
   static boolean readIndex(Path file, String id, IndexEntry each) {
     try (InputStream in = new BufferedInputStream(new InflaterInputStream(Files.newInputStream(file), new java.util.zip.Inflater(), 1 << 16), 1 << 16)) {
       byte[] head = (INDEX_MAGIC + id + "\n").getBytes(StandardCharsets.UTF_8);
-      if (!java.util.Arrays.equals(in.readNBytes(head.length), head)) return false;
+      byte[] read = in.readNBytes(head.length);
+      boolean v1 = java.util.Arrays.equals(read, (INDEX_MAGIC_1 + id + "\n").getBytes(StandardCharsets.UTF_8));
+      if (!v1 && !java.util.Arrays.equals(read, head)) return false;
       var path = new ByteArrayOutputStream(256);
       for (int kind; (kind = in.read()) >= 0; ) {
         long ino = -1;
-        if (kind == 'd') {
+        if (kind == 'd' || kind == 'f' && !v1) {
           byte[] hex = in.readNBytes(16);
           if (hex.length != 16) return false;
           ino = Long.parseUnsignedLong(new String(hex, StandardCharsets.US_ASCII), 16);
@@ -163,7 +164,7 @@ final class CleanStop {
         int b;
         while ((b = in.read()) > 0) path.write(b);
         if (b < 0) return false;
-        each.entry(path.toByteArray(), ino);
+        each.entry(path.toByteArray(), kind == 'd', ino);
         path.reset();
       }
       return true;

@@ -54,10 +54,29 @@ class CleanStopTest {
     Path index = state.resolve(CleanStop.INDEX);
     long n = CleanStop.writeIndex(index, "id-2", Bytes.concat(src, Bytes.of("/")), new Excludes(List.of("*.tmp", "cache/")));
     List<String> seen = new ArrayList<>();
-    assertThat(CleanStop.readIndex(index, "id-2", (p, ino) -> seen.add(Bytes.latin1(p) + (ino >= 0 ? "/" : "")))).isTrue();
+    assertThat(CleanStop.readIndex(index, "id-2", (p, dir, ino) -> seen.add(Bytes.latin1(p) + (dir ? "/" : "")))).isTrue();
     assertThat(seen).containsExactlyInAnyOrder("a/", "a/b/", "a/b/f", "link");
     assertThat(n).isEqualTo(4);
-    assertThat(CleanStop.readIndex(index, "another stop's", (p, ino) -> {})).as("another id").isFalse();
+    assertThat(CleanStop.readIndex(index, "another stop's", (p, dir, ino) -> {})).as("another id").isFalse();
+    Map<String, Long> inodes = new java.util.HashMap<>();
+    CleanStop.readIndex(index, "id-2", (p, dir, ino) -> inodes.put(Bytes.latin1(p), ino));
+    for (String p : List.of("a", "a/b", "a/b/f", "link")) {
+      Object real = Files.getAttribute(Trees.path(at(src, p)), "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      assertThat(inodes.get(p)).as("the inode number of " + p).isEqualTo(((Number) real).longValue());
+    }
+  }
+
+  @Test
+  void aListingOfTheVersionBeforeIsReadWithoutTheInodesOfFiles() throws Exception {
+    Path index = state.resolve(CleanStop.INDEX);
+    var raw = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.DeflaterOutputStream(raw)) {
+      out.write("livesync clean-stop index 1\nid-4\nd000000000000002aa\0fa/f\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+    Files.write(index, raw.toByteArray());
+    List<String> seen = new ArrayList<>();
+    assertThat(CleanStop.readIndex(index, "id-4", (p, dir, ino) -> seen.add(Bytes.latin1(p) + (dir ? "/ " : " ") + ino))).isTrue();
+    assertThat(seen).containsExactly("a/ 42", "a/f -1");
   }
 
   @Test
@@ -67,8 +86,8 @@ class CleanStopTest {
     CleanStop.writeIndex(index, "id-3", Bytes.concat(src, Bytes.of("/")), Excludes.NONE);
     byte[] whole = Files.readAllBytes(index);
     Files.write(index, java.util.Arrays.copyOf(whole, whole.length / 2));
-    assertThat(CleanStop.readIndex(index, "id-3", (p, ino) -> {})).isFalse();
+    assertThat(CleanStop.readIndex(index, "id-3", (p, dir, ino) -> {})).isFalse();
     Files.delete(index);
-    assertThat(CleanStop.readIndex(index, "id-3", (p, ino) -> {})).as("missing").isFalse();
+    assertThat(CleanStop.readIndex(index, "id-3", (p, dir, ino) -> {})).as("missing").isFalse();
   }
 }

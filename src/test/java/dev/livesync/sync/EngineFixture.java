@@ -29,8 +29,13 @@ final class EngineFixture implements AfterEachCallback {
 
   /** {@code name}: the sync's name, and the prefix of the temp directories. */
   EngineFixture(String name) {
+    this(name, Trees.tempDir(name + "-src"));
+  }
+
+  /** The same on a source of the test's ({@code src}, an empty directory that is deleted after each test). */
+  EngineFixture(String name, byte[] src) {
     this.name = name;
-    src = Trees.tempDir(name + "-src");
+    this.src = src;
     dst = Trees.tempDir(name + "-dst");
     state = Trees.path(Trees.tempDir(name + "-state"));
   }
