@@ -10,7 +10,7 @@ public final class Exit {
 
   /** Done; run and serve: stopped by SIGTERM/SIGINT; a check: everything passed. */
   public static final int OK = 0;
-  /** A check found a problem (doctor FAIL, verify drift, status of a failed sync), or start/stop could not do it. */
+  /** A check found a problem (doctor FAIL, verify drift or an unreadable source path, status of a failed sync), or start/stop could not do it. */
   public static final int FAILED = 1;
   /** The command line or a value is wrong, or what it names is (missing or unreadable source, a target inside it). */
   public static final int USAGE = 2;

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
       "An itemized dry run (rsync -n -i) of each source against each of its targets: changes nothing.",
       "Prints missing, extra and differing paths (the first " + Verifier.FIRST + " of each; a differing one with what differs:",
       "content, mtime, permissions...) and saves the result for 'livesync status'.",
-      "Takes what 'livesync run' takes (--config FILE, or SOURCE TARGET... with run's flags). Exit 0 when equal, 1 on drift, 69 if a compare could not run."
+      "Takes what 'livesync run' takes (--config FILE, or SOURCE TARGET... with run's flags). Exit 0 when equal, 1 on drift,",
+      "or when part of the source could not be read (listed; the rest is compared), 69 if a compare could not run."
     })
 final class VerifyCommand extends Subcommand {
 

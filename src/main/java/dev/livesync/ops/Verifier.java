@@ -25,17 +25,21 @@ public final class Verifier {
     for (Pair p : pairs) {
       String target = p.transport().describe();
       try {
-        Drift d = p.transport().compare(checksum);
+        Drift d = p.transport().compareReadable(checksum);
         results.add(new VerifyRecord.TargetResult(p.source(), target, "", d.missing().size(), d.extra().size(), d.differing().size(),
-            first(d.missing()), first(d.extra()), firstWithWhy(d)));
+            first(d.missing()), first(d.extra()), firstWithWhy(d), d.unreadable().size(), d.unreadable().stream().limit(FIRST).toList(),
+            d.extraCut()));
       } catch (LivesyncException e) {
-        results.add(new VerifyRecord.TargetResult(p.source(), target, e.getMessage(), 0, 0, 0, List.of(), List.of(), List.of()));
+        results.add(new VerifyRecord.TargetResult(p.source(), target, e.getMessage(), 0, 0, 0, List.of(), List.of(), List.of(), 0, List.of(), false));
       }
     }
     return new VerifyRecord(System.currentTimeMillis(), checksum, results);
   }
 
-  /** 0 when every target equals its source, 2 if a compare could not run, else 1. */
+  /**
+   * 0 when every target equals its source; 69 if a compare could not run; else 1 (drift, or source
+   * paths that could not be read: the rest was compared).
+   */
   public static int exitCode(VerifyRecord r) {
     if (r.targets().stream().anyMatch(t -> !t.error().isEmpty())) return dev.livesync.Exit.UNAVAILABLE;
     return r.equal() ? 0 : 1;
@@ -49,8 +53,15 @@ public final class Verifier {
         b.append("COMPARE FAILED: ").append(t.error()).append('\n');
         continue;
       }
-      if (t.equal()) {
+      if (t.unreadable() > 0) {
+        b.append("INCOMPLETE: ").append(t.unreadable()).append(t.unreadable() == 1 ? " source path" : " source paths")
+            .append(" could not be read, so not compared (listed below with why): make ").append(t.unreadable() == 1 ? "it" : "them")
+            .append(" readable by the user verify runs as (chmod, chown) or shorter, or exclude ").append(t.unreadable() == 1 ? "it" : "them")
+            .append("; the rest: ");
+      }
+      if (t.missing() + t.extra() + t.differing() == 0) {
         b.append("target == source").append(r.checksum() ? " (contents compared by checksum)" : "").append('\n');
+        unread(b, t);
         continue;
       }
       b.append("DRIFT: ").append(t.missing()).append(" missing, ").append(t.extra()).append(" extra, ")
@@ -58,8 +69,14 @@ public final class Verifier {
       list(b, "missing:  ", t.firstMissing(), t.missing());
       list(b, "extra:    ", t.firstExtra(), t.extra());
       list(b, "differing:", t.firstDiffering(), t.differing());
+      unread(b, t);
     }
     return b.toString();
+  }
+
+  private static void unread(StringBuilder b, VerifyRecord.TargetResult t) {
+    list(b, "not read: ", t.firstUnreadable(), t.unreadable());
+    if (t.extraCut()) b.append("  (extra paths past the first of these are not listed: rsync skips deletions after a read error)\n");
   }
 
   private static void list(StringBuilder b, String label, List<String> first, int total) {

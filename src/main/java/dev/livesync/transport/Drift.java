@@ -11,14 +11,30 @@ import java.util.List;
  * target changed behind livesync's back).
  */
 // Never compared or hashed: callers count and print its lists.
-public record Drift(List<byte[]> missing, List<byte[]> extra, List<byte[]> differing, List<String> why) {
-  /** {@code why}: for each of {@code differing}, in its order, what differs ("content", "mtime, permissions", "symlink target"). */
+public record Drift(List<byte[]> missing, List<byte[]> extra, List<byte[]> differing, List<String> why,
+    List<String> unreadable, boolean extraCut) {
+  /**
+   * {@code why}: for each of {@code differing}, in its order, what differs ("content", "mtime, permissions", "symlink target").
+   * {@code unreadable}: source paths the compare could not read, each with why ("/data/x (permission denied)"): not
+   * compared. {@code extraCut}: rsync stopped listing extra paths at its first read error (it skips deletions then).
+   */
   public Drift {
     missing = List.copyOf(missing);
     extra = List.copyOf(extra);
     differing = List.copyOf(differing);
     why = List.copyOf(why);
+    unreadable = List.copyOf(unreadable);
     if (why.size() != differing.size()) throw new IllegalArgumentException("a reason for each differing path");
+  }
+
+  /** A drift of a compare that read the whole source. */
+  public Drift(List<byte[]> missing, List<byte[]> extra, List<byte[]> differing, List<String> why) {
+    this(missing, extra, differing, why, List.of(), false);
+  }
+
+  /** This drift, with source paths that could not be read (see {@link #unreadable}). */
+  public Drift withUnreadable(List<String> paths, boolean cut) {
+    return new Drift(missing, extra, differing, why, paths, cut);
   }
 
   public boolean isEmpty() {

@@ -97,6 +97,11 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
+  public Drift compareReadable(boolean checksum) throws InterruptedException {
+    return inner.compareReadable(checksum);
+  }
+
+  @Override
   public Drift topLevel() throws InterruptedException {
     return inner.topLevel();
   }

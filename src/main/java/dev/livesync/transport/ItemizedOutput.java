@@ -13,6 +13,8 @@ final class ItemizedOutput {
   private final List<String> why = new ArrayList<>();
   /** Whether a directory differing only in mtime counts (else not, see {@link Drift}); the root itself never does. */
   private final boolean dirTimes;
+  /** rsync said it skipped deletions after a read error: extra paths past that point are not listed. */
+  private boolean deletionsSkipped;
 
   ItemizedOutput() {
     this(false);
@@ -24,6 +26,7 @@ final class ItemizedOutput {
 
   /** One stdout line; lines that are not itemized changes (stats, notices) are ignored. */
   void line(byte[] raw) {
+    if (Bytes.latin1(raw).startsWith("IO error encountered -- skipping file deletion")) deletionsSkipped = true;
     if (!itemized(raw)) return;
     String item = Bytes.latin1(Arrays.copyOfRange(raw, 0, 11));
     byte[] name = name(raw);
@@ -67,6 +70,10 @@ final class ItemizedOutput {
   /** The name of an {@link #itemized} line: decoded ({@link RsyncEscapes}), without a trailing slash. */
   static byte[] name(byte[] raw) {
     return Bytes.trimSlashes(RsyncEscapes.decode(Arrays.copyOfRange(raw, 12, raw.length)));
+  }
+
+  boolean deletionsSkipped() {
+    return deletionsSkipped;
   }
 
   Drift drift() {

@@ -44,6 +44,21 @@ record RsyncRuns(RsyncArgs args, Target target, FailedPaths failedPaths, java.ni
     return RsyncProcess.run(argv, args.env(), stdin, stdout);
   }
 
+  /**
+   * An itemized dry run ({@link RsyncArgs#compare}). {@code readable}: source paths rsync could not read
+   * do not fail it when they are all that went wrong ({@link Transport#compareReadable}).
+   */
+  Drift compare(List<String> argv, boolean readable) throws InterruptedException {
+    var items = new ItemizedOutput();
+    RsyncProcess.Result r = run(argv, null, items::line);
+    if (r.exit() == 0) return items.drift();
+    var v = classify(r);
+    List<String> unreadable = readable && v.outcome() == Outcome.PARTIAL ? SourceReadErrors.onlySource(r.stderr()) : null;
+    if (unreadable != null) return items.drift().withUnreadable(unreadable, items.deletionsSkipped());
+    throw new TransportException(new RsyncOutput.Stats().result(v.outcome() == Outcome.PARTIAL ? Outcome.RETRY : v.outcome(), r,
+        List.of(), "compare with " + describe() + " incomplete: " + v.message()));
+  }
+
   /** Why nothing may be written to the target now (a run, a rename), as words after its name; null when it may. */
   String refused() {
     String unmounted = target instanceof Target.Local l ? Mounts.notMounted(l.dir()) : null;

@@ -200,14 +200,12 @@ public final class RsyncTransport implements Transport {
 
   @Override
   public Drift compare(boolean checksum) throws InterruptedException {
-    var items = new ItemizedOutput();
-    RsyncProcess.Result r = rsync.run(args.compare(checksum), null, items::line);
-    if (r.exit() != 0) {
-      var v = rsync.classify(r);
-      throw new TransportException(new RsyncOutput.Stats().result(v.outcome() == Outcome.PARTIAL ? Outcome.RETRY : v.outcome(), r,
-          List.of(), "compare with " + describe() + " incomplete: " + v.message()));
-    }
-    return items.drift();
+    return rsync.compare(args.compare(checksum), false);
+  }
+
+  @Override
+  public Drift compareReadable(boolean checksum) throws InterruptedException {
+    return rsync.compare(args.compare(checksum), true);
   }
 
   /** PARTIAL stays PARTIAL: the caller tells an incomplete look (23, 24) from a target it cannot reach. */

@@ -186,6 +186,15 @@ public interface Transport extends AutoCloseable {
   }
 
   /**
+   * {@link #compare}, except that source paths rsync could not read (permission denied, a path past
+   * its length limit) do not fail it when they are all that went wrong: the rest is compared, and
+   * they are listed in {@link Drift#unreadable}. For {@code verify}, which reports them.
+   */
+  default Drift compareReadable(boolean checksum) throws InterruptedException {
+    return compare(checksum);
+  }
+
+  /**
    * How the target's top level differs from the source's: one itemized dry run of the root
    * directory's own entries, not recursive ({@code rsync -n -d --delete}, with this target's options
    * and excludes): an entry missing or extra at the target, a file differing in size, mtime, type or

@@ -133,6 +133,66 @@ class VerifyTest {
     assertThat(r.out()).contains("COMPARE FAILED");
   }
 
+  /**
+   * A source path past rsync's limit (4,095 bytes) is the source's problem, not the target's: it is
+   * listed as not read, the rest of the tree is still compared, and the exit says drift/incomplete (1), not 69.
+   */
+  @Test
+  void aSourcePathTooLongForRsyncIsListedAndTheRestIsStillCompared() throws Exception {
+    Path deep = src.resolve("deep");
+    // mkdir -p makes it one directory at a time (a path over 4,095 bytes cannot be named whole)
+    Process mk = new ProcessBuilder("mkdir", "-p", "deep/" + String.join("/", java.util.Collections.nCopies(22, "d".repeat(200))))
+        .directory(src.toFile()).redirectErrorStream(true).start();
+    assertThat(mk.waitFor()).as(new String(mk.getInputStream().readAllBytes())).isZero();
+    try {
+      Files.delete(backup.resolve("c.txt"));
+      var r = verify();
+      assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+      assertThat(r.out())
+          .doesNotContain("COMPARE FAILED")
+          .contains("INCOMPLETE: 1 source path could not be read, so not compared")
+          .contains("missing:   c.txt\n")
+          .contains("not read:  deep/" + "d".repeat(200))
+          .contains("(longer than rsync's limit of 4095 bytes)");
+      JsonNodeAssert.lastVerifySays(tmp.resolve("state"), "1 source path could not be read");
+    } finally {
+      // JUnit's cleanup names each path whole, which fails past 4,095 bytes: rm walks it from inside
+      assertThat(new ProcessBuilder("rm", "-rf", deep.toString()).start().waitFor()).isZero();
+    }
+  }
+
+  /**
+   * A source directory the user verify runs as may not list (root without CAP_DAC_OVERRIDE and
+   * CAP_DAC_READ_SEARCH is refused as any user is): listed as not read, the rest still compared
+   * (a file missing at the target is named), exit 1, not 69 "COMPARE FAILED".
+   */
+  @Test
+  void aSourceDirectoryVerifyMayNotReadIsListedAndTheRestIsStillCompared() throws Exception {
+    List<String> noDac = List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search");
+    List<String> probe = new java.util.ArrayList<>(noDac);
+    probe.add("true");
+    org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder(probe).start().waitFor() == 0, "needs setpriv and root");
+    Path closed = Files.createDirectories(src.resolve("closed"));
+    Files.writeString(closed.resolve("secret"), "s");
+    Files.setAttribute(closed, "unix:uid", 65534);
+    Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+    Files.delete(backup.resolve("c.txt"));
+    var p = dev.livesync.testing.LivesyncProcess.start(noDac, List.of("verify", "--state-dir", tmp.resolve("state").toString(),
+        "--password-file", pw.toString(), src.toString(), url), java.util.Map.of());
+    try {
+      int code = p.awaitExit(java.time.Duration.ofSeconds(60));
+      assertThat(code).as(p.output()).isEqualTo(1);
+      assertThat(p.output())
+          .doesNotContain("COMPARE FAILED")
+          .contains("INCOMPLETE: 1 source path could not be read, so not compared")
+          .contains("missing:   c.txt\n")
+          .contains("missing:   closed\n")
+          .contains("not read:  " + closed + " (Permission denied)");
+    } finally {
+      p.close();
+    }
+  }
+
   /** status reads the saved result. */
   static final class JsonNodeAssert {
     static void lastVerifySays(Path stateDir, String text) {
