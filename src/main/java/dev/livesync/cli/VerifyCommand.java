@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
       "Prints missing, extra and differing paths (the first " + Verifier.FIRST + " of each; a differing one with what differs:",
       "content, mtime, permissions...) and saves the result for 'livesync status'.",
       "Takes what 'livesync run' takes (--config FILE, or SOURCE TARGET... with run's flags). Exit 0 when equal, 1 on drift,",
-      "or when part of the source could not be read (listed; the rest is compared), 69 if a compare could not run."
+      "or when part of the source could not be read (listed; the rest is compared), 69 if a compare could not run",
+      "(the target unreachable or refusing us, or its directory not there)."
     })
 final class VerifyCommand extends Subcommand {
 

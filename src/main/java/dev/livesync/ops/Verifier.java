@@ -26,6 +26,12 @@ public final class Verifier {
       String target = p.transport().describe();
       try {
         Drift d = p.transport().compareReadable(checksum);
+        if (d.missing().stream().anyMatch(Verifier::isRoot)) {
+          // the target directory itself is missing: a typo far more often than a backup lost whole (run would make it)
+          results.add(new VerifyRecord.TargetResult(p.source(), target, target + " does not exist (no directory there): check the"
+              + " path; 'livesync run' would make it and copy the source into it", 0, 0, 0, List.of(), List.of(), List.of(), 0, List.of(), false));
+          continue;
+        }
         results.add(new VerifyRecord.TargetResult(p.source(), target, "", d.missing().size(), d.extra().size(), d.differing().size(),
             first(d.missing()), first(d.extra()), firstWithWhy(d), d.unreadable().size(), d.unreadable().stream().limit(FIRST).toList(),
             d.extraCut()));
@@ -89,6 +95,10 @@ public final class Verifier {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < d.differing().size() && i < FIRST; i++) out.add(Bytes.display(d.differing().get(i)) + " (" + d.why().get(i) + ")");
     return out;
+  }
+
+  private static boolean isRoot(byte[] name) {
+    return name.length == 1 && name[0] == '.';
   }
 
   private static List<String> first(List<byte[]> paths) {

@@ -193,6 +193,30 @@ class VerifyTest {
     }
   }
 
+  /**
+   * A target directory that is not there (a typo) is refused as a target verify cannot compare with
+   * (69, as restore and versions treat it), in one line, not reported as "DRIFT: N missing" (exit 1).
+   */
+  @Test
+  void aTargetDirectoryThatIsNotThereIsRefusedNotReportedAsDrift() throws Exception {
+    Path typo = tmp.resolve("bakcup");
+    var local = ServiceRoundTripTest.cli("verify", "--state-dir", tmp.resolve("state").toString(), src.toString(), typo.toString());
+    assertThat(local.code()).as(local.out() + local.err()).isEqualTo(dev.livesync.Exit.UNAVAILABLE);
+    assertThat(local.out()).contains("COMPARE FAILED: " + typo + " does not exist (no directory there): check the path")
+        .doesNotContain("DRIFT").doesNotContain("missing:");
+    assertThat(typo).as("verify changes nothing").doesNotExist();
+    JsonNodeAssert.lastVerifySays(tmp.resolve("state"), "FAILED for 1 of 1 targets");
+
+    var daemon = verifyAt(url + "/typo");
+    assertThat(daemon.code()).as(daemon.out() + daemon.err()).isEqualTo(dev.livesync.Exit.UNAVAILABLE);
+    assertThat(daemon.out()).contains(" does not exist (no directory there): check the path").doesNotContain("DRIFT");
+    assertThat(backup.resolve("typo")).doesNotExist();
+  }
+
+  private ServiceRoundTripTest.Result verifyAt(String target) {
+    return ServiceRoundTripTest.cli("verify", "--state-dir", tmp.resolve("state").toString(), "--password-file", pw.toString(), src.toString(), target);
+  }
+
   /** status reads the saved result. */
   static final class JsonNodeAssert {
     static void lastVerifySays(Path stateDir, String text) {
