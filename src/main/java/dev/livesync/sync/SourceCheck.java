@@ -50,7 +50,9 @@ final class SourceCheck {
     } else {
       p += ": nothing is sent from it, the targets keep what they have. Put the old directory back (or mount it), "
           + "or, if the new one is the source now, restart livesync (systemctl restart livesync, or livesync stop and start): "
-          + "its initial full sync then makes the targets equal to the new directory";
+          + "its initial full sync then makes the targets equal to the new directory; if that would delete every entry on a target"
+          + " (the new directory is empty, or another tree), or more than max_delete allows, the mass-deletion guard holds those"
+          + " deletions until you run 'livesync release-deletes " + sync + "'";
       log.error("sync '{}': {}", sync, p);
     }
     problem = p;
