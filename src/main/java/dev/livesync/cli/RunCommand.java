@@ -310,7 +310,7 @@ final class RunCommand extends Subcommand {
       if (held != null) throw held;
     } catch (LivesyncException e) {
       Log.log.error("SIGHUP: {} not reloaded, the running syncs continue unchanged: {}", configFile, e.getMessage());
-      reloadRefused.set("SIGHUP at " + java.time.LocalTime.now().withNano(0) + ": " + configFile + " not reloaded, the running syncs continue"
+      reloadRefused.set("SIGHUP at " + clockTime(java.time.LocalTime.now()) + ": " + configFile + " not reloaded, the running syncs continue"
           + " unchanged: " + e.getMessage().replace('\n', ' '));
       return;
     }
@@ -371,5 +371,10 @@ final class RunCommand extends Subcommand {
     // under 'start' stderr is start's own output file: each line goes to the log file once, and the
     // output file keeps only what cannot go there (a command line refused, a JVM's last words)
     if (System.getenv(dev.livesync.ops.BackgroundLauncher.OUTPUT_LOG_ENV) != null) root.detachAppender("STDERR");
+  }
+
+  /** {@code t} as HH:mm:ss: LocalTime's own text drops the seconds when they are 0 ("17:10"). */
+  static String clockTime(java.time.LocalTime t) {
+    return t.format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss"));
   }
 }

@@ -220,4 +220,11 @@ class RunCommandTest {
     }
     return b.toString();
   }
+
+  /** CI saw "SIGHUP at 17:10: …" in status: the refused reload's time lost its seconds when they were 0. */
+  @org.junit.jupiter.api.Test
+  void aRefusedReloadsTimeAlwaysHasItsSeconds() {
+    assertThat(RunCommand.clockTime(java.time.LocalTime.of(17, 10))).isEqualTo("17:10:00");
+    assertThat(RunCommand.clockTime(java.time.LocalTime.of(9, 5, 7, 123_000_000))).isEqualTo("09:05:07");
+  }
 }
