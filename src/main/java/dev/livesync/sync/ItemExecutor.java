@@ -126,7 +126,7 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
    * the batches after them reconcile every name.
    */
   Ran runRenames(List<WorkItem.Rename> renames) throws InterruptedException {
-    if (!delete.whileRunning()) return new Ran(TransferResult.ok(0, 0, 0));
+    if (!delete.whileRunning()) return new Ran(OLD_NAME_KEPT); // as one rename: nothing moved, the target not asked
     List<Transport.Move> moves = new ArrayList<>(renames.size());
     for (WorkItem.Rename m : renames) moves.add(new Transport.Move(m.from(), m.to()));
     long t0 = System.nanoTime();
