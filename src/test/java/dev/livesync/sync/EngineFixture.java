@@ -1,7 +1,12 @@
 package dev.livesync.sync;
 
+import dev.livesync.fs.Bytes;
 import dev.livesync.fs.WatchProgress;
+import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.Trees;
+import dev.livesync.transport.RsyncTransport;
+import dev.livesync.transport.Target;
+import dev.livesync.transport.TargetOptions;
 import dev.livesync.transport.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +31,7 @@ final class EngineFixture implements AfterEachCallback {
   final Path state;
   private final String name;
   private Replicator running;
+  private RsyncDaemon daemon;
 
   /** {@code name}: the sync's name, and the prefix of the temp directories. */
   EngineFixture(String name) {
@@ -48,6 +54,22 @@ final class EngineFixture implements AfterEachCallback {
   /** rsync into {@link #dst} (the real transport), which the test can take down. */
   LocalRsyncTransport local(String... excludes) {
     return new LocalRsyncTransport(src, dst, List.of(excludes));
+  }
+
+  /** Real rsync into {@link #dst}: {@code "local"} writes the directory, {@code "daemon"} goes through {@link #daemon()}. */
+  RsyncTransport rsync(String kind) throws InterruptedException {
+    var options = TargetOptions.builder();
+    if (kind.equals("daemon")) options.passwordFile(daemon().passwordFile());
+    return new RsyncTransport(src, Target.parse(kind.equals("daemon") ? daemon.url() : Bytes.latin1(dst)), options.build());
+  }
+
+  /** A loopback rsync daemon serving {@link #dst} (user backup), started at the first call, stopped after the test. */
+  RsyncDaemon daemon() throws InterruptedException {
+    if (daemon == null) {
+      Trees.chmod(dst, 0755);
+      daemon = RsyncDaemon.builder(Trees.path(dst)).auth("backup", "pw").start();
+    }
+    return daemon;
   }
 
   Replicator start(EngineSettings s, Transport target) throws InterruptedException {
@@ -87,6 +109,7 @@ final class EngineFixture implements AfterEachCallback {
     try {
       stop(Duration.ofSeconds(5));
     } finally {
+      if (daemon != null) daemon.close();
       Trees.delete(src);
       Trees.delete(dst);
       Trees.delete(Trees.bytes(state));
