@@ -6,16 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.livesync.fs.Bytes;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LoopFs;
-import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.Trees;
-import dev.livesync.transport.RsyncTransport;
-import dev.livesync.transport.Target;
-import dev.livesync.transport.TargetOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,7 +27,6 @@ class CleanRestartReusedInodeTest {
   @RegisterExtension final EngineFixture engine = new EngineFixture("restart-reused-inode", source());
   private final CleanRestartTest.Shifted clock = new CleanRestartTest.Shifted();
   private final CleanRestartTest.Delivered delivered = new CleanRestartTest.Delivered();
-  private RsyncDaemon daemon;
 
   private static byte[] source() {
     try {
@@ -42,26 +36,9 @@ class CleanRestartReusedInodeTest {
     }
   }
 
-  @AfterEach
-  void tearDown() {
-    if (daemon != null) daemon.close();
-  }
-
-  private RsyncTransport transport(String kind) throws InterruptedException {
-    var options = TargetOptions.builder();
-    if (kind.equals("daemon")) {
-      if (daemon == null) {
-        Trees.chmod(engine.dst, 0755);
-        daemon = RsyncDaemon.builder(Trees.path(engine.dst)).auth("backup", "pw").start();
-      }
-      options.passwordFile(daemon.passwordFile());
-    }
-    return new RsyncTransport(engine.src, Target.parse(kind.equals("daemon") ? daemon.url() : Bytes.latin1(engine.dst)), options.build());
-  }
-
   private Replicator start(EngineSettings s, String kind) throws InterruptedException {
     delivered.items.clear();
-    return engine.start(s, List.of(transport(kind)), delivered, clock);
+    return engine.start(s, List.of(engine.rsync(kind)), delivered, clock);
   }
 
   private static long inode(Path p) throws Exception {

@@ -7,18 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.livesync.fs.Bytes;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LogCapture;
-import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.Trees;
 import dev.livesync.transport.RsyncTransport;
-import dev.livesync.transport.Target;
-import dev.livesync.transport.TargetOptions;
 import dev.livesync.transport.TransferResult;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,12 +31,6 @@ class CleanRestartTest {
   @RegisterExtension final EngineFixture engine = new EngineFixture("restart");
   private final Shifted clock = new Shifted();
   private final Delivered delivered = new Delivered();
-  private RsyncDaemon daemon;
-
-  @AfterEach
-  void tearDown() {
-    if (daemon != null) daemon.close();
-  }
 
   /** The wall clock moved by {@link #shiftMillis}: change times are the kernel's, so the engine's must be the real one. */
   static final class Shifted implements Clock {
@@ -80,19 +70,7 @@ class CleanRestartTest {
   }
 
   private GuardedFullSyncTest.Counted target(String kind) throws InterruptedException {
-    return new GuardedFullSyncTest.Counted(transport(kind));
-  }
-
-  private RsyncTransport transport(String kind) throws InterruptedException {
-    var options = TargetOptions.builder();
-    if (kind.equals("daemon")) {
-      if (daemon == null) {
-        Trees.chmod(engine.dst, 0755);
-        daemon = RsyncDaemon.builder(Trees.path(engine.dst)).auth("backup", "pw").start();
-      }
-      options.passwordFile(daemon.passwordFile());
-    }
-    return new RsyncTransport(engine.src, Target.parse(kind.equals("daemon") ? daemon.url() : Bytes.latin1(engine.dst)), options.build());
+    return new GuardedFullSyncTest.Counted(engine.rsync(kind));
   }
 
   /** A quick engine deleting at most 1,000 paths a minute: a number, so no deletion needs the target's size. */
@@ -309,7 +287,7 @@ class CleanRestartTest {
     clock.shiftMillis = 3000; // the stop recorded 3 s late: else all of the tree, written less than 2 s before it, counts as changed since
     run(settings().build(), kind);
     assertThat(recorded()).as("the clean stop is recorded").isTrue();
-    var t = new WrittenWhileLooking(engine.src, transport(kind));
+    var t = new WrittenWhileLooking(engine.src, engine.rsync(kind));
     try (var logs = new LogCapture()) {
       Replicator r = start(settings().workers(4).build(), t);
       assertThat(t.missed).isEmpty();
@@ -324,7 +302,7 @@ class CleanRestartTest {
   void aTargetThatRefusesUsStillFailsTheStart() throws Exception {
     sourceTree();
     run(settings().build(), "daemon");
-    Files.writeString(daemon.passwordFile(), "wrong\n");
+    Files.writeString(engine.daemon().passwordFile(), "wrong\n");
     assertThatThrownBy(() -> start(settings().build(), target("daemon")))
         .isInstanceOfSatisfying(dev.livesync.LivesyncException.class, e -> assertThat(e.exitCode()).isEqualTo(5));
   }

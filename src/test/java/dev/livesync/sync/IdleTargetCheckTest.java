@@ -2,7 +2,9 @@ package dev.livesync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesync.fs.Bytes;
+import dev.livesync.ops.Json;
 import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.TempFiles;
 import dev.livesync.transport.RsyncTransport;
@@ -37,6 +39,12 @@ class IdleTargetCheckTest {
     TempFiles.deleteTree(work);
   }
 
+  /** A runner of two workers for {@code transport}, on the fake clock, deleting as always. */
+  private TargetRunner runner(RsyncTransport transport) {
+    return new TargetRunner(transport, clock, new RunnerSettings(2, retry, retry, 1_000_000),
+        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null), workers::add, loop::add, null, DeliveryListener.NONE, (t, o, m) -> {});
+  }
+
   /** Starts what may start and runs it to its end (worker side, then the loop side), a few rounds. */
   void turn(TargetRunner r) {
     for (int i = 0; i < 3; i++) {
@@ -52,8 +60,7 @@ class IdleTargetCheckTest {
     Files.writeString(src.resolve("a"), "a");
     daemon = RsyncDaemon.start(Files.createDirectories(work.resolve("module")));
     var transport = RsyncTransport.open(Bytes.of(src.toString()), daemon.url(), TargetOptions.defaults());
-    var r = new TargetRunner(transport, clock, new RunnerSettings(2, retry, retry, 1_000_000),
-        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null), workers::add, loop::add, null, DeliveryListener.NONE, (t, o, m) -> {});
+    var r = runner(transport);
     r.submit(new WorkItem.Send(List.of(Bytes.of("a")), false, 0, clock.nanos()));
     turn(r);
     assertThat(work.resolve("module/a")).hasContent("a");
@@ -89,8 +96,7 @@ class IdleTargetCheckTest {
     Path src = Files.createDirectories(work.resolve("src"));
     daemon = RsyncDaemon.start(Files.createDirectories(work.resolve("module")));
     var transport = RsyncTransport.open(Bytes.of(src.toString()), daemon.url(), TargetOptions.defaults());
-    var r = new TargetRunner(transport, clock, new RunnerSettings(2, retry, retry, 1_000_000),
-        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null), workers::add, loop::add, null, DeliveryListener.NONE, (t, o, m) -> {});
+    var r = runner(transport);
     int looks = 0;
     for (int i = 0; i < 3; i++) {
       clock.advanceMillis(IDLE_MILLIS);
@@ -116,8 +122,7 @@ class IdleTargetCheckTest {
     Files.writeString(Files.createDirectories(src.resolve("d")).resolve("b"), "b");
     daemon = RsyncDaemon.start(Files.createDirectories(work.resolve("module")));
     var transport = RsyncTransport.open(Bytes.of(src.toString()), daemon.url() + "/backup/web", TargetOptions.defaults());
-    var r = new TargetRunner(transport, clock, new RunnerSettings(2, retry, retry, 1_000_000),
-        new ItemExecutor.Config(DeletePolicy.ALWAYS, p -> 0, null), workers::add, loop::add, null, DeliveryListener.NONE, (t, o, m) -> {});
+    var r = runner(transport);
     r.submit(new WorkItem.FullSync(true, "start", clock.nanos()));
     turn(r);
     assertThat(work.resolve("module/backup/web/d/b")).hasContent("b");
@@ -130,6 +135,41 @@ class IdleTargetCheckTest {
     assertThat(work.resolve("module/backup/web/d/b")).hasContent("b");
     assertThat(r.snapshot(-1).state()).isEqualTo("ok");
     assertThat(r.snapshot(-1).failures()).as("the host answered: no failure").isZero();
+    transport.close();
+  }
+
+  private static JsonNode json(TargetRunner r) {
+    return Json.read(Json.write(r.snapshot(-1)), "the target's status");
+  }
+
+  /**
+   * What {@code livesync status --json} says of a target's last rsync exit code (docs/operations.md):
+   * nothing while no rsync has failed with one (it was -1, a code rsync never gives), and the code with
+   * its meaning once one has.
+   */
+  @Test
+  void noExitCodeIsAbsentAndARealOneIsShownWithItsMeaning() throws Exception {
+    Path src = Files.createDirectories(work.resolve("src"));
+    Files.writeString(src.resolve("a"), "a");
+    daemon = RsyncDaemon.start(Files.createDirectories(work.resolve("module")));
+    var transport = RsyncTransport.open(Bytes.of(src.toString()), daemon.url(), TargetOptions.defaults());
+    var r = runner(transport);
+    r.submit(new WorkItem.Send(List.of(Bytes.of("a")), false, 0, clock.nanos()));
+    turn(r);
+    assertThat(work.resolve("module/a")).hasContent("a");
+    JsonNode ok = json(r);
+    assertThat(ok.path("state").asText()).isEqualTo("ok");
+    assertThat(ok.has("lastExitCode")).as("no rsync has failed: no exit code, in " + ok).isFalse();
+    assertThat(ok.has("lastExitMeaning")).as("nor its meaning, in " + ok).isFalse();
+
+    daemon.stop();
+    Files.writeString(src.resolve("b"), "b");
+    r.submit(new WorkItem.Send(List.of(Bytes.of("b")), false, 0, clock.nanos()));
+    turn(r);
+    JsonNode down = json(r);
+    assertThat(down.path("state").asText()).isEqualTo("retrying");
+    assertThat(down.path("lastExitCode").asInt()).as("rsync's own code, in " + down).isEqualTo(10);
+    assertThat(down.path("lastExitMeaning").asText()).isNotEmpty();
     transport.close();
   }
 }

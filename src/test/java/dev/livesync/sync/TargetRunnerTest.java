@@ -33,13 +33,6 @@ class TargetRunnerTest {
     return new WorkItem.Send(List.of(paths).stream().map(Bytes::of).toList(), false, 0, 0);
   }
 
-  /** Waits (on the fake clock) until the runner's next wake, then starts what may start and runs it. */
-  void nextAttempt(TargetRunner r) {
-    clock.advanceMillis(Math.max(1, (r.nextWakeNanos() - clock.nanos()) / 1_000_000 + 1));
-    r.dispatch();
-    runWorkers();
-  }
-
   /** Starts what may start and runs it, twice: an item, then what waited for it. */
   void twoRounds(TargetRunner r) {
     for (int i = 0; i < 2; i++) {
@@ -547,35 +540,6 @@ class TargetRunnerTest {
         "tree a",
         "full delete=false", // a barrier: what follows it is not merged across it
         "send d,e"); // they waited behind it, and go in one run
-  }
-
-  /**
-   * Under a policy that sends no deletion while running, a batch of deletions alone is done without
-   * the target. Done as the attempt while the target was down, it ended the backoff: "delivered again
-   * after 2 failed attempts; resuming", status "ok", the queue merged as after an outage (seen in the
-   * log of a kill -9 scenario with the daemon stopped). The target is failing until it answers.
-   */
-  @Test
-  void aBatchDoneWithoutTheTargetSaysNothingOfATargetThatIsDown() {
-    var r = new TargetRunner(transport, clock, new RunnerSettings(4, retry, retry, 1_000_000),
-        new ItemExecutor.Config(DeletePolicy.STARTUP, p -> Bytes.latin1(p).startsWith("gone") ? -1 : 0, null),
-        workers::add, loop::add, null, (t, i, res, n) -> delivered.add(i), (t, o, m) -> {});
-    transport.script.add(result(Outcome.RETRY, 10));
-    transport.script.add(result(Outcome.RETRY, 10));
-    r.submit(send("a"));
-    r.dispatch();
-    runWorkers(); // the target is down
-    while (transport.calls.size() < 2) nextAttempt(r); // and still is: "a" has failed twice
-    r.submit(send("gone1", "gone2")); // deleted at the source: not sent under delete = startup
-    while (delivered.isEmpty() && transport.calls.size() < 3) nextAttempt(r); // the next attempt takes the item tried least
-    assertThat(delivered).as("the deletions were done, without the target").hasSize(1);
-    assertThat(r.snapshot(-1).state()).as("the target is no more reachable than before").isEqualTo("retrying");
-    assertThat(r.backingOff()).isTrue();
-    // the attempt that was due still is: the failed batch is it, and finds the target back
-    r.dispatch();
-    runWorkers();
-    assertThat(transport.calls).containsExactly("send a", "send a", "send a");
-    assertThat(r.snapshot(-1).state()).isEqualTo("ok");
   }
 
   @Test
