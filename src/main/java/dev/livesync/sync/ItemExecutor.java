@@ -14,12 +14,6 @@ import java.util.List;
  */
 record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe source, ExecHook hook,
     java.util.function.Consumer<String> progress, SplitFullSync.Planner parts) {
-  /**
-   * What running an item did. {@code goneAncestors}: directories gone from the source (or replaced by
-   * a symlink or a file) above some of a send's paths, which it left out (see {@link VanishedPaths});
-   * their deletion (or the send of what replaced them) is the runner's to queue.
-   * {@code fullSyncWhy}: the start's root was not sent, its {@link TopLevelCheck} found the target changed; else null.
-   */
   /** A send whose paths are all gone, where the policy sends no deletion (or above them): done without the target. */
   static final TransferResult NOTHING_TO_SEND = TransferResult.ok(0, 0, 0);
   /** A rename where the policy keeps the old name: done without the target. */
@@ -31,6 +25,12 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
     return r == NOTHING_TO_SEND || r == OLD_NAME_KEPT;
   }
 
+  /**
+   * What running an item did. {@code goneAncestors}: directories gone from the source (or replaced by
+   * a symlink or a file) above some of a send's paths, which it left out (see {@link VanishedPaths});
+   * their deletion (or the send of what replaced them) is the runner's to queue.
+   * {@code fullSyncWhy}: the start's root was not sent, its {@link TopLevelCheck} found the target changed; else null.
+   */
   // Never compared or hashed: the runner reads every field.
   record Ran(TransferResult result, List<byte[]> goneAncestors, boolean copiedFromSource, String fullSyncWhy) {
     Ran(TransferResult result) {
