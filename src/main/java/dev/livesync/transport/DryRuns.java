@@ -93,6 +93,10 @@ final class DryRuns {
       // It is a partial result, nothing done: the batch goes again after its own backoff, and the
       // target's other work goes on (as a RETRY, the whole target backed off for a moving source).
       if (r.exit() == 23) return preview(deleted, sourceFiles[0], created, -1, null, count); // what it could not read is not itemized
+      // only another rsync's temporary files at the target went (parts of a full sync side by side): the source did not move
+      if (r.exit() == 24 && FailedPaths.onlyTargetTempFilesVanished(r.stderr(), Bytes.trimSlashes(Bytes.of(rsync.args().sourceArg())))) {
+        return preview(deleted, sourceFiles[0], created, changes[0], changed.names, count);
+      }
       throw new TransportException(new TransferResult(v.outcome(), r.exit(), v.outcome() == Outcome.PARTIAL ? List.copyOf(batch) : List.of(),
           0, 0, r.millis(), "looking at what would be deleted on " + rsync.describe() + ": " + v.message()));
     }

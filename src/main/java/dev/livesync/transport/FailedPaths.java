@@ -44,6 +44,8 @@ final class FailedPaths {
   /** rsync's words when --max-delete kept it from deleting (the count of deletions skipped follows). */
   private static final String MAX_DELETE_STOPPED = "Deletions stopped due to --max-delete limit";
   private static final Pattern TEMP = Pattern.compile("^\\.(.+)\\.[A-Za-z0-9]{6}$", Pattern.DOTALL);
+  /** An entry gone between a listing and its lstat (a daemon's receiver adds its module). */
+  private static final Pattern VANISHED = Pattern.compile("^(?:rsync: (?:\\[[a-z]+\\] )?)?file has vanished: \"(.*)\"(?: \\(in [^)]*\\))?$", Pattern.DOTALL);
 
   private final List<byte[]> roots;
 
@@ -87,6 +89,26 @@ final class FailedPaths {
       moved = true;
     }
     return moved;
+  }
+
+  /**
+   * True when all that vanished are rsync's temporary files ({@code .NAME.XXXXXX}) outside the
+   * source {@code source}: another rsync's, at the target, renamed into place while this one listed
+   * the directory (a part of a full sync, a send beside the guard's dry run of the whole tree). Such a
+   * file is nothing the source lost or made, so a dry run that saw it go still says what would be deleted.
+   */
+  static boolean onlyTargetTempFilesVanished(List<byte[]> stderr, byte[] source) {
+    boolean vanished = false;
+    for (byte[] raw : stderr) {
+      String line = Bytes.latin1(raw).strip();
+      if (line.isEmpty() || NO_PATH.stream().anyMatch(line::startsWith)) continue;
+      Matcher m = VANISHED.matcher(line);
+      if (!m.matches()) return false;
+      byte[] p = RsyncEscapes.decode(Bytes.fromLatin1(m.group(1)));
+      if (Bytes.isUnder(p, source) || untemp(p) == null) return false;
+      vanished = true;
+    }
+    return vanished;
   }
 
   /** Paths named by the messages for a whole-tree run; "." when some message names none. */

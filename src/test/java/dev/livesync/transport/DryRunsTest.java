@@ -71,29 +71,59 @@ class DryRunsTest {
     }
   }
 
+  /** A wrapper that runs the real rsync, then says {@code message} and exits 24 (failure injection: a race made certain). */
+  private java.nio.file.Path vanishing(String message) throws java.io.IOException {
+    java.nio.file.Path wrapper = java.nio.file.Path.of(Bytes.latin1(src) + "-rsync-24");
+    java.nio.file.Files.writeString(wrapper, "#!/bin/sh\nrsync \"$@\" || exit $?\necho '" + message + "' >&2\n"
+        + "echo 'rsync warning: some files vanished before they could be transferred (code 24) at main.c(1394) [sender=3.5.0]' >&2\nexit 24\n");
+    Trees.chmod(Bytes.of(wrapper.toString()), 0755);
+    return wrapper;
+  }
+
   /**
-   * rsync exits 24 when files vanish while it lists the source (failure injection: a wrapper runs the
-   * real rsync, then says so). The preview is refused, to be retried: what vanished is missing from
-   * what the batch makes, so the guard's net count would be off.
+   * rsync exits 24 when files vanish while it lists the source. The preview is refused, to be
+   * retried: what vanished is missing from what the batch makes, so the guard's net count would be
+   * off. So it is when the name is shaped like rsync's temporary file but at the source.
    */
   @Test
   void aDryRunThatSawFilesVanishIsRetried() throws Exception {
     Trees.write(at(src, "d/kept"), "k");
     Trees.write(at(dst, "d/gone"), "g");
-    java.nio.file.Path wrapper = java.nio.file.Path.of(Bytes.latin1(src) + "-rsync-24");
-    java.nio.file.Files.writeString(wrapper, "#!/bin/sh\nrsync \"$@\" || exit $?\necho 'file has vanished: \"/x\"' >&2\nexit 24\n");
-    Trees.chmod(Bytes.of(wrapper.toString()), 0755);
-    try (var t = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().rsyncCommand(List.of(wrapper.toString())).build())) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.sendDeletions(List.of(Bytes.of("d")), true))
-          .isInstanceOfSatisfying(TransportException.class, e -> {
-            // the batch again, after its own backoff, not the whole target's (RETRY)
-            assertThat(e.result().outcome()).isEqualTo(TransferResult.Outcome.PARTIAL);
-            assertThat(e.result().failedPaths()).containsExactly(Bytes.of("d"));
-          })
-          .hasMessageContaining("vanished");
-      org.assertj.core.api.Assertions.assertThatThrownBy(t::fullSyncDeletions).isInstanceOf(TransportException.class);
-    } finally {
-      java.nio.file.Files.delete(wrapper);
+    for (String gone : List.of("/x", Bytes.latin1(src) + "/d/.kept.Ab12Cd")) {
+      java.nio.file.Path wrapper = vanishing("file has vanished: \"" + gone + "\"");
+      try (var t = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().rsyncCommand(List.of(wrapper.toString())).build())) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.sendDeletions(List.of(Bytes.of("d")), true))
+            .isInstanceOfSatisfying(TransportException.class, e -> {
+              // the batch again, after its own backoff, not the whole target's (RETRY)
+              assertThat(e.result().outcome()).isEqualTo(TransferResult.Outcome.PARTIAL);
+              assertThat(e.result().failedPaths()).containsExactly(Bytes.of("d"));
+            })
+            .hasMessageContaining("vanished");
+        org.assertj.core.api.Assertions.assertThatThrownBy(t::fullSyncDeletions).as(gone).isInstanceOf(TransportException.class);
+      } finally {
+        java.nio.file.Files.delete(wrapper);
+      }
+    }
+  }
+
+  /**
+   * Parts of a full sync run side by side, and one part's dry run (or the whole tree's, which the
+   * guard runs before it holds a part's deletions) lists a directory at the target where another
+   * part's rsync is renaming its temporary file into place: rsync says it vanished and exits 24. The
+   * source did not move: the preview stands (a CI run's full sync after a restart came out PARTIAL).
+   */
+  @Test
+  void anotherRsyncsTemporaryFileGoneAtTheTargetLeavesThePreviewStanding() throws Exception {
+    Trees.write(at(src, "d/kept"), "k");
+    Trees.write(at(dst, "d/gone"), "g");
+    for (String gone : List.of("file has vanished: \"" + Bytes.latin1(dst) + "/d/.f1.m6kN7c\"", "file has vanished: \"/d/.f1.m6kN7c\" (in backup)")) {
+      java.nio.file.Path wrapper = vanishing(gone);
+      try (var t = RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.builder().rsyncCommand(List.of(wrapper.toString())).build())) {
+        assertThat(names(t.fullSyncDeletions())).as(gone).containsExactly("d/gone");
+        assertThat(names(t.sendDeletions(List.of(Bytes.of("d")), true))).as(gone).containsExactly("d/gone");
+      } finally {
+        java.nio.file.Files.delete(wrapper);
+      }
     }
   }
 }
