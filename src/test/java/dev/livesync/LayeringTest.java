@@ -32,12 +32,13 @@ class LayeringTest {
       Map.entry("transport", 2), Map.entry("events", 2), Map.entry("server", 2),
       Map.entry("sync", 3),
       Map.entry("config", 4),
-      Map.entry("ops", 5), Map.entry("bench", 5),
-      Map.entry("monitor", 6),
-      Map.entry("cli", 7));
+      Map.entry("ops.status", 5), Map.entry("bench", 5),
+      Map.entry("ops.doctor", 6), Map.entry("ops.verify", 6), Map.entry("ops.service", 6), Map.entry("ops.demo", 6),
+      Map.entry("monitor", 7),
+      Map.entry("cli", 8));
 
   private static final Path MAIN = Path.of("src/main/java/dev/livesync");
-  private static final Pattern MENTION = Pattern.compile("dev[./]livesync[./]([a-z][a-z0-9]*)[./](?:[A-Z]|\\*)");
+  private static final Pattern MENTION = Pattern.compile("dev[./]livesync[./]([a-z][a-z0-9]*(?:[./][a-z][a-z0-9]*)*)[./](?:[A-Z]|\\*)");
   private static final Map<String, Set<String>> USES = new TreeMap<>();
   private static final Map<String, List<String>> WHERE = new TreeMap<>();
 
@@ -50,7 +51,7 @@ class LayeringTest {
         USES.computeIfAbsent(pkg, k -> new TreeSet<>());
         Matcher m = MENTION.matcher(Files.readString(f));
         while (m.find()) {
-          String other = m.group(1);
+          String other = m.group(1).replace('/', '.');
           if (other.equals(pkg)) continue;
           USES.get(pkg).add(other);
           WHERE.computeIfAbsent(pkg + " -> " + other, k -> new ArrayList<>()).add(f.getFileName().toString());
@@ -91,6 +92,9 @@ class LayeringTest {
     Matcher wildcard = MENTION.matcher("import dev.livesync.ops.*;");
     assertThat(wildcard.find()).isTrue();
     assertThat(wildcard.group(1)).isEqualTo("ops");
+    Matcher sub = MENTION.matcher("import dev.livesync.ops.status.StatusView;");
+    assertThat(sub.find()).isTrue();
+    assertThat(sub.group(1)).isEqualTo("ops.status");
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.livesync.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import dev.livesync.ops.Demo;
+import dev.livesync.ops.demo.Demo;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package dev.livesync.cli;
 import dev.livesync.LivesyncException;
 import dev.livesync.config.Config;
 import dev.livesync.config.ConfigLoader;
-import dev.livesync.ops.SystemdUnit;
+import dev.livesync.ops.service.SystemdUnit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

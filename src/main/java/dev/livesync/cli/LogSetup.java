@@ -7,8 +7,8 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
-import dev.livesync.ops.BackgroundLauncher;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.livesync.ops.service.BackgroundLauncher;
 
 /**
  * Logging as livesync starts it, set up in code (logback finds it through its service file): one line

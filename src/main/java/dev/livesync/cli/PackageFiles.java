@@ -1,8 +1,8 @@
 package dev.livesync.cli;
 
 import dev.livesync.config.Config;
-import dev.livesync.ops.LimitsAdvisor;
-import dev.livesync.ops.SystemdUnit;
+import dev.livesync.ops.doctor.LimitsAdvisor;
+import dev.livesync.ops.service.SystemdUnit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

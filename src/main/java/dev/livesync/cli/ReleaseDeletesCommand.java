@@ -2,8 +2,8 @@ package dev.livesync.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesync.LivesyncException;
-import dev.livesync.ops.Json;
-import dev.livesync.ops.StatusClient;
+import dev.livesync.ops.status.Json;
+import dev.livesync.ops.status.StatusClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -31,7 +31,7 @@ final class ReleaseDeletesCommand extends Subcommand {
     JsonNode answer;
     try {
       answer = Json.read(StatusClient.request(at, "release-deletes" + (sync == null ? "" : " " + sync)), "the answer");
-    } catch (dev.livesync.ops.StatusClient.NotAnswering e) {
+    } catch (dev.livesync.ops.status.StatusClient.NotAnswering e) {
       err().println("livesync release-deletes: livesync does not answer on " + at + " (stopped or hung)");
       return dev.livesync.Exit.NO_ANSWER;
     } catch (IOException e) {

@@ -12,11 +12,11 @@ import dev.livesync.monitor.AlertSettings;
 import dev.livesync.monitor.HttpSettings;
 import dev.livesync.monitor.Monitor;
 import dev.livesync.monitor.WebServer;
-import dev.livesync.ops.ProcessPreflight;
-import dev.livesync.ops.ServiceFiles;
-import dev.livesync.ops.StatusDocument;
-import dev.livesync.ops.StatusServer;
-import dev.livesync.ops.SystemdNotify;
+import dev.livesync.ops.doctor.ProcessPreflight;
+import dev.livesync.ops.service.ServiceFiles;
+import dev.livesync.ops.service.SystemdNotify;
+import dev.livesync.ops.status.StatusDocument;
+import dev.livesync.ops.status.StatusServer;
 import dev.livesync.settings.Key;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.sync.TransferSlots;
@@ -191,7 +191,7 @@ final class RunCommand extends Subcommand {
         systemd.stopping("SIG" + sig + ": draining (up to " + bound.toSeconds() + " s)");
         if (monitor != null) monitor.stopping(); // alerts: a pending resolution is sent as the monitor closes
         syncs.stopAll(bound);
-        dev.livesync.ops.BackgroundLauncher.pidFileGone();
+        dev.livesync.ops.service.BackgroundLauncher.pidFileGone();
         Log.log.info("stopped");
         return 0;
       }
@@ -370,7 +370,7 @@ final class RunCommand extends Subcommand {
     root.addAppender(app);
     // under 'start' stderr is start's own output file: each line goes to the log file once, and the
     // output file keeps only what cannot go there (a command line refused, a JVM's last words)
-    if (System.getenv(dev.livesync.ops.BackgroundLauncher.OUTPUT_LOG_ENV) != null) root.detachAppender("STDERR");
+    if (System.getenv(dev.livesync.ops.service.BackgroundLauncher.OUTPUT_LOG_ENV) != null) root.detachAppender("STDERR");
   }
 
   /** {@code t} as HH:mm:ss: LocalTime's own text drops the seconds when they are 0 ("17:10"). */

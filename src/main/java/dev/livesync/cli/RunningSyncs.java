@@ -203,13 +203,13 @@ final class RunningSyncs {
   String command(String line) {
     String[] words = line.strip().split("\\s+");
     if (!words[0].equals("release-deletes") || words.length > 2) {
-      return "{\"error\":" + dev.livesync.ops.Json.quote("unknown request: " + line) + "}";
+      return "{\"error\":" + dev.livesync.ops.status.Json.quote("unknown request: " + line) + "}";
     }
     List<Replicator> all = published;
     if (words.length == 2 && all.stream().noneMatch(r -> r.name().equals(words[1]))) {
-      return "{\"error\":" + dev.livesync.ops.Json.quote("no sync is named '" + words[1] + "' (see 'livesync status')") + "}";
+      return "{\"error\":" + dev.livesync.ops.status.Json.quote("no sync is named '" + words[1] + "' (see 'livesync status')") + "}";
     }
-    var released = dev.livesync.ops.Json.MAPPER.createObjectNode();
+    var released = dev.livesync.ops.status.Json.MAPPER.createObjectNode();
     for (Replicator r : all) {
       if (words.length == 2 && !r.name().equals(words[1])) continue;
       long n = r.releaseDeletes();

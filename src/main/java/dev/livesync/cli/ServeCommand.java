@@ -5,15 +5,15 @@ import dev.livesync.config.MonitorConfig;
 import dev.livesync.monitor.HttpSettings;
 import dev.livesync.monitor.ServeMetrics;
 import dev.livesync.monitor.WebServer;
+import dev.livesync.server.Housekeeping;
 import dev.livesync.server.RsyncServer;
 import dev.livesync.server.ServeModule;
 import dev.livesync.server.ServeSpec;
+import dev.livesync.settings.Key;
+import dev.livesync.settings.SnapshotRetention;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import dev.livesync.server.Housekeeping;
-import dev.livesync.settings.Key;
-import dev.livesync.settings.SnapshotRetention;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -133,7 +133,7 @@ final class ServeCommand extends Subcommand {
 
   /** How the daemon runs this livesync's {@code serve-move} for a client's directory rename (ModuleMoves). */
   private static List<String> moveCommand() {
-    return dev.livesync.ops.BackgroundLauncher.selfCommand(Main.class.getName(), List.of(Main.SERVE_MOVE));
+    return dev.livesync.ops.service.BackgroundLauncher.selfCommand(Main.class.getName(), List.of(Main.SERVE_MOVE));
   }
 
   private ServeSpec spec() {

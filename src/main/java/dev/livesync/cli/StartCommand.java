@@ -1,8 +1,8 @@
 package dev.livesync.cli;
 
 import dev.livesync.config.Config;
-import dev.livesync.ops.BackgroundLauncher;
-import dev.livesync.ops.ServiceFiles;
+import dev.livesync.ops.service.BackgroundLauncher;
+import dev.livesync.ops.service.ServiceFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

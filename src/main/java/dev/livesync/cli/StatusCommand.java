@@ -2,11 +2,11 @@ package dev.livesync.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livesync.ops.Json;
-import dev.livesync.ops.ServiceFiles;
-import dev.livesync.ops.StatusDocument;
-import dev.livesync.ops.StatusView;
-import dev.livesync.ops.VerifyRecord;
+import dev.livesync.ops.service.ServiceFiles;
+import dev.livesync.ops.status.Json;
+import dev.livesync.ops.status.StatusDocument;
+import dev.livesync.ops.status.StatusView;
+import dev.livesync.ops.status.VerifyRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -79,7 +79,7 @@ final class StatusCommand extends Subcommand {
     } catch (java.io.IOException e) {
       return null;
     }
-    if (dev.livesync.ops.Stopper.fromPidFile(files.pidFile()).isPresent()) return null; // alive: it holds another socket
+    if (dev.livesync.ops.service.Stopper.fromPidFile(files.pidFile()).isPresent()) return null; // alive: it holds another socket
     return "the livesync 'livesync start' started (pid " + pid + ", " + files.pidFile() + ") has ended without 'livesync stop':"
         + " the end of its log says why (" + files.logFile() + " unless started with --log-file or a config's state_dir)";
   }

@@ -1,6 +1,6 @@
 package dev.livesync.cli;
 
-import dev.livesync.ops.Stopper;
+import dev.livesync.ops.service.Stopper;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

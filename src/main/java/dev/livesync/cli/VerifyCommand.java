@@ -1,10 +1,10 @@
 package dev.livesync.cli;
 
-import dev.livesync.config.Config;
 import dev.livesync.LivesyncException;
+import dev.livesync.config.Config;
 import dev.livesync.fs.Bytes;
-import dev.livesync.ops.Verifier;
-import dev.livesync.ops.VerifyRecord;
+import dev.livesync.ops.status.VerifyRecord;
+import dev.livesync.ops.verify.Verifier;
 import dev.livesync.sync.EngineSettings;
 import dev.livesync.transport.Transport;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.livesync.cli;
 import dev.livesync.LivesyncException;
 import dev.livesync.monitor.HttpSettings;
 import dev.livesync.monitor.WebServer;
-import dev.livesync.ops.StatusServer;
+import dev.livesync.ops.status.StatusServer;
 import dev.livesync.sync.EngineSettings;
 import java.nio.file.Path;
 import java.util.List;

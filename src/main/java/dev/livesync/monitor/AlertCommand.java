@@ -1,7 +1,7 @@
 package dev.livesync.monitor;
 
 import dev.livesync.fs.ChildProcess;
-import dev.livesync.ops.Json;
+import dev.livesync.ops.status.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.livesync.monitor;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livesync.ops.Json;
-import dev.livesync.ops.StatusDocument;
+import dev.livesync.ops.status.Json;
+import dev.livesync.ops.status.StatusDocument;
 import dev.livesync.sync.Clock;
 import dev.livesync.sync.DeliveryListener;
 import dev.livesync.sync.EngineStatus;

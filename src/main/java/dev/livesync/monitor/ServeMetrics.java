@@ -1,6 +1,6 @@
 package dev.livesync.monitor;
 
-import dev.livesync.ops.Json;
+import dev.livesync.ops.status.Json;
 import dev.livesync.server.DaemonStats;
 import dev.livesync.server.RsyncServer;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;

@@ -123,8 +123,8 @@ class StopAndStatusTest {
     var json = livesync(List.of("status", "--json", "--status-socket", socket()));
     assertThat(json.awaitExit(CONVERGE)).isZero();
     assertThat(json.output()).containsPattern("\"stopTimeoutMillis\"\\s*:\\s*2000");
-    assertThat(dev.livesync.ops.Stopper.waitFor(Duration.ofSeconds(2))).isGreaterThan(Duration.ofSeconds(2));
-    assertThat(dev.livesync.ops.Stopper.waitFor(Duration.ofMinutes(60))).isGreaterThan(Duration.ofMinutes(60));
+    assertThat(dev.livesync.ops.service.Stopper.waitFor(Duration.ofSeconds(2))).isGreaterThan(Duration.ofSeconds(2));
+    assertThat(dev.livesync.ops.service.Stopper.waitFor(Duration.ofMinutes(60))).isGreaterThan(Duration.ofMinutes(60));
 
     var stop = livesync(List.of("stop", "--status-socket", socket(), "www"));
     assertThat(stop.awaitExit(CONVERGE)).as(stop.output()).isZero();

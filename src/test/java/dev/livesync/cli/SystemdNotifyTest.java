@@ -3,7 +3,7 @@ package dev.livesync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.fs.UnixDatagram;
-import dev.livesync.ops.SystemdNotify;
+import dev.livesync.ops.service.SystemdNotify;
 import dev.livesync.sync.DeliveryListener;
 import dev.livesync.sync.WorkItem;
 import dev.livesync.testing.Await;

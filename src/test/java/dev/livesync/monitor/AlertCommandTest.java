@@ -3,7 +3,7 @@ package dev.livesync.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.livesync.ops.Json;
+import dev.livesync.ops.status.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

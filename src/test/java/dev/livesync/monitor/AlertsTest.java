@@ -3,8 +3,8 @@ package dev.livesync.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.livesync.ops.Json;
-import dev.livesync.ops.StatusDocument;
+import dev.livesync.ops.status.Json;
+import dev.livesync.ops.status.StatusDocument;
 import dev.livesync.sync.EngineStatus;
 import dev.livesync.sync.FakeClock;
 import dev.livesync.testing.TempFiles;

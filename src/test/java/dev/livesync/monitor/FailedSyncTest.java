@@ -4,7 +4,7 @@ import static dev.livesync.testing.Await.CONVERGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.livesync.ops.Json;
+import dev.livesync.ops.status.Json;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.FreePort;
 import dev.livesync.testing.LivesyncProcess;

@@ -1,5 +1,8 @@
 package dev.livesync.ops;
 
+import dev.livesync.ops.service.ServiceRoundTripTest;
+
+import dev.livesync.ops.service.ServiceFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.testing.Await;

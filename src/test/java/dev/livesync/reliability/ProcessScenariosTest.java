@@ -365,7 +365,7 @@ class ProcessScenariosTest {
 
   private String status() {
     try {
-      return dev.livesync.ops.StatusClient.fetch(work.resolve("status.sock"));
+      return dev.livesync.ops.status.StatusClient.fetch(work.resolve("status.sock"));
     } catch (java.io.IOException e) {
       return "(no status: " + e.getMessage() + ")";
     }
@@ -384,7 +384,7 @@ class ProcessScenariosTest {
   }
 
   private void awaitStatus(LivesyncProcess p, String what, java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> test) throws Exception {
-    Await.value("livesync " + what, CONVERGE, this::status, s -> !s.startsWith("(") && test.test(dev.livesync.ops.Json.read(s, "status")),
+    Await.value("livesync " + what, CONVERGE, this::status, s -> !s.startsWith("(") && test.test(dev.livesync.ops.status.Json.read(s, "status")),
         s -> s + "\n" + p.output());
   }
 

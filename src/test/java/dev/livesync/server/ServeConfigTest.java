@@ -6,7 +6,7 @@ import static dev.livesync.server.ServeTestSupport.passwordFile;
 import static dev.livesync.server.ServeTestSupport.rsync;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livesync.ops.BackgroundLauncher;
+import dev.livesync.ops.service.BackgroundLauncher;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.TempFiles;
 import java.io.File;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesync.fs.Bytes;
-import dev.livesync.ops.Json;
+import dev.livesync.ops.status.Json;
 import dev.livesync.testing.RsyncDaemon;
 import dev.livesync.testing.TempFiles;
 import dev.livesync.transport.RsyncTransport;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livesync.cli.Main;
 import dev.livesync.fs.Bytes;
-import dev.livesync.ops.Json;
-import dev.livesync.ops.StatusClient;
+import dev.livesync.ops.status.Json;
+import dev.livesync.ops.status.StatusClient;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Trees;

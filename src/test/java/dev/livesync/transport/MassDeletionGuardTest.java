@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livesync.cli.Main;
 import dev.livesync.fs.Bytes;
-import dev.livesync.ops.Json;
-import dev.livesync.ops.StatusClient;
+import dev.livesync.ops.status.Json;
+import dev.livesync.ops.status.StatusClient;
 import dev.livesync.testing.Await;
 import dev.livesync.testing.LivesyncProcess;
 import dev.livesync.testing.Trees;
@@ -134,7 +134,7 @@ class MassDeletionGuardTest {
 
   /** What `livesync status` prints for the running process. */
   private String status() throws Exception {
-    return dev.livesync.ops.StatusView.render(Json.read(StatusClient.fetch(socket()), "status"), com.fasterxml.jackson.databind.node.NullNode.getInstance());
+    return dev.livesync.ops.status.StatusView.render(Json.read(StatusClient.fetch(socket()), "status"), com.fasterxml.jackson.databind.node.NullNode.getInstance());
   }
 
   @ParameterizedTest
