@@ -96,11 +96,19 @@ final class InstanceFlags {
     return where != null && where.stateDir() != null ? where.stateDir() : Dirs.state();
   }
 
-  /** The pidfile is {@code start}'s, so only for the default socket; another socket's livesync is found by its socket alone. */
+  /**
+   * The pidfile is {@code start}'s, so only for the default socket; another socket's livesync is found by its socket alone.
+   * The log is where {@code start} puts it: in the config's state_dir when a config names the instance.
+   */
   ServiceFiles files() {
     ServiceFiles d = ServiceFiles.defaults();
     Path socket = socket();
-    return new ServiceFiles(socket.equals(d.socket()) ? d.pidFile() : null, d.logFile(), socket);
+    return new ServiceFiles(socket.equals(d.socket()) ? d.pidFile() : null, stateRoot().resolve(ServiceFiles.LOG), socket);
+  }
+
+  /** Whether a config file names the instance (then its state_dir, and the log in it, are known). */
+  boolean fromConfig() {
+    return config() != null;
   }
 
   /**

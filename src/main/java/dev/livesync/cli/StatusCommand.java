@@ -57,7 +57,7 @@ final class StatusCommand extends Subcommand {
       out.println(Json.pretty(StatusDocument.withLastVerify(doc == null ? Json.MAPPER.createObjectNode().put("state", "not running") : (ObjectNode) doc, stateRoot)));
     } else if (doc == null) {
       out.println(instance.notRunning(files));
-      String ended = ended(files);
+      String ended = ended(files, instance.fromConfig());
       if (ended != null) out.println(ended);
       out.print(VerifyRecord.summaryLine(lastVerify));
     } else {
@@ -70,8 +70,9 @@ final class StatusCommand extends Subcommand {
   /**
    * A pidfile that {@code livesync start} wrote and no {@code stop} removed, naming a process that is
    * gone: the replicator ended on its own (killed, crashed, a signal from elsewhere). Null: no such file.
+   * {@code fromConfig}: the log's directory is the config's state_dir, not a guess.
    */
-  static String ended(ServiceFiles files) {
+  static String ended(ServiceFiles files, boolean fromConfig) {
     if (files.pidFile() == null || !java.nio.file.Files.isRegularFile(files.pidFile())) return null;
     String pid;
     try {
@@ -81,7 +82,7 @@ final class StatusCommand extends Subcommand {
     }
     if (dev.livesync.ops.service.Stopper.fromPidFile(files.pidFile()).isPresent()) return null; // alive: it holds another socket
     return "the livesync 'livesync start' started (pid " + pid + ", " + files.pidFile() + ") has ended without 'livesync stop':"
-        + " the end of its log says why (" + files.logFile() + " unless started with --log-file or a config's state_dir)";
+        + " the end of its log says why (" + files.logFile() + (fromConfig ? " unless started with --log-file)" : " unless started with --log-file or a config's state_dir)");
   }
 
   /** A sync or target in the failed state: retrying will not help, an operator must act. */

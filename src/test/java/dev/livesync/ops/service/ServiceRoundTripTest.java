@@ -210,6 +210,12 @@ public class ServiceRoundTripTest {
     assertThat(status.out()).contains("livesync is not running")
         .contains("the livesync 'livesync start' started (pid " + pid + ", " + ServiceFiles.defaults().pidFile() + ") has ended without 'livesync stop'")
         .contains(ServiceFiles.defaults().logFile().toString());
+    // asked with the config it was started with: the log in that config's state_dir, not the default one
+    Path config = Files.writeString(tmp.resolve("state-dir.toml"), "state_dir = \"" + tmp.resolve("cfg-state") + "\"\n[[sync]]\nname = \"s\"\nsource = \""
+        + tmp + "\"\n  [[sync.target]]\n  url = \"" + tmp.resolve("nowhere") + "\"\n");
+    Result asked = cli("status", "--config", config.toString());
+    assertThat(asked.out()).as(asked.err()).contains("has ended without 'livesync stop'")
+        .contains("(" + tmp.resolve("cfg-state").resolve(ServiceFiles.LOG) + " unless started with --log-file)");
     assertThat(cli("stop").out()).contains("livesync is not running");
     assertThat(cli("status").out()).doesNotContain("has ended"); // stop removed the stale pidfile
   }
