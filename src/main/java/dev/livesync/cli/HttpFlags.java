@@ -26,6 +26,7 @@ final class HttpFlags {
     if (httpToken != null && m.listen() == null) throw new LivesyncException("--http-token is for --http; give --http ADDR:PORT too", 2);
     if (m.listen() == null) return null;
     Path token = httpToken != null ? httpToken : m.tokenFile();
-    return m.check("listen", () -> HttpSettings.of(m.listen(), token, "http.listen", httpToken != null ? "--http-token" : "http.token_file"));
+    return m.check("listen", () -> HttpSettings.of(m.listen(), token, "http.listen", httpToken != null ? "--http-token" : "http.token_file"))
+        .fromConfig(m.at("listen"));
   }
 }

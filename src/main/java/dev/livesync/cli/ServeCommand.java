@@ -92,6 +92,8 @@ final class ServeCommand extends Subcommand {
       return 0;
     }
     HttpSettings httpSettings = web.settings(MonitorConfig.NONE);
+    // before the daemon starts: a port another process holds refuses serve, not a daemon already serving
+    if (httpSettings != null) WebServer.probe(httpSettings);
     // SIGTERM/SIGINT stop the daemon and exit 0, as `run` does (systemd counts a 143 as a failed
     // stop), from before the daemon starts: a stop while it starts waits for it, then stops it, so
     // neither the daemon nor its copy of the passwords outlives us. The hook covers every other way

@@ -18,8 +18,10 @@ import java.nio.file.Path;
  * @param spec the address as the user wrote it (for messages)
  * @param token the bearer token, or null (loopback only)
  * @param tokenFile where the token came from, or null
+ * @param origin who named the address, for a refusal to listen there: {@code --http}, or the config's
+ *     {@code FILE:LINE:COL: http.listen}
  */
-public record HttpSettings(InetSocketAddress listen, String spec, String token, Path tokenFile) {
+public record HttpSettings(InetSocketAddress listen, String spec, String token, Path tokenFile, String origin) {
   /** Shortest token accepted: a guessable secret protects nothing. */
   static final int MIN_TOKEN = 16;
 
@@ -38,7 +40,28 @@ public record HttpSettings(InetSocketAddress listen, String spec, String token, 
       throw new LivesyncException((flag.startsWith("--") ? flag + " " + spec : flag + ": " + spec) + " listens beyond this host: give " + (tokenFlag.startsWith("--") ? tokenFlag + " FILE" : tokenFlag)
           + " too (a bearer token, file mode 0600), or listen on 127.0.0.1", 2);
     }
-    return new HttpSettings(listen, spec, token, tokenFile);
+    return new HttpSettings(listen, spec, token, tokenFile, flag);
+  }
+
+  /** These settings as the config file's {@code [http] listen} gave them: {@code at} is the key's {@code FILE:LINE:COL: }, or empty. */
+  public HttpSettings fromConfig(String at) {
+    return new HttpSettings(listen, spec, token, tokenFile, at + "http.listen");
+  }
+
+  /**
+   * Why the address could not be listened on, in one line: a bad value of the flag (exit 2) or of
+   * the config key (at its place, exit 78), as every other refusal of the address is.
+   */
+  LivesyncException cannotListen(java.io.IOException e) {
+    String why = e.getMessage();
+    if (e instanceof java.net.BindException && why != null && why.contains("in use")) {
+      why += " (another process holds the port: `ss -ltnp 'sport = :" + listen.getPort() + "'` shows which)";
+    } else if (e instanceof java.net.BindException && why != null && why.contains("assign")) {
+      why += " (" + listen.getAddress().getHostAddress() + " is not an address of this host)";
+    }
+    boolean flag = origin.startsWith("--");
+    return new LivesyncException((flag ? "" : origin + ": ") + "cannot listen on " + spec + (flag ? " (" + origin + ")" : "") + ": " + why,
+        flag ? dev.livesync.Exit.USAGE : dev.livesync.Exit.CONFIG, e);
   }
 
   static InetSocketAddress parse(String spec, String flag) {

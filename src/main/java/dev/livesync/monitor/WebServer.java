@@ -8,7 +8,6 @@ import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.BindException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -74,7 +73,8 @@ public final class WebServer implements AutoCloseable {
 
   /**
    * Binds and starts. {@code routes}: exact path → answer for a query string (null when none);
-   * {@code /metrics} is added. A port in use is an error naming the address (exit 1).
+   * {@code /metrics} is added. A port in use is refused as a bad value of who named the address
+   * (exit 2 from {@code --http}, 78 from the config's {@code http.listen}).
    */
   public static WebServer start(HttpSettings settings, PrometheusRegistry registry, Map<String, Function<String, Reply>> routes) {
     HttpServer server = bind(settings);
@@ -120,8 +120,7 @@ public final class WebServer implements AutoCloseable {
   }
 
   private static LivesyncException cannotListen(HttpSettings settings, IOException e) {
-    String hint = e instanceof BindException ? " (another process uses the port? `ss -ltnp` shows which)" : "";
-    return new LivesyncException("cannot listen on " + settings.spec() + " for --http: " + e.getMessage() + hint, 1, e);
+    return settings.cannotListen(e);
   }
 
   private interface Body {

@@ -205,16 +205,26 @@ class ExitCodesTest {
       List<String> args = new ArrayList<>(List.of("run", src.toString(), dst.toString(), "--state-dir", work.resolve("state").toString(),
           "--status-socket", okSocket, "--http", listen));
       var h = livesync(args);
-      assertThat(h.awaitExit(CONVERGE)).as(h.output()).isEqualTo(Exit.FAILED);
+      // a port another process holds: a bad value of who named it, as every other refusal of the address
+      assertThat(h.awaitExit(CONVERGE)).as(h.output()).isEqualTo(Exit.USAGE);
       String said = h.output().lines().filter(l -> l.startsWith("livesync run: ")).findFirst().orElseThrow();
-      assertThat(said).startsWith("livesync run: cannot listen on " + listen + " for --http: ");
+      assertThat(said).isEqualTo("livesync run: cannot listen on " + listen + " (--http): Address already in use (another process holds the port: "
+          + "`ss -ltnp 'sport = :" + busy.getLocalPort() + "'` shows which)");
       args.add(1, "--check");
       Result c = inProcess(args.toArray(String[]::new));
-      assertThat(c.code()).as(c.err()).isEqualTo(Exit.FAILED);
-      assertThat(c.err()).isEqualTo(said + "\n");
-      // doctor reads a config's [http] and says the same
+      assertThat(c.code()).as(c.err()).isEqualTo(Exit.USAGE);
+      assertThat(c.err()).isEqualTo(said + "\nSee 'livesync run --help'.\n"); // as every bad value of a flag
+      // the config's [http] listen: at the key's place and exit 78, from run, run --check and doctor alike
       Path cfg = Files.writeString(work.resolve("http.toml"), "state_dir = \"" + work.resolve("state") + "\"\nstatus_socket = \"" + okSocket
           + "\"\n[http]\nlisten = \"" + listen + "\"\n[[sync]]\nsource = \"" + src + "\"\n  [[sync.target]]\n  url = \"" + dst + "\"\n");
+      String inConfig = "livesync run: " + cfg + ":4:1: http.listen: cannot listen on " + listen + ": Address already in use";
+      var k = livesync(List.of("run", "--config", cfg.toString()));
+      assertThat(k.awaitExit(CONVERGE)).as(k.output()).isEqualTo(Exit.CONFIG);
+      said = k.output().lines().filter(l -> l.startsWith("livesync run: ")).findFirst().orElseThrow();
+      assertThat(said).startsWith(inConfig);
+      Result kc = inProcess("run", "--check", "--config", cfg.toString());
+      assertThat(kc.code()).as(kc.err()).isEqualTo(Exit.CONFIG);
+      assertThat(kc.err()).isEqualTo(said + "\n");
       Result d = inProcess("doctor", "--config", cfg.toString());
       assertThat(d.code()).isEqualTo(Exit.FAILED);
       assertThat(d.out()).contains("FAIL  [http] listen " + listen + ": " + said.substring("livesync run: ".length()) + "\n");

@@ -56,11 +56,17 @@ class WebServerTest {
     try (var held = new ServerSocket()) {
       held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       HttpSettings http = at(held.getLocalPort());
-      assertThatThrownBy(() -> WebServer.probe(http)).isInstanceOf(LivesyncException.class)
-          .hasMessage("cannot listen on " + http.spec() + " for --http: Address already in use (another process uses the port? `ss -ltnp` shows which)")
-          .satisfies(e -> assertThat(((LivesyncException) e).exitCode()).isEqualTo(1));
-      assertThatThrownBy(() -> WebServer.start(http, new PrometheusRegistry(), Map.of())).hasMessage(
-          "cannot listen on " + http.spec() + " for --http: Address already in use (another process uses the port? `ss -ltnp` shows which)");
+      String said = "cannot listen on " + http.spec() + " (--http): Address already in use (another process holds the port: `ss -ltnp 'sport = :"
+          + held.getLocalPort() + "'` shows which)";
+      assertThatThrownBy(() -> WebServer.probe(http)).isInstanceOf(LivesyncException.class).hasMessage(said)
+          .satisfies(e -> assertThat(((LivesyncException) e).exitCode()).isEqualTo(2));
+      assertThatThrownBy(() -> WebServer.start(http, new PrometheusRegistry(), Map.of())).hasMessage(said)
+          .satisfies(e -> assertThat(((LivesyncException) e).exitCode()).isEqualTo(2));
+      // the config's [http] listen: at the key's place, exit 78, as the key's other refusals
+      HttpSettings key = http.fromConfig("/etc/livesync/livesync.toml:4:1: ");
+      assertThatThrownBy(() -> WebServer.probe(key)).hasMessage("/etc/livesync/livesync.toml:4:1: http.listen: cannot listen on " + http.spec()
+          + ": Address already in use (another process holds the port: `ss -ltnp 'sport = :" + held.getLocalPort() + "'` shows which)")
+          .satisfies(e -> assertThat(((LivesyncException) e).exitCode()).isEqualTo(78));
     }
   }
 
