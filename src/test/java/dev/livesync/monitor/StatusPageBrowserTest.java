@@ -133,6 +133,42 @@ class StatusPageBrowserTest {
       if (driver != null) driver.quit();
     }
   }
+  /**
+   * A target whose deletions the guard holds and that then fails shows that it fails (retrying,
+   * the card's badge), with the held deletions beside it: the badge said "held" whatever the
+   * target's state, so a target nothing reached any more looked like one waiting for a decision.
+   */
+  @Test
+  void aTargetWithDeletionsHeldThatFailsShowsThatItFails() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("src"));
+    Path dst = Files.createDirectories(dir.resolve("dst"));
+    for (int i = 0; i < 20; i++) Files.writeString(src.resolve("f" + i), "file " + i + "\n");
+    int port = FreePort.find();
+    ChromeDriver driver = null;
+    try (var daemon = RsyncDaemon.builder(dst).module("nfsbackup").auth("rsync_backup", "s3cret-pass").start();
+        var run = LivesyncProcess.start(List.of("run", src.toString(), daemon.url(), "--password-file", daemon.passwordFile().toString(),
+            "--state-dir", dir.resolve("state").toString(), "--status-socket", dir.resolve("status.sock").toString(),
+            "--http", "127.0.0.1:" + port, "--max-delete", "5", "--retry-initial", "200ms", "--retry-max", "1s"))) {
+      run.awaitOutput("running:", Duration.ofSeconds(60));
+      String url = daemon.url();
+      driver = chromium(dir.resolve("chromium-profile"));
+      driver.get("http://127.0.0.1:" + port + "/");
+      ChromeDriver d = driver;
+      await(d, Duration.ofSeconds(60), "the target up", w -> state(w, url).equals("up"));
+
+      for (int i = 0; i < 10; i++) Files.delete(src.resolve("f" + i));
+      await(d, Duration.ofSeconds(60), "the deletions held", w -> state(w, url).equals("held") && target(w, url).getText().contains("10 paths"));
+
+      daemon.stop();
+      Files.writeString(src.resolve("late.txt"), "written while the backup host is down\n");
+      await(d, Duration.ofSeconds(60), "the target shown retrying, its deletions still held",
+          w -> state(w, url).equals("retrying") && target(w, url).getText().contains("deletions held"));
+      screenshot(d, "held-and-retrying");
+    } finally {
+      if (driver != null) driver.quit();
+    }
+  }
+
   /** A target's standing warning (an ssh login shell every run waits for) is on its card. */
   @Test
   void showsATargetsWarning() throws Exception {
