@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 final class MonitorOptions {
   @Mixin HttpFlags web = new HttpFlags();
 
-  @Option(names = "--alert-exec", paramLabel = "COMMAND", description = "Run this (sh -c) for each alert and once more when it is resolved, the alert as JSON on stdin: a target failing longer than --alert-after, lag above --alert-lag for a minute, watches run out. At most once per condition per minute.")
+  @Option(names = "--alert-exec", paramLabel = "COMMAND", description = "Run this (sh -c) for each alert and once more when it is resolved, the alert as JSON on stdin: a sync failed (its source gone), a target failing longer than --alert-after, lag above --alert-lag for a minute, watches run out, deletions held by the mass-deletion guard, a target's standing warning. At most once per condition per minute.")
   String alertExec;
 
   @Option(names = "--alert-after", paramLabel = "DURATION", converter = AfterConverter.class, description = "How long a target may fail before the target_down alert (default: 60s).")

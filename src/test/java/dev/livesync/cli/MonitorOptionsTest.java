@@ -129,4 +129,13 @@ class MonitorOptionsTest {
     }
     throw new AssertionError("not refused");
   }
+  /** run --help names every condition --alert-exec raises (docs/operations.md's table): it named three of six. */
+  @Test
+  void theHelpOfAlertExecNamesEveryCondition() {
+    var help = CliRun.inProcess("run", "--help");
+    String text = help.out().replaceAll("\\s+", " ");
+    String alertExec = text.substring(text.lastIndexOf("--alert-exec=COMMAND"), text.lastIndexOf("--alert-after=DURATION"));
+    assertThat(alertExec).contains("a sync failed", "a target failing longer than --alert-after", "lag above --alert-lag", "watches run out",
+        "deletions held", "standing warning");
+  }
 }
