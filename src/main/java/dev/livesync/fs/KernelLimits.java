@@ -10,7 +10,13 @@ public final class KernelLimits {
   public static final String MAX_USER_WATCHES = "max_user_watches";
   public static final String MAX_QUEUED_EVENTS = "max_queued_events";
   public static final String MAX_USER_INSTANCES = "max_user_instances";
-  private static final Path DIR = Path.of("/proc/sys/fs/inotify");
+  /**
+   * fanotify's queue length, for {@link #read} and {@link #write}: what a fanotify group holds unread
+   * (set when the group is made; fs.inotify.max_queued_events does not apply to it).
+   */
+  public static final String FANOTIFY_MAX_QUEUED_EVENTS = "fanotify/max_queued_events";
+  private static final Path FS = Path.of("/proc/sys/fs");
+  private static final Path DIR = FS.resolve("inotify");
 
   private KernelLimits() {}
 
@@ -28,16 +34,20 @@ public final class KernelLimits {
 
   /** /proc/sys/fs/fanotify/max_queued_events (Linux 5.13; before, 16384 fixed), or -1. */
   public static long fanotifyMaxQueuedEvents() {
-    return readFile(Path.of("/proc/sys/fs/fanotify/max_queued_events"));
+    return read(FANOTIFY_MAX_QUEUED_EVENTS);
   }
 
   /**
-   * The value of /proc/sys/fs/inotify/{name}, or -1 when it cannot be read. Not Files.readString:
+   * The value of /proc/sys/fs/inotify/{name} ({@link #FANOTIFY_MAX_QUEUED_EVENTS}: of fanotify's), or -1 when it cannot be read. Not Files.readString:
    * for a file whose size is 0 it reads 1 byte, then continues at offset 1, where a sysctl file
    * returns nothing; "65536" would come back as "6" (and a test restoring it would set 6).
    */
   public static long read(String name) {
-    return readFile(DIR.resolve(name));
+    return readFile(file(name));
+  }
+
+  private static Path file(String name) {
+    return name.contains("/") ? FS.resolve(name) : DIR.resolve(name);
   }
 
   private static long readFile(Path file) {
@@ -48,9 +58,9 @@ public final class KernelLimits {
     }
   }
 
-  /** Writes /proc/sys/fs/inotify/{name} (root only); effective immediately, lost at reboot. */
+  /** Writes /proc/sys/fs/inotify/{name} (or fanotify's, as {@link #read}; root only); effective immediately, lost at reboot. */
   public static void write(String name, long value) throws IOException {
-    Files.writeString(DIR.resolve(name), Long.toString(value), StandardCharsets.US_ASCII);
+    Files.writeString(file(name), Long.toString(value), StandardCharsets.US_ASCII);
   }
 
   static String describe(String name) {

@@ -163,7 +163,7 @@ class AlertRulesTest {
                 exp_alerts:
                   - exp_labels: {severity: warning, job: livesync, instance: "a:9100", sync: home}
                     exp_annotations:
-                      summary: "sync home: the inotify queue overflowed about 10 times in an hour (each costs a full sync)"
+                      summary: "sync home: the kernel's event queue overflowed about 10 times in an hour (each costs a full sync)"
                       description: "Raise fs.inotify.max_queued_events (`livesync doctor --fix`)."
         """.formatted(labels));
   }

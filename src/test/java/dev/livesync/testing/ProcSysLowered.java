@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * A /proc/sys/fs/inotify value lowered for a test, under the machine-wide lock file that every test
+ * A /proc/sys/fs/inotify value (or fanotify's queue, {@link KernelLimits#FANOTIFY_MAX_QUEUED_EVENTS}) lowered for a test, under the machine-wide lock file that every test
  * (of every engineer) takes while such a value is lowered; {@link #close()} restores the saved value,
  * then releases the lock. Use in try-with-resources and keep the lowered window short.
  *
@@ -77,7 +77,7 @@ public final class ProcSysLowered implements AutoCloseable {
       restored = true;
       java.nio.file.Files.deleteIfExists(SAVED);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot restore /proc/sys/fs/inotify/" + name + " to " + saved, e);
+      throw new UncheckedIOException("cannot restore /proc/sys/fs/ value " + name + " to " + saved, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.livesync.ops.doctor;
 
+import dev.livesync.fs.KernelLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,21 +22,35 @@ public final class LimitsAdvisor {
   static final long MIN_INSTANCES = 8;
   static final long RECOMMENDED_INSTANCES = 256;
 
-  /** What {@code doctor --fix} writes; never lower than the current values. */
-  public record Recommendation(long maxUserWatches, long maxQueuedEvents, long maxUserInstances) {
+  /**
+   * What {@code doctor --fix} writes; never lower than the current values. {@code
+   * fanotifyMaxQueuedEvents}: fanotify's queue, for sources watched with fanotify; 0 when none is
+   * (or the kernel, before 5.13, has no such setting): left alone.
+   */
+  public record Recommendation(long maxUserWatches, long maxQueuedEvents, long maxUserInstances, long fanotifyMaxQueuedEvents) {
+    public Recommendation(long maxUserWatches, long maxQueuedEvents, long maxUserInstances) {
+      this(maxUserWatches, maxQueuedEvents, maxUserInstances, 0);
+    }
+
     public String sysctlConf() {
       return "# Written by livesync doctor --fix: inotify limits for live replication.\n"
           + "# One watch per directory; each costs ~1 KB of unswappable kernel memory.\n"
           + "fs.inotify.max_user_watches = " + maxUserWatches + "\n"
           + "fs.inotify.max_queued_events = " + maxQueuedEvents + "\n"
-          + "fs.inotify.max_user_instances = " + maxUserInstances + "\n";
+          + "fs.inotify.max_user_instances = " + maxUserInstances + "\n"
+          + (fanotifyMaxQueuedEvents <= 0 ? "" : "# The queue of each fanotify group (sources watched with fanotify).\n"
+              + "fs.fanotify.max_queued_events = " + fanotifyMaxQueuedEvents + "\n");
     }
   }
+
+  /** The name of the check of fanotify's queue. */
+  static final String FANOTIFY_QUEUED = "fanotify max_queued_events";
 
   private final InotifyLimits limits;
   private final Map<String, Long> dirsPerSource;
   private final long inUse;
   private final List<String> marked;
+  private final long fanotifyQueued;
 
   /**
    * @param dirsPerSource directories under each source (its root included), by display name
@@ -47,6 +62,12 @@ public final class LimitsAdvisor {
 
   /** @param marked sources watched with fanotify (one filesystem mark each): they need no watch, and are said so */
   public LimitsAdvisor(InotifyLimits limits, Map<String, Long> dirsPerSource, long inUse, List<String> marked) {
+    this(limits, dirsPerSource, inUse, marked, marked.isEmpty() ? -1 : KernelLimits.fanotifyMaxQueuedEvents());
+  }
+
+  /** @param fanotifyQueued fs.fanotify.max_queued_events, or -1 (a kernel before 5.13: 16384, fixed) */
+  LimitsAdvisor(InotifyLimits limits, Map<String, Long> dirsPerSource, long inUse, List<String> marked, long fanotifyQueued) {
+    this.fanotifyQueued = fanotifyQueued;
     this.limits = limits;
     this.dirsPerSource = dirsPerSource;
     this.inUse = inUse;
@@ -64,7 +85,8 @@ public final class LimitsAdvisor {
     return new Recommendation(
         Math.max(limits.maxUserWatches(), watches),
         Math.max(limits.maxQueuedEvents(), RECOMMENDED_QUEUED),
-        Math.max(limits.maxUserInstances(), RECOMMENDED_INSTANCES));
+        Math.max(limits.maxUserInstances(), RECOMMENDED_INSTANCES),
+        marked.isEmpty() || fanotifyQueued < 0 ? 0 : Math.max(fanotifyQueued, RECOMMENDED_QUEUED));
   }
 
   public List<Check> checks() {
@@ -99,6 +121,7 @@ public final class LimitsAdvisor {
     } else {
       out.add(Check.ok(InotifyLimits.QUEUED, q + " events may wait in the kernel queue; beyond that they are dropped and livesync rescans"));
     }
+    if (!marked.isEmpty()) out.add(fanotifyQueue());
     long inst = limits.maxUserInstances();
     if (inst < MIN_INSTANCES) {
       out.add(Check.warn(InotifyLimits.INSTANCES, inst + " inotify instances per user: each livesync, inotifywait or editor needs one; run 'livesync doctor --fix' (sets " + RECOMMENDED_INSTANCES + ")"));
@@ -106,6 +129,21 @@ public final class LimitsAdvisor {
       out.add(Check.ok(InotifyLimits.INSTANCES, inst + " inotify instances per user (livesync uses one per run)"));
     }
     return out;
+  }
+
+  /**
+   * fanotify's queue: each group holds fs.fanotify.max_queued_events unread (taken when the group is
+   * made), not fs.inotify's; beyond it the kernel drops events (FAN_Q_OVERFLOW) and livesync rescans.
+   */
+  private Check fanotifyQueue() {
+    String queue = "the queue of each sync watched with fanotify (" + String.join(", ", marked) + ")";
+    if (fanotifyQueued < 0) return Check.ok(FANOTIFY_QUEUED, MIN_QUEUED + " events may wait in " + queue + " (fixed by a kernel before 5.13)");
+    if (fanotifyQueued < MIN_QUEUED) {
+      return Check.warn(FANOTIFY_QUEUED, fanotifyQueued + " is below the kernel default " + MIN_QUEUED + ": a burst overflows " + queue
+          + " and forces a full rescan; run 'livesync doctor --fix' (sets fs.fanotify.max_queued_events = " + RECOMMENDED_QUEUED
+          + "; a running livesync takes it at its next start)");
+    }
+    return Check.ok(FANOTIFY_QUEUED, fanotifyQueued + " events may wait in " + queue + "; beyond that they are dropped and livesync rescans");
   }
 
   /** The paragraph doctor prints under the checks. */

@@ -24,6 +24,7 @@ final class SysctlFix {
       raise(InotifyLimits.WATCHES, rec.maxUserWatches(), changed);
       raise(InotifyLimits.QUEUED, rec.maxQueuedEvents(), changed);
       raise(InotifyLimits.INSTANCES, rec.maxUserInstances(), changed);
+      if (rec.fanotifyMaxQueuedEvents() > 0) raise(KernelLimits.FANOTIFY_MAX_QUEUED_EVENTS, rec.fanotifyMaxQueuedEvents(), changed);
     } catch (IOException e) {
       return Check.fail(what, "wrote " + file + " but could not apply it: " + e.getMessage() + "; run 'sysctl -p " + file + "' as root");
     }
