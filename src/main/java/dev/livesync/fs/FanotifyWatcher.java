@@ -72,6 +72,17 @@ public final class FanotifyWatcher implements Watcher {
   private Consumer<WatchEvent> sink;
   /** Directories (given form) known to be at or below an excluded one, or not; cleared when directories move. */
   private final java.util.HashMap<Fanotify.Handle, Boolean> excludedDirs = new java.util.HashMap<>();
+  /**
+   * fsnotifywait: directories just renamed (their own handle, FAN_REPORT_TARGET_FID) → their path as
+   * shown before the rename (with a slash), or empty when it was outside the trees: their MOVE_SELF,
+   * which follows, is told as inotify tells it — of a directory that was in the tree, not of one moved in.
+   */
+  private final java.util.LinkedHashMap<Fanotify.Handle, byte[]> movedDirs = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<Fanotify.Handle, byte[]> eldest) {
+      return size() > 64;
+    }
+  };
 
   private FanotifyWatcher(Builder b) {
     this.options = b.options();
@@ -176,7 +187,13 @@ public final class FanotifyWatcher implements Watcher {
     byte[] name = e.name();
     if (Arrays.equals(name, DOT)) { // an event on a directory itself
       if (selfEvents) {
-        selfEvent((int) (m & 0xfff), isDir, dir);
+        int bits = (int) (m & 0xfff);
+        byte[] was = (bits & IN_MOVE_SELF) != 0 ? movedDirs.remove(e.dir()) : null;
+        if (was != null) { // the rename was read: said where the directory was, or not at all if it came from outside
+          bits &= ~IN_MOVE_SELF;
+          if (was.length > 0) movedSelf(was, dir, isDir);
+        }
+        if (bits != 0) selfEvent(bits, isDir, dir);
         return;
       }
       int cut = lastSlash(dir); // named in its parent
@@ -209,6 +226,18 @@ public final class FanotifyWatcher implements Watcher {
     if (wanted != 0) emit(new WatchEvent(WD, wanted | isDir, 0, root == null ? d : FanotifyRoots.shown(root, d), Bytes.EMPTY, false));
   }
 
+  /**
+   * fsnotifywait: MOVE_SELF of a directory that was in the tree before its rename ({@code was}, as
+   * shown then): at its new path (real, no slash) if that is in the tree too, else where it was, as
+   * inotify names a watched directory moved away.
+   */
+  private void movedSelf(byte[] was, byte[] dir, int isDir) {
+    if ((options.mask() & IN_MOVE_SELF) == 0) return;
+    byte[] d = Bytes.withSlash(dir);
+    FanotifyRoots.Root now = roots.rootOf(d);
+    emit(new WatchEvent(WD, IN_MOVE_SELF | isDir, 0, now != null ? FanotifyRoots.shown(now, d) : was, Bytes.EMPTY, false));
+  }
+
   private static int lastSlash(byte[] p) {
     for (int i = p.length - 1; i >= 0; i--) if (p[i] == '/') return i;
     return -1;
@@ -222,6 +251,10 @@ public final class FanotifyWatcher implements Watcher {
       excludedDirs.clear();
       if (oldFull != null) roots.invalidate(oldFull);
       if (e.target() != null) roots.invalidate(e.target());
+    }
+    if (isDir != 0 && selfEvents && filterToRoot && e.target() != null) {
+      FanotifyRoots.Root was = oldFull == null ? null : roots.rootOf(Bytes.withSlash(oldFull)); // before refresh(): where it was
+      movedDirs.put(e.target(), was == null ? Bytes.EMPTY : FanotifyRoots.shown(was, Bytes.withSlash(oldFull)));
     }
     byte[] to = e.dir() == null ? null : roots.path(e.dir());
     int cookie = ++cookies;

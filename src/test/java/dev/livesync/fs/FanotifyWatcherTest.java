@@ -185,6 +185,31 @@ class FanotifyWatcherTest {
     assertThat(e.name()).isEmpty();
   }
 
+  /**
+   * fsnotifywait -F -r: MOVE_SELF is of a directory that was in the tree (one moved out: where it was,
+   * as inotify says it; one renamed inside: its new name), never of one moved in from outside, which
+   * no watch was on (the filesystem mark sees that one move too).
+   */
+  @Test
+  void moveSelfIsOfADirectoryThatWasInTheTree_notOfOneMovedIn() throws Exception {
+    try (Fanotify f = Fanotify.open()) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(f.reportsTarget(), "FAN_REPORT_TARGET_FID (Linux 5.17)");
+    }
+    Files.createDirectories(src.resolve("out/x"));
+    Files.createDirectories(src.resolve("d1"));
+    Files.createDirectories(other.resolve("in/y"));
+    watcher = FanotifyWatcher.builder().mask(IN_ALL_EVENTS).recursive(true).selfEvents(true).marks(FanotifyWatcher.Marks.FILESYSTEM).build();
+    watcher.watch(Bytes.of(src.toString()));
+    Files.move(src.resolve("out"), other.resolve("out"));
+    Files.move(other.resolve("in"), src.resolve("in"));
+    Files.move(src.resolve("d1"), src.resolve("d2"));
+    Files.writeString(src.resolve("end"), "x");
+    await(ev -> rel(ev).equals("end") && ev.has(IN_CLOSE_WRITE));
+    drain();
+    assertThat(events.stream().filter(ev -> ev.has(IN_MOVE_SELF)).map(ev -> new String(ev.watchPath(), StandardCharsets.ISO_8859_1)))
+        .containsExactly(src + "/out/", src + "/d2/");
+  }
+
   @Test
   void aMergedCreateAndDeleteComesOutInTheOrderThePresenceSays() throws Exception {
     start(FanotifyWatcher.Marks.FILESYSTEM, false);
