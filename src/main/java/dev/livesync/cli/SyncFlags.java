@@ -64,7 +64,7 @@ final class SyncFlags {
   @Option(names = "--delete", paramLabel = "POLICY", description = "always | startup | running | never: when target files missing at the source are deleted (default: ${DEFAULT-VALUE}).")
   String delete;
 
-  @Option(names = "--watcher", paramLabel = "KIND", description = "auto | inotify | fanotify: what watches the source (default: ${DEFAULT-VALUE}: fanotify where the source is a whole filesystem and fanotify may mark it, else inotify; see docs/engine.md).")
+  @Option(names = "--watcher", paramLabel = "KIND", description = "auto | inotify | fanotify: what watches the source (default: ${DEFAULT-VALUE}: fanotify where the source is a whole filesystem with nothing mounted below it and fanotify may mark it, else inotify; see docs/engine.md).")
   String watcher;
 
   @Option(names = "--startup", paramLabel = "MODE", description = "changes | full: what a start sends to a target (default: ${DEFAULT-VALUE}: after a clean stop, only what changed at the source since then; else, and with full, a full sync of the tree).")

@@ -61,6 +61,11 @@ public final class WatcherChoice {
     if (refused != null) return new Decision(Kind.INOTIFY, "fanotify cannot watch it: " + refused);
     Mounts.Mount m = real == null ? null : Mounts.of(real);
     if (m != null && m.mountPoint().equals(real.toString()) && m.root().equals("/")) {
+      String below = mountedBelow(real);
+      if (below != null) {
+        return new Decision(Kind.INOTIFY, "the source is the whole " + m.type() + " filesystem " + m.device() + ", but " + below
+            + " is mounted below it, which a fanotify filesystem mark would not see (" + setting.apply(Kind.FANOTIFY) + " takes it anyway)");
+      }
       return new Decision(Kind.FANOTIFY, "the source is the whole " + m.type() + " filesystem " + m.device()
           + ": one filesystem mark covers it, no watch per directory");
     }
@@ -74,6 +79,26 @@ public final class WatcherChoice {
   public static String fanotifyProblem(byte[] source) {
     String refused = fanotifyRefused(source, realPath(source));
     return refused == null ? null : refusal(Bytes.display(source), refused);
+  }
+
+  /**
+   * A filesystem mounted below {@code source} now, as "MOUNT POINT (TYPE DEVICE)", or null: the
+   * filesystem mark does not see it (another filesystem, or a bind mount, whose changes it names by
+   * their path through the source's mount), so changes there reach the targets only with full syncs.
+   */
+  public static String mountedBelow(byte[] source) {
+    Path real = realPath(source);
+    return real == null ? null : mountedBelow(real);
+  }
+
+  private static String mountedBelow(Path real) {
+    String prefix = real.toString().equals("/") ? "/" : real + "/";
+    for (Mounts.Mount m : Mounts.all()) {
+      if (m.mountPoint().startsWith(prefix) && m.mountPoint().length() > prefix.length()) {
+        return m.mountPoint() + " (" + m.type() + " " + m.device() + ")";
+      }
+    }
+    return null;
   }
 
   /** What {@code source} really is (symlinks resolved), or null when it cannot be told. */

@@ -78,4 +78,32 @@ class WatcherCheckTest {
       assertThat(r.out()).containsPattern("OK    max_user_watches: \\d+: \\d+ directories \\(\\d+ under " + src + "\\) need \\d+ watches");
     }
   }
+
+  /**
+   * A whole filesystem with another mounted below it: the mark would not see that mount, so auto
+   * takes inotify (which watches it) and says why, and doctor warns of an explicit fanotify there.
+   */
+  @Test
+  void aWholeFilesystemWithAMountBelowItGetsInotify_andFanotifyThereIsWarnedOf() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.livesync.settings.Dirs.isRoot(), "needs root to mount");
+    try (LoopFs fs = LoopFs.ext4(tmp, 16)) {
+      Path src = fs.root();
+      Path below = Files.createDirectories(src.resolve("uploads"));
+      String state = tmp.resolve("state").toString();
+      dev.livesync.testing.Processes.run(java.util.List.of("mount", "-t", "tmpfs", "-o", "size=1m", "livesync-test", below.toString()));
+      try {
+        assertThat(DoctorTest.doctor("--state-dir", state, src.toString()).out()).containsPattern(java.util.regex.Pattern.quote(
+            "OK    watcher of " + src + ": inotify: the source is the whole ext4 filesystem ") + "/dev/loop\\d+" + java.util.regex.Pattern.quote(
+            ", but " + below + " (tmpfs livesync-test) is mounted below it, which a fanotify filesystem mark would not see"
+            + " (--watcher fanotify takes it anyway)\n"));
+        assertThat(DoctorTest.doctor("--state-dir", state, "--watcher", "fanotify", src.toString()).out())
+            .contains("WARN  watcher of " + src + ": fanotify: --watcher fanotify; but " + below + " (tmpfs livesync-test) is mounted below"
+                + " the source: the filesystem mark does not see it, so changes there reach the targets only with full syncs (a schedule's);"
+                + " --watcher inotify watches them live\n");
+      } finally {
+        dev.livesync.testing.Processes.run(java.util.List.of("umount", below.toString()));
+      }
+      assertThat(DoctorTest.doctor("--state-dir", state, src.toString()).out()).contains("OK    watcher of " + src + ": fanotify: the source is the whole");
+    }
+  }
 }
