@@ -95,14 +95,29 @@ public final class Fanotify implements AutoCloseable {
   /**
    * A notification group reporting directory handles and names, with the target's own handle where
    * the kernel has it (FAN_REPORT_TARGET_FID). Throws EINVAL on kernels before 5.9, EPERM without the
-   * privilege the kernel wants.
+   * privilege the kernel wants, or without CAP_DAC_READ_SEARCH (needed to name each event's directory).
    */
   public static Fanotify open() {
+    // Each event's directory is named through open_by_handle_at, which needs CAP_DAC_READ_SEARCH: a
+    // group made without it (a user, or root whose capabilities were cut) would fail at its first event.
+    if (!canOpenHandles()) throw new NativeException("fanotify_init", Errno.EPERM, null);
     int base = FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME;
     int withTarget = base | FAN_REPORT_FID | FAN_REPORT_TARGET_FID;
     int fd = init(withTarget);
     if (fd == -Errno.EINVAL) return new Fanotify(checked(init(base)), base);
     return new Fanotify(checked(fd), withTarget);
+  }
+
+  /** Whether this process may open file handles (CAP_DAC_READ_SEARCH in its effective set, per /proc/self/status). */
+  static boolean canOpenHandles() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("CapEff:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 2)) != 0;
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      return true; // cannot tell: open_by_handle_at will say
+    }
+    return true;
   }
 
   private static int checked(int fd) {

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  * Anywhere else the mark would also read every change made elsewhere on that filesystem (builds,
  * logs, package managers): each is read, resolved and dropped, and a busy neighbour can overflow the
  * queue and force a full sync; inotify sees only the tree, so {@code auto} keeps it there. Where
- * fanotify cannot mark the source at all (no CAP_SYS_ADMIN, a kernel before 5.9, a btrfs subvolume,
+ * fanotify cannot mark the source at all (no CAP_SYS_ADMIN or CAP_DAC_READ_SEARCH, a kernel before 5.9, a btrfs subvolume,
  * a filesystem without file handles such as many NFS and FUSE mounts, overlayfs) {@code auto} says
  * why and uses inotify; an explicit {@code fanotify} is refused with the same words.
  */
@@ -124,7 +124,7 @@ public final class WatcherChoice {
       f = Fanotify.open();
     } catch (NativeException e) {
       return switch (e.errno()) {
-        case Errno.EPERM -> "fanotify needs CAP_SYS_ADMIN (run livesync as root)";
+        case Errno.EPERM -> "fanotify needs CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH (run livesync as root, with both capabilities)";
         case Errno.EINVAL -> "the kernel (" + System.getProperty("os.version") + ") has no FAN_REPORT_DFID_NAME (Linux 5.9 or later)";
         case 38 /* ENOSYS */ -> "the kernel (" + System.getProperty("os.version") + ") has no fanotify";
         default -> e.getMessage();
