@@ -1,4 +1,4 @@
-package dev.livesync.ops;
+package dev.livesync.ops.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
