@@ -164,7 +164,7 @@ class AlertRulesTest {
                   - exp_labels: {severity: warning, job: livesync, instance: "a:9100", sync: home}
                     exp_annotations:
                       summary: "sync home: the kernel's event queue overflowed about 10 times in an hour (each costs a full sync)"
-                      description: "Raise fs.inotify.max_queued_events (`livesync doctor --fix`)."
+                      description: "Raise fs.inotify.max_queued_events, or fs.fanotify.max_queued_events for a sync watched with fanotify (`livesync doctor --fix` raises what its syncs use)."
         """.formatted(labels));
   }
 }
