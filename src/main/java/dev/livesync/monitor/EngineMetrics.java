@@ -133,6 +133,17 @@ final class EngineMetrics {
     lag.labelValues(sync, target);
   }
 
+  /**
+   * A target no longer in the status (its sync or itself removed from the config by a reload): its
+   * series go, as its gauges' do, instead of standing still until the process ends.
+   */
+  void forget(String sync, String target) {
+    for (Counter c : List.of(transferredFiles, transferredBytes, deletedFiles, renamedFiles, retries, fullSyncs)) c.remove(sync, target);
+    runs.removeIf(labels -> labels.get(0).equals(sync) && labels.get(1).equals(target));
+    lag.remove(sync, target);
+    fullSyncDuration.remove(sync, target);
+  }
+
   /** One finished work item (engine loop thread): counts it; {@code lagSeconds} is for delivered ones. */
   void finished(String sync, String target, WorkItem item, TransferResult r, double lagSeconds) {
     if (!(item instanceof WorkItem.Rename)) {

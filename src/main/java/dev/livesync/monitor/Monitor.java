@@ -119,11 +119,23 @@ public final class Monitor implements AutoCloseable {
     List<EngineStatus> syncs = status.get().syncs();
     long now = clock.nanos();
     long second = clock.epochMillis() / 1000;
+    java.util.Set<String> present = new java.util.HashSet<>();
     for (EngineStatus s : syncs) {
       for (EngineStatus.Target t : s.targets()) {
         if (!histories.containsKey(key(s.name(), t.target()))) metrics.known(s.name(), t.target());
         history(s.name(), t.target()).sample(second, t.lagMillis(), now);
+        present.add(key(s.name(), t.target()));
       }
+    }
+    // a sync or target a reload removed (sampled or delivered to before, not in the status now): its
+    // series and its history go with it; a sync still starting lists no targets yet
+    java.util.Set<String> starting = new java.util.HashSet<>();
+    for (EngineStatus s : syncs) if (s.state().equals("starting")) starting.add(s.name());
+    for (String k : List.copyOf(histories.keySet())) {
+      String sync = k.substring(0, k.indexOf('\0'));
+      if (present.contains(k) || starting.contains(sync)) continue;
+      histories.remove(k);
+      metrics.forget(sync, k.substring(k.indexOf('\0') + 1));
     }
     if (alerts != null) alerts.evaluate(syncs, now, clock.epochMillis());
   }
