@@ -308,11 +308,11 @@ public final class TargetRunner {
         if (gone != null && !gone.goneAncestors().isEmpty()) nt.gone = gone.goneAncestors(); // see GoneAncestors
         if (t.item instanceof WorkItem.FullSync) {
           int n = r.failedPaths().size();
-          log.atLevel(r.sourceMoved() && t.attempts < 3 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log( // as for a batch, below
+          log.atLevel(r.sourceMoved() && t.attempts < 3 || !warnsAgain(t.attempts) ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log( // as below
               "{}: {}: {} path{} not transferred (rsync exit {}: {}); {} again in {} ms", name, t.item, n, n == 1 ? "" : "s",
               r.exitCode(), r.messageLine(), nt.item instanceof WorkItem.FullSync ? "the full sync runs" : "the rest arrived, those go", wait / 1_000_000);
         } else { // the source moved under rsync (24, vanished; a listed file a symlink now), or deletions wait (0): no fault; WARN if a 24 goes on
-          log.atLevel(r.sourceMoved() && (t.attempts < 3 || r.exitCode() == 0) ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log(
+          log.atLevel(r.sourceMoved() && (t.attempts < 3 || r.exitCode() == 0) || !warnsAgain(t.attempts) ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN).log(
               "{}: {} of {} paths not transferred ({}); queued again, next attempt in {} ms",
               name, nt.paths(), t.paths(), (r.exitCode() == 0 ? "" : "rsync exit " + r.exitCode() + ": ") + r.messageLine(), wait / 1_000_000);
         }
@@ -338,6 +338,15 @@ public final class TargetRunner {
       check = null;
     }
     queue.collapseIfLongerThan(settings.maxQueuedPaths());
+  }
+
+  /**
+   * Whether the {@code attempts}th failure of the same paths is told at WARN again: the first three,
+   * then the 4th, 8th, ... 64th, then every 64th (a file the user rsync runs as cannot read fails at
+   * every retry.max, forever: a WARN a minute said nothing new); the others at INFO.
+   */
+  static boolean warnsAgain(int attempts) {
+    return attempts <= 3 || attempts <= 64 && Integer.bitCount(attempts) == 1 || attempts % 64 == 0;
   }
 
   private void delivered(Task t, TransferResult r, long now) {

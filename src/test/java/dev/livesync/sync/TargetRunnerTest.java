@@ -214,6 +214,34 @@ class TargetRunnerTest {
     assertThat(transport.calls).containsExactly("full delete=true", "full delete=true");
   }
 
+  /**
+   * A file the user rsync runs as cannot read fails (exit 23) at every retry, forever: each attempt
+   * logged a WARN, one a minute at retry.max, all saying the same. Now the 1st-4th, 8th, 16th ...
+   * failures are WARN, the others INFO, and every attempt is still logged and retried.
+   */
+  @Test
+  void anUnreadableFileFailingAtEveryRetryIsWarnedOfLessAndLessOften() {
+    var r = runner(2, 1_000_000);
+    for (int i = 0; i < 20; i++) transport.script.add(result(Outcome.PARTIAL, 23, "locked"));
+    try (var logs = new dev.livesync.testing.LogCapture()) {
+      r.submit(send("locked"));
+      for (int i = 0; i < 20; i++) {
+        r.dispatch();
+        runWorkers();
+        clock.advanceMillis(60_000);
+      }
+      List<String> told = logs.lines().stream().filter(l -> l.contains("paths not transferred")).toList();
+      assertThat(told).as("every attempt logged").hasSize(20);
+      List<Integer> warned = new ArrayList<>();
+      for (int i = 0; i < told.size(); i++) if (told.get(i).startsWith("WARN")) warned.add(i + 1);
+      assertThat(warned).as("the attempts told at WARN").containsExactly(1, 2, 3, 4, 8, 16);
+    }
+    assertThat(transport.calls).hasSize(20);
+    assertThat(TargetRunner.warnsAgain(128)).isTrue();
+    assertThat(TargetRunner.warnsAgain(127)).isFalse();
+    assertThat(TargetRunner.warnsAgain(192)).as("every 64th after 64").isTrue();
+  }
+
   @Test
   void partialRequeuesExactlyTheFailedPathsAfterABackoff() {
     var r = runner(2, 1_000_000);
