@@ -270,6 +270,7 @@ public final class FanotifyWatcher implements Watcher {
    * inotify says it, and a new directory's contents reported (and marked) when asked.
    */
   private void deliver(int bits, int isDir, byte[] dir, byte[] name, byte[] full, int cookie) {
+    if (selfEvents && filterToRoot && isDir != 0 && (bits & IN_DELETE) != 0 && rootDeleted(full)) return;
     FanotifyRoots.Root self = selfEvents ? null : roots.rootAt(full);
     if (self != null) { // the watched directory itself, seen from its parent
       int own = ((bits & (IN_DELETE | IN_MOVED_FROM)) != 0 ? ((bits & IN_DELETE) != 0 ? IN_DELETE_SELF : IN_MOVE_SELF) : 0)
@@ -298,6 +299,21 @@ public final class FanotifyWatcher implements Watcher {
       byte[] newDir = Bytes.concat(shown, name, SLASH);
       marks.newDir(newDir, options.reportNewDirContents(), this::emit);
     }
+  }
+
+  /**
+   * fsnotifywait: a watched directory deleted ({@code full}, its real path, in its parent's DELETE).
+   * The kernel's DELETE_SELF waits for the last reference to the directory, and the descriptor held
+   * here is one: it is said from the parent's event instead, as inotify says it. True when it was one.
+   */
+  private boolean rootDeleted(byte[] full) {
+    byte[] dirSlash = Bytes.withSlash(full);
+    for (FanotifyRoots.Root r : roots.all()) {
+      if (!Arrays.equals(r.real(), dirSlash)) continue;
+      if ((options.mask() & IN_DELETE_SELF) != 0) emit(new WatchEvent(WD, IN_DELETE_SELF | IN_ISDIR, 0, r.given(), Bytes.EMPTY, false));
+      return true;
+    }
+    return false;
   }
 
   /** True when {@code dir} (shown form, with a slash) is an excluded directory or below one; cached per directory. */

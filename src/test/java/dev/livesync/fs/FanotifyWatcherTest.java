@@ -210,6 +210,20 @@ class FanotifyWatcherTest {
         .containsExactly(src + "/out/", src + "/d2/");
   }
 
+  /**
+   * fsnotifywait -F: the watched directory deleted (rm -rf) is DELETE_SELF, as inotify says it. The
+   * kernel's own waits for the descriptor the watcher holds, so it comes from the parent's DELETE.
+   */
+  @Test
+  void theRootsDeletionIsDeleteSelfAlsoToFsnotifywait() throws Exception {
+    watcher = FanotifyWatcher.builder().mask(IN_ALL_EVENTS).recursive(true).selfEvents(true).marks(FanotifyWatcher.Marks.FILESYSTEM).build();
+    watcher.watch(Bytes.of(src.toString()));
+    Files.delete(src);
+    WatchEvent e = await(ev -> ev.has(IN_DELETE_SELF));
+    assertThat(new String(e.watchPath())).isEqualTo(src + "/");
+    assertThat(e.name()).isEmpty();
+  }
+
   @Test
   void aMergedCreateAndDeleteComesOutInTheOrderThePresenceSays() throws Exception {
     start(FanotifyWatcher.Marks.FILESYSTEM, false);
