@@ -260,30 +260,37 @@ final class TargetQueue {
    * whose retry delay is over and that no earlier unfinished item claims a path of
    * ({@link PathClaims}); a rename together with the queued renames right after it that may start
    * too, which run in one call, in order, so one may depend on another. Nothing after a full sync.
-   */
-  Pick startable(int slots, long now) {
+   * But first the first such send of one file of {@code largeFile} bytes or more ({@link LargeFirst}). */
+  Pick startable(int slots, long now, long largeFile) {
     List<List<Task>> groups = new ArrayList<>();
     long recheckAt = -1;
     var claims = new PathClaims();
+    int large = LargeFirst.waiting(tasks, now, largeFile), taken = -1; // taken: the slots were gone when it came
     for (int i = 0; i < tasks.size(); i++) {
-      if (slots == 0) break;
+      if (slots == 0 && i > large) break;
       Task t = tasks.get(i);
       if (t.queued() && t.notBefore > now && (recheckAt < 0 || t.notBefore < recheckAt)) recheckAt = t.notBefore;
       if (t.may(now) && !claims.conflicts(t.item)) {
-        if (t.item instanceof WorkItem.Rename) {
+        if (i == large) {
+          taken = slots == 0 ? 1 : 0;
+          slots = Math.max(slots - 1, 0);
+        } else if (slots > 0 && t.item instanceof WorkItem.Rename) {
           List<Task> group = renameGroup(i, claims, now);
           groups.add(group);
           for (Task g : group) claims.add(g.item);
           i += group.size() - 1;
           slots--;
           continue;
+        } else if (slots > 0) {
+          groups.add(List.of(t));
+          slots--;
         }
-        groups.add(List.of(t));
-        slots--;
       }
       claims.add(t.item);
       if (claims.all()) break;
     }
+    if (taken == 1) groups.removeLast(); // the large file takes the place of the last group the slots allowed
+    if (taken >= 0) groups.addFirst(List.of(tasks.get(large)));
     return new Pick(groups, recheckAt);
   }
 

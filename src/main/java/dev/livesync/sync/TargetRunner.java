@@ -190,7 +190,7 @@ public final class TargetRunner {
     }
     if (slots <= 0 || queue.isEmpty()) return false;
     if (queue.queued() > Math.min(slots, settings.slots().free())) queue.foldWaitingSends(now, settings.limits()); // more wait than may start
-    var pick = queue.startable(health.backingOff() ? TargetHealth.ATTEMPT_CHOICES : slots, now);
+    var pick = health.backingOff() ? queue.startable(TargetHealth.ATTEMPT_CHOICES, now, 0) : queue.startable(slots, now, settings.limits().largeFile());
     recheckAt = pick.recheckAt();
     boolean asked = false;
     for (List<Task> group : health.backingOff() ? TargetHealth.attempt(pick.groups()) : pick.groups()) {
