@@ -216,9 +216,9 @@ final class TargetQueue {
     records.done(seq);
   }
 
-  /** Folds runs of waiting sends into fewer ({@link WaitingSends}). */
+  /** Folds runs of waiting sends into fewer ({@link WaitingSends}), a large file's repeated sends into one ({@link LargeFirst}). */
   void foldWaitingSends(long now, WaitingSends.Limits limits) {
-    queuedPaths += WaitingSends.fold(tasks, now, limits);
+    queuedPaths += WaitingSends.fold(tasks, now, limits) + LargeFirst.dropRepeats(tasks, now, limits.largeFile());
   }
 
   void syncRecords() { records.sync(); }

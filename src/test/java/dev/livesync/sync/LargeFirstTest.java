@@ -101,4 +101,32 @@ class LargeFirstTest {
     drain(r);
     assertThat(transport.calls).containsExactly("send x", "tree d", "send s");
   }
+
+  /** Queued at its creation and again at its close_write, behind a backlog: the 76 MB went twice, the second last. */
+  @Test
+  void aLargeFileQueuedTwiceWhileBothWaitGoesOnce() {
+    var r = runner(1);
+    r.submit(send("x"));
+    r.dispatch();
+    r.submit(large("big"));
+    r.submit(send("b1"));
+    r.submit(large("big"));
+    r.submit(send("b2"));
+    drain(r);
+    assertThat(transport.calls).containsExactly("send x", "send big", "send b1,b2");
+    assertThat(r.idle()).isTrue();
+  }
+
+  /** Not past an item between them on its paths: the second send follows that item's change. */
+  @Test
+  void aRepeatAfterAnItemOnItsPathsStays() {
+    var r = runner(1);
+    r.submit(send("x"));
+    r.dispatch();
+    r.submit(large("d/big"));
+    r.submit(new WorkItem.Send(List.of(Bytes.of("d")), true, 0, 0));
+    r.submit(large("d/big"));
+    drain(r);
+    assertThat(transport.calls).containsExactly("send x", "send d/big", "tree d", "send d/big");
+  }
 }
