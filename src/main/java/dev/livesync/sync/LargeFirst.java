@@ -22,15 +22,21 @@ import java.util.List;
 final class LargeFirst {
   private LargeFirst() {}
 
-  /** The index of the first queued send of one file of at least {@code largeFile} bytes that may start at {@code now}, or -1: flags and sizes only. */
+  /**
+   * The index of the first queued send of one file of at least {@code largeFile} bytes that may start
+   * at {@code now}, or -1; -1 too while such a send runs: one worker at most goes to large files out of
+   * turn, so that small files never wait behind a row of them. Flags and sizes only.
+   */
   static int waiting(List<Task> tasks, long now, long largeFile) {
     if (largeFile <= 0) return -1;
+    int first = -1;
     for (int i = 0; i < tasks.size(); i++) {
       Task t = tasks.get(i);
-      if (t.may(now) && t.item instanceof WorkItem.Send s && !s.recursive() && !s.attributesOnly()
-          && s.paths().size() == 1 && s.bytes() >= largeFile) return i;
+      if (!(t.item instanceof WorkItem.Send s) || s.recursive() || s.attributesOnly() || s.paths().size() != 1 || s.bytes() < largeFile) continue;
+      if (!t.queued()) return -1;
+      if (first < 0 && t.may(now)) first = i;
     }
-    return -1;
+    return first;
   }
 
   /**

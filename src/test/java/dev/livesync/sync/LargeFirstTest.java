@@ -129,4 +129,20 @@ class LargeFirstTest {
     drain(r);
     assertThat(transport.calls).containsExactly("send x", "send d/big", "tree d", "send d/big");
   }
+
+  /** One worker at most goes to large files out of turn: small files never wait behind a row of them. */
+  @Test
+  void whileALargeFileRunsTheNextWaitsItsTurn() {
+    var r = runner(2);
+    r.submit(large("big1"));
+    r.dispatch(); // big1 runs on one worker
+    r.submit(send("b1"));
+    r.submit(large("big2"));
+    r.submit(send("b2"));
+    r.dispatch(); // one worker free: b1 in its turn, not big2
+    while (!workers.isEmpty()) workers.poll().run();
+    assertThat(transport.calls).containsExactly("send big1", "send b1");
+    drain(r);
+    assertThat(transport.calls).containsExactly("send big1", "send b1", "send big2", "send b2");
+  }
 }
