@@ -78,11 +78,44 @@ public final class ServePreflight {
       for (String v : new String[] {m.comment(), m.path() == null ? null : m.path().toString(), m.uid(), m.gid()}) {
         if (v != null && (v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0)) problems.add(where + "values must not contain line breaks");
       }
+      if (Dirs.isRoot()) { // only root switches users: without root the lines are left out of rsyncd.conf
+        String u = idProblem(m.uid(), false);
+        if (u != null) problems.add(where + u);
+        String g = idProblem(m.gid(), true);
+        if (g != null) problems.add(where + g);
+      }
       for (String h : m.hostsAllow()) {
         if (h.isBlank() || h.contains(" ")) problems.add(where + "hosts allow entry '" + h + "' is not an address or CIDR");
       }
     }
     return problems;
+  }
+
+  /**
+   * Why the daemon could not switch to {@code uid} (or each group of the {@code gid} list, which
+   * rsyncd.conf separates with spaces or commas, {@code *} first allowed), or null. rsync resolves
+   * them at each connection only: a name with no entry here (the classic rsyncd.conf's {@code uid = rsync}
+   * before {@code useradd rsync}) started a daemon that refused every client with "invalid uid rsync".
+   */
+  static String idProblem(String value, boolean group) {
+    if (value == null) return null;
+    var lookup = java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService();
+    for (String id : value.trim().split("[ ,]+")) {
+      if (id.isEmpty() || id.matches("\\d+") || (group && id.equals("*"))) continue;
+      try {
+        if (group) lookup.lookupPrincipalByGroupName(id);
+        else lookup.lookupPrincipalByName(id);
+      } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+        return group
+            ? "gid '" + id + "': no such group on this host, so the daemon would refuse every client (invalid gid " + id
+                + "): create it (groupadd -r " + id + "), or give an existing group or a number (--gid, gid)"
+            : "uid '" + id + "': no such user on this host, so the daemon would refuse every client (invalid uid " + id
+                + "): create it (useradd -r -M -s /usr/sbin/nologin " + id + "), or give an existing user or a number (--uid, uid)";
+      } catch (IOException e) {
+        return null; // cannot tell: let the daemon say
+      }
+    }
+    return null;
   }
 
   /**

@@ -112,4 +112,37 @@ class ServeCommandTest {
       System.clearProperty("livesync.fstab");
     }
   }
+  /**
+   * The classic rsyncd.conf writes as {@code uid = rsync}, a user made with useradd beforehand. Given to
+   * serve on a host without that user, serve started a daemon that refused every client ("@ERROR:
+   * invalid uid rsync"); it is refused before anything is written, by flag and by config alike.
+   */
+  @Test
+  void aUidOrGidWithNoEntryOnThisHostIsRefused() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.livesync.settings.Dirs.isRoot(), "only root switches users");
+    String none = "lsnouser" + ProcessHandle.current().pid();
+    var lookup = tmp.getFileSystem().getUserPrincipalLookupService();
+    org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.attribute.UserPrincipalNotFoundException.class, () -> lookup.lookupPrincipalByName(none));
+    Path backup = Files.createDirectories(tmp.resolve("backup"));
+    Path pw = passwordFile(tmp, "s3cret", "rw-------");
+    String uidWords = "module 'nfsbackup': uid '" + none + "': no such user on this host, so the daemon would refuse every client (invalid uid "
+        + none + "): create it (useradd -r -M -s /usr/sbin/nologin " + none + "), or give an existing user or a number (--uid, uid)";
+    String gidWords = "module 'nfsbackup': gid '" + none + "': no such group on this host, so the daemon would refuse every client (invalid gid "
+        + none + "): create it (groupadd -r " + none + "), or give an existing group or a number (--gid, gid)";
+    var flags = cli("serve", "--module", "nfsbackup", "--path", backup.toString(), "--user", "rsync_backup", "--password-file", pw.toString(),
+        "--uid", none, "--gid", "root," + none, "--runtime-dir", tmp.resolve("run").toString(), "--print-config");
+    assertThat(flags.code()).isEqualTo(2);
+    assertThat(flags.err()).contains("livesync serve: " + uidWords + "\n", gidWords + "\n");
+    Path conf = Files.writeString(tmp.resolve("s.toml"), "[serve]\nport = 19611\n[[serve.module]]\nname = \"nfsbackup\"\npath = \"" + backup
+        + "\"\nuser = \"rsync_backup\"\npassword_file = \"" + pw + "\"\nuid = \"" + none + "\"\ngid = \"" + none + "\"\n");
+    var config = cli("serve", "--config", conf.toString(), "--print-config");
+    assertThat(config.code()).isEqualTo(2);
+    assertThat(config.err()).contains("livesync serve: " + uidWords + "\n", gidWords + "\n");
+    assertThat(tmp.resolve("run")).doesNotExist();
+    // existing names, numbers and rsync's "*" (the user's own groups) go through
+    var ok = cli("serve", "--module", "nfsbackup", "--path", backup.toString(), "--user", "rsync_backup", "--password-file", pw.toString(),
+        "--uid", "nobody", "--gid", "*, 0 nogroup", "--runtime-dir", tmp.resolve("run").toString(), "--print-config");
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("uid = nobody\n", "gid = *, 0 nogroup\n");
+  }
 }
