@@ -45,7 +45,7 @@ public final class ExitCodes {
         }
         if (lower.contains("auth failed")) {
           yield new Verdict(Outcome.FATAL, "authentication failed for user " + (user == null ? "(none given)" : user) + " at " + where
-              + ": check --password-file (or RSYNC_PASSWORD) and the daemon's secrets file (" + text + ")");
+              + ": " + wrongPassword(user, options) + " (" + text + ")");
         }
         if (lower.contains("unknown module")) {
           String module = target instanceof Target.Daemon d ? "'" + d.module() + "'" : "of that name";
@@ -78,6 +78,26 @@ public final class ExitCodes {
       case 10 -> target instanceof Target.Daemon d ? unreachable(d, text, lower) : new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
       default -> new Verdict(Outcome.RETRY, "rsync to " + where + " failed (" + meaning(exit) + "): " + text);
     };
+  }
+
+  /**
+   * What to check when the daemon refused the password: where it came from — the password file (which
+   * rsync reads before RSYNC_PASSWORD) or RSYNC_PASSWORD — by flag and key, and a space or tab at its
+   * end, which rsync sends as part of it (the password itself never shown).
+   */
+  private static String wrongPassword(String user, TargetOptions options) {
+    String secrets = "the daemon's secrets file (its '" + (user == null ? "USER" : user) + ":' line)";
+    if (options == null) return "check the password file (--password-file, password_file) or RSYNC_PASSWORD, and " + secrets;
+    if (options.passwordFile() != null) {
+      String blank = dev.livesync.settings.PasswordFile.endsInBlank(options.passwordFile());
+      return "the password in " + options.passwordFile() + " (--password-file, password_file) is not the one in " + secrets
+          + (blank == null ? ": check both" : ": " + blank);
+    }
+    String env = System.getenv("RSYNC_PASSWORD");
+    boolean blank = env != null && !env.isEmpty() && Character.isWhitespace(env.charAt(env.length() - 1));
+    return "the password in RSYNC_PASSWORD (livesync's environment; no --password-file or password_file is set) is not the one in "
+        + secrets + (blank ? ": it ends in a space or tab, which rsync sends as part of the password: if the daemon's secret has none,"
+        + " remove it" : ": check both");
   }
 
   /**

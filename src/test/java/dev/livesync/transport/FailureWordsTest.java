@@ -174,6 +174,27 @@ class FailureWordsTest {
     assertThat(ok.outcome()).as(ok.message()).isEqualTo(Outcome.OK);
   }
 
+  /**
+   * A client password file of the classic setup written with a space at the end of the password
+   * ("echo 'oldboy123 ' > /etc/rsync.password"): rsync sends the space, the daemon refuses. doctor warned of
+   * the space, but run's failure only said to check the password file; it now names the file, its flag
+   * and key, and the space. The password is never shown.
+   */
+  @Test
+  void aRefusedPasswordNamesTheFileItCameFromAndASpaceAtItsEnd() throws Exception {
+    var daemon = track(RsyncDaemon.builder(Files.createDirectories(work.resolve("module"))).auth("backup", "s3cret").start());
+    Path spaced = TempFiles.privateFile(work.resolve("spaced.password"), "s3cret \n");
+    TransferResult r = sendOne(daemon.url(), TargetOptions.builder().passwordFile(spaced).build());
+    assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.FATAL);
+    assertThat(r.message()).startsWith("authentication failed for user backup at " + Target.parse(daemon.url()).describe() + ": the password"
+        + " in " + spaced + " (--password-file, password_file) is not the one in the daemon's secrets file (its 'backup:' line): its first"
+        + " line ends in a space or tab, which rsync sends as part of the password: if the daemon's secret has none, remove it"
+        + " (@ERROR: auth failed on module backup").doesNotContain("s3cret", "\n");
+    // the same password without the space gets in
+    TransferResult ok = sendOne(daemon.url(), TargetOptions.builder().passwordFile(daemon.passwordFile()).build());
+    assertThat(ok.outcome()).as(ok.message()).isEqualTo(Outcome.OK);
+  }
+
   /** A host name that does not resolve ('.invalid' never does): retried, and said as a name to check, not as a daemon that is down. */
   @Test
   void aHostNameThatDoesNotResolveIsSaidSo() throws Exception {

@@ -145,7 +145,8 @@ class TransportFailureTest {
     assertThat(r.exitCode()).isEqualTo(5);
     assertThat(r.message())
         .startsWith("authentication failed for user backup at " + t.daemon.url().replace(":" + t.daemon.port() + "/", ":" + t.daemon.port() + "/"))
-        .contains("check --password-file")
+        .contains(": the password in " + wrong + " (--password-file, password_file) is not the one in the daemon's secrets file (its"
+            + " 'backup:' line): check both (@ERROR: auth failed on module backup")
         .doesNotContain("not the password");
 
     TransferResult none = RsyncTransport.open(src, t.url(), TargetOptions.defaults()).send(List.of(Bytes.of("f")), false);
