@@ -83,6 +83,8 @@ public final class ServePreflight {
         if (u != null) problems.add(where + u);
         String g = idProblem(m.gid(), true);
         if (g != null) problems.add(where + g);
+        String w = u == null && g == null && Files.isDirectory(m.path()) ? WritableAs.problem(m) : null;
+        if (w != null) problems.add(where + w);
       }
       for (String h : m.hostsAllow()) {
         if (h.isBlank() || h.contains(" ")) problems.add(where + "hosts allow entry '" + h + "' is not an address or CIDR");

@@ -145,4 +145,39 @@ class ServeCommandTest {
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("uid = nobody\n", "gid = *, 0 nogroup\n");
   }
+  /**
+   * The classic setup writes as uid/gid rsync into a /backup it chowns to them first. serve checked that
+   * the path was writable by itself (root), so a module path left to root with --uid nobody started a
+   * daemon that refused every file of every client ("Permission denied"); refused at the start now,
+   * by flag and by config, and accepted once the path is given to that user.
+   */
+  @Test
+  void aModulePathTheUidCannotWriteIsRefused() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.livesync.settings.Dirs.isRoot(), "only root switches users");
+    Path backup = Files.createDirectories(tmp.resolve("backup"));
+    Files.setPosixFilePermissions(backup, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setAttribute(backup, "unix:uid", 0);
+    Files.setAttribute(backup, "unix:gid", 0);
+    Path pw = passwordFile(tmp, "s3cret", "rw-------");
+    String words = "livesync serve: module 'nfsbackup': path " + backup + " is not writable by nobody:nogroup, whom the daemon writes as"
+        + " (--uid/--gid, uid/gid; it is root:root, mode 0755), so every client's files would be refused: give it to them (chown"
+        + " nobody:nogroup " + backup + ", as the classic setup's chown -R rsync.rsync /backup), or leave --uid/--gid out (the path's owner)\n";
+    String[] flagArgs = {"serve", "--module", "nfsbackup", "--path", backup.toString(), "--user", "rsync_backup", "--password-file",
+        pw.toString(), "--uid", "nobody", "--gid", "nogroup", "--runtime-dir", tmp.resolve("run").toString(), "--print-config"};
+    var flags = cli(flagArgs);
+    assertThat(flags.code()).isEqualTo(2);
+    assertThat(flags.err()).startsWith(words);
+    Path conf = Files.writeString(tmp.resolve("s.toml"), "[serve]\nport = 19612\n[[serve.module]]\nname = \"nfsbackup\"\npath = \"" + backup
+        + "\"\nuser = \"rsync_backup\"\npassword_file = \"" + pw + "\"\nuid = \"nobody\"\ngid = \"nogroup\"\n");
+    var config = cli("serve", "--config", conf.toString(), "--print-config");
+    assertThat(config.code()).isEqualTo(2);
+    assertThat(config.err()).startsWith(words);
+    // given to that user, as the classic setup does
+    Files.setOwner(backup, backup.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+    Files.getFileAttributeView(backup, java.nio.file.attribute.PosixFileAttributeView.class)
+        .setGroup(backup.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup"));
+    var ok = cli(flagArgs);
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("uid = nobody\n", "gid = nogroup\n");
+  }
 }
