@@ -64,7 +64,7 @@ final class GoneAncestors {
     return queue.awaitingRead.removeIf(t -> {
       boolean read = reads.sourceReadSince(t.readMark);
       if (!read && now < t.readWaitEnds) return false;
-      if (!read) log.info("the source's events not all read {} s after {} was found gone: deleted now (if it was renamed, the new name may go whole)",
+      if (!read && t.gone != null) log.info("the source's events not all read {} s after {} was found gone: deleted now (if it was renamed, the new name may go whole)",
           READ_WAIT_MAX_NANOS / 1_000_000_000L, t.gone.stream().map(dev.livesync.fs.Bytes::display).toList());
       t.readMark = Long.MIN_VALUE;
       return true;

@@ -20,6 +20,13 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
   static final TransferResult OLD_NAME_KEPT = new TransferResult(TransferResult.Outcome.OK, 0, List.of(), 0, 0, 0,
       "nothing moved: the delete policy keeps the old name, the batch after it sends the new one");
 
+  /**
+   * A directory's rename on a target whose renames copy from the source, which made nothing because
+   * its new name is gone from the source (renamed again, or deleted): see {@link RenameMovedOn}.
+   */
+  static final TransferResult NEW_NAME_GONE = new TransferResult(TransferResult.Outcome.OK, 0, List.of(), 0, 0, 0,
+      "not moved: its new name is gone from the source (renamed again, or deleted); the batches after it send what the source holds");
+
   /** Whether {@code r} was had without asking the target: it says nothing of a target that was failing. */
   static boolean withoutTarget(TransferResult r) {
     return r == NOTHING_TO_SEND || r == OLD_NAME_KEPT;
@@ -92,6 +99,7 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
         long t0 = System.nanoTime();
         if (!delete.whileRunning()) return new Ran(OLD_NAME_KEPT); // nothing to move: the old name stays
         boolean made = transport.rename(m.from(), m.to());
+        if (!made && m.dir() && newNameGone(List.of(new Transport.Move(m.from(), m.to())))) return new Ran(NEW_NAME_GONE);
         return Ran.renamed(t0, made, 1, m.dir() && transport.renameCopiesFromSource());
       }
     }
@@ -131,7 +139,15 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
     for (WorkItem.Rename m : renames) moves.add(new Transport.Move(m.from(), m.to()));
     long t0 = System.nanoTime();
     boolean all = transport.renameAll(moves);
+    if (!all && renames.stream().allMatch(WorkItem.Rename::dir) && newNameGone(moves)) return new Ran(NEW_NAME_GONE);
     return Ran.renamed(t0, all, renames.size(), renames.stream().allMatch(WorkItem.Rename::dir) && transport.renameCopiesFromSource());
+  }
+
+  /** Whether, on a target whose renames copy from the source, a name {@code moves} end at is gone from the source ({@link RenameChains}). */
+  private boolean newNameGone(List<Transport.Move> moves) {
+    if (source == null || !transport.renameCopiesFromSource()) return false;
+    for (Transport.Move c : RenameChains.copies(moves)) if (source.size(c.to()) < 0) return true;
+    return false;
   }
 
   /** All paths when live deletes are allowed; otherwise only those that exist at the source. */

@@ -39,6 +39,8 @@ final class TargetQueue {
     List<byte[]> gone;
     /** It waits for the source to be read up to this {@link SourceReads} mark (at most until {@link #readWaitEnds}); MIN_VALUE: not. */
     long readMark = Long.MIN_VALUE, readWaitEnds;
+    /** It went back to wait for such a read once already ({@link RenameMovedOn}). */
+    boolean waitedForRead;
 
     Task(WorkItem item, long seq, List<Long> alsoDone, boolean startup) {
       this.item = item;
@@ -92,7 +94,7 @@ final class TargetQueue {
     Task t = new Task(item, seq, new ArrayList<>(), startup);
     add(t);
     if (!renamesCopy) return;
-    if (item instanceof WorkItem.Rename m && m.dir()) t.notBefore = clock.nanos() + COPY_WAIT_NANOS;
+    if (item instanceof WorkItem.Rename m && m.dir()) t.notBefore = RenameMovedOn.notBefore(tasks, t, clock.nanos() + COPY_WAIT_NANOS);
     else if (item instanceof WorkItem.Send s) releaseCopiesReconciledBy(s);
   }
 
@@ -154,7 +156,7 @@ final class TargetQueue {
 
   private void add(Task t) {
     if (t.order == 0) t.order = ++added;
-    if (!renamesCopy && t.item instanceof WorkItem.Rename m && m.dir()) tasks.add(RenamesFirst.at(tasks), t);
+    if (t.item instanceof WorkItem.Rename m && m.dir()) tasks.add(renamesCopy ? RenameMovedOn.at(tasks, m) : RenamesFirst.at(tasks), t);
     else tasks.add(t);
     queuedPaths += t.paths();
   }
@@ -222,9 +224,7 @@ final class TargetQueue {
   }
 
   void syncRecords() { records.sync(); }
-
   int liveRecords() { return records.liveCount(); }
-
   Task get(int i) { return tasks.get(i); }
 
   int size() { return tasks.size(); }

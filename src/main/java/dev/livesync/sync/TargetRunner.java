@@ -254,12 +254,15 @@ public final class TargetRunner {
           loop.execute(() -> {
             running += group.size() - 1; // one worker ran them all; finished() counts each
             if (ran.copiedFromSource()) queue.coveredByCopies(group.stream().map(g -> ((WorkItem.Rename) g.item).to()).toList(), queuedUpTo);
+            boolean again = RenameMovedOn.requeued(queue, group, ran, loop.sourceReadMark(), clock.nanos()); // back in its place
             for (Task g : group) {
               if (ran.result().outcome() == Outcome.OK || ran.result().outcome() == Outcome.PARTIAL) queueGoneAncestors(g, ran.goneAncestors());
               queueParentsSetBack(g, parentTimes.ended(g.startSeq, g.item, clock.nanos()));
               judgementWaits.ended(g.startSeq, clock.nanos());
-              finished(g, ran.result(), ran.fullSyncWhy());
+              if (again) listener.finished(name, g.item, ran.result(), clock.nanos());
+              else finished(g, ran.result(), ran.fullSyncWhy());
             }
+            if (again) running -= group.size();
           });
         });
   }
@@ -392,9 +395,6 @@ public final class TargetRunner {
   /** Nothing running, and all it has queued failed twice or more: {@link TargetQueue#onlyRepeatedFailures}. */
   public boolean onlyRepeatedFailures() { return running == 0 && queue.onlyRepeatedFailures(); }
 
-  public int queued() { // not running
-    return queue.queued();
-  }
-
+  public int queued() { return queue.queued(); } // not running
   public int running() { return running; }
 }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,43 @@ class DaemonDirRenameTest {
 
       long sent = received(t.daemon.log()) - before;
       System.out.printf("a %d MiB directory renamed twice: %d bytes received by the daemon%n", files * SIZE >> 20, sent);
+      assertThat(sent).as("bytes sent for the renames (its data is %d)", (long) files * SIZE).isLessThan(SIZE / 4);
+      assertThat(Trees.exists(at(t.dst, "big"))).isFalse();
+      assertThat(Trees.exists(at(t.dst, "big.tmp"))).isFalse();
+    }
+  }
+
+  /**
+   * The same two renames, the second made just as the first's copy reads the source (the race of the
+   * two back to back, made certain): that copy finds its new name gone and makes nothing, and the
+   * old copy must still be there for the second rename to be made from. Failure injection: the
+   * target's first rename does the second at the source before it runs.
+   */
+  @Test
+  void aDirectoryRenamedAgainAsItsFirstRenameRunsIsMadeFromItsFirstName() throws Exception {
+    int files = 16;
+    byte[][] source = new byte[1][];
+    var raced = new java.util.concurrent.atomic.AtomicBoolean();
+    UnaryOperator<Transport> racing = inner -> new ForwardingTransport(inner) {
+      @Override
+      public boolean rename(byte[] from, byte[] to) throws InterruptedException {
+        if (Bytes.display(to).equals("big.tmp") && raced.compareAndSet(false, true))
+          Libc.rename(at(source[0], "big.tmp"), at(source[0], "archive/big-2026"));
+        return super.rename(from, to);
+      }
+    };
+    try (var t = new Synced(src -> {
+      source[0] = src;
+      randomFiles(src, files, SIZE, 4, i -> "big/part" + i % 3 + "/f" + i);
+      Libc.mkdir(at(src, "archive"), 0755);
+    }, 60, racing)) {
+      long before = received(t.daemon.log());
+      Libc.rename(at(t.src, "big"), at(t.src, "big.tmp"));
+      Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(60));
+      assertThat(raced).as("the second rename made as the first ran").isTrue();
+
+      long sent = received(t.daemon.log()) - before;
+      System.out.printf("a %d MiB directory renamed again as its first rename ran: %d bytes received by the daemon%n", files * SIZE >> 20, sent);
       assertThat(sent).as("bytes sent for the renames (its data is %d)", (long) files * SIZE).isLessThan(SIZE / 4);
       assertThat(Trees.exists(at(t.dst, "big"))).isFalse();
       assertThat(Trees.exists(at(t.dst, "big.tmp"))).isFalse();
@@ -156,13 +194,18 @@ class DaemonDirRenameTest {
     private Replicator replicator;
 
     Synced(Fill fill, int seconds) throws Exception {
+      this(fill, seconds, UnaryOperator.identity());
+    }
+
+    /** {@code wrap}: the daemon's transport as the replica gets it (failure injection). */
+    Synced(Fill fill, int seconds, UnaryOperator<Transport> wrap) throws Exception {
       Trees.chmod(src, 0755);
       Trees.chmod(dst, 0755);
       fill.into(src);
       daemon = RsyncDaemon.start(Trees.path(dst));
       try {
         var s = EngineSettings.builder("dr", src).stateDir(Trees.path(Trees.tempDir("ls-dr-state"))).build();
-        replicator = Replicator.start(s, List.of(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults())), null);
+        replicator = Replicator.start(s, List.of(wrap.apply(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()))), null);
         Trees.awaitSameTree(src, dst, Duration.ofSeconds(seconds));
       } catch (Exception | AssertionError e) {
         close();
