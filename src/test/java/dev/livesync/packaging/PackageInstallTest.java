@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PackageInstallTest {
-  private static final List<String> BARE = List.of("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin");
+  /** The syncs' target locks in the build's directory (as for every test), not the host's /run/livesync/targets, where they outlived the tests. */
+  private static final List<String> BARE = List.of("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LIVESYNC_LOCK_DIR=" + PackageTools.TEST_LOCKS);
   private static Path deb;
   private static String version;
   private static List<String> installed = List.of();

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 /** What the package tests share: building the .deb with {@code scripts/package}, dpkg, and commands with a bounded wait. */
 final class PackageTools {
   static final Path HOME = Path.of(System.getProperty("livesync.home", ".")).toAbsolutePath();
+  /** Where the installed livesync's syncs put their target locks: the tests' own (pom.xml), not the host's. */
+  static final String TEST_LOCKS = System.getProperty("livesync.lock.dir", HOME.resolve("target/target-locks").toString());
   private static final String[] LIMITS = {"max_user_watches", "max_queued_events", "max_user_instances"};
 
   private PackageTools() {}

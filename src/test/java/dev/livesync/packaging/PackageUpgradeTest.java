@@ -50,8 +50,9 @@ class PackageUpgradeTest {
     src = Files.createDirectories(work.resolve("src"));
     dst = Files.createDirectories(work.resolve("dst"));
     state = work.resolve("state");
-    // a runtime dir of its own (its pidfile and socket); the state dir holds start's log
-    env = List.of("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LIVESYNC_RUNTIME_DIR=" + work.resolve("run"));
+    // a runtime dir of its own (its pidfile and socket), the tests' target locks; the state dir holds start's log
+    env = List.of("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LIVESYNC_RUNTIME_DIR=" + work.resolve("run"),
+        "LIVESYNC_LOCK_DIR=" + PackageTools.TEST_LOCKS);
   }
 
   @AfterAll
