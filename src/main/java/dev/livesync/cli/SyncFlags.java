@@ -76,7 +76,7 @@ final class SyncFlags {
   @Option(names = "--exec", paramLabel = "COMMAND", description = "Run after each batch delivered to a target, once per target (sh -c; the batch's paths NUL-separated on stdin, LIVESYNC_TARGET and LIVESYNC_SOURCE in the environment; killed after 5 minutes).")
   String exec;
 
-  @Option(names = "--bwlimit", paramLabel = "RATE", description = "rsync --bwlimit per rsync run (e.g. 10M); up to --workers runs per target go at once.")
+  @Option(names = "--bwlimit", paramLabel = "RATE", description = "rsync --bwlimit per rsync run (e.g. 10M, 500K, 512b; 0 or at least 512 bytes/s); up to --workers runs per target go at once.")
   String bwlimit;
 
   @Option(names = "--compress", description = "rsync -z.")

@@ -52,8 +52,7 @@ public enum Key {
   SSH_PORT(Scope.TARGET, "ssh_port", "--ssh-port", null, new Rule.Whole(1, 65535)),
   KNOWN_HOSTS(Scope.TARGET, "known_hosts", "--known-hosts", null, new Rule.AbsolutePath()),
   BWLIMIT(Scope.TARGET, "bwlimit", "--bwlimit", null,
-      new Rule.Text(Pattern.compile("\\d+(\\.\\d+)?([KMGTP](i?B)?)?", Pattern.CASE_INSENSITIVE),
-          "a rate as rsync --bwlimit takes it: KiB/s as a whole number, or with a unit such as 500K, 10M")),
+      new Rule.Rate()),
   COMPRESS(Scope.TARGET, "compress", "--compress", "false", new Rule.Switch()),
   CHECKSUM(Scope.TARGET, "checksum", "--checksum", "false", new Rule.Switch()),
   EXTRA_ARGS(Scope.TARGET, "extra_args", "--rsync-arg", null,
@@ -217,9 +216,10 @@ public enum Key {
     return r;
   }
 
-  /** {@code text} matching a {@link Rule.Text}'s pattern. */
+  /** {@code text} matching a {@link Rule.Text}'s pattern, or a {@link Rule.Rate} rsync takes. */
   public String text(String text) {
-    if (text == null || !((Rule.Text) rule).pattern().matcher(text).matches()) throw refuse(text);
+    boolean ok = text != null && (rule instanceof Rule.Rate ? BwLimit.bytesPerSecond(text) >= 0 : ((Rule.Text) rule).pattern().matcher(text).matches());
+    if (!ok) throw refuse(text);
     return text;
   }
 

@@ -60,6 +60,15 @@ public sealed interface Rule {
     }
   }
 
+  /** A rate as rsync's --bwlimit takes it ({@link BwLimit}). */
+  record Rate() implements Rule {
+    @Override
+    public String expected() {
+      return "a rate as rsync --bwlimit takes it: 0 (none) or at least 512 bytes/s, in KiB/s (such as 500, 1.5) or with a unit"
+          + " such as 512b (bytes), 500K, 10M (K, M, G powers of 1024; KB, MB, GB powers of 1000)";
+    }
+  }
+
   /** Text matching a pattern. */
   record Text(Pattern pattern, String expected) implements Rule {}
 

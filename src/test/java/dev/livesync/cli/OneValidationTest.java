@@ -149,7 +149,7 @@ class OneValidationTest {
         new Row(Key.TIMEOUT, List.of("--timeout", "1500ms"), "  timeout = \"1500ms\"", "1500ms", timeout),
         new Row(Key.TIMEOUT, List.of("--timeout", "30"), "  timeout = \"30\"", "30", timeout),
         new Row(Key.BWLIMIT, List.of("--bwlimit", "fast"), "  bwlimit = \"fast\"", "fast",
-            "expected a rate as rsync --bwlimit takes it: KiB/s as a whole number, or with a unit such as 500K, 10M"),
+            "expected " + Key.BWLIMIT.expected()),
         new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "--delete-after"), "  extra_args = [\"--delete-after\"]", "--delete-after",
             "rsync option '--delete-after' is not allowed: deletion is the engine's job (the %s policy)", Key.DELETE),
         new Row(Key.EXTRA_ARGS, List.of("--rsync-arg", "-avn"), "  extra_args = [\"-avn\"]", "-avn",
