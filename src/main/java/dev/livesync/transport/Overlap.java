@@ -36,7 +36,7 @@ public final class Overlap {
       case INSIDE -> "is inside the source " + source + r.shown()
           + ": the source would be copied into itself without end; choose a target outside the source";
       case CONTAINS -> "contains the source " + source + r.shown()
-          + ": the source would be copied into itself without end; choose a target outside the source";
+          + ": the target's deletions would remove the source itself (it is not in the tree copied there); choose a target outside the source";
     };
   }
 

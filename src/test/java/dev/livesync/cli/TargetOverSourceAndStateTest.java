@@ -35,11 +35,11 @@ class TargetOverSourceAndStateTest {
     List<String> run = said(false, concat(new String[] {"run", "--check"}, flags, new String[] {src.toString(), pc.toString()}));
     assertThat(run.stream().filter(l -> l.startsWith("livesync run: ")).toList()).as(String.join("\n", run))
         .containsExactly("livesync run: target " + pc + ": contains the source " + src
-            + ": the source would be copied into itself without end; choose a target outside the source");
+            + ": the target's deletions would remove the source itself (it is not in the tree copied there); choose a target outside the source");
     List<String> doctor = said(true, "doctor", "--state-dir", pc.resolve("state").toString(), src.toString(), pc.toString());
     assertThat(doctor.stream().filter(l -> l.startsWith("FAIL")).toList()).as(String.join("\n", doctor))
         .containsExactly("FAIL  target " + pc + ": contains the source " + src
-            + ": the source would be copied into itself without end; choose a target outside the source");
+            + ": the target's deletions would remove the source itself (it is not in the tree copied there); choose a target outside the source");
 
     // the state dir inside a target that is not the source's: still refused
     Path dst = Files.createDirectories(tmp.resolve("dst"));
