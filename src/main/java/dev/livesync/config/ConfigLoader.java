@@ -159,7 +159,10 @@ public final class ConfigLoader {
     Path token = null;
     Duration after = null, lag = null;
     if (h != null) {
-      listen = h.string("listen", null);
+      // a bare port may be written as a TOML integer (listen = 9123), as --http 9123 takes it: the
+      // port's range is the monitor's rule, for the flag and the key alike
+      var port = h.raw("listen");
+      listen = port != null && port.isIntegralNumber() ? port.asText() : h.string("listen", null);
       if (listen == null) throw h.missing("listen", "the address for the status page and /metrics, e.g. \"127.0.0.1:9123\"");
       token = h.absolutePath("token_file", null);
       at.put("listen", h.position("listen"));

@@ -55,6 +55,19 @@ class MonitorOptionsTest {
         .hasMessageContaining(message);
   }
 
+  /** A bare port is taken by --http 9123; the key takes it too, written as a TOML integer, with the same range rule. */
+  @Test
+  void aBarePortIsAnIntegerInTheConfig() {
+    assertThat(new MonitorOptions().httpSettings(config("[http]\nlisten = 9123\n")).listen().getPort()).isEqualTo(9123);
+    var flag = new MonitorOptions();
+    flag.web.http = "70000";
+    assertThatThrownBy(() -> flag.httpSettings(null)).hasMessage("--http 70000: the port must be from 1 to 65535");
+    assertThatThrownBy(() -> new MonitorOptions().httpSettings(config("[http]\nlisten = 70000\n"))).isInstanceOf(ConfigException.class)
+        .hasMessage("/etc/livesync/test.toml:6:1: http.listen: the port must be from 1 to 65535");
+    assertThatThrownBy(() -> config("[http]\nlisten = 9123.5\n")).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("/etc/livesync/test.toml:6:1: http.listen: expected a string");
+  }
+
   @Test
   void tokenRulesAreTheSameForTheFlagAndTheKey() throws Exception {
     for (Path t : new Path[] {token("0123456789abcdefXYZ", "rw-r--r--"), token("short", "rw-------")}) {
