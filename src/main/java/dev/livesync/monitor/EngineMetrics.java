@@ -99,6 +99,15 @@ final class EngineMetrics {
     syncGauge(registry, status, "livesync_unwatched_directories",
         "Directories that could not be watched (watch limit, permissions): changes there travel only with a full sync", EngineStatus::unwatchedDirs);
     syncGauge(registry, status, "livesync_pending_paths", "Changed paths not yet cut into a batch (files still open included)", EngineStatus::pendingPaths);
+    // every failed attempt, as livesync status counts them: a transfer's, and an idle target's look that
+    // found it not answering (no transfer runs then: livesync_retries_total and livesync_rsync_runs_total
+    // stay still while a quiet target is down)
+    CounterWithCallback.builder().name("livesync_target_failures")
+        .help("Failed attempts at the target, as livesync status counts them: failed transfers, and looks at an idle target that found it not answering")
+        .labelNames("sync", "target")
+        .callback(cb -> {
+          for (EngineStatus s : status.get()) for (EngineStatus.Target t : s.targets()) cb.call(t.failures(), s.name(), t.target());
+        }).register(registry);
     CounterWithCallback.builder().name("livesync_queue_overflows")
         .help("inotify event queue overflows (each one rewatches and runs a full sync)").labelNames("sync")
         .callback(cb -> {
