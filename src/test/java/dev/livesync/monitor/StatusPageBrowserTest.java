@@ -123,12 +123,25 @@ class StatusPageBrowserTest {
       String error = await(d, Duration.ofSeconds(30), "the last error shown",
           w -> target(w, daemonUrl).findElements(By.cssSelector(".last-error")).stream().map(WebElement::getText).findFirst().orElse(null));
       assertThat(error).containsPattern("rsync exit (10: error in socket I/O|35: timeout waiting for daemon connection)");
+      // the process runs, but the backup does not get the changes: the title says so, not just "running"
+      String failingTitle = read(d, w -> w.findElement(By.id("title")).getText());
+      assertThat(failingTitle).isEqualTo("livesync — running · a target is failing");
+      assertThat(d.getTitle()).startsWith("FAILING");
       screenshot(d, "down");
 
       // back: up again, caught up
       daemon.start();
       await(d, Duration.ofSeconds(60), "the daemon target up and caught up", w -> state(w, daemonUrl).equals("up") && ms(w, daemonUrl, "lag-now") == 0);
       assertThat(Files.readString(dst.resolve("late.txt"))).startsWith("written while");
+      // the outage is over: its error is history, not a red box beside an up target, and the title is calm again
+      String past = await(d, Duration.ofSeconds(30), "the last error shown as past",
+          w -> target(w, daemonUrl).findElements(By.cssSelector(".last-error[data-past='1']")).stream().map(WebElement::getText).findFirst().orElse(null));
+      assertThat(past).startsWith("last error, before the target was up again").contains("rsync exit");
+      int redBoxes = read(d, w -> target(w, daemonUrl).findElements(By.cssSelector(".error")).size());
+      assertThat(redBoxes).as("no red error box").isZero();
+      String calmTitle = read(d, w -> w.findElement(By.id("title")).getText());
+      assertThat(calmTitle).isEqualTo("livesync — running");
+      assertThat(d.getTitle()).isEqualTo("livesync status");
     } finally {
       if (driver != null) driver.quit();
     }
