@@ -93,7 +93,8 @@ final class EngineMetrics {
         "1 while the sync watches its source and feeds its targets (running, or draining to stop), 0 when it has failed "
             + "(source gone or replaced: nothing is sent; see livesync status) or stopped",
         s -> s.state().equals("running") || s.state().equals("stopping") ? 1 : 0);
-    syncGauge(registry, status, "livesync_watches", "inotify watches held by the sync", EngineStatus::watches);
+    syncGauge(registry, status, "livesync_watches",
+        "inotify watches held by the sync (a sync watched with fanotify: its marks, 1 for a filesystem mark)", EngineStatus::watches);
     syncGauge(registry, status, "livesync_watch_limit", "The kernel's fs.inotify.max_user_watches (shared by every process of the user)",
         EngineStatus::watchLimit);
     syncGauge(registry, status, "livesync_unwatched_directories",
@@ -109,7 +110,7 @@ final class EngineMetrics {
           for (EngineStatus s : status.get()) for (EngineStatus.Target t : s.targets()) cb.call(t.failures(), s.name(), t.target());
         }).register(registry);
     CounterWithCallback.builder().name("livesync_queue_overflows")
-        .help("inotify event queue overflows (each one rewatches and runs a full sync)").labelNames("sync")
+        .help("The kernel's event queue overflows, inotify's or fanotify's as the sync is watched (each one rewatches and runs a full sync)").labelNames("sync")
         .callback(cb -> {
           for (EngineStatus s : status.get()) cb.call(s.overflows(), s.name());
         }).register(registry);
