@@ -43,4 +43,16 @@ class DoctorPasswordFileTest {
     Files.writeString(pw, "secret\n");
     assertThat(doctor(pw)).contains("OK    password file " + pw + ": mode 0600, owned by this user");
   }
+
+  /** A password file of mode 0644 was one FAIL for the file and the same words again as the target's FAIL. */
+  @Test
+  void aPasswordFileReadableByOthersIsSaidOnce() throws Exception {
+    Files.createDirectories(tmp.resolve("src"));
+    Path pw = Files.writeString(tmp.resolve("rsync.password"), "secret\n");
+    Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-r--r--"));
+    String out = doctor(pw);
+    assertThat(out).as(out).contains("FAIL  password file " + pw + ": is accessible by its group or others (mode 0644)")
+        .contains("WARN  target rsync://bk@127.0.0.1:1/m: not tried: its password file " + pw + " is refused");
+    assertThat(out.lines().filter(l -> l.contains("mode 0644")).count()).as(out).isEqualTo(1);
+  }
 }

@@ -33,6 +33,11 @@ public final class TargetProbe implements Supplier<Check> {
     // rsync would send the daemon's whole secrets line as the password: said as run says it, not as a failed login
     LivesyncException secrets = dev.livesync.sync.Preflight.secretsForm(target);
     if (secrets != null) return Check.fail(what, secrets.getMessage());
+    // a password file rsync would refuse has its own FAIL line (the file's): not said again for each target using it
+    java.nio.file.Path pw = target.options().passwordFile();
+    if (pw != null && dev.livesync.settings.PasswordFile.problem(pw) != null) {
+      return Check.warn(what, "not tried: its password file " + pw + " is refused (see the password file's line)");
+    }
     try (RsyncTransport t = new RsyncTransport(source, target)) {
       dev.livesync.transport.Drift seen;
       try {
