@@ -46,16 +46,11 @@ final class StartCommand extends Subcommand {
       args.add(Config.DEFAULT_FILE);
     }
     args.addAll(runArgs);
-    // the same checks, words and exit codes as run: nothing is started with settings run would refuse
-    List<String> check = new ArrayList<>(args);
-    check.add(1, "--check");
-    var cl = Main.commandLine();
-    cl.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()));
-    cl.setErr(err());
-    int checked = cl.execute(check.toArray(String[]::new));
-    if (checked != 0) return checked;
+    // the same checks, words and exit codes as run, said as start's: nothing is started with settings run would refuse
+    RunCheck.Result checked = RunCheck.check("start", args.subList(1, args.size()), err());
+    if (checked.exit() != 0) return checked.exit();
     // where the run will answer: its --status-socket, else its config's status_socket, else the default
-    RunCommand checkedRun = (RunCommand) cl.getSubcommands().get("run").getCommand();
+    RunCommand checkedRun = checked.run();
     ServiceFiles run = checkedRun.startFiles();
     ServiceFiles files = logFile == null ? run : new ServiceFiles(run.pidFile(), logFile, run.socket());
     long pid = BackgroundLauncher.start(forking(BackgroundLauncher.selfCommand(Main.class.getName(), args)), files, wait);

@@ -246,6 +246,20 @@ public class ServiceRoundTripTest {
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
   }
 
+  /** start checks its arguments as run --check does: its errors were said as "livesync run: ..." to a user who typed start. */
+  @Test
+  void startSaysItsCheckUnderItsOwnName() throws Exception {
+    Path cfg = Files.writeString(tmp.resolve("c.toml"), "[[sync]]\nsource = \"" + tmp.resolve("no-such-dir") + "\"\n  [[sync.target]]\n"
+        + "  url = \"" + tmp.resolve("backup") + "\"\n");
+    Result r = cli("start", "--config", cfg.toString());
+    assertThat(r.code()).isEqualTo(dev.livesync.Exit.CONFIG);
+    assertThat(r.err()).isEqualTo("livesync start: " + cfg + ":2:1: sync[0].source: does not exist\n");
+    Result flag = cli("start", "--bogus");
+    assertThat(flag.code()).isEqualTo(dev.livesync.Exit.USAGE);
+    assertThat(flag.err()).startsWith("livesync start: unknown option --bogus\n").doesNotContain("livesync run:");
+    assertThat(ServiceFiles.defaults().pidFile()).doesNotExist();
+  }
+
   @Test
   void aFailedStartIsReportedWithTheLogTail() throws Exception {
     // the log is appended to: what an earlier run said last is not this start's reason
