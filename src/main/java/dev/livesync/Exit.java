@@ -35,4 +35,13 @@ public final class Exit {
   public static final int CONFIG = 78;
   /** Interrupted while waiting (Ctrl-C during start or stop). */
   public static final int INTERRUPTED = 130;
+
+  /**
+   * What {@code run} and {@code serve} exit with when only an operator can help: a bad command line
+   * or config, a target that refused us (wrong password, unknown module), rsync missing. A service
+   * is not restarted on them (the unit's {@code RestartPreventExitStatus=}): it would fail the same
+   * way every few seconds. Not here: what a restart may get past (the state dir or the log not
+   * writable yet, another livesync that still holds the sync, an internal error).
+   */
+  public static final java.util.List<Integer> OPERATOR_MUST_ACT = java.util.List.of(USAGE, TARGET_REFUSED, UNAVAILABLE, CONFIG);
 }

@@ -150,7 +150,7 @@ public final class Replicator implements AutoCloseable {
     String refused = startup.refused();
     if (refused != null) {
       stop(java.time.Duration.ZERO);
-      throw new LivesyncException(refused, 5);
+      throw new LivesyncException(refused, dev.livesync.Exit.TARGET_REFUSED);
     }
     return true;
   }

@@ -86,8 +86,8 @@ public final class SystemdUnit {
         "ExecReload=/bin/kill -HUP $MAINPID",
         "Restart=on-failure",
         "RestartSec=5",
-        // bad arguments or config: restarting cannot help, the admin must fix the file
-        "RestartPreventExitStatus=2 78",
+        // bad arguments or config, a target refusing the password, rsync missing: restarting cannot help
+        restartPrevent(),
         // stop sends SIGTERM; give the drain its stop_timeout (30 s by default) plus margin before systemd kills
         "KillMode=mixed",
         "TimeoutStopSec=" + stopSec,
@@ -104,6 +104,12 @@ public final class SystemdUnit {
         "[Install]",
         "WantedBy=multi-user.target",
         "");
+  }
+
+  /** The unit's {@code RestartPreventExitStatus=} line: the exit codes only an operator can help ({@link dev.livesync.Exit#OPERATOR_MUST_ACT}). */
+  public static String restartPrevent() {
+    return "RestartPreventExitStatus=" + dev.livesync.Exit.OPERATOR_MUST_ACT.stream().map(String::valueOf)
+        .collect(java.util.stream.Collectors.joining(" "));
   }
 
   private static String joinLines(String... lines) {

@@ -20,7 +20,7 @@ class InstallServiceTest {
         .contains("[Unit]\n", "After=network-online.target remote-fs.target local-fs.target\n", "Wants=network-online.target\n")
         .contains("Restart=on-failure\n", "ExecReload=/bin/kill -HUP $MAINPID\n", "TimeoutStopSec=45\n")
         .contains("RuntimeDirectory=livesync\n", "StateDirectory=livesync\n", "WantedBy=multi-user.target\n")
-        .contains("Type=notify\n", "NotifyAccess=main\n", "WatchdogSec=3min\n", "RestartPreventExitStatus=2 78\n")
+        .contains("Type=notify\n", "NotifyAccess=main\n", "WatchdogSec=3min\n", "RestartPreventExitStatus=2 5 69 78\n")
         .containsPattern("(?m)^ExecStart=\\S*livesync run --config /etc/livesync/livesync.toml$");
     assertThat(r.out()).contains("Wrote " + unit, "systemctl daemon-reload", "systemctl enable --now livesync.service");
   }
@@ -70,6 +70,20 @@ class InstallServiceTest {
     var ok = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", tmp.resolve("pw.service").toString());
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(ok.err()).isEmpty();
+  }
+
+  /**
+   * The unit does not restart on what only an operator can fix: a wrong password (5) restarted every
+   * 5 s for ever. The codes are Exit's, and docs/operations.md says the same line.
+   */
+  @Test
+  void theUnitIsNotRestartedOnWhatOnlyAnOperatorCanFixAsTheDocsSay() throws Exception {
+    String line = SystemdUnit.restartPrevent();
+    assertThat(line).isEqualTo("RestartPreventExitStatus=2 5 69 78");
+    assertThat(dev.livesync.Exit.OPERATOR_MUST_ACT).contains(dev.livesync.Exit.TARGET_REFUSED, dev.livesync.Exit.CONFIG, dev.livesync.Exit.USAGE);
+    assertThat(SystemdUnit.render("livesync", "run", Path.of("/etc/livesync/livesync.toml"), "man:x")).contains("\n" + line + "\n");
+    assertThat(SystemdUnit.render("livesync", "serve", Path.of("/etc/livesync/livesync.toml"), "man:x")).contains("\n" + line + "\n");
+    assertThat(Files.readString(Path.of("docs/operations.md"))).contains("(`" + line + "`)");
   }
 
   /**
