@@ -120,27 +120,57 @@ public final class SystemdUnit {
   static final java.util.List<Path> UNIT_DIRS = java.util.List.of(Path.of("/etc/systemd/system"), Path.of("/run/systemd/system"),
       Path.of("/usr/lib/systemd/system"), Path.of("/lib/systemd/system"));
 
+  /**
+   * The unit's name when none is given: {@code livesync.service}, {@code livesync-serve.service}, or the
+   * template {@code livesync@.service} for a config path holding {@code %i}.
+   */
+  public static String defaultName(String command, Path config) {
+    if (config.toString().contains("%i")) return command.equals("serve") ? "livesync-serve@.service" : "livesync@.service";
+    return command.equals("serve") ? "livesync-serve.service" : "livesync.service";
+  }
+
+  /**
+   * The name systemd is to know the unit written to {@code unitFile} by: its own when systemd would take
+   * it ({@code NAME.service}, {@code NAME@.service} for a template), else {@link #defaultName}.
+   */
+  public static String installName(Path unitFile, String command, Path config) {
+    String name = unitFile.getFileName().toString();
+    boolean template = config.toString().contains("%i");
+    boolean usable = name.endsWith(".service") && name.length() > ".service".length() && template == name.endsWith("@.service");
+    return usable ? name : defaultName(command, config);
+  }
+
   /** What to do with the unit written, on this host (systemd is running when /run/systemd/system is there, as sd_booted(3) tells). */
   public static String howToEnable(Path unitFile, String command) {
-    return howToEnable(unitFile, command, java.nio.file.Files.isDirectory(Path.of("/run/systemd/system")));
+    return howToEnable(unitFile, unitFile.getFileName().toString(), command);
+  }
+
+  /** {@link #howToEnable(Path, String)}, the unit to be installed as {@code name} ({@link #installName}). */
+  public static String howToEnable(Path unitFile, String name, String command) {
+    return howToEnable(unitFile, name, command, java.nio.file.Files.isDirectory(Path.of("/run/systemd/system")));
   }
 
   /** {@link #howToEnable(Path, String)}; {@code systemd}: whether systemd runs this host. */
   static String howToEnable(Path unitFile, String command, boolean systemd) {
-    return enableSteps(unitFile, command) + (systemd ? "" : "systemd does not run this host (no /run/systemd/system): the unit works where it"
+    return howToEnable(unitFile, unitFile.getFileName().toString(), command, systemd);
+  }
+
+  static String howToEnable(Path unitFile, String name, String command, boolean systemd) {
+    return enableSteps(unitFile, name, command) + (systemd ? "" : "systemd does not run this host (no /run/systemd/system): the unit works where it"
         + " does; here, " + (command.equals("run") ? "'livesync start' runs the replicator in the background instead" : "run 'livesync serve'"
         + " under the supervisor this host has") + ".\n");
   }
 
-  private static String enableSteps(Path unitFile, String command) {
-    String name = unitFile.getFileName().toString();
+  private static String enableSteps(Path unitFile, String name, String command) {
     // a template is enabled as one of its instances: livesync@www.service runs /etc/livesync/www.toml
     String enable = name.endsWith("@.service") ? name.replace("@.service", "@NAME.service") : name;
     Path dir = unitFile.toAbsolutePath().normalize().getParent();
-    if (!UNIT_DIRS.contains(dir)) {
-      // systemctl enable does not find a unit elsewhere by its name
+    boolean named = name.equals(unitFile.getFileName().toString());
+    if (!UNIT_DIRS.contains(dir) || !named) {
+      // systemctl enable does not find a unit elsewhere by its name, nor one whose name is not NAME.service
       return String.join("\n",
-          "Wrote " + unitFile + " (systemd does not read " + dir + ").",
+          "Wrote " + unitFile + (named ? " (systemd does not read " + dir + ")." : " (systemd reads units only as NAME.service"
+              + (name.endsWith("@.service") ? ", a template as NAME@.service" : "") + ")."),
           "Review it, then install, enable and start it:",
           "  cp " + unitFile + " /etc/systemd/system/" + name,
           "  systemctl daemon-reload",

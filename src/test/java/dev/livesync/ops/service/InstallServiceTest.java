@@ -10,6 +10,26 @@ import org.junit.jupiter.api.io.TempDir;
 class InstallServiceTest {
   @TempDir Path tmp;
 
+  // the config's check (run --check) looks for a livesync on the status socket and at the state dir: this test's own
+  @org.junit.jupiter.api.BeforeEach
+  void dirs() {
+    System.setProperty("livesync.runtime.dir", tmp.resolve("run").toString());
+    System.setProperty("livesync.state.dir", tmp.resolve("state").toString());
+    System.setProperty("livesync.lock.dir", tmp.resolve("locks").toString());
+  }
+
+  /** A source for the configs, outside the state dir (run --check refuses a state dir inside a source). */
+  private Path src() throws java.io.IOException {
+    return Files.createDirectories(tmp.resolve("src"));
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void cleanup() {
+    System.clearProperty("livesync.runtime.dir");
+    System.clearProperty("livesync.state.dir");
+    System.clearProperty("livesync.lock.dir");
+  }
+
   @Test
   void writesAUnitThatRestartsOnFailureAfterTheNetworkAndSaysHowToEnableIt() throws Exception {
     Path unit = tmp.resolve("livesync.service");
@@ -32,7 +52,7 @@ class InstallServiceTest {
    */
   @Test
   void aRelativeConfigIsWrittenAbsoluteAndTheStopTimeoutSizesTimeoutStopSec() throws Exception {
-    Path cfg = java.nio.file.Files.writeString(tmp.resolve("c3.toml"), "stop_timeout = \"10m\"\n[[sync]]\nsource = \"" + tmp
+    Path cfg = java.nio.file.Files.writeString(tmp.resolve("c3.toml"), "stop_timeout = \"10m\"\n[[sync]]\nsource = \"" + src()
         + "\"\n  [[sync.target]]\n  url = \"/backup/c3\"\n");
     Path relative = Path.of("").toAbsolutePath().relativize(cfg);
     assertThat(relative.isAbsolute()).isFalse();
@@ -43,33 +63,44 @@ class InstallServiceTest {
     assertThat(text).containsPattern("(?m)^ExecStart=\\S*livesync run --config " + java.util.regex.Pattern.quote(cfg.toString()) + "$")
         .contains("TimeoutStopSec=615\n").doesNotContain("TimeoutStopSec=45");
 
-    // a config that does not load (yet) is said as run would say it; the unit takes the default
+    // a config that does not load (yet) is said as run would say it; with --force the unit takes the default
     Files.writeString(cfg, "stop_timeout = \"2h\"\n");
     Path other = tmp.resolve("other.service");
-    r = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", other.toString());
+    r = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", other.toString(), "--force");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.err()).startsWith("livesync install-service: warning: " + cfg + ":1:1: stop_timeout: expected a duration from 0ms to 1h");
+    assertThat(r.err()).startsWith("livesync install-service: " + cfg + ":1:1: stop_timeout: expected a duration from 0ms to 1h")
+        .contains("TimeoutStopSec= follows the default stop_timeout");
     assertThat(Files.readString(other)).contains("TimeoutStopSec=45\n");
   }
 
   /**
-   * A daemon target with a user and no password_file worked from a shell with RSYNC_PASSWORD exported and
-   * failed as the service, which has none: install-service says so; with a password_file it says nothing.
+   * A config run would refuse made a unit without a word (a missing source; a bad key was only a
+   * warning, exit 0), and the service then stopped at its first start, not to be restarted. The config
+   * is checked as run --check does, in its words under install-service's name, and no unit is written
+   * (run's exit code); --force writes it anyway, with a warning. A config that does not exist yet is a note.
    */
   @Test
-  void aDaemonTargetWithoutAPasswordFileIsSaidToNeedOne() throws Exception {
-    String sync = "[[sync]]\nname = \"data\"\nsource = \"" + tmp + "\"\n  [[sync.target]]\n  url = \"rsync://rsync_backup@172.16.1.41/nfsbackup\"\n";
-    Path cfg = Files.writeString(tmp.resolve("pw.toml"), sync);
-    var r = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", tmp.resolve("pw.service").toString());
-    assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.err()).isEqualTo("livesync install-service: warning: sync data: target rsync://rsync_backup@172.16.1.41/nfsbackup names user"
-        + " rsync_backup but no password_file: the service does not get the RSYNC_PASSWORD of your shell, so its login would fail; give the"
-        + " target a password_file (mode 0600)\n");
-    Path pw = dev.livesync.testing.TempFiles.privateFile(tmp.resolve("rsync.password"), "s3cret\n");
-    Files.writeString(cfg, sync + "  password_file = \"" + pw + "\"\n");
-    var ok = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", tmp.resolve("pw.service").toString());
-    assertThat(ok.code()).as(ok.err()).isZero();
-    assertThat(ok.err()).isEmpty();
+  void aConfigRunWouldRefuseWritesNoUnitUnlessForced() throws Exception {
+    Path cfg = Files.writeString(tmp.resolve("gone.toml"), "[[sync]]\nsource = \"" + tmp.resolve("no-such-dir") + "\"\n  [[sync.target]]\n"
+        + "  url = \"" + tmp.resolve("backup") + "\"\n");
+    Path unit = tmp.resolve("units/livesync.service");
+    var r = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", unit.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(dev.livesync.Exit.CONFIG);
+    assertThat(r.err()).startsWith("livesync install-service: " + cfg + ":2:1: sync[0].source: does not exist\n")
+        .contains("livesync install-service: no unit written: the service would exit 78 at once and not be restarted")
+        .contains("--force").doesNotContain("livesync run:");
+    assertThat(r.out()).isEmpty();
+    assertThat(unit).doesNotExist();
+
+    var forced = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", unit.toString(), "--force");
+    assertThat(forced.code()).as(forced.err()).isZero();
+    assertThat(forced.err()).contains("sync[0].source: does not exist").contains("warning: the unit is written, but its run would exit 78 now");
+    assertThat(unit).exists();
+
+    Path missing = tmp.resolve("later.toml");
+    var later = ServiceRoundTripTest.cli("install-service", "--config", missing.toString(), "--output", tmp.resolve("later.service").toString());
+    assertThat(later.code()).as(later.err()).isZero();
+    assertThat(later.out()).contains("Note: " + missing + " does not exist yet");
   }
 
   /**
@@ -87,6 +118,63 @@ class InstallServiceTest {
   }
 
   /**
+   * --output DIR wrote nothing (exit 73, "run as root, or pass --output" to root who had); a file name
+   * systemd does not take as a unit was told to be copied and enabled as is; a template's config
+   * (%i) was written as livesync.service by default, whose %i would be empty.
+   */
+  @Test
+  void outputIsAFileOrADirectoryAndTheStepsNameAUnitSystemdTakes() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("review"));
+    var r = ServiceRoundTripTest.cli("install-service", "--output", dir.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(dir.resolve("livesync.service")).exists();
+    assertThat(r.out()).contains("Wrote " + dir.resolve("livesync.service"), "cp " + dir.resolve("livesync.service") + " /etc/systemd/system/livesync.service\n");
+
+    var t = ServiceRoundTripTest.cli("install-service", "--config", "/etc/livesync/%i.toml", "--output", dir.toString());
+    assertThat(t.code()).as(t.err()).isZero();
+    assertThat(dir.resolve("livesync@.service")).exists();
+    assertThat(t.out()).contains("systemctl enable --now livesync@NAME.service\n");
+
+    Path txt = tmp.resolve("unit.txt");
+    var x = ServiceRoundTripTest.cli("install-service", "--output", txt.toString());
+    assertThat(x.code()).as(x.err()).isZero();
+    assertThat(Files.readString(txt)).contains("ExecStart=");
+    assertThat(x.out()).contains("Wrote " + txt + " (systemd reads units only as NAME.service).")
+        .contains("cp " + txt + " /etc/systemd/system/livesync.service\n", "systemctl enable --now livesync.service\n")
+        .doesNotContain("enable --now unit.txt");
+
+    Path file = tmp.resolve("missing-dir/y.service");
+    var y = ServiceRoundTripTest.cli("install-service", "--output", file.toString());
+    assertThat(y.code()).as(y.err()).isZero();
+    assertThat(y.out()).contains("cp " + file + " /etc/systemd/system/y.service\n", "systemctl enable --now y.service\n");
+
+    Files.writeString(tmp.resolve("ro"), "a file, not a directory\n");
+    var bad = ServiceRoundTripTest.cli("install-service", "--output", tmp.resolve("ro/livesync.service").toString());
+    assertThat(bad.code()).isEqualTo(dev.livesync.Exit.CANNOT_WRITE);
+    assertThat(bad.err()).startsWith("livesync install-service: cannot write " + tmp.resolve("ro/livesync.service")).doesNotContain("pass --output");
+  }
+
+  /**
+   * A daemon target with a user and no password_file worked from a shell with RSYNC_PASSWORD exported and
+   * failed as the service, which has none: install-service says so; with a password_file it says nothing.
+   */
+  @Test
+  void aDaemonTargetWithoutAPasswordFileIsSaidToNeedOne() throws Exception {
+    String sync = "[[sync]]\nname = \"data\"\nsource = \"" + src() + "\"\n  [[sync.target]]\n  url = \"rsync://rsync_backup@172.16.1.41/nfsbackup\"\n";
+    Path cfg = Files.writeString(tmp.resolve("pw.toml"), sync);
+    var r = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", tmp.resolve("pw.service").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).isEqualTo("livesync install-service: warning: sync data: target rsync://rsync_backup@172.16.1.41/nfsbackup names user"
+        + " rsync_backup but no password_file: the service does not get the RSYNC_PASSWORD of your shell, so its login would fail; give the"
+        + " target a password_file (mode 0600)\n");
+    Path pw = dev.livesync.testing.TempFiles.privateFile(tmp.resolve("rsync.password"), "s3cret\n");
+    Files.writeString(cfg, sync + "  password_file = \"" + pw + "\"\n");
+    var ok = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", tmp.resolve("pw.service").toString());
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.err()).isEmpty();
+  }
+
+  /**
    * systemd splits ExecStart= at spaces and expands % specifiers and $ variables: a config under
    * "/srv/my backups" was run as --config /srv/my, and a % in a path was a specifier. Words are quoted
    * and % and $ doubled; the template unit's %i stays a specifier.
@@ -94,7 +182,7 @@ class InstallServiceTest {
   @Test
   void aConfigPathWithSpacesPercentAndDollarIsOneWordForSystemd() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("my backups 100%$HOME"));
-    Path cfg = Files.writeString(dir.resolve("c.toml"), "[[sync]]\nsource = \"" + tmp + "\"\n  [[sync.target]]\n  url = \"/backup/c\"\n");
+    Path cfg = Files.writeString(dir.resolve("c.toml"), "[[sync]]\nsource = \"" + src() + "\"\n  [[sync.target]]\n  url = \"/backup/c\"\n");
     Path unit = tmp.resolve("livesync.service");
     var r = ServiceRoundTripTest.cli("install-service", "--config", cfg.toString(), "--output", unit.toString());
     assertThat(r.code()).as(r.err()).isZero();
