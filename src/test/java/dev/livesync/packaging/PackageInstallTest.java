@@ -180,7 +180,8 @@ class PackageInstallTest {
     Path units = Path.of("/lib/systemd/system");
     for (String u : List.of("livesync.service", "livesync@.service", "livesync-serve.service")) assertThat(units.resolve(u)).isRegularFile();
     Path mine = tmp.resolve("livesync.service");
-    Result r = exec(List.of("livesync", "install-service", "--output", mine.toString()), Duration.ofSeconds(60));
+    // the package's example config has no [[sync]] yet, which install-service refuses as run would: --force writes the unit
+    Result r = exec(List.of("livesync", "install-service", "--output", mine.toString(), "--force"), Duration.ofSeconds(60));
     assertThat(r.code()).as(r.all()).isZero();
     assertThat(Files.readString(mine)).isEqualTo(Files.readString(units.resolve("livesync.service")));
     if (exec(List.of("sh", "-c", "command -v systemd-analyze"), Duration.ofSeconds(10)).code() != 0) return;
@@ -207,7 +208,7 @@ class PackageInstallTest {
     Path copy = Path.of("/etc/systemd/system/livesync.service");
     assertThat(copy).as("an admin's unit this test would overwrite").doesNotExist();
     try {
-      Result r = exec(concat(BARE, List.of("livesync", "install-service")), Duration.ofSeconds(60));
+      Result r = exec(concat(BARE, List.of("livesync", "install-service", "--force")), Duration.ofSeconds(60)); // the example config: no [[sync]] yet
       assertThat(r.code()).as(r.all()).isZero();
       assertThat(r.out()).contains("Note: the livesync package installs /lib/systemd/system/livesync.service already; this copy takes"
           + " its place (package upgrades of the unit no longer reach it): delete " + copy);
@@ -229,7 +230,8 @@ class PackageInstallTest {
     assertThat(x.code()).as(x.all()).isZero();
     Path launcher = opt.resolve("livesync-" + version + "-linux-x64/bin/livesync");
     for (String unit : List.of("livesync.service", "livesync-serve.service", "livesync@.service")) {
-      List<String> args = new ArrayList<>(List.of(launcher.toString(), "install-service", "--output", tmp.resolve(unit).toString()));
+      // --force: the package's example config (no [[sync]] yet) is refused as run would refuse it
+      List<String> args = new ArrayList<>(List.of(launcher.toString(), "install-service", "--output", tmp.resolve(unit).toString(), "--force"));
       if (unit.equals("livesync-serve.service")) args.add("--serve");
       if (unit.equals("livesync@.service")) args.addAll(List.of("--config", "/etc/livesync/%i.toml"));
       Result r = exec(concat(BARE, args), Duration.ofSeconds(60));
