@@ -68,7 +68,7 @@ final class InstanceFlags {
 
   /** Prints, in one line, what is wrong with --config's file, if anything (the command goes on without it). */
   void warnings(PrintWriter err, String command) {
-    if (statusSocket != null) return;
+    if (statusSocket != null || unreadable()) return; // an unreadable one names no instance: find says so
     config();
     if (configProblem != null) {
       err.println("livesync " + command + ": warning: " + configProblem + " (only its status_socket and state_dir are used here)");
@@ -118,8 +118,26 @@ final class InstanceFlags {
    */
   record Found(JsonNode doc, Path socket, ProcessHandle silent, String note) {}
 
+  /**
+   * --config names a file that cannot be read at all (missing, a directory): it names no socket, and
+   * the default one's livesync may be another's, which a stop here ended. Only a livesync running
+   * that file ({@code run --config FILE}, its file since deleted or moved) is it.
+   */
+  private boolean unreadable() {
+    return statusSocket == null && config != null && !(Files.isRegularFile(config) && Files.isReadable(config));
+  }
+
   Found find() {
     Path socket = socket();
+    if (unreadable()) {
+      config(); // its problem, in the loader's words
+      Optional<ProcessHandle> running = LivesyncProcesses.running(config);
+      if (running.isEmpty()) {
+        throw new LivesyncException(configProblem + "; no livesync runs it, and the livesync of the default socket is not asked in its"
+            + " place (give the config it was started with, or --status-socket PATH)", Exit.CONFIG);
+      }
+      return answering(running.get(), socket);
+    }
     try {
       return new Found(StatusClient.document(socket), socket, null, null);
     } catch (StatusClient.NotAnswering e) {
@@ -129,7 +147,12 @@ final class InstanceFlags {
     }
     Optional<ProcessHandle> other = elsewhere();
     if (other.isEmpty()) return new Found(null, socket, null, null);
-    long pid = other.get().pid();
+    return answering(other.get(), socket);
+  }
+
+  /** {@code h}, a livesync not answering on {@code socket}: its status from the socket it does answer on, else it as silent. */
+  private static Found answering(ProcessHandle h, Path socket) {
+    long pid = h.pid();
     for (Path s : LivesyncProcesses.socketsOf(pid)) {
       try {
         JsonNode doc = StatusClient.document(s);
@@ -141,7 +164,7 @@ final class InstanceFlags {
         // not its status socket, or silent: the next
       }
     }
-    return new Found(null, socket, other.get(), "it listens on no status socket that answers");
+    return new Found(null, socket, h, "it listens on no status socket that answers");
   }
 
   /**

@@ -260,6 +260,23 @@ public class ServiceRoundTripTest {
     assertThat(ServiceFiles.defaults().pidFile()).doesNotExist();
   }
 
+  /** stop --config with a typo (a missing file, a directory) stopped the livesync of the default socket, which it does not name. */
+  @Test
+  void stopWithAConfigThatCannotBeReadStopsNoOtherLivesync() throws Exception {
+    long pid = start(fake(0, 0));
+    for (Path config : List.of(tmp.resolve("typo.toml"), tmp)) {
+      Result stop = cli("stop", "--config", config.toString());
+      assertThat(stop.code()).as(stop.out() + stop.err()).isEqualTo(dev.livesync.Exit.CONFIG);
+      assertThat(stop.err()).contains("no livesync runs it").doesNotContain("warning");
+      assertThat(stop.out()).doesNotContain("stopped");
+      Result status = cli("status", "--config", config.toString());
+      assertThat(status.code()).as(status.out() + status.err()).isEqualTo(dev.livesync.Exit.CONFIG);
+      assertThat(status.out()).doesNotContain("running");
+    }
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isTrue();
+    assertThat(cli("stop").code()).isZero();
+  }
+
   @Test
   void aFailedStartIsReportedWithTheLogTail() throws Exception {
     // the log is appended to: what an earlier run said last is not this start's reason
