@@ -192,11 +192,16 @@ final class InstanceFlags {
         + (Files.exists(Config.DEFAULT_PATH) ? " (the default config's: --config " + Config.DEFAULT_FILE + ")" : "");
   }
 
-  /** One line for a livesync that does not answer. */
-  static String silent(Found f) {
+  /**
+   * One line for a livesync that does not answer, with the stop that names it as this command did: a
+   * bare 'livesync stop' asks the default socket, whose livesync may be another.
+   */
+  String silent(Found f) {
     String pid = f.silent() == null ? "" : " (pid " + f.silent().pid() + ")";
+    String stop = statusSocket != null ? "livesync stop --status-socket " + CliErrors.quote(statusSocket.toString())
+        : config != null ? "livesync stop --config " + CliErrors.quote(config.toString()) : "livesync stop";
     return "livesync" + pid + " does not answer on " + f.socket() + (f.note() == null ? "" : "; " + f.note())
-        + " (stopped or hung; 'livesync stop' ends it)";
+        + " (stopped or hung; '" + stop + "' ends it)";
   }
 
   /** The running livesync's status document, or null when none answers (on its socket, or elsewhere: {@link #find}). */

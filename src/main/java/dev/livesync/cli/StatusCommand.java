@@ -48,7 +48,7 @@ final class StatusCommand extends Subcommand {
         out.println(Json.pretty(Json.MAPPER.createObjectNode().put("state", "not answering").put("pid", found.silent() == null ? -1 : found.silent().pid())
             .put("socket", found.socket().toString())));
       } else {
-        out.println(InstanceFlags.silent(found));
+        out.println(instance.silent(found));
       }
       out.flush();
       return dev.livesync.Exit.NO_ANSWER;

@@ -43,7 +43,7 @@ final class StopCommand extends Subcommand {
       Duration drains = Duration.ofMillis(Math.max(0, found.doc().path("stopTimeoutMillis").asLong(0)));
       target = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> new Stopper.Found(h, drains)).orElse(null);
     } else if (found.silent() != null) {
-      out.println(InstanceFlags.silent(found) + ": stopping it by its pid");
+      out.println(instance.silent(found) + ": stopping it by its pid");
       target = new Stopper.Found(found.silent(), Duration.ZERO);
     }
     int code;

@@ -277,6 +277,22 @@ public class ServiceRoundTripTest {
     assertThat(cli("stop").code()).isZero();
   }
 
+  /** status of a hung livesync named by --status-socket said "'livesync stop' ends it": a bare stop asks the default socket. */
+  @Test
+  void aHungLivesyncIsToBeStoppedAsItWasNamed() throws Exception {
+    long pid = start(fake(0, 0));
+    Path socket = ServiceFiles.defaults().socket();
+    dev.livesync.testing.Processes.run(List.of("kill", "-STOP", Long.toString(pid)));
+    try {
+      Result status = cli("status", "--status-socket", socket.toString());
+      assertThat(status.code()).as(status.out() + status.err()).isEqualTo(dev.livesync.Exit.NO_ANSWER);
+      assertThat(status.out()).contains("(stopped or hung; 'livesync stop --status-socket " + socket + "' ends it)");
+    } finally {
+      dev.livesync.testing.Processes.run(List.of("kill", "-CONT", Long.toString(pid)));
+    }
+    assertThat(cli("stop", "--status-socket", socket.toString()).code()).isZero();
+  }
+
   @Test
   void aFailedStartIsReportedWithTheLogTail() throws Exception {
     // the log is appended to: what an earlier run said last is not this start's reason
