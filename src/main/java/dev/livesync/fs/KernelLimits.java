@@ -63,6 +63,33 @@ public final class KernelLimits {
     Files.writeString(file(name), Long.toString(value), StandardCharsets.US_ASCII);
   }
 
+  /** fanotify's queue length where fs.fanotify.max_queued_events does not exist (Linux before 5.13): fixed. */
+  static final long FANOTIFY_FIXED_QUEUE = 16384;
+
+  /**
+   * The queue length of an inotify instance or fanotify group ({@code fanotify}), as an overflow's
+   * log line says it: {@code atWatch} is its setting's value when the instance was made (-1: it could
+   * not be read), which is what the kernel gave it; {@code now} the value now, which the instance made
+   * anew after the overflow gets. {@code kernel}: the running kernel's version ({@code os.version}).
+   */
+  public static String queueWords(boolean fanotify, long atWatch, long now, String kernel) {
+    String name = fanotify ? "fs.fanotify.max_queued_events" : "fs.inotify.max_queued_events";
+    if (atWatch < 0) {
+      if (fanotify && before(kernel, 5, 13)) return "a fixed " + FANOTIFY_FIXED_QUEUE + " events: Linux " + kernel + " has no " + name;
+      return name + " could not be read";
+    }
+    if (now < 0 || now == atWatch) return name + " = " + atWatch;
+    return name + " = " + atWatch + " when it was made; " + now + " now, which the new one gets";
+  }
+
+  /** Whether the kernel version {@code kernel} ("5.10.0-28-amd64") is before major.minor; false when it cannot be told. */
+  static boolean before(String kernel, int major, int minor) {
+    var m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(kernel == null ? "" : kernel);
+    if (!m.find()) return false;
+    int ma = Integer.parseInt(m.group(1));
+    return ma < major || ma == major && Integer.parseInt(m.group(2)) < minor;
+  }
+
   static String describe(String name) {
     long v = read(name);
     return v < 0 ? "unknown" : Long.toString(v);

@@ -44,6 +44,8 @@ final class SourceEvents implements AutoCloseable {
   private boolean rootWent;
   private boolean ownDirSaid;
   private long overflows;
+  /** The queue length setting's value when the watcher was made ({@link KernelLimits#queueWords}). */
+  private long queueAtWatch = -1;
   /** fs.inotify.max_user_watches when a directory could not be watched for want of watches; -1: none since the last rewatch. */
   private volatile long limitWhenShort = -1;
   private long nextLimitLookNanos;
@@ -88,7 +90,13 @@ final class SourceEvents implements AutoCloseable {
     this.live = live;
   }
 
+  private static long queueLength(boolean fanotify) {
+    return fanotify ? KernelLimits.fanotifyMaxQueuedEvents() : KernelLimits.maxQueuedEvents();
+  }
+
   private Watcher newWatcher(WatchProgress progress) {
+    // the kernel sizes the queue when the instance is made: what an overflow's line says, whatever the setting says by then
+    queueAtWatch = queueLength(choice.kind() == WatcherChoice.Kind.FANOTIFY);
     var w = WatcherChoice.build(choice, new WatcherChoice.Options(MASK, true, true,
         p -> !settings.excludes().isEmpty() && isUnderRoot(p) && settings.excludes().excluded(rel(p), true), this::onWatchError, progress,
         settings.readAhead()));
@@ -248,9 +256,8 @@ final class SourceEvents implements AutoCloseable {
   void rewatch() {
     overflows++;
     boolean fan = watcher.kind().equals("fanotify");
-    log.warn("{} event queue overflowed ({} = {}): rewatching {} and queueing a full sync to every target; watching continues",
-        watcher.kind(), fan ? "fs.fanotify.max_queued_events" : "fs.inotify.max_queued_events",
-        fan ? KernelLimits.fanotifyMaxQueuedEvents() : KernelLimits.maxQueuedEvents(), Bytes.display(settings.source()));
+    log.warn("{} event queue overflowed ({}): rewatching {} and queueing a full sync to every target; watching continues", watcher.kind(),
+        KernelLimits.queueWords(fan, queueAtWatch, queueLength(fan), System.getProperty("os.version")), Bytes.display(settings.source()));
     renew();
   }
 

@@ -102,6 +102,9 @@ class FaultScenariosTest {
       }
       Trees.awaitSameTree(src, dst, CONVERGE, Trees.Ignore.DIR_MTIMES);
       assertThat(logs.text()).contains("overflowed").contains("max_queued_events").contains("watching continues");
+      // the queue that overflowed had 16, what the setting was when it was made, not what it is by the overflow
+      assertThat(logs.text()).contains("overflowed (fs.inotify.max_queued_events = 16 when it was made; "
+          + KernelLimits.maxQueuedEvents() + " now, which the new one gets)");
 
       Trees.write(at(src, "after-overflow/new.txt"), "seen live by the new watcher");
       Trees.write(at(src, "burst0/f0"), "changed after the rescan");
