@@ -87,7 +87,10 @@ public final class Preflight {
       EngineSettings s = syncs.get(i);
       if (s.watcher() != dev.livesync.fs.WatcherChoice.Kind.FANOTIFY || source(s.source()) != null) continue;
       String why = dev.livesync.fs.WatcherChoice.fanotifyProblem(s.source());
-      if (why != null) out.add(Key.WATCHER.refuse("fanotify", why + " (use inotify or auto)").at(i, -1));
+      // the other choices as the user gives them (--watcher inotify, watcher = "inotify"), as run's own refusal says them
+      var set = s.watcherSetting();
+      String instead = " (use " + set.apply(dev.livesync.fs.WatcherChoice.Kind.INOTIFY) + " or " + set.apply(dev.livesync.fs.WatcherChoice.Kind.AUTO) + ")";
+      if (why != null) out.add(Key.WATCHER.refuse("fanotify", why + instead).at(i, -1));
     }
     return out;
   }
