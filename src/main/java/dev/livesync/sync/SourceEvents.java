@@ -41,7 +41,7 @@ final class SourceEvents implements AutoCloseable {
   private boolean overflow;
   private boolean dropped;
   /** The source's own watch said it was moved, deleted or unmounted ({@link #takeRootWent}). */
-  private boolean rootWent;
+  private String rootWent;
   private boolean ownDirSaid;
   private long overflows;
   /** The queue length setting's value when the watcher was made ({@link KernelLimits#queueWords}). */
@@ -144,10 +144,13 @@ final class SourceEvents implements AutoCloseable {
     return came[0];
   }
 
-  /** Whether the source's own watch said it went since the last call ({@link SourceCheck#changed}). */
-  boolean takeRootWent() {
-    boolean went = rootWent;
-    rootWent = false;
+  /**
+   * How the source's own watch said it went since the last call ("deleted or moved away",
+   * "unmounted"), or null: said in the log by {@link SourceCheck#changed}, once, with what a look finds.
+   */
+  String takeRootWent() {
+    String went = rootWent;
+    rootWent = null;
     return went;
   }
 
@@ -164,11 +167,7 @@ final class SourceEvents implements AutoCloseable {
       // The source's own mode, owner or mtime: no send of a path below carries it when nothing else changes
       if (e.has(IN_ATTRIB) && Arrays.equals(Bytes.withSlash(e.watchPath()), root)) coalescer.changed(RootItself.PATH);
       if (e.has(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) && Bytes.startsWith(root, e.watchPath()) && e.watchPath().length >= root.length - 1) {
-        rootWent = true;
-        log.error("the source {} was {}; nothing is sent to the targets while it is gone (deletions inside it before it went, as by rm -rf, "
-            + "reached them within the mass-deletion guard's limit; the rest stays); "
-            + "other syncs continue; replication goes on by itself once the same directory is back (moved back, mounted again)", Bytes.display(settings.source()),
-            e.has(IN_UNMOUNT) ? "unmounted" : "deleted or moved away");
+        rootWent = e.has(IN_UNMOUNT) ? "unmounted" : "deleted or moved away";
       }
       return;
     }
