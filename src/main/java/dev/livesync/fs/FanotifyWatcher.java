@@ -335,7 +335,8 @@ public final class FanotifyWatcher implements Watcher {
    * tree another mount shows below the source is not watched there (another filesystem: the mark
    * does not reach it; a bind mount: its changes are named where its directory is). A mark of its
    * own would need a descriptor of it held open to name its handles, and that would keep it from
-   * being unmounted. Null for a directory the source's mount shows (an unmount there).
+   * being unmounted. Null for a directory the source's mount shows (an unmount there). What to use
+   * instead is the caller's to say, as the user set the watcher.
    */
   @Override
   public String watchMountPoint(byte[] dir) {
@@ -349,7 +350,7 @@ public final class FanotifyWatcher implements Watcher {
     if (here == null) return null;
     for (FanotifyRoots.Root r : roots.all()) if (here.equals(Mounts.of(Bytes.latin1(Bytes.trimSlash(r.real()))))) return null;
     return "fanotify's filesystem mark does not see it there: it is " + (here.root().equals("/") ? "" : "a bind mount of " + here.root() + " of ")
-        + "the " + here.type() + " filesystem " + here.device() + " (the mark covers one filesystem, and names each change by its path through the source's mount; --watcher inotify watches it)";
+        + "the " + here.type() + " filesystem " + here.device() + ", and the mark covers one filesystem and names each change by its path through the source's mount";
   }
 
   /** Marks held: 1 for a filesystem mark, one per directory with inode marks. */

@@ -61,7 +61,7 @@ final class SourceMounts implements AutoCloseable {
     if (watch == null || !w.kind().equals("fanotify")) return;
     for (MountWatch.Change c : watch.now()) {
       byte[] rel = rel(c);
-      if (rel != null) said(c, rel, w.watchMountPoint(Bytes.concat(root, rel)), false);
+      if (rel != null) said(c, rel, unwatchedWhy(w, Bytes.concat(root, rel)), false);
     }
   }
 
@@ -80,13 +80,20 @@ final class SourceMounts implements AutoCloseable {
       byte[] rel = rel(c);
       if (rel == null || dev.livesync.settings.Versions.reserved(rel)) continue; // the source's own .livesync: never replicated
       byte[] dir = Bytes.concat(root, rel);
-      said(c, rel, w.watchMountPoint(dir), true);
+      said(c, rel, unwatchedWhy(w, dir), true);
       Libc.Stat st = Libc.statOrNull(dir);
       coalescer.movedTo(0, rel, st == null || st.isDir()); // cookie 0 pairs with no MOVED_FROM: a tree moved in, sent whole
       live.accept(rel);
       any = true;
     }
     return any;
+  }
+
+  /** Why {@code w} cannot watch the mount point {@code dir}, and with fanotify what would, as the user sets it (--watcher inotify, watcher = "inotify"). */
+  private String unwatchedWhy(Watcher w, byte[] dir) {
+    String why = w.watchMountPoint(dir);
+    if (why == null || !w.kind().equals("fanotify")) return why;
+    return why + " (" + settings.watcherSetting().apply(dev.livesync.fs.WatcherChoice.Kind.INOTIFY) + " watches it)";
   }
 
   private void said(MountWatch.Change c, byte[] rel, String why, boolean changed) {

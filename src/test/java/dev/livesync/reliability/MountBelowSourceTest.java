@@ -73,9 +73,14 @@ class MountBelowSourceTest {
   }
 
   void start(WatcherChoice.Kind watcher) throws Exception {
+    start(watcher, dev.livesync.settings.Key.Naming.FLAG);
+  }
+
+  /** {@code naming}: the sync as from the command line (FLAG) or from a config file (CONFIG). */
+  void start(WatcherChoice.Kind watcher, dev.livesync.settings.Key.Naming naming) throws Exception {
     dst = Trees.tempDir("mount-dst");
     var s = EngineSettings.builder("mounts", src).stateDir(Trees.path(Trees.tempDir("mount-state")))
-        .delay(Duration.ofMillis(50)).retry(Duration.ofMillis(200), Duration.ofSeconds(1)).watcher(watcher).build();
+        .delay(Duration.ofMillis(50)).retry(Duration.ofMillis(200), Duration.ofSeconds(1)).watcher(watcher).naming(naming).build();
     r = Replicator.start(s, List.of(RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults())),
         (target, item, result, now) -> delivered.incrementAndGet());
   }
@@ -179,7 +184,8 @@ class MountBelowSourceTest {
       if (kind == Mount.TMPFS) Trees.write(at(src, "mnt/pre"), "written at once");
       Await.until("the mount said not watched", CONVERGE, () -> r.status().unwatchedDirs() == 1, r::status);
       assertThat(r.status().firstUnwatched()).contains(Trees.path(at(src, "mnt")).toString()).contains("fanotify");
-      assertThat(logs.text()).contains("WARN sync 'mounts': " + Trees.path(at(src, "mnt")) + " was mounted");
+      assertThat(logs.text()).contains("WARN sync 'mounts': " + Trees.path(at(src, "mnt")) + " was mounted")
+          .contains("through the source's mount (--watcher inotify watches it)");
       converge(); // sent whole
       unmount(at(src, "mnt"));
       converge();
@@ -197,10 +203,13 @@ class MountBelowSourceTest {
     mount(Mount.TMPFS, null, at(src, "mnt"));
     Trees.write(at(src, "mnt/f"), "on the tmpfs");
     try (var logs = new LogCapture()) {
-      start(WatcherChoice.Kind.FANOTIFY);
+      start(WatcherChoice.Kind.FANOTIFY, dev.livesync.settings.Key.Naming.CONFIG);
       converge();
       Await.until("the mount said not watched", CONVERGE, () -> r.status().unwatchedDirs() == 1, r::status);
       assertThat(logs.text()).contains(Trees.path(at(src, "mnt")) + " is mounted (tmpfs livesync-test) below the source");
+      // a sync from a config file is told what to write there, not a flag it did not use
+      assertThat(logs.text()).contains("(watcher = \"inotify\" watches it)").doesNotContain("--watcher");
+      assertThat(r.status().firstUnwatched()).contains("(watcher = \"inotify\" watches it)");
     }
   }
 }
