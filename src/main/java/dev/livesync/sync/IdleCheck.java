@@ -105,8 +105,8 @@ final class IdleCheck {
     boolean wasUp = !health.backingOff();
     stats.failed(r, clock.epochMillis());
     long wait = health.failed(r.outcome() == Outcome.FATAL, now);
-    log.atLevel(wasUp ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO).log("{}: {} (rsync exit {}): {}; looking again in {} ms",
-        name, wasUp ? "idle, and does not answer" : "still does not answer", r.exitCode(), r.messageLine(), wait / 1_000_000);
+    log.atLevel(wasUp ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO).log("{}: {}{}: {}; looking again in {} ms",
+        name, wasUp ? "idle, and does not answer" : "still does not answer", r.exitSaid(), r.messageLine(), wait / 1_000_000);
   }
 
   /** While backing off from an unreachable target: {@link Transport#probe} on {@code workers}, its answer to {@link TargetHealth}. */

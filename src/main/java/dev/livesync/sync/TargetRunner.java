@@ -328,11 +328,11 @@ public final class TargetRunner {
         if (r.message().equals(INTERRUPTED)) { // no failure of the target: the stop's time ran out; no retry comes, the journal keeps it
           log.info("{}: {} cut off by the stop; it stays journaled for the next start", name, t.item);
         } else if (fatal) {
-          log.error("{}: {} failed (rsync exit {}): {}; this needs an operator; the work stays queued and journaled, next attempt in {} s",
-              name, t.item, r.exitCode(), r.messageLine(), wait / 1_000_000_000);
+          log.error("{}: {} failed{}: {}; this needs an operator; the work stays queued and journaled, next attempt in {} s",
+              name, t.item, r.exitSaid(), r.messageLine(), wait / 1_000_000_000);
         } else {
-          log.warn("{}: {} failed (rsync exit {}): {}; {} items queued, next attempt in {} ms",
-              name, t.item, r.exitCode(), r.messageLine(), queue.size(), wait / 1_000_000);
+          log.warn("{}: {} failed{}: {}; {} items queued, next attempt in {} ms",
+              name, t.item, r.exitSaid(), r.messageLine(), queue.size(), wait / 1_000_000);
         }
       }
     }

@@ -64,6 +64,11 @@ public record TransferResult(
     return new TransferResult(outcome, exitCode, failedPaths, files, bytes, millis, message, deleted, created, true);
   }
 
+  /** " (rsync exit N)" for a log line, or "" where no rsync ran to an exit (-1: refused before it ran, cut off). */
+  public String exitSaid() {
+    return exitCode < 0 ? "" : " (rsync exit " + exitCode + ")";
+  }
+
   /** The message on one line, for a log line or a status field ("" when there is none). */
   public String messageLine() {
     return message == null ? "" : message.strip().replace('\n', ' ');

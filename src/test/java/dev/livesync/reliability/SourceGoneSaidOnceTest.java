@@ -77,4 +77,24 @@ class SourceGoneSaidOnceTest {
       assertThat(r.status().state()).isEqualTo("failed");
     }
   }
+
+  /**
+   * The batch of the deletions made as the source went is refused (nothing is sent from a source
+   * that is gone): no rsync ran, and the line said "rsync exit -1". A delay of a second, so that the
+   * batch ships after the whole tree is gone (a removal of two entries).
+   */
+  @org.junit.jupiter.api.Test
+  void aBatchRefusedForAGoneSourceNamesNoRsyncExit() throws Exception {
+    var s = EngineSettings.builder("gone-once", src).stateDir(Trees.path(state)).watcher(WatcherChoice.Kind.INOTIFY)
+        .delay(Duration.ofSeconds(1)).retry(Duration.ofMillis(200), Duration.ofSeconds(1)).build();
+    try (var log = new LogCapture()) {
+      r = Replicator.start(s, List.of(RsyncTransport.open(src, Bytes.latin1(dst), TargetOptions.defaults())), null);
+      Trees.awaitSameTree(src, dst, Await.CONVERGE, Trees.Ignore.DIR_MTIMES);
+      Trees.delete(src);
+      String refused = Bytes.display(dst) + ": send ";
+      Await.until("the batch refused", Await.CONVERGE, () -> log.lines().stream().anyMatch(l -> l.contains(refused) && l.contains(" is gone")), r::status);
+      String line = log.lines().stream().filter(l -> l.contains(refused) && l.contains(" is gone")).findFirst().orElseThrow();
+      assertThat(line).contains("failed: source " + Bytes.display(src) + " is gone").doesNotContain("rsync exit");
+    }
+  }
 }
