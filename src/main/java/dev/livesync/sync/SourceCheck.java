@@ -56,8 +56,8 @@ final class SourceCheck {
           watchSaid == null ? "" : " (its watch said it was " + watchSaid + ", but its path leads to that directory again)");
     } else {
       String said = watchSaid == null ? ""
-          : "; it was " + watchSaid + ", and deletions inside it before it went (as by rm -rf) reached the targets within the"
-              + " mass-deletion guard's limit, the rest stays; other syncs continue";
+          : "; it was " + watchSaid + ": of what was deleted inside it before (as by rm -rf), only what was sent before it went"
+              + " reached the targets (within the mass-deletion guard's limit), the rest stays there; other syncs continue";
       String advice = ". Put the old directory back (or mount it): replication goes on by itself; "
           + "or, if the new one is the source now, restart livesync (systemctl restart livesync, or livesync stop and start): "
           + "its initial full sync then makes the targets equal to the new directory; if that would delete every entry on a target"
