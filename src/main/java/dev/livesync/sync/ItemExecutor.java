@@ -92,13 +92,19 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
       case WorkItem.Rename m -> {
         // Only pre-positions the data, so that the batch after it (which reconciles both names:
         // the coalescer queued them) finds nothing to send. That batch is what makes it right: one
-        // cut before the rename may have read the source after it. A failed rename just costs the
-        // data being sent again. Under a delete policy that keeps deleted files, the old name stays.
+        // cut before the rename may have read the source after it. A rename that made nothing just
+        // costs the data being sent again; one the target failed (a daemon down) is retried. Under
+        // a delete policy that keeps deleted files, the old name stays.
         // A copy from the source (a daemon's) makes the new name as that batch would: the runner
         // leaves the new name out of the items queued before it began (TargetQueue#coveredByCopies).
         long t0 = System.nanoTime();
         if (!delete.whileRunning()) return new Ran(OLD_NAME_KEPT); // nothing to move: the old name stays
-        boolean made = transport.rename(m.from(), m.to());
+        boolean made;
+        try {
+          made = transport.rename(m.from(), m.to());
+        } catch (dev.livesync.transport.TransportException e) { // the target failed (a daemon's copy: unreachable): retried, still ahead of the batch
+          return new Ran(e.result());
+        }
         if (!made && m.dir() && newNameGone(List.of(new Transport.Move(m.from(), m.to())))) return new Ran(NEW_NAME_GONE);
         return Ran.renamed(t0, made, 1, m.dir() && transport.renameCopiesFromSource());
       }
@@ -138,7 +144,12 @@ record ItemExecutor(Transport transport, DeletePolicy delete, Batcher.SizeProbe 
     List<Transport.Move> moves = new ArrayList<>(renames.size());
     for (WorkItem.Rename m : renames) moves.add(new Transport.Move(m.from(), m.to()));
     long t0 = System.nanoTime();
-    boolean all = transport.renameAll(moves);
+    boolean all;
+    try {
+      all = transport.renameAll(moves);
+    } catch (dev.livesync.transport.TransportException e) { // as for one rename
+      return new Ran(e.result());
+    }
     if (!all && renames.stream().allMatch(WorkItem.Rename::dir) && newNameGone(moves)) return new Ran(NEW_NAME_GONE);
     return Ran.renamed(t0, all, renames.size(), renames.stream().allMatch(WorkItem.Rename::dir) && transport.renameCopiesFromSource());
   }

@@ -120,7 +120,7 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
     if (plan.whole()) {
       TransferResult r = rsync.transfer(rsync.args().linkDest(f, t), null, null);
       log.debug("{}: {} made from {} with --link-dest: {} ({} bytes of changed files)", target.describe(), t, f, r.outcome(), r.bytes());
-      return r.outcome() == Outcome.OK;
+      return made(r);
     }
     return inParts(f, t, plan, rsync);
   }
@@ -170,7 +170,7 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
     // The directory first, alone: a run makes a missing destination directory with mkdir() and
     // fails (exit 11, "File exists") when another run made it in between; under load parts started
     // together lost that race one time in four.
-    if (rsync.transfer(rsync.args().dirsOf(t), RsyncArgs.filesFrom(List.of(new byte[] {'.'})), null).outcome() != Outcome.OK) return false;
+    if (!made(rsync.transfer(rsync.args().dirsOf(t), RsyncArgs.filesFrom(List.of(new byte[] {'.'})), null))) return false;
     List<Thread> threads = new ArrayList<>();
     TransferResult[] results = new TransferResult[plan.parts().size()];
     RuntimeException[] failures = new RuntimeException[results.length];
@@ -195,11 +195,11 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
     }
     for (RuntimeException e : failures) if (e != null) throw e;
     boolean ok = true;
-    for (TransferResult r : results) ok &= r != null && r.outcome() == Outcome.OK;
+    for (TransferResult r : results) ok &= r != null && made(r);
     if (ok) {
       List<byte[]> dirs = new ArrayList<>(plan.opened());
       dirs.add(0, new byte[] {'.'});
-      ok = rsync.transfer(rsync.args().dirsOf(t), RsyncArgs.filesFrom(dirs), null).outcome() == Outcome.OK;
+      ok = made(rsync.transfer(rsync.args().dirsOf(t), RsyncArgs.filesFrom(dirs), null));
     }
     log.debug("{}: {} made from {} with --link-dest in {} parts side by side ({} entries, {} directories opened): {}, {} ms",
         target.describe(), t, f, results.length, plan.entries(), plan.opened().size(), ok ? "ok" : "failed", (System.nanoTime() - t0) / 1_000_000);
@@ -219,6 +219,17 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
       if (r.outcome() != Outcome.OK) break;
     }
     return r;
+  }
+
+  /**
+   * Whether a run of a copy succeeded; one that failed as the target does (unreachable, busy, refused:
+   * {@link Outcome#RETRY}, {@link Outcome#FATAL}) is thrown: the rename is then retried as a failed
+   * send is, before the batch behind it, instead of being given up and the new name sent whole by that
+   * batch once the daemon is back. A copy the source moved under (rsync 23/24) is only not made.
+   */
+  static boolean made(TransferResult r) {
+    if (r.outcome() == Outcome.RETRY || r.outcome() == Outcome.FATAL) throw new TransportException(r);
+    return r.outcome() == Outcome.OK;
   }
 
   /** On an rsync daemon target {@code serve} prunes its modules (see docs/versions.md). */

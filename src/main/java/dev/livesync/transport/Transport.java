@@ -117,7 +117,8 @@ public interface Transport extends AutoCloseable {
    * Renames at the target without re-sending data, where the transport can (local, ssh). Returns
    * false when it cannot or the rename failed; the engine reconciles both names with {@link #send}
    * after every rename anyway (a delete of {@code from}, a send of {@code to}), so a false only costs
-   * the data being sent again.
+   * the data being sent again. A daemon's copy that failed as the target does (down, refusing us)
+   * throws {@link TransportException} with that result instead: the engine retries the rename.
    */
   boolean rename(byte[] from, byte[] to) throws InterruptedException;
 

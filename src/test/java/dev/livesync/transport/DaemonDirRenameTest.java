@@ -120,6 +120,43 @@ class DaemonDirRenameTest {
   }
 
   /**
+   * A directory renamed while the daemon is down: its copy fails as the target does and is retried
+   * once the daemon is back, ahead of the batch that would otherwise delete the old name and send the
+   * new one whole. The test waits for the copy to have been tried against the stopped daemon.
+   */
+  @Test
+  void aDirectoryRenamedWhileTheDaemonIsDownIsMadeFromItsOldCopyOnceItIsBack() throws Exception {
+    int files = 16;
+    var down = new java.util.concurrent.atomic.AtomicBoolean();
+    var triedWhileDown = new java.util.concurrent.CountDownLatch(1);
+    UnaryOperator<Transport> watching = inner -> new ForwardingTransport(inner) {
+      @Override
+      public boolean rename(byte[] from, byte[] to) throws InterruptedException {
+        try {
+          return super.rename(from, to);
+        } finally {
+          if (down.get()) triedWhileDown.countDown();
+        }
+      }
+    };
+    try (var t = new Synced(src -> randomFiles(src, files, SIZE, 7, i -> "big/part" + i % 3 + "/f" + i), 60, watching)) {
+      long before = received(t.daemon.log());
+      down.set(true);
+      t.daemon.stop();
+      Libc.rename(at(t.src, "big"), at(t.src, "big-2026"));
+      assertThat(triedWhileDown.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the rename tried while the daemon was down").isTrue();
+      down.set(false);
+      t.daemon.start();
+      Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(60));
+
+      long sent = received(t.daemon.log()) - before;
+      System.out.printf("a %d MiB directory renamed while the daemon was down: %d bytes received by the daemon%n", files * SIZE >> 20, sent);
+      assertThat(sent).as("bytes sent for the rename (its data is %d)", (long) files * SIZE).isLessThan(SIZE / 4);
+      assertThat(Trees.exists(at(t.dst, "big"))).isFalse();
+    }
+  }
+
+  /**
    * A tree large enough to be copied in parts side by side ({@link RenameParts}), lopsided so that a
    * directory is opened: the new name equals the source's, directories' modes and mtimes included
    * (the parts make entries in the opened one after rsync set its mtime), and no file crosses again.
