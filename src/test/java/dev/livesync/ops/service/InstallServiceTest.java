@@ -10,12 +10,15 @@ import org.junit.jupiter.api.io.TempDir;
 class InstallServiceTest {
   @TempDir Path tmp;
 
+  private static final String[] DIRS = {"livesync.runtime.dir", "livesync.state.dir", "livesync.lock.dir"};
+  /** The suite's values of {@link #DIRS} (pom.xml sets the lock dir for every test): put back after each test. */
+  private final String[] before = new String[DIRS.length];
+
   // the config's check (run --check) looks for a livesync on the status socket and at the state dir: this test's own
   @org.junit.jupiter.api.BeforeEach
   void dirs() {
-    System.setProperty("livesync.runtime.dir", tmp.resolve("run").toString());
-    System.setProperty("livesync.state.dir", tmp.resolve("state").toString());
-    System.setProperty("livesync.lock.dir", tmp.resolve("locks").toString());
+    String[] own = {tmp.resolve("run").toString(), tmp.resolve("state").toString(), tmp.resolve("locks").toString()};
+    for (int i = 0; i < DIRS.length; i++) before[i] = System.setProperty(DIRS[i], own[i]);
   }
 
   /** A source for the configs, outside the state dir (run --check refuses a state dir inside a source). */
@@ -25,9 +28,10 @@ class InstallServiceTest {
 
   @org.junit.jupiter.api.AfterEach
   void cleanup() {
-    System.clearProperty("livesync.runtime.dir");
-    System.clearProperty("livesync.state.dir");
-    System.clearProperty("livesync.lock.dir");
+    for (int i = 0; i < DIRS.length; i++) {
+      if (before[i] == null) System.clearProperty(DIRS[i]);
+      else System.setProperty(DIRS[i], before[i]);
+    }
   }
 
   @Test
