@@ -222,13 +222,15 @@ record DaemonKind(Target.Daemon target, TargetOptions options, byte[] source, Se
   }
 
   /**
-   * Whether a run of a copy succeeded; one that failed as the target does (unreachable, busy, refused:
-   * {@link Outcome#RETRY}, {@link Outcome#FATAL}) is thrown: the rename is then retried as a failed
-   * send is, before the batch behind it, instead of being given up and the new name sent whole by that
-   * batch once the daemon is back. A copy the source moved under (rsync 23/24) is only not made.
+   * Whether a run of a copy succeeded; one that failed as a target that may come back does
+   * (unreachable, busy: {@link Outcome#RETRY}) is thrown: the rename is then retried as a failed send
+   * is, before the batch behind it, instead of being given up and the new name sent whole by that
+   * batch once the daemon is back. Any other failure is only "not made", the batch sending the new
+   * name: a copy the source moved under (rsync 23/24), and what retrying would not mend (FATAL), such as
+   * a daemon that refuses {@code --link-dest} (exit 4), where a thrown copy held every rename for good.
    */
   static boolean made(TransferResult r) {
-    if (r.outcome() == Outcome.RETRY || r.outcome() == Outcome.FATAL) throw new TransportException(r);
+    if (r.outcome() == Outcome.RETRY) throw new TransportException(r);
     return r.outcome() == Outcome.OK;
   }
 

@@ -157,6 +157,21 @@ class DaemonDirRenameTest {
   }
 
   /**
+   * A daemon that refuses --link-dest (rsyncd.conf's refuse options; rsync exits 4): the copy cannot
+   * be made, which retrying does not mend, so the batch sends the new name, as it would a small one.
+   * Thrown as a failure of the target, the copy held the rename, and every item behind it, for good.
+   */
+  @Test
+  void aDaemonThatRefusesLinkDestGetsTheRenamedDirectorySent() throws Exception {
+    try (var t = new Synced(src -> randomFiles(src, 4, SIZE, 6, i -> "big/f" + i), 60, UnaryOperator.identity(),
+        d -> d.moduleOption("refuse options", "link-dest"))) {
+      Libc.rename(at(t.src, "big"), at(t.src, "big2"));
+      Trees.awaitSameTree(t.src, t.dst, Duration.ofSeconds(60));
+      assertThat(Trees.exists(at(t.dst, "big"))).isFalse();
+    }
+  }
+
+  /**
    * A tree large enough to be copied in parts side by side ({@link RenameParts}), lopsided so that a
    * directory is opened: the new name equals the source's, directories' modes and mtimes included
    * (the parts make entries in the opened one after rsync set its mtime), and no file crosses again.
@@ -236,10 +251,15 @@ class DaemonDirRenameTest {
 
     /** {@code wrap}: the daemon's transport as the replica gets it (failure injection). */
     Synced(Fill fill, int seconds, UnaryOperator<Transport> wrap) throws Exception {
+      this(fill, seconds, wrap, UnaryOperator.identity());
+    }
+
+    /** {@code daemonAs}: the daemon's rsyncd.conf module options. */
+    Synced(Fill fill, int seconds, UnaryOperator<Transport> wrap, UnaryOperator<RsyncDaemon.Builder> daemonAs) throws Exception {
       Trees.chmod(src, 0755);
       Trees.chmod(dst, 0755);
       fill.into(src);
-      daemon = RsyncDaemon.start(Trees.path(dst));
+      daemon = daemonAs.apply(RsyncDaemon.builder(Trees.path(dst))).start();
       try {
         var s = EngineSettings.builder("dr", src).stateDir(Trees.path(Trees.tempDir("ls-dr-state"))).build();
         replicator = Replicator.start(s, List.of(wrap.apply(RsyncTransport.open(src, daemon.url(), TargetOptions.defaults()))), null);
